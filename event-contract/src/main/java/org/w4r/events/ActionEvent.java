@@ -1,0 +1,41 @@
+package org.w4r.events;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+
+import java.time.Instant;
+import java.util.UUID;
+
+/**
+ * An event on the {@link Topics#ACTIONS} topic. Carries ids and counts only, never a signer's name or email.
+ * {@link #countChange()} is what the event adds to every count it touches.
+ */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "eventType")
+@JsonSubTypes({
+        @JsonSubTypes.Type(value = ActionRecorded.class, name = "ActionRecorded"),
+        @JsonSubTypes.Type(value = ActionCorrected.class, name = "ActionCorrected")})
+public sealed interface ActionEvent permits ActionRecorded, ActionCorrected {
+    UUID eventId();
+
+    UUID actionId();
+
+    String campaignId();
+
+    /** Null for an action not taken for a specific case. */
+    String caseId();
+
+    String entityId();
+
+    ActionType type();
+
+    Mode mode();
+
+    /** When the action was taken; a correction carries the corrected action's time. */
+    Instant occurredAt();
+
+    long countChange();
+
+    default String key() {
+        return Topics.actionKey(caseId(), entityId());
+    }
+}

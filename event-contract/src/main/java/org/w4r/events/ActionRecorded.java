@@ -1,0 +1,23 @@
+package org.w4r.events;
+
+import java.time.Instant;
+import java.util.UUID;
+
+/** One accepted action for one case (a "sign for all" submission gives one per case). */
+public record ActionRecorded(
+        UUID eventId,
+        UUID actionId,
+        String campaignId,
+        String caseId,
+        String entityId,
+        ActionType type,
+        Mode mode,
+        long count,
+        Instant occurredAt,
+        Instant recordedAt) implements ActionEvent {
+
+    @Override
+    public long countChange() {
+        return count;
+    }
+}

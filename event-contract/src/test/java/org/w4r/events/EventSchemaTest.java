@@ -1,0 +1,82 @@
+package org.w4r.events;
+
+import org.hamcrest.Matcher;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+import static io.restassured.module.jsv.JsonSchemaValidator.matchesJsonSchemaInClasspath;
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.not;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+/** Every event type serialises to JSON its published schema accepts, and reads back unchanged. */
+class EventSchemaTest {
+    static final Instant T = Instant.parse("2020-12-10T09:30:00Z");
+    static final String HASH = "a".repeat(64);
+
+    static Matcher<?> schema(String name) {
+        return matchesJsonSchemaInClasspath("schemas/" + name + ".schema.json");
+    }
+
+    @Test
+    void actionRecordedMatchesItsSchemaAndRoundTrips() {
+        ActionEvent event = new ActionRecorded(UUID.randomUUID(), UUID.randomUUID(), "w4r-2020", "nassima-al-sada",
+                "ai-france", ActionType.SIGNATURE, Mode.ONLINE, 1, T, T);
+        String json = Events.toJson(event);
+        assertThat(json, (Matcher) schema("action-recorded"));
+        assertEquals(event, Events.fromJson(json, ActionEvent.class));
+        assertEquals("nassima-al-sada", event.key());
+    }
+
+    @Test
+    void actionWithoutCaseIsKeyedByEntity() {
+        ActionEvent event = new ActionRecorded(UUID.randomUUID(), UUID.randomUUID(), "w4r-2020", null,
+                "ai-france", ActionType.LETTER, Mode.OFFLINE, 1250, T, T);
+        String json = Events.toJson(event);
+        assertFalse(json.contains("caseId"), json);
+        assertThat(json, (Matcher) schema("action-recorded"));
+        assertEquals("entity:ai-france", event.key());
+    }
+
+    @Test
+    void actionCorrectedMatchesItsSchemaAndSubtracts() {
+        ActionEvent event = new ActionCorrected(UUID.randomUUID(), UUID.randomUUID(), "w4r-2020", "el-hiblu-3",
+                "ai-malta", ActionType.LETTER, Mode.OFFLINE, -50, T, T);
+        String json = Events.toJson(event);
+        assertThat(json, (Matcher) schema("action-corrected"));
+        assertEquals(event, Events.fromJson(json, ActionEvent.class));
+        assertEquals(-50, event.countChange());
+    }
+
+    @Test
+    void schemaRefusesPersonalDataOnTheStream() {
+        String withEmail = Events.toJson(new ActionRecorded(UUID.randomUUID(), UUID.randomUUID(), "w4r-2020",
+                "el-hiblu-3", "ai-malta", ActionType.SIGNATURE, Mode.ONLINE, 1, T, T))
+                .replace("}", ",\"email\":\"someone@example.org\"}");
+        assertThat(withEmail, not((Matcher) schema("action-recorded")));
+    }
+
+    @Test
+    void referenceEventsMatchTheirSchemas() {
+        assertThat(Events.toJson(new CampaignChanged(UUID.randomUUID(), "w4r-2020", "Write for Rights 2020", T, T,
+                true, List.of(new CampaignChanged.Extension("ai-france", T)), T)), (Matcher) schema("campaign-changed"));
+        assertThat(Events.toJson(new CaseChanged(UUID.randomUUID(), "paing-phyo-min", "w4r-2020", "Paing Phyo Min",
+                "MM", "Myanmar authorities", "global", null, 500_000L, "active", false,
+                new CaseChanged.Hold("safety of the rights holder", "case-manager", T), T)), (Matcher) schema("case-changed"));
+        assertThat(Events.toJson(new EntityChanged(UUID.randomUUID(), "ai-france", "France", "FR", "section",
+                List.of(new KeyHash("k1", HASH)), T)), (Matcher) schema("entity-changed"));
+        assertThat(Events.toJson(new StaffChanged(UUID.randomUUID(), "coordinator", "coordinator",
+                List.of(new KeyHash("k2", HASH)), T)), (Matcher) schema("staff-changed"));
+    }
+
+    @Test
+    void readersIgnoreFieldsAddedByNewerProducers() {
+        String json = Events.toJson(new StaffChanged(UUID.randomUUID(), "mod", "moderator", List.of(), T))
+                .replace("}", ",\"addedLater\":true}");
+        assertEquals("moderator", Events.fromJson(json, StaffChanged.class).role());
+    }
+}

@@ -1,0 +1,64 @@
+package org.w4r.kit.messaging;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+import org.w4r.events.Topics;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * Creates the platform's topics if they are missing, so that reference topics are compacted from the start
+ * (an auto-created topic would not be). Every service calls it at start-up; it is idempotent.
+ */
+@ApplicationScoped
+public class TopicAdmin {
+    private static final Logger LOG = Logger.getLogger(TopicAdmin.class);
+
+    @Inject
+    KafkaSettings kafka;
+
+    @ConfigProperty(name = "w4r.topics.actions.partitions", defaultValue = "6")
+    int actionPartitions;
+
+    @ConfigProperty(name = "w4r.topics.replication-factor", defaultValue = "1")
+    short replicationFactor;
+
+    private volatile boolean done;
+
+    public synchronized void ensureTopics() {
+        if (done) {
+            return;
+        }
+        List<NewTopic> topics = new ArrayList<>();
+        for (String name : Topics.REFERENCE) {
+            topics.add(new NewTopic(name, 1, replicationFactor).configs(Map.of(
+                    "cleanup.policy", "compact",
+                    "min.compaction.lag.ms", "60000")));
+        }
+        topics.add(new NewTopic(Topics.ACTIONS, actionPartitions, replicationFactor));
+        try (Admin admin = Admin.create(kafka.base("topic-admin"))) {
+            for (NewTopic topic : topics) {
+                try {
+                    admin.createTopics(List.of(topic)).all().get();
+                    LOG.infof("created topic %s", topic.name());
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw new IllegalStateException("cannot create topic " + topic.name(), e.getCause());
+                    }
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        done = true;
+    }
+}

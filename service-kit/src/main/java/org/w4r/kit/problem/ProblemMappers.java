@@ -1,0 +1,68 @@
+package org.w4r.kit.problem;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import io.quarkus.security.AuthenticationFailedException;
+import io.quarkus.security.ForbiddenException;
+import io.quarkus.security.UnauthorizedException;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Response;
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+import java.util.stream.Collectors;
+
+/** Every error leaves as problem+json: 4xx for the caller's mistakes; a 5xx is a bug and is logged. */
+public class ProblemMappers {
+    private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
+
+    @ServerExceptionMapper
+    public Response problem(ProblemException e) {
+        return e.problem().toResponse();
+    }
+
+    @ServerExceptionMapper({UnauthorizedException.class, AuthenticationFailedException.class})
+    public Response unauthorized(RuntimeException e) {
+        return Response.fromResponse(Problem.of(401, "unauthorized", "Unauthorized",
+                        "send a valid API key or staff token as 'Authorization: Bearer <token>'").toResponse())
+                .header("WWW-Authenticate", "Bearer").build();
+    }
+
+    @ServerExceptionMapper
+    public Response forbidden(ForbiddenException e) {
+        return Problem.of(403, "forbidden", "Forbidden", "this credential's role may not do this").toResponse();
+    }
+
+    @ServerExceptionMapper
+    public Response unreadableJson(JsonProcessingException e) {
+        String detail = "the request body is not valid JSON for this endpoint";
+        if (e instanceof MismatchedInputException mismatch && !mismatch.getPath().isEmpty()) {
+            String field = mismatch.getPath().stream()
+                    .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+                    .collect(Collectors.joining("."));
+            detail = e instanceof InvalidFormatException
+                    ? "field '" + field + "' has a value of the wrong type or format"
+                    : "field '" + field + "' cannot be read";
+            return Problem.of(400, "invalid-field", "Invalid field", detail).with("field", field).toResponse();
+        }
+        return Problem.of(400, "bad-request", "Malformed JSON", detail).toResponse();
+    }
+
+    @ServerExceptionMapper
+    public Response webApplication(WebApplicationException e) {
+        int status = e.getResponse().getStatus();
+        if (status >= 500) {
+            LOG.error("server error", e);
+        }
+        Response.StatusType info = e.getResponse().getStatusInfo();
+        return Problem.of(status, "http-" + status, info.getReasonPhrase(), e.getMessage()).toResponse();
+    }
+
+    @ServerExceptionMapper
+    public Response unexpected(Exception e) {
+        LOG.error("unexpected error (a bug)", e);
+        return Problem.of(500, "internal", "Internal error", "an unexpected error occurred; it has been logged")
+                .toResponse();
+    }
+}

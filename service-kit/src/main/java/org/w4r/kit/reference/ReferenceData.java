@@ -1,0 +1,220 @@
+package org.w4r.kit.reference;
+
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+import org.w4r.events.CampaignChanged;
+import org.w4r.events.CaseChanged;
+import org.w4r.events.EntityChanged;
+import org.w4r.events.Events;
+import org.w4r.events.KeyHash;
+import org.w4r.events.StaffChanged;
+import org.w4r.events.Topics;
+import org.w4r.kit.messaging.KafkaSettings;
+import org.w4r.kit.messaging.TopicAdmin;
+import org.w4r.kit.security.Caller;
+import org.w4r.kit.security.Roles;
+import org.w4r.kit.security.TokenDirectory;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * This service's read model of campaigns, cases, entities and staff credentials, kept in memory and rebuilt
+ * from the beginning of the compacted reference topics on every start. It reads without a consumer group,
+ * so every instance sees every change (a hold or a revoked key takes effect everywhere within a poll).
+ */
+@ApplicationScoped
+public class ReferenceData implements TokenDirectory {
+    private static final Logger LOG = Logger.getLogger(ReferenceData.class);
+
+    @Inject
+    KafkaSettings kafka;
+
+    @Inject
+    TopicAdmin topics;
+
+    @Inject
+    Event<CaseChanged> caseChanges;
+
+    @ConfigProperty(name = "quarkus.application.name", defaultValue = "w4r")
+    String application;
+
+    @ConfigProperty(name = "w4r.reference-data.startup-wait", defaultValue = "PT30S")
+    Duration startupWait;
+
+    private final Map<String, CampaignChanged> campaigns = new ConcurrentHashMap<>();
+    private final Map<String, CaseChanged> cases = new ConcurrentHashMap<>();
+    private final Map<String, EntityChanged> entities = new ConcurrentHashMap<>();
+    private final Map<String, StaffChanged> staff = new ConcurrentHashMap<>();
+    private final Map<String, Caller> callersByHash = new ConcurrentHashMap<>();
+    private final CountDownLatch caughtUp = new CountDownLatch(1);
+    private volatile KafkaConsumer<String, String> consumer;
+    private volatile boolean running = true;
+
+    void start(@Observes StartupEvent event) throws InterruptedException {
+        topics.ensureTopics();
+        Map<String, Object> config = kafka.base(application + "-reference-data");
+        config.put("enable.auto.commit", "false");
+        config.put("auto.offset.reset", "earliest");
+        consumer = new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer());
+        List<TopicPartition> partitions = new ArrayList<>();
+        for (String topic : Topics.REFERENCE) {
+            for (PartitionInfo info : consumer.partitionsFor(topic, Duration.ofSeconds(30))) {
+                partitions.add(new TopicPartition(topic, info.partition()));
+            }
+        }
+        consumer.assign(partitions);
+        consumer.seekToBeginning(partitions);
+        Map<TopicPartition, Long> endAtStart = consumer.endOffsets(partitions, Duration.ofSeconds(30));
+        Thread reader = new Thread(() -> readForever(endAtStart), application + "-reference-data");
+        reader.setDaemon(true);
+        reader.start();
+        if (!caughtUp.await(startupWait.toMillis(), TimeUnit.MILLISECONDS)) {
+            LOG.warn("reference data not caught up at start-up; readiness stays DOWN until it is");
+        }
+    }
+
+    private void readForever(Map<TopicPartition, Long> endAtStart) {
+        while (running) {
+            try {
+                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
+                    apply(record.topic(), record.key(), record.value());
+                }
+                if (caughtUp.getCount() > 0 && endAtStart.entrySet().stream()
+                        .allMatch(e -> consumer.position(e.getKey()) >= e.getValue())) {
+                    LOG.infof("reference data loaded: %d campaigns, %d cases, %d entities, %d staff",
+                            campaigns.size(), cases.size(), entities.size(), staff.size());
+                    caughtUp.countDown();
+                }
+            } catch (WakeupException e) {
+                break;
+            } catch (RuntimeException e) {
+                LOG.error("reference data: cannot read or apply a record; retrying", e);
+                sleepQuietly();
+            }
+        }
+        consumer.close();
+    }
+
+    void apply(String topic, String key, String json) {
+        switch (topic) {
+            case Topics.CAMPAIGNS -> put(campaigns, key, json, CampaignChanged.class);
+            case Topics.CASES -> {
+                CaseChanged change = put(cases, key, json, CaseChanged.class);
+                if (change != null) {
+                    caseChanges.fire(change);
+                }
+            }
+            case Topics.ENTITIES -> {
+                EntityChanged entity = put(entities, key, json, EntityChanged.class);
+                reindex("entity:" + key, entity == null ? List.of() : entity.apiKeys(),
+                        k -> new Caller(key, Roles.ENTITY, key, k.keyId()));
+            }
+            case Topics.STAFF -> {
+                StaffChanged member = put(staff, key, json, StaffChanged.class);
+                reindex("staff:" + key, member == null ? List.of() : member.tokens(),
+                        k -> new Caller(member.principal(), member.role(), null, k.keyId()));
+            }
+            default -> LOG.warnf("ignoring record from unexpected topic %s", topic);
+        }
+    }
+
+    private <T> T put(Map<String, T> map, String key, String json, Class<T> type) {
+        if (json == null) {
+            map.remove(key);
+            return null;
+        }
+        T value = Events.fromJson(json, type);
+        map.put(key, value);
+        return value;
+    }
+
+    private final Map<String, List<String>> hashesByOwner = new ConcurrentHashMap<>();
+
+    private synchronized void reindex(String owner, List<KeyHash> keys,
+                                      java.util.function.Function<KeyHash, Caller> caller) {
+        for (String old : hashesByOwner.getOrDefault(owner, List.of())) {
+            callersByHash.remove(old);
+        }
+        List<String> now = new ArrayList<>();
+        for (KeyHash key : keys == null ? List.<KeyHash>of() : keys) {
+            callersByHash.put(key.sha256(), caller.apply(key));
+            now.add(key.sha256());
+        }
+        hashesByOwner.put(owner, now);
+    }
+
+    @Override
+    public Optional<Caller> findBySha256(String sha256) {
+        return Optional.ofNullable(callersByHash.get(sha256));
+    }
+
+    public boolean isCaughtUp() {
+        return caughtUp.getCount() == 0;
+    }
+
+    public Optional<CaseChanged> findCase(String caseId) {
+        return Optional.ofNullable(cases.get(caseId));
+    }
+
+    public Optional<EntityChanged> findEntity(String entityId) {
+        return Optional.ofNullable(entities.get(entityId));
+    }
+
+    public Optional<CampaignChanged> findCampaign(String campaignId) {
+        return Optional.ofNullable(campaigns.get(campaignId));
+    }
+
+    /** The campaign marked current; if several are (mid-switch), the most recently changed. */
+    public Optional<CampaignChanged> currentCampaign() {
+        return campaigns.values().stream().filter(CampaignChanged::current)
+                .max(Comparator.comparing(CampaignChanged::changedAt));
+    }
+
+    public Collection<CaseChanged> cases() {
+        return List.copyOf(cases.values());
+    }
+
+    public Collection<EntityChanged> entities() {
+        return List.copyOf(entities.values());
+    }
+
+    public Collection<CampaignChanged> campaigns() {
+        return List.copyOf(campaigns.values());
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        running = false;
+        if (consumer != null) {
+            consumer.wakeup();
+        }
+    }
+
+    private static void sleepQuietly() {
+        try {
+            Thread.sleep(1000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,89 @@
+package org.w4r.testsupport;
+
+import org.apache.kafka.common.test.KafkaClusterTestKit;
+import org.apache.kafka.common.test.TestKitNodes;
+import org.apache.kafka.common.utils.Exit;
+
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * A real Kafka broker inside the test JVM: KRaft, one combined broker+controller node, started once per JVM.
+ * Kafka's Exit procedures are replaced so that a broker failure throws instead of killing the test JVM.
+ */
+public final class KafkaBroker {
+    private static KafkaClusterTestKit cluster;
+    private static String bootstrapServers;
+
+    private KafkaBroker() {
+    }
+
+    /** Starts the broker if needed and returns its bootstrap address. */
+    public static synchronized String bootstrapServers() {
+        if (bootstrapServers == null) {
+            guardExit();
+            quietLogs();
+            try {
+                start();
+            } catch (Exception first) {
+                // a loaded 2-core machine sometimes misses a start-up deadline: try once more, then give up
+                closeQuietly();
+                try {
+                    start();
+                } catch (Exception second) {
+                    second.addSuppressed(first);
+                    closeQuietly();
+                    throw new IllegalStateException("cannot start the in-JVM Kafka broker", second);
+                }
+            }
+            Runtime.getRuntime().addShutdownHook(new Thread(KafkaBroker::closeQuietly, "kafka-test-broker-stop"));
+        }
+        return bootstrapServers;
+    }
+
+    private static void start() throws Exception {
+        cluster = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
+                .setCombined(true)
+                .setNumBrokerNodes(1)
+                .setNumControllerNodes(1)
+                .build())
+                .setConfigProp("offsets.topic.replication.factor", "1")
+                .setConfigProp("transaction.state.log.replication.factor", "1")
+                .setConfigProp("transaction.state.log.min.isr", "1")
+                .setConfigProp("group.initial.rebalance.delay.ms", "0")
+                .setConfigProp("num.partitions", "3")
+                .setConfigProp("auto.create.topics.enable", "true")
+                .build();
+        cluster.format();
+        cluster.startup();
+        cluster.waitForReadyBrokers();
+        bootstrapServers = cluster.bootstrapServers();
+    }
+
+    private static void guardExit() {
+        Exit.setExitProcedure((code, message) -> {
+            throw new IllegalStateException("Kafka broker asked to exit(" + code + "): " + message);
+        });
+        Exit.setHaltProcedure((code, message) -> {
+            throw new IllegalStateException("Kafka broker asked to halt(" + code + "): " + message);
+        });
+    }
+
+    private static void quietLogs() {
+        for (String category : new String[]{"kafka", "org.apache.kafka", "state.change.logger"}) {
+            Logger.getLogger(category).setLevel(Level.WARNING);
+        }
+    }
+
+    private static synchronized void closeQuietly() {
+        if (cluster != null) {
+            try {
+                cluster.close();
+            } catch (Exception ignored) {
+                // shutting down anyway
+            }
+            cluster = null;
+            bootstrapServers = null;
+        }
+    }
+}

@@ -1,0 +1,116 @@
+package org.w4r.testsupport;
+
+import org.testcontainers.DockerClientFactory;
+import org.testcontainers.postgresql.PostgreSQLContainer;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The PostgreSQL server tests use: the one named by the standard Quarkus datasource variables, else the one on
+ * 127.0.0.1:5432, else (where a Docker engine runs) a Testcontainers one. Each test run gets a throwaway database.
+ */
+public final class PostgresServer {
+    private static PostgresServer shared;
+
+    private final String baseUrl;
+    private final String username;
+    private final String password;
+
+    private PostgresServer(String baseUrl, String username, String password) {
+        this.baseUrl = baseUrl;
+        this.username = username;
+        this.password = password;
+    }
+
+    public static synchronized PostgresServer shared() {
+        if (shared == null) {
+            shared = locate();
+        }
+        return shared;
+    }
+
+    private static PostgresServer locate() {
+        String url = setting("QUARKUS_DATASOURCE_JDBC_URL", "quarkus.datasource.jdbc.url")
+                .orElse("jdbc:postgresql://127.0.0.1:5432/postgres");
+        String user = setting("QUARKUS_DATASOURCE_USERNAME", "quarkus.datasource.username").orElse("postgres");
+        String password = setting("QUARKUS_DATASOURCE_PASSWORD", "quarkus.datasource.password").orElse("");
+        PostgresServer server = new PostgresServer(url, user, password);
+        SQLException failure;
+        try (Connection ignored = server.connect(url)) {
+            return server;
+        } catch (SQLException e) {
+            failure = e;
+        }
+        if (dockerAvailable()) {
+            PostgreSQLContainer container = new PostgreSQLContainer("postgres:16-alpine");
+            container.start();
+            Runtime.getRuntime().addShutdownHook(new Thread(container::stop));
+            return new PostgresServer(container.getJdbcUrl(), container.getUsername(), container.getPassword());
+        }
+        throw new IllegalStateException("""
+                No PostgreSQL server for the tests at %s (%s), and no Docker engine for Testcontainers.
+                Start one: on Debian/Ubuntu 'sudo apt-get install postgresql' then 'sudo pg_ctlcluster 15 main start'
+                (trust or password auth for user '%s'), or point QUARKUS_DATASOURCE_JDBC_URL, QUARKUS_DATASOURCE_USERNAME
+                and QUARKUS_DATASOURCE_PASSWORD at a server you have, or start Docker."""
+                .formatted(url, failure.getMessage(), user), failure);
+    }
+
+    private static Optional<String> setting(String env, String property) {
+        return Optional.ofNullable(System.getenv(env)).or(() -> Optional.ofNullable(System.getProperty(property)))
+                .filter(s -> !s.isBlank());
+    }
+
+    private static boolean dockerAvailable() {
+        try {
+            return DockerClientFactory.instance().isDockerAvailable();
+        } catch (Throwable e) {
+            return false;
+        }
+    }
+
+    private Connection connect(String url) throws SQLException {
+        DriverManager.setLoginTimeout(3);
+        return DriverManager.getConnection(url, username, password);
+    }
+
+    /** Creates a fresh database named after {@code purpose} and returns its JDBC URL. */
+    public String createDatabase(String purpose) {
+        String name = ("t_" + purpose + "_" + UUID.randomUUID().toString().substring(0, 8))
+                .toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_]", "_");
+        execute("CREATE DATABASE " + name);
+        return jdbcUrlOf(name);
+    }
+
+    public void dropDatabase(String jdbcUrl) {
+        String name = jdbcUrl.substring(jdbcUrl.lastIndexOf('/') + 1).replaceAll("\\?.*", "");
+        execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+    }
+
+    public String jdbcUrlOf(String database) {
+        int slash = baseUrl.lastIndexOf('/');
+        String query = baseUrl.contains("?") ? baseUrl.substring(baseUrl.indexOf('?')) : "";
+        return baseUrl.substring(0, slash + 1) + database + query;
+    }
+
+    private void execute(String sql) {
+        try (Connection connection = connect(baseUrl); Statement statement = connection.createStatement()) {
+            statement.execute(sql);
+        } catch (SQLException e) {
+            throw new IllegalStateException("PostgreSQL refused: " + sql, e);
+        }
+    }
+
+    public String username() {
+        return username;
+    }
+
+    public String password() {
+        return password;
+    }
+}
