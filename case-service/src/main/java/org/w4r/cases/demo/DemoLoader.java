@@ -1,0 +1,140 @@
+package org.w4r.cases.demo;
+
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+import jakarta.transaction.Transactional;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+import org.w4r.cases.messaging.ReferencePublisher;
+import org.w4r.cases.model.ActionEntity;
+import org.w4r.cases.model.Campaign;
+import org.w4r.cases.service.CredentialService;
+import org.w4r.cases.service.CsvImport;
+import org.w4r.kit.security.Credentials;
+import org.w4r.kit.security.Roles;
+
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Demo data from the 2020 campaign report: one campaign open now with the ten global cases, the 59 reporting
+ * entities and a catch-all entity, plus demo credentials written to a CSV file for people to try the API with.
+ * Loaded once into an empty database; the whole state is re-published at every start.
+ */
+@Singleton
+public class DemoLoader {
+    private static final Logger LOG = Logger.getLogger(DemoLoader.class);
+    public static final String CAMPAIGN_ID = "w4r-demo";
+    static final String CREDENTIALS_HEADER = "principal,role,entity_id,token";
+
+    @ConfigProperty(name = "w4r.demo.enabled", defaultValue = "false")
+    boolean enabled;
+
+    @ConfigProperty(name = "w4r.demo.credentials-file")
+    Optional<Path> credentialsFile;
+
+    @Inject
+    CsvImport csvImport;
+
+    @Inject
+    CredentialService credentials;
+
+    @Inject
+    ReferencePublisher publisher;
+
+    void onStart(@Observes StartupEvent event) {
+        if (enabled) {
+            loadOnce();
+            credentialsFile.ifPresent(this::loadCredentials);
+        }
+        publisher.snapshot();
+    }
+
+    @Transactional
+    void loadOnce() {
+        if (Campaign.findById(CAMPAIGN_ID) != null) {
+            return;
+        }
+        LocalDate today = LocalDate.now(ZoneOffset.UTC);
+        Campaign campaign = new Campaign();
+        campaign.id = CAMPAIGN_ID;
+        campaign.name = "Write for Rights (demo with the 2020 cases)";
+        campaign.opensAt = today.minusDays(30).atStartOfDay().toInstant(ZoneOffset.UTC);
+        campaign.closesAt = today.plusDays(120).atStartOfDay().toInstant(ZoneOffset.UTC);
+        campaign.current = true;
+        campaign.changedAt = Instant.now();
+        campaign.persist();
+        int entities = csvImport.importEntities(resource("entities.csv")).size();
+        ActionEntity catchAll = new ActionEntity();
+        catchAll.id = ActionEntity.CATCH_ALL_ID;
+        catchAll.name = "International members and entities that did not report";
+        catchAll.kind = "catch-all";
+        catchAll.changedAt = Instant.now();
+        catchAll.persist();
+        int cases = csvImport.importCases(CAMPAIGN_ID, resource("cases.csv")).size();
+        LOG.infof("demo data loaded: campaign %s, %d cases, %d entities + catch-all", CAMPAIGN_ID, cases, entities);
+    }
+
+    /** Registers the credentials in the file, or creates the file with fresh ones. */
+    void loadCredentials(Path file) {
+        try {
+            if (!Files.exists(file)) {
+                writeNewCredentials(file);
+            }
+            int added = 0;
+            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                if (line.isBlank() || line.equals(CREDENTIALS_HEADER)) {
+                    continue;
+                }
+                String[] cells = line.split(",", -1);
+                if (credentials.register(cells[0], cells[1], cells[2].isEmpty() ? null : cells[2], cells[3])) {
+                    added++;
+                }
+            }
+            LOG.infof("demo credentials from %s: %d new", file, added);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read or write demo credentials " + file, e);
+        }
+    }
+
+    @Transactional
+    void writeNewCredentials(Path file) throws IOException {
+        List<String> lines = new ArrayList<>();
+        lines.add(CREDENTIALS_HEADER);
+        for (ActionEntity entity : ActionEntity.<ActionEntity>list("order by id")) {
+            lines.add(String.join(",", entity.id, Roles.ENTITY, entity.id, Credentials.newSecret()));
+        }
+        for (String role : List.of(Roles.COORDINATOR, Roles.CASE_MANAGER, Roles.DELIVERY, Roles.MODERATOR)) {
+            lines.add(String.join(",", "demo-" + role, role, "", Credentials.newSecret()));
+        }
+        if (file.getParent() != null) {
+            Files.createDirectories(file.getParent());
+        }
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.write(tmp, lines, StandardCharsets.UTF_8);
+        try {
+            Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
+        } catch (UnsupportedOperationException ignored) {
+            // not a POSIX file system
+        }
+        Files.move(tmp, file);
+    }
+
+    private static Reader resource(String name) {
+        return new InputStreamReader(DemoLoader.class.getResourceAsStream("/demo/w4r2020/" + name), StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,24 @@
+package org.w4r.cases.model;
+
+import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+
+import java.time.Instant;
+
+/** A national entity (section, structure, regional office) or the catch-all for supporters with none. */
+@Entity(name = "Entity")
+@Table(name = "entity")
+public class ActionEntity extends PanacheEntityBase {
+    public static final String CATCH_ALL_ID = "international-members";
+
+    @Id
+    public String id;
+    public String name;
+    public String country;
+    public String kind;
+    @Column(name = "changed_at")
+    public Instant changedAt;
+}

@@ -1,0 +1,36 @@
+package org.w4r.cases.model;
+
+import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+
+import java.time.Instant;
+import java.util.List;
+
+/** An entity API key or a staff token, stored as the SHA-256 of its secret. */
+@Entity
+@Table(name = "credential")
+public class Credential extends PanacheEntityBase {
+    @Id
+    @Column(name = "key_id")
+    public String keyId;
+    public String sha256;
+    public String principal;
+    public String role;
+    @Column(name = "entity_id")
+    public String entityId;
+    @Column(name = "created_at")
+    public Instant createdAt;
+    @Column(name = "revoked_at")
+    public Instant revokedAt;
+
+    public static List<Credential> activeForEntity(String entityId) {
+        return list("entityId = ?1 and revokedAt is null order by createdAt", entityId);
+    }
+
+    public static List<Credential> activeForPrincipal(String principal) {
+        return list("principal = ?1 and entityId is null and revokedAt is null order by createdAt", principal);
+    }
+}

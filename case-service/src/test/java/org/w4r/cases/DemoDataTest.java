@@ -1,0 +1,117 @@
+package org.w4r.cases;
+
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Test;
+import org.w4r.events.CampaignChanged;
+import org.w4r.events.CaseChanged;
+import org.w4r.events.EntityChanged;
+import org.w4r.events.Events;
+import org.w4r.events.Topics;
+import org.w4r.testsupport.KafkaBrokerResource;
+import org.w4r.testsupport.PostgresDatabaseResource;
+import org.w4r.testsupport.TopicReader;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItems;
+import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+@QuarkusTest
+@WithTestResource(value = KafkaBrokerResource.class, scope = TestResourceScope.GLOBAL)
+@WithTestResource(value = PostgresDatabaseResource.class, scope = TestResourceScope.GLOBAL)
+class DemoDataTest {
+
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String kafka;
+
+    @ConfigProperty(name = "w4r.demo.credentials-file")
+    Path credentialsFile;
+
+    @Test
+    void demoDataIsPublishedToTheCompactedTopics() {
+        Map<String, CaseChanged> cases = latest(Topics.CASES, CaseChanged.class);
+        assertEquals(Set.of("el-hiblu-3", "germain-rukuki", "gustavo-gatica", "idris-khattak", "jani-silva",
+                "khaled-drareni", "metu-pride-defenders", "nassima-al-sada", "paing-phyo-min",
+                "popi-qwabe-bongeka-phungula"), cases.keySet());
+        assertEquals(777_611L, cases.get("nassima-al-sada").goal());
+        assertEquals("SA", cases.get("nassima-al-sada").country());
+
+        Map<String, EntityChanged> entities = latest(Topics.ENTITIES, EntityChanged.class);
+        assertEquals(60, entities.size(), "59 reporting entities and the catch-all");
+        assertEquals("catch-all", entities.get("international-members").kind());
+        assertEquals(1, entities.get("ai-france").apiKeys().size());
+        assertFalse(Events.toJson(entities.get("ai-france")).contains("w4r_"), "a key itself never goes on the stream");
+
+        CampaignChanged campaign = latest(Topics.CAMPAIGNS, CampaignChanged.class).get("w4r-demo");
+        assertTrue(campaign.current());
+        assertTrue(campaign.opensAt().isBefore(java.time.Instant.now()) && campaign.closesAt().isAfter(java.time.Instant.now()),
+                "the demo campaign is open now");
+    }
+
+    @Test
+    void demoCredentialsAreWrittenOnceAndWork() throws IOException {
+        List<String> lines = Files.readAllLines(credentialsFile);
+        assertEquals("principal,role,entity_id,token", lines.get(0));
+        assertEquals(60 + 4, lines.size() - 1);
+        String coordinator = token(lines, "coordinator");
+        String france = lines.stream().filter(l -> l.startsWith("ai-france,")).findFirst().orElseThrow().split(",")[3];
+
+        await().untilAsserted(() -> given().auth().oauth2(coordinator).get("/api/v1/cases")
+                .then().statusCode(200).body("$", hasSize(10)).body("caseId", hasItems("paing-phyo-min")));
+        given().auth().oauth2(coordinator).get("/api/v1/entities").then().statusCode(200).body("$", hasSize(60));
+        given().auth().oauth2(france).get("/api/v1/cases")
+                .then().statusCode(403).contentType("application/problem+json").body("status", equalTo(403));
+        given().get("/api/v1/cases")
+                .then().statusCode(401).contentType("application/problem+json").header("WWW-Authenticate", notNullValue());
+        given().auth().oauth2("w4r_not-a-key").get("/api/v1/cases").then().statusCode(401);
+    }
+
+    @Test
+    void publicCaseListNeedsNoTokenAndShowsNoSecrets() {
+        given().get("/public/v1/cases").then().statusCode(200)
+                .body("$", hasSize(10))
+                .body("find { it.caseId == 'khaled-drareni' }.country", equalTo("DZ"));
+    }
+
+    @Test
+    void unknownCaseIsAProblem() {
+        String coordinator = token(read(), "coordinator");
+        await().untilAsserted(() -> given().auth().oauth2(coordinator).get("/api/v1/cases/no-such-case")
+                .then().statusCode(404).contentType("application/problem+json").body("title", equalTo("case not found")));
+    }
+
+    private List<String> read() {
+        try {
+            return Files.readAllLines(credentialsFile);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String token(List<String> lines, String role) {
+        return lines.stream().filter(l -> l.startsWith("demo-" + role + ",")).findFirst().orElseThrow().split(",")[3];
+    }
+
+    private <T> Map<String, T> latest(String topic, Class<T> type) {
+        List<ConsumerRecord<String, String>> records = TopicReader.readAll(kafka, topic);
+        return records.stream().collect(Collectors.toMap(ConsumerRecord::key, r -> Events.fromJson(r.value(), type),
+                (a, b) -> b));
+    }
+}

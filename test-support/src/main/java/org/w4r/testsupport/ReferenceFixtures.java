@@ -1,0 +1,85 @@
+package org.w4r.testsupport;
+
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.w4r.events.CampaignChanged;
+import org.w4r.events.CaseChanged;
+import org.w4r.events.EntityChanged;
+import org.w4r.events.Events;
+import org.w4r.events.KeyHash;
+import org.w4r.events.StaffChanged;
+import org.w4r.events.Topics;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Publishes reference data to the real broker exactly as case-service would, so a service under test builds its
+ * read model from the stream. Each entity has the key {@code entityKey(id)}; each staff role {@code staffToken(role)}.
+ */
+public final class ReferenceFixtures {
+    public static final String CAMPAIGN = "test-campaign";
+    public static final List<String> CASES = List.of("nassima-al-sada", "el-hiblu-3", "paing-phyo-min");
+    public static final List<String> ENTITIES = List.of("ai-france", "ai-malta", "international-members");
+    public static final List<String> STAFF_ROLES = List.of("coordinator", "case-manager", "delivery", "moderator");
+
+    private ReferenceFixtures() {
+    }
+
+    public static String entityKey(String entityId) {
+        return "test-key-" + entityId;
+    }
+
+    public static String staffToken(String role) {
+        return "test-token-" + role;
+    }
+
+    public static String sha256(String secret) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(secret.getBytes(StandardCharsets.UTF_8)));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Publishes the test campaign (open now, current), its cases, the entities and staff, and waits for acks. */
+    public static void publish(String bootstrapServers) {
+        Instant now = Instant.now();
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(
+                Map.of("bootstrap.servers", bootstrapServers, "acks", "all"),
+                new StringSerializer(), new StringSerializer())) {
+            send(producer, Topics.CAMPAIGNS, CAMPAIGN, new CampaignChanged(UUID.randomUUID(), CAMPAIGN, "Test campaign",
+                    now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(30)), true, List.of(), now));
+            for (String caseId : CASES) {
+                send(producer, Topics.CASES, caseId, new CaseChanged(UUID.randomUUID(), caseId, CAMPAIGN, caseId, "MT",
+                        "Authorities", "global", null, 1000L, "active", true, null, now));
+            }
+            for (String entityId : ENTITIES) {
+                send(producer, Topics.ENTITIES, entityId, new EntityChanged(UUID.randomUUID(), entityId, entityId, null,
+                        entityId.startsWith("ai-") ? "section" : "catch-all",
+                        List.of(new KeyHash("key-" + entityId, sha256(entityKey(entityId)))), now));
+            }
+            for (String role : STAFF_ROLES) {
+                send(producer, Topics.STAFF, "test-" + role, new StaffChanged(UUID.randomUUID(), "test-" + role, role,
+                        List.of(new KeyHash("key-" + role, sha256(staffToken(role)))), now));
+            }
+            producer.flush();
+        }
+    }
+
+    public static void send(KafkaProducer<String, String> producer, String topic, String key, Object event) {
+        try {
+            producer.send(new ProducerRecord<>(topic, key, Events.toJson(event))).get();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot publish to " + topic, e);
+        }
+    }
+}
