@@ -1,7 +1,7 @@
 package org.w4r.kit.problem;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
@@ -35,18 +35,27 @@ public class ProblemMappers {
     }
 
     @ServerExceptionMapper
-    public Response unreadableJson(JsonProcessingException e) {
-        String detail = "the request body is not valid JSON for this endpoint";
-        if (e instanceof MismatchedInputException mismatch && !mismatch.getPath().isEmpty()) {
-            String field = mismatch.getPath().stream()
-                    .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
-                    .collect(Collectors.joining("."));
-            detail = e instanceof InvalidFormatException
-                    ? "field '" + field + "' has a value of the wrong type or format"
-                    : "field '" + field + "' cannot be read";
-            return Problem.of(400, "invalid-field", "Invalid field", detail).with("field", field).toResponse();
+    public Response malformedJson(JsonParseException e) {
+        return Problem.of(400, "malformed-json", "Malformed JSON", "the request body is not valid JSON").toResponse();
+    }
+
+    @ServerExceptionMapper
+    public Response mismatchedJson(MismatchedInputException e) {
+        String field = e.getPath().stream()
+                .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+                .collect(Collectors.joining("."));
+        if (field.isEmpty()) {
+            return Problem.of(400, "bad-request", "Unexpected body", "the request body does not have the expected shape")
+                    .toResponse();
         }
-        return Problem.of(400, "bad-request", "Malformed JSON", detail).toResponse();
+        return Problem.of(400, "invalid-field", "Invalid field", "field '" + field + "' has a value of the wrong type or format")
+                .with("field", field).toResponse();
+    }
+
+    @ServerExceptionMapper
+    public Response unreadableJson(JsonProcessingException e) {
+        return Problem.of(400, "bad-request", "Unreadable JSON", "the request body cannot be read as this endpoint's JSON")
+                .toResponse();
     }
 
     @ServerExceptionMapper

@@ -1,0 +1,64 @@
+package org.w4r.petition.service;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.w4r.events.CampaignChanged;
+import org.w4r.events.CaseChanged;
+import org.w4r.kit.problem.Problem;
+import org.w4r.kit.problem.ProblemException;
+import org.w4r.kit.reference.ReferenceData;
+
+import java.time.Duration;
+import java.time.Instant;
+
+/** Whether an entity may record an action for a case at a time, from this service's read model of case-service. */
+@ApplicationScoped
+public class ActionRules {
+    /** Clocks of entity back-ends drift; an action stamped a little in the future is still accepted. */
+    static final Duration CLOCK_SKEW = Duration.ofMinutes(5);
+
+    @Inject
+    ReferenceData reference;
+
+    /** The campaign the action counts for: the case's, or the current one for an action without a case. */
+    public CampaignChanged check(String entityId, String caseId, Instant occurredAt) {
+        CampaignChanged campaign;
+        if (caseId == null) {
+            campaign = reference.currentCampaign().orElseThrow(() -> new ProblemException(Problem.of(422,
+                    "no-current-campaign", "No campaign is running", "no campaign is current; actions cannot be taken")));
+        } else {
+            CaseChanged c = reference.findCase(caseId).orElseThrow(() -> ProblemException.notFound("case", caseId));
+            if (!"active".equals(c.status())) {
+                throw new ProblemException(Problem.of(422, "case-not-active", "Case not active",
+                        "case '" + caseId + "' is " + c.status() + "; actions are taken only for active cases")
+                        .with("caseId", caseId).with("caseStatus", c.status()));
+            }
+            if ("local".equals(c.scope()) && !entityId.equals(c.localEntityId())) {
+                throw new ProblemException(Problem.of(422, "case-of-another-entity", "Local case of another entity",
+                        "case '" + caseId + "' is a local case of another entity").with("caseId", caseId));
+            }
+            campaign = reference.findCampaign(c.campaignId()).orElseThrow(() -> new ProblemException(Problem.of(422,
+                    "campaign-unknown", "Campaign unknown", "the campaign of case '" + caseId + "' is not known")));
+        }
+        Instant closes = campaign.extensions() == null ? campaign.closesAt() : campaign.extensions().stream()
+                .filter(e -> e.entityId().equals(entityId)).map(CampaignChanged.Extension::closesAt)
+                .filter(t -> t.isAfter(campaign.closesAt())).findFirst().orElse(campaign.closesAt());
+        if (occurredAt.isBefore(campaign.opensAt()) || !occurredAt.isBefore(closes)) {
+            throw new ProblemException(Problem.of(422, "outside-campaign-window", "Outside the campaign window",
+                    "campaign '" + campaign.campaignId() + "' takes actions from " + campaign.opensAt() + " until "
+                            + closes + "; this action is dated " + occurredAt)
+                    .with("campaignId", campaign.campaignId()).with("opensAt", campaign.opensAt()).with("closesAt", closes));
+        }
+        return campaign;
+    }
+
+    public Instant occurredAt(Instant requested, Instant now) {
+        if (requested == null) {
+            return now;
+        }
+        if (requested.isAfter(now.plus(CLOCK_SKEW))) {
+            throw ProblemException.invalid("occurredAt", "occurredAt " + requested + " is in the future");
+        }
+        return requested;
+    }
+}

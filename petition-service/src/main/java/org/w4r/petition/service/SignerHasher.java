@@ -1,0 +1,41 @@
+package org.w4r.petition.service;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.util.HexFormat;
+import java.util.Locale;
+
+/**
+ * Turns an email into the key that makes a signature count once per person per case: HMAC-SHA256 of the
+ * normalised address (trimmed, lower-case) under a secret key, so the email itself is never stored.
+ */
+@ApplicationScoped
+public class SignerHasher {
+    private final SecretKeySpec key;
+
+    public SignerHasher(@ConfigProperty(name = "w4r.signer.hmac-key") String secret) {
+        if (secret == null || secret.length() < 16) {
+            throw new IllegalStateException("w4r.signer.hmac-key must be set to at least 16 characters");
+        }
+        this.key = new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256");
+    }
+
+    public static String normalise(String email) {
+        return email.trim().toLowerCase(Locale.ROOT);
+    }
+
+    public String hash(String email) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(key);
+            return HexFormat.of().formatHex(mac.doFinal(normalise(email).getBytes(StandardCharsets.UTF_8)));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is in every JVM", e);
+        }
+    }
+}
