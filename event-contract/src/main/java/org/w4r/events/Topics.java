@@ -18,6 +18,19 @@ public final class Topics {
     private Topics() {
     }
 
+    /** How a topic is created: reference topics compacted with one partition, actions spread over several. */
+    public record Spec(String name, int partitions, java.util.Map<String, String> configs) {
+    }
+
+    public static java.util.List<Spec> specs(int actionPartitions) {
+        java.util.List<Spec> specs = new java.util.ArrayList<>();
+        for (String name : REFERENCE) {
+            specs.add(new Spec(name, 1, java.util.Map.of("cleanup.policy", "compact", "min.compaction.lag.ms", "60000")));
+        }
+        specs.add(new Spec(ACTIONS, actionPartitions, java.util.Map.of()));
+        return specs;
+    }
+
     /** The partition key of an action event: its case, or its entity when it has none. */
     public static String actionKey(String caseId, String entityId) {
         return caseId != null ? caseId : "entity:" + entityId;

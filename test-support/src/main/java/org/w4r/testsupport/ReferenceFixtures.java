@@ -1,6 +1,9 @@
 package org.w4r.testsupport;
 
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.w4r.events.CampaignChanged;
@@ -19,6 +22,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
 
 /**
  * Publishes reference data to the real broker exactly as case-service would, so a service under test builds its
@@ -52,6 +56,7 @@ public final class ReferenceFixtures {
 
     /** Publishes the test campaign (open now, current), its cases, the entities and staff, and waits for acks. */
     public static void publish(String bootstrapServers) {
+        createTopics(bootstrapServers);
         Instant now = Instant.now();
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(
                 Map.of("bootstrap.servers", bootstrapServers, "acks", "all"),
@@ -72,6 +77,25 @@ public final class ReferenceFixtures {
                         List.of(new KeyHash("key-" + role, sha256(staffToken(role)))), now));
             }
             producer.flush();
+        }
+    }
+
+    /** Creates the platform's topics as the services would, so the broker never auto-creates one wrongly. */
+    public static void createTopics(String bootstrapServers) {
+        try (Admin admin = Admin.create(Map.<String, Object>of("bootstrap.servers", bootstrapServers))) {
+            for (Topics.Spec spec : Topics.specs(6)) {
+                try {
+                    admin.createTopics(List.of(new NewTopic(spec.name(), spec.partitions(), (short) 1)
+                            .configs(spec.configs()))).all().get();
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw new IllegalStateException("cannot create " + spec.name(), e.getCause());
+                    }
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
     }
 

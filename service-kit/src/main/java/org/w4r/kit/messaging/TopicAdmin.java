@@ -11,7 +11,6 @@ import org.w4r.events.Topics;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ExecutionException;
 
 /**
@@ -38,12 +37,9 @@ public class TopicAdmin {
             return;
         }
         List<NewTopic> topics = new ArrayList<>();
-        for (String name : Topics.REFERENCE) {
-            topics.add(new NewTopic(name, 1, replicationFactor).configs(Map.of(
-                    "cleanup.policy", "compact",
-                    "min.compaction.lag.ms", "60000")));
+        for (Topics.Spec spec : Topics.specs(actionPartitions)) {
+            topics.add(new NewTopic(spec.name(), spec.partitions(), replicationFactor).configs(spec.configs()));
         }
-        topics.add(new NewTopic(Topics.ACTIONS, actionPartitions, replicationFactor));
         try (Admin admin = Admin.create(kafka.base("topic-admin"))) {
             for (NewTopic topic : topics) {
                 try {

@@ -1,0 +1,122 @@
+package org.w4r.tally.service;
+
+import io.agroal.api.AgroalDataSource;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.transaction.Transactional;
+import org.w4r.events.ActionEvent;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+
+/**
+ * Applies a batch of events exactly once: records their ids (skipping any seen before) and adds their
+ * aggregated increments to the counts, all in one transaction. Rows are upserted in key order so that
+ * concurrent batches cannot deadlock.
+ */
+@ApplicationScoped
+public class TallyWriter {
+    @Inject
+    AgroalDataSource dataSource;
+
+    /** A cell of the tally: the finest grain every total is summed from. */
+    public record Cell(String campaignId, String caseId, String entityId, String type, String mode, LocalDate day)
+            implements Comparable<Cell> {
+        private static final Comparator<Cell> ORDER = Comparator.comparing(Cell::campaignId).thenComparing(Cell::caseId)
+                .thenComparing(Cell::entityId).thenComparing(Cell::type).thenComparing(Cell::mode).thenComparing(Cell::day);
+
+        static Cell of(ActionEvent e) {
+            return new Cell(e.campaignId(), e.caseId() == null ? "" : e.caseId(), e.entityId(), e.type().code(),
+                    e.mode().code(), LocalDate.ofInstant(e.occurredAt(), ZoneOffset.UTC));
+        }
+
+        @Override
+        public int compareTo(Cell o) {
+            return ORDER.compare(this, o);
+        }
+    }
+
+    /** Returns the number of events that were new. */
+    @Transactional
+    public int apply(List<ActionEvent> batch) {
+        if (batch.isEmpty()) {
+            return 0;
+        }
+        Map<UUID, ActionEvent> byId = new LinkedHashMap<>();
+        batch.forEach(e -> byId.putIfAbsent(e.eventId(), e));
+        try (Connection connection = dataSource.getConnection()) {
+            Set<UUID> fresh = markProcessed(connection, byId.keySet());
+            Map<Cell, Long> increments = new TreeMap<>();
+            for (UUID id : fresh) {
+                ActionEvent event = byId.get(id);
+                increments.merge(Cell.of(event), event.countChange(), Long::sum);
+            }
+            increments.values().removeIf(v -> v == 0);
+            upsert(connection, increments);
+            return fresh.size();
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot apply events to the tally", e);
+        }
+    }
+
+    private static Set<UUID> markProcessed(Connection connection, Set<UUID> ids) throws SQLException {
+        Set<UUID> fresh = new HashSet<>();
+        try (PreparedStatement insert = connection.prepareStatement(
+                "insert into processed_event (event_id) select unnest(?::uuid[]) on conflict do nothing returning event_id")) {
+            insert.setArray(1, connection.createArrayOf("uuid", ids.toArray()));
+            try (ResultSet rs = insert.executeQuery()) {
+                while (rs.next()) {
+                    fresh.add(rs.getObject(1, UUID.class));
+                }
+            }
+        }
+        return fresh;
+    }
+
+    private static void upsert(Connection connection, Map<Cell, Long> increments) throws SQLException {
+        if (increments.isEmpty()) {
+            return;
+        }
+        int n = increments.size();
+        List<String> campaigns = new ArrayList<>(n), cases = new ArrayList<>(n), entities = new ArrayList<>(n),
+                types = new ArrayList<>(n), modes = new ArrayList<>(n);
+        List<LocalDate> days = new ArrayList<>(n);
+        List<Long> counts = new ArrayList<>(n);
+        increments.forEach((cell, count) -> {
+            campaigns.add(cell.campaignId());
+            cases.add(cell.caseId());
+            entities.add(cell.entityId());
+            types.add(cell.type());
+            modes.add(cell.mode());
+            days.add(cell.day());
+            counts.add(count);
+        });
+        try (PreparedStatement upsert = connection.prepareStatement("""
+                insert into tally (campaign_id, case_id, entity_id, action_type, mode, day, count)
+                select * from unnest(?::varchar[], ?::varchar[], ?::varchar[], ?::varchar[], ?::varchar[], ?::date[], ?::bigint[])
+                on conflict (campaign_id, case_id, entity_id, action_type, mode, day)
+                do update set count = tally.count + excluded.count""")) {
+            upsert.setArray(1, connection.createArrayOf("varchar", campaigns.toArray()));
+            upsert.setArray(2, connection.createArrayOf("varchar", cases.toArray()));
+            upsert.setArray(3, connection.createArrayOf("varchar", entities.toArray()));
+            upsert.setArray(4, connection.createArrayOf("varchar", types.toArray()));
+            upsert.setArray(5, connection.createArrayOf("varchar", modes.toArray()));
+            upsert.setArray(6, connection.createArrayOf("date", days.stream().map(java.sql.Date::valueOf).toArray()));
+            upsert.setArray(7, connection.createArrayOf("bigint", counts.toArray()));
+            upsert.executeUpdate();
+        }
+    }
+}
