@@ -4,7 +4,13 @@ import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
 import org.apache.kafka.common.utils.Exit;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.UUID;
 import java.util.logging.Level;
+import java.util.stream.Stream;
 import java.util.logging.Logger;
 
 /**
@@ -13,6 +19,7 @@ import java.util.logging.Logger;
  */
 public final class KafkaBroker {
     private static KafkaClusterTestKit cluster;
+    private static Path baseDirectory;
     private static String bootstrapServers;
 
     private KafkaBroker() {
@@ -42,7 +49,10 @@ public final class KafkaBroker {
     }
 
     private static void start() throws Exception {
+        // under the build's own target/ (not the kit's temp directory, whose exit hook races the broker's shutdown)
+        baseDirectory = Files.createDirectories(Path.of("target", "kafka-" + UUID.randomUUID()));
         cluster = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
+                .setBaseDirectory(baseDirectory)
                 .setCombined(true)
                 .setNumBrokerNodes(1)
                 .setNumControllerNodes(1)
@@ -84,6 +94,14 @@ public final class KafkaBroker {
             }
             cluster = null;
             bootstrapServers = null;
+        }
+        if (baseDirectory != null) {
+            try (Stream<Path> paths = Files.walk(baseDirectory)) {
+                paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            } catch (IOException ignored) {
+                // best effort: it is under target/
+            }
+            baseDirectory = null;
         }
     }
 }
