@@ -4,6 +4,8 @@ package org.w4r.events;
 public final class Topics {
     /** ActionRecorded and ActionCorrected, keyed by caseId (entityId when the action has no case). */
     public static final String ACTIONS = "actions";
+    /** DeliveryPlanned, HandoverRecorded and DeliveryCancelled, keyed by caseId. */
+    public static final String DELIVERIES = "deliveries";
     /** CampaignChanged, compacted, keyed by campaignId. */
     public static final String CAMPAIGNS = "campaigns";
     /** CaseChanged, compacted, keyed by caseId. */
@@ -28,6 +30,7 @@ public final class Topics {
             specs.add(new Spec(name, 1, java.util.Map.of("cleanup.policy", "compact", "min.compaction.lag.ms", "60000")));
         }
         specs.add(new Spec(ACTIONS, actionPartitions, java.util.Map.of()));
+        specs.add(new Spec(DELIVERIES, 1, java.util.Map.of()));
         return specs;
     }
 

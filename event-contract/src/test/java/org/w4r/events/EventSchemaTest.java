@@ -74,6 +74,20 @@ class EventSchemaTest {
     }
 
     @Test
+    void deliveryEventsMatchTheirSchemasAndRoundTrip() {
+        UUID delivery = UUID.randomUUID();
+        DeliveryEvent planned = new DeliveryPlanned(UUID.randomUUID(), delivery, "w4r-2020", "el-hiblu-3", null,
+                "petition", "target-authority", "MT", T, T);
+        DeliveryEvent handover = new HandoverRecorded(UUID.randomUUID(), delivery, "w4r-2020", "el-hiblu-3", null,
+                "petition", T, T, 3, java.util.Map.of("ai-malta", 2L, "ai-france", 1L), java.util.Map.of("signature", 3L), T);
+        DeliveryEvent cancelled = new DeliveryCancelled(UUID.randomUUID(), delivery, "w4r-2020", "el-hiblu-3", T);
+        assertThat(Events.toJson(planned), (Matcher) schema("delivery-planned"));
+        assertThat(Events.toJson(handover), (Matcher) schema("handover-recorded"));
+        assertThat(Events.toJson(cancelled), (Matcher) schema("delivery-cancelled"));
+        assertEquals(handover, Events.fromJson(Events.toJson(handover), DeliveryEvent.class));
+    }
+
+    @Test
     void readersIgnoreFieldsAddedByNewerProducers() {
         String json = Events.toJson(new StaffChanged(UUID.randomUUID(), "mod", "moderator", List.of(), T))
                 .replace("}", ",\"addedLater\":true}");

@@ -11,7 +11,6 @@ import jakarta.ws.rs.core.Response;
 import org.w4r.kit.problem.ProblemException;
 import org.w4r.kit.security.CurrentCaller;
 import org.w4r.kit.security.Roles;
-import org.w4r.petition.messaging.OutboxRelay;
 import org.w4r.petition.service.SignatureService;
 
 /** Petition signatures from entity websites, authenticated by the entity's API key. */
@@ -25,9 +24,6 @@ public class SignatureResource {
     @Inject
     SignatureService signatures;
 
-    @Inject
-    OutboxRelay relay;
-
     @POST
     @RolesAllowed(Roles.ENTITY)
     public Response sign(SignatureRequest request) {
@@ -35,7 +31,6 @@ public class SignatureResource {
             throw ProblemException.badRequest("a JSON body with 'caseIds' and 'signer' is required");
         }
         ActionResults results = signatures.sign(caller.get().entityId(), request);
-        relay.wakeUp();
         return Response.accepted(results).build();
     }
 }

@@ -8,8 +8,8 @@ import org.w4r.events.ActionType;
 import org.w4r.events.CampaignChanged;
 import org.w4r.events.Mode;
 import org.w4r.events.Topics;
+import org.w4r.kit.outbox.Outbox;
 import org.w4r.kit.problem.ProblemException;
-import org.w4r.petition.repository.OutboxRepository;
 import org.w4r.petition.repository.SignatureRepository;
 import org.w4r.petition.rest.ActionResults;
 import org.w4r.petition.rest.ActionResults.Result;
@@ -41,7 +41,7 @@ public class SignatureService {
     SignatureRepository signatures;
 
     @Inject
-    OutboxRepository outbox;
+    Outbox outbox;
 
     @Transactional
     public ActionResults sign(String entityId, SignatureRequest request) {

@@ -68,6 +68,8 @@ public class ReferenceData implements TokenDirectory {
     private final Map<String, StaffChanged> staff = new ConcurrentHashMap<>();
     private final Map<String, Caller> callersByHash = new ConcurrentHashMap<>();
     private final CountDownLatch caughtUp = new CountDownLatch(1);
+    private final Map<TopicPartition, Long> positions = new ConcurrentHashMap<>();
+    private volatile org.apache.kafka.clients.admin.Admin admin;
     private volatile KafkaConsumer<String, String> consumer;
     private volatile boolean running = true;
 
@@ -99,6 +101,9 @@ public class ReferenceData implements TokenDirectory {
             try {
                 for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
                     apply(record.topic(), record.key(), record.value());
+                }
+                for (TopicPartition partition : endAtStart.keySet()) {
+                    positions.put(partition, consumer.position(partition));
                 }
                 if (caughtUp.getCount() > 0 && endAtStart.entrySet().stream()
                         .allMatch(e -> consumer.position(e.getKey()) >= e.getValue())) {
@@ -169,6 +174,47 @@ public class ReferenceData implements TokenDirectory {
         return Optional.ofNullable(callersByHash.get(sha256));
     }
 
+    /**
+     * Waits until this read model has applied everything published to the reference topics before the call: a
+     * barrier for decisions that must see the latest hold or revocation (recording a handover), not for the hot path.
+     */
+    public boolean awaitUpToDate(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try {
+            Map<TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latest = new java.util.HashMap<>();
+            positions.keySet().forEach(p -> latest.put(p, org.apache.kafka.clients.admin.OffsetSpec.latest()));
+            if (latest.isEmpty()) {
+                return false;
+            }
+            Map<TopicPartition, org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo> ends =
+                    admin().listOffsets(latest).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            while (ends.entrySet().stream().anyMatch(e -> positions.getOrDefault(e.getKey(), 0L) < e.getValue().offset())) {
+                if (System.nanoTime() > deadline) {
+                    return false;
+                }
+                Thread.sleep(5);
+            }
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (Exception e) {
+            LOG.warnf("cannot check the reference topics' end offsets: %s", e.getMessage());
+            return false;
+        }
+    }
+
+    private org.apache.kafka.clients.admin.Admin admin() {
+        if (admin == null) {
+            synchronized (this) {
+                if (admin == null) {
+                    admin = org.apache.kafka.clients.admin.Admin.create(kafka.base(application + "-reference-admin"));
+                }
+            }
+        }
+        return admin;
+    }
+
     public boolean isCaughtUp() {
         return caughtUp.getCount() == 0;
     }
@@ -205,6 +251,9 @@ public class ReferenceData implements TokenDirectory {
 
     void stop(@Observes ShutdownEvent event) {
         running = false;
+        if (admin != null) {
+            admin.close(Duration.ofSeconds(2));
+        }
         if (consumer != null) {
             consumer.wakeup();
         }

@@ -1,4 +1,4 @@
-package org.w4r.petition.messaging;
+package org.w4r.kit.outbox;
 
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.runtime.ShutdownEvent;
@@ -35,6 +35,9 @@ public class OutboxRelay {
     @Inject
     EventPublisher publisher;
 
+    @ConfigProperty(name = "w4r.outbox.enabled", defaultValue = "false")
+    boolean enabled;
+
     @ConfigProperty(name = "w4r.outbox.batch-size", defaultValue = "1000")
     int batchSize;
 
@@ -45,7 +48,11 @@ public class OutboxRelay {
     private volatile boolean running = true;
     private volatile Thread thread;
 
+    /** Starts at start-up in services that have an outbox, so rows left by a crash are sent without new writes. */
     void start(@Observes StartupEvent event) {
+        if (!enabled) {
+            return;
+        }
         thread = new Thread(this::run, "outbox-relay");
         thread.setDaemon(true);
         thread.start();
@@ -110,6 +117,27 @@ public class OutboxRelay {
             } catch (RuntimeException | SQLException e) {
                 connection.rollback();
                 throw e;
+            }
+        }
+    }
+
+    /** Waits until the outbox row {@code id} has been acknowledged by Kafka; false if not within {@code timeout}. */
+    public boolean awaitRelayed(long id, java.time.Duration timeout) throws SQLException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        wakeUp();
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement exists = connection.prepareStatement("select 1 from outbox where id = ?")) {
+            exists.setLong(1, id);
+            while (true) {
+                try (ResultSet rs = exists.executeQuery()) {
+                    if (!rs.next()) {
+                        return true;
+                    }
+                }
+                if (System.nanoTime() > deadline) {
+                    return false;
+                }
+                sleep(10);
             }
         }
     }

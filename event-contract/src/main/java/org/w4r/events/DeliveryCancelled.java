@@ -1,0 +1,13 @@
+package org.w4r.events;
+
+import java.time.Instant;
+import java.util.UUID;
+
+/** A planned delivery that will not happen. */
+public record DeliveryCancelled(
+        UUID eventId,
+        UUID deliveryId,
+        String campaignId,
+        String caseId,
+        Instant cancelledAt) implements DeliveryEvent {
+}

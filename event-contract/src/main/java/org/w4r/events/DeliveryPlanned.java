@@ -1,0 +1,21 @@
+package org.w4r.events;
+
+import java.time.Instant;
+import java.util.UUID;
+
+/**
+ * A delivery planned for a case: {@code kind} petition|solidarity, {@code recipientKind}
+ * target-authority|embassy|rights-holder|family|other; {@code entityId} null when the delivery is for all entities.
+ */
+public record DeliveryPlanned(
+        UUID eventId,
+        UUID deliveryId,
+        String campaignId,
+        String caseId,
+        String entityId,
+        String kind,
+        String recipientKind,
+        String country,
+        Instant plannedFor,
+        Instant plannedAt) implements DeliveryEvent {
+}
