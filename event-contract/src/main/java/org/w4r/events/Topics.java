@@ -6,6 +6,8 @@ public final class Topics {
     public static final String ACTIONS = "actions";
     /** DeliveryPlanned, HandoverRecorded and DeliveryCancelled, keyed by caseId. */
     public static final String DELIVERIES = "deliveries";
+    /** MessageReviewed, keyed by caseId: which solidarity messages were approved for delivery. */
+    public static final String MODERATION = "moderation";
     /** CampaignChanged, compacted, keyed by campaignId. */
     public static final String CAMPAIGNS = "campaigns";
     /** CaseChanged, compacted, keyed by caseId. */
@@ -31,6 +33,7 @@ public final class Topics {
         }
         specs.add(new Spec(ACTIONS, actionPartitions, java.util.Map.of()));
         specs.add(new Spec(DELIVERIES, 1, java.util.Map.of()));
+        specs.add(new Spec(MODERATION, 1, java.util.Map.of()));
         return specs;
     }
 

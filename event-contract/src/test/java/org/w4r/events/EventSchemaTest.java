@@ -85,6 +85,8 @@ class EventSchemaTest {
         assertThat(Events.toJson(handover), (Matcher) schema("handover-recorded"));
         assertThat(Events.toJson(cancelled), (Matcher) schema("delivery-cancelled"));
         assertEquals(handover, Events.fromJson(Events.toJson(handover), DeliveryEvent.class));
+        assertThat(Events.toJson(new MessageReviewed(UUID.randomUUID(), UUID.randomUUID(), "w4r-2020", "el-hiblu-3",
+                "ai-malta", MessageReviewed.APPROVED, T, T)), (Matcher) schema("message-reviewed"));
     }
 
     @Test

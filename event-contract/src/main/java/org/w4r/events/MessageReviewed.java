@@ -1,0 +1,21 @@
+package org.w4r.events;
+
+import java.time.Instant;
+import java.util.UUID;
+
+/**
+ * A moderator's decision on a solidarity message ({@code actionId} is the message's action id), on topic
+ * {@link Topics#MODERATION}, keyed by caseId. Only approved messages are ever delivered. No text, no names.
+ */
+public record MessageReviewed(
+        UUID eventId,
+        UUID actionId,
+        String campaignId,
+        String caseId,
+        String entityId,
+        String decision,
+        Instant occurredAt,
+        Instant reviewedAt) {
+    public static final String APPROVED = "approved";
+    public static final String REJECTED = "rejected";
+}
