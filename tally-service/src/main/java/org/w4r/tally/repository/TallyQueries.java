@@ -8,10 +8,13 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
-/** Sums over the tally's cells. */
+/** Sums over the tally's cells (and its per case × entity summary). */
 @ApplicationScoped
 public class TallyQueries {
     @Inject
@@ -19,29 +22,83 @@ public class TallyQueries {
 
     /** Totals of one campaign grouped by one dimension column; the key "" means "none" for case_id. */
     public Map<String, Long> totalsBy(String campaignId, Dimension dimension) {
-        String sql = "select " + dimension.column + ", sum(count) from tally where campaign_id = ? group by 1 order by 1";
+        return totalsBy(campaignId, dimension, null, null);
+    }
+
+    /** As above, restricted to one case and/or one entity when given (caseId "" = actions without a case). */
+    public Map<String, Long> totalsBy(String campaignId, Dimension dimension, String caseId, String entityId) {
+        String table = dimension.onSummary ? "tally_summary" : "tally";
+        StringBuilder sql = new StringBuilder("select " + dimension.column + ", sum(count) from " + table
+                + " where campaign_id = ?");
+        List<String> args = new ArrayList<>(List.of(campaignId));
+        if (caseId != null) {
+            sql.append(" and case_id = ?");
+            args.add(caseId);
+        }
+        if (entityId != null) {
+            sql.append(" and entity_id = ?");
+            args.add(entityId);
+        }
+        sql.append(" group by 1 having sum(count) <> 0 order by 1");
         Map<String, Long> totals = new LinkedHashMap<>();
+        query(sql.toString(), args, rs -> totals.put(rs.getString(1), rs.getLong(2)));
+        return totals;
+    }
+
+    /** case × entity of one campaign, from the summary. */
+    public List<SummaryRow> summary(String campaignId) {
+        List<SummaryRow> rows = new ArrayList<>();
+        query("select campaign_id, case_id, entity_id, count, updated_at from tally_summary where campaign_id = ? and count <> 0"
+                + " order by 2, 3", List.of(campaignId), rs -> rows.add(SummaryRow.of(rs)));
+        return rows;
+    }
+
+    /** The whole summary: every campaign's case × entity counts, for the poller (hundreds to a few thousand rows). */
+    public List<SummaryRow> summary() {
+        List<SummaryRow> rows = new ArrayList<>();
+        query("select campaign_id, case_id, entity_id, count, updated_at from tally_summary", List.of(),
+                rs -> rows.add(SummaryRow.of(rs)));
+        return rows;
+    }
+
+    public record SummaryRow(String campaignId, String caseId, String entityId, long count, Instant updatedAt) {
+        static SummaryRow of(ResultSet rs) throws SQLException {
+            return new SummaryRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4),
+                    rs.getTimestamp(5).toInstant());
+        }
+    }
+
+    interface RowHandler {
+        void accept(ResultSet rs) throws SQLException;
+    }
+
+    private void query(String sql, List<String> args, RowHandler handler) {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setString(1, campaignId);
+            for (int i = 0; i < args.size(); i++) {
+                ps.setString(i + 1, args.get(i));
+            }
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    totals.put(rs.getString(1), rs.getLong(2));
+                    handler.accept(rs);
                 }
             }
         } catch (SQLException e) {
             throw new IllegalStateException("cannot read the tally", e);
         }
-        return totals;
     }
 
     /** The columns a total can be grouped by; an enum so no caller text ever reaches the SQL. */
     public enum Dimension {
-        CASE("case_id"), ENTITY("entity_id"), TYPE("action_type"), MODE("mode"), DAY("day");
+        CASE("case_id", true), ENTITY("entity_id", true), TYPE("action_type", false), MODE("mode", false),
+        DAY("day", false);
 
         final String column;
+        /** whether the small summary table can answer it */
+        final boolean onSummary;
 
-        Dimension(String column) {
+        Dimension(String column, boolean onSummary) {
             this.column = column;
+            this.onSummary = onSummary;
         }
     }
 }

@@ -20,12 +20,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.UUID;
 
 /**
  * Applies a batch of events exactly once: records their ids (skipping any seen before) and adds their
- * aggregated increments to the counts, all in one transaction. Rows are upserted in key order so that
- * concurrent batches cannot deadlock.
+ * aggregated increments to the counts (the cells and the per case × entity summary), all in one transaction.
+ * Rows are upserted in key order so that concurrent batches cannot deadlock. The reconcile job runs the same
+ * code against its own scratch tables ({@link Tables#REBUILD}).
  */
 @ApplicationScoped
 public class TallyWriter {
@@ -49,34 +51,71 @@ public class TallyWriter {
         }
     }
 
+    /** The tables one counting writes to; constants, so no caller text ever reaches the SQL. */
+    public enum Tables {
+        LIVE("processed_event", "tally", "tally_summary"),
+        REBUILD("rebuild_event", "rebuild_tally", "rebuild_summary");
+
+        public final String events;
+        public final String tally;
+        public final String summary;
+
+        Tables(String events, String tally, String summary) {
+            this.events = events;
+            this.tally = tally;
+            this.summary = summary;
+        }
+    }
+
+    /** A row of the summary: what the live stream and the public counters read. */
+    record SummaryKey(String campaignId, String caseId, String entityId) implements Comparable<SummaryKey> {
+        private static final Comparator<SummaryKey> ORDER = Comparator.comparing(SummaryKey::campaignId)
+                .thenComparing(SummaryKey::caseId).thenComparing(SummaryKey::entityId);
+
+        @Override
+        public int compareTo(SummaryKey o) {
+            return ORDER.compare(this, o);
+        }
+    }
+
     /** Returns the number of events that were new. */
     @Transactional
     public int apply(List<ActionEvent> batch) {
+        return apply(batch, Tables.LIVE);
+    }
+
+    @Transactional
+    public int apply(List<ActionEvent> batch, Tables tables) {
         if (batch.isEmpty()) {
             return 0;
         }
         Map<UUID, ActionEvent> byId = new LinkedHashMap<>();
         batch.forEach(e -> byId.putIfAbsent(e.eventId(), e));
         try (Connection connection = dataSource.getConnection()) {
-            Set<UUID> fresh = markProcessed(connection, byId.keySet());
+            Set<UUID> fresh = markProcessed(connection, tables, byId.keySet());
             Map<Cell, Long> increments = new TreeMap<>();
             for (UUID id : fresh) {
                 ActionEvent event = byId.get(id);
                 increments.merge(Cell.of(event), event.countChange(), Long::sum);
             }
             increments.values().removeIf(v -> v == 0);
-            upsert(connection, increments);
+            upsert(connection, tables, increments);
+            Map<SummaryKey, Long> summary = new TreeMap<>();
+            increments.forEach((cell, count) -> summary.merge(
+                    new SummaryKey(cell.campaignId(), cell.caseId(), cell.entityId()), count, Long::sum));
+            upsertSummary(connection, tables, summary);
             return fresh.size();
         } catch (SQLException e) {
             throw new IllegalStateException("cannot apply events to the tally", e);
         }
     }
 
-    private static Set<UUID> markProcessed(Connection connection, Set<UUID> ids) throws SQLException {
+    private static Set<UUID> markProcessed(Connection connection, Tables tables, Set<UUID> ids) throws SQLException {
         Set<UUID> fresh = new HashSet<>();
-        try (PreparedStatement insert = connection.prepareStatement(
-                "insert into processed_event (event_id) select unnest(?::uuid[]) on conflict do nothing returning event_id")) {
-            insert.setArray(1, connection.createArrayOf("uuid", ids.toArray()));
+        try (PreparedStatement insert = connection.prepareStatement("insert into " + tables.events
+                + " (event_id) select unnest(?::uuid[]) on conflict do nothing returning event_id")) {
+            // sorted, so two batches holding the same ids (a rebalance) lock them in the same order
+            insert.setArray(1, connection.createArrayOf("uuid", new TreeSet<>(ids).toArray()));
             try (ResultSet rs = insert.executeQuery()) {
                 while (rs.next()) {
                     fresh.add(rs.getObject(1, UUID.class));
@@ -86,7 +125,7 @@ public class TallyWriter {
         return fresh;
     }
 
-    private static void upsert(Connection connection, Map<Cell, Long> increments) throws SQLException {
+    private static void upsert(Connection connection, Tables tables, Map<Cell, Long> increments) throws SQLException {
         if (increments.isEmpty()) {
             return;
         }
@@ -105,10 +144,10 @@ public class TallyWriter {
             counts.add(count);
         });
         try (PreparedStatement upsert = connection.prepareStatement("""
-                insert into tally (campaign_id, case_id, entity_id, action_type, mode, day, count)
+                insert into %1$s as t (campaign_id, case_id, entity_id, action_type, mode, day, count)
                 select * from unnest(?::varchar[], ?::varchar[], ?::varchar[], ?::varchar[], ?::varchar[], ?::date[], ?::bigint[])
                 on conflict (campaign_id, case_id, entity_id, action_type, mode, day)
-                do update set count = tally.count + excluded.count""")) {
+                do update set count = t.count + excluded.count""".formatted(tables.tally))) {
             upsert.setArray(1, connection.createArrayOf("varchar", campaigns.toArray()));
             upsert.setArray(2, connection.createArrayOf("varchar", cases.toArray()));
             upsert.setArray(3, connection.createArrayOf("varchar", entities.toArray()));
@@ -116,6 +155,33 @@ public class TallyWriter {
             upsert.setArray(5, connection.createArrayOf("varchar", modes.toArray()));
             upsert.setArray(6, connection.createArrayOf("date", days.stream().map(java.sql.Date::valueOf).toArray()));
             upsert.setArray(7, connection.createArrayOf("bigint", counts.toArray()));
+            upsert.executeUpdate();
+        }
+    }
+
+    private static void upsertSummary(Connection connection, Tables tables, Map<SummaryKey, Long> increments)
+            throws SQLException {
+        increments.values().removeIf(v -> v == 0);
+        if (increments.isEmpty()) {
+            return;
+        }
+        List<String> campaigns = new ArrayList<>(), cases = new ArrayList<>(), entities = new ArrayList<>();
+        List<Long> counts = new ArrayList<>();
+        increments.forEach((key, count) -> {
+            campaigns.add(key.campaignId());
+            cases.add(key.caseId());
+            entities.add(key.entityId());
+            counts.add(count);
+        });
+        try (PreparedStatement upsert = connection.prepareStatement("""
+                insert into %1$s as s (campaign_id, case_id, entity_id, count)
+                select * from unnest(?::varchar[], ?::varchar[], ?::varchar[], ?::bigint[])
+                on conflict (campaign_id, case_id, entity_id)
+                do update set count = s.count + excluded.count, updated_at = now()""".formatted(tables.summary))) {
+            upsert.setArray(1, connection.createArrayOf("varchar", campaigns.toArray()));
+            upsert.setArray(2, connection.createArrayOf("varchar", cases.toArray()));
+            upsert.setArray(3, connection.createArrayOf("varchar", entities.toArray()));
+            upsert.setArray(4, connection.createArrayOf("bigint", counts.toArray()));
             upsert.executeUpdate();
         }
     }

@@ -1,0 +1,75 @@
+package org.w4r.tally.rest;
+
+import jakarta.annotation.security.PermitAll;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.OPTIONS;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.EntityTag;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Request;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.Context;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.w4r.events.CaseChanged;
+import org.w4r.kit.problem.Problem;
+import org.w4r.tally.service.LiveTotals;
+import org.w4r.tally.service.LiveTotals.Counter;
+import org.w4r.kit.reference.ReferenceData;
+
+/**
+ * The live counter entity websites embed: no credentials, any origin, cacheable for a few seconds, and answered
+ * from memory (the read model and the poller's snapshot), so a flood of readers never reaches the database.
+ */
+@Path("/public/v1/cases/{caseId}/counter")
+@PermitAll
+public class PublicCounterResource {
+    @Inject
+    LiveTotals live;
+
+    @Inject
+    ReferenceData reference;
+
+    @ConfigProperty(name = "w4r.tally.counter.max-age", defaultValue = "5")
+    int maxAge;
+
+    @ConfigProperty(name = "w4r.tally.counter.stale-while-revalidate", defaultValue = "30")
+    int staleWhileRevalidate;
+
+    @GET
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response counter(@PathParam("caseId") String caseId, @Context Request request) {
+        CaseChanged c = reference.findCase(caseId).orElse(null);
+        if (c == null) {
+            return cors(Response.fromResponse(Problem.of(404, "not-found", "case not found",
+                    "case '" + caseId + "' does not exist").toResponse())).header("Cache-Control", cache()).build();
+        }
+        if (!c.publicCounter() || c.hold() != null) {
+            // the same answer for "switched off" and "on hold": a held case's status is not for the public
+            return cors(Response.fromResponse(Problem.of(404, "counter-off", "No public counter",
+                    "case '" + caseId + "' has no public counter").with("caseId", caseId).toResponse()))
+                    .header("Cache-Control", cache()).build();
+        }
+        Counter counter = live.counter(c).orElseThrow();
+        EntityTag tag = new EntityTag(Integer.toHexString(counter.hashCode()) + "-" + counter.count());
+        Response.ResponseBuilder notModified = request.evaluatePreconditions(tag);
+        Response.ResponseBuilder response = notModified != null ? notModified : Response.ok(counter);
+        return cors(response).tag(tag).header("Cache-Control", cache()).build();
+    }
+
+    @OPTIONS
+    public Response preflight(@PathParam("caseId") String caseId) {
+        return cors(Response.noContent()).header("Access-Control-Allow-Methods", "GET, OPTIONS")
+                .header("Access-Control-Allow-Headers", "If-None-Match").header("Access-Control-Max-Age", "86400").build();
+    }
+
+    private String cache() {
+        return "public, max-age=" + maxAge + ", stale-while-revalidate=" + staleWhileRevalidate;
+    }
+
+    private static Response.ResponseBuilder cors(Response.ResponseBuilder builder) {
+        return builder.header("Access-Control-Allow-Origin", "*").header("Access-Control-Expose-Headers", "ETag");
+    }
+}

@@ -1,0 +1,179 @@
+package org.w4r.tally.service;
+
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Multi;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+import org.w4r.events.CaseChanged;
+import org.w4r.kit.reference.ReferenceData;
+import org.w4r.tally.repository.TallyQueries;
+import org.w4r.tally.repository.TallyQueries.SummaryRow;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * The live view of the counts: re-reads the small case × entity summary from the database every poll interval and
+ * diffs it with the previous read. Because it reads the database, not this instance's consumer, it sees every
+ * instance's updates; because it polls, updates are coalesced to at most one per interval. The public counters are
+ * served from the same in-memory snapshot, so a flood of readers never reaches the database.
+ */
+@ApplicationScoped
+public class LiveTotals {
+    private static final Logger LOG = Logger.getLogger(LiveTotals.class);
+
+    @Inject
+    TallyQueries tally;
+
+    @Inject
+    ReferenceData reference;
+
+    @ConfigProperty(name = "w4r.tally.poll-interval", defaultValue = "PT0.25S")
+    Duration interval;
+
+    /** One campaign's live totals at one moment. */
+    public record CampaignTotals(long total, long withoutCase, Map<String, Long> cases, Map<String, Long> entities,
+                                 Map<String, Instant> caseUpdatedAt) {
+        static CampaignTotals empty() {
+            return new CampaignTotals(0, 0, new TreeMap<>(), new TreeMap<>(), new TreeMap<>());
+        }
+    }
+
+    /** What a stream client receives: the whole state first, then only what changed (counts are absolute). */
+    public record Update(String kind, String campaignId, long total, long withoutCase, Map<String, Long> cases,
+                         Map<String, Long> entities, Instant at) {
+    }
+
+    public record Counter(String caseId, long count, Long goal, Instant updatedAt) {
+    }
+
+    private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+    private volatile Map<String, CampaignTotals> snapshot;
+    private ScheduledExecutorService poller;
+
+    private record Listener(String campaignId, Consumer<Update> sink) {
+    }
+
+    void start(@Observes StartupEvent event) {
+        poll();
+        poller = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "tally-live-poller");
+            t.setDaemon(true);
+            return t;
+        });
+        poller.scheduleWithFixedDelay(this::poll, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        if (poller != null) {
+            poller.shutdownNow();
+        }
+    }
+
+    /** Reads the summary and tells every listener what changed in its campaign. */
+    void poll() {
+        Map<String, CampaignTotals> next;
+        try {
+            next = read(tally.summary());
+        } catch (RuntimeException e) {
+            LOG.warnf("cannot read the live totals (%s); keeping the last snapshot", e.getMessage());
+            return;
+        }
+        Instant now = Instant.now();
+        synchronized (this) {
+            Map<String, CampaignTotals> previous = snapshot;
+            snapshot = next;
+            if (previous == null) {
+                return;
+            }
+            for (Listener listener : listeners) {
+                CampaignTotals before = previous.getOrDefault(listener.campaignId(), CampaignTotals.empty());
+                CampaignTotals after = next.getOrDefault(listener.campaignId(), CampaignTotals.empty());
+                Map<String, Long> cases = changed(before.cases(), after.cases());
+                Map<String, Long> entities = changed(before.entities(), after.entities());
+                if (!cases.isEmpty() || !entities.isEmpty() || before.withoutCase() != after.withoutCase()) {
+                    listener.sink().accept(new Update("changes", listener.campaignId(), after.total(), after.withoutCase(),
+                            cases, entities, now));
+                }
+            }
+        }
+    }
+
+    private static Map<String, CampaignTotals> read(List<SummaryRow> rows) {
+        Map<String, CampaignTotals> byCampaign = new TreeMap<>();
+        for (SummaryRow row : rows) {
+            CampaignTotals c = byCampaign.computeIfAbsent(row.campaignId(), k -> CampaignTotals.empty());
+            if (row.caseId().isEmpty()) {
+                c = new CampaignTotals(c.total(), c.withoutCase() + row.count(), c.cases(), c.entities(), c.caseUpdatedAt());
+            } else {
+                c.cases().merge(row.caseId(), row.count(), Long::sum);
+                c.caseUpdatedAt().merge(row.caseId(), row.updatedAt(), (a, b) -> a.isAfter(b) ? a : b);
+            }
+            c.entities().merge(row.entityId(), row.count(), Long::sum);
+            byCampaign.put(row.campaignId(), new CampaignTotals(c.total() + row.count(), c.withoutCase(), c.cases(),
+                    c.entities(), c.caseUpdatedAt()));
+        }
+        return byCampaign;
+    }
+
+    private static Map<String, Long> changed(Map<String, Long> before, Map<String, Long> after) {
+        Map<String, Long> changes = new TreeMap<>();
+        after.forEach((k, v) -> {
+            if (!Objects.equals(before.get(k), v)) {
+                changes.put(k, v);
+            }
+        });
+        before.keySet().stream().filter(k -> !after.containsKey(k)).forEach(k -> changes.put(k, 0L));
+        return changes;
+    }
+
+    /** The current state of a campaign, then its changes as the poller sees them, without a gap in between. */
+    public Multi<Update> updates(String campaignId) {
+        return Multi.createFrom().emitter(emitter -> {
+            Listener listener = new Listener(campaignId, emitter::emit);
+            synchronized (this) {
+                emitter.emit(state(campaignId));
+                listeners.add(listener);
+            }
+            emitter.onTermination(() -> listeners.remove(listener));
+        });
+    }
+
+    private Update state(String campaignId) {
+        CampaignTotals c = current().getOrDefault(campaignId, CampaignTotals.empty());
+        Map<String, Long> cases = new TreeMap<>(c.cases());
+        reference.cases().stream().filter(x -> campaignId.equals(x.campaignId()))
+                .forEach(x -> cases.putIfAbsent(x.caseId(), 0L));
+        return new Update("totals", campaignId, c.total(), c.withoutCase(), cases, new TreeMap<>(c.entities()), Instant.now());
+    }
+
+    /** A case's public counter from the snapshot (never the database); empty when the case is unknown. */
+    public Optional<Counter> counter(CaseChanged c) {
+        CampaignTotals totals = current().getOrDefault(c.campaignId(), CampaignTotals.empty());
+        return Optional.of(new Counter(c.caseId(), totals.cases().getOrDefault(c.caseId(), 0L), c.goal(),
+                totals.caseUpdatedAt().get(c.caseId())));
+    }
+
+    public int listenerCount() {
+        return listeners.size();
+    }
+
+    private Map<String, CampaignTotals> current() {
+        Map<String, CampaignTotals> s = snapshot;
+        return s == null ? Map.of() : s;
+    }
+}

@@ -1,0 +1,217 @@
+package org.w4r.tally.service;
+
+import io.agroal.api.AgroalDataSource;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+import org.w4r.events.ActionEvent;
+import org.w4r.events.Events;
+import org.w4r.events.Topics;
+import org.w4r.kit.messaging.KafkaSettings;
+import org.w4r.kit.problem.ProblemException;
+import org.w4r.tally.service.TallyWriter.Tables;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Recounts everything from the beginning of the actions topic into scratch tables, with the same exactly-once
+ * code as the live counting but its own consumer (no group, so it disturbs no one), up to the end offsets taken at
+ * the start; then lists every cell where the live count differs from the recount (the re-check job of
+ * alphagov/e-petitions, for our tally). One run at a time.
+ */
+@ApplicationScoped
+public class Reconciler {
+    private static final Logger LOG = Logger.getLogger(Reconciler.class);
+    private static final int MAX_LISTED = 1000;
+
+    @Inject
+    TallyWriter writer;
+
+    @Inject
+    KafkaSettings kafka;
+
+    @Inject
+    AgroalDataSource dataSource;
+
+    @ConfigProperty(name = "mp.messaging.incoming.actions.group.id", defaultValue = "tally-service")
+    String liveGroup;
+
+    @ConfigProperty(name = "w4r.tally.reconcile.live-wait", defaultValue = "PT20S")
+    Duration liveWait;
+
+    @ConfigProperty(name = "w4r.tally.reconcile.timeout", defaultValue = "PT30M")
+    Duration timeout;
+
+    private final AtomicBoolean running = new AtomicBoolean();
+
+    /** A cell whose live count differs from the recount (a missing row counts as 0). */
+    public record Difference(String table, String campaignId, String caseId, String entityId, String type, String mode,
+                             String day, long live, long rebuilt) {
+    }
+
+    /**
+     * {@code live}: "caught-up" when the live consumers had committed exactly the end offsets the recount read to
+     * (the comparison is exact), "behind" or "ahead" otherwise (differences may then be events in flight).
+     */
+    public record Report(Instant startedAt, Instant finishedAt, Map<Integer, Long> endOffsets, long recordsRead,
+                         long eventsCounted, String live, int differenceCount, List<Difference> differences) {
+    }
+
+    public Report reconcile() {
+        if (!running.compareAndSet(false, true)) {
+            throw ProblemException.conflict("reconcile-running", "Reconcile running", "a reconcile is already running");
+        }
+        try {
+            return run();
+        } finally {
+            running.set(false);
+        }
+    }
+
+    private Report run() {
+        Instant started = Instant.now();
+        execute("truncate rebuild_event, rebuild_tally, rebuild_summary");
+        Map<String, Object> config = kafka.base("tally-reconcile");
+        config.put("enable.auto.commit", "false");
+        config.put("max.poll.records", "2000");
+        long read = 0;
+        long counted = 0;
+        Map<TopicPartition, Long> end;
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer())) {
+            List<TopicPartition> partitions = new ArrayList<>();
+            for (PartitionInfo info : consumer.partitionsFor(Topics.ACTIONS, Duration.ofSeconds(30))) {
+                partitions.add(new TopicPartition(Topics.ACTIONS, info.partition()));
+            }
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            end = consumer.endOffsets(partitions, Duration.ofSeconds(30));
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("reconcile did not reach the end offsets within " + timeout);
+                }
+                List<ActionEvent> batch = new ArrayList<>();
+                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(500))) {
+                    // records past the end taken at the start belong to a later reconcile
+                    if (record.offset() >= end.get(new TopicPartition(record.topic(), record.partition()))) {
+                        continue;
+                    }
+                    read++;
+                    try {
+                        batch.add(Events.fromJson(record.value(), ActionEvent.class));
+                    } catch (RuntimeException e) {
+                        LOG.warnf("reconcile: skipping an unreadable action event at %s-%d@%d", record.topic(),
+                                record.partition(), record.offset());
+                    }
+                }
+                counted += writer.apply(batch, Tables.REBUILD);
+                // stop reading a partition once its end is reached, so later records are never fetched for nothing
+                List<TopicPartition> done = partitions.stream().filter(p -> consumer.position(p) >= end.get(p)).toList();
+                if (!done.isEmpty()) {
+                    consumer.pause(done);
+                }
+            }
+        }
+        String live = awaitLive(end);
+        List<Difference> differences = differences();
+        Map<Integer, Long> offsets = new TreeMap<>();
+        end.forEach((p, o) -> offsets.put(p.partition(), o));
+        LOG.infof("reconcile: %d records, %d events counted, live %s, %d differences", read, counted, live, differences.size());
+        return new Report(started, Instant.now(), offsets, read, counted, live, differences.size(),
+                differences.subList(0, Math.min(MAX_LISTED, differences.size())));
+    }
+
+    /** Waits (a little) for the live consumer group to have committed the offsets the recount read up to. */
+    private String awaitLive(Map<TopicPartition, Long> end) {
+        long deadline = System.nanoTime() + liveWait.toNanos();
+        String state = "behind";
+        try (Admin admin = Admin.create(kafka.base("tally-reconcile-admin"))) {
+            while (true) {
+                Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(liveGroup)
+                        .partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
+                boolean behind = false;
+                boolean ahead = false;
+                for (Map.Entry<TopicPartition, Long> e : end.entrySet()) {
+                    OffsetAndMetadata c = committed.get(e.getKey());
+                    long at = c == null ? 0 : c.offset();
+                    behind |= at < e.getValue();
+                    ahead |= at > e.getValue();
+                }
+                state = behind ? "behind" : ahead ? "ahead" : "caught-up";
+                if (!behind || System.nanoTime() > deadline) {
+                    return state;
+                }
+                Thread.sleep(200);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return state;
+        } catch (Exception e) {
+            LOG.warnf("reconcile: cannot read the live group's offsets (%s)", e.getMessage());
+            return "unknown";
+        }
+    }
+
+    /** Every cell (and every summary row) where live and recount differ. */
+    private List<Difference> differences() {
+        List<Difference> result = new ArrayList<>();
+        String cells = """
+                select coalesce(l.campaign_id, r.campaign_id), coalesce(l.case_id, r.case_id), coalesce(l.entity_id, r.entity_id),
+                       coalesce(l.action_type, r.action_type), coalesce(l.mode, r.mode), coalesce(l.day, r.day)::text,
+                       coalesce(l.count, 0), coalesce(r.count, 0)
+                from tally l full outer join rebuild_tally r
+                  on (l.campaign_id, l.case_id, l.entity_id, l.action_type, l.mode, l.day)
+                   = (r.campaign_id, r.case_id, r.entity_id, r.action_type, r.mode, r.day)
+                where coalesce(l.count, 0) <> coalesce(r.count, 0) order by 1, 2, 3, 4, 5, 6""";
+        String summary = """
+                select coalesce(l.campaign_id, r.campaign_id), coalesce(l.case_id, r.case_id), coalesce(l.entity_id, r.entity_id),
+                       null, null, null, coalesce(l.count, 0), coalesce(r.count, 0)
+                from tally_summary l full outer join rebuild_summary r
+                  on (l.campaign_id, l.case_id, l.entity_id) = (r.campaign_id, r.case_id, r.entity_id)
+                where coalesce(l.count, 0) <> coalesce(r.count, 0) order by 1, 2, 3""";
+        try (Connection c = dataSource.getConnection()) {
+            collect(c, "tally", cells, result);
+            collect(c, "tally_summary", summary, result);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot compare the tally with the recount", e);
+        }
+        return result;
+    }
+
+    private static void collect(Connection c, String table, String sql, List<Difference> into) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                into.add(new Difference(table, rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                        rs.getString(5), rs.getString(6), rs.getLong(7), rs.getLong(8)));
+            }
+        }
+    }
+
+    private void execute(String sql) {
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+            s.execute(sql);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot prepare the recount tables", e);
+        }
+    }
+}
