@@ -123,7 +123,7 @@ class SignatureResourceTest {
         post(key, "{\"caseIds\":[\"el-hiblu-3\"],").statusCode(400).contentType("application/problem+json");
         post(key, "{\"caseIds\":\"el-hiblu-3\"}").statusCode(400).contentType("application/problem+json");
         given().auth().oauth2(key).contentType(ContentType.JSON).body("{\"caseIds\":[\"" + "x".repeat(300_000) + "\"]}")
-                .post("/api/v1/signatures").then().statusCode(413);
+                .post("/api/v1/signatures").then().statusCode(413).contentType("application/problem+json");
     }
 
     private Optional<ConsumerRecord<String, String>> find(String actionId) {

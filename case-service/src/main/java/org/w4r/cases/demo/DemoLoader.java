@@ -10,7 +10,10 @@ import org.jboss.logging.Logger;
 import org.w4r.cases.messaging.ReferencePublisher;
 import org.w4r.cases.model.ActionEntity;
 import org.w4r.cases.model.Campaign;
+import org.w4r.cases.service.CampaignService;
+import org.w4r.cases.service.CaseService;
 import org.w4r.cases.service.CredentialService;
+import org.w4r.cases.service.EntityService;
 import org.w4r.cases.service.CsvImport;
 import org.w4r.kit.security.Credentials;
 import org.w4r.kit.security.Roles;
@@ -23,7 +26,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -39,6 +41,7 @@ import java.util.Optional;
 public class DemoLoader {
     private static final Logger LOG = Logger.getLogger(DemoLoader.class);
     public static final String CAMPAIGN_ID = "w4r-demo";
+    public static final String HELD_CASE = "paing-phyo-min";
     static final String CREDENTIALS_HEADER = "principal,role,entity_id,token";
 
     @ConfigProperty(name = "w4r.demo.enabled", defaultValue = "false")
@@ -52,6 +55,15 @@ public class DemoLoader {
 
     @Inject
     CredentialService credentials;
+
+    @Inject
+    CampaignService campaigns;
+
+    @Inject
+    EntityService entities;
+
+    @Inject
+    CaseService cases;
 
     @Inject
     ReferencePublisher publisher;
@@ -70,23 +82,18 @@ public class DemoLoader {
             return;
         }
         LocalDate today = LocalDate.now(ZoneOffset.UTC);
-        Campaign campaign = new Campaign();
-        campaign.id = CAMPAIGN_ID;
-        campaign.name = "Write for Rights (demo with the 2020 cases)";
-        campaign.opensAt = today.minusDays(30).atStartOfDay().toInstant(ZoneOffset.UTC);
-        campaign.closesAt = today.plusDays(120).atStartOfDay().toInstant(ZoneOffset.UTC);
-        campaign.current = true;
-        campaign.changedAt = Instant.now();
-        campaign.persist();
+        campaigns.create(new CampaignService.CampaignInput(CAMPAIGN_ID, "Write for Rights (demo with the 2020 cases)",
+                today.minusDays(30).atStartOfDay().toInstant(ZoneOffset.UTC),
+                today.plusDays(120).atStartOfDay().toInstant(ZoneOffset.UTC), true));
         int entities = csvImport.importEntities(resource("entities.csv")).size();
-        ActionEntity catchAll = new ActionEntity();
-        catchAll.id = ActionEntity.CATCH_ALL_ID;
-        catchAll.name = "International members and entities that did not report";
-        catchAll.kind = "catch-all";
-        catchAll.changedAt = Instant.now();
-        catchAll.persist();
-        int cases = csvImport.importCases(CAMPAIGN_ID, resource("cases.csv")).size();
-        LOG.infof("demo data loaded: campaign %s, %d cases, %d entities + catch-all", CAMPAIGN_ID, cases, entities);
+        this.entities.create(new EntityService.EntityInput(ActionEntity.CATCH_ALL_ID,
+                "International members and entities that did not report", null, "catch-all"));
+        int cases = csvImport.importCases(CAMPAIGN_ID, resource("cases.csv"), null).size();
+        // as on 1 February 2021: every delivery for Paing Phyo Min held to protect him, his family and partners
+        this.cases.placeHold(HELD_CASE, "Military coup in Myanmar (1 February 2021): all deliveries of petitions "
+                + "and letters held to protect the rights holder, his family and partners", "demo-case-manager");
+        LOG.infof("demo data loaded: campaign %s, %d cases, %d entities + catch-all, %s on hold",
+                CAMPAIGN_ID, cases, entities, HELD_CASE);
     }
 
     /** Registers the credentials in the file, or creates the file with fresh ones. */

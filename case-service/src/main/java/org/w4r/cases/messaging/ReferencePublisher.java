@@ -5,6 +5,7 @@ import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 import org.w4r.cases.model.ActionEntity;
 import org.w4r.cases.model.Campaign;
+import org.w4r.cases.model.CampaignExtension;
 import org.w4r.cases.model.CaseFile;
 import org.w4r.cases.model.Credential;
 import org.w4r.events.CampaignChanged;
@@ -13,94 +14,61 @@ import org.w4r.events.EntityChanged;
 import org.w4r.events.KeyHash;
 import org.w4r.events.StaffChanged;
 import org.w4r.events.Topics;
-import org.w4r.kit.messaging.EventPublisher;
+import org.w4r.kit.outbox.Outbox;
 
-import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
- * Publishes the full current state of changed reference data to its compacted topic, and a snapshot of
- * everything at start-up, so that a change lost between commit and publish is repaired on the next start.
+ * Announces the full current state of changed reference data on its compacted topic, through the outbox, in the
+ * caller's transaction: the event exists if and only if the change was committed. Returns the outbox row id so a
+ * caller can wait until the change has reached Kafka (a hold must take effect everywhere within seconds).
  */
 @ApplicationScoped
 public class ReferencePublisher {
-    private static final Duration ACK_WAIT = Duration.ofSeconds(30);
-
     @Inject
-    EventPublisher publisher;
+    Outbox outbox;
 
-    public void campaign(Campaign c) {
-        await(List.of(publisher.publish(Topics.CAMPAIGNS, c.id, new CampaignChanged(UUID.randomUUID(), c.id, c.name,
-                c.opensAt, c.closesAt, c.current, List.of(), c.changedAt))));
+    public long campaign(Campaign c) {
+        List<CampaignChanged.Extension> extensions = CampaignExtension.of(c.id).stream()
+                .map(e -> new CampaignChanged.Extension(e.entityId, e.closesAt)).toList();
+        return outbox.add(Topics.CAMPAIGNS, c.id, new CampaignChanged(UUID.randomUUID(), c.id, c.name, c.opensAt,
+                c.closesAt, c.current, extensions, c.changedAt));
     }
 
-    public void caseFile(CaseFile c) {
-        await(List.of(send(c)));
-    }
-
-    public void entity(ActionEntity e) {
-        await(List.of(send(e)));
-    }
-
-    public void staff(String principal) {
-        await(List.of(sendStaff(principal)));
-    }
-
-    /** Everything, at start-up. */
-    @Transactional
-    public void snapshot() {
-        List<CompletableFuture<?>> acks = new ArrayList<>();
-        for (Campaign c : Campaign.<Campaign>listAll()) {
-            acks.add(publisher.publish(Topics.CAMPAIGNS, c.id, new CampaignChanged(UUID.randomUUID(), c.id, c.name,
-                    c.opensAt, c.closesAt, c.current, List.of(), c.changedAt)));
-        }
-        for (ActionEntity e : ActionEntity.<ActionEntity>listAll()) {
-            acks.add(send(e));
-        }
-        for (CaseFile c : CaseFile.<CaseFile>listAll()) {
-            acks.add(send(c));
-        }
-        List<String> principals = Credential.find("select distinct principal from Credential where entityId is null")
-                .project(String.class).list();
-        for (String principal : principals) {
-            acks.add(sendStaff(principal));
-        }
-        await(acks);
-    }
-
-    private CompletableFuture<?> send(CaseFile c) {
+    public long caseFile(CaseFile c) {
         CaseChanged.Hold hold = c.onHold() ? new CaseChanged.Hold(c.holdReason, c.holdPlacedBy, c.holdPlacedAt) : null;
-        return publisher.publish(Topics.CASES, c.id, new CaseChanged(UUID.randomUUID(), c.id, c.campaignId, c.name,
+        return outbox.add(Topics.CASES, c.id, new CaseChanged(UUID.randomUUID(), c.id, c.campaignId, c.name,
                 c.country, c.targetAuthority, c.scope, c.localEntityId, c.goal, c.status, c.publicCounter, hold,
                 c.changedAt));
     }
 
-    private CompletableFuture<?> send(ActionEntity e) {
+    public long entity(ActionEntity e) {
         List<KeyHash> keys = Credential.activeForEntity(e.id).stream()
                 .map(k -> new KeyHash(k.keyId, k.sha256)).toList();
-        return publisher.publish(Topics.ENTITIES, e.id, new EntityChanged(UUID.randomUUID(), e.id, e.name, e.country,
+        return outbox.add(Topics.ENTITIES, e.id, new EntityChanged(UUID.randomUUID(), e.id, e.name, e.country,
                 e.kind, keys, e.changedAt));
     }
 
-    private CompletableFuture<?> sendStaff(String principal) {
-        List<Credential> tokens = Credential.activeForPrincipal(principal);
-        String role = tokens.isEmpty()
-                ? Credential.<Credential>find("principal", principal).firstResultOptional().map(k -> k.role).orElse("coordinator")
-                : tokens.get(0).role;
-        return publisher.publish(Topics.STAFF, principal, new StaffChanged(UUID.randomUUID(), principal, role,
-                tokens.stream().map(k -> new KeyHash(k.keyId, k.sha256)).toList(), Instant.now()));
+    public long staff(String principal, String role) {
+        List<KeyHash> tokens = Credential.activeForPrincipal(principal).stream()
+                .map(k -> new KeyHash(k.keyId, k.sha256)).toList();
+        return outbox.add(Topics.STAFF, principal, new StaffChanged(UUID.randomUUID(), principal, role, tokens,
+                Instant.now()));
     }
 
-    private static void await(List<CompletableFuture<?>> acks) {
-        try {
-            CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).get(ACK_WAIT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (Exception e) {
-            throw new IllegalStateException("Kafka did not acknowledge reference data", e);
-        }
+    /**
+     * Everything, at start-up: compaction keeps only the latest per key, so this is harmless, and it repairs a
+     * topic that was lost or recreated.
+     */
+    @Transactional
+    public void snapshot() {
+        Campaign.<Campaign>listAll().forEach(this::campaign);
+        ActionEntity.<ActionEntity>listAll().forEach(this::entity);
+        CaseFile.<CaseFile>listAll().forEach(this::caseFile);
+        Credential.<Credential>list("entityId is null").stream()
+                .collect(java.util.stream.Collectors.toMap(k -> k.principal, k -> k.role, (a, b) -> a))
+                .forEach(this::staff);
     }
 }

@@ -4,55 +4,59 @@ import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 import org.w4r.cases.model.ActionEntity;
 import org.w4r.cases.model.CaseFile;
+import org.w4r.kit.problem.Problem;
 import org.w4r.kit.problem.ProblemException;
 
 import java.io.IOException;
 import java.io.Reader;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * Loads cases and entities from CSV in the format of the 2020 report's figures
  * ({@code case_id,name,country,iso2,estimated_actions} and {@code entity_id,name,reported_actions}).
- * Optional columns: {@code target_authority}, {@code scope}, {@code local_entity_id}, {@code goal},
- * {@code status}; entities {@code country}, {@code kind}.
+ * Optional case columns: {@code target_authority}, {@code scope}, {@code local_entity_id}, {@code goal},
+ * {@code status}; optional entity columns: {@code country} (ISO code), {@code kind}.
+ * All rows or none: one bad row refuses the file, naming its line.
  */
 @ApplicationScoped
 public class CsvImport {
-    public static final Pattern SLUG = Pattern.compile("^[a-z0-9][a-z0-9-]{0,63}$");
+    static final int MAX_ROWS = 10_000;
     private static final CsvMapper CSV = new CsvMapper();
 
+    @Inject
+    CaseService cases;
+
+    @Inject
+    EntityService entities;
+
+    /** {@code localEntityId} set: every row becomes a local case of that entity (an entity adding its own cases). */
     @Transactional
-    public List<CaseFile> importCases(String campaignId, Reader csv) {
+    public List<CaseFile> importCases(String campaignId, Reader csv, String localEntityId) {
         List<CaseFile> created = new ArrayList<>();
-        Instant now = Instant.now();
+        int line = 1;
         for (Map<String, String> row : rows(csv)) {
-            CaseFile c = new CaseFile();
-            c.id = slug(required(row, "case_id"));
-            c.campaignId = campaignId;
-            c.name = required(row, "name");
-            c.country = required(row, "iso2").toUpperCase(Locale.ROOT);
-            c.targetAuthority = row.getOrDefault("target_authority",
-                    "Authorities of " + row.getOrDefault("country", c.country));
-            c.scope = row.getOrDefault("scope", "global");
-            c.localEntityId = blankToNull(row.get("local_entity_id"));
-            String goal = row.getOrDefault("goal", row.get("estimated_actions"));
-            c.goal = goal == null || goal.isBlank() ? null : Long.parseLong(goal.trim());
-            c.status = row.getOrDefault("status", "active");
-            c.publicCounter = true;
-            c.changedAt = now;
-            if (CaseFile.findById(c.id) != null) {
-                throw ProblemException.conflict("duplicate-id", "Duplicate case", "case '" + c.id + "' exists already");
+            line++;
+            String scope = localEntityId != null ? "local" : row.get("scope");
+            if (localEntityId != null && row.get("scope") != null && !"local".equals(row.get("scope"))) {
+                throw ProblemException.forbidden("line " + line + ": an entity may import only its own local cases");
             }
-            c.persist();
-            created.add(c);
+            String goal = blankToNull(row.getOrDefault("goal", row.get("estimated_actions")));
+            String country = row.get("country");
+            try {
+                created.add(cases.create(new CaseService.CaseInput(row.get("case_id"), campaignId, row.get("name"),
+                        row.get("iso2") != null ? row.get("iso2") : country,
+                        row.getOrDefault("target_authority", country == null ? null : "Authorities of " + country),
+                        scope, localEntityId != null ? localEntityId : blankToNull(row.get("local_entity_id")),
+                        goal == null ? null : parseGoal(goal, line), row.getOrDefault("status", "active"), true)));
+            } catch (ProblemException e) {
+                throw atLine(e, line);
+            }
         }
         return created;
     }
@@ -60,19 +64,15 @@ public class CsvImport {
     @Transactional
     public List<ActionEntity> importEntities(Reader csv) {
         List<ActionEntity> created = new ArrayList<>();
-        Instant now = Instant.now();
+        int line = 1;
         for (Map<String, String> row : rows(csv)) {
-            ActionEntity e = new ActionEntity();
-            e.id = slug(required(row, "entity_id"));
-            e.name = required(row, "name");
-            e.country = blankToNull(row.get("country"));
-            e.kind = row.getOrDefault("kind", "section");
-            e.changedAt = now;
-            if (ActionEntity.findById(e.id) != null) {
-                throw ProblemException.conflict("duplicate-id", "Duplicate entity", "entity '" + e.id + "' exists already");
+            line++;
+            try {
+                created.add(entities.create(new EntityService.EntityInput(row.get("entity_id"), row.get("name"),
+                        blankToNull(row.get("country")), blankToNull(row.get("kind")))));
+            } catch (ProblemException e) {
+                throw atLine(e, line);
             }
-            e.persist();
-            created.add(e);
         }
         return created;
     }
@@ -80,25 +80,32 @@ public class CsvImport {
     private static List<Map<String, String>> rows(Reader csv) {
         try (MappingIterator<Map<String, String>> it = CSV.readerForMapOf(String.class)
                 .with(CsvSchema.emptySchema().withHeader()).readValues(csv)) {
-            return it.readAll();
+            List<Map<String, String>> rows = it.readAll();
+            if (rows.size() > MAX_ROWS) {
+                throw ProblemException.badRequest("at most " + MAX_ROWS + " rows per import");
+            }
+            return rows;
         } catch (IOException | RuntimeException e) {
+            if (e instanceof ProblemException p) {
+                throw p;
+            }
             throw ProblemException.badRequest("cannot read the CSV: " + e.getMessage());
         }
     }
 
-    private static String required(Map<String, String> row, String column) {
-        String value = row.get(column);
-        if (value == null || value.isBlank()) {
-            throw ProblemException.invalid(column, "column '" + column + "' is missing or empty in " + row);
+    private static long parseGoal(String goal, int line) {
+        try {
+            return Long.parseLong(goal.trim());
+        } catch (NumberFormatException e) {
+            throw ProblemException.invalid("goal", "line " + line + ": '" + goal + "' is not a whole number");
         }
-        return value.trim();
     }
 
-    private static String slug(String id) {
-        if (!SLUG.matcher(id).matches()) {
-            throw ProblemException.invalid("id", "'" + id + "' is not a slug (lower-case letters, digits, '-')");
-        }
-        return id;
+    private static ProblemException atLine(ProblemException e, int line) {
+        Problem p = e.problem();
+        Problem withLine = new Problem(p.type(), p.title(), p.status(), "line " + line + ": " + p.detail(), p.instance(),
+                p.extensions());
+        return new ProblemException(withLine.with("line", line));
     }
 
     private static String blankToNull(String s) {

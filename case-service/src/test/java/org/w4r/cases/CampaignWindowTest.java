@@ -1,0 +1,83 @@
+package org.w4r.cases;
+
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Test;
+import org.w4r.events.CampaignChanged;
+import org.w4r.events.Events;
+import org.w4r.events.Topics;
+import org.w4r.testsupport.KafkaBrokerResource;
+import org.w4r.testsupport.PostgresDatabaseResource;
+import org.w4r.testsupport.TopicReader;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasSize;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+@QuarkusTest
+@WithTestResource(value = KafkaBrokerResource.class, scope = TestResourceScope.GLOBAL)
+@WithTestResource(value = PostgresDatabaseResource.class, scope = TestResourceScope.GLOBAL)
+class CampaignWindowTest {
+
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String kafka;
+
+    Map<String, CampaignChanged> campaignsOnTheStream() {
+        return TopicReader.readAll(kafka, Topics.CAMPAIGNS).stream().collect(Collectors.toMap(ConsumerRecord::key,
+                r -> Events.fromJson(r.value(), CampaignChanged.class), (a, b) -> b));
+    }
+
+    @Test
+    void anExtensionLetsOneEntityGoOnAndIsPublished() {
+        String id = CaseLifecycleTest.openCampaign();
+        Instant later = Instant.now().plus(120, ChronoUnit.DAYS).truncatedTo(ChronoUnit.SECONDS);
+        given().auth().oauth2(DemoCredentials.caseManager()).contentType(ContentType.JSON)
+                .body("{\"closesAt\":\"" + later + "\"}").put("/api/v1/campaigns/" + id + "/extensions/ai-france")
+                .then().statusCode(200).body("extensions", hasSize(1))
+                .body("extensions[0].entityId", equalTo("ai-france"));
+        await().untilAsserted(() -> assertEquals(List.of(new CampaignChanged.Extension("ai-france", later)),
+                campaignsOnTheStream().get(id).extensions()));
+
+        given().auth().oauth2(DemoCredentials.caseManager()).contentType(ContentType.JSON)
+                .body("{\"closesAt\":\"2000-01-01T00:00:00Z\"}").put("/api/v1/campaigns/" + id + "/extensions/ai-france")
+                .then().statusCode(400).body("field", equalTo("closesAt"));
+        given().auth().oauth2(DemoCredentials.caseManager()).contentType(ContentType.JSON)
+                .body("{\"closesAt\":\"" + later + "\"}").put("/api/v1/campaigns/" + id + "/extensions/ai-nowhere")
+                .then().statusCode(404);
+        given().auth().oauth2(DemoCredentials.caseManager()).delete("/api/v1/campaigns/" + id + "/extensions/ai-france")
+                .then().statusCode(204);
+        await().untilAsserted(() -> assertTrue(campaignsOnTheStream().get(id).extensions().isEmpty()));
+    }
+
+    @Test
+    void aWindowMustCloseAfterItOpensAndOneCampaignIsCurrent() {
+        given().auth().oauth2(DemoCredentials.caseManager()).contentType(ContentType.JSON)
+                .body("{\"campaignId\":\"backwards\",\"name\":\"x\",\"opensAt\":\"2021-01-31T00:00:00Z\",\"closesAt\":\"2020-10-01T00:00:00Z\"}")
+                .post("/api/v1/campaigns").then().statusCode(400).body("field", equalTo("closesAt"));
+
+        String id = CaseLifecycleTest.openCampaign();
+        given().auth().oauth2(DemoCredentials.caseManager()).contentType(ContentType.JSON).body("{\"current\":true}")
+                .patch("/api/v1/campaigns/" + id).then().statusCode(200).body("current", equalTo(true));
+        await().untilAsserted(() -> {
+            Map<String, CampaignChanged> stream = campaignsOnTheStream();
+            assertTrue(stream.get(id).current());
+            assertFalse(stream.get("w4r-demo").current(), "the previous current campaign says it no longer is");
+        });
+        given().auth().oauth2(DemoCredentials.caseManager()).contentType(ContentType.JSON).body("{\"current\":true}")
+                .patch("/api/v1/campaigns/w4r-demo").then().statusCode(200);
+    }
+}
