@@ -1,0 +1,30 @@
+package org.w4r.delivery.client;
+
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
+import org.w4r.delivery.model.ApprovedMessage;
+
+import java.util.List;
+
+/** petition-service's HTTP API for delivery packs (base URL: quarkus.rest-client.petition-service.url). */
+@RegisterRestClient(configKey = "petition-service")
+@Path("/api/v1")
+public interface PetitionClient {
+    @GET
+    @Path("/cases/{caseId}/signers.csv")
+    @Produces("text/csv")
+    String signersCsv(@PathParam("caseId") String caseId, @QueryParam("until") String until,
+                      @HeaderParam("Authorization") String authorization);
+
+    @GET
+    @Path("/messages")
+    @Produces(MediaType.APPLICATION_JSON)
+    List<ApprovedMessage> messages(@QueryParam("caseId") String caseId, @QueryParam("status") String status,
+                                   @HeaderParam("Authorization") String authorization);
+}

@@ -1,0 +1,44 @@
+package org.w4r.delivery.messaging;
+
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import org.jboss.logging.Logger;
+import org.w4r.delivery.repository.HoldRepository;
+import org.w4r.events.CaseChanged;
+
+/**
+ * Copies every case's hold from the reference-data stream into {@code case_hold}, on the reader's thread, before the
+ * reader counts the record as applied: so once {@code ReferenceData.awaitUpToDate} returns true, the hold is committed
+ * here too, and the row lock orders it against handover transactions.
+ */
+@ApplicationScoped
+public class HoldMirror {
+    private static final Logger LOG = Logger.getLogger(HoldMirror.class);
+
+    @Inject
+    HoldRepository holds;
+
+    void onCaseChanged(@Observes CaseChanged change) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                QuarkusTransaction.requiringNew().run(() -> holds.save(change));
+                return;
+            } catch (RuntimeException e) {
+                // never throw into the reader (it would skip the rest of its poll); the in-memory model still
+                // refuses held cases, this copy only adds the ordering guarantee
+                if (attempt >= 5) {
+                    LOG.errorf("cannot store the hold state of %s: %s", change.caseId(), e.getMessage());
+                    return;
+                }
+                try {
+                    Thread.sleep(100L * attempt);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,27 @@
+package org.w4r.delivery.model;
+
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** Counts up to a cut-off, at the grain entity x type; the totals by entity and by type are sums of the cells. */
+public record FrozenCounts(List<Cell> cells) {
+    public record Cell(String entityId, String type, long count) {
+    }
+
+    public long total() {
+        return cells.stream().mapToLong(Cell::count).sum();
+    }
+
+    public Map<String, Long> byEntity() {
+        Map<String, Long> totals = new TreeMap<>();
+        cells.forEach(c -> totals.merge(c.entityId(), c.count(), Long::sum));
+        return totals;
+    }
+
+    public Map<String, Long> byType() {
+        Map<String, Long> totals = new TreeMap<>();
+        cells.forEach(c -> totals.merge(c.type(), c.count(), Long::sum));
+        return totals;
+    }
+}

@@ -1,0 +1,58 @@
+package org.w4r.delivery.repository;
+
+import io.agroal.api.AgroalDataSource;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.w4r.delivery.model.FrozenCounts;
+import org.w4r.events.ActionType;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Counts of one case up to a cut-off (inclusive), summed from this service's own ledger of the stream. */
+@ApplicationScoped
+public class CountRepository {
+    @Inject
+    AgroalDataSource dataSource;
+
+    /** Every action of the case (corrections included) taken at or before the cut-off; {@code entityId} null = all. */
+    public FrozenCounts actionsUpTo(String campaignId, String caseId, String entityId, Instant cutoff) {
+        return query("""
+                select entity_id, action_type, sum(count_change) from action_ledger
+                where campaign_id = ? and case_id = ? and occurred_at <= ? and (?::varchar is null or entity_id = ?)
+                group by 1, 2 having sum(count_change) <> 0 order by 1, 2""", campaignId, caseId, entityId, cutoff);
+    }
+
+    /** Solidarity messages of the case whose latest moderation decision is 'approved', written at or before the cut-off. */
+    public FrozenCounts approvedMessagesUpTo(String campaignId, String caseId, String entityId, Instant cutoff) {
+        return query("""
+                select entity_id, '%s', count(*) from message_review
+                where campaign_id = ? and case_id = ? and occurred_at <= ? and (?::varchar is null or entity_id = ?)
+                  and decision = 'approved'
+                group by 1 order by 1""".formatted(ActionType.MESSAGE.code()), campaignId, caseId, entityId, cutoff);
+    }
+
+    private FrozenCounts query(String sql, String campaignId, String caseId, String entityId, Instant cutoff) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, campaignId);
+            ps.setString(2, caseId);
+            Sql.setInstant(ps, 3, cutoff);
+            ps.setString(4, entityId);
+            ps.setString(5, entityId);
+            List<FrozenCounts.Cell> cells = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    cells.add(new FrozenCounts.Cell(rs.getString(1), rs.getString(2), rs.getLong(3)));
+                }
+            }
+            return new FrozenCounts(cells);
+        } catch (SQLException e) {
+            throw Sql.failure("count up to a cut-off", e);
+        }
+    }
+}

@@ -1,0 +1,245 @@
+package org.w4r.delivery.repository;
+
+import io.agroal.api.AgroalDataSource;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.w4r.delivery.model.Delivery;
+import org.w4r.delivery.model.FrozenCounts;
+import org.w4r.delivery.model.Handover;
+
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Deliveries, handovers and their frozen counts. Used inside the caller's transaction: the connection is the one
+ * enlisted in it, so the outbox row and these rows commit together.
+ */
+@ApplicationScoped
+public class DeliveryRepository {
+    private static final String DELIVERY_COLUMNS = """
+            id, campaign_id, case_id, entity_id, kind, recipient_kind, recipient_name, city, country, planned_for,
+            status, planned_by, planned_at, cancelled_by, cancelled_at, cancel_reason""";
+
+    @Inject
+    AgroalDataSource dataSource;
+
+    public void insert(Delivery d) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "insert into delivery (" + DELIVERY_COLUMNS + ") values (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
+            ps.setObject(1, d.id());
+            ps.setString(2, d.campaignId());
+            ps.setString(3, d.caseId());
+            ps.setString(4, d.entityId());
+            ps.setString(5, d.kind());
+            ps.setString(6, d.recipientKind());
+            ps.setString(7, d.recipientName());
+            ps.setString(8, d.city());
+            ps.setString(9, d.country());
+            Sql.setInstant(ps, 10, d.plannedFor());
+            ps.setString(11, d.status());
+            ps.setString(12, d.plannedBy());
+            Sql.setInstant(ps, 13, d.plannedAt());
+            ps.setString(14, d.cancelledBy());
+            Sql.setInstant(ps, 15, d.cancelledAt());
+            ps.setString(16, d.cancelReason());
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw Sql.failure("store a delivery", e);
+        }
+    }
+
+    public Optional<Delivery> find(UUID id) {
+        return findWhere("id = ?", id, "");
+    }
+
+    /** Reads and locks the delivery row until the transaction ends, so two handovers of one plan cannot both pass. */
+    public Optional<Delivery> lock(UUID id) {
+        return findWhere("id = ?", id, " for update");
+    }
+
+    private Optional<Delivery> findWhere(String where, UUID id, String suffix) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "select " + DELIVERY_COLUMNS + " from delivery where " + where + suffix)) {
+            ps.setObject(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(delivery(rs)) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw Sql.failure("read a delivery", e);
+        }
+    }
+
+    /** Deliveries, optionally of one case and/or in one status, by planned date. */
+    public List<Delivery> list(String caseId, String status, int limit) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "select " + DELIVERY_COLUMNS + " from delivery where (?::varchar is null or case_id = ?)"
+                        + " and (?::varchar is null or status = ?) order by planned_for, id limit ?")) {
+            ps.setString(1, caseId);
+            ps.setString(2, caseId);
+            ps.setString(3, status);
+            ps.setString(4, status);
+            ps.setInt(5, limit);
+            List<Delivery> result = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    result.add(delivery(rs));
+                }
+            }
+            return result;
+        } catch (SQLException e) {
+            throw Sql.failure("list deliveries", e);
+        }
+    }
+
+    public boolean anyOfCampaign(String campaignId) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "select 1 from delivery where campaign_id = ? limit 1")) {
+            ps.setString(1, campaignId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        } catch (SQLException e) {
+            throw Sql.failure("read deliveries", e);
+        }
+    }
+
+    public void markDelivered(UUID id) {
+        update("update delivery set status = 'delivered' where id = ? and status = 'planned'", id);
+    }
+
+    public void markCancelled(UUID id, String by, Instant at, String reason) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "update delivery set status = 'cancelled', cancelled_by = ?, cancelled_at = ?, cancel_reason = ?"
+                        + " where id = ? and status = 'planned'")) {
+            ps.setString(1, by);
+            Sql.setInstant(ps, 2, at);
+            ps.setString(3, reason);
+            ps.setObject(4, id);
+            if (ps.executeUpdate() != 1) {
+                throw new IllegalStateException("delivery " + id + " was not planned");
+            }
+        } catch (SQLException e) {
+            throw Sql.failure("cancel a delivery", e);
+        }
+    }
+
+    private void update(String sql, UUID id) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setObject(1, id);
+            if (ps.executeUpdate() != 1) {
+                throw new IllegalStateException("delivery " + id + " was not in the expected state");
+            }
+        } catch (SQLException e) {
+            throw Sql.failure("update a delivery", e);
+        }
+    }
+
+    public void insertHandover(Handover h, FrozenCounts counts) {
+        try (Connection c = dataSource.getConnection()) {
+            try (PreparedStatement ps = c.prepareStatement("""
+                    insert into handover (delivery_id, delivered_at, cutoff, delivered_by, notes, evidence, recorded_by,
+                                          recorded_at, total) values (?,?,?,?,?,?,?,?,?)""")) {
+                ps.setObject(1, h.deliveryId());
+                Sql.setInstant(ps, 2, h.deliveredAt());
+                Sql.setInstant(ps, 3, h.cutoff());
+                ps.setString(4, h.deliveredBy());
+                ps.setString(5, h.notes());
+                ps.setArray(6, c.createArrayOf("text", h.evidence().toArray()));
+                ps.setString(7, h.recordedBy());
+                Sql.setInstant(ps, 8, h.recordedAt());
+                ps.setLong(9, h.total());
+                ps.executeUpdate();
+            }
+            try (PreparedStatement ps = c.prepareStatement(
+                    "insert into handover_count (delivery_id, entity_id, action_type, count) values (?,?,?,?)")) {
+                for (FrozenCounts.Cell cell : counts.cells()) {
+                    ps.setObject(1, h.deliveryId());
+                    ps.setString(2, cell.entityId());
+                    ps.setString(3, cell.type());
+                    ps.setLong(4, cell.count());
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+        } catch (SQLException e) {
+            throw Sql.failure("store a handover", e);
+        }
+    }
+
+    public Optional<Handover> findHandover(UUID deliveryId) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "select * from handover where delivery_id = ?")) {
+            ps.setObject(1, deliveryId);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                Array evidence = rs.getArray("evidence");
+                return Optional.of(new Handover(deliveryId, Sql.instant(rs, "delivered_at"), Sql.instant(rs, "cutoff"),
+                        rs.getString("delivered_by"), rs.getString("notes"),
+                        evidence == null ? List.of() : Arrays.asList((String[]) evidence.getArray()),
+                        rs.getString("recorded_by"), Sql.instant(rs, "recorded_at"), rs.getLong("total"),
+                        rs.getString("pack_sha256"), Sql.instant(rs, "pack_created_at")));
+            }
+        } catch (SQLException e) {
+            throw Sql.failure("read a handover", e);
+        }
+    }
+
+    public FrozenCounts frozenCounts(UUID deliveryId) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "select entity_id, action_type, count from handover_count where delivery_id = ? order by 1, 2")) {
+            ps.setObject(1, deliveryId);
+            List<FrozenCounts.Cell> cells = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    cells.add(new FrozenCounts.Cell(rs.getString(1), rs.getString(2), rs.getLong(3)));
+                }
+            }
+            return new FrozenCounts(cells);
+        } catch (SQLException e) {
+            throw Sql.failure("read frozen counts", e);
+        }
+    }
+
+    /** Records a pack served: its digest on the handover (the latest) and in the issue log. */
+    public void recordPack(UUID deliveryId, String sha256, String issuedTo, Instant at) {
+        try (Connection c = dataSource.getConnection()) {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "update handover set pack_sha256 = ?, pack_created_at = ? where delivery_id = ?")) {
+                ps.setString(1, sha256);
+                Sql.setInstant(ps, 2, at);
+                ps.setObject(3, deliveryId);
+                ps.executeUpdate();
+            }
+            try (PreparedStatement ps = c.prepareStatement(
+                    "insert into pack_issue (delivery_id, sha256, issued_to, issued_at) values (?,?,?,?)")) {
+                ps.setObject(1, deliveryId);
+                ps.setString(2, sha256);
+                ps.setString(3, issuedTo);
+                Sql.setInstant(ps, 4, at);
+                ps.executeUpdate();
+            }
+        } catch (SQLException e) {
+            throw Sql.failure("record a pack", e);
+        }
+    }
+
+    private static Delivery delivery(ResultSet rs) throws SQLException {
+        return new Delivery(rs.getObject("id", UUID.class), rs.getString("campaign_id"), rs.getString("case_id"),
+                rs.getString("entity_id"), rs.getString("kind"), rs.getString("recipient_kind"),
+                rs.getString("recipient_name"), rs.getString("city"), rs.getString("country"),
+                Sql.instant(rs, "planned_for"), rs.getString("status"), rs.getString("planned_by"),
+                Sql.instant(rs, "planned_at"), rs.getString("cancelled_by"), Sql.instant(rs, "cancelled_at"),
+                rs.getString("cancel_reason"));
+    }
+}

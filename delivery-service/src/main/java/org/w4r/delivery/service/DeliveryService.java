@@ -1,0 +1,111 @@
+package org.w4r.delivery.service;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.w4r.delivery.model.CancelRequest;
+import org.w4r.delivery.model.Delivery;
+import org.w4r.delivery.model.DeliveryKinds;
+import org.w4r.delivery.model.DeliveryView;
+import org.w4r.delivery.model.FrozenCounts;
+import org.w4r.delivery.model.HandoverRequest;
+import org.w4r.delivery.model.PlanRequest;
+import org.w4r.delivery.repository.DeliveryRepository;
+import org.w4r.events.CaseChanged;
+import org.w4r.kit.problem.ProblemException;
+import org.w4r.kit.reference.ReferenceData;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+
+/**
+ * Plans, handovers and cancellations: validate the request (400), wait for the case stream (503), then change
+ * state in one transaction that checks the hold (409).
+ */
+@ApplicationScoped
+public class DeliveryService {
+    static final int MAX_LIST = 500;
+
+    @Inject
+    ReferenceData reference;
+
+    @Inject
+    HoldGuard guard;
+
+    @Inject
+    DeliveryWriter writer;
+
+    @Inject
+    DeliveryRepository deliveries;
+
+    public DeliveryView plan(PlanRequest request, String principal) {
+        Validation.plan(request);
+        CaseChanged caseInfo = reference.findCase(request.caseId().trim())
+                .orElseThrow(() -> ProblemException.invalid("caseId", "case '" + request.caseId() + "' does not exist"));
+        String entityId = Validation.trimmed(request.entityId());
+        if (entityId != null && reference.findEntity(entityId).isEmpty()) {
+            throw ProblemException.invalid("entityId", "entity '" + entityId + "' does not exist");
+        }
+        String city = request.place() == null ? null : Validation.trimmed(request.place().city());
+        String country = request.place() == null || request.place().country() == null ? null
+                : request.place().country().toUpperCase(Locale.ROOT);
+        Delivery delivery = new Delivery(UUID.randomUUID(), caseInfo.campaignId(), caseInfo.caseId(), entityId,
+                request.kind(), request.recipient().kind(), request.recipient().name().trim(), city, country,
+                request.plannedFor(), DeliveryKinds.PLANNED, principal, Instant.now().truncatedTo(ChronoUnit.MICROS),
+                null, null, null);
+        guard.awaitCaseStream();
+        writer.plan(delivery);
+        return view(delivery.id());
+    }
+
+    public DeliveryView recordHandover(UUID id, HandoverRequest request, String principal) {
+        Instant cutoff = Validation.handover(request, Instant.now());
+        deliveries.find(id).orElseThrow(() -> ProblemException.notFound("delivery", id.toString()));
+        guard.awaitCaseStream();
+        List<String> evidence = request.evidence() == null ? List.of() : request.evidence();
+        writer.recordHandover(id, request.deliveredAt(), cutoff, request.deliveredBy().trim(),
+                Validation.trimmed(request.notes()), evidence, principal);
+        return view(id);
+    }
+
+    public DeliveryView cancel(UUID id, CancelRequest request, String principal) {
+        String reason = request == null ? null : Validation.trimmed(request.reason());
+        if (reason != null && reason.length() > 500) {
+            throw ProblemException.invalid("reason", "'reason' must be at most 500 characters");
+        }
+        writer.cancel(id, reason, principal);
+        return view(id);
+    }
+
+    public DeliveryView view(UUID id) {
+        return view(deliveries.find(id).orElseThrow(() -> ProblemException.notFound("delivery", id.toString())));
+    }
+
+    public List<DeliveryView> list(String caseId, String status) {
+        if (status != null && !DeliveryKinds.STATUSES.contains(status)) {
+            throw ProblemException.invalid("status", "'status' must be one of " + DeliveryKinds.STATUSES);
+        }
+        return deliveries.list(Validation.trimmed(caseId), status, MAX_LIST).stream().map(this::view).toList();
+    }
+
+    private DeliveryView view(Delivery d) {
+        if (!DeliveryKinds.DELIVERED.equals(d.status())) {
+            return DeliveryView.of(d, null, null);
+        }
+        return DeliveryView.of(d, deliveries.findHandover(d.id()).orElseThrow(), deliveries.frozenCounts(d.id()));
+    }
+
+    /** For the pack: the delivery with its handover and frozen counts. */
+    public record Delivered(Delivery delivery, org.w4r.delivery.model.Handover handover, FrozenCounts counts) {
+    }
+
+    public Delivered delivered(Delivery d) {
+        if (!DeliveryKinds.DELIVERED.equals(d.status())) {
+            throw ProblemException.conflict("not-delivered", "No handover yet",
+                    "delivery " + d.id() + " is " + d.status() + "; a pack is made for a recorded handover, with its frozen counts");
+        }
+        return new Delivered(d, deliveries.findHandover(d.id()).orElseThrow(), deliveries.frozenCounts(d.id()));
+    }
+}

@@ -1,0 +1,105 @@
+package org.w4r.delivery.service;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.transaction.Transactional;
+import org.w4r.delivery.model.Delivery;
+import org.w4r.delivery.model.DeliveryKinds;
+import org.w4r.delivery.model.FrozenCounts;
+import org.w4r.delivery.model.Handover;
+import org.w4r.delivery.repository.CountRepository;
+import org.w4r.delivery.repository.DeliveryRepository;
+import org.w4r.events.DeliveryCancelled;
+import org.w4r.events.DeliveryPlanned;
+import org.w4r.events.HandoverRecorded;
+import org.w4r.events.Topics;
+import org.w4r.kit.outbox.Outbox;
+import org.w4r.kit.problem.ProblemException;
+
+import java.time.Instant;
+import java.util.UUID;
+
+/**
+ * The state changes of deliveries, each one transaction with its event in the outbox: the event exists if and only
+ * if the change was committed. Hold checks happen here, with the case's hold row locked, not before.
+ */
+@ApplicationScoped
+public class DeliveryWriter {
+    @Inject
+    DeliveryRepository deliveries;
+
+    @Inject
+    CountRepository counts;
+
+    @Inject
+    HoldGuard guard;
+
+    @Inject
+    Outbox outbox;
+
+    @Transactional
+    public Delivery plan(Delivery delivery) {
+        guard.refuseIfHeld(delivery.caseId());
+        return insertPlanned(delivery);
+    }
+
+    /** Also used by the demo loader, which records history and so checks no hold. */
+    @Transactional
+    public Delivery insertPlanned(Delivery delivery) {
+        deliveries.insert(delivery);
+        outbox.add(Topics.DELIVERIES, delivery.caseId(), new DeliveryPlanned(UUID.randomUUID(), delivery.id(),
+                delivery.campaignId(), delivery.caseId(), delivery.entityId(), delivery.kind(), delivery.recipientKind(),
+                delivery.country(), delivery.plannedFor(), delivery.plannedAt()));
+        return delivery;
+    }
+
+    @Transactional
+    public void recordHandover(UUID id, Instant deliveredAt, Instant cutoff, String deliveredBy, String notes,
+                               java.util.List<String> evidence, String recordedBy) {
+        Delivery delivery = deliveries.lock(id).orElseThrow(() -> ProblemException.notFound("delivery", id.toString()));
+        guard.refuseIfHeld(delivery.caseId());
+        if (!DeliveryKinds.PLANNED.equals(delivery.status())) {
+            throw ProblemException.conflict("not-planned", "Delivery not planned",
+                    "delivery " + id + " is " + delivery.status() + "; only a planned delivery can be handed over");
+        }
+        freeze(delivery, deliveredAt, cutoff, deliveredBy, notes, evidence, recordedBy);
+    }
+
+    /** Freezes the counts at the cut-off and records the handover; the caller holds the delivery's row lock. */
+    @Transactional
+    public Handover freeze(Delivery delivery, Instant deliveredAt, Instant cutoff, String deliveredBy, String notes,
+                           java.util.List<String> evidence, String recordedBy) {
+        FrozenCounts frozen = DeliveryKinds.SOLIDARITY.equals(delivery.kind())
+                ? counts.approvedMessagesUpTo(delivery.campaignId(), delivery.caseId(), delivery.entityId(), cutoff)
+                : counts.actionsUpTo(delivery.campaignId(), delivery.caseId(), delivery.entityId(), cutoff);
+        Instant now = Instant.now();
+        Handover handover = new Handover(delivery.id(), deliveredAt, cutoff, deliveredBy, notes,
+                evidence == null ? java.util.List.of() : evidence, recordedBy, now, frozen.total(), null, null);
+        deliveries.insertHandover(handover, frozen);
+        deliveries.markDelivered(delivery.id());
+        outbox.add(Topics.DELIVERIES, delivery.caseId(), new HandoverRecorded(UUID.randomUUID(), delivery.id(),
+                delivery.campaignId(), delivery.caseId(), delivery.entityId(), delivery.kind(), cutoff, deliveredAt,
+                frozen.total(), frozen.byEntity(), frozen.byType(), now));
+        return handover;
+    }
+
+    @Transactional
+    public void cancel(UUID id, String reason, String cancelledBy) {
+        Delivery delivery = deliveries.lock(id).orElseThrow(() -> ProblemException.notFound("delivery", id.toString()));
+        if (!DeliveryKinds.PLANNED.equals(delivery.status())) {
+            throw ProblemException.conflict("not-planned", "Delivery not planned",
+                    "delivery " + id + " is " + delivery.status() + "; only a planned delivery can be cancelled");
+        }
+        Instant now = Instant.now();
+        deliveries.markCancelled(id, cancelledBy, now, reason);
+        outbox.add(Topics.DELIVERIES, delivery.caseId(),
+                new DeliveryCancelled(UUID.randomUUID(), id, delivery.campaignId(), delivery.caseId(), now));
+    }
+
+    /** Stores the digest of a pack about to be served, refusing if a hold arrived while it was being built. */
+    @Transactional
+    public void recordPack(Delivery delivery, String sha256, String issuedTo) {
+        guard.refuseIfHeld(delivery.caseId());
+        deliveries.recordPack(delivery.id(), sha256, issuedTo, Instant.now());
+    }
+}

@@ -1,0 +1,76 @@
+package org.w4r.delivery.service;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.w4r.delivery.repository.HoldRepository;
+import org.w4r.events.CaseChanged;
+import org.w4r.kit.problem.Problem;
+import org.w4r.kit.problem.ProblemException;
+import org.w4r.kit.reference.ReferenceData;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Holds are absolute. Every hold-sensitive action (plan, handover, pack) first waits until this service has applied
+ * every case change published before the request ({@link #awaitCaseStream()}, outside any transaction), then checks
+ * the hold inside its own transaction with the case's hold row locked ({@link #refuseIfHeld(String)}).
+ */
+@ApplicationScoped
+public class HoldGuard {
+    @Inject
+    ReferenceData reference;
+
+    @Inject
+    HoldRepository holds;
+
+    @ConfigProperty(name = "w4r.delivery.hold-barrier", defaultValue = "PT2S")
+    Duration barrier;
+
+    /** Refuses with 503 rather than decide on a read model that may be missing a hold. */
+    public void awaitCaseStream() {
+        if (!reference.awaitUpToDate(barrier)) {
+            throw new UnavailableException("case-stream-behind", "Cannot check safety holds right now",
+                    "this service could not confirm it has the latest case holds; nothing was changed, try again shortly", 2);
+        }
+    }
+
+    /** Inside the caller's transaction: locks the case's hold row, then refuses if either copy of the hold says held. */
+    public void refuseIfHeld(String caseId) {
+        Optional<CaseChanged.Hold> stored = holds.lockAndRead(caseId);
+        CaseChanged.Hold hold = currentCase(caseId).hold();
+        if (hold == null) {
+            hold = stored.orElse(null);
+        }
+        if (hold != null) {
+            throw onHold(caseId, hold);
+        }
+    }
+
+    /** Without a lock: for refusing early (before an export) and for reads. */
+    public void refuseIfHeldNow(String caseId) {
+        CaseChanged.Hold hold = currentCase(caseId).hold();
+        if (hold != null) {
+            throw onHold(caseId, hold);
+        }
+    }
+
+    private CaseChanged currentCase(String caseId) {
+        return reference.findCase(caseId).orElseThrow(() -> ProblemException.unprocessable("unknown-case",
+                "Unknown case", "case '" + caseId + "' is not known to this service, so its safety hold cannot be checked"));
+    }
+
+    public static ProblemException onHold(String caseId, CaseChanged.Hold hold) {
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("reason", hold.reason());
+        details.put("placedBy", hold.placedBy());
+        details.put("placedAt", hold.placedAt() == null ? null : hold.placedAt().toString());
+        return new ProblemException(Problem.of(409, "case-on-hold", "Case on safety hold",
+                        "case '" + caseId + "' is on safety hold (" + hold.reason() + "): no delivery may be planned or "
+                                + "recorded and no signer list exported while the hold lasts")
+                .with("caseId", caseId).with("hold", details));
+    }
+}

@@ -1,0 +1,19 @@
+package org.w4r.delivery.service;
+
+import org.w4r.delivery.model.ApprovedMessage;
+import org.w4r.delivery.model.Signer;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * What a delivery pack needs from petition-service, which alone keeps signers' and authors' personal data.
+ * Implementations throw {@link UnavailableException} when petition-service cannot answer.
+ */
+public interface PetitionDirectory {
+    /** Signers of the case who consented to be named, who signed at or before {@code until}. */
+    List<Signer> signers(String caseId, Instant until, String authorization);
+
+    /** Approved solidarity messages of the case. */
+    List<ApprovedMessage> approvedMessages(String caseId, String authorization);
+}
