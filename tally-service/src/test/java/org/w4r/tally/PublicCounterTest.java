@@ -1,0 +1,89 @@
+package org.w4r.tally;
+
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import org.junit.jupiter.api.Test;
+import org.w4r.events.ActionRecorded;
+import org.w4r.events.ActionType;
+import org.w4r.events.CaseChanged;
+import org.w4r.events.Mode;
+import org.w4r.events.Topics;
+import org.w4r.testsupport.KafkaBrokerResource;
+import org.w4r.testsupport.PostgresDatabaseResource;
+import org.w4r.testsupport.ReferenceDataResource;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+
+/** The public counter: anonymous, any origin, cacheable with an ETag, and gone while switched off or on hold. */
+@QuarkusTest
+@WithTestResource(value = KafkaBrokerResource.class, scope = TestResourceScope.GLOBAL)
+@WithTestResource(value = PostgresDatabaseResource.class, scope = TestResourceScope.GLOBAL)
+@WithTestResource(value = ReferenceDataResource.class, scope = TestResourceScope.GLOBAL)
+class PublicCounterTest {
+    static final String CAMPAIGN = "counter-campaign";
+
+    static void publishCase(String caseId, boolean publicCounter, CaseChanged.Hold hold) {
+        TallyFixtures.publish(Topics.CASES, List.of(TallyFixtures.caseOf(caseId, CAMPAIGN, 500, publicCounter, hold)));
+    }
+
+    static void publishAction(String caseId, long count) {
+        Instant now = Instant.now();
+        TallyFixtures.publishActions(List.of(new ActionRecorded(UUID.randomUUID(), UUID.randomUUID(), CAMPAIGN, caseId,
+                "ai-france", ActionType.SIGNATURE, Mode.ONLINE, count, now, now)));
+    }
+
+    static String counter(String caseId) {
+        return "/public/v1/cases/" + caseId + "/counter";
+    }
+
+    @Test
+    void anyoneMayReadItFromAnyOriginAndRevalidateWithTheETag() {
+        String caseId = "counter-" + UUID.randomUUID().toString().substring(0, 8);
+        publishCase(caseId, true, null);
+        publishAction(caseId, 3);
+        await().untilAsserted(() -> given().get(counter(caseId)).then().statusCode(200).body("count", equalTo(3)));
+        String etag = given().header("Origin", "https://www.amnesty.example").get(counter(caseId)).then().statusCode(200)
+                .body("caseId", equalTo(caseId)).body("goal", equalTo(500)).body("updatedAt", notNullValue())
+                .header("Access-Control-Allow-Origin", "*")
+                .header("Cache-Control", containsString("max-age="))
+                .header("Cache-Control", containsString("stale-while-revalidate="))
+                .header("ETag", notNullValue()).extract().header("ETag");
+        given().header("If-None-Match", etag).get(counter(caseId)).then().statusCode(304)
+                .header("ETag", equalTo(etag)).header("Access-Control-Allow-Origin", "*");
+        given().options(counter(caseId)).then().statusCode(204).header("Access-Control-Allow-Origin", "*");
+
+        publishAction(caseId, 2);
+        await().untilAsserted(() -> given().header("If-None-Match", etag).get(counter(caseId)).then().statusCode(200)
+                .body("count", equalTo(5)));
+        assertNotEquals(etag, given().get(counter(caseId)).header("ETag"));
+    }
+
+    @Test
+    void notFoundWhileSwitchedOffOrOnHold() {
+        String caseId = "counter-" + UUID.randomUUID().toString().substring(0, 8);
+        publishCase(caseId, true, null);
+        await().untilAsserted(() -> given().get(counter(caseId)).then().statusCode(200).body("count", equalTo(0)));
+
+        publishCase(caseId, false, null);
+        await().untilAsserted(() -> given().get(counter(caseId)).then().statusCode(404)
+                .contentType("application/problem+json").header("Access-Control-Allow-Origin", "*"));
+
+        publishCase(caseId, true, new CaseChanged.Hold("safety of the rights holder", "test-case-manager", Instant.now()));
+        await().untilAsserted(() -> given().get(counter(caseId)).then().statusCode(404)
+                .contentType("application/problem+json"));
+
+        publishCase(caseId, true, null);
+        await().untilAsserted(() -> given().get(counter(caseId)).then().statusCode(200));
+        given().get(counter("no-such-case")).then().statusCode(404).contentType("application/problem+json");
+    }
+}

@@ -1,0 +1,89 @@
+package org.w4r.tally;
+
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.Test;
+import org.w4r.events.ActionRecorded;
+import org.w4r.events.ActionType;
+import org.w4r.events.Mode;
+import org.w4r.testsupport.KafkaBrokerResource;
+import org.w4r.testsupport.PostgresDatabaseResource;
+import org.w4r.testsupport.ReferenceDataResource;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.w4r.testsupport.ReferenceFixtures.staffToken;
+
+/** Reconcile recounts the topic and finds a count changed behind the service's back. */
+@QuarkusTest
+@WithTestResource(value = KafkaBrokerResource.class, scope = TestResourceScope.GLOBAL)
+@WithTestResource(value = PostgresDatabaseResource.class, scope = TestResourceScope.GLOBAL)
+@WithTestResource(value = ReferenceDataResource.class, scope = TestResourceScope.GLOBAL)
+class ReconcileTest {
+    @Inject
+    AgroalDataSource dataSource;
+
+    static JsonPath reconcile() {
+        return given().auth().oauth2(staffToken("coordinator")).post("/api/v1/tally/reconcile")
+                .then().statusCode(200).extract().jsonPath();
+    }
+
+    @Test
+    void aRecountFindsEveryDifferenceFromTheLiveCounts() throws Exception {
+        String campaign = "rec-" + UUID.randomUUID().toString().substring(0, 8);
+        TallyFixtures.publishCampaign(campaign, Instant.parse("2026-12-01T00:00:00Z"));
+        Instant at = Instant.parse("2026-12-10T10:00:00Z");
+        ActionRecorded letters = new ActionRecorded(UUID.randomUUID(), UUID.randomUUID(), campaign, campaign + "-case",
+                "ai-malta", ActionType.LETTER, Mode.OFFLINE, 300, at, at);
+        TallyFixtures.publishActions(List.of(letters, letters));
+        await().untilAsserted(() -> given().auth().oauth2(staffToken("coordinator")).get("/api/v1/totals?campaign=" + campaign)
+                .then().statusCode(200).body("total", equalTo(300)));
+
+        JsonPath clean = reconcile();
+        assertEquals("caught-up", clean.getString("live"));
+        assertEquals(0, clean.getInt("differenceCount"), clean.prettify());
+
+        String cell = "campaign_id = ? and case_id = ? and entity_id = 'ai-malta' and action_type = 'letter'"
+                + " and mode = 'offline' and day = date '2026-12-10'";
+        adjust(cell, campaign, 7);
+        try {
+            JsonPath found = reconcile();
+            assertEquals(1, found.getInt("differenceCount"), found.prettify());
+            assertEquals(Map.of("table", "tally", "campaignId", campaign, "caseId", campaign + "-case", "entityId", "ai-malta",
+                    "type", "letter", "mode", "offline", "day", "2026-12-10", "live", 307, "rebuilt", 300),
+                    found.getMap("differences[0]"));
+        } finally {
+            adjust(cell, campaign, -7);
+        }
+        assertEquals(0, reconcile().getInt("differenceCount"));
+    }
+
+    @Test
+    void onlyCoordinatorsReconcile() {
+        given().post("/api/v1/tally/reconcile").then().statusCode(401);
+        given().auth().oauth2(staffToken("case-manager")).post("/api/v1/tally/reconcile").then().statusCode(403);
+    }
+
+    private void adjust(String cell, String campaign, long by) throws Exception {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("update tally set count = count + ? where " + cell)) {
+            ps.setLong(1, by);
+            ps.setString(2, campaign);
+            ps.setString(3, campaign + "-case");
+            assertEquals(1, ps.executeUpdate());
+        }
+    }
+}
