@@ -29,6 +29,7 @@ import static org.w4r.testsupport.ReferenceFixtures.staffToken;
 @WithTestResource(value = KafkaBrokerResource.class, scope = TestResourceScope.GLOBAL)
 @WithTestResource(value = PostgresDatabaseResource.class, scope = TestResourceScope.GLOBAL)
 @WithTestResource(value = ReferenceDataResource.class, scope = TestResourceScope.GLOBAL)
+@WithTestResource(value = PetitionStub.class, scope = TestResourceScope.GLOBAL)
 class DeliveryCasesTest {
 
     @ConfigProperty(name = "kafka.bootstrap.servers")

@@ -11,7 +11,16 @@ import org.w4r.events.CaseChanged;
 import org.w4r.kit.problem.ProblemException;
 import org.w4r.kit.reference.ReferenceData;
 
+import jakarta.ws.rs.QueryParam;
+import org.w4r.delivery.model.DeliveryKinds;
+import org.w4r.delivery.model.FrozenCounts;
+import org.w4r.delivery.repository.CountRepository;
+import org.w4r.kit.security.Roles;
+
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.Comparator;
+import java.util.Map;
 import java.util.List;
 
 /**
@@ -24,6 +33,9 @@ import java.util.List;
 public class CaseResource {
     @Inject
     ReferenceData reference;
+
+    @Inject
+    CountRepository counts;
 
     public record DeliveryCase(String caseId, String campaignId, String name, String country, String targetAuthority,
                                String status, boolean onHold, CaseChanged.Hold hold) {
@@ -43,5 +55,36 @@ public class CaseResource {
     public DeliveryCase get(@PathParam("caseId") String caseId) {
         return reference.findCase(caseId).map(DeliveryCase::of)
                 .orElseThrow(() -> ProblemException.notFound("case", caseId));
+    }
+
+    public record Counts(String caseId, String kind, String entityId, Instant until, long total,
+                         Map<String, Long> byEntity, Map<String, Long> byType) {
+    }
+
+    /**
+     * What a handover with this cut-off would freeze right now (petition: every action; solidarity: approved
+     * messages), from this service's own ledger: lets a team check the numbers before recording.
+     */
+    @GET
+    @Path("{caseId}/counts")
+    @RolesAllowed(Roles.DELIVERY)
+    public Counts counts(@PathParam("caseId") String caseId, @QueryParam("until") String until,
+                         @QueryParam("kind") String kind, @QueryParam("entityId") String entityId) {
+        CaseChanged c = reference.findCase(caseId).orElseThrow(() -> ProblemException.notFound("case", caseId));
+        String effectiveKind = kind == null ? DeliveryKinds.PETITION : kind;
+        if (!DeliveryKinds.KINDS.contains(effectiveKind)) {
+            throw ProblemException.invalid("kind", "'kind' must be one of " + DeliveryKinds.KINDS);
+        }
+        Instant cutoff;
+        try {
+            cutoff = until == null ? Instant.now() : Instant.parse(until);
+        } catch (DateTimeParseException e) {
+            throw ProblemException.invalid("until", "'until' must be an ISO-8601 instant such as 2026-12-10T00:00:00Z");
+        }
+        String entity = entityId == null || entityId.isBlank() ? null : entityId;
+        FrozenCounts result = DeliveryKinds.SOLIDARITY.equals(effectiveKind)
+                ? counts.approvedMessagesUpTo(c.campaignId(), caseId, entity, cutoff)
+                : counts.actionsUpTo(c.campaignId(), caseId, entity, cutoff);
+        return new Counts(caseId, effectiveKind, entity, cutoff, result.total(), result.byEntity(), result.byType());
     }
 }

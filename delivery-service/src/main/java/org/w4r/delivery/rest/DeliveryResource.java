@@ -61,8 +61,10 @@ public class DeliveryResource {
         return deliveries.view(id(id));
     }
 
+    /** The body is optional, so a bare POST (no Content-Type) is accepted too. */
     @POST
     @Path("{id}/cancel")
+    @Consumes({MediaType.APPLICATION_JSON, MediaType.WILDCARD})
     public DeliveryView cancel(@PathParam("id") String id, CancelRequest request) {
         return deliveries.cancel(id(id), request, caller.get().principal());
     }

@@ -1,0 +1,161 @@
+package org.w4r.delivery;
+
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.response.Response;
+import org.apache.pdfbox.Loader;
+import org.apache.pdfbox.pdmodel.PDDocument;
+import org.apache.pdfbox.text.PDFTextStripper;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.w4r.events.ActionType;
+import org.w4r.testsupport.KafkaBrokerResource;
+import org.w4r.testsupport.PostgresDatabaseResource;
+import org.w4r.testsupport.ReferenceDataResource;
+
+import java.security.MessageDigest;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.HexFormat;
+import java.util.List;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.endsWith;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.w4r.testsupport.ReferenceFixtures.staffToken;
+
+/** The delivery pack: a PDF with the case, frozen counts and consented signers or approved messages; its digest stored. */
+@QuarkusTest
+@WithTestResource(value = KafkaBrokerResource.class, scope = TestResourceScope.GLOBAL)
+@WithTestResource(value = PostgresDatabaseResource.class, scope = TestResourceScope.GLOBAL)
+@WithTestResource(value = ReferenceDataResource.class, scope = TestResourceScope.GLOBAL)
+@WithTestResource(value = PetitionStub.class, scope = TestResourceScope.GLOBAL)
+class DeliveryPackTest {
+    static final String DELIVERY = staffToken("delivery");
+
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String kafka;
+
+    @AfterEach
+    void petitionServiceUp() {
+        PetitionStub.down = false;
+    }
+
+    @Test
+    void aPetitionPackHasTheCaseCountsAndConsentedSignersAndItsDigestIsStored() throws Exception {
+        String caseId = Streams.newCase(kafka);
+        Instant cutoff = Instant.now().minusSeconds(5).truncatedTo(ChronoUnit.SECONDS);
+        Streams.publish(kafka, org.w4r.events.Topics.ACTIONS, caseId,
+                Streams.action(caseId, "ai-france", ActionType.SIGNATURE, 1, cutoff.minusSeconds(10)),
+                Streams.action(caseId, "ai-malta", ActionType.LETTER, 1250, cutoff.minusSeconds(10)));
+        await().untilAsserted(() -> assertEquals(1251L,
+                HandoverCountsTest.counts(caseId, cutoff, "petition").getLong("total")));
+        PetitionStub.SIGNERS_CSV.put(caseId, "name,country\r\n\"Lovelace, Ada\",GB\r\nMarie Curie,FR\r\n\"<b>Zoë \"\"Z\"\" Ng</b>\",SG\r\n");
+        String id = Streams.plan(caseId, "petition");
+        given().auth().oauth2(DELIVERY).contentType(ContentType.JSON).body(Streams.handoverBody(cutoff))
+                .post("/api/v1/deliveries/" + id + "/handover").then().statusCode(200);
+
+        Response response = given().auth().oauth2(DELIVERY).get("/api/v1/deliveries/" + id + "/pack");
+        response.then().statusCode(200).contentType("application/pdf");
+        byte[] pdf = response.asByteArray();
+        String sha256 = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(pdf));
+        assertEquals(sha256, response.header("X-Pack-SHA256"));
+        given().auth().oauth2(DELIVERY).get("/api/v1/deliveries/" + id).then().statusCode(200)
+                .body("handover.packSha256", equalTo(sha256));
+
+        String text = text(pdf);
+        assertTrue(text.contains("Case " + caseId), text);
+        assertTrue(text.contains("Authorities of " + caseId), text);
+        assertTrue(text.contains("Total: 1251"), text);
+        assertTrue(text.contains("ai-france: 1") && text.contains("ai-malta: 1250"), text);
+        assertTrue(text.contains("letter: 1250") && text.contains("signature: 1"), text);
+        assertTrue(text.contains("Lovelace, Ada, GB") && text.contains("Marie Curie, FR"), text);
+        assertTrue(text.contains("<b>Zoë \"Z\" Ng</b>, SG"), text);
+        assertTrue(text.contains("Embassy of Myanmar"), text);
+
+        // petition-service was asked with the caller's own token and the cut-off
+        assertTrue(PetitionStub.REQUESTS.stream().anyMatch(r -> r.equals("GET /api/v1/cases/" + caseId
+                + "/signers.csv?until=" + cutoff + " auth=Bearer " + DELIVERY)), PetitionStub.REQUESTS.toString());
+
+        // the same pack again gives the same bytes; a changed signer list gives a new digest, stored again
+        Response again = given().auth().oauth2(DELIVERY).get("/api/v1/deliveries/" + id + "/pack");
+        assertEquals(sha256, again.header("X-Pack-SHA256"));
+        PetitionStub.SIGNERS_CSV.put(caseId, "name,country\nMarie Curie,FR\n");
+        Response changed = given().auth().oauth2(DELIVERY).get("/api/v1/deliveries/" + id + "/pack");
+        String changedSha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(changed.asByteArray()));
+        assertFalse(changedSha.equals(sha256));
+        given().auth().oauth2(DELIVERY).get("/api/v1/deliveries/" + id).then()
+                .body("handover.packSha256", equalTo(changedSha));
+    }
+
+    @Test
+    void aSolidarityPackHasTheApprovedMessagesUpToTheCutoffAsText() throws Exception {
+        String caseId = Streams.newCase(kafka);
+        Instant cutoff = Instant.now().minusSeconds(5).truncatedTo(ChronoUnit.SECONDS);
+        PetitionStub.MESSAGES_JSON.put(caseId, """
+                [{"messageId":"6b1e0a4e-0000-4000-8000-000000000001","caseId":"%1$s","author":{"name":"Ada","country":"GB"},
+                  "text":"Stay strong, we are with you. <script>alert(1)</script>","language":"en","createdAt":"%2$s"},
+                 {"messageId":"6b1e0a4e-0000-4000-8000-000000000002","caseId":"%1$s","author":{"name":"Late","country":"FR"},
+                  "text":"Written after the cut-off","language":"fr","createdAt":"%3$s"}]"""
+                .formatted(caseId, cutoff.minusSeconds(60), cutoff.plusSeconds(60)));
+        String id = Streams.plan(caseId, "solidarity");
+        given().auth().oauth2(DELIVERY).contentType(ContentType.JSON).body(Streams.handoverBody(cutoff))
+                .post("/api/v1/deliveries/" + id + "/handover").then().statusCode(200);
+        Response response = given().auth().oauth2(DELIVERY).get("/api/v1/deliveries/" + id + "/pack");
+        response.then().statusCode(200);
+        String text = text(response.asByteArray());
+        assertTrue(text.contains("Approved solidarity messages (1)"), text);
+        assertTrue(text.contains("Stay strong, we are with you. <script>alert(1)</script>"), text);
+        assertFalse(text.contains("Written after the cut-off"), text);
+        assertTrue(PetitionStub.REQUESTS.stream().anyMatch(r -> r.contains("/api/v1/messages?caseId=" + caseId + "&status=approved")),
+                PetitionStub.REQUESTS.toString());
+    }
+
+    @Test
+    void noPackBeforeTheHandoverNorWhilePetitionServiceIsDown() {
+        String caseId = Streams.newCase(kafka);
+        String id = Streams.plan(caseId, "petition");
+        given().auth().oauth2(DELIVERY).get("/api/v1/deliveries/" + id + "/pack").then().statusCode(409)
+                .contentType("application/problem+json").body("type", endsWith("/not-delivered"));
+        given().auth().oauth2(DELIVERY).contentType(ContentType.JSON).body(Streams.handoverBody(Instant.now()))
+                .post("/api/v1/deliveries/" + id + "/handover").then().statusCode(200);
+        PetitionStub.down = true;
+        given().auth().oauth2(DELIVERY).get("/api/v1/deliveries/" + id + "/pack").then().statusCode(503)
+                .contentType("application/problem+json").header("Retry-After", equalTo("10"))
+                .body("type", endsWith("/petition-service-unavailable"));
+        given().auth().oauth2(DELIVERY).get("/api/v1/deliveries/" + id).then().body("handover.packSha256",
+                org.hamcrest.Matchers.nullValue());
+        given().auth().oauth2(staffToken("coordinator")).get("/api/v1/deliveries/" + id + "/pack").then().statusCode(403);
+    }
+
+    @Test
+    void noSignerListLeavesWhileTheCaseIsHeld() {
+        String caseId = Streams.newCase(kafka);
+        String id = Streams.plan(caseId, "petition");
+        given().auth().oauth2(DELIVERY).contentType(ContentType.JSON).body(Streams.handoverBody(Instant.now()))
+                .post("/api/v1/deliveries/" + id + "/handover").then().statusCode(200);
+        int asked = PetitionStub.REQUESTS.size();
+        Streams.hold(kafka, caseId, "safety");
+        given().auth().oauth2(DELIVERY).get("/api/v1/deliveries/" + id + "/pack").then().statusCode(409)
+                .contentType("application/problem+json").body("type", endsWith("/case-on-hold"));
+        assertTrue(PetitionStub.REQUESTS.subList(asked, PetitionStub.REQUESTS.size()).stream()
+                .noneMatch(r -> r.contains(caseId)), "petition-service must not be asked for a held case's signers");
+    }
+
+    static String text(byte[] pdf) throws Exception {
+        try (PDDocument document = Loader.loadPDF(pdf)) {
+            return new PDFTextStripper().getText(document);
+        }
+    }
+
+    static List<String> lines(String text) {
+        return List.of(text.split("\\R"));
+    }
+}

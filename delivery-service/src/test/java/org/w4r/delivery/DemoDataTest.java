@@ -1,0 +1,100 @@
+package org.w4r.delivery;
+
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Test;
+import org.w4r.delivery.service.DemoLoader;
+import org.w4r.events.CaseChanged;
+import org.w4r.events.Topics;
+import org.w4r.testsupport.KafkaBrokerResource;
+import org.w4r.testsupport.PostgresDatabaseResource;
+import org.w4r.testsupport.ReferenceDataResource;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.endsWith;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.w4r.testsupport.ReferenceFixtures.staffToken;
+
+/** The 2020 report's handovers as demo data, with paing-phyo-min's plan held as it was on 1 February 2021. */
+@QuarkusTest
+@WithTestResource(value = KafkaBrokerResource.class, scope = TestResourceScope.GLOBAL)
+@WithTestResource(value = PostgresDatabaseResource.class, scope = TestResourceScope.GLOBAL)
+@WithTestResource(value = ReferenceDataResource.class, scope = TestResourceScope.GLOBAL)
+@WithTestResource(value = PetitionStub.class, scope = TestResourceScope.GLOBAL)
+class DemoDataTest {
+    static final String DELIVERY = staffToken("delivery");
+
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String kafka;
+
+    @Inject
+    DemoLoader demo;
+
+    @Test
+    void theReportsHandoversLoadOnceAndTheHeldPlanCannotBeRecordedNorItsSignersExported() {
+        int loaded = demo.load();
+        assertEquals(12, loaded, "twelve rows in handovers.csv");
+        assertEquals(0, demo.load(), "loaded only once");
+
+        List<Map<String, Object>> all = given().auth().oauth2(DELIVERY).get("/api/v1/deliveries").then().statusCode(200)
+                .extract().jsonPath().getList("findAll { it.campaignId == 'w4r-demo' }");
+        assertEquals(12, all.size());
+        assertEquals(8, all.stream().filter(d -> "delivered".equals(d.get("status"))).count());
+        assertEquals(4, all.stream().filter(d -> "planned".equals(d.get("status"))).count());
+
+        JsonPath amsterdam = given().auth().oauth2(DELIVERY).get("/api/v1/deliveries?caseId=nassima-al-sada&status=delivered")
+                .then().statusCode(200).extract().jsonPath().setRootPath("find { it.entityId == 'ai-netherlands' }");
+        assertEquals("solidarity", amsterdam.getString("kind"));
+        assertEquals("family", amsterdam.getString("recipient.kind"));
+        assertEquals("Mousa, son of Nassima al-Sada", amsterdam.getString("recipient.name"));
+        assertEquals("Amsterdam", amsterdam.getString("place.city"));
+        assertEquals("NL", amsterdam.getString("place.country"));
+        assertEquals("2021-02-12T00:00:00Z", amsterdam.getString("handover.cutoff"));
+        assertEquals("letters of solidarity handed over in bags", amsterdam.getString("handover.notes"));
+
+        given().auth().oauth2(DELIVERY).get("/api/v1/deliveries?caseId=el-hiblu-3").then().statusCode(200)
+                .body("find { it.campaignId == 'w4r-demo' }.recipient.kind", equalTo("target-authority"))
+                .body("find { it.campaignId == 'w4r-demo' }.place.country", equalTo("MT"))
+                .body("find { it.campaignId == 'w4r-demo' }.handover.cutoff", equalTo("2021-03-28T00:00:00Z"));
+
+        String held = given().auth().oauth2(DELIVERY).get("/api/v1/deliveries?caseId=paing-phyo-min").then()
+                .statusCode(200).body("find { it.campaignId == 'w4r-demo' }.status", equalTo("planned"))
+                .extract().path("find { it.campaignId == 'w4r-demo' }.id");
+
+        // case-service's demo data holds paing-phyo-min from 1 February 2021; here the test publishes that hold
+        Streams.publish(kafka, Topics.CASES, "paing-phyo-min", new CaseChanged(UUID.randomUUID(), "paing-phyo-min",
+                "test-campaign", "Paing Phyo Min", "MM", "Authorities of Myanmar", "global", null, 300933L, "active", false,
+                new CaseChanged.Hold("safety of the rights holder", "demo-case-manager", Instant.parse("2021-02-01T08:00:00Z")),
+                Instant.now()));
+        try {
+            given().auth().oauth2(DELIVERY).contentType(ContentType.JSON).body(Streams.handoverBody(Instant.now()))
+                    .post("/api/v1/deliveries/" + held + "/handover").then().statusCode(409)
+                    .contentType("application/problem+json").body("type", endsWith("/case-on-hold"))
+                    .body("hold.reason", equalTo("safety of the rights holder"));
+            given().auth().oauth2(DELIVERY).get("/api/v1/deliveries/" + held + "/pack").then().statusCode(409)
+                    .body("type", endsWith("/case-on-hold"));
+            given().auth().oauth2(DELIVERY).contentType(ContentType.JSON).body(Streams.planBody("paing-phyo-min", "petition"))
+                    .post("/api/v1/deliveries").then().statusCode(409).body("type", endsWith("/case-on-hold"));
+            given().auth().oauth2(DELIVERY).get("/api/v1/deliveries/" + held).then().body("status", equalTo("planned"));
+        } finally {
+            // leave the shared fixture as other test classes expect it
+            Streams.publish(kafka, Topics.CASES, "paing-phyo-min", new CaseChanged(UUID.randomUUID(), "paing-phyo-min",
+                    "test-campaign", "paing-phyo-min", "MT", "Authorities", "global", null, 1000L, "active", true, null,
+                    Instant.now()));
+            await().untilAsserted(() -> given().auth().oauth2(DELIVERY).get("/api/v1/cases/paing-phyo-min")
+                    .then().body("onHold", equalTo(false)));
+        }
+    }
+}

@@ -1,0 +1,253 @@
+package org.w4r.delivery;
+
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Test;
+import org.w4r.events.ActionCorrected;
+import org.w4r.events.ActionEvent;
+import org.w4r.events.ActionRecorded;
+import org.w4r.events.ActionType;
+import org.w4r.events.DeliveryEvent;
+import org.w4r.events.Events;
+import org.w4r.events.HandoverRecorded;
+import org.w4r.events.MessageReviewed;
+import org.w4r.events.Mode;
+import org.w4r.events.Topics;
+import org.w4r.testsupport.KafkaBrokerResource;
+import org.w4r.testsupport.PostgresDatabaseResource;
+import org.w4r.testsupport.ReferenceDataResource;
+import org.w4r.testsupport.TopicReader;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.UUID;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.endsWith;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.w4r.testsupport.ReferenceFixtures.CAMPAIGN;
+import static org.w4r.testsupport.ReferenceFixtures.staffToken;
+
+/**
+ * End to end through Kafka: actions on the stream (shuffled, duplicated, corrected, some after the cut-off), a handover
+ * with a cut-off, and frozen counts equal to the ground truth at the cut-off, by entity and by type, forever after.
+ */
+@QuarkusTest
+@WithTestResource(value = KafkaBrokerResource.class, scope = TestResourceScope.GLOBAL)
+@WithTestResource(value = PostgresDatabaseResource.class, scope = TestResourceScope.GLOBAL)
+@WithTestResource(value = ReferenceDataResource.class, scope = TestResourceScope.GLOBAL)
+@WithTestResource(value = PetitionStub.class, scope = TestResourceScope.GLOBAL)
+class HandoverCountsTest {
+    static final String DELIVERY = staffToken("delivery");
+
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String kafka;
+
+    /** The ground truth: what every count up to the cut-off must be, per entity and per type. */
+    record Truth(long total, Map<String, Long> byEntity, Map<String, Long> byType) {
+        static Truth of(List<? extends ActionEvent> events, Instant cutoff) {
+            Map<String, Long> byEntity = new TreeMap<>();
+            Map<String, Long> byType = new TreeMap<>();
+            long total = 0;
+            for (ActionEvent e : events) {
+                if (!e.occurredAt().isAfter(cutoff)) {
+                    byEntity.merge(e.entityId(), e.countChange(), Long::sum);
+                    byType.merge(e.type().code(), e.countChange(), Long::sum);
+                    total += e.countChange();
+                }
+            }
+            byEntity.values().removeIf(v -> v == 0);
+            byType.values().removeIf(v -> v == 0);
+            return new Truth(total, byEntity, byType);
+        }
+    }
+
+    @Test
+    void frozenCountsEqualTheTruthAtTheCutoffAndNeverChange() {
+        String caseId = Streams.newCase(kafka);
+        String otherCase = Streams.newCase(kafka);
+        Instant cutoff = Instant.now().minus(Duration.ofHours(1)).truncatedTo(ChronoUnit.SECONDS);
+        Random random = new Random(42);
+        List<String> entities = List.of("ai-france", "ai-malta", "international-members");
+        List<ActionType> types = List.of(ActionType.SIGNATURE, ActionType.LETTER, ActionType.EMAIL, ActionType.TWEET);
+        List<ActionEvent> events = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            // half before the cut-off, half after, one exactly at it
+            Instant at = i == 0 ? cutoff : cutoff.plusSeconds(random.nextInt(7200) - 3600L);
+            ActionType type = types.get(random.nextInt(types.size()));
+            events.add(Streams.action(caseId, entities.get(random.nextInt(entities.size())), type,
+                    type == ActionType.LETTER ? 1 + random.nextInt(500) : 1, at));
+        }
+        ActionRecorded letters = Streams.action(caseId, "ai-malta", ActionType.LETTER, 1250, cutoff.minusSeconds(60));
+        events.add(letters);
+        events.add(new ActionCorrected(UUID.randomUUID(), letters.actionId(), CAMPAIGN, caseId, "ai-malta",
+                ActionType.LETTER, Mode.OFFLINE, -50, letters.occurredAt(), Instant.now()));
+        Truth truth = Truth.of(events, cutoff);
+
+        List<ActionEvent> stream = new ArrayList<>(events);
+        stream.addAll(events.subList(0, 40)); // duplicates, as an outbox relay re-sending after a crash would
+        stream.add(Streams.action(otherCase, "ai-france", ActionType.SIGNATURE, 7, cutoff.minusSeconds(5)));
+        stream.add(Streams.action(null, "ai-france", ActionType.TWEET, 3, cutoff.minusSeconds(5)));
+        Collections.shuffle(stream, random);
+        publishActions(stream);
+
+        // wait until this service has seen every event (its preview of the cut-off equals the truth), then record
+        await().untilAsserted(() -> assertCounts(counts(caseId, cutoff, "petition"), truth));
+        String id = Streams.plan(caseId, "petition");
+        JsonPath recorded = given().auth().oauth2(DELIVERY).contentType(ContentType.JSON).body(Streams.handoverBody(cutoff))
+                .post("/api/v1/deliveries/" + id + "/handover").then().statusCode(200)
+                .body("status", equalTo("delivered")).body("handover.cutoff", equalTo(cutoff.toString()))
+                .body("handover.deliveredBy", equalTo("Team Malta"))
+                .body("handover.evidence[0]", equalTo("https://example.org/photo.jpg"))
+                .body("handover.recordedBy", equalTo("test-delivery"))
+                .extract().jsonPath().setRootPath("handover");
+        assertCounts(recorded, truth);
+
+        // the event carries the same frozen counts, and ids only
+        ConsumerRecord<String, String> record = await().until(() -> TopicReader.readAll(kafka, Topics.DELIVERIES).stream()
+                .filter(r -> r.value().contains(id) && r.value().contains("HandoverRecorded")).findFirst(),
+                Optional::isPresent).orElseThrow();
+        assertEquals(caseId, record.key());
+        HandoverRecorded event = (HandoverRecorded) Events.fromJson(record.value(), DeliveryEvent.class);
+        assertEquals(truth.total(), event.total());
+        assertEquals(truth.byEntity(), new TreeMap<>(event.byEntity()));
+        assertEquals(truth.byType(), new TreeMap<>(event.byType()));
+        assertEquals(cutoff, event.cutoff());
+        assertFalse(record.value().contains("Team Malta") || record.value().contains("Embassy"), record.value());
+
+        // late arrivals, before and after the cut-off, change the live counts but never the frozen ones
+        List<ActionEvent> late = List.of(Streams.action(caseId, "ai-france", ActionType.SIGNATURE, 1, cutoff.minusSeconds(30)),
+                Streams.action(caseId, "ai-malta", ActionType.LETTER, 99, cutoff.minusSeconds(1)),
+                Streams.action(caseId, "ai-france", ActionType.EMAIL, 1, cutoff.plusSeconds(1)));
+        publishActions(late);
+        List<ActionEvent> all = new ArrayList<>(events);
+        all.addAll(late);
+        await().untilAsserted(() -> assertCounts(counts(caseId, cutoff, "petition"), Truth.of(all, cutoff)));
+        assertCounts(given().auth().oauth2(DELIVERY).get("/api/v1/deliveries/" + id).then().statusCode(200)
+                .extract().jsonPath().setRootPath("handover"), truth);
+        given().auth().oauth2(DELIVERY).contentType(ContentType.JSON).body(Streams.handoverBody(cutoff))
+                .post("/api/v1/deliveries/" + id + "/handover").then().statusCode(409).body("type", endsWith("/not-planned"));
+    }
+
+    @Test
+    void aDeliveryForOneEntityFreezesOnlyThatEntitysCounts() {
+        String caseId = Streams.newCase(kafka);
+        Instant cutoff = Instant.now().minusSeconds(10).truncatedTo(ChronoUnit.SECONDS);
+        publishActions(List.of(Streams.action(caseId, "ai-malta", ActionType.SIGNATURE, 1, cutoff.minusSeconds(5)),
+                Streams.action(caseId, "ai-malta", ActionType.LETTER, 40, cutoff.minusSeconds(5)),
+                Streams.action(caseId, "ai-france", ActionType.LETTER, 60, cutoff.minusSeconds(5))));
+        await().untilAsserted(() -> assertEquals(101L, counts(caseId, cutoff, "petition").getLong("total")));
+        String id = given().auth().oauth2(DELIVERY).contentType(ContentType.JSON)
+                .body(Streams.planBody(caseId, "petition").replace("\"place\"", "\"entityId\":\"ai-malta\",\"place\""))
+                .post("/api/v1/deliveries").then().statusCode(201).extract().path("id");
+        given().auth().oauth2(DELIVERY).contentType(ContentType.JSON).body(Streams.handoverBody(cutoff))
+                .post("/api/v1/deliveries/" + id + "/handover").then().statusCode(200)
+                .body("handover.total", equalTo(41)).body("handover.byEntity", equalTo(Map.of("ai-malta", 41)))
+                .body("handover.byType", equalTo(Map.of("letter", 40, "signature", 1)));
+    }
+
+    @Test
+    void aSolidarityHandoverCountsOnlyApprovedMessagesWhateverTheOrderOfReviews() {
+        String caseId = Streams.newCase(kafka);
+        Instant cutoff = Instant.now().minusSeconds(60).truncatedTo(ChronoUnit.SECONDS);
+        Instant t = Instant.now();
+        ActionRecorded approved1 = Streams.action(caseId, "ai-france", ActionType.MESSAGE, 1, cutoff.minusSeconds(100));
+        ActionRecorded approved2 = Streams.action(caseId, "ai-malta", ActionType.MESSAGE, 1, cutoff.minusSeconds(50));
+        ActionRecorded rejected = Streams.action(caseId, "ai-malta", ActionType.MESSAGE, 1, cutoff.minusSeconds(40));
+        ActionRecorded reconsidered = Streams.action(caseId, "ai-france", ActionType.MESSAGE, 1, cutoff.minusSeconds(30));
+        ActionRecorded unreviewed = Streams.action(caseId, "ai-france", ActionType.MESSAGE, 1, cutoff.minusSeconds(20));
+        ActionRecorded afterCutoff = Streams.action(caseId, "ai-france", ActionType.MESSAGE, 1, cutoff.plusSeconds(20));
+        // reviews before their messages, and the later decision published first
+        MessageReviewed first = Streams.review(reconsidered, MessageReviewed.APPROVED, t.minusSeconds(10));
+        MessageReviewed second = Streams.review(reconsidered, MessageReviewed.REJECTED, t.minusSeconds(5));
+        Streams.publish(kafka, Topics.MODERATION, caseId, second,
+                Streams.review(approved1, MessageReviewed.APPROVED, t), Streams.review(approved2, MessageReviewed.APPROVED, t),
+                Streams.review(rejected, MessageReviewed.REJECTED, t), first,
+                Streams.review(afterCutoff, MessageReviewed.APPROVED, t),
+                Streams.review(approved1, MessageReviewed.APPROVED, t));
+        publishActions(List.of(approved1, approved2, rejected, reconsidered, unreviewed, afterCutoff,
+                Streams.action(caseId, "ai-france", ActionType.SIGNATURE, 1, cutoff.minusSeconds(5))));
+
+        // the last review on the topic counted means every review before it was applied
+        await().untilAsserted(() -> assertEquals(3L, counts(caseId, cutoff.plusSeconds(30), "solidarity").getLong("total")));
+        assertEquals(2L, counts(caseId, cutoff, "solidarity").getLong("total"));
+        String id = Streams.plan(caseId, "solidarity");
+        given().auth().oauth2(DELIVERY).contentType(ContentType.JSON).body(Streams.handoverBody(cutoff))
+                .post("/api/v1/deliveries/" + id + "/handover").then().statusCode(200)
+                .body("handover.total", equalTo(2))
+                .body("handover.byEntity", equalTo(Map.of("ai-france", 1, "ai-malta", 1)))
+                .body("handover.byType", equalTo(Map.of("message", 2)));
+    }
+
+    @Test
+    void badHandoversAre400AndRecordNothing() {
+        String caseId = Streams.newCase(kafka);
+        String id = Streams.plan(caseId, "petition");
+        Instant now = Instant.now();
+        expect400(id, "{\"deliveredBy\":\"x\"}", "deliveredAt");
+        expect400(id, Streams.handoverBody(now).replace("Team Malta", ""), "deliveredBy");
+        expect400(id, Streams.handoverBody(now.plus(Duration.ofDays(2))), "deliveredAt");
+        expect400(id, "{\"deliveredAt\":\"%s\",\"cutoff\":\"%s\",\"deliveredBy\":\"x\"}"
+                .formatted(now.minusSeconds(60), now), "cutoff");
+        expect400(id, Streams.handoverBody(now).replace("https://example.org/photo.jpg", "javascript:alert(1)"), "evidence");
+        expect400(id, Streams.handoverBody(now).replace(now.toString(), "yesterday"), "deliveredAt");
+        given().auth().oauth2(DELIVERY).contentType(ContentType.JSON).post("/api/v1/deliveries/" + id + "/handover")
+                .then().statusCode(400).contentType("application/problem+json");
+        given().auth().oauth2(staffToken("coordinator")).contentType(ContentType.JSON).body(Streams.handoverBody(now))
+                .post("/api/v1/deliveries/" + id + "/handover").then().statusCode(403);
+        given().auth().oauth2(DELIVERY).get("/api/v1/deliveries/" + id).then().body("status", equalTo("planned"));
+        given().auth().oauth2(DELIVERY).contentType(ContentType.JSON).body(Streams.handoverBody(now))
+                .post("/api/v1/deliveries/" + UUID.randomUUID() + "/handover").then().statusCode(404);
+    }
+
+    private void expect400(String id, String body, String field) {
+        given().auth().oauth2(DELIVERY).contentType(ContentType.JSON).body(body)
+                .post("/api/v1/deliveries/" + id + "/handover").then().statusCode(400)
+                .contentType("application/problem+json").body("field", equalTo(field));
+    }
+
+    static JsonPath counts(String caseId, Instant until, String kind) {
+        return given().auth().oauth2(DELIVERY).get("/api/v1/cases/" + caseId + "/counts?until=" + until + "&kind=" + kind)
+                .then().statusCode(200).extract().jsonPath();
+    }
+
+    static void assertCounts(JsonPath json, Truth truth) {
+        assertEquals(truth.total(), json.getLong("total"));
+        assertEquals(truth.byEntity(), longs(json.getMap("byEntity")));
+        assertEquals(truth.byType(), longs(json.getMap("byType")));
+    }
+
+    static Map<String, Long> longs(Map<String, Object> map) {
+        Map<String, Long> result = new TreeMap<>();
+        map.forEach((k, v) -> result.put(k, ((Number) v).longValue()));
+        return result;
+    }
+
+    void publishActions(List<? extends ActionEvent> events) {
+        try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<String, String>(
+                Map.of("bootstrap.servers", kafka, "acks", "all"),
+                new org.apache.kafka.common.serialization.StringSerializer(),
+                new org.apache.kafka.common.serialization.StringSerializer())) {
+            for (ActionEvent e : events) {
+                producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(Topics.ACTIONS, e.key(), Events.toJson(e)));
+            }
+            producer.flush();
+        }
+    }
+}

@@ -1,0 +1,73 @@
+package org.w4r.delivery;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * A stand-in for petition-service's HTTP API only (signer list and approved messages), since petition-service is not
+ * running in these tests; Kafka and PostgreSQL stay real. Tests set what it answers and read what it was asked.
+ */
+public class PetitionStub implements QuarkusTestResourceLifecycleManager {
+    static final Map<String, String> SIGNERS_CSV = new ConcurrentHashMap<>();
+    static final Map<String, String> MESSAGES_JSON = new ConcurrentHashMap<>();
+    static final List<String> REQUESTS = new CopyOnWriteArrayList<>();
+    static volatile boolean down;
+    private HttpServer server;
+
+    @Override
+    public Map<String, String> start() {
+        try {
+            server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        server.createContext("/api/v1/", this::handle);
+        server.start();
+        return Map.of("quarkus.rest-client.petition-service.url", "http://127.0.0.1:" + server.getAddress().getPort());
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        String path = exchange.getRequestURI().getPath();
+        String query = exchange.getRequestURI().getRawQuery();
+        REQUESTS.add(exchange.getRequestMethod() + " " + path + (query == null ? "" : "?" + URLDecoder.decode(query,
+                StandardCharsets.UTF_8)) + " auth=" + exchange.getRequestHeaders().getFirst("Authorization"));
+        if (down) {
+            respond(exchange, 503, "application/problem+json", "{\"status\":503}");
+            return;
+        }
+        if (path.startsWith("/api/v1/cases/") && path.endsWith("/signers.csv")) {
+            String caseId = path.substring("/api/v1/cases/".length(), path.length() - "/signers.csv".length());
+            respond(exchange, 200, "text/csv", SIGNERS_CSV.getOrDefault(caseId, "name,country\n"));
+        } else if (path.equals("/api/v1/messages") && query != null) {
+            String caseId = URLDecoder.decode(query.replaceAll(".*caseId=([^&]*).*", "$1"), StandardCharsets.UTF_8);
+            respond(exchange, 200, "application/json", MESSAGES_JSON.getOrDefault(caseId, "[]"));
+        } else {
+            respond(exchange, 404, "application/problem+json", "{\"status\":404}");
+        }
+    }
+
+    private static void respond(HttpExchange exchange, int status, String type, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().add("Content-Type", type);
+        exchange.sendResponseHeaders(status, bytes.length);
+        exchange.getResponseBody().write(bytes);
+        exchange.close();
+    }
+
+    @Override
+    public void stop() {
+        if (server != null) {
+            server.stop(0);
+        }
+    }
+}

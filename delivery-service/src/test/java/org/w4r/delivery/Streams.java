@@ -1,0 +1,89 @@
+package org.w4r.delivery;
+
+import io.restassured.http.ContentType;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.w4r.events.ActionRecorded;
+import org.w4r.events.ActionType;
+import org.w4r.events.CaseChanged;
+import org.w4r.events.MessageReviewed;
+import org.w4r.events.Mode;
+import org.w4r.events.Topics;
+import org.w4r.testsupport.ReferenceFixtures;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+import static org.w4r.testsupport.ReferenceFixtures.CAMPAIGN;
+import static org.w4r.testsupport.ReferenceFixtures.staffToken;
+
+/** What the tests put on the real broker (as case-service, petition-service or moderation would) and common calls. */
+final class Streams {
+    private Streams() {
+    }
+
+    static void publish(String kafka, String topic, String key, Object... events) {
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(
+                Map.of("bootstrap.servers", kafka, "acks", "all"), new StringSerializer(), new StringSerializer())) {
+            for (Object event : events) {
+                ReferenceFixtures.send(producer, topic, key, event);
+            }
+        }
+    }
+
+    static CaseChanged caseState(String caseId, CaseChanged.Hold hold) {
+        return new CaseChanged(UUID.randomUUID(), caseId, CAMPAIGN, "Case " + caseId, "MM", "Authorities of " + caseId,
+                "global", null, 1000L, "active", true, hold, Instant.now());
+    }
+
+    /** A fresh case of the test campaign, visible to the service before this returns. */
+    static String newCase(String kafka) {
+        String caseId = "case-" + UUID.randomUUID().toString().substring(0, 8);
+        publish(kafka, Topics.CASES, caseId, caseState(caseId, null));
+        await().untilAsserted(() -> given().auth().oauth2(staffToken("delivery")).get("/api/v1/cases/" + caseId)
+                .then().statusCode(200));
+        return caseId;
+    }
+
+    /** Publishes a hold and returns at once: the service's barrier, not the test, must make it effective. */
+    static void hold(String kafka, String caseId, String reason) {
+        publish(kafka, Topics.CASES, caseId, caseState(caseId,
+                new CaseChanged.Hold(reason, "test-case-manager", Instant.parse("2027-02-01T08:00:00Z"))));
+    }
+
+    static void release(String kafka, String caseId) {
+        publish(kafka, Topics.CASES, caseId, caseState(caseId, null));
+    }
+
+    static ActionRecorded action(String caseId, String entityId, ActionType type, long count, Instant occurredAt) {
+        return new ActionRecorded(UUID.randomUUID(), UUID.randomUUID(), CAMPAIGN, caseId, entityId, type, Mode.ONLINE,
+                count, occurredAt, Instant.now());
+    }
+
+    static MessageReviewed review(ActionRecorded message, String decision, Instant reviewedAt) {
+        return new MessageReviewed(UUID.randomUUID(), message.actionId(), CAMPAIGN, message.caseId(), message.entityId(),
+                decision, message.occurredAt(), reviewedAt);
+    }
+
+    static String planBody(String caseId, String kind) {
+        return """
+                {"caseId":"%s","kind":"%s","recipient":{"kind":"embassy","name":"Embassy of Myanmar"},
+                 "place":{"city":"Valletta","country":"MT"},"plannedFor":"2027-01-15T10:00:00Z"}""".formatted(caseId, kind);
+    }
+
+    static String plan(String caseId, String kind) {
+        return given().auth().oauth2(staffToken("delivery")).contentType(ContentType.JSON).body(planBody(caseId, kind))
+                .post("/api/v1/deliveries").then().statusCode(201).body("status", equalTo("planned"))
+                .extract().path("id");
+    }
+
+    static String handoverBody(Instant cutoff) {
+        return """
+                {"deliveredAt":"%s","cutoff":"%s","deliveredBy":"Team Malta","notes":"handed to the consul",
+                 "evidence":["https://example.org/photo.jpg"]}""".formatted(cutoff, cutoff);
+    }
+}
