@@ -52,10 +52,16 @@ public class ActionRules {
         return campaign;
     }
 
+    /** Now, at the database's precision, so an instant read back equals the one published. */
+    public static Instant now() {
+        return Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
+    }
+
     public Instant occurredAt(Instant requested, Instant now) {
         if (requested == null) {
             return now;
         }
+        requested = requested.truncatedTo(java.time.temporal.ChronoUnit.MICROS);
         if (requested.isAfter(now.plus(CLOCK_SKEW))) {
             throw ProblemException.invalid("occurredAt", "occurredAt " + requested + " is in the future");
         }

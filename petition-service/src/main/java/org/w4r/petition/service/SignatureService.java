@@ -3,12 +3,9 @@ package org.w4r.petition.service;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
-import org.w4r.events.ActionRecorded;
 import org.w4r.events.ActionType;
 import org.w4r.events.CampaignChanged;
 import org.w4r.events.Mode;
-import org.w4r.events.Topics;
-import org.w4r.kit.outbox.Outbox;
 import org.w4r.kit.problem.ProblemException;
 import org.w4r.petition.repository.SignatureRepository;
 import org.w4r.petition.rest.ActionResults;
@@ -17,9 +14,11 @@ import org.w4r.petition.rest.SignatureRequest;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
@@ -29,7 +28,6 @@ import java.util.regex.Pattern;
 public class SignatureService {
     static final int MAX_CASES = 50;
     private static final Pattern EMAIL = Pattern.compile("^[^@\\s]{1,64}@[^@\\s]+\\.[^@\\s]+$");
-    private static final Set<String> COUNTRIES = Set.of(Locale.getISOCountries());
 
     @Inject
     ActionRules rules;
@@ -41,33 +39,52 @@ public class SignatureService {
     SignatureRepository signatures;
 
     @Inject
-    Outbox outbox;
+    ActionLedger ledger;
 
     @Transactional
     public ActionResults sign(String entityId, SignatureRequest request) {
+        return write(entityId, check(entityId, request));
+    }
+
+    /** Everything that can refuse the request, before anything is written (a batch relies on that). */
+    public Checked check(String entityId, SignatureRequest request) {
+        if (request == null) {
+            throw ProblemException.badRequest("a JSON body with 'caseIds' and 'signer' is required");
+        }
         Set<String> caseIds = validate(request);
-        Instant now = Instant.now();
+        Instant now = ActionRules.now();
         Instant occurredAt = rules.occurredAt(request.occurredAt(), now);
+        Map<String, CampaignChanged> campaigns = new LinkedHashMap<>();
+        for (String caseId : caseIds) {
+            campaigns.put(caseId, rules.check(entityId, caseId, occurredAt));
+        }
+        return new Checked(request, campaigns, occurredAt, now);
+    }
+
+    /** A request that passed every check, with the campaign of each case. */
+    public record Checked(SignatureRequest request, Map<String, CampaignChanged> campaigns, Instant occurredAt,
+                          Instant now) {
+    }
+
+    public ActionResults write(String entityId, Checked checked) {
+        SignatureRequest request = checked.request();
         String emailHmac = hasher.hash(request.signer().email());
         boolean showName = request.consent() != null && Boolean.TRUE.equals(request.consent().showName());
         boolean contact = request.consent() != null && Boolean.TRUE.equals(request.consent().contact());
         String country = request.signer().country() == null ? null : request.signer().country().toUpperCase(Locale.ROOT);
-
         List<Result> results = new ArrayList<>();
-        for (String caseId : caseIds) {
-            CampaignChanged campaign = rules.check(entityId, caseId, occurredAt);
+        checked.campaigns().forEach((caseId, campaign) -> {
             UUID actionId = UUID.randomUUID();
             boolean inserted = signatures.insertIfFirst(actionId, campaign.campaignId(), caseId, entityId, emailHmac,
-                    request.signer().name().trim(), country, showName, contact, occurredAt, now);
+                    request.signer().name().trim(), country, showName, contact, checked.occurredAt(), checked.now());
             if (inserted) {
-                ActionRecorded event = new ActionRecorded(UUID.randomUUID(), actionId, campaign.campaignId(), caseId,
-                        entityId, ActionType.SIGNATURE, Mode.ONLINE, 1, occurredAt, now);
-                outbox.add(Topics.ACTIONS, event.key(), event);
+                ledger.recorded(actionId, campaign.campaignId(), caseId, entityId, ActionType.SIGNATURE, Mode.ONLINE, 1,
+                        checked.occurredAt(), checked.now());
                 results.add(new Result(caseId, actionId, Result.ACCEPTED));
             } else {
                 results.add(new Result(caseId, null, Result.DUPLICATE));
             }
-        }
+        });
         return new ActionResults(results);
     }
 
@@ -89,15 +106,11 @@ public class SignatureService {
         if (signer == null) {
             throw ProblemException.invalid("signer", "'signer' with 'name' and 'email' is required");
         }
-        if (signer.name() == null || signer.name().isBlank() || signer.name().length() > 200) {
-            throw ProblemException.invalid("signer.name", "'signer.name' is required (at most 200 characters)");
-        }
+        Inputs.text("signer.name", signer.name(), 200);
         if (signer.email() == null || signer.email().length() > 254 || !EMAIL.matcher(signer.email().trim()).matches()) {
             throw ProblemException.invalid("signer.email", "'signer.email' must be an email address");
         }
-        if (signer.country() != null && !COUNTRIES.contains(signer.country().toUpperCase(Locale.ROOT))) {
-            throw ProblemException.invalid("signer.country", "'signer.country' must be an ISO 3166-1 alpha-2 code");
-        }
+        Inputs.country("signer.country", signer.country());
         return caseIds;
     }
 }

@@ -1,0 +1,86 @@
+package org.w4r.petition.rest;
+
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.w4r.kit.problem.ProblemException;
+import org.w4r.kit.security.Caller;
+import org.w4r.kit.security.CurrentCaller;
+import org.w4r.kit.security.Roles;
+import org.w4r.petition.model.Message;
+import org.w4r.petition.service.Idempotency;
+import org.w4r.petition.service.MessageService;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Solidarity messages: entities submit them, moderators review them, delivery teams read the approved ones.
+ * Texts are returned as they were written; whoever shows them must show them as text, never as HTML.
+ */
+@Path("/api/v1/messages")
+@Consumes(MediaType.APPLICATION_JSON)
+@Produces(MediaType.APPLICATION_JSON)
+public class MessageResource {
+    @Inject
+    CurrentCaller caller;
+
+    @Inject
+    MessageService messages;
+
+    @Inject
+    Idempotency idempotency;
+
+    public record Author(String name, String country) {
+    }
+
+    public record MessageView(UUID messageId, String caseId, String entityId, Author author, String text,
+                              String language, String status, Instant createdAt, String reviewedBy, Instant reviewedAt,
+                              String reviewReason) {
+        static MessageView of(Message m) {
+            return new MessageView(m.actionId, m.caseId, m.entityId, new Author(m.authorName, m.authorCountry), m.text,
+                    m.language, m.status, m.recordedAt, m.reviewedBy, m.reviewedAt, m.reviewReason);
+        }
+    }
+
+    @POST
+    @RolesAllowed(Roles.ENTITY)
+    public Response submit(MessageRequest request, @HeaderParam(Idempotency.HEADER) String key) {
+        String entityId = caller.get().entityId();
+        return idempotency.run(entityId, key, "POST", "/api/v1/messages", request,
+                () -> new Idempotency.Answer(202, messages.submit(entityId, request)));
+    }
+
+    /** The moderation queue (pending by default); delivery teams see approved messages only. */
+    @GET
+    @RolesAllowed({Roles.MODERATOR, Roles.DELIVERY})
+    public List<MessageView> list(@QueryParam("caseId") String caseId, @QueryParam("status") String status,
+                                  @QueryParam("limit") @DefaultValue("100") int limit) {
+        Caller who = caller.get();
+        if (Roles.DELIVERY.equals(who.role()) && !Message.APPROVED.equals(status)) {
+            throw ProblemException.forbidden("delivery teams read approved messages only (status=approved)");
+        }
+        if (limit < 1 || limit > 1000) {
+            throw ProblemException.invalid("limit", "'limit' must be between 1 and 1000");
+        }
+        return messages.list(caseId, status, limit).stream().map(MessageView::of).toList();
+    }
+
+    @POST
+    @Path("{id}/decision")
+    @RolesAllowed(Roles.MODERATOR)
+    public MessageView decide(@PathParam("id") UUID id, MessageService.Decision decision) {
+        return MessageView.of(messages.decide(id, decision, caller.get().principal()));
+    }
+}

@@ -1,0 +1,109 @@
+package org.w4r.petition.service;
+
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.scheduler.Scheduled;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.w4r.events.Events;
+import org.w4r.kit.problem.Problem;
+import org.w4r.kit.problem.ProblemException;
+import org.w4r.kit.security.Credentials;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * Safe retries: a POST with an {@code Idempotency-Key} runs once. Its answer is stored under the key in the same
+ * transaction as its effect, so a retry gets the original answer and changes nothing; the same key with another
+ * body is refused. Only successful answers are kept: a refused request changed nothing and may be sent again.
+ */
+@ApplicationScoped
+public class Idempotency {
+    public static final String HEADER = "Idempotency-Key";
+    static final int MAX_KEY = 200;
+
+    @Inject
+    EntityManager em;
+
+    @ConfigProperty(name = "w4r.idempotency.retention", defaultValue = "P2D")
+    Duration retention;
+
+    /** What an action answers: its status and the body to send (and to replay). */
+    public record Answer(int status, Object body) {
+    }
+
+    private static final class KeyTaken extends RuntimeException {
+        KeyTaken() {
+            super(null, null, false, false);
+        }
+    }
+
+    public Response run(String principal, String key, String method, String path, Object request,
+                        Supplier<Answer> action) {
+        if (key == null) {
+            Answer answer = action.get();
+            return Response.status(answer.status()).type(MediaType.APPLICATION_JSON).entity(Events.toJson(answer.body())).build();
+        }
+        if (key.isBlank() || key.length() > MAX_KEY) {
+            throw ProblemException.invalid(HEADER, "the Idempotency-Key header must have 1 to " + MAX_KEY + " characters");
+        }
+        String fingerprint = Credentials.sha256(method + " " + path + "\n" + Events.toJson(request));
+        Stored earlier = find(principal, key);
+        if (earlier != null) {
+            return replay(earlier, fingerprint, key);
+        }
+        try {
+            return QuarkusTransaction.requiringNew().call(() -> {
+                Answer answer = action.get();
+                String body = Events.toJson(answer.body());
+                int stored = em.createNativeQuery("""
+                                insert into idempotency_key (principal, key, request_hash, status, response)
+                                values (?1, ?2, ?3, ?4, ?5) on conflict do nothing""")
+                        .setParameter(1, principal).setParameter(2, key).setParameter(3, fingerprint)
+                        .setParameter(4, answer.status()).setParameter(5, body).executeUpdate();
+                if (stored == 0) {
+                    throw new KeyTaken(); // a concurrent request with this key won: undo ours, answer with its answer
+                }
+                return Response.status(answer.status()).type(MediaType.APPLICATION_JSON).entity(body).build();
+            });
+        } catch (KeyTaken e) {
+            return replay(find(principal, key), fingerprint, key);
+        }
+    }
+
+    private record Stored(String requestHash, int status, String response) {
+    }
+
+    private Stored find(String principal, String key) {
+        return QuarkusTransaction.joiningExisting().call(() -> {
+            @SuppressWarnings("unchecked")
+            List<Object[]> rows = em.createNativeQuery(
+                            "select request_hash, status, response from idempotency_key where principal = ?1 and key = ?2")
+                    .setParameter(1, principal).setParameter(2, key).getResultList();
+            return rows.isEmpty() ? null
+                    : new Stored((String) rows.get(0)[0], ((Number) rows.get(0)[1]).intValue(), (String) rows.get(0)[2]);
+        });
+    }
+
+    private static Response replay(Stored earlier, String fingerprint, String key) {
+        if (!earlier.requestHash().equals(fingerprint)) {
+            throw new ProblemException(Problem.of(422, "idempotency-key-reused", "Idempotency-Key reused",
+                    "the Idempotency-Key '" + key + "' was already used for a different request").with("key", key));
+        }
+        return Response.status(earlier.status()).type(MediaType.APPLICATION_JSON).entity(earlier.response())
+                .header("Idempotent-Replayed", "true").build();
+    }
+
+    /** Keys are kept for at least a day (two by default), then forgotten. */
+    @Scheduled(every = "1h", delayed = "1m")
+    void forgetOldKeys() {
+        QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery("delete from idempotency_key where created_at < ?1")
+                .setParameter(1, Instant.now().minus(retention)).executeUpdate());
+    }
+}

@@ -1,0 +1,71 @@
+package org.w4r.petition.service;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.dataformat.csv.CsvMapper;
+import com.fasterxml.jackson.dataformat.csv.CsvSchema;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import org.w4r.events.CaseChanged;
+import org.w4r.kit.problem.Problem;
+import org.w4r.kit.problem.ProblemException;
+import org.w4r.kit.reference.ReferenceData;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The list of signers who consented to have their name delivered, up to a cut-off, for a delivery team. Refused
+ * while the case is on safety hold. Cells are neutralised against spreadsheet formula injection.
+ */
+@ApplicationScoped
+public class SignerExport {
+    private static final CsvMapper CSV = new CsvMapper();
+    private static final CsvSchema SCHEMA = CsvSchema.builder().addColumn("name").addColumn("country").build().withHeader();
+
+    @Inject
+    EntityManager em;
+
+    @Inject
+    ReferenceData reference;
+
+    public String csv(String caseId, Instant until) {
+        CaseChanged c = reference.findCase(caseId).orElseThrow(() -> ProblemException.notFound("case", caseId));
+        // a hold placed a moment ago must already count: wait until this read model has caught up
+        if (!reference.awaitUpToDate(Duration.ofSeconds(2))) {
+            throw new ProblemException(Problem.of(503, "hold-status-unknown", "Hold status cannot be confirmed",
+                    "the latest case changes could not be read; try again shortly"));
+        }
+        c = reference.findCase(caseId).orElse(c);
+        if (c.hold() != null) {
+            throw new ProblemException(Problem.of(409, "case-on-hold", "Case on safety hold",
+                    "case '" + caseId + "' has been on safety hold since " + c.hold().placedAt()
+                            + "; its signer list cannot be exported").with("caseId", caseId).with("hold", c.hold()));
+        }
+        @SuppressWarnings("unchecked")
+        List<Object[]> rows = em.createNativeQuery("""
+                        select name, country from signature
+                        where case_id = ?1 and show_name and occurred_at <= ?2 and name is not null
+                        order by occurred_at, action_id""")
+                .setParameter(1, caseId).setParameter(2, until == null ? Instant.now() : until).getResultList();
+        List<List<String>> lines = new ArrayList<>(rows.size());
+        for (Object[] row : rows) {
+            lines.add(List.of(neutralise((String) row[0]), row[1] == null ? "" : ((String) row[1]).trim()));
+        }
+        try {
+            return CSV.writer(SCHEMA).writeValueAsString(lines);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write CSV", e);
+        }
+    }
+
+    /** A cell a spreadsheet would run as a formula is prefixed with an apostrophe (OWASP's advice). */
+    static String neutralise(String cell) {
+        if (!cell.isEmpty() && "=+-@\t\r".indexOf(cell.charAt(0)) >= 0) {
+            return "'" + cell;
+        }
+        return cell;
+    }
+}
