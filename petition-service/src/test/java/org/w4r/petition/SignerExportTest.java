@@ -1,0 +1,112 @@
+package org.w4r.petition;
+
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Test;
+import org.w4r.events.CaseChanged;
+import org.w4r.events.Topics;
+import org.w4r.testsupport.KafkaBrokerResource;
+import org.w4r.testsupport.PostgresDatabaseResource;
+import org.w4r.testsupport.ReferenceDataResource;
+import org.w4r.testsupport.ReferenceFixtures;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.not;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.w4r.testsupport.ReferenceFixtures.entityKey;
+import static org.w4r.testsupport.ReferenceFixtures.staffToken;
+
+@QuarkusTest
+@WithTestResource(value = KafkaBrokerResource.class, scope = TestResourceScope.GLOBAL)
+@WithTestResource(value = PostgresDatabaseResource.class, scope = TestResourceScope.GLOBAL)
+@WithTestResource(value = ReferenceDataResource.class, scope = TestResourceScope.GLOBAL)
+class SignerExportTest {
+
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String kafka;
+
+    String activeCase() {
+        String caseId = "export-" + UUID.randomUUID().toString().substring(0, 8);
+        setCase(caseId, null);
+        return caseId;
+    }
+
+    void setCase(String caseId, CaseChanged.Hold hold) {
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of("bootstrap.servers", kafka),
+                new StringSerializer(), new StringSerializer())) {
+            ReferenceFixtures.send(producer, Topics.CASES, caseId, new CaseChanged(UUID.randomUUID(), caseId,
+                    ReferenceFixtures.CAMPAIGN, caseId, "MM", "Authorities", "global", null, 10L, "active", true, hold,
+                    Instant.now()));
+        }
+    }
+
+    void sign(String caseId, String name, boolean showName, Instant at) {
+        given().auth().oauth2(entityKey("ai-france")).contentType(ContentType.JSON).body("""
+                        {"caseIds":["%s"],"signer":{"name":"%s","email":"%s@example.org","country":"FR"},
+                         "consent":{"showName":%s},"occurredAt":"%s"}"""
+                        .formatted(caseId, name, UUID.randomUUID(), showName, at))
+                .post("/api/v1/signatures").then().statusCode(202);
+    }
+
+    @Test
+    void theListHasConsentingSignersUpToTheCutoffAndNoFormulas() {
+        String caseId = activeCase();
+        Instant early = Instant.now().minus(Duration.ofHours(2));
+        org.awaitility.Awaitility.await().untilAsserted(() -> given().auth().oauth2(staffToken("delivery"))
+                .get("/api/v1/cases/" + caseId + "/signers.csv").then().statusCode(200));
+        sign(caseId, "Ada Lovelace", true, early);
+        sign(caseId, "Not Shown", false, early);
+        sign(caseId, "=HYPERLINK(\\\"http://evil\\\")", true, early);
+        sign(caseId, "Late Signer", true, Instant.now());
+
+        String csv = given().auth().oauth2(staffToken("delivery"))
+                .get("/api/v1/cases/" + caseId + "/signers.csv?until=" + early.plusSeconds(60))
+                .then().statusCode(200).contentType(containsString("text/csv")).extract().asString();
+        assertEquals("name,country\n\"Ada Lovelace\",FR\n\"'=HYPERLINK(\"\"http://evil\"\")\",FR\n", csv);
+
+        given().auth().oauth2(staffToken("coordinator")).get("/api/v1/cases/" + caseId + "/signers.csv").then().statusCode(403);
+        given().auth().oauth2(staffToken("delivery")).get("/api/v1/cases/" + caseId + "/signers.csv?until=yesterday")
+                .then().statusCode(400);
+    }
+
+    @Test
+    void aHeldCaseExportsNothing() {
+        String caseId = activeCase();
+        sign(caseId, "Someone", true, Instant.now().minusSeconds(5));
+        setCase(caseId, new CaseChanged.Hold("safety", "test-case-manager", Instant.now()));
+        // no waiting: the export itself waits until it has read every hold published before the request
+        given().auth().oauth2(staffToken("delivery")).get("/api/v1/cases/" + caseId + "/signers.csv")
+                .then().statusCode(409).contentType("application/problem+json")
+                .body("type", containsString("case-on-hold")).body("hold.reason", equalTo("safety"));
+    }
+
+    @Test
+    void anErasedSignerLeavesTheListButStillCountsOnce() {
+        String caseId = activeCase();
+        org.awaitility.Awaitility.await().untilAsserted(() -> given().auth().oauth2(staffToken("delivery"))
+                .get("/api/v1/cases/" + caseId + "/signers.csv").then().statusCode(200));
+        String email = "forget-me-" + UUID.randomUUID() + "@example.org";
+        given().auth().oauth2(entityKey("ai-france")).contentType(ContentType.JSON)
+                .body(SignatureResourceTest.body(email, caseId).replace("\"signer\"", "\"consent\":{\"showName\":true},\"signer\""))
+                .post("/api/v1/signatures").then().statusCode(202);
+        given().auth().oauth2(entityKey("ai-france")).contentType(ContentType.JSON).body("{\"email\":\"" + email + "\"}")
+                .post("/api/v1/erasures").then().statusCode(200).body("signatures", equalTo(1));
+        given().auth().oauth2(staffToken("delivery")).get("/api/v1/cases/" + caseId + "/signers.csv")
+                .then().statusCode(200).body(not(containsString("Ada")));
+        given().auth().oauth2(entityKey("ai-france")).contentType(ContentType.JSON)
+                .body(SignatureResourceTest.body(email, caseId)).post("/api/v1/signatures")
+                .then().statusCode(202).body("results[0].status", equalTo("duplicate"));
+    }
+}
