@@ -91,6 +91,8 @@ class DeliveryApiTest {
     void onlyAPlannedDeliveryCanBeCancelledAndUnknownIdsAre404() {
         String caseId = Streams.newCase(kafka);
         String id = Streams.plan(caseId, "petition");
+        given().auth().oauth2(DELIVERY).contentType(ContentType.JSON).body("{\"reason\":")
+                .post("/api/v1/deliveries/" + id + "/cancel").then().statusCode(400).contentType("application/problem+json");
         given().auth().oauth2(DELIVERY).contentType(ContentType.JSON).body("{\"reason\":\"postponed to next year\"}")
                 .post("/api/v1/deliveries/" + id + "/cancel").then().statusCode(200)
                 .body("cancellation.reason", equalTo("postponed to next year"));

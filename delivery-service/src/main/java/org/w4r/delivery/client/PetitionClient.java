@@ -26,5 +26,5 @@ public interface PetitionClient {
     @Path("/messages")
     @Produces(MediaType.APPLICATION_JSON)
     List<ApprovedMessage> messages(@QueryParam("caseId") String caseId, @QueryParam("status") String status,
-                                   @HeaderParam("Authorization") String authorization);
+                                   @QueryParam("limit") int limit, @HeaderParam("Authorization") String authorization);
 }

@@ -20,6 +20,9 @@ import java.util.function.Supplier;
 public class RestPetitionDirectory implements PetitionDirectory {
     private static final Logger LOG = Logger.getLogger(RestPetitionDirectory.class);
 
+    /** petition-service's largest page; it has no paging yet, so a pack holds at most this many messages. */
+    static final int MAX_MESSAGES = 1000;
+
     @Inject
     @RestClient
     PetitionClient client;
@@ -40,7 +43,7 @@ public class RestPetitionDirectory implements PetitionDirectory {
 
     @Override
     public List<ApprovedMessage> approvedMessages(String caseId, String authorization) {
-        List<ApprovedMessage> messages = call("approved messages", () -> client.messages(caseId, "approved", authorization));
+        List<ApprovedMessage> messages = call("approved messages", () -> client.messages(caseId, "approved", MAX_MESSAGES, authorization));
         return messages == null ? List.of() : messages;
     }
 

@@ -4,7 +4,7 @@ import java.time.Instant;
 import java.util.UUID;
 
 /** An approved solidarity message, as petition-service serves it. */
-public record ApprovedMessage(UUID messageId, String caseId, Author author, String text, String language,
+public record ApprovedMessage(UUID messageId, String caseId, String entityId, Author author, String text, String language,
                               Instant createdAt) {
     public record Author(String name, String country) {
     }

@@ -44,6 +44,9 @@ public class DeliveryResource {
     @Inject
     CurrentCaller caller;
 
+    @Inject
+    com.fasterxml.jackson.databind.ObjectMapper json;
+
     @POST
     public Response plan(PlanRequest request, @Context UriInfo uri) {
         DeliveryView view = deliveries.plan(request, caller.get().principal());
@@ -61,11 +64,19 @@ public class DeliveryResource {
         return deliveries.view(id(id));
     }
 
-    /** The body is optional, so a bare POST (no Content-Type) is accepted too. */
+    /** The body is optional ({@code {"reason":"…"}}), so a bare POST of any content type is accepted too. */
     @POST
     @Path("{id}/cancel")
-    @Consumes({MediaType.APPLICATION_JSON, MediaType.WILDCARD})
-    public DeliveryView cancel(@PathParam("id") String id, CancelRequest request) {
+    @Consumes(MediaType.WILDCARD)
+    public DeliveryView cancel(@PathParam("id") String id, String body) {
+        CancelRequest request = null;
+        if (body != null && !body.isBlank()) {
+            try {
+                request = json.readValue(body, CancelRequest.class);
+            } catch (java.io.IOException e) {
+                throw ProblemException.badRequest("the body, if any, must be JSON like {\"reason\":\"…\"}");
+            }
+        }
         return deliveries.cancel(id(id), request, caller.get().principal());
     }
 

@@ -63,6 +63,7 @@ public class PackService {
         } else {
             messages = petitions.approvedMessages(delivery.caseId(), authorization).stream()
                     .filter(m -> m.createdAt() == null || !m.createdAt().isAfter(handover.cutoff()))
+                    .filter(m -> delivery.entityId() == null || delivery.entityId().equals(m.entityId()))
                     .sorted(Comparator.comparing(ApprovedMessage::createdAt, Comparator.nullsLast(Comparator.naturalOrder()))
                             .thenComparing(m -> String.valueOf(m.messageId())))
                     .toList();
