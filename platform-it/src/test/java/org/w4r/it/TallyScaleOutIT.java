@@ -1,6 +1,7 @@
 package org.w4r.it;
 
 import io.restassured.path.json.JsonPath;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
@@ -146,6 +147,14 @@ class TallyScaleOutIT {
                 .then().statusCode(200).extract().jsonPath();
     }
 
+    static long membersWithPartitions() throws Exception {
+        try (Admin admin = Admin.create(Map.<String, Object>of("bootstrap.servers", kafka))) {
+            String group = "tally-scale-out-" + RUN;
+            return admin.describeConsumerGroups(List.of(group)).all().get().get(group).members().stream()
+                    .filter(m -> !m.assignment().topicPartitions().isEmpty()).count();
+        }
+    }
+
     @Test
     void twoInstancesShareThePartitionsAndStayExactThroughAKillAndARebalance() throws Exception {
         Instance first = launch("tally-scale-out-1");
@@ -190,7 +199,8 @@ class TallyScaleOutIT {
                 }
                 if (i == events.size() / 3) {
                     producer.flush();
-                    // both instances are counting: kill one outright, mid-batch as likely as not
+                    // both instances hold partitions and are counting: kill one outright, mid-batch as likely as not
+                    await().atMost(Duration.ofSeconds(60)).until(() -> membersWithPartitions() == 2);
                     long seen = totals(second).getLong("total");
                     await().atMost(Duration.ofSeconds(60)).until(() -> totals(second).getLong("total") > seen);
                     first.process().destroyForcibly().waitFor();

@@ -35,7 +35,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
  * databases: demo data published by case-service, a signature posted with a demo entity key, the event on Kafka,
  * the count in the tally, and delivery-service reading the cases.
  */
-class FirstActionEndToEndIT {
+class PlatformEndToEndIT {
     static final Path ROOT = Path.of(System.getProperty("w4r.root", "..")).toAbsolutePath().normalize();
     static final List<ServiceProcess> SERVICES = new ArrayList<>();
     static final List<String> DATABASES = new ArrayList<>();
@@ -117,10 +117,47 @@ class FirstActionEndToEndIT {
                         .body("entities.find { it.entityId == 'ai-france' }.total", equalTo(1)));
     }
 
+    static io.restassured.response.ValidatableResponse plan(String caseId) {
+        return given().auth().oauth2(tokens.get("demo-delivery")).contentType(ContentType.JSON).body("""
+                        {"caseId":"%s","kind":"petition","recipient":{"kind":"embassy","name":"Embassy"},
+                         "place":{"city":"Paris","country":"FR"},"plannedFor":"%s"}"""
+                        .formatted(caseId, java.time.Instant.now().plus(Duration.ofDays(7))))
+                .post(delivery.url() + "/api/v1/deliveries").then();
+    }
+
+    @Test
+    void aHoldStopsDeliveryPlanningAtOnceAndLiftingItAllowsItAgain() {
+        String manager = tokens.get("demo-case-manager");
+        plan("gustavo-gatica").statusCode(201);
+        given().auth().oauth2(manager).contentType(ContentType.JSON).body("{\"reason\":\"threats against the family\"}")
+                .put(cases.url() + "/api/v1/cases/gustavo-gatica/hold").then().statusCode(200);
+        // the hold's 200 means it is on Kafka; delivery-service refuses from that moment, not "eventually"
+        plan("gustavo-gatica").statusCode(409).contentType("application/problem+json")
+                .body("hold.reason", equalTo("threats against the family"));
+        given().auth().oauth2(manager).delete(cases.url() + "/api/v1/cases/gustavo-gatica/hold").then().statusCode(200);
+        await().atMost(Duration.ofSeconds(2)).untilAsserted(() -> plan("gustavo-gatica").statusCode(201));
+    }
+
+    @Test
+    void aRevokedKeyIsRefusedByPetitionServiceWithinTwoSeconds() {
+        String manager = tokens.get("demo-case-manager");
+        String key = given().auth().oauth2(manager).post(cases.url() + "/api/v1/entities/ai-iceland/keys")
+                .then().statusCode(201).extract().path("key");
+        String keyId = given().auth().oauth2(manager).get(cases.url() + "/api/v1/entities/ai-iceland/keys")
+                .then().statusCode(200).extract().path("[-1].keyId");
+        String body = "{\"type\":\"tweet\",\"caseId\":\"jani-silva\"}";
+        await().atMost(Duration.ofSeconds(2)).untilAsserted(() -> given().auth().oauth2(key).contentType(ContentType.JSON)
+                .body(body).post(petitions.url() + "/api/v1/actions").then().statusCode(202));
+        given().auth().oauth2(manager).delete(cases.url() + "/api/v1/entities/ai-iceland/keys/" + keyId)
+                .then().statusCode(204);
+        await().atMost(Duration.ofSeconds(2)).untilAsserted(() -> given().auth().oauth2(key).contentType(ContentType.JSON)
+                .body(body).post(petitions.url() + "/api/v1/actions").then().statusCode(401));
+    }
+
     @Test
     void deliveryServiceReadsTheCasesAndKeysAreLimitedToTheirRole() {
         given().auth().oauth2(tokens.get("demo-delivery")).get(delivery.url() + "/api/v1/cases")
-                .then().statusCode(200).body("$", hasSize(10)).body("caseId", hasItem("paing-phyo-min"));
+                .then().statusCode(200).body("$", hasSize(10)).body("find { it.caseId == 'paing-phyo-min' }.onHold", equalTo(true)).body("caseId", hasItem("paing-phyo-min"));
         given().auth().oauth2(tokens.get("ai-france")).get(tally.url() + "/api/v1/totals").then().statusCode(403);
         given().auth().oauth2(tokens.get("demo-coordinator")).contentType(ContentType.JSON)
                 .body("{\"caseIds\":[\"el-hiblu-3\"],\"signer\":{\"name\":\"A\",\"email\":\"a@example.org\"}}")
