@@ -83,6 +83,33 @@ class SafetyHoldTest {
     }
 
     @Test
+    void whileTheCaseStreamLagsBehindAHoldNothingIsRecordedAndTheAnswerIs503() throws Exception {
+        String caseId = Streams.newCase(kafka);
+        String id = Streams.plan(caseId, "petition");
+        String gate = "gate-" + caseId;
+        StreamGate.close(gate);
+        try {
+            // the reader stops on the gate record, so the hold published after it is on the topic but not yet applied
+            Streams.publish(kafka, Topics.CASES, gate, Streams.caseState(gate, null));
+            org.junit.jupiter.api.Assertions.assertTrue(StreamGate.awaitReached(gate));
+            Streams.hold(kafka, caseId, "published while the reader lags");
+            given().auth().oauth2(DELIVERY).get("/api/v1/cases/" + caseId).then().body("onHold", equalTo(false));
+            given().auth().oauth2(DELIVERY).contentType(ContentType.JSON).body(Streams.handoverBody(Instant.now()))
+                    .post("/api/v1/deliveries/" + id + "/handover").then().statusCode(503)
+                    .contentType("application/problem+json").header("Retry-After", equalTo("2"))
+                    .body("type", endsWith("/case-stream-behind"));
+            given().auth().oauth2(DELIVERY).contentType(ContentType.JSON).body(Streams.planBody(caseId, "petition"))
+                    .post("/api/v1/deliveries").then().statusCode(503);
+            given().auth().oauth2(DELIVERY).get("/api/v1/deliveries/" + id).then().body("status", equalTo("planned"));
+        } finally {
+            StreamGate.open(gate);
+        }
+        given().auth().oauth2(DELIVERY).contentType(ContentType.JSON).body(Streams.handoverBody(Instant.now()))
+                .post("/api/v1/deliveries/" + id + "/handover").then().statusCode(409)
+                .body("type", endsWith("/case-on-hold")).body("hold.reason", equalTo("published while the reader lags"));
+    }
+
+    @Test
     void aHoldPlacedJustBeforeAHandoverAlwaysWins() throws Exception {
         // repeated, so a read model that lags the stream would let at least one through
         for (int round = 0; round < 5; round++) {
