@@ -2,23 +2,15 @@ package org.w4r.it;
 
 import io.restassured.http.ContentType;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.w4r.events.ActionEvent;
 import org.w4r.events.ActionRecorded;
 import org.w4r.events.Events;
 import org.w4r.events.Topics;
-import org.w4r.testsupport.KafkaBroker;
-import org.w4r.testsupport.PostgresServer;
 import org.w4r.testsupport.TopicReader;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -36,61 +28,30 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
  * the count in the tally, and delivery-service reading the cases.
  */
 class PlatformEndToEndIT {
-    static final Path ROOT = Path.of(System.getProperty("w4r.root", "..")).toAbsolutePath().normalize();
-    static final List<ServiceProcess> SERVICES = new ArrayList<>();
-    static final List<String> DATABASES = new ArrayList<>();
     static String kafka;
-    static Map<String, String> tokens = new HashMap<>();
+    static Map<String, String> tokens;
     static ServiceProcess cases, petitions, tally, delivery;
 
     @BeforeAll
-    static void startPlatform() throws Exception {
-        kafka = KafkaBroker.bootstrapServers();
-        Path credentials = Files.createTempDirectory("w4r-it").resolve("credentials.csv");
-        cases = start("case-service", Map.of("w4r.demo.enabled", "true", "w4r.demo.credentials-file", credentials.toString()));
-        cases.awaitReady(Duration.ofSeconds(90));
-        petitions = start("petition-service", Map.of());
-        tally = start("tally-service", Map.of());
-        delivery = start("delivery-service", Map.of());
-        for (ServiceProcess service : List.of(petitions, tally, delivery)) {
-            service.awaitReady(Duration.ofSeconds(90));
-        }
-        for (String line : Files.readAllLines(credentials).subList(1, Files.readAllLines(credentials).size())) {
-            String[] cells = line.split(",");
-            tokens.put(cells[0], cells[3]);
-        }
-    }
-
-    static ServiceProcess start(String name, Map<String, String> extra) throws Exception {
-        PostgresServer postgres = PostgresServer.shared();
-        String jdbcUrl = postgres.createDatabase(name.replace("-service", "_it"));
-        DATABASES.add(jdbcUrl);
-        Map<String, String> settings = new HashMap<>(Map.of(
-                "kafka.bootstrap.servers", kafka,
-                "quarkus.datasource.jdbc.url", jdbcUrl,
-                "quarkus.datasource.username", postgres.username(),
-                "quarkus.datasource.password", postgres.password()));
-        settings.putAll(extra);
-        ServiceProcess service = ServiceProcess.start(ROOT, name, settings,
-                Map.of("W4R_SIGNER_HMAC_KEY", "end-to-end-test-hmac-key"));
-        SERVICES.add(service);
-        return service;
-    }
-
-    @AfterAll
-    static void stopPlatform() throws Exception {
-        for (ServiceProcess service : SERVICES) {
-            service.close();
-        }
-        DATABASES.forEach(PostgresServer.shared()::dropDatabase);
+    static void platform() throws Exception {
+        TestPlatform platform = TestPlatform.get();
+        kafka = platform.kafka;
+        tokens = platform.tokens;
+        cases = platform.cases;
+        petitions = platform.petitions;
+        tally = platform.tally;
+        delivery = platform.delivery;
     }
 
     @Test
     void aSignaturePostedByAnEntityWebsiteIsCountedInTheTally() {
         String coordinator = tokens.get("demo-coordinator");
-        long before = given().auth().oauth2(coordinator).get(tally.url() + "/api/v1/totals")
+        io.restassured.path.json.JsonPath totals = given().auth().oauth2(coordinator).get(tally.url() + "/api/v1/totals")
                 .then().statusCode(200).body("campaignId", equalTo("w4r-demo")).body("cases", hasSize(10))
-                .extract().jsonPath().getLong("total");
+                .extract().jsonPath();
+        long before = totals.getLong("total");
+        int caseBefore = totals.getInt("cases.find { it.caseId == 'nassima-al-sada' }.total");
+        Integer entityBefore = totals.get("entities.find { it.entityId == 'ai-france' }.total");
 
         String actionId = given().auth().oauth2(tokens.get("ai-france")).contentType(ContentType.JSON)
                 .body("""
@@ -113,8 +74,9 @@ class PlatformEndToEndIT {
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
                 given().auth().oauth2(coordinator).get(tally.url() + "/api/v1/totals").then().statusCode(200)
                         .body("total", equalTo((int) before + 1))
-                        .body("cases.find { it.caseId == 'nassima-al-sada' }.total", equalTo(1))
-                        .body("entities.find { it.entityId == 'ai-france' }.total", equalTo(1)));
+                        .body("cases.find { it.caseId == 'nassima-al-sada' }.total", equalTo(caseBefore + 1))
+                        .body("entities.find { it.entityId == 'ai-france' }.total",
+                                equalTo((entityBefore == null ? 0 : entityBefore) + 1)));
     }
 
     static io.restassured.response.ValidatableResponse plan(String caseId) {

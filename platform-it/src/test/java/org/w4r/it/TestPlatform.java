@@ -1,0 +1,82 @@
+package org.w4r.it;
+
+import org.w4r.testsupport.KafkaBroker;
+import org.w4r.testsupport.PostgresServer;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The four packaged services running as separate processes against the in-JVM broker and fresh databases, with
+ * case-service's demo data and demo credentials, started once for every end-to-end test of this JVM (starting
+ * them takes most of a minute on two cores) and stopped when it exits.
+ */
+final class TestPlatform {
+    static final Path ROOT = Path.of(System.getProperty("w4r.root", "..")).toAbsolutePath().normalize();
+    private static TestPlatform instance;
+
+    final String kafka;
+    final ServiceProcess cases, petitions, tally, delivery;
+    /** Demo credentials by principal: entity ids, demo-coordinator, demo-case-manager, demo-delivery, demo-moderator. */
+    final Map<String, String> tokens = new HashMap<>();
+    private final List<ServiceProcess> services = new ArrayList<>();
+    private final List<String> databases = new ArrayList<>();
+
+    static synchronized TestPlatform get() throws Exception {
+        if (instance == null) {
+            instance = new TestPlatform();
+            Runtime.getRuntime().addShutdownHook(new Thread(instance::stop, "test-platform-stop"));
+        }
+        return instance;
+    }
+
+    private TestPlatform() throws Exception {
+        kafka = KafkaBroker.bootstrapServers();
+        Path credentials = Files.createTempDirectory("w4r-it").resolve("credentials.csv");
+        cases = start("case-service", Map.of("w4r.demo.enabled", "true", "w4r.demo.credentials-file", credentials.toString()));
+        cases.awaitReady(Duration.ofSeconds(120));
+        petitions = start("petition-service", Map.of());
+        tally = start("tally-service", Map.of());
+        delivery = start("delivery-service", Map.of("quarkus.rest-client.petition-service.url", petitions.url()));
+        for (ServiceProcess service : List.of(petitions, tally, delivery)) {
+            service.awaitReady(Duration.ofSeconds(120));
+        }
+        List<String> lines = Files.readAllLines(credentials);
+        for (String line : lines.subList(1, lines.size())) {
+            String[] cells = line.split(",");
+            tokens.put(cells[0], cells[3]);
+        }
+    }
+
+    private ServiceProcess start(String name, Map<String, String> extra) throws Exception {
+        PostgresServer postgres = PostgresServer.shared();
+        String jdbcUrl = postgres.createDatabase(name.replace("-service", "_it"));
+        databases.add(jdbcUrl);
+        Map<String, String> settings = new HashMap<>(Map.of(
+                "kafka.bootstrap.servers", kafka,
+                "quarkus.datasource.jdbc.url", jdbcUrl,
+                "quarkus.datasource.username", postgres.username(),
+                "quarkus.datasource.password", postgres.password()));
+        settings.putAll(extra);
+        ServiceProcess service = ServiceProcess.start(ROOT, name, settings,
+                Map.of("W4R_SIGNER_HMAC_KEY", "end-to-end-test-hmac-key"));
+        services.add(service);
+        return service;
+    }
+
+    private void stop() {
+        for (ServiceProcess service : services) {
+            try {
+                service.close();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        databases.forEach(PostgresServer.shared()::dropDatabase);
+    }
+}
