@@ -117,7 +117,7 @@ class TallyScaleOutIT {
         List<String> command = new ArrayList<>(List.of(java, "-Xmx256m"));
         settings.forEach((k, v) -> command.add("-D" + k + "=" + v));
         command.addAll(List.of("-jar", jar.toString()));
-        Path log = ROOT.resolve("platform-it/target/" + name + ".log");
+        Path log = ROOT.resolve("platform-it/target/" + name + "-" + RUN + ".log");
         Files.createDirectories(log.getParent());
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         Instance instance = new Instance(name, port, process, log);
@@ -159,6 +159,8 @@ class TallyScaleOutIT {
     void twoInstancesShareThePartitionsAndStayExactThroughAKillAndARebalance() throws Exception {
         Instance first = launch("tally-scale-out-1");
         Instance second = launch("tally-scale-out-2");
+        // both instances hold partitions of the one group before anything is published
+        await().atMost(Duration.ofSeconds(60)).until(() -> membersWithPartitions() == 2);
 
         Random random = new Random();
         List<ActionEvent> events = new ArrayList<>();
@@ -199,10 +201,7 @@ class TallyScaleOutIT {
                 }
                 if (i == events.size() / 3) {
                     producer.flush();
-                    // both instances hold partitions and are counting: kill one outright, mid-batch as likely as not
-                    await().atMost(Duration.ofSeconds(60)).until(() -> membersWithPartitions() == 2);
-                    long seen = totals(second).getLong("total");
-                    await().atMost(Duration.ofSeconds(60)).until(() -> totals(second).getLong("total") > seen);
+                    // a third of the stream is on its way to both instances: kill one outright, as likely as not mid-batch
                     first.process().destroyForcibly().waitFor();
                 }
                 if (i == 2 * events.size() / 3) {
