@@ -3,6 +3,7 @@ package org.w4r.delivery.messaging;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 import org.w4r.delivery.repository.LedgerWriter;
@@ -20,9 +21,14 @@ public class ModerationConsumer {
     @Inject
     LedgerWriter writer;
 
+    @Inject
+    StreamProgress progress;
+
     @Incoming("moderation")
     @Blocking
-    public void consume(List<String> payloads) throws InterruptedException {
+    public void consume(ConsumerRecords<String, String> records) throws InterruptedException {
+        List<String> payloads = new ArrayList<>(records.count());
+        records.forEach(r -> payloads.add(r.value()));
         List<MessageReviewed> events = new ArrayList<>(payloads.size());
         for (String payload : payloads) {
             try {
@@ -37,5 +43,6 @@ public class ModerationConsumer {
             }
         }
         BatchRetry.untilApplied("moderation events", events.size(), () -> writer.applyReviews(events));
+        progress.applied(records);
     }
 }

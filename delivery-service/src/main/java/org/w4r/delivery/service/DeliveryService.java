@@ -9,11 +9,15 @@ import org.w4r.delivery.model.DeliveryView;
 import org.w4r.delivery.model.FrozenCounts;
 import org.w4r.delivery.model.HandoverRequest;
 import org.w4r.delivery.model.PlanRequest;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.w4r.delivery.messaging.StreamProgress;
 import org.w4r.delivery.repository.DeliveryRepository;
+import org.w4r.events.Topics;
 import org.w4r.events.CaseChanged;
 import org.w4r.kit.problem.ProblemException;
 import org.w4r.kit.reference.ReferenceData;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -40,6 +44,12 @@ public class DeliveryService {
     @Inject
     DeliveryRepository deliveries;
 
+    @Inject
+    StreamProgress progress;
+
+    @ConfigProperty(name = "w4r.delivery.count-barrier", defaultValue = "PT5S")
+    Duration countBarrier;
+
     public DeliveryView plan(PlanRequest request, String principal) {
         Validation.plan(request);
         CaseChanged caseInfo = reference.findCase(request.caseId().trim())
@@ -64,6 +74,11 @@ public class DeliveryService {
         Instant cutoff = Validation.handover(request, Instant.now());
         deliveries.find(id).orElseThrow(() -> ProblemException.notFound("delivery", id.toString()));
         guard.awaitCaseStream();
+        // freeze only once every action and review already on Kafka is counted, so the frozen numbers are the tally's
+        if (!progress.awaitApplied(List.of(Topics.ACTIONS, Topics.MODERATION), countBarrier)) {
+            throw new UnavailableException("counts-behind", "Counts not up to date",
+                    "this service has not yet counted every action already on the stream; nothing was recorded, try again shortly", 5);
+        }
         List<String> evidence = request.evidence() == null ? List.of() : request.evidence();
         writer.recordHandover(id, request.deliveredAt(), cutoff, request.deliveredBy().trim(),
                 Validation.trimmed(request.notes()), evidence, principal);

@@ -1,0 +1,150 @@
+package org.w4r.it;
+
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+import io.restassured.response.Response;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.w4r.events.DeliveryEvent;
+import org.w4r.events.Events;
+import org.w4r.events.HandoverRecorded;
+import org.w4r.events.Topics;
+import org.w4r.testsupport.TopicReader;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.UUID;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.endsWith;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Delivery end to end through the packaged services and Kafka: actions posted to petition-service, counted by
+ * tally-service and by delivery-service's own ledger, a handover recorded with a cut-off, frozen counts equal to the
+ * tally at the cut-off (and unchanged by later actions), the tally showing it delivered, and a delivery pack built
+ * from petition-service's consented signer list. The demo hold on paing-phyo-min stops its deliveries.
+ */
+class DeliveryEndToEndIT {
+    static final String CASE = "germain-rukuki";
+    static Map<String, String> tokens;
+    static ServiceProcess petitions, tally, delivery;
+    static String kafka;
+
+    @BeforeAll
+    static void platform() throws Exception {
+        TestPlatform platform = TestPlatform.get();
+        tokens = platform.tokens;
+        petitions = platform.petitions;
+        tally = platform.tally;
+        delivery = platform.delivery;
+        kafka = platform.kafka;
+    }
+
+    static void sign(String entityId, boolean showName, String name) {
+        given().auth().oauth2(tokens.get(entityId)).contentType(ContentType.JSON).body("""
+                        {"caseIds":["%s"],"signer":{"name":"%s","email":"%s@example.org","country":"FR"},
+                         "consent":{"showName":%s}}""".formatted(CASE, name, UUID.randomUUID(), showName))
+                .post(petitions.url() + "/api/v1/signatures").then().statusCode(202)
+                .body("results[0].status", equalTo("accepted"));
+    }
+
+    static JsonPath tallyOfCase() {
+        return given().auth().oauth2(tokens.get("demo-coordinator")).get(tally.url() + "/api/v1/totals/cases/" + CASE)
+                .then().statusCode(200).extract().jsonPath();
+    }
+
+    static JsonPath deliveryCounts(Instant until) {
+        return given().auth().oauth2(tokens.get("demo-delivery"))
+                .get(delivery.url() + "/api/v1/cases/" + CASE + "/counts?kind=petition&until=" + until)
+                .then().statusCode(200).extract().jsonPath();
+    }
+
+    static Map<String, Long> longs(Map<String, Object> map) {
+        Map<String, Long> result = new TreeMap<>();
+        if (map != null) {
+            map.forEach((k, v) -> result.put(k, ((Number) v).longValue()));
+        }
+        return result;
+    }
+
+    @Test
+    void actionsPostedThenAHandoverFreezesCountsEqualToTheTallyAtTheCutoff() throws Exception {
+        long before = tallyOfCase().getLong("total");
+        sign("ai-france", true, "Ada Lovelace");
+        sign("ai-france", false, "Not Named");
+        sign("ai-malta", true, "Grace Hopper");
+        given().auth().oauth2(tokens.get("ai-malta")).contentType(ContentType.JSON)
+                .body("{\"type\":\"email\",\"caseId\":\"" + CASE + "\"}")
+                .post(petitions.url() + "/api/v1/actions").then().statusCode(202);
+        await().atMost(Duration.ofSeconds(30)).until(() -> tallyOfCase().getLong("total") == before + 4);
+        Instant cutoff = Instant.now();
+        JsonPath atCutoff = tallyOfCase();
+        // delivery-service's own ledger has caught up with the same events
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                assertEquals(atCutoff.getLong("total"), deliveryCounts(cutoff).getLong("total")));
+
+        String delivery = DeliveryEndToEndIT.delivery.url();
+        String token = tokens.get("demo-delivery");
+        String id = given().auth().oauth2(token).contentType(ContentType.JSON).body("""
+                        {"caseId":"%s","kind":"petition","recipient":{"kind":"embassy","name":"Burundian Ambassador in Kenya"},
+                         "place":{"city":"Nairobi","country":"KE"},"plannedFor":"%s"}""".formatted(CASE, cutoff))
+                .post(delivery + "/api/v1/deliveries").then().statusCode(201).extract().path("id");
+        JsonPath handover = given().auth().oauth2(token).contentType(ContentType.JSON).body("""
+                        {"deliveredAt":"%s","cutoff":"%s","deliveredBy":"Kenya team","evidence":[]}""".formatted(cutoff, cutoff))
+                .post(delivery + "/api/v1/deliveries/" + id + "/handover").then().statusCode(200)
+                .body("status", equalTo("delivered")).extract().jsonPath().setRootPath("handover");
+        assertEquals(atCutoff.getLong("total"), handover.getLong("total"));
+        assertEquals(longs(atCutoff.getMap("byEntity")), longs(handover.getMap("byEntity")));
+        assertEquals(longs(atCutoff.getMap("byType")), longs(handover.getMap("byType")));
+
+        // on the stream, with the same counts and no names
+        ConsumerRecord<String, String> record = await().atMost(Duration.ofSeconds(30)).until(() ->
+                TopicReader.readAll(kafka, Topics.DELIVERIES).stream()
+                        .filter(r -> r.value().contains(id) && r.value().contains("HandoverRecorded")).findFirst(),
+                Optional::isPresent).orElseThrow();
+        HandoverRecorded event = (HandoverRecorded) Events.fromJson(record.value(), DeliveryEvent.class);
+        assertEquals(atCutoff.getLong("total"), event.total());
+        assertFalse(record.value().contains("Kenya team") || record.value().contains("Ambassador"), record.value());
+
+        // the tally shows it delivered; later actions raise the tally, never the frozen counts
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                assertEquals(atCutoff.getLong("total"), tallyOfCase().getLong("delivered")));
+        sign("ai-france", true, "Late Signer");
+        await().atMost(Duration.ofSeconds(30)).until(() -> tallyOfCase().getLong("total") == before + 5);
+        given().auth().oauth2(token).get(delivery + "/api/v1/deliveries/" + id).then().statusCode(200)
+                .body("handover.total", equalTo((int) atCutoff.getLong("total")));
+
+        // the pack: petition-service's consented signers up to the cut-off, and its digest stored
+        Response pack = given().auth().oauth2(token).get(delivery + "/api/v1/deliveries/" + id + "/pack");
+        pack.then().statusCode(200).contentType("application/pdf");
+        byte[] pdf = pack.asByteArray();
+        assertTrue(new String(pdf, 0, 5, StandardCharsets.ISO_8859_1).startsWith("%PDF-"));
+        String sha256 = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(pdf));
+        given().auth().oauth2(token).get(delivery + "/api/v1/deliveries/" + id).then()
+                .body("handover.packSha256", equalTo(sha256));
+    }
+
+    @Test
+    void theDemoHoldOnPaingPhyoMinStopsItsDeliveries() {
+        String token = tokens.get("demo-delivery");
+        given().auth().oauth2(token).contentType(ContentType.JSON).body("""
+                        {"caseId":"paing-phyo-min","kind":"petition","recipient":{"kind":"target-authority","name":"Myanmar authorities"},
+                         "plannedFor":"2027-02-01T00:00:00Z"}""")
+                .post(delivery.url() + "/api/v1/deliveries").then().statusCode(409)
+                .contentType("application/problem+json").body("type", endsWith("/case-on-hold"))
+                .body("caseId", equalTo("paing-phyo-min"));
+        given().auth().oauth2(token).get(petitions.url() + "/api/v1/cases/paing-phyo-min/signers.csv").then().statusCode(409);
+    }
+}
