@@ -1,0 +1,47 @@
+package org.w4r.tally.dashboard;
+
+import io.quarkus.vertx.http.runtime.filters.Filters;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import java.net.URI;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * A strict Content-Security-Policy on every response except Quarkus' own /q/ pages (swagger-ui needs inline code):
+ * scripts and styles only from this origin, so a message that slipped into the page as HTML still could not run.
+ * The page may call this service and the three others (their origins, from the dashboard config).
+ */
+@ApplicationScoped
+public class SecurityHeaders {
+    void register(@Observes Filters filters, DashboardConfig config) {
+        String policy = policy(config);
+        filters.register(rc -> {
+            if (!rc.normalizedPath().startsWith("/q/")) {
+                rc.response().headers()
+                        .set("Content-Security-Policy", policy)
+                        .set("X-Content-Type-Options", "nosniff")
+                        .set("Referrer-Policy", "no-referrer");
+            }
+            rc.next();
+        }, 100);
+    }
+
+    static String policy(DashboardConfig config) {
+        Set<String> connect = new LinkedHashSet<>(List.of("'self'"));
+        for (String url : List.of(config.caseServiceUrl(), config.petitionServiceUrl(), config.deliveryServiceUrl())) {
+            connect.add(origin(url));
+        }
+        return "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+                + "connect-src " + String.join(" ", connect) + "; object-src 'none'; base-uri 'none'; "
+                + "form-action 'self'; frame-ancestors 'none'";
+    }
+
+    /** scheme://host[:port] of a URL: CSP source expressions are origins, not paths. */
+    static String origin(String url) {
+        URI u = URI.create(url.trim());
+        return u.getScheme() + "://" + u.getHost() + (u.getPort() < 0 ? "" : ":" + u.getPort());
+    }
+}

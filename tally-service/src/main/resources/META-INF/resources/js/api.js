@@ -1,0 +1,47 @@
+// The staff token lives in this tab's sessionStorage only; every call sends it as a bearer token.
+const KEY = 'w4r.token';
+let services = null;
+
+export const token = {
+  get: () => sessionStorage.getItem(KEY),
+  set: (t) => sessionStorage.setItem(KEY, t),
+  clear: () => sessionStorage.removeItem(KEY),
+};
+
+export class ApiError extends Error {
+  constructor(status, problem) {
+    super((problem && (problem.detail || problem.title)) || ('HTTP ' + status));
+    this.status = status;
+    this.problem = problem;
+  }
+}
+
+/** Base URLs of case-, petition- and delivery-service, as tally-service is configured. */
+export async function serviceUrls() {
+  if (!services) {
+    const r = await fetch('/api/v1/dashboard/config');
+    services = await r.json();
+  }
+  return services;
+}
+
+export async function call(url, options) {
+  const opts = options || {};
+  const headers = Object.assign({ Authorization: 'Bearer ' + token.get(), Accept: opts.accept || 'application/json' },
+    opts.body !== undefined ? { 'Content-Type': 'application/json' } : {});
+  const response = await fetch(url, { method: opts.method || 'GET', headers, credentials: 'omit',
+    body: opts.body !== undefined ? JSON.stringify(opts.body) : undefined });
+  if (!response.ok) {
+    let problem = null;
+    try { problem = await response.json(); } catch (e) { problem = null; }
+    if (response.status === 401) { window.dispatchEvent(new CustomEvent('w4r-unauthorized')); }
+    throw new ApiError(response.status, problem);
+  }
+  if (response.status === 204) { return null; }
+  return (opts.accept || '').startsWith('text/') ? response.text() : response.json();
+}
+
+export const tally = (path) => call(path);
+export async function caseService(path, options) { return call((await serviceUrls()).caseService + path, options); }
+export async function petitionService(path, options) { return call((await serviceUrls()).petitionService + path, options); }
+export async function deliveryService(path, options) { return call((await serviceUrls()).deliveryService + path, options); }

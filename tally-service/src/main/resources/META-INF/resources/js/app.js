@@ -1,0 +1,109 @@
+// Sign-in, role-dependent navigation and a hash router. Each view renders into <main> and returns its cleanup.
+import { el } from './dom.js';
+import { token, call } from './api.js';
+import * as live from './live.js';
+import * as model from './model.js';
+import { mountBanners } from './banners.js';
+import * as overview from './views/overview.js';
+import * as casePage from './views/case.js';
+import * as entityPage from './views/entity.js';
+import * as report from './views/report.js';
+import * as moderation from './views/moderation.js';
+import * as holds from './views/holds.js';
+import * as deliveries from './views/deliveries.js';
+
+const STAFF = ['coordinator', 'case-manager', 'delivery', 'moderator'];
+// Which pages each role sees; the services enforce the same roles on every call anyway.
+const PAGES = [
+  { route: 'overview', label: 'Overview', roles: STAFF, view: overview },
+  { route: 'report', label: 'Report', roles: ['coordinator'], view: report },
+  { route: 'moderation', label: 'Moderation queue', roles: ['moderator'], view: moderation },
+  { route: 'holds', label: 'Holds and cases', roles: ['case-manager'], view: holds },
+  { route: 'deliveries', label: 'Deliveries', roles: ['delivery'], view: deliveries },
+];
+const DETAIL = { case: casePage, entity: entityPage };
+
+const signIn = document.getElementById('sign-in');
+const error = document.getElementById('sign-in-error');
+const nav = document.getElementById('nav');
+const who = document.getElementById('who');
+const view = document.getElementById('view');
+let me = null;
+let cleanup = null;
+let unbanner = null;
+
+function route() {
+  const [name, ...rest] = (location.hash.replace(/^#\/?/, '') || 'overview').split('/');
+  return { name, arg: rest.length ? decodeURIComponent(rest.join('/')) : null };
+}
+
+function render() {
+  if (!me) { return; }
+  if (cleanup) { cleanup(); cleanup = null; }
+  view.replaceChildren();
+  const { name, arg } = route();
+  const page = PAGES.find((p) => p.route === name && p.roles.includes(me.role));
+  nav.querySelectorAll('a').forEach((a) => a.toggleAttribute('aria-current', a.dataset.route === name));
+  if (page) { cleanup = page.view.render(view); }
+  else if (DETAIL[name] && arg) { cleanup = DETAIL[name].render(view, arg); }
+  else { view.append(el('h2', { tabindex: '-1', text: 'Not available' }), el('p', { text: 'This page does not exist or is not for your role.' })); }
+  const heading = view.querySelector('h2');
+  if (heading && document.activeElement !== document.getElementById('token')) { heading.focus({ preventScroll: true }); }
+  document.title = (heading ? heading.textContent + ' · ' : '') + 'Write for Rights dashboard';
+}
+
+async function enter() {
+  try {
+    me = await call('/api/v1/me');
+  } catch (e) {
+    signOut(e.status === 401 ? 'This token is not accepted.' : 'Cannot sign in: ' + e.message);
+    return;
+  }
+  if (!STAFF.includes(me.role)) {
+    signOut('This is an entity key; the dashboard needs a staff token.');
+    return;
+  }
+  signIn.hidden = true;
+  document.body.classList.add('signed-in');
+  who.textContent = me.principal + ' (' + me.role + ')';
+  nav.replaceChildren(...PAGES.filter((p) => p.roles.includes(me.role)).map((p) =>
+    el('li', {}, el('a', { href: '#/' + p.route, 'data-route': p.route, text: p.label }))));
+  document.getElementById('signed-in').hidden = false;
+  live.start();
+  unbanner = mountBanners(document.getElementById('banners'));
+  render();
+}
+
+function signOut(reason) {
+  token.clear();
+  me = null;
+  live.stop();
+  model.stop();
+  if (unbanner) { unbanner(); }
+  if (cleanup) { cleanup(); cleanup = null; }
+  view.replaceChildren();
+  document.getElementById('banners').replaceChildren();
+  document.getElementById('signed-in').hidden = true;
+  document.body.classList.remove('signed-in');
+  signIn.hidden = false;
+  error.textContent = reason || '';
+  document.getElementById('token').focus();
+}
+
+signIn.addEventListener('submit', (event) => {
+  event.preventDefault();
+  const value = document.getElementById('token').value.trim();
+  document.getElementById('token').value = '';
+  if (!value) { return; }
+  token.set(value);
+  error.textContent = '';
+  enter();
+});
+document.getElementById('sign-out').addEventListener('click', () => signOut('Signed out.'));
+window.addEventListener('hashchange', render);
+window.addEventListener('w4r-unauthorized', () => signOut('Your token is no longer accepted; sign in again.'));
+// Any blocked script, style or connection would show here (the browser tests read it).
+window.__cspViolations = [];
+document.addEventListener('securitypolicyviolation', (e) => window.__cspViolations.push(e.violatedDirective + ' ' + e.blockedURI));
+
+if (token.get()) { enter(); } else { signIn.hidden = false; }

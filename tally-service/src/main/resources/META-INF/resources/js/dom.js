@@ -1,0 +1,82 @@
+// DOM helpers. Every value is set with textContent or as a property, never parsed as HTML.
+
+export function el(tag, attrs, ...children) {
+  const node = document.createElement(tag);
+  Object.entries(attrs || {}).forEach(([key, value]) => {
+    if (value == null || value === false) { return; }
+    if (key === 'class') { node.className = value; }
+    else if (key === 'text') { node.textContent = String(value); }
+    else if (key.startsWith('on')) { node.addEventListener(key.slice(2), value); }
+    else if (key in node && !key.includes('-')) { node[key] = value; }
+    else { node.setAttribute(key, value === true ? '' : String(value)); }
+  });
+  children.flat().forEach((child) => {
+    if (child == null || child === false) { return; }
+    node.appendChild(child instanceof Node ? child : document.createTextNode(String(child)));
+  });
+  return node;
+}
+
+export const fmt = (n) => (n == null ? '' : Number(n).toLocaleString('en'));
+
+export function date(iso) {
+  return iso ? new Date(iso).toISOString().slice(0, 16).replace('T', ' ') + ' UTC' : '';
+}
+
+// RFC 4180 quoting; a cell a spreadsheet would run as a formula gets a leading apostrophe (as the server's CSV does).
+export function toCsv(header, rows) {
+  const cell = (v) => {
+    if (v == null) { return ''; }
+    if (typeof v === 'number') { return String(v); }
+    let s = String(v);
+    if (/^[=+\-@\t\r]/.test(s)) { s = "'" + s; }
+    return /[",\r\n]/.test(s) ? '"' + s.replace(/"/g, '""') + '"' : s;
+  };
+  return [header, ...rows].map((r) => r.map(cell).join(',')).join('\r\n') + '\r\n';
+}
+
+export function download(filename, text, type) {
+  const url = URL.createObjectURL(new Blob([text], { type: type || 'text/csv;charset=utf-8' }));
+  const a = el('a', { href: url, download: filename });
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+/**
+ * A table with a caption, column headers (th scope=col), the first cell of each row as a row header, and a button
+ * that downloads exactly what is shown as CSV. rows: arrays of cells; a cell is a value or {text, node, value}.
+ */
+export function dataTable({ id, caption, columns, rows, filename, numeric }) {
+  const num = new Set(numeric || []);
+  const table = el('table', { id, class: 'data' },
+    el('caption', { text: caption }),
+    el('thead', {}, el('tr', {}, columns.map((c, i) => el('th', { scope: 'col', class: num.has(i) ? 'num' : null, text: c })))),
+    el('tbody'));
+  const body = table.tBodies[0];
+  let current = [];
+  function fill(newRows) {
+    current = newRows;
+    body.replaceChildren(...newRows.map((r) => el('tr', {}, r.map((c, i) => {
+      const content = c != null && typeof c === 'object' ? (c.node || c.text) : (num.has(i) ? fmt(c) : c);
+      return el(i === 0 ? 'th' : 'td', { scope: i === 0 ? 'row' : null, class: num.has(i) ? 'num' : null }, content);
+    }))));
+  }
+  fill(rows || []);
+  const raw = (c) => (c != null && typeof c === 'object' ? (c.value !== undefined ? c.value : c.text) : c);
+  const button = el('button', { type: 'button', class: 'csv', text: 'Download CSV',
+    'aria-label': 'Download ' + caption + ' as CSV',
+    onclick: () => download(filename + '.csv', toCsv(columns, current.map((r) => r.map(raw)))) });
+  const wrap = el('div', { class: 'table-wrap' }, el('div', { class: 'scroll' }, table), button);
+  return { node: wrap, fill, table };
+}
+
+export function section(title, ...children) {
+  const id = 'h-' + title.toLowerCase().replace(/[^a-z0-9]+/g, '-');
+  return el('section', { class: 'card', 'aria-labelledby': id }, el('h3', { id, text: title }), ...children);
+}
+
+export function message(text, kind) {
+  return el('p', { class: 'note ' + (kind || ''), role: kind === 'error' ? 'alert' : null, text });
+}
