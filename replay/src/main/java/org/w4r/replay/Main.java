@@ -1,0 +1,54 @@
+package org.w4r.replay;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * java -jar replay.jar replay [--scale 0.01] [--seed 2020] …   the 2020 campaign, every figure compared
+ * java -jar replay.jar bench [--rates 2500,5000] [--duration 60] …   open-model load, freshness and the ceiling
+ */
+public final class Main {
+    private Main() {
+    }
+
+    public static void main(String[] argv) throws Exception {
+        List<String> args = Arrays.asList(argv);
+        String command = args.isEmpty() ? "" : args.get(0);
+        List<String> rest = args.isEmpty() ? args : args.subList(1, args.size());
+        int code;
+        try {
+            code = switch (command) {
+                case "replay" -> replay(rest);
+                case "bench" -> Bench.run(rest, System.out);
+                default -> {
+                    System.err.println("usage: replay [--scale 0.01] [--seed 2020] [--threads 4] [--batch 1000] "
+                            + "[--credentials .platform/credentials.csv]\n       bench [--rates 2500,5000] [--duration 60] "
+                            + "[--profile constant|spike] [--warmup 10] [--kafka localhost:9092]");
+                    yield 2;
+                }
+            };
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            code = 2;
+        }
+        System.exit(code);
+    }
+
+    static int replay(List<String> argv) throws Exception {
+        Args a = new Args(argv, Map.of("scale", "0.01", "seed", "2020", "threads", "4", "batch", "1000",
+                "credentials", ".platform/credentials.csv", "run-id", runId(), "petition", Endpoints.local().petition(),
+                "tally", Endpoints.local().tally(), "cases", Endpoints.local().cases(), "tally-stall", "60"));
+        Replay.Options options = new Replay.Options(a.decimal("scale"), a.number("seed"), a.integer("threads"),
+                a.integer("batch"), a.get("run-id"), new Endpoints(a.get("petition"), a.get("tally"), a.get("cases")),
+                Credentials.read(Path.of(a.get("credentials"))), Duration.ofSeconds(a.number("tally-stall")), System.out);
+        return Replay.run(options).exitCode();
+    }
+
+    /** Short, lower-case and unique enough per run: it prefixes the campaign, case ids, signers and keys. */
+    public static String runId() {
+        return Long.toString(System.currentTimeMillis() / 100, 36);
+    }
+}

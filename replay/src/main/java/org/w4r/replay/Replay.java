@@ -1,0 +1,119 @@
+package org.w4r.replay;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The 2020 campaign re-enacted through the public API into a campaign of its own, then every figure read back from
+ * the tally and compared with the expected one. Exit code 0 only when every figure is exact and every answer was
+ * what it had to be.
+ */
+public final class Replay {
+    public record Options(double scale, long seed, int threads, int batchSize, String runId, Endpoints endpoints,
+                          Map<String, String> tokens, Duration tallyStall, PrintStream out) {
+    }
+
+    /** What a run did: its campaign (to compare again later), the expected figures and the comparison. */
+    public record Result(int exitCode, String campaignId, Expected expected, Comparison comparison,
+                         Map<String, String> caseIds) {
+    }
+
+    private Replay() {
+    }
+
+    public static Result run(Options o) throws Exception {
+        PrintStream out = o.out();
+        Matrix matrix = Matrix.of2020(o.scale(), o.seed());
+        Expected expected = Expected.of(matrix);
+        out.printf("replay: scale %s, seed %d: %,d actions (%,d without a case), %d cases × %d entities, run %s%n",
+                o.scale(), o.seed(), matrix.total(), expected.withoutCase, expected.cases.size(), matrix.columns.size(), o.runId());
+        Api api = new Api();
+        ReplayCampaign campaign = ReplayCampaign.create(o.runId(), api, o.endpoints(), o.tokens(), out);
+        String[] caseIds = new String[matrix.rows.size()];
+        boolean[] caseless = new boolean[caseIds.length], withCase = new boolean[caseIds.length];
+        Map<String, String> caseIdMap = new java.util.TreeMap<>();
+        for (int r = 0; r < caseIds.length; r++) {
+            String id = matrix.rows.get(r).id();
+            caseless[r] = Report2020.NO_CASE.equals(id);
+            withCase[r] = !caseless[r];
+            caseIds[r] = caseless[r] ? null : campaign.caseId(id);
+            if (!caseless[r]) {
+                caseIdMap.put(id, caseIds[r]);
+            }
+        }
+        Traffic.Settings settings = Traffic.Settings.defaults(o.batchSize());
+        AtomicLong signers = new AtomicLong();
+        Sender sender = new Sender(api, o.endpoints().petition(), o.tokens());
+        long started = System.nanoTime();
+        try (Progress progress = new Progress(matrix.total(), out, Duration.ofSeconds(2))) {
+            campaign.makeCurrent(out);
+            try {
+                sender.run(new Traffic(matrix, caseIds, caseless, settings, expected, o.runId() + "a", signers, o.seed() + 1),
+                        o.threads(), progress);
+            } finally {
+                campaign.restoreCurrent(out);
+            }
+            sender.run(new Traffic(matrix, caseIds, withCase, settings, expected, o.runId() + "b", signers, o.seed() + 2),
+                    o.threads(), progress);
+            double seconds = (System.nanoTime() - started) / 1e9;
+            out.printf("replay: sent %,d requests in %.1f s: %,d actions acknowledged (%,.0f actions/s); results %,d accepted "
+                            + "(expected %,d), %,d duplicate (expected %,d); %,d retries replayed (expected %,d); %d errors%n",
+                    sender.requests.get(), seconds, progress.done.get(), progress.done.get() / seconds, sender.accepted.get(),
+                    sender.expectedAccepted.get(), sender.duplicates.get(), sender.expectedDuplicates.get(),
+                    sender.replayed.get(), sender.expectedReplayed.get(), sender.errors.size());
+        }
+        sender.errors.stream().limit(20).forEach(e -> out.println("replay: error: " + e));
+        awaitTally(api, o, campaign.campaignId, expected.total, started);
+        Comparison comparison = compare(api, o, campaign.campaignId, expected, caseIdMap);
+        comparison.print(out);
+        boolean answersRight = sender.errors.isEmpty() && sender.accepted.get() == sender.expectedAccepted.get()
+                && sender.duplicates.get() == sender.expectedDuplicates.get()
+                && sender.replayed.get() == sender.expectedReplayed.get();
+        if (!answersRight) {
+            out.println("replay: some answers were not what they had to be (see above)");
+        }
+        return new Result(comparison.exact() && answersRight ? 0 : 1, campaign.campaignId, expected, comparison, caseIdMap);
+    }
+
+    /** The replay's campaign compared again (as after more traffic), with the expected figures of a run. */
+    public static Comparison compare(Options o, Result run) throws Exception {
+        return compare(new Api(), o, run.campaignId(), run.expected(), run.caseIds());
+    }
+
+    private static Comparison compare(Api api, Options o, String campaignId, Expected expected, Map<String, String> caseIds)
+            throws Exception {
+        Map<String, String> reportIds = new java.util.HashMap<>();
+        caseIds.forEach((report, replay) -> reportIds.put(replay, report));
+        return Comparison.of(expected, totals(api, o, campaignId), id -> reportIds.getOrDefault(id, id));
+    }
+
+    private static JsonNode totals(Api api, Options o, String campaignId) throws Exception {
+        return api.get(o.endpoints().tally() + "/api/v1/totals?campaign=" + campaignId, o.tokens().get("demo-coordinator"))
+                .expect(200).json();
+    }
+
+    /** Until the tally shows at least the expected total, or has not moved for {@code tallyStall}. */
+    private static void awaitTally(Api api, Options o, String campaignId, long expectedTotal, long started) throws Exception {
+        long last = -1, lastChange = System.nanoTime();
+        while (true) {
+            long total = totals(api, o, campaignId).path("total").asLong();
+            if (total >= expectedTotal) {
+                o.out().printf("replay: the tally shows %,d actions, %.1f s after the first request%n", total,
+                        (System.nanoTime() - started) / 1e9);
+                return;
+            }
+            if (total != last) {
+                last = total;
+                lastChange = System.nanoTime();
+            } else if (System.nanoTime() - lastChange > o.tallyStall().toNanos()) {
+                o.out().printf("replay: the tally stopped at %,d of %,d actions%n", total, expectedTotal);
+                return;
+            }
+            Thread.sleep(250);
+        }
+    }
+}

@@ -1,0 +1,9 @@
+package org.w4r.replay;
+
+/**
+ * One HTTP request of the replay: who sends it, where, its body and Idempotency-Key, whether it is sent a second
+ * time with the same key (a retry that must change nothing), and what its answer must say.
+ */
+record Request(String entityId, String path, String body, String idempotencyKey, boolean retry, boolean batch,
+               int accepted, int duplicates, long actions) {
+}
