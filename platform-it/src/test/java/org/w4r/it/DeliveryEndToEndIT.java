@@ -84,8 +84,8 @@ class DeliveryEndToEndIT {
         long before = tallyOfCase().getLong("total");
         sign("ai-france", true, "Ada Lovelace");
         sign("ai-france", false, "Not Named");
-        sign("ai-malta", true, "Grace Hopper");
-        given().auth().oauth2(tokens.get("ai-malta")).contentType(ContentType.JSON)
+        sign("ai-netherlands", true, "Grace Hopper");
+        given().auth().oauth2(tokens.get("ai-netherlands")).contentType(ContentType.JSON)
                 .body("{\"type\":\"email\",\"caseId\":\"" + CASE + "\"}")
                 .post(petitions.url() + "/api/v1/actions").then().statusCode(202);
         await().atMost(Duration.ofSeconds(30)).until(() -> tallyOfCase().getLong("total") == before + 4);
