@@ -56,18 +56,21 @@ final class OpenLoad {
                 break;
             }
             client.sendAsync(request.apply(sent), HttpResponse.BodyHandlers.discarding()).whenComplete((response, failure) -> {
-                long done = System.nanoTime();
-                slots.release();
-                latency.recordValue(Math.max(0, done - intended));
-                lastDone.accumulateAndGet(done, Math::max);
-                if (failure == null && response.statusCode() / 100 == 2) {
-                    ok.incrementAndGet();
-                    acks[ackCount.getAndIncrement()] = done;
-                } else {
-                    errors.incrementAndGet();
-                    if (firstError.length() == 0) {
-                        firstError.append(failure != null ? failure.toString() : "HTTP " + response.statusCode());
+                try {
+                    long done = System.nanoTime();
+                    latency.recordValue(Math.min(latency.getHighestTrackableValue(), Math.max(0, done - intended)));
+                    lastDone.accumulateAndGet(done, Math::max);
+                    if (failure == null && response.statusCode() / 100 == 2) {
+                        ok.incrementAndGet();
+                        acks[ackCount.getAndIncrement()] = done;
+                    } else {
+                        errors.incrementAndGet();
+                        if (firstError.length() == 0) {
+                            firstError.append(failure != null ? failure.toString() : "HTTP " + response.statusCode());
+                        }
                     }
+                } finally {
+                    slots.release(); // last: the final acquire below then sees every count
                 }
             });
         }
