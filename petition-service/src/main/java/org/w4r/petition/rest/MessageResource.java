@@ -45,12 +45,13 @@ public class MessageResource {
     public record Author(String name, String country) {
     }
 
+    /** {@code occurredAt}: when it was written (what a delivery's cut-off compares); {@code createdAt}: when stored. */
     public record MessageView(UUID messageId, String caseId, String entityId, Author author, String text,
-                              String language, String status, Instant createdAt, String reviewedBy, Instant reviewedAt,
-                              String reviewReason) {
+                              String language, String status, Instant occurredAt, Instant createdAt, String reviewedBy,
+                              Instant reviewedAt, String reviewReason) {
         static MessageView of(Message m) {
             return new MessageView(m.actionId, m.caseId, m.entityId, new Author(m.authorName, m.authorCountry), m.text,
-                    m.language, m.status, m.recordedAt, m.reviewedBy, m.reviewedAt, m.reviewReason);
+                    m.language, m.status, m.occurredAt, m.recordedAt, m.reviewedBy, m.reviewedAt, m.reviewReason);
         }
     }
 
@@ -62,10 +63,14 @@ public class MessageResource {
                 () -> new Idempotency.Answer(202, messages.submit(entityId, request)));
     }
 
-    /** The moderation queue (pending by default); delivery teams see approved messages only. */
+    /**
+     * The moderation queue (pending by default), oldest first; delivery teams see approved messages only, up to a
+     * cut-off ({@code until}, on the time written). Pages with {@code offset} and {@code limit}.
+     */
     @GET
     @RolesAllowed({Roles.MODERATOR, Roles.DELIVERY})
     public List<MessageView> list(@QueryParam("caseId") String caseId, @QueryParam("status") String status,
+                                  @QueryParam("until") String until, @QueryParam("offset") @DefaultValue("0") int offset,
                                   @QueryParam("limit") @DefaultValue("100") int limit) {
         Caller who = caller.get();
         if (Roles.DELIVERY.equals(who.role()) && !Message.APPROVED.equals(status)) {
@@ -74,7 +79,16 @@ public class MessageResource {
         if (limit < 1 || limit > 1000) {
             throw ProblemException.invalid("limit", "'limit' must be between 1 and 1000");
         }
-        return messages.list(caseId, status, limit).stream().map(MessageView::of).toList();
+        if (offset < 0) {
+            throw ProblemException.invalid("offset", "'offset' must not be negative");
+        }
+        Instant cutoff;
+        try {
+            cutoff = until == null ? null : Instant.parse(until);
+        } catch (java.time.format.DateTimeParseException e) {
+            throw ProblemException.invalid("until", "'until' must be an ISO-8601 instant such as 2021-02-01T00:00:00Z");
+        }
+        return messages.list(caseId, status, cutoff, offset, limit).stream().map(MessageView::of).toList();
     }
 
     @POST

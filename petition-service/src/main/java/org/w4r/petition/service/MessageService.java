@@ -126,13 +126,23 @@ public class MessageService {
         return m;
     }
 
-    public List<Message> list(String caseId, String status, int limit) {
+    /** Oldest first by the time the message was written; {@code until} bounds that time (a delivery's cut-off). */
+    public List<Message> list(String caseId, String status, Instant until, int offset, int limit) {
         if (status != null && !Set.of(Message.PENDING, Message.APPROVED, Message.REJECTED).contains(status)) {
             throw ProblemException.invalid("status", "'status' must be pending, approved or rejected");
         }
-        String s = status == null ? Message.PENDING : status;
-        return caseId == null
-                ? Message.<Message>find("status = ?1 order by recordedAt", s).page(0, limit).list()
-                : Message.<Message>find("caseId = ?1 and status = ?2 order by recordedAt", caseId, s).page(0, limit).list();
+        StringBuilder query = new StringBuilder("status = :status");
+        java.util.Map<String, Object> params = new java.util.HashMap<>();
+        params.put("status", status == null ? Message.PENDING : status);
+        if (caseId != null) {
+            query.append(" and caseId = :caseId");
+            params.put("caseId", caseId);
+        }
+        if (until != null) {
+            query.append(" and occurredAt <= :until");
+            params.put("until", until);
+        }
+        query.append(" order by occurredAt, actionId");
+        return Message.<Message>find(query.toString(), params).range(offset, offset + limit - 1).list();
     }
 }

@@ -100,7 +100,7 @@ public class ReferenceData implements TokenDirectory {
         while (running) {
             try {
                 for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
-                    apply(record.topic(), record.key(), record.value());
+                    applySafely(record);
                 }
                 for (TopicPartition partition : endAtStart.keySet()) {
                     positions.put(partition, consumer.position(partition));
@@ -119,6 +119,19 @@ public class ReferenceData implements TokenDirectory {
             }
         }
         consumer.close();
+    }
+
+    /**
+     * One bad record must not cost the others of its poll (the position has moved past them all): an unreadable
+     * record cannot be fixed by reading it again, so it is logged and skipped, and the next ones are applied.
+     */
+    private void applySafely(ConsumerRecord<String, String> record) {
+        try {
+            apply(record.topic(), record.key(), record.value());
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "reference data: skipping unreadable record %s-%d@%d (key %s)", record.topic(),
+                    record.partition(), record.offset(), record.key());
+        }
     }
 
     void apply(String topic, String key, String json) {
