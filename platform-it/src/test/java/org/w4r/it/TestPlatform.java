@@ -18,6 +18,8 @@ import java.util.Map;
  */
 final class TestPlatform {
     static final Path ROOT = Path.of(System.getProperty("w4r.root", "..")).toAbsolutePath().normalize();
+    /** The dashboard (tally-service) listens on a random port too: the others accept any local origin (CORS regex). */
+    private static final String DASHBOARD_ORIGINS = "/http://localhost:[0-9]+/";
     private static TestPlatform instance;
 
     final String kafka;
@@ -38,11 +40,16 @@ final class TestPlatform {
     private TestPlatform() throws Exception {
         kafka = KafkaBroker.bootstrapServers();
         Path credentials = Files.createTempDirectory("w4r-it").resolve("credentials.csv");
-        cases = start("case-service", Map.of("w4r.demo.enabled", "true", "w4r.demo.credentials-file", credentials.toString()));
+        cases = start("case-service", Map.of("w4r.demo.enabled", "true", "w4r.demo.credentials-file", credentials.toString(),
+                "quarkus.http.cors.origins", DASHBOARD_ORIGINS));
         cases.awaitReady(Duration.ofSeconds(120));
-        petitions = start("petition-service", Map.of());
-        tally = start("tally-service", Map.of());
-        delivery = start("delivery-service", Map.of("quarkus.rest-client.petition-service.url", petitions.url()));
+        petitions = start("petition-service", Map.of("quarkus.http.cors.origins", DASHBOARD_ORIGINS));
+        delivery = start("delivery-service", Map.of("quarkus.rest-client.petition-service.url", petitions.url(),
+                "quarkus.http.cors.origins", DASHBOARD_ORIGINS));
+        // started last so the dashboard it serves knows where the other three listen
+        tally = start("tally-service", Map.of("w4r.dashboard.case-service-url", cases.url(),
+                "w4r.dashboard.petition-service-url", petitions.url(),
+                "w4r.dashboard.delivery-service-url", delivery.url()));
         for (ServiceProcess service : List.of(petitions, tally, delivery)) {
             service.awaitReady(Duration.ofSeconds(120));
         }

@@ -51,7 +51,7 @@ export function download(filename, text, type) {
 export function dataTable({ id, caption, columns, rows, filename, numeric }) {
   const num = new Set(numeric || []);
   const table = el('table', { id, class: 'data' },
-    el('caption', { text: caption }),
+    el('caption', { class: 'sr-only', text: caption }),
     el('thead', {}, el('tr', {}, columns.map((c, i) => el('th', { scope: 'col', class: num.has(i) ? 'num' : null, text: c })))),
     el('tbody'));
   const body = table.tBodies[0];

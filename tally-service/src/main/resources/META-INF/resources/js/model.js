@@ -16,7 +16,7 @@ export async function campaign() { return info || load(); }
 
 export function watch(fn) {
   listeners.add(fn);
-  if (info) { fn(info); }
+  if (info) { fn(info); } else { load().catch(() => {}); }
   if (!timer) { timer = setInterval(() => load().catch(() => {}), 2000); }
   return () => listeners.delete(fn);
 }

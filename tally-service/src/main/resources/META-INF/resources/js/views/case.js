@@ -3,7 +3,7 @@ import { el, fmt, date, dataTable, section, message } from '../dom.js';
 import { tally } from '../api.js';
 import { chart } from '../charts.js';
 import * as live from '../live.js';
-import { watch, entityName } from '../model.js';
+import { watch, entityName, campaign } from '../model.js';
 
 export function render(view, caseId) {
   const title = el('h2', { tabindex: '-1', text: caseId });
@@ -69,6 +69,6 @@ export function render(view, caseId) {
         : el('p', { class: 'note', id: 'case-hold-status', text: 'Not on hold · status ' + c.status
           + (c.targetAuthority ? ' · target: ' + c.targetAuthority : '') }));
   });
-  refresh().catch((e) => view.append(message(e.message, 'error')));
+  campaign().then(refresh).catch((e) => view.append(message(e.message, 'error')));
   return () => { unsubscribe(); unwatch(); clearTimeout(pending); typeChart.destroy(); dayChart.destroy(); };
 }

@@ -39,8 +39,18 @@ export function render(view) {
 
   async function handover(d, by) {
     try {
-      await deliveryService('/api/v1/deliveries/' + d.id + '/handover', { method: 'POST',
-        body: { deliveredAt: new Date().toISOString(), deliveredBy: by } });
+      const body = { deliveredAt: new Date().toISOString(), deliveredBy: by };
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await deliveryService('/api/v1/deliveries/' + d.id + '/handover', { method: 'POST', body });
+          break;
+        } catch (e) {
+          // 503: delivery-service is still catching up with the counts or the holds; it says when to retry
+          if (e.status !== 503 || attempt >= 5) { throw e; }
+          status.textContent = 'Waiting for delivery-service to catch up…';
+          await new Promise((r) => setTimeout(r, 1000 * attempt));
+        }
+      }
       status.textContent = 'Handover recorded; counts frozen.';
       await load();
     } catch (e) { status.textContent = 'Not recorded: ' + e.message; }

@@ -111,7 +111,7 @@ export function render(view) {
     drawEntities();
     if (kind === 'changes') { later(); }
   });
-  const unwatch = watch((i) => { info = i; drawCases(); });
+  const unwatch = watch((i) => { info = i; drawCases(); drawEntities(); });
   refresh().catch((e) => view.append(el('p', { role: 'alert', class: 'note error', text: e.message })));
   return () => {
     unsubscribe();

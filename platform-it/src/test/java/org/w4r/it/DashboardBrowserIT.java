@@ -1,0 +1,389 @@
+package org.w4r.it;
+
+import io.restassured.http.ContentType;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+import java.io.File;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.nullValue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The dashboard in a real headless Chromium (Debian's chromium and chromedriver; nothing is downloaded) against the
+ * four packaged services: sign-in by role, live totals over SSE without reload, hold banners, messages as text,
+ * the operations pages calling the other services (CORS), the Content-Security-Policy. Screenshots of every page
+ * go to target/screenshots/.
+ */
+class DashboardBrowserIT {
+    static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+    static final Path SCREENSHOTS = TestPlatform.ROOT.resolve("platform-it/target/screenshots");
+
+    static TestPlatform platform;
+    static ChromeDriver driver;
+    static WebDriverWait wait;
+    static Path profile;
+    static Path downloads;
+
+    @BeforeAll
+    static void browser() throws Exception {
+        assertTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
+                "the browser tests need Debian's chromium and chromium-driver: apt-get install -y chromium chromium-driver"
+                        + " (.ci/run installs them)");
+        platform = TestPlatform.get();
+        activity();
+        // never let Selenium Manager look for (or download) a browser or driver
+        System.setProperty("webdriver.chrome.driver", CHROMEDRIVER.toString());
+        System.setProperty("SE_OFFLINE", "true");
+        profile = Files.createTempDirectory("w4r-chromium");
+        downloads = Files.createDirectories(TestPlatform.ROOT.resolve("platform-it/target/downloads"));
+        ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM.toFile());
+        options.setExperimentalOption("prefs", Map.of("download.default_directory", downloads.toString(),
+                "download.prompt_for_download", false));
+        options.addArguments("--headless=new",
+                "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--user-data-dir=" + profile, "--window-size=1280,1600");
+        driver = new ChromeDriver(new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile()).build(),
+                options);
+        wait = new WebDriverWait(driver, Duration.ofSeconds(20));
+        Files.createDirectories(SCREENSHOTS);
+    }
+
+    @AfterAll
+    static void close() {
+        if (driver != null) {
+            driver.quit();
+        }
+    }
+
+    @BeforeEach
+    void fresh() {
+        driver.manage().window().setSize(new Dimension(1280, 1600));
+        driver.get(platform.tally.url() + "/");
+        js("sessionStorage.clear();");
+        driver.navigate().refresh();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("token")));
+    }
+
+    /** Some actions on several days, entities, types and modes, so every chart and table has something to show. */
+    static void activity() {
+        LocalDate today = LocalDate.now(ZoneOffset.UTC);
+        String[][] rows = {{"ai-france", "el-hiblu-3", "letter", "3", "120"}, {"ai-france", "nassima-al-sada", "postcard", "2", "80"},
+                {"ai-germany", "germain-rukuki", "letter", "1", "300"}, {"ai-germany", "jani-silva", "drawing", "4", "45"},
+                {"ai-argentina", "el-hiblu-3", "letter", "2", "60"}, {"ai-chile", "gustavo-gatica", "letter", "5", "90"}};
+        for (String[] r : rows) {
+            given().auth().oauth2(platform.tokens.get(r[0])).contentType(ContentType.JSON)
+                    .body(Map.of("caseId", r[1], "type", r[2], "count", Integer.parseInt(r[4]),
+                            "event", Map.of("name", "School event", "date", today.minusDays(Long.parseLong(r[3])).toString(),
+                                    "place", "Town hall")))
+                    .post(platform.petitions.url() + "/api/v1/offline-counts").then().statusCode(202);
+        }
+        for (String entity : List.of("ai-france", "ai-germany", "ai-mexico", "ai-france")) {
+            signature(entity, "idris-khattak");
+        }
+    }
+
+    static void signature(String entity, String caseId) {
+        given().auth().oauth2(platform.tokens.get(entity)).contentType(ContentType.JSON)
+                .body(Map.of("caseIds", List.of(caseId), "signer", Map.of("name", "Test Signer",
+                        "email", "signer-" + UUID.randomUUID() + "@example.org", "country", "FR")))
+                .post(platform.petitions.url() + "/api/v1/signatures").then().statusCode(202)
+                .body("results[0].status", equalTo("accepted"));
+    }
+
+    @Test
+    void aCoordinatorSignsInAndSeesTheOverviewUnderAStrictPolicy() throws Exception {
+        signIn("demo-coordinator");
+        long apiTotal = given().auth().oauth2(platform.tokens.get("demo-coordinator"))
+                .get(platform.tally.url() + "/api/v1/totals").then().statusCode(200).extract().jsonPath().getLong("total");
+        wait.until(d -> number(d.findElement(By.id("global-total")).getText()) >= apiTotal);
+        wait.until(ExpectedConditions.textToBe(By.id("live-status"), "live"));
+        assertEquals("demo-coordinator (coordinator)", driver.findElement(By.id("who")).getText());
+        assertEquals(List.of("Overview", "Report"), navLabels());
+        // every case of the campaign, with a thermometer; the leaderboard; charts drawn by Chart.js
+        wait.until(d -> d.findElements(By.cssSelector("#cases-table tbody tr")).size() == 11);
+        assertEquals(10, driver.findElements(By.cssSelector("#cases-table progress")).size());
+        wait.until(d -> !d.findElements(By.cssSelector("#entities-table tbody tr")).isEmpty());
+        wait.until(d -> d.findElement(By.id("peak-day")).getText().startsWith("Peak day: "));
+        assertEquals(Boolean.TRUE, js("return typeof window.Chart === 'function' && Chart.getChart(document.querySelector('canvas')) != null"));
+        assertEquals(4L, js("return document.querySelectorAll('canvas').length"));
+        // the demo's held case has its banner
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("[data-hold-case='paing-phyo-min']")));
+        assertEquals(List.of(), js("return window.__cspViolations"));
+        screenshot("overview");
+
+        HttpResponse<String> page = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(URI.create(platform.tally.url() + "/")).build(), HttpResponse.BodyHandlers.ofString());
+        String csp = page.headers().firstValue("Content-Security-Policy").orElseThrow();
+        assertTrue(csp.contains("script-src 'self';") && csp.contains("frame-ancestors 'none'")
+                && csp.contains(platform.cases.url()) && !csp.contains("unsafe-inline"), csp);
+        assertFalse(page.body().contains("<script>"), "no inline script in the page");
+    }
+
+    @Test
+    void aSignaturePostedThroughTheApiChangesTheTotalOnTheOpenPage() {
+        signIn("demo-coordinator");
+        wait.until(ExpectedConditions.textToBe(By.id("live-status"), "live"));
+        wait.until(d -> number(d.findElement(By.id("global-total")).getText()) > 0);
+        js("window.__sameDocument = 'yes';");
+        long before = number(driver.findElement(By.id("global-total")).getText());
+
+        signature("ai-france", "nassima-al-sada");
+
+        wait.until(d -> number(d.findElement(By.id("global-total")).getText()) >= before + 1);
+        assertEquals("yes", js("return window.__sameDocument"), "the page was not reloaded");
+        screenshot("overview-after-signature");
+    }
+
+    @Test
+    void aHoldPlacedInCaseServiceShowsItsBannerAndLiftingItRemovesIt() {
+        signIn("demo-coordinator");
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("[data-hold-case='paing-phyo-min']")));
+        By banner = By.cssSelector("[data-hold-case='idris-khattak']");
+        assertTrue(driver.findElements(banner).isEmpty());
+        String manager = platform.tokens.get("demo-case-manager");
+        given().auth().oauth2(manager).contentType(ContentType.JSON).body(Map.of("reason", "journalist's family threatened"))
+                .put(platform.cases.url() + "/api/v1/cases/idris-khattak/hold").then().statusCode(200);
+        try {
+            WebElement shown = wait.until(ExpectedConditions.visibilityOfElementLocated(banner));
+            assertTrue(shown.getText().contains("journalist's family threatened"), shown.getText());
+            wait.until(d -> d.findElements(By.cssSelector("#cases-table .badge.hold")).size() == 2);
+            screenshot("hold-banner");
+            // the case page shows the hold too
+            driver.findElement(By.cssSelector("[data-hold-case='idris-khattak'] a")).click();
+            wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("case-hold-status"), "On safety hold"));
+        } finally {
+            given().auth().oauth2(manager).delete(platform.cases.url() + "/api/v1/cases/idris-khattak/hold")
+                    .then().statusCode(200);
+        }
+        wait.until(ExpectedConditions.invisibilityOfElementLocated(banner));
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("case-hold-status"), "Not on hold"));
+    }
+
+    @Test
+    void aMessageWithMarkupIsShownAsTextInTheModerationQueueAndRunsNothing() {
+        String marker = UUID.randomUUID().toString();
+        String text = "<script>window.__pwned=1;document.title='pwned'</script><img src=x onerror=\"window.__pwned=2\"> "
+                + "Stay strong " + marker;
+        given().auth().oauth2(platform.tokens.get("ai-france")).contentType(ContentType.JSON)
+                .body(Map.of("caseId", "jani-silva", "author", Map.of("name", "<b>Eve</b>", "country", "FR"),
+                        "text", text, "language", "en"))
+                .post(platform.petitions.url() + "/api/v1/messages").then().statusCode(202);
+
+        signIn("demo-moderator");
+        assertEquals(List.of("Overview", "Moderation queue"), navLabels());
+        driver.findElement(By.linkText("Moderation queue")).click();
+        By item = By.xpath("//li[contains(@class,'message')][.//blockquote[contains(., '" + marker + "')]]");
+        WebElement message = wait.until(ExpectedConditions.visibilityOfElementLocated(item));
+        assertEquals(text, message.findElement(By.tagName("blockquote")).getText());
+        assertTrue(message.getText().contains("<b>Eve</b>"), message.getText());
+        assertEquals(0L, js("return document.querySelectorAll('#moderation-queue script, #moderation-queue img, #moderation-queue b').length"));
+        assertNull(js("return window.__pwned === undefined ? null : window.__pwned"));
+        assertNotEquals("pwned", driver.getTitle());
+        screenshot("moderation");
+
+        // approving goes to petition-service from the browser (CORS) and takes it off the queue
+        message.findElement(By.cssSelector("button.approve")).click();
+        wait.until(ExpectedConditions.invisibilityOfElementLocated(item));
+        String status = given().auth().oauth2(platform.tokens.get("demo-moderator"))
+                .get(platform.petitions.url() + "/api/v1/messages?status=approved&caseId=jani-silva&limit=1000")
+                .then().statusCode(200).extract().jsonPath().getString("find { it.text.contains('" + marker + "') }.status");
+        assertEquals("approved", status);
+    }
+
+    @Test
+    void aCaseManagerPlacesAndLiftsAHoldFromTheHoldsPage() {
+        signIn("demo-case-manager");
+        assertEquals(List.of("Overview", "Holds and cases"), navLabels());
+        driver.findElement(By.linkText("Holds and cases")).click();
+        WebElement reason = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("hold-reason-germain-rukuki")));
+        screenshot("holds");
+        reason.sendKeys("family under surveillance", Keys.ENTER);
+        String manager = platform.tokens.get("demo-case-manager");
+        try {
+            wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("[data-hold-case='germain-rukuki']")));
+            given().auth().oauth2(manager).get(platform.cases.url() + "/api/v1/cases/germain-rukuki").then()
+                    .statusCode(200).body("hold.reason", equalTo("family under surveillance"))
+                    .body("hold.placedBy", equalTo("demo-case-manager"));
+            wait.until(ExpectedConditions.elementToBeClickable(
+                    By.cssSelector("button[aria-label='Lift the hold on Germain Rukuki']"))).click();
+            wait.until(ExpectedConditions.invisibilityOfElementLocated(By.cssSelector("[data-hold-case='germain-rukuki']")));
+            given().auth().oauth2(manager).get(platform.cases.url() + "/api/v1/cases/germain-rukuki").then()
+                    .statusCode(200).body("hold", nullValue());
+        } finally {
+            given().auth().oauth2(manager).delete(platform.cases.url() + "/api/v1/cases/germain-rukuki/hold");
+        }
+    }
+
+    @Test
+    void theDeliveryTeamPlansAndRecordsAHandoverFromTheDeliveriesPage() {
+        String recipient = "Maltese authorities " + UUID.randomUUID().toString().substring(0, 8);
+        signIn("demo-delivery");
+        assertEquals(List.of("Overview", "Deliveries"), navLabels());
+        driver.findElement(By.linkText("Deliveries")).click();
+        wait.until(d -> d.findElements(By.cssSelector("#plan-case option")).size() == 10);
+        // a held case cannot be chosen
+        assertEquals(Boolean.TRUE, js("return document.querySelector(\"#plan-case option[value='paing-phyo-min']\").disabled"));
+        new org.openqa.selenium.support.ui.Select(driver.findElement(By.id("plan-case"))).selectByValue("el-hiblu-3");
+        driver.findElement(By.id("plan-recipient-name")).sendKeys(recipient);
+        driver.findElement(By.id("plan-city")).sendKeys("Valletta");
+        driver.findElement(By.id("plan-country")).sendKeys("MT");
+        js("document.getElementById('plan-when').value = '" + LocalDate.now(ZoneOffset.UTC) + "';");
+        driver.findElement(By.cssSelector("#plan-form button[type=submit]")).click();
+
+        By row = By.xpath("//table[@id='deliveries-table']//tr[td[contains(., '" + recipient + "')]]");
+        WebElement by = wait.until(ExpectedConditions.visibilityOfElementLocated(row)).findElement(By.cssSelector("input"));
+        screenshot("deliveries");
+        by.sendKeys("Amnesty Malta team", Keys.ENTER);
+        wait.until(d -> d.findElement(row).getText().contains("delivered"));
+        given().auth().oauth2(platform.tokens.get("demo-delivery"))
+                .get(platform.delivery.url() + "/api/v1/deliveries?caseId=el-hiblu-3&status=delivered").then().statusCode(200)
+                .body("find { it.recipient.name == '" + recipient + "' }.handover.deliveredBy", equalTo("Amnesty Malta team"));
+    }
+
+    /** A delivery for the case, handed over through the API (delivery-service may ask to retry while it catches up). */
+    static void handedOver(String caseId) {
+        String token = platform.tokens.get("demo-delivery");
+        String id = given().auth().oauth2(token).contentType(ContentType.JSON)
+                .body(Map.of("caseId", caseId, "kind", "petition", "recipient", Map.of("kind", "embassy", "name", "Embassy"),
+                        "plannedFor", java.time.Instant.now().toString()))
+                .post(platform.delivery.url() + "/api/v1/deliveries").then().statusCode(201).extract().path("id");
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> given().auth().oauth2(token)
+                .contentType(ContentType.JSON).body(Map.of("deliveredAt", java.time.Instant.now().minusSeconds(5).toString(),
+                        "deliveredBy", "Delivery team"))
+                .post(platform.delivery.url() + "/api/v1/deliveries/" + id + "/handover").statusCode() == 200);
+    }
+
+    @Test
+    void theCaseEntityAndReportPagesShowTheirTablesAndExportCsv() {
+        handedOver("el-hiblu-3");
+        signIn("demo-coordinator");
+        driver.get(platform.tally.url() + "/#/case/el-hiblu-3");
+        wait.until(ExpectedConditions.textToBe(By.cssSelector("#view h2"), "El Hiblu 3"));
+        wait.until(d -> d.findElement(By.id("case-entities")).getText().contains("France"));
+        wait.until(d -> d.findElement(By.id("case-handovers")).getText().contains("handed-over"));
+        assertTrue(driver.findElement(By.id("case-days")).findElements(By.cssSelector("tbody tr")).size() >= 2);
+        screenshot("case");
+
+        driver.get(platform.tally.url() + "/#/entity/ai-france");
+        wait.until(ExpectedConditions.textToBe(By.cssSelector("#view h2"), "France"));
+        wait.until(d -> d.findElement(By.id("entity-cases")).getText().contains("El Hiblu 3"));
+        wait.until(d -> !d.findElements(By.cssSelector("#entity-compare tbody tr")).isEmpty());
+        screenshot("entity");
+
+        driver.get(platform.tally.url() + "/#/report");
+        wait.until(d -> d.findElements(By.cssSelector("#report-cases tbody tr")).size() == 10);
+        wait.until(d -> d.findElement(By.id("report-entities")).getText().contains("FRANCE"));
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.id("matrix-table")));
+        screenshot("report");
+        // the table as shown, from the browser; and the server's export in the report's own format
+        assertEquals(List.of("Individual or group,Country,Estimated number of actions"),
+                downloaded("Download Number of actions for each individual and group as CSV", "report-cases-table.csv", 11));
+        assertEquals(List.of("\"INDIVIDUAL OR GROUP\",COUNTRY,\"ESTIMATED NUMBER OF ACTIONS\""),
+                downloaded("Report CSV (per case)", "report-cases.csv", 11));
+    }
+
+    /** Clicks a download button and waits for the file; returns its header line after checking its line count. */
+    private static List<String> downloaded(String label, String filename, int lines) {
+        Path file = downloads.resolve(filename);
+        try {
+            Files.deleteIfExists(file);
+            WebElement button = driver.findElements(By.cssSelector("button.csv")).stream()
+                    .filter(b -> label.equals(b.getAttribute("aria-label")) || label.equals(b.getText())).findFirst().orElseThrow();
+            button.click();
+            List<String> content = wait.until(d -> {
+                try {
+                    List<String> all = Files.exists(file) ? Files.readAllLines(file) : List.of();
+                    return all.size() == lines ? all : null;
+                } catch (java.io.IOException e) {
+                    return null;
+                }
+            });
+            return content.subList(0, 1);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Test
+    void theOverviewFitsAPhoneAndEntityKeysAreRefused() {
+        signIn("ai-france");
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("sign-in-error"), "staff token"));
+        assertTrue(driver.findElements(By.id("global-total")).isEmpty());
+
+        driver.manage().window().setSize(new Dimension(375, 800));
+        signIn("demo-coordinator");
+        wait.until(d -> d.findElements(By.cssSelector("#cases-table tbody tr")).size() == 11);
+        assertEquals(Boolean.TRUE, js("return document.documentElement.scrollWidth <= window.innerWidth"),
+                "no horizontal scrolling of the page at 375 px (wide tables scroll in their own box)");
+        screenshot("overview-phone");
+    }
+
+    private static void signIn(String principal) {
+        WebElement input = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("token")));
+        input.clear();
+        // keyboard only: type the token and press Enter
+        input.sendKeys(platform.tokens.get(principal), Keys.ENTER);
+        if (principal.startsWith("demo-")) {
+            wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("who")));
+        }
+    }
+
+    private static List<String> navLabels() {
+        wait.until(d -> !d.findElements(By.cssSelector("#nav a")).isEmpty());
+        return driver.findElements(By.cssSelector("#nav a")).stream().map(WebElement::getText).toList();
+    }
+
+    private static long number(String text) {
+        String digits = text.replaceAll("[^0-9]", "");
+        return digits.isEmpty() ? -1 : Long.parseLong(digits);
+    }
+
+    private static Object js(String script) {
+        return ((JavascriptExecutor) driver).executeScript(script);
+    }
+
+    private static void screenshot(String name) {
+        try {
+            File file = ((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE);
+            Files.copy(file.toPath(), SCREENSHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot save the screenshot " + name, e);
+        }
+    }
+}

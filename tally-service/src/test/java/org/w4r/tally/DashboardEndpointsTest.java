@@ -1,0 +1,116 @@
+package org.w4r.tally;
+
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import org.junit.jupiter.api.Test;
+import org.w4r.events.CaseChanged;
+import org.w4r.events.DeliveryPlanned;
+import org.w4r.events.HandoverRecorded;
+import org.w4r.events.Topics;
+import org.w4r.testsupport.KafkaBrokerResource;
+import org.w4r.testsupport.PostgresDatabaseResource;
+import org.w4r.testsupport.ReferenceDataResource;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.nullValue;
+import static org.w4r.testsupport.ReferenceFixtures.entityKey;
+import static org.w4r.testsupport.ReferenceFixtures.staffToken;
+
+/** What the dashboard page reads besides the totals, and the headers it is served with. */
+@QuarkusTest
+@WithTestResource(value = KafkaBrokerResource.class, scope = TestResourceScope.GLOBAL)
+@WithTestResource(value = PostgresDatabaseResource.class, scope = TestResourceScope.GLOBAL)
+@WithTestResource(value = ReferenceDataResource.class, scope = TestResourceScope.GLOBAL)
+class DashboardEndpointsTest {
+
+    @Test
+    void meNamesTheCallerAndItsRole() {
+        given().auth().oauth2(staffToken("moderator")).get("/api/v1/me").then().statusCode(200)
+                .body("role", equalTo("moderator")).body("entityId", nullValue());
+        given().auth().oauth2(entityKey("ai-france")).get("/api/v1/me").then().statusCode(200)
+                .body("role", equalTo("entity")).body("entityId", equalTo("ai-france"));
+        given().get("/api/v1/me").then().statusCode(401);
+        given().auth().oauth2("w4r_not-a-token").get("/api/v1/me").then().statusCode(401);
+    }
+
+    @Test
+    void configIsPublicAndNamesTheOtherServices() {
+        given().get("/api/v1/dashboard/config").then().statusCode(200)
+                .body("caseService", equalTo("http://localhost:8082"))
+                .body("petitionService", equalTo("http://localhost:8081"))
+                .body("deliveryService", equalTo("http://localhost:8083"));
+    }
+
+    @Test
+    void casesCarryTheirHoldFromTheStreamAndThePreviousCampaignIsNamed() {
+        String campaign = "db-" + UUID.randomUUID().toString().substring(0, 8);
+        String held = campaign + "-held";
+        // opened the day after its predecessor, so no other test's campaign falls in between
+        TallyFixtures.publishCampaign(campaign + "-old", Instant.parse("2001-01-01T00:00:00Z"));
+        TallyFixtures.publishCampaign(campaign, Instant.parse("2001-01-02T00:00:00Z"));
+        TallyFixtures.publish(Topics.CASES, List.of(TallyFixtures.caseOf(campaign + "-free", campaign, 10, true, null),
+                TallyFixtures.caseOf(held, campaign, 20, true,
+                        new CaseChanged.Hold("<b>safety</b>", "demo-case-manager", Instant.parse("2026-02-01T08:00:00Z")))));
+        await().untilAsserted(() -> given().auth().oauth2(staffToken("delivery"))
+                .get("/api/v1/dashboard/cases?campaign=" + campaign).then().statusCode(200)
+                .body("campaign.campaignId", equalTo(campaign))
+                .body("previous.campaignId", equalTo(campaign + "-old"))
+                .body("cases", hasSize(2))
+                .body("cases.find { it.caseId == '" + held + "' }.hold.reason", equalTo("<b>safety</b>"))
+                .body("cases.find { it.caseId == '" + campaign + "-free' }.hold", nullValue())
+                .body("entityNames.'ai-france'", not(nullValue())));
+        given().auth().oauth2(entityKey("ai-france")).get("/api/v1/dashboard/cases").then().statusCode(403);
+        given().get("/api/v1/dashboard/cases").then().statusCode(401);
+    }
+
+    @Test
+    void handoversOfACaseInOrderWithTheirFrozenCounts() {
+        String campaign = "dh-" + UUID.randomUUID().toString().substring(0, 8);
+        String caseId = campaign + "-a";
+        TallyFixtures.publishCampaign(campaign, Instant.parse("2026-10-01T00:00:00Z"));
+        UUID handed = UUID.randomUUID();
+        UUID planned = UUID.randomUUID();
+        Instant cutoff = Instant.parse("2026-01-20T00:00:00Z");
+        TallyFixtures.publish(Topics.DELIVERIES, List.of(
+                new DeliveryPlanned(UUID.randomUUID(), handed, campaign, caseId, null, "petition", "embassy", "MT", cutoff, cutoff),
+                new DeliveryPlanned(UUID.randomUUID(), planned, campaign, caseId, null, "solidarity", "family", "MT",
+                        cutoff.plus(Duration.ofDays(30)), cutoff),
+                new HandoverRecorded(UUID.randomUUID(), handed, campaign, caseId, null, "petition", cutoff, cutoff, 1001,
+                        Map.of("ai-france", 1000L, "ai-malta", 1L), Map.of("letter", 1001L), cutoff)));
+        await().untilAsserted(() -> given().auth().oauth2(staffToken("coordinator"))
+                .get("/api/v1/dashboard/cases/" + caseId + "/handovers?campaign=" + campaign).then().statusCode(200)
+                .body("", hasSize(2))
+                .body("[0].deliveryId", equalTo(handed.toString())).body("[0].status", equalTo("handed-over"))
+                .body("[0].kind", equalTo("petition")).body("[0].total", equalTo(1001))
+                .body("[0].cutoff", equalTo("2026-01-20T00:00:00Z"))
+                .body("[1].status", equalTo("planned")).body("[1].total", nullValue()));
+    }
+
+    @Test
+    void thePageIsServedUnderAStrictContentSecurityPolicy() {
+        String csp = given().get("/").then().statusCode(200)
+                .header("X-Content-Type-Options", "nosniff").header("Referrer-Policy", "no-referrer")
+                .body(not(containsString("<script>"))).body(not(containsString("style=")))
+                .extract().header("Content-Security-Policy");
+        org.junit.jupiter.api.Assertions.assertEquals("default-src 'self'; script-src 'self'; style-src 'self'; "
+                + "img-src 'self' data:; font-src 'self'; connect-src 'self' http://localhost:8082 http://localhost:8081 "
+                + "http://localhost:8083; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'", csp);
+        // Chart.js comes from the application's own jar, under the same policy
+        given().get("/webjars/chart.js/4.5.1/dist/chart.umd.min.js").then().statusCode(200)
+                .header("Content-Security-Policy", equalTo(csp));
+        given().auth().oauth2(staffToken("coordinator")).get("/api/v1/totals").then().statusCode(200)
+                .header("Content-Security-Policy", equalTo(csp));
+    }
+}
