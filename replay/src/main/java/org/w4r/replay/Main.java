@@ -38,7 +38,7 @@ public final class Main {
     }
 
     static int replay(List<String> argv) throws Exception {
-        Args a = new Args(argv, Map.of("scale", "0.01", "seed", "2020", "threads", "4", "batch", "1000",
+        Args a = new Args(argv, Map.of("scale", "0.01", "seed", "2020", "threads", "8", "batch", "1000",
                 "credentials", ".platform/credentials.csv", "run-id", runId(), "petition", Endpoints.local().petition(),
                 "tally", Endpoints.local().tally(), "cases", Endpoints.local().cases(), "tally-stall", "60"));
         Replay.Options options = new Replay.Options(a.decimal("scale"), a.number("seed"), a.integer("threads"),

@@ -23,8 +23,8 @@ final class ReplayCampaign {
     private final Endpoints endpoints;
     private final String manager, probeEntity;
     private final Instant opensAt, closesAt;
-    /** Dated before the window (and after it, when it has closed): refused, never stored. */
-    private final String probeBefore, probeAfter;
+    /** Dated a month before the window: always refused, never stored, whatever window petition-service knows. */
+    private final String probeBefore;
     private String previousCurrent;
 
     private ReplayCampaign(String campaignId, String casePrefix, Instant opensAt, Instant closesAt, Api api,
@@ -34,8 +34,6 @@ final class ReplayCampaign {
         this.opensAt = opensAt;
         this.closesAt = closesAt;
         this.probeBefore = opensAt.minus(Duration.ofDays(30)).toString();
-        Instant after = closesAt.plus(Duration.ofDays(1));
-        this.probeAfter = after.isBefore(Instant.now()) ? after.toString() : null;
         this.api = api;
         this.endpoints = endpoints;
         this.manager = require(tokens, "demo-case-manager");
@@ -86,7 +84,7 @@ final class ReplayCampaign {
         for (String[] row : cases) {
             String id = caseId(row[0]);
             Await.until("petition-service to know case " + id + " in its window", PROPAGATION,
-                    () -> outsideWindow(id, probeBefore) && (probeAfter == null || outsideWindow(id, probeAfter)));
+                    () -> outsideWindow(id, probeBefore));
         }
         Await.until("tally-service to know campaign " + campaignId, PROPAGATION, () -> {
             Api.Answer a = api.get(endpoints.tally() + "/api/v1/totals?campaign=" + campaignId, tokenForTally());
@@ -107,9 +105,9 @@ final class ReplayCampaign {
     }
 
     /**
-     * A probe that stores nothing: an action dated outside the window is refused with 422 outside-campaign-window
-     * only once petition-service knows the case as active in this campaign with this window (404 or
-     * case-not-active before).
+     * A probe that stores nothing: an action dated before the window is refused with 422 outside-campaign-window
+     * once petition-service knows the case as active in this campaign (404 or case-not-active before), and the
+     * refusal names the window's end, so it also shows whether the narrowed window has arrived.
      */
     private boolean outsideWindow(String caseId, String occurredAt) throws Exception {
         com.fasterxml.jackson.databind.node.ObjectNode body = Json.object();
@@ -121,8 +119,18 @@ final class ReplayCampaign {
         if (a.ok()) {
             throw new IllegalStateException("a probe dated " + occurredAt + " was accepted: " + a.body());
         }
+        // the refusal names the window petition-service applies: it must already be the narrowed one
         return a.status() == 422 && "outside-campaign-window".equals(a.problemType())
-                && campaignId.equals(a.json().path("campaignId").asText());
+                && campaignId.equals(a.json().path("campaignId").asText())
+                && closesAt.equals(instant(a.json().path("closesAt")));
+    }
+
+    private static Instant instant(JsonNode value) {
+        if (value.isNumber()) { // epoch seconds with nanoseconds as the fraction
+            return Instant.ofEpochSecond(value.asLong(), value.decimalValue().remainder(java.math.BigDecimal.ONE)
+                    .movePointRight(9).longValue());
+        }
+        return value.isTextual() ? Instant.parse(value.asText()) : null;
     }
 
     /** The campaign an action without a case counts for, as petition-service sees it now (or null for none). */

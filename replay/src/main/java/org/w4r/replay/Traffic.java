@@ -19,12 +19,17 @@ final class Traffic {
     private final SplittableRandom random;
     private final String runId;
     private final int batchSize;
-    private final double individualShare, retryShare;
+    private final double individualRequests, retryShare;
     private long sequence;
 
+    /**
+     * @param individualShare the share of items sent on their own endpoint (a supporter on the entity's page), the
+     *                        rest in batches
+     * @param retryShare      the share of requests sent twice with the same Idempotency-Key
+     */
     record Settings(int batchSize, double individualShare, double retryShare, EntityTraffic.Shares shares) {
         static Settings defaults(int batchSize) {
-            return new Settings(batchSize, 0.05, 0.02, new EntityTraffic.Shares(0.15, 0.05, 0.65, 0.15, 0.01));
+            return new Settings(batchSize, 0.01, 0.02, new EntityTraffic.Shares(0.15, 0.05, 0.65, 0.15, 0.01));
         }
     }
 
@@ -37,7 +42,9 @@ final class Traffic {
         this.random = new SplittableRandom(seed);
         this.runId = runId;
         this.batchSize = settings.batchSize();
-        this.individualShare = settings.individualShare();
+        // a share s of the items goes alone: q·1 / (q·1 + (1 − q)·B) = s gives the share q of requests
+        double s = settings.individualShare();
+        this.individualRequests = s * batchSize / (1 - s + s * batchSize);
         this.retryShare = settings.retryShare();
         Timeline timeline = new Timeline();
         EntityTraffic.Signers signers = new EntityTraffic.Signers() {
@@ -72,7 +79,7 @@ final class Traffic {
         }
         String key = runId + "-" + (++sequence);
         boolean retry = random.nextDouble() < retryShare;
-        if (random.nextDouble() < individualShare) {
+        if (random.nextDouble() < individualRequests) {
             Item item = entity.next(random);
             return new Request(entity.entityId, item.path(), Json.write(item.body()), key, retry, false,
                     item.accepted(), item.duplicates(), item.actions());
