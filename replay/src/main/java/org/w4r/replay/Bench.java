@@ -6,7 +6,6 @@ import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -46,7 +45,7 @@ final class Bench {
             throw new IllegalArgumentException("at most " + (caseIds.size() - 1) + " rates in one run");
         }
         List<String> entityTokens = Report2020.columns().stream().map(c -> tokens.get(c.id())).filter(t -> t != null).toList();
-        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build(); // the live stream only
         int connections = a.integer("connections");
         List<String> table = new ArrayList<>();
         try (CeilingServer ceiling = new CeilingServer(a.get("kafka"));
@@ -54,16 +53,16 @@ final class Bench {
             Signatures warm = new Signatures(endpoints.petition(), caseIds.get(0), entityTokens, runId + "w");
             Schedule warmup = Schedule.of("constant", rates[0], a.decimal("warmup"));
             out.printf("bench: warming up both endpoints, %s s at %,.0f/s%n", a.get("warmup"), rates[0]);
-            OpenLoad.run("ceiling", client, warmup, connections, warm.to(ceiling.url()));
-            OpenLoad.run("platform", client, warmup, connections, warm.to(null));
+            OpenLoad.run("ceiling", warm.uri(ceiling.url()), warmup, connections, warm.to(ceiling.url()));
+            OpenLoad.run("platform", warm.uri(null), warmup, connections, warm.to(null));
             for (int i = 0; i < rates.length; i++) {
                 Schedule schedule = Schedule.of(a.get("profile"), rates[i], a.decimal("duration"));
                 Signatures load = new Signatures(endpoints.petition(), caseIds.get(i + 1), entityTokens, runId + "r" + i);
                 out.printf("bench: %s, %,.0f/s for %s s (%,d requests): ceiling…%n", schedule.profile(), rates[i],
                         a.get("duration"), schedule.size());
-                OpenLoad.Result top = OpenLoad.run("ceiling", client, schedule, connections, load.to(ceiling.url()));
+                OpenLoad.Result top = OpenLoad.run("ceiling", load.uri(ceiling.url()), schedule, connections, load.to(ceiling.url()));
                 out.println("bench: … platform…");
-                OpenLoad.Result ours = OpenLoad.run("platform", client, schedule, connections, load.to(null));
+                OpenLoad.Result ours = OpenLoad.run("platform", load.uri(null), schedule, connections, load.to(null));
                 String caseId = caseIds.get(i + 1);
                 long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
                 while (stream.total(caseId) < ours.ok() && System.nanoTime() < deadline) {
@@ -90,14 +89,15 @@ final class Bench {
 
     /** One signature per request, a new signer each time, entity keys in turn (every entity website at once). */
     private record Signatures(String petitionUrl, String caseId, List<String> tokens, String prefix) {
-        IntFunction<HttpRequest> to(String ceilingUrl) {
-            URI uri = URI.create(ceilingUrl != null ? ceilingUrl : petitionUrl + "/api/v1/signatures");
-            return i -> HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(60))
-                    .header("Authorization", "Bearer " + tokens.get(i % tokens.size()))
-                    .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"caseIds\":[\"" + caseId + "\"],\"signer\":{\"name\":\"Bench "
-                            + i + "\",\"email\":\"b" + i + "@" + prefix + ".bench.example.org\",\"country\":\"FR\"}}"))
-                    .build();
+        URI uri(String ceilingUrl) {
+            return URI.create(ceilingUrl != null ? ceilingUrl : petitionUrl + "/api/v1/signatures");
+        }
+
+        IntFunction<byte[]> to(String ceilingUrl) {
+            URI uri = uri(ceilingUrl);
+            return i -> HttpConnection.post(uri, tokens.get(i % tokens.size()), "{\"caseIds\":[\"" + caseId
+                    + "\"],\"signer\":{\"name\":\"Bench " + i + "\",\"email\":\"b" + i + "@" + prefix
+                    + ".bench.example.org\",\"country\":\"FR\"}}");
         }
     }
 
@@ -129,7 +129,14 @@ final class Bench {
         } catch (Exception ignored) {
             // not Linux: leave it out
         }
-        return String.format("%d cores, %s, load average %.2f, %s", Runtime.getRuntime().availableProcessors(), memory,
-                ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(), Instant.now());
+        return String.format("%d cores, %s, load average %.2f, load generator's own CPU so far %.1f s, %s",
+                Runtime.getRuntime().availableProcessors(), memory,
+                ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(), ownCpuSeconds(), Instant.now());
+    }
+
+    /** CPU time of this JVM: the load generator shares the machine with what it measures. */
+    static double ownCpuSeconds() {
+        return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+                ? os.getProcessCpuTime() / 1e9 : Double.NaN;
     }
 }

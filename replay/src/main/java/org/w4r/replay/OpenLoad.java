@@ -3,22 +3,24 @@ package org.w4r.replay;
 import org.HdrHistogram.ConcurrentHistogram;
 import org.HdrHistogram.Histogram;
 
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.io.IOException;
+import java.net.URI;
+import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.concurrent.Semaphore;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.IntFunction;
 
 /**
- * Sends requests at their scheduled times over at most {@code connections} connections, and records each latency
- * from the request's <em>intended</em> start, not from when it could actually be sent: a stall of the server (or
- * of this generator) then shows in the percentiles instead of silently slowing the arrivals down (coordinated
- * omission, corrected as wrk2 does).
+ * Sends requests at their scheduled times over {@code connections} kept-alive connections (one thread each: it
+ * takes the next request, waits for its intended start, sends it, reads the answer) and records each latency from
+ * the <em>intended</em> start, not from when a connection was free: a stall of the server, or of this generator,
+ * then shows in the percentiles instead of silently slowing the arrivals down (coordinated omission, corrected
+ * as wrk2 does).
  */
 final class OpenLoad {
     /** Give up a run that falls this far behind its schedule: the rest counts as errors. */
@@ -34,56 +36,58 @@ final class OpenLoad {
     private OpenLoad() {
     }
 
-    static Result run(String target, HttpClient client, Schedule schedule, int connections,
-                      IntFunction<HttpRequest> request) throws InterruptedException {
+    static Result run(String target, URI uri, Schedule schedule, int connections, IntFunction<byte[]> request)
+            throws InterruptedException {
         Histogram latency = new ConcurrentHistogram(TimeUnit.MINUTES.toNanos(5), 3);
         long[] acks = new long[schedule.size()];
-        AtomicInteger ackCount = new AtomicInteger();
-        AtomicLong ok = new AtomicLong(), errors = new AtomicLong();
-        AtomicLong lastDone = new AtomicLong();
-        StringBuffer firstError = new StringBuffer();
-        Semaphore slots = new Semaphore(connections);
+        AtomicInteger next = new AtomicInteger(), ackCount = new AtomicInteger();
+        AtomicLong ok = new AtomicLong(), errors = new AtomicLong(), lastDone = new AtomicLong();
+        AtomicReference<String> firstError = new AtomicReference<>();
         long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(50);
-        int sent = 0;
-        for (; sent < schedule.size(); sent++) {
-            long intended = start + schedule.offsetsNanos()[sent];
-            for (long wait; (wait = intended - System.nanoTime()) > 0; ) {
-                LockSupport.parkNanos(wait);
-            }
-            slots.acquire();
-            if (System.nanoTime() - intended > MAX_BEHIND_NANOS) {
-                slots.release();
-                break;
-            }
-            client.sendAsync(request.apply(sent), HttpResponse.BodyHandlers.discarding()).whenComplete((response, failure) -> {
-                try {
-                    long done = System.nanoTime();
-                    latency.recordValue(Math.min(latency.getHighestTrackableValue(), Math.max(0, done - intended)));
-                    lastDone.accumulateAndGet(done, Math::max);
-                    if (failure == null && response.statusCode() / 100 == 2) {
-                        ok.incrementAndGet();
-                        acks[ackCount.getAndIncrement()] = done;
-                    } else {
-                        errors.incrementAndGet();
-                        if (firstError.length() == 0) {
-                            firstError.append(failure != null ? failure.toString() : "HTTP " + response.statusCode());
+        List<Thread> threads = new ArrayList<>();
+        for (int t = 0; t < connections; t++) {
+            Thread thread = new Thread(() -> {
+                try (HttpConnection connection = new HttpConnection(uri)) {
+                    for (int i; (i = next.getAndIncrement()) < schedule.size(); ) {
+                        long intended = start + schedule.offsetsNanos()[i];
+                        for (long wait; (wait = intended - System.nanoTime()) > 0; ) {
+                            LockSupport.parkNanos(wait);
+                        }
+                        if (System.nanoTime() - intended > MAX_BEHIND_NANOS) {
+                            errors.incrementAndGet();
+                            firstError.compareAndSet(null, "fell more than 30 s behind the schedule: the rest was not sent");
+                            continue;
+                        }
+                        int status;
+                        try {
+                            status = connection.exchange(request.apply(i));
+                        } catch (IOException | RuntimeException e) {
+                            connection.close();
+                            status = -1;
+                            firstError.compareAndSet(null, e.toString());
+                        }
+                        long done = System.nanoTime();
+                        latency.recordValue(Math.min(latency.getHighestTrackableValue(), Math.max(0, done - intended)));
+                        lastDone.accumulateAndGet(done, Math::max);
+                        if (status / 100 == 2) {
+                            ok.incrementAndGet();
+                            acks[ackCount.getAndIncrement()] = done;
+                        } else {
+                            errors.incrementAndGet();
+                            firstError.compareAndSet(null, "HTTP " + status);
                         }
                     }
-                } finally {
-                    slots.release(); // last: the final acquire below then sees every count
                 }
-            });
+            }, "load-" + target + "-" + t);
+            threads.add(thread);
+            thread.start();
         }
-        slots.acquire(connections); // every answer is in
-        slots.release(connections);
-        errors.addAndGet(schedule.size() - sent);
-        if (sent < schedule.size() && firstError.length() == 0) {
-            firstError.append("fell more than 30 s behind the schedule; ").append(schedule.size() - sent).append(" not sent");
+        for (Thread thread : threads) {
+            thread.join();
         }
         long[] ackTimes = Arrays.copyOf(acks, ackCount.get());
         Arrays.sort(ackTimes);
         double seconds = Math.max(schedule.seconds(), (lastDone.get() - start) / 1e9);
-        return new Result(target, schedule, ok.get(), errors.get(), latency, seconds, ackTimes, start,
-                firstError.length() == 0 ? null : firstError.toString());
+        return new Result(target, schedule, ok.get(), errors.get(), latency, seconds, ackTimes, start, firstError.get());
     }
 }

@@ -67,6 +67,7 @@ public final class Replay {
                     sender.replayed.get(), sender.expectedReplayed.get(), sender.errors.size());
         }
         sender.errors.stream().limit(20).forEach(e -> out.println("replay: error: " + e));
+        out.println("replay: " + Bench.machine());
         awaitTally(api, o, campaign.campaignId, expected.total, started);
         Comparison comparison = compare(api, o, campaign.campaignId, expected, caseIdMap);
         comparison.print(out);
