@@ -29,6 +29,10 @@ public class Outbox {
                         "insert into outbox (topic, event_key, payload) values (?1, ?2, ?3) returning id")
                 .setParameter(1, topic).setParameter(2, key).setParameter(3, Events.toJson(event))
                 .getSingleResult();
+        if (transactions.getResource(Outbox.class) != null) {
+            return id.longValue(); // the relay is already to be woken when this transaction commits
+        }
+        transactions.putResource(Outbox.class, Boolean.TRUE);
         transactions.registerInterposedSynchronization(new Synchronization() {
             @Override
             public void beforeCompletion() {
