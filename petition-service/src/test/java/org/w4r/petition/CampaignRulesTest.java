@@ -88,6 +88,16 @@ class CampaignRulesTest {
     }
 
     @Test
+    void anActionWithoutACaseMayNameItsCampaign() {
+        action("ai-france", "{\"type\":\"letter\",\"campaignId\":\"" + campaign + "\"}").statusCode(202);
+        action("ai-malta", "{\"type\":\"letter\",\"campaignId\":\"" + campaign + "\"}").statusCode(422)
+                .body("campaignId", equalTo(campaign));
+        action("ai-malta", "{\"type\":\"letter\",\"campaignId\":\"no-such-campaign\"}").statusCode(404);
+        action("ai-france", "{\"type\":\"letter\",\"caseId\":\"el-hiblu-3\",\"campaignId\":\"" + campaign + "\"}")
+                .statusCode(422).body("type", containsString("case-of-another-campaign"));
+    }
+
+    @Test
     void draftAndClosedCasesTakeNoActions() {
         action("ai-malta", "{\"caseId\":\"" + closedCase + "\",\"type\":\"letter\"}").statusCode(422)
                 .body("caseStatus", equalTo("closed"));

@@ -22,8 +22,18 @@ public class ActionRules {
 
     /** The campaign the action counts for: the case's, or the current one for an action without a case. */
     public CampaignChanged check(String entityId, String caseId, Instant occurredAt) {
+        return check(entityId, caseId, null, occurredAt);
+    }
+
+    /**
+     * As above; {@code campaignId}, when given, names the campaign of an action without a case (a late report for
+     * last year's edition), and must be the case's campaign when there is a case.
+     */
+    public CampaignChanged check(String entityId, String caseId, String campaignId, Instant occurredAt) {
         CampaignChanged campaign;
-        if (caseId == null) {
+        if (caseId == null && campaignId != null) {
+            campaign = reference.findCampaign(campaignId).orElseThrow(() -> ProblemException.notFound("campaign", campaignId));
+        } else if (caseId == null) {
             campaign = reference.currentCampaign().orElseThrow(() -> new ProblemException(Problem.of(422,
                     "no-current-campaign", "No campaign is running", "no campaign is current; actions cannot be taken")));
         } else {
@@ -39,6 +49,11 @@ public class ActionRules {
             }
             campaign = reference.findCampaign(c.campaignId()).orElseThrow(() -> new ProblemException(Problem.of(422,
                     "campaign-unknown", "Campaign unknown", "the campaign of case '" + caseId + "' is not known")));
+            if (campaignId != null && !campaignId.equals(c.campaignId())) {
+                throw new ProblemException(Problem.of(422, "case-of-another-campaign", "Case of another campaign",
+                        "case '" + caseId + "' belongs to campaign '" + c.campaignId() + "', not '" + campaignId + "'")
+                        .with("caseId", caseId).with("campaignId", c.campaignId()));
+            }
         }
         Instant closes = campaign.extensions() == null ? campaign.closesAt() : campaign.extensions().stream()
                 .filter(e -> e.entityId().equals(entityId)).map(CampaignChanged.Extension::closesAt)

@@ -71,7 +71,7 @@ public class OfflineCountService {
         // dated noon UTC of the event's day (or now, for an event today), so it lands on that day in the tally
         Instant noon = request.event().date().atTime(LocalTime.NOON).toInstant(ZoneOffset.UTC);
         Instant occurredAt = noon.isAfter(now) ? now : noon;
-        return new Checked(request, caseId, type, request.count(), rules.check(entityId, caseId, occurredAt), occurredAt, now);
+        return new Checked(request, caseId, type, request.count(), rules.check(entityId, caseId, request.campaignId(), occurredAt), occurredAt, now);
     }
 
     public ActionResults write(String entityId, Checked c) {

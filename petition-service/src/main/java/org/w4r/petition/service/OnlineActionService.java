@@ -46,7 +46,7 @@ public class OnlineActionService {
         String caseId = Inputs.caseId(request.caseId());
         Instant now = ActionRules.now();
         Instant occurredAt = rules.occurredAt(request.occurredAt(), now);
-        return new Checked(caseId, type, rules.check(entityId, caseId, occurredAt), occurredAt, now);
+        return new Checked(caseId, type, rules.check(entityId, caseId, request.campaignId(), occurredAt), occurredAt, now);
     }
 
     public ActionResults write(String entityId, Checked c) {
