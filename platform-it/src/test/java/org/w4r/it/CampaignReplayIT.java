@@ -45,7 +45,7 @@ class CampaignReplayIT {
         assertEquals(382, run.expected().withoutCase);
         // total, without case, 10 cases, every entity with an action, types and modes
         assertTrue(run.comparison().rows.size() > 2 + 10 + 55, "rows: " + run.comparison().rows.size());
-        // the demo campaign is current again
+        // the replay never touches which campaign is current: its caseless actions name their campaign
         given().auth().oauth2(platform.tokens.get("demo-coordinator")).get(platform.tally.url() + "/api/v1/totals")
                 .then().statusCode(200).body("campaignId", equalTo("w4r-demo"));
     }

@@ -20,6 +20,8 @@ final class EntityTraffic {
     private static final String[] OFFLINE_TYPES = {"letter", "letter", "letter", "postcard", "drawing", "signature"};
 
     final String entityId;
+    /** Named on actions without a case, which would otherwise count for the current campaign. */
+    private final String campaignId;
     private final String[] caseIds; // per row; null for "no case"
     private final long[] signatures, messages, actions;
     private final List<ArrayDeque<Long>> offline = new ArrayList<>();
@@ -40,9 +42,10 @@ final class EntityTraffic {
         String email(long signer);
     }
 
-    EntityTraffic(Matrix matrix, int column, String[] caseIds, boolean[] rowsIncluded, Shares shares, Timeline timeline,
-                  Expected expected, Signers signers, SplittableRandom random) {
+    EntityTraffic(Matrix matrix, int column, String campaignId, String[] caseIds, boolean[] rowsIncluded, Shares shares,
+                  Timeline timeline, Expected expected, Signers signers, SplittableRandom random) {
         this.entityId = matrix.columns.get(column).id();
+        this.campaignId = campaignId;
         this.caseIds = caseIds;
         this.shares = shares;
         this.timeline = timeline;
@@ -110,9 +113,7 @@ final class EntityTraffic {
         String type = OFFLINE_TYPES[random.nextInt(OFFLINE_TYPES.length)];
         LocalDate day = timeline.day(random);
         ObjectNode body = Json.object();
-        if (caseIds[r] != null) {
-            body.put("caseId", caseIds[r]);
-        }
+        caseOrCampaign(body, r);
         body.put("type", type).put("count", count);
         body.putObject("event").put("name", "Write-a-thon " + (1 + random.nextInt(900))).put("date", day.toString())
                 .put("place", "Town hall");
@@ -165,11 +166,17 @@ final class EntityTraffic {
         actions[r]--;
         String type = ONLINE_TYPES[random.nextInt(ONLINE_TYPES.length)];
         ObjectNode body = Json.object();
-        if (caseIds[r] != null) {
-            body.put("caseId", caseIds[r]);
-        }
+        caseOrCampaign(body, r);
         body.put("type", type).put("occurredAt", timeline.instant(random).toString());
         return counted(new Item(Item.ACTION, body, 1, 0, 1), type, "online");
+    }
+
+    private void caseOrCampaign(ObjectNode body, int row) {
+        if (caseIds[row] != null) {
+            body.put("caseId", caseIds[row]);
+        } else {
+            body.put("campaignId", campaignId);
+        }
     }
 
     private Item counted(Item item, String type, String mode) {

@@ -34,14 +34,13 @@ public final class Replay {
         Api api = new Api();
         ReplayCampaign campaign = ReplayCampaign.create(o.runId(), api, o.endpoints(), o.tokens(), out);
         String[] caseIds = new String[matrix.rows.size()];
-        boolean[] caseless = new boolean[caseIds.length], withCase = new boolean[caseIds.length];
+        boolean[] everyRow = new boolean[caseIds.length];
         Map<String, String> caseIdMap = new java.util.TreeMap<>();
         for (int r = 0; r < caseIds.length; r++) {
             String id = matrix.rows.get(r).id();
-            caseless[r] = Report2020.NO_CASE.equals(id);
-            withCase[r] = !caseless[r];
-            caseIds[r] = caseless[r] ? null : campaign.caseId(id);
-            if (!caseless[r]) {
+            everyRow[r] = true;
+            caseIds[r] = Report2020.NO_CASE.equals(id) ? null : campaign.caseId(id);
+            if (caseIds[r] != null) {
                 caseIdMap.put(id, caseIds[r]);
             }
         }
@@ -50,15 +49,8 @@ public final class Replay {
         Sender sender = new Sender(api, o.endpoints().petition(), o.tokens());
         long started = System.nanoTime();
         try (Progress progress = new Progress(matrix.total(), out, Duration.ofSeconds(2))) {
-            campaign.makeCurrent(out);
-            try {
-                sender.run(new Traffic(matrix, caseIds, caseless, settings, expected, o.runId() + "a", signers, o.seed() + 1),
-                        o.threads(), progress);
-            } finally {
-                campaign.restoreCurrent(out);
-            }
-            sender.run(new Traffic(matrix, caseIds, withCase, settings, expected, o.runId() + "b", signers, o.seed() + 2),
-                    o.threads(), progress);
+            sender.run(new Traffic(matrix, campaign.campaignId, caseIds, everyRow, settings, expected, o.runId(), signers,
+                    o.seed() + 1), o.threads(), progress);
             double seconds = (System.nanoTime() - started) / 1e9;
             out.printf("replay: sent %,d requests in %.1f s: %,d actions acknowledged (%,.0f actions/s); results %,d accepted "
                             + "(expected %,d), %,d duplicate (expected %,d); %,d retries replayed (expected %,d); %d errors%n",

@@ -25,7 +25,6 @@ final class ReplayCampaign {
     private final Instant opensAt, closesAt;
     /** Dated a month before the window: always refused, never stored, whatever window petition-service knows. */
     private final String probeBefore;
-    private String previousCurrent;
 
     private ReplayCampaign(String campaignId, String casePrefix, Instant opensAt, Instant closesAt, Api api,
                            Endpoints endpoints, Map<String, String> tokens) {
@@ -86,6 +85,8 @@ final class ReplayCampaign {
             Await.until("petition-service to know case " + id + " in its window", PROPAGATION,
                     () -> outsideWindow(id, probeBefore));
         }
+        Await.until("petition-service to know campaign " + campaignId + " for actions without a case", PROPAGATION,
+                () -> outsideWindow(null, probeBefore));
         Await.until("tally-service to know campaign " + campaignId, PROPAGATION, () -> {
             Api.Answer a = api.get(endpoints.tally() + "/api/v1/totals?campaign=" + campaignId, tokenForTally());
             return a.status() == 200 && a.json().path("cases").size() == cases.size();
@@ -113,6 +114,8 @@ final class ReplayCampaign {
         com.fasterxml.jackson.databind.node.ObjectNode body = Json.object();
         if (caseId != null) {
             body.put("caseId", caseId);
+        } else {
+            body.put("campaignId", campaignId);
         }
         Api.Answer a = api.post(endpoints.petition() + "/api/v1/actions", probeEntity, null,
                 Json.write(body.put("type", "letter").put("occurredAt", occurredAt)));
@@ -131,45 +134,6 @@ final class ReplayCampaign {
                     .movePointRight(9).longValue());
         }
         return value.isTextual() ? Instant.parse(value.asText()) : null;
-    }
-
-    /** The campaign an action without a case counts for, as petition-service sees it now (or null for none). */
-    private String caselessCampaign() throws Exception {
-        Api.Answer a = api.post(endpoints.petition() + "/api/v1/actions", probeEntity, null,
-                Json.write(Json.object().put("type", "letter").put("occurredAt", probeBefore)));
-        if (a.ok()) {
-            throw new IllegalStateException("a probe dated " + probeBefore + " was accepted: " + a.body());
-        }
-        return "outside-campaign-window".equals(a.problemType()) ? a.json().path("campaignId").asText() : null;
-    }
-
-    /**
-     * An action without a case counts for the current campaign (petition-service takes no campaign id for it), so
-     * the replay's caseless actions are sent while its campaign is current, and the previous current campaign is
-     * made current again right after ({@link #restoreCurrent}).
-     */
-    void makeCurrent(PrintStream out) throws Exception {
-        for (JsonNode c : api.get(endpoints.cases() + "/api/v1/campaigns", manager).expect(200).json()) {
-            if (c.path("current").asBoolean() && !campaignId.equals(c.path("campaignId").asText())) {
-                previousCurrent = c.path("campaignId").asText();
-            }
-        }
-        api.patch(endpoints.cases() + "/api/v1/campaigns/" + campaignId, manager, "{\"current\":true}").expect(200);
-        Await.until("petition-service to take " + campaignId + " as the current campaign", PROPAGATION,
-                () -> campaignId.equals(caselessCampaign()));
-        out.println("replay: " + campaignId + " is the current campaign while actions without a case are sent"
-                + (previousCurrent == null ? "" : " (" + previousCurrent + " again afterwards)"));
-    }
-
-    void restoreCurrent(PrintStream out) throws Exception {
-        if (previousCurrent != null) {
-            api.patch(endpoints.cases() + "/api/v1/campaigns/" + previousCurrent, manager, "{\"current\":true}").expect(200);
-        } else {
-            api.patch(endpoints.cases() + "/api/v1/campaigns/" + campaignId, manager, "{\"current\":false}").expect(200);
-        }
-        Await.until("petition-service to see the previous current campaign again", PROPAGATION,
-                () -> !campaignId.equals(caselessCampaign()));
-        out.println("replay: current campaign restored" + (previousCurrent == null ? " (none)" : " to " + previousCurrent));
     }
 
     private static String require(Map<String, String> tokens, String principal) {

@@ -35,10 +35,10 @@ final class Traffic {
 
     /**
      * @param caseIds      the replay campaign's case id for each matrix row (null for "no case")
-     * @param rowsIncluded which rows this traffic covers (caseless actions are sent in a phase of their own)
+     * @param rowsIncluded which rows this traffic covers
      */
-    Traffic(Matrix matrix, String[] caseIds, boolean[] rowsIncluded, Settings settings, Expected expected, String runId,
-            AtomicLong signerSequence, long seed) {
+    Traffic(Matrix matrix, String campaignId, String[] caseIds, boolean[] rowsIncluded, Settings settings,
+            Expected expected, String runId, AtomicLong signerSequence, long seed) {
         this.random = new SplittableRandom(seed);
         this.runId = runId;
         this.batchSize = settings.batchSize();
@@ -59,7 +59,7 @@ final class Traffic {
             }
         };
         for (int c = 0; c < matrix.columns.size(); c++) {
-            EntityTraffic e = new EntityTraffic(matrix, c, caseIds, rowsIncluded, settings.shares(), timeline, expected,
+            EntityTraffic e = new EntityTraffic(matrix, c, campaignId, caseIds, rowsIncluded, settings.shares(), timeline, expected,
                     signers, random);
             if (e.hasNext()) {
                 entities.add(e);

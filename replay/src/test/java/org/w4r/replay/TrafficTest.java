@@ -35,7 +35,7 @@ class TrafficTest {
             columnOf.put(m.columns.get(c).id(), c);
         }
         Expected expected = Expected.of(m);
-        Traffic traffic = new Traffic(m, caseIds, all, Traffic.Settings.defaults(50), expected, "t", new AtomicLong(), 3);
+        Traffic traffic = new Traffic(m, "c", caseIds, all, Traffic.Settings.defaults(50), expected, "t", new AtomicLong(), 3);
 
         long[][] counted = new long[caseIds.length][m.columns.size()];
         Set<String> signed = new HashSet<>(), keys = new HashSet<>();
@@ -57,6 +57,9 @@ class TrafficTest {
             for (JsonNode item : items) {
                 JsonNode b = item.path("body");
                 String caseId = b.hasNonNull("caseId") ? b.get("caseId").asText() : null;
+                if (caseId == null && !"signature".equals(item.path("kind").asText())) { // no case: the campaign is named
+                    assertEquals("c", b.path("campaignId").asText(), b.toString());
+                }
                 switch (item.path("kind").asText()) {
                     case "signature" -> {
                         multiCase += b.path("caseIds").size() > 1 ? 1 : 0;
