@@ -67,8 +67,8 @@ class SignerExportTest {
         org.awaitility.Awaitility.await().untilAsserted(() -> given().auth().oauth2(staffToken("delivery"))
                 .get("/api/v1/cases/" + caseId + "/signers.csv").then().statusCode(200));
         sign(caseId, "Ada Lovelace", true, early);
-        sign(caseId, "Not Shown", false, early);
-        sign(caseId, "=HYPERLINK(\\\"http://evil\\\")", true, early);
+        sign(caseId, "Not Shown", false, early.plusSeconds(1));
+        sign(caseId, "=HYPERLINK(\\\"http://evil\\\")", true, early.plusSeconds(2));
         sign(caseId, "Late Signer", true, Instant.now());
 
         String csv = given().auth().oauth2(staffToken("delivery"))
