@@ -81,6 +81,8 @@ class DashboardBrowserIT {
         driver = new ChromeDriver(new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile()).build(),
                 options);
         wait = new WebDriverWait(driver, Duration.ofSeconds(20));
+        // live tables are re-drawn while a condition reads them: look again rather than fail
+        wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class);
         Files.createDirectories(SCREENSHOTS);
     }
 
@@ -146,6 +148,13 @@ class DashboardBrowserIT {
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("[data-hold-case='paing-phyo-min']")));
         assertEquals(List.of(), js("return window.__cspViolations"));
         screenshot("overview");
+
+        // the campaign picker: choosing the demo campaign by name reads the same numbers, live
+        new org.openqa.selenium.support.ui.Select(driver.findElement(By.id("campaign"))).selectByValue("w4r-demo");
+        wait.until(ExpectedConditions.textToBe(By.id("campaign-name"), "w4r-demo"));
+        wait.until(ExpectedConditions.textToBe(By.id("live-status"), "live"));
+        wait.until(d -> number(d.findElement(By.id("global-total")).getText()) >= apiTotal);
+        assertEquals("w4r-demo", js("return sessionStorage.getItem('w4r.campaign')"));
 
         HttpResponse<String> page = HttpClient.newHttpClient().send(
                 HttpRequest.newBuilder(URI.create(platform.tally.url() + "/")).build(), HttpResponse.BodyHandlers.ofString());
@@ -341,6 +350,21 @@ class DashboardBrowserIT {
     }
 
     @Test
+    void aReplayOf2020ShowsItsPeakOn10DecemberInTheTimeSeries() throws Exception {
+        org.w4r.replay.Replay.Result replay = org.w4r.replay.Replay.run(new org.w4r.replay.Replay.Options(0.001, 2020, 4, 1000,
+                org.w4r.replay.Main.runId(), new org.w4r.replay.Endpoints(platform.petitions.url(), platform.tally.url(),
+                platform.cases.url()), platform.tokens, Duration.ofSeconds(60), System.out));
+        assertEquals(0, replay.exitCode());
+        signIn("demo-coordinator");
+        new org.openqa.selenium.support.ui.Select(wait.until(ExpectedConditions.elementToBeClickable(By.id("campaign"))))
+                .selectByValue(replay.campaignId());
+        wait.until(ExpectedConditions.textToBe(By.id("campaign-name"), replay.campaignId()));
+        wait.until(d -> number(d.findElement(By.id("global-total")).getText()) == replay.expected().total);
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("peak-day"), "Peak day: 2020-12-10 "));
+        screenshot("replay-2020");
+    }
+
+    @Test
     void theOverviewFitsAPhoneAndEntityKeysAreRefused() {
         signIn("ai-france");
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("sign-in-error"), "staff token"));
@@ -349,8 +373,10 @@ class DashboardBrowserIT {
         driver.manage().window().setSize(new Dimension(375, 800));
         signIn("demo-coordinator");
         wait.until(d -> d.findElements(By.cssSelector("#cases-table tbody tr")).size() == 11);
-        assertEquals(Boolean.TRUE, js("return document.documentElement.scrollWidth <= window.innerWidth"),
-                "no horizontal scrolling of the page at 375 px (wide tables scroll in their own box)");
+        // no horizontal scrolling of the page at 375 px: wide tables scroll in their own box
+        assertEquals(List.of(), js("return [...document.querySelectorAll('body *')].filter(e => !e.closest('.scroll')"
+                + " && e.getBoundingClientRect().right > window.innerWidth + 1).map(e => e.tagName + '#' + e.id + '.' + e.className)"));
+        assertEquals(Boolean.TRUE, js("return document.documentElement.scrollWidth <= window.innerWidth"));
         screenshot("overview-phone");
     }
 
@@ -378,12 +404,18 @@ class DashboardBrowserIT {
         return ((JavascriptExecutor) driver).executeScript(script);
     }
 
+    /** The whole page (the window grows to its height for the shot, up to a limit), then the window as it was. */
     private static void screenshot(String name) {
+        Dimension size = driver.manage().window().getSize();
         try {
+            long height = (Long) js("return document.documentElement.scrollHeight");
+            driver.manage().window().setSize(new Dimension(size.width, (int) Math.min(Math.max(height + 140, size.height), 3200)));
             File file = ((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE);
             Files.copy(file.toPath(), SCREENSHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
         } catch (Exception e) {
             throw new IllegalStateException("cannot save the screenshot " + name, e);
+        } finally {
+            driver.manage().window().setSize(size);
         }
     }
 }

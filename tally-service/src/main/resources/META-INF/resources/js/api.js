@@ -41,7 +41,20 @@ export async function call(url, options) {
   return (opts.accept || '').startsWith('text/') ? response.text() : response.json();
 }
 
-export const tally = (path) => call(path);
+// The campaign shown: the current one unless the picker chose another (kept per tab, like the token).
+export const campaign = {
+  get: () => sessionStorage.getItem('w4r.campaign') || '',
+  set: (id) => (id ? sessionStorage.setItem('w4r.campaign', id) : sessionStorage.removeItem('w4r.campaign')),
+};
+
+/** A tally-service path about the chosen campaign (unless it names one itself). */
+export function inCampaign(path) {
+  const id = campaign.get();
+  if (!id || /[?&]campaign=/.test(path)) { return path; }
+  return path + (path.includes('?') ? '&' : '?') + 'campaign=' + encodeURIComponent(id);
+}
+
+export const tally = (path, options) => call(inCampaign(path), options);
 export async function caseService(path, options) { return call((await serviceUrls()).caseService + path, options); }
 export async function petitionService(path, options) { return call((await serviceUrls()).petitionService + path, options); }
 export async function deliveryService(path, options) { return call((await serviceUrls()).deliveryService + path, options); }

@@ -1,6 +1,6 @@
 // Sign-in, role-dependent navigation and a hash router. Each view renders into <main> and returns its cleanup.
 import { el } from './dom.js';
-import { token, call } from './api.js';
+import { token, call, tally, campaign } from './api.js';
 import * as live from './live.js';
 import * as model from './model.js';
 import { mountBanners } from './banners.js';
@@ -69,10 +69,28 @@ async function enter() {
   nav.replaceChildren(...PAGES.filter((p) => p.roles.includes(me.role)).map((p) =>
     el('li', {}, el('a', { href: '#/' + p.route, 'data-route': p.route, text: p.label }))));
   document.getElementById('signed-in').hidden = false;
+  await campaigns();
   live.start();
   unbanner = mountBanners(document.getElementById('banners'));
   render();
 }
+
+// The campaign picker: the current campaign by default; a replay of 2020 or last year's campaign on demand.
+async function campaigns() {
+  const select = document.getElementById('campaign');
+  const list = await tally('/api/v1/dashboard/campaigns').catch(() => []);
+  select.replaceChildren(el('option', { value: '', text: 'Current campaign' }),
+    ...list.map((c) => el('option', { value: c.campaignId, text: (c.name || c.campaignId) + (c.current ? ' (current)' : '') })));
+  if (![...select.options].some((o) => o.value === campaign.get())) { campaign.set(''); }
+  select.value = campaign.get();
+}
+
+document.getElementById('campaign').addEventListener('change', (event) => {
+  campaign.set(event.target.value);
+  live.start();
+  model.reload().catch(() => {});
+  render();
+});
 
 function signOut(reason) {
   token.clear();

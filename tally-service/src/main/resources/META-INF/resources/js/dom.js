@@ -48,7 +48,7 @@ export function download(filename, text, type) {
  * A table with a caption, column headers (th scope=col), the first cell of each row as a row header, and a button
  * that downloads exactly what is shown as CSV. rows: arrays of cells; a cell is a value or {text, node, value}.
  */
-export function dataTable({ id, caption, columns, rows, filename, numeric }) {
+export function dataTable({ id, caption, columns, rows, filename, numeric, limit }) {
   const num = new Set(numeric || []);
   const table = el('table', { id, class: 'data' },
     el('caption', { class: 'sr-only', text: caption }),
@@ -68,7 +68,10 @@ export function dataTable({ id, caption, columns, rows, filename, numeric }) {
   const button = el('button', { type: 'button', class: 'csv', text: 'Download CSV',
     'aria-label': 'Download ' + caption + ' as CSV',
     onclick: () => download(filename + '.csv', toCsv(columns, current.map((r) => r.map(raw)))) });
-  const wrap = el('div', { class: 'table-wrap' }, el('div', { class: 'scroll' }, table), button);
+  // limit: a long table scrolls in a box of its own (focusable, so the keyboard can scroll it too)
+  const box = el('div', { class: limit ? 'scroll limit' : 'scroll', tabindex: limit ? '0' : null,
+    'aria-label': limit ? caption : null }, table);
+  const wrap = el('div', { class: 'table-wrap' }, box, button);
   return { node: wrap, fill, table };
 }
 

@@ -1,6 +1,6 @@
 // The live totals: one EventSource on /api/v1/totals/stream (EventSource cannot send headers, so the token goes as
 // access_token on this one URL; the page sends no Referer). Listeners get the merged state after every event.
-import { token } from './api.js';
+import { token, inCampaign } from './api.js';
 
 const state = { total: 0, withoutCase: 0, cases: {}, entities: {}, at: null, connected: false };
 const listeners = new Set();
@@ -26,7 +26,7 @@ function notify(kind) {
 
 export function start() {
   stop();
-  source = new EventSource('/api/v1/totals/stream?access_token=' + encodeURIComponent(token.get()));
+  source = new EventSource(inCampaign('/api/v1/totals/stream?access_token=' + encodeURIComponent(token.get())));
   source.addEventListener('totals', (e) => { state.connected = true; apply(JSON.parse(e.data)); });
   source.addEventListener('changes', (e) => apply(JSON.parse(e.data)));
   source.addEventListener('error', () => { state.connected = source && source.readyState === EventSource.OPEN; notify('status'); });

@@ -21,6 +21,9 @@ export function watch(fn) {
   return () => listeners.delete(fn);
 }
 
+/** Another campaign was chosen: forget the old one's cases and read the new one's. */
+export function reload() { info = null; return load(); }
+
 export function stop() { clearInterval(timer); timer = null; info = null; listeners.clear(); }
 
 export const caseName = (id) => {

@@ -71,7 +71,11 @@ class DashboardEndpointsTest {
                 .body("cases.find { it.caseId == '" + held + "' }.hold.reason", equalTo("<b>safety</b>"))
                 .body("cases.find { it.caseId == '" + campaign + "-free' }.hold", nullValue())
                 .body("entityNames.'ai-france'", not(nullValue())));
+        given().auth().oauth2(staffToken("coordinator")).get("/api/v1/dashboard/campaigns").then().statusCode(200)
+                .body("find { it.campaignId == '" + campaign + "' }.opensAt", equalTo("2001-01-02T00:00:00Z"))
+                .body("find { it.campaignId == '" + campaign + "-old' }.current", equalTo(false));
         given().auth().oauth2(entityKey("ai-france")).get("/api/v1/dashboard/cases").then().statusCode(403);
+        given().auth().oauth2(entityKey("ai-france")).get("/api/v1/dashboard/campaigns").then().statusCode(403);
         given().get("/api/v1/dashboard/cases").then().statusCode(401);
     }
 

@@ -96,6 +96,16 @@ public class DashboardResource {
         return new CampaignCases(info(campaign), previous == null ? null : info(previous), cases, names);
     }
 
+    /** Every campaign, newest first, for the page's campaign picker (a replay of 2020 is a campaign of its own). */
+    @GET
+    @Path("/dashboard/campaigns")
+    @RolesAllowed({"coordinator", "case-manager", "delivery", "moderator"})
+    public List<CampaignInfo> campaigns() {
+        return reference.campaigns().stream()
+                .sorted(Comparator.comparing(CampaignChanged::opensAt, Comparator.nullsLast(Comparator.reverseOrder())))
+                .map(DashboardResource::info).toList();
+    }
+
     /** The case's deliveries as delivery-service announced them: the timeline of the case page. */
     @GET
     @Path("/dashboard/cases/{caseId}/handovers")

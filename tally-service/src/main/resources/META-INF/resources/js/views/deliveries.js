@@ -1,7 +1,7 @@
 // Delivery teams: plans and handovers (delivery-service). Held cases can be neither planned nor handed over.
 import { el, date, dataTable, section, message } from '../dom.js';
 import { deliveryService } from '../api.js';
-import { caseName, entityName } from '../model.js';
+import { caseName, entityName, campaign } from '../model.js';
 
 const field = (label, input) => el('div', { class: 'field' }, el('label', { htmlFor: input.id, text: label }), input);
 
@@ -66,8 +66,11 @@ export function render(view) {
 
   async function load() {
     try {
-      const [cases, deliveries] = await Promise.all([deliveryService('/api/v1/cases'), deliveryService('/api/v1/deliveries')]);
-      const heldIds = new Set(cases.filter((c) => c.hold).map((c) => c.caseId));
+      const [all, deliveries, info] = await Promise.all([deliveryService('/api/v1/cases'),
+        deliveryService('/api/v1/deliveries'), campaign()]);
+      const heldIds = new Set(all.filter((c) => c.hold).map((c) => c.caseId));
+      // plans are for the campaign shown (delivery-service knows every campaign's cases)
+      const cases = all.filter((c) => c.campaignId === info.campaign.campaignId);
       const chosen = caseSelect.value;
       caseSelect.replaceChildren(...cases.map((c) => el('option', { value: c.caseId, disabled: !!c.hold,
         text: (c.name || c.caseId) + (c.hold ? ' (on hold)' : '') })));

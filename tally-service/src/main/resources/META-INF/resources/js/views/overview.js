@@ -24,7 +24,7 @@ export function render(view) {
   const cases = dataTable({ id: 'cases-table', caption: 'Cases: actions against goals', filename: 'cases',
     columns: ['Case', 'Actions', 'Goal', 'Progress', 'Delivered', 'Outstanding', 'Hold'], numeric: [1, 2, 4, 5] });
   const entities = dataTable({ id: 'entities-table', caption: 'Entity leaderboard', filename: 'entities',
-    columns: ['Entity', 'Rank', 'Actions'], numeric: [1, 2] });
+    columns: ['Entity', 'Rank', 'Actions'], numeric: [1, 2], limit: true });
   const modes = dataTable({ id: 'modes-table', caption: 'Online and offline', filename: 'modes', columns: ['Mode', 'Actions'], numeric: [1] });
   const types = dataTable({ id: 'types-table', caption: 'Actions by type', filename: 'types', columns: ['Type', 'Actions'], numeric: [1] });
   const days = dataTable({ id: 'days-table', caption: 'Actions by day (UTC)', filename: 'days', columns: ['Day', 'Actions'], numeric: [1] });
