@@ -89,6 +89,12 @@ class ActionKindsTest {
                 .post("/api/v1/offline-counts/" + id + "/corrections").then().statusCode(404);
         given().auth().oauth2(entityKey("ai-france")).get("/api/v1/offline-counts/" + id).then().statusCode(200)
                 .body("count", equalTo(1250)).body("net", equalTo(1200)).body("corrections[0].delta", equalTo(-50));
+        // two corrections in one batch: the second sees the first, so the count never goes below zero
+        post("ai-france", "/api/v1/batches", """
+                {"items":[{"id":"1","kind":"offline-correction","body":{"offlineCountId":"%s","delta":-1000,"reason":"a"}},
+                          {"id":"2","kind":"offline-correction","body":{"offlineCountId":"%s","delta":-300,"reason":"b"}}]}"""
+                .formatted(id, id)).statusCode(200).body("results[0].status", equalTo(202))
+                .body("results[1].status", equalTo(422));
     }
 
     @Test

@@ -104,6 +104,8 @@ public class OfflineCountService {
         if (entry == null || !entry.entityId.equals(entityId)) {
             throw ProblemException.notFound("offline count", offlineCountId.toString());
         }
+        // entities are written at commit: an earlier correction of this transaction (a batch) must count here
+        OfflineCorrection.flush();
         long net = entry.count + OfflineCorrection.sumFor(offlineCountId) + request.delta();
         if (net < 0) {
             throw new ProblemException(Problem.of(422, "count-below-zero", "Correction too large",
