@@ -27,7 +27,7 @@ export function render(view) {
     columns: ['Entity', 'Rank', 'Actions'], numeric: [1, 2], limit: true });
   const modes = dataTable({ id: 'modes-table', caption: 'Online and offline', filename: 'modes', columns: ['Mode', 'Actions'], numeric: [1] });
   const types = dataTable({ id: 'types-table', caption: 'Actions by type', filename: 'types', columns: ['Type', 'Actions'], numeric: [1] });
-  const days = dataTable({ id: 'days-table', caption: 'Actions by day (UTC)', filename: 'days', columns: ['Day', 'Actions'], numeric: [1] });
+  const days = dataTable({ id: 'days-table', caption: 'Actions by day (UTC)', filename: 'days', columns: ['Day', 'Actions'], numeric: [1], limit: true });
   const delivered = dataTable({ id: 'delivered-table', caption: 'Delivered and outstanding per case', filename: 'delivered',
     columns: ['Case', 'Delivered', 'Outstanding', 'Planned deliveries'], numeric: [1, 2, 3] });
   const peak = el('p', { id: 'peak-day', class: 'note' });
