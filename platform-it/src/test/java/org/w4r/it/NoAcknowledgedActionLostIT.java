@@ -3,9 +3,7 @@ package org.w4r.it;
 import io.restassured.http.ContentType;
 import org.junit.jupiter.api.Test;
 import org.w4r.events.Topics;
-import org.w4r.testsupport.KafkaBroker;
 import org.w4r.testsupport.PostgresServer;
-import org.w4r.testsupport.ReferenceFixtures;
 import org.w4r.testsupport.TopicReader;
 
 import java.nio.file.Path;
@@ -30,8 +28,11 @@ class NoAcknowledgedActionLostIT {
 
     @Test
     void everyAcknowledgedSignatureReachesKafkaAfterAKill() throws Exception {
-        String kafka = KafkaBroker.bootstrapServers();
-        ReferenceFixtures.publish(kafka);
+        // the shared platform's case-service provides the reference data (demo campaign, cases and entity keys);
+        // this test runs a petition-service of its own on its own database, to kill it
+        TestPlatform platform = TestPlatform.get();
+        String kafka = platform.kafka;
+        String key = platform.tokens.get("ai-france");
         PostgresServer postgres = PostgresServer.shared();
         String jdbcUrl = postgres.createDatabase("petition_kill");
         Map<String, String> settings = Map.of("kafka.bootstrap.servers", kafka, "quarkus.datasource.jdbc.url", jdbcUrl,
@@ -42,7 +43,7 @@ class NoAcknowledgedActionLostIT {
             try (ServiceProcess petitions = ServiceProcess.start(ROOT, "petition-service", settings, env)) {
                 petitions.awaitReady(Duration.ofSeconds(90));
                 for (int i = 0; i < 300; i++) {
-                    acknowledged.add(given().auth().oauth2(ReferenceFixtures.entityKey("ai-france"))
+                    acknowledged.add(given().auth().oauth2(key)
                             .contentType(ContentType.JSON)
                             .body("{\"caseIds\":[\"el-hiblu-3\"],\"signer\":{\"name\":\"S\",\"email\":\"" + UUID.randomUUID()
                                     + "@example.org\"}}")
