@@ -1,5 +1,6 @@
 package org.w4r.petition.rest;
 
+import io.smallrye.common.annotation.Blocking;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -9,6 +10,8 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+
+import java.util.concurrent.CompletionStage;
 import org.w4r.kit.security.CurrentCaller;
 import org.w4r.kit.security.Roles;
 import org.w4r.petition.service.Idempotency;
@@ -26,13 +29,10 @@ public class SignatureResource {
     @Inject
     SignatureService signatures;
 
-    @Inject
-    Idempotency idempotency;
-
+    /** Answered 202 once the signature is committed (a group commit); the worker thread is free meanwhile. */
     @POST
-    public Response sign(SignatureRequest request, @HeaderParam(Idempotency.HEADER) String key) {
-        String entityId = caller.get().entityId();
-        return idempotency.run(entityId, key, "POST", "/api/v1/signatures", request,
-                () -> new Idempotency.Answer(202, signatures.sign(entityId, request)));
+    @Blocking
+    public CompletionStage<Response> sign(SignatureRequest request, @HeaderParam(Idempotency.HEADER) String key) {
+        return signatures.sign(caller.get().entityId(), request, key);
     }
 }

@@ -50,10 +50,7 @@ public class Idempotency {
             Answer answer = action.get();
             return Response.status(answer.status()).type(MediaType.APPLICATION_JSON).entity(Events.toJson(answer.body())).build();
         }
-        if (key.isBlank() || key.length() > MAX_KEY) {
-            throw ProblemException.invalid(HEADER, "the Idempotency-Key header must have 1 to " + MAX_KEY + " characters");
-        }
-        String fingerprint = Credentials.sha256(method + " " + path + "\n" + Events.toJson(request));
+        String fingerprint = fingerprint(key, method, path, request);
         Stored earlier = find(principal, key);
         if (earlier != null) {
             return replay(earlier, fingerprint, key);
@@ -77,7 +74,21 @@ public class Idempotency {
         }
     }
 
-    private record Stored(String requestHash, int status, String response) {
+    /** Checks the key, and returns what identifies the request under it (a retry must have the same). */
+    static String fingerprint(String key, String method, String path, Object request) {
+        if (key.isBlank() || key.length() > MAX_KEY) {
+            throw ProblemException.invalid(HEADER, "the Idempotency-Key header must have 1 to " + MAX_KEY + " characters");
+        }
+        return Credentials.sha256(method + " " + path + "\n" + Events.toJson(request));
+    }
+
+    /** The stored answer under the key, as a replay; null if there is none yet. */
+    Response replay(String principal, String key, String fingerprint) {
+        Stored earlier = find(principal, key);
+        return earlier == null ? null : replay(earlier, fingerprint, key);
+    }
+
+    record Stored(String requestHash, int status, String response) {
     }
 
     private Stored find(String principal, String key) {
@@ -91,7 +102,7 @@ public class Idempotency {
         });
     }
 
-    private static Response replay(Stored earlier, String fingerprint, String key) {
+    static Response replay(Stored earlier, String fingerprint, String key) {
         if (!earlier.requestHash().equals(fingerprint)) {
             throw new ProblemException(Problem.of(422, "idempotency-key-reused", "Idempotency-Key reused",
                     "the Idempotency-Key '" + key + "' was already used for a different request").with("key", key));

@@ -2,7 +2,7 @@ package org.w4r.petition.service;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.transaction.Transactional;
+import jakarta.ws.rs.core.Response;
 import org.w4r.events.ActionType;
 import org.w4r.events.CampaignChanged;
 import org.w4r.events.Mode;
@@ -21,6 +21,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.regex.Pattern;
 
 /** Records signatures: one counted signature per person per case, and one event per accepted case. */
@@ -41,9 +42,27 @@ public class SignatureService {
     @Inject
     ActionLedger ledger;
 
-    @Transactional
-    public ActionResults sign(String entityId, SignatureRequest request) {
-        return write(entityId, check(entityId, request));
+    @Inject
+    SignatureCommitter committer;
+
+    @Inject
+    Idempotency idempotency;
+
+    /**
+     * A single signature, answered once it is committed (group commit with the other signatures arriving at the same
+     * time). A request with an Idempotency-Key is answered with the first answer under that key.
+     */
+    public CompletableFuture<Response> sign(String entityId, SignatureRequest request, String idempotencyKey) {
+        String fingerprint = null;
+        if (idempotencyKey != null) {
+            fingerprint = Idempotency.fingerprint(idempotencyKey, "POST", "/api/v1/signatures", request);
+            Response earlier = idempotency.replay(entityId, idempotencyKey, fingerprint);
+            if (earlier != null) {
+                return CompletableFuture.completedFuture(earlier); // before the checks: a retry gets the first answer
+            }
+        }
+        Checked checked = check(entityId, request);
+        return committer.submit(entityId, checked, hasher.hash(request.signer().email()), idempotencyKey, fingerprint);
     }
 
     /** Everything that can refuse the request, before anything is written (a batch relies on that). */
@@ -58,25 +77,27 @@ public class SignatureService {
         for (String caseId : caseIds) {
             campaigns.put(caseId, rules.check(entityId, caseId, occurredAt));
         }
-        return new Checked(request, campaigns, occurredAt, now);
+        SignatureRequest.Consent consent = request.consent();
+        String country = request.signer().country() == null ? null : request.signer().country().toUpperCase(Locale.ROOT);
+        return new Checked(request, campaigns, occurredAt, now, request.signer().name().trim(), country,
+                consent != null && Boolean.TRUE.equals(consent.showName()),
+                consent != null && Boolean.TRUE.equals(consent.contact()));
     }
 
-    /** A request that passed every check, with the campaign of each case. */
+    /** A request that passed every check, with the campaign of each case and the signer's normalised details. */
     public record Checked(SignatureRequest request, Map<String, CampaignChanged> campaigns, Instant occurredAt,
-                          Instant now) {
+                          Instant now, String name, String country, boolean showName, boolean contact) {
     }
 
+    /** Writes a checked signature in the caller's transaction (a batch). */
     public ActionResults write(String entityId, Checked checked) {
         SignatureRequest request = checked.request();
         String emailHmac = hasher.hash(request.signer().email());
-        boolean showName = request.consent() != null && Boolean.TRUE.equals(request.consent().showName());
-        boolean contact = request.consent() != null && Boolean.TRUE.equals(request.consent().contact());
-        String country = request.signer().country() == null ? null : request.signer().country().toUpperCase(Locale.ROOT);
         List<Result> results = new ArrayList<>();
         checked.campaigns().forEach((caseId, campaign) -> {
             UUID actionId = UUID.randomUUID();
             boolean inserted = signatures.insertIfFirst(actionId, campaign.campaignId(), caseId, entityId, emailHmac,
-                    request.signer().name().trim(), country, showName, contact, checked.occurredAt(), checked.now());
+                    checked.name(), checked.country(), checked.showName(), checked.contact(), checked.occurredAt(), checked.now());
             if (inserted) {
                 ledger.recorded(actionId, campaign.campaignId(), caseId, entityId, ActionType.SIGNATURE, Mode.ONLINE, 1,
                         checked.occurredAt(), checked.now());
