@@ -22,13 +22,13 @@ public class ActionLedger {
                          long count, Instant occurredAt, Instant now) {
         ActionRecorded event = new ActionRecorded(UUID.randomUUID(), actionId, campaignId, caseId, entityId, type, mode,
                 count, occurredAt, now);
-        outbox.add(Topics.ACTIONS, event.key(), event);
+        outbox.addAtCommit(Topics.ACTIONS, event.key(), event);
     }
 
     public void corrected(UUID actionId, String campaignId, String caseId, String entityId, ActionType type, Mode mode,
                           long delta, Instant occurredAt, Instant now) {
         ActionCorrected event = new ActionCorrected(UUID.randomUUID(), actionId, campaignId, caseId, entityId, type, mode,
                 delta, occurredAt, now);
-        outbox.add(Topics.ACTIONS, event.key(), event);
+        outbox.addAtCommit(Topics.ACTIONS, event.key(), event);
     }
 }

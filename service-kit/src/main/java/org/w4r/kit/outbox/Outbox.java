@@ -1,5 +1,6 @@
 package org.w4r.kit.outbox;
 
+import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
@@ -7,6 +8,11 @@ import jakarta.transaction.Status;
 import jakarta.transaction.Synchronization;
 import jakarta.transaction.TransactionSynchronizationRegistry;
 import org.w4r.events.Events;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Writes an event to the outbox in the caller's transaction, so the event exists if and only if the change
@@ -23,19 +29,47 @@ public class Outbox {
     @Inject
     TransactionSynchronizationRegistry transactions;
 
+    @Inject
+    AgroalDataSource dataSource;
+
     /** Returns the outbox row id, for callers that want to wait until it has reached Kafka. */
     public long add(String topic, String key, Object event) {
         Number id = (Number) em.createNativeQuery(
                         "insert into outbox (topic, event_key, payload) values (?1, ?2, ?3) returning id")
                 .setParameter(1, topic).setParameter(2, key).setParameter(3, Events.toJson(event))
                 .getSingleResult();
-        if (transactions.getResource(Outbox.class) != null) {
-            return id.longValue(); // the relay is already to be woken when this transaction commits
+        pending();
+        return id.longValue();
+    }
+
+    /**
+     * As {@link #add}, but the row is written just before the transaction commits, together with every other row
+     * added so: one batched round trip for a transaction that announces a thousand actions, instead of a thousand.
+     */
+    public void addAtCommit(String topic, String key, Object event) {
+        pending().add(new OutboxRows.Row(topic, key, event));
+    }
+
+    /** This transaction's rows to write at commit; on first use, arranges for the write and the relay's wake-up. */
+    @SuppressWarnings("unchecked")
+    private List<OutboxRows.Row> pending() {
+        List<OutboxRows.Row> rows = (List<OutboxRows.Row>) transactions.getResource(Outbox.class);
+        if (rows != null) {
+            return rows;
         }
-        transactions.putResource(Outbox.class, Boolean.TRUE);
+        List<OutboxRows.Row> atCommit = new ArrayList<>();
+        transactions.putResource(Outbox.class, atCommit);
         transactions.registerInterposedSynchronization(new Synchronization() {
             @Override
             public void beforeCompletion() {
+                if (atCommit.isEmpty() || transactions.getTransactionStatus() != Status.STATUS_ACTIVE) {
+                    return;
+                }
+                try (Connection connection = dataSource.getConnection()) { // this transaction's connection
+                    OutboxRows.insert(connection, atCommit);
+                } catch (SQLException e) {
+                    throw new IllegalStateException("cannot write the outbox; the transaction rolls back", e);
+                }
             }
 
             @Override
@@ -45,6 +79,6 @@ public class Outbox {
                 }
             }
         });
-        return id.longValue();
+        return atCommit;
     }
 }
