@@ -9,6 +9,7 @@ import org.w4r.events.Events;
 import org.w4r.kit.problem.Problem;
 import org.w4r.kit.problem.ProblemException;
 import org.w4r.petition.rest.ActionRequest;
+import org.w4r.petition.rest.ActionResults;
 import org.w4r.petition.rest.BatchRequest;
 import org.w4r.petition.rest.BatchResults;
 import org.w4r.petition.rest.BatchResults.ItemResult;
@@ -56,17 +57,31 @@ public class BatchService {
         }
         Set<String> ids = new HashSet<>();
         List<ItemResult> results = new ArrayList<>();
+        // signatures are checked in order, but written together at the end in one round trip
+        List<Integer> signatureItems = new ArrayList<>();
+        List<SignatureService.Checked> checkedSignatures = new ArrayList<>();
         int accepted = 0;
         for (BatchRequest.Item item : request.items()) {
             if (item == null || item.id() == null || item.id().isBlank() || item.id().length() > 200 || !ids.add(item.id())) {
                 throw ProblemException.invalid("items.id", "every item needs its own 'id' (1 to 200 characters, unique in the batch)");
             }
             try {
-                results.add(new ItemResult(item.id(), 202, perform(entityId, item), null));
+                if ("signature".equals(item.kind())) {
+                    checkedSignatures.add(signatures.check(entityId, read(item.body(), SignatureRequest.class)));
+                    signatureItems.add(results.size());
+                    results.add(null);
+                } else {
+                    results.add(new ItemResult(item.id(), 202, perform(entityId, item), null));
+                }
                 accepted++;
             } catch (ProblemException e) {
                 results.add(new ItemResult(item.id(), e.problem().status(), null, e.problem()));
             }
+        }
+        List<ActionResults> written = signatures.writeAll(entityId, checkedSignatures);
+        for (int i = 0; i < signatureItems.size(); i++) {
+            int at = signatureItems.get(i);
+            results.set(at, new ItemResult(request.items().get(at).id(), 202, written.get(i), null));
         }
         return new BatchResults(accepted, results.size() - accepted, results);
     }
@@ -74,10 +89,6 @@ public class BatchService {
     /** Checks, then writes; a check that fails throws before anything of this item is written. */
     private Object perform(String entityId, BatchRequest.Item item) {
         return switch (item.kind() == null ? "" : item.kind()) {
-            case "signature" -> {
-                SignatureService.Checked c = signatures.check(entityId, read(item.body(), SignatureRequest.class));
-                yield signatures.write(entityId, c);
-            }
             case "message" -> {
                 MessageService.Checked c = messages.check(entityId, read(item.body(), MessageRequest.class));
                 yield messages.write(entityId, c);
@@ -97,7 +108,7 @@ public class BatchService {
                 }
                 yield offlineCounts.correct(entityId, c.offlineCountId(), new CorrectionRequest(c.delta(), c.reason()));
             }
-            default -> throw ProblemException.invalid("kind",
+            default -> throw ProblemException.invalid("kind", // "signature" is handled by the caller
                     "'kind' must be signature, message, action, offline-count or offline-correction");
         };
     }

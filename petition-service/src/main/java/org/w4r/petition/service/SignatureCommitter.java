@@ -11,14 +11,13 @@ import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 import org.w4r.events.ActionRecorded;
-import org.w4r.events.ActionType;
 import org.w4r.events.Events;
-import org.w4r.events.Mode;
 import org.w4r.events.Topics;
 import org.w4r.kit.outbox.OutboxRelay;
 import org.w4r.kit.outbox.OutboxRows;
 import org.w4r.kit.problem.Problem;
 import org.w4r.kit.problem.ProblemException;
+import org.w4r.petition.repository.SignatureRepository;
 import org.w4r.petition.rest.ActionResults;
 import org.w4r.petition.rest.ActionResults.Result;
 
@@ -26,14 +25,11 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -56,6 +52,9 @@ public class SignatureCommitter {
 
     @Inject
     OutboxRelay relay;
+
+    @Inject
+    SignatureRepository signatures;
 
     @ConfigProperty(name = "w4r.signatures.group-size", defaultValue = "500")
     int groupSize;
@@ -152,7 +151,7 @@ public class SignatureCommitter {
     private record Outcome(Pending pending, Response response, boolean keyTaken) {
     }
 
-    private record Row(int member, String caseId, String campaignId, UUID actionId) {
+    private record Row(int member, SignatureRepository.NewSignature signature) {
     }
 
     private List<Outcome> writeAndCommit(List<Pending> group) throws SQLException {
@@ -164,25 +163,24 @@ public class SignatureCommitter {
                 for (int m = 0; m < group.size(); m++) {
                     if (!keyTaken[m]) {
                         final int member = m;
-                        group.get(m).checked().campaigns().forEach((caseId, campaign) ->
-                                rows.add(new Row(member, caseId, campaign.campaignId(), UUID.randomUUID())));
+                        Pending p = group.get(m);
+                        p.checked().campaigns().forEach((caseId, campaign) -> rows.add(new Row(member,
+                                SignatureService.newSignature(p.entityId(), p.checked(), p.emailHmac(), caseId, campaign))));
                     }
                 }
-                boolean[] inserted = insertSignatures(connection, group, rows);
+                boolean[] inserted = signatures.insertIfFirst(connection, rows.stream().map(Row::signature).toList());
                 List<OutboxRows.Row> events = new ArrayList<>();
                 List<List<Result>> results = new ArrayList<>();
                 group.forEach(p -> results.add(new ArrayList<>()));
                 for (int r = 0; r < rows.size(); r++) {
                     Row row = rows.get(r);
-                    Pending p = group.get(row.member());
+                    SignatureRepository.NewSignature s = row.signature();
                     if (inserted[r]) {
-                        ActionRecorded event = new ActionRecorded(UUID.randomUUID(), row.actionId(), row.campaignId(),
-                                row.caseId(), p.entityId(), ActionType.SIGNATURE, Mode.ONLINE, 1,
-                                p.checked().occurredAt(), p.checked().now());
+                        ActionRecorded event = SignatureService.recorded(s);
                         events.add(new OutboxRows.Row(Topics.ACTIONS, event.key(), event));
-                        results.get(row.member()).add(new Result(row.caseId(), row.actionId(), Result.ACCEPTED));
+                        results.get(row.member()).add(new Result(s.caseId(), s.actionId(), Result.ACCEPTED));
                     } else {
-                        results.get(row.member()).add(new Result(row.caseId(), null, Result.DUPLICATE));
+                        results.get(row.member()).add(new Result(s.caseId(), null, Result.DUPLICATE));
                     }
                 }
                 OutboxRows.insert(connection, events);
@@ -244,50 +242,6 @@ public class SignatureCommitter {
             }
         }
         return taken;
-    }
-
-    /** One signature per person per case: the unique index decides, in (case, signer) order. */
-    private static boolean[] insertSignatures(Connection connection, List<Pending> group, List<Row> rows)
-            throws SQLException {
-        boolean[] inserted = new boolean[rows.size()];
-        if (rows.isEmpty()) {
-            return inserted;
-        }
-        List<Integer> order = new ArrayList<>();
-        for (int r = 0; r < rows.size(); r++) {
-            order.add(r);
-        }
-        order.sort(Comparator.comparing((Integer r) -> rows.get(r).caseId())
-                .thenComparing(r -> group.get(rows.get(r).member()).emailHmac())
-                .thenComparingInt(r -> r));
-        try (PreparedStatement insert = connection.prepareStatement("""
-                insert into signature (action_id, campaign_id, case_id, entity_id, email_hmac, name, country,
-                                       show_name, contact_me, occurred_at, recorded_at)
-                values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                on conflict (case_id, email_hmac) do nothing""")) {
-            for (int r : order) {
-                Row row = rows.get(r);
-                Pending p = group.get(row.member());
-                SignatureService.Checked c = p.checked();
-                insert.setObject(1, row.actionId());
-                insert.setString(2, row.campaignId());
-                insert.setString(3, row.caseId());
-                insert.setString(4, p.entityId());
-                insert.setString(5, p.emailHmac());
-                insert.setString(6, c.name());
-                insert.setString(7, c.country());
-                insert.setBoolean(8, c.showName());
-                insert.setBoolean(9, c.contact());
-                insert.setObject(10, OffsetDateTime.ofInstant(c.occurredAt(), ZoneOffset.UTC));
-                insert.setObject(11, OffsetDateTime.ofInstant(c.now(), ZoneOffset.UTC));
-                insert.addBatch();
-            }
-            int[] counts = insert.executeBatch();
-            for (int i = 0; i < order.size(); i++) {
-                inserted[order.get(i)] = counts[i] == 1;
-            }
-        }
-        return inserted;
     }
 
     private static void storeAnswers(Connection connection, List<Pending> group, boolean[] keyTaken, List<String> bodies)

@@ -1,17 +1,23 @@
 package org.w4r.petition.service;
 
+import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.core.Response;
+import org.w4r.events.ActionRecorded;
 import org.w4r.events.ActionType;
 import org.w4r.events.CampaignChanged;
 import org.w4r.events.Mode;
+import org.w4r.events.Topics;
+import org.w4r.kit.outbox.Outbox;
 import org.w4r.kit.problem.ProblemException;
 import org.w4r.petition.repository.SignatureRepository;
 import org.w4r.petition.rest.ActionResults;
 import org.w4r.petition.rest.ActionResults.Result;
 import org.w4r.petition.rest.SignatureRequest;
 
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -40,7 +46,10 @@ public class SignatureService {
     SignatureRepository signatures;
 
     @Inject
-    ActionLedger ledger;
+    Outbox outbox;
+
+    @Inject
+    AgroalDataSource dataSource;
 
     @Inject
     SignatureCommitter committer;
@@ -89,24 +98,51 @@ public class SignatureService {
                           Instant now, String name, String country, boolean showName, boolean contact) {
     }
 
-    /** Writes a checked signature in the caller's transaction (a batch). */
-    public ActionResults write(String entityId, Checked checked) {
-        SignatureRequest request = checked.request();
-        String emailHmac = hasher.hash(request.signer().email());
-        List<Result> results = new ArrayList<>();
-        checked.campaigns().forEach((caseId, campaign) -> {
-            UUID actionId = UUID.randomUUID();
-            boolean inserted = signatures.insertIfFirst(actionId, campaign.campaignId(), caseId, entityId, emailHmac,
-                    checked.name(), checked.country(), checked.showName(), checked.contact(), checked.occurredAt(), checked.now());
-            if (inserted) {
-                ledger.recorded(actionId, campaign.campaignId(), caseId, entityId, ActionType.SIGNATURE, Mode.ONLINE, 1,
-                        checked.occurredAt(), checked.now());
-                results.add(new Result(caseId, actionId, Result.ACCEPTED));
-            } else {
-                results.add(new Result(caseId, null, Result.DUPLICATE));
+    /**
+     * Writes checked signatures in the caller's transaction (a batch), in one round trip; returns each one's results.
+     * A signer twice in the list counts once, as with two requests.
+     */
+    public List<ActionResults> writeAll(String entityId, List<Checked> checked) {
+        List<SignatureRepository.NewSignature> rows = new ArrayList<>();
+        List<Integer> owner = new ArrayList<>();
+        for (int i = 0; i < checked.size(); i++) {
+            Checked c = checked.get(i);
+            String emailHmac = hasher.hash(c.request().signer().email());
+            for (Map.Entry<String, CampaignChanged> e : c.campaigns().entrySet()) {
+                rows.add(newSignature(entityId, c, emailHmac, e.getKey(), e.getValue()));
+                owner.add(i);
             }
-        });
-        return new ActionResults(results);
+        }
+        boolean[] inserted;
+        try (Connection connection = dataSource.getConnection()) { // the caller's transaction's connection
+            inserted = signatures.insertIfFirst(connection, rows);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot write signatures", e);
+        }
+        List<List<Result>> results = new ArrayList<>();
+        checked.forEach(c -> results.add(new ArrayList<>()));
+        for (int r = 0; r < rows.size(); r++) {
+            SignatureRepository.NewSignature s = rows.get(r);
+            if (inserted[r]) {
+                ActionRecorded event = recorded(s);
+                outbox.addAtCommit(Topics.ACTIONS, event.key(), event);
+                results.get(owner.get(r)).add(new Result(s.caseId(), s.actionId(), Result.ACCEPTED));
+            } else {
+                results.get(owner.get(r)).add(new Result(s.caseId(), null, Result.DUPLICATE));
+            }
+        }
+        return results.stream().map(ActionResults::new).toList();
+    }
+
+    static SignatureRepository.NewSignature newSignature(String entityId, Checked c, String emailHmac, String caseId,
+                                                         CampaignChanged campaign) {
+        return new SignatureRepository.NewSignature(UUID.randomUUID(), campaign.campaignId(), caseId, entityId, emailHmac,
+                c.name(), c.country(), c.showName(), c.contact(), c.occurredAt(), c.now());
+    }
+
+    static ActionRecorded recorded(SignatureRepository.NewSignature s) {
+        return new ActionRecorded(UUID.randomUUID(), s.actionId(), s.campaignId(), s.caseId(), s.entityId(),
+                ActionType.SIGNATURE, Mode.ONLINE, 1, s.occurredAt(), s.recordedAt());
     }
 
     private static Set<String> validate(SignatureRequest request) {
