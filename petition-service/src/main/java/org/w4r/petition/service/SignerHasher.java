@@ -17,12 +17,23 @@ import java.util.Locale;
 @ApplicationScoped
 public class SignerHasher {
     private final SecretKeySpec key;
+    /** A Mac per thread: looking one up per signature showed in the profile, and a Mac is not thread-safe. */
+    private final ThreadLocal<Mac> macs;
 
     public SignerHasher(@ConfigProperty(name = "w4r.signer.hmac-key") String secret) {
         if (secret == null || secret.length() < 16) {
             throw new IllegalStateException("w4r.signer.hmac-key must be set to at least 16 characters");
         }
         this.key = new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256");
+        this.macs = ThreadLocal.withInitial(() -> {
+            try {
+                Mac mac = Mac.getInstance("HmacSHA256");
+                mac.init(key);
+                return mac;
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("HmacSHA256 is in every JVM", e);
+            }
+        });
     }
 
     public static String normalise(String email) {
@@ -30,12 +41,6 @@ public class SignerHasher {
     }
 
     public String hash(String email) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(key);
-            return HexFormat.of().formatHex(mac.doFinal(normalise(email).getBytes(StandardCharsets.UTF_8)));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 is in every JVM", e);
-        }
+        return HexFormat.of().formatHex(macs.get().doFinal(normalise(email).getBytes(StandardCharsets.UTF_8)));
     }
 }
