@@ -106,7 +106,7 @@ public final class Replay {
                 o.out().printf("replay: the tally stopped at %,d of %,d actions%n", total, expectedTotal);
                 return;
             }
-            Thread.sleep(250);
+            Thread.sleep(1000); // the full totals are a heavy query on a big tally: polling it must not slow the catch-up
         }
     }
 }
