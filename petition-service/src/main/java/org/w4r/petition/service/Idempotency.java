@@ -88,7 +88,7 @@ public class Idempotency {
         return earlier == null ? null : replay(earlier, fingerprint, key);
     }
 
-    record Stored(String requestHash, int status, String response) {
+    private record Stored(String requestHash, int status, String response) {
     }
 
     private Stored find(String principal, String key) {
@@ -102,7 +102,7 @@ public class Idempotency {
         });
     }
 
-    static Response replay(Stored earlier, String fingerprint, String key) {
+    private static Response replay(Stored earlier, String fingerprint, String key) {
         if (!earlier.requestHash().equals(fingerprint)) {
             throw new ProblemException(Problem.of(422, "idempotency-key-reused", "Idempotency-Key reused",
                     "the Idempotency-Key '" + key + "' was already used for a different request").with("key", key));

@@ -23,7 +23,6 @@ import org.w4r.petition.rest.ActionResults.Result;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -55,6 +54,9 @@ public class SignatureCommitter {
 
     @Inject
     SignatureRepository signatures;
+
+    @Inject
+    Idempotency idempotency;
 
     @ConfigProperty(name = "w4r.signatures.group-size", defaultValue = "500")
     int groupSize;
@@ -274,28 +276,17 @@ public class SignatureCommitter {
             }
             try {
                 Pending p = o.pending();
-                o.pending().answer().complete(Idempotency.replay(storedAnswer(p.entityId(), p.key()), p.fingerprint(), p.key()));
+                Response stored = idempotency.replay(p.entityId(), p.key(), p.fingerprint());
+                if (stored == null) {
+                    throw new IllegalStateException("no answer stored under a key that was taken");
+                }
+                p.answer().complete(stored);
             } catch (ProblemException e) {
                 o.pending().answer().completeExceptionally(e);
-            } catch (SQLException | RuntimeException e) {
+            } catch (RuntimeException e) {
                 LOG.errorf(e, "signature writer: cannot read the answer stored under an Idempotency-Key");
                 o.pending().answer().completeExceptionally(new ProblemException(Problem.of(503, "database-unavailable",
                         "Cannot read the earlier answer now", "it is safe to retry")));
-            }
-        }
-    }
-
-    private Idempotency.Stored storedAnswer(String principal, String key) throws SQLException {
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement find = connection.prepareStatement(
-                     "select request_hash, status, response from idempotency_key where principal = ? and key = ?")) {
-            find.setString(1, principal);
-            find.setString(2, key);
-            try (ResultSet rs = find.executeQuery()) {
-                if (!rs.next()) {
-                    throw new IllegalStateException("no answer stored under a key that was taken");
-                }
-                return new Idempotency.Stored(rs.getString(1), rs.getInt(2), rs.getString(3));
             }
         }
     }
