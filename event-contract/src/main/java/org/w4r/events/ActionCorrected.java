@@ -16,6 +16,11 @@ public record ActionCorrected(
         Instant occurredAt,
         Instant recordedAt) implements ActionEvent {
 
+    public ActionCorrected {
+        Events.requireAction(this.getClass(), eventId, actionId, campaignId, entityId, type, mode, occurredAt);
+        Events.requireCount("delta", delta, Long.MIN_VALUE);
+    }
+
     @Override
     public long countChange() {
         return delta;

@@ -16,6 +16,11 @@ public record ActionRecorded(
         Instant occurredAt,
         Instant recordedAt) implements ActionEvent {
 
+    public ActionRecorded {
+        Events.requireAction(this.getClass(), eventId, actionId, campaignId, entityId, type, mode, occurredAt);
+        Events.requireCount("count", count, 1);
+    }
+
     @Override
     public long countChange() {
         return count;

@@ -3,7 +3,10 @@ package org.w4r.events;
 import java.time.Instant;
 import java.util.UUID;
 
-/** The full current state of a case, published on every change; {@code hold} is null unless on safety hold. */
+/**
+ * The full current state of a case, published on every change; {@code hold} is null unless on safety hold.
+ * {@code version} grows by one with every committed change of the case, so a reader can drop a stale copy.
+ */
 public record CaseChanged(
         UUID eventId,
         String caseId,
@@ -17,8 +20,13 @@ public record CaseChanged(
         String status,
         boolean publicCounter,
         Hold hold,
+        long version,
         Instant changedAt) {
 
-    public record Hold(String reason, String placedBy, Instant placedAt) {
+    /**
+     * That the case is held, and since when. The reason and who placed it stay in case-service, shown to staff
+     * only: a free-text reason on a topic every service reads could name the danger the hold protects from.
+     */
+    public record Hold(long holdId, Instant placedAt) {
     }
 }

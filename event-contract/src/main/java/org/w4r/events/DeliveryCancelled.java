@@ -10,4 +10,10 @@ public record DeliveryCancelled(
         String campaignId,
         String caseId,
         Instant cancelledAt) implements DeliveryEvent {
+    public DeliveryCancelled {
+        Events.require("DeliveryCancelled", "eventId", eventId);
+        Events.require("DeliveryCancelled", "deliveryId", deliveryId);
+        Events.require("DeliveryCancelled", "caseId", caseId);
+    }
+
 }

@@ -18,4 +18,10 @@ public record DeliveryPlanned(
         String country,
         Instant plannedFor,
         Instant plannedAt) implements DeliveryEvent {
+    public DeliveryPlanned {
+        Events.require("DeliveryPlanned", "eventId", eventId);
+        Events.require("DeliveryPlanned", "deliveryId", deliveryId);
+        Events.require("DeliveryPlanned", "caseId", caseId);
+    }
+
 }

@@ -1,16 +1,14 @@
 package org.w4r.events;
 
 import java.time.Instant;
-import java.util.List;
 import java.util.UUID;
 
-/** The full current state of an entity with the hashes of its active API keys. */
+/** The full current state of an entity. Its API keys travel one per event on {@link Topics#CREDENTIALS}. */
 public record EntityChanged(
         UUID eventId,
         String entityId,
         String name,
         String country,
         String kind,
-        List<KeyHash> apiKeys,
         Instant changedAt) {
 }

@@ -22,6 +22,42 @@ public final class Events {
     private Events() {
     }
 
+    /**
+     * The largest count one event may carry either way, as the schemas say (petition-service takes at most 1,000,000
+     * per offline count); far below what could overflow a 64-bit total. An event past it is poison.
+     */
+    public static final long MAX_COUNT = 1_000_000L;
+
+    /**
+     * Events check their own required fields when they are built, so an event that parses but could never be
+     * applied (a null type, a count that would overflow a total) is refused where it is read, as unreadable, and
+     * goes to the dead letter instead of failing every retry of its batch (it once blocked tally and delivery).
+     */
+    static void require(String event, String field, Object value) {
+        if (value == null) {
+            throw new IllegalArgumentException(event + ": '" + field + "' is required");
+        }
+    }
+
+    static void requireAction(Class<?> type, Object eventId, Object actionId, Object campaignId, Object entityId,
+                              Object actionType, Object mode, Object occurredAt) {
+        String name = type.getSimpleName();
+        require(name, "eventId", eventId);
+        require(name, "actionId", actionId);
+        require(name, "campaignId", campaignId);
+        require(name, "entityId", entityId);
+        require(name, "type", actionType);
+        require(name, "mode", mode);
+        require(name, "occurredAt", occurredAt);
+    }
+
+    static void requireCount(String field, long value, long min) {
+        if (value < Math.max(min, -MAX_COUNT) || value > MAX_COUNT || value == 0) {
+            throw new IllegalArgumentException("'" + field + "' " + value + " is outside [" + Math.max(min, -MAX_COUNT)
+                    + ", " + MAX_COUNT + "]");
+        }
+    }
+
     public static ObjectMapper mapper() {
         return MAPPER;
     }

@@ -21,4 +21,10 @@ public record HandoverRecorded(
         Map<String, Long> byEntity,
         Map<String, Long> byType,
         Instant recordedAt) implements DeliveryEvent {
+    public HandoverRecorded {
+        Events.require("HandoverRecorded", "eventId", eventId);
+        Events.require("HandoverRecorded", "deliveryId", deliveryId);
+        Events.require("HandoverRecorded", "caseId", caseId);
+    }
+
 }

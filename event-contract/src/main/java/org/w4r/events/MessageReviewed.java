@@ -18,4 +18,15 @@ public record MessageReviewed(
         Instant reviewedAt) {
     public static final String APPROVED = "approved";
     public static final String REJECTED = "rejected";
+
+    public MessageReviewed {
+        Events.require("MessageReviewed", "eventId", eventId);
+        Events.require("MessageReviewed", "actionId", actionId);
+        Events.require("MessageReviewed", "caseId", caseId);
+        Events.require("MessageReviewed", "occurredAt", occurredAt);
+        Events.require("MessageReviewed", "reviewedAt", reviewedAt);
+        if (!APPROVED.equals(decision) && !REJECTED.equals(decision)) {
+            throw new IllegalArgumentException("MessageReviewed: decision must be approved or rejected");
+        }
+    }
 }

@@ -14,10 +14,12 @@ public final class Topics {
     public static final String CASES = "cases";
     /** EntityChanged, compacted, keyed by entityId. */
     public static final String ENTITIES = "entities";
-    /** StaffChanged, compacted, keyed by principal. */
-    public static final String STAFF = "staff";
+    /** CredentialChanged, compacted, keyed by keyId; a tombstone revokes. */
+    public static final String CREDENTIALS = "credentials";
+    /** SignerErased, keyed by erasureId. */
+    public static final String ERASURES = "erasures";
 
-    public static final String[] REFERENCE = {CAMPAIGNS, CASES, ENTITIES, STAFF};
+    public static final String[] REFERENCE = {CAMPAIGNS, CASES, ENTITIES, CREDENTIALS};
 
     private Topics() {
     }
@@ -34,6 +36,7 @@ public final class Topics {
         specs.add(new Spec(ACTIONS, actionPartitions, java.util.Map.of()));
         specs.add(new Spec(DELIVERIES, 1, java.util.Map.of()));
         specs.add(new Spec(MODERATION, 1, java.util.Map.of()));
+        specs.add(new Spec(ERASURES, 1, java.util.Map.of()));
         return specs;
     }
 

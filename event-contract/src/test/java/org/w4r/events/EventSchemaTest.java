@@ -66,11 +66,37 @@ class EventSchemaTest {
                 true, List.of(new CampaignChanged.Extension("ai-france", T)), T)), (Matcher) schema("campaign-changed"));
         assertThat(Events.toJson(new CaseChanged(UUID.randomUUID(), "paing-phyo-min", "w4r-2020", "Paing Phyo Min",
                 "MM", "Myanmar authorities", "global", null, 500_000L, "active", false,
-                new CaseChanged.Hold("safety of the rights holder", "case-manager", T), T)), (Matcher) schema("case-changed"));
-        assertThat(Events.toJson(new EntityChanged(UUID.randomUUID(), "ai-france", "France", "FR", "section",
-                List.of(new KeyHash("k1", HASH)), T)), (Matcher) schema("entity-changed"));
-        assertThat(Events.toJson(new StaffChanged(UUID.randomUUID(), "coordinator", "coordinator",
-                List.of(new KeyHash("k2", HASH)), T)), (Matcher) schema("staff-changed"));
+                new CaseChanged.Hold(7, T), 3, T)), (Matcher) schema("case-changed"));
+        assertThat(Events.toJson(new EntityChanged(UUID.randomUUID(), "ai-france", "France", "FR", "section", T)),
+                (Matcher) schema("entity-changed"));
+        assertThat(Events.toJson(new CredentialChanged(UUID.randomUUID(), "key_abc", HASH, "entity", "ai-france", null,
+                T, T)), (Matcher) schema("credential-changed"));
+        assertThat(Events.toJson(new CredentialChanged(UUID.randomUUID(), "key_def", HASH, "coordinator", null,
+                "coordinator", null, T)), (Matcher) schema("credential-changed"));
+        assertThat(Events.toJson(new SignerErased(UUID.randomUUID(), UUID.randomUUID(), "ai-france",
+                List.of("el-hiblu-3"), List.of(UUID.randomUUID()), T)), (Matcher) schema("signer-erased"));
+    }
+
+    @Test
+    void aHoldOnTheStreamNamesNoReasonAndNoPerson() {
+        String json = Events.toJson(new CaseChanged(UUID.randomUUID(), "paing-phyo-min", "w4r-2020", "Paing Phyo Min",
+                "MM", "Myanmar authorities", "global", null, null, "active", false, new CaseChanged.Hold(7, T), 3, T));
+        assertThat(json.replace("\"holdId\":7", "\"holdId\":7,\"reason\":\"threats\""), not((Matcher) schema("case-changed")));
+    }
+
+    @Test
+    void anEventThatCouldNeverBeAppliedIsUnreadable() {
+        String valid = Events.toJson(new ActionRecorded(UUID.randomUUID(), UUID.randomUUID(), "w4r-2020", "el-hiblu-3",
+                "ai-malta", ActionType.SIGNATURE, Mode.ONLINE, 1, T, T));
+        Events.fromJson(valid, ActionEvent.class);
+        for (String poison : List.of(valid.replace("\"type\":\"signature\",", ""),
+                valid.replace("\"count\":1", "\"count\":9223372036854775807"),
+                valid.replace("\"count\":1", "\"count\":99999999999999999999999"),
+                valid.replace("\"count\":1", "\"count\":0"),
+                valid.replace("\"entityId\":\"ai-malta\",", ""))) {
+            org.junit.jupiter.api.Assertions.assertThrows(java.io.UncheckedIOException.class,
+                    () -> Events.fromJson(poison, ActionEvent.class), poison);
+        }
     }
 
     @Test
@@ -91,8 +117,8 @@ class EventSchemaTest {
 
     @Test
     void readersIgnoreFieldsAddedByNewerProducers() {
-        String json = Events.toJson(new StaffChanged(UUID.randomUUID(), "mod", "moderator", List.of(), T))
-                .replace("}", ",\"addedLater\":true}");
-        assertEquals("moderator", Events.fromJson(json, StaffChanged.class).role());
+        String json = Events.toJson(new CredentialChanged(UUID.randomUUID(), "key_m", HASH, "moderator", null, "mod",
+                null, T)).replace("}", ",\"addedLater\":true}");
+        assertEquals("moderator", Events.fromJson(json, CredentialChanged.class).role());
     }
 }

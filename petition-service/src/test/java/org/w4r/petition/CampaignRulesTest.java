@@ -52,7 +52,7 @@ class CampaignRulesTest {
 
     CaseChanged caseOf(String caseId, String campaignId, String status, String scope, String localEntity) {
         return new CaseChanged(UUID.randomUUID(), caseId, campaignId, caseId, "AR", "Authorities", scope, localEntity,
-                null, status, true, null, NOW);
+                null, status, true, null, ReferenceFixtures.version(), NOW);
     }
 
     @BeforeEach

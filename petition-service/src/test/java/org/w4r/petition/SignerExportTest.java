@@ -48,7 +48,7 @@ class SignerExportTest {
                 new StringSerializer(), new StringSerializer())) {
             ReferenceFixtures.send(producer, Topics.CASES, caseId, new CaseChanged(UUID.randomUUID(), caseId,
                     ReferenceFixtures.CAMPAIGN, caseId, "MM", "Authorities", "global", null, 10L, "active", true, hold,
-                    Instant.now()));
+                    ReferenceFixtures.version(), Instant.now()));
         }
     }
 
@@ -85,7 +85,7 @@ class SignerExportTest {
     void aHeldCaseExportsNothing() {
         String caseId = activeCase();
         sign(caseId, "Someone", true, Instant.now().minusSeconds(5));
-        setCase(caseId, new CaseChanged.Hold("safety", "test-case-manager", Instant.now()));
+        setCase(caseId, new CaseChanged.Hold(1, Instant.now()));
         // no waiting: the export itself waits until it has read every hold published before the request
         given().auth().oauth2(staffToken("delivery")).get("/api/v1/cases/" + caseId + "/signers.csv")
                 .then().statusCode(409).contentType("application/problem+json")

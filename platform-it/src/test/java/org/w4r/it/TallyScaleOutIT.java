@@ -12,9 +12,7 @@ import org.w4r.events.ActionEvent;
 import org.w4r.events.ActionRecorded;
 import org.w4r.events.ActionType;
 import org.w4r.events.CampaignChanged;
-import org.w4r.events.KeyHash;
 import org.w4r.events.Mode;
-import org.w4r.events.StaffChanged;
 import org.w4r.events.Topics;
 import org.w4r.testsupport.KafkaBroker;
 import org.w4r.testsupport.PostgresServer;
@@ -70,8 +68,8 @@ class TallyScaleOutIT {
         try (KafkaProducer<String, String> producer = producer()) {
             ReferenceFixtures.send(producer, Topics.CAMPAIGNS, CAMPAIGN, new CampaignChanged(UUID.randomUUID(), CAMPAIGN,
                     "Scale-out test", now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(30)), false, List.of(), now));
-            ReferenceFixtures.send(producer, Topics.STAFF, "scale-out-" + RUN, new StaffChanged(UUID.randomUUID(),
-                    "scale-out-" + RUN, "coordinator", List.of(new KeyHash("key-" + RUN, ReferenceFixtures.sha256(TOKEN))), now));
+            ReferenceFixtures.send(producer, Topics.CREDENTIALS, "key_" + RUN, ReferenceFixtures.staffCredential(
+                    "key_" + RUN, "scale-out-" + RUN, "coordinator", TOKEN));
         }
         jdbcUrl = PostgresServer.shared().createDatabase("tally_scale_out");
     }

@@ -8,10 +8,9 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.w4r.events.CampaignChanged;
 import org.w4r.events.CaseChanged;
+import org.w4r.events.CredentialChanged;
 import org.w4r.events.EntityChanged;
 import org.w4r.events.Events;
-import org.w4r.events.KeyHash;
-import org.w4r.events.StaffChanged;
 import org.w4r.events.Topics;
 
 import java.nio.charset.StandardCharsets;
@@ -65,19 +64,40 @@ public final class ReferenceFixtures {
                     now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(30)), true, List.of(), now));
             for (String caseId : CASES) {
                 send(producer, Topics.CASES, caseId, new CaseChanged(UUID.randomUUID(), caseId, CAMPAIGN, caseId, "MT",
-                        "Authorities", "global", null, 1000L, "active", true, null, now));
+                        "Authorities", "global", null, 1000L, "active", true, null, version(), now));
             }
             for (String entityId : ENTITIES) {
                 send(producer, Topics.ENTITIES, entityId, new EntityChanged(UUID.randomUUID(), entityId, entityId, null,
-                        entityId.startsWith("ai-") ? "section" : "catch-all",
-                        List.of(new KeyHash("key-" + entityId, sha256(entityKey(entityId)))), now));
+                        entityId.startsWith("ai-") ? "section" : "catch-all", now));
+                send(producer, Topics.CREDENTIALS, "key_" + entityId, entityCredential("key_" + entityId, entityId,
+                        entityKey(entityId)));
             }
             for (String role : STAFF_ROLES) {
-                send(producer, Topics.STAFF, "test-" + role, new StaffChanged(UUID.randomUUID(), "test-" + role, role,
-                        List.of(new KeyHash("key-" + role, sha256(staffToken(role)))), now));
+                send(producer, Topics.CREDENTIALS, "key_" + role, staffCredential("key_" + role, "test-" + role, role,
+                        staffToken(role)));
             }
             producer.flush();
         }
+    }
+
+    /**
+     * A case version for a fixture: readers keep the highest version of a case they have seen, so a test that
+     * republishes a case must give a version no lower than any before it; the clock does that across test classes.
+     */
+    public static long version() {
+        return System.currentTimeMillis();
+    }
+
+    /** The event that makes {@code secret} an API key of {@code entityId}, as case-service publishes it. */
+    public static CredentialChanged entityCredential(String keyId, String entityId, String secret) {
+        return new CredentialChanged(UUID.randomUUID(), keyId, sha256(secret), "entity", entityId, null, null,
+                Instant.now());
+    }
+
+    /** The event that makes {@code secret} a token of staff member {@code principal} with {@code role}. */
+    public static CredentialChanged staffCredential(String keyId, String principal, String role, String secret) {
+        return new CredentialChanged(UUID.randomUUID(), keyId, sha256(secret), role, null, principal, null,
+                Instant.now());
     }
 
     /** Creates the platform's topics as the services would, so the broker never auto-creates one wrongly. */

@@ -10,9 +10,8 @@ import org.w4r.cases.model.CaseFile;
 import org.w4r.cases.model.Credential;
 import org.w4r.events.CampaignChanged;
 import org.w4r.events.CaseChanged;
+import org.w4r.events.CredentialChanged;
 import org.w4r.events.EntityChanged;
-import org.w4r.events.KeyHash;
-import org.w4r.events.StaffChanged;
 import org.w4r.events.Topics;
 import org.w4r.kit.outbox.Outbox;
 
@@ -37,25 +36,30 @@ public class ReferencePublisher {
                 c.closesAt, c.current, extensions, c.changedAt));
     }
 
+    /**
+     * The case as committed: flushed first, so the event carries the version this transaction gives the case (a
+     * reader keeps the highest version it has seen, whichever order two relays deliver in).
+     */
     public long caseFile(CaseFile c) {
-        CaseChanged.Hold hold = c.onHold() ? new CaseChanged.Hold(c.holdReason, c.holdPlacedBy, c.holdPlacedAt) : null;
+        CaseFile.getEntityManager().flush();
+        CaseChanged.Hold hold = c.onHold() ? new CaseChanged.Hold(c.holdId, c.holdPlacedAt) : null;
         return outbox.add(Topics.CASES, c.id, new CaseChanged(UUID.randomUUID(), c.id, c.campaignId, c.name,
                 c.country, c.targetAuthority, c.scope, c.localEntityId, c.goal, c.status, c.publicCounter, hold,
-                c.changedAt));
+                c.version, c.changedAt));
     }
 
     public long entity(ActionEntity e) {
-        List<KeyHash> keys = Credential.activeForEntity(e.id).stream()
-                .map(k -> new KeyHash(k.keyId, k.sha256)).toList();
         return outbox.add(Topics.ENTITIES, e.id, new EntityChanged(UUID.randomUUID(), e.id, e.name, e.country,
-                e.kind, keys, e.changedAt));
+                e.kind, e.changedAt));
     }
 
-    public long staff(String principal, String role) {
-        List<KeyHash> tokens = Credential.activeForPrincipal(principal).stream()
-                .map(k -> new KeyHash(k.keyId, k.sha256)).toList();
-        return outbox.add(Topics.STAFF, principal, new StaffChanged(UUID.randomUUID(), principal, role, tokens,
-                Instant.now()));
+    /** One credential per event; a revoked or expired one is a tombstone, so compaction forgets its hash. */
+    public long credential(Credential k) {
+        if (!k.active(Instant.now())) {
+            return outbox.add(Topics.CREDENTIALS, k.keyId, null);
+        }
+        return outbox.add(Topics.CREDENTIALS, k.keyId, new CredentialChanged(UUID.randomUUID(), k.keyId, k.sha256,
+                k.role, k.entityId, k.entityId == null ? k.principal : null, k.expiresAt, Instant.now()));
     }
 
     /**
@@ -67,8 +71,6 @@ public class ReferencePublisher {
         Campaign.<Campaign>listAll().forEach(this::campaign);
         ActionEntity.<ActionEntity>listAll().forEach(this::entity);
         CaseFile.<CaseFile>listAll().forEach(this::caseFile);
-        Credential.<Credential>list("entityId is null").stream()
-                .collect(java.util.stream.Collectors.toMap(k -> k.principal, k -> k.role, (a, b) -> a))
-                .forEach(this::staff);
+        Credential.active().forEach(this::credential);
     }
 }

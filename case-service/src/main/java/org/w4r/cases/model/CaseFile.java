@@ -5,6 +5,7 @@ import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
+import jakarta.persistence.Version;
 
 import java.time.Instant;
 
@@ -31,10 +32,15 @@ public class CaseFile extends PanacheEntityBase {
     public String holdReason;
     @Column(name = "hold_placed_by")
     public String holdPlacedBy;
+    @Column(name = "hold_id")
+    public Long holdId;
     @Column(name = "hold_placed_at")
     public Instant holdPlacedAt;
     @Column(name = "changed_at")
     public Instant changedAt;
+    /** Bumped by every committed change: a concurrent edit of the same case fails instead of overwriting it. */
+    @Version
+    public long version;
 
     public boolean onHold() {
         return holdPlacedAt != null;

@@ -25,12 +25,19 @@ public class Credential extends PanacheEntityBase {
     public Instant createdAt;
     @Column(name = "revoked_at")
     public Instant revokedAt;
+    @Column(name = "expires_at")
+    public Instant expiresAt;
 
-    public static List<Credential> activeForEntity(String entityId) {
-        return list("entityId = ?1 and revokedAt is null order by createdAt", entityId);
+    public boolean active(Instant now) {
+        return revokedAt == null && (expiresAt == null || expiresAt.isAfter(now));
     }
 
-    public static List<Credential> activeForPrincipal(String principal) {
-        return list("principal = ?1 and entityId is null and revokedAt is null order by createdAt", principal);
+    public static List<Credential> activeForEntity(String entityId) {
+        return list("entityId = ?1 and revokedAt is null and (expiresAt is null or expiresAt > ?2) order by createdAt",
+                entityId, Instant.now());
+    }
+
+    public static List<Credential> active() {
+        return list("revokedAt is null and (expiresAt is null or expiresAt > ?1)", Instant.now());
     }
 }

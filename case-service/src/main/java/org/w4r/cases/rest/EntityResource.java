@@ -26,7 +26,10 @@ import java.net.URI;
 import java.time.Instant;
 import java.util.List;
 
-/** Entities and their API keys. An entity's own key may manage (rotate) that entity's keys, and no other's. */
+/**
+ * Entities and their API keys. Case managers issue keys; an entity's own key may rotate that entity's keys within a
+ * small cap of active ones ({@link CredentialService}), and touch no other entity's.
+ */
 @Path("/api/v1/entities")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
@@ -54,11 +57,15 @@ public class EntityResource {
     }
 
     /** A key as listed: never its secret. */
-    public record KeyView(String keyId, Instant createdAt, Instant revokedAt) {
+    public record KeyView(String keyId, Instant createdAt, Instant expiresAt, Instant revokedAt) {
+    }
+
+    /** Optional: when the new key stops working (default and longest: see {@link CredentialService}). */
+    public record KeyRequest(Instant expiresAt) {
     }
 
     /** A new key: the secret is in this answer and nowhere else, ever. */
-    public record NewKey(String keyId, String entityId, String key, Instant createdAt) {
+    public record NewKey(String keyId, String entityId, String key, Instant createdAt, Instant expiresAt) {
     }
 
     @GET
@@ -92,10 +99,12 @@ public class EntityResource {
     @Path("{entityId}/keys")
     @Consumes(MediaType.WILDCARD)
     @RolesAllowed({"case-manager", "entity"})
-    public Response issueKey(@PathParam("entityId") String entityId) {
+    public Response issueKey(@PathParam("entityId") String entityId, KeyRequest request) {
         ownEntityOrManager(entityId);
-        CredentialService.Issued issued = credentials.issueEntityKey(entityId);
-        NewKey body = new NewKey(issued.credential().keyId, entityId, issued.secret(), issued.credential().createdAt);
+        CredentialService.Issued issued = credentials.issueEntityKey(entityId,
+                request == null ? null : request.expiresAt(), caller.get());
+        NewKey body = new NewKey(issued.credential().keyId, entityId, issued.secret(), issued.credential().createdAt,
+                issued.credential().expiresAt);
         return propagation.answer(issued.outboxId(), body).status(201)
                 .location(URI.create("/api/v1/entities/" + entityId + "/keys/" + body.keyId()))
                 .header("Cache-Control", "no-store").build();
@@ -108,7 +117,7 @@ public class EntityResource {
         ownEntityOrManager(entityId);
         EntityService.find(entityId);
         return Credential.<Credential>list("entityId = ?1 order by createdAt", entityId).stream()
-                .map(k -> new KeyView(k.keyId, k.createdAt, k.revokedAt)).toList();
+                .map(k -> new KeyView(k.keyId, k.createdAt, k.expiresAt, k.revokedAt)).toList();
     }
 
     @DELETE

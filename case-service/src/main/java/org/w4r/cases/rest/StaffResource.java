@@ -29,27 +29,29 @@ public class StaffResource {
     @Inject
     Propagation propagation;
 
-    public record TokenRequest(String principal, String role) {
+    public record TokenRequest(String principal, String role, Instant expiresAt) {
     }
 
-    public record NewToken(String principal, String role, String keyId, String token, Instant createdAt) {
+    public record NewToken(String principal, String role, String keyId, String token, Instant createdAt,
+                           Instant expiresAt) {
     }
 
-    public record TokenView(String principal, String role, String keyId, Instant createdAt, Instant revokedAt) {
+    public record TokenView(String principal, String role, String keyId, Instant createdAt, Instant expiresAt,
+                            Instant revokedAt) {
     }
 
     @GET
     public List<TokenView> list() {
         return Credential.<Credential>list("entityId is null order by principal, createdAt").stream()
-                .map(k -> new TokenView(k.principal, k.role, k.keyId, k.createdAt, k.revokedAt)).toList();
+                .map(k -> new TokenView(k.principal, k.role, k.keyId, k.createdAt, k.expiresAt, k.revokedAt)).toList();
     }
 
     @POST
     public Response issue(TokenRequest request) {
         TokenRequest r = CaseResource.required(request);
-        CredentialService.Issued issued = credentials.issueStaffToken(r.principal(), r.role());
+        CredentialService.Issued issued = credentials.issueStaffToken(r.principal(), r.role(), r.expiresAt());
         return propagation.answer(issued.outboxId(), new NewToken(r.principal(), r.role(), issued.credential().keyId,
-                issued.secret(), issued.credential().createdAt)).status(201).header("Cache-Control", "no-store").build();
+                issued.secret(), issued.credential().createdAt, issued.credential().expiresAt)).status(201).header("Cache-Control", "no-store").build();
     }
 
     @DELETE

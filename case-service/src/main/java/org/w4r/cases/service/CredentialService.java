@@ -2,22 +2,37 @@ package org.w4r.cases.service;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
 import org.w4r.cases.messaging.ReferencePublisher;
 import org.w4r.cases.model.ActionEntity;
 import org.w4r.cases.model.Credential;
+import org.w4r.kit.problem.Problem;
 import org.w4r.kit.problem.ProblemException;
+import org.w4r.kit.security.Caller;
 import org.w4r.kit.security.Credentials;
 import org.w4r.kit.security.Roles;
 
+import java.time.Duration;
 import java.time.Instant;
 
 /**
  * Entity API keys and staff tokens. A new secret is returned once and never again; only its SHA-256 is stored and
- * published. A revocation is published at once, so every service refuses the key within the propagation delay.
+ * published, one credential per event. A revocation is published at once, so every service refuses the key within
+ * the propagation delay.
+ *
+ * <p>Case managers issue keys. An entity's own key may only rotate: it gets a new key while it holds fewer than
+ * {@link #MAX_ACTIVE_ENTITY_KEYS} active ones, and must revoke the old one to rotate again. (A leaked key once
+ * minted keys without bound, and every mint republished all of them in one ever-growing event.)
  */
 @ApplicationScoped
 public class CredentialService {
+    public static final int MAX_ACTIVE_ENTITY_KEYS = 3;
+    static final Duration ENTITY_KEY_LIFETIME = Duration.ofDays(365);
+    static final Duration ENTITY_KEY_MAX_LIFETIME = Duration.ofDays(2 * 365);
+    static final Duration STAFF_TOKEN_LIFETIME = Duration.ofDays(90);
+    static final Duration STAFF_TOKEN_MAX_LIFETIME = Duration.ofDays(365);
+
     @Inject
     ReferencePublisher publisher;
 
@@ -26,15 +41,27 @@ public class CredentialService {
     }
 
     @Transactional
-    public Issued issueEntityKey(String entityId) {
-        ActionEntity entity = EntityService.find(entityId);
+    public Issued issueEntityKey(String entityId, Instant expiresAt, Caller by) {
+        // the entity row is locked so two concurrent rotations cannot both pass the cap
+        ActionEntity entity = ActionEntity.findById(entityId, LockModeType.PESSIMISTIC_WRITE);
+        if (entity == null) {
+            throw ProblemException.notFound("entity", entityId);
+        }
+        boolean self = Roles.ENTITY.equals(by.role());
+        if (self && Credential.activeForEntity(entityId).size() >= MAX_ACTIVE_ENTITY_KEYS) {
+            throw new ProblemException(Problem.of(409, "too-many-keys", "Too many active keys",
+                    "entity '" + entityId + "' holds " + MAX_ACTIVE_ENTITY_KEYS + " active keys; revoke one (DELETE "
+                            + "/api/v1/entities/" + entityId + "/keys/{keyId}) before rotating, or ask a case manager")
+                    .with("maxActiveKeys", MAX_ACTIVE_ENTITY_KEYS));
+        }
+        Instant expiry = expiry(expiresAt, ENTITY_KEY_LIFETIME, self ? ENTITY_KEY_LIFETIME : ENTITY_KEY_MAX_LIFETIME);
         String secret = Credentials.newSecret();
-        Credential key = store(entityId, Roles.ENTITY, entityId, secret);
-        return new Issued(key, secret, publisher.entity(entity));
+        Credential key = store(entityId, Roles.ENTITY, entityId, secret, expiry);
+        return new Issued(key, secret, publisher.credential(key));
     }
 
     @Transactional
-    public Issued issueStaffToken(String principal, String role) {
+    public Issued issueStaffToken(String principal, String role, Instant expiresAt) {
         Validation.text("principal", principal, 100);
         Validation.oneOf("role", role, Roles.STAFF);
         Credential other = Credential.find("principal = ?1 and entityId is null", principal).firstResult();
@@ -47,11 +74,12 @@ public class CredentialService {
                     "'" + principal + "' is an entity id; choose another principal name");
         }
         String secret = Credentials.newSecret();
-        Credential token = store(principal, role, null, secret);
-        return new Issued(token, secret, publisher.staff(principal, role));
+        Credential token = store(principal, role, null, secret,
+                expiry(expiresAt, STAFF_TOKEN_LIFETIME, STAFF_TOKEN_MAX_LIFETIME));
+        return new Issued(token, secret, publisher.credential(token));
     }
 
-    /** Returns the outbox id of the announcement. */
+    /** Returns the outbox id of the announcement (a tombstone for the key). */
     @Transactional
     public long revoke(String owner, String keyId, boolean entity) {
         Credential key = Credential.findById(keyId);
@@ -61,7 +89,7 @@ public class CredentialService {
         if (key.revokedAt == null) {
             key.revokedAt = Instant.now();
         }
-        return entity ? publisher.entity(EntityService.find(owner)) : publisher.staff(owner, key.role);
+        return publisher.credential(key);
     }
 
     /** Stores a credential for a secret the caller already holds (demo credentials); returns false if known. */
@@ -70,16 +98,26 @@ public class CredentialService {
         if (Credential.count("sha256", Credentials.sha256(secret)) > 0) {
             return false;
         }
-        store(principal, role, entityId, secret);
         if (entityId != null) {
-            publisher.entity(EntityService.find(entityId));
-        } else {
-            publisher.staff(principal, role);
+            EntityService.find(entityId);
         }
+        publisher.credential(store(principal, role, entityId, secret, null));
         return true;
     }
 
-    private static Credential store(String principal, String role, String entityId, String secret) {
+    private static Instant expiry(Instant requested, Duration byDefault, Duration longest) {
+        Instant now = Instant.now();
+        if (requested == null) {
+            return now.plus(byDefault);
+        }
+        if (!requested.isAfter(now) || requested.isAfter(now.plus(longest))) {
+            throw ProblemException.invalid("expiresAt", "'expiresAt' must be in the future and at most "
+                    + longest.toDays() + " days from now");
+        }
+        return requested;
+    }
+
+    private static Credential store(String principal, String role, String entityId, String secret, Instant expiresAt) {
         Credential credential = new Credential();
         credential.keyId = Credentials.newKeyId();
         credential.sha256 = Credentials.sha256(secret);
@@ -87,6 +125,7 @@ public class CredentialService {
         credential.role = role;
         credential.entityId = entityId;
         credential.createdAt = Instant.now();
+        credential.expiresAt = expiresAt;
         credential.persist();
         return credential;
     }

@@ -32,11 +32,14 @@ public class Outbox {
     @Inject
     AgroalDataSource dataSource;
 
-    /** Returns the outbox row id, for callers that want to wait until it has reached Kafka. */
+    /**
+     * Returns the outbox row id, for callers that want to wait until it has reached Kafka. A null {@code event} is a
+     * tombstone: on a compacted topic it removes the key.
+     */
     public long add(String topic, String key, Object event) {
         Number id = (Number) em.createNativeQuery(
-                        "insert into outbox (topic, event_key, payload) values (?1, ?2, ?3) returning id")
-                .setParameter(1, topic).setParameter(2, key).setParameter(3, Events.toJson(event))
+                        "insert into outbox (topic, event_key, payload) values (?1, ?2, cast(?3 as text)) returning id")
+                .setParameter(1, topic).setParameter(2, key).setParameter(3, event == null ? null : Events.toJson(event))
                 .getSingleResult();
         pending();
         return id.longValue();

@@ -16,10 +16,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 import org.w4r.events.CampaignChanged;
 import org.w4r.events.CaseChanged;
+import org.w4r.events.CredentialChanged;
 import org.w4r.events.EntityChanged;
 import org.w4r.events.Events;
-import org.w4r.events.KeyHash;
-import org.w4r.events.StaffChanged;
 import org.w4r.events.Topics;
 import org.w4r.kit.messaging.KafkaSettings;
 import org.w4r.kit.messaging.TopicAdmin;
@@ -65,8 +64,8 @@ public class ReferenceData implements TokenDirectory {
     private final Map<String, CampaignChanged> campaigns = new ConcurrentHashMap<>();
     private final Map<String, CaseChanged> cases = new ConcurrentHashMap<>();
     private final Map<String, EntityChanged> entities = new ConcurrentHashMap<>();
-    private final Map<String, StaffChanged> staff = new ConcurrentHashMap<>();
-    private final Map<String, Caller> callersByHash = new ConcurrentHashMap<>();
+    private final Map<String, CredentialChanged> credentials = new ConcurrentHashMap<>();
+    private final Map<String, CredentialChanged> credentialsByHash = new ConcurrentHashMap<>();
     private final CountDownLatch caughtUp = new CountDownLatch(1);
     private final Map<TopicPartition, Long> positions = new ConcurrentHashMap<>();
     private volatile org.apache.kafka.clients.admin.Admin admin;
@@ -107,8 +106,8 @@ public class ReferenceData implements TokenDirectory {
                 }
                 if (caughtUp.getCount() > 0 && endAtStart.entrySet().stream()
                         .allMatch(e -> consumer.position(e.getKey()) >= e.getValue())) {
-                    LOG.infof("reference data loaded: %d campaigns, %d cases, %d entities, %d staff",
-                            campaigns.size(), cases.size(), entities.size(), staff.size());
+                    LOG.infof("reference data loaded: %d campaigns, %d cases, %d entities, %d credentials",
+                            campaigns.size(), cases.size(), entities.size(), credentials.size());
                     caughtUp.countDown();
                 }
             } catch (WakeupException e) {
@@ -138,53 +137,68 @@ public class ReferenceData implements TokenDirectory {
         switch (topic) {
             case Topics.CAMPAIGNS -> put(campaigns, key, json, CampaignChanged.class);
             case Topics.CASES -> {
-                CaseChanged change = put(cases, key, json, CaseChanged.class);
-                if (change != null) {
+                CaseChanged change = fromJson(json, CaseChanged.class);
+                if (change == null) {
+                    cases.remove(key);
+                } else if (newer(change)) {
                     caseChanges.fire(change);
                 }
             }
-            case Topics.ENTITIES -> {
-                EntityChanged entity = put(entities, key, json, EntityChanged.class);
-                reindex("entity:" + key, entity == null ? List.of() : entity.apiKeys(),
-                        k -> new Caller(key, Roles.ENTITY, key, k.keyId()));
-            }
-            case Topics.STAFF -> {
-                StaffChanged member = put(staff, key, json, StaffChanged.class);
-                reindex("staff:" + key, member == null ? List.of() : member.tokens(),
-                        k -> new Caller(member.principal(), member.role(), null, k.keyId()));
-            }
+            case Topics.ENTITIES -> put(entities, key, json, EntityChanged.class);
+            case Topics.CREDENTIALS -> credential(key, fromJson(json, CredentialChanged.class));
             default -> LOG.warnf("ignoring record from unexpected topic %s", topic);
         }
     }
 
-    private <T> T put(Map<String, T> map, String key, String json, Class<T> type) {
-        if (json == null) {
-            map.remove(key);
-            return null;
-        }
-        T value = Events.fromJson(json, type);
-        map.put(key, value);
-        return value;
+    /**
+     * Keeps a case's copy only if it is newer than the one held: two case-service instances relay their outboxes
+     * independently, so an older state of a case (a hold's absence) could otherwise overwrite a newer one (the hold).
+     */
+    private boolean newer(CaseChanged change) {
+        boolean[] applied = {false};
+        cases.compute(change.caseId(), (id, held) -> {
+            if (held != null && held.version() > change.version()) {
+                return held;
+            }
+            applied[0] = true;
+            return change;
+        });
+        return applied[0];
     }
 
-    private final Map<String, List<String>> hashesByOwner = new ConcurrentHashMap<>();
+    private synchronized void credential(String keyId, CredentialChanged credential) {
+        CredentialChanged old = credential == null ? credentials.remove(keyId) : credentials.put(keyId, credential);
+        if (old != null) {
+            credentialsByHash.remove(old.sha256());
+        }
+        if (credential != null) {
+            credentialsByHash.put(credential.sha256(), credential);
+        }
+    }
 
-    private synchronized void reindex(String owner, List<KeyHash> keys,
-                                      java.util.function.Function<KeyHash, Caller> caller) {
-        for (String old : hashesByOwner.getOrDefault(owner, List.of())) {
-            callersByHash.remove(old);
+    private static <T> T fromJson(String json, Class<T> type) {
+        return json == null ? null : Events.fromJson(json, type);
+    }
+
+    private <T> T put(Map<String, T> map, String key, String json, Class<T> type) {
+        T value = fromJson(json, type);
+        if (value == null) {
+            map.remove(key);
+        } else {
+            map.put(key, value);
         }
-        List<String> now = new ArrayList<>();
-        for (KeyHash key : keys == null ? List.<KeyHash>of() : keys) {
-            callersByHash.put(key.sha256(), caller.apply(key));
-            now.add(key.sha256());
-        }
-        hashesByOwner.put(owner, now);
+        return value;
     }
 
     @Override
     public Optional<Caller> findBySha256(String sha256) {
-        return Optional.ofNullable(callersByHash.get(sha256));
+        CredentialChanged c = credentialsByHash.get(sha256);
+        if (c == null || (c.expiresAt() != null && !c.expiresAt().isAfter(java.time.Instant.now()))) {
+            return Optional.empty();
+        }
+        return Optional.of(Roles.ENTITY.equals(c.role())
+                ? new Caller(c.entityId(), Roles.ENTITY, c.entityId(), c.keyId())
+                : new Caller(c.principal(), c.role(), null, c.keyId()));
     }
 
     /**

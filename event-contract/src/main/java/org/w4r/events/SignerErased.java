@@ -1,0 +1,20 @@
+package org.w4r.events;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * A supporter's personal data was erased (on topic {@link Topics#ERASURES}, keyed by {@code erasureId}): the ids of
+ * the signatures and messages that lost their names, and their cases, so every service drops what it derived from
+ * them. Ids only: the person is never named, not even by a hash of their email. {@code entityId} is the entity the
+ * request came through, or null for an erasure across entities.
+ */
+public record SignerErased(
+        UUID eventId,
+        UUID erasureId,
+        String entityId,
+        List<String> caseIds,
+        List<UUID> actionIds,
+        Instant erasedAt) {
+}
