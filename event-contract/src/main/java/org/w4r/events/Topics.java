@@ -37,7 +37,18 @@ public final class Topics {
         specs.add(new Spec(DELIVERIES, 1, java.util.Map.of()));
         specs.add(new Spec(MODERATION, 1, java.util.Map.of()));
         specs.add(new Spec(ERASURES, 1, java.util.Map.of()));
+        for (String name : new String[]{ACTIONS, DELIVERIES, MODERATION, ERASURES}) {
+            specs.add(new Spec(deadLetter(name), 1, java.util.Map.of("retention.ms", String.valueOf(90L * 24 * 3600 * 1000))));
+        }
         return specs;
+    }
+
+    /**
+     * Where a consumer puts an event of {@code topic} it can never apply (unreadable, or refused by the database
+     * however often it is retried), so the partition goes on; kept 90 days for a person to look at and replay.
+     */
+    public static String deadLetter(String topic) {
+        return topic + ".dead-letter";
     }
 
     /** The partition key of an action event: its case, or its entity when it has none. */

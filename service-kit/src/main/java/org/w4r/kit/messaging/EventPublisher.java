@@ -57,10 +57,15 @@ public class EventPublisher {
         return publishJson(topic, key, Events.toJson(event));
     }
 
+    /** A null {@code json} is a tombstone. */
     public CompletableFuture<RecordMetadata> publishJson(String topic, String key, String json) {
+        return send(new ProducerRecord<>(topic, key, json));
+    }
+
+    public CompletableFuture<RecordMetadata> send(ProducerRecord<String, String> record) {
         CompletableFuture<RecordMetadata> result = new CompletableFuture<>();
         try {
-            producer().send(new ProducerRecord<>(topic, key, json), (metadata, error) -> {
+            producer().send(record, (metadata, error) -> {
                 if (error != null) {
                     result.completeExceptionally(error);
                 } else {

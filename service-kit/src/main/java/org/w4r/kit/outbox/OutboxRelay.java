@@ -9,6 +9,7 @@ import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 import org.w4r.kit.messaging.EventPublisher;
+import org.w4r.kit.messaging.Failures;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -45,6 +46,9 @@ public class OutboxRelay {
     @ConfigProperty(name = "w4r.outbox.idle-poll-ms", defaultValue = "250")
     long idlePollMs;
 
+    /** Any constant shared by every instance of every service: each service has its own database. */
+    private static final long RELAY_LOCK = 0x7734_6f75_7462_6f78L;
+
     private final Semaphore work = new Semaphore(0);
     private volatile boolean running = true;
     private volatile Thread thread;
@@ -80,23 +84,37 @@ public class OutboxRelay {
                 Thread.currentThread().interrupt();
                 return;
             } catch (Exception e) {
-                LOG.warnf("outbox relay: %s; retrying in %d ms", e.getMessage(), backoffMs);
+                LOG.warnf("outbox relay: %s; retrying in %d ms", Failures.describe(e), backoffMs);
                 sleep(backoffMs);
                 backoffMs = Math.min(backoffMs * 2, 5000);
             }
         }
     }
 
-    /** One batch: returns how many events it relayed. */
+    /**
+     * One batch: returns how many rows it took off the queue (sent or set aside).
+     *
+     * <p>Only one relay per database sends at a time (a transaction-level advisory lock): with two instances each
+     * skipping the other's locked rows, a key's later event (a key's revocation, a hold's lift) could leave before its
+     * earlier one and a compacted topic would keep the wrong state. Rows of one case or key are written in commit order
+     * (the writers lock the row they change), so sending in id order keeps them in order.
+     *
+     * <p>A row Kafka refuses for good (too large, an unknown topic: not a {@code RetriableException}) is moved to
+     * {@code outbox_dead_letter} and the relay goes on: such a row once stopped every later hold and revocation.
+     */
     int relayBatch() throws SQLException, InterruptedException {
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             try {
+                if (!soleRelay(connection)) {
+                    connection.commit();
+                    return 0;
+                }
                 planByPrimaryKey(connection);
                 List<Long> ids = new ArrayList<>();
                 List<CompletableFuture<?>> acks = new ArrayList<>();
                 try (PreparedStatement select = connection.prepareStatement(
-                        "select id, topic, event_key, payload from outbox order by id limit ? for update skip locked")) {
+                        "select id, topic, event_key, payload from outbox order by id limit ? for update")) {
                     select.setInt(1, batchSize);
                     try (ResultSet rows = select.executeQuery()) {
                         while (rows.next()) {
@@ -109,18 +127,89 @@ public class OutboxRelay {
                     connection.commit();
                     return 0;
                 }
-                CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).join();
-                try (PreparedStatement delete = connection.prepareStatement("delete from outbox where id = any(?)")) {
-                    delete.setArray(1, connection.createArrayOf("bigint", ids.toArray()));
-                    delete.executeUpdate();
+                List<Long> sent = new ArrayList<>();
+                List<Long> refused = new ArrayList<>();
+                List<String> errors = new ArrayList<>();
+                Throwable retriable = null;
+                for (int i = 0; i < ids.size(); i++) {
+                    try {
+                        acks.get(i).join();
+                        sent.add(ids.get(i));
+                    } catch (java.util.concurrent.CompletionException e) {
+                        Throwable cause = e.getCause() == null ? e : e.getCause();
+                        if (Failures.isTransient(cause) || cause instanceof org.apache.kafka.common.errors.TimeoutException) {
+                            retriable = cause;
+                        } else {
+                            refused.add(ids.get(i));
+                            errors.add(Failures.describe(cause));
+                        }
+                    }
                 }
+                setAside(connection, refused, errors);
+                delete(connection, sent);
                 connection.commit();
+                if (retriable != null) {
+                    throw new IllegalStateException("Kafka did not acknowledge " + (ids.size() - sent.size()
+                            - refused.size()) + " events: " + Failures.describe(retriable));
+                }
                 return ids.size();
             } catch (RuntimeException | SQLException e) {
                 connection.rollback();
                 throw e;
             }
         }
+    }
+
+    /** Whether this relay holds the database's relay lock for this transaction. */
+    private static boolean soleRelay(Connection connection) throws SQLException {
+        try (Statement lock = connection.createStatement();
+             ResultSet rs = lock.executeQuery("select pg_try_advisory_xact_lock(" + RELAY_LOCK + ")")) {
+            rs.next();
+            return rs.getBoolean(1);
+        }
+    }
+
+    private static void delete(Connection connection, List<Long> ids) throws SQLException {
+        if (ids.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement delete = connection.prepareStatement("delete from outbox where id = any(?)")) {
+            delete.setArray(1, connection.createArrayOf("bigint", ids.toArray()));
+            delete.executeUpdate();
+        }
+    }
+
+    private static void setAside(Connection connection, List<Long> ids, List<String> errors) throws SQLException {
+        if (ids.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement move = connection.prepareStatement("""
+                with moved as (delete from outbox where id = ? returning id, topic, event_key, payload, created_at)
+                insert into outbox_dead_letter (id, topic, event_key, payload, created_at, error)
+                select id, topic, event_key, payload, created_at, ? from moved""")) {
+            for (int i = 0; i < ids.size(); i++) {
+                move.setLong(1, ids.get(i));
+                move.setString(2, errors.get(i));
+                move.addBatch();
+            }
+            move.executeBatch();
+        }
+        LOG.errorf("outbox relay: Kafka refused %d events for good (%s); they are in outbox_dead_letter",
+                ids.size(), errors.get(0));
+    }
+
+    /** Events Kafka refused for good, set aside: health reports them, staff list them. */
+    public long deadLetters() throws SQLException {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement count = connection.prepareStatement("select count(*) from outbox_dead_letter");
+             ResultSet rs = count.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    public boolean enabled() {
+        return enabled;
     }
 
     /**

@@ -1,0 +1,51 @@
+package org.w4r.kit.messaging;
+
+import java.io.IOException;
+import java.sql.SQLException;
+
+/**
+ * Tells a failure that may pass by itself (the database or broker unreachable, a deadlock, a restart) from one that
+ * will happen again on every retry (data the database refuses, an event that cannot be applied). The first must be
+ * waited out, never answered or dead-lettered as if final; the second must not be retried forever.
+ */
+public final class Failures {
+    private Failures() {
+    }
+
+    public static boolean isTransient(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SQLException sql) {
+                String state = sql.getSQLState();
+                // no SQLSTATE: the pool could not hand out a connection (Agroal's acquisition timeout)
+                return state == null || state.startsWith("08") || state.startsWith("40") || state.startsWith("53")
+                        || state.startsWith("57") || state.startsWith("58") || "55P03".equals(state)
+                        || "25P03".equals(state);
+            }
+            if (t instanceof IOException || t instanceof org.apache.kafka.common.errors.RetriableException
+                    || t instanceof InterruptedException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The SQLSTATE of the first SQL error in the chain, for logs that must not carry PostgreSQL's detail text. */
+    public static String sqlState(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SQLException sql) {
+                return sql.getSQLState();
+            }
+        }
+        return null;
+    }
+
+    /** A description of a failure safe to log: its type and SQLSTATE, never a message that may quote data. */
+    public static String describe(Throwable failure) {
+        String state = sqlState(failure);
+        Throwable root = failure;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getClass().getSimpleName() + (state == null ? "" : " (SQLSTATE " + state + ")");
+    }
+}
