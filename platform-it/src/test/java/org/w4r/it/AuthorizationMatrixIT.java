@@ -1,0 +1,163 @@
+package org.w4r.it;
+
+import io.restassured.http.ContentType;
+import io.restassured.response.Response;
+import io.restassured.specification.RequestSpecification;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Walks the whole authorization matrix of docs/security.md against the four packaged services: every endpoint for
+ * an entity key on its own entity, another entity's key, each staff role and no credential. The table is read from
+ * the document itself, so the document cannot say one thing while the services do another, and it must list
+ * exactly the operations each service's OpenAPI document declares: an endpoint added without a row fails here.
+ *
+ * <p>Ids in paths name nothing that exists ("matrix-absent-..."), except the entity (ai-france, whose key is the
+ * "own entity" column; ai-malta's key is the "other entity") and an offline count taken through ai-france: so an
+ * authorised request changes nothing that other tests rely on, and its answer (400, 404, 409...) shows only that
+ * it got past authorisation.
+ */
+class AuthorizationMatrixIT {
+    static final List<String> COLUMNS = List.of("own entity", "other entity", "coordinator", "case-manager",
+            "delivery", "moderator", "anonymous");
+
+    record Row(String service, String method, String path, Map<String, String> expected) {
+        @Override
+        public String toString() {
+            return service + " " + method + " " + path;
+        }
+    }
+
+    static TestPlatform platform;
+    static String offlineCountId;
+
+    @BeforeAll
+    static void platform() throws Exception {
+        platform = TestPlatform.get();
+        offlineCountId = given().auth().oauth2(platform.tokens.get("ai-france")).contentType(ContentType.JSON)
+                .body("""
+                        {"caseId":"el-hiblu-3","type":"letter","count":3,"event":{"name":"Matrix","date":"%s","place":"Lyon"}}"""
+                        .formatted(LocalDate.now()))
+                .post(platform.petitions.url() + "/api/v1/offline-counts").then().statusCode(202)
+                .extract().path("results[0].actionId");
+    }
+
+    static List<Row> matrix() throws IOException {
+        List<Row> rows = new ArrayList<>();
+        for (String line : Files.readAllLines(TestPlatform.ROOT.resolve("docs/security.md"))) {
+            String[] cells = line.split("\\|");
+            if (cells.length < 11 || !Set.of("GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS").contains(cells[2].trim())) {
+                continue;
+            }
+            Map<String, String> expected = new LinkedHashMap<>();
+            for (int i = 0; i < COLUMNS.size(); i++) {
+                expected.put(COLUMNS.get(i), cells[4 + i].trim());
+            }
+            rows.add(new Row(cells[1].trim(), cells[2].trim(), cells[3].trim(), expected));
+        }
+        return rows;
+    }
+
+    ServiceProcess service(String name) {
+        return switch (name) {
+            case "case" -> platform.cases;
+            case "petition" -> platform.petitions;
+            case "tally" -> platform.tally;
+            case "delivery" -> platform.delivery;
+            default -> throw new IllegalArgumentException("unknown service in docs/security.md: " + name);
+        };
+    }
+
+    @Test
+    void theMatrixListsExactlyTheOperationsEachServiceDeclares() throws IOException {
+        List<Row> rows = matrix();
+        assertTrue(rows.size() > 50, "the matrix is read from docs/security.md: " + rows.size() + " rows");
+        for (String name : List.of("case", "petition", "tally", "delivery")) {
+            Set<String> declared = new TreeSet<>();
+            Map<String, Map<String, Object>> paths = given().get(service(name).url() + "/q/openapi?format=json")
+                    .then().statusCode(200).extract().path("paths");
+            paths.forEach((path, operations) -> operations.keySet().stream()
+                    .filter(m -> Set.of("get", "post", "put", "patch", "delete", "options").contains(m))
+                    .forEach(m -> declared.add(m.toUpperCase() + " " + path)));
+            Set<String> documented = new TreeSet<>();
+            rows.stream().filter(r -> r.service().equals(name)).forEach(r -> documented.add(r.method() + " " + r.path()));
+            assertEquals(declared, documented, name + "-service: docs/security.md must list exactly its operations");
+        }
+    }
+
+    @Test
+    void everyCellOfTheMatrixHolds() throws IOException {
+        List<String> failures = new ArrayList<>();
+        int walked = 0;
+        for (Row row : matrix()) {
+            for (String column : COLUMNS) {
+                String expected = row.expected().get(column);
+                Response answer = send(row, column);
+                walked++;
+                int status = answer.statusCode();
+                boolean ok = switch (expected) {
+                    case "allow" -> status != 401 && status != 403 && status < 500;
+                    case "401", "403", "404" -> status == Integer.parseInt(expected);
+                    default -> throw new IllegalStateException("unknown cell '" + expected + "' in " + row);
+                };
+                if (ok && status >= 400 && status != 405 && !answer.contentType().startsWith("application/problem+json")
+                        && !"OPTIONS".equals(row.method())) {
+                    failures.add(row + " as " + column + ": " + status + " is not problem+json (" + answer.contentType() + ")");
+                } else if (!ok) {
+                    failures.add(row + " as " + column + ": expected " + expected + ", got " + status);
+                }
+            }
+        }
+        assertTrue(walked > 350, "walked " + walked + " cells");
+        assertTrue(failures.isEmpty(), failures.size() + " cells do not hold:\n" + String.join("\n", failures));
+    }
+
+    private Response send(Row row, String column) {
+        RequestSpecification request = given().redirects().follow(false);
+        String token = switch (column) {
+            case "own entity" -> platform.tokens.get("ai-france");
+            case "other entity" -> platform.tokens.get("ai-malta");
+            case "anonymous" -> null;
+            default -> platform.tokens.get("demo-" + column);
+        };
+        if (token != null) {
+            request.auth().oauth2(token);
+        }
+        if (Set.of("POST", "PUT", "PATCH").contains(row.method())) {
+            if (row.path().endsWith("/import")) {
+                request.contentType("text/csv").body("id\n");
+            } else {
+                request.contentType(ContentType.JSON).body("{}");
+            }
+        }
+        if ("OPTIONS".equals(row.method())) {
+            request.header("Origin", "https://entity.example.org").header("Access-Control-Request-Method", "GET");
+        }
+        return request.request(row.method(), service(row.service()).url() + concrete(row.path()));
+    }
+
+    private static String concrete(String path) {
+        String id = path.startsWith("/api/v1/offline-counts/") ? offlineCountId : UUID.randomUUID().toString();
+        return path.replace("{entityId}", "ai-france")
+                .replace("{campaignId}", "matrix-absent-campaign")
+                .replace("{caseId}", "matrix-absent-case")
+                .replace("{keyId}", "key_matrixabsent")
+                .replace("{principal}", "matrix-absent")
+                .replace("{id}", id);
+    }
+}
