@@ -36,6 +36,6 @@ public class CaseHold extends PanacheEntityBase {
     }
 
     public static List<CaseHold> history(String caseId) {
-        return list("caseId = ?1 order by placedAt", caseId);
+        return list("caseId = ?1 order by placedAt, id", caseId);
     }
 }

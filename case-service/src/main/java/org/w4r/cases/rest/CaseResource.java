@@ -17,6 +17,7 @@ import jakarta.ws.rs.core.Response;
 import org.w4r.cases.model.CaseFile;
 import org.w4r.cases.model.CaseHold;
 import org.w4r.cases.service.CaseService;
+import org.w4r.cases.service.Validation;
 import org.w4r.kit.problem.ProblemException;
 import org.w4r.kit.security.CurrentCaller;
 
@@ -45,14 +46,15 @@ public class CaseResource {
     public record HoldRequest(String reason) {
     }
 
-    public record HoldView(String reason, String placedBy, Instant placedAt, String liftedBy, Instant liftedAt) {
+    public record HoldView(long holdId, String reason, String placedBy, Instant placedAt, String liftedBy,
+                           Instant liftedAt) {
     }
 
     @GET
     public List<CaseView> list(@QueryParam("campaign") String campaignId) {
         List<CaseFile> list = campaignId == null
                 ? CaseFile.list("order by id")
-                : CaseFile.list("campaignId = ?1 order by id", campaignId);
+                : CaseFile.list("campaignId = ?1 order by id", Validation.slug("campaign", campaignId));
         return list.stream().map(CaseView::of).toList();
     }
 
@@ -105,7 +107,7 @@ public class CaseResource {
     public List<HoldView> holds(@PathParam("caseId") String caseId) {
         CaseService.find(caseId);
         return CaseHold.history(caseId).stream()
-                .map(h -> new HoldView(h.reason, h.placedBy, h.placedAt, h.liftedBy, h.liftedAt)).toList();
+                .map(h -> new HoldView(h.id, h.reason, h.placedBy, h.placedAt, h.liftedBy, h.liftedAt)).toList();
     }
 
     static <T> T required(T body) {

@@ -2,6 +2,7 @@ package org.w4r.cases.service;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
 import org.w4r.cases.messaging.ReferencePublisher;
 import org.w4r.cases.model.ActionEntity;
@@ -13,9 +14,17 @@ import org.w4r.kit.problem.ProblemException;
 
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
-/** Cases: creation, edits, the draft → active → closed lifecycle, and safety holds. */
+/**
+ * Cases: creation, edits, the draft → active → closed lifecycle, and safety holds.
+ *
+ * <p>Every change reads the case with a row lock ({@link #findForChange}), so two staff acting on one case at once
+ * take turns: an edit read before a hold committed can no longer write the case back without it, and the case's
+ * events enter the outbox in commit order. The {@code @Version} stays as a second guard; a stale write it still
+ * catches is a 409 {@code concurrent-change} (see the rest package's PersistenceProblems).
+ */
 @ApplicationScoped
 public class CaseService {
     static final Map<String, Set<String>> TRANSITIONS = Map.of(
@@ -60,7 +69,7 @@ public class CaseService {
         } else if (in.localEntityId() != null) {
             throw ProblemException.invalid("localEntityId", "only a local case names a 'localEntityId'");
         }
-        c.goal = goal(in.goal());
+        c.goal = Validation.goal("goal", in.goal());
         c.status = Validation.oneOf("status", in.status() == null ? "draft" : in.status(), TRANSITIONS.keySet());
         c.publicCounter = in.publicCounter() == null || in.publicCounter();
         c.changedAt = Instant.now();
@@ -71,7 +80,7 @@ public class CaseService {
 
     @Transactional
     public CaseFile update(String caseId, CaseInput in) {
-        CaseFile c = find(caseId);
+        CaseFile c = findForChange(caseId);
         if (in.name() != null) {
             c.name = Validation.text("name", in.name(), 200);
         }
@@ -82,7 +91,7 @@ public class CaseService {
             c.country = Validation.country("country", in.country(), true);
         }
         if (in.goal() != null) {
-            c.goal = goal(in.goal());
+            c.goal = Validation.goal("goal", in.goal());
         }
         if (in.publicCounter() != null) {
             c.publicCounter = in.publicCounter();
@@ -97,7 +106,7 @@ public class CaseService {
 
     @Transactional
     public CaseFile changeStatus(String caseId, String status) {
-        CaseFile c = find(caseId);
+        CaseFile c = findForChange(caseId);
         transition(c, status);
         c.changedAt = Instant.now();
         publisher.caseFile(c);
@@ -106,11 +115,11 @@ public class CaseService {
 
     @Transactional
     public Change placeHold(String caseId, String reason, String by) {
-        CaseFile c = find(caseId);
         String why = Validation.text("reason", reason, 1000);
+        CaseFile c = findForChange(caseId);
         if (c.onHold()) {
             throw ProblemException.conflict("already-on-hold", "Already on hold",
-                    "case '" + caseId + "' has been on hold since " + c.holdPlacedAt + " (" + c.holdReason + ")");
+                    "case '" + caseId + "' has been on hold since " + c.holdPlacedAt);
         }
         Instant now = Instant.now();
         CaseHold hold = new CaseHold();
@@ -119,6 +128,7 @@ public class CaseService {
         hold.placedBy = by;
         hold.placedAt = now;
         hold.persist();
+        c.holdId = hold.id;
         c.holdReason = why;
         c.holdPlacedBy = by;
         c.holdPlacedAt = now;
@@ -128,12 +138,14 @@ public class CaseService {
 
     @Transactional
     public Change liftHold(String caseId, String by) {
-        CaseFile c = find(caseId);
-        CaseHold hold = CaseHold.open(caseId).orElseThrow(() -> ProblemException.conflict("not-on-hold",
-                "Not on hold", "case '" + caseId + "' is not on hold"));
+        CaseFile c = findForChange(caseId);
+        CaseHold hold = (c.onHold() ? CaseHold.open(caseId) : Optional.<CaseHold>empty())
+                .orElseThrow(() -> ProblemException.conflict("not-on-hold", "Not on hold",
+                        "case '" + caseId + "' is not on hold"));
         Instant now = Instant.now();
         hold.liftedBy = by;
         hold.liftedAt = now;
+        c.holdId = null;
         c.holdReason = null;
         c.holdPlacedBy = null;
         c.holdPlacedAt = null;
@@ -142,7 +154,16 @@ public class CaseService {
     }
 
     public static CaseFile find(String caseId) {
-        CaseFile c = CaseFile.findById(caseId);
+        CaseFile c = CaseFile.findById(Validation.existingId("case", caseId));
+        if (c == null) {
+            throw ProblemException.notFound("case", caseId);
+        }
+        return c;
+    }
+
+    /** The case, locked until this transaction ends: a concurrent change of it waits for this one to commit. */
+    static CaseFile findForChange(String caseId) {
+        CaseFile c = CaseFile.findById(Validation.existingId("case", caseId), LockModeType.PESSIMISTIC_WRITE);
         if (c == null) {
             throw ProblemException.notFound("case", caseId);
         }
@@ -165,12 +186,5 @@ public class CaseService {
             }
         }
         c.status = to;
-    }
-
-    private static Long goal(Long goal) {
-        if (goal != null && goal < 0) {
-            throw ProblemException.invalid("goal", "'goal' must not be negative");
-        }
-        return goal;
     }
 }
