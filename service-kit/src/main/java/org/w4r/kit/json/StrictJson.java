@@ -17,7 +17,8 @@ import java.io.IOException;
  * reaches PostgreSQL as a 500 or 503.
  * <ul>
  * <li>a key given twice is refused (which one would count?);</li>
- * <li>a fraction for an integer is refused, not truncated (a count of 1.5 is a mistake, not 1);</li>
+ * <li>a fraction for an integer is refused, not truncated (a count of 1.5 is a mistake, not 1), and a string for a
+ * number or a number for a flag is refused, not converted;</li>
  * <li>anything after the JSON value is refused;</li>
  * <li>a string with a control character (other than tab, newline and carriage return) or half a surrogate pair
  * is refused wherever it appears: PostgreSQL refuses NUL in text, and a NUL in a signer's name once failed a whole
@@ -30,6 +31,8 @@ public class StrictJson implements ObjectMapperCustomizer {
     public void customize(ObjectMapper mapper) {
         mapper.enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION.mappedFeature());
         mapper.disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
+        // "12" is not a count and 1 is not a yes: a number, a flag or a text must come as itself
+        mapper.configure(com.fasterxml.jackson.databind.MapperFeature.ALLOW_COERCION_OF_SCALARS, false);
         mapper.enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
         mapper.registerModule(new SimpleModule("w4r-strict-strings").addDeserializer(String.class, new CleanString()));
     }
