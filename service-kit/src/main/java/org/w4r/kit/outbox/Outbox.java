@@ -39,7 +39,8 @@ public class Outbox {
     public long add(String topic, String key, Object event) {
         Number id = (Number) em.createNativeQuery(
                         "insert into outbox (topic, event_key, payload) values (?1, ?2, cast(?3 as text)) returning id")
-                .setParameter(1, topic).setParameter(2, key).setParameter(3, event == null ? null : Events.toJson(event))
+                .setParameter(1, topic).setParameter(2, key).setParameter(3, new org.hibernate.query.TypedParameterValue<>(org.hibernate.type.StandardBasicTypes.STRING,
+                        event == null ? null : Events.toJson(event)))
                 .getSingleResult();
         pending();
         return id.longValue();
