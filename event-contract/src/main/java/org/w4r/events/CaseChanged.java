@@ -5,7 +5,8 @@ import java.util.UUID;
 
 /**
  * The full current state of a case, published on every change; {@code hold} is null unless on safety hold.
- * {@code version} grows by one with every committed change of the case, so a reader can drop a stale copy.
+ * {@code version} grows with every committed change of the case and never goes back (it starts from the clock), so
+ * a reader keeps the highest it has seen and drops a late copy of an older state.
  */
 public record CaseChanged(
         UUID eventId,

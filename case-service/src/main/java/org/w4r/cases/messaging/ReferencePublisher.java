@@ -37,15 +37,22 @@ public class ReferencePublisher {
     }
 
     /**
-     * The case as committed: flushed first, so the event carries the version this transaction gives the case (a
-     * reader keeps the highest version it has seen, whichever order two relays deliver in).
+     * Announces a change of the case. Its revision moves past both the last one and the clock, so readers, who keep
+     * the highest revision they have seen, drop a late copy of an older state whichever order two relays deliver in,
+     * and still take changes made after this database was restored from a backup. The caller holds the case's row
+     * lock, so two changes never get the same revision.
      */
     public long caseFile(CaseFile c) {
-        CaseFile.getEntityManager().flush();
+        Instant now = Instant.now();
+        c.revision = Math.max(c.revision + 1, now.getEpochSecond() * 1_000_000 + now.getNano() / 1_000);
+        return announce(c);
+    }
+
+    private long announce(CaseFile c) {
         CaseChanged.Hold hold = c.onHold() ? new CaseChanged.Hold(c.holdId, c.holdPlacedAt) : null;
         return outbox.add(Topics.CASES, c.id, new CaseChanged(UUID.randomUUID(), c.id, c.campaignId, c.name,
                 c.country, c.targetAuthority, c.scope, c.localEntityId, c.goal, c.status, c.publicCounter, hold,
-                c.version, c.changedAt));
+                c.revision, c.changedAt));
     }
 
     public long entity(ActionEntity e) {
@@ -70,7 +77,7 @@ public class ReferencePublisher {
     public void snapshot() {
         Campaign.<Campaign>listAll().forEach(this::campaign);
         ActionEntity.<ActionEntity>listAll().forEach(this::entity);
-        CaseFile.<CaseFile>listAll().forEach(this::caseFile);
+        CaseFile.<CaseFile>listAll().forEach(this::announce); // the same state again: the same revision
         Credential.active().forEach(this::credential);
     }
 }

@@ -41,6 +41,8 @@ public class CaseFile extends PanacheEntityBase {
     /** Bumped by every committed change: a concurrent edit of the same case fails instead of overwriting it. */
     @Version
     public long version;
+    /** The order readers keep (see V3_1__case_revision.sql); set by {@code ReferencePublisher} on every change. */
+    public long revision;
 
     public boolean onHold() {
         return holdPlacedAt != null;

@@ -16,6 +16,6 @@ public record CaseView(String caseId, String campaignId, String name, String cou
     static CaseView of(CaseFile c) {
         return new CaseView(c.id, c.campaignId, c.name, c.country, c.targetAuthority, c.scope, c.localEntityId, c.goal,
                 c.status, c.publicCounter, c.onHold() ? new Hold(c.holdId, c.holdReason, c.holdPlacedBy, c.holdPlacedAt) : null,
-                c.changedAt, c.version);
+                c.changedAt, c.revision);
     }
 }
