@@ -85,7 +85,8 @@ public final class ReferenceFixtures {
      * republishes a case must give a version no lower than any before it; the clock does that across test classes.
      */
     public static long version() {
-        return System.currentTimeMillis();
+        java.time.Instant now = java.time.Instant.now();
+        return now.getEpochSecond() * 1_000_000 + now.getNano() / 1_000; // as case-service counts: microseconds
     }
 
     /** The event that makes {@code secret} an API key of {@code entityId}, as case-service publishes it. */
