@@ -50,9 +50,9 @@ class DeliveryCasesTest {
                 new StringSerializer(), new StringSerializer())) {
             ReferenceFixtures.send(producer, Topics.CASES, caseId, new CaseChanged(UUID.randomUUID(), caseId, CAMPAIGN,
                     "A case", "MM", "Authorities", "global", null, 10L, "active", true,
-                    new CaseChanged.Hold("safety", "test-case-manager", Instant.now()), Instant.now()));
+                    new CaseChanged.Hold(7, Instant.now()), ReferenceFixtures.version(), Instant.now()));
         }
         await().untilAsserted(() -> given().auth().oauth2(staffToken("delivery")).get("/api/v1/cases/" + caseId)
-                .then().statusCode(200).body("onHold", equalTo(true)).body("hold.reason", equalTo("safety")));
+                .then().statusCode(200).body("onHold", equalTo(true)).body("hold.holdId", equalTo(7)));
     }
 }

@@ -142,7 +142,7 @@ class DeliveryPackTest {
         given().auth().oauth2(DELIVERY).contentType(ContentType.JSON).body(Streams.handoverBody(Instant.now()))
                 .post("/api/v1/deliveries/" + id + "/handover").then().statusCode(200);
         int asked = PetitionStub.REQUESTS.size();
-        Streams.hold(kafka, caseId, "safety");
+        Streams.hold(kafka, caseId, 45);
         given().auth().oauth2(DELIVERY).get("/api/v1/deliveries/" + id + "/pack").then().statusCode(409)
                 .contentType("application/problem+json").body("type", endsWith("/case-on-hold"));
         assertTrue(PetitionStub.REQUESTS.subList(asked, PetitionStub.REQUESTS.size()).stream()

@@ -14,6 +14,7 @@ import org.w4r.events.Topics;
 import org.w4r.testsupport.KafkaBrokerResource;
 import org.w4r.testsupport.PostgresDatabaseResource;
 import org.w4r.testsupport.ReferenceDataResource;
+import org.w4r.testsupport.ReferenceFixtures;
 
 import java.time.Instant;
 import java.util.List;
@@ -76,13 +77,12 @@ class DemoDataTest {
         // case-service's demo data holds paing-phyo-min from 1 February 2021; here the test publishes that hold
         Streams.publish(kafka, Topics.CASES, "paing-phyo-min", new CaseChanged(UUID.randomUUID(), "paing-phyo-min",
                 "test-campaign", "Paing Phyo Min", "MM", "Authorities of Myanmar", "global", null, 300933L, "active", false,
-                new CaseChanged.Hold("safety of the rights holder", "demo-case-manager", Instant.parse("2021-02-01T08:00:00Z")),
-                Instant.now()));
+                new CaseChanged.Hold(1, Instant.parse("2021-02-01T08:00:00Z")), ReferenceFixtures.version(), Instant.now()));
         try {
             given().auth().oauth2(DELIVERY).contentType(ContentType.JSON).body(Streams.handoverBody(Instant.now()))
                     .post("/api/v1/deliveries/" + held + "/handover").then().statusCode(409)
                     .contentType("application/problem+json").body("type", endsWith("/case-on-hold"))
-                    .body("hold.reason", equalTo("safety of the rights holder"));
+                    .body("hold.placedAt", equalTo("2021-02-01T08:00:00Z"));
             given().auth().oauth2(DELIVERY).get("/api/v1/deliveries/" + held + "/pack").then().statusCode(409)
                     .body("type", endsWith("/case-on-hold"));
             given().auth().oauth2(DELIVERY).contentType(ContentType.JSON).body(Streams.planBody("paing-phyo-min", "petition"))
@@ -92,7 +92,7 @@ class DemoDataTest {
             // leave the shared fixture as other test classes expect it
             Streams.publish(kafka, Topics.CASES, "paing-phyo-min", new CaseChanged(UUID.randomUUID(), "paing-phyo-min",
                     "test-campaign", "paing-phyo-min", "MT", "Authorities", "global", null, 1000L, "active", true, null,
-                    Instant.now()));
+                    ReferenceFixtures.version(), Instant.now()));
             await().untilAsserted(() -> given().auth().oauth2(DELIVERY).get("/api/v1/cases/paing-phyo-min")
                     .then().body("onHold", equalTo(false)));
         }

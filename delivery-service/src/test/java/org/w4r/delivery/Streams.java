@@ -36,8 +36,12 @@ final class Streams {
     }
 
     static CaseChanged caseState(String caseId, CaseChanged.Hold hold) {
+        return caseState(caseId, hold, ReferenceFixtures.version());
+    }
+
+    static CaseChanged caseState(String caseId, CaseChanged.Hold hold, long version) {
         return new CaseChanged(UUID.randomUUID(), caseId, CAMPAIGN, "Case " + caseId, "MM", "Authorities of " + caseId,
-                "global", null, 1000L, "active", true, hold, Instant.now());
+                "global", null, 1000L, "active", true, hold, version, Instant.now());
     }
 
     /** A fresh case of the test campaign, visible to the service before this returns. */
@@ -50,9 +54,12 @@ final class Streams {
     }
 
     /** Publishes a hold and returns at once: the service's barrier, not the test, must make it effective. */
-    static void hold(String kafka, String caseId, String reason) {
-        publish(kafka, Topics.CASES, caseId, caseState(caseId,
-                new CaseChanged.Hold(reason, "test-case-manager", Instant.parse("2027-02-01T08:00:00Z"))));
+    static void hold(String kafka, String caseId, long holdId) {
+        publish(kafka, Topics.CASES, caseId, caseState(caseId, hold(holdId)));
+    }
+
+    static CaseChanged.Hold hold(long holdId) {
+        return new CaseChanged.Hold(holdId, Instant.parse("2027-02-01T08:00:00Z"));
     }
 
     static void release(String kafka, String caseId) {

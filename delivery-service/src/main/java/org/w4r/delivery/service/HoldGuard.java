@@ -50,9 +50,12 @@ public class HoldGuard {
         }
     }
 
-    /** Without a lock: for refusing early (before an export) and for reads. */
+    /** Without a lock: for refusing early (before an export) and for reads; either copy saying "held" refuses. */
     public void refuseIfHeldNow(String caseId) {
         CaseChanged.Hold hold = currentCase(caseId).hold();
+        if (hold == null) {
+            hold = holds.read(caseId).orElse(null);
+        }
         if (hold != null) {
             throw onHold(caseId, hold);
         }
@@ -63,14 +66,18 @@ public class HoldGuard {
                 "Unknown case", "case '" + caseId + "' is not known to this service, so its safety hold cannot be checked"));
     }
 
+    /**
+     * Names the hold by id and time only: its reason may name the danger it protects from, so it stays in
+     * case-service, where case managers read it.
+     */
     public static ProblemException onHold(String caseId, CaseChanged.Hold hold) {
         Map<String, Object> details = new LinkedHashMap<>();
-        details.put("reason", hold.reason());
-        details.put("placedBy", hold.placedBy());
+        details.put("holdId", hold.holdId());
         details.put("placedAt", hold.placedAt() == null ? null : hold.placedAt().toString());
         return new ProblemException(Problem.of(409, "case-on-hold", "Case on safety hold",
-                        "case '" + caseId + "' is on safety hold (" + hold.reason() + "): no delivery may be planned or "
-                                + "recorded and no signer list exported while the hold lasts")
+                        "case '" + caseId + "' is on safety hold" + (hold.placedAt() == null ? "" : " since " + hold.placedAt())
+                                + ": no delivery may be planned or recorded and no signer or message exported while "
+                                + "the hold lasts (the reason is in case-service)")
                 .with("caseId", caseId).with("hold", details));
     }
 }

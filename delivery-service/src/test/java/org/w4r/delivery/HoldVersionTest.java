@@ -1,0 +1,79 @@
+package org.w4r.delivery;
+
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.restassured.http.ContentType;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Test;
+import org.w4r.delivery.repository.HoldRepository;
+import org.w4r.events.Topics;
+import org.w4r.testsupport.KafkaBrokerResource;
+import org.w4r.testsupport.PostgresDatabaseResource;
+import org.w4r.testsupport.ReferenceDataResource;
+
+import java.util.UUID;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.endsWith;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.w4r.testsupport.ReferenceFixtures.staffToken;
+
+/**
+ * Two case-service instances relay their outboxes independently, so an older state of a case can arrive after a
+ * newer one: the hold of the newer version must survive, in memory and in this service's stored copy.
+ */
+@QuarkusTest
+@WithTestResource(value = KafkaBrokerResource.class, scope = TestResourceScope.GLOBAL)
+@WithTestResource(value = PostgresDatabaseResource.class, scope = TestResourceScope.GLOBAL)
+@WithTestResource(value = ReferenceDataResource.class, scope = TestResourceScope.GLOBAL)
+@WithTestResource(value = PetitionStub.class, scope = TestResourceScope.GLOBAL)
+class HoldVersionTest {
+    static final String DELIVERY = staffToken("delivery");
+
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String kafka;
+
+    @Inject
+    HoldRepository holds;
+
+    @Test
+    void anOlderChangeArrivingLateNeverClearsANewerHold() {
+        String caseId = "case-" + UUID.randomUUID().toString().substring(0, 8);
+        Streams.publish(kafka, Topics.CASES, caseId, Streams.caseState(caseId, Streams.hold(51), 5),
+                Streams.caseState(caseId, null, 4));
+        given().auth().oauth2(DELIVERY).contentType(ContentType.JSON).body(Streams.planBody(caseId, "petition"))
+                .post("/api/v1/deliveries").then().statusCode(409).body("type", endsWith("/case-on-hold"))
+                .body("hold.holdId", equalTo(51));
+        given().auth().oauth2(DELIVERY).get("/api/v1/cases/" + caseId).then().statusCode(200)
+                .body("onHold", equalTo(true));
+        assertEquals(51, holds.read(caseId).orElseThrow().holdId(), "the stored copy keeps the newer hold");
+
+        // a newer version lifts it
+        Streams.publish(kafka, Topics.CASES, caseId, Streams.caseState(caseId, null, 6));
+        await().untilAsserted(() -> given().auth().oauth2(DELIVERY).get("/api/v1/cases/" + caseId).then()
+                .body("onHold", equalTo(false)));
+        await().until(() -> holds.read(caseId).isEmpty());
+    }
+
+    /**
+     * The stored copy on its own: another instance of this service sharing the database, whose reader lags, writes
+     * the older state after this one wrote the newer.
+     */
+    @Test
+    void theStoredCopyKeepsTheHighestVersionWhateverTheOrderOfWrites() {
+        String caseId = "case-" + UUID.randomUUID().toString().substring(0, 8);
+        QuarkusTransaction.requiringNew().run(() -> holds.save(Streams.caseState(caseId, Streams.hold(52), 5)));
+        QuarkusTransaction.requiringNew().run(() -> holds.save(Streams.caseState(caseId, null, 4)));
+        assertTrue(holds.read(caseId).isPresent(), "version 4 without a hold must not clear version 5's hold");
+        assertEquals(52, holds.read(caseId).orElseThrow().holdId());
+
+        QuarkusTransaction.requiringNew().run(() -> holds.save(Streams.caseState(caseId, null, 6)));
+        assertTrue(holds.read(caseId).isEmpty(), "a newer version lifts it");
+    }
+}
