@@ -43,6 +43,12 @@ public class StreamProgress {
     private final Map<TopicPartition, Long> applied = new ConcurrentHashMap<>();
     private volatile Admin admin;
 
+    static List<String> values(ConsumerRecords<String, String> records) {
+        List<String> values = new java.util.ArrayList<>(records.count());
+        records.forEach(r -> values.add(r.value()));
+        return values;
+    }
+
     void applied(ConsumerRecords<String, String> records) {
         for (TopicPartition partition : records.partitions()) {
             List<ConsumerRecord<String, String>> list = records.records(partition);

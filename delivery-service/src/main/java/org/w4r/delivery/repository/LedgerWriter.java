@@ -63,7 +63,7 @@ public class LedgerWriter {
             }
             return fresh.size();
         } catch (SQLException e) {
-            throw new IllegalStateException("cannot apply action events: " + e.getMessage(), e);
+            throw Sql.failure("apply action events", e);
         }
     }
 
@@ -110,7 +110,7 @@ public class LedgerWriter {
             }
             return fresh.size();
         } catch (SQLException e) {
-            throw new IllegalStateException("cannot apply moderation events: " + e.getMessage(), e);
+            throw Sql.failure("apply moderation events", e);
         }
     }
 

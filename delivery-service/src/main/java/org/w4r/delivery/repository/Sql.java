@@ -25,7 +25,8 @@ final class Sql {
         return value == null ? null : value.toInstant();
     }
 
+    /** By SQLSTATE only: PostgreSQL's message may quote the row's values (names, notes). */
     static IllegalStateException failure(String what, SQLException e) {
-        return new IllegalStateException("cannot " + what + ": " + e.getMessage(), e);
+        return new IllegalStateException("cannot " + what + " (SQLSTATE " + e.getSQLState() + ")", e);
     }
 }

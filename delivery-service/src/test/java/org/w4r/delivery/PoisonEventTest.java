@@ -1,0 +1,115 @@
+package org.w4r.delivery;
+
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Test;
+import org.w4r.events.ActionRecorded;
+import org.w4r.events.ActionType;
+import org.w4r.events.Events;
+import org.w4r.events.MessageReviewed;
+import org.w4r.events.Topics;
+import org.w4r.testsupport.KafkaBrokerResource;
+import org.w4r.testsupport.PostgresDatabaseResource;
+import org.w4r.testsupport.ReferenceDataResource;
+import org.w4r.testsupport.TopicReader;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.w4r.testsupport.ReferenceFixtures.CAMPAIGN;
+import static org.w4r.testsupport.ReferenceFixtures.staffToken;
+
+/**
+ * A parseable but invalid event between valid ones, on 'actions' and on 'moderation': the valid ones are applied, the
+ * poison ones end on the topic's dead letter, and the partition goes on (once, a null type blocked it for good).
+ */
+@QuarkusTest
+@WithTestResource(value = KafkaBrokerResource.class, scope = TestResourceScope.GLOBAL)
+@WithTestResource(value = PostgresDatabaseResource.class, scope = TestResourceScope.GLOBAL)
+@WithTestResource(value = ReferenceDataResource.class, scope = TestResourceScope.GLOBAL)
+@WithTestResource(value = PetitionStub.class, scope = TestResourceScope.GLOBAL)
+class PoisonEventTest {
+    static final String DELIVERY = staffToken("delivery");
+
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String kafka;
+
+    @Test
+    void poisonActionsGoToTheDeadLetterAndTheValidOnesAroundThemAreCounted() {
+        String caseId = Streams.newCase(kafka);
+        Instant at = Instant.now().minus(Duration.ofHours(1)).truncatedTo(ChronoUnit.SECONDS);
+        ActionRecorded before = Streams.action(caseId, "ai-malta", ActionType.LETTER, 3, at);
+        ActionRecorded after = Streams.action(caseId, "ai-france", ActionType.SIGNATURE, 2, at);
+        String valid = Events.toJson(Streams.action(caseId, "ai-malta", ActionType.LETTER, 1, at));
+        String nullType = valid.replace("\"letter\"", "null");
+        String hugeCount = valid.replace("\"count\":1", "\"count\":1000000000000000000000000000000");
+        // readable, but the database refuses it (a case id longer than any case's) however often it is retried
+        String refused = Events.toJson(Streams.action("c".repeat(80), "ai-malta", ActionType.LETTER, 1, at));
+        sendRaw(Topics.ACTIONS, caseId, Events.toJson(before), nullType, hugeCount, refused, Events.toJson(after));
+
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> given().auth().oauth2(DELIVERY)
+                .get("/api/v1/cases/" + caseId + "/counts?until=" + Instant.now()).then().statusCode(200)
+                .body("total", equalTo(5)).body("byEntity.ai-malta", equalTo(3)).body("byEntity.ai-france", equalTo(2)));
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            List<ConsumerRecord<String, String>> dead = TopicReader.readAll(kafka, Topics.deadLetter(Topics.ACTIONS));
+            assertEquals(1, dead.stream().filter(r -> r.value().equals(nullType)).count(), "null type");
+            assertEquals(1, dead.stream().filter(r -> r.value().equals(hugeCount)).count(), "count 10^30");
+            assertEquals(1, dead.stream().filter(r -> r.value().equals(refused)).count(), "refused by the database");
+        });
+
+        // the partition moves on
+        sendRaw(Topics.ACTIONS, caseId, Events.toJson(Streams.action(caseId, "ai-malta", ActionType.LETTER, 10, at)));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().auth().oauth2(DELIVERY)
+                .get("/api/v1/cases/" + caseId + "/counts?until=" + Instant.now()).then().body("total", equalTo(15)));
+    }
+
+    @Test
+    void poisonReviewsGoToTheDeadLetterAndTheValidOnesAroundThemAreApplied() {
+        String caseId = Streams.newCase(kafka);
+        Instant at = Instant.now().minus(Duration.ofHours(1)).truncatedTo(ChronoUnit.SECONDS);
+        ActionRecorded first = Streams.action(caseId, "ai-malta", ActionType.MESSAGE, 1, at);
+        ActionRecorded second = Streams.action(caseId, "ai-france", ActionType.MESSAGE, 1, at);
+        String valid = Events.toJson(Streams.review(first, "approved", Instant.now()));
+        String nullDecision = Events.toJson(Streams.review(second, "approved", Instant.now()))
+                .replace("\"approved\"", "null");
+        // readable (an entity is optional in the contract), but this service's table requires one
+        String refused = Events.toJson(new MessageReviewed(UUID.randomUUID(), UUID.randomUUID(), CAMPAIGN, caseId, null,
+                "approved", at, Instant.now()));
+        sendRaw(Topics.MODERATION, caseId, valid, nullDecision, refused,
+                Events.toJson(Streams.review(second, "approved", Instant.now())));
+
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> given().auth().oauth2(DELIVERY)
+                .get("/api/v1/cases/" + caseId + "/counts?kind=solidarity&until=" + Instant.now()).then()
+                .statusCode(200).body("total", equalTo(2)));
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            List<ConsumerRecord<String, String>> dead = TopicReader.readAll(kafka, Topics.deadLetter(Topics.MODERATION));
+            assertEquals(1, dead.stream().filter(r -> r.value().equals(nullDecision)).count(), "null decision");
+            assertEquals(1, dead.stream().filter(r -> r.value().equals(refused)).count(), "refused by the database");
+        });
+    }
+
+    private void sendRaw(String topic, String key, String... payloads) {
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(
+                Map.of("bootstrap.servers", kafka, "acks", "all", "linger.ms", "50"),
+                new StringSerializer(), new StringSerializer())) {
+            for (String payload : payloads) {
+                producer.send(new ProducerRecord<>(topic, key, payload));
+            }
+            producer.flush();
+        }
+    }
+}
