@@ -62,13 +62,14 @@ class DashboardEndpointsTest {
         TallyFixtures.publishCampaign(campaign, Instant.parse("2001-01-02T00:00:00Z"));
         TallyFixtures.publish(Topics.CASES, List.of(TallyFixtures.caseOf(campaign + "-free", campaign, 10, true, null),
                 TallyFixtures.caseOf(held, campaign, 20, true,
-                        new CaseChanged.Hold("<b>safety</b>", "demo-case-manager", Instant.parse("2026-02-01T08:00:00Z")))));
+                        new CaseChanged.Hold(42L, Instant.parse("2026-02-01T08:00:00Z")))));
         await().untilAsserted(() -> given().auth().oauth2(staffToken("delivery"))
                 .get("/api/v1/dashboard/cases?campaign=" + campaign).then().statusCode(200)
                 .body("campaign.campaignId", equalTo(campaign))
                 .body("previous.campaignId", equalTo(campaign + "-old"))
                 .body("cases", hasSize(2))
-                .body("cases.find { it.caseId == '" + held + "' }.hold.reason", equalTo("<b>safety</b>"))
+                .body("cases.find { it.caseId == '" + held + "' }.hold.holdId", equalTo(42))
+                .body("cases.find { it.caseId == '" + held + "' }.hold.placedAt", equalTo("2026-02-01T08:00:00Z"))
                 .body("cases.find { it.caseId == '" + campaign + "-free' }.hold", nullValue())
                 .body("entityNames.'ai-france'", not(nullValue())));
         given().auth().oauth2(staffToken("coordinator")).get("/api/v1/dashboard/campaigns").then().statusCode(200)

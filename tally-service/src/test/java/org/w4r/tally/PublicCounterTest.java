@@ -78,7 +78,7 @@ class PublicCounterTest {
         await().untilAsserted(() -> given().get(counter(caseId)).then().statusCode(404)
                 .contentType("application/problem+json").header("Access-Control-Allow-Origin", "*"));
 
-        publishCase(caseId, true, new CaseChanged.Hold("safety of the rights holder", "test-case-manager", Instant.now()));
+        publishCase(caseId, true, new CaseChanged.Hold(7L, Instant.now()));
         await().untilAsserted(() -> given().get(counter(caseId)).then().statusCode(404)
                 .contentType("application/problem+json"));
 

@@ -57,6 +57,6 @@ final class TallyFixtures {
 
     static CaseChanged caseOf(String caseId, String campaignId, long goal, boolean publicCounter, CaseChanged.Hold hold) {
         return new CaseChanged(UUID.randomUUID(), caseId, campaignId, "Name of " + caseId, "MT", "Authorities", "global",
-                null, goal, "active", publicCounter, hold, Instant.now());
+                null, goal, "active", publicCounter, hold, ReferenceFixtures.version(), Instant.now());
     }
 }

@@ -50,7 +50,7 @@ class TotalsEndpointsTest {
         TallyFixtures.publish(Topics.CASES, List.of(
                 TallyFixtures.caseOf(caseA, campaign, 1000, true, null),
                 new org.w4r.events.CaseChanged(UUID.randomUUID(), caseB, campaign, "Nassima al-Sada", "SA", "King",
-                        "global", null, 777611L, "active", true, null, Instant.now())));
+                        "global", null, 777611L, "active", true, null, org.w4r.testsupport.ReferenceFixtures.version(), Instant.now())));
         ActionRecorded letters = action(caseA, "ai-france", ActionType.LETTER, Mode.OFFLINE, 1250, DAY1);
         TallyFixtures.publishActions(List.of(
                 letters,

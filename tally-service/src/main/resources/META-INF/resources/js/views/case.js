@@ -65,7 +65,7 @@ export function render(view, caseId) {
     const c = info.cases.find((x) => x.caseId === caseId);
     holdBox.replaceChildren(!c ? message('This case is not in the current campaign.')
       : c.hold ? el('p', { class: 'banner', id: 'case-hold-status' }, el('strong', { text: 'On safety hold' }),
-        ': ' + (c.hold.reason || '') + ' (since ' + date(c.hold.placedAt) + ', by ' + (c.hold.placedBy || '?') + ')')
+        ' since ' + date(c.hold.placedAt))
         : el('p', { class: 'note', id: 'case-hold-status', text: 'Not on hold · status ' + c.status
           + (c.targetAuthority ? ' · target: ' + c.targetAuthority : '') }));
   });

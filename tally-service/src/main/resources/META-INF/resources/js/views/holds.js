@@ -29,12 +29,19 @@ export function render(view) {
     return { node: form, value: '' };
   }
 
+  // The reason is for staff only: it never travels on topics, so it is read from case-service's case, one per hold.
+  async function reasonOf(c) {
+    try { return ((await caseService('/api/v1/cases/' + encodeURIComponent(c.caseId))).hold || {}).reason || ''; }
+    catch (e) { return ''; }
+  }
+
   async function load() {
     try {
       const cases = await caseService('/api/v1/cases');
-      table.fill(cases.map((c) => [c.name || c.caseId, c.country, c.status, c.goal,
-        c.hold ? { node: el('span', { class: 'badge hold', text: c.hold.reason + ' (' + date(c.hold.placedAt) + ', ' + c.hold.placedBy + ')' }),
-          value: c.hold.reason } : '', action(c)]));
+      const reasons = await Promise.all(cases.map((c) => (c.hold ? reasonOf(c) : '')));
+      table.fill(cases.map((c, i) => [c.name || c.caseId, c.country, c.status, c.goal,
+        c.hold ? { node: el('span', { class: 'badge hold', text: 'on safety hold since ' + date(c.hold.placedAt)
+          + (reasons[i] ? ': ' + reasons[i] : '') }), value: reasons[i] } : '', action(c)]));
     } catch (e) { status.replaceChildren(message('Cannot read the cases: ' + e.message, 'error')); }
   }
   load();
