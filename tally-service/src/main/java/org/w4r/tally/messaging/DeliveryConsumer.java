@@ -4,15 +4,21 @@ import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
-import org.jboss.logging.Logger;
 import org.w4r.events.DeliveryEvent;
-import org.w4r.events.Events;
+import org.w4r.events.Topics;
+import org.w4r.kit.messaging.BatchConsumer;
 import org.w4r.tally.service.DeliveryLedger;
 
-/** Applies delivery-service's events (few, one partition): per event, retried until applied, never skipped. */
+import java.util.List;
+
+/**
+ * Applies delivery-service's events (few, one partition) one at a time through the kit's {@link BatchConsumer}: an
+ * outage is waited out, an event that can never apply goes to {@code deliveries.dead-letter}.
+ */
 @ApplicationScoped
 public class DeliveryConsumer {
-    private static final Logger LOG = Logger.getLogger(DeliveryConsumer.class);
+    @Inject
+    BatchConsumer consumer;
 
     @Inject
     DeliveryLedger ledger;
@@ -20,23 +26,7 @@ public class DeliveryConsumer {
     @Incoming("deliveries")
     @Blocking
     public void consume(String payload) throws InterruptedException {
-        DeliveryEvent event;
-        try {
-            event = Events.fromJson(payload, DeliveryEvent.class);
-        } catch (RuntimeException e) {
-            LOG.errorf("skipping an unreadable delivery event: %s", payload);
-            return;
-        }
-        long backoffMs = 100;
-        while (true) {
-            try {
-                ledger.apply(event);
-                return;
-            } catch (RuntimeException e) {
-                LOG.warnf("cannot apply delivery event %s (%s); retrying in %d ms", event.eventId(), e.getMessage(), backoffMs);
-                Thread.sleep(backoffMs);
-                backoffMs = Math.min(backoffMs * 2, 5000);
-            }
-        }
+        consumer.consume(Topics.DELIVERIES, List.of(payload), DeliveryEvent.class,
+                events -> events.forEach(ledger::apply));
     }
 }

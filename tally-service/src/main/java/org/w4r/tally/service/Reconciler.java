@@ -15,6 +15,7 @@ import org.jboss.logging.Logger;
 import org.w4r.events.ActionEvent;
 import org.w4r.events.Events;
 import org.w4r.events.Topics;
+import org.w4r.kit.messaging.Failures;
 import org.w4r.kit.messaging.KafkaSettings;
 import org.w4r.kit.problem.ProblemException;
 import org.w4r.tally.service.TallyWriter.Tables;
@@ -124,7 +125,7 @@ public class Reconciler {
                                 record.partition(), record.offset());
                     }
                 }
-                counted += writer.apply(batch, Tables.REBUILD);
+                counted += recount(batch);
                 // stop reading a partition once its end is reached, so later records are never fetched for nothing
                 List<TopicPartition> done = partitions.stream().filter(p -> consumer.position(p) >= end.get(p)).toList();
                 if (!done.isEmpty()) {
@@ -139,6 +140,33 @@ public class Reconciler {
         LOG.infof("reconcile: %d records, %d events counted, live %s, %d differences", read, counted, live, differences.size());
         return new Report(started, Instant.now(), offsets, read, counted, live, differences.size(),
                 differences.subList(0, Math.min(MAX_LISTED, differences.size())));
+    }
+
+    /**
+     * Counts a batch into the scratch tables. An event the database refuses every time is one the live consumer set
+     * aside on {@code actions.dead-letter}, so the recount leaves it out the same way; an outage fails the reconcile.
+     */
+    private int recount(List<ActionEvent> batch) {
+        try {
+            return writer.apply(batch, Tables.REBUILD);
+        } catch (RuntimeException e) {
+            if (Failures.isTransient(e)) {
+                throw e;
+            }
+        }
+        int counted = 0;
+        for (ActionEvent event : batch) {
+            try {
+                counted += writer.apply(List.of(event), Tables.REBUILD);
+            } catch (RuntimeException e) {
+                if (Failures.isTransient(e)) {
+                    throw e;
+                }
+                LOG.warnf("reconcile: leaving out action event %s, which the database refuses (%s), as the live "
+                        + "consumer did", event.eventId(), Failures.describe(e));
+            }
+        }
+        return counted;
     }
 
     /** Waits (a little) for the live consumer group to have committed the offsets the recount read up to. */
