@@ -1,6 +1,8 @@
-// The live totals: one EventSource on /api/v1/totals/stream (EventSource cannot send headers, so the token goes as
-// access_token on this one URL; the page sends no Referer). Listeners get the merged state after every event.
-import { token, inCampaign } from './api.js';
+// The live totals: one EventSource on /api/v1/totals/stream. EventSource cannot send headers, so the page first
+// exchanges its token (in a header) for a ticket that opens one stream within seconds; the URL carries only that.
+// A ticket is single use, so every reconnect asks for a new one (EventSource's own retry would reuse a spent ticket).
+// Listeners get the merged state after every event.
+import { tally, inCampaign } from './api.js';
 
 const state = { total: 0, withoutCase: 0, cases: {}, entities: {}, at: null, connected: false };
 const listeners = new Set();
@@ -24,16 +26,51 @@ function notify(kind) {
   listeners.forEach((fn) => { try { fn(state, kind); } catch (e) { console.error(e); } });
 }
 
+let generation = 0;
+let retry = null;
+let delay = 1000;
+
+async function connect(mine) {
+  let ticket;
+  try {
+    ticket = (await tally('/api/v1/totals/stream-tickets', { method: 'POST' })).ticket;
+  } catch (e) {
+    if (e.status === 401 || e.status === 403) { return; } // signed out or revoked: api.js has told the page
+    reconnect(mine);
+    return;
+  }
+  if (mine !== generation) { return; }
+  const es = new EventSource(inCampaign('/api/v1/totals/stream?ticket=' + encodeURIComponent(ticket)));
+  source = es;
+  es.addEventListener('totals', (e) => { state.connected = true; delay = 1000; apply(JSON.parse(e.data)); });
+  es.addEventListener('changes', (e) => apply(JSON.parse(e.data)));
+  es.addEventListener('open', () => { state.connected = true; notify('status'); });
+  es.addEventListener('error', () => {
+    // the server ended the stream or the network dropped it: never let EventSource retry with the spent ticket
+    es.close();
+    if (source === es) { source = null; }
+    state.connected = false;
+    notify('status');
+    reconnect(mine);
+  });
+}
+
+function reconnect(mine) {
+  if (mine !== generation) { return; }
+  clearTimeout(retry);
+  retry = setTimeout(() => connect(mine), delay);
+  delay = Math.min(delay * 2, 30000);
+}
+
 export function start() {
   stop();
-  source = new EventSource(inCampaign('/api/v1/totals/stream?access_token=' + encodeURIComponent(token.get())));
-  source.addEventListener('totals', (e) => { state.connected = true; apply(JSON.parse(e.data)); });
-  source.addEventListener('changes', (e) => apply(JSON.parse(e.data)));
-  source.addEventListener('error', () => { state.connected = source && source.readyState === EventSource.OPEN; notify('status'); });
-  source.addEventListener('open', () => { state.connected = true; notify('status'); });
+  delay = 1000;
+  connect(generation);
 }
 
 export function stop() {
+  generation += 1;
+  clearTimeout(retry);
   if (source) { source.close(); source = null; }
   state.connected = false;
 }

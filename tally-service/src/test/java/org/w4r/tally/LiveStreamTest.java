@@ -15,6 +15,17 @@ import org.w4r.testsupport.KafkaBrokerResource;
 import org.w4r.testsupport.PostgresDatabaseResource;
 import org.w4r.testsupport.ReferenceDataResource;
 
+import io.smallrye.mutiny.helpers.test.AssertSubscriber;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.w4r.events.CaseChanged;
+import org.w4r.events.CredentialChanged;
+import org.w4r.events.Topics;
+import org.w4r.tally.service.LiveTotals;
+import org.w4r.tally.service.StreamTickets;
+import org.w4r.testsupport.ReferenceFixtures;
+
 import java.net.URI;
 import java.net.URL;
 import java.net.http.HttpClient;
@@ -22,23 +33,32 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.Statement;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.endsWith;
+import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.w4r.testsupport.ReferenceFixtures.entityKey;
 import static org.w4r.testsupport.ReferenceFixtures.staffToken;
 
-/** The SSE stream: current state first, then coalesced changes, including changes other instances make in the DB. */
+/**
+ * The SSE stream: current state first, then coalesced changes, including changes other instances make in the DB;
+ * opened with a single-use ticket, never a token in the URL; ended when its credential is revoked; at most five per
+ * principal; a slow client holds one merged update, not a queue.
+ */
 @QuarkusTest
 @WithTestResource(value = KafkaBrokerResource.class, scope = TestResourceScope.GLOBAL)
 @WithTestResource(value = PostgresDatabaseResource.class, scope = TestResourceScope.GLOBAL)
@@ -50,25 +70,40 @@ class LiveStreamTest {
     @Inject
     AgroalDataSource dataSource;
 
+    @Inject
+    LiveTotals live;
+
+    @Inject
+    StreamTickets tickets;
+
     record Event(String name, Map<String, Object> data) {
     }
 
     /** Reads the stream in the background; every complete event lands in the returned list. */
     static List<Event> listen(URI uri, List<AutoCloseable> open) {
+        return listen(HttpRequest.newBuilder(uri), open, new AtomicBoolean());
+    }
+
+    /** As above; {@code ended} turns true when the server ends the stream. */
+    static List<Event> listen(HttpRequest.Builder request, List<AutoCloseable> open, AtomicBoolean ended) {
         List<Event> events = new CopyOnWriteArrayList<>();
         HttpClient client = HttpClient.newHttpClient();
         CompletableFuture<HttpResponse<Stream<String>>> response = client.sendAsync(
-                HttpRequest.newBuilder(uri).header("Accept", "text/event-stream").build(), HttpResponse.BodyHandlers.ofLines());
+                request.header("Accept", "text/event-stream").build(), HttpResponse.BodyHandlers.ofLines());
         open.add(() -> response.thenAccept(r -> r.body().close()));
         response.thenAccept(r -> {
             String[] name = {null};
-            r.body().forEach(line -> {
-                if (line.startsWith("event:")) {
-                    name[0] = line.substring(6).trim();
-                } else if (line.startsWith("data:")) {
-                    events.add(new Event(name[0], Events.fromJson(line.substring(5).trim(), Map.class)));
-                }
-            });
+            try {
+                r.body().forEach(line -> {
+                    if (line.startsWith("event:")) {
+                        name[0] = line.substring(6).trim();
+                    } else if (line.startsWith("data:")) {
+                        events.add(new Event(name[0], Events.fromJson(line.substring(5).trim(), Map.class)));
+                    }
+                });
+            } finally {
+                ended.set(true);
+            }
         });
         return events;
     }
@@ -79,7 +114,7 @@ class LiveStreamTest {
         TallyFixtures.publishCampaign(campaign, Instant.parse("2026-12-01T00:00:00Z"));
         List<AutoCloseable> open = new java.util.ArrayList<>();
         try {
-            List<Event> events = listen(URI.create(stream + "?campaign=" + campaign + "&access_token=" + staffToken("coordinator")), open);
+            List<Event> events = listen(URI.create(stream + "?campaign=" + campaign + "&ticket=" + ticket(staffToken("coordinator"))), open);
             await().until(() -> events.size() >= 1);
             assertEquals("totals", events.get(0).name());
             assertEquals(0, ((Number) events.get(0).data().get("total")).intValue());
@@ -117,7 +152,7 @@ class LiveStreamTest {
             await().untilAsserted(() -> assertEquals(42,
                     ((Number) events.get(events.size() - 1).data().get("total")).intValue()));
             // a second client starts from the current state
-            List<Event> late = listen(URI.create(stream + "?campaign=" + campaign + "&access_token=" + staffToken("delivery")), open);
+            List<Event> late = listen(URI.create(stream + "?campaign=" + campaign + "&ticket=" + ticket(staffToken("delivery"))), open);
             await().untilAsserted(() -> {
                 Optional<Event> first = late.stream().findFirst();
                 assertTrue(first.isPresent());
@@ -131,13 +166,187 @@ class LiveStreamTest {
         }
     }
 
+    /**
+     * Status and content type of a stream request that should be refused; read from the headers alone and closed, so
+     * a stream that wrongly opens fails the test instead of hanging it.
+     */
+    static String refusal(String uri, String... headers) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(uri)).header("Accept", "text/event-stream");
+        for (int i = 0; i < headers.length; i += 2) {
+            request.header(headers[i], headers[i + 1]);
+        }
+        HttpResponse<java.io.InputStream> response = HttpClient.newHttpClient().send(request.build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+        response.body().close();
+        return response.statusCode() + " " + response.headers().firstValue("Content-Type").orElse("").split(";")[0];
+    }
+
+    /** A stream ticket, as the dashboard gets one before it opens an EventSource. */
+    static String ticket(String token) {
+        return given().auth().oauth2(token).post("/api/v1/totals/stream-tickets").then().statusCode(200)
+                .extract().jsonPath().getString("ticket");
+    }
+
     @Test
-    void theStreamNeedsAStaffTokenInTheHeaderOrTheQuery() {
+    void theStreamNeedsAStaffTicketOrHeaderAndRefusesATokenInTheUrl() {
         given().get("/api/v1/totals/stream").then().statusCode(401).contentType("application/problem+json");
-        given().get("/api/v1/totals/stream?access_token=wrong").then().statusCode(401);
-        given().get("/api/v1/totals/stream?access_token=" + entityKey("ai-france")).then().statusCode(403);
         given().auth().oauth2(entityKey("ai-france")).get("/api/v1/totals/stream").then().statusCode(403);
-        // only the stream takes a token in the query
+        // the long-lived token never travels in a URL, valid or not
+        assertEquals("401 application/problem+json", refusal(stream + "?access_token=" + staffToken("coordinator")));
+        given().get("/api/v1/totals/stream?access_token=wrong").then().statusCode(401);
         given().get("/api/v1/totals?access_token=" + staffToken("coordinator")).then().statusCode(401);
+        // tickets are for staff, asked for with the token in the header
+        given().post("/api/v1/totals/stream-tickets").then().statusCode(401).contentType("application/problem+json");
+        given().auth().oauth2(entityKey("ai-france")).post("/api/v1/totals/stream-tickets").then().statusCode(403);
+        given().get("/api/v1/totals/stream?ticket=not-a-ticket").then().statusCode(401)
+                .contentType("application/problem+json").body("type", endsWith("/invalid-stream-ticket"));
+        String forged = ticket(staffToken("coordinator"));
+        forged = forged.substring(0, forged.length() - 2) + (forged.endsWith("AA") ? "BB" : "AA");
+        given().get("/api/v1/totals/stream?ticket=" + forged).then().statusCode(401);
+    }
+
+    @Test
+    void aTicketOpensOneStreamAndExpires() throws Exception {
+        Map<String, Object> issued = given().auth().oauth2(staffToken("moderator")).post("/api/v1/totals/stream-tickets")
+                .then().statusCode(200).contentType("application/json").extract().jsonPath().getMap("");
+        Instant expiresAt = Instant.parse((String) issued.get("expiresAt"));
+        assertTrue(expiresAt.isAfter(Instant.now()) && expiresAt.isBefore(Instant.now().plusSeconds(60)), expiresAt.toString());
+        String ticket = (String) issued.get("ticket");
+        List<AutoCloseable> open = new ArrayList<>();
+        try {
+            List<Event> events = listen(URI.create(stream + "?ticket=" + ticket), open);
+            await().until(() -> !events.isEmpty());
+            assertEquals("totals", events.get(0).name());
+            // the same ticket again: refused, though its first stream is still open
+            assertEquals("401 application/problem+json", refusal(stream + "?ticket=" + ticket));
+        } finally {
+            for (AutoCloseable c : open) {
+                c.close();
+            }
+        }
+        String expired = tickets.issue(ReferenceFixtures.sha256(staffToken("moderator")), Duration.ZERO).ticket();
+        assertEquals("401 application/problem+json", refusal(stream + "?ticket=" + expired));
+    }
+
+    @Test
+    void revokingTheCredentialEndsItsStreams() throws Exception {
+        String secret = "stream-revoke-" + UUID.randomUUID();
+        String keyId = "key_" + UUID.randomUUID().toString().substring(0, 12);
+        publishCredential(keyId, ReferenceFixtures.staffCredential(keyId, "revoked-" + keyId, "coordinator", secret));
+        await().untilAsserted(() -> given().auth().oauth2(secret).get("/api/v1/me").then().statusCode(200));
+        List<AutoCloseable> open = new ArrayList<>();
+        try {
+            AtomicBoolean byTicketEnded = new AtomicBoolean();
+            AtomicBoolean byHeaderEnded = new AtomicBoolean();
+            List<Event> byTicket = listen(HttpRequest.newBuilder(URI.create(stream + "?ticket=" + ticket(secret))), open,
+                    byTicketEnded);
+            List<Event> byHeader = listen(HttpRequest.newBuilder(stream.toURI()).header("Authorization", "Bearer " + secret),
+                    open, byHeaderEnded);
+            await().until(() -> !byTicket.isEmpty() && !byHeader.isEmpty());
+
+            publishCredential(keyId, null);
+            // once this instance knows the credential is gone, its streams end within the recheck interval
+            await().untilAsserted(() -> given().auth().oauth2(secret).get("/api/v1/me").then().statusCode(401));
+            await().atMost(Duration.ofSeconds(3)).until(() -> byTicketEnded.get() && byHeaderEnded.get());
+            await().untilAsserted(() -> given().auth().oauth2(secret).post("/api/v1/totals/stream-tickets")
+                    .then().statusCode(401));
+        } finally {
+            for (AutoCloseable c : open) {
+                c.close();
+            }
+        }
+    }
+
+    @Test
+    void aPrincipalOpensAtMostFiveStreams() throws Exception {
+        String secret = "stream-cap-" + UUID.randomUUID();
+        String keyId = "key_" + UUID.randomUUID().toString().substring(0, 12);
+        publishCredential(keyId, ReferenceFixtures.staffCredential(keyId, "capped-" + keyId, "delivery", secret));
+        await().untilAsserted(() -> given().auth().oauth2(secret).get("/api/v1/me").then().statusCode(200));
+        List<AutoCloseable> open = new ArrayList<>();
+        List<AutoCloseable> first = new ArrayList<>();
+        try {
+            for (int i = 0; i < 5; i++) {
+                List<Event> events = listen(URI.create(stream + "?ticket=" + ticket(secret)), i == 0 ? first : open);
+                await().until(() -> !events.isEmpty());
+            }
+            assertEquals("429 application/problem+json", refusal(stream + "?ticket=" + ticket(secret)));
+            assertEquals("429 application/problem+json", refusal(stream.toString(), "Authorization", "Bearer " + secret));
+            // another principal is not affected
+            given().auth().oauth2(staffToken("case-manager")).get("/api/v1/totals/stream?campaign=nope").then()
+                    .statusCode(404);
+            for (AutoCloseable c : first) {
+                c.close();
+            }
+            // a closed stream frees its place
+            await().untilAsserted(() -> {
+                List<AutoCloseable> again = new ArrayList<>();
+                try {
+                    List<Event> events = listen(URI.create(stream + "?ticket=" + ticket(secret)), again);
+                    await().atMost(Duration.ofSeconds(5)).until(() -> !events.isEmpty());
+                } finally {
+                    open.addAll(again);
+                }
+            });
+        } finally {
+            for (AutoCloseable c : open) {
+                c.close();
+            }
+        }
+    }
+
+    @Test
+    void aSlowClientHoldsOneMergedUpdateNotAQueue() throws Exception {
+        String campaign = "slow-" + UUID.randomUUID().toString().substring(0, 8);
+        AssertSubscriber<LiveTotals.Update> client = live.updates(campaign).subscribe()
+                .withSubscriber(AssertSubscriber.create(1));
+        try {
+            client.awaitItems(1);
+            assertEquals("totals", client.getItems().get(0).kind());
+            // three polls' worth of changes while the client reads nothing
+            summary(campaign, "a", 5);
+            await().until(() -> counter(campaign, "a") == 5);
+            summary(campaign, "b", 7);
+            await().until(() -> counter(campaign, "b") == 7);
+            summary(campaign, "a", 4);
+            await().until(() -> counter(campaign, "a") == 9);
+            assertEquals(1, client.getItems().size());
+            await().until(() -> live.waitingCount() >= 1);
+
+            client.request(1);
+            client.awaitItems(2);
+            LiveTotals.Update merged = client.getItems().get(1);
+            assertEquals("changes", merged.kind());
+            assertEquals(16, merged.total());
+            assertEquals(Map.of("a", 9L, "b", 7L), merged.cases());
+        } finally {
+            client.cancel();
+            try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+                s.executeUpdate("delete from tally_summary where campaign_id = '" + campaign + "'");
+            }
+        }
+    }
+
+    private long counter(String campaign, String caseId) {
+        return live.counter(new CaseChanged(UUID.randomUUID(), caseId, campaign, caseId, "MT", "Authorities", "global",
+                null, 1L, "active", true, null, 1L, Instant.now())).orElseThrow().count();
+    }
+
+    private void summary(String campaign, String caseId, long by) throws Exception {
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+            s.executeUpdate("insert into tally_summary (campaign_id, case_id, entity_id, count) values ('" + campaign
+                    + "', '" + caseId + "', 'ai-france', " + by + ") on conflict (campaign_id, case_id, entity_id) "
+                    + "do update set count = tally_summary.count + excluded.count");
+        }
+    }
+
+    /** Publishes a credential, or its tombstone ({@code null}), keyed by its key id as case-service does. */
+    private static void publishCredential(String keyId, CredentialChanged credential) throws Exception {
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(
+                Map.of("bootstrap.servers", TallyFixtures.kafka(), "acks", "all"),
+                new StringSerializer(), new StringSerializer())) {
+            producer.send(new ProducerRecord<>(Topics.CREDENTIALS, keyId,
+                    credential == null ? null : Events.toJson(credential))).get();
+        }
     }
 }

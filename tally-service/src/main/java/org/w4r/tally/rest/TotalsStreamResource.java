@@ -14,18 +14,23 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
+import org.w4r.kit.problem.Problem;
+import org.w4r.kit.problem.ProblemException;
 import org.w4r.kit.reference.ReferenceData;
 import org.w4r.kit.security.Caller;
 import org.w4r.kit.security.Credentials;
 import org.w4r.kit.security.Roles;
 import org.w4r.tally.service.Campaigns;
+import org.w4r.tally.service.LiveStreams;
 import org.w4r.tally.service.LiveTotals;
+import org.w4r.tally.service.StreamTickets;
 
 /**
  * Server-Sent Events of the campaign's totals: event {@code totals} (the whole state) first, then {@code changes}
  * (only the case and entity totals that changed, absolute values) at most once per poll interval.
- * Browsers' EventSource cannot send headers, so on this endpoint only the staff token may also come as
- * {@code ?access_token=} (keep such URLs out of logs and referrers: the page itself sends no Referer for them).
+ * Browsers' EventSource cannot send headers, so a browser opens the stream with a short-lived single-use
+ * {@code ?ticket=} from {@link StreamTicketResource}; other clients may send their bearer token as a header. A
+ * long-lived token in the URL is refused, since URLs end up in logs and histories.
  */
 @Path("/api/v1/totals/stream")
 @PermitAll
@@ -34,6 +39,12 @@ public class TotalsStreamResource {
 
     @Inject
     LiveTotals live;
+
+    @Inject
+    LiveStreams streams;
+
+    @Inject
+    StreamTickets tickets;
 
     @Inject
     Campaigns campaigns;
@@ -47,27 +58,34 @@ public class TotalsStreamResource {
     @GET
     @Produces(MediaType.SERVER_SENT_EVENTS)
     public Multi<OutboundSseEvent> stream(@QueryParam("campaign") String campaignId,
+                                          @QueryParam("ticket") String ticket,
                                           @QueryParam("access_token") String accessToken,
                                           @HeaderParam("Authorization") String authorization) {
-        requireStaff(authorization, accessToken);
-        String id = campaigns.resolve(campaignId).campaignId();
-        return live.updates(id).map(update -> sse.newEventBuilder().name(update.kind())
-                .mediaType(MediaType.APPLICATION_JSON_TYPE).data(update).build());
-    }
-
-    private void requireStaff(String authorization, String accessToken) {
-        String token = null;
-        if (authorization != null && authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
-            token = authorization.substring(BEARER.length()).trim();
-        } else if (accessToken != null && !accessToken.isBlank()) {
-            token = accessToken;
-        }
-        if (token == null) {
-            throw new UnauthorizedException();
-        }
-        Caller caller = tokens.findBySha256(Credentials.sha256(token)).orElseThrow(UnauthorizedException::new);
+        String tokenSha256 = credential(authorization, ticket, accessToken);
+        Caller caller = tokens.findBySha256(tokenSha256).orElseThrow(UnauthorizedException::new);
         if (!Roles.STAFF.contains(caller.role())) {
             throw new ForbiddenException();
         }
+        String id = campaigns.resolve(campaignId).campaignId();
+        LiveStreams.Session session = streams.open(caller.principal(), tokenSha256);
+        return live.updates(id, session).onTermination().invoke(session::release)
+                .map(update -> sse.newEventBuilder().name(update.kind())
+                        .mediaType(MediaType.APPLICATION_JSON_TYPE).data(update).build());
+    }
+
+    /** The SHA-256 of the token behind this request: from the header, or from a ticket that one minted. */
+    private String credential(String authorization, String ticket, String accessToken) {
+        if (accessToken != null) {
+            throw new ProblemException(Problem.of(401, "token-in-url", "Token in URL",
+                    "a token is not accepted in the URL; get a stream ticket with 'POST /api/v1/totals/stream-tickets' "
+                            + "and open the stream with '?ticket='"));
+        }
+        if (authorization != null && authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+            return Credentials.sha256(authorization.substring(BEARER.length()).trim());
+        }
+        if (ticket != null) {
+            return tickets.redeem(ticket);
+        }
+        throw new UnauthorizedException();
     }
 }

@@ -3,6 +3,7 @@ package org.w4r.tally.service;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.subscription.MultiEmitter;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
@@ -65,7 +66,51 @@ public class LiveTotals {
     private volatile Map<String, CampaignTotals> snapshot;
     private ScheduledExecutorService poller;
 
-    private record Listener(String campaignId, Consumer<Update> sink) {
+    /**
+     * One client: updates wait here, merged, until the client can take one. A slow client therefore holds one update
+     * (the newest value of everything that changed since it last read), never a queue that grows with time.
+     */
+    private static final class Listener {
+        private final String campaignId;
+        private final MultiEmitter<? super Update> emitter;
+        private Update pending;
+
+        Listener(String campaignId, MultiEmitter<? super Update> emitter) {
+            this.campaignId = campaignId;
+            this.emitter = emitter;
+        }
+
+        synchronized void offer(Update update) {
+            pending = pending == null ? update : merge(pending, update);
+            drain();
+        }
+
+        synchronized void drain() {
+            if (pending != null && emitter.requested() > 0 && !emitter.isCancelled()) {
+                Update next = pending;
+                pending = null;
+                emitter.emit(next);
+            }
+        }
+
+        synchronized void complete() {
+            pending = null;
+            emitter.complete();
+        }
+
+        synchronized boolean waiting() {
+            return pending != null;
+        }
+    }
+
+    /** Counts are absolute, so the later value of a key wins; the whole state stays whole ("totals" absorbs changes). */
+    static Update merge(Update older, Update newer) {
+        Map<String, Long> cases = new TreeMap<>(older.cases());
+        cases.putAll(newer.cases());
+        Map<String, Long> entities = new TreeMap<>(older.entities());
+        entities.putAll(newer.entities());
+        return new Update(older.kind(), newer.campaignId(), newer.total(), newer.withoutCase(), cases, entities,
+                newer.at());
     }
 
     void start(@Observes StartupEvent event) {
@@ -101,12 +146,12 @@ public class LiveTotals {
                 return;
             }
             for (Listener listener : listeners) {
-                CampaignTotals before = previous.getOrDefault(listener.campaignId(), CampaignTotals.empty());
-                CampaignTotals after = next.getOrDefault(listener.campaignId(), CampaignTotals.empty());
+                CampaignTotals before = previous.getOrDefault(listener.campaignId, CampaignTotals.empty());
+                CampaignTotals after = next.getOrDefault(listener.campaignId, CampaignTotals.empty());
                 Map<String, Long> cases = changed(before.cases(), after.cases());
                 Map<String, Long> entities = changed(before.entities(), after.entities());
                 if (!cases.isEmpty() || !entities.isEmpty() || before.withoutCase() != after.withoutCase()) {
-                    listener.sink().accept(new Update("changes", listener.campaignId(), after.total(), after.withoutCase(),
+                    listener.offer(new Update("changes", listener.campaignId, after.total(), after.withoutCase(),
                             cases, entities, now));
                 }
             }
@@ -143,13 +188,21 @@ public class LiveTotals {
 
     /** The current state of a campaign, then its changes as the poller sees them, without a gap in between. */
     public Multi<Update> updates(String campaignId) {
+        return updates(campaignId, end -> {
+        });
+    }
+
+    /** As {@link #updates(String)}; {@code ending} is handed what ends this client's stream (for a revoked token). */
+    public Multi<Update> updates(String campaignId, Consumer<Runnable> ending) {
         return Multi.createFrom().emitter(emitter -> {
-            Listener listener = new Listener(campaignId, emitter::emit);
+            Listener listener = new Listener(campaignId, emitter);
+            emitter.onTermination(() -> listeners.remove(listener));
+            emitter.onRequest(n -> listener.drain());
             synchronized (this) {
-                emitter.emit(state(campaignId));
+                listener.offer(state(campaignId));
                 listeners.add(listener);
             }
-            emitter.onTermination(() -> listeners.remove(listener));
+            ending.accept(listener::complete);
         });
     }
 
@@ -170,6 +223,11 @@ public class LiveTotals {
 
     public int listenerCount() {
         return listeners.size();
+    }
+
+    /** Clients with an update they have not yet taken; each holds at most one. */
+    public int waitingCount() {
+        return (int) listeners.stream().filter(Listener::waiting).count();
     }
 
     private Map<String, CampaignTotals> current() {

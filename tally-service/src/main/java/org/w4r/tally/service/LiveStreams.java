@@ -1,0 +1,143 @@
+package org.w4r.tally.service;
+
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+import org.w4r.kit.problem.Problem;
+import org.w4r.kit.problem.ProblemException;
+import org.w4r.kit.security.Roles;
+import org.w4r.kit.security.TokenDirectory;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * The open live streams of this instance: at most {@code w4r.stream.max-per-principal} per staff principal (a stream
+ * holds a connection and a listener, so one credential must not open thousands), and each ended within a recheck
+ * interval once the credential that opened it is revoked, expired or no longer staff.
+ */
+@ApplicationScoped
+public class LiveStreams {
+    private static final Logger LOG = Logger.getLogger(LiveStreams.class);
+
+    @Inject
+    TokenDirectory tokens;
+
+    @ConfigProperty(name = "w4r.stream.max-per-principal", defaultValue = "5")
+    int maxPerPrincipal;
+
+    @ConfigProperty(name = "w4r.stream.recheck-interval", defaultValue = "PT0.5S")
+    Duration recheckInterval;
+
+    private final Map<String, Integer> openByPrincipal = new HashMap<>();
+    private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
+    private ScheduledExecutorService checker;
+
+    /** One open stream. Given to the stream as the place to register how it is ended. */
+    public final class Session implements Consumer<Runnable> {
+        private final String principal;
+        private final String tokenSha256;
+        private Runnable end;
+        private boolean ended;
+        private boolean released;
+
+        private Session(String principal, String tokenSha256) {
+            this.principal = principal;
+            this.tokenSha256 = tokenSha256;
+        }
+
+        @Override
+        public synchronized void accept(Runnable end) {
+            this.end = end;
+            if (ended) {
+                end.run();
+            }
+        }
+
+        synchronized void end() {
+            ended = true;
+            if (end != null) {
+                end.run();
+            }
+        }
+
+        /** The stream has ended (client gone, credential revoked): frees its place under the cap. */
+        public void release() {
+            synchronized (this) {
+                if (released) {
+                    return;
+                }
+                released = true;
+            }
+            sessions.remove(this);
+            synchronized (openByPrincipal) {
+                openByPrincipal.computeIfPresent(principal, (p, n) -> n <= 1 ? null : n - 1);
+            }
+        }
+    }
+
+    void start(@Observes StartupEvent event) {
+        checker = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "tally-stream-credentials");
+            t.setDaemon(true);
+            return t;
+        });
+        long ms = recheckInterval.toMillis();
+        checker.scheduleWithFixedDelay(this::recheck, ms, ms, TimeUnit.MILLISECONDS);
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        if (checker != null) {
+            checker.shutdownNow();
+        }
+    }
+
+    /** Counts a new stream for {@code principal}, or refuses it with 429 when the principal has its maximum open. */
+    public Session open(String principal, String tokenSha256) {
+        synchronized (openByPrincipal) {
+            int open = openByPrincipal.getOrDefault(principal, 0);
+            if (open >= maxPerPrincipal) {
+                throw new ProblemException(Problem.of(429, "too-many-streams", "Too many streams",
+                        "this credential already has " + open + " live streams open here; close one first")
+                        .with("limit", maxPerPrincipal));
+            }
+            openByPrincipal.put(principal, open + 1);
+        }
+        Session session = new Session(principal, tokenSha256);
+        sessions.add(session);
+        return session;
+    }
+
+    /** Ends every stream whose credential no longer lets it read the totals. */
+    void recheck() {
+        for (Session session : sessions) {
+            try {
+                if (!allowed(session.tokenSha256)) {
+                    session.end();
+                }
+            } catch (RuntimeException e) {
+                // one stream that fails to end must not stop the checks of the others
+                LOG.warnf("cannot end a live stream (%s)", e.getClass().getSimpleName());
+            }
+        }
+    }
+
+    public boolean allowed(String tokenSha256) {
+        return tokens.findBySha256(tokenSha256).filter(c -> Roles.STAFF.contains(c.role())).isPresent();
+    }
+
+    public int openCount() {
+        return sessions.size();
+    }
+}

@@ -1,0 +1,145 @@
+package org.w4r.tally.service;
+
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+import org.w4r.kit.problem.Problem;
+import org.w4r.kit.problem.ProblemException;
+
+import javax.crypto.Cipher;
+import javax.crypto.SecretKey;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Short-lived, single-use tickets that open one live stream. EventSource cannot send headers, so something must travel
+ * in the URL; a ticket that dies in seconds and opens one connection is what may, never the long-lived token.
+ * <p>
+ * A ticket is sealed (AES-GCM) with a key from {@code w4r.stream.ticket-key}, so any instance sharing the key can open
+ * it and nobody can forge or read one: it holds only its expiry and the SHA-256 of the token that asked for it (the
+ * stream re-checks that credential while it runs). Single use is remembered per instance, for the ticket's lifetime.
+ */
+@ApplicationScoped
+public class StreamTickets {
+    private static final Logger LOG = Logger.getLogger(StreamTickets.class);
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final int IV_BYTES = 12;
+    private static final int TAG_BITS = 128;
+    /** Longer than any ticket this class issues; a longer one is refused before any decoding. */
+    private static final int MAX_TICKET_CHARS = 256;
+
+    @ConfigProperty(name = "w4r.stream.ticket-key")
+    Optional<String> configuredKey;
+
+    @ConfigProperty(name = "w4r.stream.ticket-ttl", defaultValue = "PT30S")
+    Duration ttl;
+
+    private SecretKey key;
+    /** Tickets already redeemed here, until they expire anyway. */
+    private final Map<String, Instant> redeemed = new ConcurrentHashMap<>();
+
+    public record Ticket(String ticket, Instant expiresAt) {
+    }
+
+    @PostConstruct
+    void init() {
+        byte[] material;
+        if (configuredKey.isPresent() && configuredKey.get().length() >= 32) {
+            material = sha256(configuredKey.get().getBytes(StandardCharsets.UTF_8));
+        } else {
+            material = new byte[32];
+            RANDOM.nextBytes(material);
+            LOG.warn("w4r.stream.ticket-key is not set (or shorter than 32 characters): using a random key, so a stream "
+                    + "ticket opens a stream only on the instance that issued it. Set the same key on every instance.");
+        }
+        key = new SecretKeySpec(material, "AES");
+    }
+
+    /** A ticket for the holder of the token whose SHA-256 is {@code tokenSha256}. */
+    public Ticket issue(String tokenSha256) {
+        return issue(tokenSha256, ttl);
+    }
+
+    /** As {@link #issue(String)}, living {@code lifetime} (a test needs one that has already expired). */
+    public Ticket issue(String tokenSha256, Duration lifetime) {
+        Instant expiresAt = Instant.now().plus(lifetime);
+        byte[] iv = new byte[IV_BYTES];
+        RANDOM.nextBytes(iv);
+        byte[] plain = (expiresAt.toEpochMilli() + ":" + tokenSha256).getBytes(StandardCharsets.US_ASCII);
+        try {
+            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, iv));
+            byte[] sealed = cipher.doFinal(plain);
+            byte[] ticket = ByteBuffer.allocate(iv.length + sealed.length).put(iv).put(sealed).array();
+            return new Ticket(Base64.getUrlEncoder().withoutPadding().encodeToString(ticket), expiresAt);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("every JVM has AES-GCM", e);
+        }
+    }
+
+    /**
+     * The SHA-256 of the token that asked for {@code ticket}, once: a second redemption, an expired, altered or
+     * foreign ticket is a 401.
+     */
+    public String redeem(String ticket) {
+        Instant now = Instant.now();
+        redeemed.values().removeIf(expiry -> expiry.isBefore(now));
+        if (ticket == null || ticket.isEmpty() || ticket.length() > MAX_TICKET_CHARS) {
+            throw invalid();
+        }
+        byte[] raw;
+        try {
+            raw = Base64.getUrlDecoder().decode(ticket);
+        } catch (IllegalArgumentException e) {
+            throw invalid();
+        }
+        if (raw.length <= IV_BYTES + TAG_BITS / 8) {
+            throw invalid();
+        }
+        String plain;
+        try {
+            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, raw, 0, IV_BYTES));
+            plain = new String(cipher.doFinal(raw, IV_BYTES, raw.length - IV_BYTES), StandardCharsets.US_ASCII);
+        } catch (GeneralSecurityException e) {
+            throw invalid();
+        }
+        int colon = plain.indexOf(':');
+        Instant expiresAt = Instant.ofEpochMilli(Long.parseLong(plain.substring(0, colon)));
+        if (!expiresAt.isAfter(now)) {
+            throw invalid();
+        }
+        // the IV is random per ticket, so it names the ticket
+        String id = ticket.substring(0, 16);
+        if (redeemed.putIfAbsent(id, expiresAt) != null) {
+            throw invalid();
+        }
+        return plain.substring(colon + 1);
+    }
+
+    private static ProblemException invalid() {
+        return new ProblemException(Problem.of(401, "invalid-stream-ticket", "Invalid stream ticket",
+                "the ticket is unknown, expired or already used; get a new one with "
+                        + "'POST /api/v1/totals/stream-tickets' and open the stream within seconds"));
+    }
+
+    private static byte[] sha256(byte[] bytes) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(bytes);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
+    }
+}
