@@ -1,10 +1,13 @@
 package org.w4r.cases.rest;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -16,6 +19,7 @@ import org.w4r.cases.model.Credential;
 import org.w4r.cases.service.CredentialService;
 import org.w4r.cases.service.CsvImport;
 import org.w4r.cases.service.EntityService;
+import org.w4r.kit.problem.Problem;
 import org.w4r.kit.problem.ProblemException;
 import org.w4r.kit.security.Caller;
 import org.w4r.kit.security.CurrentCaller;
@@ -49,6 +53,9 @@ public class EntityResource {
 
     @Inject
     Propagation propagation;
+
+    @Inject
+    ObjectMapper json;
 
     public record EntityView(String entityId, String name, String country, String kind) {
         static EntityView of(ActionEntity e) {
@@ -95,18 +102,24 @@ public class EntityResource {
         return Response.status(201).entity(created.stream().map(EntityView::of).toList()).build();
     }
 
+    /**
+     * The body is optional (most callers send none, with whatever Content-Type their client adds), so it is read
+     * here: none at all, or JSON.
+     */
     @POST
     @Path("{entityId}/keys")
     @Consumes(MediaType.WILDCARD)
     @RolesAllowed({"case-manager", "entity"})
-    public Response issueKey(@PathParam("entityId") String entityId, KeyRequest request) {
+    public Response issueKey(@PathParam("entityId") String entityId, @HeaderParam("Content-Type") String contentType,
+                             String body) throws JsonProcessingException {
         ownEntityOrManager(entityId);
+        KeyRequest request = keyRequest(contentType, body);
         CredentialService.Issued issued = credentials.issueEntityKey(entityId,
                 request == null ? null : request.expiresAt(), caller.get());
-        NewKey body = new NewKey(issued.credential().keyId, entityId, issued.secret(), issued.credential().createdAt,
+        NewKey key = new NewKey(issued.credential().keyId, entityId, issued.secret(), issued.credential().createdAt,
                 issued.credential().expiresAt);
-        return propagation.answer(issued.outboxId(), body).status(201)
-                .location(URI.create("/api/v1/entities/" + entityId + "/keys/" + body.keyId()))
+        return propagation.answer(issued.outboxId(), key).status(201)
+                .location(URI.create("/api/v1/entities/" + entityId + "/keys/" + key.keyId()))
                 .header("Cache-Control", "no-store").build();
     }
 
@@ -127,6 +140,25 @@ public class EntityResource {
         ownEntityOrManager(entityId);
         long outboxId = credentials.revoke(entityId, keyId, true);
         return propagation.done(outboxId).build();
+    }
+
+    private KeyRequest keyRequest(String contentType, String body) throws JsonProcessingException {
+        if (body == null || body.isBlank()) {
+            return null;
+        }
+        if (!json(contentType)) {
+            throw new ProblemException(Problem.of(415, "unsupported-media-type", "Unsupported media type",
+                    "send no body, or a JSON one with 'Content-Type: application/json'"));
+        }
+        return json.readValue(body, KeyRequest.class);
+    }
+
+    private static boolean json(String contentType) {
+        try {
+            return contentType != null && MediaType.valueOf(contentType).isCompatible(MediaType.APPLICATION_JSON_TYPE);
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     private void ownEntityOrManager(String entityId) {

@@ -43,7 +43,8 @@ public class CredentialService {
     @Transactional
     public Issued issueEntityKey(String entityId, Instant expiresAt, Caller by) {
         // the entity row is locked so two concurrent rotations cannot both pass the cap
-        ActionEntity entity = ActionEntity.findById(entityId, LockModeType.PESSIMISTIC_WRITE);
+        ActionEntity entity = ActionEntity.findById(Validation.existingId("entity", entityId),
+                LockModeType.PESSIMISTIC_WRITE);
         if (entity == null) {
             throw ProblemException.notFound("entity", entityId);
         }
@@ -62,7 +63,7 @@ public class CredentialService {
 
     @Transactional
     public Issued issueStaffToken(String principal, String role, Instant expiresAt) {
-        Validation.text("principal", principal, 100);
+        Validation.principal("principal", principal);
         Validation.oneOf("role", role, Roles.STAFF);
         Credential other = Credential.find("principal = ?1 and entityId is null", principal).firstResult();
         if (other != null && !other.role.equals(role)) {
@@ -82,7 +83,12 @@ public class CredentialService {
     /** Returns the outbox id of the announcement (a tombstone for the key). */
     @Transactional
     public long revoke(String owner, String keyId, boolean entity) {
-        Credential key = Credential.findById(keyId);
+        if (entity) {
+            Validation.existingId("entity", owner);
+        } else {
+            Validation.existingPrincipal(owner);
+        }
+        Credential key = Credential.findById(Validation.existingKeyId(keyId));
         if (key == null || (entity ? !owner.equals(key.entityId) : !(key.entityId == null && owner.equals(key.principal)))) {
             throw ProblemException.notFound("key", keyId);
         }
@@ -110,6 +116,7 @@ public class CredentialService {
         if (requested == null) {
             return now.plus(byDefault);
         }
+        Validation.optionalInstant("expiresAt", requested);
         if (!requested.isAfter(now) || requested.isAfter(now.plus(longest))) {
             throw ProblemException.invalid("expiresAt", "'expiresAt' must be in the future and at most "
                     + longest.toDays() + " days from now");

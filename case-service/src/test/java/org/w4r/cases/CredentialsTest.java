@@ -1,0 +1,241 @@
+package org.w4r.cases;
+
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Test;
+import org.w4r.events.CredentialChanged;
+import org.w4r.events.Events;
+import org.w4r.events.Topics;
+import org.w4r.kit.security.Credentials;
+import org.w4r.testsupport.KafkaBrokerResource;
+import org.w4r.testsupport.PostgresDatabaseResource;
+import org.w4r.testsupport.TopicReader;
+
+import java.net.URI;
+import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Entity keys: case managers issue them; an entity's own key rotates within a cap of 3 active keys, even when it
+ * asks many times at once; keys expire; each key is one event on 'credentials', and revoking it is a tombstone.
+ */
+@QuarkusTest
+@WithTestResource(value = KafkaBrokerResource.class, scope = TestResourceScope.GLOBAL)
+@WithTestResource(value = PostgresDatabaseResource.class, scope = TestResourceScope.GLOBAL)
+class CredentialsTest {
+    @TestHTTPResource("/")
+    URL base;
+
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String kafka;
+
+    static String newEntity() {
+        String id = CaseLifecycleTest.id("ai-keys");
+        CaseLifecycleTest.post("/api/v1/entities", "{\"entityId\":\"" + id + "\",\"name\":\"Key test section\"}")
+                .statusCode(201);
+        return id;
+    }
+
+    /** A key a case manager issued for the entity, once it works here (it arrives through the stream). */
+    static String managerKey(String entityId, String body) {
+        var request = given().auth().oauth2(DemoCredentials.caseManager());
+        if (body != null) {
+            request = request.contentType(ContentType.JSON).body(body);
+        }
+        String key = request.post("/api/v1/entities/" + entityId + "/keys").then().statusCode(201)
+                .body("expiresAt", notNullValue()).extract().path("key");
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> given().auth().oauth2(key)
+                .get("/api/v1/entities/" + entityId + "/keys").then().statusCode(200));
+        return key;
+    }
+
+    static long activeKeys(String entityId) {
+        List<String> expiries = given().auth().oauth2(DemoCredentials.caseManager())
+                .get("/api/v1/entities/" + entityId + "/keys").then().statusCode(200)
+                .extract().path("findAll { it.revokedAt == null }.expiresAt");
+        return expiries.stream().filter(e -> e == null || Instant.parse(e).isAfter(Instant.now())).count();
+    }
+
+    @Test
+    void anEntityKeyRotatesWithinThreeActiveKeysEvenWhenItAsksManyTimesAtOnce() throws Exception {
+        String entity = newEntity();
+        String own = managerKey(entity, null);
+        HttpClient http = HttpClient.newHttpClient();
+        int parallel = 10;
+        CountDownLatch start = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(parallel);
+        List<Future<HttpResponse<String>>> answers = new ArrayList<>();
+        try {
+            for (int i = 0; i < parallel; i++) {
+                Callable<HttpResponse<String>> rotate = () -> {
+                    start.await();
+                    return http.send(HttpRequest.newBuilder(uri("/api/v1/entities/" + entity + "/keys"))
+                            .header("Authorization", "Bearer " + own)
+                            .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+                };
+                answers.add(pool.submit(rotate));
+            }
+            start.countDown();
+            int issued = 0;
+            for (Future<HttpResponse<String>> f : answers) {
+                HttpResponse<String> r = f.get(2, TimeUnit.MINUTES);
+                if (r.statusCode() == 201) {
+                    issued++;
+                } else {
+                    assertEquals(409, r.statusCode(), r.body());
+                    assertTrue(r.body().contains("too-many-keys"), r.body());
+                    assertEquals("application/problem+json", r.headers().firstValue("Content-Type").orElseThrow());
+                }
+            }
+            assertEquals(2, issued, "the manager's key and two rotations: three active keys");
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(3, activeKeys(entity));
+        given().auth().oauth2(own).post("/api/v1/entities/" + entity + "/keys").then().statusCode(409)
+                .body("maxActiveKeys", equalTo(3));
+
+        // a case manager is not bound by the cap
+        given().auth().oauth2(DemoCredentials.caseManager()).post("/api/v1/entities/" + entity + "/keys")
+                .then().statusCode(201);
+        assertEquals(4, activeKeys(entity));
+
+        // once the entity revokes keys it may rotate again, up to the cap
+        List<String> ids = given().auth().oauth2(own).get("/api/v1/entities/" + entity + "/keys").then()
+                .extract().path("findAll { it.revokedAt == null }.keyId");
+        given().auth().oauth2(own).delete("/api/v1/entities/" + entity + "/keys/" + ids.get(ids.size() - 1))
+                .then().statusCode(204);
+        given().auth().oauth2(own).delete("/api/v1/entities/" + entity + "/keys/" + ids.get(ids.size() - 2))
+                .then().statusCode(204);
+        given().auth().oauth2(own).post("/api/v1/entities/" + entity + "/keys").then().statusCode(201);
+        given().auth().oauth2(own).post("/api/v1/entities/" + entity + "/keys").then().statusCode(409);
+    }
+
+    @Test
+    void expiryIsOptionalFutureAndBounded() {
+        String entity = newEntity();
+        String own = managerKey(entity, null);
+        String keys = "/api/v1/entities/" + entity + "/keys";
+        Instant now = Instant.now();
+        String manager = DemoCredentials.caseManager();
+        for (String bad : List.of(now.minus(1, ChronoUnit.MINUTES).toString(), now.plus(366, ChronoUnit.DAYS).toString(),
+                "2200-01-01T00:00:00Z", "1999-01-01T00:00:00Z")) {
+            given().auth().oauth2(own).contentType(ContentType.JSON).body("{\"expiresAt\":\"" + bad + "\"}")
+                    .post(keys).then().statusCode(400).contentType("application/problem+json")
+                    .body("field", equalTo("expiresAt"));
+        }
+        for (String bad : List.of("\"tomorrow\"", "1e30", "\"+1000000000-01-01T00:00:00Z\"", "[]")) {
+            given().auth().oauth2(own).contentType(ContentType.JSON).body("{\"expiresAt\":" + bad + "}")
+                    .post(keys).then().statusCode(400).contentType("application/problem+json");
+        }
+        given().auth().oauth2(own).contentType(ContentType.TEXT).body("expiresAt=tomorrow").post(keys)
+                .then().statusCode(415).contentType("application/problem+json");
+        // a year for the entity itself, two for a case manager
+        given().auth().oauth2(own).contentType(ContentType.JSON)
+                .body("{\"expiresAt\":\"" + now.plus(364, ChronoUnit.DAYS) + "\"}").post(keys).then().statusCode(201);
+        given().auth().oauth2(manager).contentType(ContentType.JSON)
+                .body("{\"expiresAt\":\"" + now.plus(700, ChronoUnit.DAYS) + "\"}").post(keys).then().statusCode(201);
+        given().auth().oauth2(manager).contentType(ContentType.JSON)
+                .body("{\"expiresAt\":\"" + now.plus(800, ChronoUnit.DAYS) + "\"}").post(keys).then().statusCode(400)
+                .body("field", equalTo("expiresAt"));
+        // staff tokens expire too
+        given().auth().oauth2(manager).contentType(ContentType.JSON)
+                .body("{\"principal\":\"" + CaseLifecycleTest.id("p") + "\",\"role\":\"delivery\",\"expiresAt\":\""
+                        + now.minus(1, ChronoUnit.DAYS) + "\"}").post("/api/v1/staff").then().statusCode(400)
+                .body("field", equalTo("expiresAt"));
+    }
+
+    @Test
+    void anExpiredKeyIsRefused() {
+        String entity = newEntity();
+        String key = managerKey(entity, "{\"expiresAt\":\"" + Instant.now().plusSeconds(5) + "\"}");
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().auth().oauth2(key)
+                .get("/api/v1/entities/" + entity + "/keys").then().statusCode(401)
+                .contentType("application/problem+json"));
+        String token = given().auth().oauth2(DemoCredentials.caseManager()).contentType(ContentType.JSON)
+                .body("{\"principal\":\"" + CaseLifecycleTest.id("p") + "\",\"role\":\"coordinator\",\"expiresAt\":\""
+                        + Instant.now().plusSeconds(5) + "\"}").post("/api/v1/staff").then().statusCode(201)
+                .extract().path("token");
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().auth().oauth2(token)
+                .get("/api/v1/cases").then().statusCode(401));
+    }
+
+    @Test
+    void eachKeyIsOneEventAndItsRevocationATombstone() {
+        String entity = newEntity();
+        String manager = DemoCredentials.caseManager();
+        String key = given().auth().oauth2(manager).post("/api/v1/entities/" + entity + "/keys").then().statusCode(201)
+                .extract().path("key");
+        String keyId = given().auth().oauth2(manager).post("/api/v1/entities/" + entity + "/keys").then()
+                .statusCode(201).extract().path("keyId");
+        String firstId = given().auth().oauth2(manager).get("/api/v1/entities/" + entity + "/keys").then()
+                .extract().path("[0].keyId");
+
+        List<ConsumerRecord<String, String>> records = TopicReader.readAll(kafka, Topics.CREDENTIALS);
+        List<ConsumerRecord<String, String>> first = records.stream().filter(r -> firstId.equals(r.key())).toList();
+        assertEquals(1, first.size(), "one event for one key");
+        CredentialChanged c = Events.fromJson(first.get(0).value(), CredentialChanged.class);
+        assertEquals(Credentials.sha256(key), c.sha256());
+        assertEquals(entity, c.entityId());
+        assertEquals("entity", c.role());
+        assertFalse(first.get(0).value().contains(key), "the stream carries hashes, never keys");
+        assertTrue(records.stream().filter(r -> r.value() != null && r.value().contains(entity)).count() == 2,
+                "issuing a key republishes no other key");
+
+        given().auth().oauth2(manager).delete("/api/v1/entities/" + entity + "/keys/" + firstId).then().statusCode(204);
+        ConsumerRecord<String, String> last = TopicReader.readAll(kafka, Topics.CREDENTIALS).stream()
+                .filter(r -> firstId.equals(r.key())).reduce((a, b) -> b).orElseThrow();
+        assertNull(last.value(), "a revoked key is a tombstone");
+        assertTrue(TopicReader.readAll(kafka, Topics.CREDENTIALS).stream().filter(r -> keyId.equals(r.key()))
+                .allMatch(r -> r.value() != null), "the other key stays");
+        given().auth().oauth2(manager).delete("/api/v1/entities/" + entity + "/keys/not-a-key%00").then()
+                .statusCode(404).contentType("application/problem+json");
+    }
+
+    @Test
+    void anEntityKeyActsOnlyForItsOwnEntity() {
+        String entity = newEntity();
+        String own = managerKey(entity, null);
+        given().auth().oauth2(own).post("/api/v1/entities/ai-france/keys").then().statusCode(403)
+                .body("type", containsString("forbidden"));
+        given().auth().oauth2(own).get("/api/v1/entities/ai-france/keys").then().statusCode(403);
+        String france = given().auth().oauth2(DemoCredentials.caseManager()).get("/api/v1/entities/ai-france/keys")
+                .then().extract().path("[0].keyId");
+        given().auth().oauth2(own).delete("/api/v1/entities/" + entity + "/keys/" + france).then().statusCode(404);
+        given().auth().oauth2(own).delete("/api/v1/entities/ai-france/keys/" + france).then().statusCode(403);
+        given().auth().oauth2(own).contentType(ContentType.JSON).body("{\"principal\":\"x\",\"role\":\"case-manager\"}")
+                .post("/api/v1/staff").then().statusCode(403);
+    }
+
+    private URI uri(String path) {
+        return URI.create(base.toString().replaceAll("/$", "") + path);
+    }
+}
