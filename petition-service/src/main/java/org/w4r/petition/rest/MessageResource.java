@@ -19,6 +19,7 @@ import org.w4r.kit.security.CurrentCaller;
 import org.w4r.kit.security.Roles;
 import org.w4r.petition.model.Message;
 import org.w4r.petition.service.Idempotency;
+import org.w4r.petition.service.Inputs;
 import org.w4r.petition.service.MessageService;
 
 import java.time.Instant;
@@ -82,13 +83,8 @@ public class MessageResource {
         if (offset < 0) {
             throw ProblemException.invalid("offset", "'offset' must not be negative");
         }
-        Instant cutoff;
-        try {
-            cutoff = until == null ? null : Instant.parse(until);
-        } catch (java.time.format.DateTimeParseException e) {
-            throw ProblemException.invalid("until", "'until' must be an ISO-8601 instant such as 2021-02-01T00:00:00Z");
-        }
-        return messages.list(caseId, status, cutoff, offset, limit).stream().map(MessageView::of).toList();
+        return messages.list(caseId, status, Inputs.cutoff("until", until), offset, limit).stream().map(MessageView::of)
+                .toList();
     }
 
     @POST

@@ -2,10 +2,10 @@ package org.w4r.petition.service;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
-import org.w4r.events.Events;
 import org.w4r.kit.problem.Problem;
 import org.w4r.kit.problem.ProblemException;
 import org.w4r.petition.rest.ActionRequest;
@@ -44,7 +44,13 @@ public class BatchService {
     @Inject
     OfflineCountService offlineCounts;
 
-    public record CorrectionItem(UUID offlineCountId, Long delta, String reason) {
+    /** The HTTP layer's own reader, so an item's body is read exactly as its endpoint would read it (same strictness). */
+    @Inject
+    ObjectMapper json;
+
+    public record CorrectionItem(UUID offlineCountId,
+                                 @com.fasterxml.jackson.databind.annotation.JsonDeserialize(using = org.w4r.petition.rest.Strict.WholeNumber.class) Long delta,
+                                 String reason) {
     }
 
     @Transactional
@@ -65,9 +71,13 @@ public class BatchService {
             if (item == null || item.id() == null || item.id().isBlank() || item.id().length() > 200 || !ids.add(item.id())) {
                 throw ProblemException.invalid("items.id", "every item needs its own 'id' (1 to 200 characters, unique in the batch)");
             }
+            // the id is echoed in the answer, which is stored for replays: the whole batch is refused, as above
+            Inputs.text("items.id", item.id(), 200);
             try {
                 if ("signature".equals(item.kind())) {
-                    checkedSignatures.add(signatures.check(entityId, read(item.body(), SignatureRequest.class)));
+                    SignatureRequest signature = read(item.body(), SignatureRequest.class);
+                    Inputs.signature(signature);
+                    checkedSignatures.add(signatures.check(entityId, signature));
                     signatureItems.add(results.size());
                     results.add(null);
                 } else {
@@ -113,12 +123,12 @@ public class BatchService {
         };
     }
 
-    private static <T> T read(JsonNode body, Class<T> type) {
+    private <T> T read(JsonNode body, Class<T> type) {
         if (body == null || body.isNull()) {
             throw ProblemException.invalid("body", "the item has no 'body'");
         }
         try {
-            return Events.mapper().treeToValue(body, type);
+            return json.treeToValue(body, type);
         } catch (JsonProcessingException | IllegalArgumentException e) {
             throw new ProblemException(Problem.of(400, "invalid-field", "Invalid item body",
                     "the item's body is not a valid " + type.getSimpleName().replace("Request", "").toLowerCase()));

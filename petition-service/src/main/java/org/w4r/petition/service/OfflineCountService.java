@@ -52,9 +52,7 @@ public class OfflineCountService {
             throw ProblemException.badRequest("a JSON body with 'type', 'count' and 'event' is required");
         }
         ActionType type = OnlineActionService.type(request.type(), TYPES);
-        if (request.count() == null || request.count() < 1 || request.count() > MAX_COUNT) {
-            throw ProblemException.invalid("count", "'count' must be between 1 and 1,000,000");
-        }
+        long count = Inputs.count("count", request.count(), MAX_COUNT, false);
         if (request.event() == null) {
             throw ProblemException.invalid("event", "'event' with 'name' and 'date' is required");
         }
@@ -63,7 +61,9 @@ public class OfflineCountService {
         if (request.event().date() == null) {
             throw ProblemException.invalid("event.date", "'event.date' is required (YYYY-MM-DD)");
         }
+        Inputs.date("event.date", request.event().date());
         String caseId = Inputs.caseId(request.caseId());
+        String campaignId = Inputs.optionalId("campaignId", request.campaignId());
         Instant now = ActionRules.now();
         if (request.event().date().isAfter(now.atZone(ZoneOffset.UTC).toLocalDate())) {
             throw ProblemException.invalid("event.date", "'event.date' is in the future");
@@ -71,7 +71,7 @@ public class OfflineCountService {
         // dated noon UTC of the event's day (or now, for an event today), so it lands on that day in the tally
         Instant noon = request.event().date().atTime(LocalTime.NOON).toInstant(ZoneOffset.UTC);
         Instant occurredAt = noon.isAfter(now) ? now : noon;
-        return new Checked(request, caseId, type, request.count(), rules.check(entityId, caseId, request.campaignId(), occurredAt), occurredAt, now);
+        return new Checked(request, caseId, type, count, rules.check(entityId, caseId, campaignId, occurredAt), occurredAt, now);
     }
 
     public ActionResults write(String entityId, Checked c) {
@@ -96,9 +96,10 @@ public class OfflineCountService {
     /** Refusals come before any write, so they need not undo a batch this joins. */
     @Transactional(dontRollbackOn = ProblemException.class)
     public Corrected correct(String entityId, UUID offlineCountId, CorrectionRequest request) {
-        if (request == null || request.delta() == null || request.delta() == 0 || Math.abs(request.delta()) > MAX_COUNT) {
-            throw ProblemException.invalid("delta", "'delta' must be a non-zero whole number between -1,000,000 and 1,000,000");
+        if (request == null) {
+            throw ProblemException.badRequest("a JSON body with 'delta' and 'reason' is required");
         }
+        Inputs.count("delta", request.delta(), MAX_COUNT, true);
         String reason = Inputs.text("reason", request.reason(), 1000);
         OfflineCount entry = OfflineCount.findById(offlineCountId, LockModeType.PESSIMISTIC_WRITE);
         if (entry == null || !entry.entityId.equals(entityId)) {

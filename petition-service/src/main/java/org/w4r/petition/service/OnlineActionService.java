@@ -45,8 +45,9 @@ public class OnlineActionService {
         ActionType type = type(request.type(), TYPES);
         String caseId = Inputs.caseId(request.caseId());
         Instant now = ActionRules.now();
-        Instant occurredAt = rules.occurredAt(request.occurredAt(), now);
-        return new Checked(caseId, type, rules.check(entityId, caseId, request.campaignId(), occurredAt), occurredAt, now);
+        String campaignId = Inputs.optionalId("campaignId", request.campaignId());
+        Instant occurredAt = rules.occurredAt(Inputs.occurredAt("occurredAt", request.occurredAt()), now);
+        return new Checked(caseId, type, rules.check(entityId, caseId, campaignId, occurredAt), occurredAt, now);
     }
 
     public ActionResults write(String entityId, Checked c) {
