@@ -30,6 +30,9 @@ public class Message extends PanacheEntityBase {
     public String authorName;
     @Column(name = "author_country")
     public String authorCountry;
+    /** The keyed hash of the author's email, when the entity gave one: what an erasure request finds them by. */
+    @Column(name = "author_email_hmac")
+    public String authorEmailHmac;
     public String text;
     public String language;
     public String status;
@@ -43,4 +46,7 @@ public class Message extends PanacheEntityBase {
     public Instant occurredAt;
     @Column(name = "recorded_at")
     public Instant recordedAt;
+    /** Set when its author asked to be forgotten: author and text are gone; it still counts, but is never delivered. */
+    @Column(name = "erased_at")
+    public Instant erasedAt;
 }

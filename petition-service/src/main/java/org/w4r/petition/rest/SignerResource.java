@@ -12,12 +12,15 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.w4r.kit.problem.ProblemException;
+import org.w4r.kit.security.Caller;
+import org.w4r.kit.security.CurrentCaller;
 import org.w4r.kit.security.Roles;
 import org.w4r.petition.service.Erasure;
+import org.w4r.petition.service.Inputs;
 import org.w4r.petition.service.SignerExport;
 
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
+import java.util.UUID;
 
 /** Signer data: the consented list for a delivery, and erasure on request. */
 @Path("/api/v1")
@@ -28,10 +31,17 @@ public class SignerResource {
     @Inject
     Erasure erasure;
 
+    @Inject
+    CurrentCaller caller;
+
     public record ErasureRequest(String email) {
     }
 
-    public record Erased(int signatures) {
+    /**
+     * The same for everyone: whether the person signed, how often and through whom is not the caller's to learn
+     * (an entity key could otherwise probe any email).
+     */
+    public record ErasureAccepted(UUID erasureId, String status) {
     }
 
     @GET
@@ -39,27 +49,27 @@ public class SignerResource {
     @Produces("text/csv")
     @RolesAllowed(Roles.DELIVERY)
     public Response signers(@PathParam("caseId") String caseId, @QueryParam("until") String until) {
-        Instant cutoff;
-        try {
-            cutoff = until == null ? Instant.now() : Instant.parse(until);
-        } catch (DateTimeParseException e) {
-            throw ProblemException.invalid("until", "'until' must be an ISO-8601 instant such as 2021-02-01T00:00:00Z");
-        }
-        return Response.ok(export.csv(caseId, cutoff))
+        Instant cutoff = Inputs.cutoff("until", until);
+        return Response.ok(export.csv(Inputs.text("caseId", caseId, 64), cutoff == null ? Instant.now() : cutoff))
                 .header("Content-Disposition", "attachment; filename=\"" + caseId + "-signers.csv\"")
                 .header("Cache-Control", "no-store").build();
     }
 
-    /** A supporter asked their entity to forget them: names and countries go; the count stays. */
+    /**
+     * A supporter asked to be forgotten: their names, countries and messages go; their counts stay. An entity erases
+     * what was taken through it; a coordinator erases across entities.
+     */
     @POST
     @Path("erasures")
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
     @RolesAllowed({Roles.ENTITY, Roles.COORDINATOR})
-    public Erased erase(ErasureRequest request) {
+    public Response erase(ErasureRequest request) {
         if (request == null) {
             throw ProblemException.badRequest("a JSON body with 'email' is required");
         }
-        return new Erased(erasure.erase(request.email()));
+        Caller who = caller.get();
+        UUID erasureId = erasure.erase(Roles.ENTITY.equals(who.role()) ? who.entityId() : null, request.email());
+        return Response.accepted(new ErasureAccepted(erasureId, "accepted")).build();
     }
 }

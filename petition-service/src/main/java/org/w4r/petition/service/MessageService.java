@@ -39,11 +39,16 @@ public class MessageService {
     @Inject
     Outbox outbox;
 
+    @Inject
+    SignerHasher hasher;
+
     public record Checked(MessageRequest request, String caseId, CampaignChanged campaign, String authorName,
-                          String authorCountry, String text, String language, Instant occurredAt, Instant now) {
+                          String authorCountry, String authorEmail, String text, String language, Instant occurredAt,
+                          Instant now) {
     }
 
-    public record Decision(String decision, String reason, Boolean abuse) {
+    public record Decision(String decision, String reason,
+                           @com.fasterxml.jackson.databind.annotation.JsonDeserialize(using = org.w4r.petition.rest.Strict.Flag.class) Boolean abuse) {
     }
 
     @Transactional
@@ -61,15 +66,16 @@ public class MessageService {
         }
         String name = Inputs.text("author.name", request.author().name(), 200);
         String country = Inputs.country("author.country", request.author().country());
-        String text = Inputs.text("text", request.text(), MAX_TEXT);
-        String language = request.language() == null ? null : request.language().trim();
+        String email = request.author().email() == null ? null : Inputs.email("author.email", request.author().email());
+        String text = Inputs.multilineText("text", request.text(), MAX_TEXT);
+        String language = Inputs.optionalText("language", request.language(), 35);
         if (language != null && !LANGUAGE.matcher(language).matches()) {
             throw ProblemException.invalid("language", "'language' must be a language tag such as 'en' or 'pt-BR'");
         }
         Instant now = ActionRules.now();
-        Instant occurredAt = rules.occurredAt(request.occurredAt(), now);
-        return new Checked(request, caseId, rules.check(entityId, caseId, occurredAt), name, country, text, language,
-                occurredAt, now);
+        Instant occurredAt = rules.occurredAt(Inputs.occurredAt("occurredAt", request.occurredAt()), now);
+        return new Checked(request, caseId, rules.check(entityId, caseId, occurredAt), name, country, email, text,
+                language, occurredAt, now);
     }
 
     public ActionResults write(String entityId, Checked c) {
@@ -80,6 +86,7 @@ public class MessageService {
         m.entityId = entityId;
         m.authorName = c.authorName();
         m.authorCountry = c.authorCountry();
+        m.authorEmailHmac = c.authorEmail() == null ? null : hasher.hash(c.authorEmail());
         m.text = c.text();
         m.language = c.language();
         m.status = Message.PENDING;
@@ -107,6 +114,11 @@ public class MessageService {
         if (m == null) {
             throw ProblemException.notFound("message", messageId.toString());
         }
+        if (m.erasedAt != null) {
+            // its author asked to be forgotten: approving it would send an empty message back towards delivery
+            throw ProblemException.conflict("message-erased", "Message erased",
+                    "message " + messageId + " was erased at its author's request; it is no longer moderated");
+        }
         if (!Message.PENDING.equals(m.status)) {
             throw new ProblemException(Problem.of(409, "already-reviewed", "Already reviewed",
                     "message " + messageId + " was " + m.status + " by " + m.reviewedBy + " at " + m.reviewedAt)
@@ -131,10 +143,10 @@ public class MessageService {
         if (status != null && !Set.of(Message.PENDING, Message.APPROVED, Message.REJECTED).contains(status)) {
             throw ProblemException.invalid("status", "'status' must be pending, approved or rejected");
         }
-        StringBuilder query = new StringBuilder("status = :status");
+        StringBuilder query = new StringBuilder("status = :status and erasedAt is null");
         java.util.Map<String, Object> params = new java.util.HashMap<>();
         params.put("status", status == null ? Message.PENDING : status);
-        if (caseId != null) {
+        if (Inputs.optionalId("caseId", caseId) != null) {
             query.append(" and caseId = :caseId");
             params.put("caseId", caseId);
         }

@@ -1,0 +1,187 @@
+package org.w4r.petition;
+
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.response.Response;
+import jakarta.inject.Inject;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+import org.w4r.events.Events;
+import org.w4r.events.SignerErased;
+import org.w4r.events.Topics;
+import org.w4r.testsupport.KafkaBrokerResource;
+import org.w4r.testsupport.PostgresDatabaseResource;
+import org.w4r.testsupport.ReferenceDataResource;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.w4r.testsupport.ReferenceFixtures.entityKey;
+import static org.w4r.testsupport.ReferenceFixtures.staffToken;
+
+/** An erasure is scoped to the caller's entity (a coordinator's crosses them), silent, and announced by ids only. */
+@QuarkusTest
+@WithTestResource(value = KafkaBrokerResource.class, scope = TestResourceScope.GLOBAL)
+@WithTestResource(value = PostgresDatabaseResource.class, scope = TestResourceScope.GLOBAL)
+@WithTestResource(value = ReferenceDataResource.class, scope = TestResourceScope.GLOBAL)
+class ErasureTest {
+    @Inject
+    AgroalDataSource db;
+
+    static String email() {
+        return "forget-" + UUID.randomUUID() + "@example.org";
+    }
+
+    static String sign(String entityId, String caseId, String email) {
+        return given().auth().oauth2(entityKey(entityId)).contentType(ContentType.JSON).body("""
+                        {"caseIds":["%s"],"signer":{"name":"Ada Lovelace","email":"%s","country":"FR"},
+                         "consent":{"showName":true}}""".formatted(caseId, email))
+                .post("/api/v1/signatures").then().statusCode(202).body("results[0].status", equalTo("accepted"))
+                .extract().path("results[0].actionId");
+    }
+
+    static String message(String entityId, String caseId, String email) {
+        return given().auth().oauth2(entityKey(entityId)).contentType(ContentType.JSON).body("""
+                        {"caseId":"%s","author":{"name":"Grace Hopper","country":"US","email":"%s"},
+                         "text":"Stay strong,\\nGrace from Arlington","language":"en"}""".formatted(caseId, email))
+                .post("/api/v1/messages").then().statusCode(202).extract().path("results[0].actionId");
+    }
+
+    static Response erase(String token, String email) {
+        return given().auth().oauth2(token).contentType(ContentType.JSON).body("{\"email\":\"" + email + "\"}")
+                .post("/api/v1/erasures");
+    }
+
+    String signerName(String actionId) throws SQLException {
+        return one("select name from signature where action_id = cast(? as uuid)", actionId);
+    }
+
+    String one(String sql, String id) throws SQLException {
+        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                assertTrue(rs.next(), "no row " + id);
+                return rs.getString(1);
+            }
+        }
+    }
+
+    static SignerErased event(String erasureId) {
+        List<ConsumerRecord<String, String>> records = await().until(
+                () -> Stream.containing(Topics.ERASURES, erasureId), r -> !r.isEmpty());
+        ConsumerRecord<String, String> record = records.get(0);
+        assertEquals(erasureId, record.key());
+        return Events.fromJson(record.value(), SignerErased.class);
+    }
+
+    @Test
+    void anEntityErasesOnlyWhatWasTakenThroughIt() throws SQLException {
+        String email = email();
+        String throughFrance = sign("ai-france", "nassima-al-sada", email);
+        String throughMalta = sign("ai-malta", "el-hiblu-3", email);
+
+        String erasureId = erase(entityKey("ai-france"), email).then().statusCode(202)
+                .body("status", equalTo("accepted")).extract().path("erasureId");
+
+        assertNull(signerName(throughFrance), "the entity's own signer is forgotten");
+        assertEquals("Ada Lovelace", signerName(throughMalta), "another entity's signer is not its to erase");
+        SignerErased event = event(erasureId);
+        assertEquals("ai-france", event.entityId());
+        assertEquals(List.of(UUID.fromString(throughFrance)), event.actionIds());
+        assertEquals(List.of("nassima-al-sada"), event.caseIds());
+    }
+
+    @Test
+    void theAnswerNeverTellsWhetherThePersonSigned() {
+        String signed = email();
+        sign("ai-france", "paing-phyo-min", signed);
+        for (String token : List.of(entityKey("ai-france"), entityKey("ai-malta"), staffToken("coordinator"))) {
+            Response known = erase(token, signed);
+            Response unknown = erase(token, email());
+            assertEquals(known.statusCode(), unknown.statusCode());
+            assertEquals(202, known.statusCode());
+            assertEquals(known.contentType(), unknown.contentType());
+            assertEquals(shape(known), shape(unknown), "same body but for the erasure's own id");
+            assertNotEquals((String) known.path("erasureId"), (String) unknown.path("erasureId"));
+        }
+    }
+
+    static String shape(Response r) {
+        return r.asString().replace(r.path("erasureId").toString(), "<id>");
+    }
+
+    @Test
+    void aCoordinatorErasesAcrossEntitiesAndMessageAuthorsGoToo() throws SQLException {
+        String email = email();
+        String throughFrance = sign("ai-france", "nassima-al-sada", email);
+        String throughMalta = sign("ai-malta", "el-hiblu-3", email);
+        String written = message("ai-malta", "el-hiblu-3", email);
+        String otherAuthor = message("ai-malta", "el-hiblu-3", email());
+
+        String erasureId = erase(staffToken("coordinator"), email).then().statusCode(202).extract().path("erasureId");
+
+        assertNull(signerName(throughFrance));
+        assertNull(signerName(throughMalta));
+        assertNull(one("select author_name from message where action_id = cast(? as uuid)", written));
+        assertNull(one("select author_country from message where action_id = cast(? as uuid)", written));
+        assertEquals("", one("select text from message where action_id = cast(? as uuid)", written), "what they wrote goes too");
+        assertEquals("Grace Hopper", one("select author_name from message where action_id = cast(? as uuid)", otherAuthor));
+        List<String> queue = given().auth().oauth2(staffToken("moderator")).get("/api/v1/messages?caseId=el-hiblu-3&limit=1000")
+                .then().statusCode(200).extract().path("messageId");
+        assertFalse(queue.contains(written), "an erased message is no longer moderated");
+        assertTrue(queue.contains(otherAuthor));
+        given().auth().oauth2(staffToken("moderator")).contentType(ContentType.JSON).body("{\"decision\":\"approve\"}")
+                .post("/api/v1/messages/" + written + "/decision").then().statusCode(409);
+
+        SignerErased event = event(erasureId);
+        assertNull(event.entityId(), "across entities");
+        List<UUID> expected = new ArrayList<>(List.of(UUID.fromString(throughFrance), UUID.fromString(throughMalta),
+                UUID.fromString(written)));
+        assertEquals(expected.stream().sorted(java.util.Comparator.comparing(UUID::toString)).toList(), event.actionIds());
+        assertEquals(List.of("el-hiblu-3", "nassima-al-sada"), event.caseIds());
+    }
+
+    @Test
+    void theEventNamesNobody() {
+        String email = email();
+        sign("ai-france", "el-hiblu-3", email);
+        message("ai-france", "el-hiblu-3", email);
+        String erasureId = erase(entityKey("ai-france"), email).then().statusCode(202).extract().path("erasureId");
+        event(erasureId);
+        for (ConsumerRecord<String, String> r : Stream.containing(Topics.ERASURES, erasureId)) {
+            String value = r.value().toLowerCase(java.util.Locale.ROOT);
+            for (String personal : List.of(email, "example.org", "ada", "lovelace", "grace", "hopper", "arlington", "\"fr\"",
+                    "\"us\"")) {
+                assertFalse(value.contains(personal), personal + " on the stream: " + r.value());
+            }
+            assertFalse(value.matches(".*[0-9a-f]{64}.*"), "no hash of the email on the stream: " + r.value());
+        }
+    }
+
+    @Test
+    void onlyEntitiesAndCoordinatorsErase() {
+        for (String role : List.of("delivery", "moderator", "case-manager")) {
+            erase(staffToken(role), email()).then().statusCode(403).contentType("application/problem+json");
+        }
+        given().contentType(ContentType.JSON).body("{\"email\":\"" + email() + "\"}").post("/api/v1/erasures")
+                .then().statusCode(401);
+        erase(entityKey("ai-france"), "not-an-email").then().statusCode(400).body("field", equalTo("email"));
+        erase(entityKey("ai-france"), "a\\u0000b@example.org").then().statusCode(400).body("field", equalTo("email"));
+    }
+}
