@@ -12,6 +12,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A stand-in for petition-service's HTTP API only (signer list and approved messages), since petition-service is not
@@ -22,6 +25,8 @@ public class PetitionStub implements QuarkusTestResourceLifecycleManager {
     static final Map<String, String> MESSAGES_JSON = new ConcurrentHashMap<>();
     static final List<String> REQUESTS = new CopyOnWriteArrayList<>();
     static volatile boolean down;
+    /** Cases whose signer list is held back until the latch opens: a pack caught while it is being built. */
+    static final Map<String, CountDownLatch> BLOCKED = new ConcurrentHashMap<>();
     private HttpServer server;
 
     @Override
@@ -32,6 +37,7 @@ public class PetitionStub implements QuarkusTestResourceLifecycleManager {
             throw new IllegalStateException(e);
         }
         server.createContext("/api/v1/", this::handle);
+        server.setExecutor(Executors.newCachedThreadPool());
         server.start();
         return Map.of("quarkus.rest-client.petition-service.url", "http://127.0.0.1:" + server.getAddress().getPort());
     }
@@ -47,6 +53,14 @@ public class PetitionStub implements QuarkusTestResourceLifecycleManager {
         }
         if (path.startsWith("/api/v1/cases/") && path.endsWith("/signers.csv")) {
             String caseId = path.substring("/api/v1/cases/".length(), path.length() - "/signers.csv".length());
+            CountDownLatch blocked = BLOCKED.get(caseId);
+            if (blocked != null) {
+                try {
+                    blocked.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
             respond(exchange, 200, "text/csv", SIGNERS_CSV.getOrDefault(caseId, "name,country\n"));
         } else if (path.equals("/api/v1/messages") && query != null) {
             String caseId = URLDecoder.decode(query.replaceAll(".*caseId=([^&]*).*", "$1"), StandardCharsets.UTF_8);

@@ -9,6 +9,7 @@ import org.w4r.delivery.model.FrozenCounts;
 import org.w4r.delivery.model.Handover;
 import org.w4r.delivery.repository.CountRepository;
 import org.w4r.delivery.repository.DeliveryRepository;
+import org.w4r.delivery.repository.ErasureRepository;
 import org.w4r.events.DeliveryCancelled;
 import org.w4r.events.DeliveryPlanned;
 import org.w4r.events.HandoverRecorded;
@@ -36,6 +37,9 @@ public class DeliveryWriter {
 
     @Inject
     Outbox outbox;
+
+    @Inject
+    ErasureRepository erasures;
 
     @Transactional
     public Delivery plan(Delivery delivery) {
@@ -96,10 +100,19 @@ public class DeliveryWriter {
                 new DeliveryCancelled(UUID.randomUUID(), id, delivery.campaignId(), delivery.caseId(), now));
     }
 
-    /** Stores the digest of a pack about to be served, refusing if a hold arrived while it was being built. */
+    /**
+     * Stores the digest of a pack about to be served, refusing if a hold or an erasure of the case's signers arrived
+     * while it was being built ({@code erasuresBefore}: the case's erasure count taken before): the hold row lock
+     * orders this against both, so a pack issued here is either free of erased names or marked by the erasure.
+     */
     @Transactional
-    public void recordPack(Delivery delivery, String sha256, String issuedTo) {
+    public void recordPack(Delivery delivery, String sha256, String issuedTo, long erasuresBefore) {
         guard.refuseIfHeld(delivery.caseId());
+        if (erasures.erasuresOf(delivery.caseId()) != erasuresBefore) {
+            throw new UnavailableException("pack-outdated", "Pack outdated",
+                    "signers or message authors of this case were erased while the pack was being built; nothing was "
+                            + "issued, ask again for a pack without them", 1);
+        }
         deliveries.recordPack(delivery.id(), sha256, issuedTo, Instant.now());
     }
 }

@@ -9,6 +9,7 @@ import org.w4r.delivery.model.FrozenCounts;
 import org.w4r.delivery.model.Handover;
 import org.w4r.delivery.model.Signer;
 import org.w4r.delivery.repository.DeliveryRepository;
+import org.w4r.delivery.repository.ErasureRepository;
 import org.w4r.events.CaseChanged;
 import org.w4r.kit.problem.ProblemException;
 import org.w4r.kit.reference.ReferenceData;
@@ -46,6 +47,9 @@ public class PackService {
     @Inject
     PetitionDirectory petitions;
 
+    @Inject
+    ErasureRepository erasures;
+
     public record Pack(byte[] pdf, String sha256, String fileName) {
     }
 
@@ -56,6 +60,7 @@ public class PackService {
         guard.refuseIfHeldNow(delivery.caseId());
         DeliveryService.Delivered delivered = service.delivered(delivery);
         Handover handover = delivered.handover();
+        long erasuresBefore = erasures.erasuresOf(delivery.caseId());
         List<Signer> signers = List.of();
         List<ApprovedMessage> messages = List.of();
         if (DeliveryKinds.PETITION.equals(delivery.kind())) {
@@ -70,7 +75,7 @@ public class PackService {
         }
         byte[] pdf = render(delivered, reference.findCase(delivery.caseId()).orElse(null), signers, messages);
         String sha256 = sha256(pdf);
-        writer.recordPack(delivery, sha256, principal);
+        writer.recordPack(delivery, sha256, principal, erasuresBefore);
         return new Pack(pdf, sha256, "delivery-pack-" + delivery.caseId() + "-" + id + ".pdf");
     }
 

@@ -1,0 +1,137 @@
+package org.w4r.delivery.repository;
+
+import io.agroal.api.AgroalDataSource;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.transaction.Transactional;
+import org.w4r.delivery.model.PackErasure;
+import org.w4r.events.SignerErased;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.UUID;
+
+/**
+ * What an erasure changes here. Nothing personal is stored (packs are built from petition-service when asked), so an
+ * erasure only marks the handovers of its cases whose pack was already issued: those copies hold erased names.
+ * A pack being built takes the same case_hold row lock, so a pack is either issued before the erasure is applied
+ * here (its handover is marked) or built again after it (see {@link #erasuresOf}).
+ */
+@ApplicationScoped
+public class ErasureRepository {
+    @Inject
+    AgroalDataSource dataSource;
+
+    /** Applies each erasure once (by event id); returns how many were new. */
+    @Transactional
+    public int apply(List<SignerErased> batch) {
+        Map<UUID, SignerErased> byId = new LinkedHashMap<>();
+        batch.forEach(e -> byId.putIfAbsent(e.eventId(), e));
+        int applied = 0;
+        try (Connection c = dataSource.getConnection()) {
+            for (SignerErased erasure : byId.values()) {
+                if (!markProcessed(c, erasure.eventId())) {
+                    continue;
+                }
+                applied++;
+                // sorted, so two erasures locking the same cases cannot deadlock
+                TreeSet<String> cases = new TreeSet<>();
+                (erasure.caseIds() == null ? List.<String>of() : erasure.caseIds()).stream()
+                        .filter(Objects::nonNull).forEach(cases::add);
+                for (String caseId : cases) {
+                    lockCase(c, caseId);
+                    try (PreparedStatement ps = c.prepareStatement("""
+                            insert into case_erasure (erasure_id, case_id, erased_at) values (?,?,?)
+                            on conflict do nothing""")) {
+                        ps.setObject(1, erasure.erasureId());
+                        ps.setString(2, caseId);
+                        Sql.setInstant(ps, 3, erasure.erasedAt());
+                        ps.executeUpdate();
+                    }
+                }
+                try (PreparedStatement ps = c.prepareStatement("""
+                        insert into handover_erasure (delivery_id, erasure_id, erased_at)
+                        select h.delivery_id, ?, ? from handover h join delivery d on d.id = h.delivery_id
+                        where d.case_id = any(?) and exists (select 1 from pack_issue p where p.delivery_id = h.delivery_id)
+                        on conflict do nothing""")) {
+                    ps.setObject(1, erasure.erasureId());
+                    Sql.setInstant(ps, 2, erasure.erasedAt());
+                    ps.setArray(3, c.createArrayOf("varchar", cases.toArray()));
+                    ps.executeUpdate();
+                }
+            }
+        } catch (SQLException e) {
+            throw Sql.failure("apply an erasure", e);
+        }
+        return applied;
+    }
+
+    /**
+     * How many erasures of the case were applied so far: taken before a pack is built and again, under the case's
+     * lock, before it is issued; a difference means the pack may hold erased names.
+     */
+    public long erasuresOf(String caseId) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "select count(*) from case_erasure where case_id = ?")) {
+            ps.setString(1, caseId);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        } catch (SQLException e) {
+            throw Sql.failure("read the erasures of a case", e);
+        }
+    }
+
+    /** The notice shown on a handover whose issued pack copies hold erased data, if any. */
+    public Optional<PackErasure> notice(UUID deliveryId) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("""
+                select count(*), max(e.erased_at) as erased_at, max(e.applied_at) as applied_at,
+                       exists (select 1 from pack_issue p where p.delivery_id = ?
+                               and p.issued_at > (select max(applied_at) from handover_erasure where delivery_id = ?))
+                from handover_erasure e where e.delivery_id = ?""")) {
+            ps.setObject(1, deliveryId);
+            ps.setObject(2, deliveryId);
+            ps.setObject(3, deliveryId);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                if (rs.getLong(1) == 0) {
+                    return Optional.empty();
+                }
+                return Optional.of(new PackErasure(rs.getLong(1), Sql.instant(rs, "erased_at"),
+                        Sql.instant(rs, "applied_at"), rs.getBoolean(4)));
+            }
+        } catch (SQLException e) {
+            throw Sql.failure("read the erasures of a handover", e);
+        }
+    }
+
+    private static boolean markProcessed(Connection c, UUID eventId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "insert into processed_event (event_id) values (?) on conflict do nothing")) {
+            ps.setObject(1, eventId);
+            return ps.executeUpdate() == 1;
+        }
+    }
+
+    private static void lockCase(Connection c, String caseId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "insert into case_hold (case_id, held) values (?, false) on conflict do nothing")) {
+            ps.setString(1, caseId);
+            ps.executeUpdate();
+        }
+        try (PreparedStatement ps = c.prepareStatement("select 1 from case_hold where case_id = ? for update")) {
+            ps.setString(1, caseId);
+            ps.executeQuery().close();
+        }
+    }
+}
