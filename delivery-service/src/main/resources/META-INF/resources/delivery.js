@@ -57,7 +57,7 @@
       const tr = document.createElement('tr');
       cell(tr, c.name || c.caseId);
       cell(tr, c.targetAuthority);
-      const hold = cell(tr, c.onHold ? 'ON HOLD: ' + (c.hold && c.hold.reason ? c.hold.reason : '') : 'none');
+      const hold = cell(tr, c.onHold ? 'ON HOLD' + (c.hold && c.hold.placedAt ? ' since ' + c.hold.placedAt.substring(0, 10) : '') : 'none');
       if (c.onHold) { hold.className = 'held'; }
       rows.push(tr);
       const option = document.createElement('option');

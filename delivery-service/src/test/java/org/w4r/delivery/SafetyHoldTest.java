@@ -25,6 +25,8 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.endsWith;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.hasKey;
+import static org.hamcrest.Matchers.not;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.w4r.testsupport.ReferenceFixtures.staffToken;
 
@@ -43,14 +45,13 @@ class SafetyHoldTest {
     @Test
     void planningForAHeldCaseIsRefusedNamingTheHold() {
         String caseId = Streams.newCase(kafka);
-        Streams.hold(kafka, caseId, "safety of the rights holder");
+        Streams.hold(kafka, caseId, 41);
         // no waiting for the hold to arrive: the service's barrier must see it
         given().auth().oauth2(DELIVERY).contentType(ContentType.JSON).body(Streams.planBody(caseId, "petition"))
                 .post("/api/v1/deliveries").then().statusCode(409).contentType("application/problem+json")
                 .body("type", endsWith("/case-on-hold")).body("caseId", equalTo(caseId))
-                .body("hold.reason", equalTo("safety of the rights holder"))
-                .body("hold.placedBy", equalTo("test-case-manager"))
-                .body("detail", containsString("safety of the rights holder"));
+                .body("hold.holdId", equalTo(41)).body("hold.placedAt", equalTo("2027-02-01T08:00:00Z"))
+                .body("hold", not(hasKey("reason"))).body("detail", containsString("2027-02-01T08:00:00Z"));
         given().auth().oauth2(DELIVERY).get("/api/v1/deliveries?caseId=" + caseId).then().statusCode(200)
                 .body("$", org.hamcrest.Matchers.empty());
     }
@@ -59,12 +60,12 @@ class SafetyHoldTest {
     void aPlanMadeBeforeTheHoldCannotBeRecordedWhileItLastsAndCanAfter() {
         String caseId = Streams.newCase(kafka);
         String id = Streams.plan(caseId, "petition");
-        Streams.hold(kafka, caseId, "coup");
+        Streams.hold(kafka, caseId, 42);
         Instant cutoff = Instant.now();
         given().auth().oauth2(DELIVERY).contentType(ContentType.JSON).body(Streams.handoverBody(cutoff))
                 .post("/api/v1/deliveries/" + id + "/handover").then().statusCode(409)
                 .contentType("application/problem+json").body("type", endsWith("/case-on-hold"))
-                .body("hold.reason", equalTo("coup"));
+                .body("hold.holdId", equalTo(42));
         given().auth().oauth2(DELIVERY).get("/api/v1/deliveries/" + id).then().statusCode(200)
                 .body("status", equalTo("planned"));
         // cancelling is not a delivery: allowed during a hold
@@ -92,7 +93,7 @@ class SafetyHoldTest {
             // the reader stops on the gate record, so the hold published after it is on the topic but not yet applied
             Streams.publish(kafka, Topics.CASES, gate, Streams.caseState(gate, null));
             org.junit.jupiter.api.Assertions.assertTrue(StreamGate.awaitReached(gate));
-            Streams.hold(kafka, caseId, "published while the reader lags");
+            Streams.hold(kafka, caseId, 43);
             given().auth().oauth2(DELIVERY).get("/api/v1/cases/" + caseId).then().body("onHold", equalTo(false));
             given().auth().oauth2(DELIVERY).contentType(ContentType.JSON).body(Streams.handoverBody(Instant.now()))
                     .post("/api/v1/deliveries/" + id + "/handover").then().statusCode(503)
@@ -106,7 +107,7 @@ class SafetyHoldTest {
         }
         given().auth().oauth2(DELIVERY).contentType(ContentType.JSON).body(Streams.handoverBody(Instant.now()))
                 .post("/api/v1/deliveries/" + id + "/handover").then().statusCode(409)
-                .body("type", endsWith("/case-on-hold")).body("hold.reason", equalTo("published while the reader lags"));
+                .body("type", endsWith("/case-on-hold")).body("hold.holdId", equalTo(43));
     }
 
     @Test
@@ -115,7 +116,7 @@ class SafetyHoldTest {
         for (int round = 0; round < 5; round++) {
             String caseId = Streams.newCase(kafka);
             String id = Streams.plan(caseId, "petition");
-            Streams.hold(kafka, caseId, "round " + round);
+            Streams.hold(kafka, caseId, 100 + round);
             given().auth().oauth2(DELIVERY).contentType(ContentType.JSON).body(Streams.handoverBody(Instant.now()))
                     .post("/api/v1/deliveries/" + id + "/handover").then().statusCode(409)
                     .body("type", endsWith("/case-on-hold"));
@@ -155,7 +156,7 @@ class SafetyHoldTest {
                         .body(Streams.handoverBody(Instant.now())).post("/api/v1/deliveries/" + plan + "/handover")
                         .statusCode()));
             }
-            Streams.hold(kafka, caseId, "raced");
+            Streams.hold(kafka, caseId, 44);
             for (Future<Integer> f : racing) {
                 int status = f.get();
                 org.junit.jupiter.api.Assertions.assertTrue(status == 200 || status == 409, "status " + status);
@@ -171,5 +172,38 @@ class SafetyHoldTest {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    /** The pack is the only door to signers and messages here: shut for either kind, before petition-service is asked. */
+    @Test
+    void aHoldClosesEveryDoorToSignersAndMessagesAndLeavesTheRestOpen() {
+        String caseId = Streams.newCase(kafka);
+        String petition = Streams.plan(caseId, "petition");
+        String solidarity = Streams.plan(caseId, "solidarity");
+        String planned = Streams.plan(caseId, "petition");
+        for (String id : List.of(petition, solidarity)) {
+            given().auth().oauth2(DELIVERY).contentType(ContentType.JSON).body(Streams.handoverBody(Instant.now()))
+                    .post("/api/v1/deliveries/" + id + "/handover").then().statusCode(200);
+        }
+        Streams.hold(kafka, caseId, 46);
+        int asked = PetitionStub.REQUESTS.size();
+        for (String id : List.of(petition, solidarity)) {
+            given().auth().oauth2(DELIVERY).get("/api/v1/deliveries/" + id + "/pack").then().statusCode(409)
+                    .contentType("application/problem+json").body("type", endsWith("/case-on-hold"))
+                    .body("hold.holdId", equalTo(46));
+        }
+        org.junit.jupiter.api.Assertions.assertTrue(PetitionStub.REQUESTS.subList(asked, PetitionStub.REQUESTS.size())
+                .stream().noneMatch(r -> r.contains(caseId)), "petition-service was asked about a held case");
+        given().auth().oauth2(DELIVERY).contentType(ContentType.JSON).body(Streams.planBody(caseId, "solidarity"))
+                .post("/api/v1/deliveries").then().statusCode(409).body("type", endsWith("/case-on-hold"));
+        given().auth().oauth2(DELIVERY).contentType(ContentType.JSON).body(Streams.handoverBody(Instant.now()))
+                .post("/api/v1/deliveries/" + planned + "/handover").then().statusCode(409);
+
+        // no signers or messages behind these: open, so the team sees what is stopped
+        given().auth().oauth2(DELIVERY).get("/api/v1/deliveries?caseId=" + caseId).then().statusCode(200);
+        given().auth().oauth2(DELIVERY).get("/api/v1/deliveries/" + petition).then().statusCode(200);
+        given().auth().oauth2(DELIVERY).get("/api/v1/cases/" + caseId).then().statusCode(200).body("onHold", equalTo(true));
+        given().auth().oauth2(DELIVERY).get("/api/v1/cases/" + caseId + "/counts").then().statusCode(200);
+        given().auth().oauth2(DELIVERY).post("/api/v1/deliveries/" + planned + "/cancel").then().statusCode(200);
     }
 }

@@ -48,7 +48,7 @@ final class Streams {
     static String newCase(String kafka) {
         String caseId = "case-" + UUID.randomUUID().toString().substring(0, 8);
         publish(kafka, Topics.CASES, caseId, caseState(caseId, null));
-        await().untilAsserted(() -> given().auth().oauth2(staffToken("delivery")).get("/api/v1/cases/" + caseId)
+        await().atMost(java.time.Duration.ofSeconds(60)).untilAsserted(() -> given().auth().oauth2(staffToken("delivery")).get("/api/v1/cases/" + caseId)
                 .then().statusCode(200));
         return caseId;
     }

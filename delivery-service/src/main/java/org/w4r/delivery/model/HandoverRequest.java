@@ -1,9 +1,11 @@
 package org.w4r.delivery.model;
 
-import java.time.Instant;
 import java.util.List;
 
-/** Body of {@code POST /api/v1/deliveries/{id}/handover}; {@code cutoff} defaults to {@code deliveredAt}. */
-public record HandoverRequest(Instant deliveredAt, Instant cutoff, String deliveredBy, String notes,
+/**
+ * Body of {@code POST /api/v1/deliveries/{id}/handover}; {@code cutoff} defaults to {@code deliveredAt}. Instants are
+ * ISO-8601 strings, read by Validation (a JSON number is refused, not taken as seconds since 1970).
+ */
+public record HandoverRequest(String deliveredAt, String cutoff, String deliveredBy, String notes,
                               List<String> evidence) {
 }

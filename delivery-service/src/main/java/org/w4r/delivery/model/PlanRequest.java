@@ -1,10 +1,8 @@
 package org.w4r.delivery.model;
 
-import java.time.Instant;
-
-/** Body of {@code POST /api/v1/deliveries}. */
+/** Body of {@code POST /api/v1/deliveries}; {@code plannedFor} is an ISO-8601 instant, read by Validation. */
 public record PlanRequest(String caseId, String kind, Recipient recipient, Place place, String entityId,
-                          Instant plannedFor) {
+                          String plannedFor) {
     public record Recipient(String kind, String name) {
     }
 

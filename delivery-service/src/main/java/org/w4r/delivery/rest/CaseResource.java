@@ -15,10 +15,10 @@ import jakarta.ws.rs.QueryParam;
 import org.w4r.delivery.model.DeliveryKinds;
 import org.w4r.delivery.model.FrozenCounts;
 import org.w4r.delivery.repository.CountRepository;
+import org.w4r.delivery.service.Validation;
 import org.w4r.kit.security.Roles;
 
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.Comparator;
 import java.util.Map;
 import java.util.List;
@@ -71,17 +71,9 @@ public class CaseResource {
     public Counts counts(@PathParam("caseId") String caseId, @QueryParam("until") String until,
                          @QueryParam("kind") String kind, @QueryParam("entityId") String entityId) {
         CaseChanged c = reference.findCase(caseId).orElseThrow(() -> ProblemException.notFound("case", caseId));
-        String effectiveKind = kind == null ? DeliveryKinds.PETITION : kind;
-        if (!DeliveryKinds.KINDS.contains(effectiveKind)) {
-            throw ProblemException.invalid("kind", "'kind' must be one of " + DeliveryKinds.KINDS);
-        }
-        Instant cutoff;
-        try {
-            cutoff = until == null ? Instant.now() : Instant.parse(until);
-        } catch (DateTimeParseException e) {
-            throw ProblemException.invalid("until", "'until' must be an ISO-8601 instant such as 2026-12-10T00:00:00Z");
-        }
-        String entity = entityId == null || entityId.isBlank() ? null : entityId;
+        String effectiveKind = Validation.kind(kind);
+        Instant cutoff = Validation.until(until, Instant.now());
+        String entity = Validation.entityFilter(entityId);
         FrozenCounts result = DeliveryKinds.SOLIDARITY.equals(effectiveKind)
                 ? counts.approvedMessagesUpTo(c.campaignId(), caseId, entity, cutoff)
                 : counts.actionsUpTo(c.campaignId(), caseId, entity, cutoff);

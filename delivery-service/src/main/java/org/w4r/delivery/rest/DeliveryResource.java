@@ -20,6 +20,7 @@ import org.w4r.delivery.model.HandoverRequest;
 import org.w4r.delivery.model.PlanRequest;
 import org.w4r.delivery.service.DeliveryService;
 import org.w4r.delivery.service.PackService;
+import org.w4r.delivery.service.Validation;
 import org.w4r.kit.problem.ProblemException;
 import org.w4r.kit.security.CurrentCaller;
 import org.w4r.kit.security.Roles;
@@ -64,16 +65,24 @@ public class DeliveryResource {
         return deliveries.view(id(id));
     }
 
-    /** The body is optional ({@code {"reason":"…"}}), so a bare POST of any content type is accepted too. */
+    /** The body is optional ({@code {"reason":"…"}}): a bare POST of any content type is accepted, a body only as JSON. */
     @POST
     @Path("{id}/cancel")
     @Consumes(MediaType.WILDCARD)
-    public DeliveryView cancel(@PathParam("id") String id, String body) {
+    public DeliveryView cancel(@PathParam("id") String id, @HeaderParam("Content-Type") String contentType,
+                               byte[] body) {
+        Validation.jsonBody(contentType, body);
         CancelRequest request = null;
-        if (body != null && !body.isBlank()) {
+        if (body != null && body.length > 0) {
+            // read as bytes, so broken UTF-8 is refused rather than turned into replacement characters
             try {
                 request = json.readValue(body, CancelRequest.class);
+            } catch (com.fasterxml.jackson.databind.exc.MismatchedInputException e) {
+                throw ProblemException.invalid("reason", "'reason' must be a string");
             } catch (java.io.IOException e) {
+                throw ProblemException.badRequest("the body, if any, must be JSON like {\"reason\":\"…\"}");
+            }
+            if (request == null) {
                 throw ProblemException.badRequest("the body, if any, must be JSON like {\"reason\":\"…\"}");
             }
         }

@@ -12,6 +12,7 @@ import org.w4r.delivery.model.PlanRequest;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.w4r.delivery.messaging.StreamProgress;
 import org.w4r.delivery.repository.DeliveryRepository;
+import org.w4r.delivery.repository.ErasureRepository;
 import org.w4r.events.Topics;
 import org.w4r.events.CaseChanged;
 import org.w4r.kit.problem.ProblemException;
@@ -47,11 +48,14 @@ public class DeliveryService {
     @Inject
     StreamProgress progress;
 
+    @Inject
+    ErasureRepository erasures;
+
     @ConfigProperty(name = "w4r.delivery.count-barrier", defaultValue = "PT5S")
     Duration countBarrier;
 
     public DeliveryView plan(PlanRequest request, String principal) {
-        Validation.plan(request);
+        Validation.Plan valid = Validation.plan(request, Instant.now());
         CaseChanged caseInfo = reference.findCase(request.caseId().trim())
                 .orElseThrow(() -> ProblemException.invalid("caseId", "case '" + request.caseId() + "' does not exist"));
         String entityId = Validation.trimmed(request.entityId());
@@ -63,7 +67,7 @@ public class DeliveryService {
                 : request.place().country().toUpperCase(Locale.ROOT);
         Delivery delivery = new Delivery(UUID.randomUUID(), caseInfo.campaignId(), caseInfo.caseId(), entityId,
                 request.kind(), request.recipient().kind(), request.recipient().name().trim(), city, country,
-                request.plannedFor(), DeliveryKinds.PLANNED, principal, Instant.now().truncatedTo(ChronoUnit.MICROS),
+                valid.plannedFor(), DeliveryKinds.PLANNED, principal, Instant.now().truncatedTo(ChronoUnit.MICROS),
                 null, null, null);
         guard.awaitCaseStream();
         writer.plan(delivery);
@@ -71,7 +75,7 @@ public class DeliveryService {
     }
 
     public DeliveryView recordHandover(UUID id, HandoverRequest request, String principal) {
-        Instant cutoff = Validation.handover(request, Instant.now());
+        Validation.Handover valid = Validation.handover(request, Instant.now());
         deliveries.find(id).orElseThrow(() -> ProblemException.notFound("delivery", id.toString()));
         guard.awaitCaseStream();
         // freeze only once every action and review already on Kafka is counted, so the frozen numbers are the tally's
@@ -80,16 +84,13 @@ public class DeliveryService {
                     "this service has not yet counted every action already on the stream; nothing was recorded, try again shortly", 5);
         }
         List<String> evidence = request.evidence() == null ? List.of() : request.evidence();
-        writer.recordHandover(id, request.deliveredAt(), cutoff, request.deliveredBy().trim(),
+        writer.recordHandover(id, valid.deliveredAt(), valid.cutoff(), request.deliveredBy().trim(),
                 Validation.trimmed(request.notes()), evidence, principal);
         return view(id);
     }
 
     public DeliveryView cancel(UUID id, CancelRequest request, String principal) {
-        String reason = request == null ? null : Validation.trimmed(request.reason());
-        if (reason != null && reason.length() > 500) {
-            throw ProblemException.invalid("reason", "'reason' must be at most 500 characters");
-        }
+        String reason = request == null ? null : Validation.cancelReason(request.reason());
         writer.cancel(id, reason, principal);
         return view(id);
     }
@@ -99,17 +100,15 @@ public class DeliveryService {
     }
 
     public List<DeliveryView> list(String caseId, String status) {
-        if (status != null && !DeliveryKinds.STATUSES.contains(status)) {
-            throw ProblemException.invalid("status", "'status' must be one of " + DeliveryKinds.STATUSES);
-        }
-        return deliveries.list(Validation.trimmed(caseId), status, MAX_LIST).stream().map(this::view).toList();
+        return deliveries.list(Validation.caseIdFilter(caseId), Validation.status(status), MAX_LIST).stream().map(this::view).toList();
     }
 
     private DeliveryView view(Delivery d) {
         if (!DeliveryKinds.DELIVERED.equals(d.status())) {
             return DeliveryView.of(d, null, null);
         }
-        return DeliveryView.of(d, deliveries.findHandover(d.id()).orElseThrow(), deliveries.frozenCounts(d.id()));
+        return DeliveryView.of(d, deliveries.findHandover(d.id()).orElseThrow(), deliveries.frozenCounts(d.id()),
+                erasures.notice(d.id()).orElse(null));
     }
 
     /** For the pack: the delivery with its handover and frozen counts. */
