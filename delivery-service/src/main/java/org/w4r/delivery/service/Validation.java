@@ -126,14 +126,6 @@ public final class Validation {
                 "a body, if any, must be sent as 'Content-Type: application/json'"));
     }
 
-    /** A request with a body must say what it is (415 otherwise); one without a body needs no Content-Type. */
-    public static void declaredBody(String contentType, String contentLength, String transferEncoding) {
-        boolean hasBody = transferEncoding != null || (contentLength != null && !contentLength.trim().equals("0"));
-        if (hasBody && (contentType == null || contentType.isBlank())) {
-            throw unsupportedMediaType();
-        }
-    }
-
     /** {@code ?caseId=} of a list: a case id or nothing. */
     public static String caseIdFilter(String caseId) {
         optional("caseId", caseId, 64);
