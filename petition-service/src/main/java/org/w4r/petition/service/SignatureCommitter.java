@@ -115,37 +115,172 @@ public class SignatureCommitter {
                 }
                 Thread.currentThread().interrupt();
                 return;
-            } catch (RuntimeException e) {
-                LOG.error("signature writer: unexpected failure", e);
-                group.forEach(p -> p.answer().completeExceptionally(e));
+            } catch (RuntimeException | Error e) {
+                // a writer that dies leaves every later signature waiting forever: answer this group, go on
+                LOG.errorf("signature writer: unexpected %s (SQLSTATE %s)", e.getClass().getName(),
+                        SqlFailure.of(e) == null ? "none" : SqlFailure.of(e).sqlState());
+                ProblemException unexpected = new ProblemException(Problem.of(500, "internal", "Internal error",
+                        "the signature may or may not be stored; retry with the same Idempotency-Key; the error has been logged"));
+                group.forEach(p -> p.answer().completeExceptionally(unexpected));
             } finally {
                 group.clear();
             }
         }
     }
 
-    private void commit(List<Pending> group) {
+    /**
+     * Writes the group and answers every member. A failure before the commit stored nothing and says so; a commit
+     * that fails may have happened all the same, so it is answered {@code outcome-unknown}. Returns how the group
+     * failed, or null.
+     */
+    private SqlFailure commit(List<Pending> group) {
         for (int attempt = 1; ; attempt++) {
             try {
-                List<Outcome> outcomes = writeAndCommit(group);
-                answer(outcomes);
-                return;
+                answer(writeAndCommit(group));
+                return null;
+            } catch (CommitFailed e) {
+                LOG.warnf("signature writer: the commit of %d signatures failed (SQLSTATE %s, %s); outcome unknown",
+                        group.size(), e.failure.sqlState(), e.failure.name());
+                group.forEach(p -> p.answer().completeExceptionally(outcomeUnknown(p.key() != null)));
+                return e.failure;
             } catch (SQLException e) {
-                boolean retryable = e.getSQLState() != null
-                        && (e.getSQLState().equals("40P01") || e.getSQLState().equals("40001"));
-                if (retryable && attempt < 3) {
+                SqlFailure failure = SqlFailure.of(e);
+                if (failure.isTransient() && attempt < 3) {
                     continue;
                 }
-                if (group.size() > 1) {
-                    LOG.warnf("signature writer: a group of %d failed (%s); writing them one by one", group.size(), e.getMessage());
-                    group.forEach(p -> commit(List.of(p)));
-                    return;
+                if (failure.isUnavailable() && attempt < 2) {
+                    continue; // a pooled connection may have died with the last outage: one try on a fresh one
                 }
-                LOG.errorf(e, "signature writer: a signature could not be written");
-                group.get(0).answer().completeExceptionally(new ProblemException(Problem.of(503, "database-unavailable",
-                        "Cannot store the signature now", "the signature was not stored; it is safe to retry")));
-                return;
+                if (failure.isUnavailable()) {
+                    // no member by member: each would wait for a connection again, and none would get one
+                    LOG.warnf("signature writer: database unavailable (SQLSTATE %s); %d signatures refused, not stored",
+                            failure.sqlState(), group.size());
+                    notStored(group);
+                    return failure;
+                }
+                if (group.size() > 1) {
+                    // a member PostgreSQL refuses must not fail the others: halve until it is alone
+                    LOG.warnf("signature writer: a group of %d failed (SQLSTATE %s); writing it in halves",
+                            group.size(), failure.sqlState());
+                    int half = group.size() / 2;
+                    SqlFailure first = commit(group.subList(0, half));
+                    if (first != null && first.isUnavailable()) {
+                        notStored(group.subList(half, group.size()));
+                        return first;
+                    }
+                    return commit(group.subList(half, group.size()));
+                }
+                group.get(0).answer().completeExceptionally(refused(failure));
+                return failure;
             }
+        }
+    }
+
+    private static void notStored(List<Pending> group) {
+        group.forEach(p -> p.answer().completeExceptionally(new ProblemException(Problem.of(503, "database-unavailable",
+                "Cannot store the signature now", "the signature was not stored; it is safe to retry")
+                .with("retryAfterSeconds", 1))));
+    }
+
+    /**
+     * The commit was sent and no answer came back: PostgreSQL may have committed. Saying "not stored" here made a
+     * careful caller send a counted action again.
+     */
+    static ProblemException outcomeUnknown(boolean keyed) {
+        return new ProblemException(Problem.of(503, "outcome-unknown", "Outcome unknown", keyed
+                ? "the connection to the database was lost during the commit: the signature may or may not be stored. "
+                + "Retry with the same Idempotency-Key: you get the stored answer, or it is stored now"
+                : "the connection to the database was lost during the commit: the signature may or may not be stored. "
+                + "Send it again (a signer counts once per case: if it was stored, the answer is 'duplicate'); "
+                + "send an Idempotency-Key to get the stored answer instead")
+                .with("retryAfterSeconds", 1));
+    }
+
+    /** One signature that PostgreSQL refuses on its own: its own answer, never the group's. */
+    private static ProblemException refused(SqlFailure failure) {
+        if (failure.isData()) {
+            return new ProblemException(Problem.of(400, "unstorable-value", "Value cannot be stored",
+                    "the database refused a value of this signature (SQLSTATE " + failure.sqlState()
+                            + "); it was not stored: change it before sending it again").with("sqlState", failure.sqlState()));
+        }
+        if (failure.isConstraint()) {
+            return new ProblemException(Problem.of(422, "refused-by-database", "Signature refused",
+                    "the database refused this signature (SQLSTATE " + failure.sqlState() + "); it was not stored")
+                    .with("sqlState", failure.sqlState()));
+        }
+        LOG.errorf("signature writer: a signature could not be written (SQLSTATE %s, %s)", failure.sqlState(),
+                failure.name());
+        return new ProblemException(Problem.of(500, "internal", "Internal error",
+                "the signature was not stored; the error has been logged"));
+    }
+
+    /**
+     * What a failed SQL statement says about the database, by SQLSTATE only: an SQLException's message can carry
+     * the values of the statement (PgJDBC's batch errors do), so it is never logged nor answered.
+     */
+    record SqlFailure(String sqlState) {
+        /** The failure of the first SQLException in the chain; null if there is none. */
+        static SqlFailure of(Throwable e) {
+            return find(e, 0);
+        }
+
+        // the transaction manager keeps the driver's exception as a suppressed one, not as the cause
+        private static SqlFailure find(Throwable e, int depth) {
+            if (e == null || depth > 12) {
+                return null; // not the database's failure
+            }
+            if (e instanceof SQLException sql) {
+                return new SqlFailure(sql.getSQLState());
+            }
+            SqlFailure cause = find(e.getCause(), depth + 1);
+            for (int i = 0; cause == null && i < e.getSuppressed().length; i++) {
+                cause = find(e.getSuppressed()[i], depth + 1);
+            }
+            return cause;
+        }
+
+        private String sqlClass() {
+            return sqlState == null || sqlState.length() < 2 ? "" : sqlState.substring(0, 2);
+        }
+
+        /** No connection, a lost one, a server shutting down or out of resources (Agroal's timeout has no SQLSTATE). */
+        boolean isUnavailable() {
+            return switch (sqlClass()) {
+                case "", "08", "53", "57", "58" -> true;
+                default -> false;
+            };
+        }
+
+        /** A deadlock or serialization failure: the same transaction again may pass. */
+        boolean isTransient() {
+            return "40P01".equals(sqlState) || "40001".equals(sqlState);
+        }
+
+        /** A value PostgreSQL cannot store (class 22): the request's own. */
+        boolean isData() {
+            return sqlClass().equals("22");
+        }
+
+        /** An integrity constraint (class 23) refused the row. */
+        boolean isConstraint() {
+            return sqlClass().equals("23");
+        }
+
+        String name() {
+            if (isUnavailable()) {
+                return "database unavailable";
+            }
+            return isTransient() ? "transient" : isData() ? "data" : isConstraint() ? "constraint" : "other";
+        }
+    }
+
+    /** commit() itself failed: what PostgreSQL did is unknown. */
+    private static final class CommitFailed extends Exception {
+        final SqlFailure failure;
+
+        CommitFailed(SqlFailure failure) {
+            super(null, null, false, false);
+            this.failure = failure;
         }
     }
 
@@ -156,10 +291,13 @@ public class SignatureCommitter {
     private record Row(int member, SignatureRepository.NewSignature signature) {
     }
 
-    private List<Outcome> writeAndCommit(List<Pending> group) throws SQLException {
-        try (Connection connection = dataSource.getConnection()) {
-            connection.setAutoCommit(false);
+    private List<Outcome> writeAndCommit(List<Pending> group) throws SQLException, CommitFailed {
+        Connection connection = dataSource.getConnection();
+        try {
+            List<Outcome> outcomes = new ArrayList<>();
+            boolean published;
             try {
+                connection.setAutoCommit(false);
                 boolean[] keyTaken = claimKeys(connection, group);
                 List<Row> rows = new ArrayList<>();
                 for (int m = 0; m < group.size(); m++) {
@@ -186,7 +324,6 @@ public class SignatureCommitter {
                     }
                 }
                 OutboxRows.insert(connection, events);
-                List<Outcome> outcomes = new ArrayList<>();
                 List<String> bodies = new ArrayList<>();
                 for (int m = 0; m < group.size(); m++) {
                     String body = keyTaken[m] ? null : Events.toJson(new ActionResults(results.get(m)));
@@ -195,15 +332,38 @@ public class SignatureCommitter {
                             .type(MediaType.APPLICATION_JSON).entity(body).build(), keyTaken[m]));
                 }
                 storeAnswers(connection, group, keyTaken, bodies);
-                connection.commit();
-                if (!events.isEmpty()) {
-                    relay.wakeUp();
-                }
-                return outcomes;
+                published = !events.isEmpty();
             } catch (SQLException | RuntimeException e) {
-                connection.rollback();
+                rollbackQuietly(connection); // nothing was committed: a lost connection rolls back on its own
                 throw e;
             }
+            try {
+                connection.commit();
+            } catch (SQLException e) {
+                throw new CommitFailed(SqlFailure.of(e));
+            }
+            if (published) {
+                relay.wakeUp();
+            }
+            return outcomes;
+        } finally {
+            closeQuietly(connection); // after a commit, a failure to hand the connection back changes no answer
+        }
+    }
+
+    private static void rollbackQuietly(Connection connection) {
+        try {
+            connection.rollback();
+        } catch (SQLException e) {
+            LOG.debugf("signature writer: rollback failed (SQLSTATE %s)", e.getSQLState());
+        }
+    }
+
+    private static void closeQuietly(Connection connection) {
+        try {
+            connection.close();
+        } catch (SQLException e) {
+            LOG.debugf("signature writer: closing a connection failed (SQLSTATE %s)", e.getSQLState());
         }
     }
 
@@ -284,9 +444,11 @@ public class SignatureCommitter {
             } catch (ProblemException e) {
                 o.pending().answer().completeExceptionally(e);
             } catch (RuntimeException e) {
-                LOG.errorf(e, "signature writer: cannot read the answer stored under an Idempotency-Key");
+                LOG.errorf("signature writer: cannot read the answer stored under an Idempotency-Key (%s, SQLSTATE %s)",
+                        e.getClass().getSimpleName(), SqlFailure.of(e) == null ? "none" : SqlFailure.of(e).sqlState());
                 o.pending().answer().completeExceptionally(new ProblemException(Problem.of(503, "database-unavailable",
-                        "Cannot read the earlier answer now", "it is safe to retry")));
+                        "Cannot read the earlier answer now", "the signature is stored under this Idempotency-Key; "
+                        + "retry with the same key to get its answer")));
             }
         }
     }
