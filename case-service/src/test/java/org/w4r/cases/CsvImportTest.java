@@ -26,7 +26,14 @@ class CsvImportTest {
                 .post("/api/v1/campaigns/" + campaign + "/cases/import")
                 .then().statusCode(201).body("$", hasSize(2))
                 .body("[0].scope", equalTo("local")).body("[0].localEntityId", equalTo("ai-australia"))
-                .body("[0].goal", equalTo(1000));
+                .body("[0].goal", equalTo(1000))
+                // an entity proposes cases; a case manager reviews and activates them
+                .body("[0].status", equalTo("draft")).body("[0].publicCounter", equalTo(false))
+                .body("[1].status", equalTo("draft")).body("[1].publicCounter", equalTo(false));
+        given().auth().oauth2(DemoCredentials.token("ai-australia")).contentType("text/csv")
+                .body("case_id,name,country,iso2,status\n" + CaseLifecycleTest.id("l") + ",x,Australia,AU,active\n")
+                .post("/api/v1/campaigns/" + campaign + "/cases/import").then().statusCode(403);
+        CaseLifecycleTest.status(a, "active").statusCode(200).body("status", equalTo("active"));
         given().auth().oauth2(DemoCredentials.token("ai-australia")).contentType("text/csv")
                 .body("case_id,name,country,iso2,scope\n" + CaseLifecycleTest.id("g") + ",x,Australia,AU,global\n")
                 .post("/api/v1/campaigns/" + campaign + "/cases/import").then().statusCode(403);

@@ -28,7 +28,7 @@ public class CampaignService {
             throw ProblemException.conflict("duplicate-id", "Duplicate campaign", "campaign '" + c.id + "' exists already");
         }
         c.name = Validation.text("name", input.name(), 200);
-        window(input.opensAt(), input.closesAt());
+        window(Validation.instant("opensAt", input.opensAt()), Validation.instant("closesAt", input.closesAt()));
         c.opensAt = input.opensAt();
         c.closesAt = input.closesAt();
         c.changedAt = Instant.now();
@@ -46,8 +46,8 @@ public class CampaignService {
         if (input.name() != null) {
             c.name = Validation.text("name", input.name(), 200);
         }
-        Instant opens = input.opensAt() != null ? input.opensAt() : c.opensAt;
-        Instant closes = input.closesAt() != null ? input.closesAt() : c.closesAt;
+        Instant opens = input.opensAt() != null ? Validation.instant("opensAt", input.opensAt()) : c.opensAt;
+        Instant closes = input.closesAt() != null ? Validation.instant("closesAt", input.closesAt()) : c.closesAt;
         window(opens, closes);
         c.opensAt = opens;
         c.closesAt = closes;
@@ -63,10 +63,9 @@ public class CampaignService {
 
     @Transactional
     public CampaignExtension extend(String campaignId, String entityId, Instant closesAt) {
+        Validation.optionalInstant("closesAt", closesAt);
         Campaign c = find(campaignId);
-        if (ActionEntity.findById(entityId) == null) {
-            throw ProblemException.notFound("entity", entityId);
-        }
+        EntityService.find(entityId);
         if (closesAt == null || !closesAt.isAfter(c.closesAt)) {
             throw ProblemException.invalid("closesAt", "an extension must close after the campaign (" + c.closesAt + ")");
         }
@@ -86,6 +85,7 @@ public class CampaignService {
     @Transactional
     public void removeExtension(String campaignId, String entityId) {
         Campaign c = find(campaignId);
+        Validation.existingId("extension", entityId);
         if (!CampaignExtension.deleteById(new CampaignExtension.Key(campaignId, entityId))) {
             throw ProblemException.notFound("extension", campaignId + "/" + entityId);
         }
@@ -94,7 +94,7 @@ public class CampaignService {
     }
 
     public static Campaign find(String campaignId) {
-        Campaign c = Campaign.findById(campaignId);
+        Campaign c = Campaign.findById(Validation.existingId("campaign", campaignId));
         if (c == null) {
             throw ProblemException.notFound("campaign", campaignId);
         }

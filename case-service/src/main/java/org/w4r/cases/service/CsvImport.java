@@ -35,7 +35,10 @@ public class CsvImport {
     @Inject
     EntityService entities;
 
-    /** {@code localEntityId} set: every row becomes a local case of that entity (an entity adding its own cases). */
+    /**
+     * {@code localEntityId} set: every row becomes a local case of that entity (an entity adding its own cases), a
+     * draft without a public counter until a case manager reviews and activates it.
+     */
     @Transactional
     public List<CaseFile> importCases(String campaignId, Reader csv, String localEntityId) {
         List<CaseFile> created = new ArrayList<>();
@@ -46,14 +49,21 @@ public class CsvImport {
             if (localEntityId != null && row.get("scope") != null && !"local".equals(row.get("scope"))) {
                 throw ProblemException.forbidden("line " + line + ": an entity may import only its own local cases");
             }
-            String goal = blankToNull(row.getOrDefault("goal", row.get("estimated_actions")));
+            if (localEntityId != null && row.get("status") != null && !row.get("status").isBlank()
+                    && !"draft".equals(row.get("status").trim())) {
+                throw ProblemException.forbidden("line " + line + ": an entity's cases start as drafts; a case manager "
+                        + "activates them");
+            }
             String country = row.get("country");
             try {
+                Validation.noControlCharacters("country", country);
+                Long goal = Validation.goal("goal", row.getOrDefault("goal", row.get("estimated_actions")), line);
+                boolean byEntity = localEntityId != null;
                 created.add(cases.create(new CaseService.CaseInput(row.get("case_id"), campaignId, row.get("name"),
                         row.get("iso2") != null ? row.get("iso2") : country,
                         row.getOrDefault("target_authority", country == null ? null : "Authorities of " + country),
-                        scope, localEntityId != null ? localEntityId : blankToNull(row.get("local_entity_id")),
-                        goal == null ? null : parseGoal(goal, line), row.getOrDefault("status", "active"), true)));
+                        scope, byEntity ? localEntityId : blankToNull(row.get("local_entity_id")), goal,
+                        byEntity ? "draft" : row.getOrDefault("status", "active"), !byEntity)));
             } catch (ProblemException e) {
                 throw atLine(e, line);
             }
@@ -90,14 +100,6 @@ public class CsvImport {
                 throw p;
             }
             throw ProblemException.badRequest("cannot read the CSV: " + e.getMessage());
-        }
-    }
-
-    private static long parseGoal(String goal, int line) {
-        try {
-            return Long.parseLong(goal.trim());
-        } catch (NumberFormatException e) {
-            throw ProblemException.invalid("goal", "line " + line + ": '" + goal + "' is not a whole number");
         }
     }
 

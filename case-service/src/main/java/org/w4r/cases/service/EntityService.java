@@ -38,7 +38,7 @@ public class EntityService {
     }
 
     public static ActionEntity find(String entityId) {
-        ActionEntity e = ActionEntity.findById(entityId);
+        ActionEntity e = ActionEntity.findById(Validation.existingId("entity", entityId));
         if (e == null) {
             throw ProblemException.notFound("entity", entityId);
         }
