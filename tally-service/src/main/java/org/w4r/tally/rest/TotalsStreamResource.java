@@ -6,7 +6,6 @@ import io.smallrye.mutiny.Multi;
 import jakarta.annotation.security.PermitAll;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
-import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
@@ -18,7 +17,6 @@ import org.w4r.kit.problem.Problem;
 import org.w4r.kit.problem.ProblemException;
 import org.w4r.kit.reference.ReferenceData;
 import org.w4r.kit.security.Caller;
-import org.w4r.kit.security.Credentials;
 import org.w4r.kit.security.Roles;
 import org.w4r.tally.service.Campaigns;
 import org.w4r.tally.service.LiveStreams;
@@ -28,15 +26,13 @@ import org.w4r.tally.service.StreamTickets;
 /**
  * Server-Sent Events of the campaign's totals: event {@code totals} (the whole state) first, then {@code changes}
  * (only the case and entity totals that changed, absolute values) at most once per poll interval.
- * Browsers' EventSource cannot send headers, so a browser opens the stream with a short-lived single-use
- * {@code ?ticket=} from {@link StreamTicketResource}; other clients may send their bearer token as a header. A
- * long-lived token in the URL is refused, since URLs end up in logs and histories.
+ * EventSource cannot send headers, so the stream opens with a short-lived single-use {@code ?ticket=} from
+ * {@link StreamTicketResource}, and only so (one way in, as docs/security.md lists it); a long-lived token in the URL
+ * is refused, since URLs end up in logs and histories.
  */
 @Path("/api/v1/totals/stream")
 @PermitAll
 public class TotalsStreamResource {
-    private static final String BEARER = "bearer ";
-
     @Inject
     LiveTotals live;
 
@@ -59,9 +55,8 @@ public class TotalsStreamResource {
     @Produces(MediaType.SERVER_SENT_EVENTS)
     public Multi<OutboundSseEvent> stream(@QueryParam("campaign") String campaignId,
                                           @QueryParam("ticket") String ticket,
-                                          @QueryParam("access_token") String accessToken,
-                                          @HeaderParam("Authorization") String authorization) {
-        String tokenSha256 = credential(authorization, ticket, accessToken);
+                                          @QueryParam("access_token") String accessToken) {
+        String tokenSha256 = credential(ticket, accessToken);
         Caller caller = tokens.findBySha256(tokenSha256).orElseThrow(UnauthorizedException::new);
         if (!Roles.STAFF.contains(caller.role())) {
             throw new ForbiddenException();
@@ -73,15 +68,12 @@ public class TotalsStreamResource {
                         .mediaType(MediaType.APPLICATION_JSON_TYPE).data(update).build());
     }
 
-    /** The SHA-256 of the token behind this request: from the header, or from a ticket that one minted. */
-    private String credential(String authorization, String ticket, String accessToken) {
+    /** The SHA-256 of the token that minted this request's ticket. */
+    private String credential(String ticket, String accessToken) {
         if (accessToken != null) {
             throw new ProblemException(Problem.of(401, "token-in-url", "Token in URL",
                     "a token is not accepted in the URL; get a stream ticket with 'POST /api/v1/totals/stream-tickets' "
                             + "and open the stream with '?ticket='"));
-        }
-        if (authorization != null && authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
-            return Credentials.sha256(authorization.substring(BEARER.length()).trim());
         }
         if (ticket != null) {
             return tickets.redeem(ticket);
