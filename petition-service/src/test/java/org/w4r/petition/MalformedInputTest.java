@@ -125,12 +125,12 @@ class MalformedInputTest {
     }
 
     /**
-     * A JSON body sent without any Content-Type is read as JSON today (RESTEasy's default), so these are answered 2xx
-     * and change state. Refusing them (415) is service-kit's global content-type check, not this service's: enable
-     * this test when it lands.
+     * A JSON body without any Content-Type is read as JSON by RESTEasy's default, answered 2xx and changes state.
+     * Refusing it (415) is service-kit's global check (DeclaredBody); with the service-kit installed at the time of
+     * writing these were still accepted. Its own test, apart from the corpus, because it changes state when it fails.
      */
     @Test
-    @org.junit.jupiter.api.Disabled("awaits service-kit's global Content-Type check (issue 12): a body without one is read as JSON")
+    @org.junit.jupiter.api.Disabled("awaits service-kit's global Content-Type check (issue 12): a JSON body without one is still accepted")
     void aBodyWithoutAContentTypeIsRefused() throws Exception {
         UUID offlineCount = UUID.fromString(post("/api/v1/offline-counts", ENTITY, offlineCount().toString())
                 .then().statusCode(202).extract().path("results[0].actionId"));
@@ -408,7 +408,9 @@ class MalformedInputTest {
     String send(Case c) {
         RequestSpecification request = given().auth().oauth2(c.token()).redirects().follow(false);
         if (c.body() != null) {
-            request = request.body(c.body()); // ASCII: everything else is escaped
+            // ASCII (everything else is escaped); as bytes when no type says how the client should encode it
+            request = c.contentType() == null ? request.body(c.body().getBytes(StandardCharsets.UTF_8))
+                    : request.body(c.body());
         }
         if (c.contentType() != null) {
             request = request.contentType(c.contentType().startsWith("application/json")
