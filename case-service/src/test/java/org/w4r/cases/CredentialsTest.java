@@ -58,7 +58,7 @@ class CredentialsTest {
     String kafka;
 
     static String newEntity() {
-        String id = CaseLifecycleTest.id("ai-keys");
+        String id = CaseLifecycleTest.id("ai-test-keys");
         CaseLifecycleTest.post("/api/v1/entities", "{\"entityId\":\"" + id + "\",\"name\":\"Key test section\"}")
                 .statusCode(201);
         return id;
