@@ -117,7 +117,8 @@ public class SignatureCommitter {
                 return;
             } catch (RuntimeException | Error e) {
                 // a writer that dies leaves every later signature waiting forever: answer this group, go on
-                LOG.errorf("signature writer: unexpected %s (SQLSTATE %s)", e.getClass().getName(),
+                LOG.errorf("signature writer: unexpected %s at %s (SQLSTATE %s)", e.getClass().getName(),
+                        e.getStackTrace().length == 0 ? "?" : e.getStackTrace()[0],
                         SqlFailure.of(e) == null ? "none" : SqlFailure.of(e).sqlState());
                 ProblemException unexpected = new ProblemException(Problem.of(500, "internal", "Internal error",
                         "the signature may or may not be stored; retry with the same Idempotency-Key; the error has been logged"));
@@ -336,6 +337,10 @@ public class SignatureCommitter {
             } catch (SQLException | RuntimeException e) {
                 rollbackQuietly(connection); // nothing was committed: a lost connection rolls back on its own
                 throw e;
+            } catch (AssertionError e) {
+                // PgJDBC asserts (under -ea) where a batch meets a dropped connection; still before the commit
+                rollbackQuietly(connection);
+                throw new SQLException("the driver failed before the commit", "08006", e);
             }
             try {
                 connection.commit();

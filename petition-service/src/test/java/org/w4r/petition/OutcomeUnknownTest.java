@@ -1,0 +1,325 @@
+package org.w4r.petition;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.http.ContentType;
+import io.restassured.response.Response;
+import jakarta.inject.Inject;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.eclipse.microprofile.config.ConfigProvider;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.w4r.events.ActionEvent;
+import org.w4r.events.ActionRecorded;
+import org.w4r.events.Events;
+import org.w4r.events.Topics;
+import org.w4r.petition.service.SignerHasher;
+import org.w4r.testsupport.TopicReader;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.w4r.testsupport.ReferenceFixtures.entityKey;
+
+/**
+ * The database connection fails under load: every answer must tell the truth. A 202 is stored and published once; a
+ * 503 "not stored" is not stored; a commit whose answer was lost is {@code outcome-unknown}, and its retry with the
+ * same Idempotency-Key confirms it (or stores it now). No signer's name or email reaches the log on the way.
+ */
+@QuarkusTest
+@TestProfile(ProxiedDatabase.class)
+class OutcomeUnknownTest {
+    static final String MARKER = "Zyxwv Marker";
+    static final String CASE = "el-hiblu-3";
+
+    @Inject
+    SignerHasher hasher;
+
+    @AfterEach
+    void reconnect() {
+        ProxiedDatabase.PROXY.resume();
+    }
+
+    /** After a test that cut connections, until the pool has live ones again. */
+    @BeforeEach
+    void healthy() {
+        await().atMost(Duration.ofSeconds(90)).until(() -> sign(UUID.randomUUID().toString(),
+                body("Healthy", "healthy-" + UUID.randomUUID() + "@example.org")).statusCode() == 202);
+    }
+
+    static String body(String name, String email) {
+        return """
+                {"caseIds":["%s"],"signer":{"name":"%s","email":"%s","country":"FR"}}""".formatted(CASE, name, email);
+    }
+
+    static Response sign(String key, String body) {
+        var request = given().auth().oauth2(entityKey("ai-france")).contentType(ContentType.JSON).body(body);
+        return (key == null ? request : request.header("Idempotency-Key", key)).post("/api/v1/signatures");
+    }
+
+    static String type(Response r) {
+        String type = r.path("type");
+        return type == null ? "" : type.substring(type.lastIndexOf('/') + 1);
+    }
+
+    /** What one signer was finally told, and what the first answer was. */
+    record Told(String email, int status, String type, String actionId, boolean replayed, int tries) {
+    }
+
+    @Test
+    void everyAnswerTellsTheTruthWhileCommitsAndConnectionsAreCut() throws Exception {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        int signers = 100;
+        AtomicBoolean done = new AtomicBoolean();
+        AtomicInteger unknown = new AtomicInteger();
+        CompletableFuture<Integer> chaos = CompletableFuture.supplyAsync(() -> {
+            int round = 0;
+            while (!done.get()) {
+                round++;
+                int before = ProxiedDatabase.PROXY.getCutsOnReply();
+                // the commit of a group that wrote signatures: PostgreSQL commits it, the service never hears back
+                ProxiedDatabase.PROXY.cutOnReplyTo("COMMIT", "insert into signature");
+                long deadline = System.nanoTime() + Duration.ofMillis(500).toNanos();
+                while (ProxiedDatabase.PROXY.getCutsOnReply() == before && System.nanoTime() < deadline && !done.get()) {
+                    pause(10);
+                }
+                pause(150);
+                if (round % 5 == 0) {
+                    ProxiedDatabase.PROXY.cut(); // anything in flight, at any point of its transaction
+                    pause(150);
+                }
+            }
+            return round;
+        });
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        List<Told> told;
+        try {
+            List<CompletableFuture<Told>> calls = IntStream.range(0, signers).mapToObj(i -> CompletableFuture.supplyAsync(() -> {
+                String email = "zyxwv.marker+" + run + "-" + i + "@example.org";
+                String key = UUID.randomUUID().toString();
+                String body = body(MARKER + " " + run, email);
+                boolean maybeStored = false;
+                for (int tries = 1; ; tries++) {
+                    Response r = sign(key, body);
+                    if (r.statusCode() == 503 && maybeStored) {
+                        pause(50); // once unknown, only a 2xx or a 4xx under the same key settles it
+                        continue;
+                    }
+                    if (r.statusCode() == 503 && type(r).equals("outcome-unknown")) {
+                        maybeStored = true;
+                        unknown.incrementAndGet();
+                        assertTrue(r.path("detail").toString().contains("same Idempotency-Key"), r.asString());
+                        pause(50);
+                        continue;
+                    }
+                    return new Told(email, r.statusCode(), type(r), r.statusCode() == 202 ? r.path("results[0].actionId") : null,
+                            "true".equals(r.header("Idempotent-Replayed")), tries);
+                }
+            }, pool)).toList();
+            told = calls.stream().map(CompletableFuture::join).toList();
+        } finally {
+            done.set(true);
+            pool.shutdown();
+        }
+        chaos.join();
+
+        Map<String, String> stored = storedActions(run); // email hmac -> action id
+        Set<String> answeredIds = new HashSet<>();
+        int accepted = 0;
+        int replayedAfterUnknown = 0;
+        for (Told t : told) {
+            String hmac = hasher.hash(t.email());
+            if (t.status() == 202) {
+                accepted++;
+                assertEquals(stored.get(hmac), t.actionId(), "a 202 is stored, under the action id it answered: " + t);
+                answeredIds.add(t.actionId());
+                if (t.tries() > 1 && t.replayed()) {
+                    replayedAfterUnknown++;
+                }
+            } else {
+                assertEquals(503, t.status(), "202 or 503 only: " + t);
+                assertEquals("database-unavailable", t.type(), t.toString());
+                assertFalse(stored.containsKey(hmac), "answered 'not stored' but stored: " + t);
+            }
+        }
+        assertEquals(accepted, stored.size(), "stored signatures == answered 202");
+        assertTrue(unknown.get() > 0 && replayedAfterUnknown > 0,
+                "some commits were cut after PostgreSQL committed them (" + ProxiedDatabase.PROXY.getCutsOnReply()
+                        + " cuts, " + unknown.get() + " outcome-unknown, " + replayedAfterUnknown + " confirmed on retry)");
+        await().atMost(Duration.ofSeconds(60)).until(() -> published(answeredIds).equals(answeredIds));
+        assertMarkerNotLogged();
+    }
+
+    @Test
+    void aSignaturePostgresqlRefusesFailsAloneAndItsGroupIsAccepted() throws Exception {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        String refusedName = MARKER + " refused " + run;
+        try (Connection c = ProxiedDatabase.direct(); Statement s = c.createStatement()) {
+            // a value every check lets through but PostgreSQL refuses (SQLSTATE 23514), as a data error would be
+            s.execute("alter table signature add constraint refuses_" + run + " check (name <> '" + refusedName + "') not valid");
+        }
+        try {
+            int signers = 60;
+            ExecutorService pool = Executors.newFixedThreadPool(signers);
+            List<Response> answers;
+            try {
+                List<CompletableFuture<Response>> calls = IntStream.range(0, signers).mapToObj(i -> CompletableFuture.supplyAsync(
+                        () -> sign(i % 3 == 0 ? UUID.randomUUID().toString() : null,
+                                body(i % 20 == 7 ? refusedName : MARKER + " " + run, "zyxwv.marker+" + run + "-" + i + "@example.org")),
+                        pool)).toList();
+                answers = calls.stream().map(CompletableFuture::join).toList();
+            } finally {
+                pool.shutdown();
+            }
+            Map<String, String> stored = storedActions(run);
+            for (int i = 0; i < signers; i++) {
+                Response r = answers.get(i);
+                String hmac = hasher.hash("zyxwv.marker+" + run + "-" + i + "@example.org");
+                if (i % 20 == 7) {
+                    r.then().statusCode(422).contentType("application/problem+json");
+                    assertEquals("refused-by-database", type(r), r.asString());
+                    assertFalse(stored.containsKey(hmac));
+                } else {
+                    r.then().statusCode(202);
+                    assertEquals("accepted", r.path("results[0].status"));
+                    assertEquals(stored.get(hmac), r.path("results[0].actionId"));
+                }
+            }
+            assertEquals(signers - 3, stored.size());
+            String log = Files.readString(ProxiedDatabase.LOG);
+            assertTrue(log.contains("writing it in halves"), "a refused signature shared a group with others");
+            assertMarkerNotLogged();
+        } finally {
+            try (Connection c = ProxiedDatabase.direct(); Statement s = c.createStatement()) {
+                s.execute("alter table signature drop constraint refuses_" + run);
+            }
+        }
+    }
+
+    @Test
+    void whileTheDatabaseDoesNotAnswerABurstIsRefusedQuicklyAndNothingIsStored() throws Exception {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        int signers = 40;
+        ProxiedDatabase.PROXY.pause(); // new connections get no answer, as from a stopped server
+        ProxiedDatabase.PROXY.cut();
+        ExecutorService pool = Executors.newFixedThreadPool(signers);
+        List<CompletableFuture<Response>> calls;
+        try {
+            calls = IntStream.range(0, signers).mapToObj(i -> CompletableFuture.supplyAsync(
+                    () -> sign(null, body(MARKER + " " + run, "zyxwv.marker+" + run + "-" + i + "@example.org")), pool)).toList();
+            // member by member, each waiting for a connection, this took minutes; a generous bound, not a timing
+            await().atMost(Duration.ofSeconds(40)).until(() -> calls.stream().allMatch(CompletableFuture::isDone));
+        } finally {
+            pool.shutdown();
+            ProxiedDatabase.PROXY.resume();
+        }
+        for (CompletableFuture<Response> call : calls) {
+            Response r = call.join();
+            r.then().statusCode(503).contentType("application/problem+json");
+            assertEquals("database-unavailable", type(r), r.asString());
+            assertTrue(r.path("detail").toString().contains("not stored"), r.asString());
+        }
+        await().atMost(Duration.ofSeconds(60)).until(() ->
+                sign(null, body(MARKER + " " + run, "zyxwv.marker+" + run + "-after@example.org")).statusCode() == 202);
+        assertEquals(1, storedActions(run).size(), "only the signature after the outage");
+        assertMarkerNotLogged();
+    }
+
+    @Test
+    void anActionWhoseCommitAnswerIsLostIsConfirmedByItsRetryAndCountedOnce() throws Exception {
+        String key = UUID.randomUUID().toString();
+        String body = """
+                {"caseId":"%s","type":"letter"}""".formatted(CASE);
+        int cutsBefore = ProxiedDatabase.PROXY.getCutsOnReply();
+        ProxiedDatabase.PROXY.cutOnReplyTo("COMMIT", "insert into idempotency_key");
+        Response first = given().auth().oauth2(entityKey("ai-malta")).contentType(ContentType.JSON).header("Idempotency-Key", key)
+                .body(body).post("/api/v1/actions");
+        assertEquals(1, ProxiedDatabase.PROXY.getCutsOnReply() - cutsBefore, "the commit was cut");
+        first.then().statusCode(503).contentType("application/problem+json");
+        assertEquals("outcome-unknown", type(first), first.asString());
+        Response retry = await().atMost(Duration.ofSeconds(30)).until(() -> given().auth().oauth2(entityKey("ai-malta"))
+                .contentType(ContentType.JSON).header("Idempotency-Key", key).body(body).post("/api/v1/actions"),
+                r -> r.statusCode() != 503);
+        retry.then().statusCode(202).header("Idempotent-Replayed", "true");
+        String actionId = retry.path("results[0].actionId");
+        try (Connection c = ProxiedDatabase.direct(); PreparedStatement s = c.prepareStatement(
+                "select count(*) from online_action where action_id = ?::uuid")) {
+            s.setString(1, actionId);
+            try (ResultSet rows = s.executeQuery()) {
+                rows.next();
+                assertEquals(1, rows.getInt(1), "stored by the first request, once");
+            }
+        }
+    }
+
+    private static Map<String, String> storedActions(String run) throws SQLException {
+        Map<String, String> stored = new HashMap<>();
+        try (Connection c = ProxiedDatabase.direct(); PreparedStatement s = c.prepareStatement(
+                "select email_hmac, action_id from signature where case_id = ? and name = ?")) {
+            s.setString(1, CASE);
+            s.setString(2, MARKER + " " + run);
+            try (ResultSet rows = s.executeQuery()) {
+                while (rows.next()) {
+                    assertTrue(stored.put(rows.getString(1), rows.getString(2)) == null, "one row per signer");
+                }
+            }
+        }
+        return stored;
+    }
+
+    static Set<String> published(Set<String> actionIds) {
+        String kafka = ConfigProvider.getConfig().getValue("kafka.bootstrap.servers", String.class);
+        Set<String> found = new HashSet<>();
+        for (ConsumerRecord<String, String> record : TopicReader.readAll(kafka, Topics.ACTIONS)) {
+            if (Events.fromJson(record.value(), ActionEvent.class) instanceof ActionRecorded r
+                    && actionIds.contains(r.actionId().toString())) {
+                found.add(r.actionId().toString());
+            }
+        }
+        return found;
+    }
+
+    static void assertMarkerNotLogged() throws IOException {
+        String log = Files.readString(ProxiedDatabase.LOG);
+        assertFalse(log.isEmpty(), "the service logs to " + ProxiedDatabase.LOG);
+        assertFalse(log.contains(MARKER), "a signer's name is in the log " + ProxiedDatabase.LOG);
+        assertFalse(log.contains("zyxwv.marker"), "a signer's email is in the log " + ProxiedDatabase.LOG);
+    }
+
+    static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
