@@ -18,6 +18,7 @@ import org.w4r.kit.security.Caller;
 import org.w4r.kit.security.CurrentCaller;
 import org.w4r.kit.security.Roles;
 import org.w4r.petition.model.Message;
+import org.w4r.petition.service.HoldGate;
 import org.w4r.petition.service.Idempotency;
 import org.w4r.petition.service.Inputs;
 import org.w4r.petition.service.MessageService;
@@ -68,14 +69,24 @@ public class MessageResource {
      * The moderation queue (pending by default), oldest first; delivery teams see approved messages only, up to a
      * cut-off ({@code until}, on the time written). Pages with {@code offset} and {@code limit}.
      */
+    @Inject
+    HoldGate holds;
+
     @GET
     @RolesAllowed({Roles.MODERATOR, Roles.DELIVERY})
     public List<MessageView> list(@QueryParam("caseId") String caseId, @QueryParam("status") String status,
                                   @QueryParam("until") String until, @QueryParam("offset") @DefaultValue("0") int offset,
                                   @QueryParam("limit") @DefaultValue("100") int limit) {
         Caller who = caller.get();
-        if (Roles.DELIVERY.equals(who.role()) && !Message.APPROVED.equals(status)) {
-            throw ProblemException.forbidden("delivery teams read approved messages only (status=approved)");
+        if (Roles.DELIVERY.equals(who.role())) {
+            if (!Message.APPROVED.equals(status)) {
+                throw ProblemException.forbidden("delivery teams read approved messages only (status=approved)");
+            }
+            if (caseId == null || caseId.isBlank()) {
+                throw ProblemException.invalid("caseId", "delivery teams read the approved messages of one case "
+                        + "(caseId=...)");
+            }
+            holds.requireNotHeld(Inputs.optionalId("caseId", caseId), "its messages");
         }
         if (limit < 1 || limit > 1000) {
             throw ProblemException.invalid("limit", "'limit' must be between 1 and 1000");

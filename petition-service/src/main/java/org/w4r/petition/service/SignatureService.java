@@ -79,6 +79,7 @@ public class SignatureService {
         if (request == null) {
             throw ProblemException.badRequest("a JSON body with 'caseIds' and 'signer' is required");
         }
+        Inputs.signature(request); // the one text, id and instant check, as for every other endpoint
         Set<String> caseIds = validate(request);
         Instant now = ActionRules.now();
         Instant occurredAt = rules.occurredAt(request.occurredAt(), now);

@@ -29,21 +29,10 @@ public class SignerExport {
     EntityManager em;
 
     @Inject
-    ReferenceData reference;
+    HoldGate holds;
 
     public String csv(String caseId, Instant until) {
-        CaseChanged c = reference.findCase(caseId).orElseThrow(() -> ProblemException.notFound("case", caseId));
-        // a hold placed a moment ago must already count: wait until this read model has caught up
-        if (!reference.awaitUpToDate(Duration.ofSeconds(2))) {
-            throw new ProblemException(Problem.of(503, "hold-status-unknown", "Hold status cannot be confirmed",
-                    "the latest case changes could not be read; try again shortly"));
-        }
-        c = reference.findCase(caseId).orElse(c);
-        if (c.hold() != null) {
-            throw new ProblemException(Problem.of(409, "case-on-hold", "Case on safety hold",
-                    "case '" + caseId + "' has been on safety hold since " + c.hold().placedAt()
-                            + "; its signer list cannot be exported").with("caseId", caseId).with("hold", c.hold()));
-        }
+        holds.requireNotHeld(caseId, "its signer list");
         @SuppressWarnings("unchecked")
         List<Object[]> rows = em.createNativeQuery("""
                         select name, country from signature

@@ -62,15 +62,27 @@ public class ProblemMappers {
     public Response webApplication(WebApplicationException e) {
         int status = e.getResponse().getStatus();
         if (status >= 500) {
-            LOG.error("server error", e);
+            LOG.errorf("server error %d: %s", status, org.w4r.kit.messaging.Failures.describe(e));
         }
         Response.StatusType info = e.getResponse().getStatusInfo();
         return Problem.of(status, "http-" + status, info.getReasonPhrase(), e.getMessage()).toResponse();
     }
 
+    private static String stack(Throwable e) {
+        StringBuilder trace = new StringBuilder();
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            trace.append("\n  ").append(t.getClass().getName());
+            for (StackTraceElement frame : t.getStackTrace()) {
+                trace.append("\n    at ").append(frame);
+            }
+        }
+        return trace.toString();
+    }
+
     @ServerExceptionMapper
     public Response unexpected(Exception e) {
-        LOG.error("unexpected error (a bug)", e);
+        // the type, SQLSTATE and stack only: a message from the driver or Hibernate can quote what was sent
+        LOG.errorf("unexpected error (a bug): %s%s", org.w4r.kit.messaging.Failures.describe(e), stack(e));
         return Problem.of(500, "internal", "Internal error", "an unexpected error occurred; it has been logged")
                 .toResponse();
     }
