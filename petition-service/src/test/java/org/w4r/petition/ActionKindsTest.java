@@ -148,7 +148,7 @@ class ActionKindsTest {
         given().auth().oauth2(staffToken("delivery"))
                 .get("/api/v1/messages?caseId=nassima-al-sada&status=approved&until=2000-01-01T00:00:00Z")
                 .then().statusCode(200).body("messageId", not(hasItem(kept)));
-        given().auth().oauth2(staffToken("delivery")).get("/api/v1/messages?status=approved&until=tomorrow")
+        given().auth().oauth2(staffToken("delivery")).get("/api/v1/messages?caseId=nassima-al-sada&status=approved&until=tomorrow")
                 .then().statusCode(400).body("field", equalTo("until"));
         given().auth().oauth2(entityKey("ai-france")).get("/api/v1/messages").then().statusCode(403);
         post("ai-france", "/api/v1/messages", "{\"caseId\":\"nassima-al-sada\",\"author\":{\"name\":\"A\"},\"text\":\""

@@ -130,7 +130,6 @@ class MalformedInputTest {
      * writing these were still accepted. Its own test, apart from the corpus, because it changes state when it fails.
      */
     @Test
-    @org.junit.jupiter.api.Disabled("awaits service-kit's global Content-Type check (issue 12): a JSON body without one is still accepted")
     void aBodyWithoutAContentTypeIsRefused() throws Exception {
         UUID offlineCount = UUID.fromString(post("/api/v1/offline-counts", ENTITY, offlineCount().toString())
                 .then().statusCode(202).extract().path("results[0].actionId"));

@@ -15,7 +15,6 @@ import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
@@ -127,6 +126,6 @@ public class ProxiedDatabase implements QuarkusTestProfile {
     }
 
     static Connection direct() throws SQLException {
-        return DriverManager.getConnection(DIRECT_URL, SERVER.username(), SERVER.password());
+        return PostgresServer.connect(DIRECT_URL, SERVER.username(), SERVER.password());
     }
 }

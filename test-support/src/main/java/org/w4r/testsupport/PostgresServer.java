@@ -4,7 +4,6 @@ import org.testcontainers.DockerClientFactory;
 import org.testcontainers.postgresql.PostgreSQLContainer;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Locale;
@@ -74,9 +73,27 @@ public final class PostgresServer {
         }
     }
 
+    /**
+     * Through the driver itself, not DriverManager: DriverManager only hands out drivers its caller's class loader
+     * sees, and a Quarkus test profile is built in a class loader that does not (a proxied-database test failed to
+     * even be discovered).
+     */
     private Connection connect(String url) throws SQLException {
-        DriverManager.setLoginTimeout(3);
-        return DriverManager.getConnection(url, username, password);
+        return connect(url, username, password);
+    }
+
+    public static Connection connect(String url, String user, String password) throws SQLException {
+        java.util.Properties properties = new java.util.Properties();
+        properties.setProperty("user", user);
+        if (password != null) {
+            properties.setProperty("password", password);
+        }
+        properties.setProperty("loginTimeout", "3");
+        Connection connection = new org.postgresql.Driver().connect(url, properties);
+        if (connection == null) {
+            throw new SQLException("not a PostgreSQL URL: " + url);
+        }
+        return connection;
     }
 
     /** Creates a fresh database named after {@code purpose} and returns its JDBC URL. */
