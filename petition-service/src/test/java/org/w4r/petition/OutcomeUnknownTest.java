@@ -190,11 +190,18 @@ class OutcomeUnknownTest {
             int signers = 60;
             ExecutorService pool = Executors.newFixedThreadPool(signers);
             List<Response> answers;
-            try {
+            // the writers are held on a table lock while the burst queues behind them, so the refused signatures
+            // share groups with accepted ones (without it, a quiet machine wrote them one by one and proved nothing)
+            try (Connection lock = ProxiedDatabase.direct(); Statement hold = lock.createStatement()) {
+                lock.setAutoCommit(false);
+                hold.execute("lock table signature in share row exclusive mode");
                 List<CompletableFuture<Response>> calls = IntStream.range(0, signers).mapToObj(i -> CompletableFuture.supplyAsync(
                         () -> sign(i % 3 == 0 ? UUID.randomUUID().toString() : null,
                                 body(i % 20 == 7 ? refusedName : MARKER + " " + run, "zyxwv.marker+" + run + "-" + i + "@example.org")),
                         pool)).toList();
+                await().atMost(Duration.ofSeconds(30)).until(() -> writersWaitingOnLock(lock) >= 1);
+                Thread.sleep(300); // lets the rest of the burst reach the queue (not a timing assertion)
+                lock.commit();
                 answers = calls.stream().map(CompletableFuture::join).toList();
             } finally {
                 pool.shutdown();
@@ -221,6 +228,14 @@ class OutcomeUnknownTest {
             try (Connection c = ProxiedDatabase.direct(); Statement s = c.createStatement()) {
                 s.execute("alter table signature drop constraint refuses_" + run);
             }
+        }
+    }
+
+    private static int writersWaitingOnLock(Connection c) throws java.sql.SQLException {
+        try (Statement s = c.createStatement(); java.sql.ResultSet rs = s.executeQuery(
+                "select count(*) from pg_stat_activity where wait_event_type = 'Lock' and datname = current_database()")) {
+            rs.next();
+            return rs.getInt(1);
         }
     }
 

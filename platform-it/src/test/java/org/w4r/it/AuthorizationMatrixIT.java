@@ -28,7 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * exactly the operations each service's OpenAPI document declares: an endpoint added without a row fails here.
  *
  * <p>Ids in paths name nothing that exists ("matrix-absent-..."), except the entity (ai-france, whose key is the
- * "own entity" column; ai-malta's key is the "other entity") and an offline count taken through ai-france: so an
+ * "own entity" column; another demo entity's key is the "other entity") and an offline count taken through ai-france: so an
  * authorised request changes nothing that other tests rely on, and its answer (400, 404, 409...) shows only that
  * it got past authorisation.
  */
@@ -131,7 +131,7 @@ class AuthorizationMatrixIT {
         RequestSpecification request = given().redirects().follow(false);
         String token = switch (column) {
             case "own entity" -> platform.tokens.get("ai-france");
-            case "other entity" -> platform.tokens.get("ai-malta");
+            case "other entity" -> platform.tokens.get(otherEntity());
             case "anonymous" -> null;
             default -> platform.tokens.get("demo-" + column);
         };
@@ -141,6 +141,9 @@ class AuthorizationMatrixIT {
         if (Set.of("POST", "PUT", "PATCH").contains(row.method())) {
             if (row.path().endsWith("/import")) {
                 request.contentType("text/csv").body("id\n");
+            } else if (row.path().endsWith("/corrections")) {
+                // a well-formed correction, so another entity's key meets the ownership check, not the body's
+                request.contentType(ContentType.JSON).body("{\"delta\":-1,\"reason\":\"matrix\"}");
             } else {
                 request.contentType(ContentType.JSON).body("{}");
             }
@@ -148,7 +151,17 @@ class AuthorizationMatrixIT {
         if ("OPTIONS".equals(row.method())) {
             request.header("Origin", "https://entity.example.org").header("Access-Control-Request-Method", "GET");
         }
-        return request.request(row.method(), service(row.service()).url() + concrete(row.path()));
+        // delivery reads approved messages of one case: what the role may ask, asked of a case that does not exist
+        String query = row.path().equals("/api/v1/messages") && "GET".equals(row.method())
+                ? "?status=approved&caseId=matrix-absent-case" : "";
+        return request.request(row.method(), service(row.service()).url() + concrete(row.path()) + query);
+    }
+
+    /** Another demo entity's key (not ai-iceland, whose keys other tests rotate and revoke). */
+    private static String otherEntity() {
+        return platform.tokens.keySet().stream()
+                .filter(p -> !p.startsWith("demo-") && !p.equals("ai-france") && !p.equals("ai-iceland"))
+                .sorted().findFirst().orElseThrow(() -> new AssertionError("no second demo entity key"));
     }
 
     private static String concrete(String path) {

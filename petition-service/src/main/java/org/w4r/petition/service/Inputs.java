@@ -131,8 +131,19 @@ public final class Inputs {
         if (value == null) {
             return null;
         }
-        return text(field, value, MAX_ID);
+        return id(field, text(field, value, MAX_ID));
     }
+
+    /** case-service makes every case and campaign id a slug: anything else names nothing, and never reaches a query. */
+    private static String id(String field, String value) {
+        if (!ID.matcher(value).matches()) {
+            throw ProblemException.invalid(field, "'" + field + "' must be an id: 1 to 64 lower-case letters, digits or "
+                    + "'-', starting with a letter or digit");
+        }
+        return value;
+    }
+
+    private static final java.util.regex.Pattern ID = java.util.regex.Pattern.compile("[a-z0-9][a-z0-9-]{0,63}");
 
     /** When an action happened, as the caller says: within the campaign era, and not a day ahead. */
     public static Instant occurredAt(String field, Instant value) {
@@ -189,7 +200,7 @@ public final class Inputs {
         if (request.caseIds() != null) {
             for (String caseId : request.caseIds()) {
                 if (caseId != null && !caseId.isBlank()) {
-                    text("caseIds", caseId, MAX_ID);
+                    id("caseIds", text("caseIds", caseId, MAX_ID));
                 }
             }
         }

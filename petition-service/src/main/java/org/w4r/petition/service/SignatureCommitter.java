@@ -98,6 +98,14 @@ public class SignatureCommitter {
         return pending.answer();
     }
 
+    /**
+     * For a second after the database was found unreachable, groups are answered "not stored" without trying: each
+     * try waits for a connection that will not come, and a burst queued behind an outage once took minutes to be
+     * told so. The first group after the pause tries again.
+     */
+    private static final long UNAVAILABLE_PAUSE_NANOS = TimeUnit.SECONDS.toNanos(1);
+    private volatile long unavailableSince = System.nanoTime() - UNAVAILABLE_PAUSE_NANOS;
+
     private void run() {
         List<Pending> group = new ArrayList<>(groupSize);
         while (running || !queue.isEmpty()) {
@@ -108,7 +116,14 @@ public class SignatureCommitter {
                 }
                 group.add(first);
                 queue.drainTo(group, groupSize - 1);
-                commit(group);
+                if (System.nanoTime() - unavailableSince < UNAVAILABLE_PAUSE_NANOS) {
+                    notStored(group); // nothing was tried: certainly not stored
+                    continue;
+                }
+                SqlFailure failure = commit(group);
+                if (failure != null && failure.isUnavailable()) {
+                    unavailableSince = System.nanoTime();
+                }
             } catch (InterruptedException e) {
                 if (!running) {
                     continue; // drain what is queued, then stop
