@@ -250,8 +250,9 @@ class OutcomeUnknownTest {
         try {
             calls = IntStream.range(0, signers).mapToObj(i -> CompletableFuture.supplyAsync(
                     () -> sign(null, body(MARKER + " " + run, "zyxwv.marker+" + run + "-" + i + "@example.org")), pool)).toList();
-            // member by member, each waiting for a connection, this took minutes; a generous bound, not a timing
-            await().atMost(Duration.ofSeconds(40)).until(() -> calls.stream().allMatch(CompletableFuture::isDone));
+            // member by member, each waiting for a connection, this took minutes (40 x 5 s and more); a generous
+            // bound that a loaded two-core machine meets, not a timing
+            await().atMost(Duration.ofSeconds(90)).until(() -> calls.stream().allMatch(CompletableFuture::isDone));
         } finally {
             pool.shutdown();
             ProxiedDatabase.PROXY.resume();
