@@ -4,19 +4,15 @@ import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 import org.w4r.events.CaseChanged;
-import org.w4r.events.Topics;
 import org.w4r.testsupport.KafkaBrokerResource;
 import org.w4r.testsupport.PostgresDatabaseResource;
 import org.w4r.testsupport.ReferenceDataResource;
 import org.w4r.testsupport.ReferenceFixtures;
 
 import java.time.Instant;
-import java.util.Map;
 import java.util.UUID;
 
 import static io.restassured.RestAssured.given;
@@ -40,12 +36,7 @@ class HeldCaseDoorsTest {
     String kafka;
 
     void setCase(String caseId, CaseChanged.Hold hold) {
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of("bootstrap.servers", kafka),
-                new StringSerializer(), new StringSerializer())) {
-            ReferenceFixtures.send(producer, Topics.CASES, caseId, new CaseChanged(UUID.randomUUID(), caseId,
-                    ReferenceFixtures.CAMPAIGN, caseId, "MM", "Authorities", "global", null, 10L, "active", true, hold,
-                    ReferenceFixtures.version(), Instant.now()));
-        }
+        ReferenceFixtures.publishCase(kafka, caseId, hold);
     }
 
     String approvedMessage(String caseId) {

@@ -89,6 +89,15 @@ public final class ReferenceFixtures {
         return now.getEpochSecond() * 1_000_000 + now.getNano() / 1_000; // as case-service counts: microseconds
     }
 
+    /** Publishes an active case of the test campaign, held or not, at a version newer than any before it. */
+    public static void publishCase(String bootstrapServers, String caseId, CaseChanged.Hold hold) {
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of("bootstrap.servers", bootstrapServers),
+                new StringSerializer(), new StringSerializer())) {
+            send(producer, Topics.CASES, caseId, new CaseChanged(UUID.randomUUID(), caseId, CAMPAIGN, caseId, "MM",
+                    "Authorities", "global", null, 10L, "active", true, hold, version(), Instant.now()));
+        }
+    }
+
     /** The event that makes {@code secret} an API key of {@code entityId}, as case-service publishes it. */
     public static CredentialChanged entityCredential(String keyId, String entityId, String secret) {
         return new CredentialChanged(UUID.randomUUID(), keyId, sha256(secret), "entity", entityId, null, null,

@@ -1,6 +1,5 @@
 package org.w4r.petition.rest;
 
-import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 
 import java.time.Instant;
 import java.util.List;
@@ -12,7 +11,7 @@ public record SignatureRequest(List<String> caseIds, Signer signer, Consent cons
     }
 
     /** Show my name on the delivered list; contact me. Both default to no. */
-    public record Consent(@JsonDeserialize(using = Strict.Flag.class) Boolean showName,
-                          @JsonDeserialize(using = Strict.Flag.class) Boolean contact) {
+    public record Consent(Boolean showName,
+                          Boolean contact) {
     }
 }

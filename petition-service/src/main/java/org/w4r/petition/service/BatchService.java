@@ -49,7 +49,7 @@ public class BatchService {
     ObjectMapper json;
 
     public record CorrectionItem(UUID offlineCountId,
-                                 @com.fasterxml.jackson.databind.annotation.JsonDeserialize(using = org.w4r.petition.rest.Strict.WholeNumber.class) Long delta,
+                                 Long delta,
                                  String reason) {
     }
 

@@ -48,7 +48,7 @@ public class MessageService {
     }
 
     public record Decision(String decision, String reason,
-                           @com.fasterxml.jackson.databind.annotation.JsonDeserialize(using = org.w4r.petition.rest.Strict.Flag.class) Boolean abuse) {
+                           Boolean abuse) {
     }
 
     @Transactional
