@@ -33,6 +33,9 @@ public sealed interface ActionEvent permits ActionRecorded, ActionCorrected {
     /** When the action was taken; a correction carries the corrected action's time. */
     Instant occurredAt();
 
+    /** When petition-service stored it: how fresh the tally is, measured from here. */
+    Instant recordedAt();
+
     long countChange();
 
     default String key() {

@@ -38,6 +38,9 @@ public class BatchConsumer {
     @ConfigProperty(name = "w4r.consumer.max-backoff-ms", defaultValue = "5000")
     long maxBackoffMs;
 
+    @Inject
+    io.micrometer.core.instrument.MeterRegistry registry;
+
     private final AtomicLong deadLettered = new AtomicLong();
 
     /** Applies {@code events} in one transaction; throws to roll back. */
@@ -108,6 +111,7 @@ public class BatchConsumer {
                 }
                 publisher.send(record).get();
                 deadLettered.incrementAndGet();
+                registry.counter("w4r.consumer.dead.letters", "topic", topic, "reason", why).increment();
                 // the event's ids may be logged; its payload is only on the dead-letter topic
                 LOG.errorf("%s: an event was %s; it is on %s for a person to look at", topic, why, deadLetter);
                 return;

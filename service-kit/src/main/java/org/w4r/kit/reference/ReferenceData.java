@@ -55,6 +55,9 @@ public class ReferenceData implements TokenDirectory {
     @Inject
     Event<CaseChanged> caseChanges;
 
+    @Inject
+    io.micrometer.core.instrument.MeterRegistry registry;
+
     @ConfigProperty(name = "quarkus.application.name", defaultValue = "w4r")
     String application;
 
@@ -161,9 +164,25 @@ public class ReferenceData implements TokenDirectory {
                 return held;
             }
             applied[0] = true;
+            holdPropagated(held, change);
             return change;
         });
         return applied[0];
+    }
+
+    /**
+     * How long a hold took to reach this service, from case-service's commit to here: the time during which a signer
+     * list could still leave for a case just held. Only once caught up (a restart re-reads months-old holds).
+     */
+    private void holdPropagated(CaseChanged held, CaseChanged change) {
+        Long before = held == null || held.hold() == null ? null : held.hold().holdId();
+        Long after = change.hold() == null ? null : change.hold().holdId();
+        if (java.util.Objects.equals(before, after) || caughtUp.getCount() > 0 || change.changedAt() == null) {
+            return;
+        }
+        Duration took = Duration.between(change.changedAt(), java.time.Instant.now());
+        registry.timer("w4r.hold.propagation", "change", after == null ? "lifted" : "placed")
+                .record(took.isNegative() ? Duration.ZERO : took);
     }
 
     private synchronized void credential(String keyId, CredentialChanged credential) {

@@ -9,6 +9,11 @@ import org.w4r.events.Topics;
 import org.w4r.kit.messaging.BatchConsumer;
 import org.w4r.tally.service.TallyWriter;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 
 /**
@@ -24,9 +29,27 @@ public class ActionConsumer {
     @Inject
     TallyWriter writer;
 
+    @Inject
+    MeterRegistry registry;
+
     @Incoming("actions")
     @Blocking
     public void consume(List<String> payloads) throws InterruptedException {
-        consumer.consume(Topics.ACTIONS, payloads, ActionEvent.class, writer::apply);
+        consumer.consume(Topics.ACTIONS, payloads, ActionEvent.class, events -> {
+            writer.apply(events);
+            fresh(events);
+        });
+    }
+
+    /** Recorded → counted: how far behind petition-service the dashboard's figures are (the writer has committed). */
+    private void fresh(List<ActionEvent> events) {
+        Timer freshness = registry.timer("w4r.tally.freshness");
+        Instant now = Instant.now();
+        for (ActionEvent event : events) {
+            if (event.recordedAt() != null) {
+                Duration behind = Duration.between(event.recordedAt(), now);
+                freshness.record(behind.isNegative() ? Duration.ZERO : behind);
+            }
+        }
     }
 }

@@ -1,0 +1,95 @@
+package org.w4r.petition.rest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.container.ContainerResponseContext;
+import org.jboss.resteasy.reactive.server.ServerResponseFilter;
+import org.jboss.resteasy.reactive.server.SimpleResourceInfo;
+import org.w4r.kit.security.Roles;
+
+import java.util.Map;
+
+/**
+ * {@code w4r.actions{entity, kind, outcome}}: what entity websites send and what became of it, counted from the
+ * answers themselves (one place, so no endpoint can forget). Outcomes: accepted, duplicate (the signer had already
+ * signed), replayed (an Idempotency-Key retry), refused (any 4xx), failed (any 5xx). The entity tag is the caller's
+ * entity id, never a staff principal: those are people.
+ */
+public class ActionMetrics {
+    /** The write endpoints and the kind each records; anything else is not counted here. */
+    private static final Map<String, String> KINDS = Map.of(
+            "SignatureResource.sign", "signature",
+            "ActionResource.record", "action",
+            "ActionResource.batch", "batch-item",
+            "MessageResource.submit", "message",
+            "OfflineCountResource.report", "offline-count",
+            "OfflineCountResource.correct", "correction");
+
+    @Inject
+    MeterRegistry registry;
+
+    @Inject
+    ObjectMapper json;
+
+    @ServerResponseFilter
+    public void count(ContainerRequestContext request, ContainerResponseContext response, SimpleResourceInfo resource) {
+        if (resource == null || resource.getResourceClass() == null) {
+            return;
+        }
+        String kind = KINDS.get(resource.getResourceClass().getSimpleName() + "." + resource.getMethodName());
+        if (kind == null) {
+            return;
+        }
+        var security = request.getSecurityContext();
+        String entity = security != null && security.isUserInRole(Roles.ENTITY) && security.getUserPrincipal() != null
+                ? security.getUserPrincipal().getName() : "none";
+        int status = response.getStatus();
+        if (status >= 500) {
+            count(entity, kind, "failed", 1);
+        } else if (status >= 400) {
+            count(entity, kind, "refused", 1);
+        } else if ("true".equals(response.getHeaderString("Idempotent-Replayed"))) {
+            count(entity, kind, "replayed", 1);
+        } else {
+            results(entity, kind, response.getEntity());
+        }
+    }
+
+    /**
+     * Bodies are already JSON text here (the same bytes an Idempotency-Key replay returns), so they are read back as a
+     * tree: one small parse per answer, off the database's critical path.
+     */
+    private void results(String entity, String kind, Object body) {
+        JsonNode tree = body instanceof String text ? read(text) : body == null ? null : json.valueToTree(body);
+        JsonNode items = tree == null ? null : tree.get("results");
+        if (items == null || !items.isArray()) {
+            count(entity, kind, "accepted", 1);
+            return;
+        }
+        for (JsonNode item : items) {
+            if (item.has("problem") || item.path("status").isInt() && item.path("status").asInt() >= 400) {
+                count(entity, kind, "refused", 1); // a batch item its own endpoint would have refused
+            } else if (item.has("result")) {
+                results(entity, kind, item.get("result"));
+            } else {
+                count(entity, kind, ActionResults.Result.DUPLICATE.equals(item.path("status").asText())
+                        ? "duplicate" : "accepted", 1);
+            }
+        }
+    }
+
+    private JsonNode read(String text) {
+        try {
+            return json.readTree(text);
+        } catch (java.io.IOException e) {
+            return null;
+        }
+    }
+
+    private void count(String entity, String kind, String outcome, int n) {
+        registry.counter("w4r.actions", "entity", entity, "kind", kind, "outcome", outcome).increment(n);
+    }
+}
