@@ -1,19 +1,33 @@
 package org.w4r.kit.messaging;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.config.ConfigProvider;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.util.HashMap;
 import java.util.Map;
 
-/** The broker address every raw client of ours uses: the same {@code kafka.bootstrap.servers} as Quarkus messaging. */
+/**
+ * What every raw client of ours (the outbox's producer, the reference-data reader, the topic admin) is given: every
+ * {@code kafka.*} setting, as Quarkus messaging gives its channels. On Kubernetes those carry SASL/SCRAM and TLS
+ * (deploy/kubernetes); a client given only the address would be refused by a secured cluster.
+ */
 @ApplicationScoped
 public class KafkaSettings {
+    private static final String PREFIX = "kafka.";
+
     @ConfigProperty(name = "kafka.bootstrap.servers", defaultValue = "localhost:9092")
     String bootstrapServers;
 
     public Map<String, Object> base(String clientId) {
         Map<String, Object> config = new HashMap<>();
+        Config all = ConfigProvider.getConfig();
+        for (String name : all.getPropertyNames()) {
+            if (name.startsWith(PREFIX)) {
+                all.getOptionalValue(name, String.class).ifPresent(value -> config.put(name.substring(PREFIX.length()), value));
+            }
+        }
         config.put("bootstrap.servers", bootstrapServers);
         config.put("client.id", clientId);
         return config;
