@@ -29,11 +29,14 @@ final class Bench {
     }
 
     static int run(List<String> argv, PrintStream out) throws Exception {
-        Args a = new Args(argv, Map.of("rates", "2500,5000", "duration", "60", "warmup", "10", "profile", "constant",
-                "connections", "256", "kafka", "localhost:9092", "credentials", ".platform/credentials.csv",
-                "run-id", Main.runId(), "petition", Endpoints.local().petition(), "tally", Endpoints.local().tally()));
+        Map<String, String> options = new java.util.HashMap<>(Map.of("rates", "2500,5000", "duration", "60",
+                "warmup", "10", "profile", "constant", "connections", "256", "kafka", "localhost:9092",
+                "credentials", ".platform/credentials.csv", "run-id", Main.runId(), "petition", Endpoints.local().petition(),
+                "tally", Endpoints.local().tally()));
+        options.put("cases", Endpoints.local().cases()); // the campaign is made there, as --petition and --tally say
+        Args a = new Args(argv, options);
         Map<String, String> tokens = Credentials.read(Path.of(a.get("credentials")));
-        Endpoints endpoints = new Endpoints(a.get("petition"), a.get("tally"), Endpoints.local().cases());
+        Endpoints endpoints = new Endpoints(a.get("petition"), a.get("tally"), a.get("cases"));
         double[] rates = Arrays.stream(a.get("rates").split(",")).mapToDouble(Double::parseDouble).toArray();
         String runId = a.get("run-id");
         out.println("bench: " + machine());

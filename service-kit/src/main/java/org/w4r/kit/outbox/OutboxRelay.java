@@ -134,12 +134,16 @@ public class OutboxRelay {
                 for (int i = 0; i < ids.size(); i++) {
                     try {
                         acks.get(i).join();
-                        sent.add(ids.get(i));
+                        // after a row that must be sent again, a later row stays too and leaves again after it: a
+                        // duplicate is harmless, a key's later event overtaking its earlier one is not
+                        if (retriable == null) {
+                            sent.add(ids.get(i));
+                        }
                     } catch (java.util.concurrent.CompletionException e) {
                         Throwable cause = e.getCause() == null ? e : e.getCause();
                         if (Failures.isTransient(cause) || cause instanceof org.apache.kafka.common.errors.TimeoutException) {
-                            retriable = cause;
-                        } else {
+                            retriable = retriable == null ? cause : retriable;
+                        } else if (retriable == null) {
                             refused.add(ids.get(i));
                             errors.add(Failures.describe(cause));
                         }
@@ -149,8 +153,8 @@ public class OutboxRelay {
                 delete(connection, sent);
                 connection.commit();
                 if (retriable != null) {
-                    throw new IllegalStateException("Kafka did not acknowledge " + (ids.size() - sent.size()
-                            - refused.size()) + " events: " + Failures.describe(retriable));
+                    throw new IllegalStateException("Kafka did not acknowledge every event; " + (ids.size() - sent.size()
+                            - refused.size()) + " stay to be sent again, in order: " + Failures.describe(retriable));
                 }
                 return ids.size();
             } catch (RuntimeException | SQLException e) {

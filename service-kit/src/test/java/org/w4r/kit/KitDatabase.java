@@ -1,0 +1,94 @@
+package org.w4r.kit;
+
+import io.agroal.api.AgroalDataSource;
+import io.agroal.api.configuration.supplier.AgroalDataSourceConfigurationSupplier;
+import io.agroal.api.security.NamePrincipal;
+import io.agroal.api.security.SimplePassword;
+import org.w4r.testsupport.PostgresServer;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+/**
+ * A throwaway PostgreSQL database with the kit's outbox tables, created by the kit's own migration scripts (the ones
+ * every service runs), and an Agroal pool on it as Quarkus would give the relay. Dropped on close.
+ */
+public final class KitDatabase implements AutoCloseable {
+    private static final String[] MIGRATIONS = {
+            "db/outbox/V0_1__outbox.sql", "db/outbox/V0_2__outbox_tombstones_and_dead_letters.sql",
+            "db/outbox/R__outbox_autovacuum.sql"};
+
+    private final String jdbcUrl;
+    private final AgroalDataSource dataSource;
+
+    public KitDatabase(String purpose) throws SQLException {
+        PostgresServer server = PostgresServer.shared();
+        jdbcUrl = server.createDatabase(purpose);
+        dataSource = pool(jdbcUrl, server.username(), server.password());
+        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+            for (String migration : MIGRATIONS) {
+                statement.execute(resource(migration));
+            }
+        }
+    }
+
+    public static AgroalDataSource pool(String jdbcUrl, String user, String password) throws SQLException {
+        return AgroalDataSource.from(new AgroalDataSourceConfigurationSupplier()
+                .connectionPoolConfiguration(pool -> pool.maxSize(8)
+                        .acquisitionTimeout(java.time.Duration.ofSeconds(30))
+                        .connectionFactoryConfiguration(factory -> factory.jdbcUrl(jdbcUrl)
+                                .connectionProviderClass(org.postgresql.Driver.class)
+                                .principal(new NamePrincipal(user))
+                                .credential(new SimplePassword(password == null ? "" : password)))));
+    }
+
+    public AgroalDataSource dataSource() {
+        return dataSource;
+    }
+
+    public String jdbcUrl() {
+        return jdbcUrl;
+    }
+
+    /** A fresh pool on the same database: a second service instance. */
+    public AgroalDataSource anotherPool() throws SQLException {
+        PostgresServer server = PostgresServer.shared();
+        return pool(jdbcUrl, server.username(), server.password());
+    }
+
+    public void execute(String sql) throws SQLException {
+        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+            statement.execute(sql);
+        }
+    }
+
+    public long count(String sql) throws SQLException {
+        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement();
+             ResultSet rs = statement.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private static String resource(String name) {
+        try (InputStream in = KitDatabase.class.getClassLoader().getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException(name + " is not on the class path");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        dataSource.close();
+        PostgresServer.shared().dropDatabase(jdbcUrl);
+    }
+}

@@ -1,0 +1,106 @@
+package org.w4r.kit.outbox;
+
+import io.agroal.api.AgroalDataSource;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.w4r.events.Events;
+import org.w4r.events.SignerErased;
+import org.w4r.events.Topics;
+import org.w4r.kit.messaging.EventPublisher;
+import org.w4r.testsupport.TopicReader;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Outbox rows written as the services write them ({@link OutboxRows}), and read back from the topic. The events are
+ * erasures (ids only, nothing personal) on a one-partition topic, so the topic's order is the order they were sent.
+ */
+final class OutboxFixtures {
+    static final String TOPIC = Topics.ERASURES;
+
+    private OutboxFixtures() {
+    }
+
+    static OutboxRelay relay(AgroalDataSource dataSource, EventPublisher publisher, int batchSize) {
+        OutboxRelay relay = new OutboxRelay();
+        relay.dataSource = dataSource;
+        relay.publisher = publisher;
+        relay.enabled = true;
+        relay.batchSize = batchSize;
+        relay.idlePollMs = 50;
+        return relay;
+    }
+
+    static void start(OutboxRelay relay) {
+        relay.start(null);
+    }
+
+    static void stop(OutboxRelay relay) {
+        relay.stop(null);
+    }
+
+    static SignerErased erasure() {
+        return new SignerErased(UUID.randomUUID(), UUID.randomUUID(), "ai-malta", List.of("el-hiblu-3"),
+                List.of(UUID.randomUUID()), Instant.now());
+    }
+
+    /** Writes {@code events} in one transaction under {@code key}; returns their outbox ids. */
+    static List<Long> write(AgroalDataSource dataSource, String key, List<SignerErased> events) throws SQLException {
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            long before = maxId(connection);
+            OutboxRows.insert(connection, events.stream().map(e -> new OutboxRows.Row(TOPIC, key, e)).toList());
+            connection.commit();
+            List<Long> ids = new ArrayList<>();
+            try (PreparedStatement select = connection.prepareStatement(
+                    "select id from outbox where id > ? and event_key = ? order by id")) {
+                select.setLong(1, before);
+                select.setString(2, key);
+                try (ResultSet rs = select.executeQuery()) {
+                    while (rs.next()) {
+                        ids.add(rs.getLong(1));
+                    }
+                }
+            }
+            connection.commit();
+            return ids;
+        }
+    }
+
+    private static long maxId(Connection connection) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement("select coalesce(max(id), 0) from outbox");
+             ResultSet rs = select.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    static List<SignerErased> erasures(int n) {
+        List<SignerErased> events = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            events.add(erasure());
+        }
+        return events;
+    }
+
+    /** The erasure ids on the topic under keys starting with {@code keyPrefix}, in topic order. */
+    static List<UUID> onTopic(String bootstrapServers, String keyPrefix) {
+        List<UUID> ids = new ArrayList<>();
+        for (ConsumerRecord<String, String> record : TopicReader.readAll(bootstrapServers, TOPIC)) {
+            if (record.key() != null && record.key().startsWith(keyPrefix)) {
+                ids.add(Events.fromJson(record.value(), SignerErased.class).erasureId());
+            }
+        }
+        return ids;
+    }
+
+    static List<UUID> ids(List<SignerErased> events) {
+        return events.stream().map(SignerErased::erasureId).toList();
+    }
+}

@@ -1,0 +1,222 @@
+package org.w4r.kit.outbox;
+
+import io.agroal.api.AgroalDataSource;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.w4r.events.SignerErased;
+import org.w4r.kit.KitDatabase;
+import org.w4r.kit.messaging.EventPublisher;
+import org.w4r.kit.messaging.KitFixtures;
+import org.w4r.testsupport.KafkaBroker;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.w4r.kit.outbox.OutboxFixtures.erasures;
+import static org.w4r.kit.outbox.OutboxFixtures.ids;
+import static org.w4r.kit.outbox.OutboxFixtures.onTopic;
+import static org.w4r.kit.outbox.OutboxFixtures.write;
+
+/** The outbox relay against a real PostgreSQL database and a real broker: what leaves, in which order, and when not. */
+class OutboxRelayTest {
+    /** OutboxRelay's advisory lock: any session holding it stands for another relay instance at work. */
+    private static final long RELAY_LOCK = 0x7734_6f75_7462_6f78L;
+    private static final Duration BOUND = Duration.ofSeconds(60);
+
+    private static String bootstrap;
+    private static EventPublisher publisher;
+
+    private KitDatabase db;
+    private String prefix;
+    private final List<OutboxRelay> relays = new ArrayList<>();
+    private final List<AgroalDataSource> pools = new ArrayList<>();
+
+    @BeforeAll
+    static void broker() {
+        bootstrap = KafkaBroker.bootstrapServers();
+        publisher = KitFixtures.publisher(bootstrap);
+    }
+
+    @AfterAll
+    static void closePublisher() {
+        KitFixtures.close(publisher);
+    }
+
+    @BeforeEach
+    void database() throws Exception {
+        db = new KitDatabase("kit_outbox");
+        prefix = "erasure-" + UUID.randomUUID() + "-";
+    }
+
+    @AfterEach
+    void stopRelays() {
+        relays.forEach(OutboxFixtures::stop);
+        pools.forEach(AgroalDataSource::close);
+        db.close();
+    }
+
+    private OutboxRelay startedRelay(AgroalDataSource dataSource, int batchSize) {
+        OutboxRelay relay = OutboxFixtures.relay(dataSource, publisher, batchSize);
+        relays.add(relay);
+        OutboxFixtures.start(relay);
+        return relay;
+    }
+
+    @Test
+    void rowsLeaveInIdOrderAndAreDeletedOnlyOnceSent() throws Exception {
+        List<SignerErased> events = new ArrayList<>();
+        // three transactions and a batch size that cuts across them: order must hold across batches too
+        for (int t = 0; t < 3; t++) {
+            List<SignerErased> some = erasures(9);
+            write(db.dataSource(), prefix + "a", some);
+            events.addAll(some);
+        }
+        OutboxRelay relay = startedRelay(db.dataSource(), 10);
+        await().atMost(BOUND).until(() -> relay.backlog() == 0);
+        awaitMarkerThenCheck(events, prefix + "a");
+        assertEquals(0, relay.deadLetters());
+    }
+
+    @Test
+    void aRowKafkaRefusesForGoodIsSetAsideAndTheRowsAfterItStillLeave() throws Exception {
+        List<SignerErased> before = erasures(2);
+        write(db.dataSource(), prefix + "a", before);
+        long tooLarge;
+        // past the producer's 1 MB request limit: Kafka refuses it however often it is sent
+        try (Connection connection = db.dataSource().getConnection();
+             PreparedStatement insert = connection.prepareStatement("""
+                     insert into outbox (topic, event_key, payload)
+                     values (?, ?, '{"pad":"' || repeat('x', 2000000) || '"}') returning id""")) {
+            insert.setString(1, OutboxFixtures.TOPIC);
+            insert.setString(2, prefix + "a");
+            try (ResultSet rs = insert.executeQuery()) {
+                rs.next();
+                tooLarge = rs.getLong(1);
+            }
+        }
+        List<SignerErased> after = erasures(2);
+        write(db.dataSource(), prefix + "a", after);
+
+        OutboxRelay relay = startedRelay(db.dataSource(), 1000);
+        await().atMost(BOUND).until(() -> relay.backlog() == 0);
+        assertEquals(1, relay.deadLetters());
+        try (Connection connection = db.dataSource().getConnection();
+             Statement select = connection.createStatement();
+             ResultSet rs = select.executeQuery(
+                     "select id, topic, event_key, octet_length(payload), error from outbox_dead_letter")) {
+            assertTrue(rs.next());
+            assertEquals(tooLarge, rs.getLong(1));
+            assertEquals(OutboxFixtures.TOPIC, rs.getString(2));
+            assertEquals(prefix + "a", rs.getString(3));
+            assertEquals(2_000_000 + "{\"pad\":\"\"}".length(), rs.getInt(4), "the payload is kept whole for a person");
+            assertTrue(rs.getString(5).contains("RecordTooLarge"), rs.getString(5));
+            assertFalse(rs.next());
+        }
+        List<SignerErased> sent = new ArrayList<>(before);
+        sent.addAll(after);
+        awaitMarkerThenCheck(sent, prefix + "a");
+    }
+
+    @Test
+    void awaitRelayedGivesUpCleanlyWhileNoRelaySendsThenSeesTheRowLeave() throws Exception {
+        OutboxRelay relay = OutboxFixtures.relay(db.dataSource(), publisher, 1000); // not started: nothing sends
+        relays.add(relay);
+        List<SignerErased> events = erasures(1);
+        long id = write(db.dataSource(), prefix + "a", events).get(0);
+
+        boolean relayed = assertTimeoutPreemptively(BOUND, () -> relay.awaitRelayed(id, Duration.ofMillis(300)));
+        assertFalse(relayed, "nothing sent it, so it cannot have been relayed");
+        assertEquals(1, relay.backlog(), "giving up waiting leaves the row to be sent");
+
+        OutboxFixtures.start(relay);
+        assertTrue(relay.awaitRelayed(id, BOUND));
+        assertEquals(0, relay.backlog());
+        awaitMarkerThenCheck(events, prefix + "a");
+    }
+
+    @Test
+    void aRelaySendsNothingWhileAnotherHoldsTheRelayLock() throws Exception {
+        OutboxRelay relay = OutboxFixtures.relay(db.dataSource(), publisher, 1000);
+        List<SignerErased> events = erasures(3);
+        write(db.dataSource(), prefix + "a", events);
+        try (Connection other = db.dataSource().getConnection()) {
+            other.setAutoCommit(false);
+            try (Statement lock = other.createStatement()) {
+                lock.execute("select pg_advisory_xact_lock(" + RELAY_LOCK + ")");
+            }
+            assertEquals(0, relay.relayBatch(), "another relay is at work");
+            assertEquals(3, relay.backlog());
+            other.commit(); // the other relay's batch is done
+        }
+        assertEquals(3, relay.relayBatch());
+        assertEquals(0, relay.backlog());
+        awaitMarkerThenCheck(events, prefix + "a");
+    }
+
+    @Test
+    void twoRelaysOnOneDatabaseSendEveryRowOnceAndEachKeyInOrder() throws Exception {
+        AgroalDataSource second = db.anotherPool();
+        pools.add(second);
+        OutboxRelay one = startedRelay(db.dataSource(), 25);
+        startedRelay(second, 25);
+        int writers = 4, transactions = 10, perTransaction = 20;
+        ExecutorService pool = Executors.newFixedThreadPool(writers);
+        List<Future<List<SignerErased>>> written = new ArrayList<>();
+        try {
+            for (int w = 0; w < writers; w++) {
+                String key = prefix + "w" + w;
+                written.add(pool.submit(() -> {
+                    List<SignerErased> mine = new ArrayList<>();
+                    for (int t = 0; t < transactions; t++) {
+                        List<SignerErased> some = erasures(perTransaction);
+                        write(db.dataSource(), key, some);
+                        mine.addAll(some);
+                    }
+                    return mine;
+                }));
+            }
+            await().atMost(BOUND).until(() -> written.stream().allMatch(Future::isDone) && one.backlog() == 0);
+            for (int w = 0; w < writers; w++) {
+                awaitMarkerThenCheck(written.get(w).get(), prefix + "w" + w);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /**
+     * After a marker written later has reached the topic, the key holds exactly {@code expected} then the marker: a
+     * late re-send of an earlier row would show as a duplicate before the marker or after it.
+     */
+    private void awaitMarkerThenCheck(List<SignerErased> expected, String key) throws Exception {
+        List<SignerErased> marker = erasures(1);
+        write(db.dataSource(), key, marker);
+        OutboxRelay relay = OutboxFixtures.relay(db.dataSource(), publisher, 1000);
+        await().atMost(BOUND).until(() -> {
+            relay.relayBatch(); // with or without a running relay: under its lock, so never alongside one
+            return onTopic(bootstrap, key).contains(marker.get(0).erasureId());
+        });
+        List<UUID> want = new ArrayList<>(ids(expected));
+        want.add(marker.get(0).erasureId());
+        List<UUID> got = onTopic(bootstrap, key);
+        assertEquals(want, got, "sent in id order, each once, none lost");
+        assertEquals(0, db.count("select count(*) from outbox where event_key = '" + key + "'"));
+    }
+}
