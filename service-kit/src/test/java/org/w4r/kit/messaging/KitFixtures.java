@@ -46,6 +46,7 @@ public final class KitFixtures {
         consumer.publisher = publisher;
         consumer.maxAttempts = maxAttempts;
         consumer.maxBackoffMs = 1000;
+        consumer.registry = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
         return consumer;
     }
 }
