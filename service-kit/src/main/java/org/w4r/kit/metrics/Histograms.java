@@ -15,6 +15,13 @@ import java.time.Duration;
 public class Histograms {
     private static final double MIN = Duration.ofMillis(1).toNanos();
     private static final double MAX = Duration.ofSeconds(60).toNanos();
+    /**
+     * Exact bucket bounds the alerts compare against (deploy/monitoring/alerts.yml): 50 ms (an action's p99 target),
+     * 250 ms, 1 s (the tally's freshness target, p99), 5 s (a hold must reach every service within it), 30 s.
+     */
+    private static final double[] OBJECTIVES = {
+            Duration.ofMillis(50).toNanos(), Duration.ofMillis(250).toNanos(), Duration.ofSeconds(1).toNanos(),
+            Duration.ofSeconds(5).toNanos(), Duration.ofSeconds(30).toNanos()};
 
     @Produces
     @Singleton
@@ -28,6 +35,7 @@ public class Histograms {
                 }
                 return DistributionStatisticConfig.builder()
                         .percentilesHistogram(true)
+                        .serviceLevelObjectives(OBJECTIVES)
                         .minimumExpectedValue(MIN)
                         .maximumExpectedValue(MAX)
                         .build()
