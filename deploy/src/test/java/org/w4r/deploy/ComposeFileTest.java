@@ -1,0 +1,111 @@
+package org.w4r.deploy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Set;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * deploy/compose as docker-compose itself reads it (no container runs here: `config` only resolves and checks the
+ * file), and against the services' settings. `.ci/run` installs Debian's docker-compose when it is missing.
+ */
+class ComposeFileTest {
+    static final Path COMPOSE = Repo.DEPLOY.resolve("compose");
+
+    /** docker-compose's exit code, a newline, and what it printed (the resolved file, or why it refused it). */
+    static String config(Path envFile) throws Exception {
+        ProcessBuilder builder = new ProcessBuilder("docker-compose", "-f", "compose.yaml", "--env-file",
+                envFile.toString(), "config").directory(COMPOSE.toFile()).redirectErrorStream(true);
+        // only the env file speaks: a variable exported in the shell that runs the build would hide a missing one
+        builder.environment().keySet().removeIf(k -> k.startsWith("W4R_") || k.startsWith("POSTGRES_") || k.startsWith("GRAFANA_"));
+        Process process;
+        try {
+            process = builder.start();
+        } catch (java.io.IOException e) {
+            throw new AssertionError("docker-compose is not installed (apt-get install docker-compose; .ci/run does)", e);
+        }
+        String out = new String(process.getInputStream().readAllBytes());
+        assertTrue(process.waitFor(120, TimeUnit.SECONDS));
+        return process.exitValue() + "\n" + out;
+    }
+
+    static JsonNode resolved() throws Exception {
+        String result = config(COMPOSE.resolve(".env.example"));
+        assertTrue(result.startsWith("0\n"), result);
+        return Manifests.YAML.readTree(result.substring(2));
+    }
+
+    @Test
+    void dockerComposeAcceptsTheFileWithTheExampleSettings() throws Exception {
+        assertEquals(Set.of("postgres", "kafka", "case-service", "petition-service", "tally-service", "delivery-service",
+                "prometheus", "grafana"), names(resolved().get("services")));
+    }
+
+    @Test
+    void withoutAnyOneSecretComposeRefusesToStart() throws Exception {
+        List<String> example = Files.readAllLines(COMPOSE.resolve(".env.example"));
+        for (String line : example) {
+            if (line.isBlank() || line.startsWith("#")) {
+                continue;
+            }
+            String variable = line.substring(0, line.indexOf('='));
+            Path env = Files.createTempFile("w4r-compose", ".env");
+            Files.write(env, example.stream().filter(l -> !l.startsWith(variable + "=")).toList());
+            String result = config(env);
+            Files.delete(env);
+            assertFalse(result.startsWith("0\n"), "compose starts without " + variable + ": no default for a secret");
+            assertTrue(result.contains(variable), result);
+        }
+    }
+
+    private static Set<String> names(JsonNode node) {
+        Set<String> names = new java.util.TreeSet<>();
+        node.fieldNames().forEachRemaining(names::add);
+        return names;
+    }
+
+    @Test
+    void everyServiceStartsAfterWhatItNeedsIsHealthyWithWhatItNeeds() throws Exception {
+        JsonNode services = resolved().get("services");
+        for (String service : Repo.SERVICES) {
+            JsonNode s = services.get(service);
+            assertTrue(s.get("image").asText().startsWith("w4r/" + service + ":"), service);
+            s.get("depends_on").fields().forEachRemaining(d ->
+                    assertEquals("service_healthy", d.getValue().get("condition").asText(), service + " after " + d.getKey()));
+            assertTrue(s.get("healthcheck").get("test").toString().contains("/q/health/ready"), service);
+            int port = Repo.port(service);
+            assertTrue(s.get("ports").toString().contains(String.valueOf(port)), service + " on " + port + ": " + s.get("ports"));
+            JsonNode env = s.get("environment");
+            for (String variable : Repo.requiredVariables(service)) {
+                if (variable.startsWith("W4R_DB_PASSWORD") || variable.startsWith("PG")) {
+                    continue; // ./platform's local settings; compose sets the datasource whole
+                }
+                assertTrue(env.has(variable), service + " needs " + variable);
+            }
+            assertTrue(env.get("QUARKUS_DATASOURCE_JDBC_URL").asText().startsWith("jdbc:postgresql://postgres:5432/w4r_"));
+            assertTrue(env.has("QUARKUS_DATASOURCE_PASSWORD"), service);
+        }
+        for (String infrastructure : List.of("postgres", "kafka")) {
+            assertTrue(services.get(infrastructure).has("healthcheck"), infrastructure);
+        }
+    }
+
+    @Test
+    void imagesRunAsAnotherUserThanRootOnAPinnedBase() {
+        for (String service : Repo.SERVICES) {
+            String dockerfile = Repo.read(Repo.ROOT.resolve(service + "/src/main/docker/Dockerfile.jvm"));
+            assertTrue(dockerfile.lines().anyMatch(l -> l.matches("FROM [^:\\s]+:[0-9][^\\s]*")), service + ": pinned base");
+            assertTrue(dockerfile.lines().anyMatch(l -> l.matches("USER [1-9][0-9]*")), service + ": not root");
+            assertTrue(dockerfile.contains("EXPOSE " + Repo.port(service)), service);
+        }
+    }
+}

@@ -1,0 +1,295 @@
+package org.w4r.deploy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.Probe;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.strimzi.api.kafka.model.kafka.Kafka;
+import io.strimzi.api.kafka.model.kafka.listener.GenericKafkaListener;
+import io.strimzi.api.kafka.model.kafka.listener.KafkaListenerAuthenticationScramSha512;
+import io.strimzi.api.kafka.model.nodepool.KafkaNodePool;
+import io.strimzi.api.kafka.model.nodepool.ProcessRoles;
+import io.strimzi.api.kafka.model.topic.KafkaTopic;
+import io.strimzi.api.kafka.model.user.KafkaUser;
+import io.strimzi.api.kafka.model.user.KafkaUserScramSha512ClientAuthentication;
+import io.strimzi.api.kafka.model.user.acl.AclOperation;
+import io.strimzi.api.kafka.model.user.acl.AclRule;
+import io.strimzi.api.kafka.model.user.acl.AclRuleGroupResource;
+import io.strimzi.api.kafka.model.user.acl.AclRuleTopicResource;
+import io.strimzi.api.kafka.model.user.KafkaUserAuthorizationSimple;
+import org.junit.jupiter.api.Test;
+import org.w4r.events.Topics;
+
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The invariants deploy/kubernetes must keep, read from the manifests as typed objects (see Manifests). */
+class KubernetesManifestsTest {
+    static final Manifests BASE = Manifests.base();
+
+    /** The topics each service writes, as docs/events.md lists them (plus the dead letters of what it consumes). */
+    static final Map<String, Set<String>> WRITES = Map.of(
+            "case-service", Set.of(Topics.CAMPAIGNS, Topics.CASES, Topics.ENTITIES, Topics.CREDENTIALS),
+            "petition-service", Set.of(Topics.ACTIONS, Topics.MODERATION, Topics.ERASURES),
+            "tally-service", Set.of(Topics.deadLetter(Topics.ACTIONS), Topics.deadLetter(Topics.DELIVERIES)),
+            "delivery-service", Set.of(Topics.DELIVERIES, Topics.deadLetter(Topics.ACTIONS),
+                    Topics.deadLetter(Topics.MODERATION), Topics.deadLetter(Topics.ERASURES)));
+
+    static Container container(String service) {
+        List<Container> containers = BASE.named(Deployment.class, service).getSpec().getTemplate().getSpec().getContainers();
+        assertEquals(1, containers.size(), service);
+        return containers.get(0);
+    }
+
+    static Map<String, EnvVar> env(String service) {
+        return container(service).getEnv().stream().collect(Collectors.toMap(EnvVar::getName, e -> e));
+    }
+
+    static String value(String service, String variable) {
+        EnvVar var = env(service).get(variable);
+        assertNotNull(var, service + " sets " + variable);
+        return var.getValue();
+    }
+
+    @Test
+    void everyTopicTheCodeUsesExistsReplicatedAsItExpects() {
+        int actionPartitions = Integer.parseInt(System.getProperty("w4r.topics.actions.partitions", "6"));
+        Map<String, KafkaTopic> topics = BASE.of(KafkaTopic.class).stream()
+                .collect(Collectors.toMap(t -> t.getSpec().getTopicName(), t -> t));
+        List<Topics.Spec> specs = Topics.specs(actionPartitions);
+        assertEquals(specs.stream().map(Topics.Spec::name).collect(Collectors.toSet()), topics.keySet(),
+                "exactly the topics of org.w4r.events.Topics");
+        for (Topics.Spec spec : specs) {
+            KafkaTopic topic = topics.get(spec.name());
+            assertEquals("w4r", topic.getMetadata().getLabels().get("strimzi.io/cluster"), spec.name());
+            assertEquals(spec.partitions(), topic.getSpec().getPartitions(), spec.name());
+            assertEquals(3, topic.getSpec().getReplicas(), spec.name());
+            assertEquals("2", String.valueOf(topic.getSpec().getConfig().get("min.insync.replicas")), spec.name());
+            spec.configs().forEach((k, v) -> assertEquals(v, String.valueOf(topic.getSpec().getConfig().get(k)),
+                    spec.name() + " " + k));
+        }
+        for (String reference : Topics.REFERENCE) {
+            assertEquals("compact", topics.get(reference).getSpec().getConfig().get("cleanup.policy"), reference);
+        }
+    }
+
+    @Test
+    void kafkaIsThreeKraftNodesThatNeedTwoCopiesOfEveryWrite() {
+        Kafka kafka = BASE.named(Kafka.class, "w4r");
+        assertEquals("enabled", kafka.getMetadata().getAnnotations().get("strimzi.io/kraft"));
+        assertEquals("enabled", kafka.getMetadata().getAnnotations().get("strimzi.io/node-pools"));
+        Map<String, Object> config = kafka.getSpec().getKafka().getConfig();
+        assertEquals(3, ((Number) config.get("default.replication.factor")).intValue());
+        assertEquals(2, ((Number) config.get("min.insync.replicas")).intValue());
+        assertEquals(3, ((Number) config.get("offsets.topic.replication.factor")).intValue());
+        assertEquals(false, config.get("auto.create.topics.enable"));
+        for (GenericKafkaListener listener : kafka.getSpec().getKafka().getListeners()) {
+            assertTrue(listener.isTls(), listener.getName() + " uses TLS");
+            assertTrue(listener.getAuth() instanceof KafkaListenerAuthenticationScramSha512, listener.getName());
+        }
+        assertNotNull(kafka.getSpec().getKafka().getAuthorization(), "ACLs are enforced");
+        int brokers = 0;
+        int controllers = 0;
+        for (KafkaNodePool pool : BASE.of(KafkaNodePool.class)) {
+            assertEquals("w4r", pool.getMetadata().getLabels().get("strimzi.io/cluster"));
+            brokers += pool.getSpec().getRoles().contains(ProcessRoles.BROKER) ? pool.getSpec().getReplicas() : 0;
+            controllers += pool.getSpec().getRoles().contains(ProcessRoles.CONTROLLER) ? pool.getSpec().getReplicas() : 0;
+        }
+        assertTrue(brokers >= 3, "three brokers, so one can be lost with two copies left");
+        assertTrue(controllers >= 3 && controllers % 2 == 1, "a KRaft quorum that survives one loss");
+    }
+
+    @Test
+    void eachServiceHasItsOwnKafkaUserAllowedOnlyWhatItDoes() {
+        assertEquals(Set.of(Repo.SERVICES), BASE.of(KafkaUser.class).stream().map(u -> u.getMetadata().getName())
+                .collect(Collectors.toSet()));
+        for (String service : Repo.SERVICES) {
+            KafkaUser user = BASE.named(KafkaUser.class, service);
+            assertTrue(user.getSpec().getAuthentication() instanceof KafkaUserScramSha512ClientAuthentication, service);
+            List<AclRule> acls = ((KafkaUserAuthorizationSimple) user.getSpec().getAuthorization()).getAcls();
+            Map<String, Set<AclOperation>> topics = new HashMap<>();
+            Map<String, Set<AclOperation>> groups = new HashMap<>();
+            for (AclRule acl : acls) {
+                if (acl.getResource() instanceof AclRuleTopicResource t) {
+                    assertEquals("literal", t.getPatternType().toValue(), service + " no wildcard topics");
+                    topics.computeIfAbsent(t.getName(), k -> new HashSet<>()).addAll(acl.getOperations());
+                } else if (acl.getResource() instanceof AclRuleGroupResource g) {
+                    groups.computeIfAbsent(g.getName(), k -> new HashSet<>()).addAll(acl.getOperations());
+                } else {
+                    throw new AssertionError(service + ": only topic and group rules, got " + acl.getResource());
+                }
+            }
+            // its read model: every reference topic, from the beginning, without a group
+            for (String reference : Topics.REFERENCE) {
+                assertTrue(topics.getOrDefault(reference, Set.of()).contains(AclOperation.READ), service + " reads " + reference);
+            }
+            // what it consumes, under the group its settings name
+            Map<String, String> settings = Repo.settings(service);
+            settings.forEach((key, topic) -> {
+                if (key.matches("mp\\.messaging\\.incoming\\.[^.]+\\.topic")) {
+                    String group = settings.get(key.replace(".topic", ".group.id"));
+                    assertTrue(topics.getOrDefault(topic, Set.of()).contains(AclOperation.READ), service + " reads " + topic);
+                    assertTrue(groups.getOrDefault(group, Set.of()).contains(AclOperation.READ), service + " group " + group);
+                }
+            });
+            Set<String> writes = topics.entrySet().stream().filter(e -> e.getValue().contains(AclOperation.WRITE))
+                    .map(Map.Entry::getKey).collect(Collectors.toCollection(TreeSet::new));
+            assertEquals(new TreeSet<>(WRITES.get(service)), writes, service + " writes exactly its own topics");
+            assertTrue(topics.values().stream().noneMatch(ops -> ops.contains(AclOperation.CREATE)
+                    || ops.contains(AclOperation.DELETE) || ops.contains(AclOperation.ALTER) || ops.contains(AclOperation.ALL)),
+                    service + ": topics belong to the Topic Operator");
+        }
+    }
+
+    @Test
+    void everyServiceRunsHardenedProbedAndBounded() {
+        for (String service : Repo.SERVICES) {
+            Deployment deployment = BASE.named(Deployment.class, service);
+            assertTrue(deployment.getSpec().getReplicas() >= 2, service + " survives losing a pod");
+            PodSpec pod = deployment.getSpec().getTemplate().getSpec();
+            assertEquals(Boolean.TRUE, pod.getSecurityContext().getRunAsNonRoot(), service);
+            assertFalse(Boolean.TRUE.equals(pod.getAutomountServiceAccountToken()), service + " needs no API token");
+            Container c = container(service);
+            assertEquals(Boolean.FALSE, c.getSecurityContext().getAllowPrivilegeEscalation(), service);
+            assertEquals(Boolean.TRUE, c.getSecurityContext().getReadOnlyRootFilesystem(), service);
+            assertEquals(List.of("ALL"), c.getSecurityContext().getCapabilities().getDrop(), service);
+            assertTrue(c.getImage().matches("w4r/" + service + ":[0-9][^:]*"), service + " image pinned: " + c.getImage());
+            int port = Repo.port(service);
+            assertEquals(port, c.getPorts().get(0).getContainerPort(), service + " port from its settings");
+            assertEquals(String.valueOf(port), value(service, "QUARKUS_HTTP_PORT"));
+            probe(service, c.getStartupProbe(), "/q/health/started");
+            probe(service, c.getReadinessProbe(), "/q/health/ready");
+            probe(service, c.getLivenessProbe(), "/q/health/live");
+            assertNotNull(c.getResources().getRequests().get("cpu"), service);
+            assertNotNull(c.getResources().getRequests().get("memory"), service);
+            assertNotNull(c.getResources().getLimits().get("memory"), service);
+            assertTrue(c.getVolumeMounts().stream().anyMatch(m -> m.getMountPath().equals("/tmp")),
+                    service + ": a writable /tmp on a read-only root");
+            Service svc = BASE.named(Service.class, service);
+            assertEquals(port, svc.getSpec().getPorts().get(0).getPort());
+            assertEquals(deployment.getSpec().getSelector().getMatchLabels(), svc.getSpec().getSelector());
+        }
+    }
+
+    private static void probe(String service, Probe probe, String path) {
+        assertNotNull(probe, service + " " + path);
+        assertEquals(path, probe.getHttpGet().getPath(), service);
+    }
+
+    @Test
+    void everySettingAServiceReadsIsGiven() {
+        Set<String> secrets = new HashSet<>();
+        for (String service : Repo.SERVICES) {
+            Map<String, EnvVar> env = env(service);
+            for (String variable : Repo.requiredVariables(service)) {
+                if (variable.startsWith("W4R_DB_PASSWORD") || variable.startsWith("PG")) {
+                    continue; // ./platform's local settings; here the datasource is set whole (below)
+                }
+                assertTrue(env.containsKey(variable), service + " needs " + variable);
+            }
+            String db = value(service, "QUARKUS_DATASOURCE_JDBC_URL");
+            assertTrue(db.matches("jdbc:postgresql://w4r-postgres-rw:5432/w4r_[a-z]+"), db);
+            for (String name : List.of("QUARKUS_DATASOURCE_USERNAME", "QUARKUS_DATASOURCE_PASSWORD", "KAFKA_SASL_JAAS_CONFIG")) {
+                assertNotNull(env.get(name).getValueFrom().getSecretKeyRef(), service + " " + name + " from a Secret");
+            }
+            assertEquals(service, env.get("KAFKA_SASL_JAAS_CONFIG").getValueFrom().getSecretKeyRef().getName(),
+                    "the Secret the User Operator writes for the service's own Kafka user");
+            assertEquals("SASL_SSL", value(service, "KAFKA_SECURITY_PROTOCOL"));
+            assertEquals("SCRAM-SHA-512", value(service, "KAFKA_SASL_MECHANISM"));
+            assertTrue(value(service, "KAFKA_BOOTSTRAP_SERVERS").startsWith("w4r-kafka-bootstrap:9093"));
+            assertEquals("false", value(service, "W4R_TOPICS_MANAGE"), "topics are the operator's");
+            assertEquals("3", value(service, "W4R_TOPICS_REPLICATION_FACTOR"));
+            env.values().stream().filter(e -> e.getValueFrom() != null && e.getValueFrom().getSecretKeyRef() != null)
+                    .map(e -> e.getValueFrom().getSecretKeyRef().getName()).filter(s -> !s.equals(service))
+                    .forEach(secrets::add);
+            env.values().forEach(e -> assertFalse(e.getValue() != null && e.getName().matches(".*(PASSWORD|KEY|JAAS).*"),
+                    service + ": " + e.getName() + " is a secret, never a literal"));
+        }
+        // the example overlay generates every Secret the services read (the operators write the Kafka users' own)
+        JsonNode example = Manifests.kustomization(Repo.DEPLOY.resolve("kubernetes/overlays/example"));
+        Set<String> generated = new HashSet<>();
+        example.get("secretGenerator").forEach(s -> generated.add(s.get("name").asText()));
+        assertEquals(secrets, generated);
+        assertFalse(Manifests.kustomization(Repo.DEPLOY.resolve("kubernetes/overlays/production")).has("secretGenerator"),
+                "production Secrets are created out of band, never from files in git");
+    }
+
+    @Test
+    void disruptionsAndLoadAreBudgeted() {
+        for (String service : Repo.SERVICES) {
+            Deployment deployment = BASE.named(Deployment.class, service);
+            PodDisruptionBudget pdb = BASE.named(PodDisruptionBudget.class, service);
+            assertEquals(deployment.getSpec().getSelector().getMatchLabels(), pdb.getSpec().getSelector().getMatchLabels());
+            assertTrue(pdb.getSpec().getMinAvailable().getIntVal() < deployment.getSpec().getReplicas(),
+                    service + ": a drain can still move a pod");
+        }
+        HorizontalPodAutoscaler hpa = BASE.named(HorizontalPodAutoscaler.class, "petition-service");
+        assertEquals("petition-service", hpa.getSpec().getScaleTargetRef().getName());
+        assertTrue(hpa.getSpec().getMinReplicas() >= 2);
+    }
+
+    @Test
+    void nothingReachesAServiceUnlessAllowed() {
+        List<NetworkPolicy> policies = BASE.of(NetworkPolicy.class);
+        NetworkPolicy deny = BASE.named(NetworkPolicy.class, "w4r-default-deny-ingress");
+        assertTrue(deny.getSpec().getIngress() == null || deny.getSpec().getIngress().isEmpty());
+        for (String service : Repo.SERVICES) {
+            Map<String, String> labels = BASE.named(Deployment.class, service).getSpec().getTemplate().getMetadata().getLabels();
+            assertTrue(labels.entrySet().containsAll(deny.getSpec().getPodSelector().getMatchLabels().entrySet()),
+                    service + " is under the default deny");
+            assertTrue(policies.stream().anyMatch(p -> p != deny && p.getSpec().getIngress() != null
+                    && labels.entrySet().containsAll(p.getSpec().getPodSelector().getMatchLabels().entrySet())),
+                    service + " has an allow rule");
+        }
+    }
+
+    @Test
+    void postgresHasARoleAndADatabasePerServiceAndNoSuperuser() {
+        GenericKubernetesResource cluster = BASE.generic("Cluster").get(0);
+        assertTrue(((Number) cluster.get("spec", "instances")).intValue() >= 3, "a primary and two replicas");
+        List<Map<String, Object>> roles = cluster.get("spec", "managed", "roles");
+        Map<String, Map<String, Object>> byName = roles.stream().collect(Collectors.toMap(r -> (String) r.get("name"), r -> r));
+        Map<String, String> owners = BASE.generic("Database").stream()
+                .collect(Collectors.toMap(d -> (String) d.get("spec", "name"), d -> (String) d.get("spec", "owner")));
+        for (String service : Repo.SERVICES) {
+            String url = value(service, "QUARKUS_DATASOURCE_JDBC_URL");
+            String database = url.substring(url.lastIndexOf('/') + 1);
+            String role = database; // ./platform's convention too: the role is named as its database
+            assertEquals(role, owners.get(database), service + " owns its database");
+            Map<String, Object> r = byName.get(role);
+            assertNotNull(r, role);
+            assertEquals(false, r.get("superuser"), role);
+            assertEquals("w4r-db-" + service, ((Map<?, ?>) r.get("passwordSecret")).get("name"),
+                    "the Secret the service reads its password from");
+            assertEquals("w4r-db-" + service, env(service).get("QUARKUS_DATASOURCE_PASSWORD").getValueFrom()
+                    .getSecretKeyRef().getName());
+        }
+    }
+
+    @Test
+    void theAlertsAreTheMonitoringRulesAndNameSeriesTheServicesExport() throws Exception {
+        JsonNode alerts = Manifests.yaml(Repo.DEPLOY.resolve("monitoring/alerts.yml"));
+        GenericKubernetesResource rule = BASE.generic("PrometheusRule").get(0);
+        JsonNode inCluster = Manifests.YAML.valueToTree(rule.getAdditionalProperties().get("spec"));
+        assertEquals(alerts, inCluster, "deploy/monitoring/alerts.yml and the PrometheusRule are the same rules");
+        MetricNames.assertExported(Repo.read(Repo.DEPLOY.resolve("monitoring/alerts.yml")), "alerts.yml");
+        MetricNames.assertExported(Repo.read(Repo.DEPLOY.resolve("monitoring/grafana/w4r-platform.json")), "dashboard");
+    }
+}

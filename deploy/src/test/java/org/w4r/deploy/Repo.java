@@ -1,0 +1,62 @@
+package org.w4r.deploy;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+
+/** Files of the repository the deployment files must agree with: the services' own configuration above all. */
+final class Repo {
+    static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+    static final Path DEPLOY = ROOT.resolve("deploy");
+    static final String[] SERVICES = {"case-service", "petition-service", "tally-service", "delivery-service"};
+
+    private Repo() {
+    }
+
+    /** A service's application.properties, profile-prefixed (%test.) lines left out. */
+    static Map<String, String> settings(String service) {
+        Properties properties = new Properties();
+        try (Reader reader = Files.newBufferedReader(ROOT.resolve(service + "/src/main/resources/application.properties"))) {
+            properties.load(reader);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        Map<String, String> settings = new TreeMap<>();
+        properties.forEach((k, v) -> {
+            if (!k.toString().startsWith("%")) {
+                settings.put(k.toString(), v.toString());
+            }
+        });
+        return settings;
+    }
+
+    static int port(String service) {
+        return Integer.parseInt(settings(service).get("quarkus.http.port"));
+    }
+
+    /**
+     * Environment variables a service cannot start without: every {@code ${VAR}} with no default in its settings
+     * (the HMAC key, say). Others it needs in any real deployment are listed by the tests themselves.
+     */
+    static java.util.Set<String> requiredVariables(String service) {
+        java.util.Set<String> vars = new java.util.TreeSet<>();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\$\\{([A-Z0-9_]+)}").matcher(
+                String.join("\n", settings(service).values()));
+        while (m.find()) {
+            vars.add(m.group(1));
+        }
+        return vars;
+    }
+
+    static String read(Path path) {
+        try {
+            return Files.readString(path);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
