@@ -24,8 +24,10 @@ public class KafkaSettings {
         Map<String, Object> config = new HashMap<>();
         Config all = ConfigProvider.getConfig();
         for (String name : all.getPropertyNames()) {
-            if (name.startsWith(PREFIX)) {
-                all.getOptionalValue(name, String.class).ifPresent(value -> config.put(name.substring(PREFIX.length()), value));
+            // KAFKA_SASL_JAAS_CONFIG from a Kubernetes Secret is sasl.jaas.config, as Quarkus reads it for channels
+            String lower = name.toLowerCase(java.util.Locale.ROOT).replace('_', '.');
+            if (lower.startsWith(PREFIX)) {
+                all.getOptionalValue(name, String.class).ifPresent(value -> config.put(lower.substring(PREFIX.length()), value));
             }
         }
         config.put("bootstrap.servers", bootstrapServers);

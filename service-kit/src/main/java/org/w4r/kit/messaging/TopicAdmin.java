@@ -30,10 +30,17 @@ public class TopicAdmin {
     @ConfigProperty(name = "w4r.topics.replication-factor", defaultValue = "1")
     short replicationFactor;
 
+    /**
+     * False where an operator owns the topics (Strimzi's KafkaTopic resources in deploy/kubernetes): the services'
+     * Kafka users there may not create topics, and a refused create would stop every start.
+     */
+    @ConfigProperty(name = "w4r.topics.manage", defaultValue = "true")
+    boolean manage = true;
+
     private volatile boolean done;
 
     public synchronized void ensureTopics() {
-        if (done) {
+        if (done || !manage) {
             return;
         }
         List<NewTopic> topics = new ArrayList<>();
