@@ -119,7 +119,13 @@ public class OutboxRelay {
                     try (ResultSet rows = select.executeQuery()) {
                         while (rows.next()) {
                             ids.add(rows.getLong(1));
-                            acks.add(publisher.publishJson(rows.getString(2), rows.getString(3), rows.getString(4)));
+                            CompletableFuture<?> ack = publisher.publishJson(rows.getString(2), rows.getString(3), rows.getString(4));
+                            acks.add(ack);
+                            if (ack.isCompletedExceptionally()) {
+                                // refused before it left (no broker for max.block.ms): every later row would wait as
+                                // long again, holding this transaction for hours in an outage; they stay for next time
+                                break;
+                            }
                         }
                     }
                 }
