@@ -50,6 +50,14 @@ public final class EmbeddedPostgres implements AutoCloseable {
             throw new IllegalStateException("the embedded PostgreSQL binaries are for Linux x86-64; install PostgreSQL instead");
         }
         Files.createDirectories(home);
+        if (isRoot()) {
+            for (Path dir = home.toAbsolutePath().getParent(); dir != null; dir = dir.getParent()) {
+                if (!Files.getPosixFilePermissions(dir).contains(java.nio.file.attribute.PosixFilePermission.OTHERS_EXECUTE)) {
+                    throw new IllegalStateException("PostgreSQL refuses to run as root, and the user '" + UNPRIVILEGED
+                            + "' that would run it cannot reach " + home + " (" + dir + " is closed to others)");
+                }
+            }
+        }
         Path bin = unpack(home);
         Path data = home.resolve("data");
         int chosen = port != 0 ? port : freePort();
@@ -132,6 +140,40 @@ public final class EmbeddedPostgres implements AutoCloseable {
     }
 
     /**
+     * What {@code ./platform} does with psql on an installed server, for this one (it has no psql): per service a
+     * login role {@code w4r_<service>} with the password in {@code W4R_DB_PASSWORD_<SERVICE>}, no superuser, owner of
+     * its own database {@code w4r_<service>} only.
+     */
+    static void databases(int port, List<String> services) throws java.sql.SQLException {
+        String url = "jdbc:postgresql://127.0.0.1:" + port + "/postgres";
+        try (java.sql.Connection c = PostgresServer.connect(url, "postgres", "");
+             java.sql.Statement s = c.createStatement()) {
+            for (String service : services) {
+                if (!service.matches("[a-z]+")) {
+                    throw new IllegalArgumentException("not a service name: " + service);
+                }
+                String name = "w4r_" + service;
+                String password = System.getenv("W4R_DB_PASSWORD_" + service.toUpperCase(java.util.Locale.ROOT));
+                String quoted = password == null ? "null" : "'" + password.replace("'", "''") + "'";
+                if (!exists(s, "select 1 from pg_roles where rolname = '" + name + "'")) {
+                    s.execute("create role " + name + " login nosuperuser nocreatedb nocreaterole noreplication");
+                }
+                s.execute("alter role " + name + " password " + quoted);
+                if (!exists(s, "select 1 from pg_database where datname = '" + name + "'")) {
+                    s.execute("create database " + name + " owner " + name);
+                }
+                s.execute("revoke all on database " + name + " from public");
+            }
+        }
+    }
+
+    private static boolean exists(java.sql.Statement s, String query) throws java.sql.SQLException {
+        try (java.sql.ResultSet rs = s.executeQuery(query)) {
+            return rs.next();
+        }
+    }
+
+    /**
      * For {@code ./platform}: {@code start <home> <port>} or {@code stop <home>}. The server outlives this process
      * (pg_ctl detaches it); {@code stop} ends it.
      */
@@ -139,10 +181,12 @@ public final class EmbeddedPostgres implements AutoCloseable {
         if (args.length == 3 && args[0].equals("start")) {
             EmbeddedPostgres server = start(Path.of(args[1]).toAbsolutePath(), Integer.parseInt(args[2]));
             System.out.println("PostgreSQL " + VERSION + " on 127.0.0.1:" + server.port());
+        } else if (args.length >= 3 && args[0].equals("databases")) {
+            databases(Integer.parseInt(args[1]), java.util.Arrays.asList(args).subList(2, args.length));
         } else if (args.length == 2 && args[0].equals("stop")) {
             new EmbeddedPostgres(Path.of(args[1]).toAbsolutePath(), 0).close();
         } else {
-            System.err.println("usage: EmbeddedPostgres start <home> <port> | stop <home>");
+            System.err.println("usage: EmbeddedPostgres start <home> <port> | databases <port> <service>... | stop <home>");
             System.exit(2);
         }
     }
