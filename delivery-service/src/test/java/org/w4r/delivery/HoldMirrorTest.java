@@ -25,7 +25,7 @@ import static org.w4r.testsupport.ReferenceFixtures.staffToken;
 
 /**
  * When HoldMirror cannot store a hold change (here the database refuses every write of one case's hold row), it
- * retries five times, logs and gives up, so the reader goes on; nothing is dead-lettered and readiness stays UP.
+ * retries five times, logs and gives up, so the reader goes on: the giving up is only in the log (readiness stays UP).
  * The guard must then fail closed: either copy saying "held" refuses, so a hold the database never stored is still
  * enforced, and a release the database never stored keeps the case shut until a later change is stored.
  */
