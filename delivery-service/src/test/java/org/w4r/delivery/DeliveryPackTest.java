@@ -23,7 +23,7 @@ import java.util.HexFormat;
 import java.util.List;
 
 import static io.restassured.RestAssured.given;
-import static org.awaitility.Awaitility.await;
+import static org.w4r.delivery.Waiting.await;
 import static org.hamcrest.Matchers.endsWith;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -42,6 +42,9 @@ class DeliveryPackTest {
 
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String kafka;
+
+    @jakarta.inject.Inject
+    io.agroal.api.AgroalDataSource db;
 
     @AfterEach
     void petitionServiceUp() {
@@ -93,6 +96,9 @@ class DeliveryPackTest {
         assertFalse(changedSha.equals(sha256));
         given().auth().oauth2(DELIVERY).get("/api/v1/deliveries/" + id).then()
                 .body("handover.packSha256", equalTo(changedSha));
+        // every copy served is on record, with its digest and to whom it went
+        assertEquals(List.of(sha256 + " test-delivery", sha256 + " test-delivery", changedSha + " test-delivery"),
+                Rows.strings(db, "select sha256 || ' ' || issued_to from pack_issue where delivery_id = ?::uuid order by id", id));
     }
 
     @Test
@@ -133,6 +139,7 @@ class DeliveryPackTest {
         given().auth().oauth2(DELIVERY).get("/api/v1/deliveries/" + id).then().body("handover.packSha256",
                 org.hamcrest.Matchers.nullValue());
         given().auth().oauth2(staffToken("coordinator")).get("/api/v1/deliveries/" + id + "/pack").then().statusCode(403);
+        assertEquals(0, Rows.number(db, "select count(*) from pack_issue where delivery_id = ?::uuid", id));
     }
 
     @Test
@@ -147,6 +154,7 @@ class DeliveryPackTest {
                 .contentType("application/problem+json").body("type", endsWith("/case-on-hold"));
         assertTrue(PetitionStub.REQUESTS.subList(asked, PetitionStub.REQUESTS.size()).stream()
                 .noneMatch(r -> r.contains(caseId)), "petition-service must not be asked for a held case's signers");
+        assertEquals(0, Rows.number(db, "select count(*) from pack_issue where delivery_id = ?::uuid", id));
     }
 
     static String text(byte[] pdf) throws Exception {

@@ -36,7 +36,7 @@ import java.util.TreeMap;
 import java.util.UUID;
 
 import static io.restassured.RestAssured.given;
-import static org.awaitility.Awaitility.await;
+import static org.w4r.delivery.Waiting.await;
 import static org.hamcrest.Matchers.endsWith;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -143,6 +143,10 @@ class HandoverCountsTest {
                 .extract().jsonPath().setRootPath("handover"), truth);
         given().auth().oauth2(DELIVERY).contentType(ContentType.JSON).body(Streams.handoverBody(cutoff))
                 .post("/api/v1/deliveries/" + id + "/handover").then().statusCode(409).body("type", endsWith("/not-planned"));
+        // one handover event, however often it was asked for, and none for the refused second handover
+        String marker = Streams.plan(caseId, "petition");
+        assertEquals(List.of(DeliveryTopic.planned(id), DeliveryTopic.handedOver(id), DeliveryTopic.planned(marker)),
+                DeliveryTopic.beforeMarker(kafka, caseId, marker));
     }
 
     @Test
@@ -235,6 +239,9 @@ class HandoverCountsTest {
         given().auth().oauth2(DELIVERY).get("/api/v1/deliveries/" + id).then().body("status", equalTo("planned"));
         given().auth().oauth2(DELIVERY).contentType(ContentType.JSON).body(Streams.handoverBody(now))
                 .post("/api/v1/deliveries/" + UUID.randomUUID() + "/handover").then().statusCode(404);
+        String marker = Streams.plan(caseId, "petition");
+        assertEquals(List.of(DeliveryTopic.planned(id), DeliveryTopic.planned(marker)),
+                DeliveryTopic.beforeMarker(kafka, caseId, marker));
     }
 
     private void expect400(String id, String body, String field) {

@@ -1,8 +1,10 @@
 package org.w4r.delivery;
 
+import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -27,7 +29,7 @@ import java.util.Map;
 import java.util.UUID;
 
 import static io.restassured.RestAssured.given;
-import static org.awaitility.Awaitility.await;
+import static org.w4r.delivery.Waiting.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.w4r.testsupport.ReferenceFixtures.CAMPAIGN;
@@ -47,6 +49,9 @@ class PoisonEventTest {
 
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String kafka;
+
+    @Inject
+    AgroalDataSource db;
 
     @Test
     void poisonActionsGoToTheDeadLetterAndTheValidOnesAroundThemAreCounted() {
@@ -100,6 +105,84 @@ class PoisonEventTest {
             assertEquals(1, dead.stream().filter(r -> r.value().equals(nullDecision)).count(), "null decision");
             assertEquals(1, dead.stream().filter(r -> r.value().equals(refused)).count(), "refused by the database");
         });
+    }
+
+    /**
+     * The database away for a while (SQLSTATE 40001, six times: more than the kit's three attempts for a failure that
+     * will not pass): the batch is waited out rather than dead-lettered, and the action is counted exactly once.
+     */
+    @Test
+    void aTransientFailureIsWaitedOutAndTheActionCountedOnce() {
+        String caseId = Streams.newCase(kafka);
+        Instant at = Instant.now().minus(Duration.ofHours(1)).truncatedTo(ChronoUnit.SECONDS);
+        ActionRecorded action = Streams.action(caseId, "ai-malta", ActionType.LETTER, 7, at);
+        String failures = failLedgerWrites(caseId, 6, "40001");
+        try {
+            sendRaw(Topics.ACTIONS, caseId, Events.toJson(action));
+            await().until(() -> ledgerRows(action) == 1);
+            assertEquals(7, Rows.number(db, "select last_value from " + failures), "six failures, then applied");
+        } finally {
+            allowLedgerWrites(failures);
+        }
+        assertCountedOnceAndNotDeadLettered(caseId, action, at);
+    }
+
+    /** A failure that is not transient but does not repeat (twice, under the kit's three attempts): retried, counted once. */
+    @Test
+    void aFailureThatPassesWithinTheAttemptsIsRetriedAndTheActionCountedOnce() {
+        String caseId = Streams.newCase(kafka);
+        Instant at = Instant.now().minus(Duration.ofHours(1)).truncatedTo(ChronoUnit.SECONDS);
+        ActionRecorded action = Streams.action(caseId, "ai-malta", ActionType.LETTER, 7, at);
+        String failures = failLedgerWrites(caseId, 2, "P0001");
+        try {
+            sendRaw(Topics.ACTIONS, caseId, Events.toJson(action));
+            await().until(() -> ledgerRows(action) == 1);
+            assertEquals(3, Rows.number(db, "select last_value from " + failures), "two failures, then applied");
+        } finally {
+            allowLedgerWrites(failures);
+        }
+        assertCountedOnceAndNotDeadLettered(caseId, action, at);
+    }
+
+    private void assertCountedOnceAndNotDeadLettered(String caseId, ActionRecorded action, Instant at) {
+        // a later action of the case is counted, so a late duplicate of the first would be too: there is none
+        ActionRecorded later = Streams.action(caseId, "ai-france", ActionType.SIGNATURE, 1, at);
+        sendRaw(Topics.ACTIONS, caseId, Events.toJson(later));
+        await().until(() -> ledgerRows(later) == 1);
+        assertEquals(1, ledgerRows(action));
+        given().auth().oauth2(DELIVERY).get("/api/v1/cases/" + caseId + "/counts?until=" + Instant.now()).then()
+                .statusCode(200).body("total", equalTo(8)).body("byEntity.ai-malta", equalTo(7));
+        assertEquals(0, TopicReader.readAll(kafka, Topics.deadLetter(Topics.ACTIONS)).stream()
+                .filter(r -> r.value().contains(action.eventId().toString())).count(), "dead-lettered");
+    }
+
+    private long ledgerRows(ActionRecorded action) {
+        return Rows.number(db, "select count(*) from action_ledger where event_id = ?", action.eventId());
+    }
+
+    /** The database refuses the first {@code times} ledger writes of the case with {@code sqlState}, then accepts. */
+    private String failLedgerWrites(String caseId, int times, String sqlState) {
+        String name = "fail_ledger_" + UUID.randomUUID().toString().replace("-", "");
+        // a sequence, not a table: its increments survive the rollback of the failed batch
+        Rows.execute(db, "create sequence " + name);
+        Rows.execute(db, """
+                create function %1$s() returns trigger language plpgsql as $$
+                begin
+                    if nextval('%1$s') <= %2$d then
+                        raise exception 'the test refuses this ledger write' using errcode = '%3$s';
+                    end if;
+                    return new;
+                end $$""".formatted(name, times, sqlState));
+        Rows.execute(db, """
+                create trigger %1$s before insert on action_ledger for each row
+                when (new.case_id = '%2$s') execute function %1$s()""".formatted(name, caseId));
+        return name;
+    }
+
+    private void allowLedgerWrites(String name) {
+        Rows.execute(db, "drop trigger " + name + " on action_ledger");
+        Rows.execute(db, "drop function " + name + "()");
+        Rows.execute(db, "drop sequence " + name);
     }
 
     private void sendRaw(String topic, String key, String... payloads) {

@@ -3,31 +3,46 @@ package org.w4r.delivery;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.agroal.api.AgroalDataSource;
 import io.restassured.http.ContentType;
+import io.restassured.response.Response;
+import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 import org.w4r.events.Topics;
 import org.w4r.testsupport.KafkaBrokerResource;
 import org.w4r.testsupport.PostgresDatabaseResource;
 import org.w4r.testsupport.ReferenceDataResource;
-import org.w4r.testsupport.TopicReader;
 
+import java.sql.Connection;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import static io.restassured.RestAssured.given;
-import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.endsWith;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.hasKey;
 import static org.hamcrest.Matchers.not;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.w4r.delivery.Waiting.await;
 import static org.w4r.testsupport.ReferenceFixtures.staffToken;
 
 /** Holds are absolute: no plan, no handover, no pack while a case is held, whatever the order of events. */
@@ -41,6 +56,9 @@ class SafetyHoldTest {
 
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String kafka;
+
+    @Inject
+    AgroalDataSource db;
 
     @Test
     void planningForAHeldCaseIsRefusedNamingTheHold() {
@@ -79,20 +97,22 @@ class SafetyHoldTest {
                 .post("/api/v1/deliveries/" + id + "/handover").then().statusCode(200)
                 .body("status", equalTo("delivered"));
         // no handover event was ever published for the refused attempt: exactly one, after the release
-        await().untilAsserted(() -> assertEquals(1, TopicReader.readAll(kafka, Topics.DELIVERIES).stream()
-                .filter(r -> r.value().contains(id) && r.value().contains("HandoverRecorded")).count()));
+        String marker = Streams.plan(caseId, "petition");
+        assertEquals(List.of(DeliveryTopic.planned(id), DeliveryTopic.handedOver(id), DeliveryTopic.planned(marker)),
+                DeliveryTopic.beforeMarker(kafka, caseId, marker));
     }
 
     @Test
     void whileTheCaseStreamLagsBehindAHoldNothingIsRecordedAndTheAnswerIs503() throws Exception {
         String caseId = Streams.newCase(kafka);
         String id = Streams.plan(caseId, "petition");
+        String marker = Streams.plan(caseId, "petition");
         String gate = "gate-" + caseId;
         StreamGate.close(gate);
         try {
             // the reader stops on the gate record, so the hold published after it is on the topic but not yet applied
             Streams.publish(kafka, Topics.CASES, gate, Streams.caseState(gate, null));
-            org.junit.jupiter.api.Assertions.assertTrue(StreamGate.awaitReached(gate));
+            assertTrue(StreamGate.awaitReached(gate));
             Streams.hold(kafka, caseId, 43);
             given().auth().oauth2(DELIVERY).get("/api/v1/cases/" + caseId).then().body("onHold", equalTo(false));
             given().auth().oauth2(DELIVERY).contentType(ContentType.JSON).body(Streams.handoverBody(Instant.now()))
@@ -108,6 +128,9 @@ class SafetyHoldTest {
         given().auth().oauth2(DELIVERY).contentType(ContentType.JSON).body(Streams.handoverBody(Instant.now()))
                 .post("/api/v1/deliveries/" + id + "/handover").then().statusCode(409)
                 .body("type", endsWith("/case-on-hold")).body("hold.holdId", equalTo(43));
+        assertEquals(List.of(DeliveryTopic.planned(id), DeliveryTopic.planned(marker)),
+                DeliveryTopic.beforeMarker(kafka, caseId, marker));
+        assertEquals(0, Rows.number(db, "select count(*) from handover where delivery_id = ?::uuid", id));
     }
 
     @Test
@@ -122,56 +145,215 @@ class SafetyHoldTest {
                     .body("type", endsWith("/case-on-hold"));
             given().auth().oauth2(DELIVERY).get("/api/v1/deliveries/" + id + "/pack").then().statusCode(409)
                     .body("type", endsWith("/case-on-hold"));
+            assertEquals(0, Rows.number(db, "select count(*) from handover where delivery_id = ?::uuid", id));
         }
     }
 
     @Test
-    void concurrentHandoversOfOnePlanRecordItOnceAndAHoldRacingThemLeavesNoneAfterIt() throws Exception {
+    void concurrentHandoversOfOnePlanRecordItOnce() throws Exception {
         String caseId = Streams.newCase(kafka);
         String id = Streams.plan(caseId, "petition");
+        String marker = Streams.plan(caseId, "petition");
         String body = Streams.handoverBody(Instant.now());
         ExecutorService pool = Executors.newFixedThreadPool(4);
         try {
-            List<Callable<Integer>> calls = new ArrayList<>();
+            List<Callable<Response>> calls = new ArrayList<>();
             for (int i = 0; i < 4; i++) {
                 calls.add(() -> given().auth().oauth2(DELIVERY).contentType(ContentType.JSON).body(body)
-                        .post("/api/v1/deliveries/" + id + "/handover").statusCode());
+                        .post("/api/v1/deliveries/" + id + "/handover"));
             }
-            List<Integer> statuses = new ArrayList<>();
-            for (Future<Integer> f : pool.invokeAll(calls)) {
-                statuses.add(f.get());
+            List<String> answers = new ArrayList<>();
+            for (Future<Response> f : pool.invokeAll(calls)) {
+                answers.add(answer(f.get()));
             }
-            assertEquals(1, statuses.stream().filter(s -> s == 200).count(), statuses.toString());
-            assertEquals(3, statuses.stream().filter(s -> s == 409).count(), statuses.toString());
+            Collections.sort(answers);
+            assertEquals(List.of("200", "409 not-planned", "409 not-planned", "409 not-planned"), answers);
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(1, Rows.number(db, "select count(*) from handover where delivery_id = ?::uuid", id));
+        assertEquals(List.of(DeliveryTopic.planned(id), DeliveryTopic.planned(marker), DeliveryTopic.handedOver(id)),
+                DeliveryTopic.beforeMarker(kafka, caseId, marker));
+    }
 
-            // a hold racing handovers of other plans: whatever got through was recorded before the hold was applied,
-            // and everything after the hold is refused
-            List<String> plans = new ArrayList<>();
-            for (int i = 0; i < 4; i++) {
-                plans.add(Streams.plan(caseId, "petition"));
-            }
-            List<Future<Integer>> racing = new ArrayList<>();
-            for (String plan : plans) {
-                racing.add(pool.submit(() -> given().auth().oauth2(DELIVERY).contentType(ContentType.JSON)
-                        .body(Streams.handoverBody(Instant.now())).post("/api/v1/deliveries/" + plan + "/handover")
-                        .statusCode()));
-            }
-            Streams.hold(kafka, caseId, 44);
-            for (Future<Integer> f : racing) {
-                int status = f.get();
-                org.junit.jupiter.api.Assertions.assertTrue(status == 200 || status == 409, "status " + status);
-            }
-            for (String plan : plans) {
-                String status = given().auth().oauth2(DELIVERY).get("/api/v1/deliveries/" + plan).path("status");
-                if ("planned".equals(status)) {
-                    given().auth().oauth2(DELIVERY).contentType(ContentType.JSON).body(Streams.handoverBody(Instant.now()))
-                            .post("/api/v1/deliveries/" + plan + "/handover").then().statusCode(409)
-                            .body("type", endsWith("/case-on-hold"));
-                }
+    /**
+     * Handovers and packs racing a hold, in several rounds so the hold lands at different points: whatever the
+     * interleaving, every accepted one was committed before the hold was applied here (HoldWatch's picture at that
+     * moment), every other one was refused without a trace, and once the hold is in, every plan is refused, whatever
+     * its status.
+     */
+    @Test
+    void aHoldRacingHandoversAndPacksLetsThroughOnlyWhatWasCommittedBeforeItWasApplied() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(6);
+        try {
+            for (int round = 0; round < 3; round++) {
+                race(pool, 60 + round);
             }
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    private void race(ExecutorService pool, long holdId) throws Exception {
+        String caseId = Streams.newCase(kafka);
+        PetitionStub.SIGNERS_CSV.put(caseId, "name,country\nAda Example,MT\n");
+        List<String> racing = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            racing.add(Streams.plan(caseId, "petition"));
+        }
+        List<String> delivered = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            String id = Streams.plan(caseId, "petition");
+            given().auth().oauth2(DELIVERY).contentType(ContentType.JSON).body(Streams.handoverBody(Instant.now()))
+                    .post("/api/v1/deliveries/" + id + "/handover").then().statusCode(200);
+            delivered.add(id);
+        }
+        String marker = Streams.plan(caseId, "petition");
+        HoldWatch.watch(caseId);
+
+        CountDownLatch start = new CountDownLatch(1);
+        Map<String, Future<Response>> handovers = new LinkedHashMap<>();
+        Map<String, Future<Response>> packs = new LinkedHashMap<>();
+        for (String id : racing) {
+            handovers.put(id, pool.submit(() -> {
+                start.await();
+                return given().auth().oauth2(DELIVERY).contentType(ContentType.JSON)
+                        .body(Streams.handoverBody(Instant.now())).post("/api/v1/deliveries/" + id + "/handover");
+            }));
+        }
+        for (String id : delivered) {
+            packs.put(id, pool.submit(() -> {
+                start.await();
+                return given().auth().oauth2(DELIVERY).get("/api/v1/deliveries/" + id + "/pack");
+            }));
+        }
+        start.countDown();
+        Streams.hold(kafka, caseId, holdId);
+
+        Set<String> accepted = new HashSet<>(delivered);
+        for (Map.Entry<String, Future<Response>> handover : handovers.entrySet()) {
+            String answer = answer(handover.getValue().get(60, TimeUnit.SECONDS));
+            if (answer.equals("200")) {
+                accepted.add(handover.getKey());
+            } else {
+                assertTrue(REFUSED.contains(answer), "handover answered " + answer);
+            }
+        }
+        List<String> packsServed = new ArrayList<>();
+        for (Map.Entry<String, Future<Response>> pack : packs.entrySet()) {
+            String answer = answer(pack.getValue().get(60, TimeUnit.SECONDS));
+            if (answer.equals("200")) {
+                packsServed.add(pack.getKey());
+            } else {
+                assertTrue(REFUSED.contains(answer), "pack answered " + answer);
+            }
+        }
+
+        HoldWatch.Applied applied = await().until(() -> HoldWatch.APPLIED.get(caseId), Objects::nonNull);
+        assertEquals(accepted, applied.delivered(), "accepted handovers vs. those committed when the hold was applied");
+        assertEquals(sorted(packsServed), sorted(applied.packsIssued()), "served packs vs. those issued when the hold was applied");
+
+        // once the hold is in, every plan is refused, whatever its status
+        List<String> all = new ArrayList<>(racing);
+        all.addAll(delivered);
+        all.add(marker);
+        for (String id : all) {
+            given().auth().oauth2(DELIVERY).contentType(ContentType.JSON).body(Streams.handoverBody(Instant.now()))
+                    .post("/api/v1/deliveries/" + id + "/handover").then().statusCode(409)
+                    .body("type", endsWith("/case-on-hold")).body("hold.holdId", equalTo((int) holdId));
+            given().auth().oauth2(DELIVERY).get("/api/v1/deliveries/" + id + "/pack").then().statusCode(409)
+                    .body("type", endsWith("/case-on-hold"));
+        }
+        given().auth().oauth2(DELIVERY).contentType(ContentType.JSON).body(Streams.planBody(caseId, "petition"))
+                .post("/api/v1/deliveries").then().statusCode(409).body("type", endsWith("/case-on-hold"));
+
+        // the database and the topic say the same as the answers, and nothing was added after the hold was applied
+        assertEquals(applied.delivered(), deliveredNow(caseId));
+        assertEquals(applied.packsIssued(), packsIssuedNow(caseId));
+        for (String id : racing) {
+            assertEquals(accepted.contains(id) ? "delivered" : "planned",
+                    given().auth().oauth2(DELIVERY).get("/api/v1/deliveries/" + id).path("status"));
+        }
+        List<String> expected = new ArrayList<>();
+        all.forEach(id -> expected.add(DeliveryTopic.planned(id)));
+        accepted.forEach(id -> expected.add(DeliveryTopic.handedOver(id)));
+        assertEquals(sorted(expected), sorted(DeliveryTopic.beforeMarker(kafka, caseId, marker)));
+    }
+
+    /**
+     * The interleaving the hold row lock exists for, made to happen: a handover has passed its hold check and is still
+     * writing when the hold arrives. The hold must wait for it (so the handover was done before the hold was applied),
+     * and until the hold is applied every other hold-sensitive request is answered 503, never decided.
+     */
+    @Test
+    void aHandoverPastItsHoldCheckWhenTheHoldArrivesIsCommittedBeforeTheHoldIsApplied() throws Exception {
+        String caseId = Streams.newCase(kafka);
+        String passed = Streams.plan(caseId, "petition");
+        String later = Streams.plan(caseId, "petition");
+        String marker = Streams.plan(caseId, "petition");
+        HoldWatch.watch(caseId);
+        CompletableFuture<Response> handover;
+        try (Connection lock = db.getConnection()) {
+            lock.setAutoCommit(false);
+            try {
+                // holds every handover's insert, which comes after its hold check
+                lock.createStatement().execute("lock table handover in share mode");
+                handover = CompletableFuture.supplyAsync(() -> given().auth().oauth2(DELIVERY)
+                        .contentType(ContentType.JSON).body(Streams.handoverBody(Instant.now()))
+                        .post("/api/v1/deliveries/" + passed + "/handover"));
+                await().until(() -> Rows.waitingOnLock(db, "insert into handover") == 1);
+
+                Streams.hold(kafka, caseId, 47);
+                await().until(() -> Rows.waitingOnLock(db, "insert into case_hold (case_id, held, hold_id") == 1
+                        || HoldWatch.APPLIED.containsKey(caseId));
+                assertFalse(HoldWatch.APPLIED.containsKey(caseId),
+                        "the hold was applied while a handover that had passed its check was still writing");
+                given().auth().oauth2(DELIVERY).get("/api/v1/cases/" + caseId).then().body("onHold", equalTo(true));
+                given().auth().oauth2(DELIVERY).contentType(ContentType.JSON).body(Streams.handoverBody(Instant.now()))
+                        .post("/api/v1/deliveries/" + later + "/handover").then().statusCode(503)
+                        .body("type", endsWith("/case-stream-behind"));
+            } finally {
+                lock.rollback();
+            }
+        }
+        assertEquals("200", answer(handover.get(60, TimeUnit.SECONDS)));
+        HoldWatch.Applied applied = await().until(() -> HoldWatch.APPLIED.get(caseId), Objects::nonNull);
+        assertEquals(Set.of(passed), applied.delivered());
+
+        for (String id : List.of(passed, later)) {
+            given().auth().oauth2(DELIVERY).contentType(ContentType.JSON).body(Streams.handoverBody(Instant.now()))
+                    .post("/api/v1/deliveries/" + id + "/handover").then().statusCode(409)
+                    .body("type", endsWith("/case-on-hold")).body("hold.holdId", equalTo(47));
+        }
+        assertEquals(Set.of(passed), deliveredNow(caseId));
+        assertEquals(List.of(DeliveryTopic.planned(passed), DeliveryTopic.planned(later), DeliveryTopic.planned(marker),
+                DeliveryTopic.handedOver(passed)), DeliveryTopic.beforeMarker(kafka, caseId, marker));
+    }
+
+    private static final Set<String> REFUSED = Set.of("409 case-on-hold", "503 case-stream-behind");
+
+    /** The status, and for a problem the last segment of its type. */
+    private static String answer(Response response) {
+        if (response.statusCode() < 400) {
+            return String.valueOf(response.statusCode());
+        }
+        String type = response.path("type");
+        return response.statusCode() + " " + type.substring(type.lastIndexOf('/') + 1);
+    }
+
+    private Set<String> deliveredNow(String caseId) {
+        return Set.copyOf(Rows.strings(db, "select id::text from delivery where case_id = ? and status = 'delivered'",
+                caseId));
+    }
+
+    private List<String> packsIssuedNow(String caseId) {
+        return Rows.strings(db, """
+                select p.delivery_id::text from pack_issue p join delivery d on d.id = p.delivery_id
+                where d.case_id = ? order by p.id""", caseId);
+    }
+
+    private static List<String> sorted(Collection<String> values) {
+        return values.stream().sorted().toList();
     }
 
     /** The pack is the only door to signers and messages here: shut for either kind, before petition-service is asked. */
@@ -192,7 +374,7 @@ class SafetyHoldTest {
                     .contentType("application/problem+json").body("type", endsWith("/case-on-hold"))
                     .body("hold.holdId", equalTo(46));
         }
-        org.junit.jupiter.api.Assertions.assertTrue(PetitionStub.REQUESTS.subList(asked, PetitionStub.REQUESTS.size())
+        assertTrue(PetitionStub.REQUESTS.subList(asked, PetitionStub.REQUESTS.size())
                 .stream().noneMatch(r -> r.contains(caseId)), "petition-service was asked about a held case");
         given().auth().oauth2(DELIVERY).contentType(ContentType.JSON).body(Streams.planBody(caseId, "solidarity"))
                 .post("/api/v1/deliveries").then().statusCode(409).body("type", endsWith("/case-on-hold"));
@@ -204,6 +386,12 @@ class SafetyHoldTest {
         given().auth().oauth2(DELIVERY).get("/api/v1/deliveries/" + petition).then().statusCode(200);
         given().auth().oauth2(DELIVERY).get("/api/v1/cases/" + caseId).then().statusCode(200).body("onHold", equalTo(true));
         given().auth().oauth2(DELIVERY).get("/api/v1/cases/" + caseId + "/counts").then().statusCode(200);
-        given().auth().oauth2(DELIVERY).post("/api/v1/deliveries/" + planned + "/cancel").then().statusCode(200);
+        // cancelling is allowed during a hold, and marks the end of what the refusals above could have published
+        assertEquals(List.of(DeliveryTopic.planned(petition), DeliveryTopic.planned(solidarity),
+                        DeliveryTopic.planned(planned), DeliveryTopic.handedOver(petition),
+                        DeliveryTopic.handedOver(solidarity)),
+                DeliveryTopic.beforeMarker(kafka, caseId, planned));
+        assertEquals(0, Rows.number(db, "select count(*) from pack_issue where delivery_id in (?::uuid, ?::uuid)",
+                petition, solidarity));
     }
 }

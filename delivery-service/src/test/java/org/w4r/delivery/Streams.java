@@ -16,7 +16,7 @@ import java.util.Map;
 import java.util.UUID;
 
 import static io.restassured.RestAssured.given;
-import static org.awaitility.Awaitility.await;
+import static org.w4r.delivery.Waiting.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.w4r.testsupport.ReferenceFixtures.CAMPAIGN;
 import static org.w4r.testsupport.ReferenceFixtures.staffToken;
@@ -35,6 +35,16 @@ final class Streams {
         }
     }
 
+    /** A record without a value: on a compacted topic, the key's removal. */
+    static void tombstone(String kafka, String topic, String key) {
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(
+                Map.of("bootstrap.servers", kafka, "acks", "all"), new StringSerializer(), new StringSerializer())) {
+            producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(topic, key, null)).get();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot publish to " + topic, e);
+        }
+    }
+
     static CaseChanged caseState(String caseId, CaseChanged.Hold hold) {
         return caseState(caseId, hold, ReferenceFixtures.version());
     }
@@ -48,7 +58,7 @@ final class Streams {
     static String newCase(String kafka) {
         String caseId = "case-" + UUID.randomUUID().toString().substring(0, 8);
         publish(kafka, Topics.CASES, caseId, caseState(caseId, null));
-        await().atMost(java.time.Duration.ofSeconds(60)).untilAsserted(() -> given().auth().oauth2(staffToken("delivery")).get("/api/v1/cases/" + caseId)
+        await().untilAsserted(() -> given().auth().oauth2(staffToken("delivery")).get("/api/v1/cases/" + caseId)
                 .then().statusCode(200));
         return caseId;
     }
