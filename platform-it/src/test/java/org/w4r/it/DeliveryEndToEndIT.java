@@ -134,6 +134,23 @@ class DeliveryEndToEndIT {
         String sha256 = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(pdf));
         given().auth().oauth2(token).get(delivery + "/api/v1/deliveries/" + id).then()
                 .body("handover.packSha256", equalTo(sha256));
+        // what the pack says: the case, the frozen figures, the named signers up to the cut-off and no one else
+        String text;
+        try (org.apache.pdfbox.pdmodel.PDDocument document = org.apache.pdfbox.Loader.loadPDF(pdf)) {
+            text = new org.apache.pdfbox.text.PDFTextStripper().getText(document);
+        }
+        java.util.List<String> lines = text.lines().map(String::strip).toList();
+        assertTrue(lines.stream().anyMatch(l -> l.startsWith("Case: ") && l.endsWith("(" + CASE + ")")), text);
+        assertTrue(lines.contains("Campaign: w4r-demo"), text);
+        assertTrue(lines.contains("Counts up to: " + cutoff), text);
+        assertTrue(lines.contains("Total: " + atCutoff.getLong("total")), text);
+        longs(atCutoff.getMap("byEntity")).forEach((entity, count) ->
+                assertTrue(lines.contains(entity + ": " + count), entity + ": " + count + " not in\n" + text));
+        longs(atCutoff.getMap("byType")).forEach((type, count) ->
+                assertTrue(lines.contains(type + ": " + count), type + ": " + count + " not in\n" + text));
+        assertTrue(lines.contains("Ada Lovelace, FR") && lines.contains("Grace Hopper, FR"), text);
+        assertFalse(text.contains("Not Named"), "a signer who did not agree to be named is in the pack");
+        assertFalse(text.contains("Late Signer"), "a signer after the cut-off is in the pack");
     }
 
     @Test
