@@ -327,7 +327,7 @@ class DashboardBrowserIT {
         String coordinator = platform.tokens.get("demo-coordinator");
         List<List<String>> expected = new java.util.ArrayList<>();
         for (Map<String, Object> row : given().auth().oauth2(coordinator).get(platform.tally.url()
-                + "/api/v1/totals/report/cases").then().statusCode(200).extract().jsonPath().<Map<String, Object>>getList("")) {
+                + "/api/v1/totals/report/cases").then().statusCode(200).extract().jsonPath().<Map<String, Object>>getList("$")) {
             expected.add(List.of(String.valueOf(row.get("individualOrGroup")), String.valueOf(row.get("country")),
                     String.valueOf(row.get("estimatedNumberOfActions"))));
         }

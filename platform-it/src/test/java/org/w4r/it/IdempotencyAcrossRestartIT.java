@@ -63,7 +63,8 @@ class IdempotencyAcrossRestartIT {
                 Response replay = await().atMost(Duration.ofSeconds(60)).until(() -> sign(restarted, campaign, key, body),
                         r -> r.statusCode() != 401);
                 assertEquals(202, replay.statusCode(), replay.asString());
-                assertEquals(JsonPath.from(first).getMap(""), replay.jsonPath().getMap(""), "not the stored answer");
+                assertEquals(JsonPath.from(first).getMap("$"), replay.jsonPath().getMap("$"), "not the stored answer");
+                assertEquals("true", replay.header("Idempotent-Replayed"), "answered afresh, not replayed");
 
                 String other = body.replace("Replayed Signer", "Another Signer");
                 sign(restarted, campaign, key, other).then().statusCode(422).contentType("application/problem+json");
