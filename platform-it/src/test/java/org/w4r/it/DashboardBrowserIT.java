@@ -34,6 +34,7 @@ import java.util.Map;
 import java.util.UUID;
 
 import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -131,10 +132,8 @@ class DashboardBrowserIT {
     @Test
     void aCoordinatorSignsInAndSeesTheOverviewUnderAStrictPolicy() throws Exception {
         signIn("demo-coordinator");
-        long apiTotal = given().auth().oauth2(platform.tokens.get("demo-coordinator"))
-                .get(platform.tally.url() + "/api/v1/totals").then().statusCode(200).extract().jsonPath().getLong("total");
-        wait.until(d -> number(d.findElement(By.id("global-total")).getText()) >= apiTotal);
         wait.until(ExpectedConditions.textToBe(By.id("live-status"), "live"));
+        assertPageShowsTheApiFigures("w4r-demo");
         assertEquals("demo-coordinator (coordinator)", driver.findElement(By.id("who")).getText());
         assertEquals(List.of("Overview", "Report"), navLabels());
         // every case of the campaign, with a thermometer; the leaderboard; charts drawn by Chart.js
@@ -153,7 +152,7 @@ class DashboardBrowserIT {
         new org.openqa.selenium.support.ui.Select(driver.findElement(By.id("campaign"))).selectByValue("w4r-demo");
         wait.until(ExpectedConditions.textToBe(By.id("campaign-name"), "w4r-demo"));
         wait.until(ExpectedConditions.textToBe(By.id("live-status"), "live"));
-        wait.until(d -> number(d.findElement(By.id("global-total")).getText()) >= apiTotal);
+        assertPageShowsTheApiFigures("w4r-demo");
         assertEquals("w4r-demo", js("return sessionStorage.getItem('w4r.campaign')"));
 
         HttpResponse<String> page = HttpClient.newHttpClient().send(
@@ -174,7 +173,8 @@ class DashboardBrowserIT {
 
         signature("ai-france", "nassima-al-sada");
 
-        wait.until(d -> number(d.findElement(By.id("global-total")).getText()) >= before + 1);
+        wait.until(d -> number(d.findElement(By.id("global-total")).getText()) == before + 1);
+        assertPageShowsTheApiFigures("w4r-demo");
         assertEquals("yes", js("return window.__sameDocument"), "the page was not reloaded");
         screenshot("overview-after-signature");
     }
@@ -322,14 +322,25 @@ class DashboardBrowserIT {
         wait.until(d -> d.findElement(By.id("report-entities")).getText().contains("FRANCE"));
         wait.until(ExpectedConditions.presenceOfElementLocated(By.id("matrix-table")));
         screenshot("report");
-        // the table as shown, from the browser; and the server's export in the report's own format
-        assertEquals(List.of("Individual or group,Country,Estimated number of actions"),
-                downloaded("Download Number of actions for each individual and group as CSV", "report-cases-table.csv", 11));
-        assertEquals(List.of("\"INDIVIDUAL OR GROUP\",COUNTRY,\"ESTIMATED NUMBER OF ACTIONS\""),
-                downloaded("Report CSV (per case)", "report-cases.csv", 11));
+        // the table as shown, from the browser, and the server's export in the report's own format: both cell by cell
+        // the figures the API reports
+        String coordinator = platform.tokens.get("demo-coordinator");
+        List<List<String>> expected = new java.util.ArrayList<>();
+        for (Map<String, Object> row : given().auth().oauth2(coordinator).get(platform.tally.url()
+                + "/api/v1/totals/report/cases").then().statusCode(200).extract().jsonPath().<Map<String, Object>>getList("$")) {
+            expected.add(List.of(String.valueOf(row.get("individualOrGroup")), String.valueOf(row.get("country")),
+                    String.valueOf(row.get("estimatedNumberOfActions"))));
+        }
+        List<List<String>> table = csv(downloaded("Download Number of actions for each individual and group as CSV",
+                "report-cases-table.csv", 11));
+        assertEquals(List.of("Individual or group", "Country", "Estimated number of actions"), table.get(0));
+        assertEquals(expected, table.subList(1, table.size()));
+        List<List<String>> export = csv(downloaded("Report CSV (per case)", "report-cases.csv", 11));
+        assertEquals(List.of("INDIVIDUAL OR GROUP", "COUNTRY", "ESTIMATED NUMBER OF ACTIONS"), export.get(0));
+        assertEquals(expected, export.subList(1, export.size()));
     }
 
-    /** Clicks a download button and waits for the file; returns its header line after checking its line count. */
+    /** Clicks a download button and waits for the file with {@code lines} lines; returns them all. */
     private static List<String> downloaded(String label, String filename, int lines) {
         Path file = downloads.resolve(filename);
         try {
@@ -345,7 +356,7 @@ class DashboardBrowserIT {
                     return null;
                 }
             });
-            return content.subList(0, 1);
+            return content;
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
@@ -380,6 +391,140 @@ class DashboardBrowserIT {
                 + " && e.getBoundingClientRect().right > window.innerWidth + 1).map(e => e.tagName + '#' + e.id + '.' + e.className)"));
         assertEquals(Boolean.TRUE, js("return document.documentElement.scrollWidth <= window.innerWidth"));
         screenshot("overview-phone");
+    }
+
+    @Test
+    void pagesOfAnotherRoleOpenedByUrlShowNothing() {
+        // an entity key opening an entity's page straight from its address: the sign-in refuses it, no figure is shown
+        driver.get(platform.tally.url() + "/#/entity/ai-germany");
+        signIn("ai-france");
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("sign-in-error"), "staff token"));
+        assertTrue(driver.findElements(By.id("global-total")).isEmpty());
+        assertEquals("", driver.findElement(By.id("view")).getText());
+        assertTrue(driver.findElements(By.id("who")).isEmpty() || !driver.findElement(By.id("who")).isDisplayed());
+
+        // staff pages of other roles, each opened by its address: "Not available", and none of the page's own parts
+        Map<String, List<String>> refused = Map.of(
+                "demo-moderator", List.of("report", "holds", "deliveries"),
+                "demo-delivery", List.of("report", "moderation", "holds"),
+                "demo-case-manager", List.of("report", "moderation", "deliveries"));
+        Map<String, String> partOf = Map.of("report", "report-cases", "moderation", "moderation-queue",
+                "holds", "hold-reason-germain-rukuki", "deliveries", "plan-form");
+        refused.forEach((principal, pages) -> {
+            driver.get(platform.tally.url() + "/");
+            js("sessionStorage.clear();");
+            driver.navigate().refresh();
+            signIn(principal);
+            for (String page : pages) {
+                driver.get(platform.tally.url() + "/#/" + page);
+                wait.until(ExpectedConditions.textToBe(By.cssSelector("#view h2"), "Not available"));
+                assertTrue(driver.findElements(By.id(partOf.get(page))).isEmpty(), principal + " sees " + page);
+                assertTrue(driver.findElements(By.cssSelector("#view table")).isEmpty(), principal + " sees a table on " + page);
+            }
+        });
+    }
+
+    @Test
+    void theLiveStreamReconnectsAfterItIsCutAndShowsWhatChangedMeanwhile() {
+        // the page reaches tally-service through a proxy the test can cut, as a dropped network would
+        try (org.w4r.testsupport.TcpProxy proxy = new org.w4r.testsupport.TcpProxy("127.0.0.1", platform.tally.port)) {
+            String page = "http://localhost:" + proxy.port();
+            driver.get(page + "/");
+            js("sessionStorage.clear();");
+            driver.navigate().refresh();
+            signIn("demo-coordinator");
+            wait.until(ExpectedConditions.textToBe(By.id("live-status"), "live"));
+            assertPageShowsTheApiFigures("w4r-demo");
+            js("window.__sameDocument = 'yes';");
+            long before = number(driver.findElement(By.id("global-total")).getText());
+
+            proxy.pause(); // the reconnect waits
+            proxy.cut();
+            wait.until(ExpectedConditions.textToBe(By.id("live-status"), "reconnecting…"));
+            // what happens while the page is cut off: it cannot hear of it
+            signature("ai-germany", "jani-silva");
+            await().atMost(Duration.ofSeconds(60)).until(() -> apiFigures("w4r-demo").get("total").get("all") == before + 1);
+            assertEquals(before, number(driver.findElement(By.id("global-total")).getText()));
+
+            proxy.resume();
+            wait.until(ExpectedConditions.textToBe(By.id("live-status"), "live"));
+            wait.until(d -> number(d.findElement(By.id("global-total")).getText()) == before + 1);
+            assertPageShowsTheApiFigures("w4r-demo");
+            assertEquals("yes", js("return window.__sameDocument"), "the page was reloaded, not reconnected");
+            screenshot("overview-reconnected");
+        }
+    }
+
+    /** RFC 4180 lines, as both the page and the server write them, into cells. */
+    static List<List<String>> csv(List<String> lines) {
+        List<List<String>> rows = new java.util.ArrayList<>();
+        for (String line : lines) {
+            List<String> cells = new java.util.ArrayList<>();
+            StringBuilder cell = new StringBuilder();
+            boolean quoted = false;
+            for (int i = 0; i < line.length(); i++) {
+                char c = line.charAt(i);
+                if (quoted && c == '"' && i + 1 < line.length() && line.charAt(i + 1) == '"') {
+                    cell.append('"');
+                    i++;
+                } else if (c == '"') {
+                    quoted = !quoted;
+                } else if (c == ',' && !quoted) {
+                    cells.add(cell.toString());
+                    cell.setLength(0);
+                } else {
+                    cell.append(c);
+                }
+            }
+            cells.add(cell.toString());
+            rows.add(cells);
+        }
+        return rows;
+    }
+
+    /** Per case (the no-case row as "(no case)") and per entity, as the overview's tables show them now. */
+    @SuppressWarnings("unchecked")
+    static Map<String, Map<String, Long>> pageFigures() {
+        Map<String, Object> shown = (Map<String, Object>) js("""
+                const figures = (selector, column) => Object.fromEntries([...document.querySelectorAll(selector + ' tbody tr')]
+                  .map((r) => { const a = r.querySelector('th a');
+                    return [a ? decodeURIComponent(a.getAttribute('href').split('/').pop()) : r.cells[0].textContent,
+                            r.cells[column].textContent]; }));
+                return { total: { all: document.getElementById('global-total').textContent },
+                         cases: figures('#cases-table', 1), entities: figures('#entities-table', 2) };""");
+        Map<String, Map<String, Long>> figures = new java.util.TreeMap<>();
+        shown.forEach((table, cells) -> {
+            Map<String, Long> numbers = new java.util.TreeMap<>();
+            ((Map<String, Object>) cells).forEach((k, v) -> numbers.put(k, number(String.valueOf(v))));
+            figures.put(table, numbers);
+        });
+        return figures;
+    }
+
+    /** The same figures from the API. */
+    static Map<String, Map<String, Long>> apiFigures(String campaignId) {
+        io.restassured.path.json.JsonPath t = given().auth().oauth2(platform.tokens.get("demo-coordinator"))
+                .get(platform.tally.url() + "/api/v1/totals?campaign=" + campaignId).then().statusCode(200)
+                .extract().jsonPath();
+        Map<String, Long> cases = new java.util.TreeMap<>();
+        t.<Map<String, Object>>getList("cases").forEach(c -> cases.put((String) c.get("caseId"),
+                ((Number) c.get("total")).longValue()));
+        cases.put("(no case)", t.getLong("withoutCase"));
+        Map<String, Long> entities = new java.util.TreeMap<>();
+        t.<Map<String, Object>>getList("entities").forEach(e -> {
+            long n = ((Number) e.get("total")).longValue();
+            if (n != 0) { // the leaderboard leaves out entities at zero
+                entities.put((String) e.get("entityId"), n);
+            }
+        });
+        return new java.util.TreeMap<>(Map.of("total", Map.of("all", t.getLong("total")), "cases", cases,
+                "entities", entities));
+    }
+
+    /** The open overview shows exactly what the API says, per case and per entity (awaited: the stream may lag). */
+    static void assertPageShowsTheApiFigures(String campaignId) {
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
+                .untilAsserted(() -> assertEquals(apiFigures(campaignId), pageFigures()));
     }
 
     private static void signIn(String principal) {

@@ -52,12 +52,37 @@ class DeliveryEndToEndIT {
         kafka = platform.kafka;
     }
 
-    static void sign(String entityId, boolean showName, String name) {
-        given().auth().oauth2(tokens.get(entityId)).contentType(ContentType.JSON).body("""
+    static String sign(String entityId, boolean showName, String name) {
+        return given().auth().oauth2(tokens.get(entityId)).contentType(ContentType.JSON).body("""
                         {"caseIds":["%s"],"signer":{"name":"%s","email":"%s@example.org","country":"FR"},
                          "consent":{"showName":%s}}""".formatted(CASE, name, UUID.randomUUID(), showName))
                 .post(petitions.url() + "/api/v1/signatures").then().statusCode(202)
-                .body("results[0].status", equalTo("accepted"));
+                .body("results[0].status", equalTo("accepted")).extract().path("results[0].actionId");
+    }
+
+    /**
+     * The case's total as the stream says it must be once {@code actionIds} are on it: the sum over every action event
+     * of the case, each event once. Actions are keyed by case, so everything before them is on the same partition
+     * before them; a tally that shows this has applied all of it, demo history included.
+     */
+    static long totalOnTheStreamWith(java.util.List<String> actionIds) {
+        java.util.Map<String, Long> byEvent = new java.util.HashMap<>();
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        await().atMost(Duration.ofSeconds(60)).until(() -> {
+            byEvent.clear();
+            seen.clear();
+            for (ConsumerRecord<String, String> r : TopicReader.readAll(kafka, Topics.ACTIONS)) {
+                if (r.value() != null && CASE.equals(r.key())) {
+                    org.w4r.events.ActionEvent e = Events.fromJson(r.value(), org.w4r.events.ActionEvent.class);
+                    if ("w4r-demo".equals(e.campaignId())) {
+                        byEvent.put(e.eventId().toString(), e.countChange());
+                        seen.add(e.actionId().toString());
+                    }
+                }
+            }
+            return seen.containsAll(actionIds);
+        });
+        return byEvent.values().stream().mapToLong(Long::longValue).sum();
     }
 
     static JsonPath tallyOfCase() {
@@ -81,18 +106,20 @@ class DeliveryEndToEndIT {
 
     @Test
     void actionsPostedThenAHandoverFreezesCountsEqualToTheTallyAtTheCutoff() throws Exception {
-        long before = tallyOfCase().getLong("total");
-        sign("ai-france", true, "Ada Lovelace");
-        sign("ai-france", false, "Not Named");
-        sign("ai-netherlands", true, "Grace Hopper");
-        given().auth().oauth2(tokens.get("ai-netherlands")).contentType(ContentType.JSON)
+        java.util.List<String> posted = new java.util.ArrayList<>();
+        posted.add(sign("ai-france", true, "Ada Lovelace"));
+        posted.add(sign("ai-france", false, "Not Named"));
+        posted.add(sign("ai-netherlands", true, "Grace Hopper"));
+        posted.add(given().auth().oauth2(tokens.get("ai-netherlands")).contentType(ContentType.JSON)
                 .body("{\"type\":\"email\",\"caseId\":\"" + CASE + "\"}")
-                .post(petitions.url() + "/api/v1/actions").then().statusCode(202);
-        await().atMost(Duration.ofSeconds(30)).until(() -> tallyOfCase().getLong("total") == before + 4);
-        Instant cutoff = Instant.now();
+                .post(petitions.url() + "/api/v1/actions").then().statusCode(202).extract().path("results[0].actionId"));
+        long expected = totalOnTheStreamWith(posted);
+        await().atMost(Duration.ofSeconds(60)).until(() -> tallyOfCase().getLong("total") == expected);
+        // in microseconds, as PostgreSQL keeps it, so the pack can be read back to the same instant
+        Instant cutoff = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
         JsonPath atCutoff = tallyOfCase();
         // delivery-service's own ledger has caught up with the same events
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
                 assertEquals(atCutoff.getLong("total"), deliveryCounts(cutoff).getLong("total")));
 
         String delivery = DeliveryEndToEndIT.delivery.url();
@@ -110,7 +137,7 @@ class DeliveryEndToEndIT {
         assertEquals(longs(atCutoff.getMap("byType")), longs(handover.getMap("byType")));
 
         // on the stream, with the same counts and no names
-        ConsumerRecord<String, String> record = await().atMost(Duration.ofSeconds(30)).until(() ->
+        ConsumerRecord<String, String> record = await().atMost(Duration.ofSeconds(60)).until(() ->
                 TopicReader.readAll(kafka, Topics.DELIVERIES).stream()
                         .filter(r -> r.value().contains(id) && r.value().contains("HandoverRecorded")).findFirst(),
                 Optional::isPresent).orElseThrow();
@@ -119,10 +146,12 @@ class DeliveryEndToEndIT {
         assertFalse(record.value().contains("Kenya team") || record.value().contains("Ambassador"), record.value());
 
         // the tally shows it delivered; later actions raise the tally, never the frozen counts
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
                 assertEquals(atCutoff.getLong("total"), tallyOfCase().getLong("delivered")));
-        sign("ai-france", true, "Late Signer");
-        await().atMost(Duration.ofSeconds(30)).until(() -> tallyOfCase().getLong("total") == before + 5);
+        String late = sign("ai-france", true, "Late Signer");
+        long afterLate = totalOnTheStreamWith(java.util.List.of(late));
+        assertEquals(expected + 1, afterLate);
+        await().atMost(Duration.ofSeconds(60)).until(() -> tallyOfCase().getLong("total") == afterLate);
         given().auth().oauth2(token).get(delivery + "/api/v1/deliveries/" + id).then().statusCode(200)
                 .body("handover.total", equalTo((int) atCutoff.getLong("total")));
 
@@ -134,6 +163,23 @@ class DeliveryEndToEndIT {
         String sha256 = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(pdf));
         given().auth().oauth2(token).get(delivery + "/api/v1/deliveries/" + id).then()
                 .body("handover.packSha256", equalTo(sha256));
+        // what the pack says: the case, the frozen figures, the named signers up to the cut-off and no one else
+        String text;
+        try (org.apache.pdfbox.pdmodel.PDDocument document = org.apache.pdfbox.Loader.loadPDF(pdf)) {
+            text = new org.apache.pdfbox.text.PDFTextStripper().getText(document);
+        }
+        java.util.List<String> lines = text.lines().map(String::strip).toList();
+        assertTrue(lines.stream().anyMatch(l -> l.startsWith("Case: ") && l.endsWith("(" + CASE + ")")), text);
+        assertTrue(lines.contains("Campaign: w4r-demo"), text);
+        assertTrue(lines.contains("Counts up to: " + cutoff), text);
+        assertTrue(lines.contains("Total: " + atCutoff.getLong("total")), text);
+        longs(atCutoff.getMap("byEntity")).forEach((entity, count) ->
+                assertTrue(lines.contains(entity + ": " + count), entity + ": " + count + " not in\n" + text));
+        longs(atCutoff.getMap("byType")).forEach((type, count) ->
+                assertTrue(lines.contains(type + ": " + count), type + ": " + count + " not in\n" + text));
+        assertTrue(lines.contains("Ada Lovelace, FR") && lines.contains("Grace Hopper, FR"), text);
+        assertFalse(text.contains("Not Named"), "a signer who did not agree to be named is in the pack");
+        assertFalse(text.contains("Late Signer"), "a signer after the cut-off is in the pack");
     }
 
     @Test

@@ -27,6 +27,12 @@ final class ServiceProcess implements AutoCloseable {
 
     static ServiceProcess start(Path root, String name, Map<String, String> settings, Map<String, String> env)
             throws IOException {
+        return start(root, name, name, settings, env);
+    }
+
+    /** As above, logging to target/{@code logName}.log: a second process of one service keeps its own log. */
+    static ServiceProcess start(Path root, String name, String logName, Map<String, String> settings,
+                                Map<String, String> env) throws IOException {
         Path jar = root.resolve(name).resolve("target/quarkus-app/quarkus-run.jar");
         if (!Files.exists(jar)) {
             throw new IllegalStateException(jar + " is missing: run './mvnw verify' from the root so it is packaged first");
@@ -36,7 +42,7 @@ final class ServiceProcess implements AutoCloseable {
         List<String> command = new ArrayList<>(List.of(java, "-Xmx384m", "-Dquarkus.http.port=" + port));
         settings.forEach((k, v) -> command.add("-D" + k + "=" + v));
         command.addAll(List.of("-jar", jar.toString()));
-        Path log = root.resolve("platform-it/target/" + name + ".log");
+        Path log = root.resolve("platform-it/target/" + logName + ".log");
         Files.createDirectories(log.getParent());
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(log.toFile());

@@ -38,25 +38,32 @@ final class TestPlatform {
     }
 
     private TestPlatform() throws Exception {
-        kafka = KafkaBroker.bootstrapServers();
-        Path credentials = Files.createTempDirectory("w4r-it").resolve("credentials.csv");
-        cases = start("case-service", Map.of("w4r.demo.enabled", "true", "w4r.demo.credentials-file", credentials.toString(),
-                "quarkus.http.cors.origins", DASHBOARD_ORIGINS));
-        cases.awaitReady(Duration.ofSeconds(120));
-        petitions = start("petition-service", Map.of("quarkus.http.cors.origins", DASHBOARD_ORIGINS));
-        delivery = start("delivery-service", Map.of("quarkus.rest-client.petition-service.url", petitions.url(),
-                "quarkus.http.cors.origins", DASHBOARD_ORIGINS));
-        // started last so the dashboard it serves knows where the other three listen
-        tally = start("tally-service", Map.of("w4r.dashboard.case-service-url", cases.url(),
-                "w4r.dashboard.petition-service-url", petitions.url(),
-                "w4r.dashboard.delivery-service-url", delivery.url()));
-        for (ServiceProcess service : List.of(petitions, tally, delivery)) {
-            service.awaitReady(Duration.ofSeconds(120));
-        }
-        List<String> lines = Files.readAllLines(credentials);
-        for (String line : lines.subList(1, lines.size())) {
-            String[] cells = line.split(",");
-            tokens.put(cells[0], cells[3]);
+        try {
+            kafka = KafkaBroker.bootstrapServers();
+            Path credentials = Files.createTempDirectory("w4r-it").resolve("credentials.csv");
+            cases = start("case-service", Map.of("w4r.demo.enabled", "true", "w4r.demo.credentials-file", credentials.toString(),
+                    "quarkus.http.cors.origins", DASHBOARD_ORIGINS));
+            cases.awaitReady(Duration.ofSeconds(120));
+            petitions = start("petition-service", Map.of("quarkus.http.cors.origins", DASHBOARD_ORIGINS));
+            delivery = start("delivery-service", Map.of("quarkus.rest-client.petition-service.url", petitions.url(),
+                    "quarkus.http.cors.origins", DASHBOARD_ORIGINS));
+            // started last so the dashboard it serves knows where the other three listen
+            tally = start("tally-service", Map.of("w4r.dashboard.case-service-url", cases.url(),
+                    "w4r.dashboard.petition-service-url", petitions.url(),
+                    "w4r.dashboard.delivery-service-url", delivery.url()));
+            for (ServiceProcess service : List.of(petitions, tally, delivery)) {
+                service.awaitReady(Duration.ofSeconds(120));
+            }
+            List<String> lines = Files.readAllLines(credentials);
+            for (String line : lines.subList(1, lines.size())) {
+                String[] cells = line.split(",");
+                tokens.put(cells[0], cells[3]);
+            }
+        } catch (Exception | Error e) {
+            // a service that did start must not outlive a failed start: a second tally in the group "tally-service"
+            // would take half the action partitions into its own database, and the next test class starts anew
+            stop();
+            throw e;
         }
     }
 
