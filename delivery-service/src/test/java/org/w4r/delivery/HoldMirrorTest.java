@@ -52,9 +52,12 @@ class HoldMirrorTest {
                 .post("/api/v1/deliveries/" + delivered + "/handover").then().statusCode(200);
         String planned = Streams.plan(caseId, "petition");
         String refusal = refuseHoldCopies(caseId);
+        double failuresBefore = mirrorFailures();
         try {
             Streams.hold(kafka, caseId, 48);
             await().until(() -> refusals(refusal) >= 5);
+            // giving up is counted for the W4RHoldMirrorFailed alert, not only logged
+            await().until(() -> mirrorFailures() == failuresBefore + 1);
             // the barrier passes only once the reader has moved past the hold, so these answers come after giving up
             given().auth().oauth2(DELIVERY).contentType(ContentType.JSON).body(Streams.handoverBody(Instant.now()))
                     .post("/api/v1/deliveries/" + planned + "/handover").then().statusCode(409)
@@ -122,6 +125,12 @@ class HoldMirrorTest {
                 create trigger %1$s before insert or update on case_hold for each row
                 when (new.case_id = '%2$s' and new.version >= 0) execute function %1$s()""".formatted(name, caseId));
         return name;
+    }
+
+    private static double mirrorFailures() {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^w4r_hold_mirror_failures_total(?:\\{})? (\\S+)$")
+                .matcher(given().get("/q/metrics").then().statusCode(200).extract().asString());
+        return m.find() ? Double.parseDouble(m.group(1)) : 0;
     }
 
     private long refusals(String name) {

@@ -20,6 +20,9 @@ public class HoldMirror {
     @Inject
     HoldRepository holds;
 
+    @Inject
+    io.micrometer.core.instrument.MeterRegistry registry;
+
     void onCaseChanged(@Observes CaseChanged change) {
         for (int attempt = 1; ; attempt++) {
             try {
@@ -29,7 +32,10 @@ public class HoldMirror {
                 // never throw into the reader (it would skip the rest of its poll); the in-memory model still
                 // refuses held cases, this copy only adds the ordering guarantee
                 if (attempt >= 5) {
-                    LOG.errorf("cannot store the hold state of %s: %s", change.caseId(), e.getMessage());
+                    // the guard still refuses the case (fail closed), but a lift never stored keeps it shut: the
+                    // counter feeds an alert (W4RHoldMirrorFailed) so a person stores it, not only a log line
+                    registry.counter("w4r.hold.mirror.failures").increment();
+                    LOG.errorf("cannot store the hold state of %s: %s", change.caseId(), org.w4r.kit.messaging.Failures.describe(e));
                     return;
                 }
                 try {
