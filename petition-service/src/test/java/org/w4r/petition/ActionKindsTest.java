@@ -20,6 +20,7 @@ import org.w4r.testsupport.PostgresDatabaseResource;
 import org.w4r.testsupport.ReferenceDataResource;
 
 import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.UUID;
 
@@ -68,7 +69,7 @@ class ActionKindsTest {
 
     @Test
     void offlineCountsAreALedgerWithCorrections() {
-        String today = LocalDate.now().toString();
+        String today = LocalDate.now(ZoneOffset.UTC).toString();
         String id = post("ai-france", "/api/v1/offline-counts", """
                 {"caseId":"el-hiblu-3","type":"letter","count":1250,"event":{"name":"School marathon","date":"%s","place":"Lyon"}}"""
                 .formatted(today)).statusCode(202).extract().path("results[0].actionId");
@@ -99,14 +100,14 @@ class ActionKindsTest {
 
     @Test
     void badOfflineCountsAreRefused() {
-        String event = "\"event\":{\"name\":\"Fair\",\"date\":\"" + LocalDate.now() + "\"}";
+        String event = "\"event\":{\"name\":\"Fair\",\"date\":\"" + LocalDate.now(ZoneOffset.UTC) + "\"}";
         post("ai-france", "/api/v1/offline-counts", "{\"type\":\"letter\",\"count\":0," + event + "}").statusCode(400)
                 .body("field", equalTo("count"));
         post("ai-france", "/api/v1/offline-counts", "{\"type\":\"letter\",\"count\":1000001," + event + "}").statusCode(400);
         post("ai-france", "/api/v1/offline-counts", "{\"type\":\"message\",\"count\":3," + event + "}").statusCode(400)
                 .body("field", equalTo("type"));
         post("ai-france", "/api/v1/offline-counts", "{\"type\":\"letter\",\"count\":3,\"event\":{\"name\":\"Fair\",\"date\":\""
-                + LocalDate.now().plusDays(3) + "\"}}").statusCode(400).body("field", equalTo("event.date"));
+                + LocalDate.now(ZoneOffset.UTC).plusDays(3) + "\"}}").statusCode(400).body("field", equalTo("event.date"));
         post("ai-france", "/api/v1/offline-counts", "{\"type\":\"letter\",\"count\":3,\"event\":{\"name\":\"Fair\",\"date\":\"31/12/2026\"}}")
                 .statusCode(400).contentType("application/problem+json");
     }
