@@ -80,7 +80,7 @@ class CampaignRulesTest {
         publish(Topics.CASES, draftCase, caseOf(draftCase, ReferenceFixtures.CAMPAIGN, "draft", "global", null));
         publish(Topics.CASES, localCase, caseOf(localCase, ReferenceFixtures.CAMPAIGN, "active", "local", "ai-malta"));
         publish(Topics.CASES, franceOnly, caseOf(franceOnly, campaign, "active", "global", null));
-        await().untilAsserted(() -> given().auth().oauth2(entityKey("ai-malta")).contentType(ContentType.JSON)
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> given().auth().oauth2(entityKey("ai-malta")).contentType(ContentType.JSON)
                 .body("{\"caseId\":\"" + franceOnly + "\",\"type\":\"tweet\"}").post("/api/v1/actions").then().statusCode(422));
     }
 

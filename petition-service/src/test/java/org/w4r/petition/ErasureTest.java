@@ -24,6 +24,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.Locale;
@@ -122,7 +123,7 @@ class ErasureTest {
     }
 
     static SignerErased event(String erasureId) {
-        List<ConsumerRecord<String, String>> records = await().until(
+        List<ConsumerRecord<String, String>> records = await().atMost(Duration.ofSeconds(60)).until(
                 () -> Stream.containing(Topics.ERASURES, erasureId), r -> !r.isEmpty());
         ConsumerRecord<String, String> record = records.get(0);
         assertEquals(erasureId, record.key());

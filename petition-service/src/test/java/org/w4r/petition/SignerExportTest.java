@@ -66,7 +66,7 @@ class SignerExportTest {
     void theListHasConsentingSignersUpToTheCutoffAndNoFormulas() {
         String caseId = activeCase();
         Instant early = Instant.now().minus(Duration.ofHours(2));
-        org.awaitility.Awaitility.await().untilAsserted(() -> given().auth().oauth2(staffToken("delivery"))
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> given().auth().oauth2(staffToken("delivery"))
                 .get("/api/v1/cases/" + caseId + "/signers.csv").then().statusCode(200));
         sign(caseId, "Ada Lovelace", true, early);
         sign(caseId, "Not Shown", false, early.plusSeconds(1));
@@ -97,7 +97,7 @@ class SignerExportTest {
     @Test
     void anErasedSignerLeavesTheListButStillCountsOnce() throws SQLException {
         String caseId = activeCase();
-        org.awaitility.Awaitility.await().untilAsserted(() -> given().auth().oauth2(staffToken("delivery"))
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> given().auth().oauth2(staffToken("delivery"))
                 .get("/api/v1/cases/" + caseId + "/signers.csv").then().statusCode(200));
         String email = "forget-me-" + UUID.randomUUID() + "@example.org";
         String actionId = given().auth().oauth2(entityKey("ai-france")).contentType(ContentType.JSON)
