@@ -19,7 +19,9 @@ import org.w4r.testsupport.KafkaBrokerResource;
 import org.w4r.testsupport.PostgresDatabaseResource;
 import org.w4r.testsupport.ReferenceDataResource;
 
+import java.time.Duration;
 import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.UUID;
 
@@ -45,7 +47,7 @@ class ActionKindsTest {
     }
 
     static List<ActionEvent> events(String actionId) {
-        return await().until(() -> Stream.containing(Topics.ACTIONS, actionId), l -> !l.isEmpty()).stream()
+        return await().atMost(Duration.ofSeconds(60)).until(() -> Stream.containing(Topics.ACTIONS, actionId), l -> !l.isEmpty()).stream()
                 .map(r -> Events.fromJson(r.value(), ActionEvent.class)).toList();
     }
 
@@ -53,7 +55,7 @@ class ActionKindsTest {
     void anOnlineActionWithoutACaseIsKeyedByItsEntity() {
         String actionId = post("ai-malta", "/api/v1/actions", "{\"type\":\"tweet\"}").statusCode(202)
                 .body("results[0].status", equalTo("accepted")).extract().path("results[0].actionId");
-        ConsumerRecord<String, String> record = await().until(() -> Stream.containing(Topics.ACTIONS, actionId),
+        ConsumerRecord<String, String> record = await().atMost(Duration.ofSeconds(60)).until(() -> Stream.containing(Topics.ACTIONS, actionId),
                 l -> l.size() == 1).get(0);
         assertEquals("entity:ai-malta", record.key());
         ActionRecorded event = (ActionRecorded) Events.fromJson(record.value(), ActionEvent.class);
@@ -68,7 +70,7 @@ class ActionKindsTest {
 
     @Test
     void offlineCountsAreALedgerWithCorrections() {
-        String today = LocalDate.now().toString();
+        String today = LocalDate.now(ZoneOffset.UTC).toString();
         String id = post("ai-france", "/api/v1/offline-counts", """
                 {"caseId":"el-hiblu-3","type":"letter","count":1250,"event":{"name":"School marathon","date":"%s","place":"Lyon"}}"""
                 .formatted(today)).statusCode(202).extract().path("results[0].actionId");
@@ -79,7 +81,7 @@ class ActionKindsTest {
         given().auth().oauth2(entityKey("ai-france")).contentType(ContentType.JSON)
                 .body("{\"delta\":-50,\"reason\":\"double-counted box\"}")
                 .post("/api/v1/offline-counts/" + id + "/corrections").then().statusCode(201).body("net", equalTo(1200));
-        await().untilAsserted(() -> assertTrue(events(id).stream().anyMatch(e -> e instanceof ActionCorrected c
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertTrue(events(id).stream().anyMatch(e -> e instanceof ActionCorrected c
                 && c.delta() == -50 && c.occurredAt().equals(recorded.occurredAt()))));
         given().auth().oauth2(entityKey("ai-france")).contentType(ContentType.JSON)
                 .body("{\"delta\":-1201,\"reason\":\"too much\"}")
@@ -99,14 +101,14 @@ class ActionKindsTest {
 
     @Test
     void badOfflineCountsAreRefused() {
-        String event = "\"event\":{\"name\":\"Fair\",\"date\":\"" + LocalDate.now() + "\"}";
+        String event = "\"event\":{\"name\":\"Fair\",\"date\":\"" + LocalDate.now(ZoneOffset.UTC) + "\"}";
         post("ai-france", "/api/v1/offline-counts", "{\"type\":\"letter\",\"count\":0," + event + "}").statusCode(400)
                 .body("field", equalTo("count"));
         post("ai-france", "/api/v1/offline-counts", "{\"type\":\"letter\",\"count\":1000001," + event + "}").statusCode(400);
         post("ai-france", "/api/v1/offline-counts", "{\"type\":\"message\",\"count\":3," + event + "}").statusCode(400)
                 .body("field", equalTo("type"));
         post("ai-france", "/api/v1/offline-counts", "{\"type\":\"letter\",\"count\":3,\"event\":{\"name\":\"Fair\",\"date\":\""
-                + LocalDate.now().plusDays(3) + "\"}}").statusCode(400).body("field", equalTo("event.date"));
+                + LocalDate.now(ZoneOffset.UTC).plusDays(3) + "\"}}").statusCode(400).body("field", equalTo("event.date"));
         post("ai-france", "/api/v1/offline-counts", "{\"type\":\"letter\",\"count\":3,\"event\":{\"name\":\"Fair\",\"date\":\"31/12/2026\"}}")
                 .statusCode(400).contentType("application/problem+json");
     }
@@ -134,10 +136,10 @@ class ActionKindsTest {
         given().auth().oauth2(moderator).contentType(ContentType.JSON).body("{\"decision\":\"approve\"}")
                 .post("/api/v1/messages/" + abusive + "/decision").then().statusCode(409);
 
-        await().untilAsserted(() -> assertTrue(events(abusive).stream()
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertTrue(events(abusive).stream()
                 .anyMatch(e -> e instanceof ActionCorrected c && c.delta() == -1)));
         assertFalse(events(kept).stream().anyMatch(e -> e instanceof ActionCorrected), "approved: still counted");
-        MessageReviewed review = Events.fromJson(await().until(() -> Stream.containing(Topics.MODERATION, kept),
+        MessageReviewed review = Events.fromJson(await().atMost(Duration.ofSeconds(60)).until(() -> Stream.containing(Topics.MODERATION, kept),
                 l -> !l.isEmpty()).get(0).value(), MessageReviewed.class);
         assertEquals(MessageReviewed.APPROVED, review.decision());
         assertFalse(Stream.containing(Topics.MODERATION, kept).get(0).value().contains("Stay strong"), "no text on the stream");

@@ -1,16 +1,21 @@
 package org.w4r.petition;
 
+import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.ValidatableResponse;
+import jakarta.inject.Inject;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.w4r.events.ActionEvent;
+import org.w4r.events.ActionRecorded;
 import org.w4r.events.CampaignChanged;
+import org.w4r.events.Events;
 import org.w4r.events.CaseChanged;
 import org.w4r.events.Topics;
 import org.w4r.testsupport.KafkaBrokerResource;
@@ -28,6 +33,8 @@ import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.w4r.testsupport.ReferenceFixtures.entityKey;
 
 /** The campaign window, entity extensions, case status and local cases, as case-service publishes them. */
@@ -40,6 +47,9 @@ class CampaignRulesTest {
 
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String kafka;
+
+    @Inject
+    AgroalDataSource db;
 
     String campaign, closedCase, draftCase, localCase, franceOnly;
 
@@ -70,7 +80,7 @@ class CampaignRulesTest {
         publish(Topics.CASES, draftCase, caseOf(draftCase, ReferenceFixtures.CAMPAIGN, "draft", "global", null));
         publish(Topics.CASES, localCase, caseOf(localCase, ReferenceFixtures.CAMPAIGN, "active", "local", "ai-malta"));
         publish(Topics.CASES, franceOnly, caseOf(franceOnly, campaign, "active", "global", null));
-        await().untilAsserted(() -> given().auth().oauth2(entityKey("ai-malta")).contentType(ContentType.JSON)
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> given().auth().oauth2(entityKey("ai-malta")).contentType(ContentType.JSON)
                 .body("{\"caseId\":\"" + franceOnly + "\",\"type\":\"tweet\"}").post("/api/v1/actions").then().statusCode(422));
     }
 
@@ -89,7 +99,15 @@ class CampaignRulesTest {
 
     @Test
     void anActionWithoutACaseMayNameItsCampaign() {
-        action("ai-france", "{\"type\":\"letter\",\"campaignId\":\"" + campaign + "\"}").statusCode(202);
+        String late = action("ai-france", "{\"type\":\"letter\",\"campaignId\":\"" + campaign + "\"}").statusCode(202)
+                .extract().path("results[0].actionId");
+        // counted for the campaign it named (last year's edition), not for the current one
+        ActionRecorded recorded = (ActionRecorded) Events.fromJson(await().atMost(Duration.ofSeconds(60))
+                .until(() -> Stream.containing(Topics.ACTIONS, late), r -> !r.isEmpty()).get(0).value(), ActionEvent.class);
+        assertEquals(campaign, recorded.campaignId());
+        assertNull(recorded.caseId());
+        assertEquals("entity:ai-france", Stream.containing(Topics.ACTIONS, late).get(0).key());
+        assertEquals(campaign, Effects.one(db, "select campaign_id from online_action where action_id = '" + late + "'"));
         action("ai-malta", "{\"type\":\"letter\",\"campaignId\":\"" + campaign + "\"}").statusCode(422)
                 .body("campaignId", equalTo(campaign));
         action("ai-malta", "{\"type\":\"letter\",\"campaignId\":\"no-such-campaign\"}").statusCode(404);

@@ -8,6 +8,7 @@ import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 import jakarta.inject.Inject;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 import org.w4r.events.Events;
 import org.w4r.events.SignerErased;
@@ -16,11 +17,17 @@ import org.w4r.testsupport.KafkaBrokerResource;
 import org.w4r.testsupport.PostgresDatabaseResource;
 import org.w4r.testsupport.ReferenceDataResource;
 
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.Locale;
 import java.util.List;
 import java.util.UUID;
 
@@ -43,6 +50,9 @@ import static org.w4r.testsupport.ReferenceFixtures.staffToken;
 class ErasureTest {
     @Inject
     AgroalDataSource db;
+
+    @ConfigProperty(name = "w4r.signer.hmac-key")
+    String hmacKey;
 
     static String email() {
         return "forget-" + UUID.randomUUID() + "@example.org";
@@ -82,8 +92,38 @@ class ErasureTest {
         }
     }
 
+    /** HMAC-SHA256 of the trimmed, lower-cased email under the configured key, as docs/petition-service.md says. */
+    String hmac(String email) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(hmacKey.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            return HexFormat.of().formatHex(mac.doFinal(email.trim().toLowerCase(Locale.ROOT).getBytes(StandardCharsets.UTF_8)));
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void theEmailIsStoredOnlyAsTheKeyedHashOfItsNormalForm() throws SQLException {
+        String local = "Ada.Mixed-" + UUID.randomUUID();
+        String email = "  " + local + "@Example.ORG ";
+        String signature = sign("ai-france", "el-hiblu-3", email);
+        String written = message("ai-france", "el-hiblu-3", email.trim());
+        String expected = hmac(local.toLowerCase(Locale.ROOT) + "@example.org");
+        assertEquals(expected, one("select email_hmac from signature where action_id = cast(? as uuid)", signature));
+        assertEquals(expected, one("select author_email_hmac from message where action_id = cast(? as uuid)", written));
+        for (String row : List.of(one("select row_to_json(s)::text from signature s where action_id = cast(? as uuid)", signature),
+                one("select row_to_json(m)::text from message m where action_id = cast(? as uuid)", written))) {
+            assertFalse(row.toLowerCase(Locale.ROOT).contains(local.toLowerCase(Locale.ROOT)), "no email in clear: " + row);
+        }
+        // the same person in another spelling is the same signer
+        given().auth().oauth2(entityKey("ai-france")).contentType(ContentType.JSON)
+                .body(SignatureResourceTest.body(local.toUpperCase(Locale.ROOT) + "@EXAMPLE.org", "el-hiblu-3"))
+                .post("/api/v1/signatures").then().statusCode(202).body("results[0].status", equalTo("duplicate"));
+    }
+
     static SignerErased event(String erasureId) {
-        List<ConsumerRecord<String, String>> records = await().until(
+        List<ConsumerRecord<String, String>> records = await().atMost(Duration.ofSeconds(60)).until(
                 () -> Stream.containing(Topics.ERASURES, erasureId), r -> !r.isEmpty());
         ConsumerRecord<String, String> record = records.get(0);
         assertEquals(erasureId, record.key());
@@ -100,7 +140,12 @@ class ErasureTest {
                 .body("status", equalTo("accepted")).extract().path("erasureId");
 
         assertNull(signerName(throughFrance), "the entity's own signer is forgotten");
+        assertNull(one("select country from signature where action_id = cast(? as uuid)", throughFrance), "and their country");
+        assertEquals("f", one("select show_name from signature where action_id = cast(? as uuid)", throughFrance));
+        assertEquals(hmac(email), one("select email_hmac from signature where action_id = cast(? as uuid)", throughFrance),
+                "the keyed hash stays, so the signer still counts once");
         assertEquals("Ada Lovelace", signerName(throughMalta), "another entity's signer is not its to erase");
+        assertEquals("FR", one("select country from signature where action_id = cast(? as uuid)", throughMalta));
         SignerErased event = event(erasureId);
         assertEquals("ai-france", event.entityId());
         assertEquals(List.of(UUID.fromString(throughFrance)), event.actionIds());
@@ -140,6 +185,12 @@ class ErasureTest {
         assertNull(signerName(throughMalta));
         assertNull(one("select author_name from message where action_id = cast(? as uuid)", written));
         assertNull(one("select author_country from message where action_id = cast(? as uuid)", written));
+        assertNull(one("select author_email_hmac from message where action_id = cast(? as uuid)", written),
+                "nothing left to find the author by");
+        assertTrue(one("select erased_at from message where action_id = cast(? as uuid)", written) != null);
+        for (String signature : List.of(throughFrance, throughMalta)) {
+            assertNull(one("select country from signature where action_id = cast(? as uuid)", signature));
+        }
         assertEquals("", one("select text from message where action_id = cast(? as uuid)", written), "what they wrote goes too");
         assertEquals("Grace Hopper", one("select author_name from message where action_id = cast(? as uuid)", otherAuthor));
         List<String> queue = given().auth().oauth2(staffToken("moderator")).get("/api/v1/messages?caseId=el-hiblu-3&limit=1000")

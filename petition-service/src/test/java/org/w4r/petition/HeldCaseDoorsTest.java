@@ -12,6 +12,7 @@ import org.w4r.testsupport.PostgresDatabaseResource;
 import org.w4r.testsupport.ReferenceDataResource;
 import org.w4r.testsupport.ReferenceFixtures;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
 
@@ -52,7 +53,7 @@ class HeldCaseDoorsTest {
     void aHeldCaseHandsOutNoMessagesToDeliveryUntilTheHoldIsLifted() {
         String caseId = "door-" + UUID.randomUUID().toString().substring(0, 8);
         setCase(caseId, null);
-        await().untilAsserted(() -> given().auth().oauth2(staffToken("delivery"))
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> given().auth().oauth2(staffToken("delivery"))
                 .get("/api/v1/messages?status=approved&caseId=" + caseId).then().statusCode(200));
         approvedMessage(caseId);
         given().auth().oauth2(staffToken("delivery")).get("/api/v1/messages?status=approved&caseId=" + caseId)

@@ -1,11 +1,13 @@
 package org.w4r.petition;
 
+import io.quarkus.arc.ClientProxy;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 import jakarta.inject.Inject;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.awaitility.core.ConditionTimeoutException;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -14,10 +16,14 @@ import org.w4r.events.ActionEvent;
 import org.w4r.events.ActionRecorded;
 import org.w4r.events.Events;
 import org.w4r.events.Topics;
+import org.w4r.petition.service.SignatureCommitter;
+import org.w4r.petition.service.SignatureService;
 import org.w4r.petition.service.SignerHasher;
 import org.w4r.testsupport.TopicReader;
 
 import java.io.IOException;
+import java.lang.reflect.Field;
+import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.sql.Connection;
@@ -107,9 +113,11 @@ class OutcomeUnknownTest {
                 int before = ProxiedDatabase.PROXY.getCutsOnReply();
                 // the commit of a group that wrote signatures: PostgreSQL commits it, the service never hears back
                 ProxiedDatabase.PROXY.cutOnReplyTo("COMMIT", "insert into signature");
-                long deadline = System.nanoTime() + Duration.ofMillis(500).toNanos();
-                while (ProxiedDatabase.PROXY.getCutsOnReply() == before && System.nanoTime() < deadline && !done.get()) {
-                    pause(10);
+                try {
+                    await().atMost(Duration.ofMillis(500)).pollInterval(Duration.ofMillis(10))
+                            .until(() -> ProxiedDatabase.PROXY.getCutsOnReply() != before || done.get());
+                } catch (ConditionTimeoutException e) {
+                    // no group committed in that time: arm the next cut anyway
                 }
                 pause(150);
                 if (round % 5 == 0) {
@@ -200,7 +208,12 @@ class OutcomeUnknownTest {
                                 body(i % 20 == 7 ? refusedName : MARKER + " " + run, "zyxwv.marker+" + run + "-" + i + "@example.org")),
                         pool)).toList();
                 await().atMost(Duration.ofSeconds(30)).until(() -> writersWaitingOnLock(lock) >= 1);
-                Thread.sleep(300); // lets the rest of the burst reach the queue (not a timing assertion)
+                // the writers are stuck on the lock; once a refused and an accepted signature wait in the queue
+                // behind them, the first writer freed takes both into one group
+                await().atMost(Duration.ofSeconds(60)).until(() -> {
+                    List<String> queued = queuedNames();
+                    return queued.contains(refusedName) && queued.stream().anyMatch(n -> !n.equals(refusedName));
+                });
                 lock.commit();
                 answers = calls.stream().map(CompletableFuture::join).toList();
             } finally {
@@ -229,6 +242,22 @@ class OutcomeUnknownTest {
                 s.execute("alter table signature drop constraint refuses_" + run);
             }
         }
+    }
+
+    @Inject
+    SignatureCommitter committer;
+
+    /** The signer names waiting in the group commit's queue (its internals: nothing else shows what is queued). */
+    private List<String> queuedNames() throws ReflectiveOperationException {
+        Field field = SignatureCommitter.class.getDeclaredField("queue");
+        field.setAccessible(true);
+        List<String> names = new ArrayList<>();
+        for (Object pending : ((java.util.Collection<?>) field.get(ClientProxy.unwrap(committer))).toArray()) {
+            Method checked = pending.getClass().getDeclaredMethod("checked");
+            checked.setAccessible(true);
+            names.add(((SignatureService.Checked) checked.invoke(pending)).name());
+        }
+        return names;
     }
 
     private static int writersWaitingOnLock(Connection c) throws java.sql.SQLException {

@@ -19,6 +19,7 @@ import org.w4r.testsupport.PostgresDatabaseResource;
 import org.w4r.testsupport.ReferenceDataResource;
 import org.w4r.testsupport.TopicReader;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -65,7 +66,7 @@ class SignatureResourceTest {
                 .body("results[0].status", equalTo("accepted"))
                 .extract().path("results[0].actionId");
 
-        ConsumerRecord<String, String> record = await().until(() -> find(actionId), Optional::isPresent).orElseThrow();
+        ConsumerRecord<String, String> record = await().atMost(Duration.ofSeconds(60)).until(() -> find(actionId), Optional::isPresent).orElseThrow();
         assertEquals("nassima-al-sada", record.key());
         assertFalse(record.value().contains("Ada"), "no names on the stream: " + record.value());
         assertFalse(record.value().contains("example.org"), "no emails on the stream: " + record.value());
@@ -136,7 +137,7 @@ class SignatureResourceTest {
         String email = "o-" + UUID.randomUUID() + "@example.org";
         String actionId = post(entityKey("ai-france"), body(email, "paing-phyo-min")).statusCode(202)
                 .extract().path("results[0].actionId");
-        await().until(() -> find(actionId).isPresent());
+        await().atMost(Duration.ofSeconds(60)).until(() -> find(actionId).isPresent());
         assertTrue(find(actionId).isPresent());
     }
 }

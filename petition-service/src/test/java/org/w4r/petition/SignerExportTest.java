@@ -1,9 +1,11 @@
 package org.w4r.petition;
 
+import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
+import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 import org.w4r.events.CaseChanged;
@@ -12,6 +14,10 @@ import org.w4r.testsupport.PostgresDatabaseResource;
 import org.w4r.testsupport.ReferenceDataResource;
 import org.w4r.testsupport.ReferenceFixtures;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
@@ -19,8 +25,10 @@ import java.util.UUID;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
-import static org.hamcrest.Matchers.not;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.w4r.testsupport.ReferenceFixtures.entityKey;
 import static org.w4r.testsupport.ReferenceFixtures.staffToken;
 
@@ -32,6 +40,9 @@ class SignerExportTest {
 
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String kafka;
+
+    @Inject
+    AgroalDataSource db;
 
     String activeCase() {
         String caseId = "export-" + UUID.randomUUID().toString().substring(0, 8);
@@ -55,7 +66,7 @@ class SignerExportTest {
     void theListHasConsentingSignersUpToTheCutoffAndNoFormulas() {
         String caseId = activeCase();
         Instant early = Instant.now().minus(Duration.ofHours(2));
-        org.awaitility.Awaitility.await().untilAsserted(() -> given().auth().oauth2(staffToken("delivery"))
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> given().auth().oauth2(staffToken("delivery"))
                 .get("/api/v1/cases/" + caseId + "/signers.csv").then().statusCode(200));
         sign(caseId, "Ada Lovelace", true, early);
         sign(caseId, "Not Shown", false, early.plusSeconds(1));
@@ -84,18 +95,31 @@ class SignerExportTest {
     }
 
     @Test
-    void anErasedSignerLeavesTheListButStillCountsOnce() {
+    void anErasedSignerLeavesTheListButStillCountsOnce() throws SQLException {
         String caseId = activeCase();
-        org.awaitility.Awaitility.await().untilAsserted(() -> given().auth().oauth2(staffToken("delivery"))
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> given().auth().oauth2(staffToken("delivery"))
                 .get("/api/v1/cases/" + caseId + "/signers.csv").then().statusCode(200));
         String email = "forget-me-" + UUID.randomUUID() + "@example.org";
-        given().auth().oauth2(entityKey("ai-france")).contentType(ContentType.JSON)
+        String actionId = given().auth().oauth2(entityKey("ai-france")).contentType(ContentType.JSON)
                 .body(SignatureResourceTest.body(email, caseId).replace("\"signer\"", "\"consent\":{\"showName\":true},\"signer\""))
-                .post("/api/v1/signatures").then().statusCode(202);
+                .post("/api/v1/signatures").then().statusCode(202).extract().path("results[0].actionId");
+        given().auth().oauth2(staffToken("delivery")).get("/api/v1/cases/" + caseId + "/signers.csv")
+                .then().statusCode(200).body(equalTo("name,country\n\"Ada Lovelace\",FR\n")); // listed before
         given().auth().oauth2(entityKey("ai-france")).contentType(ContentType.JSON).body("{\"email\":\"" + email + "\"}")
                 .post("/api/v1/erasures").then().statusCode(202).body("status", equalTo("accepted"));
         given().auth().oauth2(staffToken("delivery")).get("/api/v1/cases/" + caseId + "/signers.csv")
-                .then().statusCode(200).body(not(containsString("Ada")));
+                .then().statusCode(200).body(equalTo("name,country\n"));
+        // hidden would also leave the list: erased means the name and country are gone from the database
+        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement(
+                "select name, country, email_hmac from signature where action_id = cast(? as uuid)")) {
+            s.setString(1, actionId);
+            try (ResultSet rs = s.executeQuery()) {
+                assertTrue(rs.next());
+                assertNull(rs.getString("name"), "name erased, not only hidden");
+                assertNull(rs.getString("country"), "country erased");
+                assertNotNull(rs.getString("email_hmac"), "the keyed hash stays: the signer still counts once");
+            }
+        }
         given().auth().oauth2(entityKey("ai-france")).contentType(ContentType.JSON)
                 .body(SignatureResourceTest.body(email, caseId)).post("/api/v1/signatures")
                 .then().statusCode(202).body("results[0].status", equalTo("duplicate"));

@@ -1,0 +1,155 @@
+package org.w4r.petition;
+
+import io.agroal.api.AgroalDataSource;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.eclipse.microprofile.config.ConfigProvider;
+import org.w4r.events.Topics;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.w4r.testsupport.ReferenceFixtures.entityKey;
+
+/**
+ * What petition-service has stored and published, to prove that a request had no effect (a refusal, a replay).
+ * Stored: the row count of every table a write touches, and the outbox sequence (an outbox row is deleted once
+ * relayed, the sequence keeps counting). Published: the end offsets of every topic the service writes to.
+ * "Nothing published" needs a later event to be sure the relay went past the request: {@link #assertNothingSince}
+ * records a marker action and waits for it; the relay sends rows in outbox order, so anything the refused request
+ * had written would be on the topics before the marker.
+ */
+final class Effects {
+    static final List<String> TABLES = List.of("signature", "online_action", "offline_count", "offline_correction",
+            "message", "idempotency_key", "outbox", "outbox_dead_letter");
+    static final List<String> TOPICS = List.of(Topics.ACTIONS, Topics.MODERATION, Topics.ERASURES);
+    /** The marker's entity: no test refuses or replays a request of this entity, so its marker is never mistaken. */
+    static final String MARKER_ENTITY = "international-members";
+
+    private Effects() {
+    }
+
+    record Snapshot(Map<String, Long> rows, Map<TopicPartition, Long> offsets) {
+    }
+
+    /** After the relay has sent everything written so far: what is stored and what is on the topics now. */
+    static Snapshot take(AgroalDataSource db) {
+        awaitRelayed(db);
+        return new Snapshot(rows(db), endOffsets());
+    }
+
+    static void awaitRelayed(AgroalDataSource db) {
+        await().atMost(Duration.ofSeconds(60)).until(() -> number(db, "select count(*) from outbox") == 0);
+    }
+
+    static Map<String, Long> rows(AgroalDataSource db) {
+        Map<String, Long> rows = new LinkedHashMap<>();
+        for (String table : TABLES) {
+            rows.put(table, number(db, "select count(*) from " + table));
+        }
+        rows.put("outbox_id_seq", number(db, "select last_value from outbox_id_seq"));
+        return rows;
+    }
+
+    /**
+     * Nothing was stored since {@code before}, and nothing was published: a marker action recorded now reaches the
+     * actions topic, and it is the only record on any of the service's topics since {@code before}.
+     */
+    static void assertNothingSince(Snapshot before, AgroalDataSource db, String what) {
+        assertEquals(before.rows(), rows(db), what + ": nothing stored");
+        assertEquals(List.of(), values(actionsThroughMarker(before, db)), what + ": nothing on " + Topics.ACTIONS);
+        for (String topic : TOPICS) {
+            if (!topic.equals(Topics.ACTIONS)) {
+                assertEquals(List.of(), values(publishedSince(before, topic)), what + ": nothing on " + topic);
+            }
+        }
+    }
+
+    /**
+     * Every record on the actions topic since {@code before}, but for a marker recorded now: the marker is awaited,
+     * so whatever was written before it has been relayed too, and a late duplicate would be in the list.
+     */
+    static List<ConsumerRecord<String, String>> actionsThroughMarker(Snapshot before, AgroalDataSource db) {
+        String marker = marker();
+        await().atMost(Duration.ofSeconds(60)).until(() -> publishedSince(before, Topics.ACTIONS),
+                r -> r.stream().anyMatch(c -> c.value().contains(marker)));
+        awaitRelayed(db);
+        List<ConsumerRecord<String, String>> actions = publishedSince(before, Topics.ACTIONS);
+        assertEquals(1, actions.stream().filter(c -> c.value().contains(marker)).count(), "the marker once");
+        return actions.stream().filter(c -> !c.value().contains(marker)).toList();
+    }
+
+    /** Records an action that is certainly accepted and returns its id. */
+    static String marker() {
+        return given().auth().oauth2(entityKey(MARKER_ENTITY)).contentType("application/json")
+                .body("{\"type\":\"other\"}").post("/api/v1/actions")
+                .then().statusCode(202).extract().path("results[0].actionId");
+    }
+
+    static List<String> values(List<ConsumerRecord<String, String>> records) {
+        return records.stream().map(ConsumerRecord::value).toList();
+    }
+
+    static Map<TopicPartition, Long> endOffsets() {
+        Map<TopicPartition, Long> offsets = new LinkedHashMap<>();
+        try (KafkaConsumer<String, String> consumer = consumer()) {
+            for (String topic : TOPICS) {
+                List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
+                        .map(p -> new TopicPartition(topic, p.partition())).toList();
+                offsets.putAll(consumer.endOffsets(partitions));
+            }
+        }
+        return offsets;
+    }
+
+    /** Every record on {@code topic} after the snapshot's offsets, up to the end now. */
+    static List<ConsumerRecord<String, String>> publishedSince(Snapshot before, String topic) {
+        try (KafkaConsumer<String, String> consumer = consumer()) {
+            List<TopicPartition> partitions = before.offsets().keySet().stream().filter(p -> p.topic().equals(topic)).toList();
+            consumer.assign(partitions);
+            partitions.forEach(p -> consumer.seek(p, before.offsets().get(p)));
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            List<ConsumerRecord<String, String>> records = new ArrayList<>();
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("could not read " + topic + " to its end in 30 s");
+                }
+                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+            }
+            return records;
+        }
+    }
+
+    private static KafkaConsumer<String, String> consumer() {
+        String kafka = ConfigProvider.getConfig().getValue("kafka.bootstrap.servers", String.class);
+        return new KafkaConsumer<>(Map.of("bootstrap.servers", kafka, "enable.auto.commit", "false"),
+                new StringDeserializer(), new StringDeserializer());
+    }
+
+    static long number(AgroalDataSource db, String sql) {
+        return Long.parseLong(one(db, sql));
+    }
+
+    static String one(AgroalDataSource db, String sql) {
+        try (Connection c = db.getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            assertTrue(rs.next(), sql);
+            return rs.getString(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException(sql, e);
+        }
+    }
+}
