@@ -50,7 +50,7 @@ class CampaignWindowTest {
                 .body("{\"closesAt\":\"" + later + "\"}").put("/api/v1/campaigns/" + id + "/extensions/ai-france")
                 .then().statusCode(200).body("extensions", hasSize(1))
                 .body("extensions[0].entityId", equalTo("ai-france"));
-        await().untilAsserted(() -> assertEquals(List.of(new CampaignChanged.Extension("ai-france", later)),
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertEquals(List.of(new CampaignChanged.Extension("ai-france", later)),
                 campaignsOnTheStream().get(id).extensions()));
 
         given().auth().oauth2(DemoCredentials.caseManager()).contentType(ContentType.JSON)
@@ -61,7 +61,7 @@ class CampaignWindowTest {
                 .then().statusCode(404);
         given().auth().oauth2(DemoCredentials.caseManager()).delete("/api/v1/campaigns/" + id + "/extensions/ai-france")
                 .then().statusCode(204);
-        await().untilAsserted(() -> assertTrue(campaignsOnTheStream().get(id).extensions().isEmpty()));
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertTrue(campaignsOnTheStream().get(id).extensions().isEmpty()));
     }
 
     @Test
