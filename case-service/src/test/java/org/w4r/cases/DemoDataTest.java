@@ -26,7 +26,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.stream.Collectors;
 
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
@@ -179,9 +178,16 @@ class DemoDataTest {
         return lines.stream().filter(l -> l.startsWith("demo-" + role + ",")).findFirst().orElseThrow().split(",")[3];
     }
 
+    /** What compaction keeps: the last value per key, a tombstone (another test's, on a shared topic) removing it. */
     private <T> Map<String, T> latest(String topic, Class<T> type) {
-        List<ConsumerRecord<String, String>> records = TopicReader.readAll(kafka, topic);
-        return records.stream().collect(Collectors.toMap(ConsumerRecord::key, r -> Events.fromJson(r.value(), type),
-                (a, b) -> b));
+        Map<String, T> latest = new java.util.LinkedHashMap<>();
+        for (ConsumerRecord<String, String> r : TopicReader.readAll(kafka, topic)) {
+            if (r.value() == null) {
+                latest.remove(r.key());
+            } else {
+                latest.put(r.key(), Events.fromJson(r.value(), type));
+            }
+        }
+        return latest;
     }
 }
