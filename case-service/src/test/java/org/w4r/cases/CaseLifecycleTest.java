@@ -4,23 +4,44 @@ import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
 import io.restassured.response.ValidatableResponse;
+import io.agroal.api.AgroalDataSource;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.w4r.events.CaseChanged;
+import org.w4r.events.Topics;
+import org.w4r.kit.outbox.OutboxRelay;
 import org.junit.jupiter.api.Test;
 import org.w4r.testsupport.KafkaBrokerResource;
 import org.w4r.testsupport.PostgresDatabaseResource;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.containsString;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 @QuarkusTest
 @WithTestResource(value = KafkaBrokerResource.class, scope = TestResourceScope.GLOBAL)
 @WithTestResource(value = PostgresDatabaseResource.class, scope = TestResourceScope.GLOBAL)
 class CaseLifecycleTest {
+    @Inject
+    AgroalDataSource db;
+
+    @Inject
+    OutboxRelay relay;
+
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String kafka;
 
     static String id(String prefix) {
         return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
@@ -60,13 +81,61 @@ class CaseLifecycleTest {
 
     @Test
     void aCaseGoesFromDraftToActiveToClosedAndNeverBack() {
-        String caseId = newCase(openCampaign());
-        status(caseId, "active").statusCode(200).body("status", equalTo("active"));
+        String campaignId = openCampaign();
+        String caseId = newCase(campaignId);
+        Effects.awaitOutboxEmpty(relay);
+        Effects.Mark mark = Effects.Mark.now(kafka, Topics.CASES);
+
+        long active = status(caseId, "active").statusCode(200).body("status", equalTo("active"))
+                .extract().jsonPath().getLong("version");
+        assertEquals("active", effect(mark, caseId, active).status());
         status(caseId, "draft").statusCode(409).contentType("application/problem+json")
                 .body("type", containsString("invalid-transition")).body("from", equalTo("active"));
-        status(caseId, "closed").statusCode(200).body("status", equalTo("closed"));
-        status(caseId, "active").statusCode(409);
         status(caseId, "paused").statusCode(400).body("field", equalTo("status"));
+        long closed = status(caseId, "closed").statusCode(200).body("status", equalTo("closed"))
+                .extract().jsonPath().getLong("version");
+        assertTrue(closed > active, "each change has a higher version");
+        assertEquals("closed", effect(mark, caseId, closed).status());
+        status(caseId, "active").statusCode(409);
+        status(caseId, "draft").statusCode(409);
+
+        // the refused changes neither stored nor published anything: a later accepted write is the marker
+        String marker = newCase(campaignId);
+        await().atMost(Effects.BOUND).until(() -> !mark.caseEventsSince(marker).isEmpty());
+        assertEquals(List.of(active, closed), mark.caseEventsSince(caseId).stream().map(CaseChanged::version).toList(),
+                "one event per accepted change, none for a refused one");
+        assertEquals("closed", effect(mark, caseId, closed).status());
+    }
+
+    /**
+     * The accepted change at {@code version} everywhere: the row, the answer to a GET, and one event on 'cases' that
+     * carries the same fields and version. Returns the event.
+     */
+    CaseChanged effect(Effects.Mark mark, String caseId, long version) {
+        Map<String, Object> row = Effects.caseRow(db, caseId);
+        assertEquals(version, row.get("revision"), "the stored version");
+        JsonPath get = given().auth().oauth2(DemoCredentials.coordinator()).get("/api/v1/cases/" + caseId).then()
+                .statusCode(200).extract().jsonPath();
+        assertEquals(version, get.getLong("version"));
+        CaseChanged event = await().atMost(Effects.BOUND).until(() -> mark.caseEventsSince(caseId).stream()
+                .filter(c -> c.version() == version).toList(), l -> !l.isEmpty()).get(0);
+        assertEquals(1, mark.caseEventsSince(caseId).stream().filter(c -> c.version() == version).count(),
+                "one event for one change");
+        assertEquals(row.get("status"), event.status());
+        assertEquals(get.getString("status"), event.status());
+        assertEquals(row.get("goal"), event.goal());
+        assertEquals(get.getLong("goal"), event.goal());
+        assertEquals(row.get("public_counter"), event.publicCounter());
+        assertEquals(get.getBoolean("publicCounter"), event.publicCounter());
+        assertEquals(row.get("target_authority"), event.targetAuthority());
+        assertEquals(get.getString("targetAuthority"), event.targetAuthority());
+        assertEquals(row.get("name"), event.name());
+        assertEquals(row.get("country"), event.country());
+        assertEquals(row.get("campaign_id"), event.campaignId());
+        assertEquals(row.get("scope"), event.scope());
+        assertEquals(row.get("local_entity_id"), event.localEntityId());
+        assertEquals(row.get("hold_id") == null, event.hold() == null);
+        return event;
     }
 
     @Test
@@ -123,11 +192,37 @@ class CaseLifecycleTest {
 
     @Test
     void editsChangeTheCaseAndItsPublicCounterSwitch() {
-        String caseId = newCase(openCampaign());
-        given().auth().oauth2(DemoCredentials.caseManager()).contentType(ContentType.JSON)
+        String campaignId = openCampaign();
+        String caseId = newCase(campaignId);
+        Effects.awaitOutboxEmpty(relay);
+        Effects.Mark mark = Effects.Mark.now(kafka, Topics.CASES);
+        long before = (long) Effects.caseRow(db, caseId).get("revision");
+
+        long edited = given().auth().oauth2(DemoCredentials.caseManager()).contentType(ContentType.JSON)
                 .body("{\"goal\":5000,\"publicCounter\":false,\"targetAuthority\":\"President\"}")
                 .patch("/api/v1/cases/" + caseId).then().statusCode(200)
                 .body("goal", equalTo(5000)).body("publicCounter", equalTo(false))
-                .body("targetAuthority", equalTo("President"));
+                .body("targetAuthority", equalTo("President")).extract().jsonPath().getLong("version");
+        assertTrue(edited > before, "an edit gives the case a higher version");
+        CaseChanged event = effect(mark, caseId, edited);
+        assertEquals(5000L, event.goal());
+        assertFalse(event.publicCounter(), "the switch travels, so the public counter goes off everywhere");
+        assertEquals("President", event.targetAuthority());
+        assertEquals("Someone at risk", event.name(), "what the edit did not name stays");
+        assertEquals("draft", event.status());
+
+        // a refused edit changes nothing, anywhere
+        given().auth().oauth2(DemoCredentials.caseManager()).contentType(ContentType.JSON)
+                .body("{\"goal\":-1,\"publicCounter\":true}").patch("/api/v1/cases/" + caseId)
+                .then().statusCode(400).body("field", equalTo("goal"));
+        given().auth().oauth2(DemoCredentials.caseManager()).contentType(ContentType.JSON)
+                .body("{\"goal\":1}").patch("/api/v1/cases/no-such-case").then().statusCode(404);
+        String marker = newCase(campaignId);
+        await().atMost(Effects.BOUND).until(() -> !mark.caseEventsSince(marker).isEmpty());
+        assertEquals(List.of(edited), mark.caseEventsSince(caseId).stream().map(CaseChanged::version).toList());
+        Map<String, Object> row = Effects.caseRow(db, caseId);
+        assertEquals(5000L, row.get("goal"));
+        assertEquals(false, row.get("public_counter"));
+        assertEquals(edited, row.get("revision"));
     }
 }

@@ -3,6 +3,9 @@ package org.w4r.cases;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.agroal.api.AgroalDataSource;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
@@ -11,6 +14,7 @@ import org.w4r.events.CaseChanged;
 import org.w4r.events.EntityChanged;
 import org.w4r.events.Events;
 import org.w4r.events.Topics;
+import org.w4r.kit.security.Credentials;
 import org.w4r.testsupport.KafkaBrokerResource;
 import org.w4r.testsupport.PostgresDatabaseResource;
 import org.w4r.testsupport.TopicReader;
@@ -21,7 +25,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
+import java.util.TreeMap;
 
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
@@ -40,6 +44,9 @@ class DemoDataTest {
 
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String kafka;
+
+    @Inject
+    AgroalDataSource db;
 
     @ConfigProperty(name = "w4r.demo.credentials-file")
     Path credentialsFile;
@@ -91,11 +98,65 @@ class DemoDataTest {
         given().auth().oauth2("w4r_not-a-key").get("/api/v1/cases").then().statusCode(401);
     }
 
+    /**
+     * Every secret this service knows (each demo key and token, each stored hash, the database password, a hold's
+     * reason and who placed it) is looked for in the public list and in every staff read that lists credentials; none
+     * may be there.
+     */
     @Test
     void publicCaseListNeedsNoTokenAndShowsNoSecrets() {
-        given().get("/public/v1/cases").then().statusCode(200)
+        String publicList = given().get("/public/v1/cases").then().statusCode(200)
                 .body("$", hasSize(10))
-                .body("find { it.caseId == 'khaled-drareni' }.country", equalTo("DZ"));
+                .body("find { it.caseId == 'khaled-drareni' }.country", equalTo("DZ"))
+                .extract().asString();
+        List<Map<String, Object>> entries = io.restassured.path.json.JsonPath.from(publicList).getList("$");
+        for (Map<String, Object> entry : entries) {
+            assertEquals(Set.of("caseId", "name", "country", "scope", "localEntityId", "goal"), entry.keySet(),
+                    "a public case has these fields and nothing else");
+        }
+
+        List<String> tokens = read().stream().skip(1).map(l -> l.split(",")[3]).toList();
+        List<String> hashes = Effects.rows(db, "select sha256 from credential").stream()
+                .map(r -> ((String) r.get("sha256")).trim()).toList();
+        assertEquals(60 + 4, tokens.size());
+        assertTrue(hashes.containsAll(tokens.stream().map(Credentials::sha256).toList()),
+                "every demo key and token is stored, as its hash, so the hashes looked for are theirs");
+        List<String> secrets = new java.util.ArrayList<>(tokens);
+        secrets.addAll(hashes);
+        ConfigProvider.getConfig().getOptionalValue("quarkus.datasource.password", String.class)
+                .filter(p -> !p.isBlank()).ifPresent(secrets::add);
+        String reason = given().auth().oauth2(DemoCredentials.coordinator()).get("/api/v1/cases/paing-phyo-min")
+                .then().statusCode(200).extract().path("hold.reason");
+        assertTrue(reason != null && !reason.isBlank(), "the demo hold has a reason to look for");
+
+        String manager = DemoCredentials.caseManager();
+        Map<String, String> answers = new TreeMap<>();
+        answers.put("GET /public/v1/cases", publicList);
+        for (String path : List.of("/api/v1/staff", "/api/v1/entities/ai-france/keys", "/api/v1/entities",
+                "/api/v1/entities/ai-france", "/api/v1/campaigns", "/api/v1/cases")) {
+            answers.put("GET " + path, given().auth().oauth2(manager).get(path).then().statusCode(200).extract().asString());
+        }
+        answers.put("GET /q/health", given().get("/q/health").then().extract().asString());
+        answers.put("GET /q/openapi", given().get("/q/openapi").then().statusCode(200).extract().asString());
+        // what an entity key may read
+        answers.put("GET /api/v1/entities/ai-france/keys (entity)", given().auth().oauth2(DemoCredentials.token("ai-france"))
+                .get("/api/v1/entities/ai-france/keys").then().statusCode(200).extract().asString());
+
+        List<String> leaks = new java.util.ArrayList<>();
+        answers.forEach((what, body) -> {
+            for (String secret : secrets) {
+                if (body.contains(secret)) {
+                    leaks.add(what + " shows a secret (" + secret.substring(0, 6) + "…)");
+                }
+            }
+            if (body.contains("w4r_")) {
+                leaks.add(what + " shows something shaped like a key");
+            }
+        });
+        if (publicList.contains(reason) || publicList.contains("demo-case-manager") || publicList.contains("hold")) {
+            leaks.add("the public list says something of a hold");
+        }
+        assertEquals(List.of(), leaks);
     }
 
     @Test
@@ -117,9 +178,16 @@ class DemoDataTest {
         return lines.stream().filter(l -> l.startsWith("demo-" + role + ",")).findFirst().orElseThrow().split(",")[3];
     }
 
+    /** What compaction keeps: the last value per key, a tombstone (another test's, on a shared topic) removing it. */
     private <T> Map<String, T> latest(String topic, Class<T> type) {
-        List<ConsumerRecord<String, String>> records = TopicReader.readAll(kafka, topic);
-        return records.stream().collect(Collectors.toMap(ConsumerRecord::key, r -> Events.fromJson(r.value(), type),
-                (a, b) -> b));
+        Map<String, T> latest = new java.util.LinkedHashMap<>();
+        for (ConsumerRecord<String, String> r : TopicReader.readAll(kafka, topic)) {
+            if (r.value() == null) {
+                latest.remove(r.key());
+            } else {
+                latest.put(r.key(), Events.fromJson(r.value(), type));
+            }
+        }
+        return latest;
     }
 }

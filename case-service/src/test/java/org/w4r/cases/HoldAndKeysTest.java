@@ -3,6 +3,10 @@ package org.w4r.cases;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.agroal.api.AgroalDataSource;
+import jakarta.inject.Inject;
+import org.w4r.events.CredentialChanged;
+import org.w4r.kit.security.Credentials;
 import io.restassured.http.ContentType;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -15,8 +19,8 @@ import org.w4r.testsupport.KafkaBrokerResource;
 import org.w4r.testsupport.PostgresDatabaseResource;
 import org.w4r.testsupport.TopicReader;
 
-import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
@@ -37,6 +41,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @WithTestResource(value = KafkaBrokerResource.class, scope = TestResourceScope.GLOBAL)
 @WithTestResource(value = PostgresDatabaseResource.class, scope = TestResourceScope.GLOBAL)
 class HoldAndKeysTest {
+    @Inject
+    AgroalDataSource db;
 
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String kafka;
@@ -61,6 +67,12 @@ class HoldAndKeysTest {
         assertNotNull(held.hold());
         assertFalse(Events.toJson(held).contains("protect the family"), "a hold's reason stays in case-service");
         assertFalse(Events.toJson(held).contains("demo-case-manager"), "so does who placed it");
+        Map<String, Object> hold = Effects.row(db, "select * from case_hold where case_id = ?", caseId);
+        assertEquals("coup: protect the family", hold.get("reason"));
+        assertEquals("demo-case-manager", hold.get("placed_by"));
+        assertNull(hold.get("lifted_at"));
+        assertEquals(hold.get("id"), Effects.caseRow(db, caseId).get("hold_id"));
+        assertEquals(((Number) hold.get("id")).longValue(), held.hold().holdId(), "the topic names the stored hold");
 
         given().auth().oauth2(manager).contentType(ContentType.JSON).body("{\"reason\":\"again\"}")
                 .put("/api/v1/cases/" + caseId + "/hold").then().statusCode(409).contentType("application/problem+json");
@@ -70,6 +82,11 @@ class HoldAndKeysTest {
         given().auth().oauth2(manager).delete("/api/v1/cases/" + caseId + "/hold")
                 .then().statusCode(200).body("hold", nullValue());
         assertNull(latest(Topics.CASES, caseId, CaseChanged.class).hold());
+        assertNotNull(Effects.row(db, "select * from case_hold where case_id = ?", caseId).get("lifted_at"));
+        Map<String, Object> lifted = Effects.caseRow(db, caseId);
+        assertNull(lifted.get("hold_id"));
+        assertNull(lifted.get("hold_reason"));
+        assertNull(lifted.get("hold_placed_at"));
         given().auth().oauth2(manager).delete("/api/v1/cases/" + caseId + "/hold").then().statusCode(409);
 
         given().auth().oauth2(DemoCredentials.coordinator()).get("/api/v1/cases/" + caseId + "/holds")
@@ -87,48 +104,99 @@ class HoldAndKeysTest {
     @Test
     void aNewKeyIsShownOnceStoredHashedAndRevokedEverywhere() {
         String manager = DemoCredentials.caseManager();
-        String key = given().auth().oauth2(manager).post("/api/v1/entities/ai-iceland/keys")
+        var issued = given().auth().oauth2(manager).post("/api/v1/entities/ai-iceland/keys")
                 .then().statusCode(201).header("Cache-Control", "no-store")
-                .body("key", startsWith("w4r_")).extract().path("key");
-        String keyId = given().auth().oauth2(manager).get("/api/v1/entities/ai-iceland/keys").then().statusCode(200)
-                .body("[0]", not(hasKey("key"))).extract().path("find { it.revokedAt == null && it.keyId != null }.keyId");
+                .body("key", startsWith("w4r_")).body("entityId", equalTo("ai-iceland")).extract().jsonPath();
+        String key = issued.getString("key");
+        String keyId = issued.getString("keyId");
+        given().auth().oauth2(manager).get("/api/v1/entities/ai-iceland/keys").then().statusCode(200)
+                .body("[0]", not(hasKey("key"))).body("find { it.keyId == '" + keyId + "' }.revokedAt", nullValue());
+
+        // stored as its hash only, for its own entity
+        Map<String, Object> row = Effects.row(db, "select * from credential where key_id = ?", keyId);
+        assertEquals(Credentials.sha256(key), ((String) row.get("sha256")).trim());
+        assertEquals("ai-iceland", row.get("entity_id"));
+        assertEquals("entity", row.get("role"));
+        assertNull(row.get("revoked_at"));
+        assertEquals(0, Effects.rows(db, "select 1 from credential where sha256 = ? or key_id = ?", key, key).size());
+
+        // published as one event keyed by its id, carrying the hash and never the key
+        await().atMost(Effects.BOUND).until(() -> TopicReader.readAll(kafka, Topics.CREDENTIALS).stream()
+                .anyMatch(r -> keyId.equals(r.key())));
+        List<ConsumerRecord<String, String>> events = TopicReader.readAll(kafka, Topics.CREDENTIALS).stream()
+                .filter(r -> keyId.equals(r.key())).toList();
+        assertEquals(1, events.size(), "one event per key");
+        CredentialChanged event = Events.fromJson(events.get(0).value(), CredentialChanged.class);
+        assertEquals(Credentials.sha256(key), event.sha256());
+        assertEquals("ai-iceland", event.entityId());
         assertFalse(TopicReader.readAll(kafka, Topics.CREDENTIALS).stream()
                 .anyMatch(r -> r.value() != null && r.value().contains(key)), "the stream carries hashes, never keys");
-        assertTrue(TopicReader.readAll(kafka, Topics.CREDENTIALS).stream().anyMatch(r -> keyId.equals(r.key())),
-                "one event per key, keyed by its id");
 
         // the new key works (this service reads credentials from the stream like every other)
-        await().atMost(Duration.ofSeconds(2)).untilAsserted(() -> given().auth().oauth2(key)
+        await().atMost(Effects.BOUND).untilAsserted(() -> given().auth().oauth2(key)
                 .get("/api/v1/entities/ai-iceland/keys").then().statusCode(200));
         given().auth().oauth2(key).get("/api/v1/entities/ai-france/keys").then().statusCode(403);
         given().auth().oauth2(key).post("/api/v1/entities/ai-france/keys").then().statusCode(403);
 
-        String newest = given().auth().oauth2(manager).get("/api/v1/entities/ai-iceland/keys").then()
-                .extract().path("[-1].keyId");
-        given().auth().oauth2(manager).delete("/api/v1/entities/ai-iceland/keys/" + newest).then().statusCode(204);
-        await().atMost(Duration.ofSeconds(2)).untilAsserted(() -> given().auth().oauth2(key)
+        given().auth().oauth2(manager).delete("/api/v1/entities/ai-france/keys/" + keyId).then().statusCode(404);
+        assertNull(Effects.row(db, "select * from credential where key_id = ?", keyId).get("revoked_at"),
+                "revoking it under another entity did nothing");
+        given().auth().oauth2(manager).delete("/api/v1/entities/ai-iceland/keys/" + keyId).then().statusCode(204)
+                .header("W4R-Propagated", "true");
+        assertNotNull(Effects.row(db, "select * from credential where key_id = ?", keyId).get("revoked_at"));
+        // 204 means the tombstone is on Kafka already
+        ConsumerRecord<String, String> last = TopicReader.readAll(kafka, Topics.CREDENTIALS).stream()
+                .filter(r -> keyId.equals(r.key())).reduce((a, b) -> b).orElseThrow();
+        assertNull(last.value(), "a revoked key is a tombstone");
+        await().atMost(Effects.BOUND).untilAsserted(() -> given().auth().oauth2(key)
                 .get("/api/v1/entities/ai-iceland/keys").then().statusCode(401));
-        given().auth().oauth2(manager).delete("/api/v1/entities/ai-france/keys/" + newest).then().statusCode(404);
-        assertTrue(keyId != null);
+        given().auth().oauth2(manager).get("/api/v1/entities/ai-iceland/keys").then().statusCode(200)
+                .body("find { it.keyId == '" + keyId + "' }.revokedAt", notNullValue());
     }
 
     @Test
     void staffTokensAreIssuedAndRevokedByCaseManagers() {
         String manager = DemoCredentials.caseManager();
-        String token = given().auth().oauth2(manager).contentType(ContentType.JSON)
-                .body("{\"principal\":\"maria\",\"role\":\"moderator\"}").post("/api/v1/staff")
-                .then().statusCode(201).body("role", equalTo("moderator")).extract().path("token");
+        String principal = CaseLifecycleTest.id("moderator");
+        var issued = given().auth().oauth2(manager).contentType(ContentType.JSON)
+                .body("{\"principal\":\"" + principal + "\",\"role\":\"moderator\"}").post("/api/v1/staff")
+                .then().statusCode(201).header("Cache-Control", "no-store").body("role", equalTo("moderator"))
+                .extract().jsonPath();
+        String token = issued.getString("token");
         String keyId = given().auth().oauth2(manager).get("/api/v1/staff").then().statusCode(200)
-                .extract().path("find { it.principal == 'maria' }.keyId");
-        await().atMost(Duration.ofSeconds(2)).untilAsserted(() ->
+                .extract().path("find { it.principal == '" + principal + "' }.keyId");
+        assertEquals(issued.getString("keyId"), keyId);
+        Map<String, Object> row = Effects.row(db, "select * from credential where key_id = ?", keyId);
+        assertEquals(Credentials.sha256(token), ((String) row.get("sha256")).trim());
+        assertEquals("moderator", row.get("role"));
+        assertEquals(principal, row.get("principal"));
+        assertNull(row.get("entity_id"));
+
+        await().atMost(Effects.BOUND).untilAsserted(() ->
                 given().auth().oauth2(token).get("/api/v1/cases").then().statusCode(200));
+        CredentialChanged event = TopicReader.readAll(kafka, Topics.CREDENTIALS).stream()
+                .filter(r -> keyId.equals(r.key())).reduce((a, b) -> b)
+                .map(r -> Events.fromJson(r.value(), CredentialChanged.class)).orElseThrow();
+        assertEquals(Credentials.sha256(token), event.sha256());
+        assertEquals("moderator", event.role());
+        assertEquals(principal, event.principal());
         given().auth().oauth2(token).get("/api/v1/staff").then().statusCode(403);
+
         given().auth().oauth2(manager).contentType(ContentType.JSON)
-                .body("{\"principal\":\"maria\",\"role\":\"coordinator\"}").post("/api/v1/staff").then().statusCode(409);
+                .body("{\"principal\":\"" + principal + "\",\"role\":\"coordinator\"}").post("/api/v1/staff")
+                .then().statusCode(409);
         given().auth().oauth2(manager).contentType(ContentType.JSON)
-                .body("{\"principal\":\"bob\",\"role\":\"admin\"}").post("/api/v1/staff").then().statusCode(400);
-        given().auth().oauth2(manager).delete("/api/v1/staff/maria/tokens/" + keyId).then().statusCode(204);
-        await().atMost(Duration.ofSeconds(2)).untilAsserted(() ->
+                .body("{\"principal\":\"" + CaseLifecycleTest.id("p") + "\",\"role\":\"admin\"}").post("/api/v1/staff")
+                .then().statusCode(400);
+        assertEquals(1, Effects.rows(db, "select 1 from credential where principal = ?", principal).size(),
+                "a refused token is not stored");
+
+        given().auth().oauth2(manager).delete("/api/v1/staff/" + principal + "/tokens/" + keyId).then().statusCode(204)
+                .header("W4R-Propagated", "true");
+        assertNotNull(Effects.row(db, "select * from credential where key_id = ?", keyId).get("revoked_at"));
+        assertNull(TopicReader.readAll(kafka, Topics.CREDENTIALS).stream().filter(r -> keyId.equals(r.key()))
+                .reduce((a, b) -> b).orElseThrow().value(), "a revoked token is a tombstone");
+        await().atMost(Effects.BOUND).untilAsserted(() ->
                 given().auth().oauth2(token).get("/api/v1/cases").then().statusCode(401));
     }
 }

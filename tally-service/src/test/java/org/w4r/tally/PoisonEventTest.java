@@ -3,6 +3,8 @@ package org.w4r.tally;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.agroal.api.AgroalDataSource;
+import jakarta.inject.Inject;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -19,16 +21,19 @@ import org.w4r.testsupport.ReferenceDataResource;
 import org.w4r.testsupport.TopicReader;
 
 import java.math.BigInteger;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import java.util.function.Consumer;
-import java.util.stream.Collectors;
 
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
@@ -38,12 +43,15 @@ import static org.w4r.testsupport.ReferenceFixtures.staffToken;
 /**
  * An event the tally can never count (unreadable, or refused by the database) goes to {@code actions.dead-letter},
  * and the partition it sat on goes on: every valid event around it, and every one published after it, is counted.
+ * One the database cannot take for now is retried until it is counted, once.
  */
 @QuarkusTest
 @WithTestResource(value = KafkaBrokerResource.class, scope = TestResourceScope.GLOBAL)
 @WithTestResource(value = PostgresDatabaseResource.class, scope = TestResourceScope.GLOBAL)
 @WithTestResource(value = ReferenceDataResource.class, scope = TestResourceScope.GLOBAL)
 class PoisonEventTest {
+    @Inject
+    AgroalDataSource db;
 
     @Test
     void poisonActionsAreSetAsideAndThePartitionMovesOn() {
@@ -75,13 +83,91 @@ class PoisonEventTest {
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertEquals(3 + 5 + 13 + 17 + 19, campaignTotal(campaign)));
 
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
-            Set<String> deadLettered = TopicReader.readAll(TallyFixtures.kafka(), Topics.deadLetter(Topics.ACTIONS))
-                    .stream().map(ConsumerRecord::value).filter(v -> v != null && v.contains(campaign))
-                    .collect(Collectors.toSet());
-            assertEquals(Set.copyOf(poison), deadLettered);
+            List<String> deadLettered = deadLetters(campaign);
+            assertEquals(poison.stream().sorted().toList(), deadLettered.stream().sorted().toList(),
+                    "each poison event set aside exactly once, and nothing else");
         });
-        // nothing counted twice or late: the refused one never reached any total
-        assertEquals(3 + 5 + 13 + 17 + 19, campaignTotal(campaign));
+        // nothing counted twice or late: a later event on the same partition is the marker
+        publishRaw(caseId, List.of(valid(campaign, caseId, 23)));
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertEquals(3 + 5 + 13 + 17 + 19 + 23,
+                campaignTotal(campaign)));
+        assertEquals(poison.size(), deadLetters(campaign).size());
+    }
+
+    /**
+     * A batch the database cannot take for now (here its statement is cancelled, SQLSTATE 57014, as a restarting or
+     * overloaded server also answers) is retried until it applies, however many times that takes, and counted once:
+     * never dead-lettered, never counted twice. The consumer's insert of the event id is made to wait on an
+     * uncommitted row of this test, so each attempt can be seen and cancelled.
+     */
+    @Test
+    void aBatchTheDatabaseCannotTakeForNowIsRetriedAndCountedOnce() throws Exception {
+        String campaign = "retry-" + UUID.randomUUID().toString().substring(0, 8);
+        TallyFixtures.publishCampaign(campaign, Instant.parse("2026-12-01T00:00:00Z"));
+        String caseId = campaign + "-case";
+        Instant now = Instant.now();
+        ActionRecorded blocked = new ActionRecorded(UUID.randomUUID(), UUID.randomUUID(), campaign, caseId, "ai-france",
+                ActionType.LETTER, Mode.OFFLINE, 7, now, now);
+        // twice the consumer's max attempts: a transient failure must never count toward them
+        int cancels = 6;
+        try (Connection holder = db.getConnection(); Connection admin = db.getConnection()) {
+            holder.setAutoCommit(false);
+            int holderPid;
+            try (Statement s = holder.createStatement(); ResultSet rs = s.executeQuery("select pg_backend_pid()")) {
+                rs.next();
+                holderPid = rs.getInt(1);
+            }
+            try (PreparedStatement insert = holder.prepareStatement("insert into processed_event (event_id) values (?)")) {
+                insert.setObject(1, blocked.eventId());
+                insert.executeUpdate();
+            }
+            publishRaw(caseId, List.of(Events.toJson(blocked), valid(campaign, caseId, 11)));
+            Timestamp last = new Timestamp(0);
+            for (int i = 0; i < cancels; i++) {
+                Timestamp after = last;
+                Attempt attempt = await().atMost(Duration.ofSeconds(60))
+                        .until(() -> waitingOn(admin, holderPid), a -> a != null && a.startedAt().after(after));
+                try (PreparedStatement cancel = admin.prepareStatement("select pg_cancel_backend(?)")) {
+                    cancel.setInt(1, attempt.pid());
+                    cancel.executeQuery().close();
+                }
+                last = attempt.startedAt();
+            }
+            assertEquals(0, campaignTotal(campaign), "nothing counted while the batch cannot apply");
+            holder.rollback();
+        }
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertEquals(7 + 11, campaignTotal(campaign)));
+        // a later event on the same partition: once it is counted, a late second application would have shown
+        publishRaw(caseId, List.of(valid(campaign, caseId, 13)));
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertEquals(7 + 11 + 13, campaignTotal(campaign)));
+        assertEquals(List.of(), deadLetters(campaign), "a transient failure never sends an event to the dead letter");
+        try (Connection c = db.getConnection();
+             PreparedStatement select = c.prepareStatement("select count(*) from processed_event where event_id = ?")) {
+            select.setObject(1, blocked.eventId());
+            try (ResultSet rs = select.executeQuery()) {
+                rs.next();
+                assertEquals(1, rs.getInt(1), "the event is recorded as applied, once");
+            }
+        }
+    }
+
+    record Attempt(int pid, Timestamp startedAt) {
+    }
+
+    /** The consumer's statement waiting on the holder's transaction, if one is. */
+    private static Attempt waitingOn(Connection admin, int holderPid) throws Exception {
+        try (PreparedStatement select = admin.prepareStatement("select pid, query_start from pg_stat_activity "
+                + "where ? = any(pg_blocking_pids(pid)) order by query_start desc limit 1")) {
+            select.setInt(1, holderPid);
+            try (ResultSet rs = select.executeQuery()) {
+                return rs.next() ? new Attempt(rs.getInt(1), rs.getTimestamp(2)) : null;
+            }
+        }
+    }
+
+    private static List<String> deadLetters(String campaign) {
+        return TopicReader.readAll(TallyFixtures.kafka(), Topics.deadLetter(Topics.ACTIONS)).stream()
+                .map(ConsumerRecord::value).filter(v -> v != null && v.contains(campaign)).toList();
     }
 
     private static long campaignTotal(String campaign) {

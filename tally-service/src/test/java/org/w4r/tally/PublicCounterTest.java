@@ -13,6 +13,7 @@ import org.w4r.testsupport.KafkaBrokerResource;
 import org.w4r.testsupport.PostgresDatabaseResource;
 import org.w4r.testsupport.ReferenceDataResource;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -20,7 +21,9 @@ import java.util.UUID;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.endsWith;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
@@ -68,22 +71,48 @@ class PublicCounterTest {
         assertNotEquals(etag, given().get(counter(caseId)).header("ETag"));
     }
 
+    /** Switched off and on again, never held: the switch alone hides the counter. */
     @Test
-    void notFoundWhileSwitchedOffOrOnHold() {
+    void notFoundWhileSwitchedOff() {
         String caseId = "counter-" + UUID.randomUUID().toString().substring(0, 8);
         publishCase(caseId, true, null);
-        await().untilAsserted(() -> given().get(counter(caseId)).then().statusCode(200).body("count", equalTo(0)));
+        publishAction(caseId, 4);
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> given().get(counter(caseId)).then().statusCode(200)
+                .body("count", equalTo(4)));
 
         publishCase(caseId, false, null);
-        await().untilAsserted(() -> given().get(counter(caseId)).then().statusCode(404)
-                .contentType("application/problem+json").header("Access-Control-Allow-Origin", "*"));
-
-        publishCase(caseId, true, new CaseChanged.Hold(7L, Instant.now()));
-        await().untilAsserted(() -> given().get(counter(caseId)).then().statusCode(404)
-                .contentType("application/problem+json"));
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> given().get(counter(caseId)).then().statusCode(404)
+                .contentType("application/problem+json").header("Access-Control-Allow-Origin", "*")
+                .body("type", endsWith("/counter-off")).body("caseId", equalTo(caseId)));
 
         publishCase(caseId, true, null);
-        await().untilAsserted(() -> given().get(counter(caseId)).then().statusCode(200));
-        given().get(counter("no-such-case")).then().statusCode(404).contentType("application/problem+json");
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> given().get(counter(caseId)).then().statusCode(200)
+                .body("count", equalTo(4)));
+        given().get(counter("no-such-case")).then().statusCode(404).contentType("application/problem+json")
+                .body("type", endsWith("/not-found"));
+    }
+
+    /**
+     * A case whose public counter stays switched on the whole time: only the hold can hide it, so this fails if the
+     * counter ignored holds (the switched-off test cannot tell).
+     */
+    @Test
+    void notFoundWhileOnHoldThoughSwitchedOn() {
+        String caseId = "counter-" + UUID.randomUUID().toString().substring(0, 8);
+        publishCase(caseId, true, null);
+        publishAction(caseId, 6);
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> given().get(counter(caseId)).then().statusCode(200)
+                .body("count", equalTo(6)));
+
+        publishCase(caseId, true, new CaseChanged.Hold(7L, Instant.now()));
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> given().get(counter(caseId)).then().statusCode(404)
+                .contentType("application/problem+json").header("Access-Control-Allow-Origin", "*")
+                .body("type", endsWith("/counter-off")).body("caseId", equalTo(caseId))
+                // a held case's counter says nothing of its count
+                .body(not(containsString("\"count\""))));
+
+        publishCase(caseId, true, null);
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> given().get(counter(caseId)).then().statusCode(200)
+                .body("count", equalTo(6)));
     }
 }

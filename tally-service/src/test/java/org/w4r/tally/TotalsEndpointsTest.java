@@ -207,8 +207,11 @@ class TotalsEndpointsTest {
             given().get(path).then().statusCode(401).contentType("application/problem+json");
             given().auth().oauth2(entityKey("ai-france")).get(path).then().statusCode(403);
         }
+        String matrix = coordinator().get("/api/v1/totals/matrix?campaign=" + campaign).then().statusCode(200)
+                .body("cases", equalTo(List.of(caseA, caseB))).extract().asString();
         for (String role : List.of("case-manager", "delivery", "moderator")) {
-            given().auth().oauth2(staffToken(role)).get("/api/v1/totals/matrix?campaign=" + campaign).then().statusCode(200);
+            assertEquals(matrix, given().auth().oauth2(staffToken(role)).get("/api/v1/totals/matrix?campaign=" + campaign)
+                    .then().statusCode(200).extract().asString(), role + " reads the same matrix");
         }
     }
 }
