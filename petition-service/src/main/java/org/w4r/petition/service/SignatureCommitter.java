@@ -259,9 +259,13 @@ public class SignatureCommitter {
             return sqlState == null || sqlState.length() < 2 ? "" : sqlState.substring(0, 2);
         }
 
-        /** No connection, a lost one, a server shutting down or out of resources (Agroal's timeout has no SQLSTATE). */
+        /**
+         * No connection, a lost one, a server shutting down or out of resources (Agroal's timeout has no SQLSTATE).
+         * 99999 is PgJDBC's "something unusual has occurred": on Quarkus 3.33 (PgJDBC 42.7.10) a connection opened
+         * while the database does not answer failed with it, and the request was answered 500 instead of 503.
+         */
         boolean isUnavailable() {
-            return switch (sqlClass()) {
+            return "99999".equals(sqlState) || switch (sqlClass()) {
                 case "", "08", "53", "57", "58" -> true;
                 default -> false;
             };

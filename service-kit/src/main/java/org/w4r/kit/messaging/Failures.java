@@ -19,7 +19,10 @@ public final class Failures {
                 // no SQLSTATE: the pool could not hand out a connection (Agroal's acquisition timeout)
                 return state == null || state.startsWith("08") || state.startsWith("40") || state.startsWith("53")
                         || state.startsWith("57") || state.startsWith("58") || "55P03".equals(state)
-                        || "25P03".equals(state);
+                        || "25P03".equals(state)
+                        // PgJDBC's "something unusual has occurred": seen opening a connection to a database that
+                        // does not answer; it is not caused by the data
+                        || "99999".equals(state);
             }
             if (t instanceof IOException || t instanceof org.apache.kafka.common.errors.RetriableException
                     || t instanceof InterruptedException) {
