@@ -8,7 +8,12 @@ import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerResponseContext;
 import org.jboss.resteasy.reactive.server.ServerResponseFilter;
 import org.jboss.resteasy.reactive.server.SimpleResourceInfo;
+import io.quarkus.vertx.http.runtime.CurrentVertxRequest;
+import io.quarkus.vertx.http.runtime.security.QuarkusHttpUser;
+import io.vertx.ext.web.RoutingContext;
+import org.w4r.kit.security.Caller;
 import org.w4r.kit.security.Roles;
+import org.w4r.kit.security.TokenIdentityProvider;
 
 import java.util.Map;
 
@@ -34,6 +39,9 @@ public class ActionMetrics {
     @Inject
     ObjectMapper json;
 
+    @Inject
+    CurrentVertxRequest vertxRequest;
+
     @ServerResponseFilter
     public void count(ContainerRequestContext request, ContainerResponseContext response, SimpleResourceInfo resource) {
         if (resource == null || resource.getResourceClass() == null) {
@@ -43,9 +51,7 @@ public class ActionMetrics {
         if (kind == null) {
             return;
         }
-        var security = request.getSecurityContext();
-        String entity = security != null && security.isUserInRole(Roles.ENTITY) && security.getUserPrincipal() != null
-                ? security.getUserPrincipal().getName() : "none";
+        String entity = entity();
         int status = response.getStatus();
         if (status >= 500) {
             count(entity, kind, "failed", 1);
@@ -62,6 +68,22 @@ public class ActionMetrics {
      * Bodies are already JSON text here (the same bytes an Idempotency-Key replay returns), so they are read back as a
      * tree: one small parse per answer, off the database's critical path.
      */
+    /**
+     * The caller's entity, from the identity the request already resolved. Not through the SecurityContext: with
+     * lazy authentication, asking it about a token that failed resolves the identity on the IO thread, and the 401
+     * became a 500 (SignatureResourceTest caught it).
+     */
+    private String entity() {
+        RoutingContext context = vertxRequest.getCurrent();
+        if (context != null && context.user() instanceof QuarkusHttpUser user && user.getSecurityIdentity() != null) {
+            Caller caller = user.getSecurityIdentity().getAttribute(TokenIdentityProvider.CALLER);
+            if (caller != null && Roles.ENTITY.equals(caller.role()) && caller.entityId() != null) {
+                return caller.entityId();
+            }
+        }
+        return "none";
+    }
+
     private void results(String entity, String kind, Object body) {
         JsonNode tree = body instanceof String text ? read(text) : body == null ? null : json.valueToTree(body);
         JsonNode items = tree == null ? null : tree.get("results");
