@@ -3,14 +3,14 @@ package org.w4r.petition.rest;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.MeterRegistry;
-import jakarta.inject.Inject;
-import jakarta.ws.rs.container.ContainerRequestContext;
-import jakarta.ws.rs.container.ContainerResponseContext;
-import org.jboss.resteasy.reactive.server.ServerResponseFilter;
-import org.jboss.resteasy.reactive.server.SimpleResourceInfo;
 import io.quarkus.vertx.http.runtime.CurrentVertxRequest;
 import io.quarkus.vertx.http.runtime.security.QuarkusHttpUser;
 import io.vertx.ext.web.RoutingContext;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.container.ContainerResponseContext;
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerResponseFilter;
+import org.jboss.resteasy.reactive.server.SimpleResourceInfo;
 import org.w4r.kit.security.Caller;
 import org.w4r.kit.security.Roles;
 import org.w4r.kit.security.TokenIdentityProvider;
@@ -24,6 +24,8 @@ import java.util.Map;
  * entity id, never a staff principal: those are people.
  */
 public class ActionMetrics {
+    private static final Logger LOG = Logger.getLogger(ActionMetrics.class);
+
     /** The write endpoints and the kind each records; anything else is not counted here. */
     private static final Map<String, String> KINDS = Map.of(
             "SignatureResource.sign", "signature",
@@ -43,7 +45,7 @@ public class ActionMetrics {
     CurrentVertxRequest vertxRequest;
 
     @ServerResponseFilter
-    public void count(ContainerRequestContext request, ContainerResponseContext response, SimpleResourceInfo resource) {
+    public void count(ContainerResponseContext response, SimpleResourceInfo resource) {
         if (resource == null || resource.getResourceClass() == null) {
             return;
         }
@@ -51,6 +53,15 @@ public class ActionMetrics {
         if (kind == null) {
             return;
         }
+        try {
+            count(kind, response);
+        } catch (RuntimeException e) {
+            // a metric must never change an answer the caller is owed
+            LOG.debugf("actions metric: %s", e.getClass().getSimpleName());
+        }
+    }
+
+    private void count(String kind, ContainerResponseContext response) {
         String entity = entity();
         int status = response.getStatus();
         if (status >= 500) {
@@ -64,10 +75,6 @@ public class ActionMetrics {
         }
     }
 
-    /**
-     * Bodies are already JSON text here (the same bytes an Idempotency-Key replay returns), so they are read back as a
-     * tree: one small parse per answer, off the database's critical path.
-     */
     /**
      * The caller's entity, from the identity the request already resolved. Not through the SecurityContext: with
      * lazy authentication, asking it about a token that failed resolves the identity on the IO thread, and the 401
@@ -84,6 +91,10 @@ public class ActionMetrics {
         return "none";
     }
 
+    /**
+     * Bodies are already JSON text here (the same bytes an Idempotency-Key replay returns), so they are read back as a
+     * tree: one small parse per answer, off the database's critical path.
+     */
     private void results(String entity, String kind, Object body) {
         JsonNode tree = body instanceof String text ? read(text) : body == null ? null : json.valueToTree(body);
         JsonNode items = tree == null ? null : tree.get("results");
