@@ -74,16 +74,19 @@ class MetricsTest {
 
     @Test
     void aHoldReachingThisServiceIsTimed() {
-        String caseId = "metrics-hold-" + UUID.randomUUID().toString().substring(0, 8);
+        // a campaign of its own: the shared one's case list is compared exactly by other tests
+        String campaign = "metrics-hold-" + UUID.randomUUID().toString().substring(0, 8);
+        TallyFixtures.publishCampaign(campaign, Instant.parse("2026-12-01T00:00:00Z"));
+        String caseId = campaign + "-case";
         String placed = "w4r_hold_propagation_seconds_count{change=\"placed\"}";
         String lifted = "w4r_hold_propagation_seconds_count{change=\"lifted\"}";
         String before = metrics();
-        TallyFixtures.publish(Topics.CASES, List.of(TallyFixtures.caseOf(caseId, "test-campaign", 10, true, null)));
-        TallyFixtures.publish(Topics.CASES, List.of(TallyFixtures.caseOf(caseId, "test-campaign", 10, true,
+        TallyFixtures.publish(Topics.CASES, List.of(TallyFixtures.caseOf(caseId, campaign, 10, true, null)));
+        TallyFixtures.publish(Topics.CASES, List.of(TallyFixtures.caseOf(caseId, campaign, 10, true,
                 new CaseChanged.Hold(1, Instant.now()))));
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
                 assertEquals(1, value(metrics(), placed) - value(before, placed)));
-        TallyFixtures.publish(Topics.CASES, List.of(TallyFixtures.caseOf(caseId, "test-campaign", 10, true, null)));
+        TallyFixtures.publish(Topics.CASES, List.of(TallyFixtures.caseOf(caseId, campaign, 10, true, null)));
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
                 assertEquals(1, value(metrics(), lifted) - value(before, lifted)));
         assertEquals(1, value(metrics(), placed) - value(before, placed), "a change that keeps the hold is not timed");
