@@ -8,6 +8,7 @@ import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 import org.postgresql.util.PSQLException;
 import org.postgresql.util.ServerErrorMessage;
+import org.w4r.kit.problem.DatabaseProblems;
 import org.w4r.kit.problem.Problem;
 
 import java.sql.SQLException;
@@ -32,7 +33,7 @@ public class PersistenceProblems {
     }
 
     private static Response answer(Exception e) {
-        return classify(e).orElseGet(() -> {
+        return classify(e).or(() -> DatabaseProblems.unreachable(e)).orElseGet(() -> {
             LOG.errorf("database error (a bug): %s, SQLSTATE %s", e.getClass().getName(), sqlState(e).orElse("none"));
             return Problem.of(500, "internal", "Internal error", "an unexpected error occurred; it has been logged");
         }).toResponse();

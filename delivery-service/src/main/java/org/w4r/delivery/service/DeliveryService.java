@@ -1,5 +1,6 @@
 package org.w4r.delivery.service;
 
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.w4r.delivery.model.CancelRequest;
@@ -70,8 +71,10 @@ public class DeliveryService {
                 valid.plannedFor(), DeliveryKinds.PLANNED, principal, Instant.now().truncatedTo(ChronoUnit.MICROS),
                 null, null, null);
         guard.awaitCaseStream();
-        writer.plan(delivery);
-        return view(delivery.id());
+        return committed(() -> {
+            writer.plan(delivery);
+            return view(delivery.id());
+        });
     }
 
     public DeliveryView recordHandover(UUID id, HandoverRequest request, String principal) {
@@ -84,15 +87,29 @@ public class DeliveryService {
                     "this service has not yet counted every action already on the stream; nothing was recorded, try again shortly", 5);
         }
         List<String> evidence = request.evidence() == null ? List.of() : request.evidence();
-        writer.recordHandover(id, valid.deliveredAt(), valid.cutoff(), request.deliveredBy().trim(),
-                Validation.trimmed(request.notes()), evidence, principal);
-        return view(id);
+        return committed(() -> {
+            writer.recordHandover(id, valid.deliveredAt(), valid.cutoff(), request.deliveredBy().trim(),
+                    Validation.trimmed(request.notes()), evidence, principal);
+            return view(id);
+        });
     }
 
     public DeliveryView cancel(UUID id, CancelRequest request, String principal) {
         String reason = request == null ? null : Validation.cancelReason(request.reason());
-        writer.cancel(id, reason, principal);
-        return view(id);
+        return committed(() -> {
+            writer.cancel(id, reason, principal);
+            return view(id);
+        });
+    }
+
+    /**
+     * A write and the read of its answer in one transaction. Incident (issue 14): PostgreSQL stopped under load, and
+     * a handover committed, then the read of its answer after the commit failed: a 500 for a recorded handover, which
+     * the caller took for "not recorded". Read before the commit, a failure can only mean nothing was stored (503
+     * database-unavailable); only the commit itself is ambiguous (503 outcome-unknown, kit DatabaseProblems).
+     */
+    private static DeliveryView committed(java.util.function.Supplier<DeliveryView> writeAndRead) {
+        return QuarkusTransaction.joiningExisting().call(writeAndRead::get);
     }
 
     public DeliveryView view(UUID id) {

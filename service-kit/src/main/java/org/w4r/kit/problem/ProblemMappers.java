@@ -81,6 +81,10 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response unexpected(Exception e) {
+        java.util.Optional<Problem> unreachable = DatabaseProblems.unreachable(e);
+        if (unreachable.isPresent()) {
+            return unreachable.get().toResponse(); // not a bug: the database went away (logged there, by SQLSTATE)
+        }
         // the type, SQLSTATE and stack only: a message from the driver or Hibernate can quote what was sent
         LOG.errorf("unexpected error (a bug): %s%s", org.w4r.kit.messaging.Failures.describe(e), stack(e));
         return Problem.of(500, "internal", "Internal error", "an unexpected error occurred; it has been logged")

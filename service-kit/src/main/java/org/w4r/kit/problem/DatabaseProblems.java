@@ -1,0 +1,112 @@
+package org.w4r.kit.problem;
+
+import org.jboss.logging.Logger;
+
+import java.sql.SQLException;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The answer to a write the database could not complete because it could not be reached: never a 500, and never "not
+ * stored" when the commit may have happened.
+ *
+ * <p>Incident (issue 14): PostgreSQL stopped for 8 s under load, and staff writes (a hold, a handover) whose
+ * connection was lost during the commit, or after it while the answer was being read, were answered 500 "an
+ * unexpected error occurred" though they were stored. A caller reads a 5xx as "it failed"; the change was there.
+ * <ul>
+ * <li>{@code 503 database-unavailable}: the failure came from a statement, before any commit (the transaction
+ * rolled back): nothing was stored, the same request can be sent again;</li>
+ * <li>{@code 503 outcome-unknown}: the failure came from the commit (the transaction manager's commit exceptions in
+ * the chain): PostgreSQL may have committed; the caller reads the record to learn which.</li>
+ * </ul>
+ * A write must therefore read whatever its answer needs before its commit: a read after it that fails would be
+ * taken for a statement's failure and answered "not stored".
+ */
+public final class DatabaseProblems {
+    private static final Logger LOG = Logger.getLogger(DatabaseProblems.class);
+
+    /** Thrown by a transaction manager's commit (JTA, Narayana, Quarkus); matched by name: not every service has JTA. */
+    private static final Set<String> COMMIT_FAILURES = Set.of(
+            "jakarta.transaction.RollbackException",
+            "jakarta.transaction.HeuristicMixedException",
+            "jakarta.transaction.HeuristicRollbackException",
+            "jakarta.transaction.SystemException",
+            "javax.transaction.xa.XAException",
+            "io.quarkus.narayana.jta.QuarkusTransactionException");
+
+    private DatabaseProblems() {
+    }
+
+    /** A 503 if the database could not be reached while doing {@code e}'s work; empty for anything else. */
+    public static Optional<Problem> unreachable(Throwable e) {
+        String state = sqlState(e, 0);
+        boolean commit = inCommit(e, 0);
+        if (commit && (state == null || unavailable(state))) {
+            // the transaction manager's exception for a failed commit does not always keep the driver's
+            LOG.warnf("database connection lost during a commit (SQLSTATE %s): outcome unknown", state == null ? "none" : state);
+            return Optional.of(outcomeUnknown());
+        }
+        if (state == null || !unavailable(state)) {
+            return Optional.empty();
+        }
+        LOG.warnf("database unavailable (SQLSTATE %s): a request was refused before its commit, nothing stored",
+                state == null ? "none" : state);
+        return Optional.of(Problem.of(503, "database-unavailable", "Database unavailable",
+                "the database cannot be reached; nothing was stored: send the same request again shortly")
+                .with("retryAfterSeconds", 1));
+    }
+
+    public static Problem outcomeUnknown() {
+        return Problem.of(503, "outcome-unknown", "Outcome unknown",
+                "the connection to the database was lost during the commit: the change may or may not have been made. "
+                        + "Read the record to see which before sending it again").with("retryAfterSeconds", 1);
+    }
+
+    /**
+     * No connection, a lost one, a server shutting down or out of resources; {@code ""} is Agroal's acquisition
+     * timeout (no SQLSTATE); 99999 is PgJDBC's "something unusual", seen opening a connection to a server that does
+     * not answer.
+     */
+    static boolean unavailable(String state) {
+        if (state.isEmpty() || "99999".equals(state)) {
+            return true;
+        }
+        return switch (state.length() < 2 ? "" : state.substring(0, 2)) {
+            case "08", "53", "57", "58" -> true;
+            default -> false;
+        };
+    }
+
+    // Narayana keeps the driver's exception as a suppressed one, not as the cause: both are walked
+    private static String sqlState(Throwable e, int depth) {
+        if (e == null || depth > 12) {
+            return null;
+        }
+        if (e instanceof SQLException sql) {
+            return sql.getSQLState() == null ? "" : sql.getSQLState();
+        }
+        String found = sqlState(e.getCause() == e ? null : e.getCause(), depth + 1);
+        for (int i = 0; found == null && i < e.getSuppressed().length; i++) {
+            found = sqlState(e.getSuppressed()[i], depth + 1);
+        }
+        return found;
+    }
+
+    private static boolean inCommit(Throwable e, int depth) {
+        if (e == null || depth > 12) {
+            return false;
+        }
+        if (COMMIT_FAILURES.contains(e.getClass().getName())) {
+            return true;
+        }
+        if (inCommit(e.getCause() == e ? null : e.getCause(), depth + 1)) {
+            return true;
+        }
+        for (Throwable suppressed : e.getSuppressed()) {
+            if (inCommit(suppressed, depth + 1)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

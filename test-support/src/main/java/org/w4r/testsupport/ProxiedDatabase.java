@@ -1,0 +1,131 @@
+package org.w4r.testsupport;
+
+import javax.management.JMException;
+import javax.management.JMX;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
+import javax.management.StandardMBean;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Map;
+
+/**
+ * A throwaway database that a service under test reaches through a {@link TcpProxy}, so an outage test can cut, hold
+ * or half-answer its connections while the test itself reads the database directly.
+ *
+ * <p>A Quarkus test profile and the test class are loaded by different class loaders, so each would make its own
+ * database and proxy. What they share lives in the JVM: the database's URL in a system property and the proxy in
+ * the platform MBean server, both under the given name, reached through {@link Proxy} (JDK types only).
+ */
+public final class ProxiedDatabase {
+    private final String directUrl;
+    private final Proxy proxy;
+
+    /** What a test does to the proxy; see {@link TcpProxy}. */
+    public interface Proxy {
+        void cut();
+
+        void pause();
+
+        void resume();
+
+        /** See {@link TcpProxy#cutOnReplyTo(byte[], byte[])}; {@code precededBy} may be null. */
+        void cutOnReplyTo(String marker, String precededBy);
+
+        int getCutsOnReply();
+
+        int getPort();
+    }
+
+    public static final class Control implements Proxy {
+        private final TcpProxy proxy;
+
+        Control(TcpProxy proxy) {
+            this.proxy = proxy;
+        }
+
+        @Override
+        public void cut() {
+            proxy.cut();
+        }
+
+        @Override
+        public void pause() {
+            proxy.pause();
+        }
+
+        @Override
+        public void resume() {
+            proxy.resume();
+        }
+
+        @Override
+        public void cutOnReplyTo(String marker, String precededBy) {
+            proxy.cutOnReplyTo(marker.getBytes(StandardCharsets.US_ASCII),
+                    precededBy == null ? null : precededBy.getBytes(StandardCharsets.US_ASCII));
+        }
+
+        @Override
+        public int getCutsOnReply() {
+            return proxy.cutsOnReply();
+        }
+
+        @Override
+        public int getPort() {
+            return proxy.port();
+        }
+    }
+
+    private ProxiedDatabase(String directUrl, Proxy proxy) {
+        this.directUrl = directUrl;
+        this.proxy = proxy;
+    }
+
+    /** The database and proxy called {@code name}, made on the first call in this JVM, from any class loader. */
+    public static ProxiedDatabase named(String name) {
+        PostgresServer server = PostgresServer.shared();
+        String url = (String) System.getProperties().computeIfAbsent("w4r.test.proxied-database." + name,
+                k -> server.createDatabase(name + "_proxied"));
+        try {
+            MBeanServer beans = ManagementFactory.getPlatformMBeanServer();
+            ObjectName objectName = new ObjectName("org.w4r.test:type=TcpProxy,name=" + name);
+            synchronized (MBeanServer.class) { // one lock every class loader sees
+                if (!beans.isRegistered(objectName)) {
+                    beans.registerMBean(new StandardMBean(new Control(TcpProxy.inFrontOf(url)), Proxy.class), objectName);
+                }
+            }
+            return new ProxiedDatabase(url, JMX.newMBeanProxy(beans, objectName, Proxy.class));
+        } catch (JMException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public Proxy proxy() {
+        return proxy;
+    }
+
+    /** The database itself, for the test's own reads: never through the proxy. */
+    public String directUrl() {
+        return directUrl;
+    }
+
+    public Connection direct() throws SQLException {
+        PostgresServer server = PostgresServer.shared();
+        return PostgresServer.connect(directUrl, server.username(), server.password());
+    }
+
+    /** The service's datasource through the proxy. */
+    public Map<String, String> datasourceConfig() {
+        PostgresServer server = PostgresServer.shared();
+        return Map.of(
+                "quarkus.datasource.jdbc.url", directUrl.replaceFirst("//[^/]+/", "//127.0.0.1:" + proxy.getPort() + "/"),
+                "quarkus.datasource.username", server.username(),
+                "quarkus.datasource.password", server.password(),
+                // every COMMIT goes out as text (not a server-prepared statement), so the proxy can see it
+                "quarkus.datasource.jdbc.additional-jdbc-properties.prepareThreshold", "0",
+                // a loaded test machine answers slowly while connections are cut and re-made
+                "quarkus.http.test-timeout", "120S");
+    }
+}
