@@ -80,6 +80,9 @@ public class ActionRules {
         if (requested.isAfter(now.plus(CLOCK_SKEW))) {
             throw ProblemException.invalid("occurredAt", "occurredAt " + requested + " is in the future");
         }
-        return requested;
+        // An entity whose clock runs a little ahead (issue 14) reports an action that cannot have happened after it
+        // reached us: it is dated now. Kept as sent, it was counted on a day that had not begun (a minute before
+        // midnight UTC) and could fall past a campaign's close that the action itself did not pass.
+        return requested.isAfter(now) ? now : requested;
     }
 }
