@@ -90,7 +90,13 @@ class TallyRebalanceTest {
                         taken.addAndGet(partitions.size());
                     }
                 });
-                long until = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+                // joining waits for the service's member to rejoin (its next poll, after the batch in hand)
+                int assigned = rebalances.get();
+                long joinBy = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+                while (rebalances.get() == assigned && System.nanoTime() < joinBy) {
+                    member.poll(Duration.ofMillis(100));
+                }
+                long until = System.nanoTime() + Duration.ofSeconds(2).toNanos();
                 while (System.nanoTime() < until) {
                     member.poll(Duration.ofMillis(100)); // reads, never commits: what it read is the service's again
                 }
