@@ -360,7 +360,8 @@ class KubernetesManifestsTest {
             assertEquals(expected.size(), actual.size(), refresh);
             for (int i = 0; i < expected.size(); i++) {
                 String where = expected.get(i).path("kind").asText() + " " + expected.get(i).path("metadata").path("name").asText();
-                assertEquals(expected.get(i), actual.get(i), refresh + " (" + where + ")");
+                String difference = difference("", expected.get(i), actual.get(i));
+                assertTrue(difference == null, refresh + "\n  " + where + " " + difference);
             }
             // the generator writes only what the base expects of it; anything else (an init Job, RBAC, a ServiceMonitor,
             // which an added extension can bring) must be decided on, not deployed by surprise
@@ -374,6 +375,36 @@ class KubernetesManifestsTest {
         for (String service : Repo.SERVICES) {
             assertTrue(listed.contains("services/" + service + "/kubernetes.yml"), "the base deploys " + service + "'s generated manifest");
         }
+    }
+
+    /**
+     * Where two trees first differ, as a JSON pointer with both values, or null when they are equal. JUnit would print
+     * both documents whole, a hundred lines apart; this names the one setting that changed.
+     */
+    private static String difference(String path, JsonNode generated, JsonNode copy) {
+        if (generated.equals(copy)) {
+            return null;
+        }
+        if (generated.isObject() && copy.isObject()) {
+            Set<String> keys = new TreeSet<>();
+            generated.fieldNames().forEachRemaining(keys::add);
+            copy.fieldNames().forEachRemaining(keys::add);
+            for (String key : keys) {
+                String d = difference(path + "/" + key, generated.path(key), copy.path(key));
+                if (d != null) {
+                    return d;
+                }
+            }
+        } else if (generated.isArray() && copy.isArray() && generated.size() == copy.size()) {
+            for (int i = 0; i < generated.size(); i++) {
+                String d = difference(path + "/" + i, generated.get(i), copy.get(i));
+                if (d != null) {
+                    return d;
+                }
+            }
+        }
+        return path + ": generated " + (generated.isMissingNode() ? "(nothing)" : generated)
+                + ", copy " + (copy.isMissingNode() ? "(nothing)" : copy);
     }
 
     private static List<JsonNode> documents(Path file) throws IOException {
