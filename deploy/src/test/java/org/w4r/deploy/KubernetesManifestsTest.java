@@ -1,12 +1,19 @@
 package org.w4r.deploy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapEnvSource;
 import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvFromSource;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Probe;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
@@ -27,10 +34,14 @@ import io.strimzi.api.kafka.model.user.KafkaUserAuthorizationSimple;
 import org.junit.jupiter.api.Test;
 import org.w4r.events.Topics;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
@@ -40,9 +51,16 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The invariants deploy/kubernetes must keep, read from the manifests as typed objects (see Manifests). */
+/**
+ * The invariants deploy/kubernetes must keep, read from the manifests as kustomize builds them, as typed objects (see
+ * Manifests). The services' Deployments are quarkus-kubernetes' output with the base's patches applied, so a setting
+ * broken in a service's application.properties (or in service-kit's) fails here once the copy is refreshed, and the
+ * copy not refreshed fails {@link #theBaseHoldsWhatEachServiceBuildGenerated}.
+ */
 class KubernetesManifestsTest {
     static final Manifests BASE = Manifests.base();
+    /** The ConfigMap through which a deployer sets tracing and staff sign-in for every service. */
+    static final String PLATFORM_SETTINGS = "w4r-platform-settings";
 
     /** The topics each service writes, as docs/events.md lists them (plus the dead letters of what it consumes). */
     static final Map<String, Set<String>> WRITES = Map.of(
@@ -165,18 +183,25 @@ class KubernetesManifestsTest {
             assertTrue(deployment.getSpec().getReplicas() >= 2, service + " survives losing a pod");
             PodSpec pod = deployment.getSpec().getTemplate().getSpec();
             assertEquals(Boolean.TRUE, pod.getSecurityContext().getRunAsNonRoot(), service);
+            assertEquals("RuntimeDefault", pod.getSecurityContext().getSeccompProfile().getType(), service);
             assertFalse(Boolean.TRUE.equals(pod.getAutomountServiceAccountToken()), service + " needs no API token");
+            assertEquals(service, pod.getServiceAccountName(), service + " runs as its own account");
+            BASE.named(ServiceAccount.class, service);
             Container c = container(service);
             assertEquals(Boolean.FALSE, c.getSecurityContext().getAllowPrivilegeEscalation(), service);
             assertEquals(Boolean.TRUE, c.getSecurityContext().getReadOnlyRootFilesystem(), service);
             assertEquals(List.of("ALL"), c.getSecurityContext().getCapabilities().getDrop(), service);
-            assertTrue(c.getImage().matches("w4r/" + service + ":[0-9][^:]*"), service + " image pinned: " + c.getImage());
+            // the name and tag quarkus.container-image gives the image Jib builds (group w4r, the project's version)
+            assertTrue(c.getImage().matches("docker\\.io/w4r/" + service + ":[0-9][^:]*"), service + " image pinned: " + c.getImage());
             int port = Repo.port(service);
             assertEquals(port, c.getPorts().get(0).getContainerPort(), service + " port from its settings");
+            assertEquals("http", c.getPorts().get(0).getName(), service + ": the port the PodMonitor and NetworkPolicies name");
             assertEquals(String.valueOf(port), value(service, "QUARKUS_HTTP_PORT"));
-            probe(service, c.getStartupProbe(), "/q/health/started");
-            probe(service, c.getReadinessProbe(), "/q/health/ready");
-            probe(service, c.getLivenessProbe(), "/q/health/live");
+            probe(service, c, c.getStartupProbe(), "/q/health/started");
+            probe(service, c, c.getReadinessProbe(), "/q/health/ready");
+            probe(service, c, c.getLivenessProbe(), "/q/health/live");
+            assertTrue(c.getStartupProbe().getPeriodSeconds() * c.getStartupProbe().getFailureThreshold() >= 120,
+                    service + " has minutes to migrate its database before liveness counts");
             assertNotNull(c.getResources().getRequests().get("cpu"), service);
             assertNotNull(c.getResources().getRequests().get("memory"), service);
             assertNotNull(c.getResources().getLimits().get("memory"), service);
@@ -188,9 +213,12 @@ class KubernetesManifestsTest {
         }
     }
 
-    private static void probe(String service, Probe probe, String path) {
+    private static void probe(String service, Container c, Probe probe, String path) {
         assertNotNull(probe, service + " " + path);
         assertEquals(path, probe.getHttpGet().getPath(), service);
+        IntOrString port = probe.getHttpGet().getPort();
+        assertTrue(c.getPorts().get(0).getContainerPort().equals(port.getIntVal()) || "http".equals(port.getStrVal()),
+                service + " " + path + " asks the service's own port, not " + port);
     }
 
     @Test
@@ -223,9 +251,8 @@ class KubernetesManifestsTest {
                     service + ": " + e.getName() + " is a secret, never a literal"));
         }
         // the example overlay generates every Secret the services read (the operators write the Kafka users' own)
-        JsonNode example = Manifests.kustomization(Repo.DEPLOY.resolve("kubernetes/overlays/example"));
-        Set<String> generated = new HashSet<>();
-        example.get("secretGenerator").forEach(s -> generated.add(s.get("name").asText()));
+        Set<String> generated = Manifests.overlay("example").of(Secret.class).stream().map(s -> s.getMetadata().getName())
+                .collect(Collectors.toSet());
         assertEquals(secrets, generated);
         assertFalse(Manifests.kustomization(Repo.DEPLOY.resolve("kubernetes/overlays/production")).has("secretGenerator"),
                 "production Secrets are created out of band, never from files in git");
@@ -291,5 +318,98 @@ class KubernetesManifestsTest {
         assertEquals(alerts, inCluster, "deploy/monitoring/alerts.yml and the PrometheusRule are the same rules");
         MetricNames.assertExported(Repo.read(Repo.DEPLOY.resolve("monitoring/alerts.yml")), "alerts.yml");
         MetricNames.assertExported(Repo.read(Repo.DEPLOY.resolve("monitoring/grafana/w4r-platform.json")), "dashboard");
+    }
+
+    @Test
+    void aDeployerSetsTracingAndSignInWithoutEditingAManifest() {
+        for (String service : Repo.SERVICES) {
+            List<EnvFromSource> envFrom = container(service).getEnvFrom();
+            assertNotNull(envFrom, service);
+            ConfigMapEnvSource settings = envFrom.stream().map(EnvFromSource::getConfigMapRef).filter(Objects::nonNull)
+                    .filter(ref -> ref.getName().equals(PLATFORM_SETTINGS)).findFirst()
+                    .orElseThrow(() -> new AssertionError(service + " reads " + PLATFORM_SETTINGS));
+            assertEquals(Boolean.TRUE, settings.getOptional(), service + " starts without the deployer's settings");
+        }
+        Manifests example = Manifests.overlay("example");
+        example.named(ConfigMap.class, PLATFORM_SETTINGS);
+        for (String service : Repo.SERVICES) {
+            assertTrue(example.named(Deployment.class, service).getSpec().getTemplate().getSpec().getContainers().get(0)
+                    .getEnvFrom().stream().anyMatch(e -> e.getConfigMapRef() != null
+                            && e.getConfigMapRef().getName().equals(PLATFORM_SETTINGS)), service + " reads the example's settings");
+        }
+    }
+
+    /**
+     * The base's copy of each service's manifest is what `./mvnw package` generated for it: a setting changed in
+     * application.properties (or service-kit's) without refreshing the copy fails here. The generator is told to
+     * write nothing that changes from build to build (no build time, no commit id); the one thing it still varies is
+     * the order of keys within a mapping (labels come out of a hash map), which means nothing in YAML, so documents
+     * are compared as trees: mappings whatever their order, lists (env, containers, ports) in order.
+     */
+    @Test
+    void theBaseHoldsWhatEachServiceBuildGenerated() throws Exception {
+        for (String service : Repo.SERVICES) {
+            Path generated = Repo.ROOT.resolve(service).resolve("target/kubernetes/kubernetes.yml");
+            assertTrue(Files.exists(generated), generated + " is missing: package the service first (`./mvnw -B -pl deploy "
+                    + "-am verify` does, this module depends on the services)");
+            Path copy = Repo.DEPLOY.resolve("kubernetes/base/services").resolve(service).resolve("kubernetes.yml");
+            List<JsonNode> expected = documents(generated);
+            List<JsonNode> actual = documents(copy);
+            String refresh = Repo.ROOT.relativize(copy) + " is not what the build generated; refresh it: "
+                    + "./mvnw -B -pl deploy -am package -DskipTests -Prefresh-manifests";
+            assertEquals(expected.size(), actual.size(), refresh);
+            for (int i = 0; i < expected.size(); i++) {
+                String where = expected.get(i).path("kind").asText() + " " + expected.get(i).path("metadata").path("name").asText();
+                String difference = difference("", expected.get(i), actual.get(i));
+                assertTrue(difference == null, refresh + "\n  " + where + " " + difference);
+            }
+            // the generator writes only what the base expects of it; anything else (an init Job, RBAC, a ServiceMonitor,
+            // which an added extension can bring) must be decided on, not deployed by surprise
+            Manifests own = new Manifests();
+            own.load(copy.toString(), Repo.read(copy));
+            assertEquals(Set.of("ServiceAccount", "Service", "Deployment"), own.all.stream().map(HasMetadata::getKind)
+                    .collect(Collectors.toSet()), service);
+        }
+        Set<String> listed = new HashSet<>();
+        Manifests.kustomization(Repo.DEPLOY.resolve("kubernetes/base")).get("resources").forEach(r -> listed.add(r.asText()));
+        for (String service : Repo.SERVICES) {
+            assertTrue(listed.contains("services/" + service + "/kubernetes.yml"), "the base deploys " + service + "'s generated manifest");
+        }
+    }
+
+    /**
+     * Where two trees first differ, as a JSON pointer with both values, or null when they are equal. JUnit would print
+     * both documents whole, a hundred lines apart; this names the one setting that changed.
+     */
+    private static String difference(String path, JsonNode generated, JsonNode copy) {
+        if (generated.equals(copy)) {
+            return null;
+        }
+        if (generated.isObject() && copy.isObject()) {
+            Set<String> keys = new TreeSet<>();
+            generated.fieldNames().forEachRemaining(keys::add);
+            copy.fieldNames().forEachRemaining(keys::add);
+            for (String key : keys) {
+                String d = difference(path + "/" + key, generated.path(key), copy.path(key));
+                if (d != null) {
+                    return d;
+                }
+            }
+        } else if (generated.isArray() && copy.isArray() && generated.size() == copy.size()) {
+            for (int i = 0; i < generated.size(); i++) {
+                String d = difference(path + "/" + i, generated.get(i), copy.get(i));
+                if (d != null) {
+                    return d;
+                }
+            }
+        }
+        return path + ": generated " + (generated.isMissingNode() ? "(nothing)" : generated)
+                + ", copy " + (copy.isMissingNode() ? "(nothing)" : copy);
+    }
+
+    private static List<JsonNode> documents(Path file) throws IOException {
+        try (var parser = Manifests.YAML.getFactory().createParser(file.toFile())) {
+            return Manifests.YAML.readValues(parser, JsonNode.class).readAll();
+        }
     }
 }

@@ -12,15 +12,18 @@ import io.strimzi.api.kafka.model.topic.KafkaTopic;
 import io.strimzi.api.kafka.model.user.KafkaUser;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
- * The Kubernetes base as typed objects: core kinds through fabric8's model, Strimzi's through its api module,
- * CloudNativePG's and the Prometheus Operator's (no model on Maven Central for them here) as generic resources.
- * Files are the ones kustomization.yaml lists, so a file left out of it is left out here too.
+ * A kustomization as kustomize builds it, as typed objects: core kinds through fabric8's model, Strimzi's through
+ * its api module, CloudNativePG's and the Prometheus Operator's (no model on Maven Central for them here) as generic
+ * resources. kustomize itself builds it (kubectl's), so what is checked is what `kubectl apply -k` would send: the
+ * generated services' manifests with the base's patches applied, the overlays' generated Secrets and ConfigMaps.
  */
 final class Manifests {
     static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
@@ -31,12 +34,45 @@ final class Manifests {
     final List<HasMetadata> all = new ArrayList<>();
 
     static Manifests base() {
-        Path dir = Repo.DEPLOY.resolve("kubernetes/base");
+        return build(Repo.DEPLOY.resolve("kubernetes/base"));
+    }
+
+    static Manifests overlay(String name) {
+        return build(Repo.DEPLOY.resolve("kubernetes/overlays").resolve(name));
+    }
+
+    static Manifests build(Path dir) {
         Manifests manifests = new Manifests();
-        for (JsonNode file : kustomization(dir).get("resources")) {
-            manifests.load(dir.resolve(file.asText()));
-        }
+        manifests.load(dir.toString(), kustomize(dir));
         return manifests;
+    }
+
+    /** What `kubectl kustomize DIR` prints; it fails the test with kustomize's own words when kustomize refuses. */
+    static String kustomize(Path dir) {
+        try {
+            // its warnings apart from the YAML it prints
+            Path errors = Files.createTempFile("kustomize", ".err");
+            Process process;
+            try {
+                process = new ProcessBuilder("kubectl", "kustomize", dir.toString())
+                        .redirectError(ProcessBuilder.Redirect.to(errors.toFile())).start();
+            } catch (IOException e) {
+                throw new AssertionError("kubectl is not installed: the manifests are checked as its kustomize builds them", e);
+            }
+            String out = new String(process.getInputStream().readAllBytes());
+            boolean done = process.waitFor(120, TimeUnit.SECONDS);
+            String why = Files.readString(errors);
+            Files.delete(errors);
+            if (!done || process.exitValue() != 0) {
+                throw new AssertionError("kubectl kustomize " + dir + " failed:\n" + why);
+            }
+            return out;
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     static JsonNode kustomization(Path dir) {
@@ -51,8 +87,8 @@ final class Manifests {
         }
     }
 
-    private void load(Path file) {
-        String text = Repo.read(file);
+    /** Every document of a multi-document YAML text; {@code origin} names it in errors. */
+    void load(String origin, String text) {
         for (String document : text.split("(?m)^---\\s*$")) {
             if (document.lines().allMatch(l -> l.isBlank() || l.startsWith("#"))) {
                 continue;
@@ -61,7 +97,7 @@ final class Manifests {
             Class<? extends HasMetadata> strimzi = STRIMZI.get(kind);
             HasMetadata resource = strimzi != null ? Serialization.unmarshal(document, strimzi) : Serialization.unmarshal(document);
             if (resource == null || resource.getMetadata() == null || resource.getMetadata().getName() == null) {
-                throw new IllegalStateException(file + ": a document without kind or name");
+                throw new IllegalStateException(origin + ": a document without kind or name");
             }
             all.add(resource);
         }
