@@ -8,26 +8,30 @@ import io.quarkus.vertx.http.runtime.security.HttpAuthenticationMechanism;
 import io.smallrye.mutiny.Uni;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.util.Set;
 
 /**
- * Reads {@code Authorization: Bearer w4r_...}: our own API keys and staff tokens. A missing header leaves the caller
+ * Reads {@code Authorization: Bearer <token>}: our own API keys and staff tokens. A missing header leaves the caller
  * anonymous.
  * <p>
  * quarkus-oidc reads the same header for staff who sign in through the organisation's identity provider. Quarkus asks
  * the mechanisms in turn, highest priority first, until one answers with an identity; a failure ends the turn. So
- * this one goes first and takes only what is ours by its prefix (every secret we issue starts with {@code w4r_},
- * {@link Credentials#newSecret()}): an unknown or revoked {@code w4r_} secret is refused here, anything else is left to
- * OIDC, which verifies it as a JWT when it is enabled and leaves the caller anonymous (so 401) when it is not. One
- * router, no guessing at JWT syntax, and a key never reaches the IdP nor a JWT the token directory.
+ * this one goes first and routes: when OIDC is enabled, a token with a '.' in it (a JWT: header.payload.signature) is
+ * left to OIDC, which verifies it against the IdP's keys; everything else is looked up in the token directory, as
+ * before OIDC existed. Our secrets never hold a '.' ({@link Credentials#newSecret()} is base64url), so a key or staff
+ * token never reaches the IdP and a JWT is never hashed and looked up. When OIDC is off, every token goes to the
+ * directory and an unknown one is a 401, exactly as without it.
  */
 @ApplicationScoped
 public class BearerTokenMechanism implements HttpAuthenticationMechanism {
     private static final String PREFIX = "bearer ";
-    private static final String OURS = "w4r_";
     /** Above quarkus-oidc's default ({@code quarkus.oidc.priority}, DEFAULT_PRIORITY + 1). */
     static final int PRIORITY = DEFAULT_PRIORITY + 2;
+
+    @ConfigProperty(name = "quarkus.oidc.tenant-enabled", defaultValue = "false")
+    boolean oidcEnabled;
 
     @Override
     public Uni<SecurityIdentity> authenticate(RoutingContext context, IdentityProviderManager identityProviderManager) {
@@ -37,8 +41,8 @@ public class BearerTokenMechanism implements HttpAuthenticationMechanism {
             return Uni.createFrom().optional(java.util.Optional.empty());
         }
         String token = header.substring(PREFIX.length()).trim();
-        if (!token.startsWith(OURS)) {
-            return Uni.createFrom().optional(java.util.Optional.empty());
+        if (oidcEnabled && token.indexOf('.') >= 0) {
+            return Uni.createFrom().optional(java.util.Optional.empty()); // quarkus-oidc's
         }
         return identityProviderManager.authenticate(new CredentialRequest(token));
     }

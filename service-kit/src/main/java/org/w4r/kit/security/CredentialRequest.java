@@ -4,9 +4,9 @@ import io.quarkus.security.credential.TokenCredential;
 import io.quarkus.security.identity.request.BaseAuthenticationRequest;
 
 /**
- * An API key or staff token ({@code w4r_...}) to look up in the token directory. A type of its own, not Quarkus'
+ * An API key or staff token to look up in the token directory. A type of its own, not Quarkus'
  * {@code TokenAuthenticationRequest}: quarkus-oidc's identity provider takes that one, and each provider must see only
- * the tokens it can judge (a JWT is never hashed and looked up; a {@code w4r_} secret never goes to the IdP).
+ * the tokens {@link BearerTokenMechanism} routed to it.
  */
 public final class CredentialRequest extends BaseAuthenticationRequest {
     private final TokenCredential token;
