@@ -1,4 +1,5 @@
-// The staff token lives in this tab's sessionStorage only; every call sends it as a bearer token.
+// The staff token (or the access token from the organisation's identity provider, js/oidc.js) lives in this tab's
+// sessionStorage only; every call sends it as a bearer token.
 const KEY = 'w4r.token';
 let services = null;
 
@@ -16,7 +17,7 @@ export class ApiError extends Error {
   }
 }
 
-/** Base URLs of case-, petition- and delivery-service, as tally-service is configured. */
+/** Base URLs of case-, petition- and delivery-service, and how staff sign in ({@code oidc}, or null for a token). */
 export async function serviceUrls() {
   if (!services) {
     const r = await fetch('/api/v1/dashboard/config');

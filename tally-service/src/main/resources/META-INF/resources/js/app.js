@@ -1,6 +1,7 @@
 // Sign-in, role-dependent navigation and a hash router. Each view renders into <main> and returns its cleanup.
 import { el } from './dom.js';
-import { token, call, tally, campaign } from './api.js';
+import { token, call, tally, campaign, serviceUrls } from './api.js';
+import * as oidc from './oidc.js';
 import * as live from './live.js';
 import * as model from './model.js';
 import { mountBanners } from './banners.js';
@@ -59,8 +60,13 @@ async function enter() {
     signOut(e.status === 401 ? 'This token is not accepted.' : 'Cannot sign in: ' + e.message);
     return;
   }
-  if (!STAFF.includes(me.role)) {
+  if (me.role === 'entity') {
     signOut('This is an entity key; the dashboard needs a staff token.');
+    return;
+  }
+  if (!STAFF.includes(me.role)) {
+    // signed in through the IdP without exactly one staff role (the services answer 403 to such a person anyway)
+    signOut('Your account holds no staff role for this dashboard, or more than one; ask for exactly one.');
     return;
   }
   signIn.hidden = true;
@@ -124,4 +130,26 @@ window.addEventListener('w4r-unauthorized', () => signOut('Your token is no long
 window.__cspViolations = [];
 document.addEventListener('securitypolicyviolation', (e) => window.__cspViolations.push(e.violatedDirective + ' ' + e.blockedURI));
 
-if (token.get()) { enter(); } else { signIn.hidden = false; }
+// With OIDC configured, the page may be the IdP's redirect back: finish that first, then go on as with a token.
+async function start() {
+  let config = null;
+  try { config = await serviceUrls(); } catch (e) { config = null; }
+  if (config && config.oidc) {
+    document.getElementById('oidc').hidden = false;
+    document.getElementById('oidc-sign-in').addEventListener('click', () => {
+      error.textContent = '';
+      oidc.begin(config.oidc).catch((e) => { error.textContent = e.message; });
+    });
+    try {
+      const access = await oidc.complete(config.oidc);
+      if (access) { token.set(access); }
+    } catch (e) {
+      signIn.hidden = false;
+      error.textContent = e.message;
+      return;
+    }
+  }
+  if (token.get()) { enter(); } else { signIn.hidden = false; }
+}
+
+start();

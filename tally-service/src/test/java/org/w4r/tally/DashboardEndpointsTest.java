@@ -50,7 +50,8 @@ class DashboardEndpointsTest {
         given().get("/api/v1/dashboard/config").then().statusCode(200)
                 .body("caseService", equalTo("http://localhost:8082"))
                 .body("petitionService", equalTo("http://localhost:8081"))
-                .body("deliveryService", equalTo("http://localhost:8083"));
+                .body("deliveryService", equalTo("http://localhost:8083"))
+                .body("$", org.hamcrest.Matchers.hasKey("oidc")).body("oidc", nullValue()); // OIDC off: paste a token
     }
 
     @Test

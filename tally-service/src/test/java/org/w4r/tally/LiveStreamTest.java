@@ -226,7 +226,8 @@ class LiveStreamTest {
                 c.close();
             }
         }
-        String expired = tickets.issue(ReferenceFixtures.sha256(staffToken("moderator")), Duration.ZERO).ticket();
+        String expired = tickets.issue(StreamTickets.Grant.credential(ReferenceFixtures.sha256(staffToken("moderator"))),
+                Duration.ZERO).ticket();
         assertEquals("401 application/problem+json", refusal(stream + "?ticket=" + expired));
     }
 

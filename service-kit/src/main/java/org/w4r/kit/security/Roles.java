@@ -14,4 +14,9 @@ public final class Roles {
 
     private Roles() {
     }
+
+    /** Null-safe: a signed-in person without a staff role has none ({@link StaffSignInAugmentor}). */
+    public static boolean isStaff(String role) {
+        return role != null && STAFF.contains(role);
+    }
 }

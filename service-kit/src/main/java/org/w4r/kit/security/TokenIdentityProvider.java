@@ -4,28 +4,27 @@ import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.identity.AuthenticationRequestContext;
 import io.quarkus.security.identity.IdentityProvider;
 import io.quarkus.security.identity.SecurityIdentity;
-import io.quarkus.security.identity.request.TokenAuthenticationRequest;
 import io.quarkus.security.runtime.QuarkusPrincipal;
 import io.quarkus.security.runtime.QuarkusSecurityIdentity;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-/** Turns a bearer token into an identity with one role; the lookup is in memory, so it never blocks. */
+/** Turns an API key or staff token into an identity with one role; the lookup is in memory, so it never blocks. */
 @ApplicationScoped
-public class TokenIdentityProvider implements IdentityProvider<TokenAuthenticationRequest> {
+public class TokenIdentityProvider implements IdentityProvider<CredentialRequest> {
     public static final String CALLER = "w4r.caller";
 
     @Inject
     TokenDirectory directory;
 
     @Override
-    public Class<TokenAuthenticationRequest> getRequestType() {
-        return TokenAuthenticationRequest.class;
+    public Class<CredentialRequest> getRequestType() {
+        return CredentialRequest.class;
     }
 
     @Override
-    public Uni<SecurityIdentity> authenticate(TokenAuthenticationRequest request, AuthenticationRequestContext context) {
+    public Uni<SecurityIdentity> authenticate(CredentialRequest request, AuthenticationRequestContext context) {
         String hash = Credentials.sha256(request.getToken().getToken());
         return directory.findBySha256(hash)
                 .map(caller -> Uni.createFrom().item((SecurityIdentity) QuarkusSecurityIdentity.builder()

@@ -3,7 +3,6 @@ package org.w4r.kit.security;
 import io.quarkus.security.identity.IdentityProviderManager;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.security.identity.request.AuthenticationRequest;
-import io.quarkus.security.identity.request.TokenAuthenticationRequest;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -44,6 +43,7 @@ class TokenTest {
     private static ReferenceData directory;
     private static Vertx vertx;
     private static HttpServer server;
+    private static BearerTokenMechanism mechanism;
     private static final HttpClient CLIENT = HttpClient.newHttpClient();
 
     @BeforeAll
@@ -56,7 +56,7 @@ class TokenTest {
         IdentityProviderManager manager = new IdentityProviderManager() {
             @Override
             public Uni<SecurityIdentity> authenticate(AuthenticationRequest request) {
-                return provider.authenticate((TokenAuthenticationRequest) request, null);
+                return provider.authenticate((CredentialRequest) request, null);
             }
 
             @Override
@@ -64,7 +64,7 @@ class TokenTest {
                 return authenticate(request).await().indefinitely();
             }
         };
-        BearerTokenMechanism mechanism = new BearerTokenMechanism();
+        mechanism = new BearerTokenMechanism();
         vertx = Vertx.vertx();
         Router router = Router.router(vertx);
         router.route().handler(context -> mechanism.authenticate(context, manager).subscribe().with(
@@ -140,6 +140,7 @@ class TokenTest {
         assertEquals("anonymous", call("Bearer").body());
         assertEquals("anonymous", call("Bearer ").body());
         assertEquals("anonymous", call("Bearerw4r_x").body());
+        assertEquals(401, call("Bearer not-a-token").statusCode());
         HttpResponse<String> unknown = call("Bearer " + Credentials.newSecret());
         assertEquals(401, unknown.statusCode());
         assertEquals(401, call("Bearer " + "w4r_" + "x".repeat(5000)).statusCode());
@@ -148,6 +149,22 @@ class TokenTest {
         publish(keyId, staff(keyId, Roles.COORDINATOR, secret, null));
         assertEquals(200, call("Bearer " + secret).statusCode());
         assertEquals(401, call("Bearer " + Credentials.sha256(secret)).statusCode());
+    }
+
+    @Test
+    void withOidcOnAJwtIsLeftToOidcAndEverythingElseStillGoesToTheDirectory() throws Exception {
+        String jwt = "Bearer eyJhbGciOiJSUzI1NiJ9.e30.c2ln";
+        assertEquals(401, call(jwt).statusCode(), "OIDC off: the directory refuses it, as it always did");
+        mechanism.oidcEnabled = true;
+        try {
+            assertEquals("anonymous", call(jwt).body(), "left to quarkus-oidc, the next mechanism");
+            assertEquals(401, call("Bearer not-a-token").statusCode());
+            String secret = Credentials.newSecret(), keyId = Credentials.newKeyId();
+            publish(keyId, staff(keyId, Roles.MODERATOR, secret, null));
+            assertEquals("test-moderator [moderator] null " + keyId, call("Bearer " + secret).body());
+        } finally {
+            mechanism.oidcEnabled = false;
+        }
     }
 
     @Test

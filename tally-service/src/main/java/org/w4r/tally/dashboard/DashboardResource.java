@@ -34,6 +34,9 @@ public class DashboardResource {
     DashboardConfig config;
 
     @Inject
+    DashboardSignIn signIn;
+
+    @Inject
     ReferenceData reference;
 
     @Inject
@@ -45,7 +48,9 @@ public class DashboardResource {
     public record Me(String principal, String role, String entityId) {
     }
 
-    public record Services(String caseService, String petitionService, String deliveryService) {
+    /** {@code oidc} is null when staff sign in by pasting a staff token. */
+    public record Services(String caseService, String petitionService, String deliveryService,
+                           DashboardSignIn.Oidc oidc) {
     }
 
     public record CaseInfo(String caseId, String name, String country, String targetAuthority, String scope,
@@ -69,12 +74,13 @@ public class DashboardResource {
         return new Me(c.principal(), c.role(), c.entityId());
     }
 
-    /** Public: base URLs only, so the page knows where to call before anyone signs in. */
+    /** Public: base URLs and how to sign in, so the page knows both before anyone signs in; no secret. */
     @GET
     @Path("/dashboard/config")
     @PermitAll
     public Services services() {
-        return new Services(config.caseServiceUrl(), config.petitionServiceUrl(), config.deliveryServiceUrl());
+        return new Services(config.caseServiceUrl(), config.petitionServiceUrl(), config.deliveryServiceUrl(),
+                signIn.oidc().orElse(null));
     }
 
     /** From this service's read model of the cases topic, so a hold shows here as soon as the stream carries it. */

@@ -12,12 +12,13 @@ import java.util.Set;
 /**
  * A strict Content-Security-Policy on every response except Quarkus' own /q/ pages (swagger-ui needs inline code):
  * scripts and styles only from this origin, so a message that slipped into the page as HTML still could not run.
- * The page may call this service and the three others (their origins, from the dashboard config).
+ * The page may call this service and the three others (their origins, from the dashboard config), and, when staff
+ * sign in through OIDC, the identity provider (discovery and the token endpoint are fetched from the page).
  */
 @ApplicationScoped
 public class SecurityHeaders {
-    void register(@Observes Filters filters, DashboardConfig config) {
-        String policy = policy(config);
+    void register(@Observes Filters filters, DashboardConfig config, DashboardSignIn signIn) {
+        String policy = policy(config, signIn.connectOrigins());
         filters.register(rc -> {
             if (!rc.normalizedPath().startsWith("/q/")) {
                 rc.response().headers()
@@ -29,11 +30,12 @@ public class SecurityHeaders {
         }, 100);
     }
 
-    static String policy(DashboardConfig config) {
+    static String policy(DashboardConfig config, List<String> signInOrigins) {
         Set<String> connect = new LinkedHashSet<>(List.of("'self'"));
         for (String url : List.of(config.caseServiceUrl(), config.petitionServiceUrl(), config.deliveryServiceUrl())) {
             connect.add(origin(url));
         }
+        signInOrigins.forEach(url -> connect.add(origin(url)));
         return "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
                 + "connect-src " + String.join(" ", connect) + "; object-src 'none'; base-uri 'none'; "
                 + "form-action 'self'; frame-ancestors 'none'";

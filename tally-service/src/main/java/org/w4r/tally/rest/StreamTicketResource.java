@@ -1,5 +1,6 @@
 package org.w4r.tally.rest;
 
+import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.HeaderParam;
@@ -7,8 +8,12 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import org.w4r.kit.security.Caller;
 import org.w4r.kit.security.Credentials;
+import org.w4r.kit.security.CurrentCaller;
 import org.w4r.tally.service.StreamTickets;
+
+import java.time.Instant;
 
 /**
  * Exchanges the staff token (in the header, where it belongs) for a ticket that opens one live stream within
@@ -18,14 +23,28 @@ import org.w4r.tally.service.StreamTickets;
 @RolesAllowed({"coordinator", "case-manager", "delivery", "moderator"})
 public class StreamTicketResource {
     private static final int BEARER = "Bearer ".length();
+    /** Set by quarkus-oidc on an identity from an access token: the token's {@code exp}, in epoch seconds. */
+    private static final String EXPIRES = "quarkus.identity.expire-time";
 
     @Inject
     StreamTickets tickets;
 
+    @Inject
+    CurrentCaller caller;
+
+    @Inject
+    SecurityIdentity identity;
+
     @POST
     @Produces(MediaType.APPLICATION_JSON)
     public StreamTickets.Ticket issue(@HeaderParam("Authorization") String authorization) {
-        // authenticated by the bearer mechanism, so the header holds a known token
-        return tickets.issue(Credentials.sha256(authorization.substring(BEARER).trim()));
+        Caller who = caller.get();
+        if (who.signedIn()) {
+            Long expires = identity.getAttribute(EXPIRES);
+            return tickets.issue(StreamTickets.Grant.signedIn(who.principal(), who.role(),
+                    Instant.ofEpochSecond(expires)));
+        }
+        // a key or staff token of ours, authenticated by the bearer mechanism, so the header holds it
+        return tickets.issue(StreamTickets.Grant.credential(Credentials.sha256(authorization.substring(BEARER).trim())));
     }
 }

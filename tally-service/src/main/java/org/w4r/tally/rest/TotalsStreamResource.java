@@ -15,7 +15,6 @@ import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
 import org.w4r.kit.problem.Problem;
 import org.w4r.kit.problem.ProblemException;
-import org.w4r.kit.reference.ReferenceData;
 import org.w4r.kit.security.Caller;
 import org.w4r.kit.security.Roles;
 import org.w4r.tally.service.Campaigns;
@@ -45,9 +44,6 @@ public class TotalsStreamResource {
     @Inject
     Campaigns campaigns;
 
-    @Inject
-    ReferenceData tokens;
-
     @Context
     Sse sse;
 
@@ -56,20 +52,20 @@ public class TotalsStreamResource {
     public Multi<OutboundSseEvent> stream(@QueryParam("campaign") String campaignId,
                                           @QueryParam("ticket") String ticket,
                                           @QueryParam("access_token") String accessToken) {
-        String tokenSha256 = credential(ticket, accessToken);
-        Caller caller = tokens.findBySha256(tokenSha256).orElseThrow(UnauthorizedException::new);
-        if (!Roles.STAFF.contains(caller.role())) {
+        StreamTickets.Grant grant = credential(ticket, accessToken);
+        Caller caller = streams.caller(grant).orElseThrow(UnauthorizedException::new);
+        if (!Roles.isStaff(caller.role())) {
             throw new ForbiddenException();
         }
         String id = campaigns.resolve(campaignId).campaignId();
-        LiveStreams.Session session = streams.open(caller.principal(), tokenSha256);
+        LiveStreams.Session session = streams.open(caller.principal(), grant);
         return live.updates(id, session).onTermination().invoke(session::release)
                 .map(update -> sse.newEventBuilder().name(update.kind())
                         .mediaType(MediaType.APPLICATION_JSON_TYPE).data(update).build());
     }
 
-    /** The SHA-256 of the token that minted this request's ticket. */
-    private String credential(String ticket, String accessToken) {
+    /** Who minted this request's ticket. */
+    private StreamTickets.Grant credential(String ticket, String accessToken) {
         if (accessToken != null) {
             throw new ProblemException(Problem.of(401, "token-in-url", "Token in URL",
                     "a token is not accepted in the URL; get a stream ticket with 'POST /api/v1/totals/stream-tickets' "

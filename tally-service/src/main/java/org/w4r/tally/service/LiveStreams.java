@@ -9,12 +9,15 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 import org.w4r.kit.problem.Problem;
 import org.w4r.kit.problem.ProblemException;
+import org.w4r.kit.security.Caller;
 import org.w4r.kit.security.Roles;
 import org.w4r.kit.security.TokenDirectory;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -47,14 +50,14 @@ public class LiveStreams {
     /** One open stream. Given to the stream as the place to register how it is ended. */
     public final class Session implements Consumer<Runnable> {
         private final String principal;
-        private final String tokenSha256;
+        private final StreamTickets.Grant grant;
         private Runnable end;
         private boolean ended;
         private boolean released;
 
-        private Session(String principal, String tokenSha256) {
+        private Session(String principal, StreamTickets.Grant grant) {
             this.principal = principal;
-            this.tokenSha256 = tokenSha256;
+            this.grant = grant;
         }
 
         @Override
@@ -104,7 +107,7 @@ public class LiveStreams {
     }
 
     /** Counts a new stream for {@code principal}, or refuses it with 429 when the principal has its maximum open. */
-    public Session open(String principal, String tokenSha256) {
+    public Session open(String principal, StreamTickets.Grant grant) {
         synchronized (openByPrincipal) {
             int open = openByPrincipal.getOrDefault(principal, 0);
             if (open >= maxPerPrincipal) {
@@ -114,7 +117,7 @@ public class LiveStreams {
             }
             openByPrincipal.put(principal, open + 1);
         }
-        Session session = new Session(principal, tokenSha256);
+        Session session = new Session(principal, grant);
         sessions.add(session);
         return session;
     }
@@ -123,7 +126,7 @@ public class LiveStreams {
     void recheck() {
         for (Session session : sessions) {
             try {
-                if (!allowed(session.tokenSha256)) {
+                if (!allowed(session.grant)) {
                     session.end();
                 }
             } catch (RuntimeException e) {
@@ -133,8 +136,17 @@ public class LiveStreams {
         }
     }
 
-    public boolean allowed(String tokenSha256) {
-        return tokens.findBySha256(tokenSha256).filter(c -> Roles.STAFF.contains(c.role())).isPresent();
+    public boolean allowed(StreamTickets.Grant grant) {
+        return caller(grant).filter(c -> Roles.isStaff(c.role())).isPresent();
+    }
+
+    /** Who {@code grant} stands for now: empty once its credential is revoked or expired, or its sign-in has ended. */
+    public Optional<Caller> caller(StreamTickets.Grant grant) {
+        if (grant.tokenSha256() != null) {
+            return tokens.findBySha256(grant.tokenSha256());
+        }
+        return Instant.now().isBefore(grant.signedInUntil())
+                ? Optional.of(new Caller(grant.principal(), grant.role(), null, null)) : Optional.empty();
     }
 
     public int openCount() {

@@ -28,8 +28,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * in the URL; a ticket that dies in seconds and opens one connection is what may, never the long-lived token.
  * <p>
  * A ticket is sealed (AES-GCM) with a key from {@code w4r.stream.ticket-key}, so any instance sharing the key can open
- * it and nobody can forge or read one: it holds only its expiry and the SHA-256 of the token that asked for it (the
- * stream re-checks that credential while it runs). Single use is remembered per instance, for the ticket's lifetime.
+ * it and nobody can forge or read one: it holds only its expiry and the {@link Grant} of who asked for it (the stream
+ * re-checks that grant while it runs). Single use is remembered per instance, for the ticket's lifetime.
  */
 @ApplicationScoped
 public class StreamTickets {
@@ -37,8 +37,8 @@ public class StreamTickets {
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final int IV_BYTES = 12;
     private static final int TAG_BITS = 128;
-    /** Longer than any ticket this class issues; a longer one is refused before any decoding. */
-    private static final int MAX_TICKET_CHARS = 256;
+    /** Longer than any ticket this class issues (a 100-character subject included); refused before any decoding. */
+    private static final int MAX_TICKET_CHARS = 512;
 
     @ConfigProperty(name = "w4r.stream.ticket-key")
     Optional<String> configuredKey;
@@ -51,6 +51,34 @@ public class StreamTickets {
     private final Map<String, Instant> redeemed = new ConcurrentHashMap<>();
 
     public record Ticket(String ticket, Instant expiresAt) {
+    }
+
+    /**
+     * Who a ticket lets in. Either a key or staff token of ours, by its SHA-256, looked up again in the token directory
+     * while the stream runs (so a revocation ends it); or a staff member signed in through the IdP, whose access token
+     * cannot be revoked here: the stream ends when that token expires, and the page opens a new one with a fresh token.
+     */
+    public record Grant(String tokenSha256, String principal, String role, Instant signedInUntil) {
+        public static Grant credential(String tokenSha256) {
+            return new Grant(tokenSha256, null, null, null);
+        }
+
+        public static Grant signedIn(String principal, String role, Instant until) {
+            return new Grant(null, principal, role, until);
+        }
+
+        private String seal() {
+            return tokenSha256 != null ? "k:" + tokenSha256
+                    : "s:" + signedInUntil.toEpochMilli() + ":" + role + ":" + principal;
+        }
+
+        private static Grant unseal(String sealed) {
+            if (sealed.startsWith("k:")) {
+                return credential(sealed.substring(2));
+            }
+            String[] parts = sealed.substring(2).split(":", 3); // the principal comes last: it may hold ':'
+            return signedIn(parts[2], parts[1], Instant.ofEpochMilli(Long.parseLong(parts[0])));
+        }
     }
 
     @PostConstruct
@@ -67,17 +95,17 @@ public class StreamTickets {
         key = new SecretKeySpec(material, "AES");
     }
 
-    /** A ticket for the holder of the token whose SHA-256 is {@code tokenSha256}. */
-    public Ticket issue(String tokenSha256) {
-        return issue(tokenSha256, ttl);
+    /** A ticket for {@code grant}. */
+    public Ticket issue(Grant grant) {
+        return issue(grant, ttl);
     }
 
-    /** As {@link #issue(String)}, living {@code lifetime} (a test needs one that has already expired). */
-    public Ticket issue(String tokenSha256, Duration lifetime) {
+    /** As {@link #issue(Grant)}, living {@code lifetime} (a test needs one that has already expired). */
+    public Ticket issue(Grant grant, Duration lifetime) {
         Instant expiresAt = Instant.now().plus(lifetime);
         byte[] iv = new byte[IV_BYTES];
         RANDOM.nextBytes(iv);
-        byte[] plain = (expiresAt.toEpochMilli() + ":" + tokenSha256).getBytes(StandardCharsets.US_ASCII);
+        byte[] plain = (expiresAt.toEpochMilli() + ":" + grant.seal()).getBytes(StandardCharsets.UTF_8);
         try {
             Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
             cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, iv));
@@ -90,10 +118,9 @@ public class StreamTickets {
     }
 
     /**
-     * The SHA-256 of the token that asked for {@code ticket}, once: a second redemption, an expired, altered or
-     * foreign ticket is a 401.
+     * Who asked for {@code ticket}, once: a second redemption, an expired, altered or foreign ticket is a 401.
      */
-    public String redeem(String ticket) {
+    public Grant redeem(String ticket) {
         Instant now = Instant.now();
         redeemed.values().removeIf(expiry -> expiry.isBefore(now));
         if (ticket == null || ticket.isEmpty() || ticket.length() > MAX_TICKET_CHARS) {
@@ -112,7 +139,7 @@ public class StreamTickets {
         try {
             Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
             cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, raw, 0, IV_BYTES));
-            plain = new String(cipher.doFinal(raw, IV_BYTES, raw.length - IV_BYTES), StandardCharsets.US_ASCII);
+            plain = new String(cipher.doFinal(raw, IV_BYTES, raw.length - IV_BYTES), StandardCharsets.UTF_8);
         } catch (GeneralSecurityException e) {
             throw invalid();
         }
@@ -126,7 +153,7 @@ public class StreamTickets {
         if (redeemed.putIfAbsent(id, expiresAt) != null) {
             throw invalid();
         }
-        return plain.substring(colon + 1);
+        return Grant.unseal(plain.substring(colon + 1));
     }
 
     private static ProblemException invalid() {

@@ -1,0 +1,77 @@
+// Staff sign-in through the organisation's identity provider: the OAuth 2.0 authorization code flow with PKCE
+// (RFC 7636) as a public client, since a browser can keep no client secret. Hand-written because it is small and the
+// page loads no third-party code besides Chart.js (script-src 'self'). The access token it gets is used exactly as a
+// pasted staff token: kept in this tab's sessionStorage, sent as the bearer to the four services.
+const PENDING = 'w4r.oidc.pending';
+
+export function base64url(bytes) {
+  let text = '';
+  new Uint8Array(bytes).forEach((b) => { text += String.fromCharCode(b); });
+  return btoa(text).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+/** A random verifier or state: 32 bytes is 43 characters, the shortest verifier RFC 7636 allows. */
+export function randomString(bytes) {
+  return base64url(crypto.getRandomValues(new Uint8Array(bytes || 32)));
+}
+
+/** S256: base64url(SHA-256(verifier)). */
+export async function challenge(verifier) {
+  return base64url(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier)));
+}
+
+export const redirectUri = () => location.origin + location.pathname;
+
+async function discover(issuer) {
+  const response = await fetch(issuer + '/.well-known/openid-configuration', { credentials: 'omit' });
+  if (!response.ok) { throw new Error('The identity provider cannot be reached (HTTP ' + response.status + ').'); }
+  const meta = await response.json();
+  if (!meta.authorization_endpoint || !meta.token_endpoint) {
+    throw new Error('The identity provider publishes no authorization or token endpoint.');
+  }
+  return meta;
+}
+
+/** The URL that asks the IdP to sign the person in; what the return must match is kept in this tab. */
+export async function authorizationUrl(config, meta) {
+  const verifier = randomString(32);
+  const state = randomString(16);
+  sessionStorage.setItem(PENDING, JSON.stringify({ verifier, state, issuer: config.issuer, hash: location.hash }));
+  const params = new URLSearchParams({ response_type: 'code', client_id: config.clientId, redirect_uri: redirectUri(),
+    scope: config.scope, state, code_challenge: await challenge(verifier), code_challenge_method: 'S256' });
+  const endpoint = meta.authorization_endpoint;
+  return endpoint + (endpoint.includes('?') ? '&' : '?') + params.toString();
+}
+
+/** Leaves the page for the IdP's sign-in. */
+export async function begin(config) {
+  location.assign(await authorizationUrl(config, await discover(config.issuer)));
+}
+
+/**
+ * On the way back from the IdP (?code=&state= or ?error=): the access token, or null when this load is not a return.
+ * The code leaves the address bar and history at once; a state this tab did not send is refused (RFC 6749 10.12).
+ */
+export async function complete(config) {
+  const query = new URLSearchParams(location.search);
+  if (!query.has('code') && !query.has('error')) { return null; }
+  const pending = JSON.parse(sessionStorage.getItem(PENDING) || 'null');
+  sessionStorage.removeItem(PENDING);
+  history.replaceState(null, '', location.pathname + ((pending && pending.hash) || ''));
+  if (query.has('error')) { throw new Error('The identity provider did not sign you in (' + query.get('error') + ').'); }
+  if (!pending || pending.state !== query.get('state') || pending.issuer !== config.issuer) {
+    throw new Error('This sign-in was not started from this tab; sign in again.');
+  }
+  const meta = await discover(config.issuer);
+  const response = await fetch(meta.token_endpoint, {
+    method: 'POST', credentials: 'omit',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ grant_type: 'authorization_code', code: query.get('code'), redirect_uri: redirectUri(),
+      client_id: config.clientId, code_verifier: pending.verifier }),
+  });
+  const tokens = response.ok ? await response.json() : null;
+  if (!tokens || !tokens.access_token) {
+    throw new Error('The identity provider issued no access token (HTTP ' + response.status + ').');
+  }
+  return tokens.access_token;
+}
