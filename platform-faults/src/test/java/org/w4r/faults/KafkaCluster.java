@@ -214,6 +214,11 @@ final class KafkaCluster implements AutoCloseable {
         if (controller != null) {
             controller.destroyForcibly();
         }
+        for (Process broker : brokers) {
+            if (broker != null) {
+                broker.onExit().join();
+            }
+        }
         for (TcpProxy proxy : proxies) {
             proxy.close();
         }

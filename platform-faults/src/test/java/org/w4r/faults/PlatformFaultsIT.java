@@ -97,14 +97,14 @@ class PlatformFaultsIT {
     @Order(1)
     void oneBrokerKilledAndRestarted() throws Exception {
         load.start(RATE);
-        underLoad(Duration.ofSeconds(5));
+        underLoad(Duration.ofSeconds(3));
         platform.kafka.killBroker(0);
         underLoad(Duration.ofSeconds(10));
         platform.kafka.startBroker(0);
         platform.kafka.awaitBrokers(KafkaCluster.BROKERS);
         Instant faultEnd = Instant.now();
         TallyWatch watch = new TallyWatch(load.acknowledgedCount());
-        underLoad(Duration.ofSeconds(5));
+        underLoad(Duration.ofSeconds(3));
         check("kill -9 of one of three brokers, 10 s, then restarted", load.stop(), faultEnd, watch);
         platform.kafka.awaitFullIsr(List.of(Topics.ACTIONS, Topics.CASES));
     }
@@ -113,7 +113,7 @@ class PlatformFaultsIT {
     @Order(2)
     void allBrokersStoppedFor20Seconds() throws Exception {
         load.start(RATE);
-        underLoad(Duration.ofSeconds(5));
+        underLoad(Duration.ofSeconds(3));
         for (int b = 0; b < KafkaCluster.BROKERS; b++) {
             platform.kafka.killBroker(b);
         }
@@ -124,7 +124,7 @@ class PlatformFaultsIT {
         platform.kafka.awaitBrokers(KafkaCluster.BROKERS);
         Instant faultEnd = Instant.now();
         TallyWatch watch = new TallyWatch(load.acknowledgedCount());
-        underLoad(Duration.ofSeconds(5));
+        underLoad(Duration.ofSeconds(3));
         List<Request> window = load.stop();
         // petition-service accepts into its outbox while Kafka is away: not a single 5xx or lost answer
         assertEquals(Map.of(), otherAnswers(window), "answers other than 2xx while every broker was down");
@@ -163,7 +163,7 @@ class PlatformFaultsIT {
         }
         Instant faultEnd = Instant.now();
         TallyWatch watch = new TallyWatch(load.acknowledgedCount());
-        underLoad(Duration.ofSeconds(5));
+        underLoad(Duration.ofSeconds(3));
         check("kill -9 of instance a of petition-, case-, tally- and delivery-service, 1 s apart; restarted after "
                 + "about 10 s (the b instances carried on)", load.stop(), faultEnd, watch);
     }
@@ -213,7 +213,8 @@ class PlatformFaultsIT {
             try (ResultSet rs = q.executeQuery()) {
                 while (rs.next()) {
                     long holdId = rs.getLong(2);
-                    holdIds.put(rs.getString(1), rs.wasNull() ? null : holdId);
+                    Long held = rs.wasNull() ? null : holdId; // before any other column is read
+                    holdIds.put(rs.getString(1), held);
                     revisions.put(rs.getString(1), rs.getLong(3));
                 }
             }
@@ -258,7 +259,8 @@ class PlatformFaultsIT {
                 try (ResultSet rs = q.executeQuery()) {
                     while (rs.next()) {
                         long holdId = rs.getLong(3);
-                        mirror.put(rs.getString(1), rs.getBoolean(2) && !rs.wasNull() ? holdId : null);
+                        Long held = rs.wasNull() || !rs.getBoolean(2) ? null : holdId;
+                        mirror.put(rs.getString(1), held);
                     }
                 }
                 for (String caseId : HOLD_CASES) {
@@ -278,13 +280,13 @@ class PlatformFaultsIT {
     @Order(5)
     void partitionBetweenOneInstanceAndKafka() throws Exception {
         load.start(RATE);
-        underLoad(Duration.ofSeconds(5));
+        underLoad(Duration.ofSeconds(3));
         platform.kafka.partition();
         underLoad(Duration.ofSeconds(15));
         platform.kafka.heal();
         Instant faultEnd = Instant.now();
         TallyWatch watch = new TallyWatch(load.acknowledgedCount());
-        underLoad(Duration.ofSeconds(5));
+        underLoad(Duration.ofSeconds(3));
         check("network partition between Kafka and instance b of petition- and tally-service, 15 s", load.stop(),
                 faultEnd, watch);
     }
