@@ -68,6 +68,16 @@ public class ProblemMappers {
         return Problem.of(status, "http-" + status, info.getReasonPhrase(), e.getMessage()).toResponse();
     }
 
+    /** A connection the caller closed (or reset) mid-request, anywhere in the cause chain. */
+    static boolean clientWentAway(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.nio.channels.ClosedChannelException || t instanceof io.vertx.core.http.HttpClosedException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static String stack(Throwable e) {
         StringBuilder trace = new StringBuilder();
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
@@ -84,6 +94,14 @@ public class ProblemMappers {
         java.util.Optional<Problem> unreachable = DatabaseProblems.unreachable(e);
         if (unreachable.isPresent()) {
             return unreachable.get().toResponse(); // not a bug: the database went away (logged there, by SQLSTATE)
+        }
+        if (clientWentAway(e)) {
+            // The fault suite's first load client (HTTP/2) reset requests it had timed out; Vert.x then closed the
+            // connection while the body was being read, and each one was logged as a bug and counted as a 500. The
+            // caller left: nothing was read, nothing stored, and no one reads this answer.
+            LOG.debugf("the client closed the connection before its request was read: %s", e.getClass().getSimpleName());
+            return Problem.of(400, "request-incomplete", "Request incomplete",
+                    "the connection closed before the request body was read; nothing was stored").toResponse();
         }
         // the type, SQLSTATE and stack only: a message from the driver or Hibernate can quote what was sent
         LOG.errorf("unexpected error (a bug): %s%s", org.w4r.kit.messaging.Failures.describe(e), stack(e));
