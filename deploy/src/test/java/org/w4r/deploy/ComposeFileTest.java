@@ -47,7 +47,7 @@ class ComposeFileTest {
     @Test
     void dockerComposeAcceptsTheFileWithTheExampleSettings() throws Exception {
         assertEquals(Set.of("postgres", "kafka", "case-service", "petition-service", "tally-service", "delivery-service",
-                "prometheus", "grafana"), names(resolved().get("services")));
+                "prometheus", "grafana", "otel-collector", "jaeger"), names(resolved().get("services")));
     }
 
     @Test
@@ -97,6 +97,38 @@ class ComposeFileTest {
         for (String infrastructure : List.of("postgres", "kafka")) {
             assertTrue(services.get(infrastructure).has("healthcheck"), infrastructure);
         }
+    }
+
+    /** A service without an endpoint traces nothing (the kit's TracesNeedAnEndpoint): every one must be given it. */
+    @Test
+    void everyServiceSendsItsTracesToTheCollectorWhichPassesThemToJaeger() throws Exception {
+        JsonNode services = resolved().get("services");
+        for (String service : Repo.SERVICES) {
+            JsonNode env = services.get(service).get("environment");
+            assertEquals("http://otel-collector:4317", env.path("QUARKUS_OTEL_EXPORTER_OTLP_ENDPOINT").asText(), service);
+        }
+        for (String tool : List.of("otel-collector", "jaeger")) {
+            assertTrue(services.get(tool).get("image").asText().matches("[^:]+:[0-9][^:]*"), tool + ": a pinned tag");
+        }
+        JsonNode collector = services.get("otel-collector");
+        String mounted = collector.get("volumes").toString();
+        assertTrue(mounted.contains("otel-collector.yaml:/etc/otelcol-contrib/config.yaml"), mounted);
+        assertTrue(collector.get("command").toString().contains("--config=/etc/otelcol-contrib/config.yaml"));
+
+        JsonNode config = Manifests.YAML.readTree(COMPOSE.resolve("otel-collector.yaml").toFile());
+        assertEquals("0.0.0.0:4317", config.at("/receivers/otlp/protocols/grpc/endpoint").asText(),
+                "the collector listens where the services send");
+        JsonNode traces = config.at("/service/pipelines/traces");
+        assertEquals("otlp", traces.get("receivers").get(0).asText());
+        List<String> exporters = new ArrayList<>();
+        traces.get("exporters").forEach(e -> exporters.add(e.asText()));
+        for (String exporter : exporters) {
+            assertTrue(config.get("exporters").has(exporter), "exporter " + exporter + " is defined");
+        }
+        traces.get("processors").forEach(p -> assertTrue(config.get("processors").has(p.asText()), p.asText()));
+        assertTrue(exporters.stream().anyMatch(e -> config.get("exporters").get(e).path("endpoint").asText()
+                .equals("jaeger:4317")), "the traces reach Jaeger's OTLP port: " + exporters);
+        assertTrue(services.get("jaeger").get("ports").toString().contains("16686"), "Jaeger's UI is reachable");
     }
 
     @Test

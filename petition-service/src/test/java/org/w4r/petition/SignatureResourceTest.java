@@ -133,6 +133,18 @@ class SignatureResourceTest {
     }
 
     @Test
+    void withNoCollectorConfiguredNothingIsTracedNorSentAsATraceHeader() {
+        // the same build traces where QUARKUS_OTEL_EXPORTER_OTLP_ENDPOINT is set (TracingTest, platform-it TraceIT)
+        assertEquals(Boolean.TRUE, org.eclipse.microprofile.config.ConfigProvider.getConfig()
+                .getValue("quarkus.otel.sdk.disabled", Boolean.class));
+        String actionId = post(entityKey("ai-france"), body("q-" + UUID.randomUUID() + "@example.org", "paing-phyo-min"))
+                .statusCode(202).extract().path("results[0].actionId");
+        ConsumerRecord<String, String> record = await().atMost(Duration.ofSeconds(60))
+                .until(() -> find(actionId), Optional::isPresent).orElseThrow();
+        assertEquals(null, record.headers().lastHeader("traceparent"), "no span, no trace context to carry");
+    }
+
+    @Test
     void eventsLeaveTheOutbox() {
         String email = "o-" + UUID.randomUUID() + "@example.org";
         String actionId = post(entityKey("ai-france"), body(email, "paing-phyo-min")).statusCode(202)

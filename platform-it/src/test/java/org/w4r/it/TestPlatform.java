@@ -23,6 +23,8 @@ final class TestPlatform {
     private static TestPlatform instance;
 
     final String kafka;
+    /** Every service exports its traces here, as to a collector: the same runtime switch a deployment uses. */
+    final OtlpReceiver traces;
     final ServiceProcess cases, petitions, tally, delivery;
     /** Demo credentials by principal: entity ids, demo-coordinator, demo-case-manager, demo-delivery, demo-moderator. */
     final Map<String, String> tokens = new HashMap<>();
@@ -40,6 +42,7 @@ final class TestPlatform {
     private TestPlatform() throws Exception {
         try {
             kafka = KafkaBroker.bootstrapServers();
+            traces = new OtlpReceiver();
             Path credentials = Files.createTempDirectory("w4r-it").resolve("credentials.csv");
             cases = start("case-service", Map.of("w4r.demo.enabled", "true", "w4r.demo.credentials-file", credentials.toString(),
                     "quarkus.http.cors.origins", DASHBOARD_ORIGINS));
@@ -75,7 +78,10 @@ final class TestPlatform {
                 "kafka.bootstrap.servers", kafka,
                 "quarkus.datasource.jdbc.url", jdbcUrl,
                 "quarkus.datasource.username", postgres.username(),
-                "quarkus.datasource.password", postgres.password()));
+                "quarkus.datasource.password", postgres.password(),
+                "quarkus.otel.exporter.otlp.endpoint", traces.endpoint(),
+                "quarkus.otel.exporter.otlp.protocol", "http/protobuf",
+                "quarkus.otel.bsp.schedule.delay", "PT0.2S"));
         settings.putAll(extra);
         ServiceProcess service = ServiceProcess.start(ROOT, name, settings,
                 Map.of("W4R_SIGNER_HMAC_KEY", "end-to-end-test-hmac-key"));
@@ -92,5 +98,8 @@ final class TestPlatform {
             }
         }
         databases.forEach(PostgresServer.shared()::dropDatabase);
+        if (traces != null) {
+            traces.close();
+        }
     }
 }

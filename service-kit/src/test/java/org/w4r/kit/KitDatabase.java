@@ -21,6 +21,7 @@ import java.sql.Statement;
 public final class KitDatabase implements AutoCloseable {
     private static final String[] MIGRATIONS = {
             "db/outbox/V0_1__outbox.sql", "db/outbox/V0_2__outbox_tombstones_and_dead_letters.sql",
+            "db/outbox/V0_3__outbox_trace_context.sql",
             "db/outbox/R__outbox_autovacuum.sql"};
 
     private final String jdbcUrl;

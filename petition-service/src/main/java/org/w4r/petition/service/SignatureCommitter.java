@@ -17,6 +17,7 @@ import org.w4r.kit.outbox.OutboxRelay;
 import org.w4r.kit.outbox.OutboxRows;
 import org.w4r.kit.problem.Problem;
 import org.w4r.kit.problem.ProblemException;
+import org.w4r.kit.tracing.TraceContext;
 import org.w4r.petition.repository.SignatureRepository;
 import org.w4r.petition.rest.ActionResults;
 import org.w4r.petition.rest.ActionResults.Result;
@@ -67,9 +68,12 @@ public class SignatureCommitter {
     @ConfigProperty(name = "w4r.signatures.queue-size", defaultValue = "20000")
     int queueSize;
 
-    /** A checked signature waiting for its commit. {@code key} is null without an Idempotency-Key. */
+    /**
+     * A checked signature waiting for its commit. {@code key} is null without an Idempotency-Key. {@code trace} is the
+     * request's trace context, taken on the request's thread: the writer thread that stores the outbox row has none.
+     */
     record Pending(String entityId, SignatureService.Checked checked, String emailHmac, String key, String fingerprint,
-                   CompletableFuture<Response> answer) {
+                   TraceContext trace, CompletableFuture<Response> answer) {
     }
 
     private BlockingQueue<Pending> queue;
@@ -89,7 +93,8 @@ public class SignatureCommitter {
     /** Queues a checked signature; the answer completes once it is committed (or refused, or failed). */
     CompletableFuture<Response> submit(String entityId, SignatureService.Checked checked, String emailHmac, String key,
                                        String fingerprint) {
-        Pending pending = new Pending(entityId, checked, emailHmac, key, fingerprint, new CompletableFuture<>());
+        Pending pending = new Pending(entityId, checked, emailHmac, key, fingerprint, TraceContext.current(),
+                new CompletableFuture<>());
         if (!running || !queue.offer(pending)) {
             throw new ProblemException(Problem.of(503, "overloaded", "Too many signatures at once",
                     "petition-service has " + queueSize + " signatures waiting to be written; retry in a second")
@@ -337,7 +342,7 @@ public class SignatureCommitter {
                     SignatureRepository.NewSignature s = row.signature();
                     if (inserted[r]) {
                         ActionRecorded event = SignatureService.recorded(s);
-                        events.add(new OutboxRows.Row(Topics.ACTIONS, event.key(), event));
+                        events.add(new OutboxRows.Row(Topics.ACTIONS, event.key(), event, group.get(row.member()).trace()));
                         results.get(row.member()).add(new Result(s.caseId(), s.actionId(), Result.ACCEPTED));
                     } else {
                         results.get(row.member()).add(new Result(s.caseId(), null, Result.DUPLICATE));

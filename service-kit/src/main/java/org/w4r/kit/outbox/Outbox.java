@@ -8,6 +8,7 @@ import jakarta.transaction.Status;
 import jakarta.transaction.Synchronization;
 import jakarta.transaction.TransactionSynchronizationRegistry;
 import org.w4r.events.Events;
+import org.w4r.kit.tracing.TraceContext;
 
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -37,13 +38,21 @@ public class Outbox {
      * tombstone: on a compacted topic it removes the key.
      */
     public long add(String topic, String key, Object event) {
-        Number id = (Number) em.createNativeQuery(
-                        "insert into outbox (topic, event_key, payload) values (?1, ?2, cast(?3 as text)) returning id")
-                .setParameter(1, topic).setParameter(2, key).setParameter(3, new org.hibernate.query.TypedParameterValue<>(org.hibernate.type.StandardBasicTypes.STRING,
-                        event == null ? null : Events.toJson(event)))
+        TraceContext trace = TraceContext.current();
+        Number id = (Number) em.createNativeQuery("""
+                        insert into outbox (topic, event_key, payload, trace_parent, trace_state)
+                        values (?1, ?2, cast(?3 as text), cast(?4 as text), cast(?5 as text)) returning id""")
+                .setParameter(1, topic).setParameter(2, key).setParameter(3, text(event == null ? null : Events.toJson(event)))
+                .setParameter(4, text(trace == null ? null : trace.traceparent()))
+                .setParameter(5, text(trace == null ? null : trace.tracestate()))
                 .getSingleResult();
         pending();
         return id.longValue();
+    }
+
+    /** A text parameter that may be null (Hibernate cannot tell the type of a bare null). */
+    private static org.hibernate.query.TypedParameterValue<String> text(String value) {
+        return new org.hibernate.query.TypedParameterValue<>(org.hibernate.type.StandardBasicTypes.STRING, value);
     }
 
     /**

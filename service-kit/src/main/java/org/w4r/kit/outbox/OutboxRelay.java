@@ -1,15 +1,19 @@
 package org.w4r.kit.outbox;
 
 import io.agroal.api.AgroalDataSource;
+import io.opentelemetry.api.trace.Span;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 import org.w4r.kit.messaging.EventPublisher;
 import org.w4r.kit.messaging.Failures;
+import org.w4r.kit.tracing.EventTracing;
+import org.w4r.kit.tracing.TraceContext;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -26,6 +30,7 @@ import java.util.concurrent.TimeUnit;
  * Relays the outbox to Kafka in batches: send every row of a batch, wait for all acks (acks=all), then delete the
  * rows in the same transaction that locked them. A crash between ack and delete re-sends a batch; consumers are
  * idempotent on the event id, so that is harmless. If Kafka is down the rows wait, and the API keeps accepting.
+ * Each event leaves with the trace context of the request that wrote it ({@link EventTracing#publishing}).
  */
 @ApplicationScoped
 public class OutboxRelay {
@@ -36,6 +41,9 @@ public class OutboxRelay {
 
     @Inject
     EventPublisher publisher;
+
+    @Inject
+    EventTracing tracing;
 
     @ConfigProperty(name = "w4r.outbox.enabled", defaultValue = "false")
     boolean enabled;
@@ -114,12 +122,16 @@ public class OutboxRelay {
                 List<Long> ids = new ArrayList<>();
                 List<CompletableFuture<?>> acks = new ArrayList<>();
                 try (PreparedStatement select = connection.prepareStatement(
-                        "select id, topic, event_key, payload from outbox order by id limit ? for update")) {
+                        "select id, topic, event_key, payload, trace_parent, trace_state from outbox order by id limit ? for update")) {
                     select.setInt(1, batchSize);
                     try (ResultSet rows = select.executeQuery()) {
                         while (rows.next()) {
-                            ids.add(rows.getLong(1));
-                            CompletableFuture<?> ack = publisher.publishJson(rows.getString(2), rows.getString(3), rows.getString(4));
+                            long id = rows.getLong(1);
+                            ids.add(id);
+                            ProducerRecord<String, String> record = new ProducerRecord<>(rows.getString(2), rows.getString(3), rows.getString(4));
+                            Span publish = tracing.publishing(record, id, TraceContext.stored(rows.getString(5), rows.getString(6)));
+                            CompletableFuture<?> ack = publisher.send(record);
+                            ack.whenComplete((sent, error) -> EventTracing.sent(publish, error));
                             acks.add(ack);
                             if (ack.isCompletedExceptionally()) {
                                 // refused before it left (no broker for max.block.ms): every later row would wait as

@@ -56,6 +56,9 @@ public class ReferenceData implements TokenDirectory {
     Event<CaseChanged> caseChanges;
 
     @Inject
+    org.w4r.kit.tracing.EventTracing tracing;
+
+    @Inject
     io.micrometer.core.instrument.MeterRegistry registry;
 
     @ConfigProperty(name = "quarkus.application.name", defaultValue = "w4r")
@@ -102,7 +105,13 @@ public class ReferenceData implements TokenDirectory {
         while (running) {
             try {
                 for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
-                    applySafely(record);
+                    if (caughtUp.getCount() == 0) {
+                        // a change as it happens continues the trace of the request that made it; the load at
+                        // start-up re-reads the whole history and belongs to no request
+                        tracing.consuming(record, () -> applySafely(record));
+                    } else {
+                        applySafely(record);
+                    }
                 }
                 for (TopicPartition partition : endAtStart.keySet()) {
                     positions.put(partition, consumer.position(partition));

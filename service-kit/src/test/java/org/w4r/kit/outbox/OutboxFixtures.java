@@ -1,11 +1,14 @@
 package org.w4r.kit.outbox;
 
 import io.agroal.api.AgroalDataSource;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.trace.Tracer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.w4r.events.Events;
 import org.w4r.events.SignerErased;
 import org.w4r.events.Topics;
 import org.w4r.kit.messaging.EventPublisher;
+import org.w4r.kit.tracing.EventTracing;
 import org.w4r.testsupport.TopicReader;
 
 import java.sql.Connection;
@@ -28,7 +31,12 @@ final class OutboxFixtures {
     }
 
     static OutboxRelay relay(AgroalDataSource dataSource, EventPublisher publisher, int batchSize) {
+        return relay(dataSource, publisher, batchSize, OpenTelemetry.noop().getTracer("w4r-test"));
+    }
+
+    static OutboxRelay relay(AgroalDataSource dataSource, EventPublisher publisher, int batchSize, Tracer tracer) {
         OutboxRelay relay = new OutboxRelay();
+        relay.tracing = new EventTracing(tracer);
         relay.dataSource = dataSource;
         relay.publisher = publisher;
         relay.enabled = true;

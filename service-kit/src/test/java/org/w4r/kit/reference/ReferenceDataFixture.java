@@ -20,6 +20,7 @@ public final class ReferenceDataFixture {
         data.kafka = KitFixtures.settings(bootstrapServers);
         data.topics = KitFixtures.topicAdmin(data.kafka);
         data.caseChanges = new Ignored();
+        data.tracing = new org.w4r.kit.tracing.EventTracing(io.opentelemetry.api.OpenTelemetry.noop().getTracer("w4r-test"));
         data.registry = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
         data.application = "service-kit-test";
         data.startupWait = Duration.ofSeconds(60);

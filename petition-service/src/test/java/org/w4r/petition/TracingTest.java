@@ -1,0 +1,147 @@
+package org.w4r.petition;
+
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.http.ContentType;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
+import org.junit.jupiter.api.Test;
+import org.w4r.events.Topics;
+import org.w4r.testsupport.KafkaBrokerResource;
+import org.w4r.testsupport.PostgresDatabaseResource;
+import org.w4r.testsupport.ReferenceDataResource;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.w4r.testsupport.ReferenceFixtures.entityKey;
+
+/**
+ * One signature is one trace: the request's server span, the outbox row, the relay's publish span and the event's
+ * {@code traceparent} header all share its trace id. Traces are exported (to memory) only in this test's profile, as
+ * a deployment exports them only where a collector is configured.
+ */
+@QuarkusTest
+@TestProfile(TracingTest.Exported.class)
+@WithTestResource(value = KafkaBrokerResource.class, scope = TestResourceScope.GLOBAL)
+@WithTestResource(value = PostgresDatabaseResource.class, scope = TestResourceScope.GLOBAL)
+@WithTestResource(value = ReferenceDataResource.class, scope = TestResourceScope.GLOBAL)
+class TracingTest {
+    private static final AttributeKey<String> URL_QUERY = AttributeKey.stringKey("url.query");
+
+    public static class Exported implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("quarkus.otel.sdk.disabled", "false", "quarkus.otel.bsp.schedule.delay", "PT0.05S");
+        }
+    }
+
+    /** Quarkus exports to every SpanExporter bean; the OpenTelemetry guide's way to look at spans in a test. */
+    @ApplicationScoped
+    static class Spans {
+        @Produces
+        @Singleton
+        InMemorySpanExporter exporter() {
+            return InMemorySpanExporter.create();
+        }
+    }
+
+    @Inject
+    InMemorySpanExporter spans;
+
+    private static String sign(String traceparent) {
+        var request = given().auth().oauth2(entityKey("ai-france")).contentType(ContentType.JSON)
+                .body(SignatureResourceTest.body("t-" + UUID.randomUUID() + "@example.org", "nassima-al-sada"));
+        if (traceparent != null) {
+            request.header("traceparent", traceparent);
+        }
+        return request.post("/api/v1/signatures").then().statusCode(202).extract().path("results[0].actionId");
+    }
+
+    private static ConsumerRecord<String, String> event(String actionId) {
+        return await().atMost(Duration.ofSeconds(60)).until(() -> Stream.containing(Topics.ACTIONS, actionId).stream()
+                .findFirst(), Optional::isPresent).orElseThrow();
+    }
+
+    private static String[] traceparent(ConsumerRecord<String, String> record) {
+        Header header = record.headers().lastHeader("traceparent");
+        assertNotNull(header, "the event carries its request's trace context");
+        return new String(header.value(), StandardCharsets.UTF_8).split("-");
+    }
+
+    private SpanData span(String traceId, SpanKind kind) {
+        return await().atMost(Duration.ofSeconds(10)).until(() -> spans.getFinishedSpanItems().stream()
+                .filter(s -> s.getTraceId().equals(traceId) && s.getKind() == kind).findFirst(), Optional::isPresent)
+                .orElseThrow();
+    }
+
+    @Test
+    void theEventOfASignatureContinuesTheTraceItsCallerStarted() {
+        String traceId = HexFormat.of().formatHex(random(16));
+        String callerSpanId = HexFormat.of().formatHex(random(8));
+        String actionId = sign("00-" + traceId + "-" + callerSpanId + "-01");
+
+        String[] sent = traceparent(event(actionId));
+        assertEquals(traceId, sent[1], "the event is in the caller's trace");
+        SpanData server = span(traceId, SpanKind.SERVER);
+        assertEquals(callerSpanId, server.getParentSpanId(), "the request continues the caller's trace");
+        SpanData publish = span(traceId, SpanKind.PRODUCER);
+        assertEquals(server.getSpanId(), publish.getParentSpanId(),
+                "the relay's publish span is a child of the request, whose context the outbox row kept");
+        assertEquals(publish.getSpanId(), sent[2], "consumers continue from the publish span");
+    }
+
+    @Test
+    void withoutACallersTraceTheEventIsInTheRequestsOwnTrace() {
+        String actionId = sign(null);
+        String[] sent = traceparent(event(actionId));
+        SpanData server = span(sent[1], SpanKind.SERVER);
+        assertEquals("/api/v1/signatures", server.getAttributes().get(AttributeKey.stringKey("url.path")));
+        assertFalse(server.getParentSpanContext().isValid(), "the request started the trace");
+    }
+
+    @Test
+    void spansHoldNeitherQueryValuesNorCredentials() {
+        String secret = "secret-" + UUID.randomUUID();
+        String traceId = HexFormat.of().formatHex(random(16));
+        given().auth().oauth2(entityKey("ai-france")).header("traceparent", "00-" + traceId + "-" + HexFormat.of()
+                        .formatHex(random(8)) + "-01")
+                .queryParam("access_token", secret).get("/api/v1/signatures").then().statusCode(405);
+        SpanData server = span(traceId, SpanKind.SERVER);
+        assertEquals("access_token=REDACTED", server.getAttributes().get(URL_QUERY));
+        List<String> values = spans.getFinishedSpanItems().stream().filter(s -> s.getTraceId().equals(traceId))
+                .flatMap(s -> s.getAttributes().asMap().values().stream()).map(String::valueOf).toList();
+        assertFalse(values.stream().anyMatch(v -> v.contains(secret)), "no query value in a span: " + values);
+        assertFalse(values.stream().anyMatch(v -> v.contains(entityKey("ai-france"))), "no credential in a span: " + values);
+    }
+
+    private static byte[] random(int bytes) {
+        byte[] id = new byte[bytes];
+        do {
+            ThreadLocalRandom.current().nextBytes(id);
+        } while (id[0] == 0); // an all-zero id is invalid; a leading non-zero byte rules it out
+        return id;
+    }
+}
