@@ -315,7 +315,7 @@ class PlatformFaultsIT {
             int instance = i;
             Instant lastFailed = window.stream().filter(r -> r.index == instance && r.first.unresolved()
                     && r.sentAt.isAfter(faultEnd)).map(r -> r.sentAt).max(Instant::compareTo).orElse(faultEnd);
-            FaultResults.note("PostgreSQL unreachable: petition-service %s answered every request sent more than %.1f s "
+            FaultResults.note("PostgreSQL unreachable: petition-service %s answered 2xx to every request sent more than %.1f s "
                     .formatted(platform.services.get(PETITION).get(i), Duration.between(faultEnd, lastFailed).toMillis()
                             / 1000.0) + "after the database was back");
         }
