@@ -302,10 +302,13 @@ class PlatformFaultsIT {
     void databaseUnreachableFor10Seconds() throws Exception {
         load.start(RATE);
         underLoad(Duration.ofSeconds(3));
+        Instant faultStart = Instant.now();
         platform.databaseUnreachable();
         underLoad(Duration.ofSeconds(10));
         platform.databaseBack();
         Instant faultEnd = Instant.now();
+        FaultResults.note("PostgreSQL unreachable: %.1f s from the cut to the resume".formatted(
+                Duration.between(faultStart, faultEnd).toMillis() / 1000.0));
         TallyWatch watch = new TallyWatch(load.acknowledgedCount());
         underLoad(Duration.ofSeconds(3));
         List<Request> window = load.stop();
