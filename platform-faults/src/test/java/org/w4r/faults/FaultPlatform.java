@@ -6,6 +6,7 @@ import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.config.ConfigResource;
 import org.w4r.events.Topics;
 import org.w4r.testsupport.PostgresServer;
+import org.w4r.testsupport.TcpProxy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,7 +25,9 @@ import java.util.concurrent.TimeUnit;
  * suite (about a minute and a half on two cores) and stopped when the JVM exits.
  *
  * <p>Instance {@code b} of petition-service and of tally-service reach Kafka only through the cluster's proxies, so
- * {@link KafkaCluster#partition()} cuts those two off from Kafka and nothing else.
+ * {@link KafkaCluster#partition()} cuts those two off from Kafka and nothing else. Every instance reaches PostgreSQL
+ * through a {@link TcpProxy} (one per service database), so {@link #databaseUnreachable()} makes the database
+ * unreachable for all of them at once, as a PostgreSQL outage does, while the suite's own reads go to it directly.
  */
 final class FaultPlatform {
     static final Path ROOT = Path.of(System.getProperty("w4r.root", "..")).toAbsolutePath().normalize();
@@ -36,8 +39,10 @@ final class FaultPlatform {
     final KafkaCluster kafka;
     /** Two instances by service name. */
     final Map<String, List<ServiceInstance>> services = new LinkedHashMap<>();
-    /** The JDBC URL of each service's database. */
+    /** The JDBC URL of each service's database: the suite's own reads, never through a proxy. */
     final Map<String, String> databases = new HashMap<>();
+    /** What the services reach their database through, by service. */
+    private final Map<String, TcpProxy> databaseProxies = new HashMap<>();
     /** Demo credentials by principal: entity ids, demo-coordinator, demo-case-manager, demo-delivery. */
     final Map<String, String> tokens = new HashMap<>();
 
@@ -57,6 +62,7 @@ final class FaultPlatform {
             PostgresServer postgres = PostgresServer.shared();
             for (String service : List.of(CASE, PETITION, TALLY, DELIVERY)) {
                 databases.put(service, postgres.createDatabase(service.replace("-service", "_faults")));
+                databaseProxies.put(service, TcpProxy.inFrontOf(databases.get(service)));
             }
             Path credentials = Files.createTempDirectory("w4r-faults").resolve("credentials.csv");
             ServiceInstance caseA = instance(CASE, "a", Map.of("w4r.demo.enabled", "true",
@@ -104,7 +110,7 @@ final class FaultPlatform {
         Map<String, String> settings = new HashMap<>(Map.of(
                 "kafka.bootstrap.servers", behindProxies ? kafka.partitionable() : kafka.bootstrapServers(),
                 "w4r.topics.replication-factor", "3",
-                "quarkus.datasource.jdbc.url", databases.get(service),
+                "quarkus.datasource.jdbc.url", databaseProxies.get(service).route(databases.get(service)),
                 "quarkus.datasource.username", postgres.username(),
                 "quarkus.datasource.password", postgres.password()));
         // eight instances share one PostgreSQL server (max_connections 100 by default) with whatever else runs
@@ -159,6 +165,30 @@ final class FaultPlatform {
         }
     }
 
+    /**
+     * PostgreSQL gone for every service: every open connection closed in whatever it was doing (a statement, a
+     * commit), and new ones accepted but never answered, until {@link #databaseBack()}.
+     */
+    void databaseUnreachable() {
+        for (TcpProxy proxy : databaseProxies.values()) {
+            proxy.pause();
+            proxy.cut();
+        }
+    }
+
+    /**
+     * New connections go through again. The ones held meanwhile are closed, not let through: their clients have
+     * given up on most of them (the pool waits 2 s for a connection), and under the load they pile up; let through
+     * one by one, they kept the database away 14 and 26 s longer than the 10 s meant (two runs), and would have
+     * opened as many connections on the PostgreSQL this machine shares.
+     */
+    void databaseBack() {
+        for (TcpProxy proxy : databaseProxies.values()) {
+            proxy.cut();
+            proxy.resume();
+        }
+    }
+
     ServiceInstance a(String service) {
         return services.get(service).get(0);
     }
@@ -185,6 +215,7 @@ final class FaultPlatform {
     private void stop() {
         services.values().stream().flatMap(List::stream).forEach(ServiceInstance::destroy);
         kafka.close();
+        databaseProxies.values().forEach(TcpProxy::close);
         databases.values().forEach(PostgresServer.shared()::dropDatabase);
     }
 }

@@ -52,8 +52,9 @@ import static org.w4r.faults.FaultPlatform.TALLY;
  * Faults under a steady load, on three brokers and two instances of every service ({@link FaultPlatform}). After
  * each fault the load stops, every request whose answer was a 5xx or never came is sent again with its
  * {@code Idempotency-Key} until it is answered, and then: every acknowledged signature is counted by the tally exactly
- * once and is on the {@code actions} topic under one event; no 5xx other than {@code outcome-unknown} hid a stored
- * action; and the time from the fault's end until the tally had counted everything acknowledged by then is
+ * once, is on the {@code actions} topic under one event and stored once by petition-service, which stored nothing
+ * else; no 5xx other than {@code outcome-unknown} hid a stored action; every {@code outcome-unknown} was settled by
+ * the retry with its key (the answer stored under the key is the one the caller got); and the time from the fault's end until the tally had counted everything acknowledged by then is
  * recorded. The figures go to target/fault-results.md (docs/reliability.md shows them). One platform start serves
  * every fault, in this order; the last test recounts the tally from the topic.
  */
@@ -291,9 +292,49 @@ class PlatformFaultsIT {
                 faultEnd, watch);
     }
 
-    /** After every fault, a recount of the tally from the beginning of the actions topic finds no difference. */
+    /**
+     * PostgreSQL unreachable for every service for 10 s: each open connection cut wherever it was (a statement, a
+     * commit), new ones unanswered. petition-service answers {@code 503 database-unavailable} (nothing stored) or,
+     * for a commit whose answer was lost, {@code 503 outcome-unknown}; the checks hold both to what they say.
+     */
     @Test
     @Order(6)
+    void databaseUnreachableFor10Seconds() throws Exception {
+        load.start(RATE);
+        underLoad(Duration.ofSeconds(3));
+        Instant faultStart = Instant.now();
+        platform.databaseUnreachable();
+        underLoad(Duration.ofSeconds(10));
+        platform.databaseBack();
+        Instant faultEnd = Instant.now();
+        FaultResults.note("PostgreSQL unreachable: %.1f s from the cut to the resume".formatted(
+                Duration.between(faultStart, faultEnd).toMillis() / 1000.0));
+        TallyWatch watch = new TallyWatch(load.acknowledgedCount());
+        underLoad(Duration.ofSeconds(3));
+        List<Request> window = load.stop();
+        // the write path's own recovery (the tally's is the row's): the last request sent after the database was
+        // back that still got a 5xx or no answer, per petition-service instance
+        for (int i = 0; i < platform.services.get(PETITION).size(); i++) {
+            int instance = i;
+            Instant lastFailed = window.stream().filter(r -> r.index == instance && r.first.unresolved()
+                    && r.sentAt.isAfter(faultEnd)).map(r -> r.sentAt).max(Instant::compareTo).orElse(faultEnd);
+            FaultResults.note("PostgreSQL unreachable: petition-service %s answered 2xx to every request sent more than %.1f s "
+                    .formatted(platform.services.get(PETITION).get(i), Duration.between(faultEnd, lastFailed).toMillis()
+                            / 1000.0) + "after the database was back");
+        }
+        check("PostgreSQL unreachable for every service, 10 s (open connections cut, new ones unanswered)", window,
+                faultEnd, watch);
+        // otherwise the services were not behind the proxy and nothing above was tested
+        assertTrue(window.stream().anyMatch(r -> r.first.unresolved()), "no request noticed the database outage");
+        // every pool, consumer and relay is back: the faults after this one and the recount rely on it
+        for (ServiceInstance instance : platform.services.values().stream().flatMap(List::stream).toList()) {
+            instance.awaitReady();
+        }
+    }
+
+    /** After every fault, a recount of the tally from the beginning of the actions topic finds no difference. */
+    @Test
+    @Order(7)
     void aRecountFromTheTopicFindsNoDifference() throws Exception {
         // a quiet topic: nothing left in petition-service's outbox, and the live tally at the topic's end (a recount
         // taken while events still arrive reports "behind" or "ahead", and the events in flight as differences)
@@ -369,6 +410,30 @@ class PlatformFaultsIT {
         unacknowledged.removeAll(acknowledged.keySet());
         long twice = eventsByAction.values().stream().filter(events -> events.size() > 1).count();
 
+        // a 5xx that said "not stored": its retry with the same key stored it then, and replayed no earlier answer
+        Set<String> replayedAfterNotStored = window.stream().filter(r -> saidNotStored.contains(r.key)
+                && r.last.replayed()).map(r -> r.key).collect(Collectors.toSet());
+        // outcome-unknown: settled by the retry with the same key, whose answer is the one stored under that key
+        List<Request> unknown = window.stream().filter(r -> "outcome-unknown".equals(r.first.problem())).toList();
+        Map<String, String> storedAnswers = storedActionIds(unknown.stream().map(r -> r.key).collect(Collectors.toSet()));
+        Set<String> unsettled = unknown.stream().filter(r -> !r.last.acknowledged()
+                || !r.last.actionId().equals(storedAnswers.get(r.key))).map(r -> r.key).collect(Collectors.toSet());
+        // petition-service's own record: each acknowledged action stored once (action id is its key), nothing else
+        Set<String> stored = storedLoadActions();
+        Set<String> storedUnacknowledged = new HashSet<>(stored);
+        storedUnacknowledged.removeAll(acknowledged.keySet());
+        Set<String> acknowledgedNotStored = new HashSet<>(acknowledged.keySet());
+        acknowledgedNotStored.removeAll(stored);
+        if (!saidNotStored.isEmpty() || !unknown.isEmpty()) {
+            long storedBefore = unknown.stream().filter(r -> r.last.replayed()).count();
+            FaultResults.note(("%s: %d first answers said nothing was stored (database-unavailable, overloaded): %d "
+                    + "had stored something before the retry, %d retries with the same key replayed a stored answer; "
+                    + "%d were outcome-unknown: %d had been stored (the retry with the same key got the stored answer), "
+                    + "%d had not (stored by the retry), %d unsettled").formatted(fault, saidNotStored.size(),
+                    hiddenStored, replayedAfterNotStored.size(), unknown.size(), storedBefore,
+                    unknown.size() - storedBefore, unsettled.size()));
+        }
+
         long windowAcknowledged = window.stream().filter(r -> r.last.acknowledged()).count();
         Map<String, Long> other = otherAnswers(window);
         FaultResults.add(new FaultResults.Row(fault, LOAD, window.size(), windowAcknowledged, acknowledged.size(),
@@ -382,6 +447,10 @@ class PlatformFaultsIT {
         assertEquals(0, twice, "actions on the topic under more than one event");
         assertEquals(Set.of(), unacknowledged, "stored actions nobody was told about, after every retry");
         assertEquals(0, hiddenStored, "a 5xx that said 'not stored' hid a stored action");
+        assertEquals(Set.of(), replayedAfterNotStored, "a 5xx that said 'not stored' whose retry replayed a stored answer");
+        assertEquals(Set.of(), unsettled, "outcome-unknown not settled by the retry with the same key");
+        assertEquals(Set.of(), acknowledgedNotStored, "acknowledged actions petition-service did not store");
+        assertEquals(Set.of(), storedUnacknowledged, "actions petition-service stored that nobody was told about");
         assertEquals(Set.of(), other.keySet().stream().filter(a -> !a.startsWith("no answer") && !ALLOWED_FAILURES.contains(a))
                 .collect(Collectors.toSet()), "answers a caller must never get");
         assertTrue(window.stream().allMatch(r -> r.last.acknowledged()), "requests not acknowledged after retries");
@@ -402,6 +471,41 @@ class PlatformFaultsIT {
         try (Connection db = platform.database(PETITION);
              PreparedStatement q = db.prepareStatement("select key from idempotency_key where key = any(?)")) {
             q.setArray(1, db.createArrayOf("varchar", keys.toArray()));
+            try (ResultSet rs = q.executeQuery()) {
+                while (rs.next()) {
+                    stored.add(rs.getString(1));
+                }
+            }
+        }
+        return stored;
+    }
+
+    /** The action id of the answer petition-service stored under each of these Idempotency-Keys. */
+    private static Map<String, String> storedActionIds(Set<String> keys) throws Exception {
+        Map<String, String> actionIds = new HashMap<>();
+        if (keys.isEmpty()) {
+            return actionIds;
+        }
+        try (Connection db = platform.database(PETITION); PreparedStatement q = db.prepareStatement(
+                "select key, response from idempotency_key where key = any(?) and status = 202")) {
+            q.setArray(1, db.createArrayOf("varchar", keys.toArray()));
+            try (ResultSet rs = q.executeQuery()) {
+                while (rs.next()) {
+                    actionIds.put(rs.getString(1), SignatureLoad.json(rs.getString(2)).path("results").path(0)
+                            .path("actionId").asText(null));
+                }
+            }
+        }
+        return actionIds;
+    }
+
+    /** Every signature of the load petition-service has stored, by action id. */
+    private static Set<String> storedLoadActions() throws Exception {
+        Set<String> stored = new HashSet<>();
+        try (Connection db = platform.database(PETITION); PreparedStatement q = db.prepareStatement(
+                "select action_id from signature where entity_id = ? and case_id = any(?)")) {
+            q.setString(1, ENTITY);
+            q.setArray(2, db.createArrayOf("varchar", LOAD_CASES.toArray()));
             try (ResultSet rs = q.executeQuery()) {
                 while (rs.next()) {
                     stored.add(rs.getString(1));

@@ -57,6 +57,7 @@ final class SignatureLoad {
         final String caseId;
         final String body;
         final int index;
+        final java.time.Instant sentAt = java.time.Instant.now();
         volatile Answer first;
         volatile Answer last;
 
