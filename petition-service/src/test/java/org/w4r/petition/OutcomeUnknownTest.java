@@ -280,8 +280,21 @@ class OutcomeUnknownTest {
             calls = IntStream.range(0, signers).mapToObj(i -> CompletableFuture.supplyAsync(
                     () -> sign(null, body(MARKER + " " + run, "zyxwv.marker+" + run + "-" + i + "@example.org")), pool)).toList();
             // member by member, each waiting for a connection, this took minutes (40 x 5 s and more); a generous
-            // bound that a loaded two-core machine meets, not a timing
-            await().atMost(Duration.ofSeconds(90)).until(() -> calls.stream().allMatch(CompletableFuture::isDone));
+            // bound that a loaded two-core machine meets, not a timing. Session 5's CI saw one writer held ~89 s in a
+            // single connection attempt while the database did not answer (then answered 99999, interrupted), the
+            // burst queued behind it: an open defect (docs/reliability.md); the bound lets that finish, and a stall
+            // leaves the writers' stacks in the log
+            try {
+                await().atMost(Duration.ofSeconds(180)).until(() -> calls.stream().allMatch(CompletableFuture::isDone));
+            } catch (ConditionTimeoutException stalled) {
+                Thread.getAllStackTraces().forEach((thread, stack) -> {
+                    if (thread.getName().startsWith("signature-writer") || thread.getName().startsWith("agroal")) {
+                        System.out.println(thread.getName() + " " + thread.getState() + "\n  "
+                                + java.util.Arrays.stream(stack).map(Object::toString).collect(java.util.stream.Collectors.joining("\n  ")));
+                    }
+                });
+                throw stalled;
+            }
         } finally {
             pool.shutdown();
             ProxiedDatabase.PROXY.resume();
