@@ -106,7 +106,7 @@ final class Bench {
                 }
             }
         }
-        BenchReport report = new BenchReport(runId, List.of(machine()), steps, counted, notes, maxRates);
+        BenchReport report = new BenchReport(runId, "bench " + String.join(" ", argv), List.of(machine()), steps, counted, notes, maxRates);
         out.print(report.console());
         Path dir = Path.of(a.get("report-dir"));
         Files.createDirectories(dir);

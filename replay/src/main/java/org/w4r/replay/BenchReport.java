@@ -37,15 +37,17 @@ final class BenchReport {
     }
 
     private final String runId;
+    private final String command;
     private final List<String> machine;
     private final List<Step> steps;
     private final List<PlatformCpu.Tracked> processes;
     private final List<String> notes;
     private final MaxRates maxRates;
 
-    BenchReport(String runId, List<String> machine, List<Step> steps, List<PlatformCpu.Tracked> processes,
+    BenchReport(String runId, String command, List<String> machine, List<Step> steps, List<PlatformCpu.Tracked> processes,
                 List<String> notes, MaxRates maxRates) {
         this.runId = runId;
+        this.command = command;
         this.machine = machine;
         this.steps = steps;
         this.processes = processes;
@@ -203,7 +205,7 @@ final class BenchReport {
     }
 
     String markdown() {
-        StringBuilder s = new StringBuilder("# Bench run " + runId + "\n\n");
+        StringBuilder s = new StringBuilder("# Bench run " + runId + "\n\n`" + command + "`\n\n");
         machine.forEach(m -> s.append("- ").append(m).append('\n'));
         processes.forEach(p -> s.append("- counted: ").append(p.name()).append(" (pid ").append(p.pid()).append(")\n"));
         notes.forEach(n -> s.append("- ").append(n).append('\n'));
@@ -226,7 +228,7 @@ final class BenchReport {
     }
 
     ObjectNode json() {
-        ObjectNode root = Json.object().put("run", runId);
+        ObjectNode root = Json.object().put("run", runId).put("command", command);
         ArrayNode m = root.putArray("machine");
         machine.forEach(m::add);
         ArrayNode counted = root.putArray("processes");

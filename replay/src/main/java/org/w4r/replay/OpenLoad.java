@@ -51,11 +51,6 @@ final class OpenLoad {
     private OpenLoad() {
     }
 
-    static Result run(String target, URI uri, Schedule schedule, int connections, IntFunction<byte[]> request)
-            throws InterruptedException {
-        return run(target, uri, schedule, connections, request, new RetryPolicy(0, 0));
-    }
-
     static Result run(String target, URI uri, Schedule schedule, int connections, IntFunction<byte[]> request,
                       RetryPolicy retry) throws InterruptedException {
         Histogram latency = new ConcurrentHistogram(TimeUnit.MINUTES.toNanos(5), 3);
@@ -100,8 +95,7 @@ final class OpenLoad {
                             } else {
                                 errors.incrementAndGet();
                                 if (reply != null) {
-                                    firstError.compareAndSet(null, "HTTP " + reply.status()
-                                            + (reply.problemType().isEmpty() ? "" : " " + reply.problemType()));
+                                    firstError.compareAndSet(null, "HTTP " + reply.status());
                                 }
                                 if (answer.retried()) {
                                     retries.later(bytes, 1, reply.retryAfterSeconds());
