@@ -18,11 +18,16 @@ final class Freshness {
     }
 
     static Result of(long[] sortedAcks, List<LiveStream.Point> points) {
+        return of(sortedAcks, points, 0);
+    }
+
+    /** When the case already held {@code baseline} actions before the run (the max-rate search reuses cases). */
+    static Result of(long[] sortedAcks, List<LiveStream.Point> points, long baseline) {
         Histogram h = new Histogram(TimeUnit.MINUTES.toNanos(10), 3);
         int p = 0;
         long unseen = 0;
         for (int k = 1; k <= sortedAcks.length; k++) {
-            while (p < points.size() && points.get(p).total() < k) {
+            while (p < points.size() && points.get(p).total() - baseline < k) {
                 p++;
             }
             if (p == points.size()) {

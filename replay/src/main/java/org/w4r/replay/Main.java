@@ -8,7 +8,8 @@ import java.util.Map;
 
 /**
  * java -jar replay.jar replay [--scale 0.01] [--seed 2020] …   the 2020 campaign, every figure compared
- * java -jar replay.jar bench [--rates 2500,5000] [--duration 60] …   open-model load, freshness and the ceiling
+ * java -jar replay.jar bench [--rates 2500,5000] [--duration 60] …   open-model load, freshness and the ceiling, and
+ *                                                                   what each action costs (docs/benchmarks.md)
  */
 public final class Main {
     private Main() {
@@ -26,7 +27,12 @@ public final class Main {
                 default -> {
                     System.err.println("usage: replay [--scale 0.01] [--seed 2020] [--threads 4] [--batch 1000] "
                             + "[--credentials .platform/credentials.csv]\n       bench [--rates 2500,5000] [--duration 60] "
-                            + "[--profile constant|spike] [--warmup 10] [--kafka localhost:9092]");
+                            + "[--profile constant|spike] [--warmup 10] [--kafka localhost:9092]\n"
+                            + "             [--find-max] [--max-p99-ms 1000] [--resolution 0.05] [--retries 3] "
+                            + "[--retry-backoff-ms 1000]\n             [--databases " + Bench.DATABASES
+                            + "|none] [--pg-url jdbc:postgresql://$PGHOST:$PGPORT/] [--pg-user $PGUSER]\n"
+                            + "             [--run-dir .platform/run] [--stats-quiet 12] [--stats-timeout 120] "
+                            + "[--report-dir .platform/bench]");
                     yield 2;
                 }
             };

@@ -1,18 +1,23 @@
 package org.w4r.replay;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.w4r.testsupport.KafkaBroker;
+import org.w4r.testsupport.PostgresServer;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.IntStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -48,7 +53,9 @@ class BenchTest {
         try (FakePlatform platform = new FakePlatform()) {
             code = Bench.run(List.of("--rates", "40,20", "--duration", "1", "--warmup", "0.5", "--connections", "4",
                     "--kafka", KafkaBroker.bootstrapServers(), "--credentials", credentials().toString(), "--run-id", "t1",
-                    "--petition", platform.url(), "--tally", platform.url(), "--cases", platform.url()),
+                    "--petition", platform.url(), "--tally", platform.url(), "--cases", platform.url(),
+                    "--databases", "none", "--run-dir", dir.resolve("no-run").toString(), "--report-dir", dir.toString(),
+                    "--retry-backoff-ms", "10"),
                     new PrintStream(printed, true, StandardCharsets.UTF_8));
             String out = printed.toString(StandardCharsets.UTF_8);
             assertEquals(0, code, out);
@@ -83,6 +90,84 @@ class BenchTest {
             assertTrue(out.lines().anyMatch(l -> l.matches("bench: platform first error: HTTP (409|422|503)")), out);
             assertFalse(out.lines().anyMatch(l -> l.startsWith("bench: ceiling first error")), out);
         }
+    }
+
+    /**
+     * The new figures at a low rate, against the stand-in writing three rows per accepted signature into a real
+     * database through a connection left open and idle (so its counters arrive late), and with a process started
+     * as ./platform starts one: CPU per process, rows and bytes per acknowledged action, each table's fate, and the
+     * answers by class with the retries' ends, on the console and in the JSON and Markdown files.
+     */
+    @Test
+    void eachRunsCostsAndAnswersAreCountedFromTheProcessesAndTheDatabase() throws Exception {
+        PostgresServer pg = PostgresServer.shared();
+        String url = pg.createDatabase("bench_smoke");
+        String db = url.substring(url.lastIndexOf('/') + 1);
+        Path run = dir.resolve("run");
+        Files.createDirectories(run);
+        Process service = new ProcessBuilder("sh", "-c", "while read line; do :; done", "-Dw4r.process=petition-service").start();
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        try (Connection c = PostgresServer.connect(url, pg.username(), pg.password());
+             Statement s = c.createStatement()) {
+            s.execute("create table signature (id bigserial primary key, signer int not null)");
+            s.execute("create table outbox (id bigserial primary key, signer int not null)");
+            Files.writeString(run.resolve("petition-service.pid"), service.pid() + "\n");
+            try (FakePlatform platform = new FakePlatform(c)) {
+                int code = Bench.run(List.of("--rates", "40", "--duration", "1", "--warmup", "0.5", "--connections", "4",
+                        "--kafka", KafkaBroker.bootstrapServers(), "--credentials", credentials().toString(), "--run-id", "t2",
+                        "--petition", platform.url(), "--tally", platform.url(), "--cases", platform.url(),
+                        "--databases", db, "--pg-url", url.substring(0, url.lastIndexOf('/') + 1), "--pg-user", pg.username(),
+                        "--run-dir", run.toString(), "--report-dir", dir.toString(), "--retries", "2", "--retry-backoff-ms", "10"),
+                        new PrintStream(printed, true, StandardCharsets.UTF_8));
+                assertEquals(0, code);
+            }
+        } finally {
+            service.destroy();
+            service.waitFor();
+            pg.dropDatabase(url);
+        }
+        String out = printed.toString(StandardCharsets.UTF_8);
+        assertTrue(out.contains("bench: CPU counted for petition-service (pid " + service.pid() + "), postgresql (pid "), out);
+        assertTrue(out.contains("rows per acknowledged action, by table:"), out);
+
+        JsonNode report = Json.read(Files.readString(dir.resolve("bench-t2.json")));
+        assertTrue(Files.readString(dir.resolve("bench-t2.md")).contains("## Rows per acknowledged action, by table"));
+        JsonNode ceiling = report.path("steps").get(0), ours = report.path("steps").get(1);
+        assertEquals("ceiling", ceiling.path("target").asText());
+        assertEquals("platform", ours.path("target").asText());
+        assertTrue(ceiling.path("database").isMissingNode(), "the ceiling writes nothing of the platform's");
+
+        int requests = Schedule.of("constant", 40, 1).size();
+        long accepted = IntStream.range(0, requests).filter(n -> FakePlatform.statusFor(n) == 202).count();
+        long unknown = IntStream.range(0, requests).filter(n -> FakePlatform.statusFor(n) == 503).count();
+        JsonNode first = ours.path("firstAnswers");
+        assertEquals(accepted, first.path("2xx").asLong());
+        assertEquals(unknown, first.path("outcome unknown").asLong());
+        assertEquals(requests - accepted - unknown, first.path("other 4xx").asLong(), "409 and 422");
+        assertEquals(0, first.path("unanswered").asLong() + first.path("429").asLong() + first.path("other 5xx").asLong());
+        // the stand-in stored none of them: sent again, the signer is already known (409)
+        assertEquals(unknown, ours.path("retried").path("requests").asLong());
+        assertEquals(unknown, ours.path("retried").path("endedAs").path("other 4xx").asLong());
+        assertEquals(accepted, ours.path("acknowledged").asLong());
+
+        JsonNode database = ours.path("database");
+        assertTrue(database.path("settled").asBoolean(), database.toString());
+        assertEquals(3 * accepted, database.path("rowsWritten").asLong(), "every write of the run, none of the warm-up's");
+        assertEquals(3.0, database.path("rowsPerAcknowledged").asDouble(), 1e-9);
+        Map<String, JsonNode> tables = new java.util.HashMap<>();
+        database.path("tables").forEach(t -> tables.put(t.path("table").asText(), t));
+        assertEquals("kept", tables.get("signature").path("fate").asText());
+        assertEquals(1.0, tables.get("signature").path("writtenPerAcknowledged").asDouble(), 1e-9);
+        assertEquals("pruned", tables.get("outbox").path("fate").asText());
+        assertEquals(2.0, tables.get("outbox").path("writtenPerAcknowledged").asDouble(), 1e-9);
+        assertTrue(database.path("bytesGrownByDatabase").has(db), database.toString());
+
+        JsonNode cpu = ours.path("cpu");
+        assertTrue(cpu.path("secondsByProcess").has("petition-service"), cpu.toString());
+        assertTrue(cpu.path("secondsByProcess").has("postgresql"), cpu.toString());
+        assertTrue(cpu.path("msPerAcknowledged").has("platform"), cpu.toString());
+        assertEquals(List.of("petition-service", "postgresql"),
+                List.of(report.path("processes").get(0).path("name").asText(), report.path("processes").get(1).path("name").asText()));
     }
 
     @Test

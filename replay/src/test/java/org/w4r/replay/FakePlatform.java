@@ -8,6 +8,9 @@ import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,7 +27,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * The three services as the bench sees them, on one local port, answering as they do: case-service takes the
  * campaign and its cases, petition-service refuses the window probe with 422 and answers signatures with 202, 409,
  * 422 or 503 (decided by the signer's number, so a test knows each answer in advance), tally-service serves totals
- * and the live stream of each case's accepted signatures.
+ * and the live stream of each case's accepted signatures. Given a database, each accepted signature writes there
+ * what a service's would, in small: its row, kept, and an outbox row inserted and deleted once sent (three rows),
+ * through one connection that stays open between requests as a pooled one does.
  */
 final class FakePlatform implements AutoCloseable {
     private final HttpServer server;
@@ -38,7 +43,14 @@ final class FakePlatform implements AutoCloseable {
     private final Map<String, AtomicLong> accepted = new ConcurrentHashMap<>();
     private final List<BlockingQueue<String>> streams = new CopyOnWriteArrayList<>();
 
+    private final Connection database;
+
     FakePlatform() throws IOException {
+        this(null);
+    }
+
+    FakePlatform(Connection database) throws IOException {
+        this.database = database;
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 256);
         server.setExecutor(threads);
         server.createContext("/api/v1/campaigns", e -> {
@@ -101,11 +113,26 @@ final class FakePlatform implements AutoCloseable {
         if (before != null) {
             status = 409; // the same signer again: nothing new
         } else if (status == 202) {
+            write(n);
             long total = accepted.computeIfAbsent(caseId, k -> new AtomicLong()).incrementAndGet();
             String event = "data: " + Json.object().set("cases", Json.object().put(caseId, total)) + "\n\n";
             streams.forEach(s -> s.add(event));
         }
-        answer(e, status, "{\"status\":" + status + "}");
+        answer(e, status, status == 503 ? "{\"type\":\"https://w4r.example.org/problems/outcome-unknown\",\"status\":503}"
+                : "{\"status\":" + status + "}");
+    }
+
+    private synchronized void write(int signer) throws IOException {
+        if (database == null) {
+            return;
+        }
+        try (Statement s = database.createStatement()) {
+            s.execute("insert into signature (signer) values (" + signer + ")");
+            s.execute("insert into outbox (signer) values (" + signer + ")");
+            s.execute("delete from outbox where signer = " + signer);
+        } catch (SQLException e) {
+            throw new IOException(e);
+        }
     }
 
     private void stream(HttpExchange e) throws IOException {
