@@ -87,6 +87,8 @@ public class DashboardResource {
     @Path("/me")
     @Authenticated
     @Operation(operationId = "me", summary = "Who this token is: principal, role and, for an entity key, its entity")
+    @APIResponseSchema(value = Me.class, responseDescription = "The token's principal and role")
+    @APIResponse(responseCode = "400", description = QueryGuard.REFUSED)
     public Me me() {
         Caller c = caller.get();
         return new Me(c.principal(), c.role(), c.entityId());
@@ -97,6 +99,8 @@ public class DashboardResource {
     @Path("/dashboard/config")
     @PermitAll
     @Operation(operationId = "dashboardConfig", summary = "The other services' URLs and how staff sign in (no secret)")
+    @APIResponseSchema(value = Services.class, responseDescription = "The services' base URLs and the sign-in")
+    @APIResponse(responseCode = "400", description = QueryGuard.REFUSED)
     public Services services() {
         return new Services(config.caseServiceUrl(), config.petitionServiceUrl(), config.deliveryServiceUrl(),
                 signIn.oidc().orElse(null));
@@ -125,6 +129,9 @@ public class DashboardResource {
     @Path("/dashboard/campaigns")
     @RolesAllowed({Roles.COORDINATOR, Roles.CASE_MANAGER, Roles.DELIVERY, Roles.MODERATOR})
     @Operation(operationId = "dashboardCampaigns", summary = "Every campaign, newest first")
+    @APIResponse(responseCode = "200", description = "Every campaign, newest first", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = SchemaType.ARRAY, implementation = CampaignInfo.class)))
+    @APIResponse(responseCode = "400", description = QueryGuard.REFUSED)
     public List<CampaignInfo> campaigns() {
         return dashboard.campaigns().stream().map(DashboardResource::info).toList();
     }

@@ -25,6 +25,8 @@ import java.util.stream.Collectors;
  */
 @Provider
 public class QueryGuard implements ContainerRequestFilter {
+    /** For the OpenAPI document of an endpoint that declares no parameter, where only this filter answers 400. */
+    static final String REFUSED = "a query parameter the endpoint does not declare, or one given twice or empty";
     private static final Map<Method, Set<String>> DECLARED = new ConcurrentHashMap<>();
 
     @Context

@@ -24,6 +24,7 @@ public class ReconcileResource {
     @Blocking
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(operationId = "reconcile", summary = "Recount every action from the topic and list the cells that differ")
+    @APIResponse(responseCode = "400", description = QueryGuard.REFUSED)
     @APIResponseSchema(value = Reconciler.Report.class, responseDescription = "What differs between the live counts and the recount")
     @APIResponse(responseCode = "409", description = "A reconcile is already running")
     public Reconciler.Report reconcile() {
