@@ -15,6 +15,8 @@ import java.util.Optional;
  */
 @ApplicationScoped
 public class DashboardSignIn {
+    /** Nullable as a schema: OpenAPI 3.0 cannot make one reference to an object nullable, and it is null without OIDC. */
+    @org.eclipse.microprofile.openapi.annotations.media.Schema(nullable = true)
     public record Oidc(String issuer, String clientId, String scope) {
     }
 

@@ -18,6 +18,11 @@ import org.w4r.kit.problem.Problem;
 import org.w4r.tally.service.LiveTotals;
 import org.w4r.tally.service.LiveTotals.Counter;
 import org.w4r.kit.reference.ReferenceData;
+import org.w4r.kit.validation.Slug;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 /**
  * The live counter entity websites embed: no credentials, any origin, cacheable for a few seconds, and answered
@@ -40,7 +45,15 @@ public class PublicCounterResource {
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)
-    public Response counter(@PathParam("caseId") String caseId, @Context Request request) {
+    @Operation(operationId = "publicCounter", summary = "A case's live count for entity websites (no credentials, any origin)")
+    @APIResponse(responseCode = "200", description = "The count; cacheable for a few seconds, with an ETag",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Counter.class)))
+    @APIResponse(responseCode = "304", description = "Not modified since the ETag sent in If-None-Match")
+    @APIResponse(responseCode = "400", description = "The case id is not an id; " + QueryGuard.REFUSED,
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(ref = "Problem")))
+    @APIResponse(responseCode = "404", description = "No such case, or its public counter is off (switched off or on hold)",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(ref = "Problem")))
+    public Response counter(@PathParam("caseId") @Slug String caseId, @Context Request request) {
         CaseChanged c = reference.findCase(caseId).orElse(null);
         if (c == null) {
             return cors(Response.fromResponse(Problem.of(404, "not-found", "case not found",
@@ -60,7 +73,11 @@ public class PublicCounterResource {
     }
 
     @OPTIONS
-    public Response preflight(@PathParam("caseId") String caseId) {
+    @Operation(operationId = "publicCounterPreflight", summary = "The CORS preflight of the public counter")
+    @APIResponse(responseCode = "204", description = "Any origin may GET the counter")
+    @APIResponse(responseCode = "400", description = "The case id is not an id; " + QueryGuard.REFUSED,
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(ref = "Problem")))
+    public Response preflight(@PathParam("caseId") @Slug String caseId) {
         return cors(Response.noContent()).header("Access-Control-Allow-Methods", "GET, OPTIONS")
                 .header("Access-Control-Allow-Headers", "If-None-Match").header("Access-Control-Max-Age", "86400").build();
     }

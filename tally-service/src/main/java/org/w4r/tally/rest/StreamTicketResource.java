@@ -11,6 +11,11 @@ import jakarta.ws.rs.core.MediaType;
 import org.w4r.kit.security.Caller;
 import org.w4r.kit.security.Credentials;
 import org.w4r.kit.security.CurrentCaller;
+import org.w4r.kit.security.Roles;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponseSchema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.w4r.tally.service.StreamTickets;
 
 import java.time.Instant;
@@ -20,7 +25,7 @@ import java.time.Instant;
  * seconds, so the long-lived token never travels in a URL.
  */
 @Path("/api/v1/totals/stream-tickets")
-@RolesAllowed({"coordinator", "case-manager", "delivery", "moderator"})
+@RolesAllowed({Roles.COORDINATOR, Roles.CASE_MANAGER, Roles.DELIVERY, Roles.MODERATOR})
 public class StreamTicketResource {
     private static final int BEARER = "Bearer ".length();
     /** Set by quarkus-oidc on an identity from an access token: the token's {@code exp}, in epoch seconds. */
@@ -37,7 +42,10 @@ public class StreamTicketResource {
 
     @POST
     @Produces(MediaType.APPLICATION_JSON)
-    public StreamTickets.Ticket issue(@HeaderParam("Authorization") String authorization) {
+    @Operation(operationId = "issueStreamTicket", summary = "A single-use ticket that opens one live stream within seconds")
+    @APIResponseSchema(value = StreamTickets.Ticket.class, responseDescription = "The ticket and when it expires")
+    @APIResponse(responseCode = "400", description = QueryGuard.REFUSED)
+    public StreamTickets.Ticket issue(@HeaderParam("Authorization") @Parameter(hidden = true) String authorization) {
         Caller who = caller.get();
         if (who.signedIn()) {
             Long expires = identity.getAttribute(EXPIRES);

@@ -2,242 +2,154 @@ package org.w4r.tally.rest;
 
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
-import jakarta.ws.rs.core.Context;
-import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.Response;
-import org.w4r.events.CampaignChanged;
-import org.w4r.kit.problem.ProblemException;
-import org.w4r.kit.reference.ReferenceData;
-import org.w4r.tally.service.Campaigns;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.w4r.kit.csv.CsvBodyWriter;
+import org.w4r.kit.security.Roles;
+import org.w4r.kit.validation.Slug;
+import org.w4r.tally.service.CampaignService;
 import org.w4r.tally.service.TotalsService;
-import org.w4r.tally.service.Views.*;
+import org.w4r.tally.service.Views.CaseDetail;
+import org.w4r.tally.service.Views.Comparison;
+import org.w4r.tally.service.Views.Days;
+import org.w4r.tally.service.Views.EntityDetail;
+import org.w4r.tally.service.Views.Matrix;
+import org.w4r.tally.service.Views.ReportCases;
+import org.w4r.tally.service.Views.ReportEntities;
+import org.w4r.tally.service.Views.Totals;
 
-import java.text.NumberFormat;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 
 /**
- * Campaign totals for staff, as JSON or, with {@code Accept: text/csv} (or {@code ?format=csv}), as CSV tables.
- * Every query is about the current campaign unless {@code ?campaign=} names another.
+ * Campaign totals for staff, as JSON or, with {@code Accept: text/csv} (or {@code ?format=csv}), as CSV tables: every
+ * answer is also a table ({@link org.w4r.kit.csv.CsvTable.Source}) and JAX-RS picks the writer. Every query is about
+ * the current campaign unless {@code ?campaign=} names another (404 when it names none).
  */
 @Path("/api/v1/totals")
-@Produces({MediaType.APPLICATION_JSON, Csv.MEDIA_TYPE})
-@RolesAllowed({"coordinator", "case-manager", "delivery", "moderator"})
+@Produces({MediaType.APPLICATION_JSON, CsvBodyWriter.MEDIA_TYPE})
+@RolesAllowed({Roles.COORDINATOR, Roles.CASE_MANAGER, Roles.DELIVERY, Roles.MODERATOR})
 public class TotalsResource {
+    static final String NO_CAMPAIGN = "The campaign named by ?campaign= does not exist, or none is current";
+    /** Only for the document and the shape check: {@link org.w4r.kit.csv.CsvFormatParameter} acts on it. */
+    static final String FORMAT = "^(csv|json)$";
+
     @Inject
     TotalsService totals;
 
     @Inject
-    Campaigns campaigns;
-
-    @Inject
-    ReferenceData reference;
-
-    @Context
-    HttpHeaders headers;
+    CampaignService campaigns;
 
     @GET
-    public Response totals(@QueryParam("campaign") String campaignId,
-                         @QueryParam("format") String format) {
-        Totals t = totals.totals(campaigns.resolve(campaignId));
-        if (!wantsCsv(format)) {
-            return json(t);
-        }
-        List<List<Object>> rows = new ArrayList<>();
-        t.cases().forEach(c -> rows.add(List.of(c.caseId(), nvl(c.name()), c.goal() == null ? "" : c.goal(), c.total(),
-                c.delivered(), c.outstanding())));
-        rows.add(List.of("", "(no case)", "", t.withoutCase(), "", ""));
-        return Csv.table("totals-" + t.campaignId(),
-                List.of("caseId", "name", "goal", "total", "delivered", "outstanding"), rows);
+    @Operation(operationId = "totals", summary = "The campaign's totals: every case, every entity, by type and mode")
+    @APIResponse(responseCode = "200", description = "The totals, as JSON or, with Accept: text/csv (or ?format=csv), CSV",
+            content = {@Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Totals.class)),
+                    @Content(mediaType = CsvBodyWriter.MEDIA_TYPE, schema = @Schema(type = SchemaType.STRING))})
+    @APIResponse(responseCode = "404", description = NO_CAMPAIGN)
+    public Totals totals(@QueryParam("campaign") @Slug @Parameter(description = "campaign id; the current one if absent") String campaign,
+                         @QueryParam("format") @Pattern(regexp = FORMAT) String format) {
+        return totals.totals(campaigns.resolve(campaign));
     }
 
     @GET
     @Path("/cases/{caseId}")
-    public Response caseTotals(@PathParam("caseId") String caseId, @QueryParam("campaign") String campaignId,
-                         @QueryParam("format") String format) {
-        CaseDetail d = totals.caseDetail(campaigns.resolve(campaignId), caseId);
-        if (!wantsCsv(format)) {
-            return json(d);
-        }
-        List<List<Object>> rows = new ArrayList<>();
-        rows.add(List.of("total", "", d.total()));
-        long goal = d.goal() == null ? 0 : d.goal();
-        rows.add(List.of("goal", "", goal));
-        rows.add(List.of("delivered", "", d.delivered()));
-        rows.add(List.of("outstanding", "", d.outstanding()));
-        rowsOf(rows, "entity", d.byEntity());
-        rowsOf(rows, "type", d.byType());
-        rowsOf(rows, "mode", d.byMode());
-        rowsOf(rows, "day", d.byDay());
-        return Csv.table("case-" + caseId, List.of("dimension", "key", "total"), rows);
+    @Operation(operationId = "caseTotals", summary = "One case's totals by entity, type, mode and day, and what was delivered")
+    @APIResponse(responseCode = "200", description = "The case's totals, as JSON or, with Accept: text/csv (or ?format=csv), CSV",
+            content = {@Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = CaseDetail.class)),
+                    @Content(mediaType = CsvBodyWriter.MEDIA_TYPE, schema = @Schema(type = SchemaType.STRING))})
+    @APIResponse(responseCode = "404", description = "The campaign does not exist, or the case is neither in it nor counted in it")
+    public CaseDetail caseTotals(@PathParam("caseId") @Slug String caseId, @QueryParam("campaign") @Slug String campaign,
+                                 @QueryParam("format") @Pattern(regexp = FORMAT) String format) {
+        return totals.caseDetail(campaigns.resolve(campaign), caseId);
     }
 
     @GET
     @Path("/entities/{entityId}")
-    public Response entityTotals(@PathParam("entityId") String entityId, @QueryParam("campaign") String campaignId,
-                         @QueryParam("format") String format) {
-        EntityDetail d = totals.entityDetail(campaigns.resolve(campaignId), entityId);
-        if (!wantsCsv(format)) {
-            return json(d);
-        }
-        List<List<Object>> rows = new ArrayList<>();
-        rows.add(List.of("total", "", d.total()));
-        rowsOf(rows, "case", d.byCase());
-        rows.add(List.of("case", "(no case)", d.withoutCase()));
-        rowsOf(rows, "type", d.byType());
-        rowsOf(rows, "mode", d.byMode());
-        rowsOf(rows, "day", d.byDay());
-        return Csv.table("entity-" + entityId, List.of("dimension", "key", "total"), rows);
+    @Operation(operationId = "entityTotals", summary = "One entity's totals by case, type, mode and day")
+    @APIResponse(responseCode = "200", description = "The entity's totals, as JSON or, with Accept: text/csv (or ?format=csv), CSV",
+            content = {@Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = EntityDetail.class)),
+                    @Content(mediaType = CsvBodyWriter.MEDIA_TYPE, schema = @Schema(type = SchemaType.STRING))})
+    @APIResponse(responseCode = "404", description = "The campaign does not exist, or the entity is neither known nor counted")
+    public EntityDetail entityTotals(@PathParam("entityId") @Slug String entityId,
+                                     @QueryParam("campaign") @Slug String campaign,
+                                     @QueryParam("format") @Pattern(regexp = FORMAT) String format) {
+        return totals.entityDetail(campaigns.resolve(campaign), entityId);
     }
 
     /** The case × entity matrix: one row per entity, one column per case of the campaign. */
     @GET
     @Path("/matrix")
-    public Response matrix(@QueryParam("campaign") String campaignId,
-                         @QueryParam("format") String format) {
-        Matrix m = totals.matrix(campaigns.resolve(campaignId));
-        if (!wantsCsv(format)) {
-            return json(m);
-        }
-        List<String> header = new ArrayList<>(List.of("entityId"));
-        header.addAll(m.cases());
-        header.addAll(List.of("(no case)", "total"));
-        List<List<Object>> rows = new ArrayList<>();
-        for (MatrixRow r : m.rows()) {
-            List<Object> row = new ArrayList<>(List.of(r.entityId()));
-            row.addAll(r.cases().values());
-            row.add(r.withoutCase());
-            row.add(r.total());
-            rows.add(row);
-        }
-        return Csv.table("matrix-" + m.campaignId(), header, rows);
+    @Operation(operationId = "totalsMatrix", summary = "The case × entity matrix, one row per entity")
+    @APIResponse(responseCode = "200", description = "The matrix, as JSON or, with Accept: text/csv (or ?format=csv), CSV",
+            content = {@Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Matrix.class)),
+                    @Content(mediaType = CsvBodyWriter.MEDIA_TYPE, schema = @Schema(type = SchemaType.STRING))})
+    @APIResponse(responseCode = "404", description = NO_CAMPAIGN)
+    public Matrix matrix(@QueryParam("campaign") @Slug String campaign,
+                         @QueryParam("format") @Pattern(regexp = FORMAT) String format) {
+        return totals.matrix(campaigns.resolve(campaign));
     }
 
     /** The time series by day (UTC), optionally for one case ({@code ?caseId=}) and/or one entity ({@code ?entityId=}). */
     @GET
     @Path("/days")
-    public Response days(@QueryParam("campaign") String campaignId, @QueryParam("caseId") String caseId,
-                         @QueryParam("entityId") String entityId, @QueryParam("format") String format) {
-        Days d = totals.days(campaigns.resolve(campaignId), blankToNull(caseId), blankToNull(entityId));
-        if (!wantsCsv(format)) {
-            return json(d);
-        }
-        List<List<Object>> rows = new ArrayList<>();
-        d.days().forEach(day -> rows.add(List.of(day.day(), day.total())));
-        return Csv.table("days-" + d.campaignId(), List.of("day", "total"), rows);
+    @Operation(operationId = "totalsByDay", summary = "The totals by day (UTC), optionally of one case and/or one entity")
+    @APIResponse(responseCode = "200", description = "The days, as JSON or, with Accept: text/csv (or ?format=csv), CSV",
+            content = {@Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Days.class)),
+                    @Content(mediaType = CsvBodyWriter.MEDIA_TYPE, schema = @Schema(type = SchemaType.STRING))})
+    @APIResponse(responseCode = "404", description = NO_CAMPAIGN)
+    public Days days(@QueryParam("campaign") @Slug String campaign, @QueryParam("caseId") @Slug String caseId,
+                     @QueryParam("entityId") @Slug String entityId,
+                     @QueryParam("format") @Pattern(regexp = FORMAT) String format) {
+        return totals.days(campaigns.resolve(campaign), caseId, entityId);
     }
 
     /** Two campaigns side by side: {@code ?with=<other>} (required), against {@code ?campaign=} or the current one. */
     @GET
     @Path("/compare")
-    public Response compare(@QueryParam("campaign") String campaignId, @QueryParam("with") String other,
-                            @QueryParam("format") String format) {
-        if (other == null || other.isBlank()) {
-            throw ProblemException.invalid("with", "name the campaign to compare with: ?with=<campaignId>");
-        }
-        Comparison c = totals.compare(List.of(campaigns.resolve(campaignId), campaigns.resolve(other)));
-        if (!wantsCsv(format)) {
-            return json(c);
-        }
-        List<String> header = new ArrayList<>(List.of("dimension", "key"));
-        c.campaigns().forEach(h -> header.add(h.campaignId()));
-        List<List<Object>> rows = new ArrayList<>();
-        List<Object> total = new ArrayList<>(List.of("total", ""));
-        c.campaigns().forEach(h -> total.add(h.total()));
-        rows.add(total);
-        for (ComparisonRow r : c.rows()) {
-            List<Object> row = new ArrayList<>(List.of(r.dimension(), r.key()));
-            row.addAll(r.values());
-            rows.add(row);
-        }
-        return Csv.table("compare", header, rows);
+    @Operation(operationId = "compareCampaigns", summary = "Two campaigns side by side, by type, mode, entity, case and day of campaign")
+    @APIResponse(responseCode = "200", description = "The comparison, as JSON or, with Accept: text/csv (or ?format=csv), CSV",
+            content = {@Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Comparison.class)),
+                    @Content(mediaType = CsvBodyWriter.MEDIA_TYPE, schema = @Schema(type = SchemaType.STRING))})
+    @APIResponse(responseCode = "404", description = "One of the two campaigns does not exist, or none is current")
+    public Comparison compare(@QueryParam("campaign") @Slug String campaign,
+                              @QueryParam("with") @NotNull(message = "name the campaign to compare with: ?with=<campaignId>")
+                              @Slug String with,
+                              @QueryParam("format") @Pattern(regexp = FORMAT) String format) {
+        return totals.compare(List.of(campaigns.resolve(campaign), campaigns.resolve(with)));
     }
 
-    /**
-     * The campaign report's table "Number of actions for each individual and group", as the 2020 report prints it:
-     * individual or group, country, estimated number of actions (with thousands separators), by name.
-     */
     @GET
     @Path("/report/cases")
-    public Response reportCases(@QueryParam("campaign") String campaignId,
-                         @QueryParam("format") String format) {
-        Totals t = totals.totals(campaigns.resolve(campaignId));
-        List<List<Object>> rows = new ArrayList<>();
-        t.cases().stream().sorted(Comparator.comparing(c -> nvl(c.name()).isEmpty() ? c.caseId() : c.name()))
-                .forEach(c -> rows.add(List.of(c.name() == null ? c.caseId() : c.name(), country(c.caseId()),
-                        thousands(c.total()))));
-        if (!wantsCsv(format)) {
-            return json(rows.stream().map(r -> Map.of("individualOrGroup", r.get(0), "country", r.get(1),
-                    "estimatedNumberOfActions", r.get(2))).toList());
-        }
-        return Csv.table("report-cases-" + t.campaignId(),
-                List.of("INDIVIDUAL OR GROUP", "COUNTRY", "ESTIMATED NUMBER OF ACTIONS"), rows);
+    @Operation(operationId = "reportCases", summary = "The campaign report's table of cases, as the 2020 report prints it")
+    @APIResponse(responseCode = "200", description = "The table, as JSON or, with Accept: text/csv (or ?format=csv), CSV",
+            content = {@Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ReportCases.class)),
+                    @Content(mediaType = CsvBodyWriter.MEDIA_TYPE, schema = @Schema(type = SchemaType.STRING))})
+    @APIResponse(responseCode = "404", description = NO_CAMPAIGN)
+    public ReportCases reportCases(@QueryParam("campaign") @Slug String campaign,
+                                   @QueryParam("format") @Pattern(regexp = FORMAT) String format) {
+        return totals.reportCases(campaigns.resolve(campaign));
     }
 
-    /** The report's "Activities around the world": each reporting entity's name and its actions, by name. */
     @GET
     @Path("/report/entities")
-    public Response reportEntities(@QueryParam("campaign") String campaignId,
-                         @QueryParam("format") String format) {
-        Totals t = totals.totals(campaigns.resolve(campaignId));
-        List<List<Object>> rows = new ArrayList<>();
-        t.entities().stream()
-                .map(e -> List.<Object>of(reference.findEntity(e.entityId()).map(x -> x.name()).orElse(e.entityId()),
-                        thousands(e.total())))
-                .sorted(Comparator.comparing(r -> r.get(0).toString().toUpperCase(Locale.ROOT)))
-                .forEach(r -> rows.add(List.of(r.get(0).toString().toUpperCase(Locale.ROOT), r.get(1))));
-        if (!wantsCsv(format)) {
-            return json(rows.stream().map(r -> Map.of("entity", r.get(0), "actions", r.get(1))).toList());
-        }
-        return Csv.table("report-entities-" + t.campaignId(), List.of("ENTITY", "ACTIONS"), rows);
-    }
-
-    private String country(String caseId) {
-        return reference.findCase(caseId).map(c -> c.country())
-                .map(iso -> iso.length() == 2 ? new Locale("", iso).getDisplayCountry(Locale.ENGLISH) : iso)
-                .orElse("");
-    }
-
-    private static String thousands(long n) {
-        return NumberFormat.getIntegerInstance(Locale.ENGLISH).format(n);
-    }
-
-    private static void rowsOf(List<List<Object>> rows, String dimension, Map<String, Long> values) {
-        values.forEach((k, v) -> rows.add(List.of(dimension, k, v)));
-    }
-
-    private boolean wantsCsv(String format) {
-        if (format != null) {
-            if (format.equalsIgnoreCase("csv")) {
-                return true;
-            }
-            if (format.equalsIgnoreCase("json")) {
-                return false;
-            }
-            throw ProblemException.invalid("format", "format is csv or json");
-        }
-        return headers.getAcceptableMediaTypes().stream().findFirst()
-                .map(t -> t.isCompatible(MediaType.valueOf(Csv.MEDIA_TYPE)) && !t.isWildcardType()).orElse(false);
-    }
-
-    private static Response json(Object entity) {
-        return Response.ok(entity, MediaType.APPLICATION_JSON).build();
-    }
-
-    private static String nvl(String s) {
-        return s == null ? "" : s;
-    }
-
-    private static String blankToNull(String s) {
-        return s == null || s.isBlank() ? null : s;
+    @Operation(operationId = "reportEntities", summary = "The campaign report's table of entities, in capitals, by name")
+    @APIResponse(responseCode = "200", description = "The table, as JSON or, with Accept: text/csv (or ?format=csv), CSV",
+            content = {@Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ReportEntities.class)),
+                    @Content(mediaType = CsvBodyWriter.MEDIA_TYPE, schema = @Schema(type = SchemaType.STRING))})
+    @APIResponse(responseCode = "404", description = NO_CAMPAIGN)
+    public ReportEntities reportEntities(@QueryParam("campaign") @Slug String campaign,
+                                         @QueryParam("format") @Pattern(regexp = FORMAT) String format) {
+        return totals.reportEntities(campaigns.resolve(campaign));
     }
 }

@@ -17,7 +17,13 @@ import org.w4r.kit.problem.Problem;
 import org.w4r.kit.problem.ProblemException;
 import org.w4r.kit.security.Caller;
 import org.w4r.kit.security.Roles;
-import org.w4r.tally.service.Campaigns;
+import org.w4r.kit.validation.OneLine;
+import org.w4r.kit.validation.Slug;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.w4r.tally.service.CampaignService;
 import org.w4r.tally.service.LiveStreams;
 import org.w4r.tally.service.LiveTotals;
 import org.w4r.tally.service.StreamTickets;
@@ -42,22 +48,29 @@ public class TotalsStreamResource {
     StreamTickets tickets;
 
     @Inject
-    Campaigns campaigns;
+    CampaignService campaigns;
 
     @Context
     Sse sse;
 
     @GET
     @Produces(MediaType.SERVER_SENT_EVENTS)
-    public Multi<OutboundSseEvent> stream(@QueryParam("campaign") String campaignId,
-                                          @QueryParam("ticket") String ticket,
-                                          @QueryParam("access_token") String accessToken) {
-        StreamTickets.Grant grant = credential(ticket, accessToken);
+    @Operation(operationId = "totalsStream", summary = "Server-Sent Events of the totals: 'totals', then 'changes'")
+    @APIResponse(responseCode = "200", description = "The stream: event 'totals' (the whole state), then 'changes'",
+            content = @Content(mediaType = MediaType.SERVER_SENT_EVENTS, schema = @Schema(implementation = LiveTotals.Update.class)))
+    @APIResponse(responseCode = "401", description = "No valid ?ticket= (unknown, expired, used, forged), or a token in the URL")
+    @APIResponse(responseCode = "403", description = "The ticket's credential is no longer a staff role")
+    @APIResponse(responseCode = "404", description = "The campaign named by ?campaign= does not exist, or none is current")
+    @APIResponse(responseCode = "429", description = "This principal already has as many open streams as allowed")
+    public Multi<OutboundSseEvent> stream(@QueryParam("campaign") @Slug String campaign,
+                                          @QueryParam("ticket") @OneLine(max = 512) String ticket,
+                                          @QueryParam("access_token") @OneLine(max = 512) String access_token) {
+        StreamTickets.Grant grant = credential(ticket, access_token);
         Caller caller = streams.caller(grant).orElseThrow(UnauthorizedException::new);
         if (!Roles.isStaff(caller.role())) {
             throw new ForbiddenException();
         }
-        String id = campaigns.resolve(campaignId).campaignId();
+        String id = campaigns.resolve(campaign).campaignId();
         LiveStreams.Session session = streams.open(caller.principal(), grant);
         return live.updates(id, session).onTermination().invoke(session::release)
                 .map(update -> sse.newEventBuilder().name(update.kind())

@@ -11,8 +11,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 import org.w4r.events.CaseChanged;
 import org.w4r.kit.reference.ReferenceData;
-import org.w4r.tally.repository.TallyQueries;
-import org.w4r.tally.repository.TallyQueries.SummaryRow;
+import org.w4r.tally.repository.TallyRepository;
+import org.w4r.tally.repository.TallyRepository.SummaryRow;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -38,7 +38,7 @@ public class LiveTotals {
     private static final Logger LOG = Logger.getLogger(LiveTotals.class);
 
     @Inject
-    TallyQueries tally;
+    TallyRepository tally;
 
     @Inject
     ReferenceData reference;
@@ -59,7 +59,10 @@ public class LiveTotals {
                          Map<String, Long> entities, Instant at) {
     }
 
-    public record Counter(String caseId, long count, Long goal, Instant updatedAt) {
+    public record Counter(String caseId, long count,
+                          @org.eclipse.microprofile.openapi.annotations.media.Schema(nullable = true) Long goal,
+                          @org.eclipse.microprofile.openapi.annotations.media.Schema(nullable = true, implementation = String.class,
+                                  format = "date-time") Instant updatedAt) {
     }
 
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();

@@ -6,13 +6,14 @@ import org.w4r.events.CampaignChanged;
 import org.w4r.events.CaseChanged;
 import org.w4r.kit.problem.ProblemException;
 import org.w4r.kit.reference.ReferenceData;
-import org.w4r.tally.repository.DeliveryQueries;
-import org.w4r.tally.repository.DeliveryQueries.CaseDeliveries;
-import org.w4r.tally.repository.TallyQueries;
-import org.w4r.tally.repository.TallyQueries.Dimension;
-import org.w4r.tally.repository.TallyQueries.SummaryRow;
+import org.w4r.tally.repository.DeliveryRepository;
+import org.w4r.tally.repository.DeliveryRepository.CaseDeliveries;
+import org.w4r.tally.repository.TallyRepository;
+import org.w4r.tally.repository.TallyRepository.Dimension;
+import org.w4r.tally.repository.TallyRepository.SummaryRow;
 import org.w4r.tally.service.Views.*;
 
+import java.text.NumberFormat;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
@@ -20,6 +21,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -28,10 +30,10 @@ import java.util.TreeSet;
 @ApplicationScoped
 public class TotalsService {
     @Inject
-    TallyQueries tally;
+    TallyRepository tally;
 
     @Inject
-    DeliveryQueries deliveries;
+    DeliveryRepository deliveries;
 
     @Inject
     ReferenceData reference;
@@ -161,6 +163,40 @@ public class TotalsService {
             java.util.Arrays.fill(zeros, 0L);
             return zeros;
         })[i] = v);
+    }
+
+    /**
+     * The campaign report's table "Number of actions for each individual and group", as the 2020 report prints it:
+     * individual or group, country, estimated number of actions (with thousands separators), by name.
+     */
+    public ReportCases reportCases(CampaignChanged campaign) {
+        Totals t = totals(campaign);
+        List<ReportCase> rows = t.cases().stream()
+                .sorted(Comparator.comparing(c -> c.name() == null || c.name().isEmpty() ? c.caseId() : c.name()))
+                .map(c -> new ReportCase(c.name() == null ? c.caseId() : c.name(), country(c.caseId()), thousands(c.total())))
+                .toList();
+        return new ReportCases(t.campaignId(), rows);
+    }
+
+    /** The report's "Activities around the world": each reporting entity's name (in capitals) and its actions, by name. */
+    public ReportEntities reportEntities(CampaignChanged campaign) {
+        Totals t = totals(campaign);
+        List<ReportEntity> rows = t.entities().stream()
+                .map(e -> new ReportEntity(reference.findEntity(e.entityId()).map(x -> x.name()).orElse(e.entityId())
+                        .toUpperCase(Locale.ROOT), thousands(e.total())))
+                .sorted(Comparator.comparing(ReportEntity::entity))
+                .toList();
+        return new ReportEntities(t.campaignId(), rows);
+    }
+
+    private String country(String caseId) {
+        return reference.findCase(caseId).map(c -> c.country())
+                .map(iso -> iso.length() == 2 ? new Locale("", iso).getDisplayCountry(Locale.ENGLISH) : iso)
+                .orElse("");
+    }
+
+    private static String thousands(long n) {
+        return NumberFormat.getIntegerInstance(Locale.ENGLISH).format(n);
     }
 
     private List<String> casesOf(String campaignId) {

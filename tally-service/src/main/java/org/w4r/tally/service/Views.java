@@ -1,54 +1,177 @@
 package org.w4r.tally.service;
 
+import com.fasterxml.jackson.annotation.JsonValue;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.w4r.kit.csv.CsvTable;
+
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** The JSON shapes of the totals endpoints. Maps are ordered by key (days chronologically). */
+/**
+ * The answers of the totals queries: each is JSON, and each that is a table is also CSV ({@link CsvTable.Source}), so
+ * the resource returns it and {@code @Produces} picks the form. Maps are ordered by key (days chronologically).
+ */
 public final class Views {
+    private static final String NO_CASE = "(no case)";
+
     private Views() {
     }
 
-    public record CaseTotal(String caseId, String name, Long goal, long total, long delivered, long outstanding,
-                            long plannedDeliveries) {
+    public record CaseTotal(String caseId, @Schema(nullable = true) String name, @Schema(nullable = true) Long goal,
+                            long total, long delivered, long outstanding, long plannedDeliveries) {
     }
 
     public record EntityTotal(String entityId, long total) {
     }
 
     public record Totals(String campaignId, long total, long withoutCase, List<CaseTotal> cases,
-                         List<EntityTotal> entities, Map<String, Long> types, Map<String, Long> modes) {
+                         List<EntityTotal> entities, Map<String, Long> types, Map<String, Long> modes)
+            implements CsvTable.Source {
+        @Override
+        public CsvTable csv() {
+            List<List<Object>> rows = new ArrayList<>();
+            cases.forEach(c -> rows.add(row(c.caseId(), c.name(), c.goal(), c.total(), c.delivered(), c.outstanding())));
+            rows.add(row(null, NO_CASE, null, withoutCase, null, null));
+            return new CsvTable("totals-" + campaignId,
+                    List.of("caseId", "name", "goal", "total", "delivered", "outstanding"), rows);
+        }
     }
 
-    public record CaseDetail(String campaignId, String caseId, String name, long total, Long goal, long delivered,
-                             long outstanding, long plannedDeliveries, Map<String, Long> byEntity,
-                             Map<String, Long> byType, Map<String, Long> byMode, Map<String, Long> byDay) {
+    public record CaseDetail(String campaignId, String caseId, @Schema(nullable = true) String name, long total,
+                             @Schema(nullable = true) Long goal, long delivered, long outstanding,
+                             long plannedDeliveries, Map<String, Long> byEntity, Map<String, Long> byType,
+                             Map<String, Long> byMode, Map<String, Long> byDay) implements CsvTable.Source {
+        /** The long form: {@code dimension,key,total}. */
+        @Override
+        public CsvTable csv() {
+            List<List<Object>> rows = new ArrayList<>();
+            rows.add(row("total", null, total));
+            rows.add(row("goal", null, goal == null ? 0 : goal));
+            rows.add(row("delivered", null, delivered));
+            rows.add(row("outstanding", null, outstanding));
+            rowsOf(rows, "entity", byEntity);
+            rowsOf(rows, "type", byType);
+            rowsOf(rows, "mode", byMode);
+            rowsOf(rows, "day", byDay);
+            return new CsvTable("case-" + caseId, List.of("dimension", "key", "total"), rows);
+        }
     }
 
-    public record EntityDetail(String campaignId, String entityId, String name, long total, Map<String, Long> byCase,
-                               long withoutCase, Map<String, Long> byType, Map<String, Long> byMode,
-                               Map<String, Long> byDay) {
+    public record EntityDetail(String campaignId, String entityId, @Schema(nullable = true) String name, long total,
+                               Map<String, Long> byCase, long withoutCase, Map<String, Long> byType,
+                               Map<String, Long> byMode, Map<String, Long> byDay) implements CsvTable.Source {
+        @Override
+        public CsvTable csv() {
+            List<List<Object>> rows = new ArrayList<>();
+            rows.add(row("total", null, total));
+            rowsOf(rows, "case", byCase);
+            rows.add(row("case", NO_CASE, withoutCase));
+            rowsOf(rows, "type", byType);
+            rowsOf(rows, "mode", byMode);
+            rowsOf(rows, "day", byDay);
+            return new CsvTable("entity-" + entityId, List.of("dimension", "key", "total"), rows);
+        }
     }
 
     /** One entity's row of the case × entity matrix. */
     public record MatrixRow(String entityId, Map<String, Long> cases, long withoutCase, long total) {
     }
 
-    public record Matrix(String campaignId, List<String> cases, List<MatrixRow> rows) {
+    public record Matrix(String campaignId, List<String> cases, List<MatrixRow> rows) implements CsvTable.Source {
+        /** One row per entity, one column per case of the campaign. */
+        @Override
+        public CsvTable csv() {
+            List<String> header = new ArrayList<>(List.of("entityId"));
+            header.addAll(cases);
+            header.addAll(List.of(NO_CASE, "total"));
+            List<List<Object>> table = new ArrayList<>();
+            for (MatrixRow r : rows) {
+                List<Object> row = new ArrayList<>(List.of(r.entityId()));
+                row.addAll(r.cases().values());
+                row.add(r.withoutCase());
+                row.add(r.total());
+                table.add(row);
+            }
+            return new CsvTable("matrix-" + campaignId, header, table);
+        }
     }
 
     public record DayTotal(String day, long total) {
     }
 
-    public record Days(String campaignId, String caseId, String entityId, List<DayTotal> days) {
+    public record Days(String campaignId, @Schema(nullable = true) String caseId,
+                       @Schema(nullable = true) String entityId, List<DayTotal> days) implements CsvTable.Source {
+        @Override
+        public CsvTable csv() {
+            List<List<Object>> rows = new ArrayList<>();
+            days.forEach(day -> rows.add(row(day.day(), day.total())));
+            return new CsvTable("days-" + campaignId, List.of("day", "total"), rows);
+        }
     }
 
-    public record CampaignHead(String campaignId, String name, long total, long withoutCase) {
+    public record CampaignHead(String campaignId, @Schema(nullable = true) String name, long total, long withoutCase) {
     }
 
     /** One line of a side-by-side comparison: {@code values} in the order of {@code campaigns}. */
     public record ComparisonRow(String dimension, String key, List<Long> values) {
     }
 
-    public record Comparison(List<CampaignHead> campaigns, List<ComparisonRow> rows) {
+    public record Comparison(List<CampaignHead> campaigns, List<ComparisonRow> rows) implements CsvTable.Source {
+        /** {@code dimension,key,<campaign…>}, the totals first. */
+        @Override
+        public CsvTable csv() {
+            List<String> header = new ArrayList<>(List.of("dimension", "key"));
+            campaigns.forEach(h -> header.add(h.campaignId()));
+            List<List<Object>> table = new ArrayList<>();
+            List<Object> total = new ArrayList<>(List.of("total", ""));
+            campaigns.forEach(h -> total.add(h.total()));
+            table.add(total);
+            for (ComparisonRow r : rows) {
+                List<Object> row = new ArrayList<>(List.of(r.dimension(), r.key()));
+                row.addAll(r.values());
+                table.add(row);
+            }
+            return new CsvTable("compare", header, table);
+        }
+    }
+
+    /** A row of the campaign report's cases table, as the 2020 report prints it (the count with thousands separators). */
+    public record ReportCase(String individualOrGroup, String country, String estimatedNumberOfActions) {
+    }
+
+    /** The report's cases table; JSON is the bare list of rows. */
+    @Schema(type = SchemaType.ARRAY, implementation = ReportCase.class)
+    public record ReportCases(String campaignId, @JsonValue List<ReportCase> rows) implements CsvTable.Source {
+        @Override
+        public CsvTable csv() {
+            return new CsvTable("report-cases-" + campaignId,
+                    List.of("INDIVIDUAL OR GROUP", "COUNTRY", "ESTIMATED NUMBER OF ACTIONS"),
+                    rows.stream().map(r -> row(r.individualOrGroup(), r.country(), r.estimatedNumberOfActions())).toList());
+        }
+    }
+
+    /** A row of the report's "Activities around the world": the entity's name in capitals and its actions. */
+    public record ReportEntity(String entity, String actions) {
+    }
+
+    /** The report's entities table; JSON is the bare list of rows. */
+    @Schema(type = SchemaType.ARRAY, implementation = ReportEntity.class)
+    public record ReportEntities(String campaignId, @JsonValue List<ReportEntity> rows) implements CsvTable.Source {
+        @Override
+        public CsvTable csv() {
+            return new CsvTable("report-entities-" + campaignId, List.of("ENTITY", "ACTIONS"),
+                    rows.stream().map(r -> row(r.entity(), r.actions())).toList());
+        }
+    }
+
+    /** A table row; unlike {@code List.of}, it takes null (an empty cell). */
+    private static List<Object> row(Object... cells) {
+        return java.util.Arrays.asList(cells);
+    }
+
+    private static void rowsOf(List<List<Object>> rows, String dimension, Map<String, Long> values) {
+        values.forEach((k, v) -> rows.add(row(dimension, k, v)));
     }
 }

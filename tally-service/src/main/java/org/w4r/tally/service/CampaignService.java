@@ -9,7 +9,7 @@ import org.w4r.kit.reference.ReferenceData;
 
 /** Resolves the campaign a query is about: the named one, or the current one. */
 @ApplicationScoped
-public class Campaigns {
+public class CampaignService {
     @Inject
     ReferenceData reference;
 

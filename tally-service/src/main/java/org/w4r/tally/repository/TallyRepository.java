@@ -16,7 +16,7 @@ import java.util.Map;
 
 /** Sums over the tally's cells (and its per case × entity summary). */
 @ApplicationScoped
-public class TallyQueries {
+public class TallyRepository {
     @Inject
     AgroalDataSource dataSource;
 

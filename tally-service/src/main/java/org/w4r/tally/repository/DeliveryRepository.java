@@ -13,7 +13,7 @@ import java.util.Map;
 
 /** What has been handed over per case, from the handovers delivery-service announced. */
 @ApplicationScoped
-public class DeliveryQueries {
+public class DeliveryRepository {
     @Inject
     AgroalDataSource dataSource;
 

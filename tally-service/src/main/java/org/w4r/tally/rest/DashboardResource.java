@@ -1,0 +1,154 @@
+package org.w4r.tally.rest;
+
+import io.quarkus.security.Authenticated;
+import jakarta.annotation.security.PermitAll;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponseSchema;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.w4r.events.CampaignChanged;
+import org.w4r.kit.security.Caller;
+import org.w4r.kit.security.CurrentCaller;
+import org.w4r.kit.security.Roles;
+import org.w4r.kit.validation.Slug;
+import org.w4r.tally.dashboard.DashboardConfig;
+import org.w4r.tally.dashboard.DashboardSignIn;
+import org.w4r.tally.model.Handover;
+import org.w4r.tally.service.DashboardService;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/** What the dashboard page needs besides the totals: who is signed in, where the other services are, the cases. */
+@Path("/api/v1")
+@Produces(MediaType.APPLICATION_JSON)
+public class DashboardResource {
+    @Inject
+    CurrentCaller caller;
+
+    @Inject
+    DashboardConfig config;
+
+    @Inject
+    DashboardSignIn signIn;
+
+    @Inject
+    DashboardService dashboard;
+
+    public record Me(@Schema(nullable = true) String principal, @Schema(nullable = true) String role,
+                     @Schema(nullable = true) String entityId) {
+    }
+
+    /** {@code oidc} is null when staff sign in by pasting a staff token. */
+    public record Services(String caseService, String petitionService, String deliveryService,
+                           DashboardSignIn.Oidc oidc) {
+    }
+
+    public record CaseInfo(String caseId, @Schema(nullable = true) String name, @Schema(nullable = true) String country,
+                           @Schema(nullable = true) String targetAuthority, @Schema(nullable = true) String scope,
+                           @Schema(nullable = true) String localEntityId, @Schema(nullable = true) Long goal,
+                           @Schema(nullable = true) String status, Hold hold) {
+    }
+
+    /**
+     * A case's safety hold (no reason, no name: those stay in case-service). Nullable as a schema because OpenAPI 3.0
+     * cannot make one reference to an object nullable: {@code nullable} beside a {@code $ref} is ignored.
+     */
+    @Schema(nullable = true, description = "the case's safety hold; null when it has none")
+    public record Hold(long holdId, Instant placedAt) {
+    }
+
+    /** Nullable as a schema ({@link Hold} says why): {@code previous} is null for the first campaign. */
+    @Schema(nullable = true)
+    public record CampaignInfo(String campaignId, @Schema(nullable = true) String name,
+                               @Schema(nullable = true, implementation = String.class, format = "date-time") Instant opensAt,
+                               @Schema(nullable = true, implementation = String.class, format = "date-time") Instant closesAt,
+                               boolean current) {
+    }
+
+    /** The campaign shown, the one before it (for "this campaign vs the previous one"), and its cases with holds. */
+    public record CampaignCases(CampaignInfo campaign, CampaignInfo previous,
+                                List<CaseInfo> cases, Map<String, String> entityNames) {
+    }
+
+    /** Any valid token: the page picks its navigation by role (the APIs enforce the roles anyway). */
+    @GET
+    @Path("/me")
+    @Authenticated
+    @Operation(operationId = "me", summary = "Who this token is: principal, role and, for an entity key, its entity")
+    @APIResponseSchema(value = Me.class, responseDescription = "The token's principal and role")
+    @APIResponse(responseCode = "400", description = QueryGuard.REFUSED)
+    public Me me() {
+        Caller c = caller.get();
+        return new Me(c.principal(), c.role(), c.entityId());
+    }
+
+    /** Public: base URLs and how to sign in, so the page knows both before anyone signs in; no secret. */
+    @GET
+    @Path("/dashboard/config")
+    @PermitAll
+    @Operation(operationId = "dashboardConfig", summary = "The other services' URLs and how staff sign in (no secret)")
+    @APIResponseSchema(value = Services.class, responseDescription = "The services' base URLs and the sign-in")
+    @APIResponse(responseCode = "400", description = QueryGuard.REFUSED)
+    public Services services() {
+        return new Services(config.caseServiceUrl(), config.petitionServiceUrl(), config.deliveryServiceUrl(),
+                signIn.oidc().orElse(null));
+    }
+
+    /** From this service's read model of the cases topic, so a hold shows here as soon as the stream carries it. */
+    @GET
+    @Path("/dashboard/cases")
+    @RolesAllowed({Roles.COORDINATOR, Roles.CASE_MANAGER, Roles.DELIVERY, Roles.MODERATOR})
+    @Operation(operationId = "dashboardCases", summary = "The campaign, the one before it, its cases with holds, entity names")
+    @APIResponseSchema(value = CampaignCases.class, responseDescription = "The campaign and its cases")
+    @APIResponse(responseCode = "404", description = "The campaign named by ?campaign= does not exist, or none is current")
+    public CampaignCases cases(@QueryParam("campaign") @Slug String campaign) {
+        DashboardService.Board board = dashboard.board(campaign);
+        List<CaseInfo> cases = board.cases().stream()
+                .map(c -> new CaseInfo(c.caseId(), c.name(), c.country(), c.targetAuthority(), c.scope(),
+                        c.localEntityId(), c.goal(), c.status(),
+                        c.hold() == null ? null : new Hold(c.hold().holdId(), c.hold().placedAt())))
+                .toList();
+        return new CampaignCases(info(board.campaign()), board.previous() == null ? null : info(board.previous()), cases,
+                board.entityNames());
+    }
+
+    /** Every campaign, newest first, for the page's campaign picker. */
+    @GET
+    @Path("/dashboard/campaigns")
+    @RolesAllowed({Roles.COORDINATOR, Roles.CASE_MANAGER, Roles.DELIVERY, Roles.MODERATOR})
+    @Operation(operationId = "dashboardCampaigns", summary = "Every campaign, newest first")
+    @APIResponse(responseCode = "200", description = "Every campaign, newest first", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = SchemaType.ARRAY, implementation = CampaignInfo.class)))
+    @APIResponse(responseCode = "400", description = QueryGuard.REFUSED)
+    public List<CampaignInfo> campaigns() {
+        return dashboard.campaigns().stream().map(DashboardResource::info).toList();
+    }
+
+    /** The case's deliveries as delivery-service announced them: the timeline of the case page. */
+    @GET
+    @Path("/dashboard/cases/{caseId}/handovers")
+    @RolesAllowed({Roles.COORDINATOR, Roles.CASE_MANAGER, Roles.DELIVERY, Roles.MODERATOR})
+    @Operation(operationId = "caseHandovers", summary = "A case's deliveries: kinds, status, cut-offs and frozen counts")
+    @APIResponse(responseCode = "200", description = "The case's deliveries, oldest first", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = SchemaType.ARRAY, implementation = Handover.class)))
+    @APIResponse(responseCode = "404", description = "The campaign named by ?campaign= does not exist, or none is current")
+    public List<Handover> handovers(@PathParam("caseId") @Slug String caseId, @QueryParam("campaign") @Slug String campaign) {
+        return dashboard.handovers(campaign, caseId);
+    }
+
+    private static CampaignInfo info(CampaignChanged c) {
+        return new CampaignInfo(c.campaignId(), c.name(), c.opensAt(), c.closesAt(), c.current());
+    }
+}
