@@ -13,10 +13,10 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
-import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponseSchema;
 import org.w4r.delivery.model.DeliveryKinds;
 import org.w4r.delivery.model.FrozenCounts;
 import org.w4r.delivery.service.CaseService;
@@ -66,8 +66,7 @@ public class CaseResource {
     @GET
     @Path("{caseId}")
     @Operation(operationId = "getDeliveryCase", summary = "One case with its safety hold")
-    @APIResponse(responseCode = "200", description = "The case",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = DeliveryCase.class)))
+    @APIResponseSchema(value = DeliveryCase.class, responseCode = "200", responseDescription = "The case")
     @APIResponse(responseCode = "404", description = "No such case")
     public DeliveryCase get(@PathParam("caseId") String caseId) {
         return DeliveryCase.of(cases.find(caseId));
@@ -86,8 +85,7 @@ public class CaseResource {
     @Path("{caseId}/counts")
     @RolesAllowed(Roles.DELIVERY)
     @Operation(operationId = "previewCounts", summary = "What a handover with this cut-off would freeze right now")
-    @APIResponse(responseCode = "200", description = "The counts",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Counts.class)))
+    @APIResponseSchema(value = Counts.class, responseCode = "200", responseDescription = "The counts")
     @APIResponse(responseCode = "404", description = "No such case")
     public Counts counts(@PathParam("caseId") String caseId,
                          @QueryParam("until") @Parameter(description = "the cut-off (ISO-8601); now when absent",

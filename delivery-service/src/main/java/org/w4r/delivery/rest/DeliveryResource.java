@@ -34,6 +34,7 @@ import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponseSchema;
 
 import java.util.Base64;
 import java.util.HexFormat;
@@ -85,8 +86,7 @@ public class DeliveryResource {
     @GET
     @Path("{id}")
     @Operation(operationId = "getDelivery", summary = "One delivery, with its handover and frozen counts once delivered")
-    @APIResponse(responseCode = "200", description = "The delivery",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = DeliveryView.class)))
+    @APIResponseSchema(value = DeliveryView.class, responseCode = "200", responseDescription = "The delivery")
     @APIResponse(responseCode = "404", description = "No delivery with this id")
     public DeliveryView get(@PathParam("id") String id) {
         return DeliveryView.of(deliveries.find(id(id)));
@@ -97,8 +97,7 @@ public class DeliveryResource {
     @Path("{id}/cancel")
     @Consumes(MediaType.WILDCARD)
     @Operation(operationId = "cancelDelivery", summary = "Call off a planned delivery (allowed while the case is on hold)")
-    @APIResponse(responseCode = "200", description = "Cancelled",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = DeliveryView.class)))
+    @APIResponseSchema(value = DeliveryView.class, responseCode = "200", responseDescription = "Cancelled")
     @RequestBody(required = false, description = "optional: a JSON body with a reason, or no body at all (sent with any "
             + "Content-Type, or none; a non-empty body of another type is 415)",
             content = {@Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = CancelRequest.class)),
@@ -129,8 +128,7 @@ public class DeliveryResource {
     @POST
     @Path("{id}/handover")
     @Operation(operationId = "recordHandover", summary = "Record the handover of a planned delivery and freeze its counts at the cut-off")
-    @APIResponse(responseCode = "200", description = "Recorded, with the frozen counts",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = DeliveryView.class)))
+    @APIResponseSchema(value = DeliveryView.class, responseCode = "200", responseDescription = "Recorded, with the frozen counts")
     @APIResponse(responseCode = "404", description = "No delivery with this id")
     @APIResponse(responseCode = "409", description = "case-on-hold, or not-planned (already delivered or cancelled)")
     @APIResponse(responseCode = "422", description = "unknown-case: the case left this service's read model, so its hold cannot be checked")
