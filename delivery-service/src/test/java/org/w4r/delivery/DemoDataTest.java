@@ -8,7 +8,7 @@ import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
-import org.w4r.delivery.service.DemoLoader;
+import org.w4r.delivery.demo.DemoLoader;
 import org.w4r.events.CaseChanged;
 import org.w4r.events.Topics;
 import org.w4r.testsupport.KafkaBrokerResource;

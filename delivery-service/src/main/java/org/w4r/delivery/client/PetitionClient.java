@@ -12,18 +12,20 @@ import org.w4r.delivery.model.ApprovedMessage;
 
 import java.util.List;
 
-/** petition-service's HTTP API for delivery packs (base URL: quarkus.rest-client.petition-service.url). */
+/**
+ * petition-service's HTTP API for delivery packs (base URL: quarkus.rest-client.petition-service.url). The paths are
+ * on the methods, not the type: a type annotated with {@code @Path} is a resource of this service (LayerRules).
+ */
 @RegisterRestClient(configKey = "petition-service")
-@Path("/api/v1")
 public interface PetitionClient {
     @GET
-    @Path("/cases/{caseId}/signers.csv")
+    @Path("/api/v1/cases/{caseId}/signers.csv")
     @Produces("text/csv")
     String signersCsv(@PathParam("caseId") String caseId, @QueryParam("until") String until,
                       @HeaderParam("Authorization") String authorization);
 
     @GET
-    @Path("/messages")
+    @Path("/api/v1/messages")
     @Produces(MediaType.APPLICATION_JSON)
     List<ApprovedMessage> messages(@QueryParam("caseId") String caseId, @QueryParam("status") String status,
                                    @QueryParam("limit") int limit, @HeaderParam("Authorization") String authorization);

@@ -6,10 +6,12 @@ import org.eclipse.microprofile.rest.client.inject.RestClient;
 import org.jboss.logging.Logger;
 import org.w4r.delivery.model.ApprovedMessage;
 import org.w4r.delivery.model.Signer;
-import org.w4r.delivery.service.Csv;
 import org.w4r.delivery.service.PetitionDirectory;
 import org.w4r.delivery.service.UnavailableException;
+import org.w4r.kit.csv.CsvRows;
 
+import java.io.IOException;
+import java.io.StringReader;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,12 +32,11 @@ public class RestPetitionDirectory implements PetitionDirectory {
     @Override
     public List<Signer> signers(String caseId, Instant until, String authorization) {
         String csv = call("signer list", () -> client.signersCsv(caseId, until.toString(), authorization));
-        List<List<String>> rows = Csv.parse(csv == null ? "" : csv);
         List<Signer> signers = new ArrayList<>();
-        for (int i = 1; i < rows.size(); i++) {
-            List<String> row = rows.get(i);
-            if (!row.isEmpty() && !row.get(0).isBlank()) {
-                signers.add(new Signer(row.get(0), row.size() > 1 ? row.get(1) : ""));
+        for (CsvRows.Row row : rows(csv == null ? "" : csv)) {
+            String name = row.get("name");
+            if (name != null && !name.isBlank()) {
+                signers.add(new Signer(name, row.get("country") == null ? "" : row.get("country")));
             }
         }
         return signers;
@@ -45,6 +46,17 @@ public class RestPetitionDirectory implements PetitionDirectory {
     public List<ApprovedMessage> approvedMessages(String caseId, String authorization) {
         List<ApprovedMessage> messages = call("approved messages", () -> client.messages(caseId, "approved", MAX_MESSAGES, authorization));
         return messages == null ? List.of() : messages;
+    }
+
+    /** petition-service's export is CSV with a header {@code name,country}. */
+    private static List<CsvRows.Row> rows(String csv) {
+        try {
+            return CsvRows.read(new StringReader(csv));
+        } catch (IOException e) {
+            LOG.warnf("petition-service's signer list could not be read as CSV: %s", e.getClass().getSimpleName());
+            throw new UnavailableException("petition-service-unavailable", "petition-service unavailable",
+                    "the signer list for the delivery pack could not be read; try again shortly", 10);
+        }
     }
 
     private static <T> T call(String what, Supplier<T> request) {

@@ -1,82 +1,103 @@
 package org.w4r.delivery.rest;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
+import jakarta.validation.Validator;
+import jakarta.validation.constraints.Pattern;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.core.MediaType;
-import org.w4r.events.CaseChanged;
-import org.w4r.kit.problem.ProblemException;
-import org.w4r.kit.reference.ReferenceData;
-
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponseSchema;
 import org.w4r.delivery.model.DeliveryKinds;
 import org.w4r.delivery.model.FrozenCounts;
-import org.w4r.delivery.repository.CountRepository;
-import org.w4r.delivery.service.Validation;
+import org.w4r.delivery.service.CaseService;
+import org.w4r.events.CaseChanged;
+import org.w4r.kit.problem.ProblemException;
 import org.w4r.kit.security.Roles;
+import org.w4r.kit.validation.CampaignEra;
+import org.w4r.kit.validation.Slug;
+import org.w4r.kit.validation.Violations;
 
 import java.time.Instant;
-import java.util.Comparator;
-import java.util.Map;
 import java.util.List;
+import java.util.Map;
 
-/**
- * The cases as delivery teams need them: target, status and whether a safety hold stops deliveries.
- * Read from this service's own read model of the case events, never from case-service directly.
- */
+/** The cases as delivery teams need them: target, status and whether a safety hold stops deliveries. */
 @Path("/api/v1/cases")
 @Produces(MediaType.APPLICATION_JSON)
-@RolesAllowed({"delivery", "coordinator", "case-manager"})
+@RolesAllowed({Roles.DELIVERY, Roles.COORDINATOR, Roles.CASE_MANAGER})
 public class CaseResource {
     @Inject
-    ReferenceData reference;
+    CaseService cases;
 
     @Inject
-    CountRepository counts;
+    Validator validator;
 
-    public record DeliveryCase(String caseId, String campaignId, String name, String country, String targetAuthority,
-                               String status, boolean onHold, CaseChanged.Hold hold) {
+    public record DeliveryCase(String caseId, String campaignId, @Schema(nullable = true) String name,
+                               @Schema(nullable = true) String country, @Schema(nullable = true) String targetAuthority,
+                               @Schema(nullable = true) String status, boolean onHold,
+                               @JsonInclude(JsonInclude.Include.NON_NULL) @Schema(description = "the safety hold; absent when none")
+                               Hold hold) {
         static DeliveryCase of(CaseChanged c) {
             return new DeliveryCase(c.caseId(), c.campaignId(), c.name(), c.country(), c.targetAuthority(), c.status(),
-                    c.hold() != null, c.hold());
+                    c.hold() != null, c.hold() == null ? null : new Hold(c.hold().holdId(), c.hold().placedAt()));
         }
     }
 
+    /** A hold by id and time only: its reason stays in case-service. */
+    public record Hold(long holdId, @Schema(nullable = true) Instant placedAt) {
+    }
+
     @GET
+    @Operation(operationId = "listDeliveryCases", summary = "Every case with its safety hold, as this service knows it")
     public List<DeliveryCase> list() {
-        return reference.cases().stream().sorted(Comparator.comparing(CaseChanged::caseId)).map(DeliveryCase::of).toList();
+        return cases.list().stream().map(DeliveryCase::of).toList();
     }
 
     @GET
     @Path("{caseId}")
+    @Operation(operationId = "getDeliveryCase", summary = "One case with its safety hold")
+    @APIResponseSchema(value = DeliveryCase.class, responseCode = "200", responseDescription = "The case")
+    @APIResponse(responseCode = "404", description = "No such case")
     public DeliveryCase get(@PathParam("caseId") String caseId) {
-        return reference.findCase(caseId).map(DeliveryCase::of)
-                .orElseThrow(() -> ProblemException.notFound("case", caseId));
+        return DeliveryCase.of(cases.find(caseId));
     }
 
-    public record Counts(String caseId, String kind, String entityId, Instant until, long total,
+    public record Counts(String caseId, @Schema(enumeration = {"petition", "solidarity"}) String kind,
+                         @Schema(nullable = true) String entityId, Instant until, long total,
                          Map<String, Long> byEntity, Map<String, Long> byType) {
     }
 
-    /**
-     * What a handover with this cut-off would freeze right now (petition: every action; solidarity: approved
-     * messages), from this service's own ledger: lets a team check the numbers before recording.
-     */
+    /** The cut-off of a preview, bounded like a plan's date. */
+    record Until(@CampaignEra(daysAhead = 3660) Instant until) {
+    }
+
     @GET
     @Path("{caseId}/counts")
     @RolesAllowed(Roles.DELIVERY)
-    public Counts counts(@PathParam("caseId") String caseId, @QueryParam("until") String until,
-                         @QueryParam("kind") String kind, @QueryParam("entityId") String entityId) {
-        CaseChanged c = reference.findCase(caseId).orElseThrow(() -> ProblemException.notFound("case", caseId));
-        String effectiveKind = Validation.kind(kind);
-        Instant cutoff = Validation.until(until, Instant.now());
-        String entity = Validation.entityFilter(entityId);
-        FrozenCounts result = DeliveryKinds.SOLIDARITY.equals(effectiveKind)
-                ? counts.approvedMessagesUpTo(c.campaignId(), caseId, entity, cutoff)
-                : counts.actionsUpTo(c.campaignId(), caseId, entity, cutoff);
-        return new Counts(caseId, effectiveKind, entity, cutoff, result.total(), result.byEntity(), result.byType());
+    @Operation(operationId = "previewCounts", summary = "What a handover with this cut-off would freeze right now")
+    @APIResponseSchema(value = Counts.class, responseCode = "200", responseDescription = "The counts")
+    @APIResponse(responseCode = "404", description = "No such case")
+    public Counts counts(@PathParam("caseId") String caseId,
+                         @QueryParam("until") @Parameter(description = "the cut-off (ISO-8601); now when absent",
+                                 schema = @Schema(type = SchemaType.STRING, format = "date-time")) String until,
+                         @QueryParam("kind") @Pattern(regexp = DeliveryKinds.KIND_PATTERN)
+                         @Schema(enumeration = {"petition", "solidarity"}, defaultValue = "petition") String kind,
+                         @QueryParam("entityId") @Slug String entityId) {
+        String effectiveKind = kind == null ? DeliveryKinds.PETITION : kind;
+        Instant cutoff = until == null ? Instant.now() : Violations.check(validator, new Until(IsoInstant.read(until)
+                .orElseThrow(() -> ProblemException.invalid("until", "'until' must be an ISO-8601 instant such as 2027-03-28T10:00:00Z"))))
+                .until();
+        FrozenCounts result = cases.preview(caseId, effectiveKind, entityId, cutoff);
+        return new Counts(caseId, effectiveKind, entityId, cutoff, result.total(), result.byEntity(), result.byType());
     }
 }

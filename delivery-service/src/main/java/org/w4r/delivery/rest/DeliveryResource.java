@@ -14,20 +14,32 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import jakarta.ws.rs.core.Context;
-import org.w4r.delivery.model.CancelRequest;
-import org.w4r.delivery.model.DeliveryView;
-import org.w4r.delivery.model.HandoverRequest;
-import org.w4r.delivery.model.PlanRequest;
+import jakarta.validation.Valid;
+import jakarta.validation.Validator;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import org.w4r.delivery.model.DeliveryKinds;
 import org.w4r.delivery.service.DeliveryService;
 import org.w4r.delivery.service.PackService;
-import org.w4r.delivery.service.Validation;
+import org.w4r.kit.problem.Problem;
 import org.w4r.kit.problem.ProblemException;
+import org.w4r.kit.validation.Slug;
+import org.w4r.kit.validation.Violations;
 import org.w4r.kit.security.CurrentCaller;
 import org.w4r.kit.security.Roles;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.headers.Header;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponseSchema;
 
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.UUID;
 
 /** Delivery plans, handovers and delivery packs, for delivery teams. */
@@ -48,30 +60,53 @@ public class DeliveryResource {
     @Inject
     com.fasterxml.jackson.databind.ObjectMapper json;
 
+    @Inject
+    Validator validator;
+
     @POST
-    public Response plan(PlanRequest request, @Context UriInfo uri) {
-        DeliveryView view = deliveries.plan(request, caller.get().principal());
+    @Operation(operationId = "planDelivery", summary = "Plan a delivery of a case's petition or solidarity letters")
+    @APIResponse(responseCode = "201", description = "Planned; Location names the new delivery",
+            headers = @Header(name = "Location", schema = @Schema(type = SchemaType.STRING, format = "uri")),
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = DeliveryView.class)))
+    @APIResponse(responseCode = "409", description = "case-on-hold: the case is on safety hold")
+    @APIResponse(responseCode = "422", description = "unknown-case: the case left this service's read model, so its hold cannot be checked")
+    public Response plan(@Valid @NotNull PlanRequest request, @Context UriInfo uri) {
+        DeliveryView view = DeliveryView.of(deliveries.plan(request.command(), caller.get().principal()));
         return Response.created(uri.getAbsolutePathBuilder().path(view.id().toString()).build()).entity(view).build();
     }
 
     @GET
-    public List<DeliveryView> list(@QueryParam("caseId") String caseId, @QueryParam("status") String status) {
-        return deliveries.list(caseId, status);
+    @Operation(operationId = "listDeliveries", summary = "Delivery plans by planned date (at most 500), optionally of one case or status")
+    public List<DeliveryView> list(@QueryParam("caseId") @Slug String caseId,
+                                   @QueryParam("status") @Pattern(regexp = DeliveryKinds.STATUS_PATTERN)
+                                   @Schema(enumeration = {"planned", "delivered", "cancelled"}) String status) {
+        return deliveries.list(caseId, status).stream().map(DeliveryView::of).toList();
     }
 
     @GET
     @Path("{id}")
+    @Operation(operationId = "getDelivery", summary = "One delivery, with its handover and frozen counts once delivered")
+    @APIResponseSchema(value = DeliveryView.class, responseCode = "200", responseDescription = "The delivery")
+    @APIResponse(responseCode = "404", description = "No delivery with this id")
     public DeliveryView get(@PathParam("id") String id) {
-        return deliveries.view(id(id));
+        return DeliveryView.of(deliveries.find(id(id)));
     }
 
     /** The body is optional ({@code {"reason":"…"}}): a bare POST of any content type is accepted, a body only as JSON. */
     @POST
     @Path("{id}/cancel")
     @Consumes(MediaType.WILDCARD)
+    @Operation(operationId = "cancelDelivery", summary = "Call off a planned delivery (allowed while the case is on hold)")
+    @APIResponseSchema(value = DeliveryView.class, responseCode = "200", responseDescription = "Cancelled")
+    @RequestBody(required = false, description = "optional: a JSON body with a reason, or no body at all (sent with any "
+            + "Content-Type, or none; a non-empty body of another type is 415)",
+            content = {@Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = CancelRequest.class)),
+                    @Content(mediaType = MediaType.WILDCARD, schema = @Schema(type = SchemaType.STRING, maxLength = 0))})
+    @APIResponse(responseCode = "404", description = "No delivery with this id")
+    @APIResponse(responseCode = "409", description = "not-planned: the delivery was already delivered or cancelled")
     public DeliveryView cancel(@PathParam("id") String id, @HeaderParam("Content-Type") String contentType,
                                byte[] body) {
-        Validation.jsonBody(contentType, body);
+        jsonBody(contentType, body);
         CancelRequest request = null;
         if (body != null && body.length > 0) {
             // read as bytes, so broken UTF-8 is refused rather than turned into replacement characters
@@ -86,19 +121,33 @@ public class DeliveryResource {
                 throw ProblemException.badRequest("the body, if any, must be JSON like {\"reason\":\"…\"}");
             }
         }
-        return deliveries.cancel(id(id), request, caller.get().principal());
+        String reason = request == null ? null : PlanRequest.blankToNull(Violations.check(validator, request).reason());
+        return DeliveryView.of(deliveries.cancel(id(id), reason, caller.get().principal()));
     }
 
     @POST
     @Path("{id}/handover")
-    public DeliveryView handover(@PathParam("id") String id, HandoverRequest request) {
-        return deliveries.recordHandover(id(id), request, caller.get().principal());
+    @Operation(operationId = "recordHandover", summary = "Record the handover of a planned delivery and freeze its counts at the cut-off")
+    @APIResponseSchema(value = DeliveryView.class, responseCode = "200", responseDescription = "Recorded, with the frozen counts")
+    @APIResponse(responseCode = "404", description = "No delivery with this id")
+    @APIResponse(responseCode = "409", description = "case-on-hold, or not-planned (already delivered or cancelled)")
+    @APIResponse(responseCode = "422", description = "unknown-case: the case left this service's read model, so its hold cannot be checked")
+    public DeliveryView handover(@PathParam("id") String id, @Valid @NotNull HandoverRequest request) {
+        return DeliveryView.of(deliveries.recordHandover(id(id), request.command(), caller.get().principal()));
     }
 
     /** The PDF for the recipient; {@code Repr-Digest} carries the SHA-256 also stored on the handover. */
     @GET
     @Path("{id}/pack")
     @Produces("application/pdf")
+    @Operation(operationId = "getDeliveryPack", summary = "The delivery pack (PDF) of a recorded handover")
+    @APIResponse(responseCode = "200", description = "The PDF; its SHA-256 is stored on the handover",
+            headers = {@Header(name = "X-Pack-SHA256", description = "SHA-256 of the PDF, hex", schema = @Schema(type = SchemaType.STRING)),
+                    @Header(name = "Repr-Digest", description = "sha-256=:<base64>:", schema = @Schema(type = SchemaType.STRING))},
+            content = @Content(mediaType = "application/pdf", schema = @Schema(type = SchemaType.STRING, format = "binary")))
+    @APIResponse(responseCode = "404", description = "No delivery with this id")
+    @APIResponse(responseCode = "409", description = "case-on-hold, or not-delivered (no handover yet)")
+    @APIResponse(responseCode = "422", description = "unknown-case: the case left this service's read model, so its hold cannot be checked")
     public Response pack(@PathParam("id") String id, @HeaderParam("Authorization") String authorization) {
         PackService.Pack pack = packs.pack(id(id), authorization, caller.get().principal());
         return Response.ok(pack.pdf(), "application/pdf")
@@ -107,6 +156,21 @@ public class DeliveryResource {
                 .header("X-Pack-SHA256", pack.sha256())
                 .header("Cache-Control", "no-store")
                 .build();
+    }
+
+    /**
+     * A body that is not declared as JSON is refused (415) rather than guessed at: this endpoint takes an empty body
+     * of any type, so JAX-RS cannot refuse it by {@code @Consumes}.
+     */
+    private static void jsonBody(String contentType, byte[] body) {
+        if (body == null || body.length == 0) {
+            return;
+        }
+        String type = contentType == null ? "" : contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
+        if (!type.equals(MediaType.APPLICATION_JSON)) {
+            throw new ProblemException(Problem.of(415, "unsupported-media-type", "Unsupported Media Type",
+                    "a body, if any, must be sent as 'Content-Type: application/json'"));
+        }
     }
 
     private static UUID id(String id) {

@@ -3,13 +3,10 @@ package org.w4r.delivery.service;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import org.w4r.delivery.model.CancelRequest;
 import org.w4r.delivery.model.Delivery;
 import org.w4r.delivery.model.DeliveryKinds;
-import org.w4r.delivery.model.DeliveryView;
+import org.w4r.delivery.model.DeliveryRecord;
 import org.w4r.delivery.model.FrozenCounts;
-import org.w4r.delivery.model.HandoverRequest;
-import org.w4r.delivery.model.PlanRequest;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.w4r.delivery.messaging.StreamProgress;
 import org.w4r.delivery.repository.DeliveryRepository;
@@ -23,16 +20,18 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
-import java.util.Locale;
 import java.util.UUID;
 
 /**
- * Plans, handovers and cancellations: validate the request (400), wait for the case stream (503), then change
- * state in one transaction that checks the hold (409).
+ * Plans, handovers and cancellations: check the rules a request's shape cannot say (the case and entity exist, a
+ * handover is not in the future; 400), wait for the case stream (503), then change state in one transaction that
+ * checks the hold (409).
  */
 @ApplicationScoped
 public class DeliveryService {
     static final int MAX_LIST = 500;
+    /** How far a handover's time may run ahead of this service's clock. */
+    static final Duration CLOCK_SKEW = Duration.ofMinutes(5);
 
     @Inject
     ReferenceData reference;
@@ -55,30 +54,35 @@ public class DeliveryService {
     @ConfigProperty(name = "w4r.delivery.count-barrier", defaultValue = "PT5S")
     Duration countBarrier;
 
-    public DeliveryView plan(PlanRequest request, String principal) {
-        Validation.Plan valid = Validation.plan(request, Instant.now());
-        CaseChanged caseInfo = reference.findCase(request.caseId().trim())
-                .orElseThrow(() -> ProblemException.invalid("caseId", "case '" + request.caseId() + "' does not exist"));
-        String entityId = Validation.trimmed(request.entityId());
-        if (entityId != null && reference.findEntity(entityId).isEmpty()) {
-            throw ProblemException.invalid("entityId", "entity '" + entityId + "' does not exist");
+    public DeliveryRecord plan(PlanCommand command, String principal) {
+        CaseChanged caseInfo = reference.findCase(command.caseId())
+                .orElseThrow(() -> ProblemException.invalid("caseId", "case '" + command.caseId() + "' does not exist"));
+        if (command.entityId() != null && reference.findEntity(command.entityId()).isEmpty()) {
+            throw ProblemException.invalid("entityId", "entity '" + command.entityId() + "' does not exist");
         }
-        String city = request.place() == null ? null : Validation.trimmed(request.place().city());
-        String country = request.place() == null || request.place().country() == null ? null
-                : request.place().country().toUpperCase(Locale.ROOT);
-        Delivery delivery = new Delivery(UUID.randomUUID(), caseInfo.campaignId(), caseInfo.caseId(), entityId,
-                request.kind(), request.recipient().kind(), request.recipient().name().trim(), city, country,
-                valid.plannedFor(), DeliveryKinds.PLANNED, principal, Instant.now().truncatedTo(ChronoUnit.MICROS),
+        Delivery delivery = new Delivery(UUID.randomUUID(), caseInfo.campaignId(), caseInfo.caseId(), command.entityId(),
+                command.kind(), command.recipientKind(), command.recipientName(), command.city(), command.country(),
+                command.plannedFor(), DeliveryKinds.PLANNED, principal, Instant.now().truncatedTo(ChronoUnit.MICROS),
                 null, null, null);
         guard.awaitCaseStream();
         return committed(() -> {
             writer.plan(delivery);
-            return view(delivery.id());
+            return find(delivery.id());
         });
     }
 
-    public DeliveryView recordHandover(UUID id, HandoverRequest request, String principal) {
-        Validation.Handover valid = Validation.handover(request, Instant.now());
+    public DeliveryRecord recordHandover(UUID id, HandoverCommand command, String principal) {
+        Instant now = Instant.now();
+        if (command.deliveredAt().isAfter(now.plus(CLOCK_SKEW))) {
+            throw ProblemException.invalid("deliveredAt", "'deliveredAt' is in the future: record a handover once it is done");
+        }
+        Instant cutoff = command.cutoff() == null ? command.deliveredAt() : command.cutoff();
+        if (cutoff.isAfter(command.deliveredAt())) {
+            throw ProblemException.invalid("cutoff", "'cutoff' must not be after 'deliveredAt'");
+        }
+        if (cutoff.isAfter(now)) {
+            throw ProblemException.invalid("cutoff", "'cutoff' must not be in the future: counts are frozen up to it");
+        }
         deliveries.find(id).orElseThrow(() -> ProblemException.notFound("delivery", id.toString()));
         guard.awaitCaseStream();
         // freeze only once every action and review already on Kafka is counted, so the frozen numbers are the tally's
@@ -86,19 +90,18 @@ public class DeliveryService {
             throw new UnavailableException("counts-behind", "Counts not up to date",
                     "this service has not yet counted every action already on the stream; nothing was recorded, try again shortly", 5);
         }
-        List<String> evidence = request.evidence() == null ? List.of() : request.evidence();
         return committed(() -> {
-            writer.recordHandover(id, valid.deliveredAt(), valid.cutoff(), request.deliveredBy().trim(),
-                    Validation.trimmed(request.notes()), evidence, principal);
-            return view(id);
+            writer.recordHandover(id, command.deliveredAt(), cutoff, command.deliveredBy(), command.notes(),
+                    command.evidence(), principal);
+            return find(id);
         });
     }
 
-    public DeliveryView cancel(UUID id, CancelRequest request, String principal) {
-        String reason = request == null ? null : Validation.cancelReason(request.reason());
+    /** {@code reason} may be null. */
+    public DeliveryRecord cancel(UUID id, String reason, String principal) {
         return committed(() -> {
             writer.cancel(id, reason, principal);
-            return view(id);
+            return find(id);
         });
     }
 
@@ -108,23 +111,24 @@ public class DeliveryService {
      * the caller took for "not recorded". Read before the commit, a failure can only mean nothing was stored (503
      * database-unavailable); only the commit itself is ambiguous (503 outcome-unknown, kit DatabaseProblems).
      */
-    private static DeliveryView committed(java.util.function.Supplier<DeliveryView> writeAndRead) {
+    private static DeliveryRecord committed(java.util.function.Supplier<DeliveryRecord> writeAndRead) {
         return QuarkusTransaction.joiningExisting().call(writeAndRead::get);
     }
 
-    public DeliveryView view(UUID id) {
-        return view(deliveries.find(id).orElseThrow(() -> ProblemException.notFound("delivery", id.toString())));
+    public DeliveryRecord find(UUID id) {
+        return record(deliveries.find(id).orElseThrow(() -> ProblemException.notFound("delivery", id.toString())));
     }
 
-    public List<DeliveryView> list(String caseId, String status) {
-        return deliveries.list(Validation.caseIdFilter(caseId), Validation.status(status), MAX_LIST).stream().map(this::view).toList();
+    /** Plans by planned date, at most {@link #MAX_LIST}; {@code caseId} and {@code status} null for any. */
+    public List<DeliveryRecord> list(String caseId, String status) {
+        return deliveries.list(caseId, status, MAX_LIST).stream().map(this::record).toList();
     }
 
-    private DeliveryView view(Delivery d) {
+    private DeliveryRecord record(Delivery d) {
         if (!DeliveryKinds.DELIVERED.equals(d.status())) {
-            return DeliveryView.of(d, null, null);
+            return new DeliveryRecord(d, null, null, null);
         }
-        return DeliveryView.of(d, deliveries.findHandover(d.id()).orElseThrow(), deliveries.frozenCounts(d.id()),
+        return new DeliveryRecord(d, deliveries.findHandover(d.id()).orElseThrow(), deliveries.frozenCounts(d.id()),
                 erasures.notice(d.id()).orElse(null));
     }
 

@@ -1,19 +1,26 @@
-package org.w4r.delivery.model;
+package org.w4r.delivery.rest;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.w4r.delivery.model.Delivery;
+import org.w4r.delivery.model.DeliveryRecord;
+import org.w4r.delivery.model.Handover;
+import org.w4r.delivery.model.PackErasure;
 
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-/** A delivery as the API shows it; {@code handover} once delivered. */
+/** A delivery as the API shows it; {@code handover} once delivered. Absent fields are left out, never null. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record DeliveryView(UUID id, String campaignId, String caseId, String entityId, String kind,
-                           PlanRequest.Recipient recipient, PlanRequest.Place place, Instant plannedFor, String status,
+public record DeliveryView(UUID id, String campaignId, String caseId, String entityId,
+                           @Schema(enumeration = {"petition", "solidarity"}) String kind,
+                           PlanRequest.Recipient recipient, PlanRequest.Place place, Instant plannedFor,
+                           @Schema(enumeration = {"planned", "delivered", "cancelled"}) String status,
                            String plannedBy, Instant plannedAt, Cancellation cancellation, HandoverView handover) {
 
-    public record Cancellation(String cancelledBy, Instant cancelledAt, String reason) {
+    public record Cancellation(String cancelledBy, Instant cancelledAt, @Schema(nullable = true) String reason) {
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -23,18 +30,16 @@ public record DeliveryView(UUID id, String campaignId, String caseId, String ent
                                Instant packCreatedAt, PackErasure erasure) {
     }
 
-    public static DeliveryView of(Delivery d, Handover h, FrozenCounts counts) {
-        return of(d, h, counts, null);
-    }
-
-    public static DeliveryView of(Delivery d, Handover h, FrozenCounts counts, PackErasure erasure) {
+    static DeliveryView of(DeliveryRecord record) {
+        Delivery d = record.delivery();
+        Handover h = record.handover();
         PlanRequest.Place place = d.city() == null && d.country() == null ? null
                 : new PlanRequest.Place(d.city(), d.country());
         Cancellation cancellation = d.cancelledAt() == null ? null
                 : new Cancellation(d.cancelledBy(), d.cancelledAt(), d.cancelReason());
         HandoverView handover = h == null ? null : new HandoverView(h.deliveredAt(), h.cutoff(), h.deliveredBy(),
-                h.notes(), h.evidence(), h.recordedBy(), h.recordedAt(), h.total(), counts.byEntity(), counts.byType(),
-                h.packSha256(), h.packCreatedAt(), erasure);
+                h.notes(), h.evidence(), h.recordedBy(), h.recordedAt(), h.total(), record.counts().byEntity(),
+                record.counts().byType(), h.packSha256(), h.packCreatedAt(), record.erasure());
         return new DeliveryView(d.id(), d.campaignId(), d.caseId(), d.entityId(), d.kind(),
                 new PlanRequest.Recipient(d.recipientKind(), d.recipientName()), place, d.plannedFor(), d.status(),
                 d.plannedBy(), d.plannedAt(), cancellation, handover);

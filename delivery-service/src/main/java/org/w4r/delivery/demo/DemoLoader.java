@@ -1,4 +1,4 @@
-package org.w4r.delivery.service;
+package org.w4r.delivery.demo;
 
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -10,9 +10,12 @@ import org.jboss.logging.Logger;
 import org.w4r.delivery.model.Delivery;
 import org.w4r.delivery.model.DeliveryKinds;
 import org.w4r.delivery.repository.DeliveryRepository;
+import org.w4r.delivery.service.DeliveryWriter;
+import org.w4r.kit.csv.CsvRows;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -63,17 +66,13 @@ public class DemoLoader {
         if (deliveries.anyOfCampaign(CAMPAIGN)) {
             return 0;
         }
-        List<List<String>> rows = Csv.parse(read());
-        List<String> header = rows.get(0);
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
         int loaded = 0;
-        for (int i = 1; i < rows.size(); i++) {
-            Map<String, String> row = new java.util.HashMap<>();
-            for (int c = 0; c < header.size(); c++) {
-                row.put(header.get(c), c < rows.get(i).size() ? rows.get(i).get(c).trim() : "");
-            }
-            load(i, row, now);
-            loaded++;
+        for (CsvRows.Row row : read()) {
+            Map<String, String> cells = new java.util.HashMap<>();
+            row.cells().forEach((column, value) -> cells.put(column, value == null ? "" : value.trim()));
+            // the n-th row, as before the kit read the file, so the demo ids stay what they were
+            load(++loaded, cells, now);
         }
         return loaded;
     }
@@ -137,12 +136,12 @@ public class DemoLoader {
         return value == null || value.isBlank() ? null : value;
     }
 
-    private static String read() {
+    private static List<CsvRows.Row> read() {
         try (InputStream in = DemoLoader.class.getResourceAsStream(RESOURCE)) {
             if (in == null) {
                 throw new IllegalStateException(RESOURCE + " is missing");
             }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            return CsvRows.read(new InputStreamReader(in, StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
