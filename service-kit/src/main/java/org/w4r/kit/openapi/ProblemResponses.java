@@ -67,7 +67,7 @@ public class ProblemResponses implements OASFilter {
             add(responses, "403", "This credential's role or entity may not do this");
         }
         add(responses, "503", "A dependency did not answer; a write answered 'outcome-unknown' may have been stored: "
-                + "retry it with the same Idempotency-Key");
+                + "resend it (with the same Idempotency-Key where the endpoint takes one)");
         // every error, declared here or on the endpoint, is a problem document
         responses.getAPIResponses().forEach((status, response) -> {
             if (status.startsWith("4") || status.startsWith("5")) {
