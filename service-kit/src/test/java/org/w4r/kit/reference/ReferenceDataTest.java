@@ -22,18 +22,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The read model of cases: the highest version seen wins, whatever order the copies arrive in. */
 class ReferenceDataTest {
     private static String bootstrap;
+    private static ReferenceDataFixture.Started reference;
     private static ReferenceData data;
 
     @BeforeAll
     static void readModel() throws Exception {
         bootstrap = KafkaBroker.bootstrapServers();
         ReferenceFixtures.createTopics(bootstrap);
-        data = ReferenceDataFixture.started(bootstrap);
+        reference = ReferenceDataFixture.started(bootstrap);
+        data = reference.data();
     }
 
     @AfterAll
     static void stop() {
-        ReferenceDataFixture.stop(data);
+        ReferenceDataFixture.stop(reference);
     }
 
     private static CaseChanged state(String caseId, CaseChanged.Hold hold, long version) {
