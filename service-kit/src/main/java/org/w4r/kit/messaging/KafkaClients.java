@@ -46,10 +46,13 @@ public class KafkaClients {
 
     private volatile Admin admin;
     private volatile Producer<String, String> producer;
+    /** Set at shutdown: a client made after it would never be closed. */
+    private volatile boolean closed;
 
     public Admin admin() {
         if (admin == null) {
             synchronized (this) {
+                open();
                 if (admin == null) {
                     admin = Admin.create(settings.base(application + "-admin"));
                 }
@@ -65,6 +68,7 @@ public class KafkaClients {
     public Producer<String, String> producer() {
         if (producer == null) {
             synchronized (this) {
+                open();
                 if (producer == null) {
                     Map<String, Object> config = settings.base(application + "-publisher");
                     config.put("acks", "all");
@@ -87,6 +91,7 @@ public class KafkaClients {
      */
     public KafkaConsumer<String, String> readFromBeginning(String purpose, Collection<String> topics,
                                                            Map<String, Object> overrides) {
+        open();
         Map<String, Object> config = settings.base(application + "-" + purpose);
         config.put("enable.auto.commit", "false");
         config.put("auto.offset.reset", "earliest");
@@ -109,8 +114,15 @@ public class KafkaClients {
         }
     }
 
+    private void open() {
+        if (closed) {
+            throw new IllegalStateException("the service is shutting down: no new Kafka client");
+        }
+    }
+
     void close(@Observes ShutdownEvent event) {
         synchronized (this) {
+            closed = true;
             if (producer != null) {
                 producer.close(Duration.ofSeconds(5));
             }

@@ -46,6 +46,8 @@ class KafkaClientsTest {
                 "the producer is closed at shutdown");
         assertThrows(ExecutionException.class, () -> admin.describeCluster().clusterId().get(30, TimeUnit.SECONDS),
                 "the admin is closed at shutdown");
+        assertThrows(IllegalStateException.class, () -> clients.readFromBeginning("late", List.of(topic), Map.of()),
+                "no client is made after shutdown: nothing would close it");
     }
 
     @Test
