@@ -7,7 +7,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.w4r.delivery.repository.ErasureRepository;
 import org.w4r.events.SignerErased;
-import org.w4r.events.Topics;
 import org.w4r.kit.messaging.BatchConsumer;
 
 /** Marks the handovers whose issued packs hold the names of erased signers or message authors. */
@@ -22,6 +21,6 @@ public class ErasureConsumer {
     @Incoming("erasures")
     @Blocking
     public void consume(ConsumerRecords<String, String> records) throws InterruptedException {
-        consumer.consume(Topics.ERASURES, StreamProgress.values(records), SignerErased.class, erasures::apply);
+        consumer.consume(records, SignerErased.class, erasures::apply);
     }
 }

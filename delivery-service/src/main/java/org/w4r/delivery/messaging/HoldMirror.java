@@ -1,5 +1,6 @@
 package org.w4r.delivery.messaging;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -7,6 +8,8 @@ import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 import org.w4r.delivery.repository.HoldRepository;
 import org.w4r.events.CaseChanged;
+import org.w4r.kit.messaging.Failures;
+import org.w4r.kit.messaging.Retry;
 
 /**
  * Copies every case's hold from the reference-data stream into {@code case_hold}, on the reader's thread, before the
@@ -17,34 +20,34 @@ import org.w4r.events.CaseChanged;
 public class HoldMirror {
     private static final Logger LOG = Logger.getLogger(HoldMirror.class);
 
+    /**
+     * Five tries whatever the failure, outages included: the reader's thread must not wait on this database, since
+     * every later hold and revoked key of the stream waits behind it.
+     */
+    private static final Retry RETRY = new Retry(5, false, 1000);
+
     @Inject
     HoldRepository holds;
 
     @Inject
-    io.micrometer.core.instrument.MeterRegistry registry;
+    MeterRegistry registry;
 
     void onCaseChanged(@Observes CaseChanged change) {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                QuarkusTransaction.requiringNew().run(() -> holds.save(change));
-                return;
-            } catch (RuntimeException e) {
-                // never throw into the reader (it would skip the rest of its poll); the in-memory model still
-                // refuses held cases, this copy only adds the ordering guarantee
-                if (attempt >= 5) {
-                    // the guard still refuses the case (fail closed), but a lift never stored keeps it shut: the
-                    // counter feeds an alert (W4RHoldMirrorFailed) so a person stores it, not only a log line
-                    registry.counter("w4r.hold.mirror.failures").increment();
-                    LOG.errorf("cannot store the hold state of %s: %s", change.caseId(), org.w4r.kit.messaging.Failures.describe(e));
-                    return;
-                }
-                try {
-                    Thread.sleep(100L * attempt);
-                } catch (InterruptedException interrupted) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-            }
+        Exception failure;
+        try {
+            failure = RETRY.run(() -> QuarkusTransaction.requiringNew().run(() -> holds.save(change)),
+                    (e, passing, waitMs) -> { });
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        // never throw into the reader (it would skip the rest of its poll); the in-memory model still
+        // refuses held cases, this copy only adds the ordering guarantee
+        if (failure != null) {
+            // the guard still refuses the case (fail closed), but a lift never stored keeps it shut: the
+            // counter feeds an alert (W4RHoldMirrorFailed) so a person stores it, not only a log line
+            registry.counter("w4r.hold.mirror.failures").increment();
+            LOG.errorf("cannot store the hold state of %s: %s", change.caseId(), Failures.describe(failure));
         }
     }
 }

@@ -1,8 +1,12 @@
 package org.w4r.kit.messaging;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 import org.w4r.events.Events;
@@ -11,19 +15,26 @@ import org.w4r.events.Topics;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The one way a service applies a batch of events from a topic, in one transaction per batch:
+ * The one way a service applies what it consumes from a topic: every {@code @Incoming} method takes the poll's
+ * {@link ConsumerRecords} (a batch channel) and hands them here with the event type and what applies a batch of
+ * events in one transaction:
  * <ul>
  * <li>an event that cannot be read goes to the topic's dead letter at once (reading it again cannot help);</li>
  * <li>a batch that fails because the database or broker is away is retried with backoff until it applies: an
  * acknowledged action must be counted, so the partition waits;</li>
- * <li>a batch that fails the same way {@code maxAttempts} times is applied one event at a time, and an event that
- * still fails goes to the dead letter, so one poison event never blocks its partition (a parseable event with a null
- * type once blocked tally and delivery for good).</li>
+ * <li>a batch that fails for another reason {@code maxAttempts} times is applied one event at a time, and an event
+ * that still fails goes to the dead letter, so one poison event never blocks its partition (a parseable event with a
+ * null type once blocked tally and delivery for good).</li>
  * </ul>
- * Each handler stays idempotent on the event id in its own transaction; this class only decides what to retry.
+ * Each handler stays idempotent on the event id in its own transaction (a batch may be applied again after a crash
+ * or a rebalance); this class only decides what to retry. The offsets are committed by the channel after this returns,
+ * so a record is either applied, or kept on its dead letter, before its partition moves past it.
  */
 @ApplicationScoped
 public class BatchConsumer {
@@ -39,9 +50,11 @@ public class BatchConsumer {
     long maxBackoffMs;
 
     @Inject
-    io.micrometer.core.instrument.MeterRegistry registry;
+    MeterRegistry registry;
 
     private final AtomicLong deadLettered = new AtomicLong();
+    /** Next offset to apply per partition, as applied by this instance. */
+    private final Map<TopicPartition, Long> applied = new ConcurrentHashMap<>();
 
     /** Applies {@code events} in one transaction; throws to roll back. */
     @FunctionalInterface
@@ -49,83 +62,88 @@ public class BatchConsumer {
         void apply(List<T> events) throws Exception;
     }
 
-    public <T> void consume(String topic, List<String> payloads, Class<T> type, Handler<T> handler)
+    public <T> void consume(ConsumerRecords<String, String> records, Class<T> type, Handler<T> handler)
             throws InterruptedException {
-        List<T> events = new ArrayList<>(payloads.size());
-        List<String> readable = new ArrayList<>(payloads.size());
-        for (String payload : payloads) {
+        List<T> events = new ArrayList<>(records.count());
+        List<ConsumerRecord<String, String>> readable = new ArrayList<>(records.count());
+        for (ConsumerRecord<String, String> record : records) {
             try {
-                events.add(Events.fromJson(payload, type));
-                readable.add(payload);
+                events.add(Events.fromJson(record.value(), type));
+                readable.add(record);
             } catch (RuntimeException e) {
-                deadLetter(topic, payload, "unreadable", e);
+                deadLetter(record, "unreadable", e);
             }
         }
-        if (events.isEmpty()) {
-            return;
-        }
-        if (!applyWithRetries(topic, events, handler)) {
-            LOG.warnf("%s: a batch of %d events keeps failing; applying them one at a time", topic, events.size());
+        if (!events.isEmpty() && apply(readable.get(0).topic(), events, handler) != null) {
+            LOG.warnf("%s: a batch of %d events keeps failing; applying them one at a time", readable.get(0).topic(),
+                    events.size());
             for (int i = 0; i < events.size(); i++) {
-                if (!applyWithRetries(topic, List.of(events.get(i)), handler)) {
-                    deadLetter(topic, readable.get(i), "refused", null);
+                Exception refused = apply(readable.get(i).topic(), List.of(events.get(i)), handler);
+                if (refused != null) {
+                    deadLetter(readable.get(i), "refused", refused);
                 }
             }
         }
-    }
-
-    /** True once applied; false after {@code maxAttempts} failures that were not transient. */
-    private <T> boolean applyWithRetries(String topic, List<T> events, Handler<T> handler) throws InterruptedException {
-        long backoffMs = 100;
-        int attempts = 0;
-        while (true) {
-            try {
-                handler.apply(events);
-                return true;
-            } catch (InterruptedException e) {
-                throw e;
-            } catch (Exception e) {
-                boolean waitOut = Failures.isTransient(e);
-                if (!waitOut && ++attempts >= maxAttempts) {
-                    LOG.warnf("%s: %d events refused %d times (%s)", topic, events.size(), attempts, Failures.describe(e));
-                    return false;
-                }
-                LOG.warnf("%s: cannot apply %d events (%s); retrying in %d ms", topic, events.size(),
-                        Failures.describe(e), backoffMs);
-                Thread.sleep(backoffMs);
-                backoffMs = Math.min(backoffMs * 2, maxBackoffMs);
-            }
+        for (TopicPartition partition : records.partitions()) {
+            List<ConsumerRecord<String, String>> list = records.records(partition);
+            applied.merge(partition, list.get(list.size() - 1).offset() + 1, Math::max);
         }
     }
 
-    /** Sends to the dead letter and waits for its ack: the event must be kept before the offset moves past it. */
-    private void deadLetter(String topic, String payload, String why, Exception error) throws InterruptedException {
+    /** Null once applied; the last failure after {@code maxAttempts} failures that were not transient. */
+    private <T> Exception apply(String topic, List<T> events, Handler<T> handler) throws InterruptedException {
+        Exception refused = new Retry(maxAttempts, true, maxBackoffMs).run(() -> handler.apply(events),
+                (failure, passing, waitMs) -> {
+                    registry.counter("w4r.consumer.retries", "topic", topic,
+                            "reason", passing ? "unavailable" : "refused").increment();
+                    LOG.warnf("%s: cannot apply %d events (%s); retrying in %d ms", topic, events.size(),
+                            Failures.describe(failure), waitMs);
+                });
+        if (refused != null) {
+            LOG.warnf("%s: %d events refused %d times (%s)", topic, events.size(), maxAttempts,
+                    Failures.describe(refused));
+        }
+        return refused;
+    }
+
+    /**
+     * Sends the record as it was read to the dead letter, and waits for its ack however long the broker is away: the
+     * event must be kept before the offset moves past it.
+     */
+    private void deadLetter(ConsumerRecord<String, String> source, String why, Exception error)
+            throws InterruptedException {
+        String topic = source.topic();
         String deadLetter = Topics.deadLetter(topic);
-        long backoffMs = 100;
-        while (true) {
+        ProducerRecord<String, String> record = new ProducerRecord<>(deadLetter, null, source.value());
+        record.headers().add("w4r-reason", bytes(why));
+        record.headers().add("w4r-error", bytes(Failures.describe(error)));
+        record.headers().add("w4r-source", bytes(topic + "-" + source.partition() + "@" + source.offset()));
+        Retry.forever(maxBackoffMs).run(() -> {
             try {
-                ProducerRecord<String, String> record = new ProducerRecord<>(deadLetter, null, payload);
-                record.headers().add("w4r-reason", why.getBytes(StandardCharsets.UTF_8));
-                if (error != null) {
-                    record.headers().add("w4r-error", Failures.describe(error).getBytes(StandardCharsets.UTF_8));
-                }
                 publisher.send(record).get();
-                deadLettered.incrementAndGet();
-                registry.counter("w4r.consumer.dead.letters", "topic", topic, "reason", why).increment();
-                // the event's ids may be logged; its payload is only on the dead-letter topic
-                LOG.errorf("%s: an event was %s; it is on %s for a person to look at", topic, why, deadLetter);
-                return;
-            } catch (java.util.concurrent.ExecutionException e) {
-                LOG.warnf("%s: cannot write to %s (%s); retrying in %d ms", topic, deadLetter,
-                        Failures.describe(e), backoffMs);
-                Thread.sleep(backoffMs);
-                backoffMs = Math.min(backoffMs * 2, maxBackoffMs);
+            } catch (ExecutionException e) {
+                throw e.getCause() instanceof Exception cause ? cause : e;
             }
-        }
+        }, (failure, passing, waitMs) -> LOG.warnf("%s: cannot write to %s (%s); retrying in %d ms", topic,
+                deadLetter, Failures.describe(failure), waitMs));
+        deadLettered.incrementAndGet();
+        registry.counter("w4r.consumer.dead.letters", "topic", topic, "reason", why).increment();
+        // where it was is safe to log; its payload is only on the dead-letter topic
+        LOG.errorf("%s: the event at partition %d offset %d was %s; it is on %s for a person to look at", topic,
+                source.partition(), source.offset(), why, deadLetter);
+    }
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
     }
 
     /** Events set aside since this instance started (health shows it). */
     public long deadLettered() {
         return deadLettered.get();
+    }
+
+    /** The next offset of {@code partition} still to apply, as far as this instance has applied it (0: none yet). */
+    public long appliedUpTo(TopicPartition partition) {
+        return applied.getOrDefault(partition, 0L);
     }
 }

@@ -9,7 +9,6 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 import org.w4r.events.Topics;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 
@@ -22,7 +21,7 @@ public class TopicAdmin {
     private static final Logger LOG = Logger.getLogger(TopicAdmin.class);
 
     @Inject
-    KafkaSettings kafka;
+    KafkaClients clients;
 
     @ConfigProperty(name = "w4r.topics.actions.partitions", defaultValue = "6")
     int actionPartitions;
@@ -39,28 +38,31 @@ public class TopicAdmin {
 
     private volatile boolean done;
 
-    public synchronized void ensureTopics() {
-        if (done || !manage) {
+    /** Cheap once done: every send calls it first. */
+    public void ensureTopics() {
+        if (!done && manage) {
+            createMissing();
+        }
+    }
+
+    private synchronized void createMissing() {
+        if (done) {
             return;
         }
-        List<NewTopic> topics = new ArrayList<>();
+        Admin admin = clients.admin();
         for (Topics.Spec spec : Topics.specs(actionPartitions)) {
-            topics.add(new NewTopic(spec.name(), spec.partitions(), replicationFactor).configs(spec.configs()));
-        }
-        try (Admin admin = Admin.create(kafka.base("topic-admin"))) {
-            for (NewTopic topic : topics) {
-                try {
-                    admin.createTopics(List.of(topic)).all().get();
-                    LOG.infof("created topic %s", topic.name());
-                } catch (ExecutionException e) {
-                    if (!(e.getCause() instanceof TopicExistsException)) {
-                        throw new IllegalStateException("cannot create topic " + topic.name(), e.getCause());
-                    }
+            NewTopic topic = new NewTopic(spec.name(), spec.partitions(), replicationFactor).configs(spec.configs());
+            try {
+                admin.createTopics(List.of(topic)).all().get();
+                LOG.infof("created topic %s", topic.name());
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof TopicExistsException)) {
+                    throw new IllegalStateException("cannot create topic " + topic.name(), e.getCause());
                 }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
         }
         done = true;
     }

@@ -11,10 +11,10 @@ import org.eclipse.microprofile.health.Readiness;
 @ApplicationScoped
 public class ReferenceDataHealth implements HealthCheck {
     @Inject
-    ReferenceData referenceData;
+    ReferenceStream stream;
 
     @Override
     public HealthCheckResponse call() {
-        return HealthCheckResponse.named("reference-data").status(referenceData.isCaughtUp()).build();
+        return HealthCheckResponse.named("reference-data").status(stream.isCaughtUp()).build();
     }
 }

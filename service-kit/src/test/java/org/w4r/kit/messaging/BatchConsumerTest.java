@@ -1,6 +1,11 @@
 package org.w4r.kit.messaging;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -21,6 +26,7 @@ import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -33,7 +39,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * (57014). The table has no unique key, so an event applied twice shows as two rows.
  */
 class BatchConsumerTest {
-    private static final String TOPIC = Topics.ERASURES;
+    /** Not the outbox tests' topic: they read every record of theirs as an erasure, and these include unreadable ones. */
+    private static final String TOPIC = Topics.MODERATION;
+    private static final TopicPartition PARTITION = new TopicPartition(TOPIC, 0);
 
     private static String bootstrap;
     private static EventPublisher publisher;
@@ -45,6 +53,7 @@ class BatchConsumerTest {
     static void broker() {
         bootstrap = KafkaBroker.bootstrapServers();
         publisher = KitFixtures.publisher(bootstrap);
+        publisher.topics.ensureTopics();
     }
 
     @AfterAll
@@ -69,7 +78,8 @@ class BatchConsumerTest {
         SignerErased first = erasure("ai-malta"), second = erasure("ai-france");
         String unreadable = "{\"eventId\":\"" + UUID.randomUUID() + "\",\"erasureId\":\"not-a-uuid\"";
         AtomicInteger calls = new AtomicInteger();
-        consumer.consume(TOPIC, List.of(json(first), unreadable, json(second)), SignerErased.class, events -> {
+        ConsumerRecords<String, String> records = published(json(first), unreadable, json(second));
+        consumer.consume(records, SignerErased.class, events -> {
             calls.incrementAndGet();
             apply(events, 0);
         });
@@ -79,7 +89,13 @@ class BatchConsumerTest {
         List<ConsumerRecord<String, String>> dead = deadLetters(unreadable);
         assertEquals(1, dead.size());
         assertEquals("unreadable", header(dead.get(0), "w4r-reason"));
+        ConsumerRecord<String, String> source = records.records(PARTITION).get(1);
+        assertEquals(TOPIC + "-0@" + source.offset(), header(dead.get(0), "w4r-source"), "where it was read");
         assertEquals(1, consumer.deadLettered());
+        assertEquals(1, consumer.registry.counter("w4r.consumer.dead.letters", "topic", TOPIC, "reason", "unreadable")
+                .count());
+        assertEquals(records.records(PARTITION).get(2).offset() + 1, consumer.appliedUpTo(PARTITION),
+                "the partition is applied up to its last record, the dead-lettered one included");
     }
 
     @Test
@@ -87,7 +103,8 @@ class BatchConsumerTest {
         List<SignerErased> batch = List.of(erasure("ai-malta"), erasure("ai-france"), erasure("international-members"));
         AtomicInteger calls = new AtomicInteger();
         List<Integer> appliedSizes = new ArrayList<>();
-        consumer.consume(TOPIC, batch.stream().map(BatchConsumerTest::json).toList(), SignerErased.class, events -> {
+        consumer.consume(published(batch.stream().map(BatchConsumerTest::json).toArray(String[]::new)),
+                SignerErased.class, events -> {
             // more passing failures than maxAttempts: a database that is away must be waited for, never given up on
             apply(events, calls.incrementAndGet() <= 4 ? 1 : 0);
             appliedSizes.add(events.size());
@@ -98,13 +115,15 @@ class BatchConsumerTest {
             assertEquals(1, applied(e), "the failed attempts rolled back; the last one applied it once");
         }
         assertEquals(0, consumer.deadLettered());
+        assertEquals(4, consumer.registry.counter("w4r.consumer.retries", "topic", TOPIC, "reason", "unavailable")
+                .count(), "each wait counted, as an outage");
     }
 
     @Test
     void anEventRefusedEveryTimeIsDeadLetteredAloneAndTheEventsAroundItAreApplied() throws Exception {
         SignerErased before = erasure("ai-malta"), poison = erasure("poison"), after = erasure("ai-france");
         List<List<UUID>> calls = new ArrayList<>();
-        consumer.consume(TOPIC, List.of(json(before), json(poison), json(after)), SignerErased.class, events -> {
+        consumer.consume(published(json(before), json(poison), json(after)), SignerErased.class, events -> {
             calls.add(events.stream().map(SignerErased::erasureId).toList());
             apply(events, 0);
         });
@@ -121,6 +140,7 @@ class BatchConsumerTest {
         assertEquals(1, dead.size());
         assertEquals(json(poison), dead.get(0).value(), "kept as it came, for a person to replay");
         assertEquals("refused", header(dead.get(0), "w4r-reason"));
+        assertEquals("PSQLException (SQLSTATE 23514)", header(dead.get(0), "w4r-error"), "the type and SQLSTATE only");
         assertEquals(1, consumer.deadLettered());
     }
 
@@ -153,6 +173,23 @@ class BatchConsumerTest {
 
     private long applied(SignerErased event) throws SQLException {
         return db.count("select count(*) from applied where erasure_id = '" + event.erasureId() + "'");
+    }
+
+    /** Publishes {@code payloads} to the topic's one partition and reads them back as a channel's poll hands them over. */
+    private static ConsumerRecords<String, String> published(String... payloads) throws Exception {
+        long first = -1;
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of("bootstrap.servers", bootstrap,
+                "acks", "all"), new StringSerializer(), new StringSerializer())) {
+            for (String payload : payloads) {
+                long offset = producer.send(new ProducerRecord<>(TOPIC, 0, "key", payload)).get().offset();
+                first = first < 0 ? offset : first;
+            }
+        }
+        long from = first;
+        List<ConsumerRecord<String, String>> read = TopicReader.readAll(bootstrap, TOPIC).stream()
+                .filter(r -> r.partition() == 0 && r.offset() >= from).toList();
+        assertEquals(payloads.length, read.size());
+        return new ConsumerRecords<>(Map.of(PARTITION, read), Map.of());
     }
 
     private static List<ConsumerRecord<String, String>> deadLetters(String containing) {

@@ -14,31 +14,50 @@ public final class KitFixtures {
         return settings;
     }
 
-    public static TopicAdmin topicAdmin(KafkaSettings settings) {
+    /** {@code application} names the clients' ids, and so their JMX metrics ({@code <application>-publisher}). */
+    public static KafkaClients clients(String bootstrapServers, String application) {
+        KafkaClients clients = new KafkaClients();
+        clients.settings = settings(bootstrapServers);
+        clients.application = application;
+        return clients;
+    }
+
+    public static TopicAdmin topicAdmin(KafkaClients clients) {
         TopicAdmin admin = new TopicAdmin();
-        admin.kafka = settings;
+        admin.clients = clients;
         admin.actionPartitions = 6;
         admin.replicationFactor = 1;
         return admin;
+    }
+
+    public static TopicOffsets offsets(KafkaClients clients) {
+        TopicOffsets offsets = new TopicOffsets();
+        offsets.clients = clients;
+        return offsets;
     }
 
     public static EventPublisher publisher(String bootstrapServers) {
         return publisher(bootstrapServers, "service-kit-test");
     }
 
-    /** {@code application} names the producer's client id, and so its JMX metrics. */
     public static EventPublisher publisher(String bootstrapServers, String application) {
-        KafkaSettings settings = settings(bootstrapServers);
+        return publisher(clients(bootstrapServers, application));
+    }
+
+    public static EventPublisher publisher(KafkaClients clients) {
         EventPublisher publisher = new EventPublisher();
-        publisher.kafka = settings;
-        publisher.topics = topicAdmin(settings);
-        publisher.application = application;
+        publisher.clients = clients;
+        publisher.topics = topicAdmin(clients);
         return publisher;
     }
 
-    /** Closes the publisher's producer, as the application's shutdown does. */
+    /** Closes the publisher's clients, as the application's shutdown does. */
     public static void close(EventPublisher publisher) {
-        publisher.close(null);
+        close(publisher.clients);
+    }
+
+    public static void close(KafkaClients clients) {
+        clients.close(null);
     }
 
     public static BatchConsumer batchConsumer(EventPublisher publisher, int maxAttempts) {

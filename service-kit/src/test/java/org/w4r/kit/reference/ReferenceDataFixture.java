@@ -4,38 +4,68 @@ import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.NotificationOptions;
 import jakarta.enterprise.util.TypeLiteral;
 import org.w4r.events.CaseChanged;
+import org.w4r.kit.messaging.KafkaClients;
 import org.w4r.kit.messaging.KitFixtures;
+import org.w4r.kit.security.TokenDirectory;
+import org.w4r.kit.tracing.EventTracing;
 
 import java.lang.annotation.Annotation;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
 
-/** A ReferenceData read model on a real broker, wired by hand as CDI would (its fields are package-private). */
+/**
+ * The reference stream on a real broker, with its read model and credential index, wired by hand as CDI would (their
+ * fields are package-private).
+ */
 public final class ReferenceDataFixture {
     private ReferenceDataFixture() {
     }
 
-    public static ReferenceData started(String bootstrapServers) throws InterruptedException {
+    /** {@code caseChanges}: every case change the read model announced to its observers, in order. */
+    public record Started(ReferenceStream stream, ReferenceData data, TokenDirectory directory, KafkaClients clients,
+                          List<CaseChanged> caseChanges) {
+    }
+
+    public static Started started(String bootstrapServers) throws InterruptedException {
+        Started started = wired(bootstrapServers);
+        started.stream().start(null);
+        return started;
+    }
+
+    /** Wired, not started. */
+    public static Started wired(String bootstrapServers) {
+        KafkaClients clients = KitFixtures.clients(bootstrapServers, "service-kit-test");
+        ReferenceStream stream = new ReferenceStream();
         ReferenceData data = new ReferenceData();
-        data.kafka = KitFixtures.settings(bootstrapServers);
-        data.topics = KitFixtures.topicAdmin(data.kafka);
-        data.caseChanges = new Ignored();
-        data.tracing = new org.w4r.kit.tracing.EventTracing(io.opentelemetry.api.OpenTelemetry.noop().getTracer("w4r-test"));
+        TokenDirectory directory = new TokenDirectory();
+        Recorded caseChanges = new Recorded();
+        data.stream = stream;
+        data.caseChanges = caseChanges;
         data.registry = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
-        data.application = "service-kit-test";
-        data.startupWait = Duration.ofSeconds(60);
-        data.start(null);
-        return data;
+        stream.clients = clients;
+        stream.topics = KitFixtures.topicAdmin(clients);
+        stream.offsets = KitFixtures.offsets(clients);
+        stream.data = data;
+        stream.directory = directory;
+        stream.tracing = new EventTracing(io.opentelemetry.api.OpenTelemetry.noop().getTracer("w4r-test"));
+        stream.startupWait = Duration.ofSeconds(60);
+        return new Started(stream, data, directory, clients, caseChanges.fired);
     }
 
-    public static void stop(ReferenceData data) {
-        data.stop(null);
+    public static void stop(Started started) {
+        started.stream().stop(null);
+        KitFixtures.close(started.clients());
     }
 
-    /** Nobody observes case changes here. */
-    private static final class Ignored implements Event<CaseChanged> {
+    /** Keeps what is fired. */
+    private static final class Recorded implements Event<CaseChanged> {
+        final List<CaseChanged> fired = new CopyOnWriteArrayList<>();
+
         @Override
         public void fire(CaseChanged event) {
+            fired.add(event);
         }
 
         @Override

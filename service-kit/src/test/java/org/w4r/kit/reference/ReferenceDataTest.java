@@ -6,6 +6,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.w4r.events.CampaignChanged;
 import org.w4r.events.CaseChanged;
 import org.w4r.events.Topics;
 import org.w4r.testsupport.KafkaBroker;
@@ -13,6 +14,7 @@ import org.w4r.testsupport.ReferenceFixtures;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -22,23 +24,42 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The read model of cases: the highest version seen wins, whatever order the copies arrive in. */
 class ReferenceDataTest {
     private static String bootstrap;
+    private static ReferenceDataFixture.Started reference;
     private static ReferenceData data;
 
     @BeforeAll
     static void readModel() throws Exception {
         bootstrap = KafkaBroker.bootstrapServers();
         ReferenceFixtures.createTopics(bootstrap);
-        data = ReferenceDataFixture.started(bootstrap);
+        reference = ReferenceDataFixture.started(bootstrap);
+        data = reference.data();
     }
 
     @AfterAll
     static void stop() {
-        ReferenceDataFixture.stop(data);
+        ReferenceDataFixture.stop(reference);
     }
 
     private static CaseChanged state(String caseId, CaseChanged.Hold hold, long version) {
         return new CaseChanged(UUID.randomUUID(), caseId, ReferenceFixtures.CAMPAIGN, caseId, "MT", "Authorities",
                 "global", null, 100L, "active", true, hold, version, Instant.now());
+    }
+
+    @Test
+    void theCurrentCampaignIsTheOneMarkedCurrentAndMidSwitchTheLatestChanged() {
+        ReferenceData model = ReferenceDataFixture.wired(bootstrap).data();
+        Instant opens = Instant.parse("2026-10-01T00:00:00Z"), closes = Instant.parse("2027-03-01T00:00:00Z");
+        model.campaign("w4r-2025", new CampaignChanged(UUID.randomUUID(), "w4r-2025", "2025", opens, closes, false,
+                List.of(), Instant.parse("2026-01-01T00:00:00Z")));
+        assertTrue(model.currentCampaign().isEmpty(), "none is marked current");
+        model.campaign("w4r-2026", new CampaignChanged(UUID.randomUUID(), "w4r-2026", "2026", opens, closes, true,
+                List.of(), Instant.parse("2026-09-01T00:00:00Z")));
+        model.campaign("w4r-2027", new CampaignChanged(UUID.randomUUID(), "w4r-2027", "2027", opens, closes, true,
+                List.of(), Instant.parse("2026-09-02T00:00:00Z")));
+        assertEquals("w4r-2027", model.currentCampaign().orElseThrow().campaignId(), "mid-switch: the latest changed");
+        model.campaign("w4r-2027", null);
+        assertEquals("w4r-2026", model.currentCampaign().orElseThrow().campaignId());
+        assertEquals(2, model.campaigns().size());
     }
 
     @Test

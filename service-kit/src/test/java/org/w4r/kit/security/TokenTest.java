@@ -15,7 +15,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.w4r.events.CredentialChanged;
 import org.w4r.events.Topics;
-import org.w4r.kit.reference.ReferenceData;
 import org.w4r.kit.reference.ReferenceDataFixture;
 import org.w4r.testsupport.KafkaBroker;
 import org.w4r.testsupport.ReferenceFixtures;
@@ -40,7 +39,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class TokenTest {
     private static String bootstrap;
-    private static ReferenceData directory;
+    private static ReferenceDataFixture.Started reference;
     private static Vertx vertx;
     private static HttpServer server;
     private static BearerTokenMechanism mechanism;
@@ -50,9 +49,9 @@ class TokenTest {
     static void serve() throws Exception {
         bootstrap = KafkaBroker.bootstrapServers();
         ReferenceFixtures.createTopics(bootstrap);
-        directory = ReferenceDataFixture.started(bootstrap);
+        reference = ReferenceDataFixture.started(bootstrap);
         TokenIdentityProvider provider = new TokenIdentityProvider();
-        provider.directory = directory;
+        provider.directory = reference.directory();
         IdentityProviderManager manager = new IdentityProviderManager() {
             @Override
             public Uni<SecurityIdentity> authenticate(AuthenticationRequest request) {
@@ -78,7 +77,7 @@ class TokenTest {
     static void stop() throws Exception {
         server.close().toCompletionStage().toCompletableFuture().get();
         vertx.close().toCompletionStage().toCompletableFuture().get();
-        ReferenceDataFixture.stop(directory);
+        ReferenceDataFixture.stop(reference);
     }
 
     /** Who the request was let in as: "anonymous", or principal, roles, entity and key. */
@@ -108,7 +107,7 @@ class TokenTest {
                 ReferenceFixtures.send(producer, Topics.CREDENTIALS, keyId, credential);
             }
         }
-        assertTrue(directory.awaitUpToDate(Duration.ofSeconds(60)));
+        assertTrue(reference.stream().awaitUpToDate(Duration.ofSeconds(60)));
     }
 
     private static CredentialChanged staff(String keyId, String role, String secret, Instant expiresAt) {

@@ -3,9 +3,9 @@ package org.w4r.tally.messaging;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.w4r.events.ActionEvent;
-import org.w4r.events.Topics;
 import org.w4r.kit.messaging.BatchConsumer;
 import org.w4r.tally.service.TallyWriter;
 
@@ -34,8 +34,8 @@ public class ActionConsumer {
 
     @Incoming("actions")
     @Blocking
-    public void consume(List<String> payloads) throws InterruptedException {
-        consumer.consume(Topics.ACTIONS, payloads, ActionEvent.class, events -> {
+    public void consume(ConsumerRecords<String, String> records) throws InterruptedException {
+        consumer.consume(records, ActionEvent.class, events -> {
             writer.apply(events);
             fresh(events);
         });

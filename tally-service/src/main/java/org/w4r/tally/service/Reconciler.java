@@ -3,20 +3,17 @@ package org.w4r.tally.service;
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 import org.w4r.events.ActionEvent;
 import org.w4r.events.Events;
 import org.w4r.events.Topics;
 import org.w4r.kit.messaging.Failures;
-import org.w4r.kit.messaging.KafkaSettings;
+import org.w4r.kit.messaging.KafkaClients;
+import org.w4r.kit.messaging.TopicOffsets;
 import org.w4r.kit.problem.ProblemException;
 import org.w4r.tally.service.TallyWriter.Tables;
 
@@ -31,14 +28,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Recounts everything from the beginning of the actions topic into scratch tables, with the same exactly-once
  * code as the live counting but its own consumer (no group, so it disturbs no one), up to the end offsets taken at
  * the start; then lists every cell where the live count differs from the recount (the re-check job of
- * alphagov/e-petitions, for our tally). One run at a time.
+ * alphagov/e-petitions, for our tally). One run at a time. A raw reader, not a channel: it must start at the
+ * beginning, stop at offsets of its own and commit nothing.
  */
 @ApplicationScoped
 public class Reconciler {
@@ -49,7 +46,10 @@ public class Reconciler {
     TallyWriter writer;
 
     @Inject
-    KafkaSettings kafka;
+    KafkaClients clients;
+
+    @Inject
+    TopicOffsets offsets;
 
     @Inject
     AgroalDataSource dataSource;
@@ -92,19 +92,12 @@ public class Reconciler {
     private Report run() {
         Instant started = Instant.now();
         execute("truncate rebuild_event, rebuild_tally, rebuild_summary");
-        Map<String, Object> config = kafka.base("tally-reconcile");
-        config.put("enable.auto.commit", "false");
-        config.put("max.poll.records", "2000");
         long read = 0;
         long counted = 0;
         Map<TopicPartition, Long> end;
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer())) {
-            List<TopicPartition> partitions = new ArrayList<>();
-            for (PartitionInfo info : consumer.partitionsFor(Topics.ACTIONS, Duration.ofSeconds(30))) {
-                partitions.add(new TopicPartition(Topics.ACTIONS, info.partition()));
-            }
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
+        try (KafkaConsumer<String, String> consumer = clients.readFromBeginning("reconcile", List.of(Topics.ACTIONS),
+                Map.of("max.poll.records", "2000"))) {
+            List<TopicPartition> partitions = List.copyOf(consumer.assignment());
             end = consumer.endOffsets(partitions, Duration.ofSeconds(30));
             long deadline = System.nanoTime() + timeout.toNanos();
             while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
@@ -135,10 +128,10 @@ public class Reconciler {
         }
         String live = awaitLive(end);
         List<Difference> differences = differences();
-        Map<Integer, Long> offsets = new TreeMap<>();
-        end.forEach((p, o) -> offsets.put(p.partition(), o));
+        Map<Integer, Long> endOffsets = new TreeMap<>();
+        end.forEach((p, o) -> endOffsets.put(p.partition(), o));
         LOG.infof("reconcile: %d records, %d events counted, live %s, %d differences", read, counted, live, differences.size());
-        return new Report(started, Instant.now(), offsets, read, counted, live, differences.size(),
+        return new Report(started, Instant.now(), endOffsets, read, counted, live, differences.size(),
                 differences.subList(0, Math.min(MAX_LISTED, differences.size())));
     }
 
@@ -173,15 +166,13 @@ public class Reconciler {
     private String awaitLive(Map<TopicPartition, Long> end) {
         long deadline = System.nanoTime() + liveWait.toNanos();
         String state = "behind";
-        try (Admin admin = Admin.create(kafka.base("tally-reconcile-admin"))) {
+        try {
             while (true) {
-                Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(liveGroup)
-                        .partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
+                Map<TopicPartition, Long> committed = offsets.committed(liveGroup, Duration.ofSeconds(10));
                 boolean behind = false;
                 boolean ahead = false;
                 for (Map.Entry<TopicPartition, Long> e : end.entrySet()) {
-                    OffsetAndMetadata c = committed.get(e.getKey());
-                    long at = c == null ? 0 : c.offset();
+                    long at = committed.getOrDefault(e.getKey(), 0L);
                     behind |= at < e.getValue();
                     ahead |= at > e.getValue();
                 }

@@ -1,0 +1,134 @@
+package org.w4r.kit.messaging;
+
+import io.quarkus.runtime.ShutdownEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The one place that creates this service's own Kafka clients, each from every {@code kafka.*} setting
+ * ({@link KafkaSettings}). Business topics are consumed through SmallRye channels ({@code @Incoming}, with
+ * {@link BatchConsumer}); a raw client is used only where a channel cannot do the job:
+ * <ul>
+ * <li>the producer: the outbox relay sends to whatever topic a row names, waits for each record's own ack to decide
+ * whether to delete or set the row aside, and sends tombstones (a revoked key); a channel's emitter takes one topic,
+ * buffers with its own overflow rules and refuses a null payload;</li>
+ * <li>readers from the beginning without a consumer group: the reference read model (every instance must see every
+ * change, and must know when it has caught up) and the tally's recount (up to end offsets taken at its start); a
+ * channel always joins a group and commits;</li>
+ * <li>the admin: topic creation, end offsets and a group's committed offsets, which channels do not expose.</li>
+ * </ul>
+ * The admin and the producer are shared by the whole service and closed at shutdown; a reader belongs to the one
+ * thread that polls it, which closes it.
+ */
+@ApplicationScoped
+public class KafkaClients {
+    @Inject
+    KafkaSettings settings;
+
+    @ConfigProperty(name = "quarkus.application.name", defaultValue = "w4r")
+    String application;
+
+    private volatile Admin admin;
+    private volatile Producer<String, String> producer;
+    /** Set at shutdown: a client made after it would never be closed. */
+    private volatile boolean closed;
+
+    public Admin admin() {
+        if (admin == null) {
+            synchronized (this) {
+                open();
+                if (admin == null) {
+                    admin = Admin.create(settings.base(application + "-admin"));
+                }
+            }
+        }
+        return admin;
+    }
+
+    /**
+     * acks=all and idempotent: a completed send means every in-sync replica has the record, and a retried send is
+     * never written twice. Bounded waits, so a caller learns of an unreachable broker instead of blocking.
+     */
+    public Producer<String, String> producer() {
+        if (producer == null) {
+            synchronized (this) {
+                open();
+                if (producer == null) {
+                    Map<String, Object> config = settings.base(application + "-publisher");
+                    config.put("acks", "all");
+                    config.put("enable.idempotence", "true");
+                    config.put("linger.ms", "2");
+                    config.put("compression.type", "lz4");
+                    config.put("delivery.timeout.ms", "30000");
+                    config.put("request.timeout.ms", "10000");
+                    config.put("max.block.ms", "10000");
+                    producer = new KafkaProducer<>(config, new StringSerializer(), new StringSerializer());
+                }
+            }
+        }
+        return producer;
+    }
+
+    /**
+     * A consumer without a group, assigned every partition of {@code topics} at their beginning. It commits nothing
+     * and disturbs no group; its caller polls it from one thread and closes it.
+     */
+    public KafkaConsumer<String, String> readFromBeginning(String purpose, Collection<String> topics,
+                                                           Map<String, Object> overrides) {
+        open();
+        Map<String, Object> config = settings.base(application + "-" + purpose);
+        config.put("enable.auto.commit", "false");
+        config.put("auto.offset.reset", "earliest");
+        config.putAll(overrides);
+        KafkaConsumer<String, String> consumer = new KafkaConsumer<>(config, new StringDeserializer(),
+                new StringDeserializer());
+        try {
+            List<TopicPartition> partitions = new ArrayList<>();
+            for (String topic : topics) {
+                for (PartitionInfo info : consumer.partitionsFor(topic, Duration.ofSeconds(30))) {
+                    partitions.add(new TopicPartition(topic, info.partition()));
+                }
+            }
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            return consumer;
+        } catch (RuntimeException e) {
+            consumer.close();
+            throw e;
+        }
+    }
+
+    private void open() {
+        if (closed) {
+            throw new IllegalStateException("the service is shutting down: no new Kafka client");
+        }
+    }
+
+    void close(@Observes ShutdownEvent event) {
+        synchronized (this) {
+            closed = true;
+            if (producer != null) {
+                producer.close(Duration.ofSeconds(5));
+            }
+            if (admin != null) {
+                admin.close(Duration.ofSeconds(2));
+            }
+        }
+    }
+}

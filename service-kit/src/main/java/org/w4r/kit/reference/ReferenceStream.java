@@ -1,0 +1,184 @@
+package org.w4r.kit.reference;
+
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+import org.w4r.events.CampaignChanged;
+import org.w4r.events.CaseChanged;
+import org.w4r.events.CredentialChanged;
+import org.w4r.events.EntityChanged;
+import org.w4r.events.Events;
+import org.w4r.events.Topics;
+import org.w4r.kit.messaging.KafkaClients;
+import org.w4r.kit.messaging.TopicAdmin;
+import org.w4r.kit.messaging.TopicOffsets;
+import org.w4r.kit.security.TokenDirectory;
+import org.w4r.kit.tracing.EventTracing;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Reads the compacted reference topics from the beginning at every start, without a consumer group, so every
+ * instance sees every change (a hold or a revoked key takes effect everywhere within a poll), and keeps reading:
+ * campaigns, cases and entities into {@link ReferenceData}, credentials into the {@link TokenDirectory}. A raw reader,
+ * not a channel: a channel joins a group, and this one must also know when it has read what stood at start-up (the
+ * service is not ready before) and how far it has read since ({@link #awaitUpToDate}).
+ */
+@ApplicationScoped
+public class ReferenceStream {
+    private static final Logger LOG = Logger.getLogger(ReferenceStream.class);
+
+    @Inject
+    KafkaClients clients;
+
+    @Inject
+    TopicAdmin topics;
+
+    @Inject
+    TopicOffsets offsets;
+
+    @Inject
+    ReferenceData data;
+
+    @Inject
+    TokenDirectory directory;
+
+    @Inject
+    EventTracing tracing;
+
+    @ConfigProperty(name = "w4r.reference-data.startup-wait", defaultValue = "PT30S")
+    Duration startupWait;
+
+    private final CountDownLatch caughtUp = new CountDownLatch(1);
+    /** Next offset to read per partition, once its records are applied. */
+    private final Map<TopicPartition, Long> positions = new ConcurrentHashMap<>();
+    private volatile KafkaConsumer<String, String> consumer;
+    private volatile boolean running = true;
+
+    void start(@Observes StartupEvent event) throws InterruptedException {
+        topics.ensureTopics();
+        consumer = clients.readFromBeginning("reference-data", List.of(Topics.REFERENCE), Map.of());
+        Map<TopicPartition, Long> endAtStart = consumer.endOffsets(consumer.assignment(), Duration.ofSeconds(30));
+        Thread reader = new Thread(() -> readForever(endAtStart), "reference-data");
+        reader.setDaemon(true);
+        reader.start();
+        if (!caughtUp.await(startupWait.toMillis(), TimeUnit.MILLISECONDS)) {
+            LOG.warn("reference data not caught up at start-up; readiness stays DOWN until it is");
+        }
+    }
+
+    private void readForever(Map<TopicPartition, Long> endAtStart) {
+        while (running) {
+            try {
+                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
+                    if (isCaughtUp()) {
+                        // a change as it happens continues the trace of the request that made it; the load at
+                        // start-up re-reads the whole history and belongs to no request
+                        tracing.consuming(record, () -> applySafely(record, true));
+                    } else {
+                        applySafely(record, false);
+                    }
+                }
+                for (TopicPartition partition : endAtStart.keySet()) {
+                    positions.put(partition, consumer.position(partition));
+                }
+                if (!isCaughtUp() && endAtStart.entrySet().stream()
+                        .allMatch(e -> positions.get(e.getKey()) >= e.getValue())) {
+                    LOG.infof("reference data loaded: %d campaigns, %d cases, %d entities, %d credentials",
+                            data.campaigns().size(), data.cases().size(), data.entities().size(), directory.size());
+                    caughtUp.countDown();
+                }
+            } catch (WakeupException e) {
+                break;
+            } catch (RuntimeException e) {
+                LOG.error("reference data: cannot read or apply a record; retrying", e);
+                sleepQuietly();
+            }
+        }
+        consumer.close();
+    }
+
+    /**
+     * One bad record must not cost the others of its poll (the position has moved past them all): an unreadable
+     * record cannot be fixed by reading it again, so it is logged and skipped, and the next ones are applied.
+     */
+    private void applySafely(ConsumerRecord<String, String> record, boolean live) {
+        try {
+            apply(record.topic(), record.key(), record.value(), live);
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "reference data: skipping unreadable record %s-%d@%d (key %s)", record.topic(),
+                    record.partition(), record.offset(), record.key());
+        }
+    }
+
+    /** A null {@code json} is a tombstone: the key is gone (a deleted record, a revoked credential). */
+    private void apply(String topic, String key, String json, boolean live) {
+        switch (topic) {
+            case Topics.CAMPAIGNS -> data.campaign(key, decode(json, CampaignChanged.class));
+            case Topics.CASES -> data.caseChanged(key, decode(json, CaseChanged.class), live);
+            case Topics.ENTITIES -> data.entity(key, decode(json, EntityChanged.class));
+            case Topics.CREDENTIALS -> directory.put(key, decode(json, CredentialChanged.class));
+            default -> LOG.warnf("ignoring record from unexpected topic %s", topic);
+        }
+    }
+
+    private static <T> T decode(String json, Class<T> type) {
+        return json == null ? null : Events.fromJson(json, type);
+    }
+
+    public boolean isCaughtUp() {
+        return caughtUp.getCount() == 0;
+    }
+
+    /** True once every record on the reference topics at the time of the call is applied; false after the timeout. */
+    public boolean awaitUpToDate(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try {
+            if (positions.isEmpty()) {
+                return false;
+            }
+            Map<TopicPartition, Long> ends = offsets.endsOf(positions.keySet(), timeout);
+            while (ends.entrySet().stream().anyMatch(e -> positions.getOrDefault(e.getKey(), 0L) < e.getValue())) {
+                if (System.nanoTime() > deadline) {
+                    return false;
+                }
+                Thread.sleep(5);
+            }
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (Exception e) {
+            LOG.warnf("cannot check the reference topics' end offsets: %s", e.getMessage());
+            return false;
+        }
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        running = false;
+        if (consumer != null) {
+            consumer.wakeup();
+        }
+    }
+
+    private static void sleepQuietly() {
+        try {
+            Thread.sleep(1000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

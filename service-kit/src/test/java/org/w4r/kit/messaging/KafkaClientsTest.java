@@ -1,0 +1,89 @@
+package org.w4r.kit.messaging;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.Test;
+import org.w4r.testsupport.KafkaBroker;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The service's own Kafka clients, on the real broker: one admin and one producer, readers from the beginning. */
+class KafkaClientsTest {
+    private static final String APPLICATION = "kit-clients-test";
+
+    @Test
+    void theAdminAndTheProducerAreOneEachAndClosedAtShutdown() throws Exception {
+        KafkaClients clients = KitFixtures.clients(KafkaBroker.bootstrapServers(), APPLICATION);
+        Admin admin = clients.admin();
+        assertSame(admin, clients.admin(), "one admin for the whole service");
+        Producer<String, String> producer = clients.producer();
+        assertSame(producer, clients.producer(), "one producer for the whole service");
+        String topic = topic(clients, 1);
+        assertEquals(0, producer.send(new ProducerRecord<>(topic, "k", "v")).get().offset());
+        assertTrue(producer.metrics().keySet().stream()
+                .anyMatch(name -> (APPLICATION + "-publisher").equals(name.tags().get("client-id"))),
+                "named after the application, so its metrics say whose it is");
+
+        KitFixtures.close(clients);
+        assertThrows(IllegalStateException.class, () -> producer.send(new ProducerRecord<>(topic, "k", "v")),
+                "the producer is closed at shutdown");
+        assertThrows(ExecutionException.class, () -> admin.describeCluster().clusterId().get(30, TimeUnit.SECONDS),
+                "the admin is closed at shutdown");
+        assertThrows(IllegalStateException.class, () -> clients.readFromBeginning("late", List.of(topic), Map.of()),
+                "no client is made after shutdown: nothing would close it");
+    }
+
+    @Test
+    void aReaderFromTheBeginningHasEveryPartitionAndReadsWhatWasThereBeforeItJoinedNoGroup() throws Exception {
+        KafkaClients clients = KitFixtures.clients(KafkaBroker.bootstrapServers(), APPLICATION);
+        try {
+            String topic = topic(clients, 2);
+            Producer<String, String> producer = clients.producer();
+            producer.send(new ProducerRecord<>(topic, 0, "a", "first")).get();
+            producer.send(new ProducerRecord<>(topic, 1, "b", "second")).get();
+            producer.send(new ProducerRecord<>(topic, 0, "c", "third")).get();
+            try (KafkaConsumer<String, String> reader = clients.readFromBeginning("reader", List.of(topic),
+                    Map.of("max.poll.records", "1"))) {
+                Set<TopicPartition> partitions = Set.of(new TopicPartition(topic, 0), new TopicPartition(topic, 1));
+                assertEquals(partitions, reader.assignment());
+                assertEquals(Set.of(), reader.subscription(), "assigned, not subscribed: no group");
+                List<String> values = new ArrayList<>();
+                Map<TopicPartition, Long> end = reader.endOffsets(partitions);
+                while (partitions.stream().anyMatch(p -> reader.position(p) < end.get(p))) {
+                    for (ConsumerRecord<String, String> record : reader.poll(Duration.ofMillis(200))) {
+                        values.add(record.value());
+                    }
+                }
+                assertEquals(List.of("first", "second", "third"), values.stream().sorted().toList());
+                assertTrue(reader.metrics().keySet().stream()
+                        .anyMatch(name -> (APPLICATION + "-reader").equals(name.tags().get("client-id"))));
+            }
+        } finally {
+            KitFixtures.close(clients);
+        }
+    }
+
+    /** A topic of this test's own. */
+    static String topic(KafkaClients clients, int partitions) throws Exception {
+        String topic = "kit-test-" + UUID.randomUUID();
+        clients.admin().createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get();
+        return topic;
+    }
+}

@@ -1,0 +1,108 @@
+package org.w4r.kit.reference;
+
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.w4r.events.CampaignChanged;
+import org.w4r.events.CaseChanged;
+import org.w4r.events.CredentialChanged;
+import org.w4r.events.EntityChanged;
+import org.w4r.events.Events;
+import org.w4r.events.Topics;
+import org.w4r.kit.security.Credentials;
+import org.w4r.testsupport.KafkaBroker;
+import org.w4r.testsupport.ReferenceFixtures;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The reference stream on the real broker: what stood on the topics before the start is read before the service is
+ * ready, each record goes to the read model or the credential index, an unreadable one is skipped without costing the
+ * others, and only changes read after catching up are timed as a hold's propagation.
+ */
+class ReferenceStreamTest {
+    private static final Duration WAIT = Duration.ofSeconds(60);
+    private static String bootstrap;
+
+    @BeforeAll
+    static void topics() {
+        bootstrap = KafkaBroker.bootstrapServers();
+        ReferenceFixtures.createTopics(bootstrap);
+    }
+
+    private static void send(String topic, String key, String json) throws Exception {
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of("bootstrap.servers", bootstrap,
+                "acks", "all"), new StringSerializer(), new StringSerializer())) {
+            producer.send(new ProducerRecord<>(topic, key, json)).get();
+        }
+    }
+
+    private static CaseChanged caseState(String caseId, CaseChanged.Hold hold, long version) {
+        return new CaseChanged(UUID.randomUUID(), caseId, ReferenceFixtures.CAMPAIGN, caseId, "MT", "Authorities",
+                "global", null, 100L, "active", true, hold, version, Instant.now());
+    }
+
+    private static double propagations(ReferenceDataFixture.Started reference) {
+        return reference.data().registry.find("w4r.hold.propagation").timers().stream().mapToLong(t -> t.count()).sum();
+    }
+
+    @Test
+    void whatStoodBeforeTheStartIsReadBeforeItIsReadyAndEachRecordGoesWhereItBelongs() throws Exception {
+        String id = UUID.randomUUID().toString().substring(0, 8);
+        String caseId = "case-" + id, entityId = "entity-" + id, campaignId = "campaign-" + id, keyId = "key_" + id;
+        String secret = Credentials.newSecret();
+        send(Topics.CAMPAIGNS, campaignId, Events.toJson(new CampaignChanged(UUID.randomUUID(), campaignId, "Edition",
+                Instant.parse("2026-10-01T00:00:00Z"), Instant.parse("2027-03-01T00:00:00Z"), false, List.of(),
+                Instant.now())));
+        send(Topics.ENTITIES, entityId, "{\"entityId\":");  // unreadable: skipped, the next one still applied
+        send(Topics.ENTITIES, entityId, Events.toJson(new EntityChanged(UUID.randomUUID(), entityId, "Malta", "MT",
+                "section", Instant.now())));
+        send(Topics.CASES, caseId, Events.toJson(caseState(caseId, new CaseChanged.Hold(3L, Instant.now()), 1)));
+        send(Topics.CREDENTIALS, keyId, Events.toJson(new CredentialChanged(UUID.randomUUID(), keyId,
+                Credentials.sha256(secret), "entity", entityId, null, null, Instant.now())));
+
+        ReferenceDataFixture.Started reference = ReferenceDataFixture.wired(bootstrap);
+        assertFalse(reference.stream().isCaughtUp());
+        assertFalse(reference.data().awaitUpToDate(Duration.ofMillis(10)), "not before it has read anything");
+        reference.stream().start(null);
+        try {
+            assertTrue(reference.stream().isCaughtUp(), "the start waits until the history is read");
+            assertTrue(reference.data().isCaughtUp());
+            assertEquals("Edition", reference.data().findCampaign(campaignId).orElseThrow().name());
+            assertEquals("Malta", reference.data().findEntity(entityId).orElseThrow().name());
+            assertEquals(3L, reference.data().findCase(caseId).orElseThrow().hold().holdId());
+            assertEquals(entityId, reference.directory().findBySha256(Credentials.sha256(secret)).orElseThrow()
+                    .entityId(), "a credential goes to the credential index");
+            assertTrue(reference.caseChanges().stream().anyMatch(c -> c.caseId().equals(caseId)),
+                    "observers hear of every case, history included (delivery's hold mirror)");
+            assertEquals(0, propagations(reference), "a hold from the history is not a propagation");
+
+            send(Topics.CASES, caseId, Events.toJson(caseState(caseId, null, 2)));  // lifted now
+            send(Topics.CAMPAIGNS, campaignId, null);
+            send(Topics.CREDENTIALS, keyId, null);
+            assertTrue(reference.data().awaitUpToDate(WAIT));
+            assertEquals(null, reference.data().findCase(caseId).orElseThrow().hold());
+            assertEquals(1, propagations(reference), "a live lift is timed");
+            assertTrue(reference.data().findCampaign(campaignId).isEmpty(), "a tombstone removes");
+            assertTrue(reference.directory().findBySha256(Credentials.sha256(secret)).isEmpty(), "revoked");
+
+            int heard = reference.caseChanges().size();
+            send(Topics.CASES, caseId, Events.toJson(caseState(caseId, new CaseChanged.Hold(9L, Instant.now()), 1)));
+            assertTrue(reference.data().awaitUpToDate(WAIT));
+            assertEquals(heard, reference.caseChanges().size(), "a late older copy is neither kept nor announced");
+            assertEquals(2L, reference.data().findCase(caseId).orElseThrow().version());
+        } finally {
+            ReferenceDataFixture.stop(reference);
+        }
+    }
+}
