@@ -95,11 +95,7 @@ public class CampaignService {
     }
 
     public static Campaign find(String campaignId) {
-        Campaign c = Campaign.findById(Ids.existing("campaign", campaignId));
-        if (c == null) {
-            throw ProblemException.notFound("campaign", campaignId);
-        }
-        return c;
+        return Ids.found("campaign", campaignId, id -> Campaign.<Campaign>findById(id));
     }
 
     /** Only one campaign is current: the previous one stops being so, and says so on the stream. */

@@ -189,20 +189,12 @@ public class CaseService {
     }
 
     public static CaseFile find(String caseId) {
-        CaseFile c = CaseFile.findById(Ids.existing("case", caseId));
-        if (c == null) {
-            throw ProblemException.notFound("case", caseId);
-        }
-        return c;
+        return Ids.found("case", caseId, id -> CaseFile.<CaseFile>findById(id));
     }
 
     /** The case, locked until this transaction ends: a concurrent change of it waits for this one to commit. */
     static CaseFile findForChange(String caseId) {
-        CaseFile c = CaseFile.findById(Ids.existing("case", caseId), LockModeType.PESSIMISTIC_WRITE);
-        if (c == null) {
-            throw ProblemException.notFound("case", caseId);
-        }
-        return c;
+        return Ids.found("case", caseId, id -> CaseFile.<CaseFile>findById(id, LockModeType.PESSIMISTIC_WRITE));
     }
 
     private static void transition(CaseFile c, String to) {

@@ -43,11 +43,7 @@ public class CredentialService {
     @Transactional
     public Issued issueEntityKey(String entityId, Instant expiresAt, Caller by) {
         // the entity row is locked so two concurrent rotations cannot both pass the cap
-        ActionEntity entity = ActionEntity.findById(Ids.existing("entity", entityId),
-                LockModeType.PESSIMISTIC_WRITE);
-        if (entity == null) {
-            throw ProblemException.notFound("entity", entityId);
-        }
+        Ids.found("entity", entityId, id -> ActionEntity.<ActionEntity>findById(id, LockModeType.PESSIMISTIC_WRITE));
         boolean self = Roles.ENTITY.equals(by.role());
         if (self && Credential.activeForEntity(entityId).size() >= MAX_ACTIVE_ENTITY_KEYS) {
             throw new ProblemException(Problem.of(409, "too-many-keys", "Too many active keys",

@@ -44,10 +44,6 @@ public class EntityService {
     }
 
     public static ActionEntity find(String entityId) {
-        ActionEntity e = ActionEntity.findById(Ids.existing("entity", entityId));
-        if (e == null) {
-            throw ProblemException.notFound("entity", entityId);
-        }
-        return e;
+        return Ids.found("entity", entityId, id -> ActionEntity.<ActionEntity>findById(id));
     }
 }

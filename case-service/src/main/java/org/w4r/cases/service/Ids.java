@@ -4,6 +4,7 @@ import org.w4r.cases.model.Credential;
 import org.w4r.kit.problem.ProblemException;
 import org.w4r.kit.validation.Slug;
 
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
@@ -16,6 +17,15 @@ final class Ids {
     private static final Pattern KEY_ID = Pattern.compile(Credential.KEY_ID);
 
     private Ids() {
+    }
+
+    /** The record {@code lookup} finds for the id, or 404 when there is none (or there could be none). */
+    static <T> T found(String what, String id, Function<String, T> lookup) {
+        T found = lookup.apply(existing(what, id));
+        if (found == null) {
+            throw ProblemException.notFound(what, id);
+        }
+        return found;
     }
 
     static String existing(String what, String value) {
