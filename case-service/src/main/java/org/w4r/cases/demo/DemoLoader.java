@@ -14,7 +14,7 @@ import org.w4r.cases.service.CampaignService;
 import org.w4r.cases.service.CaseService;
 import org.w4r.cases.service.CredentialService;
 import org.w4r.cases.service.EntityService;
-import org.w4r.cases.service.CsvImport;
+import org.w4r.kit.csv.CsvRows;
 import org.w4r.kit.security.Credentials;
 import org.w4r.kit.security.Roles;
 
@@ -42,16 +42,13 @@ public class DemoLoader {
     private static final Logger LOG = Logger.getLogger(DemoLoader.class);
     public static final String CAMPAIGN_ID = "w4r-demo";
     public static final String HELD_CASE = "paing-phyo-min";
-    static final String CREDENTIALS_HEADER = "principal,role,entity_id,token";
+    static final List<String> CREDENTIALS_HEADER = List.of("principal", "role", "entity_id", "token");
 
     @ConfigProperty(name = "w4r.demo.enabled", defaultValue = "false")
     boolean enabled;
 
     @ConfigProperty(name = "w4r.demo.credentials-file")
     Optional<Path> credentialsFile;
-
-    @Inject
-    CsvImport csvImport;
 
     @Inject
     CredentialService credentials;
@@ -85,15 +82,24 @@ public class DemoLoader {
         campaigns.create(new CampaignService.CampaignInput(CAMPAIGN_ID, "Write for Rights (demo with the 2020 cases)",
                 today.minusDays(30).atStartOfDay().toInstant(ZoneOffset.UTC),
                 today.plusDays(120).atStartOfDay().toInstant(ZoneOffset.UTC), true));
-        int entities = csvImport.importEntities(resource("entities.csv")).size();
+        List<CsvRows.Row> entityRows = rows("entities.csv");
+        for (CsvRows.Row row : entityRows) {
+            this.entities.create(new EntityService.EntityInput(row.get("entity_id"), row.get("name"), null, "section"));
+        }
         this.entities.create(new EntityService.EntityInput(ActionEntity.CATCH_ALL_ID,
                 "International members and entities that did not report", null, "catch-all"));
-        int cases = csvImport.importCases(CAMPAIGN_ID, resource("cases.csv"), null).size();
+        List<CsvRows.Row> caseRows = rows("cases.csv");
+        for (CsvRows.Row row : caseRows) {
+            // the report's estimated actions become the case's goal
+            this.cases.create(new CaseService.CaseInput(row.get("case_id"), CAMPAIGN_ID, row.get("name"), row.get("iso2"),
+                    "Authorities of " + row.get("country"), "global", null, Long.valueOf(row.get("estimated_actions")),
+                    "active", true));
+        }
         // as on 1 February 2021: every delivery for Paing Phyo Min held to protect him, his family and partners
         this.cases.placeHold(HELD_CASE, "Military coup in Myanmar (1 February 2021): all deliveries of petitions "
                 + "and letters held to protect the rights holder, his family and partners", "demo-case-manager");
         LOG.infof("demo data loaded: campaign %s, %d cases, %d entities + catch-all, %s on hold",
-                CAMPAIGN_ID, cases, entities, HELD_CASE);
+                CAMPAIGN_ID, caseRows.size(), entityRows.size(), HELD_CASE);
     }
 
     /** Registers the credentials in the file, or creates the file with fresh ones. */
@@ -103,13 +109,11 @@ public class DemoLoader {
                 writeNewCredentials(file);
             }
             int added = 0;
-            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-                if (line.isBlank() || line.equals(CREDENTIALS_HEADER)) {
-                    continue;
-                }
-                String[] cells = line.split(",", -1);
-                if (credentials.register(cells[0], cells[1], cells[2].isEmpty() ? null : cells[2], cells[3])) {
-                    added++;
+            try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+                for (CsvRows.Row row : CsvRows.read(in)) {
+                    if (credentials.register(row.get("principal"), row.get("role"), row.get("entity_id"), row.get("token"))) {
+                        added++;
+                    }
                 }
             }
             LOG.infof("demo credentials from %s: %d new", file, added);
@@ -120,8 +124,10 @@ public class DemoLoader {
 
     @Transactional
     void writeNewCredentials(Path file) throws IOException {
+        // plain lines, never quoted: scripts and tests read this file with a split on ','; every cell is an id, a
+        // role or a base64url secret, so none needs quoting
         List<String> lines = new ArrayList<>();
-        lines.add(CREDENTIALS_HEADER);
+        lines.add(String.join(",", CREDENTIALS_HEADER));
         for (ActionEntity entity : ActionEntity.<ActionEntity>list("order by id")) {
             lines.add(String.join(",", entity.id, Roles.ENTITY, entity.id, Credentials.newSecret()));
         }
@@ -141,7 +147,13 @@ public class DemoLoader {
         Files.move(tmp, file);
     }
 
-    private static Reader resource(String name) {
-        return new InputStreamReader(DemoLoader.class.getResourceAsStream("/demo/w4r2020/" + name), StandardCharsets.UTF_8);
+    /** The demo's own files, in the 2020 report's format; trusted, so they become commands without a request. */
+    private static List<CsvRows.Row> rows(String name) {
+        try (Reader in = new InputStreamReader(DemoLoader.class.getResourceAsStream("/demo/w4r2020/" + name),
+                StandardCharsets.UTF_8)) {
+            return CsvRows.read(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }

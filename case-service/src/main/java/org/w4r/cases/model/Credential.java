@@ -13,6 +13,11 @@ import java.util.List;
 @Entity
 @Table(name = "credential")
 public class Credential extends PanacheEntityBase {
+    /** A staff principal: it appears in URLs ({@code /staff/{principal}/tokens/...}) and in logs of who did what. */
+    public static final String PRINCIPAL = "^[A-Za-z0-9][A-Za-z0-9._@-]{0,99}$";
+    /** As {@code Credentials.newKeyId} makes them. */
+    public static final String KEY_ID = "^key_[A-Za-z0-9_-]{1,36}$";
+
     @Id
     @Column(name = "key_id")
     public String keyId;

@@ -2,6 +2,10 @@ package org.w4r.cases.rest;
 
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -13,17 +17,24 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponseSchema;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.w4r.cases.model.Campaign;
 import org.w4r.cases.model.CampaignExtension;
 import org.w4r.cases.model.CaseFile;
 import org.w4r.cases.service.CampaignService;
-import org.w4r.cases.service.CsvImport;
+import org.w4r.cases.service.CaseService;
 import org.w4r.kit.security.Caller;
 import org.w4r.kit.security.CurrentCaller;
 import org.w4r.kit.security.Roles;
+import org.w4r.kit.validation.CampaignEra;
+import org.w4r.kit.validation.OneLine;
+import org.w4r.kit.validation.Slug;
 
-import java.io.StringReader;
-import java.net.URI;
 import java.time.Instant;
 import java.util.List;
 
@@ -31,10 +42,17 @@ import java.util.List;
 @Path("/api/v1/campaigns")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
-@RolesAllowed({"coordinator", "case-manager", "delivery", "moderator"})
+@RolesAllowed({Roles.COORDINATOR, Roles.CASE_MANAGER, Roles.DELIVERY, Roles.MODERATOR})
+@Tag(name = "campaigns")
 public class CampaignResource {
+    /** A campaign is planned within decades; never beyond what PostgreSQL and every reader store. */
+    static final int PLANNED_DAYS_AHEAD = 20 * 366;
+
     @Inject
     CampaignService campaigns;
+
+    @Inject
+    CaseService cases;
 
     @Inject
     CsvImport csvImport;
@@ -42,10 +60,36 @@ public class CampaignResource {
     @Inject
     CurrentCaller caller;
 
-    public record Extension(String entityId, Instant closesAt) {
+    public record CampaignRequest(
+            @NotNull @Slug @Schema(example = "w4r-2026") String campaignId,
+            @NotBlank @OneLine(max = 200) @Schema(maxLength = 200, example = "Write for Rights 2026") String name,
+            @NotNull @CampaignEra(daysAhead = PLANNED_DAYS_AHEAD) @Schema(example = "2026-11-20T00:00:00Z") Instant opensAt,
+            @NotNull @CampaignEra(daysAhead = PLANNED_DAYS_AHEAD) @Schema(example = "2027-01-31T00:00:00Z") Instant closesAt,
+            @Schema(description = "true: this campaign becomes the current one") Boolean current) {
+
+        CampaignService.CampaignInput command() {
+            return new CampaignService.CampaignInput(campaignId, Text.trim(name), opensAt, closesAt, current);
+        }
     }
 
-    public record ExtensionRequest(Instant closesAt) {
+    /** A change: only what is named changes. */
+    public record CampaignEdit(
+            @OneLine(max = 200) @Schema(maxLength = 200)
+            @Pattern(regexp = CaseRequest.NOT_BLANK, message = "must not be blank") String name,
+            @CampaignEra(daysAhead = PLANNED_DAYS_AHEAD) Instant opensAt,
+            @CampaignEra(daysAhead = PLANNED_DAYS_AHEAD) Instant closesAt,
+            @Schema(description = "true: this campaign becomes the current one (the previous one stops being so)")
+            Boolean current) {
+
+        CampaignService.CampaignInput command() {
+            return new CampaignService.CampaignInput(null, Text.trim(name), opensAt, closesAt, current);
+        }
+    }
+
+    public record ExtensionRequest(@NotNull @CampaignEra(daysAhead = PLANNED_DAYS_AHEAD) Instant closesAt) {
+    }
+
+    public record Extension(String entityId, Instant closesAt) {
     }
 
     public record CampaignView(String campaignId, String name, Instant opensAt, Instant closesAt, boolean current,
@@ -57,42 +101,59 @@ public class CampaignResource {
     }
 
     @GET
+    @Operation(operationId = "listCampaigns", summary = "Every campaign, the latest first")
     public List<CampaignView> list() {
         return Campaign.<Campaign>list("order by opensAt desc").stream().map(CampaignView::of).toList();
     }
 
     @GET
     @Path("{campaignId}")
+    @Operation(operationId = "getCampaign", summary = "One campaign with its extensions")
+    @APIResponseSchema(value = CampaignView.class, responseCode = "200", responseDescription = "The campaign")
+    @APIResponse(responseCode = "404", description = "No such campaign")
     public CampaignView get(@PathParam("campaignId") String campaignId) {
         return CampaignView.of(CampaignService.find(campaignId));
     }
 
     @POST
-    @RolesAllowed("case-manager")
-    public Response create(CampaignService.CampaignInput input) {
-        Campaign c = campaigns.create(CaseResource.required(input));
-        return Response.created(URI.create("/api/v1/campaigns/" + c.id)).entity(CampaignView.of(c)).build();
+    @RolesAllowed(Roles.CASE_MANAGER)
+    @Operation(operationId = "createCampaign", summary = "Create a campaign")
+    @APIResponseSchema(value = CampaignView.class, responseCode = "201", responseDescription = "Created")
+    @APIResponse(responseCode = "409", description = "duplicate-id: a campaign with this id exists")
+    public Response create(@Valid @NotNull CampaignRequest request) {
+        Campaign c = campaigns.create(request.command());
+        return Response.created(java.net.URI.create("/api/v1/campaigns/" + c.id)).entity(CampaignView.of(c)).build();
     }
 
     @PATCH
     @Path("{campaignId}")
-    @RolesAllowed("case-manager")
-    public CampaignView update(@PathParam("campaignId") String campaignId, CampaignService.CampaignInput input) {
-        return CampaignView.of(campaigns.update(campaignId, CaseResource.required(input)));
+    @RolesAllowed(Roles.CASE_MANAGER)
+    @Operation(operationId = "editCampaign", summary = "Change its name, window, or make it the current one")
+    @APIResponseSchema(value = CampaignView.class, responseCode = "200", responseDescription = "Changed")
+    @APIResponse(responseCode = "404", description = "No such campaign")
+    @APIResponse(responseCode = "409", description = "concurrent-change: read it again and retry")
+    public CampaignView update(@PathParam("campaignId") String campaignId, @Valid @NotNull CampaignEdit edit) {
+        return CampaignView.of(campaigns.update(campaignId, edit.command()));
     }
 
     @PUT
     @Path("{campaignId}/extensions/{entityId}")
-    @RolesAllowed("case-manager")
+    @RolesAllowed(Roles.CASE_MANAGER)
+    @Operation(operationId = "extendCampaign", summary = "Let one entity take actions until later than the campaign")
+    @APIResponseSchema(value = CampaignView.class, responseCode = "200", responseDescription = "The campaign with its extensions")
+    @APIResponse(responseCode = "404", description = "No such campaign or entity")
     public CampaignView extend(@PathParam("campaignId") String campaignId, @PathParam("entityId") String entityId,
-                               ExtensionRequest request) {
-        campaigns.extend(campaignId, entityId, CaseResource.required(request).closesAt());
+                               @Valid @NotNull ExtensionRequest request) {
+        campaigns.extend(campaignId, entityId, request.closesAt());
         return CampaignView.of(CampaignService.find(campaignId));
     }
 
     @DELETE
     @Path("{campaignId}/extensions/{entityId}")
-    @RolesAllowed("case-manager")
+    @RolesAllowed(Roles.CASE_MANAGER)
+    @Operation(operationId = "removeExtension", summary = "End an entity's extension")
+    @APIResponse(responseCode = "204", description = "Removed")
+    @APIResponse(responseCode = "404", description = "No such campaign or extension")
     public Response removeExtension(@PathParam("campaignId") String campaignId, @PathParam("entityId") String entityId) {
         campaigns.removeExtension(campaignId, entityId);
         return Response.noContent().build();
@@ -104,13 +165,23 @@ public class CampaignResource {
      */
     @POST
     @Path("{campaignId}/cases/import")
-    @Consumes({"text/csv", MediaType.TEXT_PLAIN})
-    @RolesAllowed({"case-manager", "entity"})
+    @Consumes({CsvImport.MEDIA_TYPE, MediaType.TEXT_PLAIN})
+    @RolesAllowed({Roles.CASE_MANAGER, Roles.ENTITY})
+    @Operation(operationId = "importCases", summary = "Cases from a CSV file, all rows or none")
+    @RequestBody(description = "case_id,name,country,iso2,estimated_actions (2020 report); optional target_authority, "
+            + "scope, local_entity_id, goal, status")
+    @APIResponse(responseCode = "201", description = "Created, one case per row", content = @org.eclipse.microprofile
+            .openapi.annotations.media.Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.ARRAY,
+                    implementation = CaseView.class)))
+    @APIResponse(responseCode = "404", description = "No such campaign, or no such entity for a local case")
+    @APIResponse(responseCode = "409", description = "duplicate-id: a row's case exists ('line' names the row)")
+    @APIResponse(responseCode = "422", description = "campaign-closed: the campaign takes no more cases")
     public Response importCases(@PathParam("campaignId") String campaignId, String csv) {
         CampaignService.find(campaignId);
         Caller who = caller.get();
         String localEntity = Roles.ENTITY.equals(who.role()) ? who.entityId() : null;
-        List<CaseFile> created = csvImport.importCases(campaignId, new StringReader(CaseResource.required(csv)), localEntity);
+        List<CaseFile> created = cases.importAll(csvImport.cases(csv, campaignId), localEntity);
         return Response.status(201).entity(created.stream().map(CaseView::of).toList()).build();
     }
 }

@@ -2,6 +2,8 @@ package org.w4r.cases.rest;
 
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -14,12 +16,19 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponseSchema;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.w4r.cases.model.CaseFile;
 import org.w4r.cases.model.CaseHold;
 import org.w4r.cases.service.CaseService;
-import org.w4r.cases.service.Validation;
-import org.w4r.kit.problem.ProblemException;
 import org.w4r.kit.security.CurrentCaller;
+import org.w4r.kit.security.Roles;
+import org.w4r.kit.validation.Slug;
 
 import java.net.URI;
 import java.time.Instant;
@@ -29,7 +38,8 @@ import java.util.List;
 @Path("/api/v1/cases")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
-@RolesAllowed({"coordinator", "case-manager", "delivery", "moderator"})
+@RolesAllowed({Roles.COORDINATOR, Roles.CASE_MANAGER, Roles.DELIVERY, Roles.MODERATOR})
+@Tag(name = "cases")
 public class CaseResource {
     @Inject
     CaseService cases;
@@ -40,63 +50,90 @@ public class CaseResource {
     @Inject
     Propagation propagation;
 
-    public record StatusChange(String status) {
-    }
-
-    public record HoldRequest(String reason) {
-    }
-
-    public record HoldView(long holdId, String reason, String placedBy, Instant placedAt, String liftedBy,
-                           Instant liftedAt) {
+    public record HoldView(long holdId, String reason, String placedBy, Instant placedAt,
+                           @Schema(nullable = true) String liftedBy, @Schema(nullable = true, implementation = String.class, format = "date-time") Instant liftedAt) {
     }
 
     @GET
-    public List<CaseView> list(@QueryParam("campaign") String campaignId) {
-        List<CaseFile> list = campaignId == null
+    @Operation(operationId = "listCases", summary = "Every case, or a campaign's")
+    public List<CaseView> list(@QueryParam("campaign") @Slug String campaign) {
+        List<CaseFile> list = campaign == null
                 ? CaseFile.list("order by id")
-                : CaseFile.list("campaignId = ?1 order by id", Validation.slug("campaign", campaignId));
+                : CaseFile.list("campaignId = ?1 order by id", campaign);
         return list.stream().map(CaseView::of).toList();
     }
 
     @GET
     @Path("{caseId}")
+    @Operation(operationId = "getCase", summary = "One case, with its hold")
+    @APIResponseSchema(value = CaseView.class, responseCode = "200", responseDescription = "The case")
+    @APIResponse(responseCode = "404", description = "No such case")
     public CaseView get(@PathParam("caseId") String caseId) {
         return CaseView.of(CaseService.find(caseId));
     }
 
     @POST
-    @RolesAllowed("case-manager")
-    public Response create(CaseService.CaseInput input) {
-        CaseFile c = cases.create(required(input));
+    @RolesAllowed(Roles.CASE_MANAGER)
+    @Operation(operationId = "createCase", summary = "Create a case (a draft unless 'status' says otherwise)")
+    @APIResponseSchema(value = CaseView.class, responseCode = "201", responseDescription = "Created")
+    @APIResponse(responseCode = "404", description = "No such campaign, or no such entity for a local case")
+    @APIResponse(responseCode = "409", description = "duplicate-id: a case with this id exists")
+    @APIResponse(responseCode = "422", description = "campaign-closed: the campaign takes no more cases")
+    public Response create(@Valid @NotNull CaseRequest request) {
+        CaseFile c = cases.create(request.command());
         return Response.created(URI.create("/api/v1/cases/" + c.id)).entity(CaseView.of(c)).build();
     }
 
     @PATCH
     @Path("{caseId}")
-    @RolesAllowed("case-manager")
-    public CaseView update(@PathParam("caseId") String caseId, CaseService.CaseInput input) {
-        return CaseView.of(cases.update(caseId, required(input)));
+    @RolesAllowed(Roles.CASE_MANAGER)
+    @Operation(operationId = "editCase", summary = "Change what the body names")
+    @APIResponseSchema(value = CaseView.class, responseCode = "200", responseDescription = "Changed")
+    @APIResponse(responseCode = "404", description = "No such case")
+    @APIResponse(responseCode = "409", description = "invalid-transition, or concurrent-change: read it again and retry")
+    @APIResponse(responseCode = "422", description = "campaign-closed: its cases cannot be activated")
+    public CaseView update(@PathParam("caseId") String caseId, @Valid @NotNull CaseRequest.CaseEdit edit) {
+        return CaseView.of(cases.update(caseId, edit.command()));
     }
 
     @POST
     @Path("{caseId}/status")
-    @RolesAllowed("case-manager")
-    public CaseView changeStatus(@PathParam("caseId") String caseId, StatusChange change) {
-        return CaseView.of(cases.changeStatus(caseId, required(change).status()));
+    @RolesAllowed(Roles.CASE_MANAGER)
+    @Operation(operationId = "changeCaseStatus", summary = "draft → active → closed (draft → closed too)")
+    @APIResponseSchema(value = CaseView.class, responseCode = "200", responseDescription = "Changed")
+    @APIResponse(responseCode = "404", description = "No such case")
+    @APIResponse(responseCode = "409", description = "invalid-transition (with 'from' and 'to'), or concurrent-change")
+    @APIResponse(responseCode = "422", description = "campaign-closed: its cases cannot be activated")
+    public CaseView changeStatus(@PathParam("caseId") String caseId, @Valid @NotNull CaseRequest.StatusChange change) {
+        return CaseView.of(cases.changeStatus(caseId, change.status()));
     }
 
     /** Places a safety hold: no handover, no signer export, no public counter, in every service. */
     @PUT
     @Path("{caseId}/hold")
-    @RolesAllowed("case-manager")
-    public Response hold(@PathParam("caseId") String caseId, HoldRequest request) {
-        CaseService.Change change = cases.placeHold(caseId, required(request).reason(), caller.get().principal());
+    @RolesAllowed(Roles.CASE_MANAGER)
+    @Operation(operationId = "placeHold", summary = "Place a safety hold; answered once every service can see it")
+    @APIResponse(responseCode = "200", description = "Held, and on Kafka for every service (W4R-Propagated: true)",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = CaseView.class)))
+    @APIResponse(responseCode = "202", content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = CaseView.class)), description = "Held and stored; still on its way to the other services (W4R-Propagated: false)")
+    @APIResponse(responseCode = "404", description = "No such case")
+    @APIResponse(responseCode = "409", description = "already-on-hold")
+    public Response hold(@PathParam("caseId") String caseId, @Valid @NotNull CaseRequest.HoldRequest request) {
+        CaseService.Change change = cases.placeHold(caseId, request.reason().trim(), caller.get().principal());
         return propagation.answer(change.outboxId(), CaseView.of(change.caseFile())).build();
     }
 
     @DELETE
     @Path("{caseId}/hold")
-    @RolesAllowed("case-manager")
+    @RolesAllowed(Roles.CASE_MANAGER)
+    @Operation(operationId = "liftHold", summary = "Lift the case's hold; answered once every service can see it")
+    @APIResponse(responseCode = "200", description = "Lifted, and on Kafka for every service (W4R-Propagated: true)",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = CaseView.class)))
+    @APIResponse(responseCode = "202", content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = CaseView.class)), description = "Lifted and stored; still on its way to the other services (W4R-Propagated: false)")
+    @APIResponse(responseCode = "404", description = "No such case")
+    @APIResponse(responseCode = "409", description = "not-on-hold")
     public Response lift(@PathParam("caseId") String caseId) {
         CaseService.Change change = cases.liftHold(caseId, caller.get().principal());
         return propagation.answer(change.outboxId(), CaseView.of(change.caseFile())).build();
@@ -104,16 +141,13 @@ public class CaseResource {
 
     @GET
     @Path("{caseId}/holds")
+    @Operation(operationId = "listHolds", summary = "Every hold of the case, placed and lifted")
+    @APIResponse(responseCode = "200", description = "The holds, oldest first", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = SchemaType.ARRAY, implementation = HoldView.class)))
+    @APIResponse(responseCode = "404", description = "No such case")
     public List<HoldView> holds(@PathParam("caseId") String caseId) {
         CaseService.find(caseId);
         return CaseHold.history(caseId).stream()
                 .map(h -> new HoldView(h.id, h.reason, h.placedBy, h.placedAt, h.liftedBy, h.liftedAt)).toList();
-    }
-
-    static <T> T required(T body) {
-        if (body == null) {
-            throw ProblemException.badRequest("a JSON body is required");
-        }
-        return body;
     }
 }

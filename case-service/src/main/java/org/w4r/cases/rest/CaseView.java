@@ -1,15 +1,20 @@
 package org.w4r.cases.rest;
 
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.w4r.cases.model.CaseFile;
 
 import java.time.Instant;
 
 /** A case as staff see it. */
-public record CaseView(String caseId, String campaignId, String name, String country, String targetAuthority,
-                       String scope, String localEntityId, Long goal, String status, boolean publicCounter,
+public record CaseView(String caseId, String campaignId, String name, String country,
+                       @Schema(nullable = true) String targetAuthority,
+                       @Schema(enumeration = {"global", "local"}) String scope,
+                       @Schema(nullable = true) String localEntityId, @Schema(nullable = true) Long goal,
+                       @Schema(enumeration = {"draft", "active", "closed"}) String status, boolean publicCounter,
                        Hold hold, Instant changedAt, long version) {
 
     /** {@code holdId} is the id the 'cases' topic carries; reason and who placed it stay in case-service. */
+    @Schema(nullable = true, description = "the open safety hold, or null")
     public record Hold(long holdId, String reason, String placedBy, Instant placedAt) {
     }
 

@@ -4,6 +4,11 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
+import jakarta.validation.Valid;
+import jakarta.validation.Validator;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -14,18 +19,30 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponseSchema;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.w4r.cases.model.ActionEntity;
 import org.w4r.cases.model.Credential;
 import org.w4r.cases.service.CredentialService;
-import org.w4r.cases.service.CsvImport;
 import org.w4r.cases.service.EntityService;
 import org.w4r.kit.problem.Problem;
 import org.w4r.kit.problem.ProblemException;
 import org.w4r.kit.security.Caller;
 import org.w4r.kit.security.CurrentCaller;
 import org.w4r.kit.security.Roles;
+import org.w4r.kit.csv.CsvRows;
+import org.w4r.kit.validation.CampaignEra;
+import org.w4r.kit.validation.CountryCode;
+import org.w4r.kit.validation.OneLine;
+import org.w4r.kit.validation.Slug;
+import org.w4r.kit.validation.Violations;
 
-import java.io.StringReader;
 import java.net.URI;
 import java.time.Instant;
 import java.util.List;
@@ -37,7 +54,8 @@ import java.util.List;
 @Path("/api/v1/entities")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
-@RolesAllowed({"coordinator", "case-manager", "delivery", "moderator"})
+@RolesAllowed({Roles.COORDINATOR, Roles.CASE_MANAGER, Roles.DELIVERY, Roles.MODERATOR})
+@Tag(name = "entities")
 public class EntityResource {
     @Inject
     EntityService entities;
@@ -57,18 +75,42 @@ public class EntityResource {
     @Inject
     ObjectMapper json;
 
-    public record EntityView(String entityId, String name, String country, String kind) {
+    @Inject
+    Validator validator;
+
+    static final String KINDS = "^(section|structure|regional-office|catch-all)$";
+
+    public record EntityRequest(
+            @NotNull @Slug @Schema(example = "ai-chile") String entityId,
+            @NotBlank @OneLine(max = 200) @Schema(maxLength = 200, example = "Amnistía Internacional Chile") String name,
+            @CountryCode @Schema(example = "CL") String country,
+            @Pattern(regexp = KINDS) @Schema(enumeration = {"section", "structure", "regional-office", "catch-all"},
+                    defaultValue = "section") String kind) {
+
+        EntityService.EntityInput command() {
+            return new EntityService.EntityInput(entityId, Text.trim(name), CountryCode.Codes.normalise(country), kind);
+        }
+
+        /** One row of the report's entities.csv ({@code entity_id,name,reported_actions}; optional country, kind). */
+        static EntityRequest of(CsvRows.Row row) {
+            return new EntityRequest(row.get("entity_id"), row.get("name"), row.get("country"), row.get("kind"));
+        }
+    }
+
+    public record EntityView(String entityId, String name, @Schema(nullable = true) String country,
+                             @Schema(enumeration = {"section", "structure", "regional-office", "catch-all"}) String kind) {
         static EntityView of(ActionEntity e) {
             return new EntityView(e.id, e.name, e.country, e.kind);
         }
     }
 
     /** A key as listed: never its secret. */
-    public record KeyView(String keyId, Instant createdAt, Instant expiresAt, Instant revokedAt) {
+    public record KeyView(String keyId, Instant createdAt, @Schema(nullable = true, implementation = String.class, format = "date-time") Instant expiresAt,
+                          @Schema(nullable = true, implementation = String.class, format = "date-time") Instant revokedAt) {
     }
 
     /** Optional: when the new key stops working (default and longest: see {@link CredentialService}). */
-    public record KeyRequest(Instant expiresAt) {
+    public record KeyRequest(@CampaignEra(daysAhead = 2 * 366) Instant expiresAt) {
     }
 
     /** A new key: the secret is in this answer and nowhere else, ever. */
@@ -76,29 +118,41 @@ public class EntityResource {
     }
 
     @GET
+    @Operation(operationId = "listEntities", summary = "Every entity")
     public List<EntityView> list() {
         return ActionEntity.<ActionEntity>list("order by id").stream().map(EntityView::of).toList();
     }
 
     @GET
     @Path("{entityId}")
+    @Operation(operationId = "getEntity", summary = "One entity")
+    @APIResponseSchema(value = EntityView.class, responseCode = "200", responseDescription = "The entity")
+    @APIResponse(responseCode = "404", description = "No such entity")
     public EntityView get(@PathParam("entityId") String entityId) {
         return EntityView.of(EntityService.find(entityId));
     }
 
     @POST
-    @RolesAllowed("case-manager")
-    public Response create(EntityService.EntityInput input) {
-        ActionEntity e = entities.create(CaseResource.required(input));
+    @RolesAllowed(Roles.CASE_MANAGER)
+    @Operation(operationId = "createEntity", summary = "Create an entity")
+    @APIResponseSchema(value = EntityView.class, responseCode = "201", responseDescription = "Created")
+    @APIResponse(responseCode = "409", description = "duplicate-id: an entity with this id exists")
+    public Response create(@Valid @NotNull EntityRequest request) {
+        ActionEntity e = entities.create(request.command());
         return Response.created(URI.create("/api/v1/entities/" + e.id)).entity(EntityView.of(e)).build();
     }
 
     @POST
     @Path("import")
-    @Consumes({"text/csv", MediaType.TEXT_PLAIN})
-    @RolesAllowed("case-manager")
+    @Consumes({CsvImport.MEDIA_TYPE, MediaType.TEXT_PLAIN})
+    @RolesAllowed(Roles.CASE_MANAGER)
+    @Operation(operationId = "importEntities", summary = "Entities from a CSV file, all rows or none")
+    @RequestBody(description = "entity_id,name,reported_actions (2020 report); optional country, kind")
+    @APIResponse(responseCode = "201", description = "Created, one entity per row", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = SchemaType.ARRAY, implementation = EntityView.class)))
+    @APIResponse(responseCode = "409", description = "duplicate-id: a row's entity exists ('line' names the row)")
     public Response importEntities(String csv) {
-        List<ActionEntity> created = csvImport.importEntities(new StringReader(CaseResource.required(csv)));
+        List<ActionEntity> created = entities.importAll(csvImport.entities(csv));
         return Response.status(201).entity(created.stream().map(EntityView::of).toList()).build();
     }
 
@@ -109,7 +163,14 @@ public class EntityResource {
     @POST
     @Path("{entityId}/keys")
     @Consumes(MediaType.WILDCARD)
-    @RolesAllowed({"case-manager", "entity"})
+    @RolesAllowed({Roles.CASE_MANAGER, Roles.ENTITY})
+    @Operation(operationId = "issueEntityKey", summary = "A new API key for the entity, shown once")
+    @RequestBody(required = false, description = "none, or JSON", content = {
+            @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = KeyRequest.class)),
+            @Content(mediaType = MediaType.WILDCARD, schema = @Schema(type = SchemaType.STRING, maxLength = 0))})
+    @APIResponseSchema(value = NewKey.class, responseCode = "201", responseDescription = "Issued: the only answer that shows the key")
+    @APIResponse(responseCode = "404", description = "No such entity")
+    @APIResponse(responseCode = "409", description = "too-many-keys: the entity holds 3 active keys; revoke one first")
     public Response issueKey(@PathParam("entityId") String entityId, @HeaderParam("Content-Type") String contentType,
                              String body) throws JsonProcessingException {
         ownEntityOrManager(entityId);
@@ -125,7 +186,11 @@ public class EntityResource {
 
     @GET
     @Path("{entityId}/keys")
-    @RolesAllowed({"case-manager", "entity"})
+    @RolesAllowed({Roles.CASE_MANAGER, Roles.ENTITY})
+    @Operation(operationId = "listEntityKeys", summary = "The entity's key ids and dates, never their secrets")
+    @APIResponse(responseCode = "200", description = "The keys, oldest first", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = SchemaType.ARRAY, implementation = KeyView.class)))
+    @APIResponse(responseCode = "404", description = "No such entity")
     public List<KeyView> keys(@PathParam("entityId") String entityId) {
         ownEntityOrManager(entityId);
         EntityService.find(entityId);
@@ -135,7 +200,11 @@ public class EntityResource {
 
     @DELETE
     @Path("{entityId}/keys/{keyId}")
-    @RolesAllowed({"case-manager", "entity"})
+    @RolesAllowed({Roles.CASE_MANAGER, Roles.ENTITY})
+    @Operation(operationId = "revokeEntityKey", summary = "Revoke a key; answered once every service refuses it")
+    @APIResponse(responseCode = "204", description = "Revoked, and on Kafka for every service (W4R-Propagated: true)")
+    @APIResponse(responseCode = "202", description = "Revoked and stored; still on its way (W4R-Propagated: false)")
+    @APIResponse(responseCode = "404", description = "No such key for this entity")
     public Response revoke(@PathParam("entityId") String entityId, @PathParam("keyId") String keyId) {
         ownEntityOrManager(entityId);
         long outboxId = credentials.revoke(entityId, keyId, true);
@@ -150,7 +219,7 @@ public class EntityResource {
             throw new ProblemException(Problem.of(415, "unsupported-media-type", "Unsupported media type",
                     "send no body, or a JSON one with 'Content-Type: application/json'"));
         }
-        return json.readValue(body, KeyRequest.class);
+        return Violations.check(validator, json.readValue(body, KeyRequest.class));
     }
 
     private static boolean json(String contentType) {

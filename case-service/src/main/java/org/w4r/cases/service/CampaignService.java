@@ -17,18 +17,20 @@ public class CampaignService {
     @Inject
     ReferencePublisher publisher;
 
+    /** A new campaign or, for an edit, what changes (null: unchanged); its shape was checked by the resource. */
     public record CampaignInput(String campaignId, String name, Instant opensAt, Instant closesAt, Boolean current) {
     }
 
     @Transactional
     public Campaign create(CampaignInput input) {
-        Campaign c = new Campaign();
-        c.id = Validation.slug("campaignId", input.campaignId());
-        if (Campaign.findById(c.id) != null) {
-            throw ProblemException.conflict("duplicate-id", "Duplicate campaign", "campaign '" + c.id + "' exists already");
+        if (Campaign.findById(input.campaignId()) != null) {
+            throw ProblemException.conflict("duplicate-id", "Duplicate campaign",
+                    "campaign '" + input.campaignId() + "' exists already");
         }
-        c.name = Validation.text("name", input.name(), 200);
-        window(Validation.instant("opensAt", input.opensAt()), Validation.instant("closesAt", input.closesAt()));
+        window(input.opensAt(), input.closesAt());
+        Campaign c = new Campaign();
+        c.id = input.campaignId();
+        c.name = input.name();
         c.opensAt = input.opensAt();
         c.closesAt = input.closesAt();
         c.changedAt = Instant.now();
@@ -44,10 +46,10 @@ public class CampaignService {
     public Campaign update(String campaignId, CampaignInput input) {
         Campaign c = find(campaignId);
         if (input.name() != null) {
-            c.name = Validation.text("name", input.name(), 200);
+            c.name = input.name();
         }
-        Instant opens = input.opensAt() != null ? Validation.instant("opensAt", input.opensAt()) : c.opensAt;
-        Instant closes = input.closesAt() != null ? Validation.instant("closesAt", input.closesAt()) : c.closesAt;
+        Instant opens = input.opensAt() != null ? input.opensAt() : c.opensAt;
+        Instant closes = input.closesAt() != null ? input.closesAt() : c.closesAt;
         window(opens, closes);
         c.opensAt = opens;
         c.closesAt = closes;
@@ -63,10 +65,9 @@ public class CampaignService {
 
     @Transactional
     public CampaignExtension extend(String campaignId, String entityId, Instant closesAt) {
-        Validation.optionalInstant("closesAt", closesAt);
         Campaign c = find(campaignId);
         EntityService.find(entityId);
-        if (closesAt == null || !closesAt.isAfter(c.closesAt)) {
+        if (!closesAt.isAfter(c.closesAt)) {
             throw ProblemException.invalid("closesAt", "an extension must close after the campaign (" + c.closesAt + ")");
         }
         CampaignExtension e = CampaignExtension.findById(new CampaignExtension.Key(campaignId, entityId));
@@ -85,7 +86,7 @@ public class CampaignService {
     @Transactional
     public void removeExtension(String campaignId, String entityId) {
         Campaign c = find(campaignId);
-        Validation.existingId("extension", entityId);
+        Ids.existing("extension", entityId);
         if (!CampaignExtension.deleteById(new CampaignExtension.Key(campaignId, entityId))) {
             throw ProblemException.notFound("extension", campaignId + "/" + entityId);
         }
@@ -94,11 +95,7 @@ public class CampaignService {
     }
 
     public static Campaign find(String campaignId) {
-        Campaign c = Campaign.findById(Validation.existingId("campaign", campaignId));
-        if (c == null) {
-            throw ProblemException.notFound("campaign", campaignId);
-        }
-        return c;
+        return Ids.found("campaign", campaignId, id -> Campaign.<Campaign>findById(id));
     }
 
     /** Only one campaign is current: the previous one stops being so, and says so on the stream. */
@@ -112,9 +109,6 @@ public class CampaignService {
     }
 
     private static void window(Instant opens, Instant closes) {
-        if (opens == null || closes == null) {
-            throw ProblemException.invalid("opensAt", "'opensAt' and 'closesAt' are required (ISO-8601 instants)");
-        }
         if (!closes.isAfter(opens)) {
             throw ProblemException.invalid("closesAt", "'closesAt' must be after 'opensAt'");
         }

@@ -13,6 +13,7 @@ import org.w4r.kit.problem.Problem;
 import org.w4r.kit.problem.ProblemException;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -35,6 +36,10 @@ public class CaseService {
     @Inject
     ReferencePublisher publisher;
 
+    /**
+     * A new case or, for an edit, what changes (null: unchanged; an empty target authority clears it). Its shape was
+     * checked and normalised by the resource; what depends on stored state is checked here.
+     */
     public record CaseInput(String caseId, String campaignId, String name, String country, String targetAuthority,
                             String scope, String localEntityId, Long goal, String status, Boolean publicCounter) {
     }
@@ -45,32 +50,35 @@ public class CaseService {
 
     @Transactional
     public CaseFile create(CaseInput in) {
-        CaseFile c = new CaseFile();
-        c.id = Validation.slug("caseId", in.caseId());
-        if (CaseFile.findById(c.id) != null) {
-            throw ProblemException.conflict("duplicate-id", "Duplicate case", "case '" + c.id + "' exists already");
+        if (CaseFile.findById(in.caseId()) != null) {
+            throw ProblemException.conflict("duplicate-id", "Duplicate case", "case '" + in.caseId() + "' exists already");
         }
-        Campaign campaign = CampaignService.find(Validation.slug("campaignId", in.campaignId()));
+        Campaign campaign = CampaignService.find(in.campaignId());
         if (!campaign.closesAt.isAfter(Instant.now())) {
             throw new ProblemException(Problem.of(422, "campaign-closed", "Campaign closed",
                     "campaign '" + campaign.id + "' closed at " + campaign.closesAt + "; no cases can be added")
                     .with("campaignId", campaign.id));
         }
+        CaseFile c = new CaseFile();
+        c.id = in.caseId();
         c.campaignId = campaign.id;
-        c.name = Validation.text("name", in.name(), 200);
-        c.country = Validation.country("country", in.country(), true);
-        c.targetAuthority = Validation.optionalText("targetAuthority", in.targetAuthority(), 300);
-        c.scope = Validation.oneOf("scope", in.scope() == null ? "global" : in.scope(), Set.of("global", "local"));
+        c.name = in.name();
+        c.country = in.country();
+        c.targetAuthority = in.targetAuthority();
+        c.scope = in.scope() == null ? "global" : in.scope();
         if ("local".equals(c.scope)) {
-            c.localEntityId = Validation.slug("localEntityId", in.localEntityId());
+            if (in.localEntityId() == null) {
+                throw ProblemException.invalid("localEntityId", "a local case names its entity in 'localEntityId'");
+            }
+            c.localEntityId = in.localEntityId();
             if (ActionEntity.findById(c.localEntityId) == null) {
                 throw ProblemException.notFound("entity", c.localEntityId);
             }
         } else if (in.localEntityId() != null) {
             throw ProblemException.invalid("localEntityId", "only a local case names a 'localEntityId'");
         }
-        c.goal = Validation.goal("goal", in.goal());
-        c.status = Validation.oneOf("status", in.status() == null ? "draft" : in.status(), TRANSITIONS.keySet());
+        c.goal = in.goal();
+        c.status = in.status() == null ? "draft" : in.status();
         c.publicCounter = in.publicCounter() == null || in.publicCounter();
         c.changedAt = Instant.now();
         c.persist();
@@ -78,20 +86,48 @@ public class CaseService {
         return c;
     }
 
+    /**
+     * Cases from a file, all or none: a case manager's are active unless a row says otherwise. {@code localEntityId}
+     * set: every row becomes a local case of that entity (an entity adding its own cases), a draft without a public
+     * counter until a case manager reviews and activates it.
+     */
+    @Transactional
+    public List<CaseFile> importAll(List<ImportLine<CaseInput>> rows, String localEntityId) {
+        if (localEntityId == null) {
+            return rows.stream().map(row -> ImportLine.at(row.line(), () -> {
+                CaseInput in = row.command();
+                return create(in.status() != null ? in : new CaseInput(in.caseId(), in.campaignId(), in.name(),
+                        in.country(), in.targetAuthority(), in.scope(), in.localEntityId(), in.goal(), "active",
+                        in.publicCounter()));
+            })).toList();
+        }
+        return rows.stream().map(row -> ImportLine.at(row.line(), () -> {
+            CaseInput in = row.command();
+            if (in.scope() != null && !"local".equals(in.scope())) {
+                throw ProblemException.forbidden("an entity may import only its own local cases");
+            }
+            if (in.status() != null && !"draft".equals(in.status())) {
+                throw ProblemException.forbidden("an entity's cases start as drafts; a case manager activates them");
+            }
+            return create(new CaseInput(in.caseId(), in.campaignId(), in.name(), in.country(), in.targetAuthority(),
+                    "local", localEntityId, in.goal(), "draft", false));
+        })).toList();
+    }
+
     @Transactional
     public CaseFile update(String caseId, CaseInput in) {
         CaseFile c = findForChange(caseId);
         if (in.name() != null) {
-            c.name = Validation.text("name", in.name(), 200);
+            c.name = in.name();
         }
         if (in.targetAuthority() != null) {
-            c.targetAuthority = Validation.optionalText("targetAuthority", in.targetAuthority(), 300);
+            c.targetAuthority = in.targetAuthority().isEmpty() ? null : in.targetAuthority();
         }
         if (in.country() != null) {
-            c.country = Validation.country("country", in.country(), true);
+            c.country = in.country();
         }
         if (in.goal() != null) {
-            c.goal = Validation.goal("goal", in.goal());
+            c.goal = in.goal();
         }
         if (in.publicCounter() != null) {
             c.publicCounter = in.publicCounter();
@@ -115,7 +151,6 @@ public class CaseService {
 
     @Transactional
     public Change placeHold(String caseId, String reason, String by) {
-        String why = Validation.text("reason", reason, 1000);
         CaseFile c = findForChange(caseId);
         if (c.onHold()) {
             throw ProblemException.conflict("already-on-hold", "Already on hold",
@@ -124,12 +159,12 @@ public class CaseService {
         Instant now = Instant.now();
         CaseHold hold = new CaseHold();
         hold.caseId = caseId;
-        hold.reason = why;
+        hold.reason = reason;
         hold.placedBy = by;
         hold.placedAt = now;
         hold.persist();
         c.holdId = hold.id;
-        c.holdReason = why;
+        c.holdReason = reason;
         c.holdPlacedBy = by;
         c.holdPlacedAt = now;
         c.changedAt = now;
@@ -154,24 +189,15 @@ public class CaseService {
     }
 
     public static CaseFile find(String caseId) {
-        CaseFile c = CaseFile.findById(Validation.existingId("case", caseId));
-        if (c == null) {
-            throw ProblemException.notFound("case", caseId);
-        }
-        return c;
+        return Ids.found("case", caseId, id -> CaseFile.<CaseFile>findById(id));
     }
 
     /** The case, locked until this transaction ends: a concurrent change of it waits for this one to commit. */
     static CaseFile findForChange(String caseId) {
-        CaseFile c = CaseFile.findById(Validation.existingId("case", caseId), LockModeType.PESSIMISTIC_WRITE);
-        if (c == null) {
-            throw ProblemException.notFound("case", caseId);
-        }
-        return c;
+        return Ids.found("case", caseId, id -> CaseFile.<CaseFile>findById(id, LockModeType.PESSIMISTIC_WRITE));
     }
 
     private static void transition(CaseFile c, String to) {
-        Validation.oneOf("status", to, TRANSITIONS.keySet());
         if (!TRANSITIONS.get(c.status).contains(to)) {
             throw new ProblemException(Problem.of(409, "invalid-transition", "Invalid status change",
                     "case '" + c.id + "' cannot go from " + c.status + " to " + to + "; allowed: "

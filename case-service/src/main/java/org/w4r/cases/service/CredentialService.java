@@ -43,11 +43,7 @@ public class CredentialService {
     @Transactional
     public Issued issueEntityKey(String entityId, Instant expiresAt, Caller by) {
         // the entity row is locked so two concurrent rotations cannot both pass the cap
-        ActionEntity entity = ActionEntity.findById(Validation.existingId("entity", entityId),
-                LockModeType.PESSIMISTIC_WRITE);
-        if (entity == null) {
-            throw ProblemException.notFound("entity", entityId);
-        }
+        Ids.found("entity", entityId, id -> ActionEntity.<ActionEntity>findById(id, LockModeType.PESSIMISTIC_WRITE));
         boolean self = Roles.ENTITY.equals(by.role());
         if (self && Credential.activeForEntity(entityId).size() >= MAX_ACTIVE_ENTITY_KEYS) {
             throw new ProblemException(Problem.of(409, "too-many-keys", "Too many active keys",
@@ -63,8 +59,6 @@ public class CredentialService {
 
     @Transactional
     public Issued issueStaffToken(String principal, String role, Instant expiresAt) {
-        Validation.principal("principal", principal);
-        Validation.oneOf("role", role, Roles.STAFF);
         Credential other = Credential.find("principal = ?1 and entityId is null", principal).firstResult();
         if (other != null && !other.role.equals(role)) {
             throw ProblemException.conflict("role-mismatch", "Principal has another role",
@@ -84,11 +78,11 @@ public class CredentialService {
     @Transactional
     public long revoke(String owner, String keyId, boolean entity) {
         if (entity) {
-            Validation.existingId("entity", owner);
+            Ids.existing("entity", owner);
         } else {
-            Validation.existingPrincipal(owner);
+            Ids.existingPrincipal(owner);
         }
-        Credential key = Credential.findById(Validation.existingKeyId(keyId));
+        Credential key = Credential.findById(Ids.existingKey(keyId));
         if (key == null || (entity ? !owner.equals(key.entityId) : !(key.entityId == null && owner.equals(key.principal)))) {
             throw ProblemException.notFound("key", keyId);
         }
@@ -116,7 +110,6 @@ public class CredentialService {
         if (requested == null) {
             return now.plus(byDefault);
         }
-        Validation.optionalInstant("expiresAt", requested);
         if (!requested.isAfter(now) || requested.isAfter(now.plus(longest))) {
             throw ProblemException.invalid("expiresAt", "'expiresAt' must be in the future and at most "
                     + longest.toDays() + " days from now");

@@ -8,40 +8,42 @@ import org.w4r.cases.model.ActionEntity;
 import org.w4r.kit.problem.ProblemException;
 
 import java.time.Instant;
-import java.util.Set;
+import java.util.List;
 
 /** Entities: sections, structures, regional offices, and the catch-all for supporters with none. */
 @ApplicationScoped
 public class EntityService {
-    static final Set<String> KINDS = Set.of("section", "structure", "regional-office", "catch-all");
-
     @Inject
     ReferencePublisher publisher;
 
+    /** A new entity, its shape checked by the resource. */
     public record EntityInput(String entityId, String name, String country, String kind) {
     }
 
     @Transactional
     public ActionEntity create(EntityInput in) {
-        ActionEntity e = new ActionEntity();
-        e.id = Validation.slug("entityId", in.entityId());
-        if (ActionEntity.findById(e.id) != null) {
-            throw ProblemException.conflict("duplicate-id", "Duplicate entity", "entity '" + e.id + "' exists already");
+        if (ActionEntity.findById(in.entityId()) != null) {
+            throw ProblemException.conflict("duplicate-id", "Duplicate entity",
+                    "entity '" + in.entityId() + "' exists already");
         }
-        e.name = Validation.text("name", in.name(), 200);
-        e.country = Validation.country("country", in.country(), false);
-        e.kind = Validation.oneOf("kind", in.kind() == null ? "section" : in.kind(), KINDS);
+        ActionEntity e = new ActionEntity();
+        e.id = in.entityId();
+        e.name = in.name();
+        e.country = in.country();
+        e.kind = in.kind() == null ? "section" : in.kind();
         e.changedAt = Instant.now();
         e.persist();
         publisher.entity(e);
         return e;
     }
 
+    /** Entities from a file, all or none. */
+    @Transactional
+    public List<ActionEntity> importAll(List<ImportLine<EntityInput>> rows) {
+        return rows.stream().map(row -> ImportLine.at(row.line(), () -> create(row.command()))).toList();
+    }
+
     public static ActionEntity find(String entityId) {
-        ActionEntity e = ActionEntity.findById(Validation.existingId("entity", entityId));
-        if (e == null) {
-            throw ProblemException.notFound("entity", entityId);
-        }
-        return e;
+        return Ids.found("entity", entityId, id -> ActionEntity.<ActionEntity>findById(id));
     }
 }

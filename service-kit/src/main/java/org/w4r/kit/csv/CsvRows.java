@@ -2,7 +2,6 @@ package org.w4r.kit.csv;
 
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
-import com.fasterxml.jackson.dataformat.csv.CsvParser;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 
 import java.io.IOException;
@@ -17,9 +16,9 @@ import java.util.Map;
  * from column name to text, with its line number, so a caller can report per-line errors before writing anything.
  */
 public final class CsvRows {
-    private static final CsvMapper MAPPER = CsvMapper.builder()
-            .enable(CsvParser.Feature.TRIM_SPACES)
-            .build();
+    // not CsvParser.Feature.TRIM_SPACES: it trims every character up to U+0020, so a cell ending in NUL or another
+    // control character was read as a clean id and never refused; only spaces are trimmed here
+    private static final CsvMapper MAPPER = new CsvMapper();
 
     private CsvRows() {
     }
@@ -45,10 +44,21 @@ public final class CsvRows {
                     continue;
                 }
                 Map<String, String> clean = new LinkedHashMap<>();
-                cells.forEach((k, v) -> clean.put(k.replace("\uFEFF", "").trim(), v));
+                cells.forEach((k, v) -> clean.put(k.replace("\uFEFF", "").trim(), v == null ? null : spaces(v)));
                 rows.add(new Row(line, clean));
             }
         }
         return rows;
+    }
+
+    private static String spaces(String cell) {
+        int start = 0, end = cell.length();
+        while (start < end && cell.charAt(start) == ' ') {
+            start++;
+        }
+        while (end > start && cell.charAt(end - 1) == ' ') {
+            end--;
+        }
+        return cell.substring(start, end);
     }
 }

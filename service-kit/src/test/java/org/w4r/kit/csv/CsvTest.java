@@ -31,6 +31,13 @@ class CsvTest {
     }
 
     @Test
+    void onlySpacesAreTrimmedSoAControlCharacterAtACellsEndReachesValidation() throws Exception {
+        List<CsvRows.Row> rows = CsvRows.read(new StringReader("id,n\n x-1\u0000 ,\t1\n"));
+        assertEquals("x-1\u0000", rows.get(0).get("id"));
+        assertEquals("\t1", rows.get(0).get("n"));
+    }
+
+    @Test
     void neutraliseLeavesPlainTextAlone() {
         assertEquals("Amnesty", SpreadsheetSafe.neutralise("Amnesty"));
         assertEquals("'-1", SpreadsheetSafe.neutralise("-1"));

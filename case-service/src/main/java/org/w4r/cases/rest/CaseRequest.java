@@ -1,0 +1,83 @@
+package org.w4r.cases.rest;
+
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.w4r.cases.service.CaseService;
+import org.w4r.kit.csv.CsvRows;
+import org.w4r.kit.validation.CountryCode;
+import org.w4r.kit.validation.OneLine;
+import org.w4r.kit.validation.Slug;
+
+/**
+ * A new case, as JSON or as one row of a cases file; its shape is checked before the resource runs. A text's
+ * {@code maxLength} is repeated in {@code @Schema}: the length of the kit's {@code @OneLine} (an overridden attribute
+ * of a composed {@code @Size}) does not reach the OpenAPI document by itself.
+ */
+public record CaseRequest(
+        @NotNull @Slug @Schema(example = "gustavo-gatica") String caseId,
+        @NotNull @Slug @Schema(example = "w4r-2026") String campaignId,
+        @NotBlank @OneLine(max = 200) @Schema(maxLength = 200, example = "Gustavo Gatica") String name,
+        @NotBlank @CountryCode @Schema(example = "CL") String country,
+        @OneLine(max = 300) @Schema(maxLength = 300, example = "President of Chile") String targetAuthority,
+        @Pattern(regexp = CaseRequest.SCOPES) @Schema(enumeration = {"global", "local"}, defaultValue = "global") String scope,
+        @Slug @Schema(description = "the entity a local case belongs to; required when scope is local",
+                example = "ai-chile") String localEntityId,
+        @Min(0) @Max(CaseRequest.MAX_GOAL) @Schema(example = "376728") Long goal,
+        @Pattern(regexp = CaseRequest.STATUSES) @Schema(enumeration = {"draft", "active", "closed"}, defaultValue = "draft")
+        String status,
+        @Schema(defaultValue = "true") Boolean publicCounter) {
+
+    /** Far above any campaign's reach (2020: about 4.5 million actions in all), far below bigint's. */
+    static final long MAX_GOAL = 1_000_000_000L;
+    static final String SCOPES = "^(global|local)$";
+    static final String STATUSES = "^(draft|active|closed)$";
+    static final String NOT_BLANK = ".*\\S.*";
+
+    CaseService.CaseInput command() {
+        return new CaseService.CaseInput(caseId, campaignId, Text.trim(name), CountryCode.Codes.normalise(country),
+                Text.trim(targetAuthority), scope, localEntityId, goal, status, publicCounter);
+    }
+
+    /**
+     * One row of the 2020 report's cases.csv ({@code case_id,name,country,iso2,estimated_actions}; optional
+     * {@code target_authority}, {@code scope}, {@code local_entity_id}, {@code goal}, {@code status}).
+     */
+    static CaseRequest of(CsvRows.Row row, String campaignId) {
+        String country = row.get("country");
+        String target = row.cells().containsKey("target_authority") ? row.get("target_authority")
+                : country == null ? null : "Authorities of " + country;
+        String goal = row.cells().containsKey("goal") ? row.get("goal") : row.get("estimated_actions");
+        return new CaseRequest(row.get("case_id"), campaignId, row.get("name"),
+                row.get("iso2") != null ? row.get("iso2") : country, target, row.get("scope"),
+                row.get("local_entity_id"), Text.whole("goal", goal), row.get("status"), null);
+    }
+
+    /** A change: only what is named changes; a name given must not be blank. */
+    public record CaseEdit(
+            @OneLine(max = 200) @Schema(maxLength = 200) @Pattern(regexp = NOT_BLANK, message = "must not be blank")
+            String name,
+            @CountryCode String country,
+            @OneLine(max = 300) @Schema(maxLength = 300, description = "an empty text clears it") String targetAuthority,
+            @Min(0) @Max(MAX_GOAL) Long goal,
+            @Pattern(regexp = STATUSES) @Schema(enumeration = {"draft", "active", "closed"}) String status,
+            Boolean publicCounter) {
+
+        CaseService.CaseInput command() {
+            // an empty target authority stays empty: it clears the one stored
+            return new CaseService.CaseInput(null, null, Text.trim(name), CountryCode.Codes.normalise(country),
+                    targetAuthority == null ? null : targetAuthority.trim(), null, null, goal, status, publicCounter);
+        }
+    }
+
+    public record StatusChange(
+            @NotNull @Pattern(regexp = STATUSES) @Schema(enumeration = {"draft", "active", "closed"}) String status) {
+    }
+
+    public record HoldRequest(
+            @NotBlank @OneLine(max = 1000) @Schema(maxLength = 1000, example = "threats against the family") String reason) {
+    }
+}

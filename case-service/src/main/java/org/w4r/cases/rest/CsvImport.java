@@ -1,0 +1,54 @@
+package org.w4r.cases.rest;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.validation.Validator;
+import org.w4r.cases.service.CaseService;
+import org.w4r.cases.service.EntityService;
+import org.w4r.cases.service.ImportLine;
+import org.w4r.kit.csv.CsvRows;
+import org.w4r.kit.problem.ProblemException;
+import org.w4r.kit.validation.Violations;
+
+import java.io.IOException;
+import java.io.StringReader;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * An imported file's rows as the requests they stand for: each row is checked like the same JSON request would be
+ * (the one 400 invalid-field, plus the row's {@code line}) before any is stored.
+ */
+@ApplicationScoped
+public class CsvImport {
+    static final String MEDIA_TYPE = "text/csv";
+    static final int MAX_ROWS = 10_000;
+
+    @Inject
+    Validator validator;
+
+    List<ImportLine<CaseService.CaseInput>> cases(String csv, String campaignId) {
+        return read(csv, row -> Violations.check(validator, CaseRequest.of(row, campaignId)).command());
+    }
+
+    List<ImportLine<EntityService.EntityInput>> entities(String csv) {
+        return read(csv, row -> Violations.check(validator, EntityResource.EntityRequest.of(row)).command());
+    }
+
+    private static <T> List<ImportLine<T>> read(String csv, Function<CsvRows.Row, T> command) {
+        if (csv == null || csv.isBlank()) {
+            throw ProblemException.badRequest("the file is empty: a header row and one row per record are expected");
+        }
+        List<CsvRows.Row> rows;
+        try {
+            rows = CsvRows.read(new StringReader(csv));
+        } catch (IOException | RuntimeException e) {
+            throw ProblemException.badRequest("cannot read the CSV: " + e.getMessage());
+        }
+        if (rows.size() > MAX_ROWS) {
+            throw ProblemException.badRequest("at most " + MAX_ROWS + " rows per import");
+        }
+        return rows.stream().map(row -> new ImportLine<>(row.line(), ImportLine.at(row.line(), () -> command.apply(row))))
+                .toList();
+    }
+}
