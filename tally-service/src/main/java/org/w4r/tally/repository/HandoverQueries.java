@@ -1,8 +1,9 @@
-package org.w4r.tally.dashboard;
+package org.w4r.tally.repository;
 
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import org.w4r.tally.model.Handover;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -18,11 +19,6 @@ import java.util.List;
 public class HandoverQueries {
     @Inject
     AgroalDataSource dataSource;
-
-    /** {@code status}: planned, handed-over or cancelled; {@code cutoff} and {@code total} once handed over. */
-    public record Handover(String deliveryId, String kind, String status, Instant changedAt, Instant cutoff,
-                           Long total) {
-    }
 
     public List<Handover> forCase(String campaignId, String caseId) {
         List<Handover> result = new ArrayList<>();
