@@ -32,14 +32,15 @@ let delay = 1000;
 
 async function connect(mine) {
   let ticket;
+  let base;
   try {
+    base = (await serviceUrls()).tallyService;
     ticket = (await tally('/api/v1/totals/stream-tickets', { method: 'POST' })).ticket;
   } catch (e) {
     if (e.status === 401 || e.status === 403) { return; } // signed out or revoked: api.js has told the page
     reconnect(mine);
     return;
   }
-  const base = (await serviceUrls()).tallyService;
   if (mine !== generation) { return; }
   const es = new EventSource(base + inCampaign('/api/v1/totals/stream?ticket=' + encodeURIComponent(ticket)));
   source = es;
