@@ -144,7 +144,7 @@ class DeliveryApiTest {
                 .body("$", org.hamcrest.Matchers.empty());
     }
 
-    /** The delivery teams' page is tally-service's dashboard (docs/dashboard.md); this service ships no copy of it. */
+    /** The delivery teams' page is the staff UI's (docs/staff-ui.md); this service ships no copy of it. */
     @Test
     void noDuplicateOfTheDashboardsDeliveriesPageIsServed() {
         given().get("/").then().statusCode(404);

@@ -47,7 +47,7 @@ class ComposeFileTest {
     @Test
     void dockerComposeAcceptsTheFileWithTheExampleSettings() throws Exception {
         assertEquals(Set.of("postgres", "kafka", "case-service", "petition-service", "tally-service", "delivery-service",
-                "prometheus", "grafana", "otel-collector", "jaeger"), names(resolved().get("services")));
+                "staff-ui", "prometheus", "grafana", "otel-collector", "jaeger"), names(resolved().get("services")));
     }
 
     @Test
@@ -99,6 +99,26 @@ class ComposeFileTest {
         }
     }
 
+    /** The staff UI on its port, told where the browser finds each API; each API allows its origin, and only it. */
+    @Test
+    void theStaffUiStartsOnItsPortAndEachApiAllowsItsOrigin() throws Exception {
+        JsonNode services = resolved().get("services");
+        JsonNode ui = services.get(Repo.UI);
+        assertTrue(ui.get("image").asText().startsWith("w4r/" + Repo.UI + ":"));
+        assertTrue(ui.get("healthcheck").get("test").toString().contains("/q/health/ready"));
+        int port = Repo.port(Repo.UI);
+        assertTrue(ui.get("ports").toString().contains(String.valueOf(port)), ui.get("ports").toString());
+        JsonNode env = ui.get("environment");
+        for (String service : Repo.SERVICES) {
+            String variable = "W4R_UI_" + service.replace("-service", "").toUpperCase() + "_SERVICE_URL";
+            assertEquals("http://localhost:" + Repo.port(service), env.path(variable).asText(), variable);
+            String allowed = services.get(service).get("environment")
+                    .path(service.equals("tally-service") ? "W4R_TALLY_CORS_ORIGINS" : "QUARKUS_HTTP_CORS_ORIGINS").asText();
+            assertEquals("http://localhost:" + port, allowed, service + " allows the staff UI's origin");
+        }
+        assertFalse(env.has("QUARKUS_DATASOURCE_JDBC_URL") || env.has("KAFKA_BOOTSTRAP_SERVERS"), "no database, no Kafka");
+    }
+
     /** A service without an endpoint traces nothing (the kit's TracesNeedAnEndpoint): every one must be given it. */
     @Test
     void everyServiceSendsItsTracesToTheCollectorWhichPassesThemToJaeger() throws Exception {
@@ -133,7 +153,7 @@ class ComposeFileTest {
 
     @Test
     void imagesRunAsAnotherUserThanRootOnAPinnedBase() {
-        for (String service : Repo.SERVICES) {
+        for (String service : Repo.DEPLOYED) {
             String dockerfile = Repo.read(Repo.ROOT.resolve(service + "/src/main/docker/Dockerfile.jvm"));
             assertTrue(dockerfile.lines().anyMatch(l -> l.matches("FROM [^:\\s]+:[0-9][^\\s]*")), service + ": pinned base");
             assertTrue(dockerfile.lines().anyMatch(l -> l.matches("USER [1-9][0-9]*")), service + ": not root");

@@ -178,7 +178,7 @@ class KubernetesManifestsTest {
 
     @Test
     void everyServiceRunsHardenedProbedAndBounded() {
-        for (String service : Repo.SERVICES) {
+        for (String service : Repo.DEPLOYED) {
             Deployment deployment = BASE.named(Deployment.class, service);
             assertTrue(deployment.getSpec().getReplicas() >= 2, service + " survives losing a pod");
             PodSpec pod = deployment.getSpec().getTemplate().getSpec();
@@ -260,7 +260,7 @@ class KubernetesManifestsTest {
 
     @Test
     void disruptionsAndLoadAreBudgeted() {
-        for (String service : Repo.SERVICES) {
+        for (String service : Repo.DEPLOYED) {
             Deployment deployment = BASE.named(Deployment.class, service);
             PodDisruptionBudget pdb = BASE.named(PodDisruptionBudget.class, service);
             assertEquals(deployment.getSpec().getSelector().getMatchLabels(), pdb.getSpec().getSelector().getMatchLabels());
@@ -277,7 +277,7 @@ class KubernetesManifestsTest {
         List<NetworkPolicy> policies = BASE.of(NetworkPolicy.class);
         NetworkPolicy deny = BASE.named(NetworkPolicy.class, "w4r-default-deny-ingress");
         assertTrue(deny.getSpec().getIngress() == null || deny.getSpec().getIngress().isEmpty());
-        for (String service : Repo.SERVICES) {
+        for (String service : Repo.DEPLOYED) {
             Map<String, String> labels = BASE.named(Deployment.class, service).getSpec().getTemplate().getMetadata().getLabels();
             assertTrue(labels.entrySet().containsAll(deny.getSpec().getPodSelector().getMatchLabels().entrySet()),
                     service + " is under the default deny");
@@ -322,7 +322,7 @@ class KubernetesManifestsTest {
 
     @Test
     void aDeployerSetsTracingAndSignInWithoutEditingAManifest() {
-        for (String service : Repo.SERVICES) {
+        for (String service : Repo.DEPLOYED) {
             List<EnvFromSource> envFrom = container(service).getEnvFrom();
             assertNotNull(envFrom, service);
             ConfigMapEnvSource settings = envFrom.stream().map(EnvFromSource::getConfigMapRef).filter(Objects::nonNull)
@@ -332,11 +332,34 @@ class KubernetesManifestsTest {
         }
         Manifests example = Manifests.overlay("example");
         example.named(ConfigMap.class, PLATFORM_SETTINGS);
-        for (String service : Repo.SERVICES) {
+        for (String service : Repo.DEPLOYED) {
             assertTrue(example.named(Deployment.class, service).getSpec().getTemplate().getSpec().getContainers().get(0)
                     .getEnvFrom().stream().anyMatch(e -> e.getConfigMapRef() != null
                             && e.getConfigMapRef().getName().equals(PLATFORM_SETTINGS)), service + " reads the example's settings");
         }
+    }
+
+    /**
+     * The staff UI is told the APIs' public addresses, each API allows one and the same origin (the UI's) in its CORS
+     * rules, and the UI has nothing to protect: no database, no Kafka, no Secret.
+     */
+    @Test
+    void theStaffUiReachesTheApisAndEachAllowsOnlyItsOrigin() {
+        Map<String, EnvVar> ui = env(Repo.UI);
+        for (String api : List.of("CASE", "PETITION", "TALLY", "DELIVERY")) {
+            assertTrue(value(Repo.UI, "W4R_UI_" + api + "_SERVICE_URL").startsWith("https://"), api);
+        }
+        assertTrue(ui.values().stream().noneMatch(e -> e.getName().startsWith("QUARKUS_DATASOURCE")
+                || e.getName().startsWith("KAFKA") || e.getValueFrom() != null && e.getValueFrom().getSecretKeyRef() != null),
+                Repo.UI + " holds no secret: " + ui.keySet());
+        assertTrue(container(Repo.UI).getVolumeMounts().stream().noneMatch(m -> m.getMountPath().startsWith("/etc/w4r")));
+        Set<String> origins = new HashSet<>();
+        for (String service : Repo.SERVICES) {
+            // tally's CORS is its own (its public counter answers any origin); the others use Quarkus' filter
+            origins.add(value(service, service.equals("tally-service") ? "W4R_TALLY_CORS_ORIGINS" : "QUARKUS_HTTP_CORS_ORIGINS"));
+        }
+        assertEquals(1, origins.size(), "every API allows the same origin: " + origins);
+        assertTrue(origins.iterator().next().matches("https://[^/,*]+"), "one origin, no wildcard: " + origins);
     }
 
     /**
@@ -348,7 +371,7 @@ class KubernetesManifestsTest {
      */
     @Test
     void theBaseHoldsWhatEachServiceBuildGenerated() throws Exception {
-        for (String service : Repo.SERVICES) {
+        for (String service : Repo.DEPLOYED) {
             Path generated = Repo.ROOT.resolve(service).resolve("target/kubernetes/kubernetes.yml");
             assertTrue(Files.exists(generated), generated + " is missing: package the service first (`./mvnw -B -pl deploy "
                     + "-am verify` does, this module depends on the services)");
@@ -372,7 +395,7 @@ class KubernetesManifestsTest {
         }
         Set<String> listed = new HashSet<>();
         Manifests.kustomization(Repo.DEPLOY.resolve("kubernetes/base")).get("resources").forEach(r -> listed.add(r.asText()));
-        for (String service : Repo.SERVICES) {
+        for (String service : Repo.DEPLOYED) {
             assertTrue(listed.contains("services/" + service + "/kubernetes.yml"), "the base deploys " + service + "'s generated manifest");
         }
     }

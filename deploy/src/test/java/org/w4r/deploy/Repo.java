@@ -13,6 +13,10 @@ final class Repo {
     static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
     static final Path DEPLOY = ROOT.resolve("deploy");
     static final String[] SERVICES = {"case-service", "petition-service", "tally-service", "delivery-service"};
+    /** The staff UI: deployed like a service, but with no database, no Kafka and no secret (docs/staff-ui.md). */
+    static final String UI = "staff-ui";
+    /** Everything deployed from this repository's modules: the four services and the staff UI. */
+    static final String[] DEPLOYED = {"case-service", "petition-service", "tally-service", "delivery-service", UI};
 
     private Repo() {
     }

@@ -44,9 +44,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The dashboard in a real headless Chromium (Debian's chromium and chromedriver; nothing is downloaded) against the
- * four packaged services: sign-in by role, live totals over SSE without reload, hold banners, messages as text,
- * the operations pages calling the other services (CORS), the Content-Security-Policy. Screenshots of every page
+ * The dashboard in a real headless Chromium (Debian's chromium and chromedriver; nothing is downloaded), served by the
+ * packaged staff UI against the four packaged services: sign-in by role, live totals over SSE without reload, hold banners, messages as text,
+ * every API called from the UI's origin (CORS), the Content-Security-Policy. Screenshots of every page
  * go to target/screenshots/.
  */
 class DashboardBrowserIT {
@@ -97,7 +97,7 @@ class DashboardBrowserIT {
     @BeforeEach
     void fresh() {
         driver.manage().window().setSize(new Dimension(1280, 1600));
-        driver.get(platform.tally.url() + "/");
+        driver.get(platform.ui.url() + "/");
         js("sessionStorage.clear();");
         driver.navigate().refresh();
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("token")));
@@ -156,7 +156,7 @@ class DashboardBrowserIT {
         assertEquals("w4r-demo", js("return sessionStorage.getItem('w4r.campaign')"));
 
         HttpResponse<String> page = HttpClient.newHttpClient().send(
-                HttpRequest.newBuilder(URI.create(platform.tally.url() + "/")).build(), HttpResponse.BodyHandlers.ofString());
+                HttpRequest.newBuilder(URI.create(platform.ui.url() + "/")).build(), HttpResponse.BodyHandlers.ofString());
         String csp = page.headers().firstValue("Content-Security-Policy").orElseThrow();
         assertTrue(csp.contains("script-src 'self';") && csp.contains("frame-ancestors 'none'")
                 && csp.contains(platform.cases.url()) && !csp.contains("unsafe-inline"), csp);
@@ -304,20 +304,20 @@ class DashboardBrowserIT {
     void theCaseEntityAndReportPagesShowTheirTablesAndExportCsv() {
         handedOver("el-hiblu-3");
         signIn("demo-coordinator");
-        driver.get(platform.tally.url() + "/#/case/el-hiblu-3");
+        driver.get(platform.ui.url() + "/#/case/el-hiblu-3");
         wait.until(ExpectedConditions.textToBe(By.cssSelector("#view h2"), "El Hiblu 3"));
         wait.until(d -> d.findElement(By.id("case-entities")).getText().contains("France"));
         wait.until(d -> d.findElement(By.id("case-handovers")).getText().contains("handed-over"));
         assertTrue(driver.findElement(By.id("case-days")).findElements(By.cssSelector("tbody tr")).size() >= 2);
         screenshot("case");
 
-        driver.get(platform.tally.url() + "/#/entity/ai-france");
+        driver.get(platform.ui.url() + "/#/entity/ai-france");
         wait.until(ExpectedConditions.textToBe(By.cssSelector("#view h2"), "France"));
         wait.until(d -> d.findElement(By.id("entity-cases")).getText().contains("El Hiblu 3"));
         wait.until(d -> !d.findElements(By.cssSelector("#entity-compare tbody tr")).isEmpty());
         screenshot("entity");
 
-        driver.get(platform.tally.url() + "/#/report");
+        driver.get(platform.ui.url() + "/#/report");
         wait.until(d -> d.findElements(By.cssSelector("#report-cases tbody tr")).size() == 10);
         wait.until(d -> d.findElement(By.id("report-entities")).getText().contains("FRANCE"));
         wait.until(ExpectedConditions.presenceOfElementLocated(By.id("matrix-table")));
@@ -396,7 +396,7 @@ class DashboardBrowserIT {
     @Test
     void pagesOfAnotherRoleOpenedByUrlShowNothing() {
         // an entity key opening an entity's page straight from its address: the sign-in refuses it, no figure is shown
-        driver.get(platform.tally.url() + "/#/entity/ai-germany");
+        driver.get(platform.ui.url() + "/#/entity/ai-germany");
         signIn("ai-france");
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("sign-in-error"), "staff token"));
         assertTrue(driver.findElements(By.id("global-total")).isEmpty());
@@ -411,12 +411,12 @@ class DashboardBrowserIT {
         Map<String, String> partOf = Map.of("report", "report-cases", "moderation", "moderation-queue",
                 "holds", "hold-reason-germain-rukuki", "deliveries", "plan-form");
         refused.forEach((principal, pages) -> {
-            driver.get(platform.tally.url() + "/");
+            driver.get(platform.ui.url() + "/");
             js("sessionStorage.clear();");
             driver.navigate().refresh();
             signIn(principal);
             for (String page : pages) {
-                driver.get(platform.tally.url() + "/#/" + page);
+                driver.get(platform.ui.url() + "/#/" + page);
                 wait.until(ExpectedConditions.textToBe(By.cssSelector("#view h2"), "Not available"));
                 assertTrue(driver.findElements(By.id(partOf.get(page))).isEmpty(), principal + " sees " + page);
                 assertTrue(driver.findElements(By.cssSelector("#view table")).isEmpty(), principal + " sees a table on " + page);
@@ -425,10 +425,13 @@ class DashboardBrowserIT {
     }
 
     @Test
-    void theLiveStreamReconnectsAfterItIsCutAndShowsWhatChangedMeanwhile() {
-        // the page reaches tally-service through a proxy the test can cut, as a dropped network would
-        try (org.w4r.testsupport.TcpProxy proxy = new org.w4r.testsupport.TcpProxy("127.0.0.1", platform.tally.port)) {
-            String page = "http://localhost:" + proxy.port();
+    void theLiveStreamReconnectsAfterItIsCutAndShowsWhatChangedMeanwhile() throws Exception {
+        // the page reaches tally-service through a proxy the test can cut, as a dropped network would: a staff UI of
+        // its own names the proxy as tally's address
+        try (org.w4r.testsupport.TcpProxy proxy = new org.w4r.testsupport.TcpProxy("127.0.0.1", platform.tally.port);
+             ServiceProcess ui = platform.startUi("staff-ui-proxied", "http://localhost:" + proxy.port())) {
+            ui.awaitReady(Duration.ofSeconds(120));
+            String page = ui.url();
             driver.get(page + "/");
             js("sessionStorage.clear();");
             driver.navigate().refresh();

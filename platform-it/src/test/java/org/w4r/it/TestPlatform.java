@@ -12,13 +12,13 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The four packaged services running as separate processes against the in-JVM broker and fresh databases, with
+ * The four packaged services (and the staff UI) running as separate processes against the in-JVM broker and fresh databases, with
  * case-service's demo data and demo credentials, started once for every end-to-end test of this JVM (starting
  * them takes most of a minute on two cores) and stopped when it exits.
  */
 final class TestPlatform {
     static final Path ROOT = Path.of(System.getProperty("w4r.root", "..")).toAbsolutePath().normalize();
-    /** The dashboard (tally-service) listens on a random port too: the others accept any local origin (CORS regex). */
+    /** The staff UI listens on a random port too: the APIs accept any local origin (CORS regex). */
     private static final String DASHBOARD_ORIGINS = "/http://localhost:[0-9]+/";
     private static TestPlatform instance;
 
@@ -26,6 +26,8 @@ final class TestPlatform {
     /** Every service exports its traces here, as to a collector: the same runtime switch a deployment uses. */
     final OtlpReceiver traces;
     final ServiceProcess cases, petitions, tally, delivery;
+    /** The staff UI (staff-ui), whose page calls the four from the browser. */
+    final ServiceProcess ui;
     /** Demo credentials by principal: entity ids, demo-coordinator, demo-case-manager, demo-delivery, demo-moderator. */
     final Map<String, String> tokens = new HashMap<>();
     private final List<ServiceProcess> services = new ArrayList<>();
@@ -50,11 +52,10 @@ final class TestPlatform {
             petitions = start("petition-service", Map.of("quarkus.http.cors.origins", DASHBOARD_ORIGINS));
             delivery = start("delivery-service", Map.of("quarkus.rest-client.petition-service.url", petitions.url(),
                     "quarkus.http.cors.origins", DASHBOARD_ORIGINS));
-            // started last so the dashboard it serves knows where the other three listen
-            tally = start("tally-service", Map.of("w4r.dashboard.case-service-url", cases.url(),
-                    "w4r.dashboard.petition-service-url", petitions.url(),
-                    "w4r.dashboard.delivery-service-url", delivery.url()));
-            for (ServiceProcess service : List.of(petitions, tally, delivery)) {
+            tally = start("tally-service", Map.of("w4r.tally.cors.origins", DASHBOARD_ORIGINS));
+            // started last so the page it serves knows where the four listen
+            ui = startUi("staff-ui", tally.url());
+            for (ServiceProcess service : List.of(petitions, tally, delivery, ui)) {
                 service.awaitReady(Duration.ofSeconds(120));
             }
             List<String> lines = Files.readAllLines(credentials);
@@ -87,6 +88,15 @@ final class TestPlatform {
                 Map.of("W4R_SIGNER_HMAC_KEY", "end-to-end-test-hmac-key"));
         services.add(service);
         return service;
+    }
+
+    /** A staff UI (no database, no Kafka) naming the platform's APIs, with tally-service at {@code tallyUrl}. */
+    ServiceProcess startUi(String logName, String tallyUrl) throws Exception {
+        ServiceProcess ui = ServiceProcess.start(ROOT, "staff-ui", logName, Map.of(
+                "w4r.ui.case-service-url", cases.url(), "w4r.ui.petition-service-url", petitions.url(),
+                "w4r.ui.tally-service-url", tallyUrl, "w4r.ui.delivery-service-url", delivery.url()), Map.of());
+        services.add(ui);
+        return ui;
     }
 
     private void stop() {

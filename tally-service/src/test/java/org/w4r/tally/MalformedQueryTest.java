@@ -49,7 +49,6 @@ class MalformedQueryTest {
             new String[]{"POST", "/api/v1/totals/stream-tickets"},
             new String[]{"POST", "/api/v1/tally/reconcile"},
             new String[]{"GET", "/api/v1/me"},
-            new String[]{"GET", "/api/v1/dashboard/config"},
             new String[]{"GET", "/api/v1/dashboard/cases"},
             new String[]{"GET", "/api/v1/dashboard/campaigns"},
             new String[]{"GET", "/api/v1/dashboard/cases/{ID}/handovers"},

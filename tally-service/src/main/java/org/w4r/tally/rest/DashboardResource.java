@@ -1,7 +1,6 @@
 package org.w4r.tally.rest;
 
 import io.quarkus.security.Authenticated;
-import jakarta.annotation.security.PermitAll;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
@@ -21,8 +20,6 @@ import org.w4r.kit.security.Caller;
 import org.w4r.kit.security.CurrentCaller;
 import org.w4r.kit.security.Roles;
 import org.w4r.kit.validation.Slug;
-import org.w4r.tally.dashboard.DashboardConfig;
-import org.w4r.tally.dashboard.DashboardSignIn;
 import org.w4r.tally.model.Handover;
 import org.w4r.tally.service.DashboardService;
 
@@ -38,21 +35,10 @@ public class DashboardResource {
     CurrentCaller caller;
 
     @Inject
-    DashboardConfig config;
-
-    @Inject
-    DashboardSignIn signIn;
-
-    @Inject
     DashboardService dashboard;
 
     public record Me(@Schema(nullable = true) String principal, @Schema(nullable = true) String role,
                      @Schema(nullable = true) String entityId) {
-    }
-
-    /** {@code oidc} is null when staff sign in by pasting a staff token. */
-    public record Services(String caseService, String petitionService, String deliveryService,
-                           DashboardSignIn.Oidc oidc) {
     }
 
     public record CaseInfo(String caseId, @Schema(nullable = true) String name, @Schema(nullable = true) String country,
@@ -92,18 +78,6 @@ public class DashboardResource {
     public Me me() {
         Caller c = caller.get();
         return new Me(c.principal(), c.role(), c.entityId());
-    }
-
-    /** Public: base URLs and how to sign in, so the page knows both before anyone signs in; no secret. */
-    @GET
-    @Path("/dashboard/config")
-    @PermitAll
-    @Operation(operationId = "dashboardConfig", summary = "The other services' URLs and how staff sign in (no secret)")
-    @APIResponseSchema(value = Services.class, responseDescription = "The services' base URLs and the sign-in")
-    @APIResponse(responseCode = "400", description = QueryGuard.REFUSED)
-    public Services services() {
-        return new Services(config.caseServiceUrl(), config.petitionServiceUrl(), config.deliveryServiceUrl(),
-                signIn.oidc().orElse(null));
     }
 
     /** From this service's read model of the cases topic, so a hold shows here as soon as the stream carries it. */

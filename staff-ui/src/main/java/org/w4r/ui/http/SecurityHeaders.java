@@ -1,8 +1,10 @@
-package org.w4r.tally.dashboard;
+package org.w4r.ui.http;
 
 import io.quarkus.vertx.http.runtime.filters.Filters;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import org.w4r.ui.config.StaffSignIn;
+import org.w4r.ui.config.UiConfig;
 
 import java.net.URI;
 import java.util.LinkedHashSet;
@@ -10,14 +12,14 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * A strict Content-Security-Policy on every response except Quarkus' own /q/ pages (swagger-ui needs inline code):
- * scripts and styles only from this origin, so a message that slipped into the page as HTML still could not run.
- * The page may call this service and the three others (their origins, from the dashboard config), and, when staff
- * sign in through OIDC, the identity provider (discovery and the token endpoint are fetched from the page).
+ * A strict Content-Security-Policy on every response except Quarkus' own /q/ pages: scripts and styles only from this
+ * origin, so a message that slipped into the page as HTML still could not run. The page may call the four APIs (their
+ * origins, from the config) and, when staff sign in through OIDC, the identity provider (discovery and the token
+ * endpoint are fetched from the page). Nothing may frame it.
  */
 @ApplicationScoped
 public class SecurityHeaders {
-    void register(@Observes Filters filters, DashboardConfig config, DashboardSignIn signIn) {
+    void register(@Observes Filters filters, UiConfig config, StaffSignIn signIn) {
         String policy = policy(config, signIn.connectOrigins());
         filters.register(rc -> {
             if (!rc.normalizedPath().startsWith("/q/")) {
@@ -30,9 +32,10 @@ public class SecurityHeaders {
         }, 100);
     }
 
-    static String policy(DashboardConfig config, List<String> signInOrigins) {
+    static String policy(UiConfig config, List<String> signInOrigins) {
         Set<String> connect = new LinkedHashSet<>(List.of("'self'"));
-        for (String url : List.of(config.caseServiceUrl(), config.petitionServiceUrl(), config.deliveryServiceUrl())) {
+        for (String url : List.of(config.caseServiceUrl(), config.petitionServiceUrl(), config.tallyServiceUrl(),
+                config.deliveryServiceUrl())) {
             connect.add(origin(url));
         }
         signInOrigins.forEach(url -> connect.add(origin(url)));

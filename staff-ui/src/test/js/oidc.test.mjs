@@ -1,7 +1,7 @@
 // The dashboard's PKCE sign-in (js/oidc.js) against a small identity provider on a real HTTP port: it checks what an
 // IdP checks (the S256 challenge against the verifier, the client, the redirect URI, a single-use code). The browser
 // globals the module reads (location, history, sessionStorage) are plain objects here; fetch and crypto are Node's.
-// Run: node --test tally-service/src/test/js/ (the build runs it in tally-service's test phase).
+// Run: node --test staff-ui/src/test/js/ (the build runs it in staff-ui's test phase).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';

@@ -17,10 +17,10 @@ export class ApiError extends Error {
   }
 }
 
-/** Base URLs of case-, petition- and delivery-service, and how staff sign in ({@code oidc}, or null for a token). */
+/** Base URLs of the four APIs, and how staff sign in ({@code oidc}, or null for a token): the staff UI's one answer. */
 export async function serviceUrls() {
   if (!services) {
-    const r = await fetch('/api/v1/dashboard/config');
+    const r = await fetch('/config');
     services = await r.json();
   }
   return services;
@@ -48,14 +48,16 @@ export const campaign = {
   set: (id) => (id ? sessionStorage.setItem('w4r.campaign', id) : sessionStorage.removeItem('w4r.campaign')),
 };
 
-/** A tally-service path about the chosen campaign (unless it names one itself). */
+/** A path about the chosen campaign (unless it names one itself). */
 export function inCampaign(path) {
   const id = campaign.get();
   if (!id || /[?&]campaign=/.test(path)) { return path; }
   return path + (path.includes('?') ? '&' : '?') + 'campaign=' + encodeURIComponent(id);
 }
 
-export const tally = (path, options) => call(inCampaign(path), options);
+/** tally-service, about the chosen campaign; {@code tallyService} for what is not about a campaign. */
+export async function tally(path, options) { return tallyService(inCampaign(path), options); }
+export async function tallyService(path, options) { return call((await serviceUrls()).tallyService + path, options); }
 export async function caseService(path, options) { return call((await serviceUrls()).caseService + path, options); }
 export async function petitionService(path, options) { return call((await serviceUrls()).petitionService + path, options); }
 export async function deliveryService(path, options) { return call((await serviceUrls()).deliveryService + path, options); }

@@ -1,6 +1,6 @@
 // Sign-in, role-dependent navigation and a hash router. Each view renders into <main> and returns its cleanup.
 import { el } from './dom.js';
-import { token, call, tally, campaign, serviceUrls } from './api.js';
+import { token, tally, tallyService, campaign, serviceUrls } from './api.js';
 import * as oidc from './oidc.js';
 import * as live from './live.js';
 import * as model from './model.js';
@@ -55,7 +55,7 @@ function render() {
 
 async function enter() {
   try {
-    me = await call('/api/v1/me');
+    me = await tallyService('/api/v1/me');
   } catch (e) {
     signOut(e.status === 401 ? 'This token is not accepted.' : 'Cannot sign in: ' + e.message);
     return;

@@ -1,11 +1,11 @@
 // The campaign report's tables, as the 2020 report prints them (server-side CSV), and the case × entity matrix.
 import { el, dataTable, section, download, message } from '../dom.js';
-import { call, tally, inCampaign } from '../api.js';
+import { tally } from '../api.js';
 import { caseName, entityName } from '../model.js';
 
 function serverCsv(path, filename, label) {
   return el('button', { type: 'button', class: 'csv', text: label,
-    onclick: async () => download(filename, await call(inCampaign(path + '?format=csv'), { accept: 'text/csv' })) });
+    onclick: async () => download(filename, await tally(path + '?format=csv', { accept: 'text/csv' })) });
 }
 
 export function render(view) {

@@ -2,7 +2,7 @@
 // exchanges its token (in a header) for a ticket that opens one stream within seconds; the URL carries only that.
 // A ticket is single use, so every reconnect asks for a new one (EventSource's own retry would reuse a spent ticket).
 // Listeners get the merged state after every event.
-import { tally, inCampaign } from './api.js';
+import { tally, inCampaign, serviceUrls } from './api.js';
 
 const state = { total: 0, withoutCase: 0, cases: {}, entities: {}, at: null, connected: false };
 const listeners = new Set();
@@ -32,7 +32,9 @@ let delay = 1000;
 
 async function connect(mine) {
   let ticket;
+  let base;
   try {
+    base = (await serviceUrls()).tallyService;
     ticket = (await tally('/api/v1/totals/stream-tickets', { method: 'POST' })).ticket;
   } catch (e) {
     if (e.status === 401 || e.status === 403) { return; } // signed out or revoked: api.js has told the page
@@ -40,7 +42,7 @@ async function connect(mine) {
     return;
   }
   if (mine !== generation) { return; }
-  const es = new EventSource(inCampaign('/api/v1/totals/stream?ticket=' + encodeURIComponent(ticket)));
+  const es = new EventSource(base + inCampaign('/api/v1/totals/stream?ticket=' + encodeURIComponent(ticket)));
   source = es;
   es.addEventListener('totals', (e) => { state.connected = true; delay = 1000; apply(JSON.parse(e.data)); });
   es.addEventListener('changes', (e) => apply(JSON.parse(e.data)));
