@@ -1,5 +1,6 @@
 package org.w4r.petition.rest;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -9,11 +10,15 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import org.w4r.kit.problem.ProblemException;
 import org.w4r.kit.security.CurrentCaller;
 import org.w4r.kit.security.Roles;
 import org.w4r.petition.service.BatchService;
-import org.w4r.petition.service.Idempotency;
+import org.w4r.petition.service.Committer;
+import org.w4r.petition.service.IdempotencyKey;
 import org.w4r.petition.service.OnlineActionService;
+
+import java.util.List;
 
 /** Online actions of the other types, and batches of any items, from entity websites and back-ends. */
 @Path("/api/v1")
@@ -31,21 +36,32 @@ public class ActionResource {
     BatchService batches;
 
     @Inject
-    Idempotency idempotency;
+    Committer committer;
+
+    /** The HTTP layer's own reader, so an item's body is read exactly as its endpoint would read it (same strictness). */
+    @Inject
+    ObjectMapper json;
 
     @POST
     @Path("actions")
-    public Response record(ActionRequest request, @HeaderParam(Idempotency.HEADER) String key) {
+    public Response record(ActionRequest request, @HeaderParam(IdempotencyKey.HEADER) String key) {
         String entityId = caller.get().entityId();
-        return idempotency.run(entityId, key, "POST", "/api/v1/actions", request,
-                () -> new Idempotency.Answer(202, actions.record(entityId, request)));
+        IdempotencyKey idempotencyKey = IdempotencyKey.of(entityId, key, "POST", "/api/v1/actions", request);
+        if (request == null) {
+            throw ProblemException.badRequest("a JSON body with 'type' is required");
+        }
+        OnlineActionService.NewAction action = request.toAction();
+        return Answers.response(committer.submit(idempotencyKey, 202, () -> actions.check(entityId, action),
+                ActionResults::of));
     }
 
     @POST
     @Path("batches")
-    public Response batch(BatchRequest request, @HeaderParam(Idempotency.HEADER) String key) {
+    public Response batch(BatchRequest request, @HeaderParam(IdempotencyKey.HEADER) String key) {
         String entityId = caller.get().entityId();
-        return idempotency.run(entityId, key, "POST", "/api/v1/batches", request,
-                () -> new Idempotency.Answer(200, batches.run(entityId, request)));
+        IdempotencyKey idempotencyKey = IdempotencyKey.of(entityId, key, "POST", "/api/v1/batches", request);
+        List<BatchService.Item> items = (request == null ? new BatchRequest(null) : request).toItems(json);
+        return Answers.response(committer.submit(idempotencyKey, 200, () -> batches.check(entityId, items),
+                BatchResults::of));
     }
 }

@@ -2,6 +2,9 @@ package org.w4r.petition.rest;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import org.w4r.kit.problem.Problem;
+import org.w4r.petition.service.BatchService;
+import org.w4r.petition.service.OfflineCountService;
+import org.w4r.petition.service.Recorded;
 
 import java.util.List;
 
@@ -10,5 +13,18 @@ public record BatchResults(int accepted, int refused, List<ItemResult> results) 
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record ItemResult(String id, int status, Object result, Problem problem) {
+    }
+
+    static BatchResults of(BatchService.Results done) {
+        return new BatchResults(done.accepted(), done.refused(), done.items().stream().map(i -> i.problem() != null
+                ? new ItemResult(i.id(), i.problem().status(), null, i.problem())
+                : new ItemResult(i.id(), 202, result(i.result()), null)).toList());
+    }
+
+    private static Object result(Object result) {
+        if (result instanceof OfflineCountService.Corrected c) {
+            return CorrectionResult.of(c);
+        }
+        return ActionResults.of((Recorded) result);
     }
 }

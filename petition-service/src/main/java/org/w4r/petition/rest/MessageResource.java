@@ -18,13 +18,15 @@ import org.w4r.kit.security.Caller;
 import org.w4r.kit.security.CurrentCaller;
 import org.w4r.kit.security.Roles;
 import org.w4r.petition.model.Message;
+import org.w4r.petition.service.Committer;
 import org.w4r.petition.service.HoldGate;
-import org.w4r.petition.service.Idempotency;
+import org.w4r.petition.service.IdempotencyKey;
 import org.w4r.petition.service.Inputs;
 import org.w4r.petition.service.MessageService;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -42,7 +44,10 @@ public class MessageResource {
     MessageService messages;
 
     @Inject
-    Idempotency idempotency;
+    HoldGate holds;
+
+    @Inject
+    Committer committer;
 
     public record Author(String name, String country) {
     }
@@ -59,19 +64,21 @@ public class MessageResource {
 
     @POST
     @RolesAllowed(Roles.ENTITY)
-    public Response submit(MessageRequest request, @HeaderParam(Idempotency.HEADER) String key) {
+    public Response submit(MessageRequest request, @HeaderParam(IdempotencyKey.HEADER) String key) {
         String entityId = caller.get().entityId();
-        return idempotency.run(entityId, key, "POST", "/api/v1/messages", request,
-                () -> new Idempotency.Answer(202, messages.submit(entityId, request)));
+        IdempotencyKey idempotencyKey = IdempotencyKey.of(entityId, key, "POST", "/api/v1/messages", request);
+        if (request == null) {
+            throw ProblemException.badRequest("a JSON body with 'caseId', 'author' and 'text' is required");
+        }
+        MessageService.NewMessage message = request.toMessage();
+        return Answers.response(committer.submit(idempotencyKey, 202, () -> messages.check(entityId, message),
+                ActionResults::of));
     }
 
     /**
      * The moderation queue (pending by default), oldest first; delivery teams see approved messages only, up to a
      * cut-off ({@code until}, on the time written). Pages with {@code offset} and {@code limit}.
      */
-    @Inject
-    HoldGate holds;
-
     @GET
     @RolesAllowed({Roles.MODERATOR, Roles.DELIVERY})
     public List<MessageView> list(@QueryParam("caseId") String caseId, @QueryParam("status") String status,
@@ -94,14 +101,19 @@ public class MessageResource {
         if (offset < 0) {
             throw ProblemException.invalid("offset", "'offset' must not be negative");
         }
-        return messages.list(caseId, status, Inputs.cutoff("until", until), offset, limit).stream().map(MessageView::of)
-                .toList();
+        if (status != null && !Set.of(Message.PENDING, Message.APPROVED, Message.REJECTED).contains(status)) {
+            throw ProblemException.invalid("status", "'status' must be pending, approved or rejected");
+        }
+        return messages.list(Inputs.optionalId("caseId", caseId), status, Inputs.cutoff("until", until), offset, limit)
+                .stream().map(MessageView::of).toList();
     }
 
     @POST
     @Path("{id}/decision")
     @RolesAllowed(Roles.MODERATOR)
-    public MessageView decide(@PathParam("id") UUID id, MessageService.Decision decision) {
-        return MessageView.of(messages.decide(id, decision, caller.get().principal()));
+    public Response decide(@PathParam("id") UUID id, DecisionRequest request) {
+        MessageService.Decision decision = (request == null ? new DecisionRequest(null, null, null) : request).toDecision();
+        return Answers.response(committer.commit(null, 200, messages.decide(id, decision, caller.get().principal()),
+                MessageView::of));
     }
 }

@@ -14,9 +14,8 @@ import jakarta.ws.rs.core.Response;
 import org.w4r.kit.problem.ProblemException;
 import org.w4r.kit.security.CurrentCaller;
 import org.w4r.kit.security.Roles;
-import org.w4r.petition.model.OfflineCorrection;
-import org.w4r.petition.model.OfflineCount;
-import org.w4r.petition.service.Idempotency;
+import org.w4r.petition.service.Committer;
+import org.w4r.petition.service.IdempotencyKey;
 import org.w4r.petition.service.OfflineCountService;
 
 import java.time.Instant;
@@ -37,41 +36,50 @@ public class OfflineCountResource {
     OfflineCountService offlineCounts;
 
     @Inject
-    Idempotency idempotency;
+    Committer committer;
 
     public record Correction(UUID correctionId, long delta, String reason, Instant recordedAt) {
     }
 
     public record Entry(UUID offlineCountId, String caseId, String type, long count, long net, String eventName,
                         LocalDate eventDate, String eventPlace, Instant recordedAt, List<Correction> corrections) {
+        static Entry of(OfflineCountService.Entry e) {
+            return new Entry(e.count().actionId, e.count().caseId, e.count().type, e.count().count, e.net(),
+                    e.count().eventName, e.count().eventDate, e.count().eventPlace, e.count().recordedAt,
+                    e.corrections().stream().map(c -> new Correction(c.correctionId, c.delta, c.reason, c.recordedAt)).toList());
+        }
     }
 
     @POST
-    public Response report(OfflineCountRequest request, @HeaderParam(Idempotency.HEADER) String key) {
+    public Response report(OfflineCountRequest request, @HeaderParam(IdempotencyKey.HEADER) String key) {
         String entityId = caller.get().entityId();
-        return idempotency.run(entityId, key, "POST", "/api/v1/offline-counts", request,
-                () -> new Idempotency.Answer(202, offlineCounts.report(entityId, request)));
+        IdempotencyKey idempotencyKey = IdempotencyKey.of(entityId, key, "POST", "/api/v1/offline-counts", request);
+        if (request == null) {
+            throw ProblemException.badRequest("a JSON body with 'type', 'count' and 'event' is required");
+        }
+        OfflineCountService.NewOfflineCount count = request.toOfflineCount();
+        return Answers.response(committer.submit(idempotencyKey, 202, () -> offlineCounts.check(entityId, count),
+                ActionResults::of));
     }
 
     @POST
     @Path("{id}/corrections")
-    public Response correct(@PathParam("id") UUID id, CorrectionRequest request, @HeaderParam(Idempotency.HEADER) String key) {
+    public Response correct(@PathParam("id") UUID id, CorrectionRequest request, @HeaderParam(IdempotencyKey.HEADER) String key) {
         String entityId = caller.get().entityId();
-        return idempotency.run(entityId, key, "POST", "/api/v1/offline-counts/" + id + "/corrections", request,
-                () -> new Idempotency.Answer(201, offlineCounts.correct(entityId, id, request)));
+        IdempotencyKey idempotencyKey = IdempotencyKey.of(entityId, key, "POST", "/api/v1/offline-counts/" + id + "/corrections",
+                request);
+        if (request == null) {
+            throw ProblemException.badRequest("a JSON body with 'delta' and 'reason' is required");
+        }
+        OfflineCountService.NewCorrection correction = request.toCorrection(id);
+        return Answers.response(committer.submit(idempotencyKey, 201, () -> offlineCounts.correct(entityId, correction),
+                CorrectionResult::of));
     }
 
     @GET
     @Path("{id}")
     public Entry get(@PathParam("id") UUID id) {
-        OfflineCount e = OfflineCount.findById(id);
-        if (e == null || !e.entityId.equals(caller.get().entityId())) {
-            throw ProblemException.notFound("offline count", id.toString());
-        }
-        List<Correction> corrections = OfflineCorrection.<OfflineCorrection>list("actionId = ?1 order by recordedAt", id)
-                .stream().map(c -> new Correction(c.correctionId, c.delta, c.reason, c.recordedAt)).toList();
-        long net = e.count + corrections.stream().mapToLong(Correction::delta).sum();
-        return new Entry(e.actionId, e.caseId, e.type, e.count, net, e.eventName, e.eventDate, e.eventPlace,
-                e.recordedAt, corrections);
+        return offlineCounts.find(caller.get().entityId(), id).map(Entry::of)
+                .orElseThrow(() -> ProblemException.notFound("offline count", id.toString()));
     }
 }

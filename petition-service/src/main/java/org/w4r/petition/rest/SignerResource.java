@@ -15,40 +15,34 @@ import org.w4r.kit.problem.ProblemException;
 import org.w4r.kit.security.Caller;
 import org.w4r.kit.security.CurrentCaller;
 import org.w4r.kit.security.Roles;
-import org.w4r.petition.service.Erasure;
+import org.w4r.petition.service.Committer;
+import org.w4r.petition.service.ErasureService;
 import org.w4r.petition.service.Inputs;
-import org.w4r.petition.service.SignerExport;
+import org.w4r.petition.service.SignerExportService;
 
+import java.sql.SQLException;
 import java.time.Instant;
-import java.util.UUID;
 
 /** Signer data: the consented list for a delivery, and erasure on request. */
 @Path("/api/v1")
 public class SignerResource {
     @Inject
-    SignerExport export;
+    SignerExportService export;
 
     @Inject
-    Erasure erasure;
+    ErasureService erasures;
+
+    @Inject
+    Committer committer;
 
     @Inject
     CurrentCaller caller;
-
-    public record ErasureRequest(String email) {
-    }
-
-    /**
-     * The same for everyone: whether the person signed, how often and through whom is not the caller's to learn
-     * (an entity key could otherwise probe any email).
-     */
-    public record ErasureAccepted(UUID erasureId, String status) {
-    }
 
     @GET
     @Path("cases/{caseId}/signers.csv")
     @Produces("text/csv")
     @RolesAllowed(Roles.DELIVERY)
-    public Response signers(@PathParam("caseId") String caseId, @QueryParam("until") String until) {
+    public Response signers(@PathParam("caseId") String caseId, @QueryParam("until") String until) throws SQLException {
         Instant cutoff = Inputs.cutoff("until", until);
         return Response.ok(export.csv(Inputs.text("caseId", caseId, 64), cutoff == null ? Instant.now() : cutoff))
                 .header("Content-Disposition", "attachment; filename=\"" + caseId + "-signers.csv\"")
@@ -57,7 +51,8 @@ public class SignerResource {
 
     /**
      * A supporter asked to be forgotten: their names, countries and messages go; their counts stay. An entity erases
-     * what was taken through it; a coordinator erases across entities.
+     * what was taken through it; a coordinator erases across entities. No Idempotency-Key is kept: its fingerprint
+     * would be an unkeyed hash of the email, and the same erasure twice is harmless.
      */
     @POST
     @Path("erasures")
@@ -68,8 +63,9 @@ public class SignerResource {
         if (request == null) {
             throw ProblemException.badRequest("a JSON body with 'email' is required");
         }
+        String email = Inputs.email("email", request.email());
         Caller who = caller.get();
-        UUID erasureId = erasure.erase(Roles.ENTITY.equals(who.role()) ? who.entityId() : null, request.email());
-        return Response.accepted(new ErasureAccepted(erasureId, "accepted")).build();
+        String entityId = Roles.ENTITY.equals(who.role()) ? who.entityId() : null;
+        return Answers.response(committer.commit(null, 202, erasures.erase(entityId, email), ErasureAccepted::of));
     }
 }

@@ -1,7 +1,6 @@
 package org.w4r.petition.service;
 
 import org.w4r.kit.problem.ProblemException;
-import org.w4r.petition.rest.SignatureRequest;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -13,13 +12,13 @@ import java.util.regex.Pattern;
 
 /**
  * Checks of caller input, the one place every text, instant and id passes before it reaches PostgreSQL or an
- * event; each failure is a 400 problem naming the field.
+ * event; each failure is a 400 problem naming the field. The resources run them on the request records.
  */
 public final class Inputs {
     private static final Set<String> COUNTRIES = Set.of(Locale.getISOCountries());
     private static final Pattern EMAIL = Pattern.compile("^[^@\\s]{1,64}@[^@\\s]+\\.[^@\\s]+$");
-    static final int MAX_EMAIL = 254;
-    static final int MAX_ID = 64;
+    public static final int MAX_EMAIL = 254;
+    public static final int MAX_ID = 64;
     /**
      * No action of the campaign is older (Write for Rights began in 2001; the platform replays 2020 at the oldest):
      * an earlier instant is a caller's bug, and PostgreSQL cannot store every instant Java can parse.
@@ -187,29 +186,5 @@ public final class Inputs {
                     : "'" + field + "' must be between 1 and " + String.format(Locale.ROOT, "%,d", max));
         }
         return value;
-    }
-
-    /**
-     * What a signature carries that the signature rules do not check themselves: its case ids, the email (hashed,
-     * never stored, but a control character in it is still the caller's mistake) and the instant. Runs before them.
-     */
-    public static void signature(SignatureRequest request) {
-        if (request == null) {
-            return; // the signature rules refuse a missing body in their own words
-        }
-        if (request.caseIds() != null) {
-            for (String caseId : request.caseIds()) {
-                if (caseId != null && !caseId.isBlank()) {
-                    id("caseIds", text("caseIds", caseId, MAX_ID));
-                }
-            }
-        }
-        if (request.signer() != null) {
-            optionalText("signer.name", request.signer().name(), 200);
-            if (request.signer().email() != null) {
-                email("signer.email", request.signer().email());
-            }
-        }
-        occurredAt("occurredAt", request.occurredAt());
     }
 }

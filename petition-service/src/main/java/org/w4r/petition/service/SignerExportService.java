@@ -5,13 +5,9 @@ import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.persistence.EntityManager;
-import org.w4r.events.CaseChanged;
-import org.w4r.kit.problem.Problem;
-import org.w4r.kit.problem.ProblemException;
-import org.w4r.kit.reference.ReferenceData;
+import org.w4r.petition.repository.SignatureRepository;
 
-import java.time.Duration;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,27 +17,21 @@ import java.util.List;
  * while the case is on safety hold. Cells are neutralised against spreadsheet formula injection.
  */
 @ApplicationScoped
-public class SignerExport {
+public class SignerExportService {
     private static final CsvMapper CSV = new CsvMapper();
     private static final CsvSchema SCHEMA = CsvSchema.builder().addColumn("name").addColumn("country").build().withHeader();
 
     @Inject
-    EntityManager em;
+    SignatureRepository signatures;
 
     @Inject
     HoldGate holds;
 
-    public String csv(String caseId, Instant until) {
+    public String csv(String caseId, Instant until) throws SQLException {
         holds.requireNotHeld(caseId, "its signer list");
-        @SuppressWarnings("unchecked")
-        List<Object[]> rows = em.createNativeQuery("""
-                        select name, country from signature
-                        where case_id = ?1 and show_name and occurred_at <= ?2 and name is not null
-                        order by occurred_at, action_id""")
-                .setParameter(1, caseId).setParameter(2, until == null ? Instant.now() : until).getResultList();
-        List<List<String>> lines = new ArrayList<>(rows.size());
-        for (Object[] row : rows) {
-            lines.add(List.of(neutralise((String) row[0]), row[1] == null ? "" : ((String) row[1]).trim()));
+        List<List<String>> lines = new ArrayList<>();
+        for (SignatureRepository.Signer signer : signatures.consenting(caseId, until)) {
+            lines.add(List.of(neutralise(signer.name()), signer.country()));
         }
         try {
             return CSV.writer(SCHEMA).writeValueAsString(lines);
