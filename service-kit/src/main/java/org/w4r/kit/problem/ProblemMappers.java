@@ -34,6 +34,12 @@ public class ProblemMappers {
         return Problem.of(403, "forbidden", "Forbidden", "this credential's role may not do this").toResponse();
     }
 
+    /** Bean Validation of a request record, query or path parameter (org.w4r.kit.validation). */
+    @ServerExceptionMapper(priority = jakarta.ws.rs.Priorities.USER - 100)
+    public Response invalid(jakarta.validation.ConstraintViolationException e) {
+        return org.w4r.kit.validation.Violations.problem(e.getConstraintViolations()).toResponse();
+    }
+
     @ServerExceptionMapper
     public Response malformedJson(JsonParseException e) {
         return Problem.of(400, "malformed-json", "Malformed JSON", "the request body is not valid JSON").toResponse();

@@ -1,0 +1,107 @@
+package org.w4r.kit.openapi;
+
+import org.eclipse.microprofile.openapi.OASFactory;
+import org.eclipse.microprofile.openapi.OASFilter;
+import org.eclipse.microprofile.openapi.models.OpenAPI;
+import org.eclipse.microprofile.openapi.models.Operation;
+import org.eclipse.microprofile.openapi.models.PathItem;
+import org.eclipse.microprofile.openapi.models.media.Content;
+import org.eclipse.microprofile.openapi.models.media.Schema;
+import org.eclipse.microprofile.openapi.models.responses.APIResponse;
+import org.eclipse.microprofile.openapi.models.responses.APIResponses;
+import org.w4r.kit.problem.Problem;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The answers every endpoint of the platform can give whatever it does, added to each operation of the served
+ * document from what the operation declares, so no resource repeats them and none can forget one:
+ * <ul>
+ *   <li>every error is {@code application/problem+json} with the {@code Problem} schema (RFC 9457);</li>
+ *   <li>an operation with parameters or a body can answer 400; one with a body 413 and 415;</li>
+ *   <li>a secured operation (Quarkus adds its security requirement from {@code @RolesAllowed}) 401 and 403;</li>
+ *   <li>every operation 503: the database (or, for a write that stayed unanswered, the commit) did not answer; a write
+ *       then says {@code outcome-unknown}: retry with the same Idempotency-Key.</li>
+ * </ul>
+ * What only one endpoint can answer (404, 409, 422, 429) is declared on that endpoint with {@code @APIResponse}.
+ */
+public class ProblemResponses implements OASFilter {
+    static final String SCHEMA = "Problem";
+    private static final String REF = "#/components/schemas/" + SCHEMA;
+
+    @Override
+    public void filterOpenAPI(OpenAPI openAPI) {
+        if (openAPI.getComponents() == null) {
+            openAPI.setComponents(OASFactory.createComponents());
+        }
+        openAPI.getComponents().addSchema(SCHEMA, problemSchema());
+        if (openAPI.getPaths() == null || openAPI.getPaths().getPathItems() == null) {
+            return;
+        }
+        for (Map.Entry<String, PathItem> path : openAPI.getPaths().getPathItems().entrySet()) {
+            if (!path.getKey().startsWith("/api/")) {
+                continue;
+            }
+            path.getValue().getOperations().values().forEach(this::complete);
+        }
+    }
+
+    private void complete(Operation operation) {
+        if (operation.getResponses() == null) {
+            operation.setResponses(OASFactory.createAPIResponses());
+        }
+        APIResponses responses = operation.getResponses();
+        boolean hasBody = operation.getRequestBody() != null;
+        boolean hasParameters = operation.getParameters() != null && !operation.getParameters().isEmpty();
+        boolean secured = operation.getSecurity() != null && !operation.getSecurity().isEmpty();
+        if (hasBody || hasParameters) {
+            add(responses, "400", "The request is malformed or a field is invalid; 'field' names it");
+        }
+        if (hasBody) {
+            add(responses, "413", "The body is larger than this endpoint accepts");
+            add(responses, "415", "The body is not of a media type this endpoint reads");
+        }
+        if (secured) {
+            add(responses, "401", "No valid credential: send 'Authorization: Bearer <token>'");
+            add(responses, "403", "This credential's role or entity may not do this");
+        }
+        add(responses, "503", "A dependency did not answer; a write answered 'outcome-unknown' may have been stored: "
+                + "retry it with the same Idempotency-Key");
+        // every error, declared here or on the endpoint, is a problem document
+        responses.getAPIResponses().forEach((status, response) -> {
+            if (status.startsWith("4") || status.startsWith("5")) {
+                response.setContent(problemContent());
+            }
+        });
+    }
+
+    private void add(APIResponses responses, String status, String description) {
+        if (responses.getAPIResponse(status) == null) {
+            APIResponse response = OASFactory.createAPIResponse().description(description);
+            responses.addAPIResponse(status, response);
+        }
+    }
+
+    private static Content problemContent() {
+        return OASFactory.createContent().addMediaType(Problem.MEDIA_TYPE,
+                OASFactory.createMediaType().schema(OASFactory.createSchema().ref(REF)));
+    }
+
+    private static Schema problemSchema() {
+        Schema text = OASFactory.createSchema().type(List.of(Schema.SchemaType.STRING));
+        return OASFactory.createSchema()
+                .type(List.of(Schema.SchemaType.OBJECT))
+                .description("An RFC 9457 problem detail; extensions carry specifics (field, caseId, hold, errors)")
+                .addProperty("type", OASFactory.createSchema().type(List.of(Schema.SchemaType.STRING)).format("uri")
+                        .example("https://w4r.example.org/problems/invalid-field"))
+                .addProperty("title", text)
+                .addProperty("status", OASFactory.createSchema().type(List.of(Schema.SchemaType.INTEGER)).format("int32"))
+                .addProperty("detail", text)
+                .addProperty("instance", text)
+                .addProperty("field", OASFactory.createSchema().type(List.of(Schema.SchemaType.STRING))
+                        .description("for invalid-field: the field as the caller named it"))
+                .required(List.of("type", "title", "status"))
+                .additionalPropertiesBoolean(Boolean.TRUE);
+    }
+}

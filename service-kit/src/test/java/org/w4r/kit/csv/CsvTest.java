@@ -1,0 +1,39 @@
+package org.w4r.kit.csv;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.StringReader;
+import java.io.StringWriter;
+import java.util.Arrays;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** The one CSV: written safe for spreadsheets, read back with its line numbers. */
+class CsvTest {
+    @Test
+    void formulasAreDefusedNumbersStayNumbers() throws Exception {
+        StringWriter out = new StringWriter();
+        CsvBodyWriter.write(new CsvTable("t", List.of("name", "count"), List.of(
+                List.of("=HYPERLINK(\"x\")", -5), List.of("a,b", 7), Arrays.asList("@sum", null), List.of("+1", 0))), out);
+        assertEquals("name,count\n\"'=HYPERLINK(\"\"x\"\")\",-5\n\"a,b\",7\n\"'@sum\",\n\"'+1\",0\n", out.toString());
+    }
+
+    @Test
+    void rowsAreReadWithTheirLineNumbers() throws Exception {
+        List<CsvRows.Row> rows = CsvRows.read(new StringReader("\uFEFFid, name\nalpha,\"A, the first\"\n\nbeta,\n"));
+        assertEquals(2, rows.size());
+        assertEquals("A, the first", rows.get(0).get("name"));
+        assertEquals(2, rows.get(0).line());
+        assertEquals("beta", rows.get(1).get("id"));
+        assertEquals(null, rows.get(1).get("name"));
+        assertEquals(4, rows.get(1).line());
+    }
+
+    @Test
+    void neutraliseLeavesPlainTextAlone() {
+        assertEquals("Amnesty", SpreadsheetSafe.neutralise("Amnesty"));
+        assertEquals("'-1", SpreadsheetSafe.neutralise("-1"));
+        assertEquals("", SpreadsheetSafe.neutralise(""));
+    }
+}

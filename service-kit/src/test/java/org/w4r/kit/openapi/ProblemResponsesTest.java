@@ -1,0 +1,55 @@
+package org.w4r.kit.openapi;
+
+import org.eclipse.microprofile.openapi.OASFactory;
+import org.eclipse.microprofile.openapi.models.OpenAPI;
+import org.eclipse.microprofile.openapi.models.Operation;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+/** What the filter adds depends on what the operation declares, and every error becomes a problem document. */
+class ProblemResponsesTest {
+    @Test
+    void aSecuredWriteGetsEveryCommonErrorAsAProblem() {
+        Operation write = OASFactory.createOperation()
+                .requestBody(OASFactory.createRequestBody())
+                .addSecurityRequirement(OASFactory.createSecurityRequirement().addScheme("bearer"))
+                .responses(OASFactory.createAPIResponses()
+                        .addAPIResponse("202", OASFactory.createAPIResponse().description("taken"))
+                        .addAPIResponse("409", OASFactory.createAPIResponse().description("own conflict")));
+        OpenAPI document = document("/api/v1/signatures", write);
+        new ProblemResponses().filterOpenAPI(document);
+        assertEquals(Set.of("202", "409", "400", "413", "415", "401", "403", "503"),
+                write.getResponses().getAPIResponses().keySet());
+        assertEquals("own conflict", write.getResponses().getAPIResponse("409").getDescription());
+        assertNotNull(write.getResponses().getAPIResponse("409").getContent().getMediaType("application/problem+json"));
+        assertNull(write.getResponses().getAPIResponse("202").getContent());
+        assertNotNull(document.getComponents().getSchemas().get("Problem"));
+    }
+
+    @Test
+    void aPublicReadWithoutParametersGetsOnly503() {
+        Operation read = OASFactory.createOperation().responses(OASFactory.createAPIResponses()
+                .addAPIResponse("200", OASFactory.createAPIResponse().description("ok")));
+        new ProblemResponses().filterOpenAPI(document("/api/v1/public/counter", read));
+        assertEquals(Set.of("200", "503"), read.getResponses().getAPIResponses().keySet());
+    }
+
+    @Test
+    void pathsOutsideTheApiAreLeftAlone() {
+        Operation health = OASFactory.createOperation().responses(OASFactory.createAPIResponses()
+                .addAPIResponse("200", OASFactory.createAPIResponse().description("ok")));
+        new ProblemResponses().filterOpenAPI(document("/q/health", health));
+        assertEquals(List.of("200"), List.copyOf(health.getResponses().getAPIResponses().keySet()));
+    }
+
+    private static OpenAPI document(String path, Operation operation) {
+        return OASFactory.createOpenAPI().paths(OASFactory.createPaths()
+                .addPathItem(path, OASFactory.createPathItem().POST(operation)));
+    }
+}
