@@ -3,6 +3,7 @@ package org.w4r.petition.repository;
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import org.w4r.petition.model.ConsentingSigner;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -74,23 +75,19 @@ public class SignatureRepository {
         return inserted;
     }
 
-    /** A signer who consented to have their name delivered: name, and country (empty if none). */
-    public record Signer(String name, String country) {
-    }
-
     /** The consenting signers of a case up to {@code until}, oldest first; erased signers have no name. */
-    public List<Signer> consenting(String caseId, Instant until) throws SQLException {
+    public List<ConsentingSigner> consenting(String caseId, Instant until) throws SQLException {
         try (Connection connection = dataSource.getConnection(); PreparedStatement select = connection.prepareStatement("""
                 select name, country from signature
                 where case_id = ? and show_name and occurred_at <= ? and name is not null
                 order by occurred_at, action_id""")) {
             select.setString(1, caseId);
             select.setObject(2, OffsetDateTime.ofInstant(until, ZoneOffset.UTC));
-            List<Signer> signers = new ArrayList<>();
+            List<ConsentingSigner> signers = new ArrayList<>();
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
                     String country = rows.getString(2);
-                    signers.add(new Signer(rows.getString(1), country == null ? "" : country.trim()));
+                    signers.add(new ConsentingSigner(rows.getString(1), country == null ? "" : country.trim()));
                 }
             }
             return signers;

@@ -3,6 +3,9 @@ package org.w4r.petition.rest;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
+import jakarta.validation.Valid;
+import jakarta.validation.Validator;
+import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
@@ -10,7 +13,14 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import org.w4r.kit.problem.ProblemException;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.ParameterIn;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.headers.Header;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.w4r.kit.security.CurrentCaller;
 import org.w4r.kit.security.Roles;
 import org.w4r.petition.service.BatchService;
@@ -42,14 +52,26 @@ public class ActionResource {
     @Inject
     ObjectMapper json;
 
+    @Inject
+    Validator validator;
+
     @POST
     @Path("actions")
-    public Response record(ActionRequest request, @HeaderParam(IdempotencyKey.HEADER) String key) {
+    @Operation(operationId = "recordAction", summary = "Record an online action (letter, email, tweet, sms, postcard, "
+            + "drawing, audio, other)", description = "Counted every time it is reported.")
+    @APIResponse(responseCode = "202", description = "Stored", headers = @Header(name = Answers.REPLAYED,
+            description = Api.REPLAYED_DESCRIPTION, schema = @Schema(type = SchemaType.STRING)),
+            content = @Content(mediaType = Api.JSON, schema = @Schema(implementation = ActionResults.class)))
+    @APIResponse(responseCode = "404", description = "The case or campaign does not exist ('id' names it)")
+    @APIResponse(responseCode = "422", description = "The case is not active or is another entity's local case, the "
+            + "case is not of the campaign named, no campaign is current, the date is outside the campaign window, the "
+            + "Idempotency-Key was used for another request, or the database refused a value")
+    public Response record(@Valid @NotNull ActionRequest request,
+                           @Parameter(name = IdempotencyKey.HEADER, in = ParameterIn.HEADER, description = Api.KEY_DESCRIPTION,
+                                   schema = @Schema(minLength = 1, maxLength = IdempotencyKey.MAX_LENGTH))
+                           @HeaderParam(IdempotencyKey.HEADER) String key) {
         String entityId = caller.get().entityId();
         IdempotencyKey idempotencyKey = IdempotencyKey.of(entityId, key, "POST", "/api/v1/actions", request);
-        if (request == null) {
-            throw ProblemException.badRequest("a JSON body with 'type' is required");
-        }
         OnlineActionService.NewAction action = request.toAction();
         return Answers.response(committer.submit(idempotencyKey, 202, () -> actions.check(entityId, action),
                 ActionResults::of));
@@ -57,10 +79,20 @@ public class ActionResource {
 
     @POST
     @Path("batches")
-    public Response batch(BatchRequest request, @HeaderParam(IdempotencyKey.HEADER) String key) {
+    @Operation(operationId = "submitBatch", summary = "Submit up to 1,000 items of any kind in one transaction",
+            description = "Each item is answered on its own, with the status its own endpoint would have answered and its "
+                    + "result or problem; refused items store nothing, the others are stored together.")
+    @APIResponse(responseCode = "200", description = "Every item answered", headers = @Header(name = Answers.REPLAYED,
+            description = Api.REPLAYED_DESCRIPTION, schema = @Schema(type = SchemaType.STRING)),
+            content = @Content(mediaType = Api.JSON, schema = @Schema(implementation = BatchResults.class)))
+    @APIResponse(responseCode = "422", description = "The Idempotency-Key was used for another request")
+    public Response batch(@Valid @NotNull BatchRequest request,
+                          @Parameter(name = IdempotencyKey.HEADER, in = ParameterIn.HEADER, description = Api.KEY_DESCRIPTION,
+                                  schema = @Schema(minLength = 1, maxLength = IdempotencyKey.MAX_LENGTH))
+                          @HeaderParam(IdempotencyKey.HEADER) String key) {
         String entityId = caller.get().entityId();
         IdempotencyKey idempotencyKey = IdempotencyKey.of(entityId, key, "POST", "/api/v1/batches", request);
-        List<BatchService.Item> items = (request == null ? new BatchRequest(null) : request).toItems(json);
+        List<BatchService.Item> items = request.toItems(json, validator);
         return Answers.response(committer.submit(idempotencyKey, 200, () -> batches.check(entityId, items),
                 BatchResults::of));
     }

@@ -1,16 +1,22 @@
 package org.w4r.petition.rest;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.w4r.petition.service.Recorded;
 
 import java.util.List;
 import java.util.UUID;
 
 /** The answer to a submission: one result per case. */
-public record ActionResults(List<Result> results) {
+@Schema(description = "One result per case, in the order of the request")
+public record ActionResults(@Schema(required = true) List<Result> results) {
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Result(String caseId, UUID actionId, String status) {
+    public record Result(@Schema(description = "The case; absent for an action without a case") String caseId,
+                         @Schema(description = "The action recorded; absent for a duplicate") UUID actionId,
+                         @Schema(required = true, enumeration = {ACCEPTED, DUPLICATE},
+                                 description = "duplicate: this person had already signed this case (counted once)")
+                         String status) {
         public static final String ACCEPTED = "accepted";
         public static final String DUPLICATE = "duplicate";
     }

@@ -1,18 +1,22 @@
 package org.w4r.petition.rest;
 
+import jakarta.validation.constraints.NotNull;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.w4r.kit.problem.ProblemException;
-import org.w4r.petition.service.Inputs;
+import org.w4r.kit.validation.OneLine;
 import org.w4r.petition.service.MessageService;
 
-import java.util.Set;
-
 /** {@code {"decision":"approve"}} or {@code {"decision":"reject","reason":"…","abuse":true}}. */
-public record DecisionRequest(String decision, String reason,
-                              Boolean abuse) {
+@Schema(description = "A moderator's decision on a pending message")
+public record DecisionRequest(
+        @Schema(enumeration = {"approve", "reject"}) @NotNull String decision,
+        @Schema(description = "Required to reject", example = "off topic") @OneLine(max = 1000) String reason,
+        @Schema(description = "A rejection as abuse also takes the message out of the counts (default false)")
+        Boolean abuse) {
 
-    /** The decision, once every field is checked: a rejection needs a reason; only a rejection can be abuse. */
+    /** The decision the service takes: a rejection needs a reason; only a rejection can be abuse. */
     MessageService.Decision toDecision() {
-        if (decision == null || !Set.of("approve", "reject").contains(decision)) {
+        if (!"approve".equals(decision) && !"reject".equals(decision)) {
             throw ProblemException.invalid("decision", "'decision' must be 'approve' or 'reject'");
         }
         boolean approve = "approve".equals(decision);
@@ -20,7 +24,9 @@ public record DecisionRequest(String decision, String reason,
         if (approve && isAbuse) {
             throw ProblemException.invalid("abuse", "an approved message cannot be abuse");
         }
-        String why = approve ? Inputs.optionalText("reason", reason, 1000) : Inputs.text("reason", reason, 1000);
-        return new MessageService.Decision(approve, why, isAbuse);
+        if (!approve && (reason == null || reason.isBlank())) {
+            throw ProblemException.invalid("reason", "'reason' is required to reject");
+        }
+        return new MessageService.Decision(approve, reason == null || reason.isBlank() ? null : reason.trim(), isAbuse);
     }
 }

@@ -1,42 +1,43 @@
 package org.w4r.petition.rest;
 
-import org.w4r.kit.problem.ProblemException;
-import org.w4r.petition.service.Inputs;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.w4r.kit.validation.CampaignEra;
+import org.w4r.kit.validation.OneLine;
+import org.w4r.kit.validation.Slug;
 import org.w4r.petition.service.OfflineCountService;
 import org.w4r.petition.service.OnlineActionService;
 
-import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZoneOffset;
 
 /**
  * A count reported after an offline event (1,250 letters written at a school): a ledger entry, never edited.
  * {@code campaignId} is optional: the case's campaign, or the current one for a count without a case.
  */
-public record OfflineCountRequest(String caseId, String type, Long count,
-                                  Event event, String campaignId) {
+@Schema(description = "A count reported after an offline event: a ledger entry, never edited, dated noon UTC of the event")
+public record OfflineCountRequest(
+        @Schema(description = "The case; absent for the campaign as a whole", example = "el-hiblu-3") @Slug String caseId,
+        @Schema(enumeration = {"signature", "letter", "email", "tweet", "sms", "postcard", "drawing", "audio", "other"},
+                example = "letter") @NotNull String type,
+        @Schema(example = "1250") @NotNull @Min(1) @Max(OfflineCountService.MAX_COUNT) Long count,
+        @NotNull @Valid Event event,
+        @Schema(description = "The campaign of a count without a case (default: the current one)", example = "w4r-2026")
+        @Slug String campaignId) {
 
-    public record Event(String name, LocalDate date, String place) {
+    public record Event(@Schema(example = "School marathon") @NotBlank @OneLine(max = 300) String name,
+                        @Schema(description = "The day of the event, from 2000-01-01 to today (UTC)", example = "2026-12-10")
+                        @NotNull @CampaignEra(daysAhead = 0) LocalDate date,
+                        @Schema(example = "Lyon") @OneLine(max = 300) String place) {
     }
 
-    /** The count, once every field is checked (texts trimmed). */
+    /** The count the service takes: texts trimmed, an empty place none. */
     OfflineCountService.NewOfflineCount toOfflineCount() {
-        var actionType = OnlineActionService.type(type, OfflineCountService.TYPES);
-        long n = Inputs.count("count", count, OfflineCountService.MAX_COUNT, false);
-        if (event == null) {
-            throw ProblemException.invalid("event", "'event' with 'name' and 'date' is required");
-        }
-        String name = Inputs.text("event.name", event.name(), 300);
-        String place = Inputs.optionalText("event.place", event.place(), 300);
-        if (event.date() == null) {
-            throw ProblemException.invalid("event.date", "'event.date' is required (YYYY-MM-DD)");
-        }
-        Inputs.date("event.date", event.date());
-        String id = Inputs.caseId(caseId);
-        String campaign = Inputs.optionalId("campaignId", campaignId);
-        if (event.date().isAfter(Instant.now().atZone(ZoneOffset.UTC).toLocalDate())) {
-            throw ProblemException.invalid("event.date", "'event.date' is in the future");
-        }
-        return new OfflineCountService.NewOfflineCount(id, actionType, n, name, event.date(), place, campaign);
+        return new OfflineCountService.NewOfflineCount(caseId, OnlineActionService.type(type, OfflineCountService.TYPES),
+                count, event.name().trim(), event.date(), event.place() == null || event.place().isBlank() ? null
+                : event.place().trim(), campaignId);
     }
 }

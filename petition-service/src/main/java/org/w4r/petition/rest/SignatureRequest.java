@@ -1,66 +1,53 @@
 package org.w4r.petition.rest;
 
-import org.w4r.kit.problem.ProblemException;
-import org.w4r.petition.service.Inputs;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.w4r.kit.validation.CampaignEra;
+import org.w4r.kit.validation.CountryCode;
+import org.w4r.kit.validation.OneLine;
+import org.w4r.kit.validation.Slug;
 import org.w4r.petition.service.SignatureService;
 
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 
 /** One signer for one or several cases ("sign for all": one action per case). */
-public record SignatureRequest(List<String> caseIds, Signer signer, Consent consent, Instant occurredAt) {
+@Schema(description = "One signer for one or several cases (\"sign for all\": one action per case)")
+public record SignatureRequest(
+        @Schema(description = "The cases signed for, in the order the answer lists them; a case named twice counts once",
+                example = "[\"nassima-al-sada\", \"el-hiblu-3\"]")
+        @NotNull @Size(min = 1, max = MAX_CASES) List<@NotNull @Slug String> caseIds,
+        @NotNull @Valid Signer signer,
+        @Valid Consent consent,
+        @Schema(description = "When the signer signed (default: now). At most 5 minutes ahead of the service's clock, "
+                + "which dates it now", example = "2026-12-10T14:03:00Z")
+        @CampaignEra(daysAhead = 1) Instant occurredAt) {
     static final int MAX_CASES = 50;
 
-    public record Signer(String name, String email, String country) {
+    /** The signer. The email is kept only as a keyed hash: a person signs each case once. */
+    public record Signer(
+            @Schema(example = "Ada Lovelace") @NotBlank @OneLine(max = 200) String name,
+            @Schema(description = "Kept only as a keyed hash, never stored nor published", example = "ada@example.org")
+            @NotNull @EmailAddress String email,
+            @Schema(description = "ISO 3166-1 alpha-2, either case", example = "FR") @CountryCode String country) {
     }
 
     /** Show my name on the delivered list; contact me. Both default to no. */
-    public record Consent(Boolean showName,
+    public record Consent(@Schema(description = "Show my name on the list handed to the authority (default false)")
+                          Boolean showName,
+                          @Schema(description = "The entity may contact me (default false)")
                           Boolean contact) {
     }
 
-    /** The signature, once every field is checked: case ids distinct, the name trimmed, the country upper-case. */
+    /** The signature the service takes: case ids distinct, the name trimmed, the country upper-case. */
     SignatureService.Signature toSignature() {
-        // what the signature's own checks below do not look at: the ids' text, the email's, the instant
-        if (caseIds != null) {
-            for (String caseId : caseIds) {
-                if (caseId != null && !caseId.isBlank()) {
-                    Inputs.optionalId("caseIds", caseId);
-                }
-            }
-        }
-        if (signer != null) {
-            Inputs.optionalText("signer.name", signer.name(), 200);
-            if (signer.email() != null) {
-                Inputs.email("signer.email", signer.email());
-            }
-        }
-        Inputs.occurredAt("occurredAt", occurredAt);
-        if (caseIds == null || caseIds.isEmpty()) {
-            throw ProblemException.invalid("caseIds", "'caseIds' must name at least one case");
-        }
-        if (caseIds.size() > MAX_CASES) {
-            throw ProblemException.invalid("caseIds", "at most " + MAX_CASES + " cases in one signature");
-        }
-        Set<String> distinct = new LinkedHashSet<>();
-        for (String caseId : caseIds) {
-            if (caseId == null || caseId.isBlank()) {
-                throw ProblemException.invalid("caseIds", "'caseIds' must not contain empty ids");
-            }
-            distinct.add(caseId);
-        }
-        if (signer == null) {
-            throw ProblemException.invalid("signer", "'signer' with 'name' and 'email' is required");
-        }
-        String name = Inputs.text("signer.name", signer.name(), 200);
-        if (signer.email() == null) {
-            throw ProblemException.invalid("signer.email", "'signer.email' must be an email address");
-        }
-        String country = Inputs.country("signer.country", signer.country());
-        return new SignatureService.Signature(new ArrayList<>(distinct), name, signer.email(), country,
+        return new SignatureService.Signature(new ArrayList<>(new LinkedHashSet<>(caseIds)), signer.name().trim(),
+                signer.email(), CountryCode.Codes.normalise(signer.country()),
                 consent != null && Boolean.TRUE.equals(consent.showName()),
                 consent != null && Boolean.TRUE.equals(consent.contact()), occurredAt);
     }

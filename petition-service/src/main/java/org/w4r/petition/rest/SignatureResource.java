@@ -3,6 +3,8 @@ package org.w4r.petition.rest;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
@@ -10,7 +12,14 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import org.w4r.kit.problem.ProblemException;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.ParameterIn;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.headers.Header;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.w4r.kit.security.CurrentCaller;
 import org.w4r.kit.security.Roles;
 import org.w4r.petition.service.IdempotencyKey;
@@ -33,12 +42,23 @@ public class SignatureResource {
     /** Answered 202 once the signature is committed (a group commit); the worker thread is free meanwhile. */
     @POST
     @Blocking
-    public CompletionStage<Response> sign(SignatureRequest request, @HeaderParam(IdempotencyKey.HEADER) String key) {
+    @Operation(operationId = "sign", summary = "Record one signer's signature for one or several cases",
+            description = "Answered once stored: one result per case, 'accepted' (with its actionId) or 'duplicate' "
+                    + "(this person had signed it: counted once).")
+    @APIResponse(responseCode = "202", description = "Stored", headers = @Header(name = Answers.REPLAYED,
+            description = Api.REPLAYED_DESCRIPTION, schema = @Schema(type = SchemaType.STRING)),
+            content = @Content(mediaType = Api.JSON, schema = @Schema(implementation = ActionResults.class)))
+    @APIResponse(responseCode = "404", description = "A case does not exist ('id' names it)")
+    @APIResponse(responseCode = "422", description = "A case is not active or is another entity's local case, the date "
+            + "is outside the campaign window, the Idempotency-Key was used for another request, or the database "
+            + "refused a value")
+    public CompletionStage<Response> sign(@Valid @NotNull SignatureRequest request,
+                                          @Parameter(name = IdempotencyKey.HEADER, in = ParameterIn.HEADER,
+                                                  description = Api.KEY_DESCRIPTION,
+                                                  schema = @Schema(minLength = 1, maxLength = IdempotencyKey.MAX_LENGTH))
+                                          @HeaderParam(IdempotencyKey.HEADER) String key) {
         String entityId = caller.get().entityId();
         IdempotencyKey idempotencyKey = IdempotencyKey.of(entityId, key, "POST", "/api/v1/signatures", request);
-        if (request == null) {
-            throw ProblemException.badRequest("a JSON body with 'caseIds' and 'signer' is required");
-        }
         return Answers.response(signatures.sign(entityId, idempotencyKey, request.toSignature(), ActionResults::of));
     }
 }
