@@ -68,7 +68,7 @@ public class ActionResource {
             + "Idempotency-Key was used for another request, or the database refused a value")
     public Response record(@Valid @NotNull ActionRequest request,
                            @Parameter(name = IdempotencyKey.HEADER, in = ParameterIn.HEADER, description = Api.KEY_DESCRIPTION,
-                                   schema = @Schema(minLength = 1, maxLength = IdempotencyKey.MAX_LENGTH))
+                                   schema = @Schema(type = SchemaType.STRING, minLength = 1, maxLength = IdempotencyKey.MAX_LENGTH))
                            @HeaderParam(IdempotencyKey.HEADER) String key) {
         String entityId = caller.get().entityId();
         IdempotencyKey idempotencyKey = IdempotencyKey.of(entityId, key, "POST", "/api/v1/actions", request);
@@ -88,7 +88,7 @@ public class ActionResource {
     @APIResponse(responseCode = "422", description = "The Idempotency-Key was used for another request")
     public Response batch(@Valid @NotNull BatchRequest request,
                           @Parameter(name = IdempotencyKey.HEADER, in = ParameterIn.HEADER, description = Api.KEY_DESCRIPTION,
-                                  schema = @Schema(minLength = 1, maxLength = IdempotencyKey.MAX_LENGTH))
+                                  schema = @Schema(type = SchemaType.STRING, minLength = 1, maxLength = IdempotencyKey.MAX_LENGTH))
                           @HeaderParam(IdempotencyKey.HEADER) String key) {
         String entityId = caller.get().entityId();
         IdempotencyKey idempotencyKey = IdempotencyKey.of(entityId, key, "POST", "/api/v1/batches", request);

@@ -8,10 +8,16 @@ import java.util.List;
 import java.util.UUID;
 
 /** The answer to a submission: one result per case. */
-@Schema(description = "One result per case, in the order of the request")
-public record ActionResults(@Schema(required = true) List<Result> results) {
+/**
+ * A replay (Idempotent-Replayed: true) is the body exactly as it was stored, which an earlier version of the service
+ * may have shaped otherwise: the schema says so rather than promise more.
+ */
+@Schema(description = "One result per case, in the order of the request. A replay (Idempotent-Replayed: true) is the "
+        + "body exactly as it was stored with the first answer", additionalProperties = Schema.True.class)
+public record ActionResults(@Schema(description = "Present in every answer this version gives") List<Result> results) {
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
+    @Schema(name = "ActionResult")
     public record Result(@Schema(description = "The case; absent for an action without a case") String caseId,
                          @Schema(description = "The action recorded; absent for a duplicate") UUID actionId,
                          @Schema(required = true, enumeration = {ACCEPTED, DUPLICATE},

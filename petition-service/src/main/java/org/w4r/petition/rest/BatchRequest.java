@@ -3,11 +3,13 @@ package org.w4r.petition.rest;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import jakarta.validation.Valid;
 import jakarta.validation.Validator;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.w4r.kit.problem.Problem;
 import org.w4r.kit.problem.ProblemException;
@@ -29,16 +31,19 @@ import java.util.UUID;
 @Schema(description = "Up to 1,000 items in one transaction, each answered on its own")
 public record BatchRequest(@NotNull @Size(min = 1, max = BatchService.MAX_ITEMS) @Valid List<@NotNull Item> items) {
 
+    @Schema(name = "BatchItem")
     public record Item(
-            @Schema(description = "The caller's id for the item, unique in the batch; echoed in its result", example = "row-1")
+            @Schema(description = "The caller's id for the item, unique in the batch; echoed in its result", example = "row-1", maxLength = 200)
             @NotBlank @OneLine(max = 200) String id,
             @Schema(description = "signature, message, action, offline-count or offline-correction; any other kind "
                     + "refuses the item alone", example = "action") @NotNull String kind,
-            @Schema(description = "What the kind's own endpoint takes (an offline-correction also names its "
-                    + "offlineCountId); a body its endpoint would refuse refuses the item alone") @NotNull JsonNode body) {
+            @Schema(type = SchemaType.OBJECT, implementation = Object.class, description = "What the kind's own endpoint takes (an offline-correction "
+                    + "also names its offlineCountId); a body its endpoint would refuse refuses the item alone")
+            @NotNull ObjectNode body) {
     }
 
     /** A correction's body in a batch: the endpoint's, and the entry it corrects. */
+    @Schema(hidden = true)
     public record CorrectionItem(@NotNull UUID offlineCountId, Long delta, String reason) {
     }
 
@@ -79,9 +84,6 @@ public record BatchRequest(@NotNull @Size(min = 1, max = BatchService.MAX_ITEMS)
     }
 
     private static <T> T read(ObjectMapper json, Validator validator, JsonNode body, Class<T> type) {
-        if (body.isNull()) {
-            throw ProblemException.invalid("body", "the item has no 'body'");
-        }
         T request;
         try {
             request = json.treeToValue(body, type);

@@ -15,6 +15,7 @@ public record BatchResults(@Schema(required = true) int accepted,
                            @Schema(required = true) List<ItemResult> results) {
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
+    @Schema(name = "BatchItemResult")
     public record ItemResult(@Schema(required = true) String id,
                              @Schema(required = true, description = "What the item's own endpoint would have answered")
                              int status,

@@ -16,7 +16,7 @@ import java.util.UUID;
 public record CorrectionRequest(
         @Schema(description = "Added to the count: negative to take back, never 0", example = "-50")
         @NotNull @Min(-OfflineCountService.MAX_COUNT) @Max(OfflineCountService.MAX_COUNT) Long delta,
-        @Schema(example = "counted twice") @NotBlank @OneLine(max = 1000) String reason) {
+        @Schema(example = "counted twice", maxLength = 1000) @NotBlank @OneLine(max = 1000) String reason) {
 
     /** The correction of {@code offlineCountId} the service takes. */
     OfflineCountService.NewCorrection toCorrection(UUID offlineCountId) {

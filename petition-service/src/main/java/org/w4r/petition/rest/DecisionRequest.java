@@ -10,7 +10,7 @@ import org.w4r.petition.service.MessageService;
 @Schema(description = "A moderator's decision on a pending message")
 public record DecisionRequest(
         @Schema(enumeration = {"approve", "reject"}) @NotNull String decision,
-        @Schema(description = "Required to reject", example = "off topic") @OneLine(max = 1000) String reason,
+        @Schema(description = "Required to reject", example = "off topic", maxLength = 1000) @OneLine(max = 1000) String reason,
         @Schema(description = "A rejection as abuse also takes the message out of the counts (default false)")
         Boolean abuse) {
 

@@ -19,9 +19,9 @@ import java.time.Instant;
 public record MessageRequest(
         @Schema(example = "nassima-al-sada") @NotBlank @Slug String caseId,
         @NotNull @Valid Author author,
-        @Schema(description = "Tabs and line breaks allowed", example = "Stay strong, Nassima.")
+        @Schema(description = "Tabs and line breaks allowed", example = "Stay strong, Nassima.", maxLength = 2_000)
         @NotBlank @FreeText(max = 2_000) String text,
-        @Schema(description = "A language tag; empty for none", example = "pt-BR")
+        @Schema(description = "A language tag; empty for none", example = "pt-BR", maxLength = 35)
         @OneLine(max = 35) @Pattern(regexp = LANGUAGE) String language,
         @Schema(description = "When it was written (default: now); at most 5 minutes ahead of the service's clock")
         @CampaignEra(daysAhead = 1) Instant occurredAt) {
@@ -31,7 +31,8 @@ public record MessageRequest(
      * {@code email} is optional and kept only as the keyed hash signatures use, so an erasure request by email finds
      * the author's messages too; without it an erasure by email cannot find the message.
      */
-    public record Author(@Schema(example = "Grace") @NotBlank @OneLine(max = 200) String name,
+    @Schema(name = "MessageAuthorRequest")
+    public record Author(@Schema(example = "Grace", maxLength = 200) @NotBlank @OneLine(max = 200) String name,
                          @Schema(example = "US") @CountryCode String country,
                          @Schema(description = "Kept only as a keyed hash, so an erasure by email finds the message")
                          @EmailAddress String email) {

@@ -62,12 +62,13 @@ public class MessageResource {
     Committer committer;
 
     /** The author as written; both are null once the author asked to be forgotten. */
+    @Schema(name = "MessageAuthor")
     public record Author(@Schema(nullable = true) String name,
                          @Schema(nullable = true, description = "ISO 3166-1 alpha-2") String country) {
     }
 
     /** {@code occurredAt}: when it was written (what a delivery's cut-off compares); {@code createdAt}: when stored. */
-    @Schema(description = "A message and where it stands in moderation; show its text as text, never as HTML")
+    @Schema(name = "Message", description = "A message and where it stands in moderation; show its text as text, never as HTML")
     public record MessageView(@Schema(required = true) UUID messageId,
                               @Schema(required = true) String caseId,
                               @Schema(required = true) String entityId,
@@ -78,7 +79,7 @@ public class MessageResource {
                               @Schema(required = true, description = "When it was written") Instant occurredAt,
                               @Schema(required = true, description = "When it was stored") Instant createdAt,
                               @Schema(nullable = true) String reviewedBy,
-                              @Schema(nullable = true) Instant reviewedAt,
+                              @Schema(nullable = true, implementation = String.class, format = "date-time") Instant reviewedAt,
                               @Schema(nullable = true) String reviewReason) {
         static MessageView of(Message m) {
             return new MessageView(m.actionId, m.caseId, m.entityId, new Author(m.authorName, m.authorCountry), m.text,
@@ -99,7 +100,7 @@ public class MessageResource {
             + "refused a value")
     public Response submit(@Valid @NotNull MessageRequest request,
                            @Parameter(name = IdempotencyKey.HEADER, in = ParameterIn.HEADER, description = Api.KEY_DESCRIPTION,
-                                   schema = @Schema(minLength = 1, maxLength = IdempotencyKey.MAX_LENGTH))
+                                   schema = @Schema(type = SchemaType.STRING, minLength = 1, maxLength = IdempotencyKey.MAX_LENGTH))
                            @HeaderParam(IdempotencyKey.HEADER) String key) {
         String entityId = caller.get().entityId();
         IdempotencyKey idempotencyKey = IdempotencyKey.of(entityId, key, "POST", "/api/v1/messages", request);
@@ -123,7 +124,7 @@ public class MessageResource {
     @APIResponse(responseCode = "404", description = "The case does not exist (delivery)")
     @APIResponse(responseCode = "409", description = "The case is on safety hold (delivery)")
     public List<MessageView> list(@QueryParam("caseId") @Slug String caseId,
-                                  @Parameter(schema = @Schema(enumeration = {"pending", "approved", "rejected"},
+                                  @Parameter(schema = @Schema(type = SchemaType.STRING, enumeration = {"pending", "approved", "rejected"},
                                           defaultValue = "pending"))
                                   @QueryParam("status") @Pattern(regexp = "^(pending|approved|rejected)$") String status,
                                   @Parameter(description = "Only messages written at or before this instant",

@@ -28,10 +28,11 @@ public record OfflineCountRequest(
         @Schema(description = "The campaign of a count without a case (default: the current one)", example = "w4r-2026")
         @Slug String campaignId) {
 
-    public record Event(@Schema(example = "School marathon") @NotBlank @OneLine(max = 300) String name,
+    @Schema(name = "OfflineEvent")
+    public record Event(@Schema(example = "School marathon", maxLength = 300) @NotBlank @OneLine(max = 300) String name,
                         @Schema(description = "The day of the event, from 2000-01-01 to today (UTC)", example = "2026-12-10")
                         @NotNull @CampaignEra(daysAhead = 0) LocalDate date,
-                        @Schema(example = "Lyon") @OneLine(max = 300) String place) {
+                        @Schema(example = "Lyon", maxLength = 300) @OneLine(max = 300) String place) {
     }
 
     /** The count the service takes: texts trimmed, an empty place none. */

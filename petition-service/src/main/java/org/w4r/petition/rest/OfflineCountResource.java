@@ -48,13 +48,14 @@ public class OfflineCountResource {
     @Inject
     Committer committer;
 
+    @Schema(name = "OfflineCorrection")
     public record Correction(@Schema(required = true) UUID correctionId,
                              @Schema(required = true) long delta,
                              @Schema(required = true) String reason,
                              @Schema(required = true) Instant recordedAt) {
     }
 
-    @Schema(description = "An offline count with its corrections and its net count")
+    @Schema(name = "OfflineCount", description = "An offline count with its corrections and its net count")
     public record Entry(@Schema(required = true) UUID offlineCountId,
                         @Schema(nullable = true, description = "null for the campaign as a whole") String caseId,
                         @Schema(required = true) String type,
@@ -85,7 +86,7 @@ public class OfflineCountResource {
             + "Idempotency-Key was used for another request, or the database refused a value")
     public Response report(@Valid @NotNull OfflineCountRequest request,
                            @Parameter(name = IdempotencyKey.HEADER, in = ParameterIn.HEADER, description = Api.KEY_DESCRIPTION,
-                                   schema = @Schema(minLength = 1, maxLength = IdempotencyKey.MAX_LENGTH))
+                                   schema = @Schema(type = SchemaType.STRING, minLength = 1, maxLength = IdempotencyKey.MAX_LENGTH))
                            @HeaderParam(IdempotencyKey.HEADER) String key) {
         String entityId = caller.get().entityId();
         IdempotencyKey idempotencyKey = IdempotencyKey.of(entityId, key, "POST", "/api/v1/offline-counts", request);
@@ -106,7 +107,7 @@ public class OfflineCountResource {
             + "for another request, or the database refused a value")
     public Response correct(@PathParam("id") UUID id, @Valid @NotNull CorrectionRequest request,
                             @Parameter(name = IdempotencyKey.HEADER, in = ParameterIn.HEADER, description = Api.KEY_DESCRIPTION,
-                                    schema = @Schema(minLength = 1, maxLength = IdempotencyKey.MAX_LENGTH))
+                                    schema = @Schema(type = SchemaType.STRING, minLength = 1, maxLength = IdempotencyKey.MAX_LENGTH))
                             @HeaderParam(IdempotencyKey.HEADER) String key) {
         String entityId = caller.get().entityId();
         IdempotencyKey idempotencyKey = IdempotencyKey.of(entityId, key, "POST", "/api/v1/offline-counts/" + id + "/corrections",

@@ -30,14 +30,16 @@ public record SignatureRequest(
     static final int MAX_CASES = 50;
 
     /** The signer. The email is kept only as a keyed hash: a person signs each case once. */
+    @Schema(name = "Signer")
     public record Signer(
-            @Schema(example = "Ada Lovelace") @NotBlank @OneLine(max = 200) String name,
+            @Schema(example = "Ada Lovelace", maxLength = 200) @NotBlank @OneLine(max = 200) String name,
             @Schema(description = "Kept only as a keyed hash, never stored nor published", example = "ada@example.org")
             @NotNull @EmailAddress String email,
             @Schema(description = "ISO 3166-1 alpha-2, either case", example = "FR") @CountryCode String country) {
     }
 
     /** Show my name on the delivered list; contact me. Both default to no. */
+    @Schema(name = "Consent")
     public record Consent(@Schema(description = "Show my name on the list handed to the authority (default false)")
                           Boolean showName,
                           @Schema(description = "The entity may contact me (default false)")

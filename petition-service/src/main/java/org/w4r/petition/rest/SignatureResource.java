@@ -55,7 +55,7 @@ public class SignatureResource {
     public CompletionStage<Response> sign(@Valid @NotNull SignatureRequest request,
                                           @Parameter(name = IdempotencyKey.HEADER, in = ParameterIn.HEADER,
                                                   description = Api.KEY_DESCRIPTION,
-                                                  schema = @Schema(minLength = 1, maxLength = IdempotencyKey.MAX_LENGTH))
+                                                  schema = @Schema(type = SchemaType.STRING, minLength = 1, maxLength = IdempotencyKey.MAX_LENGTH))
                                           @HeaderParam(IdempotencyKey.HEADER) String key) {
         String entityId = caller.get().entityId();
         IdempotencyKey idempotencyKey = IdempotencyKey.of(entityId, key, "POST", "/api/v1/signatures", request);

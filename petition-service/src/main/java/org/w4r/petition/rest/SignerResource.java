@@ -24,7 +24,6 @@ import org.w4r.kit.csv.CsvTable;
 import org.w4r.kit.security.Caller;
 import org.w4r.kit.security.CurrentCaller;
 import org.w4r.kit.security.Roles;
-import org.w4r.kit.validation.Slug;
 import org.w4r.petition.model.ConsentingSigner;
 import org.w4r.petition.service.Committer;
 import org.w4r.petition.service.ErasureService;
@@ -60,7 +59,8 @@ public class SignerResource {
             schema = @Schema(type = SchemaType.STRING, example = "name,country\n\"Ada Lovelace\",FR\n")))
     @APIResponse(responseCode = "404", description = "The case does not exist")
     @APIResponse(responseCode = "409", description = "The case is on safety hold ('hold' says since when)")
-    public Response signers(@PathParam("caseId") @Slug String caseId,
+    public Response signers(@Parameter(description = "The case; one that does not exist (any id that is not a case's "
+                                    + "slug) is a 404") @PathParam("caseId") String caseId,
                             @Parameter(description = "Signatures up to this instant (default: now)",
                                     schema = @Schema(type = SchemaType.STRING, format = "date-time"))
                             @QueryParam("until") String until) throws SQLException {

@@ -90,7 +90,7 @@ public class MessageService {
             if (!Message.PENDING.equals(m.status)) {
                 throw new ProblemException(Problem.of(409, "already-reviewed", "Already reviewed",
                         "message " + messageId + " was " + m.status + " by " + m.reviewedBy + " at " + m.reviewedAt)
-                        .with("status", m.status));
+                        .with("reviewStatus", m.status)); // not "status": that is the problem's HTTP status
             }
             Instant now = ActionRules.now();
             m.status = decision.approve() ? Message.APPROVED : Message.REJECTED;
