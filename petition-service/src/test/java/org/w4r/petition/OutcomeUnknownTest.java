@@ -16,7 +16,7 @@ import org.w4r.events.ActionEvent;
 import org.w4r.events.ActionRecorded;
 import org.w4r.events.Events;
 import org.w4r.events.Topics;
-import org.w4r.petition.service.SignatureCommitter;
+import org.w4r.petition.service.GroupCommit;
 import org.w4r.petition.service.SignatureService;
 import org.w4r.petition.service.SignerHasher;
 import org.w4r.testsupport.TopicReader;
@@ -61,7 +61,7 @@ import static org.w4r.testsupport.ReferenceFixtures.entityKey;
  * same Idempotency-Key confirms it (or stores it now). No signer's name or email reaches the log on the way.
  */
 @QuarkusTest
-@TestProfile(ProxiedDatabase.class)
+@TestProfile(ProxiedDatabaseProfile.class)
 class OutcomeUnknownTest {
     static final String MARKER = "Zyxwv Marker";
     static final String CASE = "el-hiblu-3";
@@ -71,7 +71,7 @@ class OutcomeUnknownTest {
 
     @AfterEach
     void reconnect() {
-        ProxiedDatabase.PROXY.resume();
+        ProxiedDatabaseProfile.PROXY.resume();
     }
 
     /** After a test that cut connections, until the pool has live ones again. */
@@ -110,18 +110,18 @@ class OutcomeUnknownTest {
             int round = 0;
             while (!done.get()) {
                 round++;
-                int before = ProxiedDatabase.PROXY.getCutsOnReply();
+                int before = ProxiedDatabaseProfile.PROXY.getCutsOnReply();
                 // the commit of a group that wrote signatures: PostgreSQL commits it, the service never hears back
-                ProxiedDatabase.PROXY.cutOnReplyTo("COMMIT", "insert into signature");
+                ProxiedDatabaseProfile.PROXY.cutOnReplyTo("COMMIT", "insert into signature");
                 try {
                     await().atMost(Duration.ofMillis(500)).pollInterval(Duration.ofMillis(10))
-                            .until(() -> ProxiedDatabase.PROXY.getCutsOnReply() != before || done.get());
+                            .until(() -> ProxiedDatabaseProfile.PROXY.getCutsOnReply() != before || done.get());
                 } catch (ConditionTimeoutException e) {
                     // no group committed in that time: arm the next cut anyway
                 }
                 pause(150);
                 if (round % 5 == 0) {
-                    ProxiedDatabase.PROXY.cut(); // anything in flight, at any point of its transaction
+                    ProxiedDatabaseProfile.PROXY.cut(); // anything in flight, at any point of its transaction
                     pause(150);
                 }
             }
@@ -180,7 +180,7 @@ class OutcomeUnknownTest {
         }
         assertEquals(accepted, stored.size(), "stored signatures == answered 202");
         assertTrue(unknown.get() > 0 && replayedAfterUnknown > 0,
-                "some commits were cut after PostgreSQL committed them (" + ProxiedDatabase.PROXY.getCutsOnReply()
+                "some commits were cut after PostgreSQL committed them (" + ProxiedDatabaseProfile.PROXY.getCutsOnReply()
                         + " cuts, " + unknown.get() + " outcome-unknown, " + replayedAfterUnknown + " confirmed on retry)");
         await().atMost(Duration.ofSeconds(60)).until(() -> published(answeredIds).equals(answeredIds));
         assertMarkerNotLogged();
@@ -190,7 +190,7 @@ class OutcomeUnknownTest {
     void aSignaturePostgresqlRefusesFailsAloneAndItsGroupIsAccepted() throws Exception {
         String run = UUID.randomUUID().toString().substring(0, 8);
         String refusedName = MARKER + " refused " + run;
-        try (Connection c = ProxiedDatabase.direct(); Statement s = c.createStatement()) {
+        try (Connection c = ProxiedDatabaseProfile.direct(); Statement s = c.createStatement()) {
             // a value every check lets through but PostgreSQL refuses (SQLSTATE 23514), as a data error would be
             s.execute("alter table signature add constraint refuses_" + run + " check (name <> '" + refusedName + "') not valid");
         }
@@ -200,7 +200,7 @@ class OutcomeUnknownTest {
             List<Response> answers;
             // the writers are held on a table lock while the burst queues behind them, so the refused signatures
             // share groups with accepted ones (without it, a quiet machine wrote them one by one and proved nothing)
-            try (Connection lock = ProxiedDatabase.direct(); Statement hold = lock.createStatement()) {
+            try (Connection lock = ProxiedDatabaseProfile.direct(); Statement hold = lock.createStatement()) {
                 lock.setAutoCommit(false);
                 hold.execute("lock table signature in share row exclusive mode");
                 List<CompletableFuture<Response>> calls = IntStream.range(0, signers).mapToObj(i -> CompletableFuture.supplyAsync(
@@ -234,28 +234,29 @@ class OutcomeUnknownTest {
                 }
             }
             assertEquals(signers - 3, stored.size());
-            String log = Files.readString(ProxiedDatabase.LOG);
+            String log = Files.readString(ProxiedDatabaseProfile.LOG);
             assertTrue(log.contains("writing it in halves"), "a refused signature shared a group with others");
             assertMarkerNotLogged();
         } finally {
-            try (Connection c = ProxiedDatabase.direct(); Statement s = c.createStatement()) {
+            try (Connection c = ProxiedDatabaseProfile.direct(); Statement s = c.createStatement()) {
                 s.execute("alter table signature drop constraint refuses_" + run);
             }
         }
     }
 
     @Inject
-    SignatureCommitter committer;
+    GroupCommit groupCommit;
 
     /** The signer names waiting in the group commit's queue (its internals: nothing else shows what is queued). */
     private List<String> queuedNames() throws ReflectiveOperationException {
-        Field field = SignatureCommitter.class.getDeclaredField("queue");
+        Field field = GroupCommit.class.getDeclaredField("queue");
         field.setAccessible(true);
         List<String> names = new ArrayList<>();
-        for (Object pending : ((java.util.Collection<?>) field.get(ClientProxy.unwrap(committer))).toArray()) {
-            Method checked = pending.getClass().getDeclaredMethod("checked");
-            checked.setAccessible(true);
-            names.add(((SignatureService.Checked) checked.invoke(pending)).name());
+        for (Object pending : ((java.util.Collection<?>) field.get(ClientProxy.unwrap(groupCommit))).toArray()) {
+            Method member = pending.getClass().getDeclaredMethod("member");
+            member.setAccessible(true);
+            Object command = ((org.w4r.petition.service.Committer.Member<?, ?>) member.invoke(pending)).command();
+            names.add(((SignatureService.Checked) command).name());
         }
         return names;
     }
@@ -272,8 +273,8 @@ class OutcomeUnknownTest {
     void whileTheDatabaseDoesNotAnswerABurstIsRefusedQuicklyAndNothingIsStored() throws Exception {
         String run = UUID.randomUUID().toString().substring(0, 8);
         int signers = 40;
-        ProxiedDatabase.PROXY.pause(); // new connections get no answer, as from a stopped server
-        ProxiedDatabase.PROXY.cut();
+        ProxiedDatabaseProfile.PROXY.pause(); // new connections get no answer, as from a stopped server
+        ProxiedDatabaseProfile.PROXY.cut();
         ExecutorService pool = Executors.newFixedThreadPool(signers);
         List<CompletableFuture<Response>> calls;
         try {
@@ -297,7 +298,7 @@ class OutcomeUnknownTest {
             }
         } finally {
             pool.shutdown();
-            ProxiedDatabase.PROXY.resume();
+            ProxiedDatabaseProfile.PROXY.resume();
         }
         for (CompletableFuture<Response> call : calls) {
             Response r = call.join();
@@ -316,11 +317,11 @@ class OutcomeUnknownTest {
         String key = UUID.randomUUID().toString();
         String body = """
                 {"caseId":"%s","type":"letter"}""".formatted(CASE);
-        int cutsBefore = ProxiedDatabase.PROXY.getCutsOnReply();
-        ProxiedDatabase.PROXY.cutOnReplyTo("COMMIT", "insert into idempotency_key");
+        int cutsBefore = ProxiedDatabaseProfile.PROXY.getCutsOnReply();
+        ProxiedDatabaseProfile.PROXY.cutOnReplyTo("COMMIT", "insert into idempotency_key");
         Response first = given().auth().oauth2(entityKey("ai-malta")).contentType(ContentType.JSON).header("Idempotency-Key", key)
                 .body(body).post("/api/v1/actions");
-        assertEquals(1, ProxiedDatabase.PROXY.getCutsOnReply() - cutsBefore, "the commit was cut");
+        assertEquals(1, ProxiedDatabaseProfile.PROXY.getCutsOnReply() - cutsBefore, "the commit was cut");
         first.then().statusCode(503).contentType("application/problem+json");
         assertEquals("outcome-unknown", type(first), first.asString());
         Response retry = await().atMost(Duration.ofSeconds(30)).until(() -> given().auth().oauth2(entityKey("ai-malta"))
@@ -328,7 +329,7 @@ class OutcomeUnknownTest {
                 r -> r.statusCode() != 503);
         retry.then().statusCode(202).header("Idempotent-Replayed", "true");
         String actionId = retry.path("results[0].actionId");
-        try (Connection c = ProxiedDatabase.direct(); PreparedStatement s = c.prepareStatement(
+        try (Connection c = ProxiedDatabaseProfile.direct(); PreparedStatement s = c.prepareStatement(
                 "select count(*) from online_action where action_id = ?::uuid")) {
             s.setString(1, actionId);
             try (ResultSet rows = s.executeQuery()) {
@@ -340,7 +341,7 @@ class OutcomeUnknownTest {
 
     private static Map<String, String> storedActions(String run) throws SQLException {
         Map<String, String> stored = new HashMap<>();
-        try (Connection c = ProxiedDatabase.direct(); PreparedStatement s = c.prepareStatement(
+        try (Connection c = ProxiedDatabaseProfile.direct(); PreparedStatement s = c.prepareStatement(
                 "select email_hmac, action_id from signature where case_id = ? and name = ?")) {
             s.setString(1, CASE);
             s.setString(2, MARKER + " " + run);
@@ -366,10 +367,10 @@ class OutcomeUnknownTest {
     }
 
     static void assertMarkerNotLogged() throws IOException {
-        String log = Files.readString(ProxiedDatabase.LOG);
-        assertFalse(log.isEmpty(), "the service logs to " + ProxiedDatabase.LOG);
-        assertFalse(log.contains(MARKER), "a signer's name is in the log " + ProxiedDatabase.LOG);
-        assertFalse(log.contains("zyxwv.marker"), "a signer's email is in the log " + ProxiedDatabase.LOG);
+        String log = Files.readString(ProxiedDatabaseProfile.LOG);
+        assertFalse(log.isEmpty(), "the service logs to " + ProxiedDatabaseProfile.LOG);
+        assertFalse(log.contains(MARKER), "a signer's name is in the log " + ProxiedDatabaseProfile.LOG);
+        assertFalse(log.contains("zyxwv.marker"), "a signer's email is in the log " + ProxiedDatabaseProfile.LOG);
     }
 
     static void pause(long millis) {

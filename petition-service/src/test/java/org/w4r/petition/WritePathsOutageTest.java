@@ -56,7 +56,7 @@ import static org.w4r.testsupport.ReferenceFixtures.entityKey;
  * action is published once.
  */
 @QuarkusTest
-@TestProfile(ProxiedDatabase.class)
+@TestProfile(ProxiedDatabaseProfile.class)
 class WritePathsOutageTest {
     static final String ENTITY = "international-members";
     static final String CASE = "paing-phyo-min";
@@ -64,7 +64,7 @@ class WritePathsOutageTest {
 
     @AfterEach
     void reconnect() {
-        ProxiedDatabase.PROXY.resume();
+        ProxiedDatabaseProfile.PROXY.resume();
     }
 
     @BeforeEach
@@ -107,18 +107,18 @@ class WritePathsOutageTest {
         AtomicInteger unknown = new AtomicInteger();
         CompletableFuture<Void> chaos = CompletableFuture.runAsync(() -> {
             for (int round = 1; !done.get(); round++) {
-                int before = ProxiedDatabase.PROXY.getCutsOnReply();
+                int before = ProxiedDatabaseProfile.PROXY.getCutsOnReply();
                 // the commit of any keyed write: PostgreSQL commits it, the service never hears back
-                ProxiedDatabase.PROXY.cutOnReplyTo("COMMIT", "idempotency_key");
+                ProxiedDatabaseProfile.PROXY.cutOnReplyTo("COMMIT", "idempotency_key");
                 try {
                     await().atMost(Duration.ofMillis(500)).pollInterval(Duration.ofMillis(10))
-                            .until(() -> ProxiedDatabase.PROXY.getCutsOnReply() != before || done.get());
+                            .until(() -> ProxiedDatabaseProfile.PROXY.getCutsOnReply() != before || done.get());
                 } catch (ConditionTimeoutException e) {
                     // nothing committed meanwhile: arm the next one
                 }
                 OutcomeUnknownTest.pause(150);
                 if (round % 4 == 0) {
-                    ProxiedDatabase.PROXY.cut(); // anything in flight, at any point of its transaction
+                    ProxiedDatabaseProfile.PROXY.cut(); // anything in flight, at any point of its transaction
                     OutcomeUnknownTest.pause(150);
                 }
             }
@@ -191,10 +191,10 @@ class WritePathsOutageTest {
         given().auth().oauth2(entityKey(ENTITY)).get("/api/v1/offline-counts/" + offlineCountId).then().statusCode(200)
                 .body("net", org.hamcrest.Matchers.equalTo(1000 - perKind.get("correction")));
         long settledAfterUnknown = told.stream().filter(t -> t.answers().stream().anyMatch(a -> a.endsWith("outcome-unknown"))).count();
-        assertTrue(unknown.get() > 0, "some commits were cut after PostgreSQL made them (" + ProxiedDatabase.PROXY.getCutsOnReply() + ")");
+        assertTrue(unknown.get() > 0, "some commits were cut after PostgreSQL made them (" + ProxiedDatabaseProfile.PROXY.getCutsOnReply() + ")");
         System.out.printf("petition write paths outage: %d requests, %d acknowledged, %d stored, %d outcome-unknown answers, "
                         + "%d requests settled after one, %d commits cut%n", told.size(), told.size(), answered.size(),
-                unknown.get(), settledAfterUnknown, ProxiedDatabase.PROXY.getCutsOnReply());
+                unknown.get(), settledAfterUnknown, ProxiedDatabaseProfile.PROXY.getCutsOnReply());
         // and published once each: a recorded action per stored action, a correction event per stored correction
         Set<String> recorded = new TreeSet<>(answered);
         told.stream().filter(t -> t.write().kind().equals("correction")).forEach(t -> {
@@ -224,7 +224,7 @@ class WritePathsOutageTest {
 
     /** The actions the healthy() probe wrote (tweets, outside the run's requests). */
     private static boolean healthyProbe(String id) {
-        try (Connection c = ProxiedDatabase.direct(); PreparedStatement s = c.prepareStatement(
+        try (Connection c = ProxiedDatabaseProfile.direct(); PreparedStatement s = c.prepareStatement(
                 "select count(*) from online_action where action_id = ?::uuid and type = 'tweet'")) {
             s.setString(1, id);
             try (ResultSet rows = s.executeQuery()) {
@@ -252,7 +252,7 @@ class WritePathsOutageTest {
     }
 
     static String storedAnswer(String key) {
-        try (Connection c = ProxiedDatabase.direct(); PreparedStatement s = c.prepareStatement(
+        try (Connection c = ProxiedDatabaseProfile.direct(); PreparedStatement s = c.prepareStatement(
                 "select response from idempotency_key where principal = ? and key = ?")) {
             s.setString(1, ENTITY);
             s.setString(2, key);
@@ -265,7 +265,7 @@ class WritePathsOutageTest {
     }
 
     static List<String> ids(String sql, Instant since) throws SQLException {
-        try (Connection c = ProxiedDatabase.direct(); PreparedStatement s = c.prepareStatement(sql)) {
+        try (Connection c = ProxiedDatabaseProfile.direct(); PreparedStatement s = c.prepareStatement(sql)) {
             s.setString(1, ENTITY);
             s.setTimestamp(2, Timestamp.from(since));
             List<String> ids = new ArrayList<>();

@@ -1,6 +1,5 @@
 package org.w4r.petition.model;
 
-import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
@@ -12,7 +11,7 @@ import java.util.UUID;
 /** A solidarity message and where it stands in moderation. */
 @Entity
 @Table(name = "message")
-public class Message extends PanacheEntityBase {
+public class Message {
     public static final String PENDING = "pending";
     public static final String APPROVED = "approved";
     public static final String REJECTED = "rejected";

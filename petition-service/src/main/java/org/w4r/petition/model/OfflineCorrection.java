@@ -1,6 +1,5 @@
 package org.w4r.petition.model;
 
-import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
@@ -12,7 +11,7 @@ import java.util.UUID;
 /** A correction of an offline count: a new ledger entry. */
 @Entity
 @Table(name = "offline_correction")
-public class OfflineCorrection extends PanacheEntityBase {
+public class OfflineCorrection {
     @Id
     @Column(name = "correction_id")
     public UUID correctionId;
@@ -22,10 +21,4 @@ public class OfflineCorrection extends PanacheEntityBase {
     public String reason;
     @Column(name = "recorded_at")
     public Instant recordedAt;
-
-    public static long sumFor(UUID actionId) {
-        Long sum = find("select coalesce(sum(delta), 0) from OfflineCorrection where actionId = ?1", actionId)
-                .project(Long.class).firstResult();
-        return sum == null ? 0 : sum;
-    }
 }

@@ -1,6 +1,5 @@
 package org.w4r.petition.model;
 
-import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
@@ -13,7 +12,7 @@ import java.util.UUID;
 /** A count reported after an offline event: a ledger entry, never edited. */
 @Entity
 @Table(name = "offline_count")
-public class OfflineCount extends PanacheEntityBase {
+public class OfflineCount {
     @Id
     @Column(name = "action_id")
     public UUID actionId;

@@ -1,6 +1,5 @@
 package org.w4r.petition.model;
 
-import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
@@ -12,7 +11,7 @@ import java.util.UUID;
 /** An accepted online action other than a signature or message. */
 @Entity
 @Table(name = "online_action")
-public class OnlineAction extends PanacheEntityBase {
+public class OnlineAction {
     @Id
     @Column(name = "action_id")
     public UUID actionId;

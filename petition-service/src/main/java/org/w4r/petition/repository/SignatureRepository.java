@@ -1,9 +1,13 @@
 package org.w4r.petition.repository;
 
+import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.w4r.petition.model.ConsentingSigner;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -13,9 +17,14 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
 
-/** Signatures, with the per-person-per-case uniqueness enforced by the database. */
+/**
+ * Signatures, with the per-person-per-case uniqueness enforced by the database. Inside a transaction each statement
+ * runs on that transaction's connection.
+ */
 @ApplicationScoped
 public class SignatureRepository {
+    @Inject
+    AgroalDataSource dataSource;
 
     public record NewSignature(UUID actionId, String campaignId, String caseId, String entityId, String emailHmac,
                                String name, String country, boolean showName, boolean contact, Instant occurredAt,
@@ -27,7 +36,7 @@ public class SignatureRepository {
      * signs twice in this list: the first one counts). Rows go in (case, signer) order, so concurrent transactions
      * never wait on each other in a cycle. Returns, for each signature, whether it was inserted.
      */
-    public boolean[] insertIfFirst(Connection connection, List<NewSignature> signatures) throws SQLException {
+    public boolean[] insertIfFirst(List<NewSignature> signatures) throws SQLException {
         boolean[] inserted = new boolean[signatures.size()];
         if (signatures.isEmpty()) {
             return inserted;
@@ -38,7 +47,7 @@ public class SignatureRepository {
         }
         order.sort(Comparator.comparing((Integer i) -> signatures.get(i).caseId())
                 .thenComparing(i -> signatures.get(i).emailHmac()).thenComparingInt(i -> i));
-        try (PreparedStatement insert = connection.prepareStatement("""
+        try (Connection connection = dataSource.getConnection(); PreparedStatement insert = connection.prepareStatement("""
                 insert into signature (action_id, campaign_id, case_id, entity_id, email_hmac, name, country,
                                        show_name, contact_me, occurred_at, recorded_at)
                 values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -64,5 +73,50 @@ public class SignatureRepository {
             }
         }
         return inserted;
+    }
+
+    /** The consenting signers of a case up to {@code until}, oldest first; erased signers have no name. */
+    public List<ConsentingSigner> consenting(String caseId, Instant until) throws SQLException {
+        try (Connection connection = dataSource.getConnection(); PreparedStatement select = connection.prepareStatement("""
+                select name, country from signature
+                where case_id = ? and show_name and occurred_at <= ? and name is not null
+                order by occurred_at, action_id""")) {
+            select.setString(1, caseId);
+            select.setObject(2, OffsetDateTime.ofInstant(until, ZoneOffset.UTC));
+            List<ConsentingSigner> signers = new ArrayList<>();
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    String country = rows.getString(2);
+                    signers.add(new ConsentingSigner(rows.getString(1), country == null ? "" : country.trim()));
+                }
+            }
+            return signers;
+        }
+    }
+
+    /** An erased action: its id and case. */
+    public record Erased(UUID actionId, String caseId) {
+    }
+
+    /**
+     * Forgets the name, country and consents of the signatures under a keyed email hash ({@code entityId} null: of
+     * every entity); the hash stays, so they still count once. Returns what was erased.
+     */
+    public List<Erased> erase(String emailHmac, String entityId) throws SQLException {
+        try (Connection connection = dataSource.getConnection(); PreparedStatement erase = connection.prepareStatement("""
+                update signature set name = null, country = null, show_name = false, contact_me = false
+                where email_hmac = ? and (cast(? as varchar) is null or entity_id = ?)
+                returning action_id, case_id""")) {
+            erase.setString(1, emailHmac);
+            erase.setString(2, entityId);
+            erase.setString(3, entityId);
+            List<Erased> erased = new ArrayList<>();
+            try (ResultSet rows = erase.executeQuery()) {
+                while (rows.next()) {
+                    erased.add(new Erased(rows.getObject(1, UUID.class), rows.getString(2)));
+                }
+            }
+            return erased;
+        }
     }
 }

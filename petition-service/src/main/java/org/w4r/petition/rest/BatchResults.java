@@ -1,14 +1,39 @@
 package org.w4r.petition.rest;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.w4r.kit.problem.Problem;
+import org.w4r.petition.service.BatchService;
+import org.w4r.petition.service.OfflineCountService;
+import org.w4r.petition.service.Recorded;
 
 import java.util.List;
 
 /** One result per item, in order: {@code status} is what the item's own endpoint would have answered. */
-public record BatchResults(int accepted, int refused, List<ItemResult> results) {
+public record BatchResults(@Schema(required = true) int accepted,
+                           @Schema(required = true) int refused,
+                           @Schema(required = true) List<ItemResult> results) {
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record ItemResult(String id, int status, Object result, Problem problem) {
+    @Schema(name = "BatchItemResult")
+    public record ItemResult(@Schema(required = true) String id,
+                             @Schema(required = true, description = "What the item's own endpoint would have answered")
+                             int status,
+                             @Schema(description = "The item's answer when it was taken",
+                                     anyOf = {ActionResults.class, CorrectionResult.class}) Object result,
+                             @Schema(description = "Why the item was refused", ref = "Problem") Problem problem) {
+    }
+
+    static BatchResults of(BatchService.Results done) {
+        return new BatchResults(done.accepted(), done.refused(), done.items().stream().map(i -> i.problem() != null
+                ? new ItemResult(i.id(), i.problem().status(), null, i.problem())
+                : new ItemResult(i.id(), 202, result(i.result()), null)).toList());
+    }
+
+    private static Object result(Object result) {
+        if (result instanceof OfflineCountService.Corrected c) {
+            return CorrectionResult.of(c);
+        }
+        return ActionResults.of((Recorded) result);
     }
 }

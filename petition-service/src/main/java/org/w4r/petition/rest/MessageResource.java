@@ -2,6 +2,11 @@ package org.w4r.petition.rest;
 
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
@@ -13,14 +18,23 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.ParameterIn;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.headers.Header;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.w4r.kit.problem.ProblemException;
 import org.w4r.kit.security.Caller;
 import org.w4r.kit.security.CurrentCaller;
 import org.w4r.kit.security.Roles;
+import org.w4r.kit.validation.Slug;
 import org.w4r.petition.model.Message;
+import org.w4r.petition.service.Committer;
 import org.w4r.petition.service.HoldGate;
-import org.w4r.petition.service.Idempotency;
-import org.w4r.petition.service.Inputs;
+import org.w4r.petition.service.IdempotencyKey;
 import org.w4r.petition.service.MessageService;
 
 import java.time.Instant;
@@ -42,15 +56,31 @@ public class MessageResource {
     MessageService messages;
 
     @Inject
-    Idempotency idempotency;
+    HoldGate holds;
 
-    public record Author(String name, String country) {
+    @Inject
+    Committer committer;
+
+    /** The author as written; both are null once the author asked to be forgotten. */
+    @Schema(name = "MessageAuthor")
+    public record Author(@Schema(nullable = true) String name,
+                         @Schema(nullable = true, description = "ISO 3166-1 alpha-2") String country) {
     }
 
     /** {@code occurredAt}: when it was written (what a delivery's cut-off compares); {@code createdAt}: when stored. */
-    public record MessageView(UUID messageId, String caseId, String entityId, Author author, String text,
-                              String language, String status, Instant occurredAt, Instant createdAt, String reviewedBy,
-                              Instant reviewedAt, String reviewReason) {
+    @Schema(name = "Message", description = "A message and where it stands in moderation; show its text as text, never as HTML")
+    public record MessageView(@Schema(required = true) UUID messageId,
+                              @Schema(required = true) String caseId,
+                              @Schema(required = true) String entityId,
+                              @Schema(required = true) Author author,
+                              @Schema(required = true) String text,
+                              @Schema(nullable = true) String language,
+                              @Schema(required = true, enumeration = {"pending", "approved", "rejected"}) String status,
+                              @Schema(required = true, description = "When it was written") Instant occurredAt,
+                              @Schema(required = true, description = "When it was stored") Instant createdAt,
+                              @Schema(nullable = true) String reviewedBy,
+                              @Schema(nullable = true, implementation = String.class, format = "date-time") Instant reviewedAt,
+                              @Schema(nullable = true) String reviewReason) {
         static MessageView of(Message m) {
             return new MessageView(m.actionId, m.caseId, m.entityId, new Author(m.authorName, m.authorCountry), m.text,
                     m.language, m.status, m.occurredAt, m.recordedAt, m.reviewedBy, m.reviewedAt, m.reviewReason);
@@ -59,49 +89,76 @@ public class MessageResource {
 
     @POST
     @RolesAllowed(Roles.ENTITY)
-    public Response submit(MessageRequest request, @HeaderParam(Idempotency.HEADER) String key) {
+    @Operation(operationId = "submitMessage", summary = "Submit a solidarity message",
+            description = "Counted as an action when accepted; delivered only once a moderator approved it.")
+    @APIResponse(responseCode = "202", description = "Stored, pending moderation", headers = @Header(name = Answers.REPLAYED,
+            description = Api.REPLAYED_DESCRIPTION, schema = @Schema(type = SchemaType.STRING)),
+            content = @Content(mediaType = Api.JSON, schema = @Schema(implementation = ActionResults.class)))
+    @APIResponse(responseCode = "404", description = "The case does not exist ('id' names it)")
+    @APIResponse(responseCode = "422", description = "The case is not active or is another entity's local case, the date "
+            + "is outside the campaign window, the Idempotency-Key was used for another request, or the database "
+            + "refused a value")
+    public Response submit(@Valid @NotNull MessageRequest request,
+                           @Parameter(name = IdempotencyKey.HEADER, in = ParameterIn.HEADER, description = Api.KEY_DESCRIPTION,
+                                   schema = @Schema(type = SchemaType.STRING, minLength = 1, maxLength = IdempotencyKey.MAX_LENGTH))
+                           @HeaderParam(IdempotencyKey.HEADER) String key) {
         String entityId = caller.get().entityId();
-        return idempotency.run(entityId, key, "POST", "/api/v1/messages", request,
-                () -> new Idempotency.Answer(202, messages.submit(entityId, request)));
+        IdempotencyKey idempotencyKey = IdempotencyKey.of(entityId, key, "POST", "/api/v1/messages", request);
+        MessageService.NewMessage message = request.toMessage();
+        return Answers.response(committer.submit(idempotencyKey, 202, () -> messages.check(entityId, message),
+                ActionResults::of));
     }
 
     /**
      * The moderation queue (pending by default), oldest first; delivery teams see approved messages only, up to a
      * cut-off ({@code until}, on the time written). Pages with {@code offset} and {@code limit}.
      */
-    @Inject
-    HoldGate holds;
-
     @GET
     @RolesAllowed({Roles.MODERATOR, Roles.DELIVERY})
-    public List<MessageView> list(@QueryParam("caseId") String caseId, @QueryParam("status") String status,
-                                  @QueryParam("until") String until, @QueryParam("offset") @DefaultValue("0") int offset,
-                                  @QueryParam("limit") @DefaultValue("100") int limit) {
+    @Operation(operationId = "listMessages", summary = "Read the moderation queue, or a case's approved messages",
+            description = "Oldest first by the time written. Moderators read any status; delivery teams read the "
+                    + "approved messages of one case (status=approved&caseId=...), refused while it is on hold. Erased "
+                    + "messages are not listed.")
+    @APIResponse(responseCode = "200", description = "The page", content = @Content(mediaType = Api.JSON,
+            schema = @Schema(type = SchemaType.ARRAY, implementation = MessageView.class)))
+    @APIResponse(responseCode = "404", description = "The case does not exist (delivery)")
+    @APIResponse(responseCode = "409", description = "The case is on safety hold (delivery)")
+    public List<MessageView> list(@QueryParam("caseId") @Slug String caseId,
+                                  @Parameter(schema = @Schema(type = SchemaType.STRING, enumeration = {"pending", "approved", "rejected"},
+                                          defaultValue = "pending"))
+                                  @QueryParam("status") @Pattern(regexp = "^(pending|approved|rejected)$") String status,
+                                  @Parameter(description = "Only messages written at or before this instant",
+                                          schema = @Schema(type = SchemaType.STRING, format = "date-time"))
+                                  @QueryParam("until") String until,
+                                  @QueryParam("offset") @DefaultValue("0") @Min(0) int offset,
+                                  @QueryParam("limit") @DefaultValue("100") @Min(1) @Max(1000) int limit) {
         Caller who = caller.get();
         if (Roles.DELIVERY.equals(who.role())) {
             if (!Message.APPROVED.equals(status)) {
                 throw ProblemException.forbidden("delivery teams read approved messages only (status=approved)");
             }
-            if (caseId == null || caseId.isBlank()) {
+            if (caseId == null) {
                 throw ProblemException.invalid("caseId", "delivery teams read the approved messages of one case "
                         + "(caseId=...)");
             }
-            holds.requireNotHeld(Inputs.optionalId("caseId", caseId), "its messages");
+            holds.requireNotHeld(caseId, "its messages");
         }
-        if (limit < 1 || limit > 1000) {
-            throw ProblemException.invalid("limit", "'limit' must be between 1 and 1000");
-        }
-        if (offset < 0) {
-            throw ProblemException.invalid("offset", "'offset' must not be negative");
-        }
-        return messages.list(caseId, status, Inputs.cutoff("until", until), offset, limit).stream().map(MessageView::of)
+        return messages.list(caseId, status, Cutoff.parse("until", until), offset, limit).stream().map(MessageView::of)
                 .toList();
     }
 
     @POST
     @Path("{id}/decision")
     @RolesAllowed(Roles.MODERATOR)
-    public MessageView decide(@PathParam("id") UUID id, MessageService.Decision decision) {
-        return MessageView.of(messages.decide(id, decision, caller.get().principal()));
+    @Operation(operationId = "decideMessage", summary = "Approve or reject a pending message",
+            description = "Once. A rejection as abuse also takes the message back out of the counts.")
+    @APIResponse(responseCode = "200", description = "Decided", content = @Content(mediaType = Api.JSON,
+            schema = @Schema(implementation = MessageView.class)))
+    @APIResponse(responseCode = "404", description = "The message does not exist")
+    @APIResponse(responseCode = "409", description = "The message was already reviewed, or erased")
+    public Response decide(@PathParam("id") UUID id, @Valid @NotNull DecisionRequest request) {
+        MessageService.Decision decision = request.toDecision();
+        return Answers.response(committer.commit(null, 200, messages.decide(id, decision, caller.get().principal()),
+                MessageView::of));
     }
 }

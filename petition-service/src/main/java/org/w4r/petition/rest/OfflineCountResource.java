@@ -2,6 +2,8 @@ package org.w4r.petition.rest;
 
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -11,12 +13,19 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.ParameterIn;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.headers.Header;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.w4r.kit.problem.ProblemException;
 import org.w4r.kit.security.CurrentCaller;
 import org.w4r.kit.security.Roles;
-import org.w4r.petition.model.OfflineCorrection;
-import org.w4r.petition.model.OfflineCount;
-import org.w4r.petition.service.Idempotency;
+import org.w4r.petition.service.Committer;
+import org.w4r.petition.service.IdempotencyKey;
 import org.w4r.petition.service.OfflineCountService;
 
 import java.time.Instant;
@@ -37,41 +46,85 @@ public class OfflineCountResource {
     OfflineCountService offlineCounts;
 
     @Inject
-    Idempotency idempotency;
+    Committer committer;
 
-    public record Correction(UUID correctionId, long delta, String reason, Instant recordedAt) {
+    @Schema(name = "OfflineCorrection")
+    public record Correction(@Schema(required = true) UUID correctionId,
+                             @Schema(required = true) long delta,
+                             @Schema(required = true) String reason,
+                             @Schema(required = true) Instant recordedAt) {
     }
 
-    public record Entry(UUID offlineCountId, String caseId, String type, long count, long net, String eventName,
-                        LocalDate eventDate, String eventPlace, Instant recordedAt, List<Correction> corrections) {
+    @Schema(name = "OfflineCount", description = "An offline count with its corrections and its net count")
+    public record Entry(@Schema(required = true) UUID offlineCountId,
+                        @Schema(nullable = true, description = "null for the campaign as a whole") String caseId,
+                        @Schema(required = true) String type,
+                        @Schema(required = true) long count,
+                        @Schema(required = true, description = "count plus every correction") long net,
+                        @Schema(required = true) String eventName,
+                        @Schema(required = true) LocalDate eventDate,
+                        @Schema(nullable = true) String eventPlace,
+                        @Schema(required = true) Instant recordedAt,
+                        @Schema(required = true) List<Correction> corrections) {
+        static Entry of(OfflineCountService.Entry e) {
+            return new Entry(e.count().actionId, e.count().caseId, e.count().type, e.count().count, e.net(),
+                    e.count().eventName, e.count().eventDate, e.count().eventPlace, e.count().recordedAt,
+                    e.corrections().stream().map(c -> new Correction(c.correctionId, c.delta, c.reason, c.recordedAt)).toList());
+        }
     }
 
     @POST
-    public Response report(OfflineCountRequest request, @HeaderParam(Idempotency.HEADER) String key) {
+    @Operation(operationId = "reportOfflineCount", summary = "Report the actions taken at an offline event",
+            description = "A ledger entry, never edited: correct it with a correction. Dated noon UTC of the event's day.")
+    @APIResponse(responseCode = "202", description = "Stored; its actionId is the offline count's id",
+            headers = @Header(name = Answers.REPLAYED, description = Api.REPLAYED_DESCRIPTION,
+                    schema = @Schema(type = SchemaType.STRING)),
+            content = @Content(mediaType = Api.JSON, schema = @Schema(implementation = ActionResults.class)))
+    @APIResponse(responseCode = "404", description = "The case or campaign does not exist ('id' names it)")
+    @APIResponse(responseCode = "422", description = "The case is not active or is another entity's local case, the "
+            + "case is not of the campaign named, no campaign is current, the day is outside the campaign window, the "
+            + "Idempotency-Key was used for another request, or the database refused a value")
+    public Response report(@Valid @NotNull OfflineCountRequest request,
+                           @Parameter(name = IdempotencyKey.HEADER, in = ParameterIn.HEADER, description = Api.KEY_DESCRIPTION,
+                                   schema = @Schema(type = SchemaType.STRING, minLength = 1, maxLength = IdempotencyKey.MAX_LENGTH))
+                           @HeaderParam(IdempotencyKey.HEADER) String key) {
         String entityId = caller.get().entityId();
-        return idempotency.run(entityId, key, "POST", "/api/v1/offline-counts", request,
-                () -> new Idempotency.Answer(202, offlineCounts.report(entityId, request)));
+        IdempotencyKey idempotencyKey = IdempotencyKey.of(entityId, key, "POST", "/api/v1/offline-counts", request);
+        OfflineCountService.NewOfflineCount count = request.toOfflineCount();
+        return Answers.response(committer.submit(idempotencyKey, 202, () -> offlineCounts.check(entityId, count),
+                ActionResults::of));
     }
 
     @POST
     @Path("{id}/corrections")
-    public Response correct(@PathParam("id") UUID id, CorrectionRequest request, @HeaderParam(Idempotency.HEADER) String key) {
+    @Operation(operationId = "correctOfflineCount", summary = "Correct an offline count of your entity",
+            description = "A new ledger entry that adds delta; the net count never goes below zero.")
+    @APIResponse(responseCode = "201", description = "Stored", headers = @Header(name = Answers.REPLAYED,
+            description = Api.REPLAYED_DESCRIPTION, schema = @Schema(type = SchemaType.STRING)),
+            content = @Content(mediaType = Api.JSON, schema = @Schema(implementation = CorrectionResult.class)))
+    @APIResponse(responseCode = "404", description = "No offline count of your entity has this id")
+    @APIResponse(responseCode = "422", description = "The net count would go below zero, the Idempotency-Key was used "
+            + "for another request, or the database refused a value")
+    public Response correct(@PathParam("id") UUID id, @Valid @NotNull CorrectionRequest request,
+                            @Parameter(name = IdempotencyKey.HEADER, in = ParameterIn.HEADER, description = Api.KEY_DESCRIPTION,
+                                    schema = @Schema(type = SchemaType.STRING, minLength = 1, maxLength = IdempotencyKey.MAX_LENGTH))
+                            @HeaderParam(IdempotencyKey.HEADER) String key) {
         String entityId = caller.get().entityId();
-        return idempotency.run(entityId, key, "POST", "/api/v1/offline-counts/" + id + "/corrections", request,
-                () -> new Idempotency.Answer(201, offlineCounts.correct(entityId, id, request)));
+        IdempotencyKey idempotencyKey = IdempotencyKey.of(entityId, key, "POST", "/api/v1/offline-counts/" + id + "/corrections",
+                request);
+        OfflineCountService.NewCorrection correction = request.toCorrection(id);
+        return Answers.response(committer.submit(idempotencyKey, 201, () -> offlineCounts.correct(entityId, correction),
+                CorrectionResult::of));
     }
 
     @GET
     @Path("{id}")
+    @Operation(operationId = "getOfflineCount", summary = "Read an offline count of your entity, with its corrections")
+    @APIResponse(responseCode = "200", description = "The entry", content = @Content(mediaType = Api.JSON,
+            schema = @Schema(implementation = Entry.class)))
+    @APIResponse(responseCode = "404", description = "No offline count of your entity has this id")
     public Entry get(@PathParam("id") UUID id) {
-        OfflineCount e = OfflineCount.findById(id);
-        if (e == null || !e.entityId.equals(caller.get().entityId())) {
-            throw ProblemException.notFound("offline count", id.toString());
-        }
-        List<Correction> corrections = OfflineCorrection.<OfflineCorrection>list("actionId = ?1 order by recordedAt", id)
-                .stream().map(c -> new Correction(c.correctionId, c.delta, c.reason, c.recordedAt)).toList();
-        long net = e.count + corrections.stream().mapToLong(Correction::delta).sum();
-        return new Entry(e.actionId, e.caseId, e.type, e.count, net, e.eventName, e.eventDate, e.eventPlace,
-                e.recordedAt, corrections);
+        return offlineCounts.find(caller.get().entityId(), id).map(Entry::of)
+                .orElseThrow(() -> ProblemException.notFound("offline count", id.toString()));
     }
 }

@@ -3,6 +3,8 @@ package org.w4r.petition.rest;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
@@ -10,12 +12,20 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-
-import java.util.concurrent.CompletionStage;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.ParameterIn;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.headers.Header;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.w4r.kit.security.CurrentCaller;
 import org.w4r.kit.security.Roles;
-import org.w4r.petition.service.Idempotency;
+import org.w4r.petition.service.IdempotencyKey;
 import org.w4r.petition.service.SignatureService;
+
+import java.util.concurrent.CompletionStage;
 
 /** Petition signatures from entity websites, authenticated by the entity's API key. */
 @Path("/api/v1/signatures")
@@ -32,7 +42,23 @@ public class SignatureResource {
     /** Answered 202 once the signature is committed (a group commit); the worker thread is free meanwhile. */
     @POST
     @Blocking
-    public CompletionStage<Response> sign(SignatureRequest request, @HeaderParam(Idempotency.HEADER) String key) {
-        return signatures.sign(caller.get().entityId(), request, key);
+    @Operation(operationId = "sign", summary = "Record one signer's signature for one or several cases",
+            description = "Answered once stored: one result per case, 'accepted' (with its actionId) or 'duplicate' "
+                    + "(this person had signed it: counted once).")
+    @APIResponse(responseCode = "202", description = "Stored", headers = @Header(name = Answers.REPLAYED,
+            description = Api.REPLAYED_DESCRIPTION, schema = @Schema(type = SchemaType.STRING)),
+            content = @Content(mediaType = Api.JSON, schema = @Schema(implementation = ActionResults.class)))
+    @APIResponse(responseCode = "404", description = "A case does not exist ('id' names it)")
+    @APIResponse(responseCode = "422", description = "A case is not active or is another entity's local case, the date "
+            + "is outside the campaign window, the Idempotency-Key was used for another request, or the database "
+            + "refused a value")
+    public CompletionStage<Response> sign(@Valid @NotNull SignatureRequest request,
+                                          @Parameter(name = IdempotencyKey.HEADER, in = ParameterIn.HEADER,
+                                                  description = Api.KEY_DESCRIPTION,
+                                                  schema = @Schema(type = SchemaType.STRING, minLength = 1, maxLength = IdempotencyKey.MAX_LENGTH))
+                                          @HeaderParam(IdempotencyKey.HEADER) String key) {
+        String entityId = caller.get().entityId();
+        IdempotencyKey idempotencyKey = IdempotencyKey.of(entityId, key, "POST", "/api/v1/signatures", request);
+        return Answers.response(signatures.sign(entityId, idempotencyKey, request.toSignature(), ActionResults::of));
     }
 }

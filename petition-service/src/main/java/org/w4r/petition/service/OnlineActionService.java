@@ -2,14 +2,13 @@ package org.w4r.petition.service;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.transaction.Transactional;
 import org.w4r.events.ActionType;
 import org.w4r.events.CampaignChanged;
 import org.w4r.events.Mode;
 import org.w4r.kit.problem.ProblemException;
+import org.w4r.kit.tracing.TraceContext;
 import org.w4r.petition.model.OnlineAction;
-import org.w4r.petition.rest.ActionRequest;
-import org.w4r.petition.rest.ActionResults;
+import org.w4r.petition.repository.OnlineActionRepository;
 
 import java.time.Instant;
 import java.util.EnumSet;
@@ -22,51 +21,48 @@ import java.util.UUID;
 @ApplicationScoped
 public class OnlineActionService {
     /** Signatures and messages have their own endpoints and rules. */
-    static final Set<ActionType> TYPES = EnumSet.complementOf(EnumSet.of(ActionType.SIGNATURE, ActionType.MESSAGE));
+    public static final Set<ActionType> TYPES = EnumSet.complementOf(EnumSet.of(ActionType.SIGNATURE, ActionType.MESSAGE));
 
     @Inject
     ActionRules rules;
 
     @Inject
-    ActionLedger ledger;
+    ActionPublisher publisher;
 
-    public record Checked(String caseId, ActionType type, CampaignChanged campaign, Instant occurredAt, Instant now) {
+    @Inject
+    OnlineActionRepository actions;
+
+    /**
+     * An action as reported: {@code caseId} null for none; {@code campaignId} null for the case's campaign, or the
+     * current one for an action without a case; {@code occurredAt} null for now.
+     */
+    public record NewAction(String caseId, ActionType type, Instant occurredAt, String campaignId) {
     }
 
-    @Transactional
-    public ActionResults record(String entityId, ActionRequest request) {
-        return write(entityId, check(entityId, request));
-    }
-
-    public Checked check(String entityId, ActionRequest request) {
-        if (request == null) {
-            throw ProblemException.badRequest("a JSON body with 'type' is required");
-        }
-        ActionType type = type(request.type(), TYPES);
-        String caseId = Inputs.caseId(request.caseId());
+    /** Everything that can refuse the action, before anything is written; then the command that records it. */
+    public Command<Recorded> check(String entityId, NewAction a) {
         Instant now = ActionRules.now();
-        String campaignId = Inputs.optionalId("campaignId", request.campaignId());
-        Instant occurredAt = rules.occurredAt(Inputs.occurredAt("occurredAt", request.occurredAt()), now);
-        return new Checked(caseId, type, rules.check(entityId, caseId, campaignId, occurredAt), occurredAt, now);
+        Instant occurredAt = rules.occurredAt(a.occurredAt(), now);
+        CampaignChanged campaign = rules.check(entityId, a.caseId(), a.campaignId(), occurredAt);
+        TraceContext trace = TraceContext.current();
+        return work -> {
+            OnlineAction action = new OnlineAction();
+            action.actionId = UUID.randomUUID();
+            action.campaignId = campaign.campaignId();
+            action.caseId = a.caseId();
+            action.entityId = entityId;
+            action.type = a.type().code();
+            action.occurredAt = occurredAt;
+            action.recordedAt = now;
+            actions.persist(action);
+            publisher.recorded(work, trace, action.actionId, campaign.campaignId(), a.caseId(), entityId, a.type(),
+                    Mode.ONLINE, 1, occurredAt, now);
+            return Recorded.counted(a.caseId(), action.actionId);
+        };
     }
 
-    public ActionResults write(String entityId, Checked c) {
-        UUID actionId = UUID.randomUUID();
-        OnlineAction action = new OnlineAction();
-        action.actionId = actionId;
-        action.campaignId = c.campaign().campaignId();
-        action.caseId = c.caseId();
-        action.entityId = entityId;
-        action.type = c.type().code();
-        action.occurredAt = c.occurredAt();
-        action.recordedAt = c.now();
-        action.persist();
-        ledger.recorded(actionId, c.campaign().campaignId(), c.caseId(), entityId, c.type(), Mode.ONLINE, 1,
-                c.occurredAt(), c.now());
-        return new ActionResults(List.of(new ActionResults.Result(c.caseId(), actionId, ActionResults.Result.ACCEPTED)));
-    }
-
-    static ActionType type(String code, Set<ActionType> allowed) {
+    /** The type a caller named, if it is one of {@code allowed}; otherwise a 400 naming {@code type}. */
+    public static ActionType type(String code, Set<ActionType> allowed) {
         List<String> names = allowed.stream().map(ActionType::code).sorted().toList();
         if (code == null) {
             throw ProblemException.invalid("type", "'type' is required, one of " + names);

@@ -36,7 +36,7 @@ class IdempotencyRetentionTest {
     static final String BODY = "{\"caseId\":\"el-hiblu-3\",\"type\":\"postcard\"}";
 
     @Inject
-    Idempotency idempotency;
+    IdempotencyService idempotency;
 
     @Inject
     AgroalDataSource db;

@@ -7,6 +7,11 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.w4r.kit.problem.ProblemException;
 import org.w4r.kit.security.Roles;
 
@@ -32,11 +37,21 @@ public class DeadLetterResource {
     @Inject
     AgroalDataSource dataSource;
 
-    public record DeadLetter(long id, String topic, String key, Instant createdAt, Instant failedAt, String error,
-                             int payloadBytes) {
+    @Schema(description = "An outbox row Kafka refused for good: where it was going, when, and why")
+    public record DeadLetter(@Schema(required = true) long id,
+                             @Schema(required = true) String topic,
+                             @Schema(nullable = true) String key,
+                             @Schema(required = true) Instant createdAt,
+                             @Schema(required = true) Instant failedAt,
+                             @Schema(nullable = true) String error,
+                             @Schema(required = true) int payloadBytes) {
     }
 
     @GET
+    @Operation(operationId = "listDeadLetters", summary = "The outbox rows Kafka refused for good (the first 1,000)")
+    @APIResponse(responseCode = "200", description = "Oldest first", content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(type = SchemaType.ARRAY, implementation = DeadLetter.class)))
+    @APIResponse(responseCode = "404", description = "This service has no outbox")
     public List<DeadLetter> list() throws SQLException {
         if (!relay.enabled()) {
             throw ProblemException.notFound("outbox", "this service");

@@ -11,16 +11,25 @@ import org.w4r.events.Events;
 import org.w4r.kit.tracing.TraceContext;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Writes an event to the outbox in the caller's transaction, so the event exists if and only if the change
- * it announces was committed. {@link OutboxRelay} sends it once the transaction has committed.
+ * The one way every service announces a change: the event is written to the outbox in the transaction of the change,
+ * so it exists if and only if that change was committed, and {@link OutboxRelay} sends it once the transaction has
+ * committed. Rows are written at once, on the transaction's own connection; a transaction must be active (outside
+ * one, the row would be committed on its own, announcing a change that may never be made).
  */
 @ApplicationScoped
 public class Outbox {
+    private static final String INSERT =
+            "insert into outbox (topic, event_key, payload, trace_parent, trace_state) values (?, ?, ?, ?, ?)";
+
+    @Inject
+    AgroalDataSource dataSource;
+
     @Inject
     EntityManager em;
 
@@ -30,68 +39,93 @@ public class Outbox {
     @Inject
     TransactionSynchronizationRegistry transactions;
 
-    @Inject
-    AgroalDataSource dataSource;
-
     /**
-     * Returns the outbox row id, for callers that want to wait until it has reached Kafka. A null {@code event} is a
-     * tombstone: on a compacted topic it removes the key.
+     * An event for {@code topic} under {@code key}; a null {@code event} is a tombstone (on a compacted topic it
+     * removes the key). {@code trace} is the trace context of the request that caused it (null if none): the relay
+     * sends it as the record's {@code traceparent} header, so the consumers continue that request's trace.
      */
-    public long add(String topic, String key, Object event) {
-        TraceContext trace = TraceContext.current();
-        Number id = (Number) em.createNativeQuery("""
-                        insert into outbox (topic, event_key, payload, trace_parent, trace_state)
-                        values (?1, ?2, cast(?3 as text), cast(?4 as text), cast(?5 as text)) returning id""")
-                .setParameter(1, topic).setParameter(2, key).setParameter(3, text(event == null ? null : Events.toJson(event)))
-                .setParameter(4, text(trace == null ? null : trace.traceparent()))
-                .setParameter(5, text(trace == null ? null : trace.tracestate()))
-                .getSingleResult();
-        pending();
-        return id.longValue();
-    }
-
-    /** A text parameter that may be null (Hibernate cannot tell the type of a bare null). */
-    private static org.hibernate.query.TypedParameterValue<String> text(String value) {
-        return new org.hibernate.query.TypedParameterValue<>(org.hibernate.type.StandardBasicTypes.STRING, value);
-    }
-
-    /**
-     * As {@link #add}, but the row is written just before the transaction commits, together with every other row
-     * added so: one batched round trip for a transaction that announces a thousand actions, instead of a thousand.
-     */
-    public void addAtCommit(String topic, String key, Object event) {
-        pending().add(new OutboxRows.Row(topic, key, event));
-    }
-
-    /** This transaction's rows to write at commit; on first use, arranges for the write and the relay's wake-up. */
-    @SuppressWarnings("unchecked")
-    private List<OutboxRows.Row> pending() {
-        List<OutboxRows.Row> rows = (List<OutboxRows.Row>) transactions.getResource(Outbox.class);
-        if (rows != null) {
-            return rows;
+    public record Row(String topic, String key, Object event, TraceContext trace) {
+        /** A row in the calling thread's trace: build it on the request's thread, not on a writer thread. */
+        public Row(String topic, String key, Object event) {
+            this(topic, key, event, TraceContext.current());
         }
-        List<OutboxRows.Row> atCommit = new ArrayList<>();
-        transactions.putResource(Outbox.class, atCommit);
-        transactions.registerInterposedSynchronization(new Synchronization() {
-            @Override
-            public void beforeCompletion() {
-                if (atCommit.isEmpty() || transactions.getTransactionStatus() != Status.STATUS_ACTIVE) {
-                    return;
-                }
-                try (Connection connection = dataSource.getConnection()) { // this transaction's connection
-                    OutboxRows.insert(connection, atCommit);
-                } catch (SQLException e) {
-                    throw new IllegalStateException("cannot write the outbox; the transaction rolls back", e);
-                }
-            }
+    }
 
-            @Override
-            public void afterCompletion(int status) {
-                if (status == Status.STATUS_COMMITTED) {
-                    relay.wakeUp();
-                }
+    /** One event; returns its outbox row id, for a caller that waits until it has reached Kafka. */
+    public long add(String topic, String key, Object event) {
+        try (Connection connection = transactionConnection();
+             PreparedStatement insert = connection.prepareStatement(INSERT, new String[]{"id"})) {
+            bind(insert, new Row(topic, key, event));
+            insert.executeUpdate();
+            try (ResultSet id = insert.getGeneratedKeys()) {
+                id.next();
+                return id.getLong(1);
             }
-        });
-        return atCommit;
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot write the outbox; the transaction rolls back", e);
+        }
+    }
+
+    /**
+     * Many events in one batched round trip: a transaction that announces a thousand actions (a batch, a group of
+     * signatures) paid a round trip per event when each was added on its own.
+     */
+    public void addAll(List<Row> rows) {
+        if (rows.isEmpty()) {
+            return;
+        }
+        try (Connection connection = transactionConnection()) {
+            insert(connection, rows);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot write the outbox; the transaction rolls back", e);
+        }
+    }
+
+    /**
+     * The active transaction's connection, once the entity changes made so far are written: the change goes before
+     * its announcement, and a change the database refuses (a duplicate id) fails here, in the caller's code, as it
+     * did when this row was written through the entity manager. On first use in a transaction, the relay is woken
+     * after its commit.
+     */
+    private Connection transactionConnection() throws SQLException {
+        if (transactions.getTransactionStatus() != Status.STATUS_ACTIVE) {
+            throw new IllegalStateException("the outbox is written in the transaction of the change it announces");
+        }
+        em.flush();
+        if (transactions.getResource(Outbox.class) == null) {
+            transactions.putResource(Outbox.class, Boolean.TRUE);
+            transactions.registerInterposedSynchronization(new Synchronization() {
+                @Override
+                public void beforeCompletion() {
+                }
+
+                @Override
+                public void afterCompletion(int status) {
+                    if (status == Status.STATUS_COMMITTED) {
+                        relay.wakeUp();
+                    }
+                }
+            });
+        }
+        return dataSource.getConnection(); // enlisted: the transaction's own
+    }
+
+    /** All rows in one batched round trip on {@code connection}, in the caller's transaction. */
+    static void insert(Connection connection, List<Row> rows) throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
+            for (Row row : rows) {
+                bind(insert, row);
+                insert.addBatch();
+            }
+            insert.executeBatch();
+        }
+    }
+
+    private static void bind(PreparedStatement insert, Row row) throws SQLException {
+        insert.setString(1, row.topic());
+        insert.setString(2, row.key());
+        insert.setString(3, row.event() == null ? null : Events.toJson(row.event()));
+        insert.setString(4, row.trace() == null ? null : row.trace().traceparent());
+        insert.setString(5, row.trace() == null ? null : row.trace().tracestate());
     }
 }

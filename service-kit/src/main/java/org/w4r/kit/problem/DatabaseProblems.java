@@ -37,6 +37,45 @@ public final class DatabaseProblems {
     private DatabaseProblems() {
     }
 
+    /**
+     * What a failed statement says about the database, by its SQLSTATE only: an SQLException's message can carry the
+     * statement's values (PgJDBC's batch errors do), so it is never logged nor answered. {@code ""}: none given.
+     */
+    public record Failure(String sqlState) {
+        /** No connection, a lost one, a server shutting down or out of resources. */
+        public boolean unavailable() {
+            return DatabaseProblems.unavailable(sqlState);
+        }
+
+        /** A deadlock or a serialization failure: the same transaction again may pass. */
+        public boolean transientFailure() {
+            return "40P01".equals(sqlState) || "40001".equals(sqlState);
+        }
+
+        /** A value PostgreSQL cannot store (class 22): the request's own. */
+        public boolean data() {
+            return sqlState.startsWith("22");
+        }
+
+        /** An integrity constraint (class 23) refused a row. */
+        public boolean constraint() {
+            return sqlState.startsWith("23");
+        }
+
+        public String name() {
+            if (unavailable()) {
+                return "database unavailable";
+            }
+            return transientFailure() ? "transient" : data() ? "data" : constraint() ? "constraint" : "other";
+        }
+    }
+
+    /** The failure of the first SQLException in {@code e}'s chain (causes and suppressed); null if there is none. */
+    public static Failure failure(Throwable e) {
+        String state = sqlState(e, 0);
+        return state == null ? null : new Failure(state);
+    }
+
     /** A 503 if the database could not be reached while doing {@code e}'s work; empty for anything else. */
     public static Optional<Problem> unreachable(Throwable e) {
         String state = sqlState(e, 0);

@@ -21,7 +21,7 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * Outbox rows written as the services write them ({@link OutboxRows}), and read back from the topic. The events are
+ * Outbox rows written as the services write them ({@link Outbox}), and read back from the topic. The events are
  * erasures (ids only, nothing personal) on a one-partition topic, so the topic's order is the order they were sent.
  */
 final class OutboxFixtures {
@@ -63,7 +63,7 @@ final class OutboxFixtures {
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             long before = maxId(connection);
-            OutboxRows.insert(connection, events.stream().map(e -> new OutboxRows.Row(TOPIC, key, e)).toList());
+            Outbox.insert(connection, events.stream().map(e -> new Outbox.Row(TOPIC, key, e)).toList());
             connection.commit();
             List<Long> ids = new ArrayList<>();
             try (PreparedStatement select = connection.prepareStatement(

@@ -1,0 +1,63 @@
+package org.w4r.petition.service;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.w4r.events.SignerErased;
+import org.w4r.events.Topics;
+import org.w4r.petition.repository.MessageRepository;
+import org.w4r.petition.repository.SignatureRepository;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.TreeSet;
+import java.util.UUID;
+
+/**
+ * A supporter's request to be forgotten. Their signatures lose name and country, their messages lose author and
+ * text; the keyed hash of the email stays on signatures, so they still count once and cannot be counted twice.
+ * Counts do not change. An entity erases only what was taken through it; without an entity (a coordinator) the
+ * erasure crosses entities. A {@link SignerErased} in the same transaction tells every other service which actions
+ * to drop what it derived from (delivery packs, approved messages).
+ */
+@ApplicationScoped
+public class ErasureService {
+    /** Ids per event: a prolific author's messages must not make one event larger than the producer may send. */
+    static final int IDS_PER_EVENT = 1_000;
+
+    @Inject
+    SignerHasher hasher;
+
+    @Inject
+    SignatureRepository signatures;
+
+    @Inject
+    MessageRepository messages;
+
+    /**
+     * The command that erases what was taken under {@code email} ({@code entityId} null: across entities). Its
+     * result is the erasure's id, whether or not anything matched.
+     */
+    public Command<UUID> erase(String entityId, String email) {
+        String hmac = hasher.hash(email);
+        return work -> {
+            UUID erasureId = UUID.randomUUID();
+            Instant now = ActionRules.now();
+            List<SignatureRepository.Erased> erased = new ArrayList<>(signatures.erase(hmac, entityId));
+            erased.addAll(messages.erase(hmac, entityId, now));
+            // ids only, in order, in as many events as the ids need (at least one, so every erasure leaves a trace)
+            erased.sort(Comparator.comparing(e -> e.actionId().toString()));
+            int from = 0;
+            do {
+                List<SignatureRepository.Erased> part = erased.subList(from, Math.min(from + IDS_PER_EVENT, erased.size()));
+                List<UUID> actionIds = part.stream().map(SignatureRepository.Erased::actionId).toList();
+                List<String> caseIds = List.copyOf(new TreeSet<>(part.stream().map(SignatureRepository.Erased::caseId).toList()));
+                work.announce(Topics.ERASURES, erasureId.toString(),
+                        new SignerErased(UUID.randomUUID(), erasureId, entityId, caseIds, actionIds, now));
+                from += IDS_PER_EVENT;
+            } while (from < erased.size());
+            return erasureId;
+        };
+    }
+}

@@ -1,0 +1,186 @@
+package org.w4r.petition.service;
+
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+import org.w4r.kit.problem.DatabaseProblems;
+import org.w4r.kit.problem.Problem;
+import org.w4r.kit.problem.ProblemException;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Group commit for single signatures. Every signature must be durable in PostgreSQL before its 202, and one
+ * transaction per request made the commit (and the JTA, Hibernate and round-trip overhead around it) the cost of
+ * each signature. Here writer threads take every signature waiting and hand them to the {@link Committer} as one
+ * transaction: idempotency keys, signatures and outbox rows each in one batched round trip, then one commit, then
+ * every answer. The effect for each request is exactly what a transaction of its own would have had; a signature
+ * PostgreSQL refuses is written again in ever smaller groups until it is alone, so one request's failure is never
+ * another's.
+ */
+@ApplicationScoped
+public class GroupCommit {
+    private static final Logger LOG = Logger.getLogger(GroupCommit.class);
+
+    @Inject
+    Committer committer;
+
+    @Inject
+    SignatureService signatures;
+
+    @ConfigProperty(name = "w4r.signatures.group-size", defaultValue = "500")
+    int groupSize;
+
+    @ConfigProperty(name = "w4r.signatures.writers", defaultValue = "2")
+    int writers;
+
+    @ConfigProperty(name = "w4r.signatures.queue-size", defaultValue = "20000")
+    int queueSize;
+
+    /** A checked signature waiting for its commit, and its answer once it has one. */
+    record Pending(Committer.Member<SignatureService.Checked, Recorded> member, CompletableFuture<Answer> answer) {
+        void fail(ProblemException problem) {
+            answer.completeExceptionally(problem);
+        }
+    }
+
+    private BlockingQueue<Pending> queue;
+    private final List<Thread> threads = new ArrayList<>();
+    private volatile boolean running = true;
+
+    void start(@Observes StartupEvent event) {
+        queue = new ArrayBlockingQueue<>(queueSize);
+        for (int i = 0; i < writers; i++) {
+            Thread thread = new Thread(this::run, "signature-writer-" + i);
+            thread.setDaemon(true);
+            thread.start();
+            threads.add(thread);
+        }
+    }
+
+    /** Queues a checked signature; the answer completes once it is committed (or refused, or failed). */
+    CompletableFuture<Answer> submit(Committer.Member<SignatureService.Checked, Recorded> member) {
+        Pending pending = new Pending(member, new CompletableFuture<>());
+        if (!running || !queue.offer(pending)) {
+            throw new ProblemException(Problem.of(503, "overloaded", "Too many signatures at once",
+                    "petition-service has " + queueSize + " signatures waiting to be written; retry in a second")
+                    .with("retryAfterSeconds", 1));
+        }
+        return pending.answer();
+    }
+
+    /**
+     * For a second after the database was found unreachable, groups are answered "not stored" without trying: each
+     * try waits for a connection that will not come, and a burst queued behind an outage once took minutes to be
+     * told so. The first group after the pause tries again.
+     */
+    private static final long UNAVAILABLE_PAUSE_NANOS = TimeUnit.SECONDS.toNanos(1);
+    private volatile long unavailableSince = System.nanoTime() - UNAVAILABLE_PAUSE_NANOS;
+
+    private void run() {
+        List<Pending> group = new ArrayList<>(groupSize);
+        while (running || !queue.isEmpty()) {
+            try {
+                Pending first = queue.poll(200, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                group.add(first);
+                queue.drainTo(group, groupSize - 1);
+                if (System.nanoTime() - unavailableSince < UNAVAILABLE_PAUSE_NANOS) {
+                    notStored(group); // nothing was tried: certainly not stored
+                    continue;
+                }
+                WriteFailed failure = commit(group);
+                if (failure != null && failure.failure() != null && failure.failure().unavailable()) {
+                    unavailableSince = System.nanoTime();
+                }
+            } catch (InterruptedException e) {
+                if (!running) {
+                    continue; // drain what is queued, then stop
+                }
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException | Error e) {
+                // a writer that dies leaves every later signature waiting forever: answer this group, go on
+                DatabaseProblems.Failure failure = DatabaseProblems.failure(e);
+                LOG.errorf("signature writer: unexpected %s at %s (SQLSTATE %s)", e.getClass().getName(),
+                        e.getStackTrace().length == 0 ? "?" : e.getStackTrace()[0], failure == null ? "none" : failure.sqlState());
+                ProblemException unexpected = new ProblemException(Problem.of(500, "internal", "Internal error",
+                        "the signature may or may not be stored; retry with the same Idempotency-Key; the error has been logged"));
+                group.forEach(p -> p.fail(unexpected));
+            } finally {
+                group.clear();
+            }
+        }
+    }
+
+    /**
+     * Writes the group and answers every member. A failure before the commit stored nothing and says so; a commit
+     * that fails may have happened all the same, so it is answered {@code outcome-unknown}. Returns how the group
+     * failed, or null.
+     */
+    private WriteFailed commit(List<Pending> group) {
+        List<Outcome> outcomes;
+        try {
+            outcomes = committer.commit(group.stream().map(Pending::member).toList(), signatures::writeAll);
+        } catch (WriteFailed e) {
+            if (e.inCommit()) {
+                LOG.warnf("signature writer: the commit of %d signatures failed (SQLSTATE %s); outcome unknown",
+                        group.size(), e.sqlState());
+                group.forEach(p -> p.fail(e.problem(WriteFailed.Subject.SIGNATURE, p.member().key() != null)));
+                return e;
+            }
+            if (e.unavailable()) {
+                // no member by member: each would wait for a connection again, and none would get one
+                LOG.warnf("signature writer: database unavailable (SQLSTATE %s); %d signatures refused, not stored",
+                        e.sqlState(), group.size());
+                notStored(group);
+                return e;
+            }
+            if (group.size() > 1) {
+                // a member PostgreSQL refuses must not fail the others: halve until it is alone
+                LOG.warnf("signature writer: a group of %d failed (SQLSTATE %s); writing it in halves", group.size(),
+                        e.sqlState());
+                int half = group.size() / 2;
+                WriteFailed first = commit(group.subList(0, half));
+                if (first != null && first.unavailable()) {
+                    notStored(group.subList(half, group.size()));
+                    return first;
+                }
+                return commit(group.subList(half, group.size()));
+            }
+            group.get(0).fail(e.problem(WriteFailed.Subject.SIGNATURE, group.get(0).member().key() != null));
+            return e;
+        }
+        for (int m = 0; m < group.size(); m++) {
+            Outcome outcome = outcomes.get(m);
+            if (outcome.refused() != null) {
+                group.get(m).fail(outcome.refused());
+            } else {
+                group.get(m).answer().complete(outcome.answer());
+            }
+        }
+        return null;
+    }
+
+    private static void notStored(List<Pending> group) {
+        group.forEach(p -> p.fail(WriteFailed.notStored(WriteFailed.Subject.SIGNATURE)));
+    }
+
+    void stop(@Observes ShutdownEvent event) throws InterruptedException {
+        running = false;
+        for (Thread thread : threads) {
+            thread.join(5_000);
+        }
+    }
+}

@@ -1,0 +1,89 @@
+package org.w4r.petition.service;
+
+import io.quarkus.scheduler.Scheduled;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+import org.w4r.kit.problem.DatabaseProblems;
+import org.w4r.kit.problem.Problem;
+import org.w4r.kit.problem.ProblemException;
+import org.w4r.petition.repository.IdempotencyRepository;
+
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * Safe retries: a POST with an {@code Idempotency-Key} runs once. Its answer is stored under the key in the same
+ * transaction as its effect (by the {@link Committer}), so a retry gets the original answer and changes nothing; the
+ * same key with another body is refused. Only successful answers are kept: a refused request changed nothing and may
+ * be sent again.
+ */
+@ApplicationScoped
+public class IdempotencyService {
+    private static final Logger LOG = Logger.getLogger(IdempotencyService.class);
+
+    @Inject
+    IdempotencyRepository keys;
+
+    @ConfigProperty(name = "w4r.idempotency.retention", defaultValue = "P2D")
+    Duration retention;
+
+    /** The answer stored under the key, as a replay; empty if there is none yet. */
+    public Optional<Answer> earlier(IdempotencyKey key) {
+        try {
+            return keys.find(key.principal(), key.key()).map(stored -> replay(stored, key));
+        } catch (SQLException e) {
+            throw unavailable(e, "cannot look up the Idempotency-Key now; nothing was done: retry with the same key");
+        }
+    }
+
+    /**
+     * After a commit in which another request held the key: that request's answer (it is committed), or why it cannot
+     * be had now.
+     */
+    Outcome heldAnswer(IdempotencyKey key) {
+        try {
+            return new Outcome(keys.find(key.principal(), key.key()).map(stored -> replay(stored, key))
+                    .orElseThrow(() -> new IllegalStateException("no answer stored under a key that was taken")), null);
+        } catch (ProblemException e) {
+            return new Outcome(null, e);
+        } catch (SQLException | RuntimeException e) {
+            LOG.errorf("cannot read the answer stored under an Idempotency-Key (%s, SQLSTATE %s)",
+                    e.getClass().getSimpleName(), DatabaseProblems.failure(e) == null ? "none" : DatabaseProblems.failure(e).sqlState());
+            return new Outcome(null, new ProblemException(Problem.of(503, "database-unavailable",
+                    "Cannot read the earlier answer now",
+                    "the request is stored under this Idempotency-Key; retry with the same key to get its answer")));
+        }
+    }
+
+    private static Answer replay(IdempotencyRepository.Stored stored, IdempotencyKey key) {
+        if (!stored.fingerprint().equals(key.fingerprint())) {
+            throw new ProblemException(Problem.of(422, "idempotency-key-reused", "Idempotency-Key reused",
+                    "the Idempotency-Key '" + key.key() + "' was already used for a different request").with("key", key.key()));
+        }
+        return new Answer(stored.status(), stored.response(), true);
+    }
+
+    private static RuntimeException unavailable(SQLException e, String detail) {
+        DatabaseProblems.Failure failure = DatabaseProblems.failure(e);
+        if (!failure.unavailable()) {
+            return new IllegalStateException("cannot read an Idempotency-Key", e); // a bug, logged as one
+        }
+        LOG.warnf("database unavailable (SQLSTATE %s): cannot read an Idempotency-Key", failure.sqlState());
+        return new ProblemException(Problem.of(503, "database-unavailable", "Database unavailable", detail)
+                .with("retryAfterSeconds", 1));
+    }
+
+    /** Keys are kept for at least a day (two by default), then forgotten. */
+    @Scheduled(every = "1h", delayed = "1m")
+    void forgetOldKeys() {
+        try {
+            keys.forgetBefore(Instant.now().minus(retention));
+        } catch (SQLException e) {
+            LOG.warnf("old Idempotency-Keys not forgotten this hour (SQLSTATE %s)", e.getSQLState());
+        }
+    }
+}

@@ -1,0 +1,28 @@
+package org.w4r.petition.service;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.w4r.petition.model.ConsentingSigner;
+import org.w4r.petition.repository.SignatureRepository;
+
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * The signers who consented to have their name delivered, up to a cut-off, for a delivery team. Refused while the
+ * case is on safety hold.
+ */
+@ApplicationScoped
+public class SignerExportService {
+    @Inject
+    SignatureRepository signatures;
+
+    @Inject
+    HoldGate holds;
+
+    public List<ConsentingSigner> signers(String caseId, Instant until) throws SQLException {
+        holds.requireNotHeld(caseId, "its signer list");
+        return signatures.consenting(caseId, until);
+    }
+}

@@ -1,0 +1,118 @@
+package org.w4r.petition.service;
+
+import org.jboss.logging.Logger;
+import org.w4r.kit.problem.DatabaseProblems;
+import org.w4r.kit.problem.Problem;
+import org.w4r.kit.problem.ProblemException;
+
+/**
+ * The database failed a {@link Committer}'s transaction: before the commit (it rolled back: nothing was stored) or in
+ * the commit itself (PostgreSQL may have committed: the outcome is unknown). Classified by SQLSTATE only
+ * ({@link DatabaseProblems.Failure}); only a failure before the commit may ever be answered "not stored".
+ */
+public final class WriteFailed extends Exception {
+    private static final Logger LOG = Logger.getLogger(WriteFailed.class);
+
+    /** What was being written, in the words of the answer. */
+    public enum Subject {
+        SIGNATURE, REQUEST
+    }
+
+    private final transient DatabaseProblems.Failure failure;
+    private final boolean inCommit;
+
+    WriteFailed(DatabaseProblems.Failure failure, boolean inCommit) {
+        super(null, null, false, false);
+        this.failure = failure;
+        this.inCommit = inCommit;
+    }
+
+    /** The SQLSTATE's classification; null for a commit the transaction manager failed without one. */
+    public DatabaseProblems.Failure failure() {
+        return failure;
+    }
+
+    public boolean inCommit() {
+        return inCommit;
+    }
+
+    public String sqlState() {
+        return failure == null ? "none" : failure.sqlState();
+    }
+
+    /** The database could not be reached before the commit: nothing was stored. */
+    public boolean unavailable() {
+        return !inCommit && failure.unavailable();
+    }
+
+    /**
+     * Whether attempt {@code attempt} may be followed by another: a deadlock or serialization failure twice more; a
+     * lost connection once more, as a pooled connection may have died with the last outage. Never once the commit
+     * was sent.
+     */
+    boolean worthRetrying(int attempt) {
+        if (inCommit) {
+            return false;
+        }
+        return failure.transientFailure() && attempt < 3 || failure.unavailable() && attempt < 2;
+    }
+
+    /** The answer for a request this failure stopped. */
+    public ProblemException problem(Subject subject, boolean keyed) {
+        if (inCommit) {
+            return outcomeUnknown(subject, keyed);
+        }
+        boolean signature = subject == Subject.SIGNATURE;
+        if (failure.unavailable()) {
+            return notStored(subject);
+        }
+        if (failure.data()) {
+            return new ProblemException(Problem.of(400, "unstorable-value", "Value cannot be stored", signature
+                    ? "the database refused a value of this signature (SQLSTATE " + failure.sqlState()
+                    + "); it was not stored: change it before sending it again"
+                    : "the database refused a value of this request (SQLSTATE " + failure.sqlState()
+                    + "); nothing was stored: change it before sending it again").with("sqlState", failure.sqlState()));
+        }
+        if (failure.constraint()) {
+            return new ProblemException(Problem.of(422, "refused-by-database", signature ? "Signature refused" : "Request refused",
+                    signature ? "the database refused this signature (SQLSTATE " + failure.sqlState() + "); it was not stored"
+                            : "the database refused this request (SQLSTATE " + failure.sqlState() + "); nothing was stored")
+                    .with("sqlState", failure.sqlState()));
+        }
+        LOG.errorf("a write failed in the database (SQLSTATE %s, %s)", failure.sqlState(), failure.name());
+        return new ProblemException(Problem.of(500, "internal", "Internal error", signature
+                ? "the signature was not stored; the error has been logged"
+                : "the request failed in the database; nothing was stored; the error has been logged"));
+    }
+
+    static ProblemException notStored(Subject subject) {
+        return new ProblemException((subject == Subject.SIGNATURE
+                ? Problem.of(503, "database-unavailable", "Cannot store the signature now",
+                "the signature was not stored; it is safe to retry")
+                : Problem.of(503, "database-unavailable", "Database unavailable", "nothing was stored; it is safe to retry"))
+                .with("retryAfterSeconds", 1));
+    }
+
+    /**
+     * The commit was sent and no answer came back: PostgreSQL may have committed. Saying "not stored" here made a
+     * careful caller send a counted action again.
+     */
+    static ProblemException outcomeUnknown(Subject subject, boolean keyed) {
+        String detail;
+        if (subject == Subject.SIGNATURE) {
+            detail = keyed
+                    ? "the connection to the database was lost during the commit: the signature may or may not be stored. "
+                    + "Retry with the same Idempotency-Key: you get the stored answer, or it is stored now"
+                    : "the connection to the database was lost during the commit: the signature may or may not be stored. "
+                    + "Send it again (a signer counts once per case: if it was stored, the answer is 'duplicate'); "
+                    + "send an Idempotency-Key to get the stored answer instead";
+        } else {
+            detail = keyed
+                    ? "the connection to the database was lost during the commit: the request may or may not have "
+                    + "taken effect. Retry with the same Idempotency-Key: you get the stored answer, or it takes effect now"
+                    : "the connection to the database was lost: the request may or may not have taken effect, and "
+                    + "sending it again may count it twice. Send an Idempotency-Key to be able to retry safely";
+        }
+        return new ProblemException(Problem.of(503, "outcome-unknown", "Outcome unknown", detail).with("retryAfterSeconds", 1));
+    }
+}
