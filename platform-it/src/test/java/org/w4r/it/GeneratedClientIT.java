@@ -13,8 +13,8 @@ import org.w4r.client.petition.api.SignatureResourceApi;
 import org.w4r.client.petition.model.ActionRequest;
 import org.w4r.client.petition.model.BatchRequest;
 import org.w4r.client.petition.model.CorrectionRequest;
-import org.w4r.client.petition.model.Event;
-import org.w4r.client.petition.model.Item;
+import org.w4r.client.petition.model.OfflineEvent;
+import org.w4r.client.petition.model.BatchItem;
 import org.w4r.client.petition.model.OfflineCountRequest;
 import org.w4r.client.petition.model.Problem;
 import org.w4r.client.petition.model.SignatureRequest;
@@ -82,26 +82,26 @@ class GeneratedClientIT {
                 .signer(new Signer().name("Kate Sheppard").email("kate.sheppard." + UUID.randomUUID() + "@example.org")
                         .country("NZ"));
         String signatureKey = "generated-client-" + UUID.randomUUID();
-        assertEquals(202, signatures.apiV1SignaturesPostWithHttpInfo(signature, signatureKey).getStatusCode());
+        assertEquals(202, signatures.signWithHttpInfo(signature, signatureKey).getStatusCode());
         // the retry rule of the quick start, through the client: the same key is answered from the store, not counted
-        ApiResponse<Void> retried = signatures.apiV1SignaturesPostWithHttpInfo(signature, signatureKey);
+        ApiResponse<org.w4r.client.petition.model.ActionResults> retried = signatures.signWithHttpInfo(signature, signatureKey);
         assertEquals(202, retried.getStatusCode());
         assertEquals(List.of("true"), retried.getHeaders().get("Idempotent-Replayed"));
 
         BatchRequest batch = new BatchRequest().items(List.of(
-                new Item().id("row-1").kind("action").body(JSON.readTree("{\"caseId\":\"el-hiblu-3\",\"type\":\"postcard\"}")),
-                new Item().id("row-2").kind("action").body(JSON.readTree("{\"caseId\":\"el-hiblu-3\",\"type\":\"postcard\"}"))));
-        JsonNode batchAnswer = JSON.valueToTree(actions.apiV1BatchesPost(batch, "generated-client-" + UUID.randomUUID()));
+                new BatchItem().id("row-1").kind("action").body(JSON.readTree("{\"caseId\":\"el-hiblu-3\",\"type\":\"postcard\"}")),
+                new BatchItem().id("row-2").kind("action").body(JSON.readTree("{\"caseId\":\"el-hiblu-3\",\"type\":\"postcard\"}"))));
+        JsonNode batchAnswer = JSON.valueToTree(actions.submitBatch(batch, "generated-client-" + UUID.randomUUID()));
         assertEquals(2, batchAnswer.path("accepted").asInt(), batchAnswer.toString());
 
-        OfflineCountRequest marathon = new OfflineCountRequest().caseId("el-hiblu-3").type("letter").count(300L)
-                .event(new Event().name("Library letter-writing evening").date(LocalDate.now(ZoneOffset.UTC)).place("Wellington"));
-        JsonNode counted = JSON.valueToTree(offlineCounts.apiV1OfflineCountsPost(marathon, "generated-client-" + UUID.randomUUID()));
+        OfflineCountRequest marathon = new OfflineCountRequest().caseId("el-hiblu-3").type(OfflineCountRequest.TypeEnum.LETTER).count(300L)
+                .event(new OfflineEvent().name("Library letter-writing evening").date(LocalDate.now(ZoneOffset.UTC)).place("Wellington"));
+        JsonNode counted = JSON.valueToTree(offlineCounts.reportOfflineCount(marathon, "generated-client-" + UUID.randomUUID()));
         UUID offlineCountId = UUID.fromString(counted.path("results").path(0).path("actionId").asText());
-        JsonNode corrected = JSON.valueToTree(offlineCounts.apiV1OfflineCountsIdCorrectionsPost(offlineCountId,
+        JsonNode corrected = JSON.valueToTree(offlineCounts.correctOfflineCount(offlineCountId,
                 new CorrectionRequest().delta(-20L).reason("one table counted twice"), "generated-client-" + UUID.randomUUID()));
         assertEquals(280, corrected.path("net").asInt(), corrected.toString());
-        assertEquals(280L, offlineCounts.apiV1OfflineCountsIdGet(offlineCountId).getNet().longValue());
+        assertEquals(280L, offlineCounts.getOfflineCount(offlineCountId).getNet().longValue());
 
         TotalsResourceApi totals = new TotalsResourceApi(tallyClient(platform.tokens.get("demo-coordinator")));
         EntityDetail shown = await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250))
@@ -116,7 +116,7 @@ class GeneratedClientIT {
         SignatureRequest wrongCountry = new SignatureRequest().caseIds(List.of("nassima-al-sada"))
                 .signer(new Signer().name("Ada").email("ada@example.org").country("New Zealand"));
         ApiException refused = assertThrows(ApiException.class,
-                () -> new SignatureResourceApi(petition).apiV1SignaturesPost(wrongCountry, null));
+                () -> new SignatureResourceApi(petition).sign(wrongCountry, null));
         assertEquals(400, refused.getCode());
         assertTrue(refused.getResponseHeaders().firstValue("Content-Type").orElse("").startsWith("application/problem+json"),
                 refused.getResponseHeaders().toString());
