@@ -53,6 +53,11 @@ public final class ContractFilter implements OrderedFilter {
         if (!uri.getPath().startsWith("/api/")) {
             return response;
         }
+        // a CORS preflight is answered by the HTTP layer for the browser, before any operation: not part of the contract
+        if ("OPTIONS".equalsIgnoreCase(request.getMethod())
+                && request.getHeaders().hasHeaderWithName("Access-Control-Request-Method")) {
+            return response;
+        }
         OpenApiInteractionValidator validator = VALIDATORS.computeIfAbsent(application + "@" + uri.getPort(),
                 key -> OpenApiInteractionValidator.createForInlineApiSpecification(ServedDocument.fetch(uri)).build());
         int status = response.statusCode();
