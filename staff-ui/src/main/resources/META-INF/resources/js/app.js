@@ -84,7 +84,7 @@ async function enter() {
 // The campaign picker: the current campaign by default; a replay of 2020 or last year's campaign on demand.
 async function campaigns() {
   const select = document.getElementById('campaign');
-  const list = await tally('/api/v1/dashboard/campaigns').catch(() => []);
+  const list = await tallyService('/api/v1/dashboard/campaigns').catch(() => []); // every campaign, whichever is chosen
   select.replaceChildren(el('option', { value: '', text: 'Current campaign' }),
     ...list.map((c) => el('option', { value: c.campaignId, text: (c.name || c.campaignId) + (c.current ? ' (current)' : '') })));
   if (![...select.options].some((o) => o.value === campaign.get())) { campaign.set(''); }

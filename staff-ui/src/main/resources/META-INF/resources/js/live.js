@@ -2,7 +2,7 @@
 // exchanges its token (in a header) for a ticket that opens one stream within seconds; the URL carries only that.
 // A ticket is single use, so every reconnect asks for a new one (EventSource's own retry would reuse a spent ticket).
 // Listeners get the merged state after every event.
-import { tally, inCampaign, serviceUrls } from './api.js';
+import { tallyService, inCampaign, serviceUrls } from './api.js';
 
 const state = { total: 0, withoutCase: 0, cases: {}, entities: {}, at: null, connected: false };
 const listeners = new Set();
@@ -35,7 +35,8 @@ async function connect(mine) {
   let base;
   try {
     base = (await serviceUrls()).tallyService;
-    ticket = (await tally('/api/v1/totals/stream-tickets', { method: 'POST' })).ticket;
+    // not about a campaign: tally refuses a query parameter an endpoint does not declare
+    ticket = (await tallyService('/api/v1/totals/stream-tickets', { method: 'POST' })).ticket;
   } catch (e) {
     if (e.status === 401 || e.status === 403) { return; } // signed out or revoked: api.js has told the page
     reconnect(mine);
