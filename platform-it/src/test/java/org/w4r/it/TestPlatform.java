@@ -30,6 +30,8 @@ final class TestPlatform {
     final ServiceProcess ui;
     /** Demo credentials by principal: entity ids, demo-coordinator, demo-case-manager, demo-delivery, demo-moderator. */
     final Map<String, String> tokens = new HashMap<>();
+    /** The demo credentials as case-service wrote them, the file {@code ./platform} keeps in .platform/. */
+    final Path credentials;
     private final List<ServiceProcess> services = new ArrayList<>();
     private final List<String> databases = new ArrayList<>();
 
@@ -45,7 +47,7 @@ final class TestPlatform {
         try {
             kafka = KafkaBroker.bootstrapServers();
             traces = new OtlpReceiver();
-            Path credentials = Files.createTempDirectory("w4r-it").resolve("credentials.csv");
+            credentials = Files.createTempDirectory("w4r-it").resolve("credentials.csv");
             cases = start("case-service", Map.of("w4r.demo.enabled", "true", "w4r.demo.credentials-file", credentials.toString(),
                     "quarkus.http.cors.origins", DASHBOARD_ORIGINS));
             cases.awaitReady(Duration.ofSeconds(120));

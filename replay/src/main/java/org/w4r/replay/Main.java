@@ -43,6 +43,11 @@ public final class Main {
         System.exit(code);
     }
 
+    /** The bench as {@code bench …} runs it, returning its exit code (the end-to-end suite runs it in-process). */
+    public static int bench(List<String> argv, java.io.PrintStream out) throws Exception {
+        return Bench.run(argv, out);
+    }
+
     static int replay(List<String> argv) throws Exception {
         Args a = new Args(argv, Map.of("scale", "0.01", "seed", "2020", "threads", "8", "batch", "1000",
                 "credentials", ".platform/credentials.csv", "run-id", runId(), "petition", Endpoints.local().petition(),

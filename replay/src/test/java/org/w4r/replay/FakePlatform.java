@@ -42,6 +42,7 @@ final class FakePlatform implements AutoCloseable {
     final Map<String, List<String>> tokensByCase = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> accepted = new ConcurrentHashMap<>();
     private final List<BlockingQueue<String>> streams = new CopyOnWriteArrayList<>();
+    private final Map<String, String> tickets = new ConcurrentHashMap<>();
 
     private final Connection database;
 
@@ -80,7 +81,21 @@ final class FakePlatform implements AutoCloseable {
         });
         server.createContext("/api/v1/signatures", this::signature);
         server.createContext("/api/v1/totals", e -> {
+            if (e.getRequestURI().getPath().endsWith("/stream-tickets")) {
+                // as tally: a single-use ticket for a staff token in the header
+                String ticket = "ticket-" + tickets.size();
+                tickets.put(ticket, e.getRequestHeaders().getFirst("Authorization"));
+                answer(e, 200, Json.object().put("ticket", ticket).put("expiresAt", "2100-01-01T00:00:00Z").toString());
+                return;
+            }
             if (e.getRequestURI().getPath().endsWith("/stream")) {
+                // as tally: a token in the URL is refused, a ticket opens the stream once
+                String query = String.valueOf(e.getRequestURI().getQuery());
+                String ticket = query.replaceAll(".*\\bticket=([^&]*).*", "$1");
+                if (query.contains("access_token=") || !query.contains("ticket=") || tickets.remove(ticket) == null) {
+                    answer(e, 401, "{\"status\":401}");
+                    return;
+                }
                 stream(e);
                 return;
             }
