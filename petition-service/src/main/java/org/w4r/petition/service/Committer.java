@@ -17,7 +17,6 @@ import org.w4r.petition.repository.IdempotencyRepository;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -65,13 +64,13 @@ public class Committer {
      * answer whatever changed since), else its command, checked now, in a transaction of its own.
      */
     public <R> Answer submit(IdempotencyKey key, int status, Supplier<Command<R>> check, Function<? super R, ?> answer) {
-        if (key != null) {
-            Optional<Answer> earlier = idempotency.earlier(key);
-            if (earlier.isPresent()) {
-                return earlier.get();
-            }
+        Command<R> command;
+        try {
+            command = check.get();
+        } catch (ProblemException refused) {
+            return idempotency.earlierOr(key, refused);
         }
-        return commit(key, status, check.get(), answer);
+        return commit(key, status, command, answer);
     }
 
     /** One checked command in a transaction of its own. */

@@ -5,6 +5,7 @@ import jakarta.inject.Inject;
 import org.w4r.events.ActionType;
 import org.w4r.events.CampaignChanged;
 import org.w4r.events.Mode;
+import org.w4r.kit.problem.ProblemException;
 import org.w4r.kit.tracing.TraceContext;
 import org.w4r.petition.repository.SignatureRepository;
 
@@ -14,7 +15,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
@@ -56,17 +56,18 @@ public class SignatureService {
 
     /**
      * A single signature, answered once it is committed (group commit with the other signatures arriving at the same
-     * time). A request with an Idempotency-Key is answered with the first answer under that key.
+     * time). A request with an Idempotency-Key is answered with the first answer under that key: found when the commit
+     * claims the key, or, if the checks now refuse it, looked up then ({@link IdempotencyService#earlierOr}).
      */
     public CompletableFuture<Answer> sign(String entityId, IdempotencyKey key, Signature signature,
                                           Function<? super Recorded, ?> answer) {
-        if (key != null) {
-            Optional<Answer> earlier = idempotency.earlier(key);
-            if (earlier.isPresent()) {
-                return CompletableFuture.completedFuture(earlier.get()); // before the checks: a retry gets the first answer
-            }
+        Checked checked;
+        try {
+            checked = check(entityId, signature);
+        } catch (ProblemException refused) {
+            return CompletableFuture.completedFuture(idempotency.earlierOr(key, refused));
         }
-        return groupCommit.submit(new Committer.Member<>(key, 202, check(entityId, signature), answer));
+        return groupCommit.submit(new Committer.Member<>(key, 202, checked, answer));
     }
 
     /** Everything that can refuse the signature, before anything is written (a batch relies on that). */
