@@ -11,9 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.w4r.events.ActionRecorded;
 import org.w4r.events.ActionType;
 import org.w4r.events.Mode;
-import org.w4r.kit.reference.ReferenceData;
 import org.w4r.tally.repository.SummaryNotifications;
-import org.w4r.tally.repository.TallyRepository;
 import org.w4r.tally.service.LiveTotals;
 import org.w4r.tally.service.OtherInstanceLiveTotals;
 import org.w4r.testsupport.KafkaBrokerResource;
@@ -27,7 +25,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 import static io.restassured.RestAssured.given;
@@ -55,25 +52,10 @@ class LivePushTest {
     LiveTotals live;
 
     @Inject
-    TallyRepository tally;
-
-    @Inject
-    ReferenceData reference;
-
-    @Inject
     AgroalDataSource dataSource;
 
     @ConfigProperty(name = "w4r.tally.live.safety-poll")
     Duration safetyPoll;
-
-    @ConfigProperty(name = "quarkus.datasource.jdbc.url")
-    String jdbcUrl;
-
-    @ConfigProperty(name = "quarkus.datasource.username")
-    String username;
-
-    @ConfigProperty(name = "quarkus.datasource.password")
-    Optional<String> password;
 
     @Test
     void anActionCountedShowsOnTheStreamWithoutAPoll() {
@@ -97,7 +79,7 @@ class LivePushTest {
     @Test
     void everyInstanceSeesAChangeOneWriterCommitted() throws Exception {
         String campaign = "instances-" + UUID.randomUUID().toString().substring(0, 8);
-        LiveTotals other = OtherInstanceLiveTotals.start(tally, reference, jdbcUrl, username, password, NO_POLL);
+        LiveTotals other = OtherInstanceLiveTotals.start(live, NO_POLL);
         AssertSubscriber<LiveTotals.Update> here = live.updates(campaign).subscribe()
                 .withSubscriber(AssertSubscriber.create(Long.MAX_VALUE));
         AssertSubscriber<LiveTotals.Update> there = other.updates(campaign).subscribe()

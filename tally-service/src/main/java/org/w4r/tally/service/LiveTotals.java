@@ -222,7 +222,7 @@ public class LiveTotals {
     }
 
     /** Reads the whole summary: at start, on every (re)connect of the listener and at every safety poll. */
-    void readEverything() {
+    private void readEverything() {
         try {
             publish(read(tally.summary()));
         } catch (RuntimeException e) {

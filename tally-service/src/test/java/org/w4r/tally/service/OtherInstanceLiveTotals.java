@@ -1,11 +1,9 @@
 package org.w4r.tally.service;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import org.w4r.kit.reference.ReferenceData;
-import org.w4r.tally.repository.TallyRepository;
+import io.quarkus.arc.ClientProxy;
 
 import java.time.Duration;
-import java.util.Optional;
 
 /**
  * A second live view beside the application's, as another tally instance on the same database has: its own listen
@@ -15,15 +13,16 @@ public final class OtherInstanceLiveTotals {
     private OtherInstanceLiveTotals() {
     }
 
-    public static LiveTotals start(TallyRepository tally, ReferenceData reference, String jdbcUrl, String username,
-                                   Optional<String> password, Duration safetyPoll) {
+    /** Started with the application's database settings ({@code application}'s) and its own safety poll. */
+    public static LiveTotals start(LiveTotals application, Duration safetyPoll) {
+        LiveTotals same = ClientProxy.unwrap(application);
         LiveTotals other = new LiveTotals();
-        other.tally = tally;
-        other.reference = reference;
+        other.tally = same.tally;
+        other.reference = same.reference;
         other.registry = new SimpleMeterRegistry();
-        other.jdbcUrl = jdbcUrl;
-        other.username = username;
-        other.password = password;
+        other.jdbcUrl = same.jdbcUrl;
+        other.username = same.username;
+        other.password = same.password;
         other.safetyPoll = safetyPoll;
         other.start(null);
         return other;
