@@ -31,8 +31,6 @@ import java.net.URL;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.sql.Connection;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -133,10 +131,8 @@ class LiveStreamTest {
             });
 
             // another instance's write reaches this instance's stream through the database, not its consumer
-            try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
-                s.executeUpdate("insert into tally_summary (campaign_id, case_id, entity_id, count) values ('"
-                        + campaign + "', 'elsewhere', 'ai-france', 8)");
-            }
+            SummaryRows.execute(dataSource, "insert into tally_summary (campaign_id, case_id, entity_id, count) values ('"
+                    + campaign + "', 'elsewhere', 'ai-france', 8)");
             try {
                 await().untilAsserted(() -> {
                     Event last = events.get(events.size() - 1);
@@ -145,9 +141,8 @@ class LiveStreamTest {
                     assertEquals(Map.of("ai-france", 48), last.data().get("entities"));
                 });
             } finally {
-                try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
-                    s.executeUpdate("delete from tally_summary where campaign_id = '" + campaign + "' and case_id = 'elsewhere'");
-                }
+                SummaryRows.execute(dataSource, "delete from tally_summary where campaign_id = '" + campaign
+                        + "' and case_id = 'elsewhere'");
             }
             await().untilAsserted(() -> assertEquals(42,
                     ((Number) events.get(events.size() - 1).data().get("total")).intValue()));
@@ -306,12 +301,12 @@ class LiveStreamTest {
         try {
             client.awaitItems(1);
             assertEquals("totals", client.getItems().get(0).kind());
-            // three polls' worth of changes while the client reads nothing
-            summary(campaign, "a", 5);
+            // three reads' worth of changes while the client reads nothing
+            SummaryRows.add(dataSource, campaign, "a", 5);
             await().until(() -> counter(campaign, "a") == 5);
-            summary(campaign, "b", 7);
+            SummaryRows.add(dataSource, campaign, "b", 7);
             await().until(() -> counter(campaign, "b") == 7);
-            summary(campaign, "a", 4);
+            SummaryRows.add(dataSource, campaign, "a", 4);
             await().until(() -> counter(campaign, "a") == 9);
             assertEquals(1, client.getItems().size());
             await().until(() -> live.waitingCount() >= 1);
@@ -324,23 +319,13 @@ class LiveStreamTest {
             assertEquals(Map.of("a", 9L, "b", 7L), merged.cases());
         } finally {
             client.cancel();
-            try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
-                s.executeUpdate("delete from tally_summary where campaign_id = '" + campaign + "'");
-            }
+            SummaryRows.delete(dataSource, campaign);
         }
     }
 
     private long counter(String campaign, String caseId) {
         return live.counter(new CaseChanged(UUID.randomUUID(), caseId, campaign, caseId, "MT", "Authorities", "global",
                 null, 1L, "active", true, null, 1L, Instant.now())).orElseThrow().count();
-    }
-
-    private void summary(String campaign, String caseId, long by) throws Exception {
-        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
-            s.executeUpdate("insert into tally_summary (campaign_id, case_id, entity_id, count) values ('" + campaign
-                    + "', '" + caseId + "', 'ai-france', " + by + ") on conflict (campaign_id, case_id, entity_id) "
-                    + "do update set count = tally_summary.count + excluded.count");
-        }
     }
 
     /** Publishes a credential, or its tombstone ({@code null}), keyed by its key id as case-service does. */

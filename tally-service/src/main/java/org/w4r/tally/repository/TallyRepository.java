@@ -10,6 +10,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -53,10 +55,26 @@ public class TallyRepository {
         return rows;
     }
 
-    /** The whole summary: every campaign's case × entity counts, for the poller (hundreds to a few thousand rows). */
+    /** The whole summary: every campaign's case × entity counts, for the live view (hundreds to a few thousand rows). */
     public List<SummaryRow> summary() {
+        return summaryWhere("", List.of());
+    }
+
+    /**
+     * The summary rows of these campaigns only, zero counts included as {@link #summary()} has them: what the live
+     * view re-reads when it is told which campaigns changed, so its cost does not grow with past campaigns.
+     */
+    public List<SummaryRow> summaryOf(Collection<String> campaignIds) {
+        if (campaignIds.isEmpty()) {
+            return List.of();
+        }
+        return summaryWhere(" where campaign_id in (" + String.join(", ", Collections.nCopies(campaignIds.size(), "?"))
+                + ")", List.copyOf(campaignIds));
+    }
+
+    private List<SummaryRow> summaryWhere(String where, List<String> args) {
         List<SummaryRow> rows = new ArrayList<>();
-        query("select campaign_id, case_id, entity_id, count, updated_at from tally_summary", List.of(),
+        query("select campaign_id, case_id, entity_id, count, updated_at from tally_summary" + where, args,
                 rs -> rows.add(SummaryRow.of(rs)));
         return rows;
     }

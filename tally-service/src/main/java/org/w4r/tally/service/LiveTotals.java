@@ -1,5 +1,8 @@
 package org.w4r.tally.service;
 
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Multi;
@@ -11,6 +14,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 import org.w4r.events.CaseChanged;
 import org.w4r.kit.reference.ReferenceData;
+import org.w4r.tally.repository.SummaryNotifications;
 import org.w4r.tally.repository.TallyRepository;
 import org.w4r.tally.repository.TallyRepository.SummaryRow;
 
@@ -21,17 +25,23 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
- * The live view of the counts: re-reads the small case × entity summary from the database every poll interval and
- * diffs it with the previous read. Because it reads the database, not this instance's consumer, it sees every
- * instance's updates; because it polls, updates are coalesced to at most one per interval. The public counters are
- * served from the same in-memory snapshot, so a flood of readers never reaches the database.
+ * The live view of the counts, pushed on commit: the summary's triggers announce at commit which campaigns a
+ * transaction changed ({@link SummaryNotifications}), and this re-reads those campaigns' rows of the small
+ * case × entity summary and diffs them with the previous read. Because it learns from the database, not from this
+ * instance's consumer, it sees every instance's updates. Reads are coalesced: at most one runs and one waits, and the
+ * waiting one takes every campaign announced meanwhile, so a busy writer costs at most one read at a time. A slow
+ * safety poll re-reads everything, for a notification lost while the listen connection was down. The public counters
+ * are served from the same in-memory snapshot, so a flood of readers never reaches the database.
  */
 @ApplicationScoped
 public class LiveTotals {
@@ -43,8 +53,21 @@ public class LiveTotals {
     @Inject
     ReferenceData reference;
 
-    @ConfigProperty(name = "w4r.tally.poll-interval", defaultValue = "PT0.25S")
-    Duration interval;
+    @Inject
+    MeterRegistry registry;
+
+    /** How often everything is re-read anyway: the bound on staleness when a notification is lost. */
+    @ConfigProperty(name = "w4r.tally.live.safety-poll", defaultValue = "PT5S")
+    Duration safetyPoll;
+
+    @ConfigProperty(name = "quarkus.datasource.jdbc.url")
+    String jdbcUrl;
+
+    @ConfigProperty(name = "quarkus.datasource.username")
+    String username;
+
+    @ConfigProperty(name = "quarkus.datasource.password")
+    Optional<String> password;
 
     /** One campaign's live totals at one moment. */
     public record CampaignTotals(long total, long withoutCase, Map<String, Long> cases, Map<String, Long> entities,
@@ -67,7 +90,13 @@ public class LiveTotals {
 
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
     private volatile Map<String, CampaignTotals> snapshot;
-    private ScheduledExecutorService poller;
+    /** Runs the reads, one at a time, and the safety poll. */
+    private ScheduledExecutorService reader;
+    private SummaryNotifications notifications;
+    /** What the next read must cover; guarded by itself. {@code readQueued}: a read waits in {@link #reader}. */
+    private final Set<String> campaignsToRead = new TreeSet<>();
+    private boolean everythingToRead;
+    private boolean readQueued;
 
     /**
      * One client: updates wait here, merged, until the client can take one. A slow client therefore holds one update
@@ -117,30 +146,108 @@ public class LiveTotals {
     }
 
     void start(@Observes StartupEvent event) {
-        poll();
-        poller = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "tally-live-poller");
+        readEverything();
+        reader = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "tally-live-reader");
             t.setDaemon(true);
             return t;
         });
-        poller.scheduleWithFixedDelay(this::poll, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+        long ms = safetyPoll.toMillis();
+        reader.scheduleWithFixedDelay(() -> changed(Set.of(), true), ms, ms, TimeUnit.MILLISECONDS);
+        notifications = new SummaryNotifications(jdbcUrl, username, password.orElse(null),
+                campaigns -> changed(campaigns, false), () -> changed(Set.of(), true));
+        notifications.start();
+        Gauge.builder("w4r.tally.live.listening", notifications, n -> n.listening() ? 1 : 0)
+                .description("1 while changes are pushed at commit, 0 while the safety poll alone covers them")
+                .register(registry);
+        FunctionCounter.builder("w4r.tally.live.reconnects", notifications, SummaryNotifications::reconnects)
+                .description("times the connection listening for summary changes was lost and re-opened")
+                .register(registry);
     }
 
     void stop(@Observes ShutdownEvent event) {
-        if (poller != null) {
-            poller.shutdownNow();
+        if (notifications != null) {
+            notifications.stop();
+        }
+        if (reader != null) {
+            reader.shutdownNow();
         }
     }
 
-    /** Reads the summary and tells every listener what changed in its campaign. */
-    void poll() {
-        Map<String, CampaignTotals> next;
+    /** Whether summary changes reach this instance at commit now (false: reconnecting, the safety poll covers it). */
+    public boolean listening() {
+        return notifications != null && notifications.listening();
+    }
+
+    /** How many times the listen connection was lost and re-opened since start. */
+    public long reconnects() {
+        return notifications == null ? 0 : notifications.reconnects();
+    }
+
+    /**
+     * Asks for a read of {@code campaigns} (or of everything): joins the read already waiting if there is one, so
+     * however many notifications arrive during a read, one more read follows it, not one per notification.
+     */
+    private void changed(Set<String> campaigns, boolean everything) {
+        synchronized (campaignsToRead) {
+            everythingToRead |= everything;
+            campaignsToRead.addAll(campaigns);
+            if (readQueued) {
+                return;
+            }
+            readQueued = true;
+        }
         try {
-            next = read(tally.summary());
+            reader.execute(this::readQueued);
+        } catch (RejectedExecutionException e) {
+            // shutting down
+        }
+    }
+
+    private void readQueued() {
+        Set<String> campaigns;
+        boolean everything;
+        synchronized (campaignsToRead) {
+            campaigns = new TreeSet<>(campaignsToRead);
+            everything = everythingToRead;
+            campaignsToRead.clear();
+            everythingToRead = false;
+            readQueued = false;
+        }
+        if (everything) {
+            readEverything();
+        } else {
+            readCampaigns(campaigns);
+        }
+    }
+
+    /** Reads the whole summary: at start, on every (re)connect of the listener and at every safety poll. */
+    private void readEverything() {
+        try {
+            publish(read(tally.summary()));
         } catch (RuntimeException e) {
+            LOG.warnf("cannot read the live totals (%s); keeping the last snapshot", e.getMessage());
+        }
+    }
+
+    /** Reads the rows of the campaigns a notification named; the others stay as they are. */
+    private void readCampaigns(Set<String> campaigns) {
+        Map<String, CampaignTotals> read;
+        try {
+            read = read(tally.summaryOf(campaigns));
+        } catch (RuntimeException e) {
+            // not retried at once (the database may be away): the safety poll or the listener's reconnect re-reads
             LOG.warnf("cannot read the live totals (%s); keeping the last snapshot", e.getMessage());
             return;
         }
+        Map<String, CampaignTotals> next = new TreeMap<>(current());
+        next.keySet().removeAll(campaigns);
+        next.putAll(read);
+        publish(next);
+    }
+
+    /** Takes {@code next} as the snapshot and tells every listener what changed in its campaign. */
+    private void publish(Map<String, CampaignTotals> next) {
         Instant now = Instant.now();
         synchronized (this) {
             Map<String, CampaignTotals> previous = snapshot;
@@ -189,7 +296,7 @@ public class LiveTotals {
         return changes;
     }
 
-    /** The current state of a campaign, then its changes as the poller sees them, without a gap in between. */
+    /** The current state of a campaign, then its changes as they are committed, without a gap in between. */
     public Multi<Update> updates(String campaignId) {
         return updates(campaignId, end -> {
         });

@@ -1,0 +1,34 @@
+package org.w4r.tally.service;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.quarkus.arc.ClientProxy;
+
+import java.time.Duration;
+
+/**
+ * A second live view beside the application's, as another tally instance on the same database has: its own listen
+ * connection and snapshot. Only the reads go through the application's repository (a pool, no state).
+ */
+public final class OtherInstanceLiveTotals {
+    private OtherInstanceLiveTotals() {
+    }
+
+    /** Started with the application's database settings ({@code application}'s) and its own safety poll. */
+    public static LiveTotals start(LiveTotals application, Duration safetyPoll) {
+        LiveTotals same = ClientProxy.unwrap(application);
+        LiveTotals other = new LiveTotals();
+        other.tally = same.tally;
+        other.reference = same.reference;
+        other.registry = new SimpleMeterRegistry();
+        other.jdbcUrl = same.jdbcUrl;
+        other.username = same.username;
+        other.password = same.password;
+        other.safetyPoll = safetyPoll;
+        other.start(null);
+        return other;
+    }
+
+    public static void stop(LiveTotals other) {
+        other.stop(null);
+    }
+}
