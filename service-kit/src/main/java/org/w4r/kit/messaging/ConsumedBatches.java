@@ -139,7 +139,13 @@ public class ConsumedBatches {
 
     /** After the commit: the windows in memory move on as the database did. */
     void committed(Map<TopicPartition, Span> spans) {
-        spans.forEach((partition, span) -> windows.get(partition).add(span));
+        spans.forEach((partition, span) -> windows.computeIfPresent(partition, (p, window) -> {
+            // another thread of this instance may have reloaded the window since, this span included
+            if (window.next() <= span.last()) {
+                window.add(span);
+            }
+            return window;
+        }));
     }
 
     /** After a rollback: what is in memory may be ahead of the database, so it is read again on the next batch. */

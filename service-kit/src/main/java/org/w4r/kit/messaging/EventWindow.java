@@ -10,7 +10,7 @@ import java.util.UUID;
  * What one partition has applied, in a size that does not grow with history: the next offset to apply (a record below
  * it is a redelivery) and the event ids of the last {@code size} records (an id among them is a re-publication by the
  * outbox relay, which lands within a relay batch or two of its original). See docs/reliability.md for why that is
- * enough. Not thread-safe: a partition is applied by one thread.
+ * enough. A partition is applied by one thread at a time, but a zombie's thread may hand it over to another.
  */
 public final class EventWindow {
     /** The records {@code first..last} of a partition, applied together, and their event ids. */
@@ -29,17 +29,17 @@ public final class EventWindow {
     }
 
     /** The next offset to apply. */
-    public long next() {
+    public synchronized long next() {
         return next;
     }
 
     /** True unless the record at {@code offset} is a redelivery or its event was applied within the window. */
-    public boolean isNew(long offset, UUID eventId) {
+    public synchronized boolean isNew(long offset, UUID eventId) {
         return offset >= next && !ids.containsKey(eventId);
     }
 
     /** Adds an applied span, moves the next offset past it and forgets the spans wholly before the window. */
-    public void add(Span span) {
+    public synchronized void add(Span span) {
         spans.addLast(span);
         span.ids().forEach(id -> ids.merge(id, 1, Integer::sum));
         next = Math.max(next, span.last() + 1);
@@ -49,7 +49,7 @@ public final class EventWindow {
     }
 
     /** The first offset the window still covers: spans ending before it may be forgotten. */
-    public long floor() {
+    public synchronized long floor() {
         return next - size;
     }
 }
