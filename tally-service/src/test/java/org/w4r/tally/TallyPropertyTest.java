@@ -64,7 +64,7 @@ class TallyPropertyTest {
     }
 
     @RepeatedTest(3)
-    void everyCountInEveryDimensionEqualsTheGroundTruth() {
+    void everyCountInEveryDimensionEqualsTheGroundTruth() throws InterruptedException {
         long seed = new Random().nextLong();
         String why = "seed " + seed;
         Random random = new Random(seed);
