@@ -97,8 +97,8 @@ class PoisonEventTest {
     /**
      * A batch the database cannot take for now (here its statement is cancelled, SQLSTATE 57014, as a restarting or
      * overloaded server also answers) is retried until it applies, however many times that takes, and counted once:
-     * never dead-lettered, never counted twice. The consumer's insert of the event id is made to wait on an
-     * uncommitted row of this test, so each attempt can be seen and cancelled.
+     * never dead-lettered, never counted twice. The consumer's lock of its partition's progress is made to wait on
+     * an uncommitted write of this test to every partition's progress row, so each attempt can be seen and cancelled.
      */
     @Test
     void aBatchTheDatabaseCannotTakeForNowIsRetriedAndCountedOnce() throws Exception {
@@ -117,9 +117,12 @@ class PoisonEventTest {
                 rs.next();
                 holderPid = rs.getInt(1);
             }
-            try (PreparedStatement insert = holder.prepareStatement("insert into processed_event (event_id) values (?)")) {
-                insert.setObject(1, blocked.eventId());
-                insert.executeUpdate();
+            try (PreparedStatement lock = holder.prepareStatement("""
+                    insert into consumer_progress (topic, kafka_partition, next_offset, since_offset)
+                    select ?, p, 0, 0 from generate_series(0, 63) p
+                    on conflict (topic, kafka_partition) do update set next_offset = consumer_progress.next_offset""")) {
+                lock.setString(1, Topics.ACTIONS);
+                lock.executeUpdate();
             }
             publishRaw(caseId, List.of(Events.toJson(blocked), valid(campaign, caseId, 11)));
             Timestamp last = new Timestamp(0);
@@ -142,8 +145,10 @@ class PoisonEventTest {
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertEquals(7 + 11 + 13, campaignTotal(campaign)));
         assertEquals(List.of(), deadLetters(campaign), "a transient failure never sends an event to the dead letter");
         try (Connection c = db.getConnection();
-             PreparedStatement select = c.prepareStatement("select count(*) from processed_event where event_id = ?")) {
-            select.setObject(1, blocked.eventId());
+             PreparedStatement select = c.prepareStatement(
+                     "select count(*) from consumed_batch, unnest(event_ids) id where topic = ? and id = ?")) {
+            select.setString(1, Topics.ACTIONS);
+            select.setObject(2, blocked.eventId());
             try (ResultSet rs = select.executeQuery()) {
                 rs.next();
                 assertEquals(1, rs.getInt(1), "the event is recorded as applied, once");

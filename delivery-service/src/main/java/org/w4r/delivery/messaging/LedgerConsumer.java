@@ -14,7 +14,8 @@ import org.w4r.kit.messaging.BatchConsumer;
  * Keeps this service's own ledger, from which handovers freeze their counts: the actions per case, and the
  * moderation decision of each solidarity message (only approved ones count in a solidarity handover). The kit's
  * consumer waits out outages (an acknowledged action must be counted), sets a poison event aside on the topic's dead
- * letter, and records how far each partition is applied ({@link StreamProgress} waits on it).
+ * letter, and records how far each partition is applied ({@link StreamProgress} waits on it). Exactly once comes from
+ * the ledger's own keys ({@link LedgerWriter}), so these topics need neither a row per event nor the kit's window.
  */
 @ApplicationScoped
 public class LedgerConsumer {

@@ -9,59 +9,52 @@ import org.w4r.events.MessageReviewed;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Collection;
-import java.util.Comparator;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 
 /**
- * Applies a batch of stream events exactly once: the event ids go into {@code processed_event} (skipping those seen
- * before) in the same transaction as the rows they add, so redelivery and duplicates change nothing.
+ * Applies a batch of stream events exactly once with no bookkeeping row of its own: an action's ledger row is keyed by
+ * its event id (an action already there is skipped), and a review only replaces a strictly older one, so applying an
+ * event again, redelivered or re-published, changes nothing (docs/reliability.md).
  */
 @ApplicationScoped
 public class LedgerWriter {
     @Inject
     AgroalDataSource dataSource;
 
-    /** Adds one ledger row per new action event for a case; returns how many events were new. */
+    /** Adds one ledger row per action event for a case not in the ledger yet; returns how many it added. */
     @Transactional
     public int applyActions(List<ActionEvent> batch) {
-        Map<UUID, ActionEvent> byId = new LinkedHashMap<>();
-        batch.forEach(e -> byId.putIfAbsent(e.eventId(), e));
+        Map<UUID, ActionEvent> byId = new TreeMap<>();
+        batch.stream().filter(e -> e.caseId() != null).forEach(e -> byId.putIfAbsent(e.eventId(), e));
+        // an action for no case has no effect here, so nothing to skip either
         if (byId.isEmpty()) {
             return 0;
         }
         try (Connection c = dataSource.getConnection()) {
-            Set<UUID> fresh = markProcessed(c, byId.keySet());
-            List<ActionEvent> rows = fresh.stream().map(byId::get).filter(e -> e.caseId() != null)
-                    .sorted(Comparator.comparing(ActionEvent::eventId)).toList();
-            if (!rows.isEmpty()) {
-                try (PreparedStatement ps = c.prepareStatement("""
-                        insert into action_ledger (event_id, action_id, campaign_id, case_id, entity_id, action_type,
-                                                   occurred_at, count_change)
-                        select * from unnest(?::uuid[], ?::uuid[], ?::varchar[], ?::varchar[], ?::varchar[], ?::varchar[],
-                                             ?::varchar[]::timestamptz[], ?::bigint[])
-                        on conflict do nothing""")) {
-                    ps.setArray(1, c.createArrayOf("uuid", rows.stream().map(ActionEvent::eventId).toArray()));
-                    ps.setArray(2, c.createArrayOf("uuid", rows.stream().map(ActionEvent::actionId).toArray()));
-                    ps.setArray(3, c.createArrayOf("varchar", rows.stream().map(ActionEvent::campaignId).toArray()));
-                    ps.setArray(4, c.createArrayOf("varchar", rows.stream().map(ActionEvent::caseId).toArray()));
-                    ps.setArray(5, c.createArrayOf("varchar", rows.stream().map(ActionEvent::entityId).toArray()));
-                    ps.setArray(6, c.createArrayOf("varchar", rows.stream().map(e -> e.type().code()).toArray()));
-                    ps.setArray(7, c.createArrayOf("varchar",
-                            rows.stream().map(e -> e.occurredAt().toString()).toArray()));
-                    ps.setArray(8, c.createArrayOf("bigint", rows.stream().map(ActionEvent::countChange).toArray()));
-                    ps.executeUpdate();
-                }
+            // sorted by event id, so two batches holding the same events (a rebalance) lock them in the same order
+            Collection<ActionEvent> rows = byId.values();
+            try (PreparedStatement ps = c.prepareStatement("""
+                    insert into action_ledger (event_id, action_id, campaign_id, case_id, entity_id, action_type,
+                                               occurred_at, count_change)
+                    select * from unnest(?::uuid[], ?::uuid[], ?::varchar[], ?::varchar[], ?::varchar[], ?::varchar[],
+                                         ?::varchar[]::timestamptz[], ?::bigint[])
+                    on conflict do nothing""")) {
+                ps.setArray(1, c.createArrayOf("uuid", rows.stream().map(ActionEvent::eventId).toArray()));
+                ps.setArray(2, c.createArrayOf("uuid", rows.stream().map(ActionEvent::actionId).toArray()));
+                ps.setArray(3, c.createArrayOf("varchar", rows.stream().map(ActionEvent::campaignId).toArray()));
+                ps.setArray(4, c.createArrayOf("varchar", rows.stream().map(ActionEvent::caseId).toArray()));
+                ps.setArray(5, c.createArrayOf("varchar", rows.stream().map(ActionEvent::entityId).toArray()));
+                ps.setArray(6, c.createArrayOf("varchar", rows.stream().map(e -> e.type().code()).toArray()));
+                ps.setArray(7, c.createArrayOf("varchar",
+                        rows.stream().map(e -> e.occurredAt().toString()).toArray()));
+                ps.setArray(8, c.createArrayOf("bigint", rows.stream().map(ActionEvent::countChange).toArray()));
+                return ps.executeUpdate();
             }
-            return fresh.size();
         } catch (SQLException e) {
             throw Sql.failure("apply action events", e);
         }
@@ -69,21 +62,18 @@ public class LedgerWriter {
 
     /**
      * Keeps the latest decision per message by review time, so reviews arriving out of order (or a re-review) end in
-     * the same state; returns how many events were new.
+     * the same state. A review replaces only a strictly older one: the stored review time never goes back, so a review
+     * applied before can never replace anything again (the first of two reviews at the same instant stays).
      */
     @Transactional
-    public int applyReviews(List<MessageReviewed> batch) {
-        Map<UUID, MessageReviewed> byId = new LinkedHashMap<>();
-        batch.forEach(e -> byId.putIfAbsent(e.eventId(), e));
-        if (byId.isEmpty()) {
-            return 0;
+    public void applyReviews(List<MessageReviewed> batch) {
+        if (batch.isEmpty()) {
+            return;
         }
         try (Connection c = dataSource.getConnection()) {
-            Set<UUID> fresh = markProcessed(c, byId.keySet());
             // one row per message within the batch (an upsert may not touch a row twice), the latest review wins
             Map<UUID, MessageReviewed> latest = new TreeMap<>();
-            for (UUID id : fresh) {
-                MessageReviewed r = byId.get(id);
+            for (MessageReviewed r : batch) {
                 latest.merge(r.actionId(), r, (a, b) -> b.reviewedAt().isAfter(a.reviewedAt()) ? b : a);
             }
             Collection<MessageReviewed> rows = latest.values();
@@ -95,7 +85,7 @@ public class LedgerWriter {
                                              ?::varchar[]::timestamptz[], ?::varchar[]::timestamptz[])
                         on conflict (action_id) do update set decision = excluded.decision,
                             reviewed_at = excluded.reviewed_at, occurred_at = excluded.occurred_at
-                        where message_review.reviewed_at <= excluded.reviewed_at""")) {
+                        where message_review.reviewed_at < excluded.reviewed_at""")) {
                     ps.setArray(1, c.createArrayOf("uuid", rows.stream().map(MessageReviewed::actionId).toArray()));
                     ps.setArray(2, c.createArrayOf("varchar", rows.stream().map(MessageReviewed::campaignId).toArray()));
                     ps.setArray(3, c.createArrayOf("varchar", rows.stream().map(MessageReviewed::caseId).toArray()));
@@ -108,23 +98,8 @@ public class LedgerWriter {
                     ps.executeUpdate();
                 }
             }
-            return fresh.size();
         } catch (SQLException e) {
             throw Sql.failure("apply moderation events", e);
         }
-    }
-
-    private static Set<UUID> markProcessed(Connection c, Set<UUID> ids) throws SQLException {
-        Set<UUID> fresh = new HashSet<>();
-        try (PreparedStatement ps = c.prepareStatement(
-                "insert into processed_event (event_id) select unnest(?::uuid[]) on conflict do nothing returning event_id")) {
-            ps.setArray(1, c.createArrayOf("uuid", ids.stream().sorted().toArray()));
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    fresh.add(rs.getObject(1, UUID.class));
-                }
-            }
-        }
-        return fresh;
     }
 }

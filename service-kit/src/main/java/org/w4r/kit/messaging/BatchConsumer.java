@@ -16,9 +16,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 
 /**
  * The one way a service applies what it consumes from a topic: every {@code @Incoming} method takes the poll's
@@ -32,8 +34,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * that still fails goes to the dead letter, so one poison event never blocks its partition (a parseable event with a
  * null type once blocked tally and delivery for good).</li>
  * </ul>
- * Each handler stays idempotent on the event id in its own transaction (a batch may be applied again after a crash
- * or a rebalance); this class only decides what to retry. The offsets are committed by the channel after this returns,
+ * A batch may come again after a crash or a rebalance, and the outbox relay may publish an event twice:
+ * {@link #consumeOnce} applies each event once (see {@link ConsumedBatches}); {@link #consume} leaves it to a handler
+ * whose effect is idempotent on the event id by itself. The offsets are committed by the channel after this returns,
  * so a record is either applied, or kept on its dead letter, before its partition moves past it.
  */
 @ApplicationScoped
@@ -52,6 +55,9 @@ public class BatchConsumer {
     @Inject
     MeterRegistry registry;
 
+    @Inject
+    ConsumedBatches batches;
+
     private final AtomicLong deadLettered = new AtomicLong();
     /** Next offset to apply per partition, as applied by this instance. */
     private final Map<TopicPartition, Long> applied = new ConcurrentHashMap<>();
@@ -62,7 +68,30 @@ public class BatchConsumer {
         void apply(List<T> events) throws Exception;
     }
 
+    /**
+     * Applies the events of {@code records}; {@code handler} must be idempotent on the event id itself (a record may
+     * come again after a crash or a rebalance, and an event may be published twice).
+     */
     public <T> void consume(ConsumerRecords<String, String> records, Class<T> type, Handler<T> handler)
+            throws InterruptedException {
+        consume(records, type, (read, events) -> handler.apply(events));
+    }
+
+    /**
+     * Applies the events of {@code records} exactly once: {@code handler} gets only the events not applied before, in a
+     * transaction that also stores each partition's progress ({@link ConsumedBatches}); it joins that transaction.
+     */
+    public <T> void consumeOnce(ConsumerRecords<String, String> records, Class<T> type, Function<T, UUID> idOf,
+                                Handler<T> handler) throws InterruptedException {
+        consume(records, type, (read, events) -> batches.apply(read, events, idOf, handler));
+    }
+
+    /** Applies {@code events}, read from {@code records} (the same index), in one transaction; throws to roll back. */
+    private interface Applier<T> {
+        void apply(List<ConsumerRecord<String, String>> records, List<T> events) throws Exception;
+    }
+
+    private <T> void consume(ConsumerRecords<String, String> records, Class<T> type, Applier<T> applier)
             throws InterruptedException {
         List<T> events = new ArrayList<>(records.count());
         List<ConsumerRecord<String, String>> readable = new ArrayList<>(records.count());
@@ -74,11 +103,14 @@ public class BatchConsumer {
                 deadLetter(record, "unreadable", e);
             }
         }
-        if (!events.isEmpty() && apply(readable.get(0).topic(), events, handler) != null) {
+        if (!events.isEmpty() && apply(readable.get(0).topic(), events.size(),
+                () -> applier.apply(readable, events)) != null) {
             LOG.warnf("%s: a batch of %d events keeps failing; applying them one at a time", readable.get(0).topic(),
                     events.size());
             for (int i = 0; i < events.size(); i++) {
-                Exception refused = apply(readable.get(i).topic(), List.of(events.get(i)), handler);
+                List<ConsumerRecord<String, String>> one = List.of(readable.get(i));
+                List<T> event = List.of(events.get(i));
+                Exception refused = apply(readable.get(i).topic(), 1, () -> applier.apply(one, event));
                 if (refused != null) {
                     deadLetter(readable.get(i), "refused", refused);
                 }
@@ -91,16 +123,16 @@ public class BatchConsumer {
     }
 
     /** Null once applied; the last failure after {@code maxAttempts} failures that were not transient. */
-    private <T> Exception apply(String topic, List<T> events, Handler<T> handler) throws InterruptedException {
-        Exception refused = new Retry(maxAttempts, true, maxBackoffMs).run(() -> handler.apply(events),
+    private Exception apply(String topic, int events, Retry.Attempt work) throws InterruptedException {
+        Exception refused = new Retry(maxAttempts, true, maxBackoffMs).run(work,
                 (failure, passing, waitMs) -> {
                     registry.counter("w4r.consumer.retries", "topic", topic,
                             "reason", passing ? "unavailable" : "refused").increment();
-                    LOG.warnf("%s: cannot apply %d events (%s); retrying in %d ms", topic, events.size(),
+                    LOG.warnf("%s: cannot apply %d events (%s); retrying in %d ms", topic, events,
                             Failures.describe(failure), waitMs);
                 });
         if (refused != null) {
-            LOG.warnf("%s: %d events refused %d times (%s)", topic, events.size(), maxAttempts,
+            LOG.warnf("%s: %d events refused %d times (%s)", topic, events, maxAttempts,
                     Failures.describe(refused));
         }
         return refused;

@@ -68,4 +68,12 @@ public final class KitFixtures {
         consumer.registry = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
         return consumer;
     }
+
+    /** {@code size}: records per partition whose event ids are kept ({@code w4r.consumer.dedupe-window}). */
+    public static ConsumedBatches consumedBatches(io.agroal.api.AgroalDataSource dataSource, long size) {
+        ConsumedBatches batches = new ConsumedBatches();
+        batches.dataSource = dataSource;
+        batches.size = size;
+        return batches;
+    }
 }

@@ -17,7 +17,8 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * Applies action events in batches, one transaction per batch. The kit's {@link BatchConsumer} decides what to retry:
+ * Applies action events in batches, one transaction per batch, each event once (the kit's window of applied offsets
+ * and event ids, stored in the transaction of the counts). The kit's {@link BatchConsumer} decides what to retry:
  * an outage is waited out (an acknowledged action must be counted), while an event that can never be counted goes to
  * {@code actions.dead-letter} so the partition behind it keeps moving.
  */
@@ -35,7 +36,7 @@ public class ActionConsumer {
     @Incoming("actions")
     @Blocking
     public void consume(ConsumerRecords<String, String> records) throws InterruptedException {
-        consumer.consume(records, ActionEvent.class, events -> {
+        consumer.consumeOnce(records, ActionEvent.class, ActionEvent::eventId, events -> {
             writer.apply(events);
             fresh(events);
         });

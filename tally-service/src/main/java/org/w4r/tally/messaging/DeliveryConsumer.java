@@ -1,6 +1,5 @@
 package org.w4r.tally.messaging;
 
-import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -11,7 +10,8 @@ import org.w4r.kit.messaging.BatchConsumer;
 import org.w4r.tally.service.DeliveryLedger;
 
 /**
- * Applies delivery-service's events through the kit's {@link BatchConsumer}, a batch in one transaction: an outage is
+ * Applies delivery-service's events through the kit's {@link BatchConsumer}, a batch in one transaction, each event
+ * once (the kit's window, in the same transaction): an outage is
  * waited out, an event that can never apply goes to {@code deliveries.dead-letter}.
  */
 @ApplicationScoped
@@ -25,7 +25,6 @@ public class DeliveryConsumer {
     @Incoming("deliveries")
     @Blocking
     public void consume(ConsumerRecords<String, String> records) throws InterruptedException {
-        consumer.consume(records, DeliveryEvent.class,
-                events -> QuarkusTransaction.requiringNew().run(() -> events.forEach(ledger::apply)));
+        consumer.consumeOnce(records, DeliveryEvent.class, DeliveryEvent::eventId, events -> events.forEach(ledger::apply));
     }
 }

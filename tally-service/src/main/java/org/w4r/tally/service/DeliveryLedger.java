@@ -17,25 +17,17 @@ import java.time.Instant;
 import java.util.Map;
 
 /**
- * Keeps what delivery-service announces: deliveries and the counts each handover froze. Idempotent on the event id
- * (same {@code processed_event} table as the actions, in the same transaction as the change).
+ * Keeps what delivery-service announces: deliveries and the counts each handover froze. Gets each event once: the
+ * kit's {@code BatchConsumer.consumeOnce} filters what was applied before, in the same transaction as the change.
  */
 @ApplicationScoped
 public class DeliveryLedger {
     @Inject
     AgroalDataSource dataSource;
 
-    /** Returns false when the event was applied before. */
     @Transactional
-    public boolean apply(DeliveryEvent event) {
+    public void apply(DeliveryEvent event) {
         try (Connection c = dataSource.getConnection()) {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "insert into processed_event (event_id) values (?) on conflict do nothing")) {
-                ps.setObject(1, event.eventId());
-                if (ps.executeUpdate() == 0) {
-                    return false;
-                }
-            }
             if (event instanceof DeliveryPlanned p) {
                 upsertDelivery(c, p.deliveryId(), p.campaignId(), p.caseId(), p.kind(), "planned", false);
             } else if (event instanceof HandoverRecorded h) {
@@ -43,7 +35,6 @@ public class DeliveryLedger {
             } else if (event instanceof DeliveryCancelled x) {
                 upsertDelivery(c, x.deliveryId(), x.campaignId(), x.caseId(), null, "cancelled", false);
             }
-            return true;
         } catch (SQLException e) {
             throw new IllegalStateException("cannot apply a delivery event", e);
         }

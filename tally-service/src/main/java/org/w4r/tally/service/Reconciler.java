@@ -4,6 +4,7 @@ import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -11,6 +12,7 @@ import org.jboss.logging.Logger;
 import org.w4r.events.ActionEvent;
 import org.w4r.events.Events;
 import org.w4r.events.Topics;
+import org.w4r.kit.messaging.EventWindow;
 import org.w4r.kit.messaging.Failures;
 import org.w4r.kit.messaging.KafkaClients;
 import org.w4r.kit.messaging.TopicOffsets;
@@ -25,14 +27,18 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Recounts everything from the beginning of the actions topic into scratch tables, with the same exactly-once
- * code as the live counting but its own consumer (no group, so it disturbs no one), up to the end offsets taken at
+ * Recounts everything from the beginning of the actions topic into scratch tables, with the same counting code and
+ * the same exactly-once window as the live counting (in memory: {@link EventWindow}) but its own consumer (no group, so it disturbs no one), up to the end offsets taken at
  * the start; then lists every cell where the live count differs from the recount (the re-check job of
  * alphagov/e-petitions, for our tally). One run at a time. A raw reader, not a channel: it must start at the
  * beginning, stop at offsets of its own and commit nothing.
@@ -63,6 +69,9 @@ public class Reconciler {
     @ConfigProperty(name = "w4r.tally.reconcile.timeout", defaultValue = "PT30M")
     Duration timeout;
 
+    @ConfigProperty(name = "w4r.consumer.dedupe-window", defaultValue = "100000")
+    long window;
+
     private final AtomicBoolean running = new AtomicBoolean();
 
     /** A cell whose live count differs from the recount (a missing row counts as 0). */
@@ -91,7 +100,7 @@ public class Reconciler {
 
     private Report run() {
         Instant started = Instant.now();
-        execute("truncate rebuild_event, rebuild_tally, rebuild_summary");
+        execute("truncate rebuild_tally, rebuild_summary");
         long read = 0;
         long counted = 0;
         Map<TopicPartition, Long> end;
@@ -99,23 +108,44 @@ public class Reconciler {
                 Map.of("max.poll.records", "2000"))) {
             List<TopicPartition> partitions = List.copyOf(consumer.assignment());
             end = consumer.endOffsets(partitions, Duration.ofSeconds(30));
+            // the live consumer's exactly-once, in memory: this read starts at offset 0 and is never redelivered
+            Map<TopicPartition, EventWindow> windows = new HashMap<>();
+            partitions.forEach(p -> windows.put(p, new EventWindow(window, 0)));
             long deadline = System.nanoTime() + timeout.toNanos();
             while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
                 if (System.nanoTime() > deadline) {
                     throw new IllegalStateException("reconcile did not reach the end offsets within " + timeout);
                 }
                 List<ActionEvent> batch = new ArrayList<>();
-                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(500))) {
-                    // records past the end taken at the start belong to a later reconcile
-                    if (record.offset() >= end.get(new TopicPartition(record.topic(), record.partition()))) {
-                        continue;
+                ConsumerRecords<String, String> polled = consumer.poll(Duration.ofMillis(500));
+                for (TopicPartition partition : polled.partitions()) {
+                    EventWindow applied = windows.get(partition);
+                    List<UUID> ids = new ArrayList<>();
+                    Set<UUID> seen = new HashSet<>();
+                    long first = -1, last = -1;
+                    for (ConsumerRecord<String, String> record : polled.records(partition)) {
+                        // records past the end taken at the start belong to a later reconcile
+                        if (record.offset() >= end.get(partition)) {
+                            continue;
+                        }
+                        read++;
+                        ActionEvent event;
+                        try {
+                            event = Events.fromJson(record.value(), ActionEvent.class);
+                        } catch (RuntimeException e) {
+                            LOG.warnf("reconcile: skipping an unreadable action event at %s-%d@%d", record.topic(),
+                                    record.partition(), record.offset());
+                            continue;
+                        }
+                        if (applied.isNew(record.offset(), event.eventId()) && seen.add(event.eventId())) {
+                            batch.add(event);
+                        }
+                        ids.add(event.eventId());
+                        first = first < 0 ? record.offset() : first;
+                        last = record.offset();
                     }
-                    read++;
-                    try {
-                        batch.add(Events.fromJson(record.value(), ActionEvent.class));
-                    } catch (RuntimeException e) {
-                        LOG.warnf("reconcile: skipping an unreadable action event at %s-%d@%d", record.topic(),
-                                record.partition(), record.offset());
+                    if (last >= 0) {
+                        applied.add(new EventWindow.Span(first, last, ids));
                     }
                 }
                 counted += recount(batch);

@@ -8,26 +8,21 @@ import org.w4r.events.ActionEvent;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
-import java.util.UUID;
 
 /**
- * Applies a batch of events exactly once: records their ids (skipping any seen before) and adds their
- * aggregated increments to the counts (the cells and the per case × entity summary), all in one transaction.
- * Rows are upserted in key order so that concurrent batches cannot deadlock. The reconcile job runs the same
- * code against its own scratch tables ({@link Tables#REBUILD}).
+ * Adds the aggregated increments of a batch of events to the counts (the cells and the per case × entity summary) in
+ * one transaction. The batch holds only events not applied before: the kit's {@code BatchConsumer.consumeOnce} (or the
+ * reconcile's window) filtered them and records the partition's progress in this same transaction. Rows are upserted
+ * in key order so that concurrent batches cannot deadlock. The reconcile job runs the same code against its own
+ * scratch tables ({@link Tables#REBUILD}).
  */
 @ApplicationScoped
 public class TallyWriter {
@@ -53,15 +48,13 @@ public class TallyWriter {
 
     /** The tables one counting writes to; constants, so no caller text ever reaches the SQL. */
     public enum Tables {
-        LIVE("processed_event", "tally", "tally_summary"),
-        REBUILD("rebuild_event", "rebuild_tally", "rebuild_summary");
+        LIVE("tally", "tally_summary"),
+        REBUILD("rebuild_tally", "rebuild_summary");
 
-        public final String events;
         public final String tally;
         public final String summary;
 
-        Tables(String events, String tally, String summary) {
-            this.events = events;
+        Tables(String tally, String summary) {
             this.tally = tally;
             this.summary = summary;
         }
@@ -78,7 +71,7 @@ public class TallyWriter {
         }
     }
 
-    /** Returns the number of events that were new. */
+    /** Returns the number of events applied. */
     @Transactional
     public int apply(List<ActionEvent> batch) {
         return apply(batch, Tables.LIVE);
@@ -89,13 +82,9 @@ public class TallyWriter {
         if (batch.isEmpty()) {
             return 0;
         }
-        Map<UUID, ActionEvent> byId = new LinkedHashMap<>();
-        batch.forEach(e -> byId.putIfAbsent(e.eventId(), e));
         try (Connection connection = dataSource.getConnection()) {
-            Set<UUID> fresh = markProcessed(connection, tables, byId.keySet());
             Map<Cell, Long> increments = new TreeMap<>();
-            for (UUID id : fresh) {
-                ActionEvent event = byId.get(id);
+            for (ActionEvent event : batch) {
                 increments.merge(Cell.of(event), event.countChange(), Long::sum);
             }
             increments.values().removeIf(v -> v == 0);
@@ -104,25 +93,10 @@ public class TallyWriter {
             increments.forEach((cell, count) -> summary.merge(
                     new SummaryKey(cell.campaignId(), cell.caseId(), cell.entityId()), count, Long::sum));
             upsertSummary(connection, tables, summary);
-            return fresh.size();
+            return batch.size();
         } catch (SQLException e) {
             throw new IllegalStateException("cannot apply events to the tally", e);
         }
-    }
-
-    private static Set<UUID> markProcessed(Connection connection, Tables tables, Set<UUID> ids) throws SQLException {
-        Set<UUID> fresh = new HashSet<>();
-        try (PreparedStatement insert = connection.prepareStatement("insert into " + tables.events
-                + " (event_id) select unnest(?::uuid[]) on conflict do nothing returning event_id")) {
-            // sorted, so two batches holding the same ids (a rebalance) lock them in the same order
-            insert.setArray(1, connection.createArrayOf("uuid", new TreeSet<>(ids).toArray()));
-            try (ResultSet rs = insert.executeQuery()) {
-                while (rs.next()) {
-                    fresh.add(rs.getObject(1, UUID.class));
-                }
-            }
-        }
-        return fresh;
     }
 
     private static void upsert(Connection connection, Tables tables, Map<Cell, Long> increments) throws SQLException {
