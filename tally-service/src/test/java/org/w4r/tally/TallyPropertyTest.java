@@ -1,7 +1,5 @@
 package org.w4r.tally;
 
-import io.quarkus.test.common.TestResourceScope;
-import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
@@ -12,9 +10,7 @@ import org.w4r.events.ActionRecorded;
 import org.w4r.events.ActionType;
 import org.w4r.events.Mode;
 import org.w4r.tally.service.TallyWriter;
-import org.w4r.testsupport.KafkaBrokerResource;
-import org.w4r.testsupport.PostgresDatabaseResource;
-import org.w4r.testsupport.ReferenceDataResource;
+import org.w4r.testsupport.WithPlatformResources;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -42,9 +38,7 @@ import static org.w4r.testsupport.ReferenceFixtures.staffToken;
  * Each repetition uses a fresh campaign (and a new seed, printed in every failure message).
  */
 @QuarkusTest
-@WithTestResource(value = KafkaBrokerResource.class, scope = TestResourceScope.GLOBAL)
-@WithTestResource(value = PostgresDatabaseResource.class, scope = TestResourceScope.GLOBAL)
-@WithTestResource(value = ReferenceDataResource.class, scope = TestResourceScope.GLOBAL)
+@WithPlatformResources
 class TallyPropertyTest {
     static final List<String> ENTITIES = List.of("ai-france", "ai-malta", "international-members", "ai-not-in-read-model");
 
