@@ -1,13 +1,12 @@
 package org.w4r.cases;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.w4r.events.CaseChanged;
 import org.w4r.events.Events;
 import org.w4r.events.Topics;
 import org.w4r.kit.outbox.OutboxRelay;
+import org.w4r.testsupport.TopicReader;
 
 import javax.sql.DataSource;
 import java.sql.Connection;
@@ -104,36 +103,12 @@ final class Effects {
         }
 
         static Mark now(String kafka, String... topics) {
-            try (KafkaConsumer<String, String> consumer = consumer(kafka)) {
-                List<TopicPartition> partitions = new ArrayList<>();
-                for (String topic : topics) {
-                    consumer.partitionsFor(topic, Duration.ofSeconds(10))
-                            .forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
-                }
-                return new Mark(kafka, new HashMap<>(consumer.endOffsets(partitions)));
-            }
+            return new Mark(kafka, new HashMap<>(TopicReader.endOffsets(kafka, List.of(topics))));
         }
 
         /** Every record of {@code topic} published since this mark, in offset order. */
         List<ConsumerRecord<String, String>> since(String topic) {
-            try (KafkaConsumer<String, String> consumer = consumer(kafka)) {
-                List<TopicPartition> partitions = ends.keySet().stream().filter(p -> p.topic().equals(topic)).toList();
-                if (partitions.isEmpty()) {
-                    throw new IllegalArgumentException("not marked: " + topic);
-                }
-                consumer.assign(partitions);
-                partitions.forEach(p -> consumer.seek(p, ends.get(p)));
-                Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-                List<ConsumerRecord<String, String>> records = new ArrayList<>();
-                long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-                while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-                    if (System.nanoTime() > deadline) {
-                        throw new IllegalStateException("could not read " + topic + " to its end in 30 s");
-                    }
-                    consumer.poll(Duration.ofMillis(200)).forEach(records::add);
-                }
-                return records;
-            }
+            return TopicReader.readSince(kafka, ends, topic);
         }
 
         /** The keys published on {@code topic} since this mark, in order (a key twice if published twice). */
@@ -145,11 +120,6 @@ final class Effects {
         List<CaseChanged> caseEventsSince(String caseId) {
             return since(Topics.CASES).stream().filter(r -> caseId.equals(r.key()) && r.value() != null)
                     .map(r -> Events.fromJson(r.value(), CaseChanged.class)).filter(Objects::nonNull).toList();
-        }
-
-        private static KafkaConsumer<String, String> consumer(String kafka) {
-            return new KafkaConsumer<>(Map.of("bootstrap.servers", kafka, "enable.auto.commit", "false"),
-                    new StringDeserializer(), new StringDeserializer());
         }
     }
 }

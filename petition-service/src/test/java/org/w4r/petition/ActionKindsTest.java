@@ -1,7 +1,5 @@
 package org.w4r.petition;
 
-import io.quarkus.test.common.TestResourceScope;
-import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.ValidatableResponse;
@@ -15,9 +13,7 @@ import org.w4r.events.Events;
 import org.w4r.events.MessageReviewed;
 import org.w4r.events.Mode;
 import org.w4r.events.Topics;
-import org.w4r.testsupport.KafkaBrokerResource;
-import org.w4r.testsupport.PostgresDatabaseResource;
-import org.w4r.testsupport.ReferenceDataResource;
+import org.w4r.testsupport.WithPlatformResources;
 
 import java.time.Duration;
 import java.time.LocalDate;
@@ -37,9 +33,7 @@ import static org.w4r.testsupport.ReferenceFixtures.entityKey;
 import static org.w4r.testsupport.ReferenceFixtures.staffToken;
 
 @QuarkusTest
-@WithTestResource(value = KafkaBrokerResource.class, scope = TestResourceScope.GLOBAL)
-@WithTestResource(value = PostgresDatabaseResource.class, scope = TestResourceScope.GLOBAL)
-@WithTestResource(value = ReferenceDataResource.class, scope = TestResourceScope.GLOBAL)
+@WithPlatformResources
 class ActionKindsTest {
 
     static ValidatableResponse post(String entity, String path, String body) {

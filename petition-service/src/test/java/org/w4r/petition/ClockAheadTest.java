@@ -1,7 +1,5 @@
 package org.w4r.petition;
 
-import io.quarkus.test.common.TestResourceScope;
-import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
@@ -12,10 +10,8 @@ import org.w4r.events.ActionEvent;
 import org.w4r.events.ActionRecorded;
 import org.w4r.events.Events;
 import org.w4r.events.Topics;
-import org.w4r.testsupport.KafkaBrokerResource;
-import org.w4r.testsupport.PostgresDatabaseResource;
-import org.w4r.testsupport.ReferenceDataResource;
 import org.w4r.testsupport.TopicReader;
+import org.w4r.testsupport.WithPlatformResources;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -37,9 +33,7 @@ import static org.w4r.testsupport.ReferenceFixtures.entityKey;
  * and as a batch item, and nothing is stored or published.
  */
 @QuarkusTest
-@WithTestResource(value = KafkaBrokerResource.class, scope = TestResourceScope.GLOBAL)
-@WithTestResource(value = PostgresDatabaseResource.class, scope = TestResourceScope.GLOBAL)
-@WithTestResource(value = ReferenceDataResource.class, scope = TestResourceScope.GLOBAL)
+@WithPlatformResources
 class ClockAheadTest {
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String kafka;

@@ -2,18 +2,16 @@ package org.w4r.petition;
 
 import io.agroal.api.AgroalDataSource;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.w4r.events.Topics;
+import org.w4r.testsupport.TopicReader;
 
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -104,40 +102,16 @@ final class Effects {
     }
 
     static Map<TopicPartition, Long> endOffsets() {
-        Map<TopicPartition, Long> offsets = new LinkedHashMap<>();
-        try (KafkaConsumer<String, String> consumer = consumer()) {
-            for (String topic : TOPICS) {
-                List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
-                        .map(p -> new TopicPartition(topic, p.partition())).toList();
-                offsets.putAll(consumer.endOffsets(partitions));
-            }
-        }
-        return offsets;
+        return TopicReader.endOffsets(kafka(), TOPICS);
     }
 
     /** Every record on {@code topic} after the snapshot's offsets, up to the end now. */
     static List<ConsumerRecord<String, String>> publishedSince(Snapshot before, String topic) {
-        try (KafkaConsumer<String, String> consumer = consumer()) {
-            List<TopicPartition> partitions = before.offsets().keySet().stream().filter(p -> p.topic().equals(topic)).toList();
-            consumer.assign(partitions);
-            partitions.forEach(p -> consumer.seek(p, before.offsets().get(p)));
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            List<ConsumerRecord<String, String>> records = new ArrayList<>();
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("could not read " + topic + " to its end in 30 s");
-                }
-                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
-            }
-            return records;
-        }
+        return TopicReader.readSince(kafka(), before.offsets(), topic);
     }
 
-    private static KafkaConsumer<String, String> consumer() {
-        String kafka = ConfigProvider.getConfig().getValue("kafka.bootstrap.servers", String.class);
-        return new KafkaConsumer<>(Map.of("bootstrap.servers", kafka, "enable.auto.commit", "false"),
-                new StringDeserializer(), new StringDeserializer());
+    private static String kafka() {
+        return ConfigProvider.getConfig().getValue("kafka.bootstrap.servers", String.class);
     }
 
     static long number(AgroalDataSource db, String sql) {

@@ -1,8 +1,6 @@
 package org.w4r.petition;
 
 import io.agroal.api.AgroalDataSource;
-import io.quarkus.test.common.TestResourceScope;
-import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
@@ -13,9 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.w4r.events.Events;
 import org.w4r.events.SignerErased;
 import org.w4r.events.Topics;
-import org.w4r.testsupport.KafkaBrokerResource;
-import org.w4r.testsupport.PostgresDatabaseResource;
-import org.w4r.testsupport.ReferenceDataResource;
+import org.w4r.testsupport.WithPlatformResources;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -44,9 +40,7 @@ import static org.w4r.testsupport.ReferenceFixtures.staffToken;
 
 /** An erasure is scoped to the caller's entity (a coordinator's crosses them), silent, and announced by ids only. */
 @QuarkusTest
-@WithTestResource(value = KafkaBrokerResource.class, scope = TestResourceScope.GLOBAL)
-@WithTestResource(value = PostgresDatabaseResource.class, scope = TestResourceScope.GLOBAL)
-@WithTestResource(value = ReferenceDataResource.class, scope = TestResourceScope.GLOBAL)
+@WithPlatformResources
 class ErasureTest {
     @Inject
     AgroalDataSource db;

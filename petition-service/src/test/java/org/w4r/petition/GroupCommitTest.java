@@ -1,8 +1,6 @@
 package org.w4r.petition;
 
 import io.agroal.api.AgroalDataSource;
-import io.quarkus.test.common.TestResourceScope;
-import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
@@ -13,9 +11,7 @@ import org.w4r.events.ActionEvent;
 import org.w4r.events.ActionRecorded;
 import org.w4r.events.Events;
 import org.w4r.petition.service.SignerHasher;
-import org.w4r.testsupport.KafkaBrokerResource;
-import org.w4r.testsupport.PostgresDatabaseResource;
-import org.w4r.testsupport.ReferenceDataResource;
+import org.w4r.testsupport.WithPlatformResources;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -43,9 +39,7 @@ import static org.w4r.testsupport.ReferenceFixtures.entityKey;
  * them together, so that groups really form, and check that each request still has exactly its own effect.
  */
 @QuarkusTest
-@WithTestResource(value = KafkaBrokerResource.class, scope = TestResourceScope.GLOBAL)
-@WithTestResource(value = PostgresDatabaseResource.class, scope = TestResourceScope.GLOBAL)
-@WithTestResource(value = ReferenceDataResource.class, scope = TestResourceScope.GLOBAL)
+@WithPlatformResources
 class GroupCommitTest {
     private static final int THREADS = 16;
 

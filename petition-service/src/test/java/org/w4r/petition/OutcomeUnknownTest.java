@@ -19,6 +19,7 @@ import org.w4r.events.Topics;
 import org.w4r.petition.service.GroupCommit;
 import org.w4r.petition.service.SignatureService;
 import org.w4r.petition.service.SignerHasher;
+import org.w4r.testsupport.ProxiedDatabase;
 import org.w4r.testsupport.TopicReader;
 
 import java.io.IOException;
@@ -43,8 +44,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import java.util.stream.IntStream;
 
 import static io.restassured.RestAssured.given;
@@ -54,6 +55,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.w4r.testsupport.ReferenceFixtures.entityKey;
+import static org.w4r.testsupport.Pause.pause;
 
 /**
  * The database connection fails under load: every answer must tell the truth. A 202 is stored and published once; a
@@ -104,60 +106,31 @@ class OutcomeUnknownTest {
     void everyAnswerTellsTheTruthWhileCommitsAndConnectionsAreCut() throws Exception {
         String run = UUID.randomUUID().toString().substring(0, 8);
         int signers = 100;
-        AtomicBoolean done = new AtomicBoolean();
         AtomicInteger unknown = new AtomicInteger();
-        CompletableFuture<Integer> chaos = CompletableFuture.supplyAsync(() -> {
-            int round = 0;
-            while (!done.get()) {
-                round++;
-                int before = ProxiedDatabaseProfile.PROXY.getCutsOnReply();
-                // the commit of a group that wrote signatures: PostgreSQL commits it, the service never hears back
-                ProxiedDatabaseProfile.PROXY.cutOnReplyTo("COMMIT", "insert into signature");
-                try {
-                    await().atMost(Duration.ofMillis(500)).pollInterval(Duration.ofMillis(10))
-                            .until(() -> ProxiedDatabaseProfile.PROXY.getCutsOnReply() != before || done.get());
-                } catch (ConditionTimeoutException e) {
-                    // no group committed in that time: arm the next cut anyway
-                }
-                pause(150);
-                if (round % 5 == 0) {
-                    ProxiedDatabaseProfile.PROXY.cut(); // anything in flight, at any point of its transaction
-                    pause(150);
-                }
-            }
-            return round;
-        });
-        ExecutorService pool = Executors.newFixedThreadPool(8);
-        List<Told> told;
-        try {
-            List<CompletableFuture<Told>> calls = IntStream.range(0, signers).mapToObj(i -> CompletableFuture.supplyAsync(() -> {
-                String email = "zyxwv.marker+" + run + "-" + i + "@example.org";
-                String key = UUID.randomUUID().toString();
-                String body = body(MARKER + " " + run, email);
-                boolean maybeStored = false;
-                for (int tries = 1; ; tries++) {
-                    Response r = sign(key, body);
-                    if (r.statusCode() == 503 && maybeStored) {
-                        pause(50); // once unknown, only a 2xx or a 4xx under the same key settles it
-                        continue;
+        // the commit of a group that wrote signatures: PostgreSQL commits it, the service never hears back
+        List<Told> told = ProxiedDatabase.callWhileCuttingCommits(ProxiedDatabaseProfile.PROXY, "insert into signature", 5, 8,
+                IntStream.range(0, signers).<Supplier<Told>>mapToObj(i -> () -> {
+                    String email = "zyxwv.marker+" + run + "-" + i + "@example.org";
+                    String key = UUID.randomUUID().toString();
+                    String body = body(MARKER + " " + run, email);
+                    boolean maybeStored = false;
+                    for (int tries = 1; ; tries++) {
+                        Response r = sign(key, body);
+                        if (r.statusCode() == 503 && maybeStored) {
+                            pause(50); // once unknown, only a 2xx or a 4xx under the same key settles it
+                            continue;
+                        }
+                        if (r.statusCode() == 503 && type(r).equals("outcome-unknown")) {
+                            maybeStored = true;
+                            unknown.incrementAndGet();
+                            assertTrue(r.path("detail").toString().contains("same Idempotency-Key"), r.asString());
+                            pause(50);
+                            continue;
+                        }
+                        return new Told(email, r.statusCode(), type(r), r.statusCode() == 202 ? r.path("results[0].actionId") : null,
+                                "true".equals(r.header("Idempotent-Replayed")), tries);
                     }
-                    if (r.statusCode() == 503 && type(r).equals("outcome-unknown")) {
-                        maybeStored = true;
-                        unknown.incrementAndGet();
-                        assertTrue(r.path("detail").toString().contains("same Idempotency-Key"), r.asString());
-                        pause(50);
-                        continue;
-                    }
-                    return new Told(email, r.statusCode(), type(r), r.statusCode() == 202 ? r.path("results[0].actionId") : null,
-                            "true".equals(r.header("Idempotent-Replayed")), tries);
-                }
-            }, pool)).toList();
-            told = calls.stream().map(CompletableFuture::join).toList();
-        } finally {
-            done.set(true);
-            pool.shutdown();
-        }
-        chaos.join();
+                }).toList());
 
         Map<String, String> stored = storedActions(run); // email hmac -> action id
         Set<String> answeredIds = new HashSet<>();
@@ -371,14 +344,5 @@ class OutcomeUnknownTest {
         assertFalse(log.isEmpty(), "the service logs to " + ProxiedDatabaseProfile.LOG);
         assertFalse(log.contains(MARKER), "a signer's name is in the log " + ProxiedDatabaseProfile.LOG);
         assertFalse(log.contains("zyxwv.marker"), "a signer's email is in the log " + ProxiedDatabaseProfile.LOG);
-    }
-
-    static void pause(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 }

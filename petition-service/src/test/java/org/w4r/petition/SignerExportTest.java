@@ -1,18 +1,14 @@
 package org.w4r.petition;
 
 import io.agroal.api.AgroalDataSource;
-import io.quarkus.test.common.TestResourceScope;
-import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 import org.w4r.events.CaseChanged;
-import org.w4r.testsupport.KafkaBrokerResource;
-import org.w4r.testsupport.PostgresDatabaseResource;
-import org.w4r.testsupport.ReferenceDataResource;
 import org.w4r.testsupport.ReferenceFixtures;
+import org.w4r.testsupport.WithPlatformResources;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -33,9 +29,7 @@ import static org.w4r.testsupport.ReferenceFixtures.entityKey;
 import static org.w4r.testsupport.ReferenceFixtures.staffToken;
 
 @QuarkusTest
-@WithTestResource(value = KafkaBrokerResource.class, scope = TestResourceScope.GLOBAL)
-@WithTestResource(value = PostgresDatabaseResource.class, scope = TestResourceScope.GLOBAL)
-@WithTestResource(value = ReferenceDataResource.class, scope = TestResourceScope.GLOBAL)
+@WithPlatformResources
 class SignerExportTest {
 
     @ConfigProperty(name = "kafka.bootstrap.servers")

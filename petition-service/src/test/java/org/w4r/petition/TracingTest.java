@@ -4,32 +4,23 @@ import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.data.SpanData;
-import io.quarkus.test.common.TestResourceScope;
-import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Inject;
-import jakarta.inject.Singleton;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 import org.junit.jupiter.api.Test;
 import org.w4r.events.Topics;
-import org.w4r.testsupport.KafkaBrokerResource;
-import org.w4r.testsupport.PostgresDatabaseResource;
-import org.w4r.testsupport.ReferenceDataResource;
+import org.w4r.testsupport.ExportedSpans;
+import org.w4r.testsupport.TraceIds;
+import org.w4r.testsupport.WithPlatformResources;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.ThreadLocalRandom;
 
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
@@ -44,29 +35,10 @@ import static org.w4r.testsupport.ReferenceFixtures.entityKey;
  * a deployment exports them only where a collector is configured.
  */
 @QuarkusTest
-@TestProfile(TracingTest.Exported.class)
-@WithTestResource(value = KafkaBrokerResource.class, scope = TestResourceScope.GLOBAL)
-@WithTestResource(value = PostgresDatabaseResource.class, scope = TestResourceScope.GLOBAL)
-@WithTestResource(value = ReferenceDataResource.class, scope = TestResourceScope.GLOBAL)
+@TestProfile(ExportedSpans.Profile.class)
+@WithPlatformResources
 class TracingTest {
     private static final AttributeKey<String> URL_QUERY = AttributeKey.stringKey("url.query");
-
-    public static class Exported implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("quarkus.otel.sdk.disabled", "false", "quarkus.otel.bsp.schedule.delay", "PT0.05S");
-        }
-    }
-
-    /** Quarkus exports to every SpanExporter bean; the OpenTelemetry guide's way to look at spans in a test. */
-    @ApplicationScoped
-    static class Spans {
-        @Produces
-        @Singleton
-        InMemorySpanExporter exporter() {
-            return InMemorySpanExporter.create();
-        }
-    }
 
     @Inject
     InMemorySpanExporter spans;
@@ -92,16 +64,14 @@ class TracingTest {
     }
 
     private SpanData span(String traceId, SpanKind kind) {
-        return await().atMost(Duration.ofSeconds(10)).until(() -> spans.getFinishedSpanItems().stream()
-                .filter(s -> s.getTraceId().equals(traceId) && s.getKind() == kind).findFirst(), Optional::isPresent)
-                .orElseThrow();
+        return ExportedSpans.awaitSpan(spans, traceId, kind, Duration.ofSeconds(10));
     }
 
     @Test
     void theEventOfASignatureContinuesTheTraceItsCallerStarted() {
-        String traceId = HexFormat.of().formatHex(random(16));
-        String callerSpanId = HexFormat.of().formatHex(random(8));
-        String actionId = sign("00-" + traceId + "-" + callerSpanId + "-01");
+        String traceId = TraceIds.random(16);
+        String callerSpanId = TraceIds.random(8);
+        String actionId = sign(TraceIds.traceparent(traceId, callerSpanId));
 
         String[] sent = traceparent(event(actionId));
         assertEquals(traceId, sent[1], "the event is in the caller's trace");
@@ -125,9 +95,9 @@ class TracingTest {
     @Test
     void spansHoldNeitherQueryValuesNorCredentials() {
         String secret = "secret-" + UUID.randomUUID();
-        String traceId = HexFormat.of().formatHex(random(16));
-        given().auth().oauth2(entityKey("ai-france")).header("traceparent", "00-" + traceId + "-" + HexFormat.of()
-                        .formatHex(random(8)) + "-01")
+        String traceId = TraceIds.random(16);
+        given().auth().oauth2(entityKey("ai-france"))
+                .header("traceparent", TraceIds.traceparent(traceId, TraceIds.random(8)))
                 .queryParam("access_token", secret).get("/api/v1/signatures").then().statusCode(405);
         SpanData server = span(traceId, SpanKind.SERVER);
         assertEquals("access_token=REDACTED", server.getAttributes().get(URL_QUERY));
@@ -135,13 +105,5 @@ class TracingTest {
                 .flatMap(s -> s.getAttributes().asMap().values().stream()).map(String::valueOf).toList();
         assertFalse(values.stream().anyMatch(v -> v.contains(secret)), "no query value in a span: " + values);
         assertFalse(values.stream().anyMatch(v -> v.contains(entityKey("ai-france"))), "no credential in a span: " + values);
-    }
-
-    private static byte[] random(int bytes) {
-        byte[] id = new byte[bytes];
-        do {
-            ThreadLocalRandom.current().nextBytes(id);
-        } while (id[0] == 0); // an all-zero id is invalid; a leading non-zero byte rules it out
-        return id;
     }
 }

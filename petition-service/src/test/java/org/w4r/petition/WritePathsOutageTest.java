@@ -4,7 +4,6 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
-import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -14,6 +13,7 @@ import org.w4r.events.ActionEvent;
 import org.w4r.events.ActionRecorded;
 import org.w4r.events.Events;
 import org.w4r.events.Topics;
+import org.w4r.testsupport.ProxiedDatabase;
 import org.w4r.testsupport.TopicReader;
 
 import java.sql.Connection;
@@ -30,12 +30,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.IntStream;
@@ -46,6 +43,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.w4r.testsupport.ReferenceFixtures.entityKey;
+import static org.w4r.testsupport.Pause.pause;
 
 /**
  * PostgreSQL lost under every write path but single signatures ({@link OutcomeUnknownTest} has those): online
@@ -103,63 +101,37 @@ class WritePathsOutageTest {
                                   {"id":"o","kind":"offline-count","body":%s}]}""".formatted(CASE, CASE, run, offlineCount(run, 7))));
             }
         }
-        AtomicBoolean done = new AtomicBoolean();
         AtomicInteger unknown = new AtomicInteger();
-        CompletableFuture<Void> chaos = CompletableFuture.runAsync(() -> {
-            for (int round = 1; !done.get(); round++) {
-                int before = ProxiedDatabaseProfile.PROXY.getCutsOnReply();
-                // the commit of any keyed write: PostgreSQL commits it, the service never hears back
-                ProxiedDatabaseProfile.PROXY.cutOnReplyTo("COMMIT", "idempotency_key");
-                try {
-                    await().atMost(Duration.ofMillis(500)).pollInterval(Duration.ofMillis(10))
-                            .until(() -> ProxiedDatabaseProfile.PROXY.getCutsOnReply() != before || done.get());
-                } catch (ConditionTimeoutException e) {
-                    // nothing committed meanwhile: arm the next one
-                }
-                OutcomeUnknownTest.pause(150);
-                if (round % 4 == 0) {
-                    ProxiedDatabaseProfile.PROXY.cut(); // anything in flight, at any point of its transaction
-                    OutcomeUnknownTest.pause(150);
-                }
-            }
-        });
-        ExecutorService pool = Executors.newFixedThreadPool(6);
-        List<Told> told;
-        try {
-            List<CompletableFuture<Told>> calls = writes.stream().map(w -> CompletableFuture.supplyAsync(() -> {
-                String key = UUID.randomUUID().toString();
-                List<String> answers = new ArrayList<>();
-                boolean maybeStored = false;
-                for (int tries = 1; ; tries++) {
-                    if (tries > 300) {
-                        fail(w.kind() + " never settled: " + answers);
+        // the commit of any keyed write: PostgreSQL commits it, the service never hears back
+        List<Told> told = ProxiedDatabase.callWhileCuttingCommits(ProxiedDatabaseProfile.PROXY, "idempotency_key", 4, 6,
+                writes.stream().<Supplier<Told>>map(w -> () -> {
+                    String key = UUID.randomUUID().toString();
+                    List<String> answers = new ArrayList<>();
+                    boolean maybeStored = false;
+                    for (int tries = 1; ; tries++) {
+                        if (tries > 300) {
+                            fail(w.kind() + " never settled: " + answers);
+                        }
+                        Response r = post(w.path(), key, w.body());
+                        boolean stored = keyStored(key);
+                        String type = OutcomeUnknownTest.type(r);
+                        answers.add(r.statusCode() + " " + type);
+                        if (r.statusCode() / 100 == 2) {
+                            assertTrue(stored, w.kind() + " answered " + r.statusCode() + " is stored: " + answers);
+                            return new Told(w, key, answers);
+                        }
+                        if (r.statusCode() == 503 && type.equals("outcome-unknown")) {
+                            maybeStored = true;
+                            unknown.incrementAndGet();
+                        } else if (!maybeStored) {
+                            assertTrue(!stored, w.kind() + " answered " + r.statusCode() + " " + r.asString() + " but stored");
+                        }
+                        if (r.statusCode() / 100 == 4) {
+                            fail(w.kind() + " refused: " + r.asString());
+                        }
+                        pause(50); // a 503 of any kind: the same key again
                     }
-                    Response r = post(w.path(), key, w.body());
-                    boolean stored = keyStored(key);
-                    String type = OutcomeUnknownTest.type(r);
-                    answers.add(r.statusCode() + " " + type);
-                    if (r.statusCode() / 100 == 2) {
-                        assertTrue(stored, w.kind() + " answered " + r.statusCode() + " is stored: " + answers);
-                        return new Told(w, key, answers);
-                    }
-                    if (r.statusCode() == 503 && type.equals("outcome-unknown")) {
-                        maybeStored = true;
-                        unknown.incrementAndGet();
-                    } else if (!maybeStored) {
-                        assertTrue(!stored, w.kind() + " answered " + r.statusCode() + " " + r.asString() + " but stored");
-                    }
-                    if (r.statusCode() / 100 == 4) {
-                        fail(w.kind() + " refused: " + r.asString());
-                    }
-                    OutcomeUnknownTest.pause(50); // a 503 of any kind: the same key again
-                }
-            }, pool)).toList();
-            told = calls.stream().map(CompletableFuture::join).toList();
-        } finally {
-            done.set(true);
-            pool.shutdown();
-            chaos.join();
-        }
+                }).toList());
 
         // every request stored exactly once: what the stored answers name is what the tables hold, no more
         Set<String> answered = new TreeSet<>();

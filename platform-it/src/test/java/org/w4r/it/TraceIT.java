@@ -4,13 +4,12 @@ import io.opentelemetry.proto.trace.v1.Span;
 import io.restassured.http.ContentType;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.w4r.testsupport.TraceIds;
 
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Collectors;
 
 import static io.restassured.RestAssured.given;
@@ -34,11 +33,11 @@ class TraceIT {
 
     @Test
     void aTraceOfOneSignatureSpansThreeServices() {
-        String traceId = hex(16);
-        String websiteSpanId = hex(8);
+        String traceId = TraceIds.random(16);
+        String websiteSpanId = TraceIds.random(8);
         String email = "trace-" + UUID.randomUUID() + "@example.org";
         given().auth().oauth2(platform.tokens.get("ai-france")).contentType(ContentType.JSON)
-                .header("traceparent", "00-" + traceId + "-" + websiteSpanId + "-01")
+                .header("traceparent", TraceIds.traceparent(traceId, websiteSpanId))
                 .body("""
                         {"caseIds":["nassima-al-sada"],"signer":{"name":"Rosalind Franklin","email":"%s","country":"FR"}}"""
                         .formatted(email))
@@ -73,13 +72,5 @@ class TraceIT {
                 .toList();
         assertEquals(1, found.size(), service + " " + kind + " in " + trace);
         return found.get(0);
-    }
-
-    private static String hex(int bytes) {
-        byte[] id = new byte[bytes];
-        do {
-            ThreadLocalRandom.current().nextBytes(id);
-        } while (id[0] == 0);
-        return HexFormat.of().formatHex(id);
     }
 }

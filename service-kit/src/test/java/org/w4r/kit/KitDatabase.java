@@ -28,9 +28,8 @@ public final class KitDatabase implements AutoCloseable {
     private final AgroalDataSource dataSource;
 
     public KitDatabase(String purpose) throws SQLException {
-        PostgresServer server = PostgresServer.shared();
-        jdbcUrl = server.createDatabase(purpose);
-        dataSource = pool(jdbcUrl, server.username(), server.password());
+        jdbcUrl = PostgresServer.shared().createDatabase(purpose);
+        dataSource = pool(jdbcUrl);
         try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
             for (String migration : MIGRATIONS) {
                 statement.execute(resource(migration));
@@ -38,14 +37,16 @@ public final class KitDatabase implements AutoCloseable {
         }
     }
 
-    public static AgroalDataSource pool(String jdbcUrl, String user, String password) throws SQLException {
+    /** An Agroal pool on one of the shared server's databases, as its user. */
+    private static AgroalDataSource pool(String jdbcUrl) throws SQLException {
+        PostgresServer server = PostgresServer.shared();
         return AgroalDataSource.from(new AgroalDataSourceConfigurationSupplier()
                 .connectionPoolConfiguration(pool -> pool.maxSize(8)
                         .acquisitionTimeout(java.time.Duration.ofSeconds(30))
                         .connectionFactoryConfiguration(factory -> factory.jdbcUrl(jdbcUrl)
                                 .connectionProviderClass(org.postgresql.Driver.class)
-                                .principal(new NamePrincipal(user))
-                                .credential(new SimplePassword(password == null ? "" : password)))));
+                                .principal(new NamePrincipal(server.username()))
+                                .credential(new SimplePassword(server.password() == null ? "" : server.password())))));
     }
 
     public AgroalDataSource dataSource() {
@@ -58,8 +59,7 @@ public final class KitDatabase implements AutoCloseable {
 
     /** A fresh pool on the same database: a second service instance. */
     public AgroalDataSource anotherPool() throws SQLException {
-        PostgresServer server = PostgresServer.shared();
-        return pool(jdbcUrl, server.username(), server.password());
+        return pool(jdbcUrl);
     }
 
     public void execute(String sql) throws SQLException {

@@ -1,9 +1,9 @@
 package org.w4r.ui;
 
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import org.junit.jupiter.api.Test;
+import org.w4r.testsupport.OidcSwitchedOn;
 
 import java.util.Map;
 
@@ -18,12 +18,9 @@ import static org.hamcrest.Matchers.equalTo;
 @QuarkusTest
 @TestProfile(OidcSignInTest.SignedIn.class)
 class OidcSignInTest {
-    public static class SignedIn implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("quarkus.oidc.tenant-enabled", "true",
-                    "quarkus.oidc.auth-server-url", "https://idp.example.org:8443/realms/w4r/",
-                    "w4r.ui.oidc.client-id", "w4r-dashboard-test");
+    public static class SignedIn extends OidcSwitchedOn {
+        public SignedIn() {
+            super("https://idp.example.org:8443/realms/w4r/", Map.of("w4r.ui.oidc.client-id", "w4r-dashboard-test"));
         }
     }
 

@@ -1,16 +1,12 @@
 package org.w4r.tally;
 
-import io.quarkus.test.common.TestResourceScope;
-import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.Test;
 import org.w4r.events.CaseChanged;
 import org.w4r.events.DeliveryPlanned;
 import org.w4r.events.HandoverRecorded;
 import org.w4r.events.Topics;
-import org.w4r.testsupport.KafkaBrokerResource;
-import org.w4r.testsupport.PostgresDatabaseResource;
-import org.w4r.testsupport.ReferenceDataResource;
+import org.w4r.testsupport.WithPlatformResources;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -28,9 +24,7 @@ import static org.w4r.testsupport.ReferenceFixtures.staffToken;
 
 /** What the staff UI reads here besides the totals, and that it may read it from its own origin only. */
 @QuarkusTest
-@WithTestResource(value = KafkaBrokerResource.class, scope = TestResourceScope.GLOBAL)
-@WithTestResource(value = PostgresDatabaseResource.class, scope = TestResourceScope.GLOBAL)
-@WithTestResource(value = ReferenceDataResource.class, scope = TestResourceScope.GLOBAL)
+@WithPlatformResources
 class DashboardEndpointsTest {
 
     @Test

@@ -1,8 +1,6 @@
 package org.w4r.tally;
 
 import io.agroal.api.AgroalDataSource;
-import io.quarkus.test.common.TestResourceScope;
-import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -11,9 +9,6 @@ import org.w4r.events.ActionRecorded;
 import org.w4r.events.ActionType;
 import org.w4r.events.Events;
 import org.w4r.events.Mode;
-import org.w4r.testsupport.KafkaBrokerResource;
-import org.w4r.testsupport.PostgresDatabaseResource;
-import org.w4r.testsupport.ReferenceDataResource;
 
 import io.smallrye.mutiny.helpers.test.AssertSubscriber;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -25,6 +20,7 @@ import org.w4r.events.Topics;
 import org.w4r.tally.service.LiveTotals;
 import org.w4r.tally.service.StreamTickets;
 import org.w4r.testsupport.ReferenceFixtures;
+import org.w4r.testsupport.WithPlatformResources;
 
 import java.net.URI;
 import java.net.URL;
@@ -58,9 +54,7 @@ import static org.w4r.testsupport.ReferenceFixtures.staffToken;
  * principal; a slow client holds one merged update, not a queue.
  */
 @QuarkusTest
-@WithTestResource(value = KafkaBrokerResource.class, scope = TestResourceScope.GLOBAL)
-@WithTestResource(value = PostgresDatabaseResource.class, scope = TestResourceScope.GLOBAL)
-@WithTestResource(value = ReferenceDataResource.class, scope = TestResourceScope.GLOBAL)
+@WithPlatformResources
 class LiveStreamTest {
     @TestHTTPResource("/api/v1/totals/stream")
     URL stream;

@@ -4,7 +4,6 @@ import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.quarkus.test.oidc.server.OidcWiremockTestResource;
 import io.smallrye.jwt.build.Jwt;
@@ -12,9 +11,8 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 import org.w4r.tally.service.LiveStreams;
 import org.w4r.tally.service.StreamTickets;
-import org.w4r.testsupport.KafkaBrokerResource;
-import org.w4r.testsupport.PostgresDatabaseResource;
-import org.w4r.testsupport.ReferenceDataResource;
+import org.w4r.testsupport.OidcSwitchedOn;
+import org.w4r.testsupport.WithPlatformResources;
 
 import java.net.URI;
 import java.net.URL;
@@ -40,17 +38,12 @@ import static org.w4r.testsupport.ReferenceFixtures.staffToken;
  */
 @QuarkusTest
 @TestProfile(OidcSignInTest.SignedIn.class)
-@WithTestResource(value = KafkaBrokerResource.class, scope = TestResourceScope.GLOBAL)
-@WithTestResource(value = PostgresDatabaseResource.class, scope = TestResourceScope.GLOBAL)
-@WithTestResource(value = ReferenceDataResource.class, scope = TestResourceScope.GLOBAL)
+@WithPlatformResources
 @WithTestResource(value = OidcWiremockTestResource.class, scope = TestResourceScope.RESTRICTED_TO_CLASS)
 class OidcSignInTest {
-    public static class SignedIn implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("quarkus.oidc.tenant-enabled", "true",
-                    "quarkus.oidc.auth-server-url", "${keycloak.url}/realms/quarkus/",
-                    "quarkus.oidc.token.audience", "w4r");
+    public static class SignedIn extends OidcSwitchedOn {
+        public SignedIn() {
+            super("${keycloak.url}/realms/quarkus/", Map.of("quarkus.oidc.token.audience", "w4r"));
         }
     }
 

@@ -1,7 +1,5 @@
 package org.w4r.tally;
 
-import io.quarkus.test.common.TestResourceScope;
-import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.agroal.api.AgroalDataSource;
 import jakarta.inject.Inject;
@@ -15,10 +13,8 @@ import org.w4r.events.ActionType;
 import org.w4r.events.Events;
 import org.w4r.events.Mode;
 import org.w4r.events.Topics;
-import org.w4r.testsupport.KafkaBrokerResource;
-import org.w4r.testsupport.PostgresDatabaseResource;
-import org.w4r.testsupport.ReferenceDataResource;
 import org.w4r.testsupport.TopicReader;
+import org.w4r.testsupport.WithPlatformResources;
 
 import java.math.BigInteger;
 import java.sql.Connection;
@@ -46,9 +42,7 @@ import static org.w4r.testsupport.ReferenceFixtures.staffToken;
  * One the database cannot take for now is retried until it is counted, once.
  */
 @QuarkusTest
-@WithTestResource(value = KafkaBrokerResource.class, scope = TestResourceScope.GLOBAL)
-@WithTestResource(value = PostgresDatabaseResource.class, scope = TestResourceScope.GLOBAL)
-@WithTestResource(value = ReferenceDataResource.class, scope = TestResourceScope.GLOBAL)
+@WithPlatformResources
 class PoisonEventTest {
     @Inject
     AgroalDataSource db;

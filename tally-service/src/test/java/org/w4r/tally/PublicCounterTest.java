@@ -1,7 +1,5 @@
 package org.w4r.tally;
 
-import io.quarkus.test.common.TestResourceScope;
-import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.Test;
 import org.w4r.events.ActionRecorded;
@@ -9,9 +7,7 @@ import org.w4r.events.ActionType;
 import org.w4r.events.CaseChanged;
 import org.w4r.events.Mode;
 import org.w4r.events.Topics;
-import org.w4r.testsupport.KafkaBrokerResource;
-import org.w4r.testsupport.PostgresDatabaseResource;
-import org.w4r.testsupport.ReferenceDataResource;
+import org.w4r.testsupport.WithPlatformResources;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -29,9 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 /** The public counter: anonymous, any origin, cacheable with an ETag, and gone while switched off or on hold. */
 @QuarkusTest
-@WithTestResource(value = KafkaBrokerResource.class, scope = TestResourceScope.GLOBAL)
-@WithTestResource(value = PostgresDatabaseResource.class, scope = TestResourceScope.GLOBAL)
-@WithTestResource(value = ReferenceDataResource.class, scope = TestResourceScope.GLOBAL)
+@WithPlatformResources
 class PublicCounterTest {
     static final String CAMPAIGN = "counter-campaign";
 

@@ -1,8 +1,6 @@
 package org.w4r.tally;
 
 import io.agroal.api.AgroalDataSource;
-import io.quarkus.test.common.TestResourceScope;
-import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
@@ -10,9 +8,7 @@ import org.junit.jupiter.api.Test;
 import org.w4r.events.ActionRecorded;
 import org.w4r.events.ActionType;
 import org.w4r.events.Mode;
-import org.w4r.testsupport.KafkaBrokerResource;
-import org.w4r.testsupport.PostgresDatabaseResource;
-import org.w4r.testsupport.ReferenceDataResource;
+import org.w4r.testsupport.WithPlatformResources;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -29,9 +25,7 @@ import static org.w4r.testsupport.ReferenceFixtures.staffToken;
 
 /** Reconcile recounts the topic and finds a count changed behind the service's back. */
 @QuarkusTest
-@WithTestResource(value = KafkaBrokerResource.class, scope = TestResourceScope.GLOBAL)
-@WithTestResource(value = PostgresDatabaseResource.class, scope = TestResourceScope.GLOBAL)
-@WithTestResource(value = ReferenceDataResource.class, scope = TestResourceScope.GLOBAL)
+@WithPlatformResources
 class ReconcileTest {
     @Inject
     AgroalDataSource dataSource;

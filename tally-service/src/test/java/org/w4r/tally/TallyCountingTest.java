@@ -1,7 +1,5 @@
 package org.w4r.tally;
 
-import io.quarkus.test.common.TestResourceScope;
-import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -14,10 +12,8 @@ import org.w4r.events.ActionRecorded;
 import org.w4r.events.ActionType;
 import org.w4r.events.Mode;
 import org.w4r.events.Topics;
-import org.w4r.testsupport.KafkaBrokerResource;
-import org.w4r.testsupport.PostgresDatabaseResource;
-import org.w4r.testsupport.ReferenceDataResource;
 import org.w4r.testsupport.ReferenceFixtures;
+import org.w4r.testsupport.WithPlatformResources;
 
 import java.time.Instant;
 import java.util.Map;
@@ -31,9 +27,7 @@ import static org.w4r.testsupport.ReferenceFixtures.CAMPAIGN;
 import static org.w4r.testsupport.ReferenceFixtures.staffToken;
 
 @QuarkusTest
-@WithTestResource(value = KafkaBrokerResource.class, scope = TestResourceScope.GLOBAL)
-@WithTestResource(value = PostgresDatabaseResource.class, scope = TestResourceScope.GLOBAL)
-@WithTestResource(value = ReferenceDataResource.class, scope = TestResourceScope.GLOBAL)
+@WithPlatformResources
 class TallyCountingTest {
 
     @ConfigProperty(name = "kafka.bootstrap.servers")

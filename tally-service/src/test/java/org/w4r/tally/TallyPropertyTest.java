@@ -1,7 +1,5 @@
 package org.w4r.tally;
 
-import io.quarkus.test.common.TestResourceScope;
-import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
@@ -17,10 +15,8 @@ import org.w4r.events.Events;
 import org.w4r.events.Mode;
 import org.w4r.events.Topics;
 import org.w4r.tally.messaging.ActionConsumer;
-import org.w4r.testsupport.KafkaBrokerResource;
-import org.w4r.testsupport.PostgresDatabaseResource;
-import org.w4r.testsupport.ReferenceDataResource;
 import org.w4r.testsupport.TopicReader;
+import org.w4r.testsupport.WithPlatformResources;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -50,9 +46,7 @@ import static org.w4r.testsupport.ReferenceFixtures.staffToken;
  * Each repetition uses a fresh campaign (and a new seed, printed in every failure message).
  */
 @QuarkusTest
-@WithTestResource(value = KafkaBrokerResource.class, scope = TestResourceScope.GLOBAL)
-@WithTestResource(value = PostgresDatabaseResource.class, scope = TestResourceScope.GLOBAL)
-@WithTestResource(value = ReferenceDataResource.class, scope = TestResourceScope.GLOBAL)
+@WithPlatformResources
 class TallyPropertyTest {
     static final List<String> ENTITIES = List.of("ai-france", "ai-malta", "international-members", "ai-not-in-read-model");
 

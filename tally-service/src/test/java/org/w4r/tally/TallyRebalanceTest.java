@@ -1,7 +1,5 @@
 package org.w4r.tally;
 
-import io.quarkus.test.common.TestResourceScope;
-import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -16,10 +14,8 @@ import org.w4r.events.ActionRecorded;
 import org.w4r.events.ActionType;
 import org.w4r.events.Mode;
 import org.w4r.events.Topics;
-import org.w4r.testsupport.KafkaBrokerResource;
-import org.w4r.testsupport.PostgresDatabaseResource;
-import org.w4r.testsupport.ReferenceDataResource;
 import org.w4r.testsupport.ReferenceFixtures;
+import org.w4r.testsupport.WithPlatformResources;
 
 import java.time.Duration;
 import java.util.Collection;
@@ -31,6 +27,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.w4r.testsupport.Pause.pause;
 
 /**
  * A consumer-group rebalance in the middle of the tally's batches (issue 14): while actions stream in, a second
@@ -40,9 +37,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * counts: every event counted once, none lost.
  */
 @QuarkusTest
-@WithTestResource(value = KafkaBrokerResource.class, scope = TestResourceScope.GLOBAL)
-@WithTestResource(value = PostgresDatabaseResource.class, scope = TestResourceScope.GLOBAL)
-@WithTestResource(value = ReferenceDataResource.class, scope = TestResourceScope.GLOBAL)
+@WithPlatformResources
 class TallyRebalanceTest {
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String kafka;
@@ -111,14 +106,5 @@ class TallyRebalanceTest {
         pause(2000);
         JsonPath after = TallyCountingTest.totals();
         assertEquals(before + events, after.getLong("total"));
-    }
-
-    static void pause(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -1,7 +1,5 @@
 package org.w4r.tally;
 
-import io.quarkus.test.common.TestResourceScope;
-import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -12,9 +10,7 @@ import org.w4r.events.DeliveryPlanned;
 import org.w4r.events.HandoverRecorded;
 import org.w4r.events.Mode;
 import org.w4r.events.Topics;
-import org.w4r.testsupport.KafkaBrokerResource;
-import org.w4r.testsupport.PostgresDatabaseResource;
-import org.w4r.testsupport.ReferenceDataResource;
+import org.w4r.testsupport.WithPlatformResources;
 
 import java.time.Instant;
 import java.util.List;
@@ -31,9 +27,7 @@ import static org.w4r.testsupport.ReferenceFixtures.staffToken;
 
 /** Each endpoint's JSON and CSV on a small campaign of its own whose every number is known. */
 @QuarkusTest
-@WithTestResource(value = KafkaBrokerResource.class, scope = TestResourceScope.GLOBAL)
-@WithTestResource(value = PostgresDatabaseResource.class, scope = TestResourceScope.GLOBAL)
-@WithTestResource(value = ReferenceDataResource.class, scope = TestResourceScope.GLOBAL)
+@WithPlatformResources
 class TotalsEndpointsTest {
     static final Instant DAY1 = Instant.parse("2026-12-10T09:00:00Z");
     static final Instant DAY2 = Instant.parse("2026-12-11T09:00:00Z");

@@ -3,15 +3,9 @@ package org.w4r.tally;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.data.SpanData;
-import io.quarkus.test.common.TestResourceScope;
-import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Inject;
-import jakarta.inject.Singleton;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -23,20 +17,17 @@ import org.w4r.events.DeliveryPlanned;
 import org.w4r.events.Events;
 import org.w4r.events.Mode;
 import org.w4r.events.Topics;
-import org.w4r.testsupport.KafkaBrokerResource;
-import org.w4r.testsupport.PostgresDatabaseResource;
-import org.w4r.testsupport.ReferenceDataResource;
+import org.w4r.testsupport.ExportedSpans;
+import org.w4r.testsupport.TraceIds;
+import org.w4r.testsupport.WithPlatformResources;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ThreadLocalRandom;
 
-import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 /**
@@ -44,28 +35,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
  * consumed in a span of that trace, whose parent is the producer's span: the trace of a signature goes on here.
  */
 @QuarkusTest
-@TestProfile(TracingTest.Exported.class)
-@WithTestResource(value = KafkaBrokerResource.class, scope = TestResourceScope.GLOBAL)
-@WithTestResource(value = PostgresDatabaseResource.class, scope = TestResourceScope.GLOBAL)
-@WithTestResource(value = ReferenceDataResource.class, scope = TestResourceScope.GLOBAL)
+@TestProfile(ExportedSpans.Profile.class)
+@WithPlatformResources
 class TracingTest {
-    public static class Exported implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("quarkus.otel.sdk.disabled", "false", "quarkus.otel.bsp.schedule.delay", "PT0.05S");
-        }
-    }
-
-    /** Quarkus exports to every SpanExporter bean; the OpenTelemetry guide's way to look at spans in a test. */
-    @ApplicationScoped
-    static class Spans {
-        @Produces
-        @Singleton
-        InMemorySpanExporter exporter() {
-            return InMemorySpanExporter.create();
-        }
-    }
-
     @Inject
     InMemorySpanExporter spans;
 
@@ -87,29 +59,19 @@ class TracingTest {
     }
 
     private void assertConsumedInTrace(String topic, String key, String payload) {
-        String traceId = hex(16);
-        String producerSpanId = hex(8);
+        String traceId = TraceIds.random(16);
+        String producerSpanId = TraceIds.random(8);
         ProducerRecord<String, String> record = new ProducerRecord<>(topic, key, payload);
-        record.headers().add("traceparent", ("00-" + traceId + "-" + producerSpanId + "-01").getBytes(StandardCharsets.UTF_8));
+        record.headers().add("traceparent", TraceIds.traceparent(traceId, producerSpanId).getBytes(StandardCharsets.UTF_8));
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(
                 Map.of("bootstrap.servers", TallyFixtures.kafka(), "acks", "all"),
                 new StringSerializer(), new StringSerializer())) {
             producer.send(record);
         }
-        SpanData consumed = await().atMost(Duration.ofSeconds(60)).until(() -> spans.getFinishedSpanItems().stream()
-                .filter(s -> s.getTraceId().equals(traceId) && s.getKind() == SpanKind.CONSUMER).toList(),
-                found -> !found.isEmpty()).get(0);
+        SpanData consumed = ExportedSpans.awaitSpan(spans, traceId, SpanKind.CONSUMER, Duration.ofSeconds(60));
         org.junit.jupiter.api.Assertions.assertEquals(producerSpanId, consumed.getParentSpanId(),
                 "the consumer's span is the producer's child: " + consumed);
         List<String> values = consumed.getAttributes().asMap().values().stream().map(String::valueOf).toList();
         assertFalse(values.stream().anyMatch(v -> v.contains("{")), "ids and offsets only, never the payload: " + values);
-    }
-
-    private static String hex(int bytes) {
-        byte[] id = new byte[bytes];
-        do {
-            ThreadLocalRandom.current().nextBytes(id);
-        } while (id[0] == 0);
-        return HexFormat.of().formatHex(id);
     }
 }

@@ -51,7 +51,17 @@ public final class KafkaBroker {
     private static void start() throws Exception {
         // under the build's own target/ (not the kit's temp directory, whose exit hook races the broker's shutdown)
         baseDirectory = Files.createDirectories(Path.of("target", "kafka-" + UUID.randomUUID()));
-        cluster = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
+        cluster = startCluster(baseDirectory);
+        bootstrapServers = cluster.bootstrapServers();
+    }
+
+    /**
+     * A started broker like the JVM's shared one, for a test that stops and restarts its own (the shared one must stay
+     * up for the others); the caller closes it. Call {@link #bootstrapServers()} first: it installs the guard that
+     * keeps a failing broker from exiting the JVM.
+     */
+    public static KafkaClusterTestKit startCluster(Path baseDirectory) throws Exception {
+        KafkaClusterTestKit kit = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
                 .setBaseDirectory(baseDirectory)
                 .setCombined(true)
                 .setNumBrokerNodes(1)
@@ -64,10 +74,19 @@ public final class KafkaBroker {
                 .setConfigProp("num.partitions", "3")
                 .setConfigProp("auto.create.topics.enable", "false")
                 .build();
-        cluster.format();
-        cluster.startup();
-        cluster.waitForReadyBrokers();
-        bootstrapServers = cluster.bootstrapServers();
+        try {
+            kit.format();
+            kit.startup();
+            kit.waitForReadyBrokers();
+            return kit;
+        } catch (Exception e) {
+            try {
+                kit.close();
+            } catch (Exception suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
     }
 
     private static void guardExit() {

@@ -117,9 +117,9 @@ public final class PostgresServer {
     /**
      * Through the driver itself, not DriverManager: DriverManager only hands out drivers its caller's class loader
      * sees, and a Quarkus test profile is built in a class loader that does not (a proxied-database test failed to
-     * even be discovered).
+     * even be discovered). {@code url} is one of this server's databases; the connection is as this server's user.
      */
-    private Connection connect(String url) throws SQLException {
+    public Connection connect(String url) throws SQLException {
         return connect(url, username, password);
     }
 

@@ -1,5 +1,7 @@
 package org.w4r.testsupport;
 
+import org.awaitility.core.ConditionTimeoutException;
+
 import javax.management.JMException;
 import javax.management.JMX;
 import javax.management.MBeanServer;
@@ -9,7 +11,17 @@ import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+
+import static org.awaitility.Awaitility.await;
 
 /**
  * A throwaway database that a service under test reaches through a {@link TcpProxy}, so an outage test can cut, hold
@@ -106,14 +118,53 @@ public final class ProxiedDatabase {
         return proxy;
     }
 
+    /**
+     * Runs {@code calls} on {@code threads} threads while the service's connections are cut, round after round: the
+     * reply to the next COMMIT of a transaction that sent {@code precededBy} (PostgreSQL commits it, the service never
+     * hears back), and every {@code cutAllEvery}th round everything in flight, at any point of its transaction.
+     * Returns the calls' results in order, once all have returned and the cutting has stopped.
+     */
+    public static <R> List<R> callWhileCuttingCommits(Proxy proxy, String precededBy, int cutAllEvery, int threads,
+                                                      List<Supplier<R>> calls) {
+        AtomicBoolean done = new AtomicBoolean();
+        CompletableFuture<Void> cutting = CompletableFuture.runAsync(
+                () -> cutCommitsUntil(proxy, precededBy, cutAllEvery, done::get));
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<CompletableFuture<R>> running = calls.stream().map(c -> CompletableFuture.supplyAsync(c, pool)).toList();
+            return running.stream().map(CompletableFuture::join).toList();
+        } finally {
+            done.set(true);
+            pool.shutdown();
+            cutting.join();
+        }
+    }
+
+    private static void cutCommitsUntil(Proxy proxy, String precededBy, int cutAllEvery, BooleanSupplier done) {
+        for (int round = 1; !done.getAsBoolean(); round++) {
+            int before = proxy.getCutsOnReply();
+            proxy.cutOnReplyTo("COMMIT", precededBy);
+            try {
+                await().atMost(Duration.ofMillis(500)).pollInterval(Duration.ofMillis(10))
+                        .until(() -> proxy.getCutsOnReply() != before || done.getAsBoolean());
+            } catch (ConditionTimeoutException e) {
+                // nothing committed in that time: arm the next cut anyway
+            }
+            Pause.pause(150);
+            if (round % cutAllEvery == 0) {
+                proxy.cut();
+                Pause.pause(150);
+            }
+        }
+    }
+
     /** The database itself, for the test's own reads: never through the proxy. */
     public String directUrl() {
         return directUrl;
     }
 
     public Connection direct() throws SQLException {
-        PostgresServer server = PostgresServer.shared();
-        return PostgresServer.connect(directUrl, server.username(), server.password());
+        return PostgresServer.shared().connect(directUrl);
     }
 
     /** The service's datasource through the proxy. */

@@ -1,16 +1,12 @@
 package org.w4r.petition.service;
 
 import io.agroal.api.AgroalDataSource;
-import io.quarkus.test.common.TestResourceScope;
-import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
-import org.w4r.testsupport.KafkaBrokerResource;
-import org.w4r.testsupport.PostgresDatabaseResource;
-import org.w4r.testsupport.ReferenceDataResource;
+import org.w4r.testsupport.WithPlatformResources;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -29,9 +25,7 @@ import static org.w4r.testsupport.ReferenceFixtures.entityKey;
  * this test calls itself instead of waiting an hour. Its package is the service's, to reach the scheduled method.
  */
 @QuarkusTest
-@WithTestResource(value = KafkaBrokerResource.class, scope = TestResourceScope.GLOBAL)
-@WithTestResource(value = PostgresDatabaseResource.class, scope = TestResourceScope.GLOBAL)
-@WithTestResource(value = ReferenceDataResource.class, scope = TestResourceScope.GLOBAL)
+@WithPlatformResources
 class IdempotencyRetentionTest {
     static final String BODY = "{\"caseId\":\"el-hiblu-3\",\"type\":\"postcard\"}";
 

@@ -1,7 +1,6 @@
 package org.w4r.kit.outbox;
 
 import org.apache.kafka.common.test.KafkaClusterTestKit;
-import org.apache.kafka.common.test.TestKitNodes;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -50,20 +49,8 @@ class OutboxRelayOutageTest {
     @BeforeAll
     static void ownBroker() throws Exception {
         KafkaBroker.bootstrapServers(); // installs the guard that keeps a failing broker from exiting the JVM
-        cluster = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
-                .setBaseDirectory(Files.createDirectories(Path.of("target", "kafka-outage-" + UUID.randomUUID())))
-                .setCombined(true)
-                .setNumBrokerNodes(1)
-                .setNumControllerNodes(1)
-                .build())
-                .setConfigProp("offsets.topic.replication.factor", "1")
-                .setConfigProp("transaction.state.log.replication.factor", "1")
-                .setConfigProp("transaction.state.log.min.isr", "1")
-                .setConfigProp("auto.create.topics.enable", "false")
-                .build();
-        cluster.format();
-        cluster.startup();
-        cluster.waitForReadyBrokers();
+        cluster = KafkaBroker.startCluster(
+                Files.createDirectories(Path.of("target", "kafka-outage-" + UUID.randomUUID())));
     }
 
     @AfterAll

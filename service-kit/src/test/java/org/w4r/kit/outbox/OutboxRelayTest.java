@@ -1,16 +1,11 @@
 package org.w4r.kit.outbox;
 
 import io.agroal.api.AgroalDataSource;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.w4r.events.SignerErased;
-import org.w4r.kit.KitDatabase;
-import org.w4r.kit.messaging.EventPublisher;
-import org.w4r.kit.messaging.KitFixtures;
-import org.w4r.testsupport.KafkaBroker;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -40,28 +35,15 @@ class OutboxRelayTest {
     private static final long RELAY_LOCK = 0x7734_6f75_7462_6f78L;
     private static final Duration BOUND = Duration.ofSeconds(60);
 
-    private static String bootstrap;
-    private static EventPublisher publisher;
+    @RegisterExtension
+    static final OutboxParts parts = new OutboxParts("kit_outbox");
 
-    private KitDatabase db;
     private String prefix;
     private final List<OutboxRelay> relays = new ArrayList<>();
     private final List<AgroalDataSource> pools = new ArrayList<>();
 
-    @BeforeAll
-    static void broker() {
-        bootstrap = KafkaBroker.bootstrapServers();
-        publisher = KitFixtures.publisher(bootstrap);
-    }
-
-    @AfterAll
-    static void closePublisher() {
-        KitFixtures.close(publisher);
-    }
-
     @BeforeEach
-    void database() throws Exception {
-        db = new KitDatabase("kit_outbox");
+    void keyPrefix() {
         prefix = "erasure-" + UUID.randomUUID() + "-";
     }
 
@@ -69,11 +51,10 @@ class OutboxRelayTest {
     void stopRelays() {
         relays.forEach(OutboxFixtures::stop);
         pools.forEach(AgroalDataSource::close);
-        db.close();
     }
 
     private OutboxRelay startedRelay(AgroalDataSource dataSource, int batchSize) {
-        OutboxRelay relay = OutboxFixtures.relay(dataSource, publisher, batchSize);
+        OutboxRelay relay = OutboxFixtures.relay(dataSource, parts.publisher(), batchSize);
         relays.add(relay);
         OutboxFixtures.start(relay);
         return relay;
@@ -85,10 +66,10 @@ class OutboxRelayTest {
         // three transactions and a batch size that cuts across them: order must hold across batches too
         for (int t = 0; t < 3; t++) {
             List<SignerErased> some = erasures(9);
-            write(db.dataSource(), prefix + "a", some);
+            write(parts.db().dataSource(), prefix + "a", some);
             events.addAll(some);
         }
-        OutboxRelay relay = startedRelay(db.dataSource(), 10);
+        OutboxRelay relay = startedRelay(parts.db().dataSource(), 10);
         await().atMost(BOUND).until(() -> relay.backlog() == 0);
         awaitMarkerThenCheck(events, prefix + "a");
         assertEquals(0, relay.deadLetters());
@@ -97,10 +78,10 @@ class OutboxRelayTest {
     @Test
     void aRowKafkaRefusesForGoodIsSetAsideAndTheRowsAfterItStillLeave() throws Exception {
         List<SignerErased> before = erasures(2);
-        write(db.dataSource(), prefix + "a", before);
+        write(parts.db().dataSource(), prefix + "a", before);
         long tooLarge;
         // past the producer's 1 MB request limit: Kafka refuses it however often it is sent
-        try (Connection connection = db.dataSource().getConnection();
+        try (Connection connection = parts.db().dataSource().getConnection();
              PreparedStatement insert = connection.prepareStatement("""
                      insert into outbox (topic, event_key, payload)
                      values (?, ?, '{"pad":"' || repeat('x', 2000000) || '"}') returning id""")) {
@@ -112,12 +93,12 @@ class OutboxRelayTest {
             }
         }
         List<SignerErased> after = erasures(2);
-        write(db.dataSource(), prefix + "a", after);
+        write(parts.db().dataSource(), prefix + "a", after);
 
-        OutboxRelay relay = startedRelay(db.dataSource(), 1000);
+        OutboxRelay relay = startedRelay(parts.db().dataSource(), 1000);
         await().atMost(BOUND).until(() -> relay.backlog() == 0);
         assertEquals(1, relay.deadLetters());
-        try (Connection connection = db.dataSource().getConnection();
+        try (Connection connection = parts.db().dataSource().getConnection();
              Statement select = connection.createStatement();
              ResultSet rs = select.executeQuery(
                      "select id, topic, event_key, octet_length(payload), error from outbox_dead_letter")) {
@@ -136,10 +117,10 @@ class OutboxRelayTest {
 
     @Test
     void awaitRelayedGivesUpCleanlyWhileNoRelaySendsThenSeesTheRowLeave() throws Exception {
-        OutboxRelay relay = OutboxFixtures.relay(db.dataSource(), publisher, 1000); // not started: nothing sends
+        OutboxRelay relay = OutboxFixtures.relay(parts.db().dataSource(), parts.publisher(), 1000); // not started: nothing sends
         relays.add(relay);
         List<SignerErased> events = erasures(1);
-        long id = write(db.dataSource(), prefix + "a", events).get(0);
+        long id = write(parts.db().dataSource(), prefix + "a", events).get(0);
 
         boolean relayed = assertTimeoutPreemptively(BOUND, () -> relay.awaitRelayed(id, Duration.ofMillis(300)));
         assertFalse(relayed, "nothing sent it, so it cannot have been relayed");
@@ -153,10 +134,10 @@ class OutboxRelayTest {
 
     @Test
     void aRelaySendsNothingWhileAnotherHoldsTheRelayLock() throws Exception {
-        OutboxRelay relay = OutboxFixtures.relay(db.dataSource(), publisher, 1000);
+        OutboxRelay relay = OutboxFixtures.relay(parts.db().dataSource(), parts.publisher(), 1000);
         List<SignerErased> events = erasures(3);
-        write(db.dataSource(), prefix + "a", events);
-        try (Connection other = db.dataSource().getConnection()) {
+        write(parts.db().dataSource(), prefix + "a", events);
+        try (Connection other = parts.db().dataSource().getConnection()) {
             other.setAutoCommit(false);
             try (Statement lock = other.createStatement()) {
                 lock.execute("select pg_advisory_xact_lock(" + RELAY_LOCK + ")");
@@ -172,9 +153,9 @@ class OutboxRelayTest {
 
     @Test
     void twoRelaysOnOneDatabaseSendEveryRowOnceAndEachKeyInOrder() throws Exception {
-        AgroalDataSource second = db.anotherPool();
+        AgroalDataSource second = parts.db().anotherPool();
         pools.add(second);
-        OutboxRelay one = startedRelay(db.dataSource(), 25);
+        OutboxRelay one = startedRelay(parts.db().dataSource(), 25);
         startedRelay(second, 25);
         int writers = 4, transactions = 10, perTransaction = 20;
         ExecutorService pool = Executors.newFixedThreadPool(writers);
@@ -186,7 +167,7 @@ class OutboxRelayTest {
                     List<SignerErased> mine = new ArrayList<>();
                     for (int t = 0; t < transactions; t++) {
                         List<SignerErased> some = erasures(perTransaction);
-                        write(db.dataSource(), key, some);
+                        write(parts.db().dataSource(), key, some);
                         mine.addAll(some);
                     }
                     return mine;
@@ -207,16 +188,16 @@ class OutboxRelayTest {
      */
     private void awaitMarkerThenCheck(List<SignerErased> expected, String key) throws Exception {
         List<SignerErased> marker = erasures(1);
-        write(db.dataSource(), key, marker);
-        OutboxRelay relay = OutboxFixtures.relay(db.dataSource(), publisher, 1000);
+        write(parts.db().dataSource(), key, marker);
+        OutboxRelay relay = OutboxFixtures.relay(parts.db().dataSource(), parts.publisher(), 1000);
         await().atMost(BOUND).until(() -> {
             relay.relayBatch(); // with or without a running relay: under its lock, so never alongside one
-            return onTopic(bootstrap, key).contains(marker.get(0).erasureId());
+            return onTopic(parts.bootstrap(), key).contains(marker.get(0).erasureId());
         });
         List<UUID> want = new ArrayList<>(ids(expected));
         want.add(marker.get(0).erasureId());
-        List<UUID> got = onTopic(bootstrap, key);
+        List<UUID> got = onTopic(parts.bootstrap(), key);
         assertEquals(want, got, "sent in id order, each once, none lost");
-        assertEquals(0, db.count("select count(*) from outbox where event_key = '" + key + "'"));
+        assertEquals(0, parts.db().count("select count(*) from outbox where event_key = '" + key + "'"));
     }
 }

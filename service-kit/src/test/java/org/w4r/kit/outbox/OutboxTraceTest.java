@@ -10,17 +10,11 @@ import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.w4r.events.Events;
 import org.w4r.events.SignerErased;
-import org.w4r.kit.KitDatabase;
-import org.w4r.kit.messaging.EventPublisher;
-import org.w4r.kit.messaging.KitFixtures;
-import org.w4r.testsupport.KafkaBroker;
 import org.w4r.testsupport.TopicReader;
 
 import java.nio.charset.StandardCharsets;
@@ -43,38 +37,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * the row with a {@code traceparent} header whose parent is its own publish span, a child of the writer's span.
  */
 class OutboxTraceTest {
-    private static String bootstrap;
-    private static EventPublisher publisher;
+    @RegisterExtension
+    static final OutboxParts parts = new OutboxParts("kit_outbox_trace");
 
     private final InMemorySpanExporter spans = InMemorySpanExporter.create();
     private final SdkTracerProvider tracerProvider = SdkTracerProvider.builder()
             .addSpanProcessor(SimpleSpanProcessor.create(spans)).build();
     private final Tracer tracer = tracerProvider.get("outbox-trace-test");
-    private KitDatabase db;
     private OutboxRelay relay;
-
-    @BeforeAll
-    static void broker() {
-        bootstrap = KafkaBroker.bootstrapServers();
-        publisher = KitFixtures.publisher(bootstrap);
-    }
-
-    @AfterAll
-    static void closePublisher() {
-        KitFixtures.close(publisher);
-    }
-
-    @BeforeEach
-    void database() throws Exception {
-        db = new KitDatabase("kit_outbox_trace");
-    }
 
     @AfterEach
     void stop() {
         if (relay != null) {
             OutboxFixtures.stop(relay);
         }
-        db.close();
         tracerProvider.close();
     }
 
@@ -85,18 +61,18 @@ class OutboxTraceTest {
         Span request = tracer.spanBuilder("POST /api/v1/signatures").setSpanKind(SpanKind.SERVER).startSpan();
         long id;
         try (Scope ignored = request.makeCurrent()) {
-            id = OutboxFixtures.write(db.dataSource(), key, List.of(traced)).get(0);
+            id = OutboxFixtures.write(parts.db().dataSource(), key, List.of(traced)).get(0);
         } finally {
             request.end();
         }
         SignerErased untraced = OutboxFixtures.erasure();
-        OutboxFixtures.write(db.dataSource(), key, List.of(untraced));
+        OutboxFixtures.write(parts.db().dataSource(), key, List.of(untraced));
 
         String traceId = request.getSpanContext().getTraceId();
         assertEquals("00-" + traceId + "-" + request.getSpanContext().getSpanId() + "-01", storedTraceparent(id),
                 "the outbox row stores the writer's context in W3C form");
 
-        relay = OutboxFixtures.relay(db.dataSource(), publisher, 1000, tracer);
+        relay = OutboxFixtures.relay(parts.db().dataSource(), parts.publisher(), 1000, tracer);
         OutboxFixtures.start(relay);
         ConsumerRecord<String, String> sent = await().atMost(Duration.ofSeconds(60))
                 .until(() -> onTopic(traced), Optional::isPresent).orElseThrow();
@@ -119,7 +95,7 @@ class OutboxTraceTest {
     }
 
     private String storedTraceparent(long id) throws Exception {
-        try (Connection connection = db.dataSource().getConnection();
+        try (Connection connection = parts.db().dataSource().getConnection();
              PreparedStatement select = connection.prepareStatement("select trace_parent from outbox where id = ?")) {
             select.setLong(1, id);
             try (ResultSet rs = select.executeQuery()) {
@@ -130,7 +106,7 @@ class OutboxTraceTest {
     }
 
     private static Optional<ConsumerRecord<String, String>> onTopic(SignerErased event) {
-        return TopicReader.readAll(bootstrap, OutboxFixtures.TOPIC).stream()
+        return TopicReader.readAll(parts.bootstrap(), OutboxFixtures.TOPIC).stream()
                 .filter(r -> r.value() != null
                         && Events.fromJson(r.value(), SignerErased.class).erasureId().equals(event.erasureId()))
                 .findFirst();

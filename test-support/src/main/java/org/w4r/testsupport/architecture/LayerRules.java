@@ -34,7 +34,9 @@ import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
  * publishers of topics), {@code model} (the service's own values, used by every layer).
  */
 public final class LayerRules {
-    private static final String[] SERVICES = {"org.w4r.cases..", "org.w4r.petition..", "org.w4r.tally..", "org.w4r.delivery.."};
+    /** The services, and the staff UI's server, which talks to them only over HTTP as well. */
+    private static final String[] SERVICES = {"org.w4r.cases..", "org.w4r.petition..", "org.w4r.tally..", "org.w4r.delivery..",
+            "org.w4r.ui.."};
 
     private LayerRules() {
     }
@@ -109,7 +111,7 @@ public final class LayerRules {
         return java.util.Arrays.stream(parts).flatMap(java.util.Arrays::stream).toArray(String[]::new);
     }
 
-    /** The service a package belongs to (cases, petition, tally, delivery), or null for the kit, the contract and tests' support. */
+    /** The service a package belongs to (cases, petition, tally, delivery, ui), or null for the kit, the contract and tests' support. */
     static String service(String packageName) {
         for (String service : SERVICES) {
             String root = service.substring(0, service.length() - 2);
