@@ -1,24 +1,16 @@
 package org.w4r.delivery;
 
-import io.agroal.api.AgroalDataSource;
-import io.quarkus.test.common.TestResourceScope;
-import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import jakarta.inject.Inject;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 import org.w4r.events.ActionRecorded;
 import org.w4r.events.ActionType;
 import org.w4r.events.Events;
 import org.w4r.events.MessageReviewed;
 import org.w4r.events.Topics;
-import org.w4r.testsupport.KafkaBrokerResource;
-import org.w4r.testsupport.PostgresDatabaseResource;
-import org.w4r.testsupport.ReferenceDataResource;
 import org.w4r.testsupport.TopicReader;
 
 import java.time.Duration;
@@ -33,26 +25,13 @@ import static org.w4r.delivery.Waiting.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.w4r.testsupport.ReferenceFixtures.CAMPAIGN;
-import static org.w4r.testsupport.ReferenceFixtures.staffToken;
 
 /**
  * A parseable but invalid event between valid ones, on 'actions' and on 'moderation': the valid ones are applied, the
  * poison ones end on the topic's dead letter, and the partition goes on (once, a null type blocked it for good).
  */
 @QuarkusTest
-@WithTestResource(value = KafkaBrokerResource.class, scope = TestResourceScope.GLOBAL)
-@WithTestResource(value = PostgresDatabaseResource.class, scope = TestResourceScope.GLOBAL)
-@WithTestResource(value = ReferenceDataResource.class, scope = TestResourceScope.GLOBAL)
-@WithTestResource(value = PetitionStub.class, scope = TestResourceScope.GLOBAL)
-class PoisonEventTest {
-    static final String DELIVERY = staffToken("delivery");
-
-    @ConfigProperty(name = "kafka.bootstrap.servers")
-    String kafka;
-
-    @Inject
-    AgroalDataSource db;
-
+class PoisonEventTest extends RunningService {
     @Test
     void poisonActionsGoToTheDeadLetterAndTheValidOnesAroundThemAreCounted() {
         String caseId = Streams.newCase(kafka);
@@ -113,31 +92,25 @@ class PoisonEventTest {
      */
     @Test
     void aTransientFailureIsWaitedOutAndTheActionCountedOnce() {
-        String caseId = Streams.newCase(kafka);
-        Instant at = Instant.now().minus(Duration.ofHours(1)).truncatedTo(ChronoUnit.SECONDS);
-        ActionRecorded action = Streams.action(caseId, "ai-malta", ActionType.LETTER, 7, at);
-        String failures = failLedgerWrites(caseId, 6, "40001");
-        try {
-            sendRaw(Topics.ACTIONS, caseId, Events.toJson(action));
-            await().until(() -> ledgerRows(action) == 1);
-            assertEquals(7, Rows.number(db, "select last_value from " + failures), "six failures, then applied");
-        } finally {
-            allowLedgerWrites(failures);
-        }
-        assertCountedOnceAndNotDeadLettered(caseId, action, at);
+        assertAppliedOnceAfterLedgerFailures(6, "40001", "six failures, then applied");
     }
 
     /** A failure that is not transient but does not repeat (twice, under the kit's three attempts): retried, counted once. */
     @Test
     void aFailureThatPassesWithinTheAttemptsIsRetriedAndTheActionCountedOnce() {
+        assertAppliedOnceAfterLedgerFailures(2, "P0001", "two failures, then applied");
+    }
+
+    /** The ledger's write of an action fails {@code times} times with {@code sqlstate}, then passes. */
+    private void assertAppliedOnceAfterLedgerFailures(int times, String sqlstate, String why) {
         String caseId = Streams.newCase(kafka);
         Instant at = Instant.now().minus(Duration.ofHours(1)).truncatedTo(ChronoUnit.SECONDS);
         ActionRecorded action = Streams.action(caseId, "ai-malta", ActionType.LETTER, 7, at);
-        String failures = failLedgerWrites(caseId, 2, "P0001");
+        String failures = failLedgerWrites(caseId, times, sqlstate);
         try {
             sendRaw(Topics.ACTIONS, caseId, Events.toJson(action));
             await().until(() -> ledgerRows(action) == 1);
-            assertEquals(3, Rows.number(db, "select last_value from " + failures), "two failures, then applied");
+            assertEquals(times + 1, Rows.number(db, "select last_value from " + failures), why);
         } finally {
             allowLedgerWrites(failures);
         }
