@@ -5,6 +5,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.w4r.events.ActionRecorded;
 import org.w4r.events.ActionType;
@@ -32,10 +33,18 @@ import static org.w4r.testsupport.ReferenceFixtures.CAMPAIGN;
  */
 @QuarkusTest
 class PoisonEventTest extends RunningService {
+    /** Each test's own case, so its counts start at zero, and when its actions happened. */
+    String caseId;
+    Instant at;
+
+    @BeforeEach
+    void newCase() {
+        caseId = Streams.newCase(kafka);
+        at = Instant.now().minus(Duration.ofHours(1)).truncatedTo(ChronoUnit.SECONDS);
+    }
+
     @Test
     void poisonActionsGoToTheDeadLetterAndTheValidOnesAroundThemAreCounted() {
-        String caseId = Streams.newCase(kafka);
-        Instant at = Instant.now().minus(Duration.ofHours(1)).truncatedTo(ChronoUnit.SECONDS);
         ActionRecorded before = Streams.action(caseId, "ai-malta", ActionType.LETTER, 3, at);
         ActionRecorded after = Streams.action(caseId, "ai-france", ActionType.SIGNATURE, 2, at);
         String valid = Events.toJson(Streams.action(caseId, "ai-malta", ActionType.LETTER, 1, at));
@@ -63,8 +72,6 @@ class PoisonEventTest extends RunningService {
 
     @Test
     void poisonReviewsGoToTheDeadLetterAndTheValidOnesAroundThemAreApplied() {
-        String caseId = Streams.newCase(kafka);
-        Instant at = Instant.now().minus(Duration.ofHours(1)).truncatedTo(ChronoUnit.SECONDS);
         ActionRecorded first = Streams.action(caseId, "ai-malta", ActionType.MESSAGE, 1, at);
         ActionRecorded second = Streams.action(caseId, "ai-france", ActionType.MESSAGE, 1, at);
         String valid = Events.toJson(Streams.review(first, "approved", Instant.now()));
@@ -103,8 +110,6 @@ class PoisonEventTest extends RunningService {
 
     /** The ledger's write of an action fails {@code times} times with {@code sqlstate}, then passes. */
     private void assertAppliedOnceAfterLedgerFailures(int times, String sqlstate, String why) {
-        String caseId = Streams.newCase(kafka);
-        Instant at = Instant.now().minus(Duration.ofHours(1)).truncatedTo(ChronoUnit.SECONDS);
         ActionRecorded action = Streams.action(caseId, "ai-malta", ActionType.LETTER, 7, at);
         String failures = failLedgerWrites(caseId, times, sqlstate);
         try {
@@ -114,10 +119,10 @@ class PoisonEventTest extends RunningService {
         } finally {
             allowLedgerWrites(failures);
         }
-        assertCountedOnceAndNotDeadLettered(caseId, action, at);
+        assertCountedOnceAndNotDeadLettered(action);
     }
 
-    private void assertCountedOnceAndNotDeadLettered(String caseId, ActionRecorded action, Instant at) {
+    private void assertCountedOnceAndNotDeadLettered(ActionRecorded action) {
         // a later action of the case is counted, so a late duplicate of the first would be too: there is none
         ActionRecorded later = Streams.action(caseId, "ai-france", ActionType.SIGNATURE, 1, at);
         sendRaw(Topics.ACTIONS, caseId, Events.toJson(later));
