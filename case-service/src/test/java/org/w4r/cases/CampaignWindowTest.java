@@ -1,17 +1,12 @@
 package org.w4r.cases;
 
-import io.quarkus.test.common.TestResourceScope;
-import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 import org.w4r.events.CampaignChanged;
 import org.w4r.events.Events;
 import org.w4r.events.Topics;
-import org.w4r.testsupport.KafkaBrokerResource;
-import org.w4r.testsupport.PostgresDatabaseResource;
 import org.w4r.testsupport.TopicReader;
 
 import java.time.Duration;
@@ -30,13 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 @QuarkusTest
-@WithTestResource(value = KafkaBrokerResource.class, scope = TestResourceScope.GLOBAL)
-@WithTestResource(value = PostgresDatabaseResource.class, scope = TestResourceScope.GLOBAL)
-class CampaignWindowTest {
-
-    @ConfigProperty(name = "kafka.bootstrap.servers")
-    String kafka;
-
+class CampaignWindowTest extends RunningService {
     Map<String, CampaignChanged> campaignsOnTheStream() {
         return TopicReader.readAll(kafka, Topics.CAMPAIGNS).stream().collect(Collectors.toMap(ConsumerRecord::key,
                 r -> Events.fromJson(r.value(), CampaignChanged.class), (a, b) -> b));

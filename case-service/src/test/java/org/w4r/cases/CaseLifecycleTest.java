@@ -1,20 +1,12 @@
 package org.w4r.cases;
 
-import io.quarkus.test.common.TestResourceScope;
-import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.ValidatableResponse;
-import io.agroal.api.AgroalDataSource;
-import jakarta.inject.Inject;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.w4r.events.CaseChanged;
 import org.w4r.events.Topics;
-import org.w4r.kit.outbox.OutboxRelay;
 import org.junit.jupiter.api.Test;
-import org.w4r.testsupport.KafkaBrokerResource;
-import org.w4r.testsupport.PostgresDatabaseResource;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -31,18 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 @QuarkusTest
-@WithTestResource(value = KafkaBrokerResource.class, scope = TestResourceScope.GLOBAL)
-@WithTestResource(value = PostgresDatabaseResource.class, scope = TestResourceScope.GLOBAL)
-class CaseLifecycleTest {
-    @Inject
-    AgroalDataSource db;
-
-    @Inject
-    OutboxRelay relay;
-
-    @ConfigProperty(name = "kafka.bootstrap.servers")
-    String kafka;
-
+class CaseLifecycleTest extends RunningService {
     static String id(String prefix) {
         return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
     }

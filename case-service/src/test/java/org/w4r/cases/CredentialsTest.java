@@ -1,19 +1,14 @@
 package org.w4r.cases;
 
-import io.quarkus.test.common.TestResourceScope;
-import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 import org.w4r.events.CredentialChanged;
 import org.w4r.events.Events;
 import org.w4r.events.Topics;
 import org.w4r.kit.security.Credentials;
-import org.w4r.testsupport.KafkaBrokerResource;
-import org.w4r.testsupport.PostgresDatabaseResource;
 import org.w4r.testsupport.TopicReader;
 
 import java.net.URI;
@@ -48,14 +43,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * asks many times at once; keys expire; each key is one event on 'credentials', and revoking it is a tombstone.
  */
 @QuarkusTest
-@WithTestResource(value = KafkaBrokerResource.class, scope = TestResourceScope.GLOBAL)
-@WithTestResource(value = PostgresDatabaseResource.class, scope = TestResourceScope.GLOBAL)
-class CredentialsTest {
+class CredentialsTest extends RunningService {
     @TestHTTPResource("/")
     URL base;
-
-    @ConfigProperty(name = "kafka.bootstrap.servers")
-    String kafka;
 
     static String newEntity() {
         String id = CaseLifecycleTest.id("ai-test-keys");

@@ -1,22 +1,15 @@
 package org.w4r.cases;
 
-import io.quarkus.test.common.TestResourceScope;
-import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.agroal.api.AgroalDataSource;
-import jakarta.inject.Inject;
 import org.w4r.events.CredentialChanged;
 import org.w4r.kit.security.Credentials;
 import io.restassured.http.ContentType;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 import org.w4r.events.CaseChanged;
 import org.w4r.events.EntityChanged;
 import org.w4r.events.Events;
 import org.w4r.events.Topics;
-import org.w4r.testsupport.KafkaBrokerResource;
-import org.w4r.testsupport.PostgresDatabaseResource;
 import org.w4r.testsupport.TopicReader;
 
 import java.util.List;
@@ -38,15 +31,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 @QuarkusTest
-@WithTestResource(value = KafkaBrokerResource.class, scope = TestResourceScope.GLOBAL)
-@WithTestResource(value = PostgresDatabaseResource.class, scope = TestResourceScope.GLOBAL)
-class HoldAndKeysTest {
-    @Inject
-    AgroalDataSource db;
-
-    @ConfigProperty(name = "kafka.bootstrap.servers")
-    String kafka;
-
+class HoldAndKeysTest extends RunningService {
     <T> T latest(String topic, String key, Class<T> type) {
         List<ConsumerRecord<String, String>> records = TopicReader.readAll(kafka, topic);
         return records.stream().filter(r -> key.equals(r.key())).reduce((a, b) -> b)

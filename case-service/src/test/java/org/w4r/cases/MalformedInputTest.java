@@ -1,16 +1,9 @@
 package org.w4r.cases;
 
-import io.quarkus.test.common.TestResourceScope;
-import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
-import org.w4r.kit.outbox.OutboxRelay;
 import org.w4r.events.Topics;
-import org.w4r.testsupport.KafkaBrokerResource;
-import org.w4r.testsupport.PostgresDatabaseResource;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -28,9 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * field, instants outside [2000, 2100), huge, negative and fractional numbers, wrong content types.
  */
 @QuarkusTest
-@WithTestResource(value = KafkaBrokerResource.class, scope = TestResourceScope.GLOBAL)
-@WithTestResource(value = PostgresDatabaseResource.class, scope = TestResourceScope.GLOBAL)
-class MalformedInputTest {
+class MalformedInputTest extends RunningService {
     static final List<String> CONTROL = List.of("\\u0000", "\\u0001", "\\t", "\\n", "\\r", "\\u001f", "\\u007f");
     static final List<String> BAD_INSTANTS = List.of("\"1999-12-31T23:59:59Z\"", "\"2100-01-01T00:00:00Z\"",
             "\"+1000000000-01-01T00:00:00Z\"", "\"-290000-01-01T00:00:00Z\"", "1e30", "\"tomorrow\"", "true", "{}");
@@ -41,12 +32,6 @@ class MalformedInputTest {
 
     record Call(String method, String path, String contentType, String body) {
     }
-
-    @ConfigProperty(name = "kafka.bootstrap.servers")
-    String kafka;
-
-    @Inject
-    OutboxRelay relay;
 
     @Test
     void everyWriteEndpointRefusesMalformedInputWithAProblemAndChangesNothing() {

@@ -1,18 +1,10 @@
 package org.w4r.cases;
 
-import io.agroal.api.AgroalDataSource;
-import io.quarkus.test.common.TestResourceScope;
-import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
-import jakarta.inject.Inject;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 import org.w4r.events.Topics;
-import org.w4r.kit.outbox.OutboxRelay;
-import org.w4r.testsupport.KafkaBrokerResource;
-import org.w4r.testsupport.PostgresDatabaseResource;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -32,18 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * (the relay sends in commit order), nothing but them may be found after the mark.
  */
 @QuarkusTest
-@WithTestResource(value = KafkaBrokerResource.class, scope = TestResourceScope.GLOBAL)
-@WithTestResource(value = PostgresDatabaseResource.class, scope = TestResourceScope.GLOBAL)
-class NothingPublishedOnRefusalTest {
-    @Inject
-    AgroalDataSource db;
-
-    @Inject
-    OutboxRelay relay;
-
-    @ConfigProperty(name = "kafka.bootstrap.servers")
-    String kafka;
-
+class NothingPublishedOnRefusalTest extends RunningService {
     record Refusal(String what, int status, Supplier<Response> call) {
     }
 

@@ -1,17 +1,9 @@
 package org.w4r.cases;
 
-import io.agroal.api.AgroalDataSource;
-import io.quarkus.test.common.TestResourceScope;
-import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import jakarta.inject.Inject;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 import org.w4r.events.Topics;
-import org.w4r.kit.outbox.OutboxRelay;
-import org.w4r.testsupport.KafkaBrokerResource;
-import org.w4r.testsupport.PostgresDatabaseResource;
 import org.w4r.testsupport.TopicReader;
 
 import java.sql.Connection;
@@ -34,23 +26,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * stopped propagating. A tombstone (null payload) leaves as a tombstone.
  */
 @QuarkusTest
-@WithTestResource(value = KafkaBrokerResource.class, scope = TestResourceScope.GLOBAL)
-@WithTestResource(value = PostgresDatabaseResource.class, scope = TestResourceScope.GLOBAL)
-class OutboxDeadLetterTest {
-    @Inject
-    AgroalDataSource dataSource;
-
-    @Inject
-    OutboxRelay relay;
-
-    @ConfigProperty(name = "kafka.bootstrap.servers")
-    String kafka;
-
+class OutboxDeadLetterTest extends RunningService {
     @Test
     void aRowKafkaRefusesIsSetAsideAndTheRowsAfterItLeave() throws Exception {
         String run = UUID.randomUUID().toString();
         long deadBefore = relay.deadLetters();
-        try (Connection c = dataSource.getConnection();
+        try (Connection c = db.getConnection();
              PreparedStatement insert = c.prepareStatement(
                      "insert into outbox (topic, event_key, payload) values (?, ?, ?)")) {
             // larger than the producer's max.request.size (1 MiB): can never be sent
@@ -72,7 +53,7 @@ class OutboxDeadLetterTest {
                     "the tombstone behind the refused row reached Kafka, as a tombstone");
         });
         assertEquals(deadBefore + 1, relay.deadLetters());
-        try (Connection c = dataSource.getConnection();
+        try (Connection c = db.getConnection();
              PreparedStatement select = c.prepareStatement(
                      "select error from outbox_dead_letter where event_key = ?")) {
             select.setString(1, "too-large-" + run);

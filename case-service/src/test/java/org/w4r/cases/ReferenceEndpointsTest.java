@@ -1,23 +1,15 @@
 package org.w4r.cases;
 
-import io.agroal.api.AgroalDataSource;
-import io.quarkus.test.common.TestResourceScope;
-import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
-import jakarta.inject.Inject;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 import org.w4r.events.CampaignChanged;
 import org.w4r.events.CaseChanged;
 import org.w4r.events.EntityChanged;
 import org.w4r.events.Events;
 import org.w4r.events.Topics;
-import org.w4r.kit.outbox.OutboxRelay;
-import org.w4r.testsupport.KafkaBrokerResource;
-import org.w4r.testsupport.PostgresDatabaseResource;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -41,18 +33,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * each read against what was written.
  */
 @QuarkusTest
-@WithTestResource(value = KafkaBrokerResource.class, scope = TestResourceScope.GLOBAL)
-@WithTestResource(value = PostgresDatabaseResource.class, scope = TestResourceScope.GLOBAL)
-class ReferenceEndpointsTest {
-    @Inject
-    AgroalDataSource db;
-
-    @Inject
-    OutboxRelay relay;
-
-    @ConfigProperty(name = "kafka.bootstrap.servers")
-    String kafka;
-
+class ReferenceEndpointsTest extends RunningService {
     @Test
     void aCampaignIsCreatedEditedAndReadBack() {
         Effects.awaitOutboxEmpty(relay);

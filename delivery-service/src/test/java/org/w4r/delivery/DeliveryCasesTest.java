@@ -1,17 +1,11 @@
 package org.w4r.delivery;
 
-import io.quarkus.test.common.TestResourceScope;
-import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 import org.w4r.events.CaseChanged;
 import org.w4r.events.Topics;
-import org.w4r.testsupport.KafkaBrokerResource;
-import org.w4r.testsupport.PostgresDatabaseResource;
-import org.w4r.testsupport.ReferenceDataResource;
 import org.w4r.testsupport.ReferenceFixtures;
 
 import java.time.Instant;
@@ -26,15 +20,7 @@ import static org.w4r.testsupport.ReferenceFixtures.CAMPAIGN;
 import static org.w4r.testsupport.ReferenceFixtures.staffToken;
 
 @QuarkusTest
-@WithTestResource(value = KafkaBrokerResource.class, scope = TestResourceScope.GLOBAL)
-@WithTestResource(value = PostgresDatabaseResource.class, scope = TestResourceScope.GLOBAL)
-@WithTestResource(value = ReferenceDataResource.class, scope = TestResourceScope.GLOBAL)
-@WithTestResource(value = PetitionStub.class, scope = TestResourceScope.GLOBAL)
-class DeliveryCasesTest {
-
-    @ConfigProperty(name = "kafka.bootstrap.servers")
-    String kafka;
-
+class DeliveryCasesTest extends RunningService {
     @Test
     void healthyAndReadsTheCasesFromTheStream() {
         given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));

@@ -1,17 +1,11 @@
 package org.w4r.delivery;
 
-import io.quarkus.test.common.TestResourceScope;
-import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 import org.w4r.events.SignerErased;
 import org.w4r.events.Topics;
-import org.w4r.testsupport.KafkaBrokerResource;
-import org.w4r.testsupport.PostgresDatabaseResource;
-import org.w4r.testsupport.ReferenceDataResource;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -28,23 +22,13 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.w4r.testsupport.ReferenceFixtures.staffToken;
 
 /**
  * This service keeps no signer or author data (packs are built from petition-service on demand): an erasure marks
  * the handovers whose issued pack copies hold erased names, and a pack being built while one arrives is not issued.
  */
 @QuarkusTest
-@WithTestResource(value = KafkaBrokerResource.class, scope = TestResourceScope.GLOBAL)
-@WithTestResource(value = PostgresDatabaseResource.class, scope = TestResourceScope.GLOBAL)
-@WithTestResource(value = ReferenceDataResource.class, scope = TestResourceScope.GLOBAL)
-@WithTestResource(value = PetitionStub.class, scope = TestResourceScope.GLOBAL)
-class ErasureTest {
-    static final String DELIVERY = staffToken("delivery");
-
-    @ConfigProperty(name = "kafka.bootstrap.servers")
-    String kafka;
-
+class ErasureTest extends RunningService {
     @Test
     void handoversWhosePackWasIssuedBeforeAnErasureSayCopiesMustBeDestroyedOnceAndAPackInFlightIsNotIssued()
             throws Exception {

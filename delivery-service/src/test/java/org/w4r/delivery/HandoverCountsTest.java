@@ -1,12 +1,9 @@
 package org.w4r.delivery;
 
-import io.quarkus.test.common.TestResourceScope;
-import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 import org.w4r.events.ActionCorrected;
 import org.w4r.events.ActionEvent;
@@ -18,9 +15,6 @@ import org.w4r.events.HandoverRecorded;
 import org.w4r.events.MessageReviewed;
 import org.w4r.events.Mode;
 import org.w4r.events.Topics;
-import org.w4r.testsupport.KafkaBrokerResource;
-import org.w4r.testsupport.PostgresDatabaseResource;
-import org.w4r.testsupport.ReferenceDataResource;
 import org.w4r.testsupport.TopicReader;
 
 import java.time.Duration;
@@ -49,16 +43,7 @@ import static org.w4r.testsupport.ReferenceFixtures.staffToken;
  * with a cut-off, and frozen counts equal to the ground truth at the cut-off, by entity and by type, forever after.
  */
 @QuarkusTest
-@WithTestResource(value = KafkaBrokerResource.class, scope = TestResourceScope.GLOBAL)
-@WithTestResource(value = PostgresDatabaseResource.class, scope = TestResourceScope.GLOBAL)
-@WithTestResource(value = ReferenceDataResource.class, scope = TestResourceScope.GLOBAL)
-@WithTestResource(value = PetitionStub.class, scope = TestResourceScope.GLOBAL)
-class HandoverCountsTest {
-    static final String DELIVERY = staffToken("delivery");
-
-    @ConfigProperty(name = "kafka.bootstrap.servers")
-    String kafka;
-
+class HandoverCountsTest extends RunningService {
     /** The ground truth: what every count up to the cut-off must be, per entity and per type. */
     record Truth(long total, Map<String, Long> byEntity, Map<String, Long> byType) {
         static Truth of(List<? extends ActionEvent> events, Instant cutoff) {

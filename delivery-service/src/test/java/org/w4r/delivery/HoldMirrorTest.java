@@ -1,16 +1,8 @@
 package org.w4r.delivery;
 
-import io.agroal.api.AgroalDataSource;
-import io.quarkus.test.common.TestResourceScope;
-import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
-import jakarta.inject.Inject;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
-import org.w4r.testsupport.KafkaBrokerResource;
-import org.w4r.testsupport.PostgresDatabaseResource;
-import org.w4r.testsupport.ReferenceDataResource;
 
 import java.time.Instant;
 import java.util.List;
@@ -21,7 +13,6 @@ import static org.hamcrest.Matchers.endsWith;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.w4r.delivery.Waiting.await;
-import static org.w4r.testsupport.ReferenceFixtures.staffToken;
 
 /**
  * When HoldMirror cannot store a hold change (here the database refuses every write of one case's hold row), it
@@ -30,19 +21,7 @@ import static org.w4r.testsupport.ReferenceFixtures.staffToken;
  * enforced, and a release the database never stored keeps the case shut until a later change is stored.
  */
 @QuarkusTest
-@WithTestResource(value = KafkaBrokerResource.class, scope = TestResourceScope.GLOBAL)
-@WithTestResource(value = PostgresDatabaseResource.class, scope = TestResourceScope.GLOBAL)
-@WithTestResource(value = ReferenceDataResource.class, scope = TestResourceScope.GLOBAL)
-@WithTestResource(value = PetitionStub.class, scope = TestResourceScope.GLOBAL)
-class HoldMirrorTest {
-    static final String DELIVERY = staffToken("delivery");
-
-    @ConfigProperty(name = "kafka.bootstrap.servers")
-    String kafka;
-
-    @Inject
-    AgroalDataSource db;
-
+class HoldMirrorTest extends RunningService {
     @Test
     void aHoldTheDatabaseNeverStoredIsStillEnforcedEverywhere() {
         String caseId = Streams.newCase(kafka);

@@ -1,18 +1,12 @@
 package org.w4r.delivery;
 
-import io.quarkus.test.common.TestResourceScope;
-import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.restassured.http.ContentType;
 import jakarta.inject.Inject;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 import org.w4r.delivery.repository.HoldRepository;
 import org.w4r.events.Topics;
-import org.w4r.testsupport.KafkaBrokerResource;
-import org.w4r.testsupport.PostgresDatabaseResource;
-import org.w4r.testsupport.ReferenceDataResource;
 
 import java.util.UUID;
 
@@ -22,23 +16,13 @@ import static org.hamcrest.Matchers.endsWith;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.w4r.testsupport.ReferenceFixtures.staffToken;
 
 /**
  * Two case-service instances relay their outboxes independently, so an older state of a case can arrive after a
  * newer one: the hold of the newer version must survive, in memory and in this service's stored copy.
  */
 @QuarkusTest
-@WithTestResource(value = KafkaBrokerResource.class, scope = TestResourceScope.GLOBAL)
-@WithTestResource(value = PostgresDatabaseResource.class, scope = TestResourceScope.GLOBAL)
-@WithTestResource(value = ReferenceDataResource.class, scope = TestResourceScope.GLOBAL)
-@WithTestResource(value = PetitionStub.class, scope = TestResourceScope.GLOBAL)
-class HoldVersionTest {
-    static final String DELIVERY = staffToken("delivery");
-
-    @ConfigProperty(name = "kafka.bootstrap.servers")
-    String kafka;
-
+class HoldVersionTest extends RunningService {
     @Inject
     HoldRepository holds;
 

@@ -1,14 +1,8 @@
 package org.w4r.delivery;
 
-import io.quarkus.test.common.TestResourceScope;
-import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
-import org.w4r.testsupport.KafkaBrokerResource;
-import org.w4r.testsupport.PostgresDatabaseResource;
-import org.w4r.testsupport.ReferenceDataResource;
 
 import java.net.URI;
 import java.net.URL;
@@ -27,7 +21,6 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.w4r.testsupport.ReferenceFixtures.staffToken;
 
 /**
  * A generated corpus of malformed requests over every endpoint of this service (control characters in every text
@@ -35,12 +28,7 @@ import static org.w4r.testsupport.ReferenceFixtures.staffToken;
  * UTF-8, wrong content types, bad query parameters): each is a 4xx problem+json, and nothing is stored or published.
  */
 @QuarkusTest
-@WithTestResource(value = KafkaBrokerResource.class, scope = TestResourceScope.GLOBAL)
-@WithTestResource(value = PostgresDatabaseResource.class, scope = TestResourceScope.GLOBAL)
-@WithTestResource(value = ReferenceDataResource.class, scope = TestResourceScope.GLOBAL)
-@WithTestResource(value = PetitionStub.class, scope = TestResourceScope.GLOBAL)
-class MalformedRequestTest {
-    static final String DELIVERY = staffToken("delivery");
+class MalformedRequestTest extends RunningService {
     static final String JSON = "application/json";
     /** JSON-escaped: C0 (with tab, newline, CR), DEL, C1 and unpaired surrogates. */
     static final List<String> BAD_CHARACTERS = List.of("\\u0000", "\\u0001", "\\t", "\\n", "\\r", "\\u001b", "\\u001f",
@@ -49,9 +37,6 @@ class MalformedRequestTest {
             "\"1900-01-01T00:00:00Z\"", "\"2999-12-31T23:59:59Z\"", "\"9999-12-31T23:59:59Z\"", "1e30", "1.5",
             "1700000000", "-1", "99999999999999999999999999999", "\"\"", "\"2027-01-15\"", "\"tomorrow\"", "true",
             "[]", "{}", "\"2027-01-15T10:00:00Z\\u0000\"");
-
-    @ConfigProperty(name = "kafka.bootstrap.servers")
-    String kafka;
 
     @TestHTTPResource("/")
     URL base;

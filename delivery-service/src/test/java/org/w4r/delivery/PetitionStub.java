@@ -3,6 +3,7 @@ package org.w4r.delivery;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import org.w4r.testsupport.fixtures.StubAnswer;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -48,7 +49,7 @@ public class PetitionStub implements QuarkusTestResourceLifecycleManager {
         REQUESTS.add(exchange.getRequestMethod() + " " + path + (query == null ? "" : "?" + URLDecoder.decode(query,
                 StandardCharsets.UTF_8)) + " auth=" + exchange.getRequestHeaders().getFirst("Authorization"));
         if (down) {
-            respond(exchange, 503, "application/problem+json", "{\"status\":503}");
+            StubAnswer.send(exchange, 503, "application/problem+json", "{\"status\":503}");
             return;
         }
         if (path.startsWith("/api/v1/cases/") && path.endsWith("/signers.csv")) {
@@ -61,21 +62,13 @@ public class PetitionStub implements QuarkusTestResourceLifecycleManager {
                     Thread.currentThread().interrupt();
                 }
             }
-            respond(exchange, 200, "text/csv", SIGNERS_CSV.getOrDefault(caseId, "name,country\n"));
+            StubAnswer.send(exchange, 200, "text/csv", SIGNERS_CSV.getOrDefault(caseId, "name,country\n"));
         } else if (path.equals("/api/v1/messages") && query != null) {
             String caseId = URLDecoder.decode(query.replaceAll(".*caseId=([^&]*).*", "$1"), StandardCharsets.UTF_8);
-            respond(exchange, 200, "application/json", MESSAGES_JSON.getOrDefault(caseId, "[]"));
+            StubAnswer.send(exchange, 200, "application/json", MESSAGES_JSON.getOrDefault(caseId, "[]"));
         } else {
-            respond(exchange, 404, "application/problem+json", "{\"status\":404}");
+            StubAnswer.send(exchange, 404, "application/problem+json", "{\"status\":404}");
         }
-    }
-
-    private static void respond(HttpExchange exchange, int status, String type, String body) throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().add("Content-Type", type);
-        exchange.sendResponseHeaders(status, bytes.length);
-        exchange.getResponseBody().write(bytes);
-        exchange.close();
     }
 
     @Override

@@ -1,24 +1,17 @@
 package org.w4r.delivery;
 
-import io.agroal.api.AgroalDataSource;
-import io.quarkus.test.common.TestResourceScope;
-import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import jakarta.inject.Inject;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.w4r.events.ActionRecorded;
 import org.w4r.events.ActionType;
 import org.w4r.events.Events;
 import org.w4r.events.MessageReviewed;
 import org.w4r.events.Topics;
-import org.w4r.testsupport.KafkaBrokerResource;
-import org.w4r.testsupport.PostgresDatabaseResource;
-import org.w4r.testsupport.ReferenceDataResource;
 import org.w4r.testsupport.TopicReader;
 
 import java.time.Duration;
@@ -33,30 +26,25 @@ import static org.w4r.delivery.Waiting.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.w4r.testsupport.ReferenceFixtures.CAMPAIGN;
-import static org.w4r.testsupport.ReferenceFixtures.staffToken;
 
 /**
  * A parseable but invalid event between valid ones, on 'actions' and on 'moderation': the valid ones are applied, the
  * poison ones end on the topic's dead letter, and the partition goes on (once, a null type blocked it for good).
  */
 @QuarkusTest
-@WithTestResource(value = KafkaBrokerResource.class, scope = TestResourceScope.GLOBAL)
-@WithTestResource(value = PostgresDatabaseResource.class, scope = TestResourceScope.GLOBAL)
-@WithTestResource(value = ReferenceDataResource.class, scope = TestResourceScope.GLOBAL)
-@WithTestResource(value = PetitionStub.class, scope = TestResourceScope.GLOBAL)
-class PoisonEventTest {
-    static final String DELIVERY = staffToken("delivery");
+class PoisonEventTest extends RunningService {
+    /** Each test's own case, so its counts start at zero, and when its actions happened. */
+    String caseId;
+    Instant at;
 
-    @ConfigProperty(name = "kafka.bootstrap.servers")
-    String kafka;
-
-    @Inject
-    AgroalDataSource db;
+    @BeforeEach
+    void newCase() {
+        caseId = Streams.newCase(kafka);
+        at = Instant.now().minus(Duration.ofHours(1)).truncatedTo(ChronoUnit.SECONDS);
+    }
 
     @Test
     void poisonActionsGoToTheDeadLetterAndTheValidOnesAroundThemAreCounted() {
-        String caseId = Streams.newCase(kafka);
-        Instant at = Instant.now().minus(Duration.ofHours(1)).truncatedTo(ChronoUnit.SECONDS);
         ActionRecorded before = Streams.action(caseId, "ai-malta", ActionType.LETTER, 3, at);
         ActionRecorded after = Streams.action(caseId, "ai-france", ActionType.SIGNATURE, 2, at);
         String valid = Events.toJson(Streams.action(caseId, "ai-malta", ActionType.LETTER, 1, at));
@@ -84,8 +72,6 @@ class PoisonEventTest {
 
     @Test
     void poisonReviewsGoToTheDeadLetterAndTheValidOnesAroundThemAreApplied() {
-        String caseId = Streams.newCase(kafka);
-        Instant at = Instant.now().minus(Duration.ofHours(1)).truncatedTo(ChronoUnit.SECONDS);
         ActionRecorded first = Streams.action(caseId, "ai-malta", ActionType.MESSAGE, 1, at);
         ActionRecorded second = Streams.action(caseId, "ai-france", ActionType.MESSAGE, 1, at);
         String valid = Events.toJson(Streams.review(first, "approved", Instant.now()));
@@ -113,38 +99,30 @@ class PoisonEventTest {
      */
     @Test
     void aTransientFailureIsWaitedOutAndTheActionCountedOnce() {
-        String caseId = Streams.newCase(kafka);
-        Instant at = Instant.now().minus(Duration.ofHours(1)).truncatedTo(ChronoUnit.SECONDS);
-        ActionRecorded action = Streams.action(caseId, "ai-malta", ActionType.LETTER, 7, at);
-        String failures = failLedgerWrites(caseId, 6, "40001");
-        try {
-            sendRaw(Topics.ACTIONS, caseId, Events.toJson(action));
-            await().until(() -> ledgerRows(action) == 1);
-            assertEquals(7, Rows.number(db, "select last_value from " + failures), "six failures, then applied");
-        } finally {
-            allowLedgerWrites(failures);
-        }
-        assertCountedOnceAndNotDeadLettered(caseId, action, at);
+        assertAppliedOnceAfterLedgerFailures(6, "40001", "six failures, then applied");
     }
 
     /** A failure that is not transient but does not repeat (twice, under the kit's three attempts): retried, counted once. */
     @Test
     void aFailureThatPassesWithinTheAttemptsIsRetriedAndTheActionCountedOnce() {
-        String caseId = Streams.newCase(kafka);
-        Instant at = Instant.now().minus(Duration.ofHours(1)).truncatedTo(ChronoUnit.SECONDS);
+        assertAppliedOnceAfterLedgerFailures(2, "P0001", "two failures, then applied");
+    }
+
+    /** The ledger's write of an action fails {@code times} times with {@code sqlstate}, then passes. */
+    private void assertAppliedOnceAfterLedgerFailures(int times, String sqlstate, String why) {
         ActionRecorded action = Streams.action(caseId, "ai-malta", ActionType.LETTER, 7, at);
-        String failures = failLedgerWrites(caseId, 2, "P0001");
+        String failures = failLedgerWrites(caseId, times, sqlstate);
         try {
             sendRaw(Topics.ACTIONS, caseId, Events.toJson(action));
             await().until(() -> ledgerRows(action) == 1);
-            assertEquals(3, Rows.number(db, "select last_value from " + failures), "two failures, then applied");
+            assertEquals(times + 1, Rows.number(db, "select last_value from " + failures), why);
         } finally {
             allowLedgerWrites(failures);
         }
-        assertCountedOnceAndNotDeadLettered(caseId, action, at);
+        assertCountedOnceAndNotDeadLettered(action);
     }
 
-    private void assertCountedOnceAndNotDeadLettered(String caseId, ActionRecorded action, Instant at) {
+    private void assertCountedOnceAndNotDeadLettered(ActionRecorded action) {
         // a later action of the case is counted, so a late duplicate of the first would be too: there is none
         ActionRecorded later = Streams.action(caseId, "ai-france", ActionType.SIGNATURE, 1, at);
         sendRaw(Topics.ACTIONS, caseId, Events.toJson(later));

@@ -1,18 +1,10 @@
 package org.w4r.delivery;
 
-import io.agroal.api.AgroalDataSource;
-import io.quarkus.test.common.TestResourceScope;
-import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.specification.RequestSpecification;
-import jakarta.inject.Inject;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 import org.w4r.events.Topics;
-import org.w4r.testsupport.KafkaBrokerResource;
-import org.w4r.testsupport.PostgresDatabaseResource;
-import org.w4r.testsupport.ReferenceDataResource;
 import org.w4r.testsupport.TopicReader;
 
 import java.time.Instant;
@@ -36,19 +28,7 @@ import static org.w4r.testsupport.ReferenceFixtures.staffToken;
  * marker, and the case's events on the topic before it are exactly those of the accepted writes before.
  */
 @QuarkusTest
-@WithTestResource(value = KafkaBrokerResource.class, scope = TestResourceScope.GLOBAL)
-@WithTestResource(value = PostgresDatabaseResource.class, scope = TestResourceScope.GLOBAL)
-@WithTestResource(value = ReferenceDataResource.class, scope = TestResourceScope.GLOBAL)
-@WithTestResource(value = PetitionStub.class, scope = TestResourceScope.GLOBAL)
-class RefusedWritesTest {
-    static final String DELIVERY = staffToken("delivery");
-
-    @ConfigProperty(name = "kafka.bootstrap.servers")
-    String kafka;
-
-    @Inject
-    AgroalDataSource db;
-
+class RefusedWritesTest extends RunningService {
     @Test
     void refusedPlansHandoversAndCancellationsPublishAndStoreNothing() {
         String caseId = Streams.newCase(kafka);
