@@ -1,13 +1,10 @@
 package org.w4r.cases.demo;
 
-import io.quarkus.runtime.StartupEvent;
-import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import jakarta.transaction.Transactional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
-import org.w4r.cases.messaging.ReferencePublisher;
 import org.w4r.cases.model.ActionEntity;
 import org.w4r.cases.model.Campaign;
 import org.w4r.cases.service.CampaignService;
@@ -15,11 +12,11 @@ import org.w4r.cases.service.CaseService;
 import org.w4r.cases.service.CredentialService;
 import org.w4r.cases.service.EntityService;
 import org.w4r.kit.csv.CsvRows;
+import org.w4r.kit.demo.DemoShare;
 import org.w4r.kit.security.Credentials;
 import org.w4r.kit.security.Roles;
 
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -35,17 +32,13 @@ import java.util.Optional;
 /**
  * Demo data from the 2020 campaign report: one campaign open now with the ten global cases, the 59 reporting
  * entities and a catch-all entity, plus demo credentials written to a CSV file for people to try the API with.
- * Loaded once into an empty database; the whole state is re-published at every start.
+ * Loaded once into an empty database (see {@link DemoShare}).
  */
 @Singleton
-public class DemoLoader {
+public class DemoLoader implements DemoShare {
     private static final Logger LOG = Logger.getLogger(DemoLoader.class);
-    public static final String CAMPAIGN_ID = "w4r-demo";
     public static final String HELD_CASE = "paing-phyo-min";
     static final List<String> CREDENTIALS_HEADER = List.of("principal", "role", "entity_id", "token");
-
-    @ConfigProperty(name = "w4r.demo.enabled", defaultValue = "false")
-    boolean enabled;
 
     @ConfigProperty(name = "w4r.demo.credentials-file")
     Optional<Path> credentialsFile;
@@ -62,15 +55,10 @@ public class DemoLoader {
     @Inject
     CaseService cases;
 
-    @Inject
-    ReferencePublisher publisher;
-
-    void onStart(@Observes StartupEvent event) {
-        if (enabled) {
-            loadOnce();
-            credentialsFile.ifPresent(this::loadCredentials);
-        }
-        publisher.snapshot();
+    @Override
+    public void loadDemo() {
+        loadOnce();
+        credentialsFile.ifPresent(this::loadCredentials);
     }
 
     @Transactional
@@ -82,13 +70,13 @@ public class DemoLoader {
         campaigns.create(new CampaignService.CampaignInput(CAMPAIGN_ID, "Write for Rights (demo with the 2020 cases)",
                 today.minusDays(30).atStartOfDay().toInstant(ZoneOffset.UTC),
                 today.plusDays(120).atStartOfDay().toInstant(ZoneOffset.UTC), true));
-        List<CsvRows.Row> entityRows = rows("entities.csv");
+        List<CsvRows.Row> entityRows = DemoShare.rows(DemoLoader.class, "entities.csv");
         for (CsvRows.Row row : entityRows) {
             this.entities.create(new EntityService.EntityInput(row.get("entity_id"), row.get("name"), null, "section"));
         }
         this.entities.create(new EntityService.EntityInput(ActionEntity.CATCH_ALL_ID,
                 "International members and entities that did not report", null, "catch-all"));
-        List<CsvRows.Row> caseRows = rows("cases.csv");
+        List<CsvRows.Row> caseRows = DemoShare.rows(DemoLoader.class, "cases.csv");
         for (CsvRows.Row row : caseRows) {
             // the report's estimated actions become the case's goal
             this.cases.create(new CaseService.CaseInput(row.get("case_id"), CAMPAIGN_ID, row.get("name"), row.get("iso2"),
@@ -145,15 +133,5 @@ public class DemoLoader {
             // not a POSIX file system
         }
         Files.move(tmp, file);
-    }
-
-    /** The demo's own files, in the 2020 report's format; trusted, so they become commands without a request. */
-    private static List<CsvRows.Row> rows(String name) {
-        try (Reader in = new InputStreamReader(DemoLoader.class.getResourceAsStream("/demo/w4r2020/" + name),
-                StandardCharsets.UTF_8)) {
-            return CsvRows.read(in);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

@@ -1,6 +1,8 @@
 package org.w4r.cases.messaging;
 
+import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 import org.w4r.cases.model.ActionEntity;
@@ -70,11 +72,11 @@ public class ReferencePublisher {
     }
 
     /**
-     * Everything, at start-up: compaction keeps only the latest per key, so this is harmless, and it repairs a
-     * topic that was lost or recreated.
+     * Everything, at every start (after the demo data, which the kit loads first): compaction keeps only the latest
+     * per key, so this is harmless, and it repairs a topic that was lost or recreated.
      */
     @Transactional
-    public void snapshot() {
+    void snapshot(@Observes StartupEvent event) {
         Campaign.<Campaign>listAll().forEach(this::campaign);
         ActionEntity.<ActionEntity>listAll().forEach(this::entity);
         CaseFile.<CaseFile>listAll().forEach(this::announce); // the same state again: the same revision

@@ -1,7 +1,6 @@
 package org.w4r.cases.model;
 
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
-import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
@@ -19,6 +18,5 @@ public class ActionEntity extends PanacheEntityBase {
     public String name;
     public String country;
     public String kind;
-    @Column(name = "changed_at")
     public Instant changedAt;
 }

@@ -1,7 +1,6 @@
 package org.w4r.cases.model;
 
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
-import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.IdClass;
@@ -17,12 +16,9 @@ import java.util.List;
 @IdClass(CampaignExtension.Key.class)
 public class CampaignExtension extends PanacheEntityBase {
     @Id
-    @Column(name = "campaign_id")
     public String campaignId;
     @Id
-    @Column(name = "entity_id")
     public String entityId;
-    @Column(name = "closes_at")
     public Instant closesAt;
 
     public static List<CampaignExtension> of(String campaignId) {

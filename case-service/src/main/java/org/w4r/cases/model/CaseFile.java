@@ -1,7 +1,6 @@
 package org.w4r.cases.model;
 
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
-import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
@@ -15,28 +14,19 @@ import java.time.Instant;
 public class CaseFile extends PanacheEntityBase {
     @Id
     public String id;
-    @Column(name = "campaign_id")
     public String campaignId;
     public String name;
     public String country;
-    @Column(name = "target_authority")
     public String targetAuthority;
     public String scope;
-    @Column(name = "local_entity_id")
     public String localEntityId;
     public Long goal;
     public String status;
-    @Column(name = "public_counter")
     public boolean publicCounter;
-    @Column(name = "hold_reason")
     public String holdReason;
-    @Column(name = "hold_placed_by")
     public String holdPlacedBy;
-    @Column(name = "hold_id")
     public Long holdId;
-    @Column(name = "hold_placed_at")
     public Instant holdPlacedAt;
-    @Column(name = "changed_at")
     public Instant changedAt;
     /** Bumped by every committed change: a concurrent edit of the same case fails instead of overwriting it. */
     @Version

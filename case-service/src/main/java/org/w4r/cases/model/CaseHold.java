@@ -1,7 +1,6 @@
 package org.w4r.cases.model;
 
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
-import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.GeneratedValue;
 import jakarta.persistence.GenerationType;
@@ -19,16 +18,11 @@ public class CaseHold extends PanacheEntityBase {
     @Id
     @GeneratedValue(strategy = GenerationType.IDENTITY)
     public Long id;
-    @Column(name = "case_id")
     public String caseId;
     public String reason;
-    @Column(name = "placed_by")
     public String placedBy;
-    @Column(name = "placed_at")
     public Instant placedAt;
-    @Column(name = "lifted_by")
     public String liftedBy;
-    @Column(name = "lifted_at")
     public Instant liftedAt;
 
     public static Optional<CaseHold> open(String caseId) {

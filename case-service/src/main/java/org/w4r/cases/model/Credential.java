@@ -1,7 +1,6 @@
 package org.w4r.cases.model;
 
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
-import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
@@ -19,18 +18,13 @@ public class Credential extends PanacheEntityBase {
     public static final String KEY_ID = "^key_[A-Za-z0-9_-]{1,36}$";
 
     @Id
-    @Column(name = "key_id")
     public String keyId;
     public String sha256;
     public String principal;
     public String role;
-    @Column(name = "entity_id")
     public String entityId;
-    @Column(name = "created_at")
     public Instant createdAt;
-    @Column(name = "revoked_at")
     public Instant revokedAt;
-    @Column(name = "expires_at")
     public Instant expiresAt;
 
     public boolean active(Instant now) {

@@ -109,8 +109,6 @@ public class CampaignResource {
     @GET
     @Path("{campaignId}")
     @Operation(operationId = "getCampaign", summary = "One campaign with its extensions")
-    @APIResponseSchema(value = CampaignView.class, responseCode = "200", responseDescription = "The campaign")
-    @APIResponse(responseCode = "404", description = "No such campaign")
     public CampaignView get(@PathParam("campaignId") String campaignId) {
         return CampaignView.of(CampaignService.find(campaignId));
     }
@@ -130,7 +128,6 @@ public class CampaignResource {
     @RolesAllowed(Roles.CASE_MANAGER)
     @Operation(operationId = "editCampaign", summary = "Change its name, window, or make it the current one")
     @APIResponseSchema(value = CampaignView.class, responseCode = "200", responseDescription = "Changed")
-    @APIResponse(responseCode = "404", description = "No such campaign")
     @APIResponse(responseCode = "409", description = "concurrent-change: read it again and retry")
     public CampaignView update(@PathParam("campaignId") String campaignId, @Valid @NotNull CampaignEdit edit) {
         return CampaignView.of(campaigns.update(campaignId, edit.command()));
@@ -140,8 +137,6 @@ public class CampaignResource {
     @Path("{campaignId}/extensions/{entityId}")
     @RolesAllowed(Roles.CASE_MANAGER)
     @Operation(operationId = "extendCampaign", summary = "Let one entity take actions until later than the campaign")
-    @APIResponseSchema(value = CampaignView.class, responseCode = "200", responseDescription = "The campaign with its extensions")
-    @APIResponse(responseCode = "404", description = "No such campaign or entity")
     public CampaignView extend(@PathParam("campaignId") String campaignId, @PathParam("entityId") String entityId,
                                @Valid @NotNull ExtensionRequest request) {
         campaigns.extend(campaignId, entityId, request.closesAt());

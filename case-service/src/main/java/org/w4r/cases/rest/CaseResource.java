@@ -66,8 +66,6 @@ public class CaseResource {
     @GET
     @Path("{caseId}")
     @Operation(operationId = "getCase", summary = "One case, with its hold")
-    @APIResponseSchema(value = CaseView.class, responseCode = "200", responseDescription = "The case")
-    @APIResponse(responseCode = "404", description = "No such case")
     public CaseView get(@PathParam("caseId") String caseId) {
         return CaseView.of(CaseService.find(caseId));
     }
@@ -89,7 +87,6 @@ public class CaseResource {
     @RolesAllowed(Roles.CASE_MANAGER)
     @Operation(operationId = "editCase", summary = "Change what the body names")
     @APIResponseSchema(value = CaseView.class, responseCode = "200", responseDescription = "Changed")
-    @APIResponse(responseCode = "404", description = "No such case")
     @APIResponse(responseCode = "409", description = "invalid-transition, or concurrent-change: read it again and retry")
     @APIResponse(responseCode = "422", description = "campaign-closed: its cases cannot be activated")
     public CaseView update(@PathParam("caseId") String caseId, @Valid @NotNull CaseRequest.CaseEdit edit) {
@@ -101,7 +98,6 @@ public class CaseResource {
     @RolesAllowed(Roles.CASE_MANAGER)
     @Operation(operationId = "changeCaseStatus", summary = "draft → active → closed (draft → closed too)")
     @APIResponseSchema(value = CaseView.class, responseCode = "200", responseDescription = "Changed")
-    @APIResponse(responseCode = "404", description = "No such case")
     @APIResponse(responseCode = "409", description = "invalid-transition (with 'from' and 'to'), or concurrent-change")
     @APIResponse(responseCode = "422", description = "campaign-closed: its cases cannot be activated")
     public CaseView changeStatus(@PathParam("caseId") String caseId, @Valid @NotNull CaseRequest.StatusChange change) {
@@ -117,7 +113,6 @@ public class CaseResource {
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = CaseView.class)))
     @APIResponse(responseCode = "202", content = @Content(mediaType = MediaType.APPLICATION_JSON,
             schema = @Schema(implementation = CaseView.class)), description = "Held and stored; still on its way to the other services (W4R-Propagated: false)")
-    @APIResponse(responseCode = "404", description = "No such case")
     @APIResponse(responseCode = "409", description = "already-on-hold")
     public Response hold(@PathParam("caseId") String caseId, @Valid @NotNull CaseRequest.HoldRequest request) {
         CaseService.Change change = cases.placeHold(caseId, request.reason().trim(), caller.get().principal());
@@ -132,7 +127,6 @@ public class CaseResource {
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = CaseView.class)))
     @APIResponse(responseCode = "202", content = @Content(mediaType = MediaType.APPLICATION_JSON,
             schema = @Schema(implementation = CaseView.class)), description = "Lifted and stored; still on its way to the other services (W4R-Propagated: false)")
-    @APIResponse(responseCode = "404", description = "No such case")
     @APIResponse(responseCode = "409", description = "not-on-hold")
     public Response lift(@PathParam("caseId") String caseId) {
         CaseService.Change change = cases.liftHold(caseId, caller.get().principal());
@@ -144,7 +138,6 @@ public class CaseResource {
     @Operation(operationId = "listHolds", summary = "Every hold of the case, placed and lifted")
     @APIResponse(responseCode = "200", description = "The holds, oldest first", content = @Content(
             mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = SchemaType.ARRAY, implementation = HoldView.class)))
-    @APIResponse(responseCode = "404", description = "No such case")
     public List<HoldView> holds(@PathParam("caseId") String caseId) {
         CaseService.find(caseId);
         return CaseHold.history(caseId).stream()

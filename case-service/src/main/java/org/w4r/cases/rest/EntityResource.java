@@ -126,8 +126,6 @@ public class EntityResource {
     @GET
     @Path("{entityId}")
     @Operation(operationId = "getEntity", summary = "One entity")
-    @APIResponseSchema(value = EntityView.class, responseCode = "200", responseDescription = "The entity")
-    @APIResponse(responseCode = "404", description = "No such entity")
     public EntityView get(@PathParam("entityId") String entityId) {
         return EntityView.of(EntityService.find(entityId));
     }
@@ -169,7 +167,6 @@ public class EntityResource {
             @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = KeyRequest.class)),
             @Content(mediaType = MediaType.WILDCARD, schema = @Schema(type = SchemaType.STRING, maxLength = 0))})
     @APIResponseSchema(value = NewKey.class, responseCode = "201", responseDescription = "Issued: the only answer that shows the key")
-    @APIResponse(responseCode = "404", description = "No such entity")
     @APIResponse(responseCode = "409", description = "too-many-keys: the entity holds 3 active keys; revoke one first")
     public Response issueKey(@PathParam("entityId") String entityId, @HeaderParam("Content-Type") String contentType,
                              String body) throws JsonProcessingException {
@@ -190,7 +187,6 @@ public class EntityResource {
     @Operation(operationId = "listEntityKeys", summary = "The entity's key ids and dates, never their secrets")
     @APIResponse(responseCode = "200", description = "The keys, oldest first", content = @Content(
             mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = SchemaType.ARRAY, implementation = KeyView.class)))
-    @APIResponse(responseCode = "404", description = "No such entity")
     public List<KeyView> keys(@PathParam("entityId") String entityId) {
         ownEntityOrManager(entityId);
         EntityService.find(entityId);

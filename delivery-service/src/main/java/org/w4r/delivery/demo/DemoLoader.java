@@ -1,22 +1,16 @@
 package org.w4r.delivery.demo;
 
-import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 import org.w4r.delivery.model.Delivery;
 import org.w4r.delivery.model.DeliveryKinds;
 import org.w4r.delivery.repository.DeliveryRepository;
 import org.w4r.delivery.service.DeliveryWriter;
 import org.w4r.kit.csv.CsvRows;
+import org.w4r.kit.demo.DemoShare;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -35,17 +29,12 @@ import java.util.regex.Pattern;
  * recorded here. Events go through the outbox like any other change.
  */
 @ApplicationScoped
-public class DemoLoader {
+public class DemoLoader implements DemoShare {
     private static final Logger LOG = Logger.getLogger(DemoLoader.class);
-    public static final String CAMPAIGN = "w4r-demo";
-    static final String RESOURCE = "/demo/w4r2020/handovers.csv";
     private static final Pattern FAMILY = Pattern.compile(
             "\\b(son|daughter|sister|brother|mother|father|cousin|wife|husband|partner|family)\\b", Pattern.CASE_INSENSITIVE);
     private static final Map<String, String> CITIES = Map.of("Amsterdam", "NL", "Johannesburg", "ZA", "Pretoria", "ZA",
             "Nairobi", "KE", "Ankara", "TR", "Bogotá", "CO", "Canberra", "AU");
-
-    @ConfigProperty(name = "w4r.demo.enabled", defaultValue = "false")
-    boolean enabled;
 
     @Inject
     DeliveryRepository deliveries;
@@ -53,22 +42,20 @@ public class DemoLoader {
     @Inject
     DeliveryWriter writer;
 
-    void onStart(@Observes StartupEvent event) {
-        if (enabled) {
-            int loaded = load();
-            LOG.infof("demo data: %d deliveries of the 2020 report loaded", loaded);
-        }
+    @Override
+    public void loadDemo() {
+        LOG.infof("demo data: %d deliveries of the 2020 report loaded", load());
     }
 
     /** Loads the demo deliveries unless the demo campaign already has some; returns how many were loaded. */
     @Transactional
     public int load() {
-        if (deliveries.anyOfCampaign(CAMPAIGN)) {
+        if (deliveries.anyOfCampaign(CAMPAIGN_ID)) {
             return 0;
         }
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
         int loaded = 0;
-        for (CsvRows.Row row : read()) {
+        for (CsvRows.Row row : DemoShare.rows(DemoLoader.class, "handovers.csv")) {
             Map<String, String> cells = new java.util.HashMap<>();
             row.cells().forEach((column, value) -> cells.put(column, value == null ? "" : value.trim()));
             // the n-th row, as before the kit read the file, so the demo ids stay what they were
@@ -89,9 +76,9 @@ public class DemoLoader {
             city = place;
         }
         String entityId = blankToNull(row.get("entity_id"));
-        UUID id = UUID.nameUUIDFromBytes((CAMPAIGN + ":" + line + ":" + caseId + ":" + row.get("date"))
+        UUID id = UUID.nameUUIDFromBytes((CAMPAIGN_ID + ":" + line + ":" + caseId + ":" + row.get("date"))
                 .getBytes(StandardCharsets.UTF_8));
-        Delivery delivery = new Delivery(id, CAMPAIGN, caseId, entityId, kind, recipientKind(caseId, kind, recipient),
+        Delivery delivery = new Delivery(id, CAMPAIGN_ID, caseId, entityId, kind, recipientKind(caseId, kind, recipient),
                 recipient, city, country, date, DeliveryKinds.PLANNED, "demo", now, null, null, null);
         writer.insertPlanned(delivery);
         if (DeliveryKinds.DELIVERED.equals(row.get("status"))) {
@@ -134,16 +121,5 @@ public class DemoLoader {
 
     private static String blankToNull(String value) {
         return value == null || value.isBlank() ? null : value;
-    }
-
-    private static List<CsvRows.Row> read() {
-        try (InputStream in = DemoLoader.class.getResourceAsStream(RESOURCE)) {
-            if (in == null) {
-                throw new IllegalStateException(RESOURCE + " is missing");
-            }
-            return CsvRows.read(new InputStreamReader(in, StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

@@ -6,13 +6,7 @@ import jakarta.inject.Inject;
 import org.w4r.delivery.model.FrozenCounts;
 import org.w4r.events.ActionType;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 
 /** Counts of one case up to a cut-off (inclusive), summed from this service's own ledger of the stream. */
 @ApplicationScoped
@@ -38,21 +32,7 @@ public class CountRepository {
     }
 
     private FrozenCounts query(String sql, String campaignId, String caseId, String entityId, Instant cutoff) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setString(1, campaignId);
-            ps.setString(2, caseId);
-            Sql.setInstant(ps, 3, cutoff);
-            ps.setString(4, entityId);
-            ps.setString(5, entityId);
-            List<FrozenCounts.Cell> cells = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    cells.add(new FrozenCounts.Cell(rs.getString(1), rs.getString(2), rs.getLong(3)));
-                }
-            }
-            return new FrozenCounts(cells);
-        } catch (SQLException e) {
-            throw Sql.failure("count up to a cut-off", e);
-        }
+        return Sql.run(dataSource, "count up to a cut-off", sql, Sql::frozenCounts, campaignId, caseId, cutoff, entityId,
+                entityId);
     }
 }

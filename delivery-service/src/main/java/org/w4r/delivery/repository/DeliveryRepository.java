@@ -13,7 +13,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -67,79 +66,40 @@ public class DeliveryRepository {
     }
 
     private Optional<Delivery> findWhere(String where, UUID id, String suffix) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "select " + DELIVERY_COLUMNS + " from delivery where " + where + suffix)) {
-            ps.setObject(1, id);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(delivery(rs)) : Optional.empty();
-            }
-        } catch (SQLException e) {
-            throw Sql.failure("read a delivery", e);
-        }
+        return Sql.run(dataSource, "read a delivery", "select " + DELIVERY_COLUMNS + " from delivery where " + where + suffix,
+                ps -> Sql.first(ps, DeliveryRepository::delivery), id);
     }
 
     /** Deliveries, optionally of one case and/or in one status, by planned date. */
     public List<Delivery> list(String caseId, String status, int limit) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "select " + DELIVERY_COLUMNS + " from delivery where (?::varchar is null or case_id = ?)"
-                        + " and (?::varchar is null or status = ?) order by planned_for, id limit ?")) {
-            ps.setString(1, caseId);
-            ps.setString(2, caseId);
-            ps.setString(3, status);
-            ps.setString(4, status);
-            ps.setInt(5, limit);
-            List<Delivery> result = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    result.add(delivery(rs));
-                }
-            }
-            return result;
-        } catch (SQLException e) {
-            throw Sql.failure("list deliveries", e);
-        }
+        return Sql.run(dataSource, "list deliveries", "select " + DELIVERY_COLUMNS + " from delivery"
+                        + " where (?::varchar is null or case_id = ?) and (?::varchar is null or status = ?)"
+                        + " order by planned_for, id limit ?",
+                ps -> Sql.all(ps, DeliveryRepository::delivery), caseId, caseId, status, status, limit);
     }
 
     public boolean anyOfCampaign(String campaignId) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "select 1 from delivery where campaign_id = ? limit 1")) {
-            ps.setString(1, campaignId);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next();
-            }
-        } catch (SQLException e) {
-            throw Sql.failure("read deliveries", e);
-        }
+        return Sql.run(dataSource, "read deliveries", "select 1 from delivery where campaign_id = ? limit 1",
+                ps -> Sql.first(ps, rs -> true).isPresent(), campaignId);
     }
 
     public void markDelivered(UUID id) {
-        update("update delivery set status = 'delivered' where id = ? and status = 'planned'", id);
+        updatePlanned("record a delivery as delivered", "status = 'delivered'", id);
     }
 
     public void markCancelled(UUID id, String by, Instant at, String reason) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "update delivery set status = 'cancelled', cancelled_by = ?, cancelled_at = ?, cancel_reason = ?"
-                        + " where id = ? and status = 'planned'")) {
-            ps.setString(1, by);
-            Sql.setInstant(ps, 2, at);
-            ps.setString(3, reason);
-            ps.setObject(4, id);
-            if (ps.executeUpdate() != 1) {
-                throw new IllegalStateException("delivery " + id + " was not planned");
-            }
-        } catch (SQLException e) {
-            throw Sql.failure("cancel a delivery", e);
-        }
+        updatePlanned("cancel a delivery", "status = 'cancelled', cancelled_by = ?, cancelled_at = ?, cancel_reason = ?", id,
+                by, at, reason);
     }
 
-    private void update(String sql, UUID id) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setObject(1, id);
-            if (ps.executeUpdate() != 1) {
-                throw new IllegalStateException("delivery " + id + " was not in the expected state");
-            }
-        } catch (SQLException e) {
-            throw Sql.failure("update a delivery", e);
+    /** Moves a planned delivery on; the caller locked it and saw it planned, so any other row count is a bug. */
+    private void updatePlanned(String what, String set, UUID id, Object... values) {
+        Object[] all = Arrays.copyOf(values, values.length + 1);
+        all[values.length] = id;
+        int updated = Sql.run(dataSource, what, "update delivery set " + set + " where id = ? and status = 'planned'",
+                PreparedStatement::executeUpdate, all);
+        if (updated != 1) {
+            throw new IllegalStateException("delivery " + id + " was not planned");
         }
     }
 
@@ -176,39 +136,14 @@ public class DeliveryRepository {
     }
 
     public Optional<Handover> findHandover(UUID deliveryId) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "select * from handover where delivery_id = ?")) {
-            ps.setObject(1, deliveryId);
-            try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    return Optional.empty();
-                }
-                Array evidence = rs.getArray("evidence");
-                return Optional.of(new Handover(deliveryId, Sql.instant(rs, "delivered_at"), Sql.instant(rs, "cutoff"),
-                        rs.getString("delivered_by"), rs.getString("notes"),
-                        evidence == null ? List.of() : Arrays.asList((String[]) evidence.getArray()),
-                        rs.getString("recorded_by"), Sql.instant(rs, "recorded_at"), rs.getLong("total"),
-                        rs.getString("pack_sha256"), Sql.instant(rs, "pack_created_at")));
-            }
-        } catch (SQLException e) {
-            throw Sql.failure("read a handover", e);
-        }
+        return Sql.run(dataSource, "read a handover", "select * from handover where delivery_id = ?",
+                ps -> Sql.first(ps, rs -> handover(deliveryId, rs)), deliveryId);
     }
 
     public FrozenCounts frozenCounts(UUID deliveryId) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "select entity_id, action_type, count from handover_count where delivery_id = ? order by 1, 2")) {
-            ps.setObject(1, deliveryId);
-            List<FrozenCounts.Cell> cells = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    cells.add(new FrozenCounts.Cell(rs.getString(1), rs.getString(2), rs.getLong(3)));
-                }
-            }
-            return new FrozenCounts(cells);
-        } catch (SQLException e) {
-            throw Sql.failure("read frozen counts", e);
-        }
+        return Sql.run(dataSource, "read frozen counts",
+                "select entity_id, action_type, count from handover_count where delivery_id = ? order by 1, 2",
+                Sql::frozenCounts, deliveryId);
     }
 
     /** Records a pack served: its digest on the handover (the latest) and in the issue log. */
@@ -232,6 +167,15 @@ public class DeliveryRepository {
         } catch (SQLException e) {
             throw Sql.failure("record a pack", e);
         }
+    }
+
+    private static Handover handover(UUID deliveryId, ResultSet rs) throws SQLException {
+        Array evidence = rs.getArray("evidence");
+        return new Handover(deliveryId, Sql.instant(rs, "delivered_at"), Sql.instant(rs, "cutoff"),
+                rs.getString("delivered_by"), rs.getString("notes"),
+                evidence == null ? List.of() : Arrays.asList((String[]) evidence.getArray()),
+                rs.getString("recorded_by"), Sql.instant(rs, "recorded_at"), rs.getLong("total"),
+                rs.getString("pack_sha256"), Sql.instant(rs, "pack_created_at"));
     }
 
     private static Delivery delivery(ResultSet rs) throws SQLException {

@@ -15,8 +15,6 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
-import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
-import org.eclipse.microprofile.openapi.annotations.responses.APIResponseSchema;
 import org.w4r.delivery.model.DeliveryKinds;
 import org.w4r.delivery.model.FrozenCounts;
 import org.w4r.delivery.service.CaseService;
@@ -66,8 +64,6 @@ public class CaseResource {
     @GET
     @Path("{caseId}")
     @Operation(operationId = "getDeliveryCase", summary = "One case with its safety hold")
-    @APIResponseSchema(value = DeliveryCase.class, responseCode = "200", responseDescription = "The case")
-    @APIResponse(responseCode = "404", description = "No such case")
     public DeliveryCase get(@PathParam("caseId") String caseId) {
         return DeliveryCase.of(cases.find(caseId));
     }
@@ -85,8 +81,6 @@ public class CaseResource {
     @Path("{caseId}/counts")
     @RolesAllowed(Roles.DELIVERY)
     @Operation(operationId = "previewCounts", summary = "What a handover with this cut-off would freeze right now")
-    @APIResponseSchema(value = Counts.class, responseCode = "200", responseDescription = "The counts")
-    @APIResponse(responseCode = "404", description = "No such case")
     public Counts counts(@PathParam("caseId") String caseId,
                          @QueryParam("until") @Parameter(description = "the cut-off (ISO-8601); now when absent",
                                  schema = @Schema(type = SchemaType.STRING, format = "date-time")) String until,

@@ -13,6 +13,7 @@ import org.w4r.kit.problem.Problem;
 
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * The answers every endpoint of the platform can give whatever it does, added to each operation of the served
@@ -21,14 +22,19 @@ import java.util.Map;
  *   <li>every error is {@code application/problem+json} with the {@code Problem} schema (RFC 9457);</li>
  *   <li>an operation with parameters or a body can answer 400; one with a body 413 and 415;</li>
  *   <li>a secured operation (Quarkus adds its security requirement from {@code @RolesAllowed}) 401 and 403;</li>
+ *   <li>an operation whose path names something ({@code /cases/{caseId}}) 404 when there is no such thing: "No such
+ *       case" (each {@code …Id} parameter's name without {@code Id}, joined with "or");</li>
  *   <li>every operation 503: the database (or, for a write that stayed unanswered, the commit) did not answer; a write
  *       then says {@code outcome-unknown}: retry with the same Idempotency-Key.</li>
  * </ul>
- * What only one endpoint can answer (404, 409, 422, 429) is declared on that endpoint with {@code @APIResponse}.
+ * What only one endpoint can answer (409, 422, 429, or a 404 that says more) is declared on that endpoint with
+ * {@code @APIResponse}. An operation that declares no {@code @APIResponse} keeps the 200 generated from its return
+ * type, so a plain read declares none.
  */
 public class ProblemResponses implements OASFilter {
     static final String SCHEMA = "Problem";
     private static final String REF = "#/components/schemas/" + SCHEMA;
+    private static final Pattern PATH_PARAMETER = Pattern.compile("\\{([^}/:]+)[^}]*}");
 
     @Override
     public void filterOpenAPI(OpenAPI openAPI) {
@@ -43,11 +49,12 @@ public class ProblemResponses implements OASFilter {
             if (!path.getKey().startsWith("/api/")) {
                 continue;
             }
-            path.getValue().getOperations().values().forEach(this::complete);
+            List<String> named = named(path.getKey());
+            path.getValue().getOperations().values().forEach(operation -> complete(operation, named));
         }
     }
 
-    private void complete(Operation operation) {
+    private void complete(Operation operation, List<String> named) {
         if (operation.getResponses() == null) {
             operation.setResponses(OASFactory.createAPIResponses());
         }
@@ -62,6 +69,9 @@ public class ProblemResponses implements OASFilter {
             add(responses, "413", "The body is larger than this endpoint accepts");
             add(responses, "415", "The body is not of a media type this endpoint reads");
         }
+        if (!named.isEmpty()) {
+            add(responses, "404", "No such " + String.join(" or ", named));
+        }
         if (secured) {
             add(responses, "401", "No valid credential: send 'Authorization: Bearer <token>'");
             add(responses, "403", "This credential's role or entity may not do this");
@@ -74,6 +84,14 @@ public class ProblemResponses implements OASFilter {
                 response.setContent(problemContent());
             }
         });
+    }
+
+    /** What the path's parameters name: {@code {campaignId}/extensions/{entityId}} names a campaign and an entity. */
+    static List<String> named(String path) {
+        return PATH_PARAMETER.matcher(path).results()
+                .map(m -> m.group(1).endsWith("Id") && m.group(1).length() > 2
+                        ? m.group(1).substring(0, m.group(1).length() - 2) : m.group(1))
+                .toList();
     }
 
     private void add(APIResponses responses, String status, String description) {

@@ -41,6 +41,25 @@ class ProblemResponsesTest {
     }
 
     @Test
+    void anOperationOnANamedThingCanAnswerThatThereIsNoSuchThing() {
+        Operation read = OASFactory.createOperation().responses(OASFactory.createAPIResponses()
+                .addAPIResponse("200", OASFactory.createAPIResponse().description("ok")));
+        new ProblemResponses().filterOpenAPI(document("/api/v1/campaigns/{campaignId}/extensions/{entityId}", read));
+        assertEquals(Set.of("200", "404", "503"), read.getResponses().getAPIResponses().keySet());
+        assertEquals("No such campaign or entity", read.getResponses().getAPIResponse("404").getDescription());
+        assertNotNull(read.getResponses().getAPIResponse("404").getContent().getMediaType("application/problem+json"));
+    }
+
+    @Test
+    void aDeclared404SaysMoreAndIsKept() {
+        Operation read = OASFactory.createOperation().responses(OASFactory.createAPIResponses()
+                .addAPIResponse("404", OASFactory.createAPIResponse().description("No delivery with this id")));
+        new ProblemResponses().filterOpenAPI(document("/api/v1/deliveries/{id}", read));
+        assertEquals("No delivery with this id", read.getResponses().getAPIResponse("404").getDescription());
+        assertEquals(List.of("id"), ProblemResponses.named("/api/v1/deliveries/{id}/pack"));
+    }
+
+    @Test
     void pathsOutsideTheApiAreLeftAlone() {
         Operation health = OASFactory.createOperation().responses(OASFactory.createAPIResponses()
                 .addAPIResponse("200", OASFactory.createAPIResponse().description("ok")));
