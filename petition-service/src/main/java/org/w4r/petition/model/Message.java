@@ -2,29 +2,18 @@ package org.w4r.petition.model;
 
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
-import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
 import java.time.Instant;
-import java.util.UUID;
 
 /** A solidarity message and where it stands in moderation. */
 @Entity
 @Table(name = "message")
-public class Message {
+public class Message extends RecordedAction {
     public static final String PENDING = "pending";
     public static final String APPROVED = "approved";
     public static final String REJECTED = "rejected";
 
-    @Id
-    @Column(name = "action_id")
-    public UUID actionId;
-    @Column(name = "campaign_id")
-    public String campaignId;
-    @Column(name = "case_id")
-    public String caseId;
-    @Column(name = "entity_id")
-    public String entityId;
     @Column(name = "author_name")
     public String authorName;
     @Column(name = "author_country")
@@ -41,10 +30,6 @@ public class Message {
     public Instant reviewedAt;
     @Column(name = "review_reason")
     public String reviewReason;
-    @Column(name = "occurred_at")
-    public Instant occurredAt;
-    @Column(name = "recorded_at")
-    public Instant recordedAt;
     /** Set when its author asked to be forgotten: author and text are gone; it still counts, but is never delivered. */
     @Column(name = "erased_at")
     public Instant erasedAt;

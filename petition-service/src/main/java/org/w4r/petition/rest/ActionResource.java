@@ -14,21 +14,12 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.eclipse.microprofile.openapi.annotations.enums.ParameterIn;
-import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
-import org.eclipse.microprofile.openapi.annotations.headers.Header;
-import org.eclipse.microprofile.openapi.annotations.media.Content;
-import org.eclipse.microprofile.openapi.annotations.media.Schema;
-import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
-import org.w4r.kit.security.CurrentCaller;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponseSchema;
 import org.w4r.kit.security.Roles;
 import org.w4r.petition.service.BatchService;
-import org.w4r.petition.service.Committer;
 import org.w4r.petition.service.IdempotencyKey;
 import org.w4r.petition.service.OnlineActionService;
-
-import java.util.List;
 
 /** Online actions of the other types, and batches of any items, from entity websites and back-ends. */
 @Path("/api/v1")
@@ -37,16 +28,13 @@ import java.util.List;
 @RolesAllowed(Roles.ENTITY)
 public class ActionResource {
     @Inject
-    CurrentCaller caller;
+    EntityWrites writes;
 
     @Inject
     OnlineActionService actions;
 
     @Inject
     BatchService batches;
-
-    @Inject
-    Committer committer;
 
     /** The HTTP layer's own reader, so an item's body is read exactly as its endpoint would read it (same strictness). */
     @Inject
@@ -59,22 +47,14 @@ public class ActionResource {
     @Path("actions")
     @Operation(operationId = "recordAction", summary = "Record an online action (letter, email, tweet, sms, postcard, "
             + "drawing, audio, other)", description = "Counted every time it is reported.")
-    @APIResponse(responseCode = "202", description = "Stored", headers = @Header(name = Answers.REPLAYED,
-            description = Api.REPLAYED_DESCRIPTION, schema = @Schema(type = SchemaType.STRING)),
-            content = @Content(mediaType = Api.JSON, schema = @Schema(implementation = ActionResults.class)))
+    @APIResponseSchema(value = ActionResults.class, responseCode = "202", responseDescription = "Stored")
     @APIResponse(responseCode = "404", description = "The case or campaign does not exist ('id' names it)")
     @APIResponse(responseCode = "422", description = "The case is not active or is another entity's local case, the "
             + "case is not of the campaign named, no campaign is current, the date is outside the campaign window, the "
             + "Idempotency-Key was used for another request, or the database refused a value")
     public Response record(@Valid @NotNull ActionRequest request,
-                           @Parameter(name = IdempotencyKey.HEADER, in = ParameterIn.HEADER, description = Api.KEY_DESCRIPTION,
-                                   schema = @Schema(type = SchemaType.STRING, minLength = 1, maxLength = IdempotencyKey.MAX_LENGTH))
                            @HeaderParam(IdempotencyKey.HEADER) String key) {
-        String entityId = caller.get().entityId();
-        IdempotencyKey idempotencyKey = IdempotencyKey.of(entityId, key, "POST", "/api/v1/actions", request);
-        OnlineActionService.NewAction action = request.toAction();
-        return Answers.response(committer.submit(idempotencyKey, 202, () -> actions.check(entityId, action),
-                ActionResults::of));
+        return writes.submit(key, "/api/v1/actions", request, request::toAction, 202, actions::check, ActionResults::of);
     }
 
     @POST
@@ -82,18 +62,11 @@ public class ActionResource {
     @Operation(operationId = "submitBatch", summary = "Submit up to 1,000 items of any kind in one transaction",
             description = "Each item is answered on its own, with the status its own endpoint would have answered and its "
                     + "result or problem; refused items store nothing, the others are stored together.")
-    @APIResponse(responseCode = "200", description = "Every item answered", headers = @Header(name = Answers.REPLAYED,
-            description = Api.REPLAYED_DESCRIPTION, schema = @Schema(type = SchemaType.STRING)),
-            content = @Content(mediaType = Api.JSON, schema = @Schema(implementation = BatchResults.class)))
+    @APIResponseSchema(value = BatchResults.class, responseCode = "200", responseDescription = "Every item answered")
     @APIResponse(responseCode = "422", description = "The Idempotency-Key was used for another request")
     public Response batch(@Valid @NotNull BatchRequest request,
-                          @Parameter(name = IdempotencyKey.HEADER, in = ParameterIn.HEADER, description = Api.KEY_DESCRIPTION,
-                                  schema = @Schema(type = SchemaType.STRING, minLength = 1, maxLength = IdempotencyKey.MAX_LENGTH))
                           @HeaderParam(IdempotencyKey.HEADER) String key) {
-        String entityId = caller.get().entityId();
-        IdempotencyKey idempotencyKey = IdempotencyKey.of(entityId, key, "POST", "/api/v1/batches", request);
-        List<BatchService.Item> items = request.toItems(json, validator);
-        return Answers.response(committer.submit(idempotencyKey, 200, () -> batches.check(entityId, items),
-                BatchResults::of));
+        return writes.submit(key, "/api/v1/batches", request, () -> request.toItems(json, validator), 200, batches::check,
+                BatchResults::of);
     }
 }

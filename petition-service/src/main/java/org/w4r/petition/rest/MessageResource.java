@@ -19,13 +19,12 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.eclipse.microprofile.openapi.annotations.enums.ParameterIn;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
-import org.eclipse.microprofile.openapi.annotations.headers.Header;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponseSchema;
 import org.w4r.kit.problem.ProblemException;
 import org.w4r.kit.security.Caller;
 import org.w4r.kit.security.CurrentCaller;
@@ -61,6 +60,9 @@ public class MessageResource {
     @Inject
     Committer committer;
 
+    @Inject
+    EntityWrites writes;
+
     /** The author as written; both are null once the author asked to be forgotten. */
     @Schema(name = "MessageAuthor")
     public record Author(@Schema(nullable = true) String name,
@@ -91,22 +93,14 @@ public class MessageResource {
     @RolesAllowed(Roles.ENTITY)
     @Operation(operationId = "submitMessage", summary = "Submit a solidarity message",
             description = "Counted as an action when accepted; delivered only once a moderator approved it.")
-    @APIResponse(responseCode = "202", description = "Stored, pending moderation", headers = @Header(name = Answers.REPLAYED,
-            description = Api.REPLAYED_DESCRIPTION, schema = @Schema(type = SchemaType.STRING)),
-            content = @Content(mediaType = Api.JSON, schema = @Schema(implementation = ActionResults.class)))
+    @APIResponseSchema(value = ActionResults.class, responseCode = "202", responseDescription = "Stored, pending moderation")
     @APIResponse(responseCode = "404", description = "The case does not exist ('id' names it)")
     @APIResponse(responseCode = "422", description = "The case is not active or is another entity's local case, the date "
             + "is outside the campaign window, the Idempotency-Key was used for another request, or the database "
             + "refused a value")
     public Response submit(@Valid @NotNull MessageRequest request,
-                           @Parameter(name = IdempotencyKey.HEADER, in = ParameterIn.HEADER, description = Api.KEY_DESCRIPTION,
-                                   schema = @Schema(type = SchemaType.STRING, minLength = 1, maxLength = IdempotencyKey.MAX_LENGTH))
                            @HeaderParam(IdempotencyKey.HEADER) String key) {
-        String entityId = caller.get().entityId();
-        IdempotencyKey idempotencyKey = IdempotencyKey.of(entityId, key, "POST", "/api/v1/messages", request);
-        MessageService.NewMessage message = request.toMessage();
-        return Answers.response(committer.submit(idempotencyKey, 202, () -> messages.check(entityId, message),
-                ActionResults::of));
+        return writes.submit(key, "/api/v1/messages", request, request::toMessage, 202, messages::check, ActionResults::of);
     }
 
     /**

@@ -14,17 +14,13 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.eclipse.microprofile.openapi.annotations.enums.ParameterIn;
-import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
-import org.eclipse.microprofile.openapi.annotations.headers.Header;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
-import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponseSchema;
 import org.w4r.kit.problem.ProblemException;
 import org.w4r.kit.security.CurrentCaller;
 import org.w4r.kit.security.Roles;
-import org.w4r.petition.service.Committer;
 import org.w4r.petition.service.IdempotencyKey;
 import org.w4r.petition.service.OfflineCountService;
 
@@ -46,7 +42,7 @@ public class OfflineCountResource {
     OfflineCountService offlineCounts;
 
     @Inject
-    Committer committer;
+    EntityWrites writes;
 
     @Schema(name = "OfflineCorrection")
     public record Correction(@Schema(required = true) UUID correctionId,
@@ -76,45 +72,30 @@ public class OfflineCountResource {
     @POST
     @Operation(operationId = "reportOfflineCount", summary = "Report the actions taken at an offline event",
             description = "A ledger entry, never edited: correct it with a correction. Dated noon UTC of the event's day.")
-    @APIResponse(responseCode = "202", description = "Stored; its actionId is the offline count's id",
-            headers = @Header(name = Answers.REPLAYED, description = Api.REPLAYED_DESCRIPTION,
-                    schema = @Schema(type = SchemaType.STRING)),
-            content = @Content(mediaType = Api.JSON, schema = @Schema(implementation = ActionResults.class)))
+    @APIResponseSchema(value = ActionResults.class, responseCode = "202",
+            responseDescription = "Stored; its actionId is the offline count's id")
     @APIResponse(responseCode = "404", description = "The case or campaign does not exist ('id' names it)")
     @APIResponse(responseCode = "422", description = "The case is not active or is another entity's local case, the "
             + "case is not of the campaign named, no campaign is current, the day is outside the campaign window, the "
             + "Idempotency-Key was used for another request, or the database refused a value")
     public Response report(@Valid @NotNull OfflineCountRequest request,
-                           @Parameter(name = IdempotencyKey.HEADER, in = ParameterIn.HEADER, description = Api.KEY_DESCRIPTION,
-                                   schema = @Schema(type = SchemaType.STRING, minLength = 1, maxLength = IdempotencyKey.MAX_LENGTH))
                            @HeaderParam(IdempotencyKey.HEADER) String key) {
-        String entityId = caller.get().entityId();
-        IdempotencyKey idempotencyKey = IdempotencyKey.of(entityId, key, "POST", "/api/v1/offline-counts", request);
-        OfflineCountService.NewOfflineCount count = request.toOfflineCount();
-        return Answers.response(committer.submit(idempotencyKey, 202, () -> offlineCounts.check(entityId, count),
-                ActionResults::of));
+        return writes.submit(key, "/api/v1/offline-counts", request, request::toOfflineCount, 202, offlineCounts::check,
+                ActionResults::of);
     }
 
     @POST
     @Path("{id}/corrections")
     @Operation(operationId = "correctOfflineCount", summary = "Correct an offline count of your entity",
             description = "A new ledger entry that adds delta; the net count never goes below zero.")
-    @APIResponse(responseCode = "201", description = "Stored", headers = @Header(name = Answers.REPLAYED,
-            description = Api.REPLAYED_DESCRIPTION, schema = @Schema(type = SchemaType.STRING)),
-            content = @Content(mediaType = Api.JSON, schema = @Schema(implementation = CorrectionResult.class)))
+    @APIResponseSchema(value = CorrectionResult.class, responseCode = "201", responseDescription = "Stored")
     @APIResponse(responseCode = "404", description = "No offline count of your entity has this id")
     @APIResponse(responseCode = "422", description = "The net count would go below zero, the Idempotency-Key was used "
             + "for another request, or the database refused a value")
     public Response correct(@PathParam("id") UUID id, @Valid @NotNull CorrectionRequest request,
-                            @Parameter(name = IdempotencyKey.HEADER, in = ParameterIn.HEADER, description = Api.KEY_DESCRIPTION,
-                                    schema = @Schema(type = SchemaType.STRING, minLength = 1, maxLength = IdempotencyKey.MAX_LENGTH))
                             @HeaderParam(IdempotencyKey.HEADER) String key) {
-        String entityId = caller.get().entityId();
-        IdempotencyKey idempotencyKey = IdempotencyKey.of(entityId, key, "POST", "/api/v1/offline-counts/" + id + "/corrections",
-                request);
-        OfflineCountService.NewCorrection correction = request.toCorrection(id);
-        return Answers.response(committer.submit(idempotencyKey, 201, () -> offlineCounts.correct(entityId, correction),
-                CorrectionResult::of));
+        return writes.submit(key, "/api/v1/offline-counts/" + id + "/corrections", request, () -> request.toCorrection(id),
+                201, offlineCounts::correct, CorrectionResult::of);
     }
 
     @GET

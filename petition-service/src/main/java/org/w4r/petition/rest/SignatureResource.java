@@ -13,13 +13,8 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.eclipse.microprofile.openapi.annotations.enums.ParameterIn;
-import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
-import org.eclipse.microprofile.openapi.annotations.headers.Header;
-import org.eclipse.microprofile.openapi.annotations.media.Content;
-import org.eclipse.microprofile.openapi.annotations.media.Schema;
-import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponseSchema;
 import org.w4r.kit.security.CurrentCaller;
 import org.w4r.kit.security.Roles;
 import org.w4r.petition.service.IdempotencyKey;
@@ -45,17 +40,12 @@ public class SignatureResource {
     @Operation(operationId = "sign", summary = "Record one signer's signature for one or several cases",
             description = "Answered once stored: one result per case, 'accepted' (with its actionId) or 'duplicate' "
                     + "(this person had signed it: counted once).")
-    @APIResponse(responseCode = "202", description = "Stored", headers = @Header(name = Answers.REPLAYED,
-            description = Api.REPLAYED_DESCRIPTION, schema = @Schema(type = SchemaType.STRING)),
-            content = @Content(mediaType = Api.JSON, schema = @Schema(implementation = ActionResults.class)))
+    @APIResponseSchema(value = ActionResults.class, responseCode = "202", responseDescription = "Stored")
     @APIResponse(responseCode = "404", description = "A case does not exist ('id' names it)")
     @APIResponse(responseCode = "422", description = "A case is not active or is another entity's local case, the date "
             + "is outside the campaign window, the Idempotency-Key was used for another request, or the database "
             + "refused a value")
     public CompletionStage<Response> sign(@Valid @NotNull SignatureRequest request,
-                                          @Parameter(name = IdempotencyKey.HEADER, in = ParameterIn.HEADER,
-                                                  description = Api.KEY_DESCRIPTION,
-                                                  schema = @Schema(type = SchemaType.STRING, minLength = 1, maxLength = IdempotencyKey.MAX_LENGTH))
                                           @HeaderParam(IdempotencyKey.HEADER) String key) {
         String entityId = caller.get().entityId();
         IdempotencyKey idempotencyKey = IdempotencyKey.of(entityId, key, "POST", "/api/v1/signatures", request);

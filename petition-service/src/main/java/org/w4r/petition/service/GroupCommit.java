@@ -2,10 +2,11 @@ package org.w4r.petition.service;
 
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 import org.w4r.kit.problem.DatabaseProblems;
 import org.w4r.kit.problem.Problem;
@@ -31,20 +32,27 @@ import java.util.concurrent.TimeUnit;
 public class GroupCommit {
     private static final Logger LOG = Logger.getLogger(GroupCommit.class);
 
+    /** How signatures are written: how many share a commit, on how many threads, and how many may wait. */
+    @ConfigMapping(prefix = "w4r.signatures")
+    public interface Settings {
+        @WithDefault("500")
+        int groupSize();
+
+        @WithDefault("2")
+        int writers();
+
+        @WithDefault("20000")
+        int queueSize();
+    }
+
     @Inject
     Committer committer;
 
     @Inject
     SignatureService signatures;
 
-    @ConfigProperty(name = "w4r.signatures.group-size", defaultValue = "500")
-    int groupSize;
-
-    @ConfigProperty(name = "w4r.signatures.writers", defaultValue = "2")
-    int writers;
-
-    @ConfigProperty(name = "w4r.signatures.queue-size", defaultValue = "20000")
-    int queueSize;
+    @Inject
+    Settings settings;
 
     /** A checked signature waiting for its commit, and its answer once it has one. */
     record Pending(Committer.Member<SignatureService.Checked, Recorded> member, CompletableFuture<Answer> answer) {
@@ -58,8 +66,8 @@ public class GroupCommit {
     private volatile boolean running = true;
 
     void start(@Observes StartupEvent event) {
-        queue = new ArrayBlockingQueue<>(queueSize);
-        for (int i = 0; i < writers; i++) {
+        queue = new ArrayBlockingQueue<>(settings.queueSize());
+        for (int i = 0; i < settings.writers(); i++) {
             Thread thread = new Thread(this::run, "signature-writer-" + i);
             thread.setDaemon(true);
             thread.start();
@@ -72,7 +80,7 @@ public class GroupCommit {
         Pending pending = new Pending(member, new CompletableFuture<>());
         if (!running || !queue.offer(pending)) {
             throw new ProblemException(Problem.of(503, "overloaded", "Too many signatures at once",
-                    "petition-service has " + queueSize + " signatures waiting to be written; retry in a second")
+                    "petition-service has " + settings.queueSize() + " signatures waiting to be written; retry in a second")
                     .with("retryAfterSeconds", 1));
         }
         return pending.answer();
@@ -87,7 +95,7 @@ public class GroupCommit {
     private volatile long unavailableSince = System.nanoTime() - UNAVAILABLE_PAUSE_NANOS;
 
     private void run() {
-        List<Pending> group = new ArrayList<>(groupSize);
+        List<Pending> group = new ArrayList<>(settings.groupSize());
         while (running || !queue.isEmpty()) {
             try {
                 Pending first = queue.poll(200, TimeUnit.MILLISECONDS);
@@ -95,7 +103,7 @@ public class GroupCommit {
                     continue;
                 }
                 group.add(first);
-                queue.drainTo(group, groupSize - 1);
+                queue.drainTo(group, settings.groupSize() - 1);
                 if (System.nanoTime() - unavailableSince < UNAVAILABLE_PAUSE_NANOS) {
                     notStored(group); // nothing was tried: certainly not stored
                     continue;

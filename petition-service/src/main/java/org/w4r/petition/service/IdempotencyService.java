@@ -1,9 +1,10 @@
 package org.w4r.petition.service;
 
 import io.quarkus.scheduler.Scheduled;
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 import org.w4r.kit.problem.DatabaseProblems;
 import org.w4r.kit.problem.Problem;
@@ -25,11 +26,18 @@ import java.util.Optional;
 public class IdempotencyService {
     private static final Logger LOG = Logger.getLogger(IdempotencyService.class);
 
+    /** How long a key and its answer are kept: a retry after that runs again. */
+    @ConfigMapping(prefix = "w4r.idempotency")
+    public interface Settings {
+        @WithDefault("P2D")
+        Duration retention();
+    }
+
     @Inject
     IdempotencyRepository keys;
 
-    @ConfigProperty(name = "w4r.idempotency.retention", defaultValue = "P2D")
-    Duration retention;
+    @Inject
+    Settings settings;
 
     /**
      * A request its checks refuse may be the retry of one that passed them (the case closed since): it gets the answer
@@ -94,7 +102,7 @@ public class IdempotencyService {
     @Scheduled(every = "1h", delayed = "1m")
     void forgetOldKeys() {
         try {
-            keys.forgetBefore(Instant.now().minus(retention));
+            keys.forgetBefore(Instant.now().minus(settings.retention()));
         } catch (SQLException e) {
             LOG.warnf("old Idempotency-Keys not forgotten this hour (SQLSTATE %s)", e.getSQLState());
         }

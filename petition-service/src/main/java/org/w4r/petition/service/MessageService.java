@@ -56,18 +56,13 @@ public class MessageService {
         TraceContext trace = TraceContext.current();
         return work -> {
             Message message = new Message();
-            message.actionId = UUID.randomUUID();
-            message.campaignId = campaign.campaignId();
-            message.caseId = m.caseId();
-            message.entityId = entityId;
+            message.record(campaign.campaignId(), m.caseId(), entityId, occurredAt, now);
             message.authorName = m.authorName();
             message.authorCountry = m.authorCountry();
             message.authorEmailHmac = emailHmac;
             message.text = m.text();
             message.language = m.language();
             message.status = Message.PENDING;
-            message.occurredAt = occurredAt;
-            message.recordedAt = now;
             messages.persist(message);
             publisher.recorded(work, trace, message.actionId, message.campaignId, message.caseId, entityId,
                     ActionType.MESSAGE, Mode.ONLINE, 1, occurredAt, now);

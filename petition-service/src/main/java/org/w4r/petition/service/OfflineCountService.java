@@ -66,17 +66,12 @@ public class OfflineCountService {
         TraceContext trace = TraceContext.current();
         return work -> {
             OfflineCount entry = new OfflineCount();
-            entry.actionId = UUID.randomUUID();
-            entry.campaignId = campaign.campaignId();
-            entry.caseId = c.caseId();
-            entry.entityId = entityId;
+            entry.record(campaign.campaignId(), c.caseId(), entityId, occurredAt, now);
             entry.type = c.type().code();
             entry.count = c.count();
             entry.eventName = c.eventName();
             entry.eventDate = c.eventDate();
             entry.eventPlace = c.eventPlace();
-            entry.occurredAt = occurredAt;
-            entry.recordedAt = now;
             ledger.persist(entry);
             publisher.recorded(work, trace, entry.actionId, entry.campaignId, entry.caseId, entityId, c.type(),
                     Mode.OFFLINE, entry.count, occurredAt, now);

@@ -15,7 +15,6 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.UUID;
 
 /** Online actions that count every time they are reported: letters, emails, tweets, SMS, postcards, … */
 @ApplicationScoped
@@ -47,13 +46,8 @@ public class OnlineActionService {
         TraceContext trace = TraceContext.current();
         return work -> {
             OnlineAction action = new OnlineAction();
-            action.actionId = UUID.randomUUID();
-            action.campaignId = campaign.campaignId();
-            action.caseId = a.caseId();
-            action.entityId = entityId;
+            action.record(campaign.campaignId(), a.caseId(), entityId, occurredAt, now);
             action.type = a.type().code();
-            action.occurredAt = occurredAt;
-            action.recordedAt = now;
             actions.persist(action);
             publisher.recorded(work, trace, action.actionId, campaign.campaignId(), a.caseId(), entityId, a.type(),
                     Mode.ONLINE, 1, occurredAt, now);

@@ -4,11 +4,12 @@ import io.agroal.api.AgroalDataSource;
 import io.opentelemetry.api.trace.Span;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 import org.w4r.kit.messaging.EventPublisher;
 import org.w4r.kit.messaging.Failures;
@@ -45,14 +46,21 @@ public class OutboxRelay {
     @Inject
     EventTracing tracing;
 
-    @ConfigProperty(name = "w4r.outbox.enabled", defaultValue = "false")
-    boolean enabled;
+    @Inject
+    Settings settings;
 
-    @ConfigProperty(name = "w4r.outbox.batch-size", defaultValue = "1000")
-    int batchSize;
+    /** Off in a service without an outbox table; how many rows a batch takes, and how long an empty outbox rests. */
+    @ConfigMapping(prefix = "w4r.outbox")
+    public interface Settings {
+        @WithDefault("false")
+        boolean enabled();
 
-    @ConfigProperty(name = "w4r.outbox.idle-poll-ms", defaultValue = "250")
-    long idlePollMs;
+        @WithDefault("1000")
+        int batchSize();
+
+        @WithDefault("250")
+        long idlePollMs();
+    }
 
     /** Any constant shared by every instance of every service: each service has its own database. */
     private static final long RELAY_LOCK = 0x7734_6f75_7462_6f78L;
@@ -63,7 +71,7 @@ public class OutboxRelay {
 
     /** Starts at start-up in services that have an outbox, so rows left by a crash are sent without new writes. */
     void start(@Observes StartupEvent event) {
-        if (!enabled) {
+        if (!settings.enabled()) {
             return;
         }
         thread = new Thread(this::run, "outbox-relay");
@@ -84,8 +92,8 @@ public class OutboxRelay {
             try {
                 int sent = relayBatch();
                 backoffMs = 100;
-                if (sent < batchSize) {
-                    work.tryAcquire(idlePollMs, TimeUnit.MILLISECONDS);
+                if (sent < settings.batchSize()) {
+                    work.tryAcquire(settings.idlePollMs(), TimeUnit.MILLISECONDS);
                     work.drainPermits();
                 }
             } catch (InterruptedException e) {
@@ -123,7 +131,7 @@ public class OutboxRelay {
                 List<CompletableFuture<?>> acks = new ArrayList<>();
                 try (PreparedStatement select = connection.prepareStatement(
                         "select id, topic, event_key, payload, trace_parent, trace_state from outbox order by id limit ? for update")) {
-                    select.setInt(1, batchSize);
+                    select.setInt(1, settings.batchSize());
                     try (ResultSet rows = select.executeQuery()) {
                         while (rows.next()) {
                             long id = rows.getLong(1);
@@ -222,16 +230,11 @@ public class OutboxRelay {
 
     /** Events Kafka refused for good, set aside: health reports them, staff list them. */
     public long deadLetters() throws SQLException {
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement count = connection.prepareStatement("select count(*) from outbox_dead_letter");
-             ResultSet rs = count.executeQuery()) {
-            rs.next();
-            return rs.getLong(1);
-        }
+        return rows("outbox_dead_letter");
     }
 
     public boolean enabled() {
-        return enabled;
+        return settings.enabled();
     }
 
     /**
@@ -269,8 +272,13 @@ public class OutboxRelay {
 
     /** Events accepted but not yet acknowledged by Kafka. */
     public long backlog() throws SQLException {
+        return rows("outbox");
+    }
+
+    /** {@code table} is one of the kit's own two, never a caller's text. */
+    private long rows(String table) throws SQLException {
         try (Connection connection = dataSource.getConnection();
-             PreparedStatement count = connection.prepareStatement("select count(*) from outbox");
+             PreparedStatement count = connection.prepareStatement("select count(*) from " + table);
              ResultSet rs = count.executeQuery()) {
             rs.next();
             return rs.getLong(1);

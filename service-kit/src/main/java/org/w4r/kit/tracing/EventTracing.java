@@ -1,6 +1,7 @@
 package org.w4r.kit.tracing;
 
 import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanBuilder;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
@@ -37,12 +38,7 @@ public class EventTracing {
         if (stored == null) {
             return null;
         }
-        Span span = tracer.spanBuilder(record.topic() + " publish")
-                .setParent(stored.asParent())
-                .setSpanKind(SpanKind.PRODUCER)
-                .setAttribute("messaging.system", "kafka")
-                .setAttribute("messaging.destination.name", record.topic())
-                .setAttribute("messaging.operation.type", "send")
+        Span span = kafkaSpan(record.topic(), "publish", SpanKind.PRODUCER, "send", stored)
                 .setAttribute("w4r.outbox.id", outboxId)
                 .startSpan();
         // with tracing off the span is the stored context itself: the header still carries the caller's trace
@@ -69,12 +65,7 @@ public class EventTracing {
             apply.run();
             return;
         }
-        Span span = tracer.spanBuilder(record.topic() + " process")
-                .setParent(received.asParent())
-                .setSpanKind(SpanKind.CONSUMER)
-                .setAttribute("messaging.system", "kafka")
-                .setAttribute("messaging.destination.name", record.topic())
-                .setAttribute("messaging.operation.type", "process")
+        Span span = kafkaSpan(record.topic(), "process", SpanKind.CONSUMER, "process", received)
                 .setAttribute("messaging.destination.partition.id", String.valueOf(record.partition()))
                 .setAttribute("messaging.kafka.offset", record.offset())
                 .startSpan();
@@ -86,6 +77,16 @@ public class EventTracing {
         } finally {
             span.end();
         }
+    }
+
+    /** A span named and described as OpenTelemetry's messaging conventions name a Kafka client's, under {@code parent}. */
+    private SpanBuilder kafkaSpan(String topic, String action, SpanKind kind, String operationType, TraceContext parent) {
+        return tracer.spanBuilder(topic + " " + action)
+                .setParent(parent.asParent())
+                .setSpanKind(kind)
+                .setAttribute("messaging.system", "kafka")
+                .setAttribute("messaging.destination.name", topic)
+                .setAttribute("messaging.operation.type", operationType);
     }
 
     static void write(Headers headers, TraceContext context) {

@@ -37,7 +37,8 @@ public @interface CampaignEra {
 
     Class<? extends Payload>[] payload() default {};
 
-    class InstantValidator implements ConstraintValidator<CampaignEra, Instant> {
+    /** The era's check, for any type that names an instant. */
+    abstract class EraValidator<T> implements ConstraintValidator<CampaignEra, T> {
         private Duration ahead;
 
         @Override
@@ -46,23 +47,29 @@ public @interface CampaignEra {
         }
 
         @Override
-        public boolean isValid(Instant value, ConstraintValidatorContext context) {
-            return value == null || !value.isBefore(EARLIEST) && !value.isAfter(Instant.now().plus(ahead));
+        public boolean isValid(T value, ConstraintValidatorContext context) {
+            if (value == null) {
+                return true;
+            }
+            Instant instant = instant(value);
+            return !instant.isBefore(EARLIEST) && !instant.isAfter(Instant.now().plus(ahead));
+        }
+
+        abstract Instant instant(T value);
+    }
+
+    class InstantValidator extends EraValidator<Instant> {
+        @Override
+        Instant instant(Instant value) {
+            return value;
         }
     }
 
-    class DayValidator implements ConstraintValidator<CampaignEra, LocalDate> {
-        private Duration ahead;
-
+    /** A day is in the era when its start (UTC) is. */
+    class DayValidator extends EraValidator<LocalDate> {
         @Override
-        public void initialize(CampaignEra era) {
-            ahead = Duration.ofDays(era.daysAhead());
-        }
-
-        @Override
-        public boolean isValid(LocalDate value, ConstraintValidatorContext context) {
-            return value == null || !value.atStartOfDay().toInstant(ZoneOffset.UTC).isBefore(EARLIEST)
-                    && !value.atStartOfDay().toInstant(ZoneOffset.UTC).isAfter(Instant.now().plus(ahead));
+        Instant instant(LocalDate value) {
+            return value.atStartOfDay().toInstant(ZoneOffset.UTC);
         }
     }
 }

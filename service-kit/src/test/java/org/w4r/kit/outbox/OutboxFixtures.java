@@ -30,6 +30,10 @@ final class OutboxFixtures {
     private OutboxFixtures() {
     }
 
+    /** The relay's settings as a test sets them: enabled, and resting 50 ms when the outbox is empty. */
+    private record Settings(boolean enabled, int batchSize, long idlePollMs) implements OutboxRelay.Settings {
+    }
+
     static OutboxRelay relay(AgroalDataSource dataSource, EventPublisher publisher, int batchSize) {
         return relay(dataSource, publisher, batchSize, OpenTelemetry.noop().getTracer("w4r-test"));
     }
@@ -39,9 +43,7 @@ final class OutboxFixtures {
         relay.tracing = new EventTracing(tracer);
         relay.dataSource = dataSource;
         relay.publisher = publisher;
-        relay.enabled = true;
-        relay.batchSize = batchSize;
-        relay.idlePollMs = 50;
+        relay.settings = new Settings(true, batchSize, 50);
         return relay;
     }
 

@@ -13,8 +13,6 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponseSchema;
-import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
-import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.w4r.events.CampaignChanged;
 import org.w4r.kit.security.Caller;
 import org.w4r.kit.security.CurrentCaller;
@@ -27,9 +25,13 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
-/** What the dashboard page needs besides the totals: who is signed in, where the other services are, the cases. */
+/**
+ * What the dashboard page needs besides the totals: who is signed in, where the other services are, the cases. For
+ * staff, as the totals are; only {@link #me} answers any valid token.
+ */
 @Path("/api/v1")
 @Produces(MediaType.APPLICATION_JSON)
+@RolesAllowed({Roles.COORDINATOR, Roles.CASE_MANAGER, Roles.DELIVERY, Roles.MODERATOR})
 public class DashboardResource {
     @Inject
     CurrentCaller caller;
@@ -83,10 +85,9 @@ public class DashboardResource {
     /** From this service's read model of the cases topic, so a hold shows here as soon as the stream carries it. */
     @GET
     @Path("/dashboard/cases")
-    @RolesAllowed({Roles.COORDINATOR, Roles.CASE_MANAGER, Roles.DELIVERY, Roles.MODERATOR})
     @Operation(operationId = "dashboardCases", summary = "The campaign, the one before it, its cases with holds, entity names")
     @APIResponseSchema(value = CampaignCases.class, responseDescription = "The campaign and its cases")
-    @APIResponse(responseCode = "404", description = "The campaign named by ?campaign= does not exist, or none is current")
+    @APIResponse(responseCode = "404", description = TotalsResource.NO_CAMPAIGN)
     public CampaignCases cases(@QueryParam("campaign") @Slug String campaign) {
         DashboardService.Board board = dashboard.board(campaign);
         List<CaseInfo> cases = board.cases().stream()
@@ -101,10 +102,8 @@ public class DashboardResource {
     /** Every campaign, newest first, for the page's campaign picker. */
     @GET
     @Path("/dashboard/campaigns")
-    @RolesAllowed({Roles.COORDINATOR, Roles.CASE_MANAGER, Roles.DELIVERY, Roles.MODERATOR})
     @Operation(operationId = "dashboardCampaigns", summary = "Every campaign, newest first")
-    @APIResponse(responseCode = "200", description = "Every campaign, newest first", content = @Content(
-            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = SchemaType.ARRAY, implementation = CampaignInfo.class)))
+    @APIResponseSchema(value = CampaignInfo[].class, responseDescription = "Every campaign, newest first")
     @APIResponse(responseCode = "400", description = QueryGuard.REFUSED)
     public List<CampaignInfo> campaigns() {
         return dashboard.campaigns().stream().map(DashboardResource::info).toList();
@@ -113,11 +112,9 @@ public class DashboardResource {
     /** The case's deliveries as delivery-service announced them: the timeline of the case page. */
     @GET
     @Path("/dashboard/cases/{caseId}/handovers")
-    @RolesAllowed({Roles.COORDINATOR, Roles.CASE_MANAGER, Roles.DELIVERY, Roles.MODERATOR})
     @Operation(operationId = "caseHandovers", summary = "A case's deliveries: kinds, status, cut-offs and frozen counts")
-    @APIResponse(responseCode = "200", description = "The case's deliveries, oldest first", content = @Content(
-            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = SchemaType.ARRAY, implementation = Handover.class)))
-    @APIResponse(responseCode = "404", description = "The campaign named by ?campaign= does not exist, or none is current")
+    @APIResponseSchema(value = Handover[].class, responseDescription = "The case's deliveries, oldest first")
+    @APIResponse(responseCode = "404", description = TotalsResource.NO_CAMPAIGN)
     public List<Handover> handovers(@PathParam("caseId") @Slug String caseId, @QueryParam("campaign") @Slug String campaign) {
         return dashboard.handovers(campaign, caseId);
     }

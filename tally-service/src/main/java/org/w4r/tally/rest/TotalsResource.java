@@ -13,9 +13,7 @@ import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
-import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
-import org.eclipse.microprofile.openapi.annotations.media.Content;
-import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponseSchema;
 import org.w4r.kit.csv.CsvBodyWriter;
 import org.w4r.kit.security.Roles;
 import org.w4r.kit.validation.Slug;
@@ -35,7 +33,8 @@ import java.util.List;
 /**
  * Campaign totals for staff, as JSON or, with {@code Accept: text/csv} (or {@code ?format=csv}), as CSV tables: every
  * answer is also a table ({@link org.w4r.kit.csv.CsvTable.Source}) and JAX-RS picks the writer. Every query is about
- * the current campaign unless {@code ?campaign=} names another (404 when it names none).
+ * the current campaign unless {@code ?campaign=} names another (404 when it names none). The document's CSV side of
+ * each answer is {@link org.w4r.kit.csv.CsvAnswers}'.
  */
 @Path("/api/v1/totals")
 @Produces({MediaType.APPLICATION_JSON, CsvBodyWriter.MEDIA_TYPE})
@@ -53,9 +52,7 @@ public class TotalsResource {
 
     @GET
     @Operation(operationId = "totals", summary = "The campaign's totals: every case, every entity, by type and mode")
-    @APIResponse(responseCode = "200", description = "The totals, as JSON or, with Accept: text/csv (or ?format=csv), CSV",
-            content = {@Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Totals.class)),
-                    @Content(mediaType = CsvBodyWriter.MEDIA_TYPE, schema = @Schema(type = SchemaType.STRING))})
+    @APIResponseSchema(value = Totals.class, responseDescription = "The totals")
     @APIResponse(responseCode = "404", description = NO_CAMPAIGN)
     public Totals totals(@QueryParam("campaign") @Slug @Parameter(description = "campaign id; the current one if absent") String campaign,
                          @QueryParam("format") @Pattern(regexp = FORMAT) String format) {
@@ -65,9 +62,7 @@ public class TotalsResource {
     @GET
     @Path("/cases/{caseId}")
     @Operation(operationId = "caseTotals", summary = "One case's totals by entity, type, mode and day, and what was delivered")
-    @APIResponse(responseCode = "200", description = "The case's totals, as JSON or, with Accept: text/csv (or ?format=csv), CSV",
-            content = {@Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = CaseDetail.class)),
-                    @Content(mediaType = CsvBodyWriter.MEDIA_TYPE, schema = @Schema(type = SchemaType.STRING))})
+    @APIResponseSchema(value = CaseDetail.class, responseDescription = "The case's totals")
     @APIResponse(responseCode = "404", description = "The campaign does not exist, or the case is neither in it nor counted in it")
     public CaseDetail caseTotals(@PathParam("caseId") @Slug String caseId, @QueryParam("campaign") @Slug String campaign,
                                  @QueryParam("format") @Pattern(regexp = FORMAT) String format) {
@@ -77,9 +72,7 @@ public class TotalsResource {
     @GET
     @Path("/entities/{entityId}")
     @Operation(operationId = "entityTotals", summary = "One entity's totals by case, type, mode and day")
-    @APIResponse(responseCode = "200", description = "The entity's totals, as JSON or, with Accept: text/csv (or ?format=csv), CSV",
-            content = {@Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = EntityDetail.class)),
-                    @Content(mediaType = CsvBodyWriter.MEDIA_TYPE, schema = @Schema(type = SchemaType.STRING))})
+    @APIResponseSchema(value = EntityDetail.class, responseDescription = "The entity's totals")
     @APIResponse(responseCode = "404", description = "The campaign does not exist, or the entity is neither known nor counted")
     public EntityDetail entityTotals(@PathParam("entityId") @Slug String entityId,
                                      @QueryParam("campaign") @Slug String campaign,
@@ -91,9 +84,7 @@ public class TotalsResource {
     @GET
     @Path("/matrix")
     @Operation(operationId = "totalsMatrix", summary = "The case × entity matrix, one row per entity")
-    @APIResponse(responseCode = "200", description = "The matrix, as JSON or, with Accept: text/csv (or ?format=csv), CSV",
-            content = {@Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Matrix.class)),
-                    @Content(mediaType = CsvBodyWriter.MEDIA_TYPE, schema = @Schema(type = SchemaType.STRING))})
+    @APIResponseSchema(value = Matrix.class, responseDescription = "The matrix")
     @APIResponse(responseCode = "404", description = NO_CAMPAIGN)
     public Matrix matrix(@QueryParam("campaign") @Slug String campaign,
                          @QueryParam("format") @Pattern(regexp = FORMAT) String format) {
@@ -104,9 +95,7 @@ public class TotalsResource {
     @GET
     @Path("/days")
     @Operation(operationId = "totalsByDay", summary = "The totals by day (UTC), optionally of one case and/or one entity")
-    @APIResponse(responseCode = "200", description = "The days, as JSON or, with Accept: text/csv (or ?format=csv), CSV",
-            content = {@Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Days.class)),
-                    @Content(mediaType = CsvBodyWriter.MEDIA_TYPE, schema = @Schema(type = SchemaType.STRING))})
+    @APIResponseSchema(value = Days.class, responseDescription = "The days")
     @APIResponse(responseCode = "404", description = NO_CAMPAIGN)
     public Days days(@QueryParam("campaign") @Slug String campaign, @QueryParam("caseId") @Slug String caseId,
                      @QueryParam("entityId") @Slug String entityId,
@@ -118,9 +107,7 @@ public class TotalsResource {
     @GET
     @Path("/compare")
     @Operation(operationId = "compareCampaigns", summary = "Two campaigns side by side, by type, mode, entity, case and day of campaign")
-    @APIResponse(responseCode = "200", description = "The comparison, as JSON or, with Accept: text/csv (or ?format=csv), CSV",
-            content = {@Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Comparison.class)),
-                    @Content(mediaType = CsvBodyWriter.MEDIA_TYPE, schema = @Schema(type = SchemaType.STRING))})
+    @APIResponseSchema(value = Comparison.class, responseDescription = "The comparison")
     @APIResponse(responseCode = "404", description = "One of the two campaigns does not exist, or none is current")
     public Comparison compare(@QueryParam("campaign") @Slug String campaign,
                               @QueryParam("with") @NotNull(message = "name the campaign to compare with: ?with=<campaignId>")
@@ -132,9 +119,7 @@ public class TotalsResource {
     @GET
     @Path("/report/cases")
     @Operation(operationId = "reportCases", summary = "The campaign report's table of cases, as the 2020 report prints it")
-    @APIResponse(responseCode = "200", description = "The table, as JSON or, with Accept: text/csv (or ?format=csv), CSV",
-            content = {@Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ReportCases.class)),
-                    @Content(mediaType = CsvBodyWriter.MEDIA_TYPE, schema = @Schema(type = SchemaType.STRING))})
+    @APIResponseSchema(value = ReportCases.class, responseDescription = "The table")
     @APIResponse(responseCode = "404", description = NO_CAMPAIGN)
     public ReportCases reportCases(@QueryParam("campaign") @Slug String campaign,
                                    @QueryParam("format") @Pattern(regexp = FORMAT) String format) {
@@ -144,9 +129,7 @@ public class TotalsResource {
     @GET
     @Path("/report/entities")
     @Operation(operationId = "reportEntities", summary = "The campaign report's table of entities, in capitals, by name")
-    @APIResponse(responseCode = "200", description = "The table, as JSON or, with Accept: text/csv (or ?format=csv), CSV",
-            content = {@Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ReportEntities.class)),
-                    @Content(mediaType = CsvBodyWriter.MEDIA_TYPE, schema = @Schema(type = SchemaType.STRING))})
+    @APIResponseSchema(value = ReportEntities.class, responseDescription = "The table")
     @APIResponse(responseCode = "404", description = NO_CAMPAIGN)
     public ReportEntities reportEntities(@QueryParam("campaign") @Slug String campaign,
                                          @QueryParam("format") @Pattern(regexp = FORMAT) String format) {
