@@ -26,6 +26,7 @@ import org.w4r.kit.security.Roles;
 import org.w4r.petition.service.BatchService;
 import org.w4r.petition.service.Committer;
 import org.w4r.petition.service.IdempotencyKey;
+import org.w4r.petition.service.RateLimits;
 import org.w4r.petition.service.OnlineActionService;
 
 import java.util.List;
@@ -38,6 +39,9 @@ import java.util.List;
 public class ActionResource {
     @Inject
     CurrentCaller caller;
+
+    @Inject
+    RateLimits limits;
 
     @Inject
     OnlineActionService actions;
@@ -66,6 +70,8 @@ public class ActionResource {
     @APIResponse(responseCode = "422", description = "The case is not active or is another entity's local case, the "
             + "case is not of the campaign named, no campaign is current, the date is outside the campaign window, the "
             + "Idempotency-Key was used for another request, or the database refused a value")
+    @APIResponse(responseCode = "429", description = Api.RATE_LIMITED_DESCRIPTION, headers = @Header(
+            name = RateLimitedAnswer.RETRY_AFTER, description = Api.RETRY_AFTER_DESCRIPTION, schema = @Schema(type = SchemaType.INTEGER)))
     public Response record(@Valid @NotNull ActionRequest request,
                            @Parameter(name = IdempotencyKey.HEADER, in = ParameterIn.HEADER, description = Api.KEY_DESCRIPTION,
                                    schema = @Schema(type = SchemaType.STRING, minLength = 1, maxLength = IdempotencyKey.MAX_LENGTH))
@@ -73,6 +79,7 @@ public class ActionResource {
         String entityId = caller.get().entityId();
         IdempotencyKey idempotencyKey = IdempotencyKey.of(entityId, key, "POST", "/api/v1/actions", request);
         OnlineActionService.NewAction action = request.toAction();
+        limits.take(entityId);
         return Answers.response(committer.submit(idempotencyKey, 202, () -> actions.check(entityId, action),
                 ActionResults::of));
     }
@@ -86,6 +93,8 @@ public class ActionResource {
             description = Api.REPLAYED_DESCRIPTION, schema = @Schema(type = SchemaType.STRING)),
             content = @Content(mediaType = Api.JSON, schema = @Schema(implementation = BatchResults.class)))
     @APIResponse(responseCode = "422", description = "The Idempotency-Key was used for another request")
+    @APIResponse(responseCode = "429", description = Api.RATE_LIMITED_DESCRIPTION, headers = @Header(
+            name = RateLimitedAnswer.RETRY_AFTER, description = Api.RETRY_AFTER_DESCRIPTION, schema = @Schema(type = SchemaType.INTEGER)))
     public Response batch(@Valid @NotNull BatchRequest request,
                           @Parameter(name = IdempotencyKey.HEADER, in = ParameterIn.HEADER, description = Api.KEY_DESCRIPTION,
                                   schema = @Schema(type = SchemaType.STRING, minLength = 1, maxLength = IdempotencyKey.MAX_LENGTH))
@@ -93,6 +102,7 @@ public class ActionResource {
         String entityId = caller.get().entityId();
         IdempotencyKey idempotencyKey = IdempotencyKey.of(entityId, key, "POST", "/api/v1/batches", request);
         List<BatchService.Item> items = request.toItems(json, validator);
+        limits.take(entityId, items);
         return Answers.response(committer.submit(idempotencyKey, 200, () -> batches.check(entityId, items),
                 BatchResults::of));
     }

@@ -35,6 +35,7 @@ import org.w4r.petition.model.Message;
 import org.w4r.petition.service.Committer;
 import org.w4r.petition.service.HoldGate;
 import org.w4r.petition.service.IdempotencyKey;
+import org.w4r.petition.service.RateLimits;
 import org.w4r.petition.service.MessageService;
 
 import java.time.Instant;
@@ -51,6 +52,9 @@ import java.util.UUID;
 public class MessageResource {
     @Inject
     CurrentCaller caller;
+
+    @Inject
+    RateLimits limits;
 
     @Inject
     MessageService messages;
@@ -98,6 +102,8 @@ public class MessageResource {
     @APIResponse(responseCode = "422", description = "The case is not active or is another entity's local case, the date "
             + "is outside the campaign window, the Idempotency-Key was used for another request, or the database "
             + "refused a value")
+    @APIResponse(responseCode = "429", description = Api.RATE_LIMITED_DESCRIPTION, headers = @Header(
+            name = RateLimitedAnswer.RETRY_AFTER, description = Api.RETRY_AFTER_DESCRIPTION, schema = @Schema(type = SchemaType.INTEGER)))
     public Response submit(@Valid @NotNull MessageRequest request,
                            @Parameter(name = IdempotencyKey.HEADER, in = ParameterIn.HEADER, description = Api.KEY_DESCRIPTION,
                                    schema = @Schema(type = SchemaType.STRING, minLength = 1, maxLength = IdempotencyKey.MAX_LENGTH))
@@ -105,6 +111,7 @@ public class MessageResource {
         String entityId = caller.get().entityId();
         IdempotencyKey idempotencyKey = IdempotencyKey.of(entityId, key, "POST", "/api/v1/messages", request);
         MessageService.NewMessage message = request.toMessage();
+        limits.take(entityId, request.author().email());
         return Answers.response(committer.submit(idempotencyKey, 202, () -> messages.check(entityId, message),
                 ActionResults::of));
     }

@@ -26,6 +26,7 @@ import org.w4r.kit.security.CurrentCaller;
 import org.w4r.kit.security.Roles;
 import org.w4r.petition.service.Committer;
 import org.w4r.petition.service.IdempotencyKey;
+import org.w4r.petition.service.RateLimits;
 import org.w4r.petition.service.OfflineCountService;
 
 import java.time.Instant;
@@ -41,6 +42,9 @@ import java.util.UUID;
 public class OfflineCountResource {
     @Inject
     CurrentCaller caller;
+
+    @Inject
+    RateLimits limits;
 
     @Inject
     OfflineCountService offlineCounts;
@@ -84,6 +88,8 @@ public class OfflineCountResource {
     @APIResponse(responseCode = "422", description = "The case is not active or is another entity's local case, the "
             + "case is not of the campaign named, no campaign is current, the day is outside the campaign window, the "
             + "Idempotency-Key was used for another request, or the database refused a value")
+    @APIResponse(responseCode = "429", description = Api.RATE_LIMITED_DESCRIPTION, headers = @Header(
+            name = RateLimitedAnswer.RETRY_AFTER, description = Api.RETRY_AFTER_DESCRIPTION, schema = @Schema(type = SchemaType.INTEGER)))
     public Response report(@Valid @NotNull OfflineCountRequest request,
                            @Parameter(name = IdempotencyKey.HEADER, in = ParameterIn.HEADER, description = Api.KEY_DESCRIPTION,
                                    schema = @Schema(type = SchemaType.STRING, minLength = 1, maxLength = IdempotencyKey.MAX_LENGTH))
@@ -91,6 +97,7 @@ public class OfflineCountResource {
         String entityId = caller.get().entityId();
         IdempotencyKey idempotencyKey = IdempotencyKey.of(entityId, key, "POST", "/api/v1/offline-counts", request);
         OfflineCountService.NewOfflineCount count = request.toOfflineCount();
+        limits.take(entityId);
         return Answers.response(committer.submit(idempotencyKey, 202, () -> offlineCounts.check(entityId, count),
                 ActionResults::of));
     }
@@ -105,6 +112,8 @@ public class OfflineCountResource {
     @APIResponse(responseCode = "404", description = "No offline count of your entity has this id")
     @APIResponse(responseCode = "422", description = "The net count would go below zero, the Idempotency-Key was used "
             + "for another request, or the database refused a value")
+    @APIResponse(responseCode = "429", description = Api.RATE_LIMITED_DESCRIPTION, headers = @Header(
+            name = RateLimitedAnswer.RETRY_AFTER, description = Api.RETRY_AFTER_DESCRIPTION, schema = @Schema(type = SchemaType.INTEGER)))
     public Response correct(@PathParam("id") UUID id, @Valid @NotNull CorrectionRequest request,
                             @Parameter(name = IdempotencyKey.HEADER, in = ParameterIn.HEADER, description = Api.KEY_DESCRIPTION,
                                     schema = @Schema(type = SchemaType.STRING, minLength = 1, maxLength = IdempotencyKey.MAX_LENGTH))
@@ -113,6 +122,7 @@ public class OfflineCountResource {
         IdempotencyKey idempotencyKey = IdempotencyKey.of(entityId, key, "POST", "/api/v1/offline-counts/" + id + "/corrections",
                 request);
         OfflineCountService.NewCorrection correction = request.toCorrection(id);
+        limits.take(entityId);
         return Answers.response(committer.submit(idempotencyKey, 201, () -> offlineCounts.correct(entityId, correction),
                 CorrectionResult::of));
     }
