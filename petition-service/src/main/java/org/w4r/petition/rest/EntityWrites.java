@@ -7,6 +7,7 @@ import org.w4r.kit.security.CurrentCaller;
 import org.w4r.petition.service.Command;
 import org.w4r.petition.service.Committer;
 import org.w4r.petition.service.IdempotencyKey;
+import org.w4r.petition.service.RateLimits;
 
 import java.util.function.BiFunction;
 import java.util.function.Function;
@@ -25,15 +26,33 @@ class EntityWrites {
     @Inject
     Committer committer;
 
+    @Inject
+    RateLimits limits;
+
+    /**
+     * What a write costs against the entity's rate limits ({@link RateLimits}), taken once the request is understood
+     * and before the key is looked up or anything is written: a 429 stores nothing and leaves the key unused.
+     */
+    @FunctionalInterface
+    interface Cost<C> {
+        void take(RateLimits limits, String entityId, C command);
+    }
+
+    /** One token of the entity's bucket (a write with no signer's e-mail and one item). */
+    static <C> Cost<C> one() {
+        return (limits, entityId, command) -> limits.take(entityId);
+    }
+
     /**
      * {@code command} turns the request into the service's command (it may refuse it, after the key was read);
      * {@code check} is the service's check of that command for the calling entity.
      */
-    <C, R> Response submit(String key, String path, Object request, Supplier<C> command, int status,
+    <C, R> Response submit(String key, String path, Object request, Supplier<C> command, Cost<? super C> cost, int status,
                            BiFunction<String, C, Command<R>> check, Function<? super R, ?> answer) {
         String entityId = caller.get().entityId();
         IdempotencyKey idempotencyKey = IdempotencyKey.of(entityId, key, "POST", path, request);
         C checked = command.get();
+        cost.take(limits, entityId, checked);
         return Answers.response(committer.submit(idempotencyKey, status, () -> check.apply(entityId, checked), answer));
     }
 }

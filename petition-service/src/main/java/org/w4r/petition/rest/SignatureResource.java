@@ -18,6 +18,7 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponseSchema;
 import org.w4r.kit.security.CurrentCaller;
 import org.w4r.kit.security.Roles;
 import org.w4r.petition.service.IdempotencyKey;
+import org.w4r.petition.service.RateLimits;
 import org.w4r.petition.service.SignatureService;
 
 import java.util.concurrent.CompletionStage;
@@ -30,6 +31,9 @@ import java.util.concurrent.CompletionStage;
 public class SignatureResource {
     @Inject
     CurrentCaller caller;
+
+    @Inject
+    RateLimits limits;
 
     @Inject
     SignatureService signatures;
@@ -45,10 +49,13 @@ public class SignatureResource {
     @APIResponse(responseCode = "422", description = "A case is not active or is another entity's local case, the date "
             + "is outside the campaign window, the Idempotency-Key was used for another request, or the database "
             + "refused a value")
+    @APIResponse(responseCode = "429", description = Api.RATE_LIMITED_DESCRIPTION, headers = @Header(
+            name = RateLimitedAnswer.RETRY_AFTER, description = Api.RETRY_AFTER_DESCRIPTION, schema = @Schema(type = SchemaType.INTEGER)))
     public CompletionStage<Response> sign(@Valid @NotNull SignatureRequest request,
                                           @HeaderParam(IdempotencyKey.HEADER) String key) {
         String entityId = caller.get().entityId();
         IdempotencyKey idempotencyKey = IdempotencyKey.of(entityId, key, "POST", "/api/v1/signatures", request);
+        limits.take(entityId, request.signer().email());
         return Answers.response(signatures.sign(entityId, idempotencyKey, request.toSignature(), ActionResults::of));
     }
 }

@@ -1,0 +1,156 @@
+package org.w4r.petition.service;
+
+import io.github.bucket4j.Bandwidth;
+import io.github.bucket4j.Bucket;
+import io.github.bucket4j.BucketConfiguration;
+import io.github.bucket4j.ConsumptionProbe;
+import io.github.bucket4j.TokensInheritanceStrategy;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.scheduler.Scheduled;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.w4r.kit.problem.Problem;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The rate limits of entity websites, checked before a write does anything (so a refusal stores nothing and leaves
+ * its Idempotency-Key unused): a token bucket per entity (all its keys share it: a second key must not double the
+ * limit), and one per signer email domain within an entity (a flood from one throwaway domain). A request takes one
+ * token, a batch one per item; every bucket it needs must have them, or none is charged.
+ * <p>Buckets live in this instance's memory (bucket4j): no round trip on the hot path. With n instances each takes
+ * {@code rate} tokens per n periods and a burst of {@code burst / n}, n counted by {@link LiveInstances}; an entity's
+ * burst never goes below the largest batch unless its configured burst does, so a full batch stays possible on any
+ * instance. Domains are kept as the domain alone, with the entity; no address is kept, counted or logged.
+ */
+@ApplicationScoped
+public class RateLimits {
+    public static final String ENTITY = "entity";
+    public static final String EMAIL_DOMAIN = "email-domain";
+
+    /** An instance's part of a limit. */
+    record Share(long capacity, long rate, Duration period) {
+        static Share of(LimitSettings.Limit limit, int instances, long floor) {
+            long capacity = Math.max(-Math.floorDiv(-limit.burst(), instances), Math.min(limit.burst(), floor));
+            return new Share(capacity, limit.rate(), limit.period().multipliedBy(instances));
+        }
+
+        Bandwidth bandwidth() {
+            return Bandwidth.builder().capacity(capacity).refillGreedy(rate, period).build();
+        }
+
+        long nanosToRefill(long tokens) {
+            return (long) Math.ceil((double) tokens * period.toNanos() / rate);
+        }
+    }
+
+    private record Held(Bucket bucket, Share share) {
+    }
+
+    private final Map<String, Held> entities = new ConcurrentHashMap<>();
+    private final Map<String, Held> domains = new ConcurrentHashMap<>();
+
+    @Inject
+    LimitSettings settings;
+
+    @Inject
+    LiveInstances instances;
+
+    @Inject
+    MeterRegistry registry;
+
+    /** One write without a signer's email. */
+    public void take(String entityId) {
+        take(entityId, 1, Map.of());
+    }
+
+    /** One write with a signer's (or author's) email, or null for none. */
+    public void take(String entityId, String email) {
+        take(entityId, 1, email == null ? Map.of() : Map.of(domain(email), 1L));
+    }
+
+    /** A batch: a token per item, refused items included (they cost their checking). */
+    public void take(String entityId, List<BatchService.Item> items) {
+        Map<String, Long> perDomain = new TreeMap<>();
+        for (BatchService.Item item : items) {
+            String email = item.request() instanceof SignatureService.Signature s ? s.email()
+                    : item.request() instanceof MessageService.NewMessage m ? m.authorEmail() : null;
+            if (email != null) {
+                perDomain.merge(domain(email), 1L, Long::sum);
+            }
+        }
+        take(entityId, items.size(), perDomain);
+    }
+
+    private void take(String entityId, long tokens, Map<String, Long> perDomain) {
+        int n = instances.count();
+        LimitSettings.Limit entityLimit = settings.entityLimit(entityId);
+        Held entity = held(entities, entityId, Share.of(entityLimit, n, BatchService.MAX_ITEMS));
+        ConsumptionProbe probe = entity.bucket().tryConsumeAndReturnRemaining(tokens);
+        if (!probe.isConsumed()) {
+            throw refused(entityId, ENTITY, entityLimit, entity.share(), probe, tokens);
+        }
+        LimitSettings.Limit domainLimit = settings.emailDomainLimit(entityId);
+        List<Map.Entry<Bucket, Long>> taken = new ArrayList<>();
+        for (Map.Entry<String, Long> domain : perDomain.entrySet()) {
+            Held held = held(domains, entityId + '\n' + domain.getKey(), Share.of(domainLimit, n, 0));
+            ConsumptionProbe domainProbe = held.bucket().tryConsumeAndReturnRemaining(domain.getValue());
+            if (!domainProbe.isConsumed()) {
+                // nothing will be stored: what the request took is given back
+                entity.bucket().addTokens(tokens);
+                taken.forEach(t -> t.getKey().addTokens(t.getValue()));
+                throw refused(entityId, EMAIL_DOMAIN, domainLimit, held.share(), domainProbe, domain.getValue());
+            }
+            taken.add(Map.entry(held.bucket(), domain.getValue()));
+        }
+    }
+
+    /** The bucket under {@code key}, resized (its tokens in proportion) when the number of instances changed. */
+    private static Held held(Map<String, Held> buckets, String key, Share share) {
+        Held held = buckets.computeIfAbsent(key, k -> new Held(Bucket.builder().addLimit(share.bandwidth()).build(), share));
+        if (!held.share().equals(share)) {
+            held.bucket().replaceConfiguration(BucketConfiguration.builder().addLimit(share.bandwidth()).build(),
+                    TokensInheritanceStrategy.PROPORTIONALLY);
+            held = new Held(held.bucket(), share);
+            buckets.put(key, held);
+        }
+        return held;
+    }
+
+    private RateLimited refused(String entityId, String scope, LimitSettings.Limit limit, Share share,
+                                ConsumptionProbe probe, long tokens) {
+        registry.counter("w4r.petition.rate.limited", "entity", entityId, "scope", scope).increment();
+        long available = probe.getRemainingTokens();
+        boolean neverFits = tokens > share.capacity();
+        long nanos = neverFits ? share.nanosToRefill(share.capacity() - available) : probe.getNanosToWaitForRefill();
+        long seconds = Math.max(1, -Math.floorDiv(-nanos, 1_000_000_000L));
+        String whose = ENTITY.equals(scope) ? "this entity's limit" : "the limit of one signer email domain in this entity";
+        String detail = tokens == 1
+                ? "over " + whose + " (" + limit.describe() + "); nothing was stored: send it again after " + seconds + " s"
+                : "this request needs " + tokens + " tokens of " + whose + " (" + limit.describe() + ") and " + available
+                + " are left; nothing was stored: " + (neverFits
+                ? "it can never fit, send at most " + share.capacity() + " such items in one request"
+                : "send it again after " + seconds + " s, or at most " + available + " such items now");
+        return new RateLimited(Problem.of(429, "rate-limited", "Rate limited", detail)
+                .with("scope", scope).with("limit", limit.describe()).with("requested", tokens)
+                .with("available", available).with("retryAfter", seconds), seconds);
+    }
+
+    /** A full bucket is a new one: forgetting it loses nothing, and keeps memory to the domains of the last minutes. */
+    @Scheduled(every = "1m", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void forgetFull() {
+        domains.values().removeIf(held -> held.bucket().getAvailableTokens() >= held.share().capacity());
+    }
+
+    /** The domain of an address, lower-cased; the address itself goes no further. */
+    static String domain(String email) {
+        String address = email.trim();
+        return address.substring(address.lastIndexOf('@') + 1).toLowerCase(Locale.ROOT);
+    }
+}
