@@ -107,9 +107,9 @@ class AuthorizationMatrixIT {
         for (Row row : matrix()) {
             for (String column : COLUMNS) {
                 String expected = row.expected().get(column);
-                Response answer = send(row, column);
+                Answer answer = row.path().endsWith("/stream") ? open(row, column) : Answer.of(send(row, column));
                 walked++;
-                int status = answer.statusCode();
+                int status = answer.status();
                 boolean ok = switch (expected) {
                     case "allow" -> status != 401 && status != 403 && status < 500;
                     case "401", "403", "404" -> status == Integer.parseInt(expected);
@@ -127,14 +127,45 @@ class AuthorizationMatrixIT {
         assertTrue(failures.isEmpty(), failures.size() + " cells do not hold:\n" + String.join("\n", failures));
     }
 
-    private Response send(Row row, String column) {
-        RequestSpecification request = given().redirects().follow(false);
-        String token = switch (column) {
+    record Answer(int status, String contentType) {
+        static Answer of(Response response) {
+            return new Answer(response.statusCode(), response.contentType());
+        }
+    }
+
+    private static String token(String column) {
+        return switch (column) {
             case "own entity" -> platform.tokens.get("ai-france");
             case "other entity" -> platform.tokens.get(otherEntity());
             case "anonymous" -> null;
             default -> platform.tokens.get("demo-" + column);
         };
+    }
+
+    /** A Server-Sent Events stream that opens never ends: its status and type are read from the headers, then it is closed. */
+    private Answer open(Row row, String column) {
+        java.net.http.HttpRequest.Builder request = java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(service(row.service()).url() + concrete(row.path()))).header("Accept", "text/event-stream");
+        String token = token(column);
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        try {
+            java.net.http.HttpResponse<java.io.InputStream> response = java.net.http.HttpClient.newHttpClient()
+                    .send(request.build(), java.net.http.HttpResponse.BodyHandlers.ofInputStream());
+            response.body().close();
+            return new Answer(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private Response send(Row row, String column) {
+        RequestSpecification request = given().redirects().follow(false);
+        String token = token(column);
         if (token != null) {
             request.auth().oauth2(token);
         }

@@ -1,0 +1,127 @@
+package org.w4r.it;
+
+import io.restassured.http.ContentType;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The embeddable counter (tally-service's counter.js) in a real headless Chromium, on its demo page: the count shown is
+ * the counter's, formatted for each language as the browser's Intl formats it, Arabic right-to-left, with an
+ * accessible progress bar; and an element for a held case stays empty. Screenshot in target/screenshots/.
+ */
+class CounterBrowserIT {
+    static final String CASE = "jani-silva";
+    static final List<String> LANGUAGES = List.of("en", "fr", "es", "ar");
+
+    static TestPlatform platform;
+    static ChromeDriver driver;
+    static WebDriverWait wait;
+
+    @BeforeAll
+    static void browser() throws Exception {
+        assertTrue(Files.isExecutable(DashboardBrowserIT.CHROMIUM) && Files.isExecutable(DashboardBrowserIT.CHROMEDRIVER),
+                "the browser tests need Debian's chromium and chromium-driver: apt-get install -y chromium chromium-driver");
+        platform = TestPlatform.get();
+        // a count with thousands, so each language's grouping and digits show
+        given().auth().oauth2(platform.tokens.get("ai-france")).contentType(ContentType.JSON)
+                .body(Map.of("caseId", CASE, "type", "letter", "count", 12345, "event", Map.of("name", "Counter day",
+                        "date", LocalDate.now(ZoneOffset.UTC).toString(), "place", "Lyon")))
+                .post(platform.petitions.url() + "/api/v1/offline-counts").then().statusCode(202);
+        System.setProperty("webdriver.chrome.driver", DashboardBrowserIT.CHROMEDRIVER.toString());
+        System.setProperty("SE_OFFLINE", "true");
+        ChromeOptions options = new ChromeOptions().setBinary(DashboardBrowserIT.CHROMIUM.toFile());
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--user-data-dir=" + Files.createTempDirectory("w4r-chromium"), "--window-size=1280,1600");
+        driver = new ChromeDriver(new ChromeDriverService.Builder()
+                .usingDriverExecutable(DashboardBrowserIT.CHROMEDRIVER.toFile()).build(), options);
+        wait = new WebDriverWait(driver, Duration.ofSeconds(30));
+    }
+
+    @AfterAll
+    static void close() {
+        if (driver != null) {
+            driver.quit();
+        }
+    }
+
+    static Object js(String script, Object... args) {
+        return ((JavascriptExecutor) driver).executeScript(script, args);
+    }
+
+    /** What the element for {@code caseId} in {@code lang} shows inside its shadow root (null before it rendered). */
+    static String shown(String caseId, String lang, String selector, String attribute) {
+        return (String) js("""
+                const e = document.querySelector(`w4r-counter[case="${arguments[0]}"][lang="${arguments[1]}"]`);
+                const n = e && e.shadowRoot && e.shadowRoot.querySelector(arguments[2]);
+                return n ? (arguments[3] ? n.getAttribute(arguments[3]) : n.textContent) : null;""",
+                caseId, lang, selector, attribute);
+    }
+
+    @Test
+    void theDemoPageShowsTheCountersInEachLanguageAndNothingForAHeldCase() throws Exception {
+        String counter = platform.tally.url() + "/public/v1/cases/" + CASE + "/counter";
+        wait.until(d -> given().get(counter).then().extract().<Integer>path("count") >= 12345);
+        long count = given().get(counter).then().statusCode(200).extract().<Number>path("count").longValue();
+        long goal = given().get(counter).then().extract().<Number>path("goal").longValue();
+
+        driver.get(platform.tally.url() + "/public/v1/counter-demo.html");
+        for (String lang : LANGUAGES) {
+            String expected = (String) js("return new Intl.NumberFormat(arguments[0]).format(arguments[1])", lang, count);
+            wait.until(d -> expected.equals(shown(CASE, lang, ".n", null)));
+            assertEquals(String.valueOf(goal), shown(CASE, lang, "[role=progressbar]", "aria-valuemax"), lang);
+            assertEquals(String.valueOf(Math.min(count, goal)), shown(CASE, lang, "[role=progressbar]", "aria-valuenow"), lang);
+            assertEquals("ar".equals(lang) ? "rtl" : "ltr", shown(CASE, lang, "div", "dir"), lang);
+        }
+        assertFalse(shown(CASE, "en", ".n", null).equals(shown(CASE, "fr", ".n", null)),
+                "French groups thousands otherwise than English: " + shown(CASE, "en", ".n", null));
+        assertEquals("الهدف", shown(CASE, "ar", ".g", null).split(":")[0], "the Arabic words");
+        screenshot();
+
+        // a held case is not on the page; an element a site wrote for it stays empty once its counter answered
+        assertFalse(driver.getPageSource().contains("paing-phyo-min"), "the demo page names no held case");
+        js("""
+                for (const id of ['paing-phyo-min', 'el-hiblu-3']) {
+                  const e = document.createElement('w4r-counter');
+                  e.setAttribute('case', id);
+                  e.setAttribute('lang', 'en');
+                  document.body.appendChild(e);
+                }""");
+        wait.until(d -> shown("el-hiblu-3", "en", ".n", null) != null);
+        String held = platform.tally.url() + "/public/v1/cases/paing-phyo-min/counter";
+        wait.until(d -> (Boolean) js("return performance.getEntriesByName(arguments[0]).some(e => e.responseEnd > 0)", held));
+        Thread.sleep(500);
+        assertEquals(0L, js("""
+                const e = document.querySelector('w4r-counter[case="paing-phyo-min"]');
+                return e.shadowRoot.querySelectorAll('div, span').length + e.shadowRoot.textContent.trim().length""",
+                new Object[0]));
+        assertEquals(404, given().get(held).then().extract().statusCode(), "the held case's counter is off");
+    }
+
+    static void screenshot() throws Exception {
+        Path shots = Files.createDirectories(TestPlatform.ROOT.resolve("platform-it/target/screenshots"));
+        Files.copy(driver.getScreenshotAs(OutputType.FILE).toPath(), shots.resolve("counter-demo.png"),
+                StandardCopyOption.REPLACE_EXISTING);
+    }
+}

@@ -1,0 +1,96 @@
+package org.w4r.tally.service;
+
+import io.smallrye.mutiny.Multi;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.w4r.events.CaseChanged;
+import org.w4r.events.Events;
+import org.w4r.kit.reference.ReferenceData;
+import org.w4r.kit.security.Credentials;
+
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The public state of the current campaign's cases, from the read model: the active cases not on hold, as
+ * case-service's {@code GET /public/v1/cases} lists them. A held case is absent, like a closed one: the hold itself is
+ * not for the public. Streams of it are anonymous, so this instance keeps at most {@code max-streams} open.
+ */
+@ApplicationScoped
+public class PublicCases {
+    @Inject
+    ReferenceData reference;
+
+    @ConfigProperty(name = "w4r.tally.public-cases.interval", defaultValue = "PT1S")
+    Duration interval;
+
+    @ConfigProperty(name = "w4r.tally.public-cases.heartbeat", defaultValue = "PT25S")
+    Duration heartbeat;
+
+    @ConfigProperty(name = "w4r.tally.public-cases.max-streams", defaultValue = "1000")
+    int maxStreams;
+
+    private final AtomicInteger open = new AtomicInteger();
+
+    public record PublicCase(String caseId, String name, String country,
+                             @Schema(enumeration = {"global", "local"}) String scope,
+                             @Schema(nullable = true) String localEntityId, @Schema(nullable = true) Long goal) {
+    }
+
+    /** The list at one moment; {@code id} is its digest, the same on every instance for the same list. */
+    public record PublicCaseList(String id, List<PublicCase> cases) {
+    }
+
+    /** What a stream carries: the list when it changed, or a heartbeat (null state) that keeps proxies from closing it. */
+    public record Tick(PublicCaseList state) {
+    }
+
+    public PublicCaseList current() {
+        String campaignId = reference.currentCampaign().map(c -> c.campaignId()).orElse(null);
+        List<PublicCase> cases = reference.cases().stream()
+                .filter(c -> c.campaignId().equals(campaignId) && "active".equals(c.status()) && c.hold() == null)
+                .sorted(Comparator.comparing(CaseChanged::caseId))
+                .map(c -> new PublicCase(c.caseId(), c.name(), c.country(), c.scope(), c.localEntityId(), c.goal()))
+                .toList();
+        return new PublicCaseList(Credentials.sha256(Events.toJson(cases)).substring(0, 32), cases);
+    }
+
+    /** A place for one more stream, or empty when this instance has its maximum open; free it with the Runnable. */
+    public Optional<Runnable> admit() {
+        if (open.incrementAndGet() > maxStreams) {
+            open.decrementAndGet();
+            return Optional.empty();
+        }
+        AtomicInteger once = new AtomicInteger();
+        return Optional.of(() -> {
+            if (once.getAndIncrement() == 0) {
+                open.decrementAndGet();
+            }
+        });
+    }
+
+    /**
+     * The list now, then again whenever it changes (a case held, released, closed, added; the current campaign switched),
+     * read once per interval, so a burst of changes is one update; and a heartbeat in between. A client too slow to take
+     * a check misses it and gets the next one: each update is the whole list.
+     */
+    public Multi<Tick> stream() {
+        Multi<Tick> states = Multi.createBy().concatenating().streams(
+                        Multi.createFrom().item(0L),
+                        Multi.createFrom().ticks().every(interval).onOverflow().drop())
+                .map(n -> current())
+                .skip().repetitions()
+                .map(Tick::new);
+        Multi<Tick> heartbeats = Multi.createFrom().ticks().every(heartbeat).onOverflow().drop().map(n -> new Tick(null));
+        return Multi.createBy().merging().streams(states, heartbeats);
+    }
+
+    public int openStreams() {
+        return open.get();
+    }
+}
