@@ -31,9 +31,9 @@ class LimitSettingsTest {
     @Test
     void productionReadsTheDefaults() throws IOException {
         LimitSettings limits = settings(Map.of());
-        assertEquals(new LimitSettings.Limit(100, Duration.ofSeconds(1), 2000), limits.entityLimit("ai-france"));
-        assertEquals(new LimitSettings.Limit(25, Duration.ofSeconds(1), 500), limits.emailDomainLimit("ai-france"));
-        assertEquals(new LimitSettings.Limit(100, Duration.ofSeconds(1), 2000), limits.entityLimit("limits-burst"),
+        assertEquals(new LimitSettings.Limit(1000, Duration.ofSeconds(1), 10000), limits.entityLimit("ai-france"));
+        assertEquals(new LimitSettings.Limit(1000, Duration.ofSeconds(1), 10000), limits.emailDomainLimit("ai-france"));
+        assertEquals(new LimitSettings.Limit(1000, Duration.ofSeconds(1), 10000), limits.entityLimit("limits-burst"),
                 "the test profile's overrides are not production's");
         assertEquals(Duration.ofSeconds(10), limits.heartbeat());
     }
@@ -42,9 +42,9 @@ class LimitSettingsTest {
     void anEntitysOwnFiguresReplaceTheDefaultsOneByOne() throws IOException {
         LimitSettings limits = settings(Map.of("w4r.limits.entity.\"ai-france\".rate", "400",
                 "w4r.limits.entity.\"ai-france\".email-domain-burst", "50"));
-        assertEquals(new LimitSettings.Limit(400, Duration.ofSeconds(1), 2000), limits.entityLimit("ai-france"));
-        assertEquals(new LimitSettings.Limit(25, Duration.ofSeconds(1), 50), limits.emailDomainLimit("ai-france"));
-        assertEquals(new LimitSettings.Limit(100, Duration.ofSeconds(1), 2000), limits.entityLimit("ai-malta"));
+        assertEquals(new LimitSettings.Limit(400, Duration.ofSeconds(1), 10000), limits.entityLimit("ai-france"));
+        assertEquals(new LimitSettings.Limit(1000, Duration.ofSeconds(1), 50), limits.emailDomainLimit("ai-france"));
+        assertEquals(new LimitSettings.Limit(1000, Duration.ofSeconds(1), 10000), limits.entityLimit("ai-malta"));
     }
 
     @Test
