@@ -14,9 +14,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.eclipse.microprofile.openapi.annotations.media.Schema;
-import org.eclipse.microprofile.openapi.annotations.headers.Header;
-import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponseSchema;
 import org.w4r.kit.security.Roles;
@@ -56,8 +53,6 @@ public class ActionResource {
     @APIResponse(responseCode = "422", description = "The case is not active or is another entity's local case, the "
             + "case is not of the campaign named, no campaign is current, the date is outside the campaign window, the "
             + "Idempotency-Key was used for another request, or the database refused a value")
-    @APIResponse(responseCode = "429", description = Api.RATE_LIMITED_DESCRIPTION, headers = @Header(
-            name = RateLimitedAnswer.RETRY_AFTER, description = Api.RETRY_AFTER_DESCRIPTION, schema = @Schema(type = SchemaType.INTEGER)))
     public Response record(@Valid @NotNull ActionRequest request,
                            @HeaderParam(IdempotencyKey.HEADER) String key) {
         return writes.submit(key, "/api/v1/actions", request, request::toAction, EntityWrites.one(), 202, actions::check, ActionResults::of);
@@ -70,8 +65,6 @@ public class ActionResource {
                     + "result or problem; refused items store nothing, the others are stored together.")
     @APIResponseSchema(value = BatchResults.class, responseCode = "200", responseDescription = "Every item answered")
     @APIResponse(responseCode = "422", description = "The Idempotency-Key was used for another request")
-    @APIResponse(responseCode = "429", description = Api.RATE_LIMITED_DESCRIPTION, headers = @Header(
-            name = RateLimitedAnswer.RETRY_AFTER, description = Api.RETRY_AFTER_DESCRIPTION, schema = @Schema(type = SchemaType.INTEGER)))
     public Response batch(@Valid @NotNull BatchRequest request,
                           @HeaderParam(IdempotencyKey.HEADER) String key) {
         return writes.submit(key, "/api/v1/batches", request, () -> request.toItems(json, validator), RateLimits::take, 200, batches::check,

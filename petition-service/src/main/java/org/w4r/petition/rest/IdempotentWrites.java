@@ -6,13 +6,15 @@ import org.eclipse.microprofile.openapi.OASFilter;
 import org.eclipse.microprofile.openapi.models.Operation;
 import org.eclipse.microprofile.openapi.models.media.Schema;
 import org.eclipse.microprofile.openapi.models.parameters.Parameter;
+import org.w4r.kit.problem.Problem;
 import org.w4r.petition.service.IdempotencyKey;
 
 import java.util.List;
 
 /**
  * Every write that takes an {@code Idempotency-Key} header says alike, in the document, what the key does and that its
- * answer may be a replay ({@code Idempotent-Replayed}): the resources only declare {@code @HeaderParam}. At build
+ * answer may be a replay ({@code Idempotent-Replayed}), and that it may be refused over a rate limit (429 with
+ * {@code Retry-After}): the resources only declare {@code @HeaderParam}. At build
  * time, so the stored document (from which the clients are generated) says it too.
  */
 @OpenApiFilter(OpenApiFilter.RunStage.BUILD)
@@ -36,6 +38,12 @@ public class IdempotentWrites implements OASFilter {
                 response.addHeader(Answers.REPLAYED, OASFactory.createHeader().description(REPLAYED_DESCRIPTION).schema(text()));
             }
         });
+        // the writes that take a key are the entity's writes, and every one of them is rate limited (EntityWrites)
+        operation.getResponses().addAPIResponse("429", OASFactory.createAPIResponse().description(Api.RATE_LIMITED_DESCRIPTION)
+                .addHeader(RateLimitedAnswer.RETRY_AFTER, OASFactory.createHeader().description(Api.RETRY_AFTER_DESCRIPTION)
+                        .schema(OASFactory.createSchema().type(List.of(Schema.SchemaType.INTEGER))))
+                .content(OASFactory.createContent().addMediaType(Problem.MEDIA_TYPE, OASFactory.createMediaType()
+                        .schema(OASFactory.createSchema().ref("#/components/schemas/Problem")))));
         return operation;
     }
 

@@ -19,7 +19,6 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.eclipse.microprofile.openapi.annotations.headers.Header;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -99,8 +98,6 @@ public class MessageResource {
     @APIResponse(responseCode = "422", description = "The case is not active or is another entity's local case, the date "
             + "is outside the campaign window, the Idempotency-Key was used for another request, or the database "
             + "refused a value")
-    @APIResponse(responseCode = "429", description = Api.RATE_LIMITED_DESCRIPTION, headers = @Header(
-            name = RateLimitedAnswer.RETRY_AFTER, description = Api.RETRY_AFTER_DESCRIPTION, schema = @Schema(type = SchemaType.INTEGER)))
     public Response submit(@Valid @NotNull MessageRequest request,
                            @HeaderParam(IdempotencyKey.HEADER) String key) {
         return writes.submit(key, "/api/v1/messages", request, request::toMessage,

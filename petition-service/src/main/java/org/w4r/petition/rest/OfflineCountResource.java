@@ -14,8 +14,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.eclipse.microprofile.openapi.annotations.headers.Header;
-import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
@@ -80,8 +78,6 @@ public class OfflineCountResource {
     @APIResponse(responseCode = "422", description = "The case is not active or is another entity's local case, the "
             + "case is not of the campaign named, no campaign is current, the day is outside the campaign window, the "
             + "Idempotency-Key was used for another request, or the database refused a value")
-    @APIResponse(responseCode = "429", description = Api.RATE_LIMITED_DESCRIPTION, headers = @Header(
-            name = RateLimitedAnswer.RETRY_AFTER, description = Api.RETRY_AFTER_DESCRIPTION, schema = @Schema(type = SchemaType.INTEGER)))
     public Response report(@Valid @NotNull OfflineCountRequest request,
                            @HeaderParam(IdempotencyKey.HEADER) String key) {
         return writes.submit(key, "/api/v1/offline-counts", request, request::toOfflineCount, EntityWrites.one(), 202, offlineCounts::check,
@@ -96,8 +92,6 @@ public class OfflineCountResource {
     @APIResponse(responseCode = "404", description = "No offline count of your entity has this id")
     @APIResponse(responseCode = "422", description = "The net count would go below zero, the Idempotency-Key was used "
             + "for another request, or the database refused a value")
-    @APIResponse(responseCode = "429", description = Api.RATE_LIMITED_DESCRIPTION, headers = @Header(
-            name = RateLimitedAnswer.RETRY_AFTER, description = Api.RETRY_AFTER_DESCRIPTION, schema = @Schema(type = SchemaType.INTEGER)))
     public Response correct(@PathParam("id") UUID id, @Valid @NotNull CorrectionRequest request,
                             @HeaderParam(IdempotencyKey.HEADER) String key) {
         return writes.submit(key, "/api/v1/offline-counts/" + id + "/corrections", request, () -> request.toCorrection(id),

@@ -49,8 +49,6 @@ public class SignatureResource {
     @APIResponse(responseCode = "422", description = "A case is not active or is another entity's local case, the date "
             + "is outside the campaign window, the Idempotency-Key was used for another request, or the database "
             + "refused a value")
-    @APIResponse(responseCode = "429", description = Api.RATE_LIMITED_DESCRIPTION, headers = @Header(
-            name = RateLimitedAnswer.RETRY_AFTER, description = Api.RETRY_AFTER_DESCRIPTION, schema = @Schema(type = SchemaType.INTEGER)))
     public CompletionStage<Response> sign(@Valid @NotNull SignatureRequest request,
                                           @HeaderParam(IdempotencyKey.HEADER) String key) {
         String entityId = caller.get().entityId();
