@@ -208,10 +208,16 @@ class WritePathsOutageTest {
         }
     }
 
+    /**
+     * An event on the latest day whose noon (where an event's count is dated) has passed: inside the test campaign,
+     * which opened a day before the tests started. "Yesterday" was outside it every afternoon (UTC).
+     */
     static String offlineCount(String run, int count) {
+        java.time.ZonedDateTime now = java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC);
+        LocalDate day = now.getHour() >= 12 ? now.toLocalDate() : now.toLocalDate().minusDays(1);
         return """
                 {"caseId":"%s","type":"letter","count":%d,"event":{"name":"Outage %s","date":"%s","place":"Valletta"}}"""
-                .formatted(CASE, count, run, LocalDate.now(java.time.ZoneOffset.UTC).minusDays(1));
+                .formatted(CASE, count, run, day);
     }
 
     static Response post(String path, String key, String body) {
