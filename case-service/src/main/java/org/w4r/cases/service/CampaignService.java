@@ -7,15 +7,20 @@ import org.w4r.cases.messaging.ReferencePublisher;
 import org.w4r.cases.model.ActionEntity;
 import org.w4r.cases.model.Campaign;
 import org.w4r.cases.model.CampaignExtension;
+import org.w4r.kit.audit.AuditTrail;
 import org.w4r.kit.problem.ProblemException;
 
 import java.time.Instant;
+import java.util.Map;
 
 /** Campaigns (editions): their window, which one is current, and per-entity extensions. */
 @ApplicationScoped
 public class CampaignService {
     @Inject
     ReferencePublisher publisher;
+
+    @Inject
+    AuditTrail audit;
 
     /** A new campaign or, for an edit, what changes (null: unchanged); its shape was checked by the resource. */
     public record CampaignInput(String campaignId, String name, Instant opensAt, Instant closesAt, Boolean current) {
@@ -39,6 +44,8 @@ public class CampaignService {
             makeCurrent(c);
         }
         publisher.campaign(c);
+        audit.record("campaign.created", "campaign", c.id, null, AuditTrail.detail("opensAt", c.opensAt.toString(),
+                "closesAt", c.closesAt.toString(), "current", c.current));
         return c;
     }
 
@@ -60,6 +67,8 @@ public class CampaignService {
             c.current = false;
         }
         publisher.campaign(c);
+        audit.record("campaign.updated", "campaign", c.id, null, AuditTrail.detail("opensAt", c.opensAt.toString(),
+                "closesAt", c.closesAt.toString(), "current", c.current));
         return c;
     }
 
@@ -80,6 +89,7 @@ public class CampaignService {
         e.persist();
         c.changedAt = Instant.now();
         publisher.campaign(c);
+        audit.record("campaign.extended", "campaign", campaignId, entityId, AuditTrail.detail("closesAt", closesAt.toString()));
         return e;
     }
 
@@ -92,6 +102,7 @@ public class CampaignService {
         }
         c.changedAt = Instant.now();
         publisher.campaign(c);
+        audit.record("campaign.extension.removed", "campaign", campaignId, entityId, Map.of());
     }
 
     public static Campaign find(String campaignId) {

@@ -9,6 +9,7 @@ import org.w4r.cases.model.ActionEntity;
 import org.w4r.cases.model.Campaign;
 import org.w4r.cases.model.CaseFile;
 import org.w4r.cases.model.CaseHold;
+import org.w4r.kit.audit.AuditTrail;
 import org.w4r.kit.problem.Problem;
 import org.w4r.kit.problem.ProblemException;
 
@@ -36,12 +37,27 @@ public class CaseService {
     @Inject
     ReferencePublisher publisher;
 
+    @Inject
+    AuditTrail audit;
+
     /**
      * A new case or, for an edit, what changes (null: unchanged; an empty target authority clears it). Its shape was
      * checked and normalised by the resource; what depends on stored state is checked here.
      */
     public record CaseInput(String caseId, String campaignId, String name, String country, String targetAuthority,
                             String scope, String localEntityId, Long goal, String status, Boolean publicCounter) {
+        /** The fields an edit sets, by name only. */
+        List<String> changedFields() {
+            List<String> fields = new java.util.ArrayList<>();
+            Object[] values = {name, country, targetAuthority, goal, publicCounter, status};
+            String[] names = {"name", "country", "targetAuthority", "goal", "publicCounter", "status"};
+            for (int i = 0; i < values.length; i++) {
+                if (values[i] != null) {
+                    fields.add(names[i]);
+                }
+            }
+            return fields;
+        }
     }
 
     /** A case and the outbox row announcing it, to wait on when the change must be seen everywhere. */
@@ -83,6 +99,8 @@ public class CaseService {
         c.changedAt = Instant.now();
         c.persist();
         publisher.caseFile(c);
+        audit.record("case.created", "case", c.id, c.localEntityId, AuditTrail.detail("campaignId", c.campaignId,
+                "scope", c.scope, "status", c.status, "goal", c.goal, "publicCounter", c.publicCounter));
         return c;
     }
 
@@ -132,20 +150,27 @@ public class CaseService {
         if (in.publicCounter() != null) {
             c.publicCounter = in.publicCounter();
         }
+        String before = c.status;
         if (in.status() != null && !in.status().equals(c.status)) {
             transition(c, in.status());
         }
         c.changedAt = Instant.now();
         publisher.caseFile(c);
+        // which fields changed, not their text: a name or an authority may say more than the trail should keep
+        audit.record("case.updated", "case", c.id, c.localEntityId, AuditTrail.detail("fields", in.changedFields(),
+                "goal", in.goal(), "publicCounter", in.publicCounter(),
+                "from", before.equals(c.status) ? null : before, "to", before.equals(c.status) ? null : c.status));
         return c;
     }
 
     @Transactional
     public CaseFile changeStatus(String caseId, String status) {
         CaseFile c = findForChange(caseId);
+        String before = c.status;
         transition(c, status);
         c.changedAt = Instant.now();
         publisher.caseFile(c);
+        audit.record("case.status.changed", "case", c.id, c.localEntityId, AuditTrail.detail("from", before, "to", status));
         return c;
     }
 
@@ -168,7 +193,10 @@ public class CaseService {
         c.holdPlacedBy = by;
         c.holdPlacedAt = now;
         c.changedAt = now;
-        return new Change(c, publisher.caseFile(c));
+        long announced = publisher.caseFile(c);
+        // never the reason: it can say why a person is at risk, and every coordinator reads the trail
+        audit.record("case.hold.placed", "case", c.id, c.localEntityId, AuditTrail.detail("holdId", hold.id));
+        return new Change(c, announced);
     }
 
     @Transactional
@@ -185,7 +213,9 @@ public class CaseService {
         c.holdPlacedBy = null;
         c.holdPlacedAt = null;
         c.changedAt = now;
-        return new Change(c, publisher.caseFile(c));
+        long announced = publisher.caseFile(c);
+        audit.record("case.hold.lifted", "case", c.id, c.localEntityId, AuditTrail.detail("holdId", hold.id));
+        return new Change(c, announced);
     }
 
     public static CaseFile find(String caseId) {

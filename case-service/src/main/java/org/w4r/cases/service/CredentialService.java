@@ -7,6 +7,7 @@ import jakarta.transaction.Transactional;
 import org.w4r.cases.messaging.ReferencePublisher;
 import org.w4r.cases.model.ActionEntity;
 import org.w4r.cases.model.Credential;
+import org.w4r.kit.audit.AuditTrail;
 import org.w4r.kit.problem.Problem;
 import org.w4r.kit.problem.ProblemException;
 import org.w4r.kit.security.Caller;
@@ -36,6 +37,9 @@ public class CredentialService {
     @Inject
     ReferencePublisher publisher;
 
+    @Inject
+    AuditTrail audit;
+
     /** A credential just issued: the only moment its secret is visible. */
     public record Issued(Credential credential, String secret, long outboxId) {
     }
@@ -54,6 +58,7 @@ public class CredentialService {
         Instant expiry = expiry(expiresAt, ENTITY_KEY_LIFETIME, self ? ENTITY_KEY_LIFETIME : ENTITY_KEY_MAX_LIFETIME);
         String secret = Credentials.newSecret();
         Credential key = store(entityId, Roles.ENTITY, entityId, secret, expiry);
+        audit.record("key.issued", "key", key.keyId, entityId, AuditTrail.detail("expiresAt", expiry.toString()));
         return new Issued(key, secret, publisher.credential(key));
     }
 
@@ -71,6 +76,8 @@ public class CredentialService {
         String secret = Credentials.newSecret();
         Credential token = store(principal, role, null, secret,
                 expiry(expiresAt, STAFF_TOKEN_LIFETIME, STAFF_TOKEN_MAX_LIFETIME));
+        audit.record("token.issued", "token", token.keyId, null, AuditTrail.detail("principal", principal, "role", role,
+                "expiresAt", token.expiresAt.toString()));
         return new Issued(token, secret, publisher.credential(token));
     }
 
@@ -88,6 +95,8 @@ public class CredentialService {
         }
         if (key.revokedAt == null) {
             key.revokedAt = Instant.now();
+            audit.record(entity ? "key.revoked" : "token.revoked", entity ? "key" : "token", keyId,
+                    entity ? owner : null, AuditTrail.detail("principal", entity ? null : owner));
         }
         return publisher.credential(key);
     }
@@ -101,7 +110,10 @@ public class CredentialService {
         if (entityId != null) {
             EntityService.find(entityId);
         }
-        publisher.credential(store(principal, role, entityId, secret, null));
+        Credential credential = store(principal, role, entityId, secret, null);
+        publisher.credential(credential);
+        audit.record("credential.registered", entityId == null ? "token" : "key", credential.keyId, entityId,
+                AuditTrail.detail("principal", entityId == null ? principal : null, "role", role));
         return true;
     }
 

@@ -5,6 +5,7 @@ import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 import org.w4r.cases.messaging.ReferencePublisher;
 import org.w4r.cases.model.ActionEntity;
+import org.w4r.kit.audit.AuditTrail;
 import org.w4r.kit.problem.ProblemException;
 
 import java.time.Instant;
@@ -15,6 +16,9 @@ import java.util.List;
 public class EntityService {
     @Inject
     ReferencePublisher publisher;
+
+    @Inject
+    AuditTrail audit;
 
     /** A new entity, its shape checked by the resource. */
     public record EntityInput(String entityId, String name, String country, String kind) {
@@ -34,6 +38,7 @@ public class EntityService {
         e.changedAt = Instant.now();
         e.persist();
         publisher.entity(e);
+        audit.record("entity.created", "entity", e.id, e.id, AuditTrail.detail("country", e.country, "kind", e.kind));
         return e;
     }
 
