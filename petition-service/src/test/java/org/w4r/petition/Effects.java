@@ -32,7 +32,7 @@ import static org.w4r.testsupport.ReferenceFixtures.entityKey;
  */
 final class Effects {
     static final List<String> TABLES = List.of("signature", "online_action", "offline_count", "offline_correction",
-            "message", "idempotency_key", "outbox", "outbox_dead_letter");
+            "message", "idempotency_key", "outbox", "outbox_dead_letter", "audit_entry");
     static final List<String> TOPICS = List.of(Topics.ACTIONS, Topics.MODERATION, Topics.ERASURES);
     /** The marker's entity: no test refuses or replays a request of this entity, so its marker is never mistaken. */
     static final String MARKER_ENTITY = "international-members";

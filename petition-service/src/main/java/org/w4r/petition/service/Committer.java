@@ -9,6 +9,7 @@ import jakarta.transaction.NotSupportedException;
 import jakarta.transaction.SystemException;
 import jakarta.transaction.TransactionManager;
 import org.jboss.logging.Logger;
+import org.w4r.kit.audit.AuditTrail;
 import org.w4r.kit.outbox.Outbox;
 import org.w4r.kit.problem.DatabaseProblems;
 import org.w4r.kit.problem.ProblemException;
@@ -42,6 +43,9 @@ public class Committer {
 
     @Inject
     Outbox outbox;
+
+    @Inject
+    AuditTrail audit;
 
     @Inject
     IdempotencyRepository keys;
@@ -130,6 +134,7 @@ public class Committer {
             UnitOfWork work = new UnitOfWork();
             List<R> results = commands.isEmpty() ? List.of() : writer.write(work, commands);
             outbox.addAll(work.events());
+            audit.recordAll(work.audits());
             List<IdempotencyRepository.Kept> kept = new ArrayList<>();
             int next = 0;
             for (int m = 0; m < members.size(); m++) {

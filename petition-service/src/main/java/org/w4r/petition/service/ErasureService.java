@@ -1,5 +1,6 @@
 package org.w4r.petition.service;
 
+import org.w4r.kit.audit.AuditTrail;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.w4r.events.SignerErased;
@@ -11,6 +12,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeSet;
 import java.util.UUID;
 
@@ -27,6 +29,9 @@ public class ErasureService {
     static final int IDS_PER_EVENT = 1_000;
 
     @Inject
+    AuditTrail audit;
+
+    @Inject
     SignerHasher hasher;
 
     @Inject
@@ -41,6 +46,7 @@ public class ErasureService {
      */
     public Command<UUID> erase(String entityId, String email) {
         String hmac = hasher.hash(email);
+        AuditTrail.Entry requested = audit.entry("erasure.requested", "erasure", null, entityId, Map.of());
         return work -> {
             UUID erasureId = UUID.randomUUID();
             Instant now = ActionRules.now();
@@ -57,6 +63,8 @@ public class ErasureService {
                         new SignerErased(UUID.randomUUID(), erasureId, entityId, caseIds, actionIds, now));
                 from += IDS_PER_EVENT;
             } while (from < erased.size());
+            // the erasure's id and how much it removed; never the address, nor its hash (it would re-identify)
+            work.audit(requested.withSubject(erasureId.toString()).with("actions", erased.size()));
             return erasureId;
         };
     }

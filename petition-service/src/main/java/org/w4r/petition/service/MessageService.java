@@ -1,5 +1,6 @@
 package org.w4r.petition.service;
 
+import org.w4r.kit.audit.AuditTrail;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.w4r.events.ActionType;
@@ -23,6 +24,9 @@ import java.util.UUID;
  */
 @ApplicationScoped
 public class MessageService {
+    @Inject
+    AuditTrail audit;
+
     @Inject
     ActionRules rules;
 
@@ -72,6 +76,9 @@ public class MessageService {
 
     /** The command that reviews a message, once; refused (409) if it was reviewed or erased meanwhile. */
     public Command<Message> decide(UUID messageId, Decision decision, String moderator) {
+        // the decision, not its reason: a reason may quote the message, and the trail is read by every coordinator
+        AuditTrail.Entry reviewed = audit.entry("message.reviewed", "message", messageId.toString(), null,
+                AuditTrail.detail("decision", decision.approve() ? "approved" : "rejected", "abuse", decision.abuse() ? true : null));
         return work -> {
             Message m = messages.lockForReview(messageId);
             if (m == null) {
@@ -99,6 +106,7 @@ public class MessageService {
                 publisher.corrected(work, m.actionId, m.campaignId, m.caseId, m.entityId, ActionType.MESSAGE, Mode.ONLINE,
                         -1, m.occurredAt, now);
             }
+            work.audit(reviewed.about(m.entityId).with("caseId", m.caseId));
             return m;
         };
     }

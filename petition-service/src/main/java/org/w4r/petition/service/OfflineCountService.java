@@ -1,5 +1,6 @@
 package org.w4r.petition.service;
 
+import org.w4r.kit.audit.AuditTrail;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.w4r.events.ActionType;
@@ -27,6 +28,9 @@ import java.util.UUID;
 public class OfflineCountService {
     public static final long MAX_COUNT = 1_000_000;
     public static final Set<ActionType> TYPES = EnumSet.complementOf(EnumSet.of(ActionType.MESSAGE));
+
+    @Inject
+    AuditTrail audit;
 
     @Inject
     ActionRules rules;
@@ -84,6 +88,8 @@ public class OfflineCountService {
      * under the entry's lock and thrown before anything is written, so it need not undo a batch it is part of.
      */
     public Command<Corrected> correct(String entityId, NewCorrection c) {
+        AuditTrail.Entry corrected = audit.entry("offline-count.corrected", "offline-count", c.offlineCountId().toString(),
+                entityId, AuditTrail.detail("delta", c.delta()));
         return work -> {
             OfflineCount entry = ledger.lockForCorrection(c.offlineCountId());
             if (entry == null || !entry.entityId.equals(entityId)) {
@@ -103,6 +109,7 @@ public class OfflineCountService {
             ledger.persist(correction);
             publisher.corrected(work, entry.actionId, entry.campaignId, entry.caseId, entityId, ActionType.of(entry.type),
                     Mode.OFFLINE, c.delta(), entry.occurredAt, correction.recordedAt);
+            work.audit(corrected.with("caseId", entry.caseId).with("net", net));
             return new Corrected(correction.correctionId, c.offlineCountId(), c.delta(), net);
         };
     }

@@ -64,6 +64,22 @@ public class AuditTrail {
      */
     public record Entry(String actor, String actorRole, String actorEntity, String keyId, String source,
                         String action, String subjectType, String subjectId, String entityId, Map<String, Object> detail) {
+        /** The same entry about {@code entity}: what it concerns is often known only inside the transaction. */
+        public Entry about(String entity) {
+            return new Entry(actor, actorRole, actorEntity, keyId, source, action, subjectType, subjectId, entity, detail);
+        }
+
+        /** The same entry about the subject {@code id} (an id made inside the transaction). */
+        public Entry withSubject(String id) {
+            return new Entry(actor, actorRole, actorEntity, keyId, source, action, subjectType, id, entityId, detail);
+        }
+
+        /** The same entry with one more detail (a count known only once the change is made). */
+        public Entry with(String key, Object value) {
+            Map<String, Object> more = new LinkedHashMap<>(detail);
+            more.put(key, value);
+            return new Entry(actor, actorRole, actorEntity, keyId, source, action, subjectType, subjectId, entityId, more);
+        }
     }
 
     /** Details without their null values, in the order given: {@code detail("from", a, "to", b)}. */
