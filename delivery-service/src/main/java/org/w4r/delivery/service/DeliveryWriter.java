@@ -14,6 +14,7 @@ import org.w4r.events.DeliveryCancelled;
 import org.w4r.events.DeliveryPlanned;
 import org.w4r.events.HandoverRecorded;
 import org.w4r.events.Topics;
+import org.w4r.kit.audit.AuditTrail;
 import org.w4r.kit.outbox.Outbox;
 import org.w4r.kit.problem.ProblemException;
 
@@ -41,10 +42,17 @@ public class DeliveryWriter {
     @Inject
     ErasureRepository erasures;
 
+    @Inject
+    AuditTrail audit;
+
     @Transactional
     public Delivery plan(Delivery delivery) {
         guard.refuseIfHeld(delivery.caseId());
-        return insertPlanned(delivery);
+        insertPlanned(delivery);
+        audit.record("delivery.planned", "delivery", delivery.id().toString(), delivery.entityId(), AuditTrail.detail(
+                "caseId", delivery.caseId(), "kind", delivery.kind(), "recipientKind", delivery.recipientKind(),
+                "country", delivery.country()));
+        return delivery;
     }
 
     /** Also used by the demo loader, which records history and so checks no hold. */
@@ -66,7 +74,10 @@ public class DeliveryWriter {
             throw ProblemException.conflict("not-planned", "Delivery not planned",
                     "delivery " + id + " is " + delivery.status() + "; only a planned delivery can be handed over");
         }
-        freeze(delivery, deliveredAt, cutoff, deliveredBy, notes, evidence, recordedBy);
+        Handover handover = freeze(delivery, deliveredAt, cutoff, deliveredBy, notes, evidence, recordedBy);
+        audit.record("delivery.handed-over", "delivery", id.toString(), delivery.entityId(), AuditTrail.detail(
+                "caseId", delivery.caseId(), "cutoff", cutoff.toString(), "deliveredAt", deliveredAt.toString(),
+                "actions", handover.total(), "evidence", evidence == null ? 0 : evidence.size()));
     }
 
     /** Freezes the counts at the cut-off and records the handover; the caller holds the delivery's row lock. */
@@ -96,6 +107,8 @@ public class DeliveryWriter {
         }
         Instant now = Instant.now();
         deliveries.markCancelled(id, cancelledBy, now, reason);
+        audit.record("delivery.cancelled", "delivery", id.toString(), delivery.entityId(),
+                AuditTrail.detail("caseId", delivery.caseId()));
         outbox.add(Topics.DELIVERIES, delivery.caseId(),
                 new DeliveryCancelled(UUID.randomUUID(), id, delivery.campaignId(), delivery.caseId(), now));
     }
@@ -114,5 +127,8 @@ public class DeliveryWriter {
                             + "issued, ask again for a pack without them", 1);
         }
         deliveries.recordPack(delivery.id(), sha256, issuedTo, Instant.now());
+        // a pack names consenting signers: who took one, and which (its digest), is what an inquiry asks first
+        audit.record("delivery.pack.issued", "delivery", delivery.id().toString(), delivery.entityId(),
+                AuditTrail.detail("caseId", delivery.caseId(), "sha256", sha256));
     }
 }
