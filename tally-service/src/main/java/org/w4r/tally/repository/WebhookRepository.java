@@ -3,6 +3,8 @@ package org.w4r.tally.repository;
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import org.w4r.tally.model.Webhook;
+import org.w4r.tally.model.WebhookDelivery;
 
 import java.sql.Array;
 import java.sql.Connection;
@@ -27,14 +29,6 @@ import java.util.UUID;
 public class WebhookRepository {
     @Inject
     AgroalDataSource dataSource;
-
-    public record Webhook(UUID id, String entityId, String url, List<String> events, String secret, Instant createdAt) {
-    }
-
-    /** A delivery as its entity may see it: no body, no secret. */
-    public record Delivery(UUID id, UUID eventId, String eventType, String state, int attempts, Integer lastStatus,
-                           String lastError, Instant createdAt, Instant nextAttemptAt, Instant deliveredAt) {
-    }
 
     /** A delivery claimed for sending, with what sending it needs. */
     public record Due(UUID id, UUID webhookId, String entityId, UUID eventId, String eventType, String body,
@@ -197,18 +191,18 @@ public class WebhookRepository {
     }
 
     /** The webhook's most recent deliveries, newest first. */
-    public List<Delivery> deliveries(UUID webhookId, int limit) {
+    public List<WebhookDelivery> deliveries(UUID webhookId, int limit) {
         return run("""
                 select id, event_id, event_type, state, attempts, last_status, last_error, created_at, next_attempt_at,
                        delivered_at
                   from webhook_delivery where webhook_id = ? order by created_at desc, id limit ?""", ps -> {
             ps.setObject(1, webhookId);
             ps.setInt(2, limit);
-            List<Delivery> list = new ArrayList<>();
+            List<WebhookDelivery> list = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     String state = rs.getString(4);
-                    list.add(new Delivery(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class), rs.getString(3),
+                    list.add(new WebhookDelivery(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class), rs.getString(3),
                             state, rs.getInt(5), (Integer) rs.getObject(6), rs.getString(7), instant(rs, 8),
                             "pending".equals(state) ? instant(rs, 9) : null, instant(rs, 10)));
                 }

@@ -24,7 +24,8 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponseSchema;
 import org.w4r.kit.security.CurrentCaller;
 import org.w4r.kit.security.Roles;
-import org.w4r.tally.repository.WebhookRepository;
+import org.w4r.tally.model.Webhook;
+import org.w4r.tally.model.WebhookDelivery;
 import org.w4r.tally.service.WebhookService;
 
 import java.time.Instant;
@@ -59,7 +60,7 @@ public class WebhookResource {
     @Schema(name = "Webhook")
     public record WebhookView(@Schema(required = true) UUID id, @Schema(required = true) String url,
                               @Schema(required = true) List<String> events, @Schema(required = true) Instant createdAt) {
-        static WebhookView of(WebhookRepository.Webhook w) {
+        static WebhookView of(Webhook w) {
             return new WebhookView(w.id(), w.url(), w.events(), w.createdAt());
         }
     }
@@ -80,9 +81,10 @@ public class WebhookResource {
                                @Schema(nullable = true, description = "the receiver's last HTTP status") Integer lastStatus,
                                @Schema(nullable = true, description = "why the last attempt failed") String lastError,
                                @Schema(required = true) Instant createdAt,
-                               @Schema(nullable = true, description = "when a pending delivery is tried next") Instant nextAttemptAt,
-                               @Schema(nullable = true) Instant deliveredAt) {
-        static DeliveryView of(WebhookRepository.Delivery d) {
+                               @Schema(nullable = true, implementation = String.class, format = "date-time",
+                                       description = "when a pending delivery is tried next") Instant nextAttemptAt,
+                               @Schema(nullable = true, implementation = String.class, format = "date-time") Instant deliveredAt) {
+        static DeliveryView of(WebhookDelivery d) {
             return new DeliveryView(d.id(), d.eventId(), d.eventType(), d.state(), d.attempts(), d.lastStatus(),
                     d.lastError(), d.createdAt(), d.nextAttemptAt(), d.deliveredAt());
         }

@@ -148,7 +148,9 @@ public class WebhookDispatcher {
                 .build();
         return client.sendAsync(request, HttpResponse.BodyHandlers.discarding()).handle((response, error) -> {
             if (error != null) {
-                failed(d, null, error.getClass().getSimpleName());
+                Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+                        ? error.getCause() : error;
+                failed(d, null, cause.getClass().getSimpleName());
             } else if (response.statusCode() / 100 == 2) {
                 webhooks.delivered(d.id(), response.statusCode());
                 registry.counter("w4r.webhooks.deliveries", "outcome", "delivered", "entity", d.entityId()).increment();

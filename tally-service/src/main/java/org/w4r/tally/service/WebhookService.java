@@ -12,9 +12,9 @@ import org.w4r.tally.repository.TallyRepository;
 import org.w4r.tally.repository.TallyRepository.Dimension;
 import org.w4r.tally.repository.WebhookRepository;
 import org.w4r.tally.repository.WebhookRepository.CaseState;
-import org.w4r.tally.repository.WebhookRepository.Delivery;
+import org.w4r.tally.model.WebhookDelivery;
 import org.w4r.tally.repository.WebhookRepository.NewDelivery;
-import org.w4r.tally.repository.WebhookRepository.Webhook;
+import org.w4r.tally.model.Webhook;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -93,7 +93,7 @@ public class WebhookService {
         }
     }
 
-    public List<Delivery> deliveries(String entityId, UUID id) {
+    public List<WebhookDelivery> deliveries(String entityId, UUID id) {
         own(entityId, id);
         return webhooks.deliveries(id, deliveriesListed);
     }
