@@ -8,7 +8,7 @@ create table webhook (
     -- the HMAC key: the receiver verifies with it, so it must be kept as such (never logged, shown once)
     secret     varchar(100)  not null,
     created_at timestamptz   not null default now(),
-    -- a deleted webhook keeps its rows so its deliveries stay readable to nobody but can be joined; nothing is sent
+    -- a deleted webhook keeps its row (its deliveries refer to it) and is neither listed nor sent to
     deleted_at timestamptz
 );
 create index webhook_live_by_entity on webhook (entity_id) where deleted_at is null;
