@@ -66,7 +66,8 @@ class KubernetesManifestsTest {
     static final Map<String, Set<String>> WRITES = Map.of(
             "case-service", Set.of(Topics.CAMPAIGNS, Topics.CASES, Topics.ENTITIES, Topics.CREDENTIALS),
             "petition-service", Set.of(Topics.ACTIONS, Topics.MODERATION, Topics.ERASURES),
-            "tally-service", Set.of(Topics.deadLetter(Topics.ACTIONS), Topics.deadLetter(Topics.DELIVERIES)),
+            "tally-service", Set.of(Topics.deadLetter(Topics.ACTIONS), Topics.deadLetter(Topics.DELIVERIES),
+                    Topics.deadLetter(Topics.CASES)),
             "delivery-service", Set.of(Topics.DELIVERIES, Topics.deadLetter(Topics.ACTIONS),
                     Topics.deadLetter(Topics.MODERATION), Topics.deadLetter(Topics.ERASURES)));
 

@@ -37,7 +37,7 @@ public final class Topics {
         specs.add(new Spec(DELIVERIES, 1, java.util.Map.of()));
         specs.add(new Spec(MODERATION, 1, java.util.Map.of()));
         specs.add(new Spec(ERASURES, 1, java.util.Map.of()));
-        for (String name : new String[]{ACTIONS, DELIVERIES, MODERATION, ERASURES}) {
+        for (String name : new String[]{ACTIONS, DELIVERIES, MODERATION, ERASURES, CASES}) {
             specs.add(new Spec(deadLetter(name), 1, java.util.Map.of("retention.ms", String.valueOf(90L * 24 * 3600 * 1000))));
         }
         return specs;

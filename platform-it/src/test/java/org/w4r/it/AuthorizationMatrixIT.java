@@ -202,6 +202,7 @@ class AuthorizationMatrixIT {
                 .replace("{caseId}", "matrix-absent-case")
                 .replace("{keyId}", "key_matrixabsent")
                 .replace("{principal}", "matrix-absent")
+                .replace("{deliveryId}", UUID.randomUUID().toString())
                 .replace("{id}", id);
     }
 }

@@ -1,0 +1,288 @@
+package org.w4r.tally.repository;
+
+import io.agroal.api.AgroalDataSource;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.w4r.tally.model.Webhook;
+import org.w4r.tally.model.WebhookDelivery;
+
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The webhooks entities registered and their deliveries (V5__webhooks.sql). Every read and change of a webhook names
+ * its entity, so an entity can only reach its own. Called inside a transaction (the consumer's) the statements join
+ * it; otherwise each one commits by itself.
+ */
+@ApplicationScoped
+public class WebhookRepository {
+    @Inject
+    AgroalDataSource dataSource;
+
+    /** A delivery claimed for sending, with what sending it needs. */
+    public record Due(UUID id, UUID webhookId, String entityId, UUID eventId, String eventType, String body,
+                      int attempts, String url, String secret) {
+    }
+
+    /** A delivery to queue. */
+    public record NewDelivery(UUID webhookId, UUID eventId, String eventType, String body) {
+    }
+
+    /** The last state of a case the webhook consumer saw. */
+    public record CaseState(long version, Long holdId, String status) {
+    }
+
+    public enum Replay { REQUEUED, NOT_FOUND, NOT_DEAD }
+
+    public void insert(Webhook w) {
+        run("insert into webhook (id, entity_id, url, events, secret, created_at) values (?, ?, ?, ?, ?, ?)", ps -> {
+            ps.setObject(1, w.id());
+            ps.setString(2, w.entityId());
+            ps.setString(3, w.url());
+            ps.setArray(4, ps.getConnection().createArrayOf("text", w.events().toArray()));
+            ps.setString(5, w.secret());
+            ps.setTimestamp(6, Timestamp.from(w.createdAt()));
+            ps.executeUpdate();
+            return null;
+        });
+    }
+
+    public int countLive(String entityId) {
+        return run("select count(*) from webhook where entity_id = ? and deleted_at is null", ps -> {
+            ps.setString(1, entityId);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        });
+    }
+
+    public List<Webhook> live(String entityId) {
+        return run("select " + WEBHOOK + " from webhook where entity_id = ? and deleted_at is null order by created_at, id",
+                ps -> {
+                    ps.setString(1, entityId);
+                    return webhooks(ps);
+                });
+    }
+
+    public Optional<Webhook> find(String entityId, UUID id) {
+        return run("select " + WEBHOOK + " from webhook where entity_id = ? and id = ? and deleted_at is null", ps -> {
+            ps.setString(1, entityId);
+            ps.setObject(2, id);
+            return webhooks(ps).stream().findFirst();
+        });
+    }
+
+    /** The live webhooks subscribed to {@code eventType}; of one entity only when {@code entityId} is not null. */
+    public List<Webhook> subscribers(String eventType, String entityId) {
+        return run("select " + WEBHOOK + " from webhook where deleted_at is null and ? = any(events)"
+                + (entityId == null ? "" : " and entity_id = ?") + " order by id", ps -> {
+            ps.setString(1, eventType);
+            if (entityId != null) {
+                ps.setString(2, entityId);
+            }
+            return webhooks(ps);
+        });
+    }
+
+    /** Deletes the entity's webhook; what it still had to send is given up (dead, "webhook deleted"). */
+    public boolean delete(String entityId, UUID id) {
+        boolean gone = run("update webhook set deleted_at = now() where entity_id = ? and id = ? and deleted_at is null",
+                ps -> {
+                    ps.setString(1, entityId);
+                    ps.setObject(2, id);
+                    return ps.executeUpdate() == 1;
+                });
+        if (gone) {
+            run("update webhook_delivery set state = 'dead', last_error = 'webhook deleted' where webhook_id = ? "
+                    + "and state = 'pending'", ps -> {
+                ps.setObject(1, id);
+                return ps.executeUpdate();
+            });
+        }
+        return gone;
+    }
+
+    /** Queues each delivery once: one already queued for the same webhook and event is left as it is. */
+    public int enqueue(List<NewDelivery> deliveries) {
+        if (deliveries.isEmpty()) {
+            return 0;
+        }
+        return run("""
+                insert into webhook_delivery (id, webhook_id, event_id, event_type, body, state, next_attempt_at)
+                values (?, ?, ?, ?, ?, 'pending', now()) on conflict (webhook_id, event_id) do nothing""", ps -> {
+            for (NewDelivery d : deliveries) {
+                ps.setObject(1, UUID.randomUUID());
+                ps.setObject(2, d.webhookId());
+                ps.setObject(3, d.eventId());
+                ps.setString(4, d.eventType());
+                ps.setString(5, d.body());
+                ps.addBatch();
+            }
+            return Arrays.stream(ps.executeBatch()).map(n -> Math.max(n, 0)).sum();
+        });
+    }
+
+    /**
+     * Claims up to {@code limit} due deliveries: each is pushed {@code lease} ahead, so no other instance takes it
+     * while this one sends it, and it comes back by itself if this instance dies meanwhile. {@code SKIP LOCKED}: two
+     * instances claiming at once take different rows instead of waiting for each other.
+     */
+    public List<Due> claimDue(int limit, Duration lease) {
+        return run("""
+                with due as (select id from webhook_delivery where state = 'pending' and next_attempt_at <= now()
+                              order by next_attempt_at limit ? for update skip locked)
+                update webhook_delivery d set next_attempt_at = now() + make_interval(secs => ?)
+                  from due, webhook w
+                 where d.id = due.id and w.id = d.webhook_id and w.deleted_at is null
+                returning d.id, d.webhook_id, w.entity_id, d.event_id, d.event_type, d.body, d.attempts, w.url, w.secret""",
+                ps -> {
+                    ps.setInt(1, limit);
+                    ps.setDouble(2, lease.toMillis() / 1000.0);
+                    List<Due> due = new ArrayList<>();
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            due.add(new Due(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class), rs.getString(3),
+                                    rs.getObject(4, UUID.class), rs.getString(5), rs.getString(6), rs.getInt(7),
+                                    rs.getString(8), rs.getString(9)));
+                        }
+                    }
+                    return due;
+                });
+    }
+
+    public void delivered(UUID id, int status) {
+        run("""
+                update webhook_delivery set state = 'delivered', attempts = attempts + 1, last_status = ?,
+                       last_error = null, delivered_at = now() where id = ? and state = 'pending'""", ps -> {
+            ps.setInt(1, status);
+            ps.setObject(2, id);
+            ps.executeUpdate();
+            return null;
+        });
+    }
+
+    /** An attempt failed: due again after {@code retryIn}, or dead when {@code retryIn} is null. */
+    public void failed(UUID id, Integer status, String error, Duration retryIn) {
+        run("""
+                update webhook_delivery set attempts = attempts + 1, last_status = ?, last_error = ?,
+                       state = case when ? then 'dead' else 'pending' end,
+                       next_attempt_at = now() + make_interval(secs => ?)
+                 where id = ? and state = 'pending'""", ps -> {
+            ps.setObject(1, status);
+            ps.setString(2, error == null ? null : error.substring(0, Math.min(200, error.length())));
+            ps.setBoolean(3, retryIn == null);
+            ps.setDouble(4, retryIn == null ? 0 : retryIn.toMillis() / 1000.0);
+            ps.setObject(5, id);
+            ps.executeUpdate();
+            return null;
+        });
+    }
+
+    /** The webhook's most recent deliveries, newest first. */
+    public List<WebhookDelivery> deliveries(UUID webhookId, int limit) {
+        return run("""
+                select id, event_id, event_type, state, attempts, last_status, last_error, created_at, next_attempt_at,
+                       delivered_at
+                  from webhook_delivery where webhook_id = ? order by created_at desc, id limit ?""", ps -> {
+            ps.setObject(1, webhookId);
+            ps.setInt(2, limit);
+            List<WebhookDelivery> list = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    String state = rs.getString(4);
+                    list.add(new WebhookDelivery(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class), rs.getString(3),
+                            state, rs.getInt(5), (Integer) rs.getObject(6), rs.getString(7), instant(rs, 8),
+                            "pending".equals(state) ? instant(rs, 9) : null, instant(rs, 10)));
+                }
+            }
+            return list;
+        });
+    }
+
+    /** Puts a dead delivery of the webhook back in the queue, due now, with its attempts counted from zero. */
+    public Replay replay(UUID webhookId, UUID deliveryId) {
+        return run("""
+                with target as (select id, state from webhook_delivery where id = ? and webhook_id = ? for update),
+                     requeued as (update webhook_delivery d set state = 'pending', attempts = 0, next_attempt_at = now(),
+                                         delivered_at = null
+                                    from target where d.id = target.id and target.state = 'dead' returning d.id)
+                select (select state from target), (select count(*) from requeued)""", ps -> {
+            ps.setObject(1, deliveryId);
+            ps.setObject(2, webhookId);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                if (rs.getString(1) == null) {
+                    return Replay.NOT_FOUND;
+                }
+                return rs.getLong(2) == 1 ? Replay.REQUEUED : Replay.NOT_DEAD;
+            }
+        });
+    }
+
+    public Optional<CaseState> caseState(String caseId) {
+        return run("select version, hold_id, status from webhook_case_state where case_id = ?", ps -> {
+            ps.setString(1, caseId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(new CaseState(rs.getLong(1), (Long) rs.getObject(2), rs.getString(3)))
+                        : Optional.empty();
+            }
+        });
+    }
+
+    public void saveCaseState(String caseId, CaseState state) {
+        run("""
+                insert into webhook_case_state (case_id, version, hold_id, status) values (?, ?, ?, ?)
+                on conflict (case_id) do update set version = excluded.version, hold_id = excluded.hold_id,
+                                                   status = excluded.status""", ps -> {
+            ps.setString(1, caseId);
+            ps.setLong(2, state.version());
+            ps.setObject(3, state.holdId());
+            ps.setString(4, state.status());
+            ps.executeUpdate();
+            return null;
+        });
+    }
+
+    private static final String WEBHOOK = "id, entity_id, url, events, secret, created_at";
+
+    private static List<Webhook> webhooks(PreparedStatement ps) throws SQLException {
+        List<Webhook> list = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                Array events = rs.getArray(4);
+                list.add(new Webhook(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3),
+                        List.of((String[]) events.getArray()), rs.getString(5), instant(rs, 6)));
+            }
+        }
+        return list;
+    }
+
+    private static Instant instant(ResultSet rs, int column) throws SQLException {
+        Timestamp t = rs.getTimestamp(column);
+        return t == null ? null : t.toInstant();
+    }
+
+    private interface Statement<T> {
+        T run(PreparedStatement ps) throws SQLException;
+    }
+
+    private <T> T run(String sql, Statement<T> statement) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            return statement.run(ps);
+        } catch (SQLException e) {
+            throw new IllegalStateException("webhooks: a statement failed (SQLSTATE " + e.getSQLState() + ")", e);
+        }
+    }
+}

@@ -1,0 +1,203 @@
+package org.w4r.tally.service;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.w4r.events.CampaignChanged;
+import org.w4r.events.CaseChanged;
+import org.w4r.events.Events;
+import org.w4r.kit.problem.ProblemException;
+import org.w4r.kit.reference.ReferenceData;
+import org.w4r.tally.repository.TallyRepository;
+import org.w4r.tally.repository.TallyRepository.Dimension;
+import org.w4r.tally.repository.WebhookRepository;
+import org.w4r.tally.repository.WebhookRepository.CaseState;
+import org.w4r.tally.model.WebhookDelivery;
+import org.w4r.tally.repository.WebhookRepository.NewDelivery;
+import org.w4r.tally.model.Webhook;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.UUID;
+
+/**
+ * Webhooks of entity websites: registration (an entity reaches only its own), and what is queued for them: a case held,
+ * released, closed or otherwise changed (from the {@code cases} topic) and the entity's own totals on a schedule.
+ * Bodies carry ids and counts only: never a hold's reason, never a name. {@link WebhookDispatcher} sends the queue.
+ */
+@ApplicationScoped
+public class WebhookService {
+    public static final String CASE_HELD = "case.held";
+    public static final String CASE_RELEASED = "case.released";
+    public static final String CASE_CLOSED = "case.closed";
+    public static final String CASE_CHANGED = "case.changed";
+    public static final String TOTALS_ENTITY = "totals.entity";
+    /** The event types an entity may subscribe to; a Bean Validation pattern of the request too. */
+    public static final String EVENT_TYPES = "case\\.held|case\\.released|case\\.closed|case\\.changed|totals\\.entity";
+
+    @Inject
+    WebhookRepository webhooks;
+
+    @Inject
+    TallyRepository tally;
+
+    @Inject
+    ReferenceData reference;
+
+    @Inject
+    ReceiverAddress receivers;
+
+    @Inject
+    WebhookDispatcher dispatcher;
+
+    @ConfigProperty(name = "w4r.webhooks.max-per-entity", defaultValue = "10")
+    int maxPerEntity;
+
+    @ConfigProperty(name = "w4r.webhooks.deliveries-listed", defaultValue = "100")
+    int deliveriesListed;
+
+    public record Registered(Webhook webhook, String secret) {
+    }
+
+    public Registered register(String entityId, String url, List<String> events) {
+        try {
+            receivers.check(url);
+        } catch (ReceiverAddress.Refused e) {
+            throw ProblemException.invalid("url", e.getMessage());
+        }
+        if (webhooks.countLive(entityId) >= maxPerEntity) {
+            throw ProblemException.conflict("too-many-webhooks", "Too many webhooks",
+                    "an entity may register at most " + maxPerEntity + " webhooks; delete one first");
+        }
+        String secret = WebhookSigner.newSecret();
+        Webhook webhook = new Webhook(UUID.randomUUID(), entityId, url, events.stream().distinct().sorted().toList(),
+                secret, Instant.now());
+        webhooks.insert(webhook);
+        return new Registered(webhook, secret);
+    }
+
+    public List<Webhook> list(String entityId) {
+        return webhooks.live(entityId);
+    }
+
+    public void delete(String entityId, UUID id) {
+        if (!webhooks.delete(entityId, id)) {
+            throw ProblemException.notFound("webhook", id.toString());
+        }
+    }
+
+    public List<WebhookDelivery> deliveries(String entityId, UUID id) {
+        own(entityId, id);
+        return webhooks.deliveries(id, deliveriesListed);
+    }
+
+    /** Queues a dead delivery again, due now, with its attempts counted from zero. */
+    public void replay(String entityId, UUID id, UUID deliveryId) {
+        own(entityId, id);
+        switch (webhooks.replay(id, deliveryId)) {
+            case NOT_FOUND -> throw ProblemException.notFound("delivery", deliveryId.toString());
+            case NOT_DEAD -> throw ProblemException.conflict("delivery-not-dead", "Delivery not dead",
+                    "only a dead delivery can be replayed; this one is pending or delivered");
+            case REQUEUED -> dispatcher.wake();
+        }
+    }
+
+    private void own(String entityId, UUID id) {
+        if (webhooks.find(entityId, id).isEmpty()) {
+            throw ProblemException.notFound("webhook", id.toString());
+        }
+    }
+
+    /**
+     * Queues what the case events mean for the webhooks, in the consumer's transaction. {@code CaseChanged} is the whole
+     * state, so the change is told from the last state seen: a hold placed, lifted, the case closed, anything else. A
+     * late copy of an older state is dropped. A local case concerns its entity only, a global one every entity.
+     */
+    public void onCases(List<CaseChanged> events) {
+        List<NewDelivery> queued = new ArrayList<>();
+        for (CaseChanged c : events) {
+            CaseState before = webhooks.caseState(c.caseId()).orElse(null);
+            if (before != null && c.version() <= before.version()) {
+                continue;
+            }
+            Long holdId = c.hold() == null ? null : c.hold().holdId();
+            webhooks.saveCaseState(c.caseId(), new CaseState(c.version(), holdId, c.status()));
+            String type = typeOf(before, holdId, c.status());
+            String entity = "local".equals(c.scope()) ? c.localEntityId() : null;
+            if ("local".equals(c.scope()) && entity == null) {
+                continue;
+            }
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("eventId", c.eventId());
+            body.put("type", type);
+            body.put("occurredAt", c.changedAt());
+            body.put("caseId", c.caseId());
+            body.put("campaignId", c.campaignId());
+            body.put("version", c.version());
+            String json = Events.toJson(body);
+            for (Webhook w : webhooks.subscribers(type, entity)) {
+                queued.add(new NewDelivery(w.id(), c.eventId(), type, json));
+            }
+        }
+        webhooks.enqueue(queued);
+    }
+
+    static String typeOf(CaseState before, Long holdId, String status) {
+        boolean wasClosed = before != null && "closed".equals(before.status());
+        Long heldBefore = before == null ? null : before.holdId();
+        if ("closed".equals(status) && !wasClosed) {
+            return CASE_CLOSED;
+        }
+        if (holdId != null && !holdId.equals(heldBefore)) {
+            return CASE_HELD;
+        }
+        if (holdId == null && heldBefore != null) {
+            return CASE_RELEASED;
+        }
+        return CASE_CHANGED;
+    }
+
+    /**
+     * Queues each {@code totals.entity} subscriber its entity's totals in the current campaign. The event id is drawn
+     * from the webhook and the period, so instances ticking in the same period queue it once.
+     */
+    public int queueTotals(Duration every) {
+        CampaignChanged campaign = reference.currentCampaign().orElse(null);
+        if (campaign == null) {
+            return 0;
+        }
+        long period = Instant.now().toEpochMilli() / every.toMillis();
+        Instant periodStart = Instant.ofEpochMilli(period * every.toMillis());
+        List<NewDelivery> queued = new ArrayList<>();
+        for (Webhook w : webhooks.subscribers(TOTALS_ENTITY, null)) {
+            Map<String, Long> byCase = new TreeMap<>(tally.totalsBy(campaign.campaignId(), Dimension.CASE, null,
+                    w.entityId()));
+            long withoutCase = Objects.requireNonNullElse(byCase.remove(""), 0L);
+            long total = withoutCase + byCase.values().stream().mapToLong(Long::longValue).sum();
+            UUID eventId = UUID.nameUUIDFromBytes((TOTALS_ENTITY + ":" + w.id() + ":" + every.toMillis() + ":" + period)
+                    .getBytes(StandardCharsets.UTF_8));
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("eventId", eventId);
+            body.put("type", TOTALS_ENTITY);
+            body.put("occurredAt", periodStart);
+            body.put("entityId", w.entityId());
+            body.put("campaignId", campaign.campaignId());
+            body.put("total", total);
+            body.put("withoutCase", withoutCase);
+            body.put("byCase", byCase);
+            queued.add(new NewDelivery(w.id(), eventId, TOTALS_ENTITY, Events.toJson(body)));
+        }
+        int n = webhooks.enqueue(queued);
+        if (n > 0) {
+            dispatcher.wake();
+        }
+        return n;
+    }
+}

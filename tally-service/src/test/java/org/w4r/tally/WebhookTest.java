@@ -1,0 +1,383 @@
+package org.w4r.tally;
+
+import com.sun.net.httpserver.HttpServer;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import org.jboss.logging.Logger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.w4r.events.CaseChanged;
+import org.w4r.events.Events;
+import org.w4r.events.Topics;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.w4r.testsupport.ReferenceFixtures;
+import org.w4r.testsupport.WithPlatformResources;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.nullValue;
+import static org.hamcrest.Matchers.startsWith;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.w4r.testsupport.ReferenceFixtures.entityKey;
+import static org.w4r.testsupport.ReferenceFixtures.staffToken;
+
+/**
+ * Webhooks end to end: registered through the API, case events published to the real {@code cases} topic, deliveries
+ * POSTed to a real HTTP receiver in this JVM (the JDK's server), whose signatures the test verifies with the secret the
+ * registration showed. Retries, the dead letter and the replay run on the test profile's small backoff and limit (3
+ * attempts); the mechanism is the one of production.
+ */
+@QuarkusTest
+@WithPlatformResources
+class WebhookTest {
+    private static final Logger LOG = Logger.getLogger(WebhookTest.class);
+    /** Not the current campaign: these cases stay out of every total the other tests read. */
+    static final String CAMPAIGN = "webhook-campaign";
+
+    /** A request the receiver got: its path, headers of interest, body and when (System.nanoTime()). */
+    record Received(String path, String signature, String eventId, String eventType, String contentType, String body,
+                    long nanos) {
+        Map<?, ?> json() {
+            return Events.fromJson(body, Map.class);
+        }
+    }
+
+    static HttpServer receiver;
+    static final List<Received> received = new CopyOnWriteArrayList<>();
+    /** What each path answers; 200 unless set. */
+    static final Map<String, AtomicInteger> answers = new ConcurrentHashMap<>();
+
+    @BeforeAll
+    static void startReceiver() throws Exception {
+        receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        receiver.createContext("/", exchange -> {
+            long at = System.nanoTime();
+            String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            String path = exchange.getRequestURI().getPath();
+            received.add(new Received(path, exchange.getRequestHeaders().getFirst("W4R-Signature"),
+                    exchange.getRequestHeaders().getFirst("W4R-Event-Id"),
+                    exchange.getRequestHeaders().getFirst("W4R-Event-Type"),
+                    exchange.getRequestHeaders().getFirst("Content-Type"), body, at));
+            int status = answers.computeIfAbsent(path, p -> new AtomicInteger(200)).get();
+            exchange.sendResponseHeaders(status, -1);
+            exchange.close();
+        });
+        receiver.start();
+    }
+
+    /** Every webhook a test registered, so none goes on receiving totals after this class (its receiver stops). */
+    static final List<String[]> registered = new CopyOnWriteArrayList<>();
+
+    @AfterEach
+    void deleteWebhooks() {
+        for (String[] hook : registered) {
+            given().auth().oauth2(entityKey(hook[0])).delete("/api/v1/webhooks/" + hook[1]);
+        }
+        registered.clear();
+    }
+
+    @AfterAll
+    static void stopReceiver() {
+        receiver.stop(0);
+    }
+
+    static String url(String path) {
+        return "http://127.0.0.1:" + receiver.getAddress().getPort() + path;
+    }
+
+    record Hook(String id, String secret) {
+    }
+
+    static Hook register(String entity, String path, String... events) {
+        var response = given().auth().oauth2(entityKey(entity)).contentType(ContentType.JSON)
+                .body(Map.of("url", url(path), "events", List.of(events)))
+                .post("/api/v1/webhooks").then().statusCode(201)
+                .header("Cache-Control", "no-store")
+                .body("url", equalTo(url(path)))
+                .body("secret", startsWith("whsec_"))
+                .extract();
+        registered.add(new String[]{entity, response.path("id")});
+        return new Hook(response.path("id"), response.path("secret"));
+    }
+
+    static String path() {
+        return "/hook-" + UUID.randomUUID();
+    }
+
+    static String caseId() {
+        return "webhook-case-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    static CaseChanged caseChange(String caseId, String scope, String localEntity, String status, CaseChanged.Hold hold) {
+        return new CaseChanged(UUID.randomUUID(), caseId, CAMPAIGN, "Name of " + caseId, "MT", "Authorities", scope,
+                localEntity, 1000L, status, true, hold, ReferenceFixtures.version(), Instant.now());
+    }
+
+    static List<Received> at(String path) {
+        return received.stream().filter(r -> r.path().equals(path)).toList();
+    }
+
+    static List<Received> about(String path, String caseId) {
+        return at(path).stream().filter(r -> caseId.equals(r.json().get("caseId"))).toList();
+    }
+
+    /** Verifies the signature as docs/entity-developers.md tells an entity to. */
+    static void assertSigned(Received r, String secret) throws Exception {
+        Map<String, String> parts = new java.util.HashMap<>();
+        for (String part : r.signature().split(",")) {
+            String[] kv = part.split("=", 2);
+            parts.put(kv[0], kv[1]);
+        }
+        long t = Long.parseLong(parts.get("t"));
+        assertTrue(Math.abs(Instant.now().getEpochSecond() - t) < 300, "a fresh timestamp: " + t);
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+        String expected = HexFormat.of().formatHex(mac.doFinal((t + "." + r.body()).getBytes(StandardCharsets.UTF_8)));
+        assertEquals(expected, parts.get("v1"), "the signature of " + r.body());
+        assertEquals("application/json", r.contentType());
+        assertEquals(r.eventId(), r.json().get("eventId"), "W4R-Event-Id is the body's eventId");
+        assertEquals(r.eventType(), r.json().get("type"));
+    }
+
+    @Test
+    void registrationShowsTheSecretOnceAndAnEntityReachesOnlyItsOwn() {
+        String path = path();
+        Hook hook = register("ai-france", path, "case.held", "case.held", "totals.entity");
+        // listed without its secret, events as a set
+        given().auth().oauth2(entityKey("ai-france")).get("/api/v1/webhooks").then().statusCode(200)
+                .body("find { it.id == '" + hook.id() + "' }.url", equalTo(url(path)))
+                .body("find { it.id == '" + hook.id() + "' }.events", equalTo(List.of("case.held", "totals.entity")))
+                .body("find { it.id == '" + hook.id() + "' }.secret", nullValue());
+        // another entity neither sees, reads the deliveries of, nor deletes it
+        given().auth().oauth2(entityKey("ai-malta")).get("/api/v1/webhooks").then().statusCode(200)
+                .body("id", not(hasItem(hook.id())));
+        given().auth().oauth2(entityKey("ai-malta")).get("/api/v1/webhooks/" + hook.id() + "/deliveries").then()
+                .statusCode(404);
+        given().auth().oauth2(entityKey("ai-malta")).delete("/api/v1/webhooks/" + hook.id()).then().statusCode(404);
+        given().auth().oauth2(entityKey("ai-malta")).post("/api/v1/webhooks/" + hook.id() + "/deliveries/"
+                + UUID.randomUUID() + "/replay").then().statusCode(404);
+        // staff are not entities; nobody without a credential
+        given().auth().oauth2(staffToken("coordinator")).get("/api/v1/webhooks").then().statusCode(403);
+        given().auth().oauth2(staffToken("case-manager")).contentType(ContentType.JSON)
+                .body(Map.of("url", url(path), "events", List.of("case.held"))).post("/api/v1/webhooks").then()
+                .statusCode(403);
+        given().get("/api/v1/webhooks").then().statusCode(401);
+        given().contentType(ContentType.JSON).body(Map.of("url", url(path), "events", List.of("case.held")))
+                .post("/api/v1/webhooks").then().statusCode(401);
+        // its owner deletes it, once
+        given().auth().oauth2(entityKey("ai-france")).delete("/api/v1/webhooks/" + hook.id()).then().statusCode(204);
+        given().auth().oauth2(entityKey("ai-france")).delete("/api/v1/webhooks/" + hook.id()).then().statusCode(404);
+        given().auth().oauth2(entityKey("ai-france")).get("/api/v1/webhooks").then().statusCode(200)
+                .body("id", not(hasItem(hook.id())));
+    }
+
+    @Test
+    void aBadRegistrationIsA400() {
+        for (String bad : List.of("ftp://example.org/hook", "https://user:pw@example.org/hook", "not a url",
+                "https://example.org/hook#fragment", "https:///no-host")) {
+            given().auth().oauth2(entityKey("ai-france")).contentType(ContentType.JSON)
+                    .body(Map.of("url", bad, "events", List.of("case.held"))).post("/api/v1/webhooks").then()
+                    .statusCode(400).contentType("application/problem+json").body("field", equalTo("url"));
+        }
+        for (List<String> events : List.of(List.<String>of(), List.of("milestone.reached"), List.of("case.HELD"))) {
+            given().auth().oauth2(entityKey("ai-france")).contentType(ContentType.JSON)
+                    .body(Map.of("url", url(path()), "events", events)).post("/api/v1/webhooks").then()
+                    .statusCode(400).contentType("application/problem+json");
+        }
+    }
+
+    @Test
+    void aHoldReachesEveryRegisteredSiteSignedAndItsLatencyIsLogged() throws Exception {
+        String france = path(), malta = path();
+        Hook franceHook = register("ai-france", france, "case.held", "case.released", "case.changed", "case.closed");
+        Hook maltaHook = register("ai-malta", malta, "case.held", "case.released");
+        String caseId = caseId();
+        // the case as it is before its hold; its case.changed shows the consumer is running (so the latencies below
+        // are of a running platform, not of a consumer group's first assignment)
+        TallyFixtures.publish(Topics.CASES, List.of(caseChange(caseId, "global", null, "active", null)));
+        await().atMost(Duration.ofSeconds(60)).until(() -> about(france, caseId).size() == 1);
+        assertEquals("case.changed", about(france, caseId).get(0).eventType());
+        assertTrue(about(malta, caseId).isEmpty(), "malta did not subscribe to case.changed");
+
+        List<Long> heldMs = new ArrayList<>(), releasedMs = new ArrayList<>();
+        // one producer, connected before the clock starts: what is measured is the platform, not a client's start
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of("bootstrap.servers",
+                TallyFixtures.kafka(), "acks", "all"), new StringSerializer(), new StringSerializer())) {
+            producer.partitionsFor(Topics.CASES);
+            for (int round = 1; round <= 5; round++) {
+                for (boolean hold : new boolean[]{true, false}) {
+                    int before = about(malta, caseId).size();
+                    CaseChanged change = caseChange(caseId, "global", null, "active",
+                            hold ? new CaseChanged.Hold(round, Instant.now()) : null);
+                    long published = System.nanoTime();
+                    producer.send(new ProducerRecord<>(Topics.CASES, caseId, Events.toJson(change))).get();
+                    await().atMost(Duration.ofSeconds(30)).until(() -> about(malta, caseId).size() == before + 1
+                            && about(france, caseId).size() == before + 2);
+                    for (String path : List.of(france, malta)) {
+                        Received r = about(path, caseId).get(about(path, caseId).size() - 1);
+                        assertEquals(hold ? "case.held" : "case.released", r.eventType());
+                        assertEquals(change.eventId().toString(), r.eventId());
+                        assertSigned(r, path.equals(france) ? franceHook.secret() : maltaHook.secret());
+                        // ids only: nothing of the hold but that there is one
+                        assertEquals(java.util.Set.of("eventId", "type", "occurredAt", "caseId", "campaignId", "version"),
+                                r.json().keySet());
+                        (hold ? heldMs : releasedMs).add((r.nanos() - published) / 1_000_000);
+                    }
+                }
+            }
+        }
+        heldMs.sort(null);
+        releasedMs.sort(null);
+        // measured, not asserted (the issue asks for under 5 s; a timed assertion would fail on a loaded machine)
+        LOG.infof("webhook latency, published to cases -> received by the site: case.held %s ms (median %d, max %d); "
+                        + "case.released %s ms (median %d, max %d)", heldMs, heldMs.get(heldMs.size() / 2),
+                heldMs.get(heldMs.size() - 1), releasedMs, releasedMs.get(releasedMs.size() / 2),
+                releasedMs.get(releasedMs.size() - 1));
+
+        // closing the case: case.closed, to the site that subscribed to it only
+        int maltaBefore = about(malta, caseId).size();
+        CaseChanged closed = caseChange(caseId, "global", null, "closed", null);
+        TallyFixtures.publish(Topics.CASES, List.of(closed));
+        await().atMost(Duration.ofSeconds(30)).until(() -> about(france, caseId).stream()
+                .anyMatch(r -> r.eventId().equals(closed.eventId().toString())));
+        assertEquals("case.closed", about(france, caseId).get(about(france, caseId).size() - 1).eventType());
+        given().auth().oauth2(entityKey("ai-malta")).get("/api/v1/webhooks/" + maltaHook.id() + "/deliveries")
+                .then().statusCode(200).body("eventId", not(hasItem(closed.eventId().toString())));
+        assertEquals(maltaBefore, about(malta, caseId).size());
+    }
+
+    @Test
+    void aLocalCaseConcernsOnlyItsEntity() {
+        String france = path(), malta = path();
+        Hook franceHook = register("ai-france", france, "case.held");
+        register("ai-malta", malta, "case.held");
+        String caseId = caseId();
+        CaseChanged held = caseChange(caseId, "local", "ai-malta", "active", new CaseChanged.Hold(7, Instant.now()));
+        TallyFixtures.publish(Topics.CASES, List.of(held));
+        await().atMost(Duration.ofSeconds(60)).until(() -> about(malta, caseId).size() == 1);
+        assertEquals("case.held", about(malta, caseId).get(0).eventType());
+        // queued in the same transaction as malta's: had france's been queued, it would be listed now
+        given().auth().oauth2(entityKey("ai-france")).get("/api/v1/webhooks/" + franceHook.id() + "/deliveries")
+                .then().statusCode(200).body("eventId", not(hasItem(held.eventId().toString())));
+        assertTrue(about(france, caseId).isEmpty());
+    }
+
+    @Test
+    void aReceiverThatFailsGetsRetriesThenADeadLetterThenTheReplay() throws Exception {
+        String path = path();
+        answers.put(path, new AtomicInteger(500));
+        Hook hook = register("ai-france", path, "case.held", "case.closed");
+        double deadBefore = MetricsTest.value(MetricsTest.metrics(), "w4r_webhooks_dead_letters_total{entity=\"ai-france\"}");
+        String caseId = caseId();
+        CaseChanged held = caseChange(caseId, "global", null, "active", new CaseChanged.Hold(1, Instant.now()));
+        TallyFixtures.publish(Topics.CASES, List.of(held));
+        // three attempts (the test profile's limit), then dead
+        await().atMost(Duration.ofSeconds(60)).until(() -> deliveries(hook).stream()
+                .anyMatch(d -> held.eventId().toString().equals(d.get("eventId")) && "dead".equals(d.get("state"))));
+        Map<String, Object> dead = deliveries(hook).stream()
+                .filter(d -> held.eventId().toString().equals(d.get("eventId"))).findFirst().orElseThrow();
+        assertEquals(3, dead.get("attempts"));
+        assertEquals(500, dead.get("lastStatus"));
+        assertEquals(3, about(path, caseId).size(), "three attempts, no more");
+        for (Received r : about(path, caseId)) {
+            assertEquals(held.eventId().toString(), r.eventId(), "every attempt carries the same event id");
+            assertSigned(r, hook.secret());
+        }
+        List<Long> gaps = new ArrayList<>();
+        for (int i = 1; i < 3; i++) {
+            gaps.add((about(path, caseId).get(i).nanos() - about(path, caseId).get(i - 1).nanos()) / 1_000_000);
+        }
+        LOG.infof("webhook retries: gaps between attempts %s ms (backoff 200 ms doubling, test profile)", gaps);
+        await().untilAsserted(() -> assertEquals(deadBefore + 1, MetricsTest.value(MetricsTest.metrics(),
+                "w4r_webhooks_dead_letters_total{entity=\"ai-france\"}")));
+
+        // the receiver is mended; a replay sends the same event again, once
+        answers.get(path).set(204);
+        String deliveryId = (String) dead.get("id");
+        given().auth().oauth2(entityKey("ai-malta")).post("/api/v1/webhooks/" + hook.id() + "/deliveries/" + deliveryId
+                + "/replay").then().statusCode(404);
+        given().auth().oauth2(entityKey("ai-france")).post("/api/v1/webhooks/" + hook.id() + "/deliveries/"
+                + UUID.randomUUID() + "/replay").then().statusCode(404);
+        given().auth().oauth2(entityKey("ai-france")).post("/api/v1/webhooks/" + hook.id() + "/deliveries/" + deliveryId
+                + "/replay").then().statusCode(202);
+        await().atMost(Duration.ofSeconds(30)).until(() -> deliveries(hook).stream()
+                .anyMatch(d -> deliveryId.equals(d.get("id")) && "delivered".equals(d.get("state"))));
+        assertEquals(4, about(path, caseId).size());
+        Received replayed = about(path, caseId).get(3);
+        assertEquals(held.eventId().toString(), replayed.eventId());
+        assertSigned(replayed, hook.secret());
+        given().auth().oauth2(entityKey("ai-france")).post("/api/v1/webhooks/" + hook.id() + "/deliveries/" + deliveryId
+                + "/replay").then().statusCode(409).contentType("application/problem+json");
+    }
+
+    @Test
+    void anEventConsumedTwiceIsDeliveredOnce() {
+        String path = path();
+        Hook hook = register("ai-france", path, "case.held", "case.released");
+        String caseId = caseId();
+        CaseChanged held = caseChange(caseId, "global", null, "active", new CaseChanged.Hold(3, Instant.now()));
+        // the same event twice (as a relay that published it again would), then a later one on the same partition
+        TallyFixtures.publish(Topics.CASES, List.of(held, held));
+        CaseChanged released = caseChange(caseId, "global", null, "active", null);
+        TallyFixtures.publish(Topics.CASES, List.of(released));
+        await().atMost(Duration.ofSeconds(60)).until(() -> about(path, caseId).stream()
+                .anyMatch(r -> r.eventId().equals(released.eventId().toString())));
+        // everything queued before the release is sent by now or still pending: wait for nothing pending
+        await().atMost(Duration.ofSeconds(30)).until(() -> deliveries(hook).stream()
+                .noneMatch(d -> "pending".equals(d.get("state"))));
+        assertEquals(1, about(path, caseId).stream().filter(r -> r.eventId().equals(held.eventId().toString())).count());
+        assertEquals(List.of("case.released", "case.held"),
+                deliveries(hook).stream().map(d -> (String) d.get("eventType")).toList());
+    }
+
+    @Test
+    void theEntitysOwnTotalsComeOnTheSchedule() throws Exception {
+        String france = path(), malta = path();
+        Hook hook = register("ai-france", france, "totals.entity");
+        register("ai-malta", malta, "totals.entity");
+        // the test profile's period is 2 s
+        await().atMost(Duration.ofSeconds(30)).until(() -> !at(france).isEmpty() && !at(malta).isEmpty());
+        Received r = at(france).get(0);
+        assertEquals("totals.entity", r.eventType());
+        assertSigned(r, hook.secret());
+        Map<?, ?> body = r.json();
+        assertEquals("ai-france", body.get("entityId"));
+        assertEquals(ReferenceFixtures.CAMPAIGN, body.get("campaignId"));
+        assertEquals("ai-malta", at(malta).get(0).json().get("entityId"));
+        // the same numbers as the staff read of the entity (nothing is counted while this test runs)
+        Number staffTotal = given().auth().oauth2(staffToken("coordinator")).get("/api/v1/totals/entities/ai-france")
+                .then().statusCode(200).extract().path("total");
+        assertEquals(staffTotal.longValue(), ((Number) body.get("total")).longValue());
+        assertFalse(r.body().contains("name"), "counts and ids only: " + r.body());
+    }
+
+    @SuppressWarnings("unchecked")
+    static List<Map<String, Object>> deliveries(Hook hook) {
+        return given().auth().oauth2(entityKey("ai-france")).get("/api/v1/webhooks/" + hook.id() + "/deliveries")
+                .then().statusCode(200).extract().as(List.class);
+    }
+}
