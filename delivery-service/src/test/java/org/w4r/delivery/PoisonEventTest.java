@@ -114,7 +114,7 @@ class PoisonEventTest extends RunningService {
         String failures = failLedgerWrites(caseId, times, sqlstate);
         try {
             sendRaw(Topics.ACTIONS, caseId, Events.toJson(action));
-            await().until(() -> ledgerRows(action) == 1);
+            await().until(() -> batchesHolding(action) == 1);
             assertEquals(times + 1, Rows.number(db, "select last_value from " + failures), why);
         } finally {
             allowLedgerWrites(failures);
@@ -126,16 +126,18 @@ class PoisonEventTest extends RunningService {
         // a later action of the case is counted, so a late duplicate of the first would be too: there is none
         ActionRecorded later = Streams.action(caseId, "ai-france", ActionType.SIGNATURE, 1, at);
         sendRaw(Topics.ACTIONS, caseId, Events.toJson(later));
-        await().until(() -> ledgerRows(later) == 1);
-        assertEquals(1, ledgerRows(action));
+        await().until(() -> batchesHolding(later) == 1);
+        assertEquals(1, batchesHolding(action));
         given().auth().oauth2(DELIVERY).get("/api/v1/cases/" + caseId + "/counts?until=" + Instant.now()).then()
                 .statusCode(200).body("total", equalTo(8)).body("byEntity.ai-malta", equalTo(7));
         assertEquals(0, TopicReader.readAll(kafka, Topics.deadLetter(Topics.ACTIONS)).stream()
                 .filter(r -> r.value().contains(action.eventId().toString())).count(), "dead-lettered");
     }
 
-    private long ledgerRows(ActionRecorded action) {
-        return Rows.number(db, "select count(*) from action_ledger where event_id = ?", action.eventId());
+    /** How many applied batches of 'actions' hold the action (its cell is a sum, so the kit's window tells). */
+    private long batchesHolding(ActionRecorded action) {
+        return Rows.number(db, "select count(*) from consumed_batch, unnest(event_ids) id where topic = ? and id = ?",
+                Topics.ACTIONS, action.eventId());
     }
 
     /** The database refuses the first {@code times} ledger writes of the case with {@code sqlState}, then accepts. */
@@ -152,13 +154,13 @@ class PoisonEventTest extends RunningService {
                     return new;
                 end $$""".formatted(name, times, sqlState));
         Rows.execute(db, """
-                create trigger %1$s before insert on action_ledger for each row
+                create trigger %1$s before insert on action_count for each row
                 when (new.case_id = '%2$s') execute function %1$s()""".formatted(name, caseId));
         return name;
     }
 
     private void allowLedgerWrites(String name) {
-        Rows.execute(db, "drop trigger " + name + " on action_ledger");
+        Rows.execute(db, "drop trigger " + name + " on action_count");
         Rows.execute(db, "drop function " + name + "()");
         Rows.execute(db, "drop sequence " + name);
     }

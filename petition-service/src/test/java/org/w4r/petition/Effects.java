@@ -68,6 +68,25 @@ final class Effects {
      */
     static void assertNothingSince(Snapshot before, AgroalDataSource db, String what) {
         assertEquals(before.rows(), rows(db), what + ": nothing stored");
+        assertNothingPublishedSince(before, db, what);
+    }
+
+    /**
+     * As {@link #assertNothingSince}, but the outbox sequence may have moved: a request under an Idempotency-Key that
+     * another request holds is applied, meets the held key at its last insert and is rolled back (the key is written
+     * once, after the effect: issue 20), so its outbox row took a sequence value and was never kept. Every table's
+     * rows and every topic are still compared.
+     */
+    static void assertNothingKeptSince(Snapshot before, AgroalDataSource db, String what) {
+        Map<String, Long> expected = new LinkedHashMap<>(before.rows());
+        Map<String, Long> actual = rows(db);
+        expected.remove("outbox_id_seq");
+        actual.remove("outbox_id_seq");
+        assertEquals(expected, actual, what + ": nothing stored");
+        assertNothingPublishedSince(before, db, what);
+    }
+
+    private static void assertNothingPublishedSince(Snapshot before, AgroalDataSource db, String what) {
         assertEquals(List.of(), values(actionsThroughMarker(before, db)), what + ": nothing on " + Topics.ACTIONS);
         for (String topic : TOPICS) {
             if (!topic.equals(Topics.ACTIONS)) {

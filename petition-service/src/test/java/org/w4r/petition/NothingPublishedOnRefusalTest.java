@@ -163,7 +163,12 @@ class NothingPublishedOnRefusalTest {
                 } else {
                     assertEquals("application/problem+json", answer.contentType().split(";")[0], answer.asString());
                 }
-                Effects.assertNothingSince(before, db, r.label());
+                if (r.key() == null) {
+                    Effects.assertNothingSince(before, db, r.label());
+                } else {
+                    // a key another request holds is met after the request was applied, which is then rolled back
+                    Effects.assertNothingKeptSince(before, db, r.label());
+                }
             } catch (AssertionError e) {
                 failures.add(r.label() + ": " + e.getMessage());
             }

@@ -9,7 +9,10 @@ import org.w4r.delivery.repository.ErasureRepository;
 import org.w4r.events.SignerErased;
 import org.w4r.kit.messaging.BatchConsumer;
 
-/** Marks the handovers whose issued packs hold the names of erased signers or message authors. */
+/**
+ * Marks the handovers whose issued packs hold the names of erased signers or message authors; each erasure once, by
+ * the kit's window of consumed batches (stored with the marks in one transaction).
+ */
 @ApplicationScoped
 public class ErasureConsumer {
     @Inject
@@ -21,6 +24,6 @@ public class ErasureConsumer {
     @Incoming("erasures")
     @Blocking
     public void consume(ConsumerRecords<String, String> records) throws InterruptedException {
-        consumer.consume(records, SignerErased.class, erasures::apply);
+        consumer.consumeOnce(records, SignerErased.class, SignerErased::eventId, erasures::apply);
     }
 }

@@ -14,8 +14,10 @@ import org.w4r.kit.messaging.BatchConsumer;
  * Keeps this service's own ledger, from which handovers freeze their counts: the actions per case, and the
  * moderation decision of each solidarity message (only approved ones count in a solidarity handover). The kit's
  * consumer waits out outages (an acknowledged action must be counted), sets a poison event aside on the topic's dead
- * letter, and records how far each partition is applied ({@link StreamProgress} waits on it). Exactly once comes from
- * the ledger's own keys ({@link LedgerWriter}), so these topics need neither a row per event nor the kit's window.
+ * letter, and records how far each partition is applied ({@link StreamProgress} waits on it). Actions are applied
+ * exactly once by the kit's window of consumed batches, stored with the ledger's cells in one transaction (the cells
+ * are sums, so they cannot tell an action applied before); a review replaces only an older one, so moderation needs
+ * no window.
  */
 @ApplicationScoped
 public class LedgerConsumer {
@@ -28,7 +30,7 @@ public class LedgerConsumer {
     @Incoming("actions")
     @Blocking
     public void actions(ConsumerRecords<String, String> records) throws InterruptedException {
-        consumer.consume(records, ActionEvent.class, writer::applyActions);
+        consumer.consumeOnce(records, ActionEvent.class, ActionEvent::eventId, writer::applyActions);
     }
 
     @Incoming("moderation")

@@ -16,10 +16,20 @@ public class CountRepository {
 
     /** Every action of the case (corrections included) taken at or before the cut-off; {@code entityId} null = all. */
     public FrozenCounts actionsUpTo(String campaignId, String caseId, String entityId, Instant cutoff) {
-        return query("""
-                select entity_id, action_type, sum(count_change) from action_ledger
-                where campaign_id = ? and case_id = ? and occurred_at <= ? and (?::varchar is null or entity_id = ?)
-                group by 1, 2 having sum(count_change) <> 0 order by 1, 2""", campaignId, caseId, entityId, cutoff);
+        // a cell counts whole when its second ends at or before the cut-off; the cut-off's own second counts less the
+        // changes it holds after the cut-off (kept with their microsecond): the same sum one row per action gave
+        return Sql.run(dataSource, "count up to a cut-off", """
+                with cut (at) as (select ?::timestamptz)
+                select entity_id, action_type, sum(n) from (
+                    select entity_id, action_type, case when at_second + interval '1 second' <= cut.at then count
+                           else count - coalesce((select sum(d.change) from unnest(micros, changes) as d (micro, change)
+                                                  where at_second + d.micro * interval '1 microsecond' > cut.at), 0)
+                           end as n
+                    from action_count, cut
+                    where campaign_id = ? and case_id = ? and at_second <= cut.at
+                      and (?::varchar is null or entity_id = ?)) cells
+                group by 1, 2 having sum(n) <> 0 order by 1, 2""", Sql::frozenCounts, cutoff, campaignId, caseId,
+                entityId, entityId);
     }
 
     /** Solidarity messages of the case whose latest moderation decision is 'approved', written at or before the cut-off. */

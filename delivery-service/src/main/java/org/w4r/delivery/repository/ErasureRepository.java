@@ -12,9 +12,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeSet;
@@ -31,17 +29,15 @@ public class ErasureRepository {
     @Inject
     AgroalDataSource dataSource;
 
-    /** Applies each erasure once (by event id); returns how many were new. */
+    /**
+     * Applies a batch of erasures not applied before (the kit's {@code BatchConsumer.consumeOnce} filtered them and
+     * records the partitions' progress in this same transaction); returns how many it applied.
+     */
     @Transactional
     public int apply(List<SignerErased> batch) {
-        Map<UUID, SignerErased> byId = new LinkedHashMap<>();
-        batch.forEach(e -> byId.putIfAbsent(e.eventId(), e));
         int applied = 0;
         try (Connection c = dataSource.getConnection()) {
-            for (SignerErased erasure : byId.values()) {
-                if (!markProcessed(c, erasure.eventId())) {
-                    continue;
-                }
+            for (SignerErased erasure : batch) {
                 applied++;
                 // sorted, so two erasures locking the same cases cannot deadlock
                 TreeSet<String> cases = new TreeSet<>();
@@ -112,14 +108,6 @@ public class ErasureRepository {
             }
         } catch (SQLException e) {
             throw Sql.failure("read the erasures of a handover", e);
-        }
-    }
-
-    private static boolean markProcessed(Connection c, UUID eventId) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                "insert into processed_event (event_id) values (?) on conflict do nothing")) {
-            ps.setObject(1, eventId);
-            return ps.executeUpdate() == 1;
         }
     }
 

@@ -17,44 +17,55 @@ import java.util.TreeMap;
 import java.util.UUID;
 
 /**
- * Applies a batch of stream events exactly once with no bookkeeping row of its own: an action's ledger row is keyed by
- * its event id (an action already there is skipped), and a review only replaces a strictly older one, so applying an
- * event again, redelivered or re-published, changes nothing (docs/reliability.md).
+ * Applies a batch of stream events. Actions are added to the ledger's cells (one upsert per cell per batch); the batch
+ * holds only actions not applied before: the kit's {@code BatchConsumer.consumeOnce} filtered them and records the
+ * partitions' progress in this same transaction. A review only replaces a strictly older one, so applying a review
+ * again, redelivered or re-published, changes nothing by itself (docs/reliability.md).
  */
 @ApplicationScoped
 public class LedgerWriter {
     @Inject
     AgroalDataSource dataSource;
 
-    /** Adds one ledger row per action event for a case not in the ledger yet; returns how many it added. */
+    /**
+     * Adds the actions for a case to their cells (case, entity, type, second: the count of the second, and each change
+     * dated inside the second with its microsecond, so a cut-off inside a second counts exactly); returns how many
+     * cells it wrote.
+     */
     @Transactional
     public int applyActions(List<ActionEvent> batch) {
-        Map<UUID, ActionEvent> byId = new TreeMap<>();
-        batch.stream().filter(e -> e.caseId() != null).forEach(e -> byId.putIfAbsent(e.eventId(), e));
-        // an action for no case has no effect here, so nothing to skip either
-        if (byId.isEmpty()) {
+        // an action for no case has no effect here
+        List<ActionEvent> rows = batch.stream().filter(e -> e.caseId() != null).toList();
+        if (rows.isEmpty()) {
             return 0;
         }
-        try (Connection c = dataSource.getConnection()) {
-            // sorted by event id, so two batches holding the same events (a rebalance) lock them in the same order
-            Collection<ActionEvent> rows = byId.values();
-            try (PreparedStatement ps = c.prepareStatement("""
-                    insert into action_ledger (event_id, action_id, campaign_id, case_id, entity_id, action_type,
-                                               occurred_at, count_change)
-                    select * from unnest(?::uuid[], ?::uuid[], ?::varchar[], ?::varchar[], ?::varchar[], ?::varchar[],
-                                         ?::varchar[]::timestamptz[], ?::bigint[])
-                    on conflict do nothing""")) {
-                ps.setArray(1, c.createArrayOf("uuid", rows.stream().map(ActionEvent::eventId).toArray()));
-                ps.setArray(2, c.createArrayOf("uuid", rows.stream().map(ActionEvent::actionId).toArray()));
-                ps.setArray(3, c.createArrayOf("varchar", rows.stream().map(ActionEvent::campaignId).toArray()));
-                ps.setArray(4, c.createArrayOf("varchar", rows.stream().map(ActionEvent::caseId).toArray()));
-                ps.setArray(5, c.createArrayOf("varchar", rows.stream().map(ActionEvent::entityId).toArray()));
-                ps.setArray(6, c.createArrayOf("varchar", rows.stream().map(e -> e.type().code()).toArray()));
-                ps.setArray(7, c.createArrayOf("varchar",
-                        rows.stream().map(e -> e.occurredAt().toString()).toArray()));
-                ps.setArray(8, c.createArrayOf("bigint", rows.stream().map(ActionEvent::countChange).toArray()));
-                return ps.executeUpdate();
-            }
+        try (Connection c = dataSource.getConnection();
+             // PostgreSQL cuts each time to its second and microsecond, as it rounded occurred_at before (from text);
+             // an upsert may touch a row once per statement, so the batch is summed per cell first, and written in
+             // key order, so two transactions on the same cells (a zombie's) lock them in the same order
+             PreparedStatement ps = c.prepareStatement("""
+                     insert into action_count as a (campaign_id, case_id, entity_id, action_type, at_second, count,
+                                                    micros, changes)
+                     select campaign_id, case_id, entity_id, action_type, at_second, sum(change),
+                            coalesce(array_agg(micro order by micro) filter (where micro > 0), '{}'),
+                            coalesce(array_agg(change order by micro) filter (where micro > 0), '{}')
+                     from (select campaign_id, case_id, entity_id, action_type, date_trunc('second', at) as at_second,
+                                  ((extract(epoch from at) * 1000000)::bigint % 1000000)::integer as micro, change
+                           from unnest(?::varchar[], ?::varchar[], ?::varchar[], ?::varchar[],
+                                       ?::varchar[]::timestamptz[], ?::bigint[])
+                                as e (campaign_id, case_id, entity_id, action_type, at, change)) e
+                     group by campaign_id, case_id, entity_id, action_type, at_second
+                     order by campaign_id, case_id, entity_id, action_type, at_second
+                     on conflict (campaign_id, case_id, entity_id, action_type, at_second) do update
+                     set count = a.count + excluded.count, micros = a.micros || excluded.micros,
+                         changes = a.changes || excluded.changes""")) {
+            ps.setArray(1, c.createArrayOf("varchar", rows.stream().map(ActionEvent::campaignId).toArray()));
+            ps.setArray(2, c.createArrayOf("varchar", rows.stream().map(ActionEvent::caseId).toArray()));
+            ps.setArray(3, c.createArrayOf("varchar", rows.stream().map(ActionEvent::entityId).toArray()));
+            ps.setArray(4, c.createArrayOf("varchar", rows.stream().map(e -> e.type().code()).toArray()));
+            ps.setArray(5, c.createArrayOf("varchar", rows.stream().map(e -> e.occurredAt().toString()).toArray()));
+            ps.setArray(6, c.createArrayOf("bigint", rows.stream().map(ActionEvent::countChange).toArray()));
+            return ps.executeUpdate();
         } catch (SQLException e) {
             throw Sql.failure("apply action events", e);
         }

@@ -12,10 +12,8 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * The answers kept under Idempotency-Keys: (principal, key) → the request's fingerprint, status and body. Inside a
@@ -26,72 +24,48 @@ public class IdempotencyRepository {
     @Inject
     AgroalDataSource dataSource;
 
-    /** A key to claim: its principal, the key and the fingerprint of the request sent with it. */
-    public record Claim(String principal, String key, String fingerprint) {
-    }
-
-    /** An answer to keep under a claimed key. */
-    public record Kept(String principal, String key, int status, String response) {
+    /** An answer to keep under its key, with the fingerprint of the request sent with it. */
+    public record Kept(String principal, String key, String fingerprint, int status, String response) {
     }
 
     public record Stored(String fingerprint, int status, String response) {
     }
 
     /**
-     * Claims each key with a placeholder row, in key order (so two transactions never wait on each other in a cycle).
-     * A key already stored, claimed by a concurrent transaction (this waits for it), or twice in the list, is taken.
-     * {@code claims} may hold nulls (no key): never taken. Returns, for each, whether it was taken.
+     * Stores each answer under its key, in one round trip and in key order (so two transactions never wait on each
+     * other in a cycle), as the last write of the transaction that applied the requests: one row written per key, never
+     * a placeholder updated later. A key already stored, or inserted by a concurrent transaction (this waits for it to
+     * end: it counts as held once that one commits), is not stored again. {@code answers} holds each key once. Returns,
+     * for each, whether it is held by another request.
      */
-    public boolean[] claim(List<Claim> claims) throws SQLException {
-        boolean[] taken = new boolean[claims.size()];
-        List<Integer> keyed = new ArrayList<>();
-        Set<String> seen = new HashSet<>();
-        for (int i = 0; i < claims.size(); i++) {
-            Claim c = claims.get(i);
-            if (c != null && !seen.add(c.principal() + '\n' + c.key())) {
-                taken[i] = true;
-            } else if (c != null) {
-                keyed.add(i);
-            }
-        }
-        if (keyed.isEmpty()) {
-            return taken;
-        }
-        keyed.sort(Comparator.comparing((Integer i) -> claims.get(i).principal()).thenComparing(i -> claims.get(i).key()));
-        try (Connection connection = dataSource.getConnection(); PreparedStatement claim = connection.prepareStatement("""
-                insert into idempotency_key (principal, key, request_hash, status, response) values (?, ?, ?, 0, '')
-                on conflict do nothing""")) {
-            for (int i : keyed) {
-                Claim c = claims.get(i);
-                claim.setString(1, c.principal());
-                claim.setString(2, c.key());
-                claim.setString(3, c.fingerprint());
-                claim.addBatch();
-            }
-            int[] counts = claim.executeBatch();
-            for (int k = 0; k < keyed.size(); k++) {
-                taken[keyed.get(k)] = counts[k] == 0;
-            }
-        }
-        return taken;
-    }
-
-    /** Puts the answers in the placeholders {@link #claim} wrote, in one round trip. */
-    public void keep(List<Kept> answers) throws SQLException {
+    public boolean[] keep(List<Kept> answers) throws SQLException {
+        boolean[] held = new boolean[answers.size()];
         if (answers.isEmpty()) {
-            return;
+            return held;
         }
-        try (Connection connection = dataSource.getConnection(); PreparedStatement keep = connection.prepareStatement(
-                "update idempotency_key set status = ?, response = ? where principal = ? and key = ?")) {
-            for (Kept k : answers) {
-                keep.setInt(1, k.status());
-                keep.setString(2, k.response());
-                keep.setString(3, k.principal());
-                keep.setString(4, k.key());
+        List<Integer> order = new ArrayList<>();
+        for (int i = 0; i < answers.size(); i++) {
+            order.add(i);
+        }
+        order.sort(Comparator.comparing((Integer i) -> answers.get(i).principal()).thenComparing(i -> answers.get(i).key()));
+        try (Connection connection = dataSource.getConnection(); PreparedStatement keep = connection.prepareStatement("""
+                insert into idempotency_key (principal, key, request_hash, status, response) values (?, ?, ?, ?, ?)
+                on conflict do nothing""")) {
+            for (int i : order) {
+                Kept k = answers.get(i);
+                keep.setString(1, k.principal());
+                keep.setString(2, k.key());
+                keep.setString(3, k.fingerprint());
+                keep.setInt(4, k.status());
+                keep.setString(5, k.response());
                 keep.addBatch();
             }
-            keep.executeBatch();
+            int[] counts = keep.executeBatch();
+            for (int k = 0; k < order.size(); k++) {
+                held[order.get(k)] = counts[k] == 0;
+            }
         }
+        return held;
     }
 
     public Optional<Stored> find(String principal, String key) throws SQLException {

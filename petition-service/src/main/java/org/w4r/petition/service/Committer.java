@@ -17,15 +17,19 @@ import org.w4r.petition.repository.IdempotencyRepository;
 
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
  * The one way petition-service writes. One transaction per call, for one request or a group of them (the signatures'
- * group commit): claim each Idempotency-Key, apply the commands, write their events to the outbox, store each answer
- * under its key, commit. Where it failed decides the answer: a failure before the commit stored nothing; a failure of
- * the commit itself may have been committed all the same ({@link WriteFailed}).
+ * group commit): apply the commands, write their events to the outbox, then store each answer under its
+ * Idempotency-Key (one row written per key), commit. A key another request holds shows at that last insert: the
+ * transaction is rolled back and tried again without that request, which is answered with the held answer. Where it
+ * failed decides the answer: a failure before the commit stored nothing; a failure of the commit itself may have been
+ * committed all the same ({@link WriteFailed}).
  */
 @ApplicationScoped
 public class Committer {
@@ -99,11 +103,25 @@ public class Committer {
      * another request holds writes nothing and is answered, after the commit, with that request's answer.
      */
     public <C, R> List<Outcome> commit(List<Member<C, R>> members, Writer<C, R> writer) throws WriteFailed {
-        for (int attempt = 1; ; attempt++) {
+        // a key twice in one group: the second is answered with the first's answer
+        boolean[] taken = new boolean[members.size()];
+        Set<String> seen = new HashSet<>();
+        for (int m = 0; m < members.size(); m++) {
+            IdempotencyKey key = members.get(m).key();
+            taken[m] = key != null && !seen.add(key.principal() + '\n' + key.key());
+        }
+        // each round that meets a held key takes at least one more member out, so this ends within members + 1 rounds
+        for (int attempt = 1, round = 0; ; ) {
             try {
-                return once(members, writer);
+                List<Outcome> outcomes = once(members, writer, taken);
+                if (outcomes != null) {
+                    return outcomes;
+                }
+                if (++round > members.size()) {
+                    throw new IllegalStateException("held Idempotency-Keys found in more rounds than members");
+                }
             } catch (WriteFailed e) {
-                if (!e.worthRetrying(attempt)) {
+                if (!e.worthRetrying(attempt++)) {
                     throw e;
                 }
             }
@@ -118,13 +136,15 @@ public class Committer {
         return results;
     }
 
-    private <C, R> List<Outcome> once(List<Member<C, R>> members, Writer<C, R> writer) throws WriteFailed {
+    /**
+     * One transaction for the members not {@code taken}; null, rolled back, when a key proved to be held by another
+     * request (it is then marked in {@code taken}).
+     */
+    private <C, R> List<Outcome> once(List<Member<C, R>> members, Writer<C, R> writer, boolean[] taken)
+            throws WriteFailed {
         begin();
-        boolean[] taken;
         List<String> bodies = new ArrayList<>();
         try {
-            taken = keys.claim(members.stream().map(m -> m.key() == null ? null : new IdempotencyRepository.Claim(
-                    m.key().principal(), m.key().key(), m.key().fingerprint())).toList());
             List<C> commands = new ArrayList<>();
             for (int m = 0; m < members.size(); m++) {
                 if (!taken[m]) {
@@ -135,26 +155,47 @@ public class Committer {
             List<R> results = commands.isEmpty() ? List.of() : writer.write(work, commands);
             outbox.addAll(work.events());
             audit.recordAll(work.audits());
+            em.flush(); // the commands' entities fail here, not in the commit, where their failure would be ambiguous
             List<IdempotencyRepository.Kept> kept = new ArrayList<>();
+            List<Integer> keptFor = new ArrayList<>();
             int next = 0;
             for (int m = 0; m < members.size(); m++) {
                 Member<C, R> member = members.get(m);
                 String body = taken[m] ? null : json(member.answer().apply(results.get(next++)));
                 bodies.add(body);
                 if (body != null && member.key() != null) {
-                    kept.add(new IdempotencyRepository.Kept(member.key().principal(), member.key().key(), member.status(), body));
+                    kept.add(new IdempotencyRepository.Kept(member.key().principal(), member.key().key(),
+                            member.key().fingerprint(), member.status(), body));
+                    keptFor.add(m);
                 }
             }
-            keys.keep(kept);
-            em.flush(); // the commands' entities fail here, not in the commit, where their failure would be ambiguous
+            // last, so a key is stored once with its answer; a held one undoes the round (its effect must not stay)
+            boolean[] held = keys.keep(kept);
+            boolean retry = false;
+            for (int k = 0; k < held.length; k++) {
+                if (held[k]) {
+                    taken[keptFor.get(k)] = true;
+                    retry = true;
+                }
+            }
+            if (retry) {
+                rollback();
+                return null;
+            }
         } catch (ProblemException e) {
             rollback(); // refused by what only the database knows (a correction below zero): nothing was written
+            if (storedElsewhere(members, taken)) {
+                return null; // the retry of a request already applied: its answer, not what applying it again says
+            }
             throw e;
         } catch (SQLException | RuntimeException e) {
             rollback();
             DatabaseProblems.Failure failure = DatabaseProblems.failure(e);
             if (failure == null) {
                 throw (RuntimeException) e; // not the database: a bug, logged as one; nothing was committed
+            }
+            if (failure.constraint() && storedElsewhere(members, taken)) {
+                return null; // the same: a retry whose effect is already there
             }
             throw new WriteFailed(failure, false);
         } catch (AssertionError e) {
@@ -170,6 +211,36 @@ public class Committer {
                     : new Outcome(new Answer(member.status(), bodies.get(m), false), null));
         }
         return outcomes;
+    }
+
+    /**
+     * After a round was refused: marks the members whose key already has an answer stored (the key is stored after the
+     * effect, so a retry meets its own earlier effect before its key). False if there is none, or none can be read now.
+     * Only for a round of one request: a group refused as a whole is written again in halves (GroupCommit) down to
+     * the one refused, so its key is looked up once, not every key of every half.
+     */
+    private <C, R> boolean storedElsewhere(List<Member<C, R>> members, boolean[] taken) {
+        int open = 0;
+        for (boolean t : taken) {
+            open += t ? 0 : 1;
+        }
+        if (open != 1) {
+            return false;
+        }
+        boolean found = false;
+        try {
+            for (int m = 0; m < members.size(); m++) {
+                IdempotencyKey key = members.get(m).key();
+                if (!taken[m] && key != null && keys.find(key.principal(), key.key()).isPresent()) {
+                    taken[m] = true;
+                    found = true;
+                }
+            }
+        } catch (SQLException e) {
+            LOG.debugf("cannot look up Idempotency-Keys after a refusal (SQLSTATE %s)", e.getSQLState());
+            return false;
+        }
+        return found;
     }
 
     private String json(Object answer) {

@@ -42,7 +42,7 @@ public class IdempotencyService {
     /**
      * A request its checks refuse may be the retry of one that passed them (the case closed since): it gets the answer
      * stored under its key, else the refusal. Looked up only then: a request that passes its checks learns of an
-     * earlier answer when the commit claims its key, so the common path costs no extra round trip (a lookup before
+     * earlier answer when the commit stores its key, so the common path costs no extra round trip (a lookup before
      * every keyed request was one query in four of a signature's).
      */
     public Answer earlierOr(IdempotencyKey key, ProblemException refused) {

@@ -57,7 +57,7 @@ public class SignatureService {
     /**
      * A single signature, answered once it is committed (group commit with the other signatures arriving at the same
      * time). A request with an Idempotency-Key is answered with the first answer under that key: found when the commit
-     * claims the key, or, if the checks now refuse it, looked up then ({@link IdempotencyService#earlierOr}).
+     * stores the key, or, if the checks now refuse it, looked up then ({@link IdempotencyService#earlierOr}).
      */
     public CompletableFuture<Answer> sign(String entityId, IdempotencyKey key, Signature signature,
                                           Function<? super Recorded, ?> answer) {
