@@ -15,7 +15,7 @@ export function render(view) {
   const entitySelect = el('select', { id: 'inv-entity' });
   const from = el('input', { id: 'inv-from', type: 'datetime-local' });
   const to = el('input', { id: 'inv-to', type: 'datetime-local' });
-  const domain = el('input', { id: 'inv-domain', type: 'text', maxLength: 253, spellcheck: false, autocomplete: 'off' });
+  const domain = el('input', { id: 'inv-domain', type: 'text', maxLength: 253, autocomplete: 'off' });
   const country = el('input', { id: 'inv-country', type: 'text', maxLength: 2, size: 3, autocomplete: 'off' });
   const type = el('select', { id: 'inv-type' }, el('option', { value: '', text: 'Signatures and online actions' }),
     TYPES.map((t) => el('option', { value: t, text: t })));
