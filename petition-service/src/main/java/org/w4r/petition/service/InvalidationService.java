@@ -14,6 +14,7 @@ import org.w4r.petition.repository.InvalidationRepository;
 
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -159,7 +160,7 @@ public class InvalidationService {
         Map<List<String>, Long> sums = new TreeMap<>(Comparator.<List<String>, String>comparing(k -> k.get(0),
                 Comparator.nullsFirst(Comparator.naturalOrder())).thenComparing(k -> k.get(1)));
         for (Count c : counts) {
-            sums.merge(java.util.Arrays.asList(c.caseId(), c.entityId()), c.actions(), Long::sum);
+            sums.merge(Arrays.asList(c.caseId(), c.entityId()), c.actions(), Long::sum);
         }
         return sums.entrySet().stream().map(e -> new Count(e.getKey().get(0), e.getKey().get(1), e.getValue())).toList();
     }
