@@ -135,7 +135,7 @@ class DashboardBrowserIT {
         wait.until(ExpectedConditions.textToBe(By.id("live-status"), "live"));
         assertPageShowsTheApiFigures("w4r-demo");
         assertEquals("demo-coordinator (coordinator)", driver.findElement(By.id("who")).getText());
-        assertEquals(List.of("Overview", "Report"), navLabels());
+        assertEquals(List.of("Overview", "Report", "Invalidations"), navLabels());
         // every case of the campaign, with a thermometer; the leaderboard; charts drawn by Chart.js
         wait.until(d -> d.findElements(By.cssSelector("#cases-table tbody tr")).size() == 11);
         assertEquals(10, driver.findElements(By.cssSelector("#cases-table progress")).size());
@@ -285,6 +285,65 @@ class DashboardBrowserIT {
         given().auth().oauth2(platform.tokens.get("demo-delivery"))
                 .get(platform.delivery.url() + "/api/v1/deliveries?caseId=el-hiblu-3&status=delivered").then().statusCode(200)
                 .body("find { it.recipient.name == '" + recipient + "' }.handover.deliveredBy", equalTo("Amnesty Malta team"));
+    }
+
+    @Test
+    void aCoordinatorPreviewsAndInvalidatesAFloodFromTheInvalidationsPage() {
+        String coordinator = platform.tokens.get("demo-coordinator");
+        String flood = "flood-" + UUID.randomUUID().toString().substring(0, 8) + ".example";
+        long before = given().auth().oauth2(coordinator).get(platform.tally.url() + "/api/v1/totals").then()
+                .statusCode(200).extract().jsonPath().getLong("total");
+        for (int i = 0; i < 3; i++) {
+            given().auth().oauth2(platform.tokens.get("ai-mexico")).contentType(ContentType.JSON)
+                    .body(Map.of("caseIds", List.of("idris-khattak"), "signer", Map.of("name", "Flood Bot",
+                            "email", "bot" + i + "@" + flood, "country", "MX")))
+                    .post(platform.petitions.url() + "/api/v1/signatures").then().statusCode(202)
+                    .body("results[0].status", equalTo("accepted"));
+        }
+        await().atMost(Duration.ofSeconds(60)).until(() -> given().auth().oauth2(coordinator)
+                .get(platform.tally.url() + "/api/v1/totals").then().extract().jsonPath().getLong("total") == before + 3);
+        signIn("demo-coordinator");
+        driver.findElement(By.linkText("Invalidations")).click();
+        WebElement domain = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("inv-domain")));
+        domain.sendKeys(flood);
+        driver.findElement(By.id("inv-preview")).click();
+        wait.until(ExpectedConditions.textToBe(By.id("inv-total"), "3 actions selected."));
+        List<WebElement> rows = driver.findElements(By.cssSelector("#inv-preview-table tbody tr"));
+        assertEquals(1, rows.size());
+        assertTrue(rows.get(0).getText().endsWith("3"), rows.get(0).getText());
+        assertEquals("Invalidate 3 actions", driver.findElement(By.id("inv-confirm")).getText());
+        screenshot("invalidations-preview");
+        try {
+            driver.findElement(By.id("inv-reason")).sendKeys("flood from one domain", Keys.ENTER);
+            wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("inv-status"), "3 actions invalidated"));
+            io.restassured.path.json.JsonPath last = given().auth().oauth2(coordinator)
+                    .get(platform.petitions.url() + "/api/v1/invalidations").then().statusCode(200).extract().jsonPath();
+            assertEquals(flood, last.getString("[0].selection.emailDomain"));
+            assertEquals(3, last.getInt("[0].actions"));
+            String id = last.getString("[0].invalidationId");
+            assertEquals("flood from one domain", last.getString("[0].reason"));
+            // the tally drops exactly what the page previewed
+            await().atMost(Duration.ofSeconds(60)).until(() -> given().auth().oauth2(coordinator)
+                    .get(platform.tally.url() + "/api/v1/totals").then().extract().jsonPath().getLong("total") == before);
+            By reverse = By.cssSelector("#invalidations-table button[data-invalidation='" + id + "']");
+            wait.until(ExpectedConditions.elementToBeClickable(reverse));
+            assertEquals(List.of(), js("return window.__cspViolations"));
+            screenshot("invalidations");
+            driver.findElement(reverse).click();
+            wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("inv-status"), "reversed"));
+            wait.until(ExpectedConditions.invisibilityOfElementLocated(reverse));
+            await().atMost(Duration.ofSeconds(60)).until(() -> given().auth().oauth2(coordinator)
+                    .get(platform.tally.url() + "/api/v1/totals").then().extract().jsonPath().getLong("total") == before + 3);
+        } finally {
+            // whatever failed: this flood's invalidation (if the page made one) is reversed, so the totals are as before
+            List<String> open = given().auth().oauth2(coordinator).get(platform.petitions.url() + "/api/v1/invalidations")
+                    .then().extract().jsonPath().getList("findAll { it.selection.emailDomain == '" + flood
+                            + "' && it.reversedAt == null }.invalidationId");
+            for (String left : open) {
+                given().auth().oauth2(coordinator).post(platform.petitions.url() + "/api/v1/invalidations/" + left + "/reversal")
+                        .then().statusCode(200);
+            }
+        }
     }
 
     /** A delivery for the case, handed over through the API (delivery-service may ask to retry while it catches up). */

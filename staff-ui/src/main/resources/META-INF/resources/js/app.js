@@ -12,12 +12,14 @@ import * as report from './views/report.js';
 import * as moderation from './views/moderation.js';
 import * as holds from './views/holds.js';
 import * as deliveries from './views/deliveries.js';
+import * as invalidations from './views/invalidations.js';
 
 const STAFF = ['coordinator', 'case-manager', 'delivery', 'moderator'];
 // Which pages each role sees; the services enforce the same roles on every call anyway.
 const PAGES = [
   { route: 'overview', label: 'Overview', roles: STAFF, view: overview },
   { route: 'report', label: 'Report', roles: ['coordinator'], view: report },
+  { route: 'invalidations', label: 'Invalidations', roles: ['coordinator'], view: invalidations },
   { route: 'moderation', label: 'Moderation queue', roles: ['moderator'], view: moderation },
   { route: 'holds', label: 'Holds and cases', roles: ['case-manager'], view: holds },
   { route: 'deliveries', label: 'Deliveries', roles: ['delivery'], view: deliveries },

@@ -27,7 +27,7 @@ public class SignatureRepository {
     AgroalDataSource dataSource;
 
     public record NewSignature(UUID actionId, String campaignId, String caseId, String entityId, String emailHmac,
-                               String name, String country, boolean showName, boolean contact, Instant occurredAt,
+                               String emailDomainHmac, String name, String country, boolean showName, boolean contact, Instant occurredAt,
                                Instant recordedAt) {
     }
 
@@ -49,8 +49,8 @@ public class SignatureRepository {
                 .thenComparing(i -> signatures.get(i).emailHmac()).thenComparingInt(i -> i));
         try (Connection connection = dataSource.getConnection(); PreparedStatement insert = connection.prepareStatement("""
                 insert into signature (action_id, campaign_id, case_id, entity_id, email_hmac, name, country,
-                                       show_name, contact_me, occurred_at, recorded_at)
-                values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                       show_name, contact_me, occurred_at, recorded_at, email_domain_hmac)
+                values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 on conflict (case_id, email_hmac) do nothing""")) {
             for (int i : order) {
                 NewSignature s = signatures.get(i);
@@ -65,6 +65,7 @@ public class SignatureRepository {
                 insert.setBoolean(9, s.contact());
                 insert.setObject(10, OffsetDateTime.ofInstant(s.occurredAt(), ZoneOffset.UTC));
                 insert.setObject(11, OffsetDateTime.ofInstant(s.recordedAt(), ZoneOffset.UTC));
+                insert.setString(12, s.emailDomainHmac());
                 insert.addBatch();
             }
             int[] counts = insert.executeBatch();
@@ -75,11 +76,14 @@ public class SignatureRepository {
         return inserted;
     }
 
-    /** The consenting signers of a case up to {@code until}, oldest first; erased signers have no name. */
+    /**
+     * The consenting signers of a case up to {@code until}, oldest first; erased signers have no name. An invalidated
+     * signature (a flood a coordinator took out of the counts) is not delivered either.
+     */
     public List<ConsentingSigner> consenting(String caseId, Instant until) throws SQLException {
         try (Connection connection = dataSource.getConnection(); PreparedStatement select = connection.prepareStatement("""
                 select name, country from signature
-                where case_id = ? and show_name and occurred_at <= ? and name is not null
+                where case_id = ? and show_name and occurred_at <= ? and name is not null and invalidation_id is null
                 order by occurred_at, action_id""")) {
             select.setString(1, caseId);
             select.setObject(2, OffsetDateTime.ofInstant(until, ZoneOffset.UTC));

@@ -46,12 +46,13 @@ public class SignatureService {
     }
 
     /**
-     * A signature that passed every check: the campaign of each case, the signer's keyed email hash, and the trace of
+     * A signature that passed every check: the campaign of each case, the signer's keyed email hash (and its domain's,
+     * for a bulk invalidation by domain), and the trace of
      * the request, taken on its thread (the writer thread that stores the event has none).
      */
     public record Checked(String entityId, Map<String, CampaignChanged> campaigns, Instant occurredAt, Instant now,
                           String name, String country, boolean showName, boolean contact, String emailHmac,
-                          TraceContext trace) {
+                          String emailDomainHmac, TraceContext trace) {
     }
 
     /**
@@ -79,7 +80,8 @@ public class SignatureService {
             campaigns.put(caseId, rules.check(entityId, caseId, occurredAt));
         }
         return new Checked(entityId, campaigns, occurredAt, now, signature.name(), signature.country(),
-                signature.showName(), signature.contact(), hasher.hash(signature.email()), TraceContext.current());
+                signature.showName(), signature.contact(), hasher.hash(signature.email()),
+                hasher.hashDomain(SignerHasher.domainOf(signature.email())), TraceContext.current());
     }
 
     /**
@@ -94,7 +96,7 @@ public class SignatureService {
             Checked c = checked.get(i);
             for (Map.Entry<String, CampaignChanged> e : c.campaigns().entrySet()) {
                 rows.add(new SignatureRepository.NewSignature(UUID.randomUUID(), e.getValue().campaignId(), e.getKey(),
-                        c.entityId(), c.emailHmac(), c.name(), c.country(), c.showName(), c.contact(), c.occurredAt(), c.now()));
+                        c.entityId(), c.emailHmac(), c.emailDomainHmac(), c.name(), c.country(), c.showName(), c.contact(), c.occurredAt(), c.now()));
                 owners.add(i);
             }
             entries.add(new ArrayList<>());

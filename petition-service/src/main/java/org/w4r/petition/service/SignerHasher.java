@@ -43,4 +43,20 @@ public class SignerHasher {
     public String hash(String email) {
         return HexFormat.of().formatHex(macs.get().doFinal(normalise(email).getBytes(StandardCharsets.UTF_8)));
     }
+
+    /** The domain of an email (after its last '@'), lower-cased; what a coordinator selects a flood by. */
+    public static String domainOf(String email) {
+        String address = normalise(email);
+        return address.substring(address.lastIndexOf('@') + 1);
+    }
+
+    /**
+     * The keyed hash of an email domain, so a bulk invalidation can select a flood by domain without any signer's
+     * row holding the domain in clear. Prefixed so it can never equal an email's hash (an address without an '@'
+     * is refused long before, but the two namespaces stay apart whatever the input).
+     */
+    public String hashDomain(String domain) {
+        String key = "domain:" + domain.trim().toLowerCase(Locale.ROOT);
+        return HexFormat.of().formatHex(macs.get().doFinal(key.getBytes(StandardCharsets.UTF_8)));
+    }
 }

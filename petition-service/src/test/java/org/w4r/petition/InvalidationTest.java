@@ -1,0 +1,329 @@
+package org.w4r.petition;
+
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.response.ValidatableResponse;
+import jakarta.inject.Inject;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Test;
+import org.w4r.events.ActionCorrected;
+import org.w4r.events.ActionEvent;
+import org.w4r.events.CaseChanged;
+import org.w4r.events.Events;
+import org.w4r.events.Topics;
+import org.w4r.testsupport.ReferenceFixtures;
+import org.w4r.testsupport.TopicReader;
+import org.w4r.testsupport.WithPlatformResources;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.nullValue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.w4r.testsupport.ReferenceFixtures.entityKey;
+import static org.w4r.testsupport.ReferenceFixtures.staffToken;
+
+/**
+ * Bulk invalidation against the real broker and database: the preview counts per case and entity, the invalidation
+ * marks exactly those actions and publishes a −1 correction for each, the reversal +1 for each, once.
+ */
+@QuarkusTest
+@WithPlatformResources
+class InvalidationTest {
+    @Inject
+    AgroalDataSource db;
+
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String kafka;
+
+    @ConfigProperty(name = "w4r.signer.hmac-key")
+    String hmacKey;
+
+    /** A case of this test alone, so no other test's actions fall in its selections. */
+    String freshCase(CaseChanged.Hold hold) {
+        String caseId = "inv-" + UUID.randomUUID().toString().substring(0, 8);
+        ReferenceFixtures.publishCase(kafka, caseId, hold);
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> given().auth().oauth2(entityKey("ai-france"))
+                .contentType(ContentType.JSON).body("{\"caseId\":\"" + caseId + "\",\"type\":\"letter\"}")
+                .post("/api/v1/actions").then().statusCode(202)); // known now; this letter is part of what it holds
+        return caseId;
+    }
+
+    static String sign(String entityId, String caseId, String name, String email, String country) {
+        return given().auth().oauth2(entityKey(entityId)).contentType(ContentType.JSON).body("""
+                        {"caseIds":["%s"],"signer":{"name":"%s","email":"%s","country":"%s"},"consent":{"showName":true}}"""
+                        .formatted(caseId, name, email, country))
+                .post("/api/v1/signatures").then().statusCode(202).body("results[0].status", equalTo("accepted"))
+                .extract().path("results[0].actionId");
+    }
+
+    static String act(String entityId, String caseId, String type) {
+        return given().auth().oauth2(entityKey(entityId)).contentType(ContentType.JSON)
+                .body("{\"caseId\":\"" + caseId + "\",\"type\":\"" + type + "\"}")
+                .post("/api/v1/actions").then().statusCode(202).extract().path("results[0].actionId");
+    }
+
+    static ValidatableResponse preview(String selection) {
+        return given().auth().oauth2(staffToken("coordinator")).contentType(ContentType.JSON).body(selection)
+                .post("/api/v1/invalidations/preview").then();
+    }
+
+    static ValidatableResponse invalidate(String selection, long expected) {
+        return given().auth().oauth2(staffToken("coordinator")).contentType(ContentType.JSON)
+                .body("{\"selection\":" + selection + ",\"reason\":\"bot flood\",\"expectedActions\":" + expected + "}")
+                .post("/api/v1/invalidations").then();
+    }
+
+    static ValidatableResponse reverse(String invalidationId) {
+        return given().auth().oauth2(staffToken("coordinator")).contentType(ContentType.JSON)
+                .post("/api/v1/invalidations/" + invalidationId + "/reversal").then();
+    }
+
+    static String domain() {
+        return "flood-" + UUID.randomUUID().toString().substring(0, 8) + ".example";
+    }
+
+    Map<TopicPartition, Long> offsets() {
+        return TopicReader.endOffsets(kafka, List.of(Topics.ACTIONS));
+    }
+
+    /** The corrections published since {@code since}, once {@code expected} of them are there. */
+    List<ActionCorrected> corrections(Map<TopicPartition, Long> since, int expected) {
+        List<ActionCorrected> found = await().atMost(Duration.ofSeconds(60)).until(() -> {
+            List<ActionCorrected> all = new ArrayList<>();
+            for (ConsumerRecord<String, String> r : TopicReader.readSince(kafka, since, Topics.ACTIONS)) {
+                if (Events.fromJson(r.value(), ActionEvent.class) instanceof ActionCorrected c) {
+                    all.add(c);
+                }
+            }
+            return all;
+        }, l -> l.size() >= expected);
+        Effects.awaitRelayed(db);
+        return found;
+    }
+
+    long invalidations() throws SQLException {
+        return Effects.number(db, "select count(*) from invalidation");
+    }
+
+    String one(String sql, String value) throws SQLException {
+        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, value);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        }
+    }
+
+    @Test
+    void thePreviewCountsPerCaseAndEntityAndTheInvalidationDropsExactlyThose() throws SQLException {
+        long before = invalidations();
+        String a = freshCase(null);
+        String b = freshCase(null);
+        String flood = domain();
+        Set<String> floodIds = new TreeSet<>(List.of(
+                sign("ai-france", a, "Bot One", "one@" + flood, "FR"),
+                sign("ai-france", a, "Bot Two", "two@" + flood.toUpperCase(), "FR"),
+                sign("ai-france", b, "Bot Three", "three@" + flood, "FR"),
+                sign("ai-malta", a, "Bot Four", "four@" + flood, "MT")));
+        String genuine = sign("ai-france", a, "Real Person", "real-" + UUID.randomUUID() + "@example.org", "FR");
+        String selection = "{\"emailDomain\":\"" + flood.toUpperCase() + "\"}";
+
+        preview(selection).statusCode(200).body("actions", equalTo(4)).body("maxActions", equalTo(200000))
+                .body("byCaseAndEntity.size()", equalTo(3))
+                .body("byCaseAndEntity.find { it.caseId == '" + a + "' && it.entityId == 'ai-france' }.actions", equalTo(2))
+                .body("byCaseAndEntity.find { it.caseId == '" + a + "' && it.entityId == 'ai-malta' }.actions", equalTo(1))
+                .body("byCaseAndEntity.find { it.caseId == '" + b + "' && it.entityId == 'ai-france' }.actions", equalTo(1));
+        preview("{\"emailDomain\":\"" + flood + "\",\"entityId\":\"ai-france\"}").statusCode(200).body("actions", equalTo(3));
+        assertEquals(before, invalidations(), "a preview writes nothing");
+
+        invalidate(selection, 3).statusCode(409).contentType("application/problem+json")
+                .body("type", containsString("selection-changed")).body("expectedActions", equalTo(3));
+        assertEquals(before, invalidations(), "refused: nothing on record");
+        assertEquals(null, one("select invalidation_id::text from signature where action_id = cast(? as uuid)",
+                floodIds.iterator().next()), "refused: nothing marked");
+
+        String export = given().auth().oauth2(staffToken("delivery")).get("/api/v1/cases/" + a + "/signers.csv")
+                .then().statusCode(200).extract().asString();
+        assertTrue(export.contains("Bot One") && export.contains("Real Person"), export);
+
+        Map<TopicPartition, Long> since = offsets();
+        String id = invalidate(selection, 4).statusCode(201).body("actions", equalTo(4))
+                .body("reason", equalTo("bot flood")).body("createdBy", equalTo("test-coordinator"))
+                .body("selection.emailDomain", equalTo(flood)).body("reversedAt", nullValue())
+                .body("byCaseAndEntity.size()", equalTo(3))
+                .extract().path("invalidationId");
+        List<ActionCorrected> corrections = corrections(since, 4);
+        assertEquals(4, corrections.size(), "one correction per invalidated action, nothing else: " + corrections);
+        assertEquals(floodIds, new TreeSet<>(corrections.stream().map(c -> c.actionId().toString()).toList()));
+        for (ActionCorrected c : corrections) {
+            assertEquals(-1, c.delta());
+            assertEquals("signature", c.type().code());
+        }
+        assertFalse(corrections.stream().anyMatch(c -> c.actionId().toString().equals(genuine)));
+
+        preview(selection).statusCode(200).body("actions", equalTo(0)).body("byCaseAndEntity.size()", equalTo(0));
+        Map<TopicPartition, Long> afterInvalidation = offsets();
+        invalidate(selection, 4).statusCode(409).body("type", containsString("selection-changed"));
+        assertEquals(1, invalidations() - before, "a second submit takes nothing: the actions are already out");
+
+        export = given().auth().oauth2(staffToken("delivery")).get("/api/v1/cases/" + a + "/signers.csv")
+                .then().statusCode(200).extract().asString();
+        assertFalse(export.contains("Bot One"), "an invalidated signer is not delivered: " + export);
+        assertTrue(export.contains("Real Person"), export);
+        // the same signer again: the invalidated signature still holds their place, so a flood cannot be posted anew
+        given().auth().oauth2(entityKey("ai-france")).contentType(ContentType.JSON).body("""
+                        {"caseIds":["%s"],"signer":{"name":"Bot One","email":"one@%s","country":"FR"}}""".formatted(a, flood))
+                .post("/api/v1/signatures").then().statusCode(202).body("results[0].status", equalTo("duplicate"));
+
+        given().auth().oauth2(staffToken("coordinator")).get("/api/v1/invalidations/" + id).then().statusCode(200)
+                .body("actions", equalTo(4)).body("reversedAt", nullValue());
+        given().auth().oauth2(staffToken("coordinator")).get("/api/v1/invalidations").then().statusCode(200)
+                .body("invalidationId", hasItem(id));
+
+        reverse(id).statusCode(200).body("reversedAt", notNullValue()).body("reversedBy", equalTo("test-coordinator"));
+        List<ActionCorrected> restored = corrections(afterInvalidation, 4);
+        assertEquals(4, restored.size(), "the second submit published nothing; the reversal one +1 each: " + restored);
+        assertEquals(floodIds, new TreeSet<>(restored.stream().map(c -> c.actionId().toString()).toList()));
+        assertTrue(restored.stream().allMatch(c -> c.delta() == 1));
+        preview(selection).statusCode(200).body("actions", equalTo(4));
+        assertTrue(given().auth().oauth2(staffToken("delivery")).get("/api/v1/cases/" + a + "/signers.csv")
+                .then().statusCode(200).extract().asString().contains("Bot One"), "back on the list");
+
+        Map<TopicPartition, Long> afterReversal = offsets();
+        reverse(id).statusCode(409).contentType("application/problem+json").body("type", containsString("already-reversed"));
+        given().auth().oauth2(staffToken("coordinator")).post("/api/v1/invalidations/" + UUID.randomUUID() + "/reversal")
+                .then().statusCode(404);
+        Effects.actionsThroughMarker(new Effects.Snapshot(Map.of(), afterReversal), db).forEach(r ->
+                assertFalse(r.value().contains("ActionCorrected"), "a second reversal publishes nothing: " + r.value()));
+    }
+
+    @Test
+    void selectsByEntityTimeCountryAndType() {
+        String caseId = freshCase(null);
+        Instant from = Instant.now();
+        String franceLetter = act("ai-france", caseId, "letter");
+        String maltaTweet = act("ai-malta", caseId, "tweet");
+        sign("ai-malta", caseId, "Someone", UUID.randomUUID() + "@example.org", "MT");
+        sign("ai-malta", caseId, "Someone Else", UUID.randomUUID() + "@example.org", "FR");
+        Instant to = Instant.now().plusMillis(1);
+        String later = act("ai-malta", caseId, "tweet");
+
+        String window = "\"caseId\":\"" + caseId + "\",\"from\":\"" + from + "\",\"to\":\"" + to + "\"";
+        preview("{" + window + "}").statusCode(200).body("actions", equalTo(4));
+        preview("{\"caseId\":\"" + caseId + "\"}").statusCode(200).body("actions", equalTo(6)); // + freshCase's letter, later
+        preview("{" + window + ",\"entityId\":\"ai-malta\"}").statusCode(200).body("actions", equalTo(3))
+                .body("byCaseAndEntity[0].entityId", equalTo("ai-malta"));
+        // a country is the signer's: actions other than signatures have none and are never selected by it
+        preview("{" + window + ",\"country\":\"mt\"}").statusCode(200).body("actions", equalTo(1));
+        preview("{" + window + ",\"type\":\"tweet\"}").statusCode(200).body("actions", equalTo(1));
+        preview("{" + window + ",\"type\":\"signature\"}").statusCode(200).body("actions", equalTo(2));
+        preview("{\"caseId\":\"" + caseId + "\",\"from\":\"" + to + "\"}").statusCode(200).body("actions", equalTo(1));
+
+        String id = invalidate("{" + window + ",\"type\":\"tweet\"}", 1).statusCode(201).extract().path("invalidationId");
+        preview("{" + window + "}").statusCode(200).body("actions", equalTo(3));
+        preview("{\"caseId\":\"" + caseId + "\",\"from\":\"" + to + "\"}").statusCode(200).body("actions", equalTo(1));
+        assertTrue(later != null && franceLetter != null && maltaTweet != null);
+        reverse(id).statusCode(200);
+        preview("{" + window + "}").statusCode(200).body("actions", equalTo(4));
+    }
+
+    @Test
+    void aHeldCaseCanBeInvalidated() {
+        String caseId = freshCase(null);
+        act("ai-france", caseId, "postcard");
+        ReferenceFixtures.publishCase(kafka, caseId, new CaseChanged.Hold(7, Instant.now()));
+        String selection = "{\"caseId\":\"" + caseId + "\"}";
+        preview(selection).statusCode(200).body("actions", equalTo(2)); // the letter of freshCase and the postcard
+        String id = invalidate(selection, 2).statusCode(201).extract().path("invalidationId");
+        reverse(id).statusCode(200);
+    }
+
+    /** HMAC-SHA256 under the signer key of "domain:" and the lower-cased domain, as docs/petition-service.md says. */
+    String domainHmac(String domain) throws Exception {
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec(hmacKey.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+        return HexFormat.of().formatHex(mac.doFinal(("domain:" + domain).getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Test
+    void theDomainIsStoredOnlyAsItsKeyedHash() throws Exception {
+        String caseId = freshCase(null);
+        String flood = domain();
+        String actionId = sign("ai-france", caseId, "Ada", " Ada@" + flood.toUpperCase() + " ", "FR");
+        assertEquals(domainHmac(flood), one("select email_domain_hmac from signature where action_id = cast(? as uuid)", actionId));
+        String row = one("select row_to_json(s)::text from signature s where action_id = cast(? as uuid)", actionId);
+        assertFalse(row.toLowerCase().contains(flood), "no domain in clear beside the signer: " + row);
+    }
+
+    @Test
+    void badSelectionsAreRefusedBeforeAnythingIsWritten() throws SQLException {
+        long before = invalidations();
+        preview("{}").statusCode(400).body("field", equalTo("selection"));
+        preview("{\"entityId\":\"ai-france\",\"from\":\"2026-11-10T10:00:00Z\",\"to\":\"2026-11-10T09:00:00Z\"}")
+                .statusCode(400).body("field", equalTo("to"));
+        preview("{\"entityId\":\"ai-france\",\"type\":\"message\"}").statusCode(400).body("field", equalTo("type"));
+        invalidate("{\"entityId\":\"ai-france\",\"type\":\"message\"}", 1).statusCode(400)
+                .body("field", equalTo("selection.type"));
+        invalidate("{}", 1).statusCode(400).body("field", equalTo("selection"));
+        preview("{\"emailDomain\":\"no spaces.example\"}").statusCode(400);
+        preview("{\"country\":\"FRA\"}").statusCode(400);
+        preview("{\"entityId\":\"Not A Slug\"}").statusCode(400);
+        invalidate("{\"entityId\":\"ai-france\"}", 200_001).statusCode(422).body("type", containsString("too-many-actions"))
+                .body("maxActions", equalTo(200000));
+        invalidate("{\"entityId\":\"ai-france\"}", 0).statusCode(400);
+        given().auth().oauth2(staffToken("coordinator")).contentType(ContentType.JSON)
+                .body("{\"selection\":{\"entityId\":\"ai-france\"},\"reason\":\"two\\nlines\",\"expectedActions\":1}")
+                .post("/api/v1/invalidations").then().statusCode(400).body("field", equalTo("reason"));
+        assertEquals(before, invalidations());
+    }
+
+    @Test
+    void onlyCoordinatorsInvalidate() {
+        String selection = "{\"entityId\":\"ai-france\"}";
+        String request = "{\"selection\":" + selection + ",\"reason\":\"x\",\"expectedActions\":1}";
+        String id = UUID.randomUUID().toString();
+        List<String> tokens = new ArrayList<>(List.of(entityKey("ai-france"), staffToken("case-manager"),
+                staffToken("delivery"), staffToken("moderator")));
+        for (String token : tokens) {
+            given().auth().oauth2(token).contentType(ContentType.JSON).body(selection)
+                    .post("/api/v1/invalidations/preview").then().statusCode(403);
+            given().auth().oauth2(token).contentType(ContentType.JSON).body(request)
+                    .post("/api/v1/invalidations").then().statusCode(403);
+            given().auth().oauth2(token).get("/api/v1/invalidations").then().statusCode(403);
+            given().auth().oauth2(token).get("/api/v1/invalidations/" + id).then().statusCode(403);
+            given().auth().oauth2(token).post("/api/v1/invalidations/" + id + "/reversal").then().statusCode(403);
+        }
+        given().contentType(ContentType.JSON).body(selection).post("/api/v1/invalidations/preview").then().statusCode(401);
+        given().contentType(ContentType.JSON).body(request).post("/api/v1/invalidations").then().statusCode(401);
+        given().get("/api/v1/invalidations").then().statusCode(401);
+        given().get("/api/v1/invalidations/" + id).then().statusCode(401);
+        given().post("/api/v1/invalidations/" + id + "/reversal").then().statusCode(401);
+        given().auth().oauth2(staffToken("coordinator")).get("/api/v1/invalidations/" + id).then().statusCode(404);
+    }
+}

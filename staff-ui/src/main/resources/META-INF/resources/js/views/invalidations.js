@@ -1,0 +1,139 @@
+// Coordinators: bulk invalidation (petition-service). Select accepted signatures and online actions of the campaign
+// shown, preview how many per case and entity, confirm with a reason; the invalidation is refused if the selection no
+// longer holds what the preview showed. Past invalidations are listed with their reversal.
+import { el, date, dataTable, section, message, fmt } from '../dom.js';
+import { petitionService } from '../api.js';
+import { caseName, entityName, campaign } from '../model.js';
+
+const TYPES = ['signature', 'letter', 'email', 'tweet', 'sms', 'postcard', 'drawing', 'audio', 'other'];
+const field = (label, input) => el('div', { class: 'field' }, el('label', { htmlFor: input.id, text: label }), input);
+const utc = (value) => (value ? new Date(value + ':00Z').toISOString() : null); // the inputs are read as UTC
+
+export function render(view) {
+  const status = el('p', { id: 'inv-status', class: 'note', 'aria-live': 'polite' });
+  const caseSelect = el('select', { id: 'inv-case' });
+  const entitySelect = el('select', { id: 'inv-entity' });
+  const from = el('input', { id: 'inv-from', type: 'datetime-local' });
+  const to = el('input', { id: 'inv-to', type: 'datetime-local' });
+  const domain = el('input', { id: 'inv-domain', type: 'text', maxLength: 253, autocomplete: 'off' });
+  const country = el('input', { id: 'inv-country', type: 'text', maxLength: 2, size: 3, autocomplete: 'off' });
+  const type = el('select', { id: 'inv-type' }, el('option', { value: '', text: 'Signatures and online actions' }),
+    TYPES.map((t) => el('option', { value: t, text: t })));
+  const selectForm = el('form', { id: 'inv-select', class: 'form', onsubmit: (e) => { e.preventDefault(); preview(); } },
+    field('Case', caseSelect), field('Entity', entitySelect), field('Accepted from (UTC)', from),
+    field('Accepted before (UTC)', to), field('Signer email domain', domain), field('Signer country (ISO code)', country),
+    field('Type', type), el('button', { id: 'inv-preview', type: 'submit', text: 'Preview' }));
+
+  const total = el('p', { id: 'inv-total', class: 'note', 'aria-live': 'polite' });
+  const previewTable = dataTable({ id: 'inv-preview-table', caption: 'Actions the selection holds, per case and entity',
+    filename: 'invalidation-preview', columns: ['Case', 'Entity', 'Actions'], numeric: [2] });
+  const reason = el('input', { id: 'inv-reason', type: 'text', maxLength: 1000, required: true, autocomplete: 'off' });
+  const confirm = el('button', { id: 'inv-confirm', type: 'submit', text: 'Invalidate', disabled: true });
+  const confirmForm = el('form', { id: 'inv-confirm-form', class: 'inline', onsubmit: (e) => { e.preventDefault(); invalidate(); } },
+    el('label', { htmlFor: reason.id, text: 'Reason' }), reason, confirm);
+
+  const past = dataTable({ id: 'invalidations-table', caption: 'Past invalidations', filename: 'invalidations',
+    columns: ['When', 'Selection', 'Actions', 'Reason', 'By', 'Reversed', 'Action'], numeric: [2] });
+
+  view.append(el('h2', { tabindex: '-1', text: 'Invalidations' }), status,
+    section('Select', el('p', { class: 'note', text: 'Accepted signatures and online actions of the campaign shown that '
+      + 'still count. Domain and country are the signer\'s: with either, only signatures are selected (and only those '
+      + 'taken since domains are kept).' }), selectForm),
+    section('Preview', total, previewTable.node, confirmForm),
+    section('Past invalidations', past.node));
+
+  let previewed = null; // {selection, actions}: what Confirm sends, exactly as previewed
+
+  function selection(info) {
+    const s = { campaignId: info.campaign.campaignId };
+    if (caseSelect.value) { s.caseId = caseSelect.value; }
+    if (entitySelect.value) { s.entityId = entitySelect.value; }
+    if (from.value) { s.from = utc(from.value); }
+    if (to.value) { s.to = utc(to.value); }
+    if (domain.value.trim()) { s.emailDomain = domain.value.trim(); }
+    if (country.value.trim()) { s.country = country.value.trim(); }
+    if (type.value) { s.type = type.value; }
+    return s;
+  }
+
+  function forget() {
+    previewed = null;
+    confirm.disabled = true;
+    confirm.textContent = 'Invalidate';
+  }
+  [caseSelect, entitySelect, from, to, domain, country, type].forEach((input) => input.addEventListener('input', forget));
+
+  async function preview() {
+    forget();
+    try {
+      const s = selection(await campaign());
+      const answer = await petitionService('/api/v1/invalidations/preview', { method: 'POST', body: s });
+      previewTable.fill(answer.byCaseAndEntity.map((c) => [c.caseId ? caseName(c.caseId) : '(no case)',
+        entityName(c.entityId), c.actions]));
+      total.textContent = fmt(answer.actions) + ' action' + (answer.actions === 1 ? '' : 's') + ' selected'
+        + (answer.actions > answer.maxActions ? '; more than one invalidation may take (' + fmt(answer.maxActions)
+          + '): narrow the selection' : '') + '.';
+      if (answer.actions > 0 && answer.actions <= answer.maxActions) {
+        previewed = { selection: s, actions: answer.actions };
+        confirm.disabled = false;
+        confirm.textContent = 'Invalidate ' + fmt(answer.actions) + ' action' + (answer.actions === 1 ? '' : 's');
+      }
+    } catch (e) { total.replaceChildren(message('Cannot preview: ' + e.message, 'error')); }
+  }
+
+  async function invalidate() {
+    if (!previewed || !reason.value.trim()) { return; }
+    try {
+      const done = await petitionService('/api/v1/invalidations', { method: 'POST',
+        body: { selection: previewed.selection, reason: reason.value.trim(), expectedActions: previewed.actions } });
+      status.textContent = fmt(done.actions) + ' actions invalidated; the totals drop as the tally reads the corrections.';
+      reason.value = '';
+      forget();
+      previewTable.fill([]);
+      total.textContent = '';
+      await load();
+    } catch (e) {
+      // 409: the selection changed since the preview; the coordinator previews again and decides on the new number
+      status.textContent = 'Not invalidated: ' + e.message;
+      if (e.status === 409) { forget(); }
+    }
+  }
+
+  async function reverse(i) {
+    try {
+      await petitionService('/api/v1/invalidations/' + encodeURIComponent(i.invalidationId) + '/reversal', { method: 'POST' });
+      status.textContent = 'Invalidation reversed; its ' + fmt(i.actions) + ' actions count again.';
+      await load();
+    } catch (e) { status.textContent = 'Not reversed: ' + e.message; }
+  }
+
+  function describe(s) {
+    return [s.caseId && 'case ' + caseName(s.caseId), s.entityId && 'entity ' + entityName(s.entityId),
+      s.from && 'from ' + date(s.from), s.to && 'before ' + date(s.to), s.emailDomain && 'domain ' + s.emailDomain,
+      s.country && 'country ' + s.country, s.type && 'type ' + s.type].filter(Boolean).join(', ');
+  }
+
+  async function load() {
+    try {
+      const list = await petitionService('/api/v1/invalidations');
+      past.fill(list.map((i) => [date(i.createdAt), describe(i.selection), i.actions, i.reason, i.createdBy,
+        i.reversedAt ? date(i.reversedAt) + ' by ' + i.reversedBy : '',
+        i.reversedAt ? '' : { node: el('button', { type: 'button', class: 'reverse', text: 'Reverse',
+          'aria-label': 'Reverse the invalidation of ' + fmt(i.actions) + ' actions from ' + date(i.createdAt),
+          'data-invalidation': i.invalidationId, onclick: () => reverse(i) }), value: '' }]));
+    } catch (e) { status.replaceChildren(message('Cannot read the invalidations: ' + e.message, 'error')); }
+  }
+
+  async function choices() {
+    try {
+      const info = await campaign();
+      caseSelect.replaceChildren(el('option', { value: '', text: 'Any case' }),
+        ...info.cases.map((c) => el('option', { value: c.caseId, text: c.name || c.caseId })));
+      entitySelect.replaceChildren(el('option', { value: '', text: 'Any entity' }),
+        ...Object.keys(info.entityNames || {}).sort().map((id) => el('option', { value: id, text: entityName(id) })));
+    } catch (e) { status.replaceChildren(message('Cannot read the cases: ' + e.message, 'error')); }
+  }
+  choices();
+  load();
+  return () => {};
+}
