@@ -1,5 +1,6 @@
 package org.w4r.petition.service;
 
+import org.w4r.kit.audit.AuditTrail;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -31,6 +32,9 @@ import java.util.UUID;
  */
 @ApplicationScoped
 public class InvalidationService {
+    @Inject
+    AuditTrail audit;
+
     @Inject
     InvalidationRepository invalidations;
 
@@ -89,6 +93,9 @@ public class InvalidationService {
                             + "range, one entity) and invalidate it in parts").with("maxActions", maxActions));
         }
         InvalidationRepository.Criteria criteria = criteria(selection);
+        // the size and the selection's ids; not the reason, nor the email domain (the invalidation record keeps both)
+        AuditTrail.Entry entry = audit.entry("invalidation.created", "invalidation", null, selection.entityId(),
+                AuditTrail.detail("caseId", selection.caseId(), "campaignId", selection.campaignId()));
         return work -> {
             UUID id = UUID.randomUUID();
             Instant now = ActionRules.now();
@@ -108,12 +115,14 @@ public class InvalidationService {
                 publisher.corrected(work, m.actionId(), m.campaignId(), m.caseId(), m.entityId(), ActionType.of(m.type()),
                         Mode.ONLINE, -1, m.occurredAt(), now);
             }
+            work.audit(entry.withSubject(id.toString()).with("actions", marked.size()));
             return new Invalidation(id, selection, reason, marked.size(), breakdown, by, now, null, null);
         };
     }
 
     /** The command that puts an invalidation's actions back into the counts, once. */
     public Command<Invalidation> reverse(UUID invalidationId, String by) {
+        AuditTrail.Entry entry = audit.entry("invalidation.reversed", "invalidation", invalidationId.toString(), null, Map.of());
         return work -> {
             InvalidationRepository.Row row = invalidations.lock(invalidationId);
             if (row == null) {
@@ -130,6 +139,7 @@ public class InvalidationService {
                         Mode.ONLINE, 1, m.occurredAt(), now);
             }
             invalidations.reversed(invalidationId, by, now);
+            work.audit(entry.with("actions", row.actions()));
             return view(new InvalidationRepository.Row(row.invalidationId(), row.selection(), row.reason(),
                     row.actions(), row.breakdown(), row.createdBy(), row.createdAt(), now, by));
         };
