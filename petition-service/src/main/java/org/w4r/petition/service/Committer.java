@@ -199,9 +199,11 @@ public class Committer {
             }
             throw new WriteFailed(failure, false);
         } catch (AssertionError e) {
-            // PgJDBC asserts (under -ea) where a batch meets a dropped connection; still before the commit
             rollback();
-            throw new WriteFailed(new DatabaseProblems.Failure("08006"), false);
+            if (DatabaseProblems.lostInBatch(e) == null) {
+                throw e;
+            }
+            throw new WriteFailed(DatabaseProblems.failure(e), false); // a lost connection, before the commit
         }
         commit();
         List<Outcome> outcomes = new ArrayList<>(members.size());

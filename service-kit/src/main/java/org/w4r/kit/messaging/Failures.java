@@ -14,6 +14,9 @@ public final class Failures {
 
     public static boolean isTransient(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (org.w4r.kit.problem.DatabaseProblems.lostInBatch(t) != null) {
+                return true;
+            }
             if (t instanceof SQLException sql) {
                 String state = sql.getSQLState();
                 // no SQLSTATE: the pool could not hand out a connection (Agroal's acquisition timeout)
@@ -35,6 +38,9 @@ public final class Failures {
     /** The SQLSTATE of the first SQL error in the chain, for logs that must not carry PostgreSQL's detail text. */
     public static String sqlState(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (org.w4r.kit.problem.DatabaseProblems.lostInBatch(t) != null) {
+                return "08006";
+            }
             if (t instanceof SQLException sql) {
                 return sql.getSQLState();
             }

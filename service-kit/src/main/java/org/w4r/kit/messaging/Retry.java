@@ -35,7 +35,8 @@ public record Retry(int maxAttempts, boolean waitOutTransient, long maxBackoffMs
                 return null;
             } catch (InterruptedException e) {
                 throw e;
-            } catch (Exception e) {
+            } catch (Exception | AssertionError thrown) {
+                Exception e = failure(thrown);
                 boolean passing = Failures.isTransient(e);
                 if (!(passing && waitOutTransient) && ++counted >= maxAttempts) {
                     return e;
@@ -45,5 +46,17 @@ public record Retry(int maxAttempts, boolean waitOutTransient, long maxBackoffMs
                 backoffMs = Math.min(backoffMs * 2, maxBackoffMs);
             }
         }
+    }
+
+    /** PgJDBC's batch assertion as the lost connection it is ({@code DatabaseProblems.lostInBatch}); any other Error stays one. */
+    private static Exception failure(Throwable thrown) {
+        if (thrown instanceof Exception e) {
+            return e;
+        }
+        java.sql.SQLException lost = org.w4r.kit.problem.DatabaseProblems.lostInBatch(thrown);
+        if (lost == null) {
+            throw (AssertionError) thrown;
+        }
+        return lost;
     }
 }

@@ -99,7 +99,10 @@ public class OutboxRelay {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
-            } catch (Exception e) {
+            } catch (Exception | AssertionError e) {
+                if (e instanceof AssertionError && org.w4r.kit.problem.DatabaseProblems.lostInBatch(e) == null) {
+                    throw (AssertionError) e; // a real assertion; PgJDBC's batch one is a lost connection, waited out
+                }
                 LOG.warnf("outbox relay: %s; retrying in %d ms", Failures.describe(e), backoffMs);
                 sleep(backoffMs);
                 backoffMs = Math.min(backoffMs * 2, 5000);

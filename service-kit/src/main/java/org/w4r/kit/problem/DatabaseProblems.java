@@ -116,6 +116,28 @@ public final class DatabaseProblems {
         };
     }
 
+    /**
+     * The SQL error a JDBC batch should have thrown when PgJDBC threw an {@link AssertionError} instead; null for any
+     * other throwable.
+     *
+     * <p>Incident (CI, stop 27): case-service's DatabaseOutageTest answered a case creation 500 "AssertionError:
+     * pgStatement.getConnection().getAutoCommit() should not throw". PgJDBC (42.7.13, pgjdbc/pgjdbc#1458, fixed by
+     * #4187 in a later release) asserts in {@code BatchResultHandler} when the connection is lost in the middle of an
+     * {@code executeBatch}; under {@code -ea} (every test JVM) that is an Error no mapper, retry or consumer expected,
+     * and the driver's own failure is lost with it. It is a lost connection before any commit: SQLSTATE 08006.
+     */
+    public static SQLException lostInBatch(Throwable e) {
+        if (!(e instanceof AssertionError)) {
+            return null;
+        }
+        for (StackTraceElement frame : e.getStackTrace()) {
+            if (frame.getClassName().startsWith("org.postgresql.jdbc.BatchResultHandler")) {
+                return new java.sql.SQLRecoverableException("connection lost during a batch (PgJDBC asserted)", "08006", e);
+            }
+        }
+        return null;
+    }
+
     // Narayana keeps the driver's exception as a suppressed one, not as the cause: both are walked
     private static String sqlState(Throwable e, int depth) {
         if (e == null || depth > 12) {
@@ -123,6 +145,9 @@ public final class DatabaseProblems {
         }
         if (e instanceof SQLException sql) {
             return sql.getSQLState() == null ? "" : sql.getSQLState();
+        }
+        if (lostInBatch(e) != null) {
+            return "08006";
         }
         String found = sqlState(e.getCause() == e ? null : e.getCause(), depth + 1);
         for (int i = 0; found == null && i < e.getSuppressed().length; i++) {

@@ -95,8 +95,18 @@ public class ProblemMappers {
         return trace.toString();
     }
 
+    /** An Error reaching a resource (PgJDBC's batch assertion, see {@link DatabaseProblems#lostInBatch}) is answered the same way. */
+    @ServerExceptionMapper
+    public Response error(AssertionError e) {
+        return unexpected(e);
+    }
+
     @ServerExceptionMapper
     public Response unexpected(Exception e) {
+        return unexpected((Throwable) e);
+    }
+
+    private Response unexpected(Throwable e) {
         java.util.Optional<Problem> unreachable = DatabaseProblems.unreachable(e);
         if (unreachable.isPresent()) {
             return unreachable.get().toResponse(); // not a bug: the database went away (logged there, by SQLSTATE)
