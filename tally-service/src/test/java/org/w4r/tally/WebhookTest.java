@@ -17,6 +17,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.w4r.testsupport.ReferenceFixtures;
 import org.w4r.testsupport.WithPlatformResources;
 
+import java.net.URI;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import java.net.InetSocketAddress;
@@ -41,6 +42,7 @@ import static org.hamcrest.Matchers.nullValue;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.hamcrest.Matchers.everyItem;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.w4r.testsupport.ReferenceFixtures.entityKey;
 import static org.w4r.testsupport.ReferenceFixtures.staffToken;
@@ -193,6 +195,16 @@ class WebhookTest {
         given().auth().oauth2(entityKey("ai-france")).delete("/api/v1/webhooks/" + hook.id()).then().statusCode(404);
         given().auth().oauth2(entityKey("ai-france")).get("/api/v1/webhooks").then().statusCode(200)
                 .body("id", not(hasItem(hook.id())));
+        // the registration and the deletion are in the audit trail, with the receiver's host, never its path or secret
+        var trail = given().auth().oauth2(staffToken("coordinator")).get("/api/v1/audit?subjectId=" + hook.id());
+        trail.then().statusCode(200)
+                .body("entries.action", equalTo(List.of("webhook.deleted", "webhook.registered")))
+                .body("entries.entityId", everyItem(equalTo("ai-france")))
+                .body("entries.actorEntity", everyItem(equalTo("ai-france")))
+                .body("entries[1].detail.host", equalTo(URI.create(url(path)).getHost()))
+                .body("entries[1].detail.events", equalTo(List.of("case.held", "totals.entity")));
+        assertFalse(trail.asString().contains(path), "the receiver's path is not kept");
+        assertFalse(trail.asString().contains(hook.secret()), "nor its secret");
     }
 
     @Test
@@ -332,6 +344,9 @@ class WebhookTest {
         assertSigned(replayed, hook.secret());
         given().auth().oauth2(entityKey("ai-france")).post("/api/v1/webhooks/" + hook.id() + "/deliveries/" + deliveryId
                 + "/replay").then().statusCode(409).contentType("application/problem+json");
+        given().auth().oauth2(staffToken("coordinator")).get("/api/v1/audit?subjectId=" + hook.id()
+                        + "&action=webhook.delivery.replayed").then().statusCode(200)
+                .body("entries.detail.deliveryId", equalTo(List.of(deliveryId)));
     }
 
     @Test

@@ -2,10 +2,12 @@ package org.w4r.tally.service;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.transaction.Transactional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.w4r.events.CampaignChanged;
 import org.w4r.events.CaseChanged;
 import org.w4r.events.Events;
+import org.w4r.kit.audit.AuditTrail;
 import org.w4r.kit.problem.ProblemException;
 import org.w4r.kit.reference.ReferenceData;
 import org.w4r.tally.repository.TallyRepository;
@@ -16,6 +18,7 @@ import org.w4r.tally.model.WebhookDelivery;
 import org.w4r.tally.repository.WebhookRepository.NewDelivery;
 import org.w4r.tally.model.Webhook;
 
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -57,6 +60,9 @@ public class WebhookService {
     @Inject
     WebhookDispatcher dispatcher;
 
+    @Inject
+    AuditTrail audit;
+
     @ConfigProperty(name = "w4r.webhooks.max-per-entity", defaultValue = "10")
     int maxPerEntity;
 
@@ -66,6 +72,11 @@ public class WebhookService {
     public record Registered(Webhook webhook, String secret) {
     }
 
+    /**
+     * Registers a webhook and records it in the audit trail, in one transaction. The trail keeps the receiver's host
+     * and the events, never the path or query (a site may put a token there) and never the secret.
+     */
+    @Transactional
     public Registered register(String entityId, String url, List<String> events) {
         try {
             receivers.check(url);
@@ -80,6 +91,8 @@ public class WebhookService {
         Webhook webhook = new Webhook(UUID.randomUUID(), entityId, url, events.stream().distinct().sorted().toList(),
                 secret, Instant.now());
         webhooks.insert(webhook);
+        audit.record("webhook.registered", "webhook", webhook.id().toString(), entityId,
+                AuditTrail.detail("host", URI.create(url).getHost(), "events", webhook.events()));
         return new Registered(webhook, secret);
     }
 
@@ -87,10 +100,12 @@ public class WebhookService {
         return webhooks.live(entityId);
     }
 
+    @Transactional
     public void delete(String entityId, UUID id) {
         if (!webhooks.delete(entityId, id)) {
             throw ProblemException.notFound("webhook", id.toString());
         }
+        audit.record("webhook.deleted", "webhook", id.toString(), entityId, null);
     }
 
     public List<WebhookDelivery> deliveries(String entityId, UUID id) {
@@ -98,14 +113,21 @@ public class WebhookService {
         return webhooks.deliveries(id, deliveriesListed);
     }
 
-    /** Queues a dead delivery again, due now, with its attempts counted from zero. */
+    /** Queues a dead delivery again, due now, with its attempts counted from zero; the dispatcher is woken after the commit. */
     public void replay(String entityId, UUID id, UUID deliveryId) {
+        requeue(entityId, id, deliveryId); // ArC intercepts a call on this: the transaction is requeue's own
+        dispatcher.wake();
+    }
+
+    @Transactional
+    void requeue(String entityId, UUID id, UUID deliveryId) {
         own(entityId, id);
         switch (webhooks.replay(id, deliveryId)) {
             case NOT_FOUND -> throw ProblemException.notFound("delivery", deliveryId.toString());
             case NOT_DEAD -> throw ProblemException.conflict("delivery-not-dead", "Delivery not dead",
                     "only a dead delivery can be replayed; this one is pending or delivered");
-            case REQUEUED -> dispatcher.wake();
+            case REQUEUED -> audit.record("webhook.delivery.replayed", "webhook", id.toString(), entityId,
+                    AuditTrail.detail("deliveryId", deliveryId.toString()));
         }
     }
 
