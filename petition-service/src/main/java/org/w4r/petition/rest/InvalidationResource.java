@@ -72,10 +72,11 @@ public class InvalidationResource {
                                 @Schema(nullable = true, implementation = String.class, format = "date-time") Instant from,
                                 @Schema(nullable = true, implementation = String.class, format = "date-time") Instant to,
                                 @Schema(nullable = true) String emailDomain,
+                                @Schema(nullable = true) String emailDomainHash,
                                 @Schema(nullable = true) String country,
                                 @Schema(nullable = true) String type) {
         static SelectionView of(InvalidationService.Selection s) {
-            return new SelectionView(s.campaignId(), s.caseId(), s.entityId(), s.from(), s.to(), s.emailDomain(),
+            return new SelectionView(s.campaignId(), s.caseId(), s.entityId(), s.from(), s.to(), s.emailDomain(), s.emailDomainHash(),
                     s.country(), s.type() == null ? null : s.type().code());
         }
     }

@@ -19,7 +19,7 @@ import java.util.stream.Stream;
 /** Which accepted signatures and online actions a coordinator selects; every part optional but not all absent. */
 @Schema(description = "Accepted signatures and online actions that still count, selected by case, entity, the time "
         + "they were accepted, the signer's email domain and country, and type; at least one of caseId, entityId, from, "
-        + "to, emailDomain or country")
+        + "to, emailDomain, emailDomainHash or country")
 public record InvalidationSelection(
         @Schema(description = "The campaign (default: any)", example = "w4r-2026") @Slug String campaignId,
         @Schema(description = "The case (default: any, and actions without a case)", example = "el-hiblu-3") @Slug String caseId,
@@ -31,6 +31,9 @@ public record InvalidationSelection(
         @Schema(description = "The signer's email domain, either case (signatures only; those taken before bulk "
                 + "invalidation existed have no domain on record and are never selected by it)", example = "spam.example")
         @Size(max = 253) @Pattern(regexp = DOMAIN) String emailDomain,
+        @Schema(description = "Instead of emailDomain: the domain's keyed hash, as GET /api/v1/anomalies lists a trending "
+                + "one (64 lower-case hex digits)", example = "3fa9c2e1d0b7a6f5e4d3c2b1a0f9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b3a2f1")
+        @Pattern(regexp = "^[0-9a-f]{64}$") String emailDomainHash,
         @Schema(description = "The signer's country, ISO 3166-1 alpha-2, either case (signatures only)", example = "FR")
         @CountryCode String country,
         @Schema(description = "The type (default: signatures and every online action)",
@@ -47,9 +50,13 @@ public record InvalidationSelection(
      * {@code at}: where the caller wrote it ("" for a body of its own, "selection." inside a request), to name the field.
      */
     InvalidationService.Selection toSelection(String at) {
-        if (caseId == null && entityId == null && from == null && to == null && emailDomain == null && country == null) {
+        if (caseId == null && entityId == null && from == null && to == null && emailDomain == null
+                && emailDomainHash == null && country == null) {
             throw ProblemException.invalid(at.isEmpty() ? "selection" : at.substring(0, at.length() - 1), "select by at least one of caseId, entityId, from, to, "
-                    + "emailDomain or country: an invalidation never takes a whole campaign at once");
+                    + "emailDomain, emailDomainHash or country: an invalidation never takes a whole campaign at once");
+        }
+        if (emailDomain != null && emailDomainHash != null) {
+            throw ProblemException.invalid(at + "emailDomainHash", "select by emailDomain or by emailDomainHash, not both");
         }
         if (from != null && to != null && !from.isBefore(to)) {
             throw ProblemException.invalid(at + "to", "'to' must be after 'from'");
@@ -61,7 +68,8 @@ public record InvalidationSelection(
                             .map(ActionType::code).toList()));
         }
         return new InvalidationService.Selection(campaignId, caseId, entityId, from, to,
-                emailDomain == null ? null : emailDomain.toLowerCase(Locale.ROOT), CountryCode.Codes.normalise(country),
+                emailDomain == null ? null : emailDomain.toLowerCase(Locale.ROOT), emailDomainHash,
+                CountryCode.Codes.normalise(country),
                 actionType);
     }
 }

@@ -54,12 +54,12 @@ public class InvalidationService {
 
     /**
      * What a coordinator selects by; every part optional, at least one of case, entity, time, domain or country given.
-     * {@code from} inclusive, {@code to} exclusive, on the time an action was accepted. {@code emailDomain} and
-     * {@code country} are the signer's, so with either only signatures are selected. {@code type}: signature or an
+     * {@code from} inclusive, {@code to} exclusive, on the time an action was accepted. {@code emailDomain} (or
+     * {@code emailDomainHash}, its keyed hash as the anomaly view lists it) and {@code country} are the signer's, so with either only signatures are selected. {@code type}: signature or an
      * online action's type.
      */
     public record Selection(String campaignId, String caseId, String entityId, Instant from, Instant to,
-                            String emailDomain, String country, ActionType type) {
+                            String emailDomain, String emailDomainHash, String country, ActionType type) {
     }
 
     /** How many actions of one case (null: none) and entity. */
@@ -157,7 +157,7 @@ public class InvalidationService {
     private InvalidationRepository.Criteria criteria(Selection s) {
         // the domain is looked up by its keyed hash only: no signer's row holds it in clear
         return new InvalidationRepository.Criteria(s.campaignId(), s.caseId(), s.entityId(), s.from(), s.to(),
-                s.emailDomain() == null ? null : hasher.hashDomain(s.emailDomain()), s.country(),
+                s.emailDomain() == null ? s.emailDomainHash() : hasher.hashDomain(s.emailDomain()), s.country(),
                 s.type() == null ? null : s.type().code());
     }
 

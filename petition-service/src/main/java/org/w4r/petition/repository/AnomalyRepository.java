@@ -1,0 +1,75 @@
+package org.w4r.petition.repository;
+
+import io.agroal.api.AgroalDataSource;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * How many accepted actions that still count each entity, signer email domain (its keyed hash) and signer country took
+ * in a recent window and in the baseline before it: one scan of the {@code recorded_at} indexes, both periods and all
+ * three dimensions in one statement. Online actions have an entity only (no signer).
+ */
+@ApplicationScoped
+public class AnomalyRepository {
+    private static final String RATES = """
+            with accepted as (
+                select entity_id, email_domain_hmac, country, recorded_at from signature
+                 where campaign_id = ? and recorded_at >= ? and recorded_at < ? and invalidation_id is null
+                union all
+                select entity_id, null, null, recorded_at from online_action
+                 where campaign_id = ? and recorded_at >= ? and recorded_at < ? and invalidation_id is null)
+            select grouping(entity_id) = 0 as by_entity, grouping(email_domain_hmac) = 0 as by_domain,
+                   coalesce(entity_id, email_domain_hmac, country) as value,
+                   count(*) filter (where recorded_at >= ?) as recent,
+                   count(*) filter (where recorded_at < ?) as baseline
+              from accepted
+             group by grouping sets ((entity_id), (email_domain_hmac), (country))""";
+
+    public enum Dimension { ENTITY, EMAIL_DOMAIN, COUNTRY }
+
+    /** One value of a dimension: its actions in the window and in the baseline before it. */
+    public record Count(Dimension dimension, String value, long recent, long baseline) {
+    }
+
+    @Inject
+    AgroalDataSource dataSource;
+
+    /**
+     * Counts over {@code [baselineFrom, windowFrom)} and {@code [windowFrom, to)}. A value absent from both is absent;
+     * signatures without a domain or country on record form no row of that dimension.
+     */
+    public List<Count> counts(String campaignId, Instant baselineFrom, Instant windowFrom, Instant to) throws SQLException {
+        List<Count> counts = new ArrayList<>();
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(RATES)) {
+            int i = 1;
+            for (int table = 0; table < 2; table++) {
+                ps.setString(i++, campaignId);
+                ps.setTimestamp(i++, Timestamp.from(baselineFrom));
+                ps.setTimestamp(i++, Timestamp.from(to));
+            }
+            ps.setTimestamp(i++, Timestamp.from(windowFrom));
+            ps.setTimestamp(i, Timestamp.from(windowFrom));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    String value = rs.getString(3);
+                    if (value == null) {
+                        continue; // the actions without a domain or country on record
+                    }
+                    Dimension dimension = rs.getBoolean(1) ? Dimension.ENTITY
+                            : rs.getBoolean(2) ? Dimension.EMAIL_DOMAIN : Dimension.COUNTRY;
+                    counts.add(new Count(dimension, value.trim(), rs.getLong(4), rs.getLong(5)));
+                }
+            }
+        }
+        return counts;
+    }
+}

@@ -1,0 +1,174 @@
+package org.w4r.petition.service;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.scheduler.Scheduled;
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+import org.w4r.events.CampaignChanged;
+import org.w4r.kit.messaging.Failures;
+import org.w4r.kit.reference.ReferenceData;
+import org.w4r.petition.repository.AnomalyRepository;
+import org.w4r.petition.repository.AnomalyRepository.Count;
+import org.w4r.petition.repository.AnomalyRepository.Dimension;
+
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * What trends: actions per minute by entity, signer email domain (its keyed hash, never the domain) and signer country
+ * in a recent window, each against its own rate in the baseline before the window (issue 15 point 2; e-petitions
+ * learned in 2016 and 2019 that a flood shows first as one domain or country running far over its usual rate).
+ *
+ * <p>A value trends when it runs at least {@code min-per-minute} and at least {@code factor} times its baseline rate
+ * (a baseline under one a minute counts as one: a new domain at 40 a minute trends, one at 2 does not). The baseline
+ * starts no earlier than the campaign opened, so the first day is not read as a flood against empty hours.
+ *
+ * <p>Every minute the current campaign is scanned and {@code w4r.anomalies.trending} (per dimension, never per value:
+ * an entity or a domain hash as a label would be a series per value) is set for the alert rule; every instance scans
+ * the same shared database, so instances agree and the rule takes the max.
+ */
+@ApplicationScoped
+public class AnomalyWatch {
+    private static final Logger LOG = Logger.getLogger(AnomalyWatch.class);
+    /** Values listed per dimension: the trending ones first, then the fastest. */
+    static final int LISTED = 25;
+    private static final Comparator<Trend> ORDER = Comparator.comparing(Trend::trending, Comparator.reverseOrder())
+            .thenComparing(Trend::perMinute, Comparator.reverseOrder()).thenComparing(Trend::value);
+
+    @Inject
+    AnomalyRepository counts;
+
+    @Inject
+    ReferenceData reference;
+
+    @Inject
+    MeterRegistry registry;
+
+    @ConfigProperty(name = "w4r.anomalies.window", defaultValue = "10m")
+    Duration window;
+
+    @ConfigProperty(name = "w4r.anomalies.baseline", defaultValue = "24h")
+    Duration baseline;
+
+    @ConfigProperty(name = "w4r.anomalies.factor", defaultValue = "5")
+    double factor;
+
+    @ConfigProperty(name = "w4r.anomalies.min-per-minute", defaultValue = "30")
+    double minPerMinute;
+
+    private final Map<Dimension, AtomicInteger> trending = new EnumMap<>(Dimension.class);
+
+    /** What a scan compares: the window, the baseline before it, the thresholds. */
+    public record Settings(Duration window, Duration baseline, double factor, double minPerMinute) {
+    }
+
+    /** One value of a dimension: its rate in the window and in its baseline. */
+    public record Trend(Dimension dimension, String value, long recent, double perMinute, double baselinePerMinute,
+                        double ratio, boolean trending) {
+    }
+
+    /** A scan of one campaign at {@code at}: the window is {@code [at - window, at)}. */
+    public record Report(String campaignId, Instant at, Instant windowFrom, Instant baselineFrom, Settings settings,
+                         int trending, List<Trend> trends) {
+        public long trending(Dimension dimension) {
+            return trends.stream().filter(t -> t.dimension() == dimension && t.trending()).count();
+        }
+    }
+
+    @PostConstruct
+    void gauges() {
+        for (Dimension d : Dimension.values()) {
+            AtomicInteger n = new AtomicInteger();
+            trending.put(d, n);
+            Gauge.builder("w4r.anomalies.trending", n, AtomicInteger::get)
+                    .description("Entities, email domains or countries of the current campaign running over their baseline")
+                    .tag("dimension", tag(d)).register(registry);
+        }
+    }
+
+    public Settings defaults() {
+        return new Settings(window, baseline, factor, minPerMinute);
+    }
+
+    /** Scans {@code campaign} at {@code at}. */
+    public Report scan(CampaignChanged campaign, Instant at, Settings settings) throws SQLException {
+        Instant windowFrom = at.minus(settings.window());
+        Instant baselineFrom = windowFrom.minus(settings.baseline());
+        if (campaign.opensAt() != null && campaign.opensAt().isAfter(baselineFrom)) {
+            baselineFrom = campaign.opensAt().isBefore(windowFrom) ? campaign.opensAt() : windowFrom;
+        }
+        double windowMinutes = settings.window().toMillis() / 60_000.0;
+        double baselineMinutes = Duration.between(baselineFrom, windowFrom).toMillis() / 60_000.0;
+        List<Trend> all = counts.counts(campaign.campaignId(), baselineFrom, windowFrom, at).stream()
+                .map(c -> trend(c, windowMinutes, baselineMinutes, settings)).toList();
+        List<Trend> listed = new ArrayList<>();
+        for (Dimension d : Dimension.values()) {
+            List<Trend> of = all.stream().filter(t -> t.dimension() == d).sorted(ORDER).toList();
+            long hot = of.stream().filter(Trend::trending).count();
+            listed.addAll(of.subList(0, (int) Math.min(of.size(), Math.max(hot, LISTED)))); // every trending one
+        }
+        int n = (int) all.stream().filter(Trend::trending).count();
+        return new Report(campaign.campaignId(), at, windowFrom, baselineFrom, settings, n, List.copyOf(listed));
+    }
+
+    static Trend trend(Count c, double windowMinutes, double baselineMinutes, Settings settings) {
+        double perMinute = c.recent() / windowMinutes;
+        double baselinePerMinute = baselineMinutes <= 0 ? 0 : c.baseline() / baselineMinutes;
+        double ratio = perMinute / Math.max(baselinePerMinute, 1.0);
+        boolean trending = perMinute >= settings.minPerMinute() && ratio >= settings.factor();
+        return new Trend(c.dimension(), c.value(), c.recent(), round(perMinute), round(baselinePerMinute), round(ratio),
+                trending);
+    }
+
+    /** The current campaign now, for the alert rule; a failed scan keeps the last figures (and says so). */
+    @Scheduled(every = "${w4r.anomalies.every:60s}", delayed = "30s",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void scanCurrent() {
+        CampaignChanged campaign = reference.currentCampaign().orElse(null);
+        if (campaign == null) {
+            publish(null);
+            return;
+        }
+        try {
+            publish(scan(campaign, Instant.now(), defaults()));
+        } catch (SQLException | RuntimeException e) {
+            LOG.warnf("anomaly scan failed (%s); the trending gauges keep their last values", Failures.describe(e));
+        }
+    }
+
+    /** Sets the gauges from {@code report} (none: nothing trends). */
+    public void publish(Report report) {
+        for (Dimension d : Dimension.values()) {
+            trending.get(d).set(report == null ? 0 : (int) report.trending(d));
+        }
+        if (report != null && report.trending() > 0) {
+            // counts per dimension only: the values are on the dashboard's Anomalies page for coordinators
+            LOG.warnf("anomaly scan of %s: %d entities, %d email domains, %d countries run over their baseline",
+                    report.campaignId(), report.trending(Dimension.ENTITY), report.trending(Dimension.EMAIL_DOMAIN),
+                    report.trending(Dimension.COUNTRY));
+        }
+    }
+
+    public static String tag(Dimension d) {
+        return switch (d) {
+            case ENTITY -> "entity";
+            case EMAIL_DOMAIN -> "emailDomain";
+            case COUNTRY -> "country";
+        };
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 100) / 100.0;
+    }
+}

@@ -1,0 +1,171 @@
+package org.w4r.petition;
+
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.ValidatableResponse;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Test;
+import org.w4r.kit.reference.ReferenceData;
+import org.w4r.petition.service.AnomalyWatch;
+import org.w4r.testsupport.ReferenceFixtures;
+import org.w4r.testsupport.WithPlatformResources;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.not;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.w4r.testsupport.ReferenceFixtures.entityKey;
+import static org.w4r.testsupport.ReferenceFixtures.staffToken;
+
+/**
+ * Issue 15 point 2: what trends against its own baseline, on actions really taken through the API and then placed in
+ * a past hour no other test writes to (their accepted time moved back), so the scan sees exactly this test's actions.
+ */
+@QuarkusTest
+@WithPlatformResources
+class AnomalyTest {
+    @Inject
+    AgroalDataSource db;
+
+    @Inject
+    AnomalyWatch watch;
+
+    @Inject
+    ReferenceData reference;
+
+    @ConfigProperty(name = "w4r.signer.hmac-key")
+    String hmacKey;
+
+    /** A window of 5 minutes, an hour of baseline, 5 times over it and at least 2 a minute. */
+    static final String SETTINGS = "windowMinutes=5&baselineHours=1&factor=5&minPerMinute=2";
+
+    static ValidatableResponse scan(Instant at) {
+        return given().auth().oauth2(staffToken("coordinator")).get("/api/v1/anomalies?" + SETTINGS + "&at=" + at).then();
+    }
+
+    void acceptedAt(String actionId, Instant at) throws Exception {
+        try (Connection c = db.getConnection();
+             PreparedStatement ps = c.prepareStatement("update signature set recorded_at = ? where action_id = cast(? as uuid)")) {
+            ps.setTimestamp(1, Timestamp.from(at));
+            ps.setString(2, actionId);
+            assertEquals(1, ps.executeUpdate());
+        }
+    }
+
+    String domainHmac(String domain) throws Exception {
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec(hmacKey.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+        return HexFormat.of().formatHex(mac.doFinal(("domain:" + domain).getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Test
+    void aFloodFromOneDomainTrendsByDomainEntityAndCountryAndItsHashSelectsItForInvalidation() throws Exception {
+        // two hours ago, give or take: after the test campaign opened (a day ago), before this run's other tests
+        Instant at = Instant.now().minus(Duration.ofMinutes(120 + ThreadLocalRandom.current().nextInt(60)))
+                .truncatedTo(ChronoUnit.SECONDS);
+        String caseId = ReferenceFixtures.CASES.get(0);
+        String quiet = "quiet-" + UUID.randomUUID().toString().substring(0, 8) + ".example";
+        String flood = "flood-" + UUID.randomUUID().toString().substring(0, 8) + ".example";
+        // the usual: 12 signatures through ai-france over the baseline hour, 2 in the window
+        for (int i = 0; i < 14; i++) {
+            String id = InvalidationTest.sign("ai-france", caseId, "Quiet " + i, "q" + i + "@" + quiet, "FR");
+            acceptedAt(id, i < 12 ? at.minus(Duration.ofMinutes(60 - 4 * i)) : at.minus(Duration.ofMinutes(3 + i - 12)));
+        }
+        // the flood: 30 through ai-malta from one domain in the last 4 minutes of the window (6 a minute over 5)
+        List<String> floodIds = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            String id = InvalidationTest.sign("ai-malta", caseId, "Bot " + i, "bot" + i + "@" + flood, "MT");
+            acceptedAt(id, at.minusSeconds(230 - 7 * i));
+            floodIds.add(id);
+        }
+        String floodHash = domainHmac(flood);
+        String quietHash = domainHmac(quiet);
+
+        scan(at).statusCode(200).body("campaignId", equalTo(ReferenceFixtures.CAMPAIGN))
+                .body("at", equalTo(at.toString())).body("windowFrom", equalTo(at.minusSeconds(300).toString()))
+                .body("baselineFrom", equalTo(at.minusSeconds(300 + 3600).toString()))
+                .body("trending", equalTo(3))
+                .body("trends.find { it.dimension == 'emailDomain' && it.value == '" + floodHash + "' }.trending", equalTo(true))
+                .body("trends.find { it.dimension == 'emailDomain' && it.value == '" + floodHash + "' }.actions", equalTo(30))
+                .body("trends.find { it.dimension == 'emailDomain' && it.value == '" + floodHash + "' }.perMinute", equalTo(6.0f))
+                .body("trends.find { it.dimension == 'emailDomain' && it.value == '" + floodHash + "' }.baselinePerMinute", equalTo(0.0f))
+                .body("trends.find { it.dimension == 'entity' && it.value == 'ai-malta' }.trending", equalTo(true))
+                .body("trends.find { it.dimension == 'country' && it.value == 'MT' }.trending", equalTo(true))
+                // the usual rate is not a trend: 2 in the window against 12 an hour before
+                .body("trends.find { it.dimension == 'entity' && it.value == 'ai-france' }.trending", equalTo(false))
+                .body("trends.find { it.dimension == 'entity' && it.value == 'ai-france' }.actions", equalTo(2))
+                .body("trends.find { it.dimension == 'entity' && it.value == 'ai-france' }.baselinePerMinute", equalTo(0.2f))
+                .body("trends.find { it.dimension == 'country' && it.value == 'FR' }.trending", equalTo(false))
+                .body("trends.find { it.dimension == 'emailDomain' && it.value == '" + quietHash + "' }.trending", equalTo(false));
+        // the same flood is no trend for a coordinator who asks for 10 a minute
+        given().auth().oauth2(staffToken("coordinator")).get("/api/v1/anomalies?windowMinutes=5&baselineHours=1&factor=5"
+                + "&minPerMinute=10&at=" + at).then().statusCode(200).body("trending", equalTo(0));
+        String body = scan(at).extract().asString();
+        assertFalse(body.contains(flood) || body.contains("bot0@"), "no domain or address in clear");
+
+        // the gauges the alert rule reads
+        watch.publish(watch.scan(reference.currentCampaign().orElseThrow(), at, settings()));
+        String metrics = MetricsTest.metrics();
+        assertEquals(1.0, gauge(metrics, "emailDomain"), metrics);
+        assertEquals(1.0, gauge(metrics, "entity"));
+        assertEquals(1.0, gauge(metrics, "country"));
+
+        // the trending hash selects the flood for invalidation as it is; once out, nothing trends
+        String selection = "{\"emailDomainHash\":\"" + floodHash + "\"}";
+        InvalidationTest.preview(selection).statusCode(200).body("actions", equalTo(30));
+        InvalidationTest.preview("{\"emailDomainHash\":\"" + floodHash + "\",\"emailDomain\":\"" + flood + "\"}")
+                .statusCode(400).body("field", equalTo("emailDomainHash"));
+        InvalidationTest.preview("{\"emailDomainHash\":\"" + flood + "\"}").statusCode(400);
+        InvalidationTest.invalidate(selection, 30).statusCode(201).body("selection.emailDomainHash", equalTo(floodHash));
+        scan(at).statusCode(200).body("trending", equalTo(0))
+                .body("trends.findAll { it.dimension == 'emailDomain' }.value", not(hasItem(floodHash)));
+        watch.publish(watch.scan(reference.currentCampaign().orElseThrow(), at, settings()));
+        assertEquals(0.0, gauge(MetricsTest.metrics(), "emailDomain"));
+    }
+
+    static AnomalyWatch.Settings settings() {
+        return new AnomalyWatch.Settings(Duration.ofMinutes(5), Duration.ofHours(1), 5, 2);
+    }
+
+    static double gauge(String metrics, String dimension) {
+        String prefix = "w4r_anomalies_trending{dimension=\"" + dimension + "\"";
+        return metrics.lines().filter(l -> l.startsWith(prefix)).mapToDouble(l -> Double.parseDouble(l.substring(
+                l.lastIndexOf(' ') + 1))).findFirst().orElseThrow(() -> new AssertionError("no " + prefix));
+    }
+
+    @Test
+    void onlyCoordinatorsReadItAndBadParametersAre400() {
+        for (String role : List.of("case-manager", "moderator", "delivery")) {
+            given().auth().oauth2(staffToken(role)).get("/api/v1/anomalies").then().statusCode(403);
+        }
+        given().auth().oauth2(entityKey("ai-france")).get("/api/v1/anomalies").then().statusCode(403);
+        given().get("/api/v1/anomalies").then().statusCode(401);
+        given().auth().oauth2(staffToken("coordinator")).get("/api/v1/anomalies").then().statusCode(200)
+                .body("campaignId", equalTo(ReferenceFixtures.CAMPAIGN)).body("factor", equalTo(5.0f));
+        for (String bad : List.of("at=yesterday", "windowMinutes=0", "baselineHours=10000", "factor=0.5",
+                "campaignId=NOT%20A%20SLUG")) {
+            given().auth().oauth2(staffToken("coordinator")).get("/api/v1/anomalies?" + bad).then().statusCode(400)
+                    .contentType("application/problem+json");
+        }
+        given().auth().oauth2(staffToken("coordinator")).get("/api/v1/anomalies?campaignId=no-such-campaign").then()
+                .statusCode(404).contentType("application/problem+json");
+    }
+}
