@@ -11,9 +11,6 @@ import org.w4r.petition.service.AnomalyWatch;
 import org.w4r.testsupport.ReferenceFixtures;
 import org.w4r.testsupport.WithPlatformResources;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.Timestamp;
@@ -21,7 +18,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
@@ -71,9 +67,7 @@ class AnomalyTest {
     }
 
     String domainHmac(String domain) throws Exception {
-        Mac mac = Mac.getInstance("HmacSHA256");
-        mac.init(new SecretKeySpec(hmacKey.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-        return HexFormat.of().formatHex(mac.doFinal(("domain:" + domain).getBytes(StandardCharsets.UTF_8)));
+        return InvalidationTest.domainHmac(hmacKey, domain);
     }
 
     @Test

@@ -266,6 +266,10 @@ class InvalidationTest {
 
     /** HMAC-SHA256 under the signer key of "domain:" and the lower-cased domain, as docs/petition-service.md says. */
     String domainHmac(String domain) throws Exception {
+        return domainHmac(hmacKey, domain);
+    }
+
+    static String domainHmac(String hmacKey, String domain) throws Exception {
         Mac mac = Mac.getInstance("HmacSHA256");
         mac.init(new SecretKeySpec(hmacKey.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
         return HexFormat.of().formatHex(mac.doFinal(("domain:" + domain).getBytes(StandardCharsets.UTF_8)));
