@@ -346,6 +346,60 @@ class DashboardBrowserIT {
         }
     }
 
+    @Test
+    void aFloodTrendsOnTheAnomaliesPageAndOpensItsInvalidationPreviewed() {
+        String coordinator = platform.tokens.get("demo-coordinator");
+        String flood = "surge-" + UUID.randomUUID().toString().substring(0, 8) + ".example";
+        long before = given().auth().oauth2(coordinator).get(platform.tally.url() + "/api/v1/totals").then()
+                .statusCode(200).extract().jsonPath().getLong("total");
+        // 320 signatures from one new domain in one batch: 32 a minute over the 10-minute window, against a baseline
+        // of none: over the service's own thresholds (30 a minute, 5 times the baseline), nothing set for the test
+        List<Map<String, Object>> items = java.util.stream.IntStream.range(0, 320).mapToObj(i -> Map.<String, Object>of(
+                "id", "s" + i, "kind", "signature", "body", Map.of("caseIds", List.of("idris-khattak"),
+                        "signer", Map.of("name", "Surge Bot", "email", "bot" + i + "@" + flood, "country", "MX")))).toList();
+        given().auth().oauth2(platform.tokens.get("ai-mexico")).contentType(ContentType.JSON).body(Map.of("items", items))
+                .post(platform.petitions.url() + "/api/v1/batches").then().statusCode(200).body("accepted", equalTo(320));
+        await().atMost(Duration.ofSeconds(60)).until(() -> given().auth().oauth2(coordinator)
+                .get(platform.tally.url() + "/api/v1/totals").then().extract().jsonPath().getLong("total") == before + 320);
+        try {
+            signIn("demo-coordinator");
+            // the banner on every page of a coordinator, then the page itself
+            WebElement banner = wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#trend-banner .banner")));
+            assertTrue(banner.getText().startsWith("Trending:"), banner.getText());
+            banner.findElement(By.linkText("See the anomalies")).click();
+            wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("anomalies-status"), "trending"));
+            WebElement row = wait.until(ExpectedConditions.visibilityOfElementLocated(By.xpath(
+                    "//table[@id='anomalies-emailDomain']//tr[td[contains(., 'Trending')]]")));
+            assertTrue(row.getText().contains("320"), row.getText());
+            assertFalse(driver.getPageSource().contains(flood), "the domain itself is never on the page");
+            assertEquals(List.of(), js("return window.__cspViolations"));
+            screenshot("anomalies");
+            // its link opens the invalidations page on that domain's hash and the window, previewed at once
+            row.findElement(By.linkText("Preview invalidation")).click();
+            wait.until(ExpectedConditions.textToBe(By.id("inv-total"), "320 actions selected."));
+            assertTrue(driver.findElement(By.id("inv-domain-hash")).getText().startsWith("Signer email domain #"));
+            driver.findElement(By.id("inv-reason")).sendKeys("surge from one domain", Keys.ENTER);
+            wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("inv-status"), "320 actions invalidated"));
+            await().atMost(Duration.ofSeconds(60)).until(() -> given().auth().oauth2(coordinator)
+                    .get(platform.tally.url() + "/api/v1/totals").then().extract().jsonPath().getLong("total") == before);
+            // once out, it no longer trends
+            driver.get(driver.getCurrentUrl().replaceAll("#.*$", "#/anomalies"));
+            wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("anomalies-status"), "UTC"));
+            assertEquals(List.of(), driver.findElements(By.xpath(
+                    "//table[@id='anomalies-emailDomain']//tr[td[contains(., '320')] and td[contains(., 'Trending')]]")));
+        } finally {
+            // whatever failed: the surge is taken out, so the totals are as before for the other tests
+            String hash = given().auth().oauth2(coordinator).get(platform.petitions.url() + "/api/v1/anomalies").then()
+                    .extract().jsonPath().getString("trends.find { it.dimension == 'emailDomain' && it.actions == 320 }.value");
+            if (hash != null) {
+                String selection = "{\"emailDomainHash\":\"" + hash + "\"}";
+                given().auth().oauth2(coordinator).contentType(ContentType.JSON)
+                        .body("{\"selection\":" + selection + ",\"reason\":\"test clean-up\",\"expectedActions\":320}")
+                        .post(platform.petitions.url() + "/api/v1/invalidations");
+            }
+        }
+    }
+
     /** A delivery for the case, handed over through the API (delivery-service may ask to retry while it catches up). */
     static void handedOver(String caseId) {
         String token = platform.tokens.get("demo-delivery");

@@ -4,7 +4,7 @@ import { token, tally, tallyService, campaign, serviceUrls } from './api.js';
 import * as oidc from './oidc.js';
 import * as live from './live.js';
 import * as model from './model.js';
-import { mountBanners } from './banners.js';
+import { mountBanners, mountTrendBanner } from './banners.js';
 import * as overview from './views/overview.js';
 import * as casePage from './views/case.js';
 import * as entityPage from './views/entity.js';
@@ -13,12 +13,14 @@ import * as moderation from './views/moderation.js';
 import * as holds from './views/holds.js';
 import * as deliveries from './views/deliveries.js';
 import * as invalidations from './views/invalidations.js';
+import * as anomalies from './views/anomalies.js';
 
 const STAFF = ['coordinator', 'case-manager', 'delivery', 'moderator'];
 // Which pages each role sees; the services enforce the same roles on every call anyway.
 const PAGES = [
   { route: 'overview', label: 'Overview', roles: STAFF, view: overview },
   { route: 'report', label: 'Report', roles: ['coordinator'], view: report },
+  { route: 'anomalies', label: 'Anomalies', roles: ['coordinator'], view: anomalies },
   { route: 'invalidations', label: 'Invalidations', roles: ['coordinator'], view: invalidations },
   { route: 'moderation', label: 'Moderation queue', roles: ['moderator'], view: moderation },
   { route: 'holds', label: 'Holds and cases', roles: ['case-manager'], view: holds },
@@ -47,7 +49,7 @@ function render() {
   const { name, arg } = route();
   const page = PAGES.find((p) => p.route === name && p.roles.includes(me.role));
   nav.querySelectorAll('a').forEach((a) => a.toggleAttribute('aria-current', a.dataset.route === name));
-  if (page) { cleanup = page.view.render(view); }
+  if (page) { cleanup = page.view.render(view, arg); }
   else if (DETAIL[name] && arg) { cleanup = DETAIL[name].render(view, arg); }
   else { view.append(el('h2', { tabindex: '-1', text: 'Not available' }), el('p', { text: 'This page does not exist or is not for your role.' })); }
   const heading = view.querySelector('h2');
@@ -79,7 +81,9 @@ async function enter() {
   document.getElementById('signed-in').hidden = false;
   await campaigns();
   live.start();
-  unbanner = mountBanners(document.getElementById('banners'));
+  const unholds = mountBanners(document.getElementById('banners'));
+  const untrend = me.role === 'coordinator' ? mountTrendBanner(document.getElementById('trend-banner')) : () => {};
+  unbanner = () => { unholds(); untrend(); };
   render();
 }
 

@@ -1,7 +1,8 @@
 // One banner per case on safety hold, on every page, updated as holds are placed and lifted. The stream says only
 // which case and since when; why is for case managers, on the holds page (from case-service).
-import { el, date } from './dom.js';
+import { el, date, fmt } from './dom.js';
 import { watch } from './model.js';
+import { petitionService } from './api.js';
 
 export function mountBanners(region) {
   return watch((info) => {
@@ -12,4 +13,21 @@ export function mountBanners(region) {
       ' — on safety hold since ' + date(c.hold.placedAt)
         + '. No delivery may be planned or recorded while the hold lasts.')));
   });
+}
+
+// Coordinators: a banner while anything trends (petition-service's anomaly scan of the current campaign, read every
+// minute); the Anomalies page says what and offers the invalidation.
+export function mountTrendBanner(region) {
+  async function check() {
+    try {
+      const report = await petitionService('/api/v1/anomalies');
+      region.replaceChildren(...(report.trending > 0 ? [el('div', { class: 'banner trend', 'data-trending': report.trending },
+        el('strong', { text: 'Trending: ' }), fmt(report.trending) + ' entit' + (report.trending === 1 ? 'y, domain or country runs'
+          : 'ies, domains or countries run') + ' far over the usual rate since ' + date(report.windowFrom) + '. ',
+        el('a', { href: '#/anomalies', text: 'See the anomalies' }))] : []));
+    } catch (e) { region.replaceChildren(); } // the page itself says why it cannot scan
+  }
+  check();
+  const timer = setInterval(check, 60000);
+  return () => { clearInterval(timer); region.replaceChildren(); };
 }

@@ -1,27 +1,33 @@
 // Coordinators: bulk invalidation (petition-service). Select accepted signatures and online actions of the campaign
 // shown, preview how many per case and entity, confirm with a reason; the invalidation is refused if the selection no
-// longer holds what the preview showed. Past invalidations are listed with their reversal.
+// longer holds what the preview showed. Past invalidations are listed with their reversal. Opened from the Anomalies
+// page (#/invalidations/<query>), the selection comes filled in with what trended and is previewed at once.
 import { el, date, dataTable, section, message, fmt } from '../dom.js';
 import { petitionService } from '../api.js';
 import { caseName, entityName, campaign } from '../model.js';
 
 const TYPES = ['signature', 'letter', 'email', 'tweet', 'sms', 'postcard', 'drawing', 'audio', 'other'];
 const field = (label, input) => el('div', { class: 'field' }, el('label', { htmlFor: input.id, text: label }), input);
-const utc = (value) => (value ? new Date(value + ':00Z').toISOString() : null); // the inputs are read as UTC
+// the inputs are read as UTC, to the second when one was given (a window from the Anomalies page)
+const utc = (value) => (value ? new Date(value + (value.length > 16 ? 'Z' : ':00Z')).toISOString() : null);
+const local = (iso) => new Date(iso).toISOString().slice(0, 19);
 
-export function render(view) {
+export function render(view, prefill) {
   const status = el('p', { id: 'inv-status', class: 'note', 'aria-live': 'polite' });
   const caseSelect = el('select', { id: 'inv-case' });
   const entitySelect = el('select', { id: 'inv-entity' });
-  const from = el('input', { id: 'inv-from', type: 'datetime-local' });
-  const to = el('input', { id: 'inv-to', type: 'datetime-local' });
+  const from = el('input', { id: 'inv-from', type: 'datetime-local', step: 1 });
+  const to = el('input', { id: 'inv-to', type: 'datetime-local', step: 1 });
   const domain = el('input', { id: 'inv-domain', type: 'text', maxLength: 253, autocomplete: 'off' });
+  // a trending domain, as the Anomalies page lists it: its keyed hash (the domain itself is never kept in clear)
+  let domainHash = null;
+  const hashNote = el('p', { id: 'inv-domain-hash', class: 'note', hidden: true });
   const country = el('input', { id: 'inv-country', type: 'text', maxLength: 2, size: 3, autocomplete: 'off' });
   const type = el('select', { id: 'inv-type' }, el('option', { value: '', text: 'Signatures and online actions' }),
     TYPES.map((t) => el('option', { value: t, text: t })));
   const selectForm = el('form', { id: 'inv-select', class: 'form', onsubmit: (e) => { e.preventDefault(); preview(); } },
     field('Case', caseSelect), field('Entity', entitySelect), field('Accepted from (UTC)', from),
-    field('Accepted before (UTC)', to), field('Signer email domain', domain), field('Signer country (ISO code)', country),
+    field('Accepted before (UTC)', to), field('Signer email domain', domain), hashNote, field('Signer country (ISO code)', country),
     field('Type', type), el('button', { id: 'inv-preview', type: 'submit', text: 'Preview' }));
 
   const total = el('p', { id: 'inv-total', class: 'note', 'aria-live': 'polite' });
@@ -50,7 +56,7 @@ export function render(view) {
     if (entitySelect.value) { s.entityId = entitySelect.value; }
     if (from.value) { s.from = utc(from.value); }
     if (to.value) { s.to = utc(to.value); }
-    if (domain.value.trim()) { s.emailDomain = domain.value.trim(); }
+    if (domainHash) { s.emailDomainHash = domainHash; } else if (domain.value.trim()) { s.emailDomain = domain.value.trim(); }
     if (country.value.trim()) { s.country = country.value.trim(); }
     if (type.value) { s.type = type.value; }
     return s;
@@ -110,6 +116,7 @@ export function render(view) {
   function describe(s) {
     return [s.caseId && 'case ' + caseName(s.caseId), s.entityId && 'entity ' + entityName(s.entityId),
       s.from && 'from ' + date(s.from), s.to && 'before ' + date(s.to), s.emailDomain && 'domain ' + s.emailDomain,
+      s.emailDomainHash && 'domain #' + s.emailDomainHash.slice(0, 12),
       s.country && 'country ' + s.country, s.type && 'type ' + s.type].filter(Boolean).join(', ');
   }
 
@@ -133,7 +140,32 @@ export function render(view) {
         ...Object.keys(info.entityNames || {}).sort().map((id) => el('option', { value: id, text: entityName(id) })));
     } catch (e) { status.replaceChildren(message('Cannot read the cases: ' + e.message, 'error')); }
   }
-  choices();
+  function useHash(hash) {
+    domainHash = hash;
+    domain.disabled = Boolean(hash);
+    hashNote.hidden = !hash;
+    hashNote.replaceChildren(...(hash ? ['Signer email domain #' + hash.slice(0, 12) + ' (its keyed hash, from the '
+      + 'Anomalies page). ', el('button', { type: 'button', id: 'inv-domain-hash-clear', text: 'Select by domain instead',
+      onclick: () => { useHash(null); forget(); } })] : []));
+  }
+
+  /** What the Anomalies page sent: the value that trended and its window; previewed at once. */
+  async function fill(query) {
+    const p = new URLSearchParams(query);
+    if (p.get('from')) { from.value = local(p.get('from')); }
+    if (p.get('to')) { to.value = local(p.get('to')); }
+    if (p.get('entityId')) {
+      if (![...entitySelect.options].some((o) => o.value === p.get('entityId'))) {
+        entitySelect.append(el('option', { value: p.get('entityId'), text: p.get('entityId') })); // never "any entity"
+      }
+      entitySelect.value = p.get('entityId');
+    }
+    if (p.get('country')) { country.value = p.get('country'); }
+    if (/^[0-9a-f]{64}$/.test(p.get('emailDomainHash') || '')) { useHash(p.get('emailDomainHash')); }
+    await preview();
+  }
+
+  choices().then(() => (prefill ? fill(prefill) : null));
   load();
   return () => {};
 }
