@@ -14,6 +14,7 @@ import * as holds from './views/holds.js';
 import * as deliveries from './views/deliveries.js';
 import * as invalidations from './views/invalidations.js';
 import * as anomalies from './views/anomalies.js';
+import * as audit from './views/audit.js';
 
 const STAFF = ['coordinator', 'case-manager', 'delivery', 'moderator'];
 // Which pages each role sees; the services enforce the same roles on every call anyway.
@@ -22,6 +23,7 @@ const PAGES = [
   { route: 'report', label: 'Report', roles: ['coordinator'], view: report },
   { route: 'anomalies', label: 'Anomalies', roles: ['coordinator'], view: anomalies },
   { route: 'invalidations', label: 'Invalidations', roles: ['coordinator'], view: invalidations },
+  { route: 'audit', label: 'Audit trail', roles: ['coordinator'], view: audit },
   { route: 'moderation', label: 'Moderation queue', roles: ['moderator'], view: moderation },
   { route: 'holds', label: 'Holds and cases', roles: ['case-manager'], view: holds },
   { route: 'deliveries', label: 'Deliveries', roles: ['delivery'], view: deliveries },
