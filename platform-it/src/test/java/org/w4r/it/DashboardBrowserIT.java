@@ -37,6 +37,7 @@ import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.nullValue;
+import static org.hamcrest.Matchers.oneOf;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -135,7 +136,7 @@ class DashboardBrowserIT {
         wait.until(ExpectedConditions.textToBe(By.id("live-status"), "live"));
         assertPageShowsTheApiFigures("w4r-demo");
         assertEquals("demo-coordinator (coordinator)", driver.findElement(By.id("who")).getText());
-        assertEquals(List.of("Overview", "Report", "Invalidations"), navLabels());
+        assertEquals(List.of("Overview", "Report", "Anomalies", "Invalidations", "Audit trail"), navLabels());
         // every case of the campaign, with a thermometer; the leaderboard; charts drawn by Chart.js
         wait.until(d -> d.findElements(By.cssSelector("#cases-table tbody tr")).size() == 11);
         assertEquals(10, driver.findElements(By.cssSelector("#cases-table progress")).size());
@@ -400,6 +401,102 @@ class DashboardBrowserIT {
         }
     }
 
+    @Test
+    void aCoordinatorReadsAHoldPlacedAndLiftedInCaseServiceOnTheAuditTrailPageAndDownloadsItAsCsv() {
+        // a staff write in case-service: a case manager places a hold on a case (with a reason the trail never keeps)
+        // and lifts it
+        String caseId = "gustavo-gatica";
+        String reason = "lawyer's office searched " + UUID.randomUUID();
+        String manager = platform.tokens.get("demo-case-manager");
+        String holdId = given().auth().oauth2(manager).contentType(ContentType.JSON).body(Map.of("reason", reason))
+                .put(platform.cases.url() + "/api/v1/cases/" + caseId + "/hold").then().statusCode(oneOf(200, 202))
+                .extract().jsonPath().getString("hold.holdId");
+        given().auth().oauth2(manager).delete(platform.cases.url() + "/api/v1/cases/" + caseId + "/hold")
+                .then().statusCode(oneOf(200, 202));
+        // what case-service's trail holds about the case, read by a coordinator through the API
+        List<Map<String, Object>> entries = given().auth().oauth2(platform.tokens.get("demo-coordinator"))
+                .get(platform.cases.url() + "/api/v1/audit?subjectId=" + caseId).then().statusCode(200)
+                .body("more", equalTo(false)).extract().jsonPath().getList("entries");
+        assertEquals(List.of("case.hold.lifted", "case.hold.placed"),
+                entries.stream().limit(2).map(e -> e.get("action")).toList());
+
+        signIn("demo-coordinator");
+        driver.findElement(By.linkText("Audit trail")).click();
+        WebElement show = wait.until(ExpectedConditions.elementToBeClickable(By.id("audit-show")));
+        new org.openqa.selenium.support.ui.Select(driver.findElement(By.id("audit-service"))).selectByValue("case");
+        driver.findElement(By.id("audit-subject")).sendKeys(caseId);
+        show.click();
+        wait.until(ExpectedConditions.textToBe(By.id("audit-summary"), entries.size() + " entries from case-service."));
+        List<List<String>> rows = auditRows();
+        assertEquals(entries.size(), rows.size());
+        // newest first: the lift, then the hold, both by the case manager, about the case, naming the hold (not why)
+        // columns: time, actor, role, actor's entity, source address, action, subject, entity, details
+        assertEquals(List.of("demo-case-manager", "case-manager", "", "case.hold.lifted", "case " + caseId),
+                List.of(rows.get(0).get(1), rows.get(0).get(2), rows.get(0).get(3), rows.get(0).get(5), rows.get(0).get(6)));
+        assertEquals(List.of("demo-case-manager", "case-manager", "", "case.hold.placed", "case " + caseId),
+                List.of(rows.get(1).get(1), rows.get(1).get(2), rows.get(1).get(3), rows.get(1).get(5), rows.get(1).get(6)));
+        assertEquals("holdId=" + holdId, rows.get(0).get(8));
+        assertEquals("holdId=" + holdId, rows.get(1).get(8));
+        for (int i = 0; i < rows.size(); i++) {
+            Map<String, Object> entry = entries.get(i);
+            List<String> row = rows.get(i);
+            assertEquals(List.of(String.valueOf(entry.get("actor")), String.valueOf(entry.get("action")),
+                    entry.get("entityId") == null ? "" : String.valueOf(entry.get("entityId"))),
+                    List.of(row.get(1), row.get(5), row.get(7)), "row " + i);
+        }
+        // from where: the client address case-service saw (the test's own, on this machine)
+        assertEquals(String.valueOf(entries.get(0).get("source")), rows.get(0).get(4));
+        assertFalse(rows.get(0).get(4).isBlank());
+        assertFalse(driver.findElement(By.id("view")).getText().contains(reason));
+        assertFalse(driver.findElement(By.id("audit-more")).isDisplayed());
+        screenshot("audit");
+
+        // the same query as the service's CSV, fetched with the token and saved by the browser
+        List<List<String>> csv = csv(downloaded("Download the audit trail shown, as the service's CSV",
+                "audit-case-service.csv", entries.size() + 1));
+        assertEquals(List.of("id", "at", "actor", "actorRole", "actorEntity", "keyId", "source", "action", "subjectType",
+                "subjectId", "entityId", "detail"), csv.get(0));
+        for (int i = 0; i < entries.size(); i++) {
+            Map<String, Object> entry = entries.get(i);
+            List<String> line = csv.get(i + 1);
+            assertEquals(List.of(String.valueOf(entry.get("id")), String.valueOf(entry.get("at")),
+                    String.valueOf(entry.get("actor")), String.valueOf(entry.get("action")), caseId),
+                    List.of(line.get(0), line.get(1), line.get(2), line.get(7), line.get(9)), "CSV line " + (i + 1));
+        }
+        assertEquals(List.of("demo-case-manager", "case.hold.lifted", "{holdId=" + holdId + "}"),
+                List.of(csv.get(1).get(2), csv.get(1).get(7), csv.get(1).get(11)));
+        assertEquals(List.of("demo-case-manager", "case.hold.placed", "{holdId=" + holdId + "}"),
+                List.of(csv.get(2).get(2), csv.get(2).get(7), csv.get(2).get(11)));
+
+        // fewer entries allowed than match: the newest ones, and the page says there are more
+        int fewer = entries.size() - 1;
+        WebElement limit = driver.findElement(By.id("audit-limit"));
+        limit.clear();
+        limit.sendKeys(String.valueOf(fewer));
+        show.click();
+        wait.until(ExpectedConditions.textToBe(By.id("audit-summary"),
+                fewer + (fewer == 1 ? " entry" : " entries") + " from case-service."));
+        assertEquals(rows.subList(0, fewer), auditRows());
+        assertTrue(driver.findElement(By.id("audit-more")).isDisplayed());
+        assertEquals("More entries exist than the " + fewer + " shown: narrow the filters.",
+                driver.findElement(By.id("audit-more")).getText());
+
+        // a filter nothing matches says so
+        driver.findElement(By.id("audit-action")).sendKeys("delivery.");
+        show.click();
+        wait.until(ExpectedConditions.textToBe(By.id("audit-summary"),
+                "No entries in case-service's trail match these filters."));
+        assertTrue(auditRows().isEmpty());
+        assertFalse(driver.findElement(By.id("audit-more")).isDisplayed());
+    }
+
+    /** The audit trail page's table, cell by cell as shown. */
+    @SuppressWarnings("unchecked")
+    private static List<List<String>> auditRows() {
+        return (List<List<String>>) js("return [...document.querySelectorAll('#audit-table tbody tr')]"
+                + ".map((r) => [...r.cells].map((c) => c.textContent))");
+    }
+
     /** A delivery for the case, handed over through the API (delivery-service may ask to retry while it catches up). */
     static void handedOver(String caseId) {
         String token = platform.tokens.get("demo-delivery");
@@ -518,11 +615,11 @@ class DashboardBrowserIT {
 
         // staff pages of other roles, each opened by its address: "Not available", and none of the page's own parts
         Map<String, List<String>> refused = Map.of(
-                "demo-moderator", List.of("report", "holds", "deliveries"),
-                "demo-delivery", List.of("report", "moderation", "holds"),
-                "demo-case-manager", List.of("report", "moderation", "deliveries"));
+                "demo-moderator", List.of("report", "holds", "deliveries", "audit"),
+                "demo-delivery", List.of("report", "moderation", "holds", "audit"),
+                "demo-case-manager", List.of("report", "moderation", "deliveries", "audit"));
         Map<String, String> partOf = Map.of("report", "report-cases", "moderation", "moderation-queue",
-                "holds", "hold-reason-germain-rukuki", "deliveries", "plan-form");
+                "holds", "hold-reason-germain-rukuki", "deliveries", "plan-form", "audit", "audit-form");
         refused.forEach((principal, pages) -> {
             driver.get(platform.ui.url() + "/");
             js("sessionStorage.clear();");
