@@ -50,7 +50,7 @@ class StaffUiTest {
     void theScriptsWriteApiValuesAsText() {
         for (String script : List.of("app.js", "api.js", "dom.js", "live.js", "views/moderation.js", "views/holds.js",
                 "views/deliveries.js", "views/case.js", "views/entity.js", "views/overview.js", "views/report.js",
-                "views/invalidations.js", "views/audit.js")) {
+                "views/invalidations.js", "views/audit.js", "views/anomalies.js")) {
             String text = given().get("/js/" + script).then().statusCode(200).extract().asString();
             assertFalse(text.contains("innerHTML") || text.contains("outerHTML") || text.contains("insertAdjacentHTML"),
                     script + " must write API values as text");
