@@ -8,7 +8,12 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.w4r.events.ActionCorrected;
+import org.w4r.events.ActionRecorded;
+import org.w4r.events.ActionType;
 import org.w4r.events.CaseChanged;
+import org.w4r.events.Mode;
+import org.w4r.kit.reference.ReferenceData;
 import org.w4r.events.Events;
 import org.w4r.events.Topics;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -207,6 +212,69 @@ class WebhookTest {
         assertFalse(trail.asString().contains(hook.secret()), "nor its secret");
     }
 
+    @jakarta.inject.Inject
+    ReferenceData reference;
+
+    static ActionRecorded action(String caseId, long count) {
+        Instant now = Instant.now();
+        return new ActionRecorded(UUID.randomUUID(), UUID.randomUUID(), CAMPAIGN, caseId, "ai-malta",
+                ActionType.SIGNATURE, Mode.ONLINE, count, now, now);
+    }
+
+    List<Object> percents(String path, String caseId) {
+        return about(path, caseId).stream().<Object>map(r -> r.json().get("percent")).toList();
+    }
+
+    @Test
+    void eachMilestoneOfACaseIsToldOnceAndOneReachedWhileHeldWhenTheHoldIsLifted() throws Exception {
+        String path = path();
+        Hook hook = register("ai-france", path, "milestone.reached");
+        String caseId = caseId();
+        // a goal of 8: 25 % is 2, 50 % is 4, 75 % is 6, 100 % is 8
+        CaseChanged open = new CaseChanged(UUID.randomUUID(), caseId, CAMPAIGN, "Name", "MT", "Authorities", "global",
+                null, 8L, "active", true, null, ReferenceFixtures.version(), Instant.now());
+        TallyFixtures.publish(Topics.CASES, List.of(open));
+        await().until(() -> reference.findCase(caseId).isPresent());
+
+        TallyFixtures.publishActions(List.of(action(caseId, 1), action(caseId, 2), action(caseId, 2)));
+        await().atMost(Duration.ofSeconds(30)).until(() -> percents(path, caseId).size() >= 2);
+        // a dip under 50 % and back over it tells nothing again; 75 % is new
+        ActionRecorded taken = action(caseId, 1);
+        TallyFixtures.publishActions(List.of(new ActionCorrected(UUID.randomUUID(), taken.actionId(), CAMPAIGN, caseId,
+                "ai-malta", ActionType.SIGNATURE, Mode.ONLINE, -3, taken.occurredAt(), taken.recordedAt())));
+        TallyFixtures.publishActions(List.of(action(caseId, 3), action(caseId, 1)));
+        await().atMost(Duration.ofSeconds(30)).until(() -> percents(path, caseId).size() >= 3);
+        for (Received r : about(path, caseId)) {
+            assertSigned(r, hook.secret());
+            assertEquals("milestone.reached", r.eventType());
+            assertEquals(8, r.json().get("goal"));
+        }
+
+        // reached while the case is on safety hold: recorded, not told until the hold is lifted
+        CaseChanged held = new CaseChanged(UUID.randomUUID(), caseId, CAMPAIGN, "Name", "MT", "Authorities", "global",
+                null, 8L, "active", true, new CaseChanged.Hold(3, Instant.now()), ReferenceFixtures.version(), Instant.now());
+        TallyFixtures.publish(Topics.CASES, List.of(held));
+        await().until(() -> reference.findCase(caseId).map(c -> c.hold() != null).orElse(false));
+        TallyFixtures.publishActions(List.of(action(caseId, 2)));
+        TallyFixtures.publishCampaign(CAMPAIGN, Instant.now().minus(Duration.ofDays(1)));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().auth().oauth2(staffToken("coordinator"))
+                .get("/api/v1/dashboard/milestones?campaign=" + CAMPAIGN).then().statusCode(200)
+                .body("findAll { it.caseId == '" + caseId + "' }.percent", equalTo(List.of(100, 75, 50, 25))));
+        Thread.sleep(1500); // the dispatcher polls every second: a delivery queued by mistake would be sent by now
+        assertEquals(List.of(25, 50, 75), percents(path, caseId), "nothing of 100 % while held");
+
+        CaseChanged released = new CaseChanged(UUID.randomUUID(), caseId, CAMPAIGN, "Name", "MT", "Authorities", "global",
+                null, 8L, "active", true, null, ReferenceFixtures.version(), Instant.now());
+        TallyFixtures.publish(Topics.CASES, List.of(released));
+        await().atMost(Duration.ofSeconds(30)).until(() -> percents(path, caseId).size() >= 4);
+        TallyFixtures.publishActions(List.of(action(caseId, 5)));
+        Thread.sleep(1500);
+        assertEquals(List.of(25, 50, 75, 100), percents(path, caseId), "each milestone once, in order");
+        assertEquals(4, about(path, caseId).stream().map(Received::eventId).distinct().count());
+        given().auth().oauth2(staffToken("coordinator")).get("/api/v1/dashboard/milestones?campaign=" + CAMPAIGN)
+                .then().body("find { it.caseId == '" + caseId + "' && it.percent == 75 }.threshold", equalTo(6));
+    }
+
     @Test
     void aBadRegistrationIsA400() {
         for (String bad : List.of("ftp://example.org/hook", "https://user:pw@example.org/hook", "not a url",
@@ -215,7 +283,7 @@ class WebhookTest {
                     .body(Map.of("url", bad, "events", List.of("case.held"))).post("/api/v1/webhooks").then()
                     .statusCode(400).contentType("application/problem+json").body("field", equalTo("url"));
         }
-        for (List<String> events : List.of(List.<String>of(), List.of("milestone.reached"), List.of("case.HELD"))) {
+        for (List<String> events : List.of(List.<String>of(), List.of("milestone.Reached"), List.of("case.HELD"))) {
             given().auth().oauth2(entityKey("ai-france")).contentType(ContentType.JSON)
                     .body(Map.of("url", url(path()), "events", events)).post("/api/v1/webhooks").then()
                     .statusCode(400).contentType("application/problem+json");

@@ -119,6 +119,24 @@ public class DashboardResource {
         return dashboard.handovers(campaign, caseId);
     }
 
+    @Schema(name = "Milestone", description = "A case's total reaching a share of its goal, recorded once")
+    public record MilestoneView(@Schema(required = true) String caseId, @Schema(required = true) int percent,
+                                @Schema(required = true, description = "The count reached: goal × percent / 100, rounded up")
+                                long threshold,
+                                @Schema(required = true) long goal, @Schema(required = true) Instant reachedAt) {
+    }
+
+    /** The campaign's milestones: the dashboard's timeline. */
+    @GET
+    @Path("/dashboard/milestones")
+    @Operation(operationId = "dashboardMilestones", summary = "The campaign's milestones, newest first (up to 500)")
+    @APIResponseSchema(value = MilestoneView[].class, responseDescription = "The milestones, newest first")
+    @APIResponse(responseCode = "404", description = TotalsResource.NO_CAMPAIGN)
+    public List<MilestoneView> milestones(@QueryParam("campaign") @Slug String campaign) {
+        return dashboard.milestones(campaign, 500).stream()
+                .map(m -> new MilestoneView(m.caseId(), m.percent(), m.threshold(), m.goal(), m.reachedAt())).toList();
+    }
+
     private static CampaignInfo info(CampaignChanged c) {
         return new CampaignInfo(c.campaignId(), c.name(), c.opensAt(), c.closesAt(), c.current());
     }

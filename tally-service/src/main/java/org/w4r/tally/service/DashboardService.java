@@ -6,6 +6,7 @@ import org.w4r.events.CampaignChanged;
 import org.w4r.events.CaseChanged;
 import org.w4r.kit.reference.ReferenceData;
 import org.w4r.tally.model.Handover;
+import org.w4r.tally.model.Milestone;
 import org.w4r.tally.repository.HandoverRepository;
 
 import java.util.Comparator;
@@ -24,6 +25,9 @@ public class DashboardService {
 
     @Inject
     HandoverRepository handovers;
+
+    @Inject
+    Milestones milestones;
 
     /** A campaign, the one before it (for "this campaign vs the previous one"), its cases by name, the entities' names. */
     public record Board(CampaignChanged campaign, CampaignChanged previous, List<CaseChanged> cases,
@@ -48,6 +52,11 @@ public class DashboardService {
         return reference.campaigns().stream()
                 .sorted(Comparator.comparing(CampaignChanged::opensAt, Comparator.nullsLast(Comparator.reverseOrder())))
                 .toList();
+    }
+
+    /** The campaign's milestones, newest first (at most {@code limit}). */
+    public List<Milestone> milestones(String campaignId, int limit) {
+        return milestones.list(campaigns.resolve(campaignId).campaignId(), limit);
     }
 
     /** The case's deliveries as delivery-service announced them. */

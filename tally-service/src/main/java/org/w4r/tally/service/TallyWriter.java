@@ -5,6 +5,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 import org.w4r.events.ActionEvent;
+import org.w4r.tally.repository.MilestoneRepository;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -28,6 +29,9 @@ import java.util.TreeMap;
 public class TallyWriter {
     @Inject
     AgroalDataSource dataSource;
+
+    @Inject
+    Milestones milestones;
 
     /** A cell of the tally: the finest grain every total is summed from. */
     public record Cell(String campaignId, String caseId, String entityId, String type, String mode, LocalDate day)
@@ -93,6 +97,12 @@ public class TallyWriter {
             increments.forEach((cell, count) -> summary.merge(
                     new SummaryKey(cell.campaignId(), cell.caseId(), cell.entityId()), count, Long::sum));
             upsertSummary(connection, tables, summary);
+            if (tables == Tables.LIVE) {
+                // the live totals only: a rebuild's scratch tables never announce anything
+                milestones.check(summary.keySet().stream()
+                        .map(k -> new MilestoneRepository.CaseKey(k.campaignId(), k.caseId()))
+                        .collect(java.util.stream.Collectors.toSet()));
+            }
             return batch.size();
         } catch (SQLException e) {
             throw new IllegalStateException("cannot apply events to the tally", e);

@@ -6,6 +6,9 @@ import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import jakarta.transaction.Status;
+import jakarta.transaction.Synchronization;
+import jakarta.transaction.TransactionSynchronizationRegistry;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 import org.w4r.kit.messaging.Failures;
@@ -63,6 +66,9 @@ public class WebhookDispatcher {
     @ConfigProperty(name = "w4r.webhooks.batch-size", defaultValue = "50")
     int batchSize;
 
+    @Inject
+    TransactionSynchronizationRegistry transactions;
+
     private final Semaphore wake = new Semaphore(0);
     private volatile boolean running;
     private Thread thread;
@@ -88,6 +94,22 @@ public class WebhookDispatcher {
     /** Something was queued (after its commit): look now rather than at the next poll. */
     public void wake() {
         wake.release();
+    }
+
+    /** Something is being queued in the active transaction: look once it is committed (a rollback queued nothing). */
+    public void wakeAfterCommit() {
+        transactions.registerInterposedSynchronization(new Synchronization() {
+            @Override
+            public void beforeCompletion() {
+            }
+
+            @Override
+            public void afterCompletion(int status) {
+                if (status == Status.STATUS_COMMITTED) {
+                    wake();
+                }
+            }
+        });
     }
 
     private void loop() {

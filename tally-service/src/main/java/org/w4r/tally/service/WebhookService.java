@@ -16,7 +16,9 @@ import org.w4r.tally.repository.WebhookRepository;
 import org.w4r.tally.repository.WebhookRepository.CaseState;
 import org.w4r.tally.model.WebhookDelivery;
 import org.w4r.tally.repository.WebhookRepository.NewDelivery;
+import org.w4r.tally.model.Milestone;
 import org.w4r.tally.model.Webhook;
+import org.w4r.tally.repository.MilestoneRepository;
 
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -42,8 +44,10 @@ public class WebhookService {
     public static final String CASE_CLOSED = "case.closed";
     public static final String CASE_CHANGED = "case.changed";
     public static final String TOTALS_ENTITY = "totals.entity";
+    public static final String MILESTONE_REACHED = "milestone.reached";
     /** The event types an entity may subscribe to; a Bean Validation pattern of the request too. */
-    public static final String EVENT_TYPES = "case\\.held|case\\.released|case\\.closed|case\\.changed|totals\\.entity";
+    public static final String EVENT_TYPES =
+            "case\\.held|case\\.released|case\\.closed|case\\.changed|totals\\.entity|milestone\\.reached";
 
     @Inject
     WebhookRepository webhooks;
@@ -62,6 +66,9 @@ public class WebhookService {
 
     @Inject
     AuditTrail audit;
+
+    @Inject
+    MilestoneRepository milestones;
 
     @ConfigProperty(name = "w4r.webhooks.max-per-entity", defaultValue = "10")
     int maxPerEntity;
@@ -152,6 +159,9 @@ public class WebhookService {
             Long holdId = c.hold() == null ? null : c.hold().holdId();
             webhooks.saveCaseState(c.caseId(), new CaseState(c.version(), holdId, c.status()));
             String type = typeOf(before, holdId, c.status());
+            if (CASE_RELEASED.equals(type)) {
+                onMilestones(milestones.announce(c.caseId())); // reached while held: told now, once
+            }
             String entity = "local".equals(c.scope()) ? c.localEntityId() : null;
             if ("local".equals(c.scope()) && entity == null) {
                 continue;
@@ -169,6 +179,39 @@ public class WebhookService {
             }
         }
         webhooks.enqueue(queued);
+    }
+
+    /**
+     * Queues {@code milestone.reached} for each milestone, in the caller's transaction: to every subscriber for a global
+     * case, to its entity's for a local one. The event id is drawn from the milestone, which is recorded once.
+     */
+    public void onMilestones(List<Milestone> reached) {
+        List<NewDelivery> queued = new ArrayList<>();
+        for (Milestone m : reached) {
+            CaseChanged c = reference.findCase(m.caseId()).orElse(null);
+            String entity = c != null && "local".equals(c.scope()) ? c.localEntityId() : null;
+            if (c == null || "local".equals(c.scope()) && entity == null) {
+                continue;
+            }
+            UUID eventId = UUID.nameUUIDFromBytes((MILESTONE_REACHED + ":" + m.campaignId() + ":" + m.caseId() + ":"
+                    + m.threshold()).getBytes(StandardCharsets.UTF_8));
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("eventId", eventId);
+            body.put("type", MILESTONE_REACHED);
+            body.put("occurredAt", m.reachedAt());
+            body.put("caseId", m.caseId());
+            body.put("campaignId", m.campaignId());
+            body.put("percent", m.percent());
+            body.put("threshold", m.threshold());
+            body.put("goal", m.goal());
+            String json = Events.toJson(body);
+            for (Webhook w : webhooks.subscribers(MILESTONE_REACHED, entity)) {
+                queued.add(new NewDelivery(w.id(), eventId, MILESTONE_REACHED, json));
+            }
+        }
+        if (webhooks.enqueue(queued) > 0) {
+            dispatcher.wakeAfterCommit();
+        }
     }
 
     static String typeOf(CaseState before, Long holdId, String status) {

@@ -1,0 +1,123 @@
+package org.w4r.tally.repository;
+
+import io.agroal.api.AgroalDataSource;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.w4r.tally.model.Milestone;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Milestones and the case totals they are read from. Inside a transaction (a consumer's batch) every statement runs on
+ * that transaction's connection, so a batch sees its own counts.
+ */
+@ApplicationScoped
+public class MilestoneRepository {
+    /** A case of a campaign. */
+    public record CaseKey(String campaignId, String caseId) {
+    }
+
+    @Inject
+    AgroalDataSource dataSource;
+
+    /** The live totals of {@code cases} (absent: nothing counted yet). */
+    public Map<CaseKey, Long> totals(Set<CaseKey> cases) {
+        Map<CaseKey, Long> totals = new HashMap<>();
+        if (cases.isEmpty()) {
+            return totals;
+        }
+        List<String> campaigns = new ArrayList<>(), ids = new ArrayList<>();
+        cases.forEach(k -> {
+            campaigns.add(k.campaignId());
+            ids.add(k.caseId());
+        });
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("""
+                select s.campaign_id, s.case_id, sum(s.count) from tally_summary s
+                  join unnest(?::varchar[], ?::varchar[]) as k(campaign_id, case_id)
+                    on s.campaign_id = k.campaign_id and s.case_id = k.case_id
+                 group by s.campaign_id, s.case_id""")) {
+            ps.setArray(1, c.createArrayOf("varchar", campaigns.toArray()));
+            ps.setArray(2, c.createArrayOf("varchar", ids.toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    totals.put(new CaseKey(rs.getString(1), rs.getString(2)), rs.getLong(3));
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read the case totals", e);
+        }
+        return totals;
+    }
+
+    /** Records those of {@code reached} not recorded before; returns exactly those (each is recorded once, ever). */
+    public List<Milestone> record(List<Milestone> reached) {
+        List<Milestone> recorded = new ArrayList<>();
+        if (reached.isEmpty()) {
+            return recorded;
+        }
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("""
+                insert into milestone (campaign_id, case_id, threshold, goal, percent, reached_at, announced)
+                values (?, ?, ?, ?, ?, ?, ?) on conflict do nothing""")) {
+            for (Milestone m : reached) {
+                ps.setString(1, m.campaignId());
+                ps.setString(2, m.caseId());
+                ps.setLong(3, m.threshold());
+                ps.setLong(4, m.goal());
+                ps.setInt(5, m.percent());
+                ps.setTimestamp(6, Timestamp.from(m.reachedAt()));
+                ps.setBoolean(7, m.announced());
+                if (ps.executeUpdate() == 1) { // one statement per milestone: there are a handful per case, ever
+                    recorded.add(m);
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot record milestones", e);
+        }
+        return recorded;
+    }
+
+    /** Marks the unannounced milestones of a case (reached while it was held) announced; returns them. */
+    public List<Milestone> announce(String caseId) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("""
+                update milestone set announced = true where case_id = ? and not announced
+                returning campaign_id, case_id, threshold, goal, percent, reached_at, announced""")) {
+            ps.setString(1, caseId);
+            return read(ps);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot announce milestones", e);
+        }
+    }
+
+    /** A campaign's milestones, newest first. */
+    public List<Milestone> list(String campaignId, int limit) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("""
+                select campaign_id, case_id, threshold, goal, percent, reached_at, announced from milestone
+                 where campaign_id = ? order by reached_at desc, case_id, threshold desc limit ?""")) {
+            ps.setString(1, campaignId);
+            ps.setInt(2, limit);
+            return read(ps);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read milestones", e);
+        }
+    }
+
+    private static List<Milestone> read(PreparedStatement ps) throws SQLException {
+        List<Milestone> list = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                list.add(new Milestone(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getLong(4), rs.getInt(5),
+                        rs.getTimestamp(6).toInstant(), rs.getBoolean(7)));
+            }
+        }
+        return list;
+    }
+}

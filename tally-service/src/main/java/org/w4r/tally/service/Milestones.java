@@ -1,0 +1,110 @@
+package org.w4r.tally.service;
+
+import io.quarkus.scheduler.Scheduled;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.transaction.Transactional;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+import org.w4r.events.CampaignChanged;
+import org.w4r.events.CaseChanged;
+import org.w4r.kit.messaging.Failures;
+import org.w4r.kit.reference.ReferenceData;
+import org.w4r.tally.model.Milestone;
+import org.w4r.tally.repository.MilestoneRepository;
+import org.w4r.tally.repository.MilestoneRepository.CaseKey;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Milestones: a case's total reaching 25, 50, 75 and 100 % of its goal ({@code w4r.milestones.percents}), each recorded
+ * once and told to the entity sites that subscribed to {@code milestone.reached} (issue 15 point 4, issue 16 point 5).
+ *
+ * <p>Checked in the transaction of every batch the tally applies, for the cases it touched: the {@code actions} topic
+ * is keyed by case, so a case's batches are applied one after another and each sees the total before it; a total at or
+ * over a threshold with no milestone yet records it. The primary key makes it once: a total that dips (a correction)
+ * and rises again, a rebuild of the tally (whose scratch tables are not checked), a batch read twice. A sweep every
+ * {@code w4r.milestones.sweep} checks every case of the current campaign, for what changes without an action: a goal
+ * lowered, a rebuild that found more. A case on safety hold has its milestone recorded but not announced until the
+ * hold is lifted: an entity site must not celebrate a case the campaign has paused.
+ */
+@ApplicationScoped
+public class Milestones {
+    private static final Logger LOG = Logger.getLogger(Milestones.class);
+
+    @Inject
+    MilestoneRepository milestones;
+
+    @Inject
+    ReferenceData reference;
+
+    @Inject
+    WebhookService webhooks;
+
+    @ConfigProperty(name = "w4r.milestones.percents", defaultValue = "25,50,75,100")
+    List<Integer> percents;
+
+    /** In the caller's transaction: records and announces what the totals of {@code cases} have reached. */
+    public void check(Set<CaseKey> cases) {
+        Set<CaseKey> known = cases.stream().filter(k -> !k.caseId().isEmpty()).collect(Collectors.toSet());
+        if (known.isEmpty()) {
+            return;
+        }
+        Map<CaseKey, Long> totals = milestones.totals(known);
+        Instant now = Instant.now();
+        List<Milestone> reached = new ArrayList<>();
+        totals.forEach((key, total) -> {
+            CaseChanged c = reference.findCase(key.caseId()).orElse(null);
+            if (c == null || c.goal() == null || c.goal() <= 0 || !key.campaignId().equals(c.campaignId())) {
+                return; // no goal, or counts of a case id under another campaign: nothing to reach
+            }
+            for (int percent : percents) {
+                long threshold = thresholdOf(c.goal(), percent);
+                if (total >= threshold) {
+                    reached.add(new Milestone(key.campaignId(), key.caseId(), threshold, c.goal(), percent, now,
+                            c.hold() == null));
+                }
+            }
+        });
+        // in key order, so a sweep and a batch recording the same milestones cannot deadlock
+        reached.sort(java.util.Comparator.comparing(Milestone::campaignId).thenComparing(Milestone::caseId)
+                .thenComparingLong(Milestone::threshold));
+        List<Milestone> recorded = milestones.record(reached);
+        webhooks.onMilestones(recorded.stream().filter(Milestone::announced).toList());
+    }
+
+    /** The count that is {@code percent} of {@code goal}, rounded up (75 % of 10 is 8: 7 is not yet three quarters). */
+    static long thresholdOf(long goal, int percent) {
+        return Math.max(1, (goal * percent + 99) / 100);
+    }
+
+    /** Every case of the current campaign, for what changed without an action (a goal, a rebuild). */
+    @Scheduled(every = "${w4r.milestones.sweep:30s}", delayed = "20s",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void sweep() {
+        CampaignChanged campaign = reference.currentCampaign().orElse(null);
+        if (campaign == null) {
+            return;
+        }
+        try {
+            sweep(campaign.campaignId());
+        } catch (RuntimeException e) {
+            LOG.warnf("milestone sweep failed (%s); the next batch or sweep checks again", Failures.describe(e));
+        }
+    }
+
+    @Transactional
+    void sweep(String campaignId) {
+        check(reference.cases().stream().filter(c -> campaignId.equals(c.campaignId()))
+                .map(c -> new CaseKey(campaignId, c.caseId())).collect(Collectors.toSet()));
+    }
+
+    public List<Milestone> list(String campaignId, int limit) {
+        return milestones.list(campaignId, limit);
+    }
+}
