@@ -519,6 +519,15 @@ class DashboardBrowserIT {
         wait.until(d -> d.findElement(By.id("case-entities")).getText().contains("France"));
         wait.until(d -> d.findElement(By.id("case-handovers")).getText().contains("handed-over"));
         assertTrue(driver.findElement(By.id("case-days")).findElements(By.cssSelector("tbody tr")).size() >= 2);
+        // the case's milestones as tally-service recorded them, one row each
+        List<Integer> percents = given().auth().oauth2(platform.tokens.get("demo-coordinator"))
+                .get(platform.tally.url() + "/api/v1/dashboard/milestones").then().statusCode(200).extract().jsonPath()
+                .getList("findAll { it.caseId == 'el-hiblu-3' }.percent");
+        wait.until(d -> d.findElement(By.id("case-milestones")).findElements(By.cssSelector("tbody tr")).size()
+                == percents.size());
+        for (int percent : percents) {
+            assertTrue(driver.findElement(By.id("case-milestones")).getText().contains(percent + " %"));
+        }
         screenshot("case");
 
         driver.get(platform.ui.url() + "/#/entity/ai-france");

@@ -1,4 +1,4 @@
-// One case: its entities, types, days, goal, hold status and handovers timeline.
+// One case: its entities, types, days, goal, hold status, milestones and handovers timeline.
 import { el, fmt, date, dataTable, section, message } from '../dom.js';
 import { tally } from '../api.js';
 import { chart } from '../charts.js';
@@ -22,6 +22,8 @@ export function render(view, caseId) {
     columns: ['Day', 'Actions'], numeric: [1] });
   const handovers = dataTable({ id: 'case-handovers', caption: 'Deliveries and handovers', filename: 'case-' + caseId + '-handovers',
     columns: ['Cut-off or last change', 'Kind', 'Status', 'Frozen count'], numeric: [3] });
+  const milestones = dataTable({ id: 'case-milestones', caption: 'Milestones reached', filename: 'case-' + caseId + '-milestones',
+    columns: ['Reached', 'Share of the goal', 'Actions'], numeric: [2] });
   const typeChart = chart('Actions by type for this case', 'bar');
   const dayChart = chart('Actions by day for this case', 'bar');
 
@@ -32,12 +34,14 @@ export function render(view, caseId) {
       section('Entities', entities.node),
       section('Types', typeChart.node, types.node, modes.node)),
     section('Days', dayChart.node, days.node),
+    section('Milestones', milestones.node),
     section('Handovers timeline', handovers.node));
 
   async function refresh() {
-    const [d, h] = await Promise.all([
+    const [d, h, m] = await Promise.all([
       tally('/api/v1/totals/cases/' + encodeURIComponent(caseId)),
-      tally('/api/v1/dashboard/cases/' + encodeURIComponent(caseId) + '/handovers')]);
+      tally('/api/v1/dashboard/cases/' + encodeURIComponent(caseId) + '/handovers'),
+      tally('/api/v1/dashboard/milestones')]);
     title.textContent = d.name || caseId;
     document.getElementById('case-total').textContent = fmt(d.total);
     goal.textContent = d.goal ? 'Goal: ' + fmt(d.goal) + ' (' + ((100 * d.total) / d.goal).toFixed(2) + '%)' : 'No goal set.';
@@ -55,6 +59,7 @@ export function render(view, caseId) {
     days.fill(dayRows);
     dayChart.set(dayRows.map((r) => r[0]), [{ label: 'Actions', data: dayRows.map((r) => r[1]) }]);
     handovers.fill(h.map((x) => [date(x.cutoff || x.changedAt), x.kind || '', x.status, x.total]));
+    milestones.fill(m.filter((x) => x.caseId === caseId).map((x) => [date(x.reachedAt), x.percent + ' %', x.threshold]));
   }
 
   let pending = null;
