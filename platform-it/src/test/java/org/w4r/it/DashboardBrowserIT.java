@@ -370,7 +370,7 @@ class DashboardBrowserIT {
             banner.findElement(By.linkText("See the anomalies")).click();
             wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("anomalies-status"), "trending"));
             WebElement row = wait.until(ExpectedConditions.visibilityOfElementLocated(By.xpath(
-                    "//table[@id='anomalies-emailDomain']//tr[td[contains(., 'Trending')]]")));
+                    "//table[@id='anomalies-emailDomain']//tr[td[1][normalize-space()='320'] and td[contains(., 'Trending')]]")));
             assertTrue(row.getText().contains("320"), row.getText());
             assertFalse(driver.getPageSource().contains(flood), "the domain itself is never on the page");
             assertEquals(List.of(), js("return window.__cspViolations"));

@@ -10,7 +10,10 @@ const TYPES = ['signature', 'letter', 'email', 'tweet', 'sms', 'postcard', 'draw
 const field = (label, input) => el('div', { class: 'field' }, el('label', { htmlFor: input.id, text: label }), input);
 // the inputs are read as UTC, to the second when one was given (a window from the Anomalies page)
 const utc = (value) => (value ? new Date(value + (value.length > 16 ? 'Z' : ':00Z')).toISOString() : null);
-const local = (iso) => new Date(iso).toISOString().slice(0, 19);
+// an instant as the inputs show it, to the second: an end rounded up, so what was accepted in its last second stays in
+// (a batch accepted in the same second as the Anomalies page's scan was left out of the preview: "0 actions")
+const local = (iso, end) => new Date(Math.ceil(new Date(iso).getTime() / (end ? 1000 : 1)) * (end ? 1000 : 1))
+  .toISOString().slice(0, 19);
 
 export function render(view, prefill) {
   const status = el('p', { id: 'inv-status', class: 'note', 'aria-live': 'polite' });
@@ -153,7 +156,7 @@ export function render(view, prefill) {
   async function fill(query) {
     const p = new URLSearchParams(query);
     if (p.get('from')) { from.value = local(p.get('from')); }
-    if (p.get('to')) { to.value = local(p.get('to')); }
+    if (p.get('to')) { to.value = local(p.get('to'), true); }
     if (p.get('entityId')) {
       if (![...entitySelect.options].some((o) => o.value === p.get('entityId'))) {
         entitySelect.append(el('option', { value: p.get('entityId'), text: p.get('entityId') })); // never "any entity"
