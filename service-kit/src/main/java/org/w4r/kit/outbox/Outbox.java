@@ -5,10 +5,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Status;
-import jakarta.transaction.Synchronization;
 import jakarta.transaction.TransactionSynchronizationRegistry;
 import org.w4r.events.Events;
 import org.w4r.kit.tracing.TraceContext;
+import org.w4r.kit.transaction.AfterCommit;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -94,18 +94,7 @@ public class Outbox {
         em.flush();
         if (transactions.getResource(Outbox.class) == null) {
             transactions.putResource(Outbox.class, Boolean.TRUE);
-            transactions.registerInterposedSynchronization(new Synchronization() {
-                @Override
-                public void beforeCompletion() {
-                }
-
-                @Override
-                public void afterCompletion(int status) {
-                    if (status == Status.STATUS_COMMITTED) {
-                        relay.wakeUp();
-                    }
-                }
-            });
+            AfterCommit.run(transactions, relay::wakeUp);
         }
         return dataSource.getConnection(); // enlisted: the transaction's own
     }

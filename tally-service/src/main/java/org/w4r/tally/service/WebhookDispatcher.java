@@ -6,12 +6,11 @@ import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import jakarta.transaction.Status;
-import jakarta.transaction.Synchronization;
 import jakarta.transaction.TransactionSynchronizationRegistry;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 import org.w4r.kit.messaging.Failures;
+import org.w4r.kit.transaction.AfterCommit;
 import org.w4r.tally.repository.WebhookRepository;
 import org.w4r.tally.repository.WebhookRepository.Due;
 
@@ -98,18 +97,7 @@ public class WebhookDispatcher {
 
     /** Something is being queued in the active transaction: look once it is committed (a rollback queued nothing). */
     public void wakeAfterCommit() {
-        transactions.registerInterposedSynchronization(new Synchronization() {
-            @Override
-            public void beforeCompletion() {
-            }
-
-            @Override
-            public void afterCompletion(int status) {
-                if (status == Status.STATUS_COMMITTED) {
-                    wake();
-                }
-            }
-        });
+        AfterCommit.run(transactions, this::wake);
     }
 
     private void loop() {
