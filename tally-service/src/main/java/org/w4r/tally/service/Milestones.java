@@ -100,8 +100,14 @@ public class Milestones {
 
     @Transactional
     void sweep(String campaignId) {
-        check(reference.cases().stream().filter(c -> campaignId.equals(c.campaignId()))
-                .map(c -> new CaseKey(campaignId, c.caseId())).collect(Collectors.toSet()));
+        List<CaseChanged> cases = reference.cases().stream().filter(c -> campaignId.equals(c.campaignId())).toList();
+        check(cases.stream().map(c -> new CaseKey(campaignId, c.caseId())).collect(Collectors.toSet()));
+        // a milestone recorded as held just as the release went by (the release's own announcing ran first): told now
+        for (CaseChanged c : cases) {
+            if (c.hold() == null) {
+                webhooks.onMilestones(milestones.announce(c.caseId()));
+            }
+        }
     }
 
     public List<Milestone> list(String campaignId, int limit) {

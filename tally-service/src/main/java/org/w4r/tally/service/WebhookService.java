@@ -121,20 +121,18 @@ public class WebhookService {
     }
 
     /** Queues a dead delivery again, due now, with its attempts counted from zero; the dispatcher is woken after the commit. */
-    public void replay(String entityId, UUID id, UUID deliveryId) {
-        requeue(entityId, id, deliveryId); // ArC intercepts a call on this: the transaction is requeue's own
-        dispatcher.wake();
-    }
-
     @Transactional
-    void requeue(String entityId, UUID id, UUID deliveryId) {
+    public void replay(String entityId, UUID id, UUID deliveryId) {
         own(entityId, id);
         switch (webhooks.replay(id, deliveryId)) {
             case NOT_FOUND -> throw ProblemException.notFound("delivery", deliveryId.toString());
             case NOT_DEAD -> throw ProblemException.conflict("delivery-not-dead", "Delivery not dead",
                     "only a dead delivery can be replayed; this one is pending or delivered");
-            case REQUEUED -> audit.record("webhook.delivery.replayed", "webhook", id.toString(), entityId,
-                    AuditTrail.detail("deliveryId", deliveryId.toString()));
+            case REQUEUED -> {
+                audit.record("webhook.delivery.replayed", "webhook", id.toString(), entityId,
+                        AuditTrail.detail("deliveryId", deliveryId.toString()));
+                dispatcher.wakeAfterCommit();
+            }
         }
     }
 
@@ -151,6 +149,7 @@ public class WebhookService {
      */
     public void onCases(List<CaseChanged> events) {
         List<NewDelivery> queued = new ArrayList<>();
+        List<String> released = new ArrayList<>();
         for (CaseChanged c : events) {
             CaseState before = webhooks.caseState(c.caseId()).orElse(null);
             if (before != null && c.version() <= before.version()) {
@@ -160,7 +159,7 @@ public class WebhookService {
             webhooks.saveCaseState(c.caseId(), new CaseState(c.version(), holdId, c.status()));
             String type = typeOf(before, holdId, c.status());
             if (CASE_RELEASED.equals(type)) {
-                onMilestones(milestones.announce(c.caseId())); // reached while held: told now, once
+                released.add(c.caseId());
             }
             String entity = "local".equals(c.scope()) ? c.localEntityId() : null;
             if ("local".equals(c.scope()) && entity == null) {
@@ -179,6 +178,9 @@ public class WebhookService {
             }
         }
         webhooks.enqueue(queued);
+        for (String caseId : released) {
+            onMilestones(milestones.announce(caseId)); // reached while held: told now, after the release, once
+        }
     }
 
     /**
