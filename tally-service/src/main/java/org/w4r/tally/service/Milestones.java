@@ -3,6 +3,7 @@ package org.w4r.tally.service;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.transaction.TransactionSynchronizationRegistry;
 import jakarta.transaction.Transactional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
@@ -10,15 +11,19 @@ import org.w4r.events.CampaignChanged;
 import org.w4r.events.CaseChanged;
 import org.w4r.kit.messaging.Failures;
 import org.w4r.kit.reference.ReferenceData;
+import org.w4r.kit.transaction.AfterCommit;
 import org.w4r.tally.model.Milestone;
 import org.w4r.tally.repository.MilestoneRepository;
 import org.w4r.tally.repository.MilestoneRepository.CaseKey;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
 /**
@@ -46,35 +51,60 @@ public class Milestones {
     @Inject
     WebhookService webhooks;
 
+    @Inject
+    TransactionSynchronizationRegistry transactions;
+
     @ConfigProperty(name = "w4r.milestones.percents", defaultValue = "25,50,75,100")
     List<Integer> percents;
 
+    /** A milestone by its key: recorded once per campaign, case and threshold. */
+    private record Key(String campaignId, String caseId, long threshold) {
+        static Key of(Milestone m) {
+            return new Key(m.campaignId(), m.caseId(), m.threshold());
+        }
+    }
+
+    /**
+     * Milestones known to be committed: a batch of a case past all its thresholds then costs no statement at all (the
+     * check runs in every batch the tally applies). Filled only with what is certainly committed: a conflict (another
+     * transaction's committed row) at once, this transaction's own inserts after its commit.
+     */
+    private final Set<Key> committed = ConcurrentHashMap.newKeySet();
+
     /** In the caller's transaction: records and announces what the totals of {@code cases} have reached. */
     public void check(Set<CaseKey> cases) {
-        Set<CaseKey> known = cases.stream().filter(k -> !k.caseId().isEmpty()).collect(Collectors.toSet());
-        if (known.isEmpty()) {
+        Map<CaseKey, CaseChanged> open = new HashMap<>();
+        for (CaseKey key : cases) {
+            CaseChanged c = key.caseId().isEmpty() ? null : reference.findCase(key.caseId()).orElse(null);
+            // no goal, or counts of a case id under another campaign: nothing to reach
+            if (c != null && c.goal() != null && c.goal() > 0 && key.campaignId().equals(c.campaignId())
+                    && percents.stream().anyMatch(p -> !committed.contains(new Key(key.campaignId(), key.caseId(),
+                    thresholdOf(c.goal(), p))))) {
+                open.put(key, c);
+            }
+        }
+        if (open.isEmpty()) {
             return;
         }
-        Map<CaseKey, Long> totals = milestones.totals(known);
         Instant now = Instant.now();
         List<Milestone> reached = new ArrayList<>();
-        totals.forEach((key, total) -> {
-            CaseChanged c = reference.findCase(key.caseId()).orElse(null);
-            if (c == null || c.goal() == null || c.goal() <= 0 || !key.campaignId().equals(c.campaignId())) {
-                return; // no goal, or counts of a case id under another campaign: nothing to reach
-            }
+        milestones.totals(open.keySet()).forEach((key, total) -> {
+            CaseChanged c = open.get(key);
             for (int percent : percents) {
                 long threshold = thresholdOf(c.goal(), percent);
-                if (total >= threshold) {
+                if (total >= threshold && !committed.contains(new Key(key.campaignId(), key.caseId(), threshold))) {
                     reached.add(new Milestone(key.campaignId(), key.caseId(), threshold, c.goal(), percent, now,
                             c.hold() == null));
                 }
             }
         });
         // in key order, so a sweep and a batch recording the same milestones cannot deadlock
-        reached.sort(java.util.Comparator.comparing(Milestone::campaignId).thenComparing(Milestone::caseId)
+        reached.sort(Comparator.comparing(Milestone::campaignId).thenComparing(Milestone::caseId)
                 .thenComparingLong(Milestone::threshold));
         List<Milestone> recorded = milestones.record(reached);
+        Set<Key> mine = recorded.stream().map(Key::of).collect(Collectors.toSet());
+        reached.stream().map(Key::of).filter(k -> !mine.contains(k)).forEach(committed::add);
+        AfterCommit.run(transactions, () -> committed.addAll(mine));
         webhooks.onMilestones(recorded.stream().filter(Milestone::announced).toList());
     }
 

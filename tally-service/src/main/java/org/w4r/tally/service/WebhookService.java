@@ -161,21 +161,7 @@ public class WebhookService {
             if (CASE_RELEASED.equals(type)) {
                 released.add(c.caseId());
             }
-            String entity = "local".equals(c.scope()) ? c.localEntityId() : null;
-            if ("local".equals(c.scope()) && entity == null) {
-                continue;
-            }
-            Map<String, Object> body = new LinkedHashMap<>();
-            body.put("eventId", c.eventId());
-            body.put("type", type);
-            body.put("occurredAt", c.changedAt());
-            body.put("caseId", c.caseId());
-            body.put("campaignId", c.campaignId());
-            body.put("version", c.version());
-            String json = Events.toJson(body);
-            for (Webhook w : webhooks.subscribers(type, entity)) {
-                queued.add(new NewDelivery(w.id(), c.eventId(), type, json));
-            }
+            queue(c, type, c.eventId(), c.changedAt(), Map.of("version", c.version()), queued);
         }
         webhooks.enqueue(queued);
         for (String caseId : released) {
@@ -191,28 +177,42 @@ public class WebhookService {
         List<NewDelivery> queued = new ArrayList<>();
         for (Milestone m : reached) {
             CaseChanged c = reference.findCase(m.caseId()).orElse(null);
-            String entity = c != null && "local".equals(c.scope()) ? c.localEntityId() : null;
-            if (c == null || "local".equals(c.scope()) && entity == null) {
+            if (c == null) {
                 continue;
             }
             UUID eventId = UUID.nameUUIDFromBytes((MILESTONE_REACHED + ":" + m.campaignId() + ":" + m.caseId() + ":"
                     + m.threshold()).getBytes(StandardCharsets.UTF_8));
-            Map<String, Object> body = new LinkedHashMap<>();
-            body.put("eventId", eventId);
-            body.put("type", MILESTONE_REACHED);
-            body.put("occurredAt", m.reachedAt());
-            body.put("caseId", m.caseId());
-            body.put("campaignId", m.campaignId());
-            body.put("percent", m.percent());
-            body.put("threshold", m.threshold());
-            body.put("goal", m.goal());
-            String json = Events.toJson(body);
-            for (Webhook w : webhooks.subscribers(MILESTONE_REACHED, entity)) {
-                queued.add(new NewDelivery(w.id(), eventId, MILESTONE_REACHED, json));
-            }
+            Map<String, Object> fields = new LinkedHashMap<>();
+            fields.put("percent", m.percent());
+            fields.put("threshold", m.threshold());
+            fields.put("goal", m.goal());
+            queue(c, MILESTONE_REACHED, eventId, m.reachedAt(), fields, queued);
         }
         if (webhooks.enqueue(queued) > 0) {
             dispatcher.wakeAfterCommit();
+        }
+    }
+
+    /**
+     * Queues one event about case {@code c} for the subscribers to {@code type} it concerns: every entity for a global
+     * case, its own for a local one (none for a local case without an entity). Ids and counts only.
+     */
+    private void queue(CaseChanged c, String type, UUID eventId, Instant occurredAt, Map<String, Object> fields,
+                       List<NewDelivery> queued) {
+        boolean local = "local".equals(c.scope());
+        if (local && c.localEntityId() == null) {
+            return;
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("eventId", eventId);
+        body.put("type", type);
+        body.put("occurredAt", occurredAt);
+        body.put("caseId", c.caseId());
+        body.put("campaignId", c.campaignId());
+        body.putAll(fields);
+        String json = Events.toJson(body);
+        for (Webhook w : webhooks.subscribers(type, local ? c.localEntityId() : null)) {
+            queued.add(new NewDelivery(w.id(), eventId, type, json));
         }
     }
 
