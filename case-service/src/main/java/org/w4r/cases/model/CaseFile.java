@@ -37,4 +37,22 @@ public class CaseFile extends PanacheEntityBase {
     public boolean onHold() {
         return holdPlacedAt != null;
     }
+
+    /** The case as under {@code hold}, which is already stored (the case keeps its id to lift it by). */
+    public void heldBy(CaseHold hold) {
+        holdId = hold.id;
+        holdReason = hold.reason;
+        holdPlacedBy = hold.placedBy;
+        holdPlacedAt = hold.placedAt;
+        changedAt = hold.placedAt;
+    }
+
+    /** The case as no longer held, from {@code at}. */
+    public void released(Instant at) {
+        holdId = null;
+        holdReason = null;
+        holdPlacedBy = null;
+        holdPlacedAt = null;
+        changedAt = at;
+    }
 }

@@ -188,11 +188,7 @@ public class CaseService {
         hold.placedBy = by;
         hold.placedAt = now;
         hold.persist();
-        c.holdId = hold.id;
-        c.holdReason = reason;
-        c.holdPlacedBy = by;
-        c.holdPlacedAt = now;
-        c.changedAt = now;
+        c.heldBy(hold);
         long announced = publisher.caseFile(c);
         // never the reason: it can say why a person is at risk, and every coordinator reads the trail
         audit.record("case.hold.placed", "case", c.id, c.localEntityId, AuditTrail.detail("holdId", hold.id));
@@ -208,11 +204,7 @@ public class CaseService {
         Instant now = Instant.now();
         hold.liftedBy = by;
         hold.liftedAt = now;
-        c.holdId = null;
-        c.holdReason = null;
-        c.holdPlacedBy = null;
-        c.holdPlacedAt = null;
-        c.changedAt = now;
+        c.released(now);
         long announced = publisher.caseFile(c);
         audit.record("case.hold.lifted", "case", c.id, c.localEntityId, AuditTrail.detail("holdId", hold.id));
         return new Change(c, announced);
