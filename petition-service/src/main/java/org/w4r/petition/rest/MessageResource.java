@@ -32,10 +32,11 @@ import org.w4r.kit.security.Roles;
 import org.w4r.kit.validation.Slug;
 import org.w4r.petition.model.Message;
 import org.w4r.petition.service.Committer;
-import org.w4r.petition.service.HoldGate;
+import org.w4r.petition.service.DeliveryGate;
 import org.w4r.petition.service.IdempotencyKey;
 import org.w4r.petition.service.MessageService;
 
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -55,7 +56,7 @@ public class MessageResource {
     MessageService messages;
 
     @Inject
-    HoldGate holds;
+    DeliveryGate holds;
 
     @Inject
     Committer committer;
@@ -118,6 +119,8 @@ public class MessageResource {
             schema = @Schema(type = SchemaType.ARRAY, implementation = MessageView.class)))
     @APIResponse(responseCode = "404", description = "The case does not exist (delivery)")
     @APIResponse(responseCode = "409", description = "The case is on safety hold (delivery)")
+    @APIResponse(responseCode = "410", description = "signer-data-retired: the case's campaign was anonymised under the "
+            + "retention schedule (delivery)")
     public List<MessageView> list(@QueryParam("caseId") @Slug String caseId,
                                   @Parameter(schema = @Schema(type = SchemaType.STRING, enumeration = {"pending", "approved", "rejected"},
                                           defaultValue = "pending"))
@@ -126,7 +129,8 @@ public class MessageResource {
                                           schema = @Schema(type = SchemaType.STRING, format = "date-time"))
                                   @QueryParam("until") String until,
                                   @QueryParam("offset") @DefaultValue("0") @Min(0) int offset,
-                                  @QueryParam("limit") @DefaultValue("100") @Min(1) @Max(1000) int limit) {
+                                  @QueryParam("limit") @DefaultValue("100") @Min(1) @Max(1000) int limit)
+            throws SQLException {
         Caller who = caller.get();
         if (Roles.DELIVERY.equals(who.role())) {
             if (!Message.APPROVED.equals(status)) {
@@ -136,7 +140,7 @@ public class MessageResource {
                 throw ProblemException.invalid("caseId", "delivery teams read the approved messages of one case "
                         + "(caseId=...)");
             }
-            holds.requireNotHeld(caseId, "its messages");
+            holds.requireDeliverable(caseId, "its messages");
         }
         return messages.list(caseId, status, Cutoff.parse("until", until), offset, limit).stream().map(MessageView::of)
                 .toList();

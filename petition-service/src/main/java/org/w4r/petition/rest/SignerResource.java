@@ -59,6 +59,8 @@ public class SignerResource {
             schema = @Schema(type = SchemaType.STRING, example = "name,country\n\"Ada Lovelace\",FR\n")))
     @APIResponse(responseCode = "404", description = "The case does not exist")
     @APIResponse(responseCode = "409", description = "The case is on safety hold ('hold' says since when)")
+    @APIResponse(responseCode = "410", description = "signer-data-retired: the case's campaign was anonymised under the "
+            + "retention schedule ('retiredAt' says when)")
     public Response signers(@Parameter(description = "The case; one that does not exist (any id that is not a case's "
                                     + "slug) is a 404") @PathParam("caseId") String caseId,
                             @Parameter(description = "Signatures up to this instant (default: now)",

@@ -19,10 +19,10 @@ public class SignerExportService {
     SignatureRepository signatures;
 
     @Inject
-    HoldGate holds;
+    DeliveryGate holds;
 
     public List<ConsentingSigner> signers(String caseId, Instant until) throws SQLException {
-        holds.requireNotHeld(caseId, "its signer list");
+        holds.requireDeliverable(caseId, "its signer list");
         return signatures.consenting(caseId, until);
     }
 }

@@ -7,19 +7,26 @@ import org.w4r.kit.problem.Problem;
 import org.w4r.kit.problem.ProblemException;
 import org.w4r.kit.reference.ReferenceData;
 
+import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
 
 /**
  * The one door check for everything petition-service hands to a delivery: a signer list, the approved messages. A case
  * on safety hold gets neither (409), and a hold placed a moment ago already counts: the read model is brought up to
- * date with the stream before the check. (Delivery staff once still read a held case's messages.)
+ * date with the stream before the check. (Delivery staff once still read a held case's messages.) A case whose
+ * campaign's personal data was anonymised on schedule gets neither either (410): its pack can no longer be built.
  */
 @ApplicationScoped
-public class HoldGate {
+public class DeliveryGate {
     @Inject
     ReferenceData reference;
 
-    public void requireNotHeld(String caseId, String what) {
+    @Inject
+    RetentionService retention;
+
+    public void requireDeliverable(String caseId, String what) throws SQLException {
         reference.findCase(caseId).orElseThrow(() -> ProblemException.notFound("case", caseId));
         if (!reference.awaitUpToDate(Duration.ofSeconds(2))) {
             throw new ProblemException(Problem.of(503, "hold-status-unknown", "Hold status cannot be confirmed",
@@ -30,6 +37,14 @@ public class HoldGate {
             throw new ProblemException(Problem.of(409, "case-on-hold", "Case on safety hold",
                     "case '" + caseId + "' has been on safety hold since " + c.hold().placedAt() + "; " + what
                             + " cannot be handed out").with("caseId", caseId).with("hold", c.hold()));
+        }
+        Optional<Instant> retired = retention.retiredAt(c.campaignId());
+        if (retired.isPresent()) {
+            throw new ProblemException(Problem.of(410, "signer-data-retired", "Signer data anonymised",
+                    "the personal data of campaign '" + c.campaignId() + "' was anonymised on " + retired.get()
+                            + " under the retention schedule; " + what + " can no longer be handed out, and each past "
+                            + "pack is kept only as its SHA-256").with("caseId", caseId)
+                    .with("campaignId", c.campaignId()).with("retiredAt", retired.get().toString()));
         }
     }
 }

@@ -1,0 +1,212 @@
+package org.w4r.petition.service;
+
+import io.quarkus.scheduler.Scheduled;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+import jakarta.transaction.Transactional;
+import org.w4r.events.CampaignChanged;
+import org.w4r.events.CaseChanged;
+import org.w4r.events.DeliveryEvent;
+import org.w4r.events.HandoverRecorded;
+import org.w4r.kit.audit.AuditTrail;
+import org.w4r.kit.messaging.Failures;
+import org.w4r.kit.problem.Problem;
+import org.w4r.kit.problem.ProblemException;
+import org.w4r.kit.reference.ReferenceData;
+import org.w4r.petition.repository.RetentionRepository;
+import org.w4r.petition.model.RetentionRun;
+import org.w4r.petition.model.RetentionRun.CaseData;
+
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.Period;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The retention schedule: a campaign's signer names, countries and consents, and its message authors, are anonymised
+ * {@code w4r.retention.after} (six months) after the later of its close (with every entity's extension) and its last
+ * handover. Counts and the keyed email hashes stay, so totals, recounts and erasures by email still work; the
+ * delivery pack of a past handover can no longer be built, and delivery-service keeps only its SHA-256.
+ *
+ * <p>Why from the last handover: the names are collected to be handed over; once the last handover is done, they
+ * serve nothing but a complaint about it, for which six months is the movement's rule (and e-petitions' practice).
+ * Runs on a schedule on every instance; an advisory lock per campaign makes one of them do it.
+ */
+@ApplicationScoped
+public class RetentionService {
+    private static final Logger LOG = Logger.getLogger(RetentionService.class);
+    /** Who ran a run the schedule started. */
+    public static final String SCHEDULE = "schedule";
+
+    @Inject
+    ReferenceData reference;
+
+    @Inject
+    RetentionRepository retention;
+
+    @Inject
+    Committer committer;
+
+    @Inject
+    AuditTrail audit;
+
+    @ConfigProperty(name = "w4r.retention.after", defaultValue = "P6M")
+    Period after;
+
+    /** Where a campaign stands: {@code open} (still taking actions), {@code scheduled}, {@code due}, {@code retired}. */
+    public record Schedule(String campaignId, String name, Instant closesAt, Instant lastHandoverAt, Instant dueAt,
+                           String state, Instant retiredAt) {
+    }
+
+    /**
+     * The handovers among delivery-service's events, in one transaction: the latest per campaign is kept, so an event
+     * read twice or out of order changes nothing. Plans and cancellations are not handovers.
+     */
+    @Transactional
+    public void handovers(List<DeliveryEvent> events) throws SQLException {
+        for (DeliveryEvent event : events) {
+            if (event instanceof HandoverRecorded handover) {
+                String campaignId = handover.campaignId() != null ? handover.campaignId()
+                        : reference.findCase(handover.caseId()).map(CaseChanged::campaignId).orElse(null);
+                if (campaignId != null) {
+                    retention.handover(campaignId,
+                            handover.deliveredAt() != null ? handover.deliveredAt() : handover.recordedAt());
+                }
+            }
+        }
+    }
+
+    public Period after() {
+        return after;
+    }
+
+    /** Every campaign the service knows, oldest close first. */
+    public List<Schedule> schedule(Instant now) throws SQLException {
+        Map<String, Instant> handovers = retention.lastHandovers();
+        Map<String, Instant> retired = retention.retired();
+        List<Schedule> schedules = new ArrayList<>();
+        for (CampaignChanged campaign : reference.campaigns()) {
+            schedules.add(scheduleOf(campaign, handovers.get(campaign.campaignId()),
+                    retired.get(campaign.campaignId()), now));
+        }
+        schedules.sort(Comparator.comparing(Schedule::closesAt).thenComparing(Schedule::campaignId));
+        return schedules;
+    }
+
+    public Schedule schedule(String campaignId, Instant now) throws SQLException {
+        CampaignChanged campaign = reference.findCampaign(campaignId)
+                .orElseThrow(() -> ProblemException.notFound("campaign", campaignId));
+        return scheduleOf(campaign, retention.lastHandovers().get(campaignId), retention.retiredAt(campaignId).orElse(null), now);
+    }
+
+    Schedule scheduleOf(CampaignChanged campaign, Instant lastHandover, Instant retiredAt, Instant now) {
+        Instant closes = campaign.closesAt();
+        for (CampaignChanged.Extension extension : campaign.extensions() == null ? List.<CampaignChanged.Extension>of()
+                : campaign.extensions()) {
+            if (extension.closesAt() != null && extension.closesAt().isAfter(closes)) {
+                closes = extension.closesAt();
+            }
+        }
+        Instant from = lastHandover != null && lastHandover.isAfter(closes) ? lastHandover : closes;
+        Instant due = from.atOffset(ZoneOffset.UTC).plus(after).toInstant();
+        String state = retiredAt != null ? "retired" : closes.isAfter(now) ? "open" : due.isAfter(now) ? "scheduled" : "due";
+        return new Schedule(campaign.campaignId(), campaign.name(), closes, lastHandover, due, state, retiredAt);
+    }
+
+    /** What a run would anonymise now, by case; recorded as a dry run. Allowed at any time. */
+    public Command<RetentionRun> dryRun(String campaignId) throws SQLException {
+        Schedule schedule = schedule(campaignId, Instant.now());
+        AuditTrail.Entry asked = audit.entry("retention.dry-run", "campaign", campaignId, null, Map.of());
+        return work -> {
+            Instant started = Instant.now();
+            RetentionRun run = run(campaignId, true, schedule.dueAt(), started, retention.held(campaignId), asked.actor());
+            retention.record(run);
+            return run;
+        };
+    }
+
+    /**
+     * Anonymises the campaign now; refused before it is due (a person's own data goes earlier by an erasure, never by
+     * moving a whole campaign's schedule). A campaign already retired may run again: it finds what came since.
+     */
+    public Command<RetentionRun> run(String campaignId) throws SQLException {
+        Schedule schedule = schedule(campaignId, Instant.now());
+        if ("open".equals(schedule.state()) || "scheduled".equals(schedule.state())) {
+            throw new ProblemException(Problem.of(409, "not-due", "Not due",
+                    "campaign '" + campaignId + "' is due for anonymisation on " + schedule.dueAt()
+                            + ("open".equals(schedule.state()) ? " at the earliest (it is still open)" : ""))
+                    .with("dueAt", schedule.dueAt().toString()).with("state", schedule.state()));
+        }
+        AuditTrail.Entry asked = audit.entry("retention.run", "campaign", campaignId, null, Map.of());
+        return work -> {
+            if (!retention.tryLock(campaignId)) {
+                throw ProblemException.conflict("run-in-progress", "Run in progress",
+                        "another run of campaign '" + campaignId + "' is under way; read the runs in a moment");
+            }
+            Instant started = Instant.now();
+            RetentionRun run = run(campaignId, false, schedule.dueAt(), started, retention.anonymise(campaignId), asked.actor());
+            retention.record(run);
+            // counts only, like the run's own record
+            work.audit(asked.withSubject(campaignId).with("runId", run.runId().toString())
+                    .with("signatures", run.signatures()).with("messages", run.messages()));
+            return run;
+        };
+    }
+
+    private static RetentionRun run(String campaignId, boolean dry, Instant due, Instant started, List<CaseData> byCase,
+                           String actor) {
+        long signatures = byCase.stream().mapToLong(CaseData::signatures).sum();
+        long messages = byCase.stream().mapToLong(CaseData::messages).sum();
+        String by = AuditTrail.SYSTEM.equals(actor) ? SCHEDULE : actor;
+        return new RetentionRun(UUID.randomUUID(), campaignId, dry, due, started, Instant.now(), signatures, messages, byCase, by);
+    }
+
+    /** When the campaign of {@code campaignId} was anonymised, if it was: its signer list can no longer be handed over. */
+    public Optional<Instant> retiredAt(String campaignId) throws SQLException {
+        return retention.retiredAt(campaignId);
+    }
+
+    /** The schedule's own runs: every due campaign not yet retired, each in a transaction of its own. */
+    @Scheduled(every = "${w4r.retention.every:1h}", delayed = "5m", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void runScheduled() {
+        try {
+            runDue(Instant.now());
+        } catch (SQLException | RuntimeException e) {
+            LOG.warnf("retention: the schedule could not be read (%s); trying again at the next run", Failures.describe(e));
+        }
+    }
+
+    /** Runs every campaign due at {@code now} and not yet retired; returns what ran. */
+    public List<RetentionRun> runDue(Instant now) throws SQLException {
+        List<RetentionRun> runs = new ArrayList<>();
+        for (Schedule schedule : schedule(now)) {
+            if (!"due".equals(schedule.state())) {
+                continue;
+            }
+            try {
+                Command<RetentionRun> command = run(schedule.campaignId());
+                RetentionRun[] done = new RetentionRun[1];
+                committer.commit(null, 200, work -> done[0] = command.apply(work), r -> Map.of());
+                runs.add(done[0]);
+                LOG.infof("retention: campaign %s anonymised: %d signatures, %d messages", schedule.campaignId(),
+                        done[0].signatures(), done[0].messages());
+            } catch (ProblemException e) {
+                // another instance has it (409), or the database is away (503): the next run tries again
+                LOG.infof("retention: campaign %s not run now (%s)", schedule.campaignId(), e.problem().title());
+            }
+        }
+        return runs;
+    }
+
+    public List<RetentionRun> runs(String campaignId, int limit) throws SQLException {
+        return retention.runs(campaignId, limit);
+    }
+}

@@ -1,0 +1,246 @@
+package org.w4r.petition;
+
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+import io.restassured.response.ValidatableResponse;
+import jakarta.inject.Inject;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Test;
+import org.w4r.events.CampaignChanged;
+import org.w4r.events.CaseChanged;
+import org.w4r.events.HandoverRecorded;
+import org.w4r.events.Topics;
+import org.w4r.petition.model.RetentionRun;
+import org.w4r.petition.service.RetentionService;
+import org.w4r.testsupport.ReferenceFixtures;
+import org.w4r.testsupport.WithPlatformResources;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.Period;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.w4r.testsupport.ReferenceFixtures.entityKey;
+import static org.w4r.testsupport.ReferenceFixtures.staffToken;
+
+/**
+ * Issue 16 point 6: a campaign's signer and author data is anonymised six months (the default) after the later of its
+ * close and its last handover, as delivery-service announces them on {@code deliveries}; counts and the keyed email
+ * hashes stay; a dry run counts what would go; every run is recorded; the signer list can no longer be handed out.
+ */
+@QuarkusTest
+@WithPlatformResources
+class RetentionTest {
+    static final Instant NOW = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+
+    @Inject
+    AgroalDataSource db;
+
+    @Inject
+    RetentionService retention;
+
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String kafka;
+
+    void publish(String topic, String key, Object event) {
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of("bootstrap.servers", kafka),
+                new StringSerializer(), new StringSerializer())) {
+            ReferenceFixtures.send(producer, topic, key, event);
+        }
+    }
+
+    void campaign(String campaignId, Instant opens, Instant closes) {
+        publish(Topics.CAMPAIGNS, campaignId, new CampaignChanged(UUID.randomUUID(), campaignId, "Edition " + campaignId,
+                opens, closes, false, List.of(), NOW));
+    }
+
+    void handover(String campaignId, String caseId, Instant deliveredAt) {
+        publish(Topics.DELIVERIES, caseId, new HandoverRecorded(UUID.randomUUID(), UUID.randomUUID(), campaignId, caseId,
+                null, "petition", deliveredAt.minus(Duration.ofDays(1)), deliveredAt, 1, Map.of("ai-france", 1L),
+                Map.of("signature", 1L), deliveredAt));
+    }
+
+    static ValidatableResponse run(String token, String campaignId, boolean dryRun) {
+        return given().auth().oauth2(token).contentType(ContentType.JSON)
+                .body("{\"campaignId\":\"" + campaignId + "\",\"dryRun\":" + dryRun + "}")
+                .post("/api/v1/retention/runs").then();
+    }
+
+    static JsonPath schedule(String campaignId) {
+        JsonPath all = given().auth().oauth2(staffToken("coordinator")).get("/api/v1/retention").then().statusCode(200)
+                .body("after", equalTo("P6M")).extract().jsonPath();
+        return new JsonPath(all.prettify()).setRootPath("campaigns.find { it.campaignId == '" + campaignId + "' }");
+    }
+
+    /** Name, country, show_name and the email hash of a signature. */
+    List<String> signer(String actionId) throws Exception {
+        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "select name, country, show_name::text, email_hmac from signature where action_id = cast(? as uuid)")) {
+            ps.setString(1, actionId);
+            try (ResultSet rs = ps.executeQuery()) {
+                assertTrue(rs.next(), "no signature " + actionId);
+                List<String> row = new ArrayList<>();
+                for (int i = 1; i <= 4; i++) {
+                    row.add(rs.getString(i));
+                }
+                return row;
+            }
+        }
+    }
+
+    String one(String sql, String param) throws Exception {
+        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, param);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        }
+    }
+
+    @Test
+    void aCampaignIsAnonymisedSixMonthsAfterItsLastHandoverWithCountsAndEmailHashesKept() throws Exception {
+        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        String due = "due-" + suffix, later = "later-" + suffix;
+        String dueCase = "due-case-" + suffix, laterCase = "later-case-" + suffix;
+        // both open while their supporters sign
+        campaign(due, NOW.minus(Duration.ofDays(30)), NOW.plus(Duration.ofDays(10)));
+        campaign(later, NOW.minus(Duration.ofDays(30)), NOW.plus(Duration.ofDays(10)));
+        for (String[] c : new String[][]{{dueCase, due}, {laterCase, later}}) {
+            publish(Topics.CASES, c[0], new CaseChanged(UUID.randomUUID(), c[0], c[1], c[0], "AR", "Authorities", "global",
+                    null, null, "active", true, null, ReferenceFixtures.version(), NOW));
+        }
+        String email = ErasureTest.email();
+        String first = await().atMost(Duration.ofSeconds(60)).ignoreExceptions()
+                .until(() -> ErasureTest.sign("ai-france", dueCase, email), id -> id != null);
+        String second = ErasureTest.sign("ai-malta", dueCase, ErasureTest.email());
+        String third = ErasureTest.sign("ai-malta", dueCase, ErasureTest.email());
+        String message = ErasureTest.message("ai-france", dueCase, ErasureTest.email());
+        String kept = await().atMost(Duration.ofSeconds(60)).ignoreExceptions()
+                .until(() -> ErasureTest.sign("ai-france", laterCase, ErasureTest.email()), id -> id != null);
+        String current = ErasureTest.sign("ai-france", ReferenceFixtures.CASES.get(0), ErasureTest.email());
+        List<String> before = signer(first);
+        assertEquals(List.of("Ada Lovelace", "FR", "true"), before.subList(0, 3));
+
+        // open: nothing is due, a run is refused, a dry run counts what would go and changes nothing
+        assertEquals("open", schedule(due).getString("state"));
+        run(staffToken("coordinator"), due, false).statusCode(409).contentType("application/problem+json")
+                .body("type", containsString("not-due")).body("state", equalTo("open"));
+        run(staffToken("coordinator"), due, true).statusCode(200).body("dryRun", equalTo(true))
+                .body("signatures", equalTo(3)).body("messages", equalTo(1))
+                .body("byCase[0].caseId", equalTo(dueCase)).body("byCase[0].signatures", equalTo(3))
+                .body("runBy", equalTo("test-coordinator"));
+        assertEquals(before, signer(first));
+
+        // both closed 300 days ago; the later one handed over 30 days ago, the due one 250 days ago. Older handovers
+        // read afterwards do not move a campaign back, and a marker campaign's handover shows they were all read.
+        campaign(due, NOW.minus(Duration.ofDays(400)), NOW.minus(Duration.ofDays(300)));
+        campaign(later, NOW.minus(Duration.ofDays(400)), NOW.minus(Duration.ofDays(300)));
+        handover(later, laterCase, NOW.minus(Duration.ofDays(30)));
+        handover(due, dueCase, NOW.minus(Duration.ofDays(250)));
+        handover(later, laterCase, NOW.minus(Duration.ofDays(280)));
+        handover(due, dueCase, NOW.minus(Duration.ofDays(260)));
+        String marker = "marker-" + suffix;
+        handover(marker, "marker-case-" + suffix, NOW);
+        await().atMost(Duration.ofSeconds(60)).until(() ->
+                one("select last_handover_at from campaign_handover where campaign_id = ?", marker) != null);
+        JsonPath laterSchedule = schedule(later);
+        assertEquals("scheduled", laterSchedule.getString("state"));
+        assertEquals(NOW.minus(Duration.ofDays(30)), Instant.parse(laterSchedule.getString("lastHandoverAt")));
+        assertEquals(NOW.minus(Duration.ofDays(30)).atOffset(ZoneOffset.UTC).plus(Period.ofMonths(6)).toInstant(),
+                Instant.parse(laterSchedule.getString("dueAt")));
+        JsonPath dueSchedule = schedule(due);
+        assertEquals("due", dueSchedule.getString("state"));
+        assertEquals(NOW.minus(Duration.ofDays(250)), Instant.parse(dueSchedule.getString("lastHandoverAt")));
+        run(staffToken("coordinator"), later, false).statusCode(409).body("type", containsString("not-due"))
+                .body("dueAt", equalTo(laterSchedule.getString("dueAt")));
+        // still deliverable until it runs
+        given().auth().oauth2(staffToken("delivery")).get("/api/v1/cases/" + dueCase + "/signers.csv").then()
+                .statusCode(200).body(containsString("Ada Lovelace"));
+
+        // the schedule's own pass takes the due campaign, and only it
+        List<RetentionRun> ran = retention.runDue(Instant.now());
+        RetentionRun run = ran.stream().filter(r -> r.campaignId().equals(due)).findFirst().orElseThrow();
+        assertTrue(ran.stream().noneMatch(r -> r.campaignId().equals(later)));
+        assertEquals(3, run.signatures());
+        assertEquals(1, run.messages());
+        assertEquals(RetentionService.SCHEDULE, run.runBy());
+
+        for (String id : List.of(first, second, third)) {
+            List<String> after = signer(id);
+            assertNull(after.get(0), "name of " + id);
+            assertNull(after.get(1), "country of " + id);
+            assertEquals("false", after.get(2));
+            assertNotNull(after.get(3), "the email hash stays: a recount still counts a person once");
+        }
+        assertEquals(before.get(3), signer(first).get(3));
+        assertNull(one("select author_name from message where action_id = cast(? as uuid)", message));
+        assertNull(one("select author_country from message where action_id = cast(? as uuid)", message));
+        assertEquals("Stay strong,\nGrace from Arlington",
+                one("select text from message where action_id = cast(? as uuid)", message));
+        assertNotNull(one("select author_email_hmac from message where action_id = cast(? as uuid)", message));
+        // another campaign's signers, due later or current, are untouched
+        assertEquals("Ada Lovelace", signer(kept).get(0));
+        assertEquals("Ada Lovelace", signer(current).get(0));
+
+        // nothing of the campaign can be handed out any more
+        given().auth().oauth2(staffToken("delivery")).get("/api/v1/cases/" + dueCase + "/signers.csv").then()
+                .statusCode(410).contentType("application/problem+json").body("type", containsString("signer-data-retired"))
+                .body("campaignId", equalTo(due)).body("retiredAt", notNullValue());
+        given().auth().oauth2(staffToken("delivery")).get("/api/v1/messages?status=approved&caseId=" + dueCase).then()
+                .statusCode(410).body("type", containsString("signer-data-retired"));
+        given().auth().oauth2(staffToken("delivery")).get("/api/v1/cases/" + laterCase + "/signers.csv").then()
+                .statusCode(200).body(containsString("Ada Lovelace"));
+
+        // recorded: the schedule says retired, the runs are listed newest first, the trail has the run by the system
+        JsonPath retired = schedule(due);
+        assertEquals("retired", retired.getString("state"));
+        assertNotNull(retired.getString("retiredAt"));
+        given().auth().oauth2(staffToken("coordinator")).get("/api/v1/retention/runs?campaignId=" + due).then()
+                .statusCode(200).body("size()", equalTo(2)).body("[0].dryRun", equalTo(false))
+                .body("[0].runBy", equalTo("schedule")).body("[0].signatures", equalTo(3))
+                .body("[1].dryRun", equalTo(true));
+        assertEquals("system", one("select actor from audit_entry where action = 'retention.run' and subject_id = ?", due));
+        // a second run finds nothing left, and says so
+        run(staffToken("coordinator"), due, false).statusCode(200).body("signatures", equalTo(0))
+                .body("messages", equalTo(0)).body("dryRun", equalTo(false));
+        // an erasure by email still finds the person through the hash that stayed
+        ErasureTest.erase(staffToken("coordinator"), email).then().statusCode(202);
+    }
+
+    @Test
+    void onlyCoordinatorsSeeOrRunTheSchedule() {
+        for (String role : List.of("case-manager", "delivery", "moderator")) {
+            given().auth().oauth2(staffToken(role)).get("/api/v1/retention").then().statusCode(403);
+            given().auth().oauth2(staffToken(role)).get("/api/v1/retention/runs").then().statusCode(403);
+            run(staffToken(role), ReferenceFixtures.CAMPAIGN, true).statusCode(403);
+        }
+        given().auth().oauth2(entityKey("ai-france")).get("/api/v1/retention").then().statusCode(403);
+        run(entityKey("ai-france"), ReferenceFixtures.CAMPAIGN, true).statusCode(403);
+        given().get("/api/v1/retention").then().statusCode(401);
+        run(staffToken("coordinator"), "no-such-campaign", true).statusCode(404);
+        run(staffToken("coordinator"), "Not A Slug!", true).statusCode(400);
+        given().auth().oauth2(staffToken("coordinator")).contentType(ContentType.JSON).body("{}")
+                .post("/api/v1/retention/runs").then().statusCode(400);
+    }
+}
