@@ -106,6 +106,37 @@ class DeliveryPackTest extends RunningService {
                 PetitionStub.REQUESTS.toString());
     }
 
+    /** Issue 16.6: once petition-service anonymised the campaign, a past pack is only its SHA-256. */
+    @Test
+    void aPackOfARetiredCampaignIsGoneAndItsDigestStays() throws Exception {
+        for (String kind : List.of("petition", "solidarity")) {
+            String caseId = Streams.newCase(kafka);
+            PetitionStub.SIGNERS_CSV.put(caseId, "name,country\nMarie Curie,FR\n");
+            String id = Streams.plan(caseId, kind);
+            given().auth().oauth2(DELIVERY).contentType(ContentType.JSON).body(Streams.handoverBody(Instant.now()))
+                    .post("/api/v1/deliveries/" + id + "/handover").then().statusCode(200);
+            Response issued = given().auth().oauth2(DELIVERY).get("/api/v1/deliveries/" + id + "/pack");
+            issued.then().statusCode(200);
+            String sha256 = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(issued.asByteArray()));
+
+            PetitionStub.RETIRED.add(caseId);
+            given().auth().oauth2(DELIVERY).get("/api/v1/deliveries/" + id + "/pack").then().statusCode(410)
+                    .contentType("application/problem+json").body("type", endsWith("/pack-retired"))
+                    .body("packSha256", equalTo(sha256)).body("packCreatedAt", org.hamcrest.Matchers.notNullValue());
+            // nothing new was issued; the handover still names the last copy's digest
+            assertEquals(1, Rows.number(db, "select count(*) from pack_issue where delivery_id = ?::uuid", id));
+            given().auth().oauth2(DELIVERY).get("/api/v1/deliveries/" + id).then().body("handover.packSha256", equalTo(sha256));
+        }
+        // a handover that never issued a pack: gone all the same, with nothing to verify
+        String caseId = Streams.newCase(kafka);
+        String id = Streams.plan(caseId, "petition");
+        given().auth().oauth2(DELIVERY).contentType(ContentType.JSON).body(Streams.handoverBody(Instant.now()))
+                .post("/api/v1/deliveries/" + id + "/handover").then().statusCode(200);
+        PetitionStub.RETIRED.add(caseId);
+        given().auth().oauth2(DELIVERY).get("/api/v1/deliveries/" + id + "/pack").then().statusCode(410)
+                .body("type", endsWith("/pack-retired")).body("packSha256", org.hamcrest.Matchers.nullValue());
+    }
+
     @Test
     void noPackBeforeTheHandoverNorWhilePetitionServiceIsDown() {
         String caseId = Streams.newCase(kafka);

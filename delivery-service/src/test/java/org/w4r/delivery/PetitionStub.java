@@ -26,6 +26,8 @@ public class PetitionStub implements QuarkusTestResourceLifecycleManager {
     static final Map<String, String> MESSAGES_JSON = new ConcurrentHashMap<>();
     static final List<String> REQUESTS = new CopyOnWriteArrayList<>();
     static volatile boolean down;
+    /** Cases whose campaign petition-service anonymised under its retention schedule: both exports answer 410. */
+    static final java.util.Set<String> RETIRED = ConcurrentHashMap.newKeySet();
     /** Cases whose signer list is held back until the latch opens: a pack caught while it is being built. */
     static final Map<String, CountDownLatch> BLOCKED = new ConcurrentHashMap<>();
     private HttpServer server;
@@ -50,6 +52,13 @@ public class PetitionStub implements QuarkusTestResourceLifecycleManager {
                 StandardCharsets.UTF_8)) + " auth=" + exchange.getRequestHeaders().getFirst("Authorization"));
         if (down) {
             StubAnswer.send(exchange, 503, "application/problem+json", "{\"status\":503}");
+            return;
+        }
+        String retired = RETIRED.stream().filter(c -> path.contains("/" + c + "/")
+                || (query != null && query.contains("caseId=" + c))).findFirst().orElse(null);
+        if (retired != null) {
+            StubAnswer.send(exchange, 410, "application/problem+json",
+                    "{\"type\":\"https://w4r.example/problems/signer-data-retired\",\"status\":410}");
             return;
         }
         if (path.startsWith("/api/v1/cases/") && path.endsWith("/signers.csv")) {

@@ -2,11 +2,13 @@ package org.w4r.delivery.client;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.ws.rs.WebApplicationException;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
 import org.jboss.logging.Logger;
 import org.w4r.delivery.model.ApprovedMessage;
 import org.w4r.delivery.model.Signer;
 import org.w4r.delivery.service.PetitionDirectory;
+import org.w4r.delivery.service.SignerDataRetiredException;
 import org.w4r.delivery.service.UnavailableException;
 import org.w4r.kit.csv.CsvRows;
 
@@ -31,7 +33,7 @@ public class RestPetitionDirectory implements PetitionDirectory {
 
     @Override
     public List<Signer> signers(String caseId, Instant until, String authorization) {
-        String csv = call("signer list", () -> client.signersCsv(caseId, until.toString(), authorization));
+        String csv = call(caseId, "signer list", () -> client.signersCsv(caseId, until.toString(), authorization));
         List<Signer> signers = new ArrayList<>();
         for (CsvRows.Row row : rows(csv == null ? "" : csv)) {
             String name = row.get("name");
@@ -44,7 +46,7 @@ public class RestPetitionDirectory implements PetitionDirectory {
 
     @Override
     public List<ApprovedMessage> approvedMessages(String caseId, String authorization) {
-        List<ApprovedMessage> messages = call("approved messages", () -> client.messages(caseId, "approved", MAX_MESSAGES, authorization));
+        List<ApprovedMessage> messages = call(caseId, "approved messages", () -> client.messages(caseId, "approved", MAX_MESSAGES, authorization));
         return messages == null ? List.of() : messages;
     }
 
@@ -59,9 +61,16 @@ public class RestPetitionDirectory implements PetitionDirectory {
         }
     }
 
-    private static <T> T call(String what, Supplier<T> request) {
+    private static <T> T call(String caseId, String what, Supplier<T> request) {
         try {
             return request.get();
+        } catch (WebApplicationException e) {
+            if (e.getResponse() != null && e.getResponse().getStatus() == 410) {
+                throw new SignerDataRetiredException(caseId); // for good: asking again cannot help
+            }
+            LOG.warnf("petition-service refused the %s: %d", what, e.getResponse() == null ? 0 : e.getResponse().getStatus());
+            throw new UnavailableException("petition-service-unavailable", "petition-service unavailable",
+                    "the " + what + " for the delivery pack could not be fetched from petition-service; try again shortly", 10);
         } catch (RuntimeException e) {
             // connection refused, timeout, or an error status: in every case the pack cannot be complete
             LOG.warnf("petition-service could not serve the %s: %s", what, e.getMessage());

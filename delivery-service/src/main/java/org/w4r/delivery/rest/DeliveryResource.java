@@ -147,6 +147,8 @@ public class DeliveryResource {
             content = @Content(mediaType = "application/pdf", schema = @Schema(type = SchemaType.STRING, format = "binary")))
     @APIResponse(responseCode = "404", description = "No delivery with this id")
     @APIResponse(responseCode = "409", description = "case-on-hold, or not-delivered (no handover yet)")
+    @APIResponse(responseCode = "410", description = "pack-retired: the campaign's signer data was anonymised under the "
+            + "retention schedule; packSha256 verifies a copy issued before")
     @APIResponse(responseCode = "422", description = "unknown-case: the case left this service's read model, so its hold cannot be checked")
     public Response pack(@PathParam("id") String id, @HeaderParam("Authorization") String authorization) {
         PackService.Pack pack = packs.pack(id(id), authorization, caller.get().principal());

@@ -11,6 +11,7 @@ import org.w4r.delivery.model.Signer;
 import org.w4r.delivery.repository.DeliveryRepository;
 import org.w4r.delivery.repository.ErasureRepository;
 import org.w4r.events.CaseChanged;
+import org.w4r.kit.problem.Problem;
 import org.w4r.kit.problem.ProblemException;
 import org.w4r.kit.reference.ReferenceData;
 
@@ -63,20 +64,34 @@ public class PackService {
         long erasuresBefore = erasures.erasuresOf(delivery.caseId());
         List<Signer> signers = List.of();
         List<ApprovedMessage> messages = List.of();
-        if (DeliveryKinds.PETITION.equals(delivery.kind())) {
-            signers = petitions.signers(delivery.caseId(), handover.cutoff(), authorization);
-        } else {
-            messages = petitions.approvedMessages(delivery.caseId(), authorization).stream()
-                    .filter(m -> m.createdAt() == null || !m.createdAt().isAfter(handover.cutoff()))
-                    .filter(m -> delivery.entityId() == null || delivery.entityId().equals(m.entityId()))
-                    .sorted(Comparator.comparing(ApprovedMessage::createdAt, Comparator.nullsLast(Comparator.naturalOrder()))
-                            .thenComparing(m -> String.valueOf(m.messageId())))
-                    .toList();
+        try {
+            if (DeliveryKinds.PETITION.equals(delivery.kind())) {
+                signers = petitions.signers(delivery.caseId(), handover.cutoff(), authorization);
+            } else {
+                messages = petitions.approvedMessages(delivery.caseId(), authorization).stream()
+                        .filter(m -> m.createdAt() == null || !m.createdAt().isAfter(handover.cutoff()))
+                        .filter(m -> delivery.entityId() == null || delivery.entityId().equals(m.entityId()))
+                        .sorted(Comparator.comparing(ApprovedMessage::createdAt, Comparator.nullsLast(Comparator.naturalOrder()))
+                                .thenComparing(m -> String.valueOf(m.messageId())))
+                        .toList();
+            }
+        } catch (SignerDataRetiredException e) {
+            throw retired(handover);
         }
         byte[] pdf = render(delivered, reference.findCase(delivery.caseId()).orElse(null), signers, messages);
         String sha256 = sha256(pdf);
         writer.recordPack(delivery, sha256, principal, erasuresBefore);
         return new Pack(pdf, sha256, "delivery-pack-" + delivery.caseId() + "-" + id + ".pdf");
+    }
+
+    /** What is left of a pack once its campaign's signer data is gone: the SHA-256 of the last one issued, if any. */
+    static ProblemException retired(Handover handover) {
+        return new ProblemException(Problem.of(410, "pack-retired", "Pack retired",
+                "the signer and author data of this campaign was anonymised under the retention schedule, so its pack "
+                        + "cannot be built again; " + (handover.packSha256() == null ? "no pack was issued before"
+                        : "a copy issued before is verified by its SHA-256 (packSha256)"))
+                .with("packSha256", handover.packSha256())
+                .with("packCreatedAt", handover.packCreatedAt() == null ? null : handover.packCreatedAt().toString()));
     }
 
     static byte[] render(DeliveryService.Delivered delivered, CaseChanged caseInfo, List<Signer> signers,

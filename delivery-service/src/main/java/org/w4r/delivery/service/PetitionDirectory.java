@@ -8,7 +8,8 @@ import java.util.List;
 
 /**
  * What a delivery pack needs from petition-service, which alone keeps signers' and authors' personal data.
- * Implementations throw {@link UnavailableException} when petition-service cannot answer.
+ * Implementations throw {@link UnavailableException} when petition-service cannot answer, and
+ * {@link SignerDataRetiredException} when the case's campaign was anonymised under the retention schedule.
  */
 public interface PetitionDirectory {
     /** Signers of the case who consented to be named, who signed at or before {@code until}. */
