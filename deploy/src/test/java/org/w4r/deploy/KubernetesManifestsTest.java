@@ -65,7 +65,7 @@ class KubernetesManifestsTest {
     /** The topics each service writes, as docs/events.md lists them (plus the dead letters of what it consumes). */
     static final Map<String, Set<String>> WRITES = Map.of(
             "case-service", Set.of(Topics.CAMPAIGNS, Topics.CASES, Topics.ENTITIES, Topics.CREDENTIALS),
-            "petition-service", Set.of(Topics.ACTIONS, Topics.MODERATION, Topics.ERASURES),
+            "petition-service", Set.of(Topics.ACTIONS, Topics.MODERATION, Topics.ERASURES, Topics.deadLetter(Topics.DELIVERIES)),
             "tally-service", Set.of(Topics.deadLetter(Topics.ACTIONS), Topics.deadLetter(Topics.DELIVERIES),
                     Topics.deadLetter(Topics.CASES)),
             "delivery-service", Set.of(Topics.DELIVERIES, Topics.deadLetter(Topics.ACTIONS),
