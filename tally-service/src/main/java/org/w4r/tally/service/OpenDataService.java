@@ -1,0 +1,230 @@
+package org.w4r.tally.service;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.w4r.events.CampaignChanged;
+import org.w4r.events.CaseChanged;
+import org.w4r.kit.csv.CsvTable;
+import org.w4r.kit.problem.Problem;
+import org.w4r.kit.problem.ProblemException;
+import org.w4r.kit.reference.ReferenceData;
+import org.w4r.tally.repository.TallyRepository;
+import org.w4r.tally.repository.TallyRepository.Dimension;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The campaign's figures as open data (issue 16; e-petitions#458): anyone may read, cache and republish them. Counts
+ * only, by case, type, mode and day, never by signer. A case is in the open data when its public counter is on, it
+ * is not a draft and not on safety hold; any other case is absent, with the same answer whichever the reason (a
+ * hold is not for the public to learn), and its actions are in no total: a campaign's total is the sum of its open
+ * cases and of the actions that name no case.
+ */
+@ApplicationScoped
+public class OpenDataService {
+    @Inject
+    TallyRepository tally;
+
+    @Inject
+    ReferenceData reference;
+
+    public record CampaignSummary(String campaignId, String name, Instant opensAt, Instant closesAt, boolean current) {
+    }
+
+    public record OpenCase(String caseId, String name, String country, Long goal, long total) {
+    }
+
+    public record CampaignData(String campaignId, String name, Instant opensAt, Instant closesAt, long total,
+                               long withoutCase, List<OpenCase> cases, Map<String, Long> byType,
+                               Map<String, Long> byMode) implements CsvTable.Source {
+        /** The long form, as every per-dimension CSV of the tally: {@code dimension,key,total}. */
+        @Override
+        public CsvTable csv() {
+            List<List<Object>> rows = new ArrayList<>();
+            rows.add(List.of("total", "", total));
+            cases.forEach(c -> rows.add(List.of("case", c.caseId(), c.total())));
+            rows.add(List.of("case", "", withoutCase));
+            byType.forEach((k, v) -> rows.add(List.of("type", k, v)));
+            byMode.forEach((k, v) -> rows.add(List.of("mode", k, v)));
+            return new CsvTable("open-data-" + campaignId, List.of("dimension", "key", "total"), rows);
+        }
+    }
+
+    public record CaseData(String campaignId, String caseId, String name, String country, Long goal, long total,
+                           Map<String, Long> byType, Map<String, Long> byMode) implements CsvTable.Source {
+        @Override
+        public CsvTable csv() {
+            List<List<Object>> rows = new ArrayList<>();
+            rows.add(List.of("total", "", total));
+            byType.forEach((k, v) -> rows.add(List.of("type", k, v)));
+            byMode.forEach((k, v) -> rows.add(List.of("mode", k, v)));
+            return new CsvTable("open-data-" + caseId, List.of("dimension", "key", "total"), rows);
+        }
+    }
+
+    public record Day(LocalDate day, long count, long cumulative) {
+    }
+
+    public record CaseHistory(String campaignId, String caseId, String name, long total, List<Day> days)
+            implements CsvTable.Source {
+        @Override
+        public CsvTable csv() {
+            List<List<Object>> rows = new ArrayList<>();
+            days.forEach(d -> rows.add(List.of(d.day().toString(), d.count(), d.cumulative())));
+            return new CsvTable("open-data-" + caseId + "-days", List.of("day", "count", "cumulative"), rows);
+        }
+    }
+
+    /** One campaign's figure in a comparison, by the same key in every campaign. */
+    public record Row(String dimension, String key, List<Long> totals) {
+    }
+
+    public record Comparison(List<CampaignSummary> campaigns, List<Long> totals, List<Row> rows)
+            implements CsvTable.Source {
+        @Override
+        public CsvTable csv() {
+            List<String> header = new ArrayList<>(List.of("dimension", "key"));
+            campaigns.forEach(c -> header.add(c.campaignId()));
+            List<List<Object>> out = new ArrayList<>();
+            List<Object> total = new ArrayList<>(List.of("total", ""));
+            total.addAll(totals);
+            out.add(total);
+            rows.forEach(r -> {
+                List<Object> row = new ArrayList<>(List.of(r.dimension(), r.key()));
+                row.addAll(r.totals());
+                out.add(row);
+            });
+            return new CsvTable("open-data-compare", header, out);
+        }
+    }
+
+    /** Every campaign, newest first. */
+    public List<CampaignSummary> campaigns() {
+        return reference.campaigns().stream().map(OpenDataService::summary)
+                .sorted(Comparator.comparing(CampaignSummary::opensAt, Comparator.nullsLast(Comparator.reverseOrder()))
+                        .thenComparing(CampaignSummary::campaignId)).toList();
+    }
+
+    public CampaignData campaign(String campaignId) {
+        CampaignChanged campaign = campaignOf(campaignId);
+        List<OpenCase> cases = new ArrayList<>();
+        Map<String, Long> byType = new TreeMap<>();
+        Map<String, Long> byMode = new TreeMap<>();
+        for (CaseChanged c : openCases(campaignId)) {
+            long total = sum(tally.totalsBy(campaignId, Dimension.TYPE, c.caseId(), null), byType);
+            sum(tally.totalsBy(campaignId, Dimension.MODE, c.caseId(), null), byMode);
+            cases.add(new OpenCase(c.caseId(), c.name(), c.country(), c.goal(), total));
+        }
+        // actions that name no case (offline counts of an event, letters to no one case) are in no case's figures
+        long withoutCase = sum(tally.totalsBy(campaignId, Dimension.TYPE, "", null), byType);
+        sum(tally.totalsBy(campaignId, Dimension.MODE, "", null), byMode);
+        cases.sort(Comparator.comparingLong(OpenCase::total).reversed().thenComparing(OpenCase::caseId));
+        long total = withoutCase + cases.stream().mapToLong(OpenCase::total).sum();
+        return new CampaignData(campaignId, campaign.name(), campaign.opensAt(), campaign.closesAt(), total, withoutCase,
+                cases, byType, byMode);
+    }
+
+    public CaseData caseData(String campaignId, String caseId) {
+        CaseChanged c = openCase(campaignId, caseId);
+        Map<String, Long> byType = new TreeMap<>(tally.totalsBy(campaignId, Dimension.TYPE, caseId, null));
+        Map<String, Long> byMode = new TreeMap<>(tally.totalsBy(campaignId, Dimension.MODE, caseId, null));
+        return new CaseData(campaignId, caseId, c.name(), c.country(), c.goal(),
+                byType.values().stream().mapToLong(Long::longValue).sum(), byType, byMode);
+    }
+
+    /** The case's actions per day (UTC) with the running total; days without actions are not listed. */
+    public CaseHistory history(String campaignId, String caseId) {
+        CaseChanged c = openCase(campaignId, caseId);
+        List<Day> days = new ArrayList<>();
+        long cumulative = 0;
+        for (Map.Entry<String, Long> day : new TreeMap<>(tally.totalsBy(campaignId, Dimension.DAY, caseId, null)).entrySet()) {
+            cumulative += day.getValue();
+            days.add(new Day(LocalDate.parse(day.getKey()), day.getValue(), cumulative));
+        }
+        return new CaseHistory(campaignId, caseId, c.name(), cumulative, days);
+    }
+
+    /**
+     * Campaigns side by side (this year against last year): totals by type, mode and day of the campaign (days since
+     * it opened, so the editions line up), over their open data only. Cases differ between editions: each campaign's
+     * cases are in its own {@link #campaign} answer.
+     */
+    public Comparison compare(List<String> campaignIds) {
+        List<CampaignSummary> heads = new ArrayList<>();
+        List<Long> totals = new ArrayList<>();
+        Map<String, Map<String, Long[]>> rows = new TreeMap<>();
+        int n = campaignIds.size();
+        for (int i = 0; i < n; i++) {
+            CampaignChanged campaign = campaignOf(campaignIds.get(i));
+            CampaignData data = campaign(campaign.campaignId());
+            heads.add(summary(campaign));
+            totals.add(data.total());
+            put(rows, "type", data.byType(), i, n);
+            put(rows, "mode", data.byMode(), i, n);
+            LocalDate opened = campaign.opensAt() == null ? null : LocalDate.ofInstant(campaign.opensAt(), ZoneOffset.UTC);
+            Map<String, Long> byDay = new TreeMap<>();
+            List<String> caseIds = new ArrayList<>(openCases(campaign.campaignId()).stream().map(CaseChanged::caseId).toList());
+            caseIds.add("");
+            for (String caseId : caseIds) {
+                tally.totalsBy(campaign.campaignId(), Dimension.DAY, caseId, null).forEach((day, count) -> byDay.merge(
+                        String.format("%05d", opened == null ? 0 : ChronoUnit.DAYS.between(opened, LocalDate.parse(day))),
+                        count, Long::sum));
+            }
+            put(rows, "day-of-campaign", byDay, i, n);
+        }
+        List<Row> result = new ArrayList<>();
+        for (String dimension : List.of("type", "mode", "day-of-campaign")) {
+            rows.getOrDefault(dimension, Map.of()).forEach((key, values) -> result.add(new Row(dimension,
+                    dimension.equals("day-of-campaign") ? String.valueOf(Long.parseLong(key)) : key, List.of(values))));
+        }
+        return new Comparison(heads, totals, result);
+    }
+
+    private static void put(Map<String, Map<String, Long[]>> rows, String dimension, Map<String, Long> values, int i, int n) {
+        Map<String, Long[]> keys = rows.computeIfAbsent(dimension, k -> new TreeMap<>());
+        values.forEach((k, v) -> keys.computeIfAbsent(k, x -> {
+            Long[] zeros = new Long[n];
+            java.util.Arrays.fill(zeros, 0L);
+            return zeros;
+        })[i] = v);
+    }
+
+    private static long sum(Map<String, Long> values, Map<String, Long> into) {
+        values.forEach((k, v) -> into.merge(k, v, Long::sum));
+        return values.values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    private CampaignChanged campaignOf(String campaignId) {
+        return reference.findCampaign(campaignId).orElseThrow(() -> ProblemException.notFound("campaign", campaignId));
+    }
+
+    private List<CaseChanged> openCases(String campaignId) {
+        return reference.cases().stream().filter(c -> campaignId.equals(c.campaignId()) && isOpen(c))
+                .sorted(Comparator.comparing(CaseChanged::caseId)).toList();
+    }
+
+    private CaseChanged openCase(String campaignId, String caseId) {
+        campaignOf(campaignId);
+        return reference.findCase(caseId).filter(c -> campaignId.equals(c.campaignId()) && isOpen(c))
+                .orElseThrow(() -> new ProblemException(Problem.of(404, "no-open-data", "No open data",
+                        "campaign '" + campaignId + "' has no open data for case '" + caseId + "'")
+                        .with("caseId", caseId)));
+    }
+
+    /** Public counter on, past draft, not on hold: the same rule as the public counter's. */
+    static boolean isOpen(CaseChanged c) {
+        return c.publicCounter() && c.hold() == null && !"draft".equals(c.status());
+    }
+
+    private static CampaignSummary summary(CampaignChanged c) {
+        return new CampaignSummary(c.campaignId(), c.name(), c.opensAt(), c.closesAt(), c.current());
+    }
+}

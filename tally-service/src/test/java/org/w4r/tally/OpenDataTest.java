@@ -1,0 +1,158 @@
+package org.w4r.tally;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import org.junit.jupiter.api.Test;
+import org.w4r.events.ActionCorrected;
+import org.w4r.events.ActionEvent;
+import org.w4r.events.ActionRecorded;
+import org.w4r.events.ActionType;
+import org.w4r.events.CaseChanged;
+import org.w4r.events.Mode;
+import org.w4r.events.Topics;
+import org.w4r.testsupport.WithPlatformResources;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.endsWith;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.w4r.testsupport.ReferenceFixtures.staffToken;
+
+/**
+ * Issue 16 point 4: the figures as open data, anonymous and cacheable, matching the tally to the unit, with nothing of
+ * a case on hold, switched off or in draft, and the year-over-year comparison public too.
+ */
+@QuarkusTest
+@WithPlatformResources
+class OpenDataTest {
+    static final String BASE = "/public/v1/open-data/campaigns/";
+
+    static ActionRecorded action(String campaign, String caseId, ActionType type, Mode mode, long count, Instant at) {
+        return new ActionRecorded(UUID.randomUUID(), UUID.randomUUID(), campaign, caseId, "ai-france", type, mode, count,
+                at, at);
+    }
+
+    static void publishCase(String caseId, String campaign, boolean publicCounter, CaseChanged.Hold hold) {
+        TallyFixtures.publish(Topics.CASES, List.of(TallyFixtures.caseOf(caseId, campaign, 100, publicCounter, hold)));
+    }
+
+    static JsonPath staff(String path) {
+        return given().auth().oauth2(staffToken("coordinator")).get(path).then().statusCode(200).extract().jsonPath();
+    }
+
+    @Test
+    void theFiguresOfOpenCasesArePublicExactAndCacheableAndNothingOfAHeldOne() {
+        String s = UUID.randomUUID().toString().substring(0, 8);
+        String campaign = "open-" + s, last = "open-last-" + s;
+        Instant opens = Instant.now().minus(Duration.ofDays(20)).truncatedTo(ChronoUnit.DAYS);
+        TallyFixtures.publishCampaign(campaign, opens);
+        TallyFixtures.publishCampaign(last, opens.minus(Duration.ofDays(365)));
+        String open = "open-a-" + s, other = "open-b-" + s, held = "held-" + s, off = "off-" + s, lastCase = "last-" + s;
+        publishCase(open, campaign, true, null);
+        publishCase(other, campaign, true, null);
+        publishCase(held, campaign, true, new CaseChanged.Hold(9L, Instant.now()));
+        publishCase(off, campaign, false, null);
+        publishCase(lastCase, last, true, null);
+        Instant day1 = opens.plus(Duration.ofDays(2)).plus(Duration.ofHours(10));
+        Instant day2 = opens.plus(Duration.ofDays(5)).plus(Duration.ofHours(10));
+        List<ActionEvent> events = new ArrayList<>(List.of(
+                action(campaign, open, ActionType.SIGNATURE, Mode.ONLINE, 3, day1),
+                action(campaign, open, ActionType.LETTER, Mode.OFFLINE, 2, day2),
+                action(campaign, other, ActionType.SIGNATURE, Mode.ONLINE, 5, day1),
+                action(campaign, held, ActionType.SIGNATURE, Mode.ONLINE, 7, day1),
+                action(campaign, off, ActionType.SIGNATURE, Mode.ONLINE, 11, day2),
+                action(campaign, null, ActionType.LETTER, Mode.OFFLINE, 4, day2),
+                action(last, lastCase, ActionType.SIGNATURE, Mode.ONLINE, 6, opens.minus(Duration.ofDays(365)).plus(Duration.ofHours(1)))));
+        events.add(new ActionCorrected(UUID.randomUUID(), UUID.randomUUID(), campaign, open, "ai-france",
+                ActionType.SIGNATURE, Mode.ONLINE, -1, day2, day2));
+        TallyFixtures.publishActions(events);
+        // the staff totals have it all: 3 + 2 - 1 + 5 + 7 + 11 + 4
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertEquals(31,
+                staff("/api/v1/totals?campaign=" + campaign).getLong("total")));
+
+        // the campaign: only its open cases, and the actions that name no case
+        given().get(BASE + campaign).then().statusCode(200)
+                .body("total", equalTo(13)).body("withoutCase", equalTo(4))
+                .body("cases.caseId", equalTo(List.of(other, open))).body("cases.total", equalTo(List.of(5, 4)))
+                .body("byType", equalTo(Map.of("signature", 7, "letter", 6)))
+                .body("byMode", equalTo(Map.of("online", 7, "offline", 6)))
+                .body(not(containsString(held))).body(not(containsString(off)));
+
+        // a case matches the tally to the unit, by type, mode and day
+        JsonPath tally = staff("/api/v1/totals/cases/" + open + "?campaign=" + campaign);
+        given().get(BASE + campaign + "/cases/" + open).then().statusCode(200)
+                .body("total", equalTo(tally.getInt("total"))).body("total", equalTo(4))
+                .body("byType", equalTo(tally.getMap("byType"))).body("byMode", equalTo(tally.getMap("byMode")))
+                .body("name", equalTo("Name of " + open)).body("goal", equalTo(100));
+        JsonPath history = given().get(BASE + campaign + "/cases/" + open + "/days").then().statusCode(200)
+                .body("total", equalTo(4)).extract().jsonPath();
+        Map<String, Integer> days = new TreeMap<>();
+        for (Map<String, Object> d : history.<Map<String, Object>>getList("days")) {
+            days.put((String) d.get("day"), (Integer) d.get("count"));
+        }
+        Map<String, Object> tallyDays = new TreeMap<>(tally.getMap("byDay"));
+        assertEquals(tallyDays, new TreeMap<>(days));
+        String first = LocalDate.ofInstant(day1, ZoneOffset.UTC).toString(), second = LocalDate.ofInstant(day2, ZoneOffset.UTC).toString();
+        assertEquals(Map.of(first, 3, second, 1), days);
+        assertEquals(List.of(3, 4), history.getList("days.cumulative"));
+        given().get(BASE + campaign + "/cases/" + open + "/days?format=csv").then().statusCode(200)
+                .contentType(containsString("text/csv"))
+                .body(equalTo("day,count,cumulative\n" + first + ",3,3\n" + second + ",1,4\n"));
+
+        // held, switched off, unknown: the same 404, whatever the reason
+        for (String absent : List.of(held, off, "no-such-case", lastCase)) {
+            for (String path : List.of("", "/days")) {
+                given().get(BASE + campaign + "/cases/" + absent + path).then().statusCode(404)
+                        .contentType("application/problem+json").body("type", endsWith("/no-open-data"))
+                        .header("Access-Control-Allow-Origin", "*");
+            }
+        }
+        given().get(BASE + "no-such-campaign").then().statusCode(404);
+
+        // cacheable: an ETag per content and representation, 304 on a match, public, any origin
+        String etag = given().header("Origin", "https://data.example").get(BASE + campaign + "/cases/" + open + "/days")
+                .then().statusCode(200).header("Cache-Control", containsString("public"))
+                .header("Cache-Control", containsString("max-age=")).header("Access-Control-Allow-Origin", "*")
+                .header("Vary", containsString("Accept")).header("ETag", notNullValue()).extract().header("ETag");
+        given().header("If-None-Match", etag).get(BASE + campaign + "/cases/" + open + "/days").then().statusCode(304);
+        assertNotEquals(etag, given().get(BASE + campaign + "/cases/" + open + "/days?format=csv").header("ETag"));
+        // ... which changes with the figures
+        TallyFixtures.publishActions(List.of(action(campaign, open, ActionType.SIGNATURE, Mode.ONLINE, 2, day2)));
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> given().header("If-None-Match", etag)
+                .get(BASE + campaign + "/cases/" + open + "/days").then().statusCode(200).body("total", equalTo(6)));
+
+        // a hold takes a case out of the open data at once, its actions out of the campaign's total too
+        publishCase(open, campaign, true, new CaseChanged.Hold(10L, Instant.now()));
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> given().get(BASE + campaign + "/cases/" + open)
+                .then().statusCode(404));
+        given().get(BASE + campaign).then().statusCode(200).body("total", equalTo(9))
+                .body("cases.caseId", equalTo(List.of(other)));
+
+        // year over year, public as well
+        given().get("/public/v1/open-data/compare?campaign=" + campaign + "&with=" + last).then().statusCode(200)
+                .body("campaigns.campaignId", equalTo(List.of(campaign, last))).body("totals", equalTo(List.of(9, 6)))
+                .body("rows.findAll { it.dimension == 'day-of-campaign' && it.key == '0' }.totals[0]", equalTo(List.of(0, 6)))
+                .body("rows.findAll { it.dimension == 'day-of-campaign' && it.key == '2' }.totals[0]", equalTo(List.of(5, 0)))
+                .body("rows.findAll { it.dimension == 'type' && it.key == 'signature' }.totals[0]", equalTo(List.of(5, 6)));
+        given().get("/public/v1/open-data/compare?campaign=" + campaign).then().statusCode(400);
+        given().get("/public/v1/open-data/campaigns").then().statusCode(200)
+                .body("campaignId", hasItem(campaign)).body("campaignId", hasItem(last));
+    }
+}
