@@ -171,6 +171,33 @@ class CaseLifecycleTest extends RunningService {
         given().contentType(ContentType.JSON).body("{}").post("/api/v1/campaigns").then().statusCode(401);
     }
 
+    /** Issue 16.5: a case's own milestones, kept ascending and once each, on the topic, and back to the default. */
+    @Test
+    void aCaseMayHaveMilestonesOfItsOwn() {
+        String campaignId = openCampaign();
+        String caseId = id("case");
+        Effects.Mark mark = Effects.Mark.now(kafka, Topics.CASES);
+        long created = post("/api/v1/cases", """
+                {"caseId":"%s","campaignId":"%s","name":"Someone at risk","country":"MM","goal":2000,
+                 "milestones":[100,10,50,10]}""".formatted(caseId, campaignId))
+                .statusCode(201).body("milestones", equalTo(List.of(10, 50, 100))).extract().jsonPath().getLong("version");
+        assertEquals(List.of(10, 50, 100), effect(mark, caseId, created).milestones());
+
+        long reset = given().auth().oauth2(DemoCredentials.caseManager()).contentType(ContentType.JSON)
+                .body("{\"milestones\":[]}").patch("/api/v1/cases/" + caseId).then().statusCode(200)
+                .body("milestones", org.hamcrest.Matchers.nullValue()).extract().jsonPath().getLong("version");
+        assertEquals(null, effect(mark, caseId, reset).milestones(), "an empty list goes back to the default");
+        given().auth().oauth2(DemoCredentials.caseManager()).contentType(ContentType.JSON)
+                .body("{\"goal\":10}").patch("/api/v1/cases/" + caseId).then().statusCode(200)
+                .body("milestones", org.hamcrest.Matchers.nullValue());
+
+        for (String bad : List.of("[0]", "[1001]", "[null]", "[1,2,3,4,5,6,7,8,9,10,11]", "\"half\"")) {
+            given().auth().oauth2(DemoCredentials.caseManager()).contentType(ContentType.JSON)
+                    .body("{\"milestones\":" + bad + "}").patch("/api/v1/cases/" + caseId).then().statusCode(400)
+                    .body("field", containsString("milestones"));
+        }
+    }
+
     @Test
     void editsChangeTheCaseAndItsPublicCounterSwitch() {
         String campaignId = openCampaign();

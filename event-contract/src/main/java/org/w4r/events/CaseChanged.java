@@ -1,6 +1,7 @@
 package org.w4r.events;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -22,7 +23,16 @@ public record CaseChanged(
         boolean publicCounter,
         Hold hold,
         long version,
-        Instant changedAt) {
+        Instant changedAt,
+        List<Integer> milestones) {
+
+    /** A case with the platform's default milestones (events written before cases had their own read as this). */
+    public CaseChanged(UUID eventId, String caseId, String campaignId, String name, String country, String targetAuthority,
+                       String scope, String localEntityId, Long goal, String status, boolean publicCounter, Hold hold,
+                       long version, Instant changedAt) {
+        this(eventId, caseId, campaignId, name, country, targetAuthority, scope, localEntityId, goal, status,
+                publicCounter, hold, version, changedAt, null);
+    }
 
     /**
      * That the case is held, and since when. The reason and who placed it stay in case-service, shown to staff

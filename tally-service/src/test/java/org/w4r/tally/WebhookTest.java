@@ -277,6 +277,29 @@ class WebhookTest {
                 .then().body("find { it.caseId == '" + caseId + "' && it.percent == 75 }.threshold", equalTo(6));
     }
 
+    /** A case with milestones of its own (case-service's {@code milestones}) reaches those, not the default ones. */
+    @Test
+    void aCaseWithItsOwnMilestonesReachesThoseAndNoOthers() {
+        String caseId = "own-milestones-" + UUID.randomUUID().toString().substring(0, 8);
+        TallyFixtures.publishCampaign(CAMPAIGN, Instant.now().minus(Duration.ofDays(1)));
+        TallyFixtures.publish(Topics.CASES, List.of(new CaseChanged(UUID.randomUUID(), caseId, CAMPAIGN, "Name", "MT",
+                "Authorities", "global", null, 40L, "active", true, null, ReferenceFixtures.version(), Instant.now(),
+                List.of(10, 60, 150))));
+        await().until(() -> reference.findCase(caseId).map(c -> c.milestones() != null).orElse(false));
+        // 30 of 40: past its 10 % (4) and 60 % (24), and past the default 25, 50 and 75 %, which are not its own
+        TallyFixtures.publishActions(List.of(action(caseId, 30)));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().auth().oauth2(staffToken("coordinator"))
+                .get("/api/v1/dashboard/milestones?campaign=" + CAMPAIGN).then().statusCode(200)
+                .body("findAll { it.caseId == '" + caseId + "' }.percent", equalTo(List.of(60, 10))));
+        // past the goal to 65: its 150 % (60) is reached; the default 75 and 100 % never were its milestones
+        TallyFixtures.publishActions(List.of(action(caseId, 15)));
+        TallyFixtures.publishActions(List.of(action(caseId, 20)));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().auth().oauth2(staffToken("coordinator"))
+                .get("/api/v1/dashboard/milestones?campaign=" + CAMPAIGN).then()
+                .body("findAll { it.caseId == '" + caseId + "' }.percent", equalTo(List.of(150, 60, 10)))
+                .body("find { it.caseId == '" + caseId + "' && it.percent == 150 }.threshold", equalTo(60)));
+    }
+
     @Test
     void aBadRegistrationIsA400() {
         for (String bad : List.of("ftp://example.org/hook", "https://user:pw@example.org/hook", "not a url",

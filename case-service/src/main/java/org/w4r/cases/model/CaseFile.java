@@ -2,11 +2,14 @@ package org.w4r.cases.model;
 
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.Entity;
+import org.hibernate.annotations.JdbcTypeCode;
+import org.hibernate.type.SqlTypes;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import jakarta.persistence.Version;
 
 import java.time.Instant;
+import java.util.List;
 
 /** A case: a person or group at risk the campaign acts for ("case" is a Java keyword, hence the name). */
 @Entity(name = "CaseFile")
@@ -21,6 +24,9 @@ public class CaseFile extends PanacheEntityBase {
     public String scope;
     public String localEntityId;
     public Long goal;
+    /** Percentages of the goal at which a milestone is announced, ascending; null: the platform's default. */
+    @JdbcTypeCode(SqlTypes.ARRAY)
+    public List<Integer> milestones;
     public String status;
     public boolean publicCounter;
     public String holdReason;

@@ -5,12 +5,15 @@ import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.w4r.cases.service.CaseService;
 import org.w4r.kit.csv.CsvRows;
 import org.w4r.kit.validation.CountryCode;
 import org.w4r.kit.validation.OneLine;
 import org.w4r.kit.validation.Slug;
+
+import java.util.List;
 
 /**
  * A new case, as JSON or as one row of a cases file; its shape is checked before the resource runs. A text's
@@ -29,17 +32,26 @@ public record CaseRequest(
         @Min(0) @Max(CaseRequest.MAX_GOAL) @Schema(example = "376728") Long goal,
         @Pattern(regexp = CaseRequest.STATUSES) @Schema(enumeration = {"draft", "active", "closed"}, defaultValue = "draft")
         String status,
-        @Schema(defaultValue = "true") Boolean publicCounter) {
+        @Schema(defaultValue = "true") Boolean publicCounter,
+        @Size(min = 1, max = 10) @Schema(description = MILESTONES, example = "[10, 25, 50, 75, 100]")
+        List<@NotNull @Min(1) @Max(1000) Integer> milestones) {
 
     /** Far above any campaign's reach (2020: about 4.5 million actions in all), far below bigint's. */
     static final long MAX_GOAL = 1_000_000_000L;
     static final String SCOPES = "^(global|local)$";
     static final String STATUSES = "^(draft|active|closed)$";
     static final String NOT_BLANK = ".*\\S.*";
+    static final String MILESTONES = "percentages of the goal at which a milestone is announced (webhook "
+            + "milestone.reached, the dashboard); absent: the platform's default, 25, 50, 75 and 100";
+
+    /** Ascending and each once, as the tally reads them. */
+    static List<Integer> ascending(List<Integer> percents) {
+        return percents == null ? null : percents.stream().distinct().sorted().toList();
+    }
 
     CaseService.CaseInput command() {
         return new CaseService.CaseInput(caseId, campaignId, Text.trim(name), CountryCode.Codes.normalise(country),
-                Text.trim(targetAuthority), scope, localEntityId, goal, status, publicCounter);
+                Text.trim(targetAuthority), scope, localEntityId, goal, status, publicCounter, ascending(milestones));
     }
 
     /**
@@ -53,7 +65,7 @@ public record CaseRequest(
         String goal = row.cells().containsKey("goal") ? row.get("goal") : row.get("estimated_actions");
         return new CaseRequest(row.get("case_id"), campaignId, row.get("name"),
                 row.get("iso2") != null ? row.get("iso2") : country, target, row.get("scope"),
-                row.get("local_entity_id"), Text.whole("goal", goal), row.get("status"), null);
+                row.get("local_entity_id"), Text.whole("goal", goal), row.get("status"), null, null);
     }
 
     /** A change: only what is named changes; a name given must not be blank. */
@@ -64,12 +76,15 @@ public record CaseRequest(
             @OneLine(max = 300) @Schema(maxLength = 300, description = "an empty text clears it") String targetAuthority,
             @Min(0) @Max(MAX_GOAL) Long goal,
             @Pattern(regexp = STATUSES) @Schema(enumeration = {"draft", "active", "closed"}) String status,
-            Boolean publicCounter) {
+            Boolean publicCounter,
+            @Size(max = 10) @Schema(description = MILESTONES + "; [] goes back to the default")
+            List<@NotNull @Min(1) @Max(1000) Integer> milestones) {
 
         CaseService.CaseInput command() {
             // an empty target authority stays empty: it clears the one stored
             return new CaseService.CaseInput(null, null, Text.trim(name), CountryCode.Codes.normalise(country),
-                    targetAuthority == null ? null : targetAuthority.trim(), null, null, goal, status, publicCounter);
+                    targetAuthority == null ? null : targetAuthority.trim(), null, null, goal, status, publicCounter,
+                    ascending(milestones));
         }
     }
 

@@ -4,6 +4,7 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.w4r.cases.model.CaseFile;
 
 import java.time.Instant;
+import java.util.List;
 
 /** A case as staff see it. */
 public record CaseView(String caseId, String campaignId, String name, String country,
@@ -11,7 +12,9 @@ public record CaseView(String caseId, String campaignId, String name, String cou
                        @Schema(enumeration = {"global", "local"}) String scope,
                        @Schema(nullable = true) String localEntityId, @Schema(nullable = true) Long goal,
                        @Schema(enumeration = {"draft", "active", "closed"}) String status, boolean publicCounter,
-                       Hold hold, Instant changedAt, long version) {
+                       Hold hold, Instant changedAt, long version,
+                       @Schema(nullable = true, description = "percentages of the goal at which a milestone is "
+                               + "announced; null: the platform's default (25, 50, 75, 100)") List<Integer> milestones) {
 
     /** {@code holdId} is the id the 'cases' topic carries; reason and who placed it stay in case-service. */
     @Schema(nullable = true, description = "the open safety hold, or null")
@@ -21,6 +24,6 @@ public record CaseView(String caseId, String campaignId, String name, String cou
     static CaseView of(CaseFile c) {
         return new CaseView(c.id, c.campaignId, c.name, c.country, c.targetAuthority, c.scope, c.localEntityId, c.goal,
                 c.status, c.publicCounter, c.onHold() ? new Hold(c.holdId, c.holdReason, c.holdPlacedBy, c.holdPlacedAt) : null,
-                c.changedAt, c.revision);
+                c.changedAt, c.revision, c.milestones);
     }
 }

@@ -44,13 +44,24 @@ public class CaseService {
      * A new case or, for an edit, what changes (null: unchanged; an empty target authority clears it). Its shape was
      * checked and normalised by the resource; what depends on stored state is checked here.
      */
+    /**
+     * A case as asked for; {@code milestones}: percentages of the goal, ascending and distinct (null: the platform's
+     * default; in an edit, an empty list goes back to it).
+     */
     public record CaseInput(String caseId, String campaignId, String name, String country, String targetAuthority,
-                            String scope, String localEntityId, Long goal, String status, Boolean publicCounter) {
+                            String scope, String localEntityId, Long goal, String status, Boolean publicCounter,
+                            List<Integer> milestones) {
+        public CaseInput(String caseId, String campaignId, String name, String country, String targetAuthority,
+                         String scope, String localEntityId, Long goal, String status, Boolean publicCounter) {
+            this(caseId, campaignId, name, country, targetAuthority, scope, localEntityId, goal, status, publicCounter,
+                    null);
+        }
+
         /** The fields an edit sets, by name only. */
         List<String> changedFields() {
             List<String> fields = new java.util.ArrayList<>();
-            Object[] values = {name, country, targetAuthority, goal, publicCounter, status};
-            String[] names = {"name", "country", "targetAuthority", "goal", "publicCounter", "status"};
+            Object[] values = {name, country, targetAuthority, goal, publicCounter, status, milestones};
+            String[] names = {"name", "country", "targetAuthority", "goal", "publicCounter", "status", "milestones"};
             for (int i = 0; i < values.length; i++) {
                 if (values[i] != null) {
                     fields.add(names[i]);
@@ -94,6 +105,7 @@ public class CaseService {
             throw ProblemException.invalid("localEntityId", "only a local case names a 'localEntityId'");
         }
         c.goal = in.goal();
+        c.milestones = in.milestones() == null || in.milestones().isEmpty() ? null : in.milestones();
         c.status = in.status() == null ? "draft" : in.status();
         c.publicCounter = in.publicCounter() == null || in.publicCounter();
         c.changedAt = Instant.now();
@@ -116,7 +128,7 @@ public class CaseService {
                 CaseInput in = row.command();
                 return create(in.status() != null ? in : new CaseInput(in.caseId(), in.campaignId(), in.name(),
                         in.country(), in.targetAuthority(), in.scope(), in.localEntityId(), in.goal(), "active",
-                        in.publicCounter()));
+                        in.publicCounter(), in.milestones()));
             })).toList();
         }
         return rows.stream().map(row -> ImportLine.at(row.line(), () -> {
@@ -128,7 +140,7 @@ public class CaseService {
                 throw ProblemException.forbidden("an entity's cases start as drafts; a case manager activates them");
             }
             return create(new CaseInput(in.caseId(), in.campaignId(), in.name(), in.country(), in.targetAuthority(),
-                    "local", localEntityId, in.goal(), "draft", false));
+                    "local", localEntityId, in.goal(), "draft", false, in.milestones()));
         })).toList();
     }
 
@@ -149,6 +161,9 @@ public class CaseService {
         }
         if (in.publicCounter() != null) {
             c.publicCounter = in.publicCounter();
+        }
+        if (in.milestones() != null) {
+            c.milestones = in.milestones().isEmpty() ? null : in.milestones();
         }
         String before = c.status;
         if (in.status() != null && !in.status().equals(c.status)) {

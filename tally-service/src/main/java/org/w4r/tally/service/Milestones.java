@@ -27,8 +27,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
 /**
- * Milestones: a case's total reaching 25, 50, 75 and 100 % of its goal ({@code w4r.milestones.percents}), each recorded
- * once and told to the entity sites that subscribed to {@code milestone.reached} (issue 15 point 4, issue 16 point 5).
+ * Milestones: a case's total reaching 25, 50, 75 and 100 % of its goal (the case's own {@code milestones} from
+ * case-service where it has them, else {@code w4r.milestones.percents}), each recorded once and told to the entity
+ * sites that subscribed to {@code milestone.reached} (issue 15 point 4, issue 16 point 5).
  *
  * <p>Checked in the transaction of every batch the tally applies, for the cases it touched: the {@code actions} topic
  * is keyed by case, so a case's batches are applied one after another and each sees the total before it; a total at or
@@ -78,7 +79,7 @@ public class Milestones {
             CaseChanged c = key.caseId().isEmpty() ? null : reference.findCase(key.caseId()).orElse(null);
             // no goal, or counts of a case id under another campaign: nothing to reach
             if (c != null && c.goal() != null && c.goal() > 0 && key.campaignId().equals(c.campaignId())
-                    && percents.stream().anyMatch(p -> !committed.contains(new Key(key.campaignId(), key.caseId(),
+                    && percentsOf(c).stream().anyMatch(p -> !committed.contains(new Key(key.campaignId(), key.caseId(),
                     thresholdOf(c.goal(), p))))) {
                 open.put(key, c);
             }
@@ -90,7 +91,7 @@ public class Milestones {
         List<Milestone> reached = new ArrayList<>();
         milestones.totals(open.keySet()).forEach((key, total) -> {
             CaseChanged c = open.get(key);
-            for (int percent : percents) {
+            for (int percent : percentsOf(c)) {
                 long threshold = thresholdOf(c.goal(), percent);
                 if (total >= threshold && !committed.contains(new Key(key.campaignId(), key.caseId(), threshold))) {
                     reached.add(new Milestone(key.campaignId(), key.caseId(), threshold, c.goal(), percent, now,
@@ -106,6 +107,11 @@ public class Milestones {
         reached.stream().map(Key::of).filter(k -> !mine.contains(k)).forEach(committed::add);
         AfterCommit.run(transactions, () -> committed.addAll(mine));
         webhooks.onMilestones(recorded.stream().filter(Milestone::announced).toList());
+    }
+
+    /** The case's own percentages if it has them (case-service, {@code milestones}), else the platform's. */
+    List<Integer> percentsOf(CaseChanged c) {
+        return c.milestones() == null || c.milestones().isEmpty() ? percents : c.milestones();
     }
 
     /** The count that is {@code percent} of {@code goal}, rounded up (75 % of 10 is 8: 7 is not yet three quarters). */
