@@ -5,14 +5,16 @@ import { t, current, direction } from './i18n.js';
 const palette = ['#1f4e99', '#b34700', '#2e7d32', '#6a1b9a', '#8b1a1a', '#00695c', '#5d4037', '#37474f', '#ad1457', '#4e5b00'];
 
 // In the page's language: Chart.js formats its ticks and tooltips with the locale; right to left, legends and
-// tooltips read from the right and the value or time axis runs from the right.
+// tooltips read from the right, the horizontal axis runs from the right and the vertical one stands at the right.
 function base(type, options) {
   const rtl = direction() === 'rtl';
   const opts = Object.assign({ animation: false, responsive: true, maintainAspectRatio: false, locale: current(),
     plugins: { legend: { display: type !== 'bar' } } }, options || {});
   opts.plugins = Object.assign({}, opts.plugins, { legend: Object.assign({ rtl }, opts.plugins.legend), tooltip: { rtl } });
   if (rtl && type !== 'doughnut') {
-    opts.scales = Object.assign({}, opts.scales, { x: Object.assign({}, (opts.scales || {}).x, { reverse: true }) });
+    const scales = opts.scales || {};
+    opts.scales = Object.assign({}, scales, { x: Object.assign({}, scales.x, { reverse: true }),
+      y: Object.assign({}, scales.y, { position: 'right' }) });
   }
   return { type, options: opts };
 }

@@ -49,7 +49,7 @@ export function t(key, params) {
     return key;
   }
   if (typeof text === 'object') {
-    const count = params ? Number(params.count) : NaN;
+    const count = params && params.count != null ? Number(params.count) : NaN; // no count yet: the general form
     text = (Number.isNaN(count) ? null : text[plurals.select(count)]) || text.other;
   }
   return text.replace(/\{(\w+)\}/g, (all, name) => (params && params[name] != null
