@@ -29,7 +29,8 @@ export function render(view) {
     const item = el('li', { class: 'message card', 'data-message-id': m.messageId });
     item.append(
       el('p', { class: 'meta', text: caseName(m.caseId) + ' · ' + entityName(m.entityId) + ' · ' + date(m.createdAt) }),
-      el('blockquote', { class: 'message-text', lang: m.language || null, text: m.text }),
+      // a message in any language on a page in any other: its own direction (dir=auto), its own language
+      el('blockquote', { class: 'message-text', lang: m.language || null, dir: 'auto', text: m.text }),
       el('p', { class: 'meta', text: m.author && m.author.name
         ? (m.author.country ? t('moderation.byFrom', { author: m.author.name, country: m.author.country })
           : t('moderation.by', { author: m.author.name }))
@@ -49,7 +50,8 @@ export function render(view) {
       const messages = await petitionService('/api/v1/messages?status=pending&limit=1000');
       list.replaceChildren(...messages.map(entry));
       table.fill(messages.map((m) => [date(m.createdAt), m.caseId, m.entityId, m.author && m.author.name,
-        m.author && m.author.country, m.language, m.text]));
+        m.author && m.author.country, m.language,
+        { node: el('span', { lang: m.language || null, dir: 'auto', text: m.text }), value: m.text }]));
       status.textContent = t('moderation.waiting', { count: messages.length });
     } catch (e) { status.replaceChildren(message(t('moderation.cannotRead', { reason: e.message }), 'error')); }
   }
