@@ -88,17 +88,17 @@ test('a return this tab did not start, an IdP error, or a wrong verifier signs n
   await oidc.begin(config);
   const back = signInAt(location.assigned);
   location.search = '?state=forged&code=' + back.code;
-  await assert.rejects(oidc.complete(config), /not started from this tab/);
+  await assert.rejects(oidc.complete(config), { key: 'signIn.oidc.notFromThisTab' });
 
   location.search = '?error=access_denied&state=x';
-  await assert.rejects(oidc.complete(config), /did not sign you in/);
+  await assert.rejects(oidc.complete(config), { key: 'signIn.oidc.refused', params: { error: 'access_denied' } });
 
   await oidc.begin(config);
   const again = signInAt(location.assigned);
   const pending = JSON.parse(sessionStorage.getItem('w4r.oidc.pending'));
   sessionStorage.setItem('w4r.oidc.pending', JSON.stringify({ ...pending, verifier: oidc.randomString(32) }));
   location.search = '?state=' + again.state + '&code=' + again.code;
-  await assert.rejects(oidc.complete(config), /no access token \(HTTP 400\)/);
+  await assert.rejects(oidc.complete(config), { key: 'signIn.oidc.noToken', params: { status: 400 } });
 });
 
 test.after(() => idp.close());

@@ -1,6 +1,7 @@
 /*
  * Write for Rights live counter: <script src="https://TALLY/public/v1/counter.js"></script>
- * then <w4r-counter case="nassima-al-sada" lang="fr" theme="light|dark|plain"></w4r-counter>.
+ * then <w4r-counter case="nassima-al-sada" lang="fr" theme="light|dark|plain"></w4r-counter>; without lang, the
+ * language of the page (its nearest lang attribute), else the browser's.
  * No dependency, no cookie, nothing inline: a site with a strict Content-Security-Policy allows this origin in
  * script-src and connect-src and nothing else (docs/entity-developers.md, "Embed the counter").
  */
@@ -13,12 +14,17 @@
   var script = document.currentScript;
   var base = script && script.src ? script.src : document.baseURI;
 
-  // the component's message bundle: one entry per language it speaks; {goal} is replaced by the formatted goal
+  // the component's message bundle: one entry per language it speaks (the words of the staff UI's bundles, the same
+  // vocabulary); {goal} is replaced by the formatted goal. "actions" agrees with the count: one form per plural
+  // category of the language (Intl.PluralRules: French and Spanish say "1 000 000 d'actions", Arabic has six forms).
   var MESSAGES = {
-    en: {actions: 'actions', goal: 'Goal: {goal}', progress: 'Progress towards the goal'},
-    fr: {actions: 'actions', goal: 'Objectif : {goal}', progress: 'Progression vers l’objectif'},
-    es: {actions: 'acciones', goal: 'Meta: {goal}', progress: 'Progreso hacia la meta'},
-    ar: {actions: 'تحرّك', goal: 'الهدف: {goal}', progress: 'التقدّم نحو الهدف'}
+    en: {actions: {one: 'action', other: 'actions'}, goal: 'Goal: {goal}', progress: 'Progress towards the goal'},
+    fr: {actions: {one: 'action', many: 'd’actions', other: 'actions'}, goal: 'Objectif\u00a0: {goal}',
+      progress: 'Progression vers l’objectif'},
+    es: {actions: {one: 'acción', many: 'de acciones', other: 'acciones'}, goal: 'Meta: {goal}',
+      progress: 'Progreso hacia la meta'},
+    ar: {actions: {zero: 'تحرّك', one: 'تحرّك', two: 'تحرّكان', few: 'تحرّكات', many: 'تحرّكًا', other: 'تحرّك'},
+      goal: 'الهدف: {goal}', progress: 'التقدّم نحو الهدف'}
   };
   var RTL = {ar: true};
 
@@ -51,8 +57,21 @@
   var MAX_BACKOFF = 600;
 
   function language(el) {
-    var tag = el.getAttribute('lang') || (el.closest('[lang]') || document.documentElement).getAttribute('lang') || 'en';
-    return tag;
+    var page = el.closest('[lang]');
+    var tag = el.getAttribute('lang') || (page && page.getAttribute('lang')) || navigator.language || 'en';
+    try {
+      return Intl.getCanonicalLocales(tag)[0];
+    } catch (e) {
+      return 'en'; // lang="" or a tag that is no language
+    }
+  }
+
+  function plural(forms, tag, count) {
+    try {
+      return forms[new Intl.PluralRules(tag).select(count)] || forms.other;
+    } catch (e) {
+      return forms.other;
+    }
   }
 
   function messages(tag) {
@@ -196,7 +215,7 @@
     wrap.setAttribute('dir', RTL[tag.toLowerCase().split('-')[0]] ? 'rtl' : 'ltr');
     var line = element('div');
     line.appendChild(element('span', 'n', format.format(counter.count)));
-    line.appendChild(element('span', 't', text.actions));
+    line.appendChild(element('span', 't', plural(text.actions, tag, counter.count)));
     wrap.appendChild(line);
     if (typeof counter.goal === 'number' && counter.goal > 0) {
       wrap.appendChild(element('div', 'g', text.goal.replace('{goal}', format.format(counter.goal))));
@@ -216,5 +235,8 @@
     this.shadowRoot.appendChild(wrap);
   };
 
+  // the languages it speaks and its words in each, readable by a site (customElements.get('w4r-counter').messages)
+  // and by the browser tests, which compare what it shows with these
+  Counter.messages = MESSAGES;
   customElements.define('w4r-counter', Counter);
 })();

@@ -1,5 +1,7 @@
 // The staff token (or the access token from the organisation's identity provider, js/oidc.js) lives in this tab's
 // sessionStorage only; every call sends it as a bearer token.
+import { t } from './i18n.js';
+
 const KEY = 'w4r.token';
 let services = null;
 
@@ -11,7 +13,8 @@ export const token = {
 
 export class ApiError extends Error {
   constructor(status, problem) {
-    super((problem && (problem.detail || problem.title)) || ('HTTP ' + status));
+    // the services' own words (problem+json) as they come; a bare status in the page's language
+    super((problem && (problem.detail || problem.title)) || t('error.http', { status }));
     this.status = status;
     this.problem = problem;
   }

@@ -1,5 +1,7 @@
 // Sign-in, role-dependent navigation and a hash router. Each view renders into <main> and returns its cleanup.
 import { el } from './dom.js';
+import * as i18n from './i18n.js';
+import { t, term } from './i18n.js';
 import { token, tally, tallyService, campaign, serviceUrls } from './api.js';
 import * as oidc from './oidc.js';
 import * as live from './live.js';
@@ -19,14 +21,14 @@ import * as audit from './views/audit.js';
 const STAFF = ['coordinator', 'case-manager', 'delivery', 'moderator'];
 // Which pages each role sees; the services enforce the same roles on every call anyway.
 const PAGES = [
-  { route: 'overview', label: 'Overview', roles: STAFF, view: overview },
-  { route: 'report', label: 'Report', roles: ['coordinator'], view: report },
-  { route: 'anomalies', label: 'Anomalies', roles: ['coordinator'], view: anomalies },
-  { route: 'invalidations', label: 'Invalidations', roles: ['coordinator'], view: invalidations },
-  { route: 'audit', label: 'Audit trail', roles: ['coordinator'], view: audit },
-  { route: 'moderation', label: 'Moderation queue', roles: ['moderator'], view: moderation },
-  { route: 'holds', label: 'Holds and cases', roles: ['case-manager'], view: holds },
-  { route: 'deliveries', label: 'Deliveries', roles: ['delivery'], view: deliveries },
+  { route: 'overview', roles: STAFF, view: overview },
+  { route: 'report', roles: ['coordinator'], view: report },
+  { route: 'anomalies', roles: ['coordinator'], view: anomalies },
+  { route: 'invalidations', roles: ['coordinator'], view: invalidations },
+  { route: 'audit', roles: ['coordinator'], view: audit },
+  { route: 'moderation', roles: ['moderator'], view: moderation },
+  { route: 'holds', roles: ['case-manager'], view: holds },
+  { route: 'deliveries', roles: ['delivery'], view: deliveries },
 ];
 const DETAIL = { case: casePage, entity: entityPage };
 
@@ -53,33 +55,33 @@ function render() {
   nav.querySelectorAll('a').forEach((a) => a.toggleAttribute('aria-current', a.dataset.route === name));
   if (page) { cleanup = page.view.render(view, arg); }
   else if (DETAIL[name] && arg) { cleanup = DETAIL[name].render(view, arg); }
-  else { view.append(el('h2', { tabindex: '-1', text: 'Not available' }), el('p', { text: 'This page does not exist or is not for your role.' })); }
+  else { view.append(el('h2', { tabindex: '-1', text: t('app.notAvailable') }), el('p', { text: t('app.notAvailableHelp') })); }
   const heading = view.querySelector('h2');
   if (heading && document.activeElement !== document.getElementById('token')) { heading.focus({ preventScroll: true }); }
-  document.title = (heading ? heading.textContent + ' · ' : '') + 'Write for Rights dashboard';
+  document.title = heading ? t('app.pageTitle', { page: heading.textContent }) : t('app.title');
 }
 
 async function enter() {
   try {
     me = await tallyService('/api/v1/me');
   } catch (e) {
-    signOut(e.status === 401 ? 'This token is not accepted.' : 'Cannot sign in: ' + e.message);
+    signOut(e.status === 401 ? t('signIn.refused') : t('signIn.failed', { reason: e.message }));
     return;
   }
   if (me.role === 'entity') {
-    signOut('This is an entity key; the dashboard needs a staff token.');
+    signOut(t('signIn.entityKey'));
     return;
   }
   if (!STAFF.includes(me.role)) {
     // signed in through the IdP without exactly one staff role (the services answer 403 to such a person anyway)
-    signOut('Your account holds no staff role for this dashboard, or more than one; ask for exactly one.');
+    signOut(t('signIn.noRole'));
     return;
   }
   signIn.hidden = true;
   document.body.classList.add('signed-in');
-  who.textContent = me.principal + ' (' + me.role + ')';
+  who.textContent = t('header.who', { principal: me.principal, role: term('role', me.role) });
   nav.replaceChildren(...PAGES.filter((p) => p.roles.includes(me.role)).map((p) =>
-    el('li', {}, el('a', { href: '#/' + p.route, 'data-route': p.route, text: p.label }))));
+    el('li', {}, el('a', { href: '#/' + p.route, 'data-route': p.route, text: t('nav.' + p.route) }))));
   document.getElementById('signed-in').hidden = false;
   await campaigns();
   live.start();
@@ -93,8 +95,9 @@ async function enter() {
 async function campaigns() {
   const select = document.getElementById('campaign');
   const list = await tallyService('/api/v1/dashboard/campaigns').catch(() => []); // every campaign, whichever is chosen
-  select.replaceChildren(el('option', { value: '', text: 'Current campaign' }),
-    ...list.map((c) => el('option', { value: c.campaignId, text: (c.name || c.campaignId) + (c.current ? ' (current)' : '') })));
+  select.replaceChildren(el('option', { value: '', text: t('header.currentCampaign') }),
+    ...list.map((c) => el('option', { value: c.campaignId,
+      text: c.current ? t('header.campaignCurrent', { name: c.name || c.campaignId }) : c.name || c.campaignId })));
   if (![...select.options].some((o) => o.value === campaign.get())) { campaign.set(''); }
   select.value = campaign.get();
 }
@@ -131,9 +134,9 @@ signIn.addEventListener('submit', (event) => {
   error.textContent = '';
   enter();
 });
-document.getElementById('sign-out').addEventListener('click', () => signOut('Signed out.'));
+document.getElementById('sign-out').addEventListener('click', () => signOut(t('signIn.signedOut')));
 window.addEventListener('hashchange', render);
-window.addEventListener('w4r-unauthorized', () => signOut('Your token is no longer accepted; sign in again.'));
+window.addEventListener('w4r-unauthorized', () => signOut(t('signIn.expired')));
 // Any blocked script, style or connection would show here (the browser tests read it).
 window.__cspViolations = [];
 document.addEventListener('securitypolicyviolation', (e) => window.__cspViolations.push(e.violatedDirective + ' ' + e.blockedURI));
@@ -146,18 +149,24 @@ async function start() {
     document.getElementById('oidc').hidden = false;
     document.getElementById('oidc-sign-in').addEventListener('click', () => {
       error.textContent = '';
-      oidc.begin(config.oidc).catch((e) => { error.textContent = e.message; });
+      oidc.begin(config.oidc).catch((e) => { error.textContent = oidcMessage(e); });
     });
     try {
       const access = await oidc.complete(config.oidc);
       if (access) { token.set(access); }
     } catch (e) {
       signIn.hidden = false;
-      error.textContent = e.message;
+      error.textContent = oidcMessage(e);
       return;
     }
   }
   if (token.get()) { enter(); } else { signIn.hidden = false; }
 }
 
-start();
+// oidc.js names what went wrong by a message key (it runs without the bundles in its own tests)
+const oidcMessage = (e) => (e.key ? t(e.key, e.params) : e.message);
+
+i18n.init().then(() => {
+  i18n.mountPicker(document.getElementById('language'));
+  start();
+});

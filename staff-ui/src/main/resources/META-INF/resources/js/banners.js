@@ -1,6 +1,7 @@
 // One banner per case on safety hold, on every page, updated as holds are placed and lifted. The stream says only
 // which case and since when; why is for case managers, on the holds page (from case-service).
-import { el, date, fmt } from './dom.js';
+import { el } from './dom.js';
+import { t, date } from './i18n.js';
 import { watch } from './model.js';
 import { petitionService } from './api.js';
 
@@ -8,10 +9,9 @@ export function mountBanners(region) {
   return watch((info) => {
     const held = info.cases.filter((c) => c.hold);
     region.replaceChildren(...held.map((c) => el('div', { class: 'banner', 'data-hold-case': c.caseId },
-      el('strong', { text: 'Safety hold: ' }),
+      el('strong', { text: t('banner.hold') }), ' ',
       el('a', { href: '#/case/' + encodeURIComponent(c.caseId), text: c.name || c.caseId }),
-      ' — on safety hold since ' + date(c.hold.placedAt)
-        + '. No delivery may be planned or recorded while the hold lasts.')));
+      ' ', t('banner.holdSince', { since: date(c.hold.placedAt) }))));
   });
 }
 
@@ -22,9 +22,9 @@ export function mountTrendBanner(region) {
     try {
       const report = await petitionService('/api/v1/anomalies');
       region.replaceChildren(...(report.trending > 0 ? [el('div', { class: 'banner trend', 'data-trending': report.trending },
-        el('strong', { text: 'Trending: ' }), fmt(report.trending) + ' entit' + (report.trending === 1 ? 'y, domain or country runs'
-          : 'ies, domains or countries run') + ' far over the usual rate since ' + date(report.windowFrom) + '. ',
-        el('a', { href: '#/anomalies', text: 'See the anomalies' }))] : []));
+        el('strong', { text: t('banner.trending') }), ' ',
+        t('banner.trendingText', { count: report.trending, since: date(report.windowFrom) }), ' ',
+        el('a', { href: '#/anomalies', text: t('banner.seeAnomalies') }))] : []));
     } catch (e) { region.replaceChildren(); } // the page itself says why it cannot scan
   }
   check();

@@ -1,4 +1,5 @@
 // DOM helpers. Every value is set with textContent or as a property, never parsed as HTML.
+import { t, fmt } from './i18n.js';
 
 export function el(tag, attrs, ...children) {
   const node = document.createElement(tag);
@@ -17,12 +18,6 @@ export function el(tag, attrs, ...children) {
   return node;
 }
 
-export const fmt = (n) => (n == null ? '' : Number(n).toLocaleString('en'));
-
-export function date(iso) {
-  return iso ? new Date(iso).toISOString().slice(0, 16).replace('T', ' ') + ' UTC' : '';
-}
-
 // RFC 4180 quoting; a cell a spreadsheet would run as a formula gets a leading apostrophe (as the server's CSV does).
 export function toCsv(header, rows) {
   const cell = (v) => {
@@ -33,6 +28,15 @@ export function toCsv(header, rows) {
     return /[",\r\n]/.test(s) ? '"' + s.replace(/"/g, '""') + '"' : s;
   };
   return [header, ...rows].map((r) => r.map(cell).join(',')).join('\r\n') + '\r\n';
+}
+
+/**
+ * A translated sentence with elements in it: each {name} left in the text (t() keeps what it was not given) becomes
+ * nodes[name], so a link or a number sits where the language puts it.
+ */
+export function words(text, nodes) {
+  return text.split(/\{(\w+)\}/).map((part, i) => (i % 2 === 1 && nodes[part] ? nodes[part] : (i % 2 === 1 ? '{' + part + '}' : part)))
+    .filter((part) => part !== '');
 }
 
 export function download(filename, text, type) {
@@ -65,8 +69,8 @@ export function dataTable({ id, caption, columns, rows, filename, numeric, limit
   }
   fill(rows || []);
   const raw = (c) => (c != null && typeof c === 'object' ? (c.value !== undefined ? c.value : c.text) : c);
-  const button = el('button', { type: 'button', class: 'csv', text: 'Download CSV',
-    'aria-label': 'Download ' + caption + ' as CSV',
+  const button = el('button', { type: 'button', class: 'csv', text: t('table.csv'),
+    'aria-label': t('table.csvLabel', { caption }),
     onclick: () => download(filename + '.csv', toCsv(columns, current.map((r) => r.map(raw)))) });
   // limit: a long table scrolls in a box of its own (focusable, so the keyboard can scroll it too)
   const box = el('div', { class: limit ? 'scroll limit' : 'scroll', tabindex: limit ? '0' : null,
@@ -75,8 +79,9 @@ export function dataTable({ id, caption, columns, rows, filename, numeric, limit
   return { node: wrap, fill, table };
 }
 
+let sections = 0;
 export function section(title, ...children) {
-  const id = 'h-' + title.toLowerCase().replace(/[^a-z0-9]+/g, '-');
+  const id = 'h-' + (sections += 1); // from a counter: a title in Arabic has no [a-z] to make an id of
   return el('section', { class: 'card', 'aria-labelledby': id }, el('h3', { id, text: title }), ...children);
 }
 

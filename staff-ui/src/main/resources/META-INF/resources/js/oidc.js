@@ -4,6 +4,14 @@
 // pasted staff token: kept in this tab's sessionStorage, sent as the bearer to the four services.
 const PENDING = 'w4r.oidc.pending';
 
+/** What went wrong, as the key of its message in the page's bundles (js/i18n.js), and that message's parameters. */
+function failure(key, params) {
+  const error = new Error(key);
+  error.key = key;
+  error.params = params || {};
+  return error;
+}
+
 export function base64url(bytes) {
   let text = '';
   new Uint8Array(bytes).forEach((b) => { text += String.fromCharCode(b); });
@@ -24,10 +32,10 @@ export const redirectUri = () => location.origin + location.pathname;
 
 async function discover(issuer) {
   const response = await fetch(issuer + '/.well-known/openid-configuration', { credentials: 'omit' });
-  if (!response.ok) { throw new Error('The identity provider cannot be reached (HTTP ' + response.status + ').'); }
+  if (!response.ok) { throw failure('signIn.oidc.unreachable', { status: response.status }); }
   const meta = await response.json();
   if (!meta.authorization_endpoint || !meta.token_endpoint) {
-    throw new Error('The identity provider publishes no authorization or token endpoint.');
+    throw failure('signIn.oidc.noEndpoints');
   }
   return meta;
 }
@@ -58,9 +66,9 @@ export async function complete(config) {
   const pending = JSON.parse(sessionStorage.getItem(PENDING) || 'null');
   sessionStorage.removeItem(PENDING);
   history.replaceState(null, '', location.pathname + ((pending && pending.hash) || ''));
-  if (query.has('error')) { throw new Error('The identity provider did not sign you in (' + query.get('error') + ').'); }
+  if (query.has('error')) { throw failure('signIn.oidc.refused', { error: query.get('error') }); }
   if (!pending || pending.state !== query.get('state') || pending.issuer !== config.issuer) {
-    throw new Error('This sign-in was not started from this tab; sign in again.');
+    throw failure('signIn.oidc.notFromThisTab');
   }
   const meta = await discover(config.issuer);
   const response = await fetch(meta.token_endpoint, {
@@ -71,7 +79,7 @@ export async function complete(config) {
   });
   const tokens = response.ok ? await response.json() : null;
   if (!tokens || !tokens.access_token) {
-    throw new Error('The identity provider issued no access token (HTTP ' + response.status + ').');
+    throw failure('signIn.oidc.noToken', { status: response.status });
   }
   return tokens.access_token;
 }

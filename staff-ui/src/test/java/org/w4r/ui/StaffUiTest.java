@@ -48,7 +48,8 @@ class StaffUiTest {
 
     @Test
     void theScriptsWriteApiValuesAsText() {
-        for (String script : List.of("app.js", "api.js", "dom.js", "live.js", "views/moderation.js", "views/holds.js",
+        for (String script : List.of("app.js", "api.js", "dom.js", "live.js", "i18n.js", "banners.js", "charts.js",
+                "views/moderation.js", "views/holds.js",
                 "views/deliveries.js", "views/case.js", "views/entity.js", "views/overview.js", "views/report.js",
                 "views/invalidations.js", "views/audit.js", "views/anomalies.js")) {
             String text = given().get("/js/" + script).then().statusCode(200).extract().asString();

@@ -2,14 +2,15 @@
 // email domain and signer country in a recent window, each against its own baseline; what runs far over it is
 // flagged, with a link that opens the invalidations page on exactly that value and window. A domain is shown as the
 // start of its keyed hash: the platform never keeps a signer's domain in clear, and the invalidation selects the hash.
-import { el, date, dataTable, section, message, fmt } from '../dom.js';
+import { el, dataTable, section, message } from '../dom.js';
+import { t, date } from '../i18n.js';
 import { petitionService } from '../api.js';
 import { campaign, entityName } from '../model.js';
 
 const DIMENSIONS = [
-  { key: 'entity', title: 'By entity', label: (v) => entityName(v) },
-  { key: 'emailDomain', title: 'By signer email domain', label: (v) => 'domain #' + v.slice(0, 12) },
-  { key: 'country', title: 'By signer country', label: (v) => v },
+  { key: 'entity', label: (v) => entityName(v) },
+  { key: 'emailDomain', label: (v) => t('anomalies.domainHash', { hash: v.slice(0, 12) }) },
+  { key: 'country', label: (v) => v },
 ];
 const REFRESH_MS = 60000;
 const field = (label, input) => el('div', { class: 'field' }, el('label', { htmlFor: input.id, text: label }), input);
@@ -29,19 +30,17 @@ export function render(view) {
   const factor = number('an-factor', 1, 1000, 0.5);
   const minPerMinute = number('an-min', 0.1, 100000, 0.1);
   const form = el('form', { id: 'an-settings', class: 'form', onsubmit: (e) => { e.preventDefault(); scan(); } },
-    field('Window (minutes)', windowMinutes), field('Baseline (hours)', baselineHours),
-    field('Times the baseline', factor), field('At least, per minute', minPerMinute),
-    el('button', { id: 'an-scan', type: 'submit', text: 'Scan' }));
-  const tables = DIMENSIONS.map((d) => ({ d, table: dataTable({ id: 'anomalies-' + d.key, caption: d.title,
+    field(t('anomalies.window'), windowMinutes), field(t('anomalies.baseline'), baselineHours),
+    field(t('anomalies.factor'), factor), field(t('anomalies.minPerMinute'), minPerMinute),
+    el('button', { id: 'an-scan', type: 'submit', text: t('anomalies.scan') }));
+  const tables = DIMENSIONS.map((d) => ({ d, table: dataTable({ id: 'anomalies-' + d.key, caption: t('anomalies.by.' + d.key),
     filename: 'anomalies-' + d.key, numeric: [1, 2, 3, 4],
-    columns: [d.key === 'emailDomain' ? 'Domain (keyed hash)' : d.key === 'entity' ? 'Entity' : 'Country',
-      'Actions in window', 'Per minute', 'Baseline per minute', 'Times baseline', 'Trending', 'Action'] }) }));
+    columns: [t('anomalies.column.' + d.key), t('col.actionsInWindow'), t('col.perMinute'), t('col.baselinePerMinute'),
+      t('col.timesBaseline'), t('col.trending'), t('col.action')] }) }));
 
-  view.append(el('h2', { tabindex: '-1', text: 'Anomalies' }), status,
-    section('Settings', el('p', { class: 'note', text: 'Accepted signatures and online actions that still count, per '
-      + 'minute in the window, against each value\'s own rate in the baseline before it. Empty fields take the '
-      + 'service\'s settings. Refreshed every minute.' }), form),
-    ...tables.map(({ d, table }) => section(d.title, table.node)));
+  view.append(el('h2', { tabindex: '-1', text: t('nav.anomalies') }), status,
+    section(t('anomalies.settings'), el('p', { class: 'note', text: t('anomalies.help') }), form),
+    ...tables.map(({ d, table }) => section(t('anomalies.by.' + d.key), table.node)));
 
   async function scan() {
     try {
@@ -50,17 +49,18 @@ export function render(view) {
       [['windowMinutes', windowMinutes], ['baselineHours', baselineHours], ['factor', factor],
         ['minPerMinute', minPerMinute]].forEach(([name, input]) => { if (input.value) { q.set(name, input.value); } });
       const report = await petitionService('/api/v1/anomalies?' + q.toString());
-      tables.forEach(({ d, table }) => table.fill(report.trends.filter((t) => t.dimension === d.key).map((t) => [
-        { text: d.label(t.value), value: t.value }, t.actions, t.perMinute, t.baselinePerMinute, t.ratio,
-        t.trending ? { node: el('strong', { class: 'trending', text: 'Trending' }), value: 'yes' } : 'no',
-        { node: el('a', { href: invalidationLink(d.key, t.value, report), class: 'preview-invalidation',
-          text: 'Preview invalidation', 'aria-label': 'Preview an invalidation of ' + d.label(t.value)
-            + ' from ' + date(report.windowFrom) }), value: '' }])));
-      status.textContent = (report.trending ? fmt(report.trending) + ' trending' : 'Nothing trends') + ': '
-        + date(report.windowFrom) + ' to ' + date(report.at) + ' against ' + date(report.baselineFrom)
-        + ' onwards; flagged at ' + fmt(report.minPerMinute) + ' a minute and ' + fmt(report.factor) + ' times the baseline.';
+      tables.forEach(({ d, table }) => table.fill(report.trends.filter((x) => x.dimension === d.key).map((trend) => [
+        { text: d.label(trend.value), value: trend.value }, trend.actions, trend.perMinute, trend.baselinePerMinute, trend.ratio,
+        trend.trending ? { node: el('strong', { class: 'trending', text: t('col.trending') }), value: 'yes' }
+          : { text: t('anomalies.no'), value: 'no' },
+        { node: el('a', { href: invalidationLink(d.key, trend.value, report), class: 'preview-invalidation',
+          text: t('anomalies.preview'), 'aria-label': t('anomalies.previewLabel', { value: d.label(trend.value),
+            from: date(report.windowFrom) }) }), value: '' }])));
+      status.textContent = t(report.trending ? 'anomalies.status' : 'anomalies.statusNothing', { count: report.trending,
+        from: date(report.windowFrom), to: date(report.at), baseline: date(report.baselineFrom),
+        min: report.minPerMinute, factor: report.factor });
       status.dataset.trending = String(report.trending);
-    } catch (e) { status.replaceChildren(message('Cannot scan: ' + e.message, 'error')); }
+    } catch (e) { status.replaceChildren(message(t('anomalies.cannotScan', { reason: e.message }), 'error')); }
   }
   scan();
   const timer = setInterval(scan, REFRESH_MS);

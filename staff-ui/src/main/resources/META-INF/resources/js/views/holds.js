@@ -1,31 +1,33 @@
 // Case managers: every case of case-service with its status and hold; place or lift a safety hold.
-import { el, date, dataTable, section, message } from '../dom.js';
+import { el, dataTable, section, message } from '../dom.js';
+import { t, term, date } from '../i18n.js';
 import { caseService } from '../api.js';
 
 export function render(view) {
   const status = el('p', { class: 'note', 'aria-live': 'polite' });
-  const table = dataTable({ id: 'holds-table', caption: 'Cases and holds', filename: 'cases-holds',
-    columns: ['Case', 'Country', 'Status', 'Goal', 'Hold', 'Action'], numeric: [3] });
-  view.append(el('h2', { tabindex: '-1', text: 'Holds and cases' }), status, section('Cases', table.node));
+  const table = dataTable({ id: 'holds-table', caption: t('holds.caption'), filename: 'cases-holds',
+    columns: [t('col.case'), t('col.country'), t('col.status'), t('col.goal'), t('col.hold'), t('col.action')], numeric: [3] });
+  view.append(el('h2', { tabindex: '-1', text: t('nav.holds') }), status, section(t('holds.cases'), table.node));
 
   async function act(c, reason) {
     try {
       const path = '/api/v1/cases/' + encodeURIComponent(c.caseId) + '/hold';
       await caseService(path, c.hold ? { method: 'DELETE' } : { method: 'PUT', body: { reason } });
-      status.textContent = (c.hold ? 'Hold lifted on ' : 'Hold placed on ') + (c.name || c.caseId) + '.';
+      status.textContent = t(c.hold ? 'holds.lifted' : 'holds.placed', { name: c.name || c.caseId });
       await load();
-    } catch (e) { status.textContent = 'Not saved: ' + e.message; }
+    } catch (e) { status.textContent = t('error.notSaved', { reason: e.message }); }
   }
 
   function action(c) {
     if (c.hold) {
-      return { node: el('button', { type: 'button', class: 'lift', text: 'Lift hold', 'aria-label': 'Lift the hold on ' + (c.name || c.caseId),
+      return { node: el('button', { type: 'button', class: 'lift', text: t('holds.lift'),
+        'aria-label': t('holds.liftLabel', { name: c.name || c.caseId }),
         onclick: () => act(c) }), value: '' };
     }
     const input = el('input', { type: 'text', id: 'hold-reason-' + c.caseId, maxLength: 500, required: true });
     const form = el('form', { class: 'inline', onsubmit: (e) => { e.preventDefault(); if (input.value.trim()) { act(c, input.value.trim()); } } },
-      el('label', { htmlFor: input.id, text: 'Reason' }), input,
-      el('button', { type: 'submit', text: 'Place hold', 'aria-label': 'Place a safety hold on ' + (c.name || c.caseId) }));
+      el('label', { htmlFor: input.id, text: t('form.reason') }), input,
+      el('button', { type: 'submit', text: t('holds.place'), 'aria-label': t('holds.placeLabel', { name: c.name || c.caseId }) }));
     return { node: form, value: '' };
   }
 
@@ -39,10 +41,11 @@ export function render(view) {
     try {
       const cases = await caseService('/api/v1/cases');
       const reasons = await Promise.all(cases.map((c) => (c.hold ? reasonOf(c) : '')));
-      table.fill(cases.map((c, i) => [c.name || c.caseId, c.country, c.status, c.goal,
-        c.hold ? { node: el('span', { class: 'badge hold', text: 'on safety hold since ' + date(c.hold.placedAt)
-          + (reasons[i] ? ': ' + reasons[i] : '') }), value: reasons[i] } : '', action(c)]));
-    } catch (e) { status.replaceChildren(message('Cannot read the cases: ' + e.message, 'error')); }
+      table.fill(cases.map((c, i) => [c.name || c.caseId, c.country, { text: term('caseStatus', c.status), value: c.status }, c.goal,
+        c.hold ? { node: el('span', { class: 'badge hold', text: reasons[i]
+          ? t('holds.heldSinceBecause', { since: date(c.hold.placedAt), reason: reasons[i] })
+          : t('holds.heldSince', { since: date(c.hold.placedAt) }) }), value: reasons[i] } : '', action(c)]));
+    } catch (e) { status.replaceChildren(message(t('error.cannotReadCases', { reason: e.message }), 'error')); }
   }
   load();
   return () => {};

@@ -2,7 +2,8 @@
 // shown, preview how many per case and entity, confirm with a reason; the invalidation is refused if the selection no
 // longer holds what the preview showed. Past invalidations are listed with their reversal. Opened from the Anomalies
 // page (#/invalidations/<query>), the selection comes filled in with what trended and is previewed at once.
-import { el, date, dataTable, section, message, fmt } from '../dom.js';
+import { el, dataTable, section, message } from '../dom.js';
+import { t, term, date } from '../i18n.js';
 import { petitionService } from '../api.js';
 import { caseName, entityName, campaign } from '../model.js';
 
@@ -26,30 +27,30 @@ export function render(view, prefill) {
   let domainHash = null;
   const hashNote = el('p', { id: 'inv-domain-hash', class: 'note', hidden: true });
   const country = el('input', { id: 'inv-country', type: 'text', maxLength: 2, size: 3, autocomplete: 'off' });
-  const type = el('select', { id: 'inv-type' }, el('option', { value: '', text: 'Signatures and online actions' }),
-    TYPES.map((t) => el('option', { value: t, text: t })));
+  const type = el('select', { id: 'inv-type' }, el('option', { value: '', text: t('invalidations.anyType') }),
+    TYPES.map((x) => el('option', { value: x, text: term('type', x) })));
   const selectForm = el('form', { id: 'inv-select', class: 'form', onsubmit: (e) => { e.preventDefault(); preview(); } },
-    field('Case', caseSelect), field('Entity', entitySelect), field('Accepted from (UTC)', from),
-    field('Accepted before (UTC)', to), field('Signer email domain', domain), hashNote, field('Signer country (ISO code)', country),
-    field('Type', type), el('button', { id: 'inv-preview', type: 'submit', text: 'Preview' }));
+    field(t('col.case'), caseSelect), field(t('col.entity'), entitySelect), field(t('invalidations.from'), from),
+    field(t('invalidations.before'), to), field(t('invalidations.domain'), domain), hashNote,
+    field(t('invalidations.country'), country),
+    field(t('col.type'), type), el('button', { id: 'inv-preview', type: 'submit', text: t('invalidations.preview') }));
 
   const total = el('p', { id: 'inv-total', class: 'note', 'aria-live': 'polite' });
-  const previewTable = dataTable({ id: 'inv-preview-table', caption: 'Actions the selection holds, per case and entity',
-    filename: 'invalidation-preview', columns: ['Case', 'Entity', 'Actions'], numeric: [2] });
+  const previewTable = dataTable({ id: 'inv-preview-table', caption: t('invalidations.previewCaption'),
+    filename: 'invalidation-preview', columns: [t('col.case'), t('col.entity'), t('col.actions')], numeric: [2] });
   const reason = el('input', { id: 'inv-reason', type: 'text', maxLength: 1000, required: true, autocomplete: 'off' });
-  const confirm = el('button', { id: 'inv-confirm', type: 'submit', text: 'Invalidate', disabled: true });
+  const confirm = el('button', { id: 'inv-confirm', type: 'submit', text: t('invalidations.invalidate'), disabled: true });
   const confirmForm = el('form', { id: 'inv-confirm-form', class: 'inline', onsubmit: (e) => { e.preventDefault(); invalidate(); } },
-    el('label', { htmlFor: reason.id, text: 'Reason' }), reason, confirm);
+    el('label', { htmlFor: reason.id, text: t('form.reason') }), reason, confirm);
 
-  const past = dataTable({ id: 'invalidations-table', caption: 'Past invalidations', filename: 'invalidations',
-    columns: ['When', 'Selection', 'Actions', 'Reason', 'By', 'Reversed', 'Action'], numeric: [2] });
+  const past = dataTable({ id: 'invalidations-table', caption: t('invalidations.past'), filename: 'invalidations',
+    columns: [t('col.when'), t('col.selection'), t('col.actions'), t('form.reason'), t('col.by'), t('col.reversed'),
+      t('col.action')], numeric: [2] });
 
-  view.append(el('h2', { tabindex: '-1', text: 'Invalidations' }), status,
-    section('Select', el('p', { class: 'note', text: 'Accepted signatures and online actions of the campaign shown that '
-      + 'still count. Domain and country are the signer\'s: with either, only signatures are selected (and only those '
-      + 'taken since domains are kept).' }), selectForm),
-    section('Preview', total, previewTable.node, confirmForm),
-    section('Past invalidations', past.node));
+  view.append(el('h2', { tabindex: '-1', text: t('nav.invalidations') }), status,
+    section(t('invalidations.select'), el('p', { class: 'note', text: t('invalidations.help') }), selectForm),
+    section(t('invalidations.preview'), total, previewTable.node, confirmForm),
+    section(t('invalidations.past'), past.node));
 
   let previewed = null; // {selection, actions}: what Confirm sends, exactly as previewed
 
@@ -68,7 +69,7 @@ export function render(view, prefill) {
   function forget() {
     previewed = null;
     confirm.disabled = true;
-    confirm.textContent = 'Invalidate';
+    confirm.textContent = t('invalidations.invalidate');
   }
   [caseSelect, entitySelect, from, to, domain, country, type].forEach((input) => input.addEventListener('input', forget));
 
@@ -77,17 +78,17 @@ export function render(view, prefill) {
     try {
       const s = selection(await campaign());
       const answer = await petitionService('/api/v1/invalidations/preview', { method: 'POST', body: s });
-      previewTable.fill(answer.byCaseAndEntity.map((c) => [c.caseId ? caseName(c.caseId) : '(no case)',
+      previewTable.fill(answer.byCaseAndEntity.map((c) => [c.caseId ? caseName(c.caseId) : t('case.none'),
         entityName(c.entityId), c.actions]));
-      total.textContent = fmt(answer.actions) + ' action' + (answer.actions === 1 ? '' : 's') + ' selected'
-        + (answer.actions > answer.maxActions ? '; more than one invalidation may take (' + fmt(answer.maxActions)
-          + '): narrow the selection' : '') + '.';
+      total.textContent = answer.actions > answer.maxActions
+        ? t('invalidations.tooMany', { count: answer.actions, max: answer.maxActions })
+        : t('invalidations.selected', { count: answer.actions });
       if (answer.actions > 0 && answer.actions <= answer.maxActions) {
         previewed = { selection: s, actions: answer.actions };
         confirm.disabled = false;
-        confirm.textContent = 'Invalidate ' + fmt(answer.actions) + ' action' + (answer.actions === 1 ? '' : 's');
+        confirm.textContent = t('invalidations.invalidateCount', { count: answer.actions });
       }
-    } catch (e) { total.replaceChildren(message('Cannot preview: ' + e.message, 'error')); }
+    } catch (e) { total.replaceChildren(message(t('invalidations.cannotPreview', { reason: e.message }), 'error')); }
   }
 
   async function invalidate() {
@@ -95,7 +96,7 @@ export function render(view, prefill) {
     try {
       const done = await petitionService('/api/v1/invalidations', { method: 'POST',
         body: { selection: previewed.selection, reason: reason.value.trim(), expectedActions: previewed.actions } });
-      status.textContent = fmt(done.actions) + ' actions invalidated; the totals drop as the tally reads the corrections.';
+      status.textContent = t('invalidations.done', { count: done.actions });
       reason.value = '';
       forget();
       previewTable.fill([]);
@@ -103,7 +104,7 @@ export function render(view, prefill) {
       await load();
     } catch (e) {
       // 409: the selection changed since the preview; the coordinator previews again and decides on the new number
-      status.textContent = 'Not invalidated: ' + e.message;
+      status.textContent = t('invalidations.notDone', { reason: e.message });
       if (e.status === 409) { forget(); }
     }
   }
@@ -111,44 +112,47 @@ export function render(view, prefill) {
   async function reverse(i) {
     try {
       await petitionService('/api/v1/invalidations/' + encodeURIComponent(i.invalidationId) + '/reversal', { method: 'POST' });
-      status.textContent = 'Invalidation reversed; its ' + fmt(i.actions) + ' actions count again.';
+      status.textContent = t('invalidations.reversed', { count: i.actions });
       await load();
-    } catch (e) { status.textContent = 'Not reversed: ' + e.message; }
+    } catch (e) { status.textContent = t('invalidations.notReversed', { reason: e.message }); }
   }
 
   function describe(s) {
-    return [s.caseId && 'case ' + caseName(s.caseId), s.entityId && 'entity ' + entityName(s.entityId),
-      s.from && 'from ' + date(s.from), s.to && 'before ' + date(s.to), s.emailDomain && 'domain ' + s.emailDomain,
-      s.emailDomainHash && 'domain #' + s.emailDomainHash.slice(0, 12),
-      s.country && 'country ' + s.country, s.type && 'type ' + s.type].filter(Boolean).join(', ');
+    return [s.caseId && t('selection.case', { name: caseName(s.caseId) }),
+      s.entityId && t('selection.entity', { name: entityName(s.entityId) }),
+      s.from && t('selection.from', { at: date(s.from) }), s.to && t('selection.before', { at: date(s.to) }),
+      s.emailDomain && t('selection.domain', { domain: s.emailDomain }),
+      s.emailDomainHash && t('anomalies.domainHash', { hash: s.emailDomainHash.slice(0, 12) }),
+      s.country && t('selection.country', { country: s.country }), s.type && t('selection.type', { type: term('type', s.type) })]
+      .filter(Boolean).join(t('list.separator'));
   }
 
   async function load() {
     try {
       const list = await petitionService('/api/v1/invalidations');
       past.fill(list.map((i) => [date(i.createdAt), describe(i.selection), i.actions, i.reason, i.createdBy,
-        i.reversedAt ? date(i.reversedAt) + ' by ' + i.reversedBy : '',
-        i.reversedAt ? '' : { node: el('button', { type: 'button', class: 'reverse', text: 'Reverse',
-          'aria-label': 'Reverse the invalidation of ' + fmt(i.actions) + ' actions from ' + date(i.createdAt),
+        i.reversedAt ? t('invalidations.reversedBy', { at: date(i.reversedAt), by: i.reversedBy }) : '',
+        i.reversedAt ? '' : { node: el('button', { type: 'button', class: 'reverse', text: t('invalidations.reverse'),
+          'aria-label': t('invalidations.reverseLabel', { count: i.actions, at: date(i.createdAt) }),
           'data-invalidation': i.invalidationId, onclick: () => reverse(i) }), value: '' }]));
-    } catch (e) { status.replaceChildren(message('Cannot read the invalidations: ' + e.message, 'error')); }
+    } catch (e) { status.replaceChildren(message(t('invalidations.cannotRead', { reason: e.message }), 'error')); }
   }
 
   async function choices() {
     try {
       const info = await campaign();
-      caseSelect.replaceChildren(el('option', { value: '', text: 'Any case' }),
+      caseSelect.replaceChildren(el('option', { value: '', text: t('invalidations.anyCase') }),
         ...info.cases.map((c) => el('option', { value: c.caseId, text: c.name || c.caseId })));
-      entitySelect.replaceChildren(el('option', { value: '', text: 'Any entity' }),
+      entitySelect.replaceChildren(el('option', { value: '', text: t('invalidations.anyEntity') }),
         ...Object.keys(info.entityNames || {}).sort().map((id) => el('option', { value: id, text: entityName(id) })));
-    } catch (e) { status.replaceChildren(message('Cannot read the cases: ' + e.message, 'error')); }
+    } catch (e) { status.replaceChildren(message(t('error.cannotReadCases', { reason: e.message }), 'error')); }
   }
   function useHash(hash) {
     domainHash = hash;
     domain.disabled = Boolean(hash);
     hashNote.hidden = !hash;
-    hashNote.replaceChildren(...(hash ? ['Signer email domain #' + hash.slice(0, 12) + ' (its keyed hash, from the '
-      + 'Anomalies page). ', el('button', { type: 'button', id: 'inv-domain-hash-clear', text: 'Select by domain instead',
+    hashNote.replaceChildren(...(hash ? [t('invalidations.hashNote', { hash: hash.slice(0, 12) }), ' ',
+      el('button', { type: 'button', id: 'inv-domain-hash-clear', text: t('invalidations.byDomain'),
       onclick: () => { useHash(null); forget(); } })] : []));
   }
 

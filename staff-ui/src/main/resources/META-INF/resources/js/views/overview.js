@@ -1,5 +1,6 @@
 // Campaign overview: the live total, cases against goals, entity leaderboard, online/offline, types, days, deliveries.
-import { el, fmt, dataTable, section } from '../dom.js';
+import { el, dataTable, section, words } from '../dom.js';
+import { t, term, fmt, percent, day } from '../i18n.js';
 import { tally } from '../api.js';
 import { chart } from '../charts.js';
 import * as live from '../live.js';
@@ -9,44 +10,54 @@ const caseLink = (id) => ({ node: el('a', { href: '#/case/' + encodeURIComponent
 const entityLink = (id) => ({ node: el('a', { href: '#/entity/' + encodeURIComponent(id), text: entityName(id) }), value: id });
 
 function thermometer(total, goal) {
-  if (!goal) { return { text: 'no goal', value: '' }; }
+  if (!goal) { return { text: t('overview.noGoal'), value: '' }; }
   const pct = Math.min(100, (100 * total) / goal);
-  const bar = el('progress', { max: goal, value: Math.min(total, goal), 'aria-label': fmt(total) + ' of ' + fmt(goal) });
-  return { node: el('span', { class: 'thermo' }, bar, el('span', { text: pct.toFixed(pct < 10 ? 2 : 1) + '%' })),
+  const bar = el('progress', { max: goal, value: Math.min(total, goal), 'aria-label': t('overview.ofGoal', { total, goal }) });
+  return { node: el('span', { class: 'thermo' }, bar, el('span', { text: percent(pct, pct < 10 ? 2 : 1) })),
     value: pct.toFixed(2) };
 }
 
 export function render(view) {
   const totalNode = el('span', { id: 'global-total', class: 'big', text: '…' });
-  const status = el('span', { id: 'live-status', class: 'live-status', text: 'connecting…' });
-  const headline = el('p', { class: 'headline', 'aria-live': 'polite', 'aria-atomic': 'true' },
-    totalNode, ' actions in ', el('span', { id: 'campaign-name', text: '' }));
-  const cases = dataTable({ id: 'cases-table', caption: 'Cases: actions against goals', filename: 'cases',
-    columns: ['Case', 'Actions', 'Goal', 'Progress', 'Delivered', 'Outstanding', 'Hold'], numeric: [1, 2, 4, 5] });
-  const entities = dataTable({ id: 'entities-table', caption: 'Entity leaderboard', filename: 'entities',
-    columns: ['Entity', 'Rank', 'Actions'], numeric: [1, 2], limit: true });
-  const modes = dataTable({ id: 'modes-table', caption: 'Online and offline', filename: 'modes', columns: ['Mode', 'Actions'], numeric: [1] });
-  const types = dataTable({ id: 'types-table', caption: 'Actions by type', filename: 'types', columns: ['Type', 'Actions'], numeric: [1] });
-  const days = dataTable({ id: 'days-table', caption: 'Actions by day (UTC)', filename: 'days', columns: ['Day', 'Actions'], numeric: [1], limit: true });
-  const delivered = dataTable({ id: 'delivered-table', caption: 'Delivered and outstanding per case', filename: 'delivered',
-    columns: ['Case', 'Delivered', 'Outstanding', 'Planned deliveries'], numeric: [1, 2, 3] });
+  const status = el('span', { id: 'live-status', class: 'live-status', text: t('live.connecting') });
+  const campaignNode = el('span', { id: 'campaign-name', text: '' });
+  const headline = el('p', { class: 'headline', 'aria-live': 'polite', 'aria-atomic': 'true' });
+  // "12,345 actions in w4r-demo": the word for actions agrees with the number (Intl.PluralRules)
+  function showTotal(n) {
+    totalNode.textContent = n == null ? '…' : fmt(n);
+    headline.replaceChildren(...words(t('overview.headline', { count: n }), { total: totalNode, campaign: campaignNode }));
+  }
+  showTotal(null);
+  const cases = dataTable({ id: 'cases-table', caption: t('overview.casesCaption'), filename: 'cases',
+    columns: [t('col.case'), t('col.actions'), t('col.goal'), t('col.progress'), t('col.delivered'), t('col.outstanding'),
+      t('col.hold')], numeric: [1, 2, 4, 5] });
+  const entities = dataTable({ id: 'entities-table', caption: t('overview.leaderboard'), filename: 'entities',
+    columns: [t('col.entity'), t('col.rank'), t('col.actions')], numeric: [1, 2], limit: true });
+  const modes = dataTable({ id: 'modes-table', caption: t('overview.modes'), filename: 'modes',
+    columns: [t('col.mode'), t('col.actions')], numeric: [1] });
+  const types = dataTable({ id: 'types-table', caption: t('overview.types'), filename: 'types',
+    columns: [t('col.type'), t('col.actions')], numeric: [1] });
+  const days = dataTable({ id: 'days-table', caption: t('overview.daysCaption'), filename: 'days',
+    columns: [t('col.day'), t('col.actions')], numeric: [1], limit: true });
+  const delivered = dataTable({ id: 'delivered-table', caption: t('overview.deliveredCaption'), filename: 'delivered',
+    columns: [t('col.case'), t('col.delivered'), t('col.outstanding'), t('col.plannedDeliveries')], numeric: [1, 2, 3] });
   const peak = el('p', { id: 'peak-day', class: 'note' });
-  const modeChart = chart('Online and offline actions', 'doughnut');
-  const typeChart = chart('Actions by type', 'bar');
-  const dayChart = chart('Actions by day', 'bar');
-  const deliveredChart = chart('Delivered and outstanding per case', 'bar',
+  const modeChart = chart(t('overview.modesChart'), 'doughnut');
+  const typeChart = chart(t('overview.types'), 'bar');
+  const dayChart = chart(t('overview.daysChart'), 'bar');
+  const deliveredChart = chart(t('overview.deliveredCaption'), 'bar',
     { indexAxis: 'y', scales: { x: { stacked: true }, y: { stacked: true } }, plugins: { legend: { display: true } } });
 
   view.append(
-    el('h2', { tabindex: '-1', text: 'Campaign overview' }),
+    el('h2', { tabindex: '-1', text: t('overview.title') }),
     el('div', { class: 'card hero' }, headline, status),
-    section('Cases against goals', cases.node),
+    section(t('overview.cases'), cases.node),
     el('div', { class: 'grid' },
-      section('Entity leaderboard', entities.node),
-      section('Online and offline', modeChart.node, modes.node),
-      section('Actions by type', typeChart.node, types.node)),
-    section('Time series by day', dayChart.node, peak, days.node),
-    section('Delivered and outstanding', deliveredChart.node, delivered.node));
+      section(t('overview.leaderboard'), entities.node),
+      section(t('overview.modes'), modeChart.node, modes.node),
+      section(t('overview.types'), typeChart.node, types.node)),
+    section(t('overview.days'), dayChart.node, peak, days.node),
+    section(t('overview.delivered'), deliveredChart.node, delivered.node));
 
   let totals = null;
   let info = null;
@@ -58,8 +69,8 @@ export function render(view) {
     cases.fill(totals.cases.map((c) => {
       const total = s.at && s.cases[c.caseId] != null ? s.cases[c.caseId] : c.total;
       return [caseLink(c.caseId), total, c.goal, thermometer(total, c.goal), c.delivered, Math.max(0, total - c.delivered),
-        holds.has(c.caseId) ? { node: el('span', { class: 'badge hold', text: 'on hold' }), value: 'on hold' } : ''];
-    }).concat([[{ text: '(no case)' }, s.at ? s.withoutCase : totals.withoutCase, null, '', null, null, '']]));
+        holds.has(c.caseId) ? { node: el('span', { class: 'badge hold', text: t('hold.badge') }), value: t('hold.badge') } : ''];
+    }).concat([[{ text: t('case.none') }, s.at ? s.withoutCase : totals.withoutCase, null, '', null, null, '']]));
   }
 
   function drawEntities() {
@@ -71,28 +82,30 @@ export function render(view) {
 
   function drawDetails(daysData) {
     const modeRows = Object.entries(totals.modes);
-    modes.fill(modeRows);
-    modeChart.set(modeRows.map((r) => r[0]), [{ label: 'Actions', data: modeRows.map((r) => r[1]) }]);
+    modes.fill(modeRows.map(([mode, n]) => [{ text: term('mode', mode), value: mode }, n]));
+    modeChart.set(modeRows.map((r) => term('mode', r[0])), [{ label: t('col.actions'), data: modeRows.map((r) => r[1]) }]);
     const typeRows = Object.entries(totals.types).sort((a, b) => b[1] - a[1]);
-    types.fill(typeRows);
-    typeChart.set(typeRows.map((r) => r[0]), [{ label: 'Actions', data: typeRows.map((r) => r[1]) }]);
+    types.fill(typeRows.map(([type, n]) => [{ text: term('type', type), value: type }, n]));
+    typeChart.set(typeRows.map((r) => term('type', r[0])), [{ label: t('col.actions'), data: typeRows.map((r) => r[1]) }]);
     const dayRows = daysData.days.map((d) => [d.day, d.total]);
-    days.fill(dayRows);
-    dayChart.set(dayRows.map((r) => r[0]), [{ label: 'Actions', data: dayRows.map((r) => r[1]) }]);
+    days.fill(dayRows.map(([d, n]) => [{ text: day(d), value: d }, n]));
+    dayChart.set(dayRows.map((r) => day(r[0])), [{ label: t('col.actions'), data: dayRows.map((r) => r[1]) }]);
     const top = dayRows.reduce((best, r) => (best && best[1] >= r[1] ? best : r), null);
-    peak.textContent = top ? 'Peak day: ' + top[0] + ' with ' + fmt(top[1]) + ' actions.' : 'No actions yet.';
+    // the day itself in <time datetime>: the same in every language
+    peak.replaceChildren(...(top ? words(t('overview.peak', { count: top[1] }), { day: el('time', { dateTime: top[0], text: day(top[0]) }) })
+      : [t('overview.noActions')]));
     delivered.fill(totals.cases.map((c) => [caseLink(c.caseId), c.delivered, c.outstanding, c.plannedDeliveries]));
     deliveredChart.set(totals.cases.map((c) => caseName(c.caseId)), [
-      { label: 'Delivered', data: totals.cases.map((c) => c.delivered), color: '#2e7d32' },
-      { label: 'Outstanding', data: totals.cases.map((c) => c.outstanding), color: '#b34700' }]);
+      { label: t('col.delivered'), data: totals.cases.map((c) => c.delivered), color: '#2e7d32' },
+      { label: t('col.outstanding'), data: totals.cases.map((c) => c.outstanding), color: '#b34700' }]);
   }
 
   let pending = null;
   async function refresh() {
-    const [t, d] = await Promise.all([tally('/api/v1/totals'), tally('/api/v1/totals/days')]);
-    totals = t;
-    document.getElementById('campaign-name').textContent = t.campaignId;
-    if (!live.current().at) { totalNode.textContent = fmt(t.total); }
+    const [all, d] = await Promise.all([tally('/api/v1/totals'), tally('/api/v1/totals/days')]);
+    totals = all;
+    campaignNode.textContent = all.campaignId;
+    if (!live.current().at) { showTotal(all.total); }
     drawCases();
     drawEntities();
     drawDetails(d);
@@ -103,10 +116,10 @@ export function render(view) {
   }
 
   const unsubscribe = live.subscribe((s, kind) => {
-    status.textContent = s.connected ? 'live' : 'reconnecting…';
+    status.textContent = s.connected ? t('live.live') : t('live.reconnecting');
     status.classList.toggle('off', !s.connected);
     if (kind === 'status') { return; }
-    totalNode.textContent = fmt(s.total);
+    showTotal(s.total);
     drawCases();
     drawEntities();
     if (kind === 'changes') { later(); }
