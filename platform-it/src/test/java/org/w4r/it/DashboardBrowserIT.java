@@ -27,6 +27,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.List;
@@ -137,7 +138,7 @@ class DashboardBrowserIT {
         wait.until(ExpectedConditions.textToBe(By.id("live-status"), "live"));
         assertPageShowsTheApiFigures("w4r-demo");
         assertEquals("demo-coordinator (coordinator)", driver.findElement(By.id("who")).getText());
-        assertEquals(List.of("Overview", "Report", "Anomalies", "Invalidations", "Audit trail"), navLabels());
+        assertEquals(List.of("Overview", "Report", "Anomalies", "Invalidations", "Audit trail", "Retention"), navLabels());
         // every case of the campaign, with a thermometer; the leaderboard; charts drawn by Chart.js
         wait.until(d -> d.findElements(By.cssSelector("#cases-table tbody tr")).size() == 11);
         assertEquals(10, driver.findElements(By.cssSelector("#cases-table progress")).size());
@@ -493,6 +494,61 @@ class DashboardBrowserIT {
 
     /** The audit trail page's table, cell by cell as shown. */
     @SuppressWarnings("unchecked")
+    /**
+     * Issue 16.6: a campaign whose signers signed, then closed long ago, is due; the coordinator's dry run counts its
+     * signatures by case, and only a ticked confirmation anonymises it; its signer list is gone afterwards.
+     */
+    @Test
+    void aCoordinatorDryRunsAndAnonymisesADueCampaignFromTheRetentionPage() {
+        String manager = platform.tokens.get("demo-case-manager");
+        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        String campaignId = "retire-" + suffix, caseId = "retire-case-" + suffix;
+        Instant now = Instant.now();
+        given().auth().oauth2(manager).contentType(ContentType.JSON).body(Map.of("campaignId", campaignId,
+                        "name", "Edition " + suffix, "opensAt", now.minus(Duration.ofDays(1)).toString(),
+                        "closesAt", now.plus(Duration.ofDays(10)).toString()))
+                .post(platform.cases.url() + "/api/v1/campaigns").then().statusCode(201);
+        given().auth().oauth2(manager).contentType(ContentType.JSON).body(Map.of("caseId", caseId, "campaignId", campaignId,
+                        "name", "Someone at risk", "country", "MM", "goal", 100, "status", "active"))
+                .post(platform.cases.url() + "/api/v1/cases").then().statusCode(201);
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
+                .untilAsserted(() -> signature("ai-france", caseId));
+        signature("ai-germany", caseId);
+        // the edition closed a year and a half ago: six months after it, it is due
+        given().auth().oauth2(manager).contentType(ContentType.JSON).body(Map.of(
+                        "opensAt", now.minus(Duration.ofDays(600)).toString(), "closesAt", now.minus(Duration.ofDays(540)).toString()))
+                .patch(platform.cases.url() + "/api/v1/campaigns/" + campaignId).then().statusCode(200);
+        String coordinator = platform.tokens.get("demo-coordinator");
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().auth().oauth2(coordinator)
+                .get(platform.petitions.url() + "/api/v1/retention").then().statusCode(200)
+                .body("campaigns.find { it.campaignId == '" + campaignId + "' }.state", equalTo("due")));
+
+        signIn("demo-coordinator");
+        driver.findElement(By.linkText("Retention")).click();
+        By dryRun = By.cssSelector("button.dry-run[data-campaign='" + campaignId + "']");
+        wait.until(ExpectedConditions.elementToBeClickable(dryRun));
+        WebElement row = driver.findElement(By.xpath("//table[@id='retention-table']//tr[th='" + campaignId + "']"));
+        assertTrue(row.getText().contains("due"), row.getText());
+        driver.findElement(dryRun).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("retention-dry-run-summary"), "2 signatures"));
+        assertEquals(List.of(List.of(caseId, "2", "0")), driver.findElements(By.cssSelector("#retention-dry-run tbody tr"))
+                .stream().map(r -> r.findElements(By.cssSelector("th, td")).stream().map(WebElement::getText).toList()).toList());
+        screenshot("retention");
+        // nothing goes without the tick
+        driver.findElement(By.id("retention-go")).click();
+        assertEquals(200, given().auth().oauth2(platform.tokens.get("demo-delivery"))
+                .get(platform.petitions.url() + "/api/v1/cases/" + caseId + "/signers.csv").statusCode());
+        driver.findElement(By.id("retention-sure")).click();
+        driver.findElement(By.id("retention-go")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("retention-result"), "anonymised: 2 signatures"));
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("retention-runs"), "anonymisation"));
+        given().auth().oauth2(platform.tokens.get("demo-delivery"))
+                .get(platform.petitions.url() + "/api/v1/cases/" + caseId + "/signers.csv").then().statusCode(410);
+        given().auth().oauth2(coordinator).get(platform.petitions.url() + "/api/v1/retention/runs?campaignId=" + campaignId)
+                .then().body("dryRun", equalTo(List.of(false, true))).body("[0].signatures", equalTo(2))
+                .body("[0].runBy", equalTo("demo-coordinator"));
+    }
+
     private static List<List<String>> auditRows() {
         return (List<List<String>>) js("return [...document.querySelectorAll('#audit-table tbody tr')]"
                 + ".map((r) => [...r.cells].map((c) => c.textContent))");

@@ -17,6 +17,7 @@ import * as deliveries from './views/deliveries.js';
 import * as invalidations from './views/invalidations.js';
 import * as anomalies from './views/anomalies.js';
 import * as audit from './views/audit.js';
+import * as retention from './views/retention.js';
 
 const STAFF = ['coordinator', 'case-manager', 'delivery', 'moderator'];
 // Which pages each role sees; the services enforce the same roles on every call anyway.
@@ -26,6 +27,7 @@ const PAGES = [
   { route: 'anomalies', roles: ['coordinator'], view: anomalies },
   { route: 'invalidations', roles: ['coordinator'], view: invalidations },
   { route: 'audit', roles: ['coordinator'], view: audit },
+  { route: 'retention', roles: ['coordinator'], view: retention },
   { route: 'moderation', roles: ['moderator'], view: moderation },
   { route: 'holds', roles: ['case-manager'], view: holds },
   { route: 'deliveries', roles: ['delivery'], view: deliveries },
