@@ -549,6 +549,47 @@ class DashboardBrowserIT {
                 .body("[0].runBy", equalTo("demo-coordinator"));
     }
 
+    /** Issue 16.5: a case with milestones of its own reaches them, and the overview's timeline shows them, newest first. */
+    @Test
+    void theOverviewTimelineShowsTheMilestonesACaseReached() {
+        String manager = platform.tokens.get("demo-case-manager");
+        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        String campaignId = "steps-" + suffix, caseId = "steps-case-" + suffix;
+        Instant now = Instant.now();
+        given().auth().oauth2(manager).contentType(ContentType.JSON).body(Map.of("campaignId", campaignId,
+                        "name", "Edition " + suffix, "opensAt", now.minus(Duration.ofDays(1)).toString(),
+                        "closesAt", now.plus(Duration.ofDays(10)).toString()))
+                .post(platform.cases.url() + "/api/v1/campaigns").then().statusCode(201);
+        given().auth().oauth2(manager).contentType(ContentType.JSON).body(Map.of("caseId", caseId, "campaignId", campaignId,
+                        "name", "Steps " + suffix, "country", "MM", "goal", 4, "status", "active", "milestones", List.of(50, 100)))
+                .post(platform.cases.url() + "/api/v1/cases").then().statusCode(201);
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
+                .untilAsserted(() -> signature("ai-france", caseId));
+        signature("ai-germany", caseId);
+        String coordinator = platform.tokens.get("demo-coordinator");
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().auth().oauth2(coordinator)
+                .get(platform.tally.url() + "/api/v1/dashboard/milestones?campaign=" + campaignId).then().statusCode(200)
+                .body("percent", equalTo(List.of(50))));
+        signature("ai-france", caseId);
+        signature("ai-mexico", caseId);
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().auth().oauth2(coordinator)
+                .get(platform.tally.url() + "/api/v1/dashboard/milestones?campaign=" + campaignId).then()
+                .body("percent", equalTo(List.of(100, 50))));
+
+        signIn("demo-coordinator");
+        js("sessionStorage.setItem('w4r.campaign', '" + campaignId + "');");
+        driver.navigate().refresh();
+        By items = By.cssSelector("#milestones-timeline li[data-case='" + caseId + "']");
+        wait.until(d -> d.findElements(items).size() == 2);
+        List<WebElement> reached = driver.findElements(items);
+        assertEquals(List.of("100", "50"), reached.stream().map(li -> li.getAttribute("data-percent")).toList());
+        assertTrue(reached.get(0).getText().contains("Steps " + suffix + " reached 100 % of its goal: 4"), reached.get(0).getText());
+        assertTrue(reached.get(1).getText().contains("reached 50 % of its goal: 2"), reached.get(1).getText());
+        assertEquals("#/case/" + caseId, reached.get(0).findElement(By.tagName("a")).getAttribute("href")
+                .replaceAll("^.*(#/case/)", "$1"));
+        screenshot("milestones");
+    }
+
     private static List<List<String>> auditRows() {
         return (List<List<String>>) js("return [...document.querySelectorAll('#audit-table tbody tr')]"
                 + ".map((r) => [...r.cells].map((c) => c.textContent))");

@@ -1,6 +1,6 @@
 // Campaign overview: the live total, cases against goals, entity leaderboard, online/offline, types, days, deliveries.
 import { el, dataTable, section, words } from '../dom.js';
-import { t, term, fmt, percent, day } from '../i18n.js';
+import { t, term, fmt, percent, day, date } from '../i18n.js';
 import { tally } from '../api.js';
 import { chart } from '../charts.js';
 import * as live from '../live.js';
@@ -42,6 +42,8 @@ export function render(view) {
   const delivered = dataTable({ id: 'delivered-table', caption: t('overview.deliveredCaption'), filename: 'delivered',
     columns: [t('col.case'), t('col.delivered'), t('col.outstanding'), t('col.plannedDeliveries')], numeric: [1, 2, 3] });
   const peak = el('p', { id: 'peak-day', class: 'note' });
+  // the campaign's milestones as a timeline, newest first: each case reaching a share of its goal
+  const timeline = el('ol', { id: 'milestones-timeline', class: 'timeline', 'aria-label': t('overview.milestonesCaption') });
   const modeChart = chart(t('overview.modesChart'), 'doughnut');
   const typeChart = chart(t('overview.types'), 'bar');
   const dayChart = chart(t('overview.daysChart'), 'bar');
@@ -57,6 +59,7 @@ export function render(view) {
       section(t('overview.modes'), modeChart.node, modes.node),
       section(t('overview.types'), typeChart.node, types.node)),
     section(t('overview.days'), dayChart.node, peak, days.node),
+    section(t('overview.milestones'), timeline),
     section(t('overview.delivered'), deliveredChart.node, delivered.node));
 
   let totals = null;
@@ -100,9 +103,18 @@ export function render(view) {
       { label: t('col.outstanding'), data: totals.cases.map((c) => c.outstanding), color: '#b34700' }]);
   }
 
+  function drawMilestones(reached) {
+    timeline.replaceChildren(...(reached.length ? reached.map((m) => el('li', { 'data-case': m.caseId, 'data-percent': String(m.percent) },
+      el('time', { dateTime: m.reachedAt, text: date(m.reachedAt) }), ' ',
+      ...words(t('overview.milestoneReached', { percent: m.percent, count: m.threshold }), { case: caseLink(m.caseId).node })))
+      : [el('li', { class: 'note', text: t('overview.noMilestones') })]));
+  }
+
   let pending = null;
   async function refresh() {
-    const [all, d] = await Promise.all([tally('/api/v1/totals'), tally('/api/v1/totals/days')]);
+    const [all, d, m] = await Promise.all([tally('/api/v1/totals'), tally('/api/v1/totals/days'),
+      tally('/api/v1/dashboard/milestones')]);
+    drawMilestones(m);
     totals = all;
     campaignNode.textContent = all.campaignId;
     if (!live.current().at) { showTotal(all.total); }
