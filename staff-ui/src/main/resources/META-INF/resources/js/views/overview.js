@@ -103,7 +103,9 @@ export function render(view) {
       { label: t('col.outstanding'), data: totals.cases.map((c) => c.outstanding), color: '#b34700' }]);
   }
 
+  let reachedList = [];
   function drawMilestones(reached) {
+    reachedList = reached;
     timeline.replaceChildren(...(reached.length ? reached.map((m) => el('li', { 'data-case': m.caseId, 'data-percent': String(m.percent) },
       el('time', { dateTime: m.reachedAt, text: date(m.reachedAt) }), ' ',
       ...words(t('overview.milestoneReached', { percent: m.percent, count: m.threshold }), { case: caseLink(m.caseId).node })))
@@ -136,7 +138,8 @@ export function render(view) {
     drawEntities();
     if (kind === 'changes') { later(); }
   });
-  const unwatch = watch((i) => { info = i; drawCases(); drawEntities(); });
+  // case names come with the read model: the timeline is drawn again when they do
+  const unwatch = watch((i) => { info = i; drawCases(); drawEntities(); drawMilestones(reachedList); });
   refresh().catch((e) => view.append(el('p', { role: 'alert', class: 'note error', text: e.message })));
   return () => {
     unsubscribe();
