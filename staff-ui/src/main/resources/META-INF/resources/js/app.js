@@ -15,11 +15,13 @@ import * as deliveries from './views/deliveries.js';
 import * as invalidations from './views/invalidations.js';
 import * as anomalies from './views/anomalies.js';
 import * as audit from './views/audit.js';
+import * as world from './views/world.js';
 
 const STAFF = ['coordinator', 'case-manager', 'delivery', 'moderator'];
 // Which pages each role sees; the services enforce the same roles on every call anyway.
 const PAGES = [
   { route: 'overview', label: 'Overview', roles: STAFF, view: overview },
+  { route: 'world', label: 'World map', roles: STAFF, view: world },
   { route: 'report', label: 'Report', roles: ['coordinator'], view: report },
   { route: 'anomalies', label: 'Anomalies', roles: ['coordinator'], view: anomalies },
   { route: 'invalidations', label: 'Invalidations', roles: ['coordinator'], view: invalidations },
