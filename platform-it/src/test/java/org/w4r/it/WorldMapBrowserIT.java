@@ -11,8 +11,6 @@ import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -36,8 +34,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The world map (issue 16) in a real headless Chromium against the packaged platform: signatures with signer
  * countries posted through the public API; the map page's two tables equal tally-service's answers to the unit, each
- * map's data equals them too and its canvas is drawn, a signature from a new country shows without a reload, and the
- * page breaks nothing of the Content-Security-Policy. Screenshot: target/screenshots/map.png (docs/img/map.png).
+ * map's data equals them too and its canvas is drawn, a signature from a new country shows without a reload, the
+ * campaign picker is followed, and the page breaks nothing of the Content-Security-Policy. Screenshot: target/screenshots/map.png (docs/img/map.png).
  */
 class WorldMapBrowserIT {
     static TestPlatform platform;
@@ -46,8 +44,6 @@ class WorldMapBrowserIT {
 
     @BeforeAll
     static void browser() throws Exception {
-        assertTrue(Files.isExecutable(DashboardBrowserIT.CHROMIUM) && Files.isExecutable(DashboardBrowserIT.CHROMEDRIVER),
-                "the browser tests need Debian's chromium and chromium-driver: apt-get install -y chromium chromium-driver");
         platform = TestPlatform.get();
         String[][] signatures = {{"ai-france", "FR"}, {"ai-france", "FR"}, {"ai-france", "fr"}, {"ai-france", "DE"},
                 {"ai-germany", "DE"}, {"ai-germany", "DE"}, {"ai-mexico", "MX"}, {"ai-mexico", "MX"},
@@ -60,14 +56,7 @@ class WorldMapBrowserIT {
                 .body(Map.of("caseId", "jani-silva", "type", "letter", "count", 250, "event", Map.of("name", "School event",
                         "date", LocalDate.now(ZoneOffset.UTC).toString(), "place", "Oaxaca")))
                 .post(platform.petitions.url() + "/api/v1/offline-counts").then().statusCode(202);
-        System.setProperty("webdriver.chrome.driver", DashboardBrowserIT.CHROMEDRIVER.toString());
-        System.setProperty("SE_OFFLINE", "true");
-        ChromeOptions options = new ChromeOptions().setBinary(DashboardBrowserIT.CHROMIUM.toFile());
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--user-data-dir=" + Files.createTempDirectory("w4r-chromium"), "--window-size=1280,1600");
-        driver = new ChromeDriver(new ChromeDriverService.Builder()
-                .usingDriverExecutable(DashboardBrowserIT.CHROMEDRIVER.toFile()).build(), options);
+        driver = Chromium.start();
         wait = new WebDriverWait(driver, Duration.ofSeconds(30));
     }
 
@@ -195,6 +184,15 @@ class WorldMapBrowserIT {
         await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() ->
                 assertEquals(apiRows("/api/v1/totals/countries"), pageRows("signer-countries-table")));
         assertEquals(1L, mapValues("signer-countries-map").get("NZ"));
+
+        // the campaign picker: the demo campaign chosen by name, the page asks for it and shows its figures
+        new org.openqa.selenium.support.ui.Select(driver.findElement(By.id("campaign"))).selectByValue("w4r-demo");
+        wait.until(d -> "w4r-demo".equals(js("return sessionStorage.getItem('w4r.campaign')")));
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> {
+            assertEquals(apiRows("/api/v1/totals/entity-countries?campaign=w4r-demo"), pageRows("entity-countries-table"));
+            assertTrue((Boolean) js("return performance.getEntriesByType('resource').some((e) => "
+                    + "e.name.includes('/api/v1/totals/entity-countries?campaign=w4r-demo'))"));
+        });
         assertEquals(List.of(), js("return window.__cspViolations"));
     }
 }
