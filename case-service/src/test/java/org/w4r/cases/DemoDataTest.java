@@ -54,6 +54,12 @@ class DemoDataTest extends RunningService {
         entities.keySet().removeIf(id -> id.startsWith("ai-test-"));
         assertEquals(60, entities.size(), "59 reporting entities and the catch-all");
         assertEquals("catch-all", entities.get("international-members").kind());
+        // each entity's country, for the world map by entity country (issue 16); the catch-all has none
+        assertEquals("FR", entities.get("ai-france").country());
+        assertEquals("GB", entities.get("ai-uk").country());
+        assertEquals(null, entities.get("international-members").country());
+        assertEquals(58, entities.values().stream().filter(e -> e.country() != null).count(),
+                "all but the catch-all and the regional office");
         List<org.w4r.events.CredentialChanged> franceKeys = TopicReader.readAll(kafka, Topics.CREDENTIALS).stream()
                 .filter(r -> r.value() != null && r.value().contains("\"entityId\":\"ai-france\""))
                 .map(r -> Events.fromJson(r.value(), org.w4r.events.CredentialChanged.class)).toList();

@@ -38,6 +38,13 @@ public sealed interface ActionEvent permits ActionRecorded, ActionCorrected {
 
     long countChange();
 
+    /**
+     * The signer's country (ISO 3166-1 alpha-2, upper case) the action counts under; null when unknown: an offline
+     * count, an action other than a signature, a signature given without one, an event written before countries.
+     * A country alone, never with a name or email: counts by country only.
+     */
+    String signerCountry();
+
     default String key() {
         return Topics.actionKey(caseId(), entityId());
     }

@@ -14,11 +14,19 @@ public record ActionRecorded(
         Mode mode,
         long count,
         Instant occurredAt,
-        Instant recordedAt) implements ActionEvent {
+        Instant recordedAt,
+        String signerCountry) implements ActionEvent {
 
     public ActionRecorded {
         Events.requireAction(this.getClass(), eventId, actionId, campaignId, entityId, type, mode, occurredAt);
         Events.requireCount("count", count, 1);
+        Events.requireCountry(signerCountry);
+    }
+
+    /** An action whose signer's country is unknown (an offline count, a letter, an event from before countries). */
+    public ActionRecorded(UUID eventId, UUID actionId, String campaignId, String caseId, String entityId,
+                          ActionType type, Mode mode, long count, Instant occurredAt, Instant recordedAt) {
+        this(eventId, actionId, campaignId, caseId, entityId, type, mode, count, occurredAt, recordedAt, null);
     }
 
     @Override

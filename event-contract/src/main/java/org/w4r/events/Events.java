@@ -51,6 +51,16 @@ public final class Events {
         require(name, "occurredAt", occurredAt);
     }
 
+    /**
+     * A signer country is absent or two upper-case letters (what the schemas allow): anything else could never be
+     * counted under a country and is refused where it is read.
+     */
+    static void requireCountry(String country) {
+        if (country != null && !country.matches("[A-Z]{2}")) {
+            throw new IllegalArgumentException("'signerCountry' must be two upper-case letters (ISO 3166-1 alpha-2)");
+        }
+    }
+
     static void requireCount(String field, long value, long min) {
         if (value < Math.max(min, -MAX_COUNT) || value > MAX_COUNT || value == 0) {
             throw new IllegalArgumentException("'" + field + "' " + value + " is outside [" + Math.max(min, -MAX_COUNT)

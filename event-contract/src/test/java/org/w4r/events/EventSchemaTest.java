@@ -33,6 +33,28 @@ class EventSchemaTest {
     }
 
     @Test
+    void theSignerCountryTravelsAndAnOlderEventWithoutItReadsAsUnknown() {
+        ActionEvent signed = new ActionRecorded(UUID.randomUUID(), UUID.randomUUID(), "w4r-2020", "el-hiblu-3",
+                "ai-france", ActionType.SIGNATURE, Mode.ONLINE, 1, T, T, "FR");
+        String json = Events.toJson(signed);
+        assertThat(json, (Matcher) schema("action-recorded"));
+        assertEquals(signed, Events.fromJson(json, ActionEvent.class));
+        assertEquals("FR", Events.fromJson(json, ActionEvent.class).signerCountry());
+        ActionEvent corrected = new ActionCorrected(UUID.randomUUID(), signed.actionId(), "w4r-2020", "el-hiblu-3",
+                "ai-france", ActionType.SIGNATURE, Mode.ONLINE, -1, T, T, "FR");
+        assertThat(Events.toJson(corrected), (Matcher) schema("action-corrected"));
+        assertEquals(corrected, Events.fromJson(Events.toJson(corrected), ActionEvent.class));
+        String older = json.replace(",\"signerCountry\":\"FR\"", "");
+        assertFalse(older.contains("signerCountry"), older);
+        assertEquals(null, Events.fromJson(older, ActionEvent.class).signerCountry());
+        assertThat(json.replace("\"FR\"", "\"fr\""), not((Matcher) schema("action-recorded")));
+        for (String bad : List.of("\"fr\"", "\"FRA\"", "\"\"", "\"<script>\"")) {
+            org.junit.jupiter.api.Assertions.assertThrows(java.io.UncheckedIOException.class,
+                    () -> Events.fromJson(json.replace("\"FR\"", bad), ActionEvent.class), bad);
+        }
+    }
+
+    @Test
     void actionWithoutCaseIsKeyedByEntity() {
         ActionEvent event = new ActionRecorded(UUID.randomUUID(), UUID.randomUUID(), "w4r-2020", null,
                 "ai-france", ActionType.LETTER, Mode.OFFLINE, 1250, T, T);

@@ -184,7 +184,10 @@ class InvalidationTest {
         for (ActionCorrected c : corrections) {
             assertEquals(-1, c.delta());
             assertEquals("signature", c.type().code());
+            assertEquals(one("select country from signature where action_id = cast(? as uuid)", c.actionId().toString()),
+                    c.signerCountry(), "taken out of the country it was counted under");
         }
+        assertEquals(Set.of("FR", "MT"), new TreeSet<>(corrections.stream().map(ActionCorrected::signerCountry).toList()));
         assertFalse(corrections.stream().anyMatch(c -> c.actionId().toString().equals(genuine)));
 
         preview(selection).statusCode(200).body("actions", equalTo(0)).body("byCaseAndEntity.size()", equalTo(0));
@@ -211,6 +214,9 @@ class InvalidationTest {
         assertEquals(4, restored.size(), "the second submit published nothing; the reversal one +1 each: " + restored);
         assertEquals(floodIds, new TreeSet<>(restored.stream().map(c -> c.actionId().toString()).toList()));
         assertTrue(restored.stream().allMatch(c -> c.delta() == 1));
+        assertEquals(corrections.stream().collect(java.util.stream.Collectors.toMap(c -> c.actionId(), c -> c.signerCountry())),
+                restored.stream().collect(java.util.stream.Collectors.toMap(c -> c.actionId(), c -> c.signerCountry())),
+                "put back into the same countries");
         preview(selection).statusCode(200).body("actions", equalTo(4));
         assertTrue(given().auth().oauth2(staffToken("delivery")).get("/api/v1/cases/" + a + "/signers.csv")
                 .then().statusCode(200).extract().asString().contains("Bot One"), "back on the list");
@@ -221,6 +227,23 @@ class InvalidationTest {
                 .then().statusCode(404);
         Effects.actionsThroughMarker(new Effects.Snapshot(Map.of(), afterReversal), db).forEach(r ->
                 assertFalse(r.value().contains("ActionCorrected"), "a second reversal publishes nothing: " + r.value()));
+    }
+
+    @Test
+    void anErasedSignatureIsStillTakenOutOfTheCountryItWasCountedUnder() throws SQLException {
+        String caseId = freshCase(null);
+        String email = "erased-" + UUID.randomUUID() + "@example.org";
+        String signed = sign("ai-malta", caseId, "Someone", email, "MT");
+        given().auth().oauth2(entityKey("ai-malta")).contentType(ContentType.JSON).body("{\"email\":\"" + email + "\"}")
+                .post("/api/v1/erasures").then().statusCode(202);
+        assertEquals(null, one("select country from signature where action_id = cast(? as uuid)", signed), "erased");
+        String selection = "{\"caseId\":\"" + caseId + "\",\"type\":\"signature\"}";
+        preview(selection).statusCode(200).body("actions", equalTo(1));
+        Map<TopicPartition, Long> since = offsets();
+        invalidate(selection, 1).statusCode(201);
+        List<ActionCorrected> corrections = corrections(since, 1);
+        assertEquals(signed, corrections.get(0).actionId().toString());
+        assertEquals("MT", corrections.get(0).signerCountry(), "the count leaves Malta, not the unknown");
     }
 
     @Test

@@ -70,6 +70,32 @@ class SignatureResourceTest {
         assertEquals(ActionType.SIGNATURE, event.type());
         assertEquals(Mode.ONLINE, event.mode());
         assertEquals(1, event.count());
+        assertEquals("FR", event.signerCountry(), "the signer's country travels, upper case, for the counts by country");
+    }
+
+    @Test
+    void aSignatureWithoutACountryAndAnOtherActionCarryNone() {
+        String email = "nowhere-" + UUID.randomUUID() + "@example.org";
+        String signed = post(entityKey("ai-france"), """
+                {"caseIds":["el-hiblu-3"],"signer":{"name":"Ada Lovelace","email":"%s","country":"mt"}}""".formatted(email))
+                .statusCode(202).extract().path("results[0].actionId");
+        String unsigned = post(entityKey("ai-france"), """
+                {"caseIds":["el-hiblu-3"],"signer":{"name":"Ada Lovelace","email":"x%s"}}""".formatted(email))
+                .statusCode(202).extract().path("results[0].actionId");
+        String letter = given().auth().oauth2(entityKey("ai-france")).contentType(ContentType.JSON)
+                .body("{\"caseId\":\"el-hiblu-3\",\"type\":\"letter\"}").post("/api/v1/actions").then()
+                .statusCode(202).extract().path("results[0].actionId");
+        assertEquals("MT", countryOf(signed), "normalised to upper case");
+        assertEquals(null, countryOf(unsigned), "no country given: unknown");
+        assertEquals(null, countryOf(letter), "not a signature: unknown");
+    }
+
+    private String countryOf(String actionId) {
+        ConsumerRecord<String, String> record = await().atMost(Duration.ofSeconds(60))
+                .until(() -> find(actionId), Optional::isPresent).orElseThrow();
+        assertEquals(record.value().contains("signerCountry"),
+                Events.fromJson(record.value(), ActionEvent.class).signerCountry() != null, record.value());
+        return Events.fromJson(record.value(), ActionEvent.class).signerCountry();
     }
 
     @Test

@@ -21,7 +21,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The 2020 campaign at a thousandth of its size, replayed through the packaged services' public API into a
  * campaign of its own on a platform that already holds the demo data: every per-case, per-entity, per-type and
- * global figure read back from the tally is exact; and one action more is reported as a difference.
+ * global figure read back from the tally is exact, every signer country too, summing to the total; and one action
+ * more is reported as a difference.
  */
 class CampaignReplayIT {
     static TestPlatform platform;
@@ -45,6 +46,10 @@ class CampaignReplayIT {
         assertEquals(382, run.expected().withoutCase);
         // total, without case, 10 cases, every entity with an action, types and modes
         assertTrue(run.comparison().rows.size() > 2 + 10 + 55, "rows: " + run.comparison().rows.size());
+        // issue 16: every signer country exact, and the countries (with the unknown) sum to the total to the unit
+        assertTrue(run.expected().countries.size() > 20, "countries: " + run.expected().countries);
+        assertTrue(run.comparison().rows.stream().anyMatch(r -> r.figure().equals("signer countries summed = total")
+                && r.expected() == 4_497 && r.diff() == 0), "the countries sum to the total");
         // the replay never touches which campaign is current: its caseless actions name their campaign
         given().auth().oauth2(platform.tokens.get("demo-coordinator")).get(platform.tally.url() + "/api/v1/totals")
                 .then().statusCode(200).body("campaignId", equalTo("w4r-demo"));
@@ -61,6 +66,6 @@ class CampaignReplayIT {
         Map<String, Long> differences = off.rows.stream().filter(r -> r.diff() != 0)
                 .collect(Collectors.toMap(Comparison.Row::figure, Comparison.Row::diff));
         assertEquals(Map.of("total", 1L, "case el-hiblu-3", 1L, "entity ai-france", 1L, "type letter", 1L,
-                "mode online", 1L), differences);
+                "mode online", 1L, "signer country unknown", 1L), differences);
     }
 }

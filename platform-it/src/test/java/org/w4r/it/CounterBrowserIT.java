@@ -7,8 +7,6 @@ import org.junit.jupiter.api.Test;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 import java.nio.file.Files;
@@ -40,22 +38,13 @@ class CounterBrowserIT {
 
     @BeforeAll
     static void browser() throws Exception {
-        assertTrue(Files.isExecutable(DashboardBrowserIT.CHROMIUM) && Files.isExecutable(DashboardBrowserIT.CHROMEDRIVER),
-                "the browser tests need Debian's chromium and chromium-driver: apt-get install -y chromium chromium-driver");
         platform = TestPlatform.get();
         // a count with thousands, so each language's grouping and digits show
         given().auth().oauth2(platform.tokens.get("ai-france")).contentType(ContentType.JSON)
                 .body(Map.of("caseId", CASE, "type", "letter", "count", 12345, "event", Map.of("name", "Counter day",
                         "date", LocalDate.now(ZoneOffset.UTC).toString(), "place", "Lyon")))
                 .post(platform.petitions.url() + "/api/v1/offline-counts").then().statusCode(202);
-        System.setProperty("webdriver.chrome.driver", DashboardBrowserIT.CHROMEDRIVER.toString());
-        System.setProperty("SE_OFFLINE", "true");
-        ChromeOptions options = new ChromeOptions().setBinary(DashboardBrowserIT.CHROMIUM.toFile());
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--user-data-dir=" + Files.createTempDirectory("w4r-chromium"), "--window-size=1280,1600");
-        driver = new ChromeDriver(new ChromeDriverService.Builder()
-                .usingDriverExecutable(DashboardBrowserIT.CHROMEDRIVER.toFile()).build(), options);
+        driver = Chromium.start();
         wait = new WebDriverWait(driver, Duration.ofSeconds(30));
     }
 

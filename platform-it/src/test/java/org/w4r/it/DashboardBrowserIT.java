@@ -138,7 +138,8 @@ class DashboardBrowserIT {
         wait.until(ExpectedConditions.textToBe(By.id("live-status"), "live"));
         assertPageShowsTheApiFigures("w4r-demo");
         assertEquals("demo-coordinator (coordinator)", driver.findElement(By.id("who")).getText());
-        assertEquals(List.of("Overview", "Report", "Anomalies", "Invalidations", "Audit trail", "Retention"), navLabels());
+        assertEquals(List.of("Overview", "World map", "Report", "Anomalies", "Invalidations", "Audit trail", "Retention"),
+                navLabels());
         // every case of the campaign, with a thermometer; the leaderboard; charts drawn by Chart.js
         wait.until(d -> d.findElements(By.cssSelector("#cases-table tbody tr")).size() == 11);
         assertEquals(10, driver.findElements(By.cssSelector("#cases-table progress")).size());
@@ -220,7 +221,7 @@ class DashboardBrowserIT {
                 .post(platform.petitions.url() + "/api/v1/messages").then().statusCode(202);
 
         signIn("demo-moderator");
-        assertEquals(List.of("Overview", "Moderation queue"), navLabels());
+        assertEquals(List.of("Overview", "World map", "Moderation queue"), navLabels());
         driver.findElement(By.linkText("Moderation queue")).click();
         By item = By.xpath("//li[contains(@class,'message')][.//blockquote[contains(., '" + marker + "')]]");
         WebElement message = wait.until(ExpectedConditions.visibilityOfElementLocated(item));
@@ -243,7 +244,7 @@ class DashboardBrowserIT {
     @Test
     void aCaseManagerPlacesAndLiftsAHoldFromTheHoldsPage() {
         signIn("demo-case-manager");
-        assertEquals(List.of("Overview", "Holds and cases"), navLabels());
+        assertEquals(List.of("Overview", "World map", "Holds and cases"), navLabels());
         driver.findElement(By.linkText("Holds and cases")).click();
         WebElement reason = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("hold-reason-germain-rukuki")));
         screenshot("holds");
@@ -268,7 +269,7 @@ class DashboardBrowserIT {
     void theDeliveryTeamPlansAndRecordsAHandoverFromTheDeliveriesPage() {
         String recipient = "Maltese authorities " + UUID.randomUUID().toString().substring(0, 8);
         signIn("demo-delivery");
-        assertEquals(List.of("Overview", "Deliveries"), navLabels());
+        assertEquals(List.of("Overview", "World map", "Deliveries"), navLabels());
         driver.findElement(By.linkText("Deliveries")).click();
         wait.until(d -> d.findElements(By.cssSelector("#plan-case option")).size() == 10);
         // a held case cannot be chosen

@@ -11,7 +11,9 @@ import java.util.function.Function;
 
 /**
  * Every figure of the replay's campaign as tally-service shows it (GET /api/v1/totals?campaign=…), side by side
- * with the expected one: the global total, actions without a case, each case, each entity, each type and mode.
+ * with the expected one: the global total, actions without a case, each case, each entity, each type and mode; and
+ * each signer country (GET /api/v1/totals/countries?campaign=…), the unknown, and the countries' sum, which must be
+ * the total to the unit.
  */
 public final class Comparison {
     public record Row(String figure, long expected, long actual) {
@@ -30,7 +32,7 @@ public final class Comparison {
         return differences() == 0;
     }
 
-    static Comparison of(Expected expected, JsonNode totals, Function<String, String> reportCaseId) {
+    static Comparison of(Expected expected, JsonNode totals, JsonNode countries, Function<String, String> reportCaseId) {
         Comparison c = new Comparison();
         c.rows.add(new Row("total", expected.total, totals.path("total").asLong()));
         c.rows.add(new Row("without case", expected.withoutCase, totals.path("withoutCase").asLong()));
@@ -38,6 +40,13 @@ public final class Comparison {
         c.section("entity ", expected.entities, list(totals.path("entities"), "entityId", Function.identity()));
         c.section("type ", expected.types, map(totals.path("types")));
         c.section("mode ", expected.modes, map(totals.path("modes")));
+        c.section("signer country ", expected.countries, list(countries.path("countries"), "country", Function.identity()));
+        c.rows.add(new Row("signer country unknown", expected.unknownCountry(), countries.path("unknown").asLong()));
+        long sum = countries.path("unknown").asLong();
+        for (JsonNode country : countries.path("countries")) {
+            sum += country.path("total").asLong();
+        }
+        c.rows.add(new Row("signer countries summed = total", totals.path("total").asLong(), sum));
         return c;
     }
 

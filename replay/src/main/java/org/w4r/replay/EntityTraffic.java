@@ -18,6 +18,9 @@ import java.util.SplittableRandom;
 final class EntityTraffic {
     private static final String[] ONLINE_TYPES = {"email", "email", "tweet", "tweet", "sms", "letter", "postcard", "drawing", "audio", "other"};
     private static final String[] OFFLINE_TYPES = {"letter", "letter", "letter", "postcard", "drawing", "signature"};
+    /** Where a signer from outside an entity's own country lives (supporters abroad, international members). */
+    private static final String[] ELSEWHERE = {"US", "GB", "DE", "FR", "BR", "IN", "NG", "MX", "JP", "ZA", "CA", "AU",
+            "ES", "IT", "KE", "PH", "AR", "PL", "SE", "NZ"};
 
     final String entityId;
     /** Named on actions without a case, which would otherwise count for the current campaign. */
@@ -30,6 +33,8 @@ final class EntityTraffic {
     private final Timeline timeline;
     private final Expected expected;
     private final Signers signers;
+    /** The entity's country, where most of its signers live; null for a catch-all or a regional office. */
+    private final String homeCountry;
     private long offlineEntries, remainingActions;
 
     record Shares(double offline, double messages, double signatures, double signForAll, double duplicates) {
@@ -43,8 +48,9 @@ final class EntityTraffic {
     }
 
     EntityTraffic(Matrix matrix, int column, String campaignId, String[] caseIds, boolean[] rowsIncluded, Shares shares,
-                  Timeline timeline, Expected expected, Signers signers, SplittableRandom random) {
+                  Timeline timeline, Expected expected, Signers signers, String homeCountry, SplittableRandom random) {
         this.entityId = matrix.columns.get(column).id();
+        this.homeCountry = homeCountry;
         this.campaignId = campaignId;
         this.caseIds = caseIds;
         this.shares = shares;
@@ -138,7 +144,14 @@ final class EntityTraffic {
             ids.add(caseIds[r]);
             signatures[r]--;
         });
-        body.putObject("signer").put("name", "Signer " + signer).put("email", signers.email(signer));
+        ObjectNode signerNode = body.putObject("signer").put("name", "Signer " + signer).put("email", signers.email(signer));
+        String country = signerCountry(random);
+        if (country != null) {
+            signerNode.put("country", random.nextInt(10) == 0 ? country.toLowerCase(java.util.Locale.ROOT) : country);
+        }
+        if (country != null) {
+            expected.addCountry(country, rows.size());
+        }
         body.putObject("consent").put("showName", random.nextBoolean());
         body.put("occurredAt", timeline.instant(random).toString());
         if (random.nextDouble() < shares.duplicates()) {
@@ -149,6 +162,15 @@ final class EntityTraffic {
             pendingDuplicates.add(new Item(Item.SIGNATURE, again, 0, rows.size(), 0));
         }
         return counted(new Item(Item.SIGNATURE, body, rows.size(), 0, rows.size()), "signature", "online");
+    }
+
+    /** Mostly the entity's own country, some from elsewhere, a few given none (unknown); from the seed. */
+    private String signerCountry(SplittableRandom random) {
+        int pick = random.nextInt(100);
+        if (pick < 5) {
+            return null;
+        }
+        return homeCountry != null && pick < 85 ? homeCountry : ELSEWHERE[random.nextInt(ELSEWHERE.length)];
     }
 
     private Item message(SplittableRandom random) {

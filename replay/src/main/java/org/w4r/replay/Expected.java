@@ -11,6 +11,8 @@ public final class Expected {
     public final Map<String, Long> entities = new TreeMap<>();
     public final Map<String, Long> types = new TreeMap<>();
     public final Map<String, Long> modes = new TreeMap<>();
+    /** Signatures by signer country; every other action, and a signature without one, is unknown. */
+    public final Map<String, Long> countries = new TreeMap<>();
 
     /** Per case, entity and in total: the matrix's scaled margins. Types and modes are added as traffic is made. */
     static Expected of(Matrix matrix) {
@@ -35,5 +37,14 @@ public final class Expected {
     synchronized void add(String type, String mode, long count) {
         types.merge(type, count, Long::sum);
         modes.merge(mode, count, Long::sum);
+    }
+
+    synchronized void addCountry(String country, long count) {
+        countries.merge(country, count, Long::sum);
+    }
+
+    /** The actions no signer country is known for. */
+    synchronized long unknownCountry() {
+        return total - countries.values().stream().mapToLong(Long::longValue).sum();
     }
 }

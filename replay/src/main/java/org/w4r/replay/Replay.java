@@ -81,7 +81,9 @@ public final class Replay {
             throws Exception {
         Map<String, String> reportIds = new java.util.HashMap<>();
         caseIds.forEach((report, replay) -> reportIds.put(replay, report));
-        return Comparison.of(expected, totals(api, o, campaignId), id -> reportIds.getOrDefault(id, id));
+        JsonNode countries = api.get(o.endpoints().tally() + "/api/v1/totals/countries?campaign=" + campaignId,
+                o.tokens().get("demo-coordinator")).expect(200).json();
+        return Comparison.of(expected, totals(api, o, campaignId), countries, id -> reportIds.getOrDefault(id, id));
     }
 
     private static JsonNode totals(Api api, Options o, String campaignId) throws Exception {

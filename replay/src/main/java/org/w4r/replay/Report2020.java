@@ -47,6 +47,20 @@ public final class Report2020 {
         return check(columns);
     }
 
+    /**
+     * Each reporting entity's country (ISO 3166-1 alpha-2, a column added to the report's file; absent for a regional
+     * office), where most of its signers live.
+     */
+    public static java.util.Map<String, String> entityCountries() {
+        java.util.Map<String, String> countries = new java.util.TreeMap<>();
+        for (String[] cells : csv("entities.csv")) {
+            if (cells.length == 4 && !cells[2].isEmpty()) {
+                countries.put(cells[0], cells[2]);
+            }
+        }
+        return countries;
+    }
+
     /** Case names and countries, to create the replay's cases with. */
     public static List<String[]> cases() {
         return csv("cases.csv");

@@ -58,9 +58,10 @@ final class Traffic {
                 return "signer-" + signer + "@" + runId + ".replay.example.org";
             }
         };
+        java.util.Map<String, String> countries = Report2020.entityCountries();
         for (int c = 0; c < matrix.columns.size(); c++) {
             EntityTraffic e = new EntityTraffic(matrix, c, campaignId, caseIds, rowsIncluded, settings.shares(), timeline, expected,
-                    signers, random);
+                    signers, countries.get(matrix.columns.get(c).id()), random);
             if (e.hasNext()) {
                 entities.add(e);
             }

@@ -40,6 +40,9 @@ class TrafficTest {
         long[][] counted = new long[caseIds.length][m.columns.size()];
         Set<String> signed = new HashSet<>(), keys = new HashSet<>();
         int duplicates = 0, multiCase = 0, retries = 0, individual = 0, offline = 0;
+        Map<String, Long> countries = new java.util.TreeMap<>();
+        long home = 0;
+        Map<String, String> homes = Report2020.entityCountries();
         for (Request r; (r = traffic.next()) != null; ) {
             assertTrue(keys.add(r.idempotencyKey()), "keys are unique");
             retries += r.retry() ? 1 : 0;
@@ -67,6 +70,11 @@ class TrafficTest {
                             String signer = b.path("signer").path("email").asText().toLowerCase(Locale.ROOT);
                             if (signed.add(id.asText() + " " + signer)) {
                                 counted[rowOf.get(id.asText())][column]++;
+                                String country = b.path("signer").path("country").asText("").toUpperCase(Locale.ROOT);
+                                if (!country.isEmpty()) {
+                                    countries.merge(country, 1L, Long::sum);
+                                    home += country.equals(homes.get(r.entityId())) ? 1 : 0;
+                                }
                             } else {
                                 duplicates++;
                             }
@@ -90,6 +98,12 @@ class TrafficTest {
         assertEquals(m.total(), expected.modes.values().stream().mapToLong(Long::longValue).sum());
         assertEquals(m.total(), expected.types.values().stream().mapToLong(Long::longValue).sum());
         assertNull(traffic.next());
+        // signer countries: the expected figures are what was sent; most signers live in their entity's country
+        assertEquals(countries, expected.countries);
+        long withCountry = countries.values().stream().mapToLong(Long::longValue).sum();
+        assertTrue(countries.size() > 20 && home > withCountry / 2, countries + " home " + home);
+        assertEquals(m.total() - withCountry, expected.unknownCountry());
+        assertTrue(expected.unknownCountry() > 0);
     }
 
     private static String kindOf(String path) {

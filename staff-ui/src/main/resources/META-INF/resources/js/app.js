@@ -18,11 +18,13 @@ import * as invalidations from './views/invalidations.js';
 import * as anomalies from './views/anomalies.js';
 import * as audit from './views/audit.js';
 import * as retention from './views/retention.js';
+import * as world from './views/world.js';
 
 const STAFF = ['coordinator', 'case-manager', 'delivery', 'moderator'];
 // Which pages each role sees; the services enforce the same roles on every call anyway.
 const PAGES = [
   { route: 'overview', roles: STAFF, view: overview },
+  { route: 'world', roles: STAFF, view: world },
   { route: 'report', roles: ['coordinator'], view: report },
   { route: 'anomalies', roles: ['coordinator'], view: anomalies },
   { route: 'invalidations', roles: ['coordinator'], view: invalidations },

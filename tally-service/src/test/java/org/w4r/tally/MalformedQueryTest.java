@@ -39,6 +39,8 @@ class MalformedQueryTest {
             new String[]{"GET", "/api/v1/totals/compare"},
             new String[]{"GET", "/api/v1/totals/report/cases"},
             new String[]{"GET", "/api/v1/totals/report/entities"},
+            new String[]{"GET", "/api/v1/totals/countries"},
+            new String[]{"GET", "/api/v1/totals/entity-countries"},
             new String[]{"GET", "/api/v1/totals/stream"},
             new String[]{"POST", "/api/v1/totals/stream-tickets"},
             new String[]{"POST", "/api/v1/tally/reconcile"},

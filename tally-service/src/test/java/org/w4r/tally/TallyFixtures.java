@@ -37,7 +37,8 @@ final class TallyFixtures {
                 String key = event instanceof ActionEvent a ? a.key()
                         : event instanceof org.w4r.events.DeliveryEvent d ? d.caseId()
                         : event instanceof CaseChanged c ? c.caseId()
-                        : event instanceof CampaignChanged c ? c.campaignId() : null;
+                        : event instanceof CampaignChanged c ? c.campaignId()
+                        : event instanceof org.w4r.events.EntityChanged e ? e.entityId() : null;
                 ReferenceFixtures.send(producer, topic, key, event);
             }
         }

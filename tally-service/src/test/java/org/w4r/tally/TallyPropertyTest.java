@@ -49,12 +49,17 @@ import static org.w4r.testsupport.ReferenceFixtures.staffToken;
 @WithPlatformResources
 class TallyPropertyTest {
     static final List<String> ENTITIES = List.of("ai-france", "ai-malta", "international-members", "ai-not-in-read-model");
+    /** A signature's signer country; null: none given (unknown). */
+    static final List<String> COUNTRIES = java.util.Arrays.asList("FR", "MT", "DE", "BR", null);
 
     @Inject
     ActionConsumer consumer;
 
-    /** The truth: one cell per case × entity × type × mode × day, summed without any of the service's code. */
-    record Cell(String caseId, String entityId, String type, String mode, String day) {
+    /**
+     * The truth: one cell per case × entity × type × mode × day × signer country ("" unknown), summed without any of
+     * the service's code.
+     */
+    record Cell(String caseId, String entityId, String type, String mode, String day, String country) {
     }
 
     @RepeatedTest(3)
@@ -79,7 +84,7 @@ class TallyPropertyTest {
                 ActionRecorded a = recorded.get(random.nextInt(recorded.size()));
                 long delta = random.nextBoolean() ? -(1 + random.nextInt((int) Math.min(a.count(), 500))) : 1 + random.nextInt(40);
                 events.add(new ActionCorrected(UUID.randomUUID(), a.actionId(), campaign, a.caseId(), a.entityId(),
-                        a.type(), a.mode(), delta, a.occurredAt(), Instant.now()));
+                        a.type(), a.mode(), delta, a.occurredAt(), Instant.now(), a.signerCountry()));
             } else {
                 ActionType type = ActionType.values()[random.nextInt(ActionType.values().length)];
                 Mode mode = random.nextInt(4) == 0 ? Mode.OFFLINE : Mode.ONLINE;
@@ -87,7 +92,8 @@ class TallyPropertyTest {
                 Instant at = opens.plus(Duration.ofMinutes(random.nextInt(7 * 24 * 60)));
                 ActionRecorded a = new ActionRecorded(UUID.randomUUID(), UUID.randomUUID(), campaign,
                         cases.get(random.nextInt(cases.size())), ENTITIES.get(random.nextInt(ENTITIES.size())),
-                        type, mode, count, at, at.plusSeconds(1));
+                        type, mode, count, at, at.plusSeconds(1),
+                        type == ActionType.SIGNATURE ? COUNTRIES.get(random.nextInt(COUNTRIES.size())) : null);
                 recorded.add(a);
                 events.add(a);
             }
@@ -96,7 +102,8 @@ class TallyPropertyTest {
         for (ActionEvent e : events) {
             long change = e instanceof ActionRecorded a ? a.count() : ((ActionCorrected) e).delta();
             truth.merge(new Cell(e.caseId() == null ? "" : e.caseId(), e.entityId(), e.type().code(), e.mode().code(),
-                    LocalDate.ofInstant(e.occurredAt(), ZoneOffset.UTC).toString()), change, Long::sum);
+                    LocalDate.ofInstant(e.occurredAt(), ZoneOffset.UTC).toString(),
+                    e.signerCountry() == null ? "" : e.signerCountry()), change, Long::sum);
         }
 
         // the stream as the consumer sees it: every event once, about a quarter again (duplicate publishing), shuffled
@@ -163,12 +170,29 @@ class TallyPropertyTest {
             assertEquals(expected, actual, why);
             assertEquals(sum(truth, of), ((Number) row.get("total")).longValue(), why);
         }
+        assertCountries(truth, c -> true, get("/api/v1/totals/countries?campaign=" + campaign), total, why);
+        for (String caseId : cases.subList(0, 3)) {
+            Predicate<Cell> of = c -> c.caseId().equals(caseId);
+            assertCountries(truth, of, get("/api/v1/totals/countries?campaign=" + campaign + "&caseId=" + caseId),
+                    sum(truth, of), why);
+        }
         JsonPath days = get("/api/v1/totals/days?campaign=" + campaign);
         assertEquals(group(truth, c -> true, Cell::day), listToMap(days.getList("days"), "day"), why);
         String someCase = cases.get(0);
         JsonPath caseDays = get("/api/v1/totals/days?campaign=" + campaign + "&caseId=" + someCase + "&entityId=ai-france");
         assertEquals(group(truth, c -> c.caseId().equals(someCase) && c.entityId().equals("ai-france"), Cell::day),
                 listToMap(caseDays.getList("days"), "day"), why);
+    }
+
+    /** Every country's count equals the truth, the unknown too, and they sum to the total exactly. */
+    static void assertCountries(Map<Cell, Long> truth, Predicate<Cell> filter, JsonPath answer, long total, String why) {
+        Map<String, Long> expected = group(truth, filter, Cell::country);
+        Long unknown = expected.remove("");
+        assertEquals(expected, listToMap(answer.getList("countries"), "country"), why);
+        assertEquals(unknown == null ? 0 : unknown, answer.getLong("unknown"), why);
+        assertEquals(total, answer.getLong("total"), why);
+        assertEquals(total, answer.getLong("unknown")
+                + answer.<Number>getList("countries.total").stream().mapToLong(Number::longValue).sum(), why);
     }
 
     /** The records of the campaign's events {@code eventIds} as they are on the topic, as a poll hands them over. */

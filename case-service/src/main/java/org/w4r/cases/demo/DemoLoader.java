@@ -72,7 +72,9 @@ public class DemoLoader implements DemoShare {
                 today.plusDays(120).atStartOfDay().toInstant(ZoneOffset.UTC), true));
         List<CsvRows.Row> entityRows = DemoShare.rows(DemoLoader.class, "entities.csv");
         for (CsvRows.Row row : entityRows) {
-            this.entities.create(new EntityService.EntityInput(row.get("entity_id"), row.get("name"), null, "section"));
+            // the country of each entity (added to the report's file) is where the world map puts its actions
+            this.entities.create(new EntityService.EntityInput(row.get("entity_id"), row.get("name"), row.get("country"),
+                    "section"));
         }
         this.entities.create(new EntityService.EntityInput(ActionEntity.CATCH_ALL_ID,
                 "International members and entities that did not report", null, "catch-all"));

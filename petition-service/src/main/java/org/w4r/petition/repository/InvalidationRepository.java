@@ -49,9 +49,12 @@ public class InvalidationRepository {
     public record Count(String caseId, String entityId, long actions) {
     }
 
-    /** An action an invalidation took out (or its reversal put back): what its correction event names. */
+    /**
+     * An action an invalidation took out (or its reversal put back): what its correction event names, with the
+     * country it was counted under (a signature's; null for an online action or a signature without one).
+     */
     public record Marked(UUID actionId, String campaignId, String caseId, String entityId, String type,
-                         Instant occurredAt) {
+                         Instant occurredAt, String signerCountry) {
     }
 
     /** An invalidation as stored; {@code selection} and {@code breakdown} are JSON. */
@@ -242,15 +245,15 @@ public class InvalidationRepository {
 
     private static String returning(String table) {
         return SIGNATURE.equals(table)
-                ? "action_id, campaign_id, case_id, entity_id, 'signature', occurred_at"
-                : "action_id, campaign_id, case_id, entity_id, type, occurred_at";
+                ? "action_id, campaign_id, case_id, entity_id, 'signature', occurred_at, counted_country"
+                : "action_id, campaign_id, case_id, entity_id, type, occurred_at, null";
     }
 
     private static void read(PreparedStatement statement, List<Marked> into) throws SQLException {
         try (ResultSet rows = statement.executeQuery()) {
             while (rows.next()) {
                 into.add(new Marked(rows.getObject(1, UUID.class), rows.getString(2), rows.getString(3),
-                        rows.getString(4), rows.getString(5), instant(rows.getTimestamp(6))));
+                        rows.getString(4), rows.getString(5), instant(rows.getTimestamp(6)), rows.getString(7)));
             }
         }
     }

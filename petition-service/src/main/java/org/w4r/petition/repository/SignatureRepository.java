@@ -49,8 +49,9 @@ public class SignatureRepository {
                 .thenComparing(i -> signatures.get(i).emailHmac()).thenComparingInt(i -> i));
         try (Connection connection = dataSource.getConnection(); PreparedStatement insert = connection.prepareStatement("""
                 insert into signature (action_id, campaign_id, case_id, entity_id, email_hmac, name, country,
-                                       show_name, contact_me, occurred_at, recorded_at, email_domain_hmac)
-                values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                       show_name, contact_me, occurred_at, recorded_at, email_domain_hmac,
+                                       counted_country)
+                values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 on conflict (case_id, email_hmac) do nothing""")) {
             for (int i : order) {
                 NewSignature s = signatures.get(i);
@@ -66,6 +67,7 @@ public class SignatureRepository {
                 insert.setObject(10, OffsetDateTime.ofInstant(s.occurredAt(), ZoneOffset.UTC));
                 insert.setObject(11, OffsetDateTime.ofInstant(s.recordedAt(), ZoneOffset.UTC));
                 insert.setString(12, s.emailDomainHmac());
+                insert.setString(13, s.country());
                 insert.addBatch();
             }
             int[] counts = insert.executeBatch();

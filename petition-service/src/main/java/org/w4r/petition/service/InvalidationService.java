@@ -113,7 +113,7 @@ public class InvalidationService {
             invalidations.breakdown(id, write(breakdown));
             for (InvalidationRepository.Marked m : marked) {
                 publisher.corrected(work, m.actionId(), m.campaignId(), m.caseId(), m.entityId(), ActionType.of(m.type()),
-                        Mode.ONLINE, -1, m.occurredAt(), now);
+                        Mode.ONLINE, -1, m.occurredAt(), now, m.signerCountry());
             }
             work.audit(entry.withSubject(id.toString()).with("actions", marked.size()));
             return new Invalidation(id, selection, reason, marked.size(), breakdown, by, now, null, null);
@@ -136,7 +136,7 @@ public class InvalidationService {
             Instant now = ActionRules.now();
             for (InvalidationRepository.Marked m : invalidations.unmark(invalidationId)) {
                 publisher.corrected(work, m.actionId(), m.campaignId(), m.caseId(), m.entityId(), ActionType.of(m.type()),
-                        Mode.ONLINE, 1, m.occurredAt(), now);
+                        Mode.ONLINE, 1, m.occurredAt(), now, m.signerCountry());
             }
             invalidations.reversed(invalidationId, by, now);
             work.audit(entry.with("actions", row.actions()));

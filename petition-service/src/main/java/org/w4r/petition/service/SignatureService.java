@@ -107,7 +107,7 @@ public class SignatureService {
             int owner = owners.get(r);
             if (inserted[r]) {
                 publisher.recorded(work, checked.get(owner).trace(), s.actionId(), s.campaignId(), s.caseId(),
-                        s.entityId(), ActionType.SIGNATURE, Mode.ONLINE, 1, s.occurredAt(), s.recordedAt());
+                        s.entityId(), ActionType.SIGNATURE, Mode.ONLINE, 1, s.occurredAt(), s.recordedAt(), s.country());
                 entries.get(owner).add(new Recorded.Entry(s.caseId(), s.actionId(), false));
             } else {
                 entries.get(owner).add(new Recorded.Entry(s.caseId(), null, true));

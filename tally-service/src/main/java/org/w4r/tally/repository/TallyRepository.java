@@ -29,8 +29,7 @@ public class TallyRepository {
 
     /** As above, restricted to one case and/or one entity when given (caseId "" = actions without a case). */
     public Map<String, Long> totalsBy(String campaignId, Dimension dimension, String caseId, String entityId) {
-        String table = dimension.onSummary ? "tally_summary" : "tally";
-        StringBuilder sql = new StringBuilder("select " + dimension.column + ", sum(count) from " + table
+        StringBuilder sql = new StringBuilder("select " + dimension.column + ", sum(count) from " + dimension.table
                 + " where campaign_id = ?");
         List<String> args = new ArrayList<>(List.of(campaignId));
         if (caseId != null) {
@@ -105,18 +104,20 @@ public class TallyRepository {
         }
     }
 
-    /** The columns a total can be grouped by; an enum so no caller text ever reaches the SQL. */
+    /**
+     * The columns a total can be grouped by, each read from the smallest table that has it; an enum so no caller text
+     * ever reaches the SQL. {@code COUNTRY} is the signer's ("" = unknown).
+     */
     public enum Dimension {
-        CASE("case_id", true), ENTITY("entity_id", true), TYPE("action_type", false), MODE("mode", false),
-        DAY("day", false);
+        CASE("case_id", "tally_summary"), ENTITY("entity_id", "tally_summary"), TYPE("action_type", "tally"),
+        MODE("mode", "tally"), DAY("day", "tally"), COUNTRY("country", "tally_country");
 
         final String column;
-        /** whether the small summary table can answer it */
-        final boolean onSummary;
+        final String table;
 
-        Dimension(String column, boolean onSummary) {
+        Dimension(String column, String table) {
             this.column = column;
-            this.onSummary = onSummary;
+            this.table = table;
         }
     }
 }

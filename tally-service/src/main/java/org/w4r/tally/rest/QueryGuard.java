@@ -1,5 +1,6 @@
 package org.w4r.tally.rest;
 
+import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
@@ -16,6 +17,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * Refuses a query parameter the endpoint does not declare, one given twice or given empty, with a 400 problem+json: a misspelt
@@ -58,8 +60,12 @@ public class QueryGuard implements ContainerRequestFilter {
         }
     }
 
+    /** The method's {@code @QueryParam}s, and those of its {@code @BeanParam}s ({@link CampaignQuery}). */
     private static Set<String> queryParameters(Method method) {
-        return Arrays.stream(method.getParameters()).map(p -> p.getAnnotation(QueryParam.class))
+        return Arrays.stream(method.getParameters())
+                .flatMap(p -> p.isAnnotationPresent(BeanParam.class)
+                        ? Arrays.stream(p.getType().getDeclaredFields()).map(f -> f.getAnnotation(QueryParam.class))
+                        : Stream.of(p.getAnnotation(QueryParam.class)))
                 .filter(q -> q != null).map(QueryParam::value).collect(Collectors.toUnmodifiableSet());
     }
 

@@ -1,5 +1,6 @@
 package org.w4r.tally.service;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -8,6 +9,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.jboss.logging.Logger;
 import org.w4r.events.ActionEvent;
 import org.w4r.events.Events;
@@ -74,9 +76,14 @@ public class Reconciler {
 
     private final AtomicBoolean running = new AtomicBoolean();
 
-    /** A cell whose live count differs from the recount (a missing row counts as 0). */
-    public record Difference(String table, String campaignId, String caseId, String entityId, String type, String mode,
-                             String day, long live, long rebuilt) {
+    /**
+     * A cell whose live count differs from the recount (a missing row counts as 0); {@code type}, {@code mode} and
+     * {@code day} only for a row of {@code tally}, {@code country} only for one of {@code tally_country} ("" = unknown).
+     */
+    public record Difference(String table, String campaignId, String caseId, String entityId,
+                             @Schema(nullable = true) String type, @Schema(nullable = true) String mode,
+                             @Schema(nullable = true) String day, long live, long rebuilt,
+                             @JsonInclude(JsonInclude.Include.NON_NULL) String country) {
     }
 
     /**
@@ -100,7 +107,7 @@ public class Reconciler {
 
     private Report run() {
         Instant started = Instant.now();
-        execute("truncate rebuild_tally, rebuild_summary");
+        execute("truncate rebuild_tally, rebuild_summary, rebuild_country");
         long read = 0;
         long counted = 0;
         Map<TopicPartition, Long> end;
@@ -221,7 +228,7 @@ public class Reconciler {
         }
     }
 
-    /** Every cell (and every summary row) where live and recount differ. */
+    /** Every cell (and every summary row, every row by country) where live and recount differ. */
     private List<Difference> differences() {
         List<Difference> result = new ArrayList<>();
         String cells = """
@@ -238,9 +245,16 @@ public class Reconciler {
                 from tally_summary l full outer join rebuild_summary r
                   on (l.campaign_id, l.case_id, l.entity_id) = (r.campaign_id, r.case_id, r.entity_id)
                 where coalesce(l.count, 0) <> coalesce(r.count, 0) order by 1, 2, 3""";
+        String countries = """
+                select coalesce(l.campaign_id, r.campaign_id), coalesce(l.case_id, r.case_id), coalesce(l.entity_id, r.entity_id),
+                       null, null, null, coalesce(l.count, 0), coalesce(r.count, 0), coalesce(l.country, r.country)
+                from tally_country l full outer join rebuild_country r
+                  on (l.campaign_id, l.case_id, l.entity_id, l.country) = (r.campaign_id, r.case_id, r.entity_id, r.country)
+                where coalesce(l.count, 0) <> coalesce(r.count, 0) order by 1, 2, 3, 9""";
         try (Connection c = dataSource.getConnection()) {
             collect(c, "tally", cells, result);
             collect(c, "tally_summary", summary, result);
+            collect(c, "tally_country", countries, result);
         } catch (SQLException e) {
             throw new IllegalStateException("cannot compare the tally with the recount", e);
         }
@@ -251,7 +265,8 @@ public class Reconciler {
         try (PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 into.add(new Difference(table, rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                        rs.getString(5), rs.getString(6), rs.getLong(7), rs.getLong(8)));
+                        rs.getString(5), rs.getString(6), rs.getLong(7), rs.getLong(8),
+                        rs.getMetaData().getColumnCount() > 8 ? rs.getString(9) : null));
             }
         }
     }

@@ -19,8 +19,8 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Adds the aggregated increments of a batch of events to the counts (the cells and the per case × entity summary) in
- * one transaction. The batch holds only events not applied before: the kit's {@code BatchConsumer.consumeOnce} (or the
+ * Adds the aggregated increments of a batch of events to the counts (the cells, the per case × entity summary and its
+ * split by signer country) in one transaction. The batch holds only events not applied before: the kit's {@code BatchConsumer.consumeOnce} (or the
  * reconcile's window) filtered them and records the partition's progress in this same transaction. Rows are upserted
  * in key order so that concurrent batches cannot deadlock. The reconcile job runs the same code against its own
  * scratch tables ({@link Tables#REBUILD}).
@@ -52,15 +52,17 @@ public class TallyWriter {
 
     /** The tables one counting writes to; constants, so no caller text ever reaches the SQL. */
     public enum Tables {
-        LIVE("tally", "tally_summary"),
-        REBUILD("rebuild_tally", "rebuild_summary");
+        LIVE("tally", "tally_summary", "tally_country"),
+        REBUILD("rebuild_tally", "rebuild_summary", "rebuild_country");
 
         public final String tally;
         public final String summary;
+        public final String country;
 
-        Tables(String tally, String summary) {
+        Tables(String tally, String summary, String country) {
             this.tally = tally;
             this.summary = summary;
+            this.country = country;
         }
     }
 
@@ -71,6 +73,24 @@ public class TallyWriter {
 
         @Override
         public int compareTo(SummaryKey o) {
+            return ORDER.compare(this, o);
+        }
+    }
+
+    /** A row of the counts by signer country; country "" = unknown. */
+    record CountryKey(String campaignId, String caseId, String entityId, String country)
+            implements Comparable<CountryKey> {
+        private static final Comparator<CountryKey> ORDER = Comparator.comparing(CountryKey::campaignId)
+                .thenComparing(CountryKey::caseId).thenComparing(CountryKey::entityId)
+                .thenComparing(CountryKey::country);
+
+        static CountryKey of(ActionEvent e) {
+            return new CountryKey(e.campaignId(), e.caseId() == null ? "" : e.caseId(), e.entityId(),
+                    e.signerCountry() == null ? "" : e.signerCountry());
+        }
+
+        @Override
+        public int compareTo(CountryKey o) {
             return ORDER.compare(this, o);
         }
     }
@@ -88,15 +108,17 @@ public class TallyWriter {
         }
         try (Connection connection = dataSource.getConnection()) {
             Map<Cell, Long> increments = new TreeMap<>();
+            Map<CountryKey, Long> byCountry = new TreeMap<>();
             for (ActionEvent event : batch) {
                 increments.merge(Cell.of(event), event.countChange(), Long::sum);
+                byCountry.merge(CountryKey.of(event), event.countChange(), Long::sum);
             }
             increments.values().removeIf(v -> v == 0);
             upsert(connection, tables, increments);
             Map<SummaryKey, Long> summary = new TreeMap<>();
             increments.forEach((cell, count) -> summary.merge(
                     new SummaryKey(cell.campaignId(), cell.caseId(), cell.entityId()), count, Long::sum));
-            upsertSummary(connection, tables, summary);
+            upsertSummary(connection, tables, summary, byCountry);
             if (tables == Tables.LIVE) {
                 // the live totals only: a rebuild's scratch tables never announce anything
                 milestones.check(summary.keySet().stream()
@@ -143,10 +165,16 @@ public class TallyWriter {
         }
     }
 
-    private static void upsertSummary(Connection connection, Tables tables, Map<SummaryKey, Long> increments)
-            throws SQLException {
+    /**
+     * The summary and the counts by country in one statement (one round trip): the country rows ride in a
+     * data-modifying CTE. Either can be empty while the other is not (a signature from France and the invalidation of
+     * one from Germany, for one case and entity, cancel out in the summary but not by country).
+     */
+    private static void upsertSummary(Connection connection, Tables tables, Map<SummaryKey, Long> increments,
+                                      Map<CountryKey, Long> byCountry) throws SQLException {
         increments.values().removeIf(v -> v == 0);
-        if (increments.isEmpty()) {
+        byCountry.values().removeIf(v -> v == 0);
+        if (increments.isEmpty() && byCountry.isEmpty()) {
             return;
         }
         List<String> campaigns = new ArrayList<>(), cases = new ArrayList<>(), entities = new ArrayList<>();
@@ -157,15 +185,36 @@ public class TallyWriter {
             entities.add(key.entityId());
             counts.add(count);
         });
+        List<String> countryCampaigns = new ArrayList<>(), countryCases = new ArrayList<>(),
+                countryEntities = new ArrayList<>(), countries = new ArrayList<>();
+        List<Long> countryCounts = new ArrayList<>();
+        byCountry.forEach((key, count) -> {
+            countryCampaigns.add(key.campaignId());
+            countryCases.add(key.caseId());
+            countryEntities.add(key.entityId());
+            countries.add(key.country());
+            countryCounts.add(count);
+        });
         try (PreparedStatement upsert = connection.prepareStatement("""
+                with by_country as (
+                    insert into %2$s as c (campaign_id, case_id, entity_id, country, count)
+                    select * from unnest(?::varchar[], ?::varchar[], ?::varchar[], ?::varchar[], ?::bigint[])
+                    on conflict (campaign_id, case_id, entity_id, country)
+                    do update set count = c.count + excluded.count)
                 insert into %1$s as s (campaign_id, case_id, entity_id, count)
                 select * from unnest(?::varchar[], ?::varchar[], ?::varchar[], ?::bigint[])
                 on conflict (campaign_id, case_id, entity_id)
-                do update set count = s.count + excluded.count, updated_at = now()""".formatted(tables.summary))) {
-            upsert.setArray(1, connection.createArrayOf("varchar", campaigns.toArray()));
-            upsert.setArray(2, connection.createArrayOf("varchar", cases.toArray()));
-            upsert.setArray(3, connection.createArrayOf("varchar", entities.toArray()));
-            upsert.setArray(4, connection.createArrayOf("bigint", counts.toArray()));
+                do update set count = s.count + excluded.count, updated_at = now()"""
+                .formatted(tables.summary, tables.country))) {
+            upsert.setArray(1, connection.createArrayOf("varchar", countryCampaigns.toArray()));
+            upsert.setArray(2, connection.createArrayOf("varchar", countryCases.toArray()));
+            upsert.setArray(3, connection.createArrayOf("varchar", countryEntities.toArray()));
+            upsert.setArray(4, connection.createArrayOf("varchar", countries.toArray()));
+            upsert.setArray(5, connection.createArrayOf("bigint", countryCounts.toArray()));
+            upsert.setArray(6, connection.createArrayOf("varchar", campaigns.toArray()));
+            upsert.setArray(7, connection.createArrayOf("varchar", cases.toArray()));
+            upsert.setArray(8, connection.createArrayOf("varchar", entities.toArray()));
+            upsert.setArray(9, connection.createArrayOf("bigint", counts.toArray()));
             upsert.executeUpdate();
         }
     }

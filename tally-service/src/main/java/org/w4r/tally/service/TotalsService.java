@@ -6,6 +6,7 @@ import org.w4r.events.CampaignChanged;
 import org.w4r.events.CaseChanged;
 import org.w4r.kit.problem.ProblemException;
 import org.w4r.kit.reference.ReferenceData;
+import org.w4r.kit.validation.CountryCode;
 import org.w4r.tally.repository.DeliveryRepository;
 import org.w4r.tally.repository.DeliveryRepository.CaseDeliveries;
 import org.w4r.tally.repository.TallyRepository;
@@ -189,10 +190,52 @@ public class TotalsService {
         return new ReportEntities(t.campaignId(), rows);
     }
 
+    /** Actions by the signer's country (issue 16), of the campaign or of one case. */
+    public Countries signerCountries(CampaignChanged campaign, String caseId) {
+        String id = campaign.campaignId();
+        requireCase(id, caseId);
+        return countries(id, caseId, "signer", tally.totalsBy(id, Dimension.COUNTRY, caseId, null));
+    }
+
+    /**
+     * Actions by the country of the entity that collected them: the entity's counts (the summary) under its country
+     * from the reference data, so no count of its own; an entity without a country (a catch-all) is unknown.
+     */
+    public Countries entityCountries(CampaignChanged campaign, String caseId) {
+        String id = campaign.campaignId();
+        requireCase(id, caseId);
+        Map<String, Long> byCountry = new TreeMap<>();
+        tally.totalsBy(id, Dimension.ENTITY, caseId, null).forEach((entityId, count) -> byCountry.merge(
+                reference.findEntity(entityId).map(e -> e.country()).filter(CountryCode.Codes::exists)
+                        .map(CountryCode.Codes::normalise).orElse(""), count, Long::sum));
+        return countries(id, caseId, "entity", byCountry);
+    }
+
+    private static Countries countries(String campaignId, String caseId, String by, Map<String, Long> byCountry) {
+        long unknown = byCountry.getOrDefault("", 0L);
+        List<CountryTotal> countries = byCountry.entrySet().stream().filter(e -> !e.getKey().isEmpty())
+                .filter(e -> e.getValue() != 0)
+                .map(e -> new CountryTotal(e.getKey(), countryName(e.getKey()), e.getValue()))
+                .sorted(Comparator.comparingLong(CountryTotal::total).reversed().thenComparing(CountryTotal::country))
+                .toList();
+        return new Countries(campaignId, caseId, by, unknown + countries.stream().mapToLong(CountryTotal::total).sum(),
+                unknown, countries);
+    }
+
+    /** A case named by {@code ?caseId=} must be in the campaign or counted in it, as for the case's own totals. */
+    private void requireCase(String campaignId, String caseId) {
+        if (caseId != null && reference.findCase(caseId).filter(c -> campaignId.equals(c.campaignId())).isEmpty()
+                && !tally.totalsBy(campaignId, Dimension.CASE).containsKey(caseId)) {
+            throw ProblemException.notFound("case", caseId);
+        }
+    }
+
     private String country(String caseId) {
-        return reference.findCase(caseId).map(c -> c.country())
-                .map(iso -> iso.length() == 2 ? new Locale("", iso).getDisplayCountry(Locale.ENGLISH) : iso)
-                .orElse("");
+        return reference.findCase(caseId).map(c -> c.country()).map(TotalsService::countryName).orElse("");
+    }
+
+    private static String countryName(String iso) {
+        return iso.length() == 2 ? new Locale("", iso).getDisplayCountry(Locale.ENGLISH) : iso;
     }
 
     private static String thousands(long n) {

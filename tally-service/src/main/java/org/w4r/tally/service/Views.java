@@ -15,6 +15,7 @@ import java.util.Map;
  */
 public final class Views {
     private static final String NO_CASE = "(no case)";
+    private static final String UNKNOWN = "(unknown)";
 
     private Views() {
     }
@@ -108,6 +109,27 @@ public final class Views {
             List<List<Object>> rows = new ArrayList<>();
             days.forEach(day -> rows.add(row(day.day(), day.total())));
             return new CsvTable("days-" + campaignId, List.of("day", "total"), rows);
+        }
+    }
+
+    /** One country's actions: ISO 3166-1 alpha-2 and its English name. */
+    public record CountryTotal(String country, String name, long total) {
+    }
+
+    /**
+     * Actions by country, of the campaign or of one case: {@code by} "signer" (the signer's country, signatures that
+     * gave one) or "entity" (the country of the entity that collected them). {@code unknown}: the actions without one,
+     * so {@code total} is always the countries' sum plus {@code unknown}. Biggest first.
+     */
+    public record Countries(String campaignId, @Schema(nullable = true) String caseId, String by, long total,
+                            long unknown, List<CountryTotal> countries) implements CsvTable.Source {
+        @Override
+        public CsvTable csv() {
+            List<List<Object>> rows = new ArrayList<>();
+            countries.forEach(c -> rows.add(row(c.country(), c.name(), c.total())));
+            rows.add(row(null, UNKNOWN, unknown));
+            return new CsvTable(by + "-countries-" + campaignId + (caseId == null ? "" : "-" + caseId),
+                    List.of("country", "name", "total"), rows);
         }
     }
 
