@@ -46,7 +46,7 @@ class OpenDataTest {
 
     static ActionRecorded action(String campaign, String caseId, ActionType type, Mode mode, long count, Instant at) {
         return new ActionRecorded(UUID.randomUUID(), UUID.randomUUID(), campaign, caseId, "ai-france", type, mode, count,
-                at, at);
+                at, at, type == ActionType.SIGNATURE ? "FR" : null);
     }
 
     static void publishCase(String caseId, String campaign, boolean publicCounter, CaseChanged.Hold hold) {
@@ -81,7 +81,7 @@ class OpenDataTest {
                 action(campaign, null, ActionType.LETTER, Mode.OFFLINE, 4, day2),
                 action(last, lastCase, ActionType.SIGNATURE, Mode.ONLINE, 6, opens.minus(Duration.ofDays(365)).plus(Duration.ofHours(1)))));
         events.add(new ActionCorrected(UUID.randomUUID(), UUID.randomUUID(), campaign, open, "ai-france",
-                ActionType.SIGNATURE, Mode.ONLINE, -1, day2, day2));
+                ActionType.SIGNATURE, Mode.ONLINE, -1, day2, day2, "FR"));
         TallyFixtures.publishActions(events);
         // the staff totals have it all: 3 + 2 - 1 + 5 + 7 + 11 + 4
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertEquals(31,
@@ -93,6 +93,7 @@ class OpenDataTest {
                 .body("cases.caseId", equalTo(List.of(other, open))).body("cases.total", equalTo(List.of(5, 4)))
                 .body("byType", equalTo(Map.of("signature", 7, "letter", 6)))
                 .body("byMode", equalTo(Map.of("online", 7, "offline", 6)))
+                .body("byCountry", equalTo(Map.of("FR", 7))).body("unknownCountry", equalTo(6))
                 .body(not(containsString(held))).body(not(containsString(off)));
 
         // a case matches the tally to the unit, by type, mode and day
@@ -100,7 +101,8 @@ class OpenDataTest {
         given().get(BASE + campaign + "/cases/" + open).then().statusCode(200)
                 .body("total", equalTo(tally.getInt("total"))).body("total", equalTo(4))
                 .body("byType", equalTo(tally.getMap("byType"))).body("byMode", equalTo(tally.getMap("byMode")))
-                .body("name", equalTo("Name of " + open)).body("goal", equalTo(100));
+                .body("name", equalTo("Name of " + open)).body("goal", equalTo(100))
+                .body("byCountry", equalTo(Map.of("FR", 2))).body("unknownCountry", equalTo(2));
         JsonPath history = given().get(BASE + campaign + "/cases/" + open + "/days").then().statusCode(200)
                 .body("total", equalTo(4)).extract().jsonPath();
         Map<String, Integer> days = new TreeMap<>();

@@ -23,10 +23,10 @@ import java.util.TreeMap;
 
 /**
  * The campaign's figures as open data (issue 16; e-petitions#458): anyone may read, cache and republish them. Counts
- * only, by case, type, mode and day, never by signer. A case is in the open data when its public counter is on, it
- * is not a draft and not on safety hold; any other case is absent, with the same answer whichever the reason (a
- * hold is not for the public to learn), and its actions are in no total: a campaign's total is the sum of its open
- * cases and of the actions that name no case.
+ * only, by case, type, mode, signer country and day, never by signer. A case is in the open data when its public
+ * counter is on, it is not a draft and not on safety hold; any other case is absent, with the same answer whichever
+ * the reason (a hold is not for the public to learn), and its actions are in no total: a campaign's total is the sum
+ * of its open cases and of the actions that name no case.
  */
 @ApplicationScoped
 public class OpenDataService {
@@ -42,9 +42,14 @@ public class OpenDataService {
     public record OpenCase(String caseId, String name, String country, Long goal, long total) {
     }
 
+    /**
+     * {@code byCountry}: by the signer's country (ISO 3166-1 alpha-2); {@code unknownCountry}: actions with none
+     * (offline counts, letters, signatures given without a country), so the two sum to {@code total}.
+     */
     public record CampaignData(String campaignId, String name, Instant opensAt, Instant closesAt, long total,
                                long withoutCase, List<OpenCase> cases, Map<String, Long> byType,
-                               Map<String, Long> byMode) implements CsvTable.Source {
+                               Map<String, Long> byMode, Map<String, Long> byCountry, long unknownCountry)
+            implements CsvTable.Source {
         /** The long form, as every per-dimension CSV of the tally: {@code dimension,key,total}. */
         @Override
         public CsvTable csv() {
@@ -54,18 +59,23 @@ public class OpenDataService {
             rows.add(List.of("case", "", withoutCase));
             byType.forEach((k, v) -> rows.add(List.of("type", k, v)));
             byMode.forEach((k, v) -> rows.add(List.of("mode", k, v)));
+            byCountry.forEach((k, v) -> rows.add(List.of("country", k, v)));
+            rows.add(List.of("country", "", unknownCountry));
             return new CsvTable("open-data-" + campaignId, List.of("dimension", "key", "total"), rows);
         }
     }
 
     public record CaseData(String campaignId, String caseId, String name, String country, Long goal, long total,
-                           Map<String, Long> byType, Map<String, Long> byMode) implements CsvTable.Source {
+                           Map<String, Long> byType, Map<String, Long> byMode, Map<String, Long> byCountry,
+                           long unknownCountry) implements CsvTable.Source {
         @Override
         public CsvTable csv() {
             List<List<Object>> rows = new ArrayList<>();
             rows.add(List.of("total", "", total));
             byType.forEach((k, v) -> rows.add(List.of("type", k, v)));
             byMode.forEach((k, v) -> rows.add(List.of("mode", k, v)));
+            byCountry.forEach((k, v) -> rows.add(List.of("country", k, v)));
+            rows.add(List.of("country", "", unknownCountry));
             return new CsvTable("open-data-" + caseId, List.of("dimension", "key", "total"), rows);
         }
     }
@@ -118,26 +128,33 @@ public class OpenDataService {
         List<OpenCase> cases = new ArrayList<>();
         Map<String, Long> byType = new TreeMap<>();
         Map<String, Long> byMode = new TreeMap<>();
+        Map<String, Long> byCountry = new TreeMap<>();
         for (CaseChanged c : openCases(campaignId)) {
             long total = sum(tally.totalsBy(campaignId, Dimension.TYPE, c.caseId(), null), byType);
             sum(tally.totalsBy(campaignId, Dimension.MODE, c.caseId(), null), byMode);
+            sum(tally.totalsBy(campaignId, Dimension.COUNTRY, c.caseId(), null), byCountry);
             cases.add(new OpenCase(c.caseId(), c.name(), c.country(), c.goal(), total));
         }
         // actions that name no case (offline counts of an event, letters to no one case) are in no case's figures
         long withoutCase = sum(tally.totalsBy(campaignId, Dimension.TYPE, "", null), byType);
         sum(tally.totalsBy(campaignId, Dimension.MODE, "", null), byMode);
+        sum(tally.totalsBy(campaignId, Dimension.COUNTRY, "", null), byCountry);
         cases.sort(Comparator.comparingLong(OpenCase::total).reversed().thenComparing(OpenCase::caseId));
         long total = withoutCase + cases.stream().mapToLong(OpenCase::total).sum();
+        Long unknown = byCountry.remove("");
         return new CampaignData(campaignId, campaign.name(), campaign.opensAt(), campaign.closesAt(), total, withoutCase,
-                cases, byType, byMode);
+                cases, byType, byMode, byCountry, unknown == null ? 0 : unknown);
     }
 
     public CaseData caseData(String campaignId, String caseId) {
         CaseChanged c = openCase(campaignId, caseId);
         Map<String, Long> byType = new TreeMap<>(tally.totalsBy(campaignId, Dimension.TYPE, caseId, null));
         Map<String, Long> byMode = new TreeMap<>(tally.totalsBy(campaignId, Dimension.MODE, caseId, null));
+        Map<String, Long> byCountry = new TreeMap<>(tally.totalsBy(campaignId, Dimension.COUNTRY, caseId, null));
+        Long unknown = byCountry.remove("");
         return new CaseData(campaignId, caseId, c.name(), c.country(), c.goal(),
-                byType.values().stream().mapToLong(Long::longValue).sum(), byType, byMode);
+                byType.values().stream().mapToLong(Long::longValue).sum(), byType, byMode, byCountry,
+                unknown == null ? 0 : unknown);
     }
 
     /** The case's actions per day (UTC) with the running total; days without actions are not listed. */
@@ -169,6 +186,7 @@ public class OpenDataService {
             totals.add(data.total());
             put(rows, "type", data.byType(), i, n);
             put(rows, "mode", data.byMode(), i, n);
+            put(rows, "country", data.byCountry(), i, n);
             LocalDate opened = campaign.opensAt() == null ? null : LocalDate.ofInstant(campaign.opensAt(), ZoneOffset.UTC);
             Map<String, Long> byDay = new TreeMap<>();
             List<String> caseIds = new ArrayList<>(openCases(campaign.campaignId()).stream().map(CaseChanged::caseId).toList());
@@ -181,7 +199,7 @@ public class OpenDataService {
             put(rows, "day-of-campaign", byDay, i, n);
         }
         List<Row> result = new ArrayList<>();
-        for (String dimension : List.of("type", "mode", "day-of-campaign")) {
+        for (String dimension : List.of("type", "mode", "country", "day-of-campaign")) {
             rows.getOrDefault(dimension, Map.of()).forEach((key, values) -> result.add(new Row(dimension,
                     dimension.equals("day-of-campaign") ? String.valueOf(Long.parseLong(key)) : key, List.of(values))));
         }
