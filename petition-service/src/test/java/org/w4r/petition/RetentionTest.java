@@ -178,6 +178,10 @@ class RetentionTest {
         given().auth().oauth2(staffToken("delivery")).get("/api/v1/cases/" + dueCase + "/signers.csv").then()
                 .statusCode(200).body(containsString("Ada Lovelace"));
 
+        // a flood taken out before: once the campaign is anonymised, its counts are final (the reversal is refused)
+        String invalidation = InvalidationTest.invalidate("{\"campaignId\":\"" + due + "\",\"caseId\":\"" + dueCase
+                + "\",\"entityId\":\"ai-malta\"}", 2).statusCode(201).extract().path("invalidationId");
+
         // the schedule's own pass takes the due campaign, and only it
         List<RetentionRun> ran = retention.runDue(Instant.now());
         RetentionRun run = ran.stream().filter(r -> r.campaignId().equals(due)).findFirst().orElseThrow();
@@ -192,6 +196,8 @@ class RetentionTest {
             assertNull(after.get(1), "country of " + id);
             assertEquals("false", after.get(2));
             assertNotNull(after.get(3), "the email hash stays: a recount still counts a person once");
+            assertNull(one("select counted_country from signature where action_id = cast(? as uuid)", id),
+                    "nor the country it was counted under");
         }
         assertEquals(before.get(3), signer(first).get(3));
         assertNull(one("select author_name from message where action_id = cast(? as uuid)", message));
@@ -224,6 +230,11 @@ class RetentionTest {
         // a second run finds nothing left, and says so
         run(staffToken("coordinator"), due, false).statusCode(200).body("signatures", equalTo(0))
                 .body("messages", equalTo(0)).body("dryRun", equalTo(false));
+        // its counts are final: no invalidation, no reversal of one made before
+        InvalidationTest.reverse(invalidation).statusCode(409).body("type", containsString("campaign-retired"))
+                .body("campaignId", equalTo(due));
+        InvalidationTest.invalidate("{\"campaignId\":\"" + due + "\",\"caseId\":\"" + dueCase
+                + "\",\"entityId\":\"ai-france\"}", 1).statusCode(409).body("type", containsString("campaign-retired"));
         // an erasure by email still finds the person through the hash that stayed
         ErasureTest.erase(staffToken("coordinator"), email).then().statusCode(202);
     }

@@ -44,6 +44,9 @@ public class InvalidationService {
     @Inject
     ActionPublisher publisher;
 
+    @Inject
+    RetentionService retention;
+
     /** The JSON of the HTTP layer: the stored selection reads back as the coordinator sent it. */
     @Inject
     ObjectMapper json;
@@ -109,6 +112,7 @@ public class InvalidationService {
                                 : String.valueOf(marked.size())) + " actions that still count, not the "
                                 + expectedActions + " previewed; preview it again").with("expectedActions", expectedActions));
             }
+            retention.requireNotRetired(marked.stream().map(InvalidationRepository.Marked::campaignId));
             List<Count> breakdown = breakdown(marked);
             invalidations.breakdown(id, write(breakdown));
             for (InvalidationRepository.Marked m : marked) {
@@ -134,7 +138,9 @@ public class InvalidationService {
                         .with("reversedAt", row.reversedAt().toString()));
             }
             Instant now = ActionRules.now();
-            for (InvalidationRepository.Marked m : invalidations.unmark(invalidationId)) {
+            List<InvalidationRepository.Marked> unmarked = invalidations.unmark(invalidationId);
+            retention.requireNotRetired(unmarked.stream().map(InvalidationRepository.Marked::campaignId));
+            for (InvalidationRepository.Marked m : unmarked) {
                 publisher.corrected(work, m.actionId(), m.campaignId(), m.caseId(), m.entityId(), ActionType.of(m.type()),
                         Mode.ONLINE, 1, m.occurredAt(), now, m.signerCountry());
             }

@@ -3,9 +3,9 @@ package org.w4r.petition.service;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.transaction.Transactional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
-import jakarta.transaction.Transactional;
 import org.w4r.events.CampaignChanged;
 import org.w4r.events.CaseChanged;
 import org.w4r.events.DeliveryEvent;
@@ -15,9 +15,9 @@ import org.w4r.kit.messaging.Failures;
 import org.w4r.kit.problem.Problem;
 import org.w4r.kit.problem.ProblemException;
 import org.w4r.kit.reference.ReferenceData;
-import org.w4r.petition.repository.RetentionRepository;
 import org.w4r.petition.model.RetentionRun;
 import org.w4r.petition.model.RetentionRun.CaseData;
+import org.w4r.petition.repository.RetentionRepository;
 
 import java.sql.SQLException;
 import java.time.Instant;
@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.stream.Stream;
 
 /**
  * The retention schedule: a campaign's signer names, countries and consents, and its message authors, are anonymised
@@ -167,6 +168,23 @@ public class RetentionService {
         long messages = byCase.stream().mapToLong(CaseData::messages).sum();
         String by = AuditTrail.SYSTEM.equals(actor) ? SCHEDULE : actor;
         return new RetentionRun(UUID.randomUUID(), campaignId, dry, due, started, Instant.now(), signatures, messages, byCase, by);
+    }
+
+    /**
+     * Refuses (409 campaign-retired) a change to the counts of an anonymised campaign: its signatures no longer hold
+     * the country they were counted under, so a correction could not take the count out of the same country; and
+     * its figures are final anyway, the names they stood for are gone.
+     */
+    public void requireNotRetired(Stream<String> campaignIds) throws SQLException {
+        for (String campaignId : campaignIds.distinct().toList()) {
+            Optional<Instant> retired = retention.retiredAt(campaignId);
+            if (retired.isPresent()) {
+                throw new ProblemException(Problem.of(409, "campaign-retired", "Campaign anonymised",
+                        "campaign '" + campaignId + "' was anonymised under the retention schedule on " + retired.get()
+                                + "; its counts are final").with("campaignId", campaignId)
+                        .with("retiredAt", retired.get().toString()));
+            }
+        }
     }
 
     /** When the campaign of {@code campaignId} was anonymised, if it was: its signer list can no longer be handed over. */
