@@ -493,8 +493,6 @@ class DashboardBrowserIT {
         assertFalse(driver.findElement(By.id("audit-more")).isDisplayed());
     }
 
-    /** The audit trail page's table, cell by cell as shown. */
-    @SuppressWarnings("unchecked")
     /**
      * Issue 16.6: a campaign whose signers signed, then closed long ago, is due; the coordinator's dry run counts its
      * signatures by case, and only a ticked confirmation anonymises it; its signer list is gone afterwards.
@@ -505,15 +503,7 @@ class DashboardBrowserIT {
         String suffix = UUID.randomUUID().toString().substring(0, 8);
         String campaignId = "retire-" + suffix, caseId = "retire-case-" + suffix;
         Instant now = Instant.now();
-        given().auth().oauth2(manager).contentType(ContentType.JSON).body(Map.of("campaignId", campaignId,
-                        "name", "Edition " + suffix, "opensAt", now.minus(Duration.ofDays(1)).toString(),
-                        "closesAt", now.plus(Duration.ofDays(10)).toString()))
-                .post(platform.cases.url() + "/api/v1/campaigns").then().statusCode(201);
-        given().auth().oauth2(manager).contentType(ContentType.JSON).body(Map.of("caseId", caseId, "campaignId", campaignId,
-                        "name", "Someone at risk", "country", "MM", "goal", 100, "status", "active"))
-                .post(platform.cases.url() + "/api/v1/cases").then().statusCode(201);
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
-                .untilAsserted(() -> signature("ai-france", caseId));
+        openCampaignWithCase(campaignId, Map.of("caseId", caseId, "name", "Someone at risk", "goal", 100));
         signature("ai-germany", caseId);
         // the edition closed a year and a half ago: six months after it, it is due
         given().auth().oauth2(manager).contentType(ContentType.JSON).body(Map.of(
@@ -553,19 +543,10 @@ class DashboardBrowserIT {
     /** Issue 16.5: a case with milestones of its own reaches them, and the overview's timeline shows them, newest first. */
     @Test
     void theOverviewTimelineShowsTheMilestonesACaseReached() {
-        String manager = platform.tokens.get("demo-case-manager");
         String suffix = UUID.randomUUID().toString().substring(0, 8);
         String campaignId = "steps-" + suffix, caseId = "steps-case-" + suffix;
-        Instant now = Instant.now();
-        given().auth().oauth2(manager).contentType(ContentType.JSON).body(Map.of("campaignId", campaignId,
-                        "name", "Edition " + suffix, "opensAt", now.minus(Duration.ofDays(1)).toString(),
-                        "closesAt", now.plus(Duration.ofDays(10)).toString()))
-                .post(platform.cases.url() + "/api/v1/campaigns").then().statusCode(201);
-        given().auth().oauth2(manager).contentType(ContentType.JSON).body(Map.of("caseId", caseId, "campaignId", campaignId,
-                        "name", "Steps " + suffix, "country", "MM", "goal", 4, "status", "active", "milestones", List.of(50, 100)))
-                .post(platform.cases.url() + "/api/v1/cases").then().statusCode(201);
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
-                .untilAsserted(() -> signature("ai-france", caseId));
+        openCampaignWithCase(campaignId, Map.of("caseId", caseId, "name", "Steps " + suffix, "goal", 4,
+                "milestones", List.of(50, 100)));
         signature("ai-germany", caseId);
         String coordinator = platform.tokens.get("demo-coordinator");
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().auth().oauth2(coordinator)
@@ -591,6 +572,28 @@ class DashboardBrowserIT {
         screenshot("milestones");
     }
 
+    /**
+     * A campaign of its own, open since yesterday for ten days, with one active case ({@code caseFields}: its id, name,
+     * goal…), as a case manager makes them; returns once the case took its first signature (from ai-france).
+     */
+    static void openCampaignWithCase(String campaignId, Map<String, Object> caseFields) {
+        String manager = platform.tokens.get("demo-case-manager");
+        Instant now = Instant.now();
+        given().auth().oauth2(manager).contentType(ContentType.JSON).body(Map.of("campaignId", campaignId,
+                        "name", "Edition " + campaignId, "opensAt", now.minus(Duration.ofDays(1)).toString(),
+                        "closesAt", now.plus(Duration.ofDays(10)).toString()))
+                .post(platform.cases.url() + "/api/v1/campaigns").then().statusCode(201);
+        Map<String, Object> body = new java.util.HashMap<>(caseFields);
+        body.putAll(Map.of("campaignId", campaignId, "country", "MM", "status", "active"));
+        given().auth().oauth2(manager).contentType(ContentType.JSON).body(body)
+                .post(platform.cases.url() + "/api/v1/cases").then().statusCode(201);
+        String caseId = (String) caseFields.get("caseId");
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
+                .untilAsserted(() -> signature("ai-france", caseId));
+    }
+
+    /** The audit trail page's table, cell by cell as shown. */
+    @SuppressWarnings("unchecked")
     private static List<List<String>> auditRows() {
         return (List<List<String>>) js("return [...document.querySelectorAll('#audit-table tbody tr')]"
                 + ".map((r) => [...r.cells].map((c) => c.textContent))");

@@ -57,10 +57,7 @@ public class OpenDataService {
             rows.add(List.of("total", "", total));
             cases.forEach(c -> rows.add(List.of("case", c.caseId(), c.total())));
             rows.add(List.of("case", "", withoutCase));
-            byType.forEach((k, v) -> rows.add(List.of("type", k, v)));
-            byMode.forEach((k, v) -> rows.add(List.of("mode", k, v)));
-            byCountry.forEach((k, v) -> rows.add(List.of("country", k, v)));
-            rows.add(List.of("country", "", unknownCountry));
+            dimensions(rows, byType, byMode, byCountry, unknownCountry);
             return new CsvTable("open-data-" + campaignId, List.of("dimension", "key", "total"), rows);
         }
     }
@@ -72,10 +69,7 @@ public class OpenDataService {
         public CsvTable csv() {
             List<List<Object>> rows = new ArrayList<>();
             rows.add(List.of("total", "", total));
-            byType.forEach((k, v) -> rows.add(List.of("type", k, v)));
-            byMode.forEach((k, v) -> rows.add(List.of("mode", k, v)));
-            byCountry.forEach((k, v) -> rows.add(List.of("country", k, v)));
-            rows.add(List.of("country", "", unknownCountry));
+            dimensions(rows, byType, byMode, byCountry, unknownCountry);
             return new CsvTable("open-data-" + caseId, List.of("dimension", "key", "total"), rows);
         }
     }
@@ -114,6 +108,15 @@ public class OpenDataService {
             });
             return new CsvTable("open-data-compare", header, out);
         }
+    }
+
+    /** The long form's rows by type, mode and signer country (the unknown country as key ""). */
+    static void dimensions(List<List<Object>> rows, Map<String, Long> byType, Map<String, Long> byMode,
+                           Map<String, Long> byCountry, long unknownCountry) {
+        byType.forEach((k, v) -> rows.add(List.of("type", k, v)));
+        byMode.forEach((k, v) -> rows.add(List.of("mode", k, v)));
+        byCountry.forEach((k, v) -> rows.add(List.of("country", k, v)));
+        rows.add(List.of("country", "", unknownCountry));
     }
 
     /** Every campaign, newest first. */
@@ -184,9 +187,9 @@ public class OpenDataService {
             CampaignData data = campaign(campaign.campaignId());
             heads.add(summary(campaign));
             totals.add(data.total());
-            put(rows, "type", data.byType(), i, n);
-            put(rows, "mode", data.byMode(), i, n);
-            put(rows, "country", data.byCountry(), i, n);
+            TotalsService.put(rows, "type", data.byType(), i, n);
+            TotalsService.put(rows, "mode", data.byMode(), i, n);
+            TotalsService.put(rows, "country", data.byCountry(), i, n);
             LocalDate opened = campaign.opensAt() == null ? null : LocalDate.ofInstant(campaign.opensAt(), ZoneOffset.UTC);
             Map<String, Long> byDay = new TreeMap<>();
             List<String> caseIds = new ArrayList<>(openCases(campaign.campaignId()).stream().map(CaseChanged::caseId).toList());
@@ -196,23 +199,15 @@ public class OpenDataService {
                         String.format("%05d", opened == null ? 0 : ChronoUnit.DAYS.between(opened, LocalDate.parse(day))),
                         count, Long::sum));
             }
-            put(rows, "day-of-campaign", byDay, i, n);
+            TotalsService.put(rows, "day-of-campaign", byDay, i, n);
         }
         List<Row> result = new ArrayList<>();
         for (String dimension : List.of("type", "mode", "country", "day-of-campaign")) {
-            rows.getOrDefault(dimension, Map.of()).forEach((key, values) -> result.add(new Row(dimension,
+            // in key order (days of campaign are zero-padded for it), whichever campaign named a key first
+            new TreeMap<>(rows.getOrDefault(dimension, Map.of())).forEach((key, values) -> result.add(new Row(dimension,
                     dimension.equals("day-of-campaign") ? String.valueOf(Long.parseLong(key)) : key, List.of(values))));
         }
         return new Comparison(heads, totals, result);
-    }
-
-    private static void put(Map<String, Map<String, Long[]>> rows, String dimension, Map<String, Long> values, int i, int n) {
-        Map<String, Long[]> keys = rows.computeIfAbsent(dimension, k -> new TreeMap<>());
-        values.forEach((k, v) -> keys.computeIfAbsent(k, x -> {
-            Long[] zeros = new Long[n];
-            java.util.Arrays.fill(zeros, 0L);
-            return zeros;
-        })[i] = v);
     }
 
     private static long sum(Map<String, Long> values, Map<String, Long> into) {

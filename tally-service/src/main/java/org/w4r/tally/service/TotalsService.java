@@ -157,7 +157,8 @@ public class TotalsService {
         return new Comparison(heads, result);
     }
 
-    private static void put(Map<String, Map<String, Long[]>> rows, String dimension, Map<String, Long> values, int i, int n) {
+    /** Puts campaign {@code i}'s (of {@code n}) figures under {@code dimension}, a zero for every other campaign. */
+    static void put(Map<String, Map<String, Long[]>> rows, String dimension, Map<String, Long> values, int i, int n) {
         Map<String, Long[]> keys = rows.computeIfAbsent(dimension, k -> new LinkedHashMap<>());
         values.forEach((k, v) -> keys.computeIfAbsent(k, x -> {
             Long[] zeros = new Long[n];
