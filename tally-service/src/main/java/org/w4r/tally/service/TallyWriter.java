@@ -20,10 +20,10 @@ import java.util.TreeMap;
 
 /**
  * Adds the aggregated increments of a batch of events to the counts (the cells, the per case × entity summary and its
- * split by signer country) in one transaction. The batch holds only events not applied before: the kit's {@code BatchConsumer.consumeOnce} (or the
- * reconcile's window) filtered them and records the partition's progress in this same transaction. Rows are upserted
- * in key order so that concurrent batches cannot deadlock. The reconcile job runs the same code against its own
- * scratch tables ({@link Tables#REBUILD}).
+ * split by signer country) in one transaction. The batch holds only events not applied before: the kit's
+ * {@code BatchConsumer.consumeOnce} (or the reconcile's window) filtered them and records the partition's progress in
+ * this same transaction. Rows are upserted in key order so that concurrent batches cannot deadlock. The reconcile job
+ * runs the same code against its own scratch tables ({@link Tables#REBUILD}).
  */
 @ApplicationScoped
 public class TallyWriter {
