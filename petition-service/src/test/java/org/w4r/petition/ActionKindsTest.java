@@ -13,6 +13,7 @@ import org.w4r.events.Events;
 import org.w4r.events.MessageReviewed;
 import org.w4r.events.Mode;
 import org.w4r.events.Topics;
+import org.w4r.testsupport.ReferenceFixtures;
 import org.w4r.testsupport.WithPlatformResources;
 
 import java.time.Duration;
@@ -122,6 +123,11 @@ class ActionKindsTest {
         given().auth().oauth2(moderator).get("/api/v1/messages?caseId=nassima-al-sada&status=pending").then()
                 .statusCode(200).body("messageId", hasItem(kept))
                 .body("find { it.messageId == '" + kept + "' }.text", equalTo(text));
+        // the queue of one campaign (the staff UI's picker) holds its messages and no other campaign's
+        given().auth().oauth2(moderator).get("/api/v1/messages?status=pending&campaignId=" + ReferenceFixtures.CAMPAIGN)
+                .then().statusCode(200).body("messageId", hasItem(kept));
+        given().auth().oauth2(moderator).get("/api/v1/messages?status=pending&campaignId=another-edition").then()
+                .statusCode(200).body("messageId", not(hasItem(kept)));
         given().auth().oauth2(moderator).contentType(ContentType.JSON).body("{\"decision\":\"approve\"}")
                 .post("/api/v1/messages/" + kept + "/decision").then().statusCode(200).body("status", equalTo("approved"));
         given().auth().oauth2(moderator).contentType(ContentType.JSON)

@@ -20,11 +20,15 @@ public class MessageRepository implements PanacheRepositoryBase<Message, UUID> {
         return findById(messageId, LockModeType.PESSIMISTIC_WRITE);
     }
 
-    /** Not erased, oldest first by the time written; {@code caseId} and {@code until} null for any. */
-    public List<Message> list(String status, String caseId, Instant until, int offset, int limit) {
+    /** Not erased, oldest first by the time written; {@code campaignId}, {@code caseId} and {@code until} null for any. */
+    public List<Message> list(String status, String campaignId, String caseId, Instant until, int offset, int limit) {
         StringBuilder query = new StringBuilder("status = :status and erasedAt is null");
         Map<String, Object> params = new HashMap<>();
         params.put("status", status);
+        if (campaignId != null) {
+            query.append(" and campaignId = :campaignId");
+            params.put("campaignId", campaignId);
+        }
         if (caseId != null) {
             query.append(" and caseId = :caseId");
             params.put("caseId", caseId);

@@ -121,7 +121,9 @@ public class MessageResource {
     @APIResponse(responseCode = "409", description = "The case is on safety hold (delivery)")
     @APIResponse(responseCode = "410", description = "signer-data-retired: the case's campaign was anonymised under the "
             + "retention schedule (delivery)")
-    public List<MessageView> list(@QueryParam("caseId") @Slug String caseId,
+    public List<MessageView> list(@Parameter(description = "Only this campaign's messages (the staff UI's campaign picker)")
+                                  @QueryParam("campaignId") @Slug String campaignId,
+                                  @QueryParam("caseId") @Slug String caseId,
                                   @Parameter(schema = @Schema(type = SchemaType.STRING, enumeration = {"pending", "approved", "rejected"},
                                           defaultValue = "pending"))
                                   @QueryParam("status") @Pattern(regexp = "^(pending|approved|rejected)$") String status,
@@ -142,8 +144,8 @@ public class MessageResource {
             }
             holds.requireDeliverable(caseId, "its messages");
         }
-        return messages.list(caseId, status, Cutoff.parse("until", until), offset, limit).stream().map(MessageView::of)
-                .toList();
+        return messages.list(campaignId, caseId, status, Cutoff.parse("until", until), offset, limit).stream()
+                .map(MessageView::of).toList();
     }
 
     @POST

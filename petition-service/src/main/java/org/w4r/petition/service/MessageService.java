@@ -115,7 +115,7 @@ public class MessageService {
      * Oldest first by the time the message was written; {@code until} bounds that time (a delivery's cut-off). Erased
      * messages are not listed.
      */
-    public List<Message> list(String caseId, String status, Instant until, int offset, int limit) {
-        return messages.list(status == null ? Message.PENDING : status, caseId, until, offset, limit);
+    public List<Message> list(String campaignId, String caseId, String status, Instant until, int offset, int limit) {
+        return messages.list(status == null ? Message.PENDING : status, campaignId, caseId, until, offset, limit);
     }
 }

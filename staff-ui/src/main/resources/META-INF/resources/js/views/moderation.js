@@ -3,7 +3,7 @@
 import { el, dataTable, section, message } from '../dom.js';
 import { t, date } from '../i18n.js';
 import { petitionService } from '../api.js';
-import { caseName, entityName } from '../model.js';
+import { caseName, entityName, campaign } from '../model.js';
 
 export function render(view) {
   const status = el('p', { class: 'note', 'aria-live': 'polite' });
@@ -47,7 +47,10 @@ export function render(view) {
 
   async function load() {
     try {
-      const messages = await petitionService('/api/v1/messages?status=pending&limit=1000');
+      // the campaign the picker shows (the current one unless another was chosen): a past edition's queue is not this one's
+      const shown = await campaign();
+      const messages = await petitionService('/api/v1/messages?status=pending&limit=1000&campaignId='
+        + encodeURIComponent(shown.campaign.campaignId));
       list.replaceChildren(...messages.map(entry));
       table.fill(messages.map((m) => [date(m.createdAt), m.caseId, m.entityId, m.author && m.author.name,
         m.author && m.author.country, m.language,
