@@ -176,14 +176,17 @@ class WorldMapBrowserIT {
                 StandardCopyOption.REPLACE_EXISTING);
         driver.manage().window().setSize(size);
 
-        // live: a signature from a country nobody signed from yet shows on the open page, without a reload
+        // live: one more signature from New Zealand shows on the open page, without a reload (other tests of the run,
+        // GeneratedClientIT among them, may have signed from there before: the count goes up by one)
+        long before = apiRows("/api/v1/totals/countries").stream().filter(r -> "NZ".equals(r.get(0)))
+                .mapToLong(r -> (Long) r.get(1)).sum();
         js("window.__noReload = true");
         sign("ai-new-zealand", "idris-khattak", "NZ");
-        wait.until(d -> pageRows("signer-countries-table").contains(List.of("NZ", 1L)));
+        wait.until(d -> pageRows("signer-countries-table").contains(List.of("NZ", before + 1)));
         assertEquals(Boolean.TRUE, js("return window.__noReload === true"));
         await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() ->
                 assertEquals(apiRows("/api/v1/totals/countries"), pageRows("signer-countries-table")));
-        assertEquals(1L, mapValues("signer-countries-map").get("NZ"));
+        assertEquals(before + 1, mapValues("signer-countries-map").get("NZ"));
 
         // the campaign picker: the demo campaign chosen by name, the page asks for it and shows its figures
         new org.openqa.selenium.support.ui.Select(driver.findElement(By.id("campaign"))).selectByValue("w4r-demo");
