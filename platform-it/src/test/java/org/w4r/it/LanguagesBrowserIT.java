@@ -298,8 +298,10 @@ class LanguagesBrowserIT {
         driver.findElement(By.linkText(text(lang, "nav.moderation"))).click();
         wait.until(textIs(By.cssSelector("#view h2"), text(lang, "nav.moderation")));
         wait.until(d -> !d.findElements(By.cssSelector("#moderation-queue li")).isEmpty());
+        // the queue of the campaign shown (the demo's, current): the replay's campaign has messages of its own
         int pending = given().auth().oauth2(platform.tokens.get("demo-moderator"))
-                .get(platform.petitions.url() + "/api/v1/messages?status=pending&limit=1000").then().statusCode(200)
+                .get(platform.petitions.url() + "/api/v1/messages?status=pending&limit=1000&campaignId=w4r-demo").then()
+                .statusCode(200)
                 .extract().jsonPath().getList("$").size();
         wait.until(textIs(By.cssSelector("#view > p.note"), plural(lang, "moderation.waiting", pending)));
         assertEquals(text(lang, "moderation.approve"), shownText(By.cssSelector("#moderation-queue button.approve")));
