@@ -1,6 +1,8 @@
 package org.w4r.tally;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
 import io.restassured.path.json.JsonPath;
 import org.junit.jupiter.api.Test;
 import org.w4r.events.ActionCorrected;
@@ -25,6 +27,8 @@ import java.util.UUID;
 
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.hamcrest.Matchers.anyOf;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.endsWith;
 import static org.hamcrest.Matchers.equalTo;
@@ -43,6 +47,9 @@ import static org.w4r.testsupport.ReferenceFixtures.staffToken;
 @WithPlatformResources
 class OpenDataTest {
     static final String BASE = "/public/v1/open-data/campaigns/";
+
+    @Inject
+    MeterRegistry registry;
 
     static ActionRecorded action(String campaign, String caseId, ActionType type, Mode mode, long count, Instant at) {
         return new ActionRecorded(UUID.randomUUID(), UUID.randomUUID(), campaign, caseId, "ai-france", type, mode, count,
@@ -156,5 +163,38 @@ class OpenDataTest {
         given().get("/public/v1/open-data/compare?campaign=" + campaign).then().statusCode(400);
         given().get("/public/v1/open-data/campaigns").then().statusCode(200)
                 .body("campaignId", hasItem(campaign)).body("campaignId", hasItem(last));
+    }
+
+    /**
+     * An anonymous flood past the public caches reads a campaign's sums from the database once per fresh-for period
+     * (10 s by default), not once per request: 40 requests across every open-data path, and 304s, cost at most one
+     * read per period that passed (the bound is computed from the time the requests took, so a slow machine does not
+     * fail it; without the cache it would be 40).
+     */
+    @Test
+    void aFloodOfRequestsReadsTheDatabaseOncePerPeriodNotPerRequest() {
+        String s = UUID.randomUUID().toString().substring(0, 8);
+        String campaign = "flood-" + s, caseId = "flood-case-" + s;
+        Instant opens = Instant.now().minus(Duration.ofDays(3)).truncatedTo(ChronoUnit.DAYS);
+        TallyFixtures.publishCampaign(campaign, opens);
+        publishCase(caseId, campaign, true, null);
+        TallyFixtures.publishActions(List.of(action(campaign, caseId, ActionType.SIGNATURE, Mode.ONLINE, 3,
+                opens.plus(Duration.ofHours(30)))));
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
+                given().get(BASE + campaign).then().statusCode(200).body("total", equalTo(3)));
+
+        double before = registry.get("w4r.tally.open_data.reads").counter().count();
+        long started = System.nanoTime();
+        String etag = given().get(BASE + campaign + "/cases/" + caseId).then().statusCode(200).extract().header("ETag");
+        for (int i = 0; i < 10; i++) {
+            given().get(BASE + campaign).then().statusCode(200).body("total", equalTo(3));
+            given().header("If-None-Match", etag).get(BASE + campaign + "/cases/" + caseId).then().statusCode(anyOf(
+                    equalTo(304), equalTo(200)));
+            given().get(BASE + campaign + "/cases/" + caseId + "/days").then().statusCode(200);
+            given().get("/public/v1/open-data/compare?campaign=" + campaign + "&with=" + campaign).then().statusCode(200);
+        }
+        long periods = 1 + Duration.ofNanos(System.nanoTime() - started).toSeconds() / 10;
+        double reads = registry.get("w4r.tally.open_data.reads").counter().count() - before;
+        assertTrue(reads <= periods, reads + " reads of the sums for 41 requests in " + periods + " period(s)");
     }
 }

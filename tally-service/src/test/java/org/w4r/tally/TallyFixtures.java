@@ -52,7 +52,8 @@ final class TallyFixtures {
     static void publishCampaign(String campaignId, Instant opensAt) {
         publish(Topics.CAMPAIGNS, List.of(new CampaignChanged(UUID.randomUUID(), campaignId, campaignId, opensAt,
                 opensAt.plus(Duration.ofDays(120)), false, List.of(), Instant.now())));
-        await().untilAsserted(() -> given().auth().oauth2(staffToken("coordinator"))
+        // the first test after start-up also waits for the credentials to be read: more than the default 10 s on a busy machine
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> given().auth().oauth2(staffToken("coordinator"))
                 .get("/api/v1/totals?campaign=" + campaignId).then().statusCode(200));
     }
 

@@ -46,6 +46,18 @@ public class TallyRepository {
         return totals;
     }
 
+    /**
+     * Totals of one campaign by case and one dimension, in one statement: {@code case → key → total} ("" = actions
+     * without a case). What open data reads once per campaign, whatever the number of cases.
+     */
+    public Map<String, Map<String, Long>> totalsByCase(String campaignId, Dimension dimension) {
+        Map<String, Map<String, Long>> totals = new LinkedHashMap<>();
+        query("select case_id, " + dimension.column + ", sum(count) from " + dimension.table + " where campaign_id = ?"
+                        + " group by 1, 2 having sum(count) <> 0 order by 1, 2", List.of(campaignId),
+                rs -> totals.computeIfAbsent(rs.getString(1), k -> new LinkedHashMap<>()).put(rs.getString(2), rs.getLong(3)));
+        return totals;
+    }
+
     /** case × entity of one campaign, from the summary. */
     public List<SummaryRow> summary(String campaignId) {
         List<SummaryRow> rows = new ArrayList<>();

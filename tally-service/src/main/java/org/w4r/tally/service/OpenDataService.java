@@ -1,7 +1,13 @@
 package org.w4r.tally.service;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.w4r.events.CampaignChanged;
 import org.w4r.events.CaseChanged;
 import org.w4r.kit.csv.CsvTable;
@@ -11,12 +17,14 @@ import org.w4r.kit.reference.ReferenceData;
 import org.w4r.tally.repository.TallyRepository;
 import org.w4r.tally.repository.TallyRepository.Dimension;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -35,6 +43,24 @@ public class OpenDataService {
 
     @Inject
     ReferenceData reference;
+
+    @Inject
+    MeterRegistry registry;
+
+    @ConfigProperty(name = "w4r.tally.open-data.fresh-for", defaultValue = "PT10S")
+    Duration freshFor;
+
+    private Cache<String, Sums> recent;
+    private Counter reads;
+
+    @PostConstruct
+    void start() {
+        // bounded by the campaigns that exist: an unknown id is refused before anything is read
+        recent = Caffeine.newBuilder().expireAfterWrite(freshFor).maximumSize(200).build();
+        reads = Counter.builder("w4r.tally.open_data.reads")
+                .description("Open data's reads of a campaign's sums from the database (at most one per campaign per fresh-for)")
+                .register(registry);
+    }
 
     public record CampaignSummary(String campaignId, String name, Instant opensAt, Instant closesAt, boolean current) {
     }
@@ -128,20 +154,21 @@ public class OpenDataService {
 
     public CampaignData campaign(String campaignId) {
         CampaignChanged campaign = campaignOf(campaignId);
+        Sums sums = sums(campaignId);
         List<OpenCase> cases = new ArrayList<>();
         Map<String, Long> byType = new TreeMap<>();
         Map<String, Long> byMode = new TreeMap<>();
         Map<String, Long> byCountry = new TreeMap<>();
         for (CaseChanged c : openCases(campaignId)) {
-            long total = sum(tally.totalsBy(campaignId, Dimension.TYPE, c.caseId(), null), byType);
-            sum(tally.totalsBy(campaignId, Dimension.MODE, c.caseId(), null), byMode);
-            sum(tally.totalsBy(campaignId, Dimension.COUNTRY, c.caseId(), null), byCountry);
+            long total = sum(sums.of(Dimension.TYPE, c.caseId()), byType);
+            sum(sums.of(Dimension.MODE, c.caseId()), byMode);
+            sum(sums.of(Dimension.COUNTRY, c.caseId()), byCountry);
             cases.add(new OpenCase(c.caseId(), c.name(), c.country(), c.goal(), total));
         }
         // actions that name no case (offline counts of an event, letters to no one case) are in no case's figures
-        long withoutCase = sum(tally.totalsBy(campaignId, Dimension.TYPE, "", null), byType);
-        sum(tally.totalsBy(campaignId, Dimension.MODE, "", null), byMode);
-        sum(tally.totalsBy(campaignId, Dimension.COUNTRY, "", null), byCountry);
+        long withoutCase = sum(sums.of(Dimension.TYPE, ""), byType);
+        sum(sums.of(Dimension.MODE, ""), byMode);
+        sum(sums.of(Dimension.COUNTRY, ""), byCountry);
         cases.sort(Comparator.comparingLong(OpenCase::total).reversed().thenComparing(OpenCase::caseId));
         long total = withoutCase + cases.stream().mapToLong(OpenCase::total).sum();
         Long unknown = byCountry.remove("");
@@ -151,13 +178,13 @@ public class OpenDataService {
 
     public CaseData caseData(String campaignId, String caseId) {
         CaseChanged c = openCase(campaignId, caseId);
-        Map<String, Long> byType = new TreeMap<>(tally.totalsBy(campaignId, Dimension.TYPE, caseId, null));
-        Map<String, Long> byMode = new TreeMap<>(tally.totalsBy(campaignId, Dimension.MODE, caseId, null));
-        Map<String, Long> byCountry = new TreeMap<>(tally.totalsBy(campaignId, Dimension.COUNTRY, caseId, null));
+        Sums sums = sums(campaignId);
+        Map<String, Long> byType = new TreeMap<>(sums.of(Dimension.TYPE, caseId));
+        Map<String, Long> byCountry = new TreeMap<>(sums.of(Dimension.COUNTRY, caseId));
         Long unknown = byCountry.remove("");
         return new CaseData(campaignId, caseId, c.name(), c.country(), c.goal(),
-                byType.values().stream().mapToLong(Long::longValue).sum(), byType, byMode, byCountry,
-                unknown == null ? 0 : unknown);
+                byType.values().stream().mapToLong(Long::longValue).sum(), byType,
+                new TreeMap<>(sums.of(Dimension.MODE, caseId)), byCountry, unknown == null ? 0 : unknown);
     }
 
     /** The case's actions per day (UTC) with the running total; days without actions are not listed. */
@@ -165,7 +192,7 @@ public class OpenDataService {
         CaseChanged c = openCase(campaignId, caseId);
         List<Day> days = new ArrayList<>();
         long cumulative = 0;
-        for (Map.Entry<String, Long> day : new TreeMap<>(tally.totalsBy(campaignId, Dimension.DAY, caseId, null)).entrySet()) {
+        for (Map.Entry<String, Long> day : new TreeMap<>(sums(campaignId).of(Dimension.DAY, caseId)).entrySet()) {
             cumulative += day.getValue();
             days.add(new Day(LocalDate.parse(day.getKey()), day.getValue(), cumulative));
         }
@@ -194,8 +221,9 @@ public class OpenDataService {
             Map<String, Long> byDay = new TreeMap<>();
             List<String> caseIds = new ArrayList<>(openCases(campaign.campaignId()).stream().map(CaseChanged::caseId).toList());
             caseIds.add("");
+            Sums sums = sums(campaign.campaignId());
             for (String caseId : caseIds) {
-                tally.totalsBy(campaign.campaignId(), Dimension.DAY, caseId, null).forEach((day, count) -> byDay.merge(
+                sums.of(Dimension.DAY, caseId).forEach((day, count) -> byDay.merge(
                         String.format("%05d", opened == null ? 0 : ChronoUnit.DAYS.between(opened, LocalDate.parse(day))),
                         count, Long::sum));
             }
@@ -208,6 +236,30 @@ public class OpenDataService {
                     dimension.equals("day-of-campaign") ? String.valueOf(Long.parseLong(key)) : key, List.of(values))));
         }
         return new Comparison(heads, totals, result);
+    }
+
+    /**
+     * A campaign's sums by case for each dimension open data shows. They are read in four grouped statements and kept
+     * {@code w4r.tally.open-data.fresh-for} (default PT10S), so an anonymous flood that passes public caches costs the
+     * database at most four statements per campaign per period, whatever the rate, the number of cases or the
+     * number of 304s. Which cases are open is not kept: it is decided from the reference data on every request, so a
+     * hold takes a case out at once.
+     */
+    record Sums(Map<Dimension, Map<String, Map<String, Long>>> byCase) {
+        static final List<Dimension> READ = List.of(Dimension.TYPE, Dimension.MODE, Dimension.COUNTRY, Dimension.DAY);
+
+        Map<String, Long> of(Dimension dimension, String caseId) {
+            return byCase.get(dimension).getOrDefault(caseId, Map.of());
+        }
+    }
+
+    private Sums sums(String campaignId) {
+        return recent.get(campaignId, id -> {
+            reads.increment();
+            Map<Dimension, Map<String, Map<String, Long>>> byCase = new EnumMap<>(Dimension.class);
+            Sums.READ.forEach(d -> byCase.put(d, tally.totalsByCase(id, d)));
+            return new Sums(byCase);
+        });
     }
 
     private static long sum(Map<String, Long> values, Map<String, Long> into) {
