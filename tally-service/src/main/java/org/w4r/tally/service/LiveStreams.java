@@ -5,7 +5,6 @@ import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 import org.w4r.kit.problem.Problem;
 import org.w4r.kit.problem.ProblemException;
@@ -13,7 +12,6 @@ import org.w4r.kit.security.Caller;
 import org.w4r.kit.security.Roles;
 import org.w4r.kit.security.TokenDirectory;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
@@ -37,11 +35,8 @@ public class LiveStreams {
     @Inject
     TokenDirectory tokens;
 
-    @ConfigProperty(name = "w4r.stream.max-per-principal", defaultValue = "5")
-    int maxPerPrincipal;
-
-    @ConfigProperty(name = "w4r.stream.recheck-interval", defaultValue = "PT0.5S")
-    Duration recheckInterval;
+    @Inject
+    StreamSettings settings;
 
     private final Map<String, Integer> openByPrincipal = new HashMap<>();
     private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
@@ -96,7 +91,7 @@ public class LiveStreams {
             t.setDaemon(true);
             return t;
         });
-        long ms = recheckInterval.toMillis();
+        long ms = settings.recheckInterval().toMillis();
         checker.scheduleWithFixedDelay(this::recheck, ms, ms, TimeUnit.MILLISECONDS);
     }
 
@@ -110,10 +105,10 @@ public class LiveStreams {
     public Session open(String principal, StreamTickets.Grant grant) {
         synchronized (openByPrincipal) {
             int open = openByPrincipal.getOrDefault(principal, 0);
-            if (open >= maxPerPrincipal) {
+            if (open >= settings.maxPerPrincipal()) {
                 throw new ProblemException(Problem.of(429, "too-many-streams", "Too many streams",
                         "this credential already has " + open + " live streams open here; close one first")
-                        .with("limit", maxPerPrincipal));
+                        .with("limit", settings.maxPerPrincipal()));
             }
             openByPrincipal.put(principal, open + 1);
         }

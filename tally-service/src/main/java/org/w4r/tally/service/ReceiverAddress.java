@@ -1,7 +1,7 @@
 package org.w4r.tally.service;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
+import jakarta.inject.Inject;
 
 import java.net.Inet4Address;
 import java.net.Inet6Address;
@@ -20,11 +20,18 @@ import java.util.Locale;
  */
 @ApplicationScoped
 public class ReceiverAddress {
-    @ConfigProperty(name = "w4r.webhooks.allow-http", defaultValue = "false")
-    boolean allowHttp;
+    private boolean allowHttp;
+    private boolean allowPrivate;
 
-    @ConfigProperty(name = "w4r.webhooks.allow-private-addresses", defaultValue = "false")
-    boolean allowPrivate;
+    @Inject
+    ReceiverAddress(WebhookSettings settings) {
+        this(settings.allowHttp(), settings.allowPrivateAddresses());
+    }
+
+    ReceiverAddress(boolean allowHttp, boolean allowPrivate) {
+        this.allowHttp = allowHttp;
+        this.allowPrivate = allowPrivate;
+    }
 
     /** Why an address is refused, in words an entity developer can act on (no address is echoed). */
     public static class Refused extends Exception {

@@ -2,7 +2,7 @@ package org.w4r.tally.service;
 
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
+import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 import org.w4r.kit.problem.Problem;
 import org.w4r.kit.problem.ProblemException;
@@ -20,7 +20,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -40,11 +39,8 @@ public class StreamTickets {
     /** Longer than any ticket this class issues (a 100-character subject included); refused before any decoding. */
     private static final int MAX_TICKET_CHARS = 512;
 
-    @ConfigProperty(name = "w4r.stream.ticket-key")
-    Optional<String> configuredKey;
-
-    @ConfigProperty(name = "w4r.stream.ticket-ttl", defaultValue = "PT30S")
-    Duration ttl;
+    @Inject
+    StreamSettings settings;
 
     private SecretKey key;
     /** Tickets already redeemed here, until they expire anyway. */
@@ -84,8 +80,8 @@ public class StreamTickets {
     @PostConstruct
     void init() {
         byte[] material;
-        if (configuredKey.isPresent() && configuredKey.get().length() >= 32) {
-            material = sha256(configuredKey.get().getBytes(StandardCharsets.UTF_8));
+        if (settings.ticketKey().isPresent() && settings.ticketKey().get().length() >= 32) {
+            material = sha256(settings.ticketKey().get().getBytes(StandardCharsets.UTF_8));
         } else {
             material = new byte[32];
             RANDOM.nextBytes(material);
@@ -97,7 +93,7 @@ public class StreamTickets {
 
     /** A ticket for {@code grant}. */
     public Ticket issue(Grant grant) {
-        return issue(grant, ttl);
+        return issue(grant, settings.ticketTtl());
     }
 
     /** As {@link #issue(Grant)}, living {@code lifetime} (a test needs one that has already expired). */

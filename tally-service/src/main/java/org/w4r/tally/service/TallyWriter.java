@@ -12,11 +12,11 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Function;
 
 /**
  * Adds the aggregated increments of a batch of events to the counts (the cells, the per case × entity summary and its
@@ -135,32 +135,13 @@ public class TallyWriter {
         if (increments.isEmpty()) {
             return;
         }
-        int n = increments.size();
-        List<String> campaigns = new ArrayList<>(n), cases = new ArrayList<>(n), entities = new ArrayList<>(n),
-                types = new ArrayList<>(n), modes = new ArrayList<>(n);
-        List<LocalDate> days = new ArrayList<>(n);
-        List<Long> counts = new ArrayList<>(n);
-        increments.forEach((cell, count) -> {
-            campaigns.add(cell.campaignId());
-            cases.add(cell.caseId());
-            entities.add(cell.entityId());
-            types.add(cell.type());
-            modes.add(cell.mode());
-            days.add(cell.day());
-            counts.add(count);
-        });
         try (PreparedStatement upsert = connection.prepareStatement("""
                 insert into %1$s as t (campaign_id, case_id, entity_id, action_type, mode, day, count)
                 select * from unnest(?::varchar[], ?::varchar[], ?::varchar[], ?::varchar[], ?::varchar[], ?::date[], ?::bigint[])
                 on conflict (campaign_id, case_id, entity_id, action_type, mode, day)
                 do update set count = t.count + excluded.count""".formatted(tables.tally))) {
-            upsert.setArray(1, connection.createArrayOf("varchar", campaigns.toArray()));
-            upsert.setArray(2, connection.createArrayOf("varchar", cases.toArray()));
-            upsert.setArray(3, connection.createArrayOf("varchar", entities.toArray()));
-            upsert.setArray(4, connection.createArrayOf("varchar", types.toArray()));
-            upsert.setArray(5, connection.createArrayOf("varchar", modes.toArray()));
-            upsert.setArray(6, connection.createArrayOf("date", days.stream().map(java.sql.Date::valueOf).toArray()));
-            upsert.setArray(7, connection.createArrayOf("bigint", counts.toArray()));
+            bind(upsert, 1, increments, List.of(Cell::campaignId, Cell::caseId, Cell::entityId, Cell::type, Cell::mode),
+                    cell -> java.sql.Date.valueOf(cell.day()));
             upsert.executeUpdate();
         }
     }
@@ -177,24 +158,6 @@ public class TallyWriter {
         if (increments.isEmpty() && byCountry.isEmpty()) {
             return;
         }
-        List<String> campaigns = new ArrayList<>(), cases = new ArrayList<>(), entities = new ArrayList<>();
-        List<Long> counts = new ArrayList<>();
-        increments.forEach((key, count) -> {
-            campaigns.add(key.campaignId());
-            cases.add(key.caseId());
-            entities.add(key.entityId());
-            counts.add(count);
-        });
-        List<String> countryCampaigns = new ArrayList<>(), countryCases = new ArrayList<>(),
-                countryEntities = new ArrayList<>(), countries = new ArrayList<>();
-        List<Long> countryCounts = new ArrayList<>();
-        byCountry.forEach((key, count) -> {
-            countryCampaigns.add(key.campaignId());
-            countryCases.add(key.caseId());
-            countryEntities.add(key.entityId());
-            countries.add(key.country());
-            countryCounts.add(count);
-        });
         try (PreparedStatement upsert = connection.prepareStatement("""
                 with by_country as (
                     insert into %2$s as c (campaign_id, case_id, entity_id, country, count)
@@ -206,16 +169,29 @@ public class TallyWriter {
                 on conflict (campaign_id, case_id, entity_id)
                 do update set count = s.count + excluded.count, updated_at = now()"""
                 .formatted(tables.summary, tables.country))) {
-            upsert.setArray(1, connection.createArrayOf("varchar", countryCampaigns.toArray()));
-            upsert.setArray(2, connection.createArrayOf("varchar", countryCases.toArray()));
-            upsert.setArray(3, connection.createArrayOf("varchar", countryEntities.toArray()));
-            upsert.setArray(4, connection.createArrayOf("varchar", countries.toArray()));
-            upsert.setArray(5, connection.createArrayOf("bigint", countryCounts.toArray()));
-            upsert.setArray(6, connection.createArrayOf("varchar", campaigns.toArray()));
-            upsert.setArray(7, connection.createArrayOf("varchar", cases.toArray()));
-            upsert.setArray(8, connection.createArrayOf("varchar", entities.toArray()));
-            upsert.setArray(9, connection.createArrayOf("bigint", counts.toArray()));
+            int next = bind(upsert, 1, byCountry,
+                    List.of(CountryKey::campaignId, CountryKey::caseId, CountryKey::entityId, CountryKey::country), null);
+            bind(upsert, next, increments, List.of(SummaryKey::campaignId, SummaryKey::caseId, SummaryKey::entityId), null);
             upsert.executeUpdate();
         }
+    }
+
+    /**
+     * Binds rows as the arrays {@code unnest(...)} reads, one array a column from {@code first} on: the text columns,
+     * then the day ({@code date[]}) when given, then the counts ({@code bigint[]}). Returns the next parameter index.
+     * One round trip per statement, whatever the batch size.
+     */
+    private static <K> int bind(PreparedStatement statement, int first, Map<K, Long> rows, List<Function<K, String>> texts,
+                                Function<K, java.sql.Date> day) throws SQLException {
+        Connection connection = statement.getConnection();
+        int i = first;
+        for (Function<K, String> text : texts) {
+            statement.setArray(i++, connection.createArrayOf("varchar", rows.keySet().stream().map(text).toArray()));
+        }
+        if (day != null) {
+            statement.setArray(i++, connection.createArrayOf("date", rows.keySet().stream().map(day).toArray()));
+        }
+        statement.setArray(i++, connection.createArrayOf("bigint", rows.values().toArray()));
+        return i;
     }
 }

@@ -7,7 +7,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.transaction.TransactionSynchronizationRegistry;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 import org.w4r.kit.messaging.Failures;
 import org.w4r.kit.transaction.AfterCommit;
@@ -47,23 +46,8 @@ public class WebhookDispatcher {
     @Inject
     MeterRegistry registry;
 
-    @ConfigProperty(name = "w4r.webhooks.timeout", defaultValue = "PT5S")
-    Duration timeout;
-
-    @ConfigProperty(name = "w4r.webhooks.backoff-initial", defaultValue = "PT10S")
-    Duration backoffInitial;
-
-    @ConfigProperty(name = "w4r.webhooks.backoff-max", defaultValue = "PT1H")
-    Duration backoffMax;
-
-    @ConfigProperty(name = "w4r.webhooks.max-attempts", defaultValue = "10")
-    int maxAttempts;
-
-    @ConfigProperty(name = "w4r.webhooks.poll", defaultValue = "PT1S")
-    Duration poll;
-
-    @ConfigProperty(name = "w4r.webhooks.batch-size", defaultValue = "50")
-    int batchSize;
+    @Inject
+    WebhookSettings settings;
 
     @Inject
     TransactionSynchronizationRegistry transactions;
@@ -75,7 +59,7 @@ public class WebhookDispatcher {
 
     void start(@Observes StartupEvent started) {
         // no redirects: a receiver must not send tally on to an address that was never checked
-        client = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER).build();
+        client = HttpClient.newBuilder().connectTimeout(settings.timeout()).followRedirects(HttpClient.Redirect.NEVER).build();
         running = true;
         thread = new Thread(this::loop, "webhook-dispatcher");
         thread.setDaemon(true);
@@ -86,7 +70,7 @@ public class WebhookDispatcher {
         running = false;
         if (thread != null) {
             thread.interrupt();
-            thread.join(timeout.toMillis() + 1000);
+            thread.join(settings.timeout().toMillis() + 1000);
         }
     }
 
@@ -104,16 +88,16 @@ public class WebhookDispatcher {
         while (running) {
             try {
                 if (dispatchOnce() == 0) {
-                    wake.tryAcquire(poll.toMillis(), TimeUnit.MILLISECONDS);
+                    wake.tryAcquire(settings.poll().toMillis(), TimeUnit.MILLISECONDS);
                     wake.drainPermits();
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
             } catch (RuntimeException e) {
-                LOG.warnf("webhooks: cannot dispatch (%s); trying again in %s", Failures.describe(e), poll);
+                LOG.warnf("webhooks: cannot dispatch (%s); trying again in %s", Failures.describe(e), settings.poll());
                 try {
-                    Thread.sleep(poll.toMillis());
+                    Thread.sleep(settings.poll().toMillis());
                 } catch (InterruptedException stop) {
                     Thread.currentThread().interrupt();
                     return;
@@ -125,7 +109,7 @@ public class WebhookDispatcher {
     /** Claims what is due and sends it; returns how many were claimed. */
     int dispatchOnce() throws InterruptedException {
         // the lease outlives every attempt of the claim (they run side by side, each bounded by the timeout)
-        List<Due> due = webhooks.claimDue(batchSize, timeout.multipliedBy(3).plusSeconds(10));
+        List<Due> due = webhooks.claimDue(settings.batchSize(), settings.timeout().multipliedBy(3).plusSeconds(10));
         List<CompletableFuture<Void>> sent = new ArrayList<>(due.size());
         for (Due d : due) {
             sent.add(send(d));
@@ -148,7 +132,7 @@ public class WebhookDispatcher {
             failed(d, null, "address refused: " + e.getMessage());
             return CompletableFuture.completedFuture(null);
         }
-        HttpRequest request = HttpRequest.newBuilder(uri).timeout(timeout)
+        HttpRequest request = HttpRequest.newBuilder(uri).timeout(settings.timeout())
                 .header("Content-Type", "application/json")
                 .header("User-Agent", "w4r-webhooks/1")
                 .header("W4R-Event-Id", d.eventId().toString())
@@ -173,7 +157,7 @@ public class WebhookDispatcher {
 
     private void failed(Due d, Integer status, String error) {
         int attempts = d.attempts() + 1;
-        Duration retryIn = attempts >= maxAttempts ? null : backoff(attempts);
+        Duration retryIn = attempts >= settings.maxAttempts() ? null : backoff(attempts);
         webhooks.failed(d.id(), status, error, retryIn);
         registry.counter("w4r.webhooks.deliveries", "outcome", retryIn == null ? "dead" : "failed",
                 "entity", d.entityId()).increment();
@@ -186,10 +170,10 @@ public class WebhookDispatcher {
 
     /** After the n-th failed attempt: the initial backoff doubled n-1 times, at most the maximum. */
     Duration backoff(int attempts) {
-        long ms = backoffInitial.toMillis();
-        for (int i = 1; i < attempts && ms < backoffMax.toMillis(); i++) {
+        long ms = settings.backoffInitial().toMillis();
+        for (int i = 1; i < attempts && ms < settings.backoffMax().toMillis(); i++) {
             ms *= 2;
         }
-        return Duration.ofMillis(Math.min(ms, backoffMax.toMillis()));
+        return Duration.ofMillis(Math.min(ms, settings.backoffMax().toMillis()));
     }
 }

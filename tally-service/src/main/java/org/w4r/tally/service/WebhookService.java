@@ -3,7 +3,6 @@ package org.w4r.tally.service;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.w4r.events.CampaignChanged;
 import org.w4r.events.CaseChanged;
 import org.w4r.events.Events;
@@ -70,11 +69,8 @@ public class WebhookService {
     @Inject
     MilestoneRepository milestones;
 
-    @ConfigProperty(name = "w4r.webhooks.max-per-entity", defaultValue = "10")
-    int maxPerEntity;
-
-    @ConfigProperty(name = "w4r.webhooks.deliveries-listed", defaultValue = "100")
-    int deliveriesListed;
+    @Inject
+    WebhookSettings settings;
 
     public record Registered(Webhook webhook, String secret) {
     }
@@ -90,9 +86,9 @@ public class WebhookService {
         } catch (ReceiverAddress.Refused e) {
             throw ProblemException.invalid("url", e.getMessage());
         }
-        if (webhooks.countLive(entityId) >= maxPerEntity) {
+        if (webhooks.countLive(entityId) >= settings.maxPerEntity()) {
             throw ProblemException.conflict("too-many-webhooks", "Too many webhooks",
-                    "an entity may register at most " + maxPerEntity + " webhooks; delete one first");
+                    "an entity may register at most " + settings.maxPerEntity() + " webhooks; delete one first");
         }
         String secret = WebhookSigner.newSecret();
         Webhook webhook = new Webhook(UUID.randomUUID(), entityId, url, events.stream().distinct().sorted().toList(),
@@ -117,7 +113,7 @@ public class WebhookService {
 
     public List<WebhookDelivery> deliveries(String entityId, UUID id) {
         own(entityId, id);
-        return webhooks.deliveries(id, deliveriesListed);
+        return webhooks.deliveries(id, settings.deliveriesListed());
     }
 
     /** Queues a dead delivery again, due now, with its attempts counted from zero; the dispatcher is woken after the commit. */

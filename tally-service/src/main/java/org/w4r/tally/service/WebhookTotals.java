@@ -3,11 +3,8 @@ package org.w4r.tally.service;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 import org.w4r.kit.messaging.Failures;
-
-import java.time.Duration;
 
 /**
  * Every {@code w4r.webhooks.totals-every} (an hour), queues each {@code totals.entity} webhook its entity's totals.
@@ -20,14 +17,14 @@ public class WebhookTotals {
     @Inject
     WebhookService webhooks;
 
-    @ConfigProperty(name = "w4r.webhooks.totals-every", defaultValue = "PT1H")
-    Duration every;
+    @Inject
+    WebhookSettings settings;
 
     @Scheduled(every = "${w4r.webhooks.totals-every:PT1H}", delayed = "${w4r.webhooks.totals-every:PT1H}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void tick() {
         try {
-            webhooks.queueTotals(every);
+            webhooks.queueTotals(settings.totalsEvery());
         } catch (RuntimeException e) {
             // the next period sends the totals of then; these are not worth a retry
             LOG.warnf("webhooks: cannot queue the entities' totals (%s)", Failures.describe(e));

@@ -14,9 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
  */
 class ReceiverAddressTest {
     static ReceiverAddress production() {
-        ReceiverAddress check = new ReceiverAddress();
-        check.allowHttp = false;
-        check.allowPrivate = false;
+        ReceiverAddress check = new ReceiverAddress(false, false);
         return check;
     }
 
@@ -46,9 +44,7 @@ class ReceiverAddressTest {
 
     @Test
     void theSettingsOpenHttpAndInternalAddressesForALocalReceiver() {
-        ReceiverAddress check = new ReceiverAddress();
-        check.allowHttp = true;
-        check.allowPrivate = true;
+        ReceiverAddress check = new ReceiverAddress(true, true);
         assertDoesNotThrow(() -> check.check("http://127.0.0.1:8089/hook"));
         assertThrows(ReceiverAddress.Refused.class, () -> check.check("ftp://127.0.0.1/hook"));
     }

@@ -1,0 +1,25 @@
+package org.w4r.tally.service;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.time.Duration;
+import java.util.Optional;
+
+/** {@code w4r.stream.*}: the staff's live streams and the tickets that open them (docs/tally-service.md). */
+@ConfigMapping(prefix = "w4r.stream")
+public interface StreamSettings {
+    /** Open streams per staff principal: each holds a connection and a listener. */
+    @WithDefault("5")
+    int maxPerPrincipal();
+
+    /** How soon a stream ends once the credential that opened it is revoked, expired or no longer staff. */
+    @WithDefault("PT0.5S")
+    Duration recheckInterval();
+
+    /** The key that seals tickets, shared by every instance (32 characters or more); without it, one per instance. */
+    Optional<String> ticketKey();
+
+    @WithDefault("PT30S")
+    Duration ticketTtl();
+}
