@@ -11,9 +11,7 @@ public record DeliveryCancelled(
         String caseId,
         Instant cancelledAt) implements DeliveryEvent {
     public DeliveryCancelled {
-        Events.require("DeliveryCancelled", "eventId", eventId);
-        Events.require("DeliveryCancelled", "deliveryId", deliveryId);
-        Events.require("DeliveryCancelled", "caseId", caseId);
+        Events.requireDelivery(getClass(), eventId, deliveryId, caseId);
     }
 
 }

@@ -19,9 +19,7 @@ public record DeliveryPlanned(
         Instant plannedFor,
         Instant plannedAt) implements DeliveryEvent {
     public DeliveryPlanned {
-        Events.require("DeliveryPlanned", "eventId", eventId);
-        Events.require("DeliveryPlanned", "deliveryId", deliveryId);
-        Events.require("DeliveryPlanned", "caseId", caseId);
+        Events.requireDelivery(getClass(), eventId, deliveryId, caseId);
     }
 
 }

@@ -55,6 +55,14 @@ public final class Events {
      * A signer country is absent or two upper-case letters (what the schemas allow): anything else could never be
      * counted under a country and is refused where it is read.
      */
+    /** What every event of a delivery's life carries, whatever else it does. */
+    static void requireDelivery(Class<?> type, Object eventId, Object deliveryId, Object caseId) {
+        String name = type.getSimpleName();
+        require(name, "eventId", eventId);
+        require(name, "deliveryId", deliveryId);
+        require(name, "caseId", caseId);
+    }
+
     static void requireCountry(String country) {
         if (country != null && !country.matches("[A-Z]{2}")) {
             throw new IllegalArgumentException("'signerCountry' must be two upper-case letters (ISO 3166-1 alpha-2)");

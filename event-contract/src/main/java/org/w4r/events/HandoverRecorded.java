@@ -22,9 +22,7 @@ public record HandoverRecorded(
         Map<String, Long> byType,
         Instant recordedAt) implements DeliveryEvent {
     public HandoverRecorded {
-        Events.require("HandoverRecorded", "eventId", eventId);
-        Events.require("HandoverRecorded", "deliveryId", deliveryId);
-        Events.require("HandoverRecorded", "caseId", caseId);
+        Events.requireDelivery(getClass(), eventId, deliveryId, caseId);
     }
 
 }
