@@ -26,9 +26,10 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * The delivery pack of a recorded handover: a PDF for the recipient with the case, the frozen counts and, for a
- * petition, the consented signer list, or, for solidarity letters, the approved messages (both from petition-service,
- * up to the cut-off). Refused while the case is on hold; its SHA-256 is stored on the handover before it is served.
+ * The delivery pack of a recorded handover: a PDF for the recipient ({@link PackDocument}) with the case, the frozen
+ * counts and, for a petition, the consented signer list, or, for solidarity letters, the approved messages (both from
+ * petition-service, up to the cut-off), and the ZIP beside it with the same data as CSV. Refused while the case is on
+ * hold; the PDF's SHA-256 is stored on the handover before either is served.
  */
 @ApplicationScoped
 public class PackService {
