@@ -27,9 +27,13 @@ final class PackDocument {
         try (PackPdf pdf = new PackPdf(text.get("title") + ": " + content.caseName(), d.id(), h.recordedAt())) {
             pdf.newPage();
             pdf.paragraph(pdf.bold, 11, java.awt.Color.DARK_GRAY, text.get("brand") + " · " + text.get("title"));
+            pdf.space(24);
+            pdf.paragraph(pdf.bold, 26, java.awt.Color.BLACK, content.caseName());
+            pdf.space(2);
+            pdf.paragraph(pdf.regular, 13, java.awt.Color.DARK_GRAY, text.get(content.petition() ? "kind.petition"
+                    : "kind.solidarity"));
             pdf.space(18);
             pdf.field(text.get("campaign"), content.campaignName());
-            pdf.field(text.get("case"), content.caseName());
             pdf.field(text.get("target"), content.caseInfo() == null ? null : content.caseInfo().targetAuthority());
             pdf.field(text.get("recipient"), d.recipientName() + " (" + text.label("recipient", d.recipientKind()) + ")");
             pdf.field(text.get("place"), join(d.city(), d.country() == null ? null : text.country(d.country())));
