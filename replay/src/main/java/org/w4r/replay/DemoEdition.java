@@ -44,13 +44,31 @@ public final class DemoEdition {
     private DemoEdition() {
     }
 
-    /** Whether the edition was loaded before (./platform up runs this once; a second run must not duplicate it). */
-    public static boolean loaded(Api api, Endpoints endpoints, Map<String, String> tokens) throws Exception {
-        return api.get(endpoints.cases() + "/api/v1/campaigns/replay-" + RUN_ID, tokens.get("demo-case-manager")).status() == 200;
+    /**
+     * Loads what is missing of the edition: all of it, or, when its campaign is there but not its handovers (a run
+     * stopped half-way), the handovers; nothing if both are there (./platform up runs this once, and again if the
+     * first run failed). Returns the handovers recorded now.
+     */
+    public static List<Handed> loadOnce(Endpoints endpoints, String delivery, Map<String, String> tokens, PrintStream out)
+            throws Exception {
+        Api api = new Api();
+        if (api.get(endpoints.cases() + "/api/v1/campaigns/replay-" + RUN_ID, require(tokens, "demo-case-manager")).status() != 200) {
+            return load(endpoints, delivery, tokens, out);
+        }
+        Map<String, String> caseIds = new java.util.HashMap<>();
+        Report2020.cases().forEach(row -> caseIds.put(row[0], "r" + RUN_ID + "-" + row[0]));
+        JsonNode recorded = api.get(delivery + "/api/v1/deliveries?caseId=" + caseIds.get("el-hiblu-3"),
+                require(tokens, "demo-delivery")).expect(200).json();
+        if (!recorded.isEmpty()) {
+            out.println("the demo's 2020 edition is loaded already");
+            return List.of();
+        }
+        out.println("the 2020 edition's campaign is there but not its handovers: recording them");
+        return recordHandovers(api, endpoints, delivery, tokens, caseIds, out);
     }
 
     /** Replays the edition, then approves its messages and records its handovers. */
-    public static List<Handed> load(Endpoints endpoints, String delivery, Map<String, String> tokens, PrintStream out)
+    static List<Handed> load(Endpoints endpoints, String delivery, Map<String, String> tokens, PrintStream out)
             throws Exception {
         Replay.Result run = Replay.run(new Replay.Options(SCALE, 2020, 4, 1000, RUN_ID, endpoints, tokens,
                 java.time.Duration.ofSeconds(60), out));

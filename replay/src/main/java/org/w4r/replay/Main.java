@@ -27,7 +27,8 @@ public final class Main {
                 case "bench" -> Bench.run(rest, System.out);
                 case "demo" -> demo(rest);
                 default -> {
-                    System.err.println("usage: replay [--scale 0.01] [--seed 2020] [--threads 4] [--batch 1000] "
+                    System.err.println("usage: demo [--credentials .platform/credentials.csv] [--delivery http://localhost:8083]\n"
+                            + "       replay [--scale 0.01] [--seed 2020] [--threads 4] [--batch 1000] "
                             + "[--credentials .platform/credentials.csv]\n       bench [--rates 2500,5000] [--duration 60] "
                             + "[--profile constant|spike] [--warmup 10] [--kafka localhost:9092]\n"
                             + "             [--find-max] [--max-p99-ms 1000] [--resolution 0.05] [--retries 3] "
@@ -55,13 +56,9 @@ public final class Main {
                 "tally", Endpoints.local().tally(), "cases", Endpoints.local().cases(), "delivery", "http://localhost:8083"));
         Endpoints endpoints = new Endpoints(a.get("petition"), a.get("tally"), a.get("cases"));
         Map<String, String> tokens = Credentials.read(Path.of(a.get("credentials")));
-        if (DemoEdition.loaded(new Api(), endpoints, tokens)) {
-            System.out.println("the demo's 2020 edition is loaded already");
-            return 0;
-        }
-        System.out.println("loading the demo's 2020 edition: the campaign at " + DemoEdition.SCALE + " of its size, "
-                + "then the report's handovers...");
-        DemoEdition.load(endpoints, a.get("delivery"), tokens, System.out);
+        System.out.println("the demo's 2020 edition: the campaign at " + DemoEdition.SCALE + " of its size, then the "
+                + "report's handovers...");
+        DemoEdition.loadOnce(endpoints, a.get("delivery"), tokens, System.out);
         return 0;
     }
 
