@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.w4r.events.ActionType;
 import org.w4r.events.EntityChanged;
 import org.w4r.events.Topics;
+import org.w4r.testsupport.ReferenceFixtures;
 
 import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
@@ -66,8 +67,8 @@ class PackDocumentTest extends RunningService {
                 assertTrue(text.contains("Page " + page + " of " + pages), page + ": " + text);
             }
             String cover = texts.get(0);
-            for (String fact : List.of("Delivery pack", "Test campaign", "Case " + handed.caseId,
-                    "Authorities of " + handed.caseId, "Embassy of Myanmar (embassy)", "Valletta, Malta",
+            for (String fact : List.of("Delivery pack", "El Hiblu 3", "Petition", "Test campaign",
+                    "Maltese authorities", "Embassy of Myanmar (embassy)", "Valletta, Malta",
                     "all entities of the movement", "Team Malta", "1,254", "actions taken for this case up to",
                     handed.cutoffText)) {
                 assertTrue(cover.contains(fact), "cover without " + fact + ": " + cover);
@@ -200,6 +201,10 @@ class PackDocumentTest extends RunningService {
         String suffix = UUID.randomUUID().toString().substring(0, 6);
         String france = "pack-fr-" + suffix, malta = "pack-mt-" + suffix;
         Instant now = Instant.now();
+        // a case as the docs' screenshot shows it: its name and target authority as case-service publishes them
+        Streams.publish(kafka, Topics.CASES, caseId, new org.w4r.events.CaseChanged(UUID.randomUUID(), caseId,
+                ReferenceFixtures.CAMPAIGN, "El Hiblu 3", "MT", "Maltese authorities", "global", null, 1000L, "active",
+                true, null, ReferenceFixtures.version(), now));
         Streams.publish(kafka, Topics.ENTITIES, france, new EntityChanged(UUID.randomUUID(), france,
                 "Amnesty International France " + suffix, "FR", "section", now));
         Streams.publish(kafka, Topics.ENTITIES, malta, new EntityChanged(UUID.randomUUID(), malta,
@@ -224,7 +229,9 @@ class PackDocumentTest extends RunningService {
                 .post("/api/v1/deliveries/" + id + "/handover").then().statusCode(200);
         // the entities reach the read model over Kafka: the pack names them once they are there
         await().untilAsserted(() -> assertTrue(DeliveryPackTest.text(given().auth().oauth2(DELIVERY)
-                .get("/api/v1/deliveries/" + id + "/pack").asByteArray()).contains("Amnesty International Malta " + suffix)));
+                .get("/api/v1/deliveries/" + id + "/pack").asByteArray()).contains("Amnesty International Malta " + suffix)
+                && DeliveryPackTest.text(given().auth().oauth2(DELIVERY).get("/api/v1/deliveries/" + id + "/pack")
+                .asByteArray()).contains("Maltese authorities")));
         String cutoffText = java.time.format.DateTimeFormatter.ofPattern("d MMMM yyyy, HH:mm 'UTC'", java.util.Locale.ENGLISH)
                 .withZone(java.time.ZoneOffset.UTC).format(cutoff);
         return new Handed(id, caseId, france, malta, suffix, cutoffText);
