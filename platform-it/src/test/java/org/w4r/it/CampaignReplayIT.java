@@ -3,12 +3,16 @@ package org.w4r.it;
 import io.restassured.http.ContentType;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.w4r.replay.Api;
 import org.w4r.replay.Comparison;
+import org.w4r.replay.DemoEdition;
 import org.w4r.replay.Endpoints;
 import org.w4r.replay.Main;
 import org.w4r.replay.Replay;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
@@ -22,12 +26,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The 2020 campaign at a thousandth of its size, replayed through the packaged services' public API into a
  * campaign of its own on a platform that already holds the demo data: every per-case, per-entity, per-type and
  * global figure read back from the tally is exact, every signer country too, summing to the total; and one action
- * more is reported as a difference.
+ * more is reported as a difference. Then the report's handovers recorded on it as {@code ./platform up}'s demo
+ * 2020 edition records them ({@link DemoEdition}): they freeze the replay's real counts, not 0.
  */
 class CampaignReplayIT {
     static TestPlatform platform;
     static Replay.Options options;
     static Replay.Result run;
+    static List<DemoEdition.Handed> handovers;
 
     @BeforeAll
     static void replay() throws Exception {
@@ -36,6 +42,33 @@ class CampaignReplayIT {
                 new Endpoints(platform.petitions.url(), platform.tally.url(), platform.cases.url()), platform.tokens,
                 Duration.ofSeconds(60), System.out);
         run = Replay.run(options);
+        // before any test adds an action: the handovers freeze exactly what the replay put
+        handovers = DemoEdition.recordHandovers(new Api(), options.endpoints(), platform.delivery.url(), platform.tokens,
+                run.caseIds(), System.out);
+    }
+
+    /** Issue 21.6: the demo's past handovers show what was handed over, the replayed edition's own counts. */
+    @Test
+    void theReportsHandoversFreezeTheReplayedEditionsCounts() {
+        String delivery = platform.tokens.get("demo-delivery");
+        assertEquals(8, handovers.size(), "the report's eight delivered rows: " + handovers);
+        // the global petition of el-hiblu-3, handed over after the campaign closed: every action of the case
+        DemoEdition.Handed elHiblu = handovers.stream().filter(h -> h.reportCaseId().equals("el-hiblu-3")).findFirst().orElseThrow();
+        assertEquals(Instant.parse("2021-03-28T00:00:00Z"), elHiblu.cutoff());
+        assertEquals(run.expected().cases.get("el-hiblu-3"), elHiblu.total());
+        assertTrue(elHiblu.total() > 100, "a real count: " + elHiblu.total());
+        assertTrue(handovers.stream().mapToLong(DemoEdition.Handed::total).sum() > elHiblu.total(), handovers.toString());
+        for (DemoEdition.Handed h : handovers) {
+            given().auth().oauth2(delivery).get(platform.delivery.url() + "/api/v1/deliveries/" + h.deliveryId()).then()
+                    .statusCode(200).body("campaignId", equalTo(run.campaignId())).body("status", equalTo("delivered"))
+                    .body("handover.total", equalTo((int) h.total()));
+        }
+        // its pack is built from the edition's own signers (the test platform's retention schedule does not run)
+        String sha256 = given().auth().oauth2(delivery).get(platform.delivery.url() + "/api/v1/deliveries/"
+                        + elHiblu.deliveryId() + "/pack").then().statusCode(200).contentType("application/pdf")
+                .extract().header("X-Pack-SHA256");
+        given().auth().oauth2(delivery).get(platform.delivery.url() + "/api/v1/deliveries/" + elHiblu.deliveryId())
+                .then().body("handover.packSha256", equalTo(sha256));
     }
 
     @Test

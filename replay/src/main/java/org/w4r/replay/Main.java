@@ -8,6 +8,7 @@ import java.util.Map;
 
 /**
  * java -jar replay.jar replay [--scale 0.01] [--seed 2020] …   the 2020 campaign, every figure compared
+ * java -jar replay.jar demo     the demo's 2020 edition, once: a small replay and the report's handovers (./platform up)
  * java -jar replay.jar bench [--rates 2500,5000] [--duration 60] …   open-model load, freshness and the ceiling, and
  *                                                                   what each action costs (docs/benchmarks.md)
  */
@@ -24,8 +25,10 @@ public final class Main {
             code = switch (command) {
                 case "replay" -> replay(rest);
                 case "bench" -> Bench.run(rest, System.out);
+                case "demo" -> demo(rest);
                 default -> {
-                    System.err.println("usage: replay [--scale 0.01] [--seed 2020] [--threads 4] [--batch 1000] "
+                    System.err.println("usage: demo [--credentials .platform/credentials.csv] [--delivery http://localhost:8083]\n"
+                            + "       replay [--scale 0.01] [--seed 2020] [--threads 4] [--batch 1000] "
                             + "[--credentials .platform/credentials.csv]\n       bench [--rates 2500,5000] [--duration 60] "
                             + "[--profile constant|spike] [--warmup 10] [--kafka localhost:9092]\n"
                             + "             [--find-max] [--max-p99-ms 1000] [--resolution 0.05] [--retries 3] "
@@ -46,6 +49,17 @@ public final class Main {
     /** The bench as {@code bench …} runs it, returning its exit code (the end-to-end suite runs it in-process). */
     public static int bench(List<String> argv, java.io.PrintStream out) throws Exception {
         return Bench.run(argv, out);
+    }
+
+    static int demo(List<String> argv) throws Exception {
+        Args a = new Args(argv, Map.of("credentials", ".platform/credentials.csv", "petition", Endpoints.local().petition(),
+                "tally", Endpoints.local().tally(), "cases", Endpoints.local().cases(), "delivery", "http://localhost:8083"));
+        Endpoints endpoints = new Endpoints(a.get("petition"), a.get("tally"), a.get("cases"));
+        Map<String, String> tokens = Credentials.read(Path.of(a.get("credentials")));
+        System.out.println("the demo's 2020 edition: the campaign at " + DemoEdition.SCALE + " of its size, then the "
+                + "report's handovers...");
+        DemoEdition.loadOnce(endpoints, a.get("delivery"), tokens, System.out);
+        return 0;
     }
 
     static int replay(List<String> argv) throws Exception {

@@ -16,17 +16,20 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
 /**
- * Loads the 2020 report's handovers ({@code demo/w4r2020/handovers.csv}, a copy of the shared data) once, as
- * deliveries of the demo campaign: delivered rows become recorded handovers with the cut-off at their date; planned
- * and on-hold rows stay planned. The hold itself comes from case-service (paing-phyo-min), so the held plan cannot be
- * recorded here. Events go through the outbox like any other change.
+ * Loads the 2020 report's outstanding deliveries ({@code demo/w4r2020/handovers.csv}, a copy of the shared data: the
+ * rows planned or on hold) once, as the current demo campaign's plans, one a week from the day of loading. The rows
+ * delivered in 2021 are not handovers of this campaign, which opened this year: recorded here they froze no action
+ * (their cut-offs were years before the campaign) and every demo handover said 0. They belong to the 2020 edition,
+ * which {@code ./platform up} loads through the API (the replay module's {@code DemoEdition}: a small replay of the
+ * 2020 campaign, then those handovers recorded on its cases at their dates, with the counts the replay put before
+ * them). The hold itself comes from case-service (paing-phyo-min), so the held plan cannot be recorded here. Events
+ * go through the outbox like any other change.
  */
 @ApplicationScoped
 public class DemoLoader implements DemoShare {
@@ -44,31 +47,35 @@ public class DemoLoader implements DemoShare {
 
     @Override
     public void loadDemo() {
-        LOG.infof("demo data: %d deliveries of the 2020 report loaded", load());
+        LOG.infof("demo data: %d outstanding deliveries of the 2020 report planned", load());
     }
 
-    /** Loads the demo deliveries unless the demo campaign already has some; returns how many were loaded. */
+    /** Plans the report's outstanding deliveries unless the demo campaign already has some; returns how many. */
     @Transactional
     public int load() {
         if (deliveries.anyOfCampaign(CAMPAIGN_ID)) {
             return 0;
         }
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
-        int loaded = 0;
+        LocalDate today = LocalDate.now(ZoneOffset.UTC);
+        int line = 0, planned = 0;
         for (CsvRows.Row row : DemoShare.rows(DemoLoader.class, "handovers.csv")) {
             Map<String, String> cells = new java.util.HashMap<>();
             row.cells().forEach((column, value) -> cells.put(column, value == null ? "" : value.trim()));
             // the n-th row, as before the kit read the file, so the demo ids stay what they were
-            load(++loaded, cells, now);
+            line++;
+            if (!DeliveryKinds.DELIVERED.equals(cells.get("status"))) {
+                planned++;
+                plan(line, cells, today.plusWeeks(planned).atTime(10, 0).toInstant(ZoneOffset.UTC), now);
+            }
         }
-        return loaded;
+        return planned;
     }
 
-    private void load(int line, Map<String, String> row, Instant now) {
+    private void plan(int line, Map<String, String> row, Instant plannedFor, Instant now) {
         String caseId = row.get("case_id");
         String kind = row.get("kind");
         String recipient = row.get("recipient");
-        Instant date = date(row.get("date"));
         String place = blankToNull(row.get("place"));
         String country = place == null ? null : CITIES.getOrDefault(place, countryCode(place));
         String city = place == null || (country != null && !CITIES.containsKey(place)) ? null : place;
@@ -78,21 +85,8 @@ public class DemoLoader implements DemoShare {
         String entityId = blankToNull(row.get("entity_id"));
         UUID id = UUID.nameUUIDFromBytes((CAMPAIGN_ID + ":" + line + ":" + caseId + ":" + row.get("date"))
                 .getBytes(StandardCharsets.UTF_8));
-        Delivery delivery = new Delivery(id, CAMPAIGN_ID, caseId, entityId, kind, recipientKind(caseId, kind, recipient),
-                recipient, city, country, date, DeliveryKinds.PLANNED, "demo", now, null, null, null);
-        writer.insertPlanned(delivery);
-        if (DeliveryKinds.DELIVERED.equals(row.get("status"))) {
-            writer.freeze(delivery, date, date, entityId == null ? "Write for Rights 2020 (campaign report)" : entityId,
-                    blankToNull(row.get("note")), List.of(), "demo");
-        }
-    }
-
-    /** The report's dates are days, months or years: each stands for its first day (UTC). */
-    static Instant date(String value) {
-        String[] parts = value.split("-");
-        LocalDate day = LocalDate.of(Integer.parseInt(parts[0]), parts.length > 1 ? Integer.parseInt(parts[1]) : 1,
-                parts.length > 2 ? Integer.parseInt(parts[2]) : 1);
-        return day.atStartOfDay(ZoneOffset.UTC).toInstant();
+        writer.insertPlanned(new Delivery(id, CAMPAIGN_ID, caseId, entityId, kind, recipientKind(caseId, kind, recipient),
+                recipient, city, country, plannedFor, DeliveryKinds.PLANNED, "demo", now, null, null, null));
     }
 
     /**

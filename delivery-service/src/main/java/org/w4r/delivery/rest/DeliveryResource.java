@@ -21,6 +21,7 @@ import jakarta.validation.constraints.Pattern;
 import org.w4r.delivery.model.DeliveryKinds;
 import org.w4r.delivery.service.DeliveryService;
 import org.w4r.delivery.service.PackService;
+import org.w4r.delivery.service.PackText;
 import org.w4r.kit.problem.Problem;
 import org.w4r.kit.problem.ProblemException;
 import org.w4r.kit.validation.Slug;
@@ -136,28 +137,63 @@ public class DeliveryResource {
         return DeliveryView.of(deliveries.recordHandover(id(id), request.command(), caller.get().principal()));
     }
 
-    /** The PDF for the recipient; {@code Repr-Digest} carries the SHA-256 also stored on the handover. */
+    /**
+     * The PDF for the recipient, in the language asked for or the recipient country's; {@code Repr-Digest} carries
+     * the SHA-256 also stored on the handover.
+     */
     @GET
     @Path("{id}/pack")
     @Produces("application/pdf")
     @Operation(operationId = "getDeliveryPack", summary = "The delivery pack (PDF) of a recorded handover")
     @APIResponse(responseCode = "200", description = "The PDF; its SHA-256 is stored on the handover",
             headers = {@Header(name = "X-Pack-SHA256", description = "SHA-256 of the PDF, hex", schema = @Schema(type = SchemaType.STRING)),
-                    @Header(name = "Repr-Digest", description = "sha-256=:<base64>:", schema = @Schema(type = SchemaType.STRING))},
+                    @Header(name = "Repr-Digest", description = "sha-256=:<base64>:", schema = @Schema(type = SchemaType.STRING)),
+                    @Header(name = "Content-Language", description = "the pack's language (ar is served in en)", schema = @Schema(type = SchemaType.STRING))},
             content = @Content(mediaType = "application/pdf", schema = @Schema(type = SchemaType.STRING, format = "binary")))
     @APIResponse(responseCode = "404", description = "No delivery with this id")
     @APIResponse(responseCode = "409", description = "case-on-hold, or not-delivered (no handover yet)")
     @APIResponse(responseCode = "410", description = "pack-retired: the campaign's signer data was anonymised under the "
             + "retention schedule; packSha256 verifies a copy issued before")
     @APIResponse(responseCode = "422", description = "unknown-case: the case left this service's read model, so its hold cannot be checked")
-    public Response pack(@PathParam("id") String id, @HeaderParam("Authorization") String authorization) {
-        PackService.Pack pack = packs.pack(id(id), authorization, caller.get().principal());
-        return Response.ok(pack.pdf(), "application/pdf")
+    public Response pack(@PathParam("id") String id, @HeaderParam("Authorization") String authorization,
+                         @QueryParam("lang") @Pattern(regexp = PackText.LANGUAGE_PATTERN)
+                         @Schema(enumeration = {"en", "fr", "es", "ar"}, description = "the pack's language; without it, "
+                                 + "the recipient country's (fr, es) or en; ar is served in en") String language) {
+        PackService.Pack pack = packs.pack(id(id), authorization, caller.get().principal(), language, false);
+        return packAnswer(pack, pack.pdf(), "application/pdf");
+    }
+
+    /** The ZIP beside the pack: the same PDF, the list and the counts as CSV, and SHA256SUMS. */
+    @GET
+    @Path("{id}/pack.zip")
+    @Produces("application/zip")
+    @Operation(operationId = "getDeliveryPackZip", summary = "The delivery pack with its data as CSV, in a ZIP")
+    @APIResponse(responseCode = "200", description = "The ZIP; X-Pack-SHA256 is the SHA-256 of the PDF inside, stored on the handover",
+            headers = {@Header(name = "X-Pack-SHA256", description = "SHA-256 of the PDF in the ZIP, hex", schema = @Schema(type = SchemaType.STRING)),
+                    @Header(name = "Content-Language", description = "the pack's language (ar is served in en)", schema = @Schema(type = SchemaType.STRING))},
+            content = @Content(mediaType = "application/zip", schema = @Schema(type = SchemaType.STRING, format = "binary")))
+    @APIResponse(responseCode = "404", description = "No delivery with this id")
+    @APIResponse(responseCode = "409", description = "case-on-hold, or not-delivered (no handover yet)")
+    @APIResponse(responseCode = "410", description = "pack-retired: the campaign's signer data was anonymised under the "
+            + "retention schedule; packSha256 verifies a copy issued before")
+    @APIResponse(responseCode = "422", description = "unknown-case: the case left this service's read model, so its hold cannot be checked")
+    public Response packZip(@PathParam("id") String id, @HeaderParam("Authorization") String authorization,
+                            @QueryParam("lang") @Pattern(regexp = PackText.LANGUAGE_PATTERN)
+                            @Schema(enumeration = {"en", "fr", "es", "ar"}, description = "as for the PDF") String language) {
+        PackService.Pack pack = packs.pack(id(id), authorization, caller.get().principal(), language, true);
+        return packAnswer(pack, pack.zip(), "application/zip");
+    }
+
+    private static Response packAnswer(PackService.Pack pack, byte[] body, String type) {
+        Response.ResponseBuilder answer = Response.ok(body, type)
                 .header("Content-Disposition", "attachment; filename=\"" + pack.fileName() + "\"")
-                .header("Repr-Digest", "sha-256=:" + Base64.getEncoder().encodeToString(HexFormat.of().parseHex(pack.sha256())) + ":")
                 .header("X-Pack-SHA256", pack.sha256())
-                .header("Cache-Control", "no-store")
-                .build();
+                .header("Content-Language", pack.language())
+                .header("Cache-Control", "no-store");
+        if (type.equals("application/pdf")) {
+            answer.header("Repr-Digest", "sha-256=:" + Base64.getEncoder().encodeToString(HexFormat.of().parseHex(pack.sha256())) + ":");
+        }
+        return answer.build();
     }
 
     /**

@@ -10,7 +10,7 @@ import org.w4r.delivery.model.Handover;
 import org.w4r.delivery.model.Signer;
 import org.w4r.delivery.repository.DeliveryRepository;
 import org.w4r.delivery.repository.ErasureRepository;
-import org.w4r.events.CaseChanged;
+import org.w4r.events.EntityChanged;
 import org.w4r.kit.problem.Problem;
 import org.w4r.kit.problem.ProblemException;
 import org.w4r.kit.reference.ReferenceData;
@@ -18,15 +18,18 @@ import org.w4r.kit.reference.ReferenceData;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
 /**
- * The delivery pack of a recorded handover: a PDF for the recipient with the case, the frozen counts and, for a
- * petition, the consented signer list, or, for solidarity letters, the approved messages (both from petition-service,
- * up to the cut-off). Refused while the case is on hold; its SHA-256 is stored on the handover before it is served.
+ * The delivery pack of a recorded handover: a PDF for the recipient ({@link PackDocument}) with the case, the frozen
+ * counts and, for a petition, the consented signer list, or, for solidarity letters, the approved messages (both from
+ * petition-service, up to the cut-off), and the ZIP beside it with the same data as CSV. Refused while the case is on
+ * hold; the PDF's SHA-256 is stored on the handover before either is served.
  */
 @ApplicationScoped
 public class PackService {
@@ -51,10 +54,15 @@ public class PackService {
     @Inject
     ErasureRepository erasures;
 
-    public record Pack(byte[] pdf, String sha256, String fileName) {
+    /** The PDF with its SHA-256 (the one stored on the handover), and the ZIP beside it when asked for. */
+    public record Pack(byte[] pdf, String sha256, String fileName, String language, byte[] zip) {
     }
 
-    public Pack pack(UUID id, String authorization, String principal) {
+    /**
+     * The pack in {@code language} (en, fr, es; ar and none: see {@link PackText#of}), with its ZIP if {@code withZip}.
+     * Either way the PDF's digest is stored and the issue recorded: a ZIP holds the same names.
+     */
+    public Pack pack(UUID id, String authorization, String principal, String language, boolean withZip) {
         Delivery delivery = deliveries.find(id).orElseThrow(() -> ProblemException.notFound("delivery", id.toString()));
         guard.awaitCaseStream();
         // refused before anything is asked of petition-service: no signer list leaves while a case is held
@@ -78,10 +86,34 @@ public class PackService {
         } catch (SignerDataRetiredException e) {
             throw retired(handover);
         }
-        byte[] pdf = render(delivered, reference.findCase(delivery.caseId()).orElse(null), signers, messages);
+        PackContent content = new PackContent(delivery, handover, delivered.counts(),
+                reference.findCase(delivery.caseId()).orElse(null),
+                reference.findCampaign(delivery.campaignId()).orElse(null), entities(delivered.counts(), delivery),
+                signers, messages);
+        PackText text = PackText.of(language, delivery.country());
+        byte[] list = PackContent.bytes(content.list());
+        byte[] counts = PackContent.bytes(content.countsTable());
+        byte[] pdf = PackDocument.render(content, text, sha256(list), sha256(counts));
         String sha256 = sha256(pdf);
+        String name = "delivery-pack-" + delivery.caseId() + "-" + id;
+        byte[] zip = null;
+        if (withZip) {
+            Map<String, byte[]> files = new LinkedHashMap<>();
+            files.put(name + ".pdf", pdf);
+            files.put(content.list().filename() + ".csv", list);
+            files.put("counts.csv", counts);
+            zip = PackZip.zip(files, handover.recordedAt());
+        }
         writer.recordPack(delivery, sha256, principal, erasuresBefore);
-        return new Pack(pdf, sha256, "delivery-pack-" + delivery.caseId() + "-" + id + ".pdf");
+        return new Pack(pdf, sha256, name + (withZip ? ".zip" : ".pdf"), text.language(), zip);
+    }
+
+    private Map<String, EntityChanged> entities(FrozenCounts counts, Delivery delivery) {
+        Map<String, EntityChanged> found = new HashMap<>();
+        java.util.stream.Stream.concat(counts.byEntity().keySet().stream(),
+                        java.util.stream.Stream.ofNullable(delivery.entityId()))
+                .forEach(entityId -> reference.findEntity(entityId).ifPresent(e -> found.put(entityId, e)));
+        return found;
     }
 
     /** What is left of a pack once its campaign's signer data is gone: the SHA-256 of the last one issued, if any. */
@@ -92,63 +124,6 @@ public class PackService {
                         : "a copy issued before is verified by its SHA-256 (packSha256)"))
                 .with("packSha256", handover.packSha256())
                 .with("packCreatedAt", handover.packCreatedAt() == null ? null : handover.packCreatedAt().toString()));
-    }
-
-    static byte[] render(DeliveryService.Delivered delivered, CaseChanged caseInfo, List<Signer> signers,
-                         List<ApprovedMessage> messages) {
-        Delivery d = delivered.delivery();
-        Handover h = delivered.handover();
-        FrozenCounts counts = delivered.counts();
-        try (PackPdf pdf = new PackPdf("Delivery pack: " + d.caseId(), d.id(), h.recordedAt())) {
-            pdf.heading("Write for Rights: delivery pack");
-            pdf.field("Case", caseInfo == null ? d.caseId() : caseInfo.name() + " (" + d.caseId() + ")");
-            pdf.field("Target", caseInfo == null ? null : caseInfo.targetAuthority());
-            pdf.field("Campaign", d.campaignId());
-            pdf.field("Delivery", d.kind() + " " + d.id());
-            pdf.field("Recipient", d.recipientName() + " (" + d.recipientKind() + ")");
-            pdf.field("Place", join(d.city(), d.country()));
-            pdf.field("Entity", d.entityId() == null ? "all entities" : d.entityId());
-            pdf.field("Delivered", h.deliveredAt() + " by " + h.deliveredBy());
-            pdf.field("Counts up to", h.cutoff().toString());
-
-            pdf.heading("Total: " + counts.total());
-            pdf.text(DeliveryKinds.SOLIDARITY.equals(d.kind()) ? "Approved solidarity messages" : "Actions");
-            pdf.heading("By entity");
-            table(pdf, counts.byEntity());
-            pdf.heading("By type");
-            table(pdf, counts.byType());
-
-            if (DeliveryKinds.PETITION.equals(d.kind())) {
-                pdf.heading("Signers who agreed to be named (" + signers.size() + ")");
-                for (Signer s : signers) {
-                    pdf.paragraph(s.name() + (s.country() == null || s.country().isBlank() ? "" : ", " + s.country()));
-                }
-            } else {
-                pdf.heading("Approved solidarity messages (" + messages.size() + ")");
-                for (ApprovedMessage m : messages) {
-                    ApprovedMessage.Author author = m.author();
-                    pdf.space(4);
-                    pdf.paragraph((author == null ? "" : join(author.name(), author.country()))
-                            + (m.language() == null ? "" : " [" + m.language() + "]"));
-                    pdf.paragraph(m.text());
-                }
-            }
-            return pdf.finish();
-        }
-    }
-
-    private static void table(PackPdf pdf, Map<String, Long> totals) {
-        if (totals.isEmpty()) {
-            pdf.text("none");
-        }
-        totals.forEach((key, count) -> pdf.text(key + ": " + count));
-    }
-
-    private static String join(String a, String b) {
-        if (a == null || a.isBlank()) {
-            return b;
-        }
-        return b == null || b.isBlank() ? a : a + ", " + b;
     }
 
     static String sha256(byte[] bytes) {
