@@ -47,6 +47,8 @@ import static org.w4r.delivery.Waiting.await;
 @QuarkusTest
 class PackDocumentTest extends RunningService {
     static final int SIGNERS = 400;
+    /** The case's demand as case-service publishes it: printed on the cover under the target authority. */
+    static final String DEMAND = "Drop all charges against the El Hiblu 3";
 
     @Test
     void thePackIsADocumentWithACoverBreakdownsNumberedSignerPagesAndItsVerification() throws Exception {
@@ -68,7 +70,7 @@ class PackDocumentTest extends RunningService {
             }
             String cover = texts.get(0);
             for (String fact : List.of("Delivery pack", "El Hiblu 3", "Petition", "Test campaign",
-                    "Maltese authorities", "Embassy of Myanmar (embassy)", "Valletta, Malta",
+                    "Maltese authorities", "Our demand", DEMAND, "Embassy of Myanmar (embassy)", "Valletta, Malta",
                     "all entities of the movement", "Team Malta", "1,254", "actions taken for this case up to",
                     handed.cutoffText)) {
                 assertTrue(cover.contains(fact), "cover without " + fact + ": " + cover);
@@ -204,7 +206,7 @@ class PackDocumentTest extends RunningService {
         // a case as the docs' screenshot shows it: its name and target authority as case-service publishes them
         Streams.publish(kafka, Topics.CASES, caseId, new org.w4r.events.CaseChanged(UUID.randomUUID(), caseId,
                 ReferenceFixtures.CAMPAIGN, "El Hiblu 3", "MT", "Maltese authorities", "global", null, 1000L, "active",
-                true, null, ReferenceFixtures.version(), now));
+                true, null, ReferenceFixtures.version(), now, null, DEMAND));
         Streams.publish(kafka, Topics.ENTITIES, france, new EntityChanged(UUID.randomUUID(), france,
                 "Amnesty International France " + suffix, "FR", "section", now));
         Streams.publish(kafka, Topics.ENTITIES, malta, new EntityChanged(UUID.randomUUID(), malta,

@@ -35,6 +35,11 @@ final class PackDocument {
             pdf.space(18);
             pdf.field(text.get("campaign"), content.campaignName());
             pdf.field(text.get("target"), content.caseInfo() == null ? null : content.caseInfo().targetAuthority());
+            // the campaign's words, as case-service holds them; a case without one says nothing rather than a dash
+            String demand = content.caseInfo() == null ? null : content.caseInfo().demand();
+            if (demand != null && !demand.isBlank()) {
+                pdf.field(text.get("demand"), demand);
+            }
             pdf.field(text.get("recipient"), d.recipientName() + " (" + text.label("recipient", d.recipientKind()) + ")");
             pdf.field(text.get("place"), join(d.city(), d.country() == null ? null : text.country(d.country())));
             pdf.field(text.get("entity"), d.entityId() == null ? text.get("entity.all") : content.entityName(d.entityId()));
