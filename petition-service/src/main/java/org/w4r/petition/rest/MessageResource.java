@@ -134,7 +134,7 @@ public class MessageResource {
                                   @QueryParam("entityId") @Slug String entityId,
                                   @Parameter(description = "Only messages in this language: a primary subtag, 'fr' "
                                           + "takes fr and fr-CA", example = "fr")
-                                  @QueryParam("language") @Pattern(regexp = LANGUAGE) String language,
+                                  @QueryParam("language") @Pattern(regexp = PRIMARY_LANGUAGE) String language,
                                   @Parameter(schema = @Schema(type = SchemaType.STRING, enumeration = {"pending", "approved", "rejected"},
                                           defaultValue = "pending"))
                                   @QueryParam("status") @Pattern(regexp = "^(pending|approved|rejected)$") String status,
@@ -216,7 +216,7 @@ public class MessageResource {
     public WaitingView waiting(@QueryParam("campaignId") @Slug String campaignId,
                                @QueryParam("caseId") @Slug String caseId,
                                @QueryParam("entityId") @Slug String entityId,
-                               @QueryParam("language") @Pattern(regexp = LANGUAGE) String language,
+                               @QueryParam("language") @Pattern(regexp = PRIMARY_LANGUAGE) String language,
                                @Parameter(schema = @Schema(type = SchemaType.STRING, format = "date-time"))
                                @QueryParam("receivedBefore") String receivedBefore) {
         Instant now = Instant.now();
@@ -301,5 +301,6 @@ public class MessageResource {
         return language == null || language.isEmpty() ? null : language.toLowerCase(java.util.Locale.ROOT);
     }
 
-    private static final String LANGUAGE = "^([a-zA-Z]{2,3})?$";
+    /** A filter takes a language's primary subtag ({@code fr}), which also takes its regional tags ({@code fr-CA}). */
+    private static final String PRIMARY_LANGUAGE = "^([a-zA-Z]{2,3})?$";
 }
