@@ -122,7 +122,14 @@ class ModerationBrowserIT {
     }
 
     static void choose(String select, String value) {
-        wait.until(d -> !d.findElements(By.cssSelector("#" + select + " option[value='" + value + "']")).isEmpty());
+        try {
+            wait.until(d -> !d.findElements(By.cssSelector("#" + select + " option[value='" + value + "']")).isEmpty());
+        } catch (org.openqa.selenium.TimeoutException e) {
+            // what the page shows instead, and what the browser said
+            throw new AssertionError("no option " + value + " in " + select + ": "
+                    + js("return document.getElementById(arguments[0]).outerHTML + ' / ' + document.querySelector('#view').innerText.slice(0, 1500)", select)
+                    + " / console: " + driver.manage().logs().get("browser").getAll() + " / API: " + waiting("").prettify(), e);
+        }
         new Select(driver.findElement(By.id(select))).selectByValue(value);
     }
 

@@ -131,7 +131,7 @@ export function render(view) {
     const chosen = select.value;
     const known = groups.filter((g) => g[key] != null);
     select.replaceChildren(el('option', { value: '', text: t(all) }),
-      known.map((g) => el('option', { value: g[key], text: t('queue.option', { name: name(g[key]), count: g.waiting }) })));
+      ...known.map((g) => el('option', { value: g[key], text: t('queue.option', { name: name(g[key]), count: g.waiting }) })));
     // a filter chosen before stays chosen, even when nothing waits under it any more
     if (chosen && !known.some((g) => g[key] === chosen)) { select.append(el('option', { value: chosen, text: name(chosen) })); }
     select.value = chosen;
