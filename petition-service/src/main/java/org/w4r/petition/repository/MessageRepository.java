@@ -4,8 +4,12 @@ import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
 import org.w4r.petition.model.Message;
+import org.w4r.petition.model.MessageFilter;
+import org.w4r.petition.model.WaitingMessages;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,25 +24,108 @@ public class MessageRepository implements PanacheRepositoryBase<Message, UUID> {
         return findById(messageId, LockModeType.PESSIMISTIC_WRITE);
     }
 
-    /** Not erased, oldest first by the time written; {@code campaignId}, {@code caseId} and {@code until} null for any. */
-    public List<Message> list(String status, String campaignId, String caseId, Instant until, int offset, int limit) {
-        StringBuilder query = new StringBuilder("status = :status and erasedAt is null");
-        Map<String, Object> params = new HashMap<>();
-        params.put("status", status);
-        if (campaignId != null) {
-            query.append(" and campaignId = :campaignId");
-            params.put("campaignId", campaignId);
+    /** The messages, locked until the transaction ends, in the order of their ids (two bulk decisions lock alike). */
+    public List<Message> lockAllForReview(Collection<UUID> messageIds) {
+        return find("actionId in ?1 order by actionId", messageIds).withLock(LockModeType.PESSIMISTIC_WRITE).list();
+    }
+
+    /**
+     * Not erased, oldest first by the time written (ties by id: a stable order); {@code after} (null for the first
+     * page) is the last message of the previous page: the page starts after it, however many were decided meanwhile.
+     */
+    @SuppressWarnings("unchecked")
+    public List<Message> list(MessageFilter filter, Message after, int offset, int limit) {
+        Where where = where(filter);
+        if (after != null) {
+            where.and("(occurred_at, action_id) > (:afterTime, :afterId)", "afterTime", after.occurredAt)
+                    .params.put("afterId", after.actionId);
         }
-        if (caseId != null) {
-            query.append(" and caseId = :caseId");
-            params.put("caseId", caseId);
+        var query = getEntityManager().createNativeQuery("select * from message where " + where.sql
+                + " order by occurred_at, action_id offset :offset limit :limit", Message.class);
+        where.params.forEach(query::setParameter);
+        return query.setParameter("offset", offset).setParameter("limit", limit).getResultList();
+    }
+
+    /** How many match the filter (its status), and the oldest received, in all and by case, entity and language. */
+    @SuppressWarnings("unchecked")
+    public WaitingMessages count(MessageFilter filter) {
+        Where where = where(filter);
+        // one pass over the matching messages (a campaign's waiting ones: the message_waiting index), four groupings;
+        // grouping() is a bit mask of the columns a row's grouping leaves out
+        var query = getEntityManager().createNativeQuery("""
+                select grouping(case_id, entity_id, lang) as grouped, case_id, entity_id, lang, count(*), min(recorded_at)
+                from (select case_id, entity_id, lower(split_part(language, '-', 1)) as lang, recorded_at
+                      from message where %s) m
+                group by grouping sets ((case_id), (entity_id), (lang), ())
+                order by 2, 3, 4""".formatted(where.sql));
+        where.params.forEach(query::setParameter);
+        WaitingMessages.Group all = new WaitingMessages.Group(null, 0, null);
+        List<WaitingMessages.Group> cases = new ArrayList<>();
+        List<WaitingMessages.Group> entities = new ArrayList<>();
+        List<WaitingMessages.Group> languages = new ArrayList<>();
+        for (Object[] row : (List<Object[]>) query.getResultList()) {
+            int grouped = ((Number) row[0]).intValue();
+            long waiting = ((Number) row[4]).longValue();
+            Instant oldest = row[5] == null ? null : toInstant(row[5]);
+            switch (grouped) {
+                case 0b011 -> cases.add(new WaitingMessages.Group((String) row[1], waiting, oldest));
+                case 0b101 -> entities.add(new WaitingMessages.Group((String) row[2], waiting, oldest));
+                case 0b110 -> languages.add(new WaitingMessages.Group((String) row[3], waiting, oldest));
+                default -> all = new WaitingMessages.Group(null, waiting, oldest);
+            }
         }
-        if (until != null) {
-            query.append(" and occurredAt <= :until");
-            params.put("until", until);
+        return new WaitingMessages(all, cases, entities, languages);
+    }
+
+    private static Instant toInstant(Object value) {
+        if (value instanceof Instant instant) {
+            return instant;
         }
-        query.append(" order by occurredAt, actionId");
-        return find(query.toString(), params).range(offset, offset + limit - 1).list();
+        if (value instanceof java.time.OffsetDateTime time) {
+            return time.toInstant();
+        }
+        return ((java.sql.Timestamp) value).toInstant();
+    }
+
+    private static Where where(MessageFilter filter) {
+        Where where = new Where("status = :status and erased_at is null", "status",
+                filter.status() == null ? Message.PENDING : filter.status());
+        if (filter.campaignId() != null) {
+            where.and("campaign_id = :campaignId", "campaignId", filter.campaignId());
+        }
+        if (filter.caseId() != null) {
+            where.and("case_id = :caseId", "caseId", filter.caseId());
+        }
+        if (filter.entityId() != null) {
+            where.and("entity_id = :entityId", "entityId", filter.entityId());
+        }
+        if (filter.language() != null) {
+            where.and("lower(split_part(language, '-', 1)) = :language", "language", filter.language());
+        }
+        if (filter.until() != null) {
+            where.and("occurred_at <= :until", "until", filter.until());
+        }
+        if (filter.receivedBefore() != null) {
+            where.and("recorded_at < :receivedBefore", "receivedBefore", filter.receivedBefore());
+        }
+        return where;
+    }
+
+    /** A where clause and its parameters, one condition at a time (every value a parameter, never in the SQL). */
+    private static final class Where {
+        final Map<String, Object> params = new HashMap<>();
+        String sql;
+
+        Where(String condition, String name, Object value) {
+            sql = condition;
+            params.put(name, value);
+        }
+
+        Where and(String condition, String name, Object value) {
+            sql += " and " + condition;
+            params.put(name, value);
+            return this;
+        }
     }
 
     /**

@@ -31,12 +31,15 @@ import org.w4r.kit.security.CurrentCaller;
 import org.w4r.kit.security.Roles;
 import org.w4r.kit.validation.Slug;
 import org.w4r.petition.model.Message;
+import org.w4r.petition.model.MessageFilter;
+import org.w4r.petition.model.WaitingMessages;
 import org.w4r.petition.service.Committer;
 import org.w4r.petition.service.DeliveryGate;
 import org.w4r.petition.service.IdempotencyKey;
 import org.w4r.petition.service.MessageService;
 
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -107,16 +110,19 @@ public class MessageResource {
 
     /**
      * The moderation queue (pending by default), oldest first; delivery teams see approved messages only, up to a
-     * cut-off ({@code until}, on the time written). Pages with {@code offset} and {@code limit}.
+     * cut-off ({@code until}, on the time written). Pages with {@code after} (the last message id of the page before)
+     * or {@code offset}, and {@code limit}.
      */
     @GET
     @RolesAllowed({Roles.MODERATOR, Roles.DELIVERY})
     @Operation(operationId = "listMessages", summary = "Read the moderation queue, or a case's approved messages",
-            description = "Oldest first by the time written. Moderators read any status; delivery teams read the "
-                    + "approved messages of one case (status=approved&caseId=...), refused while it is on hold. Erased "
-                    + "messages are not listed.")
+            description = "Oldest first by the time written, ties by id (a stable order). Moderators read any status, "
+                    + "filtered by campaign, case, entity, language and age; delivery teams read the approved messages "
+                    + "of one case (status=approved&caseId=...), refused while it is on hold. Erased messages are not "
+                    + "listed. The next page: after=<the last messageId of this page>.")
     @APIResponse(responseCode = "200", description = "The page", content = @Content(mediaType = Api.JSON,
             schema = @Schema(type = SchemaType.ARRAY, implementation = MessageView.class)))
+    @APIResponse(responseCode = "400", description = "A bad filter, or 'after' names no message")
     @APIResponse(responseCode = "404", description = "The case does not exist (delivery)")
     @APIResponse(responseCode = "409", description = "The case is on safety hold (delivery)")
     @APIResponse(responseCode = "410", description = "signer-data-retired: the case's campaign was anonymised under the "
@@ -124,12 +130,24 @@ public class MessageResource {
     public List<MessageView> list(@Parameter(description = "Only this campaign's messages (the staff UI's campaign picker)")
                                   @QueryParam("campaignId") @Slug String campaignId,
                                   @QueryParam("caseId") @Slug String caseId,
+                                  @Parameter(description = "Only this entity's messages")
+                                  @QueryParam("entityId") @Slug String entityId,
+                                  @Parameter(description = "Only messages in this language: a primary subtag, 'fr' "
+                                          + "takes fr and fr-CA", example = "fr")
+                                  @QueryParam("language") @Pattern(regexp = PRIMARY_LANGUAGE) String language,
                                   @Parameter(schema = @Schema(type = SchemaType.STRING, enumeration = {"pending", "approved", "rejected"},
                                           defaultValue = "pending"))
                                   @QueryParam("status") @Pattern(regexp = "^(pending|approved|rejected)$") String status,
                                   @Parameter(description = "Only messages written at or before this instant",
                                           schema = @Schema(type = SchemaType.STRING, format = "date-time"))
                                   @QueryParam("until") String until,
+                                  @Parameter(description = "Only messages received before this instant (the queue's "
+                                          + "age: waiting for longer than now minus this)",
+                                          schema = @Schema(type = SchemaType.STRING, format = "date-time"))
+                                  @QueryParam("receivedBefore") String receivedBefore,
+                                  @Parameter(description = "The last messageId of the previous page: this page starts "
+                                          + "after it in the order, however many were decided meanwhile")
+                                  @QueryParam("after") String after,
                                   @QueryParam("offset") @DefaultValue("0") @Min(0) int offset,
                                   @QueryParam("limit") @DefaultValue("100") @Min(1) @Max(1000) int limit)
             throws SQLException {
@@ -144,8 +162,66 @@ public class MessageResource {
             }
             holds.requireDeliverable(caseId, "its messages");
         }
-        return messages.list(campaignId, caseId, status, Cutoff.parse("until", until), offset, limit).stream()
-                .map(MessageView::of).toList();
+        MessageFilter filter = new MessageFilter(status, campaignId, caseId, entityId, lower(language),
+                Cutoff.parse("until", until), Cutoff.parse("receivedBefore", receivedBefore));
+        return messages.list(filter, messageId("after", after), offset, limit).stream().map(MessageView::of).toList();
+    }
+
+    /** How many wait, and for how long. */
+    @Schema(name = "WaitingMessages", description = "Pending messages (not erased) under the filters: how many, and "
+            + "since when the oldest was received, in all and by case, entity and language")
+    public record WaitingView(@Schema(required = true, description = "When it was counted") Instant asOf,
+                              @Schema(required = true) long waiting,
+                              @Schema(nullable = true, implementation = String.class, format = "date-time",
+                                      description = "When the oldest waiting message was received; null when none waits")
+                              Instant oldestReceivedAt,
+                              @Schema(nullable = true, implementation = Long.class,
+                                      description = "How long the oldest has waited, in seconds; null when none waits")
+                              Long oldestWaitingSeconds,
+                              @Schema(required = true) List<CaseWaiting> cases,
+                              @Schema(required = true) List<EntityWaiting> entities,
+                              @Schema(required = true) List<LanguageWaiting> languages) {
+        static WaitingView of(WaitingMessages w, Instant now) {
+            Instant oldest = w.all().oldestReceivedAt();
+            return new WaitingView(now, w.all().waiting(), oldest,
+                    oldest == null ? null : Math.max(0, Duration.between(oldest, now).toSeconds()),
+                    w.cases().stream().map(g -> new CaseWaiting(g.key(), g.waiting(), g.oldestReceivedAt())).toList(),
+                    w.entities().stream().map(g -> new EntityWaiting(g.key(), g.waiting(), g.oldestReceivedAt())).toList(),
+                    w.languages().stream().map(g -> new LanguageWaiting(g.key(), g.waiting(), g.oldestReceivedAt())).toList());
+        }
+    }
+
+    public record CaseWaiting(@Schema(required = true) String caseId, @Schema(required = true) long waiting,
+                              @Schema(required = true) Instant oldestReceivedAt) {
+    }
+
+    public record EntityWaiting(@Schema(required = true) String entityId, @Schema(required = true) long waiting,
+                                @Schema(required = true) Instant oldestReceivedAt) {
+    }
+
+    public record LanguageWaiting(@Schema(nullable = true, description = "A primary subtag, lower case; null: none given")
+                                  String language,
+                                  @Schema(required = true) long waiting,
+                                  @Schema(required = true) Instant oldestReceivedAt) {
+    }
+
+    @GET
+    @Path("waiting")
+    @RolesAllowed(Roles.MODERATOR)
+    @Operation(operationId = "countWaitingMessages", summary = "Count what waits for moderation",
+            description = "Pending messages under the same filters as the queue: how many, and the oldest received, "
+                    + "in all and by case, entity and language.")
+    @APIResponse(responseCode = "200", description = "The counts", content = @Content(mediaType = Api.JSON,
+            schema = @Schema(implementation = WaitingView.class)))
+    public WaitingView waiting(@QueryParam("campaignId") @Slug String campaignId,
+                               @QueryParam("caseId") @Slug String caseId,
+                               @QueryParam("entityId") @Slug String entityId,
+                               @QueryParam("language") @Pattern(regexp = PRIMARY_LANGUAGE) String language,
+                               @Parameter(schema = @Schema(type = SchemaType.STRING, format = "date-time"))
+                               @QueryParam("receivedBefore") String receivedBefore) {
+        Instant now = Instant.now();
+        return WaitingView.of(messages.waiting(MessageFilter.waiting(campaignId, caseId, entityId, lower(language),
+                Cutoff.parse("receivedBefore", receivedBefore))), now);
     }
 
     @POST
@@ -162,4 +238,69 @@ public class MessageResource {
         return Answers.response(committer.commit(null, 200, messages.decide(id, decision, caller.get().principal()),
                 MessageView::of));
     }
+
+    /** One message of a bulk decision: decided now, or as it already stood. */
+    @Schema(name = "BulkDecisionOutcome")
+    public record Outcome(@Schema(required = true) UUID messageId,
+                          @Schema(required = true, enumeration = {"approved", "rejected", "already-reviewed", "erased"},
+                                  description = "approved or rejected now; already-reviewed or erased: left as it was")
+                          String outcome,
+                          @Schema(required = true, enumeration = {"pending", "approved", "rejected"}) String status,
+                          @Schema(nullable = true) String reviewedBy,
+                          @Schema(nullable = true, implementation = String.class, format = "date-time") Instant reviewedAt) {
+        static Outcome of(MessageService.Reviewed r) {
+            Message m = r.message();
+            String outcome = r.decidedNow() ? m.status : m.erasedAt != null ? "erased" : "already-reviewed";
+            return new Outcome(m.actionId, outcome, m.status, m.reviewedBy, m.reviewedAt);
+        }
+    }
+
+    @Schema(name = "BulkDecisionResult")
+    public record BulkResult(@Schema(required = true, description = "Decided by this call") int decided,
+                             @Schema(required = true, description = "Left as they were: reviewed or erased before") int skipped,
+                             @Schema(required = true, description = "One per id, in the order sent") List<Outcome> results) {
+        static BulkResult of(List<MessageService.Reviewed> reviewed) {
+            int decided = (int) reviewed.stream().filter(MessageService.Reviewed::decidedNow).count();
+            return new BulkResult(decided, reviewed.size() - decided, reviewed.stream().map(Outcome::of).toList());
+        }
+    }
+
+    @POST
+    @Path("decisions")
+    @RolesAllowed(Roles.MODERATOR)
+    @Operation(operationId = "decideMessages", summary = "Approve or reject the messages a moderator saw, at once",
+            description = "Up to " + BulkDecisionRequest.MAX_IDS + " explicit ids of one campaign, in one transaction, "
+                    + "each decided as a single decision would be (the same event, correction and audit entry). A "
+                    + "message reviewed or erased before is reported, not decided again: sending the same call twice "
+                    + "decides nothing the second time.")
+    @APIResponse(responseCode = "200", description = "Decided, message by message", content = @Content(mediaType = Api.JSON,
+            schema = @Schema(implementation = BulkResult.class)))
+    @APIResponse(responseCode = "400", description = "No ids, more than " + BulkDecisionRequest.MAX_IDS
+            + ", an id twice, or a bad decision")
+    @APIResponse(responseCode = "422", description = "not-in-campaign: some ids ('messageIds') are no message of the "
+            + "campaign; nothing was decided")
+    public Response decideAll(@Valid @NotNull BulkDecisionRequest request) {
+        MessageService.Decision decision = request.toDecision();
+        return Answers.response(committer.commit(null, 200, messages.decideAll(request.campaignId(), request.messageIds(),
+                decision, caller.get().principal()), BulkResult::of));
+    }
+
+    /** Parsed here, so a bad one is a 400 (a query parameter JAX-RS cannot convert would be a 404). */
+    private static UUID messageId(String field, String value) {
+        if (value == null || value.isEmpty()) {
+            return null;
+        }
+        try {
+            return UUID.fromString(value);
+        } catch (IllegalArgumentException e) {
+            throw ProblemException.invalid(field, "'" + field + "' must be a message id");
+        }
+    }
+
+    private static String lower(String language) {
+        return language == null || language.isEmpty() ? null : language.toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /** A filter takes a language's primary subtag ({@code fr}), which also takes its regional tags ({@code fr-CA}). */
+    private static final String PRIMARY_LANGUAGE = "^([a-zA-Z]{2,3})?$";
 }

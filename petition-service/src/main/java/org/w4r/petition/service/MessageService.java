@@ -12,10 +12,15 @@ import org.w4r.kit.problem.Problem;
 import org.w4r.kit.problem.ProblemException;
 import org.w4r.kit.tracing.TraceContext;
 import org.w4r.petition.model.Message;
+import org.w4r.petition.model.MessageFilter;
+import org.w4r.petition.model.WaitingMessages;
 import org.w4r.petition.repository.MessageRepository;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -74,11 +79,13 @@ public class MessageService {
         };
     }
 
+    /** The outcome of one message of a bulk decision: decided now, or reported as it stands (reviewed or erased before). */
+    public record Reviewed(Message message, boolean decidedNow) {
+    }
+
     /** The command that reviews a message, once; refused (409) if it was reviewed or erased meanwhile. */
     public Command<Message> decide(UUID messageId, Decision decision, String moderator) {
-        // the decision, not its reason: a reason may quote the message, and the trail is read by every coordinator
-        AuditTrail.Entry reviewed = audit.entry("message.reviewed", "message", messageId.toString(), null,
-                AuditTrail.detail("decision", decision.approve() ? "approved" : "rejected", "abuse", decision.abuse() ? true : null));
+        AuditTrail.Entry reviewed = reviewEntry(decision).withSubject(messageId.toString());
         return work -> {
             Message m = messages.lockForReview(messageId);
             if (m == null) {
@@ -94,28 +101,86 @@ public class MessageService {
                         "message " + messageId + " was " + m.status + " by " + m.reviewedBy + " at " + m.reviewedAt)
                         .with("reviewStatus", m.status)); // not "status": that is the problem's HTTP status
             }
-            Instant now = ActionRules.now();
-            m.status = decision.approve() ? Message.APPROVED : Message.REJECTED;
-            m.reviewedBy = moderator;
-            m.reviewedAt = now;
-            m.reviewReason = decision.reason();
-            work.announce(Topics.MODERATION, m.caseId, new MessageReviewed(UUID.randomUUID(), m.actionId, m.campaignId,
-                    m.caseId, m.entityId, decision.approve() ? MessageReviewed.APPROVED : MessageReviewed.REJECTED,
-                    m.occurredAt, now));
-            if (decision.abuse()) {
-                publisher.corrected(work, m.actionId, m.campaignId, m.caseId, m.entityId, ActionType.MESSAGE, Mode.ONLINE,
-                        -1, m.occurredAt, now);
-            }
-            work.audit(reviewed.about(m.entityId).with("caseId", m.caseId));
+            review(work, m, decision, moderator, reviewed);
             return m;
         };
     }
 
     /**
-     * Oldest first by the time the message was written; {@code until} bounds that time (a delivery's cut-off). Erased
-     * messages are not listed.
+     * The command that reviews the messages a moderator saw, in one transaction, each exactly as {@link #decide} would:
+     * the same event, correction and audit entry. Idempotent: a message reviewed or erased meanwhile (by another
+     * moderator, or this call sent again) is reported as it stands, not decided again. Refused as a whole (422) when an
+     * id is not a message of {@code campaignId}: then what the moderator saw is not what was sent.
      */
-    public List<Message> list(String campaignId, String caseId, String status, Instant until, int offset, int limit) {
-        return messages.list(status == null ? Message.PENDING : status, campaignId, caseId, until, offset, limit);
+    public Command<List<Reviewed>> decideAll(String campaignId, List<UUID> messageIds, Decision decision, String moderator) {
+        AuditTrail.Entry reviewed = reviewEntry(decision);
+        return work -> {
+            Map<UUID, Message> found = new HashMap<>();
+            for (Message m : messages.lockAllForReview(messageIds)) {
+                if (campaignId.equals(m.campaignId)) {
+                    found.put(m.actionId, m);
+                }
+            }
+            List<String> strangers = messageIds.stream().filter(id -> !found.containsKey(id)).map(UUID::toString).toList();
+            if (!strangers.isEmpty()) {
+                throw new ProblemException(Problem.of(422, "not-in-campaign", "Not messages of this campaign",
+                        strangers.size() + " of the ids are no message of campaign " + campaignId + "; nothing was decided")
+                        .with("messageIds", strangers));
+            }
+            List<Reviewed> outcomes = new ArrayList<>(messageIds.size());
+            for (UUID id : messageIds) {
+                Message m = found.get(id);
+                boolean open = m.erasedAt == null && Message.PENDING.equals(m.status);
+                if (open) {
+                    review(work, m, decision, moderator, reviewed.withSubject(id.toString()));
+                }
+                outcomes.add(new Reviewed(m, open));
+            }
+            return outcomes;
+        };
+    }
+
+    // the decision, not its reason: a reason may quote the message, and the trail is read by every coordinator
+    private AuditTrail.Entry reviewEntry(Decision decision) {
+        return audit.entry("message.reviewed", "message", null, null,
+                AuditTrail.detail("decision", decision.approve() ? "approved" : "rejected", "abuse", decision.abuse() ? true : null));
+    }
+
+    /** The one way a pending message is reviewed: its new state, the moderation event, the correction of abuse, the trail. */
+    private void review(UnitOfWork work, Message m, Decision decision, String moderator, AuditTrail.Entry reviewed) {
+        Instant now = ActionRules.now();
+        m.status = decision.approve() ? Message.APPROVED : Message.REJECTED;
+        m.reviewedBy = moderator;
+        m.reviewedAt = now;
+        m.reviewReason = decision.reason();
+        work.announce(Topics.MODERATION, m.caseId, new MessageReviewed(UUID.randomUUID(), m.actionId, m.campaignId,
+                m.caseId, m.entityId, decision.approve() ? MessageReviewed.APPROVED : MessageReviewed.REJECTED,
+                m.occurredAt, now));
+        if (decision.abuse()) {
+            publisher.corrected(work, m.actionId, m.campaignId, m.caseId, m.entityId, ActionType.MESSAGE, Mode.ONLINE,
+                    -1, m.occurredAt, now);
+        }
+        work.audit(reviewed.about(m.entityId).with("caseId", m.caseId));
+    }
+
+    /**
+     * Oldest first by the time the message was written; the filter's {@code until} bounds that time (a delivery's
+     * cut-off). Erased messages are not listed. {@code after}: the last message of the previous page (null for the
+     * first); refused (400) when there is no such message.
+     */
+    public List<Message> list(MessageFilter filter, UUID after, int offset, int limit) {
+        Message last = null;
+        if (after != null) {
+            last = messages.findById(after);
+            if (last == null) {
+                throw ProblemException.invalid("after", "'after' must be the id of the last message of the previous page");
+            }
+        }
+        return messages.list(filter, last, offset, limit);
+    }
+
+    /** What waits for moderation under the filter: how many and since when, in all and by case, entity and language. */
+    public WaitingMessages waiting(MessageFilter filter) {
+        return messages.count(filter);
     }
 }
