@@ -42,9 +42,14 @@ export function render(view) {
     el('div', { class: 'grid' }, section(t('portal.byCase'), cases.node), section(t('portal.localCases'), noLocal, localCases.node)),
     section(t('portal.byDay'), dayChart.node, days.node));
 
+  let last = null;
   async function refresh() {
     const p = await portal();
     error.replaceChildren();
+    // unchanged figures are not drawn again: the headline is a live region, read out on every change
+    const seen = JSON.stringify(p);
+    if (seen === last) { return; }
+    last = seen;
     const d = p.totals;
     title.textContent = t('portal.titleOf', { entity: d.name || p.entityId });
     totalNode.textContent = fmt(d.total);

@@ -36,7 +36,8 @@ public class EntityPortalResource {
     EntityPortal portal;
 
     /** Nullable as a schema ({@link DashboardResource.Hold} says why): null when the entity counted nothing. */
-    @Schema(nullable = true, description = "the entity's place among those that counted something; null when it counted nothing")
+    @Schema(name = "EntityRank", nullable = true,
+            description = "the entity's place among those that counted something; null when it counted nothing")
     public record Rank(@Schema(required = true, description = "1 for the entity with the most actions; ties share a place")
                        int position,
                        @Schema(required = true, description = "how many entities counted something") int of) {
