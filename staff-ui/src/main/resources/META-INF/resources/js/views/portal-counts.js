@@ -23,7 +23,7 @@ export function render(view) {
   const form = el('form', { id: 'count-form', class: 'form', onsubmit: (e) => { e.preventDefault(); report(); } },
     field(t('portal.counts.event'), name), field(t('portal.counts.date'), when), field(t('portal.counts.place'), place),
     field(t('portal.case'), caseSelect), field(t('portal.counts.type'), type), field(t('portal.counts.count'), count),
-    el('button', { type: 'submit', text: t('portal.counts.report') }));
+    el('button', { id: 'count-submit', type: 'submit', text: t('portal.counts.report') }));
   const table = dataTable({ id: 'portal-counts', caption: t('portal.counts.caption'), filename: 'offline-counts', limit: true,
     columns: [t('portal.counts.event'), t('portal.counts.date'), t('portal.counts.place'), t('portal.case'),
       t('portal.counts.type'), t('portal.counts.count'), t('portal.counts.net'), t('portal.counts.corrections'),
@@ -34,7 +34,18 @@ export function render(view) {
 
   let cases = [];
 
+  // one write at a time from a form: a second press while the first is on its way would report the count twice
+  async function once(button, write) {
+    if (button.disabled) { return; }
+    button.disabled = true;
+    try { await write(); } finally { button.disabled = false; }
+  }
+
   async function report() {
+    await once(form.querySelector('button'), () => send());
+  }
+
+  async function send() {
     const body = { type: type.value, count: Number(count.value),
       event: { name: name.value.trim(), date: when.value, place: place.value.trim() || null } };
     if (caseSelect.value) { body.caseId = caseSelect.value; }
@@ -62,17 +73,17 @@ export function render(view) {
     const delta = el('input', { id: 'correct-delta-' + id, type: 'number', required: true, step: 1, min: -entry.net,
       max: 1000000, size: 6 });
     const reason = el('input', { id: 'correct-reason-' + id, type: 'text', required: true, maxLength: 1000 });
-    const form = el('form', { class: 'inline', onsubmit: (e) => {
+    const row = el('form', { class: 'inline', onsubmit: (e) => {
       e.preventDefault();
       const n = Number(delta.value);
       if (!n || !reason.value.trim()) { status.textContent = t('portal.counts.correctionNeeds'); return; }
-      correct(entry, n, reason.value.trim());
+      once(row.querySelector('button'), () => correct(entry, n, reason.value.trim()));
     } },
     el('label', { htmlFor: delta.id, text: t('portal.counts.delta') }), delta,
     el('label', { htmlFor: reason.id, text: t('portal.counts.reason') }), reason,
     el('button', { type: 'submit', text: t('portal.counts.correct'),
       'aria-label': t('portal.counts.correctLabel', { event: entry.eventName }) }));
-    return { node: form, value: '' };
+    return { node: row, value: '' };
   }
 
   const corrections = (entry) => entry.corrections.map((c) => t('portal.counts.correction',

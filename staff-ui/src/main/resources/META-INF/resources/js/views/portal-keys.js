@@ -49,12 +49,15 @@ export function render(view) {
   }
 
   async function issueKey() {
+    if (issue.disabled) { return; }
+    issue.disabled = true; // one key per press: a second one would count against the entity's three
     try {
       const k = await caseService(keysPath(), { method: 'POST' });
       shown(k);
       status.textContent = t('portal.keys.issued', { keyId: k.keyId });
       await loadKeys();
     } catch (e) { status.textContent = t('portal.keys.notIssued', { reason: e.message }); }
+    finally { issue.disabled = false; }
   }
 
   async function revoke(k) {
@@ -75,7 +78,7 @@ export function render(view) {
   async function loadKeys() {
     const list = await caseService(keysPath());
     keys.fill(list.map((k) => [k.keyId, { text: date(k.createdAt), value: k.createdAt },
-      { text: date(k.expiresAt), value: k.expiresAt || '' }, state(k),
+      { text: k.expiresAt ? date(k.expiresAt) : t('portal.keys.never'), value: k.expiresAt || '' }, state(k),
       k.revokedAt ? '' : { node: el('button', { type: 'button', class: 'reject', text: t('portal.keys.revoke'),
         'aria-label': t('portal.keys.revokeLabel', { keyId: k.keyId }), onclick: () => revoke(k) }), value: '' }]));
   }
