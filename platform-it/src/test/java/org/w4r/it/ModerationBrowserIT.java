@@ -36,7 +36,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * entity; a moderator filters the queue down to exactly them (case, entity, language), decides some with the keyboard
  * (approve, reject with a preset reason, moving back and forth) and the rest with one bulk approve after a
  * confirmation that says how many; petition-service then holds every one as decided, and the counts (the page's and the
- * API's) dropped by 500. A coordinator and an entity key get neither the page nor its API. Screenshot:
+ * API's) dropped by 500. A coordinator and an entity key (signed in to its portal) get neither the page nor its API. Screenshot:
  * target/screenshots/moderation-queue.png (docs/img/moderation-queue.png).
  */
 class ModerationBrowserIT {
@@ -280,13 +280,16 @@ class ModerationBrowserIT {
             given().auth().oauth2(platform.tokens.get(principal))
                     .get(platform.petitions.url() + "/api/v1/messages?campaignId=" + CAMPAIGN).then().statusCode(status);
         });
-        // the entity key does not get past the sign-in
+        // an entity key signs in to its own portal (issue 21.3), which has no link to the queue and opens none of it
         driver.get(platform.ui.url() + "/");
         js("sessionStorage.clear();");
         driver.navigate().refresh();
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("token"))).sendKeys(platform.tokens.get(ENTITY), Keys.ENTER);
-        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("sign-in-error"),
-                english.getString("'signIn.entityKey'")));
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#nav a[data-route='portal']")));
+        assertTrue(driver.findElements(By.cssSelector("#nav a[data-route='moderation']")).isEmpty(), "no link to it");
+        driver.get(platform.ui.url() + "/#/moderation");
+        wait.until(ExpectedConditions.textToBe(By.cssSelector("#view h2"), english.getString("'app.notAvailable'")));
+        assertTrue(driver.findElements(By.id("queue-filters")).isEmpty());
         assertEquals(false, js("return !!document.getElementById('moderation-queue')"));
     }
 }

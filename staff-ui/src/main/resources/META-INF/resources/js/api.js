@@ -41,7 +41,8 @@ export async function call(url, options) {
     if (response.status === 401) { window.dispatchEvent(new CustomEvent('w4r-unauthorized')); }
     throw new ApiError(response.status, problem);
   }
-  if (response.status === 204) { return null; }
+  // nothing to read: 204, or a 202 with no body (case-service's revocation still on its way to Kafka)
+  if (response.status === 204 || !response.headers.get('Content-Type')) { return null; }
   return (opts.accept || '').startsWith('text/') ? response.text() : response.json();
 }
 

@@ -19,8 +19,12 @@ import * as anomalies from './views/anomalies.js';
 import * as audit from './views/audit.js';
 import * as retention from './views/retention.js';
 import * as world from './views/world.js';
+import * as portal from './views/portal.js';
+import * as portalCounts from './views/portal-counts.js';
+import * as portalKeys from './views/portal-keys.js';
 
 const STAFF = ['coordinator', 'case-manager', 'delivery', 'moderator'];
+const ENTITY = 'entity'; // an entity key: the entity portal, and none of the staff's pages
 // Which pages each role sees; the services enforce the same roles on every call anyway.
 const PAGES = [
   { route: 'overview', roles: STAFF, view: overview },
@@ -33,6 +37,9 @@ const PAGES = [
   { route: 'moderation', roles: ['moderator'], view: moderation },
   { route: 'holds', roles: ['case-manager'], view: holds },
   { route: 'deliveries', roles: ['delivery'], view: deliveries },
+  { route: 'portal', roles: [ENTITY], view: portal },
+  { route: 'portal-counts', roles: [ENTITY], view: portalCounts },
+  { route: 'portal-keys', roles: [ENTITY], view: portalKeys },
 ];
 const DETAIL = { case: casePage, entity: entityPage };
 
@@ -46,7 +53,8 @@ let cleanup = null;
 let unbanner = null;
 
 function route() {
-  const [name, ...rest] = (location.hash.replace(/^#\/?/, '') || 'overview').split('/');
+  const home = me && me.role === ENTITY ? 'portal' : 'overview';
+  const [name, ...rest] = (location.hash.replace(/^#\/?/, '') || home).split('/');
   return { name, arg: rest.length ? decodeURIComponent(rest.join('/')) : null };
 }
 
@@ -58,7 +66,7 @@ function render() {
   const page = PAGES.find((p) => p.route === name && p.roles.includes(me.role));
   nav.querySelectorAll('a').forEach((a) => a.toggleAttribute('aria-current', a.dataset.route === name));
   if (page) { cleanup = page.view.render(view, arg); }
-  else if (DETAIL[name] && arg) { cleanup = DETAIL[name].render(view, arg); }
+  else if (DETAIL[name] && arg && STAFF.includes(me.role)) { cleanup = DETAIL[name].render(view, arg); }
   else { view.append(el('h2', { tabindex: '-1', text: t('app.notAvailable') }), el('p', { text: t('app.notAvailableHelp') })); }
   const heading = view.querySelector('h2');
   if (heading && document.activeElement !== document.getElementById('token')) { heading.focus({ preventScroll: true }); }
@@ -72,21 +80,25 @@ async function enter() {
     signOut(e.status === 401 ? t('signIn.refused') : t('signIn.failed', { reason: e.message }));
     return;
   }
-  if (me.role === 'entity') {
-    signOut(t('signIn.entityKey'));
-    return;
-  }
-  if (!STAFF.includes(me.role)) {
+  const staff = STAFF.includes(me.role);
+  if (!staff && me.role !== ENTITY) {
     // signed in through the IdP without exactly one staff role (the services answer 403 to such a person anyway)
     signOut(t('signIn.noRole'));
     return;
   }
   signIn.hidden = true;
   document.body.classList.add('signed-in');
-  who.textContent = t('header.who', { principal: me.principal, role: term('role', me.role) });
+  who.textContent = staff ? t('header.who', { principal: me.principal, role: term('role', me.role) })
+    : t('portal.who', { entity: me.entityId });
   nav.replaceChildren(...PAGES.filter((p) => p.roles.includes(me.role)).map((p) =>
     el('li', {}, el('a', { href: '#/' + p.route, 'data-route': p.route, text: t('nav.' + p.route) }))));
   document.getElementById('signed-in').hidden = false;
+  // the campaign picker, the live stream and the hold banners read staff endpoints: an entity's portal has its own
+  document.getElementById('campaign-pick').hidden = !staff;
+  if (!staff) {
+    render();
+    return;
+  }
   await campaigns();
   live.start();
   const unholds = mountBanners(document.getElementById('banners'));

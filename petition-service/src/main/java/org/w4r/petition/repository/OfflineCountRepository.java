@@ -7,7 +7,10 @@ import jakarta.persistence.LockModeType;
 import org.w4r.petition.model.OfflineCorrection;
 import org.w4r.petition.model.OfflineCount;
 
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /** Offline counts and their corrections: a ledger, never edited. */
@@ -35,6 +38,29 @@ public class OfflineCountRepository implements PanacheRepositoryBase<OfflineCoun
 
     public List<OfflineCorrection> correctionsOf(UUID offlineCountId) {
         return corrections.list("actionId = ?1 order by recordedAt", offlineCountId);
+    }
+
+    /** One entity's entries, newest first, optionally of one campaign and/or one case; at most {@code limit}. */
+    public List<OfflineCount> listOf(String entityId, String campaignId, String caseId, int limit) {
+        StringBuilder query = new StringBuilder("entityId = :entity");
+        Map<String, Object> params = new HashMap<>(Map.of("entity", entityId));
+        if (campaignId != null) {
+            query.append(" and campaignId = :campaign");
+            params.put("campaign", campaignId);
+        }
+        if (caseId != null) {
+            query.append(" and caseId = :case");
+            params.put("case", caseId);
+        }
+        return find(query + " order by recordedAt desc, actionId", params).page(0, limit).list();
+    }
+
+    /** The corrections of these entries, oldest first, in one query rather than one per entry. */
+    public List<OfflineCorrection> correctionsOf(Collection<UUID> offlineCountIds) {
+        if (offlineCountIds.isEmpty()) {
+            return List.of();
+        }
+        return corrections.list("actionId in ?1 order by recordedAt", offlineCountIds);
     }
 
 }

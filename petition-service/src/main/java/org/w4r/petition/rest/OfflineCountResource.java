@@ -4,16 +4,21 @@ import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
@@ -21,6 +26,7 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponseSchema;
 import org.w4r.kit.problem.ProblemException;
 import org.w4r.kit.security.CurrentCaller;
 import org.w4r.kit.security.Roles;
+import org.w4r.kit.validation.Slug;
 import org.w4r.petition.service.IdempotencyKey;
 import org.w4r.petition.service.OfflineCountService;
 
@@ -96,6 +102,16 @@ public class OfflineCountResource {
                             @HeaderParam(IdempotencyKey.HEADER) String key) {
         return writes.submit(key, "/api/v1/offline-counts/" + id + "/corrections", request, () -> request.toCorrection(id),
                 EntityWrites.one(), 201, offlineCounts::correct, CorrectionResult::of);
+    }
+
+    @GET
+    @Operation(operationId = "listOfflineCounts", summary = "Your entity's offline counts, newest first, with their corrections",
+            description = "Only the calling entity's own: the entity is the key's, never a parameter.")
+    @APIResponse(responseCode = "200", description = "The entries, newest first", content = @Content(mediaType = Api.JSON,
+            schema = @Schema(type = SchemaType.ARRAY, implementation = Entry.class)))
+    public List<Entry> list(@QueryParam("campaignId") @Slug String campaignId, @QueryParam("caseId") @Slug String caseId,
+                            @QueryParam("limit") @DefaultValue("100") @Min(1) @Max(1000) int limit) {
+        return offlineCounts.list(caller.get().entityId(), campaignId, caseId, limit).stream().map(Entry::of).toList();
     }
 
     @GET

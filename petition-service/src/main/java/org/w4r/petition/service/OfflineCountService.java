@@ -19,9 +19,11 @@ import java.time.LocalTime;
 import java.time.ZoneOffset;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collectors;
 
 /** Offline counts as a ledger: entries are never edited; corrections are new entries, and never go below zero. */
 @ApplicationScoped
@@ -112,6 +114,14 @@ public class OfflineCountService {
             work.audit(corrected.with("caseId", entry.caseId).with("net", net));
             return new Corrected(correction.correctionId, c.offlineCountId(), c.delta(), net);
         };
+    }
+
+    /** The entity's own entries, newest first, each with its corrections: another entity's are never among them. */
+    public List<Entry> list(String entityId, String campaignId, String caseId, int limit) {
+        List<OfflineCount> counts = ledger.listOf(entityId, campaignId, caseId, limit);
+        Map<UUID, List<OfflineCorrection>> corrections = ledger.correctionsOf(counts.stream().map(c -> c.actionId).toList())
+                .stream().collect(Collectors.groupingBy(c -> c.actionId));
+        return counts.stream().map(c -> new Entry(c, corrections.getOrDefault(c.actionId, List.of()))).toList();
     }
 
     /** The entity's own entry; empty for another entity's, as for none. */

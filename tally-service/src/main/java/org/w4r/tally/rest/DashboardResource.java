@@ -137,7 +137,7 @@ public class DashboardResource {
                 .map(m -> new MilestoneView(m.caseId(), m.percent(), m.threshold(), m.goal(), m.reachedAt())).toList();
     }
 
-    private static CampaignInfo info(CampaignChanged c) {
+    static CampaignInfo info(CampaignChanged c) {
         return new CampaignInfo(c.campaignId(), c.name(), c.opensAt(), c.closesAt(), c.current());
     }
 }
