@@ -19,6 +19,12 @@ import * as anomalies from './views/anomalies.js';
 import * as audit from './views/audit.js';
 import * as retention from './views/retention.js';
 import * as world from './views/world.js';
+import * as adminCampaigns from './views/admin-campaigns.js';
+import * as adminCases from './views/admin-cases.js';
+import * as adminEntities from './views/admin-entities.js';
+import * as adminStaff from './views/admin-staff.js';
+import * as adminImport from './views/admin-import.js';
+import * as adminHolds from './views/admin-holds.js';
 
 const STAFF = ['coordinator', 'case-manager', 'delivery', 'moderator'];
 // Which pages each role sees; the services enforce the same roles on every call anyway.
@@ -32,6 +38,12 @@ const PAGES = [
   { route: 'retention', roles: ['coordinator'], view: retention },
   { route: 'moderation', roles: ['moderator'], view: moderation },
   { route: 'holds', roles: ['case-manager'], view: holds },
+  { route: 'campaigns', roles: ['case-manager'], view: adminCampaigns },
+  { route: 'cases', roles: ['case-manager'], view: adminCases },
+  { route: 'entities', roles: ['case-manager'], view: adminEntities },
+  { route: 'staff', roles: ['case-manager'], view: adminStaff },
+  { route: 'import', roles: ['case-manager'], view: adminImport },
+  { route: 'hold-history', roles: ['case-manager'], view: adminHolds },
   { route: 'deliveries', roles: ['delivery'], view: deliveries },
 ];
 const DETAIL = { case: casePage, entity: entityPage };
