@@ -77,7 +77,7 @@ export function render(view, arg) {
             el('button', { type: 'button', text: t('admin.keys.rotate'), 'aria-label': t('admin.keys.rotateOf', { key: k.keyId }),
               onclick: () => rotate(x, k) }),
             el('button', { type: 'button', class: 'lift', text: t('admin.keys.revoke'), 'aria-label': t('admin.keys.revokeOf', { key: k.keyId }),
-              onclick: () => revoke(x, k) })) : '' }];
+              onclick: async () => { if (await revoke(x, k)) { await show(x.entityId); } } })) : '' }];
       }));
     } catch (e) { status.failed(t('admin.cannotRead', { reason: explain(e) })); }
   }
