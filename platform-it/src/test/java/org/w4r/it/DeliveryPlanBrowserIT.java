@@ -70,7 +70,7 @@ class DeliveryPlanBrowserIT {
     void aDeliveryTeamPlansFromTheCasePreviewsTheFrozenCountsAndRecordsEvidenceWithItsDigest() throws Exception {
         String delivery = platform.tokens.get("demo-delivery");
         page.signIn("demo-delivery");
-        page.open("Deliveries", "Deliveries");
+        page.open("Deliveries", "Deliveries and handovers");
         page.button("Plan a delivery for Germain Rukuki").click();
         // the recipient is suggested from the case's target authority
         assertEquals(TARGET, driver.findElement(By.id("plan-recipient-name")).getAttribute("value"));
@@ -123,7 +123,7 @@ class DeliveryPlanBrowserIT {
         String since = given().auth().oauth2(delivery).get(platform.delivery.url() + "/api/v1/cases/paing-phyo-min")
                 .then().statusCode(200).extract().path("hold.placedAt");
         page.signIn("demo-delivery");
-        page.open("Deliveries", "Deliveries");
+        page.open("Deliveries", "Deliveries and handovers");
         page.button("Plan a delivery for Paing Phyo Min").click();
         page.wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("plan-hold-note"), "is on safety hold since"));
         page.type("plan-recipient-name", "Embassy of Myanmar");
