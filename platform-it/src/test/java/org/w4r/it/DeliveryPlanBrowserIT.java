@@ -85,7 +85,7 @@ class DeliveryPlanBrowserIT {
                 .then().statusCode(200).extract().jsonPath().getString("find { it.place != null && it.place.city == 'Bujumbura' }.id");
 
         // the preview: the counts a handover at the cut-off would freeze, equal to delivery-service's own answer
-        page.button("Preview and record the handover for Germain Rukuki").click();
+        page.button("Preview and record the handover for Germain Rukuki to " + TARGET).click();
         String cutoffShown = page.wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("handover-cutoff"))).getAttribute("value");
         Instant cutoff = Instant.parse(cutoffShown + ":00Z");
         long expected = given().auth().oauth2(delivery).queryParam("until", cutoff.toString()).queryParam("kind", "petition")

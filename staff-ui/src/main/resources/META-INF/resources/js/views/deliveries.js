@@ -186,7 +186,8 @@ export function render(view) {
     }
     if (d.status !== 'planned') { return ''; }
     const previewButton = el('button', { type: 'button', class: 'preview', text: t('plan.preview'),
-      'aria-label': t('plan.previewOf', { case: caseName(d.caseId) }), onclick: () => preview(d, held) });
+      'aria-label': t('plan.previewOf', { case: caseName(d.caseId), recipient: d.recipient ? d.recipient.name : '' }),
+      onclick: () => preview(d, held) });
     if (held) { return { node: el('span', { class: 'actions' }, el('span', { class: 'badge hold', text: t('deliveries.caseHeld') }), previewButton), value: '' }; }
     const by = el('input', { id: 'by-' + d.id, type: 'text', required: true, maxLength: 200 });
     return { node: el('span', { class: 'actions' }, el('form', { class: 'inline', onsubmit: (e) => { e.preventDefault();
