@@ -22,7 +22,7 @@ export function render(view) {
   const scope = select({ id: 'case-scope' }, [['global', t('admin.cases.global')], ['local', t('admin.cases.local')]]);
   const local = el('select', { id: 'case-entity', disabled: true });
   const goal = input({ id: 'case-goal', type: 'number', min: 0, max: 1000000000, step: 1 });
-  const counter = el('input', { id: 'case-counter', type: 'checkbox', checked: true });
+  const counter = el('input', { id: 'case-counter', type: 'checkbox', checked: true, defaultChecked: true });
   scope.addEventListener('change', () => { local.disabled = scope.value !== 'local'; local.required = !local.disabled; });
   const create = el('form', { id: 'case-form', class: 'form', onsubmit: (e) => { e.preventDefault(); add(); } },
     field(t('admin.col.id'), id), field(t('admin.col.name'), name), field(t('form.countryCode'), country),
