@@ -16,6 +16,9 @@ export function splitDigest(link) {
   return m ? { url: m[1], sha256: m[2] } : { url: link, sha256: null };
 }
 
+// a datetime-local field's value (to the minute, or the second) read as UTC, as the page labels it
+const utc = (value) => new Date(value + (value.length === 16 ? ':00Z' : 'Z'));
+
 async function sha256Of(file) {
   const bytes = await crypto.subtle.digest('SHA-256', await file.arrayBuffer());
   return [...new Uint8Array(bytes)].map((b) => b.toString(16).padStart(2, '0')).join('');
@@ -116,8 +119,8 @@ export function render(view) {
 
   // Before recording: the counts a handover at this cut-off would freeze, what the pack will hold, and the form.
   function preview(d, held) {
-    const now = new Date(Date.now() - 60000).toISOString().slice(0, 16);
-    const cutoff = el('input', { id: 'handover-cutoff', type: 'datetime-local', required: true, value: now, max: now, step: 60 });
+    const now = new Date().toISOString().slice(0, 19);
+    const cutoff = el('input', { id: 'handover-cutoff', type: 'datetime-local', required: true, value: now, max: now, step: 1 });
     const counts = el('div', { id: 'handover-counts', 'aria-live': 'polite' });
     const by = el('input', { id: 'handover-by', type: 'text', required: true, maxLength: 200 });
     const notes = el('input', { id: 'handover-notes', type: 'text', maxLength: 2000 });
@@ -138,7 +141,7 @@ export function render(view) {
         .filter(([u]) => u.value.trim()).map(([u, s]) => ({ url: u.value.trim(), sha256: s.value.trim().toLowerCase() }));
       const bad = links.find((l) => l.sha256 && !DIGEST.test(l.sha256));
       if (bad) { status.failed(t('plan.badDigest', { url: bad.url })); return; }
-      const at = new Date(cutoff.value + ':00Z');
+      const at = utc(cutoff.value);
       handover(d, { deliveredAt: new Date().toISOString(), cutoff: at.toISOString(), deliveredBy: by.value,
         notes: notes.value || null, evidence: links.map((l) => withDigest(l.url, l.sha256)) });
     } }, field(t('plan.cutoff'), cutoff), field(t('deliveries.deliveredBy'), by), field(t('plan.notes'), notes),
@@ -146,7 +149,7 @@ export function render(view) {
 
     async function show() {
       if (!cutoff.value) { return; }
-      const until = new Date(cutoff.value + ':00Z').toISOString();
+      const until = utc(cutoff.value).toISOString();
       try {
         const q = '?until=' + encodeURIComponent(until) + '&kind=' + d.kind + (d.entityId ? '&entityId=' + encodeURIComponent(d.entityId) : '');
         const c = await deliveryService('/api/v1/cases/' + encodeURIComponent(d.caseId) + '/counts' + q);
@@ -167,11 +170,12 @@ export function render(view) {
       } catch (e) { counts.replaceChildren(message(t('plan.cannotCount', { reason: explain(e) }), 'error')); }
     }
     cutoff.addEventListener('change', show);
+    // the evidence before the form's button: what is recorded is read from both when it is pressed
     panel.replaceChildren(section(t('plan.previewTitle', { case: caseName(d.caseId), recipient: d.recipient ? d.recipient.name : '' }),
       held ? message(t('plan.heldNote', { name: caseName(d.caseId), since: date(held.placedAt) }), 'error') : '',
-      el('p', { class: 'note', text: t('plan.previewHelp') }), counts, record,
+      el('p', { class: 'note', text: t('plan.previewHelp') }), counts,
       el('h4', { text: t('plan.evidenceTitle') }), el('p', { class: 'note', text: t('plan.evidenceHelp') }), evidence,
-      el('p', {}, el('button', { type: 'button', id: 'evidence-more', text: t('plan.evidenceMore'), onclick: addLink }))));
+      el('p', {}, el('button', { type: 'button', id: 'evidence-more', text: t('plan.evidenceMore'), onclick: addLink })), record));
     panel.querySelector('h3').setAttribute('tabindex', '-1');
     panel.querySelector('h3').focus();
     show();
