@@ -258,6 +258,8 @@ class DashboardBrowserIT {
                     .body("hold.placedBy", equalTo("demo-case-manager"));
             wait.until(ExpectedConditions.elementToBeClickable(
                     By.cssSelector("button[aria-label='Lift the hold on Germain Rukuki']"))).click();
+            // lifting asks first
+            wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("dialog.confirm[open] #confirm-yes"))).click();
             wait.until(ExpectedConditions.invisibilityOfElementLocated(By.cssSelector("[data-hold-case='germain-rukuki']")));
             given().auth().oauth2(manager).get(platform.cases.url() + "/api/v1/cases/germain-rukuki").then()
                     .statusCode(200).body("hold", nullValue());
