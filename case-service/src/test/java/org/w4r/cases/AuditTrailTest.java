@@ -57,6 +57,27 @@ class AuditTrailTest extends RunningService {
         trail("subjectId=" + caseId + "&limit=1").then().body("entries", hasSize(1)).body("more", equalTo(true));
     }
 
+    /** Issue 21: a case manager edits an entity from the admin page; the id stays, the change is on the trail. */
+    @Test
+    void anEntityEditChangesWhatIsNamedAndIsRecorded() {
+        String entityId = CredentialsTest.newEntity();
+        given().auth().oauth2(DemoCredentials.caseManager()).contentType(ContentType.JSON)
+                .body("{\"name\":\" Renamed section \",\"country\":\"mt\"}")
+                .patch("/api/v1/entities/" + entityId).then().statusCode(200)
+                .body("entityId", equalTo(entityId)).body("name", equalTo("Renamed section"))
+                .body("country", equalTo("MT"));
+        given().auth().oauth2(DemoCredentials.coordinator()).get("/api/v1/entities/" + entityId).then()
+                .body("name", equalTo("Renamed section")).body("kind", equalTo("section"));
+        trail("subjectId=" + entityId + "&action=entity.updated").then().statusCode(200)
+                .body("entries", hasSize(1)).body("entries[0].detail.fields", equalTo(List.of("name", "country")));
+        given().auth().oauth2(DemoCredentials.caseManager()).contentType(ContentType.JSON).body("{\"country\":\"XX\"}")
+                .patch("/api/v1/entities/" + entityId).then().statusCode(400).body("field", equalTo("country"));
+        given().auth().oauth2(DemoCredentials.caseManager()).contentType(ContentType.JSON).body("{\"name\":\"x\"}")
+                .patch("/api/v1/entities/no-such-entity").then().statusCode(404);
+        given().auth().oauth2(DemoCredentials.coordinator()).contentType(ContentType.JSON).body("{\"name\":\"x\"}")
+                .patch("/api/v1/entities/" + entityId).then().statusCode(403);
+    }
+
     @Test
     void keysEntitiesCampaignsAndStatusChangesAreRecordedAndExportableAsCsv() {
         String entityId = CredentialsTest.newEntity();

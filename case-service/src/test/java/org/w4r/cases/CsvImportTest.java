@@ -53,4 +53,58 @@ class CsvImportTest extends RunningService {
                 .body("entity_id,name,reported_actions\n" + id + ",Again,12\n")
                 .post("/api/v1/entities/import").then().statusCode(409).body("line", equalTo(2));
     }
+
+    /**
+     * Issue 21: the admin page previews a file before anything is written. Every line is checked with the import's
+     * own rules, each refusal kept with its line (a bad shape, a duplicate of an earlier line, an unknown entity, an
+     * existing id), and nothing is stored, published or audited; the same file without the bad lines then imports.
+     */
+    @Test
+    void aDryRunNamesEveryRefusedLineAndWritesNothing() {
+        String campaign = CaseLifecycleTest.openCampaign();
+        String a = CaseLifecycleTest.id("dry"), b = CaseLifecycleTest.id("dry"), taken = CaseLifecycleTest.newCase(campaign);
+        String lines = "case_id,name,country,iso2,estimated_actions,scope,local_entity_id\n"
+                + a + ",Fine,Malta,MT,10,,\n"              // line 2
+                + "Bad Id,Bad,Malta,MT,10,,\n"              // 3: shape
+                + a + ",Again,Malta,MT,10,,\n"             // 4: the id of line 2
+                + b + ",Local,Malta,MT,10,local,no-such-entity\n" // 5: unknown entity
+                + taken + ",Exists,Malta,MT,10,,\n";        // 6: stored already
+        given().auth().oauth2(DemoCredentials.caseManager()).contentType("text/csv").body(lines)
+                .post("/api/v1/campaigns/" + campaign + "/cases/import?dryRun=true")
+                .then().statusCode(200).body("dryRun", equalTo(true)).body("lines", equalTo(5)).body("refused", equalTo(4))
+                .body("results.line", equalTo(java.util.List.of(2, 3, 4, 5, 6)))
+                .body("results.status", equalTo(java.util.List.of("ok", "refused", "refused", "refused", "refused")))
+                .body("results[0].id", equalTo(a)).body("results[0].problem", equalTo(null))
+                .body("results[1].problem.field", equalTo("caseId")).body("results[1].problem.line", equalTo(3))
+                .body("results[2].problem.type", org.hamcrest.Matchers.endsWith("duplicate-id"))
+                .body("results[3].problem.status", equalTo(404))
+                .body("results[4].problem.type", org.hamcrest.Matchers.endsWith("duplicate-id"));
+        given().auth().oauth2(DemoCredentials.coordinator()).get("/api/v1/cases/" + a).then().statusCode(404);
+        AuditTrailTest.trail("subjectId=" + a).then().statusCode(200).body("entries", hasSize(0));
+
+        given().auth().oauth2(DemoCredentials.caseManager()).contentType("text/csv")
+                .body("case_id,name,country,iso2,estimated_actions\n" + a + ",Fine,Malta,MT,10\n")
+                .post("/api/v1/campaigns/" + campaign + "/cases/import?dryRun=true")
+                .then().statusCode(200).body("refused", equalTo(0)).body("results[0].status", equalTo("ok"));
+        given().auth().oauth2(DemoCredentials.caseManager()).contentType("text/csv")
+                .body("case_id,name,country,iso2,estimated_actions\n" + a + ",Fine,Malta,MT,10\n")
+                .post("/api/v1/campaigns/" + campaign + "/cases/import").then().statusCode(201);
+        given().auth().oauth2(DemoCredentials.coordinator()).get("/api/v1/cases/" + a).then().statusCode(200);
+    }
+
+    @Test
+    void anEntityDryRunChecksEveryLine() {
+        String fresh = CaseLifecycleTest.id("ai-dry");
+        given().auth().oauth2(DemoCredentials.caseManager()).contentType("text/csv")
+                .body("entity_id,name,reported_actions,country\n" + fresh + ",Dry section,1,MT\nai-france,Exists,1,FR\n"
+                        + fresh + "-2,Bad country,1,XX\n")
+                .post("/api/v1/entities/import?dryRun=true")
+                .then().statusCode(200).body("refused", equalTo(2))
+                .body("results.status", equalTo(java.util.List.of("ok", "refused", "refused")))
+                .body("results[2].problem.field", equalTo("country"));
+        given().auth().oauth2(DemoCredentials.coordinator()).get("/api/v1/entities/" + fresh).then().statusCode(404);
+        given().auth().oauth2(DemoCredentials.coordinator()).contentType("text/csv")
+                .body("entity_id,name,reported_actions\n" + fresh + ",x,1\n")
+                .post("/api/v1/entities/import?dryRun=true").then().statusCode(403);
+    }
 }

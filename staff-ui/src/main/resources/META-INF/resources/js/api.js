@@ -46,6 +46,29 @@ export async function call(url, options) {
   return (opts.accept || '').startsWith('text/') ? response.text() : response.json();
 }
 
+/** A CSV body (case-service's imports) with the same bearer header; the answer is JSON. */
+export async function sendCsv(url, text) {
+  const response = await fetch(url, { method: 'POST', credentials: 'omit', body: text,
+    headers: { Authorization: 'Bearer ' + token.get(), 'Content-Type': 'text/csv', Accept: 'application/json' } });
+  return answer(response, () => response.json());
+}
+
+/** A file the API serves (a delivery pack): its bytes and the answer's headers. */
+export async function fetchFile(url) {
+  const response = await fetch(url, { headers: { Authorization: 'Bearer ' + token.get() }, credentials: 'omit' });
+  return answer(response, async () => ({ blob: await response.blob(), headers: response.headers }));
+}
+
+async function answer(response, read) {
+  if (!response.ok) {
+    let problem = null;
+    try { problem = await response.json(); } catch (e) { problem = null; }
+    if (response.status === 401) { window.dispatchEvent(new CustomEvent('w4r-unauthorized')); }
+    throw new ApiError(response.status, problem);
+  }
+  return read();
+}
+
 // The campaign shown: the current one unless the picker chose another (kept per tab, like the token).
 export const campaign = {
   get: () => sessionStorage.getItem('w4r.campaign') || '',

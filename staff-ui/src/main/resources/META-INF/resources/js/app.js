@@ -22,6 +22,12 @@ import * as world from './views/world.js';
 import * as portal from './views/portal.js';
 import * as portalCounts from './views/portal-counts.js';
 import * as portalKeys from './views/portal-keys.js';
+import * as adminCampaigns from './views/admin-campaigns.js';
+import * as adminCases from './views/admin-cases.js';
+import * as adminEntities from './views/admin-entities.js';
+import * as adminStaff from './views/admin-staff.js';
+import * as adminImport from './views/admin-import.js';
+import * as adminHolds from './views/admin-holds.js';
 
 const STAFF = ['coordinator', 'case-manager', 'delivery', 'moderator'];
 const ENTITY = 'entity'; // an entity key: the entity portal, and none of the staff's pages
@@ -36,6 +42,12 @@ const PAGES = [
   { route: 'retention', roles: ['coordinator'], view: retention },
   { route: 'moderation', roles: ['moderator'], view: moderation },
   { route: 'holds', roles: ['case-manager'], view: holds },
+  { route: 'campaigns', roles: ['case-manager'], view: adminCampaigns },
+  { route: 'cases', roles: ['case-manager'], view: adminCases },
+  { route: 'entities', roles: ['case-manager'], view: adminEntities },
+  { route: 'staff', roles: ['case-manager'], view: adminStaff },
+  { route: 'import', roles: ['case-manager'], view: adminImport },
+  { route: 'hold-history', roles: ['case-manager'], view: adminHolds },
   { route: 'deliveries', roles: ['delivery'], view: deliveries },
   { route: 'portal', roles: [ENTITY], view: portal },
   { route: 'portal-counts', roles: [ENTITY], view: portalCounts },

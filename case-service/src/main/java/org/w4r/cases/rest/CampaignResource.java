@@ -14,11 +14,13 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponseSchema;
@@ -172,10 +174,18 @@ public class CampaignResource {
     @APIResponse(responseCode = "404", description = "No such campaign, or no such entity for a local case")
     @APIResponse(responseCode = "409", description = "duplicate-id: a row's case exists ('line' names the row)")
     @APIResponse(responseCode = "422", description = "campaign-closed: the campaign takes no more cases")
-    public Response importCases(@PathParam("campaignId") String campaignId, String csv) {
+    @APIResponseSchema(value = ImportPreviewView.class, responseCode = "200",
+            responseDescription = "dryRun=true: what each line would do; nothing written")
+    public Response importCases(@PathParam("campaignId") String campaignId,
+                                @QueryParam("dryRun") @Parameter(description = "check every line, write nothing")
+                                boolean dryRun, String csv) {
         CampaignService.find(campaignId);
         Caller who = caller.get();
         String localEntity = Roles.ENTITY.equals(who.role()) ? who.entityId() : null;
+        if (dryRun) {
+            return Response.ok(ImportPreviewView.of(cases.dryRun(csvImport.casesToCheck(csv, campaignId), localEntity)))
+                    .build();
+        }
         List<CaseFile> created = cases.importAll(csvImport.cases(csv, campaignId), localEntity);
         return Response.status(201).entity(created.stream().map(CaseView::of).toList()).build();
     }

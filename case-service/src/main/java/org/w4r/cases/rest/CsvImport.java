@@ -6,6 +6,7 @@ import jakarta.validation.Validator;
 import org.w4r.cases.service.CaseService;
 import org.w4r.cases.service.EntityService;
 import org.w4r.cases.service.ImportLine;
+import org.w4r.cases.service.ImportPreview;
 import org.w4r.kit.csv.CsvRows;
 import org.w4r.kit.problem.ProblemException;
 import org.w4r.kit.validation.Violations;
@@ -35,7 +36,33 @@ public class CsvImport {
         return read(csv, row -> Violations.check(validator, EntityResource.EntityRequest.of(row)).command());
     }
 
+    /** Every row, each with its command or why its shape was refused, for a dry run (nothing stops at a bad row). */
+    List<ImportPreview.Candidate<CaseService.CaseInput>> casesToCheck(String csv, String campaignId) {
+        return candidates(csv, "case_id", row -> Violations.check(validator, CaseRequest.of(row, campaignId)).command());
+    }
+
+    List<ImportPreview.Candidate<EntityService.EntityInput>> entitiesToCheck(String csv) {
+        return candidates(csv, "entity_id", row -> Violations.check(validator, EntityResource.EntityRequest.of(row)).command());
+    }
+
+    private static <T> List<ImportPreview.Candidate<T>> candidates(String csv, String idColumn,
+                                                                   Function<CsvRows.Row, T> command) {
+        return rows(csv).stream().map(row -> {
+            try {
+                return new ImportPreview.Candidate<>(row.line(), row.get(idColumn),
+                        ImportLine.at(row.line(), () -> command.apply(row)), null);
+            } catch (ProblemException e) {
+                return new ImportPreview.Candidate<T>(row.line(), row.get(idColumn), null, e.problem());
+            }
+        }).toList();
+    }
+
     private static <T> List<ImportLine<T>> read(String csv, Function<CsvRows.Row, T> command) {
+        return rows(csv).stream().map(row -> new ImportLine<>(row.line(), ImportLine.at(row.line(), () -> command.apply(row))))
+                .toList();
+    }
+
+    private static List<CsvRows.Row> rows(String csv) {
         if (csv == null || csv.isBlank()) {
             throw ProblemException.badRequest("the file is empty: a header row and one row per record are expected");
         }
@@ -48,7 +75,6 @@ public class CsvImport {
         if (rows.size() > MAX_ROWS) {
             throw ProblemException.badRequest("at most " + MAX_ROWS + " rows per import");
         }
-        return rows.stream().map(row -> new ImportLine<>(row.line(), ImportLine.at(row.line(), () -> command.apply(row))))
-                .toList();
+        return rows;
     }
 }

@@ -13,6 +13,8 @@ import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.PATCH;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -23,6 +25,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponseSchema;
@@ -149,9 +152,39 @@ public class EntityResource {
     @APIResponse(responseCode = "201", description = "Created, one entity per row", content = @Content(
             mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = SchemaType.ARRAY, implementation = EntityView.class)))
     @APIResponse(responseCode = "409", description = "duplicate-id: a row's entity exists ('line' names the row)")
-    public Response importEntities(String csv) {
+    @APIResponseSchema(value = ImportPreviewView.class, responseCode = "200",
+            responseDescription = "dryRun=true: what each line would do; nothing written")
+    public Response importEntities(@QueryParam("dryRun") @Parameter(description = "check every line, write nothing")
+                                   boolean dryRun, String csv) {
+        if (dryRun) {
+            return Response.ok(ImportPreviewView.of(entities.dryRun(csvImport.entitiesToCheck(csv)))).build();
+        }
         List<ActionEntity> created = entities.importAll(csvImport.entities(csv));
         return Response.status(201).entity(created.stream().map(EntityView::of).toList()).build();
+    }
+
+    /** A change: only what is named changes; the id never does. */
+    public record EntityEdit(
+            @OneLine(max = 200) @Pattern(regexp = CaseRequest.NOT_BLANK, message = "must not be blank")
+            @Schema(maxLength = 200) String name,
+            @CountryCode @Schema(example = "CL") String country,
+            @Pattern(regexp = KINDS) @Schema(enumeration = {"section", "structure", "regional-office", "catch-all"})
+            String kind) {
+
+        EntityService.EntityInput command() {
+            return new EntityService.EntityInput(null, name == null ? null : Text.trim(name),
+                    CountryCode.Codes.normalise(country), kind);
+        }
+    }
+
+    @PATCH
+    @Path("{entityId}")
+    @RolesAllowed(Roles.CASE_MANAGER)
+    @Operation(operationId = "editEntity", summary = "Change an entity's name, country or kind")
+    @APIResponseSchema(value = EntityView.class, responseCode = "200", responseDescription = "Changed")
+    @APIResponse(responseCode = "404", description = "No such entity")
+    public EntityView update(@PathParam("entityId") String entityId, @Valid @NotNull EntityEdit edit) {
+        return EntityView.of(entities.update(entityId, edit.command()));
     }
 
     /**

@@ -123,25 +123,29 @@ public class CaseService {
      */
     @Transactional
     public List<CaseFile> importAll(List<ImportLine<CaseInput>> rows, String localEntityId) {
+        return rows.stream().map(row -> ImportLine.at(row.line(), () -> importOne(row.command(), localEntityId))).toList();
+    }
+
+    /** What {@link #importAll} would do with each line; nothing is written. */
+    @Transactional
+    public List<ImportPreview.Outcome> dryRun(List<ImportPreview.Candidate<CaseInput>> rows, String localEntityId) {
+        return ImportPreview.check(rows, in -> importOne(in, localEntityId));
+    }
+
+    private CaseFile importOne(CaseInput in, String localEntityId) {
         if (localEntityId == null) {
-            return rows.stream().map(row -> ImportLine.at(row.line(), () -> {
-                CaseInput in = row.command();
-                return create(in.status() != null ? in : new CaseInput(in.caseId(), in.campaignId(), in.name(),
-                        in.country(), in.targetAuthority(), in.scope(), in.localEntityId(), in.goal(), "active",
-                        in.publicCounter(), in.milestones()));
-            })).toList();
+            return create(in.status() != null ? in : new CaseInput(in.caseId(), in.campaignId(), in.name(),
+                    in.country(), in.targetAuthority(), in.scope(), in.localEntityId(), in.goal(), "active",
+                    in.publicCounter(), in.milestones()));
         }
-        return rows.stream().map(row -> ImportLine.at(row.line(), () -> {
-            CaseInput in = row.command();
-            if (in.scope() != null && !"local".equals(in.scope())) {
-                throw ProblemException.forbidden("an entity may import only its own local cases");
-            }
-            if (in.status() != null && !"draft".equals(in.status())) {
-                throw ProblemException.forbidden("an entity's cases start as drafts; a case manager activates them");
-            }
-            return create(new CaseInput(in.caseId(), in.campaignId(), in.name(), in.country(), in.targetAuthority(),
-                    "local", localEntityId, in.goal(), "draft", false, in.milestones()));
-        })).toList();
+        if (in.scope() != null && !"local".equals(in.scope())) {
+            throw ProblemException.forbidden("an entity may import only its own local cases");
+        }
+        if (in.status() != null && !"draft".equals(in.status())) {
+            throw ProblemException.forbidden("an entity's cases start as drafts; a case manager activates them");
+        }
+        return create(new CaseInput(in.caseId(), in.campaignId(), in.name(), in.country(), in.targetAuthority(),
+                "local", localEntityId, in.goal(), "draft", false, in.milestones()));
     }
 
     @Transactional

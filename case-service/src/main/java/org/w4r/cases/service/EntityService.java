@@ -42,10 +42,41 @@ public class EntityService {
         return e;
     }
 
+    /** A change of an entity: only what is given changes. Its id stays: every action, key and total names it. */
+    @Transactional
+    public ActionEntity update(String entityId, EntityInput in) {
+        ActionEntity e = find(entityId);
+        List<String> fields = new java.util.ArrayList<>();
+        if (in.name() != null) {
+            e.name = in.name();
+            fields.add("name");
+        }
+        if (in.country() != null) {
+            e.country = in.country();
+            fields.add("country");
+        }
+        if (in.kind() != null) {
+            e.kind = in.kind();
+            fields.add("kind");
+        }
+        e.changedAt = Instant.now();
+        publisher.entity(e);
+        // which fields changed, and the codes; not the name, as for cases
+        audit.record("entity.updated", "entity", e.id, e.id, AuditTrail.detail("fields", fields, "country", e.country,
+                "kind", e.kind));
+        return e;
+    }
+
     /** Entities from a file, all or none. */
     @Transactional
     public List<ActionEntity> importAll(List<ImportLine<EntityInput>> rows) {
         return rows.stream().map(row -> ImportLine.at(row.line(), () -> create(row.command()))).toList();
+    }
+
+    /** What {@link #importAll} would do with each line; nothing is written. */
+    @Transactional
+    public List<ImportPreview.Outcome> dryRun(List<ImportPreview.Candidate<EntityInput>> rows) {
+        return ImportPreview.check(rows, this::create);
     }
 
     public static ActionEntity find(String entityId) {

@@ -2,6 +2,7 @@
 import { el, dataTable, section, message } from '../dom.js';
 import { t, term, date } from '../i18n.js';
 import { caseService } from '../api.js';
+import { confirmStep } from '../admin.js';
 
 export function render(view) {
   const status = el('p', { class: 'note', 'aria-live': 'polite' });
@@ -22,7 +23,10 @@ export function render(view) {
     if (c.hold) {
       return { node: el('button', { type: 'button', class: 'lift', text: t('holds.lift'),
         'aria-label': t('holds.liftLabel', { name: c.name || c.caseId }),
-        onclick: () => act(c) }), value: '' };
+        onclick: async () => {
+          // lifting opens every door the hold closed: asked first, like every destructive step of the admin pages
+          if (await confirmStep(t('admin.holds.confirmLift', { name: c.name || c.caseId }), t('holds.lift'))) { act(c); }
+        } }), value: '' };
     }
     const input = el('input', { type: 'text', id: 'hold-reason-' + c.caseId, maxLength: 500, required: true });
     const form = el('form', { class: 'inline', onsubmit: (e) => { e.preventDefault(); if (input.value.trim()) { act(c, input.value.trim()); } } },

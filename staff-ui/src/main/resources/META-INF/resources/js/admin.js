@@ -1,0 +1,96 @@
+// What the case managers' and delivery teams' pages share: labelled fields, a confirmation before a destructive step,
+// a secret shown once with a copy button, and an API's refusal said in words.
+import { el } from './dom.js';
+import { t, date, has } from './i18n.js';
+
+let ids = 0;
+const nextId = () => 'a-' + (ids += 1);
+
+export function field(label, input) {
+  if (!input.id) { input.id = nextId(); }
+  return el('div', { class: 'field' }, el('label', { htmlFor: input.id, text: label }), input);
+}
+
+/** A checkbox with its label after it, as people read one. */
+export function tick(label, input) {
+  if (!input.id) { input.id = nextId(); }
+  return el('div', { class: 'field tick' }, input, el('label', { htmlFor: input.id, text: label }));
+}
+
+export const input = (attrs) => el('input', Object.assign({ type: 'text' }, attrs));
+export const select = (attrs, options) => el('select', attrs || {},
+  options.map(([value, text]) => el('option', { value, text })));
+
+/** A day chosen in a date field as the instant the APIs take: its start, or its last second (UTC, as the page says). */
+export const startOf = (isoDay) => isoDay + 'T00:00:00Z';
+export const endOf = (isoDay) => isoDay + 'T23:59:59Z';
+export const dayOf = (instant) => (instant ? instant.slice(0, 10) : '');
+export const today = (plusDays) => new Date(Date.now() + (plusDays || 0) * 86400000).toISOString().slice(0, 10);
+
+/**
+ * Asks before a destructive step, in a modal dialog (its buttons by keyboard; Escape cancels). Resolves true only when
+ * the person confirmed.
+ */
+export function confirmStep(question, action) {
+  return new Promise((resolve) => {
+    const id = nextId();
+    const yes = el('button', { type: 'button', class: 'danger', id: 'confirm-yes', text: action });
+    const no = el('button', { type: 'button', id: 'confirm-no', text: t('admin.cancel') });
+    const dialog = el('dialog', { class: 'confirm', 'aria-labelledby': id },
+      el('p', { id, text: question }), el('div', { class: 'actions' }, yes, no));
+    const done = (answer) => { if (dialog.open) { dialog.close(); } dialog.remove(); resolve(answer); };
+    yes.addEventListener('click', () => done(true));
+    no.addEventListener('click', () => done(false));
+    dialog.addEventListener('cancel', (e) => { e.preventDefault(); done(false); });
+    document.body.append(dialog);
+    dialog.showModal();
+    no.focus();
+  });
+}
+
+/** A key or token the API shows once: in a read-only field, with a button that copies it. */
+export function secretBox(label, secret, id) {
+  const value = el('input', { type: 'text', id: id || nextId(), readOnly: true, value: secret, size: 48, class: 'secret' });
+  const said = el('span', { class: 'note', 'aria-live': 'polite' });
+  const copy = el('button', { type: 'button', class: 'copy', text: t('admin.copy'), onclick: async () => {
+    try { await navigator.clipboard.writeText(secret); }
+    catch (e) { value.select(); document.execCommand('copy'); }
+    said.textContent = t('admin.copied');
+  } });
+  return el('div', { class: 'secret-box' },
+    el('label', { htmlFor: value.id, text: label }), el('div', { class: 'actions' }, value, copy, said),
+    el('p', { class: 'note', text: t('admin.shownOnce') }));
+}
+
+/**
+ * An API's refusal in words: the known problem types in the page's language (a hold with its date, a field by name),
+ * followed by the service's own detail, which names the specifics (ids, lines) and stays as it came.
+ */
+export function explain(e) {
+  const p = (e && e.problem) || {};
+  const slug = (p.type || '').split('/').pop();
+  if (slug === 'case-on-hold') {
+    return t('admin.problem.caseOnHold', { since: p.hold && p.hold.placedAt ? date(p.hold.placedAt) : '?' });
+  }
+  if (slug === 'invalid-field' && p.field) {
+    return t('admin.problem.invalidField', { field: p.field, detail: p.detail || '' });
+  }
+  const key = 'admin.problem.' + slug;
+  if (slug && has(key)) { return t(key) + (p.detail ? ' ' + t('admin.problem.detail', { detail: p.detail }) : ''); }
+  return e && e.message ? e.message : String(e);
+}
+
+/** A status line for a page: what was done, or why not, announced politely; errors as alerts. */
+export function statusLine(id) {
+  const node = el('p', { id, class: 'note', 'aria-live': 'polite' });
+  const mark = (role) => {
+    node.classList.remove('done', 'error');
+    if (role) { node.setAttribute('role', role); } else { node.removeAttribute('role'); }
+  };
+  return {
+    node,
+    done(text) { mark(null); node.classList.add('done'); node.textContent = text; },
+    failed(text) { mark('alert'); node.classList.add('error'); node.textContent = text; },
+    clear() { mark(null); node.textContent = ''; },
+  };
+}
