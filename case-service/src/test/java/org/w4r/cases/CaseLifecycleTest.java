@@ -198,6 +198,34 @@ class CaseLifecycleTest extends RunningService {
         }
     }
 
+    /** Issue 21.5: the demand the pack's cover prints travels with the case; an empty text clears it. */
+    @Test
+    void aCaseCarriesItsDemandToEveryService() {
+        String campaignId = openCampaign();
+        String caseId = id("case");
+        String demand = "Release him immediately and unconditionally";
+        Effects.Mark mark = Effects.Mark.now(kafka, Topics.CASES);
+        long created = post("/api/v1/cases", """
+                {"caseId":"%s","campaignId":"%s","name":"Someone at risk","country":"MM","goal":2000,
+                 "targetAuthority":"Authorities of Myanmar","demand":"  %s "}""".formatted(caseId, campaignId, demand))
+                .statusCode(201).body("demand", equalTo(demand)).extract().jsonPath().getLong("version");
+        assertEquals(demand, effect(mark, caseId, created).demand());
+
+        long goal = given().auth().oauth2(DemoCredentials.caseManager()).contentType(ContentType.JSON)
+                .body("{\"goal\":10}").patch("/api/v1/cases/" + caseId).then().statusCode(200)
+                .body("demand", equalTo(demand)).extract().jsonPath().getLong("version");
+        assertEquals(demand, effect(mark, caseId, goal).demand(), "an edit that names no demand keeps it");
+        long cleared = given().auth().oauth2(DemoCredentials.caseManager()).contentType(ContentType.JSON)
+                .body("{\"demand\":\"\"}").patch("/api/v1/cases/" + caseId).then().statusCode(200)
+                .body("demand", org.hamcrest.Matchers.nullValue()).extract().jsonPath().getLong("version");
+        assertEquals(null, effect(mark, caseId, cleared).demand(), "an empty text clears it");
+        for (String bad : List.of("\"" + "x".repeat(1001) + "\"", "\"two\\nlines\"")) {
+            given().auth().oauth2(DemoCredentials.caseManager()).contentType(ContentType.JSON)
+                    .body("{\"demand\":" + bad + "}").patch("/api/v1/cases/" + caseId).then().statusCode(400)
+                    .body("field", containsString("demand"));
+        }
+    }
+
     @Test
     void editsChangeTheCaseAndItsPublicCounterSwitch() {
         String campaignId = openCampaign();

@@ -54,7 +54,7 @@ public class ReferencePublisher {
         CaseChanged.Hold hold = c.onHold() ? new CaseChanged.Hold(c.holdId, c.holdPlacedAt) : null;
         return outbox.add(Topics.CASES, c.id, new CaseChanged(UUID.randomUUID(), c.id, c.campaignId, c.name,
                 c.country, c.targetAuthority, c.scope, c.localEntityId, c.goal, c.status, c.publicCounter, hold,
-                c.revision, c.changedAt, c.milestones));
+                c.revision, c.changedAt, c.milestones, c.demand));
     }
 
     public long entity(ActionEntity e) {

@@ -21,6 +21,8 @@ public class CaseFile extends PanacheEntityBase {
     public String name;
     public String country;
     public String targetAuthority;
+    /** What the campaign asks the target authority for this case, in public wording (the delivery pack's cover). */
+    public String demand;
     public String scope;
     public String localEntityId;
     public Long goal;

@@ -166,7 +166,7 @@ public class CampaignResource {
     @RolesAllowed({Roles.CASE_MANAGER, Roles.ENTITY})
     @Operation(operationId = "importCases", summary = "Cases from a CSV file, all rows or none")
     @RequestBody(description = "case_id,name,country,iso2,estimated_actions (2020 report); optional target_authority, "
-            + "scope, local_entity_id, goal, status")
+            + "scope, local_entity_id, goal, status, demand")
     @APIResponse(responseCode = "201", description = "Created, one case per row", content = @org.eclipse.microprofile
             .openapi.annotations.media.Content(mediaType = MediaType.APPLICATION_JSON,
             schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.ARRAY,

@@ -34,13 +34,17 @@ public record CaseRequest(
         String status,
         @Schema(defaultValue = "true") Boolean publicCounter,
         @Size(min = 1, max = 10) @Schema(description = MILESTONES, example = "[10, 25, 50, 75, 100]")
-        List<@NotNull @Min(1) @Max(1000) Integer> milestones) {
+        List<@NotNull @Min(1) @Max(1000) Integer> milestones,
+        @OneLine(max = 1000) @Schema(maxLength = 1000, description = DEMAND,
+                example = "Free Gustavo Gatica's attackers from impunity: bring those responsible to justice") String demand) {
 
     /** Far above any campaign's reach (2020: about 4.5 million actions in all), far below bigint's. */
     static final long MAX_GOAL = 1_000_000_000L;
     static final String SCOPES = "^(global|local)$";
     static final String STATUSES = "^(draft|active|closed)$";
     static final String NOT_BLANK = ".*\\S.*";
+    static final String DEMAND = "what the campaign asks the target authority for this case, in public wording: "
+            + "printed on the delivery pack's cover";
     static final String MILESTONES = "percentages of the goal at which a milestone is announced (webhook "
             + "milestone.reached, the dashboard); absent: the platform's default, 25, 50, 75 and 100";
 
@@ -51,12 +55,13 @@ public record CaseRequest(
 
     CaseService.CaseInput command() {
         return new CaseService.CaseInput(caseId, campaignId, Text.trim(name), CountryCode.Codes.normalise(country),
-                Text.trim(targetAuthority), scope, localEntityId, goal, status, publicCounter, ascending(milestones));
+                Text.trim(targetAuthority), scope, localEntityId, goal, status, publicCounter, ascending(milestones),
+                Text.trim(demand));
     }
 
     /**
      * One row of the 2020 report's cases.csv ({@code case_id,name,country,iso2,estimated_actions}; optional
-     * {@code target_authority}, {@code scope}, {@code local_entity_id}, {@code goal}, {@code status}).
+     * {@code target_authority}, {@code scope}, {@code local_entity_id}, {@code goal}, {@code status}, {@code demand}).
      */
     static CaseRequest of(CsvRows.Row row, String campaignId) {
         String country = row.get("country");
@@ -65,7 +70,7 @@ public record CaseRequest(
         String goal = row.cells().containsKey("goal") ? row.get("goal") : row.get("estimated_actions");
         return new CaseRequest(row.get("case_id"), campaignId, row.get("name"),
                 row.get("iso2") != null ? row.get("iso2") : country, target, row.get("scope"),
-                row.get("local_entity_id"), Text.whole("goal", goal), row.get("status"), null, null);
+                row.get("local_entity_id"), Text.whole("goal", goal), row.get("status"), null, null, row.get("demand"));
     }
 
     /** A change: only what is named changes; a name given must not be blank. */
@@ -78,13 +83,14 @@ public record CaseRequest(
             @Pattern(regexp = STATUSES) @Schema(enumeration = {"draft", "active", "closed"}) String status,
             Boolean publicCounter,
             @Size(max = 10) @Schema(description = MILESTONES + "; [] goes back to the default")
-            List<@NotNull @Min(1) @Max(1000) Integer> milestones) {
+            List<@NotNull @Min(1) @Max(1000) Integer> milestones,
+            @OneLine(max = 1000) @Schema(maxLength = 1000, description = DEMAND + "; an empty text clears it") String demand) {
 
         CaseService.CaseInput command() {
             // an empty target authority stays empty: it clears the one stored
             return new CaseService.CaseInput(null, null, Text.trim(name), CountryCode.Codes.normalise(country),
                     targetAuthority == null ? null : targetAuthority.trim(), null, null, goal, status, publicCounter,
-                    ascending(milestones));
+                    ascending(milestones), demand == null ? null : demand.trim());
         }
     }
 

@@ -14,7 +14,8 @@ public record CaseView(String caseId, String campaignId, String name, String cou
                        @Schema(enumeration = {"draft", "active", "closed"}) String status, boolean publicCounter,
                        Hold hold, Instant changedAt, long version,
                        @Schema(nullable = true, description = "percentages of the goal at which a milestone is "
-                               + "announced; null: the platform's default (25, 50, 75, 100)") List<Integer> milestones) {
+                               + "announced; null: the platform's default (25, 50, 75, 100)") List<Integer> milestones,
+                       @Schema(nullable = true, description = "what the campaign asks the target authority") String demand) {
 
     /** {@code holdId} is the id the 'cases' topic carries; reason and who placed it stay in case-service. */
     @Schema(nullable = true, description = "the open safety hold, or null")
@@ -24,6 +25,6 @@ public record CaseView(String caseId, String campaignId, String name, String cou
     static CaseView of(CaseFile c) {
         return new CaseView(c.id, c.campaignId, c.name, c.country, c.targetAuthority, c.scope, c.localEntityId, c.goal,
                 c.status, c.publicCounter, c.onHold() ? new Hold(c.holdId, c.holdReason, c.holdPlacedBy, c.holdPlacedAt) : null,
-                c.changedAt, c.revision, c.milestones);
+                c.changedAt, c.revision, c.milestones, c.demand);
     }
 }

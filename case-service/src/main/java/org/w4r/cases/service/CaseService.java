@@ -41,27 +41,26 @@ public class CaseService {
     AuditTrail audit;
 
     /**
-     * A new case or, for an edit, what changes (null: unchanged; an empty target authority clears it). Its shape was
-     * checked and normalised by the resource; what depends on stored state is checked here.
-     */
-    /**
-     * A case as asked for; {@code milestones}: percentages of the goal, ascending and distinct (null: the platform's
-     * default; in an edit, an empty list goes back to it).
+     * A new case or, for an edit, what changes (null: unchanged; an empty target authority or demand clears it). Its
+     * shape was checked and normalised by the resource; what depends on stored state is checked here.
+     * {@code milestones}: percentages of the goal, ascending and distinct (null: the platform's default; in an edit, an
+     * empty list goes back to it). {@code demand}: what the campaign asks the target authority (the pack's cover).
      */
     public record CaseInput(String caseId, String campaignId, String name, String country, String targetAuthority,
                             String scope, String localEntityId, Long goal, String status, Boolean publicCounter,
-                            List<Integer> milestones) {
+                            List<Integer> milestones, String demand) {
         public CaseInput(String caseId, String campaignId, String name, String country, String targetAuthority,
                          String scope, String localEntityId, Long goal, String status, Boolean publicCounter) {
             this(caseId, campaignId, name, country, targetAuthority, scope, localEntityId, goal, status, publicCounter,
-                    null);
+                    null, null);
         }
 
         /** The fields an edit sets, by name only. */
         List<String> changedFields() {
             List<String> fields = new java.util.ArrayList<>();
-            Object[] values = {name, country, targetAuthority, goal, publicCounter, status, milestones};
-            String[] names = {"name", "country", "targetAuthority", "goal", "publicCounter", "status", "milestones"};
+            Object[] values = {name, country, targetAuthority, goal, publicCounter, status, milestones, demand};
+            String[] names = {"name", "country", "targetAuthority", "goal", "publicCounter", "status", "milestones",
+                    "demand"};
             for (int i = 0; i < values.length; i++) {
                 if (values[i] != null) {
                     fields.add(names[i]);
@@ -92,6 +91,7 @@ public class CaseService {
         c.name = in.name();
         c.country = in.country();
         c.targetAuthority = in.targetAuthority();
+        c.demand = in.demand() == null || in.demand().isEmpty() ? null : in.demand();
         c.scope = in.scope() == null ? "global" : in.scope();
         if ("local".equals(c.scope)) {
             if (in.localEntityId() == null) {
@@ -136,7 +136,7 @@ public class CaseService {
         if (localEntityId == null) {
             return create(in.status() != null ? in : new CaseInput(in.caseId(), in.campaignId(), in.name(),
                     in.country(), in.targetAuthority(), in.scope(), in.localEntityId(), in.goal(), "active",
-                    in.publicCounter(), in.milestones()));
+                    in.publicCounter(), in.milestones(), in.demand()));
         }
         if (in.scope() != null && !"local".equals(in.scope())) {
             throw ProblemException.forbidden("an entity may import only its own local cases");
@@ -145,7 +145,7 @@ public class CaseService {
             throw ProblemException.forbidden("an entity's cases start as drafts; a case manager activates them");
         }
         return create(new CaseInput(in.caseId(), in.campaignId(), in.name(), in.country(), in.targetAuthority(),
-                "local", localEntityId, in.goal(), "draft", false, in.milestones()));
+                "local", localEntityId, in.goal(), "draft", false, in.milestones(), in.demand()));
     }
 
     @Transactional
@@ -156,6 +156,9 @@ public class CaseService {
         }
         if (in.targetAuthority() != null) {
             c.targetAuthority = in.targetAuthority().isEmpty() ? null : in.targetAuthority();
+        }
+        if (in.demand() != null) {
+            c.demand = in.demand().isEmpty() ? null : in.demand();
         }
         if (in.country() != null) {
             c.country = in.country();

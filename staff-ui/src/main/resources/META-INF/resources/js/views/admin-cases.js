@@ -18,7 +18,8 @@ export function render(view) {
   const id = input({ id: 'case-id', required: true, maxLength: 64, pattern: '[a-z0-9][a-z0-9-]*', autocomplete: 'off' });
   const name = input({ id: 'case-name', required: true, maxLength: 200 });
   const country = input({ id: 'case-country', required: true, maxLength: 2, size: 3 });
-  const target = input({ id: 'case-target', maxLength: 200 });
+  const target = input({ id: 'case-target', maxLength: 300 });
+  const demand = input({ id: 'case-demand', maxLength: 1000 });
   const scope = select({ id: 'case-scope' }, [['global', t('admin.cases.global')], ['local', t('admin.cases.local')]]);
   const local = el('select', { id: 'case-entity', disabled: true });
   const goal = input({ id: 'case-goal', type: 'number', min: 0, max: 1000000000, step: 1 });
@@ -26,7 +27,7 @@ export function render(view) {
   scope.addEventListener('change', () => { local.disabled = scope.value !== 'local'; local.required = !local.disabled; });
   const create = el('form', { id: 'case-form', class: 'form', onsubmit: (e) => { e.preventDefault(); add(); } },
     field(t('admin.col.id'), id), field(t('admin.col.name'), name), field(t('form.countryCode'), country),
-    field(t('admin.cases.target'), target), field(t('admin.cases.scope'), scope), field(t('admin.cases.localEntity'), local),
+    field(t('admin.cases.target'), target), field(t('admin.cases.demand'), demand), field(t('admin.cases.scope'), scope), field(t('admin.cases.localEntity'), local),
     field(t('col.goal'), goal), tick(t('admin.cases.publicCounter'), counter),
     el('button', { type: 'submit', text: t('admin.cases.create') }));
   const detail = el('div', { id: 'case-detail' });
@@ -41,7 +42,7 @@ export function render(view) {
   async function add() {
     try {
       const c = await caseService('/api/v1/cases', { method: 'POST', body: { caseId: id.value.trim(), campaignId: campaignPick.value,
-        name: name.value, country: country.value.trim().toUpperCase(), targetAuthority: target.value || null, scope: scope.value,
+        name: name.value, country: country.value.trim().toUpperCase(), targetAuthority: target.value || null, demand: demand.value || null, scope: scope.value,
         localEntityId: scope.value === 'local' ? local.value : null, goal: goal.value === '' ? null : Number(goal.value), publicCounter: counter.checked } });
       status.done(t('admin.cases.created', { name: c.name }));
       create.reset(); local.disabled = true;
@@ -60,20 +61,22 @@ export function render(view) {
 
   function edit(c) {
     const newName = input({ id: 'edit-case-name', required: true, maxLength: 200, value: c.name });
-    const newTarget = input({ id: 'edit-case-target', maxLength: 200, value: c.targetAuthority || '' });
+    const newTarget = input({ id: 'edit-case-target', maxLength: 300, value: c.targetAuthority || '' });
+    const newDemand = input({ id: 'edit-case-demand', maxLength: 1000, value: c.demand || '' });
     const newCountry = input({ id: 'edit-case-country', required: true, maxLength: 2, size: 3, value: c.country || '' });
     const newGoal = input({ id: 'edit-case-goal', type: 'number', min: 0, max: 1000000000, step: 1, value: c.goal == null ? '' : c.goal });
     const newCounter = el('input', { id: 'edit-case-counter', type: 'checkbox', checked: !!c.publicCounter });
     const form = el('form', { id: 'case-edit', class: 'form', onsubmit: async (e) => {
       e.preventDefault();
       try {
-        await caseService(path(c.caseId), { method: 'PATCH', body: { name: newName.value, targetAuthority: newTarget.value,
+        await caseService(path(c.caseId), { method: 'PATCH', body: { name: newName.value, targetAuthority: newTarget.value, demand: newDemand.value,
           country: newCountry.value.trim().toUpperCase(), goal: newGoal.value === '' ? undefined : Number(newGoal.value), publicCounter: newCounter.checked } });
         status.done(t('admin.cases.saved', { name: newName.value }));
         detail.replaceChildren();
         await load();
       } catch (err) { status.failed(t('admin.notSaved', { reason: explain(err) })); }
-    } }, field(t('admin.col.name'), newName), field(t('admin.cases.target'), newTarget), field(t('form.countryCode'), newCountry),
+    } }, field(t('admin.col.name'), newName), field(t('admin.cases.target'), newTarget),
+    field(t('admin.cases.demand'), newDemand), field(t('form.countryCode'), newCountry),
     field(t('col.goal'), newGoal), tick(t('admin.cases.publicCounter'), newCounter), el('button', { type: 'submit', text: t('admin.save') }));
     detail.replaceChildren(section(t('admin.cases.editTitle', { name: c.name }), form));
     detail.querySelector('h3').setAttribute('tabindex', '-1');
