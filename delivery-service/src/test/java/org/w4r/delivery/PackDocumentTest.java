@@ -194,6 +194,56 @@ class PackDocumentTest extends RunningService {
         assertEquals(0, Rows.number(db, "select count(*) from pack_issue where delivery_id in (?::uuid, ?::uuid)", id, heldId));
     }
 
+    /**
+     * Issue 21.4: a team looks at the pack before it records the handover. The preview is the same document with the
+     * figures a handover with that cut-off would freeze, marked as a preview on its cover; it freezes, stores and
+     * publishes nothing (the delivery stays planned), is on the audit trail, and is refused once the handover is
+     * recorded (the pack itself is then the thing to read).
+     */
+    @Test
+    void aPlannedDeliverysPackIsPreviewedBeforeTheHandoverAndNothingIsRecorded() throws Exception {
+        String caseId = Streams.newCase(kafka);
+        Instant cutoff = Instant.now().minusSeconds(5).truncatedTo(ChronoUnit.SECONDS);
+        Streams.publish(kafka, Topics.ACTIONS, caseId,
+                Streams.action(caseId, "ai-malta", ActionType.LETTER, 40, cutoff.minusSeconds(10)),
+                Streams.action(caseId, "ai-malta", ActionType.LETTER, 7, cutoff.plusSeconds(1)));
+        await().untilAsserted(() -> assertEquals(40L, HandoverCountsTest.counts(caseId, cutoff, "petition").getLong("total")));
+        PetitionStub.SIGNERS_CSV.put(caseId, "name,country\r\nMarie Curie,FR\r\n");
+        String id = Streams.plan(caseId, "petition");
+
+        Response preview = given().auth().oauth2(DELIVERY).queryParam("until", cutoff.toString())
+                .get("/api/v1/deliveries/" + id + "/pack-preview");
+        preview.then().statusCode(200).contentType("application/pdf").header("Cache-Control", "no-store");
+        byte[] pdf = preview.asByteArray();
+        assertEquals(sha256(pdf), preview.header("X-Pack-SHA256"));
+        try (PDDocument document = Loader.loadPDF(pdf)) {
+            String cover = pageText(document, 1);
+            for (String fact : List.of("PREVIEW: not handed over, nothing recorded", "not yet (previewed", "40",
+                    "actions taken for this case up to")) {
+                assertTrue(cover.contains(fact), "preview cover without " + fact + ": " + cover);
+            }
+            assertTrue(String.join("\n", pageText(document, 3)).contains("Marie Curie"), "the signers it would name");
+        }
+        // nothing recorded: still planned, no pack digest, nothing frozen; but who looked is on the trail
+        given().auth().oauth2(DELIVERY).get("/api/v1/deliveries/" + id).then().statusCode(200)
+                .body("status", equalTo("planned")).body("handover", org.hamcrest.Matchers.nullValue());
+        given().auth().oauth2(ReferenceFixtures.staffToken("coordinator"))
+                .get("/api/v1/audit?subjectId=" + id).then().statusCode(200)
+                .body("entries.action", equalTo(List.of("delivery.pack.previewed", "delivery.planned")))
+                .body("entries[0].detail.sha256", equalTo(preview.header("X-Pack-SHA256")));
+        given().auth().oauth2(DELIVERY).queryParam("until", "yesterday").get("/api/v1/deliveries/" + id + "/pack-preview")
+                .then().statusCode(400).contentType("application/problem+json");
+
+        given().auth().oauth2(DELIVERY).contentType(ContentType.JSON).body(Streams.handoverBody(cutoff))
+                .post("/api/v1/deliveries/" + id + "/handover").then().statusCode(200);
+        given().auth().oauth2(DELIVERY).get("/api/v1/deliveries/" + id + "/pack-preview").then().statusCode(409)
+                .contentType("application/problem+json").body("type", endsWith("/not-planned"));
+        try (PDDocument document = Loader.loadPDF(given().auth().oauth2(DELIVERY).get("/api/v1/deliveries/" + id + "/pack")
+                .then().statusCode(200).extract().asByteArray())) {
+            assertTrue(!pageText(document, 1).contains("PREVIEW"), "the pack itself is no preview");
+        }
+    }
+
     record Handed(String id, String caseId, String france, String malta, String suffix, String cutoffText) {
     }
 

@@ -102,6 +102,11 @@ class DeliveryPlanBrowserIT {
         WebElement pack = driver.findElement(By.id("pack-contents"));
         assertTrue(pack.getText().contains("Germain Rukuki") && pack.getText().contains("signers who agreed to be named"), pack.getText());
         assertTrue(driver.findElement(By.id("handover-by-entity")).getText().contains("France"));
+        // the pack itself, marked as a preview, before anything is recorded: the delivery stays planned
+        driver.findElement(By.id("pack-preview")).click();
+        page.wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("pack-preview-note"), "Preview downloaded"));
+        given().auth().oauth2(delivery).get(platform.delivery.url() + "/api/v1/deliveries/" + id).then().statusCode(200)
+                .body("status", equalTo("planned"));
 
         String evidence = "https://example.org/handover/" + UUID.randomUUID() + ".jpg";
         String sha256 = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";

@@ -77,6 +77,13 @@ public class CaseResource {
     record Until(@CampaignEra(daysAhead = 3660) Instant until) {
     }
 
+    /** A preview's cut-off as given ({@code until}, ISO-8601), or now. */
+    static Instant cutoff(Validator validator, String until) {
+        return until == null ? Instant.now() : Violations.check(validator, new Until(IsoInstant.read(until)
+                .orElseThrow(() -> ProblemException.invalid("until", "'until' must be an ISO-8601 instant such as 2027-03-28T10:00:00Z"))))
+                .until();
+    }
+
     @GET
     @Path("{caseId}/counts")
     @RolesAllowed(Roles.DELIVERY)
@@ -88,9 +95,7 @@ public class CaseResource {
                          @Schema(enumeration = {"petition", "solidarity"}, defaultValue = "petition") String kind,
                          @QueryParam("entityId") @Slug String entityId) {
         String effectiveKind = kind == null ? DeliveryKinds.PETITION : kind;
-        Instant cutoff = until == null ? Instant.now() : Violations.check(validator, new Until(IsoInstant.read(until)
-                .orElseThrow(() -> ProblemException.invalid("until", "'until' must be an ISO-8601 instant such as 2027-03-28T10:00:00Z"))))
-                .until();
+        Instant cutoff = cutoff(validator, until);
         FrozenCounts result = cases.preview(caseId, effectiveKind, entityId, cutoff);
         return new Counts(caseId, effectiveKind, entityId, cutoff, result.total(), result.byEntity(), result.byType());
     }

@@ -29,6 +29,7 @@ import org.w4r.kit.validation.Violations;
 import org.w4r.kit.security.CurrentCaller;
 import org.w4r.kit.security.Roles;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.headers.Header;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
@@ -182,6 +183,34 @@ public class DeliveryResource {
                             @Schema(enumeration = {"en", "fr", "es", "ar"}, description = "as for the PDF") String language) {
         PackService.Pack pack = packs.pack(id(id), authorization, caller.get().principal(), language, true);
         return packAnswer(pack, pack.zip(), "application/zip");
+    }
+
+    /**
+     * Issue 21.4: the pack a planned delivery would get if it were handed over now with this cut-off, to look at before
+     * recording; marked as a preview on its cover, with nothing frozen or stored (the audit trail records that it was
+     * seen). {@code X-Pack-SHA256} is this preview's, never stored on a handover.
+     */
+    @GET
+    @Path("{id}/pack-preview")
+    @Produces("application/pdf")
+    @Operation(operationId = "previewDeliveryPack", summary = "What the pack of a planned delivery would be, handed over with this cut-off")
+    @APIResponse(responseCode = "200", description = "The PDF, marked as a preview",
+            headers = {@Header(name = "X-Pack-SHA256", description = "SHA-256 of this preview (not stored)", schema = @Schema(type = SchemaType.STRING)),
+                    @Header(name = "Content-Language", description = "the pack's language (ar is served in en)", schema = @Schema(type = SchemaType.STRING))},
+            content = @Content(mediaType = "application/pdf", schema = @Schema(type = SchemaType.STRING, format = "binary")))
+    @APIResponse(responseCode = "400", description = "'until' is not an ISO-8601 instant of the campaign era")
+    @APIResponse(responseCode = "404", description = "No delivery with this id")
+    @APIResponse(responseCode = "409", description = "case-on-hold, or not-planned (handed over or cancelled: a recorded handover has its pack)")
+    @APIResponse(responseCode = "410", description = "pack-retired: the campaign's signer data was anonymised under the retention schedule")
+    @APIResponse(responseCode = "422", description = "unknown-case: the case left this service's read model, so its hold cannot be checked")
+    public Response packPreview(@PathParam("id") String id, @HeaderParam("Authorization") String authorization,
+                                @QueryParam("until") @Parameter(description = "the cut-off (ISO-8601); now when absent",
+                                        schema = @Schema(type = SchemaType.STRING, format = "date-time")) String until,
+                                @QueryParam("lang") @Pattern(regexp = PackText.LANGUAGE_PATTERN)
+                                @Schema(enumeration = {"en", "fr", "es", "ar"}, description = "as for the pack") String language) {
+        PackService.Pack pack = packs.preview(id(id), CaseResource.cutoff(validator, until), authorization,
+                caller.get().principal(), language);
+        return packAnswer(pack, pack.pdf(), "application/pdf");
     }
 
     private static Response packAnswer(PackService.Pack pack, byte[] body, String type) {

@@ -131,4 +131,11 @@ public class DeliveryWriter {
         audit.record("delivery.pack.issued", "delivery", delivery.id().toString(), delivery.entityId(),
                 AuditTrail.detail("caseId", delivery.caseId(), "sha256", sha256));
     }
+
+    /** A preview names the same signers as a pack: who looked, at which cut-off, and the digest of what they saw. */
+    @Transactional
+    public void recordPreview(Delivery delivery, Instant cutoff, String sha256, String previewedBy) {
+        audit.record("delivery.pack.previewed", "delivery", delivery.id().toString(), delivery.entityId(),
+                AuditTrail.detail("caseId", delivery.caseId(), "cutoff", cutoff.toString(), "sha256", sha256));
+    }
 }

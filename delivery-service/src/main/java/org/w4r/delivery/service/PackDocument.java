@@ -21,12 +21,17 @@ final class PackDocument {
     private PackDocument() {
     }
 
-    static byte[] render(PackContent content, PackText text, String listSha256, String countsSha256) {
+    static byte[] render(PackContent content, PackText text, String listSha256, String countsSha256, boolean preview) {
         Delivery d = content.delivery();
         Handover h = content.handover();
         try (PackPdf pdf = new PackPdf(text.get("title") + ": " + content.caseName(), d.id(), h.recordedAt())) {
             pdf.newPage();
             pdf.paragraph(pdf.bold, 11, java.awt.Color.DARK_GRAY, text.get("brand") + " · " + text.get("title"));
+            if (preview) {
+                // a preview must never pass for the real thing: it says so first, and where the handover would be
+                pdf.space(8);
+                pdf.paragraph(pdf.bold, 14, java.awt.Color.RED.darker(), text.get("preview"));
+            }
             pdf.space(24);
             pdf.paragraph(pdf.bold, 26, java.awt.Color.BLACK, content.caseName());
             pdf.space(2);
@@ -43,7 +48,8 @@ final class PackDocument {
             pdf.field(text.get("recipient"), d.recipientName() + " (" + text.label("recipient", d.recipientKind()) + ")");
             pdf.field(text.get("place"), join(d.city(), d.country() == null ? null : text.country(d.country())));
             pdf.field(text.get("entity"), d.entityId() == null ? text.get("entity.all") : content.entityName(d.entityId()));
-            pdf.field(text.get("delivered"), text.get("delivered.value", text.date(h.deliveredAt()), h.deliveredBy()));
+            pdf.field(text.get("delivered"), preview ? text.get("preview.notDelivered", text.date(h.recordedAt()))
+                    : text.get("delivered.value", text.date(h.deliveredAt()), h.deliveredBy()));
             pdf.total(text.number(content.counts().total()), text.get(content.petition() ? "total.petition"
                     : "total.solidarity", text.date(h.cutoff())));
             pdf.space(6);

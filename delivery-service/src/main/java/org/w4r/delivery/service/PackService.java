@@ -17,6 +17,7 @@ import org.w4r.kit.reference.ReferenceData;
 
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -54,6 +55,9 @@ public class PackService {
     @Inject
     ErasureRepository erasures;
 
+    @Inject
+    CaseService cases;
+
     /** The PDF with its SHA-256 (the one stored on the handover), and the ZIP beside it when asked for. */
     public record Pack(byte[] pdf, String sha256, String fileName, String language, byte[] zip) {
     }
@@ -68,8 +72,37 @@ public class PackService {
         // refused before anything is asked of petition-service: no signer list leaves while a case is held
         guard.refuseIfHeldNow(delivery.caseId());
         DeliveryService.Delivered delivered = service.delivered(delivery);
-        Handover handover = delivered.handover();
         long erasuresBefore = erasures.erasuresOf(delivery.caseId());
+        Pack pack = build(delivery, delivered.handover(), delivered.counts(), authorization, language, withZip, false);
+        writer.recordPack(delivery, pack.sha256(), principal, erasuresBefore);
+        return pack;
+    }
+
+    /**
+     * What the pack of a planned delivery would be if it were handed over now with this cut-off (issue 21.4: a team
+     * looks at the document before it records anything): the same document, counted as a handover would freeze it,
+     * marked as a preview on its cover. Nothing is frozen, stored or published; the preview is in the audit trail, as
+     * it carries the same names as a pack. A recorded handover's pack is {@link #pack} itself.
+     */
+    public Pack preview(UUID id, Instant cutoff, String authorization, String principal, String language) {
+        Delivery delivery = deliveries.find(id).orElseThrow(() -> ProblemException.notFound("delivery", id.toString()));
+        if (!DeliveryKinds.PLANNED.equals(delivery.status())) {
+            throw ProblemException.conflict("not-planned", "Not a planned delivery", "delivery " + id + " is "
+                    + delivery.status() + "; a preview is for a planned delivery (a recorded one has its pack)");
+        }
+        guard.awaitCaseStream();
+        guard.refuseIfHeldNow(delivery.caseId());
+        FrozenCounts counts = cases.preview(delivery.caseId(), delivery.kind(), delivery.entityId(), cutoff);
+        Instant now = Instant.now();
+        Handover handover = new Handover(id, now, cutoff, principal, null, List.of(), principal, now, counts.total(),
+                null, null);
+        Pack pack = build(delivery, handover, counts, authorization, language, false, true);
+        writer.recordPreview(delivery, cutoff, pack.sha256(), principal);
+        return pack;
+    }
+
+    private Pack build(Delivery delivery, Handover handover, FrozenCounts counts, String authorization, String language,
+                       boolean withZip, boolean preview) {
         List<Signer> signers = List.of();
         List<ApprovedMessage> messages = List.of();
         try {
@@ -86,25 +119,24 @@ public class PackService {
         } catch (SignerDataRetiredException e) {
             throw retired(handover);
         }
-        PackContent content = new PackContent(delivery, handover, delivered.counts(),
+        PackContent content = new PackContent(delivery, handover, counts,
                 reference.findCase(delivery.caseId()).orElse(null),
-                reference.findCampaign(delivery.campaignId()).orElse(null), entities(delivered.counts(), delivery),
+                reference.findCampaign(delivery.campaignId()).orElse(null), entities(counts, delivery),
                 signers, messages);
         PackText text = PackText.of(language, delivery.country());
         byte[] list = PackContent.bytes(content.list());
-        byte[] counts = PackContent.bytes(content.countsTable());
-        byte[] pdf = PackDocument.render(content, text, sha256(list), sha256(counts));
+        byte[] countsCsv = PackContent.bytes(content.countsTable());
+        byte[] pdf = PackDocument.render(content, text, sha256(list), sha256(countsCsv), preview);
         String sha256 = sha256(pdf);
-        String name = "delivery-pack-" + delivery.caseId() + "-" + id;
+        String name = (preview ? "delivery-pack-preview-" : "delivery-pack-") + delivery.caseId() + "-" + delivery.id();
         byte[] zip = null;
         if (withZip) {
             Map<String, byte[]> files = new LinkedHashMap<>();
             files.put(name + ".pdf", pdf);
             files.put(content.list().filename() + ".csv", list);
-            files.put("counts.csv", counts);
+            files.put("counts.csv", countsCsv);
             zip = PackZip.zip(files, handover.recordedAt());
         }
-        writer.recordPack(delivery, sha256, principal, erasuresBefore);
         return new Pack(pdf, sha256, name + (withZip ? ".zip" : ".pdf"), text.language(), zip);
     }
 

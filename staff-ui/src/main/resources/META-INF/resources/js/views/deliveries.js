@@ -111,6 +111,17 @@ export function render(view) {
     } catch (e) { out.textContent = t('plan.packRefused', { reason: explain(e) }); }
   }
 
+  // The pack this handover would give, as a PDF marked as a preview: nothing is recorded (delivery-service's audit
+  // trail notes who looked, as the preview names the same signers).
+  async function packPreview(d, until, out) {
+    try {
+      const file = await fetchFile((await serviceUrls()).deliveryService + '/api/v1/deliveries/' + d.id + '/pack-preview?until='
+        + encodeURIComponent(until));
+      download('pack-preview-' + d.caseId + '.pdf', file.blob, 'application/pdf');
+      out.textContent = t('plan.packPreviewDone', { sha256: file.headers.get('X-Pack-SHA256') || '' });
+    } catch (e) { out.textContent = t('plan.packRefused', { reason: explain(e) }); }
+  }
+
   const countsTable = (id, caption, first, map, name) => {
     const tb = dataTable({ id, caption, filename: id, numeric: [1], columns: [first, t('plan.actions')] });
     tb.fill(Object.entries(map || {}).sort((a, b) => b[1] - a[1]).map(([k, v]) => [name(k), v]));
@@ -122,6 +133,7 @@ export function render(view) {
     const now = new Date().toISOString().slice(0, 19);
     const cutoff = el('input', { id: 'handover-cutoff', type: 'datetime-local', required: true, value: now, max: now, step: 1 });
     const counts = el('div', { id: 'handover-counts', 'aria-live': 'polite' });
+    const previewOut = el('span', { id: 'pack-preview-note', 'aria-live': 'polite' });
     const by = el('input', { id: 'handover-by', type: 'text', required: true, maxLength: 200 });
     const notes = el('input', { id: 'handover-notes', type: 'text', maxLength: 2000 });
     const evidence = el('ol', { id: 'handover-evidence', class: 'evidence' });
@@ -166,7 +178,9 @@ export function render(view) {
             el('li', { text: t('plan.packTotal', { count: c.total, at: date(until) }) }),
             el('li', { text: t('plan.packBreakdown') }),
             el('li', { text: d.kind === 'solidarity' ? t('plan.packMessages') : t('plan.packSigners') }),
-            el('li', { text: t('plan.packDigestNote') })));
+            el('li', { text: t('plan.packDigestNote') })),
+          el('p', {}, el('button', { type: 'button', id: 'pack-preview', text: t('plan.packPreview'),
+            onclick: () => packPreview(d, until, previewOut) }), ' ', previewOut));
       } catch (e) { counts.replaceChildren(message(t('plan.cannotCount', { reason: explain(e) }), 'error')); }
     }
     cutoff.addEventListener('change', show);
