@@ -71,10 +71,15 @@ public final class ContractFilter implements OrderedFilter {
         if (status >= 200 && status < 300) {
             report = report.merge(validator.validateRequest(RestAssuredRequest.of(request)));
         }
+        // JAX-RS' own 404 (problem type http-404) means no operation matched the path, e.g. a NUL where an id goes:
+        // no operation answered, so none has it to declare (the validator may still match the path to a neighbour,
+        // as /api/v1/offline-counts/%00 to the list /api/v1/offline-counts); an operation's own 404 has a type of its own
+        boolean noOperation = status == 404 && response.asString().contains("/problems/http-404\"");
         List<ValidationReport.Message> errors = report.getMessages().stream()
                 .filter(m -> m.getLevel() == ValidationReport.Level.ERROR)
                 .filter(m -> !(status == 404 || status == 405) || !m.getKey().endsWith("path.missing")
                         && !m.getKey().endsWith("operation.notAllowed"))
+                .filter(m -> !noOperation)
                 .toList();
         if (!errors.isEmpty()) {
             throw new AssertionError("the answer to " + request.getMethod() + " " + uri.getPath() + " (" + status
