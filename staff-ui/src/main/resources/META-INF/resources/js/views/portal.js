@@ -66,7 +66,8 @@ export function render(view) {
     compare.fill([[{ text: t('portal.total'), value: 'total' }, d.total, before.total]]
       .concat([[{ text: t('portal.rankMeasure'), value: 'rank' }, p.rank ? p.rank.position : null,
         prev && prev.rank ? prev.rank.position : null]])
-      .concat(keys(d.byMode, before.byMode).map((k) => [{ text: term('mode', k), value: k }, d.byMode[k] || 0, previous(before.byMode, k)]))
+      .concat(keys(d.byMode, before.byMode).map((k) => [{ text: t('portal.modeMeasure', { mode: term('mode', k) }), value: k }, d.byMode[k] || 0,
+        previous(before.byMode, k)]))
       .concat(keys(d.byType, before.byType).map((k) => [{ text: t('portal.typeMeasure', { type: term('type', k) }), value: k },
         d.byType[k] || 0, previous(before.byType, k)])));
     cases.fill(Object.entries(d.byCase).sort((a, b) => b[1] - a[1])
