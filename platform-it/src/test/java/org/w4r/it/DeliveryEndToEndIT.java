@@ -169,15 +169,29 @@ class DeliveryEndToEndIT {
             text = new org.apache.pdfbox.text.PDFTextStripper().getText(document);
         }
         java.util.List<String> lines = text.lines().map(String::strip).toList();
-        assertTrue(lines.stream().anyMatch(l -> l.startsWith("Case: ") && l.endsWith("(" + CASE + ")")), text);
-        assertTrue(lines.contains("Campaign: w4r-demo"), text);
-        assertTrue(lines.contains("Counts up to: " + cutoff), text);
-        assertTrue(lines.contains("Total: " + atCutoff.getLong("total")), text);
-        longs(atCutoff.getMap("byEntity")).forEach((entity, count) ->
-                assertTrue(lines.contains(entity + ": " + count), entity + ": " + count + " not in\n" + text));
-        longs(atCutoff.getMap("byType")).forEach((type, count) ->
-                assertTrue(lines.contains(type + ": " + count), type + ": " + count + " not in\n" + text));
-        assertTrue(lines.contains("Ada Lovelace, FR") && lines.contains("Grace Hopper, FR"), text);
+        // the document as an ambassador reads it (docs/delivery-service.md): names and labels, numbers as English writes them
+        String staff = tokens.get("demo-coordinator");
+        String caseName = given().auth().oauth2(staff).get(TestPlatform.get().cases.url() + "/api/v1/cases/" + CASE)
+                .then().statusCode(200).extract().path("name");
+        assertTrue(lines.contains(caseName), text);
+        assertTrue(lines.contains("Write for Rights (demo with the 2020 cases)"), text);
+        String minute = java.time.format.DateTimeFormatter.ofPattern("d MMMM yyyy, HH:mm 'UTC'", java.util.Locale.ENGLISH)
+                .withZone(java.time.ZoneOffset.UTC).format(cutoff);
+        assertTrue(lines.contains(String.format(java.util.Locale.ENGLISH, "%,d", atCutoff.getLong("total"))), text);
+        assertTrue(lines.contains("actions taken for this case up to " + minute), text);
+        longs(atCutoff.getMap("byEntity")).forEach((entity, count) -> {
+            String name = given().auth().oauth2(staff).get(TestPlatform.get().cases.url() + "/api/v1/entities/" + entity)
+                    .then().statusCode(200).extract().path("name");
+            assertTrue(lines.contains(name + " " + String.format(java.util.Locale.ENGLISH, "%,d", count)), name + " " + count + " not in\n" + text);
+        });
+        java.util.Properties labels = new java.util.Properties();
+        try (java.io.Reader in = java.nio.file.Files.newBufferedReader(TestPlatform.ROOT.resolve(
+                "delivery-service/src/main/resources/pack/en.properties"))) {
+            labels.load(in);
+        }
+        longs(atCutoff.getMap("byType")).forEach((type, count) -> assertTrue(
+                lines.contains(labels.getProperty("type." + type) + " " + String.format(java.util.Locale.ENGLISH, "%,d", count)), type + ": " + count + " not in\n" + text));
+        assertTrue(text.contains("Ada Lovelace (FR)") && text.contains("Grace Hopper (FR)"), text);
         assertFalse(text.contains("Not Named"), "a signer who did not agree to be named is in the pack");
         assertFalse(text.contains("Late Signer"), "a signer after the cut-off is in the pack");
     }
