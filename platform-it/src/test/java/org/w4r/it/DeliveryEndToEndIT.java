@@ -171,7 +171,8 @@ class DeliveryEndToEndIT {
         java.util.List<String> lines = text.lines().map(String::strip).toList();
         // the document as an ambassador reads it (docs/delivery-service.md): names and labels, numbers as English writes them
         String staff = tokens.get("demo-coordinator");
-        String caseName = given().auth().oauth2(staff).get(TestPlatform.get().cases.url() + "/api/v1/cases/" + CASE)
+        String cases = TestPlatform.get().cases.url();
+        String caseName = given().auth().oauth2(staff).get(cases + "/api/v1/cases/" + CASE)
                 .then().statusCode(200).extract().path("name");
         assertTrue(lines.contains(caseName), text);
         assertTrue(lines.contains("Write for Rights (demo with the 2020 cases)"), text);
@@ -180,7 +181,7 @@ class DeliveryEndToEndIT {
         assertTrue(lines.contains(String.format(java.util.Locale.ENGLISH, "%,d", atCutoff.getLong("total"))), text);
         assertTrue(lines.contains("actions taken for this case up to " + minute), text);
         longs(atCutoff.getMap("byEntity")).forEach((entity, count) -> {
-            String name = given().auth().oauth2(staff).get(TestPlatform.get().cases.url() + "/api/v1/entities/" + entity)
+            String name = given().auth().oauth2(staff).get(cases + "/api/v1/entities/" + entity)
                     .then().statusCode(200).extract().path("name");
             assertTrue(lines.contains(name + " " + String.format(java.util.Locale.ENGLISH, "%,d", count)), name + " " + count + " not in\n" + text);
         });
