@@ -113,6 +113,13 @@ class MessageQueueTest {
         return "{\"campaignId\":\"" + campaign + "\",\"decision\":\"approve\",\"messageIds\":" + json(ids) + "}";
     }
 
+    /** Waits (milliseconds) for the clock to pass {@code t}, and returns the time then. */
+    static Instant clockPast(Instant t) {
+        await().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(1))
+                .until(() -> Instant.now().isAfter(t.plusMillis(1)));
+        return Instant.now();
+    }
+
     static String json(List<String> ids) {
         return ids.stream().map(id -> "\"" + id + "\"").toList().toString();
     }
@@ -125,9 +132,9 @@ class MessageQueueTest {
         french.add(submit("ai-malta", caseOne, "Bon courage", "fr-CA"));
         String english = submit("ai-malta", caseOne, "Stay strong", "en");
         String none = submit("ai-malta", caseTwo, "…", null);
-        Thread.sleep(20);
-        Instant between = Instant.now();
-        Thread.sleep(20);
+        // an instant strictly after the messages before it and strictly before the one after it
+        Instant between = clockPast(Instant.now());
+        clockPast(between);
         String spanish = submit("ai-france", caseTwo, "Ánimo", "es");
         List<String> all = List.of(french.get(0), french.get(1), french.get(2), english, none, spanish);
 

@@ -131,7 +131,10 @@ public final class DemoEdition {
         return handed;
     }
 
-    /** 503 counts-behind or case-stream-behind means "not yet": the answer says when to ask again. */
+    /**
+     * 503 counts-behind or case-stream-behind means "not yet" (delivery-service's ledger or case stream is still
+     * catching up with the replay): ask again a second later, ten times at most, then fail with the answer.
+     */
     private static JsonNode recordWithRetry(Api api, String url, String token, String body) throws Exception {
         for (int attempt = 1; ; attempt++) {
             Api.Answer answer = api.post(url, token, null, body);
