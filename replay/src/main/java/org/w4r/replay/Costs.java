@@ -168,7 +168,7 @@ final class Costs implements AutoCloseable {
 
         Reading offer(long nanos, PgStats.Snapshot db, PlatformCpu.Sample cpu, double benchCpuSeconds) {
             Reading r = new Reading(nanos, db, cpu, benchCpuSeconds);
-            if (latest == null || latest.db().written() != db.written() || !latest.db().tables().keySet().equals(db.tables().keySet())) {
+            if (latest == null || latest.db().writtenBesidesHeartbeats() != db.writtenBesidesHeartbeats() || !latest.db().tables().keySet().equals(db.tables().keySet())) {
                 lastChange = r;
             }
             latest = r;

@@ -96,6 +96,29 @@ class PgStatsTest {
     }
 
     @Test
+    void aHeartbeatThatGoesOnWhateverTheLoadNeverHoldsTheWaitButItsRowsAreCounted() {
+        Costs.Settle settle = new Costs.Settle(12 * SECOND);
+        PgStats.Table work = new PgStats.Table("w4r_petition", "signature", 100, 0, 0, 100, 0);
+        PlatformCpu.Sample cpu = new PlatformCpu.Sample(Map.of(), 0);
+        settle.offer(0, snapshot(Map.of(), work, heartbeat(1)), cpu, 0);
+        for (int s = 1; s <= 12; s++) { // petition-service's instance heartbeat, every 10 s here every second
+            settle.offer(s * SECOND, snapshot(Map.of(), work, heartbeat(1 + s)), cpu, s);
+        }
+        assertTrue(settle.settled(), "only the heartbeat moved for 12 s");
+        assertEquals(0, settle.lastChange().nanos());
+        assertEquals(113, settle.latest().db().written(), "its rows still count");
+
+        Costs.Settle busy = new Costs.Settle(12 * SECOND);
+        busy.offer(0, snapshot(Map.of(), work), cpu, 0);
+        busy.offer(12 * SECOND, snapshot(Map.of(), new PgStats.Table("w4r_petition", "signature", 101, 0, 0, 101, 0)), cpu, 0);
+        assertFalse(busy.settled(), "any other table is the step's work");
+    }
+
+    private static PgStats.Table heartbeat(long updated) {
+        return new PgStats.Table("w4r_petition", "rate_limit_instance", 0, updated, 0, 1, 0);
+    }
+
+    @Test
     void aRealDatabaseWrittenByAnIdleConnectionIsCountedExactlyOnceItsCountersAreFlushed() throws Exception {
         PostgresServer server = PostgresServer.shared();
         String url = server.createDatabase("bench_stats");
