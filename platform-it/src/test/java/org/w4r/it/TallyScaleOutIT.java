@@ -331,8 +331,10 @@ class TallyScaleOutIT {
         await().atMost(Duration.ofSeconds(60)).until(() -> membersWithPartitions() == 1);
         String firstMember = assignments().keySet().iterator().next();
         Instance second = launch("tally-scale-out-2");
-        // both instances hold partitions of the one group before anything is published
-        await().atMost(Duration.ofSeconds(60)).until(() -> membersWithPartitions() == 2);
+        // both instances hold partitions of the one group before anything is published. The bound is generous on
+        // purpose: in a full run on two loaded cores (2 December) a second member's join took more than 60 s to end in an
+        // assignment for both, though it came on the rerun; what is asserted is that it comes, not how fast
+        await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofSeconds(1)).until(() -> membersWithPartitions() == 2);
         Map<String, Set<TopicPartition>> assigned = assignments();
         Set<TopicPartition> ofFirst = assigned.get(firstMember);
         Set<TopicPartition> ofSecond = new java.util.HashSet<>();
