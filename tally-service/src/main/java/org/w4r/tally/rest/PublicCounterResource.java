@@ -12,7 +12,6 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Request;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.Context;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.w4r.events.CaseChanged;
 import org.w4r.kit.problem.Problem;
 import org.w4r.tally.service.LiveTotals;
@@ -37,11 +36,8 @@ public class PublicCounterResource {
     @Inject
     ReferenceData reference;
 
-    @ConfigProperty(name = "w4r.tally.counter.max-age", defaultValue = "5")
-    int maxAge;
-
-    @ConfigProperty(name = "w4r.tally.counter.stale-while-revalidate", defaultValue = "30")
-    int staleWhileRevalidate;
+    @Inject
+    CounterSettings settings;
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)
@@ -83,7 +79,7 @@ public class PublicCounterResource {
     }
 
     private String cache() {
-        return "public, max-age=" + maxAge + ", stale-while-revalidate=" + staleWhileRevalidate;
+        return "public, max-age=" + settings.maxAge() + ", stale-while-revalidate=" + settings.staleWhileRevalidate();
     }
 
     private static Response.ResponseBuilder cors(Response.ResponseBuilder builder) {
