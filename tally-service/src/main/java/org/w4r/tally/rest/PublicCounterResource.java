@@ -14,8 +14,8 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.Context;
 import org.w4r.events.CaseChanged;
 import org.w4r.kit.problem.Problem;
-import org.w4r.tally.service.LiveTotals;
-import org.w4r.tally.service.LiveTotals.Counter;
+import org.w4r.tally.service.LiveTotalsService;
+import org.w4r.tally.service.LiveTotalsService.Counter;
 import org.w4r.kit.reference.ReferenceData;
 import org.w4r.kit.validation.Slug;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -31,7 +31,7 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 @PermitAll
 public class PublicCounterResource {
     @Inject
-    LiveTotals live;
+    LiveTotalsService live;
 
     @Inject
     ReferenceData reference;

@@ -21,7 +21,7 @@ import org.w4r.kit.messaging.Failures;
 import org.w4r.kit.messaging.KafkaClients;
 import org.w4r.kit.messaging.TopicOffsets;
 import org.w4r.kit.problem.ProblemException;
-import org.w4r.tally.service.TallyWriter.Tables;
+import org.w4r.tally.service.CountingService.Tables;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -53,7 +53,7 @@ public class Reconciler {
     private static final int MAX_LISTED = 1000;
 
     @Inject
-    TallyWriter writer;
+    CountingService writer;
 
     @Inject
     KafkaClients clients;
