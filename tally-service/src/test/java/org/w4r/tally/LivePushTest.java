@@ -12,7 +12,7 @@ import org.w4r.events.ActionRecorded;
 import org.w4r.events.ActionType;
 import org.w4r.events.Mode;
 import org.w4r.tally.repository.SummaryNotifications;
-import org.w4r.tally.service.LiveTotals;
+import org.w4r.tally.service.LiveTotalsService;
 import org.w4r.tally.service.OtherInstanceLiveTotals;
 import org.w4r.testsupport.KafkaBrokerResource;
 import org.w4r.testsupport.PostgresDatabaseResource;
@@ -49,7 +49,7 @@ class LivePushTest {
     private static final Duration ARRIVES = Duration.ofSeconds(30);
 
     @Inject
-    LiveTotals live;
+    LiveTotalsService live;
 
     @Inject
     AgroalDataSource dataSource;
@@ -61,7 +61,7 @@ class LivePushTest {
     void anActionCountedShowsOnTheStreamWithoutAPoll() {
         assertTrue(safetyPoll.compareTo(NO_POLL) >= 0, "the test profile must not poll: " + safetyPoll);
         String campaign = "push-" + UUID.randomUUID().toString().substring(0, 8);
-        AssertSubscriber<LiveTotals.Update> client = live.updates(campaign).subscribe()
+        AssertSubscriber<LiveTotalsService.Update> client = live.updates(campaign).subscribe()
                 .withSubscriber(AssertSubscriber.create(Long.MAX_VALUE));
         try {
             client.awaitItems(1);
@@ -79,10 +79,10 @@ class LivePushTest {
     @Test
     void everyInstanceSeesAChangeOneWriterCommitted() throws Exception {
         String campaign = "instances-" + UUID.randomUUID().toString().substring(0, 8);
-        LiveTotals other = OtherInstanceLiveTotals.start(live, NO_POLL);
-        AssertSubscriber<LiveTotals.Update> here = live.updates(campaign).subscribe()
+        LiveTotalsService other = OtherInstanceLiveTotals.start(live, NO_POLL);
+        AssertSubscriber<LiveTotalsService.Update> here = live.updates(campaign).subscribe()
                 .withSubscriber(AssertSubscriber.create(Long.MAX_VALUE));
-        AssertSubscriber<LiveTotals.Update> there = other.updates(campaign).subscribe()
+        AssertSubscriber<LiveTotalsService.Update> there = other.updates(campaign).subscribe()
                 .withSubscriber(AssertSubscriber.create(Long.MAX_VALUE));
         try {
             here.awaitItems(1);
@@ -90,7 +90,7 @@ class LivePushTest {
             await().atMost(ARRIVES).until(other::listening);
             SummaryRows.add(dataSource, campaign, "a", 5);
             SummaryRows.add(dataSource, campaign, "b", 2);
-            for (AssertSubscriber<LiveTotals.Update> client : List.of(here, there)) {
+            for (AssertSubscriber<LiveTotalsService.Update> client : List.of(here, there)) {
                 await().atMost(ARRIVES).untilAsserted(() -> assertEquals(7, last(client).total()));
             }
             // each instance's snapshot holds the whole change, not only the first notification's part of it
@@ -107,7 +107,7 @@ class LivePushTest {
     @Test
     void theListenConnectionComesBackAfterTheServerDropsIt() throws Exception {
         String campaign = "reconnect-" + UUID.randomUUID().toString().substring(0, 8);
-        AssertSubscriber<LiveTotals.Update> client = live.updates(campaign).subscribe()
+        AssertSubscriber<LiveTotalsService.Update> client = live.updates(campaign).subscribe()
                 .withSubscriber(AssertSubscriber.create(Long.MAX_VALUE));
         try {
             client.awaitItems(1);
@@ -129,13 +129,13 @@ class LivePushTest {
         }
     }
 
-    private static LiveTotals.Update last(AssertSubscriber<LiveTotals.Update> client) {
-        List<LiveTotals.Update> items = client.getItems();
+    private static LiveTotalsService.Update last(AssertSubscriber<LiveTotalsService.Update> client) {
+        List<LiveTotalsService.Update> items = client.getItems();
         return items.get(items.size() - 1);
     }
 
     /** Each case's newest count as the client saw it, from the first state through every change. */
-    private static Map<String, Long> merged(AssertSubscriber<LiveTotals.Update> client) {
+    private static Map<String, Long> merged(AssertSubscriber<LiveTotalsService.Update> client) {
         Map<String, Long> cases = new java.util.TreeMap<>();
         client.getItems().forEach(u -> cases.putAll(u.cases()));
         cases.values().removeIf(v -> v == 0);

@@ -17,8 +17,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.w4r.events.CaseChanged;
 import org.w4r.events.CredentialChanged;
 import org.w4r.events.Topics;
-import org.w4r.tally.service.LiveTotals;
-import org.w4r.tally.service.StreamTickets;
+import org.w4r.tally.service.LiveTotalsService;
+import org.w4r.tally.service.StreamTicketService;
 import org.w4r.testsupport.ReferenceFixtures;
 import org.w4r.testsupport.WithPlatformResources;
 
@@ -63,10 +63,10 @@ class LiveStreamTest {
     AgroalDataSource dataSource;
 
     @Inject
-    LiveTotals live;
+    LiveTotalsService live;
 
     @Inject
-    StreamTickets tickets;
+    StreamTicketService tickets;
 
     record Event(String name, Map<String, Object> data) {
     }
@@ -215,7 +215,7 @@ class LiveStreamTest {
                 c.close();
             }
         }
-        String expired = tickets.issue(StreamTickets.Grant.credential(ReferenceFixtures.sha256(staffToken("moderator"))),
+        String expired = tickets.issue(StreamTicketService.Grant.credential(ReferenceFixtures.sha256(staffToken("moderator"))),
                 Duration.ZERO).ticket();
         assertEquals("401 application/problem+json", refusal(stream + "?ticket=" + expired));
     }
@@ -290,7 +290,7 @@ class LiveStreamTest {
     @Test
     void aSlowClientHoldsOneMergedUpdateNotAQueue() throws Exception {
         String campaign = "slow-" + UUID.randomUUID().toString().substring(0, 8);
-        AssertSubscriber<LiveTotals.Update> client = live.updates(campaign).subscribe()
+        AssertSubscriber<LiveTotalsService.Update> client = live.updates(campaign).subscribe()
                 .withSubscriber(AssertSubscriber.create(1));
         try {
             client.awaitItems(1);
@@ -307,7 +307,7 @@ class LiveStreamTest {
 
             client.request(1);
             client.awaitItems(2);
-            LiveTotals.Update merged = client.getItems().get(1);
+            LiveTotalsService.Update merged = client.getItems().get(1);
             assertEquals("changes", merged.kind());
             assertEquals(16, merged.total());
             assertEquals(Map.of("a", 9L, "b", 7L), merged.cases());

@@ -10,7 +10,7 @@ import io.smallrye.jwt.build.Jwt;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 import org.w4r.tally.service.LiveStreams;
-import org.w4r.tally.service.StreamTickets;
+import org.w4r.tally.service.StreamTicketService;
 import org.w4r.testsupport.OidcSwitchedOn;
 import org.w4r.testsupport.WithPlatformResources;
 
@@ -54,7 +54,7 @@ class OidcSignInTest {
     LiveStreams streams;
 
     @Inject
-    StreamTickets tickets;
+    StreamTicketService tickets;
 
     private static String signedIn(String sub, String role, Instant expiresAt) {
         return Jwt.issuer("https://server.example.com").audience("w4r").subject(sub)
@@ -97,10 +97,10 @@ class OidcSignInTest {
         // what the recheck asks of every open stream (LiveStreamTest proves a failed recheck ends it): a sign-in
         // counts until its token's expiry and not after; nothing of it is looked up in the token directory
         Instant now = Instant.now();
-        assertTrue(streams.allowed(StreamTickets.Grant.signedIn(sub, "moderator", now.plusSeconds(60))));
-        assertFalse(streams.allowed(StreamTickets.Grant.signedIn(sub, "moderator", now.minusSeconds(1))));
-        assertFalse(streams.allowed(StreamTickets.Grant.signedIn(sub, null, now.plusSeconds(60))));
-        String expiredTicket = tickets.issue(StreamTickets.Grant.signedIn(sub, "moderator", now.minusSeconds(1)))
+        assertTrue(streams.allowed(StreamTicketService.Grant.signedIn(sub, "moderator", now.plusSeconds(60))));
+        assertFalse(streams.allowed(StreamTicketService.Grant.signedIn(sub, "moderator", now.minusSeconds(1))));
+        assertFalse(streams.allowed(StreamTicketService.Grant.signedIn(sub, null, now.plusSeconds(60))));
+        String expiredTicket = tickets.issue(StreamTicketService.Grant.signedIn(sub, "moderator", now.minusSeconds(1)))
                 .ticket();
         given().get("/api/v1/totals/stream?ticket=" + expiredTicket).then().statusCode(401);
     }

@@ -60,6 +60,13 @@ class OpenDataTest {
         TallyFixtures.publish(Topics.CASES, List.of(TallyFixtures.caseOf(caseId, campaign, 100, publicCounter, hold)));
     }
 
+    /** Publishes a campaign opened {@code daysAgo} days ago at midnight (UTC), so actions fall on known days of it. */
+    static Instant publishCampaignOpened(String campaign, int daysAgo) {
+        Instant opens = Instant.now().minus(Duration.ofDays(daysAgo)).truncatedTo(ChronoUnit.DAYS);
+        TallyFixtures.publishCampaign(campaign, opens);
+        return opens;
+    }
+
     static JsonPath staff(String path) {
         return given().auth().oauth2(staffToken("coordinator")).get(path).then().statusCode(200).extract().jsonPath();
     }
@@ -68,8 +75,7 @@ class OpenDataTest {
     void theFiguresOfOpenCasesArePublicExactAndCacheableAndNothingOfAHeldOne() {
         String s = UUID.randomUUID().toString().substring(0, 8);
         String campaign = "open-" + s, last = "open-last-" + s;
-        Instant opens = Instant.now().minus(Duration.ofDays(20)).truncatedTo(ChronoUnit.DAYS);
-        TallyFixtures.publishCampaign(campaign, opens);
+        Instant opens = publishCampaignOpened(campaign, 20);
         TallyFixtures.publishCampaign(last, opens.minus(Duration.ofDays(365)));
         String open = "open-a-" + s, other = "open-b-" + s, held = "held-" + s, off = "off-" + s, lastCase = "last-" + s;
         publishCase(open, campaign, true, null);
@@ -175,8 +181,7 @@ class OpenDataTest {
     void aFloodOfRequestsReadsTheDatabaseOncePerPeriodNotPerRequest() {
         String s = UUID.randomUUID().toString().substring(0, 8);
         String campaign = "flood-" + s, caseId = "flood-case-" + s;
-        Instant opens = Instant.now().minus(Duration.ofDays(3)).truncatedTo(ChronoUnit.DAYS);
-        TallyFixtures.publishCampaign(campaign, opens);
+        Instant opens = publishCampaignOpened(campaign, 3);
         publishCase(caseId, campaign, true, null);
         TallyFixtures.publishActions(List.of(action(campaign, caseId, ActionType.SIGNATURE, Mode.ONLINE, 3,
                 opens.plus(Duration.ofHours(30)))));

@@ -7,7 +7,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.w4r.events.ActionEvent;
 import org.w4r.kit.messaging.BatchConsumer;
-import org.w4r.tally.service.TallyWriter;
+import org.w4r.tally.service.CountingService;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -28,7 +28,7 @@ public class ActionConsumer {
     BatchConsumer consumer;
 
     @Inject
-    TallyWriter writer;
+    CountingService writer;
 
     @Inject
     MeterRegistry registry;

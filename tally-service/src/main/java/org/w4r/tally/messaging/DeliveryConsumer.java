@@ -7,7 +7,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.w4r.events.DeliveryEvent;
 import org.w4r.kit.messaging.BatchConsumer;
-import org.w4r.tally.service.DeliveryLedger;
+import org.w4r.tally.service.DeliveryLedgerService;
 
 /**
  * Applies delivery-service's events through the kit's {@link BatchConsumer}, a batch in one transaction, each event
@@ -20,7 +20,7 @@ public class DeliveryConsumer {
     BatchConsumer consumer;
 
     @Inject
-    DeliveryLedger ledger;
+    DeliveryLedgerService ledger;
 
     @Incoming("deliveries")
     @Blocking

@@ -41,6 +41,10 @@ import java.util.List;
 @Path("/public/v1/open-data")
 @PermitAll
 @Produces({MediaType.APPLICATION_JSON, CsvBodyWriter.MEDIA_TYPE})
+// what every read here can answer besides its own figures (SmallRye adds the class's responses to each operation)
+@APIResponse(responseCode = "304", description = "Not modified since the ETag sent in If-None-Match")
+@APIResponse(responseCode = "400", description = "An id that is not an id; " + QueryGuard.REFUSED,
+        content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(ref = "Problem")))
 public class OpenDataResource {
     static final String FORMAT = "^(csv|json)$";
     static final String NOT_OPEN = "No such campaign, or (for a case) no such case in it, or it has no open data: "
@@ -63,9 +67,6 @@ public class OpenDataResource {
     @Operation(operationId = "openDataCampaigns", summary = "Every campaign (edition), newest first")
     @APIResponse(responseCode = "200", description = "The campaigns", content = @Content(mediaType = MediaType.APPLICATION_JSON,
             schema = @Schema(type = SchemaType.ARRAY, implementation = OpenDataService.CampaignSummary.class)))
-    @APIResponse(responseCode = "304", description = "Not modified since the ETag sent in If-None-Match")
-    @APIResponse(responseCode = "400", description = "An id that is not an id; " + QueryGuard.REFUSED,
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(ref = "Problem")))
     public Response campaigns(@Context Request request) {
         return cacheable(request, data.campaigns());
     }
@@ -75,9 +76,6 @@ public class OpenDataResource {
     @Operation(operationId = "openDataCampaign", summary = "A campaign's totals: by open case, type and mode")
     @APIResponse(responseCode = "200", description = "The totals; CSV in the long form dimension,key,total",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = OpenDataService.CampaignData.class)))
-    @APIResponse(responseCode = "304", description = "Not modified since the ETag sent in If-None-Match")
-    @APIResponse(responseCode = "400", description = "An id that is not an id; " + QueryGuard.REFUSED,
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(ref = "Problem")))
     @APIResponse(responseCode = "404", description = NOT_OPEN,
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(ref = "Problem")))
     public Response campaign(@PathParam("campaignId") @Slug String campaignId,
@@ -90,9 +88,6 @@ public class OpenDataResource {
     @Operation(operationId = "openDataCase", summary = "A case's totals by type and mode")
     @APIResponse(responseCode = "200", description = "The totals; CSV in the long form dimension,key,total",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = OpenDataService.CaseData.class)))
-    @APIResponse(responseCode = "304", description = "Not modified since the ETag sent in If-None-Match")
-    @APIResponse(responseCode = "400", description = "An id that is not an id; " + QueryGuard.REFUSED,
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(ref = "Problem")))
     @APIResponse(responseCode = "404", description = NOT_OPEN,
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(ref = "Problem")))
     public Response caseData(@PathParam("campaignId") @Slug String campaignId, @PathParam("caseId") @Slug String caseId,
@@ -105,9 +100,6 @@ public class OpenDataResource {
     @Operation(operationId = "openDataCaseHistory", summary = "A case's actions per day (UTC), with the running total")
     @APIResponse(responseCode = "200", description = "The history; CSV day,count,cumulative",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = OpenDataService.CaseHistory.class)))
-    @APIResponse(responseCode = "304", description = "Not modified since the ETag sent in If-None-Match")
-    @APIResponse(responseCode = "400", description = "An id that is not an id; " + QueryGuard.REFUSED,
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(ref = "Problem")))
     @APIResponse(responseCode = "404", description = NOT_OPEN,
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(ref = "Problem")))
     public Response history(@PathParam("campaignId") @Slug String campaignId, @PathParam("caseId") @Slug String caseId,
@@ -120,9 +112,6 @@ public class OpenDataResource {
     @Operation(operationId = "openDataCompare", summary = "Campaigns side by side (year over year) by type, mode and day of campaign")
     @APIResponse(responseCode = "200", description = "The comparison; CSV dimension,key,<one column per campaign>",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = OpenDataService.Comparison.class)))
-    @APIResponse(responseCode = "304", description = "Not modified since the ETag sent in If-None-Match")
-    @APIResponse(responseCode = "400", description = "An id that is not an id; " + QueryGuard.REFUSED,
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(ref = "Problem")))
     @APIResponse(responseCode = "404", description = "One of the campaigns does not exist",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(ref = "Problem")))
     public Response compare(@QueryParam("campaign") @NotNull(message = "name a campaign: ?campaign=<id>") @Slug String campaign,

@@ -12,11 +12,10 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Request;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.Context;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.w4r.events.CaseChanged;
 import org.w4r.kit.problem.Problem;
-import org.w4r.tally.service.LiveTotals;
-import org.w4r.tally.service.LiveTotals.Counter;
+import org.w4r.tally.service.LiveTotalsService;
+import org.w4r.tally.service.LiveTotalsService.Counter;
 import org.w4r.kit.reference.ReferenceData;
 import org.w4r.kit.validation.Slug;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -32,16 +31,13 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 @PermitAll
 public class PublicCounterResource {
     @Inject
-    LiveTotals live;
+    LiveTotalsService live;
 
     @Inject
     ReferenceData reference;
 
-    @ConfigProperty(name = "w4r.tally.counter.max-age", defaultValue = "5")
-    int maxAge;
-
-    @ConfigProperty(name = "w4r.tally.counter.stale-while-revalidate", defaultValue = "30")
-    int staleWhileRevalidate;
+    @Inject
+    CounterSettings settings;
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)
@@ -83,7 +79,7 @@ public class PublicCounterResource {
     }
 
     private String cache() {
-        return "public, max-age=" + maxAge + ", stale-while-revalidate=" + staleWhileRevalidate;
+        return "public, max-age=" + settings.maxAge() + ", stale-while-revalidate=" + settings.staleWhileRevalidate();
     }
 
     private static Response.ResponseBuilder cors(Response.ResponseBuilder builder) {

@@ -9,7 +9,6 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.EntityTag;
 import jakarta.ws.rs.core.Request;
 import jakarta.ws.rs.core.Response;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
@@ -42,8 +41,8 @@ public class PublicCounterScriptResource {
     @Inject
     PublicCases cases;
 
-    @ConfigProperty(name = "w4r.tally.counter.script-max-age", defaultValue = "300")
-    int scriptMaxAge;
+    @Inject
+    CounterSettings settings;
 
     @GET
     @Path("counter.js")
@@ -57,7 +56,7 @@ public class PublicCounterScriptResource {
     public Response script(@Context Request request) {
         Response.ResponseBuilder notModified = request.evaluatePreconditions(SCRIPT_TAG);
         return (notModified != null ? notModified : Response.ok(SCRIPT, JAVASCRIPT)).tag(SCRIPT_TAG)
-                .header("Cache-Control", "public, max-age=" + scriptMaxAge)
+                .header("Cache-Control", "public, max-age=" + settings.scriptMaxAge())
                 .header("Access-Control-Allow-Origin", "*").header("X-Content-Type-Options", "nosniff").build();
     }
 

@@ -16,7 +16,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponseSchema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
-import org.w4r.tally.service.StreamTickets;
+import org.w4r.tally.service.StreamTicketService;
 
 import java.time.Instant;
 
@@ -32,7 +32,7 @@ public class StreamTicketResource {
     private static final String EXPIRES = "quarkus.identity.expire-time";
 
     @Inject
-    StreamTickets tickets;
+    StreamTicketService tickets;
 
     @Inject
     CurrentCaller caller;
@@ -43,16 +43,16 @@ public class StreamTicketResource {
     @POST
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(operationId = "issueStreamTicket", summary = "A single-use ticket that opens one live stream within seconds")
-    @APIResponseSchema(value = StreamTickets.Ticket.class, responseDescription = "The ticket and when it expires")
+    @APIResponseSchema(value = StreamTicketService.Ticket.class, responseDescription = "The ticket and when it expires")
     @APIResponse(responseCode = "400", description = QueryGuard.REFUSED)
-    public StreamTickets.Ticket issue(@HeaderParam("Authorization") @Parameter(hidden = true) String authorization) {
+    public StreamTicketService.Ticket issue(@HeaderParam("Authorization") @Parameter(hidden = true) String authorization) {
         Caller who = caller.get();
         if (who.signedIn()) {
             Long expires = identity.getAttribute(EXPIRES);
-            return tickets.issue(StreamTickets.Grant.signedIn(who.principal(), who.role(),
+            return tickets.issue(StreamTicketService.Grant.signedIn(who.principal(), who.role(),
                     Instant.ofEpochSecond(expires)));
         }
         // a key or staff token of ours, authenticated by the bearer mechanism, so the header holds it
-        return tickets.issue(StreamTickets.Grant.credential(Credentials.sha256(authorization.substring(BEARER).trim())));
+        return tickets.issue(StreamTicketService.Grant.credential(Credentials.sha256(authorization.substring(BEARER).trim())));
     }
 }

@@ -41,6 +41,8 @@ import java.util.List;
 @Path("/api/v1/totals")
 @Produces({MediaType.APPLICATION_JSON, CsvBodyWriter.MEDIA_TYPE})
 @RolesAllowed({Roles.COORDINATOR, Roles.CASE_MANAGER, Roles.DELIVERY, Roles.MODERATOR})
+// every operation's 404 unless it declares one that says more (SmallRye reads the class's responses first)
+@APIResponse(responseCode = "404", description = TotalsResource.NO_CAMPAIGN)
 public class TotalsResource {
     static final String NO_CAMPAIGN = "The campaign named by ?campaign= does not exist, or none is current";
     static final String NO_CASE = "The campaign does not exist, or the case named by ?caseId= is neither in it nor counted in it";
@@ -54,7 +56,6 @@ public class TotalsResource {
     @GET
     @Operation(operationId = "totals", summary = "The campaign's totals: every case, every entity, by type and mode")
     @APIResponseSchema(value = Totals.class, responseDescription = "The totals")
-    @APIResponse(responseCode = "404", description = NO_CAMPAIGN)
     public Totals totals(@Valid @BeanParam CampaignQuery query) {
         return totals.totals(campaign(query));
     }
@@ -83,7 +84,6 @@ public class TotalsResource {
     @Path("/matrix")
     @Operation(operationId = "totalsMatrix", summary = "The case × entity matrix, one row per entity")
     @APIResponseSchema(value = Matrix.class, responseDescription = "The matrix")
-    @APIResponse(responseCode = "404", description = NO_CAMPAIGN)
     public Matrix matrix(@Valid @BeanParam CampaignQuery query) {
         return totals.matrix(campaign(query));
     }
@@ -93,7 +93,6 @@ public class TotalsResource {
     @Path("/days")
     @Operation(operationId = "totalsByDay", summary = "The totals by day (UTC), optionally of one case and/or one entity")
     @APIResponseSchema(value = Days.class, responseDescription = "The days")
-    @APIResponse(responseCode = "404", description = NO_CAMPAIGN)
     public Days days(@Valid @BeanParam CampaignQuery query, @QueryParam("caseId") @Slug String caseId,
                      @QueryParam("entityId") @Slug String entityId) {
         return totals.days(campaign(query), caseId, entityId);
@@ -115,7 +114,6 @@ public class TotalsResource {
     @Path("/report/cases")
     @Operation(operationId = "reportCases", summary = "The campaign report's table of cases, as the 2020 report prints it")
     @APIResponseSchema(value = ReportCases.class, responseDescription = "The table")
-    @APIResponse(responseCode = "404", description = NO_CAMPAIGN)
     public ReportCases reportCases(@Valid @BeanParam CampaignQuery query) {
         return totals.reportCases(campaign(query));
     }
@@ -124,7 +122,6 @@ public class TotalsResource {
     @Path("/report/entities")
     @Operation(operationId = "reportEntities", summary = "The campaign report's table of entities, in capitals, by name")
     @APIResponseSchema(value = ReportEntities.class, responseDescription = "The table")
-    @APIResponse(responseCode = "404", description = NO_CAMPAIGN)
     public ReportEntities reportEntities(@Valid @BeanParam CampaignQuery query) {
         return totals.reportEntities(campaign(query));
     }

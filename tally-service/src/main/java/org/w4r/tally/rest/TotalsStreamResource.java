@@ -25,8 +25,8 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.w4r.tally.service.CampaignService;
 import org.w4r.tally.service.LiveStreams;
-import org.w4r.tally.service.LiveTotals;
-import org.w4r.tally.service.StreamTickets;
+import org.w4r.tally.service.LiveTotalsService;
+import org.w4r.tally.service.StreamTicketService;
 
 /**
  * Server-Sent Events of the campaign's totals: event {@code totals} (the whole state) first, then {@code changes}
@@ -39,13 +39,13 @@ import org.w4r.tally.service.StreamTickets;
 @PermitAll
 public class TotalsStreamResource {
     @Inject
-    LiveTotals live;
+    LiveTotalsService live;
 
     @Inject
     LiveStreams streams;
 
     @Inject
-    StreamTickets tickets;
+    StreamTicketService tickets;
 
     @Inject
     CampaignService campaigns;
@@ -57,7 +57,7 @@ public class TotalsStreamResource {
     @Produces(MediaType.SERVER_SENT_EVENTS)
     @Operation(operationId = "totalsStream", summary = "Server-Sent Events of the totals: 'totals', then 'changes'")
     @APIResponse(responseCode = "200", description = "The stream: event 'totals' (the whole state), then 'changes'",
-            content = @Content(mediaType = MediaType.SERVER_SENT_EVENTS, schema = @Schema(implementation = LiveTotals.Update.class)))
+            content = @Content(mediaType = MediaType.SERVER_SENT_EVENTS, schema = @Schema(implementation = LiveTotalsService.Update.class)))
     @APIResponse(responseCode = "401", description = "No valid ?ticket= (unknown, expired, used, forged), or a token in the URL")
     @APIResponse(responseCode = "403", description = "The ticket's credential is no longer a staff role")
     @APIResponse(responseCode = "404", description = "The campaign named by ?campaign= does not exist, or none is current")
@@ -65,7 +65,7 @@ public class TotalsStreamResource {
     public Multi<OutboundSseEvent> stream(@QueryParam("campaign") @Slug String campaign,
                                           @QueryParam("ticket") @OneLine(max = 512) String ticket,
                                           @QueryParam("access_token") @OneLine(max = 512) String access_token) {
-        StreamTickets.Grant grant = credential(ticket, access_token);
+        StreamTicketService.Grant grant = credential(ticket, access_token);
         Caller caller = streams.caller(grant).orElseThrow(UnauthorizedException::new);
         if (!Roles.isStaff(caller.role())) {
             throw new ForbiddenException();
@@ -78,7 +78,7 @@ public class TotalsStreamResource {
     }
 
     /** Who minted this request's ticket. */
-    private StreamTickets.Grant credential(String ticket, String accessToken) {
+    private StreamTicketService.Grant credential(String ticket, String accessToken) {
         if (accessToken != null) {
             throw new ProblemException(Problem.of(401, "token-in-url", "Token in URL",
                     "a token is not accepted in the URL; get a stream ticket with 'POST /api/v1/totals/stream-tickets' "

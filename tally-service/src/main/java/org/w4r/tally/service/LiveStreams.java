@@ -45,12 +45,12 @@ public class LiveStreams {
     /** One open stream. Given to the stream as the place to register how it is ended. */
     public final class Session implements Consumer<Runnable> {
         private final String principal;
-        private final StreamTickets.Grant grant;
+        private final StreamTicketService.Grant grant;
         private Runnable end;
         private boolean ended;
         private boolean released;
 
-        private Session(String principal, StreamTickets.Grant grant) {
+        private Session(String principal, StreamTicketService.Grant grant) {
             this.principal = principal;
             this.grant = grant;
         }
@@ -102,7 +102,7 @@ public class LiveStreams {
     }
 
     /** Counts a new stream for {@code principal}, or refuses it with 429 when the principal has its maximum open. */
-    public Session open(String principal, StreamTickets.Grant grant) {
+    public Session open(String principal, StreamTicketService.Grant grant) {
         synchronized (openByPrincipal) {
             int open = openByPrincipal.getOrDefault(principal, 0);
             if (open >= settings.maxPerPrincipal()) {
@@ -131,12 +131,12 @@ public class LiveStreams {
         }
     }
 
-    public boolean allowed(StreamTickets.Grant grant) {
+    public boolean allowed(StreamTicketService.Grant grant) {
         return caller(grant).filter(c -> Roles.isStaff(c.role())).isPresent();
     }
 
     /** Who {@code grant} stands for now: empty once its credential is revoked or expired, or its sign-in has ended. */
-    public Optional<Caller> caller(StreamTickets.Grant grant) {
+    public Optional<Caller> caller(StreamTicketService.Grant grant) {
         if (grant.tokenSha256() != null) {
             return tokens.findBySha256(grant.tokenSha256());
         }

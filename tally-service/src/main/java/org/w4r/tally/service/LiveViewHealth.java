@@ -16,7 +16,7 @@ import org.eclipse.microprofile.health.Readiness;
 @ApplicationScoped
 public class LiveViewHealth implements HealthCheck {
     @Inject
-    LiveTotals live;
+    LiveTotalsService live;
 
     @Override
     public HealthCheckResponse call() {

@@ -4,7 +4,6 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -44,17 +43,18 @@ public class OpenDataService {
     @Inject
     ReferenceData reference;
 
-    @Inject
-    MeterRegistry registry;
-
     @ConfigProperty(name = "w4r.tally.open-data.fresh-for", defaultValue = "PT10S")
     Duration freshFor;
 
     private Cache<String, Sums> recent;
     private Counter reads;
 
-    @PostConstruct
-    void start() {
+    /**
+     * An initializer (called once the fields are injected, as {@code @PostConstruct} would be): the registry is only
+     * needed to register the reads' counter, so it is a parameter here, not a field.
+     */
+    @Inject
+    void start(MeterRegistry registry) {
         // bounded by the campaigns that exist: an unknown id is refused before anything is read
         recent = Caffeine.newBuilder().expireAfterWrite(freshFor).maximumSize(200).build();
         reads = Counter.builder("w4r.tally.open_data.reads")

@@ -1,9 +1,10 @@
 package org.w4r.tally.service;
 
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
 import io.smallrye.mutiny.Multi;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.w4r.events.CaseChanged;
 import org.w4r.events.Events;
@@ -26,16 +27,26 @@ public class PublicCases {
     @Inject
     ReferenceData reference;
 
-    @ConfigProperty(name = "w4r.tally.public-cases.interval", defaultValue = "PT1S")
-    Duration interval;
-
-    @ConfigProperty(name = "w4r.tally.public-cases.heartbeat", defaultValue = "PT25S")
-    Duration heartbeat;
-
-    @ConfigProperty(name = "w4r.tally.public-cases.max-streams", defaultValue = "1000")
-    int maxStreams;
+    @Inject
+    Settings settings;
 
     private final AtomicInteger open = new AtomicInteger();
+
+    /** The anonymous stream of the list (docs/tally-service.md, "GET /public/v1/cases/stream"). */
+    @ConfigMapping(prefix = "w4r.tally.public-cases")
+    public interface Settings {
+        /** The list is re-read this often, so a burst of changes is one update. */
+        @WithDefault("PT1S")
+        Duration interval();
+
+        /** Under the idle timeouts of proxies, so they keep a quiet stream open. */
+        @WithDefault("PT25S")
+        Duration heartbeat();
+
+        /** Streams one instance keeps open at most: anyone may open one. */
+        @WithDefault("1000")
+        int maxStreams();
+    }
 
     public record PublicCase(String caseId, String name, String country,
                              @Schema(enumeration = {"global", "local"}) String scope,
@@ -62,7 +73,7 @@ public class PublicCases {
 
     /** A place for one more stream, or empty when this instance has its maximum open; free it with the Runnable. */
     public Optional<Runnable> admit() {
-        if (open.incrementAndGet() > maxStreams) {
+        if (open.incrementAndGet() > settings.maxStreams()) {
             open.decrementAndGet();
             return Optional.empty();
         }
@@ -82,11 +93,11 @@ public class PublicCases {
     public Multi<Tick> stream() {
         Multi<Tick> states = Multi.createBy().concatenating().streams(
                         Multi.createFrom().item(0L),
-                        Multi.createFrom().ticks().every(interval).onOverflow().drop())
+                        Multi.createFrom().ticks().every(settings.interval()).onOverflow().drop())
                 .map(n -> current())
                 .skip().repetitions()
                 .map(Tick::new);
-        Multi<Tick> heartbeats = Multi.createFrom().ticks().every(heartbeat).onOverflow().drop().map(n -> new Tick(null));
+        Multi<Tick> heartbeats = Multi.createFrom().ticks().every(settings.heartbeat()).onOverflow().drop().map(n -> new Tick(null));
         return Multi.createBy().merging().streams(states, heartbeats);
     }
 

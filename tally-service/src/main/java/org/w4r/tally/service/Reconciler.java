@@ -2,6 +2,8 @@ package org.w4r.tally.service;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.agroal.api.AgroalDataSource;
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -19,7 +21,7 @@ import org.w4r.kit.messaging.Failures;
 import org.w4r.kit.messaging.KafkaClients;
 import org.w4r.kit.messaging.TopicOffsets;
 import org.w4r.kit.problem.ProblemException;
-import org.w4r.tally.service.TallyWriter.Tables;
+import org.w4r.tally.service.CountingService.Tables;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -51,7 +53,7 @@ public class Reconciler {
     private static final int MAX_LISTED = 1000;
 
     @Inject
-    TallyWriter writer;
+    CountingService writer;
 
     @Inject
     KafkaClients clients;
@@ -62,19 +64,28 @@ public class Reconciler {
     @Inject
     AgroalDataSource dataSource;
 
+    @Inject
+    Settings settings;
+
     @ConfigProperty(name = "mp.messaging.incoming.actions.group.id", defaultValue = "tally-service")
     String liveGroup;
-
-    @ConfigProperty(name = "w4r.tally.reconcile.live-wait", defaultValue = "PT20S")
-    Duration liveWait;
-
-    @ConfigProperty(name = "w4r.tally.reconcile.timeout", defaultValue = "PT30M")
-    Duration timeout;
 
     @ConfigProperty(name = "w4r.consumer.dedupe-window", defaultValue = "100000")
     long window;
 
     private final AtomicBoolean running = new AtomicBoolean();
+
+    /** How long a reconcile may take (docs/tally-service.md, "POST /api/v1/tally/reconcile"). */
+    @ConfigMapping(prefix = "w4r.tally.reconcile")
+    public interface Settings {
+        /** How long the recount waits for the live consumers to commit the offsets it read to, for an exact comparison. */
+        @WithDefault("PT20S")
+        Duration liveWait();
+
+        /** The recount fails if it has not read to the end offsets taken at its start by then. */
+        @WithDefault("PT30M")
+        Duration timeout();
+    }
 
     /**
      * A cell whose live count differs from the recount (a missing row counts as 0); {@code type}, {@code mode} and
@@ -118,10 +129,10 @@ public class Reconciler {
             // the live consumer's exactly-once, in memory: this read starts at offset 0 and is never redelivered
             Map<TopicPartition, EventWindow> windows = new HashMap<>();
             partitions.forEach(p -> windows.put(p, new EventWindow(window, 0)));
-            long deadline = System.nanoTime() + timeout.toNanos();
+            long deadline = System.nanoTime() + settings.timeout().toNanos();
             while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
                 if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("reconcile did not reach the end offsets within " + timeout);
+                    throw new IllegalStateException("reconcile did not reach the end offsets within " + settings.timeout());
                 }
                 List<ActionEvent> batch = new ArrayList<>();
                 ConsumerRecords<String, String> polled = consumer.poll(Duration.ofMillis(500));
@@ -201,7 +212,7 @@ public class Reconciler {
 
     /** Waits (a little) for the live consumer group to have committed the offsets the recount read up to. */
     private String awaitLive(Map<TopicPartition, Long> end) {
-        long deadline = System.nanoTime() + liveWait.toNanos();
+        long deadline = System.nanoTime() + settings.liveWait().toNanos();
         String state = "behind";
         try {
             while (true) {

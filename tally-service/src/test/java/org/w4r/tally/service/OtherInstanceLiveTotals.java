@@ -14,9 +14,9 @@ public final class OtherInstanceLiveTotals {
     }
 
     /** Started with the application's database settings ({@code application}'s) and its own safety poll. */
-    public static LiveTotals start(LiveTotals application, Duration safetyPoll) {
-        LiveTotals same = ClientProxy.unwrap(application);
-        LiveTotals other = new LiveTotals();
+    public static LiveTotalsService start(LiveTotalsService application, Duration safetyPoll) {
+        LiveTotalsService same = ClientProxy.unwrap(application);
+        LiveTotalsService other = new LiveTotalsService();
         other.tally = same.tally;
         other.reference = same.reference;
         other.registry = new SimpleMeterRegistry();
@@ -28,7 +28,7 @@ public final class OtherInstanceLiveTotals {
         return other;
     }
 
-    public static void stop(LiveTotals other) {
+    public static void stop(LiveTotalsService other) {
         other.stop(null);
     }
 }

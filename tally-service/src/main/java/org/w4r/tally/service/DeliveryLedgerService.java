@@ -21,7 +21,7 @@ import java.util.Map;
  * kit's {@code BatchConsumer.consumeOnce} filters what was applied before, in the same transaction as the change.
  */
 @ApplicationScoped
-public class DeliveryLedger {
+public class DeliveryLedgerService {
     @Inject
     AgroalDataSource dataSource;
 

@@ -31,8 +31,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * re-checks that grant while it runs). Single use is remembered per instance, for the ticket's lifetime.
  */
 @ApplicationScoped
-public class StreamTickets {
-    private static final Logger LOG = Logger.getLogger(StreamTickets.class);
+public class StreamTicketService {
+    private static final Logger LOG = Logger.getLogger(StreamTicketService.class);
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final int IV_BYTES = 12;
     private static final int TAG_BITS = 128;

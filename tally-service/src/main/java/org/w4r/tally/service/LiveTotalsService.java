@@ -44,8 +44,8 @@ import java.util.function.Consumer;
  * are served from the same in-memory snapshot, so a flood of readers never reaches the database.
  */
 @ApplicationScoped
-public class LiveTotals {
-    private static final Logger LOG = Logger.getLogger(LiveTotals.class);
+public class LiveTotalsService {
+    private static final Logger LOG = Logger.getLogger(LiveTotalsService.class);
 
     @Inject
     TallyRepository tally;

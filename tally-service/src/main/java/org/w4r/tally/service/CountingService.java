@@ -26,7 +26,7 @@ import java.util.function.Function;
  * runs the same code against its own scratch tables ({@link Tables#REBUILD}).
  */
 @ApplicationScoped
-public class TallyWriter {
+public class CountingService {
     @Inject
     AgroalDataSource dataSource;
 
