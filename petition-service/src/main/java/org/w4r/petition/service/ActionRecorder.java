@@ -19,7 +19,8 @@ abstract class ActionRecorder {
     ActionPublisher publisher;
 
     /** Announces {@code action}, stored in {@code work}, where and when it counts; answered as counted. */
-    Recorded announce(UnitOfWork work, TraceContext trace, RecordedAction action, ActionType type, Mode mode, long count) {
+    Recorded announce(UnitOfWork work, TraceContext trace, RecordedAction action, ActionType type, Mode mode,
+                      long count) {
         publisher.recorded(work, trace, action.actionId, action.campaignId, action.caseId, action.entityId, type, mode,
                 count, action.occurredAt, action.recordedAt);
         return Recorded.counted(action.caseId, action.actionId);
