@@ -3,12 +3,14 @@ package org.w4r.petition;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
+import io.restassured.response.ValidatableResponse;
 import org.junit.jupiter.api.Test;
 import org.w4r.testsupport.WithPlatformResources;
 
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Map;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
@@ -28,20 +30,22 @@ class AuditTrailTest {
         return given().auth().oauth2(staffToken("coordinator")).get("/api/v1/audit?" + query);
     }
 
+    /** The trail holds exactly one entry about {@code subjectId}, with {@code fields} (paths within the entry). */
+    static Response onlyEntry(String subjectId, Map<String, Object> fields) {
+        Response page = trail("subjectId=" + subjectId);
+        ValidatableResponse entries = page.then().statusCode(200).body("entries", hasSize(1));
+        fields.forEach((path, value) -> entries.body("entries[0]." + path, equalTo(value)));
+        return page;
+    }
+
     @Test
     void aModerationDecisionIsRecordedWithoutItsReason() {
         String messageId = ErasureTest.message("ai-malta", "nassima-al-sada", ErasureTest.email());
         given().auth().oauth2(staffToken("moderator")).contentType(ContentType.JSON)
                 .body("{\"decision\":\"reject\",\"reason\":\"quotes the author's home town\",\"abuse\":true}")
                 .post("/api/v1/messages/" + messageId + "/decision").then().statusCode(200);
-        Response page = trail("subjectId=" + messageId);
-        page.then().statusCode(200).body("entries", hasSize(1))
-                .body("entries[0].action", equalTo("message.reviewed"))
-                .body("entries[0].actorRole", equalTo("moderator"))
-                .body("entries[0].entityId", equalTo("ai-malta"))
-                .body("entries[0].detail.decision", equalTo("rejected"))
-                .body("entries[0].detail.abuse", equalTo(true))
-                .body("entries[0].detail.caseId", equalTo("nassima-al-sada"));
+        Response page = onlyEntry(messageId, Map.of("action", "message.reviewed", "actorRole", "moderator",
+                "entityId", "ai-malta", "detail.decision", "rejected", "detail.abuse", true, "detail.caseId", "nassima-al-sada"));
         assertFalse(page.asString().contains("home town"), "a reason never enters the trail");
         assertFalse(page.asString().contains("Grace"), "nor does anything of the author");
 
@@ -57,13 +61,8 @@ class AuditTrailTest {
         ErasureTest.sign("ai-france", "el-hiblu-3", email);
         String erasureId = ErasureTest.erase(entityKey("ai-france"), email).then().statusCode(202)
                 .extract().path("erasureId");
-        Response page = trail("subjectId=" + erasureId);
-        page.then().statusCode(200).body("entries", hasSize(1))
-                .body("entries[0].action", equalTo("erasure.requested"))
-                .body("entries[0].actor", equalTo("ai-france"))
-                .body("entries[0].actorEntity", equalTo("ai-france"))
-                .body("entries[0].entityId", equalTo("ai-france"))
-                .body("entries[0].detail.actions", equalTo(1));
+        Response page = onlyEntry(erasureId, Map.of("action", "erasure.requested", "actor", "ai-france",
+                "actorEntity", "ai-france", "entityId", "ai-france", "detail.actions", 1));
         assertFalse(page.asString().contains(email.substring(0, 20)), "the address never enters the trail");
     }
 

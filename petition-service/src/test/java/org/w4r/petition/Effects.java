@@ -8,6 +8,7 @@ import org.w4r.events.Topics;
 import org.w4r.testsupport.TopicReader;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -135,6 +136,18 @@ final class Effects {
 
     static long number(AgroalDataSource db, String sql) {
         return Long.parseLong(one(db, sql));
+    }
+
+    /** The first column of the first row {@code sql} selects with {@code param} for its one {@code ?}; null if none. */
+    static String valueOrNull(AgroalDataSource db, String sql, String param) {
+        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, param);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(sql, e);
+        }
     }
 
     static String one(AgroalDataSource db, String sql) {

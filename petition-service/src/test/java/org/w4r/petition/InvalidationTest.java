@@ -21,9 +21,6 @@ import org.w4r.testsupport.WithPlatformResources;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -131,13 +128,8 @@ class InvalidationTest {
         return Effects.number(db, "select count(*) from invalidation");
     }
 
-    String one(String sql, String value) throws SQLException {
-        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setString(1, value);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? rs.getString(1) : null;
-            }
-        }
+    String one(String sql, String param) {
+        return Effects.valueOrNull(db, sql, param);
     }
 
     @Test

@@ -109,13 +109,8 @@ class RetentionTest {
         }
     }
 
-    String one(String sql, String param) throws Exception {
-        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setString(1, param);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? rs.getString(1) : null;
-            }
-        }
+    String one(String sql, String param) {
+        return Effects.valueOrNull(db, sql, param);
     }
 
     @Test

@@ -1,6 +1,5 @@
 package org.w4r.petition.model;
 
-import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
@@ -13,12 +12,9 @@ import java.util.UUID;
 @Table(name = "offline_correction")
 public class OfflineCorrection {
     @Id
-    @Column(name = "correction_id")
     public UUID correctionId;
-    @Column(name = "action_id")
     public UUID actionId;
     public long delta;
     public String reason;
-    @Column(name = "recorded_at")
     public Instant recordedAt;
 }

@@ -1,6 +1,5 @@
 package org.w4r.petition.model;
 
-import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Table;
 
@@ -12,10 +11,7 @@ import java.time.LocalDate;
 public class OfflineCount extends RecordedAction {
     public String type;
     public long count;
-    @Column(name = "event_name")
     public String eventName;
-    @Column(name = "event_date")
     public LocalDate eventDate;
-    @Column(name = "event_place")
     public String eventPlace;
 }

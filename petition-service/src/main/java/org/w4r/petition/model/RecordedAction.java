@@ -1,6 +1,5 @@
 package org.w4r.petition.model;
 
-import jakarta.persistence.Column;
 import jakarta.persistence.Id;
 import jakarta.persistence.MappedSuperclass;
 
@@ -14,17 +13,11 @@ import java.util.UUID;
 @MappedSuperclass
 public abstract class RecordedAction {
     @Id
-    @Column(name = "action_id")
     public UUID actionId;
-    @Column(name = "campaign_id")
     public String campaignId;
-    @Column(name = "case_id")
     public String caseId;
-    @Column(name = "entity_id")
     public String entityId;
-    @Column(name = "occurred_at")
     public Instant occurredAt;
-    @Column(name = "recorded_at")
     public Instant recordedAt;
 
     /** A new action: a fresh id, where it counts ({@code caseId} null for none) and when. */

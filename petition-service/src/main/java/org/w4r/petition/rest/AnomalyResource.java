@@ -12,7 +12,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
@@ -80,8 +79,7 @@ public class AnomalyResource {
             description = "Accepted signatures and online actions per minute by entity, signer email domain (its keyed "
                     + "hash) and signer country in a window, each against its own rate in the baseline before it. "
                     + "Defaults: the current campaign, now, the service's window, baseline and thresholds.")
-    @APIResponse(responseCode = "200", description = "The scan", content = @Content(mediaType = Api.JSON,
-            schema = @Schema(implementation = ReportView.class)))
+    @APIResponse(responseCode = "200", description = "The scan")
     @APIResponse(responseCode = "404", description = "No such campaign (or no current one)")
     public ReportView scan(
             @QueryParam("campaignId") @Slug String campaignId,

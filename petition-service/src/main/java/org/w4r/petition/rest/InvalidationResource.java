@@ -17,7 +17,6 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
@@ -103,8 +102,7 @@ public class InvalidationResource {
     @Operation(operationId = "previewInvalidation", summary = "How many actions a selection holds, per case and entity",
             description = "Counts the accepted signatures and online actions the selection holds that still count. "
                     + "Nothing is written.")
-    @APIResponse(responseCode = "200", description = "The counts", content = @Content(mediaType = Api.JSON,
-            schema = @Schema(implementation = PreviewView.class)))
+    @APIResponse(responseCode = "200", description = "The counts")
     public PreviewView preview(@Valid @NotNull InvalidationSelection selection) throws SQLException {
         InvalidationService.Preview preview = invalidations.preview(selection.toSelection(""));
         return new PreviewView(preview.actions(), CountView.of(preview.byCaseAndEntity()), preview.maxActions());
@@ -129,8 +127,7 @@ public class InvalidationResource {
 
     @GET
     @Operation(operationId = "listInvalidations", summary = "Bulk invalidations, newest first")
-    @APIResponse(responseCode = "200", description = "The page", content = @Content(mediaType = Api.JSON,
-            schema = @Schema(type = SchemaType.ARRAY, implementation = InvalidationView.class)))
+    @APIResponse(responseCode = "200", description = "The page")
     public List<InvalidationView> list(@QueryParam("offset") @DefaultValue("0") @Min(0) int offset,
                                        @QueryParam("limit") @DefaultValue("100") @Min(1) @Max(1000) int limit)
             throws SQLException {
@@ -140,8 +137,7 @@ public class InvalidationResource {
     @GET
     @Path("{id}")
     @Operation(operationId = "getInvalidation", summary = "One bulk invalidation")
-    @APIResponse(responseCode = "200", description = "The invalidation", content = @Content(mediaType = Api.JSON,
-            schema = @Schema(implementation = InvalidationView.class)))
+    @APIResponse(responseCode = "200", description = "The invalidation")
     @APIResponse(responseCode = "404", description = "No such invalidation")
     public InvalidationView get(@PathParam("id") UUID id) throws SQLException {
         return invalidations.find(id).map(InvalidationView::of)

@@ -211,8 +211,7 @@ public class MessageResource {
     @Operation(operationId = "countWaitingMessages", summary = "Count what waits for moderation",
             description = "Pending messages under the same filters as the queue: how many, and the oldest received, "
                     + "in all and by case, entity and language.")
-    @APIResponse(responseCode = "200", description = "The counts", content = @Content(mediaType = Api.JSON,
-            schema = @Schema(implementation = WaitingView.class)))
+    @APIResponse(responseCode = "200", description = "The counts")
     public WaitingView waiting(@QueryParam("campaignId") @Slug String campaignId,
                                @QueryParam("caseId") @Slug String caseId,
                                @QueryParam("entityId") @Slug String entityId,

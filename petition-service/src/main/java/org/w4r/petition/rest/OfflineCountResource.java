@@ -18,8 +18,6 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
-import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponseSchema;
@@ -107,8 +105,7 @@ public class OfflineCountResource {
     @GET
     @Operation(operationId = "listOfflineCounts", summary = "Your entity's offline counts, newest first, with their corrections",
             description = "Only the calling entity's own: the entity is the key's, never a parameter.")
-    @APIResponse(responseCode = "200", description = "The entries, newest first", content = @Content(mediaType = Api.JSON,
-            schema = @Schema(type = SchemaType.ARRAY, implementation = Entry.class)))
+    @APIResponse(responseCode = "200", description = "The entries, newest first")
     public List<Entry> list(@QueryParam("campaignId") @Slug String campaignId, @QueryParam("caseId") @Slug String caseId,
                             @QueryParam("limit") @DefaultValue("100") @Min(1) @Max(1000) int limit) {
         return offlineCounts.list(caller.get().entityId(), campaignId, caseId, limit).stream().map(Entry::of).toList();
@@ -117,8 +114,7 @@ public class OfflineCountResource {
     @GET
     @Path("{id}")
     @Operation(operationId = "getOfflineCount", summary = "Read an offline count of your entity, with its corrections")
-    @APIResponse(responseCode = "200", description = "The entry", content = @Content(mediaType = Api.JSON,
-            schema = @Schema(implementation = Entry.class)))
+    @APIResponse(responseCode = "200", description = "The entry")
     @APIResponse(responseCode = "404", description = "No offline count of your entity has this id")
     public Entry get(@PathParam("id") UUID id) {
         return offlineCounts.find(caller.get().entityId(), id).map(Entry::of)

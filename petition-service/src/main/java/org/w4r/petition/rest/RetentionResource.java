@@ -16,7 +16,6 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
@@ -94,8 +93,7 @@ public class RetentionResource {
 
     @GET
     @Operation(operationId = "getRetentionSchedule", summary = "When each campaign's signer and author data goes")
-    @APIResponse(responseCode = "200", description = "Every campaign, oldest close first",
-            content = @Content(mediaType = Api.JSON, schema = @Schema(implementation = ScheduleView.class)))
+    @APIResponse(responseCode = "200", description = "Every campaign, oldest close first")
     public ScheduleView schedule() throws SQLException {
         return new ScheduleView(retention.after().toString(),
                 retention.schedule(Instant.now()).stream().map(CampaignView::of).toList());
@@ -104,8 +102,7 @@ public class RetentionResource {
     @GET
     @Path("runs")
     @Operation(operationId = "listRetentionRuns", summary = "The runs so far, newest first, dry runs included")
-    @APIResponse(responseCode = "200", description = "The runs", content = @Content(mediaType = Api.JSON,
-            schema = @Schema(type = SchemaType.ARRAY, implementation = RunView.class)))
+    @APIResponse(responseCode = "200", description = "The runs")
     public List<RunView> runs(@QueryParam("campaignId") @Slug String campaignId,
                               @QueryParam("limit") @DefaultValue("100") @Min(1) @Max(1000) int limit) throws SQLException {
         return retention.runs(campaignId, limit).stream().map(RunView::of).toList();

@@ -3,10 +3,11 @@ package org.w4r.petition.service;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.scheduler.Scheduled;
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 import org.w4r.events.CampaignChanged;
 import org.w4r.kit.messaging.Failures;
@@ -55,19 +56,30 @@ public class AnomalyWatch {
     @Inject
     MeterRegistry registry;
 
-    @ConfigProperty(name = "w4r.anomalies.window", defaultValue = "10m")
-    Duration window;
-
-    @ConfigProperty(name = "w4r.anomalies.baseline", defaultValue = "24h")
-    Duration baseline;
-
-    @ConfigProperty(name = "w4r.anomalies.factor", defaultValue = "5")
-    double factor;
-
-    @ConfigProperty(name = "w4r.anomalies.min-per-minute", defaultValue = "30")
-    double minPerMinute;
+    @Inject
+    Configured configured;
 
     private final Map<Dimension, AtomicInteger> trending = new EnumMap<>(Dimension.class);
+
+    /** The service's own figures ({@code w4r.anomalies.*}): the scheduled scan's, and where a coordinator's starts. */
+    @ConfigMapping(prefix = "w4r.anomalies")
+    public interface Configured {
+        @WithDefault("10m")
+        Duration window();
+
+        @WithDefault("24h")
+        Duration baseline();
+
+        @WithDefault("5")
+        double factor();
+
+        @WithDefault("30")
+        double minPerMinute();
+
+        /** The schedule of the scan of the current campaign (its {@code @Scheduled} reads it); {@code off} in tests. */
+        @WithDefault("60s")
+        String every();
+    }
 
     /** What a scan compares: the window, the baseline before it, the thresholds. */
     public record Settings(Duration window, Duration baseline, double factor, double minPerMinute) {
@@ -98,7 +110,7 @@ public class AnomalyWatch {
     }
 
     public Settings defaults() {
-        return new Settings(window, baseline, factor, minPerMinute);
+        return new Settings(configured.window(), configured.baseline(), configured.factor(), configured.minPerMinute());
     }
 
     /** Scans {@code campaign} at {@code at}. */

@@ -28,15 +28,9 @@ import java.util.UUID;
  * are ever delivered; one rejected as abuse is also taken back out of the counts by a correction.
  */
 @ApplicationScoped
-public class MessageService {
+public class MessageService extends ActionRecorder {
     @Inject
     AuditTrail audit;
-
-    @Inject
-    ActionRules rules;
-
-    @Inject
-    ActionPublisher publisher;
 
     @Inject
     SignerHasher hasher;
@@ -73,9 +67,7 @@ public class MessageService {
             message.language = m.language();
             message.status = Message.PENDING;
             messages.persist(message);
-            publisher.recorded(work, trace, message.actionId, message.campaignId, message.caseId, entityId,
-                    ActionType.MESSAGE, Mode.ONLINE, 1, occurredAt, now);
-            return Recorded.counted(m.caseId(), message.actionId);
+            return announce(work, trace, message, ActionType.MESSAGE, Mode.ONLINE, 1);
         };
     }
 

@@ -27,18 +27,12 @@ import java.util.stream.Collectors;
 
 /** Offline counts as a ledger: entries are never edited; corrections are new entries, and never go below zero. */
 @ApplicationScoped
-public class OfflineCountService {
+public class OfflineCountService extends ActionRecorder {
     public static final long MAX_COUNT = 1_000_000;
     public static final Set<ActionType> TYPES = EnumSet.complementOf(EnumSet.of(ActionType.MESSAGE));
 
     @Inject
     AuditTrail audit;
-
-    @Inject
-    ActionRules rules;
-
-    @Inject
-    ActionPublisher publisher;
 
     @Inject
     OfflineCountRepository ledger;
@@ -79,9 +73,7 @@ public class OfflineCountService {
             entry.eventDate = c.eventDate();
             entry.eventPlace = c.eventPlace();
             ledger.persist(entry);
-            publisher.recorded(work, trace, entry.actionId, entry.campaignId, entry.caseId, entityId, c.type(),
-                    Mode.OFFLINE, entry.count, occurredAt, now);
-            return Recorded.counted(c.caseId(), entry.actionId);
+            return announce(work, trace, entry, c.type(), Mode.OFFLINE, entry.count);
         };
     }
 

@@ -18,15 +18,9 @@ import java.util.Set;
 
 /** Online actions that count every time they are reported: letters, emails, tweets, SMS, postcards, … */
 @ApplicationScoped
-public class OnlineActionService {
+public class OnlineActionService extends ActionRecorder {
     /** Signatures and messages have their own endpoints and rules. */
     public static final Set<ActionType> TYPES = EnumSet.complementOf(EnumSet.of(ActionType.SIGNATURE, ActionType.MESSAGE));
-
-    @Inject
-    ActionRules rules;
-
-    @Inject
-    ActionPublisher publisher;
 
     @Inject
     OnlineActionRepository actions;
@@ -49,9 +43,7 @@ public class OnlineActionService {
             action.record(campaign.campaignId(), a.caseId(), entityId, occurredAt, now);
             action.type = a.type().code();
             actions.persist(action);
-            publisher.recorded(work, trace, action.actionId, campaign.campaignId(), a.caseId(), entityId, a.type(),
-                    Mode.ONLINE, 1, occurredAt, now);
-            return Recorded.counted(a.caseId(), action.actionId);
+            return announce(work, trace, action, a.type(), Mode.ONLINE, 1);
         };
     }
 

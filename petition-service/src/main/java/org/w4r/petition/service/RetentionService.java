@@ -1,10 +1,11 @@
 package org.w4r.petition.service;
 
 import io.quarkus.scheduler.Scheduled;
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 import org.w4r.events.CampaignChanged;
 import org.w4r.events.CaseChanged;
@@ -59,8 +60,19 @@ public class RetentionService {
     @Inject
     AuditTrail audit;
 
-    @ConfigProperty(name = "w4r.retention.after", defaultValue = "P6M")
-    Period after;
+    @Inject
+    Settings settings;
+
+    /** {@code w4r.retention.*}: how long a campaign's data is kept, and how often due campaigns are looked for. */
+    @ConfigMapping(prefix = "w4r.retention")
+    public interface Settings {
+        @WithDefault("P6M")
+        Period after();
+
+        /** Read by the schedule of the pass; {@code off}: tests run the pass themselves. */
+        @WithDefault("1h")
+        String every();
+    }
 
     /** Where a campaign stands: {@code open} (still taking actions), {@code scheduled}, {@code due}, {@code retired}. */
     public record Schedule(String campaignId, String name, Instant closesAt, Instant lastHandoverAt, Instant dueAt,
@@ -86,7 +98,7 @@ public class RetentionService {
     }
 
     public Period after() {
-        return after;
+        return settings.after();
     }
 
     /** Every campaign the service knows, oldest close first. */
@@ -117,7 +129,7 @@ public class RetentionService {
             }
         }
         Instant from = lastHandover != null && lastHandover.isAfter(closes) ? lastHandover : closes;
-        Instant due = from.atOffset(ZoneOffset.UTC).plus(after).toInstant();
+        Instant due = from.atOffset(ZoneOffset.UTC).plus(settings.after()).toInstant();
         String state = retiredAt != null ? "retired" : closes.isAfter(now) ? "open" : due.isAfter(now) ? "scheduled" : "due";
         return new Schedule(campaign.campaignId(), campaign.name(), closes, lastHandover, due, state, retiredAt);
     }
