@@ -21,9 +21,9 @@ public record ActionCorrected(
         String signerCountry) implements ActionEvent {
 
     public ActionCorrected {
-        Events.requireAction(this.getClass(), eventId, actionId, campaignId, entityId, type, mode, occurredAt);
+        Events.requireAction(this.getClass(), eventId, actionId, campaignId, entityId, type, mode, occurredAt,
+                signerCountry);
         Events.requireCount("delta", delta, Long.MIN_VALUE);
-        Events.requireCountry(signerCountry);
     }
 
     /** A correction of an action whose signer's country is unknown. */

@@ -18,9 +18,9 @@ public record ActionRecorded(
         String signerCountry) implements ActionEvent {
 
     public ActionRecorded {
-        Events.requireAction(this.getClass(), eventId, actionId, campaignId, entityId, type, mode, occurredAt);
+        Events.requireAction(this.getClass(), eventId, actionId, campaignId, entityId, type, mode, occurredAt,
+                signerCountry);
         Events.requireCount("count", count, 1);
-        Events.requireCountry(signerCountry);
     }
 
     /** An action whose signer's country is unknown (an offline count, a letter, an event from before countries). */

@@ -39,8 +39,9 @@ public final class Events {
         }
     }
 
+    /** What every event on the actions topic carries, whatever its count: the action and where it counts. */
     static void requireAction(Class<?> type, Object eventId, Object actionId, Object campaignId, Object entityId,
-                              Object actionType, Object mode, Object occurredAt) {
+                              Object actionType, Object mode, Object occurredAt, String signerCountry) {
         String name = type.getSimpleName();
         require(name, "eventId", eventId);
         require(name, "actionId", actionId);
@@ -49,12 +50,9 @@ public final class Events {
         require(name, "type", actionType);
         require(name, "mode", mode);
         require(name, "occurredAt", occurredAt);
+        requireCountry(signerCountry);
     }
 
-    /**
-     * A signer country is absent or two upper-case letters (what the schemas allow): anything else could never be
-     * counted under a country and is refused where it is read.
-     */
     /** What every event of a delivery's life carries, whatever else it does. */
     static void requireDelivery(Class<?> type, Object eventId, Object deliveryId, Object caseId) {
         String name = type.getSimpleName();
@@ -63,7 +61,11 @@ public final class Events {
         require(name, "caseId", caseId);
     }
 
-    static void requireCountry(String country) {
+    /**
+     * A signer country is absent or two upper-case letters (what the schemas allow): anything else could never be
+     * counted under a country and is refused where it is read.
+     */
+    private static void requireCountry(String country) {
         if (country != null && !country.matches("[A-Z]{2}")) {
             throw new IllegalArgumentException("'signerCountry' must be two upper-case letters (ISO 3166-1 alpha-2)");
         }

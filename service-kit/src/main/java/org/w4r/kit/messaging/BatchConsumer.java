@@ -7,7 +7,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 import org.w4r.events.Events;
 import org.w4r.events.Topics;
@@ -46,11 +45,8 @@ public class BatchConsumer {
     @Inject
     EventPublisher publisher;
 
-    @ConfigProperty(name = "w4r.consumer.max-attempts", defaultValue = "3")
-    int maxAttempts;
-
-    @ConfigProperty(name = "w4r.consumer.max-backoff-ms", defaultValue = "5000")
-    long maxBackoffMs;
+    @Inject
+    ConsumerSettings settings;
 
     @Inject
     MeterRegistry registry;
@@ -124,7 +120,7 @@ public class BatchConsumer {
 
     /** Null once applied; the last failure after {@code maxAttempts} failures that were not transient. */
     private Exception apply(String topic, int events, Retry.Attempt work) throws InterruptedException {
-        Exception refused = new Retry(maxAttempts, true, maxBackoffMs).run(work,
+        Exception refused = new Retry(settings.maxAttempts(), true, settings.maxBackoffMs()).run(work,
                 (failure, passing, waitMs) -> {
                     registry.counter("w4r.consumer.retries", "topic", topic,
                             "reason", passing ? "unavailable" : "refused").increment();
@@ -132,7 +128,7 @@ public class BatchConsumer {
                             Failures.describe(failure), waitMs);
                 });
         if (refused != null) {
-            LOG.warnf("%s: %d events refused %d times (%s)", topic, events, maxAttempts,
+            LOG.warnf("%s: %d events refused %d times (%s)", topic, events, settings.maxAttempts(),
                     Failures.describe(refused));
         }
         return refused;
@@ -150,7 +146,7 @@ public class BatchConsumer {
         record.headers().add("w4r-reason", bytes(why));
         record.headers().add("w4r-error", bytes(Failures.describe(error)));
         record.headers().add("w4r-source", bytes(topic + "-" + source.partition() + "@" + source.offset()));
-        Retry.forever(maxBackoffMs).run(() -> {
+        Retry.forever(settings.maxBackoffMs()).run(() -> {
             try {
                 publisher.send(record).get();
             } catch (ExecutionException e) {

@@ -46,8 +46,8 @@ public class ConsumedBatches {
     @Inject
     AgroalDataSource dataSource;
 
-    @ConfigProperty(name = "w4r.consumer.dedupe-window", defaultValue = "100000")
-    long size;
+    @Inject
+    ConsumerSettings settings;
 
     /** The committed state of each partition this instance applied (its transaction committed). */
     private final Map<TopicPartition, EventWindow> windows = new ConcurrentHashMap<>();
@@ -60,9 +60,10 @@ public class ConsumedBatches {
      */
     void check(@Observes StartupEvent started,
                @ConfigProperty(name = "w4r.outbox.batch-size", defaultValue = "1000") int relayBatch) {
-        if (size < 2L * relayBatch) {
-            throw new IllegalStateException("w4r.consumer.dedupe-window (" + size + ") must be at least twice "
-                    + "w4r.outbox.batch-size (" + relayBatch + "): a re-published event must still be in the window");
+        if (settings.dedupeWindow() < 2L * relayBatch) {
+            throw new IllegalStateException("w4r.consumer.dedupe-window (" + settings.dedupeWindow()
+                    + ") must be at least twice w4r.outbox.batch-size (" + relayBatch
+                    + "): a re-published event must still be in the window");
         }
     }
 
@@ -121,7 +122,7 @@ public class ConsumedBatches {
                 continue;
             }
             // ids applied before consumed_batch existed: looked up only within the first window after the upgrade
-            if (first < progress.since() + size && hasLegacy(c)) {
+            if (first < progress.since() + settings.dedupeWindow() && hasLegacy(c)) {
                 Set<UUID> old = legacyApplied(c, seen);
                 candidates.removeIf(e -> old.contains(idOf.apply(e)));
             }
@@ -188,7 +189,7 @@ public class ConsumedBatches {
     }
 
     private EventWindow load(Connection c, TopicPartition partition, long next) throws SQLException {
-        EventWindow window = new EventWindow(size, next);
+        EventWindow window = new EventWindow(settings.dedupeWindow(), next);
         try (PreparedStatement ps = c.prepareStatement("""
                 select first_offset, last_offset, event_ids from consumed_batch
                 where topic = ? and kafka_partition = ? and last_offset >= ? order by first_offset""")) {
@@ -227,7 +228,7 @@ public class ConsumedBatches {
                 "delete from consumed_batch where topic = ? and kafka_partition = ? and last_offset < ?")) {
             ps.setString(1, partition.topic());
             ps.setInt(2, partition.partition());
-            ps.setLong(3, span.last() + 1 - size);
+            ps.setLong(3, span.last() + 1 - settings.dedupeWindow());
             ps.executeUpdate();
         }
     }

@@ -1,11 +1,12 @@
 package org.w4r.kit.messaging;
 
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.errors.TopicExistsException;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 import org.w4r.events.Topics;
 
@@ -23,24 +24,36 @@ public class TopicAdmin {
     @Inject
     KafkaClients clients;
 
-    @ConfigProperty(name = "w4r.topics.actions.partitions", defaultValue = "6")
-    int actionPartitions;
+    @Inject
+    Settings settings;
 
-    @ConfigProperty(name = "w4r.topics.replication-factor", defaultValue = "1")
-    short replicationFactor;
+    /** {@code w4r.topics.*}: every key under the prefix is here, as Quarkus refuses an unknown one at start-up. */
+    @ConfigMapping(prefix = "w4r.topics")
+    public interface Settings {
+        Actions actions();
 
-    /**
-     * False where an operator owns the topics (Strimzi's KafkaTopic resources in deploy/kubernetes): the services'
-     * Kafka users there may not create topics, and a refused create would stop every start.
-     */
-    @ConfigProperty(name = "w4r.topics.manage", defaultValue = "true")
-    boolean manage = true;
+        @WithDefault("1")
+        short replicationFactor();
+
+        /**
+         * False where an operator owns the topics (Strimzi's KafkaTopic resources in deploy/kubernetes): the services'
+         * Kafka users there may not create topics, and a refused create would stop every start.
+         */
+        @WithDefault("true")
+        boolean manage();
+
+        interface Actions {
+            /** Raised, never lowered: a case's actions are keyed to one partition (docs/operations.md, "Scale out"). */
+            @WithDefault("6")
+            int partitions();
+        }
+    }
 
     private volatile boolean done;
 
     /** Cheap once done: every send calls it first. */
     public void ensureTopics() {
-        if (!done && manage) {
+        if (!done && settings.manage()) {
             createMissing();
         }
     }
@@ -50,8 +63,8 @@ public class TopicAdmin {
             return;
         }
         Admin admin = clients.admin();
-        for (Topics.Spec spec : Topics.specs(actionPartitions)) {
-            NewTopic topic = new NewTopic(spec.name(), spec.partitions(), replicationFactor).configs(spec.configs());
+        for (Topics.Spec spec : Topics.specs(settings.actions().partitions())) {
+            NewTopic topic = new NewTopic(spec.name(), spec.partitions(), settings.replicationFactor()).configs(spec.configs());
             try {
                 admin.createTopics(List.of(topic)).all().get();
                 LOG.infof("created topic %s", topic.name());

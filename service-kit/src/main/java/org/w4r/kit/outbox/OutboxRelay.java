@@ -10,6 +10,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.jboss.logging.Logger;
 import org.w4r.kit.messaging.EventPublisher;
 import org.w4r.kit.messaging.Failures;
@@ -21,6 +22,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -234,6 +236,32 @@ public class OutboxRelay {
     /** Events Kafka refused for good, set aside: health reports them, staff list them. */
     public long deadLetters() throws SQLException {
         return rows("outbox_dead_letter");
+    }
+
+    @Schema(description = "An outbox row Kafka refused for good: where it was going, when, and why")
+    public record DeadLetter(@Schema(required = true) long id,
+                             @Schema(required = true) String topic,
+                             @Schema(nullable = true) String key,
+                             @Schema(required = true) Instant createdAt,
+                             @Schema(required = true) Instant failedAt,
+                             @Schema(nullable = true) String error,
+                             @Schema(required = true) int payloadBytes) {
+    }
+
+    /** The first 1,000 set aside, oldest first: events carry ids and counts only, so nothing personal is shown. */
+    public List<DeadLetter> oldestDeadLetters() throws SQLException {
+        List<DeadLetter> list = new ArrayList<>();
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement select = connection.prepareStatement("""
+                     select id, topic, event_key, created_at, failed_at, error, coalesce(octet_length(payload), 0)
+                     from outbox_dead_letter order by id limit 1000""");
+             ResultSet rs = select.executeQuery()) {
+            while (rs.next()) {
+                list.add(new DeadLetter(rs.getLong(1), rs.getString(2), rs.getString(3),
+                        rs.getTimestamp(4).toInstant(), rs.getTimestamp(5).toInstant(), rs.getString(6), rs.getInt(7)));
+            }
+        }
+        return list;
     }
 
     public boolean enabled() {

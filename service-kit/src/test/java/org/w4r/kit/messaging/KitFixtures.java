@@ -23,11 +23,19 @@ public final class KitFixtures {
     }
 
     public static TopicAdmin topicAdmin(KafkaClients clients) {
+        return topicAdmin(clients, true);
+    }
+
+    /** {@code manage} false: the topics are an operator's, as on Kubernetes. */
+    public static TopicAdmin topicAdmin(KafkaClients clients, boolean manage) {
         TopicAdmin admin = new TopicAdmin();
         admin.clients = clients;
-        admin.actionPartitions = 6;
-        admin.replicationFactor = 1;
+        admin.settings = new FixedTopicSettings(() -> 6, (short) 1, manage);
         return admin;
+    }
+
+    private record FixedTopicSettings(TopicAdmin.Settings.Actions actions, short replicationFactor, boolean manage)
+            implements TopicAdmin.Settings {
     }
 
     public static TopicOffsets offsets(KafkaClients clients) {
@@ -63,17 +71,20 @@ public final class KitFixtures {
     public static BatchConsumer batchConsumer(EventPublisher publisher, int maxAttempts) {
         BatchConsumer consumer = new BatchConsumer();
         consumer.publisher = publisher;
-        consumer.maxAttempts = maxAttempts;
-        consumer.maxBackoffMs = 1000;
+        consumer.settings = new FixedConsumerSettings(maxAttempts, 1000, 100_000);
         consumer.registry = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
         return consumer;
+    }
+
+    private record FixedConsumerSettings(int maxAttempts, long maxBackoffMs, long dedupeWindow)
+            implements ConsumerSettings {
     }
 
     /** {@code size}: records per partition whose event ids are kept ({@code w4r.consumer.dedupe-window}). */
     public static ConsumedBatches consumedBatches(io.agroal.api.AgroalDataSource dataSource, long size) {
         ConsumedBatches batches = new ConsumedBatches();
         batches.dataSource = dataSource;
-        batches.size = size;
+        batches.settings = new FixedConsumerSettings(3, 5000, size);
         return batches;
     }
 }

@@ -46,8 +46,7 @@ class TopicAdminTest {
     void whereAnOperatorOwnsTheTopicsNothingIsAsked() {
         KafkaClients clients = KitFixtures.clients("127.0.0.1:1", "kit-topics-unmanaged");
         try {
-            TopicAdmin admin = KitFixtures.topicAdmin(clients);
-            admin.manage = false;
+            TopicAdmin admin = KitFixtures.topicAdmin(clients, false);
             assertDoesNotThrow(admin::ensureTopics);
         } finally {
             KitFixtures.close(clients);
