@@ -16,6 +16,7 @@ import org.jboss.logging.Logger;
 import org.w4r.events.ActionEvent;
 import org.w4r.events.Events;
 import org.w4r.events.Topics;
+import org.w4r.kit.messaging.ConsumerSettings;
 import org.w4r.kit.messaging.EventWindow;
 import org.w4r.kit.messaging.Failures;
 import org.w4r.kit.messaging.KafkaClients;
@@ -70,8 +71,9 @@ public class Reconciler {
     @ConfigProperty(name = "mp.messaging.incoming.actions.group.id", defaultValue = "tally-service")
     String liveGroup;
 
-    @ConfigProperty(name = "w4r.consumer.dedupe-window", defaultValue = "100000")
-    long window;
+    /** The live consumers' exactly-once window, so a rebuild skips exactly what they would. */
+    @Inject
+    ConsumerSettings consumers;
 
     private final AtomicBoolean running = new AtomicBoolean();
 
@@ -128,7 +130,7 @@ public class Reconciler {
             end = consumer.endOffsets(partitions, Duration.ofSeconds(30));
             // the live consumer's exactly-once, in memory: this read starts at offset 0 and is never redelivered
             Map<TopicPartition, EventWindow> windows = new HashMap<>();
-            partitions.forEach(p -> windows.put(p, new EventWindow(window, 0)));
+            partitions.forEach(p -> windows.put(p, new EventWindow(consumers.dedupeWindow(), 0)));
             long deadline = System.nanoTime() + settings.timeout().toNanos();
             while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
                 if (System.nanoTime() > deadline) {
