@@ -244,8 +244,7 @@ class DashboardBrowserIT extends BrowserSupport {
     void aCoordinatorPreviewsAndInvalidatesAFloodFromTheInvalidationsPage() {
         String coordinator = platform.tokens.get("demo-coordinator");
         String flood = "flood-" + UUID.randomUUID().toString().substring(0, 8) + ".example";
-        long before = given().auth().oauth2(coordinator).get(platform.tally.url() + "/api/v1/totals").then()
-                .statusCode(200).extract().jsonPath().getLong("total");
+        long before = total();
         for (int i = 0; i < 3; i++) {
             given().auth().oauth2(platform.tokens.get("ai-mexico")).contentType(ContentType.JSON)
                     .body(Map.of("caseIds", List.of("idris-khattak"), "signer", Map.of("name", "Flood Bot",
@@ -253,8 +252,7 @@ class DashboardBrowserIT extends BrowserSupport {
                     .post(platform.petitions.url() + "/api/v1/signatures").then().statusCode(202)
                     .body("results[0].status", equalTo("accepted"));
         }
-        await().atMost(Duration.ofSeconds(60)).until(() -> given().auth().oauth2(coordinator)
-                .get(platform.tally.url() + "/api/v1/totals").then().extract().jsonPath().getLong("total") == before + 3);
+        await().atMost(Duration.ofSeconds(60)).until(() -> total() == before + 3);
         signIn("demo-coordinator");
         driver.findElement(By.linkText("Invalidations")).click();
         WebElement domain = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("inv-domain")));
@@ -276,8 +274,7 @@ class DashboardBrowserIT extends BrowserSupport {
             String id = last.getString("[0].invalidationId");
             assertEquals("flood from one domain", last.getString("[0].reason"));
             // the tally drops exactly what the page previewed
-            await().atMost(Duration.ofSeconds(60)).until(() -> given().auth().oauth2(coordinator)
-                    .get(platform.tally.url() + "/api/v1/totals").then().extract().jsonPath().getLong("total") == before);
+            await().atMost(Duration.ofSeconds(60)).until(() -> total() == before);
             By reverse = By.cssSelector("#invalidations-table button[data-invalidation='" + id + "']");
             wait.until(ExpectedConditions.elementToBeClickable(reverse));
             assertEquals(List.of(), js("return window.__cspViolations"));
@@ -285,8 +282,7 @@ class DashboardBrowserIT extends BrowserSupport {
             driver.findElement(reverse).click();
             wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("inv-status"), "reversed"));
             wait.until(ExpectedConditions.invisibilityOfElementLocated(reverse));
-            await().atMost(Duration.ofSeconds(60)).until(() -> given().auth().oauth2(coordinator)
-                    .get(platform.tally.url() + "/api/v1/totals").then().extract().jsonPath().getLong("total") == before + 3);
+            await().atMost(Duration.ofSeconds(60)).until(() -> total() == before + 3);
         } finally {
             // whatever failed: this flood's invalidation (if the page made one) is reversed, so the totals are as before
             List<String> open = given().auth().oauth2(coordinator).get(platform.petitions.url() + "/api/v1/invalidations")
@@ -303,8 +299,7 @@ class DashboardBrowserIT extends BrowserSupport {
     void aFloodTrendsOnTheAnomaliesPageAndOpensItsInvalidationPreviewed() {
         String coordinator = platform.tokens.get("demo-coordinator");
         String flood = "surge-" + UUID.randomUUID().toString().substring(0, 8) + ".example";
-        long before = given().auth().oauth2(coordinator).get(platform.tally.url() + "/api/v1/totals").then()
-                .statusCode(200).extract().jsonPath().getLong("total");
+        long before = total();
         // 320 signatures from one new domain in one batch: 32 a minute over the 10-minute window, against a baseline
         // of none: over the service's own thresholds (30 a minute, 5 times the baseline), nothing set for the test
         List<Map<String, Object>> items = java.util.stream.IntStream.range(0, 320).mapToObj(i -> Map.<String, Object>of(
@@ -312,8 +307,7 @@ class DashboardBrowserIT extends BrowserSupport {
                         "signer", Map.of("name", "Surge Bot", "email", "bot" + i + "@" + flood, "country", "MX")))).toList();
         given().auth().oauth2(platform.tokens.get("ai-mexico")).contentType(ContentType.JSON).body(Map.of("items", items))
                 .post(platform.petitions.url() + "/api/v1/batches").then().statusCode(200).body("accepted", equalTo(320));
-        await().atMost(Duration.ofSeconds(60)).until(() -> given().auth().oauth2(coordinator)
-                .get(platform.tally.url() + "/api/v1/totals").then().extract().jsonPath().getLong("total") == before + 320);
+        await().atMost(Duration.ofSeconds(60)).until(() -> total() == before + 320);
         try {
             signIn("demo-coordinator");
             // the banner on every page of a coordinator, then the page itself
@@ -333,8 +327,7 @@ class DashboardBrowserIT extends BrowserSupport {
             assertTrue(driver.findElement(By.id("inv-domain-hash")).getText().startsWith("Signer email domain #"));
             driver.findElement(By.id("inv-reason")).sendKeys("surge from one domain", Keys.ENTER);
             wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("inv-status"), "320 actions invalidated"));
-            await().atMost(Duration.ofSeconds(60)).until(() -> given().auth().oauth2(coordinator)
-                    .get(platform.tally.url() + "/api/v1/totals").then().extract().jsonPath().getLong("total") == before);
+            await().atMost(Duration.ofSeconds(60)).until(() -> total() == before);
             // once out, it no longer trends
             driver.get(driver.getCurrentUrl().replaceAll("#.*$", "#/anomalies"));
             wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("anomalies-status"), "UTC"));
@@ -767,6 +760,12 @@ class DashboardBrowserIT extends BrowserSupport {
             figures.put(table, numbers);
         });
         return figures;
+    }
+
+    /** The current campaign's total, as tally-service answers it now. */
+    static long total() {
+        return given().auth().oauth2(platform.tokens.get("demo-coordinator")).get(platform.tally.url() + "/api/v1/totals")
+                .then().statusCode(200).extract().jsonPath().getLong("total");
     }
 
     /** The same figures from the API. */
