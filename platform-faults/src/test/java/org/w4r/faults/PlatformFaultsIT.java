@@ -97,24 +97,19 @@ class PlatformFaultsIT {
     @Test
     @Order(1)
     void oneBrokerKilledAndRestarted() throws Exception {
-        load.start(RATE);
-        underLoad(Duration.ofSeconds(3));
+        loadSteadyFor(Duration.ofSeconds(3));
         platform.kafka.killBroker(0);
         underLoad(Duration.ofSeconds(10));
         platform.kafka.startBroker(0);
         platform.kafka.awaitBrokers(KafkaCluster.BROKERS);
-        Instant faultEnd = Instant.now();
-        TallyWatch watch = new TallyWatch(load.acknowledgedCount());
-        underLoad(Duration.ofSeconds(3));
-        check("kill -9 of one of three brokers, 10 s, then restarted", load.stop(), faultEnd, watch);
+        check("kill -9 of one of three brokers, 10 s, then restarted", faultEnded());
         platform.kafka.awaitFullIsr(List.of(Topics.ACTIONS, Topics.CASES));
     }
 
     @Test
     @Order(2)
     void allBrokersStoppedFor20Seconds() throws Exception {
-        load.start(RATE);
-        underLoad(Duration.ofSeconds(3));
+        loadSteadyFor(Duration.ofSeconds(3));
         for (int b = 0; b < KafkaCluster.BROKERS; b++) {
             platform.kafka.killBroker(b);
         }
@@ -123,21 +118,17 @@ class PlatformFaultsIT {
             platform.kafka.startBroker(b);
         }
         platform.kafka.awaitBrokers(KafkaCluster.BROKERS);
-        Instant faultEnd = Instant.now();
-        TallyWatch watch = new TallyWatch(load.acknowledgedCount());
-        underLoad(Duration.ofSeconds(3));
-        List<Request> window = load.stop();
+        AfterFault after = faultEnded();
         // petition-service accepts into its outbox while Kafka is away: not a single 5xx or lost answer
-        assertEquals(Map.of(), otherAnswers(window), "answers other than 2xx while every broker was down");
-        check("kill -9 of all three brokers, 20 s, then restarted", window, faultEnd, watch);
+        assertEquals(Map.of(), otherAnswers(after.window()), "answers other than 2xx while every broker was down");
+        check("kill -9 of all three brokers, 20 s, then restarted", after);
         platform.kafka.awaitFullIsr(List.of(Topics.ACTIONS, Topics.CASES));
     }
 
     @Test
     @Order(3)
     void oneInstanceOfEachServiceKilled() throws Exception {
-        load.start(RATE);
-        underLoad(Duration.ofSeconds(4));
+        loadSteadyFor(Duration.ofSeconds(4));
         for (String service : List.of(PETITION, CASE, TALLY, DELIVERY)) {
             platform.a(service).kill();
             underLoad(Duration.ofSeconds(1));
@@ -162,11 +153,8 @@ class PlatformFaultsIT {
         for (ServiceInstance instance : killed) {
             instance.startAndAwait();
         }
-        Instant faultEnd = Instant.now();
-        TallyWatch watch = new TallyWatch(load.acknowledgedCount());
-        underLoad(Duration.ofSeconds(3));
         check("kill -9 of instance a of petition-, case-, tally- and delivery-service, 1 s apart; restarted after "
-                + "about 10 s (the b instances carried on)", load.stop(), faultEnd, watch);
+                + "about 10 s (the b instances carried on)", faultEnded());
     }
 
     /**
@@ -280,16 +268,11 @@ class PlatformFaultsIT {
     @Test
     @Order(5)
     void partitionBetweenOneInstanceAndKafka() throws Exception {
-        load.start(RATE);
-        underLoad(Duration.ofSeconds(3));
+        loadSteadyFor(Duration.ofSeconds(3));
         platform.kafka.partition();
         underLoad(Duration.ofSeconds(15));
         platform.kafka.heal();
-        Instant faultEnd = Instant.now();
-        TallyWatch watch = new TallyWatch(load.acknowledgedCount());
-        underLoad(Duration.ofSeconds(3));
-        check("network partition between Kafka and instance b of petition- and tally-service, 15 s", load.stop(),
-                faultEnd, watch);
+        check("network partition between Kafka and instance b of petition- and tally-service, 15 s", faultEnded());
     }
 
     /**
@@ -300,18 +283,16 @@ class PlatformFaultsIT {
     @Test
     @Order(6)
     void databaseUnreachableFor10Seconds() throws Exception {
-        load.start(RATE);
-        underLoad(Duration.ofSeconds(3));
+        loadSteadyFor(Duration.ofSeconds(3));
         Instant faultStart = Instant.now();
         platform.databaseUnreachable();
         underLoad(Duration.ofSeconds(10));
         platform.databaseBack();
-        Instant faultEnd = Instant.now();
+        AfterFault after = faultEnded();
+        Instant faultEnd = after.faultEnd();
+        List<Request> window = after.window();
         FaultResults.note("PostgreSQL unreachable: %.1f s from the cut to the resume".formatted(
                 Duration.between(faultStart, faultEnd).toMillis() / 1000.0));
-        TallyWatch watch = new TallyWatch(load.acknowledgedCount());
-        underLoad(Duration.ofSeconds(3));
-        List<Request> window = load.stop();
         // the write path's own recovery (the tally's is the row's): the last request sent after the database was
         // back that still got a 5xx or no answer, per petition-service instance
         for (int i = 0; i < platform.services.get(PETITION).size(); i++) {
@@ -322,8 +303,7 @@ class PlatformFaultsIT {
                     .formatted(platform.services.get(PETITION).get(i), Duration.between(faultEnd, lastFailed).toMillis()
                             / 1000.0) + "after the database was back");
         }
-        check("PostgreSQL unreachable for every service, 10 s (open connections cut, new ones unanswered)", window,
-                faultEnd, watch);
+        check("PostgreSQL unreachable for every service, 10 s (open connections cut, new ones unanswered)", after);
         // otherwise the services were not behind the proxy and nothing above was tested
         assertTrue(window.stream().anyMatch(r -> r.first.unresolved()), "no request noticed the database outage");
         // every pool, consumer and relay is back: the faults after this one and the recount rely on it
@@ -364,7 +344,23 @@ class PlatformFaultsIT {
 
     // --- the checks after a fault ------------------------------------------------------------------------------
 
-    private static void check(String fault, List<Request> window, Instant faultEnd, TallyWatch watch) throws Exception {
+    /**
+     * The fault has just ended: the tally is watched from now (how long it takes to count what was acknowledged by
+     * now), the load runs on for 3 s, then stops.
+     */
+    private static AfterFault faultEnded() throws InterruptedException {
+        Instant faultEnd = Instant.now();
+        TallyWatch watch = new TallyWatch(load.acknowledgedCount());
+        underLoad(Duration.ofSeconds(3));
+        return new AfterFault(faultEnd, watch, load.stop());
+    }
+
+    /** When the fault ended, the tally's watch from then, and every request the load sent around the fault. */
+    private record AfterFault(Instant faultEnd, TallyWatch watch, List<Request> window) {
+    }
+
+    private static void check(String fault, AfterFault after) throws Exception {
+        List<Request> window = after.window();
         // a 5xx that said "not stored" (database-unavailable, overloaded) must not have stored anything: read the
         // database before the retries store them
         Set<String> saidNotStored = window.stream().filter(r -> r.first.status() >= 500
@@ -388,9 +384,9 @@ class PlatformFaultsIT {
             caughtUp = false;
         }
         if (caughtUp) {
-            watch.caughtUpBy(Instant.now());
+            after.watch().caughtUpBy(Instant.now());
         }
-        watch.close();
+        after.watch().close();
         long lost = 0, doubled = 0;
         for (String c : LOAD_CASES) {
             long diff = counted.get().getOrDefault(c, 0L) - expected.get(c);
@@ -442,7 +438,7 @@ class PlatformFaultsIT {
         FaultResults.add(new FaultResults.Row(fault, LOAD, window.size(), windowAcknowledged, acknowledged.size(),
                 counted.get().values().stream().mapToLong(Long::longValue).sum(), lost, doubled, hiddenStored,
                 other.entrySet().stream().map(e -> e.getValue() + " x " + e.getKey()).collect(Collectors.joining(", ")),
-                retries, watch.recoverySeconds(faultEnd)));
+                retries, after.watch().recoverySeconds(after.faultEnd())));
 
         assertTrue(caughtUp, "the tally never caught up: counted " + counted.get() + ", acknowledged " + expected);
         assertEquals(expected, counted.get(), "tally per case against the acknowledged actions");
@@ -585,6 +581,12 @@ class PlatformFaultsIT {
     }
 
     // --- plumbing ------------------------------------------------------------------------------------------------
+
+    /** The load started, and running steadily for {@code steady} before the fault. */
+    private static void loadSteadyFor(Duration steady) throws InterruptedException {
+        load.start(RATE);
+        underLoad(steady);
+    }
 
     /** Lets the load run: the faults are timed, the checks after them are not. */
     private static void underLoad(Duration duration) throws InterruptedException {

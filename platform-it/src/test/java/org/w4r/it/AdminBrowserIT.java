@@ -1,15 +1,12 @@
 package org.w4r.it;
 
 import io.restassured.http.ContentType;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 import java.time.Duration;
 import java.util.List;
@@ -33,26 +30,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * the file is clean; the hold history; and roles that must not see the pages are not offered them, and the APIs
  * refuse them. Screenshots: target/screenshots/admin-*.png (docs/img).
  */
-class AdminBrowserIT {
+class AdminBrowserIT extends BrowserSupport {
     static final List<String> ADMIN_PAGES = List.of("Campaigns", "Cases", "Entities and keys", "Staff", "Import",
             "Hold history");
-    static TestPlatform platform;
-    static ChromeDriver driver;
-    static BrowserPages page;
 
     @BeforeAll
     static void browser() throws Exception {
-        platform = TestPlatform.get();
-        driver = Chromium.start();
-        page = new BrowserPages(platform, driver, new WebDriverWait(driver, Duration.ofSeconds(30)));
-        page.wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class);
-    }
-
-    @AfterAll
-    static void close() {
-        if (driver != null) {
-            driver.quit();
-        }
+        startBrowser(Duration.ofSeconds(30));
     }
 
     static String unique(String prefix) {
@@ -60,7 +44,7 @@ class AdminBrowserIT {
     }
 
     static String status(String id) {
-        return page.wait.until(ExpectedConditions.visibilityOfElementLocated(By.id(id))).getText();
+        return wait.until(ExpectedConditions.visibilityOfElementLocated(By.id(id))).getText();
     }
 
     @Test
@@ -68,54 +52,54 @@ class AdminBrowserIT {
         String campaignId = unique("w4r-it"), entityId = unique("ai-it"), caseId = unique("local-case");
         String campaignName = "Edition " + campaignId, entityName = "Section " + entityId, caseName = "Case " + caseId;
         String manager = platform.tokens.get("demo-case-manager");
-        page.signIn("demo-case-manager");
-        assertTrue(page.navLabels().containsAll(ADMIN_PAGES), page.navLabels().toString());
+        signIn("demo-case-manager");
+        assertTrue(navLabels().containsAll(ADMIN_PAGES), navLabels().toString());
 
         // a campaign: its window is offered from today for sixty days
-        page.open("Campaigns", "Campaigns");
-        page.type("campaign-id", campaignId);
-        page.type("campaign-name", campaignName);
+        open("Campaigns", "Campaigns");
+        type("campaign-id", campaignId);
+        type("campaign-name", campaignName);
         driver.findElement(By.cssSelector("#campaign-form button[type=submit]")).click();
-        page.wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("campaigns-status"),
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("campaigns-status"),
                 "Campaign " + campaignName + " created."));
-        page.wait.until(d -> d.findElement(By.id("campaigns-table")).getText().contains(campaignId));
-        page.screenshot("admin-campaigns");
+        wait.until(d -> d.findElement(By.id("campaigns-table")).getText().contains(campaignId));
+        screenshot("admin-campaigns");
 
         // an entity, and a key for it, shown once with a copy button
-        page.open("Entities and keys", "Entities and keys");
-        page.type("entity-id", entityId);
-        page.type("entity-name", entityName);
-        page.type("entity-country", "MT");
+        open("Entities and keys", "Entities and keys");
+        type("entity-id", entityId);
+        type("entity-name", entityName);
+        type("entity-country", "MT");
         driver.findElement(By.cssSelector("#entity-form button[type=submit]")).click();
-        page.wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("entities-status"), "Entity " + entityName + " created."));
-        page.wait.until(ExpectedConditions.elementToBeClickable(By.id("issue-key"))).click();
-        WebElement shown = page.wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("new-key")));
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("entities-status"), "Entity " + entityName + " created."));
+        wait.until(ExpectedConditions.elementToBeClickable(By.id("issue-key"))).click();
+        WebElement shown = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("new-key")));
         String key = shown.getAttribute("value");
         assertTrue(key.startsWith("w4r_"), "a key, shown once: " + key);
         assertTrue(driver.findElement(By.cssSelector(".secret-box button.copy")).isDisplayed());
-        page.wait.until(d -> d.findElements(By.cssSelector("#keys-table tbody tr")).size() == 1);
-        page.screenshot("admin-entities");
+        wait.until(d -> d.findElements(By.cssSelector("#keys-table tbody tr")).size() == 1);
+        screenshot("admin-entities");
 
         // a local case of that entity, created as a draft, then activated
-        page.open("Cases", "Cases");
-        page.wait.until(d -> !d.findElements(By.cssSelector("#cases-campaign option[value='" + campaignId + "']")).isEmpty());
+        open("Cases", "Cases");
+        wait.until(d -> !d.findElements(By.cssSelector("#cases-campaign option[value='" + campaignId + "']")).isEmpty());
         new Select(driver.findElement(By.id("cases-campaign"))).selectByValue(campaignId);
-        page.type("case-id", caseId);
-        page.type("case-name", caseName);
-        page.type("case-country", "MT");
-        page.type("case-target", "Minister of Home Affairs of Malta");
+        type("case-id", caseId);
+        type("case-name", caseName);
+        type("case-country", "MT");
+        type("case-target", "Minister of Home Affairs of Malta");
         new Select(driver.findElement(By.id("case-scope"))).selectByValue("local");
-        page.wait.until(d -> !d.findElements(By.cssSelector("#case-entity option[value='" + entityId + "']")).isEmpty());
+        wait.until(d -> !d.findElements(By.cssSelector("#case-entity option[value='" + entityId + "']")).isEmpty());
         new Select(driver.findElement(By.id("case-entity"))).selectByValue(entityId);
-        page.type("case-goal", "1000");
+        type("case-goal", "1000");
         driver.findElement(By.cssSelector("#case-form button[type=submit]")).click();
-        page.wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("cases-status"), "created as a draft"));
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("cases-status"), "created as a draft"));
         By row = By.xpath("//table[@id='cases-table']//tr[th[normalize-space()='" + caseName + "']]");
-        page.wait.until(d -> d.findElement(row).getText().contains("draft"));
+        wait.until(d -> d.findElement(row).getText().contains("draft"));
         assertTrue(driver.findElement(row).getText().contains("local to " + entityName));
-        page.button("Activate " + caseName).click();
-        page.wait.until(d -> d.findElement(row).getText().contains("active"));
-        page.screenshot("admin-cases");
+        button("Activate " + caseName).click();
+        wait.until(d -> d.findElement(row).getText().contains("active"));
+        screenshot("admin-cases");
 
         // what the page did, read back from the APIs: all three exist as chosen, and the key takes a signature
         given().auth().oauth2(manager).get(platform.cases.url() + "/api/v1/campaigns/" + campaignId).then()
@@ -136,17 +120,17 @@ class AdminBrowserIT {
                 .body("entries[0].actor", equalTo("demo-case-manager"));
 
         // revoking asks first: "no" keeps the key, "yes" revokes it and every service refuses it
-        page.open("Entities and keys", "Entities and keys");
-        page.button("Manage " + entityName).click();
+        open("Entities and keys", "Entities and keys");
+        button("Manage " + entityName).click();
         String keyId = given().auth().oauth2(manager).get(platform.cases.url() + "/api/v1/entities/" + entityId + "/keys")
                 .then().statusCode(200).extract().path("[0].keyId");
-        page.button("Revoke key " + keyId).click();
-        assertTrue(page.confirm(false).contains(keyId));
+        button("Revoke key " + keyId).click();
+        assertTrue(confirm(false).contains(keyId));
         given().auth().oauth2(manager).get(platform.cases.url() + "/api/v1/entities/" + entityId + "/keys").then()
                 .body("[0].revokedAt", equalTo(null));
-        page.button("Revoke key " + keyId).click();
-        page.confirm(true);
-        page.wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("entities-status"), "Key " + keyId + " revoked."));
+        button("Revoke key " + keyId).click();
+        confirm(true);
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("entities-status"), "Key " + keyId + " revoked."));
         given().auth().oauth2(manager).get(platform.cases.url() + "/api/v1/entities/" + entityId + "/keys").then()
                 .body("[0].revokedAt", notNullValue());
         given().auth().oauth2(key).contentType(ContentType.JSON).body(Map.of("caseIds", List.of(caseId), "signer",
@@ -157,14 +141,14 @@ class AdminBrowserIT {
     @Test
     void aStaffTokenIssuedFromThePageSignsItsHolderIn() {
         String principal = unique("it-moderator");
-        page.signIn("demo-case-manager");
-        page.open("Staff", "Staff");
-        page.type("staff-principal", principal);
+        signIn("demo-case-manager");
+        open("Staff", "Staff");
+        type("staff-principal", principal);
         new Select(driver.findElement(By.id("staff-role"))).selectByValue("moderator");
         driver.findElement(By.cssSelector("#staff-form button[type=submit]")).click();
-        String token = page.wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("new-token"))).getAttribute("value");
-        page.wait.until(d -> d.findElement(By.id("staff-table")).getText().contains(principal));
-        page.screenshot("admin-staff");
+        String token = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("new-token"))).getAttribute("value");
+        wait.until(d -> d.findElement(By.id("staff-table")).getText().contains(principal));
+        screenshot("admin-staff");
         await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> given().auth().oauth2(token)
                 .get(platform.tally.url() + "/api/v1/me").then().statusCode(200)
                 .body("principal", equalTo(principal)).body("role", equalTo("moderator")));
@@ -175,29 +159,29 @@ class AdminBrowserIT {
         String fresh = unique("ai-import");
         String withErrors = "entity_id,name,reported_actions,country\n" + fresh + ",Imported section,1,MT\n"
                 + "ai-france,France again,1,FR\n" + "Not An Id,Bad,1,MT\n";
-        page.signIn("demo-case-manager");
-        page.open("Import", "Import");
+        signIn("demo-case-manager");
+        open("Import", "Import");
         new Select(driver.findElement(By.id("import-what"))).selectByValue("entities");
-        page.js("const t = document.getElementById('import-text'); t.value = arguments[0];"
+        js("const t = document.getElementById('import-text'); t.value = arguments[0];"
                 + " t.dispatchEvent(new Event('input'));", withErrors);
         driver.findElement(By.id("import-preview")).click();
-        page.wait.until(d -> d.findElements(By.cssSelector("#import-table tbody tr")).size() == 3);
+        wait.until(d -> d.findElements(By.cssSelector("#import-table tbody tr")).size() == 3);
         List<String> rows = driver.findElements(By.cssSelector("#import-table tbody tr")).stream().map(WebElement::getText).toList();
         assertTrue(rows.get(0).contains("would be imported"), rows.get(0));
         assertTrue(rows.get(1).contains("would be refused") && rows.get(1).contains("This id is taken already."), rows.get(1));
         assertTrue(rows.get(2).contains("would be refused") && rows.get(2).contains("entityId"), rows.get(2));
         assertEquals("Lines read: 3. Refused: 2. Nothing was written.", driver.findElement(By.id("import-summary")).getText());
         assertFalse(driver.findElement(By.id("import-run")).isEnabled(), "a file with refused lines cannot be imported");
-        page.screenshot("admin-import");
+        screenshot("admin-import");
         given().auth().oauth2(platform.tokens.get("demo-case-manager")).get(platform.cases.url() + "/api/v1/entities/" + fresh)
                 .then().statusCode(404);
 
-        page.js("const t = document.getElementById('import-text'); t.value = arguments[0];"
+        js("const t = document.getElementById('import-text'); t.value = arguments[0];"
                 + " t.dispatchEvent(new Event('input'));", "entity_id,name,reported_actions,country\n" + fresh + ",Imported section,1,MT\n");
         driver.findElement(By.id("import-preview")).click();
-        page.wait.until(ExpectedConditions.elementToBeClickable(By.id("import-run"))).click();
-        assertTrue(page.confirm(true).contains("(1)"));
-        page.wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("import-status"), "Imported: 1."));
+        wait.until(ExpectedConditions.elementToBeClickable(By.id("import-run"))).click();
+        assertTrue(confirm(true).contains("(1)"));
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("import-status"), "Imported: 1."));
         given().auth().oauth2(platform.tokens.get("demo-case-manager")).get(platform.cases.url() + "/api/v1/entities/" + fresh)
                 .then().statusCode(200).body("name", equalTo("Imported section"));
     }
@@ -208,28 +192,29 @@ class AdminBrowserIT {
         given().auth().oauth2(manager).contentType(ContentType.JSON).body(Map.of("reason", "history check: family moved"))
                 .put(platform.cases.url() + "/api/v1/cases/jani-silva/hold").then().statusCode(200);
         given().auth().oauth2(manager).delete(platform.cases.url() + "/api/v1/cases/jani-silva/hold").then().statusCode(200);
-        page.signIn("demo-case-manager");
-        page.open("Hold history", "Hold history");
+        signIn("demo-case-manager");
+        open("Hold history", "Hold history");
         By lifted = By.xpath("//table[@id='hold-history-table']//tr[td[contains(., 'history check: family moved')]]");
-        WebElement row = page.wait.until(ExpectedConditions.visibilityOfElementLocated(lifted));
+        WebElement row = wait.until(ExpectedConditions.visibilityOfElementLocated(lifted));
         assertTrue(row.getText().contains("Jani Silva") && row.getText().contains("demo-case-manager"), row.getText());
         // the demo's hold on Paing Phyo Min is still on
-        page.wait.until(d -> d.findElement(By.xpath("//table[@id='hold-history-table']//tr[th[contains(., 'Paing Phyo Min')]]"))
+        wait.until(d -> d.findElement(By.xpath("//table[@id='hold-history-table']//tr[th[contains(., 'Paing Phyo Min')]]"))
                 .getText().contains("still on"));
-        page.screenshot("admin-hold-history");
+        screenshot("admin-hold-history");
     }
 
     @Test
     void rolesThatMustNotSeeTheAdminPagesAreNotOfferedThemAndTheApisRefuseThem() {
         for (String principal : List.of("demo-coordinator", "demo-moderator", "demo-delivery")) {
-            page.signIn(principal);
-            List<String> nav = page.navLabels();
+            freshTab();
+            signIn(principal);
+            List<String> nav = navLabels();
             for (String admin : ADMIN_PAGES) {
                 assertFalse(nav.contains(admin), principal + " is offered " + admin);
             }
             for (String route : List.of("campaigns", "cases", "entities", "staff", "import", "hold-history")) {
                 driver.get(platform.ui.url() + "/#/" + route);
-                page.wait.until(ExpectedConditions.textToBe(By.cssSelector("#view h2"), "Not available"));
+                wait.until(ExpectedConditions.textToBe(By.cssSelector("#view h2"), "Not available"));
                 assertTrue(driver.findElements(By.cssSelector("#view form, #view table")).isEmpty(), principal + " sees " + route);
             }
             String token = platform.tokens.get(principal);

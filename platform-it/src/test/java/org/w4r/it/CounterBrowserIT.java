@@ -1,17 +1,9 @@
 package org.w4r.it;
 
 import io.restassured.http.ContentType;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -28,35 +20,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * the counter's, formatted for each language as the browser's Intl formats it, Arabic right-to-left, with an
  * accessible progress bar; and an element for a held case stays empty. Screenshot in target/screenshots/.
  */
-class CounterBrowserIT {
+class CounterBrowserIT extends BrowserSupport {
     static final String CASE = "jani-silva";
     static final List<String> LANGUAGES = List.of("en", "fr", "es", "ar");
 
-    static TestPlatform platform;
-    static ChromeDriver driver;
-    static WebDriverWait wait;
-
     @BeforeAll
     static void browser() throws Exception {
-        platform = TestPlatform.get();
         // a count with thousands, so each language's grouping and digits show
         given().auth().oauth2(platform.tokens.get("ai-france")).contentType(ContentType.JSON)
                 .body(Map.of("caseId", CASE, "type", "letter", "count", 12345, "event", Map.of("name", "Counter day",
                         "date", LocalDate.now(ZoneOffset.UTC).toString(), "place", "Lyon")))
                 .post(platform.petitions.url() + "/api/v1/offline-counts").then().statusCode(202);
-        driver = Chromium.start();
-        wait = new WebDriverWait(driver, Duration.ofSeconds(30));
-    }
-
-    @AfterAll
-    static void close() {
-        if (driver != null) {
-            driver.quit();
-        }
-    }
-
-    static Object js(String script, Object... args) {
-        return ((JavascriptExecutor) driver).executeScript(script, args);
+        startBrowser(Duration.ofSeconds(30));
     }
 
     /** What the element for {@code caseId} in {@code lang} shows inside its shadow root (null before it rendered). */
@@ -86,7 +61,7 @@ class CounterBrowserIT {
         assertFalse(shown(CASE, "en", ".n", null).equals(shown(CASE, "fr", ".n", null)),
                 "French groups thousands otherwise than English: " + shown(CASE, "en", ".n", null));
         assertEquals("الهدف", shown(CASE, "ar", ".g", null).split(":")[0], "the Arabic words");
-        screenshot();
+        screenshot("counter-demo");
 
         // a held case is not on the page; an element a site wrote for it stays empty once its counter answered
         assertFalse(driver.getPageSource().contains("paing-phyo-min"), "the demo page names no held case");
@@ -106,11 +81,5 @@ class CounterBrowserIT {
                 return e.shadowRoot.querySelectorAll('div, span').length + e.shadowRoot.textContent.trim().length""",
                 new Object[0]));
         assertEquals(404, given().get(held).then().extract().statusCode(), "the held case's counter is off");
-    }
-
-    static void screenshot() throws Exception {
-        Path shots = Files.createDirectories(TestPlatform.ROOT.resolve("platform-it/target/screenshots"));
-        Files.copy(driver.getScreenshotAs(OutputType.FILE).toPath(), shots.resolve("counter-demo.png"),
-                StandardCopyOption.REPLACE_EXISTING);
     }
 }

@@ -1,31 +1,20 @@
 package org.w4r.it;
 
 import io.restassured.http.ContentType;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
-import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
-import java.io.File;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -51,59 +40,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * every API called from the UI's origin (CORS), the Content-Security-Policy. Screenshots of every page
  * go to target/screenshots/.
  */
-class DashboardBrowserIT {
-    static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
-    static final Path SCREENSHOTS = TestPlatform.ROOT.resolve("platform-it/target/screenshots");
-
-    static TestPlatform platform;
-    static ChromeDriver driver;
-    static WebDriverWait wait;
-    static Path profile;
+class DashboardBrowserIT extends BrowserSupport {
     static Path downloads;
 
     @BeforeAll
     static void browser() throws Exception {
-        assertTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
-                "the browser tests need Debian's chromium and chromium-driver: apt-get install -y chromium chromium-driver"
-                        + " (.ci/run installs them)");
-        platform = TestPlatform.get();
         activity();
-        // never let Selenium Manager look for (or download) a browser or driver
-        System.setProperty("webdriver.chrome.driver", CHROMEDRIVER.toString());
-        System.setProperty("SE_OFFLINE", "true");
-        profile = Files.createTempDirectory("w4r-chromium");
         downloads = Files.createDirectories(TestPlatform.ROOT.resolve("platform-it/target/downloads"));
-        ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM.toFile());
         // the page speaks the browser's language (LanguagesBrowserIT tests the others): this browser reads English
-        options.setExperimentalOption("prefs", Map.of("download.default_directory", downloads.toString(),
+        startBrowser(Duration.ofSeconds(20), Map.of("download.default_directory", downloads.toString(),
                 "download.prompt_for_download", false, "intl.accept_languages", "en-GB,en"));
-        options.addArguments("--headless=new",
-                "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--user-data-dir=" + profile, "--window-size=1280,1600");
-        driver = new ChromeDriver(new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile()).build(),
-                options);
-        wait = new WebDriverWait(driver, Duration.ofSeconds(20));
-        // live tables are re-drawn while a condition reads them: look again rather than fail
-        wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class);
-        Files.createDirectories(SCREENSHOTS);
-    }
-
-    @AfterAll
-    static void close() {
-        if (driver != null) {
-            driver.quit();
-        }
-    }
-
-    @BeforeEach
-    void fresh() {
-        driver.manage().window().setSize(new Dimension(1280, 1600));
-        driver.get(platform.ui.url() + "/");
-        js("sessionStorage.clear();");
-        driver.navigate().refresh();
-        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("token")));
     }
 
     /** Some actions on several days, entities, types and modes, so every chart and table has something to show. */
@@ -298,8 +244,7 @@ class DashboardBrowserIT {
     void aCoordinatorPreviewsAndInvalidatesAFloodFromTheInvalidationsPage() {
         String coordinator = platform.tokens.get("demo-coordinator");
         String flood = "flood-" + UUID.randomUUID().toString().substring(0, 8) + ".example";
-        long before = given().auth().oauth2(coordinator).get(platform.tally.url() + "/api/v1/totals").then()
-                .statusCode(200).extract().jsonPath().getLong("total");
+        long before = total();
         for (int i = 0; i < 3; i++) {
             given().auth().oauth2(platform.tokens.get("ai-mexico")).contentType(ContentType.JSON)
                     .body(Map.of("caseIds", List.of("idris-khattak"), "signer", Map.of("name", "Flood Bot",
@@ -307,8 +252,7 @@ class DashboardBrowserIT {
                     .post(platform.petitions.url() + "/api/v1/signatures").then().statusCode(202)
                     .body("results[0].status", equalTo("accepted"));
         }
-        await().atMost(Duration.ofSeconds(60)).until(() -> given().auth().oauth2(coordinator)
-                .get(platform.tally.url() + "/api/v1/totals").then().extract().jsonPath().getLong("total") == before + 3);
+        await().atMost(Duration.ofSeconds(60)).until(() -> total() == before + 3);
         signIn("demo-coordinator");
         driver.findElement(By.linkText("Invalidations")).click();
         WebElement domain = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("inv-domain")));
@@ -330,8 +274,7 @@ class DashboardBrowserIT {
             String id = last.getString("[0].invalidationId");
             assertEquals("flood from one domain", last.getString("[0].reason"));
             // the tally drops exactly what the page previewed
-            await().atMost(Duration.ofSeconds(60)).until(() -> given().auth().oauth2(coordinator)
-                    .get(platform.tally.url() + "/api/v1/totals").then().extract().jsonPath().getLong("total") == before);
+            await().atMost(Duration.ofSeconds(60)).until(() -> total() == before);
             By reverse = By.cssSelector("#invalidations-table button[data-invalidation='" + id + "']");
             wait.until(ExpectedConditions.elementToBeClickable(reverse));
             assertEquals(List.of(), js("return window.__cspViolations"));
@@ -339,8 +282,7 @@ class DashboardBrowserIT {
             driver.findElement(reverse).click();
             wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("inv-status"), "reversed"));
             wait.until(ExpectedConditions.invisibilityOfElementLocated(reverse));
-            await().atMost(Duration.ofSeconds(60)).until(() -> given().auth().oauth2(coordinator)
-                    .get(platform.tally.url() + "/api/v1/totals").then().extract().jsonPath().getLong("total") == before + 3);
+            await().atMost(Duration.ofSeconds(60)).until(() -> total() == before + 3);
         } finally {
             // whatever failed: this flood's invalidation (if the page made one) is reversed, so the totals are as before
             List<String> open = given().auth().oauth2(coordinator).get(platform.petitions.url() + "/api/v1/invalidations")
@@ -357,8 +299,7 @@ class DashboardBrowserIT {
     void aFloodTrendsOnTheAnomaliesPageAndOpensItsInvalidationPreviewed() {
         String coordinator = platform.tokens.get("demo-coordinator");
         String flood = "surge-" + UUID.randomUUID().toString().substring(0, 8) + ".example";
-        long before = given().auth().oauth2(coordinator).get(platform.tally.url() + "/api/v1/totals").then()
-                .statusCode(200).extract().jsonPath().getLong("total");
+        long before = total();
         // 320 signatures from one new domain in one batch: 32 a minute over the 10-minute window, against a baseline
         // of none: over the service's own thresholds (30 a minute, 5 times the baseline), nothing set for the test
         List<Map<String, Object>> items = java.util.stream.IntStream.range(0, 320).mapToObj(i -> Map.<String, Object>of(
@@ -366,8 +307,7 @@ class DashboardBrowserIT {
                         "signer", Map.of("name", "Surge Bot", "email", "bot" + i + "@" + flood, "country", "MX")))).toList();
         given().auth().oauth2(platform.tokens.get("ai-mexico")).contentType(ContentType.JSON).body(Map.of("items", items))
                 .post(platform.petitions.url() + "/api/v1/batches").then().statusCode(200).body("accepted", equalTo(320));
-        await().atMost(Duration.ofSeconds(60)).until(() -> given().auth().oauth2(coordinator)
-                .get(platform.tally.url() + "/api/v1/totals").then().extract().jsonPath().getLong("total") == before + 320);
+        await().atMost(Duration.ofSeconds(60)).until(() -> total() == before + 320);
         try {
             signIn("demo-coordinator");
             // the banner on every page of a coordinator, then the page itself
@@ -387,8 +327,7 @@ class DashboardBrowserIT {
             assertTrue(driver.findElement(By.id("inv-domain-hash")).getText().startsWith("Signer email domain #"));
             driver.findElement(By.id("inv-reason")).sendKeys("surge from one domain", Keys.ENTER);
             wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("inv-status"), "320 actions invalidated"));
-            await().atMost(Duration.ofSeconds(60)).until(() -> given().auth().oauth2(coordinator)
-                    .get(platform.tally.url() + "/api/v1/totals").then().extract().jsonPath().getLong("total") == before);
+            await().atMost(Duration.ofSeconds(60)).until(() -> total() == before);
             // once out, it no longer trends
             driver.get(driver.getCurrentUrl().replaceAll("#.*$", "#/anomalies"));
             wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("anomalies-status"), "UTC"));
@@ -732,9 +671,7 @@ class DashboardBrowserIT {
         Map<String, String> partOf = Map.of("report", "report-cases", "moderation", "moderation-queue",
                 "holds", "hold-reason-germain-rukuki", "deliveries", "plan-form", "audit", "audit-form");
         refused.forEach((principal, pages) -> {
-            driver.get(platform.ui.url() + "/");
-            js("sessionStorage.clear();");
-            driver.navigate().refresh();
+            freshTab();
             signIn(principal);
             for (String page : pages) {
                 driver.get(platform.ui.url() + "/#/" + page);
@@ -825,6 +762,12 @@ class DashboardBrowserIT {
         return figures;
     }
 
+    /** The current campaign's total, as tally-service answers it now. */
+    static long total() {
+        return given().auth().oauth2(platform.tokens.get("demo-coordinator")).get(platform.tally.url() + "/api/v1/totals")
+                .then().statusCode(200).extract().jsonPath().getLong("total");
+    }
+
     /** The same figures from the API. */
     static Map<String, Map<String, Long>> apiFigures(String campaignId) {
         io.restassured.path.json.JsonPath t = given().auth().oauth2(platform.tokens.get("demo-coordinator"))
@@ -851,42 +794,8 @@ class DashboardBrowserIT {
                 .untilAsserted(() -> assertEquals(apiFigures(campaignId), pageFigures()));
     }
 
-    private static void signIn(String principal) {
-        WebElement input = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("token")));
-        input.clear();
-        // keyboard only: type the token and press Enter
-        input.sendKeys(platform.tokens.get(principal), Keys.ENTER);
-        if (principal.startsWith("demo-")) {
-            wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("who")));
-        }
-    }
-
-    private static List<String> navLabels() {
-        wait.until(d -> !d.findElements(By.cssSelector("#nav a")).isEmpty());
-        return driver.findElements(By.cssSelector("#nav a")).stream().map(WebElement::getText).toList();
-    }
-
     private static long number(String text) {
         String digits = text.replaceAll("[^0-9]", "");
         return digits.isEmpty() ? -1 : Long.parseLong(digits);
-    }
-
-    private static Object js(String script) {
-        return ((JavascriptExecutor) driver).executeScript(script);
-    }
-
-    /** The whole page (the window grows to its height for the shot, up to a limit), then the window as it was. */
-    private static void screenshot(String name) {
-        Dimension size = driver.manage().window().getSize();
-        try {
-            long height = (Long) js("return document.documentElement.scrollHeight");
-            driver.manage().window().setSize(new Dimension(size.width, (int) Math.min(Math.max(height + 140, size.height), 3200)));
-            File file = ((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE);
-            Files.copy(file.toPath(), SCREENSHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot save the screenshot " + name, e);
-        } finally {
-            driver.manage().window().setSize(size);
-        }
     }
 }

@@ -4,7 +4,6 @@ import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.w4r.events.DeliveryEvent;
 import org.w4r.events.Events;
@@ -36,27 +35,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * tally at the cut-off (and unchanged by later actions), the tally showing it delivered, and a delivery pack built
  * from petition-service's consented signer list. The demo hold on paing-phyo-min stops its deliveries.
  */
-class DeliveryEndToEndIT {
+class DeliveryEndToEndIT extends PlatformSupport {
     static final String CASE = "germain-rukuki";
-    static Map<String, String> tokens;
-    static ServiceProcess petitions, tally, delivery;
-    static String kafka;
-
-    @BeforeAll
-    static void platform() throws Exception {
-        TestPlatform platform = TestPlatform.get();
-        tokens = platform.tokens;
-        petitions = platform.petitions;
-        tally = platform.tally;
-        delivery = platform.delivery;
-        kafka = platform.kafka;
-    }
 
     static String sign(String entityId, boolean showName, String name) {
-        return given().auth().oauth2(tokens.get(entityId)).contentType(ContentType.JSON).body("""
+        return given().auth().oauth2(platform.tokens.get(entityId)).contentType(ContentType.JSON).body("""
                         {"caseIds":["%s"],"signer":{"name":"%s","email":"%s@example.org","country":"FR"},
                          "consent":{"showName":%s}}""".formatted(CASE, name, UUID.randomUUID(), showName))
-                .post(petitions.url() + "/api/v1/signatures").then().statusCode(202)
+                .post(platform.petitions.url() + "/api/v1/signatures").then().statusCode(202)
                 .body("results[0].status", equalTo("accepted")).extract().path("results[0].actionId");
     }
 
@@ -71,7 +57,7 @@ class DeliveryEndToEndIT {
         await().atMost(Duration.ofSeconds(60)).until(() -> {
             byEvent.clear();
             seen.clear();
-            for (ConsumerRecord<String, String> r : TopicReader.readAll(kafka, Topics.ACTIONS)) {
+            for (ConsumerRecord<String, String> r : TopicReader.readAll(platform.kafka, Topics.ACTIONS)) {
                 if (r.value() != null && CASE.equals(r.key())) {
                     org.w4r.events.ActionEvent e = Events.fromJson(r.value(), org.w4r.events.ActionEvent.class);
                     if ("w4r-demo".equals(e.campaignId())) {
@@ -86,13 +72,14 @@ class DeliveryEndToEndIT {
     }
 
     static JsonPath tallyOfCase() {
-        return given().auth().oauth2(tokens.get("demo-coordinator")).get(tally.url() + "/api/v1/totals/cases/" + CASE)
+        return given().auth().oauth2(platform.tokens.get("demo-coordinator"))
+                .get(platform.tally.url() + "/api/v1/totals/cases/" + CASE)
                 .then().statusCode(200).extract().jsonPath();
     }
 
     static JsonPath deliveryCounts(Instant until) {
-        return given().auth().oauth2(tokens.get("demo-delivery"))
-                .get(delivery.url() + "/api/v1/cases/" + CASE + "/counts?kind=petition&until=" + until)
+        return given().auth().oauth2(platform.tokens.get("demo-delivery"))
+                .get(platform.delivery.url() + "/api/v1/cases/" + CASE + "/counts?kind=petition&until=" + until)
                 .then().statusCode(200).extract().jsonPath();
     }
 
@@ -110,9 +97,10 @@ class DeliveryEndToEndIT {
         posted.add(sign("ai-france", true, "Ada Lovelace"));
         posted.add(sign("ai-france", false, "Not Named"));
         posted.add(sign("ai-netherlands", true, "Grace Hopper"));
-        posted.add(given().auth().oauth2(tokens.get("ai-netherlands")).contentType(ContentType.JSON)
+        posted.add(given().auth().oauth2(platform.tokens.get("ai-netherlands")).contentType(ContentType.JSON)
                 .body("{\"type\":\"email\",\"caseId\":\"" + CASE + "\"}")
-                .post(petitions.url() + "/api/v1/actions").then().statusCode(202).extract().path("results[0].actionId"));
+                .post(platform.petitions.url() + "/api/v1/actions").then().statusCode(202)
+                .extract().path("results[0].actionId"));
         long expected = totalOnTheStreamWith(posted);
         await().atMost(Duration.ofSeconds(60)).until(() -> tallyOfCase().getLong("total") == expected);
         // in microseconds, as PostgreSQL keeps it, so the pack can be read back to the same instant
@@ -122,8 +110,8 @@ class DeliveryEndToEndIT {
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
                 assertEquals(atCutoff.getLong("total"), deliveryCounts(cutoff).getLong("total")));
 
-        String delivery = DeliveryEndToEndIT.delivery.url();
-        String token = tokens.get("demo-delivery");
+        String delivery = platform.delivery.url();
+        String token = platform.tokens.get("demo-delivery");
         String id = given().auth().oauth2(token).contentType(ContentType.JSON).body("""
                         {"caseId":"%s","kind":"petition","recipient":{"kind":"embassy","name":"Burundian Ambassador in Kenya"},
                          "place":{"city":"Nairobi","country":"KE"},"plannedFor":"%s"}""".formatted(CASE, cutoff))
@@ -138,7 +126,7 @@ class DeliveryEndToEndIT {
 
         // on the stream, with the same counts and no names
         ConsumerRecord<String, String> record = await().atMost(Duration.ofSeconds(60)).until(() ->
-                TopicReader.readAll(kafka, Topics.DELIVERIES).stream()
+                TopicReader.readAll(platform.kafka, Topics.DELIVERIES).stream()
                         .filter(r -> r.value().contains(id) && r.value().contains("HandoverRecorded")).findFirst(),
                 Optional::isPresent).orElseThrow();
         HandoverRecorded event = (HandoverRecorded) Events.fromJson(record.value(), DeliveryEvent.class);
@@ -170,8 +158,8 @@ class DeliveryEndToEndIT {
         }
         java.util.List<String> lines = text.lines().map(String::strip).toList();
         // the document as an ambassador reads it (docs/delivery-service.md): names and labels, numbers as English writes them
-        String staff = tokens.get("demo-coordinator");
-        String cases = TestPlatform.get().cases.url();
+        String staff = platform.tokens.get("demo-coordinator");
+        String cases = platform.cases.url();
         String caseName = given().auth().oauth2(staff).get(cases + "/api/v1/cases/" + CASE)
                 .then().statusCode(200).extract().path("name");
         assertTrue(lines.contains(caseName), text);
@@ -199,13 +187,14 @@ class DeliveryEndToEndIT {
 
     @Test
     void theDemoHoldOnPaingPhyoMinStopsItsDeliveries() {
-        String token = tokens.get("demo-delivery");
+        String token = platform.tokens.get("demo-delivery");
         given().auth().oauth2(token).contentType(ContentType.JSON).body("""
                         {"caseId":"paing-phyo-min","kind":"petition","recipient":{"kind":"target-authority","name":"Myanmar authorities"},
                          "plannedFor":"2027-02-01T00:00:00Z"}""")
-                .post(delivery.url() + "/api/v1/deliveries").then().statusCode(409)
+                .post(platform.delivery.url() + "/api/v1/deliveries").then().statusCode(409)
                 .contentType("application/problem+json").body("type", endsWith("/case-on-hold"))
                 .body("caseId", equalTo("paing-phyo-min"));
-        given().auth().oauth2(token).get(petitions.url() + "/api/v1/cases/paing-phyo-min/signers.csv").then().statusCode(409);
+        given().auth().oauth2(token).get(platform.petitions.url() + "/api/v1/cases/paing-phyo-min/signers.csv").then()
+                .statusCode(409);
     }
 }

@@ -1,15 +1,12 @@
 package org.w4r.it;
 
 import io.restassured.http.ContentType;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -31,18 +28,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * will hold, records the handover with an evidence link and its SHA-256 (read back from delivery-service), and sees in
  * words why a held case cannot be planned. Screenshots: target/screenshots/delivery-plan.png, delivery-held.png.
  */
-class DeliveryPlanBrowserIT {
+class DeliveryPlanBrowserIT extends BrowserSupport {
     static final String TARGET = "President of the Republic of Burundi";
-    static TestPlatform platform;
-    static ChromeDriver driver;
-    static BrowserPages page;
 
     @BeforeAll
     static void browser() throws Exception {
-        platform = TestPlatform.get();
-        driver = Chromium.start();
-        page = new BrowserPages(platform, driver, new WebDriverWait(driver, Duration.ofSeconds(30)));
-        page.wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class);
+        startBrowser(Duration.ofSeconds(30));
         // the case's target authority, as a case manager sets it (the demo's cases name none), once delivery-service has it
         given().auth().oauth2(platform.tokens.get("demo-case-manager")).contentType(ContentType.JSON)
                 .body(Map.of("targetAuthority", TARGET))
@@ -64,58 +55,51 @@ class DeliveryPlanBrowserIT {
                 .extract().jsonPath().getInt("byType.signature") >= 3);
     }
 
-    @AfterAll
-    static void close() {
-        if (driver != null) {
-            driver.quit();
-        }
-    }
-
     @Test
     void aDeliveryTeamPlansFromTheCasePreviewsTheFrozenCountsAndRecordsEvidenceWithItsDigest() throws Exception {
         String delivery = platform.tokens.get("demo-delivery");
-        page.signIn("demo-delivery");
-        page.open("Deliveries", "Deliveries and handovers");
-        page.button("Plan a delivery for Germain Rukuki").click();
+        signIn("demo-delivery");
+        open("Deliveries", "Deliveries and handovers");
+        button("Plan a delivery for Germain Rukuki").click();
         // the recipient is suggested from the case's target authority
         assertEquals(TARGET, driver.findElement(By.id("plan-recipient-name")).getAttribute("value"));
         assertEquals("target-authority", new Select(driver.findElement(By.id("plan-recipient-kind"))).getFirstSelectedOption()
                 .getAttribute("value"));
         assertEquals("germain-rukuki", new Select(driver.findElement(By.id("plan-case"))).getFirstSelectedOption().getAttribute("value"));
-        page.js("document.getElementById('plan-when').value = arguments[0];", LocalDate.now(ZoneOffset.UTC).toString());
-        page.type("plan-city", "Bujumbura");
+        js("document.getElementById('plan-when').value = arguments[0];", LocalDate.now(ZoneOffset.UTC).toString());
+        type("plan-city", "Bujumbura");
         driver.findElement(By.cssSelector("#plan-form button[type=submit]")).click();
-        page.wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("deliveries-status"), "planned"));
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("deliveries-status"), "planned"));
         String id = given().auth().oauth2(delivery).get(platform.delivery.url() + "/api/v1/deliveries?caseId=germain-rukuki&status=planned")
                 .then().statusCode(200).extract().jsonPath().getString("find { it.place != null && it.place.city == 'Bujumbura' }.id");
 
         // the preview: the counts a handover at the cut-off would freeze, equal to delivery-service's own answer
-        page.button("Preview and record the handover for Germain Rukuki to " + TARGET).click();
-        String cutoffShown = page.wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("handover-cutoff"))).getAttribute("value");
+        button("Preview and record the handover for Germain Rukuki to " + TARGET).click();
+        String cutoffShown = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("handover-cutoff"))).getAttribute("value");
         Instant cutoff = Instant.parse(cutoffShown + (cutoffShown.length() == 16 ? ":00Z" : "Z"));
         long expected = given().auth().oauth2(delivery).queryParam("until", cutoff.toString()).queryParam("kind", "petition")
                 .get(platform.delivery.url() + "/api/v1/cases/germain-rukuki/counts").then().statusCode(200)
                 .extract().jsonPath().getLong("total");
         assertTrue(expected >= 3, "the signatures are counted: " + expected);
-        page.wait.until(d -> d.findElement(By.id("handover-by-type")).getText().contains("signature"));
-        page.wait.until(d -> d.findElement(By.id("handover-total")).getText().replaceAll("[^0-9]", "").equals(String.valueOf(expected)));
+        wait.until(d -> d.findElement(By.id("handover-by-type")).getText().contains("signature"));
+        wait.until(d -> d.findElement(By.id("handover-total")).getText().replaceAll("[^0-9]", "").equals(String.valueOf(expected)));
         WebElement pack = driver.findElement(By.id("pack-contents"));
         assertTrue(pack.getText().contains("Germain Rukuki") && pack.getText().contains("signers who agreed to be named"), pack.getText());
         assertTrue(driver.findElement(By.id("handover-by-entity")).getText().contains("France"));
         // the pack itself, marked as a preview, before anything is recorded: the delivery stays planned
         driver.findElement(By.id("pack-preview")).click();
-        page.wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("pack-preview-note"), "Preview downloaded"));
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("pack-preview-note"), "Preview downloaded"));
         given().auth().oauth2(delivery).get(platform.delivery.url() + "/api/v1/deliveries/" + id).then().statusCode(200)
                 .body("status", equalTo("planned"));
 
         String evidence = "https://example.org/handover/" + UUID.randomUUID() + ".jpg";
         String sha256 = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
-        page.type("evidence-url-1", evidence);
-        page.type("evidence-sha-1", sha256);
-        page.type("handover-by", "Amnesty Burundi team");
-        page.screenshot("delivery-plan");
+        type("evidence-url-1", evidence);
+        type("evidence-sha-1", sha256);
+        type("handover-by", "Amnesty Burundi team");
+        screenshot("delivery-plan");
         driver.findElement(By.cssSelector("#handover-form button[type=submit]")).click();
-        page.wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("deliveries-status"), "recorded"));
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("deliveries-status"), "recorded"));
         given().auth().oauth2(delivery).get(platform.delivery.url() + "/api/v1/deliveries/" + id).then().statusCode(200)
                 .body("status", equalTo("delivered")).body("handover.deliveredBy", equalTo("Amnesty Burundi team"))
                 .body("handover.evidence", equalTo(List.of(evidence + "#sha256=" + sha256)))
@@ -123,7 +107,7 @@ class DeliveryPlanBrowserIT {
                 .body("handover.total", equalTo((int) expected));
         // the table shows the link and its digest apart
         By row = By.xpath("//table[@id='deliveries-table']//tr[.//a[@href='" + evidence + "']]");
-        assertTrue(page.wait.until(ExpectedConditions.visibilityOfElementLocated(row)).getText().contains("SHA-256 " + sha256));
+        assertTrue(wait.until(ExpectedConditions.visibilityOfElementLocated(row)).getText().contains("SHA-256 " + sha256));
     }
 
     @Test
@@ -133,21 +117,21 @@ class DeliveryPlanBrowserIT {
                 .then().statusCode(200).extract().jsonPath().getList("$").size();
         String since = given().auth().oauth2(delivery).get(platform.delivery.url() + "/api/v1/cases/paing-phyo-min")
                 .then().statusCode(200).extract().path("hold.placedAt");
-        page.signIn("demo-delivery");
-        page.open("Deliveries", "Deliveries and handovers");
-        page.button("Plan a delivery for Paing Phyo Min").click();
-        page.wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("plan-hold-note"), "is on safety hold since"));
-        page.type("plan-recipient-name", "Embassy of Myanmar");
-        page.js("document.getElementById('plan-when').value = arguments[0];", LocalDate.now(ZoneOffset.UTC).toString());
+        signIn("demo-delivery");
+        open("Deliveries", "Deliveries and handovers");
+        button("Plan a delivery for Paing Phyo Min").click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("plan-hold-note"), "is on safety hold since"));
+        type("plan-recipient-name", "Embassy of Myanmar");
+        js("document.getElementById('plan-when').value = arguments[0];", LocalDate.now(ZoneOffset.UTC).toString());
         driver.findElement(By.cssSelector("#plan-form button[type=submit]")).click();
         // delivery-service's 409 case-on-hold, in words: what it means and since when, not the problem's JSON
-        WebElement refusal = page.wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#deliveries-status[role=alert]")));
-        page.wait.until(d -> refusal.getText().contains("This case is on safety hold since"));
+        WebElement refusal = wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#deliveries-status[role=alert]")));
+        wait.until(d -> refusal.getText().contains("This case is on safety hold since"));
         assertTrue(refusal.getText().startsWith("Not planned:"), refusal.getText());
         assertTrue(refusal.getText().contains("nothing can be planned, recorded or exported"), refusal.getText());
         assertTrue(refusal.getText().contains(Instant.parse(since).truncatedTo(ChronoUnit.DAYS).toString().substring(0, 4)),
                 "the hold's date: " + refusal.getText());
-        page.screenshot("delivery-held");
+        screenshot("delivery-held");
         assertEquals(before, given().auth().oauth2(delivery).get(platform.delivery.url() + "/api/v1/deliveries?caseId=paing-phyo-min")
                 .then().statusCode(200).extract().jsonPath().getList("$").size(), "nothing was planned");
     }

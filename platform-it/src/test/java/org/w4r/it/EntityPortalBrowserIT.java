@@ -2,26 +2,14 @@ package org.w4r.it;
 
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
-import org.openqa.selenium.Dimension;
-import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
-import java.io.File;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -42,14 +30,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * count itself unchanged), issues and revokes a key; a second entity's key sees none of the first one's data, and no
  * staff page is offered to an entity. Screenshots: target/screenshots/entity-portal*.png (docs/img).
  */
-class EntityPortalBrowserIT {
+class EntityPortalBrowserIT extends BrowserSupport {
     // entities no other test writes for, so their figures are this test's own
     static final String ENTITY = "ai-portugal";
     static final String OTHER = "ai-slovenia";
 
-    static TestPlatform platform;
-    static ChromeDriver driver;
-    static WebDriverWait wait;
     static String run;
     /** A global case of the demo campaign; the test adds no case (other tests count the campaign's cases). */
     static final String CASE = "el-hiblu-3";
@@ -57,32 +42,12 @@ class EntityPortalBrowserIT {
 
     @BeforeAll
     static void browser() throws Exception {
-        platform = TestPlatform.get();
-        driver = Chromium.start();
-        wait = new WebDriverWait(driver, Duration.ofSeconds(20));
-        // the portal re-reads its figures every few seconds: look again rather than fail on a redrawn table
-        wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class);
+        startBrowser(Duration.ofSeconds(20));
         run = UUID.randomUUID().toString().substring(0, 8);
         // its local cases are tally-service's EntityPortalTest's: a case added here would change the demo campaign's
         // case count, which the other browser tests check
         caseName = own(ENTITY).then().statusCode(200).body("cases.caseId", hasItem(CASE)).extract().jsonPath()
                 .getString("cases.find { it.caseId == '" + CASE + "' }.name");
-    }
-
-    @AfterAll
-    static void close() {
-        if (driver != null) {
-            driver.quit();
-        }
-    }
-
-    @BeforeEach
-    void fresh() {
-        driver.manage().window().setSize(new Dimension(1280, 1600));
-        driver.get(platform.ui.url() + "/");
-        js("sessionStorage.clear();");
-        driver.navigate().refresh();
-        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("token")));
     }
 
     @Test
@@ -190,9 +155,7 @@ class EntityPortalBrowserIT {
         }
         assertTrue(driver.findElements(By.cssSelector("#banners .banner")).isEmpty());
 
-        driver.get(platform.ui.url() + "/");
-        js("sessionStorage.clear();");
-        driver.navigate().refresh();
+        freshTab();
         signIn("demo-coordinator");
         assertFalse(navRoutes().contains("portal"));
         for (String page : List.of("portal", "portal-counts", "portal-keys")) {
@@ -252,14 +215,6 @@ class EntityPortalBrowserIT {
                 .get(platform.petitions.url() + "/api/v1/offline-counts?limit=1000").then().statusCode(200).extract().jsonPath();
     }
 
-    private static void signIn(String principal) {
-        WebElement input = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("token")));
-        input.clear();
-        // keyboard only: type the key and press Enter
-        input.sendKeys(platform.tokens.get(principal), Keys.ENTER);
-        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("who")));
-    }
-
     private static List<String> navRoutes() {
         wait.until(d -> !d.findElements(By.cssSelector("#nav a")).isEmpty());
         return driver.findElements(By.cssSelector("#nav a")).stream().map(a -> a.getAttribute("data-route")).toList();
@@ -276,24 +231,5 @@ class EntityPortalBrowserIT {
     private static long number(String text) {
         String digits = text.replaceAll("[^0-9]", "");
         return digits.isEmpty() ? -1 : Long.parseLong(digits);
-    }
-
-    private static Object js(String script) {
-        return ((JavascriptExecutor) driver).executeScript(script);
-    }
-
-    private static void screenshot(String name) {
-        Dimension size = driver.manage().window().getSize();
-        try {
-            Path shots = Files.createDirectories(TestPlatform.ROOT.resolve("platform-it/target/screenshots"));
-            long height = (Long) js("return document.documentElement.scrollHeight");
-            driver.manage().window().setSize(new Dimension(size.width, (int) Math.min(Math.max(height + 140, size.height), 3200)));
-            File file = ((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE);
-            Files.copy(file.toPath(), shots.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot save the screenshot " + name, e);
-        } finally {
-            driver.manage().window().setSize(size);
-        }
     }
 }

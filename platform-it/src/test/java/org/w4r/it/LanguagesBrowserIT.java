@@ -1,26 +1,15 @@
 package org.w4r.it;
 
 import io.restassured.http.ContentType;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.openqa.selenium.By;
-import org.openqa.selenium.Dimension;
-import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.Keys;
-import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
-import java.nio.file.Files;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -41,22 +30,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * is left on a page in another language, numbers are formatted for the language, and Arabic is laid out right to left.
  * Screenshots of each page in each language go to target/screenshots/ (docs/img holds copies).
  */
-class LanguagesBrowserIT {
+class LanguagesBrowserIT extends BrowserSupport {
     static final List<String> LANGUAGES = List.of("en", "fr", "es", "ar");
     /** A coordinator's navigation, in the page's order, as message keys. */
     static final List<String> COORDINATOR_PAGES = List.of("nav.overview", "nav.world", "nav.report", "nav.anomalies",
             "nav.invalidations", "nav.audit", "nav.retention");
 
-    static TestPlatform platform;
-    static ChromeDriver driver;
-    static WebDriverWait wait;
     static final Map<String, Map<String, Object>> bundles = new HashMap<>();
 
     @BeforeAll
     static void browser() throws Exception {
-        assertTrue(Files.isExecutable(DashboardBrowserIT.CHROMIUM) && Files.isExecutable(DashboardBrowserIT.CHROMEDRIVER),
-                "the browser tests need Debian's chromium and chromium-driver: apt-get install -y chromium chromium-driver");
-        platform = TestPlatform.get();
         // a total in the thousands, so each language's grouping shows, and a message for the moderators' queue
         given().auth().oauth2(platform.tokens.get("ai-france")).contentType(ContentType.JSON)
                 .body(Map.of("caseId", "el-hiblu-3", "type", "letter", "count", 4321, "event", Map.of("name", "Journée",
@@ -70,26 +53,8 @@ class LanguagesBrowserIT {
             bundles.put(lang, given().get(platform.ui.url() + "/i18n/" + lang + ".json").then().statusCode(200)
                     .extract().jsonPath().getMap("$"));
         }
-        System.setProperty("webdriver.chrome.driver", DashboardBrowserIT.CHROMEDRIVER.toString());
-        System.setProperty("SE_OFFLINE", "true");
-        ChromeOptions options = new ChromeOptions().setBinary(DashboardBrowserIT.CHROMIUM.toFile());
         // a browser whose person reads French first: the page's first choice
-        options.setExperimentalOption("prefs", Map.of("intl.accept_languages", "fr-FR,fr,en"));
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--lang=fr-FR",
-                "--user-data-dir=" + Files.createTempDirectory("w4r-chromium"), "--window-size=1280,1600");
-        driver = new ChromeDriver(new ChromeDriverService.Builder()
-                .usingDriverExecutable(DashboardBrowserIT.CHROMEDRIVER.toFile()).build(), options);
-        wait = new WebDriverWait(driver, Duration.ofSeconds(20));
-        wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class);
-        Files.createDirectories(DashboardBrowserIT.SCREENSHOTS);
-    }
-
-    @AfterAll
-    static void close() {
-        if (driver != null) {
-            driver.quit();
-        }
+        startBrowser(Duration.ofSeconds(20), Map.of("intl.accept_languages", "fr-FR,fr,en"), "--lang=fr-FR");
     }
 
     /** The bundle's text for a key (a plural's form for {@code count}, as the page's Intl.PluralRules chooses it). */
@@ -124,25 +89,13 @@ class LanguagesBrowserIT {
         return d -> norm(expected).equals(shownText(by));
     }
 
-    static Object js(String script, Object... args) {
-        return ((JavascriptExecutor) driver).executeScript(script, args);
-    }
-
-    /** A fresh tab state (no token), the language as the selector left it (or none: the browser's). */
+    /** A fresh tab (no token), the language as the selector left it (or none: the browser's). */
     static void open(String lang) {
-        driver.manage().window().setSize(new Dimension(1280, 1600));
-        driver.get(platform.ui.url() + "/");
-        js("sessionStorage.clear(); if (arguments[0]) { localStorage.setItem('w4r.language', arguments[0]); }"
+        freshTab();
+        js("if (arguments[0]) { localStorage.setItem('w4r.language', arguments[0]); }"
                 + " else { localStorage.removeItem('w4r.language'); }", lang);
         driver.navigate().refresh();
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("token")));
-    }
-
-    static void signIn(String principal) {
-        WebElement input = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("token")));
-        input.clear();
-        input.sendKeys(platform.tokens.get(principal), Keys.ENTER);
-        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("who")));
     }
 
     static String attribute(String selector, String name) {
@@ -173,18 +126,6 @@ class LanguagesBrowserIT {
                 return [...new Set(seen.filter((s) => words.has(s) || key.test(s))
                   .map((s) => s + ' (' + (words.get(s) || 'a key') + ')'))];""",
                 bundles.get("en"), bundles.get(lang));
-    }
-
-    static void screenshot(String name) throws Exception {
-        Dimension size = driver.manage().window().getSize();
-        try {
-            long height = (Long) js("return document.documentElement.scrollHeight");
-            driver.manage().window().setSize(new Dimension(size.width, (int) Math.min(Math.max(height + 140, size.height), 3200)));
-            Files.copy(driver.getScreenshotAs(OutputType.FILE).toPath(), DashboardBrowserIT.SCREENSHOTS.resolve(name + ".png"),
-                    StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            driver.manage().window().setSize(size);
-        }
     }
 
     @Test
@@ -354,8 +295,7 @@ class LanguagesBrowserIT {
         assertTrue((Boolean) js("""
                 const root = document.querySelector("w4r-counter[case='el-hiblu-3'][lang=ar]").shadowRoot;
                 return root.querySelector('.n').getBoundingClientRect().left > root.querySelector('.t').getBoundingClientRect().left;"""));
-        Files.copy(driver.getScreenshotAs(OutputType.FILE).toPath(), DashboardBrowserIT.SCREENSHOTS.resolve("counter-languages.png"),
-                StandardCopyOption.REPLACE_EXISTING);
+        screenshot("counter-languages");
     }
 
     static String shown(String selector, String part) {

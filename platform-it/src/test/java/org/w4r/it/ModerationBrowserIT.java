@@ -2,23 +2,15 @@ package org.w4r.it;
 
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
-import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
-import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -39,15 +31,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * API's) dropped by 500. A coordinator and an entity key (signed in to its portal) get neither the page nor its API. Screenshot:
  * target/screenshots/moderation-queue.png (docs/img/moderation-queue.png).
  */
-class ModerationBrowserIT {
+class ModerationBrowserIT extends BrowserSupport {
     static final String CAMPAIGN = "w4r-demo";
     static final String CASE = "jani-silva";
     static final String ENTITY = "ai-france";
     static final int MESSAGES = 500;
 
-    static TestPlatform platform;
-    static ChromeDriver driver;
-    static WebDriverWait wait;
     static JsonPath english;
     static List<String> posted;
     static long waitingBefore;
@@ -55,7 +44,6 @@ class ModerationBrowserIT {
 
     @BeforeAll
     static void fiveHundredMessages() throws Exception {
-        platform = TestPlatform.get();
         english = given().get(platform.ui.url() + "/i18n/en.json").then().statusCode(200).extract().jsonPath();
         // counted before they come: the page and the API must show these minus the 500 at the end
         waitingBefore = waiting("").getLong("waiting");
@@ -74,15 +62,7 @@ class ModerationBrowserIT {
                 .body("accepted", equalTo(MESSAGES)).extract().jsonPath();
         posted = batch.getList("results.collect { it.result.results[0].actionId }", String.class);
         assertEquals(MESSAGES, posted.size());
-        driver = Chromium.start();
-        wait = new WebDriverWait(driver, Duration.ofSeconds(60));
-    }
-
-    @AfterAll
-    static void close() {
-        if (driver != null) {
-            driver.quit();
-        }
+        startBrowser(Duration.ofSeconds(60));
     }
 
     static JsonPath waiting(String query) {
@@ -104,21 +84,9 @@ class ModerationBrowserIT {
                 .extract().jsonPath().getList("messageId", String.class);
     }
 
-    static Object js(String script, Object... args) {
-        return ((JavascriptExecutor) driver).executeScript(script, args);
-    }
-
     static String plural(String key, long count) {
         Map<String, String> forms = english.getMap("'" + key + "'");
         return forms.get(count == 1 ? "one" : "other").replace("{count}", String.format(java.util.Locale.ENGLISH, "%,d", count));
-    }
-
-    static void signIn(String principal) {
-        driver.get(platform.ui.url() + "/");
-        js("sessionStorage.clear();");
-        driver.navigate().refresh();
-        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("token"))).sendKeys(platform.tokens.get(principal), Keys.ENTER);
-        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("who")));
     }
 
     static void choose(String select, String value) {
@@ -225,10 +193,8 @@ class ModerationBrowserIT {
         assertEquals(rest, driver.findElements(By.cssSelector("#moderation-queue li.message")).size());
         wait.until(ExpectedConditions.textToBe(By.cssSelector("#view > p.note"), plural("moderation.waiting", rest)));
 
-        Path shots = Files.createDirectories(TestPlatform.ROOT.resolve("platform-it/target/screenshots"));
         js("window.scrollTo(0, 0)");
-        Files.copy(driver.getScreenshotAs(OutputType.FILE).toPath(), shots.resolve("moderation-queue.png"),
-                StandardCopyOption.REPLACE_EXISTING);
+        screenshot("moderation-queue");
 
         // the rest at once: the confirmation says how many, and exactly those ids are sent
         driver.findElement(By.id("queue-approve-all")).click();
@@ -281,10 +247,8 @@ class ModerationBrowserIT {
                     .get(platform.petitions.url() + "/api/v1/messages?campaignId=" + CAMPAIGN).then().statusCode(status);
         });
         // an entity key signs in to its own portal (issue 21.3), which has no link to the queue and opens none of it
-        driver.get(platform.ui.url() + "/");
-        js("sessionStorage.clear();");
-        driver.navigate().refresh();
-        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("token"))).sendKeys(platform.tokens.get(ENTITY), Keys.ENTER);
+        freshTab();
+        signIn(ENTITY);
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#nav a[data-route='portal']")));
         assertTrue(driver.findElements(By.cssSelector("#nav a[data-route='moderation']")).isEmpty(), "no link to it");
         driver.get(platform.ui.url() + "/#/moderation");

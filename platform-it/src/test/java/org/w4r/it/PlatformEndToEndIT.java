@@ -2,7 +2,6 @@ package org.w4r.it;
 
 import io.restassured.http.ContentType;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.w4r.events.ActionEvent;
 import org.w4r.events.ActionRecorded;
@@ -11,7 +10,6 @@ import org.w4r.events.Topics;
 import org.w4r.testsupport.TopicReader;
 
 import java.time.Duration;
-import java.util.Map;
 import java.util.UUID;
 
 import static io.restassured.RestAssured.given;
@@ -27,37 +25,22 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
  * databases: demo data published by case-service, a signature posted with a demo entity key, the event on Kafka,
  * the count in the tally, and delivery-service reading the cases.
  */
-class PlatformEndToEndIT {
-    static String kafka;
-    static Map<String, String> tokens;
-    static ServiceProcess cases, petitions, tally, delivery;
-
-    @BeforeAll
-    static void platform() throws Exception {
-        TestPlatform platform = TestPlatform.get();
-        kafka = platform.kafka;
-        tokens = platform.tokens;
-        cases = platform.cases;
-        petitions = platform.petitions;
-        tally = platform.tally;
-        delivery = platform.delivery;
-    }
-
+class PlatformEndToEndIT extends PlatformSupport {
     @Test
     void aSignaturePostedByAnEntityWebsiteIsCountedInTheTally() {
-        String coordinator = tokens.get("demo-coordinator");
-        io.restassured.path.json.JsonPath totals = given().auth().oauth2(coordinator).get(tally.url() + "/api/v1/totals")
-                .then().statusCode(200).body("campaignId", equalTo("w4r-demo")).body("cases", hasSize(10))
-                .extract().jsonPath();
+        String coordinator = platform.tokens.get("demo-coordinator");
+        io.restassured.path.json.JsonPath totals = given().auth().oauth2(coordinator)
+                .get(platform.tally.url() + "/api/v1/totals").then().statusCode(200).body("campaignId", equalTo("w4r-demo"))
+                .body("cases", hasSize(10)).extract().jsonPath();
         long before = totals.getLong("total");
         int caseBefore = totals.getInt("cases.find { it.caseId == 'nassima-al-sada' }.total");
         Integer entityBefore = totals.get("entities.find { it.entityId == 'ai-france' }.total");
 
-        String actionId = given().auth().oauth2(tokens.get("ai-france")).contentType(ContentType.JSON)
+        String actionId = given().auth().oauth2(platform.tokens.get("ai-france")).contentType(ContentType.JSON)
                 .body("""
                         {"caseIds":["nassima-al-sada"],"signer":{"name":"Marie Curie","email":"marie-%s@example.org","country":"FR"}}"""
                         .formatted(UUID.randomUUID()))
-                .post(petitions.url() + "/api/v1/signatures")
+                .post(platform.petitions.url() + "/api/v1/signatures")
                 .then().statusCode(202)
                 .body("results[0].caseId", equalTo("nassima-al-sada"))
                 .body("results[0].status", equalTo("accepted"))
@@ -65,7 +48,7 @@ class PlatformEndToEndIT {
 
         // on the stream: one event, ids and counts only
         ConsumerRecord<String, String> record = await().atMost(Duration.ofSeconds(60)).until(() -> TopicReader
-                .readAll(kafka, Topics.ACTIONS).stream().filter(r -> r.value().contains(actionId)).findFirst(),
+                .readAll(platform.kafka, Topics.ACTIONS).stream().filter(r -> r.value().contains(actionId)).findFirst(),
                 java.util.Optional::isPresent).orElseThrow();
         ActionRecorded event = (ActionRecorded) Events.fromJson(record.value(), ActionEvent.class);
         assertEquals("ai-france", event.entityId());
@@ -73,7 +56,7 @@ class PlatformEndToEndIT {
 
         // in the tally
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
-                given().auth().oauth2(coordinator).get(tally.url() + "/api/v1/totals").then().statusCode(200)
+                given().auth().oauth2(coordinator).get(platform.tally.url() + "/api/v1/totals").then().statusCode(200)
                         .body("total", equalTo((int) before + 1))
                         .body("cases.find { it.caseId == 'nassima-al-sada' }.total", equalTo(caseBefore + 1))
                         .body("entities.find { it.entityId == 'ai-france' }.total",
@@ -81,19 +64,19 @@ class PlatformEndToEndIT {
     }
 
     static io.restassured.response.ValidatableResponse plan(String caseId) {
-        return given().auth().oauth2(tokens.get("demo-delivery")).contentType(ContentType.JSON).body("""
+        return given().auth().oauth2(platform.tokens.get("demo-delivery")).contentType(ContentType.JSON).body("""
                         {"caseId":"%s","kind":"petition","recipient":{"kind":"embassy","name":"Embassy"},
                          "place":{"city":"Paris","country":"FR"},"plannedFor":"%s"}"""
                         .formatted(caseId, java.time.Instant.now().plus(Duration.ofDays(7))))
-                .post(delivery.url() + "/api/v1/deliveries").then();
+                .post(platform.delivery.url() + "/api/v1/deliveries").then();
     }
 
     @Test
     void aHoldStopsDeliveryPlanningAtOnceAndLiftingItAllowsItAgain() {
-        String manager = tokens.get("demo-case-manager");
+        String manager = platform.tokens.get("demo-case-manager");
         plan("gustavo-gatica").statusCode(201);
         given().auth().oauth2(manager).contentType(ContentType.JSON).body("{\"reason\":\"threats against the family\"}")
-                .put(cases.url() + "/api/v1/cases/gustavo-gatica/hold").then().statusCode(200);
+                .put(platform.cases.url() + "/api/v1/cases/gustavo-gatica/hold").then().statusCode(200);
         try {
             // the hold's 200 means it is on Kafka; delivery-service refuses from that moment, not "eventually"
             plan("gustavo-gatica").statusCode(409).contentType("application/problem+json")
@@ -101,20 +84,21 @@ class PlatformEndToEndIT {
                     .body("hold", org.hamcrest.Matchers.not(org.hamcrest.Matchers.hasKey("reason")));
         } finally {
             // lifted whatever happened above: every other test plans deliveries for the demo cases
-            given().auth().oauth2(manager).delete(cases.url() + "/api/v1/cases/gustavo-gatica/hold").then().statusCode(200);
+            given().auth().oauth2(manager).delete(platform.cases.url() + "/api/v1/cases/gustavo-gatica/hold").then()
+                    .statusCode(200);
         }
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> plan("gustavo-gatica").statusCode(201));
     }
 
     @Test
     void aRevokedKeyIsRefusedByPetitionService() {
-        String manager = tokens.get("demo-case-manager");
-        String coordinator = tokens.get("demo-coordinator");
+        String manager = platform.tokens.get("demo-case-manager");
+        String coordinator = platform.tokens.get("demo-coordinator");
         int icelandBefore = icelandTotal(coordinator);
         java.util.concurrent.atomic.AtomicInteger accepted = new java.util.concurrent.atomic.AtomicInteger();
-        String key = given().auth().oauth2(manager).post(cases.url() + "/api/v1/entities/ai-iceland/keys")
+        String key = given().auth().oauth2(manager).post(platform.cases.url() + "/api/v1/entities/ai-iceland/keys")
                 .then().statusCode(201).extract().path("key");
-        String keyId = given().auth().oauth2(manager).get(cases.url() + "/api/v1/entities/ai-iceland/keys")
+        String keyId = given().auth().oauth2(manager).get(platform.cases.url() + "/api/v1/entities/ai-iceland/keys")
                 .then().statusCode(200).extract().path("[-1].keyId");
         boolean revoked = false;
         try {
@@ -122,7 +106,7 @@ class PlatformEndToEndIT {
             // how fast a key or its revocation travels is the bench's to measure; here, that it arrives at all
             await().atMost(Duration.ofSeconds(60)).until(() -> post(key, body) == 202);
             accepted.incrementAndGet();
-            given().auth().oauth2(manager).delete(cases.url() + "/api/v1/entities/ai-iceland/keys/" + keyId)
+            given().auth().oauth2(manager).delete(platform.cases.url() + "/api/v1/entities/ai-iceland/keys/" + keyId)
                     .then().statusCode(204);
             revoked = true;
             // until the revocation arrives a tweet may still be accepted: each one counts, and is waited for below
@@ -135,7 +119,7 @@ class PlatformEndToEndIT {
             });
         } finally {
             if (!revoked) { // a live extra key of a demo entity would outlast this test
-                given().auth().oauth2(manager).delete(cases.url() + "/api/v1/entities/ai-iceland/keys/" + keyId);
+                given().auth().oauth2(manager).delete(platform.cases.url() + "/api/v1/entities/ai-iceland/keys/" + keyId);
             }
         }
         // nothing of this test may still be on its way to the tally when the next test reads its "before": a tweet
@@ -145,23 +129,24 @@ class PlatformEndToEndIT {
 
     private static int post(String key, String body) {
         return given().auth().oauth2(key).contentType(ContentType.JSON).body(body)
-                .post(petitions.url() + "/api/v1/actions").then().extract().statusCode();
+                .post(platform.petitions.url() + "/api/v1/actions").then().extract().statusCode();
     }
 
     private static int icelandTotal(String coordinator) {
-        Integer total = given().auth().oauth2(coordinator).get(tally.url() + "/api/v1/totals").then().statusCode(200)
+        Integer total = given().auth().oauth2(coordinator).get(platform.tally.url() + "/api/v1/totals").then().statusCode(200)
                 .extract().path("entities.find { it.entityId == 'ai-iceland' }.total");
         return total == null ? 0 : total;
     }
 
     @Test
     void deliveryServiceReadsTheCasesAndKeysAreLimitedToTheirRole() {
-        given().auth().oauth2(tokens.get("demo-delivery")).get(delivery.url() + "/api/v1/cases")
+        given().auth().oauth2(platform.tokens.get("demo-delivery")).get(platform.delivery.url() + "/api/v1/cases")
                 .then().statusCode(200).body("findAll { it.campaignId == 'w4r-demo' }", hasSize(10))
                 .body("find { it.caseId == 'paing-phyo-min' }.onHold", equalTo(true)).body("caseId", hasItem("paing-phyo-min"));
-        given().auth().oauth2(tokens.get("ai-france")).get(tally.url() + "/api/v1/totals").then().statusCode(403);
-        given().auth().oauth2(tokens.get("demo-coordinator")).contentType(ContentType.JSON)
+        given().auth().oauth2(platform.tokens.get("ai-france")).get(platform.tally.url() + "/api/v1/totals").then()
+                .statusCode(403);
+        given().auth().oauth2(platform.tokens.get("demo-coordinator")).contentType(ContentType.JSON)
                 .body("{\"caseIds\":[\"el-hiblu-3\"],\"signer\":{\"name\":\"A\",\"email\":\"a@example.org\"}}")
-                .post(petitions.url() + "/api/v1/signatures").then().statusCode(403);
+                .post(platform.petitions.url() + "/api/v1/signatures").then().statusCode(403);
     }
 }

@@ -2,21 +2,11 @@ package org.w4r.it;
 
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
-import org.openqa.selenium.Dimension;
-import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.Keys;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -37,14 +27,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * map's data equals them too and its canvas is drawn, a signature from a new country shows without a reload, the
  * campaign picker is followed, and the page breaks nothing of the Content-Security-Policy. Screenshot: target/screenshots/map.png (docs/img/map.png).
  */
-class WorldMapBrowserIT {
-    static TestPlatform platform;
-    static ChromeDriver driver;
-    static WebDriverWait wait;
-
+class WorldMapBrowserIT extends BrowserSupport {
     @BeforeAll
     static void browser() throws Exception {
-        platform = TestPlatform.get();
         String[][] signatures = {{"ai-france", "FR"}, {"ai-france", "FR"}, {"ai-france", "fr"}, {"ai-france", "DE"},
                 {"ai-germany", "DE"}, {"ai-germany", "DE"}, {"ai-mexico", "MX"}, {"ai-mexico", "MX"},
                 {"ai-argentina", "BR"}, {"ai-argentina", null}, {"ai-nepal", "NP"}};
@@ -56,15 +41,7 @@ class WorldMapBrowserIT {
                 .body(Map.of("caseId", "jani-silva", "type", "letter", "count", 250, "event", Map.of("name", "School event",
                         "date", LocalDate.now(ZoneOffset.UTC).toString(), "place", "Oaxaca")))
                 .post(platform.petitions.url() + "/api/v1/offline-counts").then().statusCode(202);
-        driver = Chromium.start();
-        wait = new WebDriverWait(driver, Duration.ofSeconds(30));
-    }
-
-    @AfterAll
-    static void close() {
-        if (driver != null) {
-            driver.quit();
-        }
+        startBrowser(Duration.ofSeconds(30));
     }
 
     static void sign(String entity, String caseId, String country) {
@@ -77,10 +54,6 @@ class WorldMapBrowserIT {
                 .body(Map.of("caseIds", List.of(caseId), "signer", signer))
                 .post(platform.petitions.url() + "/api/v1/signatures").then().statusCode(202)
                 .body("results[0].status", equalTo("accepted"));
-    }
-
-    static Object js(String script, Object... args) {
-        return ((JavascriptExecutor) driver).executeScript(script, args);
     }
 
     static JsonPath api(String path) {
@@ -134,10 +107,7 @@ class WorldMapBrowserIT {
 
     @Test
     void theMapsAndTheirTablesShowTheApiFiguresLiveUnderTheStrictPolicy() throws Exception {
-        driver.get(platform.ui.url() + "/");
-        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("token")))
-                .sendKeys(platform.tokens.get("demo-coordinator"), Keys.ENTER);
-        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("who")));
+        signIn("demo-coordinator");
         driver.findElement(By.cssSelector("#nav a[data-route='world']")).click();
         wait.until(ExpectedConditions.textToBe(By.cssSelector("#view h2"), "World map"));
 
@@ -168,13 +138,7 @@ class WorldMapBrowserIT {
             assertTrue(colours > 20, id + " draws " + colours + " colours");
             assertTrue(driver.findElement(By.id(id + "-map")).getAttribute("aria-label").contains("table beside it"));
         }
-        Path shots = Files.createDirectories(TestPlatform.ROOT.resolve("platform-it/target/screenshots"));
-        Dimension size = driver.manage().window().getSize();
-        long height = (Long) js("return document.documentElement.scrollHeight");
-        driver.manage().window().setSize(new Dimension(size.width, (int) Math.min(height + 140, 3200)));
-        Files.copy(driver.getScreenshotAs(OutputType.FILE).toPath(), shots.resolve("map.png"),
-                StandardCopyOption.REPLACE_EXISTING);
-        driver.manage().window().setSize(size);
+        screenshot("map");
 
         // live: one more signature from New Zealand shows on the open page, without a reload (other tests of the run,
         // GeneratedClientIT among them, may have signed from there before: the count goes up by one)
