@@ -330,11 +330,13 @@ class PackDocumentTest extends RunningService {
         return tallest;
     }
 
+    /**
+     * Under target/, as platform-it keeps its screenshots: written into docs/img, every test run left the tree
+     * changed. docs/img holds copies, refreshed on purpose.
+     */
     static void screenshot(BufferedImage image, String name) throws Exception {
-        Path img = Path.of("").toAbsolutePath().getParent().resolve("docs/img");
-        if (Files.isDirectory(img)) {
-            ImageIO.write(image, "png", img.resolve(name).toFile());
-        }
+        Path dir = Files.createDirectories(Path.of("target/screenshots"));
+        ImageIO.write(image, "png", dir.resolve(name).toFile());
     }
 
     static Map<String, byte[]> unzip(byte[] zip) throws Exception {
