@@ -8,9 +8,9 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.w4r.kit.messaging.BatchConsumer.Handler;
 import org.w4r.kit.messaging.EventWindow.Span;
+import org.w4r.kit.outbox.OutboxRelay;
 
 import java.sql.Array;
 import java.sql.Connection;
@@ -58,8 +58,8 @@ public class ConsumedBatches {
      * A re-sent event lands after at most the rest of its relay batch and a zombie relay's batch: a window smaller
      * than two relay batches could let one through.
      */
-    void check(@Observes StartupEvent started,
-               @ConfigProperty(name = "w4r.outbox.batch-size", defaultValue = "1000") int relayBatch) {
+    void check(@Observes StartupEvent started, OutboxRelay.Settings outbox) {
+        int relayBatch = outbox.batchSize();
         if (settings.dedupeWindow() < 2L * relayBatch) {
             throw new IllegalStateException("w4r.consumer.dedupe-window (" + settings.dedupeWindow()
                     + ") must be at least twice w4r.outbox.batch-size (" + relayBatch
