@@ -86,6 +86,12 @@ final class Costs implements AutoCloseable {
         cpu.notes().forEach(n -> out.println("bench: " + n));
         if (db != null) {
             out.println("bench: rows and storage counted in " + String.join(", ", databases));
+            try {
+                out.println("bench: PostgreSQL autovacuum " + db.autovacuum() + " (the server's setting; the outbox "
+                        + "relays vacuum their own tables either way)");
+            } catch (SQLException e) {
+                out.println("bench: cannot read PostgreSQL's autovacuum setting: " + e.getMessage());
+            }
         }
         return new Costs(cpu, db, quiet, timeout, out);
     }

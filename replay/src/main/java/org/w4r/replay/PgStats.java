@@ -133,6 +133,18 @@ final class PgStats implements AutoCloseable {
         }
     }
 
+    /**
+     * The server's {@code autovacuum} setting: without it dead rows stay until a VACUUM, and a table that deletes what
+     * it inserts grows and slows with every run (CI machines run PostgreSQL without it; service-kit's OutboxVacuum).
+     */
+    String autovacuum() throws SQLException {
+        try (Statement s = connections.values().iterator().next().createStatement();
+             ResultSet r = s.executeQuery("show autovacuum")) {
+            r.next();
+            return r.getString(1);
+        }
+    }
+
     /** Every counter now. Autocommit: each query is its own transaction, so none sees an earlier query's cached stats. */
     Snapshot snapshot() throws SQLException {
         Map<String, Table> tables = new LinkedHashMap<>();

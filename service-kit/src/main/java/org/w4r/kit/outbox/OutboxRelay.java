@@ -51,7 +51,10 @@ public class OutboxRelay {
     @Inject
     Settings settings;
 
-    /** Off in a service without an outbox table; how many rows a batch takes, and how long an empty outbox rests. */
+    /**
+     * Off in a service without an outbox table; how many rows a batch takes, how long an empty outbox rests, and after
+     * how many deleted rows the relay vacuums the table ({@link OutboxVacuum}; 0: never, autovacuum alone).
+     */
     @ConfigMapping(prefix = "w4r.outbox")
     public interface Settings {
         @WithDefault("false")
@@ -62,6 +65,9 @@ public class OutboxRelay {
 
         @WithDefault("250")
         long idlePollMs();
+
+        @WithDefault("10000")
+        long vacuumEvery();
     }
 
     /** Any constant shared by every instance of every service: each service has its own database. */
@@ -70,12 +76,14 @@ public class OutboxRelay {
     private final Semaphore work = new Semaphore(0);
     private volatile boolean running = true;
     private volatile Thread thread;
+    private OutboxVacuum vacuum;
 
     /** Starts at start-up in services that have an outbox, so rows left by a crash are sent without new writes. */
     void start(@Observes StartupEvent event) {
         if (!settings.enabled()) {
             return;
         }
+        vacuum = new OutboxVacuum(dataSource, settings.vacuumEvery());
         thread = new Thread(this::run, "outbox-relay");
         thread.setDaemon(true);
         thread.start();
@@ -93,6 +101,7 @@ public class OutboxRelay {
         while (running) {
             try {
                 int sent = relayBatch();
+                vacuum.deleted(sent);
                 backoffMs = 100;
                 if (sent < settings.batchSize()) {
                     work.tryAcquire(settings.idlePollMs(), TimeUnit.MILLISECONDS);
