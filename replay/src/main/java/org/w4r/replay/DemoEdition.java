@@ -5,19 +5,16 @@ import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
+import org.w4r.events.demo.ReportHandover;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * The demo's 2020 edition, so that what the demo shows of past deliveries is true: the 2020 campaign replayed at a
@@ -31,11 +28,6 @@ public final class DemoEdition {
     /** The run id that names the edition: campaign {@code replay-2020}, cases {@code r2020-<case>}. */
     public static final String RUN_ID = "2020";
     public static final double SCALE = 0.001;
-    private static final Pattern FAMILY = Pattern.compile(
-            "\\b(son|daughter|sister|brother|mother|father|cousin|wife|husband|partner|family)\\b", Pattern.CASE_INSENSITIVE);
-    /** The report's places: a city (with its country) or a country's English name. */
-    private static final Map<String, String> CITIES = Map.of("Amsterdam", "NL", "Johannesburg", "ZA", "Pretoria", "ZA",
-            "Nairobi", "KE", "Ankara", "TR", "Bogotá", "CO", "Canberra", "AU");
 
     /** One recorded handover of the edition: its delivery id, the case in the replay, and what it froze. */
     public record Handed(String deliveryId, String reportCaseId, String caseId, String kind, Instant cutoff, long total) {
@@ -86,47 +78,42 @@ public final class DemoEdition {
                                                Map<String, String> caseIds, PrintStream out) throws Exception {
         String deliveryTeam = require(tokens, "demo-delivery");
         List<Handed> handed = new ArrayList<>();
-        for (Map<String, String> row : rows()) {
-            String caseId = caseIds.get(row.get("case_id"));
-            if (caseId == null || !"delivered".equals(row.get("status"))) {
+        for (ReportHandover row : rows().stream().map(ReportHandover::of).toList()) {
+            String caseId = caseIds.get(row.caseId());
+            if (caseId == null || !row.delivered()) {
                 continue;
             }
-            Instant date = date(row.get("date"));
-            if ("solidarity".equals(row.get("kind"))) {
+            Instant date = row.firstDay();
+            if ("solidarity".equals(row.kind())) {
                 approveMessages(api, endpoints, require(tokens, "demo-moderator"), caseId, date);
             }
-            ObjectNode plan = Json.object().put("caseId", caseId).put("kind", row.get("kind"))
+            ObjectNode plan = Json.object().put("caseId", caseId).put("kind", row.kind())
                     .put("plannedFor", date.toString());
-            plan.putObject("recipient").put("kind", recipientKind(row.get("case_id"), row.get("kind"), row.get("recipient")))
-                    .put("name", row.get("recipient"));
-            String place = blankToNull(row.get("place"));
-            if (place != null) {
-                String country = CITIES.getOrDefault(place, countryCode(place));
+            plan.putObject("recipient").put("kind", row.recipientKind()).put("name", row.recipient());
+            if (row.city() != null || row.country() != null) {
                 ObjectNode where = plan.putObject("place");
-                if (CITIES.containsKey(place) || country == null) {
-                    where.put("city", place);
+                if (row.city() != null) {
+                    where.put("city", row.city());
                 }
-                if (country != null) {
-                    where.put("country", country);
+                if (row.country() != null) {
+                    where.put("country", row.country());
                 }
             }
-            String entityId = blankToNull(row.get("entity_id"));
-            if (entityId != null) {
-                plan.put("entityId", entityId);
+            if (row.entityId() != null) {
+                plan.put("entityId", row.entityId());
             }
             String id = api.post(delivery + "/api/v1/deliveries", deliveryTeam, null, Json.write(plan)).expect(201)
                     .json().get("id").asText();
             ObjectNode handover = Json.object().put("deliveredAt", date.toString()).put("cutoff", date.toString())
-                    .put("deliveredBy", entityId == null ? "Write for Rights 2020 (campaign report)" : entityId);
-            String note = blankToNull(row.get("note"));
-            if (note != null) {
-                handover.put("notes", note);
+                    .put("deliveredBy", row.entityId() == null ? "Write for Rights 2020 (campaign report)" : row.entityId());
+            if (row.note() != null) {
+                handover.put("notes", row.note());
             }
             JsonNode recorded = recordWithRetry(api, delivery + "/api/v1/deliveries/" + id + "/handover", deliveryTeam,
                     Json.write(handover));
             long total = recorded.get("handover").get("total").asLong();
-            handed.add(new Handed(id, row.get("case_id"), caseId, row.get("kind"), date, total));
-            out.printf("2020 edition: %s %s handed over %s: %,d%n", row.get("case_id"), row.get("kind"), row.get("date"), total);
+            handed.add(new Handed(id, row.caseId(), caseId, row.kind(), date, total));
+            out.printf("2020 edition: %s %s handed over %s: %,d%n", row.caseId(), row.kind(), row.date(), total);
         }
         return handed;
     }
@@ -172,37 +159,6 @@ public final class DemoEdition {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    /** The report's dates are days, months or years: each stands for its first day (UTC), as in delivery-service's demo. */
-    static Instant date(String value) {
-        String[] parts = value.split("-");
-        return LocalDate.of(Integer.parseInt(parts[0]), parts.length > 1 ? Integer.parseInt(parts[1]) : 1,
-                parts.length > 2 ? Integer.parseInt(parts[2]) : 1).atStartOfDay(ZoneOffset.UTC).toInstant();
-    }
-
-    /** As delivery-service's demo maps them: embassy or target authority; family or rights holder. */
-    static String recipientKind(String caseId, String kind, String recipient) {
-        String lower = recipient.toLowerCase(Locale.ROOT);
-        if ("petition".equals(kind)) {
-            return lower.contains("embass") || lower.contains("ambassador") ? "embassy" : "target-authority";
-        }
-        String[] names = caseId.split("-");
-        boolean surnameOnly = names.length > 1 && lower.contains(names[names.length - 1]) && !lower.contains(String.join(" ", names));
-        return FAMILY.matcher(recipient).find() || surnameOnly ? "family" : "rights-holder";
-    }
-
-    private static String countryCode(String name) {
-        for (String code : Locale.getISOCountries()) {
-            if (new Locale("", code).getDisplayCountry(Locale.ENGLISH).equalsIgnoreCase(name)) {
-                return code;
-            }
-        }
-        return null;
-    }
-
-    private static String blankToNull(String value) {
-        return value == null || value.isBlank() ? null : value.trim();
     }
 
     private static String require(Map<String, String> tokens, String principal) {
