@@ -20,8 +20,6 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import org.w4r.delivery.model.DeliveryKinds;
 import org.w4r.delivery.service.DeliveryService;
-import org.w4r.delivery.service.PackService;
-import org.w4r.delivery.service.PackText;
 import org.w4r.kit.problem.Problem;
 import org.w4r.kit.problem.ProblemException;
 import org.w4r.kit.validation.Slug;
@@ -29,7 +27,6 @@ import org.w4r.kit.validation.Violations;
 import org.w4r.kit.security.CurrentCaller;
 import org.w4r.kit.security.Roles;
 import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.headers.Header;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
@@ -38,13 +35,11 @@ import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponseSchema;
 
-import java.util.Base64;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
 
-/** Delivery plans, handovers and delivery packs, for delivery teams. */
+/** Delivery plans and handovers, for delivery teams; their packs are {@link PackResource}'s. */
 @Path("/api/v1/deliveries")
 @Consumes(MediaType.APPLICATION_JSON)
 @Produces(MediaType.APPLICATION_JSON)
@@ -52,9 +47,6 @@ import java.util.UUID;
 public class DeliveryResource {
     @Inject
     DeliveryService deliveries;
-
-    @Inject
-    PackService packs;
 
     @Inject
     CurrentCaller caller;
@@ -139,93 +131,6 @@ public class DeliveryResource {
     }
 
     /**
-     * The PDF for the recipient, in the language asked for or the recipient country's; {@code Repr-Digest} carries
-     * the SHA-256 also stored on the handover.
-     */
-    @GET
-    @Path("{id}/pack")
-    @Produces("application/pdf")
-    @Operation(operationId = "getDeliveryPack", summary = "The delivery pack (PDF) of a recorded handover")
-    @APIResponse(responseCode = "200", description = "The PDF; its SHA-256 is stored on the handover",
-            headers = {@Header(name = "X-Pack-SHA256", description = "SHA-256 of the PDF, hex", schema = @Schema(type = SchemaType.STRING)),
-                    @Header(name = "Repr-Digest", description = "sha-256=:<base64>:", schema = @Schema(type = SchemaType.STRING)),
-                    @Header(name = "Content-Language", description = "the pack's language (ar is served in en)", schema = @Schema(type = SchemaType.STRING))},
-            content = @Content(mediaType = "application/pdf", schema = @Schema(type = SchemaType.STRING, format = "binary")))
-    @APIResponse(responseCode = "404", description = "No delivery with this id")
-    @APIResponse(responseCode = "409", description = "case-on-hold, or not-delivered (no handover yet)")
-    @APIResponse(responseCode = "410", description = "pack-retired: the campaign's signer data was anonymised under the "
-            + "retention schedule; packSha256 verifies a copy issued before")
-    @APIResponse(responseCode = "422", description = "unknown-case: the case left this service's read model, so its hold cannot be checked")
-    public Response pack(@PathParam("id") String id, @HeaderParam("Authorization") String authorization,
-                         @QueryParam("lang") @Pattern(regexp = PackText.LANGUAGE_PATTERN)
-                         @Schema(enumeration = {"en", "fr", "es", "ar"}, description = "the pack's language; without it, "
-                                 + "the recipient country's (fr, es) or en; ar is served in en") String language) {
-        PackService.Pack pack = packs.pack(id(id), authorization, caller.get().principal(), language, false);
-        return packAnswer(pack, pack.pdf(), "application/pdf");
-    }
-
-    /** The ZIP beside the pack: the same PDF, the list and the counts as CSV, and SHA256SUMS. */
-    @GET
-    @Path("{id}/pack.zip")
-    @Produces("application/zip")
-    @Operation(operationId = "getDeliveryPackZip", summary = "The delivery pack with its data as CSV, in a ZIP")
-    @APIResponse(responseCode = "200", description = "The ZIP; X-Pack-SHA256 is the SHA-256 of the PDF inside, stored on the handover",
-            headers = {@Header(name = "X-Pack-SHA256", description = "SHA-256 of the PDF in the ZIP, hex", schema = @Schema(type = SchemaType.STRING)),
-                    @Header(name = "Content-Language", description = "the pack's language (ar is served in en)", schema = @Schema(type = SchemaType.STRING))},
-            content = @Content(mediaType = "application/zip", schema = @Schema(type = SchemaType.STRING, format = "binary")))
-    @APIResponse(responseCode = "404", description = "No delivery with this id")
-    @APIResponse(responseCode = "409", description = "case-on-hold, or not-delivered (no handover yet)")
-    @APIResponse(responseCode = "410", description = "pack-retired: the campaign's signer data was anonymised under the "
-            + "retention schedule; packSha256 verifies a copy issued before")
-    @APIResponse(responseCode = "422", description = "unknown-case: the case left this service's read model, so its hold cannot be checked")
-    public Response packZip(@PathParam("id") String id, @HeaderParam("Authorization") String authorization,
-                            @QueryParam("lang") @Pattern(regexp = PackText.LANGUAGE_PATTERN)
-                            @Schema(enumeration = {"en", "fr", "es", "ar"}, description = "as for the PDF") String language) {
-        PackService.Pack pack = packs.pack(id(id), authorization, caller.get().principal(), language, true);
-        return packAnswer(pack, pack.zip(), "application/zip");
-    }
-
-    /**
-     * Issue 21.4: the pack a planned delivery would get if it were handed over now with this cut-off, to look at before
-     * recording; marked as a preview on its cover, with nothing frozen or stored (the audit trail records that it was
-     * seen). {@code X-Pack-SHA256} is this preview's, never stored on a handover.
-     */
-    @GET
-    @Path("{id}/pack-preview")
-    @Produces("application/pdf")
-    @Operation(operationId = "previewDeliveryPack", summary = "What the pack of a planned delivery would be, handed over with this cut-off")
-    @APIResponse(responseCode = "200", description = "The PDF, marked as a preview",
-            headers = {@Header(name = "X-Pack-SHA256", description = "SHA-256 of this preview (not stored)", schema = @Schema(type = SchemaType.STRING)),
-                    @Header(name = "Content-Language", description = "the pack's language (ar is served in en)", schema = @Schema(type = SchemaType.STRING))},
-            content = @Content(mediaType = "application/pdf", schema = @Schema(type = SchemaType.STRING, format = "binary")))
-    @APIResponse(responseCode = "400", description = "'until' is not an ISO-8601 instant of the campaign era")
-    @APIResponse(responseCode = "404", description = "No delivery with this id")
-    @APIResponse(responseCode = "409", description = "case-on-hold, or not-planned (handed over or cancelled: a recorded handover has its pack)")
-    @APIResponse(responseCode = "410", description = "pack-retired: the campaign's signer data was anonymised under the retention schedule")
-    @APIResponse(responseCode = "422", description = "unknown-case: the case left this service's read model, so its hold cannot be checked")
-    public Response packPreview(@PathParam("id") String id, @HeaderParam("Authorization") String authorization,
-                                @QueryParam("until") @Parameter(description = "the cut-off (ISO-8601); now when absent",
-                                        schema = @Schema(type = SchemaType.STRING, format = "date-time")) String until,
-                                @QueryParam("lang") @Pattern(regexp = PackText.LANGUAGE_PATTERN)
-                                @Schema(enumeration = {"en", "fr", "es", "ar"}, description = "as for the pack") String language) {
-        PackService.Pack pack = packs.preview(id(id), CaseResource.cutoff(validator, until), authorization,
-                caller.get().principal(), language);
-        return packAnswer(pack, pack.pdf(), "application/pdf");
-    }
-
-    private static Response packAnswer(PackService.Pack pack, byte[] body, String type) {
-        Response.ResponseBuilder answer = Response.ok(body, type)
-                .header("Content-Disposition", "attachment; filename=\"" + pack.fileName() + "\"")
-                .header("X-Pack-SHA256", pack.sha256())
-                .header("Content-Language", pack.language())
-                .header("Cache-Control", "no-store");
-        if (type.equals("application/pdf")) {
-            answer.header("Repr-Digest", "sha-256=:" + Base64.getEncoder().encodeToString(HexFormat.of().parseHex(pack.sha256())) + ":");
-        }
-        return answer.build();
-    }
-
-    /**
      * A body that is not declared as JSON is refused (415) rather than guessed at: this endpoint takes an empty body
      * of any type, so JAX-RS cannot refuse it by {@code @Consumes}.
      */
@@ -240,7 +145,8 @@ public class DeliveryResource {
         }
     }
 
-    private static UUID id(String id) {
+    /** A delivery id from the path; one that is not a UUID names no delivery (404). */
+    static UUID id(String id) {
         try {
             return UUID.fromString(id);
         } catch (IllegalArgumentException e) {
