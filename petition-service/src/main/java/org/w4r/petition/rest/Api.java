@@ -7,6 +7,12 @@ final class Api {
             + "('scope', 'limit'; a batch: 'requested' and 'available' tokens): nothing was stored and the "
             + "Idempotency-Key is unused; send it again after Retry-After seconds";
     static final String RETRY_AFTER_DESCRIPTION = "Whole seconds to wait before sending it again";
+    /**
+     * How the 422 of an entity's write stored on its own ends, after what its own rules refuse: what the committer
+     * refuses for any such write ({@code EntityWrites}, and a signature's group commit).
+     */
+    static final String KEY_OR_VALUE_REFUSED = "the Idempotency-Key was used for another request, or the database "
+            + "refused a value";
 
     private Api() {
     }

@@ -100,8 +100,7 @@ public class MessageResource {
     @APIResponseSchema(value = ActionResults.class, responseCode = "202", responseDescription = "Stored, pending moderation")
     @APIResponse(responseCode = "404", description = "The case does not exist ('id' names it)")
     @APIResponse(responseCode = "422", description = "The case is not active or is another entity's local case, the date "
-            + "is outside the campaign window, the Idempotency-Key was used for another request, or the database "
-            + "refused a value")
+            + "is outside the campaign window, " + Api.KEY_OR_VALUE_REFUSED)
     public Response submit(@Valid @NotNull MessageRequest request,
                            @HeaderParam(IdempotencyKey.HEADER) String key) {
         return writes.submit(key, "/api/v1/messages", request, request::toMessage,

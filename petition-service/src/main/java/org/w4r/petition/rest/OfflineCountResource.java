@@ -80,8 +80,8 @@ public class OfflineCountResource {
             responseDescription = "Stored; its actionId is the offline count's id")
     @APIResponse(responseCode = "404", description = "The case or campaign does not exist ('id' names it)")
     @APIResponse(responseCode = "422", description = "The case is not active or is another entity's local case, the "
-            + "case is not of the campaign named, no campaign is current, the day is outside the campaign window, the "
-            + "Idempotency-Key was used for another request, or the database refused a value")
+            + "case is not of the campaign named, no campaign is current, the day is outside the campaign window, "
+            + Api.KEY_OR_VALUE_REFUSED)
     public Response report(@Valid @NotNull OfflineCountRequest request,
                            @HeaderParam(IdempotencyKey.HEADER) String key) {
         return writes.submit(key, "/api/v1/offline-counts", request, request::toOfflineCount, EntityWrites.one(), 202, offlineCounts::check,
@@ -94,8 +94,7 @@ public class OfflineCountResource {
             description = "A new ledger entry that adds delta; the net count never goes below zero.")
     @APIResponseSchema(value = CorrectionResult.class, responseCode = "201", responseDescription = "Stored")
     @APIResponse(responseCode = "404", description = "No offline count of your entity has this id")
-    @APIResponse(responseCode = "422", description = "The net count would go below zero, the Idempotency-Key was used "
-            + "for another request, or the database refused a value")
+    @APIResponse(responseCode = "422", description = "The net count would go below zero, " + Api.KEY_OR_VALUE_REFUSED)
     public Response correct(@PathParam("id") UUID id, @Valid @NotNull CorrectionRequest request,
                             @HeaderParam(IdempotencyKey.HEADER) String key) {
         return writes.submit(key, "/api/v1/offline-counts/" + id + "/corrections", request, () -> request.toCorrection(id),
