@@ -78,10 +78,9 @@ public class OfflineCountResource {
             description = "A ledger entry, never edited: correct it with a correction. Dated noon UTC of the event's day.")
     @APIResponseSchema(value = ActionResults.class, responseCode = "202",
             responseDescription = "Stored; its actionId is the offline count's id")
-    @APIResponse(responseCode = "404", description = "The case or campaign does not exist ('id' names it)")
-    @APIResponse(responseCode = "422", description = "The case is not active or is another entity's local case, the "
-            + "case is not of the campaign named, no campaign is current, the day is outside the campaign window, "
-            + Api.KEY_OR_VALUE_REFUSED)
+    @APIResponse(responseCode = "404", description = Api.CASE_OR_CAMPAIGN_UNKNOWN)
+    @APIResponse(responseCode = "422", description = Api.CASE_OR_CAMPAIGN_REFUSED + ", the day is outside the campaign "
+            + "window, " + Api.KEY_OR_VALUE_REFUSED)
     public Response report(@Valid @NotNull OfflineCountRequest request,
                            @HeaderParam(IdempotencyKey.HEADER) String key) {
         return writes.submit(key, "/api/v1/offline-counts", request, request::toOfflineCount, EntityWrites.one(), 202, offlineCounts::check,
