@@ -21,6 +21,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponseSchema;
+import org.w4r.kit.openapi.RequiredUnlessNullable;
 import org.w4r.kit.problem.ProblemException;
 import org.w4r.kit.security.CurrentCaller;
 import org.w4r.kit.security.Roles;
@@ -48,24 +49,26 @@ public class OfflineCountResource {
     @Inject
     EntityWrites writes;
 
+    @RequiredUnlessNullable
     @Schema(name = "OfflineCorrection")
-    public record Correction(@Schema(required = true) UUID correctionId,
-                             @Schema(required = true) long delta,
-                             @Schema(required = true) String reason,
-                             @Schema(required = true) Instant recordedAt) {
+    public record Correction(UUID correctionId,
+                             long delta,
+                             String reason,
+                             Instant recordedAt) {
     }
 
+    @RequiredUnlessNullable
     @Schema(name = "OfflineCount", description = "An offline count with its corrections and its net count")
-    public record Entry(@Schema(required = true) UUID offlineCountId,
+    public record Entry(UUID offlineCountId,
                         @Schema(nullable = true, description = "null for the campaign as a whole") String caseId,
-                        @Schema(required = true) String type,
-                        @Schema(required = true) long count,
-                        @Schema(required = true, description = "count plus every correction") long net,
-                        @Schema(required = true) String eventName,
-                        @Schema(required = true) LocalDate eventDate,
+                        String type,
+                        long count,
+                        @Schema(description = "count plus every correction") long net,
+                        String eventName,
+                        @Schema(example = "2022-03-10") LocalDate eventDate,
                         @Schema(nullable = true) String eventPlace,
-                        @Schema(required = true) Instant recordedAt,
-                        @Schema(required = true) List<Correction> corrections) {
+                        Instant recordedAt,
+                        List<Correction> corrections) {
         static Entry of(OfflineCountService.Entry e) {
             return new Entry(e.count().actionId, e.count().caseId, e.count().type, e.count().count, e.net(),
                     e.count().eventName, e.count().eventDate, e.count().eventPlace, e.count().recordedAt,
