@@ -49,10 +49,9 @@ public class ActionResource {
     @Operation(operationId = "recordAction", summary = "Record an online action (letter, email, tweet, sms, postcard, "
             + "drawing, audio, other)", description = "Counted every time it is reported.")
     @APIResponseSchema(value = ActionResults.class, responseCode = "202", responseDescription = "Stored")
-    @APIResponse(responseCode = "404", description = "The case or campaign does not exist ('id' names it)")
-    @APIResponse(responseCode = "422", description = "The case is not active or is another entity's local case, the "
-            + "case is not of the campaign named, no campaign is current, the date is outside the campaign window, the "
-            + "Idempotency-Key was used for another request, or the database refused a value")
+    @APIResponse(responseCode = "404", description = Api.CASE_OR_CAMPAIGN_UNKNOWN)
+    @APIResponse(responseCode = "422", description = Api.CASE_OR_CAMPAIGN_REFUSED + ", the date is outside the campaign "
+            + "window, " + Api.KEY_OR_VALUE_REFUSED)
     public Response record(@Valid @NotNull ActionRequest request,
                            @HeaderParam(IdempotencyKey.HEADER) String key) {
         return writes.submit(key, "/api/v1/actions", request, request::toAction, EntityWrites.one(), 202, actions::check, ActionResults::of);

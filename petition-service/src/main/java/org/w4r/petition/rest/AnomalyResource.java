@@ -16,6 +16,7 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.w4r.events.CampaignChanged;
+import org.w4r.kit.openapi.RequiredUnlessNullable;
 import org.w4r.kit.problem.ProblemException;
 import org.w4r.kit.reference.ReferenceData;
 import org.w4r.kit.security.Roles;
@@ -43,34 +44,36 @@ public class AnomalyResource {
     @Inject
     ReferenceData reference;
 
+    @RequiredUnlessNullable
     @Schema(name = "Trend", description = "One entity, email domain or country: its rate in the window and its baseline")
     public record TrendView(
-            @Schema(required = true, enumeration = {"entity", "emailDomain", "country"}) String dimension,
-            @Schema(required = true, description = "The entity id, the country, or for a domain its keyed hash (64 hex "
+            @Schema(enumeration = {"entity", "emailDomain", "country"}) String dimension,
+            @Schema(description = "The entity id, the country, or for a domain its keyed hash (64 hex "
                     + "digits; the domain itself is never stored beside a signer): select it for invalidation as "
                     + "emailDomainHash") String value,
-            @Schema(required = true, description = "Actions in the window") long actions,
-            @Schema(required = true) double perMinute,
-            @Schema(required = true, description = "Its rate in the baseline before the window") double baselinePerMinute,
-            @Schema(required = true, description = "perMinute over the baseline rate (a baseline under 1 a minute counts as 1)")
+            @Schema(description = "Actions in the window") long actions,
+            double perMinute,
+            @Schema(description = "Its rate in the baseline before the window") double baselinePerMinute,
+            @Schema(description = "perMinute over the baseline rate (a baseline under 1 a minute counts as 1)")
             double ratio,
-            @Schema(required = true, description = "At least minPerMinute and factor times the baseline") boolean trending) {
+            @Schema(description = "At least minPerMinute and factor times the baseline") boolean trending) {
         static TrendView of(AnomalyWatch.Trend t) {
             return new TrendView(AnomalyWatch.tag(t.dimension()), t.value(), t.recent(), t.perMinute(),
                     t.baselinePerMinute(), t.ratio(), t.trending());
         }
     }
 
+    @RequiredUnlessNullable
     @Schema(name = "Anomalies", description = "A scan of one campaign's accepted actions that still count")
-    public record ReportView(@Schema(required = true) String campaignId,
-                             @Schema(required = true, description = "The end of the window") Instant at,
-                             @Schema(required = true) Instant windowFrom,
-                             @Schema(required = true, description = "The baseline runs from here to windowFrom (no "
+    public record ReportView(String campaignId,
+                             @Schema(description = "The end of the window") Instant at,
+                             Instant windowFrom,
+                             @Schema(description = "The baseline runs from here to windowFrom (no "
                                      + "earlier than the campaign opened)") Instant baselineFrom,
-                             @Schema(required = true) double factor,
-                             @Schema(required = true) double minPerMinute,
-                             @Schema(required = true, description = "How many values trend, in every dimension") int trending,
-                             @Schema(required = true, description = "Per dimension: every trending value, then the "
+                             double factor,
+                             double minPerMinute,
+                             @Schema(description = "How many values trend, in every dimension") int trending,
+                             @Schema(description = "Per dimension: every trending value, then the "
                                      + "fastest others, up to 25 in all") List<TrendView> trends) {
     }
 

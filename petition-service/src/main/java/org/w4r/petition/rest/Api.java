@@ -7,6 +7,17 @@ final class Api {
             + "('scope', 'limit'; a batch: 'requested' and 'available' tokens): nothing was stored and the "
             + "Idempotency-Key is unused; send it again after Retry-After seconds";
     static final String RETRY_AFTER_DESCRIPTION = "Whole seconds to wait before sending it again";
+    /** The 404 of an action that may name a campaign instead of a case (online actions, offline counts). */
+    static final String CASE_OR_CAMPAIGN_UNKNOWN = "The case or campaign does not exist ('id' names it)";
+    /** What the rules refuse an action for that may name a campaign instead of a case, before its date is looked at. */
+    static final String CASE_OR_CAMPAIGN_REFUSED = "The case is not active or is another entity's local case, the case is "
+            + "not of the campaign named, no campaign is current";
+    /**
+     * How the 422 of an entity's write stored on its own ends, after what its own rules refuse: what the committer
+     * refuses for any such write ({@code EntityWrites}, and a signature's group commit).
+     */
+    static final String KEY_OR_VALUE_REFUSED = "the Idempotency-Key was used for another request, or the database "
+            + "refused a value";
 
     private Api() {
     }

@@ -2,6 +2,7 @@ package org.w4r.petition.rest;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.w4r.kit.openapi.RequiredUnlessNullable;
 import org.w4r.kit.problem.Problem;
 import org.w4r.petition.service.BatchService;
 import org.w4r.petition.service.OfflineCountService;
@@ -10,9 +11,10 @@ import org.w4r.petition.service.Recorded;
 import java.util.List;
 
 /** One result per item, in order: {@code status} is what the item's own endpoint would have answered. */
-public record BatchResults(@Schema(required = true) int accepted,
-                           @Schema(required = true) int refused,
-                           @Schema(required = true) List<ItemResult> results) {
+@RequiredUnlessNullable
+public record BatchResults(int accepted,
+                           int refused,
+                           List<ItemResult> results) {
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     @Schema(name = "BatchItemResult")

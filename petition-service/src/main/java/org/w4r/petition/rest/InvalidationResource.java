@@ -20,6 +20,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.w4r.kit.openapi.RequiredUnlessNullable;
 import org.w4r.kit.problem.ProblemException;
 import org.w4r.kit.security.CurrentCaller;
 import org.w4r.kit.security.Roles;
@@ -48,19 +49,21 @@ public class InvalidationResource {
     @Inject
     CurrentCaller caller;
 
+    @RequiredUnlessNullable
     @Schema(name = "InvalidationCount", description = "How many actions of one case and entity")
     public record CountView(@Schema(nullable = true, description = "Null for actions without a case") String caseId,
-                            @Schema(required = true) String entityId,
-                            @Schema(required = true) long actions) {
+                            String entityId,
+                            long actions) {
         static List<CountView> of(List<InvalidationService.Count> counts) {
             return counts.stream().map(c -> new CountView(c.caseId(), c.entityId(), c.actions())).toList();
         }
     }
 
+    @RequiredUnlessNullable
     @Schema(name = "InvalidationPreview", description = "What a selection holds now; nothing was written")
-    public record PreviewView(@Schema(required = true, description = "Actions that still count in the selection") long actions,
-                              @Schema(required = true) List<CountView> byCaseAndEntity,
-                              @Schema(required = true, description = "The most one invalidation takes") int maxActions) {
+    public record PreviewView(@Schema(description = "Actions that still count in the selection") long actions,
+                              List<CountView> byCaseAndEntity,
+                              @Schema(description = "The most one invalidation takes") int maxActions) {
     }
 
     /** A stored selection, as the coordinator sent it (normalised); what was not selected by is null. */
@@ -80,14 +83,15 @@ public class InvalidationResource {
         }
     }
 
+    @RequiredUnlessNullable
     @Schema(name = "Invalidation", description = "A bulk invalidation: what was selected, why, by whom, and its reversal")
-    public record InvalidationView(@Schema(required = true) UUID invalidationId,
-                                   @Schema(required = true) SelectionView selection,
-                                   @Schema(required = true) String reason,
-                                   @Schema(required = true) long actions,
-                                   @Schema(required = true) List<CountView> byCaseAndEntity,
-                                   @Schema(required = true, description = "The coordinator's principal (an id, not a name)") String createdBy,
-                                   @Schema(required = true) Instant createdAt,
+    public record InvalidationView(UUID invalidationId,
+                                   SelectionView selection,
+                                   String reason,
+                                   long actions,
+                                   List<CountView> byCaseAndEntity,
+                                   @Schema(description = "The coordinator's principal (an id, not a name)") String createdBy,
+                                   Instant createdAt,
                                    @Schema(nullable = true, implementation = String.class, format = "date-time") Instant reversedAt,
                                    @Schema(nullable = true) String reversedBy) {
         static InvalidationView of(InvalidationService.Invalidation i) {

@@ -25,6 +25,7 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponseSchema;
+import org.w4r.kit.openapi.RequiredUnlessNullable;
 import org.w4r.kit.problem.ProblemException;
 import org.w4r.kit.security.Caller;
 import org.w4r.kit.security.CurrentCaller;
@@ -74,16 +75,17 @@ public class MessageResource {
     }
 
     /** {@code occurredAt}: when it was written (what a delivery's cut-off compares); {@code createdAt}: when stored. */
+    @RequiredUnlessNullable
     @Schema(name = "Message", description = "A message and where it stands in moderation; show its text as text, never as HTML")
-    public record MessageView(@Schema(required = true) UUID messageId,
-                              @Schema(required = true) String caseId,
-                              @Schema(required = true) String entityId,
-                              @Schema(required = true) Author author,
-                              @Schema(required = true) String text,
+    public record MessageView(UUID messageId,
+                              String caseId,
+                              String entityId,
+                              Author author,
+                              String text,
                               @Schema(nullable = true) String language,
-                              @Schema(required = true, enumeration = {"pending", "approved", "rejected"}) String status,
-                              @Schema(required = true, description = "When it was written") Instant occurredAt,
-                              @Schema(required = true, description = "When it was stored") Instant createdAt,
+                              @Schema(enumeration = {"pending", "approved", "rejected"}) String status,
+                              @Schema(description = "When it was written") Instant occurredAt,
+                              @Schema(description = "When it was stored") Instant createdAt,
                               @Schema(nullable = true) String reviewedBy,
                               @Schema(nullable = true, implementation = String.class, format = "date-time") Instant reviewedAt,
                               @Schema(nullable = true) String reviewReason) {
@@ -100,8 +102,7 @@ public class MessageResource {
     @APIResponseSchema(value = ActionResults.class, responseCode = "202", responseDescription = "Stored, pending moderation")
     @APIResponse(responseCode = "404", description = "The case does not exist ('id' names it)")
     @APIResponse(responseCode = "422", description = "The case is not active or is another entity's local case, the date "
-            + "is outside the campaign window, the Idempotency-Key was used for another request, or the database "
-            + "refused a value")
+            + "is outside the campaign window, " + Api.KEY_OR_VALUE_REFUSED)
     public Response submit(@Valid @NotNull MessageRequest request,
                            @HeaderParam(IdempotencyKey.HEADER) String key) {
         return writes.submit(key, "/api/v1/messages", request, request::toMessage,
@@ -168,19 +169,20 @@ public class MessageResource {
     }
 
     /** How many wait, and for how long. */
+    @RequiredUnlessNullable
     @Schema(name = "WaitingMessages", description = "Pending messages (not erased) under the filters: how many, and "
             + "since when the oldest was received, in all and by case, entity and language")
-    public record WaitingView(@Schema(required = true, description = "When it was counted") Instant asOf,
-                              @Schema(required = true) long waiting,
+    public record WaitingView(@Schema(description = "When it was counted") Instant asOf,
+                              long waiting,
                               @Schema(nullable = true, implementation = String.class, format = "date-time",
                                       description = "When the oldest waiting message was received; null when none waits")
                               Instant oldestReceivedAt,
                               @Schema(nullable = true, implementation = Long.class,
                                       description = "How long the oldest has waited, in seconds; null when none waits")
                               Long oldestWaitingSeconds,
-                              @Schema(required = true) List<CaseWaiting> cases,
-                              @Schema(required = true) List<EntityWaiting> entities,
-                              @Schema(required = true) List<LanguageWaiting> languages) {
+                              List<CaseWaiting> cases,
+                              List<EntityWaiting> entities,
+                              List<LanguageWaiting> languages) {
         static WaitingView of(WaitingMessages w, Instant now) {
             Instant oldest = w.all().oldestReceivedAt();
             return new WaitingView(now, w.all().waiting(), oldest,
@@ -191,18 +193,19 @@ public class MessageResource {
         }
     }
 
-    public record CaseWaiting(@Schema(required = true) String caseId, @Schema(required = true) long waiting,
-                              @Schema(required = true) Instant oldestReceivedAt) {
+    @RequiredUnlessNullable
+    public record CaseWaiting(String caseId, long waiting, Instant oldestReceivedAt) {
     }
 
-    public record EntityWaiting(@Schema(required = true) String entityId, @Schema(required = true) long waiting,
-                                @Schema(required = true) Instant oldestReceivedAt) {
+    @RequiredUnlessNullable
+    public record EntityWaiting(String entityId, long waiting, Instant oldestReceivedAt) {
     }
 
+    @RequiredUnlessNullable
     public record LanguageWaiting(@Schema(nullable = true, description = "A primary subtag, lower case; null: none given")
                                   String language,
-                                  @Schema(required = true) long waiting,
-                                  @Schema(required = true) Instant oldestReceivedAt) {
+                                  long waiting,
+                                  Instant oldestReceivedAt) {
     }
 
     @GET
@@ -239,12 +242,13 @@ public class MessageResource {
     }
 
     /** One message of a bulk decision: decided now, or as it already stood. */
+    @RequiredUnlessNullable
     @Schema(name = "BulkDecisionOutcome")
-    public record Outcome(@Schema(required = true) UUID messageId,
-                          @Schema(required = true, enumeration = {"approved", "rejected", "already-reviewed", "erased"},
+    public record Outcome(UUID messageId,
+                          @Schema(enumeration = {"approved", "rejected", "already-reviewed", "erased"},
                                   description = "approved or rejected now; already-reviewed or erased: left as it was")
                           String outcome,
-                          @Schema(required = true, enumeration = {"pending", "approved", "rejected"}) String status,
+                          @Schema(enumeration = {"pending", "approved", "rejected"}) String status,
                           @Schema(nullable = true) String reviewedBy,
                           @Schema(nullable = true, implementation = String.class, format = "date-time") Instant reviewedAt) {
         static Outcome of(MessageService.Reviewed r) {
@@ -254,10 +258,11 @@ public class MessageResource {
         }
     }
 
+    @RequiredUnlessNullable
     @Schema(name = "BulkDecisionResult")
-    public record BulkResult(@Schema(required = true, description = "Decided by this call") int decided,
-                             @Schema(required = true, description = "Left as they were: reviewed or erased before") int skipped,
-                             @Schema(required = true, description = "One per id, in the order sent") List<Outcome> results) {
+    public record BulkResult(@Schema(description = "Decided by this call") int decided,
+                             @Schema(description = "Left as they were: reviewed or erased before") int skipped,
+                             @Schema(description = "One per id, in the order sent") List<Outcome> results) {
         static BulkResult of(List<MessageService.Reviewed> reviewed) {
             int decided = (int) reviewed.stream().filter(MessageService.Reviewed::decidedNow).count();
             return new BulkResult(decided, reviewed.size() - decided, reviewed.stream().map(Outcome::of).toList());

@@ -21,6 +21,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponseSchema;
+import org.w4r.kit.openapi.RequiredUnlessNullable;
 import org.w4r.kit.problem.ProblemException;
 import org.w4r.kit.security.CurrentCaller;
 import org.w4r.kit.security.Roles;
@@ -48,24 +49,26 @@ public class OfflineCountResource {
     @Inject
     EntityWrites writes;
 
+    @RequiredUnlessNullable
     @Schema(name = "OfflineCorrection")
-    public record Correction(@Schema(required = true) UUID correctionId,
-                             @Schema(required = true) long delta,
-                             @Schema(required = true) String reason,
-                             @Schema(required = true) Instant recordedAt) {
+    public record Correction(UUID correctionId,
+                             long delta,
+                             String reason,
+                             Instant recordedAt) {
     }
 
+    @RequiredUnlessNullable
     @Schema(name = "OfflineCount", description = "An offline count with its corrections and its net count")
-    public record Entry(@Schema(required = true) UUID offlineCountId,
+    public record Entry(UUID offlineCountId,
                         @Schema(nullable = true, description = "null for the campaign as a whole") String caseId,
-                        @Schema(required = true) String type,
-                        @Schema(required = true) long count,
-                        @Schema(required = true, description = "count plus every correction") long net,
-                        @Schema(required = true) String eventName,
-                        @Schema(required = true) LocalDate eventDate,
+                        String type,
+                        long count,
+                        @Schema(description = "count plus every correction") long net,
+                        String eventName,
+                        @Schema(example = "2022-03-10") LocalDate eventDate,
                         @Schema(nullable = true) String eventPlace,
-                        @Schema(required = true) Instant recordedAt,
-                        @Schema(required = true) List<Correction> corrections) {
+                        Instant recordedAt,
+                        List<Correction> corrections) {
         static Entry of(OfflineCountService.Entry e) {
             return new Entry(e.count().actionId, e.count().caseId, e.count().type, e.count().count, e.net(),
                     e.count().eventName, e.count().eventDate, e.count().eventPlace, e.count().recordedAt,
@@ -78,10 +81,9 @@ public class OfflineCountResource {
             description = "A ledger entry, never edited: correct it with a correction. Dated noon UTC of the event's day.")
     @APIResponseSchema(value = ActionResults.class, responseCode = "202",
             responseDescription = "Stored; its actionId is the offline count's id")
-    @APIResponse(responseCode = "404", description = "The case or campaign does not exist ('id' names it)")
-    @APIResponse(responseCode = "422", description = "The case is not active or is another entity's local case, the "
-            + "case is not of the campaign named, no campaign is current, the day is outside the campaign window, the "
-            + "Idempotency-Key was used for another request, or the database refused a value")
+    @APIResponse(responseCode = "404", description = Api.CASE_OR_CAMPAIGN_UNKNOWN)
+    @APIResponse(responseCode = "422", description = Api.CASE_OR_CAMPAIGN_REFUSED + ", the day is outside the campaign "
+            + "window, " + Api.KEY_OR_VALUE_REFUSED)
     public Response report(@Valid @NotNull OfflineCountRequest request,
                            @HeaderParam(IdempotencyKey.HEADER) String key) {
         return writes.submit(key, "/api/v1/offline-counts", request, request::toOfflineCount, EntityWrites.one(), 202, offlineCounts::check,
@@ -94,8 +96,7 @@ public class OfflineCountResource {
             description = "A new ledger entry that adds delta; the net count never goes below zero.")
     @APIResponseSchema(value = CorrectionResult.class, responseCode = "201", responseDescription = "Stored")
     @APIResponse(responseCode = "404", description = "No offline count of your entity has this id")
-    @APIResponse(responseCode = "422", description = "The net count would go below zero, the Idempotency-Key was used "
-            + "for another request, or the database refused a value")
+    @APIResponse(responseCode = "422", description = "The net count would go below zero, " + Api.KEY_OR_VALUE_REFUSED)
     public Response correct(@PathParam("id") UUID id, @Valid @NotNull CorrectionRequest request,
                             @HeaderParam(IdempotencyKey.HEADER) String key) {
         return writes.submit(key, "/api/v1/offline-counts/" + id + "/corrections", request, () -> request.toCorrection(id),

@@ -19,6 +19,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.w4r.kit.openapi.RequiredUnlessNullable;
 import org.w4r.kit.security.Roles;
 import org.w4r.kit.validation.Slug;
 import org.w4r.petition.model.RetentionRun;
@@ -44,15 +45,16 @@ public class RetentionResource {
     @Inject
     Committer committer;
 
+    @RequiredUnlessNullable
     @Schema(name = "RetentionCampaign", description = "When a campaign's signer and author data is anonymised")
-    public record CampaignView(@Schema(required = true) String campaignId,
-                               @Schema(required = true) String name,
-                               @Schema(required = true, description = "Its close, with every entity's extension") Instant closesAt,
+    public record CampaignView(String campaignId,
+                               String name,
+                               @Schema(description = "Its close, with every entity's extension") Instant closesAt,
                                @Schema(nullable = true, implementation = String.class, format = "date-time",
                                        description = "Its last handover (delivery-service)") Instant lastHandoverAt,
-                               @Schema(required = true, description = "The later of the two, plus the retention period")
+                               @Schema(description = "The later of the two, plus the retention period")
                                Instant dueAt,
-                               @Schema(required = true, enumeration = {"open", "scheduled", "due", "retired"}) String state,
+                               @Schema(enumeration = {"open", "scheduled", "due", "retired"}) String state,
                                @Schema(nullable = true, implementation = String.class, format = "date-time",
                                        description = "When it was first anonymised") Instant retiredAt) {
         static CampaignView of(RetentionService.Schedule s) {
@@ -61,28 +63,30 @@ public class RetentionResource {
         }
     }
 
+    @RequiredUnlessNullable
     @Schema(name = "RetentionSchedule")
-    public record ScheduleView(@Schema(required = true, description = "ISO-8601 period after the later of close and last "
+    public record ScheduleView(@Schema(description = "ISO-8601 period after the later of close and last "
                                        + "handover (w4r.retention.after)", example = "P6M") String after,
-                               @Schema(required = true) List<CampaignView> campaigns) {
+                               List<CampaignView> campaigns) {
     }
 
+    @RequiredUnlessNullable
     @Schema(name = "RetentionCaseCount", description = "Signatures and messages of one case (counts only)")
-    public record CaseCount(@Schema(required = true) String caseId, @Schema(required = true) long signatures,
-                            @Schema(required = true) long messages) {
+    public record CaseCount(String caseId, long signatures, long messages) {
     }
 
+    @RequiredUnlessNullable
     @Schema(name = "RetentionRun", description = "One run: what it found (dry run) or anonymised, by case; counts only")
-    public record RunView(@Schema(required = true) UUID runId,
-                          @Schema(required = true) String campaignId,
-                          @Schema(required = true) boolean dryRun,
-                          @Schema(required = true) Instant dueAt,
-                          @Schema(required = true) Instant startedAt,
-                          @Schema(required = true) Instant finishedAt,
-                          @Schema(required = true, description = "Signatures with a name, country or consent") long signatures,
-                          @Schema(required = true, description = "Messages with an author name or country") long messages,
-                          @Schema(required = true) List<CaseCount> byCase,
-                          @Schema(required = true, description = "'schedule', or the staff principal who asked") String runBy) {
+    public record RunView(UUID runId,
+                          String campaignId,
+                          boolean dryRun,
+                          Instant dueAt,
+                          Instant startedAt,
+                          Instant finishedAt,
+                          @Schema(description = "Signatures with a name, country or consent") long signatures,
+                          @Schema(description = "Messages with an author name or country") long messages,
+                          List<CaseCount> byCase,
+                          @Schema(description = "'schedule', or the staff principal who asked") String runBy) {
         static RunView of(RetentionRun r) {
             return new RunView(r.runId(), r.campaignId(), r.dryRun(), r.dueAt(), r.startedAt(), r.finishedAt(),
                     r.signatures(), r.messages(),

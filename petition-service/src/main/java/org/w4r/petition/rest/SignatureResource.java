@@ -47,8 +47,7 @@ public class SignatureResource {
     @APIResponseSchema(value = ActionResults.class, responseCode = "202", responseDescription = "Stored")
     @APIResponse(responseCode = "404", description = "A case does not exist ('id' names it)")
     @APIResponse(responseCode = "422", description = "A case is not active or is another entity's local case, the date "
-            + "is outside the campaign window, the Idempotency-Key was used for another request, or the database "
-            + "refused a value")
+            + "is outside the campaign window, " + Api.KEY_OR_VALUE_REFUSED)
     public CompletionStage<Response> sign(@Valid @NotNull SignatureRequest request,
                                           @HeaderParam(IdempotencyKey.HEADER) String key) {
         String entityId = caller.get().entityId();

@@ -4,13 +4,11 @@ import org.w4r.kit.audit.AuditTrail;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.w4r.events.ActionType;
-import org.w4r.events.CampaignChanged;
 import org.w4r.events.MessageReviewed;
 import org.w4r.events.Mode;
 import org.w4r.events.Topics;
 import org.w4r.kit.problem.Problem;
 import org.w4r.kit.problem.ProblemException;
-import org.w4r.kit.tracing.TraceContext;
 import org.w4r.petition.model.Message;
 import org.w4r.petition.model.MessageFilter;
 import org.w4r.petition.model.WaitingMessages;
@@ -53,22 +51,18 @@ public class MessageService extends ActionRecorder {
     /** Everything that can refuse the message, before anything is written; then the command that records it. */
     public Command<Recorded> check(String entityId, NewMessage m) {
         Instant now = ActionRules.now();
-        Instant occurredAt = rules.occurredAt(m.occurredAt(), now);
-        CampaignChanged campaign = rules.check(entityId, m.caseId(), occurredAt);
         String emailHmac = m.authorEmail() == null ? null : hasher.hash(m.authorEmail());
-        TraceContext trace = TraceContext.current();
-        return work -> {
-            Message message = new Message();
-            message.record(campaign.campaignId(), m.caseId(), entityId, occurredAt, now);
-            message.authorName = m.authorName();
-            message.authorCountry = m.authorCountry();
-            message.authorEmailHmac = emailHmac;
-            message.text = m.text();
-            message.language = m.language();
-            message.status = Message.PENDING;
-            messages.persist(message);
-            return announce(work, trace, message, ActionType.MESSAGE, Mode.ONLINE, 1);
-        };
+        return record(entityId, m.caseId(), null, rules.occurredAt(m.occurredAt(), now), now, ActionType.MESSAGE,
+                Mode.ONLINE, 1, messages, () -> {
+                    Message message = new Message();
+                    message.authorName = m.authorName();
+                    message.authorCountry = m.authorCountry();
+                    message.authorEmailHmac = emailHmac;
+                    message.text = m.text();
+                    message.language = m.language();
+                    message.status = Message.PENDING;
+                    return message;
+                });
     }
 
     /** The outcome of one message of a bulk decision: decided now, or reported as it stands (reviewed or erased before). */
@@ -149,8 +143,7 @@ public class MessageService extends ActionRecorder {
                 m.caseId, m.entityId, decision.approve() ? MessageReviewed.APPROVED : MessageReviewed.REJECTED,
                 m.occurredAt, now));
         if (decision.abuse()) {
-            publisher.corrected(work, m.actionId, m.campaignId, m.caseId, m.entityId, ActionType.MESSAGE, Mode.ONLINE,
-                    -1, m.occurredAt, now);
+            announceCorrection(work, m, ActionType.MESSAGE, Mode.ONLINE, -1, now);
         }
         work.audit(reviewed.about(m.entityId).with("caseId", m.caseId));
     }

@@ -4,11 +4,9 @@ import org.w4r.kit.audit.AuditTrail;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.w4r.events.ActionType;
-import org.w4r.events.CampaignChanged;
 import org.w4r.events.Mode;
 import org.w4r.kit.problem.Problem;
 import org.w4r.kit.problem.ProblemException;
-import org.w4r.kit.tracing.TraceContext;
 import org.w4r.petition.model.OfflineCorrection;
 import org.w4r.petition.model.OfflineCount;
 import org.w4r.petition.repository.OfflineCountRepository;
@@ -61,20 +59,16 @@ public class OfflineCountService extends ActionRecorder {
         Instant now = ActionRules.now();
         // dated noon UTC of the event's day (or now, for an event today), so it lands on that day in the tally
         Instant noon = c.eventDate().atTime(LocalTime.NOON).toInstant(ZoneOffset.UTC);
-        Instant occurredAt = noon.isAfter(now) ? now : noon;
-        CampaignChanged campaign = rules.check(entityId, c.caseId(), c.campaignId(), occurredAt);
-        TraceContext trace = TraceContext.current();
-        return work -> {
-            OfflineCount entry = new OfflineCount();
-            entry.record(campaign.campaignId(), c.caseId(), entityId, occurredAt, now);
-            entry.type = c.type().code();
-            entry.count = c.count();
-            entry.eventName = c.eventName();
-            entry.eventDate = c.eventDate();
-            entry.eventPlace = c.eventPlace();
-            ledger.persist(entry);
-            return announce(work, trace, entry, c.type(), Mode.OFFLINE, entry.count);
-        };
+        return record(entityId, c.caseId(), c.campaignId(), noon.isAfter(now) ? now : noon, now, c.type(), Mode.OFFLINE,
+                c.count(), ledger, () -> {
+                    OfflineCount entry = new OfflineCount();
+                    entry.type = c.type().code();
+                    entry.count = c.count();
+                    entry.eventName = c.eventName();
+                    entry.eventDate = c.eventDate();
+                    entry.eventPlace = c.eventPlace();
+                    return entry;
+                });
     }
 
     /**
@@ -101,8 +95,7 @@ public class OfflineCountService extends ActionRecorder {
             correction.reason = c.reason();
             correction.recordedAt = ActionRules.now();
             ledger.persist(correction);
-            publisher.corrected(work, entry.actionId, entry.campaignId, entry.caseId, entityId, ActionType.of(entry.type),
-                    Mode.OFFLINE, c.delta(), entry.occurredAt, correction.recordedAt);
+            announceCorrection(work, entry, ActionType.of(entry.type), Mode.OFFLINE, c.delta(), correction.recordedAt);
             work.audit(corrected.with("caseId", entry.caseId).with("net", net));
             return new Corrected(correction.correctionId, c.offlineCountId(), c.delta(), net);
         };

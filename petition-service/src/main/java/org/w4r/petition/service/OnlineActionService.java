@@ -3,10 +3,8 @@ package org.w4r.petition.service;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.w4r.events.ActionType;
-import org.w4r.events.CampaignChanged;
 import org.w4r.events.Mode;
 import org.w4r.kit.problem.ProblemException;
-import org.w4r.kit.tracing.TraceContext;
 import org.w4r.petition.model.OnlineAction;
 import org.w4r.petition.repository.OnlineActionRepository;
 
@@ -35,16 +33,12 @@ public class OnlineActionService extends ActionRecorder {
     /** Everything that can refuse the action, before anything is written; then the command that records it. */
     public Command<Recorded> check(String entityId, NewAction a) {
         Instant now = ActionRules.now();
-        Instant occurredAt = rules.occurredAt(a.occurredAt(), now);
-        CampaignChanged campaign = rules.check(entityId, a.caseId(), a.campaignId(), occurredAt);
-        TraceContext trace = TraceContext.current();
-        return work -> {
-            OnlineAction action = new OnlineAction();
-            action.record(campaign.campaignId(), a.caseId(), entityId, occurredAt, now);
-            action.type = a.type().code();
-            actions.persist(action);
-            return announce(work, trace, action, a.type(), Mode.ONLINE, 1);
-        };
+        return record(entityId, a.caseId(), a.campaignId(), rules.occurredAt(a.occurredAt(), now), now, a.type(),
+                Mode.ONLINE, 1, actions, () -> {
+                    OnlineAction action = new OnlineAction();
+                    action.type = a.type().code();
+                    return action;
+                });
     }
 
     /** The type a caller named, if it is one of {@code allowed}; otherwise a 400 naming {@code type}. */

@@ -7,6 +7,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.w4r.kit.csv.CsvTable;
+import org.w4r.kit.openapi.RequiredUnlessNullable;
 
 import java.io.IOException;
 import java.sql.Connection;
@@ -34,25 +35,27 @@ public class AuditLog {
     public record Filter(Instant from, Instant to, String actor, String entityId, String action, String subjectId, int limit) {
     }
 
+    @RequiredUnlessNullable
     @Schema(description = "One write in the audit trail")
-    public record Record(@Schema(required = true) long id,
-                         @Schema(required = true) Instant at,
-                         @Schema(required = true, description = "staff principal, entity id of an entity key, or 'system'") String actor,
+    public record Record(long id,
+                         Instant at,
+                         @Schema(description = "staff principal, entity id of an entity key, or 'system'") String actor,
                          @Schema(nullable = true) String actorRole,
                          @Schema(nullable = true, description = "the entity an entity key acts for") String actorEntity,
                          @Schema(nullable = true, description = "the id (never the secret) of the key or token used") String keyId,
                          @Schema(nullable = true, description = "the client address as the service saw it") String source,
-                         @Schema(required = true, example = "case.hold.placed") String action,
-                         @Schema(required = true, example = "case") String subjectType,
+                         @Schema(example = "case.hold.placed") String action,
+                         @Schema(example = "case") String subjectType,
                          @Schema(nullable = true) String subjectId,
                          @Schema(nullable = true, description = "the entity the write concerns") String entityId,
-                         @Schema(required = true, description = "ids, counts, states and instants; never personal data")
+                         @Schema(description = "ids, counts, states and instants; never personal data")
                          Map<String, Object> detail) {
     }
 
+    @RequiredUnlessNullable
     @Schema(description = "A page of the audit trail, newest first")
-    public record Page(@Schema(required = true) List<Record> entries,
-                       @Schema(required = true, description = "more entries match than the limit let through") boolean more)
+    public record Page(List<Record> entries,
+                       @Schema(description = "more entries match than the limit let through") boolean more)
             implements CsvTable.Source {
         @Override
         public CsvTable csv() {

@@ -14,6 +14,7 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.jboss.logging.Logger;
 import org.w4r.kit.messaging.EventPublisher;
 import org.w4r.kit.messaging.Failures;
+import org.w4r.kit.openapi.RequiredUnlessNullable;
 import org.w4r.kit.tracing.EventTracing;
 import org.w4r.kit.tracing.TraceContext;
 
@@ -247,14 +248,15 @@ public class OutboxRelay {
         return rows("outbox_dead_letter");
     }
 
+    @RequiredUnlessNullable
     @Schema(description = "An outbox row Kafka refused for good: where it was going, when, and why")
-    public record DeadLetter(@Schema(required = true) long id,
-                             @Schema(required = true) String topic,
+    public record DeadLetter(long id,
+                             String topic,
                              @Schema(nullable = true) String key,
-                             @Schema(required = true) Instant createdAt,
-                             @Schema(required = true) Instant failedAt,
+                             Instant createdAt,
+                             Instant failedAt,
                              @Schema(nullable = true) String error,
-                             @Schema(required = true) int payloadBytes) {
+                             int payloadBytes) {
     }
 
     /** The first 1,000 set aside, oldest first: events carry ids and counts only, so nothing personal is shown. */

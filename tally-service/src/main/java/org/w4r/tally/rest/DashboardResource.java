@@ -14,6 +14,7 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponseSchema;
 import org.w4r.events.CampaignChanged;
+import org.w4r.kit.openapi.RequiredUnlessNullable;
 import org.w4r.kit.security.Caller;
 import org.w4r.kit.security.CurrentCaller;
 import org.w4r.kit.security.Roles;
@@ -119,11 +120,11 @@ public class DashboardResource {
         return dashboard.handovers(campaign, caseId);
     }
 
+    @RequiredUnlessNullable
     @Schema(name = "Milestone", description = "A case's total reaching a share of its goal, recorded once")
-    public record MilestoneView(@Schema(required = true) String caseId, @Schema(required = true) int percent,
-                                @Schema(required = true, description = "The count reached: goal × percent / 100, rounded up")
-                                long threshold,
-                                @Schema(required = true) long goal, @Schema(required = true) Instant reachedAt) {
+    public record MilestoneView(String caseId, int percent,
+                                @Schema(description = "The count reached: goal × percent / 100, rounded up")
+                                long threshold, long goal, Instant reachedAt) {
     }
 
     /** The campaign's milestones: the dashboard's timeline. */

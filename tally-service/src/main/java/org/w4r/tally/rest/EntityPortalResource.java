@@ -12,6 +12,7 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponseSchema;
 import org.w4r.events.CaseChanged;
+import org.w4r.kit.openapi.RequiredUnlessNullable;
 import org.w4r.kit.security.CurrentCaller;
 import org.w4r.kit.security.Roles;
 import org.w4r.kit.validation.Slug;
@@ -36,22 +37,24 @@ public class EntityPortalResource {
     EntityPortal portal;
 
     /** Nullable as a schema ({@link DashboardResource.Hold} says why): null when the entity counted nothing. */
+    @RequiredUnlessNullable
     @Schema(name = "EntityRank", nullable = true,
             description = "the entity's place among those that counted something; null when it counted nothing")
-    public record Rank(@Schema(required = true, description = "1 for the entity with the most actions; ties share a place")
+    public record Rank(@Schema(description = "1 for the entity with the most actions; ties share a place")
                        int position,
-                       @Schema(required = true, description = "how many entities counted something") int of) {
+                       @Schema(description = "how many entities counted something") int of) {
         static Rank of(EntityPortal.Rank r) {
             return r == null ? null : new Rank(r.position(), r.of());
         }
     }
 
+    @RequiredUnlessNullable
     @Schema(name = "PortalCase", description = "A case the entity may count for: global, or its own local case")
-    public record PortalCase(@Schema(required = true) String caseId, @Schema(nullable = true) String name,
+    public record PortalCase(String caseId, @Schema(nullable = true) String name,
                              @Schema(nullable = true) String country, @Schema(nullable = true) String targetAuthority,
-                             @Schema(required = true, description = "true for the entity's own local case") boolean local,
+                             @Schema(description = "true for the entity's own local case") boolean local,
                              @Schema(nullable = true) String status,
-                             @Schema(required = true, description = "on safety hold (no reason: that stays with staff)")
+                             @Schema(description = "on safety hold (no reason: that stays with staff)")
                              boolean held) {
         static PortalCase of(CaseChanged c) {
             return new PortalCase(c.caseId(), c.name(), c.country(), c.targetAuthority(), "local".equals(c.scope()),

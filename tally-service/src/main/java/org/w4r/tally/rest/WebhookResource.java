@@ -22,6 +22,7 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.media.SchemaProperty;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponseSchema;
+import org.w4r.kit.openapi.RequiredUnlessNullable;
 import org.w4r.kit.security.CurrentCaller;
 import org.w4r.kit.security.Roles;
 import org.w4r.tally.model.Webhook;
@@ -57,30 +58,31 @@ public class WebhookResource {
             List<@NotNull @Pattern(regexp = WebhookService.EVENT_TYPES) String> events) {
     }
 
+    @RequiredUnlessNullable
     @Schema(name = "Webhook")
-    public record WebhookView(@Schema(required = true) UUID id, @Schema(required = true) String url,
-                              @Schema(required = true) List<String> events, @Schema(required = true) Instant createdAt) {
+    public record WebhookView(UUID id, String url, List<String> events, Instant createdAt) {
         static WebhookView of(Webhook w) {
             return new WebhookView(w.id(), w.url(), w.events(), w.createdAt());
         }
     }
 
+    @RequiredUnlessNullable
     @Schema(name = "RegisteredWebhook", description = "The webhook and its signing secret, shown this once")
-    public record Registered(@Schema(required = true) UUID id, @Schema(required = true) String url,
-                             @Schema(required = true) List<String> events, @Schema(required = true) Instant createdAt,
-                             @Schema(required = true, description = "the HMAC-SHA256 key of W4R-Signature; never shown again")
+    public record Registered(UUID id, String url, List<String> events, Instant createdAt,
+                             @Schema(description = "the HMAC-SHA256 key of W4R-Signature; never shown again")
                              String secret) {
     }
 
+    @RequiredUnlessNullable
     @Schema(name = "WebhookDelivery")
-    public record DeliveryView(@Schema(required = true) UUID id,
-                               @Schema(required = true, description = "also the W4R-Event-Id header") UUID eventId,
-                               @Schema(required = true) String eventType,
-                               @Schema(required = true, enumeration = {"pending", "delivered", "dead"}) String state,
-                               @Schema(required = true) int attempts,
+    public record DeliveryView(UUID id,
+                               @Schema(description = "also the W4R-Event-Id header") UUID eventId,
+                               String eventType,
+                               @Schema(enumeration = {"pending", "delivered", "dead"}) String state,
+                               int attempts,
                                @Schema(nullable = true, description = "the receiver's last HTTP status") Integer lastStatus,
                                @Schema(nullable = true, description = "why the last attempt failed") String lastError,
-                               @Schema(required = true) Instant createdAt,
+                               Instant createdAt,
                                @Schema(nullable = true, implementation = String.class, format = "date-time",
                                        description = "when a pending delivery is tried next") Instant nextAttemptAt,
                                @Schema(nullable = true, implementation = String.class, format = "date-time") Instant deliveredAt) {
