@@ -21,6 +21,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * 12,625 buffers and took 225 ms; the live stream's freshness p99 was 2.1 s at 2,500 signatures/s, 0.6 s once
  * vacuumed. The relay knows how many rows it deleted, so it does not depend on the server for this.
  *
+ * <p>What it costs: {@code VACUUM (VERBOSE)} of the outbox after a bench step, with a 105 MB primary key left by that
+ * bloat (every page of which it reads), took 0.07 s of CPU for 6,650 dead rows; about 7 µs per row deleted.
+ *
  * <p>VACUUM needs the table's owner (the role that ran the migrations); another role gets a warning from PostgreSQL
  * and nothing happens, which is what autovacuum alone would have given.
  */
@@ -53,7 +56,9 @@ final class OutboxVacuum {
         long started = System.nanoTime();
         try (Connection connection = dataSource.getConnection(); Statement vacuum = connection.createStatement()) {
             connection.setAutoCommit(true); // VACUUM cannot run inside a transaction block
-            vacuum.execute("vacuum outbox");
+            // no truncation: giving the emptied pages back takes an exclusive lock that stops every writer's outbox
+            // insert, and a queue needs the pages again a moment later
+            vacuum.execute("vacuum (truncate false) outbox");
             LOG.debugf("outbox vacuumed in %d ms", (System.nanoTime() - started) / 1_000_000);
         } catch (SQLException e) {
             // the rows are sent all the same; only the next polls are slower, until the next try
