@@ -160,8 +160,9 @@ final class FaultPlatform {
         }
     }
 
-    /** Starts again any instance a failed fault left dead, so one fault's failure does not fail the next. */
+    /** Starts again any broker or instance a failed fault left dead, so one fault's failure does not fail the next. */
     void ensureRunning() throws Exception {
+        kafka.ensureRunning();
         List<ServiceInstance> dead = services.values().stream().flatMap(List::stream).filter(s -> !s.alive()).toList();
         for (ServiceInstance service : dead) {
             service.start();

@@ -3,6 +3,7 @@ package org.w4r.faults;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.Uuid;
+import org.awaitility.core.ConditionTimeoutException;
 import org.w4r.testsupport.TcpProxy;
 
 import java.io.IOException;
@@ -84,16 +85,6 @@ final class KafkaCluster implements AutoCloseable {
                 default.replication.factor=3
                 min.insync.replicas=2
                 """.formatted(CONTROLLER_ID, CONTROLLER_ID, controllerPort, controllerPort, home.resolve("controller-data")));
-        // the broker logs through the test classpath's JBoss LogManager: warnings and errors only
-        write("logging", """
-                logger.level=WARN
-                logger.handlers=CONSOLE
-                handler.CONSOLE=org.jboss.logmanager.handlers.ConsoleHandler
-                handler.CONSOLE.formatter=PATTERN
-                formatter.PATTERN=org.jboss.logmanager.formatters.PatternFormatter
-                formatter.PATTERN.properties=pattern
-                formatter.PATTERN.pattern=%d{HH:mm:ss,SSS} %-5p [%c{1}] %s%e%n
-                """);
         List<Path> configs = new ArrayList<>(List.of(controllerConfig));
         for (int b = 0; b < BROKERS; b++) {
             configs.add(write("broker-" + b, brokerConfig(b)));
@@ -132,6 +123,9 @@ final class KafkaCluster implements AutoCloseable {
                 default.replication.factor=3
                 min.insync.replicas=2
                 offsets.topic.replication.factor=3
+                # 6, not 50: a restarted broker loads every partition it holds before it is unfenced, and on the
+                # suite's loaded two cores the 50 of __consumer_offsets were most of the 14 s it spent doing so
+                offsets.topic.num.partitions=6
                 transaction.state.log.replication.factor=3
                 transaction.state.log.min.isr=2
                 share.coordinator.state.topic.replication.factor=3
@@ -147,18 +141,65 @@ final class KafkaCluster implements AutoCloseable {
         brokers[b] = java("broker-" + b, "384m", "kafka.Kafka", home.resolve("broker-" + b + ".properties").toString());
     }
 
+    /** Starts any broker that is not running, and waits until all are registered and unfenced. */
+    void ensureRunning() throws IOException {
+        for (int b = 0; b < BROKERS; b++) {
+            if (!brokers[b].isAlive()) {
+                startBroker(b);
+            }
+        }
+        awaitBrokers(BROKERS);
+    }
+
     /** SIGKILL: no controlled shutdown, no flush, leadership not handed over; the controller finds out by its session. */
     void killBroker(int b) throws InterruptedException {
         brokers[b].destroyForcibly().waitFor();
     }
 
-    /** Waits until {@code n} brokers are registered and unfenced. */
-    void awaitBrokers(int n) {
-        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250)).ignoreExceptions().until(() -> {
-            try (Admin admin = admin()) {
-                return admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).size() == n;
+    /**
+     * Waits until {@code n} brokers are registered and unfenced; returns how long that took. When they are not, the
+     * failure says, for each broker, whether its process is alive, whether the controller has it fenced, and the end
+     * of its log: CI keeps the console, not target/.
+     */
+    Duration awaitBrokers(int n) {
+        long started = System.nanoTime();
+        try {
+            await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(250)).ignoreExceptions().until(() -> {
+                try (Admin admin = admin()) {
+                    return admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).size() == n;
+                }
+            });
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError(n + " brokers not registered and unfenced after 180 s:\n" + diagnosis(), e);
+        }
+        return Duration.ofNanos(System.nanoTime() - started);
+    }
+
+    /** Every broker's process, registration and log tail, and the machine's load. */
+    private String diagnosis() {
+        StringBuilder out = new StringBuilder("load average " + java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean().getSystemLoadAverage() + "\n");
+        Map<Integer, Boolean> fenced = new java.util.TreeMap<>();
+        try (Admin admin = admin()) {
+            admin.describeCluster(new org.apache.kafka.clients.admin.DescribeClusterOptions().includeFencedBrokers(true))
+                    .nodes().get(10, TimeUnit.SECONDS).forEach(node -> fenced.put(node.id(), node.isFenced()));
+        } catch (Exception e) {
+            out.append("describeCluster failed: ").append(e).append('\n');
+        }
+        for (int b = 0; b < BROKERS; b++) {
+            Process p = brokers[b];
+            out.append("broker ").append(b).append(": process ")
+                    .append(p == null ? "never started" : p.isAlive() ? "alive (pid " + p.pid() + ")" : "exited " + p.exitValue())
+                    .append(", ").append(!fenced.containsKey(b) ? "not registered" : fenced.get(b) ? "fenced" : "unfenced")
+                    .append("; the end of its log:\n");
+            try (java.util.stream.Stream<String> lines = Files.lines(home.resolve("broker-" + b + ".log"))) {
+                List<String> all = lines.toList();
+                all.subList(Math.max(0, all.size() - 25), all.size()).forEach(l -> out.append("    ").append(l).append('\n'));
+            } catch (IOException | java.io.UncheckedIOException e) {
+                out.append("    (no log: ").append(e).append(")\n");
             }
-        });
+        }
+        return out.toString();
     }
 
     /** Waits until every partition of {@code topics} has all three replicas in sync again. */
@@ -196,9 +237,12 @@ final class KafkaCluster implements AutoCloseable {
 
     private Process java(String name, String heap, String... args) throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> command = new ArrayList<>(List.of(java, "-Xmx" + heap, "-XX:+UseSerialGC",
+        // C1 only, as the suite's service instances: a restarted broker's JVM competes for two cores with eight
+        // services under load, and took 23 s to print its first line (a rejoin took 60 s, the limit was 90)
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx" + heap, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                 "-Djava.util.logging.manager=org.jboss.logmanager.LogManager",
-                "-Dlogging.configuration=" + home.resolve("logging.properties").toUri(), "-cp", classpath));
+                "-Djava.util.logging.SimpleFormatter.format=%1$tT.%1$tL %4$s [%3$s] %5$s%6$s%n",
+                "-cp", classpath, KafkaNode.class.getName()));
         command.addAll(List.of(args));
         return new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(home.resolve(name + ".log").toFile())).start();

@@ -3,6 +3,7 @@ package org.w4r.faults;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.awaitility.core.ConditionTimeoutException;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
@@ -89,9 +90,15 @@ class PlatformFaultsIT {
         }
     }
 
+    /** One fault's failure does not fail the next: every broker and instance running, the load stopped. */
     @BeforeEach
     void everyInstanceRunning() throws Exception {
         platform.ensureRunning();
+    }
+
+    @AfterEach
+    void loadStopped() {
+        load.stop();
     }
 
     @Test
@@ -101,7 +108,8 @@ class PlatformFaultsIT {
         platform.kafka.killBroker(0);
         underLoad(Duration.ofSeconds(10));
         platform.kafka.startBroker(0);
-        platform.kafka.awaitBrokers(KafkaCluster.BROKERS);
+        FaultResults.note("kill -9 of one broker: restarted, it was registered and unfenced again after %.1f s"
+                .formatted(platform.kafka.awaitBrokers(KafkaCluster.BROKERS).toMillis() / 1000.0));
         check("kill -9 of one of three brokers, 10 s, then restarted", faultEnded());
         platform.kafka.awaitFullIsr(List.of(Topics.ACTIONS, Topics.CASES));
     }
@@ -117,7 +125,8 @@ class PlatformFaultsIT {
         for (int b = 0; b < KafkaCluster.BROKERS; b++) {
             platform.kafka.startBroker(b);
         }
-        platform.kafka.awaitBrokers(KafkaCluster.BROKERS);
+        FaultResults.note("kill -9 of all brokers: restarted, they were registered and unfenced again after %.1f s"
+                .formatted(platform.kafka.awaitBrokers(KafkaCluster.BROKERS).toMillis() / 1000.0));
         AfterFault after = faultEnded();
         // petition-service accepts into its outbox while Kafka is away: not a single 5xx or lost answer
         assertEquals(Map.of(), otherAnswers(after.window()), "answers other than 2xx while every broker was down");

@@ -94,8 +94,13 @@ final class SignatureLoad {
         this.cases = cases;
     }
 
-    /** Starts sending {@code perSecond} signatures a second; a new window of requests starts with it. */
+    /**
+     * Starts sending {@code perSecond} signatures a second; a new window of requests starts with it. A load a failed
+     * fault left running is stopped first: in CI one kept sending through every later fault, whose checks then failed
+     * on its requests (the tally "ahead" of what they had acknowledged).
+     */
     synchronized void start(int perSecond) {
+        stop();
         window = java.util.Collections.synchronizedList(new ArrayList<>());
         clock = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "signature-load");
@@ -116,8 +121,12 @@ final class SignatureLoad {
 
     /** Stops sending and waits for every answer still on its way (each request has a 10 s timeout). */
     synchronized List<Request> stop() {
+        if (clock == null) {
+            return new ArrayList<>(window);
+        }
         ticking.cancel(false);
         clock.shutdown();
+        clock = null;
         await().atMost(Duration.ofSeconds(90)).until(inFlight::isEmpty);
         return new ArrayList<>(window);
     }
