@@ -99,8 +99,11 @@ public final class TcpProxy implements AutoCloseable {
     }
 
     /**
-     * As {@link #cutOnReplyTo(byte[])}, but only a {@code marker} sent after {@code precededBy} on its connection
-     * (each marker starts over): "the COMMIT of a transaction that inserted a signature".
+     * As {@link #cutOnReplyTo(byte[])}, but only a {@code marker} sent after {@code precededBy} on its connection, both
+     * since this call: "the COMMIT of a transaction that inserted a signature". Each marker, and each {@code ROLLBACK},
+     * starts over: a pooled connection whose last transaction sent {@code precededBy} and rolled back (a refused
+     * duplicate) once had its next transaction's COMMIT cut instead, a background job's or another request's, and the
+     * request under test was answered 201 (case-service's DatabaseOutageTest, CI of 3 December).
      */
     public void cutOnReplyTo(byte[] marker, byte[] precededBy) {
         cutOnReply.set(new Trigger(marker.clone(), precededBy == null ? null : precededBy.clone()));
@@ -156,7 +159,8 @@ public final class TcpProxy implements AutoCloseable {
         private final Socket client;
         private final Socket target;
         private volatile boolean markerSent;
-        private boolean preceded;
+        /** The trigger under which this connection sent its {@code precededBy}, in its current transaction. */
+        private Trigger precededUnder;
 
         Link(Socket client, Socket target) {
             this.client = client;
@@ -200,14 +204,16 @@ public final class TcpProxy implements AutoCloseable {
                 return;
             }
             if (trigger.precededBy() != null && contains(buffer, n, trigger.precededBy())) {
-                preceded = true;
+                precededUnder = trigger;
             }
             if (contains(buffer, n, trigger.marker())) {
-                boolean armed = trigger.precededBy() == null || preceded;
-                preceded = false;
+                boolean armed = trigger.precededBy() == null || precededUnder == trigger;
+                precededUnder = null;
                 if (armed && cutOnReply.compareAndSet(trigger, null)) {
                     markerSent = true; // before it leaves: the answer may come back at once
                 }
+            } else if (contains(buffer, n, ROLLBACK)) {
+                precededUnder = null;
             }
         }
 
@@ -220,6 +226,8 @@ public final class TcpProxy implements AutoCloseable {
 
     private record Trigger(byte[] marker, byte[] precededBy) {
     }
+
+    private static final byte[] ROLLBACK = "ROLLBACK".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
     private static boolean contains(byte[] buffer, int length, byte[] marker) {
         outer:
