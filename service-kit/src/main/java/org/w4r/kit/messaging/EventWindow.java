@@ -48,6 +48,11 @@ public final class EventWindow {
         }
     }
 
+    /** The first offset of the oldest span it holds ({@link #next()} if none): no stored batch starts before it. */
+    public synchronized long oldest() {
+        return spans.isEmpty() ? next : spans.peekFirst().first();
+    }
+
     /** The first offset the window still covers: spans ending before it may be forgotten. */
     public synchronized long floor() {
         return next - size;

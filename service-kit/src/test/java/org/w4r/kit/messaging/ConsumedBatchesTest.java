@@ -101,6 +101,24 @@ class ConsumedBatchesTest {
     }
 
     @Test
+    void theStoredBatchesAreExactlyThoseTheWindowStillCovers() throws Exception {
+        ConsumedBatches other = KitFixtures.consumedBatches(db.dataSource(), WINDOW);
+        List<long[]> stored = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            // handed between two instances now and then: each reloads the window from the database when it comes back
+            ConsumedBatches on = i % 7 < 4 ? batches : other;
+            long first = nextOffset;
+            apply(on, IntStream.range(0, 1 + i % 4).mapToObj(k -> publish(UUID.randomUUID())).toList());
+            stored.add(new long[]{first, nextOffset - 1});
+            long floor = nextOffset - WINDOW;
+            assertEquals(0, db.count("select count(*) from consumed_batch where last_offset < " + floor),
+                    "batch " + i + ": every batch that left the window is deleted");
+            assertEquals(stored.stream().filter(b -> b[1] >= floor).count(), db.count("select count(*) from consumed_batch"),
+                    "batch " + i + ": every batch the window still covers is kept");
+        }
+    }
+
+    @Test
     void twoInstancesApplyingTheSameBatchAtOnceApplyItOnce() throws Exception {
         ConsumedBatches zombie = KitFixtures.consumedBatches(db.dataSource(), WINDOW);
         List<ConsumerRecord<String, String>> batch = IntStream.range(0, 5).mapToObj(i -> publish(UUID.randomUUID()))
