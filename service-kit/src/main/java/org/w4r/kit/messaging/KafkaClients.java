@@ -64,6 +64,10 @@ public class KafkaClients {
     /**
      * acks=all and idempotent: a completed send means every in-sync replica has the record, and a retried send is
      * never written twice. Bounded waits, so a caller learns of an unreachable broker instead of blocking.
+     * Uncompressed: events are a few hundred bytes of ids and counts, so a campaign's whole topic is a few GB at most,
+     * while CPU is what a 2-core deployment runs out of first. LZ4 was paid by the producer (two 64 KB buffers for
+     * every batch: a batch is a few events per partition at these rates, and those buffers were a tenth of
+     * petition-service's allocations), again by the broker, and by every consumer (docs/benchmarks.md).
      */
     public Producer<String, String> producer() {
         if (producer == null) {
@@ -74,7 +78,7 @@ public class KafkaClients {
                     config.put("acks", "all");
                     config.put("enable.idempotence", "true");
                     config.put("linger.ms", "2");
-                    config.put("compression.type", "lz4");
+                    config.put("compression.type", "none");
                     config.put("delivery.timeout.ms", "30000");
                     config.put("request.timeout.ms", "10000");
                     config.put("max.block.ms", "10000");
