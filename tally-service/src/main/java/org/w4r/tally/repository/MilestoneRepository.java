@@ -58,7 +58,20 @@ public class MilestoneRepository {
         return totals;
     }
 
-    /** Records those of {@code reached} not recorded before; returns exactly those (each is recorded once, ever). */
+    /**
+     * A case is held for milestones while {@code webhook_case_state} holds a hold on it: the state the webhook consumer
+     * keeps from {@code cases}, in the transaction that queues {@code case.held} and {@code case.released}. Deciding
+     * from that one row, in the statement that records or announces, is what keeps a held case quiet: a decision from
+     * each instance's in-memory reference data raced the hold (CI, 4 December 2026: a sweep that read the cases before
+     * a hold arrived announced a milestone recorded under it), and two instances' copies can disagree.
+     */
+    private static final String UNHELD = """
+            not exists (select 1 from webhook_case_state s where s.case_id = %s and s.hold_id is not null)""";
+
+    /**
+     * Records those of {@code reached} not recorded before and returns exactly those (each is recorded once, ever), each
+     * {@code announced} unless its case is held ({@link #UNHELD}); the {@code announced} passed in is not read.
+     */
     public List<Milestone> record(List<Milestone> reached) {
         List<Milestone> recorded = new ArrayList<>();
         if (reached.isEmpty()) {
@@ -66,18 +79,18 @@ public class MilestoneRepository {
         }
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("""
                 insert into milestone (campaign_id, case_id, threshold, goal, percent, reached_at, announced)
-                values (?, ?, ?, ?, ?, ?, ?) on conflict do nothing""")) {
-            for (Milestone m : reached) {
+                select ?, ?, ?, ?, ?, ?, %s on conflict do nothing
+                returning campaign_id, case_id, threshold, goal, percent, reached_at, announced"""
+                .formatted(UNHELD.formatted("?")))) {
+            for (Milestone m : reached) { // one statement per milestone: there are a handful per case, ever
                 ps.setString(1, m.campaignId());
                 ps.setString(2, m.caseId());
                 ps.setLong(3, m.threshold());
                 ps.setLong(4, m.goal());
                 ps.setInt(5, m.percent());
                 ps.setTimestamp(6, Timestamp.from(m.reachedAt()));
-                ps.setBoolean(7, m.announced());
-                if (ps.executeUpdate() == 1) { // one statement per milestone: there are a handful per case, ever
-                    recorded.add(m);
-                }
+                ps.setString(7, m.caseId());
+                recorded.addAll(read(ps));
             }
         } catch (SQLException e) {
             throw new IllegalStateException("cannot record milestones", e);
@@ -85,11 +98,29 @@ public class MilestoneRepository {
         return recorded;
     }
 
-    /** Marks the unannounced milestones of a case (reached while it was held) announced; returns them. */
+    /**
+     * Marks announced the milestones of {@code campaignId} recorded while their case was held and whose case no longer
+     * is ({@link #UNHELD}); returns them. The release's own transaction announces its case's; this finds any that a
+     * batch recorded as held while the release went by.
+     */
+    public List<Milestone> announceReleased(String campaignId) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("""
+                update milestone m set announced = true where campaign_id = ? and not announced and %s
+                returning campaign_id, case_id, threshold, goal, percent, reached_at, announced"""
+                .formatted(UNHELD.formatted("m.case_id")))) {
+            ps.setString(1, campaignId);
+            return read(ps);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot announce milestones", e);
+        }
+    }
+
+    /** Marks announced the milestones of a case recorded while it was held, unless it is held again; returns them. */
     public List<Milestone> announce(String caseId) {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("""
-                update milestone set announced = true where case_id = ? and not announced
-                returning campaign_id, case_id, threshold, goal, percent, reached_at, announced""")) {
+                update milestone m set announced = true where case_id = ? and not announced and %s
+                returning campaign_id, case_id, threshold, goal, percent, reached_at, announced"""
+                .formatted(UNHELD.formatted("m.case_id")))) {
             ps.setString(1, caseId);
             return read(ps);
         } catch (SQLException e) {

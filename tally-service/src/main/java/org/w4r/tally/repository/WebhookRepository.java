@@ -190,12 +190,12 @@ public class WebhookRepository {
         });
     }
 
-    /** The webhook's most recent deliveries, newest first. */
+    /** The webhook's most recent deliveries, newest first: in the reverse of the order they were queued in. */
     public List<WebhookDelivery> deliveries(UUID webhookId, int limit) {
         return run("""
                 select id, event_id, event_type, state, attempts, last_status, last_error, created_at, next_attempt_at,
                        delivered_at
-                  from webhook_delivery where webhook_id = ? order by created_at desc, id limit ?""", ps -> {
+                  from webhook_delivery where webhook_id = ? order by queued desc limit ?""", ps -> {
             ps.setObject(1, webhookId);
             ps.setInt(2, limit);
             List<WebhookDelivery> list = new ArrayList<>();
