@@ -5,6 +5,7 @@ import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 import org.junit.jupiter.api.Test;
 import org.w4r.events.Topics;
+import org.w4r.testsupport.ReferenceFixtures;
 
 import java.sql.Connection;
 import java.time.Instant;
@@ -29,6 +30,7 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.endsWith;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasKey;
 import static org.hamcrest.Matchers.not;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -372,5 +374,49 @@ class SafetyHoldTest extends RunningService {
                 DeliveryTopic.beforeMarker(kafka, caseId, planned));
         assertEquals(0, Rows.number(db, "select count(*) from pack_issue where delivery_id in (?::uuid, ?::uuid)",
                 petition, solidarity));
+    }
+
+    /**
+     * A hold placed while a pack or a preview is being built (petition-service asked, its signer list not yet back):
+     * neither is served. The preview was checked only before petition-service was asked until 4 December 2026.
+     */
+    @Test
+    void aHoldPlacedWhileAPackOrAPreviewIsBuiltLetsNeitherOut() throws Exception {
+        String caseId = Streams.newCase(kafka);
+        PetitionStub.SIGNERS_CSV.put(caseId, "name,country\nAda Example,MT\n");
+        String delivered = Streams.plan(caseId, "petition");
+        given().auth().oauth2(DELIVERY).contentType(ContentType.JSON).body(Streams.handoverBody(Instant.now()))
+                .post("/api/v1/deliveries/" + delivered + "/handover").then().statusCode(200);
+        String planned = Streams.plan(caseId, "petition");
+        long asked = PetitionStub.REQUESTS.stream().filter(r -> r.contains(caseId)).count();
+        CountDownLatch release = new CountDownLatch(1);
+        PetitionStub.BLOCKED.put(caseId, release);
+        CompletableFuture<Response> pack, preview;
+        try {
+            pack = CompletableFuture.supplyAsync(() ->
+                    given().auth().oauth2(DELIVERY).get("/api/v1/deliveries/" + delivered + "/pack"));
+            preview = CompletableFuture.supplyAsync(() ->
+                    given().auth().oauth2(DELIVERY).get("/api/v1/deliveries/" + planned + "/pack-preview"));
+            // both are being built: petition-service was asked for the signers twice
+            await().until(() -> PetitionStub.REQUESTS.stream().filter(r -> r.contains(caseId)).count() >= asked + 2);
+            Streams.hold(kafka, caseId, 47);
+            await().untilAsserted(() -> given().auth().oauth2(DELIVERY).get("/api/v1/cases/" + caseId).then()
+                    .body("onHold", equalTo(true)));
+        } finally {
+            release.countDown();
+            PetitionStub.BLOCKED.remove(caseId);
+        }
+        for (CompletableFuture<Response> built : List.of(pack, preview)) {
+            built.get(60, TimeUnit.SECONDS).then().statusCode(409).contentType("application/problem+json")
+                    .body("type", endsWith("/case-on-hold")).body("hold.holdId", equalTo(47));
+        }
+        // nothing issued, nothing previewed: the trail has the plans and the handover only
+        assertEquals(0, Rows.number(db, "select count(*) from pack_issue where delivery_id = ?::uuid", delivered));
+        for (String id : List.of(delivered, planned)) {
+            given().auth().oauth2(ReferenceFixtures.staffToken("coordinator"))
+                    .get("/api/v1/audit?subjectId=" + id).then().statusCode(200)
+                    .body("entries.action", not(hasItem("delivery.pack.previewed")))
+                    .body("entries.action", not(hasItem("delivery.pack.issued")));
+        }
     }
 }

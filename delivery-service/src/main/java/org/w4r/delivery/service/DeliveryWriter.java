@@ -120,22 +120,31 @@ public class DeliveryWriter {
      */
     @Transactional
     public void recordPack(Delivery delivery, String sha256, String issuedTo, long erasuresBefore) {
-        guard.refuseIfHeld(delivery.caseId());
-        if (erasures.erasuresOf(delivery.caseId()) != erasuresBefore) {
-            throw new UnavailableException("pack-outdated", "Pack outdated",
-                    "signers or message authors of this case were erased while the pack was being built; nothing was "
-                            + "issued, ask again for a pack without them", 1);
-        }
+        refuseIfChangedWhileBuilt(delivery, erasuresBefore);
         deliveries.recordPack(delivery.id(), sha256, issuedTo, Instant.now());
         // a pack names consenting signers: who took one, and which (its digest), is what an inquiry asks first
         audit.record("delivery.pack.issued", "delivery", delivery.id().toString(), delivery.entityId(),
                 AuditTrail.detail("caseId", delivery.caseId(), "sha256", sha256));
     }
 
-    /** A preview names the same signers as a pack: who looked, at which cut-off, and the digest of what they saw. */
+    /**
+     * A preview names the same signers as a pack: who looked, at which cut-off, and the digest of what they saw. Refused
+     * as a pack is when a hold or an erasure arrived while it was being built (until 4 December 2026 it was checked only
+     * before petition-service was asked, so a hold placed meanwhile let the names out).
+     */
     @Transactional
-    public void recordPreview(Delivery delivery, Instant cutoff, String sha256, String previewedBy) {
+    public void recordPreview(Delivery delivery, Instant cutoff, String sha256, String previewedBy, long erasuresBefore) {
+        refuseIfChangedWhileBuilt(delivery, erasuresBefore);
         audit.record("delivery.pack.previewed", "delivery", delivery.id().toString(), delivery.entityId(),
                 AuditTrail.detail("caseId", delivery.caseId(), "cutoff", cutoff.toString(), "sha256", sha256));
+    }
+
+    private void refuseIfChangedWhileBuilt(Delivery delivery, long erasuresBefore) {
+        guard.refuseIfHeld(delivery.caseId());
+        if (erasures.erasuresOf(delivery.caseId()) != erasuresBefore) {
+            throw new UnavailableException("pack-outdated", "Pack outdated",
+                    "signers or message authors of this case were erased while the pack was being built; nothing was "
+                            + "issued, ask again for a pack without them", 1);
+        }
     }
 }

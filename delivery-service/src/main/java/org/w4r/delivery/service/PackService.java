@@ -92,12 +92,13 @@ public class PackService {
         }
         guard.awaitCaseStream();
         guard.refuseIfHeldNow(delivery.caseId());
+        long erasuresBefore = erasures.erasuresOf(delivery.caseId());
         FrozenCounts counts = cases.preview(delivery.caseId(), delivery.kind(), delivery.entityId(), cutoff);
         Instant now = Instant.now();
         Handover handover = new Handover(id, now, cutoff, principal, null, List.of(), principal, now, counts.total(),
                 null, null);
         Pack pack = build(delivery, handover, counts, authorization, language, false, true);
-        writer.recordPreview(delivery, cutoff, pack.sha256(), principal);
+        writer.recordPreview(delivery, cutoff, pack.sha256(), principal, erasuresBefore);
         return pack;
     }
 
