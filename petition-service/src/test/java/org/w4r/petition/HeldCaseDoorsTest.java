@@ -1,16 +1,27 @@
 package org.w4r.petition;
 
+import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
+import io.restassured.response.Response;
+import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 import org.w4r.events.CaseChanged;
+import org.w4r.kit.reference.ReferenceData;
 import org.w4r.testsupport.ReferenceFixtures;
 import org.w4r.testsupport.WithPlatformResources;
 
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
@@ -29,6 +40,12 @@ import static org.w4r.testsupport.ReferenceFixtures.staffToken;
 class HeldCaseDoorsTest {
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String kafka;
+
+    @Inject
+    AgroalDataSource dataSource;
+
+    @Inject
+    ReferenceData reference;
 
     void setCase(String caseId, CaseChanged.Hold hold) {
         ReferenceFixtures.publishCase(kafka, caseId, hold);
@@ -76,5 +93,53 @@ class HeldCaseDoorsTest {
                 .then().statusCode(400).contentType("application/problem+json").body("field", equalTo("caseId"));
         given().auth().oauth2(staffToken("delivery")).get("/api/v1/messages?status=approved&caseId=no-such-case")
                 .then().statusCode(404);
+    }
+
+    /**
+     * A hold placed while a delivery's list is being read: neither the signers nor the messages leave. Each read is held
+     * on a table lock after the first check passed, the hold is published and applied, then the lock is let go. (The
+     * check was only made before the read until 4 December 2026.)
+     */
+    @Test
+    void aHoldPlacedWhileTheListsAreReadLetsNothingOut() throws Exception {
+        String caseId = "door-" + UUID.randomUUID().toString().substring(0, 8);
+        setCase(caseId, null);
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> given().auth().oauth2(staffToken("delivery"))
+                .get("/api/v1/messages?status=approved&caseId=" + caseId).then().statusCode(200));
+        approvedMessage(caseId);
+        given().auth().oauth2(entityKey("ai-france")).contentType(ContentType.JSON)
+                .body(SignatureResourceTest.body("door-" + UUID.randomUUID() + "@example.org", caseId)
+                        .replace("\"signer\"", "\"consent\":{\"showName\":true},\"signer\""))
+                .post("/api/v1/signatures").then().statusCode(202);
+
+        CompletableFuture<Response> signers, messages;
+        try (Connection lock = dataSource.getConnection(); Statement hold = lock.createStatement()) {
+            lock.setAutoCommit(false);
+            hold.execute("lock table signature, message in access exclusive mode");
+            signers = CompletableFuture.supplyAsync(() -> given().auth().oauth2(staffToken("delivery"))
+                    .get("/api/v1/cases/" + caseId + "/signers.csv"));
+            messages = CompletableFuture.supplyAsync(() -> given().auth().oauth2(staffToken("delivery"))
+                    .get("/api/v1/messages?status=approved&caseId=" + caseId));
+            // both passed the first check and wait on the lock to read
+            await().atMost(Duration.ofSeconds(30)).until(() -> waitingOnLock(lock) >= 2);
+            setCase(caseId, new CaseChanged.Hold(8, Instant.now()));
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> reference.findCase(caseId).map(c -> c.hold() != null).orElse(false));
+            lock.rollback();
+        }
+        for (CompletableFuture<Response> read : List.of(signers, messages)) {
+            read.get(60, TimeUnit.SECONDS).then().statusCode(409).contentType("application/problem+json")
+                    .body("type", containsString("case-on-hold")).body("hold.holdId", equalTo(8));
+        }
+    }
+
+    /** Other sessions waiting for a lock on the tables {@code lock} holds. */
+    private static int waitingOnLock(Connection lock) throws SQLException {
+        try (Statement s = lock.createStatement(); ResultSet rs = s.executeQuery("""
+                select count(*) from pg_locks where not granted
+                   and relation in ('signature'::regclass, 'message'::regclass)""")) {
+            rs.next();
+            return rs.getInt(1);
+        }
     }
 }

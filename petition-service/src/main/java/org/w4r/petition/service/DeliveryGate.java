@@ -26,6 +26,24 @@ public class DeliveryGate {
     @Inject
     RetentionService retention;
 
+    /** What a delivery is handed, read by a statement that may take a while. */
+    @FunctionalInterface
+    public interface Read<T> {
+        T read() throws SQLException;
+    }
+
+    /**
+     * Reads what a delivery is handed between two checks: a hold placed while a long list was read lets nothing out.
+     * (Until 4 December 2026 the check came only before the read; a large case's list takes seconds.) A hold placed
+     * after the second check finds the list on its way, as it would a moment later.
+     */
+    public <T> T handOut(String caseId, String what, Read<T> read) throws SQLException {
+        requireDeliverable(caseId, what);
+        T handed = read.read();
+        requireDeliverable(caseId, what);
+        return handed;
+    }
+
     public void requireDeliverable(String caseId, String what) throws SQLException {
         reference.findCase(caseId).orElseThrow(() -> ProblemException.notFound("case", caseId));
         if (!reference.awaitUpToDate(Duration.ofSeconds(2))) {

@@ -22,7 +22,6 @@ public class SignerExportService {
     DeliveryGate holds;
 
     public List<ConsentingSigner> signers(String caseId, Instant until) throws SQLException {
-        holds.requireDeliverable(caseId, "its signer list");
-        return signatures.consenting(caseId, until);
+        return holds.handOut(caseId, "its signer list", () -> signatures.consenting(caseId, until));
     }
 }
