@@ -4,6 +4,7 @@ import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.smallrye.mutiny.helpers.test.AssertSubscriber;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 import org.w4r.events.CaseChanged;
@@ -120,6 +121,44 @@ class PublicCaseStreamTest {
             await().atMost(Duration.ofSeconds(30)).until(() -> open.lists().size() >= 3);
             assertTrue(open.caseIds(2).contains(HELD), "released, it is back: " + open.caseIds(2));
         }
+    }
+
+    /**
+     * A client that reads slowly is sent the list as it is when it takes it: a list that changed while it was not
+     * reading, then a hold, and what it is sent next does not name the held case.
+     */
+    @Test
+    void aSlowReaderIsSentTheListAsItIsWhenItReadsNotAsItWasWhenTheTickFired() {
+        publishCase(null);
+        await().atMost(Duration.ofSeconds(30)).until(() -> publicIds(publicCases.current()).contains(HELD));
+        AssertSubscriber<PublicCases.Tick> reader = publicCases.stream().subscribe()
+                .withSubscriber(AssertSubscriber.create(1));
+        try {
+            reader.awaitItems(1);
+            assertTrue(publicIds(reader.getItems().get(0).state()).contains(HELD));
+            // the list changes (its goal) while the reader takes nothing; ticks fire meanwhile
+            TallyFixtures.publish(Topics.CASES, List.of(TallyFixtures.caseOf(HELD, ReferenceFixtures.CAMPAIGN, 2000, true,
+                    null)));
+            await().atMost(Duration.ofSeconds(30)).until(() -> publicCases.current().cases().stream()
+                    .anyMatch(c -> c.caseId().equals(HELD) && Long.valueOf(2000).equals(c.goal())));
+            await().pollDelay(Duration.ofMillis(2500)).atMost(Duration.ofSeconds(5)).until(() -> true);
+            publishCase(new CaseChanged.Hold(12L, Instant.now()));
+            await().atMost(Duration.ofSeconds(30)).until(() -> !publicIds(publicCases.current()).contains(HELD));
+
+            reader.request(100);
+            await().atMost(Duration.ofSeconds(10)).until(() -> reader.getItems().stream().skip(1)
+                    .anyMatch(t -> t.state() != null));
+            PublicCases.PublicCaseList next = reader.getItems().stream().skip(1).map(PublicCases.Tick::state)
+                    .filter(java.util.Objects::nonNull).findFirst().orElseThrow();
+            assertFalse(publicIds(next).contains(HELD), "the held case in what the slow reader was sent: " + publicIds(next));
+        } finally {
+            reader.cancel();
+            publishCase(null);
+        }
+    }
+
+    static List<String> publicIds(PublicCases.PublicCaseList list) {
+        return list.cases().stream().map(PublicCases.PublicCase::caseId).toList();
     }
 
     @Test

@@ -286,6 +286,50 @@ class WebhookTest {
                 .then().body("find { it.caseId == '" + caseId + "' && it.percent == 75 }.threshold", equalTo(6));
     }
 
+    /**
+     * A milestone queued before a hold is not sent during it: not on a retry, not on a replay. It was checked only when
+     * queued until 4 December 2026, so a receiver that was down when it was reached got it in the middle of the hold.
+     */
+    @Test
+    void aMilestoneQueuedBeforeAHoldWaitsForTheRelease() {
+        String path = path(), holds = path();
+        answers.put(path, new AtomicInteger(500));
+        Hook hook = register("ai-france", path, "milestone.reached");
+        register("ai-france", holds, "case.held");
+        String caseId = caseId();
+        CaseChanged open = new CaseChanged(UUID.randomUUID(), caseId, CAMPAIGN, "Name", "MT", "Authorities", "global",
+                null, 4L, "active", true, null, ReferenceFixtures.version(), Instant.now());
+        TallyFixtures.publish(Topics.CASES, List.of(open));
+        await().until(() -> reference.findCase(caseId).isPresent());
+        // 25 % of 4 is reached and queued while the case is open; the receiver is down, so it ends dead
+        TallyFixtures.publishActions(List.of(action(caseId, 1)));
+        await().atMost(Duration.ofSeconds(60)).until(() -> deliveries(hook).stream()
+                .anyMatch(d -> "dead".equals(d.get("state"))));
+        String deliveryId = (String) deliveries(hook).get(0).get("id");
+        int attempts = about(path, caseId).size();
+
+        CaseChanged held = new CaseChanged(UUID.randomUUID(), caseId, CAMPAIGN, "Name", "MT", "Authorities", "global",
+                null, 4L, "active", true, new CaseChanged.Hold(5, Instant.now()), ReferenceFixtures.version(),
+                Instant.now());
+        TallyFixtures.publish(Topics.CASES, List.of(held));
+        await().atMost(Duration.ofSeconds(30)).until(() -> !about(holds, caseId).isEmpty());
+        // the receiver is mended and the entity replays the milestone during the hold: accepted, not sent
+        answers.get(path).set(204);
+        given().auth().oauth2(entityKey("ai-france")).post("/api/v1/webhooks/" + hook.id() + "/deliveries/" + deliveryId
+                + "/replay").then().statusCode(202);
+        await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(10))
+                .until(() -> about(path, caseId).size() == attempts && deliveries(hook).stream()
+                        .allMatch(d -> "pending".equals(d.get("state"))));
+
+        CaseChanged released = new CaseChanged(UUID.randomUUID(), caseId, CAMPAIGN, "Name", "MT", "Authorities",
+                "global", null, 4L, "active", true, null, ReferenceFixtures.version(), Instant.now());
+        TallyFixtures.publish(Topics.CASES, List.of(released));
+        await().atMost(Duration.ofSeconds(30)).until(() -> deliveries(hook).stream()
+                .anyMatch(d -> deliveryId.equals(d.get("id")) && "delivered".equals(d.get("state"))));
+        assertEquals(attempts + 1, about(path, caseId).size());
+        assertEquals(List.of(25), percents(path, caseId).stream().distinct().toList());
+    }
+
     /** A case with milestones of its own (case-service's {@code milestones}) reaches those, not the default ones. */
     @Test
     void aCaseWithItsOwnMilestonesReachesThoseAndNoOthers() {

@@ -35,8 +35,8 @@ public class WebhookRepository {
                       int attempts, String url, String secret) {
     }
 
-    /** A delivery to queue. */
-    public record NewDelivery(UUID webhookId, UUID eventId, String eventType, String body) {
+    /** A delivery to queue; {@code holdCaseId}: the case whose safety hold holds it back (null: none does). */
+    public record NewDelivery(UUID webhookId, UUID eventId, String eventType, String body, String holdCaseId) {
     }
 
     /** The last state of a case the webhook consumer saw. */
@@ -120,14 +120,16 @@ public class WebhookRepository {
             return 0;
         }
         return run("""
-                insert into webhook_delivery (id, webhook_id, event_id, event_type, body, state, next_attempt_at)
-                values (?, ?, ?, ?, ?, 'pending', now()) on conflict (webhook_id, event_id) do nothing""", ps -> {
+                insert into webhook_delivery (id, webhook_id, event_id, event_type, body, hold_case_id, state,
+                                              next_attempt_at)
+                values (?, ?, ?, ?, ?, ?, 'pending', now()) on conflict (webhook_id, event_id) do nothing""", ps -> {
             for (NewDelivery d : deliveries) {
                 ps.setObject(1, UUID.randomUUID());
                 ps.setObject(2, d.webhookId());
                 ps.setObject(3, d.eventId());
                 ps.setString(4, d.eventType());
                 ps.setString(5, d.body());
+                ps.setString(6, d.holdCaseId());
                 ps.addBatch();
             }
             return Arrays.stream(ps.executeBatch()).map(n -> Math.max(n, 0)).sum();
@@ -137,12 +139,18 @@ public class WebhookRepository {
     /**
      * Claims up to {@code limit} due deliveries: each is pushed {@code lease} ahead, so no other instance takes it
      * while this one sends it, and it comes back by itself if this instance dies meanwhile. {@code SKIP LOCKED}: two
-     * instances claiming at once take different rows instead of waiting for each other.
+     * instances claiming at once take different rows instead of waiting for each other. A delivery held back by a
+     * case's safety hold is not due while the webhook consumer's state of that case holds a hold: a milestone queued
+     * just before the hold, retried or replayed during it, waits for the release (it was checked only when queued
+     * until 4 December 2026). One claimed just before the hold was recorded may still be on its way.
      */
     public List<Due> claimDue(int limit, Duration lease) {
         return run("""
-                with due as (select id from webhook_delivery where state = 'pending' and next_attempt_at <= now()
-                              order by next_attempt_at limit ? for update skip locked)
+                with due as (select d.id from webhook_delivery d
+                              where d.state = 'pending' and d.next_attempt_at <= now()
+                                and (d.hold_case_id is null or not exists (select 1 from webhook_case_state s
+                                      where s.case_id = d.hold_case_id and s.hold_id is not null))
+                              order by d.next_attempt_at limit ? for update of d skip locked)
                 update webhook_delivery d set next_attempt_at = now() + make_interval(secs => ?)
                   from due, webhook w
                  where d.id = due.id and w.id = d.webhook_id and w.deleted_at is null

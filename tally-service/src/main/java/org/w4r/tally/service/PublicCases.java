@@ -16,6 +16,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The public state of the current campaign's cases, from the read model: the active cases not on hold, as
@@ -89,16 +90,23 @@ public class PublicCases {
      * The list now, then again whenever it changes (a case held, released, closed, added; the current campaign switched),
      * read once per interval, so a burst of changes is one update; and a heartbeat in between. A client too slow to take
      * a check misses it and gets the next one: each update is the whole list.
+     *
+     * <p>The list is read when a tick is handed to the client, not when it fires: the merge queues ticks for a client
+     * that reads slowly, and a list read when its tick fired named, once sent, a case held since (until 4 December 2026).
      */
     public Multi<Tick> stream() {
-        Multi<Tick> states = Multi.createBy().concatenating().streams(
-                        Multi.createFrom().item(0L),
-                        Multi.createFrom().ticks().every(settings.interval()).onOverflow().drop())
-                .map(n -> current())
-                .skip().repetitions()
-                .map(Tick::new);
-        Multi<Tick> heartbeats = Multi.createFrom().ticks().every(settings.heartbeat()).onOverflow().drop().map(n -> new Tick(null));
-        return Multi.createBy().merging().streams(states, heartbeats);
+        return Multi.createFrom().deferred(() -> {
+            AtomicReference<String> sent = new AtomicReference<>(); // this client's last list
+            Multi<Boolean> checks = Multi.createBy().concatenating().streams(
+                            Multi.createFrom().item(0L),
+                            Multi.createFrom().ticks().every(settings.interval()).onOverflow().drop())
+                    .map(n -> true);
+            Multi<Boolean> heartbeats = Multi.createFrom().ticks().every(settings.heartbeat()).onOverflow().drop()
+                    .map(n -> false);
+            return Multi.createBy().merging().streams(checks, heartbeats)
+                    .map(check -> new Tick(check ? current() : null))
+                    .filter(t -> t.state() == null || !t.state().id().equals(sent.getAndSet(t.state().id())));
+        });
     }
 
     public int openStreams() {

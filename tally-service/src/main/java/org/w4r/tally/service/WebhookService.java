@@ -207,8 +207,10 @@ public class WebhookService {
         body.put("campaignId", c.campaignId());
         body.putAll(fields);
         String json = Events.toJson(body);
+        // a celebration waits out a hold, even one placed after it was queued; the hold and its release never wait
+        String holdsBack = MILESTONE_REACHED.equals(type) ? c.caseId() : null;
         for (Webhook w : webhooks.subscribers(type, local ? c.localEntityId() : null)) {
-            queued.add(new NewDelivery(w.id(), eventId, type, json));
+            queued.add(new NewDelivery(w.id(), eventId, type, json, holdsBack));
         }
     }
 
@@ -255,7 +257,7 @@ public class WebhookService {
             body.put("total", total);
             body.put("withoutCase", withoutCase);
             body.put("byCase", byCase);
-            queued.add(new NewDelivery(w.id(), eventId, TOTALS_ENTITY, Events.toJson(body)));
+            queued.add(new NewDelivery(w.id(), eventId, TOTALS_ENTITY, Events.toJson(body), null));
         }
         int n = webhooks.enqueue(queued);
         if (n > 0) {
