@@ -1,7 +1,6 @@
 package org.w4r.delivery;
 
 import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 import org.junit.jupiter.api.Test;
 import org.w4r.events.SignerErased;
@@ -34,9 +33,9 @@ class ErasureTest extends RunningService {
             throws Exception {
         String caseId = Streams.newCase(kafka);
         PetitionStub.SIGNERS_CSV.put(caseId, "name,country\nAda Example,MT\n");
-        String issued = delivered(caseId);
-        String inFlight = delivered(caseId);
-        String withoutPack = delivered(caseId);
+        String issued = Streams.handedOver(caseId);
+        String inFlight = Streams.handedOver(caseId);
+        String withoutPack = Streams.handedOver(caseId);
         given().auth().oauth2(DELIVERY).get("/api/v1/deliveries/" + issued + "/pack").then().statusCode(200);
         given().auth().oauth2(DELIVERY).get("/api/v1/deliveries/" + issued).then()
                 .body("handover.erasure", nullValue());
@@ -85,7 +84,7 @@ class ErasureTest extends RunningService {
     @Test
     void anErasureOfAnotherCaseMarksNothingHere() {
         String caseId = Streams.newCase(kafka);
-        String issued = delivered(caseId);
+        String issued = Streams.handedOver(caseId);
         given().auth().oauth2(DELIVERY).get("/api/v1/deliveries/" + issued + "/pack").then().statusCode(200);
         SignerErased other = new SignerErased(UUID.randomUUID(), UUID.randomUUID(), null, List.of("another-case"),
                 List.of(UUID.randomUUID()), Instant.now());
@@ -99,12 +98,5 @@ class ErasureTest extends RunningService {
 
     private static long signerRequests(String caseId) {
         return PetitionStub.REQUESTS.stream().filter(r -> r.contains("/cases/" + caseId + "/signers.csv")).count();
-    }
-
-    private static String delivered(String caseId) {
-        String id = Streams.plan(caseId, "petition");
-        given().auth().oauth2(DELIVERY).contentType(ContentType.JSON).body(Streams.handoverBody(Instant.now()))
-                .post("/api/v1/deliveries/" + id + "/handover").then().statusCode(200);
-        return id;
     }
 }

@@ -26,9 +26,7 @@ class HoldMirrorTest extends RunningService {
     void aHoldTheDatabaseNeverStoredIsStillEnforcedEverywhere() {
         String caseId = Streams.newCase(kafka);
         PetitionStub.SIGNERS_CSV.put(caseId, "name,country\nAda Example,MT\n");
-        String delivered = Streams.plan(caseId, "petition");
-        given().auth().oauth2(DELIVERY).contentType(ContentType.JSON).body(Streams.handoverBody(Instant.now()))
-                .post("/api/v1/deliveries/" + delivered + "/handover").then().statusCode(200);
+        String delivered = Streams.handedOver(caseId);
         String planned = Streams.plan(caseId, "petition");
         String refusal = refuseHoldCopies(caseId);
         double failuresBefore = mirrorFailures();

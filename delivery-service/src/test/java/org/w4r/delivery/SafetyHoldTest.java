@@ -384,9 +384,7 @@ class SafetyHoldTest extends RunningService {
     void aHoldPlacedWhileAPackOrAPreviewIsBuiltLetsNeitherOut() throws Exception {
         String caseId = Streams.newCase(kafka);
         PetitionStub.SIGNERS_CSV.put(caseId, "name,country\nAda Example,MT\n");
-        String delivered = Streams.plan(caseId, "petition");
-        given().auth().oauth2(DELIVERY).contentType(ContentType.JSON).body(Streams.handoverBody(Instant.now()))
-                .post("/api/v1/deliveries/" + delivered + "/handover").then().statusCode(200);
+        String delivered = Streams.handedOver(caseId);
         String planned = Streams.plan(caseId, "petition");
         long asked = PetitionStub.REQUESTS.stream().filter(r -> r.contains(caseId)).count();
         CountDownLatch release = new CountDownLatch(1);

@@ -98,6 +98,14 @@ final class Streams {
                 .extract().path("id");
     }
 
+    /** A petition delivery of the case, planned and handed over now; its id. */
+    static String handedOver(String caseId) {
+        String id = plan(caseId, "petition");
+        given().auth().oauth2(staffToken("delivery")).contentType(ContentType.JSON).body(handoverBody(Instant.now()))
+                .post("/api/v1/deliveries/" + id + "/handover").then().statusCode(200);
+        return id;
+    }
+
     static String handoverBody(Instant cutoff) {
         return """
                 {"deliveredAt":"%s","cutoff":"%s","deliveredBy":"Team Malta","notes":"handed to the consul",

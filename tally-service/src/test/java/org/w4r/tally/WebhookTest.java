@@ -145,6 +145,12 @@ class WebhookTest {
                 localEntity, 1000L, status, true, hold, ReferenceFixtures.version(), Instant.now());
     }
 
+    /** A global case of this class's campaign with a goal, held or not (the milestone tests). */
+    static CaseChanged goalCase(String caseId, long goal, CaseChanged.Hold hold) {
+        return new CaseChanged(UUID.randomUUID(), caseId, CAMPAIGN, "Name", "MT", "Authorities", "global", null, goal,
+                "active", true, hold, ReferenceFixtures.version(), Instant.now());
+    }
+
     static List<Received> at(String path) {
         return received.stream().filter(r -> r.path().equals(path)).toList();
     }
@@ -238,8 +244,7 @@ class WebhookTest {
         register("ai-france", holds, "case.held");
         String caseId = caseId();
         // a goal of 8: 25 % is 2, 50 % is 4, 75 % is 6, 100 % is 8
-        CaseChanged open = new CaseChanged(UUID.randomUUID(), caseId, CAMPAIGN, "Name", "MT", "Authorities", "global",
-                null, 8L, "active", true, null, ReferenceFixtures.version(), Instant.now());
+        CaseChanged open = goalCase(caseId, 8, null);
         TallyFixtures.publish(Topics.CASES, List.of(open));
         await().until(() -> reference.findCase(caseId).isPresent());
 
@@ -258,8 +263,7 @@ class WebhookTest {
         }
 
         // reached while the case is on safety hold: recorded, not told until the hold is lifted
-        CaseChanged held = new CaseChanged(UUID.randomUUID(), caseId, CAMPAIGN, "Name", "MT", "Authorities", "global",
-                null, 8L, "active", true, new CaseChanged.Hold(3, Instant.now()), ReferenceFixtures.version(), Instant.now());
+        CaseChanged held = goalCase(caseId, 8, new CaseChanged.Hold(3, Instant.now()));
         TallyFixtures.publish(Topics.CASES, List.of(held));
         // from the moment its sites are told it is held, nothing is told of its milestones
         await().atMost(Duration.ofSeconds(30)).until(() -> !about(holds, caseId).isEmpty());
@@ -273,8 +277,7 @@ class WebhookTest {
         await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(10))
                 .until(() -> percents(path, caseId).equals(List.of(25, 50, 75)));
 
-        CaseChanged released = new CaseChanged(UUID.randomUUID(), caseId, CAMPAIGN, "Name", "MT", "Authorities", "global",
-                null, 8L, "active", true, null, ReferenceFixtures.version(), Instant.now());
+        CaseChanged released = goalCase(caseId, 8, null);
         TallyFixtures.publish(Topics.CASES, List.of(released));
         await().atMost(Duration.ofSeconds(30)).until(() -> percents(path, caseId).size() >= 4);
         TallyFixtures.publishActions(List.of(action(caseId, 5)));
@@ -297,8 +300,7 @@ class WebhookTest {
         Hook hook = register("ai-france", path, "milestone.reached");
         register("ai-france", holds, "case.held");
         String caseId = caseId();
-        CaseChanged open = new CaseChanged(UUID.randomUUID(), caseId, CAMPAIGN, "Name", "MT", "Authorities", "global",
-                null, 4L, "active", true, null, ReferenceFixtures.version(), Instant.now());
+        CaseChanged open = goalCase(caseId, 4, null);
         TallyFixtures.publish(Topics.CASES, List.of(open));
         await().until(() -> reference.findCase(caseId).isPresent());
         // 25 % of 4 is reached and queued while the case is open; the receiver is down, so it ends dead
@@ -308,9 +310,7 @@ class WebhookTest {
         String deliveryId = (String) deliveries(hook).get(0).get("id");
         int attempts = about(path, caseId).size();
 
-        CaseChanged held = new CaseChanged(UUID.randomUUID(), caseId, CAMPAIGN, "Name", "MT", "Authorities", "global",
-                null, 4L, "active", true, new CaseChanged.Hold(5, Instant.now()), ReferenceFixtures.version(),
-                Instant.now());
+        CaseChanged held = goalCase(caseId, 4, new CaseChanged.Hold(5, Instant.now()));
         TallyFixtures.publish(Topics.CASES, List.of(held));
         await().atMost(Duration.ofSeconds(30)).until(() -> !about(holds, caseId).isEmpty());
         // the receiver is mended and the entity replays the milestone during the hold: accepted, not sent
@@ -321,8 +321,7 @@ class WebhookTest {
                 .until(() -> about(path, caseId).size() == attempts && deliveries(hook).stream()
                         .allMatch(d -> "pending".equals(d.get("state"))));
 
-        CaseChanged released = new CaseChanged(UUID.randomUUID(), caseId, CAMPAIGN, "Name", "MT", "Authorities",
-                "global", null, 4L, "active", true, null, ReferenceFixtures.version(), Instant.now());
+        CaseChanged released = goalCase(caseId, 4, null);
         TallyFixtures.publish(Topics.CASES, List.of(released));
         await().atMost(Duration.ofSeconds(30)).until(() -> deliveries(hook).stream()
                 .anyMatch(d -> deliveryId.equals(d.get("id")) && "delivered".equals(d.get("state"))));

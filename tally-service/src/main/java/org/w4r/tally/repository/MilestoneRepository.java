@@ -104,24 +104,20 @@ public class MilestoneRepository {
      * batch recorded as held while the release went by.
      */
     public List<Milestone> announceReleased(String campaignId) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("""
-                update milestone m set announced = true where campaign_id = ? and not announced and %s
-                returning campaign_id, case_id, threshold, goal, percent, reached_at, announced"""
-                .formatted(UNHELD.formatted("m.case_id")))) {
-            ps.setString(1, campaignId);
-            return read(ps);
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot announce milestones", e);
-        }
+        return announceWhere("campaign_id", campaignId);
     }
 
     /** Marks announced the milestones of a case recorded while it was held, unless it is held again; returns them. */
     public List<Milestone> announce(String caseId) {
+        return announceWhere("case_id", caseId);
+    }
+
+    private List<Milestone> announceWhere(String column, String value) {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("""
-                update milestone m set announced = true where case_id = ? and not announced and %s
+                update milestone m set announced = true where %s = ? and not announced and %s
                 returning campaign_id, case_id, threshold, goal, percent, reached_at, announced"""
-                .formatted(UNHELD.formatted("m.case_id")))) {
-            ps.setString(1, caseId);
+                .formatted(column, UNHELD.formatted("m.case_id")))) {
+            ps.setString(1, value);
             return read(ps);
         } catch (SQLException e) {
             throw new IllegalStateException("cannot announce milestones", e);
