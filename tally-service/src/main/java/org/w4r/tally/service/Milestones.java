@@ -38,8 +38,9 @@ import java.util.stream.Collectors;
  * {@code w4r.milestones.sweep} checks every case of the current campaign, for what changes without an action: a goal
  * lowered, a rebuild that found more. A case on safety hold has its milestone recorded but not announced until the
  * hold is lifted: an entity site must not celebrate a case the campaign has paused. Held or not is read, in the
- * statement that records or announces, from the state the webhook consumer keeps ({@link MilestoneRepository}): no
- * milestone of a case is queued for the entity sites after its {@code case.held} and before its {@code case.released}.
+ * statement that records or announces, from the state the webhook consumer keeps ({@link MilestoneRepository}). One
+ * recorded by a statement that ran just before the hold committed is queued all the same; the dispatcher does not send
+ * it while the case is held ({@code WebhookRepository.claimDue} reads the same row).
  */
 @ApplicationScoped
 public class Milestones {
