@@ -77,6 +77,11 @@ class HeldCaseDoorsTest {
                 .body("type", containsString("case-on-hold")).body("hold.holdId", equalTo(7));
         given().auth().oauth2(staffToken("delivery")).get("/api/v1/cases/" + caseId + "/signers.csv")
                 .then().statusCode(409).body("type", containsString("case-on-hold"));
+        // the case still takes actions: a hold stops delivery and publicity, not solidarity (docs/petition-service.md)
+        given().auth().oauth2(entityKey("ai-france")).contentType(ContentType.JSON)
+                .body("{\"caseIds\":[\"" + caseId + "\"],\"signer\":{\"name\":\"Léa\",\"email\":\"lea-" + caseId
+                        + "@example.org\"}}")
+                .post("/api/v1/signatures").then().statusCode(202).body("results[0].status", equalTo("accepted"));
         // moderation goes on (nothing reviewed is delivered while held)
         given().auth().oauth2(staffToken("moderator")).get("/api/v1/messages?status=approved&caseId=" + caseId)
                 .then().statusCode(200).body("$", hasSize(1));

@@ -7,10 +7,9 @@ import org.w4r.petition.service.Recorded;
 import java.util.List;
 import java.util.UUID;
 
-/** The answer to a submission: one result per case. */
 /**
- * A replay (Idempotent-Replayed: true) is the body exactly as it was stored, which an earlier version of the service
- * may have shaped otherwise: the schema says so rather than promise more.
+ * The answer to a submission: one result per case. A replay (Idempotent-Replayed: true) is the body exactly as it was
+ * stored, which an earlier version of the service may have shaped otherwise: the schema says so rather than promise more.
  */
 @Schema(description = "One result per case, in the order of the request. A replay (Idempotent-Replayed: true) is the "
         + "body exactly as it was stored with the first answer", additionalProperties = Schema.True.class)
