@@ -219,7 +219,8 @@ public class OpenDataService {
             TotalsService.put(rows, "country", data.byCountry(), i, n);
             LocalDate opened = campaign.opensAt() == null ? null : LocalDate.ofInstant(campaign.opensAt(), ZoneOffset.UTC);
             Map<String, Long> byDay = new TreeMap<>();
-            List<String> caseIds = new ArrayList<>(openCases(campaign.campaignId()).stream().map(CaseChanged::caseId).toList());
+            // the cases the campaign's answer counted, not read again: a hold between two reads would mix two states
+            List<String> caseIds = new ArrayList<>(data.cases().stream().map(OpenCase::caseId).toList());
             caseIds.add("");
             Sums sums = sums(campaign.campaignId());
             for (String caseId : caseIds) {
