@@ -74,19 +74,25 @@ public class KafkaClients {
             synchronized (this) {
                 open();
                 if (producer == null) {
-                    Map<String, Object> config = settings.base(application + "-publisher");
-                    config.put("acks", "all");
-                    config.put("enable.idempotence", "true");
-                    config.put("linger.ms", "2");
-                    config.put("compression.type", "none");
-                    config.put("delivery.timeout.ms", "30000");
-                    config.put("request.timeout.ms", "10000");
-                    config.put("max.block.ms", "10000");
-                    producer = new KafkaProducer<>(config, new StringSerializer(), new StringSerializer());
+                    producer = new KafkaProducer<>(producerConfig(), new StringSerializer(), new StringSerializer());
                 }
             }
         }
         return producer;
+    }
+
+    Map<String, Object> producerConfig() {
+        Map<String, Object> config = settings.base(application + "-publisher");
+        // the guarantees: never an operator's choice
+        config.put("acks", "all");
+        config.put("enable.idempotence", "true");
+        // the tuning: an operator's kafka.* setting wins (a slow cross-zone cluster wants longer waits)
+        config.putIfAbsent("linger.ms", "2");
+        config.putIfAbsent("compression.type", "none");
+        config.putIfAbsent("delivery.timeout.ms", "30000");
+        config.putIfAbsent("request.timeout.ms", "10000");
+        config.putIfAbsent("max.block.ms", "10000");
+        return config;
     }
 
     /**

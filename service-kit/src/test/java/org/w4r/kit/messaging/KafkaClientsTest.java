@@ -80,6 +80,23 @@ class KafkaClientsTest {
         }
     }
 
+    /**
+     * An operator's {@code kafka.*} settings tune the producer (they were once overwritten by the kit's own waits), but
+     * never take away what makes a completed send durable and a retried one single.
+     */
+    @Test
+    void anOperatorTunesTheProducersWaitsButNotItsGuarantees() {
+        KafkaClients clients = KitFixtures.clients(KafkaBroker.bootstrapServers(), APPLICATION, Map.of(
+                "delivery.timeout.ms", "120000", "linger.ms", "5", "acks", "1", "enable.idempotence", "false"));
+        Map<String, Object> config = clients.producerConfig();
+        assertEquals("120000", config.get("delivery.timeout.ms"));
+        assertEquals("5", config.get("linger.ms"));
+        assertEquals("all", config.get("acks"));
+        assertEquals("true", config.get("enable.idempotence"));
+        assertEquals("10000", KitFixtures.clients(KafkaBroker.bootstrapServers(), APPLICATION).producerConfig()
+                .get("max.block.ms"), "the kit's own wait where the operator sets none");
+    }
+
     /** A topic of this test's own. */
     static String topic(KafkaClients clients, int partitions) throws Exception {
         String topic = "kit-test-" + UUID.randomUUID();

@@ -16,8 +16,22 @@ public final class KitFixtures {
 
     /** {@code application} names the clients' ids, and so their JMX metrics ({@code <application>-publisher}). */
     public static KafkaClients clients(String bootstrapServers, String application) {
+        return clients(bootstrapServers, application, java.util.Map.of());
+    }
+
+    /** With {@code kafka.*} settings of an operator's ({@code overrides}, without the prefix) on every client. */
+    public static KafkaClients clients(String bootstrapServers, String application, java.util.Map<String, Object> overrides) {
         KafkaClients clients = new KafkaClients();
-        clients.settings = settings(bootstrapServers);
+        KafkaSettings settings = new KafkaSettings() {
+            @Override
+            public java.util.Map<String, Object> base(String clientId) {
+                java.util.Map<String, Object> config = super.base(clientId);
+                config.putAll(overrides);
+                return config;
+            }
+        };
+        settings.bootstrapServers = bootstrapServers;
+        clients.settings = settings;
         clients.application = application;
         return clients;
     }
