@@ -130,6 +130,7 @@ class TallyScaleOutIT {
                 "mp.messaging.incoming.actions.heartbeat.interval.ms", "1000"));
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> command = new ArrayList<>(List.of(java, "-Xmx256m"));
+        command.addAll(ServiceProcess.JIT);
         settings.forEach((k, v) -> command.add("-D" + k + "=" + v));
         command.addAll(List.of("-jar", jar.toString()));
         Path log = ROOT.resolve("platform-it/target/" + name + "-" + RUN + ".log");
