@@ -82,7 +82,7 @@ class OutboxRelayTest {
     @Test
     void aRowKafkaRefusesForGoodIsSetAsideAndTheRowsAfterItStillLeave() throws Exception {
         List<SignerErased> before = erasures(2);
-        write(parts.db().dataSource(), prefix + "a", before);
+        List<Long> sentIds = write(parts.db().dataSource(), prefix + "a", before);
         long tooLarge;
         // past the producer's 1 MB request limit: Kafka refuses it however often it is sent
         try (Connection connection = parts.db().dataSource().getConnection();
@@ -102,6 +102,9 @@ class OutboxRelayTest {
         OutboxRelay relay = startedRelay(parts.db().dataSource(), 1000);
         await().atMost(BOUND).until(() -> relay.backlog() == 0);
         assertEquals(1, relay.deadLetters());
+        // gone from the outbox, but not to Kafka: whoever waits on it (a hold's answer) must not hear "relayed"
+        assertFalse(relay.awaitRelayed(tooLarge, Duration.ofMillis(300)), "a row set aside is not relayed");
+        assertTrue(relay.awaitRelayed(sentIds.get(0), Duration.ofMillis(300)));
         try (Connection connection = parts.db().dataSource().getConnection();
              Statement select = connection.createStatement();
              ResultSet rs = select.executeQuery(
