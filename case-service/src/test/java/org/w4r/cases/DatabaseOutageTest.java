@@ -1,9 +1,11 @@
 package org.w4r.cases;
 
+import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
+import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -79,6 +81,51 @@ class DatabaseOutageTest {
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertEquals(before + 1, given().auth()
                 .oauth2(DemoCredentials.caseManager()).get("/api/v1/entities/ai-iceland/keys").then().statusCode(200)
                 .extract().jsonPath().getList("keyId").size()));
+    }
+
+    /**
+     * A campaign's answer (with its extensions) is read in the write's own transaction. It was read after the commit:
+     * the database lost right then answered 503 "nothing was stored" of a campaign created, changed or extended.
+     */
+    @Test
+    void aCampaignWriteNeedsNothingAfterItsCommit() {
+        Instant now = Instant.now();
+        String id = CaseLifecycleTest.id("camp");
+        String manager = DemoCredentials.caseManager();
+        Response created = outageAfterCommit(() -> given().auth().oauth2(manager).contentType(ContentType.JSON).body("""
+                {"campaignId":"%s","name":"Edition","opensAt":"%s","closesAt":"%s"}"""
+                .formatted(id, now.minus(1, ChronoUnit.DAYS), now.plus(30, ChronoUnit.DAYS))).post("/api/v1/campaigns"));
+        assertEquals(201, created.statusCode(), created.asString());
+        Response edited = outageAfterCommit(() -> given().auth().oauth2(manager).contentType(ContentType.JSON)
+                .body("{\"name\":\"Edition, renamed\"}").patch("/api/v1/campaigns/" + id));
+        assertEquals(200, edited.statusCode(), edited.asString());
+        Response extended = outageAfterCommit(() -> given().auth().oauth2(manager).contentType(ContentType.JSON)
+                .body("{\"closesAt\":\"" + now.plus(40, ChronoUnit.DAYS) + "\"}")
+                .put("/api/v1/campaigns/" + id + "/extensions/ai-france"));
+        assertEquals(200, extended.statusCode(), extended.asString());
+        assertEquals("ai-france", extended.path("extensions[0].entityId"), "the answer holds the new extension");
+        assertEquals("Edition, renamed", extended.path("name"));
+    }
+
+    @Inject
+    AgroalDataSource dataSource;
+
+    /**
+     * Sends {@code call}; the moment its transaction ends, the database stops answering, until the answer is in. Then
+     * the pool lets go of the connections the cut killed, so the next call starts on live ones.
+     */
+    Response outageAfterCommit(java.util.function.Supplier<Response> call) {
+        AfterCommit.once(() -> {
+            OUTAGE.proxy().pause();
+            OUTAGE.proxy().cut();
+        });
+        try {
+            return call.get();
+        } finally {
+            AfterCommit.cancel();
+            OUTAGE.proxy().resume();
+            dataSource.flush(AgroalDataSource.FlushMode.GRACEFUL);
+        }
     }
 
     @Test

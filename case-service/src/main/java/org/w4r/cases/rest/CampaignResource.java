@@ -26,7 +26,6 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponseSchema;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.w4r.cases.model.Campaign;
-import org.w4r.cases.model.CampaignExtension;
 import org.w4r.cases.model.CaseFile;
 import org.w4r.cases.service.CampaignService;
 import org.w4r.cases.service.CaseService;
@@ -96,8 +95,9 @@ public class CampaignResource {
 
     public record CampaignView(String campaignId, String name, Instant opensAt, Instant closesAt, boolean current,
                                List<Extension> extensions) {
-        static CampaignView of(Campaign c) {
-            return new CampaignView(c.id, c.name, c.opensAt, c.closesAt, c.current, CampaignExtension.of(c.id).stream()
+        static CampaignView of(CampaignService.Stored stored) {
+            Campaign c = stored.campaign();
+            return new CampaignView(c.id, c.name, c.opensAt, c.closesAt, c.current, stored.extensions().stream()
                     .map(e -> new Extension(e.entityId, e.closesAt)).toList());
         }
     }
@@ -105,14 +105,14 @@ public class CampaignResource {
     @GET
     @Operation(operationId = "listCampaigns", summary = "Every campaign, the latest first")
     public List<CampaignView> list() {
-        return Campaign.<Campaign>list("order by opensAt desc").stream().map(CampaignView::of).toList();
+        return CampaignService.all().stream().map(CampaignView::of).toList();
     }
 
     @GET
     @Path("{campaignId}")
     @Operation(operationId = "getCampaign", summary = "One campaign with its extensions")
     public CampaignView get(@PathParam("campaignId") String campaignId) {
-        return CampaignView.of(CampaignService.find(campaignId));
+        return CampaignView.of(CampaignService.stored(campaignId));
     }
 
     @POST
@@ -121,8 +121,9 @@ public class CampaignResource {
     @APIResponseSchema(value = CampaignView.class, responseCode = "201", responseDescription = "Created")
     @APIResponse(responseCode = "409", description = "duplicate-id: a campaign with this id exists")
     public Response create(@Valid @NotNull CampaignRequest request) {
-        Campaign c = campaigns.create(request.command());
-        return Response.created(java.net.URI.create("/api/v1/campaigns/" + c.id)).entity(CampaignView.of(c)).build();
+        CampaignService.Stored stored = campaigns.create(request.command());
+        return Response.created(java.net.URI.create("/api/v1/campaigns/" + stored.campaign().id))
+                .entity(CampaignView.of(stored)).build();
     }
 
     @PATCH
@@ -141,8 +142,7 @@ public class CampaignResource {
     @Operation(operationId = "extendCampaign", summary = "Let one entity take actions until later than the campaign")
     public CampaignView extend(@PathParam("campaignId") String campaignId, @PathParam("entityId") String entityId,
                                @Valid @NotNull ExtensionRequest request) {
-        campaigns.extend(campaignId, entityId, request.closesAt());
-        return CampaignView.of(CampaignService.find(campaignId));
+        return CampaignView.of(campaigns.extend(campaignId, entityId, request.closesAt()));
     }
 
     @DELETE

@@ -11,6 +11,7 @@ import org.w4r.kit.audit.AuditTrail;
 import org.w4r.kit.problem.ProblemException;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 
 /** Campaigns (editions): their window, which one is current, and per-entity extensions. */
@@ -22,12 +23,22 @@ public class CampaignService {
     @Inject
     AuditTrail audit;
 
+    /**
+     * A campaign with its extensions, read in the transaction that wrote it: a write's answer must read nothing after
+     * its commit, where a failed read was answered "not stored" of a campaign that was (found 4 December 2026).
+     */
+    public record Stored(Campaign campaign, List<CampaignExtension> extensions) {
+        static Stored of(Campaign c) {
+            return new Stored(c, CampaignExtension.of(c.id));
+        }
+    }
+
     /** A new campaign or, for an edit, what changes (null: unchanged); its shape was checked by the resource. */
     public record CampaignInput(String campaignId, String name, Instant opensAt, Instant closesAt, Boolean current) {
     }
 
     @Transactional
-    public Campaign create(CampaignInput input) {
+    public Stored create(CampaignInput input) {
         if (Campaign.findById(input.campaignId()) != null) {
             throw ProblemException.conflict("duplicate-id", "Duplicate campaign",
                     "campaign '" + input.campaignId() + "' exists already");
@@ -46,11 +57,11 @@ public class CampaignService {
         publisher.campaign(c);
         audit.record("campaign.created", "campaign", c.id, null, AuditTrail.detail("opensAt", c.opensAt.toString(),
                 "closesAt", c.closesAt.toString(), "current", c.current));
-        return c;
+        return Stored.of(c);
     }
 
     @Transactional
-    public Campaign update(String campaignId, CampaignInput input) {
+    public Stored update(String campaignId, CampaignInput input) {
         Campaign c = find(campaignId);
         if (input.name() != null) {
             c.name = input.name();
@@ -69,11 +80,12 @@ public class CampaignService {
         publisher.campaign(c);
         audit.record("campaign.updated", "campaign", c.id, null, AuditTrail.detail("opensAt", c.opensAt.toString(),
                 "closesAt", c.closesAt.toString(), "current", c.current));
-        return c;
+        return Stored.of(c);
     }
 
+    /** The campaign with its extensions, as it stands after the extension. */
     @Transactional
-    public CampaignExtension extend(String campaignId, String entityId, Instant closesAt) {
+    public Stored extend(String campaignId, String entityId, Instant closesAt) {
         Campaign c = find(campaignId);
         EntityService.find(entityId);
         if (!closesAt.isAfter(c.closesAt)) {
@@ -90,7 +102,7 @@ public class CampaignService {
         c.changedAt = Instant.now();
         publisher.campaign(c);
         audit.record("campaign.extended", "campaign", campaignId, entityId, AuditTrail.detail("closesAt", closesAt.toString()));
-        return e;
+        return Stored.of(c);
     }
 
     @Transactional
@@ -103,6 +115,16 @@ public class CampaignService {
         c.changedAt = Instant.now();
         publisher.campaign(c);
         audit.record("campaign.extension.removed", "campaign", campaignId, entityId, Map.of());
+    }
+
+    /** One campaign with its extensions. */
+    public static Stored stored(String campaignId) {
+        return Stored.of(find(campaignId));
+    }
+
+    /** Every campaign with its extensions, the latest first. */
+    public static List<Stored> all() {
+        return Campaign.<Campaign>list("order by opensAt desc").stream().map(Stored::of).toList();
     }
 
     public static Campaign find(String campaignId) {
