@@ -93,7 +93,9 @@ public class BatchConsumer {
         List<ConsumerRecord<String, String>> readable = new ArrayList<>(records.count());
         for (ConsumerRecord<String, String> record : records) {
             try {
-                events.add(Events.fromJson(record.value(), type));
+                // the JSON literal null reads as no event, without an error: it would have failed the batch later,
+                // outside any dead letter, and stopped the channel for good
+                events.add(java.util.Objects.requireNonNull(Events.fromJson(record.value(), type), "no event"));
                 readable.add(record);
             } catch (RuntimeException e) {
                 deadLetter(record, "unreadable", e);

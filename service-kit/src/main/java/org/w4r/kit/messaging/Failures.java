@@ -13,7 +13,21 @@ public final class Failures {
     }
 
     public static boolean isTransient(Throwable failure) {
+        return isTransient(failure, 0);
+    }
+
+    // Narayana keeps the driver's error of a failed commit as a suppressed exception, not as the cause: a connection
+    // lost at the commit of a consumed batch was taken for a refusal, and the batch's events were dead-lettered
+    private static boolean isTransient(Throwable failure, int depth) {
+        if (depth > 4) {
+            return false;
+        }
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            for (Throwable suppressed : t.getSuppressed()) {
+                if (isTransient(suppressed, depth + 1)) {
+                    return true;
+                }
+            }
             if (org.w4r.kit.problem.DatabaseProblems.lostInBatch(t) != null) {
                 return true;
             }
@@ -23,6 +37,8 @@ public final class Failures {
                 return state == null || state.startsWith("08") || state.startsWith("40") || state.startsWith("53")
                         || state.startsWith("57") || state.startsWith("58") || "55P03".equals(state)
                         || "25P03".equals(state)
+                        // read-only: a connection that reached a primary being demoted in a switchover
+                        || "25006".equals(state)
                         // PgJDBC's "something unusual has occurred": seen opening a connection to a database that
                         // does not answer; it is not caused by the data
                         || "99999".equals(state);

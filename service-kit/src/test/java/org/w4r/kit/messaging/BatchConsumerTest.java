@@ -78,12 +78,15 @@ class BatchConsumerTest {
         SignerErased first = erasure("ai-malta"), second = erasure("ai-france");
         String unreadable = "{\"eventId\":\"" + UUID.randomUUID() + "\",\"erasureId\":\"not-a-uuid\"";
         AtomicInteger calls = new AtomicInteger();
-        ConsumerRecords<String, String> records = published(json(first), unreadable, json(second));
+        // and the JSON literal null, which reads as no event at all
+        ConsumerRecords<String, String> records = published(json(first), unreadable, json(second), "null");
         consumer.consume(records, SignerErased.class, events -> {
             calls.incrementAndGet();
             apply(events, 0);
         });
         assertEquals(1, calls.get(), "the readable events in one transaction, once");
+        assertEquals(1, TopicReader.readAll(bootstrap, Topics.deadLetter(TOPIC)).stream()
+                .filter(r -> "null".equals(r.value())).count(), "the null event too");
         assertEquals(1, applied(first));
         assertEquals(1, applied(second));
         List<ConsumerRecord<String, String>> dead = deadLetters(unreadable);
@@ -91,10 +94,10 @@ class BatchConsumerTest {
         assertEquals("unreadable", header(dead.get(0), "w4r-reason"));
         ConsumerRecord<String, String> source = records.records(PARTITION).get(1);
         assertEquals(TOPIC + "-0@" + source.offset(), header(dead.get(0), "w4r-source"), "where it was read");
-        assertEquals(1, consumer.deadLettered());
-        assertEquals(1, consumer.registry.counter("w4r.consumer.dead.letters", "topic", TOPIC, "reason", "unreadable")
+        assertEquals(2, consumer.deadLettered());
+        assertEquals(2, consumer.registry.counter("w4r.consumer.dead.letters", "topic", TOPIC, "reason", "unreadable")
                 .count());
-        assertEquals(records.records(PARTITION).get(2).offset() + 1, consumer.appliedUpTo(PARTITION),
+        assertEquals(records.records(PARTITION).get(3).offset() + 1, consumer.appliedUpTo(PARTITION),
                 "the partition is applied up to its last record, the dead-lettered one included");
     }
 

@@ -100,6 +100,13 @@ class FailuresTest {
                 "no SQLSTATE: the pool could not hand one out");
         assertTrue(Failures.isTransient(new CompletionException(new IOException("reset"))));
         assertTrue(Failures.isTransient(new NotEnoughReplicasException("isr")));
+        assertTrue(Failures.isTransient(new SQLException("read-only transaction", "25006")), "a switchover");
+        Exception commitFailed = new IllegalStateException("commit failed");
+        commitFailed.addSuppressed(new SQLException("connection lost", "08006"));
+        assertTrue(Failures.isTransient(commitFailed), "the driver's error kept as a suppressed one, as Narayana does");
+        Exception refusedCommit = new IllegalStateException("commit failed");
+        refusedCommit.addSuppressed(new SQLException("duplicate", "23505"));
+        assertFalse(Failures.isTransient(refusedCommit));
         assertFalse(Failures.isTransient(new RecordTooLargeException("2 MB")));
         assertFalse(Failures.isTransient(new IllegalArgumentException("a null type")));
     }
