@@ -2,6 +2,7 @@ package org.w4r.kit.messaging;
 
 import io.quarkus.runtime.ShutdownEvent;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import org.apache.kafka.clients.admin.Admin;
@@ -130,7 +131,11 @@ public class KafkaClients {
         }
     }
 
-    void close(@Observes ShutdownEvent event) {
+    /**
+     * Last of every shutdown observer: whatever still sends (the outbox relay's last batch, a dead letter) must find
+     * the producer open. With the default priority it closed first, and the relay's sends after it failed.
+     */
+    void close(@Observes @Priority(jakarta.interceptor.Interceptor.Priority.LIBRARY_AFTER + 900) ShutdownEvent event) {
         synchronized (this) {
             closed = true;
             if (producer != null) {

@@ -7,6 +7,7 @@ import io.quarkus.runtime.StartupEvent;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -182,7 +183,7 @@ public class OutboxRelay {
                         }
                     } catch (java.util.concurrent.CompletionException e) {
                         Throwable cause = e.getCause() == null ? e : e.getCause();
-                        if (Failures.isTransient(cause) || cause instanceof org.apache.kafka.common.errors.TimeoutException) {
+                        if (!refusedForGood(cause)) {
                             retriable = retriable == null ? cause : retriable;
                         } else if (retriable == null) {
                             refused.add(ids.get(i));
@@ -203,6 +204,27 @@ public class OutboxRelay {
                 throw e;
             }
         }
+    }
+
+    /**
+     * Whether Kafka refused this record for what it is, so that sending it again can never succeed: too large, or
+     * malformed for its topic. Only such a row is set aside; every other failure leaves the row where it is, to be
+     * sent again. Setting aside "whatever is not known to be transient" once moved acknowledged actions to the
+     * dead letters on every graceful shutdown (a read-only audit, 4 December 2026): the shared producer was closed
+     * while the relay was still sending, its "producer closed" errors are not transient, and the rows left the
+     * outbox without ever reaching Kafka.
+     */
+    static boolean refusedForGood(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof org.apache.kafka.common.errors.RecordTooLargeException
+                    || t instanceof org.apache.kafka.common.errors.RecordBatchTooLargeException
+                    || t instanceof org.apache.kafka.common.InvalidRecordException
+                    || t instanceof org.apache.kafka.common.errors.InvalidTopicException
+                    || t instanceof org.apache.kafka.common.errors.SerializationException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Whether this relay holds the database's relay lock for this transaction. */
@@ -335,12 +357,27 @@ public class OutboxRelay {
         }
     }
 
-    void stop(@Observes ShutdownEvent event) {
+    /**
+     * Stops the relay and waits for its batch to end, before the shared producer is closed ({@link
+     * org.w4r.kit.messaging.KafkaClients} closes it last): a batch cut by a closed producer keeps its rows for the
+     * next relay, but one that ends first is cleaner. After the services' own stop (petition's signature writers drain
+     * into the outbox), which has the default priority.
+     */
+    void stop(@Observes @Priority(STOP_PRIORITY) ShutdownEvent event) {
         running = false;
-        if (thread != null) {
-            thread.interrupt();
+        Thread relay = thread;
+        if (relay != null) {
+            relay.interrupt();
+            try {
+                relay.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
+
+    /** After observers of the default priority (APPLICATION + 500), before the Kafka clients close. */
+    public static final int STOP_PRIORITY = jakarta.interceptor.Interceptor.Priority.APPLICATION + 900;
 
     private static void sleep(long ms) {
         try {

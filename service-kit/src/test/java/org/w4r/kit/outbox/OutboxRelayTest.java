@@ -79,6 +79,28 @@ class OutboxRelayTest {
         assertEquals(0, relay.deadLetters());
     }
 
+    /**
+     * At a graceful shutdown the producer can be closed while the relay still sends. Its rows must stay in the outbox
+     * for the next relay: they were set aside as refused (dead letters), and acknowledged actions were never counted.
+     */
+    @Test
+    void aRelayWhoseProducerIsClosedKeepsEveryRowForTheNext() throws Exception {
+        write(parts.db().dataSource(), prefix + "a", erasures(3));
+        org.w4r.kit.messaging.EventPublisher closed = org.w4r.kit.messaging.KitFixtures.publisher(parts.bootstrap());
+        org.w4r.kit.messaging.KitFixtures.close(closed);
+        OutboxRelay relay = OutboxFixtures.relay(parts.db().dataSource(), closed, 1000);
+        long before = relay.backlog();
+
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, relay::relayBatch,
+                "a batch Kafka did not take says so");
+
+        assertEquals(0, relay.deadLetters(), "nothing is set aside for a closed producer");
+        assertEquals(before, relay.backlog(), "every row stays to be sent");
+        OutboxRelay next = startedRelay(parts.db().dataSource(), 1000);
+        await().atMost(BOUND).until(() -> next.backlog() == 0);
+        assertEquals(0, next.deadLetters());
+    }
+
     @Test
     void aRowKafkaRefusesForGoodIsSetAsideAndTheRowsAfterItStillLeave() throws Exception {
         List<SignerErased> before = erasures(2);
