@@ -177,12 +177,14 @@ public class CampaignResource {
     @APIResponseSchema(value = ImportPreviewView.class, responseCode = "200",
             responseDescription = "dryRun=true: what each line would do; nothing written")
     public Response importCases(@PathParam("campaignId") String campaignId,
-                                @QueryParam("dryRun") @Parameter(description = "check every line, write nothing")
-                                boolean dryRun, String csv) {
+                                @QueryParam("dryRun") @Parameter(description = "check every line, write nothing", required = false,
+                                        schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.BOOLEAN))
+                                @jakarta.validation.constraints.Pattern(regexp = CaseRequest.TRUE_OR_FALSE, message = "must be true or false")
+                                String dryRun, String csv) {
         CampaignService.find(campaignId);
         Caller who = caller.get();
         String localEntity = Roles.ENTITY.equals(who.role()) ? who.entityId() : null;
-        if (dryRun) {
+        if (Boolean.parseBoolean(dryRun)) {
             return Response.ok(ImportPreviewView.of(cases.dryRun(csvImport.casesToCheck(csv, campaignId), localEntity)))
                     .build();
         }

@@ -154,9 +154,11 @@ public class EntityResource {
     @APIResponse(responseCode = "409", description = "duplicate-id: a row's entity exists ('line' names the row)")
     @APIResponseSchema(value = ImportPreviewView.class, responseCode = "200",
             responseDescription = "dryRun=true: what each line would do; nothing written")
-    public Response importEntities(@QueryParam("dryRun") @Parameter(description = "check every line, write nothing")
-                                   boolean dryRun, String csv) {
-        if (dryRun) {
+    public Response importEntities(@QueryParam("dryRun") @Parameter(description = "check every line, write nothing", required = false,
+                                           schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.BOOLEAN))
+                                   @jakarta.validation.constraints.Pattern(regexp = CaseRequest.TRUE_OR_FALSE, message = "must be true or false")
+                                   String dryRun, String csv) {
+        if (Boolean.parseBoolean(dryRun)) {
             return Response.ok(ImportPreviewView.of(entities.dryRun(csvImport.entitiesToCheck(csv)))).build();
         }
         List<ActionEntity> created = entities.importAll(csvImport.entities(csv));
@@ -248,7 +250,13 @@ public class EntityResource {
             throw new ProblemException(Problem.of(415, "unsupported-media-type", "Unsupported media type",
                     "send no body, or a JSON one with 'Content-Type: application/json'"));
         }
-        return Violations.check(validator, json.readValue(body, KeyRequest.class));
+        KeyRequest request = json.readValue(body, KeyRequest.class);
+        if (request == null) {
+            // the JSON null: read as no request at all, it reached the validator as null and answered 500
+            throw new ProblemException(Problem.of(400, "bad-request", "Unexpected body",
+                    "send no body, or a JSON object such as {\"expiresAt\": \"…\"}"));
+        }
+        return Violations.check(validator, request);
     }
 
     private static boolean json(String contentType) {
