@@ -36,9 +36,9 @@ class AuditTrailTest extends RunningService {
         Instant before = Instant.now().minusSeconds(1);
         String caseId = CaseLifecycleTest.newCase(CaseLifecycleTest.openCampaign());
         String manager = DemoCredentials.caseManager();
-        given().auth().oauth2(manager).contentType(ContentType.JSON).body("{\"reason\":\"the family was threatened\"}")
-                .put("/api/v1/cases/" + caseId + "/hold").then().statusCode(200);
-        given().auth().oauth2(manager).delete("/api/v1/cases/" + caseId + "/hold").then().statusCode(200);
+        long holdId = given().auth().oauth2(manager).contentType(ContentType.JSON).body("{\"reason\":\"the family was threatened\"}")
+                .put("/api/v1/cases/" + caseId + "/hold").then().statusCode(200).extract().jsonPath().getLong("hold.holdId");
+        given().auth().oauth2(manager).delete("/api/v1/cases/" + caseId + "/hold?holdId=" + holdId).then().statusCode(200);
 
         Response page = trail("subjectId=" + caseId);
         page.then().statusCode(200).body("more", equalTo(false))

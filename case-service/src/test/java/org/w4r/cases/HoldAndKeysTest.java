@@ -17,6 +17,7 @@ import java.util.Map;
 
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.endsWith;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.not;
@@ -64,7 +65,7 @@ class HoldAndKeysTest extends RunningService {
         given().auth().oauth2(manager).contentType(ContentType.JSON).body("{\"reason\":\" \"}")
                 .put("/api/v1/cases/el-hiblu-3/hold").then().statusCode(400).body("field", equalTo("reason"));
 
-        given().auth().oauth2(manager).delete("/api/v1/cases/" + caseId + "/hold")
+        given().auth().oauth2(manager).delete("/api/v1/cases/" + caseId + "/hold?holdId=" + held.hold().holdId())
                 .then().statusCode(200).body("hold", nullValue());
         assertNull(latest(Topics.CASES, caseId, CaseChanged.class).hold());
         assertNotNull(Effects.row(db, "select * from case_hold where case_id = ?", caseId).get("lifted_at"));
@@ -72,12 +73,43 @@ class HoldAndKeysTest extends RunningService {
         assertNull(lifted.get("hold_id"));
         assertNull(lifted.get("hold_reason"));
         assertNull(lifted.get("hold_placed_at"));
-        given().auth().oauth2(manager).delete("/api/v1/cases/" + caseId + "/hold").then().statusCode(409);
+        given().auth().oauth2(manager).delete("/api/v1/cases/" + caseId + "/hold?holdId=" + held.hold().holdId())
+                .then().statusCode(409);
 
         given().auth().oauth2(DemoCredentials.coordinator()).get("/api/v1/cases/" + caseId + "/holds")
                 .then().statusCode(200).body("$", hasSize(1))
                 .body("[0].placedBy", equalTo("demo-case-manager")).body("[0].liftedBy", equalTo("demo-case-manager"))
                 .body("[0].liftedAt", notNullValue());
+    }
+
+    /**
+     * A case manager whose page still shows hold 1 (lifted since by someone else, and a hold 2 placed for a new
+     * threat) must not lift hold 2 with it: the lift names its hold, and another open hold is refused and stays.
+     */
+    @Test
+    void aLiftNamesItsHoldAndNeverLiftsOneItsCallerHasNotSeen() {
+        String caseId = CaseLifecycleTest.newCase(CaseLifecycleTest.openCampaign());
+        String manager = DemoCredentials.caseManager();
+        long first = placeHold(manager, caseId, "first threat");
+        given().auth().oauth2(manager).delete("/api/v1/cases/" + caseId + "/hold?holdId=" + first).then().statusCode(200);
+        long second = placeHold(manager, caseId, "a new threat");
+
+        given().auth().oauth2(manager).delete("/api/v1/cases/" + caseId + "/hold?holdId=" + first).then()
+                .statusCode(409).contentType("application/problem+json")
+                .body("type", endsWith("/hold-changed")).body("openHoldId", equalTo((int) second));
+        given().auth().oauth2(manager).delete("/api/v1/cases/" + caseId + "/hold").then()
+                .statusCode(400).contentType("application/problem+json");
+        given().auth().oauth2(manager).get("/api/v1/cases/" + caseId).then().statusCode(200)
+                .body("hold.holdId", equalTo((int) second));
+        assertEquals(second, latest(Topics.CASES, caseId, CaseChanged.class).hold().holdId(), "still held everywhere");
+
+        given().auth().oauth2(manager).delete("/api/v1/cases/" + caseId + "/hold?holdId=" + second).then()
+                .statusCode(200).body("hold", nullValue());
+    }
+
+    private static long placeHold(String manager, String caseId, String reason) {
+        return given().auth().oauth2(manager).contentType(ContentType.JSON).body("{\"reason\":\"" + reason + "\"}")
+                .put("/api/v1/cases/" + caseId + "/hold").then().statusCode(200).extract().jsonPath().getLong("hold.holdId");
     }
 
     @Test

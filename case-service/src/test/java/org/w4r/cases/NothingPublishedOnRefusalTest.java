@@ -89,7 +89,7 @@ class NothingPublishedOnRefusalTest extends RunningService {
         refusals.add(new Refusal("hold on an unknown case", 404, () -> json(manager, "{\"reason\":\"x\"}")
                 .put("/api/v1/cases/no-such-case/hold")));
         refusals.add(new Refusal("lift where there is no hold", 409, () -> given().auth().oauth2(manager)
-                .delete("/api/v1/cases/" + active + "/hold")));
+                .delete("/api/v1/cases/" + active + "/hold?holdId=1")));
         refusals.add(new Refusal("cases file with a bad second row", 400, () -> given().auth().oauth2(manager)
                 .contentType("text/csv").body("case_id,name,country,iso2,estimated_actions\n" + CaseLifecycleTest.id("csv")
                         + ",Good,Malta,MT,10\nBad Id,Bad,Malta,MT,10\n").post("/api/v1/campaigns/" + campaign + "/cases/import")));

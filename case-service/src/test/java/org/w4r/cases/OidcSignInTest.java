@@ -166,7 +166,8 @@ class OidcSignInTest {
                 .then().statusCode(200).body("hold.placedBy", equalTo(sub)).extract().asString();
         assertFalse(placed.contains("alice"), "neither the name nor the email the IdP sent");
         assertEquals(sub, Effects.row(db, "select * from case_hold where case_id = ?", caseId).get("placed_by"));
-        given().auth().oauth2(manager).delete("/api/v1/cases/" + caseId + "/hold").then().statusCode(200);
+        long holdId = Long.parseLong(io.restassured.path.json.JsonPath.from(placed).getString("hold.holdId"));
+        given().auth().oauth2(manager).delete("/api/v1/cases/" + caseId + "/hold?holdId=" + holdId).then().statusCode(200);
         assertEquals(sub, Effects.row(db, "select * from case_hold where case_id = ?", caseId).get("lifted_by"));
     }
 }

@@ -43,12 +43,12 @@ class PublicCaseListTest {
                     .patch("/api/v1/campaigns/" + campaignId).then().statusCode(200);
             given().get("/public/v1/cases").then().statusCode(200).body("caseId", equalTo(java.util.List.of(caseId)));
 
-            given().auth().oauth2(manager).contentType(ContentType.JSON).body("{\"reason\":\"threats\"}")
-                    .put("/api/v1/cases/" + caseId + "/hold").then().statusCode(200);
+            long holdId = given().auth().oauth2(manager).contentType(ContentType.JSON).body("{\"reason\":\"threats\"}")
+                    .put("/api/v1/cases/" + caseId + "/hold").then().statusCode(200).extract().jsonPath().getLong("hold.holdId");
             given().get("/public/v1/cases").then().statusCode(200).body("caseId", not(hasItem(caseId)))
                     .body(not(containsString("Someone at risk")));
 
-            given().auth().oauth2(manager).delete("/api/v1/cases/" + caseId + "/hold").then().statusCode(200);
+            given().auth().oauth2(manager).delete("/api/v1/cases/" + caseId + "/hold?holdId=" + holdId).then().statusCode(200);
             given().get("/public/v1/cases").then().statusCode(200).body("caseId", hasItem(caseId));
         } finally {
             given().auth().oauth2(manager).contentType(ContentType.JSON).body("{\"current\":true}")

@@ -186,7 +186,8 @@ class PlatformFaultsIT {
                     for (int round = 0; round < 8; round++) {
                         record(answers, "PUT", put(cases, "/api/v1/cases/" + caseId + "/hold", caseManager,
                                 "{\"reason\":\"fault suite\"}"));
-                        record(answers, "DELETE", delete(cases, "/api/v1/cases/" + caseId + "/hold", caseManager));
+                        record(answers, "DELETE", delete(cases, "/api/v1/cases/" + caseId + "/hold?holdId="
+                                + shownHold(get(cases, "/api/v1/cases/" + caseId, caseManager).body()), caseManager));
                     }
                     if (endHeld) {
                         record(answers, "PUT", put(cases, "/api/v1/cases/" + caseId + "/hold", caseManager,
@@ -608,6 +609,12 @@ class PlatformFaultsIT {
         synchronized (answers) {
             answers.merge(method + " " + r.statusCode() + type, 1, Integer::sum);
         }
+    }
+
+    /** The hold a case's answer shows, as a case manager reads it before lifting it; -1 if none. */
+    static long shownHold(String caseJson) {
+        java.util.regex.Matcher hold = java.util.regex.Pattern.compile("\"holdId\"\\s*:\\s*(\\d+)").matcher(caseJson);
+        return hold.find() ? Long.parseLong(hold.group(1)) : -1;
     }
 
     static HttpResponse<String> get(ServiceInstance s, String path, String token) throws Exception {

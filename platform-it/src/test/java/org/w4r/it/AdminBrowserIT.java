@@ -189,9 +189,11 @@ class AdminBrowserIT extends BrowserSupport {
     @Test
     void theHoldHistoryShowsWhoPlacedAndLiftedEachHoldAndWhy() {
         String manager = platform.tokens.get("demo-case-manager");
-        given().auth().oauth2(manager).contentType(ContentType.JSON).body(Map.of("reason", "history check: family moved"))
-                .put(platform.cases.url() + "/api/v1/cases/jani-silva/hold").then().statusCode(200);
-        given().auth().oauth2(manager).delete(platform.cases.url() + "/api/v1/cases/jani-silva/hold").then().statusCode(200);
+        long holdId = given().auth().oauth2(manager).contentType(ContentType.JSON).body(Map.of("reason", "history check: family moved"))
+                .put(platform.cases.url() + "/api/v1/cases/jani-silva/hold").then().statusCode(200)
+                .extract().jsonPath().getLong("hold.holdId");
+        given().auth().oauth2(manager).delete(platform.cases.url() + "/api/v1/cases/jani-silva/hold?holdId=" + holdId)
+                .then().statusCode(200);
         signIn("demo-case-manager");
         open("Hold history", "Hold history");
         By lifted = By.xpath("//table[@id='hold-history-table']//tr[td[contains(., 'history check: family moved')]]");

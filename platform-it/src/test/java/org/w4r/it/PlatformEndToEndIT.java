@@ -75,8 +75,9 @@ class PlatformEndToEndIT extends PlatformSupport {
     void aHoldStopsDeliveryPlanningAtOnceAndLiftingItAllowsItAgain() {
         String manager = platform.tokens.get("demo-case-manager");
         plan("gustavo-gatica").statusCode(201);
-        given().auth().oauth2(manager).contentType(ContentType.JSON).body("{\"reason\":\"threats against the family\"}")
-                .put(platform.cases.url() + "/api/v1/cases/gustavo-gatica/hold").then().statusCode(200);
+        long holdId = given().auth().oauth2(manager).contentType(ContentType.JSON).body("{\"reason\":\"threats against the family\"}")
+                .put(platform.cases.url() + "/api/v1/cases/gustavo-gatica/hold").then().statusCode(200)
+                .extract().jsonPath().getLong("hold.holdId");
         try {
             // the hold's 200 means it is on Kafka; delivery-service refuses from that moment, not "eventually"
             plan("gustavo-gatica").statusCode(409).contentType("application/problem+json")
@@ -84,8 +85,8 @@ class PlatformEndToEndIT extends PlatformSupport {
                     .body("hold", org.hamcrest.Matchers.not(org.hamcrest.Matchers.hasKey("reason")));
         } finally {
             // lifted whatever happened above: every other test plans deliveries for the demo cases
-            given().auth().oauth2(manager).delete(platform.cases.url() + "/api/v1/cases/gustavo-gatica/hold").then()
-                    .statusCode(200);
+            given().auth().oauth2(manager).delete(platform.cases.url() + "/api/v1/cases/gustavo-gatica/hold?holdId=" + holdId)
+                    .then().statusCode(200);
         }
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> plan("gustavo-gatica").statusCode(201));
     }

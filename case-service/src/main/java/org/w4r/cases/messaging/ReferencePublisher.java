@@ -74,9 +74,25 @@ public class ReferencePublisher {
     /**
      * Everything, at every start (after the demo data, which the kit loads first): compaction keeps only the latest
      * per key, so this is harmless, and it repairs a topic that was lost or recreated.
+     *
+     * <p>Its rows must reach Kafka in commit order with every change of the same key, as each writer's do (it locks
+     * the row it changes before it adds its outbox row). So the snapshot first takes every reference table in
+     * EXCLUSIVE mode: a change already under way (it holds a row lock) commits first and is read here; one that
+     * starts later waits at its row lock until the snapshot has committed. Plain reads go on. Without it (found by a
+     * read-only audit, 4 December 2026), a key revoked on one instance while another instance was starting was
+     * announced revoked, then active again by the starting instance's older read: the key worked again everywhere,
+     * and a hold placed meanwhile was the older, unheld record that compaction would keep for the next reader.
      */
     @Transactional
     void snapshot(@Observes StartupEvent event) {
+        snapshot();
+    }
+
+    /** The snapshot above, in the caller's transaction. */
+    @Transactional
+    public void snapshot() {
+        Campaign.getEntityManager().createNativeQuery(
+                "lock table campaign, campaign_extension, entity, case_file, credential in exclusive mode").executeUpdate();
         Campaign.<Campaign>listAll().forEach(this::campaign);
         ActionEntity.<ActionEntity>listAll().forEach(this::entity);
         CaseFile.<CaseFile>listAll().forEach(this::announce); // the same state again: the same revision

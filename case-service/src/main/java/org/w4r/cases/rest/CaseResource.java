@@ -20,6 +20,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponseSchema;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -127,9 +128,13 @@ public class CaseResource {
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = CaseView.class)))
     @APIResponse(responseCode = "202", content = @Content(mediaType = MediaType.APPLICATION_JSON,
             schema = @Schema(implementation = CaseView.class)), description = "Lifted and stored; still on its way to the other services (W4R-Propagated: false)")
-    @APIResponse(responseCode = "409", description = "not-on-hold")
-    public Response lift(@PathParam("caseId") String caseId) {
-        CaseService.Change change = cases.liftHold(caseId, caller.get().principal());
+    @APIResponse(responseCode = "409", description = "not-on-hold; or hold-changed: the open hold is not the one named "
+            + "(lifted and placed again since it was read; 'openHoldId' names it): read the case again")
+    public Response lift(@PathParam("caseId") String caseId,
+                         @QueryParam("holdId") @NotNull(message = "name the hold you lift: ?holdId=<the case's hold.holdId>")
+                         @Parameter(description = "the hold being lifted, as read from the case (hold.holdId): a hold "
+                                 + "placed since is never lifted by someone who has not seen it") Long holdId) {
+        CaseService.Change change = cases.liftHold(caseId, holdId, caller.get().principal());
         return propagation.answer(change.outboxId(), CaseView.of(change.caseFile())).build();
     }
 

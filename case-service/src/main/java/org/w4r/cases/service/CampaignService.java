@@ -2,6 +2,7 @@ package org.w4r.cases.service;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
 import org.w4r.cases.messaging.ReferencePublisher;
 import org.w4r.cases.model.ActionEntity;
@@ -37,8 +38,12 @@ public class CampaignService {
     public record CampaignInput(String campaignId, String name, Instant opensAt, Instant closesAt, Boolean current) {
     }
 
+    /** The transaction-level advisory lock that makes campaigns become current one at a time. */
+    private static final long CURRENT_LOCK = 0x7734_6361_6d70L; // "w4camp" in ASCII
+
     @Transactional
     public Stored create(CampaignInput input) {
+        lockCurrentIf(input.current());
         if (Campaign.findById(input.campaignId()) != null) {
             throw ProblemException.conflict("duplicate-id", "Duplicate campaign",
                     "campaign '" + input.campaignId() + "' exists already");
@@ -62,7 +67,8 @@ public class CampaignService {
 
     @Transactional
     public Stored update(String campaignId, CampaignInput input) {
-        Campaign c = find(campaignId);
+        lockCurrentIf(input.current());
+        Campaign c = findForChange(campaignId);
         if (input.name() != null) {
             c.name = input.name();
         }
@@ -86,7 +92,7 @@ public class CampaignService {
     /** The campaign with its extensions, as it stands after the extension. */
     @Transactional
     public Stored extend(String campaignId, String entityId, Instant closesAt) {
-        Campaign c = find(campaignId);
+        Campaign c = findForChange(campaignId);
         EntityService.find(entityId);
         if (!closesAt.isAfter(c.closesAt)) {
             throw ProblemException.invalid("closesAt", "an extension must close after the campaign (" + c.closesAt + ")");
@@ -107,7 +113,7 @@ public class CampaignService {
 
     @Transactional
     public void removeExtension(String campaignId, String entityId) {
-        Campaign c = find(campaignId);
+        Campaign c = findForChange(campaignId);
         Ids.existing("extension", entityId);
         if (!CampaignExtension.deleteById(new CampaignExtension.Key(campaignId, entityId))) {
             throw ProblemException.notFound("extension", campaignId + "/" + entityId);
@@ -131,6 +137,17 @@ public class CampaignService {
         return Ids.found("campaign", campaignId, id -> Campaign.<Campaign>findById(id));
     }
 
+    /**
+     * The campaign, locked until this transaction ends. Every change of a campaign or of its extensions takes it
+     * first, so a change reads what the one before it committed: two edits at once each wrote the whole row as
+     * they had read it (one's closing date was lost), and an edit racing a removed extension announced the
+     * extension again. The lock also keeps the announcements of one campaign in commit order (the outbox relay
+     * sends in id order).
+     */
+    static Campaign findForChange(String campaignId) {
+        return Ids.found("campaign", campaignId, id -> Campaign.<Campaign>findById(id, LockModeType.PESSIMISTIC_WRITE));
+    }
+
     /** Only one campaign is current: the previous one stops being so, and says so on the stream. */
     private void makeCurrent(Campaign c) {
         for (Campaign other : Campaign.<Campaign>list("current = true and id <> ?1", c.id)) {
@@ -139,6 +156,18 @@ public class CampaignService {
             publisher.campaign(other);
         }
         c.current = true;
+    }
+
+    /**
+     * Two campaigns made current at once each found the old current one and no other, and both stayed current: a
+     * change that makes one current takes this lock first (before any row lock, so two such changes cannot wait on
+     * each other's rows), and the second then finds the first.
+     */
+    private static void lockCurrentIf(Boolean current) {
+        if (Boolean.TRUE.equals(current)) {
+            Campaign.getEntityManager().createNativeQuery("select 1 from pg_advisory_xact_lock(" + CURRENT_LOCK + ")")
+                    .getSingleResult();
+        }
     }
 
     private static void window(Instant opens, Instant closes) {

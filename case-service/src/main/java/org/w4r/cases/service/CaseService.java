@@ -217,12 +217,23 @@ public class CaseService {
         return new Change(c, announced);
     }
 
+    /**
+     * Lifts the hold the caller names, and only that one. Lifting "whatever is open" let a case manager looking at a
+     * page read before the hold was lifted and placed again (a new threat) lift the new hold without ever seeing it
+     * (found by a read-only audit, 4 December 2026); the row lock alone only made the two take turns.
+     */
     @Transactional
-    public Change liftHold(String caseId, String by) {
+    public Change liftHold(String caseId, long holdId, String by) {
         CaseFile c = findForChange(caseId);
         CaseHold hold = (c.onHold() ? CaseHold.open(caseId) : Optional.<CaseHold>empty())
                 .orElseThrow(() -> ProblemException.conflict("not-on-hold", "Not on hold",
                         "case '" + caseId + "' is not on hold"));
+        if (hold.id.longValue() != holdId) {
+            throw new ProblemException(Problem.of(409, "hold-changed", "Another hold is open",
+                    "case '" + caseId + "' is held under hold " + hold.id + ", placed at " + hold.placedAt
+                            + ", not hold " + holdId + ": read the case again before lifting")
+                    .with("openHoldId", hold.id));
+        }
         Instant now = Instant.now();
         hold.liftedBy = by;
         hold.liftedAt = now;

@@ -64,6 +64,10 @@ public class CredentialService {
 
     @Transactional
     public Issued issueStaffToken(String principal, String role, Instant expiresAt) {
+        // one principal, one role: two tokens issued at once for one principal take turns, so the second sees the
+        // first's role (both were issued, with two roles, when each checked before the other had inserted)
+        Credential.getEntityManager().createNativeQuery("select 1 from pg_advisory_xact_lock(hashtextextended(?1, 0))")
+                .setParameter(1, "staff-principal:" + principal).getSingleResult();
         Credential other = Credential.find("principal = ?1 and entityId is null", principal).firstResult();
         if (other != null && !other.role.equals(role)) {
             throw ProblemException.conflict("role-mismatch", "Principal has another role",
@@ -89,7 +93,9 @@ public class CredentialService {
         } else {
             Ids.existingPrincipal(owner);
         }
-        Credential key = Credential.findById(Ids.existingKey(keyId));
+        // locked: a revocation's tombstone must leave after any other announcement of the key (the start-up
+        // snapshot's among them), and two revocations at once record one revocation, not two
+        Credential key = Credential.findById(Ids.existingKey(keyId), LockModeType.PESSIMISTIC_WRITE);
         if (key == null || (entity ? !owner.equals(key.entityId) : !(key.entityId == null && owner.equals(key.principal)))) {
             throw ProblemException.notFound("key", keyId);
         }

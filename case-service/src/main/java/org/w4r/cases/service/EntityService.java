@@ -2,6 +2,7 @@ package org.w4r.cases.service;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
 import org.w4r.cases.messaging.ReferencePublisher;
 import org.w4r.cases.model.ActionEntity;
@@ -45,7 +46,8 @@ public class EntityService {
     /** A change of an entity: only what is given changes. Its id stays: every action, key and total names it. */
     @Transactional
     public ActionEntity update(String entityId, EntityInput in) {
-        ActionEntity e = find(entityId);
+        // locked: two edits at once take turns, and their announcements leave in commit order
+        ActionEntity e = Ids.found("entity", entityId, id -> ActionEntity.<ActionEntity>findById(id, LockModeType.PESSIMISTIC_WRITE));
         List<String> fields = new java.util.ArrayList<>();
         if (in.name() != null) {
             e.name = in.name();

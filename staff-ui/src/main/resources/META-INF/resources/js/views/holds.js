@@ -13,10 +13,15 @@ export function render(view) {
   async function act(c, reason) {
     try {
       const path = '/api/v1/cases/' + encodeURIComponent(c.caseId) + '/hold';
-      await caseService(path, c.hold ? { method: 'DELETE' } : { method: 'PUT', body: { reason } });
+      // a lift names the hold this page showed: one placed since (a new threat) is refused, never lifted unseen
+      await caseService(c.hold ? path + '?holdId=' + encodeURIComponent(c.hold.holdId) : path,
+        c.hold ? { method: 'DELETE' } : { method: 'PUT', body: { reason } });
       status.textContent = t(c.hold ? 'holds.lifted' : 'holds.placed', { name: c.name || c.caseId });
       await load();
-    } catch (e) { status.textContent = t('error.notSaved', { reason: e.message }); }
+    } catch (e) {
+      status.textContent = t('error.notSaved', { reason: e.message });
+      await load(); // the case as it is now: a refused lift shows the hold that is open
+    }
   }
 
   function action(c) {

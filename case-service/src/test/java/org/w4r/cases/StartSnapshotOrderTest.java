@@ -1,0 +1,109 @@
+package org.w4r.cases;
+
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import jakarta.inject.Inject;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+import org.w4r.cases.messaging.ReferencePublisher;
+import org.w4r.events.CaseChanged;
+import org.w4r.events.Events;
+import org.w4r.events.Topics;
+import org.w4r.testsupport.TopicReader;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Every start of case-service announces all reference data again (a snapshot, through the outbox), while another
+ * instance may be taking staff changes. A change made during the snapshot must still be the last word on its
+ * compacted topic: the revoked key a tombstone, the held case held. Before the snapshot locked the reference tables,
+ * both ended with the snapshot's older state (a read-only audit, 4 December 2026).
+ */
+@QuarkusTest
+class StartSnapshotOrderTest extends RunningService {
+    @Inject
+    ReferencePublisher publisher;
+
+    @Test
+    void aKeyRevokedWhileAnotherInstanceStartsStaysRevoked() throws Exception {
+        String entity = CredentialsTest.newEntity();
+        String manager = DemoCredentials.caseManager();
+        String keyId = given().auth().oauth2(manager).post("/api/v1/entities/" + entity + "/keys").then()
+                .statusCode(201).extract().path("keyId");
+        Effects.awaitOutboxEmpty(relay);
+
+        int revoked = duringASnapshot(() -> given().auth().oauth2(manager)
+                .delete("/api/v1/entities/" + entity + "/keys/" + keyId).statusCode());
+
+        assertEquals(204, revoked);
+        Effects.awaitOutboxEmpty(relay);
+        List<ConsumerRecord<String, String>> records = TopicReader.readAll(kafka, Topics.CREDENTIALS).stream()
+                .filter(r -> keyId.equals(r.key())).toList();
+        assertTrue(records.size() >= 2, "the key, then its revocation: " + records.size());
+        assertNull(records.get(records.size() - 1).value(), "the revocation is the key's last record, not the snapshot's older read");
+    }
+
+    @Test
+    void aHoldPlacedWhileAnotherInstanceStartsIsTheCasesLastRecord() throws Exception {
+        String caseId = CaseLifecycleTest.newCase(CaseLifecycleTest.openCampaign());
+        String manager = DemoCredentials.caseManager();
+        Effects.awaitOutboxEmpty(relay);
+
+        int held = duringASnapshot(() -> given().auth().oauth2(manager).contentType(ContentType.JSON)
+                .body("{\"reason\":\"threats\"}").put("/api/v1/cases/" + caseId + "/hold").statusCode());
+
+        assertTrue(held == 200 || held == 202, "placed: " + held);
+        Effects.awaitOutboxEmpty(relay);
+        ConsumerRecord<String, String> last = TopicReader.readAll(kafka, Topics.CASES).stream()
+                .filter(r -> caseId.equals(r.key())).reduce((a, b) -> b).orElseThrow();
+        CaseChanged latest = Events.fromJson(last.value(), CaseChanged.class);
+        assertNotNull(latest.hold(), "compaction keeps the last record: it must be the held case");
+    }
+
+    /**
+     * Runs {@code write} on another thread while a start-up snapshot's transaction is open, until the write has been
+     * answered or waits on a lock; then commits the snapshot and returns the write's status.
+     */
+    private int duringASnapshot(Callable<Integer> write) throws Exception {
+        ExecutorService threads = Executors.newFixedThreadPool(2);
+        AtomicReference<Future<Integer>> answer = new AtomicReference<>();
+        try {
+            QuarkusTransaction.requiringNew().run(() -> {
+                publisher.snapshot();
+                answer.set(threads.submit(write));
+                await().atMost(Duration.ofSeconds(30)).until(() ->
+                        answer.get().isDone() || threads.submit(this::aWriterWaitsOnALock).get());
+            });
+            return answer.get().get(60, TimeUnit.SECONDS);
+        } finally {
+            threads.shutdownNow();
+        }
+    }
+
+    /** Read outside the snapshot's transaction, where {@code pg_stat_activity} is not a snapshot of its own start. */
+    private boolean aWriterWaitsOnALock() throws Exception {
+        try (Connection c = db.getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
+                "select count(*) from pg_stat_activity where wait_event_type = 'Lock' and datname = current_database()")) {
+            rs.next();
+            return rs.getInt(1) > 0;
+        }
+    }
+}
