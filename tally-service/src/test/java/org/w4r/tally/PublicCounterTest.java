@@ -7,6 +7,7 @@ import org.w4r.events.ActionType;
 import org.w4r.events.CaseChanged;
 import org.w4r.events.Mode;
 import org.w4r.events.Topics;
+import org.w4r.testsupport.ReferenceFixtures;
 import org.w4r.testsupport.WithPlatformResources;
 
 import java.time.Duration;
@@ -21,9 +22,10 @@ import static org.hamcrest.Matchers.endsWith;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.notNullValue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
-/** The public counter: anonymous, any origin, cacheable with an ETag, and gone while switched off or on hold. */
+/** The public counter: anonymous, any origin, cacheable with an ETag, and gone while switched off, draft or on hold. */
 @QuarkusTest
 @WithPlatformResources
 class PublicCounterTest {
@@ -31,6 +33,13 @@ class PublicCounterTest {
 
     static void publishCase(String caseId, boolean publicCounter, CaseChanged.Hold hold) {
         TallyFixtures.publish(Topics.CASES, List.of(TallyFixtures.caseOf(caseId, CAMPAIGN, 500, publicCounter, hold)));
+    }
+
+    /** A case in {@code status} ("draft", "active"), its public counter switched on and not held. */
+    static void publishCase(String caseId, String status) {
+        TallyFixtures.publish(Topics.CASES, List.of(new CaseChanged(UUID.randomUUID(), caseId, CAMPAIGN,
+                "Name of " + caseId, "MT", "Authorities", "global", null, 500L, status, true, null,
+                ReferenceFixtures.version(), Instant.now())));
     }
 
     static void publishAction(String caseId, long count) {
@@ -82,8 +91,9 @@ class PublicCounterTest {
         publishCase(caseId, true, null);
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> given().get(counter(caseId)).then().statusCode(200)
                 .body("count", equalTo(4)));
+        // an unknown case answers as a hidden one: whether a case exists under a person's name is not for the public
         given().get(counter("no-such-case")).then().statusCode(404).contentType("application/problem+json")
-                .body("type", endsWith("/not-found"));
+                .body("type", endsWith("/counter-off")).body("caseId", equalTo("no-such-case"));
     }
 
     /**
@@ -108,5 +118,38 @@ class PublicCounterTest {
         publishCase(caseId, true, null);
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> given().get(counter(caseId)).then().statusCode(200)
                 .body("count", equalTo(6)));
+    }
+
+    /**
+     * A draft with its counter switched on (the default of a new case) answers exactly what a switched-off counter
+     * answers: case ids are slugs of a person's name, and a draft's counter answered 200 with its count and goal, so
+     * anyone could learn that a case was being prepared for a named person (found by a read-only audit, 4 December 2026).
+     */
+    @Test
+    void aDraftAnswersAsASwitchedOffCounterUntilItIsActive() {
+        String draft = "counter-" + UUID.randomUUID().toString().substring(0, 8);
+        String off = "counter-" + UUID.randomUUID().toString().substring(0, 8);
+        publishCase(draft, "draft");
+        publishCase(off, false, null);
+        publishAction(draft, 2);
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> given().get(counter(off)).then().statusCode(404)
+                .body("type", endsWith("/counter-off")));
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> given().get(counter(draft)).then().statusCode(404)
+                .contentType("application/problem+json").header("Access-Control-Allow-Origin", "*")
+                .body("type", endsWith("/counter-off")).body("caseId", equalTo(draft))
+                .body(not(containsString("\"count\""))).body(not(containsString("\"goal\""))));
+
+        // the same answer, to the byte but for the id, and the same headers: the two cannot be told apart
+        var draftAnswer = given().get(counter(draft));
+        var offAnswer = given().get(counter(off));
+        assertEquals(offAnswer.asString().replace(off, draft), draftAnswer.asString());
+        for (String header : List.of("Content-Type", "Cache-Control", "Access-Control-Allow-Origin",
+                "Access-Control-Expose-Headers", "ETag")) {
+            assertEquals(offAnswer.header(header), draftAnswer.header(header), header);
+        }
+
+        publishCase(draft, "active");
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> given().get(counter(draft)).then().statusCode(200)
+                .body("caseId", equalTo(draft)).body("count", equalTo(2)).body("goal", equalTo(500)));
     }
 }

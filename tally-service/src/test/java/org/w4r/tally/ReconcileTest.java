@@ -12,6 +12,7 @@ import org.w4r.testsupport.WithPlatformResources;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.Statement;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -19,8 +20,10 @@ import java.util.UUID;
 
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.endsWith;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.w4r.testsupport.ReferenceFixtures.staffToken;
 
 /** Reconcile recounts the topic and finds a count changed behind the service's back. */
@@ -63,6 +66,30 @@ class ReconcileTest {
             adjust(cell, campaign, -7);
         }
         assertEquals(0, reconcile().getInt("differenceCount"));
+    }
+
+    /**
+     * Another instance reconciling is a session holding the advisory lock: this instance answers 409, as it does to a
+     * second run of its own, and runs once the lock is free. Its guard was an in-memory flag, so two instances (a
+     * retried request through the load balancer) truncated and filled the shared scratch tables under each other
+     * (found by a read-only audit, 4 December 2026).
+     */
+    @Test
+    void aReconcileOnAnotherInstanceIsAConflict() throws Exception {
+        // the key every instance and version locks; spelled out here, not taken from the code, so a change is seen
+        String key = "hashtextextended('tally:reconcile', 0)";
+        try (Connection otherInstance = dataSource.getConnection(); Statement s = otherInstance.createStatement()) {
+            s.execute("select pg_advisory_lock(" + key + ")");
+            try {
+                given().auth().oauth2(staffToken("coordinator")).post("/api/v1/tally/reconcile").then()
+                        .statusCode(409).contentType("application/problem+json")
+                        .body("type", endsWith("/reconcile-running")).body("status", equalTo(409));
+            } finally {
+                s.execute("select pg_advisory_unlock(" + key + ")");
+            }
+        }
+        // released: the reconcile runs (what it finds is the other tests' business)
+        assertNotNull(reconcile().getString("finishedAt"));
     }
 
     @Test

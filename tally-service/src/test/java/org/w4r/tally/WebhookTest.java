@@ -1,6 +1,7 @@
 package org.w4r.tally;
 
 import com.sun.net.httpserver.HttpServer;
+import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import org.jboss.logging.Logger;
@@ -27,6 +28,10 @@ import java.net.URI;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import java.net.InetSocketAddress;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -36,11 +41,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.endsWith;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.not;
@@ -350,6 +361,79 @@ class WebhookTest {
                 .get("/api/v1/dashboard/milestones?campaign=" + CAMPAIGN).then()
                 .body("findAll { it.caseId == '" + caseId + "' }.percent", equalTo(List.of(150, 60, 10)))
                 .body("find { it.caseId == '" + caseId + "' && it.percent == 150 }.threshold", equalTo(60)));
+    }
+
+    @org.eclipse.microprofile.config.inject.ConfigProperty(name = "w4r.webhooks.max-per-entity")
+    int maxPerEntity;
+
+    @jakarta.inject.Inject
+    AgroalDataSource dataSource;
+
+    /**
+     * More registrations of one entity than it has free places, sent at once (a latch releases them together): exactly
+     * the free places are registered and every other is the cap's 409. The cap was counted, then inserted, without a
+     * lock, so registrations that counted before any of them inserted all counted the same free places and together
+     * passed it (found by a read-only audit, 4 December 2026).
+     *
+     * <p>The race is made certain, not left to the scheduler: this test holds a SHARE lock on {@code webhook}, which lets
+     * a count through but holds up every insert, until each registration waits on a lock (the insert, or the entity's
+     * turn), then releases it. Without the per-entity turn every registration has counted by then.
+     */
+    @Test
+    void concurrentRegistrationsOfOneEntityStayWithinItsCap() throws Exception {
+        String entity = "ai-malta";
+        int free = maxPerEntity - given().auth().oauth2(entityKey(entity)).get("/api/v1/webhooks").then().statusCode(200)
+                .extract().jsonPath().getList("id").size();
+        // more than the free places; fewer than the pool's 20 connections, each one waiting holds one
+        int attempts = free + 4;
+        CountDownLatch start = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(attempts);
+        List<Future<io.restassured.response.Response>> replies = new ArrayList<>();
+        try (Connection inserts = dataSource.getConnection(); Statement hold = inserts.createStatement()) {
+            inserts.setAutoCommit(false);
+            hold.execute("lock table webhook in share mode");
+            try {
+                for (int i = 0; i < attempts; i++) {
+                    String path = path();
+                    replies.add(pool.submit(() -> {
+                        start.await();
+                        return given().auth().oauth2(entityKey(entity)).contentType(ContentType.JSON)
+                                .body(Map.of("url", url(path), "events", List.of("case.closed"))).post("/api/v1/webhooks");
+                    }));
+                }
+                start.countDown();
+                await().atMost(Duration.ofSeconds(60)).until(() -> waitingRegistrations() == attempts);
+            } finally {
+                inserts.rollback();
+                inserts.setAutoCommit(true);
+            }
+            int created = 0;
+            for (Future<io.restassured.response.Response> reply : replies) {
+                io.restassured.response.Response r = reply.get(60, TimeUnit.SECONDS);
+                if (r.statusCode() == 201) {
+                    registered.add(new String[]{entity, r.path("id")});
+                    created++;
+                } else {
+                    r.then().statusCode(409).contentType("application/problem+json")
+                            .body("type", endsWith("/too-many-webhooks"));
+                }
+            }
+            assertEquals(free, created, "registered: exactly the free places");
+        } finally {
+            pool.shutdownNow();
+        }
+        given().auth().oauth2(entityKey(entity)).get("/api/v1/webhooks").then().statusCode(200)
+                .body("size()", equalTo(maxPerEntity));
+    }
+
+    /** Sessions of this database waiting on a lock in a statement about webhooks: the registrations held up. */
+    private int waitingRegistrations() throws SQLException {
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("select count(*) from pg_stat_activity where datname = current_database()"
+                     + " and pid <> pg_backend_pid() and wait_event_type = 'Lock' and query ilike '%webhook%'")) {
+            rs.next();
+            return rs.getInt(1);
+        }
     }
 
     @Test

@@ -58,6 +58,19 @@ public class WebhookRepository {
         });
     }
 
+    /**
+     * Makes the calling transaction the only one registering for {@code entityId} until it ends (a transaction-level
+     * advisory lock): the count of its live webhooks and the insert that follows it then cannot interleave with another
+     * registration's. Must be called inside a transaction, or the lock ends with the statement.
+     */
+    public void lockEntity(String entityId) {
+        run("select 1 from pg_advisory_xact_lock(hashtextextended('webhooks:' || ?, 0))", ps -> {
+            ps.setString(1, entityId);
+            ps.executeQuery().close();
+            return null;
+        });
+    }
+
     public int countLive(String entityId) {
         return run("select count(*) from webhook where entity_id = ? and deleted_at is null", ps -> {
             ps.setString(1, entityId);

@@ -324,8 +324,14 @@ public class LiveTotalsService {
         return new Update("totals", campaignId, c.total(), c.withoutCase(), cases, new TreeMap<>(c.entities()), Instant.now());
     }
 
-    /** A case's public counter from the snapshot (never the database); empty when the case is unknown. */
+    /**
+     * A case's public counter from the snapshot (never the database); empty when {@link PublicCounterRule} hides it
+     * (switched off, draft, on hold), so no caller can serve a counter without the rule.
+     */
     public Optional<Counter> counter(CaseChanged c) {
+        if (!PublicCounterRule.shows(c)) {
+            return Optional.empty();
+        }
         CampaignTotals totals = current().getOrDefault(c.campaignId(), CampaignTotals.empty());
         return Optional.of(new Counter(c.caseId(), totals.cases().getOrDefault(c.caseId(), 0L), c.goal(),
                 totals.caseUpdatedAt().get(c.caseId())));

@@ -273,21 +273,16 @@ public class OpenDataService {
     }
 
     private List<CaseChanged> openCases(String campaignId) {
-        return reference.cases().stream().filter(c -> campaignId.equals(c.campaignId()) && isOpen(c))
+        return reference.cases().stream().filter(c -> campaignId.equals(c.campaignId()) && PublicCounterRule.shows(c))
                 .sorted(Comparator.comparing(CaseChanged::caseId)).toList();
     }
 
     private CaseChanged openCase(String campaignId, String caseId) {
         campaignOf(campaignId);
-        return reference.findCase(caseId).filter(c -> campaignId.equals(c.campaignId()) && isOpen(c))
+        return reference.findCase(caseId).filter(c -> campaignId.equals(c.campaignId()) && PublicCounterRule.shows(c))
                 .orElseThrow(() -> new ProblemException(Problem.of(404, "no-open-data", "No open data",
                         "campaign '" + campaignId + "' has no open data for case '" + caseId + "'")
                         .with("caseId", caseId)));
-    }
-
-    /** Public counter on, past draft, not on hold: the same rule as the public counter's. */
-    static boolean isOpen(CaseChanged c) {
-        return c.publicCounter() && c.hold() == null && !"draft".equals(c.status());
     }
 
     private static CampaignSummary summary(CampaignChanged c) {

@@ -25,6 +25,7 @@ import org.w4r.kit.problem.ProblemException;
 import org.w4r.tally.service.CountingService.Tables;
 
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -36,10 +37,11 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Recounts everything from the beginning of the actions topic into scratch tables, with the same counting code and
@@ -47,11 +49,24 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * the start; then lists every cell where the live count differs from the recount (the re-check job of
  * alphagov/e-petitions, for our tally). One run at a time. A raw reader, not a channel: it must start at the
  * beginning, stop at offsets of its own and commit nothing.
+ *
+ * <p>One run at a time across every instance: the scratch tables are shared by all of them, and a second run truncates
+ * and fills them under the first. The guard was an in-memory flag, one run per instance only, so a retried request that
+ * a load balancer sent to another instance wrecked the first run's recount (found by a read-only audit, 4 December
+ * 2026). A run now holds a session-level advisory lock ({@link #LOCK}) on a connection of its own for its whole
+ * length; a second run, on this instance or another, is refused with the same 409.
  */
 @ApplicationScoped
 public class Reconciler {
     private static final Logger LOG = Logger.getLogger(Reconciler.class);
     private static final int MAX_LISTED = 1000;
+    /**
+     * The advisory lock's name (its key is {@code hashtextextended(LOCK, 0)}); every instance and version must use the
+     * same, or two of them run at once again.
+     */
+    static final String LOCK = "tally:reconcile";
+    /** What the locking session is called in pg_stat_activity, so an operator sees who holds the lock. */
+    static final String APPLICATION_NAME = "tally-reconcile";
 
     @Inject
     CountingService writer;
@@ -75,7 +90,14 @@ public class Reconciler {
     @Inject
     ConsumerSettings consumers;
 
-    private final AtomicBoolean running = new AtomicBoolean();
+    @ConfigProperty(name = "quarkus.datasource.jdbc.url")
+    String jdbcUrl;
+
+    @ConfigProperty(name = "quarkus.datasource.username")
+    String username;
+
+    @ConfigProperty(name = "quarkus.datasource.password")
+    Optional<String> password;
 
     /** How long a reconcile may take (docs/tally-service.md, "POST /api/v1/tally/reconcile"). */
     @ConfigMapping(prefix = "w4r.tally.reconcile")
@@ -107,15 +129,42 @@ public class Reconciler {
                          long eventsCounted, String live, int differenceCount, List<Difference> differences) {
     }
 
+    /**
+     * The lock is taken on a connection opened with the driver, not taken from the pool: closing it ends the session,
+     * which releases the lock whatever happened during the run (a pooled connection would go back to the pool still
+     * holding it if the unlock failed), and the pool does not lose a slot for the length of a recount.
+     */
     public Report reconcile() {
-        if (!running.compareAndSet(false, true)) {
-            throw ProblemException.conflict("reconcile-running", "Reconcile running", "a reconcile is already running");
-        }
-        try {
+        try (Connection lock = DriverManager.getConnection(jdbcUrl, lockProperties())) {
+            if (!tryLock(lock)) {
+                throw ProblemException.conflict("reconcile-running", "Reconcile running", "a reconcile is already running");
+            }
             return run();
-        } finally {
-            running.set(false);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot take or hold the reconcile lock (SQLSTATE " + e.getSQLState() + ")", e);
         }
+    }
+
+    private static boolean tryLock(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("select pg_try_advisory_lock(hashtextextended(?, 0))")) {
+            ps.setString(1, LOCK);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getBoolean(1);
+            }
+        }
+    }
+
+    private Properties lockProperties() {
+        Properties properties = new Properties();
+        properties.setProperty("user", username);
+        password.ifPresent(p -> properties.setProperty("password", p));
+        properties.setProperty("ApplicationName", APPLICATION_NAME);
+        properties.setProperty("connectTimeout", "5");
+        properties.setProperty("tcpKeepAlive", "true");
+        // as the datasource: the driver's error text can quote a value, and it must never reach a log
+        properties.setProperty("logServerErrorDetail", "false");
+        return properties;
     }
 
     private Report run() {

@@ -1,5 +1,6 @@
 package org.w4r.tally.service;
 
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
@@ -78,17 +79,26 @@ public class WebhookService {
     /**
      * Registers a webhook and records it in the audit trail, in one transaction. The trail keeps the receiver's host
      * and the events, never the path or query (a site may put a token there) and never the secret.
+     *
+     * <p>The cap is decided under a lock: the entity's registrations take turns (an advisory lock per entity, held to
+     * the commit) from the count to the insert. Without it, concurrent registrations each counted before the others
+     * inserted and together passed {@code max-per-entity}. An entity already at its cap is refused first, before the
+     * receiver's host is resolved, so it costs no DNS lookup; that count runs outside the transaction, so no connection
+     * is held, nor any lock, while the host resolves. Both found by a read-only audit, 4 December 2026.
      */
     @Transactional
     public Registered register(String entityId, String url, List<String> events) {
+        if (QuarkusTransaction.suspendingExisting().call(() -> webhooks.countLive(entityId)) >= settings.maxPerEntity()) {
+            throw tooManyWebhooks();
+        }
         try {
             receivers.check(url);
         } catch (ReceiverAddress.Refused e) {
             throw ProblemException.invalid("url", e.getMessage());
         }
+        webhooks.lockEntity(entityId);
         if (webhooks.countLive(entityId) >= settings.maxPerEntity()) {
-            throw ProblemException.conflict("too-many-webhooks", "Too many webhooks",
-                    "an entity may register at most " + settings.maxPerEntity() + " webhooks; delete one first");
+            throw tooManyWebhooks();
         }
         String secret = WebhookSigner.newSecret();
         Webhook webhook = new Webhook(UUID.randomUUID(), entityId, url, events.stream().distinct().sorted().toList(),
@@ -97,6 +107,11 @@ public class WebhookService {
         audit.record("webhook.registered", "webhook", webhook.id().toString(), entityId,
                 AuditTrail.detail("host", URI.create(url).getHost(), "events", webhook.events()));
         return new Registered(webhook, secret);
+    }
+
+    private ProblemException tooManyWebhooks() {
+        return ProblemException.conflict("too-many-webhooks", "Too many webhooks",
+                "an entity may register at most " + settings.maxPerEntity() + " webhooks; delete one first");
     }
 
     public List<Webhook> list(String entityId) {
