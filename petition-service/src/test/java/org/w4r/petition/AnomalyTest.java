@@ -162,4 +162,25 @@ class AnomalyTest {
         given().auth().oauth2(staffToken("coordinator")).get("/api/v1/anomalies?campaignId=no-such-campaign").then()
                 .statusCode(404).contentType("application/problem+json");
     }
+
+    /**
+     * An end of the window outside the campaign era is the caller's mistake: +300000-01-01T00:00:00Z (which PostgreSQL
+     * cannot store: SQL state 22008) and -1000000000-01-01T00:00:00Z (which the window cannot be subtracted from: a
+     * DateTimeException) were 500s until a read-only audit (4 December 2026).
+     */
+    @Test
+    void anEndOutsideTheCampaignEraIsA400() {
+        for (String at : List.of("%2B300000-01-01T00:00:00Z", "-1000000000-01-01T00:00:00Z",
+                "%2B1000000000-12-31T23:59:59Z", "1999-12-31T23:59:59Z", "1970-01-01T00:00:00Z",
+                Instant.now().plus(Duration.ofDays(400)).truncatedTo(ChronoUnit.SECONDS).toString())) {
+            given().auth().oauth2(staffToken("coordinator")).urlEncodingEnabled(false)
+                    .get("/api/v1/anomalies?" + SETTINGS + "&at=" + at).then().statusCode(400)
+                    .contentType("application/problem+json").body("field", equalTo("at"));
+        }
+        // the era's first instant is in it, and so is an empty 'at' (now), as an empty cut-off is no cut-off
+        given().auth().oauth2(staffToken("coordinator")).get("/api/v1/anomalies?" + SETTINGS + "&at=2000-01-01T00:00:00Z")
+                .then().statusCode(200).body("at", equalTo("2000-01-01T00:00:00Z")).body("trending", equalTo(0));
+        given().auth().oauth2(staffToken("coordinator")).get("/api/v1/anomalies?" + SETTINGS + "&at=").then()
+                .statusCode(200);
+    }
 }

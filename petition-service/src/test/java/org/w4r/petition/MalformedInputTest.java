@@ -57,7 +57,7 @@ class MalformedInputTest {
     private static final List<String> LINE_BREAKS = List.of("a\tb", "a\nb", "a\r\nb");
     private static final List<String> FAR_INSTANTS = List.of("1970-01-01T00:00:00Z", "1999-12-31T23:59:59Z",
             "+100000-01-01T00:00:00Z", "9999-12-31T23:59:59Z", "-000001-01-01T00:00:00Z", "2999-01-01T00:00:00Z",
-            "2021-02-30T00:00:00Z", "yesterday", "");
+            "-1000000000-01-01T00:00:00Z", "2021-02-30T00:00:00Z", "yesterday", "");
     private static final List<JsonNode> ODD_INSTANTS = List.of(NODES.numberNode(12345), NODES.numberNode(1e20),
             NODES.booleanNode(true), NODES.objectNode(), NODES.arrayNode());
     private static final List<String> FAR_DATES = List.of("1999-12-31", "+100000-01-01", "2999-01-01", "2021-02-30",
@@ -367,6 +367,10 @@ class MalformedInputTest {
                     "/api/v1/messages?status=approved&caseId=" + CASE + "&until=" + encode(until), delivery, null, null));
             cases.add(new Case("signers until " + until, "GET", "/api/v1/cases/" + CASE + "/signers.csv?until=" + encode(until),
                     delivery, null, null));
+            // unbounded until a read-only audit (4 December 2026): a far 'at' was a 200, or a 500 (PostgreSQL's 22008,
+            // a DateTimeException)
+            cases.add(new Case("anomalies at " + until, "GET", "/api/v1/anomalies?at=" + encode(until),
+                    staffToken("coordinator"), null, null));
         }
         for (String query : List.of("status=bogus", "status=" + encode("pending\u0000"), "limit=0", "limit=100000",
                 "limit=1.5", "limit=abc", "limit=99999999999999", "offset=-1", "offset=abc", "offset=1e3")) {

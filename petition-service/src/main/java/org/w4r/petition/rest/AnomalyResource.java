@@ -27,7 +27,6 @@ import org.w4r.petition.service.AnomalyWatch;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 
 /**
@@ -86,7 +85,8 @@ public class AnomalyResource {
     @APIResponse(responseCode = "404", description = "No such campaign (or no current one)")
     public ReportView scan(
             @QueryParam("campaignId") @Slug String campaignId,
-            @QueryParam("at") @OneLine(max = 40) @Parameter(description = "The end of the window (ISO-8601, UTC); default now")
+            @QueryParam("at") @OneLine(max = 40) @Parameter(description = "The end of the window (ISO-8601, UTC), from "
+                    + "2000-01-01T00:00:00Z to a year from now; default now")
             String at,
             @QueryParam("windowMinutes") @Min(1) @Max(1440) Integer windowMinutes,
             @QueryParam("baselineHours") @Min(1) @Max(24 * 14) Integer baselineHours,
@@ -104,14 +104,14 @@ public class AnomalyResource {
                 settings.minPerMinute(), r.trending(), r.trends().stream().map(TrendView::of).toList());
     }
 
+    /**
+     * Bounded as a read's cut-off is ({@link Cutoff}): an instant Java parses but PostgreSQL cannot store
+     * (+300000-01-01T00:00:00Z, SQL state 22008), or one the window cannot be subtracted from
+     * (-1000000000-01-01T00:00:00Z, a DateTimeException), was a 500 until a read-only audit (4 December 2026). Empty
+     * is absent, as an empty cut-off is.
+     */
     private static Instant instant(String value) {
-        if (value == null) {
-            return Instant.now();
-        }
-        try {
-            return Instant.parse(value);
-        } catch (DateTimeParseException e) {
-            throw ProblemException.invalid("at", "must be an instant such as 2026-12-10T14:00:00Z");
-        }
+        Instant at = Cutoff.parse("at", value);
+        return at == null ? Instant.now() : at;
     }
 }
