@@ -82,6 +82,9 @@ class ComposeFileTest {
             s.get("depends_on").fields().forEachRemaining(d ->
                     assertEquals("service_healthy", d.getValue().get("condition").asText(), service + " after " + d.getKey()));
             assertTrue(s.get("healthcheck").get("test").toString().contains("/q/health/ready"), service);
+            assertTrue(s.has("stop_grace_period") && java.time.Duration.parse("PT" + s.get("stop_grace_period").asText()
+                            .toUpperCase(java.util.Locale.ROOT)).toSeconds() >= Repo.gracefulStopSeconds(),
+                    service + " is given the time its graceful stop takes, not killed midway: " + s.get("stop_grace_period"));
             int port = Repo.port(service);
             assertTrue(s.get("ports").toString().contains(String.valueOf(port)), service + " on " + port + ": " + s.get("ports"));
             JsonNode env = s.get("environment");

@@ -186,6 +186,9 @@ class KubernetesManifestsTest {
             assertEquals(Boolean.TRUE, pod.getSecurityContext().getRunAsNonRoot(), service);
             assertEquals("RuntimeDefault", pod.getSecurityContext().getSeccompProfile().getType(), service);
             assertFalse(Boolean.TRUE.equals(pod.getAutomountServiceAccountToken()), service + " needs no API token");
+            assertTrue(pod.getTerminationGracePeriodSeconds() != null
+                            && pod.getTerminationGracePeriodSeconds() >= Repo.gracefulStopSeconds(),
+                    service + " is given the time its graceful stop takes (" + Repo.gracefulStopSeconds() + " s), not killed midway");
             assertEquals(service, pod.getServiceAccountName(), service + " runs as its own account");
             BASE.named(ServiceAccount.class, service);
             Container c = container(service);

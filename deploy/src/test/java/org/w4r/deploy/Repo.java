@@ -38,6 +38,23 @@ final class Repo {
         return settings;
     }
 
+    /**
+     * Seconds a service may take to stop gracefully, from service-kit's settings every service inherits: readiness down
+     * and serving for {@code quarkus.shutdown.delay}, in-flight requests for up to {@code quarkus.shutdown.timeout},
+     * and 20 s for the shutdown observers (the signature writers' 2 x 5 s, the outbox relay's 10 s, the producer's 5 s
+     * close: docs/operations.md).
+     */
+    static long gracefulStopSeconds() {
+        Properties kit = new Properties();
+        try (Reader reader = Files.newBufferedReader(ROOT.resolve("service-kit/src/main/resources/META-INF/microprofile-config.properties"))) {
+            kit.load(reader);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        return java.time.Duration.parse("PT" + kit.getProperty("quarkus.shutdown.delay")).toSeconds()
+                + java.time.Duration.parse("PT" + kit.getProperty("quarkus.shutdown.timeout")).toSeconds() + 20;
+    }
+
     static int port(String service) {
         return Integer.parseInt(settings(service).get("quarkus.http.port"));
     }

@@ -90,6 +90,19 @@ final class ServiceProcess implements AutoCloseable {
         return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
     }
 
+    /** SIGTERM, as an orchestrator stops a pod or a container: the graceful stop, not waited for here. */
+    void terminate() {
+        process.destroy();
+    }
+
+    boolean alive() {
+        return process.isAlive();
+    }
+
+    boolean awaitExit(Duration timeout) throws InterruptedException {
+        return process.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
     /** kill -9: no shutdown hook, no graceful close of anything. */
     void kill() throws InterruptedException {
         process.destroyForcibly().waitFor();
@@ -98,7 +111,8 @@ final class ServiceProcess implements AutoCloseable {
     @Override
     public void close() throws InterruptedException {
         process.destroy();
-        if (!process.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
+        // the graceful stop: readiness down and serving 5 s, in-flight requests, then the shutdown observers
+        if (!process.waitFor(45, java.util.concurrent.TimeUnit.SECONDS)) {
             process.destroyForcibly().waitFor();
         }
     }

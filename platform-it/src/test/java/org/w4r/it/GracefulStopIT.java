@@ -1,0 +1,152 @@
+package org.w4r.it;
+
+import io.restassured.http.ContentType;
+import io.restassured.response.Response;
+import org.junit.jupiter.api.Test;
+import org.w4r.testsupport.PostgresServer;
+
+import java.net.HttpURLConnection;
+import java.net.URI;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A rolling deploy stops petition-service with SIGTERM while entity websites sign. Its readiness turns DOWN while it
+ * still answers (so a balancer moves away before the port closes), and every signature it acknowledged is published,
+ * none set aside as refused: a graceful stop once closed the Kafka producer under the outbox relay, whose sends then
+ * failed and moved acknowledged signatures to the dead letters (a read-only audit, 4 December 2026). The fault suite
+ * only kills with -9; this is the graceful path, with the packaged service and the settings it ships with.
+ */
+class GracefulStopIT {
+    static final Path ROOT = Path.of(System.getProperty("w4r.root", "..")).toAbsolutePath().normalize();
+
+    @Test
+    void aStoppingInstanceTurnsUnreadyWhileItStillAnswersAndLosesNoAcknowledgedSignature() throws Exception {
+        TestPlatform platform = TestPlatform.get();
+        OwnCampaign campaign = OwnCampaign.publish(platform.kafka, "graceful");
+        PostgresServer postgres = PostgresServer.shared();
+        String jdbcUrl = postgres.createDatabase("petition_graceful");
+        Map<String, String> settings = Map.of("kafka.bootstrap.servers", platform.kafka,
+                "quarkus.datasource.jdbc.url", jdbcUrl, "quarkus.datasource.username", postgres.username(),
+                "quarkus.datasource.password", postgres.password());
+        Map<String, String> env = Map.of("W4R_SIGNER_HMAC_KEY", "graceful-test-hmac-key-0123456789");
+        Set<String> acknowledged = Collections.synchronizedSet(new HashSet<>());
+        ExecutorService signers = Executors.newFixedThreadPool(8);
+        try {
+            try (ServiceProcess petitions = ServiceProcess.start(ROOT, "petition-service", "petition-service-graceful",
+                    settings, env)) {
+                petitions.awaitReady(Duration.ofSeconds(90));
+                // the entity's key arrives over Kafka; until then the answer is 401
+                Response first = await().atMost(Duration.ofSeconds(60)).until(() -> sign(petitions, campaign),
+                        r -> r.statusCode() != 401);
+                assertEquals(202, first.statusCode(), first.asString());
+                acknowledged.add(first.jsonPath().getString("results[0].actionId"));
+
+                // signatures keep arriving until the instance no longer takes connections
+                AtomicBoolean stopped = new AtomicBoolean();
+                List<Future<?>> load = new ArrayList<>();
+                for (int t = 0; t < 8; t++) {
+                    load.add(signers.submit(() -> {
+                        while (!stopped.get()) {
+                            try {
+                                Response r = sign(petitions, campaign);
+                                if (r.statusCode() == 202) {
+                                    acknowledged.add(r.jsonPath().getString("results[0].actionId"));
+                                } else {
+                                    assertEquals(503, r.statusCode(), "refused while stopping: " + r.asString());
+                                }
+                            } catch (Exception refused) {
+                                // the port is closed (refused, or reset before an answer): gone once it has exited
+                                if (!petitions.alive()) {
+                                    return null;
+                                }
+                                Thread.sleep(50);
+                            }
+                        }
+                        return null;
+                    }));
+                }
+                await().atMost(Duration.ofSeconds(60)).until(() -> acknowledged.size() > 100);
+
+                petitions.terminate();
+                // readiness goes down first, and the instance still answers while it is down
+                await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
+                        .until(() -> readiness(petitions) == 503);
+                int during = acknowledged.size();
+                await().atMost(Duration.ofSeconds(5)).until(() -> acknowledged.size() > during + 10);
+
+                assertTrue(petitions.awaitExit(Duration.ofSeconds(60)), "stopped within its grace period");
+                stopped.set(true);
+                for (Future<?> f : load) {
+                    f.get(60, TimeUnit.SECONDS);
+                }
+            }
+            // every acknowledged signature is stored, and none was set aside as refused by Kafka
+            try (Connection db = PostgresServer.connect(jdbcUrl, postgres.username(), postgres.password())) {
+                assertEquals(0, count(db, "select count(*) from outbox_dead_letter"), "acknowledged events set aside");
+                try (PreparedStatement stored = db.prepareStatement(
+                        "select count(*) from signature where action_id = any(?::uuid[])")) {
+                    stored.setArray(1, db.createArrayOf("varchar", acknowledged.toArray()));
+                    try (ResultSet rs = stored.executeQuery()) {
+                        rs.next();
+                        assertEquals(acknowledged.size(), rs.getLong(1), "every 202 is stored");
+                    }
+                }
+                // what the relay had not sent when it stopped stays in the outbox for the next instance
+                Set<String> published = NoAcknowledgedActionLostIT.published(platform.kafka, campaign).keySet();
+                long waiting = count(db, "select count(*) from outbox");
+                assertTrue(published.size() + waiting >= acknowledged.size(), acknowledged.size() + " acknowledged, "
+                        + published.size() + " published, " + waiting + " still in the outbox");
+            }
+        } finally {
+            signers.shutdownNow();
+            postgres.dropDatabase(jdbcUrl);
+        }
+    }
+
+    private static Response sign(ServiceProcess petitions, OwnCampaign campaign) {
+        return given().auth().oauth2(campaign.entityKey()).header("Connection", "close").contentType(ContentType.JSON)
+                .body("""
+                        {"caseIds":["%s"],"signer":{"name":"Graceful Signer","email":"%s@example.org"}}"""
+                        .formatted(campaign.cases().get(0), UUID.randomUUID()))
+                .post(petitions.url() + "/api/v1/signatures");
+    }
+
+    private static int readiness(ServiceProcess petitions) {
+        try {
+            HttpURLConnection c = (HttpURLConnection) URI.create(petitions.url() + "/q/health/ready").toURL().openConnection();
+            c.setConnectTimeout(500);
+            c.setReadTimeout(2000);
+            return c.getResponseCode();
+        } catch (java.io.IOException e) {
+            return -1;
+        }
+    }
+
+    private static long count(Connection db, String sql) throws java.sql.SQLException {
+        try (PreparedStatement s = db.prepareStatement(sql); ResultSet rs = s.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+}
