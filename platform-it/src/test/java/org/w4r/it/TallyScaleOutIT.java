@@ -127,7 +127,9 @@ class TallyScaleOutIT {
                 "mp.messaging.incoming.deliveries.group.id", "tally-scale-out-deliveries-" + RUN,
                 // a killed member's partitions move after this, not after the default 45 s
                 "mp.messaging.incoming.actions.session.timeout.ms", "8000",
-                "mp.messaging.incoming.actions.heartbeat.interval.ms", "1000"));
+                "mp.messaging.incoming.actions.heartbeat.interval.ms", "1000",
+                // stopped one after another at the end: no balancer to wait for (TestPlatform's harness choice)
+                "quarkus.shutdown.delay", "0S"));
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> command = new ArrayList<>(List.of(java, "-Xmx256m"));
         command.addAll(ServiceProcess.JIT);

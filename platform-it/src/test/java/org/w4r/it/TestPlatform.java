@@ -89,6 +89,9 @@ final class TestPlatform {
                 "quarkus.otel.exporter.otlp.endpoint", traces.endpoint(),
                 "quarkus.otel.exporter.otlp.protocol", "http/protobuf",
                 "quarkus.otel.bsp.schedule.delay", "PT0.2S"));
+        // a harness choice, as the JIT: no balancer to wait for when the suite stops them one after another
+        // (5 s each); GracefulStopIT starts its own instance with the delay it ships with
+        settings.put("quarkus.shutdown.delay", "0S");
         settings.putAll(extra);
         ServiceProcess service = ServiceProcess.start(ROOT, name, settings,
                 Map.of("W4R_SIGNER_HMAC_KEY", "end-to-end-test-hmac-key"));
