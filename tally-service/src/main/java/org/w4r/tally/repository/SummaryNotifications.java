@@ -5,11 +5,9 @@ import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Arrays;
-import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Consumer;
@@ -35,8 +33,7 @@ public class SummaryNotifications {
     private static final long MIN_BACKOFF_MS = 100;
     private static final long MAX_BACKOFF_MS = 5_000;
 
-    private final String url;
-    private final Properties properties;
+    private final DirectConnections connections;
     private final Consumer<Set<String>> campaignsChanged;
     private final Runnable everythingMayHaveChanged;
     private volatile boolean running = true;
@@ -49,19 +46,9 @@ public class SummaryNotifications {
      * @param campaignsChanged         told the campaign ids of each notification, on the listening thread
      * @param everythingMayHaveChanged told on every (re)connect and on a payload that names no campaigns
      */
-    public SummaryNotifications(String url, String user, String password, Consumer<Set<String>> campaignsChanged,
+    public SummaryNotifications(DirectConnections connections, Consumer<Set<String>> campaignsChanged,
                                 Runnable everythingMayHaveChanged) {
-        this.url = url;
-        this.properties = new Properties();
-        properties.setProperty("user", user);
-        if (password != null) {
-            properties.setProperty("password", password);
-        }
-        properties.setProperty("ApplicationName", APPLICATION_NAME);
-        properties.setProperty("connectTimeout", "5");
-        properties.setProperty("tcpKeepAlive", "true");
-        // as the datasource: the driver's error text can quote a row, and it must never reach a log
-        properties.setProperty("logServerErrorDetail", "false");
+        this.connections = connections;
         this.campaignsChanged = campaignsChanged;
         this.everythingMayHaveChanged = everythingMayHaveChanged;
     }
@@ -102,7 +89,7 @@ public class SummaryNotifications {
         long backoffMs = MIN_BACKOFF_MS;
         boolean connectedBefore = false;
         while (running) {
-            try (Connection c = DriverManager.getConnection(url, properties)) {
+            try (Connection c = connections.open(APPLICATION_NAME)) {
                 connection = c;
                 try (Statement s = c.createStatement()) {
                     s.execute("listen " + CHANNEL);

@@ -60,14 +60,8 @@ public class LiveTotalsService {
     @ConfigProperty(name = "w4r.tally.live.safety-poll", defaultValue = "PT5S")
     Duration safetyPoll;
 
-    @ConfigProperty(name = "quarkus.datasource.jdbc.url")
-    String jdbcUrl;
-
-    @ConfigProperty(name = "quarkus.datasource.username")
-    String username;
-
-    @ConfigProperty(name = "quarkus.datasource.password")
-    Optional<String> password;
+    @Inject
+    org.w4r.tally.repository.DirectConnections connections;
 
     /** One campaign's live totals at one moment. */
     public record CampaignTotals(long total, long withoutCase, Map<String, Long> cases, Map<String, Long> entities,
@@ -154,7 +148,7 @@ public class LiveTotalsService {
         });
         long ms = safetyPoll.toMillis();
         reader.scheduleWithFixedDelay(() -> changed(Set.of(), true), ms, ms, TimeUnit.MILLISECONDS);
-        notifications = new SummaryNotifications(jdbcUrl, username, password.orElse(null),
+        notifications = new SummaryNotifications(connections,
                 campaigns -> changed(campaigns, false), () -> changed(Set.of(), true));
         notifications.start();
         Gauge.builder("w4r.tally.live.listening", notifications, n -> n.listening() ? 1 : 0)

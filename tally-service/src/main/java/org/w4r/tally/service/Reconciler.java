@@ -25,7 +25,6 @@ import org.w4r.kit.problem.ProblemException;
 import org.w4r.tally.service.CountingService.Tables;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -38,7 +37,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
@@ -90,14 +88,8 @@ public class Reconciler {
     @Inject
     ConsumerSettings consumers;
 
-    @ConfigProperty(name = "quarkus.datasource.jdbc.url")
-    String jdbcUrl;
-
-    @ConfigProperty(name = "quarkus.datasource.username")
-    String username;
-
-    @ConfigProperty(name = "quarkus.datasource.password")
-    Optional<String> password;
+    @Inject
+    org.w4r.tally.repository.DirectConnections connections;
 
     /** How long a reconcile may take (docs/tally-service.md, "POST /api/v1/tally/reconcile"). */
     @ConfigMapping(prefix = "w4r.tally.reconcile")
@@ -135,7 +127,7 @@ public class Reconciler {
      * holding it if the unlock failed), and the pool does not lose a slot for the length of a recount.
      */
     public Report reconcile() {
-        try (Connection lock = DriverManager.getConnection(jdbcUrl, lockProperties())) {
+        try (Connection lock = connections.open(APPLICATION_NAME)) {
             if (!tryLock(lock)) {
                 throw ProblemException.conflict("reconcile-running", "Reconcile running", "a reconcile is already running");
             }
@@ -153,18 +145,6 @@ public class Reconciler {
                 return rs.getBoolean(1);
             }
         }
-    }
-
-    private Properties lockProperties() {
-        Properties properties = new Properties();
-        properties.setProperty("user", username);
-        password.ifPresent(p -> properties.setProperty("password", p));
-        properties.setProperty("ApplicationName", APPLICATION_NAME);
-        properties.setProperty("connectTimeout", "5");
-        properties.setProperty("tcpKeepAlive", "true");
-        // as the datasource: the driver's error text can quote a value, and it must never reach a log
-        properties.setProperty("logServerErrorDetail", "false");
-        return properties;
     }
 
     private Report run() {

@@ -20,9 +20,7 @@ public final class OtherInstanceLiveTotals {
         other.tally = same.tally;
         other.reference = same.reference;
         other.registry = new SimpleMeterRegistry();
-        other.jdbcUrl = same.jdbcUrl;
-        other.username = same.username;
-        other.password = same.password;
+        other.connections = same.connections;
         other.safetyPoll = safetyPoll;
         other.start(null);
         return other;

@@ -1,0 +1,40 @@
+package org.w4r.tally.repository;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.Optional;
+import java.util.Properties;
+
+/**
+ * Connections to tally's database opened with the driver, outside the pool, for a session that must be its own: the
+ * live push's LISTEN (held for the life of the instance) and the reconcile's advisory lock (ended by closing the
+ * session, whatever happened). A pooled connection held that long is a slot the requests never get back.
+ */
+@ApplicationScoped
+public class DirectConnections {
+    @ConfigProperty(name = "quarkus.datasource.jdbc.url")
+    String url;
+
+    @ConfigProperty(name = "quarkus.datasource.username")
+    String username;
+
+    @ConfigProperty(name = "quarkus.datasource.password")
+    Optional<String> password;
+
+    /** A new session, named {@code applicationName} in pg_stat_activity so an operator sees whose it is. */
+    public Connection open(String applicationName) throws SQLException {
+        Properties properties = new Properties();
+        properties.setProperty("user", username);
+        password.ifPresent(p -> properties.setProperty("password", p));
+        properties.setProperty("ApplicationName", applicationName);
+        properties.setProperty("connectTimeout", "5");
+        properties.setProperty("tcpKeepAlive", "true");
+        // as the datasource: the driver's error text can quote a row, and it must never reach a log
+        properties.setProperty("logServerErrorDetail", "false");
+        return DriverManager.getConnection(url, properties);
+    }
+}
