@@ -3,11 +3,9 @@ package org.w4r.it;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 import org.junit.jupiter.api.Test;
-import org.w4r.testsupport.PostgresServer;
 
 import java.net.HttpURLConnection;
 import java.net.URI;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -16,7 +14,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
@@ -38,23 +35,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * only kills with -9; this is the graceful path, with the packaged service and the settings it ships with.
  */
 class GracefulStopIT {
-    static final Path ROOT = Path.of(System.getProperty("w4r.root", "..")).toAbsolutePath().normalize();
-
     @Test
     void aStoppingInstanceTurnsUnreadyWhileItStillAnswersAndLosesNoAcknowledgedSignature() throws Exception {
         TestPlatform platform = TestPlatform.get();
         OwnCampaign campaign = OwnCampaign.publish(platform.kafka, "graceful");
-        PostgresServer postgres = PostgresServer.shared();
-        String jdbcUrl = postgres.createDatabase("petition_graceful");
-        Map<String, String> settings = Map.of("kafka.bootstrap.servers", platform.kafka,
-                "quarkus.datasource.jdbc.url", jdbcUrl, "quarkus.datasource.username", postgres.username(),
-                "quarkus.datasource.password", postgres.password());
-        Map<String, String> env = Map.of("W4R_SIGNER_HMAC_KEY", "graceful-test-hmac-key-0123456789");
         Set<String> acknowledged = Collections.synchronizedSet(new HashSet<>());
         ExecutorService signers = Executors.newFixedThreadPool(8);
-        try {
-            try (ServiceProcess petitions = ServiceProcess.start(ROOT, "petition-service", "petition-service-graceful",
-                    settings, env)) {
+        try (OwnPetitionDatabase database = new OwnPetitionDatabase(platform, "graceful")) {
+            try (ServiceProcess petitions = database.start("petition-service-graceful")) {
                 petitions.awaitReady(Duration.ofSeconds(90));
                 // the entity's key arrives over Kafka; until then the answer is 401
                 Response first = await().atMost(Duration.ofSeconds(60)).until(() -> sign(petitions, campaign),
@@ -102,7 +90,7 @@ class GracefulStopIT {
                 }
             }
             // every acknowledged signature is stored, and none was set aside as refused by Kafka
-            try (Connection db = PostgresServer.connect(jdbcUrl, postgres.username(), postgres.password())) {
+            try (Connection db = database.connect()) {
                 assertEquals(0, count(db, "select count(*) from outbox_dead_letter"), "acknowledged events set aside");
                 try (PreparedStatement stored = db.prepareStatement(
                         "select count(*) from signature where action_id = any(?::uuid[])")) {
@@ -120,7 +108,6 @@ class GracefulStopIT {
             }
         } finally {
             signers.shutdownNow();
-            postgres.dropDatabase(jdbcUrl);
         }
     }
 

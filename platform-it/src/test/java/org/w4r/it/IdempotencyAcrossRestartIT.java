@@ -4,14 +4,11 @@ import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
 import org.junit.jupiter.api.Test;
-import org.w4r.testsupport.PostgresServer;
 
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
@@ -25,27 +22,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * body is refused (422) and stores nothing.
  */
 class IdempotencyAcrossRestartIT {
-    static final Path ROOT = Path.of(System.getProperty("w4r.root", "..")).toAbsolutePath().normalize();
-
     @Test
     void aSignatureReplayedWithItsKeyAfterARestartGetsTheSameAnswerAndPublishesNothing() throws Exception {
         TestPlatform platform = TestPlatform.get();
         OwnCampaign campaign = OwnCampaign.publish(platform.kafka, "replay-key");
-        PostgresServer postgres = PostgresServer.shared();
-        String jdbcUrl = postgres.createDatabase("petition_restart");
-        Map<String, String> settings = Map.of("kafka.bootstrap.servers", platform.kafka,
-                "quarkus.datasource.jdbc.url", jdbcUrl, "quarkus.datasource.username", postgres.username(),
-                "quarkus.datasource.password", postgres.password());
-        Map<String, String> env = Map.of("W4R_SIGNER_HMAC_KEY", "restart-test-hmac-key-0123456789");
         String key = "signature-" + UUID.randomUUID();
         String body = """
                 {"caseIds":["%s"],"signer":{"name":"Replayed Signer","email":"%s@example.org"}}"""
                 .formatted(campaign.cases().get(0), UUID.randomUUID());
-        try {
+        try (OwnPetitionDatabase database = new OwnPetitionDatabase(platform, "restart")) {
             String first;
             String actionId;
-            try (ServiceProcess petitions = ServiceProcess.start(ROOT, "petition-service", "petition-service-restart",
-                    settings, env)) {
+            try (ServiceProcess petitions = database.start("petition-service-restart")) {
                 petitions.awaitReady(Duration.ofSeconds(90));
                 // the entity's key arrives over Kafka; until then the answer is 401 and no key is taken
                 Response answer = await().atMost(Duration.ofSeconds(60)).until(() -> sign(petitions, campaign, key, body),
@@ -57,8 +45,7 @@ class IdempotencyAcrossRestartIT {
                         .published(platform.kafka, campaign).containsKey(actionId));
                 petitions.kill();
             }
-            try (ServiceProcess restarted = ServiceProcess.start(ROOT, "petition-service", "petition-service-restart",
-                    settings, env)) {
+            try (ServiceProcess restarted = database.start("petition-service-restart")) {
                 restarted.awaitReady(Duration.ofSeconds(90));
                 Response replay = await().atMost(Duration.ofSeconds(60)).until(() -> sign(restarted, campaign, key, body),
                         r -> r.statusCode() != 401);
@@ -81,14 +68,12 @@ class IdempotencyAcrossRestartIT {
                 assertEquals(1, published.get(actionId).size(), "the replayed signature was published again");
             }
             // nothing stored for the replay or for the refused body: the first signature and the marker only
-            try (Connection db = PostgresServer.connect(jdbcUrl, postgres.username(), postgres.password());
+            try (Connection db = database.connect();
                  Statement query = db.createStatement();
                  ResultSet rs = query.executeQuery("select count(*) from signature")) {
                 rs.next();
                 assertEquals(2, rs.getLong(1));
             }
-        } finally {
-            postgres.dropDatabase(jdbcUrl);
         }
     }
 
