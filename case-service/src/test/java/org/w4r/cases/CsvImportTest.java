@@ -1,14 +1,62 @@
 package org.w4r.cases;
 
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.ValidatableResponse;
 import org.junit.jupiter.api.Test;
+import org.w4r.events.Topics;
+
+import java.net.URI;
+import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.endsWith;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 @QuarkusTest
 class CsvImportTest extends RunningService {
+    /** {@code w4r.cases.max-local-per-entity} in the test profile. */
+    static final int LOCAL_CAP = 5;
+
+    @TestHTTPResource("/")
+    URL base;
+
+    static List<String> localIds(int n) {
+        return IntStream.range(0, n).mapToObj(i -> CaseLifecycleTest.id("local")).toList();
+    }
+
+    static String localCases(List<String> ids) {
+        return ids.stream().map(id -> id + ",A national story,Australia,AU,100\n")
+                .collect(Collectors.joining("", "case_id,name,country,iso2,estimated_actions\n", ""));
+    }
+
+    static ValidatableResponse importAs(String token, String campaign, List<String> ids, boolean dryRun) {
+        return given().auth().oauth2(token).contentType("text/csv").body(localCases(ids))
+                .post("/api/v1/campaigns/" + campaign + "/cases/import" + (dryRun ? "?dryRun=true" : "")).then();
+    }
+
+    long localCasesStored(String campaign, String entity) {
+        return (Long) Effects.row(db, "select count(*) as n from case_file where campaign_id = ? and local_entity_id = ?",
+                campaign, entity).get("n");
+    }
+
     @Test
     void anEntityImportsItsOwnLocalCases() {
         String campaign = CaseLifecycleTest.openCampaign();
@@ -106,5 +154,103 @@ class CsvImportTest extends RunningService {
         given().auth().oauth2(DemoCredentials.coordinator()).contentType("text/csv")
                 .body("entity_id,name,reported_actions\n" + fresh + ",x,1\n")
                 .post("/api/v1/entities/import?dryRun=true").then().statusCode(403);
+    }
+
+    /**
+     * An entity key imported up to 10,000 local cases a request, as often as it liked, and every case is held in every
+     * service's memory (found by a read-only audit, 4 December 2026). An entity's own imports may bring it to at most
+     * {@code w4r.cases.max-local-per-entity} local cases in a campaign: a file that would pass the cap is refused whole
+     * with a 409 naming it, and nothing is stored, published or audited (its dry run says the same); a file within it
+     * is imported; the cap is per campaign; a case manager is not refused by it.
+     */
+    @Test
+    void anEntitysImportsStopAtItsCapOfLocalCasesInACampaign() {
+        String campaign = CaseLifecycleTest.openCampaign();
+        String entity = CredentialsTest.newEntity();
+        String own = CredentialsTest.managerKey(entity, null);
+        importAs(own, campaign, localIds(3), false).statusCode(201).body("$", hasSize(3));
+
+        Effects.awaitOutboxEmpty(relay);
+        Effects.Mark mark = Effects.Mark.now(kafka, Topics.CASES);
+        List<String> over = localIds(LOCAL_CAP - 3 + 1);
+        importAs(own, campaign, over, true).statusCode(409).contentType("application/problem+json")
+                .body("type", endsWith("/too-many-local-cases"));
+        importAs(own, campaign, over, false).statusCode(409).contentType("application/problem+json")
+                .body("type", endsWith("/too-many-local-cases")).body("maxLocalCases", equalTo(LOCAL_CAP))
+                .body("localCases", equalTo(3)).body("requested", equalTo(over.size()));
+        assertEquals(3, localCasesStored(campaign, entity), "nothing stored");
+        for (String id : over) {
+            given().auth().oauth2(DemoCredentials.coordinator()).get("/api/v1/cases/" + id).then().statusCode(404);
+            AuditTrailTest.trail("subjectId=" + id).then().statusCode(200).body("entries", hasSize(0));
+        }
+
+        // exactly up to the cap is within it; what the refused file would have published is not on the topic
+        List<String> within = localIds(LOCAL_CAP - 3);
+        importAs(own, campaign, within, false).statusCode(201).body("$", hasSize(within.size()));
+        await().atMost(Effects.BOUND).until(() -> mark.keysSince(Topics.CASES).containsAll(within));
+        assertEquals(within.stream().sorted().toList(), mark.keysSince(Topics.CASES).stream().sorted().toList(),
+                "nothing published for the refused file");
+        importAs(own, campaign, localIds(1), false).statusCode(409).body("localCases", equalTo(LOCAL_CAP));
+        assertEquals(LOCAL_CAP, localCasesStored(campaign, entity));
+
+        // another campaign counts for itself
+        importAs(own, CaseLifecycleTest.openCampaign(), localIds(LOCAL_CAP), false).statusCode(201);
+        // a case manager may give the entity more local cases in this campaign
+        String more = CaseLifecycleTest.id("local");
+        given().auth().oauth2(DemoCredentials.caseManager()).contentType("text/csv")
+                .body("case_id,name,country,iso2,scope,local_entity_id\n" + more + ",x,Australia,AU,local," + entity + "\n")
+                .post("/api/v1/campaigns/" + campaign + "/cases/import").then().statusCode(201)
+                .body("[0].localEntityId", equalTo(entity));
+        assertEquals(LOCAL_CAP + 1, localCasesStored(campaign, entity));
+    }
+
+    /**
+     * The cap is decided with the entity's row locked: imports of one entity sent at once take turns, so they cannot
+     * all count the same few cases and pass the cap together. Rounds on fresh campaigns: the window is short.
+     */
+    @Test
+    void importsOfOneEntityAtOnceCannotPassItsCapTogether() throws Exception {
+        String entity = CredentialsTest.newEntity();
+        String own = CredentialsTest.managerKey(entity, null);
+        for (int round = 0; round < 3; round++) {
+            String campaign = CaseLifecycleTest.openCampaign();
+            assertEquals(LOCAL_CAP, importAtOnce(own, campaign, 3 * LOCAL_CAP), "one case per import, up to the cap");
+            assertEquals(LOCAL_CAP, localCasesStored(campaign, entity));
+        }
+    }
+
+    /** Sends {@code parallel} one-case imports at once; returns how many were imported (every other must be a 409). */
+    private int importAtOnce(String token, String campaign, int parallel) throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        CountDownLatch start = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(parallel);
+        List<Future<HttpResponse<String>>> answers = new ArrayList<>();
+        try {
+            for (int i = 0; i < parallel; i++) {
+                String body = localCases(localIds(1));
+                Callable<HttpResponse<String>> importOne = () -> {
+                    start.await();
+                    return http.send(HttpRequest.newBuilder(URI.create(base.toString().replaceAll("/$", "")
+                                    + "/api/v1/campaigns/" + campaign + "/cases/import"))
+                            .header("Authorization", "Bearer " + token).header("Content-Type", "text/csv")
+                            .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+                };
+                answers.add(pool.submit(importOne));
+            }
+            start.countDown();
+            int imported = 0;
+            for (Future<HttpResponse<String>> f : answers) {
+                HttpResponse<String> r = f.get(2, TimeUnit.MINUTES);
+                if (r.statusCode() == 201) {
+                    imported++;
+                } else {
+                    assertEquals(409, r.statusCode(), r.body());
+                    assertTrue(r.body().contains("too-many-local-cases"), r.body());
+                }
+            }
+            return imported;
+        } finally {
+            pool.shutdownNow();
+        }
     }
 }

@@ -36,6 +36,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.w4r.testsupport.ReferenceFixtures.entityKey;
+import static org.w4r.testsupport.ReferenceFixtures.staffToken;
 
 /**
  * Rate limits as an entity website meets them: a burst from one key is refused with 429 while other entities go on,
@@ -198,6 +199,33 @@ class RateLimitsTest {
         assertEquals(202, again.statusCode(), again.asString());
         assertNull(again.header("Idempotent-Replayed"), "the key was not used by the refusal");
         assertEquals("accepted", again.jsonPath().getString("results[0].status"));
+    }
+
+    /**
+     * An erasure was not limited, and each one, of any address, writes an append-only audit row and publishes a
+     * {@code SignerErased}: a leaked key could grow both without bound (found by a read-only audit, 4 December 2026).
+     * It takes a token of the entity's one bucket, as signatures do; beyond it the answer is a 429 and neither the
+     * trail nor the erasures topic moved. A coordinator's erasure is not limited.
+     */
+    @Test
+    void anErasureTakesTheEntitysTokensAndBeyondThemWritesAndPublishesNothing() {
+        String site = enrol("limits-erasure"); // 3 tokens, refilled over an hour
+        sign(site, signer("erasure-signers.example")).then().statusCode(202);
+        for (int i = 0; i < 2; i++) {
+            ErasureTest.erase(site, signer("erasure-signers.example")).then().statusCode(202);
+        }
+
+        Effects.Snapshot before = Effects.take(db); // audit_entry and the erasures topic among what it compares
+        Response refused = ErasureTest.erase(site, signer("erasure-signers.example"));
+        assertRateLimited(refused, "entity");
+        assertEquals(1, refused.jsonPath().getInt("requested"));
+        assertFalse(refused.asString().contains("erasure-signers"), "no email in a refusal: " + refused.asString());
+        // one bucket: the erasures took what the entity's signatures would have used
+        assertRateLimited(sign(site, signer("erasure-signers.example")), "entity");
+        Effects.assertNothingSince(before, db, "an erasure over the entity's limit");
+        assertEquals(2.0, refused("limits-erasure", "entity"));
+
+        ErasureTest.erase(staffToken("coordinator"), signer("erasure-signers.example")).then().statusCode(202);
     }
 
     @Test

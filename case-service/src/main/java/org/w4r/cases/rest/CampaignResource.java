@@ -158,7 +158,7 @@ public class CampaignResource {
 
     /**
      * Cases from CSV (the format of the 2020 report's cases.csv). A case manager imports any case; an entity's
-     * key imports only local cases of its own entity.
+     * key imports only local cases of its own entity, up to {@code w4r.cases.max-local-per-entity} in the campaign.
      */
     @POST
     @Path("{campaignId}/cases/import")
@@ -172,7 +172,9 @@ public class CampaignResource {
             schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.ARRAY,
                     implementation = CaseView.class)))
     @APIResponse(responseCode = "404", description = "No such campaign, or no such entity for a local case")
-    @APIResponse(responseCode = "409", description = "duplicate-id: a row's case exists ('line' names the row)")
+    @APIResponse(responseCode = "409", description = "duplicate-id: a row's case exists ('line' names the row); or "
+            + "too-many-local-cases: with an entity key, the file would give the entity more local cases in the "
+            + "campaign than it may have ('maxLocalCases', 'localCases', 'requested'); nothing stored")
     @APIResponse(responseCode = "422", description = "campaign-closed: the campaign takes no more cases")
     @APIResponseSchema(value = ImportPreviewView.class, responseCode = "200",
             responseDescription = "dryRun=true: what each line would do; nothing written")
@@ -185,10 +187,10 @@ public class CampaignResource {
         Caller who = caller.get();
         String localEntity = Roles.ENTITY.equals(who.role()) ? who.entityId() : null;
         if (Boolean.parseBoolean(dryRun)) {
-            return Response.ok(ImportPreviewView.of(cases.dryRun(csvImport.casesToCheck(csv, campaignId), localEntity)))
-                    .build();
+            return Response.ok(ImportPreviewView.of(cases.dryRun(campaignId, csvImport.casesToCheck(csv, campaignId),
+                    localEntity))).build();
         }
-        List<CaseFile> created = cases.importAll(csvImport.cases(csv, campaignId), localEntity);
+        List<CaseFile> created = cases.importAll(campaignId, csvImport.cases(csv, campaignId), localEntity);
         return Response.status(201).entity(created.stream().map(CaseView::of).toList()).build();
     }
 }

@@ -4,6 +4,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.w4r.cases.messaging.ReferencePublisher;
 import org.w4r.cases.model.ActionEntity;
 import org.w4r.cases.model.Campaign;
@@ -39,6 +40,15 @@ public class CaseService {
 
     @Inject
     AuditTrail audit;
+
+    /**
+     * The most local cases an entity's own imports may bring it to in one campaign. Every case goes on {@code cases}
+     * into every service's in-memory reference data, and an entity key imported up to 10,000 a request with no cap, so
+     * a leaked or hostile key could fill every service's memory (found by a read-only audit, 4 December 2026). Local
+     * cases a case manager made for the entity count too, but a case manager is never refused by the cap.
+     */
+    @ConfigProperty(name = "w4r.cases.max-local-per-entity", defaultValue = "100")
+    int maxLocalPerEntity;
 
     /**
      * A new case or, for an edit, what changes (null: unchanged; an empty target authority or demand clears it). Its
@@ -122,14 +132,42 @@ public class CaseService {
      * counter until a case manager reviews and activates it.
      */
     @Transactional
-    public List<CaseFile> importAll(List<ImportLine<CaseInput>> rows, String localEntityId) {
+    public List<CaseFile> importAll(String campaignId, List<ImportLine<CaseInput>> rows, String localEntityId) {
+        if (localEntityId != null) {
+            withinLocalCap(campaignId, localEntityId, rows.size());
+        }
         return rows.stream().map(row -> ImportLine.at(row.line(), () -> importOne(row.command(), localEntityId))).toList();
     }
 
-    /** What {@link #importAll} would do with each line; nothing is written. */
+    /**
+     * What {@link #importAll} would do with each line; nothing is written. A file that would take the entity past its
+     * cap is refused whole, as the import would refuse it.
+     */
     @Transactional
-    public List<ImportPreview.Outcome> dryRun(List<ImportPreview.Candidate<CaseInput>> rows, String localEntityId) {
+    public List<ImportPreview.Outcome> dryRun(String campaignId, List<ImportPreview.Candidate<CaseInput>> rows,
+                                              String localEntityId) {
+        if (localEntityId != null) {
+            withinLocalCap(campaignId, localEntityId, rows.size());
+        }
         return ImportPreview.check(rows, in -> importOne(in, localEntityId));
+    }
+
+    /**
+     * Refuses (409 {@code too-many-local-cases}) an entity's import of {@code adding} cases that would give it more
+     * than {@link #maxLocalPerEntity} local cases in the campaign, before any row is written. The entity row is locked
+     * until the transaction ends, so two imports of one entity at once take turns and the second counts the first's
+     * cases: both cannot pass the cap. An import that succeeds stores every row, so counting them all is exact.
+     */
+    private void withinLocalCap(String campaignId, String entityId, int adding) {
+        Ids.found("entity", entityId, id -> ActionEntity.<ActionEntity>findById(id, LockModeType.PESSIMISTIC_WRITE));
+        long existing = CaseFile.count("campaignId = ?1 and localEntityId = ?2", campaignId, entityId);
+        if (existing + adding > maxLocalPerEntity) {
+            throw new ProblemException(Problem.of(409, "too-many-local-cases", "Too many local cases",
+                    "entity '" + entityId + "' has " + existing + " local cases in campaign '" + campaignId + "' and this "
+                            + "file adds " + adding + "; an entity may have at most " + maxLocalPerEntity
+                            + ": nothing was stored; a case manager imports beyond that")
+                    .with("maxLocalCases", maxLocalPerEntity).with("localCases", existing).with("requested", adding));
+        }
     }
 
     private CaseFile importOne(CaseInput in, String localEntityId) {

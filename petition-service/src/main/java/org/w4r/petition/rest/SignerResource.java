@@ -15,6 +15,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.headers.Header;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
@@ -27,6 +28,7 @@ import org.w4r.kit.security.Roles;
 import org.w4r.petition.model.ConsentingSigner;
 import org.w4r.petition.service.Committer;
 import org.w4r.petition.service.ErasureService;
+import org.w4r.petition.service.RateLimits;
 import org.w4r.petition.service.SignerExportService;
 
 import java.sql.SQLException;
@@ -47,6 +49,9 @@ public class SignerResource {
 
     @Inject
     CurrentCaller caller;
+
+    @Inject
+    RateLimits limits;
 
     @GET
     @Path("cases/{caseId}/signers.csv")
@@ -81,6 +86,14 @@ public class SignerResource {
      * A supporter asked to be forgotten: their names, countries and messages go; their counts stay. An entity erases
      * what was taken through it; a coordinator erases across entities. No Idempotency-Key is kept: its fingerprint
      * would be an unkeyed hash of the email, and the same erasure twice is harmless.
+     * <p>An entity's erasure takes one token of its entity's rate limit, as any other write of the entity, before
+     * anything is written. Every erasure, even of an address that never signed, writes an {@code erasure.requested}
+     * row to the append-only audit trail and at least one {@code SignerErased}, so without the limit a leaked or
+     * hostile key could grow the trail and the topics without bound (found by a read-only audit, 4 December 2026).
+     * The entity's own bucket, not one of its own: a second bucket would add to what a leaked key may do, and the
+     * entity's is far above any batch of requests an entity forwards (a refused one is sent again after Retry-After,
+     * harmlessly). Not the signer domain's bucket: that one stops signature floods, and lowered against a flood it
+     * must not hold up the erasure of a real signer of that domain. A coordinator is not limited, as staff never is.
      */
     @POST
     @Path("erasures")
@@ -92,9 +105,16 @@ public class SignerResource {
                     + "entities. The answer is the same whether or not the person ever signed.")
     @APIResponse(responseCode = "202", description = "Erased (or nothing to erase)", content = @Content(
             mediaType = Api.JSON, schema = @Schema(implementation = ErasureAccepted.class)))
+    @APIResponse(responseCode = "429", description = "An entity key over its entity's rate limit ('scope', 'limit'): "
+            + "nothing was erased, recorded or announced; send it again after Retry-After seconds",
+            headers = @Header(name = RateLimitedAnswer.RETRY_AFTER, description = Api.RETRY_AFTER_DESCRIPTION,
+                    schema = @Schema(type = SchemaType.INTEGER)))
     public Response erase(@Valid @NotNull ErasureRequest request) {
         Caller who = caller.get();
         String entityId = Roles.ENTITY.equals(who.role()) ? who.entityId() : null;
+        if (entityId != null) {
+            limits.take(entityId);
+        }
         return Answers.response(committer.commit(null, 202, erasures.erase(entityId, request.email().trim()),
                 ErasureAccepted::of));
     }
