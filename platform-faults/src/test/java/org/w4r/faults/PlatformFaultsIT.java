@@ -145,10 +145,12 @@ class PlatformFaultsIT {
         // the other instance of each carries on: a hold placed and lifted, a delivery read, the totals served
         String caseId = HOLD_CASES.get(0);
         String caseManager = platform.tokens.get("demo-case-manager");
-        assertTrue(Set.of(200, 202).contains(put(platform.b(CASE), "/api/v1/cases/" + caseId + "/hold", caseManager,
-                "{\"reason\":\"fault suite\"}").statusCode()));
-        assertTrue(Set.of(200, 202, 204).contains(delete(platform.b(CASE), "/api/v1/cases/" + caseId + "/hold",
-                caseManager).statusCode()));
+        HttpResponse<String> placed = put(platform.b(CASE), "/api/v1/cases/" + caseId + "/hold", caseManager,
+                "{\"reason\":\"fault suite\"}");
+        assertTrue(Set.of(200, 202).contains(placed.statusCode()), placed.body());
+        HttpResponse<String> lifted = delete(platform.b(CASE), "/api/v1/cases/" + caseId + "/hold?holdId="
+                + shownHold(placed.body()), caseManager);
+        assertTrue(Set.of(200, 202, 204).contains(lifted.statusCode()), lifted.body());
         assertEquals(200, get(platform.b(DELIVERY), "/api/v1/cases/" + caseId, platform.tokens.get("demo-delivery"))
                 .statusCode());
         assertEquals(200, get(platform.b(TALLY), "/api/v1/totals?campaign=" + CAMPAIGN,
