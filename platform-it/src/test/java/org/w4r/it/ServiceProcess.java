@@ -95,10 +95,6 @@ final class ServiceProcess implements AutoCloseable {
         process.destroy();
     }
 
-    boolean alive() {
-        return process.isAlive();
-    }
-
     boolean awaitExit(Duration timeout) throws InterruptedException {
         return process.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
     }
