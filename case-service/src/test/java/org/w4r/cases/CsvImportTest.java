@@ -8,17 +8,9 @@ import org.w4r.events.Topics;
 
 import java.net.URI;
 import java.net.URL;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
@@ -221,36 +213,13 @@ class CsvImportTest extends RunningService {
 
     /** Sends {@code parallel} one-case imports at once; returns how many were imported (every other must be a 409). */
     private int importAtOnce(String token, String campaign, int parallel) throws Exception {
-        HttpClient http = HttpClient.newHttpClient();
-        CountDownLatch start = new CountDownLatch(1);
-        ExecutorService pool = Executors.newFixedThreadPool(parallel);
-        List<Future<HttpResponse<String>>> answers = new ArrayList<>();
-        try {
-            for (int i = 0; i < parallel; i++) {
-                String body = localCases(localIds(1));
-                Callable<HttpResponse<String>> importOne = () -> {
-                    start.await();
-                    return http.send(HttpRequest.newBuilder(URI.create(base.toString().replaceAll("/$", "")
-                                    + "/api/v1/campaigns/" + campaign + "/cases/import"))
-                            .header("Authorization", "Bearer " + token).header("Content-Type", "text/csv")
-                            .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-                };
-                answers.add(pool.submit(importOne));
-            }
-            start.countDown();
-            int imported = 0;
-            for (Future<HttpResponse<String>> f : answers) {
-                HttpResponse<String> r = f.get(2, TimeUnit.MINUTES);
-                if (r.statusCode() == 201) {
-                    imported++;
-                } else {
-                    assertEquals(409, r.statusCode(), r.body());
-                    assertTrue(r.body().contains("too-many-local-cases"), r.body());
-                }
-            }
-            return imported;
-        } finally {
-            pool.shutdownNow();
+        List<HttpRequest> imports = new ArrayList<>();
+        for (int i = 0; i < parallel; i++) {
+            imports.add(HttpRequest.newBuilder(URI.create(base.toString().replaceAll("/$", "")
+                            + "/api/v1/campaigns/" + campaign + "/cases/import"))
+                    .header("Authorization", "Bearer " + token).header("Content-Type", "text/csv")
+                    .POST(HttpRequest.BodyPublishers.ofString(localCases(localIds(1)))).build());
         }
+        return AtOnce.created(imports, "too-many-local-cases");
     }
 }
