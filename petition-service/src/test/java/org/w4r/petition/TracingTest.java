@@ -3,6 +3,7 @@ package org.w4r.petition;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
+import io.opentelemetry.sdk.trace.data.EventData;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
@@ -105,5 +106,36 @@ class TracingTest {
                 .flatMap(s -> s.getAttributes().asMap().values().stream()).map(String::valueOf).toList();
         assertFalse(values.stream().anyMatch(v -> v.contains(secret)), "no query value in a span: " + values);
         assertFalse(values.stream().anyMatch(v -> v.contains(entityKey("ai-france"))), "no credential in a span: " + values);
+    }
+
+    /**
+     * A refused body leaves nothing of its text in the trace: the exception Quarkus REST records on the server span
+     * keeps its type and frames, not its message, which quoted the value refused (a read-only audit, 4 December 2026).
+     */
+    @Test
+    void aRefusedBodyLeavesNothingOfItsTextInTheTrace() {
+        String marker = "Stay strong " + UUID.randomUUID();
+        String bareMarker = "Ada" + UUID.randomUUID().toString().replace("-", "");
+        // a vertical tab pasted from a word processor, and a name sent as an unquoted token
+        for (String body : List.of("""
+                {"caseIds":["nassima-al-sada"],"signer":{"name":"%s\\u000b","email":"v@example.org"}}""".formatted(marker),
+                """
+                {"caseIds":["nassima-al-sada"],"signer":{"name":%s,"email":"v@example.org"}}""".formatted(bareMarker))) {
+            String traceId = TraceIds.random(16);
+            given().auth().oauth2(entityKey("ai-france")).header("traceparent", TraceIds.traceparent(traceId, TraceIds.random(8)))
+                    .contentType(ContentType.JSON).body(body).post("/api/v1/signatures").then().statusCode(400);
+            SpanData server = span(traceId, SpanKind.SERVER);
+            List<EventData> exceptions = server.getEvents().stream().filter(e -> e.getName().equals("exception")).toList();
+            assertFalse(exceptions.isEmpty(), "the refusal is recorded: " + server);
+            for (EventData exception : exceptions) {
+                assertNotNull(exception.getAttributes().get(AttributeKey.stringKey("exception.type")));
+            }
+            List<String> values = spans.getFinishedSpanItems().stream().filter(s -> s.getTraceId().equals(traceId))
+                    .flatMap(s -> java.util.stream.Stream.concat(s.getAttributes().asMap().values().stream(),
+                            s.getEvents().stream().flatMap(e -> e.getAttributes().asMap().values().stream())))
+                    .map(String::valueOf).toList();
+            assertFalse(values.stream().anyMatch(v -> v.contains(marker) || v.contains(bareMarker)),
+                    "no text of the body in the trace: " + values);
+        }
     }
 }

@@ -73,4 +73,20 @@ public final class Failures {
         }
         return root.getClass().getSimpleName() + (state == null ? "" : " (SQLSTATE " + state + ")");
     }
+
+    /**
+     * The cause chain's classes and frames, as a stack trace prints them but without any message (a message may quote
+     * data): for the log of a bug, and for an exception recorded on a span.
+     */
+    public static String frames(Throwable failure) {
+        StringBuilder trace = new StringBuilder();
+        java.util.Set<Throwable> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        for (Throwable t = failure; t != null && seen.add(t); t = t.getCause()) {
+            trace.append(t == failure ? "" : "Caused by: ").append(t.getClass().getName()).append('\n');
+            for (StackTraceElement frame : t.getStackTrace()) {
+                trace.append("\tat ").append(frame).append('\n');
+            }
+        }
+        return trace.toString();
+    }
 }

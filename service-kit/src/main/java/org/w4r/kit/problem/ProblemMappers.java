@@ -84,17 +84,6 @@ public class ProblemMappers {
         return false;
     }
 
-    private static String stack(Throwable e) {
-        StringBuilder trace = new StringBuilder();
-        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            trace.append("\n  ").append(t.getClass().getName());
-            for (StackTraceElement frame : t.getStackTrace()) {
-                trace.append("\n    at ").append(frame);
-            }
-        }
-        return trace.toString();
-    }
-
     /** An Error reaching a resource (PgJDBC's batch assertion, see {@link DatabaseProblems#lostInBatch}) is answered the same way. */
     @ServerExceptionMapper
     public Response error(AssertionError e) {
@@ -120,7 +109,8 @@ public class ProblemMappers {
                     "the connection closed before the request body was read; nothing was stored").toResponse();
         }
         // the type, SQLSTATE and stack only: a message from the driver or Hibernate can quote what was sent
-        LOG.errorf("unexpected error (a bug): %s%s", org.w4r.kit.messaging.Failures.describe(e), stack(e));
+        LOG.errorf("unexpected error (a bug): %s%n%s", org.w4r.kit.messaging.Failures.describe(e),
+                org.w4r.kit.messaging.Failures.frames(e));
         return Problem.of(500, "internal", "Internal error", "an unexpected error occurred; it has been logged")
                 .toResponse();
     }
