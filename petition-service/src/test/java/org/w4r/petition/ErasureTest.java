@@ -1,5 +1,7 @@
 package org.w4r.petition;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -8,6 +10,7 @@ import jakarta.inject.Inject;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
+import org.w4r.petition.repository.SignatureRepository;
 import org.w4r.events.Events;
 import org.w4r.events.SignerErased;
 import org.w4r.events.Topics;
@@ -20,6 +23,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -229,5 +233,40 @@ class ErasureTest {
                 .then().statusCode(401);
         erase(entityKey("ai-france"), "not-an-email").then().statusCode(400).body("field", equalTo("email"));
         erase(entityKey("ai-france"), "a\\u0000b@example.org").then().statusCode(400).body("field", equalTo("email"));
+    }
+
+    /**
+     * An erasure finds its signatures through an index led by the email hash, never by reading every signature: with
+     * the one-per-person-per-case index led by the case, each erasure read the whole table (3.7 GB after a replay), at
+     * an entity key's rate. Sequential scans are priced out, so a plan without a usable index still shows which index
+     * it falls back to, and the test asks that index's leading column.
+     */
+    @Test
+    void anErasureFindsItsSignaturesByAnIndexLedByTheHash() throws Exception {
+        try (Connection c = db.getConnection()) {
+            c.setAutoCommit(false);
+            try (Statement settings = c.createStatement()) {
+                settings.execute("set local enable_seqscan = off");
+            }
+            JsonNode plan;
+            try (PreparedStatement explain = c.prepareStatement("explain (format json) " + SignatureRepository.ERASE)) {
+                explain.setString(1, "0".repeat(64));
+                explain.setString(2, null);
+                explain.setString(3, null);
+                try (ResultSet rs = explain.executeQuery()) {
+                    rs.next();
+                    plan = new ObjectMapper().readTree(rs.getString(1));
+                }
+            }
+            List<String> indexes = plan.findValuesAsText("Index Name");
+            assertFalse(indexes.isEmpty(), "no index in the plan: " + plan);
+            for (String index : indexes) {
+                assertEquals("email_hmac", one("""
+                        select a.attname from pg_index i join pg_attribute a on a.attrelid = i.indrelid
+                        and a.attnum = i.indkey[0] where i.indexrelid = cast(? as regclass)""", index), plan.toString());
+            }
+            assertTrue(plan.findValuesAsText("Node Type").stream().noneMatch("Seq Scan"::equals), plan.toString());
+            c.rollback();
+        }
     }
 }

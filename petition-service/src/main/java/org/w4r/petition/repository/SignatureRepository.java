@@ -100,6 +100,15 @@ public class SignatureRepository {
         }
     }
 
+    /**
+     * What an erasure runs: found by the hash alone, so the index that keeps one signature per person per case leads
+     * with the hash (migration V22; ErasureTest reads the plan).
+     */
+    public static final String ERASE = """
+            update signature set name = null, country = null, show_name = false, contact_me = false
+            where email_hmac = ? and (cast(? as varchar) is null or entity_id = ?)
+            returning action_id, case_id""";
+
     /** An erased action: its id and case. */
     public record Erased(UUID actionId, String caseId) {
     }
@@ -109,10 +118,7 @@ public class SignatureRepository {
      * every entity); the hash stays, so they still count once. Returns what was erased.
      */
     public List<Erased> erase(String emailHmac, String entityId) throws SQLException {
-        try (Connection connection = dataSource.getConnection(); PreparedStatement erase = connection.prepareStatement("""
-                update signature set name = null, country = null, show_name = false, contact_me = false
-                where email_hmac = ? and (cast(? as varchar) is null or entity_id = ?)
-                returning action_id, case_id""")) {
+        try (Connection connection = dataSource.getConnection(); PreparedStatement erase = connection.prepareStatement(ERASE)) {
             erase.setString(1, emailHmac);
             erase.setString(2, entityId);
             erase.setString(3, entityId);
