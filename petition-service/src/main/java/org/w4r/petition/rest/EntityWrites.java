@@ -8,6 +8,7 @@ import org.w4r.petition.service.Command;
 import org.w4r.petition.service.Committer;
 import org.w4r.petition.service.IdempotencyKey;
 import org.w4r.petition.service.RateLimits;
+import org.w4r.petition.service.SignerHasher;
 
 import java.util.function.BiFunction;
 import java.util.function.Function;
@@ -28,6 +29,9 @@ class EntityWrites {
 
     @Inject
     RateLimits limits;
+
+    @Inject
+    SignerHasher hasher;
 
     /**
      * What a write costs against the entity's rate limits ({@link RateLimits}), taken once the request is understood
@@ -50,7 +54,7 @@ class EntityWrites {
     <C, R> Response submit(String key, String path, Object request, Supplier<C> command, Cost<? super C> cost, int status,
                            BiFunction<String, C, Command<R>> check, Function<? super R, ?> answer) {
         String entityId = caller.get().entityId();
-        IdempotencyKey idempotencyKey = IdempotencyKey.of(entityId, key, "POST", path, request);
+        IdempotencyKey idempotencyKey = IdempotencyKey.of(entityId, key, "POST", path, request, hasher);
         C checked = command.get();
         cost.take(limits, entityId, checked);
         return Answers.response(committer.submit(idempotencyKey, status, () -> check.apply(entityId, checked), answer));

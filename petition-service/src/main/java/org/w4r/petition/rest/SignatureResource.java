@@ -19,6 +19,7 @@ import org.w4r.kit.security.CurrentCaller;
 import org.w4r.kit.security.Roles;
 import org.w4r.petition.service.IdempotencyKey;
 import org.w4r.petition.service.RateLimits;
+import org.w4r.petition.service.SignerHasher;
 import org.w4r.petition.service.SignatureService;
 
 import java.util.concurrent.CompletionStage;
@@ -38,6 +39,9 @@ public class SignatureResource {
     @Inject
     SignatureService signatures;
 
+    @Inject
+    SignerHasher hasher;
+
     /** Answered 202 once the signature is committed (a group commit); the worker thread is free meanwhile. */
     @POST
     @Blocking
@@ -51,7 +55,7 @@ public class SignatureResource {
     public CompletionStage<Response> sign(@Valid @NotNull SignatureRequest request,
                                           @HeaderParam(IdempotencyKey.HEADER) String key) {
         String entityId = caller.get().entityId();
-        IdempotencyKey idempotencyKey = IdempotencyKey.of(entityId, key, "POST", "/api/v1/signatures", request);
+        IdempotencyKey idempotencyKey = IdempotencyKey.of(entityId, key, "POST", "/api/v1/signatures", request, hasher);
         limits.take(entityId, request.signer().email());
         return Answers.response(signatures.sign(entityId, idempotencyKey, request.toSignature(), ActionResults::of));
     }

@@ -59,4 +59,12 @@ public class SignerHasher {
         String key = "domain:" + domain.trim().toLowerCase(Locale.ROOT);
         return HexFormat.of().formatHex(macs.get().doFinal(key.getBytes(StandardCharsets.UTF_8)));
     }
+
+    /**
+     * The keyed fingerprint of a request sent with an Idempotency-Key ({@link IdempotencyKey}). Prefixed, as the
+     * domain's, so it can never equal an email's hash.
+     */
+    public String fingerprint(String request) {
+        return HexFormat.of().formatHex(macs.get().doFinal(("request:" + request).getBytes(StandardCharsets.UTF_8)));
+    }
 }
