@@ -511,6 +511,47 @@ class WebhookTest {
         assertEquals(maltaBefore, about(malta, caseId).size());
     }
 
+    /**
+     * Entities hear nothing of a case still being prepared (its id is a slug of a person's name): not its creation,
+     * not a hold on it, not its closing unseen; and no milestone of a case whose counter is off (a share of its total
+     * across entities). Each went to every entity's webhooks until a read-only audit, 4 December 2026.
+     */
+    @Test
+    void entitiesHearNothingOfADraftNorAMilestoneOfACaseWhoseCounterIsOff() {
+        String path = path();
+        Hook hook = register("ai-france", path, "case.changed", "case.held", "case.closed", "milestone.reached");
+        String draft = caseId(), droppedDraft = caseId(), counterOff = caseId(), marker = caseId();
+        TallyFixtures.publishCampaign(CAMPAIGN, Instant.now().minus(Duration.ofDays(1)));
+        List<CaseChanged> unseen = List.of(caseChange(draft, "global", null, "draft", null),
+                caseChange(draft, "global", null, "draft", new CaseChanged.Hold(11, Instant.now())),
+                caseChange(droppedDraft, "global", null, "draft", null),
+                caseChange(droppedDraft, "global", null, "closed", null));
+        TallyFixtures.publish(Topics.CASES, unseen);
+        CaseChanged off = new CaseChanged(UUID.randomUUID(), counterOff, CAMPAIGN, "Name", "MT", "Authorities", "global",
+                null, 4L, "active", false, null, ReferenceFixtures.version(), Instant.now());
+        TallyFixtures.publish(Topics.CASES, List.of(off));
+        // the case events are consumed in order on one partition: once the marker's change is here, the others were read
+        CaseChanged markerChange = caseChange(marker, "global", null, "active", null);
+        TallyFixtures.publish(Topics.CASES, List.of(markerChange));
+        await().atMost(Duration.ofSeconds(60)).until(() -> about(path, marker).size() == 1);
+        await().until(() -> reference.findCase(counterOff).isPresent());
+
+        // 25 % of 4 is reached; a milestone is recorded and queued in one transaction, so once the dashboard lists it,
+        // a delivery queued for it would be listed too
+        TallyFixtures.publishActions(List.of(action(counterOff, 2)));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().auth().oauth2(staffToken("coordinator"))
+                .get("/api/v1/dashboard/milestones?campaign=" + CAMPAIGN).then().statusCode(200)
+                .body("findAll { it.caseId == '" + counterOff + "' }.percent", hasItem(50)));
+
+        // told: the active cases' changes (a counter switched off hides figures, not the case), nothing else
+        assertEquals(java.util.Set.of(off.eventId().toString(), markerChange.eventId().toString()),
+                deliveries(hook).stream().map(d -> (String) d.get("eventId")).collect(java.util.stream.Collectors.toSet()),
+                deliveries(hook).toString());
+        for (String caseId : List.of(draft, droppedDraft)) {
+            assertTrue(about(path, caseId).isEmpty(), caseId);
+        }
+    }
+
     @Test
     void aLocalCaseConcernsOnlyItsEntity() {
         String france = path(), malta = path();

@@ -17,6 +17,11 @@ public final class PublicCounterRule {
     }
 
     public static boolean shows(CaseChanged c) {
-        return c.publicCounter() && c.hold() == null && !"draft".equals(c.status());
+        return showsOnceReleased(c) && c.hold() == null;
+    }
+
+    /** Whether it shows once a hold, if any, is lifted: what a milestone, which waits out a hold, is told under. */
+    public static boolean showsOnceReleased(CaseChanged c) {
+        return c.publicCounter() && !"draft".equals(c.status());
     }
 }

@@ -172,7 +172,9 @@ public class WebhookService {
             if (CASE_RELEASED.equals(type)) {
                 released.add(c.caseId());
             }
-            queue(c, type, c.eventId(), c.changedAt(), Map.of("version", c.version()), queued);
+            if (toldToEntities(before, c.status())) {
+                queue(c, type, c.eventId(), c.changedAt(), Map.of("version", c.version()), queued);
+            }
         }
         webhooks.enqueue(queued);
         for (String caseId : released) {
@@ -181,14 +183,31 @@ public class WebhookService {
     }
 
     /**
+     * Whether entities hear of this change: never of a draft, nor of a draft closed without ever being active. Case ids
+     * are slugs of a person's name, and a draft is a case still being prepared, which the portal, the public counter
+     * and the open data keep from entities and the public; every change of a global draft (its creation, a hold on it)
+     * went to every entity's webhooks (a read-only audit, 4 December 2026). A case first seen closed (a new tally
+     * reading the compacted topic) is not told either: nothing says it was ever active.
+     */
+    static boolean toldToEntities(CaseState before, String status) {
+        if ("draft".equals(status)) {
+            return false;
+        }
+        return !"closed".equals(status) || (before != null && !"draft".equals(before.status()));
+    }
+
+    /**
      * Queues {@code milestone.reached} for each milestone, in the caller's transaction: to every subscriber for a global
-     * case, to its entity's for a local one. The event id is drawn from the milestone, which is recorded once.
+     * case, to its entity's for a local one. The event id is drawn from the milestone, which is recorded once. Only of
+     * a case whose counter the public may see (its switch on, past draft): a milestone is a share of the case's total
+     * across every entity, which an entity otherwise never learns for a case whose counter is off. Held cases are
+     * not dropped here: their milestones wait for the release (below).
      */
     public void onMilestones(List<Milestone> reached) {
         List<NewDelivery> queued = new ArrayList<>();
         for (Milestone m : reached) {
             CaseChanged c = reference.findCase(m.caseId()).orElse(null);
-            if (c == null) {
+            if (c == null || !PublicCounterRule.showsOnceReleased(c)) {
                 continue;
             }
             UUID eventId = UUID.nameUUIDFromBytes((MILESTONE_REACHED + ":" + m.campaignId() + ":" + m.caseId() + ":"
