@@ -19,6 +19,7 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.jboss.resteasy.reactive.ResponseHeader;
 import org.w4r.kit.problem.Problem;
 import org.w4r.tally.service.PublicCases;
+import org.w4r.tally.service.StreamsStop;
 
 /**
  * Server-Sent Events of the public case state, for entity websites that cannot receive webhooks: event {@code cases}
@@ -34,6 +35,9 @@ public class PublicCaseStreamResource {
 
     @Inject
     PublicCases cases;
+
+    @Inject
+    StreamsStop stop;
 
     @Context
     Sse sse;
@@ -56,7 +60,7 @@ public class PublicCaseStreamResource {
                                 .with("retryAfterSeconds", RETRY_AFTER_SECONDS).toResponse())
                 .header("Retry-After", String.valueOf(RETRY_AFTER_SECONDS))
                 .header("Access-Control-Allow-Origin", "*").build()));
-        return cases.stream().onTermination().invoke(release)
+        return stop.untilStopping(cases.stream()).onTermination().invoke(release)
                 .map(tick -> tick.state() == null ? sse.newEventBuilder().comment("heartbeat").build()
                         : sse.newEventBuilder().name("cases").id(tick.state().id())
                         .mediaType(MediaType.APPLICATION_JSON_TYPE).data(tick.state()).build());

@@ -27,6 +27,7 @@ import org.w4r.tally.service.CampaignService;
 import org.w4r.tally.service.LiveStreams;
 import org.w4r.tally.service.LiveTotalsService;
 import org.w4r.tally.service.StreamTicketService;
+import org.w4r.tally.service.StreamsStop;
 
 /**
  * Server-Sent Events of the campaign's totals: event {@code totals} (the whole state) first, then {@code changes}
@@ -50,6 +51,9 @@ public class TotalsStreamResource {
     @Inject
     CampaignService campaigns;
 
+    @Inject
+    StreamsStop stop;
+
     @Context
     Sse sse;
 
@@ -72,7 +76,7 @@ public class TotalsStreamResource {
         }
         String id = campaigns.resolve(campaign).campaignId();
         LiveStreams.Session session = streams.open(caller.principal(), grant);
-        return live.updates(id, session).onTermination().invoke(session::release)
+        return stop.untilStopping(live.updates(id, session)).onTermination().invoke(session::release)
                 .map(update -> sse.newEventBuilder().name(update.kind())
                         .mediaType(MediaType.APPLICATION_JSON_TYPE).data(update).build());
     }
