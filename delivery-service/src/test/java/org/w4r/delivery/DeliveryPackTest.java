@@ -106,6 +106,81 @@ class DeliveryPackTest extends RunningService {
                 PetitionStub.REQUESTS.toString());
     }
 
+    /**
+     * A plan naming an entity (a section handing over its own petition) gets a pack of that entity's alone: its counts
+     * and cover always were, but until a read-only audit (4 December 2026) its signer list, in the PDF and the ZIP, was
+     * every entity's of the case, as the export was asked for the case only. A global plan of the same case still
+     * names every entity's signers.
+     */
+    @Test
+    void aPackForOneEntityNamesOnlyTheSignersThatEntityTookAndAGlobalOneEveryones() throws Exception {
+        String caseId = Streams.newCase(kafka);
+        Instant cutoff = Instant.now().minusSeconds(5).truncatedTo(ChronoUnit.SECONDS);
+        Streams.publish(kafka, org.w4r.events.Topics.ACTIONS, caseId,
+                Streams.action(caseId, "ai-france", ActionType.SIGNATURE, 2, cutoff.minusSeconds(10)),
+                Streams.action(caseId, "ai-malta", ActionType.SIGNATURE, 1, cutoff.minusSeconds(10)));
+        PetitionStub.signers(caseId, java.util.Map.of(
+                "ai-france", List.of("\"Ada Lovelace\",FR", "\"Marie Curie\",FR"),
+                "ai-malta", List.of("\"Mario Borg\",MT")));
+        String malta = given().auth().oauth2(DELIVERY).contentType(ContentType.JSON)
+                .body(Streams.planBody(caseId, "petition").replace("\"place\"", "\"entityId\":\"ai-malta\",\"place\""))
+                .post("/api/v1/deliveries").then().statusCode(201).extract().path("id");
+
+        // the preview names whom the pack will name
+        String preview = text(given().auth().oauth2(DELIVERY).queryParam("until", cutoff.toString())
+                .get("/api/v1/deliveries/" + malta + "/pack-preview").then().statusCode(200).extract().asByteArray());
+        assertTrue(preview.contains("1. Mario Borg (MT)"), preview);
+        assertFalse(preview.contains("Ada Lovelace") || preview.contains("Marie Curie"), preview);
+
+        given().auth().oauth2(DELIVERY).contentType(ContentType.JSON).body(Streams.handoverBody(cutoff))
+                .post("/api/v1/deliveries/" + malta + "/handover").then().statusCode(200)
+                .body("handover.byEntity", equalTo(java.util.Map.of("ai-malta", 1)));
+        String text = text(given().auth().oauth2(DELIVERY).get("/api/v1/deliveries/" + malta + "/pack")
+                .then().statusCode(200).extract().asByteArray());
+        assertTrue(text.contains("People who agreed to be named (1)") && text.contains("1. Mario Borg (MT)"), text);
+        assertFalse(text.contains("Ada Lovelace") || text.contains("Marie Curie"), text);
+        java.util.Map<String, byte[]> zip = PackDocumentTest.unzip(given().auth().oauth2(DELIVERY)
+                .get("/api/v1/deliveries/" + malta + "/pack.zip").then().statusCode(200).extract().asByteArray());
+        assertEquals(List.of("name,country", "\"Mario Borg\",MT"),
+                new String(zip.get("signers.csv"), java.nio.charset.StandardCharsets.UTF_8).lines().toList());
+        // petition-service was asked for the entity's signers, by the plan's entity
+        assertTrue(PetitionStub.REQUESTS.stream().anyMatch(r -> r.equals("GET /api/v1/cases/" + caseId
+                + "/signers.csv?until=" + cutoff + "&entityId=ai-malta auth=Bearer " + DELIVERY)), PetitionStub.REQUESTS.toString());
+
+        String global = Streams.plan(caseId, "petition");
+        given().auth().oauth2(DELIVERY).contentType(ContentType.JSON).body(Streams.handoverBody(cutoff))
+                .post("/api/v1/deliveries/" + global + "/handover").then().statusCode(200)
+                .body("handover.byEntity", equalTo(java.util.Map.of("ai-france", 2, "ai-malta", 1)));
+        String all = text(given().auth().oauth2(DELIVERY).get("/api/v1/deliveries/" + global + "/pack")
+                .then().statusCode(200).extract().asByteArray());
+        assertTrue(all.contains("People who agreed to be named (3)") && all.contains("Ada Lovelace (FR)")
+                && all.contains("Marie Curie (FR)") && all.contains("Mario Borg (MT)"), all);
+    }
+
+    /** A solidarity plan naming an entity asks petition-service for that entity's messages, and holds only those. */
+    @Test
+    void aSolidarityPackForOneEntityHoldsOnlyThatEntitysMessages() throws Exception {
+        String caseId = Streams.newCase(kafka);
+        Instant cutoff = Instant.now().minusSeconds(5).truncatedTo(ChronoUnit.SECONDS);
+        PetitionStub.MESSAGES_JSON.put(caseId, """
+                [{"messageId":"6b1e0a4e-0000-4000-8000-000000000011","caseId":"%1$s","entityId":"ai-france",
+                  "author":{"name":"Ada","country":"FR"},"text":"From a French supporter","language":"en","createdAt":"%2$s"},
+                 {"messageId":"6b1e0a4e-0000-4000-8000-000000000012","caseId":"%1$s","entityId":"ai-malta",
+                  "author":{"name":"Mario","country":"MT"},"text":"From a Maltese supporter","language":"en","createdAt":"%2$s"}]"""
+                .formatted(caseId, cutoff.minusSeconds(60)));
+        String id = given().auth().oauth2(DELIVERY).contentType(ContentType.JSON)
+                .body(Streams.planBody(caseId, "solidarity").replace("\"place\"", "\"entityId\":\"ai-malta\",\"place\""))
+                .post("/api/v1/deliveries").then().statusCode(201).extract().path("id");
+        given().auth().oauth2(DELIVERY).contentType(ContentType.JSON).body(Streams.handoverBody(cutoff))
+                .post("/api/v1/deliveries/" + id + "/handover").then().statusCode(200);
+        String text = text(given().auth().oauth2(DELIVERY).get("/api/v1/deliveries/" + id + "/pack")
+                .then().statusCode(200).extract().asByteArray());
+        assertTrue(text.contains("Approved solidarity messages (1)") && text.contains("From a Maltese supporter"), text);
+        assertFalse(text.contains("From a French supporter"), text);
+        assertTrue(PetitionStub.REQUESTS.stream().anyMatch(r -> r.contains("/api/v1/messages?caseId=" + caseId
+                + "&status=approved&limit=1000&entityId=ai-malta ")), PetitionStub.REQUESTS.toString());
+    }
+
     /** Issue 16.6: once petition-service anonymised the campaign, a past pack is only its SHA-256. */
     @Test
     void aPackOfARetiredCampaignIsGoneAndItsDigestStays() throws Exception {

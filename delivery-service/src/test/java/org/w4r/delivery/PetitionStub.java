@@ -20,10 +20,22 @@ import java.util.concurrent.TimeUnit;
 /**
  * A stand-in for petition-service's HTTP API only (signer list and approved messages), since petition-service is not
  * running in these tests; Kafka and PostgreSQL stay real. Tests set what it answers and read what it was asked.
+ * Like petition-service it honours {@code entityId}: asked for one entity, it answers only that entity's signers or
+ * messages (a stub that answered the whole case would hide a pack naming other entities' signers, the fault a
+ * read-only audit found on 4 December 2026).
  */
 public class PetitionStub implements QuarkusTestResourceLifecycleManager {
+    /** A case's whole signer export, as petition-service answers without {@code entityId}. */
     static final Map<String, String> SIGNERS_CSV = new ConcurrentHashMap<>();
+    /**
+     * One entity's signer export of a case (key {@link #entityKey}), as petition-service answers with
+     * {@code ?entityId=}; an entity without one took no signature of the case and gets the header alone.
+     * {@link #signers(String, Map)} sets it with the case's.
+     */
+    static final Map<String, String> ENTITY_SIGNERS_CSV = new ConcurrentHashMap<>();
+    /** A case's approved messages as a JSON array; asked for one entity, the stub answers those whose entityId it is. */
     static final Map<String, String> MESSAGES_JSON = new ConcurrentHashMap<>();
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
     static final List<String> REQUESTS = new CopyOnWriteArrayList<>();
     static volatile boolean down;
     /** Cases whose campaign petition-service anonymised under its retention schedule: both exports answer 410. */
@@ -31,6 +43,26 @@ public class PetitionStub implements QuarkusTestResourceLifecycleManager {
     /** Cases whose signer list is held back until the latch opens: a pack caught while it is being built. */
     static final Map<String, CountDownLatch> BLOCKED = new ConcurrentHashMap<>();
     private HttpServer server;
+
+    static String entityKey(String caseId, String entityId) {
+        return caseId + "/" + entityId;
+    }
+
+    /**
+     * The signers of a case, by the entity that took them: rows {@code name,country} as petition-service writes them,
+     * each entity's list alone, and the case's the lists one after another (petition-service orders by time: tests
+     * compare membership, not the order across entities).
+     */
+    static void signers(String caseId, Map<String, List<String>> rowsByEntity) {
+        StringBuilder all = new StringBuilder("name,country\n");
+        rowsByEntity.forEach((entityId, rows) -> {
+            StringBuilder one = new StringBuilder("name,country\n");
+            rows.forEach(row -> one.append(row).append('\n'));
+            ENTITY_SIGNERS_CSV.put(entityKey(caseId, entityId), one.toString());
+            rows.forEach(row -> all.append(row).append('\n'));
+        });
+        SIGNERS_CSV.put(caseId, all.toString());
+    }
 
     @Override
     public Map<String, String> start() {
@@ -71,13 +103,44 @@ public class PetitionStub implements QuarkusTestResourceLifecycleManager {
                     Thread.currentThread().interrupt();
                 }
             }
-            StubAnswer.send(exchange, 200, "text/csv", SIGNERS_CSV.getOrDefault(caseId, "name,country\n"));
+            String entityId = param(query, "entityId");
+            StubAnswer.send(exchange, 200, "text/csv", entityId == null ? SIGNERS_CSV.getOrDefault(caseId, "name,country\n")
+                    : ENTITY_SIGNERS_CSV.getOrDefault(entityKey(caseId, entityId), "name,country\n"));
         } else if (path.equals("/api/v1/messages") && query != null) {
-            String caseId = URLDecoder.decode(query.replaceAll(".*caseId=([^&]*).*", "$1"), StandardCharsets.UTF_8);
-            StubAnswer.send(exchange, 200, "application/json", MESSAGES_JSON.getOrDefault(caseId, "[]"));
+            String caseId = param(query, "caseId");
+            StubAnswer.send(exchange, 200, "application/json",
+                    ofEntity(MESSAGES_JSON.getOrDefault(caseId, "[]"), param(query, "entityId")));
         } else {
             StubAnswer.send(exchange, 404, "application/problem+json", "{\"status\":404}");
         }
+    }
+
+    /** A query parameter's decoded value, or null when it is not in the query. */
+    static String param(String query, String name) {
+        if (query == null) {
+            return null;
+        }
+        for (String pair : query.split("&")) {
+            int eq = pair.indexOf('=');
+            if (eq > 0 && pair.substring(0, eq).equals(name)) {
+                return URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+            }
+        }
+        return null;
+    }
+
+    /** The messages of a JSON array whose {@code entityId} is the one asked for; all of them when none is. */
+    static String ofEntity(String messages, String entityId) throws IOException {
+        if (entityId == null) {
+            return messages;
+        }
+        com.fasterxml.jackson.databind.node.ArrayNode kept = JSON.createArrayNode();
+        for (com.fasterxml.jackson.databind.JsonNode message : JSON.readTree(messages)) {
+            if (entityId.equals(message.path("entityId").asText(null))) {
+                kept.add(message);
+            }
+        }
+        return JSON.writeValueAsString(kept);
     }
 
     @Override

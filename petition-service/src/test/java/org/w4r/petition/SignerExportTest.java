@@ -55,11 +55,68 @@ class SignerExportTest {
     }
 
     void sign(String caseId, String name, boolean showName, Instant at) {
-        given().auth().oauth2(entityKey("ai-france")).contentType(ContentType.JSON).body("""
-                        {"caseIds":["%s"],"signer":{"name":"%s","email":"%s@example.org","country":"FR"},
+        sign("ai-france", caseId, name, "FR", showName, at);
+    }
+
+    /** A signature taken through {@code entityId}'s website (its own key). */
+    void sign(String entityId, String caseId, String name, String country, boolean showName, Instant at) {
+        given().auth().oauth2(entityKey(entityId)).contentType(ContentType.JSON).body("""
+                        {"caseIds":["%s"],"signer":{"name":"%s","email":"%s@example.org","country":"%s"},
                          "consent":{"showName":%s},"occurredAt":"%s"}"""
-                        .formatted(caseId, name, UUID.randomUUID(), showName, at))
+                        .formatted(caseId, name, UUID.randomUUID(), country, showName, at))
                 .post("/api/v1/signatures").then().statusCode(202);
+    }
+
+    String export(String caseId, String query) {
+        return given().auth().oauth2(staffToken("delivery")).get("/api/v1/cases/" + caseId + "/signers.csv" + query)
+                .then().statusCode(200).contentType(containsString("text/csv")).extract().asString();
+    }
+
+    /**
+     * A delivery planned for one entity hands over that entity's petition: its pack asks for the entity's signers.
+     * The export had no entity until a read-only audit (4 December 2026) found that such a pack named every entity's
+     * consenting signers of the case; without an entity (a global handover) it is still every entity's.
+     */
+    @Test
+    void anEntityAsksForTheSignersTakenThroughItAndAGlobalHandoverForEveryEntitys() {
+        String caseId = activeCase();
+        Instant early = Instant.now().minus(Duration.ofHours(2));
+        sign("ai-france", caseId, "Ada Lovelace", "FR", true, early);
+        sign("ai-malta", caseId, "Mario Borg", "MT", true, early.plusSeconds(1));
+        sign("ai-malta", caseId, "Not Shown", "MT", false, early.plusSeconds(2));
+        sign("ai-france", caseId, "Marie Curie", "FR", true, early.plusSeconds(3));
+        sign("ai-malta", caseId, "Late Maltese", "MT", true, Instant.now());
+
+        String until = "?until=" + early.plusSeconds(60);
+        assertEquals("name,country\n\"Mario Borg\",MT\n", export(caseId, until + "&entityId=ai-malta"));
+        assertEquals("name,country\n\"Ada Lovelace\",FR\n\"Marie Curie\",FR\n", export(caseId, until + "&entityId=ai-france"));
+        assertEquals("name,country\n\"Mario Borg\",MT\n\"Late Maltese\",MT\n", export(caseId, "?entityId=ai-malta"));
+        // an entity that took no signature of the case has an empty list, not the case's
+        assertEquals("name,country\n", export(caseId, until + "&entityId=international-members"));
+        assertEquals("name,country\n\"Ada Lovelace\",FR\n\"Mario Borg\",MT\n\"Marie Curie\",FR\n", export(caseId, until));
+
+        // an empty one too: it would otherwise arrive as none, and answer with every entity's signers
+        for (String bad : java.util.List.of("AI-Malta", "ai%20malta", "-ai-malta", "ai-malta%0A", "x".repeat(65), "")) {
+            given().auth().oauth2(staffToken("delivery")).urlEncodingEnabled(false)
+                    .get("/api/v1/cases/" + caseId + "/signers.csv?entityId=" + bad)
+                    .then().statusCode(400).contentType("application/problem+json")
+                    .body("type", containsString("invalid-field")).body("field", equalTo("entityId"));
+        }
+        // still the delivery team's alone, whichever entity is asked for
+        given().auth().oauth2(staffToken("coordinator")).get("/api/v1/cases/" + caseId + "/signers.csv?entityId=ai-malta")
+                .then().statusCode(403);
+        given().auth().oauth2(entityKey("ai-malta")).get("/api/v1/cases/" + caseId + "/signers.csv?entityId=ai-malta")
+                .then().statusCode(403);
+    }
+
+    @Test
+    void aHeldCaseExportsNoEntitysSignersEither() {
+        String caseId = activeCase();
+        sign("ai-malta", caseId, "Someone", "MT", true, Instant.now().minusSeconds(5));
+        setCase(caseId, new CaseChanged.Hold(2, Instant.now()));
+        given().auth().oauth2(staffToken("delivery")).get("/api/v1/cases/" + caseId + "/signers.csv?entityId=ai-malta")
+                .then().statusCode(409).contentType("application/problem+json")
+                .body("type", containsString("case-on-hold")).body("hold.holdId", equalTo(2));
     }
 
     @Test

@@ -14,7 +14,8 @@ import java.util.List;
 
 /**
  * petition-service's HTTP API for delivery packs (base URL: quarkus.rest-client.petition-service.url). The paths are
- * on the methods, not the type: a type annotated with {@code @Path} is a resource of this service (LayerRules).
+ * on the methods, not the type: a type annotated with {@code @Path} is a resource of this service (LayerRules). A null
+ * {@code entityId} is left out of the query: the whole case's list.
  */
 @RegisterRestClient(configKey = "petition-service")
 public interface PetitionClient {
@@ -22,11 +23,12 @@ public interface PetitionClient {
     @Path("/api/v1/cases/{caseId}/signers.csv")
     @Produces("text/csv")
     String signersCsv(@PathParam("caseId") String caseId, @QueryParam("until") String until,
-                      @HeaderParam("Authorization") String authorization);
+                      @QueryParam("entityId") String entityId, @HeaderParam("Authorization") String authorization);
 
     @GET
     @Path("/api/v1/messages")
     @Produces(MediaType.APPLICATION_JSON)
     List<ApprovedMessage> messages(@QueryParam("caseId") String caseId, @QueryParam("status") String status,
-                                   @QueryParam("limit") int limit, @HeaderParam("Authorization") String authorization);
+                                   @QueryParam("limit") int limit, @QueryParam("entityId") String entityId,
+                                   @HeaderParam("Authorization") String authorization);
 }

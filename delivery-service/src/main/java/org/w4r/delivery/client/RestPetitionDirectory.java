@@ -32,8 +32,8 @@ public class RestPetitionDirectory implements PetitionDirectory {
     PetitionClient client;
 
     @Override
-    public List<Signer> signers(String caseId, Instant until, String authorization) {
-        String csv = call(caseId, "signer list", () -> client.signersCsv(caseId, until.toString(), authorization));
+    public List<Signer> signers(String caseId, String entityId, Instant until, String authorization) {
+        String csv = call(caseId, "signer list", () -> client.signersCsv(caseId, until.toString(), entityId, authorization));
         List<Signer> signers = new ArrayList<>();
         for (CsvRows.Row row : rows(csv == null ? "" : csv)) {
             String name = row.get("name");
@@ -45,8 +45,10 @@ public class RestPetitionDirectory implements PetitionDirectory {
     }
 
     @Override
-    public List<ApprovedMessage> approvedMessages(String caseId, String authorization) {
-        List<ApprovedMessage> messages = call(caseId, "approved messages", () -> client.messages(caseId, "approved", MAX_MESSAGES, authorization));
+    public List<ApprovedMessage> approvedMessages(String caseId, String entityId, String authorization) {
+        // the entity asked of petition-service too, so its limit counts this entity's messages, not the whole case's
+        List<ApprovedMessage> messages = call(caseId, "approved messages",
+                () -> client.messages(caseId, "approved", MAX_MESSAGES, entityId, authorization));
         return messages == null ? List.of() : messages;
     }
 

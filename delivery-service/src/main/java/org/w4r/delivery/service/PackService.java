@@ -107,10 +107,12 @@ public class PackService {
         List<Signer> signers = List.of();
         List<ApprovedMessage> messages = List.of();
         try {
+            // a plan for one entity hands over that entity's actions, so its list is that entity's too, as its counts
+            // and cover are; until 4 December 2026 (read-only audit) a petition pack named every entity's signers
             if (DeliveryKinds.PETITION.equals(delivery.kind())) {
-                signers = petitions.signers(delivery.caseId(), handover.cutoff(), authorization);
+                signers = petitions.signers(delivery.caseId(), delivery.entityId(), handover.cutoff(), authorization);
             } else {
-                messages = petitions.approvedMessages(delivery.caseId(), authorization).stream()
+                messages = petitions.approvedMessages(delivery.caseId(), delivery.entityId(), authorization).stream()
                         .filter(m -> m.createdAt() == null || !m.createdAt().isAfter(handover.cutoff()))
                         .filter(m -> delivery.entityId() == null || delivery.entityId().equals(m.entityId()))
                         .sorted(Comparator.comparing(ApprovedMessage::createdAt, Comparator.nullsLast(Comparator.naturalOrder()))

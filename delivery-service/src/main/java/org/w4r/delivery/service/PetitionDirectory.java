@@ -12,9 +12,13 @@ import java.util.List;
  * {@link SignerDataRetiredException} when the case's campaign was anonymised under the retention schedule.
  */
 public interface PetitionDirectory {
-    /** Signers of the case who consented to be named, who signed at or before {@code until}. */
-    List<Signer> signers(String caseId, Instant until, String authorization);
+    /**
+     * Signers of the case who consented to be named, who signed at or before {@code until}: only those taken through
+     * {@code entityId}, or every entity's when it is null. A plan for one entity hands over that entity's petition,
+     * so its pack must not name the signers other entities collected (read-only audit, 4 December 2026).
+     */
+    List<Signer> signers(String caseId, String entityId, Instant until, String authorization);
 
-    /** Approved solidarity messages of the case. */
-    List<ApprovedMessage> approvedMessages(String caseId, String authorization);
+    /** Approved solidarity messages of the case: only {@code entityId}'s, or every entity's when it is null. */
+    List<ApprovedMessage> approvedMessages(String caseId, String entityId, String authorization);
 }

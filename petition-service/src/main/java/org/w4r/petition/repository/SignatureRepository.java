@@ -80,15 +80,20 @@ public class SignatureRepository {
 
     /**
      * The consenting signers of a case up to {@code until}, oldest first; erased signers have no name. An invalidated
-     * signature (a flood a coordinator took out of the counts) is not delivered either.
+     * signature (a flood a coordinator took out of the counts) is not delivered either. With an {@code entityId}, only
+     * the signatures taken through that entity: a delivery planned for one entity hands over its own petition, and
+     * until 4 December 2026 (found by a read-only audit) its pack named every entity's signers of the case.
      */
-    public List<ConsentingSigner> consenting(String caseId, Instant until) throws SQLException {
+    public List<ConsentingSigner> consenting(String caseId, String entityId, Instant until) throws SQLException {
         try (Connection connection = dataSource.getConnection(); PreparedStatement select = connection.prepareStatement("""
                 select name, country from signature
-                where case_id = ? and show_name and occurred_at <= ? and name is not null and invalidation_id is null
+                where case_id = ? and (cast(? as varchar) is null or entity_id = ?)
+                  and show_name and occurred_at <= ? and name is not null and invalidation_id is null
                 order by occurred_at, action_id""")) {
             select.setString(1, caseId);
-            select.setObject(2, OffsetDateTime.ofInstant(until, ZoneOffset.UTC));
+            select.setString(2, entityId);
+            select.setString(3, entityId);
+            select.setObject(4, OffsetDateTime.ofInstant(until, ZoneOffset.UTC));
             List<ConsentingSigner> signers = new ArrayList<>();
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {

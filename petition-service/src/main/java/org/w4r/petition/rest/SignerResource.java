@@ -11,8 +11,10 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.headers.Header;
@@ -22,9 +24,11 @@ import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.w4r.kit.csv.CsvBodyWriter;
 import org.w4r.kit.csv.CsvTable;
+import org.w4r.kit.problem.ProblemException;
 import org.w4r.kit.security.Caller;
 import org.w4r.kit.security.CurrentCaller;
 import org.w4r.kit.security.Roles;
+import org.w4r.kit.validation.Slug;
 import org.w4r.petition.model.ConsentingSigner;
 import org.w4r.petition.service.Committer;
 import org.w4r.petition.service.ErasureService;
@@ -58,8 +62,10 @@ public class SignerResource {
     @Produces(CsvBodyWriter.MEDIA_TYPE)
     @RolesAllowed(Roles.DELIVERY)
     @Operation(operationId = "exportSigners", summary = "The signers of a case who consented to have their name delivered",
-            description = "Name and country, oldest first, up to the cut-off; cells a spreadsheet would run as a formula "
-                    + "are prefixed with an apostrophe. Refused while the case is on safety hold.")
+            description = "Name and country, oldest first, up to the cut-off; with entityId, only the signatures "
+                    + "taken through that entity (a delivery planned for one entity), else every entity's. Cells a "
+                    + "spreadsheet would run as a formula are prefixed with an apostrophe. Refused while the case is "
+                    + "on safety hold.")
     @APIResponse(responseCode = "200", description = "The list", content = @Content(mediaType = CsvBodyWriter.MEDIA_TYPE,
             schema = @Schema(type = SchemaType.STRING, example = "name,country\n\"Ada Lovelace\",FR\n")))
     @APIResponse(responseCode = "404", description = "The case does not exist")
@@ -70,9 +76,20 @@ public class SignerResource {
                                     + "slug) is a 404") @PathParam("caseId") String caseId,
                             @Parameter(description = "Signatures up to this instant (default: now)",
                                     schema = @Schema(type = SchemaType.STRING, format = "date-time"))
-                            @QueryParam("until") String until) throws SQLException {
+                            @QueryParam("until") String until,
+                            // a delivery planned for one entity hands over that entity's petition only: without this
+                            // its pack named every entity's signers of the case (read-only audit, 4 December 2026)
+                            @Parameter(description = "Only the signatures taken through this entity (default: every "
+                                    + "entity's)", example = "ai-malta")
+                            @QueryParam("entityId") @Slug String entityId,
+                            @Context UriInfo uri) throws SQLException {
+        if (entityId == null && uri.getQueryParameters().containsKey("entityId")) {
+            // an empty entityId reaches here as none; asked for an entity, a caller must never get the whole case
+            throw ProblemException.invalid("entityId", "entityId must be an id: 1 to 64 lower-case letters, digits "
+                    + "or '-'; leave it out for every entity's signers");
+        }
         Instant cutoff = Cutoff.parse("until", until);
-        List<List<Object>> rows = export.signers(caseId, cutoff == null ? Instant.now() : cutoff).stream()
+        List<List<Object>> rows = export.signers(caseId, entityId, cutoff == null ? Instant.now() : cutoff).stream()
                 .map(SignerResource::row).toList();
         return Response.ok(new CsvTable(caseId + "-signers", List.of("name", "country"), rows))
                 .header("Cache-Control", "no-store").build();

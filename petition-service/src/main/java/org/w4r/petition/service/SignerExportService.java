@@ -10,8 +10,8 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * The signers who consented to have their name delivered, up to a cut-off, for a delivery team. Refused while the
- * case is on safety hold.
+ * The signers who consented to have their name delivered, up to a cut-off, for a delivery team: of the whole case, or
+ * of one entity for a delivery planned for that entity. Refused while the case is on safety hold.
  */
 @ApplicationScoped
 public class SignerExportService {
@@ -21,7 +21,8 @@ public class SignerExportService {
     @Inject
     DeliveryGate holds;
 
-    public List<ConsentingSigner> signers(String caseId, Instant until) throws SQLException {
-        return holds.handOut(caseId, "its signer list", () -> signatures.consenting(caseId, until));
+    /** {@code entityId} null: every entity's signers of the case. */
+    public List<ConsentingSigner> signers(String caseId, String entityId, Instant until) throws SQLException {
+        return holds.handOut(caseId, "its signer list", () -> signatures.consenting(caseId, entityId, until));
     }
 }
