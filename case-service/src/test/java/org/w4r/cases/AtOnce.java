@@ -14,13 +14,31 @@ import java.util.concurrent.TimeUnit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Requests against one cap, sent all at once (each thread waits on one start latch): can they pass it together? */
+/**
+ * Requests sent all at once (each thread waits on one start latch): can they pass one cap together, or can two edits of
+ * one version both be applied?
+ */
 final class AtOnce {
     private AtOnce() {
     }
 
     /** How many were answered 201; every other answer must be a 409 problem of type {@code refusal}. */
     static int created(List<HttpRequest> requests, String refusal) throws Exception {
+        int created = 0;
+        for (HttpResponse<String> r : answers(requests)) {
+            if (r.statusCode() == 201) {
+                created++;
+            } else {
+                assertEquals(409, r.statusCode(), r.body());
+                assertTrue(r.body().contains(refusal), r.body());
+                assertEquals("application/problem+json", r.headers().firstValue("Content-Type").orElseThrow());
+            }
+        }
+        return created;
+    }
+
+    /** Every request sent at once; their answers, in the requests' order. */
+    static List<HttpResponse<String>> answers(List<HttpRequest> requests) throws Exception {
         HttpClient http = HttpClient.newHttpClient();
         CountDownLatch start = new CountDownLatch(1);
         ExecutorService pool = Executors.newFixedThreadPool(requests.size());
@@ -33,18 +51,11 @@ final class AtOnce {
                 }));
             }
             start.countDown();
-            int created = 0;
+            List<HttpResponse<String>> answered = new ArrayList<>();
             for (Future<HttpResponse<String>> f : answers) {
-                HttpResponse<String> r = f.get(2, TimeUnit.MINUTES);
-                if (r.statusCode() == 201) {
-                    created++;
-                } else {
-                    assertEquals(409, r.statusCode(), r.body());
-                    assertTrue(r.body().contains(refusal), r.body());
-                    assertEquals("application/problem+json", r.headers().firstValue("Content-Type").orElseThrow());
-                }
+                answered.add(f.get(2, TimeUnit.MINUTES));
             }
-            return created;
+            return answered;
         } finally {
             pool.shutdownNow();
         }

@@ -22,6 +22,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 @QuarkusTest
@@ -63,8 +64,11 @@ class CampaignWindowTest extends RunningService {
         // the demo campaign being current is shared state every other test reads (the public case list): whatever
         // fails below, it is current again afterwards
         try {
+            String demoRead = EditedSinceTest.etag("/api/v1/campaigns/w4r-demo");
             given().auth().oauth2(DemoCredentials.caseManager()).contentType(ContentType.JSON).body("{\"current\":true}")
                     .patch("/api/v1/campaigns/" + id).then().statusCode(200).body("current", equalTo(true));
+            assertNotEquals(demoRead, EditedSinceTest.etag("/api/v1/campaigns/w4r-demo"),
+                    "ceasing to be current is a change of the campaign: a form read before it is out of date");
             await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
                 Map<String, CampaignChanged> stream = campaignsOnTheStream();
                 assertTrue(stream.get(id).current());

@@ -165,10 +165,11 @@ class MalformedInputTest extends RunningService {
      */
     @Test
     void anUndecodableQueryIsA400AndAMadeUpPathNoSeries() throws Exception {
-        // sent as raw bytes: neither java.net.URI nor REST Assured will build such a request
-        // sent as raw bytes: neither java.net.URI nor REST Assured will build such a request. Vert.x refuses it
-        // before any of our code runs, with a bare 400 (no problem+json: nothing of ours sees it); an audit read a
-        // path to a 500 in the kit's query filter, and this pins that no such request reaches it
+        // sent as raw bytes: neither java.net.URI nor REST Assured will build such a request. The HTTP server's
+        // request decoder refuses it before any of our code, or any route, runs: a bare 400 and a closed connection
+        // (a router failure handler never saw it, 4 December 2026; Vert.x's invalid-request handler is on the server,
+        // which Quarkus does not let an application set). An audit read a path to a 500 in the kit's query filter;
+        // this pins that no such request reaches it
         for (String query : List.of("?x=%", "?x=%zz", "?%=1")) {
             for (String target : List.of("/public/v1/cases" + query, "/api/v1/cases" + query)) {
                 String head = rawGet(target);

@@ -80,6 +80,15 @@ export function explain(e) {
   return e && e.message ? e.message : String(e);
 }
 
+/**
+ * Says why an edit was not saved. When the record changed since the page read it (412 edited-since), the page reads it
+ * again ({@code reload}): the person sees the colleague's change before deciding whether to make theirs again.
+ */
+export async function notSaved(status, e, reload) {
+  status.failed(t('admin.notSaved', { reason: explain(e) }));
+  if (e && e.status === 412) { await reload(); }
+}
+
 /** A status line for a page: what was done, or why not, announced politely; errors as alerts. */
 export function statusLine(id) {
   const node = el('p', { id, class: 'note', 'aria-live': 'polite' });

@@ -29,10 +29,16 @@ export async function serviceUrls() {
   return services;
 }
 
+/**
+ * One call to an API. {@code version}: the version of the record the page showed, for an edit: sent as If-Match, so
+ * the API refuses (412 edited-since) an edit of a record someone changed since, instead of writing this form's older
+ * values over that change.
+ */
 export async function call(url, options) {
   const opts = options || {};
   const headers = Object.assign({ Authorization: 'Bearer ' + token.get(), Accept: opts.accept || 'application/json' },
-    opts.body !== undefined ? { 'Content-Type': 'application/json' } : {});
+    opts.body !== undefined ? { 'Content-Type': 'application/json' } : {},
+    opts.version != null ? { 'If-Match': '"' + opts.version + '"' } : {});
   const response = await fetch(url, { method: opts.method || 'GET', headers, credentials: 'omit',
     body: opts.body !== undefined ? JSON.stringify(opts.body) : undefined });
   if (!response.ok) {

@@ -4,6 +4,7 @@ import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
+import jakarta.persistence.Version;
 
 import java.time.Instant;
 
@@ -19,4 +20,7 @@ public class ActionEntity extends PanacheEntityBase {
     public String country;
     public String kind;
     public Instant changedAt;
+    /** Bumped by every committed change of the row: the ETag an edit's If-Match names. */
+    @Version
+    public long version;
 }

@@ -4,6 +4,7 @@ import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
+import jakarta.persistence.Version;
 
 import java.time.Instant;
 import java.util.Optional;
@@ -19,6 +20,12 @@ public class Campaign extends PanacheEntityBase {
     public Instant closesAt;
     public boolean current;
     public Instant changedAt;
+    /**
+     * Bumped by every committed change of the row (an edit, an extension, becoming or ceasing to be current): the
+     * ETag an edit's If-Match names.
+     */
+    @Version
+    public long version;
 
     public static Optional<Campaign> findCurrent() {
         return find("current = true order by changedAt desc").firstResultOptional();

@@ -6,6 +6,7 @@ import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
+import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -19,6 +20,9 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.headers.Header;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
@@ -94,11 +98,18 @@ public class CampaignResource {
     }
 
     public record CampaignView(String campaignId, String name, Instant opensAt, Instant closesAt, boolean current,
-                               List<Extension> extensions) {
+                               List<Extension> extensions,
+                               @Schema(description = "grows with every change of the campaign or its extensions; "
+                                       + "its ETag, for If-Match") long version) {
         static CampaignView of(CampaignService.Stored stored) {
             Campaign c = stored.campaign();
             return new CampaignView(c.id, c.name, c.opensAt, c.closesAt, c.current, stored.extensions().stream()
-                    .map(e -> new Extension(e.entityId, e.closesAt)).toList());
+                    .map(e -> new Extension(e.entityId, e.closesAt)).toList(), c.version);
+        }
+
+        /** 200 with the campaign and its version as the ETag. */
+        static Response tagged(CampaignService.Stored stored) {
+            return Versions.tagged(of(stored), stored.campaign().version);
         }
     }
 
@@ -111,8 +122,11 @@ public class CampaignResource {
     @GET
     @Path("{campaignId}")
     @Operation(operationId = "getCampaign", summary = "One campaign with its extensions")
-    public CampaignView get(@PathParam("campaignId") String campaignId) {
-        return CampaignView.of(CampaignService.stored(campaignId));
+    @APIResponse(responseCode = "200", description = "The campaign", content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = CampaignView.class)), headers = @Header(name = Versions.ETAG,
+            description = Versions.ETAG_DOC, required = true, schema = @Schema(type = SchemaType.STRING)))
+    public Response get(@PathParam("campaignId") String campaignId) {
+        return CampaignView.tagged(CampaignService.stored(campaignId));
     }
 
     @POST
@@ -130,19 +144,28 @@ public class CampaignResource {
     @Path("{campaignId}")
     @RolesAllowed(Roles.CASE_MANAGER)
     @Operation(operationId = "editCampaign", summary = "Change its name, window, or make it the current one")
-    @APIResponseSchema(value = CampaignView.class, responseCode = "200", responseDescription = "Changed")
+    @APIResponse(responseCode = "200", description = "Changed", content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = CampaignView.class)), headers = @Header(name = Versions.ETAG,
+            description = Versions.ETAG_DOC, required = true, schema = @Schema(type = SchemaType.STRING)))
     @APIResponse(responseCode = "409", description = "concurrent-change: read it again and retry")
-    public CampaignView update(@PathParam("campaignId") String campaignId, @Valid @NotNull CampaignEdit edit) {
-        return CampaignView.of(campaigns.update(campaignId, edit.command()));
+    @APIResponse(responseCode = "412", description = Versions.EDITED_SINCE)
+    public Response update(@PathParam("campaignId") String campaignId, @BeanParam IfMatch ifMatch,
+                           @Valid @NotNull CampaignEdit edit) {
+        return CampaignView.tagged(campaigns.update(campaignId, edit.command(), ifMatch.expected()));
     }
 
     @PUT
     @Path("{campaignId}/extensions/{entityId}")
     @RolesAllowed(Roles.CASE_MANAGER)
     @Operation(operationId = "extendCampaign", summary = "Let one entity take actions until later than the campaign")
-    public CampaignView extend(@PathParam("campaignId") String campaignId, @PathParam("entityId") String entityId,
-                               @Valid @NotNull ExtensionRequest request) {
-        return CampaignView.of(campaigns.extend(campaignId, entityId, request.closesAt()));
+    @APIResponse(responseCode = "200", description = "The campaign as extended", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = CampaignView.class)),
+            headers = @Header(name = Versions.ETAG, description = Versions.ETAG_DOC, required = true,
+                    schema = @Schema(type = SchemaType.STRING)))
+    @APIResponse(responseCode = "412", description = Versions.EDITED_SINCE)
+    public Response extend(@PathParam("campaignId") String campaignId, @PathParam("entityId") String entityId,
+                           @BeanParam IfMatch ifMatch, @Valid @NotNull ExtensionRequest request) {
+        return CampaignView.tagged(campaigns.extend(campaignId, entityId, request.closesAt(), ifMatch.expected()));
     }
 
     @DELETE

@@ -4,6 +4,7 @@ import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -18,6 +19,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.headers.Header;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
@@ -67,8 +69,11 @@ public class CaseResource {
     @GET
     @Path("{caseId}")
     @Operation(operationId = "getCase", summary = "One case, with its hold")
-    public CaseView get(@PathParam("caseId") String caseId) {
-        return CaseView.of(CaseService.find(caseId));
+    @APIResponse(responseCode = "200", description = "The case", content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = CaseView.class)), headers = @Header(name = Versions.ETAG,
+            description = Versions.ETAG_DOC, required = true, schema = @Schema(type = SchemaType.STRING)))
+    public Response get(@PathParam("caseId") String caseId) {
+        return tagged(CaseService.find(caseId));
     }
 
     @POST
@@ -87,22 +92,30 @@ public class CaseResource {
     @Path("{caseId}")
     @RolesAllowed(Roles.CASE_MANAGER)
     @Operation(operationId = "editCase", summary = "Change what the body names")
-    @APIResponseSchema(value = CaseView.class, responseCode = "200", responseDescription = "Changed")
+    @APIResponse(responseCode = "200", description = "Changed", content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = CaseView.class)), headers = @Header(name = Versions.ETAG,
+            description = Versions.ETAG_DOC, required = true, schema = @Schema(type = SchemaType.STRING)))
     @APIResponse(responseCode = "409", description = "invalid-transition, or concurrent-change: read it again and retry")
+    @APIResponse(responseCode = "412", description = Versions.EDITED_SINCE)
     @APIResponse(responseCode = "422", description = "campaign-closed: its cases cannot be activated")
-    public CaseView update(@PathParam("caseId") String caseId, @Valid @NotNull CaseRequest.CaseEdit edit) {
-        return CaseView.of(cases.update(caseId, edit.command()));
+    public Response update(@PathParam("caseId") String caseId, @BeanParam IfMatch ifMatch,
+                           @Valid @NotNull CaseRequest.CaseEdit edit) {
+        return tagged(cases.update(caseId, edit.command(), ifMatch.expected()));
     }
 
     @POST
     @Path("{caseId}/status")
     @RolesAllowed(Roles.CASE_MANAGER)
     @Operation(operationId = "changeCaseStatus", summary = "draft → active → closed (draft → closed too)")
-    @APIResponseSchema(value = CaseView.class, responseCode = "200", responseDescription = "Changed")
+    @APIResponse(responseCode = "200", description = "Changed", content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = CaseView.class)), headers = @Header(name = Versions.ETAG,
+            description = Versions.ETAG_DOC, required = true, schema = @Schema(type = SchemaType.STRING)))
     @APIResponse(responseCode = "409", description = "invalid-transition (with 'from' and 'to'), or concurrent-change")
+    @APIResponse(responseCode = "412", description = Versions.EDITED_SINCE)
     @APIResponse(responseCode = "422", description = "campaign-closed: its cases cannot be activated")
-    public CaseView changeStatus(@PathParam("caseId") String caseId, @Valid @NotNull CaseRequest.StatusChange change) {
-        return CaseView.of(cases.changeStatus(caseId, change.status()));
+    public Response changeStatus(@PathParam("caseId") String caseId, @BeanParam IfMatch ifMatch,
+                                 @Valid @NotNull CaseRequest.StatusChange change) {
+        return tagged(cases.changeStatus(caseId, change.status(), ifMatch.expected()));
     }
 
     /** Places a safety hold: no handover, no signer export, no public counter, in every service. */
@@ -136,6 +149,11 @@ public class CaseResource {
                                  + "placed since is never lifted by someone who has not seen it") Long holdId) {
         CaseService.Change change = cases.liftHold(caseId, holdId, caller.get().principal());
         return propagation.answer(change.outboxId(), CaseView.of(change.caseFile())).build();
+    }
+
+    /** The case with its version as the ETag: the version the API shows is the revision, as on 'cases'. */
+    private static Response tagged(CaseFile c) {
+        return Versions.tagged(CaseView.of(c), c.revision);
     }
 
     @GET

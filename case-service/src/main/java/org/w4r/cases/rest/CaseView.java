@@ -12,7 +12,9 @@ public record CaseView(String caseId, String campaignId, String name, String cou
                        @Schema(enumeration = {"global", "local"}) String scope,
                        @Schema(nullable = true) String localEntityId, @Schema(nullable = true) Long goal,
                        @Schema(enumeration = {"draft", "active", "closed"}) String status, boolean publicCounter,
-                       Hold hold, Instant changedAt, long version,
+                       Hold hold, Instant changedAt,
+                       @Schema(description = "grows with every change of the case, as the 'version' of its events; "
+                               + "its ETag, for If-Match") long version,
                        @Schema(nullable = true, description = "percentages of the goal at which a milestone is "
                                + "announced; null: the platform's default (25, 50, 75, 100)") List<Integer> milestones,
                        @Schema(nullable = true, description = "what the campaign asks the target authority") String demand) {

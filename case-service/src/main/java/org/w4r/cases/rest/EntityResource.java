@@ -9,6 +9,7 @@ import jakarta.validation.Validator;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
+import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -23,6 +24,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.headers.Header;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
@@ -101,9 +103,16 @@ public class EntityResource {
     }
 
     public record EntityView(String entityId, String name, @Schema(nullable = true) String country,
-                             @Schema(enumeration = {"section", "structure", "regional-office", "catch-all"}) String kind) {
+                             @Schema(enumeration = {"section", "structure", "regional-office", "catch-all"}) String kind,
+                             @Schema(description = "grows with every change of the entity; its ETag, for If-Match")
+                             long version) {
         static EntityView of(ActionEntity e) {
-            return new EntityView(e.id, e.name, e.country, e.kind);
+            return new EntityView(e.id, e.name, e.country, e.kind, e.version);
+        }
+
+        /** 200 with the entity and its version as the ETag. */
+        static Response tagged(ActionEntity e) {
+            return Versions.tagged(of(e), e.version);
         }
     }
 
@@ -129,8 +138,11 @@ public class EntityResource {
     @GET
     @Path("{entityId}")
     @Operation(operationId = "getEntity", summary = "One entity")
-    public EntityView get(@PathParam("entityId") String entityId) {
-        return EntityView.of(EntityService.find(entityId));
+    @APIResponse(responseCode = "200", description = "The entity", content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = EntityView.class)), headers = @Header(name = Versions.ETAG,
+            description = Versions.ETAG_DOC, required = true, schema = @Schema(type = SchemaType.STRING)))
+    public Response get(@PathParam("entityId") String entityId) {
+        return EntityView.tagged(EntityService.find(entityId));
     }
 
     @POST
@@ -183,10 +195,14 @@ public class EntityResource {
     @Path("{entityId}")
     @RolesAllowed(Roles.CASE_MANAGER)
     @Operation(operationId = "editEntity", summary = "Change an entity's name, country or kind")
-    @APIResponseSchema(value = EntityView.class, responseCode = "200", responseDescription = "Changed")
+    @APIResponse(responseCode = "200", description = "Changed", content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = EntityView.class)), headers = @Header(name = Versions.ETAG,
+            description = Versions.ETAG_DOC, required = true, schema = @Schema(type = SchemaType.STRING)))
     @APIResponse(responseCode = "404", description = "No such entity")
-    public EntityView update(@PathParam("entityId") String entityId, @Valid @NotNull EntityEdit edit) {
-        return EntityView.of(entities.update(entityId, edit.command()));
+    @APIResponse(responseCode = "412", description = Versions.EDITED_SINCE)
+    public Response update(@PathParam("entityId") String entityId, @BeanParam IfMatch ifMatch,
+                           @Valid @NotNull EntityEdit edit) {
+        return EntityView.tagged(entities.update(entityId, edit.command(), ifMatch.expected()));
     }
 
     /**

@@ -65,10 +65,12 @@ public class CampaignService {
         return Stored.of(c);
     }
 
+    /** Changes what the input names, if the campaign is still at the version its editor read. */
     @Transactional
-    public Stored update(String campaignId, CampaignInput input) {
+    public Stored update(String campaignId, CampaignInput input, ExpectedVersion expected) {
         lockCurrentIf(input.current());
         Campaign c = findForChange(campaignId);
+        expected.check("campaign", campaignId, c.version);
         if (input.name() != null) {
             c.name = input.name();
         }
@@ -89,10 +91,11 @@ public class CampaignService {
         return Stored.of(c);
     }
 
-    /** The campaign with its extensions, as it stands after the extension. */
+    /** The campaign with its extensions, as it stands after the extension; refused if changed since it was read. */
     @Transactional
-    public Stored extend(String campaignId, String entityId, Instant closesAt) {
+    public Stored extend(String campaignId, String entityId, Instant closesAt, ExpectedVersion expected) {
         Campaign c = findForChange(campaignId);
+        expected.check("campaign", campaignId, c.version);
         EntityService.find(entityId);
         if (!closesAt.isAfter(c.closesAt)) {
             throw ProblemException.invalid("closesAt", "an extension must close after the campaign (" + c.closesAt + ")");
@@ -148,9 +151,14 @@ public class CampaignService {
         return Ids.found("campaign", campaignId, id -> Campaign.<Campaign>findById(id, LockModeType.PESSIMISTIC_WRITE));
     }
 
-    /** Only one campaign is current: the previous one stops being so, and says so on the stream. */
+    /**
+     * Only one campaign is current: the previous one stops being so, and says so on the stream. Its row is locked first,
+     * as for any change of it: an edit of it under way commits first, and this change is read on top of that edit
+     * (unlocked, it wrote back the row as read, or now fails on the campaign's version).
+     */
     private void makeCurrent(Campaign c) {
-        for (Campaign other : Campaign.<Campaign>list("current = true and id <> ?1", c.id)) {
+        for (Campaign other : Campaign.<Campaign>find("current = true and id <> ?1", c.id)
+                .withLock(LockModeType.PESSIMISTIC_WRITE).list()) {
             other.current = false;
             other.changedAt = Instant.now();
             publisher.campaign(other);

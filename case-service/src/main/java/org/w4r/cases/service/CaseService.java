@@ -27,6 +27,11 @@ import java.util.Set;
  * take turns: an edit read before a hold committed can no longer write the case back without it, and the case's
  * events enter the outbox in commit order. The {@code @Version} stays as a second guard; a stale write it still
  * catches is a 409 {@code concurrent-change} (see the rest package's PersistenceProblems).
+ *
+ * <p>Taking turns still lets the second of two editors write a form read before the first committed. An edit that
+ * names the version it was made on ({@link ExpectedVersion}) is refused once the case has moved on. That version is
+ * the case's revision, the one the API and the 'cases' events show, not the {@code @Version} column, which no caller
+ * sees.
  */
 @ApplicationScoped
 public class CaseService {
@@ -186,9 +191,11 @@ public class CaseService {
                 "local", localEntityId, in.goal(), "draft", false, in.milestones(), in.demand()));
     }
 
+    /** Changes what the input names, if the case is still at the version its editor read. */
     @Transactional
-    public CaseFile update(String caseId, CaseInput in) {
+    public CaseFile update(String caseId, CaseInput in, ExpectedVersion expected) {
         CaseFile c = findForChange(caseId);
+        expected.check("case", caseId, c.revision);
         if (in.name() != null) {
             c.name = in.name();
         }
@@ -224,8 +231,9 @@ public class CaseService {
     }
 
     @Transactional
-    public CaseFile changeStatus(String caseId, String status) {
+    public CaseFile changeStatus(String caseId, String status, ExpectedVersion expected) {
         CaseFile c = findForChange(caseId);
+        expected.check("case", caseId, c.revision);
         String before = c.status;
         transition(c, status);
         c.changedAt = Instant.now();

@@ -43,11 +43,15 @@ public class EntityService {
         return e;
     }
 
-    /** A change of an entity: only what is given changes. Its id stays: every action, key and total names it. */
+    /**
+     * A change of an entity: only what is given changes, if the entity is still at the version its editor read. Its id
+     * stays: every action, key and total names it.
+     */
     @Transactional
-    public ActionEntity update(String entityId, EntityInput in) {
+    public ActionEntity update(String entityId, EntityInput in, ExpectedVersion expected) {
         // locked: two edits at once take turns, and their announcements leave in commit order
         ActionEntity e = Ids.found("entity", entityId, id -> ActionEntity.<ActionEntity>findById(id, LockModeType.PESSIMISTIC_WRITE));
+        expected.check("entity", entityId, e.version);
         List<String> fields = new java.util.ArrayList<>();
         if (in.name() != null) {
             e.name = in.name();

@@ -1,9 +1,11 @@
 // Case managers: campaigns (editions) with their window, per-entity extensions and which one is current
-// (case-service /api/v1/campaigns). Making another campaign current and ending an extension ask first.
+// (case-service /api/v1/campaigns). Making another campaign current and ending an extension ask first. An edit, an
+// extension and making it current name the version of the campaign this page showed: if a colleague changed the
+// campaign since, the change is refused and the campaign is shown again as it is now.
 import { el, dataTable, section } from '../dom.js';
 import { t, date } from '../i18n.js';
 import { caseService } from '../api.js';
-import { field, tick, input, select, confirmStep, explain, statusLine, startOf, endOf, dayOf, today } from '../admin.js';
+import { field, tick, input, select, confirmStep, explain, notSaved, statusLine, startOf, endOf, dayOf, today } from '../admin.js';
 
 const path = (id) => '/api/v1/campaigns/' + encodeURIComponent(id);
 
@@ -41,13 +43,18 @@ export function render(view) {
     } catch (e) { status.failed(t('admin.notSaved', { reason: explain(e) })); }
   }
 
+  // the campaign as it is now: after a change, or after a refusal because a colleague changed it first
+  async function reread(c) {
+    await load();
+    show(c.campaignId);
+  }
+
   async function change(c, body, done) {
     try {
-      await caseService(path(c.campaignId), { method: 'PATCH', body });
+      await caseService(path(c.campaignId), { method: 'PATCH', body, version: c.version });
       status.done(done);
-      await load();
-      show(c.campaignId);
-    } catch (e) { status.failed(t('admin.notSaved', { reason: explain(e) })); }
+      await reread(c);
+    } catch (e) { await notSaved(status, e, () => reread(c)); }
   }
 
   async function makeCurrent(c) {
@@ -73,10 +80,10 @@ export function render(view) {
       e.preventDefault();
       try {
         await caseService(path(c.campaignId) + '/extensions/' + encodeURIComponent(entity.value),
-          { method: 'PUT', body: { closesAt: endOf(until.value) } });
+          { method: 'PUT', body: { closesAt: endOf(until.value) }, version: c.version });
         status.done(t('admin.campaigns.extended', { entity: entity.selectedOptions[0].text }));
-        await load(); show(c.campaignId);
-      } catch (err) { status.failed(t('admin.notSaved', { reason: explain(err) })); }
+        await reread(c);
+      } catch (err) { await notSaved(status, err, () => reread(c)); }
     } }, field(t('admin.col.entity'), entity), field(t('admin.campaigns.extendedUntil'), until),
     el('button', { type: 'submit', text: t('admin.campaigns.extend') }));
     const extensions = dataTable({ id: 'extensions-table', caption: t('admin.campaigns.extensionsOf', { name: c.name }),

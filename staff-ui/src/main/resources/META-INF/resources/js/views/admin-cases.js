@@ -1,10 +1,11 @@
 // Case managers: the cases of a campaign (case-service /api/v1/cases): create one as a draft (global, or local to an
 // entity), edit it (name, target authority, country, goal, public counter), activate it, close it (asked first: a
-// closed case cannot be opened again).
+// closed case cannot be opened again). An edit or a status change names the version of the case this page showed:
+// if a colleague changed the case since, it is refused and the case is shown again as it is now.
 import { el, dataTable, section } from '../dom.js';
 import { t, term } from '../i18n.js';
 import { caseService } from '../api.js';
-import { field, tick, input, select, confirmStep, explain, statusLine } from '../admin.js';
+import { field, tick, input, select, confirmStep, explain, notSaved, statusLine } from '../admin.js';
 
 const path = (id) => '/api/v1/cases/' + encodeURIComponent(id);
 
@@ -53,10 +54,17 @@ export function render(view) {
   async function setStatus(c, to) {
     if (to === 'closed' && !await confirmStep(t('admin.cases.confirmClose', { name: c.name }), t('admin.cases.close'))) { return; }
     try {
-      await caseService(path(c.caseId) + '/status', { method: 'POST', body: { status: to } });
+      await caseService(path(c.caseId) + '/status', { method: 'POST', body: { status: to }, version: c.version });
       status.done(t('admin.cases.statusChanged', { name: c.name, status: term('caseStatus', to) }));
       await load();
-    } catch (e) { status.failed(t('admin.notSaved', { reason: explain(e) })); }
+    } catch (e) { await notSaved(status, e, load); }
+  }
+
+  // The case as it is now, in the edit form if it is still open: what a colleague changed is what the person sees.
+  async function reread(c) {
+    await load();
+    const now = cases.find((x) => x.caseId === c.caseId);
+    if (now && now.status !== 'closed') { edit(now); } else { detail.replaceChildren(); }
   }
 
   function edit(c) {
@@ -70,11 +78,12 @@ export function render(view) {
       e.preventDefault();
       try {
         await caseService(path(c.caseId), { method: 'PATCH', body: { name: newName.value, targetAuthority: newTarget.value, demand: newDemand.value,
-          country: newCountry.value.trim().toUpperCase(), goal: newGoal.value === '' ? undefined : Number(newGoal.value), publicCounter: newCounter.checked } });
+          country: newCountry.value.trim().toUpperCase(), goal: newGoal.value === '' ? undefined : Number(newGoal.value), publicCounter: newCounter.checked },
+          version: c.version });
         status.done(t('admin.cases.saved', { name: newName.value }));
         detail.replaceChildren();
         await load();
-      } catch (err) { status.failed(t('admin.notSaved', { reason: explain(err) })); }
+      } catch (err) { await notSaved(status, err, () => reread(c)); }
     } }, field(t('admin.col.name'), newName), field(t('admin.cases.target'), newTarget),
     field(t('admin.cases.demand'), newDemand), field(t('form.countryCode'), newCountry),
     field(t('col.goal'), newGoal), tick(t('admin.cases.publicCounter'), newCounter), el('button', { type: 'submit', text: t('admin.save') }));

@@ -1,10 +1,11 @@
 // Case managers: entities (create, edit) and their API keys (case-service /api/v1/entities): issue a key, shown once
 // with a copy button; rotate one (a new key, then the old one revoked); revoke one. Revoking asks first: every
-// website still using the key stops being able to post.
+// website still using the key stops being able to post. An edit names the version of the entity this page showed:
+// if a colleague changed the entity since, it is refused and the entity is shown again as it is now.
 import { el, dataTable, section } from '../dom.js';
 import { t, date, term } from '../i18n.js';
 import { caseService } from '../api.js';
-import { field, input, select, confirmStep, explain, statusLine, secretBox } from '../admin.js';
+import { field, input, select, confirmStep, explain, notSaved, statusLine, secretBox } from '../admin.js';
 
 const KINDS = ['section', 'structure', 'regional-office', 'catch-all'];
 const path = (id) => '/api/v1/entities/' + encodeURIComponent(id);
@@ -52,10 +53,10 @@ export function render(view, arg) {
       const body = { name: newName.value, kind: newKind.value };
       if (newCountry.value.trim()) { body.country = newCountry.value.trim().toUpperCase(); }
       try {
-        await caseService(path(x.entityId), { method: 'PATCH', body });
+        await caseService(path(x.entityId), { method: 'PATCH', body, version: x.version });
         status.done(t('admin.entities.saved', { name: newName.value }));
         await load(); show(x.entityId);
-      } catch (err) { status.failed(t('admin.notSaved', { reason: explain(err) })); }
+      } catch (err) { await notSaved(status, err, async () => { await load(); await show(x.entityId); }); }
     } }, field(t('admin.col.name'), newName), field(t('form.countryCode'), newCountry), field(t('admin.entities.kind'), newKind),
     el('button', { type: 'submit', text: t('admin.save') }));
     const keys = dataTable({ id: 'keys-table', caption: t('admin.keys.caption', { name: x.name }), filename: 'keys',

@@ -1,0 +1,23 @@
+package org.w4r.cases.rest;
+
+import jakarta.ws.rs.core.EntityTag;
+import jakarta.ws.rs.core.Response;
+
+/**
+ * A record's version as HTTP carries it out: a strong ETag ({@code "7"}) on a read or an edit of one case, campaign or
+ * entity, which the next edit sends back in its {@link IfMatch}.
+ */
+final class Versions {
+    static final String ETAG = "ETag";
+    static final String ETAG_DOC = "The record's version (its 'version'), for If-Match";
+    static final String EDITED_SINCE = "edited-since: the record changed since the version named in If-Match was read "
+            + "('currentVersion' is its version now); nothing was changed: read it again";
+
+    private Versions() {
+    }
+
+    /** 200 with the view and its version as the ETag. */
+    static Response tagged(Object view, long version) {
+        return Response.ok(view).tag(new EntityTag(Long.toString(version))).build();
+    }
+}
