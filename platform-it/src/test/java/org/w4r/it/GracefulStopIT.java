@@ -4,8 +4,13 @@ import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 import org.junit.jupiter.api.Test;
 
+import org.w4r.testsupport.PostgresServer;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
 import java.net.HttpURLConnection;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -14,6 +19,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
@@ -109,6 +115,57 @@ class GracefulStopIT {
         }
     }
 
+    /**
+     * A stopping tally ends its live streams when its readiness goes down, while it still answers, so each browser
+     * reconnects to an instance that stays. Left open, a stream kept the instance for the whole shutdown timeout and
+     * was cut when the server closed (a read-only audit, 4 December 2026): the stream's end would then meet a closed
+     * port, not a 503.
+     */
+    @Test
+    void aStoppingTallyEndsItsLiveStreamsWhileItStillAnswers() throws Exception {
+        TestPlatform platform = TestPlatform.get();
+        PostgresServer postgres = PostgresServer.shared();
+        String jdbcUrl = postgres.createDatabase("tally_graceful");
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        // groups of its own: in the platform's groups it would take partitions from the platform's tally
+        Map<String, String> settings = Map.of("kafka.bootstrap.servers", platform.kafka,
+                "quarkus.datasource.jdbc.url", jdbcUrl, "quarkus.datasource.username", postgres.username(),
+                "quarkus.datasource.password", postgres.password(),
+                "mp.messaging.incoming.actions.group.id", "tally-graceful-" + run,
+                "mp.messaging.incoming.deliveries.group.id", "tally-graceful-deliveries-" + run,
+                "mp.messaging.incoming.webhook-cases.group.id", "tally-graceful-webhooks-" + run);
+        ExecutorService reader = Executors.newSingleThreadExecutor();
+        try (ServiceProcess tally = ServiceProcess.start(OwnPetitionDatabase.ROOT, "tally-service", "tally-service-graceful",
+                settings, Map.of())) {
+            tally.awaitReady(Duration.ofSeconds(90));
+            HttpURLConnection stream = (HttpURLConnection) URI.create(tally.url() + "/public/v1/cases/stream").toURL()
+                    .openConnection();
+            stream.setReadTimeout(60_000);
+            assertEquals(200, stream.getResponseCode());
+            BufferedReader events = new BufferedReader(new InputStreamReader(stream.getInputStream(), StandardCharsets.UTF_8));
+            List<String> first = new ArrayList<>();
+            for (String line = events.readLine(); line != null && !line.isEmpty(); line = events.readLine()) {
+                first.add(line.replace(" ", ""));
+            }
+            assertTrue(first.contains("event:cases"), "the stream opens with the list: " + first);
+            // reads to the stream's end, then asks the instance whether it is ready
+            Future<Integer> readinessAtEnd = reader.submit(() -> {
+                while (events.readLine() != null) {
+                    // the list and heartbeats, until the instance ends the stream
+                }
+                return readiness(tally);
+            });
+
+            tally.terminate();
+            assertEquals(503, readinessAtEnd.get(60, TimeUnit.SECONDS),
+                    "the stream ended while the instance still answered, unready");
+            assertTrue(tally.awaitExit(Duration.ofSeconds(60)), "stopped within its grace period");
+        } finally {
+            reader.shutdownNow();
+            postgres.dropDatabase(jdbcUrl);
+        }
+    }
+
     private static Response sign(ServiceProcess petitions, OwnCampaign campaign) {
         return given().auth().oauth2(campaign.entityKey()).header("Connection", "close").contentType(ContentType.JSON)
                 .body("""
@@ -117,9 +174,9 @@ class GracefulStopIT {
                 .post(petitions.url() + "/api/v1/signatures");
     }
 
-    private static int readiness(ServiceProcess petitions) {
+    private static int readiness(ServiceProcess service) {
         try {
-            HttpURLConnection c = (HttpURLConnection) URI.create(petitions.url() + "/q/health/ready").toURL().openConnection();
+            HttpURLConnection c = (HttpURLConnection) URI.create(service.url() + "/q/health/ready").toURL().openConnection();
             c.setConnectTimeout(500);
             c.setReadTimeout(2000);
             return c.getResponseCode();
