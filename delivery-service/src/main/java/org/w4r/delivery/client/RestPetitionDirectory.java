@@ -5,6 +5,7 @@ import jakarta.inject.Inject;
 import jakarta.ws.rs.WebApplicationException;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
 import org.jboss.logging.Logger;
+import org.w4r.kit.messaging.Failures;
 import org.w4r.delivery.model.ApprovedMessage;
 import org.w4r.delivery.model.Signer;
 import org.w4r.delivery.service.PetitionDirectory;
@@ -74,8 +75,9 @@ public class RestPetitionDirectory implements PetitionDirectory {
             throw new UnavailableException("petition-service-unavailable", "petition-service unavailable",
                     "the " + what + " for the delivery pack could not be fetched from petition-service; try again shortly", 10);
         } catch (RuntimeException e) {
-            // connection refused, timeout, or an error status: in every case the pack cannot be complete
-            LOG.warnf("petition-service could not serve the %s: %s", what, e.getMessage());
+            // connection refused, timeout, or an unreadable answer: in every case the pack cannot be complete. The
+            // type only, as everywhere (Failures.describe): a client's message may quote what it failed to read
+            LOG.warnf("petition-service could not serve the %s: %s", what, Failures.describe(e));
             throw new UnavailableException("petition-service-unavailable", "petition-service unavailable",
                     "the " + what + " for the delivery pack could not be fetched from petition-service; try again shortly", 10);
         }

@@ -5,6 +5,7 @@ import jakarta.inject.Inject;
 import org.apache.kafka.common.TopicPartition;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
+import org.w4r.kit.messaging.Failures;
 import org.w4r.kit.messaging.BatchConsumer;
 import org.w4r.kit.messaging.TopicOffsets;
 
@@ -53,7 +54,7 @@ public class StreamProgress {
             Thread.currentThread().interrupt();
             return false;
         } catch (Exception e) {
-            LOG.warnf("cannot check how far the count topics are applied: %s", e.getMessage());
+            LOG.warnf("cannot check how far the count topics are applied: %s", Failures.describe(e));
             return false;
         }
     }

@@ -11,6 +11,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
+import org.w4r.kit.messaging.Failures;
 import org.w4r.events.CampaignChanged;
 import org.w4r.events.CaseChanged;
 import org.w4r.events.CredentialChanged;
@@ -162,7 +163,7 @@ public class ReferenceStream {
             Thread.currentThread().interrupt();
             return false;
         } catch (Exception e) {
-            LOG.warnf("cannot check the reference topics' end offsets: %s", e.getMessage());
+            LOG.warnf("cannot check the reference topics' end offsets: %s", Failures.describe(e));
             return false;
         }
     }

@@ -12,6 +12,7 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
+import org.w4r.kit.messaging.Failures;
 import org.w4r.events.CaseChanged;
 import org.w4r.kit.reference.ReferenceData;
 import org.w4r.tally.repository.SummaryNotifications;
@@ -220,7 +221,7 @@ public class LiveTotalsService {
         try {
             publish(read(tally.summary()));
         } catch (RuntimeException e) {
-            LOG.warnf("cannot read the live totals (%s); keeping the last snapshot", e.getMessage());
+            LOG.warnf("cannot read the live totals (%s); keeping the last snapshot", Failures.describe(e));
         }
     }
 
@@ -231,7 +232,7 @@ public class LiveTotalsService {
             read = read(tally.summaryOf(campaigns));
         } catch (RuntimeException e) {
             // not retried at once (the database may be away): the safety poll or the listener's reconnect re-reads
-            LOG.warnf("cannot read the live totals (%s); keeping the last snapshot", e.getMessage());
+            LOG.warnf("cannot read the live totals (%s); keeping the last snapshot", Failures.describe(e));
             return;
         }
         Map<String, CampaignTotals> next = new TreeMap<>(current());

@@ -265,7 +265,7 @@ public class Reconciler {
             Thread.currentThread().interrupt();
             return state;
         } catch (Exception e) {
-            LOG.warnf("reconcile: cannot read the live group's offsets (%s)", e.getMessage());
+            LOG.warnf("reconcile: cannot read the live group's offsets (%s)", Failures.describe(e));
             return "unknown";
         }
     }
