@@ -7,6 +7,7 @@ import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 import org.w4r.kit.reference.ReferenceData;
+import org.w4r.petition.repository.AnomalyRepository;
 import org.w4r.petition.service.AnomalyWatch;
 import org.w4r.testsupport.ReferenceFixtures;
 import org.w4r.testsupport.WithPlatformResources;
@@ -43,6 +44,9 @@ class AnomalyTest {
 
     @Inject
     AnomalyWatch watch;
+
+    @Inject
+    AnomalyRepository repository;
 
     @Inject
     ReferenceData reference;
@@ -133,6 +137,40 @@ class AnomalyTest {
                 .body("trends.findAll { it.dimension == 'emailDomain' }.value", not(hasItem(floodHash)));
         watch.publish(watch.scan(reference.currentCampaign().orElseThrow(), at, settings()));
         assertEquals(0.0, gauge(MetricsTest.metrics(), "emailDomain"));
+    }
+
+    /**
+     * Only what a scan can list leaves the database: 30 quiet domains and a flood (6 a minute) in an hour no other test
+     * writes to;
+     * the scan reads the 25 fastest domains and the flood (which runs over min-per-minute), not all 31, and still finds
+     * exactly the flood trending. Read-only audit, 4 December 2026: every group was read into every instance's heap.
+     */
+    @Test
+    void aScanReadsOnlyTheValuesItCanListNotEveryDomain() throws Exception {
+        Instant at = Instant.now().minus(Duration.ofMinutes(600 + ThreadLocalRandom.current().nextInt(60)))
+                .truncatedTo(ChronoUnit.SECONDS);
+        String caseId = ReferenceFixtures.CASES.get(1);
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        for (int i = 0; i < 30; i++) {
+            String id = InvalidationTest.sign("ai-france", caseId, "Quiet " + i, "q@d" + i + "-" + run + ".example", "FR");
+            acceptedAt(id, at.minus(Duration.ofSeconds(10 + i)));
+        }
+        String flood = "flood-" + run + ".example";
+        for (int i = 0; i < 30; i++) {
+            String id = InvalidationTest.sign("ai-france", caseId, "Bot " + i, "bot" + i + "@" + flood, "FR");
+            acceptedAt(id, at.minus(Duration.ofSeconds(100 + i)));
+        }
+        Instant windowFrom = at.minus(Duration.ofMinutes(5));
+        // at least 2 a minute over 5 minutes: 10 actions in the window
+        List<AnomalyRepository.Count> domains = repository.counts(ReferenceFixtures.CAMPAIGN, windowFrom.minus(
+                Duration.ofHours(1)), windowFrom, at, AnomalyWatch.LISTED, 10).stream()
+                .filter(c -> c.dimension() == AnomalyRepository.Dimension.EMAIL_DOMAIN).toList();
+        assertEquals(AnomalyWatch.LISTED, domains.size(), "the 25 fastest, the flood among them, not all 31: " + domains.size());
+        String floodHash = domainHmac(flood);
+        assertEquals(30, domains.stream().filter(c -> c.value().equals(floodHash)).findFirst().orElseThrow().recent());
+        scan(at).statusCode(200).body("trending", equalTo(3))
+                .body("trends.findAll { it.dimension == 'emailDomain' }.size()", equalTo(AnomalyWatch.LISTED))
+                .body("trends.find { it.dimension == 'emailDomain' && it.value == '" + floodHash + "' }.trending", equalTo(true));
     }
 
     static AnomalyWatch.Settings settings() {

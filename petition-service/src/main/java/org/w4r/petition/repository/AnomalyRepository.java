@@ -17,6 +17,12 @@ import java.util.List;
  * How many accepted actions that still count each entity, signer email domain (its keyed hash) and signer country took
  * in a recent window and in the baseline before it: one scan of the {@code recorded_at} indexes, both periods and all
  * three dimensions in one statement. Online actions have an entity only (no signer).
+ *
+ * <p>Only the values a scan can list leave the database: per dimension the {@code listed} fastest, and every value
+ * with at least {@code minRecent} actions in the window (a value with fewer cannot trend). Read-only audit,
+ * 4 December 2026: every group crossed into the heap of every instance, every minute, and the number of email domains
+ * is the caller's to choose (any domain passes, each new one with a full bucket): an entity key at its rate with a
+ * fresh domain per signature makes a million groups in a quarter of an hour, and the heap has about 576 MB.
  */
 @ApplicationScoped
 public class AnomalyRepository {
@@ -26,13 +32,19 @@ public class AnomalyRepository {
                  where campaign_id = ? and recorded_at >= ? and recorded_at < ? and invalidation_id is null
                 union all
                 select entity_id, null, null, recorded_at from online_action
-                 where campaign_id = ? and recorded_at >= ? and recorded_at < ? and invalidation_id is null)
+                 where campaign_id = ? and recorded_at >= ? and recorded_at < ? and invalidation_id is null),
+            counted as (
             select grouping(entity_id) = 0 as by_entity, grouping(email_domain_hmac) = 0 as by_domain,
                    coalesce(entity_id, email_domain_hmac, country) as value,
                    count(*) filter (where recorded_at >= ?) as recent,
                    count(*) filter (where recorded_at < ?) as baseline
               from accepted
-             group by grouping sets ((entity_id), (email_domain_hmac), (country))""";
+             group by grouping sets ((entity_id), (email_domain_hmac), (country))),
+            ranked as (
+            select counted.*, row_number() over (partition by by_entity, by_domain
+                                                 order by recent desc, value collate "C") as place
+              from counted where value is not null)
+            select by_entity, by_domain, value, recent, baseline from ranked where place <= ? or recent >= ?""";
 
     public enum Dimension { ENTITY, EMAIL_DOMAIN, COUNTRY }
 
@@ -44,10 +56,13 @@ public class AnomalyRepository {
     AgroalDataSource dataSource;
 
     /**
-     * Counts over {@code [baselineFrom, windowFrom)} and {@code [windowFrom, to)}. A value absent from both is absent;
-     * signatures without a domain or country on record form no row of that dimension.
+     * Counts over {@code [baselineFrom, windowFrom)} and {@code [windowFrom, to)}: per dimension the {@code listed}
+     * values with the most actions in the window (ties by value), and every value with at least {@code minRecent} there.
+     * A value absent from both periods is absent; signatures without a domain or country on record form no row of that
+     * dimension.
      */
-    public List<Count> counts(String campaignId, Instant baselineFrom, Instant windowFrom, Instant to) throws SQLException {
+    public List<Count> counts(String campaignId, Instant baselineFrom, Instant windowFrom, Instant to, int listed,
+                              long minRecent) throws SQLException {
         List<Count> counts = new ArrayList<>();
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(RATES)) {
             int i = 1;
@@ -57,13 +72,12 @@ public class AnomalyRepository {
                 ps.setTimestamp(i++, Timestamp.from(to));
             }
             ps.setTimestamp(i++, Timestamp.from(windowFrom));
-            ps.setTimestamp(i, Timestamp.from(windowFrom));
+            ps.setTimestamp(i++, Timestamp.from(windowFrom));
+            ps.setInt(i++, listed);
+            ps.setLong(i, minRecent);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    String value = rs.getString(3);
-                    if (value == null) {
-                        continue; // the actions without a domain or country on record
-                    }
+                    String value = rs.getString(3); // never null: actions without a domain or country form no value
                     Dimension dimension = rs.getBoolean(1) ? Dimension.ENTITY
                             : rs.getBoolean(2) ? Dimension.EMAIL_DOMAIN : Dimension.COUNTRY;
                     counts.add(new Count(dimension, value.trim(), rs.getLong(4), rs.getLong(5)));

@@ -43,7 +43,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public class AnomalyWatch {
     private static final Logger LOG = Logger.getLogger(AnomalyWatch.class);
     /** Values listed per dimension: the trending ones first, then the fastest. */
-    static final int LISTED = 25;
+    public static final int LISTED = 25;
     private static final Comparator<Trend> ORDER = Comparator.comparing(Trend::trending, Comparator.reverseOrder())
             .thenComparing(Trend::perMinute, Comparator.reverseOrder()).thenComparing(Trend::value);
 
@@ -122,7 +122,9 @@ public class AnomalyWatch {
         }
         double windowMinutes = settings.window().toMillis() / 60_000.0;
         double baselineMinutes = Duration.between(baselineFrom, windowFrom).toMillis() / 60_000.0;
-        List<Trend> all = counts.counts(campaign.campaignId(), baselineFrom, windowFrom, at).stream()
+        // a value under this many actions in the window runs under min-per-minute: it cannot trend (floor: a superset)
+        long minRecent = (long) Math.floor(settings.minPerMinute() * windowMinutes);
+        List<Trend> all = counts.counts(campaign.campaignId(), baselineFrom, windowFrom, at, LISTED, minRecent).stream()
                 .map(c -> trend(c, windowMinutes, baselineMinutes, settings)).toList();
         List<Trend> listed = new ArrayList<>();
         for (Dimension d : Dimension.values()) {
