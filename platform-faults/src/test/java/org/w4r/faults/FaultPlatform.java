@@ -132,7 +132,7 @@ final class FaultPlatform {
         }
         settings.putAll(extra);
         ServiceInstance instance = new ServiceInstance(ROOT, service, service + "-" + side, settings,
-                Map.of("W4R_SIGNER_HMAC_KEY", "fault-suite-hmac-key-0123456789"));
+                Map.of("W4R_SIGNER_HMAC_KEY", "fault-suite-hmac-key-0123456789abcdef"));
         services.computeIfAbsent(service, s -> new ArrayList<>()).add(instance);
         return instance;
     }

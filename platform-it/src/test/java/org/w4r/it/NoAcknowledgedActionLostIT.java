@@ -68,7 +68,7 @@ class NoAcknowledgedActionLostIT {
         String jdbcUrl = postgres.createDatabase("petition_kill");
         Map<String, String> settings = Map.of("kafka.bootstrap.servers", kafka, "quarkus.datasource.jdbc.url", jdbcUrl,
                 "quarkus.datasource.username", postgres.username(), "quarkus.datasource.password", postgres.password());
-        Map<String, String> env = Map.of("W4R_SIGNER_HMAC_KEY", "kill-test-hmac-key-0123456789");
+        Map<String, String> env = Map.of("W4R_SIGNER_HMAC_KEY", "kill-test-hmac-key-0123456789abcdef");
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         Map<String, Acknowledged> acknowledged = new ConcurrentHashMap<>();
         AtomicInteger unanswered = new AtomicInteger();

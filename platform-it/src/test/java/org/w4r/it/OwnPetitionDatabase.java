@@ -24,7 +24,7 @@ final class OwnPetitionDatabase implements AutoCloseable {
         jdbcUrl = postgres.createDatabase("petition_" + purpose);
         settings = Map.of("kafka.bootstrap.servers", platform.kafka, "quarkus.datasource.jdbc.url", jdbcUrl,
                 "quarkus.datasource.username", postgres.username(), "quarkus.datasource.password", postgres.password());
-        env = Map.of("W4R_SIGNER_HMAC_KEY", purpose + "-test-hmac-key-0123456789");
+        env = Map.of("W4R_SIGNER_HMAC_KEY", purpose + "-test-hmac-key-0123456789abcdef");
     }
 
     /** petition-service on this database, as packaged, logging to target/petition-service-{@code purpose}.log. */

@@ -94,7 +94,7 @@ final class TestPlatform {
         settings.put("quarkus.shutdown.delay", "0S");
         settings.putAll(extra);
         ServiceProcess service = ServiceProcess.start(ROOT, name, settings,
-                Map.of("W4R_SIGNER_HMAC_KEY", "end-to-end-test-hmac-key"));
+                Map.of("W4R_SIGNER_HMAC_KEY", "end-to-end-test-hmac-key-0123456789"));
         services.add(service);
         return service;
     }

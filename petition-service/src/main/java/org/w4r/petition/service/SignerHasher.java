@@ -2,6 +2,7 @@ package org.w4r.petition.service;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.w4r.kit.security.SecretSetting;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -21,9 +22,8 @@ public class SignerHasher {
     private final ThreadLocal<Mac> macs;
 
     public SignerHasher(@ConfigProperty(name = "w4r.signer.hmac-key") String secret) {
-        if (secret == null || secret.length() < 16) {
-            throw new IllegalStateException("w4r.signer.hmac-key must be set to at least 16 characters");
-        }
+        // 32 as the deployment files say (it took 16, and the published placeholder)
+        SecretSetting.require("w4r.signer.hmac-key", secret, 32);
         this.key = new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256");
         this.macs = ThreadLocal.withInitial(() -> {
             try {

@@ -19,7 +19,7 @@ class IdempotencyKeyTest {
 
     @Test
     void theFingerprintOfARequestIsKeyedByTheServicesSecret() {
-        SignerHasher ours = new SignerHasher("our-secret-0123456789");
+        SignerHasher ours = new SignerHasher("our-secret-0123456789abcdefghijk");
         String fingerprint = IdempotencyKey.of("ai-france", "k-1", "POST", "/api/v1/signatures", REQUEST, ours).fingerprint();
         // the same request fingerprints the same (a retry is recognised)...
         assertEquals(fingerprint, IdempotencyKey.of("ai-france", "k-1", "POST", "/api/v1/signatures", REQUEST, ours)
@@ -27,7 +27,7 @@ class IdempotencyKeyTest {
         // ...but not as a plain hash of the request anyone can compute, nor under another secret
         assertNotEquals(Credentials.sha256("POST /api/v1/signatures\n" + Events.toJson(REQUEST)), fingerprint);
         assertNotEquals(IdempotencyKey.of("ai-france", "k-1", "POST", "/api/v1/signatures", REQUEST,
-                new SignerHasher("another-secret-0123456789")).fingerprint(), fingerprint);
+                new SignerHasher("another-secret-0123456789abcdefgh")).fingerprint(), fingerprint);
         // and never as the email's own hash, which signatures keep
         assertNotEquals(ours.hash("POST /api/v1/signatures\n" + Events.toJson(REQUEST)), fingerprint);
     }
