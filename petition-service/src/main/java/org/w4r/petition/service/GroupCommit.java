@@ -17,7 +17,9 @@ import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Group commit for single signatures. Every signature must be durable in PostgreSQL before its 202, and one
@@ -43,6 +45,10 @@ public class GroupCommit {
 
         @WithDefault("20000")
         int queueSize();
+
+        /** The most signatures one entity may have waiting (queued or being written): a quarter of the queue. */
+        @WithDefault("5000")
+        int entityShare();
     }
 
     @Inject
@@ -53,6 +59,18 @@ public class GroupCommit {
 
     @Inject
     Settings settings;
+
+    @Inject
+    RateLimits limits;
+
+    /**
+     * Per entity, its signatures submitted and not yet answered. Read-only audit, 4 December 2026: the queue was one
+     * FIFO for every entity, so one entity's flood (a leaked key at its rate limit, which is above what the platform
+     * writes) filled it, and every other entity met seconds of wait, then {@code 503 overloaded}, while under its own
+     * limit. An entry per entity that ever signed: as many as there are entity keys.
+     */
+    private final ConcurrentHashMap<String, AtomicInteger> waiting =
+            new ConcurrentHashMap<>();
 
     /** A checked signature waiting for its commit, and its answer once it has one. */
     record Pending(Committer.Member<SignatureService.Checked, Recorded> member, CompletableFuture<Answer> answer) {
@@ -77,13 +95,28 @@ public class GroupCommit {
 
     /** Queues a checked signature; the answer completes once it is committed (or refused, or failed). */
     CompletableFuture<Answer> submit(Committer.Member<SignatureService.Checked, Recorded> member) {
+        String entityId = member.command().entityId();
+        AtomicInteger mine = waiting.computeIfAbsent(entityId,
+                k -> new AtomicInteger());
+        if (mine.incrementAndGet() > settings.entityShare()) {
+            mine.decrementAndGet();
+            throw limits.queueShareFull(entityId, settings.entityShare());
+        }
         Pending pending = new Pending(member, new CompletableFuture<>());
         if (!running || !queue.offer(pending)) {
+            mine.decrementAndGet();
             throw new ProblemException(Problem.of(503, "overloaded", "Too many signatures at once",
                     "petition-service has " + settings.queueSize() + " signatures waiting to be written; retry in a second")
                     .with("retryAfterSeconds", 1));
         }
+        pending.answer().whenComplete((answer, failure) -> mine.decrementAndGet());
         return pending.answer();
+    }
+
+    /** How many of the entity's signatures wait for their commit now: how much of its share is in use. */
+    public int waiting(String entityId) {
+        AtomicInteger mine = waiting.get(entityId);
+        return mine == null ? 0 : mine.get();
     }
 
     /**

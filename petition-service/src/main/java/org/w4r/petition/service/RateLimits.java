@@ -33,6 +33,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public class RateLimits {
     public static final String ENTITY = "entity";
     public static final String EMAIL_DOMAIN = "email-domain";
+    public static final String ENTITY_QUEUE = "entity-queue";
 
     /** An instance's part of a limit. */
     record Share(long capacity, long rate, Duration period) {
@@ -140,6 +141,20 @@ public class RateLimits {
         return new RateLimited(Problem.of(429, "rate-limited", "Rate limited", detail)
                 .with("scope", scope).with("limit", limit.describe()).with("requested", tokens)
                 .with("available", available).with("retryAfter", seconds), seconds);
+    }
+
+    /**
+     * A signature refused because its entity already has {@code share} signatures waiting for their commit: one entity
+     * must not fill the queue every entity's signatures share (GroupCommit). The entity's to slow down, so a 429 like
+     * its rate limit, not the shared 503 of a saturated service.
+     */
+    RateLimited queueShareFull(String entityId, int share) {
+        registry.counter("w4r.petition.rate.limited", "entity", entityId, "scope", ENTITY_QUEUE).increment();
+        return new RateLimited(Problem.of(429, "rate-limited", "Rate limited", "this entity already has " + share
+                        + " signatures waiting to be written, its share of petition-service's queue; nothing was stored: "
+                        + "send it again after 1 s")
+                .with("scope", ENTITY_QUEUE).with("limit", share + " waiting").with("requested", 1)
+                .with("available", 0).with("retryAfter", 1), 1);
     }
 
     /** A full bucket is a new one: forgetting it loses nothing, and keeps memory to the domains of the last minutes. */
