@@ -8,7 +8,9 @@ import org.apache.pdfbox.pdmodel.PDDocument;
 import org.apache.pdfbox.text.PDFTextStripper;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.w4r.events.ActionRecorded;
 import org.w4r.events.ActionType;
+import org.w4r.events.MessageReviewed;
 
 import java.security.MessageDigest;
 import java.time.Instant;
@@ -89,9 +91,10 @@ class DeliveryPackTest extends RunningService {
         Instant cutoff = Instant.now().minusSeconds(5).truncatedTo(ChronoUnit.SECONDS);
         PetitionStub.MESSAGES_JSON.put(caseId, """
                 [{"messageId":"6b1e0a4e-0000-4000-8000-000000000001","caseId":"%1$s","author":{"name":"Ada","country":"GB"},
-                  "text":"Stay strong, we are with you. <script>alert(1)</script>","language":"en","createdAt":"%2$s"},
+                  "text":"Stay strong, we are with you. <script>alert(1)</script>","language":"en","occurredAt":"%2$s",
+                  "createdAt":"%2$s"},
                  {"messageId":"6b1e0a4e-0000-4000-8000-000000000002","caseId":"%1$s","author":{"name":"Late","country":"FR"},
-                  "text":"Written after the cut-off","language":"fr","createdAt":"%3$s"}]"""
+                  "text":"Written after the cut-off","language":"fr","occurredAt":"%3$s","createdAt":"%3$s"}]"""
                 .formatted(caseId, cutoff.minusSeconds(60), cutoff.plusSeconds(60)));
         String id = Streams.plan(caseId, "solidarity");
         given().auth().oauth2(DELIVERY).contentType(ContentType.JSON).body(Streams.handoverBody(cutoff))
@@ -104,6 +107,61 @@ class DeliveryPackTest extends RunningService {
         assertFalse(text.contains("Written after the cut-off"), text);
         assertTrue(PetitionStub.REQUESTS.stream().anyMatch(r -> r.contains("/api/v1/messages?caseId=" + caseId + "&status=approved")),
                 PetitionStub.REQUESTS.toString());
+    }
+
+    /**
+     * The pack lists the messages its cover counts: both go by the time a message was written (occurredAt), which an
+     * entity may send late. Until this was found, the pack kept messages by the time petition-service stored them
+     * (createdAt), so one written before the cut-off and posted after it was counted on the cover and missing from
+     * the pages and messages.csv.
+     */
+    @Test
+    void aMessageWrittenBeforeTheCutoffAndPostedAfterItIsInThePackItsCoverCounts() throws Exception {
+        String caseId = Streams.newCase(kafka);
+        Instant cutoff = Instant.now().minusSeconds(5).truncatedTo(ChronoUnit.SECONDS);
+        ActionRecorded onTime = Streams.action(caseId, "ai-malta", ActionType.MESSAGE, 1, cutoff.minusSeconds(60));
+        ActionRecorded postedLate = Streams.action(caseId, "ai-malta", ActionType.MESSAGE, 1, cutoff.minusSeconds(30));
+        ActionRecorded writtenLate = Streams.action(caseId, "ai-malta", ActionType.MESSAGE, 1, cutoff.plusSeconds(1));
+        Instant reviewedAt = Instant.now();
+        Streams.publish(kafka, org.w4r.events.Topics.ACTIONS, caseId, onTime, postedLate, writtenLate);
+        Streams.publish(kafka, org.w4r.events.Topics.MODERATION, caseId,
+                Streams.review(onTime, MessageReviewed.APPROVED, reviewedAt),
+                Streams.review(postedLate, MessageReviewed.APPROVED, reviewedAt),
+                Streams.review(writtenLate, MessageReviewed.APPROVED, reviewedAt));
+        // each as petition-service serves it: occurredAt as the entity sent it, createdAt when it was stored
+        PetitionStub.MESSAGES_JSON.put(caseId, """
+                [{"messageId":"%2$s","caseId":"%1$s","entityId":"ai-malta","author":{"name":"Ada","country":"GB"},
+                  "text":"Written and posted in time","language":"en","occurredAt":"%3$s","createdAt":"%3$s"},
+                 {"messageId":"%4$s","caseId":"%1$s","entityId":"ai-malta","author":{"name":"Bea","country":"MT"},
+                  "text":"Written in time, posted late","language":"en","occurredAt":"%5$s","createdAt":"%6$s"},
+                 {"messageId":"%7$s","caseId":"%1$s","entityId":"ai-malta","author":{"name":"Cy","country":"FR"},
+                  "text":"Written after the cut-off","language":"en","occurredAt":"%8$s","createdAt":"%8$s"}]"""
+                .formatted(caseId, onTime.actionId(), onTime.occurredAt(), postedLate.actionId(),
+                        postedLate.occurredAt(), cutoff.plusSeconds(3), writtenLate.actionId(), writtenLate.occurredAt()));
+        // the last review counted (the one after the cut-off) means the others were applied
+        await().untilAsserted(() -> assertEquals(3L,
+                HandoverCountsTest.counts(caseId, cutoff.plusSeconds(2), "solidarity").getLong("total")));
+        String id = Streams.plan(caseId, "solidarity");
+        int total = given().auth().oauth2(DELIVERY).contentType(ContentType.JSON).body(Streams.handoverBody(cutoff))
+                .post("/api/v1/deliveries/" + id + "/handover").then().statusCode(200)
+                .extract().path("handover.total");
+        assertEquals(2, total);
+
+        String text = text(given().auth().oauth2(DELIVERY).get("/api/v1/deliveries/" + id + "/pack")
+                .then().statusCode(200).extract().asByteArray());
+        // the pages list as many messages as the cover counts, the one posted late among them
+        assertTrue(text.contains("Approved solidarity messages (" + total + ")"), text);
+        assertTrue(text.contains("Written and posted in time") && text.contains("Written in time, posted late"), text);
+        assertFalse(text.contains("Written after the cut-off"), text);
+        java.util.Map<String, byte[]> zip = PackDocumentTest.unzip(given().auth().oauth2(DELIVERY)
+                .get("/api/v1/deliveries/" + id + "/pack.zip").then().statusCode(200).extract().asByteArray());
+        List<String> rows = new String(zip.get("messages.csv"), java.nio.charset.StandardCharsets.UTF_8).lines()
+                .skip(1).toList();
+        assertEquals(total, rows.size(), rows.toString());
+        assertTrue(rows.stream().anyMatch(r -> r.contains(postedLate.actionId().toString())), rows.toString());
+        // petition-service was asked for the messages written up to the cut-off
+        assertTrue(PetitionStub.REQUESTS.stream().anyMatch(r -> r.contains("/api/v1/messages?caseId=" + caseId)
+                && r.contains("until=" + cutoff + " ")), PetitionStub.REQUESTS.toString());
     }
 
     /**
@@ -164,9 +222,11 @@ class DeliveryPackTest extends RunningService {
         Instant cutoff = Instant.now().minusSeconds(5).truncatedTo(ChronoUnit.SECONDS);
         PetitionStub.MESSAGES_JSON.put(caseId, """
                 [{"messageId":"6b1e0a4e-0000-4000-8000-000000000011","caseId":"%1$s","entityId":"ai-france",
-                  "author":{"name":"Ada","country":"FR"},"text":"From a French supporter","language":"en","createdAt":"%2$s"},
+                  "author":{"name":"Ada","country":"FR"},"text":"From a French supporter","language":"en","occurredAt":"%2$s",
+                  "createdAt":"%2$s"},
                  {"messageId":"6b1e0a4e-0000-4000-8000-000000000012","caseId":"%1$s","entityId":"ai-malta",
-                  "author":{"name":"Mario","country":"MT"},"text":"From a Maltese supporter","language":"en","createdAt":"%2$s"}]"""
+                  "author":{"name":"Mario","country":"MT"},"text":"From a Maltese supporter","language":"en","occurredAt":"%2$s",
+                  "createdAt":"%2$s"}]"""
                 .formatted(caseId, cutoff.minusSeconds(60)));
         String id = given().auth().oauth2(DELIVERY).contentType(ContentType.JSON)
                 .body(Streams.planBody(caseId, "solidarity").replace("\"place\"", "\"entityId\":\"ai-malta\",\"place\""))
@@ -178,7 +238,7 @@ class DeliveryPackTest extends RunningService {
         assertTrue(text.contains("Approved solidarity messages (1)") && text.contains("From a Maltese supporter"), text);
         assertFalse(text.contains("From a French supporter"), text);
         assertTrue(PetitionStub.REQUESTS.stream().anyMatch(r -> r.contains("/api/v1/messages?caseId=" + caseId
-                + "&status=approved&limit=1000&entityId=ai-malta ")), PetitionStub.REQUESTS.toString());
+                + "&status=approved&limit=1000&entityId=ai-malta&until=" + cutoff + " ")), PetitionStub.REQUESTS.toString());
     }
 
     /** Issue 16.6: once petition-service anonymised the campaign, a past pack is only its SHA-256. */

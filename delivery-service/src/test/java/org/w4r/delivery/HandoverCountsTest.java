@@ -35,6 +35,7 @@ import static org.hamcrest.Matchers.endsWith;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.w4r.testsupport.ReferenceFixtures.CAMPAIGN;
 import static org.w4r.testsupport.ReferenceFixtures.staffToken;
 
@@ -203,6 +204,36 @@ class HandoverCountsTest extends RunningService {
                 .body("handover.total", equalTo(2))
                 .body("handover.byEntity", equalTo(Map.of("ai-france", 1, "ai-malta", 1)))
                 .body("handover.byType", equalTo(Map.of("message", 2)));
+    }
+
+    /**
+     * deliveredAt comes from the browser's clock, allowed 5 minutes ahead of the server's. A handover recorded "now"
+     * without a cut-off took deliveredAt as its cut-off, which was then in the future for the server: a browser a
+     * couple of seconds ahead got 400 "'cutoff' must not be in the future". The default is now the server's now.
+     */
+    @Test
+    void aHandoverFromABrowserAheadOfTheServerWithoutACutoffIsFrozenAtTheServersNow() {
+        String caseId = Streams.newCase(kafka);
+        String id = Streams.plan(caseId, "petition");
+        // the browser's clock a minute ahead: within the skew allowed, and ahead however slow this run is
+        Instant before = Instant.now();
+        Instant browserNow = before.plusSeconds(60).truncatedTo(ChronoUnit.MILLIS);
+        String cutoff = given().auth().oauth2(DELIVERY).contentType(ContentType.JSON)
+                .body("{\"deliveredAt\":\"%s\",\"deliveredBy\":\"Team Malta\"}".formatted(browserNow))
+                .post("/api/v1/deliveries/" + id + "/handover").then().statusCode(200)
+                .body("handover.deliveredAt", equalTo(browserNow.toString())).extract().path("handover.cutoff");
+        Instant after = Instant.now();
+        // the server's clock when it recorded the handover: after the request was sent, before the answer came back
+        Instant frozenAt = Instant.parse(cutoff);
+        assertTrue(!frozenAt.isBefore(before.truncatedTo(ChronoUnit.MICROS)) && !frozenAt.isAfter(after),
+                before + " <= " + frozenAt + " <= " + after);
+        // a deliveredAt in the server's past is still the default cut-off, as it was
+        String earlier = Streams.plan(caseId, "petition");
+        Instant deliveredAt = Instant.now().minusSeconds(30).truncatedTo(ChronoUnit.MILLIS);
+        given().auth().oauth2(DELIVERY).contentType(ContentType.JSON)
+                .body("{\"deliveredAt\":\"%s\",\"deliveredBy\":\"Team Malta\"}".formatted(deliveredAt))
+                .post("/api/v1/deliveries/" + earlier + "/handover").then().statusCode(200)
+                .body("handover.cutoff", equalTo(deliveredAt.toString()));
     }
 
     @Test

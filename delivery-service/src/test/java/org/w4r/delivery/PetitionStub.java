@@ -33,7 +33,10 @@ public class PetitionStub implements QuarkusTestResourceLifecycleManager {
      * {@link #signers(String, Map)} sets it with the case's.
      */
     static final Map<String, String> ENTITY_SIGNERS_CSV = new ConcurrentHashMap<>();
-    /** A case's approved messages as a JSON array; asked for one entity, the stub answers those whose entityId it is. */
+    /**
+     * A case's approved messages as a JSON array; asked for one entity, the stub answers those whose entityId it is, and
+     * asked {@code until=}, those written ({@code occurredAt}) at or before it, as petition-service does.
+     */
     static final Map<String, String> MESSAGES_JSON = new ConcurrentHashMap<>();
     private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
     static final List<String> REQUESTS = new CopyOnWriteArrayList<>();
@@ -109,7 +112,7 @@ public class PetitionStub implements QuarkusTestResourceLifecycleManager {
         } else if (path.equals("/api/v1/messages") && query != null) {
             String caseId = param(query, "caseId");
             StubAnswer.send(exchange, 200, "application/json",
-                    ofEntity(MESSAGES_JSON.getOrDefault(caseId, "[]"), param(query, "entityId")));
+                    ofEntity(MESSAGES_JSON.getOrDefault(caseId, "[]"), param(query, "entityId"), param(query, "until")));
         } else {
             StubAnswer.send(exchange, 404, "application/problem+json", "{\"status\":404}");
         }
@@ -129,14 +132,21 @@ public class PetitionStub implements QuarkusTestResourceLifecycleManager {
         return null;
     }
 
-    /** The messages of a JSON array whose {@code entityId} is the one asked for; all of them when none is. */
-    static String ofEntity(String messages, String entityId) throws IOException {
-        if (entityId == null) {
+    /**
+     * The messages of a JSON array whose {@code entityId} is the one asked for (all of them when none is) and whose
+     * {@code occurredAt} is at or before {@code until} (petition-service's {@code occurred_at <= :until}; no bound when
+     * none is asked).
+     */
+    static String ofEntity(String messages, String entityId, String until) throws IOException {
+        if (entityId == null && until == null) {
             return messages;
         }
+        java.time.Instant bound = until == null ? null : java.time.Instant.parse(until);
         com.fasterxml.jackson.databind.node.ArrayNode kept = JSON.createArrayNode();
         for (com.fasterxml.jackson.databind.JsonNode message : JSON.readTree(messages)) {
-            if (entityId.equals(message.path("entityId").asText(null))) {
+            String occurredAt = message.path("occurredAt").asText(null);
+            if ((entityId == null || entityId.equals(message.path("entityId").asText(null)))
+                    && (bound == null || (occurredAt != null && !java.time.Instant.parse(occurredAt).isAfter(bound)))) {
                 kept.add(message);
             }
         }

@@ -21,10 +21,44 @@ export const input = (attrs) => el('input', Object.assign({ type: 'text' }, attr
 export const select = (attrs, options) => el('select', attrs || {},
   options.map(([value, text]) => el('option', { value, text })));
 
-/** A day chosen in a date field as the instant the APIs take: its start, or its last second (UTC, as the page says). */
+/**
+ * A day chosen in a date field as the instant the APIs take: its start, or its last second (UTC, as the page says).
+ * endOf is for an instant that is itself the last one allowed; a window's end is closeAfter.
+ */
 export const startOf = (isoDay) => isoDay + 'T00:00:00Z';
 export const endOf = (isoDay) => isoDay + 'T23:59:59Z';
 export const dayOf = (instant) => (instant ? instant.slice(0, 10) : '');
+
+const DAY_MS = 86400000;
+
+/**
+ * A campaign's or an extension's close picked as a day ("open through the end of that day", UTC): the next day's
+ * start, as petition-service and tally-service take closesAt as exclusive (an action at closesAt is refused). The
+ * last second of the day (endOf) would refuse actions in that second.
+ */
+export const closeAfter = (isoDay) => new Date(Date.parse(startOf(isoDay)) + DAY_MS).toISOString().slice(0, 10)
+  + 'T00:00:00Z';
+
+/**
+ * The day a date field shows for an exclusive close: the last day still open, the day of (closesAt − 1 ms), so a
+ * close at 2027-03-21T00:00:00Z shows 20 March (its first day shown would close it a day later once saved).
+ */
+export function lastOpenDay(closesAt) {
+  const ms = closesAt ? Date.parse(closesAt) : NaN;
+  return Number.isNaN(ms) ? dayOf(closesAt) : new Date(ms - 1).toISOString().slice(0, 10);
+}
+
+/**
+ * A window as an edit sends it: the opening and the close exactly as they were read when their day was left as shown
+ * (a day field cannot say 12:00 or a microsecond, so rebuilding them from the day would move a window set through the
+ * API), else the day picked (its start; the start of the day after for the close).
+ */
+export function windowSent(was, opensDay, closesDay) {
+  return {
+    opensAt: was.opensAt && dayOf(was.opensAt) === opensDay ? was.opensAt : startOf(opensDay),
+    closesAt: was.closesAt && lastOpenDay(was.closesAt) === closesDay ? was.closesAt : closeAfter(closesDay),
+  };
+}
 export const today = (plusDays) => new Date(Date.now() + (plusDays || 0) * 86400000).toISOString().slice(0, 10);
 
 /**

@@ -30,5 +30,5 @@ public interface PetitionClient {
     @Produces(MediaType.APPLICATION_JSON)
     List<ApprovedMessage> messages(@QueryParam("caseId") String caseId, @QueryParam("status") String status,
                                    @QueryParam("limit") int limit, @QueryParam("entityId") String entityId,
-                                   @HeaderParam("Authorization") String authorization);
+                                   @QueryParam("until") String until, @HeaderParam("Authorization") String authorization);
 }

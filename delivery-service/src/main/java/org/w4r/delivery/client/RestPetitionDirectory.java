@@ -46,10 +46,11 @@ public class RestPetitionDirectory implements PetitionDirectory {
     }
 
     @Override
-    public List<ApprovedMessage> approvedMessages(String caseId, String entityId, String authorization) {
-        // the entity asked of petition-service too, so its limit counts this entity's messages, not the whole case's
+    public List<ApprovedMessage> approvedMessages(String caseId, String entityId, Instant until, String authorization) {
+        // the entity and the cut-off asked of petition-service too, so its limit counts this entity's messages written
+        // up to the cut-off, not the whole case's, nor ones written after it
         List<ApprovedMessage> messages = call(caseId, "approved messages",
-                () -> client.messages(caseId, "approved", MAX_MESSAGES, entityId, authorization));
+                () -> client.messages(caseId, "approved", MAX_MESSAGES, entityId, until.toString(), authorization));
         return messages == null ? List.of() : messages;
     }
 

@@ -22,7 +22,8 @@ public record HandoverRequest(
         @NotNull @CampaignEra(daysAhead = 1) @JsonDeserialize(using = IsoInstant.class)
         @Schema(example = "2027-03-28T10:30:00Z") Instant deliveredAt,
         @CampaignEra(daysAhead = 3660) @JsonDeserialize(using = IsoInstant.class)
-        @Schema(nullable = true, description = "counts are frozen up to it; defaults to deliveredAt", example = "2027-03-27T23:59:59Z")
+        @Schema(nullable = true, description = "counts are frozen up to it; defaults to deliveredAt, or to now when "
+                + "deliveredAt is ahead of the server's clock", example = "2027-03-27T23:59:59Z")
         Instant cutoff,
         @NotBlank @OneLine(max = 200) @Schema(maxLength = 200, example = "Amnesty Malta team") String deliveredBy,
         @OneLine(max = 2000) @Schema(nullable = true, maxLength = 2000, example = "received by the ministry secretary") String notes,

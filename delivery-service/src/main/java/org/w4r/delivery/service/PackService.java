@@ -112,10 +112,14 @@ public class PackService {
             if (DeliveryKinds.PETITION.equals(delivery.kind())) {
                 signers = petitions.signers(delivery.caseId(), delivery.entityId(), handover.cutoff(), authorization);
             } else {
-                messages = petitions.approvedMessages(delivery.caseId(), delivery.entityId(), authorization).stream()
-                        .filter(m -> m.createdAt() == null || !m.createdAt().isAfter(handover.cutoff()))
+                // by the time written (occurredAt), as the frozen count on the cover is: the time petition-service
+                // stored a message (createdAt) may be after the cut-off for one written before it, which was then
+                // counted on the cover but left out of the pages and messages.csv
+                messages = petitions.approvedMessages(delivery.caseId(), delivery.entityId(), handover.cutoff(),
+                                authorization).stream()
+                        .filter(m -> m.occurredAt() != null && !m.occurredAt().isAfter(handover.cutoff()))
                         .filter(m -> delivery.entityId() == null || delivery.entityId().equals(m.entityId()))
-                        .sorted(Comparator.comparing(ApprovedMessage::createdAt, Comparator.nullsLast(Comparator.naturalOrder()))
+                        .sorted(Comparator.comparing(ApprovedMessage::occurredAt)
                                 .thenComparing(m -> String.valueOf(m.messageId())))
                         .toList();
             }

@@ -19,6 +19,9 @@ public interface PetitionDirectory {
      */
     List<Signer> signers(String caseId, String entityId, Instant until, String authorization);
 
-    /** Approved solidarity messages of the case: only {@code entityId}'s, or every entity's when it is null. */
-    List<ApprovedMessage> approvedMessages(String caseId, String entityId, String authorization);
+    /**
+     * Approved solidarity messages of the case written ({@code occurredAt}) at or before {@code until}: only
+     * {@code entityId}'s, or every entity's when it is null.
+     */
+    List<ApprovedMessage> approvedMessages(String caseId, String entityId, Instant until, String authorization);
 }

@@ -5,7 +5,8 @@
 import { el, dataTable, section } from '../dom.js';
 import { t, date } from '../i18n.js';
 import { caseService } from '../api.js';
-import { field, tick, input, select, confirmStep, explain, notSaved, statusLine, startOf, endOf, dayOf, today } from '../admin.js';
+import { field, tick, input, select, confirmStep, explain, notSaved, statusLine, startOf, closeAfter, dayOf, lastOpenDay,
+  windowSent, today } from '../admin.js';
 
 const path = (id) => '/api/v1/campaigns/' + encodeURIComponent(id);
 
@@ -35,7 +36,7 @@ export function render(view) {
   async function add() {
     try {
       const c = await caseService('/api/v1/campaigns', { method: 'POST', body: { campaignId: id.value.trim(),
-        name: name.value, opensAt: startOf(opens.value), closesAt: endOf(closes.value), current: current.checked || null } });
+        name: name.value, opensAt: startOf(opens.value), closesAt: closeAfter(closes.value), current: current.checked || null } });
       status.done(t('admin.campaigns.created', { name: c.name }));
       create.reset(); opens.value = today(); closes.value = today(60);
       await load();
@@ -62,25 +63,26 @@ export function render(view) {
     change(c, { current: true }, t('admin.campaigns.nowCurrent', { name: c.name }));
   }
 
-  // One campaign's window and extensions, below the table.
+  // One campaign's window and extensions, below the table. A close is exclusive: the form shows its last open day, and
+  // a day left as shown is sent back as it was read (windowSent), so renaming a campaign never moves its window.
   function show(campaignId) {
     const c = campaigns.find((x) => x.campaignId === campaignId);
     if (!c) { detail.replaceChildren(); return; }
     const newName = input({ id: 'edit-campaign-name', required: true, maxLength: 200, value: c.name });
     const newOpens = input({ id: 'edit-campaign-opens', type: 'date', required: true, value: dayOf(c.opensAt) });
-    const newCloses = input({ id: 'edit-campaign-closes', type: 'date', required: true, value: dayOf(c.closesAt) });
+    const newCloses = input({ id: 'edit-campaign-closes', type: 'date', required: true, value: lastOpenDay(c.closesAt) });
     const edit = el('form', { id: 'campaign-edit', class: 'form', onsubmit: (e) => { e.preventDefault();
-      change(c, { name: newName.value, opensAt: startOf(newOpens.value), closesAt: endOf(newCloses.value) },
+      change(c, Object.assign({ name: newName.value }, windowSent(c, newOpens.value, newCloses.value)),
         t('admin.campaigns.saved', { name: newName.value })); } },
       field(t('admin.col.name'), newName), field(t('admin.campaigns.opens'), newOpens), field(t('admin.campaigns.closes'), newCloses),
       el('button', { type: 'submit', text: t('admin.save') }));
     const entity = select({ id: 'extension-entity', required: true }, entities.map((x) => [x.entityId, x.name]));
-    const until = input({ id: 'extension-until', type: 'date', required: true, value: dayOf(c.closesAt) });
+    const until = input({ id: 'extension-until', type: 'date', required: true, value: lastOpenDay(c.closesAt) });
     const extend = el('form', { id: 'extension-form', class: 'form', onsubmit: async (e) => {
       e.preventDefault();
       try {
         await caseService(path(c.campaignId) + '/extensions/' + encodeURIComponent(entity.value),
-          { method: 'PUT', body: { closesAt: endOf(until.value) }, version: c.version });
+          { method: 'PUT', body: { closesAt: closeAfter(until.value) }, version: c.version });
         status.done(t('admin.campaigns.extended', { entity: entity.selectedOptions[0].text }));
         await reread(c);
       } catch (err) { await notSaved(status, err, () => reread(c)); }
