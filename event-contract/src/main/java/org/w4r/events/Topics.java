@@ -24,6 +24,9 @@ public final class Topics {
     private Topics() {
     }
 
+    /** How long a reference topic keeps a tombstone: 30 days (not a topic: every public String here is one). */
+    private static final String DELETE_RETENTION_MS = "2592000000";
+
     /** How a topic is created: reference topics compacted with one partition, actions spread over several. */
     public record Spec(String name, int partitions, java.util.Map<String, String> configs) {
     }
@@ -31,7 +34,11 @@ public final class Topics {
     public static java.util.List<Spec> specs(int actionPartitions) {
         java.util.List<Spec> specs = new java.util.ArrayList<>();
         for (String name : REFERENCE) {
-            specs.add(new Spec(name, 1, java.util.Map.of("cleanup.policy", "compact", "min.compaction.lag.ms", "60000")));
+            // a tombstone (a revoked key, a deleted record) stays 30 days, not the broker's 24 h: a reader cut off from
+            // Kafka for longer than that would read past a revocation compacted away and keep the key for good
+            // (read-only audit, 4 December 2026); its staleness is alerted on long before (W4RReferenceDataStale)
+            specs.add(new Spec(name, 1, java.util.Map.of("cleanup.policy", "compact", "min.compaction.lag.ms", "60000",
+                    "delete.retention.ms", DELETE_RETENTION_MS)));
         }
         specs.add(new Spec(ACTIONS, actionPartitions, java.util.Map.of()));
         specs.add(new Spec(DELIVERIES, 1, java.util.Map.of()));

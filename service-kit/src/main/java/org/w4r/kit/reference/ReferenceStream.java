@@ -1,5 +1,7 @@
 package org.w4r.kit.reference;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -63,6 +65,13 @@ public class ReferenceStream {
     @ConfigProperty(name = "w4r.reference-data.startup-wait", defaultValue = "PT30S")
     Duration startupWait;
 
+    @Inject
+    MeterRegistry registry;
+
+    /** How often the reader asks the topics' ends, to know it is current (the staleness gauge). */
+    private static final long CHECK_EVERY_NANOS = TimeUnit.SECONDS.toNanos(30);
+
+    private final Staleness staleness = new Staleness(System.nanoTime());
     private final CountDownLatch caughtUp = new CountDownLatch(1);
     /** Next offset to read per partition, once its records are applied. */
     private final Map<TopicPartition, Long> positions = new ConcurrentHashMap<>();
@@ -73,6 +82,10 @@ public class ReferenceStream {
         topics.ensureTopics();
         consumer = clients.readFromBeginning("reference-data", List.of(Topics.REFERENCE), Map.of());
         Map<TopicPartition, Long> endAtStart = consumer.endOffsets(consumer.assignment(), Duration.ofSeconds(30));
+        // alerted on (W4RReferenceDataStale): a reader cut off from Kafka keeps the service ready on what it holds
+        Gauge.builder("w4r.reference.staleness", staleness, st -> st.seconds(System.nanoTime())).baseUnit("seconds")
+                .description("How long ago this instance last held every reference record (holds, credentials)")
+                .register(registry);
         Thread reader = new Thread(() -> readForever(endAtStart), "reference-data");
         reader.setDaemon(true);
         reader.start();
@@ -82,6 +95,7 @@ public class ReferenceStream {
     }
 
     private void readForever(Map<TopicPartition, Long> endAtStart) {
+        long nextCheck = System.nanoTime();
         while (running) {
             try {
                 for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
@@ -102,6 +116,10 @@ public class ReferenceStream {
                             data.campaigns().size(), data.cases().size(), data.entities().size(), directory.size());
                     caughtUp.countDown();
                 }
+                if (System.nanoTime() - nextCheck >= 0) {
+                    staleness.checked(endsOrNull(endAtStart.keySet()), positions, System.nanoTime());
+                    nextCheck = System.nanoTime() + CHECK_EVERY_NANOS;
+                }
             } catch (WakeupException e) {
                 break;
             } catch (RuntimeException e) {
@@ -110,6 +128,15 @@ public class ReferenceStream {
             }
         }
         consumer.close();
+    }
+
+    /** The topics' ends now, or null if the broker does not answer within a few seconds. */
+    private Map<TopicPartition, Long> endsOrNull(java.util.Set<TopicPartition> partitions) {
+        try {
+            return consumer.endOffsets(partitions, Duration.ofSeconds(5));
+        } catch (org.apache.kafka.common.errors.TimeoutException e) {
+            return null;
+        }
     }
 
     /**

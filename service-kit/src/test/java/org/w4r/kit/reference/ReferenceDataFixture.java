@@ -48,6 +48,7 @@ public final class ReferenceDataFixture {
         stream.topics = KitFixtures.topicAdmin(clients);
         stream.offsets = KitFixtures.offsets(clients);
         stream.data = data;
+        stream.registry = data.registry;
         stream.directory = directory;
         stream.tracing = new EventTracing(io.opentelemetry.api.OpenTelemetry.noop().getTracer("w4r-test"));
         stream.startupWait = Duration.ofSeconds(60);

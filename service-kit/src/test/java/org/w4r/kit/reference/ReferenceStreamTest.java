@@ -77,6 +77,8 @@ class ReferenceStreamTest {
         reference.stream().start(null);
         try {
             assertTrue(reference.stream().isCaughtUp(), "the start waits until the history is read");
+            // the alert's series (W4RReferenceDataStale): how long ago the instance last held every record
+            assertTrue(reference.data().registry.find("w4r.reference.staleness").gauge().value() >= 0);
             assertTrue(reference.data().isCaughtUp());
             assertEquals("Edition", reference.data().findCampaign(campaignId).orElseThrow().name());
             assertEquals("Malta", reference.data().findEntity(entityId).orElseThrow().name());
