@@ -18,6 +18,8 @@ import org.w4r.events.CaseChanged;
 import org.w4r.events.CredentialChanged;
 import org.w4r.events.Topics;
 import org.w4r.tally.service.LiveTotalsService;
+import org.w4r.tally.service.LiveStreams;
+import org.w4r.tally.service.StreamSettings;
 import org.w4r.tally.service.StreamTicketService;
 import org.w4r.testsupport.ReferenceFixtures;
 import org.w4r.testsupport.WithPlatformResources;
@@ -44,6 +46,7 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.endsWith;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.w4r.testsupport.ReferenceFixtures.entityKey;
 import static org.w4r.testsupport.ReferenceFixtures.staffToken;
@@ -67,6 +70,12 @@ class LiveStreamTest {
 
     @Inject
     StreamTicketService tickets;
+
+    @Inject
+    LiveStreams streams;
+
+    @Inject
+    StreamSettings streamSettings;
 
     record Event(String name, Map<String, Object> data) {
     }
@@ -218,6 +227,37 @@ class LiveStreamTest {
         String expired = tickets.issue(StreamTicketService.Grant.credential(ReferenceFixtures.sha256(staffToken("moderator"))),
                 Duration.ZERO).ticket();
         assertEquals("401 application/problem+json", refusal(stream + "?ticket=" + expired));
+    }
+
+    /**
+     * A ticket of a signed-in staff member is refused while OIDC is off (as in this profile): nobody signs in at an IdP
+     * then, so such a ticket was sealed by someone holding the key, such as the examples' published placeholder. It
+     * opened a stream until a review, 4 December 2026.
+     */
+    @Test
+    void aSignedInTicketOpensNothingWhileOidcIsOff() throws Exception {
+        StreamTicketService.Grant signedIn = StreamTicketService.Grant.signedIn("sub-" + UUID.randomUUID(), "coordinator",
+                Instant.now().plusSeconds(300));
+        assertEquals("401 application/problem+json", refusal(stream + "?ticket=" + tickets.issue(signedIn).ticket()));
+        assertFalse(streams.allowed(signedIn), "nor does a stream's recheck accept it");
+    }
+
+    /**
+     * What a ticket says is bounded by what this service issues: one that lives longer than the ticket TTL (30 s) is
+     * refused, and a sign-in counts for at most {@code w4r.stream.sign-in-max} after the ticket is redeemed, whatever
+     * expiry it names. Both were taken as sealed (review, 4 December 2026): with the key, a ticket valid for a year,
+     * or a staff sign-in for ten days.
+     */
+    @Test
+    void aTicketSaysNoMoreThanThisServiceIssues() throws Exception {
+        String yearLong = tickets.issue(StreamTicketService.Grant.credential(ReferenceFixtures.sha256(staffToken("moderator"))),
+                Duration.ofDays(365)).ticket();
+        assertEquals("401 application/problem+json", refusal(stream + "?ticket=" + yearLong));
+
+        StreamTicketService.Grant tenDays = tickets.redeem(tickets.issue(StreamTicketService.Grant.signedIn(
+                "sub-" + UUID.randomUUID(), "coordinator", Instant.now().plus(Duration.ofDays(10)))).ticket());
+        Instant longest = Instant.now().plus(streamSettings.signInMax());
+        assertFalse(tenDays.signedInUntil().isAfter(longest), tenDays.signedInUntil() + " after " + longest);
     }
 
     @Test

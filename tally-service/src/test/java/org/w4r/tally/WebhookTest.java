@@ -15,7 +15,9 @@ import org.w4r.events.ActionType;
 import org.w4r.events.CaseChanged;
 import org.w4r.events.Mode;
 import org.w4r.kit.reference.ReferenceData;
+import org.w4r.tally.repository.WebhookRepository;
 import org.w4r.tally.service.Milestones;
+import org.w4r.tally.service.WebhookSettings;
 import org.w4r.events.Events;
 import org.w4r.events.Topics;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -45,6 +47,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -132,11 +136,16 @@ class WebhookTest {
     }
 
     static Hook register(String entity, String path, String... events) {
+        return registerUrl(entity, url(path), events);
+    }
+
+    /** As {@link #register}, for a receiver other than this class's. */
+    static Hook registerUrl(String entity, String url, String... events) {
         var response = given().auth().oauth2(entityKey(entity)).contentType(ContentType.JSON)
-                .body(Map.of("url", url(path), "events", List.of(events)))
+                .body(Map.of("url", url, "events", List.of(events)))
                 .post("/api/v1/webhooks").then().statusCode(201)
                 .header("Cache-Control", "no-store")
-                .body("url", equalTo(url(path)))
+                .body("url", equalTo(url))
                 .body("secret", startsWith("whsec_"))
                 .extract();
         registered.add(new String[]{entity, response.path("id")});
@@ -426,6 +435,57 @@ class WebhookTest {
                 .body("size()", equalTo(maxPerEntity));
     }
 
+    @jakarta.inject.Inject
+    WebhookRepository webhookRows;
+
+    @jakarta.inject.Inject
+    WebhookSettings webhookSettings;
+
+    @jakarta.inject.Inject
+    jakarta.transaction.UserTransaction transaction;
+
+    /**
+     * A claim takes at most {@code w4r.webhooks.batch-per-entity} of one entity's due deliveries, however many it has
+     * and however long they have waited, so another entity's are in the same claim. Claimed by age alone, 60 deliveries
+     * of one entity to slow receivers filled the whole claim of 50, and the next (review, 4 December 2026).
+     *
+     * <p>The rows are written and claimed in one transaction that is rolled back: the running dispatcher never sees
+     * them, so the claim is this test's alone, and nothing is left behind.
+     */
+    @Test
+    void aClaimTakesAtMostItsShareOfOneEntitysDeliveries() throws Exception {
+        UUID heavy = UUID.randomUUID(), light = UUID.randomUUID();
+        int perEntity = webhookSettings.batchPerEntity();
+        List<WebhookRepository.Due> claimed;
+        transaction.begin();
+        try {
+            try (Connection c = dataSource.getConnection();
+                 java.sql.PreparedStatement hook = c.prepareStatement("insert into webhook (id, entity_id, url, events, "
+                         + "secret) values (?, ?, 'https://receiver.example.org/hook', '{case.held}', 'whsec_test')");
+                 java.sql.PreparedStatement due = c.prepareStatement("insert into webhook_delivery (id, webhook_id, "
+                         + "event_id, event_type, body, state, next_attempt_at) select gen_random_uuid(), ?, "
+                         + "gen_random_uuid(), 'case.held', '{}', 'pending', now() - make_interval(days => ?) + "
+                         + "make_interval(secs => g) from generate_series(1, ?) g")) {
+                // the heavy entity's 60 have waited a month, longer than anything else due; the light one's 5 a day
+                for (Object[] row : new Object[][]{{heavy, "claim-heavy-" + heavy, 30, 60}, {light, "claim-light-" + light, 1, 5}}) {
+                    hook.setObject(1, row[0]);
+                    hook.setString(2, (String) row[1]);
+                    hook.executeUpdate();
+                    due.setObject(1, row[0]);
+                    due.setInt(2, (Integer) row[2]);
+                    due.setInt(3, (Integer) row[3]);
+                    due.executeUpdate();
+                }
+            }
+            claimed = webhookRows.claimDue(50, perEntity, Duration.ofMinutes(1));
+        } finally {
+            transaction.rollback();
+        }
+        assertEquals(perEntity, claimed.stream().filter(d -> d.webhookId().equals(heavy)).count(),
+                "the heavy entity's share, no more");
+        assertEquals(5, claimed.stream().filter(d -> d.webhookId().equals(light)).count(), "all of the light entity's");
+    }
+
     /** Sessions of this database waiting on a lock in a statement about webhooks: the registrations held up. */
     private int waitingRegistrations() throws SQLException {
         try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
@@ -617,6 +677,70 @@ class WebhookTest {
         given().auth().oauth2(staffToken("coordinator")).get("/api/v1/audit?subjectId=" + hook.id()
                         + "&action=webhook.delivery.replayed").then().statusCode(200)
                 .body("entries.detail.deliveryId", equalTo(List.of(deliveryId)));
+    }
+
+    /**
+     * A receiver that answers 200 and then never finishes its answer, trickling a byte a second or falling silent after
+     * the headers, holds up nobody else's webhooks: a hold on another case reaches another entity's site while it
+     * trickles. JDK 17's request timeout ends when the response headers arrive, and the dispatcher waited on every
+     * exchange of a claim without a bound, so one such receiver stopped its thread for ever, and after the lease the
+     * next instance's too: every entity's webhooks, safety holds included (review, 4 December 2026). Each exchange is
+     * now ended, headers and body, at {@code w4r.webhooks.timeout} (the test profile's 2 s), and recorded as failed.
+     */
+    @Test
+    void aReceiverThatNeverFinishesItsAnswerHoldsUpNobodyElse() throws Exception {
+        ScheduledExecutorService trickling = Executors.newSingleThreadScheduledExecutor();
+        AtomicInteger hostileRequests = new AtomicInteger(), abortedByTally = new AtomicInteger();
+        HttpServer hostile = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        hostile.createContext("/trickle", exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            hostileRequests.incrementAndGet();
+            exchange.sendResponseHeaders(200, 0); // chunked: a body of unknown length follows
+            java.io.OutputStream body = exchange.getResponseBody();
+            ScheduledFuture<?>[] task = new ScheduledFuture<?>[1];
+            task[0] = trickling.scheduleAtFixedRate(() -> {
+                try {
+                    body.write('.');
+                    body.flush();
+                } catch (java.io.IOException closed) {
+                    abortedByTally.incrementAndGet();
+                    task[0].cancel(false);
+                }
+            }, 0, 1, TimeUnit.SECONDS);
+        });
+        hostile.createContext("/silent", exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            hostileRequests.incrementAndGet();
+            exchange.sendResponseHeaders(200, 0); // and then nothing, the exchange left open
+        });
+        hostile.start();
+        try {
+            String base = "http://127.0.0.1:" + hostile.getAddress().getPort();
+            Hook trickle = registerUrl("ai-france", base + "/trickle", "case.held");
+            registerUrl("ai-france", base + "/silent", "case.held");
+            String malta = path();
+            register("ai-malta", malta, "case.held");
+
+            // a first hold: both hostile receivers have it, and answer it for ever
+            String first = caseId();
+            TallyFixtures.publish(Topics.CASES, List.of(caseChange(first, "global", null, "active",
+                    new CaseChanged.Hold(1, Instant.now()))));
+            await().atMost(Duration.ofSeconds(60)).until(() -> hostileRequests.get() >= 2);
+            // a second hold while they trickle: it reaches the other entity (the bound is generous, not a timing)
+            String second = caseId();
+            TallyFixtures.publish(Topics.CASES, List.of(caseChange(second, "global", null, "active",
+                    new CaseChanged.Hold(2, Instant.now()))));
+            await().atMost(Duration.ofSeconds(30)).until(() -> about(malta, second).size() == 1);
+            assertEquals("case.held", about(malta, second).get(0).eventType());
+
+            // the endless answer was a failed attempt, and tally ended the exchange rather than leaving it open
+            await().atMost(Duration.ofSeconds(30)).until(() -> deliveries(trickle).stream()
+                    .anyMatch(d -> "timeout".equals(d.get("lastError"))));
+            await().atMost(Duration.ofSeconds(30)).until(() -> abortedByTally.get() >= 1);
+        } finally {
+            trickling.shutdownNow();
+            hostile.stop(0);
+        }
     }
 
     @Test

@@ -17,9 +17,20 @@ public interface StreamSettings {
     @WithDefault("PT0.5S")
     Duration recheckInterval();
 
-    /** The key that seals tickets, shared by every instance (32 characters or more); without it, one per instance. */
+    /**
+     * The key that seals tickets, shared by every instance; without it, one per instance. Set, it must be 32 characters
+     * or more, not the examples' {@code change-me-…} placeholder nor plainly patterned, or the service does not start.
+     */
     Optional<String> ticketKey();
 
     @WithDefault("PT30S")
     Duration ticketTtl();
+
+    /**
+     * The longest a signed-in staff member's stream runs on one ticket: their access token's expiry, but no more than
+     * this after the ticket is redeemed (the longest access token an IdP is expected to issue; a longer one just means
+     * the page opens the stream again with a new ticket).
+     */
+    @WithDefault("PT2H")
+    Duration signInMax();
 }

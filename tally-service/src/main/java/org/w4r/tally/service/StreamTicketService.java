@@ -1,11 +1,13 @@
 package org.w4r.tally.service;
 
+import io.quarkus.runtime.Startup;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 import org.w4r.kit.problem.Problem;
 import org.w4r.kit.problem.ProblemException;
+import org.w4r.kit.security.SecretSetting;
 
 import javax.crypto.Cipher;
 import javax.crypto.SecretKey;
@@ -29,7 +31,15 @@ import java.util.concurrent.ConcurrentHashMap;
  * A ticket is sealed (AES-GCM) with a key from {@code w4r.stream.ticket-key}, so any instance sharing the key can open
  * it and nobody can forge or read one: it holds only its expiry and the {@link Grant} of who asked for it (the stream
  * re-checks that grant while it runs). Single use is remembered per instance, for the ticket's lifetime.
+ * <p>
+ * Whoever knows the key seals whatever ticket they like, and the repository's own examples published one
+ * ({@code change-me-…} in {@code deploy/compose/.env.example} and the Kubernetes example overlay), which was accepted:
+ * a key that is set is now checked when the service starts (service-kit {@code SecretSetting}: 32 characters or more,
+ * not the placeholder, not plainly patterned), in every profile, and a bad one stops the start. A ticket that says it
+ * lives longer than this service issues them, or a sign-in longer than {@code w4r.stream.sign-in-max}, was not sealed
+ * here as it reads, and is refused or cut short (review, 4 December 2026).
  */
+@Startup // the key is checked as the service starts, not at the first ticket
 @ApplicationScoped
 public class StreamTicketService {
     private static final Logger LOG = Logger.getLogger(StreamTicketService.class);
@@ -80,13 +90,16 @@ public class StreamTicketService {
     @PostConstruct
     void init() {
         byte[] material;
-        if (settings.ticketKey().isPresent() && settings.ticketKey().get().length() >= 32) {
-            material = sha256(settings.ticketKey().get().getBytes(StandardCharsets.UTF_8));
+        if (settings.ticketKey().isPresent()) {
+            // the message names the setting, never its value; a short key stops the start too (it was replaced by a
+            // random one, so a key set on every instance was silently not shared)
+            String ticketKey = SecretSetting.require("w4r.stream.ticket-key", settings.ticketKey().get(), 32);
+            material = sha256(ticketKey.getBytes(StandardCharsets.UTF_8));
         } else {
             material = new byte[32];
             RANDOM.nextBytes(material);
-            LOG.warn("w4r.stream.ticket-key is not set (or shorter than 32 characters): using a random key, so a stream "
-                    + "ticket opens a stream only on the instance that issued it. Set the same key on every instance.");
+            LOG.warn("w4r.stream.ticket-key is not set: using a random key, so a stream ticket opens a stream only on "
+                    + "the instance that issued it. Set the same key on every instance.");
         }
         key = new SecretKeySpec(material, "AES");
     }
@@ -141,7 +154,8 @@ public class StreamTicketService {
         }
         int colon = plain.indexOf(':');
         Instant expiresAt = Instant.ofEpochMilli(Long.parseLong(plain.substring(0, colon)));
-        if (!expiresAt.isAfter(now)) {
+        // no ticket issued here lives longer than the ticket TTL; the second TTL is room for another instance's clock
+        if (!expiresAt.isAfter(now) || expiresAt.isAfter(now.plus(settings.ticketTtl().multipliedBy(2)))) {
             throw invalid();
         }
         // the IV is random per ticket, so it names the ticket
@@ -149,7 +163,13 @@ public class StreamTicketService {
         if (redeemed.putIfAbsent(id, expiresAt) != null) {
             throw invalid();
         }
-        return Grant.unseal(plain.substring(colon + 1));
+        Grant grant = Grant.unseal(plain.substring(colon + 1));
+        // a sign-in counts until its access token expires, and no IdP's token is expected to live longer than this
+        Instant longest = now.plus(settings.signInMax());
+        if (grant.signedInUntil() != null && grant.signedInUntil().isAfter(longest)) {
+            return Grant.signedIn(grant.principal(), grant.role(), longest);
+        }
+        return grant;
     }
 
     private static ProblemException invalid() {

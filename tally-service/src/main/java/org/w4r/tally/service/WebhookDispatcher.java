@@ -22,16 +22,32 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Sends the queued deliveries: one thread per instance claims what is due ({@link WebhookRepository#claimDue}, safe
- * with several instances), POSTs each, signed, all of a claim at once, and records the answer: a 2xx is delivered;
- * anything else (another status, a timeout, a refused address) is tried again after a backoff that doubles from
- * {@code w4r.webhooks.backoff-initial} up to {@code …backoff-max}, and after {@code …max-attempts} attempts the delivery
- * is dead (replayable by its entity). Woken as soon as something is queued, so a hold reaches the receivers in the
- * time of a claim and a POST; otherwise it looks every {@code w4r.webhooks.poll} for retries come due.
+ * with several instances, at most {@code w4r.webhooks.batch-per-entity} of one entity), POSTs each, signed, all of a
+ * claim at once, and records the answer: a 2xx is delivered; anything else (another status, a timeout, a refused
+ * address) is tried again after a backoff that doubles from {@code w4r.webhooks.backoff-initial} up to
+ * {@code …backoff-max}, and after {@code …max-attempts} attempts the delivery is dead (replayable by its entity). Woken
+ * as soon as something is queued, so a hold reaches the receivers in the time of a claim and a POST; otherwise it looks
+ * every {@code w4r.webhooks.poll} for retries come due.
+ * <p>
+ * Every attempt, the name's lookup, the headers and the whole body, ends at {@code w4r.webhooks.timeout}: JDK 17's
+ * {@code HttpRequest.Builder.timeout} ends at the response headers, so a receiver that answered 200 and then trickled its body
+ * (or fell silent) held this thread for ever, and after the lease the next instance's: every entity's webhooks, safety
+ * holds included, stopped (review, 4 December 2026; {@code WebhookTest}
+ * {@code aReceiverThatNeverFinishesItsAnswerHoldsUpNobodyElse}).
  */
 @ApplicationScoped
 public class WebhookDispatcher {
@@ -56,10 +72,21 @@ public class WebhookDispatcher {
     private volatile boolean running;
     private Thread thread;
     private HttpClient client;
+    /** Ends each attempt still running at its timeout. */
+    private ScheduledExecutorService deadlines;
+    /**
+     * Looks up each receiver's name ({@link ReceiverAddress#check}) and records each outcome, off the dispatcher thread:
+     * a lookup cannot be interrupted, and one the entity's own DNS server leaves unanswered lasted the resolver's
+     * timeout, one after the other for a whole claim. Threads are made as needed; the JDK looks a name up once at a
+     * time and keeps a failure 10 s, so hung lookups hold about one thread per name, not one per delivery.
+     */
+    private ExecutorService workers;
 
     void start(@Observes StartupEvent started) {
         // no redirects: a receiver must not send tally on to an address that was never checked
         client = HttpClient.newBuilder().connectTimeout(settings.timeout()).followRedirects(HttpClient.Redirect.NEVER).build();
+        deadlines = Executors.newSingleThreadScheduledExecutor(daemon("webhook-deadlines"));
+        workers = Executors.newCachedThreadPool(daemon("webhook-worker"));
         running = true;
         thread = new Thread(this::loop, "webhook-dispatcher");
         thread.setDaemon(true);
@@ -72,6 +99,18 @@ public class WebhookDispatcher {
             thread.interrupt();
             thread.join(settings.timeout().toMillis() + 1000);
         }
+        if (deadlines != null) {
+            deadlines.shutdownNow();
+            workers.shutdownNow();
+        }
+    }
+
+    private static ThreadFactory daemon(String name) {
+        return task -> {
+            Thread t = new Thread(task, name);
+            t.setDaemon(true);
+            return t;
+        };
     }
 
     /** Something was queued (after its commit): look now rather than at the next poll. */
@@ -108,51 +147,94 @@ public class WebhookDispatcher {
 
     /** Claims what is due and sends it; returns how many were claimed. */
     int dispatchOnce() throws InterruptedException {
-        // the lease outlives every attempt of the claim (they run side by side, each bounded by the timeout)
-        List<Due> due = webhooks.claimDue(settings.batchSize(), settings.timeout().multipliedBy(3).plusSeconds(10));
+        // the lease outlives every attempt of the claim (they run side by side, each ended at the timeout) and the wait
+        // below, so no instance claims a delivery again while it is being sent
+        List<Due> due = webhooks.claimDue(settings.batchSize(), settings.batchPerEntity(),
+                settings.timeout().multipliedBy(3).plusSeconds(10));
         List<CompletableFuture<Void>> sent = new ArrayList<>(due.size());
         for (Due d : due) {
             sent.add(send(d));
         }
-        for (CompletableFuture<Void> s : sent) {
+        // every attempt ends at its deadline; what may outlast it is recording the outcome (a statement), which must
+        // not hold this thread for ever either: past the bound, claim again and leave those to their lease
+        long until = System.nanoTime() + settings.timeout().multipliedBy(2).plusSeconds(5).toNanos();
+        for (int i = 0; i < sent.size(); i++) {
             try {
-                s.get();
-            } catch (java.util.concurrent.ExecutionException e) {
+                sent.get(i).get(Math.max(0, until - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (ExecutionException e) {
                 LOG.warnf("webhooks: recording an attempt failed (%s)", Failures.describe(e.getCause()));
+            } catch (TimeoutException e) {
+                LOG.warnf("webhooks: %d attempts of a claim are not recorded yet; claiming again (they come back after "
+                        + "their lease)", sent.size() - i);
+                break;
             }
         }
         return due.size();
     }
 
+    /** The outcome of one attempt: the receiver's status, if it answered, and why it failed, if it did. */
+    private record Outcome(Integer status, String error) {
+    }
+
+    /**
+     * One attempt, recorded; the returned future completes once it is. The address check and the POST run on the
+     * workers and the HTTP client, never on the dispatcher thread, and the deadline ends the attempt wherever it is.
+     */
     private CompletableFuture<Void> send(Due d) {
-        URI uri;
-        try {
-            uri = receivers.check(d.url());
-        } catch (ReceiverAddress.Refused e) {
-            failed(d, null, "address refused: " + e.getMessage());
-            return CompletableFuture.completedFuture(null);
-        }
-        HttpRequest request = HttpRequest.newBuilder(uri).timeout(settings.timeout())
-                .header("Content-Type", "application/json")
-                .header("User-Agent", "w4r-webhooks/1")
-                .header("W4R-Event-Id", d.eventId().toString())
-                .header("W4R-Event-Type", d.eventType())
-                .header(WebhookSigner.HEADER, WebhookSigner.header(d.secret(), Instant.now().getEpochSecond(), d.body()))
-                .POST(HttpRequest.BodyPublishers.ofString(d.body()))
-                .build();
-        return client.sendAsync(request, HttpResponse.BodyHandlers.discarding()).handle((response, error) -> {
-            if (error != null) {
-                Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
-                        ? error.getCause() : error;
-                failed(d, null, cause.getClass().getSimpleName());
-            } else if (response.statusCode() / 100 == 2) {
-                webhooks.delivered(d.id(), response.statusCode());
+        CompletableFuture<Outcome> attempt = new CompletableFuture<>();
+        AtomicReference<CompletableFuture<HttpResponse<Void>>> exchange = new AtomicReference<>();
+        ScheduledFuture<?> deadline = deadlines.schedule(() -> {
+            if (attempt.complete(new Outcome(null, "timeout"))) {
+                // cancel(true) aborts the exchange and closes its connection (JDK 16 and later); cancel(false), or
+                // completing a dependent stage, would leave it reading the receiver's body
+                CompletableFuture<HttpResponse<Void>> running = exchange.get();
+                if (running != null) {
+                    running.cancel(true);
+                }
+            }
+        }, settings.timeout().toMillis(), TimeUnit.MILLISECONDS);
+        workers.execute(() -> {
+            try {
+                URI uri = receivers.check(d.url());
+                HttpRequest request = HttpRequest.newBuilder(uri).timeout(settings.timeout())
+                        .header("Content-Type", "application/json")
+                        .header("User-Agent", "w4r-webhooks/1")
+                        .header("W4R-Event-Id", d.eventId().toString())
+                        .header("W4R-Event-Type", d.eventType())
+                        .header(WebhookSigner.HEADER, WebhookSigner.header(d.secret(), Instant.now().getEpochSecond(), d.body()))
+                        .POST(HttpRequest.BodyPublishers.ofString(d.body()))
+                        .build();
+                CompletableFuture<HttpResponse<Void>> sending = client.sendAsync(request, HttpResponse.BodyHandlers.discarding());
+                exchange.set(sending);
+                if (attempt.isDone()) { // the deadline passed during the lookup, before the exchange could be cancelled
+                    sending.cancel(true);
+                    return;
+                }
+                sending.whenComplete((response, error) -> attempt.complete(outcome(response, error)));
+            } catch (ReceiverAddress.Refused e) {
+                attempt.complete(new Outcome(null, "address refused: " + e.getMessage()));
+            } catch (RuntimeException e) {
+                attempt.complete(new Outcome(null, e.getClass().getSimpleName()));
+            }
+        });
+        return attempt.thenAcceptAsync(o -> {
+            deadline.cancel(false);
+            if (o.error() == null) {
+                webhooks.delivered(d.id(), o.status());
                 registry.counter("w4r.webhooks.deliveries", "outcome", "delivered", "entity", d.entityId()).increment();
             } else {
-                failed(d, response.statusCode(), "HTTP " + response.statusCode());
+                failed(d, o.status(), o.error());
             }
-            return null;
-        });
+        }, workers);
+    }
+
+    private static Outcome outcome(HttpResponse<Void> response, Throwable error) {
+        if (error != null) {
+            Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+            return new Outcome(null, cause.getClass().getSimpleName());
+        }
+        return response.statusCode() / 100 == 2 ? new Outcome(response.statusCode(), null)
+                : new Outcome(response.statusCode(), "HTTP " + response.statusCode());
     }
 
     private void failed(Due d, Integer status, String error) {

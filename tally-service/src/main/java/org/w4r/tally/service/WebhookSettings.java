@@ -8,7 +8,7 @@ import java.time.Duration;
 /** {@code w4r.webhooks.*}: the limits and timings of entity webhooks (docs/tally-service.md, "Webhooks"). */
 @ConfigMapping(prefix = "w4r.webhooks")
 public interface WebhookSettings {
-    /** Connect and answer timeout of one POST to a receiver. */
+    /** How long one attempt may take, whole: the name's lookup, connecting, the answer's headers and its body. */
     @WithDefault("PT5S")
     Duration timeout();
 
@@ -30,6 +30,13 @@ public interface WebhookSettings {
     /** Deliveries claimed at once. */
     @WithDefault("50")
     int batchSize();
+
+    /**
+     * At most this many of one entity's deliveries in a claim, so one entity's slow receivers cannot fill every claim
+     * while other entities' wait; the rest of its due deliveries go in the next claims.
+     */
+    @WithDefault("10")
+    int batchPerEntity();
 
     @WithDefault("10")
     int maxPerEntity();
