@@ -192,6 +192,105 @@ class CredentialsTest extends RunningService {
                 .post("/api/v1/staff").then().statusCode(403);
     }
 
+    /**
+     * A key revoked in the database is refused for writes at once, before its tombstone has come back through the
+     * outbox and Kafka into the token directory (during an outage: never). The revocation is made here straight in the
+     * table, as another instance whose relay has not sent it yet leaves it: this instance's directory still knows the
+     * key, so the refusal can only come from the database. A leaked key once minted itself a fresh one that way.
+     */
+    @Test
+    void aKeyRevokedInTheDatabaseMintsNothingBeforeItsTombstoneComesBack() {
+        String entity = newEntity();
+        String keys = "/api/v1/entities/" + entity + "/keys";
+        String leaked = managerKey(entity, null);
+        String leakedId = keyIdOf(leaked);
+        String sibling = given().auth().oauth2(DemoCredentials.caseManager()).post(keys).then().statusCode(201)
+                .extract().path("keyId");
+        Effects.update(db, "update credential set revoked_at = now() where key_id = ?", leakedId);
+        long keysBefore = Effects.rows(db, "select 1 from credential where entity_id = ?", entity).size();
+
+        given().auth().oauth2(leaked).post(keys).then().statusCode(401).contentType("application/problem+json")
+                .header("WWW-Authenticate", notNullValue());
+        given().auth().oauth2(leaked).delete(keys + "/" + sibling).then().statusCode(401)
+                .contentType("application/problem+json");
+
+        assertEquals(keysBefore, Effects.rows(db, "select 1 from credential where entity_id = ?", entity).size(),
+                "no new key");
+        assertNull(Effects.row(db, "select revoked_at from credential where key_id = ?", sibling).get("revoked_at"),
+                "the other key stays");
+        assertEquals(List.of(), Effects.rows(db, "select action from audit_entry where key_id = ?", leakedId),
+                "nothing recorded as done by the revoked key");
+        // the directory has not heard of the revocation (reads still go by it): only the database refused
+        given().auth().oauth2(leaked).get(keys).then().statusCode(200);
+    }
+
+    /**
+     * The same for a case-manager token: revoked in the database, it issues no token (itself a new one, once), writes
+     * nothing else and revokes nothing, though the directory still knows it.
+     */
+    @Test
+    void aStaffTokenRevokedInTheDatabaseIssuesAndWritesNothing() {
+        String principal = CaseLifecycleTest.id("manager");
+        var issued = given().auth().oauth2(DemoCredentials.caseManager()).contentType(ContentType.JSON)
+                .body("{\"principal\":\"" + principal + "\",\"role\":\"case-manager\"}").post("/api/v1/staff")
+                .then().statusCode(201).extract().jsonPath();
+        String token = issued.getString("token");
+        String keyId = issued.getString("keyId");
+        await().atMost(Effects.BOUND).untilAsserted(() ->
+                given().auth().oauth2(token).get("/api/v1/staff").then().statusCode(200));
+        Effects.update(db, "update credential set revoked_at = now() where key_id = ?", keyId);
+
+        given().auth().oauth2(token).contentType(ContentType.JSON)
+                .body("{\"principal\":\"" + principal + "\",\"role\":\"case-manager\"}").post("/api/v1/staff")
+                .then().statusCode(401).contentType("application/problem+json");
+        String entity = CaseLifecycleTest.id("ai-test-keys");
+        given().auth().oauth2(token).contentType(ContentType.JSON)
+                .body("{\"entityId\":\"" + entity + "\",\"name\":\"Never created\"}").post("/api/v1/entities")
+                .then().statusCode(401).contentType("application/problem+json");
+        given().auth().oauth2(token).delete("/api/v1/staff/" + principal + "/tokens/" + keyId).then().statusCode(401);
+
+        assertEquals(1, Effects.rows(db, "select 1 from credential where principal = ?", principal).size(),
+                "no new token");
+        assertNull(Effects.row(db, "select 1 from entity where id = ?", entity), "no entity");
+        assertEquals(List.of(), Effects.rows(db, "select action from audit_entry where key_id = ?", keyId));
+        given().auth().oauth2(token).get("/api/v1/staff").then().statusCode(200);
+    }
+
+    /**
+     * A key revoked already is answered as revoked at once, with nothing written, published, audited or waited for:
+     * each repeat once sent a tombstone again and held a pooled connection while it waited for Kafka, so a key looping
+     * over it took the pool from staff holds.
+     */
+    @Test
+    void revokingARevokedKeyAgainWritesPublishesAndAuditsNothing() {
+        String entity = newEntity();
+        String manager = DemoCredentials.caseManager();
+        String own = managerKey(entity, null);
+        String key = "/api/v1/entities/" + entity + "/keys/" + given().auth().oauth2(manager)
+                .post("/api/v1/entities/" + entity + "/keys").then().statusCode(201).extract().path("keyId");
+        String keyId = key.substring(key.lastIndexOf('/') + 1);
+        given().auth().oauth2(manager).delete(key).then().statusCode(204).header("W4R-Propagated", "true");
+        Effects.awaitOutboxEmpty(relay);
+        Effects.Mark mark = Effects.Mark.now(kafka, Topics.CREDENTIALS);
+        int audited = Effects.rows(db, "select 1 from audit_entry where subject_id = ?", keyId).size();
+        Object revokedAt = Effects.row(db, "select revoked_at from credential where key_id = ?", keyId).get("revoked_at");
+
+        given().auth().oauth2(manager).delete(key).then().statusCode(204).header("W4R-Propagated", "true");
+        given().auth().oauth2(own).delete(key).then().statusCode(204).header("W4R-Propagated", "true");
+
+        Effects.awaitOutboxEmpty(relay);
+        assertEquals(List.of(), mark.keysSince(Topics.CREDENTIALS).stream().filter(keyId::equals).toList(),
+                "nothing published again");
+        assertEquals(audited, Effects.rows(db, "select 1 from audit_entry where subject_id = ?", keyId).size());
+        assertEquals(revokedAt, Effects.row(db, "select revoked_at from credential where key_id = ?", keyId)
+                .get("revoked_at"));
+    }
+
+    private String keyIdOf(String secret) {
+        return (String) Effects.row(db, "select key_id from credential where sha256 = ?", Credentials.sha256(secret))
+                .get("key_id");
+    }
+
     /** Sends {@code parallel} rotations at once; returns how many were issued (every other must be a 409). */
     private int rotateAtOnce(String entity, String own, int parallel) throws Exception {
         List<HttpRequest> rotations = new ArrayList<>();

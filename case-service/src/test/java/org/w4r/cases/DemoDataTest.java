@@ -1,6 +1,7 @@
 package org.w4r.cases;
 
 import org.w4r.cases.demo.DemoLoader;
+import org.w4r.cases.service.CredentialService;
 import io.quarkus.test.junit.QuarkusTest;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -17,6 +18,8 @@ import org.w4r.testsupport.TopicReader;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -32,6 +35,7 @@ import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 @QuarkusTest
@@ -90,6 +94,33 @@ class DemoDataTest extends RunningService {
         given().get("/api/v1/cases")
                 .then().statusCode(401).contentType("application/problem+json").header("WWW-Authenticate", notNullValue());
         given().auth().oauth2("w4r_not-a-key").get("/api/v1/cases").then().statusCode(401);
+    }
+
+    /**
+     * Demo keys and tokens expire as a staff token does by default (90 days, docs/security.md), and are marked as the
+     * demo's so a start with the demo off revokes them ({@code DemoOffTest}). They once had no expiry: the start-up
+     * snapshot announced them again at every start, demo on or off, and they worked for ever.
+     */
+    @Test
+    void demoCredentialsExpireAsAStaffTokenDoesByDefault() {
+        assertEquals(Duration.ofDays(90), CredentialService.DEMO_LIFETIME);
+        Instant now = Instant.now();
+        List<String> tokens = read().stream().skip(1).map(l -> l.split(",")[3]).toList();
+        assertEquals(60 + 4, tokens.size());
+        for (String token : tokens) {
+            Map<String, Object> row = Effects.row(db, "select key_id, demo, expires_at from credential where sha256 = ?",
+                    Credentials.sha256(token));
+            Instant expires = Effects.instant(row.get("expires_at"));
+            assertTrue(expires != null && expires.isAfter(now) && !expires.isAfter(now.plus(CredentialService.DEMO_LIFETIME)),
+                    row.get("key_id") + " expires within 90 days: " + expires);
+            assertEquals(Boolean.TRUE, row.get("demo"), row.get("key_id") + " is marked as the demo's");
+        }
+        String manager = (String) Effects.row(db, "select key_id from credential where sha256 = ?",
+                Credentials.sha256(DemoCredentials.caseManager())).get("key_id");
+        org.w4r.events.CredentialChanged announced = TopicReader.readAll(kafka, Topics.CREDENTIALS).stream()
+                .filter(r -> manager.equals(r.key()) && r.value() != null).reduce((a, b) -> b)
+                .map(r -> Events.fromJson(r.value(), org.w4r.events.CredentialChanged.class)).orElseThrow();
+        assertNotNull(announced.expiresAt(), "every service refuses the demo case manager's token past its expiry");
     }
 
     /**

@@ -65,6 +65,21 @@ final class Effects {
         }
     }
 
+    /**
+     * A write straight into the database, as another instance (or an operator) would make it: nothing of it goes
+     * through this service's outbox, so the token directory and the topics do not hear of it.
+     */
+    static int update(DataSource db, String sql, Object... params) {
+        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                s.setObject(i + 1, params[i]);
+            }
+            return s.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException(sql, e);
+        }
+    }
+
     /** A timestamptz column as an instant, whatever type the driver handed out. */
     static java.time.Instant instant(Object column) {
         if (column == null) {

@@ -72,7 +72,8 @@ final class FaultPlatform {
             caseA.start();
             caseA.startAndAwait();
             List<ServiceInstance> rest = new ArrayList<>();
-            rest.add(instance(CASE, "b", Map.of()));
+            // the same demo setting as "a": a case-service started with the demo off revokes the demo's credentials
+            rest.add(instance(CASE, "b", Map.of("w4r.demo.enabled", "true")));
             for (String side : List.of("a", "b")) {
                 rest.add(instance(PETITION, side, Map.of()));
             }

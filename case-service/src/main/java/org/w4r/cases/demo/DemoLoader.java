@@ -1,6 +1,10 @@
 package org.w4r.cases.demo;
 
+import io.quarkus.runtime.StartupEvent;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import jakarta.interceptor.Interceptor;
 import jakarta.inject.Singleton;
 import jakarta.transaction.Transactional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -13,6 +17,7 @@ import org.w4r.cases.service.CredentialService;
 import org.w4r.cases.service.EntityService;
 import org.w4r.kit.csv.CsvRows;
 import org.w4r.kit.demo.DemoShare;
+import org.w4r.kit.messaging.Failures;
 import org.w4r.kit.security.Credentials;
 import org.w4r.kit.security.Roles;
 
@@ -42,6 +47,10 @@ public class DemoLoader implements DemoShare {
 
     @ConfigProperty(name = "w4r.demo.credentials-file")
     Optional<Path> credentialsFile;
+
+    /** The kit's setting ({@code DemoStart} loads the demo when it is on). */
+    @ConfigProperty(name = "w4r.demo.enabled", defaultValue = "false")
+    boolean demoEnabled;
 
     @Inject
     CredentialService credentials;
@@ -90,6 +99,51 @@ public class DemoLoader implements DemoShare {
                 + "and letters held to protect the rights holder, his family and partners", "demo-case-manager");
         LOG.infof("demo data loaded: campaign %s, %d cases, %d entities + catch-all, %s on hold",
                 CAMPAIGN_ID, caseRows.size(), entityRows.size(), HELD_CASE);
+    }
+
+    /**
+     * With the demo off, its credentials go: before the start-up snapshot (a later priority), so it announces none of
+     * them. Until 4 December 2026 turning the demo off only stopped loading it: its tokens (a case manager's that can
+     * mint more among them) had no expiry, the snapshot announced them again at every start, and their secrets stayed
+     * on disk, so they worked for ever (found reading the code).
+     */
+    void retireWhenOff(@Observes @Priority(Interceptor.Priority.LIBRARY_BEFORE) StartupEvent event) {
+        if (!demoEnabled) {
+            retireCredentials();
+        }
+    }
+
+    /**
+     * Revokes every credential the demo registered, through the revocation's own steps (audited, a tombstone each),
+     * then deletes the credentials file, whose secrets open nothing from then on; a demo turned on again writes a new
+     * one. Returns how many were revoked.
+     */
+    public int retireCredentials() {
+        Optional<Path> file = credentialsFile.filter(Files::exists);
+        int revoked = credentials.revokeDemo(file.map(DemoLoader::hashes).orElse(List.of()));
+        LOG.infof("demo off: %d demo credentials revoked", revoked);
+        file.ifPresent(f -> {
+            try {
+                Files.delete(f);
+                LOG.infof("demo off: deleted the demo credentials file %s", f);
+            } catch (IOException e) {
+                LOG.warnf("demo off: cannot delete the demo credentials file %s (%s); its credentials are revoked", f,
+                        Failures.describe(e));
+            }
+        });
+        return revoked;
+    }
+
+    /** The SHA-256 of every token in the file: the secrets themselves go no further than this method. */
+    private static List<String> hashes(Path file) {
+        try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            return CsvRows.read(in).stream().map(row -> row.get("token")).filter(t -> t != null && !t.isBlank())
+                    .map(Credentials::sha256).toList();
+        } catch (IOException | RuntimeException e) {
+            // unreadable: the demo's own mark on its credentials (V7) still finds them
+            LOG.warnf("demo off: cannot read the demo credentials file %s (%s)", file, Failures.describe(e));
+            return List.of();
+        }
     }
 
     /** Registers the credentials in the file, or creates the file with fresh ones. */

@@ -26,6 +26,10 @@ public class Credential extends PanacheEntityBase {
     public Instant createdAt;
     public Instant revokedAt;
     public Instant expiresAt;
+    /** Registered by the demo (DemoLoader): revoked at a start with the demo off. */
+    public boolean demo;
+    /** The outbox row of its revocation: a revocation sent again is answered from it, without publishing again. */
+    public Long revokedOutboxId;
 
     public boolean active(Instant now) {
         return revokedAt == null && (expiresAt == null || expiresAt.isAfter(now));

@@ -249,13 +249,12 @@ public class EntityResource {
     @Path("{entityId}/keys/{keyId}")
     @RolesAllowed({Roles.CASE_MANAGER, Roles.ENTITY})
     @Operation(operationId = "revokeEntityKey", summary = "Revoke a key; answered once every service refuses it")
-    @APIResponse(responseCode = "204", description = "Revoked, and on Kafka for every service (W4R-Propagated: true)")
-    @APIResponse(responseCode = "202", description = "Revoked and stored; still on its way (W4R-Propagated: false)")
+    @APIResponse(responseCode = "204", description = "Revoked (now or before), and on Kafka for every service (W4R-Propagated: true)")
+    @APIResponse(responseCode = "202", description = "Revoked (now or before) and stored; still on its way (W4R-Propagated: false)")
     @APIResponse(responseCode = "404", description = "No such key for this entity")
     public Response revoke(@PathParam("entityId") String entityId, @PathParam("keyId") String keyId) {
         ownEntityOrManager(entityId);
-        long outboxId = credentials.revoke(entityId, keyId, true);
-        return propagation.done(outboxId).build();
+        return propagation.done(credentials.revoke(entityId, keyId, true, caller.get())).build();
     }
 
     private KeyRequest keyRequest(String contentType, String body) throws JsonProcessingException {

@@ -3,6 +3,7 @@ package org.w4r.cases.rest;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.core.Response;
+import org.w4r.cases.service.CredentialService;
 import org.w4r.kit.outbox.OutboxRelay;
 
 import java.sql.SQLException;
@@ -27,7 +28,18 @@ public class Propagation {
 
     /** For deletions: 204 once on Kafka, 202 while still on its way. */
     Response.ResponseBuilder done(long outboxId) {
-        boolean propagated = reached(outboxId);
+        return done(reached(outboxId));
+    }
+
+    /**
+     * A revocation: one made by this request is waited for; one made before is answered at once, from where its
+     * tombstone is now (waiting on it again held a pooled connection for nothing: see {@code CredentialService}).
+     */
+    Response.ResponseBuilder done(CredentialService.Revocation revocation) {
+        return revocation.repeated() ? done(revocation.propagated()) : done(revocation.outboxId());
+    }
+
+    private static Response.ResponseBuilder done(boolean propagated) {
         return Response.status(propagated ? 204 : 202).header("W4R-Propagated", propagated);
     }
 

@@ -21,6 +21,7 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponseSchema;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.w4r.cases.model.Credential;
 import org.w4r.cases.service.CredentialService;
+import org.w4r.kit.security.CurrentCaller;
 import org.w4r.kit.security.Roles;
 import org.w4r.kit.validation.CampaignEra;
 
@@ -42,6 +43,9 @@ public class StaffResource {
 
     @Inject
     Propagation propagation;
+
+    @Inject
+    CurrentCaller caller;
 
     public record TokenRequest(
             @NotNull @Pattern(regexp = Credential.PRINCIPAL, message = "must be 1 to 100 letters, digits, '.', '_', '@' "
@@ -82,11 +86,10 @@ public class StaffResource {
     @DELETE
     @Path("{principal}/tokens/{keyId}")
     @Operation(operationId = "revokeStaffToken", summary = "Revoke a token; answered once every service refuses it")
-    @APIResponse(responseCode = "204", description = "Revoked, and on Kafka for every service (W4R-Propagated: true)")
-    @APIResponse(responseCode = "202", description = "Revoked and stored; still on its way (W4R-Propagated: false)")
+    @APIResponse(responseCode = "204", description = "Revoked (now or before), and on Kafka for every service (W4R-Propagated: true)")
+    @APIResponse(responseCode = "202", description = "Revoked (now or before) and stored; still on its way (W4R-Propagated: false)")
     @APIResponse(responseCode = "404", description = "No such token for this principal")
     public Response revoke(@PathParam("principal") String principal, @PathParam("keyId") String keyId) {
-        long outboxId = credentials.revoke(principal, keyId, false);
-        return propagation.done(outboxId).build();
+        return propagation.done(credentials.revoke(principal, keyId, false, caller.get())).build();
     }
 }

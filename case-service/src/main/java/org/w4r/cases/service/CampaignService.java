@@ -42,6 +42,7 @@ public class CampaignService {
     private static final long CURRENT_LOCK = 0x7734_6361_6d70L; // "w4camp" in ASCII
 
     @Transactional
+    @LiveCredential
     public Stored create(CampaignInput input) {
         lockCurrentIf(input.current());
         if (Campaign.findById(input.campaignId()) != null) {
@@ -67,6 +68,7 @@ public class CampaignService {
 
     /** Changes what the input names, if the campaign is still at the version its editor read. */
     @Transactional
+    @LiveCredential
     public Stored update(String campaignId, CampaignInput input, ExpectedVersion expected) {
         lockCurrentIf(input.current());
         Campaign c = findForChange(campaignId);
@@ -93,6 +95,7 @@ public class CampaignService {
 
     /** The campaign with its extensions, as it stands after the extension; refused if changed since it was read. */
     @Transactional
+    @LiveCredential
     public Stored extend(String campaignId, String entityId, Instant closesAt, ExpectedVersion expected) {
         Campaign c = findForChange(campaignId);
         expected.check("campaign", campaignId, c.version);
@@ -115,6 +118,7 @@ public class CampaignService {
     }
 
     @Transactional
+    @LiveCredential
     public void removeExtension(String campaignId, String entityId) {
         Campaign c = findForChange(campaignId);
         Ids.existing("extension", entityId);

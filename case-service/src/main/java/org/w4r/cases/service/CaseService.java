@@ -90,6 +90,7 @@ public class CaseService {
     }
 
     @Transactional
+    @LiveCredential
     public CaseFile create(CaseInput in) {
         if (CaseFile.findById(in.caseId()) != null) {
             throw ProblemException.conflict("duplicate-id", "Duplicate case", "case '" + in.caseId() + "' exists already");
@@ -137,6 +138,7 @@ public class CaseService {
      * counter until a case manager reviews and activates it.
      */
     @Transactional
+    @LiveCredential
     public List<CaseFile> importAll(String campaignId, List<ImportLine<CaseInput>> rows, String localEntityId) {
         if (localEntityId != null) {
             withinLocalCap(campaignId, localEntityId, rows.size());
@@ -193,6 +195,7 @@ public class CaseService {
 
     /** Changes what the input names, if the case is still at the version its editor read. */
     @Transactional
+    @LiveCredential
     public CaseFile update(String caseId, CaseInput in, ExpectedVersion expected) {
         CaseFile c = findForChange(caseId);
         expected.check("case", caseId, c.revision);
@@ -231,6 +234,7 @@ public class CaseService {
     }
 
     @Transactional
+    @LiveCredential
     public CaseFile changeStatus(String caseId, String status, ExpectedVersion expected) {
         CaseFile c = findForChange(caseId);
         expected.check("case", caseId, c.revision);
@@ -243,6 +247,7 @@ public class CaseService {
     }
 
     @Transactional
+    @LiveCredential
     public Change placeHold(String caseId, String reason, String by) {
         CaseFile c = findForChange(caseId);
         if (c.onHold()) {
@@ -269,6 +274,7 @@ public class CaseService {
      * (found by a read-only audit, 4 December 2026); the row lock alone only made the two take turns.
      */
     @Transactional
+    @LiveCredential
     public Change liftHold(String caseId, long holdId, String by) {
         CaseFile c = findForChange(caseId);
         CaseHold hold = (c.onHold() ? CaseHold.open(caseId) : Optional.<CaseHold>empty())

@@ -1,5 +1,6 @@
 package org.w4r.cases.service;
 
+import io.quarkus.security.UnauthorizedException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.LockModeType;
@@ -16,6 +17,8 @@ import org.w4r.kit.security.Roles;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
 
 /**
  * Entity API keys and staff tokens. A new secret is returned once and never again; only its SHA-256 is stored and
@@ -33,6 +36,8 @@ public class CredentialService {
     static final Duration ENTITY_KEY_MAX_LIFETIME = Duration.ofDays(2 * 365);
     static final Duration STAFF_TOKEN_LIFETIME = Duration.ofDays(90);
     static final Duration STAFF_TOKEN_MAX_LIFETIME = Duration.ofDays(365);
+    /** Demo keys and tokens: a staff token's default, within an entity key's limits too. */
+    public static final Duration DEMO_LIFETIME = STAFF_TOKEN_LIFETIME;
 
     @Inject
     ReferencePublisher publisher;
@@ -45,6 +50,7 @@ public class CredentialService {
     }
 
     @Transactional
+    @LiveCredential
     public Issued issueEntityKey(String entityId, Instant expiresAt, Caller by) {
         // the entity row is locked so two concurrent rotations cannot both pass the cap
         Ids.found("entity", entityId, id -> ActionEntity.<ActionEntity>findById(id, LockModeType.PESSIMISTIC_WRITE));
@@ -63,6 +69,7 @@ public class CredentialService {
     }
 
     @Transactional
+    @LiveCredential
     public Issued issueStaffToken(String principal, String role, Instant expiresAt) {
         // one principal, one role: two tokens issued at once for one principal take turns, so the second sees the
         // first's role (both were issued, with two roles, when each checked before the other had inserted)
@@ -85,29 +92,101 @@ public class CredentialService {
         return new Issued(token, secret, publisher.credential(token));
     }
 
-    /** Returns the outbox id of the announcement (a tombstone for the key). */
+    /**
+     * What a revocation answers with: the outbox row of the key's tombstone, and whether this request wrote it. A key
+     * revoked before is answered from the row its revocation wrote ({@code propagated}: on Kafka by now, or not).
+     */
+    public record Revocation(long outboxId, boolean repeated, boolean propagated) {
+    }
+
     @Transactional
-    public long revoke(String owner, String keyId, boolean entity) {
+    public Revocation revoke(String owner, String keyId, boolean entity, Caller by) {
         if (entity) {
             Ids.existing("entity", owner);
         } else {
             Ids.existingPrincipal(owner);
         }
+        Ids.existingKey(keyId);
+        // The caller's own credential is re-read here as every other write re-reads it (LiveCredentialCheck): the
+        // token directory still held a key revoked a moment ago, and that key could revoke its entity's other keys.
+        // Its row and the revoked key's are locked in key-id order: key A revoking key B while B revokes A, each
+        // taking its own row first, would deadlock.
+        String own = LiveCredentialCheck.ownKey(by);
+        if (own != null && own.compareTo(keyId) < 0) {
+            LiveCredentialCheck.requireLive(own);
+        }
         // locked: a revocation's tombstone must leave after any other announcement of the key (the start-up
         // snapshot's among them), and two revocations at once record one revocation, not two
-        Credential key = Credential.findById(Ids.existingKey(keyId), LockModeType.PESSIMISTIC_WRITE);
+        Credential key = Credential.findById(keyId, LockModeType.PESSIMISTIC_WRITE);
+        if (keyId.equals(own) && (key == null || !key.active(Instant.now()))) {
+            throw new UnauthorizedException("credential revoked or expired here");
+        }
+        if (own != null && own.compareTo(keyId) > 0) {
+            LiveCredentialCheck.requireLive(own);
+        }
         if (key == null || (entity ? !owner.equals(key.entityId) : !(key.entityId == null && owner.equals(key.principal)))) {
             throw ProblemException.notFound("key", keyId);
         }
-        if (key.revokedAt == null) {
-            key.revokedAt = Instant.now();
-            audit.record(entity ? "key.revoked" : "token.revoked", entity ? "key" : "token", keyId,
-                    entity ? owner : null, AuditTrail.detail("principal", entity ? null : owner));
+        if (key.revokedAt != null && key.revokedOutboxId != null) {
+            // Revoked before: nothing to write, publish, audit or wait for. Each repeat once published a tombstone,
+            // wrote an outbox row and waited up to 2 s for it holding a pooled connection; with no rate limit here,
+            // one entity key looping over it took the pool and the relay, and staff holds got 503 (found reading the
+            // code, 4 December 2026). Answered from the first revocation's row: relayed, set aside, or still waiting.
+            return new Revocation(key.revokedOutboxId, true, relayed(key.revokedOutboxId));
         }
-        return publisher.credential(key);
+        // (revoked before its outbox row was recorded, V7: announced once more, as every repeat used to be)
+        return new Revocation(revokeLocked(key, null), false, false);
     }
 
-    /** Stores a credential for a secret the caller already holds (demo credentials); returns false if known. */
+    /** Revokes a key its caller has locked: recorded, audited and announced by a tombstone. */
+    private long revokeLocked(Credential key, String cause) {
+        boolean entity = key.entityId != null;
+        if (key.revokedAt == null) {
+            key.revokedAt = Instant.now();
+            audit.record(entity ? "key.revoked" : "token.revoked", entity ? "key" : "token", key.keyId,
+                    key.entityId, AuditTrail.detail("principal", entity ? null : key.principal, "cause", cause));
+        }
+        key.revokedOutboxId = publisher.credential(key);
+        return key.revokedOutboxId;
+    }
+
+    /** On Kafka: out of the outbox, and not set aside as a row Kafka refused (the kit's {@code awaitRelayed}, without the wait). */
+    private static boolean relayed(long outboxId) {
+        Object relayed = Credential.getEntityManager().createNativeQuery("""
+                        select not exists (select 1 from outbox where id = ?1)
+                           and not exists (select 1 from outbox_dead_letter where id = ?1)""")
+                .setParameter(1, outboxId).getSingleResult();
+        return Boolean.TRUE.equals(relayed);
+    }
+
+    /**
+     * Revokes, through {@link #revoke}'s own steps, every credential the demo registered (or whose hash is one of
+     * {@code fileHashes}, the demo's credentials file: a database loaded before the audit trail has no other mark on
+     * its demo entity keys). Returns how many. Called at a start with the demo off ({@code DemoLoader}).
+     */
+    @Transactional
+    public int revokeDemo(Collection<String> fileHashes) {
+        // ids only: an entity read here would not be read again by the lock below, and might be revoked by then
+        List<String> ids = Credential.getEntityManager().createQuery("select c.keyId from Credential c where c.revokedAt "
+                        + "is null and (c.demo = true or c.sha256 in :hashes)", String.class)
+                .setParameter("hashes", fileHashes.isEmpty() ? List.of("") : fileHashes)
+                .getResultList().stream().sorted().toList();
+        int revoked = 0;
+        // each locked as revoke() locks it, in the order revoke() takes two (key ids as Java sorts them)
+        for (String id : ids) {
+            Credential key = Credential.findById(id, LockModeType.PESSIMISTIC_WRITE);
+            if (key.revokedAt == null) {
+                revokeLocked(key, "demo-off");
+                revoked++;
+            }
+        }
+        return revoked;
+    }
+
+    /**
+     * Stores a demo credential, for a secret the demo's file holds; returns false if known (a known one keeps its
+     * expiry and its revocation: delete the file for fresh ones).
+     */
     @Transactional
     public boolean register(String principal, String role, String entityId, String secret) {
         if (Credential.count("sha256", Credentials.sha256(secret)) > 0) {
@@ -116,7 +195,10 @@ public class CredentialService {
         if (entityId != null) {
             EntityService.find(entityId);
         }
-        Credential credential = store(principal, role, entityId, secret, null);
+        // they expire as a staff token does by default (a demo token once worked for ever, and the start-up
+        // snapshot announced it again at every start, demo on or off); a start with the demo off revokes them
+        Credential credential = store(principal, role, entityId, secret, Instant.now().plus(DEMO_LIFETIME));
+        credential.demo = true;
         publisher.credential(credential);
         audit.record("credential.registered", entityId == null ? "token" : "key", credential.keyId, entityId,
                 AuditTrail.detail("principal", entityId == null ? principal : null, "role", role));

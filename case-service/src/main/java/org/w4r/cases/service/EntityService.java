@@ -26,6 +26,7 @@ public class EntityService {
     }
 
     @Transactional
+    @LiveCredential
     public ActionEntity create(EntityInput in) {
         if (ActionEntity.findById(in.entityId()) != null) {
             throw ProblemException.conflict("duplicate-id", "Duplicate entity",
@@ -48,6 +49,7 @@ public class EntityService {
      * stays: every action, key and total names it.
      */
     @Transactional
+    @LiveCredential
     public ActionEntity update(String entityId, EntityInput in, ExpectedVersion expected) {
         // locked: two edits at once take turns, and their announcements leave in commit order
         ActionEntity e = Ids.found("entity", entityId, id -> ActionEntity.<ActionEntity>findById(id, LockModeType.PESSIMISTIC_WRITE));
@@ -75,6 +77,7 @@ public class EntityService {
 
     /** Entities from a file, all or none. */
     @Transactional
+    @LiveCredential
     public List<ActionEntity> importAll(List<ImportLine<EntityInput>> rows) {
         return rows.stream().map(row -> ImportLine.at(row.line(), () -> create(row.command()))).toList();
     }
