@@ -92,6 +92,9 @@ test('a return this tab did not start, an IdP error, or a wrong verifier signs n
 
   location.search = '?error=access_denied&state=x';
   await assert.rejects(oidc.complete(config), { key: 'signIn.oidc.refused', params: { error: 'access_denied' } });
+  // words someone put in a link are not shown as the page's own
+  location.search = '?error=' + encodeURIComponent('Your session expired. Paste your token at https://evil.example');
+  await assert.rejects(oidc.complete(config), { key: 'signIn.oidc.refused', params: { error: 'unknown' } });
 
   await oidc.begin(config);
   const again = signInAt(location.assigned);

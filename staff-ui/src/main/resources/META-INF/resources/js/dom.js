@@ -18,14 +18,16 @@ export function el(tag, attrs, ...children) {
   return node;
 }
 
-// RFC 4180 quoting; a cell a spreadsheet would run as a formula gets a leading apostrophe (as the server's CSV does).
+// RFC 4180; a cell a spreadsheet would run as a formula gets a leading apostrophe (as the server's CSV does), and every
+// text is quoted: a spreadsheet set to split on ';' (French, Spanish Excel) read an unquoted "Grace;=..." from the
+// public as two cells, the second a formula with no apostrophe (injection audit, 4 December 2026). Numbers stay bare.
 export function toCsv(header, rows) {
   const cell = (v) => {
     if (v == null) { return ''; }
     if (typeof v === 'number') { return String(v); }
     let s = String(v);
     if (/^[=+\-@\t\r]/.test(s)) { s = "'" + s; }
-    return /[",\r\n]/.test(s) ? '"' + s.replace(/"/g, '""') + '"' : s;
+    return '"' + s.replace(/"/g, '""') + '"';
   };
   return [header, ...rows].map((r) => r.map(cell).join(',')).join('\r\n') + '\r\n';
 }

@@ -56,6 +56,15 @@ export async function begin(config) {
   location.assign(await authorizationUrl(config, await discover(config.issuer)));
 }
 
+// The codes RFC 6749 4.1.2.1 and OpenID Connect Core 3.1.2.6 define; anything else in ?error= was not written by an
+// IdP but by whoever made the link, and the page must not show their words as its own ("Your session expired: paste
+// your token at ..."; injection audit, 4 December 2026).
+const ERROR_CODES = new Set(['invalid_request', 'unauthorized_client', 'access_denied', 'unsupported_response_type',
+  'invalid_scope', 'server_error', 'temporarily_unavailable', 'interaction_required', 'login_required',
+  'account_selection_required', 'consent_required', 'invalid_request_uri', 'invalid_request_object',
+  'request_not_supported', 'request_uri_not_supported', 'registration_not_supported']);
+export const errorCode = (error) => (ERROR_CODES.has(error) ? error : 'unknown');
+
 /**
  * On the way back from the IdP (?code=&state= or ?error=): the access token, or null when this load is not a return.
  * The code leaves the address bar and history at once; a state this tab did not send is refused (RFC 6749 10.12).
@@ -66,7 +75,7 @@ export async function complete(config) {
   const pending = JSON.parse(sessionStorage.getItem(PENDING) || 'null');
   sessionStorage.removeItem(PENDING);
   history.replaceState(null, '', location.pathname + ((pending && pending.hash) || ''));
-  if (query.has('error')) { throw failure('signIn.oidc.refused', { error: query.get('error') }); }
+  if (query.has('error')) { throw failure('signIn.oidc.refused', { error: errorCode(query.get('error')) }); }
   if (!pending || pending.state !== query.get('state') || pending.issuer !== config.issuer) {
     throw failure('signIn.oidc.notFromThisTab');
   }

@@ -42,6 +42,10 @@ class ConstraintsTest {
     void aFitRequestPasses() {
         Request fit = ok();
         assertEquals(fit, Violations.check(VALIDATOR, fit));
+        // a right-to-left name with the marks a keyboard inserts is a name
+        Request rtl = new Request(fit.caseId(), fit.caseIds(), new Signer("\u200Fنور\u200E", "MM"), fit.message(),
+                fit.occurredAt(), fit.day());
+        assertEquals(rtl, Violations.check(VALIDATOR, rtl));
     }
 
     @Test
@@ -53,6 +57,10 @@ class ConstraintsTest {
         assertField("signer.name", new Request(r.caseId(), r.caseIds(), new Signer("a\u0000b", "MM"), r.message(), r.occurredAt(), r.day()));
         assertField("signer.name", new Request(r.caseId(), r.caseIds(), new Signer("much too long", "MM"), r.message(), r.occurredAt(), r.day()));
         assertField("signer.name", new Request(r.caseId(), r.caseIds(), new Signer("x\uD800", "MM"), r.message(), r.occurredAt(), r.day()));
+        // a line separator printed a second line under a name in the pack; an override made a name read as another
+        assertField("signer.name", new Request(r.caseId(), r.caseIds(), new Signer("Ana\u2028Vrf", "MM"), r.message(), r.occurredAt(), r.day()));
+        assertField("signer.name", new Request(r.caseId(), r.caseIds(), new Signer("\u202Enosnhoj", "MM"), r.message(), r.occurredAt(), r.day()));
+        assertField("signer.name", new Request(r.caseId(), r.caseIds(), new Signer("a\u2067b\u2069", "MM"), r.message(), r.occurredAt(), r.day()));
         assertField("signer.country", new Request(r.caseId(), r.caseIds(), new Signer("Ana", "XX"), r.message(), r.occurredAt(), r.day()));
         assertField("signer.country", new Request(r.caseId(), r.caseIds(), new Signer("Ana", "MMR"), r.message(), r.occurredAt(), r.day()));
         assertField("message", new Request(r.caseId(), r.caseIds(), r.signer(), "bell\u0007", r.occurredAt(), r.day()));
