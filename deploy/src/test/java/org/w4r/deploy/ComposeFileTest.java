@@ -154,6 +154,56 @@ class ComposeFileTest {
         assertTrue(services.get("jaeger").get("ports").toString().contains("16686"), "Jaeger's UI is reachable");
     }
 
+    /**
+     * Plain HTTP published on every interface by default put the APIs, the staff UI and Grafana on every network the
+     * host is on (the read-only review of the deployment files, 4 December 2026). By default every published port
+     * listens on the loopback; W4R_BIND opts in to another address, except for Prometheus and Jaeger, which have no
+     * sign-in.
+     */
+    @Test
+    void publishedPortsListenOnTheLoopbackUnlessW4rBindSaysOtherwise() throws Exception {
+        JsonNode services = resolved().get("services");
+        List<String> published = new ArrayList<>();
+        services.fields().forEachRemaining(s -> s.getValue().path("ports").forEach(port -> {
+            published.add(s.getKey() + " " + port);
+            assertEquals("127.0.0.1", hostIp(port), s.getKey() + " publishes " + port + " beyond the loopback by default");
+        }));
+        for (String service : List.of("case-service", "petition-service", "tally-service", "delivery-service", Repo.UI,
+                "grafana", "prometheus", "jaeger")) {
+            assertTrue(services.path(service).path("ports").size() > 0, service + " is still published: " + published);
+        }
+
+        Path env = Files.createTempFile("w4r-compose", ".env");
+        List<String> lines = new ArrayList<>(Files.readAllLines(COMPOSE.resolve(".env.example")));
+        lines.add("W4R_BIND=0.0.0.0");
+        Files.write(env, lines);
+        String result = config(env);
+        Files.delete(env);
+        assertTrue(result.startsWith("0\n"), result);
+        JsonNode opened = Manifests.YAML.readTree(result.substring(2)).get("services");
+        for (String service : List.of("case-service", "petition-service", "tally-service", "delivery-service", Repo.UI, "grafana")) {
+            opened.get(service).get("ports").forEach(port -> assertEquals("0.0.0.0", hostIp(port), service + " follows W4R_BIND"));
+        }
+        for (String service : List.of("prometheus", "jaeger")) {
+            opened.get(service).get("ports").forEach(port -> assertEquals("127.0.0.1", hostIp(port),
+                    service + " has no sign-in: the loopback whatever W4R_BIND says"));
+        }
+    }
+
+    /**
+     * The host address a resolved port is published on, "" for every interface: docker-compose 1 prints the short
+     * form ("127.0.0.1:8081:8081/tcp"), Compose 2 the long one ({host_ip, published, target}).
+     */
+    static String hostIp(JsonNode port) {
+        if (port.isObject()) {
+            return port.path("host_ip").asText("");
+        }
+        String spec = port.asText().replaceFirst("/[a-z]+$", "");
+        int last = spec.lastIndexOf(':');
+        int hostPort = last < 0 ? -1 : spec.lastIndexOf(':', last - 1);
+        return hostPort < 0 ? "" : spec.substring(0, hostPort).replaceAll("^\\[|]$", "");
+    }
+
     @Test
     void imagesRunAsAnotherUserThanRootOnAPinnedBase() {
         for (String service : Repo.DEPLOYED) {

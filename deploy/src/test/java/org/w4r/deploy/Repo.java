@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
@@ -54,6 +55,36 @@ final class Repo {
         return java.time.Duration.parse("PT" + kit.getProperty("quarkus.shutdown.delay")).toSeconds()
                 + java.time.Duration.parse("PT" + kit.getProperty("quarkus.shutdown.timeout")).toSeconds() + 20;
     }
+
+    /**
+     * The most connections a service's datasource pool opens in production, from its settings as Quarkus reads them:
+     * {@code %prod.} before the plain key, the service's application.properties before service-kit's
+     * microprofile-config.properties (ordinal 250 over 100), then Quarkus' own default. An environment variable
+     * set on the Deployment wins over all of them: the caller looks there first.
+     */
+    static int poolMaxSize(String service) {
+        String key = "quarkus.datasource.jdbc.max-size";
+        for (Path file : List.of(ROOT.resolve(service + "/src/main/resources/application.properties"),
+                ROOT.resolve("service-kit/src/main/resources/META-INF/microprofile-config.properties"))) {
+            Properties properties = new Properties();
+            try (Reader reader = Files.newBufferedReader(file)) {
+                properties.load(reader);
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+            String value = properties.getProperty("%prod." + key, properties.getProperty(key));
+            if (value != null) {
+                return Integer.parseInt(value.trim());
+            }
+        }
+        return QUARKUS_DEFAULT_POOL_MAX_SIZE;
+    }
+
+    /**
+     * quarkus.datasource.jdbc.max-size when nothing sets it: 50 in Quarkus 3.33 ({@code @WithDefault("50")} on
+     * quarkus-agroal's DataSourceJdbcRuntimeConfig.maxSize), not the 20 of older releases. Change it with Quarkus.
+     */
+    static final int QUARKUS_DEFAULT_POOL_MAX_SIZE = 50;
 
     static int port(String service) {
         return Integer.parseInt(settings(service).get("quarkus.http.port"));
