@@ -6,6 +6,8 @@ import org.junit.jupiter.api.Test;
 import org.w4r.events.SignerErased;
 import org.w4r.events.Topics;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -21,6 +23,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * This service keeps no signer or author data (packs are built from petition-service on demand): an erasure marks
@@ -79,6 +82,54 @@ class ErasureTest extends RunningService {
         given().auth().oauth2(DELIVERY).get("/api/v1/deliveries/" + inFlight + "/pack").then().statusCode(200);
         assertEquals(1, (int) given().auth().oauth2(DELIVERY).get("/api/v1/deliveries/" + issued)
                 .path("handover.erasure.erasures"));
+    }
+
+    /**
+     * The interleaving the read-only audit of 4 December 2026 found, made to happen: the erasure's transaction has
+     * started and waits for the case's hold row (a pack's issue holds it shared, here a test connection does), a pack is
+     * issued meanwhile (a shared lock does not queue behind the waiting exclusive one), then the erasure is applied.
+     * That copy was issued before the erasure was applied here and holds the erased names: it is one to destroy, not
+     * the new pack. Dated by the erasure's transaction start (taken before the wait) and by the JVM's clock, it passed
+     * for the new pack and was dated after "destroy copies issued before".
+     */
+    @Test
+    void aPackIssuedWhileTheErasureWaitedForTheCaseIsACopyToDestroyNotTheNewPack() throws Exception {
+        String caseId = Streams.newCase(kafka);
+        PetitionStub.SIGNERS_CSV.put(caseId, "name,country\nAda Example,MT\n");
+        // its handover wrote the case's hold row, so the row exists to be locked
+        String id = Streams.handedOver(caseId);
+        SignerErased erasure = new SignerErased(UUID.randomUUID(), UUID.randomUUID(), "ai-malta", List.of(caseId),
+                List.of(UUID.randomUUID()), Instant.now().truncatedTo(ChronoUnit.MILLIS));
+        try (Connection lock = db.getConnection()) {
+            lock.setAutoCommit(false);
+            try {
+                try (PreparedStatement share = lock.prepareStatement(
+                        "select 1 from case_hold where case_id = ? for share")) {
+                    share.setString(1, caseId);
+                    share.executeQuery().close();
+                }
+                Streams.publish(kafka, Topics.ERASURES, erasure.erasureId().toString(), erasure);
+                // the erasure's transaction has begun and waits for the row
+                await().until(() -> Rows.waitingOnLock(db, "select 1 from case_hold where case_id") == 1);
+                given().auth().oauth2(DELIVERY).get("/api/v1/deliveries/" + id + "/pack").then().statusCode(200);
+            } finally {
+                lock.rollback();
+            }
+        }
+        await().untilAsserted(() -> given().auth().oauth2(DELIVERY).get("/api/v1/deliveries/" + id).then()
+                .statusCode(200).body("handover.erasure.erasures", equalTo(1)));
+        Response marked = given().auth().oauth2(DELIVERY).get("/api/v1/deliveries/" + id);
+        Instant issuedAt = Instant.parse(marked.path("handover.packCreatedAt"));
+        Instant destroyBefore = Instant.parse(marked.path("handover.erasure.destroyCopiesIssuedBefore"));
+        assertEquals(false, marked.path("handover.erasure.newPackIssued"),
+                "the only copy was issued before the erasure was applied, so no new pack was issued");
+        assertTrue(issuedAt.isBefore(destroyBefore),
+                "the copy issued at " + issuedAt + " must be among those to destroy (before " + destroyBefore + ")");
+
+        // a pack issued after the erasure is the new one
+        given().auth().oauth2(DELIVERY).get("/api/v1/deliveries/" + id + "/pack").then().statusCode(200);
+        given().auth().oauth2(DELIVERY).get("/api/v1/deliveries/" + id).then()
+                .body("handover.erasure.erasures", equalTo(1)).body("handover.erasure.newPackIssued", equalTo(true));
     }
 
     @Test

@@ -45,6 +45,11 @@ public class PetitionStub implements QuarkusTestResourceLifecycleManager {
     static final java.util.Set<String> RETIRED = ConcurrentHashMap.newKeySet();
     /** Cases whose signer list is held back until the latch opens: a pack caught while it is being built. */
     static final Map<String, CountDownLatch> BLOCKED = new ConcurrentHashMap<>();
+    /**
+     * Cases whose signer list petition-service is too busy to export (it exports one at a time): {@code 503 overloaded}
+     * with this Retry-After, in seconds, as petition-service answers.
+     */
+    static final Map<String, Integer> BUSY = new ConcurrentHashMap<>();
     private HttpServer server;
 
     static String entityKey(String caseId, String entityId) {
@@ -98,6 +103,13 @@ public class PetitionStub implements QuarkusTestResourceLifecycleManager {
         }
         if (path.startsWith("/api/v1/cases/") && path.endsWith("/signers.csv")) {
             String caseId = path.substring("/api/v1/cases/".length(), path.length() - "/signers.csv".length());
+            Integer busy = BUSY.get(caseId);
+            if (busy != null) {
+                exchange.getResponseHeaders().add("Retry-After", String.valueOf(busy));
+                StubAnswer.send(exchange, 503, "application/problem+json", "{\"type\":\"https://w4r.example.org/problems/"
+                        + "overloaded\",\"title\":\"Another signer list is being exported\",\"status\":503}");
+                return;
+            }
             CountDownLatch blocked = BLOCKED.get(caseId);
             if (blocked != null) {
                 try {

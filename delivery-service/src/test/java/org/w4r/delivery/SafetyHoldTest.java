@@ -226,7 +226,8 @@ class SafetyHoldTest extends RunningService {
             if (answer.equals("200")) {
                 packsServed.add(pack.getKey());
             } else {
-                assertTrue(REFUSED.contains(answer), "pack answered " + answer);
+                // two packs at once: one may find the other being built (PackLoadTest), refused without a trace too
+                assertTrue(REFUSED.contains(answer) || answer.equals("503 overloaded"), "pack answered " + answer);
             }
         }
 
@@ -378,39 +379,35 @@ class SafetyHoldTest extends RunningService {
 
     /**
      * A hold placed while a pack or a preview is being built (petition-service asked, its signer list not yet back):
-     * neither is served. The preview was checked only before petition-service was asked until 4 December 2026.
+     * neither is served. The preview was checked only before petition-service was asked until 4 December 2026. One
+     * after the other, each on a case of its own: this service builds one pack or preview at a time (PackLoadTest).
      */
     @Test
     void aHoldPlacedWhileAPackOrAPreviewIsBuiltLetsNeitherOut() throws Exception {
-        String caseId = Streams.newCase(kafka);
-        PetitionStub.SIGNERS_CSV.put(caseId, "name,country\nAda Example,MT\n");
-        String delivered = Streams.handedOver(caseId);
-        String planned = Streams.plan(caseId, "petition");
-        long asked = PetitionStub.REQUESTS.stream().filter(r -> r.contains(caseId)).count();
-        CountDownLatch release = new CountDownLatch(1);
-        PetitionStub.BLOCKED.put(caseId, release);
-        CompletableFuture<Response> pack, preview;
-        try {
-            pack = CompletableFuture.supplyAsync(() ->
-                    given().auth().oauth2(DELIVERY).get("/api/v1/deliveries/" + delivered + "/pack"));
-            preview = CompletableFuture.supplyAsync(() ->
-                    given().auth().oauth2(DELIVERY).get("/api/v1/deliveries/" + planned + "/pack-preview"));
-            // both are being built: petition-service was asked for the signers twice
-            await().until(() -> PetitionStub.REQUESTS.stream().filter(r -> r.contains(caseId)).count() >= asked + 2);
-            Streams.hold(kafka, caseId, 47);
-            await().untilAsserted(() -> given().auth().oauth2(DELIVERY).get("/api/v1/cases/" + caseId).then()
-                    .body("onHold", equalTo(true)));
-        } finally {
-            release.countDown();
-            PetitionStub.BLOCKED.remove(caseId);
-        }
-        for (CompletableFuture<Response> built : List.of(pack, preview)) {
+        for (boolean preview : new boolean[] {false, true}) {
+            String caseId = Streams.newCase(kafka);
+            PetitionStub.SIGNERS_CSV.put(caseId, "name,country\nAda Example,MT\n");
+            String id = preview ? Streams.plan(caseId, "petition") : Streams.handedOver(caseId);
+            long asked = PetitionStub.REQUESTS.stream().filter(r -> r.contains(caseId)).count();
+            CountDownLatch release = new CountDownLatch(1);
+            PetitionStub.BLOCKED.put(caseId, release);
+            CompletableFuture<Response> built;
+            try {
+                built = CompletableFuture.supplyAsync(() -> given().auth().oauth2(DELIVERY)
+                        .get("/api/v1/deliveries/" + id + (preview ? "/pack-preview" : "/pack")));
+                // it is being built: petition-service was asked for the signers
+                await().until(() -> PetitionStub.REQUESTS.stream().filter(r -> r.contains(caseId)).count() > asked);
+                Streams.hold(kafka, caseId, 47);
+                await().untilAsserted(() -> given().auth().oauth2(DELIVERY).get("/api/v1/cases/" + caseId).then()
+                        .body("onHold", equalTo(true)));
+            } finally {
+                release.countDown();
+                PetitionStub.BLOCKED.remove(caseId);
+            }
             built.get(60, TimeUnit.SECONDS).then().statusCode(409).contentType("application/problem+json")
                     .body("type", endsWith("/case-on-hold")).body("hold.holdId", equalTo(47));
-        }
-        // nothing issued, nothing previewed: the trail has the plans and the handover only
-        assertEquals(0, Rows.number(db, "select count(*) from pack_issue where delivery_id = ?::uuid", delivered));
-        for (String id : List.of(delivered, planned)) {
+            // nothing issued, nothing previewed: the trail has the plan and the handover only
+            assertEquals(0, Rows.number(db, "select count(*) from pack_issue where delivery_id = ?::uuid", id));
             given().auth().oauth2(ReferenceFixtures.staffToken("coordinator"))
                     .get("/api/v1/audit?subjectId=" + id).then().statusCode(200)
                     .body("entries.action", not(hasItem("delivery.pack.previewed")))

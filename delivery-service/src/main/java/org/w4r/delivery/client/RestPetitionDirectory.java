@@ -1,8 +1,11 @@
 package org.w4r.delivery.client;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
 import org.jboss.logging.Logger;
 import org.w4r.kit.messaging.Failures;
@@ -27,6 +30,8 @@ public class RestPetitionDirectory implements PetitionDirectory {
 
     /** petition-service's largest page; it has no paging yet, so a pack holds at most this many messages. */
     static final int MAX_MESSAGES = 1000;
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     @Inject
     @RestClient
@@ -65,12 +70,47 @@ public class RestPetitionDirectory implements PetitionDirectory {
         }
     }
 
+    /**
+     * The seconds petition-service asked to wait when it answered {@code 503 overloaded} (its Retry-After, within
+     * 1..300; 5 without one), or null for any other answer.
+     */
+    static Integer busyFor(Response response) {
+        if (response == null || response.getStatus() != 503) {
+            return null;
+        }
+        String type;
+        try {
+            JsonNode problem = JSON.readTree(response.readEntity(String.class));
+            type = problem == null ? null : problem.path("type").asText(null);
+        } catch (RuntimeException | IOException e) {
+            return null;
+        }
+        if (type == null || !type.endsWith("/overloaded")) {
+            return null;
+        }
+        try {
+            return Math.max(1, Math.min(300, Integer.parseInt(String.valueOf(response.getHeaderString("Retry-After")).trim())));
+        } catch (NumberFormatException e) {
+            return 5;
+        }
+    }
+
     private static <T> T call(String caseId, String what, Supplier<T> request) {
         try {
             return request.get();
         } catch (WebApplicationException e) {
             if (e.getResponse() != null && e.getResponse().getStatus() == 410) {
                 throw new SignerDataRetiredException(caseId); // for good: asking again cannot help
+            }
+            Integer busy = busyFor(e.getResponse());
+            if (busy != null) {
+                // petition-service exports one signer list at a time (read-only audit, 4 December 2026): its "busy,
+                // try again in n seconds" is passed on as such, not as an outage to wait ten seconds for
+                LOG.infof("petition-service is busy with another %s; the caller is told to try again in %d s", what, busy);
+                throw new UnavailableException("overloaded", "petition-service busy",
+                        "petition-service is exporting another list and could not serve the " + what + " for the delivery "
+                                + "pack; nothing was issued or recorded, send the same request again after Retry-After "
+                                + "seconds", busy);
             }
             LOG.warnf("petition-service refused the %s: %d", what, e.getResponse() == null ? 0 : e.getResponse().getStatus());
             throw new UnavailableException("petition-service-unavailable", "petition-service unavailable",

@@ -146,9 +146,26 @@ public class DeliveryRepository {
                 Sql::frozenCounts, deliveryId);
     }
 
-    /** Records a pack served: its digest on the handover (the latest) and in the issue log. */
-    public void recordPack(UUID deliveryId, String sha256, String issuedTo, Instant at) {
+    /**
+     * Records a pack served, its digest on the handover (the latest) and in the issue log, and returns when it was
+     * issued by the database's clock, which erasures date themselves by too ({@link ErasureRepository}); until the
+     * read-only audit of 4 December 2026 the JVM's clock here was compared with the start of an erasure's transaction.
+     * The caller holds the case's hold row lock (shared).
+     */
+    public Instant recordPack(UUID deliveryId, String sha256, String issuedTo) {
         try (Connection c = dataSource.getConnection()) {
+            Instant at;
+            try (PreparedStatement ps = c.prepareStatement("""
+                    insert into pack_issue (delivery_id, sha256, issued_to, issued_at) values (?,?,?, clock_timestamp())
+                    returning issued_at""")) {
+                ps.setObject(1, deliveryId);
+                ps.setString(2, sha256);
+                ps.setString(3, issuedTo);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    at = Sql.instant(rs, "issued_at");
+                }
+            }
             try (PreparedStatement ps = c.prepareStatement(
                     "update handover set pack_sha256 = ?, pack_created_at = ? where delivery_id = ?")) {
                 ps.setString(1, sha256);
@@ -156,14 +173,7 @@ public class DeliveryRepository {
                 ps.setObject(3, deliveryId);
                 ps.executeUpdate();
             }
-            try (PreparedStatement ps = c.prepareStatement(
-                    "insert into pack_issue (delivery_id, sha256, issued_to, issued_at) values (?,?,?,?)")) {
-                ps.setObject(1, deliveryId);
-                ps.setString(2, sha256);
-                ps.setString(3, issuedTo);
-                Sql.setInstant(ps, 4, at);
-                ps.executeUpdate();
-            }
+            return at;
         } catch (SQLException e) {
             throw Sql.failure("record a pack", e);
         }

@@ -23,6 +23,11 @@ import java.util.UUID;
  * erasure only marks the handovers of its cases whose pack was already issued: those copies hold erased names.
  * A pack being built takes the same case_hold row lock, so a pack is either issued before the erasure is applied
  * here (its handover is marked) or built again after it (see {@link #erasuresOf}).
+ * <p>Which copies were issued before an erasure is decided by that lock's order, not by clocks: the mark keeps the
+ * highest {@code pack_issue} id of the handover, read once the lock is held. Until the read-only audit of 4 December
+ * 2026 it compared {@code applied_at}, the start of the erasure's transaction (before it waited for the lock), with the
+ * JVM's time of issue, so a pack issued while the erasure waited passed for the new pack though it held the erased
+ * names (V6).
  */
 @ApplicationScoped
 public class ErasureRepository {
@@ -46,17 +51,22 @@ public class ErasureRepository {
                 for (String caseId : cases) {
                     lockCase(c, caseId);
                     try (PreparedStatement ps = c.prepareStatement("""
-                            insert into case_erasure (erasure_id, case_id, erased_at) values (?,?,?)
-                            on conflict do nothing""")) {
+                            insert into case_erasure (erasure_id, case_id, erased_at, applied_at)
+                            values (?,?,?, clock_timestamp()) on conflict do nothing""")) {
                         ps.setObject(1, erasure.erasureId());
                         ps.setString(2, caseId);
                         Sql.setInstant(ps, 3, erasure.erasedAt());
                         ps.executeUpdate();
                     }
                 }
+                // runs with every case's row lock held: the packs issued before this erasure have all committed and
+                // none can be issued until it commits, so the highest issue id now and this statement's own clock
+                // (not now(), the transaction's start, taken before the wait) are where "before the erasure" ends
                 try (PreparedStatement ps = c.prepareStatement("""
-                        insert into handover_erasure (delivery_id, erasure_id, erased_at)
-                        select h.delivery_id, ?, ? from handover h join delivery d on d.id = h.delivery_id
+                        insert into handover_erasure (delivery_id, erasure_id, erased_at, applied_at, last_issue_id)
+                        select h.delivery_id, ?, ?, clock_timestamp(),
+                               (select max(p.id) from pack_issue p where p.delivery_id = h.delivery_id)
+                        from handover h join delivery d on d.id = h.delivery_id
                         where d.case_id = any(?) and exists (select 1 from pack_issue p where p.delivery_id = h.delivery_id)
                         on conflict do nothing""")) {
                     ps.setObject(1, erasure.erasureId());
@@ -88,12 +98,15 @@ public class ErasureRepository {
         }
     }
 
-    /** The notice shown on a handover whose issued pack copies hold erased data, if any. */
+    /**
+     * The notice shown on a handover whose issued pack copies hold erased data, if any. A new pack is one issued after
+     * the last erasure by the lock's order (its issue id above the ones that erasure saw), not by comparing times.
+     */
     public Optional<PackErasure> notice(UUID deliveryId) {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("""
                 select count(*), max(e.erased_at) as erased_at, max(e.applied_at) as applied_at,
                        exists (select 1 from pack_issue p where p.delivery_id = ?
-                               and p.issued_at > (select max(applied_at) from handover_erasure where delivery_id = ?))
+                               and p.id > (select max(last_issue_id) from handover_erasure where delivery_id = ?))
                 from handover_erasure e where e.delivery_id = ?""")) {
             ps.setObject(1, deliveryId);
             ps.setObject(2, deliveryId);

@@ -38,6 +38,11 @@ import java.util.HexFormat;
 @APIResponse(responseCode = "410", description = "pack-retired: the campaign's signer data was anonymised under the "
         + "retention schedule; packSha256 verifies a copy issued before")
 @APIResponse(responseCode = "422", description = "unknown-case: the case left this service's read model, so its hold cannot be checked")
+@APIResponse(responseCode = "503", description = "Nothing was issued or recorded; send the same request again after "
+        + "Retry-After seconds. overloaded: another pack or preview is being built here (one at a time), or "
+        + "petition-service is exporting another list; pack-outdated: an erasure arrived while it was built; "
+        + "case-stream-behind, petition-service-unavailable",
+        headers = @Header(name = "Retry-After", description = "whole seconds to wait", schema = @Schema(type = SchemaType.INTEGER)))
 public class PackResource {
     @Inject
     PackService packs;

@@ -121,7 +121,8 @@ public class DeliveryWriter {
     @Transactional
     public void recordPack(Delivery delivery, String sha256, String issuedTo, long erasuresBefore) {
         refuseIfChangedWhileBuilt(delivery, erasuresBefore);
-        deliveries.recordPack(delivery.id(), sha256, issuedTo, Instant.now());
+        // dated by the database, in the same lock order as erasures (ErasureRepository)
+        deliveries.recordPack(delivery.id(), sha256, issuedTo);
         // a pack names consenting signers: who took one, and which (its digest), is what an inquiry asks first
         audit.record("delivery.pack.issued", "delivery", delivery.id().toString(), delivery.entityId(),
                 AuditTrail.detail("caseId", delivery.caseId(), "sha256", sha256));

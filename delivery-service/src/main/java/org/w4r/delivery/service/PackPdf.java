@@ -3,6 +3,7 @@ package org.w4r.delivery.service;
 import org.apache.pdfbox.cos.COSArray;
 import org.apache.pdfbox.cos.COSName;
 import org.apache.pdfbox.cos.COSString;
+import org.apache.pdfbox.io.IOUtils;
 import org.apache.pdfbox.pdmodel.PDDocument;
 import org.apache.pdfbox.pdmodel.PDDocumentInformation;
 import org.apache.pdfbox.pdmodel.PDPage;
@@ -42,7 +43,11 @@ final class PackPdf implements AutoCloseable {
     private static final Color ACCENT = new Color(0x1a, 0x1a, 0x1a);
     private static final Color MUTED = new Color(0x55, 0x55, 0x55);
 
-    private final PDDocument document = new PDDocument();
+    /**
+     * Page content kept in a temporary file, not on the heap: a list of 400,000 names is thousands of pages (read-only
+     * audit, 4 December 2026). Deleted when the document is closed; /tmp is writable in the container.
+     */
+    private final PDDocument document = new PDDocument(IOUtils.createTempFileOnlyStreamCache());
     final PDType1Font regular = new PDType1Font(Standard14Fonts.FontName.HELVETICA);
     final PDType1Font bold = new PDType1Font(Standard14Fonts.FontName.HELVETICA_BOLD);
     private final Map<Integer, Boolean> encodable = new HashMap<>();

@@ -25,6 +25,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.Semaphore;
+import java.util.function.Supplier;
 
 /**
  * The delivery pack of a recorded handover: a PDF for the recipient ({@link PackDocument}) with the case, the frozen
@@ -58,6 +60,18 @@ public class PackService {
     @Inject
     CaseService cases;
 
+    /**
+     * A pack is built wholly in memory (the signer list, its CSV, the PDF, the ZIP): a case with 100,000 to 400,000
+     * consenting signers costs hundreds of MB, and petition-service, which reads the list into its own heap, restarts
+     * when two or three are asked of it at once (read-only audit, 4 December 2026). So one pack or preview is built at a
+     * time in this instance; another is refused at once, before petition-service is asked, with nothing issued or
+     * recorded ({@code 503 overloaded}, Retry-After), rather than queued to hold a request thread and its memory.
+     */
+    private final Semaphore building = new Semaphore(1);
+
+    /** About how long a large pack takes to build: when to try again after {@code overloaded}. */
+    static final int BUSY_RETRY_AFTER_SECONDS = 10;
+
     /** The PDF with its SHA-256 (the one stored on the handover), and the ZIP beside it when asked for. */
     public record Pack(byte[] pdf, String sha256, String fileName, String language, byte[] zip) {
     }
@@ -72,10 +86,12 @@ public class PackService {
         // refused before anything is asked of petition-service: no signer list leaves while a case is held
         guard.refuseIfHeldNow(delivery.caseId());
         DeliveryService.Delivered delivered = service.delivered(delivery);
-        long erasuresBefore = erasures.erasuresOf(delivery.caseId());
-        Pack pack = build(delivery, delivered.handover(), delivered.counts(), authorization, language, withZip, false);
-        writer.recordPack(delivery, pack.sha256(), principal, erasuresBefore);
-        return pack;
+        return oneAtATime(() -> {
+            long erasuresBefore = erasures.erasuresOf(delivery.caseId());
+            Pack pack = build(delivery, delivered.handover(), delivered.counts(), authorization, language, withZip, false);
+            writer.recordPack(delivery, pack.sha256(), principal, erasuresBefore);
+            return pack;
+        });
     }
 
     /**
@@ -92,14 +108,32 @@ public class PackService {
         }
         guard.awaitCaseStream();
         guard.refuseIfHeldNow(delivery.caseId());
-        long erasuresBefore = erasures.erasuresOf(delivery.caseId());
-        FrozenCounts counts = cases.preview(delivery.caseId(), delivery.kind(), delivery.entityId(), cutoff);
-        Instant now = Instant.now();
-        Handover handover = new Handover(id, now, cutoff, principal, null, List.of(), principal, now, counts.total(),
-                null, null);
-        Pack pack = build(delivery, handover, counts, authorization, language, false, true);
-        writer.recordPreview(delivery, cutoff, pack.sha256(), principal, erasuresBefore);
-        return pack;
+        // a preview names the same signers as a pack and costs as much to build; it can be asked again and again
+        return oneAtATime(() -> {
+            long erasuresBefore = erasures.erasuresOf(delivery.caseId());
+            FrozenCounts counts = cases.preview(delivery.caseId(), delivery.kind(), delivery.entityId(), cutoff);
+            Instant now = Instant.now();
+            Handover handover = new Handover(id, now, cutoff, principal, null, List.of(), principal, now, counts.total(),
+                    null, null);
+            Pack pack = build(delivery, handover, counts, authorization, language, false, true);
+            writer.recordPreview(delivery, cutoff, pack.sha256(), principal, erasuresBefore);
+            return pack;
+        });
+    }
+
+    /** Builds (and issues or records) while no other pack is being built here; refuses at once otherwise. */
+    private Pack oneAtATime(Supplier<Pack> work) {
+        if (!building.tryAcquire()) {
+            throw new UnavailableException("overloaded", "Another pack is being built",
+                    "this service builds one delivery pack or preview at a time and another is being built; nothing "
+                            + "was issued or recorded, send the same request again after Retry-After seconds",
+                    BUSY_RETRY_AFTER_SECONDS);
+        }
+        try {
+            return work.get();
+        } finally {
+            building.release();
+        }
     }
 
     private Pack build(Delivery delivery, Handover handover, FrozenCounts counts, String authorization, String language,

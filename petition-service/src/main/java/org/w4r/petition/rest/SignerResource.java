@@ -1,5 +1,7 @@
 package org.w4r.petition.rest;
 
+import io.quarkus.vertx.http.runtime.CurrentVertxRequest;
+import io.vertx.ext.web.RoutingContext;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.validation.Valid;
@@ -24,6 +26,7 @@ import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.w4r.kit.csv.CsvBodyWriter;
 import org.w4r.kit.csv.CsvTable;
+import org.w4r.kit.problem.Problem;
 import org.w4r.kit.problem.ProblemException;
 import org.w4r.kit.security.Caller;
 import org.w4r.kit.security.CurrentCaller;
@@ -38,6 +41,8 @@ import org.w4r.petition.service.SignerExportService;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /** Signer data: the consented list for a delivery, and erasure on request. */
 @Path("/api/v1")
@@ -57,6 +62,21 @@ public class SignerResource {
     @Inject
     RateLimits limits;
 
+    @Inject
+    CurrentVertxRequest request;
+
+    /**
+     * One signer export at a time in this instance. The list is read whole into the heap and written as CSV: a case
+     * with 100,000 to 400,000 consenting signers costs 100 MB and more of a ~576 MB heap, and two or three at once (a
+     * pack asked again, previews) ran petition-service, the write path of every entity, out of memory (read-only audit,
+     * 4 December 2026). Another export is refused at once rather than queued; the permit is let go when the answer has
+     * been written (or the connection lost), not when the rows are read, as the rows live until then.
+     */
+    private static final Semaphore EXPORTING = new Semaphore(1);
+
+    /** About how long a large export takes: when to try again after {@code overloaded}. */
+    static final int EXPORT_BUSY_RETRY_AFTER_SECONDS = 5;
+
     @GET
     @Path("cases/{caseId}/signers.csv")
     @Produces(CsvBodyWriter.MEDIA_TYPE)
@@ -72,6 +92,10 @@ public class SignerResource {
     @APIResponse(responseCode = "409", description = "The case is on safety hold ('hold' says since when)")
     @APIResponse(responseCode = "410", description = "signer-data-retired: the case's campaign was anonymised under the "
             + "retention schedule ('retiredAt' says when)")
+    @APIResponse(responseCode = "503", description = "overloaded: another signer list is being exported (one at a time "
+            + "per instance); nothing was read, send the same request again after Retry-After seconds",
+            headers = @Header(name = RateLimitedAnswer.RETRY_AFTER, description = Api.RETRY_AFTER_DESCRIPTION,
+                    schema = @Schema(type = SchemaType.INTEGER)))
     public Response signers(@Parameter(description = "The case; one that does not exist (any id that is not a case's "
                                     + "slug) is a 404") @PathParam("caseId") String caseId,
                             @Parameter(description = "Signatures up to this instant (default: now)",
@@ -89,10 +113,43 @@ public class SignerResource {
                     + "or '-'; leave it out for every entity's signers");
         }
         Instant cutoff = Cutoff.parse("until", until);
-        List<List<Object>> rows = export.signers(caseId, entityId, cutoff == null ? Instant.now() : cutoff).stream()
-                .map(SignerResource::row).toList();
-        return Response.ok(new CsvTable(caseId + "-signers", List.of("name", "country"), rows))
-                .header("Cache-Control", "no-store").build();
+        if (!EXPORTING.tryAcquire()) {
+            return busy();
+        }
+        Runnable done = releaseOnce();
+        RoutingContext http = request.getCurrent();
+        if (http != null) {
+            // on the answer written, failed or its connection closed: the rows are held until the writer is done
+            http.addEndHandler(ended -> done.run());
+        }
+        try {
+            List<List<Object>> rows = export.signers(caseId, entityId, cutoff == null ? Instant.now() : cutoff).stream()
+                    .map(SignerResource::row).toList();
+            return Response.ok(new CsvTable(caseId + "-signers", List.of("name", "country"), rows))
+                    .header("Cache-Control", "no-store").build();
+        } finally {
+            if (http == null) {
+                done.run();
+            }
+        }
+    }
+
+    private static Runnable releaseOnce() {
+        AtomicBoolean released = new AtomicBoolean();
+        return () -> {
+            if (released.compareAndSet(false, true)) {
+                EXPORTING.release();
+            }
+        };
+    }
+
+    /** The type petition-service answers a saturated write path with (GroupCommit), with Retry-After as a header too. */
+    private static Response busy() {
+        return Response.fromResponse(Problem.of(503, "overloaded", "Another signer list is being exported",
+                                "petition-service exports one signer list at a time and another is being exported; "
+                                        + "nothing was read, send the same request again after Retry-After seconds")
+                        .with("retryAfterSeconds", EXPORT_BUSY_RETRY_AFTER_SECONDS).toResponse())
+                .header(RateLimitedAnswer.RETRY_AFTER, EXPORT_BUSY_RETRY_AFTER_SECONDS).build();
     }
 
     private static List<Object> row(ConsentingSigner signer) {
