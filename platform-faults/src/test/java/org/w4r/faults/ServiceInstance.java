@@ -92,7 +92,7 @@ final class ServiceInstance {
         });
     }
 
-    private boolean ready() {
+    boolean ready() {
         try {
             HttpURLConnection c = (HttpURLConnection) URI.create(url() + "/q/health/ready").toURL().openConnection();
             c.setConnectTimeout(500);
