@@ -85,6 +85,25 @@ class DeliveryPackTest extends RunningService {
                 Rows.strings(db, "select sha256 || ' ' || issued_to from pack_issue where delivery_id = ?::uuid order by id", id));
     }
 
+    /**
+     * petition-service's signers.csv defuses a name a spreadsheet would run as a formula; the pack handed to an
+     * authority prints the name as signed (it printed "'@maria"; injection audit, 4 December 2026).
+     */
+    @Test
+    void aSignerWhoseNameStartsLikeAFormulaIsPrintedAsSigned() throws Exception {
+        String caseId = Streams.newCase(kafka);
+        Instant cutoff = Instant.now().minusSeconds(5).truncatedTo(ChronoUnit.SECONDS);
+        PetitionStub.SIGNERS_CSV.put(caseId, "name,country\n'@maria,PT\n'-Ana Lima,BR\nO'Brien,IE\n");
+        String id = Streams.plan(caseId, "petition");
+        given().auth().oauth2(DELIVERY).contentType(ContentType.JSON).body(Streams.handoverBody(cutoff))
+                .post("/api/v1/deliveries/" + id + "/handover").then().statusCode(200);
+        String text = text(given().auth().oauth2(DELIVERY).get("/api/v1/deliveries/" + id + "/pack")
+                .then().statusCode(200).extract().asByteArray()).replaceAll("[ \\t]+", " ");
+        assertTrue(text.contains("1. @maria (PT)") && text.contains("2. -Ana Lima (BR)")
+                && text.contains("3. O'Brien (IE)"), text);
+        assertFalse(text.contains("'@maria") || text.contains("'-Ana"), text);
+    }
+
     @Test
     void aSolidarityPackHasTheApprovedMessagesUpToTheCutoffAsText() throws Exception {
         String caseId = Streams.newCase(kafka);

@@ -15,6 +15,7 @@ import org.w4r.delivery.service.PetitionDirectory;
 import org.w4r.delivery.service.SignerDataRetiredException;
 import org.w4r.delivery.service.UnavailableException;
 import org.w4r.kit.csv.CsvRows;
+import org.w4r.kit.csv.SpreadsheetSafe;
 
 import java.io.IOException;
 import java.io.StringReader;
@@ -42,7 +43,9 @@ public class RestPetitionDirectory implements PetitionDirectory {
         String csv = call(caseId, "signer list", () -> client.signersCsv(caseId, until.toString(), entityId, authorization));
         List<Signer> signers = new ArrayList<>();
         for (CsvRows.Row row : rows(csv == null ? "" : csv)) {
-            String name = row.get("name");
+            // petition-service's CSV defuses a name a spreadsheet would run ("@maria" comes as "'@maria"); the pack
+            // prints it as signed, and its own signers.csv defuses it again
+            String name = SpreadsheetSafe.restore(row.get("name"));
             if (name != null && !name.isBlank()) {
                 signers.add(new Signer(name, row.get("country") == null ? "" : row.get("country")));
             }

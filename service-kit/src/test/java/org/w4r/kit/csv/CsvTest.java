@@ -42,5 +42,9 @@ class CsvTest {
         assertEquals("Amnesty", SpreadsheetSafe.neutralise("Amnesty"));
         assertEquals("'-1", SpreadsheetSafe.neutralise("-1"));
         assertEquals("", SpreadsheetSafe.neutralise(""));
+        // what a reader that prints the cell gets back: the value as given
+        for (String value : new String[]{"@maria", "-Ana", "+Lee", "=1", "Amnesty", "", "'quoted", "O'Brien"}) {
+            assertEquals(value, SpreadsheetSafe.restore(SpreadsheetSafe.neutralise(value)));
+        }
     }
 }
