@@ -8,6 +8,8 @@ import java.nio.file.Path;
 import java.util.Set;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -202,6 +204,102 @@ class ComposeFileTest {
         int last = spec.lastIndexOf(':');
         int hostPort = last < 0 ? -1 : spec.lastIndexOf(':', last - 1);
         return hostPort < 0 ? "" : spec.substring(0, hostPort).replaceAll("^\\[|]$", "");
+    }
+
+    /** Sessions kept for others than the services: an operator's psql, pg_dump or a backup tool. */
+    static final int OTHER_SESSIONS = 10;
+
+    /**
+     * PostgreSQL must accept every service's pool full at once, or the last pool to grow in a surge meets "too many
+     * clients": each service's instances (compose's scale or deploy.replicas, 1 by default) times its pool's max-size
+     * (the service's QUARKUS_DATASOURCE_JDBC_MAX_SIZE here, else its settings', else Quarkus' default) plus its
+     * sessions outside the pool, plus the superuser's reserved slots and {@link #OTHER_SESSIONS}. The pools are read
+     * from the files, never written here: a pool raised in a service's settings fails this until max_connections
+     * follows. Compose kept PostgreSQL's default, 100, for 184 connections (the fourth round's review, 4 December 2026).
+     */
+    @Test
+    void postgresAcceptsEveryServicesPoolAtOnce() throws Exception {
+        JsonNode services = resolved().get("services");
+        Map<String, String> parameters = postgresParameters(services.get("postgres"));
+        int maxConnections = Integer.parseInt(parameters.getOrDefault("max_connections", "100"));
+        int reserved = Integer.parseInt(parameters.getOrDefault("superuser_reserved_connections", "3"))
+                + Integer.parseInt(parameters.getOrDefault("reserved_connections", "0"));
+        int needed = reserved + OTHER_SESSIONS;
+        StringBuilder sum = new StringBuilder();
+        for (String service : Repo.SERVICES) {
+            JsonNode s = services.get(service);
+            int instances = s.path("deploy").path("replicas").asInt(s.path("scale").asInt(1));
+            JsonNode fromEnv = s.path("environment").path("QUARKUS_DATASOURCE_JDBC_MAX_SIZE");
+            int pool = fromEnv.isMissingNode() || fromEnv.isNull() ? Repo.poolMaxSize(service)
+                    : Integer.parseInt(fromEnv.asText().trim());
+            int direct = Repo.DIRECT_CONNECTIONS.getOrDefault(service, 0);
+            needed += instances * (pool + direct);
+            sum.append(String.format("%n  %s: %d instance(s) x (%d pool + %d direct)", service, instances, pool, direct));
+        }
+        sum.append(String.format("%n  reserved %d + others %d", reserved, OTHER_SESSIONS));
+        assertTrue(needed <= maxConnections, "PostgreSQL's max_connections " + maxConnections + " is below the " + needed
+                + " connections the services may open at once:" + sum);
+    }
+
+    /** The server settings given on the postgres service's command line ({@code -c name=value}), as PostgreSQL reads them. */
+    static Map<String, String> postgresParameters(JsonNode postgres) {
+        List<String> args = new ArrayList<>();
+        JsonNode command = postgres.path("command");
+        if (command.isArray()) {
+            command.forEach(a -> args.add(a.asText()));
+        } else if (command.isTextual()) {
+            args.addAll(List.of(command.asText().trim().split("\\s+")));
+        }
+        Map<String, String> parameters = new TreeMap<>();
+        for (int i = 0; i < args.size(); i++) {
+            String setting = args.get(i).equals("-c") && i + 1 < args.size() ? args.get(++i)
+                    : args.get(i).startsWith("--") && args.get(i).contains("=") ? args.get(i).substring(2) : null;
+            if (setting != null) {
+                int eq = setting.indexOf('=');
+                parameters.put(setting.substring(0, eq).trim().replace('-', '_'), setting.substring(eq + 1).trim());
+            }
+        }
+        return parameters;
+    }
+
+    /**
+     * The demo loads the 2020 report's cases, entities and a hold into the database and writes a case manager's
+     * token to a volume: for a trial, not for the installation this file is the example of. It was on unless .env
+     * turned it off (the fourth round's review, 4 December 2026). Now it is off unless .env turns it on, and the one
+     * switch reaches every service ./platform gives a share of the demo to (deploy/local).
+     */
+    @Test
+    void theDemoIsOffUnlessTheEnvFileTurnsItOn() throws Exception {
+        List<String> withDemo = new ArrayList<>();
+        for (String service : Repo.SERVICES) {
+            Path local = Repo.DEPLOY.resolve("local").resolve(service + ".properties");
+            if (Files.exists(local) && Repo.read(local).lines().anyMatch(l -> l.replace(" ", "").equals("w4r.demo.enabled=true"))) {
+                withDemo.add(service);
+            }
+        }
+        assertTrue(withDemo.contains("case-service"), "./platform's demo: " + withDemo);
+        JsonNode byDefault = resolved().get("services");
+        for (String service : withDemo) {
+            assertEquals("false", byDefault.get(service).path("environment").path("W4R_DEMO_ENABLED").asText(),
+                    service + ": the demo is off with the example's settings");
+        }
+        JsonNode trial = resolvedWith("W4R_DEMO_ENABLED=true").get("services");
+        for (String service : withDemo) {
+            assertEquals("true", trial.get(service).path("environment").path("W4R_DEMO_ENABLED").asText(),
+                    service + ": W4R_DEMO_ENABLED=true in .env turns its share of the demo on");
+        }
+    }
+
+    /** The file as docker-compose resolves it with the example's settings and {@code lines} added to them. */
+    static JsonNode resolvedWith(String... lines) throws Exception {
+        Path env = Files.createTempFile("w4r-compose", ".env");
+        List<String> all = new ArrayList<>(Files.readAllLines(COMPOSE.resolve(".env.example")));
+        all.addAll(List.of(lines));
+        Files.write(env, all);
+        String result = config(env);
+        Files.delete(env);
+        assertTrue(result.startsWith("0\n"), result);
+        return Manifests.YAML.readTree(result.substring(2));
     }
 
     @Test

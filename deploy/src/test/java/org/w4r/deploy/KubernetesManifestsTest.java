@@ -19,6 +19,10 @@ import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStrategy;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
+import io.fabric8.kubernetes.api.model.networking.v1.HTTPIngressPath;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.fabric8.kubernetes.api.model.networking.v1.IngressRule;
+import io.fabric8.kubernetes.api.model.networking.v1.IngressServiceBackend;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.strimzi.api.kafka.model.common.template.PodTemplate;
@@ -336,6 +340,165 @@ class KubernetesManifestsTest {
         }
     }
 
+    /** Quarkus' management paths, on each service's API port: metrics (every entity's counts), health, the OpenAPI document. */
+    static final List<String> MANAGEMENT_PATHS = List.of("/q", "/q/", "/q/metrics", "/q/health", "/q/health/live",
+            "/q/health/ready", "/q/health/started", "/q/openapi.json", "/q/openapi/", "/q/swagger-ui", "/q/dev-ui");
+    /** The contract entity developers generate their clients from (docs/entity-developers.md): public, exactly. */
+    static final Map<String, String> PUBLIC_CONTRACTS = Map.of("petition-service", "/q/openapi", "tally-service", "/q/openapi");
+
+    /**
+     * /q/ is served on the API's port, so what keeps it inside the cluster is that nothing forwards it there: every
+     * Service is reachable inside the cluster only (ClusterIP), and every Ingress routes Exact or Prefix paths (a
+     * regular expression cannot be checked) none of which matches a management path, with no default backend. Yet
+     * every public path still reaches its service: each prefix of the service's OpenAPI document (target/openapi,
+     * from its build) on the host the staff UI calls it at, and the staff UI's page, files and config on the host of
+     * the APIs' CORS origin. Prometheus still scrapes /q/metrics from its namespace (PodMonitor, NetworkPolicy), and
+     * the kubelet probes /q/health from the node (everyServiceRunsHardenedProbedAndBounded). The base exposed nothing
+     * and a deployer's Ingress on "/" exposed every /q/ page (the fourth round's review, 4 December 2026).
+     */
+    @Test
+    void managementPathsStayInsideTheClusterAndPublicPathsGetThrough() throws Exception {
+        for (String build : BUILDS) {
+            Manifests manifests = build(build);
+            for (Service service : manifests.of(Service.class)) {
+                String type = service.getSpec().getType();
+                assertTrue(type == null || type.equals("ClusterIP"), build + ": " + service.getMetadata().getName()
+                        + " is a " + type + " Service: every path, /q/ included, outside the cluster");
+                assertTrue(service.getSpec().getExternalIPs() == null || service.getSpec().getExternalIPs().isEmpty(),
+                        build + ": " + service.getMetadata().getName() + " has external IPs");
+            }
+            List<Ingress> ingresses = manifests.of(Ingress.class);
+            assertFalse(ingresses.isEmpty(), build + ": an Ingress routes the public paths (and only them)");
+            for (Ingress ingress : ingresses) {
+                String name = build + ": Ingress " + ingress.getMetadata().getName();
+                assertTrue(ingress.getSpec().getDefaultBackend() == null, name + " has a default backend: every path");
+                for (IngressRule rule : ingress.getSpec().getRules()) {
+                    for (HTTPIngressPath path : rule.getHttp().getPaths()) {
+                        assertTrue(List.of("Exact", "Prefix").contains(path.getPathType()),
+                                name + ": " + path.getPath() + " is " + path.getPathType() + ", which this test cannot read");
+                        for (String management : MANAGEMENT_PATHS) {
+                            assertFalse(ingressMatches(path, management), name + " forwards " + management + " to "
+                                    + path.getBackend().getService().getName() + " (" + path.getPathType() + " " + path.getPath() + ")");
+                        }
+                    }
+                }
+            }
+
+            Map<String, String> ui = envOf(manifests, Repo.UI);
+            for (String service : Repo.SERVICES) {
+                String host = java.net.URI.create(ui.get("W4R_UI_" + service.replace("-service", "").toUpperCase() + "_SERVICE_URL")).getHost();
+                for (String prefix : openApiPrefixes(service)) {
+                    String request = prefix + "/v1/anything";
+                    assertEquals(service, routed(ingresses, host, request), build + ": " + host + request);
+                }
+                String contract = PUBLIC_CONTRACTS.get(service);
+                assertEquals(contract == null ? null : service, routed(ingresses, host, "/q/openapi"),
+                        build + ": " + host + "/q/openapi is public for the services entity websites call, only them");
+            }
+            Map<String, String> tally = envOf(manifests, "tally-service");
+            String staffHost = java.net.URI.create(tally.get("W4R_TALLY_CORS_ORIGINS")).getHost();
+            for (String request : staffUiPaths()) {
+                assertEquals(Repo.UI, routed(ingresses, staffHost, request), build + ": " + staffHost + request);
+            }
+        }
+
+        GenericKubernetesResource monitor = BASE.generic("PodMonitor").get(0);
+        List<Map<String, Object>> endpoints = monitor.get("spec", "podMetricsEndpoints");
+        assertTrue(endpoints.stream().anyMatch(e -> "http".equals(e.get("port")) && "/q/metrics".equals(e.get("path"))),
+                "Prometheus scrapes /q/metrics on the pods' http port: " + endpoints);
+        assertTrue(BASE.of(NetworkPolicy.class).stream().anyMatch(p -> p.getSpec().getIngress() != null
+                        && p.getSpec().getPodSelector().getMatchLabels().equals(Map.of("app.kubernetes.io/part-of", "w4r"))
+                        && p.getSpec().getIngress().stream().anyMatch(rule -> rule.getFrom() != null && rule.getPorts() != null
+                                && rule.getFrom().stream().anyMatch(peer -> peer.getNamespaceSelector() != null
+                                        && peer.getNamespaceSelector().getMatchLabels() != null && "monitoring".equals(
+                                        peer.getNamespaceSelector().getMatchLabels().get("kubernetes.io/metadata.name")))
+                                && rule.getPorts().stream().anyMatch(port -> "http".equals(port.getPort().getStrVal())))),
+                "a NetworkPolicy admits Prometheus (namespace monitoring) to every w4r pod's http port");
+    }
+
+    /** Whether an Ingress path takes the request's path, as the Ingress API defines Exact and Prefix (by elements). */
+    static boolean ingressMatches(HTTPIngressPath path, String request) {
+        if (path.getPathType().equals("Exact")) {
+            return path.getPath().equals(request);
+        }
+        List<String> prefix = pathElements(path.getPath());
+        List<String> elements = pathElements(request);
+        return elements.size() >= prefix.size() && elements.subList(0, prefix.size()).equals(prefix);
+    }
+
+    private static List<String> pathElements(String path) {
+        return java.util.Arrays.stream(path.split("/")).filter(e -> !e.isEmpty()).toList();
+    }
+
+    /** The Service a request to host and path reaches: an Exact path first, else the longest Prefix; null for none. */
+    static String routed(List<Ingress> ingresses, String host, String request) {
+        HTTPIngressPath best = null;
+        for (Ingress ingress : ingresses) {
+            for (IngressRule rule : ingress.getSpec().getRules()) {
+                if (rule.getHost() != null && !rule.getHost().equals(host)) {
+                    continue;
+                }
+                for (HTTPIngressPath path : rule.getHttp().getPaths()) {
+                    if (ingressMatches(path, request) && (best == null || path.getPathType().equals("Exact")
+                            || !best.getPathType().equals("Exact") && path.getPath().length() > best.getPath().length())) {
+                        best = path;
+                    }
+                }
+            }
+        }
+        if (best == null) {
+            return null;
+        }
+        IngressServiceBackend backend = best.getBackend().getService();
+        assertTrue("http".equals(backend.getPort().getName()) || backend.getPort().getNumber() != null,
+                "the backend names the Service's port: " + backend);
+        return backend.getName();
+    }
+
+    private static Map<String, String> envOf(Manifests manifests, String deployment) {
+        return manifests.named(Deployment.class, deployment).getSpec().getTemplate().getSpec().getContainers().get(0)
+                .getEnv().stream().filter(e -> e.getValue() != null).collect(Collectors.toMap(EnvVar::getName, EnvVar::getValue));
+    }
+
+    /** The first element of every path in the service's OpenAPI document, as its build stored it: "/api", "/public". */
+    static Set<String> openApiPrefixes(String service) throws IOException {
+        Path document = Repo.ROOT.resolve(service).resolve("target/openapi/openapi.yaml");
+        assertTrue(Files.exists(document), document + " is missing: package the service first (`./mvnw -B -pl deploy -am "
+                + "verify` does, this module depends on the services)");
+        Set<String> prefixes = new TreeSet<>();
+        Manifests.YAML.readTree(document.toFile()).get("paths").fieldNames()
+                .forEachRemaining(p -> prefixes.add("/" + pathElements(p).get(0)));
+        assertFalse(prefixes.isEmpty(), service);
+        return prefixes;
+    }
+
+    /**
+     * What the staff UI serves a browser: its page at "/", every file and folder of its static resources, its JAX-RS
+     * paths (/config), and the absolute paths its page loads (Chart.js under /webjars).
+     */
+    static Set<String> staffUiPaths() throws IOException {
+        Set<String> paths = new TreeSet<>(List.of("/"));
+        Path resources = Repo.ROOT.resolve(Repo.UI).resolve("src/main/resources/META-INF/resources");
+        try (var entries = Files.list(resources)) {
+            entries.forEach(e -> paths.add("/" + e.getFileName() + (Files.isDirectory(e) ? "/any.file" : "")));
+        }
+        try (var sources = Files.walk(Repo.ROOT.resolve(Repo.UI).resolve("src/main/java"))) {
+            for (Path source : sources.filter(f -> f.toString().endsWith(".java")).toList()) {
+                java.util.regex.Matcher m = java.util.regex.Pattern.compile("@Path\\(\"(/[^\"]*)\"\\)").matcher(Repo.read(source));
+                while (m.find()) {
+                    paths.add(m.group(1));
+                }
+            }
+        }
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?:src|href)=\"(/[^\"/][^\"]*)\"")
+                .matcher(Repo.read(resources.resolve("index.html")));
+        while (m.find()) {
+            paths.add(m.group(1));
+        }
+        assertTrue(paths.contains("/config") && paths.stream().anyMatch(p -> p.startsWith("/webjars/")), paths.toString());
+        return paths;
+    }
+
     @Test
     void postgresHasARoleAndADatabasePerServiceAndNoSuperuser() {
         GenericKubernetesResource cluster = BASE.generic("Cluster").get(0);
@@ -384,8 +547,170 @@ class KubernetesManifestsTest {
                 "not the deprecated fields: exclusive with the stanza, and they fall back to asynchronous");
     }
 
-    /** Sessions a service opens outside its pool, per pod: tally-service's DirectConnections (LISTEN, reconcile lock). */
-    static final Map<String, Integer> DIRECT_CONNECTIONS = Map.of("tally-service", 2);
+    /** The builds a deployer applies, each checked: the base and the overlays, which may change what the base says. */
+    static final List<String> BUILDS = List.of("base", "overlays/example", "overlays/production");
+
+    static Manifests build(String build) {
+        return build.equals("base") ? BASE : Manifests.build(Repo.DEPLOY.resolve("kubernetes").resolve(build));
+    }
+
+    /**
+     * CloudNativePG's own pg_hba.conf lines, before the Cluster's {@code postgresql.pg_hba} (the operator's template,
+     * pkg/postgres): the instance manager's socket, the replication user's and the pooler's certificates.
+     */
+    static final List<String> CNPG_HBA_FIRST = List.of("local all all peer map=local",
+            "hostssl postgres streaming_replica all cert", "hostssl replication streaming_replica all cert",
+            "hostssl all cnpg_pooler_pgbouncer all cert");
+    /** ...and its last line, after the Cluster's: every role to every database with a password. */
+    static final String CNPG_HBA_LAST = "host all all all scram-sha-256";
+
+    /**
+     * Each service's database admits its own role and no other, as compose's {@code revoke all on database ... from
+     * public} makes it, and each service role no other database: the pg_hba.conf CloudNativePG writes, evaluated as
+     * PostgreSQL does (the first line matching the connection's type, database and role decides; over TLS and
+     * without). Other roles tried: the other services', the superuser, CloudNativePG's application owner and
+     * replication user, and a role nobody created yet. On Kubernetes every role could connect to every database (the
+     * operator's last line), found in the fourth round's review of the deployment files, 4 December 2026.
+     */
+    @Test
+    void eachServiceDatabaseAdmitsItsOwnRoleOnly() {
+        for (String build : BUILDS) {
+            Manifests manifests = build(build);
+            GenericKubernetesResource cluster = manifests.generic("Cluster").get(0);
+            List<String> own = cluster.get("spec", "postgresql", "pg_hba");
+            List<String> hba = new java.util.ArrayList<>(CNPG_HBA_FIRST);
+            if (own != null) {
+                hba.addAll(own);
+            }
+            hba.add(CNPG_HBA_LAST);
+            Map<String, String> owners = manifests.generic("Database").stream()
+                    .collect(Collectors.toMap(d -> (String) d.get("spec", "name"), d -> (String) d.get("spec", "owner")));
+            Set<String> serviceRoles = new TreeSet<>();
+            Set<String> databases = new java.util.LinkedHashSet<>();
+            for (String service : Repo.SERVICES) {
+                String url = manifests.named(Deployment.class, service).getSpec().getTemplate().getSpec().getContainers()
+                        .get(0).getEnv().stream().filter(e -> e.getName().equals("QUARKUS_DATASOURCE_JDBC_URL"))
+                        .findFirst().orElseThrow().getValue();
+                String database = url.substring(url.lastIndexOf('/') + 1);
+                assertNotNull(owners.get(database), build + ": a Database resource for " + database);
+                serviceRoles.add(owners.get(database));
+                databases.add(database);
+            }
+            databases.addAll(List.of("postgres", "app", "template1"));
+            Set<String> roles = new java.util.LinkedHashSet<>(serviceRoles);
+            roles.addAll(List.of("postgres", "app", "streaming_replica", "someone_else"));
+            for (String database : databases) {
+                for (String role : roles) {
+                    String owner = owners.getOrDefault(database, "");
+                    boolean itsOwner = role.equals(owner) && serviceRoles.contains(role);
+                    for (boolean tls : List.of(true, false)) {
+                        String method = hbaMethod(hba, database, role, tls);
+                        if (itsOwner) {
+                            assertEquals("scram-sha-256", method, build + ": " + role + " signs in to its own database "
+                                    + database + " with its password" + (tls ? " over TLS" : " without TLS"));
+                        } else if (serviceRoles.contains(role) || serviceRoles.contains(owner)) {
+                            assertEquals("reject", method, build + ": " + role + " is refused by " + database
+                                    + (tls ? " over TLS" : " without TLS") + ", as compose revokes CONNECT from PUBLIC; the Cluster's pg_hba: "
+                                    + (own == null ? "none" : own));
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * The method of the first pg_hba.conf line matching a TCP connection, as PostgreSQL picks it; "reject" when none
+     * does. Reads the forms written here (names, comma lists, {@code all}, {@code sameuser}); any other (a
+     * {@code +group}, an {@code @file}, an address narrower than {@code all}) fails the test rather than be misread.
+     */
+    static String hbaMethod(List<String> lines, String database, String role, boolean tls) {
+        for (String line : lines) {
+            String[] fields = line.trim().split("\\s+");
+            String type = fields[0];
+            if (type.equals("local")) {
+                continue;
+            }
+            assertTrue(List.of("host", "hostssl", "hostnossl").contains(type), "a pg_hba type this test reads: " + line);
+            if (type.equals("hostssl") && !tls || type.equals("hostnossl") && tls) {
+                continue;
+            }
+            assertTrue(fields.length >= 5 && fields[3].equals("all"), "a pg_hba line for any address: " + line);
+            boolean databaseMatches = false;
+            for (String d : fields[1].split(",")) {
+                assertFalse(d.startsWith("@") || d.startsWith("\"") || d.startsWith("/"), "a database this test reads: " + line);
+                databaseMatches |= d.equals("all") || d.equals(database) || d.equals("sameuser") && database.equals(role);
+            }
+            boolean roleMatches = false;
+            for (String r : fields[2].split(",")) {
+                assertFalse(r.startsWith("+") || r.startsWith("@") || r.startsWith("\"") || r.startsWith("/"),
+                        "a role this test reads: " + line);
+                roleMatches |= r.equals("all") || r.equals(role);
+            }
+            if (databaseMatches && roleMatches) {
+                return fields[4];
+            }
+        }
+        return "reject";
+    }
+
+    /** A backend's own memory once it has run the services' statements: catalog and plan caches, prepared statements. */
+    static final long BACKEND_MEMORY = 2L << 20;
+    /** The instance manager and its metrics exporter, the WAL senders, writer and checkpointer. */
+    static final long OTHER_PROCESSES_MEMORY = 512L << 20;
+
+    /**
+     * PostgreSQL's memory at the worst moment fits the Cluster's memory limit, or the kernel kills a backend and
+     * PostgreSQL ends every session to recover, at the peak. The rule (written out in postgres/cluster.yaml, with why):
+     * {@code limit >= shared_buffers + max_connections x (BACKEND_MEMORY + work_mem) + autovacuum_max_workers x
+     * maintenance_work_mem (autovacuum_work_mem when set) + OTHER_PROCESSES_MEMORY}, each setting from the Cluster's
+     * parameters or PostgreSQL's default. And the request is the limit, so that the primary is not the first pod
+     * evicted when its node runs short. The limit was 2Gi for max_connections 800 (the fourth round, 4 December 2026).
+     */
+    @Test
+    void postgresMemoryCoversEveryConnectionAtOnce() {
+        for (String build : BUILDS) {
+            GenericKubernetesResource cluster = build(build).generic("Cluster").get(0);
+            Map<String, Object> parameters = cluster.get("spec", "postgresql", "parameters");
+            long maxConnections = Long.parseLong(String.valueOf(parameter(parameters, "max_connections", "100")).trim());
+            long sharedBuffers = postgresBytes(parameter(parameters, "shared_buffers", "128MB"), 8192);
+            long workMem = postgresBytes(parameter(parameters, "work_mem", "4MB"), 1024);
+            long maintenance = postgresBytes(parameter(parameters, "maintenance_work_mem", "64MB"), 1024);
+            String autovacuumWorkMem = String.valueOf(parameter(parameters, "autovacuum_work_mem", "-1")).trim();
+            long perWorker = autovacuumWorkMem.equals("-1") ? maintenance : postgresBytes(autovacuumWorkMem, 1024);
+            long workers = Long.parseLong(String.valueOf(parameter(parameters, "autovacuum_max_workers", "3")).trim());
+            long needed = sharedBuffers + maxConnections * (BACKEND_MEMORY + workMem) + workers * perWorker
+                    + OTHER_PROCESSES_MEMORY;
+            Map<String, Object> limits = cluster.get("spec", "resources", "limits");
+            assertTrue(limits != null && limits.get("memory") != null, build + ": PostgreSQL has a memory limit");
+            long limit = io.fabric8.kubernetes.api.model.Quantity.getAmountInBytes(
+                    new io.fabric8.kubernetes.api.model.Quantity(String.valueOf(limits.get("memory")))).longValue();
+            String sum = String.format("shared_buffers %d MiB + %d connections x (%d MiB + work_mem %d MiB) + %d autovacuum "
+                            + "workers x %d MiB + %d MiB = %d MiB", sharedBuffers >> 20, maxConnections, BACKEND_MEMORY >> 20,
+                    workMem >> 20, workers, perWorker >> 20, OTHER_PROCESSES_MEMORY >> 20, needed >> 20);
+            assertTrue(needed <= limit, build + ": PostgreSQL's memory limit, " + (limit >> 20) + " MiB, is below " + sum);
+            if (!build.equals("overlays/example")) {
+                Map<String, Object> requests = cluster.get("spec", "resources", "requests");
+                assertEquals(String.valueOf(limits.get("memory")), String.valueOf(requests == null ? null : requests.get("memory")),
+                        build + ": PostgreSQL requests the memory it may use, so its node keeps it");
+            }
+        }
+    }
+
+    /** A PostgreSQL memory setting in bytes: a number with kB, MB, GB or TB (1024 each), else in {@code unit} bytes. */
+    static long postgresBytes(Object setting, long unit) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)\\s*(B|kB|MB|GB|TB)?").matcher(String.valueOf(setting).trim());
+        assertTrue(m.matches(), "a PostgreSQL memory setting: " + setting);
+        long n = Long.parseLong(m.group(1));
+        return m.group(2) == null ? n * unit : switch (m.group(2)) {
+            case "B" -> n;
+            case "kB" -> n << 10;
+            case "MB" -> n << 20;
+            case "GB" -> n << 30;
+            default -> n << 40;
+        };
+    }
+
     /**
      * Connections kept for others than the services: PostgreSQL's superuser_reserved_connections and
      * reserved_connections (read from the Cluster), and 17 for CloudNativePG's instance manager and metrics exporter
@@ -427,7 +752,7 @@ class KubernetesManifestsTest {
                         .filter(e -> e.getName().equals("QUARKUS_DATASOURCE_JDBC_MAX_SIZE") && e.getValue() != null)
                         .map(EnvVar::getValue).findFirst().orElse(settings.get("QUARKUS_DATASOURCE_JDBC_MAX_SIZE"));
                 int pool = fromEnv != null ? Integer.parseInt(fromEnv.trim()) : Repo.poolMaxSize(service);
-                int direct = DIRECT_CONNECTIONS.getOrDefault(service, 0);
+                int direct = Repo.DIRECT_CONNECTIONS.getOrDefault(service, 0);
                 needed += (pods + surge) * (pool + direct);
                 sum.append(String.format("%n  %s: (%d + %d surge) pods x (%d pool + %d direct) = %d", service, pods, surge,
                         pool, direct, (pods + surge) * (pool + direct)));

@@ -86,6 +86,12 @@ final class Repo {
      */
     static final int QUARKUS_DEFAULT_POOL_MAX_SIZE = 50;
 
+    /**
+     * Sessions a service opens outside its pool, per instance: tally-service's DirectConnections (its LISTEN for the
+     * live totals, and the reconcile's lock).
+     */
+    static final Map<String, Integer> DIRECT_CONNECTIONS = Map.of("tally-service", 2);
+
     static int port(String service) {
         return Integer.parseInt(settings(service).get("quarkus.http.port"));
     }
