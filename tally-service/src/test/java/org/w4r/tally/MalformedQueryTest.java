@@ -48,6 +48,7 @@ class MalformedQueryTest {
             new String[]{"GET", "/api/v1/dashboard/cases"},
             new String[]{"GET", "/api/v1/dashboard/campaigns"},
             new String[]{"GET", "/api/v1/dashboard/cases/{ID}/handovers"},
+            new String[]{"GET", "/api/v1/entities/{ID}/webhooks"},
             new String[]{"GET", "/public/v1/cases/{ID}/counter"});
 
     /** Query strings no endpoint may accept (already percent-encoded, as they go on the wire). */

@@ -239,6 +239,124 @@ class WebhookTest {
         assertFalse(trail.asString().contains(hook.secret()), "nor its secret");
     }
 
+    /**
+     * A coordinator finds and deletes a webhook a leaked key of another entity registered: listed without its secret,
+     * deleted once, gone from the entity's own list, its pending delivery given up, nothing more sent to it (the
+     * entity's totals every 2 s, a hold), and the deletion in the audit trail with the coordinator as actor. No staff
+     * role could until the fourth round of audits (docs/reliability.md): the receiver kept getting the entity's totals
+     * until the entity itself deleted it.
+     */
+    @Test
+    void aCoordinatorListsAndDeletesAnEntitysWebhookAndNothingMoreIsSentToIt() throws Exception {
+        String leaked = path(), kept = path();
+        Hook hook = register("ai-malta", leaked, "case.held", "totals.entity");
+        Hook marker = register("ai-malta", kept, "case.held", "totals.entity");
+        // the coordinator lists the entity's webhooks: the receiver's host, events and when, never a path or a secret
+        var listed = given().auth().oauth2(staffToken("coordinator")).get("/api/v1/entities/ai-malta/webhooks");
+        listed.then().statusCode(200)
+                .body("id", hasItem(hook.id()))
+                .body("find { it.id == '" + hook.id() + "' }.host", equalTo(URI.create(url(leaked)).getHost()))
+                .body("find { it.id == '" + hook.id() + "' }.url", nullValue())
+                .body("find { it.id == '" + hook.id() + "' }.events", equalTo(List.of("case.held", "totals.entity")))
+                .body("find { it.id == '" + hook.id() + "' }.createdAt", not(nullValue()))
+                .body("find { it.id == '" + hook.id() + "' }.secret", nullValue());
+        assertFalse(listed.asString().contains(hook.secret()) || listed.asString().contains(marker.secret())
+                || listed.asString().contains(leaked), "no secret, no path in " + listed.asString());
+        given().auth().oauth2(staffToken("coordinator")).get("/api/v1/entities/ai-france/webhooks").then()
+                .statusCode(200).body("id", not(hasItem(hook.id())));
+        // it is live: the entity's totals reach it (the test profile's period is 2 s)
+        await().atMost(Duration.ofSeconds(30)).until(() -> !at(leaked).isEmpty());
+        // a delivery waiting for its next attempt, as one in backoff after a failure would
+        UUID waiting = UUID.randomUUID();
+        try (Connection c = dataSource.getConnection(); var insert = c.prepareStatement("""
+                insert into webhook_delivery (id, webhook_id, event_id, event_type, body, state, attempts, next_attempt_at)
+                values (?, ?, ?, 'case.held', '{}', 'pending', 1, now() + interval '1 hour')""")) {
+            insert.setObject(1, waiting);
+            insert.setObject(2, UUID.fromString(hook.id()));
+            insert.setObject(3, UUID.randomUUID());
+            insert.executeUpdate();
+        }
+
+        // another entity's path, or an id the entity does not have, is a 404 and deletes nothing
+        given().auth().oauth2(staffToken("coordinator")).delete("/api/v1/entities/ai-france/webhooks/" + hook.id())
+                .then().statusCode(404).contentType("application/problem+json");
+        given().auth().oauth2(staffToken("coordinator")).delete("/api/v1/entities/ai-malta/webhooks/" + UUID.randomUUID())
+                .then().statusCode(404).contentType("application/problem+json");
+        given().auth().oauth2(entityKey("ai-malta")).get("/api/v1/webhooks").then().statusCode(200)
+                .body("id", hasItem(hook.id()));
+
+        given().auth().oauth2(staffToken("coordinator")).delete("/api/v1/entities/ai-malta/webhooks/" + hook.id())
+                .then().statusCode(204);
+        Instant deleted = Instant.now();
+        given().auth().oauth2(staffToken("coordinator")).delete("/api/v1/entities/ai-malta/webhooks/" + hook.id())
+                .then().statusCode(404).contentType("application/problem+json");
+        // gone for the entity as for the coordinator; the other webhook stays
+        given().auth().oauth2(entityKey("ai-malta")).get("/api/v1/webhooks").then().statusCode(200)
+                .body("id", not(hasItem(hook.id()))).body("id", hasItem(marker.id()));
+        given().auth().oauth2(staffToken("coordinator")).get("/api/v1/entities/ai-malta/webhooks").then()
+                .statusCode(200).body("id", not(hasItem(hook.id()))).body("id", hasItem(marker.id()));
+        given().auth().oauth2(entityKey("ai-malta")).get("/api/v1/webhooks/" + hook.id() + "/deliveries").then()
+                .statusCode(404);
+        try (Connection c = dataSource.getConnection(); var select = c.prepareStatement(
+                "select state, last_error from webhook_delivery where id = ?")) {
+            select.setObject(1, waiting);
+            try (ResultSet rs = select.executeQuery()) {
+                assertTrue(rs.next());
+                assertEquals("dead", rs.getString(1), "its pending delivery is given up");
+                assertEquals("webhook deleted", rs.getString(2));
+            }
+        }
+
+        // nothing more is sent to it: not a hold, not the totals of a period begun after the deletion (one claimed or
+        // queued just before may still arrive), while the entity's other webhook gets both
+        String caseId = caseId();
+        CaseChanged held = caseChange(caseId, "global", null, "active", new CaseChanged.Hold(9, Instant.now()));
+        TallyFixtures.publish(Topics.CASES, List.of(held));
+        await().atMost(Duration.ofSeconds(60)).until(() -> about(kept, caseId).size() == 1 && at(kept).stream()
+                .anyMatch(r -> "totals.entity".equals(r.eventType())
+                        && Instant.parse((String) r.json().get("occurredAt")).isAfter(deleted)));
+        await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(10)).until(() -> about(leaked, caseId).isEmpty()
+                && at(leaked).stream().noneMatch(r -> Instant.parse((String) r.json().get("occurredAt")).isAfter(deleted)));
+
+        // audited as the entity's own delete, with the coordinator as actor; no path, no secret
+        var trail = given().auth().oauth2(staffToken("coordinator")).get("/api/v1/audit?subjectId=" + hook.id());
+        trail.then().statusCode(200)
+                .body("entries.action", equalTo(List.of("webhook.deleted", "webhook.registered")))
+                .body("entries.entityId", everyItem(equalTo("ai-malta")))
+                .body("entries[0].actor", equalTo("test-coordinator"))
+                .body("entries[0].actorRole", equalTo("coordinator"))
+                .body("entries[0].actorEntity", nullValue())
+                .body("entries[1].actorEntity", equalTo("ai-malta"));
+        assertFalse(trail.asString().contains(leaked), "the receiver's path is not kept");
+        assertFalse(trail.asString().contains(hook.secret()), "nor its secret");
+    }
+
+    /** Coordinators only: entity keys (its own entity's path too) and the other staff roles 403, nobody 401. */
+    @Test
+    void onlyACoordinatorReachesAnEntitysWebhooks() {
+        Hook hook = register("ai-malta", path(), "case.closed");
+        String list = "/api/v1/entities/ai-malta/webhooks", one = list + "/" + hook.id();
+        for (String token : List.of(entityKey("ai-malta"), entityKey("ai-france"), staffToken("case-manager"),
+                staffToken("delivery"), staffToken("moderator"))) {
+            given().auth().oauth2(token).get(list).then().statusCode(403).contentType("application/problem+json");
+            given().auth().oauth2(token).delete(one).then().statusCode(403).contentType("application/problem+json");
+        }
+        given().get(list).then().statusCode(401).contentType("application/problem+json");
+        given().delete(one).then().statusCode(401).contentType("application/problem+json");
+        // none of them deleted it
+        given().auth().oauth2(entityKey("ai-malta")).get("/api/v1/webhooks").then().statusCode(200)
+                .body("id", hasItem(hook.id()));
+        // an entity with none: an empty list; one the platform does not know: 404; not an id: 400
+        given().auth().oauth2(staffToken("coordinator")).get("/api/v1/entities/international-members/webhooks").then()
+                .statusCode(200).body("size()", equalTo(0));
+        given().auth().oauth2(staffToken("coordinator")).get("/api/v1/entities/no-such-entity/webhooks").then()
+                .statusCode(404).contentType("application/problem+json");
+        given().auth().oauth2(staffToken("coordinator")).delete("/api/v1/entities/no-such-entity/webhooks/"
+                + hook.id()).then().statusCode(404).contentType("application/problem+json");
+        given().auth().oauth2(staffToken("coordinator")).get("/api/v1/entities/AI_Malta/webhooks").then()
+                .statusCode(400).contentType("application/problem+json");
+    }
+
     @jakarta.inject.Inject
     ReferenceData reference;
 

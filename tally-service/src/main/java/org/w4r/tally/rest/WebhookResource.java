@@ -35,7 +35,8 @@ import java.util.UUID;
 
 /**
  * Webhooks of an entity's website (docs/entity-developers.md#webhooks): entity keys only, and an entity sees and
- * changes only its own (another entity's webhook is a 404, as if it did not exist).
+ * changes only its own (another entity's webhook is a 404, as if it did not exist). Coordinators list and delete an
+ * entity's webhooks through {@link EntityWebhookResource}.
  */
 @Path("/api/v1/webhooks")
 @Produces(MediaType.APPLICATION_JSON)

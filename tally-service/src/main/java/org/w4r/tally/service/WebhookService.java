@@ -118,6 +118,23 @@ public class WebhookService {
         return webhooks.live(entityId);
     }
 
+    /**
+     * An entity's webhooks as a coordinator reads them. An entity the platform does not know and that has no webhook
+     * is a 404, as the staff read of an entity's totals ({@link TotalsService#entityDetail}): "neither known nor
+     * registered", so a webhook registered before the entity reached this instance's reference data is still listed.
+     */
+    public List<Webhook> listOfEntity(String entityId) {
+        List<Webhook> live = webhooks.live(entityId);
+        if (live.isEmpty() && reference.findEntity(entityId).isEmpty()) {
+            throw ProblemException.notFound("entity", entityId);
+        }
+        return live;
+    }
+
+    /**
+     * Deletes the entity's webhook, by the entity's own key or by a coordinator (a receiver a leaked key registered):
+     * the same change and the same {@code webhook.deleted} entry either way, the trail's actor being the caller.
+     */
     @Transactional
     public void delete(String entityId, UUID id) {
         if (!webhooks.delete(entityId, id)) {
