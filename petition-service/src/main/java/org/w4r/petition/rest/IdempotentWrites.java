@@ -40,7 +40,7 @@ public class IdempotentWrites implements OASFilter {
         });
         // the writes that take a key are the entity's writes, and every one of them is rate limited (EntityWrites)
         operation.getResponses().addAPIResponse("429", OASFactory.createAPIResponse().description(Api.RATE_LIMITED_DESCRIPTION)
-                .addHeader(RateLimitedAnswer.RETRY_AFTER, OASFactory.createHeader().description(Api.RETRY_AFTER_DESCRIPTION)
+                .addHeader(Problem.RETRY_AFTER, OASFactory.createHeader().description(Api.RETRY_AFTER_DESCRIPTION)
                         .schema(OASFactory.createSchema().type(List.of(Schema.SchemaType.INTEGER))))
                 .content(OASFactory.createContent().addMediaType(Problem.MEDIA_TYPE, OASFactory.createMediaType()
                         .schema(OASFactory.createSchema().ref("#/components/schemas/Problem")))));

@@ -94,7 +94,7 @@ public class SignerResource {
             + "retention schedule ('retiredAt' says when)")
     @APIResponse(responseCode = "503", description = "overloaded: another signer list is being exported (one at a time "
             + "per instance); nothing was read, send the same request again after Retry-After seconds",
-            headers = @Header(name = RateLimitedAnswer.RETRY_AFTER, description = Api.RETRY_AFTER_DESCRIPTION,
+            headers = @Header(name = Problem.RETRY_AFTER, description = Api.RETRY_AFTER_DESCRIPTION,
                     schema = @Schema(type = SchemaType.INTEGER)))
     public Response signers(@Parameter(description = "The case; one that does not exist (any id that is not a case's "
                                     + "slug) is a 404") @PathParam("caseId") String caseId,
@@ -145,11 +145,10 @@ public class SignerResource {
 
     /** The type petition-service answers a saturated write path with (GroupCommit), with Retry-After as a header too. */
     private static Response busy() {
-        return Response.fromResponse(Problem.of(503, "overloaded", "Another signer list is being exported",
-                                "petition-service exports one signer list at a time and another is being exported; "
-                                        + "nothing was read, send the same request again after Retry-After seconds")
-                        .with("retryAfterSeconds", EXPORT_BUSY_RETRY_AFTER_SECONDS).toResponse())
-                .header(RateLimitedAnswer.RETRY_AFTER, EXPORT_BUSY_RETRY_AFTER_SECONDS).build();
+        return Problem.of(503, "overloaded", "Another signer list is being exported",
+                        "petition-service exports one signer list at a time and another is being exported; "
+                                + "nothing was read, send the same request again after Retry-After seconds")
+                .retryAfter(EXPORT_BUSY_RETRY_AFTER_SECONDS).toResponse();
     }
 
     private static List<Object> row(ConsentingSigner signer) {
@@ -181,7 +180,7 @@ public class SignerResource {
             mediaType = Api.JSON, schema = @Schema(implementation = ErasureAccepted.class)))
     @APIResponse(responseCode = "429", description = "An entity key over its entity's rate limit ('scope', 'limit'): "
             + "nothing was erased, recorded or announced; send it again after Retry-After seconds",
-            headers = @Header(name = RateLimitedAnswer.RETRY_AFTER, description = Api.RETRY_AFTER_DESCRIPTION,
+            headers = @Header(name = Problem.RETRY_AFTER, description = Api.RETRY_AFTER_DESCRIPTION,
                     schema = @Schema(type = SchemaType.INTEGER)))
     public Response erase(@Valid @NotNull ErasureRequest request) {
         Caller who = caller.get();

@@ -107,7 +107,7 @@ public class GroupCommit {
             mine.decrementAndGet();
             throw new ProblemException(Problem.of(503, "overloaded", "Too many signatures at once",
                     "petition-service has " + settings.queueSize() + " signatures waiting to be written; retry in a second")
-                    .with("retryAfterSeconds", 1));
+                    .retryAfter(1));
         }
         pending.answer().whenComplete((answer, failure) -> mine.decrementAndGet());
         return pending.answer();

@@ -95,7 +95,7 @@ public class IdempotencyService {
         }
         LOG.warnf("database unavailable (SQLSTATE %s): cannot read an Idempotency-Key", failure.sqlState());
         return new ProblemException(Problem.of(503, "database-unavailable", "Database unavailable", detail)
-                .with("retryAfterSeconds", 1));
+                .retryAfter(1));
     }
 
     /** Keys are kept for at least a day (two by default), then forgotten. */

@@ -10,6 +10,7 @@ import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.w4r.kit.problem.Problem;
+import org.w4r.kit.problem.ProblemException;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -124,7 +125,7 @@ public class RateLimits {
         return held;
     }
 
-    private RateLimited refused(String entityId, String scope, LimitSettings.Limit limit, Share share,
+    private ProblemException refused(String entityId, String scope, LimitSettings.Limit limit, Share share,
                                 ConsumptionProbe probe, long tokens) {
         registry.counter("w4r.petition.rate.limited", "entity", entityId, "scope", scope).increment();
         long available = probe.getRemainingTokens();
@@ -138,9 +139,9 @@ public class RateLimits {
                 + " are left; nothing was stored: " + (neverFits
                 ? "it can never fit, send at most " + share.capacity() + " such items in one request"
                 : "send it again after " + seconds + " s, or at most " + available + " such items now");
-        return new RateLimited(Problem.of(429, "rate-limited", "Rate limited", detail)
+        return new ProblemException(Problem.of(429, "rate-limited", "Rate limited", detail)
                 .with("scope", scope).with("limit", limit.describe()).with("requested", tokens)
-                .with("available", available).with("retryAfter", seconds), seconds);
+                .with("available", available).with("retryAfter", seconds).retryAfter(seconds));
     }
 
     /**
@@ -148,13 +149,13 @@ public class RateLimits {
      * must not fill the queue every entity's signatures share (GroupCommit). The entity's to slow down, so a 429 like
      * its rate limit, not the shared 503 of a saturated service.
      */
-    RateLimited queueShareFull(String entityId, int share) {
+    ProblemException queueShareFull(String entityId, int share) {
         registry.counter("w4r.petition.rate.limited", "entity", entityId, "scope", ENTITY_QUEUE).increment();
-        return new RateLimited(Problem.of(429, "rate-limited", "Rate limited", "this entity already has " + share
+        return new ProblemException(Problem.of(429, "rate-limited", "Rate limited", "this entity already has " + share
                         + " signatures waiting to be written, its share of petition-service's queue; nothing was stored: "
                         + "send it again after 1 s")
                 .with("scope", ENTITY_QUEUE).with("limit", share + " waiting").with("requested", 1)
-                .with("available", 0).with("retryAfter", 1), 1);
+                .with("available", 0).with("retryAfter", 1).retryAfter(1));
     }
 
     /** A full bucket is a new one: forgetting it loses nothing, and keeps memory to the domains of the last minutes. */

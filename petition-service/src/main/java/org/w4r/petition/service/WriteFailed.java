@@ -90,7 +90,7 @@ public final class WriteFailed extends Exception {
                 ? Problem.of(503, "database-unavailable", "Cannot store the signature now",
                 "the signature was not stored; it is safe to retry")
                 : Problem.of(503, "database-unavailable", "Database unavailable", "nothing was stored; it is safe to retry"))
-                .with("retryAfterSeconds", 1));
+                .retryAfter(1));
     }
 
     /**
@@ -113,6 +113,6 @@ public final class WriteFailed extends Exception {
                     : "the connection to the database was lost: the request may or may not have taken effect, and "
                     + "sending it again may count it twice. Send an Idempotency-Key to be able to retry safely";
         }
-        return new ProblemException(Problem.of(503, "outcome-unknown", "Outcome unknown", detail).with("retryAfterSeconds", 1));
+        return new ProblemException(Problem.of(503, "outcome-unknown", "Outcome unknown", detail).retryAfter(1));
     }
 }

@@ -92,13 +92,13 @@ public final class DatabaseProblems {
                 state == null ? "none" : state);
         return Optional.of(Problem.of(503, "database-unavailable", "Database unavailable",
                 "the database cannot be reached; nothing was stored: send the same request again shortly")
-                .with("retryAfterSeconds", 1));
+                .retryAfter(1));
     }
 
     public static Problem outcomeUnknown() {
         return Problem.of(503, "outcome-unknown", "Outcome unknown",
                 "the connection to the database was lost during the commit: the change may or may not have been made. "
-                        + "Read the record to see which before sending it again").with("retryAfterSeconds", 1);
+                        + "Read the record to see which before sending it again").retryAfter(1);
     }
 
     /**

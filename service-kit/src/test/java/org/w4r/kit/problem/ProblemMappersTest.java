@@ -24,4 +24,15 @@ class ProblemMappersTest {
         assertEquals(500, mappers.unexpected(new IllegalStateException("a bug")).getStatus());
         assertEquals(500, mappers.unexpected(new UncheckedIOException(new java.io.IOException("disk"))).getStatus());
     }
+
+    @Test
+    void aProblemWithAWaitSaysItAsRetryAfterToo() {
+        Response refused = mappers.problem(new ProblemException(Problem.of(429, "rate-limited", "Rate limited", "wait")
+                .retryAfter(7)));
+        assertEquals("7", refused.getHeaderString(Problem.RETRY_AFTER));
+        assertEquals(7L, ((Problem) refused.getEntity()).any().get("retryAfterSeconds"));
+        Response unavailable = DatabaseProblems.outcomeUnknown().toResponse();
+        assertEquals("1", unavailable.getHeaderString(Problem.RETRY_AFTER));
+        assertEquals(null, Problem.of(409, "conflict", "Conflict", "no wait").toResponse().getHeaderString(Problem.RETRY_AFTER));
+    }
 }

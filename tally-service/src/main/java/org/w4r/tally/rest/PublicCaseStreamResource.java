@@ -57,8 +57,7 @@ public class PublicCaseStreamResource {
         Runnable release = cases.admit().orElseThrow(() -> new WebApplicationException(Response.fromResponse(
                         Problem.of(503, "too-many-streams", "Too many streams",
                                 "this instance has as many public case streams open as it allows; try again later")
-                                .with("retryAfterSeconds", RETRY_AFTER_SECONDS).toResponse())
-                .header("Retry-After", String.valueOf(RETRY_AFTER_SECONDS))
+                                .retryAfter(RETRY_AFTER_SECONDS).toResponse())
                 .header("Access-Control-Allow-Origin", "*").build()));
         return stop.untilStopping(cases.stream()).onTermination().invoke(release)
                 .map(tick -> tick.state() == null ? sse.newEventBuilder().comment("heartbeat").build()
