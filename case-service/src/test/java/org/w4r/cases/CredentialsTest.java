@@ -96,6 +96,30 @@ class CredentialsTest extends RunningService {
         given().auth().oauth2(own).post("/api/v1/entities/" + entity + "/keys").then().statusCode(409);
     }
 
+    /**
+     * Issue and revoke in a loop stays under three active keys; the daily quota stops it (10 by default), exactly,
+     * with the wait as Retry-After. A case manager is not bound by it, and its keys do not count.
+     */
+    @Test
+    void anEntityIssuesAtMostItsDailyQuotaOfKeysEvenWhenItRevokesEachOne() {
+        String entity = newEntity();
+        String own = managerKey(entity, null);
+        String keys = "/api/v1/entities/" + entity + "/keys";
+        for (int i = 0; i < 10; i++) {
+            String keyId = given().auth().oauth2(own).post(keys).then().statusCode(201).extract().path("keyId");
+            given().auth().oauth2(own).delete(keys + "/" + keyId).then().statusCode(204);
+        }
+        String seconds = given().auth().oauth2(own).post(keys).then().statusCode(429)
+                .contentType("application/problem+json").body("scope", equalTo("entity-keys"))
+                .body("limit", equalTo("10 per 24 h")).extract().header("Retry-After");
+        long wait = Long.parseLong(seconds);
+        assertTrue(wait > 86_000 && wait <= 86_401, "the first of the ten is freed a day after it was issued: " + wait);
+        assertEquals(1, activeKeys(entity), "nothing issued by the refusal");
+
+        given().auth().oauth2(DemoCredentials.caseManager()).post(keys).then().statusCode(201);
+        given().auth().oauth2(own).post(keys).then().statusCode(429);
+    }
+
     @Test
     void expiryIsOptionalFutureAndBounded() {
         String entity = newEntity();

@@ -28,6 +28,8 @@ public class Credential extends PanacheEntityBase {
     public Instant expiresAt;
     /** Registered by the demo (DemoLoader): revoked at a start with the demo off. */
     public boolean demo;
+    /** An entity key its own entity issued (a rotation), counted by the entity's daily quota. */
+    public boolean selfIssued;
     /** The outbox row of its revocation: a revocation sent again is answered from it, without publishing again. */
     public Long revokedOutboxId;
 
@@ -38,6 +40,13 @@ public class Credential extends PanacheEntityBase {
     public static List<Credential> activeForEntity(String entityId) {
         return list("entityId = ?1 and revokedAt is null and (expiresAt is null or expiresAt > ?2) order by createdAt",
                 entityId, Instant.now());
+    }
+
+    /** When the entity issued its own keys since {@code since}, oldest first. */
+    public static List<Instant> selfIssuedSince(String entityId, Instant since) {
+        return getEntityManager().createQuery("select c.createdAt from Credential c where c.entityId = ?1 "
+                + "and c.selfIssued = true and c.createdAt > ?2 order by c.createdAt", Instant.class)
+                .setParameter(1, entityId).setParameter(2, since).getResultList();
     }
 
     public static List<Credential> active() {

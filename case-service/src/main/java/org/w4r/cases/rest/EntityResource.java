@@ -219,6 +219,9 @@ public class EntityResource {
             @Content(mediaType = MediaType.WILDCARD, schema = @Schema(type = SchemaType.STRING, maxLength = 0))})
     @APIResponseSchema(value = NewKey.class, responseCode = "201", responseDescription = "Issued: the only answer that shows the key")
     @APIResponse(responseCode = "409", description = "too-many-keys: the entity holds 3 active keys; revoke one first")
+    @APIResponse(responseCode = "429", description = "rate-limited: the entity issued its most keys itself in 24 hours "
+            + "(w4r.credentials.entity-keys-per-day); Retry-After says when the next is free",
+            headers = @Header(name = Problem.RETRY_AFTER, description = "whole seconds to wait", schema = @Schema(type = SchemaType.INTEGER)))
     public Response issueKey(@PathParam("entityId") String entityId, @HeaderParam("Content-Type") String contentType,
                              String body) throws JsonProcessingException {
         ownEntityOrManager(entityId);

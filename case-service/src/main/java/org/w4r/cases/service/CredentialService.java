@@ -5,6 +5,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.w4r.cases.messaging.ReferencePublisher;
 import org.w4r.cases.model.ActionEntity;
 import org.w4r.cases.model.Credential;
@@ -32,12 +33,21 @@ import java.util.List;
 @ApplicationScoped
 public class CredentialService {
     public static final int MAX_ACTIVE_ENTITY_KEYS = 3;
+    static final Duration QUOTA_WINDOW = Duration.ofDays(1);
     static final Duration ENTITY_KEY_LIFETIME = Duration.ofDays(365);
     static final Duration ENTITY_KEY_MAX_LIFETIME = Duration.ofDays(2 * 365);
     static final Duration STAFF_TOKEN_LIFETIME = Duration.ofDays(90);
     static final Duration STAFF_TOKEN_MAX_LIFETIME = Duration.ofDays(365);
     /** Demo keys and tokens: a staff token's default, within an entity key's limits too. */
     public static final Duration DEMO_LIFETIME = STAFF_TOKEN_LIFETIME;
+
+    /**
+     * How many keys an entity may issue itself in any 24 hours (a case manager is never refused). The cap on active
+     * keys alone let a leaked key issue and revoke in a loop: every turn a credential row, an audit entry and two
+     * events that every service applies, and a tombstone kept 30 days on the credentials topic.
+     */
+    @ConfigProperty(name = "w4r.credentials.entity-keys-per-day", defaultValue = "10")
+    int entityKeysPerDay;
 
     @Inject
     ReferencePublisher publisher;
@@ -61,11 +71,32 @@ public class CredentialService {
                             + "/api/v1/entities/" + entityId + "/keys/{keyId}) before rotating, or ask a case manager")
                     .with("maxActiveKeys", MAX_ACTIVE_ENTITY_KEYS));
         }
+        if (self) {
+            requireDailyQuota(entityId);
+        }
         Instant expiry = expiry(expiresAt, ENTITY_KEY_LIFETIME, self ? ENTITY_KEY_LIFETIME : ENTITY_KEY_MAX_LIFETIME);
         String secret = Credentials.newSecret();
         Credential key = store(entityId, Roles.ENTITY, entityId, secret, expiry);
+        key.selfIssued = self;
         audit.record("key.issued", "key", key.keyId, entityId, AuditTrail.detail("expiresAt", expiry.toString()));
         return new Issued(key, secret, publisher.credential(key));
+    }
+
+    /**
+     * Exact across instances (counted in the database, under the entity row's lock taken above), unlike an in-memory
+     * bucket; a day is long enough that the wait is worth saying in the answer.
+     */
+    private void requireDailyQuota(String entityId) {
+        Instant now = Instant.now();
+        List<Instant> issued = Credential.selfIssuedSince(entityId, now.minus(QUOTA_WINDOW));
+        if (issued.size() >= entityKeysPerDay) {
+            Instant freed = issued.get(issued.size() - entityKeysPerDay).plus(QUOTA_WINDOW);
+            long seconds = Math.max(1, Duration.between(now, freed).toSeconds() + 1);
+            throw new ProblemException(Problem.of(429, "rate-limited", "Rate limited", "entity '" + entityId
+                            + "' issued " + issued.size() + " keys itself in the last 24 hours, its most; nothing was "
+                            + "issued: send it again after " + seconds + " s, or ask a case manager")
+                    .with("scope", "entity-keys").with("limit", entityKeysPerDay + " per 24 h").retryAfter(seconds));
+        }
     }
 
     @Transactional
