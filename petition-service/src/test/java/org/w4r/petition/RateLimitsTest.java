@@ -174,7 +174,7 @@ class RateLimitsTest {
         assertRateLimited(refused, "entity");
         assertEquals(7, refused.jsonPath().getInt("requested"));
         assertEquals(6, refused.jsonPath().getInt("available"));
-        assertTrue(refused.jsonPath().getString("detail").contains("at most 6"), refused.asString());
+        assertTrue(refused.jsonPath().getString("detail").contains("at most 6 tokens"), refused.asString());
         Response neverFits = post(backEnd, "/api/v1/batches", batch(11), null);
         assertRateLimited(neverFits, "entity");
         assertTrue(neverFits.jsonPath().getString("detail").contains("never fit"), neverFits.asString());
@@ -183,6 +183,34 @@ class RateLimitsTest {
         post(backEnd, "/api/v1/batches", batch(6), null).then().statusCode(200);
         assertRateLimited(post(backEnd, "/api/v1/actions", "{\"caseId\":\"el-hiblu-3\",\"type\":\"tweet\"}", null),
                 "entity");
+    }
+
+    /**
+     * A signature stores an action per case it names, and takes a token per case: until 5 December 2026 it took one
+     * whatever its cases (up to 50), so an entity at its limit could store 50 times what another stored.
+     */
+    @Test
+    void aSignatureTakesATokenPerCaseItNames() {
+        String site = enrol("limits-cases"); // 5 tokens, refilled over an hour
+        sign3(site).then().statusCode(202);
+        Effects.Snapshot before = Effects.take(db);
+        Response refused = sign3(site);
+        assertRateLimited(refused, "entity");
+        assertEquals(3, refused.jsonPath().getInt("requested"));
+        assertEquals(2, refused.jsonPath().getInt("available"));
+        Effects.assertNothingSince(before, db, "a signature of three cases with two tokens left");
+
+        // a batch: its signature's one case and an action, two tokens, all that was left
+        String batch = "{\"items\":[{\"id\":\"s\",\"kind\":\"signature\",\"body\":" + SignatureResourceTest.body(
+                signer("example.org"), "el-hiblu-3") + "},{\"id\":\"a\",\"kind\":\"action\","
+                + "\"body\":{\"caseId\":\"el-hiblu-3\",\"type\":\"letter\"}}]}";
+        post(site, "/api/v1/batches", batch, null).then().statusCode(200);
+        assertRateLimited(sign(site, signer("example.org")), "entity");
+    }
+
+    private Response sign3(String site) {
+        return post(site, "/api/v1/signatures", SignatureResourceTest.body(signer("example.org"), "el-hiblu-3",
+                "nassima-al-sada", "paing-phyo-min"), null);
     }
 
     @Test

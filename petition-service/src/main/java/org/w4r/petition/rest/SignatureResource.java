@@ -56,7 +56,8 @@ public class SignatureResource {
                                           @HeaderParam(IdempotencyKey.HEADER) String key) {
         String entityId = caller.get().entityId();
         IdempotencyKey idempotencyKey = IdempotencyKey.of(entityId, key, "POST", "/api/v1/signatures", request, hasher);
-        limits.take(entityId, request.signer().email());
-        return Answers.response(signatures.sign(entityId, idempotencyKey, request.toSignature(), ActionResults::of));
+        SignatureService.Signature signature = request.toSignature();
+        limits.take(entityId, signature);
+        return Answers.response(signatures.sign(entityId, idempotencyKey, signature, ActionResults::of));
     }
 }

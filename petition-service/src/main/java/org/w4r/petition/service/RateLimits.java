@@ -23,8 +23,11 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The rate limits of entity websites, checked before a write does anything (so a refusal stores nothing and leaves
  * its Idempotency-Key unused): a token bucket per entity (all its keys share it: a second key must not double the
- * limit), and one per signer email domain within an entity (a flood from one throwaway domain). A request takes one
- * token, a batch one per item; every bucket it needs must have them, or none is charged.
+ * limit), and one per signer email domain within an entity (a flood from one throwaway domain). A write takes a token
+ * of the entity's bucket per action it stores (a signature one per case it names, up to 50), a batch the sum of its
+ * items'; a signer's domain a token per signature. Every bucket it needs must have them, or none is charged. (Until 5
+ * December 2026 a signature took one token whatever its cases, so an entity at its limit could store 50 times what
+ * another stored at the same rate.)
  * <p>Buckets live in this instance's memory (bucket4j): no round trip on the hot path. With n instances each takes
  * {@code rate} tokens per n periods and a burst of {@code burst / n}, n counted by {@link LiveInstances}; an entity's
  * burst never goes below the largest batch unless its configured burst does, so a full batch stays possible on any
@@ -72,22 +75,34 @@ public class RateLimits {
         take(entityId, 1, Map.of());
     }
 
-    /** One write with a signer's (or author's) email, or null for none. */
+    /** One message, with its author's email or null for none. */
     public void take(String entityId, String email) {
         take(entityId, 1, email == null ? Map.of() : Map.of(domain(email), 1L));
     }
 
-    /** A batch: a token per item, refused items included (they cost their checking). */
+    /** One signature: a token per case it names, one of its signer's domain. */
+    public void take(String entityId, SignatureService.Signature signature) {
+        take(entityId, cost(signature), Map.of(domain(signature.email()), 1L));
+    }
+
+    /** A batch: its items' tokens, refused items included (a token each: they cost their checking). */
     public void take(String entityId, List<BatchService.Item> items) {
         Map<String, Long> perDomain = new TreeMap<>();
+        long tokens = 0;
         for (BatchService.Item item : items) {
+            tokens += item.request() instanceof SignatureService.Signature s ? cost(s) : 1;
             String email = item.request() instanceof SignatureService.Signature s ? s.email()
                     : item.request() instanceof MessageService.NewMessage m ? m.authorEmail() : null;
             if (email != null) {
                 perDomain.merge(domain(email), 1L, Long::sum);
             }
         }
-        take(entityId, items.size(), perDomain);
+        take(entityId, tokens, perDomain);
+    }
+
+    /** The actions a signature stores: one per distinct case (a case named twice is one). */
+    static long cost(SignatureService.Signature signature) {
+        return Math.max(1, signature.caseIds().stream().distinct().count());
     }
 
     private void take(String entityId, long tokens, Map<String, Long> perDomain) {
@@ -135,10 +150,10 @@ public class RateLimits {
         String whose = ENTITY.equals(scope) ? "this entity's limit" : "the limit of one signer email domain in this entity";
         String detail = tokens == 1
                 ? "over " + whose + " (" + limit.describe() + "); nothing was stored: send it again after " + seconds + " s"
-                : "this request needs " + tokens + " tokens of " + whose + " (" + limit.describe() + ") and " + available
-                + " are left; nothing was stored: " + (neverFits
-                ? "it can never fit, send at most " + share.capacity() + " such items in one request"
-                : "send it again after " + seconds + " s, or at most " + available + " such items now");
+                : "this request needs " + tokens + " tokens of " + whose + " (" + limit.describe() + "; a token per "
+                + "action it stores, a signature's one per case) and " + available + " are left; nothing was stored: "
+                + (neverFits ? "it can never fit, send requests of at most " + share.capacity() + " tokens"
+                : "send it again after " + seconds + " s, or at most " + available + " tokens' worth now");
         return new ProblemException(Problem.of(429, "rate-limited", "Rate limited", detail)
                 .with("scope", scope).with("limit", limit.describe()).with("requested", tokens)
                 .with("available", available).with("retryAfter", seconds).retryAfter(seconds));
