@@ -286,7 +286,7 @@ class KubernetesManifestsTest {
                 assertTrue(env.containsKey(variable), service + " needs " + variable);
             }
             String db = value(service, "QUARKUS_DATASOURCE_JDBC_URL");
-            assertTrue(db.matches("jdbc:postgresql://w4r-postgres-rw:5432/w4r_[a-z]+"), db);
+            assertTrue(db.matches("jdbc:postgresql://w4r-postgres-rw:5432/w4r_[a-z]+(\\?.*)?"), db);
             for (String name : List.of("QUARKUS_DATASOURCE_USERNAME", "QUARKUS_DATASOURCE_PASSWORD", "KAFKA_SASL_JAAS_CONFIG")) {
                 assertNotNull(env.get(name).getValueFrom().getSecretKeyRef(), service + " " + name + " from a Secret");
             }
@@ -509,7 +509,7 @@ class KubernetesManifestsTest {
                 .collect(Collectors.toMap(d -> (String) d.get("spec", "name"), d -> (String) d.get("spec", "owner")));
         for (String service : Repo.SERVICES) {
             String url = value(service, "QUARKUS_DATASOURCE_JDBC_URL");
-            String database = url.substring(url.lastIndexOf('/') + 1);
+            String database = database(url);
             String role = database; // ./platform's convention too: the role is named as its database
             assertEquals(role, owners.get(database), service + " owns its database");
             Map<String, Object> r = byName.get(role);
@@ -570,7 +570,9 @@ class KubernetesManifestsTest {
      * PostgreSQL does (the first line matching the connection's type, database and role decides; over TLS and
      * without). Other roles tried: the other services', the superuser, CloudNativePG's application owner and
      * replication user, and a role nobody created yet. On Kubernetes every role could connect to every database (the
-     * operator's last line), found in the fourth round's review of the deployment files, 4 December 2026.
+     * operator's last line), found in the fourth round's review of the deployment files, 4 December 2026. And its own
+     * role over TLS only: a service role's session without TLS is refused (the fifth round; the services' side is
+     * {@link #everyServiceConnectsToPostgresOverVerifiedTls}).
      */
     @Test
     void eachServiceDatabaseAdmitsItsOwnRoleOnly() {
@@ -591,7 +593,7 @@ class KubernetesManifestsTest {
                 String url = manifests.named(Deployment.class, service).getSpec().getTemplate().getSpec().getContainers()
                         .get(0).getEnv().stream().filter(e -> e.getName().equals("QUARKUS_DATASOURCE_JDBC_URL"))
                         .findFirst().orElseThrow().getValue();
-                String database = url.substring(url.lastIndexOf('/') + 1);
+                String database = database(url);
                 assertNotNull(owners.get(database), build + ": a Database resource for " + database);
                 serviceRoles.add(owners.get(database));
                 databases.add(database);
@@ -606,8 +608,11 @@ class KubernetesManifestsTest {
                     for (boolean tls : List.of(true, false)) {
                         String method = hbaMethod(hba, database, role, tls);
                         if (itsOwner) {
-                            assertEquals("scram-sha-256", method, build + ": " + role + " signs in to its own database "
-                                    + database + " with its password" + (tls ? " over TLS" : " without TLS"));
+                            // over TLS only: the services connect with sslmode=verify-full, and a client without TLS
+                            // must not send the role's password and the signers in plain text (fifth round)
+                            assertEquals(tls ? "scram-sha-256" : "reject", method, build + ": " + role
+                                    + (tls ? " signs in to its own database " + database + " with its password over TLS"
+                                    : " is refused by its own database " + database + " without TLS"));
                         } else if (serviceRoles.contains(role) || serviceRoles.contains(owner)) {
                             assertEquals("reject", method, build + ": " + role + " is refused by " + database
                                     + (tls ? " over TLS" : " without TLS") + ", as compose revokes CONNECT from PUBLIC; the Cluster's pg_hba: "
@@ -652,6 +657,215 @@ class KubernetesManifestsTest {
             }
         }
         return "reject";
+    }
+
+    /** The database a JDBC URL names: the last element of its path, without the parameters. */
+    static String database(String url) {
+        String path = url.contains("?") ? url.substring(0, url.indexOf('?')) : url;
+        return path.substring(path.lastIndexOf('/') + 1);
+    }
+
+    /** A JDBC URL's parameters (after {@code ?}), as pgjdbc reads them: {@code name=value} joined by {@code &}. */
+    static Map<String, String> jdbcParameters(String url) {
+        Map<String, String> parameters = new java.util.LinkedHashMap<>();
+        if (url.contains("?")) {
+            for (String pair : url.substring(url.indexOf('?') + 1).split("&")) {
+                int eq = pair.indexOf('=');
+                parameters.put(eq < 0 ? pair : pair.substring(0, eq), eq < 0 ? "" : pair.substring(eq + 1));
+            }
+        }
+        return parameters;
+    }
+
+    /** The CloudNativePG Cluster of a build: there is one, and the services' URLs name its services. */
+    static GenericKubernetesResource postgresCluster(Manifests manifests, String build) {
+        List<GenericKubernetesResource> clusters = manifests.generic("Cluster");
+        assertEquals(1, clusters.size(), build + ": one CloudNativePG Cluster");
+        return clusters.get(0);
+    }
+
+    /**
+     * Every service's JDBC connection is TLS that verifies the server, on the base and every overlay: its URL asks
+     * {@code sslmode=verify-full} (the certificate signed by the cluster's CA and naming the host; verify-ca would take
+     * any certificate of that CA, for any host), the host is the Cluster's read-write Service (a name CloudNativePG
+     * puts in its server certificate), and {@code sslrootcert} is a file mounted read-only from the Cluster's CA
+     * Secret, its {@code ca.crt} only (the same Secret holds the CA's private key). The URL is the generated one with
+     * parameters added, so the database stays what the service's settings say. Until the fifth round the connections
+     * were plain TCP inside the cluster, passwords and signers' names included.
+     */
+    @Test
+    void everyServiceConnectsToPostgresOverVerifiedTls() throws IOException {
+        for (String build : BUILDS) {
+            Manifests manifests = build(build);
+            String cluster = postgresCluster(manifests, build).getMetadata().getName();
+            for (String service : Repo.SERVICES) {
+                String where = build + ": " + service;
+                PodSpec pod = manifests.named(Deployment.class, service).getSpec().getTemplate().getSpec();
+                Container c = pod.getContainers().get(0);
+                String url = c.getEnv().stream().filter(e -> e.getName().equals("QUARKUS_DATASOURCE_JDBC_URL"))
+                        .findFirst().orElseThrow(() -> new AssertionError(where + " sets QUARKUS_DATASOURCE_JDBC_URL")).getValue();
+                assertNotNull(url, where + ": the JDBC URL is a value, not a reference");
+                Map<String, String> parameters = jdbcParameters(url);
+                assertEquals("verify-full", parameters.get("sslmode"), where + " connects over TLS and verifies the "
+                        + "server's certificate and name (sslmode=verify-full): " + url);
+                java.util.regex.Matcher m = java.util.regex.Pattern.compile("jdbc:postgresql://([^:/?]+)(?::\\d+)?/[^?]+(\\?.*)?")
+                        .matcher(url);
+                assertTrue(m.matches(), where + ": a JDBC URL with one host: " + url);
+                String host = m.group(1);
+                assertTrue(host.equals(cluster + "-rw") || host.startsWith(cluster + "-rw."), where + " connects to "
+                        + cluster + "-rw, the primary's Service, a name the server certificate holds: " + host);
+                // the generated URL (services/<service>/kubernetes.yml), which the patch only adds parameters to
+                String generated = generatedEnv(service, "QUARKUS_DATASOURCE_JDBC_URL");
+                assertEquals(generated, url.substring(0, url.indexOf('?')), where + ": the database, host and port of "
+                        + "the service's settings, with TLS added (services/postgres-tls-patch.yaml)");
+
+                String rootCert = parameters.get("sslrootcert");
+                assertTrue(rootCert != null && rootCert.startsWith("/"), where + ": sslrootcert names the CA file: " + url);
+                Path file = Path.of(rootCert);
+                io.fabric8.kubernetes.api.model.VolumeMount mount = c.getVolumeMounts().stream()
+                        .filter(v -> v.getSubPath() == null ? Path.of(v.getMountPath()).equals(file.getParent())
+                                : Path.of(v.getMountPath()).equals(file))
+                        .findFirst().orElseThrow(() -> new AssertionError(where + ": nothing is mounted at " + rootCert));
+                assertEquals(Boolean.TRUE, mount.getReadOnly(), where + ": the CA is mounted read-only");
+                io.fabric8.kubernetes.api.model.Volume volume = pod.getVolumes().stream()
+                        .filter(v -> v.getName().equals(mount.getName())).findFirst().orElseThrow();
+                assertNotNull(volume.getSecret(), where + ": " + rootCert + " comes from a Secret");
+                assertEquals(cluster + "-ca", volume.getSecret().getSecretName(),
+                        where + ": the CA CloudNativePG signs the server's certificate with");
+                List<io.fabric8.kubernetes.api.model.KeyToPath> items = volume.getSecret().getItems();
+                assertTrue(items != null && items.stream().allMatch(i -> i.getKey().equals("ca.crt")),
+                        where + ": only ca.crt of " + cluster + "-ca is mounted, never the CA's key (ca.key): " + items);
+                String name = mount.getSubPath() == null ? file.getFileName().toString() : mount.getSubPath();
+                assertTrue(items.stream().anyMatch(i -> i.getPath().equals(name)), where + ": ca.crt is " + rootCert);
+            }
+        }
+    }
+
+    /** A variable's value in a service's generated manifest, as the build wrote it (before the base's patches). */
+    private static String generatedEnv(String service, String variable) throws IOException {
+        for (JsonNode document : documents(Repo.DEPLOY.resolve("kubernetes/base/services").resolve(service).resolve("kubernetes.yml"))) {
+            if (document.path("kind").asText().equals("Deployment")) {
+                for (JsonNode env : document.path("spec").path("template").path("spec").path("containers").get(0).path("env")) {
+                    if (env.path("name").asText().equals(variable)) {
+                        return env.path("value").asText();
+                    }
+                }
+            }
+        }
+        throw new AssertionError(service + "'s generated manifest sets no " + variable);
+    }
+
+    /**
+     * PostgreSQL is backed up continuously on the base and every overlay: the Cluster archives its WAL to an object
+     * store (CloudNativePG's barmanObjectStore: with one, the primary archives every WAL segment; without, nothing
+     * does), and keeps a recovery window of at least 30 days (retentionPolicy), so any moment of the last month can
+     * be restored. Its image carries Barman Cloud, which that archiving runs: CloudNativePG's {@code system} images (the
+     * bare {@code MM.mm} tag, or {@code -system-}); the {@code minimal} and {@code standard} ones lack it. Nothing
+     * backed PostgreSQL up on Kubernetes until the fifth round: a lost volume or a bad migration lost a campaign.
+     */
+    @Test
+    void postgresArchivesItsWalAndKeepsThirtyDaysOfBackups() {
+        for (String build : BUILDS) {
+            GenericKubernetesResource cluster = postgresCluster(build(build), build);
+            Map<String, Object> backup = cluster.get("spec", "backup");
+            assertNotNull(backup, build + ": the Cluster has no spec.backup: nothing archives its WAL, nothing can be restored");
+            Map<String, Object> store = cluster.get("spec", "backup", "barmanObjectStore");
+            assertNotNull(store, build + ": the Cluster archives its WAL to an object store (spec.backup.barmanObjectStore)");
+            assertTrue(String.valueOf(store.get("destinationPath")).matches("(s3|gs)://[^/\\s]+.*|https://[^/\\s]+/.+"),
+                    build + ": an object store's bucket or container: " + store.get("destinationPath"));
+            Object retention = backup.get("retentionPolicy");
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("([1-9][0-9]*)([dwm])").matcher(String.valueOf(retention));
+            assertTrue(retention != null && m.matches(), build + ": a retention policy (a recovery window: 30d, 5w, 1m): " + retention);
+            int days = Integer.parseInt(m.group(1)) * switch (m.group(2)) {
+                case "w" -> 7;
+                case "m" -> 30;
+                default -> 1;
+            };
+            assertTrue(days >= 30, build + ": any moment of the last 30 days can be restored (docs/operations.md): " + retention);
+            String image = cluster.<String>get("spec", "imageName");
+            String tag = image.substring(image.lastIndexOf(':') + 1);
+            assertTrue(tag.matches("\\d+(\\.\\d+)?") || tag.contains("-system-"), build + ": " + image + " is not a "
+                    + "CloudNativePG system image, the only ones with the Barman Cloud that archives the WAL");
+        }
+    }
+
+    /**
+     * A base backup of the Cluster every day, on the base and every overlay, to the object store its WAL goes to
+     * (method barmanObjectStore, not a volume snapshot that stays with the cluster's storage), the first as soon as
+     * the Cluster exists: WAL alone restores nothing, a point-in-time recovery replays it from a base backup.
+     * CloudNativePG's schedule has six fields, seconds first; a daily one has any day of the month, month and day
+     * of the week.
+     */
+    @Test
+    void aScheduledBackupTakesABaseBackupOfTheClusterEveryDay() {
+        for (String build : BUILDS) {
+            Manifests manifests = build(build);
+            String cluster = postgresCluster(manifests, build).getMetadata().getName();
+            List<GenericKubernetesResource> scheduled = manifests.generic("ScheduledBackup").stream()
+                    .filter(b -> cluster.equals(b.get("spec", "cluster", "name"))).toList();
+            assertFalse(scheduled.isEmpty(), build + ": no ScheduledBackup of the Cluster " + cluster);
+            boolean daily = false;
+            for (GenericKubernetesResource b : scheduled) {
+                String name = build + ": ScheduledBackup " + b.getMetadata().getName();
+                Map<String, Object> spec = b.get("spec");
+                if (Boolean.TRUE.equals(spec.get("suspend"))) {
+                    continue;
+                }
+                assertEquals("barmanObjectStore", spec.getOrDefault("method", "barmanObjectStore"),
+                        name + " writes to the object store the WAL goes to");
+                String[] fields = String.valueOf(spec.get("schedule")).trim().split("\\s+");
+                assertEquals(6, fields.length, name + ": CloudNativePG's schedule has six fields, seconds first: "
+                        + spec.get("schedule"));
+                assertEquals(Boolean.TRUE, spec.get("immediate"), name + " takes its first base backup when created");
+                daily |= fields[3].equals("*") && fields[4].equals("*") && fields[5].matches("\\*|\\?");
+            }
+            assertTrue(daily, build + ": a base backup every day");
+        }
+    }
+
+    /**
+     * The object store's key comes from a Secret the deployer creates, on the base and every overlay: the Cluster's
+     * credentials are references ({name, key}) or an inherited identity (an IAM role, Azure AD, GKE), never a value;
+     * no build generates that Secret (the example overlay's placeholders would reach no store); and no file of
+     * deploy/kubernetes holds anything shaped like an access key.
+     */
+    @Test
+    void theBackupsKeyComesFromASecretTheDeployerCreates() throws IOException {
+        for (String build : BUILDS) {
+            Manifests manifests = build(build);
+            GenericKubernetesResource cluster = postgresCluster(manifests, build);
+            Map<String, Object> store = cluster.get("spec", "backup", "barmanObjectStore");
+            assertNotNull(store, build + ": the Cluster's backups (spec.backup.barmanObjectStore) name their credentials");
+            Set<String> secrets = new TreeSet<>();
+            int credentials = 0;
+            for (String kind : List.of("s3Credentials", "azureCredentials", "googleCredentials")) {
+                if (!(store.get(kind) instanceof Map<?, ?> given)) {
+                    continue;
+                }
+                credentials++;
+                given.forEach((field, value) -> {
+                    if (value instanceof Map<?, ?> ref) {
+                        assertEquals(Set.of("name", "key"), ref.keySet(), build + ": " + kind + "." + field + " names a Secret and its key");
+                        secrets.add(String.valueOf(ref.get("name")));
+                    } else {
+                        assertTrue(value instanceof Boolean, build + ": " + kind + "." + field + " is a value in the manifest, "
+                                + "not a reference to a Secret");
+                    }
+                });
+            }
+            assertEquals(1, credentials, build + ": the object store's credentials: " + store.keySet());
+            for (String secret : secrets) {
+                assertTrue(manifests.of(Secret.class).stream().noneMatch(s -> s.getMetadata().getName().equals(secret)),
+                        build + ": the Secret " + secret + " is created by the deployer, never from files in git");
+            }
+        }
+        java.util.regex.Pattern key = java.util.regex.Pattern.compile(
+                "(AKIA|ASIA)[0-9A-Z]{16}|(?i)(ACCESS_SECRET_KEY|secretAccessKey|aws_secret_access_key)\\s*[=:]\\s*[\"']?[A-Za-z0-9/+]{30,}");
+        try (var files = Files.walk(Repo.DEPLOY.resolve("kubernetes"))) {
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
+                assertFalse(key.matcher(Repo.read(file)).find(), Repo.ROOT.relativize(file) + " holds an access key");
+            }
+        }
     }
 
     /** A backend's own memory once it has run the services' statements: catalog and plan caches, prepared statements. */
