@@ -402,7 +402,8 @@ class KubernetesManifestsTest {
             }
         }
 
-        GenericKubernetesResource monitor = BASE.generic("PodMonitor").get(0);
+        GenericKubernetesResource monitor = BASE.generic("PodMonitor").stream()
+                .filter(m -> "w4r".equals(m.getMetadata().getName())).findFirst().orElseThrow();
         List<Map<String, Object>> endpoints = monitor.get("spec", "podMetricsEndpoints");
         assertTrue(endpoints.stream().anyMatch(e -> "http".equals(e.get("port")) && "/q/metrics".equals(e.get("path"))),
                 "Prometheus scrapes /q/metrics on the pods' http port: " + endpoints);
@@ -1005,6 +1006,92 @@ class KubernetesManifestsTest {
         assertEquals(alerts, inCluster, "deploy/monitoring/alerts.yml and the PrometheusRule are the same rules");
         MetricNames.assertExported(Repo.read(Repo.DEPLOY.resolve("monitoring/alerts.yml")), "alerts.yml");
         MetricNames.assertExported(Repo.read(Repo.DEPLOY.resolve("monitoring/grafana/w4r-platform.json")), "dashboard");
+    }
+
+    /**
+     * A failing WAL archive or base backup pages someone, on the base and every overlay. Prometheus scrapes
+     * CloudNativePG's exporter on every instance of the Cluster (a PodMonitor on its {@code cnpg.io/cluster} pods,
+     * port {@code metrics}, or the Cluster's own {@code spec.monitoring.enablePodMonitor}), the NetworkPolicies that
+     * select those pods admit the namespace monitoring to that port (9187), and deploy/monitoring/alerts.yml (the
+     * PrometheusRule: the test above) has a rule on the archiver and one that fires when the newest base backup is
+     * more than 26 hours old, each saying where to look (docs/operations.md). The series are those of CloudNativePG's
+     * default queries and collector: {@code cnpg_pg_stat_archiver_*} (config/manager/default-monitoring.yaml, query
+     * pg_stat_archiver) and {@code cnpg_collector_last_available_backup_timestamp} (its monitoring documentation).
+     * A label an alert groups by is one the scrape gives (namespace, pod) or the PodMonitor's relabeling writes.
+     * Until the fifth round nothing scraped PostgreSQL and a broken archive went unnoticed until its volume filled.
+     */
+    @Test
+    void postgresBackupsAreScrapedAndAlerted() throws Exception {
+        for (String build : BUILDS) {
+            Manifests manifests = build(build);
+            GenericKubernetesResource cluster = postgresCluster(manifests, build);
+            Map<String, String> pod = Map.of("cnpg.io/cluster", cluster.getMetadata().getName());
+            List<GenericKubernetesResource> monitors = manifests.generic("PodMonitor").stream()
+                    .filter(m -> pod.equals(m.get("spec", "selector", "matchLabels"))).toList();
+            Set<String> relabelled = new HashSet<>(Set.of("namespace", "pod"));
+            boolean scraped = Boolean.TRUE.equals(cluster.get("spec", "monitoring", "enablePodMonitor"));
+            for (GenericKubernetesResource monitor : monitors) {
+                List<Map<String, Object>> endpoints = monitor.get("spec", "podMetricsEndpoints");
+                for (Map<String, Object> endpoint : endpoints) {
+                    if ("metrics".equals(endpoint.get("port"))) {
+                        scraped = true;
+                        Object relabelings = endpoint.get("relabelings");
+                        if (relabelings instanceof List<?> list) {
+                            list.forEach(r -> relabelled.add(String.valueOf(((Map<?, ?>) r).get("targetLabel"))));
+                        }
+                    }
+                }
+            }
+            assertTrue(scraped, build + ": Prometheus scrapes CloudNativePG's exporter (port metrics) of " + pod);
+            List<NetworkPolicy> selecting = manifests.of(NetworkPolicy.class).stream()
+                    .filter(p -> p.getSpec().getPolicyTypes() == null || p.getSpec().getPolicyTypes().contains("Ingress"))
+                    .filter(p -> pod.entrySet().containsAll(p.getSpec().getPodSelector().getMatchLabels().entrySet()))
+                    .toList();
+            assertTrue(selecting.isEmpty() || selecting.stream().anyMatch(p -> p.getSpec().getIngress() != null
+                            && p.getSpec().getIngress().stream().anyMatch(rule -> rule.getFrom() != null
+                                    && rule.getFrom().stream().anyMatch(peer -> peer.getPodSelector() == null
+                                            && peer.getNamespaceSelector() != null
+                                            && peer.getNamespaceSelector().getMatchLabels() != null
+                                            && "monitoring".equals(peer.getNamespaceSelector().getMatchLabels()
+                                                    .get("kubernetes.io/metadata.name")))
+                                    && (rule.getPorts() == null || rule.getPorts().stream().anyMatch(port ->
+                                            port.getPort() == null || Integer.valueOf(9187).equals(port.getPort().getIntVal())
+                                                    || "metrics".equals(port.getPort().getStrVal()))))),
+                    build + ": a NetworkPolicy admits Prometheus (namespace monitoring) to port 9187 of " + pod);
+
+            List<JsonNode> rules = new java.util.ArrayList<>();
+            Manifests.yaml(Repo.DEPLOY.resolve("monitoring/alerts.yml")).get("groups")
+                    .forEach(g -> g.get("rules").forEach(rules::add));
+            List<JsonNode> archive = rules.stream()
+                    .filter(r -> r.path("expr").asText().contains("cnpg_pg_stat_archiver_")).toList();
+            assertFalse(archive.isEmpty(), "an alert on CloudNativePG's WAL archiver (cnpg_pg_stat_archiver_*)");
+            java.util.regex.Pattern age = java.util.regex.Pattern.compile(
+                    "time\\(\\)\\s*-.*cnpg_collector_last_available_backup_timestamp.*>\\s*(\\d+)(?:\\s*\\*\\s*(\\d+))?",
+                    java.util.regex.Pattern.DOTALL);
+            List<JsonNode> backup = rules.stream().filter(r -> {
+                java.util.regex.Matcher m = age.matcher(r.path("expr").asText());
+                return m.find() && Long.parseLong(m.group(1)) * (m.group(2) == null ? 1 : Long.parseLong(m.group(2)))
+                        <= 26 * 3600;
+            }).toList();
+            assertFalse(backup.isEmpty(), "an alert when the newest base backup is over 26 hours old "
+                    + "(time() - cnpg_collector_last_available_backup_timestamp > 26 * 3600)");
+            for (JsonNode rule : rules) {
+                String expr = rule.path("expr").asText();
+                if (!expr.contains("cnpg_")) {
+                    continue;
+                }
+                String name = rule.path("alert").asText();
+                assertTrue(rule.path("annotations").path("description").asText().contains("docs/operations.md"),
+                        name + " says what to do (docs/operations.md)");
+                java.util.regex.Matcher by = java.util.regex.Pattern.compile("\\b(?:by|on)\\s*\\(([^)]*)\\)").matcher(expr);
+                while (by.find()) {
+                    for (String label : by.group(1).split(",")) {
+                        assertTrue(relabelled.contains(label.trim()), build + ": " + name + " groups by " + label.trim()
+                                + ", which the scrape of CloudNativePG gives no series (labels: " + relabelled + ")");
+                    }
+                }
+            }
+        }
     }
 
     @Test
