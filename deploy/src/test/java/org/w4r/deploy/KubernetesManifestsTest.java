@@ -1065,6 +1065,9 @@ class KubernetesManifestsTest {
             List<JsonNode> archive = rules.stream()
                     .filter(r -> r.path("expr").asText().contains("cnpg_pg_stat_archiver_")).toList();
             assertFalse(archive.isEmpty(), "an alert on CloudNativePG's WAL archiver (cnpg_pg_stat_archiver_*)");
+            assertTrue(rules.stream().anyMatch(r -> r.path("expr").asText().replace(" ", "")
+                            .matches("up\\{job=~\".*w4r-postgres\"}==0")),
+                    "an alert when the exporter is not scraped: the cnpg_ series vanish and no rule on them fires");
             java.util.regex.Pattern age = java.util.regex.Pattern.compile(
                     "time\\(\\)\\s*-.*cnpg_collector_last_available_backup_timestamp.*>\\s*(\\d+)(?:\\s*\\*\\s*(\\d+))?",
                     java.util.regex.Pattern.DOTALL);
