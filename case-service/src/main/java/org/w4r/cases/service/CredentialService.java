@@ -90,7 +90,9 @@ public class CredentialService {
         Instant now = Instant.now();
         List<Instant> issued = Credential.selfIssuedSince(entityId, now.minus(QUOTA_WINDOW));
         if (issued.size() >= entityKeysPerDay) {
-            Instant freed = issued.get(issued.size() - entityKeysPerDay).plus(QUOTA_WINDOW);
+            // 0: entities rotate no key themselves; a day's wait says so without a time that would never come
+            Instant freed = entityKeysPerDay <= 0 ? now.plus(QUOTA_WINDOW)
+                    : issued.get(issued.size() - entityKeysPerDay).plus(QUOTA_WINDOW);
             long seconds = Math.max(1, Duration.between(now, freed).toSeconds() + 1);
             throw new ProblemException(Problem.of(429, "rate-limited", "Rate limited", "entity '" + entityId
                             + "' issued " + issued.size() + " keys itself in the last 24 hours, its most; nothing was "
