@@ -25,8 +25,8 @@ import static org.w4r.testsupport.ReferenceFixtures.entityKey;
 
 /**
  * What petition-service has stored and published, to prove that a request had no effect (a refusal, a replay).
- * Stored: the row count of every table a write touches, and the outbox sequence (an outbox row is deleted once
- * relayed, the sequence keeps counting). Published: the end offsets of every topic the service writes to.
+ * Stored: the row count of every table a write touches, and the outbox sequence (it also counts a row rolled
+ * back). Published: the end offsets of every topic the service writes to.
  * "Nothing published" needs a later event to be sure the relay went past the request: {@link #assertNothingSince}
  * records a marker action and waits for it; the relay sends rows in outbox order, so anything the refused request
  * had written would be on the topics before the marker.
@@ -51,7 +51,7 @@ final class Effects {
     }
 
     static void awaitRelayed(AgroalDataSource db) {
-        await().atMost(Duration.ofSeconds(60)).until(() -> number(db, "select count(*) from outbox") == 0);
+        await().atMost(Duration.ofSeconds(60)).until(() -> number(db, "select count(*) from outbox_backlog") == 0);
     }
 
     static Map<String, Long> rows(AgroalDataSource db) {

@@ -340,7 +340,7 @@ class PlatformFaultsIT {
         // taken while events still arrive reports "behind" or "ahead", and the events in flight as differences)
         try (Connection db = platform.database(PETITION)) {
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(() -> {
-                try (ResultSet rs = db.createStatement().executeQuery("select count(*) from outbox")) {
+                try (ResultSet rs = db.createStatement().executeQuery("select count(*) from outbox_backlog")) {
                     rs.next();
                     return rs.getLong(1) == 0;
                 }

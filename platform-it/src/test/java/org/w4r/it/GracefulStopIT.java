@@ -106,7 +106,7 @@ class GracefulStopIT {
                 }
                 // what the relay had not sent when it stopped stays in the outbox for the next instance
                 Set<String> published = NoAcknowledgedActionLostIT.published(platform.kafka, campaign).keySet();
-                long waiting = count(db, "select count(*) from outbox");
+                long waiting = count(db, "select count(*) from outbox_backlog");
                 assertTrue(published.size() + waiting >= acknowledged.size(), acknowledged.size() + " acknowledged, "
                         + published.size() + " published, " + waiting + " still in the outbox");
             }

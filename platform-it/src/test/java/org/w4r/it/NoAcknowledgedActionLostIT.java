@@ -214,7 +214,7 @@ class NoAcknowledgedActionLostIT {
     private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
     static long unsent(Connection db) throws Exception {
-        try (Statement count = db.createStatement(); ResultSet rs = count.executeQuery("select count(*) from outbox")) {
+        try (Statement count = db.createStatement(); ResultSet rs = count.executeQuery("select count(*) from outbox_backlog")) {
             rs.next();
             return rs.getLong(1);
         }

@@ -21,18 +21,38 @@ import java.sql.Statement;
 public final class KitDatabase implements AutoCloseable {
     private static final String[] MIGRATIONS = {
             "db/outbox/V0_1__outbox.sql", "db/outbox/V0_2__outbox_tombstones_and_dead_letters.sql",
-            "db/outbox/V0_3__outbox_trace_context.sql",
+            "db/outbox/V0_3__outbox_trace_context.sql", "db/outbox/V0_4__outbox_log.sql",
             "db/outbox/R__outbox_autovacuum.sql"};
 
     private final String jdbcUrl;
     private final AgroalDataSource dataSource;
 
+    private int applied;
+
     public KitDatabase(String purpose) throws SQLException {
+        this(purpose, "R");
+    }
+
+    /** A database migrated up to and including the migration whose name starts with {@code last} (e.g. "V0_3"). */
+    public KitDatabase(String purpose, String last) throws SQLException {
         jdbcUrl = PostgresServer.shared().createDatabase(purpose);
         dataSource = pool(jdbcUrl);
+        migrate(last);
+    }
+
+    /** Applies the migrations not applied yet, as an upgrade of a running service would. */
+    public void migrateRest() throws SQLException {
+        migrate("R");
+    }
+
+    private void migrate(String last) throws SQLException {
         try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
-            for (String migration : MIGRATIONS) {
+            while (applied < MIGRATIONS.length) {
+                String migration = MIGRATIONS[applied++];
                 statement.execute(resource(migration));
+                if (migration.startsWith("db/outbox/" + last)) {
+                    return;
+                }
             }
         }
     }

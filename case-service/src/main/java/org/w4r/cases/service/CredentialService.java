@@ -186,7 +186,7 @@ public class CredentialService {
     /** On Kafka: out of the outbox, and not set aside as a row Kafka refused (the kit's {@code awaitRelayed}, without the wait). */
     private static boolean relayed(long outboxId) {
         Object relayed = Credential.getEntityManager().createNativeQuery("""
-                        select not exists (select 1 from outbox where id = ?1)
+                        select not exists (select 1 from outbox_backlog where id = ?1)
                            and not exists (select 1 from outbox_dead_letter where id = ?1)""")
                 .setParameter(1, outboxId).getSingleResult();
         return Boolean.TRUE.equals(relayed);

@@ -70,8 +70,8 @@ public class OutboxMetrics {
     private Snapshot read() {
         try (Connection connection = dataSource.get().getConnection();
              PreparedStatement query = connection.prepareStatement("""
-                     select (select count(*) from outbox),
-                            coalesce(extract(epoch from now() - (select min(created_at) from outbox)), 0),
+                     select (select count(*) from outbox_backlog),
+                            coalesce(extract(epoch from now() - (select min(created_at) from outbox_backlog)), 0),
                             (select count(*) from outbox_dead_letter)""");
              ResultSet rs = query.executeQuery()) {
             rs.next();

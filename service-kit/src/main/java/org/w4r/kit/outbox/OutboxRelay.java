@@ -32,10 +32,34 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Relays the outbox to Kafka in batches: send every row of a batch, wait for all acks (acks=all), then delete the
- * rows in the same transaction that locked them. A crash between ack and delete re-sends a batch; consumers are
- * idempotent on the event id, so that is harmless. If Kafka is down the rows wait, and the API keeps accepting.
- * Each event leaves with the trace context of the request that wrote it ({@link EventTracing#publishing}).
+ * Relays the outbox to Kafka in batches: send every row of a batch, wait for all acks (acks=all), then record in the
+ * same transaction how far it has sent ({@code outbox_position}). A crash between ack and that record re-sends a
+ * batch; consumers are idempotent on the event id, so that is harmless. If Kafka is down the rows wait, and the API
+ * keeps accepting. Each event leaves with the trace context of the request that wrote it ({@link
+ * EventTracing#publishing}).
+ *
+ * <p>The outbox is a log, not a queue (issue 20: an insert and a delete per event, and the vacuum of every deleted
+ * row, were a third of the rows PostgreSQL wrote per signature). Rows are never deleted one by one: once every row of
+ * one of the outbox's four partitions has been sent, {@link #prune} empties it with {@code TRUNCATE}.
+ *
+ * <h2>Why reading by position sends every row once, and each key in order</h2>
+ * Ids come from a sequence before commit, so a row with a smaller id can become visible after a larger one has been
+ * sent; a plain "everything above the last id sent" would skip it. Each row records its transaction ({@code tx}), and
+ * each batch reads in one REPEATABLE READ snapshot S: the rows above {@code sent_id} ("new"), and the rows at or below
+ * it whose transaction had not ended at the previous batch's snapshot ("late"; in flight then, so they were invisible
+ * to it). The invariant, kept by every committed batch: <em>a row not yet sent has an id above {@code sent_id}, or a
+ * transaction that had not ended at {@code snap}</em>. A batch sends every late row visible in S and the visible new
+ * rows in id order up to its size; it then sets {@code sent_id} to the last new row sent and {@code snap} to S. A
+ * row still invisible in S had a transaction in flight at S, so it stays late; a row sent was visible in S, so it had
+ * ended, and is never late again. A batch that fails changes nothing, and sends its rows again.
+ *
+ * <p>Order: rows of one case or key are written in commit order (the writers lock the row they change), so the later
+ * one has the larger id and becomes visible after the earlier. Whenever the later is visible, so is the earlier; late
+ * rows (smaller ids) go before new ones, each in id order; so a key's rows leave in order.
+ *
+ * <p>Batches stay at most {@code batch-size} rows even when one transaction commits 200,000 late rows at once (a bulk
+ * invalidation): the relay then drains them a batch at a time against the snapshot it started from ({@code
+ * late_snap}, {@code late_id}) before it sends anything new, as the queue it replaces sent them in id order.
  */
 @ApplicationScoped
 public class OutboxRelay {
@@ -53,10 +77,7 @@ public class OutboxRelay {
     @Inject
     Settings settings;
 
-    /**
-     * Off in a service without an outbox table; how many rows a batch takes, how long an empty outbox rests, and after
-     * how many deleted rows the relay vacuums the table ({@link OutboxVacuum}; 0: never, autovacuum alone).
-     */
+    /** Off in a service without an outbox table; how many rows a batch takes, and how long an empty outbox rests. */
     @ConfigMapping(prefix = "w4r.outbox")
     public interface Settings {
         @WithDefault("false")
@@ -67,25 +88,28 @@ public class OutboxRelay {
 
         @WithDefault("250")
         long idlePollMs();
-
-        @WithDefault("10000")
-        long vacuumEvery();
     }
 
     /** Any constant shared by every instance of every service: each service has its own database. */
     private static final long RELAY_LOCK = 0x7734_6f75_7462_6f78L;
 
+    /** The outbox's partitions ({@code db/outbox/V0_4__outbox_log.sql}): a ring of four. */
+    static final int PARTITIONS = 4;
+
+    /** How often the relay tries to empty the partitions it has sent; each try is a few index lookups. */
+    private static final long PRUNE_EVERY_NANOS = TimeUnit.SECONDS.toNanos(10);
+
+    private static final String COLUMNS = "id, topic, event_key, payload, trace_parent, trace_state";
+
     private final Semaphore work = new Semaphore(0);
     private volatile boolean running = true;
     private volatile Thread thread;
-    private OutboxVacuum vacuum;
 
     /** Starts at start-up in services that have an outbox, so rows left by a crash are sent without new writes. */
     void start(@Observes StartupEvent event) {
         if (!settings.enabled()) {
             return;
         }
-        vacuum = new OutboxVacuum(dataSource, settings.vacuumEvery());
         thread = new Thread(this::run, "outbox-relay");
         thread.setDaemon(true);
         thread.start();
@@ -100,11 +124,15 @@ public class OutboxRelay {
 
     private void run() {
         long backoffMs = 100;
+        long lastPrune = System.nanoTime();
         while (running) {
             try {
                 int sent = relayBatch();
-                vacuum.deleted(sent);
                 backoffMs = 100;
+                if (System.nanoTime() - lastPrune > PRUNE_EVERY_NANOS) {
+                    lastPrune = System.nanoTime();
+                    prune();
+                }
                 if (sent < settings.batchSize()) {
                     work.tryAcquire(settings.idlePollMs(), TimeUnit.MILLISECONDS);
                     work.drainPermits();
@@ -123,86 +151,260 @@ public class OutboxRelay {
         }
     }
 
+    /** A row read to be sent. */
+    private record Pending(long id, ProducerRecord<String, String> record, String traceParent, String traceState) {
+    }
+
     /**
-     * One batch: returns how many rows it took off the queue (sent or set aside).
+     * One batch: returns how many rows it sent (or set aside).
      *
      * <p>Only one relay per database sends at a time (a transaction-level advisory lock): with two instances each
-     * skipping the other's locked rows, a key's later event (a key's revocation, a hold's lift) could leave before its
-     * earlier one and a compacted topic would keep the wrong state. Rows of one case or key are written in commit order
-     * (the writers lock the row they change), so sending in id order keeps them in order.
+     * sending what it read, a key's later event (a key's revocation, a hold's lift) could leave before its earlier one
+     * and a compacted topic would keep the wrong state.
      *
-     * <p>A row Kafka refuses for good (too large, an unknown topic: not a {@code RetriableException}) is moved to
+     * <p>A row Kafka refuses for good (too large, an unknown topic: not a {@code RetriableException}) is copied to
      * {@code outbox_dead_letter} and the relay goes on: such a row once stopped every later hold and revocation.
      */
     int relayBatch() throws SQLException, InterruptedException {
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
+            // one snapshot for the position, the reads and the new position (see the class comment); the pool
+            // restores the isolation level when the connection returns to it
+            connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
             try {
                 if (!soleRelay(connection)) {
                     connection.commit();
                     return 0;
                 }
-                planByPrimaryKey(connection);
-                List<Long> ids = new ArrayList<>();
-                List<CompletableFuture<?>> acks = new ArrayList<>();
-                try (PreparedStatement select = connection.prepareStatement(
-                        "select id, topic, event_key, payload, trace_parent, trace_state from outbox order by id limit ? for update")) {
-                    select.setInt(1, settings.batchSize());
-                    try (ResultSet rows = select.executeQuery()) {
-                        while (rows.next()) {
-                            long id = rows.getLong(1);
-                            ids.add(id);
-                            ProducerRecord<String, String> record = new ProducerRecord<>(rows.getString(2), rows.getString(3), rows.getString(4));
-                            Span publish = tracing.publishing(record, id, TraceContext.stored(rows.getString(5), rows.getString(6)));
-                            CompletableFuture<?> ack = publisher.send(record);
-                            ack.whenComplete((sent, error) -> EventTracing.sent(publish, error));
-                            acks.add(ack);
-                            if (ack.isCompletedExceptionally()) {
-                                // refused before it left (no broker for max.block.ms): every later row would wait as
-                                // long again, holding this transaction for hours in an outage; they stay for next time
-                                break;
-                            }
-                        }
+                planByIndex(connection);
+                // the snapshot was taken before the lock was: if the relay that held it moved the position since,
+                // this read fails (could not serialize) and the batch is tried again, before anything is sent twice
+                Position position = Position.read(connection);
+                Batch batch = next(connection, position, settings.batchSize());
+                List<Pending> rows = batch.rows();
+                if (rows.isEmpty()) {
+                    if (position.lateSnap() != null) {
+                        batch.after().write(connection); // a drain that ended on an empty batch
                     }
-                }
-                if (ids.isEmpty()) {
                     connection.commit();
                     return 0;
                 }
-                List<Long> sent = new ArrayList<>();
+                List<CompletableFuture<?>> acks = new ArrayList<>();
+                for (Pending row : rows) {
+                    Span publish = tracing.publishing(row.record(), row.id(), TraceContext.stored(row.traceParent(), row.traceState()));
+                    CompletableFuture<?> ack = publisher.send(row.record());
+                    ack.whenComplete((sent, error) -> EventTracing.sent(publish, error));
+                    acks.add(ack);
+                    if (ack.isCompletedExceptionally() && !refusedAtOnceForGood(ack)) {
+                        // refused before it left (no broker for max.block.ms): every later row would wait as long
+                        // again, holding this transaction for hours in an outage; they are sent again next time
+                        break;
+                    }
+                }
                 List<Long> refused = new ArrayList<>();
                 List<String> errors = new ArrayList<>();
                 Throwable retriable = null;
-                for (int i = 0; i < ids.size(); i++) {
+                for (int i = 0; i < acks.size(); i++) {
                     try {
                         acks.get(i).join();
-                        // after a row that must be sent again, a later row stays too and leaves again after it: a
-                        // duplicate is harmless, a key's later event overtaking its earlier one is not
-                        if (retriable == null) {
-                            sent.add(ids.get(i));
-                        }
                     } catch (java.util.concurrent.CompletionException e) {
                         Throwable cause = e.getCause() == null ? e : e.getCause();
                         if (!refusedForGood(cause)) {
                             retriable = retriable == null ? cause : retriable;
-                        } else if (retriable == null) {
-                            refused.add(ids.get(i));
+                        } else {
+                            refused.add(rows.get(i).id());
                             errors.add(Failures.describe(cause));
                         }
                     }
                 }
-                setAside(connection, refused, errors);
-                delete(connection, sent);
-                connection.commit();
-                if (retriable != null) {
-                    throw new IllegalStateException("Kafka did not acknowledge every event; " + (ids.size() - sent.size()
-                            - refused.size()) + " stay to be sent again, in order: " + Failures.describe(retriable));
+                if (retriable != null || acks.size() < rows.size()) {
+                    // the position stays: every row of the batch is sent again, in order (a duplicate is harmless,
+                    // a key's later event overtaking its earlier one is not)
+                    connection.rollback();
+                    throw new IllegalStateException("Kafka did not acknowledge every event; the batch of " + rows.size()
+                            + " is sent again: " + Failures.describe(retriable == null ? new IllegalStateException(
+                            "a send was refused before it left") : retriable));
                 }
-                return ids.size();
+                setAside(connection, refused, errors);
+                batch.after().write(connection);
+                connection.commit();
+                return rows.size();
             } catch (RuntimeException | SQLException e) {
                 connection.rollback();
                 throw e;
             }
+        }
+    }
+
+    /** A record the producer refused before sending because it can never be sent (too large): set aside, go on. */
+    private static boolean refusedAtOnceForGood(CompletableFuture<?> ack) {
+        try {
+            ack.join();
+            return false;
+        } catch (java.util.concurrent.CompletionException e) {
+            return refusedForGood(e.getCause() == null ? e : e.getCause());
+        }
+    }
+
+    /**
+     * Where the relay has got to ({@code outbox_position}, see the class comment): every row with an id up to {@code
+     * sentId} whose transaction had ended at {@code snap} has been sent; during a drain ({@code lateSnap} set) also the
+     * late rows up to {@code lateId} whose transaction had ended at {@code lateSnap}. Snapshots are PostgreSQL's text
+     * form ({@code xmin:xmax:xip,...}); {@code null} as the next snapshot stands for the batch's own.
+     */
+    record Position(long sentId, String snap, String lateSnap, long lateId) {
+        static Position read(Connection connection) throws SQLException {
+            try (Statement select = connection.createStatement();
+                 ResultSet rs = select.executeQuery(
+                         "select sent_id, snap::text, late_snap::text, late_id from outbox_position for update")) {
+                rs.next();
+                return new Position(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getLong(4));
+            }
+        }
+
+        void write(Connection connection) throws SQLException {
+            try (PreparedStatement update = connection.prepareStatement("""
+                    update outbox_position set sent_id = ?, snap = coalesce(?::pg_snapshot, pg_current_snapshot()),
+                           late_snap = ?::pg_snapshot, late_id = ?""")) {
+                update.setLong(1, sentId);
+                update.setString(2, snap);
+                update.setString(3, lateSnap);
+                update.setLong(4, lateId);
+                update.executeUpdate();
+            }
+        }
+    }
+
+    /** The rows of one batch, in the order they are sent, and the position once they are. */
+    private record Batch(List<Pending> rows, Position after) {
+    }
+
+    /**
+     * The next batch. Late rows (at or below {@code sentId}, of a transaction in flight at {@code snap}) go first; if
+     * there are more than a batch, the relay drains them a batch at a time against a fixed snapshot before it sends
+     * anything new, so that no batch, and no re-send after a crash, is larger than {@code limit} rows (a consumer's
+     * dedupe window counts on that: docs/reliability.md). Otherwise the batch takes the late rows and then new ones in
+     * id order, and moves the position to its own snapshot.
+     */
+    private Batch next(Connection connection, Position at, int limit) throws SQLException {
+        if (at.lateSnap() != null) {
+            List<Pending> late = select(connection, LATE + """
+                      and pg_visible_in_snapshot(tx, ?::pg_snapshot) and id > ?
+                    order by id limit ?""", at.snap(), at.snap(), at.sentId(), at.lateSnap(), at.lateId(), limit + 1);
+            if (late.size() > limit) {
+                late = late.subList(0, limit);
+                return new Batch(late, new Position(at.sentId(), at.snap(), at.lateSnap(), last(late)));
+            }
+            // drained: what is still late had not ended at lateSnap
+            return new Batch(late, new Position(at.sentId(), at.lateSnap(), null, 0));
+        }
+        List<Pending> late = select(connection, LATE + " order by id limit ?", at.snap(), at.snap(), at.sentId(), limit + 1);
+        if (late.size() > limit) {
+            late = late.subList(0, limit);
+            return new Batch(late, new Position(at.sentId(), at.snap(), currentSnapshot(connection), last(late)));
+        }
+        List<Pending> rows = new ArrayList<>(late);
+        rows.addAll(select(connection, "select " + COLUMNS + " from outbox where id > ? order by id limit ?",
+                at.sentId(), Math.max(limit - late.size(), 1)));
+        long sentId = rows.size() > late.size() ? last(rows) : at.sentId();
+        return new Batch(rows, new Position(sentId, null, null, 0));
+    }
+
+    /**
+     * Rows at or below the position whose transaction was in flight at its snapshot: they committed after the batch
+     * that passed their id. {@code id + 0} keeps the planner on the transaction index: the id index would read every
+     * row already sent.
+     */
+    private static final String LATE = "select " + COLUMNS + """
+             from outbox
+            where (tx >= pg_snapshot_xmax(?::pg_snapshot) or tx = any(array(select pg_snapshot_xip(?::pg_snapshot))))
+              and id + 0 <= ?""";
+
+    private static long last(List<Pending> rows) {
+        return rows.get(rows.size() - 1).id();
+    }
+
+    private static String currentSnapshot(Connection connection) throws SQLException {
+        try (Statement select = connection.createStatement();
+             ResultSet rs = select.executeQuery("select pg_current_snapshot()::text")) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    private static List<Pending> select(Connection connection, String sql, Object... parameters) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement(sql)) {
+            for (int i = 0; i < parameters.length; i++) {
+                select.setObject(i + 1, parameters[i]);
+            }
+            return pending(select);
+        }
+    }
+
+    private static List<Pending> pending(PreparedStatement select) throws SQLException {
+        List<Pending> rows = new ArrayList<>();
+        try (ResultSet rs = select.executeQuery()) {
+            while (rs.next()) {
+                rows.add(new Pending(rs.getLong(1), new ProducerRecord<>(rs.getString(2), rs.getString(3), rs.getString(4)),
+                        rs.getString(5), rs.getString(6)));
+            }
+        }
+        return rows;
+    }
+
+    /**
+     * Empties each partition whose every row has been sent, with {@code TRUNCATE}: no dead rows, nothing to vacuum.
+     * Never the partition the id sequence is in (it is being written; its turn comes once ids have moved on), and
+     * under the relay lock, so no batch reads meanwhile. A partition a writer is still inserting into is left for the
+     * next try ({@code NOWAIT}: a writer never waits for this). While the lock is held no transaction can add a row to
+     * the partition, so the check that nothing in it is unsent cannot be overtaken. Returns how many it emptied.
+     */
+    int prune() throws SQLException {
+        int emptied = 0;
+        int current;
+        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement();
+             ResultSet rs = statement.executeQuery("select (last_value >> 18) & 3 from outbox_id_seq")) {
+            rs.next();
+            current = rs.getInt(1);
+        }
+        for (int partition = 0; partition < PARTITIONS; partition++) {
+            if (partition == current) {
+                continue;
+            }
+            String table = "outbox_" + partition;
+            try (Connection connection = dataSource.getConnection()) {
+                connection.setAutoCommit(false);
+                try (Statement statement = connection.createStatement()) {
+                    if (!soleRelay(connection) || !exists(statement, "select exists (select 1 from " + table + ")")) {
+                        connection.commit();
+                        continue;
+                    }
+                    try {
+                        statement.execute("lock table " + table + " in access exclusive mode nowait");
+                    } catch (SQLException busy) {
+                        connection.rollback(); // 55P03: a writer is adding to it; next time
+                        continue;
+                    }
+                    if (exists(statement, "select exists (select 1 from outbox_backlog where ((id >> 18) & 3) = " + partition + ")")) {
+                        connection.rollback();
+                        continue;
+                    }
+                    statement.execute("truncate " + table);
+                    connection.commit();
+                    emptied++;
+                } catch (SQLException | RuntimeException e) {
+                    connection.rollback();
+                    throw e;
+                }
+            }
+        }
+        return emptied;
+    }
+
+    private static boolean exists(Statement statement, String query) throws SQLException {
+        try (ResultSet rs = statement.executeQuery(query)) {
+            rs.next();
+            return rs.getBoolean(1);
         }
     }
 
@@ -236,27 +438,17 @@ public class OutboxRelay {
         }
     }
 
-    private static void delete(Connection connection, List<Long> ids) throws SQLException {
-        if (ids.isEmpty()) {
-            return;
-        }
-        try (PreparedStatement delete = connection.prepareStatement("delete from outbox where id = any(?)")) {
-            delete.setArray(1, connection.createArrayOf("bigint", ids.toArray()));
-            delete.executeUpdate();
-        }
-    }
-
     private static void setAside(Connection connection, List<Long> ids, List<String> errors) throws SQLException {
         if (ids.isEmpty()) {
             return;
         }
         try (PreparedStatement move = connection.prepareStatement("""
-                with moved as (delete from outbox where id = ? returning id, topic, event_key, payload, created_at)
                 insert into outbox_dead_letter (id, topic, event_key, payload, created_at, error)
-                select id, topic, event_key, payload, created_at, ? from moved""")) {
+                select id, topic, event_key, payload, created_at, ? from outbox where id = ?
+                on conflict (id) do nothing""")) {
             for (int i = 0; i < ids.size(); i++) {
-                move.setLong(1, ids.get(i));
-                move.setString(2, errors.get(i));
+                move.setString(1, errors.get(i));
+                move.setLong(2, ids.get(i));
                 move.addBatch();
             }
             move.executeBatch();
@@ -302,20 +494,19 @@ public class OutboxRelay {
     }
 
     /**
-     * The outbox is a queue: often empty, sometimes a backlog of a million rows. A plan cached (or statistics taken)
-     * while it was nearly empty said "scan the table"; with a backlog that made every batch scan hundreds of MB, and
-     * the relay fell further behind at 1,000 events/s. Every access here is by primary key, so plan each batch's
-     * statements afresh and never as a table scan.
+     * The outbox can hold a backlog of a million rows (Kafka down) or next to nothing. A plan cached (or statistics
+     * taken) while it was nearly empty once said "scan the table", and with a backlog every batch scanned hundreds of
+     * MB. Every read here is by an index, so plan each batch's statements afresh and never as a table scan.
      */
-    private static void planByPrimaryKey(Connection connection) throws SQLException {
+    private static void planByIndex(Connection connection) throws SQLException {
         try (Statement settings = connection.createStatement()) {
             settings.execute("set local plan_cache_mode = force_custom_plan; set local enable_seqscan = off");
         }
     }
 
     /**
-     * Waits until the outbox row {@code id} has been acknowledged by Kafka; false if not within {@code timeout}, and
-     * false if Kafka refused it for good: a row set aside leaves the outbox too, and a hold answered "on Kafka for
+     * Waits until the outbox row {@code id} (committed) has been acknowledged by Kafka; false if not within {@code
+     * timeout}, and false if Kafka refused it for good: a row set aside is passed by the relay too, and a hold answered "on Kafka for
      * every service" while it sat in the dead letters would have been a lie (found reading the code, 4 December 2026).
      */
     public boolean awaitRelayed(long id, java.time.Duration timeout) throws SQLException {
@@ -323,7 +514,7 @@ public class OutboxRelay {
         wakeUp();
         try (Connection connection = dataSource.getConnection();
              PreparedStatement state = connection.prepareStatement("""
-                     select exists (select 1 from outbox where id = ?),
+                     select exists (select 1 from outbox_backlog where id = ?),
                             exists (select 1 from outbox_dead_letter where id = ?)""")) {
             state.setLong(1, id);
             state.setLong(2, id);
@@ -344,10 +535,10 @@ public class OutboxRelay {
 
     /** Events accepted but not yet acknowledged by Kafka. */
     public long backlog() throws SQLException {
-        return rows("outbox");
+        return rows("outbox_backlog");
     }
 
-    /** {@code table} is one of the kit's own two, never a caller's text. */
+    /** {@code table} is one of the kit's own relations, never a caller's text. */
     private long rows(String table) throws SQLException {
         try (Connection connection = dataSource.getConnection();
              PreparedStatement count = connection.prepareStatement("select count(*) from " + table);

@@ -31,32 +31,19 @@ final class OutboxFixtures {
     }
 
     /** The relay's settings as a test sets them: enabled, and resting 50 ms when the outbox is empty. */
-    private record Settings(boolean enabled, int batchSize, long idlePollMs, long vacuumEvery)
-            implements OutboxRelay.Settings {
+    private record Settings(boolean enabled, int batchSize, long idlePollMs) implements OutboxRelay.Settings {
     }
-
-    /** The default of {@code w4r.outbox.vacuum-every}. */
-    static final long VACUUM_EVERY = 10_000;
 
     static OutboxRelay relay(AgroalDataSource dataSource, EventPublisher publisher, int batchSize) {
-        return relay(dataSource, publisher, batchSize, VACUUM_EVERY);
-    }
-
-    static OutboxRelay relay(AgroalDataSource dataSource, EventPublisher publisher, int batchSize, long vacuumEvery) {
-        return relay(dataSource, publisher, batchSize, vacuumEvery, OpenTelemetry.noop().getTracer("w4r-test"));
+        return relay(dataSource, publisher, batchSize, OpenTelemetry.noop().getTracer("w4r-test"));
     }
 
     static OutboxRelay relay(AgroalDataSource dataSource, EventPublisher publisher, int batchSize, Tracer tracer) {
-        return relay(dataSource, publisher, batchSize, VACUUM_EVERY, tracer);
-    }
-
-    private static OutboxRelay relay(AgroalDataSource dataSource, EventPublisher publisher, int batchSize,
-                                     long vacuumEvery, Tracer tracer) {
         OutboxRelay relay = new OutboxRelay();
         relay.tracing = new EventTracing(tracer);
         relay.dataSource = dataSource;
         relay.publisher = publisher;
-        relay.settings = new Settings(true, batchSize, 50, vacuumEvery);
+        relay.settings = new Settings(true, batchSize, 50);
         return relay;
     }
 

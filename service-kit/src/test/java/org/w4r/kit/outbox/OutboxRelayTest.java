@@ -54,18 +54,14 @@ class OutboxRelayTest {
     }
 
     private OutboxRelay startedRelay(AgroalDataSource dataSource, int batchSize) {
-        return startedRelay(dataSource, batchSize, OutboxFixtures.VACUUM_EVERY);
-    }
-
-    private OutboxRelay startedRelay(AgroalDataSource dataSource, int batchSize, long vacuumEvery) {
-        OutboxRelay relay = OutboxFixtures.relay(dataSource, parts.publisher(), batchSize, vacuumEvery);
+        OutboxRelay relay = OutboxFixtures.relay(dataSource, parts.publisher(), batchSize);
         relays.add(relay);
         OutboxFixtures.start(relay);
         return relay;
     }
 
     @Test
-    void rowsLeaveInIdOrderAndAreDeletedOnlyOnceSent() throws Exception {
+    void rowsLeaveInIdOrderEachOnce() throws Exception {
         List<SignerErased> events = new ArrayList<>();
         // three transactions and a batch size that cuts across them: order must hold across batches too
         for (int t = 0; t < 3; t++) {
@@ -162,32 +158,120 @@ class OutboxRelayTest {
     }
 
     /**
-     * The relay vacuums the outbox itself after every {@code vacuum-every} deleted rows: this server, like CI's, may run
-     * without autovacuum, and dead rows at the left of the primary key once made each poll take 225 ms.
+     * Ids are taken before commit, so a row with a smaller id can become visible after a larger one was sent. A relay
+     * that read "everything above the last id sent" would skip it for good: an acknowledged action never counted.
      */
     @Test
-    void theRelayVacuumsTheOutboxAfterEveryVacuumEveryDeletedRows() throws Exception {
-        OutboxRelay relay = startedRelay(parts.db().dataSource(), 10, 100);
-        write(parts.db().dataSource(), prefix + "a", erasures(40));
-        await().atMost(BOUND).until(() -> relay.backlog() == 0);
-        // 40 rows deleted, fewer than 100: no vacuum, and none for a while after (one started by mistake would show)
-        await().during(Duration.ofMillis(500)).atMost(BOUND).until(() -> manualVacuums() == 0);
-        write(parts.db().dataSource(), prefix + "a", erasures(60));
-        await().atMost(BOUND).until(() -> relay.backlog() == 0 && manualVacuums() == 1);
-        write(parts.db().dataSource(), prefix + "a", erasures(30));
-        await().atMost(BOUND).until(() -> relay.backlog() == 0);
-        // the count starts again after a vacuum: 30 more rows start none
-        await().during(Duration.ofMillis(500)).atMost(BOUND).until(() -> manualVacuums() == 1);
+    void aRowCommittedAfterALargerIdWasSentStillLeavesOnce() throws Exception {
+        OutboxRelay relay = OutboxFixtures.relay(parts.db().dataSource(), parts.publisher(), 1000);
+        List<SignerErased> early = erasures(2);
+        List<SignerErased> later = erasures(3);
+        try (Connection slow = parts.db().dataSource().getConnection()) {
+            slow.setAutoCommit(false);
+            Outbox.insert(slow, early.stream().map(e -> new Outbox.Row(OutboxFixtures.TOPIC, prefix + "slow", e)).toList());
+            write(parts.db().dataSource(), prefix + "fast", later); // larger ids, committed first
+            assertEquals(3, relay.relayBatch(), "only the committed rows leave");
+            assertEquals(0, relay.relayBatch(), "nothing is sent twice");
+            slow.commit();
+        }
+        assertEquals(2, relay.backlog(), "the rows committed late wait below the position");
+        assertEquals(2, relay.relayBatch());
+        assertEquals(0, relay.backlog());
+        awaitMarkerThenCheck(early, prefix + "slow");
+        awaitMarkerThenCheck(later, prefix + "fast");
     }
 
-    /** VACUUMs run by a session, not by autovacuum (which the server may or may not run). */
-    private long manualVacuums() throws Exception {
-        try (Connection connection = parts.db().dataSource().getConnection();
-             Statement select = connection.createStatement();
-             ResultSet rs = select.executeQuery("select vacuum_count from pg_stat_user_tables where relname = 'outbox'")) {
-            assertTrue(rs.next(), "the outbox has statistics");
-            return rs.getLong(1);
+    /**
+     * More late rows than a batch takes (a bulk invalidation commits 200,000 at once) leave a batch at a time, so no
+     * batch and no re-send is larger than a batch (a consumer's dedupe window counts on it), and a transaction that
+     * commits during that drain, with smaller ids still, is not passed over.
+     */
+    @Test
+    void moreLateRowsThanABatchLeaveABatchAtATimeAndNoneIsPassedOver() throws Exception {
+        OutboxRelay relay = OutboxFixtures.relay(parts.db().dataSource(), parts.publisher(), 10);
+        List<SignerErased> big = erasures(25);
+        List<SignerErased> small = erasures(3);
+        List<SignerErased> fast = erasures(2);
+        List<SignerErased> after = erasures(2);
+        try (Connection bigTx = parts.db().dataSource().getConnection();
+             Connection smallTx = parts.db().dataSource().getConnection()) {
+            bigTx.setAutoCommit(false);
+            smallTx.setAutoCommit(false);
+            Outbox.insert(bigTx, big.stream().map(e -> new Outbox.Row(OutboxFixtures.TOPIC, prefix + "big", e)).toList());
+            Outbox.insert(smallTx, small.stream().map(e -> new Outbox.Row(OutboxFixtures.TOPIC, prefix + "small", e)).toList());
+            write(parts.db().dataSource(), prefix + "fast", fast);
+            assertEquals(2, relay.relayBatch());
+            bigTx.commit();
+            assertEquals(10, relay.relayBatch(), "the first of the late rows, a batch");
+            assertEquals(15, relay.backlog(), "the rows sent in a drain are not waiting any more");
+            smallTx.commit(); // during the drain, with ids below every id sent
         }
+        write(parts.db().dataSource(), prefix + "after", after);
+        assertEquals(10, relay.relayBatch());
+        assertEquals(5, relay.relayBatch(), "the drain ends");
+        assertEquals(5, relay.backlog());
+        assertEquals(3 + 2, relay.relayBatch(), "the transaction that ended during the drain, then the new rows");
+        assertEquals(0, relay.relayBatch());
+        assertEquals(0, relay.backlog());
+        awaitMarkerThenCheck(big, prefix + "big");
+        awaitMarkerThenCheck(small, prefix + "small");
+        awaitMarkerThenCheck(fast, prefix + "fast");
+        awaitMarkerThenCheck(after, prefix + "after");
+    }
+
+    /** An outbox database upgraded from the queue (V0_3) keeps every row that was waiting, and sends it. */
+    @Test
+    void rowsWaitingInTheOldQueueLeaveAfterTheUpgrade() throws Exception {
+        try (org.w4r.kit.KitDatabase old = new org.w4r.kit.KitDatabase("kit_outbox_upgrade", "V0_3")) {
+            List<SignerErased> waiting = erasures(4);
+            try (Connection connection = old.dataSource().getConnection()) {
+                connection.setAutoCommit(false);
+                Outbox.insert(connection, waiting.stream().map(e -> new Outbox.Row(OutboxFixtures.TOPIC, prefix + "old", e)).toList());
+                connection.commit();
+            }
+            old.migrateRest();
+            OutboxRelay relay = OutboxFixtures.relay(old.dataSource(), parts.publisher(), 1000);
+            assertEquals(4, relay.backlog());
+            assertEquals(4, relay.relayBatch());
+            assertEquals(0, relay.backlog());
+            await().atMost(BOUND).until(() -> onTopic(parts.bootstrap(), prefix + "old").size() == 4);
+            assertEquals(ids(waiting), onTopic(parts.bootstrap(), prefix + "old"));
+        }
+    }
+
+    /**
+     * The relay empties a partition only once every row in it has been sent: not while a writer is adding to it, not
+     * while a row committed late still waits in it, and then with TRUNCATE (no row deleted, nothing to vacuum).
+     */
+    @Test
+    void aPartitionIsEmptiedOnlyOnceEveryRowInItWasSent() throws Exception {
+        OutboxRelay relay = OutboxFixtures.relay(parts.db().dataSource(), parts.publisher(), 1000);
+        List<SignerErased> first = erasures(5);
+        write(parts.db().dataSource(), prefix + "a", first); // partition 0
+        assertEquals(0, relay.prune(), "nothing sent yet");
+        List<SignerErased> late = erasures(1);
+        List<SignerErased> second = erasures(5);
+        try (Connection slow = parts.db().dataSource().getConnection()) {
+            slow.setAutoCommit(false);
+            Outbox.insert(slow, late.stream().map(e -> new Outbox.Row(OutboxFixtures.TOPIC, prefix + "late", e)).toList());
+            parts.db().execute("select setval('outbox_id_seq', " + (1L << 18) + ")"); // the next ids are partition 1's
+            write(parts.db().dataSource(), prefix + "b", second);
+            assertEquals(10, relay.relayBatch());
+            assertEquals(0, relay.prune(), "partition 0 has a writer; partition 1 is where ids are taken now");
+            assertEquals(5, parts.db().count("select count(*) from outbox_0"), "partition 0 keeps its rows");
+            slow.commit();
+        }
+        assertEquals(0, relay.prune(), "partition 0 holds a row not yet sent");
+        assertEquals(6, parts.db().count("select count(*) from outbox_0"));
+        assertEquals(1, relay.relayBatch());
+        assertEquals(1, relay.prune());
+        assertEquals(0, parts.db().count("select count(*) from outbox_0"));
+        assertEquals(5, parts.db().count("select count(*) from outbox_1"), "the partition being written is kept");
+        assertEquals(0, parts.db().count("select coalesce(sum(n_tup_del), 0) from pg_stat_user_tables where relname like 'outbox%'"),
+                "no row was deleted");
+        awaitMarkerThenCheck(first, prefix + "a");
+        awaitMarkerThenCheck(late, prefix + "late");
+        awaitMarkerThenCheck(second, prefix + "b");
     }
 
     @Test
@@ -256,6 +340,6 @@ class OutboxRelayTest {
         want.add(marker.get(0).erasureId());
         List<UUID> got = onTopic(parts.bootstrap(), key);
         assertEquals(want, got, "sent in id order, each once, none lost");
-        assertEquals(0, parts.db().count("select count(*) from outbox where event_key = '" + key + "'"));
+        assertEquals(0, parts.db().count("select count(*) from outbox_backlog where event_key = '" + key + "'"));
     }
 }
