@@ -88,7 +88,7 @@ final class Costs implements AutoCloseable {
             out.println("bench: rows and storage counted in " + String.join(", ", databases));
             try {
                 out.println("bench: PostgreSQL autovacuum " + db.autovacuum() + " (the server's setting; the outbox "
-                        + "relays vacuum their own tables either way)");
+                        + "has no dead rows: it is emptied by TRUNCATE)");
             } catch (SQLException e) {
                 out.println("bench: cannot read PostgreSQL's autovacuum setting: " + e.getMessage());
             }

@@ -41,6 +41,9 @@ final class PgStats implements AutoCloseable {
      */
     static final Set<String> HEARTBEATS = Set.of("w4r_petition.rate_limit_instance");
 
+    /** service-kit's outbox partitions ({@code db/outbox/V0_4__outbox_log.sql}). */
+    static final java.util.regex.Pattern OUTBOX_PARTITION = java.util.regex.Pattern.compile("outbox_[0-9]+");
+
     record Snapshot(Map<String, Table> tables, Map<String, Long> databaseBytes) {
         long written() {
             return tables.values().stream().mapToLong(t -> t.inserted() + t.updated() + t.deleted()).sum();
@@ -82,12 +85,16 @@ final class PgStats implements AutoCloseable {
         /**
          * From the counts alone: "pruned" when the step deleted nearly all it inserted (a queue; the last rows may
          * still wait), "pruned later" when some rows were ever deleted but fewer than the step took (a retention
-         * job), "kept" when no row was ever deleted since the statistics were reset, "updated" when it only
-         * updated rows, "-" when the step did not touch it.
+         * job), "truncated" for the partitions of service-kit's outbox (a log emptied a partition at a time by
+         * TRUNCATE once sent, which no row counter records), "kept" when no row was ever deleted since the
+         * statistics were reset, "updated" when it only updated rows, "-" when the step did not touch it.
          */
         String fate() {
             if (inserted == 0 && deleted == 0) {
                 return updated == 0 ? "-" : "updated";
+            }
+            if (deleted == 0 && OUTBOX_PARTITION.matcher(table).matches()) {
+                return "truncated";
             }
             if (inserted > 0 && deleted * 10 >= inserted * 9) {
                 return "pruned";
@@ -135,7 +142,7 @@ final class PgStats implements AutoCloseable {
 
     /**
      * The server's {@code autovacuum} setting: without it dead rows stay until a VACUUM, and a table that deletes what
-     * it inserts grows and slows with every run (CI machines run PostgreSQL without it; service-kit's OutboxVacuum).
+     * it inserts grows and slows with every run (CI machines run PostgreSQL without it).
      */
     String autovacuum() throws SQLException {
         try (Statement s = connections.values().iterator().next().createStatement();

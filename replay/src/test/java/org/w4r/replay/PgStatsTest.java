@@ -130,6 +130,7 @@ class PgStatsTest {
              Statement s = service.createStatement()) {
             s.execute("create table signature (id bigint primary key, name text)");
             s.execute("create table outbox (id bigint primary key, payload text)");
+            s.execute("create table outbox_0 (id bigint primary key, payload text)"); // as service-kit's partitions
             try (Costs costs = Costs.open(Path.of("/proc"), dir(), base, List.of(db), server.username(), server.password(),
                     Duration.ofSeconds(PgStats.FLUSH_IDLE_SECONDS + 2), Duration.ofSeconds(60), out)) {
                 Costs.Start start = costs.start(); // new tables: nothing counted yet, nothing to wait for
@@ -137,13 +138,15 @@ class PgStatsTest {
                     s.execute("insert into signature values (" + i + ", 'x')");
                     s.execute("insert into outbox values (" + i + ", 'e')");
                     s.execute("delete from outbox where id = " + i);
+                    s.execute("insert into outbox_0 values (" + i + ", 'e')");
                 }
+                s.execute("truncate outbox_0");
                 s.execute("update signature set name = 'y' where id < 5");
                 // the connection stays open and idle: its last counters arrive up to 10 s later
                 Costs.Step step = costs.afterPlatform(start);
                 String said = printed.toString(StandardCharsets.UTF_8);
                 assertTrue(step.settled(), said);
-                assertEquals(50 + 50 + 50 + 5, step.rowsWritten(), said);
+                assertEquals(50 + 50 + 50 + 50 + 5, step.rowsWritten(), said);
                 Map<String, PgStats.TableDelta> byTable = new java.util.HashMap<>();
                 step.tables().forEach(t -> byTable.put(t.table(), t));
                 assertEquals(new PgStats.TableDelta(db, "signature", 50, 5, 0, 50, byTable.get("signature").bytesDelta(), 50, 50, 0),
@@ -152,6 +155,9 @@ class PgStatsTest {
                 assertEquals(50, byTable.get("outbox").inserted());
                 assertEquals(50, byTable.get("outbox").deleted());
                 assertEquals("pruned", byTable.get("outbox").fate());
+                assertEquals(50, byTable.get("outbox_0").inserted());
+                assertEquals(0, byTable.get("outbox_0").deleted(), "TRUNCATE deletes no row");
+                assertEquals("truncated", byTable.get("outbox_0").fate());
                 assertTrue(step.databaseBytes().containsKey(db), step.databaseBytes().toString());
                 assertTrue(step.cpuTicks().containsKey(PlatformCpu.POSTGRESQL), said);
                 assertTrue(said.contains("postgresql (pid "), said);
