@@ -27,13 +27,22 @@ create table outbox_0 partition of outbox for values in (0);
 create table outbox_1 partition of outbox for values in (1);
 create table outbox_2 partition of outbox for values in (2);
 create table outbox_3 partition of outbox for values in (3);
-create index outbox_id on outbox (id);
-create index outbox_tx on outbox (tx);
 alter sequence outbox_id_seq owned by outbox.id;
 
+-- the rows still waiting in the queue, then the indexes (built once, not row by row): writers wait meanwhile, on the
+-- rename's lock, for as long as the copy of the backlog takes
 insert into outbox (id, topic, event_key, payload, created_at, trace_parent, trace_state)
 select id, topic, event_key, payload, created_at, trace_parent, trace_state from outbox_queue order by id;
 drop table outbox_queue;
+create index outbox_id on outbox (id);
+create index outbox_tx on outbox (tx);
+
+-- A relay of the version before this one, still running during a rolling upgrade, would read this log as its queue
+-- ("select ... for update", then delete): it would send rows already sent, and a key's earlier event after its later
+-- one. It locks what it reads, which needs UPDATE; this relay never updates or deletes an outbox row. So the owner
+-- (the service's role) gives both up, and an old relay fails before it sends anything. A superuser is not stopped by
+-- this: a platform whose services connect as one (none of ./platform, compose or Kubernetes do) stops them all first.
+revoke update, delete on outbox from current_user;
 
 -- One row: every outbox row with id <= sent_id whose transaction had ended at snap has been sent (or set aside).
 -- While the relay works through more late rows than a batch takes (a bulk invalidation commits 200,000 at once),
@@ -49,10 +58,14 @@ create table outbox_position (
 insert into outbox_position (sent_id, snap) values (0, pg_current_snapshot());
 
 -- The rows not yet sent, for whoever asks how far behind the relay is (metrics, health, a hold waiting to be on Kafka).
--- Two branches, so that each can use an index: rows past the position, and late rows below it.
+-- Two branches, so that each reads by an index: rows past the position (the id index), and late rows below it (the
+-- transaction index: in flight at snap means at or past its xmax, or among its in-flight ids). The position is read
+-- once per query (sub-selects), and "id + 0" keeps the late branch off the id index, which would read every row sent.
 create view outbox_backlog as
-select o.* from outbox o join outbox_position p on o.id > p.sent_id
+select o.* from outbox o where o.id > (select sent_id from outbox_position)
 union all
-select o.* from outbox o join outbox_position p on o.id <= p.sent_id
-    and o.tx >= pg_snapshot_xmin(p.snap) and not pg_visible_in_snapshot(o.tx, p.snap)
-    and not (p.late_snap is not null and pg_visible_in_snapshot(o.tx, p.late_snap) and o.id <= p.late_id);
+select o.* from outbox o
+ where o.id + 0 <= (select sent_id from outbox_position)
+   and (o.tx >= (select pg_snapshot_xmax(snap) from outbox_position)
+        or o.tx = any(array(select pg_snapshot_xip(snap) from outbox_position)))
+   and not coalesce((select pg_visible_in_snapshot(o.tx, late_snap) and o.id <= late_id from outbox_position), false);

@@ -40,19 +40,23 @@ public final class KitDatabase implements AutoCloseable {
         migrate(last);
     }
 
-    /** Applies the migrations not applied yet, as an upgrade of a running service would. */
-    public void migrateRest() throws SQLException {
-        migrate("R");
+    /** Applies the migrations not applied yet on {@code statement} (as its role), as an upgrade would. */
+    public void migrateRest(Statement statement) throws SQLException {
+        migrate(statement, "R");
     }
 
     private void migrate(String last) throws SQLException {
         try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
-            while (applied < MIGRATIONS.length) {
-                String migration = MIGRATIONS[applied++];
-                statement.execute(resource(migration));
-                if (migration.startsWith("db/outbox/" + last)) {
-                    return;
-                }
+            migrate(statement, last);
+        }
+    }
+
+    private void migrate(Statement statement, String last) throws SQLException {
+        while (applied < MIGRATIONS.length) {
+            String migration = MIGRATIONS[applied++];
+            statement.execute(resource(migration));
+            if (migration.startsWith("db/outbox/" + last)) {
+                return;
             }
         }
     }

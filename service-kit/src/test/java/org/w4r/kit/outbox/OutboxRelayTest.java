@@ -219,9 +219,15 @@ class OutboxRelayTest {
         awaitMarkerThenCheck(after, prefix + "after");
     }
 
-    /** An outbox database upgraded from the queue (V0_3) keeps every row that was waiting, and sends it. */
+    /**
+     * An outbox database upgraded from the queue (V0_3) keeps every row that was waiting, and sends it. The upgrade
+     * runs as the service's own role (not a superuser), as it does in every deployment: the relay of the version
+     * before, still running during a rolling upgrade, is then refused its first read ("select ... for update"), before
+     * it can send a row again that this relay sent already (found by a review of this change).
+     */
     @Test
-    void rowsWaitingInTheOldQueueLeaveAfterTheUpgrade() throws Exception {
+    void rowsWaitingInTheOldQueueLeaveAfterTheUpgradeAndAnOldRelayCannotReadTheLog() throws Exception {
+        String role = "kit_service_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
         try (org.w4r.kit.KitDatabase old = new org.w4r.kit.KitDatabase("kit_outbox_upgrade", "V0_3")) {
             List<SignerErased> waiting = erasures(4);
             try (Connection connection = old.dataSource().getConnection()) {
@@ -229,7 +235,21 @@ class OutboxRelayTest {
                 Outbox.insert(connection, waiting.stream().map(e -> new Outbox.Row(OutboxFixtures.TOPIC, prefix + "old", e)).toList());
                 connection.commit();
             }
-            old.migrateRest();
+            old.execute("create role " + role + "; grant create on schema public to " + role
+                    + "; alter table outbox owner to " + role + "; alter table outbox_dead_letter owner to " + role
+                    + "; alter sequence outbox_id_seq owner to " + role);
+            try (Connection service = old.dataSource().getConnection(); Statement asService = service.createStatement()) {
+                asService.execute("set role " + role);
+                old.migrateRest(asService);
+                java.sql.SQLException refused = org.junit.jupiter.api.Assertions.assertThrows(java.sql.SQLException.class,
+                        () -> asService.executeQuery(
+                                "select id, topic, event_key, payload from outbox order by id limit 1000 for update"),
+                        "the old relay's read");
+                assertEquals("42501", refused.getSQLState(), refused.getMessage());
+                asService.execute("reset role");
+            } finally {
+                old.execute("reassign owned by " + role + " to current_user; drop owned by " + role + "; drop role " + role);
+            }
             OutboxRelay relay = OutboxFixtures.relay(old.dataSource(), parts.publisher(), 1000);
             assertEquals(4, relay.backlog());
             assertEquals(4, relay.relayBatch());
