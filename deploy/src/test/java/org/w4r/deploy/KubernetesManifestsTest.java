@@ -756,52 +756,127 @@ class KubernetesManifestsTest {
         throw new AssertionError(service + "'s generated manifest sets no " + variable);
     }
 
+    /** CloudNativePG's Barman Cloud plugin (CNPG-I), by the name a Cluster's spec.plugins and a backup give it. */
+    static final String BARMAN_CLOUD_PLUGIN = "barman-cloud.cloudnative-pg.io";
+
     /**
-     * PostgreSQL is backed up continuously on the base and every overlay: the Cluster archives its WAL to an object
-     * store (CloudNativePG's barmanObjectStore: with one, the primary archives every WAL segment; without, nothing
-     * does), and keeps a recovery window of at least 30 days (retentionPolicy), so any moment of the last month can
-     * be restored. Its image carries Barman Cloud, which that archiving runs: CloudNativePG's {@code system} images (the
-     * bare {@code MM.mm} tag, or {@code -system-}); the {@code minimal} and {@code standard} ones lack it. Nothing
-     * backed PostgreSQL up on Kubernetes until the fifth round: a lost volume or a bad migration lost a campaign.
+     * The Cluster's Barman Cloud plugin entry, on a build: exactly one, enabled, the WAL archiver (the primary archives
+     * every segment through it; without one, nothing does), naming its ObjectStore in {@code barmanObjectName}.
+     */
+    static Map<String, Object> barmanCloudPlugin(GenericKubernetesResource cluster, String build) {
+        List<Map<String, Object>> plugins = cluster.get("spec", "plugins");
+        List<Map<String, Object>> barman = plugins == null ? List.of() : plugins.stream()
+                .filter(p -> BARMAN_CLOUD_PLUGIN.equals(p.get("name"))).toList();
+        assertEquals(1, barman.size(), build + ": the Cluster has one spec.plugins entry " + BARMAN_CLOUD_PLUGIN
+                + " (nothing archives its WAL without it): " + plugins);
+        Map<String, Object> plugin = barman.get(0);
+        assertFalse(Boolean.FALSE.equals(plugin.get("enabled")), build + ": the Barman Cloud plugin is enabled");
+        assertEquals(Boolean.TRUE, plugin.get("isWALArchiver"), build + ": the plugin archives the WAL (isWALArchiver)");
+        return plugin;
+    }
+
+    /**
+     * The ObjectStore the Cluster's plugin entry names, found in the same build and namespace (the plugin reads it
+     * from the Cluster's namespace): a name that misses, or an overlay that renames one side, leaves the Cluster
+     * archiving nowhere.
+     */
+    static GenericKubernetesResource objectStore(Manifests manifests, String build) {
+        GenericKubernetesResource cluster = postgresCluster(manifests, build);
+        @SuppressWarnings("unchecked")
+        Map<String, String> parameters = (Map<String, String>) barmanCloudPlugin(cluster, build).get("parameters");
+        String name = parameters == null ? null : parameters.get("barmanObjectName");
+        assertNotNull(name, build + ": the plugin entry names its ObjectStore (parameters.barmanObjectName)");
+        List<GenericKubernetesResource> stores = manifests.generic("ObjectStore").stream()
+                .filter(o -> o.getMetadata().getName().equals(name))
+                .filter(o -> Objects.equals(o.getMetadata().getNamespace(), cluster.getMetadata().getNamespace()))
+                .toList();
+        assertEquals(1, stores.size(), build + ": the ObjectStore " + name + " the Cluster's plugin entry names is in "
+                + "the build, in the Cluster's namespace");
+        GenericKubernetesResource store = stores.get(0);
+        assertEquals("barmancloud.cnpg.io/v1", store.getApiVersion(), build + ": the Barman Cloud plugin's ObjectStore");
+        return store;
+    }
+
+    /**
+     * PostgreSQL is backed up continuously on the base and every overlay, by CloudNativePG's Barman Cloud plugin: the
+     * Cluster no longer has the built-in {@code spec.backup.barmanObjectStore} (deprecated since CloudNativePG 1.26
+     * and announced for removal; CloudNativePG refuses a plugin WAL archiver beside it) nor its retentionPolicy, and
+     * has the plugin as its WAL archiver, naming an ObjectStore of the same build (the bucket; no serverName there,
+     * which the plugin's CRD refuses: the plugin entry's parameter names the archive). The ObjectStore keeps a recovery
+     * window of 30 days: any moment of the last month can be restored, and no longer than that (plus a day to the next
+     * base backup) does a signer's erased name stay in the store (docs/operations.md), so a month ("1m", up to 31
+     * days) is refused too. WAL is compressed (one of the CRD's choices). The image is one of CloudNativePG's
+     * {@code minimal} or {@code standard} images, which the plugin's sidecar works with (it brings Barman Cloud), on a
+     * Debian that is not deprecated: not the {@code system} images (deprecated, going with the built-in Barman Cloud)
+     * nor their bare {@code MM.mm} / {@code MM} tags (deprecated rolling tags on Debian bullseye), as
+     * cloudnative-pg/postgres-containers' README says. Nothing backed PostgreSQL up on Kubernetes until the fifth
+     * round: a lost volume or a bad migration lost a campaign.
      */
     @Test
     void postgresArchivesItsWalAndKeepsThirtyDaysOfBackups() {
         for (String build : BUILDS) {
-            GenericKubernetesResource cluster = postgresCluster(build(build), build);
+            Manifests manifests = build(build);
+            GenericKubernetesResource cluster = postgresCluster(manifests, build);
             Map<String, Object> backup = cluster.get("spec", "backup");
-            assertNotNull(backup, build + ": the Cluster has no spec.backup: nothing archives its WAL, nothing can be restored");
-            Map<String, Object> store = cluster.get("spec", "backup", "barmanObjectStore");
-            assertNotNull(store, build + ": the Cluster archives its WAL to an object store (spec.backup.barmanObjectStore)");
+            assertTrue(backup == null || !backup.containsKey("barmanObjectStore") && !backup.containsKey("retentionPolicy"),
+                    build + ": the Cluster has no built-in Barman Cloud (spec.backup.barmanObjectStore, "
+                            + "retentionPolicy): the plugin archives and keeps the window: " + backup);
+            GenericKubernetesResource objectStore = objectStore(manifests, build);
+            Map<String, Object> store = objectStore.get("spec", "configuration");
+            assertNotNull(store, build + ": the ObjectStore's spec.configuration");
             assertTrue(String.valueOf(store.get("destinationPath")).matches("(s3|gs)://[^/\\s]+.*|https://[^/\\s]+/.+"),
                     build + ": an object store's bucket or container: " + store.get("destinationPath"));
-            Object retention = backup.get("retentionPolicy");
+            assertFalse(store.containsKey("serverName"), build + ": no serverName in the ObjectStore (its CRD refuses it); "
+                    + "the Cluster's plugin parameter names the archive");
+            Object retention = objectStore.get("spec", "retentionPolicy");
             java.util.regex.Matcher m = java.util.regex.Pattern.compile("([1-9][0-9]*)([dwm])").matcher(String.valueOf(retention));
-            assertTrue(retention != null && m.matches(), build + ": a retention policy (a recovery window: 30d, 5w, 1m): " + retention);
-            int days = Integer.parseInt(m.group(1)) * switch (m.group(2)) {
+            assertTrue(retention != null && m.matches(), build + ": the ObjectStore's spec.retentionPolicy, a recovery "
+                    + "window (30d): " + retention);
+            int n = Integer.parseInt(m.group(1));
+            int fewest = n * switch (m.group(2)) {
                 case "w" -> 7;
-                case "m" -> 30;
+                case "m" -> 28;
                 default -> 1;
             };
-            assertTrue(days >= 30, build + ": any moment of the last 30 days can be restored (docs/operations.md): " + retention);
+            int most = n * switch (m.group(2)) {
+                case "w" -> 7;
+                case "m" -> 31;
+                default -> 1;
+            };
+            assertTrue(fewest >= 30, build + ": any moment of the last 30 days can be restored (docs/operations.md): " + retention);
+            assertTrue(most <= 30, build + ": erased names leave the store after 30 days and a day (docs/operations.md, "
+                    + "\"Personal data: retention\"): " + retention);
+            Object walCompression = objectStore.get("spec", "configuration", "wal", "compression");
+            assertTrue(Set.of("bzip2", "gzip", "lz4", "snappy", "xz", "zstd").contains(walCompression),
+                    build + ": WAL is compressed: " + walCompression);
+
             String image = cluster.<String>get("spec", "imageName");
-            String tag = image.substring(image.lastIndexOf(':') + 1);
-            assertTrue(tag.matches("\\d+(\\.\\d+)?") || tag.contains("-system-"), build + ": " + image + " is not a "
-                    + "CloudNativePG system image, the only ones with the Barman Cloud that archives the WAL");
+            String reference = image.contains("@") ? image.substring(0, image.indexOf('@')) : image;
+            String tag = reference.substring(reference.lastIndexOf(':') + 1);
+            java.util.regex.Matcher t = java.util.regex.Pattern
+                    .compile("\\d+(?:\\.\\d+)?(?:-\\d{12})?-(minimal|standard|system)-([a-z]+)").matcher(tag);
+            assertTrue(t.matches(), build + ": " + image + " is a CloudNativePG image tagged MM.mm-TYPE-OS (the bare "
+                    + "MM.mm and MM tags are deprecated)");
+            assertFalse(t.group(1).equals("system"), build + ": " + image + ": the system images are deprecated");
+            assertFalse(t.group(2).equals("bullseye"), build + ": " + image + ": Debian bullseye images are deprecated");
         }
     }
 
     /**
-     * A base backup of the Cluster every day, on the base and every overlay, to the object store its WAL goes to
-     * (method barmanObjectStore, not a volume snapshot that stays with the cluster's storage), the first as soon as
-     * the Cluster exists: WAL alone restores nothing, a point-in-time recovery replays it from a base backup.
-     * CloudNativePG's schedule has six fields, seconds first; a daily one has any day of the month, month and day
-     * of the week.
+     * A base backup of the Cluster every day, on the base and every overlay, by the Barman Cloud plugin (method
+     * plugin, pluginConfiguration naming it) to the ObjectStore its WAL goes to (the plugin is the Cluster's WAL
+     * archiver), not a volume snapshot that stays with the cluster's storage, and not the built-in
+     * barmanObjectStore method (CloudNativePG's default when none is given); the first as soon as the Cluster exists:
+     * WAL alone restores nothing, a point-in-time recovery replays it from a base backup. CloudNativePG's schedule has
+     * six fields, seconds first; a daily one has any day of the month, month and day of the week.
      */
     @Test
     void aScheduledBackupTakesABaseBackupOfTheClusterEveryDay() {
         for (String build : BUILDS) {
             Manifests manifests = build(build);
-            String cluster = postgresCluster(manifests, build).getMetadata().getName();
+            GenericKubernetesResource postgres = postgresCluster(manifests, build);
+            String cluster = postgres.getMetadata().getName();
+            barmanCloudPlugin(postgres, build);
             List<GenericKubernetesResource> scheduled = manifests.generic("ScheduledBackup").stream()
                     .filter(b -> cluster.equals(b.get("spec", "cluster", "name"))).toList();
             assertFalse(scheduled.isEmpty(), build + ": no ScheduledBackup of the Cluster " + cluster);
@@ -812,8 +887,10 @@ class KubernetesManifestsTest {
                 if (Boolean.TRUE.equals(spec.get("suspend"))) {
                     continue;
                 }
-                assertEquals("barmanObjectStore", spec.getOrDefault("method", "barmanObjectStore"),
-                        name + " writes to the object store the WAL goes to");
+                assertEquals("plugin", spec.getOrDefault("method", "barmanObjectStore"),
+                        name + " is taken by a plugin (method: plugin), not the built-in Barman Cloud");
+                assertEquals(BARMAN_CLOUD_PLUGIN, b.get("spec", "pluginConfiguration", "name"),
+                        name + " is taken by the Barman Cloud plugin, to the object store the WAL goes to");
                 String[] fields = String.valueOf(spec.get("schedule")).trim().split("\\s+");
                 assertEquals(6, fields.length, name + ": CloudNativePG's schedule has six fields, seconds first: "
                         + spec.get("schedule"));
@@ -825,7 +902,7 @@ class KubernetesManifestsTest {
     }
 
     /**
-     * The object store's key comes from a Secret the deployer creates, on the base and every overlay: the Cluster's
+     * The object store's key comes from a Secret the deployer creates, on the base and every overlay: the ObjectStore's
      * credentials are references ({name, key}) or an inherited identity (an IAM role, Azure AD, GKE), never a value;
      * no build generates that Secret (the example overlay's placeholders would reach no store); and no file of
      * deploy/kubernetes holds anything shaped like an access key.
@@ -834,9 +911,8 @@ class KubernetesManifestsTest {
     void theBackupsKeyComesFromASecretTheDeployerCreates() throws IOException {
         for (String build : BUILDS) {
             Manifests manifests = build(build);
-            GenericKubernetesResource cluster = postgresCluster(manifests, build);
-            Map<String, Object> store = cluster.get("spec", "backup", "barmanObjectStore");
-            assertNotNull(store, build + ": the Cluster's backups (spec.backup.barmanObjectStore) name their credentials");
+            Map<String, Object> store = objectStore(manifests, build).get("spec", "configuration");
+            assertNotNull(store, build + ": the ObjectStore's spec.configuration names its credentials");
             Set<String> secrets = new TreeSet<>();
             int credentials = 0;
             for (String kind : List.of("s3Credentials", "azureCredentials", "googleCredentials")) {
@@ -1009,14 +1085,47 @@ class KubernetesManifestsTest {
     }
 
     /**
+     * The series the PostgreSQL alerts may read, each where it is exported on CloudNativePG's instance exporter (port
+     * 9187), checked by name since no exporter runs here:
+     * <ul>
+     * <li>{@code cnpg_pg_stat_archiver_*}: CloudNativePG's default queries (config/manager/default-monitoring.yaml, query
+     * pg_stat_archiver, its nine columns, the same from 1.27.0 on), PostgreSQL's own view of its archiver, whoever
+     * archives (the built-in Barman Cloud or the plugin);</li>
+     * <li>{@code cnpg_collector_up} and {@code cnpg_collector_pg_wal_archive_status}: the instance manager's collector
+     * (pkg/management/postgres/webserver/metricserver/pg_collector.go);</li>
+     * <li>{@code barman_cloud_cloudnative_pg_io_*}: the Barman Cloud plugin's three (plugin-barman-cloud
+     * internal/cnpgi/instance/metrics.go, and its documentation's "Observability"), served by the instance's exporter
+     * from CloudNativePG 1.27.0 on (the CNPG-I metrics capability, cloudnative-pg commit 978cd66, #8033).</li>
+     * </ul>
+     */
+    static final Set<String> POSTGRES_SERIES = Set.of(
+            "cnpg_pg_stat_archiver_archived_count", "cnpg_pg_stat_archiver_failed_count",
+            "cnpg_pg_stat_archiver_seconds_since_last_archival", "cnpg_pg_stat_archiver_seconds_since_last_failure",
+            "cnpg_pg_stat_archiver_last_archived_time", "cnpg_pg_stat_archiver_last_failed_time",
+            "cnpg_pg_stat_archiver_last_archived_wal_start_lsn", "cnpg_pg_stat_archiver_last_failed_wal_start_lsn",
+            "cnpg_pg_stat_archiver_stats_reset_time",
+            "cnpg_collector_up", "cnpg_collector_pg_wal_archive_status",
+            "barman_cloud_cloudnative_pg_io_last_available_backup_timestamp",
+            "barman_cloud_cloudnative_pg_io_last_failed_backup_timestamp",
+            "barman_cloud_cloudnative_pg_io_first_recoverability_point");
+
+    /**
+     * CloudNativePG's own backup series, deprecated since 1.26.1 and no longer updated when a plugin takes the backups
+     * (its 1.26.1 release notes; the plugin's migration guide, "Verify your metrics", maps each to its
+     * barman_cloud_cloudnative_pg_io_ successor): an alert on them would never fire, or fire for ever.
+     */
+    static final Set<String> STALE_WITH_THE_PLUGIN = Set.of("cnpg_collector_last_available_backup_timestamp",
+            "cnpg_collector_last_failed_backup_timestamp", "cnpg_collector_first_recoverability_point");
+
+    /**
      * A failing WAL archive or base backup pages someone, on the base and every overlay. Prometheus scrapes
      * CloudNativePG's exporter on every instance of the Cluster (a PodMonitor on its {@code cnpg.io/cluster} pods,
      * port {@code metrics}, or the Cluster's own {@code spec.monitoring.enablePodMonitor}), the NetworkPolicies that
      * select those pods admit the namespace monitoring to that port (9187), and deploy/monitoring/alerts.yml (the
-     * PrometheusRule: the test above) has a rule on the archiver and one that fires when the newest base backup is
-     * more than 26 hours old, each saying where to look (docs/operations.md). The series are those of CloudNativePG's
-     * default queries and collector: {@code cnpg_pg_stat_archiver_*} (config/manager/default-monitoring.yaml, query
-     * pg_stat_archiver) and {@code cnpg_collector_last_available_backup_timestamp} (its monitoring documentation).
+     * PrometheusRule: the test above) has a rule on the archiver, one that fires when the newest base backup the
+     * Barman Cloud plugin reports is more than 26 hours old, and one when its last backup failed, each saying where to
+     * look (docs/operations.md). Every series a PostgreSQL rule reads is one of {@link #POSTGRES_SERIES}, none of
+     * {@link #STALE_WITH_THE_PLUGIN} (the rules read those until the move to the plugin, and would have gone blind).
      * A label an alert groups by is one the scrape gives (namespace, pod) or the PodMonitor's relabeling writes.
      * Until the fifth round nothing scraped PostgreSQL and a broken archive went unnoticed until its volume filled.
      */
@@ -1069,7 +1178,7 @@ class KubernetesManifestsTest {
                             .matches("up\\{job=~\".*w4r-postgres\"}==0")),
                     "an alert when the exporter is not scraped: the cnpg_ series vanish and no rule on them fires");
             java.util.regex.Pattern age = java.util.regex.Pattern.compile(
-                    "time\\(\\)\\s*-.*cnpg_collector_last_available_backup_timestamp.*>\\s*(\\d+)(?:\\s*\\*\\s*(\\d+))?",
+                    "time\\(\\)\\s*-[^>]*barman_cloud_cloudnative_pg_io_last_available_backup_timestamp[^>]*>\\s*(\\d+)(?:\\s*\\*\\s*(\\d+))?",
                     java.util.regex.Pattern.DOTALL);
             List<JsonNode> backup = rules.stream().filter(r -> {
                 java.util.regex.Matcher m = age.matcher(r.path("expr").asText());
@@ -1077,13 +1186,28 @@ class KubernetesManifestsTest {
                         <= 26 * 3600;
             }).toList();
             assertFalse(backup.isEmpty(), "an alert when the newest base backup is over 26 hours old "
-                    + "(time() - cnpg_collector_last_available_backup_timestamp > 26 * 3600)");
+                    + "(time() - barman_cloud_cloudnative_pg_io_last_available_backup_timestamp > 26 * 3600)");
+            assertTrue(rules.stream().map(r -> r.path("expr").asText()).anyMatch(e -> e.replaceAll("\\s+", " ").matches(
+                            ".*barman_cloud_cloudnative_pg_io_last_failed_backup_timestamp\\)? >.*"
+                                    + "barman_cloud_cloudnative_pg_io_last_available_backup_timestamp.*")),
+                    "an alert when the plugin's last failed backup is newer than its last successful one");
             for (JsonNode rule : rules) {
                 String expr = rule.path("expr").asText();
-                if (!expr.contains("cnpg_")) {
+                if (!expr.contains("cnpg_") && !expr.contains("barman_cloud_")) {
                     continue;
                 }
                 String name = rule.path("alert").asText();
+                // the series it reads: label names (inside by/on/without/ignoring (...) and {...}) left out
+                String series = expr.replaceAll("\\b(?:by|on|without|ignoring)\\s*\\([^)]*\\)", " ")
+                        .replaceAll("\\{[^}]*}", " ");
+                java.util.regex.Matcher named = java.util.regex.Pattern.compile("\\b(?:cnpg|barman_cloud)_[a-z0-9_]+")
+                        .matcher(series);
+                while (named.find()) {
+                    assertFalse(STALE_WITH_THE_PLUGIN.contains(named.group()), name + " reads " + named.group()
+                            + ", which CloudNativePG no longer updates when the Barman Cloud plugin takes the backups");
+                    assertTrue(POSTGRES_SERIES.contains(named.group()), name + " reads " + named.group()
+                            + ", which neither CloudNativePG's exporter nor the Barman Cloud plugin exports");
+                }
                 assertTrue(rule.path("annotations").path("description").asText().contains("docs/operations.md"),
                         name + " says what to do (docs/operations.md)");
                 java.util.regex.Matcher by = java.util.regex.Pattern.compile("\\b(?:by|on)\\s*\\(([^)]*)\\)").matcher(expr);
