@@ -507,11 +507,14 @@ public class OutboxRelay {
     /**
      * The outbox can hold a backlog of a million rows (Kafka down) or next to nothing. A plan cached (or statistics
      * taken) while it was nearly empty once said "scan the table", and with a backlog every batch scanned hundreds of
-     * MB. Every read here is by an index, so plan each batch's statements afresh and never as a table scan.
+     * MB. Every read here is by an index, so plan each batch's statements afresh and never as a table scan. With table
+     * scans priced out, a read of the one-row position costs 10^10 in the planner's units, far past {@code
+     * jit_above_cost}: PostgreSQL then compiled each statement with LLVM, 120-290 ms a batch, and on 5 December the
+     * relay fell 13-22 s behind at 2,500 signatures/s (freshness p50 / p99, bench-893kjwj). So no JIT either.
      */
     private static void planByIndex(Connection connection) throws SQLException {
         try (Statement settings = connection.createStatement()) {
-            settings.execute("set local plan_cache_mode = force_custom_plan; set local enable_seqscan = off");
+            settings.execute("set local plan_cache_mode = force_custom_plan; set local enable_seqscan = off; set local jit = off");
         }
     }
 
