@@ -112,7 +112,21 @@ public class OutboxRelay {
         }
         thread = new Thread(this::run, "outbox-relay");
         thread.setDaemon(true);
+        thread.setUncaughtExceptionHandler((t, e) -> LOG.errorf(e, "outbox relay stopped: %s; nothing is sent until "
+                + "this instance restarts (its liveness check is DOWN)", e));
         thread.start();
+    }
+
+    /**
+     * False once the relay's thread has ended while it should run: an {@code Error} (out of memory, a class that
+     * cannot load) is not caught by its loop, and the thread ends. Rows would then wait until a restart, with only
+     * the backlog's age to show it: seen on 5 December 2026, when a class replaced under a running test made the
+     * relay's thread end with {@code NoClassDefFoundError}. The liveness check ({@code OutboxRelayHealth}) makes the
+     * platform restart the instance.
+     */
+    public boolean alive() {
+        Thread relay = thread;
+        return !settings.enabled() || !running || relay == null || relay.isAlive();
     }
 
     /** Called after a transaction that wrote to the outbox has committed, so events leave without polling delay. */

@@ -98,9 +98,19 @@ class KafkaClientsTest {
     }
 
     /** A topic of this test's own. */
+    /**
+     * A new topic, once its partitions have a leader: created is not yet served, and reading its offsets at once failed
+     * with UnknownTopicOrPartitionException on a loaded machine (TopicOffsetsTest, 5 December 2026).
+     */
     static String topic(KafkaClients clients, int partitions) throws Exception {
         String topic = "kit-test-" + UUID.randomUUID();
         clients.admin().createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get();
+        Map<TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latest = new java.util.HashMap<>();
+        for (int p = 0; p < partitions; p++) {
+            latest.put(new TopicPartition(topic, p), org.apache.kafka.clients.admin.OffsetSpec.latest());
+        }
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
+                .until(() -> clients.admin().listOffsets(latest).all().get().size() == partitions);
         return topic;
     }
 }

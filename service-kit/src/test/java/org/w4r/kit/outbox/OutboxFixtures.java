@@ -60,12 +60,17 @@ final class OutboxFixtures {
                 List.of(UUID.randomUUID()), Instant.now());
     }
 
+    /** Writes {@code events} under {@code key} in {@code connection}'s open transaction, left uncommitted. */
+    static void insert(Connection connection, String key, List<SignerErased> events) throws SQLException {
+        Outbox.insert(connection, events.stream().map(e -> new Outbox.Row(TOPIC, key, e)).toList());
+    }
+
     /** Writes {@code events} in one transaction under {@code key}; returns their outbox ids. */
     static List<Long> write(AgroalDataSource dataSource, String key, List<SignerErased> events) throws SQLException {
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             long before = maxId(connection);
-            Outbox.insert(connection, events.stream().map(e -> new Outbox.Row(TOPIC, key, e)).toList());
+            insert(connection, key, events);
             connection.commit();
             List<Long> ids = new ArrayList<>();
             try (PreparedStatement select = connection.prepareStatement(

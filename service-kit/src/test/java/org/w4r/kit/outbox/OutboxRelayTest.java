@@ -14,6 +14,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -168,7 +169,7 @@ class OutboxRelayTest {
         List<SignerErased> later = erasures(3);
         try (Connection slow = parts.db().dataSource().getConnection()) {
             slow.setAutoCommit(false);
-            Outbox.insert(slow, early.stream().map(e -> new Outbox.Row(OutboxFixtures.TOPIC, prefix + "slow", e)).toList());
+            OutboxFixtures.insert(slow, prefix + "slow", early);
             write(parts.db().dataSource(), prefix + "fast", later); // larger ids, committed first
             assertEquals(3, relay.relayBatch(), "only the committed rows leave");
             assertEquals(0, relay.relayBatch(), "nothing is sent twice");
@@ -177,8 +178,7 @@ class OutboxRelayTest {
         assertEquals(2, relay.backlog(), "the rows committed late wait below the position");
         assertEquals(2, relay.relayBatch());
         assertEquals(0, relay.backlog());
-        awaitMarkerThenCheck(early, prefix + "slow");
-        awaitMarkerThenCheck(later, prefix + "fast");
+        awaitEachKeyThenCheck(Map.of(prefix + "slow", early, prefix + "fast", later));
     }
 
     /**
@@ -197,8 +197,8 @@ class OutboxRelayTest {
              Connection smallTx = parts.db().dataSource().getConnection()) {
             bigTx.setAutoCommit(false);
             smallTx.setAutoCommit(false);
-            Outbox.insert(bigTx, big.stream().map(e -> new Outbox.Row(OutboxFixtures.TOPIC, prefix + "big", e)).toList());
-            Outbox.insert(smallTx, small.stream().map(e -> new Outbox.Row(OutboxFixtures.TOPIC, prefix + "small", e)).toList());
+            OutboxFixtures.insert(bigTx, prefix + "big", big);
+            OutboxFixtures.insert(smallTx, prefix + "small", small);
             write(parts.db().dataSource(), prefix + "fast", fast);
             assertEquals(2, relay.relayBatch());
             bigTx.commit();
@@ -213,10 +213,8 @@ class OutboxRelayTest {
         assertEquals(3 + 2, relay.relayBatch(), "the transaction that ended during the drain, then the new rows");
         assertEquals(0, relay.relayBatch());
         assertEquals(0, relay.backlog());
-        awaitMarkerThenCheck(big, prefix + "big");
-        awaitMarkerThenCheck(small, prefix + "small");
-        awaitMarkerThenCheck(fast, prefix + "fast");
-        awaitMarkerThenCheck(after, prefix + "after");
+        awaitEachKeyThenCheck(Map.of(prefix + "big", big, prefix + "small", small, prefix + "fast", fast,
+                prefix + "after", after));
     }
 
     /**
@@ -232,7 +230,7 @@ class OutboxRelayTest {
             List<SignerErased> waiting = erasures(4);
             try (Connection connection = old.dataSource().getConnection()) {
                 connection.setAutoCommit(false);
-                Outbox.insert(connection, waiting.stream().map(e -> new Outbox.Row(OutboxFixtures.TOPIC, prefix + "old", e)).toList());
+                OutboxFixtures.insert(connection, prefix + "old", waiting);
                 connection.commit();
             }
             old.execute("create role " + role + "; grant create on schema public to " + role
@@ -273,7 +271,7 @@ class OutboxRelayTest {
         List<SignerErased> second = erasures(5);
         try (Connection slow = parts.db().dataSource().getConnection()) {
             slow.setAutoCommit(false);
-            Outbox.insert(slow, late.stream().map(e -> new Outbox.Row(OutboxFixtures.TOPIC, prefix + "late", e)).toList());
+            OutboxFixtures.insert(slow, prefix + "late", late);
             parts.db().execute("select setval('outbox_id_seq', " + (1L << 18) + ")"); // the next ids are partition 1's
             write(parts.db().dataSource(), prefix + "b", second);
             assertEquals(10, relay.relayBatch());
@@ -289,9 +287,28 @@ class OutboxRelayTest {
         assertEquals(5, parts.db().count("select count(*) from outbox_1"), "the partition being written is kept");
         assertEquals(0, parts.db().count("select coalesce(sum(n_tup_del), 0) from pg_stat_user_tables where relname like 'outbox%'"),
                 "no row was deleted");
-        awaitMarkerThenCheck(first, prefix + "a");
-        awaitMarkerThenCheck(late, prefix + "late");
-        awaitMarkerThenCheck(second, prefix + "b");
+        awaitEachKeyThenCheck(Map.of(prefix + "a", first, prefix + "late", late, prefix + "b", second));
+    }
+
+    /** An Error ends the relay's thread (its loop catches exceptions only): the relay then says it is not alive. */
+    @Test
+    void aRelayWhoseThreadEndsOnAnErrorSaysItIsNotAlive() throws Exception {
+        org.w4r.kit.messaging.EventPublisher failing = new org.w4r.kit.messaging.EventPublisher() {
+            @Override
+            public java.util.concurrent.CompletableFuture<org.apache.kafka.clients.producer.RecordMetadata> send(
+                    org.apache.kafka.clients.producer.ProducerRecord<String, String> record) {
+                throw new NoClassDefFoundError("a class replaced under a running service");
+            }
+        };
+        OutboxRelay relay = OutboxFixtures.relay(parts.db().dataSource(), failing, 1000);
+        relays.add(relay);
+        assertTrue(relay.alive(), "not started yet");
+        OutboxFixtures.start(relay);
+        assertTrue(relay.alive(), "nothing to send, nothing failed");
+        write(parts.db().dataSource(), prefix + "a", erasures(1));
+        relay.wakeUp();
+        await().atMost(BOUND).until(() -> !relay.alive());
+        assertEquals(1, relay.backlog(), "the row waits for the next instance");
     }
 
     @Test
@@ -341,6 +358,13 @@ class OutboxRelayTest {
             }
         } finally {
             pool.shutdownNow();
+        }
+    }
+
+    /** {@link #awaitMarkerThenCheck} for each key and the events written under it. */
+    private void awaitEachKeyThenCheck(Map<String, List<SignerErased>> byKey) throws Exception {
+        for (Map.Entry<String, List<SignerErased>> key : byKey.entrySet()) {
+            awaitMarkerThenCheck(key.getValue(), key.getKey());
         }
     }
 
