@@ -96,6 +96,11 @@ public class OutboxRelay {
     /** The outbox's partitions ({@code db/outbox/V0_4__outbox_log.sql}): a ring of four. */
     static final int PARTITIONS = 4;
 
+    /** The partition an id goes to: the migration's partition key, in SQL. */
+    private static String partitionOf(String id) {
+        return "((" + id + " >> 18) & 3)";
+    }
+
     /** How often the relay tries to empty the partitions it has sent; each try is a few index lookups. */
     private static final long PRUNE_EVERY_NANOS = TimeUnit.SECONDS.toNanos(10);
 
@@ -388,7 +393,7 @@ public class OutboxRelay {
         int emptied = 0;
         int current;
         try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement();
-             ResultSet rs = statement.executeQuery("select (last_value >> 18) & 3 from outbox_id_seq")) {
+             ResultSet rs = statement.executeQuery("select " + partitionOf("last_value") + " from outbox_id_seq")) {
             rs.next();
             current = rs.getInt(1);
         }
@@ -410,7 +415,7 @@ public class OutboxRelay {
                         connection.rollback(); // 55P03: a writer is adding to it; next time
                         continue;
                     }
-                    if (exists(statement, "select exists (select 1 from outbox_backlog where ((id >> 18) & 3) = " + partition + ")")) {
+                    if (exists(statement, "select exists (select 1 from outbox_backlog where " + partitionOf("id") + " = " + partition + ")")) {
                         connection.rollback();
                         continue;
                     }
