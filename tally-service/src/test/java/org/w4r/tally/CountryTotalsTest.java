@@ -164,13 +164,15 @@ class CountryTotalsTest {
 
     private void adjust(String caseId, String entityId, String country, long by) throws Exception {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "update tally_country set count = count + ? where campaign_id = ? and case_id = ? and entity_id = ?"
-                        + " and country = ?")) {
-            ps.setLong(1, by);
-            ps.setString(2, campaign);
-            ps.setString(3, caseId);
-            ps.setString(4, entityId);
-            ps.setString(5, country);
+                // the counts by country are a column of the summary row (V9); tally_country is its view
+                "update tally_summary set by_country = add_counts(by_country, jsonb_build_object(?::text, ?::bigint))"
+                        + " where campaign_id = ? and case_id = ? and entity_id = ? and by_country -> ? is not null")) {
+            ps.setString(1, country);
+            ps.setLong(2, by);
+            ps.setString(3, campaign);
+            ps.setString(4, caseId);
+            ps.setString(5, entityId);
+            ps.setString(6, country);
             assertEquals(1, ps.executeUpdate());
         }
     }

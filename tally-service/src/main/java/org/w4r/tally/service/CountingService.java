@@ -50,19 +50,20 @@ public class CountingService {
         }
     }
 
-    /** The tables one counting writes to; constants, so no caller text ever reaches the SQL. */
+    /**
+     * The tables one counting writes to; constants, so no caller text ever reaches the SQL. The counts by country are a
+     * column of the summary (migration V9), read as the views {@code tally_country} and {@code rebuild_country}.
+     */
     public enum Tables {
-        LIVE("tally", "tally_summary", "tally_country"),
-        REBUILD("rebuild_tally", "rebuild_summary", "rebuild_country");
+        LIVE("tally", "tally_summary"),
+        REBUILD("rebuild_tally", "rebuild_summary");
 
         public final String tally;
         public final String summary;
-        public final String country;
 
-        Tables(String tally, String summary, String country) {
+        Tables(String tally, String summary) {
             this.tally = tally;
             this.summary = summary;
-            this.country = country;
         }
     }
 
@@ -71,27 +72,45 @@ public class CountingService {
         private static final Comparator<SummaryKey> ORDER = Comparator.comparing(SummaryKey::campaignId)
                 .thenComparing(SummaryKey::caseId).thenComparing(SummaryKey::entityId);
 
+        static SummaryKey of(ActionEvent e) {
+            return new SummaryKey(e.campaignId(), e.caseId() == null ? "" : e.caseId(), e.entityId());
+        }
+
         @Override
         public int compareTo(SummaryKey o) {
             return ORDER.compare(this, o);
         }
     }
 
-    /** A row of the counts by signer country; country "" = unknown. */
-    record CountryKey(String campaignId, String caseId, String entityId, String country)
-            implements Comparable<CountryKey> {
-        private static final Comparator<CountryKey> ORDER = Comparator.comparing(CountryKey::campaignId)
-                .thenComparing(CountryKey::caseId).thenComparing(CountryKey::entityId)
-                .thenComparing(CountryKey::country);
+    /** What a batch adds to one summary row: its count, and that count by signer country ("" = unknown). */
+    static final class SummaryChange {
+        long count;
+        final Map<String, Long> byCountry = new TreeMap<>();
 
-        static CountryKey of(ActionEvent e) {
-            return new CountryKey(e.campaignId(), e.caseId() == null ? "" : e.caseId(), e.entityId(),
-                    e.signerCountry() == null ? "" : e.signerCountry());
+        void add(ActionEvent e) {
+            count += e.countChange();
+            byCountry.merge(e.signerCountry() == null ? "" : e.signerCountry(), e.countChange(), Long::sum);
         }
 
-        @Override
-        public int compareTo(CountryKey o) {
-            return ORDER.compare(this, o);
+        /**
+         * A signature from France and the invalidation of one from Germany cancel out in the count, not by country:
+         * the row changes if either does.
+         */
+        boolean changes() {
+            byCountry.values().removeIf(v -> v == 0);
+            return count != 0 || !byCountry.isEmpty();
+        }
+
+        String byCountryJson() {
+            StringBuilder json = new StringBuilder("{");
+            byCountry.forEach((country, n) -> {
+                if (json.length() > 1) {
+                    json.append(',');
+                }
+                // two upper-case letters or "": the event records refuse anything else, so nothing needs escaping
+                json.append('"').append(country).append("\":").append(n);
+            });
+            return json.append('}').toString();
         }
     }
 
@@ -108,17 +127,15 @@ public class CountingService {
         }
         try (Connection connection = dataSource.getConnection()) {
             Map<Cell, Long> increments = new TreeMap<>();
-            Map<CountryKey, Long> byCountry = new TreeMap<>();
+            Map<SummaryKey, SummaryChange> summary = new TreeMap<>();
             for (ActionEvent event : batch) {
                 increments.merge(Cell.of(event), event.countChange(), Long::sum);
-                byCountry.merge(CountryKey.of(event), event.countChange(), Long::sum);
+                summary.computeIfAbsent(SummaryKey.of(event), k -> new SummaryChange()).add(event);
             }
             increments.values().removeIf(v -> v == 0);
             upsert(connection, tables, increments);
-            Map<SummaryKey, Long> summary = new TreeMap<>();
-            increments.forEach((cell, count) -> summary.merge(
-                    new SummaryKey(cell.campaignId(), cell.caseId(), cell.entityId()), count, Long::sum));
-            upsertSummary(connection, tables, summary, byCountry);
+            summary.values().removeIf(change -> !change.changes());
+            upsertSummary(connection, tables, summary);
             if (tables == Tables.LIVE) {
                 // the live totals only: a rebuild's scratch tables never announce anything
                 milestones.check(summary.keySet().stream()
@@ -146,32 +163,25 @@ public class CountingService {
         }
     }
 
-    /**
-     * The summary and the counts by country in one statement (one round trip): the country rows ride in a
-     * data-modifying CTE. Either can be empty while the other is not (a signature from France and the invalidation of
-     * one from Germany, for one case and entity, cancel out in the summary but not by country).
-     */
-    private static void upsertSummary(Connection connection, Tables tables, Map<SummaryKey, Long> increments,
-                                      Map<CountryKey, Long> byCountry) throws SQLException {
-        increments.values().removeIf(v -> v == 0);
-        byCountry.values().removeIf(v -> v == 0);
-        if (increments.isEmpty() && byCountry.isEmpty()) {
+    /** The summary rows, each with its counts by country (one round trip). */
+    private static void upsertSummary(Connection connection, Tables tables, Map<SummaryKey, SummaryChange> changes)
+            throws SQLException {
+        if (changes.isEmpty()) {
             return;
         }
         try (PreparedStatement upsert = connection.prepareStatement("""
-                with by_country as (
-                    insert into %2$s as c (campaign_id, case_id, entity_id, country, count)
-                    select * from unnest(?::varchar[], ?::varchar[], ?::varchar[], ?::varchar[], ?::bigint[])
-                    on conflict (campaign_id, case_id, entity_id, country)
-                    do update set count = c.count + excluded.count)
-                insert into %1$s as s (campaign_id, case_id, entity_id, count)
-                select * from unnest(?::varchar[], ?::varchar[], ?::varchar[], ?::bigint[])
+                insert into %1$s as s (campaign_id, case_id, entity_id, count, by_country)
+                select campaign_id, case_id, entity_id, count, by_country::jsonb
+                from unnest(?::varchar[], ?::varchar[], ?::varchar[], ?::bigint[], ?::text[])
+                     as u (campaign_id, case_id, entity_id, count, by_country)
                 on conflict (campaign_id, case_id, entity_id)
-                do update set count = s.count + excluded.count, updated_at = now()"""
-                .formatted(tables.summary, tables.country))) {
-            int next = bind(upsert, 1, byCountry,
-                    List.of(CountryKey::campaignId, CountryKey::caseId, CountryKey::entityId, CountryKey::country), null);
-            bind(upsert, next, increments, List.of(SummaryKey::campaignId, SummaryKey::caseId, SummaryKey::entityId), null);
+                do update set count = s.count + excluded.count, by_country = add_counts(s.by_country, excluded.by_country),
+                              updated_at = now()""".formatted(tables.summary))) {
+            Map<SummaryKey, Long> counts = new TreeMap<>();
+            changes.forEach((key, change) -> counts.put(key, change.count));
+            int next = bind(upsert, 1, counts, List.of(SummaryKey::campaignId, SummaryKey::caseId, SummaryKey::entityId), null);
+            upsert.setArray(next, connection.createArrayOf("text",
+                    changes.values().stream().map(SummaryChange::byCountryJson).toArray()));
             upsert.executeUpdate();
         }
     }

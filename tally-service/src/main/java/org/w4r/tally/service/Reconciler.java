@@ -149,7 +149,7 @@ public class Reconciler {
 
     private Report run() {
         Instant started = Instant.now();
-        execute("truncate rebuild_tally, rebuild_summary, rebuild_country");
+        execute("truncate rebuild_tally, rebuild_summary"); // rebuild_country is a view of rebuild_summary
         long read = 0;
         long counted = 0;
         Map<TopicPartition, Long> end;

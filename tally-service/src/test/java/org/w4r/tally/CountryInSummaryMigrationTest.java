@@ -1,0 +1,89 @@
+package org.w4r.tally;
+
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.w4r.testsupport.PostgresServer;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * The upgrade that moves the counts by country into the summary row (V9), on a database of the version before it:
+ * every non-zero country row is read back through the view as it was, including a campaign × case × entity that has
+ * country rows and no summary row; and the summing function the consumer's upsert uses adds maps key by key.
+ */
+class CountryInSummaryMigrationTest {
+    String url;
+    Connection connection;
+
+    @BeforeEach
+    void upToV8() throws SQLException {
+        url = PostgresServer.shared().createDatabase("tally_v9");
+        flyway("8").migrate();
+        connection = PostgresServer.shared().connect(url);
+    }
+
+    @AfterEach
+    void drop() throws SQLException {
+        connection.close();
+        PostgresServer.shared().dropDatabase(url);
+    }
+
+    Flyway flyway(String target) {
+        PostgresServer server = PostgresServer.shared();
+        return Flyway.configure().dataSource(url, server.username(), server.password())
+                .locations("classpath:db/migration", "classpath:db/audit").target(target).load();
+    }
+
+    @Test
+    void everyCountryRowIsKeptThroughTheUpgrade() throws SQLException {
+        try (Statement s = connection.createStatement()) {
+            s.execute("""
+                    insert into tally_summary (campaign_id, case_id, entity_id, count) values
+                        ('w', 'a', 'fr', 7), ('w', 'a', 'mt', 1), ('w', '', 'fr', 2);
+                    insert into tally_country (campaign_id, case_id, entity_id, country, count) values
+                        ('w', 'a', 'fr', 'FR', 5), ('w', 'a', 'fr', 'DE', 2), ('w', 'a', 'fr', '', 0),
+                        ('w', 'a', 'mt', '', 1), ('w', '', 'fr', 'FR', 2),
+                        ('w', 'b', 'fr', 'FR', 1), ('w', 'b', 'fr', 'DE', -1)""");
+        }
+        flyway("latest").migrate();
+
+        assertEquals(List.of("w||fr|FR|2", "w|a|fr|DE|2", "w|a|fr|FR|5", "w|a|mt||1", "w|b|fr|DE|-1", "w|b|fr|FR|1"),
+                rows("select campaign_id, case_id, entity_id, country, count from tally_country order by 1, 2, 3, 4"));
+        // the campaign × case × entity that had countries and no summary row has one now, at zero
+        assertEquals(List.of("w||fr|2", "w|a|fr|7", "w|a|mt|1", "w|b|fr|0"),
+                rows("select campaign_id, case_id, entity_id, count from tally_summary order by 1, 2, 3"));
+        assertEquals(List.of("0"), rows("select count(*) from rebuild_country"));
+    }
+
+    @Test
+    void addCountsAddsKeyByKeyAndLeavesZerosOut() throws SQLException {
+        flyway("latest").migrate();
+        assertEquals(List.of("{\"\": 1, \"DE\": 3, \"MT\": 1}"),
+                rows("select add_counts('{\"FR\": 2, \"DE\": 1, \"\": 1}', '{\"FR\": -2, \"DE\": 2, \"MT\": 1}')::text"));
+        assertEquals(List.of("{}"), rows("select add_counts('{\"FR\": 1}', '{\"FR\": -1}')::text"));
+    }
+
+    private List<String> rows(String sql) throws SQLException {
+        List<String> rows = new ArrayList<>();
+        try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            int columns = rs.getMetaData().getColumnCount();
+            while (rs.next()) {
+                List<String> row = new ArrayList<>();
+                for (int c = 1; c <= columns; c++) {
+                    row.add(rs.getString(c) == null ? "" : rs.getString(c));
+                }
+                rows.add(String.join("|", row));
+            }
+        }
+        return rows;
+    }
+}
