@@ -93,15 +93,20 @@ class CountryTotalsTest {
         events.add(germanOut);
         TallyFixtures.publishActions(events);
 
-        // a: FR 2, MT 1, unknown 100 (DE 1 − 1 = 0); b: FR 1, unknown 1; no case: unknown 2
+        // a: FR 2, MT 1, unknown 100 (DE 1 − 1 = 0); b: FR 1, unknown 1; no case: unknown 2. Events are keyed by case
+        // and entity, so partitions are applied in any order and the total alone is no sign that all were applied: it
+        // is 107 also with a × France up to its invalidations (104), a × Malta, b × Malta and not yet the tweet's 2
+        // (seen once, 5 December 2026: unknown 101, DE 1); the countries are awaited whole
         await().untilAsserted(() -> coordinator().get("/api/v1/totals?campaign=" + campaign).then().statusCode(200)
                 .body("total", equalTo(107)));
-        JsonPath all = coordinator().get("/api/v1/totals/countries?campaign=" + campaign).then().statusCode(200)
-                .body("campaignId", equalTo(campaign)).body("by", equalTo("signer")).extract().jsonPath();
-        assertEquals(107, all.getLong("total"));
-        assertEquals(103, all.getLong("unknown"));
-        assertEquals(List.of(Map.of("country", "FR", "name", "France", "total", 3),
-                Map.of("country", "MT", "name", "Malta", "total", 1)), all.getList("countries"));
+        await().untilAsserted(() -> {
+            JsonPath all = coordinator().get("/api/v1/totals/countries?campaign=" + campaign).then().statusCode(200)
+                    .body("campaignId", equalTo(campaign)).body("by", equalTo("signer")).extract().jsonPath();
+            assertEquals(107, all.getLong("total"));
+            assertEquals(103, all.getLong("unknown"));
+            assertEquals(List.of(Map.of("country", "FR", "name", "France", "total", 3),
+                    Map.of("country", "MT", "name", "Malta", "total", 1)), all.getList("countries"));
+        });
         coordinator().get("/api/v1/totals/countries?campaign=" + campaign + "&caseId=" + a).then().statusCode(200)
                 .body("caseId", equalTo(a)).body("total", equalTo(103)).body("unknown", equalTo(100))
                 .body("countries.country", equalTo(List.of("FR", "MT"))).body("countries.total", equalTo(List.of(2, 1)));
