@@ -2,8 +2,7 @@
 -- country → count ('' = unknown, zero counts left out). Each consumed batch upserted a summary row and, beside it, a
 -- row per country of the same campaign × case × entity: on the bench's traffic one row in three the tally wrote
 -- (0.39 rows per action of 1.17), with its index entry. Now one row carries both, so the two can never disagree
--- either. tally_country stays as a view of the same rows, so every reader (the totals by country, open data, the
--- reconcile's comparison) reads what it read before.
+-- either. Readers read the view tally_by_country (the same columns the table tally_country had).
 
 -- The sum of two maps of counts: a key's counts added, a key whose sum is zero left out.
 create function add_counts(a jsonb, b jsonb) returns jsonb language sql immutable parallel safe as $$
@@ -27,13 +26,30 @@ from (select campaign_id, case_id, entity_id, jsonb_object_agg(country, count) a
       from tally_country where count <> 0 group by 1, 2, 3) c
 where (s.campaign_id, s.case_id, s.entity_id) = (c.campaign_id, c.case_id, c.entity_id);
 
-drop table tally_country;
-drop table rebuild_country;
-
--- The same rows as the table had (its zero rows aside, which no reader shows), read through the summary's key.
-create view tally_country as
+create view tally_by_country as
 select s.campaign_id, s.case_id, s.entity_id, c.key::varchar(2) as country, c.value::bigint as count
 from tally_summary s cross join lateral jsonb_each_text(s.by_country) c;
-create view rebuild_country as
+create view rebuild_by_country as
 select s.campaign_id, s.case_id, s.entity_id, c.key::varchar(2) as country, c.value::bigint as count
 from rebuild_summary s cross join lateral jsonb_each_text(s.by_country) c;
+
+-- The old tables stay, frozen, for the instances of the version before that still run during a rolling upgrade:
+-- their batch upserts summary and countries in one statement, and every write to these tables now fails with a
+-- SQLSTATE of class 57 (operator intervention), which the kit's consumer takes as transient (Failures.isTransient):
+-- such an instance retries its batch, rolled back whole, until it is stopped, and the new instances take its
+-- partitions over with nothing applied twice or lost. Had the tables gone, its statement would fail to plan (a class
+-- 42 error, not transient) and its batches would go to actions.dead-letter: counts lost to the tally. A later
+-- migration drops them; until then the old instances' reads of countries see the counts as they were here.
+create function country_table_retired() returns trigger language plpgsql as $$
+begin
+    raise exception '% is no longer written (tally-service V9): this instance is older than its database; stop it',
+        tg_table_name using errcode = '57W09';
+end $$;
+create trigger tally_country_retired before insert or update or delete on tally_country
+    for each row execute function country_table_retired();
+create trigger rebuild_country_retired before insert or update or delete on rebuild_country
+    for each row execute function country_table_retired();
+create trigger rebuild_country_retired_truncate before truncate on rebuild_country
+    for each statement execute function country_table_retired();
+comment on table tally_country is 'no longer written (V9): counts by country are tally_summary.by_country';
+comment on table rebuild_country is 'no longer written (V9): counts by country are rebuild_summary.by_country';

@@ -4,6 +4,7 @@ import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.w4r.kit.messaging.Failures;
 import org.w4r.testsupport.PostgresServer;
 
 import java.sql.Connection;
@@ -14,11 +15,14 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The upgrade that moves the counts by country into the summary row (V9), on a database of the version before it:
  * every non-zero country row is read back through the view as it was, including a campaign × case × entity that has
- * country rows and no summary row; and the summing function the consumer's upsert uses adds maps key by key.
+ * country rows and no summary row; an instance of the version before cannot write countries, and is told so in a way
+ * its consumer retries; and the summing function the consumer's upsert uses adds maps key by key.
  */
 class CountryInSummaryMigrationTest {
     String url;
@@ -57,11 +61,43 @@ class CountryInSummaryMigrationTest {
         flyway("latest").migrate();
 
         assertEquals(List.of("w||fr|FR|2", "w|a|fr|DE|2", "w|a|fr|FR|5", "w|a|mt||1", "w|b|fr|DE|-1", "w|b|fr|FR|1"),
-                rows("select campaign_id, case_id, entity_id, country, count from tally_country order by 1, 2, 3, 4"));
+                rows("select campaign_id, case_id, entity_id, country, count from tally_by_country order by 1, 2, 3, 4"));
         // the campaign × case × entity that had countries and no summary row has one now, at zero
         assertEquals(List.of("w||fr|2", "w|a|fr|7", "w|a|mt|1", "w|b|fr|0"),
                 rows("select campaign_id, case_id, entity_id, count from tally_summary order by 1, 2, 3"));
-        assertEquals(List.of("0"), rows("select count(*) from rebuild_country"));
+        assertEquals(List.of("0"), rows("select count(*) from rebuild_by_country"));
+    }
+
+    /**
+     * An instance of the version before, still running during a rolling upgrade, writes its countries as it did (this
+     * is its statement): refused with an error its consumer retries (the partition waits), never one that would send
+     * its batch to the dead letter.
+     */
+    @Test
+    void aBatchOfTheVersionBeforeIsRefusedAsTransient() throws SQLException {
+        flyway("latest").migrate();
+        SQLException refused = assertThrows(SQLException.class, () -> {
+            try (Statement s = connection.createStatement()) {
+                s.execute("""
+                        with by_country as (
+                            insert into tally_country as c (campaign_id, case_id, entity_id, country, count)
+                            select * from unnest(array['w'], array['a'], array['fr'], array['FR'], array[1::bigint])
+                            on conflict (campaign_id, case_id, entity_id, country)
+                            do update set count = c.count + excluded.count)
+                        insert into tally_summary as s (campaign_id, case_id, entity_id, count)
+                        select * from unnest(array['w'], array['a'], array['fr'], array[1::bigint])
+                        on conflict (campaign_id, case_id, entity_id)
+                        do update set count = s.count + excluded.count, updated_at = now()""");
+            }
+        });
+        assertEquals("57W09", refused.getSQLState());
+        assertTrue(Failures.isTransient(refused));
+        assertEquals(List.of("0"), rows("select count(*) from tally_summary"));
+        assertThrows(SQLException.class, () -> {
+            try (Statement s = connection.createStatement()) {
+                s.execute("truncate rebuild_tally, rebuild_summary, rebuild_country");
+            }
+        });
     }
 
     @Test

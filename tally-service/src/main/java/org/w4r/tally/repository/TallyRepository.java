@@ -122,7 +122,7 @@ public class TallyRepository {
      */
     public enum Dimension {
         CASE("case_id", "tally_summary"), ENTITY("entity_id", "tally_summary"), TYPE("action_type", "tally"),
-        MODE("mode", "tally"), DAY("day", "tally"), COUNTRY("country", "tally_country");
+        MODE("mode", "tally"), DAY("day", "tally"), COUNTRY("country", "tally_by_country");
 
         final String column;
         final String table;

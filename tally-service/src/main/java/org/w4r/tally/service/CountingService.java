@@ -52,7 +52,7 @@ public class CountingService {
 
     /**
      * The tables one counting writes to; constants, so no caller text ever reaches the SQL. The counts by country are a
-     * column of the summary (migration V9), read as the views {@code tally_country} and {@code rebuild_country}.
+     * column of the summary (migration V9), read as the views {@code tally_by_country} and {@code rebuild_by_country}.
      */
     public enum Tables {
         LIVE("tally", "tally_summary"),

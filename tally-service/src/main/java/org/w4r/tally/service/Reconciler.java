@@ -105,7 +105,8 @@ public class Reconciler {
 
     /**
      * A cell whose live count differs from the recount (a missing row counts as 0); {@code type}, {@code mode} and
-     * {@code day} only for a row of {@code tally}, {@code country} only for one of {@code tally_country} ("" = unknown).
+     * {@code day} only for a row of {@code tally}, {@code country} only for one of {@code tally_country} ("" = unknown:
+     * the name the counts by country had until V9, kept in this answer; they are the summary rows' {@code by_country}).
      */
     public record Difference(String table, String campaignId, String caseId, String entityId,
                              @Schema(nullable = true) String type, @Schema(nullable = true) String mode,
@@ -149,7 +150,7 @@ public class Reconciler {
 
     private Report run() {
         Instant started = Instant.now();
-        execute("truncate rebuild_tally, rebuild_summary"); // rebuild_country is a view of rebuild_summary
+        execute("truncate rebuild_tally, rebuild_summary"); // rebuild_by_country is a view of rebuild_summary
         long read = 0;
         long counted = 0;
         Map<TopicPartition, Long> end;
@@ -290,13 +291,13 @@ public class Reconciler {
         String countries = """
                 select coalesce(l.campaign_id, r.campaign_id), coalesce(l.case_id, r.case_id), coalesce(l.entity_id, r.entity_id),
                        null, null, null, coalesce(l.count, 0), coalesce(r.count, 0), coalesce(l.country, r.country)
-                from tally_country l full outer join rebuild_country r
+                from tally_by_country l full outer join rebuild_by_country r
                   on (l.campaign_id, l.case_id, l.entity_id, l.country) = (r.campaign_id, r.case_id, r.entity_id, r.country)
                 where coalesce(l.count, 0) <> coalesce(r.count, 0) order by 1, 2, 3, 9""";
         try (Connection c = dataSource.getConnection()) {
             collect(c, "tally", cells, result);
             collect(c, "tally_summary", summary, result);
-            collect(c, "tally_country", countries, result);
+            collect(c, "tally_country", countries, result); // the answer's name for them since V7 (see Difference)
         } catch (SQLException e) {
             throw new IllegalStateException("cannot compare the tally with the recount", e);
         }
