@@ -4,6 +4,12 @@
 -- (0.39 rows per action of 1.17), with its index entry. Now one row carries both, so the two can never disagree
 -- either. Readers read the view tally_by_country (the same columns the table tally_country had).
 
+-- First the old tables, in the order the version before's batch takes them (its statement writes tally_country, then
+-- tally_summary): taking tally_summary first (the alter below) while one of its batches waited deadlocked, and
+-- PostgreSQL could abort this migration, so the new version would not start (a read-only review, 5 December 2026).
+-- Its batches wait here, then meet the triggers below.
+lock table tally_country, rebuild_country in share row exclusive mode;
+
 -- The sum of two maps of counts: a key's counts added, a key whose sum is zero left out.
 create function add_counts(a jsonb, b jsonb) returns jsonb language sql immutable parallel safe as $$
     select coalesce(jsonb_object_agg(key, total), '{}'::jsonb)

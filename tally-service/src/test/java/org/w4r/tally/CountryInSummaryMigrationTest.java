@@ -11,9 +11,13 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -98,6 +102,29 @@ class CountryInSummaryMigrationTest {
                 s.execute("truncate rebuild_tally, rebuild_summary, rebuild_country");
             }
         });
+    }
+
+    /**
+     * A batch of the version before under way while the migration runs: it has written its countries and goes on to
+     * the summary. The migration must wait for it, not deadlock with it (which aborted one of the two: the migration,
+     * so the new version did not start, or the batch), and must carry its countries over.
+     */
+    @Test
+    void aBatchOfTheVersionBeforeUnderWayNeitherDeadlocksWithTheMigrationNorIsLost() throws Exception {
+        try (Connection old = PostgresServer.shared().connect(url); Statement batch = old.createStatement()) {
+            old.setAutoCommit(false);
+            batch.execute("insert into tally_country (campaign_id, case_id, entity_id, country, count)"
+                    + " values ('w', 'a', 'fr', 'FR', 1)");
+            CompletableFuture<Void> migration = CompletableFuture.runAsync(() -> flyway("latest").migrate());
+            await().atMost(Duration.ofSeconds(30)).until(() -> !rows("select 1 from pg_stat_activity where"
+                    + " datname = current_database() and wait_event_type = 'Lock'").isEmpty() || migration.isDone());
+            batch.execute("insert into tally_summary (campaign_id, case_id, entity_id, count) values ('w', 'a', 'fr', 1)");
+            old.commit();
+            migration.get(60, TimeUnit.SECONDS);
+        }
+        assertEquals(List.of("w|a|fr|FR|1"),
+                rows("select campaign_id, case_id, entity_id, country, count from tally_by_country"));
+        assertEquals(List.of("w|a|fr|1"), rows("select campaign_id, case_id, entity_id, count from tally_summary"));
     }
 
     @Test

@@ -176,7 +176,9 @@ public class CountingService {
                      as u (campaign_id, case_id, entity_id, count, by_country)
                 on conflict (campaign_id, case_id, entity_id)
                 do update set count = s.count + excluded.count, by_country = add_counts(s.by_country, excluded.by_country),
-                              updated_at = now()""".formatted(tables.summary))) {
+                              -- the public counters' "updated": when the count changed, not only its split by country
+                              updated_at = case when excluded.count <> 0 then now() else s.updated_at end"""
+                .formatted(tables.summary))) {
             Map<SummaryKey, Long> counts = new TreeMap<>();
             changes.forEach((key, change) -> counts.put(key, change.count));
             int next = bind(upsert, 1, counts, List.of(SummaryKey::campaignId, SummaryKey::caseId, SummaryKey::entityId), null);
