@@ -5,6 +5,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 import org.w4r.events.ActionEvent;
+import org.w4r.events.Events;
 import org.w4r.tally.repository.MilestoneRepository;
 
 import java.sql.Connection;
@@ -102,15 +103,7 @@ public class CountingService {
         }
 
         String byCountryJson() {
-            StringBuilder json = new StringBuilder("{");
-            byCountry.forEach((country, n) -> {
-                if (json.length() > 1) {
-                    json.append(',');
-                }
-                // two upper-case letters or "": the event records refuse anything else, so nothing needs escaping
-                json.append('"').append(country).append("\":").append(n);
-            });
-            return json.append('}').toString();
+            return Events.toJson(byCountry);
         }
     }
 
