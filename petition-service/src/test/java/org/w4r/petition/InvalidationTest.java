@@ -109,19 +109,24 @@ class InvalidationTest {
         return TopicReader.endOffsets(kafka, List.of(Topics.ACTIONS));
     }
 
-    /** The corrections published since {@code since}, once {@code expected} of them are there. */
+    /**
+     * The corrections published since {@code since}, once {@code expected} of them are there and the outbox is empty:
+     * read again after the relay is done, so that a correction too many (published after the first read) is seen.
+     */
     List<ActionCorrected> corrections(Map<TopicPartition, Long> since, int expected) {
-        List<ActionCorrected> found = await().atMost(Duration.ofSeconds(60)).until(() -> {
-            List<ActionCorrected> all = new ArrayList<>();
-            for (ConsumerRecord<String, String> r : TopicReader.readSince(kafka, since, Topics.ACTIONS)) {
-                if (Events.fromJson(r.value(), ActionEvent.class) instanceof ActionCorrected c) {
-                    all.add(c);
-                }
-            }
-            return all;
-        }, l -> l.size() >= expected);
+        await().atMost(Duration.ofSeconds(60)).until(() -> correctionsSince(since), l -> l.size() >= expected);
         Effects.awaitRelayed(db);
-        return found;
+        return correctionsSince(since);
+    }
+
+    private List<ActionCorrected> correctionsSince(Map<TopicPartition, Long> since) {
+        List<ActionCorrected> all = new ArrayList<>();
+        for (ConsumerRecord<String, String> r : TopicReader.readSince(kafka, since, Topics.ACTIONS)) {
+            if (Events.fromJson(r.value(), ActionEvent.class) instanceof ActionCorrected c) {
+                all.add(c);
+            }
+        }
+        return all;
     }
 
     long invalidations() throws SQLException {

@@ -58,11 +58,12 @@ class MetricsTest {
                 assertEquals(3, value(metrics(), "w4r_tally_freshness_seconds_count") - before));
         // the same events again (a relay's re-send) are not counted, and not measured as fresh either
         TallyFixtures.publishActions(events);
-        String marker = campaign + "-marker";
+        // a marker on the events' own key, so behind them in their partition: when it is measured, they have been seen
         TallyFixtures.publishActions(List.of(new ActionRecorded(UUID.randomUUID(), UUID.randomUUID(), campaign,
-                marker, "ai-malta", ActionType.LETTER, Mode.OFFLINE, 1, now, now)));
+                campaign + "-case", "ai-malta", ActionType.LETTER, Mode.OFFLINE, 1, now, now)));
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
                 assertTrue(value(metrics(), "w4r_tally_freshness_seconds_count") - before >= 4));
+        assertEquals(4, value(metrics(), "w4r_tally_freshness_seconds_count") - before, "the three again not measured");
         assertTrue(metrics().contains("w4r_tally_freshness_seconds_bucket{le="), "a histogram, summable across instances");
     }
 

@@ -53,8 +53,11 @@ class TotalsEndpointsTest {
                 action(null, "international-members", ActionType.TWEET, Mode.ONLINE, 1, DAY1),
                 new ActionCorrected(UUID.randomUUID(), letters.actionId(), campaign, caseA, "ai-france",
                         ActionType.LETTER, Mode.OFFLINE, -50, DAY1, Instant.now())));
+        // the cases' goals too: they come with the reference data, read by another consumer than the counts
         await().untilAsserted(() -> coordinator().get("/api/v1/totals?campaign=" + campaign)
-                .then().statusCode(200).body("total", equalTo(1203)));
+                .then().statusCode(200).body("total", equalTo(1203))
+                .body("cases.find { it.caseId == '" + caseA + "' }.goal", equalTo(1000))
+                .body("cases.find { it.caseId == '" + caseB + "' }.goal", equalTo(777611)));
     }
 
     static io.restassured.specification.RequestSpecification coordinator() {
