@@ -140,14 +140,21 @@ class DashboardBrowserIT extends BrowserSupport {
                 .put(platform.cases.url() + "/api/v1/cases/idris-khattak/hold").then().statusCode(200)
                 .extract().jsonPath().getLong("hold.holdId");
         try {
-            WebElement shown = wait.until(ExpectedConditions.visibilityOfElementLocated(banner));
-            // the banner says since when; the reason stays in case-service (no topic carries it), for the holds page
-            assertTrue(shown.getText().contains("on safety hold since"), shown.getText());
-            assertFalse(shown.getText().contains("journalist's family threatened"), shown.getText());
+            // the banner says since when; the reason stays in case-service (no topic carries it), for the holds page.
+            // Read inside the wait, found again each time: the live page redraws the banner, and an element found
+            // once can be stale by the next call (seen in a run on a loaded machine)
+            String shown = wait.until(d -> {
+                String text = d.findElement(banner).getText();
+                return text.contains("on safety hold since") ? text : null;
+            });
+            assertFalse(shown.contains("journalist's family threatened"), shown);
             wait.until(d -> d.findElements(By.cssSelector("#cases-table .badge.hold")).size() == 2);
             screenshot("hold-banner");
             // the case page shows the hold too
-            driver.findElement(By.cssSelector("[data-hold-case='idris-khattak'] a")).click();
+            wait.until(d -> {
+                d.findElement(By.cssSelector("[data-hold-case='idris-khattak'] a")).click();
+                return true;
+            });
             wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("case-hold-status"), "On safety hold"));
         } finally {
             given().auth().oauth2(manager).delete(platform.cases.url() + "/api/v1/cases/idris-khattak/hold?holdId=" + holdId)

@@ -122,11 +122,15 @@ class WorldMapBrowserIT extends BrowserSupport {
         });
         for (String id : List.of("signer-countries", "entity-countries")) {
             String path = id.equals("signer-countries") ? "/api/v1/totals/countries" : "/api/v1/totals/entity-countries";
-            await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
-                    .untilAsserted(() -> assertEquals(apiRows(path), pageRows(id + "-table"), id));
-            // the map's data is the API's too, for every country it has a shape for
+            // the table's and the map's data are the API's, for every country the map has a shape for; awaited
+            // together, as the figures may still move between one read and the next
+            await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> {
+                List<List<Object>> rows = apiRows(path);
+                assertEquals(rows, pageRows(id + "-table"), id);
+                Map<String, Long> shown = mapValues(id + "-map");
+                assertEquals(shaded(rows, shown.keySet()), shown, id);
+            });
             Map<String, Long> drawn = mapValues(id + "-map");
-            assertEquals(shaded(apiRows(path), drawn.keySet()), drawn, id);
             assertTrue(drawn.values().stream().filter(v -> v > 0).count() >= 3, id + ": " + drawn);
             // the canvas is drawn: many colours (the countries shaded, the outline, the legend), not a blank box
             long colours = (Long) js("""
