@@ -311,4 +311,35 @@ class ComposeFileTest {
             assertTrue(dockerfile.contains("EXPOSE " + Repo.port(service)), service);
         }
     }
+
+    /**
+     * Jib's image, the Dockerfile's and ./platform (which the bench measures) start the JVM with the same options, the
+     * garbage collector named in each: left to itself the JVM picks by the machine's size (serial in a pod of under
+     * 1792 MB, G1 on a larger machine) and run-java.sh adds its own choice, so the three would run three collectors.
+     */
+    @Test
+    void everyWayOfStartingAServiceRunsTheSameJvmOptions() {
+        String platformScript = Repo.read(Repo.ROOT.resolve("platform"));
+        String serviceStart = platformScript.lines().filter(l -> l.contains("start_process \"$name\""))
+                .findFirst().orElseThrow(() -> new AssertionError("./platform starts no service"));
+        for (String service : Repo.DEPLOYED) {
+            List<String> jib = List.of(Repo.setting(service, "quarkus.jib.jvm-additional-arguments").split(","));
+            List<String> collectors = jib.stream().filter(o -> o.matches("-XX:\\+Use\\w+GC")).toList();
+            assertEquals(1, collectors.size(), service + ": one collector named in " + jib);
+            String collector = collectors.get(0);
+
+            String dockerfile = Repo.read(Repo.ROOT.resolve(service + "/src/main/docker/Dockerfile.jvm"));
+            assertEquals(jib, List.of(env(dockerfile, "JAVA_OPTS_APPEND").split(" ")), service + ": Dockerfile and Jib");
+            // run-java.sh adds GC_CONTAINER_OPTIONS before ours; two collectors and the JVM refuses to start
+            assertEquals(collector, env(dockerfile, "GC_CONTAINER_OPTIONS"), service + ": run-java.sh's own collector");
+            assertTrue(serviceStart.contains(" " + collector + " "), "./platform: " + serviceStart);
+        }
+    }
+
+    /** The value of {@code ENV name="value"} in a Dockerfile. */
+    static String env(String dockerfile, String name) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^ENV " + name + "=\"([^\"]*)\"").matcher(dockerfile);
+        assertTrue(m.find(), "ENV " + name);
+        return m.group(1);
+    }
 }

@@ -63,7 +63,16 @@ final class Repo {
      * set on the Deployment wins over all of them: the caller looks there first.
      */
     static int poolMaxSize(String service) {
-        String key = "quarkus.datasource.jdbc.max-size";
+        String value = setting(service, "quarkus.datasource.jdbc.max-size");
+        return value == null ? QUARKUS_DEFAULT_POOL_MAX_SIZE : Integer.parseInt(value.trim());
+    }
+
+    /**
+     * A setting as Quarkus reads it in production: {@code %prod.} before the plain key, the service's
+     * application.properties before service-kit's microprofile-config.properties (ordinal 250 over 100); null where
+     * neither sets it.
+     */
+    static String setting(String service, String key) {
         for (Path file : List.of(ROOT.resolve(service + "/src/main/resources/application.properties"),
                 ROOT.resolve("service-kit/src/main/resources/META-INF/microprofile-config.properties"))) {
             Properties properties = new Properties();
@@ -74,10 +83,10 @@ final class Repo {
             }
             String value = properties.getProperty("%prod." + key, properties.getProperty(key));
             if (value != null) {
-                return Integer.parseInt(value.trim());
+                return value;
             }
         }
-        return QUARKUS_DEFAULT_POOL_MAX_SIZE;
+        return null;
     }
 
     /**
