@@ -330,8 +330,12 @@ class ComposeFileTest {
 
             String dockerfile = Repo.read(Repo.ROOT.resolve(service + "/src/main/docker/Dockerfile.jvm"));
             assertEquals(jib, List.of(env(dockerfile, "JAVA_OPTS_APPEND").split(" ")), service + ": Dockerfile and Jib");
-            // run-java.sh adds GC_CONTAINER_OPTIONS before ours; two collectors and the JVM refuses to start
+            // run-java.sh adds GC_CONTAINER_OPTIONS before ours (two collectors and the JVM refuses to start), and its
+            // heap-sizing flags whatever the collector: G1's own defaults, as the JVM of Jib's image has them
             assertEquals(collector, env(dockerfile, "GC_CONTAINER_OPTIONS"), service + ": run-java.sh's own collector");
+            assertEquals("-XX:+UseG1GC", collector, "the heap-sizing defaults below are G1's");
+            assertEquals(List.of("40", "70", "12"), List.of(env(dockerfile, "GC_MIN_HEAP_FREE_RATIO"),
+                    env(dockerfile, "GC_MAX_HEAP_FREE_RATIO"), env(dockerfile, "GC_TIME_RATIO")), service);
             assertTrue(serviceStart.contains(" " + collector + " "), "./platform: " + serviceStart);
         }
     }
