@@ -73,7 +73,10 @@ class EntityPortalTest {
                 .body("totals.byDay", equalTo(Map.of("2003-03-05", 1200, "2003-03-06", 3)))
                 .body("previous.totals.total", equalTo(700))
                 .body("rank.position", equalTo(2)).body("rank.of", equalTo(3))
-                .body("previous.rank.position", equalTo(1)).body("previous.rank.of", equalTo(2)));
+                .body("previous.rank.position", equalTo(1)).body("previous.rank.of", equalTo(2))
+                // its cases, awaited too: they come with the reference data, read by another consumer than the counts
+                .body("cases.caseId", containsInAnyOrder(global, ownLocal))
+                .body("cases.find { it.caseId == '" + global + "' }.held", equalTo(true)));
 
         // its cases: the global one (held, no reason) and its own local one; not another entity's, not a draft
         own("ai-france", campaign).body("cases.caseId", containsInAnyOrder(global, ownLocal))
