@@ -27,6 +27,8 @@ import java.util.regex.Pattern;
  *   <li>every operation 503: the database (or, for a write that stayed unanswered, the commit) did not answer; a write
  *       then says {@code outcome-unknown}: retry with the same Idempotency-Key.</li>
  * </ul>
+ * The public reads ({@code /public/}: counters, open data, the public case list) declare their own answers, having
+ * no credential and their own 400 and 404; only the first rule is theirs too.
  * What only one endpoint can answer (409, 422, 429, or a 404 that says more) is declared on that endpoint with
  * {@code @APIResponse}. An operation that declares no {@code @APIResponse} keeps the 200 generated from its return
  * type, so a plain read declares none.
@@ -46,11 +48,14 @@ public class ProblemResponses implements OASFilter {
             return;
         }
         for (Map.Entry<String, PathItem> path : openAPI.getPaths().getPathItems().entrySet()) {
-            if (!path.getKey().startsWith("/api/")) {
-                continue;
+            if (path.getKey().startsWith("/api/")) {
+                List<String> named = named(path.getKey());
+                path.getValue().getOperations().values().forEach(operation -> complete(operation, named));
+            } else if (path.getKey().startsWith("/public/")) {
+                // what an anonymous read answers is its own (no 401, its own 400 and 404), but its errors are problems
+                path.getValue().getOperations().values().stream().filter(operation -> operation.getResponses() != null)
+                        .forEach(operation -> problems(operation.getResponses()));
             }
-            List<String> named = named(path.getKey());
-            path.getValue().getOperations().values().forEach(operation -> complete(operation, named));
         }
     }
 
@@ -78,7 +83,11 @@ public class ProblemResponses implements OASFilter {
         }
         add(responses, "503", "A dependency did not answer; a write answered 'outcome-unknown' may have been stored: "
                 + "resend it (with the same Idempotency-Key where the endpoint takes one)");
-        // every error, declared here or on the endpoint, is a problem document
+        problems(responses);
+    }
+
+    /** Every error, declared here or on the endpoint, is a problem document. */
+    private static void problems(APIResponses responses) {
         responses.getAPIResponses().forEach((status, response) -> {
             if (status.startsWith("4") || status.startsWith("5")) {
                 response.setContent(problemContent());

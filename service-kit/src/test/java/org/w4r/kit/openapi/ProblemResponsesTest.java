@@ -60,6 +60,18 @@ class ProblemResponsesTest {
     }
 
     @Test
+    void aPublicReadsOwnErrorsAreProblemsAndNothingIsAdded() {
+        Operation counter = OASFactory.createOperation().responses(OASFactory.createAPIResponses()
+                .addAPIResponse("200", OASFactory.createAPIResponse().description("ok"))
+                .addAPIResponse("404", OASFactory.createAPIResponse().description("its counter is off")));
+        new ProblemResponses().filterOpenAPI(document("/public/v1/cases/{caseId}/counter", counter));
+        assertEquals(Set.of("200", "404"), counter.getResponses().getAPIResponses().keySet());
+        assertEquals("its counter is off", counter.getResponses().getAPIResponse("404").getDescription());
+        assertNotNull(counter.getResponses().getAPIResponse("404").getContent().getMediaType("application/problem+json"));
+        assertNull(counter.getResponses().getAPIResponse("200").getContent());
+    }
+
+    @Test
     void pathsOutsideTheApiAreLeftAlone() {
         Operation health = OASFactory.createOperation().responses(OASFactory.createAPIResponses()
                 .addAPIResponse("200", OASFactory.createAPIResponse().description("ok")));
