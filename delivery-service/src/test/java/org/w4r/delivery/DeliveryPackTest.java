@@ -14,7 +14,6 @@ import org.w4r.events.MessageReviewed;
 
 import java.security.MessageDigest;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.HexFormat;
 import java.util.List;
 
@@ -38,7 +37,7 @@ class DeliveryPackTest extends RunningService {
     @Test
     void aPetitionPackHasTheCaseCountsAndConsentedSignersAndItsDigestIsStored() throws Exception {
         String caseId = Streams.newCase(kafka);
-        Instant cutoff = Instant.now().minusSeconds(5).truncatedTo(ChronoUnit.SECONDS);
+        Instant cutoff = Streams.recentCutoff();
         Streams.publish(kafka, org.w4r.events.Topics.ACTIONS, caseId,
                 Streams.action(caseId, "ai-france", ActionType.SIGNATURE, 1, cutoff.minusSeconds(10)),
                 Streams.action(caseId, "ai-malta", ActionType.LETTER, 1250, cutoff.minusSeconds(10)));
@@ -92,7 +91,7 @@ class DeliveryPackTest extends RunningService {
     @Test
     void aSignerWhoseNameStartsLikeAFormulaIsPrintedAsSigned() throws Exception {
         String caseId = Streams.newCase(kafka);
-        Instant cutoff = Instant.now().minusSeconds(5).truncatedTo(ChronoUnit.SECONDS);
+        Instant cutoff = Streams.recentCutoff();
         PetitionStub.SIGNERS_CSV.put(caseId, "name,country\n'@maria,PT\n'-Ana Lima,BR\nO'Brien,IE\n");
         String id = Streams.plan(caseId, "petition");
         given().auth().oauth2(DELIVERY).contentType(ContentType.JSON).body(Streams.handoverBody(cutoff))
@@ -107,7 +106,7 @@ class DeliveryPackTest extends RunningService {
     @Test
     void aSolidarityPackHasTheApprovedMessagesUpToTheCutoffAsText() throws Exception {
         String caseId = Streams.newCase(kafka);
-        Instant cutoff = Instant.now().minusSeconds(5).truncatedTo(ChronoUnit.SECONDS);
+        Instant cutoff = Streams.recentCutoff();
         PetitionStub.MESSAGES_JSON.put(caseId, """
                 [{"messageId":"6b1e0a4e-0000-4000-8000-000000000001","caseId":"%1$s","author":{"name":"Ada","country":"GB"},
                   "text":"Stay strong, we are with you. <script>alert(1)</script>","language":"en","occurredAt":"%2$s",
@@ -137,7 +136,7 @@ class DeliveryPackTest extends RunningService {
     @Test
     void aMessageWrittenBeforeTheCutoffAndPostedAfterItIsInThePackItsCoverCounts() throws Exception {
         String caseId = Streams.newCase(kafka);
-        Instant cutoff = Instant.now().minusSeconds(5).truncatedTo(ChronoUnit.SECONDS);
+        Instant cutoff = Streams.recentCutoff();
         ActionRecorded onTime = Streams.action(caseId, "ai-malta", ActionType.MESSAGE, 1, cutoff.minusSeconds(60));
         ActionRecorded postedLate = Streams.action(caseId, "ai-malta", ActionType.MESSAGE, 1, cutoff.minusSeconds(30));
         ActionRecorded writtenLate = Streams.action(caseId, "ai-malta", ActionType.MESSAGE, 1, cutoff.plusSeconds(1));
@@ -192,7 +191,7 @@ class DeliveryPackTest extends RunningService {
     @Test
     void aPackForOneEntityNamesOnlyTheSignersThatEntityTookAndAGlobalOneEveryones() throws Exception {
         String caseId = Streams.newCase(kafka);
-        Instant cutoff = Instant.now().minusSeconds(5).truncatedTo(ChronoUnit.SECONDS);
+        Instant cutoff = Streams.recentCutoff();
         Streams.publish(kafka, org.w4r.events.Topics.ACTIONS, caseId,
                 Streams.action(caseId, "ai-france", ActionType.SIGNATURE, 2, cutoff.minusSeconds(10)),
                 Streams.action(caseId, "ai-malta", ActionType.SIGNATURE, 1, cutoff.minusSeconds(10)));
@@ -238,7 +237,7 @@ class DeliveryPackTest extends RunningService {
     @Test
     void aSolidarityPackForOneEntityHoldsOnlyThatEntitysMessages() throws Exception {
         String caseId = Streams.newCase(kafka);
-        Instant cutoff = Instant.now().minusSeconds(5).truncatedTo(ChronoUnit.SECONDS);
+        Instant cutoff = Streams.recentCutoff();
         PetitionStub.MESSAGES_JSON.put(caseId, """
                 [{"messageId":"6b1e0a4e-0000-4000-8000-000000000011","caseId":"%1$s","entityId":"ai-france",
                   "author":{"name":"Ada","country":"FR"},"text":"From a French supporter","language":"en","occurredAt":"%2$s",

@@ -12,6 +12,7 @@ import org.w4r.events.Topics;
 import org.w4r.testsupport.ReferenceFixtures;
 
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.UUID;
 
@@ -104,6 +105,14 @@ final class Streams {
         given().auth().oauth2(staffToken("delivery")).contentType(ContentType.JSON).body(handoverBody(Instant.now()))
                 .post("/api/v1/deliveries/" + id + "/handover").then().statusCode(200);
         return id;
+    }
+
+    /**
+     * A cut-off a few seconds back, in whole seconds as a handover records it: actions published at or before it are
+     * in the pack, and the test's own clock and the service's cannot disagree about which side "now" is on.
+     */
+    static Instant recentCutoff() {
+        return Instant.now().minusSeconds(5).truncatedTo(ChronoUnit.SECONDS);
     }
 
     static String handoverBody(Instant cutoff) {

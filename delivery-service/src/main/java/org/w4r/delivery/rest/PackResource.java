@@ -3,7 +3,8 @@ package org.w4r.delivery.rest;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.validation.Validator;
-import jakarta.validation.constraints.Pattern;
+import jakarta.validation.Valid;
+import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;
@@ -19,7 +20,6 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.w4r.delivery.service.PackService;
-import org.w4r.delivery.service.PackText;
 import org.w4r.kit.security.CurrentCaller;
 import org.w4r.kit.security.Roles;
 
@@ -44,6 +44,8 @@ import java.util.HexFormat;
         + "case-stream-behind, petition-service-unavailable",
         headers = @Header(name = "Retry-After", description = "whole seconds to wait", schema = @Schema(type = SchemaType.INTEGER)))
 public class PackResource {
+    static final String CONTENT_LANGUAGE = "the pack's language (ar is served in en)";
+
     @Inject
     PackService packs;
 
@@ -64,13 +66,11 @@ public class PackResource {
     @APIResponse(responseCode = "200", description = "The PDF; its SHA-256 is stored on the handover",
             headers = {@Header(name = "X-Pack-SHA256", description = "SHA-256 of the PDF, hex", schema = @Schema(type = SchemaType.STRING)),
                     @Header(name = "Repr-Digest", description = "sha-256=:<base64>:", schema = @Schema(type = SchemaType.STRING)),
-                    @Header(name = "Content-Language", description = "the pack's language (ar is served in en)", schema = @Schema(type = SchemaType.STRING))},
+                    @Header(name = "Content-Language", description = CONTENT_LANGUAGE, schema = @Schema(type = SchemaType.STRING))},
             content = @Content(mediaType = "application/pdf", schema = @Schema(type = SchemaType.STRING, format = "binary")))
     public Response pack(@PathParam("id") String id, @HeaderParam("Authorization") String authorization,
-                         @QueryParam("lang") @Pattern(regexp = PackText.LANGUAGE_PATTERN)
-                         @Schema(enumeration = {"en", "fr", "es", "ar"}, description = "the pack's language; without it, "
-                                 + "the recipient country's (fr, es) or en; ar is served in en") String language) {
-        PackService.Pack pack = packs.pack(DeliveryResource.id(id), authorization, caller.get().principal(), language, false);
+                         @Valid @BeanParam PackLanguage language) {
+        PackService.Pack pack = packs.pack(DeliveryResource.id(id), authorization, caller.get().principal(), language.lang, false);
         return packAnswer(pack, pack.pdf(), "application/pdf");
     }
 
@@ -81,12 +81,11 @@ public class PackResource {
     @Operation(operationId = "getDeliveryPackZip", summary = "The delivery pack with its data as CSV, in a ZIP")
     @APIResponse(responseCode = "200", description = "The ZIP; X-Pack-SHA256 is the SHA-256 of the PDF inside, stored on the handover",
             headers = {@Header(name = "X-Pack-SHA256", description = "SHA-256 of the PDF in the ZIP, hex", schema = @Schema(type = SchemaType.STRING)),
-                    @Header(name = "Content-Language", description = "the pack's language (ar is served in en)", schema = @Schema(type = SchemaType.STRING))},
+                    @Header(name = "Content-Language", description = CONTENT_LANGUAGE, schema = @Schema(type = SchemaType.STRING))},
             content = @Content(mediaType = "application/zip", schema = @Schema(type = SchemaType.STRING, format = "binary")))
     public Response packZip(@PathParam("id") String id, @HeaderParam("Authorization") String authorization,
-                            @QueryParam("lang") @Pattern(regexp = PackText.LANGUAGE_PATTERN)
-                            @Schema(enumeration = {"en", "fr", "es", "ar"}, description = "as for the PDF") String language) {
-        PackService.Pack pack = packs.pack(DeliveryResource.id(id), authorization, caller.get().principal(), language, true);
+                            @Valid @BeanParam PackLanguage language) {
+        PackService.Pack pack = packs.pack(DeliveryResource.id(id), authorization, caller.get().principal(), language.lang, true);
         return packAnswer(pack, pack.zip(), "application/zip");
     }
 
@@ -101,7 +100,7 @@ public class PackResource {
     @Operation(operationId = "previewDeliveryPack", summary = "What the pack of a planned delivery would be, handed over with this cut-off")
     @APIResponse(responseCode = "200", description = "The PDF, marked as a preview",
             headers = {@Header(name = "X-Pack-SHA256", description = "SHA-256 of this preview (not stored)", schema = @Schema(type = SchemaType.STRING)),
-                    @Header(name = "Content-Language", description = "the pack's language (ar is served in en)", schema = @Schema(type = SchemaType.STRING))},
+                    @Header(name = "Content-Language", description = CONTENT_LANGUAGE, schema = @Schema(type = SchemaType.STRING))},
             content = @Content(mediaType = "application/pdf", schema = @Schema(type = SchemaType.STRING, format = "binary")))
     @APIResponse(responseCode = "400", description = "'until' is not an ISO-8601 instant of the campaign era")
     @APIResponse(responseCode = "409", description = "case-on-hold, or not-planned (handed over or cancelled: a recorded handover has its pack)")
@@ -109,10 +108,9 @@ public class PackResource {
     public Response packPreview(@PathParam("id") String id, @HeaderParam("Authorization") String authorization,
                                 @QueryParam("until") @Parameter(description = "the cut-off (ISO-8601); now when absent",
                                         schema = @Schema(type = SchemaType.STRING, format = "date-time")) String until,
-                                @QueryParam("lang") @Pattern(regexp = PackText.LANGUAGE_PATTERN)
-                                @Schema(enumeration = {"en", "fr", "es", "ar"}, description = "as for the pack") String language) {
+                                @Valid @BeanParam PackLanguage language) {
         PackService.Pack pack = packs.preview(DeliveryResource.id(id), CaseResource.cutoff(validator, until), authorization,
-                caller.get().principal(), language);
+                caller.get().principal(), language.lang);
         return packAnswer(pack, pack.pdf(), "application/pdf");
     }
 
