@@ -11,12 +11,14 @@ import org.w4r.kit.validation.Slug;
  * here for the document and the shape check). {@link QueryGuard} reads these as the endpoint's own.
  */
 public class CampaignQuery {
+    static final String FORMAT = "^(csv|json)$";
+
     @QueryParam("campaign")
     @Slug
     @Parameter(description = "campaign id; the current one if absent")
     String campaign;
 
     @QueryParam("format")
-    @Pattern(regexp = "^(csv|json)$")
+    @Pattern(regexp = FORMAT)
     String format;
 }

@@ -24,7 +24,6 @@ import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.w4r.kit.csv.CsvBodyWriter;
-import org.w4r.kit.problem.Problem;
 import org.w4r.kit.validation.Slug;
 import org.w4r.tally.service.OpenDataService;
 
@@ -43,10 +42,10 @@ import java.util.List;
 @Produces({MediaType.APPLICATION_JSON, CsvBodyWriter.MEDIA_TYPE})
 // what every read here can answer besides its own figures (SmallRye adds the class's responses to each operation)
 @APIResponse(responseCode = "304", description = "Not modified since the ETag sent in If-None-Match")
-@APIResponse(responseCode = "400", description = "An id that is not an id; " + QueryGuard.REFUSED,
-        content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(ref = "Problem")))
+@APIResponse(responseCode = "400", description = "An id that is not an id; " + QueryGuard.REFUSED)
 public class OpenDataResource {
-    static final String FORMAT = "^(csv|json)$";
+    static final String FORMAT = CampaignQuery.FORMAT;
+    static final String LONG_FORM = "The totals; CSV in the long form dimension,key,total";
     static final String NOT_OPEN = "No such campaign, or (for a case) no such case in it, or it has no open data: "
             + "switched off, in draft or on hold, all answered alike";
 
@@ -74,10 +73,9 @@ public class OpenDataResource {
     @GET
     @Path("campaigns/{campaignId}")
     @Operation(operationId = "openDataCampaign", summary = "A campaign's totals: by open case, type and mode")
-    @APIResponse(responseCode = "200", description = "The totals; CSV in the long form dimension,key,total",
+    @APIResponse(responseCode = "200", description = LONG_FORM,
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = OpenDataService.CampaignData.class)))
-    @APIResponse(responseCode = "404", description = NOT_OPEN,
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(ref = "Problem")))
+    @APIResponse(responseCode = "404", description = NOT_OPEN)
     public Response campaign(@PathParam("campaignId") @Slug String campaignId,
                              @QueryParam("format") @Pattern(regexp = FORMAT) String format, @Context Request request) {
         return cacheable(request, data.campaign(campaignId));
@@ -86,10 +84,9 @@ public class OpenDataResource {
     @GET
     @Path("campaigns/{campaignId}/cases/{caseId}")
     @Operation(operationId = "openDataCase", summary = "A case's totals by type and mode")
-    @APIResponse(responseCode = "200", description = "The totals; CSV in the long form dimension,key,total",
+    @APIResponse(responseCode = "200", description = LONG_FORM,
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = OpenDataService.CaseData.class)))
-    @APIResponse(responseCode = "404", description = NOT_OPEN,
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(ref = "Problem")))
+    @APIResponse(responseCode = "404", description = NOT_OPEN)
     public Response caseData(@PathParam("campaignId") @Slug String campaignId, @PathParam("caseId") @Slug String caseId,
                              @QueryParam("format") @Pattern(regexp = FORMAT) String format, @Context Request request) {
         return cacheable(request, data.caseData(campaignId, caseId));
@@ -100,8 +97,7 @@ public class OpenDataResource {
     @Operation(operationId = "openDataCaseHistory", summary = "A case's actions per day (UTC), with the running total")
     @APIResponse(responseCode = "200", description = "The history; CSV day,count,cumulative",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = OpenDataService.CaseHistory.class)))
-    @APIResponse(responseCode = "404", description = NOT_OPEN,
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(ref = "Problem")))
+    @APIResponse(responseCode = "404", description = NOT_OPEN)
     public Response history(@PathParam("campaignId") @Slug String campaignId, @PathParam("caseId") @Slug String caseId,
                             @QueryParam("format") @Pattern(regexp = FORMAT) String format, @Context Request request) {
         return cacheable(request, data.history(campaignId, caseId));
@@ -112,8 +108,7 @@ public class OpenDataResource {
     @Operation(operationId = "openDataCompare", summary = "Campaigns side by side (year over year) by type, mode and day of campaign")
     @APIResponse(responseCode = "200", description = "The comparison; CSV dimension,key,<one column per campaign>",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = OpenDataService.Comparison.class)))
-    @APIResponse(responseCode = "404", description = "One of the campaigns does not exist",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(ref = "Problem")))
+    @APIResponse(responseCode = "404", description = "One of the campaigns does not exist")
     public Response compare(@QueryParam("campaign") @NotNull(message = "name a campaign: ?campaign=<id>") @Slug String campaign,
                             @QueryParam("with") @NotNull(message = "name the campaign to compare with: ?with=<id>") @Slug String with,
                             @QueryParam("format") @Pattern(regexp = FORMAT) String format, @Context Request request) {

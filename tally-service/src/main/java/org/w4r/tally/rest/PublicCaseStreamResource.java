@@ -49,10 +49,8 @@ public class PublicCaseStreamResource {
             summary = "Server-Sent Events of the public cases: 'cases' now, then on every change (no credentials, any origin)")
     @APIResponse(responseCode = "200", description = "The stream: event 'cases' (the whole list) now and on every change",
             content = @Content(mediaType = MediaType.SERVER_SENT_EVENTS, schema = @Schema(implementation = PublicCases.PublicCaseList.class)))
-    @APIResponse(responseCode = "400", description = QueryGuard.REFUSED,
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(ref = "Problem")))
-    @APIResponse(responseCode = "503", description = "This instance has as many public streams open as allowed; see Retry-After",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(ref = "Problem")))
+    @APIResponse(responseCode = "400", description = QueryGuard.REFUSED)
+    @APIResponse(responseCode = "503", description = "This instance has as many public streams open as allowed; see Retry-After")
     public Multi<OutboundSseEvent> stream() {
         Runnable release = cases.admit().orElseThrow(() -> new WebApplicationException(Response.fromResponse(
                         Problem.of(503, "too-many-streams", "Too many streams",

@@ -28,6 +28,8 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
  */
 @Path("/public/v1/cases/{caseId}/counter")
 @PermitAll
+// the path's own 400, whichever method (SmallRye adds the class's responses to each operation)
+@APIResponse(responseCode = "400", description = "The case id is not an id; " + QueryGuard.REFUSED)
 public class PublicCounterResource {
     @Inject
     LiveTotalsService live;
@@ -44,10 +46,7 @@ public class PublicCounterResource {
     @APIResponse(responseCode = "200", description = "The count; cacheable for a few seconds, with an ETag",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Counter.class)))
     @APIResponse(responseCode = "304", description = "Not modified since the ETag sent in If-None-Match")
-    @APIResponse(responseCode = "400", description = "The case id is not an id; " + QueryGuard.REFUSED,
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(ref = "Problem")))
-    @APIResponse(responseCode = "404", description = "No such case, or its public counter is off (switched off, draft or on hold)",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(ref = "Problem")))
+    @APIResponse(responseCode = "404", description = "No such case, or its public counter is off (switched off, draft or on hold)")
     public Response counter(@PathParam("caseId") @Slug String caseId, @Context Request request) {
         Counter counter = reference.findCase(caseId).flatMap(live::counter).orElse(null);
         if (counter == null) {
@@ -68,8 +67,6 @@ public class PublicCounterResource {
     @OPTIONS
     @Operation(operationId = "publicCounterPreflight", summary = "The CORS preflight of the public counter")
     @APIResponse(responseCode = "204", description = "Any origin may GET the counter")
-    @APIResponse(responseCode = "400", description = "The case id is not an id; " + QueryGuard.REFUSED,
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(ref = "Problem")))
     public Response preflight(@PathParam("caseId") @Slug String caseId) {
         return cors(Response.noContent()).header("Access-Control-Allow-Methods", "GET, OPTIONS")
                 .header("Access-Control-Allow-Headers", "If-None-Match").header("Access-Control-Max-Age", "86400").build();

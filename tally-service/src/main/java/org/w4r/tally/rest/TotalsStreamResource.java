@@ -64,7 +64,7 @@ public class TotalsStreamResource {
             content = @Content(mediaType = MediaType.SERVER_SENT_EVENTS, schema = @Schema(implementation = LiveTotalsService.Update.class)))
     @APIResponse(responseCode = "401", description = "No valid ?ticket= (unknown, expired, used, forged), or a token in the URL")
     @APIResponse(responseCode = "403", description = "The ticket's credential is no longer a staff role")
-    @APIResponse(responseCode = "404", description = "The campaign named by ?campaign= does not exist, or none is current")
+    @APIResponse(responseCode = "404", description = TotalsResource.NO_CAMPAIGN)
     @APIResponse(responseCode = "429", description = "This principal already has as many open streams as allowed")
     public Multi<OutboundSseEvent> stream(@QueryParam("campaign") @Slug String campaign,
                                           @QueryParam("ticket") @OneLine(max = 512) String ticket,

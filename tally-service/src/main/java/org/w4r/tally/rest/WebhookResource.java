@@ -42,6 +42,8 @@ import java.util.UUID;
 @Produces(MediaType.APPLICATION_JSON)
 @RolesAllowed(Roles.ENTITY)
 public class WebhookResource {
+    static final String NO_WEBHOOK = "Your entity has no webhook with this id";
+
     @Inject
     CurrentCaller caller;
 
@@ -123,7 +125,7 @@ public class WebhookResource {
     @Operation(operationId = "deleteWebhook", summary = "Delete a webhook of your entity",
             description = "Nothing more is sent to it; its pending deliveries are given up.")
     @APIResponse(responseCode = "204", description = "Deleted")
-    @APIResponse(responseCode = "404", description = "Your entity has no webhook with this id")
+    @APIResponse(responseCode = "404", description = NO_WEBHOOK)
     public void delete(@PathParam("id") UUID id) {
         webhooks.delete(caller.get().entityId(), id);
     }
@@ -134,7 +136,7 @@ public class WebhookResource {
     @APIResponse(responseCode = "200", description = "The deliveries", content = @Content(mediaType = MediaType.APPLICATION_JSON,
             schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.ARRAY,
                     implementation = DeliveryView.class)))
-    @APIResponse(responseCode = "404", description = "Your entity has no webhook with this id")
+    @APIResponse(responseCode = "404", description = NO_WEBHOOK)
     public List<DeliveryView> deliveries(@PathParam("id") UUID id) {
         return webhooks.deliveries(caller.get().entityId(), id).stream().map(DeliveryView::of).toList();
     }
