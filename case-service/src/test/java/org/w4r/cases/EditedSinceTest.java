@@ -24,7 +24,6 @@ import java.util.Map;
 import java.util.function.IntFunction;
 
 import static io.restassured.RestAssured.given;
-import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsStringIgnoringCase;
 import static org.hamcrest.Matchers.endsWith;
 import static org.hamcrest.Matchers.equalTo;
@@ -147,12 +146,8 @@ class EditedSinceTest extends RunningService {
         String markerCase = CaseLifecycleTest.newCase(campaign);
         String markerCampaign = CaseLifecycleTest.openCampaign();
         String markerEntity = CredentialsTest.newEntity();
-        await().atMost(Effects.BOUND).until(() -> mark.keysSince(Topics.CASES).contains(markerCase)
-                && mark.keysSince(Topics.CAMPAIGNS).contains(markerCampaign)
-                && mark.keysSince(Topics.ENTITIES).contains(markerEntity));
-        assertEquals(List.of(markerCase), mark.keysSince(Topics.CASES));
-        assertEquals(List.of(markerCampaign), mark.keysSince(Topics.CAMPAIGNS));
-        assertEquals(List.of(markerEntity), mark.keysSince(Topics.ENTITIES));
+        mark.publishedOnly(Map.of(Topics.CASES, markerCase, Topics.CAMPAIGNS, markerCampaign,
+                Topics.ENTITIES, markerEntity));
     }
 
     @Test

@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.Objects;
 
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * What a write left behind, read where the other services would see it: the database row and the compacted topics.
@@ -129,6 +130,18 @@ final class Effects {
         /** The keys published on {@code topic} since this mark, in order (a key twice if published twice). */
         List<String> keysSince(String topic) {
             return since(topic).stream().map(ConsumerRecord::key).toList();
+        }
+
+        /**
+         * Each topic published only its marker since this mark. That nothing was published shows only once something
+         * later was: a marker is one accepted write made after what must publish nothing, and the relay sends the
+         * outbox in id order, so whatever came before the marker would have been sent first.
+         */
+        void publishedOnly(Map<String, String> markerByTopic) {
+            await().atMost(BOUND).until(() -> markerByTopic.entrySet().stream()
+                    .allMatch(m -> keysSince(m.getKey()).contains(m.getValue())));
+            markerByTopic.forEach((topic, marker) -> assertEquals(List.of(marker), keysSince(topic),
+                    topic + ": nothing published but the marker"));
         }
 
         /** Every {@code cases} event of {@code caseId} published since this mark. */

@@ -11,7 +11,6 @@ import java.util.Map;
 import java.util.TreeMap;
 
 import static io.restassured.RestAssured.given;
-import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -149,14 +148,8 @@ class MalformedInputTest extends RunningService {
         String markerEntity = CredentialsTest.newEntity();
         String markerKey = given().auth().oauth2(manager).post("/api/v1/entities/" + markerEntity + "/keys").then()
                 .statusCode(201).extract().path("keyId");
-        await().atMost(Effects.BOUND).until(() -> mark.keysSince(Topics.CAMPAIGNS).contains(markerCampaign)
-                && mark.keysSince(Topics.CASES).contains(markerCase)
-                && mark.keysSince(Topics.ENTITIES).contains(markerEntity)
-                && mark.keysSince(Topics.CREDENTIALS).contains(markerKey));
-        assertEquals(List.of(markerCampaign), mark.keysSince(Topics.CAMPAIGNS), "nothing published");
-        assertEquals(List.of(markerCase), mark.keysSince(Topics.CASES), "nothing published");
-        assertEquals(List.of(markerEntity), mark.keysSince(Topics.ENTITIES), "nothing published");
-        assertEquals(List.of(markerKey), mark.keysSince(Topics.CREDENTIALS), "nothing published");
+        mark.publishedOnly(Map.of(Topics.CAMPAIGNS, markerCampaign, Topics.CASES, markerCase,
+                Topics.ENTITIES, markerEntity, Topics.CREDENTIALS, markerKey));
     }
 
     /**

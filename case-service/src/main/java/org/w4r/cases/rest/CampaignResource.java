@@ -21,7 +21,6 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
-import org.eclipse.microprofile.openapi.annotations.headers.Header;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
@@ -122,9 +121,7 @@ public class CampaignResource {
     @GET
     @Path("{campaignId}")
     @Operation(operationId = "getCampaign", summary = "One campaign with its extensions")
-    @APIResponse(responseCode = "200", description = "The campaign", content = @Content(mediaType = MediaType.APPLICATION_JSON,
-            schema = @Schema(implementation = CampaignView.class)), headers = @Header(name = Versions.ETAG,
-            description = Versions.ETAG_DOC, required = true, schema = @Schema(type = SchemaType.STRING)))
+    @APIResponseSchema(value = CampaignView.class, responseDescription = "The campaign")
     public Response get(@PathParam("campaignId") String campaignId) {
         return CampaignView.tagged(CampaignService.stored(campaignId));
     }
@@ -144,11 +141,8 @@ public class CampaignResource {
     @Path("{campaignId}")
     @RolesAllowed(Roles.CASE_MANAGER)
     @Operation(operationId = "editCampaign", summary = "Change its name, window, or make it the current one")
-    @APIResponse(responseCode = "200", description = "Changed", content = @Content(mediaType = MediaType.APPLICATION_JSON,
-            schema = @Schema(implementation = CampaignView.class)), headers = @Header(name = Versions.ETAG,
-            description = Versions.ETAG_DOC, required = true, schema = @Schema(type = SchemaType.STRING)))
+    @APIResponseSchema(value = CampaignView.class, responseDescription = "Changed")
     @APIResponse(responseCode = "409", description = "concurrent-change: read it again and retry")
-    @APIResponse(responseCode = "412", description = Versions.EDITED_SINCE)
     public Response update(@PathParam("campaignId") String campaignId, @BeanParam IfMatch ifMatch,
                            @Valid @NotNull CampaignEdit edit) {
         return CampaignView.tagged(campaigns.update(campaignId, edit.command(), ifMatch.expected()));
@@ -158,11 +152,7 @@ public class CampaignResource {
     @Path("{campaignId}/extensions/{entityId}")
     @RolesAllowed(Roles.CASE_MANAGER)
     @Operation(operationId = "extendCampaign", summary = "Let one entity take actions until later than the campaign")
-    @APIResponse(responseCode = "200", description = "The campaign as extended", content = @Content(
-            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = CampaignView.class)),
-            headers = @Header(name = Versions.ETAG, description = Versions.ETAG_DOC, required = true,
-                    schema = @Schema(type = SchemaType.STRING)))
-    @APIResponse(responseCode = "412", description = Versions.EDITED_SINCE)
+    @APIResponseSchema(value = CampaignView.class, responseDescription = "The campaign as extended")
     public Response extend(@PathParam("campaignId") String campaignId, @PathParam("entityId") String entityId,
                            @BeanParam IfMatch ifMatch, @Valid @NotNull ExtensionRequest request) {
         return CampaignView.tagged(campaigns.extend(campaignId, entityId, request.closesAt(), ifMatch.expected()));
@@ -190,10 +180,8 @@ public class CampaignResource {
     @Operation(operationId = "importCases", summary = "Cases from a CSV file, all rows or none")
     @RequestBody(description = "case_id,name,country,iso2,estimated_actions (2020 report); optional target_authority, "
             + "scope, local_entity_id, goal, status, demand")
-    @APIResponse(responseCode = "201", description = "Created, one case per row", content = @org.eclipse.microprofile
-            .openapi.annotations.media.Content(mediaType = MediaType.APPLICATION_JSON,
-            schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.ARRAY,
-                    implementation = CaseView.class)))
+    @APIResponse(responseCode = "201", description = "Created, one case per row", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = SchemaType.ARRAY, implementation = CaseView.class)))
     @APIResponse(responseCode = "404", description = "No such campaign, or no such entity for a local case")
     @APIResponse(responseCode = "409", description = "duplicate-id: a row's case exists ('line' names the row); or "
             + "too-many-local-cases: with an entity key, the file would give the entity more local cases in the "
@@ -203,7 +191,7 @@ public class CampaignResource {
             responseDescription = "dryRun=true: what each line would do; nothing written")
     public Response importCases(@PathParam("campaignId") String campaignId,
                                 @QueryParam("dryRun") @Parameter(description = "check every line, write nothing", required = false,
-                                        schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.BOOLEAN))
+                                        schema = @Schema(type = SchemaType.BOOLEAN))
                                 @jakarta.validation.constraints.Pattern(regexp = CaseRequest.TRUE_OR_FALSE, message = "must be true or false")
                                 String dryRun, String csv) {
         CampaignService.find(campaignId);

@@ -19,7 +19,6 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
-import org.eclipse.microprofile.openapi.annotations.headers.Header;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
@@ -69,9 +68,7 @@ public class CaseResource {
     @GET
     @Path("{caseId}")
     @Operation(operationId = "getCase", summary = "One case, with its hold")
-    @APIResponse(responseCode = "200", description = "The case", content = @Content(mediaType = MediaType.APPLICATION_JSON,
-            schema = @Schema(implementation = CaseView.class)), headers = @Header(name = Versions.ETAG,
-            description = Versions.ETAG_DOC, required = true, schema = @Schema(type = SchemaType.STRING)))
+    @APIResponseSchema(value = CaseView.class, responseDescription = "The case")
     public Response get(@PathParam("caseId") String caseId) {
         return tagged(CaseService.find(caseId));
     }
@@ -92,11 +89,8 @@ public class CaseResource {
     @Path("{caseId}")
     @RolesAllowed(Roles.CASE_MANAGER)
     @Operation(operationId = "editCase", summary = "Change what the body names")
-    @APIResponse(responseCode = "200", description = "Changed", content = @Content(mediaType = MediaType.APPLICATION_JSON,
-            schema = @Schema(implementation = CaseView.class)), headers = @Header(name = Versions.ETAG,
-            description = Versions.ETAG_DOC, required = true, schema = @Schema(type = SchemaType.STRING)))
+    @APIResponseSchema(value = CaseView.class, responseDescription = "Changed")
     @APIResponse(responseCode = "409", description = "invalid-transition, or concurrent-change: read it again and retry")
-    @APIResponse(responseCode = "412", description = Versions.EDITED_SINCE)
     @APIResponse(responseCode = "422", description = "campaign-closed: its cases cannot be activated")
     public Response update(@PathParam("caseId") String caseId, @BeanParam IfMatch ifMatch,
                            @Valid @NotNull CaseRequest.CaseEdit edit) {
@@ -107,11 +101,8 @@ public class CaseResource {
     @Path("{caseId}/status")
     @RolesAllowed(Roles.CASE_MANAGER)
     @Operation(operationId = "changeCaseStatus", summary = "draft → active → closed (draft → closed too)")
-    @APIResponse(responseCode = "200", description = "Changed", content = @Content(mediaType = MediaType.APPLICATION_JSON,
-            schema = @Schema(implementation = CaseView.class)), headers = @Header(name = Versions.ETAG,
-            description = Versions.ETAG_DOC, required = true, schema = @Schema(type = SchemaType.STRING)))
+    @APIResponseSchema(value = CaseView.class, responseCode = "200", responseDescription = "Changed")
     @APIResponse(responseCode = "409", description = "invalid-transition (with 'from' and 'to'), or concurrent-change")
-    @APIResponse(responseCode = "412", description = Versions.EDITED_SINCE)
     @APIResponse(responseCode = "422", description = "campaign-closed: its cases cannot be activated")
     public Response changeStatus(@PathParam("caseId") String caseId, @BeanParam IfMatch ifMatch,
                                  @Valid @NotNull CaseRequest.StatusChange change) {

@@ -138,9 +138,7 @@ public class EntityResource {
     @GET
     @Path("{entityId}")
     @Operation(operationId = "getEntity", summary = "One entity")
-    @APIResponse(responseCode = "200", description = "The entity", content = @Content(mediaType = MediaType.APPLICATION_JSON,
-            schema = @Schema(implementation = EntityView.class)), headers = @Header(name = Versions.ETAG,
-            description = Versions.ETAG_DOC, required = true, schema = @Schema(type = SchemaType.STRING)))
+    @APIResponseSchema(value = EntityView.class, responseDescription = "The entity")
     public Response get(@PathParam("entityId") String entityId) {
         return EntityView.tagged(EntityService.find(entityId));
     }
@@ -195,11 +193,7 @@ public class EntityResource {
     @Path("{entityId}")
     @RolesAllowed(Roles.CASE_MANAGER)
     @Operation(operationId = "editEntity", summary = "Change an entity's name, country or kind")
-    @APIResponse(responseCode = "200", description = "Changed", content = @Content(mediaType = MediaType.APPLICATION_JSON,
-            schema = @Schema(implementation = EntityView.class)), headers = @Header(name = Versions.ETAG,
-            description = Versions.ETAG_DOC, required = true, schema = @Schema(type = SchemaType.STRING)))
-    @APIResponse(responseCode = "404", description = "No such entity")
-    @APIResponse(responseCode = "412", description = Versions.EDITED_SINCE)
+    @APIResponseSchema(value = EntityView.class, responseDescription = "Changed")
     public Response update(@PathParam("entityId") String entityId, @BeanParam IfMatch ifMatch,
                            @Valid @NotNull EntityEdit edit) {
         return EntityView.tagged(entities.update(entityId, edit.command(), ifMatch.expected()));

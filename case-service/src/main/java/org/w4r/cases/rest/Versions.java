@@ -8,11 +8,6 @@ import jakarta.ws.rs.core.Response;
  * entity, which the next edit sends back in its {@link IfMatch}.
  */
 final class Versions {
-    static final String ETAG = "ETag";
-    static final String ETAG_DOC = "The record's version (its 'version'), for If-Match";
-    static final String EDITED_SINCE = "edited-since: the record changed since the version named in If-Match was read "
-            + "('currentVersion' is its version now); nothing was changed: read it again";
-
     private Versions() {
     }
 

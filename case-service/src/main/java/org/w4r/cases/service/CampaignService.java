@@ -60,10 +60,7 @@ public class CampaignService {
         if (Boolean.TRUE.equals(input.current())) {
             makeCurrent(c);
         }
-        publisher.campaign(c);
-        audit.record("campaign.created", "campaign", c.id, null, AuditTrail.detail("opensAt", c.opensAt.toString(),
-                "closesAt", c.closesAt.toString(), "current", c.current));
-        return Stored.of(c);
+        return announced("campaign.created", c);
     }
 
     /** Changes what the input names, if the campaign is still at the version its editor read. */
@@ -87,10 +84,7 @@ public class CampaignService {
         } else if (Boolean.FALSE.equals(input.current())) {
             c.current = false;
         }
-        publisher.campaign(c);
-        audit.record("campaign.updated", "campaign", c.id, null, AuditTrail.detail("opensAt", c.opensAt.toString(),
-                "closesAt", c.closesAt.toString(), "current", c.current));
-        return Stored.of(c);
+        return announced("campaign.updated", c);
     }
 
     /** The campaign with its extensions, as it stands after the extension; refused if changed since it was read. */
@@ -180,6 +174,14 @@ public class CampaignService {
             Campaign.getEntityManager().createNativeQuery("select 1 from pg_advisory_xact_lock(" + CURRENT_LOCK + ")")
                     .getSingleResult();
         }
+    }
+
+    /** Created or edited, a campaign leaves the same trail entry, so an edit reads against the creation before it. */
+    private Stored announced(String action, Campaign c) {
+        publisher.campaign(c);
+        audit.record(action, "campaign", c.id, null, AuditTrail.detail("opensAt", c.opensAt.toString(),
+                "closesAt", c.closesAt.toString(), "current", c.current));
+        return Stored.of(c);
     }
 
     private static void window(Instant opens, Instant closes) {

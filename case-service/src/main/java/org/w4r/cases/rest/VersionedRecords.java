@@ -1,0 +1,84 @@
+package org.w4r.cases.rest;
+
+import io.quarkus.smallrye.openapi.OpenApiFilter;
+import jakarta.ws.rs.core.HttpHeaders;
+import org.eclipse.microprofile.openapi.OASFactory;
+import org.eclipse.microprofile.openapi.OASFilter;
+import org.eclipse.microprofile.openapi.models.OpenAPI;
+import org.eclipse.microprofile.openapi.models.Operation;
+import org.eclipse.microprofile.openapi.models.PathItem;
+import org.eclipse.microprofile.openapi.models.media.MediaType;
+import org.eclipse.microprofile.openapi.models.media.Schema;
+import org.eclipse.microprofile.openapi.models.parameters.Parameter;
+import org.eclipse.microprofile.openapi.models.responses.APIResponse;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Every read or edit of one versioned record (a case, campaign or entity: a view with a {@code version}) says alike,
+ * in the document, what {@link Versions} and {@link IfMatch} do: its 200 carries the record's version as the ETag, and
+ * an edit that takes If-Match can be refused with 412 edited-since. The resources only declare the view they answer
+ * and the {@code @BeanParam IfMatch}. At build time, so the stored document (from which the clients are generated)
+ * says it too.
+ */
+@OpenApiFilter(OpenApiFilter.RunStage.BUILD)
+public class VersionedRecords implements OASFilter {
+    static final String ETAG_DESCRIPTION = "The record's version (its 'version'), for If-Match";
+    static final String EDITED_SINCE = "edited-since: the record changed since the version named in If-Match was read "
+            + "('currentVersion' is its version now); nothing was changed: read it again";
+    private static final String SCHEMAS = "#/components/schemas/";
+
+    @Override
+    public void filterOpenAPI(OpenAPI openAPI) {
+        if (openAPI.getPaths() == null || openAPI.getPaths().getPathItems() == null) {
+            return;
+        }
+        Set<String> versioned = versionedViews(openAPI);
+        for (PathItem path : openAPI.getPaths().getPathItems().values()) {
+            path.getOperations().forEach((method, operation) -> {
+                if (operation.getResponses() == null) {
+                    return;
+                }
+                boolean edit = takesIfMatch(operation);
+                // its problem body is added with every other error's by the kit's ProblemResponses, which runs later
+                if (edit && operation.getResponses().getAPIResponse("412") == null) {
+                    operation.getResponses().addAPIResponse("412",
+                            OASFactory.createAPIResponse().description(EDITED_SINCE));
+                }
+                // only a read and an If-Match edit answer through Versions.tagged: a creation's 201 and a hold's
+                // answer (Propagation) show the view without its tag
+                APIResponse ok = operation.getResponses().getAPIResponse("200");
+                if ((edit || method == PathItem.HttpMethod.GET) && ok != null && answersOneOf(ok, versioned)) {
+                    ok.addHeader(HttpHeaders.ETAG, OASFactory.createHeader().description(ETAG_DESCRIPTION).required(true)
+                            .schema(OASFactory.createSchema().type(List.of(Schema.SchemaType.STRING))));
+                }
+            });
+        }
+    }
+
+    /** The references of the views that show a record's version: the version their ETag carries. */
+    private static Set<String> versionedViews(OpenAPI openAPI) {
+        Map<String, Schema> schemas = openAPI.getComponents() == null ? null : openAPI.getComponents().getSchemas();
+        if (schemas == null) {
+            return Set.of();
+        }
+        return schemas.entrySet().stream()
+                .filter(s -> s.getValue().getProperties() != null && s.getValue().getProperties().containsKey("version"))
+                .map(s -> SCHEMAS + s.getKey()).collect(Collectors.toSet());
+    }
+
+    private static boolean takesIfMatch(Operation operation) {
+        return operation.getParameters() != null && operation.getParameters().stream()
+                .anyMatch(p -> p.getIn() == Parameter.In.HEADER && IfMatch.HEADER.equalsIgnoreCase(p.getName()));
+    }
+
+    /** One record: a list of them has no single version to tag. */
+    private static boolean answersOneOf(APIResponse response, Set<String> versioned) {
+        return response.getContent() != null && response.getContent().getMediaTypes() != null
+                && response.getContent().getMediaTypes().values().stream().map(MediaType::getSchema)
+                .anyMatch(schema -> schema != null && versioned.contains(schema.getRef()));
+    }
+}
