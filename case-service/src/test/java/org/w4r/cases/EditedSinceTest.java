@@ -179,6 +179,45 @@ class EditedSinceTest extends RunningService {
     }
 
     /**
+     * A creation and a hold show the record too, so they carry its version as well: the next edit sends the tag it was
+     * answered, without reading the record again, and is applied.
+     */
+    @Test
+    void aCreationAndAHoldAreAnsweredWithTheETagTheNextEditSends() {
+        Instant now = Instant.now();
+        String campaign = CaseLifecycleTest.id("camp");
+        String created = tagOf(CaseLifecycleTest.post("/api/v1/campaigns", """
+                {"campaignId":"%s","name":"Edition","opensAt":"%s","closesAt":"%s"}""".formatted(campaign,
+                now.minus(1, ChronoUnit.DAYS), now.plus(30, ChronoUnit.DAYS))).statusCode(201));
+        edit("PATCH", campaignPath(campaign), "{\"name\":\"Renamed at once\"}", created).statusCode(200);
+
+        String entity = CaseLifecycleTest.id("ai-tagged");
+        created = tagOf(CaseLifecycleTest.post("/api/v1/entities", "{\"entityId\":\"" + entity
+                + "\",\"name\":\"Tagged section\"}").statusCode(201));
+        edit("PATCH", entityPath(entity), "{\"country\":\"MT\"}", created).statusCode(200);
+
+        String caseId = CaseLifecycleTest.id("case");
+        created = tagOf(CaseLifecycleTest.post("/api/v1/cases", """
+                {"caseId":"%s","campaignId":"%s","name":"Someone at risk","country":"mm",
+                 "targetAuthority":"Minister of Justice","goal":1000}""".formatted(caseId,
+                campaign)).statusCode(201));
+        String held = tagOf(edit("PUT", casePath(caseId) + "/hold", "{\"reason\":\"threats\"}", null).statusCode(200));
+        assertNotEquals(created, held, "a hold is a change of the case");
+        ValidatableResponse lifted = given().auth().oauth2(DemoCredentials.caseManager())
+                .queryParam("holdId", given().auth().oauth2(DemoCredentials.coordinator()).get(casePath(caseId))
+                        .then().extract().jsonPath().getLong("hold.holdId"))
+                .delete(casePath(caseId) + "/hold").then().statusCode(200);
+        edit("PATCH", casePath(caseId), "{\"goal\":7}", tagOf(lifted)).statusCode(200);
+    }
+
+    /** The ETag of an answer that shows one record: its version, quoted, as the body says it. */
+    private static String tagOf(ValidatableResponse answer) {
+        String tag = answer.extract().header("ETag");
+        assertEquals("\"" + answer.extract().jsonPath().getLong("version") + "\"", tag, "the ETag is the version shown");
+        return tag;
+    }
+
+    /**
      * {@code first} sent with the version just read is applied, and its answer's ETag is the record's new version; the
      * version read before it is then out of date, and {@code second} is applied only with the new one.
      */
@@ -281,6 +320,16 @@ class EditedSinceTest extends RunningService {
         }
         for (String read : List.of("/api/v1/cases/{caseId}", "/api/v1/campaigns/{campaignId}", "/api/v1/entities/{entityId}")) {
             assertEquals(true, openapi.getBoolean("paths.'" + read + "'.get.responses.'200'.headers.ETag.required"), read);
+        }
+        for (String creation : List.of("/api/v1/cases", "/api/v1/campaigns", "/api/v1/entities")) {
+            assertEquals(true, openapi.getBoolean("paths.'" + creation + "'.post.responses.'201'.headers.ETag.required"),
+                    creation);
+        }
+        for (String hold : List.of("put", "delete")) {
+            for (String status : List.of("200", "202")) {
+                assertEquals(true, openapi.getBoolean("paths.'/api/v1/cases/{caseId}/hold'." + hold + ".responses.'"
+                        + status + "'.headers.ETag.required"), hold + " " + status);
+            }
         }
     }
 

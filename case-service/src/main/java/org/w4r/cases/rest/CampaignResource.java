@@ -133,8 +133,8 @@ public class CampaignResource {
     @APIResponse(responseCode = "409", description = "duplicate-id: a campaign with this id exists")
     public Response create(@Valid @NotNull CampaignRequest request) {
         CampaignService.Stored stored = campaigns.create(request.command());
-        return Response.created(java.net.URI.create("/api/v1/campaigns/" + stored.campaign().id))
-                .entity(CampaignView.of(stored)).build();
+        return Versions.tag(Response.created(java.net.URI.create("/api/v1/campaigns/" + stored.campaign().id))
+                .entity(CampaignView.of(stored)), stored.campaign().version).build();
     }
 
     @PATCH

@@ -82,7 +82,7 @@ public class CaseResource {
     @APIResponse(responseCode = "422", description = "campaign-closed: the campaign takes no more cases")
     public Response create(@Valid @NotNull CaseRequest request) {
         CaseFile c = cases.create(request.command());
-        return Response.created(URI.create("/api/v1/cases/" + c.id)).entity(CaseView.of(c)).build();
+        return Versions.tag(Response.created(URI.create("/api/v1/cases/" + c.id)).entity(CaseView.of(c)), c.revision).build();
     }
 
     @PATCH
@@ -120,8 +120,7 @@ public class CaseResource {
             schema = @Schema(implementation = CaseView.class)), description = "Held and stored; still on its way to the other services (W4R-Propagated: false)")
     @APIResponse(responseCode = "409", description = "already-on-hold")
     public Response hold(@PathParam("caseId") String caseId, @Valid @NotNull CaseRequest.HoldRequest request) {
-        CaseService.Change change = cases.placeHold(caseId, request.reason().trim(), caller.get().principal());
-        return propagation.answer(change.outboxId(), CaseView.of(change.caseFile())).build();
+        return held(cases.placeHold(caseId, request.reason().trim(), caller.get().principal()));
     }
 
     @DELETE
@@ -138,8 +137,13 @@ public class CaseResource {
                          @QueryParam("holdId") @NotNull(message = "name the hold you lift: ?holdId=<the case's hold.holdId>")
                          @Parameter(description = "the hold being lifted, as read from the case (hold.holdId): a hold "
                                  + "placed since is never lifted by someone who has not seen it") Long holdId) {
-        CaseService.Change change = cases.liftHold(caseId, holdId, caller.get().principal());
-        return propagation.answer(change.outboxId(), CaseView.of(change.caseFile())).build();
+        return held(cases.liftHold(caseId, holdId, caller.get().principal()));
+    }
+
+    /** A hold placed or lifted: the case as it is now, once on Kafka (200) or while still on its way (202). */
+    private Response held(CaseService.Change change) {
+        return Versions.tag(propagation.answer(change.outboxId(), CaseView.of(change.caseFile())),
+                change.caseFile().revision).build();
     }
 
     /** The case with its version as the ETag: the version the API shows is the revision, as on 'cases'. */

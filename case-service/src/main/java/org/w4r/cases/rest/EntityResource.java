@@ -150,7 +150,7 @@ public class EntityResource {
     @APIResponse(responseCode = "409", description = "duplicate-id: an entity with this id exists")
     public Response create(@Valid @NotNull EntityRequest request) {
         ActionEntity e = entities.create(request.command());
-        return Response.created(URI.create("/api/v1/entities/" + e.id)).entity(EntityView.of(e)).build();
+        return Versions.tag(Response.created(URI.create("/api/v1/entities/" + e.id)).entity(EntityView.of(e)), e.version).build();
     }
 
     @POST

@@ -18,9 +18,10 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * Every read or edit of one versioned record (a case, campaign or entity: a view with a {@code version}) says alike,
- * in the document, what {@link Versions} and {@link IfMatch} do: its 200 carries the record's version as the ETag, and
- * an edit that takes If-Match can be refused with 412 edited-since. The resources only declare the view they answer
+ * Every answer that shows one versioned record (a case, campaign or entity: a view with a {@code version}) says alike,
+ * in the document, what {@link Versions} and {@link IfMatch} do: it carries the record's version as the ETag (a read,
+ * an edit, a creation's 201, a hold's 200 or 202), and an edit that takes If-Match can be refused with 412
+ * edited-since. The resources only declare the view they answer
  * and the {@code @BeanParam IfMatch}. At build time, so the stored document (from which the clients are generated)
  * says it too.
  */
@@ -38,23 +39,22 @@ public class VersionedRecords implements OASFilter {
         }
         Set<String> versioned = versionedViews(openAPI);
         for (PathItem path : openAPI.getPaths().getPathItems().values()) {
-            path.getOperations().forEach((method, operation) -> {
+            path.getOperations().values().forEach(operation -> {
                 if (operation.getResponses() == null) {
                     return;
                 }
-                boolean edit = takesIfMatch(operation);
                 // its problem body is added with every other error's by the kit's ProblemResponses, which runs later
-                if (edit && operation.getResponses().getAPIResponse("412") == null) {
+                if (takesIfMatch(operation) && operation.getResponses().getAPIResponse("412") == null) {
                     operation.getResponses().addAPIResponse("412",
                             OASFactory.createAPIResponse().description(EDITED_SINCE));
                 }
-                // only a read and an If-Match edit answer through Versions.tagged: a creation's 201 and a hold's
-                // answer (Propagation) show the view without its tag
-                APIResponse ok = operation.getResponses().getAPIResponse("200");
-                if ((edit || method == PathItem.HttpMethod.GET) && ok != null && answersOneOf(ok, versioned)) {
-                    ok.addHeader(HttpHeaders.ETAG, OASFactory.createHeader().description(ETAG_DESCRIPTION).required(true)
-                            .schema(OASFactory.createSchema().type(List.of(Schema.SchemaType.STRING))));
-                }
+                // every answer that shows one record is tagged (Versions.tag): a read, an edit, a creation, a hold
+                operation.getResponses().getAPIResponses().forEach((status, answer) -> {
+                    if (status.startsWith("2") && answersOneOf(answer, versioned)) {
+                        answer.addHeader(HttpHeaders.ETAG, OASFactory.createHeader().description(ETAG_DESCRIPTION)
+                                .required(true).schema(OASFactory.createSchema().type(List.of(Schema.SchemaType.STRING))));
+                    }
+                });
             });
         }
     }

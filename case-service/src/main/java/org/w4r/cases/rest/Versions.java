@@ -13,6 +13,14 @@ final class Versions {
 
     /** 200 with the view and its version as the ETag. */
     static Response tagged(Object view, long version) {
-        return Response.ok(view).tag(new EntityTag(Long.toString(version))).build();
+        return tag(Response.ok(view), version).build();
+    }
+
+    /**
+     * Any answer that shows one record carries its version as the ETag, whatever its status (a creation's 201, a hold's
+     * 200 or 202): a client edits next with the tag it was just answered, without reading the record again.
+     */
+    static Response.ResponseBuilder tag(Response.ResponseBuilder answer, long version) {
+        return answer.tag(new EntityTag(Long.toString(version)));
     }
 }

@@ -40,12 +40,25 @@ class VersionedRecordsTest {
     }
 
     @Test
-    void aWriteWithoutIfMatchShowsTheViewWithoutItsTag() {
-        // placing a hold answers the case through Propagation, untagged
+    void aWriteWithoutIfMatchCannotBeRefusedAsEditedSinceButEachOfItsAnswersCarriesTheETag() {
+        // placing a hold: 200 once on Kafka, 202 while on its way, both with the case
         Operation hold = operation("CaseView");
+        hold.getResponses().addAPIResponse("202", OASFactory.createAPIResponse().description("on its way")
+                .content(hold.getResponses().getAPIResponse("200").getContent()));
         filter(PathItem.HttpMethod.PUT, hold);
-        assertEquals(Set.of("200"), hold.getResponses().getAPIResponses().keySet());
-        assertNull(hold.getResponses().getAPIResponse("200").getHeaders());
+        assertEquals(Set.of("200", "202"), hold.getResponses().getAPIResponses().keySet());
+        assertEquals(true, hold.getResponses().getAPIResponse("200").getHeaders().get("ETag").getRequired());
+        assertEquals(true, hold.getResponses().getAPIResponse("202").getHeaders().get("ETag").getRequired());
+    }
+
+    @Test
+    void anErrorIsNotTagged() {
+        Operation edit = operation("CaseView").addParameter(ifMatch());
+        edit.getResponses().addAPIResponse("409", OASFactory.createAPIResponse().description("own")
+                .content(edit.getResponses().getAPIResponse("200").getContent()));
+        filter(PathItem.HttpMethod.PATCH, edit);
+        assertNull(edit.getResponses().getAPIResponse("409").getHeaders());
+        assertNull(edit.getResponses().getAPIResponse("412").getHeaders());
     }
 
     @Test
