@@ -186,34 +186,39 @@ class EditedSinceTest extends RunningService {
     void aCreationAndAHoldAreAnsweredWithTheETagTheNextEditSends() {
         Instant now = Instant.now();
         String campaign = CaseLifecycleTest.id("camp");
-        String created = tagOf(CaseLifecycleTest.post("/api/v1/campaigns", """
+        String created = tagOf(campaignPath(campaign), CaseLifecycleTest.post("/api/v1/campaigns", """
                 {"campaignId":"%s","name":"Edition","opensAt":"%s","closesAt":"%s"}""".formatted(campaign,
                 now.minus(1, ChronoUnit.DAYS), now.plus(30, ChronoUnit.DAYS))).statusCode(201));
         edit("PATCH", campaignPath(campaign), "{\"name\":\"Renamed at once\"}", created).statusCode(200);
 
         String entity = CaseLifecycleTest.id("ai-tagged");
-        created = tagOf(CaseLifecycleTest.post("/api/v1/entities", "{\"entityId\":\"" + entity
+        created = tagOf(entityPath(entity), CaseLifecycleTest.post("/api/v1/entities", "{\"entityId\":\"" + entity
                 + "\",\"name\":\"Tagged section\"}").statusCode(201));
         edit("PATCH", entityPath(entity), "{\"country\":\"MT\"}", created).statusCode(200);
 
         String caseId = CaseLifecycleTest.id("case");
-        created = tagOf(CaseLifecycleTest.post("/api/v1/cases", """
+        created = tagOf(casePath(caseId), CaseLifecycleTest.post("/api/v1/cases", """
                 {"caseId":"%s","campaignId":"%s","name":"Someone at risk","country":"mm",
                  "targetAuthority":"Minister of Justice","goal":1000}""".formatted(caseId,
                 campaign)).statusCode(201));
-        String held = tagOf(edit("PUT", casePath(caseId) + "/hold", "{\"reason\":\"threats\"}", null).statusCode(200));
+        String held = tagOf(casePath(caseId), edit("PUT", casePath(caseId) + "/hold", "{\"reason\":\"threats\"}", null)
+                .statusCode(200));
         assertNotEquals(created, held, "a hold is a change of the case");
         ValidatableResponse lifted = given().auth().oauth2(DemoCredentials.caseManager())
                 .queryParam("holdId", given().auth().oauth2(DemoCredentials.coordinator()).get(casePath(caseId))
                         .then().extract().jsonPath().getLong("hold.holdId"))
                 .delete(casePath(caseId) + "/hold").then().statusCode(200);
-        edit("PATCH", casePath(caseId), "{\"goal\":7}", tagOf(lifted)).statusCode(200);
+        edit("PATCH", casePath(caseId), "{\"goal\":7}", tagOf(casePath(caseId), lifted)).statusCode(200);
     }
 
-    /** The ETag of an answer that shows one record: its version, quoted, as the body says it. */
-    private static String tagOf(ValidatableResponse answer) {
+    /**
+     * The ETag of an answer that shows one record: its version, quoted, as the body says it; Content-Location names
+     * the record, whatever path the request went to.
+     */
+    private static String tagOf(String record, ValidatableResponse answer) {
         String tag = answer.extract().header("ETag");
         assertEquals("\"" + answer.extract().jsonPath().getLong("version") + "\"", tag, "the ETag is the version shown");
+        assertEquals(record, answer.extract().header("Content-Location"), "the answer names the record it shows");
         return tag;
     }
 

@@ -108,7 +108,11 @@ public class CampaignResource {
 
         /** 200 with the campaign and its version as the ETag. */
         static Response tagged(CampaignService.Stored stored) {
-            return Versions.tagged(of(stored), stored.campaign().version);
+            return Versions.tagged(of(stored), path(stored), stored.campaign().version);
+        }
+
+        static String path(CampaignService.Stored stored) {
+            return "/api/v1/campaigns/" + stored.campaign().id;
         }
     }
 
@@ -133,8 +137,8 @@ public class CampaignResource {
     @APIResponse(responseCode = "409", description = "duplicate-id: a campaign with this id exists")
     public Response create(@Valid @NotNull CampaignRequest request) {
         CampaignService.Stored stored = campaigns.create(request.command());
-        return Versions.tag(Response.created(java.net.URI.create("/api/v1/campaigns/" + stored.campaign().id))
-                .entity(CampaignView.of(stored)), stored.campaign().version).build();
+        return Versions.tag(Response.created(java.net.URI.create(CampaignView.path(stored))).entity(CampaignView.of(stored)),
+                CampaignView.path(stored), stored.campaign().version).build();
     }
 
     @PATCH

@@ -82,7 +82,7 @@ public class CaseResource {
     @APIResponse(responseCode = "422", description = "campaign-closed: the campaign takes no more cases")
     public Response create(@Valid @NotNull CaseRequest request) {
         CaseFile c = cases.create(request.command());
-        return Versions.tag(Response.created(URI.create("/api/v1/cases/" + c.id)).entity(CaseView.of(c)), c.revision).build();
+        return Versions.tag(Response.created(URI.create(path(c))).entity(CaseView.of(c)), path(c), c.revision).build();
     }
 
     @PATCH
@@ -143,12 +143,16 @@ public class CaseResource {
     /** A hold placed or lifted: the case as it is now, once on Kafka (200) or while still on its way (202). */
     private Response held(CaseService.Change change) {
         return Versions.tag(propagation.answer(change.outboxId(), CaseView.of(change.caseFile())),
-                change.caseFile().revision).build();
+                path(change.caseFile()), change.caseFile().revision).build();
     }
 
     /** The case with its version as the ETag: the version the API shows is the revision, as on 'cases'. */
     private static Response tagged(CaseFile c) {
-        return Versions.tagged(CaseView.of(c), c.revision);
+        return Versions.tagged(CaseView.of(c), path(c), c.revision);
+    }
+
+    private static String path(CaseFile c) {
+        return "/api/v1/cases/" + c.id;
     }
 
     @GET

@@ -112,7 +112,11 @@ public class EntityResource {
 
         /** 200 with the entity and its version as the ETag. */
         static Response tagged(ActionEntity e) {
-            return Versions.tagged(of(e), e.version);
+            return Versions.tagged(of(e), path(e), e.version);
+        }
+
+        static String path(ActionEntity e) {
+            return "/api/v1/entities/" + e.id;
         }
     }
 
@@ -150,7 +154,8 @@ public class EntityResource {
     @APIResponse(responseCode = "409", description = "duplicate-id: an entity with this id exists")
     public Response create(@Valid @NotNull EntityRequest request) {
         ActionEntity e = entities.create(request.command());
-        return Versions.tag(Response.created(URI.create("/api/v1/entities/" + e.id)).entity(EntityView.of(e)), e.version).build();
+        return Versions.tag(Response.created(URI.create(EntityView.path(e))).entity(EntityView.of(e)), EntityView.path(e),
+                e.version).build();
     }
 
     @POST

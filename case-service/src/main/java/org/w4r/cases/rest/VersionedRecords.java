@@ -7,6 +7,7 @@ import org.eclipse.microprofile.openapi.OASFilter;
 import org.eclipse.microprofile.openapi.models.OpenAPI;
 import org.eclipse.microprofile.openapi.models.Operation;
 import org.eclipse.microprofile.openapi.models.PathItem;
+import org.eclipse.microprofile.openapi.models.headers.Header;
 import org.eclipse.microprofile.openapi.models.media.MediaType;
 import org.eclipse.microprofile.openapi.models.media.Schema;
 import org.eclipse.microprofile.openapi.models.parameters.Parameter;
@@ -19,15 +20,16 @@ import java.util.stream.Collectors;
 
 /**
  * Every answer that shows one versioned record (a case, campaign or entity: a view with a {@code version}) says alike,
- * in the document, what {@link Versions} and {@link IfMatch} do: it carries the record's version as the ETag (a read,
- * an edit, a creation's 201, a hold's 200 or 202), and an edit that takes If-Match can be refused with 412
- * edited-since. The resources only declare the view they answer
+ * in the document, what {@link Versions} and {@link IfMatch} do: it carries the record's version as the ETag and its
+ * path as the Content-Location (a read, an edit, a creation's 201, a hold's 200 or 202), and an edit that takes
+ * If-Match can be refused with 412 edited-since. The resources only declare the view they answer
  * and the {@code @BeanParam IfMatch}. At build time, so the stored document (from which the clients are generated)
  * says it too.
  */
 @OpenApiFilter(OpenApiFilter.RunStage.BUILD)
 public class VersionedRecords implements OASFilter {
     static final String ETAG_DESCRIPTION = "The record's version (its 'version'), for If-Match";
+    static final String CONTENT_LOCATION_DESCRIPTION = "The path of the record the body shows, whose version the ETag is";
     static final String EDITED_SINCE = "edited-since: the record changed since the version named in If-Match was read "
             + "('currentVersion' is its version now); nothing was changed: read it again";
     private static final String SCHEMAS = "#/components/schemas/";
@@ -48,15 +50,19 @@ public class VersionedRecords implements OASFilter {
                     operation.getResponses().addAPIResponse("412",
                             OASFactory.createAPIResponse().description(EDITED_SINCE));
                 }
-                // every answer that shows one record is tagged (Versions.tag): a read, an edit, a creation, a hold
                 operation.getResponses().getAPIResponses().forEach((status, answer) -> {
                     if (status.startsWith("2") && answersOneOf(answer, versioned)) {
-                        answer.addHeader(HttpHeaders.ETAG, OASFactory.createHeader().description(ETAG_DESCRIPTION)
-                                .required(true).schema(OASFactory.createSchema().type(List.of(Schema.SchemaType.STRING))));
+                        answer.addHeader(HttpHeaders.ETAG, header(ETAG_DESCRIPTION));
+                        answer.addHeader(HttpHeaders.CONTENT_LOCATION, header(CONTENT_LOCATION_DESCRIPTION));
                     }
                 });
             });
         }
+    }
+
+    private static Header header(String description) {
+        return OASFactory.createHeader().description(description).required(true)
+                .schema(OASFactory.createSchema().type(List.of(Schema.SchemaType.STRING)));
     }
 
     /** The references of the views that show a record's version: the version their ETag carries. */

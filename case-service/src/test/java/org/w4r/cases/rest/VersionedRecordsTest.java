@@ -29,6 +29,7 @@ class VersionedRecordsTest {
         assertEquals(true, etag.getRequired());
         assertEquals(VersionedRecords.ETAG_DESCRIPTION, etag.getDescription());
         assertEquals(List.of(Schema.SchemaType.STRING), etag.getSchema().getType());
+        assertEquals(true, edit.getResponses().getAPIResponse("200").getHeaders().get("Content-Location").getRequired());
     }
 
     @Test
@@ -49,6 +50,7 @@ class VersionedRecordsTest {
         assertEquals(Set.of("200", "202"), hold.getResponses().getAPIResponses().keySet());
         assertEquals(true, hold.getResponses().getAPIResponse("200").getHeaders().get("ETag").getRequired());
         assertEquals(true, hold.getResponses().getAPIResponse("202").getHeaders().get("ETag").getRequired());
+        assertEquals(true, hold.getResponses().getAPIResponse("202").getHeaders().get("Content-Location").getRequired());
     }
 
     @Test

@@ -72,7 +72,7 @@ class ProblemResponsesTest {
     }
 
     @Test
-    void pathsOutsideTheApiAreLeftAlone() {
+    void pathsOutsideTheApiAndThePublicReadsAreLeftAlone() {
         Operation health = OASFactory.createOperation().responses(OASFactory.createAPIResponses()
                 .addAPIResponse("200", OASFactory.createAPIResponse().description("ok")));
         new ProblemResponses().filterOpenAPI(document("/q/health", health));
