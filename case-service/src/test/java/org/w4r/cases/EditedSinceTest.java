@@ -212,6 +212,27 @@ class EditedSinceTest extends RunningService {
     }
 
     /**
+     * A campaign created current is made current by the same request, after its first write: the version it is answered
+     * with is the one after that, so the next edit made with it is applied.
+     */
+    @Test
+    void aCampaignCreatedCurrentIsAnsweredWithItsVersionAfterBecomingCurrent() {
+        Instant now = Instant.now();
+        String campaign = CaseLifecycleTest.id("camp");
+        try {
+            String created = tagOf(campaignPath(campaign), CaseLifecycleTest.post("/api/v1/campaigns", """
+                    {"campaignId":"%s","name":"Edition","opensAt":"%s","closesAt":"%s","current":true}""".formatted(
+                    campaign, now.minus(1, ChronoUnit.DAYS), now.plus(30, ChronoUnit.DAYS))).statusCode(201)
+                    .body("current", equalTo(true)));
+            assertEquals(created, etag(campaignPath(campaign)), "the version answered is the version stored");
+            edit("PATCH", campaignPath(campaign), "{\"name\":\"Renamed at once\"}", created).statusCode(200);
+        } finally {
+            // the demo campaign being current is shared state other tests read
+            edit("PATCH", campaignPath("w4r-demo"), "{\"current\":true}", null).statusCode(200);
+        }
+    }
+
+    /**
      * The ETag of an answer that shows one record: its version, quoted, as the body says it; Content-Location names
      * the record, whatever path the request went to.
      */
