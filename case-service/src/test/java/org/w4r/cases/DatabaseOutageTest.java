@@ -19,6 +19,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.w4r.testsupport.fixtures.DatabaseOutage.assertOutcomeUnknown;
 
 /**
@@ -30,8 +31,7 @@ import static org.w4r.testsupport.fixtures.DatabaseOutage.assertOutcomeUnknown;
 @QuarkusTest
 @TestProfile(ProxiedDatabaseProfile.class)
 class DatabaseOutageTest {
-    static final DatabaseOutage OUTAGE = new DatabaseOutage(ProxiedDatabaseProfile.DATABASE);
-    static String campaign;
+    static final DatabaseOutage OUTAGE = new DatabaseOutage(ProxiedDatabaseProfile.DATABASE);    static String campaign;
 
     @AfterEach
     void reconnect() {
@@ -145,6 +145,46 @@ class DatabaseOutageTest {
         }, "insert into case_file", "insert into case_hold");
         System.out.printf("case outage: %d cases and %d holds, %d holds acknowledged, %d outcome-unknown, %d commits cut%n",
                 requests, requests, acknowledged.get(), OUTAGE.unknown(), OUTAGE.proxy().getCutsOnReply());
+    }
+
+    /**
+     * PostgreSQL falls silent (nothing closed, nothing answered: its host died): a case created meanwhile is answered
+     * 503 once the driver's wait for an answer ends, and nothing is stored; once the database answers again, the
+     * pool's other connections, dead the same way, are dropped rather than handed out a timeout each, and the next
+     * creation is stored.
+     */
+    @Test
+    void aDatabaseThatFallsSilentIsGivenUpOnAndTheNextWriteIsStored() throws Exception {
+        java.util.List<java.sql.Connection> open = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < 16; i++) {
+                open.add(dataSource.getConnection()); // a pool as load leaves it (at most 20)
+            }
+        } finally {
+            for (java.sql.Connection c : open) {
+                c.close();
+            }
+        }
+        String caseId = CaseLifecycleTest.id("case");
+        OUTAGE.proxy().freeze();
+        java.util.concurrent.CompletableFuture<Response> silent;
+        try {
+            silent = java.util.concurrent.CompletableFuture.supplyAsync(() -> create(caseId));
+            // without a socket timeout the statement waits for the kernel (about 15 minutes): a generous bound
+            await().atMost(Duration.ofSeconds(90)).until(silent::isDone);
+        } finally {
+            OUTAGE.proxy().resume(); // new connections work again; the frozen ones stay dead
+        }
+        Response r = silent.join();
+        assertEquals(503, r.statusCode(), r.asString());
+        // the INSERT goes out at the commit's flush: the service cannot tell that the COMMIT never left
+        assertTrue(java.util.Set.of("database-unavailable", "outcome-unknown").contains(DatabaseOutage.problemType(r)),
+                r.asString());
+        assertEquals(0, cases(caseId), "nothing reached PostgreSQL");
+        // each dead connection handed out costs a socket timeout (10 s here): sixteen of them outlast this bound
+        String next = CaseLifecycleTest.id("case");
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(500)).until(() -> create(next).statusCode() == 201);
+        assertEquals(1, cases(next));
     }
 
     static Response create(String caseId) {

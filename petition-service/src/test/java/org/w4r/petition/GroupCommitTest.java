@@ -32,6 +32,7 @@ import java.util.stream.IntStream;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.w4r.testsupport.ReferenceFixtures.entityKey;
 
 /**
@@ -62,6 +63,19 @@ class GroupCommitTest {
             return calls.stream().map(CompletableFuture::join).toList();
         } finally {
             pool.shutdown();
+        }
+    }
+
+    /**
+     * The driver's waits as deployed (the kit's defaults, not a test's): a database that stops answering is given up
+     * on after 60 s, the transaction timeout, where PgJDBC's own default waits for the kernel (a quarter of an hour);
+     * and the server's DETAIL, which can quote a signer's values, stays out of exception messages.
+     */
+    @Test
+    void theWritersConnectionsWaitForTheDatabaseAtMostAMinute() throws Exception {
+        try (java.sql.Connection c = db.getConnection()) {
+            assertEquals(60_000, c.getNetworkTimeout());
+            assertFalse(c.unwrap(org.postgresql.core.BaseConnection.class).getLogServerErrorDetail());
         }
     }
 

@@ -71,6 +71,9 @@ class OutcomeUnknownTest {
     @Inject
     SignerHasher hasher;
 
+    @Inject
+    io.agroal.api.AgroalDataSource dataSource;
+
     @AfterEach
     void reconnect() {
         ProxiedDatabaseProfile.PROXY.resume();
@@ -282,6 +285,49 @@ class OutcomeUnknownTest {
         await().atMost(Duration.ofSeconds(60)).until(() ->
                 sign(null, body(MARKER + " " + run, "zyxwv.marker+" + run + "-after@example.org")).statusCode() == 202);
         assertEquals(1, storedActions(run).size(), "only the signature after the outage");
+        assertMarkerNotLogged();
+    }
+
+    /**
+     * PostgreSQL falls silent without closing anything (its host died, the network drops every packet): a signature
+     * written on a pooled connection waits out the driver's socket timeout, where it waited on the kernel's quarter of
+     * an hour, and is answered "not stored". Once the database answers again the pool's other connections, dead the
+     * same way, are not handed out one after another (a timeout each): the next signature is accepted.
+     */
+    @Test
+    void aDatabaseThatFallsSilentIsGivenUpOnAndItsDeadConnectionsAreNotUsedAgain() throws Exception {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        List<Connection> open = new ArrayList<>();
+        try {
+            for (int i = 0; i < 24; i++) {
+                open.add(dataSource.getConnection()); // a pool as load leaves it (at most 32)
+            }
+            assertEquals(ProxiedDatabase.SOCKET_TIMEOUT_SECONDS * 1000, open.get(0).getNetworkTimeout(),
+                    "the driver's wait for an answer is bounded");
+        } finally {
+            for (Connection c : open) {
+                c.close();
+            }
+        }
+        ProxiedDatabaseProfile.PROXY.freeze();
+        CompletableFuture<Response> silent;
+        try {
+            silent = CompletableFuture.supplyAsync(() -> sign(null, body(MARKER + " " + run, "zyxwv.marker+" + run + "-silent@example.org")));
+            // without a socket timeout the statement waits for the kernel (about 15 minutes): a generous bound
+            await().atMost(Duration.ofSeconds(90)).until(silent::isDone);
+        } finally {
+            ProxiedDatabaseProfile.PROXY.resume(); // new connections work again; the frozen ones stay dead
+        }
+        Response r = silent.join();
+        r.then().statusCode(503).contentType("application/problem+json");
+        assertEquals("database-unavailable", type(r), r.asString());
+        assertTrue(r.path("detail").toString().contains("not stored"), r.asString());
+        // each dead connection handed out costs a socket timeout (10 s here) to whichever thread takes it (the writers,
+        // the relay, the heartbeat): two dozen of them outlast this bound
+        AtomicInteger tries = new AtomicInteger();
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(500)).until(() -> sign(null,
+                body(MARKER + " " + run, "zyxwv.marker+" + run + "-after-" + tries.incrementAndGet() + "@example.org")).statusCode() == 202);
+        assertEquals(1, storedActions(run).size(), "the signature after the silence, not the one during it");
         assertMarkerNotLogged();
     }
 

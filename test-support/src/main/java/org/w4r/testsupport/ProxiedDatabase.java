@@ -41,6 +41,9 @@ public final class ProxiedDatabase {
 
         void pause();
 
+        /** See {@link TcpProxy#freeze()}. */
+        void freeze();
+
         void resume();
 
         /** See {@link TcpProxy#cutOnReplyTo(byte[], byte[])}; {@code precededBy} may be null. */
@@ -66,6 +69,11 @@ public final class ProxiedDatabase {
         @Override
         public void pause() {
             proxy.pause();
+        }
+
+        @Override
+        public void freeze() {
+            proxy.freeze();
         }
 
         @Override
@@ -168,6 +176,9 @@ public final class ProxiedDatabase {
     }
 
     /** The service's datasource through the proxy. */
+    /** How long the service's driver waits for any answer through the proxy (the kit's default is 60). */
+    public static final int SOCKET_TIMEOUT_SECONDS = 10;
+
     public Map<String, String> datasourceConfig() {
         PostgresServer server = PostgresServer.shared();
         return Map.of(
@@ -176,6 +187,9 @@ public final class ProxiedDatabase {
                 "quarkus.datasource.password", server.password(),
                 // every COMMIT goes out as text (not a server-prepared statement), so the proxy can see it
                 "quarkus.datasource.jdbc.additional-jdbc-properties.prepareThreshold", "0",
+                // the kit's 60 s wait for an answer, shortened so that a test of a silent database (TcpProxy.freeze)
+                // waits seconds, not minutes; the same bound, the same failure
+                "quarkus.datasource.jdbc.additional-jdbc-properties.socketTimeout", String.valueOf(SOCKET_TIMEOUT_SECONDS),
                 // a loaded test machine answers slowly while connections are cut and re-made
                 "quarkus.http.test-timeout", "120S");
     }

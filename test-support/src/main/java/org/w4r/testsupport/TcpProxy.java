@@ -29,6 +29,8 @@ public final class TcpProxy implements AutoCloseable {
     private final AtomicReference<Trigger> cutOnReply = new AtomicReference<>();
     private final AtomicInteger cutsOnReply = new AtomicInteger();
     private volatile boolean paused;
+    /** Set by {@link #freeze()} until {@link #resume()}: a link made meanwhile is silent from its start. */
+    private boolean frozen;
     private volatile boolean closed;
 
     public TcpProxy(String targetHost, int targetPort) {
@@ -78,11 +80,26 @@ public final class TcpProxy implements AutoCloseable {
         paused = true;
     }
 
+    /**
+     * The network goes silent without closing anything, as when the database's host dies or is cut off (no reset
+     * comes back): every open connection stays open and nothing crosses it any more, in either direction, ever; new
+     * connections are held unanswered, as by {@link #pause()}, until {@link #resume()}. After it the frozen
+     * connections stay silent: the server that held them is gone.
+     */
+    public void freeze() {
+        synchronized (held) {
+            paused = true;
+            frozen = true;
+            links.forEach(Link::freeze);
+        }
+    }
+
     /** Forwards new connections again, the held ones first. */
     public void resume() {
         List<Socket> waiting;
         synchronized (held) {
             paused = false;
+            frozen = false;
             waiting = new ArrayList<>(held);
             held.clear();
         }
@@ -150,7 +167,12 @@ public final class TcpProxy implements AutoCloseable {
             return;
         }
         Link link = new Link(client, target);
-        links.add(link);
+        synchronized (held) { // a link forwarded while freeze() runs is frozen too, never left talking
+            links.add(link);
+            if (frozen) {
+                link.freeze();
+            }
+        }
         link.start();
     }
 
@@ -159,6 +181,8 @@ public final class TcpProxy implements AutoCloseable {
         private final Socket client;
         private final Socket target;
         private volatile boolean markerSent;
+        /** Nothing crosses any more: what arrives is read and dropped, so neither side sees an error. */
+        private volatile boolean silent;
         /** The trigger under which this connection sent its {@code precededBy}, in its current transaction. */
         private Trigger precededUnder;
 
@@ -180,6 +204,9 @@ public final class TcpProxy implements AutoCloseable {
             byte[] buffer = new byte[16 * 1024];
             try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
                 for (int n; (n = in.read(buffer)) >= 0; ) {
+                    if (silent) {
+                        continue;
+                    }
                     if (!fromClient && markerSent) {
                         cutsOnReply.incrementAndGet();
                         close(); // the server has answered the marked command: the client never sees it
@@ -215,6 +242,10 @@ public final class TcpProxy implements AutoCloseable {
             } else if (contains(buffer, n, ROLLBACK)) {
                 precededUnder = null;
             }
+        }
+
+        void freeze() {
+            silent = true;
         }
 
         void close() {

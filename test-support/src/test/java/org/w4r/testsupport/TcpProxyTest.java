@@ -14,6 +14,8 @@ import java.nio.charset.StandardCharsets;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /**
  * The proxy's "cut the answer to this command" against an echo server: each line a client sends comes back unless the
@@ -108,6 +110,37 @@ class TcpProxyTest {
             assertEquals("COMMIT", c.send("COMMIT"), "its write was sent before this trigger");
         }
         assertEquals(0, proxy.cutsOnReply());
+    }
+
+    /**
+     * A frozen network closes nothing and answers nothing: the open connection neither echoes nor ends (its read
+     * times out, where a cut one reads the end or a reset), a new one is held, and after {@link TcpProxy#resume()}
+     * the new one talks while the frozen one stays silent.
+     */
+    @Test
+    void aFrozenConnectionStaysOpenAndSilentForGood() throws Exception {
+        try (Client before = new Client(); Client other = new Client()) {
+            assertEquals("ping", before.send("ping"));
+            proxy.freeze();
+            before.socket.setSoTimeout(300);
+            assertThrows(java.net.SocketTimeoutException.class, () -> before.send("after"), "no answer and no end");
+            java.util.concurrent.CompletableFuture<String> held = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try (Client during = new Client()) {
+                    return during.send("held");
+                } catch (IOException e) {
+                    return "failed: " + e;
+                }
+            });
+            other.socket.setSoTimeout(300);
+            assertThrows(java.net.SocketTimeoutException.class, () -> other.send("x"));
+            assertFalse(held.isDone(), "a connection made while frozen is not answered");
+            proxy.resume();
+            assertEquals("held", held.get(10, java.util.concurrent.TimeUnit.SECONDS), "answered once the network is back");
+            try (Client after = new Client()) {
+                assertEquals("pong", after.send("pong"));
+            }
+            assertThrows(java.net.SocketTimeoutException.class, () -> before.send("again"), "its server is gone");
+        }
     }
 
     /** One line out, its echo back (null when the connection was cut first). */

@@ -1,5 +1,6 @@
 package org.w4r.cases.rest;
 
+import jakarta.inject.Inject;
 import jakarta.persistence.OptimisticLockException;
 import jakarta.persistence.PersistenceException;
 import jakarta.ws.rs.core.Response;
@@ -9,6 +10,7 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 import org.postgresql.util.PSQLException;
 import org.postgresql.util.ServerErrorMessage;
 import org.w4r.kit.problem.DatabaseProblems;
+import org.w4r.kit.problem.LostConnections;
 import org.w4r.kit.problem.Problem;
 
 import java.sql.SQLException;
@@ -22,6 +24,9 @@ import java.util.Optional;
 public class PersistenceProblems {
     private static final Logger LOG = Logger.getLogger(PersistenceProblems.class);
 
+    @Inject
+    LostConnections lostConnections;
+
     @ServerExceptionMapper
     public Response persistence(PersistenceException e) {
         return answer(e);
@@ -32,7 +37,8 @@ public class PersistenceProblems {
         return answer(e);
     }
 
-    private static Response answer(Exception e) {
+    private Response answer(Exception e) {
+        lostConnections.after(e);
         return classify(e).or(() -> DatabaseProblems.unreachable(e)).orElseGet(() -> {
             LOG.errorf("database error (a bug): %s, SQLSTATE %s", e.getClass().getName(), sqlState(e).orElse("none"));
             return Problem.of(500, "internal", "Internal error", "an unexpected error occurred; it has been logged");

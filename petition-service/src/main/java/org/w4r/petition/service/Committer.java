@@ -12,6 +12,7 @@ import org.jboss.logging.Logger;
 import org.w4r.kit.audit.AuditTrail;
 import org.w4r.kit.outbox.Outbox;
 import org.w4r.kit.problem.DatabaseProblems;
+import org.w4r.kit.problem.LostConnections;
 import org.w4r.kit.problem.ProblemException;
 import org.w4r.petition.repository.IdempotencyRepository;
 
@@ -56,6 +57,9 @@ public class Committer {
 
     @Inject
     IdempotencyService idempotency;
+
+    @Inject
+    LostConnections lostConnections;
 
     /** One request of a transaction: its key (null: none), the status of its success, its command, its answer's body. */
     public record Member<C, R>(IdempotencyKey key, int status, C command, Function<? super R, ?> answer) {
@@ -121,6 +125,7 @@ public class Committer {
                     throw new IllegalStateException("held Idempotency-Keys found in more rounds than members");
                 }
             } catch (WriteFailed e) {
+                lostConnections.after(e.failure()); // before the retry, which would otherwise take the next dead one
                 if (!e.worthRetrying(attempt++)) {
                     throw e;
                 }

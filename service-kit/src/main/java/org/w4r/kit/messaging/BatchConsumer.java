@@ -52,6 +52,9 @@ public class BatchConsumer {
     MeterRegistry registry;
 
     @Inject
+    org.w4r.kit.problem.LostConnections lostConnections;
+
+    @Inject
     ConsumedBatches batches;
 
     private final AtomicLong deadLettered = new AtomicLong();
@@ -124,6 +127,7 @@ public class BatchConsumer {
     private Exception apply(String topic, int events, Retry.Attempt work) throws InterruptedException {
         Exception refused = new Retry(settings.maxAttempts(), true, settings.maxBackoffMs()).run(work,
                 (failure, passing, waitMs) -> {
+                    lostConnections.after(failure);
                     registry.counter("w4r.consumer.retries", "topic", topic,
                             "reason", passing ? "unavailable" : "refused").increment();
                     LOG.warnf("%s: cannot apply %d events (%s); retrying in %d ms", topic, events,

@@ -75,6 +75,9 @@ public class OutboxRelay {
     EventTracing tracing;
 
     @Inject
+    org.w4r.kit.problem.LostConnections lostConnections;
+
+    @Inject
     Settings settings;
 
     /** Off in a service without an outbox table; how many rows a batch takes, and how long an empty outbox rests. */
@@ -168,6 +171,7 @@ public class OutboxRelay {
                     LOG.debug("outbox relay: the position moved under this batch; reading it again");
                     continue;
                 }
+                lostConnections.after(e);
                 LOG.warnf("outbox relay: %s; retrying in %d ms", Failures.describe(e), backoffMs);
                 sleep(backoffMs);
                 backoffMs = Math.min(backoffMs * 2, 5000);

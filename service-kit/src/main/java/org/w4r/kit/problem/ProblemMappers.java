@@ -17,6 +17,9 @@ import java.util.stream.Collectors;
 public class ProblemMappers {
     private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
 
+    @jakarta.inject.Inject
+    LostConnections lostConnections;
+
     @ServerExceptionMapper
     public Response problem(ProblemException e) {
         return e.problem().toResponse();
@@ -98,6 +101,7 @@ public class ProblemMappers {
     private Response unexpected(Throwable e) {
         java.util.Optional<Problem> unreachable = DatabaseProblems.unreachable(e);
         if (unreachable.isPresent()) {
+            lostConnections.after(e);
             return unreachable.get().toResponse(); // not a bug: the database went away (logged there, by SQLSTATE)
         }
         if (clientWentAway(e)) {

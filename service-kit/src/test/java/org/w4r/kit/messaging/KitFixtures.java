@@ -87,6 +87,7 @@ public final class KitFixtures {
         consumer.publisher = publisher;
         consumer.settings = new FixedConsumerSettings(maxAttempts, 1000, 100_000);
         consumer.registry = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+        consumer.lostConnections = org.w4r.kit.problem.LostConnections.of(null); // the appliers bring their own pool
         return consumer;
     }
 

@@ -42,6 +42,7 @@ final class OutboxFixtures {
         OutboxRelay relay = new OutboxRelay();
         relay.tracing = new EventTracing(tracer);
         relay.dataSource = dataSource;
+        relay.lostConnections = org.w4r.kit.problem.LostConnections.of(dataSource);
         relay.publisher = publisher;
         relay.settings = new Settings(true, batchSize, 50);
         return relay;
