@@ -175,10 +175,10 @@ public final class ProxiedDatabase {
         return PostgresServer.shared().connect(directUrl);
     }
 
-    /** The service's datasource through the proxy. */
     /** How long the service's driver waits for any answer through the proxy (the kit's default is 60). */
-    public static final int SOCKET_TIMEOUT_SECONDS = 10;
+    public static final int SOCKET_TIMEOUT_SECONDS = 30;
 
+    /** The service's datasource through the proxy. */
     public Map<String, String> datasourceConfig() {
         PostgresServer server = PostgresServer.shared();
         return Map.of(
@@ -188,7 +188,7 @@ public final class ProxiedDatabase {
                 // every COMMIT goes out as text (not a server-prepared statement), so the proxy can see it
                 "quarkus.datasource.jdbc.additional-jdbc-properties.prepareThreshold", "0",
                 // the kit's 60 s wait for an answer, shortened so that a test of a silent database (TcpProxy.freeze)
-                // waits seconds, not minutes; the same bound, the same failure
+                // waits half a minute, not two; above what a test holds a lock for while writers wait on it
                 "quarkus.datasource.jdbc.additional-jdbc-properties.socketTimeout", String.valueOf(SOCKET_TIMEOUT_SECONDS),
                 // a loaded test machine answers slowly while connections are cut and re-made
                 "quarkus.http.test-timeout", "120S");

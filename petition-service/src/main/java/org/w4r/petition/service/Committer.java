@@ -202,7 +202,7 @@ public class Committer {
             if (failure.constraint() && storedElsewhere(members, taken)) {
                 return null; // the same: a retry whose effect is already there
             }
-            throw new WriteFailed(failure, false);
+            throw new WriteFailed(failure, false, waitedOut(e));
         } catch (AssertionError e) {
             rollback();
             if (DatabaseProblems.lostInBatch(e) == null) {
@@ -250,7 +250,17 @@ public class Committer {
         return found;
     }
 
-    private String json(Object answer) {
+    /** The server gave no answer within the driver's socket timeout ({@code socketTimeout}, the kit's defaults). */
+    private static boolean waitedOut(Throwable e) {
+        for (int depth = 0; e != null && depth < 12; e = e.getCause() == e ? null : e.getCause(), depth++) {
+            if (e instanceof java.net.SocketTimeoutException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+        private String json(Object answer) {
         try {
             return json.writeValueAsString(answer);
         } catch (JsonProcessingException e) {

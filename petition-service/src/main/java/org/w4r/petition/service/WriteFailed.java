@@ -20,11 +20,21 @@ public final class WriteFailed extends Exception {
 
     private final transient DatabaseProblems.Failure failure;
     private final boolean inCommit;
+    private final boolean waitedOut;
 
     WriteFailed(DatabaseProblems.Failure failure, boolean inCommit) {
+        this(failure, inCommit, false);
+    }
+
+    /**
+     * {@code waitedOut}: the server did not answer within the driver's socket timeout (a database that fell silent);
+     * trying again would most likely wait as long once more.
+     */
+    WriteFailed(DatabaseProblems.Failure failure, boolean inCommit, boolean waitedOut) {
         super(null, null, false, false);
         this.failure = failure;
         this.inCommit = inCommit;
+        this.waitedOut = waitedOut;
     }
 
     /** The SQLSTATE's classification; null for a commit the transaction manager failed without one. */
@@ -48,10 +58,11 @@ public final class WriteFailed extends Exception {
     /**
      * Whether attempt {@code attempt} may be followed by another: a deadlock or serialization failure twice more; a
      * lost connection once more, as a pooled connection may have died with the last outage. Never once the commit
-     * was sent.
+     * was sent, nor after a whole socket timeout without an answer: the caller has waited a minute already, and the
+     * pool's other connections are most likely as dead (they are being dropped, but on the pool's own thread).
      */
     boolean worthRetrying(int attempt) {
-        if (inCommit) {
+        if (inCommit || waitedOut) {
             return false;
         }
         return failure.transientFailure() && attempt < 3 || failure.unavailable() && attempt < 2;

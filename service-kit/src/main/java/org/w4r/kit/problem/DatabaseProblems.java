@@ -47,6 +47,15 @@ public final class DatabaseProblems {
             return DatabaseProblems.unavailable(sqlState);
         }
 
+        /**
+         * The connection itself is gone (class 08, or the server shutting down or refusing: 57P01-57P03), so those
+         * opened at the same time may be too. Not a pool without a free connection, a cancelled statement or a
+         * server out of resources: their connections are sound.
+         */
+        public boolean lostConnection() {
+            return sqlState.startsWith("08") || Set.of("57P01", "57P02", "57P03").contains(sqlState);
+        }
+
         /** A deadlock or a serialization failure: the same transaction again may pass. */
         public boolean transientFailure() {
             return "40P01".equals(sqlState) || "40001".equals(sqlState);

@@ -19,7 +19,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * is back. Found with petition-service's frozen-database test (5 December 2026).
  *
  * <p>At most once a second: a burst of failures closes the idle connections once. Connections in use are left to
- * their own statements.
+ * their own statements. The pool closes them on its own thread, after whatever it is doing there (opening a
+ * connection), so a statement right after this call may still meet one: petition's writers do not try again after a
+ * wait for the server ran out ({@code WriteFailed}).
  */
 @ApplicationScoped
 public class LostConnections {
@@ -42,7 +44,7 @@ public class LostConnections {
         return lost;
     }
 
-    /** Drops the idle connections if {@code failure} says the database could not be reached or a connection was lost. */
+    /** Drops the idle connections if {@code failure} says a connection was lost ({@link DatabaseProblems.Failure#lostConnection}). */
     public void after(Throwable failure) {
         after(DatabaseProblems.failure(failure));
     }
@@ -51,7 +53,7 @@ public class LostConnections {
     public void after(DatabaseProblems.Failure failure) {
         AgroalDataSource pool = given != null || dataSource == null ? given
                 : dataSource.isResolvable() ? dataSource.get() : null;
-        if (failure == null || !failure.unavailable() || pool == null) {
+        if (failure == null || !failure.lostConnection() || pool == null) {
             return;
         }
         long last = lastDrop.get();
@@ -59,7 +61,7 @@ public class LostConnections {
         if (now - last < QUIET_NANOS || !lastDrop.compareAndSet(last, now)) {
             return;
         }
-        LOG.infof("database unavailable (SQLSTATE %s): the idle pooled connections are dropped", failure.sqlState());
+        LOG.infof("database connection lost (SQLSTATE %s): the idle pooled connections are dropped", failure.sqlState());
         pool.flush(AgroalDataSource.FlushMode.IDLE);
     }
 }

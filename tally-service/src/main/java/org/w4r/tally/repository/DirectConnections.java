@@ -32,6 +32,9 @@ public class DirectConnections {
         password.ifPresent(p -> properties.setProperty("password", p));
         properties.setProperty("ApplicationName", applicationName);
         properties.setProperty("connectTimeout", "5");
+        // a server that accepts and never answers is given up on, as by the pool (the kit's defaults); no socket
+        // timeout here: the LISTEN session waits for notifications, and a reconcile's read may be long
+        properties.setProperty("loginTimeout", "10");
         properties.setProperty("tcpKeepAlive", "true");
         // as the datasource: the driver's error text can quote a row, and it must never reach a log
         properties.setProperty("logServerErrorDetail", "false");
