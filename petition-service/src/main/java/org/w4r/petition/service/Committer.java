@@ -125,7 +125,7 @@ public class Committer {
                     throw new IllegalStateException("held Idempotency-Keys found in more rounds than members");
                 }
             } catch (WriteFailed e) {
-                lostConnections.after(e.failure()); // before the retry, which would otherwise take the next dead one
+                lostConnections.after(e.failure()); // the idle connections went the same way: not for the retry
                 if (!e.worthRetrying(attempt++)) {
                     throw e;
                 }
@@ -260,7 +260,7 @@ public class Committer {
         return false;
     }
 
-        private String json(Object answer) {
+    private String json(Object answer) {
         try {
             return json.writeValueAsString(answer);
         } catch (JsonProcessingException e) {
