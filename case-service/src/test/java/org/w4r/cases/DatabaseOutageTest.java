@@ -9,6 +9,7 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.w4r.testsupport.ProxiedDatabase;
 import org.w4r.testsupport.fixtures.DatabaseOutage;
 
 import java.time.Duration;
@@ -155,27 +156,9 @@ class DatabaseOutageTest {
      */
     @Test
     void aDatabaseThatFallsSilentIsGivenUpOnAndTheNextWriteIsStored() throws Exception {
-        java.util.List<java.sql.Connection> open = new java.util.ArrayList<>();
-        try {
-            for (int i = 0; i < 16; i++) {
-                open.add(dataSource.getConnection()); // a pool as load leaves it (Quarkus's default holds up to 50)
-            }
-        } finally {
-            for (java.sql.Connection c : open) {
-                c.close();
-            }
-        }
         String caseId = CaseLifecycleTest.id("case");
-        OUTAGE.proxy().freeze();
-        java.util.concurrent.CompletableFuture<Response> silent;
-        try {
-            silent = java.util.concurrent.CompletableFuture.supplyAsync(() -> create(caseId));
-            // without a socket timeout the statement waits as long as the connection stays open: a generous bound
-            await().atMost(Duration.ofSeconds(90)).until(silent::isDone);
-        } finally {
-            OUTAGE.proxy().resume(); // new connections work again; the frozen ones stay dead
-        }
-        Response r = silent.join();
+        // a pool as load leaves it (Quarkus's default holds up to 50)
+        Response r = ProxiedDatabase.callWhileFrozen(OUTAGE.proxy(), dataSource, 16, () -> create(caseId));
         assertEquals(503, r.statusCode(), r.asString());
         // the creation reads the case first, so the silence meets a statement, never the commit
         assertEquals("database-unavailable", DatabaseOutage.problemType(r), r.asString());

@@ -1,13 +1,20 @@
 package org.w4r.delivery;
 
+import io.agroal.api.AgroalDataSource;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
+import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.w4r.events.ActionType;
+import org.w4r.events.Topics;
+import org.w4r.testsupport.Pause;
+import org.w4r.testsupport.ProxiedDatabase;
 import org.w4r.testsupport.fixtures.DatabaseOutage;
 
 import java.time.Duration;
@@ -39,6 +46,12 @@ class DatabaseOutageTest {
 
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String kafka;
+
+    @Inject
+    AgroalDataSource dataSource;
+
+    @Inject
+    MeterRegistry registry;
 
     @AfterEach
     void reconnect() {
@@ -112,6 +125,47 @@ class DatabaseOutageTest {
         }, "insert into delivery", "insert into handover");
         System.out.printf("delivery outage: %d plans and %d handovers, %d handovers acknowledged, %d outcome-unknown, "
                 + "%d commits cut%n", requests, requests, acknowledged.get(), OUTAGE.unknown(), OUTAGE.proxy().getCutsOnReply());
+    }
+
+    /**
+     * PostgreSQL falls silent (nothing closed, nothing answered: its host died) while the ledger's consumer applies a
+     * batch: the batch waits out the driver's socket timeout and is tried again, and once the database answers again
+     * the pool's other connections, dead the same way, are dropped rather than handed to each retry in turn (a timeout
+     * each), so the actions reach the ledger, each once.
+     */
+    @Test
+    void aDatabaseThatFallsSilentUnderTheLedgersConsumerHoldsItOnlyUntilItAnswersAgain() throws Exception {
+        String caseId = Streams.newCase(kafka);
+        Instant at = Instant.now().minus(Duration.ofMinutes(30));
+        Object[] actions = IntStream.range(0, 40)
+                .mapToObj(i -> Streams.action(caseId, i % 2 == 0 ? "ai-malta" : "ai-france", ActionType.SIGNATURE, 1,
+                        at.plusMillis(i)))
+                .toArray();
+        double retried = retries();
+        // a pool as load leaves it (Quarkus's default holds up to 20); the proxy answers again only once the
+        // consumer has met the silence with the batch in hand and given up on that attempt
+        ProxiedDatabase.callWhileFrozen(OUTAGE.proxy(), dataSource, 12, () -> {
+            Streams.publish(kafka, Topics.ACTIONS, caseId, actions);
+            await().atMost(Duration.ofSeconds(75)).until(() -> retries() > retried);
+            return null;
+        });
+        assertEquals(0, ledger(caseId), "nothing reached PostgreSQL while it was silent");
+        // each dead connection handed to a retry would cost another socket timeout (30 s here)
+        await().atMost(Duration.ofSeconds(25)).pollInterval(Duration.ofMillis(250)).until(() -> ledger(caseId) >= actions.length);
+        Pause.pause(1_000);
+        assertEquals(actions.length, ledger(caseId), "each action once");
+        dataSource.flush(AgroalDataSource.FlushMode.ALL); // no dead connection left to the next test
+    }
+
+    /** The ledger consumer's failed attempts so far. */
+    double retries() {
+        return registry.find("w4r.consumer.retries").tag("topic", Topics.ACTIONS).counters().stream()
+                .mapToDouble(io.micrometer.core.instrument.Counter::count).sum();
+    }
+
+    /** The actions of the case in delivery's ledger, read directly. */
+    static long ledger(String caseId) {
+        return OUTAGE.count("select coalesce(sum(count), 0) from action_count where case_id = ?", caseId);
     }
 
     static Response plan(String caseId, String recipient) {

@@ -297,28 +297,9 @@ class OutcomeUnknownTest {
     @Test
     void aDatabaseThatFallsSilentIsGivenUpOnAndItsDeadConnectionsAreNotUsedAgain() throws Exception {
         String run = UUID.randomUUID().toString().substring(0, 8);
-        List<Connection> open = new ArrayList<>();
-        try {
-            for (int i = 0; i < 24; i++) {
-                open.add(dataSource.getConnection()); // a pool as load leaves it (at most 32)
-            }
-            assertEquals(ProxiedDatabase.SOCKET_TIMEOUT_SECONDS * 1000, open.get(0).getNetworkTimeout(),
-                    "the driver's wait for an answer is bounded");
-        } finally {
-            for (Connection c : open) {
-                c.close();
-            }
-        }
-        ProxiedDatabaseProfile.PROXY.freeze();
-        CompletableFuture<Response> silent;
-        try {
-            silent = CompletableFuture.supplyAsync(() -> sign(null, body(MARKER + " " + run, "zyxwv.marker+" + run + "-silent@example.org")));
-            // without a socket timeout the statement waits as long as the connection stays open: a generous bound
-            await().atMost(Duration.ofSeconds(90)).until(silent::isDone);
-        } finally {
-            ProxiedDatabaseProfile.PROXY.resume(); // new connections work again; the frozen ones stay dead
-        }
-        Response r = silent.join();
+        // a pool as load leaves it (at most 32)
+        Response r = ProxiedDatabase.callWhileFrozen(ProxiedDatabaseProfile.PROXY, dataSource, 24,
+                () -> sign(null, body(MARKER + " " + run, "zyxwv.marker+" + run + "-silent@example.org")));
         r.then().statusCode(503).contentType("application/problem+json");
         assertEquals("database-unavailable", type(r), r.asString());
         assertTrue(r.path("detail").toString().contains("not stored"), r.asString());

@@ -7,11 +7,13 @@ import javax.management.JMX;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
 import javax.management.StandardMBean;
+import javax.sql.DataSource;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -163,6 +165,40 @@ public final class ProxiedDatabase {
                 proxy.cut();
                 Pause.pause(150);
             }
+        }
+    }
+
+    /**
+     * Runs {@code call} while PostgreSQL is silent ({@link TcpProxy#freeze()}: its host died, nothing is closed,
+     * nothing answered) and returns its result once it has returned; then new connections work again and the frozen
+     * ones stay dead. First {@code pooled} connections are taken from and given back to {@code pool}, so that the
+     * pool holds as many open connections as load leaves it, each to be found dead, and each is checked to wait for
+     * an answer no longer than {@link #SOCKET_TIMEOUT_SECONDS}.
+     */
+    public static <R> R callWhileFrozen(Proxy proxy, DataSource pool, int pooled, Supplier<R> call) throws SQLException {
+        List<Connection> open = new ArrayList<>();
+        try {
+            for (int i = 0; i < pooled; i++) {
+                Connection c = pool.getConnection();
+                open.add(c);
+                if (c.getNetworkTimeout() != SOCKET_TIMEOUT_SECONDS * 1000) {
+                    throw new IllegalStateException("the driver's wait for an answer is " + c.getNetworkTimeout()
+                            + " ms, not the proxied profile's " + SOCKET_TIMEOUT_SECONDS + " s");
+                }
+            }
+        } finally {
+            for (Connection c : open) {
+                c.close();
+            }
+        }
+        proxy.freeze();
+        try {
+            CompletableFuture<R> silent = CompletableFuture.supplyAsync(call);
+            // without a socket timeout the call waits as long as the connection stays open: a generous bound
+            await().atMost(Duration.ofSeconds(3L * SOCKET_TIMEOUT_SECONDS)).until(silent::isDone);
+            return silent.join();
+        } finally {
+            proxy.resume();
         }
     }
 
