@@ -11,6 +11,7 @@ import org.w4r.events.ActionEvent;
 import org.w4r.events.ActionRecorded;
 import org.w4r.events.Events;
 import org.w4r.petition.service.SignerHasher;
+import org.w4r.testsupport.SessionSettings;
 import org.w4r.testsupport.WithPlatformResources;
 
 import java.sql.Connection;
@@ -76,6 +77,20 @@ class GroupCommitTest {
         try (java.sql.Connection c = db.getConnection()) {
             assertEquals(60_000, c.getNetworkTimeout());
             assertFalse(c.unwrap(org.postgresql.core.BaseConnection.class).getLogServerErrorDetail());
+        }
+    }
+
+    /**
+     * The server's side as deployed (the kit's defaults): a session whose peer falls silent (its host died) inside a
+     * transaction is ended after 60 s, and a silent peer is probed after 30 s idle and dropped once what the server
+     * sent has gone unacknowledged for 60 s, where PostgreSQL waited on the kernel's defaults (about two hours).
+     */
+    @Test
+    void theSessionsAskTheServerToEndThemOnceTheirPeerFallsSilent() throws Exception {
+        try (java.sql.Connection c = db.getConnection()) {
+            assertEquals(Map.of("idle_in_transaction_session_timeout", "1min", "tcp_keepalives_idle", "30",
+                    "tcp_keepalives_interval", "10", "tcp_keepalives_count", "3", "tcp_user_timeout", "60000"),
+                    SessionSettings.of(c), "tcp_user_timeout in ms");
         }
     }
 

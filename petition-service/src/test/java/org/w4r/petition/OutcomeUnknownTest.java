@@ -313,6 +313,62 @@ class OutcomeUnknownTest {
         dataSource.flush(io.agroal.api.AgroalDataSource.FlushMode.ALL); // no dead connection left to the next test
     }
 
+    /**
+     * An instance whose host died in the middle of the relay's batch: its session stays on the server, idle inside that
+     * transaction and holding the relay's lock, since nothing tells PostgreSQL the peer is gone. No other instance's
+     * relay could send until the server's kernel gave up on the peer (about two hours). With the kit's session
+     * settings the server ends such a session once it has sat idle (60 s deployed, 10 s here), and the relay sends
+     * what was signed meanwhile.
+     */
+    @Test
+    void aBatchLeftOpenByAnInstanceThatFellSilentHoldsTheRelayOnlyUntilTheServerEndsIt() throws Exception {
+        Connection held = dataSource.getConnection();
+        try {
+            held.setAutoCommit(false);
+            // the relay takes its lock for a batch at a time: try in this transaction until this one has it
+            await().atMost(Duration.ofSeconds(30)).until(() -> relayLock(held));
+            int pid = pid(held);
+            ProxiedDatabaseProfile.PROXY.freeze(); // the session's link falls silent for good, as when its host dies
+            ProxiedDatabaseProfile.PROXY.resume(); // new connections work again; the frozen one stays open and silent
+            // from here this instance stands for another one, alive: the pool's idle connections, silenced with the
+            // held one, are not its
+            dataSource.flush(io.agroal.api.AgroalDataSource.FlushMode.IDLE);
+            Response r = sign(null, body("Held", "held-" + UUID.randomUUID() + "@example.org"));
+            r.then().statusCode(202);
+            String actionId = r.path("results[0].actionId");
+            // the server's wait, and room for a relay batch that was on a connection when it was silenced
+            await().atMost(Duration.ofSeconds(ProxiedDatabase.IDLE_IN_TRANSACTION_SECONDS + ProxiedDatabase.SOCKET_TIMEOUT_SECONDS + 10))
+                    .pollInterval(Duration.ofSeconds(1)).until(() -> published(Set.of(actionId)).contains(actionId));
+            try (Connection c = ProxiedDatabaseProfile.direct(); Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("select count(*) from pg_stat_activity where pid = " + pid)) {
+                rs.next();
+                assertEquals(0, rs.getInt(1), "the server ended the silent session");
+            }
+        } finally {
+            held.abort(Runnable::run); // a rollback on the silent link would wait out the socket timeout
+            dataSource.flush(io.agroal.api.AgroalDataSource.FlushMode.ALL);
+        }
+    }
+
+    /**
+     * The relay's lock, taken in {@code c}'s transaction as the relay's batch takes it. Its key is spelled out, not
+     * taken from the code: every instance and version must lock the same one, so a change must be seen.
+     */
+    private static boolean relayLock(Connection c) throws SQLException {
+        try (Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("select pg_try_advisory_xact_lock(" + 0x7734_6f75_7462_6f78L + ")")) {
+            rs.next();
+            return rs.getBoolean(1);
+        }
+    }
+
+    private static int pid(Connection c) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("select pg_backend_pid()")) {
+            rs.next();
+            return rs.getInt(1);
+        }
+    }
+
     @Test
     void anActionWhoseCommitAnswerIsLostIsConfirmedByItsRetryAndCountedOnce() throws Exception {
         String key = UUID.randomUUID().toString();

@@ -8,6 +8,8 @@ import org.junit.jupiter.api.Test;
 import org.w4r.events.ActionRecorded;
 import org.w4r.events.ActionType;
 import org.w4r.events.Mode;
+import org.w4r.tally.repository.DirectConnections;
+import org.w4r.testsupport.SessionSettings;
 import org.w4r.testsupport.WithPlatformResources;
 
 import java.sql.Connection;
@@ -32,6 +34,9 @@ import static org.w4r.testsupport.ReferenceFixtures.staffToken;
 class ReconcileTest {
     @Inject
     AgroalDataSource dataSource;
+
+    @Inject
+    DirectConnections connections;
 
     static JsonPath reconcile() {
         return given().auth().oauth2(staffToken("coordinator")).post("/api/v1/tally/reconcile")
@@ -90,6 +95,19 @@ class ReconcileTest {
         }
         // released: the reconcile runs (what it finds is the other tests' business)
         assertNotNull(reconcile().getString("finishedAt"));
+    }
+
+    /**
+     * The reconcile's session lock is held on a session of its own, outside the pool: an instance whose host died in
+     * the middle of a recount must not keep every other instance's "already running" for the kernel's two hours. Its
+     * sessions ask the server's side for what the pool's do (the kit's {@code options}).
+     */
+    @Test
+    void theReconcilesOwnSessionHasThePoolsServerSideSettings() throws Exception {
+        try (Connection own = connections.open("reconcile-test"); Connection pooled = dataSource.getConnection()) {
+            assertEquals(SessionSettings.of(pooled), SessionSettings.of(own));
+            assertEquals("60000", SessionSettings.of(own).get("tcp_user_timeout"), "in ms");
+        }
     }
 
     @Test

@@ -214,6 +214,12 @@ public final class ProxiedDatabase {
     /** How long the service's driver waits for any answer through the proxy (the kit's default is 60). */
     public static final int SOCKET_TIMEOUT_SECONDS = 30;
 
+    /**
+     * How long PostgreSQL lets a session of the service sit idle inside a transaction through the proxy before it ends
+     * it (the kit's default is 60).
+     */
+    public static final int IDLE_IN_TRANSACTION_SECONDS = 10;
+
     /** The service's datasource through the proxy. */
     public Map<String, String> datasourceConfig() {
         PostgresServer server = PostgresServer.shared();
@@ -226,6 +232,10 @@ public final class ProxiedDatabase {
                 // the kit's 60 s wait for an answer, shortened so that a test of a silent database (TcpProxy.freeze)
                 // waits half a minute, not two; above what a test holds a lock for while writers wait on it
                 "quarkus.datasource.jdbc.additional-jdbc-properties.socketTimeout", String.valueOf(SOCKET_TIMEOUT_SECONDS),
+                // the kit's session settings with the server's wait for a silent transaction shortened the same way;
+                // its TCP probes are left out: the server's peer here is the proxy, which always answers them
+                "quarkus.datasource.jdbc.additional-jdbc-properties.options",
+                "-c idle_in_transaction_session_timeout=" + IDLE_IN_TRANSACTION_SECONDS + "s",
                 // a loaded test machine answers slowly while connections are cut and re-made
                 "quarkus.http.test-timeout", "120S");
     }

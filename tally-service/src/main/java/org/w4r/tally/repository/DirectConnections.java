@@ -25,6 +25,10 @@ public class DirectConnections {
     @ConfigProperty(name = "quarkus.datasource.password")
     Optional<String> password;
 
+    /** The pool's session settings (the kit's defaults): the server ends a session whose peer has gone silent. */
+    @ConfigProperty(name = "quarkus.datasource.jdbc.additional-jdbc-properties.options")
+    Optional<String> options;
+
     /** A new session, named {@code applicationName} in pg_stat_activity so an operator sees whose it is. */
     public Connection open(String applicationName) throws SQLException {
         Properties properties = new Properties();
@@ -36,6 +40,9 @@ public class DirectConnections {
         // timeout here: the LISTEN session waits for notifications, and a reconcile's read may be long
         properties.setProperty("loginTimeout", "10");
         properties.setProperty("tcpKeepAlive", "true");
+        // and from the server's side: a reconcile's session lock held by an instance whose host died is released
+        // once the server finds the peer gone (about a minute), not after the kernel's two hours
+        options.ifPresent(o -> properties.setProperty("options", o));
         // as the datasource: the driver's error text can quote a row, and it must never reach a log
         properties.setProperty("logServerErrorDetail", "false");
         return DriverManager.getConnection(url, properties);
