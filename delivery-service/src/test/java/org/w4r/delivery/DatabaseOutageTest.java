@@ -56,6 +56,7 @@ class DatabaseOutageTest {
     @AfterEach
     void reconnect() {
         OUTAGE.proxy().resume();
+        dataSource.flush(AgroalDataSource.FlushMode.ALL); // no connection a freeze left dead goes to the next test
     }
 
     /** After a test that cut connections, until the pool has live ones again. */
@@ -154,7 +155,6 @@ class DatabaseOutageTest {
         await().atMost(Duration.ofSeconds(25)).pollInterval(Duration.ofMillis(250)).until(() -> ledger(caseId) >= actions.length);
         Pause.pause(1_000);
         assertEquals(actions.length, ledger(caseId), "each action once");
-        dataSource.flush(AgroalDataSource.FlushMode.ALL); // no dead connection left to the next test
     }
 
     /** The ledger consumer's failed attempts so far. */

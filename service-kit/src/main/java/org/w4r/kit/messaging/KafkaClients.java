@@ -87,7 +87,9 @@ public class KafkaClients {
         // the guarantees: never an operator's choice
         config.put("acks", "all");
         config.put("enable.idempotence", "true");
-        // the tuning: an operator's kafka.* setting wins (a slow cross-zone cluster wants longer waits)
+        // the tuning: an operator's kafka.* setting wins (a slow cross-zone cluster wants longer waits); the relay waits
+        // up to max.block.ms + delivery.timeout.ms inside its batch's transaction, which PostgreSQL ends after 60 s idle
+        // (the kit's options): longer waits need a longer idle limit too (docs/operations.md)
         config.putIfAbsent("linger.ms", "2");
         config.putIfAbsent("compression.type", "none");
         config.putIfAbsent("delivery.timeout.ms", "30000");
