@@ -55,7 +55,8 @@ public class Outbox {
     public long add(String topic, String key, Object event) {
         try (Connection connection = transactionConnection();
              PreparedStatement insert = connection.prepareStatement(INSERT, new String[]{"id"})) {
-            bind(insert, new Row(topic, key, event));
+            Row row = new Row(topic, key, event);
+            bind(insert, new Group.Event(row, event == null ? null : Events.toJson(event)));
             insert.executeUpdate();
             try (ResultSet id = insert.getGeneratedKeys()) {
                 id.next();
@@ -75,7 +76,7 @@ public class Outbox {
             return;
         }
         try (Connection connection = transactionConnection()) {
-            insert(connection, rows);
+            insert(connection, rows, Math.min(Group.MOST_EVENTS, relay.batchSize()));
         } catch (SQLException e) {
             throw new IllegalStateException("cannot write the outbox; the transaction rolls back", e);
         }
@@ -99,21 +100,65 @@ public class Outbox {
         return dataSource.getConnection(); // enlisted: the transaction's own
     }
 
-    /** All rows in one batched round trip on {@code connection}, in the caller's transaction. */
-    static void insert(Connection connection, List<Row> rows) throws SQLException {
-        try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
-            for (Row row : rows) {
-                bind(insert, row);
-                insert.addBatch();
+    /**
+     * All rows in batched round trips on {@code connection}, in the caller's transaction and in the order given:
+     * consecutive events of one topic share an outbox row ({@link Group}), at most {@code mostPerRow} of them.
+     */
+    static void insert(Connection connection, List<Row> rows, int mostPerRow) throws SQLException {
+        try (PreparedStatement plain = connection.prepareStatement(INSERT);
+             PreparedStatement grouped = connection.prepareStatement(INSERT_GROUP)) {
+            PreparedStatement waiting = null;
+            for (List<Group.Event> group : Group.of(rows, mostPerRow)) {
+                PreparedStatement next = group.size() == 1 ? plain : grouped;
+                if (waiting != null && waiting != next) {
+                    waiting.executeBatch(); // ids follow the order given: a key's events leave in that order
+                }
+                if (group.size() == 1) {
+                    bind(plain, group.get(0));
+                } else {
+                    bind(connection, grouped, group);
+                }
+                next.addBatch();
+                waiting = next;
             }
-            insert.executeBatch();
+            if (waiting != null) {
+                waiting.executeBatch();
+            }
         }
     }
 
-    private static void bind(PreparedStatement insert, Row row) throws SQLException {
+    private static final String INSERT_GROUP = "insert into outbox (group_topic, event_keys, payloads, trace_parents, "
+            + "trace_states) values (?, ?, ?, ?, ?)";
+
+    private static void bind(Connection connection, PreparedStatement insert, List<Group.Event> group)
+            throws SQLException {
+        String[] keys = new String[group.size()];
+        String[] payloads = new String[group.size()];
+        String[] parents = new String[group.size()];
+        String[] states = new String[group.size()];
+        boolean traced = false;
+        for (int i = 0; i < group.size(); i++) {
+            Row row = group.get(i).row();
+            keys[i] = row.key();
+            payloads[i] = group.get(i).payload();
+            if (row.trace() != null) {
+                parents[i] = row.trace().traceparent();
+                states[i] = row.trace().tracestate();
+                traced = true;
+            }
+        }
+        insert.setString(1, group.get(0).row().topic());
+        insert.setArray(2, connection.createArrayOf("text", keys));
+        insert.setArray(3, connection.createArrayOf("text", payloads));
+        insert.setArray(4, traced ? connection.createArrayOf("text", parents) : null);
+        insert.setArray(5, traced ? connection.createArrayOf("text", states) : null);
+    }
+
+    private static void bind(PreparedStatement insert, Group.Event event) throws SQLException {
+        Row row = event.row();
         insert.setString(1, row.topic());
         insert.setString(2, row.key());
-        insert.setString(3, row.event() == null ? null : Events.toJson(row.event()));
+        insert.setString(3, event.payload());
         insert.setString(4, row.trace() == null ? null : row.trace().traceparent());
         insert.setString(5, row.trace() == null ? null : row.trace().tracestate());
     }

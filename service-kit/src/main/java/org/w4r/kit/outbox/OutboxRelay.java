@@ -57,9 +57,14 @@ import java.util.concurrent.TimeUnit;
  * one has the larger id and becomes visible after the earlier. Whenever the later is visible, so is the earlier; late
  * rows (smaller ids) go before new ones, each in id order; so a key's rows leave in order.
  *
- * <p>Batches stay at most {@code batch-size} rows even when one transaction commits 200,000 late rows at once (a bulk
- * invalidation): the relay then drains them a batch at a time against the snapshot it started from ({@code
+ * <p>Batches stay at most {@code batch-size} events even when one transaction commits 200,000 late events at once (a
+ * bulk invalidation): the relay then drains them a batch at a time against the snapshot it started from ({@code
  * late_snap}, {@code late_id}) before it sends anything new, as the queue it replaces sent them in id order.
+ *
+ * <p>A row may hold many events of one topic ({@link Group}, {@code V0_5__outbox_grouped_rows.sql}): the position,
+ * the late rows and the partitions are about rows, the batch limit is about events. A row is sent whole, in one batch,
+ * its events in the order they were added; a batch takes no row that would carry it past its limit (the first row of
+ * a batch excepted, so that a row written under a larger batch size still leaves).
  */
 @ApplicationScoped
 public class OutboxRelay {
@@ -107,7 +112,9 @@ public class OutboxRelay {
     /** How often the relay tries to empty the partitions it has sent; each try is a few index lookups. */
     private static final long PRUNE_EVERY_NANOS = TimeUnit.SECONDS.toNanos(10);
 
-    private static final String COLUMNS = "id, topic, event_key, payload, trace_parent, trace_state";
+    /** A plain row's columns, then a grouped row's ({@code V0_5__outbox_grouped_rows.sql}). */
+    private static final String COLUMNS = "id, topic, event_key, payload, trace_parent, trace_state, "
+            + "group_topic, event_keys, payloads, trace_parents, trace_states";
 
     private final Semaphore work = new Semaphore(0);
     private volatile boolean running = true;
@@ -149,13 +156,13 @@ public class OutboxRelay {
         long lastPrune = System.nanoTime();
         while (running) {
             try {
-                int sent = relayBatch();
+                relayBatch();
                 backoffMs = 100;
                 if (System.nanoTime() - lastPrune > PRUNE_EVERY_NANOS) {
                     lastPrune = System.nanoTime();
                     prune();
                 }
-                if (sent < settings.batchSize()) {
+                if (!moreWaiting) {
                     work.tryAcquire(settings.idlePollMs(), TimeUnit.MILLISECONDS);
                     work.drainPermits();
                 }
@@ -179,12 +186,20 @@ public class OutboxRelay {
         }
     }
 
-    /** A row read to be sent. */
-    private record Pending(long id, ProducerRecord<String, String> record, String traceParent, String traceState) {
+    /** An event read to be sent: the outbox row it is in, and its place in that row (0 in a plain row). */
+    private record Pending(long id, int index, ProducerRecord<String, String> record, String traceParent,
+                           String traceState) {
     }
 
+    /** An outbox row read to be sent: its events, one for a plain row. Sent whole, in one batch. */
+    private record Stored(long id, List<Pending> events) {
+    }
+
+    /** Whether the last batch left rows to send at once (it was full), rather than after a rest. */
+    private boolean moreWaiting;
+
     /**
-     * One batch: returns how many rows it sent (or set aside).
+     * One batch: returns how many events it sent (or set aside).
      *
      * <p>Only one relay per database sends at a time (a transaction-level advisory lock): with two instances each
      * sending what it read, a key's later event (a key's revocation, a hold's lift) could leave before its earlier one
@@ -209,7 +224,8 @@ public class OutboxRelay {
                 // this read fails (could not serialize) and the batch is tried again, before anything is sent twice
                 Position position = Position.read(connection);
                 Batch batch = next(connection, position, settings.batchSize());
-                List<Pending> rows = batch.rows();
+                moreWaiting = false;
+                List<Pending> rows = batch.events();
                 if (rows.isEmpty()) {
                     if (position.lateSnap() != null) {
                         batch.after().write(connection); // a drain that ended on an empty batch
@@ -229,7 +245,7 @@ public class OutboxRelay {
                         break;
                     }
                 }
-                List<Long> refused = new ArrayList<>();
+                List<Pending> refused = new ArrayList<>();
                 List<String> errors = new ArrayList<>();
                 Throwable retriable = null;
                 for (int i = 0; i < acks.size(); i++) {
@@ -240,7 +256,7 @@ public class OutboxRelay {
                         if (!refusedForGood(cause)) {
                             retriable = retriable == null ? cause : retriable;
                         } else {
-                            refused.add(rows.get(i).id());
+                            refused.add(rows.get(i));
                             errors.add(Failures.describe(cause));
                         }
                     }
@@ -256,6 +272,7 @@ public class OutboxRelay {
                 setAside(connection, refused, errors);
                 batch.after().write(connection);
                 connection.commit();
+                moreWaiting = batch.full();
                 return rows.size();
             } catch (RuntimeException | SQLException e) {
                 connection.rollback();
@@ -303,8 +320,16 @@ public class OutboxRelay {
         }
     }
 
-    /** The rows of one batch, in the order they are sent, and the position once they are. */
-    private record Batch(List<Pending> rows, Position after) {
+    /**
+     * The rows of one batch, in the order they are sent, the position once they are, and whether it was full (more
+     * rows wait, to be read at once).
+     */
+    private record Batch(List<Stored> rows, Position after, boolean full) {
+        List<Pending> events() {
+            List<Pending> events = new ArrayList<>();
+            rows.forEach(row -> events.addAll(row.events()));
+            return events;
+        }
     }
 
     /**
@@ -316,29 +341,57 @@ public class OutboxRelay {
      */
     private Batch next(Connection connection, Position at, int limit) throws SQLException {
         if (at.lateSnap() != null) {
-            List<Pending> late = select(connection, LATE + """
+            List<Stored> late = select(connection, LATE + """
                       and pg_visible_in_snapshot(tx, ?::pg_snapshot) and id + 0 > ?)
                 select * from late order by id limit ?""", at.snap(), at.snap(), at.sentId(), at.lateSnap(), at.lateId(), limit + 1);
-            if (late.size() > limit) {
-                late = late.subList(0, limit);
-                return new Batch(late, new Position(at.sentId(), at.snap(), at.lateSnap(), last(late)));
+            List<Stored> taken = fit(late, limit, true);
+            if (taken.size() < late.size()) {
+                return new Batch(taken, new Position(at.sentId(), at.snap(), at.lateSnap(), last(taken)), true);
             }
             // drained: what is still late had not ended at lateSnap
-            return new Batch(late, new Position(at.sentId(), at.lateSnap(), null, 0));
+            return new Batch(late, new Position(at.sentId(), at.lateSnap(), null, 0), events(late) >= limit);
         }
-        List<Pending> late = select(connection, LATE + ") select * from late order by id limit ?", at.snap(), at.snap(),
+        List<Stored> late = select(connection, LATE + ") select * from late order by id limit ?", at.snap(), at.snap(),
                 at.sentId(), limit + 1);
-        if (late.size() > limit) {
-            late = late.subList(0, limit);
-            return new Batch(late, new Position(at.sentId(), at.snap(), currentSnapshot(connection), last(late)));
+        List<Stored> taken = fit(late, limit, true);
+        if (taken.size() < late.size()) {
+            return new Batch(taken, new Position(at.sentId(), at.snap(), currentSnapshot(connection), last(taken)), true);
         }
-        List<Pending> rows = new ArrayList<>(late);
-        if (late.size() < limit) {
-            rows.addAll(select(connection, "select " + COLUMNS + " from outbox where id > ? order by id limit ?",
-                    at.sentId(), limit - late.size()));
+        List<Stored> rows = new ArrayList<>(late);
+        int room = limit - events(late);
+        boolean full = room <= 0;
+        if (room > 0) {
+            // at most one row per event of room; a row that would take the batch past its limit waits for the next
+            List<Stored> fresh = select(connection, "select " + COLUMNS + " from outbox where id > ? order by id limit ?",
+                    at.sentId(), room);
+            List<Stored> fits = fit(fresh, room, late.isEmpty());
+            rows.addAll(fits);
+            full = fits.size() < fresh.size() || events(fits) >= room;
         }
         long sentId = rows.size() > late.size() ? last(rows) : at.sentId();
-        return new Batch(rows, new Position(sentId, null, null, 0));
+        return new Batch(rows, new Position(sentId, null, null, 0), full);
+    }
+
+    /**
+     * The first of {@code rows} whose events number at most {@code room}: a row is never split across batches. The
+     * first row is taken whatever its size if {@code firstAlways} (else a row larger than a batch, written while the
+     * batch size was larger, would never leave).
+     */
+    private static List<Stored> fit(List<Stored> rows, int room, boolean firstAlways) {
+        int events = 0;
+        int taken = 0;
+        for (Stored row : rows) {
+            if (events + row.events().size() > room && !(taken == 0 && firstAlways)) {
+                break;
+            }
+            events += row.events().size();
+            taken++;
+        }
+        return rows.subList(0, taken);
+    }
+
+    private static int events(List<Stored> rows) {
+        return rows.stream().mapToInt(row -> row.events().size()).sum();
     }
 
     /**
@@ -352,7 +405,7 @@ public class OutboxRelay {
             where (tx >= pg_snapshot_xmax(?::pg_snapshot) or tx = any(array(select pg_snapshot_xip(?::pg_snapshot))))
               and id + 0 <= ?""";
 
-    private static long last(List<Pending> rows) {
+    private static long last(List<Stored> rows) {
         return rows.get(rows.size() - 1).id();
     }
 
@@ -364,7 +417,7 @@ public class OutboxRelay {
         }
     }
 
-    private static List<Pending> select(Connection connection, String sql, Object... parameters) throws SQLException {
+    private static List<Stored> select(Connection connection, String sql, Object... parameters) throws SQLException {
         try (PreparedStatement select = connection.prepareStatement(sql)) {
             for (int i = 0; i < parameters.length; i++) {
                 select.setObject(i + 1, parameters[i]);
@@ -373,15 +426,36 @@ public class OutboxRelay {
         }
     }
 
-    private static List<Pending> pending(PreparedStatement select) throws SQLException {
-        List<Pending> rows = new ArrayList<>();
+    private static List<Stored> pending(PreparedStatement select) throws SQLException {
+        List<Stored> rows = new ArrayList<>();
         try (ResultSet rs = select.executeQuery()) {
             while (rs.next()) {
-                rows.add(new Pending(rs.getLong(1), new ProducerRecord<>(rs.getString(2), rs.getString(3), rs.getString(4)),
-                        rs.getString(5), rs.getString(6)));
+                long id = rs.getLong(1);
+                String[] payloads = strings(rs, 9);
+                if (payloads == null) {
+                    rows.add(new Stored(id, List.of(new Pending(id, 0,
+                            new ProducerRecord<>(rs.getString(2), rs.getString(3), rs.getString(4)),
+                            rs.getString(5), rs.getString(6)))));
+                    continue;
+                }
+                String topic = rs.getString(7);
+                String[] keys = strings(rs, 8);
+                String[] parents = strings(rs, 10);
+                String[] states = strings(rs, 11);
+                List<Pending> events = new ArrayList<>(payloads.length);
+                for (int i = 0; i < payloads.length; i++) {
+                    events.add(new Pending(id, i, new ProducerRecord<>(topic, keys[i], payloads[i]),
+                            parents == null ? null : parents[i], states == null ? null : states[i]));
+                }
+                rows.add(new Stored(id, events));
             }
         }
         return rows;
+    }
+
+    private static String[] strings(ResultSet rs, int column) throws SQLException {
+        java.sql.Array array = rs.getArray(column);
+        return array == null ? null : (String[]) array.getArray();
     }
 
     /**
@@ -472,23 +546,28 @@ public class OutboxRelay {
         }
     }
 
-    private static void setAside(Connection connection, List<Long> ids, List<String> errors) throws SQLException {
-        if (ids.isEmpty()) {
+    private static void setAside(Connection connection, List<Pending> events, List<String> errors) throws SQLException {
+        if (events.isEmpty()) {
             return;
         }
         try (PreparedStatement move = connection.prepareStatement("""
-                insert into outbox_dead_letter (id, topic, event_key, payload, created_at, error)
-                select id, topic, event_key, payload, created_at, ? from outbox where id = ?
-                on conflict (id) do nothing""")) {
-            for (int i = 0; i < ids.size(); i++) {
-                move.setString(1, errors.get(i));
-                move.setLong(2, ids.get(i));
+                insert into outbox_dead_letter (id, event_index, topic, event_key, payload, created_at, error)
+                select id, ?, ?, ?, ?, created_at, ? from outbox where id = ?
+                on conflict (id, event_index) do nothing""")) {
+            for (int i = 0; i < events.size(); i++) {
+                Pending event = events.get(i);
+                move.setInt(1, event.index());
+                move.setString(2, event.record().topic());
+                move.setString(3, event.record().key());
+                move.setString(4, event.record().value());
+                move.setString(5, errors.get(i));
+                move.setLong(6, event.id());
                 move.addBatch();
             }
             move.executeBatch();
         }
         LOG.errorf("outbox relay: Kafka refused %d events for good (%s); they are in outbox_dead_letter",
-                ids.size(), errors.get(0));
+                events.size(), errors.get(0));
     }
 
     /** Events Kafka refused for good, set aside: health reports them, staff list them. */
@@ -499,6 +578,8 @@ public class OutboxRelay {
     @RequiredUnlessNullable
     @Schema(description = "An outbox row Kafka refused for good: where it was going, when, and why")
     public record DeadLetter(long id,
+                             @Schema(description = "the event's place in its outbox row: 0 unless the row holds many")
+                             int eventIndex,
                              String topic,
                              @Schema(nullable = true) String key,
                              Instant createdAt,
@@ -512,12 +593,13 @@ public class OutboxRelay {
         List<DeadLetter> list = new ArrayList<>();
         try (Connection connection = dataSource.getConnection();
              PreparedStatement select = connection.prepareStatement("""
-                     select id, topic, event_key, created_at, failed_at, error, coalesce(octet_length(payload), 0)
-                     from outbox_dead_letter order by id limit 1000""");
+                     select id, event_index, topic, event_key, created_at, failed_at, error,
+                            coalesce(octet_length(payload), 0)
+                     from outbox_dead_letter order by id, event_index limit 1000""");
              ResultSet rs = select.executeQuery()) {
             while (rs.next()) {
-                list.add(new DeadLetter(rs.getLong(1), rs.getString(2), rs.getString(3),
-                        rs.getTimestamp(4).toInstant(), rs.getTimestamp(5).toInstant(), rs.getString(6), rs.getInt(7)));
+                list.add(new DeadLetter(rs.getLong(1), rs.getInt(2), rs.getString(3), rs.getString(4),
+                        rs.getTimestamp(5).toInstant(), rs.getTimestamp(6).toInstant(), rs.getString(7), rs.getInt(8)));
             }
         }
         return list;
@@ -525,6 +607,11 @@ public class OutboxRelay {
 
     public boolean enabled() {
         return settings.enabled();
+    }
+
+    /** The most events a batch sends: a grouped outbox row holds no more ({@link Group}). */
+    int batchSize() {
+        return settings.batchSize();
     }
 
     /**

@@ -61,12 +61,31 @@ final class OutboxFixtures {
                 List.of(UUID.randomUUID()), Instant.now());
     }
 
-    /** Writes {@code events} under {@code key} in {@code connection}'s open transaction, left uncommitted. */
+    /**
+     * The most events a row holds here: {@link Outbox#addAll} caps a row at the relay's batch size, and 10 is the
+     * smallest batch these tests relay with.
+     */
+    static final int MOST_PER_ROW = 10;
+
+    /**
+     * Writes {@code events} under {@code key} in {@code connection}'s open transaction, left uncommitted, as {@link
+     * Outbox#addAll} does: consecutive events share rows of at most {@link #MOST_PER_ROW}.
+     */
     static void insert(Connection connection, String key, List<SignerErased> events) throws SQLException {
-        Outbox.insert(connection, events.stream().map(e -> new Outbox.Row(TOPIC, key, e)).toList());
+        insert(connection, key, events, MOST_PER_ROW);
     }
 
-    /** Writes {@code events} in one transaction under {@code key}; returns their outbox ids. */
+    /** As {@link #insert(Connection, String, List)}, with rows of at most {@code mostPerRow} (1: the old way). */
+    static void insert(Connection connection, String key, List<SignerErased> events, int mostPerRow) throws SQLException {
+        Outbox.insert(connection, events.stream().map(e -> new Outbox.Row(TOPIC, key, e)).toList(), mostPerRow);
+    }
+
+    /** How many events the outbox relation {@code table} holds (a grouped row holds many). */
+    static String eventsIn(String table) {
+        return "select coalesce(sum(coalesce(cardinality(payloads), 1)), 0) from " + table;
+    }
+
+    /** Writes {@code events} in one transaction under {@code key}; returns the ids of their outbox rows. */
     static List<Long> write(AgroalDataSource dataSource, String key, List<SignerErased> events) throws SQLException {
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
@@ -75,7 +94,7 @@ final class OutboxFixtures {
             connection.commit();
             List<Long> ids = new ArrayList<>();
             try (PreparedStatement select = connection.prepareStatement(
-                    "select id from outbox where id > ? and event_key = ? order by id")) {
+                    "select id from outbox where id > ? and coalesce(event_key, event_keys[1]) = ? order by id")) {
                 select.setLong(1, before);
                 select.setString(2, key);
                 try (ResultSet rs = select.executeQuery()) {

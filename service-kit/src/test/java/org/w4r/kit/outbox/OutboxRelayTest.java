@@ -230,7 +230,7 @@ class OutboxRelayTest {
             List<SignerErased> waiting = erasures(4);
             try (Connection connection = old.dataSource().getConnection()) {
                 connection.setAutoCommit(false);
-                OutboxFixtures.insert(connection, prefix + "old", waiting);
+                OutboxFixtures.insert(connection, prefix + "old", waiting, 1); // V0_3 has a row per event
                 connection.commit();
             }
             old.execute("create role " + role + "; grant create on schema public to " + role
@@ -276,15 +276,15 @@ class OutboxRelayTest {
             write(parts.db().dataSource(), prefix + "b", second);
             assertEquals(10, relay.relayBatch());
             assertEquals(0, relay.prune(), "partition 0 has a writer; partition 1 is where ids are taken now");
-            assertEquals(5, parts.db().count("select count(*) from outbox_0"), "partition 0 keeps its rows");
+            assertEquals(5, parts.db().count(OutboxFixtures.eventsIn("outbox_0")), "partition 0 keeps its rows");
             slow.commit();
         }
         assertEquals(0, relay.prune(), "partition 0 holds a row not yet sent");
-        assertEquals(6, parts.db().count("select count(*) from outbox_0"));
+        assertEquals(6, parts.db().count(OutboxFixtures.eventsIn("outbox_0")));
         assertEquals(1, relay.relayBatch());
         assertEquals(1, relay.prune());
         assertEquals(0, parts.db().count("select count(*) from outbox_0"));
-        assertEquals(5, parts.db().count("select count(*) from outbox_1"), "the partition being written is kept");
+        assertEquals(5, parts.db().count(OutboxFixtures.eventsIn("outbox_1")), "the partition being written is kept");
         assertEquals(0, parts.db().count("select coalesce(sum(n_tup_del), 0) from pg_stat_user_tables where relname like 'outbox%'"),
                 "no row was deleted");
         awaitEachKeyThenCheck(Map.of(prefix + "a", first, prefix + "late", late, prefix + "b", second));
@@ -359,6 +359,147 @@ class OutboxRelayTest {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    /**
+     * Issue 20: the events of one transaction share outbox rows, each stored on its page as it is (not compressed,
+     * nothing in the TOAST table), and the relay sends every event of every row once, in order.
+     */
+    @Test
+    void aTransactionsEventsShareRowsStoredAsTheyAreAndEachLeavesOnceInOrder() throws Exception {
+        List<SignerErased> events = erasures(250);
+        try (Connection connection = parts.db().dataSource().getConnection()) {
+            connection.setAutoCommit(false);
+            OutboxFixtures.insert(connection, prefix + "a", events, Group.MOST_EVENTS);
+            connection.commit();
+        }
+        long rows = parts.db().count("select count(*) from outbox");
+        assertTrue(rows > 1 && rows <= 25, rows + " rows for 250 events");
+        assertEquals(0, parts.db().count("select count(*) from outbox where pg_column_compression(payloads) is not null"),
+                "no row compressed");
+        assertEquals(0, parts.db().count("select coalesce(sum(pg_relation_size(reltoastrelid)), 0) from pg_class "
+                + "where relname like 'outbox\\_%' and relkind = 'r'"), "nothing moved out of line");
+        assertEquals(250, parts.db().count("select count(*) from outbox_backlog"), "the backlog counts events");
+
+        OutboxRelay relay = OutboxFixtures.relay(parts.db().dataSource(), parts.publisher(), 1000);
+        assertEquals(250, relay.relayBatch());
+        assertEquals(0, relay.backlog());
+        awaitMarkerThenCheck(events, prefix + "a");
+    }
+
+    /**
+     * A batch sends at most its size in events, and never part of a row (a consumer's dedupe window counts on the
+     * first; the position is per row, so the second). A row larger than a batch (written while the batch size was
+     * larger) still leaves, alone.
+     */
+    @Test
+    void aBatchSendsAtMostItsSizeInEventsAndEveryRowWhole() throws Exception {
+        List<SignerErased> first = erasures(7);
+        List<SignerErased> second = erasures(7);
+        List<SignerErased> large = erasures(15);
+        write(parts.db().dataSource(), prefix + "a", first);
+        write(parts.db().dataSource(), prefix + "a", second);
+        try (Connection connection = parts.db().dataSource().getConnection()) {
+            connection.setAutoCommit(false);
+            OutboxFixtures.insert(connection, prefix + "a", large, 15);
+            connection.commit();
+        }
+        OutboxRelay relay = OutboxFixtures.relay(parts.db().dataSource(), parts.publisher(), 10);
+        assertEquals(7, relay.relayBatch(), "the second row would take the batch past 10");
+        assertEquals(7, relay.relayBatch());
+        assertEquals(1, parts.db().count("select count(*) from outbox where cardinality(payloads) = 15"));
+        assertEquals(15, relay.relayBatch(), "a row of 15 leaves whole");
+        assertEquals(0, relay.relayBatch());
+        List<SignerErased> all = new ArrayList<>(first);
+        all.addAll(second);
+        all.addAll(large);
+        awaitMarkerThenCheck(all, prefix + "a");
+    }
+
+    /** Events of several topics in one transaction are stored, and so sent, in the order they were added. */
+    @Test
+    void plainAndGroupedRowsOfOneTransactionKeepTheOrderTheEventsWereAddedIn() throws Exception {
+        List<Outbox.Row> rows = new ArrayList<>();
+        for (String topic : List.of("t1", "t1", "t1", "t2", "t1", "t1", "t3")) {
+            rows.add(new Outbox.Row(topic, prefix + rows.size(), OutboxFixtures.erasure(), null));
+        }
+        try (Connection connection = parts.db().dataSource().getConnection()) {
+            connection.setAutoCommit(false);
+            Outbox.insert(connection, rows, Group.MOST_EVENTS);
+            connection.commit();
+        }
+        List<String> stored = new ArrayList<>();
+        try (Connection connection = parts.db().dataSource().getConnection();
+             Statement select = connection.createStatement();
+             ResultSet rs = select.executeQuery("select topic, event_key from outbox_backlog order by id, event_index")) {
+            while (rs.next()) {
+                stored.add(rs.getString(1) + " " + rs.getString(2));
+            }
+        }
+        assertEquals(rows.stream().map(row -> row.topic() + " " + row.key()).toList(), stored);
+        assertEquals(4, parts.db().count("select count(*) from outbox"), "t1 ×3, t2, t1 ×2, t3");
+    }
+
+    /**
+     * One event of a grouped row that Kafka refuses for good is set aside with its place in the row; the row's other
+     * events, and the rows after it, still leave.
+     */
+    @Test
+    void anEventOfAGroupedRowKafkaRefusesForGoodIsSetAsideAndItsNeighboursLeave() throws Exception {
+        List<SignerErased> around = erasures(2);
+        long grouped;
+        try (Connection connection = parts.db().dataSource().getConnection();
+             PreparedStatement insert = connection.prepareStatement("""
+                     insert into outbox (group_topic, event_keys, payloads)
+                     values (?, array[?, ?, ?], array[?, '{"pad":"' || repeat('x', 2000000) || '"}', ?]) returning id""")) {
+            insert.setString(1, OutboxFixtures.TOPIC);
+            for (int i = 2; i <= 4; i++) {
+                insert.setString(i, prefix + "a");
+            }
+            insert.setString(5, org.w4r.events.Events.toJson(around.get(0)));
+            insert.setString(6, org.w4r.events.Events.toJson(around.get(1)));
+            try (ResultSet rs = insert.executeQuery()) {
+                rs.next();
+                grouped = rs.getLong(1);
+            }
+        }
+        List<SignerErased> after = erasures(3);
+        write(parts.db().dataSource(), prefix + "a", after);
+
+        OutboxRelay relay = startedRelay(parts.db().dataSource(), 1000);
+        await().atMost(BOUND).until(() -> relay.backlog() == 0);
+        assertEquals(1, relay.deadLetters());
+        List<OutboxRelay.DeadLetter> letters = relay.oldestDeadLetters();
+        assertEquals(grouped, letters.get(0).id());
+        assertEquals(1, letters.get(0).eventIndex(), "the second event of the row");
+        assertEquals(prefix + "a", letters.get(0).key());
+        assertTrue(letters.get(0).payloadBytes() > 2_000_000);
+        List<SignerErased> sent = new ArrayList<>(around);
+        sent.addAll(after);
+        awaitMarkerThenCheck(sent, prefix + "a");
+    }
+
+    /**
+     * During a rolling upgrade a relay of the version before V0_5 still runs. It reads topic, key and payload only, so
+     * given a grouped row it must send nothing (had it sent the row as a tombstone and moved on, its events would
+     * never be counted). Its read is run here as it ran: the record it builds for a grouped row is refused by the
+     * Kafka client before anything is sent, and its batch rolls back.
+     */
+    @Test
+    void aRelayOfTheVersionBeforeCannotSendAGroupedRow() throws Exception {
+        write(parts.db().dataSource(), prefix + "a", erasures(3));
+        try (Connection connection = parts.db().dataSource().getConnection();
+             Statement select = connection.createStatement();
+             ResultSet rs = select.executeQuery("select id, topic, event_key, payload, trace_parent, trace_state "
+                     + "from outbox where id > 0 order by id limit 1000")) {
+            assertTrue(rs.next());
+            IllegalArgumentException refused = org.junit.jupiter.api.Assertions.assertThrows(
+                    IllegalArgumentException.class,
+                    () -> new org.apache.kafka.clients.producer.ProducerRecord<>(rs.getString(2), rs.getString(3),
+                            rs.getString(4)));
+            assertTrue(refused.getMessage().contains("Topic"), refused.getMessage());
+        }
+        assertEquals(3, parts.db().count("select count(*) from outbox_backlog"), "nothing was sent");
     }
 
     /** {@link #awaitMarkerThenCheck} for each key and the events written under it. */
