@@ -7,7 +7,7 @@ import java.util.List;
 
 /**
  * Consecutive events of one topic that share an outbox row (issue 20: a row per event was a third of the rows
- * PostgreSQL wrote per signature; {@code V0_5__outbox_grouped_rows.sql}). A row stays small enough to be stored on
+ * PostgreSQL wrote per signature; {@code V0_6__outbox_grouped_rows.sql}). A row stays small enough to be stored on
  * its page as it is, and holds no more events than a relay batch, so a batch (and a re-send after a crash) stays
  * within {@code w4r.outbox.batch-size} events, which the consumers' dedupe window counts on.
  */

@@ -61,7 +61,7 @@ import java.util.concurrent.TimeUnit;
  * bulk invalidation): the relay then drains them a batch at a time against the snapshot it started from ({@code
  * late_snap}, {@code late_id}) before it sends anything new, as the queue it replaces sent them in id order.
  *
- * <p>A row may hold many events of one topic ({@link Group}, {@code V0_5__outbox_grouped_rows.sql}): the position,
+ * <p>A row may hold many events of one topic ({@link Group}, {@code V0_6__outbox_grouped_rows.sql}): the position,
  * the late rows and the partitions are about rows, the batch limit is about events. A row is sent whole, in one batch,
  * its events in the order they were added; a batch takes no row that would carry it past its limit (the first row of
  * a batch excepted, so that a row written under a larger batch size still leaves).
@@ -112,7 +112,7 @@ public class OutboxRelay {
     /** How often the relay tries to empty the partitions it has sent; each try is a few index lookups. */
     private static final long PRUNE_EVERY_NANOS = TimeUnit.SECONDS.toNanos(10);
 
-    /** A plain row's columns, then a grouped row's ({@code V0_5__outbox_grouped_rows.sql}). */
+    /** A plain row's columns, then a grouped row's ({@code V0_6__outbox_grouped_rows.sql}). */
     private static final String COLUMNS = "id, topic, event_key, payload, trace_parent, trace_state, "
             + "group_topic, event_keys, payloads, trace_parents, trace_states";
 

@@ -480,7 +480,7 @@ class OutboxRelayTest {
     }
 
     /**
-     * During a rolling upgrade a relay of the version before V0_5 still runs. It reads topic, key and payload only, so
+     * During a rolling upgrade a relay of the version before V0_6 still runs. It reads topic, key and payload only, so
      * given a grouped row it must send nothing (had it sent the row as a tombstone and moved on, its events would
      * never be counted). Its read is run here as it ran: the record it builds for a grouped row is refused by the
      * Kafka client before anything is sent, and its batch rolls back.
