@@ -10,6 +10,14 @@
 -- rolls back and it tries again later, while the new relays (which take the same lock) send the row. Had the topic
 -- been kept, it would have sent the row as one tombstone and moved past its events: acknowledged actions never
 -- counted.
+--
+-- The locks first, in the order every reader takes them: the view outbox_backlog (and through it outbox and
+-- outbox_position), then outbox_dead_letter. Altering outbox first and dropping the view later deadlocked with readers
+-- of the view (metrics, a hold waiting to be on Kafka) that arrived in between, and PostgreSQL could abort the
+-- migration itself (found by a review, reproduced on a database of three million rows).
+lock table outbox_backlog in access exclusive mode;
+lock table outbox_dead_letter in access exclusive mode;
+
 alter table outbox
     alter column topic drop not null,
     alter column event_key drop not null,
@@ -21,7 +29,11 @@ alter table outbox
     add constraint outbox_plain_or_grouped check (
         (payloads is null and group_topic is null and topic is not null and event_key is not null)
         or (payloads is not null and group_topic is not null and topic is null and event_key is null
-            and payload is null and cardinality(event_keys) = cardinality(payloads)));
+            and payload is null and cardinality(payloads) > 0
+            and event_keys is not null and cardinality(event_keys) = cardinality(payloads)
+            and array_position(event_keys, null) is null
+            and (trace_parents is null or cardinality(trace_parents) = cardinality(payloads))
+            and (trace_states is null or cardinality(trace_states) = cardinality(payloads))));
 
 -- A grouped row stays under about 7 kB, so it is stored on its page as it is: above the default threshold (2 kB)
 -- PostgreSQL would first try to compress it, a cost per row that the relay pays again to read it.

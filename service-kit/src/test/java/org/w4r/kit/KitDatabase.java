@@ -51,13 +51,25 @@ public final class KitDatabase implements AutoCloseable {
         }
     }
 
+    /** Each migration in a transaction of its own, as Flyway runs it (V0_6 takes locks, which need one). */
     private void migrate(Statement statement, String last) throws SQLException {
-        while (applied < MIGRATIONS.length) {
-            String migration = MIGRATIONS[applied++];
-            statement.execute(resource(migration));
-            if (migration.startsWith("db/outbox/" + last)) {
-                return;
+        Connection connection = statement.getConnection();
+        boolean autoCommit = connection.getAutoCommit();
+        connection.setAutoCommit(false);
+        try {
+            while (applied < MIGRATIONS.length) {
+                String migration = MIGRATIONS[applied++];
+                statement.execute(resource(migration));
+                connection.commit();
+                if (migration.startsWith("db/outbox/" + last)) {
+                    return;
+                }
             }
+        } catch (SQLException | RuntimeException e) {
+            connection.rollback();
+            throw e;
+        } finally {
+            connection.setAutoCommit(autoCommit);
         }
     }
 

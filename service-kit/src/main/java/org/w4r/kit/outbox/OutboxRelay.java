@@ -198,6 +198,11 @@ public class OutboxRelay {
     /** Whether the last batch left rows to send at once (it was full), rather than after a rest. */
     private boolean moreWaiting;
 
+    /** Whether the relay's loop reads its next batch at once, without resting first (for tests). */
+    boolean readsAgainAtOnce() {
+        return moreWaiting;
+    }
+
     /**
      * One batch: returns how many events it sent (or set aside).
      *
@@ -209,6 +214,9 @@ public class OutboxRelay {
      * {@code outbox_dead_letter} and the relay goes on: such a row once stopped every later hold and revocation.
      */
     int relayBatch() throws SQLException, InterruptedException {
+        // rest after this batch unless it proves full: a batch that finds another relay at work, or fails, must not
+        // make the loop try again at once (a review of the grouped rows found the relay spinning on the lock)
+        moreWaiting = false;
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             // one snapshot for the position, the reads and the new position (see the class comment); the pool
@@ -224,7 +232,6 @@ public class OutboxRelay {
                 // this read fails (could not serialize) and the batch is tried again, before anything is sent twice
                 Position position = Position.read(connection);
                 Batch batch = next(connection, position, settings.batchSize());
-                moreWaiting = false;
                 List<Pending> rows = batch.events();
                 if (rows.isEmpty()) {
                     if (position.lateSnap() != null) {
@@ -341,7 +348,7 @@ public class OutboxRelay {
      */
     private Batch next(Connection connection, Position at, int limit) throws SQLException {
         if (at.lateSnap() != null) {
-            List<Stored> late = select(connection, LATE + """
+            List<Stored> late = select(connection, limit, LATE + """
                       and pg_visible_in_snapshot(tx, ?::pg_snapshot) and id + 0 > ?)
                 select * from late order by id limit ?""", at.snap(), at.snap(), at.sentId(), at.lateSnap(), at.lateId(), limit + 1);
             List<Stored> taken = fit(late, limit, true);
@@ -351,8 +358,8 @@ public class OutboxRelay {
             // drained: what is still late had not ended at lateSnap
             return new Batch(late, new Position(at.sentId(), at.lateSnap(), null, 0), events(late) >= limit);
         }
-        List<Stored> late = select(connection, LATE + ") select * from late order by id limit ?", at.snap(), at.snap(),
-                at.sentId(), limit + 1);
+        List<Stored> late = select(connection, limit, LATE + ") select * from late order by id limit ?", at.snap(),
+                at.snap(), at.sentId(), limit + 1);
         List<Stored> taken = fit(late, limit, true);
         if (taken.size() < late.size()) {
             return new Batch(taken, new Position(at.sentId(), at.snap(), currentSnapshot(connection), last(taken)), true);
@@ -362,7 +369,7 @@ public class OutboxRelay {
         boolean full = room <= 0;
         if (room > 0) {
             // at most one row per event of room; a row that would take the batch past its limit waits for the next
-            List<Stored> fresh = select(connection, "select " + COLUMNS + " from outbox where id > ? order by id limit ?",
+            List<Stored> fresh = select(connection, room, "select " + COLUMNS + " from outbox where id > ? order by id limit ?",
                     at.sentId(), room);
             List<Stored> fits = fit(fresh, room, late.isEmpty());
             rows.addAll(fits);
@@ -417,40 +424,53 @@ public class OutboxRelay {
         }
     }
 
-    private static List<Stored> select(Connection connection, String sql, Object... parameters) throws SQLException {
+    /**
+     * The rows {@code sql} finds, in its order, read until they hold more than {@code events} events: the statements
+     * limit rows, and a row may hold a hundred events, so reading every row they allow would read (and decode) about
+     * a hundred times what a batch sends while a backlog drains (found by a review). The rows come a fetch at a time
+     * (the batch's transaction keeps the cursor open), so at most a fetch more than needed is read.
+     */
+    private static List<Stored> select(Connection connection, int events, String sql, Object... parameters)
+            throws SQLException {
         try (PreparedStatement select = connection.prepareStatement(sql)) {
+            select.setFetchSize(FETCH_ROWS);
             for (int i = 0; i < parameters.length; i++) {
                 select.setObject(i + 1, parameters[i]);
             }
-            return pending(select);
+            List<Stored> rows = new ArrayList<>();
+            int read = 0;
+            try (ResultSet rs = select.executeQuery()) {
+                while (read <= events && rs.next()) {
+                    Stored row = stored(rs);
+                    rows.add(row);
+                    read += row.events().size();
+                }
+            }
+            return rows;
         }
     }
 
-    private static List<Stored> pending(PreparedStatement select) throws SQLException {
-        List<Stored> rows = new ArrayList<>();
-        try (ResultSet rs = select.executeQuery()) {
-            while (rs.next()) {
-                long id = rs.getLong(1);
-                String[] payloads = strings(rs, 9);
-                if (payloads == null) {
-                    rows.add(new Stored(id, List.of(new Pending(id, 0,
-                            new ProducerRecord<>(rs.getString(2), rs.getString(3), rs.getString(4)),
-                            rs.getString(5), rs.getString(6)))));
-                    continue;
-                }
-                String topic = rs.getString(7);
-                String[] keys = strings(rs, 8);
-                String[] parents = strings(rs, 10);
-                String[] states = strings(rs, 11);
-                List<Pending> events = new ArrayList<>(payloads.length);
-                for (int i = 0; i < payloads.length; i++) {
-                    events.add(new Pending(id, i, new ProducerRecord<>(topic, keys[i], payloads[i]),
-                            parents == null ? null : parents[i], states == null ? null : states[i]));
-                }
-                rows.add(new Stored(id, events));
-            }
+    /** Rows per round trip while a batch reads: a few batches' worth of small rows, or a fraction of one of large. */
+    private static final int FETCH_ROWS = 100;
+
+    private static Stored stored(ResultSet rs) throws SQLException {
+        long id = rs.getLong(1);
+        String[] payloads = strings(rs, 9);
+        if (payloads == null) {
+            return new Stored(id, List.of(new Pending(id, 0,
+                    new ProducerRecord<>(rs.getString(2), rs.getString(3), rs.getString(4)),
+                    rs.getString(5), rs.getString(6))));
         }
-        return rows;
+        String topic = rs.getString(7);
+        String[] keys = strings(rs, 8);
+        String[] parents = strings(rs, 10);
+        String[] states = strings(rs, 11);
+        List<Pending> events = new ArrayList<>(payloads.length);
+        for (int i = 0; i < payloads.length; i++) {
+            events.add(new Pending(id, i, new ProducerRecord<>(topic, keys[i], payloads[i]),
+                    parents == null ? null : parents[i], states == null ? null : states[i]));
+        }
+        return new Stored(id, events);
     }
 
     private static String[] strings(ResultSet rs, int column) throws SQLException {
@@ -576,7 +596,7 @@ public class OutboxRelay {
     }
 
     @RequiredUnlessNullable
-    @Schema(description = "An outbox row Kafka refused for good: where it was going, when, and why")
+    @Schema(description = "An outbox event Kafka refused for good: where it was going, when, and why")
     public record DeadLetter(long id,
                              @Schema(description = "the event's place in its outbox row: 0 unless the row holds many")
                              int eventIndex,
