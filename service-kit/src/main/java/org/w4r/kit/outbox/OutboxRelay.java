@@ -425,7 +425,8 @@ public class OutboxRelay {
     }
 
     /**
-     * The rows {@code sql} finds, in its order, read until they hold more than {@code events} events: the statements
+     * The rows {@code sql} finds, in its order, read until they hold more than {@code events} events (and at least
+     * two rows, if there are): the statements
      * limit rows, and a row may hold a hundred events, so reading every row they allow would read (and decode) about
      * a hundred times what a batch sends while a backlog drains (found by a review). The rows come a fetch at a time
      * (the batch's transaction keeps the cursor open), so at most a fetch more than needed is read.
@@ -440,7 +441,10 @@ public class OutboxRelay {
             List<Stored> rows = new ArrayList<>();
             int read = 0;
             try (ResultSet rs = select.executeQuery()) {
-                while (read <= events && rs.next()) {
+                // one row past the budget, and always a second row: the caller tells "more rows wait" from a row it
+                // could not take, even when the first row alone is over the budget (else a drain would end early and
+                // move the snapshot past late rows never sent)
+                while ((read <= events || rows.size() < 2) && rs.next()) {
                     Stored row = stored(rs);
                     rows.add(row);
                     read += row.events().size();

@@ -430,6 +430,31 @@ class OutboxRelayTest {
         awaitMarkerThenCheck(all, prefix + "a");
     }
 
+    /**
+     * Late rows each larger than a batch (written before the batch size was lowered) drain one at a time, and none is
+     * passed over: a read that stopped at the first row, being over the batch already, took it for the last late row
+     * and moved the snapshot past the second, never sent (found reading the change before stopping).
+     */
+    @Test
+    void lateRowsLargerThanABatchDrainOneAtATimeAndNoneIsPassedOver() throws Exception {
+        OutboxRelay relay = OutboxFixtures.relay(parts.db().dataSource(), parts.publisher(), 10);
+        List<SignerErased> slow = erasures(30);
+        List<SignerErased> fast = erasures(2);
+        try (Connection slowTx = parts.db().dataSource().getConnection()) {
+            slowTx.setAutoCommit(false);
+            OutboxFixtures.insert(slowTx, prefix + "slow", slow, 15);
+            write(parts.db().dataSource(), prefix + "fast", fast);
+            assertEquals(2, relay.relayBatch());
+            slowTx.commit();
+        }
+        assertEquals(2, parts.db().count("select count(*) from outbox where cardinality(payloads) = 15"));
+        assertEquals(15, relay.relayBatch());
+        assertEquals(15, relay.relayBatch(), "the second late row is not passed over");
+        assertEquals(0, relay.relayBatch());
+        assertEquals(0, relay.backlog());
+        awaitEachKeyThenCheck(Map.of(prefix + "slow", slow, prefix + "fast", fast));
+    }
+
     /** Events of several topics in one transaction are stored, and so sent, in the order they were added. */
     @Test
     void plainAndGroupedRowsOfOneTransactionKeepTheOrderTheEventsWereAddedIn() throws Exception {
