@@ -118,6 +118,34 @@ class CampaignRulesTest {
                 .post("/api/v1/signatures").then().statusCode(422).body("caseStatus", equalTo("draft"));
     }
 
+    /**
+     * A retry whose checks now refuse it (its case closed since) is answered with the answer stored under its key, not
+     * the refusal: the caller's first request was counted. The lookup is the signature path's one database read, done
+     * off the event loop; a new key on the closed case is refused as any signature is.
+     */
+    @Test
+    void aSignatureRetriedAfterItsCaseClosedGetsItsFirstAnswerAndANewKeyTheRefusal() {
+        String caseId = "closing-" + UUID.randomUUID().toString().substring(0, 8);
+        publish(Topics.CASES, caseId, caseOf(caseId, ReferenceFixtures.CAMPAIGN, "active", "global", null));
+        String body = SignatureResourceTest.body("r-" + UUID.randomUUID() + "@example.org", caseId);
+        String key = UUID.randomUUID().toString();
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> sign(key, body).then().statusCode(202));
+        String actionId = sign(key, body).then().statusCode(202).header("Idempotent-Replayed", "true")
+                .extract().path("results[0].actionId");
+        publish(Topics.CASES, caseId, caseOf(caseId, ReferenceFixtures.CAMPAIGN, "closed", "global", null));
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> sign(null, body).then().statusCode(422));
+
+        sign(key, body).then().statusCode(202).header("Idempotent-Replayed", "true")
+                .body("results[0].actionId", equalTo(actionId));
+        sign(UUID.randomUUID().toString(), body).then().statusCode(422).contentType("application/problem+json")
+                .body("caseStatus", equalTo("closed"));
+    }
+
+    static io.restassured.response.Response sign(String key, String body) {
+        var request = given().auth().oauth2(entityKey("ai-malta")).contentType(ContentType.JSON).body(body);
+        return (key == null ? request : request.header("Idempotency-Key", key)).post("/api/v1/signatures");
+    }
+
     @Test
     void aLocalCaseTakesActionsOnlyFromItsEntity() {
         action("ai-malta", "{\"caseId\":\"" + localCase + "\",\"type\":\"letter\"}").statusCode(202);

@@ -1,6 +1,5 @@
 package org.w4r.petition.rest;
 
-import io.smallrye.common.annotation.Blocking;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.validation.Valid;
@@ -42,9 +41,13 @@ public class SignatureResource {
     @Inject
     SignerHasher hasher;
 
-    /** Answered 202 once the signature is committed (a group commit); the worker thread is free meanwhile. */
+    /**
+     * Answered 202 once the signature is committed (a group commit). Runs on the event loop that read the request:
+     * everything before the commit is in memory (the caller's key, the rules' reference data, the rate limits, the
+     * signer's HMAC), so handing each signature to a worker thread cost a fifth to a third of this service's CPU per
+     * signature (docs/benchmarks.md). The one database read, a refused retry's earlier answer, goes to a worker.
+     */
     @POST
-    @Blocking
     @Operation(operationId = "sign", summary = "Record one signer's signature for one or several cases",
             description = "Answered once stored: one result per case, 'accepted' (with its actionId) or 'duplicate' "
                     + "(this person had signed it: counted once).")

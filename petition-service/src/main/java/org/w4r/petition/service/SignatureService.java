@@ -1,5 +1,6 @@
 package org.w4r.petition.service;
 
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.w4r.events.ActionType;
@@ -59,6 +60,7 @@ public class SignatureService {
      * A single signature, answered once it is committed (group commit with the other signatures arriving at the same
      * time). A request with an Idempotency-Key is answered with the first answer under that key: found when the commit
      * stores the key, or, if the checks now refuse it, looked up then ({@link IdempotencyService#earlierOr}).
+     * <p>Called on an event loop: nothing here waits, and the lookup, the one database read, runs on a worker thread.
      */
     public CompletableFuture<Answer> sign(String entityId, IdempotencyKey key, Signature signature,
                                           Function<? super Recorded, ?> answer) {
@@ -66,7 +68,11 @@ public class SignatureService {
         try {
             checked = check(entityId, signature);
         } catch (ProblemException refused) {
-            return CompletableFuture.completedFuture(idempotency.earlierOr(key, refused));
+            if (key == null) {
+                throw refused;
+            }
+            return CompletableFuture.supplyAsync(() -> idempotency.earlierOr(key, refused),
+                    Infrastructure.getDefaultWorkerPool());
         }
         return groupCommit.submit(new Committer.Member<>(key, 202, checked, answer));
     }
