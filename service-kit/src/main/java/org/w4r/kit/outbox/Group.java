@@ -27,6 +27,10 @@ final class Group {
 
     /** A row to write, its payload serialized once (null: a tombstone). */
     record Event(Outbox.Row row, String payload) {
+        static Event of(Outbox.Row row) {
+            return new Event(row, row.event() == null ? null : Events.toJson(row.event()));
+        }
+
         int chars() {
             int chars = 8 + length(row.key()) + length(payload);
             if (row.trace() != null) {
@@ -46,7 +50,7 @@ final class Group {
         List<Event> group = new ArrayList<>();
         int chars = 0;
         for (Outbox.Row row : rows) {
-            Event event = new Event(row, row.event() == null ? null : Events.toJson(row.event()));
+            Event event = Event.of(row);
             boolean fits = !group.isEmpty() && group.get(0).row().topic().equals(row.topic())
                     && group.size() < mostEvents && chars + event.chars() <= MOST_CHARS;
             if (!fits && !group.isEmpty()) {

@@ -6,7 +6,6 @@ import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Status;
 import jakarta.transaction.TransactionSynchronizationRegistry;
-import org.w4r.events.Events;
 import org.w4r.kit.tracing.TraceContext;
 import org.w4r.kit.transaction.AfterCommit;
 
@@ -55,8 +54,7 @@ public class Outbox {
     public long add(String topic, String key, Object event) {
         try (Connection connection = transactionConnection();
              PreparedStatement insert = connection.prepareStatement(INSERT, new String[]{"id"})) {
-            Row row = new Row(topic, key, event);
-            bind(insert, new Group.Event(row, event == null ? null : Events.toJson(event)));
+            bind(insert, Group.Event.of(new Row(topic, key, event)));
             insert.executeUpdate();
             try (ResultSet id = insert.getGeneratedKeys()) {
                 id.next();
