@@ -63,7 +63,9 @@ abstract class BrowserSupport extends PlatformSupport {
         options.addArguments(arguments);
         driver = new ChromeDriver(new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile()).build(),
                 options);
-        wait = new WebDriverWait(driver, patience);
+        // polled every 50 ms, not Selenium's 500: a condition met just after a look otherwise cost half a second,
+        // and the browser tests make hundreds of such waits (a look is one call to chromedriver, milliseconds)
+        wait = new WebDriverWait(driver, patience, Duration.ofMillis(50));
         // live tables are re-drawn while a condition reads them: look again rather than fail
         wait.ignoring(StaleElementReferenceException.class);
     }
