@@ -240,6 +240,7 @@ final class KafkaCluster implements AutoCloseable {
         // C1 only, as the suite's service instances: a restarted broker's JVM competes for two cores with eight
         // services under load, and took 23 s to print its first line (a rejoin took 60 s, the limit was 90)
         List<String> command = new ArrayList<>(List.of(java, "-Xmx" + heap, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                "-XX:ReservedCodeCacheSize=240m", // C1 alone reserves 48 MB (the root pom's argLine says why not)
                 "-Djava.util.logging.manager=org.jboss.logmanager.LogManager",
                 "-Djava.util.logging.SimpleFormatter.format=%1$tT.%1$tL %4$s [%3$s] %5$s%6$s%n",
                 "-cp", classpath, KafkaNode.class.getName()));

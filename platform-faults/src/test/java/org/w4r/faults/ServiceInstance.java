@@ -43,7 +43,7 @@ final class ServiceInstance {
     void start() throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> command = new ArrayList<>(List.of(java, "-Xmx320m", "-XX:+UseSerialGC",
-                "-XX:TieredStopAtLevel=1", "-Dquarkus.http.port=" + port));
+                "-XX:TieredStopAtLevel=1", "-XX:ReservedCodeCacheSize=240m", "-Dquarkus.http.port=" + port));
         settings.forEach((k, v) -> command.add("-D" + k + "=" + v));
         command.addAll(List.of("-jar", jar.toString()));
         Files.createDirectories(log.getParent());
