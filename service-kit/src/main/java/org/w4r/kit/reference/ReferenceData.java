@@ -16,7 +16,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
 
 /**
  * This service's read model of campaigns, cases and entities, kept in memory and rebuilt at every start from the
@@ -125,6 +127,16 @@ public class ReferenceData {
     public Optional<CampaignChanged> currentCampaign() {
         return campaigns.values().stream().filter(CampaignChanged::current)
                 .max(Comparator.comparing(CampaignChanged::changedAt));
+    }
+
+    /**
+     * The cases this instance's read model has on safety hold. A decision that must not speak of a held case while
+     * another copy of the hold (a consumer's own table) lags behind this one treats a case as held if either copy
+     * says so.
+     */
+    public Set<String> heldCaseIds() {
+        return cases.values().stream().filter(c -> c.hold() != null).map(CaseChanged::caseId)
+                .collect(Collectors.toUnmodifiableSet());
     }
 
     public Collection<CaseChanged> cases() {

@@ -62,17 +62,25 @@ public class MilestoneRepository {
      * A case is held for milestones while {@code webhook_case_state} holds a hold on it: the state the webhook consumer
      * keeps from {@code cases}, in the transaction that queues {@code case.held} and {@code case.released}. Deciding
      * from that one row, in the statement that records or announces, is what keeps a held case quiet: a decision from
-     * each instance's in-memory reference data raced the hold (CI, 4 December 2026: a sweep that read the cases before
-     * a hold arrived announced a milestone recorded under it), and two instances' copies can disagree.
+     * each instance's in-memory reference data alone raced the hold (CI, 4 December 2026: a sweep that read the cases
+     * before a hold arrived announced a milestone recorded under it), and two instances' copies can disagree.
+     * <p>
+     * And while the caller's read model holds one (the {@code varchar[]} parameter): that row alone is as late as the
+     * webhook consumer, which a rebalance after an instance dies stops for a session timeout, and a failing batch for
+     * its retries, while the other instances go on counting the case. A milestone crossed meanwhile was announced to
+     * the entity sites of a case the public counter already hid (a read-only review, 6 December 2026). Held if either
+     * copy says so.
      */
     private static final String UNHELD = """
-            not exists (select 1 from webhook_case_state s where s.case_id = %s and s.hold_id is not null)""";
+            not exists (select 1 from webhook_case_state s where s.case_id = %1$s and s.hold_id is not null)
+            and not (%1$s = any(?::varchar[]))""";
 
     /**
      * Records those of {@code reached} not recorded before and returns exactly those (each is recorded once, ever), each
-     * {@code announced} unless its case is held ({@link #UNHELD}); the {@code announced} passed in is not read.
+     * {@code announced} unless its case is held ({@link #UNHELD}, {@code held}: the cases the caller's read model has
+     * on hold); the {@code announced} passed in is not read.
      */
-    public List<Milestone> record(List<Milestone> reached) {
+    public List<Milestone> record(List<Milestone> reached, Set<String> held) {
         List<Milestone> recorded = new ArrayList<>();
         if (reached.isEmpty()) {
             return recorded;
@@ -90,6 +98,8 @@ public class MilestoneRepository {
                 ps.setInt(5, m.percent());
                 ps.setTimestamp(6, Timestamp.from(m.reachedAt()));
                 ps.setString(7, m.caseId());
+                ps.setString(8, m.caseId());
+                ps.setArray(9, c.createArrayOf("varchar", held.toArray()));
                 recorded.addAll(read(ps));
             }
         } catch (SQLException e) {
@@ -103,21 +113,22 @@ public class MilestoneRepository {
      * is ({@link #UNHELD}); returns them. The release's own transaction announces its case's; this finds any that a
      * batch recorded as held while the release went by.
      */
-    public List<Milestone> announceReleased(String campaignId) {
-        return announceWhere("campaign_id", campaignId);
+    public List<Milestone> announceReleased(String campaignId, Set<String> held) {
+        return announceWhere("campaign_id", campaignId, held);
     }
 
     /** Marks announced the milestones of a case recorded while it was held, unless it is held again; returns them. */
-    public List<Milestone> announce(String caseId) {
-        return announceWhere("case_id", caseId);
+    public List<Milestone> announce(String caseId, Set<String> held) {
+        return announceWhere("case_id", caseId, held);
     }
 
-    private List<Milestone> announceWhere(String column, String value) {
+    private List<Milestone> announceWhere(String column, String value, Set<String> held) {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("""
                 update milestone m set announced = true where %s = ? and not announced and %s
                 returning campaign_id, case_id, threshold, goal, percent, reached_at, announced"""
                 .formatted(column, UNHELD.formatted("m.case_id")))) {
             ps.setString(1, value);
+            ps.setArray(2, c.createArrayOf("varchar", held.toArray()));
             return read(ps);
         } catch (SQLException e) {
             throw new IllegalStateException("cannot announce milestones", e);

@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -155,21 +156,24 @@ public class WebhookRepository {
      * this instance dies meanwhile. {@code SKIP LOCKED}: two instances claiming at once take different rows instead of
      * waiting for each other. A delivery held back by a case's safety hold is not due while the webhook consumer's state
      * of that case holds a hold: a milestone queued just before the hold, retried or replayed during it, waits for the
-     * release (it was checked only when queued until 4 December 2026). One claimed just before the hold was recorded may
-     * still be on its way.
+     * release (it was checked only when queued until 4 December 2026), nor while {@code held} (the cases the caller's
+     * read model has on hold) names its case: that state is as late as the webhook consumer ({@code
+     * MilestoneRepository}'s hold, 6 December 2026). One claimed just before the hold was recorded may still be on its
+     * way.
      * <p>
      * The cap per entity (review, 4 December 2026): claimed by age alone, one entity with many deliveries to slow
      * receivers filled every claim, and each claim waits for its slowest attempt, so the other entities' deliveries,
      * holds included, waited behind it. The ranking reads every due delivery (the lock, below it, only those taken):
      * a sort of what is due, which is small unless the dispatchers have fallen behind.
      */
-    public List<Due> claimDue(int limit, int perEntity, Duration lease) {
+    public List<Due> claimDue(int limit, int perEntity, Duration lease, Set<String> held) {
         return run("""
                 with ranked as (select d.id, row_number() over (partition by w.entity_id order by d.next_attempt_at, d.id) nth
                                   from webhook_delivery d join webhook w on w.id = d.webhook_id
                                  where d.state = 'pending' and d.next_attempt_at <= now() and w.deleted_at is null
-                                   and (d.hold_case_id is null or not exists (select 1 from webhook_case_state s
-                                         where s.case_id = d.hold_case_id and s.hold_id is not null))),
+                                   and (d.hold_case_id is null or (not (d.hold_case_id = any(?::varchar[]))
+                                        and not exists (select 1 from webhook_case_state s
+                                         where s.case_id = d.hold_case_id and s.hold_id is not null)))),
                      due as (select d.id from webhook_delivery d join ranked r on r.id = d.id
                               where r.nth <= ? and d.state = 'pending' and d.next_attempt_at <= now()
                               order by d.next_attempt_at limit ? for update of d skip locked)
@@ -178,9 +182,10 @@ public class WebhookRepository {
                  where d.id = due.id and w.id = d.webhook_id and w.deleted_at is null
                 returning d.id, d.webhook_id, w.entity_id, d.event_id, d.event_type, d.body, d.attempts, w.url, w.secret""",
                 ps -> {
-                    ps.setInt(1, perEntity);
-                    ps.setInt(2, limit);
-                    ps.setDouble(3, lease.toMillis() / 1000.0);
+                    ps.setArray(1, ps.getConnection().createArrayOf("varchar", held.toArray()));
+                    ps.setInt(2, perEntity);
+                    ps.setInt(3, limit);
+                    ps.setDouble(4, lease.toMillis() / 1000.0);
                     List<Due> due = new ArrayList<>();
                     try (ResultSet rs = ps.executeQuery()) {
                         while (rs.next()) {

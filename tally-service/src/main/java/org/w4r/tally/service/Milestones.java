@@ -38,9 +38,10 @@ import java.util.stream.Collectors;
  * {@code w4r.milestones.sweep} checks every case of the current campaign, for what changes without an action: a goal
  * lowered, a rebuild that found more. A case on safety hold has its milestone recorded but not announced until the
  * hold is lifted: an entity site must not celebrate a case the campaign has paused. Held or not is read, in the
- * statement that records or announces, from the state the webhook consumer keeps ({@link MilestoneRepository}). One
+ * statement that records or announces, from the state the webhook consumer keeps and from this instance's reference
+ * data: held if either says so ({@link MilestoneRepository}). One
  * recorded by a statement that ran just before the hold committed is queued all the same; the dispatcher does not send
- * it while the case is held ({@code WebhookRepository.claimDue} reads the same row).
+ * it while the case is held ({@code WebhookRepository.claimDue} reads the same two).
  */
 @ApplicationScoped
 public class Milestones {
@@ -106,7 +107,7 @@ public class Milestones {
         // in key order, so a sweep and a batch recording the same milestones cannot deadlock
         reached.sort(Comparator.comparing(Milestone::campaignId).thenComparing(Milestone::caseId)
                 .thenComparingLong(Milestone::threshold));
-        List<Milestone> recorded = milestones.record(reached);
+        List<Milestone> recorded = milestones.record(reached, reference.heldCaseIds());
         Set<Key> mine = recorded.stream().map(Key::of).collect(Collectors.toSet());
         reached.stream().map(Key::of).filter(k -> !mine.contains(k)).forEach(committed::add);
         AfterCommit.run(transactions, () -> committed.addAll(mine));
@@ -146,7 +147,7 @@ public class Milestones {
         // a milestone recorded as held just as the release went by (the release's own announcing ran first): told now.
         // Which cases are held is read by that statement, not from the list above: a hold that arrived since would
         // otherwise be announced through (CI, 4 December 2026)
-        webhooks.onMilestones(milestones.announceReleased(campaignId));
+        webhooks.onMilestones(milestones.announceReleased(campaignId, reference.heldCaseIds()));
     }
 
     public List<Milestone> list(String campaignId, int limit) {

@@ -9,6 +9,7 @@ import jakarta.inject.Inject;
 import jakarta.transaction.TransactionSynchronizationRegistry;
 import org.jboss.logging.Logger;
 import org.w4r.kit.messaging.Failures;
+import org.w4r.kit.reference.ReferenceData;
 import org.w4r.kit.transaction.AfterCommit;
 import org.w4r.tally.repository.WebhookRepository;
 import org.w4r.tally.repository.WebhookRepository.Due;
@@ -64,6 +65,9 @@ public class WebhookDispatcher {
 
     @Inject
     WebhookSettings settings;
+
+    @Inject
+    ReferenceData reference;
 
     @Inject
     TransactionSynchronizationRegistry transactions;
@@ -150,7 +154,7 @@ public class WebhookDispatcher {
         // the lease outlives every attempt of the claim (they run side by side, each ended at the timeout) and the wait
         // below, so no instance claims a delivery again while it is being sent
         List<Due> due = webhooks.claimDue(settings.batchSize(), settings.batchPerEntity(),
-                settings.timeout().multipliedBy(3).plusSeconds(10));
+                settings.timeout().multipliedBy(3).plusSeconds(10), reference.heldCaseIds());
         List<CompletableFuture<Void>> sent = new ArrayList<>(due.size());
         for (Due d : due) {
             sent.add(send(d));

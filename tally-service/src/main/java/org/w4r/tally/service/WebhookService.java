@@ -175,6 +175,9 @@ public class WebhookService {
      * state, so the change is told from the last state seen: a hold placed, lifted, the case closed, anything else. A
      * late copy of an older state is dropped. A local case concerns its entity only, a global one every entity.
      */
+    /** How long a release waits for this instance's read model to have it too (a few polls of the reference stream). */
+    private static final Duration RELEASE_WAIT = Duration.ofSeconds(5);
+
     public void onCases(List<CaseChanged> events) {
         List<NewDelivery> queued = new ArrayList<>();
         List<String> released = new ArrayList<>();
@@ -194,8 +197,14 @@ public class WebhookService {
             }
         }
         webhooks.enqueue(queued);
-        for (String caseId : released) {
-            onMilestones(milestones.announce(caseId)); // reached while held: told now, after the release, once
+        if (!released.isEmpty()) {
+            // reached while held: told now, after the release, once. The hold is also read from this instance's
+            // read model (MilestoneRepository), which must have the release this consumer just read: it is on the
+            // topic, so the barrier waits for at most that. Past the wait, the sweep tells them.
+            reference.awaitUpToDate(RELEASE_WAIT);
+            for (String caseId : released) {
+                onMilestones(milestones.announce(caseId, reference.heldCaseIds()));
+            }
         }
     }
 
