@@ -19,11 +19,18 @@ import org.w4r.events.Topics;
 import org.w4r.testsupport.ReferenceFixtures;
 import org.w4r.testsupport.WithPlatformResources;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
@@ -80,6 +87,69 @@ class CampaignRulesTest {
 
     static ValidatableResponse action(String entity, String body) {
         return given().auth().oauth2(entityKey(entity)).contentType(ContentType.JSON).body(body).post("/api/v1/actions").then();
+    }
+
+    /**
+     * A retry the rules refuse while its first try is still on its way to the commit gets the same answer as that
+     * first try: never a 4xx ("not stored") to one while the other is counted. The first try is held at its key's
+     * insert (another transaction holds the key table), the case closes, the retry comes. Until 6 December 2026 the
+     * retry was answered 422 at once and the first try was then stored and answered 202 (a read-only review).
+     */
+    @Test
+    void aRetryRefusedWhileItsFirstTryIsInFlightGetsTheSameAnswer() throws Exception {
+        String caseId = "in-flight-" + UUID.randomUUID().toString().substring(0, 8);
+        String key = "in-flight-" + UUID.randomUUID();
+        String body = SignatureResourceTest.body("in-flight-" + UUID.randomUUID() + "@example.org", caseId);
+        publish(Topics.CASES, caseId, caseOf(caseId, ReferenceFixtures.CAMPAIGN, "active", "global", null));
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> action("ai-malta", "{\"caseId\":\"" + caseId
+                + "\",\"type\":\"tweet\"}").statusCode(202));
+        CompletableFuture<Integer> first, retry;
+        try (Connection holder = db.getConnection()) {
+            holder.setAutoCommit(false);
+            try (Statement lock = holder.createStatement()) {
+                lock.execute("lock table idempotency_key in exclusive mode");
+            }
+            first = signAsync(key, body);
+            await().atMost(Duration.ofSeconds(30)).until(() -> waitingForKeys() >= 1);
+            publish(Topics.CASES, caseId, caseOf(caseId, ReferenceFixtures.CAMPAIGN, "closed", "global", null));
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> action("ai-malta", "{\"caseId\":\"" + caseId
+                    + "\",\"type\":\"tweet\"}").statusCode(422));
+            retry = signAsync(key, body);
+            // the retry waits for the key too, or (as before the change) has its answer already
+            await().atMost(Duration.ofSeconds(30)).until(() -> retry.isDone() || waitingForKeys() >= 2);
+            holder.rollback();
+        }
+        int firstStatus = first.get(60, TimeUnit.SECONDS), retryStatus = retry.get(60, TimeUnit.SECONDS);
+        assertEquals(firstStatus, retryStatus, "the first try and its retry answered alike");
+        assertEquals(firstStatus == 202 ? 1L : 0L, count("select count(*) from signature where case_id = ?", caseId),
+                "stored exactly when answered 202");
+        // and a third try gets the same again
+        given().auth().oauth2(entityKey("ai-malta")).contentType(ContentType.JSON).header("Idempotency-Key", key)
+                .body(body).post("/api/v1/signatures").then().statusCode(firstStatus);
+    }
+
+    CompletableFuture<Integer> signAsync(String key, String body) {
+        return CompletableFuture.supplyAsync(() -> given().auth().oauth2(entityKey("ai-malta"))
+                .contentType(ContentType.JSON).header("Idempotency-Key", key).body(body).post("/api/v1/signatures")
+                .then().extract().statusCode());
+    }
+
+    /** Lock requests on the key table not granted: writes waiting for the test's lock. */
+    long waitingForKeys() throws SQLException {
+        return count("select count(*) from pg_locks l join pg_class c on c.oid = l.relation "
+                + "where c.relname = 'idempotency_key' and not l.granted", null);
+    }
+
+    long count(String sql, String parameter) throws SQLException {
+        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            if (parameter != null) {
+                ps.setString(1, parameter);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
     }
 
     @Test

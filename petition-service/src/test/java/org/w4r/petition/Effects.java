@@ -73,6 +73,21 @@ final class Effects {
     }
 
     /**
+     * As {@link #assertNothingKeptSince}, but for the rows {@code grown} names, which grew by as many: a refusal by the
+     * rules under an Idempotency-Key keeps its answer under the key, and nothing else (one refused in its transaction,
+     * a correction below zero, took an outbox sequence value).
+     */
+    static void assertOnlySince(Snapshot before, AgroalDataSource db, String what, Map<String, Long> grown) {
+        Map<String, Long> expected = new LinkedHashMap<>(before.rows());
+        Map<String, Long> actual = rows(db);
+        expected.remove("outbox_id_seq");
+        actual.remove("outbox_id_seq");
+        grown.forEach((table, rows) -> expected.merge(table, rows, Long::sum));
+        assertEquals(expected, actual, what + ": only " + grown + " stored");
+        assertNothingPublishedSince(before, db, what);
+    }
+
+    /**
      * As {@link #assertNothingSince}, but the outbox sequence may have moved: a request under an Idempotency-Key that
      * another request holds is applied, meets the held key at its last insert and is rolled back (the key is written
      * once, after the effect: issue 20), so its outbox row took a sequence value and was never kept. Every table's

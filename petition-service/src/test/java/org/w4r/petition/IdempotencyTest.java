@@ -178,16 +178,27 @@ class IdempotencyTest {
         Effects.assertNothingSince(before, db, kind + " with an invalid key");
     }
 
+    /**
+     * A refusal by the rules stores nothing but itself, under its key, as any answer: the same request again gets it
+     * (replayed, problem+json) and another request under that key is a reused key. Until 6 December 2026 nothing was
+     * kept and the key could be used again, which let a retry be told "not stored" of a first try still on its way to
+     * its commit (CampaignRulesTest).
+     */
     @Test
-    void aRefusedRequestStoresNothingUnderItsKey() throws SQLException {
+    void aRefusalIsKeptUnderItsKeyAndNothingElseIsStored() throws SQLException {
         String key = UUID.randomUUID().toString();
+        String refused = "{\"caseId\":\"no-such-case\",\"type\":\"tweet\"}";
         Effects.Snapshot before = Effects.take(db);
-        post("/api/v1/actions", key, "{\"caseId\":\"no-such-case\",\"type\":\"tweet\"}").then().statusCode(404);
-        assertEquals(Map.of(), storedKey(key), "no answer kept for a refusal");
-        Effects.assertNothingSince(before, db, "a refused request with a key");
-        Response retry = post("/api/v1/actions", key, "{\"caseId\":\"el-hiblu-3\",\"type\":\"tweet\"}");
-        retry.then().statusCode(202);
-        assertNull(retry.header("Idempotent-Replayed"));
+        post("/api/v1/actions", key, refused).then().statusCode(404).contentType("application/problem+json");
+        assertEquals("404", storedKey(key).get("status"), "the refusal kept under the key");
+        Response again = post("/api/v1/actions", key, refused);
+        again.then().statusCode(404).contentType("application/problem+json").body("type", containsString("not-found"))
+                .body("id", equalTo("no-such-case"));
+        assertEquals("true", again.header("Idempotent-Replayed"));
+        post("/api/v1/actions", key, "{\"caseId\":\"el-hiblu-3\",\"type\":\"tweet\"}").then().statusCode(422)
+                .body("type", containsString("idempotency-key-reused"));
+        Effects.assertOnlySince(before, db, "a refused request with a key, twice, and its key reused",
+                Map.of("idempotency_key", 1L));
     }
 
     /**

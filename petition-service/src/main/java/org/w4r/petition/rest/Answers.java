@@ -2,6 +2,7 @@ package org.w4r.petition.rest;
 
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import org.w4r.kit.problem.Problem;
 import org.w4r.petition.service.Answer;
 
 import java.util.concurrent.CompletableFuture;
@@ -15,8 +16,9 @@ final class Answers {
     }
 
     static Response response(Answer answer) {
-        Response.ResponseBuilder response = Response.status(answer.status()).type(MediaType.APPLICATION_JSON)
-                .entity(answer.body());
+        // a refusal kept under its key comes back as what it was: problem+json
+        Response.ResponseBuilder response = Response.status(answer.status())
+                .type(answer.status() >= 400 ? Problem.MEDIA_TYPE : MediaType.APPLICATION_JSON).entity(answer.body());
         return answer.replayed() ? response.header(REPLAYED, "true").build() : response.build();
     }
 

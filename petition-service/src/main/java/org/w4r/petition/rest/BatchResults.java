@@ -29,7 +29,12 @@ public record BatchResults(int accepted,
     static BatchResults of(BatchService.Results done) {
         return new BatchResults(done.accepted(), done.refused(), done.items().stream().map(i -> i.problem() != null
                 ? new ItemResult(i.id(), i.problem().status(), null, i.problem())
-                : new ItemResult(i.id(), 202, result(i.result()), null)).toList());
+                : new ItemResult(i.id(), status(i.result()), result(i.result()), null)).toList());
+    }
+
+    /** As the item's own endpoint: a correction is created (201), every other action accepted (202). */
+    private static int status(Object result) {
+        return result instanceof OfflineCountService.Corrected ? 201 : 202;
     }
 
     private static Object result(Object result) {

@@ -72,8 +72,9 @@ public class Committer {
     }
 
     /**
-     * A request on its own: the answer stored under its key if there is one (before any check: a retry gets the first
-     * answer whatever changed since), else its command, checked now, in a transaction of its own.
+     * A request on its own: its command, checked now, in a transaction of its own; refused, the answer stored under
+     * its key if there is one (a retry gets the first answer whatever changed since), else the refusal, kept under the
+     * key ({@link IdempotencyService#earlierOr}).
      */
     public <R> Answer submit(IdempotencyKey key, int status, Supplier<Command<R>> check, Function<? super R, ?> answer) {
         Command<R> command;
@@ -90,6 +91,9 @@ public class Committer {
         List<Outcome> outcomes;
         try {
             outcomes = commit(List.of(new Member<>(key, status, command, answer)), Committer::applyEach);
+        } catch (ProblemException refused) {
+            // refused by what only the database knows (a correction below zero): kept under the key as a check's is
+            return idempotency.earlierOr(key, refused);
         } catch (WriteFailed e) {
             if (e.inCommit()) {
                 LOG.warnf("database connection lost during a commit (SQLSTATE %s): outcome unknown", e.sqlState());

@@ -1,5 +1,7 @@
 package org.w4r.petition.service;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -14,13 +16,14 @@ import org.w4r.petition.repository.IdempotencyRepository;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 /**
  * Safe retries: a POST with an {@code Idempotency-Key} runs once. Its answer is stored under the key in the same
  * transaction as its effect (by the {@link Committer}), so a retry gets the original answer and changes nothing; the
- * same key with another body is refused. Only successful answers are kept: a refused request changed nothing and may
- * be sent again.
+ * same key with another body is refused. A request the rules refuse keeps its refusal under its key too ({@link
+ * #earlierOr}): the first try of that key may still be on its way to its commit.
  */
 @ApplicationScoped
 public class IdempotencyService {
@@ -39,17 +42,45 @@ public class IdempotencyService {
     @Inject
     Settings settings;
 
+    /** The JSON of the HTTP layer, so a kept refusal is what the problem mapper would have written. */
+    @Inject
+    ObjectMapper json;
+
     /**
      * A request its checks refuse may be the retry of one that passed them (the case closed since): it gets the answer
      * stored under its key, else the refusal. Looked up only then: a request that passes its checks learns of an
      * earlier answer when the commit stores its key, so the common path costs no extra round trip (a lookup before
      * every keyed request was one query in four of a signature's).
+     * <p>
+     * Nothing stored yet does not mean nothing will be: the first try may have passed its checks and still be on its
+     * way to its commit (a signature queued for the group commit at 23:59:59.9 on the campaign's last day, retried by
+     * its sender after midnight). So a refusal (a 4xx) is kept under the key before it is answered, as any answer:
+     * that first try then finds the key held, writes nothing and gives this answer too; or, if it committed first,
+     * this waits for it and gives its answer. Answering the refusal from a lookup alone told a retry "not stored" of
+     * an action counted a moment later (a read-only review, 6 December 2026). A 5xx is never kept: it asks for a retry.
      */
     public Answer earlierOr(IdempotencyKey key, ProblemException refused) {
         if (key == null) {
             throw refused;
         }
-        return earlier(key).orElseThrow(() -> refused);
+        Optional<Answer> earlier = earlier(key);
+        if (earlier.isPresent() || refused.problem().status() >= 500) {
+            return earlier.orElseThrow(() -> refused);
+        }
+        boolean held;
+        try {
+            held = keys.keep(List.of(new IdempotencyRepository.Kept(key.principal(), key.key(), key.fingerprint(),
+                    refused.problem().status(), json.writeValueAsString(refused.problem()))))[0];
+        } catch (SQLException e) {
+            throw unavailable(e, "cannot keep the answer under the Idempotency-Key now; nothing was done: retry with "
+                    + "the same key");
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write a refusal as JSON", e);
+        }
+        if (!held) {
+            throw refused;
+        }
+        return earlier(key).orElseThrow(() -> new IllegalStateException("no answer stored under a key that was taken"));
     }
 
     /** The answer stored under the key, as a replay; empty if there is none yet. */
