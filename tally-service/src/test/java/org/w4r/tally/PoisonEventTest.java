@@ -89,6 +89,21 @@ class PoisonEventTest {
     }
 
     /**
+     * The JSON literal {@code null} on the topic is set aside by the live consumer, and passed over by a reconcile,
+     * which reads the whole topic again: it threw a NullPointerException there, and every reconcile after it answered
+     * 500 (a read-only review, 6 December 2026).
+     */
+    @Test
+    void aNullEventIsSetAsideAndAReconcilePassesOverIt() {
+        String campaign = "null-" + UUID.randomUUID().toString().substring(0, 8);
+        TallyFixtures.publishCampaign(campaign, Instant.parse("2026-12-01T00:00:00Z"));
+        String caseId = campaign + "-case";
+        publishRaw(caseId, List.of("null", valid(campaign, caseId, 4)));
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertEquals(4, campaignTotal(campaign)));
+        given().auth().oauth2(staffToken("coordinator")).post("/api/v1/tally/reconcile").then().statusCode(200);
+    }
+
+    /**
      * A batch the database cannot take for now (here its statement is cancelled, SQLSTATE 57014, as a restarting or
      * overloaded server also answers) is retried until it applies, however many times that takes, and counted once:
      * never dead-lettered, never counted twice. The consumer's lock of its partition's progress is made to wait on

@@ -14,8 +14,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.jboss.logging.Logger;
 import org.w4r.events.ActionEvent;
-import org.w4r.events.Events;
 import org.w4r.events.Topics;
+import org.w4r.kit.messaging.BatchConsumer;
 import org.w4r.kit.messaging.ConsumerSettings;
 import org.w4r.kit.messaging.EventWindow;
 import org.w4r.kit.messaging.Failures;
@@ -181,7 +181,7 @@ public class Reconciler {
                         read++;
                         ActionEvent event;
                         try {
-                            event = Events.fromJson(record.value(), ActionEvent.class);
+                            event = BatchConsumer.read(record.value(), ActionEvent.class); // as the live consumer
                         } catch (RuntimeException e) {
                             LOG.warnf("reconcile: skipping an unreadable action event at %s-%d@%d", record.topic(),
                                     record.partition(), record.offset());
