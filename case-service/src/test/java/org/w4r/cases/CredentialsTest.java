@@ -147,6 +147,10 @@ class CredentialsTest extends RunningService {
         given().auth().oauth2(manager).contentType(ContentType.JSON)
                 .body("{\"expiresAt\":\"" + now.plus(800, ChronoUnit.DAYS) + "\"}").post(keys).then().statusCode(400)
                 .body("field", equalTo("expiresAt"));
+        // a staff principal is a name, not an email: it is published on the credentials topic every service reads
+        given().auth().oauth2(manager).contentType(ContentType.JSON)
+                .body("{\"principal\":\"maria.lopez@amnesty.org\",\"role\":\"delivery\"}").post("/api/v1/staff")
+                .then().statusCode(400).contentType("application/problem+json").body("field", equalTo("principal"));
         // staff tokens expire too
         given().auth().oauth2(manager).contentType(ContentType.JSON)
                 .body("{\"principal\":\"" + CaseLifecycleTest.id("p") + "\",\"role\":\"delivery\",\"expiresAt\":\""

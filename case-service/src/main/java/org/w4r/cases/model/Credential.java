@@ -12,8 +12,14 @@ import java.util.List;
 @Entity
 @Table(name = "credential")
 public class Credential extends PanacheEntityBase {
-    /** A staff principal: it appears in URLs ({@code /staff/{principal}/tokens/...}) and in logs of who did what. */
-    public static final String PRINCIPAL = "^[A-Za-z0-9][A-Za-z0-9._@-]{0,99}$";
+    /**
+     * A new staff principal: it appears in URLs ({@code /staff/{principal}/tokens/...}), in logs of who did what, and
+     * on the compacted {@code credentials} topic every service reads. A name for the token, not an email: an address
+     * given as one was published there for good (a read-only review, 6 December 2026), so {@code @} is refused.
+     */
+    public static final String PRINCIPAL = "^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$";
+    /** A principal as one issued before {@code @} was refused may be: still found, to be listed and revoked. */
+    public static final String EXISTING_PRINCIPAL = "^[A-Za-z0-9][A-Za-z0-9._@-]{0,99}$";
     /** As {@code Credentials.newKeyId} makes them. */
     public static final String KEY_ID = "^key_[A-Za-z0-9_-]{1,36}$";
 

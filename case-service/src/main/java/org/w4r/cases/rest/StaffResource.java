@@ -48,8 +48,9 @@ public class StaffResource {
     CurrentCaller caller;
 
     public record TokenRequest(
-            @NotNull @Pattern(regexp = Credential.PRINCIPAL, message = "must be 1 to 100 letters, digits, '.', '_', '@' "
-                    + "or '-', starting with a letter or digit") @Schema(example = "maria.lopez") String principal,
+            @NotNull @Pattern(regexp = Credential.PRINCIPAL, message = "must be 1 to 100 letters, digits, '.', '_' or "
+                    + "'-', starting with a letter or digit: a name for the token, not an email (every service reads it)")
+            @Schema(example = "maria.lopez") String principal,
             @NotNull @Pattern(regexp = STAFF_ROLES) @Schema(enumeration = {Roles.COORDINATOR, Roles.CASE_MANAGER,
                     Roles.DELIVERY, Roles.MODERATOR}) String role,
             @CampaignEra(daysAhead = 366) @Schema(description = "default 90 days ahead, at most a year") Instant expiresAt) {

@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
  */
 final class Ids {
     private static final Pattern SLUG = Pattern.compile(Slug.REGEXP);
-    private static final Pattern PRINCIPAL = Pattern.compile(Credential.PRINCIPAL);
+    private static final Pattern PRINCIPAL = Pattern.compile(Credential.EXISTING_PRINCIPAL);
     private static final Pattern KEY_ID = Pattern.compile(Credential.KEY_ID);
 
     private Ids() {
