@@ -151,7 +151,7 @@ class InvalidationTest {
         String genuine = sign("ai-france", a, "Real Person", "real-" + UUID.randomUUID() + "@example.org", "FR");
         String selection = "{\"emailDomain\":\"" + flood.toUpperCase() + "\"}";
 
-        preview(selection).statusCode(200).body("actions", equalTo(4)).body("maxActions", equalTo(200000))
+        preview(selection).statusCode(200).body("actions", equalTo(4)).body("maxActions", equalTo(40000))
                 .body("byCaseAndEntity.size()", equalTo(3))
                 .body("byCaseAndEntity.find { it.caseId == '" + a + "' && it.entityId == 'ai-france' }.actions", equalTo(2))
                 .body("byCaseAndEntity.find { it.caseId == '" + a + "' && it.entityId == 'ai-malta' }.actions", equalTo(1))
@@ -319,7 +319,7 @@ class InvalidationTest {
         preview("{\"country\":\"FRA\"}").statusCode(400);
         preview("{\"entityId\":\"Not A Slug\"}").statusCode(400);
         invalidate("{\"entityId\":\"ai-france\"}", 200_001).statusCode(422).body("type", containsString("too-many-actions"))
-                .body("maxActions", equalTo(200000));
+                .body("maxActions", equalTo(40000));
         invalidate("{\"entityId\":\"ai-france\"}", 0).statusCode(400);
         given().auth().oauth2(staffToken("coordinator")).contentType(ContentType.JSON)
                 .body("{\"selection\":{\"entityId\":\"ai-france\"},\"reason\":\"two\\nlines\",\"expectedActions\":1}")

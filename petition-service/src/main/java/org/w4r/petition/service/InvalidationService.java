@@ -5,6 +5,10 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.enterprise.context.ApplicationScoped;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.event.Observes;
+import org.w4r.kit.messaging.ConsumerSettings;
+import org.w4r.kit.outbox.OutboxRelay;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.w4r.events.ActionType;
@@ -51,9 +55,23 @@ public class InvalidationService {
     @Inject
     ObjectMapper json;
 
-    /** The largest invalidation, in actions: one transaction writes a correction per action to the outbox. */
-    @ConfigProperty(name = "w4r.invalidations.max-actions", defaultValue = "200000")
+    /**
+     * The largest invalidation, in actions: one transaction writes a correction per action to the outbox, all of them
+     * late rows for the relay if later ones were sent meanwhile. A relay batch that failed after its sends is sent
+     * again only after such a drain, so a copy lands as far from its first as the drain is long, and must stay within
+     * the consumers' dedupe window (docs/reliability.md, "Open defects": it was 200,000, twice the window).
+     */
+    @ConfigProperty(name = "w4r.invalidations.max-actions", defaultValue = "40000")
     int maxActions;
+
+    /** Two invalidations committing at once, and two relay batches, must fit in the dedupe window. */
+    void check(@Observes StartupEvent started, ConsumerSettings consumers, OutboxRelay.Settings outbox) {
+        if (2L * maxActions + 2L * outbox.batchSize() > consumers.dedupeWindow()) {
+            throw new IllegalStateException("w4r.invalidations.max-actions (" + maxActions + ") must leave room for two "
+                    + "at once and two relay batches (w4r.outbox.batch-size " + outbox.batchSize()
+                    + ") in w4r.consumer.dedupe-window (" + consumers.dedupeWindow() + ")");
+        }
+    }
 
     /**
      * What a coordinator selects by; every part optional, at least one of case, entity, time, domain or country given.
