@@ -41,6 +41,8 @@ class EntityPortalTest {
         String ownLocal = campaign + "-france";
         String otherLocal = campaign + "-malta";
         String draft = campaign + "-draft";
+        // a draft closed unused (dropped: case-service has no delete), a global one: no entity learns of it
+        String dropped = campaign + "-dropped";
         // opened a day apart, on days no other test uses, so no other campaign falls in between
         TallyFixtures.publishCampaign(old, Instant.parse("2003-03-03T00:00:00Z"));
         TallyFixtures.publishCampaign(campaign, Instant.parse("2003-03-04T00:00:00Z"));
@@ -48,7 +50,9 @@ class EntityPortalTest {
                 TallyFixtures.caseOf(global, campaign, 1000, true, new CaseChanged.Hold(7L, DAY1)),
                 local(ownLocal, campaign, "ai-france", "active"),
                 local(otherLocal, campaign, "ai-malta", "active"),
-                local(draft, campaign, "ai-france", "draft")));
+                local(draft, campaign, "ai-france", "draft"),
+                new CaseChanged(UUID.randomUUID(), dropped, campaign, "Name of " + dropped, "MT", "Authorities", "global",
+                        null, 500L, "closed", true, null, ReferenceFixtures.version(), Instant.now())));
         ActionRecorded letters = action(campaign, global, "ai-france", ActionType.LETTER, Mode.OFFLINE, 1250, DAY1);
         TallyFixtures.publishActions(List.of(letters,
                 action(campaign, ownLocal, "ai-france", ActionType.SIGNATURE, Mode.ONLINE, 2, DAY2),
@@ -78,7 +82,8 @@ class EntityPortalTest {
                 .body("cases.caseId", containsInAnyOrder(global, ownLocal))
                 .body("cases.find { it.caseId == '" + global + "' }.held", equalTo(true)));
 
-        // its cases: the global one (held, no reason) and its own local one; not another entity's, not a draft
+        // its cases: the global one (held, no reason) and its own local one; not another entity's, not a draft, not
+        // a draft closed unused
         own("ai-france", campaign).body("cases.caseId", containsInAnyOrder(global, ownLocal))
                 .body("cases.find { it.caseId == '" + global + "' }.held", equalTo(true))
                 .body("cases.find { it.caseId == '" + global + "' }.local", equalTo(false))

@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 import org.w4r.events.ActionRecorded;
 import org.w4r.events.ActionType;
 import org.w4r.events.CaseChanged;
+import org.w4r.kit.reference.ReferenceData;
 import org.w4r.events.Mode;
 import org.w4r.events.Topics;
 import org.w4r.testsupport.ReferenceFixtures;
@@ -22,6 +23,7 @@ import static org.hamcrest.Matchers.endsWith;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.hasItem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
@@ -151,5 +153,36 @@ class PublicCounterTest {
         publishCase(draft, "active");
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> given().get(counter(draft)).then().statusCode(200)
                 .body("caseId", equalTo(draft)).body("count", equalTo(2)).body("goal", equalTo(500)));
+    }
+
+    @jakarta.inject.Inject
+    ReferenceData reference;
+
+    /**
+     * A draft closed unused (dropped: case-service has no delete) stays as hidden as a draft: its counter answers as a
+     * switched-off one, and the open data do not list it. It was shown by name, country and goal (a read-only review,
+     * 6 December 2026). A case closed after it counted actions still shows them.
+     */
+    @Test
+    void aDraftClosedUnusedStaysHiddenAndACaseClosedWithActionsStillShows() {
+        String dropped = "counter-" + UUID.randomUUID().toString().substring(0, 8);
+        String finished = "counter-" + UUID.randomUUID().toString().substring(0, 8);
+        TallyFixtures.publishCampaign(CAMPAIGN, Instant.parse("2026-12-01T00:00:00Z")); // not current: the open data's
+        publishCase(dropped, "draft");
+        publishCase(finished, "active");
+        publishAction(finished, 4);
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> given().get(counter(finished)).then().statusCode(200)
+                .body("count", equalTo(4)));
+        publishCase(dropped, "closed");
+        publishCase(finished, "closed");
+        await().atMost(Duration.ofSeconds(60)).until(() -> "closed".equals(reference.findCase(dropped)
+                .map(CaseChanged::status).orElse("")) && "closed".equals(reference.findCase(finished)
+                .map(CaseChanged::status).orElse("")));
+        given().get(counter(dropped)).then().statusCode(404).body("type", endsWith("/counter-off"));
+        given().get(counter(finished)).then().statusCode(200).body("count", equalTo(4));
+        await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> given()
+                .get("/public/v1/open-data/campaigns/" + CAMPAIGN).then().statusCode(200)
+                .body("cases.caseId", hasItem(finished)).body("cases.caseId", not(hasItem(dropped))));
+        given().get("/public/v1/open-data/campaigns/" + CAMPAIGN + "/cases/" + dropped).then().statusCode(404);
     }
 }

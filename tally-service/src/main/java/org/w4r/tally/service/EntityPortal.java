@@ -42,8 +42,11 @@ public class EntityPortal {
         DashboardService.Board board = dashboard.board(campaignId);
         CampaignChanged previous = board.previous();
         // the campaign's global cases and this entity's own local ones; another entity's local case is not its business
+        // nor a draft, nor a closed case with nothing counted: perhaps a draft dropped (PublicCounterRule)
+        Map<String, Long> counted = tally.totalsBy(board.campaign().campaignId(), Dimension.CASE);
         List<CaseChanged> cases = board.cases().stream()
                 .filter(c -> !"draft".equals(c.status()))
+                .filter(c -> !PublicCounterRule.neverCounted(c, counted.getOrDefault(c.caseId(), 0L)))
                 .filter(c -> !"local".equals(c.scope()) || entityId.equals(c.localEntityId()))
                 .toList();
         return new Portal(board.campaign(), previous, totals.entityDetail(board.campaign(), entityId),

@@ -324,12 +324,12 @@ public class LiveTotalsService {
      * (switched off, draft, on hold), so no caller can serve a counter without the rule.
      */
     public Optional<Counter> counter(CaseChanged c) {
-        if (!PublicCounterRule.shows(c)) {
+        CampaignTotals totals = current().getOrDefault(c.campaignId(), CampaignTotals.empty());
+        long count = totals.cases().getOrDefault(c.caseId(), 0L);
+        if (!PublicCounterRule.shows(c, count)) {
             return Optional.empty();
         }
-        CampaignTotals totals = current().getOrDefault(c.campaignId(), CampaignTotals.empty());
-        return Optional.of(new Counter(c.caseId(), totals.cases().getOrDefault(c.caseId(), 0L), c.goal(),
-                totals.caseUpdatedAt().get(c.caseId())));
+        return Optional.of(new Counter(c.caseId(), count, c.goal(), totals.caseUpdatedAt().get(c.caseId())));
     }
 
     public int listenerCount() {

@@ -159,7 +159,7 @@ public class OpenDataService {
         Map<String, Long> byType = new TreeMap<>();
         Map<String, Long> byMode = new TreeMap<>();
         Map<String, Long> byCountry = new TreeMap<>();
-        for (CaseChanged c : openCases(campaignId)) {
+        for (CaseChanged c : openCases(campaignId, sums)) {
             long total = sum(sums.of(Dimension.TYPE, c.caseId()), byType);
             sum(sums.of(Dimension.MODE, c.caseId()), byMode);
             sum(sums.of(Dimension.COUNTRY, c.caseId()), byCountry);
@@ -177,8 +177,8 @@ public class OpenDataService {
     }
 
     public CaseData caseData(String campaignId, String caseId) {
-        CaseChanged c = openCase(campaignId, caseId);
         Sums sums = sums(campaignId);
+        CaseChanged c = openCase(campaignId, caseId, sums);
         Map<String, Long> byType = new TreeMap<>(sums.of(Dimension.TYPE, caseId));
         Map<String, Long> byCountry = new TreeMap<>(sums.of(Dimension.COUNTRY, caseId));
         Long unknown = byCountry.remove("");
@@ -189,10 +189,11 @@ public class OpenDataService {
 
     /** The case's actions per day (UTC) with the running total; days without actions are not listed. */
     public CaseHistory history(String campaignId, String caseId) {
-        CaseChanged c = openCase(campaignId, caseId);
+        Sums sums = sums(campaignId);
+        CaseChanged c = openCase(campaignId, caseId, sums);
         List<Day> days = new ArrayList<>();
         long cumulative = 0;
-        for (Map.Entry<String, Long> day : new TreeMap<>(sums(campaignId).of(Dimension.DAY, caseId)).entrySet()) {
+        for (Map.Entry<String, Long> day : new TreeMap<>(sums.of(Dimension.DAY, caseId)).entrySet()) {
             cumulative += day.getValue();
             days.add(new Day(LocalDate.parse(day.getKey()), day.getValue(), cumulative));
         }
@@ -252,6 +253,10 @@ public class OpenDataService {
         Map<String, Long> of(Dimension dimension, String caseId) {
             return byCase.get(dimension).getOrDefault(caseId, Map.of());
         }
+
+        long total(String caseId) {
+            return of(Dimension.TYPE, caseId).values().stream().mapToLong(Long::longValue).sum();
+        }
     }
 
     private Sums sums(String campaignId) {
@@ -272,14 +277,16 @@ public class OpenDataService {
         return reference.findCampaign(campaignId).orElseThrow(() -> ProblemException.notFound("campaign", campaignId));
     }
 
-    private List<CaseChanged> openCases(String campaignId) {
-        return reference.cases().stream().filter(c -> campaignId.equals(c.campaignId()) && PublicCounterRule.shows(c))
+    private List<CaseChanged> openCases(String campaignId, Sums sums) {
+        return reference.cases().stream().filter(c -> campaignId.equals(c.campaignId())
+                        && PublicCounterRule.shows(c, sums.total(c.caseId())))
                 .sorted(Comparator.comparing(CaseChanged::caseId)).toList();
     }
 
-    private CaseChanged openCase(String campaignId, String caseId) {
+    private CaseChanged openCase(String campaignId, String caseId, Sums sums) {
         campaignOf(campaignId);
-        return reference.findCase(caseId).filter(c -> campaignId.equals(c.campaignId()) && PublicCounterRule.shows(c))
+        return reference.findCase(caseId).filter(c -> campaignId.equals(c.campaignId())
+                        && PublicCounterRule.shows(c, sums.total(caseId)))
                 .orElseThrow(() -> new ProblemException(Problem.of(404, "no-open-data", "No open data",
                         "campaign '" + campaignId + "' has no open data for case '" + caseId + "'")
                         .with("caseId", caseId)));

@@ -16,8 +16,20 @@ public final class PublicCounterRule {
     private PublicCounterRule() {
     }
 
-    public static boolean shows(CaseChanged c) {
-        return showsOnceReleased(c) && c.hold() == null;
+    /**
+     * {@code counted}: the actions counted for the case. A closed case with none is hidden as a draft is: case-service
+     * lets a draft be closed (there is no delete), and a draft dropped because publicity would endanger the person was
+     * then shown, by name, in the open data and to every entity, and its counter answered 200 (a read-only review, 6
+     * December 2026). No action can be taken for a case that was never active, so "closed with nothing counted" holds
+     * every such case; one that was active and closed with nothing counted has nothing to show either.
+     */
+    public static boolean shows(CaseChanged c, long counted) {
+        return showsOnceReleased(c) && c.hold() == null && !neverCounted(c, counted);
+    }
+
+    /** Closed with nothing counted: possibly a draft dropped, which no one outside case-service may learn of. */
+    public static boolean neverCounted(CaseChanged c, long counted) {
+        return "closed".equals(c.status()) && counted <= 0;
     }
 
     /** Whether it shows once a hold, if any, is lifted: what a milestone, which waits out a hold, is told under. */
