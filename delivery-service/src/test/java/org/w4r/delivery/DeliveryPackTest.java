@@ -323,6 +323,64 @@ class DeliveryPackTest extends RunningService {
         assertEquals(0, Rows.number(db, "select count(*) from pack_issue where delivery_id = ?::uuid", id));
     }
 
+    /**
+     * A hold that reached petition-service before this service (its DeliveryGate answers 409 case-on-hold while this
+     * read model still has the case free) refuses the pack and the preview as this service's own hold does: 409
+     * naming the hold, nothing issued, previewed or audited. It was 503 petition-service-unavailable with Retry-After
+     * until a read-only review (6 December 2026).
+     */
+    @Test
+    void aHoldPetitionServiceHasBeforeThisServiceRefusesPackAndPreviewWithNothingIssued() {
+        String caseId = Streams.newCase(kafka);
+        PetitionStub.SIGNERS_CSV.put(caseId, "name,country\nMarie Curie,FR\n");
+        String petition = Streams.handedOver(caseId);
+        String solidarity = Streams.plan(caseId, "solidarity");
+        given().auth().oauth2(DELIVERY).contentType(ContentType.JSON).body(Streams.handoverBody(Instant.now()))
+                .post("/api/v1/deliveries/" + solidarity + "/handover").then().statusCode(200);
+        String planned = Streams.plan(caseId, "petition");
+        PetitionStub.HELD.put(caseId, 48L);
+        try {
+            for (String path : List.of(petition + "/pack", petition + "/pack.zip", solidarity + "/pack",
+                    planned + "/pack-preview")) {
+                given().auth().oauth2(DELIVERY).get("/api/v1/deliveries/" + path).then().statusCode(409)
+                        .contentType("application/problem+json").header("Retry-After", org.hamcrest.Matchers.nullValue())
+                        .body("type", equalTo("https://w4r.example.org/problems/case-on-hold"))
+                        .body("caseId", equalTo(caseId)).body("hold.holdId", equalTo(48))
+                        .body("hold.placedAt", equalTo("2027-02-01T08:00:00Z"));
+            }
+        } finally {
+            PetitionStub.HELD.remove(caseId);
+        }
+        given().auth().oauth2(DELIVERY).get("/api/v1/cases/" + caseId).then().body("onHold", equalTo(false));
+        for (String id : List.of(petition, solidarity, planned)) {
+            assertEquals(0, Rows.number(db, "select count(*) from pack_issue where delivery_id = ?::uuid", id));
+            given().auth().oauth2(DELIVERY).get("/api/v1/deliveries/" + id).then()
+                    .body("handover.packSha256", org.hamcrest.Matchers.nullValue());
+            given().auth().oauth2(staffToken("coordinator")).get("/api/v1/audit?subjectId=" + id).then().statusCode(200)
+                    .body("entries.action", org.hamcrest.Matchers.not(org.hamcrest.Matchers.hasItem("delivery.pack.issued")))
+                    .body("entries.action", org.hamcrest.Matchers.not(org.hamcrest.Matchers.hasItem("delivery.pack.previewed")));
+        }
+    }
+
+    /**
+     * A token petition-service already has revoked (its directory had the tombstone before this one's) is the caller's
+     * 401, not this service's 503: nothing issued.
+     */
+    @Test
+    void aCredentialPetitionServiceHasRevokedGetsNoPackAnd401() {
+        String caseId = Streams.newCase(kafka);
+        String id = Streams.handedOver(caseId);
+        PetitionStub.REVOKED.add(DELIVERY);
+        try {
+            given().auth().oauth2(DELIVERY).get("/api/v1/deliveries/" + id + "/pack").then().statusCode(401)
+                    .contentType("application/problem+json").body("type", endsWith("/unauthorized"));
+        } finally {
+            PetitionStub.REVOKED.remove(DELIVERY);
+        }
+        assertEquals(0, Rows.number(db, "select count(*) from pack_issue where delivery_id = ?::uuid", id));
+        given().auth().oauth2(DELIVERY).get("/api/v1/deliveries/" + id + "/pack").then().statusCode(200);
+    }
+
     static String text(byte[] pdf) throws Exception {
         try (PDDocument document = Loader.loadPDF(pdf)) {
             return new PDFTextStripper().getText(document);

@@ -50,6 +50,13 @@ public class PetitionStub implements QuarkusTestResourceLifecycleManager {
      * with this Retry-After, in seconds, as petition-service answers.
      */
     static final Map<String, Integer> BUSY = new ConcurrentHashMap<>();
+    /**
+     * Cases petition-service already knows to be on safety hold, by hold id, when this service does not yet: both
+     * exports answer {@code 409 case-on-hold} naming the hold, as its DeliveryGate does.
+     */
+    static final Map<String, Long> HELD = new ConcurrentHashMap<>();
+    /** Tokens petition-service already has revoked: answered {@code 401}, as its authentication does. */
+    static final java.util.Set<String> REVOKED = ConcurrentHashMap.newKeySet();
     private HttpServer server;
 
     static String entityKey(String caseId, String entityId) {
@@ -92,6 +99,23 @@ public class PetitionStub implements QuarkusTestResourceLifecycleManager {
                 StandardCharsets.UTF_8)) + " auth=" + exchange.getRequestHeaders().getFirst("Authorization"));
         if (down) {
             StubAnswer.send(exchange, 503, "application/problem+json", "{\"status\":503}");
+            return;
+        }
+        String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+        if (authorization != null && REVOKED.contains(authorization.substring(authorization.indexOf(' ') + 1))) {
+            exchange.getResponseHeaders().add("WWW-Authenticate", "Bearer");
+            StubAnswer.send(exchange, 401, "application/problem+json", "{\"type\":\"https://w4r.example.org/problems/"
+                    + "unauthorized\",\"title\":\"Unauthorized\",\"status\":401}");
+            return;
+        }
+        String held = HELD.keySet().stream().filter(c -> path.contains("/" + c + "/")
+                || (query != null && query.contains("caseId=" + c))).findFirst().orElse(null);
+        if (held != null) {
+            StubAnswer.send(exchange, 409, "application/problem+json", "{\"type\":\"https://w4r.example.org/problems/"
+                    + "case-on-hold\",\"title\":\"Case on safety hold\",\"status\":409,\"detail\":\"case '" + held
+                    + "' has been on safety hold since 2027-02-01T08:00:00Z; nothing can be handed out\","
+                    + "\"caseId\":\"" + held + "\",\"hold\":{\"holdId\":" + HELD.get(held)
+                    + ",\"placedAt\":\"2027-02-01T08:00:00Z\"}}");
             return;
         }
         String retired = RETIRED.stream().filter(c -> path.contains("/" + c + "/")

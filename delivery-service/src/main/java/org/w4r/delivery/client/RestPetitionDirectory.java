@@ -2,15 +2,19 @@ package org.w4r.delivery.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quarkus.security.UnauthorizedException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
 import org.jboss.logging.Logger;
+import org.w4r.events.CaseChanged;
 import org.w4r.kit.messaging.Failures;
+import org.w4r.kit.problem.ProblemException;
 import org.w4r.delivery.model.ApprovedMessage;
 import org.w4r.delivery.model.Signer;
+import org.w4r.delivery.service.HoldGuard;
 import org.w4r.delivery.service.PetitionDirectory;
 import org.w4r.delivery.service.SignerDataRetiredException;
 import org.w4r.delivery.service.UnavailableException;
@@ -20,6 +24,7 @@ import org.w4r.kit.csv.SpreadsheetSafe;
 import java.io.IOException;
 import java.io.StringReader;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
@@ -98,12 +103,52 @@ public class RestPetitionDirectory implements PetitionDirectory {
         }
     }
 
+    /**
+     * petition-service's {@code 409 case-on-hold} (its DeliveryGate saw a hold this service had not applied yet) as
+     * this service's own hold refusal, naming the hold petition-service named; null for any other answer.
+     */
+    static ProblemException heldFor(String caseId, Response response) {
+        if (response == null || response.getStatus() != 409) {
+            return null;
+        }
+        JsonNode problem;
+        try {
+            problem = JSON.readTree(response.readEntity(String.class));
+        } catch (RuntimeException | IOException e) {
+            return null;
+        }
+        if (problem == null || !problem.path("type").asText("").endsWith("/case-on-hold")) {
+            return null;
+        }
+        JsonNode hold = problem.path("hold");
+        Instant placedAt;
+        try {
+            placedAt = hold.path("placedAt").isTextual() ? Instant.parse(hold.path("placedAt").asText()) : null;
+        } catch (DateTimeParseException e) {
+            placedAt = null;
+        }
+        return HoldGuard.onHold(caseId, hold.path("holdId").canConvertToLong()
+                ? new CaseChanged.Hold(hold.path("holdId").asLong(), placedAt) : null);
+    }
+
     private static <T> T call(String caseId, String what, Supplier<T> request) {
         try {
             return request.get();
         } catch (WebApplicationException e) {
             if (e.getResponse() != null && e.getResponse().getStatus() == 410) {
                 throw new SignerDataRetiredException(caseId); // for good: asking again cannot help
+            }
+            // Refusals of the request, not faults: a hold placed after this service's own check, or the caller's
+            // credential revoked there before here. Both were 503 petition-service-unavailable with Retry-After
+            // until a read-only review (6 December 2026): a retry cannot help, and a 5xx says the fault is ours
+            ProblemException held = heldFor(caseId, e.getResponse());
+            if (held != null) {
+                LOG.infof("petition-service refused the %s: the case is on safety hold there", what);
+                throw held;
+            }
+            if (e.getResponse() != null && e.getResponse().getStatus() == 401) {
+                LOG.infof("petition-service refused the caller's credential for the %s", what);
+                throw new UnauthorizedException("petition-service refused the caller's credential");
             }
             Integer busy = busyFor(e.getResponse());
             if (busy != null) {

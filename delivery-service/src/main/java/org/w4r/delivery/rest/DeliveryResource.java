@@ -31,6 +31,7 @@ import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.headers.Header;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponseSchema;
@@ -64,8 +65,9 @@ public class DeliveryResource {
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = DeliveryView.class)))
     @APIResponse(responseCode = "409", description = "case-on-hold: the case is on safety hold")
     @APIResponse(responseCode = "422", description = "unknown-case: the case left this service's read model, so its hold cannot be checked")
-    public Response plan(@Valid @NotNull PlanRequest request, @Context UriInfo uri) {
-        DeliveryView view = DeliveryView.of(deliveries.plan(request.command(), caller.get().principal()));
+    public Response plan(@Valid @NotNull PlanRequest request, @Context UriInfo uri,
+                         @HeaderParam("Authorization") @Parameter(hidden = true) String authorization) {
+        DeliveryView view = DeliveryView.of(deliveries.plan(request.command(), caller.get().principal(), authorization));
         return Response.created(uri.getAbsolutePathBuilder().path(view.id().toString()).build()).entity(view).build();
     }
 
@@ -99,6 +101,7 @@ public class DeliveryResource {
     @APIResponse(responseCode = "404", description = "No delivery with this id")
     @APIResponse(responseCode = "409", description = "not-planned: the delivery was already delivered or cancelled")
     public DeliveryView cancel(@PathParam("id") String id, @HeaderParam("Content-Type") String contentType,
+                               @HeaderParam("Authorization") @Parameter(hidden = true) String authorization,
                                byte[] body) {
         jsonBody(contentType, body);
         CancelRequest request = null;
@@ -116,7 +119,7 @@ public class DeliveryResource {
             }
         }
         String reason = request == null ? null : PlanRequest.blankToNull(Violations.check(validator, request).reason());
-        return DeliveryView.of(deliveries.cancel(id(id), reason, caller.get().principal()));
+        return DeliveryView.of(deliveries.cancel(id(id), reason, caller.get().principal(), authorization));
     }
 
     @POST
@@ -126,8 +129,10 @@ public class DeliveryResource {
     @APIResponse(responseCode = "404", description = "No delivery with this id")
     @APIResponse(responseCode = "409", description = "case-on-hold, or not-planned (already delivered or cancelled)")
     @APIResponse(responseCode = "422", description = "unknown-case: the case left this service's read model, so its hold cannot be checked")
-    public DeliveryView handover(@PathParam("id") String id, @Valid @NotNull HandoverRequest request) {
-        return DeliveryView.of(deliveries.recordHandover(id(id), request.command(), caller.get().principal()));
+    public DeliveryView handover(@PathParam("id") String id, @Valid @NotNull HandoverRequest request,
+                                 @HeaderParam("Authorization") @Parameter(hidden = true) String authorization) {
+        return DeliveryView.of(deliveries.recordHandover(id(id), request.command(), caller.get().principal(),
+                authorization));
     }
 
     /**

@@ -24,8 +24,8 @@ import java.util.UUID;
 
 /**
  * Plans, handovers and cancellations: check the rules a request's shape cannot say (the case and entity exist, a
- * handover is not in the future; 400), wait for the case stream (503), then change state in one transaction that
- * checks the hold (409).
+ * handover is not in the future; 400), wait for the case stream (503) and check the caller's credential again (401),
+ * then change state in one transaction that checks the hold (409; not for a cancellation).
  */
 @ApplicationScoped
 public class DeliveryService {
@@ -54,7 +54,8 @@ public class DeliveryService {
     @ConfigProperty(name = "w4r.delivery.count-barrier", defaultValue = "PT5S")
     Duration countBarrier;
 
-    public DeliveryRecord plan(PlanCommand command, String principal) {
+    /** {@code authorization}: the request's header, to ask again after the barrier whether it is still valid. */
+    public DeliveryRecord plan(PlanCommand command, String principal, String authorization) {
         CaseChanged caseInfo = reference.findCase(command.caseId())
                 .orElseThrow(() -> ProblemException.invalid("caseId", "case '" + command.caseId() + "' does not exist"));
         if (command.entityId() != null && reference.findEntity(command.entityId()).isEmpty()) {
@@ -64,14 +65,14 @@ public class DeliveryService {
                 command.kind(), command.recipientKind(), command.recipientName(), command.city(), command.country(),
                 command.plannedFor(), DeliveryKinds.PLANNED, principal, Instant.now().truncatedTo(ChronoUnit.MICROS),
                 null, null, null);
-        guard.awaitCaseStream();
+        guard.awaitCaseStream(authorization);
         return committed(() -> {
             writer.plan(delivery);
             return find(delivery.id());
         });
     }
 
-    public DeliveryRecord recordHandover(UUID id, HandoverCommand command, String principal) {
+    public DeliveryRecord recordHandover(UUID id, HandoverCommand command, String principal, String authorization) {
         Instant now = Instant.now();
         if (command.deliveredAt().isAfter(now.plus(CLOCK_SKEW))) {
             throw ProblemException.invalid("deliveredAt", "'deliveredAt' is in the future: record a handover once it is done");
@@ -88,7 +89,7 @@ public class DeliveryService {
             throw ProblemException.invalid("cutoff", "'cutoff' must not be in the future: counts are frozen up to it");
         }
         deliveries.find(id).orElseThrow(() -> ProblemException.notFound("delivery", id.toString()));
-        guard.awaitCaseStream();
+        guard.awaitCaseStream(authorization);
         // freeze only once every action and review already on Kafka is counted, so the frozen numbers are the tally's
         if (!progress.awaitApplied(List.of(Topics.ACTIONS, Topics.MODERATION), countBarrier)) {
             throw new UnavailableException("counts-behind", "Counts not up to date",
@@ -105,8 +106,13 @@ public class DeliveryService {
         return a.isAfter(b) ? b : a;
     }
 
-    /** {@code reason} may be null. */
-    public DeliveryRecord cancel(UUID id, String reason, String principal) {
+    /**
+     * {@code reason} may be null. No hold check (calling a delivery off is always safe), but the barrier all the same:
+     * it is where a caller's revoked credential is found (a read-only review, 6 December 2026).
+     */
+    public DeliveryRecord cancel(UUID id, String reason, String principal, String authorization) {
+        deliveries.find(id).orElseThrow(() -> ProblemException.notFound("delivery", id.toString()));
+        guard.awaitCaseStream(authorization);
         return committed(() -> {
             writer.cancel(id, reason, principal);
             return find(id);

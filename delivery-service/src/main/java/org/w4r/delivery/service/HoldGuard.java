@@ -15,9 +15,10 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Holds are absolute. Every hold-sensitive action (plan, handover, pack) first waits until this service has applied
- * every case change published before the request ({@link #awaitCaseStream()}, outside any transaction), then checks
- * the hold inside its own transaction with the case's hold row locked ({@link #refuseIfHeld(String)}).
+ * Holds are absolute. Every hold-sensitive action (plan, handover, pack, preview) first waits until this service has
+ * applied every case change published before the request ({@link #awaitCaseStream}, outside any transaction), then
+ * checks the hold inside its own transaction with the case's hold row locked ({@link #refuseIfHeld(String)}). A
+ * cancellation waits too, for the caller's credential, not for a hold.
  */
 @ApplicationScoped
 public class HoldGuard {
@@ -30,12 +31,22 @@ public class HoldGuard {
     @ConfigProperty(name = "w4r.delivery.hold-barrier", defaultValue = "PT2S")
     Duration barrier;
 
-    /** Refuses with 503 rather than decide on a read model that may be missing a hold. */
-    public void awaitCaseStream() {
+    @Inject
+    LiveCaller callers;
+
+    /**
+     * Refuses with 503 rather than decide on a read model that may be missing a hold; then with 401 when the caller's
+     * credential was revoked meanwhile. Every write waits here, cancel included, so none can pass the barrier without
+     * the caller being asked for again ({@code authorization}: the request's header).
+     */
+    public void awaitCaseStream(String authorization) {
         if (!reference.awaitUpToDate(barrier)) {
             throw new UnavailableException("case-stream-behind", "Cannot check safety holds right now",
                     "this service could not confirm it has the latest case holds; nothing was changed, try again shortly", 2);
         }
+        // the barrier applies the credentials topic too: a revocation published before the request may only now be
+        // in the directory the request was authenticated from (a read-only review, 6 December 2026)
+        callers.requireLive(authorization);
     }
 
     /** Inside the caller's transaction: locks the case's hold row, then refuses if either copy of the hold says held. */
@@ -68,16 +79,22 @@ public class HoldGuard {
 
     /**
      * Names the hold by id and time only: its reason may name the danger it protects from, so it stays in
-     * case-service, where case managers read it.
+     * case-service, where case managers read it. {@code hold} null when the refusal came from petition-service
+     * without naming it.
      */
     public static ProblemException onHold(String caseId, CaseChanged.Hold hold) {
-        Map<String, Object> details = new LinkedHashMap<>();
-        details.put("holdId", hold.holdId());
-        details.put("placedAt", hold.placedAt() == null ? null : hold.placedAt().toString());
-        return new ProblemException(Problem.of(409, "case-on-hold", "Case on safety hold",
-                        "case '" + caseId + "' is on safety hold" + (hold.placedAt() == null ? "" : " since " + hold.placedAt())
+        Problem problem = Problem.of(409, "case-on-hold", "Case on safety hold",
+                        "case '" + caseId + "' is on safety hold"
+                                + (hold == null || hold.placedAt() == null ? "" : " since " + hold.placedAt())
                                 + ": no delivery may be planned or recorded and no signer or message exported while "
                                 + "the hold lasts (the reason is in case-service)")
-                .with("caseId", caseId).with("hold", details));
+                .with("caseId", caseId);
+        if (hold != null) {
+            Map<String, Object> details = new LinkedHashMap<>();
+            details.put("holdId", hold.holdId());
+            details.put("placedAt", hold.placedAt() == null ? null : hold.placedAt().toString());
+            problem.with("hold", details);
+        }
+        return new ProblemException(problem);
     }
 }

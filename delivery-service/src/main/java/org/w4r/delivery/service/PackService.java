@@ -82,7 +82,7 @@ public class PackService {
      */
     public Pack pack(UUID id, String authorization, String principal, String language, boolean withZip) {
         Delivery delivery = deliveries.find(id).orElseThrow(() -> ProblemException.notFound("delivery", id.toString()));
-        guard.awaitCaseStream();
+        guard.awaitCaseStream(authorization);
         // refused before anything is asked of petition-service: no signer list leaves while a case is held
         guard.refuseIfHeldNow(delivery.caseId());
         DeliveryService.Delivered delivered = service.delivered(delivery);
@@ -106,7 +106,7 @@ public class PackService {
             throw ProblemException.conflict("not-planned", "Not a planned delivery", "delivery " + id + " is "
                     + delivery.status() + "; a preview is for a planned delivery (a recorded one has its pack)");
         }
-        guard.awaitCaseStream();
+        guard.awaitCaseStream(authorization);
         guard.refuseIfHeldNow(delivery.caseId());
         // a preview names the same signers as a pack and costs as much to build; it can be asked again and again
         return oneAtATime(() -> {

@@ -9,7 +9,9 @@ import java.util.List;
 /**
  * What a delivery pack needs from petition-service, which alone keeps signers' and authors' personal data.
  * Implementations throw {@link UnavailableException} when petition-service cannot answer, and
- * {@link SignerDataRetiredException} when the case's campaign was anonymised under the retention schedule.
+ * {@link SignerDataRetiredException} when the case's campaign was anonymised under the retention schedule. A refusal of
+ * the request itself is the caller's answer, not an outage: a hold petition-service already has is
+ * {@link HoldGuard#onHold} (409), a credential it has revoked is 401.
  */
 public interface PetitionDirectory {
     /**

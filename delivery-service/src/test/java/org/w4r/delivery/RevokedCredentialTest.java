@@ -1,0 +1,102 @@
+package org.w4r.delivery;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.response.Response;
+import io.restassured.specification.RequestSpecification;
+import org.junit.jupiter.api.Test;
+import org.w4r.events.Topics;
+import org.w4r.testsupport.ReferenceFixtures;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.stream.Stream;
+
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.w4r.delivery.Waiting.await;
+
+/**
+ * A staff token revoked while its request waits at the reference barrier writes nothing: the request was let in by the
+ * token directory as it stood before the tombstone, and is asked for again once the barrier has applied it. Until a
+ * read-only review (6 December 2026) plan, handover and the pack wrote after the barrier without asking again, and
+ * cancel did not wait at the barrier at all.
+ */
+@QuarkusTest
+class RevokedCredentialTest extends RunningService {
+    @Test
+    void aTokenRevokedWhileItsWriteWaitsAtTheBarrierIsRefusedWith401AndNothingIsStoredOrPublished() throws Exception {
+        String caseId = Streams.newCase(kafka);
+        PetitionStub.SIGNERS_CSV.put(caseId, "name,country\nAda Example,MT\n");
+        String planned = Streams.plan(caseId, "petition");
+        String delivered = Streams.handedOver(caseId);
+        String marker = Streams.plan(caseId, "petition");
+        String plan = Streams.planBody(caseId, "solidarity");
+        String handover = Streams.handoverBody(Instant.now());
+
+        // every write that waits at the barrier, each with a token of its own revoked behind the gate
+        Map<String, Function<RequestSpecification, Response>> writes = new LinkedHashMap<>();
+        writes.put("handover", r -> r.contentType(ContentType.JSON).body(handover)
+                .post("/api/v1/deliveries/" + planned + "/handover"));
+        writes.put("plan", r -> r.contentType(ContentType.JSON).body(plan).post("/api/v1/deliveries"));
+        writes.put("cancel", r -> r.post("/api/v1/deliveries/" + planned + "/cancel"));
+        writes.put("pack", r -> r.get("/api/v1/deliveries/" + delivered + "/pack"));
+        writes.put("preview", r -> r.get("/api/v1/deliveries/" + planned + "/pack-preview"));
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        for (Map.Entry<String, Function<RequestSpecification, Response>> write : writes.entrySet()) {
+            String principal = "revoked-" + run + "-" + write.getKey();
+            Response answer = revokedWhileWaiting("key_" + principal, principal, "test-token-" + principal,
+                    write.getValue());
+            assertEquals(401, answer.statusCode(), write.getKey() + " answered " + answer.asString());
+            assertTrue(answer.contentType().startsWith("application/problem+json"), write.getKey());
+            assertTrue(answer.<String>path("type").endsWith("/unauthorized"), write.getKey());
+            assertEquals("Bearer", answer.header("WWW-Authenticate"), write.getKey());
+        }
+
+        assertEquals(Stream.of(planned + " planned", delivered + " delivered", marker + " planned").sorted().toList(),
+                Rows.strings(db, "select id || ' ' || status from delivery where case_id = ?", caseId).stream()
+                        .sorted().toList());
+        assertEquals(0, Rows.number(db, "select count(*) from handover where delivery_id = ?::uuid", planned));
+        assertEquals(0, Rows.number(db, "select count(*) from pack_issue where delivery_id = ?::uuid", delivered));
+        assertEquals(0, Rows.number(db, "select count(*) from audit_entry where actor like ?", "revoked-" + run + "-%"));
+        assertEquals(List.of(DeliveryTopic.planned(planned), DeliveryTopic.planned(delivered),
+                        DeliveryTopic.handedOver(delivered), DeliveryTopic.planned(marker)),
+                DeliveryTopic.beforeMarker(kafka, caseId, marker));
+    }
+
+    /**
+     * Publishes a delivery token, holds the reference reader at a gate on a case of its own, puts the token's tombstone
+     * on the credentials topic behind it, sends {@code write} with the token and, once it is authenticated (from the
+     * directory that still has the token), opens the gate.
+     */
+    private Response revokedWhileWaiting(String keyId, String principal, String secret,
+                                         Function<RequestSpecification, Response> write) throws Exception {
+        Streams.publish(kafka, Topics.CREDENTIALS, keyId,
+                ReferenceFixtures.staffCredential(keyId, principal, "delivery", secret));
+        await().untilAsserted(() -> given().auth().oauth2(secret).get("/api/v1/cases").then().statusCode(200));
+        String gate = "gate-" + UUID.randomUUID().toString().substring(0, 8);
+        StreamGate.close(gate);
+        Authenticated.watch(principal);
+        CompletableFuture<Response> answer;
+        try {
+            Streams.publish(kafka, Topics.CASES, gate, Streams.caseState(gate, null));
+            assertTrue(StreamGate.awaitReached(gate));
+            Streams.tombstone(kafka, Topics.CREDENTIALS, keyId);
+            answer = CompletableFuture.supplyAsync(() -> write.apply(given().auth().oauth2(secret)));
+            assertTrue(Authenticated.await(principal), "the write was not authenticated while the gate was closed");
+        } finally {
+            StreamGate.open(gate);
+        }
+        Response answered = answer.get(60, TimeUnit.SECONDS);
+        // and the revocation is in: the token opens nothing any more
+        given().auth().oauth2(secret).get("/api/v1/cases").then().statusCode(401);
+        return answered;
+    }
+}
