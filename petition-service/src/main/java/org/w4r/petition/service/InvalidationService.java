@@ -58,8 +58,9 @@ public class InvalidationService {
     /**
      * The largest invalidation, in actions: one transaction writes a correction per action to the outbox, all of them
      * late rows for the relay if later ones were sent meanwhile. A relay batch that failed after its sends is sent
-     * again only after such a drain, so a copy lands as far from its first as the drain is long, and must stay within
-     * the consumers' dedupe window (docs/reliability.md, "Open defects": it was 200,000, twice the window).
+     * again first, but after PostgreSQL's own crash it may come after such a drain, so a copy lands as far from its
+     * first as the drain is long, which must stay within the consumers' dedupe window (docs/reliability.md, "Open
+     * defects"; it was 200,000, twice the window).
      */
     @ConfigProperty(name = "w4r.invalidations.max-actions", defaultValue = "40000")
     int maxActions;

@@ -61,6 +61,12 @@ import java.util.concurrent.TimeUnit;
  * bulk invalidation): the relay then drains them a batch at a time against the snapshot it started from ({@code
  * late_snap}, {@code late_id}) before it sends anything new, as the queue it replaces sent them in id order.
  *
+ * <p>A batch that fails after its sends went out is sent again first, and as it was: before its first send it keeps
+ * its snapshot with the position it started from ({@code outbox_attempt}, in a transaction of its own), and the next
+ * batch from that position reads only the rows visible in that snapshot and records it as its own. Read anew, rows
+ * committed in between came first: a drain of a bulk invalidation's late rows put the second copy of the batch's
+ * events 200,000 records after the first, past every consumer's dedupe window (a read-only review, 6 December 2026).
+ *
  * <p>A row may hold many events of one topic ({@link Group}, {@code V0_6__outbox_grouped_rows.sql}): the position,
  * the late rows and the partitions are about rows, the batch limit is about events. A row is sent whole, in one batch,
  * its events in the order they were added; a batch takes no row that would carry it past its limit (the first row of
@@ -231,7 +237,10 @@ public class OutboxRelay {
                 // the snapshot was taken before the lock was: if the relay that held it moved the position since,
                 // this read fails (could not serialize) and the batch is tried again, before anything is sent twice
                 Position position = Position.read(connection);
-                Batch batch = next(connection, position, settings.batchSize());
+                // a batch from this position whose sends may have gone out: read only what it could see, so that it
+                // is sent again first and as it was (V0_7__outbox_attempt.sql)
+                String attempted = Attempt.snapshotFrom(connection, position);
+                Batch batch = next(connection, position, settings.batchSize(), attempted);
                 List<Pending> rows = batch.events();
                 if (rows.isEmpty()) {
                     if (position.lateSnap() != null) {
@@ -239,6 +248,9 @@ public class OutboxRelay {
                     }
                     connection.commit();
                     return 0;
+                }
+                if (attempted == null) {
+                    Attempt.keep(dataSource, position, currentSnapshot(connection)); // before anything is sent
                 }
                 List<CompletableFuture<?>> acks = new ArrayList<>();
                 for (Pending row : rows) {
@@ -346,7 +358,9 @@ public class OutboxRelay {
      * dedupe window counts on that: docs/reliability.md). Otherwise the batch takes the late rows and then new ones in
      * id order, and moves the position to its own snapshot.
      */
-    private Batch next(Connection connection, Position at, int limit) throws SQLException {
+    private Batch next(Connection connection, Position at, int limit, String attempted) throws SQLException {
+        // a batch tried before from this position: only the rows visible in its snapshot, which becomes the position's
+        String visible = attempted == null ? "" : " and pg_visible_in_snapshot(tx, ?::pg_snapshot)";
         if (at.lateSnap() != null) {
             List<Stored> late = select(connection, limit, LATE + """
                       and pg_visible_in_snapshot(tx, ?::pg_snapshot) and id + 0 > ?)
@@ -358,25 +372,81 @@ public class OutboxRelay {
             // drained: what is still late had not ended at lateSnap
             return new Batch(late, new Position(at.sentId(), at.lateSnap(), null, 0), events(late) >= limit);
         }
-        List<Stored> late = select(connection, limit, LATE + ") select * from late order by id limit ?", at.snap(),
-                at.snap(), at.sentId(), limit + 1);
+        List<Stored> late = attempted == null
+                ? select(connection, limit, LATE + ") select * from late order by id limit ?", at.snap(), at.snap(),
+                        at.sentId(), limit + 1)
+                : select(connection, limit, LATE + visible + ") select * from late order by id limit ?", at.snap(),
+                        at.snap(), at.sentId(), attempted, limit + 1);
         List<Stored> taken = fit(late, limit, true);
         if (taken.size() < late.size()) {
-            return new Batch(taken, new Position(at.sentId(), at.snap(), currentSnapshot(connection), last(taken)), true);
+            return new Batch(taken, new Position(at.sentId(), at.snap(),
+                    attempted == null ? currentSnapshot(connection) : attempted, last(taken)), true);
         }
         List<Stored> rows = new ArrayList<>(late);
         int room = limit - events(late);
         boolean full = room <= 0;
         if (room > 0) {
             // at most one row per event of room; a row that would take the batch past its limit waits for the next
-            List<Stored> fresh = select(connection, room, "select " + COLUMNS + " from outbox where id > ? order by id limit ?",
-                    at.sentId(), room);
+            List<Stored> fresh = attempted == null
+                    ? select(connection, room, "select " + COLUMNS + " from outbox where id > ? order by id limit ?",
+                            at.sentId(), room)
+                    : select(connection, room, "select " + COLUMNS + " from outbox where id > ?" + visible
+                            + " order by id limit ?", at.sentId(), attempted, room);
             List<Stored> fits = fit(fresh, room, late.isEmpty());
             rows.addAll(fits);
             full = fits.size() < fresh.size() || events(fits) >= room;
         }
         long sentId = rows.size() > late.size() ? last(rows) : at.sentId();
-        return new Batch(rows, new Position(sentId, null, null, 0), full);
+        return new Batch(rows, new Position(sentId, attempted, null, 0), full); // null: this batch's own snapshot
+    }
+
+    /**
+     * The batch being sent: the position it started from and the snapshot it read in (V0_7__outbox_attempt.sql), kept
+     * before its first send in a transaction of its own, since the batch's may be rolled back after its sends went out.
+     * Asynchronous commit: lost only with the database's own crash, when the re-send falls back to reading anew.
+     */
+    static final class Attempt {
+        private Attempt() {
+        }
+
+        static void keep(AgroalDataSource dataSource, Position from, String snapshot) throws SQLException {
+            try (Connection c = dataSource.getConnection()) {
+                c.setAutoCommit(false);
+                try (Statement async = c.createStatement(); PreparedStatement keep = c.prepareStatement("""
+                        insert into outbox_attempt (from_sent_id, from_snap, from_late, from_late_id, snap)
+                        values (?, ?, ?, ?, ?)
+                        on conflict (singleton) do update set from_sent_id = excluded.from_sent_id,
+                               from_snap = excluded.from_snap, from_late = excluded.from_late,
+                               from_late_id = excluded.from_late_id, snap = excluded.snap""")) {
+                    async.execute("set local synchronous_commit = off");
+                    keep.setLong(1, from.sentId());
+                    keep.setString(2, from.snap());
+                    keep.setString(3, from.lateSnap());
+                    keep.setLong(4, from.lateId());
+                    keep.setString(5, snapshot);
+                    keep.executeUpdate();
+                    c.commit();
+                } catch (SQLException | RuntimeException e) {
+                    c.rollback();
+                    throw e;
+                }
+            }
+        }
+
+        /** The snapshot of a batch tried before from exactly {@code at}, or null: none was, or it was recorded. */
+        static String snapshotFrom(Connection connection, Position at) throws SQLException {
+            try (PreparedStatement select = connection.prepareStatement("""
+                    select snap from outbox_attempt where from_sent_id = ? and from_snap = ?
+                       and from_late is not distinct from ? and from_late_id = ?""")) {
+                select.setLong(1, at.sentId());
+                select.setString(2, at.snap());
+                select.setString(3, at.lateSnap());
+                select.setLong(4, at.lateId());
+                try (ResultSet rs = select.executeQuery()) {
+                    return rs.next() ? rs.getString(1) : null;
+                }
+            }
+        }
     }
 
     /**

@@ -1,11 +1,14 @@
 package org.w4r.kit.outbox;
 
 import io.agroal.api.AgroalDataSource;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.w4r.events.SignerErased;
+import org.w4r.kit.messaging.EventPublisher;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -15,7 +18,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -215,6 +220,53 @@ class OutboxRelayTest {
         assertEquals(0, relay.backlog());
         awaitEachKeyThenCheck(Map.of(prefix + "big", big, prefix + "small", small, prefix + "fast", fast,
                 prefix + "after", after));
+    }
+
+    /**
+     * A batch whose sends went out but whose position was never recorded (the instance killed, the connection lost, an
+     * ack timed out) is sent again first and as it was, though a transaction of more late rows than a batch committed
+     * in between. That drain went first, and the batch's second copy reached the topic after all of it: further from
+     * the first than a consumer's dedupe window (200,000 rows against 100,000), so counted twice (a read-only review,
+     * 6 December 2026). Two relay batches is the most a consumer's window counts on between copies.
+     */
+    @Test
+    void aBatchSentButNeverRecordedIsSentAgainFirstThoughADrainWaits() throws Exception {
+        OutboxRelay relay = OutboxFixtures.relay(parts.db().dataSource(), parts.publisher(), 10);
+        EventPublisher real = parts.publisher();
+        EventPublisher ackLost = new EventPublisher() {
+            @Override
+            public CompletableFuture<RecordMetadata> send(ProducerRecord<String, String> record) {
+                return real.send(record).thenCompose(sent -> CompletableFuture.failedFuture(
+                        new org.apache.kafka.common.errors.TimeoutException("the ack was lost")));
+            }
+        };
+        OutboxRelay losing = OutboxFixtures.relay(parts.db().dataSource(), ackLost, 10);
+        String key = prefix + "x";
+        List<SignerErased> big = erasures(25);
+        List<SignerErased> fast = erasures(2);
+        List<SignerErased> twice = erasures(1);
+        try (Connection bigTx = parts.db().dataSource().getConnection()) {
+            bigTx.setAutoCommit(false);
+            OutboxFixtures.insert(bigTx, key, big); // ids drawn, still in flight
+            write(parts.db().dataSource(), key, fast);
+            assertEquals(2, relay.relayBatch(), "larger ids sent: the big transaction's rows will be late");
+            write(parts.db().dataSource(), key, twice);
+            org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, losing::relayBatch,
+                    "its send went out, its position was not recorded");
+            bigTx.commit();
+        }
+        while (relay.relayBatch() > 0) {
+            // the batch again, then the drain
+        }
+        assertEquals(0, relay.backlog());
+        List<UUID> onTopic = onTopic(parts.bootstrap(), key);
+        UUID id = twice.get(0).erasureId();
+        int first = onTopic.indexOf(id);
+        int second = onTopic.lastIndexOf(id);
+        assertTrue(first >= 0 && second > first, "sent twice: " + onTopic);
+        assertTrue(second - first <= 2 * 10, "the second copy " + (second - first) + " records after the first");
+        assertEquals(Set.copyOf(ids(big)), Set.copyOf(onTopic.subList(second + 1, onTopic.size())),
+                "then the late rows, each once");
     }
 
     /**
