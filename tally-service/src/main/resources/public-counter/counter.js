@@ -148,9 +148,11 @@
         return null;
       }
       if (response.status === 404) {
-        // no such case, its counter switched off, or the case on hold: all look alike, and show nothing
-        self.stop();
+        // no such case, its counter switched off, or the case on hold: all look alike, and show nothing; and ask
+        // again as often as for a count, so a hold lifted or a counter switched on shows again without a reload (it
+        // stopped for good until a review, 6 December 2026; the 404 is cached as long as a count is)
         self.clear();
+        self.later(generation, self.refreshSeconds());
         return null;
       }
       if (!response.ok) {

@@ -1,14 +1,22 @@
 package org.w4r.it;
 
 import io.restassured.http.ContentType;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.openqa.selenium.support.ui.WebDriverWait;
+import org.w4r.events.CaseChanged;
+import org.w4r.events.Topics;
+import org.w4r.testsupport.ReferenceFixtures;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -93,5 +101,41 @@ class CounterBrowserIT extends BrowserSupport {
                 return e.shadowRoot.querySelectorAll('div, span').length + e.shadowRoot.textContent.trim().length""",
                 new Object[0]));
         assertEquals(404, given().get(held).then().extract().statusCode(), "the held case's counter is off");
+    }
+
+    /**
+     * An element for a case on hold shows nothing, and shows the count once the hold is lifted, without a reload: it
+     * stopped asking at its first 404 until a review (6 December 2026), so a lifted hold left every entity's page
+     * blank. The case is this test's own, published on the cases topic as case-service would.
+     */
+    @Test
+    void aCounterHiddenByAHoldShowsAgainOnceItIsLifted() throws Exception {
+        String caseId = "counter-hold-" + UUID.randomUUID().toString().substring(0, 8);
+        publishCase(caseId, new CaseChanged.Hold(99L, Instant.now()));
+        String url = platform.tally.url() + "/public/v1/cases/" + caseId + "/counter";
+        wait.until(d -> given().get(url).then().extract().statusCode() == 404);
+        driver.get(platform.tally.url() + "/public/v1/counter-demo.html");
+        js("""
+                const e = document.createElement('w4r-counter');
+                e.setAttribute('case', arguments[0]);
+                e.setAttribute('lang', 'en');
+                e.setAttribute('refresh', '5');
+                document.body.appendChild(e);""", caseId);
+        wait.until(d -> (Boolean) js("return performance.getEntriesByName(arguments[0]).some(e => e.responseEnd > 0)", url));
+        assertEquals(null, shown(caseId, "en", ".n", null), "nothing shown while the case is held");
+
+        publishCase(caseId, null);
+        // its refresh (5 s) and the 404's cache (5 s, revalidated in the background for 30 more) are the wait
+        new WebDriverWait(driver, Duration.ofSeconds(90), Duration.ofMillis(200))
+                .until(d -> "0".equals(shown(caseId, "en", ".n", null)));
+    }
+
+    static void publishCase(String caseId, CaseChanged.Hold hold) {
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of("bootstrap.servers", platform.kafka,
+                "acks", "all"), new StringSerializer(), new StringSerializer())) {
+            ReferenceFixtures.send(producer, Topics.CASES, caseId, new CaseChanged(UUID.randomUUID(), caseId,
+                    ReferenceFixtures.CAMPAIGN, caseId, "MT", "Authorities", "global", null, 1000L, "active", true, hold,
+                    ReferenceFixtures.version(), Instant.now()));
+        }
     }
 }

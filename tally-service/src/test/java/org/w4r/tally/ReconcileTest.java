@@ -25,6 +25,7 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.endsWith;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.w4r.testsupport.ReferenceFixtures.staffToken;
 
@@ -114,6 +115,40 @@ class ReconcileTest {
     void onlyCoordinatorsReconcile() {
         given().post("/api/v1/tally/reconcile").then().statusCode(401);
         given().auth().oauth2(staffToken("case-manager")).post("/api/v1/tally/reconcile").then().statusCode(403);
+    }
+
+    /**
+     * "caught-up" is what the live tables applied ({@code consumer_progress}), read in the snapshot of the comparison:
+     * the group's committed offsets trail the tables by up to the throttled commit's interval, so a report said
+     * caught-up beside differences that were events applied but not yet committed (a read-only review, 6 December
+     * 2026). Here the tables' progress is put one past every end the recount reads to, as an event applied and not
+     * yet committed leaves it: the report must say "ahead", not call the comparison exact.
+     */
+    @Test
+    void theLiveStateIsWhatTheTablesAppliedNotWhatTheGroupCommitted() throws Exception {
+        String campaign = "live-" + UUID.randomUUID().toString().substring(0, 8);
+        TallyFixtures.publishCampaign(campaign, Instant.parse("2026-12-01T00:00:00Z"));
+        Instant at = Instant.parse("2026-12-11T10:00:00Z");
+        TallyFixtures.publishActions(List.of(new ActionRecorded(UUID.randomUUID(), UUID.randomUUID(), campaign,
+                campaign + "-case", "ai-malta", ActionType.LETTER, Mode.OFFLINE, 5, at, at)));
+        await().untilAsserted(() -> given().auth().oauth2(staffToken("coordinator")).get("/api/v1/totals?campaign=" + campaign)
+                .then().statusCode(200).body("total", equalTo(5)));
+        assertEquals("caught-up", reconcile().getString("live"));
+        moveProgress(1);
+        try {
+            assertEquals("ahead", reconcile().getString("live"));
+        } finally {
+            moveProgress(-1);
+        }
+        assertEquals("caught-up", reconcile().getString("live"));
+    }
+
+    private void moveProgress(long by) throws Exception {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "update consumer_progress set next_offset = next_offset + ? where topic = 'actions'")) {
+            ps.setLong(1, by);
+            assertTrue(ps.executeUpdate() > 0, "the actions topic's progress rows");
+        }
     }
 
     private void adjust(String cell, String campaign, long by) throws Exception {

@@ -461,6 +461,23 @@ class WebhookTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> percents(path, caseId).equals(List.of(25)));
     }
 
+    /** A dead delivery and how many attempts its receiver saw. */
+    record Dead(String deliveryId, int attempts) {
+    }
+
+    /**
+     * 25 % of a goal of 4, reached and queued while the case is open and the receiver at {@code path} answers 500: the
+     * delivery ends dead.
+     */
+    Dead deadMilestone(Hook hook, String path, String caseId) {
+        TallyFixtures.publish(Topics.CASES, List.of(goalCase(caseId, 4, null)));
+        await().until(() -> reference.findCase(caseId).isPresent());
+        TallyFixtures.publishActions(List.of(action(caseId, 1)));
+        await().atMost(Duration.ofSeconds(60)).until(() -> deliveries(hook).stream()
+                .anyMatch(d -> "dead".equals(d.get("state"))));
+        return new Dead((String) deliveries(hook).get(0).get("id"), about(path, caseId).size());
+    }
+
     /** As the test above, for a milestone queued before the hold: not sent while the read model holds its case. */
     @Test
     void aQueuedMilestoneWaitsWhileTheReadModelHoldsTheCaseThoughTheWebhookStateLags() {
@@ -468,13 +485,9 @@ class WebhookTest {
         answers.put(path, new AtomicInteger(500));
         Hook hook = register("ai-france", path, "milestone.reached");
         String caseId = caseId();
-        TallyFixtures.publish(Topics.CASES, List.of(goalCase(caseId, 4, null)));
-        await().until(() -> reference.findCase(caseId).isPresent());
-        TallyFixtures.publishActions(List.of(action(caseId, 1)));
-        await().atMost(Duration.ofSeconds(60)).until(() -> deliveries(hook).stream()
-                .anyMatch(d -> "dead".equals(d.get("state"))));
-        String deliveryId = (String) deliveries(hook).get(0).get("id");
-        int attempts = about(path, caseId).size();
+        Dead dead = deadMilestone(hook, path, caseId);
+        String deliveryId = dead.deliveryId();
+        int attempts = dead.attempts();
 
         webhookRows.saveCaseState(caseId, new WebhookRepository.CaseState(Long.MAX_VALUE, null, "active"));
         TallyFixtures.publish(Topics.CASES, List.of(goalCase(caseId, 4, new CaseChanged.Hold(8, Instant.now()))));
@@ -501,15 +514,9 @@ class WebhookTest {
         Hook hook = register("ai-france", path, "milestone.reached");
         register("ai-france", holds, "case.held");
         String caseId = caseId();
-        CaseChanged open = goalCase(caseId, 4, null);
-        TallyFixtures.publish(Topics.CASES, List.of(open));
-        await().until(() -> reference.findCase(caseId).isPresent());
-        // 25 % of 4 is reached and queued while the case is open; the receiver is down, so it ends dead
-        TallyFixtures.publishActions(List.of(action(caseId, 1)));
-        await().atMost(Duration.ofSeconds(60)).until(() -> deliveries(hook).stream()
-                .anyMatch(d -> "dead".equals(d.get("state"))));
-        String deliveryId = (String) deliveries(hook).get(0).get("id");
-        int attempts = about(path, caseId).size();
+        Dead dead = deadMilestone(hook, path, caseId);
+        String deliveryId = dead.deliveryId();
+        int attempts = dead.attempts();
 
         CaseChanged held = goalCase(caseId, 4, new CaseChanged.Hold(5, Instant.now()));
         TallyFixtures.publish(Topics.CASES, List.of(held));

@@ -10,7 +10,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.jboss.logging.Logger;
 import org.w4r.events.ActionEvent;
@@ -20,7 +19,6 @@ import org.w4r.kit.messaging.ConsumerSettings;
 import org.w4r.kit.messaging.EventWindow;
 import org.w4r.kit.messaging.Failures;
 import org.w4r.kit.messaging.KafkaClients;
-import org.w4r.kit.messaging.TopicOffsets;
 import org.w4r.kit.problem.ProblemException;
 import org.w4r.tally.service.CountingService.Tables;
 
@@ -73,16 +71,10 @@ public class Reconciler {
     KafkaClients clients;
 
     @Inject
-    TopicOffsets offsets;
-
-    @Inject
     AgroalDataSource dataSource;
 
     @Inject
     Settings settings;
-
-    @ConfigProperty(name = "mp.messaging.incoming.actions.group.id", defaultValue = "tally-service")
-    String liveGroup;
 
     /** The live consumers' exactly-once window, so a rebuild skips exactly what they would. */
     @Inject
@@ -94,7 +86,7 @@ public class Reconciler {
     /** How long a reconcile may take (docs/tally-service.md, "POST /api/v1/tally/reconcile"). */
     @ConfigMapping(prefix = "w4r.tally.reconcile")
     public interface Settings {
-        /** How long the recount waits for the live consumers to commit the offsets it read to, for an exact comparison. */
+        /** How long the recount waits for the live tables to have applied the offsets it read to, for an exact comparison. */
         @WithDefault("PT20S")
         Duration liveWait();
 
@@ -115,8 +107,9 @@ public class Reconciler {
     }
 
     /**
-     * {@code live}: "caught-up" when the live consumers had committed exactly the end offsets the recount read to
-     * (the comparison is exact), "behind" or "ahead" otherwise (differences may then be events in flight).
+     * {@code live}: "caught-up" when the live tables had applied exactly the end offsets the recount read to, in the
+     * snapshot the differences were read in (the comparison is exact), "behind" or "ahead" otherwise (differences may
+     * then be events in flight).
      */
     public record Report(Instant startedAt, Instant finishedAt, Map<Integer, Long> endOffsets, long recordsRead,
                          long eventsCounted, String live, int differenceCount, List<Difference> differences) {
@@ -206,8 +199,10 @@ public class Reconciler {
                 }
             }
         }
-        String live = awaitLive(end);
-        List<Difference> differences = differences();
+        awaitLive(end);
+        Comparison comparison = compare(end);
+        String live = comparison.live();
+        List<Difference> differences = comparison.differences();
         Map<Integer, Long> endOffsets = new TreeMap<>();
         end.forEach((p, o) -> endOffsets.put(p.partition(), o));
         LOG.infof("reconcile: %d records, %d events counted, live %s, %d differences", read, counted, live, differences.size());
@@ -242,37 +237,68 @@ public class Reconciler {
         return counted;
     }
 
-    /** Waits (a little) for the live consumer group to have committed the offsets the recount read up to. */
-    private String awaitLive(Map<TopicPartition, Long> end) {
+    /**
+     * Waits (a little) for the live tables to have applied the offsets the recount read up to: what they applied is
+     * {@code consumer_progress}, written in the transaction of each batch. The group's committed offsets were read
+     * until a read-only review (6 December 2026): the throttled strategy commits them up to seconds after the tables,
+     * so events applied but not yet committed showed as differences in a report that said "caught-up".
+     */
+    private void awaitLive(Map<TopicPartition, Long> end) {
         long deadline = System.nanoTime() + settings.liveWait().toNanos();
-        String state = "behind";
         try {
             while (true) {
-                Map<TopicPartition, Long> committed = offsets.committed(liveGroup, Duration.ofSeconds(10));
-                boolean behind = false;
-                boolean ahead = false;
-                for (Map.Entry<TopicPartition, Long> e : end.entrySet()) {
-                    long at = committed.getOrDefault(e.getKey(), 0L);
-                    behind |= at < e.getValue();
-                    ahead |= at > e.getValue();
+                String state;
+                try (Connection c = dataSource.getConnection()) {
+                    state = liveState(progress(c), end);
                 }
-                state = behind ? "behind" : ahead ? "ahead" : "caught-up";
-                if (!behind || System.nanoTime() > deadline) {
-                    return state;
+                if (!"behind".equals(state) || System.nanoTime() > deadline) {
+                    return;
                 }
                 Thread.sleep(200);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return state;
-        } catch (Exception e) {
-            LOG.warnf("reconcile: cannot read the live group's offsets (%s)", Failures.describe(e));
-            return "unknown";
+        } catch (SQLException e) {
+            LOG.warnf("reconcile: cannot read the live tables' progress (SQLSTATE %s)", e.getSQLState());
         }
     }
 
-    /** Every cell (and every summary row, every row by country) where live and recount differ. */
-    private List<Difference> differences() {
+    /** The next offset the live tables apply, per partition of {@code actions}. */
+    private static Map<Integer, Long> progress(Connection c) throws SQLException {
+        Map<Integer, Long> next = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement(
+                "select kafka_partition, next_offset from consumer_progress where topic = ?")) {
+            ps.setString(1, Topics.ACTIONS);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    next.put(rs.getInt(1), rs.getLong(2));
+                }
+            }
+        }
+        return next;
+    }
+
+    /** caught-up: the live tables applied exactly what the recount read; behind or ahead: the comparison is not exact. */
+    static String liveState(Map<Integer, Long> applied, Map<TopicPartition, Long> end) {
+        boolean behind = false;
+        boolean ahead = false;
+        for (Map.Entry<TopicPartition, Long> e : end.entrySet()) {
+            long at = applied.getOrDefault(e.getKey().partition(), 0L);
+            behind |= at < e.getValue();
+            ahead |= at > e.getValue();
+        }
+        return behind ? "behind" : ahead ? "ahead" : "caught-up";
+    }
+
+    /** The differences, and the live state they were read in: one snapshot, so the state is the comparison's. */
+    private record Comparison(String live, List<Difference> differences) {
+    }
+
+    /**
+     * Every cell (and every summary row, every row by country) where live and recount differ, read in one REPEATABLE
+     * READ snapshot with the live tables' progress, so "caught-up" describes exactly the tables compared.
+     */
+    private Comparison compare(Map<TopicPartition, Long> end) {
         List<Difference> result = new ArrayList<>();
         String cells = """
                 select coalesce(l.campaign_id, r.campaign_id), coalesce(l.case_id, r.case_id), coalesce(l.entity_id, r.entity_id),
@@ -294,14 +320,22 @@ public class Reconciler {
                 from tally_by_country l full outer join rebuild_by_country r
                   on (l.campaign_id, l.case_id, l.entity_id, l.country) = (r.campaign_id, r.case_id, r.entity_id, r.country)
                 where coalesce(l.count, 0) <> coalesce(r.count, 0) order by 1, 2, 3, 9""";
+        String live;
         try (Connection c = dataSource.getConnection()) {
-            collect(c, "tally", cells, result);
-            collect(c, "tally_summary", summary, result);
-            collect(c, "tally_country", countries, result); // the answer's name for them since V7 (see Difference)
+            c.setAutoCommit(false);
+            c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ); // the pool restores it on return
+            try {
+                live = liveState(progress(c), end);
+                collect(c, "tally", cells, result);
+                collect(c, "tally_summary", summary, result);
+                collect(c, "tally_country", countries, result); // the answer's name for them since V7 (see Difference)
+            } finally {
+                c.rollback(); // it only read
+            }
         } catch (SQLException e) {
             throw new IllegalStateException("cannot compare the tally with the recount", e);
         }
-        return result;
+        return new Comparison(live, result);
     }
 
     private static void collect(Connection c, String table, String sql, List<Difference> into) throws SQLException {
