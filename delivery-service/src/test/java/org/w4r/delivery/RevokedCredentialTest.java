@@ -72,6 +72,30 @@ class RevokedCredentialTest extends RunningService {
     }
 
     /**
+     * Calling a delivery off checks no hold, so a case stream behind is no reason to refuse it: it waits for the
+     * caller's credential as far as the barrier goes, then goes on. It had come to answer 503 case-stream-behind once
+     * it waited at the barrier (a review of this change, 6 December 2026); a plan, which checks the hold, still does.
+     */
+    @Test
+    void aCancellationGoesOnWhileTheCaseStreamIsBehind() throws Exception {
+        String caseId = Streams.newCase(kafka);
+        String planned = Streams.plan(caseId, "petition");
+        String gate = "gate-" + UUID.randomUUID().toString().substring(0, 8);
+        StreamGate.close(gate);
+        try {
+            Streams.publish(kafka, Topics.CASES, gate, Streams.caseState(gate, null));
+            assertTrue(StreamGate.awaitReached(gate));
+            given().auth().oauth2(ReferenceFixtures.staffToken("delivery")).contentType(ContentType.JSON)
+                    .body(Streams.planBody(caseId, "solidarity")).post("/api/v1/deliveries").then().statusCode(503)
+                    .body("type", org.hamcrest.Matchers.endsWith("/case-stream-behind"));
+            given().auth().oauth2(ReferenceFixtures.staffToken("delivery")).post("/api/v1/deliveries/" + planned
+                    + "/cancel").then().statusCode(200).body("status", org.hamcrest.Matchers.equalTo("cancelled"));
+        } finally {
+            StreamGate.open(gate);
+        }
+    }
+
+    /**
      * Publishes a delivery token, holds the reference reader at a gate on a case of its own, puts the token's tombstone
      * on the credentials topic behind it, sends {@code write} with the token and, once it is authenticated (from the
      * directory that still has the token), opens the gate.

@@ -104,6 +104,23 @@ class PoisonEventTest {
     }
 
     /**
+     * A record set aside last on its partition leaves the reconcile "caught-up" once the live consumer has passed it:
+     * the tables' progress never moves past a record they did not apply, so with progress alone the reconcile waited
+     * out its 20 s and said "behind" until another action landed on that partition (a review, 6 December 2026).
+     */
+    @Test
+    void aRecordSetAsideLastOnItsPartitionLeavesTheReconcileCaughtUp() {
+        String campaign = "last-" + UUID.randomUUID().toString().substring(0, 8);
+        TallyFixtures.publishCampaign(campaign, Instant.parse("2026-12-01T00:00:00Z"));
+        String caseId = campaign + "-case";
+        publishRaw(caseId, List.of(valid(campaign, caseId, 6), "null"));
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertEquals(6, campaignTotal(campaign)));
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertEquals("caught-up",
+                given().auth().oauth2(staffToken("coordinator")).post("/api/v1/tally/reconcile").then()
+                        .statusCode(200).extract().jsonPath().getString("live")));
+    }
+
+    /**
      * A batch the database cannot take for now (here its statement is cancelled, SQLSTATE 57014, as a restarting or
      * overloaded server also answers) is retried until it applies, however many times that takes, and counted once:
      * never dead-lettered, never counted twice. The consumer's lock of its partition's progress is made to wait on

@@ -107,12 +107,13 @@ public class DeliveryService {
     }
 
     /**
-     * {@code reason} may be null. No hold check (calling a delivery off is always safe), but the barrier all the same:
-     * it is where a caller's revoked credential is found (a read-only review, 6 December 2026).
+     * {@code reason} may be null. No hold check (calling a delivery off is always safe), but the caller's credential is
+     * asked for again after the reference stream, where a revocation is found (a read-only review, 6 December 2026);
+     * a stream behind is no reason to refuse.
      */
     public DeliveryRecord cancel(UUID id, String reason, String principal, String authorization) {
         deliveries.find(id).orElseThrow(() -> ProblemException.notFound("delivery", id.toString()));
-        guard.awaitCaseStream(authorization);
+        guard.awaitCredentials(authorization);
         return committed(() -> {
             writer.cancel(id, reason, principal);
             return find(id);

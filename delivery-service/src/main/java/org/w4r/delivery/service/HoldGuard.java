@@ -18,7 +18,8 @@ import java.util.Optional;
  * Holds are absolute. Every hold-sensitive action (plan, handover, pack, preview) first waits until this service has
  * applied every case change published before the request ({@link #awaitCaseStream}, outside any transaction), then
  * checks the hold inside its own transaction with the case's hold row locked ({@link #refuseIfHeld(String)}). A
- * cancellation waits too, for the caller's credential, not for a hold.
+ * cancellation waits too, for the caller's credential, not for a hold, and never refuses for the wait ({@link
+ * #awaitCredentials}).
  */
 @ApplicationScoped
 public class HoldGuard {
@@ -39,6 +40,16 @@ public class HoldGuard {
      * credential was revoked meanwhile. Every write waits here, cancel included, so none can pass the barrier without
      * the caller being asked for again ({@code authorization}: the request's header).
      */
+    /**
+     * For what checks no hold (calling a delivery off, always safe): the caller's credential as the barrier leaves it,
+     * but never a 503 when the stream is behind. Staff call a delivery off when a danger appears, when Kafka may be
+     * down too (a review of this change, 6 December 2026: cancel had come to wait on the barrier and refuse).
+     */
+    public void awaitCredentials(String authorization) {
+        reference.awaitUpToDate(barrier); // best effort: a revocation published before the request is applied by then
+        callers.requireLive(authorization);
+    }
+
     public void awaitCaseStream(String authorization) {
         if (!reference.awaitUpToDate(barrier)) {
             throw new UnavailableException("case-stream-behind", "Cannot check safety holds right now",

@@ -170,14 +170,14 @@ public class WebhookService {
         }
     }
 
+    /** How long a release waits for this instance's read model to have it too (a few polls of the reference stream). */
+    private static final Duration RELEASE_WAIT = Duration.ofSeconds(5);
+
     /**
      * Queues what the case events mean for the webhooks, in the consumer's transaction. {@code CaseChanged} is the whole
      * state, so the change is told from the last state seen: a hold placed, lifted, the case closed, anything else. A
      * late copy of an older state is dropped. A local case concerns its entity only, a global one every entity.
      */
-    /** How long a release waits for this instance's read model to have it too (a few polls of the reference stream). */
-    private static final Duration RELEASE_WAIT = Duration.ofSeconds(5);
-
     public void onCases(List<CaseChanged> events) {
         List<NewDelivery> queued = new ArrayList<>();
         List<String> released = new ArrayList<>();
