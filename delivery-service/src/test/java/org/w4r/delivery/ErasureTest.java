@@ -132,6 +132,49 @@ class ErasureTest extends RunningService {
                 .body("handover.erasure.erasures", equalTo(1)).body("handover.erasure.newPackIssued", equalTo(true));
     }
 
+    /**
+     * A preview names the same signers as a pack. Until a read-only review (6 December 2026) only the audit trail said
+     * one was taken, so an erasure marked nothing and whoever saved a preview was never told to destroy it. Now each
+     * preview is a recorded copy: the delivery says how many were taken before the erasure, whatever became of its
+     * plan since; a preview taken after holds no erased name.
+     */
+    @Test
+    void previewsTakenBeforeAnErasureAreCopiesToDestroyWhateverBecameOfThePlan() {
+        String caseId = Streams.newCase(kafka);
+        PetitionStub.SIGNERS_CSV.put(caseId, "name,country\nAda Example,MT\n");
+        String previewed = Streams.plan(caseId, "petition");
+        String notPreviewed = Streams.plan(caseId, "petition");
+        for (int i = 0; i < 2; i++) {
+            given().auth().oauth2(DELIVERY).get("/api/v1/deliveries/" + previewed + "/pack-preview").then().statusCode(200);
+        }
+        given().auth().oauth2(DELIVERY).get("/api/v1/deliveries/" + previewed).then().statusCode(200)
+                .body("previewErasure", nullValue());
+
+        Instant erasedAt = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        SignerErased erasure = new SignerErased(UUID.randomUUID(), UUID.randomUUID(), "ai-malta", List.of(caseId),
+                List.of(UUID.randomUUID()), erasedAt);
+        Streams.publish(kafka, Topics.ERASURES, erasure.erasureId().toString(), erasure, erasure);
+        await().untilAsserted(() -> given().auth().oauth2(DELIVERY).get("/api/v1/deliveries/" + previewed).then()
+                .statusCode(200).body("status", equalTo("planned"))
+                .body("previewErasure.erasures", equalTo(1))
+                .body("previewErasure.previews", equalTo(2))
+                .body("previewErasure.lastErasedAt", equalTo(erasedAt.toString()))
+                .body("previewErasure.destroyPreviewsTakenBefore", notNullValue()));
+        given().auth().oauth2(DELIVERY).get("/api/v1/deliveries/" + notPreviewed).then()
+                .body("previewErasure", nullValue());
+
+        // taken after the erasure, without the erased names: not one to destroy
+        given().auth().oauth2(DELIVERY).get("/api/v1/deliveries/" + previewed + "/pack-preview").then().statusCode(200);
+        // handed over since: the saved previews are still out there, and no pack copy was issued
+        given().auth().oauth2(DELIVERY).contentType(io.restassured.http.ContentType.JSON)
+                .body(Streams.handoverBody(Streams.recentCutoff()))
+                .post("/api/v1/deliveries/" + previewed + "/handover").then().statusCode(200);
+        given().auth().oauth2(DELIVERY).get("/api/v1/deliveries/" + previewed).then().statusCode(200)
+                .body("status", equalTo("delivered")).body("handover.erasure", nullValue())
+                .body("previewErasure.erasures", equalTo(1)).body("previewErasure.previews", equalTo(2));
+        assertEquals(3, Rows.number(db, "select count(*) from pack_preview where delivery_id = ?::uuid", previewed));
+    }
+
     @Test
     void anErasureOfAnotherCaseMarksNothingHere() {
         String caseId = Streams.newCase(kafka);

@@ -179,6 +179,24 @@ public class DeliveryRepository {
         }
     }
 
+    /**
+     * A preview taken: a copy of the signer list as a pack is, so an erasure can name it for destruction
+     * ({@link ErasureRepository}); dated by the database in the same lock order as packs and erasures.
+     */
+    public void recordPreview(UUID deliveryId, Instant cutoff, String sha256, String previewedBy) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("""
+                insert into pack_preview (delivery_id, cutoff, sha256, previewed_by, previewed_at)
+                values (?,?,?,?, clock_timestamp())""")) {
+            ps.setObject(1, deliveryId);
+            Sql.setInstant(ps, 2, cutoff);
+            ps.setString(3, sha256);
+            ps.setString(4, previewedBy);
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw Sql.failure("record a preview", e);
+        }
+    }
+
     private static Handover handover(UUID deliveryId, ResultSet rs) throws SQLException {
         Array evidence = rs.getArray("evidence");
         return new Handover(deliveryId, Sql.instant(rs, "delivered_at"), Sql.instant(rs, "cutoff"),

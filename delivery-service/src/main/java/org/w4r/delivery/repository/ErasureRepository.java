@@ -5,6 +5,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 import org.w4r.delivery.model.PackErasure;
+import org.w4r.delivery.model.PreviewErasure;
 import org.w4r.events.SignerErased;
 
 import java.sql.Connection;
@@ -20,7 +21,8 @@ import java.util.UUID;
 
 /**
  * What an erasure changes here. Nothing personal is stored (packs are built from petition-service when asked), so an
- * erasure only marks the handovers of its cases whose pack was already issued: those copies hold erased names.
+ * erasure only marks the handovers of its cases whose pack was already issued, and the deliveries of its cases with a
+ * preview taken (V7): those copies hold erased names.
  * A pack being built takes the same case_hold row lock, so a pack is either issued before the erasure is applied
  * here (its handover is marked) or built again after it (see {@link #erasuresOf}).
  * <p>Which copies were issued before an erasure is decided by that lock's order, not by clocks: the mark keeps the
@@ -74,6 +76,19 @@ public class ErasureRepository {
                     ps.setArray(3, c.createArrayOf("varchar", cases.toArray()));
                     ps.executeUpdate();
                 }
+                // a preview is a copy too, of a delivery in any status (V7)
+                try (PreparedStatement ps = c.prepareStatement("""
+                        insert into preview_erasure (delivery_id, erasure_id, erased_at, applied_at, last_preview_id)
+                        select d.id, ?, ?, clock_timestamp(),
+                               (select max(p.id) from pack_preview p where p.delivery_id = d.id)
+                        from delivery d
+                        where d.case_id = any(?) and exists (select 1 from pack_preview p where p.delivery_id = d.id)
+                        on conflict do nothing""")) {
+                    ps.setObject(1, erasure.erasureId());
+                    Sql.setInstant(ps, 2, erasure.erasedAt());
+                    ps.setArray(3, c.createArrayOf("varchar", cases.toArray()));
+                    ps.executeUpdate();
+                }
             }
         } catch (SQLException e) {
             throw Sql.failure("apply an erasure", e);
@@ -121,6 +136,32 @@ public class ErasureRepository {
             }
         } catch (SQLException e) {
             throw Sql.failure("read the erasures of a handover", e);
+        }
+    }
+
+    /**
+     * The notice shown on a delivery whose previews were taken before an erasure of its case, if any: how many of its
+     * previews hold erased names (those up to the last erasure by the lock's order) and before when they were taken.
+     */
+    public Optional<PreviewErasure> previewNotice(UUID deliveryId) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("""
+                select count(*), max(e.erased_at) as erased_at, max(e.applied_at) as applied_at,
+                       (select count(*) from pack_preview p where p.delivery_id = ?
+                        and p.id <= (select max(last_preview_id) from preview_erasure where delivery_id = ?))
+                from preview_erasure e where e.delivery_id = ?""")) {
+            ps.setObject(1, deliveryId);
+            ps.setObject(2, deliveryId);
+            ps.setObject(3, deliveryId);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                if (rs.getLong(1) == 0) {
+                    return Optional.empty();
+                }
+                return Optional.of(new PreviewErasure(rs.getLong(1), Sql.instant(rs, "erased_at"),
+                        Sql.instant(rs, "applied_at"), rs.getLong(4)));
+            }
+        } catch (SQLException e) {
+            throw Sql.failure("read the erasures of a delivery's previews", e);
         }
     }
 

@@ -6,19 +6,24 @@ import org.w4r.delivery.model.Delivery;
 import org.w4r.delivery.model.DeliveryRecord;
 import org.w4r.delivery.model.Handover;
 import org.w4r.delivery.model.PackErasure;
+import org.w4r.delivery.model.PreviewErasure;
 
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-/** A delivery as the API shows it; {@code handover} once delivered. Absent fields are left out, never null. */
+/**
+ * A delivery as the API shows it; {@code handover} once delivered, {@code previewErasure} once previews taken of it
+ * hold erased names. Absent fields are left out, never null.
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record DeliveryView(UUID id, String campaignId, String caseId, String entityId,
                            @Schema(enumeration = {"petition", "solidarity"}) String kind,
                            PlanRequest.Recipient recipient, PlanRequest.Place place, Instant plannedFor,
                            @Schema(enumeration = {"planned", "delivered", "cancelled"}) String status,
-                           String plannedBy, Instant plannedAt, Cancellation cancellation, HandoverView handover) {
+                           String plannedBy, Instant plannedAt, Cancellation cancellation, HandoverView handover,
+                           PreviewErasure previewErasure) {
 
     public record Cancellation(String cancelledBy, Instant cancelledAt, @Schema(nullable = true) String reason) {
     }
@@ -42,6 +47,6 @@ public record DeliveryView(UUID id, String campaignId, String caseId, String ent
                 record.counts().byType(), h.packSha256(), h.packCreatedAt(), record.erasure());
         return new DeliveryView(d.id(), d.campaignId(), d.caseId(), d.entityId(), d.kind(),
                 new PlanRequest.Recipient(d.recipientKind(), d.recipientName()), place, d.plannedFor(), d.status(),
-                d.plannedBy(), d.plannedAt(), cancellation, handover);
+                d.plannedBy(), d.plannedAt(), cancellation, handover, record.previewErasure());
     }
 }

@@ -7,6 +7,7 @@ import org.w4r.delivery.model.Delivery;
 import org.w4r.delivery.model.DeliveryKinds;
 import org.w4r.delivery.model.DeliveryRecord;
 import org.w4r.delivery.model.FrozenCounts;
+import org.w4r.delivery.model.PreviewErasure;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.w4r.delivery.messaging.StreamProgress;
 import org.w4r.delivery.repository.DeliveryRepository;
@@ -140,11 +141,12 @@ public class DeliveryService {
     }
 
     private DeliveryRecord record(Delivery d) {
+        PreviewErasure previews = erasures.previewNotice(d.id()).orElse(null);
         if (!DeliveryKinds.DELIVERED.equals(d.status())) {
-            return new DeliveryRecord(d, null, null, null);
+            return new DeliveryRecord(d, null, null, null, previews);
         }
         return new DeliveryRecord(d, deliveries.findHandover(d.id()).orElseThrow(), deliveries.frozenCounts(d.id()),
-                erasures.notice(d.id()).orElse(null));
+                erasures.notice(d.id()).orElse(null), previews);
     }
 
     /** For the pack: the delivery with its handover and frozen counts. */

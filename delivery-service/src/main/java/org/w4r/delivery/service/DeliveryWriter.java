@@ -129,13 +129,16 @@ public class DeliveryWriter {
     }
 
     /**
-     * A preview names the same signers as a pack: who looked, at which cut-off, and the digest of what they saw. Refused
-     * as a pack is when a hold or an erasure arrived while it was being built (until 4 December 2026 it was checked only
-     * before petition-service was asked, so a hold placed meanwhile let the names out).
+     * A preview names the same signers as a pack: who looked, at which cut-off, and the digest of what they saw, kept
+     * as a copy an erasure can name for destruction (until 6 December 2026 only the audit trail had it, and an erasure
+     * marked nothing). Refused as a pack is when a hold or an erasure arrived while it was being built (until 4
+     * December 2026 it was checked only before petition-service was asked, so a hold placed meanwhile let the names
+     * out).
      */
     @Transactional
     public void recordPreview(Delivery delivery, Instant cutoff, String sha256, String previewedBy, long erasuresBefore) {
         refuseIfChangedWhileBuilt(delivery, erasuresBefore);
+        deliveries.recordPreview(delivery.id(), cutoff, sha256, previewedBy);
         audit.record("delivery.pack.previewed", "delivery", delivery.id().toString(), delivery.entityId(),
                 AuditTrail.detail("caseId", delivery.caseId(), "cutoff", cutoff.toString(), "sha256", sha256));
     }

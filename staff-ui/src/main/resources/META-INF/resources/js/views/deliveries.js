@@ -214,6 +214,18 @@ export function render(view) {
     el('button', { type: 'submit', text: t('deliveries.record') })), previewButton), value: '' };
   }
 
+  // A pack copy or a preview saved before an erasure of the case's signers holds their names: delivery-service marks
+  // it, and the team that keeps the copies must see it here (until 6 December 2026 only the API said so).
+  function erasureNotes(d) {
+    const e = d.handover && d.handover.erasure;
+    const p = d.previewErasure;
+    return [
+      e ? el('p', { class: 'note error', text: t(e.newPackIssued ? 'deliveries.destroyPackNewIssued' : 'deliveries.destroyPack',
+        { before: date(e.destroyCopiesIssuedBefore, true) }) }) : null,
+      p ? el('p', { class: 'note error', text: t('deliveries.destroyPreviews', { before: date(p.destroyPreviewsTakenBefore, true) }) }) : null,
+    ].filter(Boolean);
+  }
+
   function evidenceList(h) {
     if (!h || !h.evidence || !h.evidence.length) { return null; }
     return el('ul', { class: 'evidence' }, h.evidence.map((link) => {
@@ -245,7 +257,9 @@ export function render(view) {
         d.entityId ? entityName(d.entityId) : t('deliveries.allEntities'),
         term('status', d.status),
         d.handover ? { value: d.handover.total, node: el('div', {},
-          t('deliveries.handedOver', { at: date(d.handover.deliveredAt), count: d.handover.total }), evidenceList(d.handover)) } : '',
+          t('deliveries.handedOver', { at: date(d.handover.deliveredAt), count: d.handover.total }), evidenceList(d.handover),
+          ...erasureNotes(d)) }
+          : d.previewErasure ? { value: '', node: el('div', {}, ...erasureNotes(d)) } : '',
         action(d, holds)]));
     } catch (e) { status.failed(t('deliveries.cannotRead', { reason: explain(e) })); }
   }
