@@ -75,7 +75,8 @@ export function stop() {
   generation += 1;
   clearTimeout(retry);
   if (source) { source.close(); source = null; }
-  state.connected = false;
+  // the totals read with the last user's token are not the next user's (sign-out stops the stream)
+  Object.assign(state, { total: 0, withoutCase: 0, cases: {}, entities: {}, at: null, connected: false });
 }
 
 export function subscribe(fn) {

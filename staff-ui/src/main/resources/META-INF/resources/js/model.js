@@ -5,9 +5,15 @@ import { tally } from './api.js';
 let info = null;
 const listeners = new Set();
 let timer = null;
+// Bumped by stop() and reload(): a read still in flight then belongs to the user who signed out (or to the campaign
+// left) and is dropped, not written back for the next user of this tab to see (a read-only review, 6 December 2026).
+let generation = 0;
 
 async function load() {
-  info = await tally('/api/v1/dashboard/cases');
+  const mine = generation;
+  const read = await tally('/api/v1/dashboard/cases');
+  if (mine !== generation) { return info || load(); }
+  info = read;
   listeners.forEach((fn) => fn(info));
   return info;
 }
@@ -22,9 +28,9 @@ export function watch(fn) {
 }
 
 /** Another campaign was chosen: forget the old one's cases and read the new one's. */
-export function reload() { info = null; return load(); }
+export function reload() { generation += 1; info = null; return load(); }
 
-export function stop() { clearInterval(timer); timer = null; info = null; listeners.clear(); }
+export function stop() { generation += 1; clearInterval(timer); timer = null; info = null; listeners.clear(); }
 
 export const caseName = (id) => {
   const c = info && info.cases.find((x) => x.caseId === id);
