@@ -181,4 +181,98 @@ class SignerExportTest {
                 .body(SignatureResourceTest.body(email, caseId)).post("/api/v1/signatures")
                 .then().statusCode(202).body("results[0].status", equalTo("duplicate"));
     }
+
+    /**
+     * Every list handed out is recorded (who, which entity, up to when, how many names; never a name) and in the audit
+     * trail; an erasure of a signer of the case marks the lists taken before it, and a list taken after is not marked.
+     * Until a read-only review of 6 December 2026 an export left no trace here, and an erasure could not name it.
+     */
+    @Test
+    void everyListTakenIsRecordedAndAnErasureNamesTheOnesTakenBeforeIt() {
+        String caseId = activeCase();
+        String email = "exported-" + UUID.randomUUID() + "@example.org";
+        given().auth().oauth2(entityKey("ai-france")).contentType(ContentType.JSON)
+                .body(SignatureResourceTest.body(email, caseId).replace("\"signer\"", "\"consent\":{\"showName\":true},\"signer\""))
+                .post("/api/v1/signatures").then().statusCode(202);
+        Instant cutoff = Instant.now().plusSeconds(60).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        export(caseId, "?entityId=ai-france&until=" + cutoff);
+        export(caseId, "");
+        io.restassured.path.json.JsonPath before = given().auth().oauth2(staffToken("delivery"))
+                .get("/api/v1/cases/" + caseId + "/signer-exports").then().statusCode(200).extract().jsonPath();
+        // newest first: the global list, then ai-france's up to the cut-off, then activeCase()'s own
+        assertNull(before.get("[0].entityId"));
+        assertEquals(1, before.getInt("[0].signers"));
+        assertEquals("ai-france", before.get("[1].entityId"));
+        assertEquals(cutoff.toString(), before.get("[1].cutoff"));
+        assertEquals(1, before.getInt("[1].signers"));
+        assertNotNull(before.get("[1].exportedBy"));
+        assertTrue(before.getList("erasure").stream().allMatch(java.util.Objects::isNull), before.prettify());
+        assertTrue(!before.prettify().contains("Ada Lovelace"), "never a name");
+        given().auth().oauth2(staffToken("coordinator")).get("/api/v1/audit?action=signers.exported&subjectId=" + caseId)
+                .then().statusCode(200).body("entries.size()", equalTo(before.getList("$").size()))
+                .body("entries[0].detail.signers", equalTo(1));
+
+        given().auth().oauth2(entityKey("ai-france")).contentType(ContentType.JSON).body("{\"email\":\"" + email + "\"}")
+                .post("/api/v1/erasures").then().statusCode(202);
+        export(caseId, "");
+        io.restassured.path.json.JsonPath after = given().auth().oauth2(staffToken("delivery"))
+                .get("/api/v1/cases/" + caseId + "/signer-exports").then().statusCode(200).extract().jsonPath();
+        assertEquals(before.getList("$").size() + 1, after.getList("$").size());
+        assertNull(after.get("[0].erasure"), "taken after the erasure: no erased name in it");
+        assertEquals(0, after.getInt("[0].signers"));
+        for (int i = 1; i < after.getList("$").size(); i++) {
+            assertEquals(1, after.getInt("[" + i + "].erasure.erasures"), after.prettify());
+            assertNotNull(after.get("[" + i + "].erasure.destroyCopiesTakenBefore"));
+        }
+        // the delivery team's list only
+        for (String token : java.util.List.of(staffToken("coordinator"), staffToken("moderator"), entityKey("ai-france"))) {
+            given().auth().oauth2(token).get("/api/v1/cases/" + caseId + "/signer-exports").then().statusCode(403);
+        }
+    }
+
+    /**
+     * An export still reading when an erasure commits could hold the erased name: the erasure waits for it (the case's
+     * export lock, held here by a test transaction that records an export as one would) and then marks it, rather
+     * than marking only what was committed when it looked.
+     */
+    @Test
+    void anExportStillReadingWhenTheErasureArrivesIsMarkedToo() throws Exception {
+        String caseId = activeCase();
+        String email = "racing-" + UUID.randomUUID() + "@example.org";
+        given().auth().oauth2(entityKey("ai-france")).contentType(ContentType.JSON)
+                .body(SignatureResourceTest.body(email, caseId).replace("\"signer\"", "\"consent\":{\"showName\":true},\"signer\""))
+                .post("/api/v1/signatures").then().statusCode(202);
+        java.util.concurrent.CompletableFuture<Integer> erasure;
+        try (Connection reading = db.getConnection()) {
+            reading.setAutoCommit(false);
+            try (PreparedStatement lock = reading.prepareStatement(
+                    "select pg_advisory_xact_lock_shared(hashtext('w4r-signer-export'), hashtext(?))");
+                 PreparedStatement record = reading.prepareStatement("""
+                         insert into signer_export (case_id, cutoff, exported_by, signers)
+                         values (?, now(), 'racing-export', 1)""")) {
+                lock.setString(1, caseId);
+                lock.executeQuery().close();
+                record.setString(1, caseId);
+                record.executeUpdate();
+            }
+            erasure = java.util.concurrent.CompletableFuture.supplyAsync(() -> given().auth().oauth2(entityKey("ai-france"))
+                    .contentType(ContentType.JSON).body("{\"email\":\"" + email + "\"}").post("/api/v1/erasures").statusCode());
+            // the erasure has erased and waits for the export to finish
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> waitingForTheExportLock() == 1);
+            reading.commit();
+        }
+        assertEquals(202, erasure.get(30, java.util.concurrent.TimeUnit.SECONDS));
+        given().auth().oauth2(staffToken("delivery")).get("/api/v1/cases/" + caseId + "/signer-exports").then().statusCode(200)
+                .body("find { it.exportedBy == 'racing-export' }.erasure.erasures", equalTo(1));
+    }
+
+    private long waitingForTheExportLock() throws SQLException {
+        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement("""
+                select count(*) from pg_stat_activity
+                where wait_event_type = 'Lock' and wait_event = 'advisory' and datname = current_database()""");
+             ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
 }

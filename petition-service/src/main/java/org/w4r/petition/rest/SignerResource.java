@@ -33,6 +33,7 @@ import org.w4r.kit.security.CurrentCaller;
 import org.w4r.kit.security.Roles;
 import org.w4r.kit.validation.Slug;
 import org.w4r.petition.model.ConsentingSigner;
+import org.w4r.petition.model.SignerExport;
 import org.w4r.petition.service.Committer;
 import org.w4r.petition.service.ErasureService;
 import org.w4r.petition.service.RateLimits;
@@ -123,7 +124,8 @@ public class SignerResource {
             http.addEndHandler(ended -> done.run());
         }
         try {
-            List<List<Object>> rows = export.signers(caseId, entityId, cutoff == null ? Instant.now() : cutoff).stream()
+            List<List<Object>> rows = export.signers(caseId, entityId, cutoff == null ? Instant.now() : cutoff,
+                            caller.get().principal()).stream()
                     .map(SignerResource::row).toList();
             return Response.ok(new CsvTable(caseId + "-signers", List.of("name", "country"), rows))
                     .header("Cache-Control", "no-store").build();
@@ -132,6 +134,27 @@ public class SignerResource {
                 done.run();
             }
         }
+    }
+
+    /**
+     * Every signer list of the case that left this service, newest first (at most 1,000): the delivery team's record of
+     * the copies it holds, packs and previews built by delivery-service included (they are exported here with the
+     * caller's token). An export taken before an erasure of the case's signers carries {@code erasure}: that copy holds
+     * erased names and must be destroyed.
+     */
+    @GET
+    @Path("cases/{caseId}/signer-exports")
+    @Produces(MediaType.APPLICATION_JSON)
+    @RolesAllowed(Roles.DELIVERY)
+    @Operation(operationId = "listSignerExports", summary = "The signer lists of a case taken so far, and which to destroy",
+            description = "Who exported, when, of which entity, up to when and how many names (never a name), newest "
+                    + "first, at most 1,000. 'erasure' on an export taken before signers of the case were erased: "
+                    + "destroy every copy of it.")
+    @APIResponse(responseCode = "200", description = "The exports", content = @Content(mediaType = Api.JSON,
+            schema = @Schema(type = SchemaType.ARRAY, implementation = SignerExport.class)))
+    public List<SignerExport> exports(@Parameter(description = "The case") @PathParam("caseId") @Slug String caseId)
+            throws SQLException {
+        return export.exports(caseId);
     }
 
     private static Runnable releaseOnce() {

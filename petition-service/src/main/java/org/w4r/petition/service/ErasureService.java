@@ -7,6 +7,7 @@ import org.w4r.events.SignerErased;
 import org.w4r.events.Topics;
 import org.w4r.petition.repository.MessageRepository;
 import org.w4r.petition.repository.SignatureRepository;
+import org.w4r.petition.repository.SignerExportRepository;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -40,6 +41,9 @@ public class ErasureService {
     @Inject
     MessageRepository messages;
 
+    @Inject
+    SignerExportRepository exports;
+
     /**
      * The command that erases what was taken under {@code email} ({@code entityId} null: across entities). Its
      * result is the erasure's id, whether or not anything matched.
@@ -51,6 +55,7 @@ public class ErasureService {
             UUID erasureId = UUID.randomUUID();
             Instant now = ActionRules.now();
             List<SignatureRepository.Erased> erased = new ArrayList<>(signatures.erase(hmac, entityId));
+            List<String> signedCases = erased.stream().map(SignatureRepository.Erased::caseId).toList();
             erased.addAll(messages.erase(hmac, entityId, now));
             // ids only, in order, in as many events as the ids need (at least one, so every erasure leaves a trace)
             erased.sort(Comparator.comparing(e -> e.actionId().toString()));
@@ -63,6 +68,8 @@ public class ErasureService {
                         new SignerErased(UUID.randomUUID(), erasureId, entityId, caseIds, actionIds, now));
                 from += IDS_PER_EVENT;
             } while (from < erased.size());
+            // the signer lists taken before it hold the erased names: marked, once exports still reading are done
+            exports.markErased(erasureId, now, signedCases);
             // the erasure's id and how much it removed; never the address, nor its hash (it would re-identify)
             work.audit(requested.withSubject(erasureId.toString()).with("actions", erased.size()));
             return erasureId;

@@ -1,9 +1,13 @@
 package org.w4r.petition.service;
 
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import org.w4r.kit.audit.AuditTrail;
 import org.w4r.petition.model.ConsentingSigner;
+import org.w4r.petition.model.SignerExport;
 import org.w4r.petition.repository.SignatureRepository;
+import org.w4r.petition.repository.SignerExportRepository;
 
 import java.sql.SQLException;
 import java.time.Instant;
@@ -11,18 +15,46 @@ import java.util.List;
 
 /**
  * The signers who consented to have their name delivered, up to a cut-off, for a delivery team: of the whole case, or
- * of one entity for a delivery planned for that entity. Refused while the case is on safety hold.
+ * of one entity for a delivery planned for that entity. Refused while the case is on safety hold. Every list handed
+ * out is recorded, with the audit trail's entry, in the transaction that read it, so an erasure can name the copies
+ * taken before it ({@link SignerExportRepository}); until a read-only review of 6 December 2026 an export left no
+ * trace here at all.
  */
 @ApplicationScoped
 public class SignerExportService {
+    /** How many exports of a case {@link #exports} lists, newest first. */
+    public static final int MAX_LISTED = 1_000;
+
     @Inject
     SignatureRepository signatures;
 
     @Inject
+    SignerExportRepository exports;
+
+    @Inject
     DeliveryGate holds;
 
+    @Inject
+    AuditTrail audit;
+
     /** {@code entityId} null: every entity's signers of the case. */
-    public List<ConsentingSigner> signers(String caseId, String entityId, Instant until) throws SQLException {
-        return holds.handOut(caseId, "its signer list", () -> signatures.consenting(caseId, entityId, until));
+    public List<ConsentingSigner> signers(String caseId, String entityId, Instant until, String exportedBy)
+            throws SQLException {
+        // waits for the case stream outside the transaction, so no connection is held while it waits
+        holds.requireDeliverable(caseId, "its signer list");
+        // a checked exception inside (a SQLException) comes out wrapped, its cause kept for the database mappers
+        return QuarkusTransaction.requiringNew().call(() -> {
+            exports.lockShared(caseId);
+            List<ConsentingSigner> list = holds.handOut(caseId, "its signer list",
+                    () -> signatures.consenting(caseId, entityId, until));
+            exports.record(caseId, entityId, until, exportedBy, list.size());
+            audit.record("signers.exported", "case", caseId, entityId, AuditTrail.detail("cutoff", until.toString(),
+                    "signers", list.size()));
+            return list;
+        });
+    }
+
+    public List<SignerExport> exports(String caseId) throws SQLException {
+        return exports.list(caseId, MAX_LISTED);
     }
 }

@@ -1,0 +1,116 @@
+package org.w4r.petition.repository;
+
+import io.agroal.api.AgroalDataSource;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.w4r.petition.model.SignerExport;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.TreeSet;
+import java.util.UUID;
+
+/**
+ * Every signer list that left this service (V24): the copies an erasure must name for destruction. "Taken before an
+ * erasure" is the order of a per-case advisory lock: an export holds it shared from before its read until its row is
+ * committed, an erasure takes it exclusively, after its update and before it marks. So an export that could still read
+ * an erased name is committed, and marked, by then; one that starts later waits and reads the names erased.
+ */
+@ApplicationScoped
+public class SignerExportRepository {
+    @Inject
+    AgroalDataSource dataSource;
+
+    // the two-key form, its own space: a case's hash can never meet another lock of this database (retention's too is
+    // keyed by its own name)
+    private static final String LOCK = "(hashtext('w4r-signer-export'), hashtext(?))";
+
+    /** Held until the export's transaction ends: taken before its read, in the transaction that records it. */
+    public void lockShared(String caseId) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("select 1 from pg_advisory_xact_lock_shared" + LOCK)) {
+            ps.setString(1, caseId);
+            ps.executeQuery().close();
+        }
+    }
+
+    public void record(String caseId, String entityId, Instant cutoff, String exportedBy, int signers) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("""
+                insert into signer_export (case_id, entity_id, cutoff, exported_by, exported_at, signers)
+                values (?,?,?,?, clock_timestamp(), ?)""")) {
+            ps.setString(1, caseId);
+            ps.setString(2, entityId);
+            ps.setObject(3, OffsetDateTime.ofInstant(cutoff, ZoneOffset.UTC));
+            ps.setString(4, exportedBy);
+            ps.setInt(5, signers);
+            ps.executeUpdate();
+        }
+    }
+
+    /**
+     * In the erasure's transaction, after its update: waits for the exports of these cases still reading, then marks
+     * every export of them taken until now. Whether the erased person was in a given list is not known here (the
+     * erasure keeps no name, the export no list), so every export of the case is marked, as delivery-service marks every
+     * pack of it: a copy destroyed without need, never one kept that holds an erased name.
+     */
+    public void markErased(UUID erasureId, Instant erasedAt, Collection<String> caseIds) throws SQLException {
+        if (caseIds.isEmpty()) {
+            return;
+        }
+        try (Connection c = dataSource.getConnection()) {
+            // in one order, so two erasures of the same cases cannot deadlock on these locks
+            for (String caseId : new TreeSet<>(caseIds)) {
+                try (PreparedStatement ps = c.prepareStatement("select 1 from pg_advisory_xact_lock" + LOCK)) {
+                    ps.setString(1, caseId);
+                    ps.executeQuery().close();
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement("""
+                    insert into signer_export_erasure (export_id, erasure_id, erased_at, marked_at)
+                    select id, ?, ?, clock_timestamp() from signer_export where case_id = any(?)
+                    on conflict do nothing""")) {
+                ps.setObject(1, erasureId);
+                ps.setObject(2, OffsetDateTime.ofInstant(erasedAt, ZoneOffset.UTC));
+                ps.setArray(3, c.createArrayOf("varchar", new TreeSet<>(caseIds).toArray()));
+                ps.executeUpdate();
+            }
+        }
+    }
+
+    /** The latest exports of a case, newest first, with the erasures that reached each. */
+    public List<SignerExport> list(String caseId, int limit) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("""
+                select x.id, x.case_id, x.entity_id, x.cutoff, x.exported_by, x.exported_at, x.signers,
+                       count(e.erasure_id) as erasures, max(e.erased_at) as erased_at, max(e.marked_at) as marked_at
+                from signer_export x left join signer_export_erasure e on e.export_id = x.id
+                where x.case_id = ?
+                group by x.id order by x.id desc limit ?""")) {
+            ps.setString(1, caseId);
+            ps.setInt(2, limit);
+            List<SignerExport> exports = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    long erasures = rs.getLong("erasures");
+                    exports.add(new SignerExport(rs.getLong("id"), rs.getString("case_id"), rs.getString("entity_id"),
+                            instant(rs, "cutoff"), rs.getString("exported_by"), instant(rs, "exported_at"),
+                            rs.getInt("signers"), erasures == 0 ? null
+                            : new SignerExport.Erasure(erasures, instant(rs, "erased_at"), instant(rs, "marked_at"))));
+                }
+            }
+            return exports;
+        }
+    }
+
+    private static Instant instant(ResultSet rs, String column) throws SQLException {
+        OffsetDateTime at = rs.getObject(column, OffsetDateTime.class);
+        return at == null ? null : at.toInstant();
+    }
+}
