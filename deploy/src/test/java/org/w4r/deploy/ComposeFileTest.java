@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -49,7 +50,7 @@ class ComposeFileTest {
     @Test
     void dockerComposeAcceptsTheFileWithTheExampleSettings() throws Exception {
         assertEquals(Set.of("postgres", "kafka", "case-service", "petition-service", "tally-service", "delivery-service",
-                "staff-ui", "prometheus", "grafana", "otel-collector", "jaeger"), names(resolved().get("services")));
+                "staff-ui", "staff-ui-probe", "prometheus", "grafana", "otel-collector", "jaeger"), names(resolved().get("services")));
     }
 
     @Test
@@ -302,6 +303,105 @@ class ComposeFileTest {
         return Manifests.YAML.readTree(result.substring(2));
     }
 
+    /**
+     * Directories of a base image that user 185 owns and that neither image build puts files in, by base image (read
+     * from rh-openjdk/redhat-openjdk-containers at tag ubi9-openjdk-containers-1.21: modules/run/configure.sh, which
+     * the runtime image installs through jboss.container.java.jre.run, creates /deployments/data owned by 185 with
+     * ug+rwX; its JAVA_DATA_DIR). Docker copies the owner and mode of the image's directory into a new named volume
+     * mounted on it; on a path the image lacks, the volume is root's, 0755, and user 185 cannot write it.
+     */
+    static final Map<String, Set<String>> WRITABLE_BY_185 = Map.of(
+            "registry.access.redhat.com/ubi9/openjdk-17-runtime:1.21", Set.of("/deployments/data"));
+
+    /**
+     * Every named volume mounted into one of our images lands on a directory both images (Jib's and the Dockerfile's)
+     * have, owned by the user the service runs as, and the demo's credentials file is in one, so case-service can
+     * write it (and delete it when the demo is turned off). It was /deployments/state, which neither image has: with
+     * the demo on, case-service failed at start, and again (a read-only review, 6 December 2026).
+     */
+    @Test
+    void whatAServiceWritesGoesToAVolumeItsUserOwns() throws Exception {
+        JsonNode services = resolvedWith("W4R_DEMO_ENABLED=true").get("services");
+        int checked = 0;
+        for (String service : Repo.DEPLOYED) {
+            JsonNode s = services.get(service);
+            String jibBase = Repo.setting(service, "quarkus.jib.base-jvm-image");
+            String dockerfile = Repo.read(Repo.ROOT.resolve(service + "/src/main/docker/Dockerfile.jvm"));
+            java.util.regex.Matcher from = java.util.regex.Pattern.compile("(?m)^FROM (\\S+)").matcher(dockerfile);
+            assertTrue(from.find(), service);
+            assertEquals(jibBase, from.group(1), service + ": Jib's base and the Dockerfile's are the same image");
+            assertEquals("185", Repo.setting(service, "quarkus.jib.user"), service);
+            assertTrue(dockerfile.contains("\nUSER 185\n"), service);
+            Set<String> writable = WRITABLE_BY_185.getOrDefault(jibBase, Set.of());
+            List<String> mounted = new ArrayList<>();
+            for (JsonNode volume : s.path("volumes")) {
+                String source = volume.isObject() ? volume.path("source").asText() : volume.asText().split(":")[0];
+                String target = volume.isObject() ? volume.path("target").asText() : volume.asText().split(":")[1];
+                if (source.startsWith("/") || source.startsWith(".")) {
+                    continue; // a file of this directory, read-only: not where a service writes
+                }
+                mounted.add(target);
+                assertTrue(writable.contains(target), service + " mounts the volume " + source + " on " + target
+                        + ", which its image (" + jibBase + ", user 185) does not have owned by 185: Docker makes the new "
+                        + "volume root's (0755) and the service cannot write it; mount it on one of " + writable);
+                for (String copy : dockerfile.lines().filter(l -> l.startsWith("COPY")).toList()) {
+                    assertFalse(copy.matches(".*\\s" + java.util.regex.Pattern.quote(target) + "(/.*)?"),
+                            service + ": the Dockerfile puts files in " + target + ", which the volume hides: " + copy);
+                }
+                checked++;
+            }
+            String credentials = s.path("environment").path("W4R_DEMO_CREDENTIALS_FILE").asText(null);
+            if (credentials != null) {
+                String dir = credentials.substring(0, credentials.lastIndexOf('/'));
+                assertTrue(mounted.contains(dir), service + " writes the demo's credentials to " + credentials
+                        + ", outside its volumes " + mounted + ": lost with the container, or on a root-owned path");
+            }
+        }
+        assertTrue(services.get("case-service").path("environment").has("W4R_DEMO_CREDENTIALS_FILE") && checked > 0,
+                "case-service keeps the demo's credentials in a volume");
+    }
+
+    /**
+     * The compose Prometheus scrapes /q/metrics of the four services, and of nothing without metrics: the staff UI has
+     * no Micrometer (its /q/metrics answers 404, a target down for ever), so a blackbox exporter probes its readiness
+     * instead, labelled as the staff UI, and W4RServiceDown fires on that probe (the staff UI was in no alert: a read-only
+     * review, 6 December 2026). The Kubernetes side is KubernetesManifestsTest.theStaffUiIsProbedNotScraped.
+     */
+    @Test
+    void prometheusScrapesTheServicesAndProbesTheStaffUi() throws Exception {
+        JsonNode services = resolved().get("services");
+        JsonNode prometheus = Manifests.yaml(COMPOSE.resolve("prometheus.yml"));
+        Set<String> scraped = new java.util.TreeSet<>();
+        JsonNode probe = null;
+        for (JsonNode job : prometheus.get("scrape_configs")) {
+            List<String> targets = new ArrayList<>();
+            job.path("static_configs").forEach(c -> c.path("targets").forEach(t -> targets.add(t.asText())));
+            if (job.path("metrics_path").asText("/metrics").equals("/q/metrics")) {
+                targets.forEach(t -> scraped.add(t.substring(0, t.indexOf(':'))));
+            } else if (job.path("metrics_path").asText().equals("/probe")) {
+                probe = job;
+                for (String target : targets) {
+                    String prober = target.substring(0, target.indexOf(':'));
+                    assertTrue(services.path(prober).path("image").asText().matches("prom/blackbox-exporter:v[0-9].*"),
+                            "the probe job scrapes a pinned blackbox exporter: " + prober);
+                }
+            }
+        }
+        assertEquals(new java.util.TreeSet<>(List.of(Repo.SERVICES)), scraped,
+                "/q/metrics of the four services and only them (the staff UI has none)");
+        assertNotNull(probe, "a job probes the staff UI");
+        assertEquals("http://" + Repo.UI + ":" + Repo.port(Repo.UI) + "/q/health/ready",
+                probe.path("params").path("target").get(0).asText(), "the probe asks the staff UI's readiness");
+        assertEquals("http_2xx", probe.path("params").path("module").get(0).asText());
+        assertEquals(Repo.UI, probe.path("static_configs").get(0).path("labels").path("service").asText(),
+                "the probe's series are the staff UI's (service label), which W4RServiceDown reads");
+        String down = Manifests.yaml(Repo.DEPLOY.resolve("monitoring/alerts.yml")).get("groups").get(0).get("rules")
+                .findParents("alert").stream().filter(r -> r.get("alert").asText().equals("W4RServiceDown")).findFirst()
+                .orElseThrow().get("expr").asText().replaceAll("\\s+", "");
+        assertTrue(down.contains("probe_success{service=\"" + Repo.UI + "\"}==0"), "W4RServiceDown fires when the probe fails: " + down);
+        assertTrue(down.contains("up{service=\"" + Repo.UI + "\"}==0"), "and when the probe is not scraped: " + down);
+    }
+
     @Test
     void imagesRunAsAnotherUserThanRootOnAPinnedBase() {
         for (String service : Repo.DEPLOYED) {
@@ -316,6 +416,11 @@ class ComposeFileTest {
      * Jib's image, the Dockerfile's and ./platform (which the bench measures) start the JVM with the same options, the
      * garbage collector named in each: left to itself the JVM picks by the machine's size (serial in a pod of under
      * 1792 MB, G1 on a larger machine) and run-java.sh adds its own choice, so the three would run three collectors.
+     * Both images start through the base image's run-java.sh: the Dockerfile by its ENTRYPOINT, Jib because Quarkus
+     * 3.33's JibProcessor ({@link #JIB_RUN_JAVA_BASES}) makes it the entrypoint and passes the arguments in
+     * JAVA_OPTS_APPEND. run-java.sh puts GC_CONTAINER_OPTIONS (the parallel collector when unset) before them, so
+     * each image must be given the variables run-java.sh reads, the same in both: until a read-only review (6 December
+     * 2026) only the Dockerfile had them, and the JVM of every image Jib built refused to start with two collectors.
      */
     @Test
     void everyWayOfStartingAServiceRunsTheSameJvmOptions() {
@@ -323,22 +428,58 @@ class ComposeFileTest {
         String serviceStart = platformScript.lines().filter(l -> l.contains("start_process \"$name\""))
                 .findFirst().orElseThrow(() -> new AssertionError("./platform starts no service"));
         for (String service : Repo.DEPLOYED) {
-            List<String> jib = List.of(Repo.setting(service, "quarkus.jib.jvm-additional-arguments").split(","));
-            List<String> collectors = jib.stream().filter(o -> o.matches("-XX:\\+Use\\w+GC")).toList();
-            assertEquals(1, collectors.size(), service + ": one collector named in " + jib);
+            List<String> additional = List.of(Repo.setting(service, "quarkus.jib.jvm-additional-arguments").split(","));
+            List<String> collectors = additional.stream().filter(o -> o.matches("-XX:\\+Use\\w+GC")).toList();
+            assertEquals(1, collectors.size(), service + ": one collector named in " + additional);
             String collector = collectors.get(0);
 
+            // what Jib puts in JAVA_OPTS_APPEND: quarkus.jib.jvm-arguments (its default when unset), then the additional
+            String jvmArguments = Repo.setting(service, "quarkus.jib.jvm-arguments");
+            List<String> jib = new ArrayList<>(List.of((jvmArguments == null ? JIB_DEFAULT_JVM_ARGUMENTS : jvmArguments).split(",")));
+            jib.addAll(additional);
+            String base = Repo.setting(service, "quarkus.jib.base-jvm-image");
+            assertTrue(base != null && JIB_RUN_JAVA_BASES.stream().anyMatch(base::startsWith)
+                            && Repo.setting(service, "quarkus.jib.jvm-entrypoint") == null,
+                    service + ": Jib's image starts through run-java.sh, as the Dockerfile's does (base " + base + ")");
+
             String dockerfile = Repo.read(Repo.ROOT.resolve(service + "/src/main/docker/Dockerfile.jvm"));
-            assertEquals(jib, List.of(env(dockerfile, "JAVA_OPTS_APPEND").split(" ")), service + ": Dockerfile and Jib");
+            assertTrue(dockerfile.contains("ENTRYPOINT [ \"/opt/jboss/container/java/run/run-java.sh\" ]"), service);
+            // the same options, whatever their order: none of them overrides another (the -D is Jib's default, given twice)
+            assertEquals(new java.util.TreeSet<>(jib), new java.util.TreeSet<>(List.of(env(dockerfile, "JAVA_OPTS_APPEND").split(" "))),
+                    service + ": Dockerfile and Jib");
             // run-java.sh adds GC_CONTAINER_OPTIONS before ours (two collectors and the JVM refuses to start), and its
-            // heap-sizing flags whatever the collector: G1's own defaults, as the JVM of Jib's image has them
+            // heap-sizing flags whatever the collector: G1's own defaults, in both images
             assertEquals(collector, env(dockerfile, "GC_CONTAINER_OPTIONS"), service + ": run-java.sh's own collector");
             assertEquals("-XX:+UseG1GC", collector, "the heap-sizing defaults below are G1's");
             assertEquals(List.of("40", "70", "12"), List.of(env(dockerfile, "GC_MIN_HEAP_FREE_RATIO"),
                     env(dockerfile, "GC_MAX_HEAP_FREE_RATIO"), env(dockerfile, "GC_TIME_RATIO")), service);
+            // every variable run-java.sh reads (GC_*, JAVA_* but the jar's place, which is each image's own layout) the
+            // same in Jib's image as in the Dockerfile's, both ways
+            Map<String, String> dockerEnv = new TreeMap<>();
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^ENV ((?:GC|JAVA)_\\w+)=\"([^\"]*)\"").matcher(dockerfile);
+            while (m.find()) {
+                dockerEnv.put(m.group(1), m.group(2));
+            }
+            dockerEnv.keySet().removeAll(Set.of("JAVA_APP_JAR", "JAVA_OPTS_APPEND"));
+            Map<String, String> jibEnv = new TreeMap<>(Repo.settingsUnder(service, "quarkus.jib.environment-variables."));
+            jibEnv.keySet().removeIf(k -> !k.matches("(?:GC|JAVA)_\\w+"));
+            assertEquals(dockerEnv, jibEnv, service + ": the variables run-java.sh reads, in the Dockerfile (ENV) and in "
+                    + "Jib's image (quarkus.jib.environment-variables): without GC_CONTAINER_OPTIONS run-java.sh names "
+                    + "-XX:+UseParallelGC before " + collector + " and the JVM refuses to start");
             assertTrue(serviceStart.contains(" " + collector + " "), "./platform: " + serviceStart);
         }
     }
+
+    /**
+     * Base images for which Quarkus 3.33's JibProcessor starts the application through
+     * /opt/jboss/container/java/run/run-java.sh (its containsRunJava), unless quarkus.jib.jvm-entrypoint is set; the
+     * arguments then go to JAVA_OPTS_APPEND (createContainerBuilderFromFastJar, read from the 3.33.2 jar).
+     */
+    static final List<String> JIB_RUN_JAVA_BASES = List.of("registry.access.redhat.com/ubi8/openjdk-17-runtime",
+            "registry.access.redhat.com/ubi8/openjdk-21-runtime", "registry.access.redhat.com/ubi9/openjdk-17-runtime",
+            "registry.access.redhat.com/ubi9/openjdk-21-runtime");
+    /** quarkus.jib.jvm-arguments when unset ({@code @WithDefault} in Quarkus 3.33's ContainerImageJibConfig). */
+    static final String JIB_DEFAULT_JVM_ARGUMENTS = "-Djava.util.logging.manager=org.jboss.logmanager.LogManager";
 
     /** The value of {@code ENV name="value"} in a Dockerfile. */
     static String env(String dockerfile, String name) {

@@ -57,6 +57,7 @@ import java.util.stream.Collectors;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -1221,6 +1222,311 @@ class KubernetesManifestsTest {
         }
     }
 
+    /** Strimzi's labels on the Kafka Exporter's pod of the Kafka {@code cluster} (its KafkaExporter model, Labels). */
+    static Map<String, String> kafkaExporterPod(String cluster) {
+        return Map.of("strimzi.io/cluster", cluster, "strimzi.io/kind", "Kafka", "strimzi.io/name", cluster + "-kafka-exporter",
+                "app.kubernetes.io/name", "kafka-exporter", "app.kubernetes.io/part-of", "strimzi-" + cluster);
+    }
+
+    /** Whether a label selector (matchLabels and matchExpressions, as the Prometheus Operator reads them) takes a pod. */
+    @SuppressWarnings("unchecked")
+    static boolean selectorTakes(Map<String, Object> selector, Map<String, String> pod) {
+        if (selector == null) {
+            return false;
+        }
+        Map<String, String> labels = (Map<String, String>) selector.getOrDefault("matchLabels", Map.of());
+        if (!pod.entrySet().containsAll(labels.entrySet())) {
+            return false;
+        }
+        for (Map<String, Object> e : (List<Map<String, Object>>) selector.getOrDefault("matchExpressions", List.of())) {
+            String value = pod.get((String) e.get("key"));
+            List<String> values = (List<String>) e.getOrDefault("values", List.of());
+            boolean match = switch ((String) e.get("operator")) {
+                case "In" -> values.contains(value);
+                case "NotIn" -> !values.contains(value);
+                case "Exists" -> value != null;
+                case "DoesNotExist" -> value == null;
+                default -> throw new AssertionError("a selector operator this test reads: " + e);
+            };
+            if (!match) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Each PodMonitor endpoint of a build that scrapes the pod: its port, its path (default /metrics), its monitor. */
+    static List<Map<String, Object>> scrapesOf(Manifests manifests, Map<String, String> pod) {
+        List<Map<String, Object>> found = new java.util.ArrayList<>();
+        for (GenericKubernetesResource monitor : manifests.generic("PodMonitor")) {
+            if (!selectorTakes(monitor.get("spec", "selector"), pod)) {
+                continue;
+            }
+            List<Map<String, Object>> endpoints = monitor.get("spec", "podMetricsEndpoints");
+            for (Map<String, Object> endpoint : endpoints) {
+                Map<String, Object> e = new HashMap<>(endpoint);
+                e.putIfAbsent("path", "/metrics");
+                e.put("monitor", monitor.getMetadata().getName());
+                found.add(e);
+            }
+        }
+        return found;
+    }
+
+    /** The labels of a Deployment's pods. */
+    static Map<String, String> podLabels(Manifests manifests, String deployment) {
+        return manifests.named(Deployment.class, deployment).getSpec().getTemplate().getMetadata().getLabels();
+    }
+
+    /**
+     * Whether the build's NetworkPolicies let a peer reach a pod's port (by name or number): yes when no Ingress policy
+     * selects the pod, else when a rule of one that does admits the peer, a namespace (by its kubernetes.io/metadata.name)
+     * or a pod of the same namespace (by its labels). A rule with an ipBlock fails the test rather than be misread.
+     */
+    static boolean admits(Manifests manifests, Map<String, String> pod, String port, int number, String fromNamespace,
+                          Map<String, String> fromPod) {
+        List<NetworkPolicy> selecting = manifests.of(NetworkPolicy.class).stream()
+                .filter(p -> p.getSpec().getPolicyTypes() == null || p.getSpec().getPolicyTypes().contains("Ingress"))
+                .filter(p -> pod.entrySet().containsAll(p.getSpec().getPodSelector().getMatchLabels().entrySet()))
+                .toList();
+        if (selecting.isEmpty()) {
+            return true;
+        }
+        return selecting.stream().filter(p -> p.getSpec().getIngress() != null).flatMap(p -> p.getSpec().getIngress().stream())
+                .anyMatch(rule -> (rule.getPorts() == null || rule.getPorts().isEmpty() || rule.getPorts().stream().anyMatch(q ->
+                        q.getPort() == null || port.equals(q.getPort().getStrVal()) || Integer.valueOf(number).equals(q.getPort().getIntVal())))
+                        && (rule.getFrom() == null || rule.getFrom().isEmpty() || rule.getFrom().stream().anyMatch(peer -> {
+                            assertNull(peer.getIpBlock(), "a NetworkPolicy peer this test reads: " + peer);
+                            if (peer.getNamespaceSelector() != null) {
+                                return peer.getPodSelector() == null && fromNamespace != null && fromNamespace.equals(
+                                        peer.getNamespaceSelector().getMatchLabels().get("kubernetes.io/metadata.name"));
+                            }
+                            return fromPod != null && fromPod.entrySet().containsAll(peer.getPodSelector().getMatchLabels().entrySet());
+                        })));
+    }
+
+    /** The series a PromQL expression reads: its names, without label matchers, grouping labels, ranges and functions. */
+    static Set<String> seriesOf(String expr) {
+        String bare = expr.replaceAll("\\{[^}]*}", " ").replaceAll("\\[[^\\]]*]", " ")
+                .replaceAll("\\b(?:by|without|on|ignoring|group_left|group_right)\\s*\\([^)]*\\)", " ");
+        Set<String> series = new TreeSet<>();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\b([a-zA-Z_:][a-zA-Z0-9_:]*)\\b(\\s*\\()?").matcher(bare);
+        while (m.find()) {
+            if (m.group(2) == null && !Set.of("and", "or", "unless", "bool", "offset").contains(m.group(1))) {
+                series.add(m.group(1));
+            }
+        }
+        return series;
+    }
+
+    /**
+     * Every series an alert reads is scraped by a PodMonitor of the base and of every overlay, from the pods that
+     * export it, on their metrics port and path, admitted there by the NetworkPolicies, so that no alert waits for a
+     * series that never comes: the services' own (w4r_*, http_server_*, the Kafka clients' kafka_consumer_*) on each
+     * of the four's port http at /q/metrics; Strimzi's Kafka Exporter's kafka_consumergroup_* on its pod's
+     * tcp-prometheus (9404) at /metrics, with the exporter enabled on the Kafka; CloudNativePG's cnpg_* and the Barman
+     * Cloud plugin's barman_cloud_* on the instances' port metrics (postgresBackupsAreScrapedAndAlerted says which); a
+     * blackbox exporter's probe_* through a PodMonitor at /probe of a Deployment of the build; {@code up} of a job,
+     * whose name is a PodMonitor's. Found in a read-only review, 6 December 2026: the Kafka Exporter was deployed and
+     * nothing scraped it, and no alert read it, so a stuck consumer (whose own lag figure stops) paged nobody.
+     */
+    @Test
+    void everySeriesAnAlertReadsIsScraped() {
+        List<JsonNode> rules = new java.util.ArrayList<>();
+        Manifests.yaml(Repo.DEPLOY.resolve("monitoring/alerts.yml")).get("groups").forEach(g -> g.get("rules").forEach(rules::add));
+        assertTrue(rules.stream().anyMatch(r -> seriesOf(r.path("expr").asText()).contains("kafka_consumergroup_lag")),
+                "an alert on the brokers' view of consumer lag (kafka_consumergroup_lag): a stuck consumer reports none itself");
+        for (String build : BUILDS) {
+            Manifests manifests = build(build);
+            for (JsonNode rule : rules) {
+                String name = build + ": " + rule.path("alert").asText();
+                String expr = rule.path("expr").asText();
+                for (String series : seriesOf(expr)) {
+                    String where = name + " reads " + series;
+                    if (series.equals("up")) {
+                        java.util.regex.Matcher job = java.util.regex.Pattern.compile("\\bup\\s*\\{[^}]*\\bjob\\s*=~?\\s*\"([^\"]+)\"").matcher(expr);
+                        while (job.find()) {
+                            String pattern = job.group(1);
+                            assertTrue(manifests.generic("PodMonitor").stream().anyMatch(m -> ("w4r/" + m.getMetadata().getName()).matches(pattern)),
+                                    where + " of the job " + pattern + ", which no PodMonitor is (a PodMonitor's job is namespace/name)");
+                        }
+                    } else if (series.startsWith("w4r_") || series.startsWith("http_server_") || series.startsWith("kafka_consumer_")) {
+                        for (String service : Repo.SERVICES) {
+                            Map<String, String> pod = podLabels(manifests, service);
+                            assertTrue(scrapesOf(manifests, pod).stream().anyMatch(e -> "http".equals(e.get("port"))
+                                    && "/q/metrics".equals(e.get("path"))), where + ", which no PodMonitor scrapes from " + service
+                                    + " (port http, /q/metrics)");
+                            assertTrue(admits(manifests, pod, "http", Repo.port(service), "monitoring", null),
+                                    where + ": the NetworkPolicies keep Prometheus (namespace monitoring) from " + service);
+                        }
+                    } else if (series.startsWith("kafka_consumergroup_")) {
+                        Kafka kafka = manifests.of(Kafka.class).get(0);
+                        assertNotNull(kafka.getSpec().getKafkaExporter(), where + ": the Kafka has no kafkaExporter to export it");
+                        Map<String, String> pod = kafkaExporterPod(kafka.getMetadata().getName());
+                        assertTrue(scrapesOf(manifests, pod).stream().anyMatch(e -> "tcp-prometheus".equals(e.get("port"))
+                                && "/metrics".equals(e.get("path"))), where + ", which no PodMonitor scrapes: Strimzi's Kafka "
+                                + "Exporter, pods " + pod + ", port tcp-prometheus (9404), /metrics");
+                        assertTrue(admits(manifests, pod, "tcp-prometheus", 9404, "monitoring", null),
+                                where + ": the NetworkPolicies keep Prometheus from the Kafka Exporter");
+                    } else if (series.startsWith("cnpg_") || series.startsWith("barman_cloud_")) {
+                        Map<String, String> pod = Map.of("cnpg.io/cluster", postgresCluster(manifests, build).getMetadata().getName());
+                        assertTrue(scrapesOf(manifests, pod).stream().anyMatch(e -> "metrics".equals(e.get("port"))),
+                                where + ", which no PodMonitor scrapes from CloudNativePG's exporter (port metrics)");
+                    } else if (series.startsWith("probe_")) {
+                        assertTrue(manifests.of(Deployment.class).stream().anyMatch(d -> scrapesOf(manifests,
+                                d.getSpec().getTemplate().getMetadata().getLabels()).stream().anyMatch(e -> "/probe".equals(e.get("path"))
+                                && d.getSpec().getTemplate().getSpec().getContainers().get(0).getPorts().stream()
+                                        .anyMatch(p -> p.getName().equals(e.get("port"))))),
+                                where + ", which no PodMonitor asks a blackbox exporter of the build for (path /probe)");
+                    } else {
+                        throw new AssertionError(where + ", which nothing known here exports: add where it comes from to this test");
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * The staff UI has no Micrometer, so no PodMonitor scrapes it (its /q/metrics answers 404: a target down for
+     * ever), and a blackbox exporter of the build probes its readiness through its Service instead, with the series
+     * labelled service="staff-ui" that W4RServiceDown reads; the NetworkPolicies admit the probe to the staff UI, and
+     * only Prometheus to the probe (it fetches any URL a scrape names), on the base and every overlay. Until a
+     * read-only review (6 December 2026) the PodMonitor scraped the staff UI in vain and a down staff UI paged nobody.
+     */
+    @Test
+    void theStaffUiIsProbedNotScraped() {
+        for (String build : BUILDS) {
+            Manifests manifests = build(build);
+            Map<String, String> ui = podLabels(manifests, Repo.UI);
+            List<Map<String, Object>> scrapes = scrapesOf(manifests, ui);
+            assertTrue(scrapes.isEmpty(), build + ": a PodMonitor scrapes the staff UI, which has no metrics: " + scrapes);
+            Service service = manifests.named(Service.class, Repo.UI);
+            String readiness = "http://" + Repo.UI + ":" + service.getSpec().getPorts().get(0).getPort() + "/q/health/ready";
+            boolean probed = false;
+            for (Deployment prober : manifests.of(Deployment.class)) {
+                Map<String, String> pod = prober.getSpec().getTemplate().getMetadata().getLabels();
+                for (Map<String, Object> e : scrapesOf(manifests, pod)) {
+                    if (!"/probe".equals(e.get("path"))) {
+                        continue;
+                    }
+                    Map<?, ?> params = (Map<?, ?>) e.get("params");
+                    if (params == null || !List.of(readiness).equals(params.get("target"))) {
+                        continue;
+                    }
+                    String where = build + ": the probe " + prober.getMetadata().getName();
+                    probed = true;
+                    assertEquals(List.of("http_2xx"), params.get("module"), where + " expects a 2xx");
+                    assertTrue(e.get("relabelings") instanceof List<?> relabelings && relabelings.stream().anyMatch(r ->
+                                    r instanceof Map<?, ?> m && "service".equals(m.get("targetLabel")) && Repo.UI.equals(m.get("replacement"))
+                                            && m.get("sourceLabels") == null && (m.get("action") == null || "replace".equals(m.get("action")))),
+                            where + ": its series are labelled service=" + Repo.UI + ", which W4RServiceDown reads: " + e.get("relabelings"));
+                    Container c = prober.getSpec().getTemplate().getSpec().getContainers().get(0);
+                    assertTrue(c.getImage().matches("[^:]+/blackbox-exporter:v[0-9][^:]*"), where + ": a pinned blackbox exporter: " + c.getImage());
+                    int port = c.getPorts().stream().filter(p -> p.getName().equals(e.get("port"))).findFirst()
+                            .orElseThrow(() -> new AssertionError(where + " has no port " + e.get("port"))).getContainerPort();
+                    assertTrue(admits(manifests, pod, (String) e.get("port"), port, "monitoring", null), where + ": Prometheus reaches it");
+                    assertFalse(admits(manifests, pod, (String) e.get("port"), port, "ingress-nginx", null),
+                            where + ": the ingress controller's namespace reaches it, and with it a URL it would fetch");
+                    assertTrue(admits(manifests, ui, "http", Repo.port(Repo.UI), null, pod), where + " reaches the staff UI's port");
+                    assertEquals(Boolean.TRUE, c.getSecurityContext().getReadOnlyRootFilesystem(), where);
+                    assertEquals(Boolean.FALSE, c.getSecurityContext().getAllowPrivilegeEscalation(), where);
+                    assertEquals(Boolean.TRUE, prober.getSpec().getTemplate().getSpec().getSecurityContext().getRunAsNonRoot(), where);
+                }
+            }
+            assertTrue(probed, build + ": a blackbox exporter probes " + readiness + " for Prometheus (a PodMonitor at /probe)");
+        }
+        String down = Manifests.yaml(Repo.DEPLOY.resolve("monitoring/alerts.yml")).get("groups").get(0).get("rules")
+                .findParents("alert").stream().filter(r -> r.get("alert").asText().equals("W4RServiceDown")).findFirst()
+                .orElseThrow().get("expr").asText().replaceAll("\\s+", "");
+        assertTrue(down.contains("probe_success{service=\"" + Repo.UI + "\"}==0"), "W4RServiceDown fires when the probe fails: " + down);
+    }
+
+    /** The private ranges (RFC 1918, the shared 100.64.0.0/10 some CNIs give pods, IPv6 ULA) a pod network lies in. */
+    static final List<String> PRIVATE_RANGES = List.of("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "fc00::/7");
+
+    /** Whether an address or CIDR lies wholly inside a CIDR. */
+    static boolean within(String cidr, String range) {
+        try {
+            String[] c = cidr.split("/");
+            String[] r = range.split("/");
+            byte[] a = java.net.InetAddress.getByName(c[0]).getAddress();
+            byte[] b = java.net.InetAddress.getByName(r[0]).getAddress();
+            if (a.length != b.length) {
+                return false;
+            }
+            int bits = c.length > 1 ? Integer.parseInt(c[1]) : a.length * 8;
+            int rangeBits = Integer.parseInt(r[1]);
+            if (bits < rangeBits) {
+                return false;
+            }
+            java.math.BigInteger mask = java.math.BigInteger.ONE.shiftLeft(a.length * 8).subtract(java.math.BigInteger.ONE)
+                    .shiftRight(rangeBits).not();
+            return new java.math.BigInteger(1, a).and(mask).equals(new java.math.BigInteger(1, b).and(mask));
+        } catch (java.net.UnknownHostException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /**
+     * The audit trail records the caller's address (service-kit AuditTrail, the request's remote address): behind the
+     * Ingress that is an ingress controller's pod, unless Quarkus takes X-Forwarded-For. It may, on a build that says
+     * so, only from the addresses a caller outside the cluster cannot have: QUARKUS_HTTP_PROXY_TRUSTED_PROXIES given
+     * on the Deployment itself (the optional ConfigMap must not turn forwarding on alone), IP addresses or CIDRs only
+     * (Quarkus looks a host name up at every request), each inside a private range and no wider than a /8 (a pod
+     * network, never "everyone": without the list Quarkus trusts any peer); no forwarded host or prefix (nothing
+     * here needs them, and a caller would choose them); and the NetworkPolicies admit to the port only namespaces
+     * (the ingress controller's, monitoring) and pods of the namespace, never addresses. The example overlay takes the
+     * caller's address (its test cluster's pod CIDR); the base cannot know a cluster's, and records the controller's
+     * (docs/operations.md, "Client addresses"). Found in a read-only review, 6 December 2026.
+     */
+    @Test
+    void theCallersAddressIsTakenOnlyFromTrustedProxies() {
+        Map<String, Set<String>> forwarding = new HashMap<>();
+        for (String build : BUILDS) {
+            Manifests manifests = build(build);
+            Map<String, String> settings = manifests.of(ConfigMap.class).stream()
+                    .filter(c -> c.getMetadata().getName().equals(PLATFORM_SETTINGS) && c.getData() != null)
+                    .findFirst().map(ConfigMap::getData).orElse(Map.of());
+            for (String service : Repo.DEPLOYED) {
+                String where = build + ": " + service;
+                Map<String, String> own = envOf(manifests, service);
+                Map<String, String> env = new HashMap<>(settings);
+                env.putAll(own);
+                if (!"true".equalsIgnoreCase(env.getOrDefault("QUARKUS_HTTP_PROXY_PROXY_ADDRESS_FORWARDING", "false").trim())) {
+                    continue;
+                }
+                forwarding.computeIfAbsent(build, b -> new TreeSet<>()).add(service);
+                String trusted = own.get("QUARKUS_HTTP_PROXY_TRUSTED_PROXIES");
+                assertTrue(trusted != null && !trusted.isBlank(), where + " takes X-Forwarded-For from any peer: "
+                        + "QUARKUS_HTTP_PROXY_TRUSTED_PROXIES is not set on the Deployment");
+                for (String entry : trusted.split(",")) {
+                    String cidr = entry.trim();
+                    assertTrue(cidr.matches("[0-9.]+(/[0-9]{1,2})?|[0-9a-fA-F:]+(/[0-9]{1,3})?"), where + ": trusted proxy "
+                            + cidr + " is not an address or a CIDR (a host name is looked up at every request)");
+                    assertTrue(PRIVATE_RANGES.stream().anyMatch(range -> within(cidr, range)), where + ": trusted proxy "
+                            + cidr + " is not inside a private range " + PRIVATE_RANGES + ": callers from outside have it");
+                    assertTrue(!cidr.contains("/") || Integer.parseInt(cidr.substring(cidr.indexOf('/') + 1)) >= 8,
+                            where + ": trusted proxy " + cidr + " is wider than a pod network");
+                }
+                for (String variable : List.of("QUARKUS_HTTP_PROXY_ENABLE_FORWARDED_HOST", "QUARKUS_HTTP_PROXY_ENABLE_FORWARDED_PREFIX")) {
+                    assertFalse("true".equalsIgnoreCase(env.getOrDefault(variable, "false").trim()), where + ": " + variable);
+                }
+                Map<String, String> pod = podLabels(manifests, service);
+                manifests.of(NetworkPolicy.class).stream()
+                        .filter(p -> pod.entrySet().containsAll(p.getSpec().getPodSelector().getMatchLabels().entrySet()))
+                        .filter(p -> p.getSpec().getIngress() != null).flatMap(p -> p.getSpec().getIngress().stream())
+                        .forEach(rule -> {
+                            assertTrue(rule.getFrom() != null && !rule.getFrom().isEmpty(), where + ": a NetworkPolicy admits every peer");
+                            rule.getFrom().forEach(peer -> assertNull(peer.getIpBlock(), where + ": a NetworkPolicy admits "
+                                    + "addresses (" + peer.getIpBlock() + "), which may then say whom they forward for"));
+                        });
+            }
+        }
+        assertFalse(forwarding.containsKey("base"), "the base cannot know a cluster's pod network: " + forwarding);
+        assertEquals(new TreeSet<>(List.of(Repo.DEPLOYED)), forwarding.get("overlays/example"),
+                "the example overlay records the caller's address in every service: " + forwarding);
+    }
+
     @Test
     void aDeployerSetsTracingAndSignInWithoutEditingAManifest() {
         for (String service : Repo.DEPLOYED) {
@@ -1261,6 +1567,22 @@ class KubernetesManifestsTest {
         }
         assertEquals(1, origins.size(), "every API allows the same origin: " + origins);
         assertTrue(origins.iterator().next().matches("https://[^/,*]+"), "one origin, no wildcard: " + origins);
+    }
+
+    /**
+     * docs/operations.md names the CORS origin the base's APIs allow, as the manifests say it, and no wildcard origin,
+     * which the APIs would not accept: it said {@code https://*.w4r.example.org} while every manifest said the staff
+     * UI's one origin (a read-only review, 6 December 2026).
+     */
+    @Test
+    void theOperationsGuideNamesTheBasesCorsOrigin() {
+        String origin = value("case-service", "QUARKUS_HTTP_CORS_ORIGINS");
+        String guide = Repo.read(Repo.ROOT.resolve("docs/operations.md"));
+        String row = guide.lines().filter(l -> l.startsWith("| `services/staff-ui/kubernetes.yml`")).findFirst()
+                .orElseThrow(() -> new AssertionError("docs/operations.md describes services/staff-ui/kubernetes.yml"));
+        assertTrue(row.contains("`" + origin + "` in the base"), "docs/operations.md names the base's CORS origin " + origin
+                + ": " + row);
+        assertFalse(guide.matches("(?s).*https?://\\*\\..*"), "docs/operations.md names a wildcard origin, which no API allows");
     }
 
     /**

@@ -73,8 +73,7 @@ final class Repo {
      * neither sets it.
      */
     static String setting(String service, String key) {
-        for (Path file : List.of(ROOT.resolve(service + "/src/main/resources/application.properties"),
-                ROOT.resolve("service-kit/src/main/resources/META-INF/microprofile-config.properties"))) {
+        for (Path file : settingsFiles(service)) {
             Properties properties = new Properties();
             try (Reader reader = Files.newBufferedReader(file)) {
                 properties.load(reader);
@@ -87,6 +86,39 @@ final class Repo {
             }
         }
         return null;
+    }
+
+    /**
+     * The files a service's settings come from, the first winning: its application.properties, then service-kit's
+     * microprofile-config.properties, which the staff UI does not have (it has no service-kit: docs/staff-ui.md).
+     */
+    static List<Path> settingsFiles(String service) {
+        Path own = ROOT.resolve(service + "/src/main/resources/application.properties");
+        return service.equals(UI) ? List.of(own)
+                : List.of(own, ROOT.resolve("service-kit/src/main/resources/META-INF/microprofile-config.properties"));
+    }
+
+    /**
+     * Every setting under a prefix as Quarkus reads it in production (the service's application.properties over
+     * service-kit's, but for the staff UI; {@code %prod.} over the plain key), keyed by what follows the prefix.
+     */
+    static Map<String, String> settingsUnder(String service, String prefix) {
+        Map<String, String> found = new TreeMap<>();
+        for (Path file : settingsFiles(service)) {
+            Properties properties = new Properties();
+            try (Reader reader = Files.newBufferedReader(file)) {
+                properties.load(reader);
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+            for (String key : properties.stringPropertyNames()) {
+                String plain = key.startsWith("%prod.") ? key.substring("%prod.".length()) : key;
+                if (plain.startsWith(prefix) && !key.startsWith("%") || key.startsWith("%prod." + prefix)) {
+                    found.putIfAbsent(plain.substring(prefix.length()).replace("\"", ""), setting(service, plain));
+                }
+            }
+        }
+        return found;
     }
 
     /**
