@@ -43,6 +43,14 @@ public final class Failures {
                         // does not answer; it is not caused by the data
                         || "99999".equals(state);
             }
+            // an IOException that is about the data, not a connection: JSON that cannot be read or written (the
+            // contract's Events wraps Jackson's) or text that cannot be encoded fails the same way on every retry, so
+            // it is final; taken for transient it would have stopped its partition for good (read-only review, 6
+            // December 2026)
+            if (t instanceof com.fasterxml.jackson.core.JacksonException
+                    || t instanceof java.nio.charset.CharacterCodingException) {
+                return false;
+            }
             if (t instanceof IOException || t instanceof org.apache.kafka.common.errors.RetriableException
                     || t instanceof InterruptedException) {
                 return true;

@@ -78,6 +78,11 @@ class FailuresTest {
         assertFalse(Failures.isTransient(duplicate));
         SQLException notNull = raised("insert into signer values (2, null)");
         assertFalse(Failures.isTransient(notNull));
+        // JSON the contract cannot read or write is an IOException to Jackson, wrapped by Events: final all the same
+        Exception unreadable = new IllegalArgumentException("not an event",
+                new com.fasterxml.jackson.core.JsonParseException(null, "unexpected character"));
+        assertFalse(Failures.isTransient(unreadable));
+        assertFalse(Failures.isTransient(new java.io.UncheckedIOException(new java.nio.charset.MalformedInputException(1))));
         SQLException division = raised("select 1/0");
         assertEquals("22012", division.getSQLState());
         assertFalse(Failures.isTransient(new RuntimeException(division)), "wrapped, still final");
