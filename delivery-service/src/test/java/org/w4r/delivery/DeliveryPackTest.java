@@ -196,8 +196,8 @@ class DeliveryPackTest extends RunningService {
                 Streams.action(caseId, "ai-france", ActionType.SIGNATURE, 2, cutoff.minusSeconds(10)),
                 Streams.action(caseId, "ai-malta", ActionType.SIGNATURE, 1, cutoff.minusSeconds(10)));
         PetitionStub.signers(caseId, java.util.Map.of(
-                "ai-france", List.of("\"Ada Lovelace\",FR", "\"Marie Curie\",FR"),
-                "ai-malta", List.of("\"Mario Borg\",MT")));
+                "ai-france", List.of("\"Ada Lovelace\",\"FR\"", "\"Marie Curie\",\"FR\""),
+                "ai-malta", List.of("\"Mario Borg\",\"MT\"")));
         String malta = given().auth().oauth2(DELIVERY).contentType(ContentType.JSON)
                 .body(Streams.planBody(caseId, "petition").replace("\"place\"", "\"entityId\":\"ai-malta\",\"place\""))
                 .post("/api/v1/deliveries").then().statusCode(201).extract().path("id");
@@ -217,7 +217,7 @@ class DeliveryPackTest extends RunningService {
         assertFalse(text.contains("Ada Lovelace") || text.contains("Marie Curie"), text);
         java.util.Map<String, byte[]> zip = PackDocumentTest.unzip(given().auth().oauth2(DELIVERY)
                 .get("/api/v1/deliveries/" + malta + "/pack.zip").then().statusCode(200).extract().asByteArray());
-        assertEquals(List.of("name,country", "\"Mario Borg\",MT"),
+        assertEquals(List.of("name,country", "\"Mario Borg\",\"MT\""),
                 new String(zip.get("signers.csv"), java.nio.charset.StandardCharsets.UTF_8).lines().toList());
         // petition-service was asked for the entity's signers, by the plan's entity
         assertTrue(PetitionStub.REQUESTS.stream().anyMatch(r -> r.equals("GET /api/v1/cases/" + caseId

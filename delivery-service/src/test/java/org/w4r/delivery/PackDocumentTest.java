@@ -122,10 +122,10 @@ class PackDocumentTest extends RunningService {
         List<String> signers = new String(files.get("signers.csv"), StandardCharsets.UTF_8).lines().toList();
         assertEquals("name,country", signers.get(0));
         assertEquals(SIGNERS + 1, signers.size());
-        assertTrue(signers.contains("\"Zoë \"\"Z\"\" Ng\",SG"), signers.toString());
+        assertTrue(signers.contains("\"Zoë \"\"Z\"\" Ng\",\"SG\""), signers.toString());
         String counts = new String(files.get("counts.csv"), StandardCharsets.UTF_8);
-        assertTrue(counts.contains(handed.france + ",\"Amnesty International France " + handed.suffix + "\",FR,email,3"), counts);
-        assertTrue(counts.contains(handed.malta + ",\"Amnesty International Malta " + handed.suffix + "\",MT,letter,1250"), counts);
+        assertTrue(counts.contains("\"" + handed.france + "\",\"Amnesty International France " + handed.suffix + "\",\"FR\",\"email\",3"), counts);
+        assertTrue(counts.contains("\"" + handed.malta + "\",\"Amnesty International Malta " + handed.suffix + "\",\"MT\",\"letter\",1250"), counts);
         // SHA256SUMS checks every file, as sha256sum -c would; the PDF prints the CSVs' sums
         List<String> sums = new String(files.get("SHA256SUMS"), StandardCharsets.UTF_8).lines().toList();
         assertEquals(3, sums.size());

@@ -88,12 +88,12 @@ class SignerExportTest {
         sign("ai-malta", caseId, "Late Maltese", "MT", true, Instant.now());
 
         String until = "?until=" + early.plusSeconds(60);
-        assertEquals("name,country\n\"Mario Borg\",MT\n", export(caseId, until + "&entityId=ai-malta"));
-        assertEquals("name,country\n\"Ada Lovelace\",FR\n\"Marie Curie\",FR\n", export(caseId, until + "&entityId=ai-france"));
-        assertEquals("name,country\n\"Mario Borg\",MT\n\"Late Maltese\",MT\n", export(caseId, "?entityId=ai-malta"));
+        assertEquals("name,country\n\"Mario Borg\",\"MT\"\n", export(caseId, until + "&entityId=ai-malta"));
+        assertEquals("name,country\n\"Ada Lovelace\",\"FR\"\n\"Marie Curie\",\"FR\"\n", export(caseId, until + "&entityId=ai-france"));
+        assertEquals("name,country\n\"Mario Borg\",\"MT\"\n\"Late Maltese\",\"MT\"\n", export(caseId, "?entityId=ai-malta"));
         // an entity that took no signature of the case has an empty list, not the case's
         assertEquals("name,country\n", export(caseId, until + "&entityId=international-members"));
-        assertEquals("name,country\n\"Ada Lovelace\",FR\n\"Mario Borg\",MT\n\"Marie Curie\",FR\n", export(caseId, until));
+        assertEquals("name,country\n\"Ada Lovelace\",\"FR\"\n\"Mario Borg\",\"MT\"\n\"Marie Curie\",\"FR\"\n", export(caseId, until));
 
         // an empty one too: it would otherwise arrive as none, and answer with every entity's signers
         for (String bad : java.util.List.of("AI-Malta", "ai%20malta", "-ai-malta", "ai-malta%0A", "x".repeat(65), "")) {
@@ -133,7 +133,7 @@ class SignerExportTest {
         String csv = given().auth().oauth2(staffToken("delivery"))
                 .get("/api/v1/cases/" + caseId + "/signers.csv?until=" + early.plusSeconds(60))
                 .then().statusCode(200).contentType(containsString("text/csv")).extract().asString();
-        assertEquals("name,country\n\"Ada Lovelace\",FR\n\"'=HYPERLINK(\"\"http://evil\"\")\",FR\n", csv);
+        assertEquals("name,country\n\"Ada Lovelace\",\"FR\"\n\"'=HYPERLINK(\"\"http://evil\"\")\",\"FR\"\n", csv);
 
         given().auth().oauth2(staffToken("coordinator")).get("/api/v1/cases/" + caseId + "/signers.csv").then().statusCode(403);
         given().auth().oauth2(staffToken("delivery")).get("/api/v1/cases/" + caseId + "/signers.csv?until=yesterday")
@@ -161,7 +161,7 @@ class SignerExportTest {
                 .body(SignatureResourceTest.body(email, caseId).replace("\"signer\"", "\"consent\":{\"showName\":true},\"signer\""))
                 .post("/api/v1/signatures").then().statusCode(202).extract().path("results[0].actionId");
         given().auth().oauth2(staffToken("delivery")).get("/api/v1/cases/" + caseId + "/signers.csv")
-                .then().statusCode(200).body(equalTo("name,country\n\"Ada Lovelace\",FR\n")); // listed before
+                .then().statusCode(200).body(equalTo("name,country\n\"Ada Lovelace\",\"FR\"\n")); // listed before
         given().auth().oauth2(entityKey("ai-france")).contentType(ContentType.JSON).body("{\"email\":\"" + email + "\"}")
                 .post("/api/v1/erasures").then().statusCode(202).body("status", equalTo("accepted"));
         given().auth().oauth2(staffToken("delivery")).get("/api/v1/cases/" + caseId + "/signers.csv")

@@ -112,7 +112,7 @@ class CountryTotalsTest {
                 .body("countries.country", equalTo(List.of("FR", "MT"))).body("countries.total", equalTo(List.of(2, 1)));
         assertEquals("""
                 country,name,total
-                FR,France,1
+                "FR","France",1
                 ,"(unknown)",1
                 """, coordinator().accept("text/csv")
                 .get("/api/v1/totals/countries?campaign=" + campaign + "&caseId=" + b).then().statusCode(200)
@@ -129,7 +129,7 @@ class CountryTotalsTest {
         });
         assertEquals("""
                 country,name,total
-                MT,Malta,2
+                "MT","Malta",2
                 ,"(unknown)",0
                 """, coordinator().accept("text/csv")
                 .get("/api/v1/totals/entity-countries?format=csv&campaign=" + campaign + "&caseId=" + b).then()

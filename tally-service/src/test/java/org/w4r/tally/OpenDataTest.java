@@ -133,7 +133,7 @@ class OpenDataTest {
         assertEquals(List.of(3, 4), history.getList("days.cumulative"));
         given().get(BASE + campaign + "/cases/" + open + "/days?format=csv").then().statusCode(200)
                 .contentType(containsString("text/csv"))
-                .body(equalTo("day,count,cumulative\n" + first + ",3,3\n" + second + ",1,4\n"));
+                .body(equalTo("day,count,cumulative\n\"" + first + "\",3,3\n\"" + second + "\",1,4\n"));
 
         // held, switched off, unknown: the same 404, whatever the reason
         for (String absent : List.of(held, off, "no-such-case", lastCase)) {

@@ -81,18 +81,18 @@ class TotalsEndpointsTest {
                 .then().statusCode(200).contentType(startsWith("text/csv")).extract().asString();
         assertEquals("""
                 dimension,key,total
-                total,,1201
-                goal,,1000
-                delivered,,0
-                outstanding,,1201
-                entity,ai-france,1200
-                entity,ai-malta,1
-                type,letter,1200
-                type,signature,1
-                mode,offline,1200
-                mode,online,1
-                day,2026-12-10,1200
-                day,2026-12-11,1
+                "total",,1201
+                "goal",,1000
+                "delivered",,0
+                "outstanding",,1201
+                "entity","ai-france",1200
+                "entity","ai-malta",1
+                "type","letter",1200
+                "type","signature",1
+                "mode","offline",1200
+                "mode","online",1
+                "day","2026-12-10",1200
+                "day","2026-12-11",1
                 """, csv);
         coordinator().get("/api/v1/totals/cases/no-such-case?campaign=" + campaign).then().statusCode(404)
                 .contentType("application/problem+json");
@@ -115,24 +115,24 @@ class TotalsEndpointsTest {
     void matrixDaysAndTotalsAsCsv() {
         assertEquals("""
                 entityId,%1$s,%2$s,"(no case)",total
-                ai-france,1200,1,0,1201
-                ai-malta,1,0,0,1
-                international-members,0,0,1,1
+                "ai-france",1200,1,0,1201
+                "ai-malta",1,0,0,1
+                "international-members",0,0,1,1
                 """.formatted(caseA, caseB),
                 coordinator().accept("text/csv").get("/api/v1/totals/matrix?campaign=" + campaign).then().statusCode(200)
                         .extract().asString());
         coordinator().get("/api/v1/totals/matrix?campaign=" + campaign).then().statusCode(200)
                 .body("cases", equalTo(List.of(caseA, caseB)))
                 .body("rows.find { it.entityId == 'ai-france' }.cases", equalTo(Map.of(caseA, 1200, caseB, 1)));
-        assertEquals("day,total\n2026-12-10,1201\n2026-12-11,2\n",
+        assertEquals("day,total\n\"2026-12-10\",1201\n\"2026-12-11\",2\n",
                 coordinator().get("/api/v1/totals/days?format=csv&campaign=" + campaign).then().statusCode(200)
                         .extract().asString());
         coordinator().get("/api/v1/totals/days?campaign=" + campaign + "&caseId=" + caseA).then().statusCode(200)
                 .body("days", equalTo(List.of(Map.of("day", "2026-12-10", "total", 1200), Map.of("day", "2026-12-11", "total", 1))));
         assertEquals("""
                 caseId,name,goal,total,delivered,outstanding
-                %1$s,"Name of %1$s",1000,1201,0,1201
-                %2$s,"Nassima al-Sada",777611,1,0,1
+                "%1$s","Name of %1$s",1000,1201,0,1201
+                "%2$s","Nassima al-Sada",777611,1,0,1
                 ,"(no case)",,1,,
                 """.formatted(caseA, caseB),
                 coordinator().accept("text/csv").get("/api/v1/totals?campaign=" + campaign).then().statusCode(200)
@@ -144,16 +144,16 @@ class TotalsEndpointsTest {
     void theReportTablesAsTheCampaignReportPrintsThem() {
         assertEquals("""
                 "INDIVIDUAL OR GROUP",COUNTRY,"ESTIMATED NUMBER OF ACTIONS"
-                "Name of %1$s",Malta,"1,201"
-                "Nassima al-Sada","Saudi Arabia",1
+                "Name of %1$s","Malta","1,201"
+                "Nassima al-Sada","Saudi Arabia","1"
                 """.formatted(caseA),
                 coordinator().accept("text/csv").get("/api/v1/totals/report/cases?campaign=" + campaign)
                         .then().statusCode(200).extract().asString());
         assertEquals("""
                 ENTITY,ACTIONS
-                AI-FRANCE,"1,201"
-                AI-MALTA,1
-                INTERNATIONAL-MEMBERS,1
+                "AI-FRANCE","1,201"
+                "AI-MALTA","1"
+                "INTERNATIONAL-MEMBERS","1"
                 """,
                 coordinator().accept("text/csv").get("/api/v1/totals/report/entities?campaign=" + campaign)
                         .then().statusCode(200).extract().asString());

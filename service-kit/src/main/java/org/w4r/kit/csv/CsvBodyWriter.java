@@ -1,6 +1,7 @@
 package org.w4r.kit.csv;
 
 import com.fasterxml.jackson.databind.SequenceWriter;
+import com.fasterxml.jackson.dataformat.csv.CsvGenerator;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import jakarta.ws.rs.Produces;
@@ -46,15 +47,29 @@ public class CsvBodyWriter implements MessageBodyWriter<Object> {
         writer.flush();
     }
 
-    /** The table's text, also for code that writes a CSV file rather than an answer. */
+    /**
+     * The table's text, also for code that writes a CSV file rather than an answer. Every text cell is quoted, numbers
+     * and empty cells are not: a spreadsheet set to split on ';' (the list separator where ',' is the decimal comma)
+     * splits an unquoted cell "Name;=A1/B1" and runs the part after it as a formula, whatever its first character
+     * was. Jackson quotes only cells with a ',' or a character below it, so a case name an entity imported reached a
+     * coordinator's report that way (read-only review, 6 December 2026); the page's own tables were quoted already
+     * (dom.js toCsv). The header is the service's own column names, written as before.
+     */
     public static void write(CsvTable table, Writer out) throws java.io.IOException {
-        CsvSchema.Builder schema = CsvSchema.builder().setUseHeader(true);
-        table.header().forEach(schema::addColumn);
-        try (SequenceWriter rows = MAPPER.writer(schema.build()).without(com.fasterxml.jackson.core.JsonGenerator.Feature.AUTO_CLOSE_TARGET)
+        CsvSchema.Builder columns = CsvSchema.builder();
+        table.header().forEach(columns::addColumn);
+        CsvSchema schema = columns.build();
+        try (SequenceWriter header = MAPPER.writer(schema.withHeader())
+                .without(com.fasterxml.jackson.core.JsonGenerator.Feature.AUTO_CLOSE_TARGET).writeValues(out)) {
+            // no rows: the header alone, quoted only where it needs it
+        }
+        try (SequenceWriter rows = MAPPER.writer(schema.withoutHeader())
+                .with(CsvGenerator.Feature.ALWAYS_QUOTE_STRINGS)
+                .without(com.fasterxml.jackson.core.JsonGenerator.Feature.AUTO_CLOSE_TARGET)
                 .writeValues(out)) {
             for (List<Object> row : table.rows()) {
                 List<Object> safe = new ArrayList<>(row.size());
-                row.forEach(cell -> safe.add(cell instanceof String s ? SpreadsheetSafe.neutralise(s) : cell == null ? "" : cell));
+                row.forEach(cell -> safe.add(cell instanceof String s ? (s.isEmpty() ? null : SpreadsheetSafe.neutralise(s)) : cell));
                 rows.write(safe);
             }
         }

@@ -19,6 +19,22 @@ class CsvTest {
         assertEquals("name,count\n\"'=HYPERLINK(\"\"x\"\")\",-5\n\"a,b\",7\n\"'@sum\",\n\"'+1\",0\n", out.toString());
     }
 
+    /**
+     * A spreadsheet that splits on ';' (where ',' is the decimal comma) reads an unquoted "Amnesty;=A1/B1" as two
+     * cells, the second a formula: every text cell is quoted, so no separator inside one splits it. Numbers and empty
+     * cells stay bare; the header is written as before, and a table without rows is its header alone.
+     */
+    @Test
+    void everyTextCellIsQuotedSoNoSeparatorSplitsIt() throws Exception {
+        StringWriter out = new StringWriter();
+        CsvBodyWriter.write(new CsvTable("t", List.of("name", "INDIVIDUAL OR GROUP", "count"), List.of(
+                Arrays.asList("Amnesty;=A1/B1", "plain", 3), Arrays.asList("", null, -1))), out);
+        assertEquals("name,\"INDIVIDUAL OR GROUP\",count\n\"Amnesty;=A1/B1\",\"plain\",3\n,,-1\n", out.toString());
+        StringWriter empty = new StringWriter();
+        CsvBodyWriter.write(new CsvTable("t", List.of("name", "country"), List.of()), empty);
+        assertEquals("name,country\n", empty.toString());
+    }
+
     @Test
     void rowsAreReadWithTheirLineNumbers() throws Exception {
         List<CsvRows.Row> rows = CsvRows.read(new StringReader("\uFEFFid, name\nalpha,\"A, the first\"\n\nbeta,\n"));
