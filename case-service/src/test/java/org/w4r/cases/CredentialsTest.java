@@ -158,6 +158,41 @@ class CredentialsTest extends RunningService {
                 .body("field", equalTo("expiresAt"));
     }
 
+    /**
+     * One name, one caller: a staff token's issue refused an entity's id, but an entity could be created with the id
+     * of a staff principal, by itself or in an import (a read-only review, 6 December 2026). Both ways are a 409 now,
+     * with nothing stored; a dry run names the line.
+     */
+    @Test
+    void anEntityAndAStaffPrincipalNeverShareAName() {
+        String manager = DemoCredentials.caseManager();
+        String principal = CaseLifecycleTest.id("ai-staff");
+        given().auth().oauth2(manager).contentType(ContentType.JSON)
+                .body("{\"principal\":\"" + principal + "\",\"role\":\"delivery\"}").post("/api/v1/staff")
+                .then().statusCode(201);
+        given().auth().oauth2(manager).contentType(ContentType.JSON)
+                .body("{\"entityId\":\"" + principal + "\",\"name\":\"Same name\"}").post("/api/v1/entities")
+                .then().statusCode(409).contentType("application/problem+json")
+                .body("type", containsString("/entity-is-principal"));
+        given().auth().oauth2(manager).contentType("text/csv")
+                .body("entity_id,name,reported_actions\n" + principal + ",Same name,1\n").post("/api/v1/entities/import")
+                .then().statusCode(409).contentType("application/problem+json")
+                .body("type", containsString("/entity-is-principal")).body("line", equalTo(2));
+        given().auth().oauth2(manager).contentType("text/csv")
+                .body("entity_id,name,reported_actions\n" + principal + ",Same name,1\n")
+                .post("/api/v1/entities/import?dryRun=true").then().statusCode(200)
+                .body("results[0].status", equalTo("refused"))
+                .body("results[0].problem.type", containsString("/entity-is-principal"));
+        assertNull(Effects.row(db, "select 1 from entity where id = ?", principal), "no entity");
+
+        // and the other way round, as before
+        String entity = newEntity();
+        given().auth().oauth2(manager).contentType(ContentType.JSON)
+                .body("{\"principal\":\"" + entity + "\",\"role\":\"delivery\"}").post("/api/v1/staff")
+                .then().statusCode(409).contentType("application/problem+json")
+                .body("type", containsString("/principal-is-entity"));
+    }
+
     @Test
     void anExpiredKeyIsRefused() {
         String entity = newEntity();

@@ -30,8 +30,9 @@ class CsvImportTest extends RunningService {
     @TestHTTPResource("/")
     URL base;
 
-    static List<String> localIds(int n) {
-        return IntStream.range(0, n).mapToObj(i -> CaseLifecycleTest.id("local")).toList();
+    /** {@code n} new ids in the entity's own namespace, where an entity's key may create cases. */
+    static List<String> localIds(String entity, int n) {
+        return IntStream.range(0, n).mapToObj(i -> CaseLifecycleTest.id(entity)).toList();
     }
 
     static String localCases(List<String> ids) {
@@ -52,7 +53,7 @@ class CsvImportTest extends RunningService {
     @Test
     void anEntityImportsItsOwnLocalCases() {
         String campaign = CaseLifecycleTest.openCampaign();
-        String a = CaseLifecycleTest.id("local"), b = CaseLifecycleTest.id("local");
+        String a = CaseLifecycleTest.id("ai-australia"), b = CaseLifecycleTest.id("ai-australia");
         given().auth().oauth2(DemoCredentials.token("ai-australia")).contentType("text/csv")
                 .body("case_id,name,country,iso2,estimated_actions\n" + a + ",A national story,Australia,AU,1000\n"
                         + b + ",Another story,Australia,AU,\n")
@@ -64,11 +65,11 @@ class CsvImportTest extends RunningService {
                 .body("[0].status", equalTo("draft")).body("[0].publicCounter", equalTo(false))
                 .body("[1].status", equalTo("draft")).body("[1].publicCounter", equalTo(false));
         given().auth().oauth2(DemoCredentials.token("ai-australia")).contentType("text/csv")
-                .body("case_id,name,country,iso2,status\n" + CaseLifecycleTest.id("l") + ",x,Australia,AU,active\n")
+                .body("case_id,name,country,iso2,status\n" + CaseLifecycleTest.id("ai-australia") + ",x,Australia,AU,active\n")
                 .post("/api/v1/campaigns/" + campaign + "/cases/import").then().statusCode(403);
         CaseLifecycleTest.status(a, "active").statusCode(200).body("status", equalTo("active"));
         given().auth().oauth2(DemoCredentials.token("ai-australia")).contentType("text/csv")
-                .body("case_id,name,country,iso2,scope\n" + CaseLifecycleTest.id("g") + ",x,Australia,AU,global\n")
+                .body("case_id,name,country,iso2,scope\n" + CaseLifecycleTest.id("ai-australia") + ",x,Australia,AU,global\n")
                 .post("/api/v1/campaigns/" + campaign + "/cases/import").then().statusCode(403);
     }
 
@@ -160,11 +161,11 @@ class CsvImportTest extends RunningService {
         String campaign = CaseLifecycleTest.openCampaign();
         String entity = CredentialsTest.newEntity();
         String own = CredentialsTest.managerKey(entity, null);
-        importAs(own, campaign, localIds(3), false).statusCode(201).body("$", hasSize(3));
+        importAs(own, campaign, localIds(entity, 3), false).statusCode(201).body("$", hasSize(3));
 
         Effects.awaitOutboxEmpty(relay);
         Effects.Mark mark = Effects.Mark.now(kafka, Topics.CASES);
-        List<String> over = localIds(LOCAL_CAP - 3 + 1);
+        List<String> over = localIds(entity, LOCAL_CAP - 3 + 1);
         importAs(own, campaign, over, true).statusCode(409).contentType("application/problem+json")
                 .body("type", endsWith("/too-many-local-cases"));
         importAs(own, campaign, over, false).statusCode(409).contentType("application/problem+json")
@@ -177,16 +178,16 @@ class CsvImportTest extends RunningService {
         }
 
         // exactly up to the cap is within it; what the refused file would have published is not on the topic
-        List<String> within = localIds(LOCAL_CAP - 3);
+        List<String> within = localIds(entity, LOCAL_CAP - 3);
         importAs(own, campaign, within, false).statusCode(201).body("$", hasSize(within.size()));
         await().atMost(Effects.BOUND).until(() -> mark.keysSince(Topics.CASES).containsAll(within));
         assertEquals(within.stream().sorted().toList(), mark.keysSince(Topics.CASES).stream().sorted().toList(),
                 "nothing published for the refused file");
-        importAs(own, campaign, localIds(1), false).statusCode(409).body("localCases", equalTo(LOCAL_CAP));
+        importAs(own, campaign, localIds(entity, 1), false).statusCode(409).body("localCases", equalTo(LOCAL_CAP));
         assertEquals(LOCAL_CAP, localCasesStored(campaign, entity));
 
         // another campaign counts for itself
-        importAs(own, CaseLifecycleTest.openCampaign(), localIds(LOCAL_CAP), false).statusCode(201);
+        importAs(own, CaseLifecycleTest.openCampaign(), localIds(entity, LOCAL_CAP), false).statusCode(201);
         // a case manager may give the entity more local cases in this campaign
         String more = CaseLifecycleTest.id("local");
         given().auth().oauth2(DemoCredentials.caseManager()).contentType("text/csv")
@@ -206,20 +207,129 @@ class CsvImportTest extends RunningService {
         String own = CredentialsTest.managerKey(entity, null);
         for (int round = 0; round < 3; round++) {
             String campaign = CaseLifecycleTest.openCampaign();
-            assertEquals(LOCAL_CAP, importAtOnce(own, campaign, 3 * LOCAL_CAP), "one case per import, up to the cap");
+            assertEquals(LOCAL_CAP, importAtOnce(own, entity, campaign, 3 * LOCAL_CAP), "one case per import, up to the cap");
             assertEquals(LOCAL_CAP, localCasesStored(campaign, entity));
         }
     }
 
     /** Sends {@code parallel} one-case imports at once; returns how many were imported (every other must be a 409). */
-    private int importAtOnce(String token, String campaign, int parallel) throws Exception {
+    private int importAtOnce(String token, String entity, String campaign, int parallel) throws Exception {
         List<HttpRequest> imports = new ArrayList<>();
         for (int i = 0; i < parallel; i++) {
             imports.add(HttpRequest.newBuilder(URI.create(base.toString().replaceAll("/$", "")
                             + "/api/v1/campaigns/" + campaign + "/cases/import"))
                     .header("Authorization", "Bearer " + token).header("Content-Type", "text/csv")
-                    .POST(HttpRequest.BodyPublishers.ofString(localCases(localIds(1)))).build());
+                    .POST(HttpRequest.BodyPublishers.ofString(localCases(localIds(entity, 1)))).build());
         }
         return AtOnce.created(imports, "too-many-local-cases");
+    }
+
+    /**
+     * A line the service refuses (an existing id, an unknown entity) did not end the dry run's file as it should: the
+     * import called {@code create} through its own interceptors, whose refusal marked the whole transaction
+     * rollback-only, and the next valid line's outbox row could not be written: 500 (a read-only review, 6 December
+     * 2026). Each valid line after a refused one is "ok": a case manager's cases here, an entity's and entities below.
+     */
+    @Test
+    void aDryRunGoesOnPastALineTheServiceRefused() {
+        String campaign = CaseLifecycleTest.openCampaign();
+        String taken = CaseLifecycleTest.newCase(campaign), fresh = CaseLifecycleTest.id("dry");
+        given().auth().oauth2(DemoCredentials.caseManager()).contentType("text/csv")
+                .body("case_id,name,country,iso2,estimated_actions,scope,local_entity_id\n"
+                        + taken + ",Exists,Malta,MT,10,,\n"                                        // 2: stored already
+                        + CaseLifecycleTest.id("dry") + ",Local,Malta,MT,10,local,no-such-entity\n" // 3: unknown entity
+                        + fresh + ",Fine,Malta,MT,10,,\n")                                          // 4
+                .post("/api/v1/campaigns/" + campaign + "/cases/import?dryRun=true")
+                .then().statusCode(200).body("refused", equalTo(2))
+                .body("results.status", equalTo(List.of("refused", "refused", "ok")))
+                .body("results[0].problem.type", endsWith("/duplicate-id")).body("results[1].problem.status", equalTo(404))
+                .body("results[2].id", equalTo(fresh));
+        given().auth().oauth2(DemoCredentials.coordinator()).get("/api/v1/cases/" + fresh).then().statusCode(404);
+    }
+
+    @Test
+    void anEntitysDryRunGoesOnPastALineTheServiceRefused() {
+        String campaign = CaseLifecycleTest.openCampaign();
+        String entity = CredentialsTest.newEntity();
+        String own = CredentialsTest.managerKey(entity, null);
+        List<String> ids = localIds(entity, 2);
+        importAs(own, campaign, ids.subList(0, 1), false).statusCode(201);
+        importAs(own, campaign, ids, true).statusCode(200).body("refused", equalTo(1))
+                .body("results.status", equalTo(List.of("refused", "ok")))
+                .body("results[0].problem.type", endsWith("/duplicate-id"));
+        given().auth().oauth2(DemoCredentials.coordinator()).get("/api/v1/cases/" + ids.get(1)).then().statusCode(404);
+    }
+
+    @Test
+    void anEntitiesDryRunGoesOnPastALineTheServiceRefused() {
+        String newEntity = CaseLifecycleTest.id("ai-dry");
+        given().auth().oauth2(DemoCredentials.caseManager()).contentType("text/csv")
+                .body("entity_id,name,reported_actions\nai-france,Exists,1\n" + newEntity + ",Fine,1\n")
+                .post("/api/v1/entities/import?dryRun=true")
+                .then().statusCode(200).body("refused", equalTo(1))
+                .body("results.status", equalTo(List.of("refused", "ok")))
+                .body("results[0].problem.type", endsWith("/duplicate-id"));
+        given().auth().oauth2(DemoCredentials.coordinator()).get("/api/v1/entities/" + newEntity).then().statusCode(404);
+    }
+
+    /** The import itself is still all or none: a valid line before a refused one is neither stored nor audited. */
+    @Test
+    void anImportWithALineTheServiceRefusesStoresNothing() {
+        String campaign = CaseLifecycleTest.openCampaign();
+        String taken = CaseLifecycleTest.newCase(campaign), fresh = CaseLifecycleTest.id("all"), after = CaseLifecycleTest.id("all");
+        given().auth().oauth2(DemoCredentials.caseManager()).contentType("text/csv")
+                .body("case_id,name,country,iso2,estimated_actions\n" + fresh + ",Fine,Malta,MT,10\n" + taken
+                        + ",Exists,Malta,MT,10\n" + after + ",Fine,Malta,MT,10\n")
+                .post("/api/v1/campaigns/" + campaign + "/cases/import")
+                .then().statusCode(409).contentType("application/problem+json")
+                .body("type", endsWith("/duplicate-id")).body("line", equalTo(3));
+        String newEntity = CaseLifecycleTest.id("ai-all");
+        given().auth().oauth2(DemoCredentials.caseManager()).contentType("text/csv")
+                .body("entity_id,name,reported_actions\n" + newEntity + ",Fine,1\nai-france,Exists,1\n")
+                .post("/api/v1/entities/import")
+                .then().statusCode(409).contentType("application/problem+json").body("line", equalTo(3));
+        for (String id : List.of(fresh, after)) {
+            given().auth().oauth2(DemoCredentials.coordinator()).get("/api/v1/cases/" + id).then().statusCode(404);
+            AuditTrailTest.trail("subjectId=" + id).then().statusCode(200).body("entries", hasSize(0));
+        }
+        given().auth().oauth2(DemoCredentials.coordinator()).get("/api/v1/entities/" + newEntity).then().statusCode(404);
+        AuditTrailTest.trail("subjectId=" + newEntity).then().statusCode(200).body("entries", hasSize(0));
+    }
+
+    /**
+     * An entity key, which may not read cases, learnt which case ids exist (drafts, other campaigns' cases; ids are
+     * slugs of people's names) from its import's "case 'X' exists already" (a read-only review, 6 December 2026). Its
+     * ids must start with its own id and a dash, checked before any lookup: an existing id outside that namespace is
+     * answered exactly as one that does not exist, in a dry run and in an import; inside it, a taken id is one of its own
+     * cases. A case manager still creates any id, a local case of the entity's too.
+     */
+    @Test
+    void anEntitysCaseIdsAreInItsOwnNamespace() {
+        String campaign = CaseLifecycleTest.openCampaign();
+        String entity = CredentialsTest.newEntity();
+        String own = CredentialsTest.managerKey(entity, null);
+        String draft = CaseLifecycleTest.newCase(CaseLifecycleTest.openCampaign()); // another campaign's draft
+        String absent = CaseLifecycleTest.id("case");
+        for (boolean dryRun : List.of(true, false)) {
+            for (String probe : List.of(draft, "nassima-al-sada", absent)) {
+                ValidatableResponse answer = importAs(own, campaign, List.of(probe), dryRun);
+                (dryRun ? answer.statusCode(200).rootPath("results[0].problem") : answer.statusCode(400)
+                        .contentType("application/problem+json"))
+                        .body("status", equalTo(400)).body("type", endsWith("/invalid-field"))
+                        .body("field", equalTo("caseId")).body("line", equalTo(2))
+                        .body("detail", org.hamcrest.Matchers.containsString("'" + entity + "-...'"));
+            }
+        }
+        // the entity's id alone, or another entity's namespace that merely starts the same way, is not its own
+        importAs(own, campaign, List.of(entity), false).statusCode(400).body("field", equalTo("caseId"));
+        importAs(own, campaign, List.of(entity + "x-1"), false).statusCode(400).body("field", equalTo("caseId"));
+
+        String mine = CaseLifecycleTest.id(entity);
+        importAs(own, campaign, List.of(mine), false).statusCode(201).body("[0].caseId", equalTo(mine));
+        importAs(own, campaign, List.of(mine), false).statusCode(409).body("type", endsWith("/duplicate-id"));
+        given().auth().oauth2(DemoCredentials.caseManager()).contentType("text/csv")
+                .body("case_id,name,country,iso2,scope,local_entity_id\n" + absent + ",x,Malta,MT,local," + entity + "\n")
+                .post("/api/v1/campaigns/" + campaign + "/cases/import").then().statusCode(201)
+                .body("[0].localEntityId", equalTo(entity));
     }
 }

@@ -93,10 +93,16 @@ class NothingPublishedOnRefusalTest extends RunningService {
                 .contentType("text/csv").body("case_id,name,country,iso2,estimated_actions\n" + CaseLifecycleTest.id("csv")
                         + ",Good,Malta,MT,10\nBad Id,Bad,Malta,MT,10\n").post("/api/v1/campaigns/" + campaign + "/cases/import")));
         refusals.add(new Refusal("an entity importing an active case", 403, () -> given().auth().oauth2(france)
-                .contentType("text/csv").body("case_id,name,country,iso2,status\n" + CaseLifecycleTest.id("csv")
-                        + ",Good,France,FR,draft\n" + CaseLifecycleTest.id("csv") + ",x,France,FR,active\n")
+                .contentType("text/csv").body("case_id,name,country,iso2,status\n" + CaseLifecycleTest.id("ai-france")
+                        + ",Good,France,FR,draft\n" + CaseLifecycleTest.id("ai-france") + ",x,France,FR,active\n")
+                .post("/api/v1/campaigns/" + campaign + "/cases/import")));
+        refusals.add(new Refusal("an entity importing a case outside its own ids", 400, () -> given().auth().oauth2(france)
+                .contentType("text/csv").body("case_id,name,country,iso2\n" + CaseLifecycleTest.id("ai-france")
+                        + ",Good,France,FR\n" + CaseLifecycleTest.id("csv") + ",x,France,FR\n")
                 .post("/api/v1/campaigns/" + campaign + "/cases/import")));
         // entities
+        refusals.add(new Refusal("entity named as a staff principal", 409, () -> json(manager, "{\"entityId\":\"" + staff
+                + "\",\"name\":\"x\"}").post("/api/v1/entities")));
         refusals.add(new Refusal("duplicate entity", 409, () -> json(manager, "{\"entityId\":\"" + entity
                 + "\",\"name\":\"x\"}").post("/api/v1/entities")));
         refusals.add(new Refusal("entity of an unknown kind", 400, () -> json(manager, "{\"entityId\":\""

@@ -38,6 +38,8 @@ public class Credential extends PanacheEntityBase {
     public boolean selfIssued;
     /** The outbox row of its revocation: a revocation sent again is answered from it, without publishing again. */
     public Long revokedOutboxId;
+    /** The outbox row of the tombstone announcing its expiry ({@code CredentialExpiry}): announced once. */
+    public Long expiryOutboxId;
 
     public boolean active(Instant now) {
         return revokedAt == null && (expiresAt == null || expiresAt.isAfter(now));

@@ -175,7 +175,8 @@ public class CampaignResource {
 
     /**
      * Cases from CSV (the format of the 2020 report's cases.csv). A case manager imports any case; an entity's
-     * key imports only local cases of its own entity, up to {@code w4r.cases.max-local-per-entity} in the campaign.
+     * key imports only local cases of its own entity, up to {@code w4r.cases.max-local-per-entity} in the campaign,
+     * with ids in its own namespace ({@code <entityId>-...}).
      */
     @POST
     @Path("{campaignId}/cases/import")
@@ -187,7 +188,10 @@ public class CampaignResource {
     @APIResponse(responseCode = "201", description = "Created, one case per row", content = @Content(
             mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = SchemaType.ARRAY, implementation = CaseView.class)))
     @APIResponse(responseCode = "404", description = "No such campaign, or no such entity for a local case")
-    @APIResponse(responseCode = "409", description = "duplicate-id: a row's case exists ('line' names the row); or "
+    @APIResponse(responseCode = "400", description = "invalid-field: a row's shape; with an entity key, a 'caseId' that "
+            + "does not start with the entity's id and a dash ('line' names the row)")
+    @APIResponse(responseCode = "409", description = "duplicate-id: a row's case exists ('line' names the row; with an "
+            + "entity key, one of its own ids); or "
             + "too-many-local-cases: with an entity key, the file would give the entity more local cases in the "
             + "campaign than it may have ('maxLocalCases', 'localCases', 'requested'); nothing stored")
     @APIResponse(responseCode = "422", description = "campaign-closed: the campaign takes no more cases")

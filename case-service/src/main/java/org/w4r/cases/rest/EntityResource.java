@@ -151,7 +151,8 @@ public class EntityResource {
     @RolesAllowed(Roles.CASE_MANAGER)
     @Operation(operationId = "createEntity", summary = "Create an entity")
     @APIResponseSchema(value = EntityView.class, responseCode = "201", responseDescription = "Created")
-    @APIResponse(responseCode = "409", description = "duplicate-id: an entity with this id exists")
+    @APIResponse(responseCode = "409", description = "duplicate-id: an entity with this id exists; or "
+            + "entity-is-principal: a staff principal has this name")
     public Response create(@Valid @NotNull EntityRequest request) {
         ActionEntity e = entities.create(request.command());
         return Versions.tag(Response.created(URI.create(EntityView.path(e))).entity(EntityView.of(e)), EntityView.path(e),
@@ -166,7 +167,8 @@ public class EntityResource {
     @RequestBody(description = "entity_id,name,reported_actions (2020 report); optional country, kind")
     @APIResponse(responseCode = "201", description = "Created, one entity per row", content = @Content(
             mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = SchemaType.ARRAY, implementation = EntityView.class)))
-    @APIResponse(responseCode = "409", description = "duplicate-id: a row's entity exists ('line' names the row)")
+    @APIResponse(responseCode = "409", description = "duplicate-id: a row's entity exists, or entity-is-principal: a "
+            + "staff principal has its name ('line' names the row)")
     @APIResponseSchema(value = ImportPreviewView.class, responseCode = "200",
             responseDescription = "dryRun=true: what each line would do; nothing written")
     public Response importEntities(@QueryParam("dryRun") @Parameter(description = "check every line, write nothing", required = false,

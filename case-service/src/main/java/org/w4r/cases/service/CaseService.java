@@ -92,6 +92,18 @@ public class CaseService {
     @Transactional
     @LiveCredential
     public CaseFile create(CaseInput in) {
+        return insert(in);
+    }
+
+    /**
+     * {@link #create}'s body, the one write path of a new case, for the imports too. Not intercepted: ArC intercepts a
+     * bean's calls of its own methods, so an import calling {@code create} ran it through {@code @Transactional}, whose
+     * refusal (a duplicate id, an unknown entity, a closed campaign) marked the import's whole transaction rollback-only.
+     * A real import ends there anyway, but a dry run goes on to the next line, whose outbox row could no longer be
+     * written: a valid line after a refused one answered 500 (a read-only review, 6 December 2026). The imports are
+     * {@code @Transactional @LiveCredential} themselves.
+     */
+    private CaseFile insert(CaseInput in) {
         if (CaseFile.findById(in.caseId()) != null) {
             throw ProblemException.conflict("duplicate-id", "Duplicate case", "case '" + in.caseId() + "' exists already");
         }
@@ -179,7 +191,7 @@ public class CaseService {
 
     private CaseFile importOne(CaseInput in, String localEntityId) {
         if (localEntityId == null) {
-            return create(in.status() != null ? in : new CaseInput(in.caseId(), in.campaignId(), in.name(),
+            return insert(in.status() != null ? in : new CaseInput(in.caseId(), in.campaignId(), in.name(),
                     in.country(), in.targetAuthority(), in.scope(), in.localEntityId(), in.goal(), "active",
                     in.publicCounter(), in.milestones(), in.demand()));
         }
@@ -189,8 +201,25 @@ public class CaseService {
         if (in.status() != null && !"draft".equals(in.status())) {
             throw ProblemException.forbidden("an entity's cases start as drafts; a case manager activates them");
         }
-        return create(new CaseInput(in.caseId(), in.campaignId(), in.name(), in.country(), in.targetAuthority(),
+        inOwnNamespace(in.caseId(), localEntityId);
+        return insert(new CaseInput(in.caseId(), in.campaignId(), in.name(), in.country(), in.targetAuthority(),
                 "local", localEntityId, in.goal(), "draft", false, in.milestones(), in.demand()));
+    }
+
+    /**
+     * An entity's own case ids start with its id and a dash ({@code ai-france-...}), checked before the id is looked
+     * up. A refused id used to be answered {@code duplicate-id} "case 'X' exists already", so any entity key, which may
+     * not read cases (403 on {@code GET /api/v1/cases}), could learn which ids exist: drafts, other campaigns' cases, and
+     * ids are slugs of people's names (a read-only review, 6 December 2026). In its own namespace an id already taken
+     * can only be one of the entity's own cases (or one a case manager chose to put there). A case manager creates any
+     * id.
+     */
+    static void inOwnNamespace(String caseId, String entityId) {
+        String prefix = entityId + "-";
+        if (caseId == null || !caseId.startsWith(prefix) || caseId.length() == prefix.length()) {
+            throw ProblemException.invalid("caseId", "an entity's own case ids start with its id and a dash: '"
+                    + prefix + "...'; a case manager creates any id");
+        }
     }
 
     /** Changes what the input names, if the case is still at the version its editor read. */

@@ -38,6 +38,8 @@ public class CredentialService {
     static final Duration ENTITY_KEY_MAX_LIFETIME = Duration.ofDays(2 * 365);
     static final Duration STAFF_TOKEN_LIFETIME = Duration.ofDays(90);
     static final Duration STAFF_TOKEN_MAX_LIFETIME = Duration.ofDays(365);
+    /** The advisory lock of one name, taken by a staff token's issue and an entity's creation (EntityService). */
+    static final String PRINCIPAL_LOCK = "staff-principal:";
     /** Demo keys and tokens: a staff token's default, within an entity key's limits too. */
     public static final Duration DEMO_LIFETIME = STAFF_TOKEN_LIFETIME;
 
@@ -107,7 +109,7 @@ public class CredentialService {
         // one principal, one role: two tokens issued at once for one principal take turns, so the second sees the
         // first's role (both were issued, with two roles, when each checked before the other had inserted)
         Credential.getEntityManager().createNativeQuery("select 1 from pg_advisory_xact_lock(hashtextextended(?1, 0))")
-                .setParameter(1, "staff-principal:" + principal).getSingleResult();
+                .setParameter(1, PRINCIPAL_LOCK + principal).getSingleResult();
         Credential other = Credential.find("principal = ?1 and entityId is null", principal).firstResult();
         if (other != null && !other.role.equals(role)) {
             throw ProblemException.conflict("role-mismatch", "Principal has another role",
@@ -214,6 +216,29 @@ public class CredentialService {
             }
         }
         return revoked;
+    }
+
+    /**
+     * Tombstones up to {@code most} credentials whose expiry has passed and that were neither revoked (their revocation
+     * sent one) nor announced expired yet, through the outbox as a revocation does ({@link ReferencePublisher#credential}
+     * publishes a tombstone for a credential no longer active), and records each tombstone's outbox row on the
+     * credential so it is sent once. Returns how many. Rows another transaction holds (a revocation under way, another
+     * instance's run) are skipped, never waited for: the next run takes them if they still need it. Nothing is
+     * audited: no one changed the credential, and its expiry was audited when it was issued.
+     */
+    @Transactional
+    public int tombstoneExpired(int most) {
+        @SuppressWarnings("unchecked")
+        List<Credential> due = Credential.getEntityManager().createNativeQuery("""
+                        select * from credential
+                         where revoked_at is null and expiry_outbox_id is null and expires_at <= ?2
+                         order by key_id limit ?1 for update skip locked""", Credential.class)
+                // this JVM's clock, as the publisher's: what is expired here is a tombstone there
+                .setParameter(1, most).setParameter(2, Instant.now()).getResultList();
+        for (Credential key : due) {
+            key.expiryOutboxId = publisher.credential(key);
+        }
+        return due.size();
     }
 
     /**
