@@ -231,18 +231,18 @@ class SignerExportTest {
     }
 
     /**
-     * An export still reading when an erasure commits could hold the erased name: the erasure waits for it (the case's
-     * export lock, held here by a test transaction that records an export as one would) and then marks it, rather
-     * than marking only what was committed when it looked.
+     * An export still reading when an erasure arrives could hold the erased name: the erasure is refused (503, nothing
+     * erased) while the case's export lock is held (here by a test transaction that records an export as one would),
+     * rather than wait for it holding a pooled connection, and sent again once the export is done it marks that
+     * export. Marking only what was committed when it looked would have left this one out.
      */
     @Test
-    void anExportStillReadingWhenTheErasureArrivesIsMarkedToo() throws Exception {
+    void anExportStillReadingWhenTheErasureArrivesTurnsItAwayAndIsMarkedByItsRetry() throws Exception {
         String caseId = activeCase();
         String email = "racing-" + UUID.randomUUID() + "@example.org";
-        given().auth().oauth2(entityKey("ai-france")).contentType(ContentType.JSON)
+        String actionId = given().auth().oauth2(entityKey("ai-france")).contentType(ContentType.JSON)
                 .body(SignatureResourceTest.body(email, caseId).replace("\"signer\"", "\"consent\":{\"showName\":true},\"signer\""))
-                .post("/api/v1/signatures").then().statusCode(202);
-        java.util.concurrent.CompletableFuture<Integer> erasure;
+                .post("/api/v1/signatures").then().statusCode(202).extract().path("results[0].actionId");
         try (Connection reading = db.getConnection()) {
             reading.setAutoCommit(false);
             try (PreparedStatement lock = reading.prepareStatement(
@@ -255,13 +255,23 @@ class SignerExportTest {
                 record.setString(1, caseId);
                 record.executeUpdate();
             }
-            erasure = java.util.concurrent.CompletableFuture.supplyAsync(() -> given().auth().oauth2(entityKey("ai-france"))
-                    .contentType(ContentType.JSON).body("{\"email\":\"" + email + "\"}").post("/api/v1/erasures").statusCode());
-            // the erasure has erased and waits for the export to finish
-            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> waitingForTheExportLock() == 1);
+            given().auth().oauth2(entityKey("ai-france")).contentType(ContentType.JSON)
+                    .body("{\"email\":\"" + email + "\"}").post("/api/v1/erasures").then().statusCode(503)
+                    .contentType("application/problem+json").header("Retry-After", "5")
+                    .body("type", org.hamcrest.Matchers.endsWith("/signer-list-exporting"));
+            assertEquals(0L, waitingForTheExportLock(), "refused at once, not waiting with a connection");
             reading.commit();
         }
-        assertEquals(202, erasure.get(30, java.util.concurrent.TimeUnit.SECONDS));
+        try (Connection c = db.getConnection(); PreparedStatement name = c.prepareStatement(
+                "select name from signature where action_id = cast(? as uuid)")) {
+            name.setString(1, actionId);
+            try (ResultSet rs = name.executeQuery()) {
+                assertTrue(rs.next());
+                assertNotNull(rs.getString(1), "refused: nothing erased");
+            }
+        }
+        given().auth().oauth2(entityKey("ai-france")).contentType(ContentType.JSON)
+                .body("{\"email\":\"" + email + "\"}").post("/api/v1/erasures").then().statusCode(202);
         given().auth().oauth2(staffToken("delivery")).get("/api/v1/cases/" + caseId + "/signer-exports").then().statusCode(200)
                 .body("find { it.exportedBy == 'racing-export' }.erasure.erasures", equalTo(1));
     }

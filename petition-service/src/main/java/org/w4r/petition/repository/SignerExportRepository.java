@@ -21,8 +21,9 @@ import java.util.UUID;
 /**
  * Every signer list that left this service (V24): the copies an erasure must name for destruction. "Taken before an
  * erasure" is the order of a per-case advisory lock: an export holds it shared from before its read until its row is
- * committed, an erasure takes it exclusively, after its update and before it marks. So an export that could still read
- * an erased name is committed, and marked, by then; one that starts later waits and reads the names erased.
+ * committed, an erasure takes it exclusively, after its update and before it marks, or is refused while an export
+ * holds it. So no export that could still read an erased name is left unmarked; one that starts later waits and reads
+ * the names erased.
  */
 @ApplicationScoped
 public class SignerExportRepository {
@@ -56,21 +57,28 @@ public class SignerExportRepository {
     }
 
     /**
-     * In the erasure's transaction, after its update: waits for the exports of these cases still reading, then marks
-     * every export of them taken until now. Whether the erased person was in a given list is not known here (the
-     * erasure keeps no name, the export no list), so every export of the case is marked, as delivery-service marks every
-     * pack of it: a copy destroyed without need, never one kept that holds an erased name.
+     * In the erasure's transaction, after its update: marks every export of these cases taken until now, once no
+     * export of them is still reading; returns false, marking nothing, if one is (the erasure is then refused, and
+     * rolled back, rather than wait: a large list takes seconds, and erasures waiting for it each held a pooled
+     * connection and their row locks, enough of them to leave the write path without connections; a review of this
+     * same change, 6 December 2026). Whether the erased person was in a given list is not known here (the erasure keeps
+     * no name, the export no list), so every export of the case is marked, as delivery-service marks every pack of it: a
+     * copy destroyed without need, never one kept that holds an erased name.
      */
-    public void markErased(UUID erasureId, Instant erasedAt, Collection<String> caseIds) throws SQLException {
+    public boolean markErased(UUID erasureId, Instant erasedAt, Collection<String> caseIds) throws SQLException {
         if (caseIds.isEmpty()) {
-            return;
+            return true;
         }
         try (Connection c = dataSource.getConnection()) {
-            // in one order, so two erasures of the same cases cannot deadlock on these locks
             for (String caseId : new TreeSet<>(caseIds)) {
-                try (PreparedStatement ps = c.prepareStatement("select 1 from pg_advisory_xact_lock" + LOCK)) {
+                try (PreparedStatement ps = c.prepareStatement("select pg_try_advisory_xact_lock" + LOCK)) {
                     ps.setString(1, caseId);
-                    ps.executeQuery().close();
+                    try (ResultSet rs = ps.executeQuery()) {
+                        rs.next();
+                        if (!rs.getBoolean(1)) {
+                            return false;
+                        }
+                    }
                 }
             }
             try (PreparedStatement ps = c.prepareStatement("""
@@ -82,6 +90,7 @@ public class SignerExportRepository {
                 ps.setArray(3, c.createArrayOf("varchar", new TreeSet<>(caseIds).toArray()));
                 ps.executeUpdate();
             }
+            return true;
         }
     }
 

@@ -5,6 +5,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.w4r.events.SignerErased;
 import org.w4r.events.Topics;
+import org.w4r.kit.problem.Problem;
+import org.w4r.kit.problem.ProblemException;
 import org.w4r.petition.repository.MessageRepository;
 import org.w4r.petition.repository.SignatureRepository;
 import org.w4r.petition.repository.SignerExportRepository;
@@ -28,6 +30,9 @@ import java.util.UUID;
 public class ErasureService {
     /** Ids per event: a prolific author's messages must not make one event larger than the producer may send. */
     static final int IDS_PER_EVENT = 1_000;
+
+    /** About how long a large signer list takes to export: when to send an erasure refused by one again. */
+    static final int EXPORT_RETRY_AFTER_SECONDS = 5;
 
     @Inject
     AuditTrail audit;
@@ -68,8 +73,14 @@ public class ErasureService {
                         new SignerErased(UUID.randomUUID(), erasureId, entityId, caseIds, actionIds, now));
                 from += IDS_PER_EVENT;
             } while (from < erased.size());
-            // the signer lists taken before it hold the erased names: marked, once exports still reading are done
-            exports.markErased(erasureId, now, signedCases);
+            // the signer lists taken before it hold the erased names: marked; while one of them is still being read,
+            // refused, nothing erased (its names could go out unmarked), to be sent again in a few seconds
+            if (!exports.markErased(erasureId, now, signedCases)) {
+                throw new ProblemException(Problem.of(503, "signer-list-exporting", "A signer list is being exported",
+                        "a signer list of a case this erasure concerns is being exported now; nothing was erased, send "
+                                + "the same request again after Retry-After seconds")
+                        .retryAfter(EXPORT_RETRY_AFTER_SECONDS));
+            }
             // the erasure's id and how much it removed; never the address, nor its hash (it would re-identify)
             work.audit(requested.withSubject(erasureId.toString()).with("actions", erased.size()));
             return erasureId;

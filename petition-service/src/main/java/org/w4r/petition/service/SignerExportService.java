@@ -45,8 +45,10 @@ public class SignerExportService {
         // a checked exception inside (a SQLException) comes out wrapped, its cause kept for the database mappers
         return QuarkusTransaction.requiringNew().call(() -> {
             exports.lockShared(caseId);
-            List<ConsentingSigner> list = holds.handOut(caseId, "its signer list",
-                    () -> signatures.consenting(caseId, entityId, until));
+            List<ConsentingSigner> list = signatures.consenting(caseId, entityId, until);
+            // again after the read, as DeliveryGate.handOut does: a hold that arrived meanwhile hands nothing out,
+            // and nothing is recorded (the transaction rolls back)
+            holds.requireDeliverable(caseId, "its signer list");
             exports.record(caseId, entityId, until, exportedBy, list.size());
             audit.record("signers.exported", "case", caseId, entityId, AuditTrail.detail("cutoff", until.toString(),
                     "signers", list.size()));
