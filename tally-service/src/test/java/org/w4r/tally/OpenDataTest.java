@@ -206,4 +206,26 @@ class OpenDataTest {
         double reads = registry.get("w4r.tally.open_data.reads").counter().count() - before;
         assertTrue(reads <= periods, reads + " reads of the sums for 41 requests in " + periods + " period(s)");
     }
+
+    /**
+     * A request for a campaign or a case that does not exist reads nothing: until a read-only review (6 December 2026)
+     * each one ran the four grouped statements of its campaign's sums (and took a cache entry) before its 404, so an
+     * anonymous caller inventing ids was a database load the cache did not bound.
+     */
+    @Test
+    void aCampaignOrCaseThatDoesNotExistCostsNoRead() {
+        String s = UUID.randomUUID().toString().substring(0, 8);
+        String campaign = "absent-" + s;
+        publishCampaignOpened(campaign, 3);
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> given().get(BASE + campaign).then().statusCode(200));
+        double before = registry.get("w4r.tally.open_data.reads").counter().count();
+        for (int i = 0; i < 5; i++) {
+            for (String path : List.of("no-such-" + s + i + "/cases/x", "no-such-" + s + i + "/cases/x/days",
+                    campaign + "/cases/no-such-case-" + i, campaign + "/cases/no-such-case-" + i + "/days")) {
+                given().get(BASE + path).then().statusCode(404).contentType("application/problem+json");
+            }
+        }
+        assertEquals(before, registry.get("w4r.tally.open_data.reads").counter().count(),
+                "no read of the sums for a campaign or case that is not there");
+    }
 }

@@ -91,8 +91,52 @@ public class ReceiverAddress {
                     && first < 240;                                     // reserved, broadcast
         }
         if (a instanceof Inet6Address) {
-            return (b[0] & 0xfe) != 0xfc;                               // unique local fc00::/7
+            // an IPv6 address that carries an IPv4 one reaches that IPv4 address, so it is judged by it: the JDK turns
+            // only the literal [::ffff:a.b.c.d] into IPv4, and a name whose AAAA record was ::ffff:10.96.0.1 or
+            // ::ffff:169.254.169.254 passed this check and was connected to (a read-only review, 6 December 2026)
+            InetAddress embedded = embeddedIpv4(b);
+            if (embedded != null) {
+                return isPublic(embedded);
+            }
+            return (b[0] & 0xfe) != 0xfc                                // unique local fc00::/7
+                    && !(b[0] == 0x00 && b[1] == 0x64 && (b[2] & 0xff) == 0xff && (b[3] & 0xff) == 0x9b) // NAT64, local use too
+                    && !(b[0] == 0x20 && b[1] == 0x01 && b[2] == 0 && b[3] == 0) // Teredo 2001::/32 (its IPv4 is hidden)
+                    && !(b[0] == 0x01 && b[1] == 0x00 && allZero(b, 2, 8)); // discard-only 100::/64
         }
         return false;
+    }
+
+    /**
+     * The IPv4 address inside an IPv4-mapped (::ffff:0:0/96), IPv4-compatible (::/96), well-known NAT64
+     * (64:ff9b::/96) or 6to4 (2002::/16) address; null for any other.
+     */
+    static InetAddress embeddedIpv4(byte[] b) {
+        byte[] v4 = null;
+        if (allZero(b, 0, 10) && (b[10] & 0xff) == 0xff && (b[11] & 0xff) == 0xff) {
+            v4 = java.util.Arrays.copyOfRange(b, 12, 16);
+        } else if (allZero(b, 0, 12) && !allZero(b, 12, 16)) {
+            v4 = java.util.Arrays.copyOfRange(b, 12, 16);
+        } else if (b[0] == 0x00 && b[1] == 0x64 && (b[2] & 0xff) == 0xff && (b[3] & 0xff) == 0x9b && allZero(b, 4, 12)) {
+            v4 = java.util.Arrays.copyOfRange(b, 12, 16);
+        } else if (b[0] == 0x20 && b[1] == 0x02) {
+            v4 = java.util.Arrays.copyOfRange(b, 2, 6);
+        }
+        if (v4 == null) {
+            return null;
+        }
+        try {
+            return InetAddress.getByAddress(v4);
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException(e); // four bytes are always an address
+        }
+    }
+
+    private static boolean allZero(byte[] b, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (b[i] != 0) {
+                return false;
+            }
+        }
+        return true;
     }
 }

@@ -42,6 +42,40 @@ class ReceiverAddressTest {
         assertDoesNotThrow(() -> check.check("https://[2606:2800:21f:cb07:6820:80da:af6b:8b2c]:8443/w4r?site=fr"));
     }
 
+    /**
+     * What a name's AAAA record can say: the resolver hands the JDK an Inet6Address for an IPv4-mapped address (only a
+     * literal in a URL is turned into IPv4), and the connection goes to the IPv4 address inside. Until a read-only
+     * review (6 December 2026) ::ffff:169.254.169.254 from DNS passed as public; so did NAT64 and 6to4 forms.
+     */
+    @Test
+    void anIpv6AddressCarryingAnInternalIpv4OneIsInternal() throws Exception {
+        for (String v6 : List.of("::ffff:127.0.0.1", "::ffff:10.96.0.1", "::ffff:169.254.169.254", "::ffff:192.168.1.1",
+                "::7f00:1", "::a00:5", "64:ff9b::10.0.0.5", "64:ff9b::a9fe:a9fe", "64:ff9b:1::a00:5",
+                "2002:a00:5::1", "2002:a9fe:a9fe::", "2001:0:4136:e378:8000:63bf:3fff:fdd2", "100::1")) {
+            java.net.Inet6Address address = java.net.Inet6Address.getByAddress(null,
+                    java.net.InetAddress.getByName(v6).getAddress().length == 16
+                            ? java.net.InetAddress.getByName(v6).getAddress() : mapped(v6), -1);
+            org.junit.jupiter.api.Assertions.assertFalse(ReceiverAddress.isPublic(address), v6);
+        }
+        for (String v6 : List.of("::ffff:93.184.215.14", "64:ff9b::5db8:d70e", "2002:5db8:d70e::1",
+                "2606:2800:21f:cb07:6820:80da:af6b:8b2c")) {
+            java.net.Inet6Address address = java.net.Inet6Address.getByAddress(null,
+                    java.net.InetAddress.getByName(v6).getAddress().length == 16
+                            ? java.net.InetAddress.getByName(v6).getAddress() : mapped(v6), -1);
+            org.junit.jupiter.api.Assertions.assertTrue(ReceiverAddress.isPublic(address), v6);
+        }
+    }
+
+    /** The 16 bytes of ::ffff:a.b.c.d, which the JDK's parser hands back as the 4 of a.b.c.d. */
+    private static byte[] mapped(String v6) throws Exception {
+        byte[] v4 = java.net.InetAddress.getByName(v6).getAddress();
+        byte[] b = new byte[16];
+        b[10] = (byte) 0xff;
+        b[11] = (byte) 0xff;
+        System.arraycopy(v4, 0, b, 12, 4);
+        return b;
+    }
+
     @Test
     void theSettingsOpenHttpAndInternalAddressesForALocalReceiver() {
         ReceiverAddress check = new ReceiverAddress(true, true);
