@@ -143,4 +143,60 @@ class DeliveryPlanBrowserIT extends BrowserSupport {
         assertEquals(before, given().auth().oauth2(delivery).get(platform.delivery.url() + "/api/v1/deliveries?caseId=paing-phyo-min")
                 .then().statusCode(200).extract().jsonPath().getList("$").size(), "nothing was planned");
     }
+
+    /**
+     * A signer erased after a pack was issued and a preview taken: both copies hold the name, and the delivery team
+     * reads on the Deliveries page which to destroy (until 6 December 2026 a preview was never marked, and the page
+     * showed no mark at all: only delivery-service's API had the pack's). Through the whole platform: petition-service
+     * erases and publishes, delivery-service marks, the page reads it.
+     */
+    @Test
+    void aPackAndAPreviewTakenBeforeASignersErasureAreNamedForDestructionOnTheDeliveriesPage() {
+        String delivery = platform.tokens.get("demo-delivery");
+        String email = "erased-" + UUID.randomUUID() + "@example.org";
+        given().auth().oauth2(platform.tokens.get("ai-france")).contentType(ContentType.JSON)
+                .body(Map.of("caseIds", List.of("germain-rukuki"), "signer", Map.of("name", "Erased Signer",
+                        "email", email, "country", "FR"), "consent", Map.of("showName", true)))
+                .post(platform.petitions.url() + "/api/v1/signatures").then().statusCode(202);
+        String previewedTo = "Previewed embassy " + UUID.randomUUID().toString().substring(0, 8);
+        String issuedTo = "Issued embassy " + UUID.randomUUID().toString().substring(0, 8);
+        String previewed = plan(previewedTo);
+        String issued = plan(issuedTo);
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> given().auth().oauth2(delivery)
+                .get(platform.delivery.url() + "/api/v1/deliveries/" + previewed + "/pack-preview").statusCode() == 200);
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> given().auth().oauth2(delivery)
+                .contentType(ContentType.JSON).body(Map.of("deliveredAt", Instant.now().minusSeconds(5).toString(),
+                        "deliveredBy", "Delivery team"))
+                .post(platform.delivery.url() + "/api/v1/deliveries/" + issued + "/handover").statusCode() == 200);
+        given().auth().oauth2(delivery).get(platform.delivery.url() + "/api/v1/deliveries/" + issued + "/pack").then().statusCode(200);
+
+        given().auth().oauth2(platform.tokens.get("ai-france")).contentType(ContentType.JSON).body(Map.of("email", email))
+                .post(platform.petitions.url() + "/api/v1/erasures").then().statusCode(202);
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> given().auth().oauth2(delivery)
+                .get(platform.delivery.url() + "/api/v1/deliveries/" + previewed).then().statusCode(200)
+                .extract().path("previewErasure.previews") != null);
+        given().auth().oauth2(delivery).get(platform.delivery.url() + "/api/v1/deliveries/" + issued).then().statusCode(200)
+                .body("handover.erasure.erasures", equalTo(1)).body("handover.erasure.newPackIssued", equalTo(false));
+
+        signIn("demo-delivery");
+        open("Deliveries", "Deliveries and handovers");
+        By previewRow = By.xpath("//table[@id='deliveries-table']//tr[td[contains(., '" + previewedTo + "')]]");
+        By issuedRow = By.xpath("//table[@id='deliveries-table']//tr[td[contains(., '" + issuedTo + "')]]");
+        String previewText = wait.until(ExpectedConditions.visibilityOfElementLocated(previewRow)).getText();
+        assertTrue(previewText.contains("Signers of this case were erased: destroy every preview of this delivery taken before"),
+                previewText);
+        String issuedText = driver.findElement(issuedRow).getText();
+        assertTrue(issuedText.contains("destroy every copy of its pack issued before") && issuedText.contains("download a new one"),
+                issuedText);
+        assertTrue(!issuedText.contains("preview"), "no preview of that delivery was taken: " + issuedText);
+        screenshot("delivery-erasure");
+    }
+
+    /** A petition delivery of the case to this recipient, planned through the API. */
+    private static String plan(String recipient) {
+        return given().auth().oauth2(platform.tokens.get("demo-delivery")).contentType(ContentType.JSON)
+                .body(Map.of("caseId", "germain-rukuki", "kind", "petition", "recipient", Map.of("kind", "embassy",
+                        "name", recipient), "plannedFor", Instant.now().toString()))
+                .post(platform.delivery.url() + "/api/v1/deliveries").then().statusCode(201).extract().path("id");
+    }
 }
