@@ -21,6 +21,8 @@ import org.w4r.testsupport.WithPlatformResources;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -282,6 +284,47 @@ class InvalidationTest {
         preview(selection).statusCode(200).body("actions", equalTo(2)); // the letter of freshCase and the postcard
         String id = invalidate(selection, 2).statusCode(201).extract().path("invalidationId");
         reverse(id).statusCode(200);
+    }
+
+    /**
+     * One invalidation or reversal commits at a time, whichever instance or coordinator sends it: the startup check
+     * sizes the relay's worst re-send for at most two at once, and nothing enforced it (a read-only review, 6 December
+     * 2026). Another is refused at once, nothing written; once the first is done it goes through. A reversal larger
+     * than an invalidation may now be is refused too.
+     */
+    @Test
+    void oneInvalidationOrReversalAtATimeAndNoneLargerThanTheBound() throws Exception {
+        String caseId = freshCase(null);
+        String selection = "{\"caseId\":\"" + caseId + "\"}";
+        String first = invalidate(selection, 1).statusCode(201).extract().path("invalidationId");
+        act("ai-france", caseId, "postcard");
+        try (Connection other = db.getConnection()) {
+            other.setAutoCommit(false);
+            try (PreparedStatement lock = other.prepareStatement(
+                    "select pg_advisory_xact_lock(hashtext('w4r-invalidation'), 0)")) {
+                lock.executeQuery().close();
+            }
+            invalidate(selection, 1).statusCode(409).contentType("application/problem+json")
+                    .header("Retry-After", "5").body("type", org.hamcrest.Matchers.endsWith("/invalidation-in-progress"));
+            reverse(first).statusCode(409).body("type", org.hamcrest.Matchers.endsWith("/invalidation-in-progress"));
+            other.rollback();
+        }
+        preview(selection).statusCode(200).body("actions", equalTo(1)); // the postcard, still counted
+        invalidate(selection, 1).statusCode(201);
+        reverse(first).statusCode(200);
+
+        // one recorded as made before the bound: 200,000 actions (none marked here, the row alone)
+        UUID large = UUID.randomUUID();
+        try (Connection c = db.getConnection(); PreparedStatement insert = c.prepareStatement("""
+                insert into invalidation (invalidation_id, selection, reason, actions, breakdown, created_by, created_at)
+                values (?, '{}', 'before the bound', 200000, '[]', 'test', now())""")) {
+            insert.setObject(1, large);
+            insert.executeUpdate();
+        }
+        reverse(large.toString()).statusCode(422).body("type", org.hamcrest.Matchers.endsWith("/too-many-actions"))
+                .body("actions", equalTo(200000));
+        assertEquals(null, one("select reversed_at::text from invalidation where invalidation_id = cast(? as uuid)",
+                large.toString()));
     }
 
     /** HMAC-SHA256 under the signer key of "domain:" and the lower-cased domain, as docs/petition-service.md says. */

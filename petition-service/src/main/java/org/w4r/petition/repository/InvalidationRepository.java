@@ -149,6 +149,21 @@ public class InvalidationRepository {
         }
     }
 
+    /**
+     * Whether this transaction is now the only invalidation or reversal being committed in the database (held until
+     * it ends; never waited for). The relay's re-send after a PostgreSQL crash is bounded by what committed while its
+     * batch was out, which the startup check sizes for at most two of them; nothing enforced it across instances and
+     * coordinators (a read-only review, 6 December 2026).
+     */
+    public boolean onlyOneAtATime() throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "select pg_try_advisory_xact_lock(hashtext('w4r-invalidation'), 0)");
+             ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getBoolean(1);
+        }
+    }
+
     /** The invalidation, locked until the end of the transaction (a reversal); null if there is none. */
     public Row lock(UUID invalidationId) throws SQLException {
         List<Row> rows = select("where invalidation_id = ? for update", invalidationId);

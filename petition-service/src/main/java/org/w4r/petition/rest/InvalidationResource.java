@@ -121,7 +121,8 @@ public class InvalidationResource {
     @APIResponse(responseCode = "201", description = "Invalidated", content = @Content(mediaType = Api.JSON,
             schema = @Schema(implementation = InvalidationView.class)))
     @APIResponse(responseCode = "409", description = "selection-changed: the selection no longer holds expectedActions "
-            + "(preview it again)")
+            + "(preview it again); or invalidation-in-progress: another invalidation or reversal is being committed "
+            + "(one at a time), nothing written; send it again after Retry-After seconds")
     @APIResponse(responseCode = "422", description = "too-many-actions: expectedActions is over the limit ('maxActions')")
     public Response invalidate(@Valid @NotNull InvalidationRequest request) {
         InvalidationService.Selection selection = request.selection().toSelection("selection.");
@@ -155,7 +156,10 @@ public class InvalidationResource {
     @APIResponse(responseCode = "200", description = "Reversed", content = @Content(mediaType = Api.JSON,
             schema = @Schema(implementation = InvalidationView.class)))
     @APIResponse(responseCode = "404", description = "No such invalidation")
-    @APIResponse(responseCode = "409", description = "already-reversed")
+    @APIResponse(responseCode = "409", description = "already-reversed; or invalidation-in-progress: another invalidation "
+            + "or reversal is being committed (one at a time), nothing written; send it again after Retry-After seconds")
+    @APIResponse(responseCode = "422", description = "too-many-actions: the invalidation took more actions than one "
+            + "transaction may put back ('maxActions', 'actions')")
     public Response reverse(@PathParam("id") UUID id) {
         return Answers.response(committer.commit(null, 200, invalidations.reverse(id, caller.get().principal()),
                 InvalidationView::of));

@@ -119,6 +119,7 @@ public class InvalidationService {
         AuditTrail.Entry entry = audit.entry("invalidation.created", "invalidation", null, selection.entityId(),
                 AuditTrail.detail("caseId", selection.caseId(), "campaignId", selection.campaignId()));
         return work -> {
+            oneAtATime();
             UUID id = UUID.randomUUID();
             Instant now = ActionRules.now();
             invalidations.insert(new InvalidationRepository.Row(id, write(selection), reason, (int) expectedActions,
@@ -147,9 +148,19 @@ public class InvalidationService {
     public Command<Invalidation> reverse(UUID invalidationId, String by) {
         AuditTrail.Entry entry = audit.entry("invalidation.reversed", "invalidation", invalidationId.toString(), null, Map.of());
         return work -> {
+            oneAtATime();
             InvalidationRepository.Row row = invalidations.lock(invalidationId);
             if (row == null) {
                 throw ProblemException.notFound("invalidation", invalidationId.toString());
+            }
+            if (row.actions() > maxActions) {
+                // as large as one made before the bound (200,000 until 6 December 2026) or above a lowered one: its
+                // corrections in one transaction would be a drain the consumers' window cannot hold
+                throw new ProblemException(Problem.of(422, "too-many-actions", "Too many actions",
+                        "invalidation " + invalidationId + " took " + row.actions() + " actions and a reversal puts "
+                                + "back at most " + maxActions + " in one transaction; raise w4r.consumer.dedupe-window "
+                                + "and w4r.invalidations.max-actions together to reverse it")
+                        .with("maxActions", maxActions).with("actions", row.actions()));
             }
             if (row.reversedAt() != null) {
                 throw new ProblemException(Problem.of(409, "already-reversed", "Already reversed",
@@ -168,6 +179,18 @@ public class InvalidationService {
             return view(new InvalidationRepository.Row(row.invalidationId(), row.selection(), row.reason(),
                     row.actions(), row.breakdown(), row.createdBy(), row.createdAt(), now, by));
         };
+    }
+
+    /**
+     * One invalidation or reversal commits at a time, in every instance: another is refused at once (409, nothing
+     * written), as the startup check assumes at most two in one relay batch's time.
+     */
+    private void oneAtATime() throws SQLException {
+        if (!invalidations.onlyOneAtATime()) {
+            throw new ProblemException(Problem.of(409, "invalidation-in-progress", "Another invalidation in progress",
+                    "another invalidation or reversal is being committed; nothing was written, send this one again "
+                            + "in a few seconds").retryAfter(5));
+        }
     }
 
     public Optional<Invalidation> find(UUID invalidationId) throws SQLException {
