@@ -74,18 +74,23 @@ final class Repo {
      */
     static String setting(String service, String key) {
         for (Path file : settingsFiles(service)) {
-            Properties properties = new Properties();
-            try (Reader reader = Files.newBufferedReader(file)) {
-                properties.load(reader);
-            } catch (IOException e) {
-                throw new IllegalStateException(e);
-            }
+            Properties properties = properties(file);
             String value = properties.getProperty("%prod." + key, properties.getProperty(key));
             if (value != null) {
                 return value;
             }
         }
         return null;
+    }
+
+    private static Properties properties(Path file) {
+        Properties properties = new Properties();
+        try (Reader reader = Files.newBufferedReader(file)) {
+            properties.load(reader);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        return properties;
     }
 
     /**
@@ -105,12 +110,7 @@ final class Repo {
     static Map<String, String> settingsUnder(String service, String prefix) {
         Map<String, String> found = new TreeMap<>();
         for (Path file : settingsFiles(service)) {
-            Properties properties = new Properties();
-            try (Reader reader = Files.newBufferedReader(file)) {
-                properties.load(reader);
-            } catch (IOException e) {
-                throw new IllegalStateException(e);
-            }
+            Properties properties = properties(file);
             for (String key : properties.stringPropertyNames()) {
                 String plain = key.startsWith("%prod.") ? key.substring("%prod.".length()) : key;
                 if (plain.startsWith(prefix) && !key.startsWith("%") || key.startsWith("%prod." + prefix)) {

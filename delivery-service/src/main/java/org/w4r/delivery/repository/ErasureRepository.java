@@ -36,6 +36,23 @@ public class ErasureRepository {
     @Inject
     AgroalDataSource dataSource;
 
+    /** The handovers of the erasure's cases whose pack was issued, with the last copy issued before it. */
+    private static final String MARK_HANDOVERS = """
+            insert into handover_erasure (delivery_id, erasure_id, erased_at, applied_at, last_issue_id)
+            select h.delivery_id, ?, ?, clock_timestamp(),
+                   (select max(p.id) from pack_issue p where p.delivery_id = h.delivery_id)
+            from handover h join delivery d on d.id = h.delivery_id
+            where d.case_id = any(?) and exists (select 1 from pack_issue p where p.delivery_id = h.delivery_id)
+            on conflict do nothing""";
+
+    /** A preview is a copy too, of a delivery in any status (V7): the last one taken before the erasure. */
+    private static final String MARK_PREVIEWS = """
+            insert into preview_erasure (delivery_id, erasure_id, erased_at, applied_at, last_preview_id)
+            select d.id, ?, ?, clock_timestamp(), (select max(p.id) from pack_preview p where p.delivery_id = d.id)
+            from delivery d
+            where d.case_id = any(?) and exists (select 1 from pack_preview p where p.delivery_id = d.id)
+            on conflict do nothing""";
+
     /**
      * Applies a batch of erasures not applied before (the kit's {@code BatchConsumer.consumeOnce} filtered them and
      * records the partitions' progress in this same transaction); returns how many it applied.
@@ -64,30 +81,13 @@ public class ErasureRepository {
                 // runs with every case's row lock held: the packs issued before this erasure have all committed and
                 // none can be issued until it commits, so the highest issue id now and this statement's own clock
                 // (not now(), the transaction's start, taken before the wait) are where "before the erasure" ends
-                try (PreparedStatement ps = c.prepareStatement("""
-                        insert into handover_erasure (delivery_id, erasure_id, erased_at, applied_at, last_issue_id)
-                        select h.delivery_id, ?, ?, clock_timestamp(),
-                               (select max(p.id) from pack_issue p where p.delivery_id = h.delivery_id)
-                        from handover h join delivery d on d.id = h.delivery_id
-                        where d.case_id = any(?) and exists (select 1 from pack_issue p where p.delivery_id = h.delivery_id)
-                        on conflict do nothing""")) {
-                    ps.setObject(1, erasure.erasureId());
-                    Sql.setInstant(ps, 2, erasure.erasedAt());
-                    ps.setArray(3, c.createArrayOf("varchar", cases.toArray()));
-                    ps.executeUpdate();
-                }
-                // a preview is a copy too, of a delivery in any status (V7)
-                try (PreparedStatement ps = c.prepareStatement("""
-                        insert into preview_erasure (delivery_id, erasure_id, erased_at, applied_at, last_preview_id)
-                        select d.id, ?, ?, clock_timestamp(),
-                               (select max(p.id) from pack_preview p where p.delivery_id = d.id)
-                        from delivery d
-                        where d.case_id = any(?) and exists (select 1 from pack_preview p where p.delivery_id = d.id)
-                        on conflict do nothing""")) {
-                    ps.setObject(1, erasure.erasureId());
-                    Sql.setInstant(ps, 2, erasure.erasedAt());
-                    ps.setArray(3, c.createArrayOf("varchar", cases.toArray()));
-                    ps.executeUpdate();
+                for (String marks : List.of(MARK_HANDOVERS, MARK_PREVIEWS)) {
+                    try (PreparedStatement ps = c.prepareStatement(marks)) {
+                        ps.setObject(1, erasure.erasureId());
+                        Sql.setInstant(ps, 2, erasure.erasedAt());
+                        ps.setArray(3, c.createArrayOf("varchar", cases.toArray()));
+                        ps.executeUpdate();
+                    }
                 }
             }
         } catch (SQLException e) {
@@ -118,25 +118,13 @@ public class ErasureRepository {
      * the last erasure by the lock's order (its issue id above the ones that erasure saw), not by comparing times.
      */
     public Optional<PackErasure> notice(UUID deliveryId) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("""
+        return marks(deliveryId, "a handover", """
                 select count(*), max(e.erased_at) as erased_at, max(e.applied_at) as applied_at,
                        exists (select 1 from pack_issue p where p.delivery_id = ?
                                and p.id > (select max(last_issue_id) from handover_erasure where delivery_id = ?))
-                from handover_erasure e where e.delivery_id = ?""")) {
-            ps.setObject(1, deliveryId);
-            ps.setObject(2, deliveryId);
-            ps.setObject(3, deliveryId);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                if (rs.getLong(1) == 0) {
-                    return Optional.empty();
-                }
-                return Optional.of(new PackErasure(rs.getLong(1), Sql.instant(rs, "erased_at"),
-                        Sql.instant(rs, "applied_at"), rs.getBoolean(4)));
-            }
-        } catch (SQLException e) {
-            throw Sql.failure("read the erasures of a handover", e);
-        }
+                from handover_erasure e where e.delivery_id = ?""",
+                rs -> new PackErasure(rs.getLong(1), Sql.instant(rs, "erased_at"), Sql.instant(rs, "applied_at"),
+                        rs.getBoolean(4)));
     }
 
     /**
@@ -144,24 +132,31 @@ public class ErasureRepository {
      * previews hold erased names (those up to the last erasure by the lock's order) and before when they were taken.
      */
     public Optional<PreviewErasure> previewNotice(UUID deliveryId) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("""
+        return marks(deliveryId, "a delivery's previews", """
                 select count(*), max(e.erased_at) as erased_at, max(e.applied_at) as applied_at,
                        (select count(*) from pack_preview p where p.delivery_id = ?
                         and p.id <= (select max(last_preview_id) from preview_erasure where delivery_id = ?))
-                from preview_erasure e where e.delivery_id = ?""")) {
-            ps.setObject(1, deliveryId);
-            ps.setObject(2, deliveryId);
-            ps.setObject(3, deliveryId);
+                from preview_erasure e where e.delivery_id = ?""",
+                rs -> new PreviewErasure(rs.getLong(1), Sql.instant(rs, "erased_at"), Sql.instant(rs, "applied_at"),
+                        rs.getLong(4)));
+    }
+
+    private interface Notice<T> {
+        T of(ResultSet rs) throws SQLException;
+    }
+
+    /** One of the notices above: its query names the delivery three times, and no mark is no notice. */
+    private <T> Optional<T> marks(UUID deliveryId, String what, String sql, Notice<T> notice) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 1; i <= 3; i++) {
+                ps.setObject(i, deliveryId);
+            }
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
-                if (rs.getLong(1) == 0) {
-                    return Optional.empty();
-                }
-                return Optional.of(new PreviewErasure(rs.getLong(1), Sql.instant(rs, "erased_at"),
-                        Sql.instant(rs, "applied_at"), rs.getLong(4)));
+                return rs.getLong(1) == 0 ? Optional.empty() : Optional.of(notice.of(rs));
             }
         } catch (SQLException e) {
-            throw Sql.failure("read the erasures of a delivery's previews", e);
+            throw Sql.failure("read the erasures of " + what, e);
         }
     }
 
