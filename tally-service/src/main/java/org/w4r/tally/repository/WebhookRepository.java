@@ -164,13 +164,15 @@ public class WebhookRepository {
      * The cap per entity (review, 4 December 2026): claimed by age alone, one entity with many deliveries to slow
      * receivers filled every claim, and each claim waits for its slowest attempt, so the other entities' deliveries,
      * holds included, waited behind it. The ranking reads every due delivery (the lock, below it, only those taken):
-     * a sort of what is due, which is small unless the dispatchers have fallen behind.
+     * a sort of what is due, which is small unless the dispatchers have fallen behind. {@code busyEntities}: the
+     * entities that have their share in flight in this instance already, left out of this claim.
      */
-    public List<Due> claimDue(int limit, int perEntity, Duration lease, Set<String> held) {
+    public List<Due> claimDue(int limit, int perEntity, Duration lease, Set<String> held, Set<String> busyEntities) {
         return run("""
                 with ranked as (select d.id, row_number() over (partition by w.entity_id order by d.next_attempt_at, d.id) nth
                                   from webhook_delivery d join webhook w on w.id = d.webhook_id
                                  where d.state = 'pending' and d.next_attempt_at <= now() and w.deleted_at is null
+                                   and not (w.entity_id = any(?::varchar[]))
                                    and (d.hold_case_id is null or (not (d.hold_case_id = any(?::varchar[]))
                                         and not exists (select 1 from webhook_case_state s
                                          where s.case_id = d.hold_case_id and s.hold_id is not null)))),
@@ -182,10 +184,11 @@ public class WebhookRepository {
                  where d.id = due.id and w.id = d.webhook_id and w.deleted_at is null
                 returning d.id, d.webhook_id, w.entity_id, d.event_id, d.event_type, d.body, d.attempts, w.url, w.secret""",
                 ps -> {
-                    ps.setArray(1, ps.getConnection().createArrayOf("varchar", held.toArray()));
-                    ps.setInt(2, perEntity);
-                    ps.setInt(3, limit);
-                    ps.setDouble(4, lease.toMillis() / 1000.0);
+                    ps.setArray(1, ps.getConnection().createArrayOf("varchar", busyEntities.toArray()));
+                    ps.setArray(2, ps.getConnection().createArrayOf("varchar", held.toArray()));
+                    ps.setInt(3, perEntity);
+                    ps.setInt(4, limit);
+                    ps.setDouble(5, lease.toMillis() / 1000.0);
                     List<Due> due = new ArrayList<>();
                     try (ResultSet rs = ps.executeQuery()) {
                         while (rs.next()) {

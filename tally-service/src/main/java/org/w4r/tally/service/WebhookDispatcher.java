@@ -20,11 +20,12 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -32,13 +33,14 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
 
 /**
  * Sends the queued deliveries: one thread per instance claims what is due ({@link WebhookRepository#claimDue}, safe
- * with several instances, at most {@code w4r.webhooks.batch-per-entity} of one entity), POSTs each, signed, all of a
- * claim at once, and records the answer: a 2xx is delivered; anything else (another status, a timeout, a refused
+ * with several instances), up to {@code w4r.webhooks.max-in-flight} attempts at once and at most
+ * {@code w4r.webhooks.batch-per-entity} of one entity, POSTs each, signed, without waiting for the others, and records
+ * the answer: a 2xx is delivered; anything else (another status, a timeout, a refused
  * address) is tried again after a backoff that doubles from {@code w4r.webhooks.backoff-initial} up to
  * {@code …backoff-max}, and after {@code …max-attempts} attempts the delivery is dead (replayable by its entity). Woken
  * as soon as something is queued, so a hold reaches the receivers in the time of a claim and a POST; otherwise it looks
@@ -73,6 +75,8 @@ public class WebhookDispatcher {
     TransactionSynchronizationRegistry transactions;
 
     private final Semaphore wake = new Semaphore(0);
+    /** Attempts started and not yet recorded, by entity (guarded by itself). */
+    private final Map<String, Integer> inFlight = new HashMap<>();
     private volatile boolean running;
     private Thread thread;
     private HttpClient client;
@@ -149,31 +153,52 @@ public class WebhookDispatcher {
         }
     }
 
-    /** Claims what is due and sends it; returns how many were claimed. */
-    int dispatchOnce() throws InterruptedException {
-        // the lease outlives every attempt of the claim (they run side by side, each ended at the timeout) and the wait
-        // below, so no instance claims a delivery again while it is being sent
-        List<Due> due = webhooks.claimDue(settings.batchSize(), settings.batchPerEntity(),
-                settings.timeout().multipliedBy(3).plusSeconds(10), reference.heldCaseIds());
-        List<CompletableFuture<Void>> sent = new ArrayList<>(due.size());
-        for (Due d : due) {
-            sent.add(send(d));
+    /**
+     * Claims what is due, as far as this instance has attempts to spare, and starts sending it; returns how many were
+     * claimed. It never waits for them: each attempt, when recorded, frees its place and wakes the loop to claim
+     * again. Until a read-only review of 6 December 2026 each claim waited for its slowest attempt (up to the
+     * timeout), so an entity whose receivers stalled, its deliveries kept due by replays, had a share of every claim
+     * and held each one for the timeout: a {@code case.held} to every other site went out forty at a time, five
+     * seconds apart. An entity still has at most {@code batch-per-entity} attempts in flight here.
+     */
+    int dispatchOnce() {
+        int spare;
+        Set<String> busy;
+        synchronized (inFlight) {
+            spare = settings.maxInFlight() - inFlight.values().stream().mapToInt(Integer::intValue).sum();
+            busy = inFlight.entrySet().stream().filter(e -> e.getValue() >= settings.batchPerEntity())
+                    .map(Map.Entry::getKey).collect(Collectors.toSet());
         }
-        // every attempt ends at its deadline; what may outlast it is recording the outcome (a statement), which must
-        // not hold this thread for ever either: past the bound, claim again and leave those to their lease
-        long until = System.nanoTime() + settings.timeout().multipliedBy(2).plusSeconds(5).toNanos();
-        for (int i = 0; i < sent.size(); i++) {
-            try {
-                sent.get(i).get(Math.max(0, until - System.nanoTime()), TimeUnit.NANOSECONDS);
-            } catch (ExecutionException e) {
-                LOG.warnf("webhooks: recording an attempt failed (%s)", Failures.describe(e.getCause()));
-            } catch (TimeoutException e) {
-                LOG.warnf("webhooks: %d attempts of a claim are not recorded yet; claiming again (they come back after "
-                        + "their lease)", sent.size() - i);
-                break;
+        if (spare <= 0) {
+            return 0;
+        }
+        // the lease outlives every attempt (each ended at the timeout) and its recording, so no instance claims a
+        // delivery again while it is being sent
+        List<Due> due = webhooks.claimDue(Math.min(settings.batchSize(), spare), settings.batchPerEntity(),
+                settings.timeout().multipliedBy(3).plusSeconds(10), reference.heldCaseIds(), busy);
+        for (Due d : due) {
+            synchronized (inFlight) {
+                inFlight.merge(d.entityId(), 1, Integer::sum);
             }
+            send(d).whenComplete((recorded, failure) -> {
+                if (failure != null) {
+                    LOG.warnf("webhooks: recording an attempt failed (%s); it comes back after its lease",
+                            Failures.describe(failure));
+                }
+                synchronized (inFlight) {
+                    inFlight.computeIfPresent(d.entityId(), (entity, n) -> n > 1 ? n - 1 : null);
+                }
+                wake();
+            });
         }
         return due.size();
+    }
+
+    /** The attempts being sent or recorded in this instance, by entity. */
+    int inFlight() {
+        synchronized (inFlight) {
+            return inFlight.values().stream().mapToInt(Integer::intValue).sum();
+        }
     }
 
     /** The outcome of one attempt: the receiver's status, if it answered, and why it failed, if it did. */

@@ -41,6 +41,13 @@ public interface WebhookSettings {
     @WithDefault("10")
     int maxPerEntity();
 
+    /**
+     * Attempts in flight at once in this instance, and at most {@link #batchPerEntity()} of them one entity's: the
+     * dispatcher claims more as attempts end, never waiting for a claim's slowest.
+     */
+    @WithDefault("200")
+    int maxInFlight();
+
     /** The newest deliveries a listing shows. */
     @WithDefault("100")
     int deliveriesListed();
