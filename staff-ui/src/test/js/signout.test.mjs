@@ -40,15 +40,30 @@ test('a read in flight at sign-out is not shown to the next user of the tab', as
   model.stop();
   api.token.set('second-user');
   pending.shift().answer(first);
-  // the stale answer is dropped and the campaign read again, with the second user's token
+  assert.equal(await asked, null, 'the first user\'s read is dropped, not handed on');
+  assert.equal(model.caseName('draft-case'), 'draft-case', 'the first user\'s case name is not kept');
+  // the second user's page reads the campaign with the second user's token
+  const second_ = model.campaign();
   await until(() => pending.length === 1, 'a read with the second user\'s token');
   assert.equal(pending[0].asker, 'Bearer second-user');
-  assert.equal(model.caseName('draft-case'), 'draft-case', 'the first user\'s case name is not kept');
   pending.shift().answer(second);
-  assert.deepEqual(await asked, second);
+  assert.deepEqual(await second_, second);
   assert.equal(model.caseName('el-hiblu-3'), 'El Hiblu 3');
   assert.equal(model.caseName('draft-case'), 'draft-case');
   model.stop();
+});
+
+test('a sign-out with a read in flight and nobody after it reads nothing more', async () => {
+  api.token.set('leaving-user');
+  const asked = model.campaign();
+  await until(() => pending.length === 1, 'the read');
+  model.stop();
+  api.token.clear();
+  pending.shift().answer(first);
+  assert.equal(await asked, null);
+  await new Promise((r) => setTimeout(r, 50));
+  // a read without a token would be a 401, which the page takes for an expired session
+  assert.equal(pending.length, 0, 'no read after the sign-out');
 });
 
 test('the live totals start from nothing after a sign-out', () => {

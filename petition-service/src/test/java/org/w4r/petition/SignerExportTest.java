@@ -246,7 +246,7 @@ class SignerExportTest {
         try (Connection reading = db.getConnection()) {
             reading.setAutoCommit(false);
             try (PreparedStatement lock = reading.prepareStatement(
-                    "select pg_advisory_xact_lock_shared(hashtext('w4r-signer-export'), hashtext(?))");
+                    "select pg_advisory_xact_lock(hashtext('w4r-signer-export'), hashtext(?))");
                  PreparedStatement record = reading.prepareStatement("""
                          insert into signer_export (case_id, cutoff, exported_by, signers)
                          values (?, now(), 'racing-export', 1)""")) {
@@ -283,6 +283,33 @@ class SignerExportTest {
              ResultSet rs = ps.executeQuery()) {
             rs.next();
             return rs.getLong(1);
+        }
+    }
+
+    /**
+     * Erasures of one case's signers do not turn each other away: an entity forwarding a batch of them at once had the
+     * second refused "a signer list is being exported" while the first held the case's lock (a review, 6 December
+     * 2026). Here another erasure of the case holds it (shared, as erasures take it): this one goes through.
+     */
+    @Test
+    void anErasureUnderWayDoesNotTurnAnotherOfTheSameCaseAway() throws Exception {
+        String caseId = activeCase();
+        String email = "batch-" + UUID.randomUUID() + "@example.org";
+        given().auth().oauth2(entityKey("ai-france")).contentType(ContentType.JSON)
+                .body(SignatureResourceTest.body(email, caseId).replace("\"signer\"", "\"consent\":{\"showName\":true},\"signer\""))
+                .post("/api/v1/signatures").then().statusCode(202);
+        try (Connection other = db.getConnection()) {
+            other.setAutoCommit(false);
+            try (PreparedStatement lock = other.prepareStatement(
+                    "select pg_try_advisory_xact_lock_shared(hashtext('w4r-signer-export'), hashtext(?))")) {
+                lock.setString(1, caseId);
+                try (ResultSet rs = lock.executeQuery()) {
+                    assertTrue(rs.next() && rs.getBoolean(1));
+                }
+            }
+            given().auth().oauth2(entityKey("ai-france")).contentType(ContentType.JSON)
+                    .body("{\"email\":\"" + email + "\"}").post("/api/v1/erasures").then().statusCode(202);
+            other.rollback();
         }
     }
 }

@@ -20,10 +20,12 @@ import java.util.UUID;
 
 /**
  * Every signer list that left this service (V24): the copies an erasure must name for destruction. "Taken before an
- * erasure" is the order of a per-case advisory lock: an export holds it shared from before its read until its row is
- * committed, an erasure takes it exclusively, after its update and before it marks, or is refused while an export
- * holds it. So no export that could still read an erased name is left unmarked; one that starts later waits and reads
- * the names erased.
+ * erasure" is the order of a per-case advisory lock: an export holds it exclusively from before its read until its row
+ * is committed; an erasure takes it shared, after its update and before it marks, or is refused while an export holds
+ * it. So no export that could still read an erased name is left unmarked; one that starts later waits for the
+ * erasures under way and reads the names erased. Shared for erasures, as erasures of one case's signers (an entity
+ * forwarding a batch of them) must not turn each other away; exclusive for exports, which take turns per case (a
+ * review of this change, 6 December 2026: the other way round, two erasures of one case refused each other).
  */
 @ApplicationScoped
 public class SignerExportRepository {
@@ -35,9 +37,9 @@ public class SignerExportRepository {
     private static final String LOCK = "(hashtext('w4r-signer-export'), hashtext(?))";
 
     /** Held until the export's transaction ends: taken before its read, in the transaction that records it. */
-    public void lockShared(String caseId) throws SQLException {
+    public void lockForExport(String caseId) throws SQLException {
         try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("select 1 from pg_advisory_xact_lock_shared" + LOCK)) {
+             PreparedStatement ps = c.prepareStatement("select 1 from pg_advisory_xact_lock" + LOCK)) {
             ps.setString(1, caseId);
             ps.executeQuery().close();
         }
@@ -71,7 +73,7 @@ public class SignerExportRepository {
         }
         try (Connection c = dataSource.getConnection()) {
             for (String caseId : new TreeSet<>(caseIds)) {
-                try (PreparedStatement ps = c.prepareStatement("select pg_try_advisory_xact_lock" + LOCK)) {
+                try (PreparedStatement ps = c.prepareStatement("select pg_try_advisory_xact_lock_shared" + LOCK)) {
                     ps.setString(1, caseId);
                     try (ResultSet rs = ps.executeQuery()) {
                         rs.next();

@@ -88,7 +88,7 @@ public class SignerResource {
                     + "spreadsheet would run as a formula are prefixed with an apostrophe. Refused while the case is "
                     + "on safety hold.")
     @APIResponse(responseCode = "200", description = "The list", content = @Content(mediaType = CsvBodyWriter.MEDIA_TYPE,
-            schema = @Schema(type = SchemaType.STRING, example = "name,country\n\"Ada Lovelace\",FR\n")))
+            schema = @Schema(type = SchemaType.STRING, example = "name,country\n\"Ada Lovelace\",\"FR\"\n")))
     @APIResponse(responseCode = "404", description = "The case does not exist")
     @APIResponse(responseCode = "409", description = "The case is on safety hold ('hold' says since when)")
     @APIResponse(responseCode = "410", description = "signer-data-retired: the case's campaign was anonymised under the "
@@ -152,6 +152,7 @@ public class SignerResource {
                     + "destroy every copy of it.")
     @APIResponse(responseCode = "200", description = "The exports", content = @Content(mediaType = Api.JSON,
             schema = @Schema(type = SchemaType.ARRAY, implementation = SignerExport.class)))
+    @APIResponse(responseCode = "400", description = "caseId is not an id (1 to 64 lower-case letters, digits or '-')")
     public List<SignerExport> exports(@Parameter(description = "The case") @PathParam("caseId") @Slug String caseId)
             throws SQLException {
         return export.exports(caseId);

@@ -153,6 +153,11 @@ public class InvalidationService {
             if (row == null) {
                 throw ProblemException.notFound("invalidation", invalidationId.toString());
             }
+            if (row.reversedAt() != null) {
+                throw new ProblemException(Problem.of(409, "already-reversed", "Already reversed",
+                        "invalidation " + invalidationId + " was reversed at " + row.reversedAt())
+                        .with("reversedAt", row.reversedAt().toString()));
+            }
             if (row.actions() > maxActions) {
                 // as large as one made before the bound (200,000 until 6 December 2026) or above a lowered one: its
                 // corrections in one transaction would be a drain the consumers' window cannot hold
@@ -161,11 +166,6 @@ public class InvalidationService {
                                 + "back at most " + maxActions + " in one transaction; raise w4r.consumer.dedupe-window "
                                 + "and w4r.invalidations.max-actions together to reverse it")
                         .with("maxActions", maxActions).with("actions", row.actions()));
-            }
-            if (row.reversedAt() != null) {
-                throw new ProblemException(Problem.of(409, "already-reversed", "Already reversed",
-                        "invalidation " + invalidationId + " was reversed at " + row.reversedAt())
-                        .with("reversedAt", row.reversedAt().toString()));
             }
             Instant now = ActionRules.now();
             List<InvalidationRepository.Marked> unmarked = invalidations.unmark(invalidationId);

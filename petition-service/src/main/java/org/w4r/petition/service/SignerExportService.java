@@ -44,7 +44,7 @@ public class SignerExportService {
         holds.requireDeliverable(caseId, "its signer list");
         // a checked exception inside (a SQLException) comes out wrapped, its cause kept for the database mappers
         return QuarkusTransaction.requiringNew().call(() -> {
-            exports.lockShared(caseId);
+            exports.lockForExport(caseId);
             List<ConsentingSigner> list = signatures.consenting(caseId, entityId, until);
             // again after the read, as DeliveryGate.handOut does: a hold that arrived meanwhile hands nothing out,
             // and nothing is recorded (the transaction rolls back)

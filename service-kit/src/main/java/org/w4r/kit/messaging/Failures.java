@@ -49,6 +49,11 @@ public final class Failures {
             // December 2026)
             if (t instanceof com.fasterxml.jackson.core.JacksonException
                     || t instanceof java.nio.charset.CharacterCodingException) {
+                // unless it only wraps a stream's own failure (a socket read or written through Jackson): that one is
+                // looked at next, as the cause
+                if (t.getCause() instanceof IOException cause && !(cause instanceof com.fasterxml.jackson.core.JacksonException)) {
+                    continue;
+                }
                 return false;
             }
             if (t instanceof IOException || t instanceof org.apache.kafka.common.errors.RetriableException

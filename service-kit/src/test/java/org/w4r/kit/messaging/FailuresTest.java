@@ -104,6 +104,8 @@ class FailuresTest {
         assertTrue(Failures.isTransient(new SQLTransientConnectionException("no connection from the pool")),
                 "no SQLSTATE: the pool could not hand one out");
         assertTrue(Failures.isTransient(new CompletionException(new IOException("reset"))));
+        assertTrue(Failures.isTransient(new IllegalArgumentException(new com.fasterxml.jackson.databind.JsonMappingException(
+                null, "reading", new java.net.SocketException("reset")))), "a stream's failure Jackson wrapped");
         assertTrue(Failures.isTransient(new NotEnoughReplicasException("isr")));
         assertTrue(Failures.isTransient(new SQLException("read-only transaction", "25006")), "a switchover");
         Exception commitFailed = new IllegalStateException("commit failed");

@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -164,31 +165,36 @@ public class WebhookRepository {
      * The cap per entity (review, 4 December 2026): claimed by age alone, one entity with many deliveries to slow
      * receivers filled every claim, and each claim waits for its slowest attempt, so the other entities' deliveries,
      * holds included, waited behind it. The ranking reads every due delivery (the lock, below it, only those taken):
-     * a sort of what is due, which is small unless the dispatchers have fallen behind. {@code busyEntities}: the
-     * entities that have their share in flight in this instance already, left out of this claim.
+     * a sort of what is due, which is small unless the dispatchers have fallen behind. {@code inFlight}: each entity's
+     * attempts still going in this instance, taken from its share, so it never has more than {@code perEntity} at once.
      */
-    public List<Due> claimDue(int limit, int perEntity, Duration lease, Set<String> held, Set<String> busyEntities) {
+    public List<Due> claimDue(int limit, int perEntity, Duration lease, Set<String> held, Map<String, Integer> inFlight) {
         return run("""
-                with ranked as (select d.id, row_number() over (partition by w.entity_id order by d.next_attempt_at, d.id) nth
+                with flying as (select * from unnest(?::varchar[], ?::int[]) as f(entity_id, n)),
+                     ranked as (select d.id, coalesce(f.n, 0) as flying,
+                                       row_number() over (partition by w.entity_id order by d.next_attempt_at, d.id) nth
                                   from webhook_delivery d join webhook w on w.id = d.webhook_id
+                                  left join flying f on f.entity_id = w.entity_id
                                  where d.state = 'pending' and d.next_attempt_at <= now() and w.deleted_at is null
-                                   and not (w.entity_id = any(?::varchar[]))
                                    and (d.hold_case_id is null or (not (d.hold_case_id = any(?::varchar[]))
                                         and not exists (select 1 from webhook_case_state s
                                          where s.case_id = d.hold_case_id and s.hold_id is not null)))),
                      due as (select d.id from webhook_delivery d join ranked r on r.id = d.id
-                              where r.nth <= ? and d.state = 'pending' and d.next_attempt_at <= now()
+                              where r.nth <= ? - r.flying and d.state = 'pending' and d.next_attempt_at <= now()
                               order by d.next_attempt_at limit ? for update of d skip locked)
                 update webhook_delivery d set next_attempt_at = now() + make_interval(secs => ?)
                   from due, webhook w
                  where d.id = due.id and w.id = d.webhook_id and w.deleted_at is null
                 returning d.id, d.webhook_id, w.entity_id, d.event_id, d.event_type, d.body, d.attempts, w.url, w.secret""",
                 ps -> {
-                    ps.setArray(1, ps.getConnection().createArrayOf("varchar", busyEntities.toArray()));
-                    ps.setArray(2, ps.getConnection().createArrayOf("varchar", held.toArray()));
-                    ps.setInt(3, perEntity);
-                    ps.setInt(4, limit);
-                    ps.setDouble(5, lease.toMillis() / 1000.0);
+                    List<String> entities = new ArrayList<>(inFlight.keySet());
+                    ps.setArray(1, ps.getConnection().createArrayOf("varchar", entities.toArray()));
+                    ps.setArray(2, ps.getConnection().createArrayOf("integer",
+                            entities.stream().map(inFlight::get).toArray()));
+                    ps.setArray(3, ps.getConnection().createArrayOf("varchar", held.toArray()));
+                    ps.setInt(4, perEntity);
+                    ps.setInt(5, limit);
+                    ps.setDouble(6, lease.toMillis() / 1000.0);
                     List<Due> due = new ArrayList<>();
                     try (ResultSet rs = ps.executeQuery()) {
                         while (rs.next()) {

@@ -23,7 +23,6 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
@@ -34,7 +33,6 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.stream.Collectors;
 
 /**
  * Sends the queued deliveries: one thread per instance claims what is due ({@link WebhookRepository#claimDue}, safe
@@ -163,11 +161,10 @@ public class WebhookDispatcher {
      */
     int dispatchOnce() {
         int spare;
-        Set<String> busy;
+        Map<String, Integer> flying;
         synchronized (inFlight) {
             spare = settings.maxInFlight() - inFlight.values().stream().mapToInt(Integer::intValue).sum();
-            busy = inFlight.entrySet().stream().filter(e -> e.getValue() >= settings.batchPerEntity())
-                    .map(Map.Entry::getKey).collect(Collectors.toSet());
+            flying = Map.copyOf(inFlight);
         }
         if (spare <= 0) {
             return 0;
@@ -175,7 +172,7 @@ public class WebhookDispatcher {
         // the lease outlives every attempt (each ended at the timeout) and its recording, so no instance claims a
         // delivery again while it is being sent
         List<Due> due = webhooks.claimDue(Math.min(settings.batchSize(), spare), settings.batchPerEntity(),
-                settings.timeout().multipliedBy(3).plusSeconds(10), reference.heldCaseIds(), busy);
+                settings.timeout().multipliedBy(3).plusSeconds(10), reference.heldCaseIds(), flying);
         for (Due d : due) {
             synchronized (inFlight) {
                 inFlight.merge(d.entityId(), 1, Integer::sum);
