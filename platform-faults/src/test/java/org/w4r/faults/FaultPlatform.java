@@ -126,6 +126,11 @@ final class FaultPlatform {
             settings.put("mp.messaging.incoming." + channel + ".heartbeat.interval.ms", "1000");
         }
         if (service.equals(PETITION)) {
+            // every COMMIT and INSERT goes out as text, not as a server-prepared statement after five uses, so the
+            // database proxy can see a signature's commit and cut its answer (cutSignatureCommit): without it the
+            // database fault's outcome-unknown check ran only when the outage happened to land on a commit. As
+            // test-support's ProxiedDatabase sets it for the services' own outage tests.
+            settings.put("quarkus.datasource.jdbc.additional-jdbc-properties.prepareThreshold", "0");
             // the load is one entity at 100/s: with an instance killed, the survivor's share of the rate limit would
             // refuse some until the dead one's heartbeat goes stale. Limits are petition-service's RateLimitsTest's.
             settings.put("w4r.limits.default.rate", "1000000");
@@ -195,6 +200,25 @@ final class FaultPlatform {
             proxy.cut();
             proxy.resume();
         }
+    }
+
+    /**
+     * Once: the next COMMIT of a transaction that inserted signatures, on any petition-service instance, reaches
+     * PostgreSQL (which commits it) and its answer is cut before it gets back: the writer cannot know, and answers
+     * its group {@code 503 outcome-unknown}. Returns how many answers the proxy had cut before this call; see
+     * {@link #signatureCommitsCut()}.
+     */
+    int cutSignatureCommit() {
+        TcpProxy proxy = databaseProxies.get(PETITION);
+        int before = proxy.cutsOnReply();
+        proxy.cutOnReplyTo("COMMIT".getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+                "insert into signature".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        return before;
+    }
+
+    /** How many answers petition-service's database proxy has cut after a COMMIT so far. */
+    int signatureCommitsCut() {
+        return databaseProxies.get(PETITION).cutsOnReply();
     }
 
     ServiceInstance a(String service) {

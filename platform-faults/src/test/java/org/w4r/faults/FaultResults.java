@@ -11,15 +11,26 @@ import java.util.List;
  * (so a failed run still shows what it measured) and printed.
  */
 final class FaultResults {
-    /** One fault's figures; {@code recoverySeconds} is negative when the tally never caught up. */
-    record Row(String fault, String load, long sent, long acknowledged, long acknowledgedSoFar, long counted, long lost,
-               long doubled, long hiddenStored, String otherAnswers, int retries, double recoverySeconds) {
+    /**
+     * One fault's figures; {@code recoverySeconds} is negative when the tally never caught up. {@code hiddenStored}
+     * and {@code unknownSettled} are "n/a" when the fault drew no answer they apply to: a check over nothing is not a
+     * zero (until 6 December 2026 they printed 0 for faults that had exposed nothing to them).
+     */
+    record Row(String fault, String load, long sent, long acknowledged, long acknowledgedSoFar, long counted,
+               long deliveryCounted, long lost, long doubled, String hiddenStored, String unknownSettled,
+               String otherAnswers, int retries, double recoverySeconds) {
         String markdown() {
-            return "| %s | %s | %d | %d | %d / %d | %d | %d | %d | %s | %d | %s |".formatted(fault, load, sent,
-                    acknowledged, counted, acknowledgedSoFar, lost, doubled, hiddenStored, otherAnswers.isEmpty() ? "none" : otherAnswers, retries,
+            return "| %s | %s | %d | %d | %d / %d | %d / %d | %d | %d | %s | %s | %s | %d | %s |".formatted(fault, load,
+                    sent, acknowledged, counted, acknowledgedSoFar, deliveryCounted, acknowledgedSoFar, lost, doubled,
+                    hiddenStored, unknownSettled, otherAnswers.isEmpty() ? "none" : otherAnswers, retries,
                     recoverySeconds < 0 ? "never" : "%.1f s".formatted(recoverySeconds));
         }
     }
+
+    static final String HEADER = "| fault | load | sent | acknowledged | counted / acknowledged, suite so far "
+            + "| delivery's ledger / acknowledged, suite so far | lost | doubled "
+            + "| hidden-stored (of the 5xx that said not stored) | outcome-unknown settled "
+            + "| answers other than 2xx (first try) | retries | time to recover |";
 
     private static final Path FILE = FaultPlatform.ROOT.resolve("platform-faults/target/fault-results.md");
     private static final List<String> ROWS = new ArrayList<>();
@@ -43,8 +54,7 @@ final class FaultResults {
 
     private static void write() {
         List<String> file = new ArrayList<>(List.of(
-                "| fault | load | sent | acknowledged | counted / acknowledged, suite so far | lost | doubled | hidden-stored | answers other than 2xx (first try) | retries | time to recover |",
-                "|---|---|---|---|---|---|---|---|---|---|---|"));
+                HEADER, "|---|---|---|---|---|---|---|---|---|---|---|---|---|"));
         file.addAll(ROWS);
         file.add("");
         file.addAll(NOTES);

@@ -221,10 +221,6 @@ final class SignatureLoad {
         return ids;
     }
 
-    long acknowledgedCount() {
-        return all.values().stream().filter(r -> r.last != null && r.last.acknowledged()).count();
-    }
-
     Collection<Request> all() {
         return all.values();
     }
