@@ -341,6 +341,36 @@ class KubernetesManifestsTest {
         }
     }
 
+    /**
+     * PostgreSQL and Kafka let in the four services and nothing else of the platform: the staff UI has neither a
+     * database nor a Kafka user, but both admitted every pod labelled part-of w4r, the UI's included (a read-only
+     * review, 6 December 2026).
+     */
+    @Test
+    void onlyTheServicesReachPostgresAndKafka() {
+        for (String build : BUILDS) {
+            Manifests manifests = build(build);
+            Map<String, String> postgres = Map.of("cnpg.io/cluster", "w4r-postgres");
+            Kafka kafka = manifests.named(Kafka.class, "w4r");
+            for (String deployment : Repo.DEPLOYED) {
+                Map<String, String> pod = podLabels(manifests, deployment);
+                boolean service = !deployment.equals(Repo.UI);
+                assertEquals(service, admits(manifests, postgres, "postgresql", 5432, null, pod),
+                        build + ": " + deployment + (service ? " reaches" : " must not reach") + " PostgreSQL");
+                for (GenericKafkaListener listener : kafka.getSpec().getKafka().getListeners()) {
+                    List<io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeer> peers = listener.getNetworkPolicyPeers();
+                    assertTrue(peers != null && !peers.isEmpty(), build + ": Kafka listener " + listener.getName()
+                            + " names its peers (none: every pod may connect)");
+                    assertEquals(service, peers.stream().anyMatch(peer -> peer.getNamespaceSelector() == null
+                                    && peer.getPodSelector().getMatchExpressions().isEmpty()
+                                    && pod.entrySet().containsAll(peer.getPodSelector().getMatchLabels().entrySet())),
+                            build + ": " + deployment + (service ? " reaches" : " must not reach") + " Kafka's listener "
+                                    + listener.getName());
+                }
+            }
+        }
+    }
+
     /** Quarkus' management paths, on each service's API port: metrics (every entity's counts), health, the OpenAPI document. */
     static final List<String> MANAGEMENT_PATHS = List.of("/q", "/q/", "/q/metrics", "/q/health", "/q/health/live",
             "/q/health/ready", "/q/health/started", "/q/openapi.json", "/q/openapi/", "/q/swagger-ui", "/q/dev-ui");
