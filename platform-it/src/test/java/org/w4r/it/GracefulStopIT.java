@@ -104,11 +104,19 @@ class GracefulStopIT {
                         assertEquals(acknowledged.size(), rs.getLong(1), "every 202 is stored");
                     }
                 }
-                // what the relay had not sent when it stopped stays in the outbox for the next instance
+                // what the relay had not sent when it stopped stays in the outbox for the next instance. Compared as
+                // sets, not counts: what was published includes signatures whose answers the stop cut off, which a
+                // count let stand in for an acknowledged one never sent (a read-only review, 6 December 2026)
                 Set<String> published = NoAcknowledgedActionLostIT.published(platform.kafka, campaign).keySet();
                 long waiting = count(db, "select count(*) from outbox_backlog");
-                assertTrue(published.size() + waiting >= acknowledged.size(), acknowledged.size() + " acknowledged, "
-                        + published.size() + " published, " + waiting + " still in the outbox");
+                Set<String> unpublished = new java.util.TreeSet<>(acknowledged);
+                unpublished.removeAll(published);
+                if (waiting == 0) {
+                    assertEquals(Set.of(), unpublished, "acknowledged, nothing left in the outbox, and not on the topic");
+                } else {
+                    assertTrue(unpublished.size() <= waiting, unpublished.size() + " acknowledged and not published, "
+                            + waiting + " still in the outbox");
+                }
             }
         } finally {
             signers.shutdownNow();
