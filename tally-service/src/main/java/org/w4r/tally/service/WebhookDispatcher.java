@@ -191,13 +191,6 @@ public class WebhookDispatcher {
         return due.size();
     }
 
-    /** The attempts being sent or recorded in this instance, by entity. */
-    int inFlight() {
-        synchronized (inFlight) {
-            return inFlight.values().stream().mapToInt(Integer::intValue).sum();
-        }
-    }
-
     /** The outcome of one attempt: the receiver's status, if it answered, and why it failed, if it did. */
     private record Outcome(Integer status, String error) {
     }
