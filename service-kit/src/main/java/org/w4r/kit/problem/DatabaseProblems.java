@@ -85,7 +85,10 @@ public final class DatabaseProblems {
         return state == null ? null : new Failure(state);
     }
 
-    /** A 503 if the database could not be reached while doing {@code e}'s work; empty for anything else. */
+    /**
+     * A 503 if the database could not be reached while doing {@code e}'s work, or refused the transaction for a
+     * concurrent one; empty for anything else.
+     */
     public static Optional<Problem> unreachable(Throwable e) {
         String state = sqlState(e, 0);
         boolean commit = inCommit(e, 0);
@@ -93,6 +96,16 @@ public final class DatabaseProblems {
             // the transaction manager's exception for a failed commit does not always keep the driver's
             LOG.warnf("database connection lost during a commit (SQLSTATE %s): outcome unknown", state == null ? "none" : state);
             return Optional.of(outcomeUnknown());
+        }
+        if (state != null && new Failure(state).transientFailure()) {
+            // PostgreSQL chose this transaction to end a deadlock (40P01) or a serialization failure (40001): it said so,
+            // so it rolled back, commit or not. Two staff writes taking the same rows in opposite orders met this way
+            // (a handover and an erasure in delivery-service, read-only review, 6 December 2026) and were answered 500
+            // internal; it is no bug of the caller's nor a lost write: the same request again passes
+            LOG.warnf("transaction refused by the database (SQLSTATE %s): nothing stored, the caller may retry", state);
+            return Optional.of(Problem.of(503, "database-conflict", "Concurrent change",
+                    "the database refused this change because of a concurrent one; nothing was stored: send the same "
+                            + "request again").retryAfter(1));
         }
         if (state == null || !unavailable(state)) {
             return Optional.empty();

@@ -8,9 +8,14 @@ import java.io.UncheckedIOException;
 import java.nio.channels.ClosedChannelException;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ProblemMappersTest {
     private final ProblemMappers mappers = new ProblemMappers();
+
+    {
+        mappers.lostConnections = LostConnections.of(null); // no pool: nothing to drop
+    }
 
     @Test
     void aCallerThatClosedItsConnectionIsNotAServerError() {
@@ -23,6 +28,21 @@ class ProblemMappersTest {
     void anythingElseUnexpectedIsStillA500() {
         assertEquals(500, mappers.unexpected(new IllegalStateException("a bug")).getStatus());
         assertEquals(500, mappers.unexpected(new UncheckedIOException(new java.io.IOException("disk"))).getStatus());
+    }
+
+    /**
+     * A deadlock or serialization failure is PostgreSQL rolling one transaction back to let another pass: nothing was
+     * stored and the same request again may pass; it was a 500 (read-only review, 6 December 2026).
+     */
+    @Test
+    void aTransactionTheDatabaseRefusedForAConcurrentOneIsA503ToRetry() {
+        for (String state : new String[]{"40P01", "40001"}) {
+            Response refused = mappers.unexpected(new RuntimeException(new java.sql.SQLException("deadlock", state)));
+            assertEquals(503, refused.getStatus(), state);
+            assertEquals("1", refused.getHeaderString(Problem.RETRY_AFTER));
+            assertTrue(((Problem) refused.getEntity()).type().endsWith("/database-conflict"), state);
+        }
+        assertEquals(500, mappers.unexpected(new RuntimeException(new java.sql.SQLException("syntax", "42601"))).getStatus());
     }
 
     @Test
