@@ -112,6 +112,10 @@ class SignatureResourceTest {
                 .body("results[0].status", equalTo("duplicate"))
                 .body("results[0].actionId", nullValue())
                 .body("results[1].status", equalTo("accepted"));
+        // and with the root's dot after its domain: the same mailbox, so the same signer (it signed twice until a
+        // read-only review, 6 December 2026)
+        post(entityKey("ai-malta"), body(email + ".", "nassima-al-sada")).statusCode(202)
+                .body("results[0].status", equalTo("duplicate"));
     }
 
     @Test

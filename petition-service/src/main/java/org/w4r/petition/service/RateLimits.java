@@ -15,7 +15,6 @@ import org.w4r.kit.problem.ProblemException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -179,9 +178,8 @@ public class RateLimits {
         domains.values().removeIf(held -> held.bucket().getAvailableTokens() >= held.share().capacity());
     }
 
-    /** The domain of an address, lower-cased; the address itself goes no further. */
+    /** The domain of an address, as the signer's hash reads it ({@link SignerHasher#domainOf}); the address goes no further. */
     static String domain(String email) {
-        String address = email.trim();
-        return address.substring(address.lastIndexOf('@') + 1).toLowerCase(Locale.ROOT);
+        return SignerHasher.domainOf(email);
     }
 }

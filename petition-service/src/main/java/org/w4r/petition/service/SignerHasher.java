@@ -36,8 +36,22 @@ public class SignerHasher {
         });
     }
 
+    /**
+     * Trimmed, lower-case, and without dots at the end: {@code a@x.org.} is the same mailbox as {@code a@x.org} (the
+     * root's dot of a fully qualified name), and the two hashed apart, so one person signed a case twice and one flood
+     * escaped its domain's limit with a dot (read-only review, 6 December 2026). A signature stored before with such a
+     * dot keeps the hash it had: one more of that person would count once more, and only one.
+     */
     public static String normalise(String email) {
-        return email.trim().toLowerCase(Locale.ROOT);
+        return withoutFinalDots(email.trim().toLowerCase(Locale.ROOT));
+    }
+
+    private static String withoutFinalDots(String text) {
+        int end = text.length();
+        while (end > 0 && text.charAt(end - 1) == '.') {
+            end--;
+        }
+        return text.substring(0, end);
     }
 
     public String hash(String email) {
@@ -56,7 +70,7 @@ public class SignerHasher {
      * is refused long before, but the two namespaces stay apart whatever the input).
      */
     public String hashDomain(String domain) {
-        String key = "domain:" + domain.trim().toLowerCase(Locale.ROOT);
+        String key = "domain:" + withoutFinalDots(domain.trim().toLowerCase(Locale.ROOT));
         return HexFormat.of().formatHex(macs.get().doFinal(key.getBytes(StandardCharsets.UTF_8)));
     }
 

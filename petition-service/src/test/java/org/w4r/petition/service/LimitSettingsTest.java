@@ -64,5 +64,7 @@ class LimitSettingsTest {
     @Test
     void onlyTheDomainOfAnAddressIsKept() {
         assertEquals("example.org", RateLimits.domain(" Ada.Lovelace@Example.ORG "));
+        // the root's dot of a fully qualified name is the same domain: one flood's limit is not escaped with a dot
+        assertEquals("example.org", RateLimits.domain("ada@example.org.."));
     }
 }
