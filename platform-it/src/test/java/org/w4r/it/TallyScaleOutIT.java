@@ -62,6 +62,7 @@ class TallyScaleOutIT {
     static final String RUN = UUID.randomUUID().toString().substring(0, 8);
     static final String CAMPAIGN = "scale-out-" + RUN;
     static final String TOKEN = "scale-out-token-" + RUN;
+    static final String TICKET_KEY_PART = UUID.randomUUID().toString();
     /** Chosen once the members' partitions are known ({@link #casesOnBoth}). */
     static final List<String> CASES = new ArrayList<>();
     static final List<String> ENTITIES = List.of("ai-france", "ai-malta", "ai-benin");
@@ -133,6 +134,8 @@ class TallyScaleOutIT {
                 "mp.messaging.incoming.actions.heartbeat.interval.ms", "1000",
                 // stopped one after another at the end: no balancer to wait for (TestPlatform's harness choice)
                 "quarkus.shutdown.delay", "0S"));
+        // one key on every instance, as deployed: a ticket from one opens a stream on any other
+        settings.put("w4r.stream.ticket-key", "scale-out-ticket-key-" + RUN + "-" + TICKET_KEY_PART);
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> command = new ArrayList<>(List.of(java, "-Xmx256m"));
         command.addAll(ServiceProcess.JIT);
@@ -418,6 +421,27 @@ class TallyScaleOutIT {
         JsonPath report = given().auth().oauth2(TOKEN).post(second.url() + "/api/v1/tally/reconcile")
                 .then().statusCode(200).extract().jsonPath();
         assertEquals(0, report.getInt("differenceCount"), report.prettify());
+
+        // a stream ticket opens one stream across the instances: one issued by the first opens on the second, and
+        // is then refused by the first (each remembered its own uses until a review, 6 December 2026)
+        String ticket = given().auth().oauth2(TOKEN).post(first.url() + "/api/v1/totals/stream-tickets")
+                .then().statusCode(200).extract().jsonPath().getString("ticket");
+        assertEquals(200, openStream(second, ticket));
+        assertEquals(401, openStream(first, ticket));
+        assertEquals(401, openStream(second, ticket));
+    }
+
+    /** The status with which {@code instance} answers a stream opened with {@code ticket}; the stream is closed at once. */
+    static int openStream(Instance instance, String ticket) throws IOException {
+        HttpURLConnection c = (HttpURLConnection) URI.create(instance.url() + "/api/v1/totals/stream?campaign=" + CAMPAIGN
+                + "&ticket=" + ticket).toURL().openConnection();
+        c.setConnectTimeout(2000);
+        c.setReadTimeout(10_000);
+        try {
+            return c.getResponseCode();
+        } finally {
+            c.disconnect();
+        }
     }
 
     /**

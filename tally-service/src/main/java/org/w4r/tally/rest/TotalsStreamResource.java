@@ -2,6 +2,7 @@ package org.w4r.tally.rest;
 
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
+import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Multi;
 import jakarta.annotation.security.PermitAll;
 import jakarta.inject.Inject;
@@ -58,6 +59,7 @@ public class TotalsStreamResource {
     Sse sse;
 
     @GET
+    @Blocking // the ticket's use is recorded in the database, shared by every instance
     @Produces(MediaType.SERVER_SENT_EVENTS)
     @Operation(operationId = "totalsStream", summary = "Server-Sent Events of the totals: 'totals', then 'changes'")
     @APIResponse(responseCode = "200", description = "The stream: event 'totals' (the whole state), then 'changes'",

@@ -8,6 +8,7 @@ import org.jboss.logging.Logger;
 import org.w4r.kit.problem.Problem;
 import org.w4r.kit.problem.ProblemException;
 import org.w4r.kit.security.SecretSetting;
+import org.w4r.tally.repository.StreamTicketRepository;
 
 import javax.crypto.Cipher;
 import javax.crypto.SecretKey;
@@ -21,8 +22,6 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Short-lived, single-use tickets that open one live stream. EventSource cannot send headers, so something must travel
@@ -30,7 +29,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>
  * A ticket is sealed (AES-GCM) with a key from {@code w4r.stream.ticket-key}, so any instance sharing the key can open
  * it and nobody can forge or read one: it holds only its expiry and the {@link Grant} of who asked for it (the stream
- * re-checks that grant while it runs). Single use is remembered per instance, for the ticket's lifetime.
+ * re-checks that grant while it runs). Single use is remembered in the database every instance shares
+ * ({@link StreamTicketRepository}): it was remembered per instance, so behind two replicas a ticket from a logged URL
+ * opened a second stream on the other one (read-only review, 6 December 2026).
  * <p>
  * Whoever knows the key seals whatever ticket they like, and the repository's own examples published one
  * ({@code change-me-…} in {@code deploy/compose/.env.example} and the Kubernetes example overlay), which was accepted:
@@ -52,9 +53,10 @@ public class StreamTicketService {
     @Inject
     StreamSettings settings;
 
+    @Inject
+    StreamTicketRepository uses;
+
     private SecretKey key;
-    /** Tickets already redeemed here, until they expire anyway. */
-    private final Map<String, Instant> redeemed = new ConcurrentHashMap<>();
 
     public record Ticket(String ticket, Instant expiresAt) {
     }
@@ -131,7 +133,6 @@ public class StreamTicketService {
      */
     public Grant redeem(String ticket) {
         Instant now = Instant.now();
-        redeemed.values().removeIf(expiry -> expiry.isBefore(now));
         if (ticket == null || ticket.isEmpty() || ticket.length() > MAX_TICKET_CHARS) {
             throw invalid();
         }
@@ -158,9 +159,10 @@ public class StreamTicketService {
         if (!expiresAt.isAfter(now) || expiresAt.isAfter(now.plus(settings.ticketTtl().multipliedBy(2)))) {
             throw invalid();
         }
-        // the IV is random per ticket, so it names the ticket
+        // the IV is random per ticket, so it names the ticket; a used ticket is kept a TTL past its expiry, as room for
+        // another instance's clock that is behind this one's
         String id = ticket.substring(0, 16);
-        if (redeemed.putIfAbsent(id, expiresAt) != null) {
+        if (!uses.firstUse(id, expiresAt, now.minus(settings.ticketTtl()))) {
             throw invalid();
         }
         Grant grant = Grant.unseal(plain.substring(colon + 1));
