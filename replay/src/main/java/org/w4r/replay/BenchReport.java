@@ -15,6 +15,10 @@ import java.util.Set;
  * answers, costs, rows per table, storage and the maximum rates), a Markdown file and a JSON file.
  */
 final class BenchReport {
+    /** How resends are counted (review of 6 December 2026: a connection failure used to be resent silently). */
+    static final String RESENDS = "stale resent = sent again at once on a new connection because the kept-alive one "
+            + "was found closed before any byte of an answer (the server never had it; the new answer is the first "
+            + "answer); any other connection failure, a cut answer or a timeout is unanswered and not sent again";
     /**
      * One measured run: its load, its freshness (platform runs), its ratio to the ceiling (NaN: none), what it cost,
      * and in a max-rate search why it was not sustained ("" when it was; null outside a search).
@@ -92,7 +96,7 @@ final class BenchReport {
         for (AnswerClass c : AnswerClass.values()) {
             head.add("then " + c.label);
         }
-        head.addAll(List.of("replayed", "acknowledged"));
+        head.addAll(List.of("replayed", "stale resent", "acknowledged"));
         Table t = new Table(head);
         for (Step s : steps) {
             Answers a = s.load().answers();
@@ -104,7 +108,8 @@ final class BenchReport {
             for (AnswerClass c : AnswerClass.values()) {
                 row.add(String.valueOf(a.afterRetries(c)));
             }
-            row.addAll(List.of(String.valueOf(a.replayed()), String.valueOf(s.acknowledged())));
+            row.addAll(List.of(String.valueOf(a.replayed()), String.valueOf(a.resentOnStaleConnection()),
+                    String.valueOf(s.acknowledged())));
             t.row(row);
         }
         return t;
@@ -190,7 +195,7 @@ final class BenchReport {
         steps.forEach(step -> s.append(latencyRow(step)).append('\n'));
         s.append("bench: latency from each request's intended start (open model, corrected for coordinated omission); "
                 + "freshness = 2xx to the streamed case total reaching it; ratio = platform throughput / ceiling throughput\n");
-        s.append("\nanswers (first answers, then how each retried request ended):\n").append(answers().text());
+        s.append("\nanswers (first answers, then how each retried request ended; " + RESENDS + "):\n").append(answers().text());
         s.append("\ncost per acknowledged action (CPU ms of each process over the run until its writes settled; "
                 + "rows written and bytes grown in PostgreSQL):\n").append(costs().text());
         if (!tables().isEmpty()) {
@@ -213,7 +218,8 @@ final class BenchReport {
                 "p99 ms", "p99.9 ms", "max ms", "fresh p50", "fresh p99", "ratio");
         steps.forEach(step -> latency.row(latencyCells(step)));
         s.append("\n## Latency and freshness\n\n").append(latency.markdown());
-        s.append("\n## Answers\n\nFirst answers, then how each retried request ended.\n\n").append(answers().markdown());
+        s.append("\n## Answers\n\nFirst answers, then how each retried request ended; " + RESENDS + ".\n\n")
+                .append(answers().markdown());
         s.append("\n## Cost per acknowledged action\n\nCPU ms of each process, rows written and bytes grown in PostgreSQL.\n\n")
                 .append(costs().markdown());
         if (!tables().isEmpty()) {
@@ -278,6 +284,7 @@ final class BenchReport {
         }
         o.putObject("retried").put("requests", a.retriedRequests()).put("retries", a.retries())
                 .put("replayed", a.replayed()).set("endedAs", ends);
+        o.put("resentOnStaleConnection", a.resentOnStaleConnection());
         Costs.Step c = s.costs();
         long acks = s.acknowledged();
         ObjectNode cpu = o.putObject("cpu").put("windowSeconds", c.seconds()).put("platformSeconds", c.platformCpuSeconds())

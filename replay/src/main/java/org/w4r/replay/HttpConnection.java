@@ -10,6 +10,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 
@@ -24,20 +25,36 @@ final class HttpConnection implements AutoCloseable {
     private static final int MAX_KEPT_BODY = 16_384;
 
     /**
-     * What the client needs of an answer: the status, whether it replays a stored one (Idempotent-Replayed), and
-     * for a refusal its problem type ("" when none) and how long the server asks to wait (Retry-After, or the
-     * problem's retryAfterSeconds; -1 when it does not say).
+     * What the client needs of an answer: the status, whether it replays a stored one (Idempotent-Replayed), for a
+     * refusal its problem type ("" when none) and how long the server asks to wait (Retry-After, or the problem's
+     * retryAfterSeconds; -1 when it does not say), and whether the request had to be sent again on a new connection
+     * because its kept-alive one turned out closed ({@link #exchange}).
      */
-    record Reply(int status, boolean replayed, String problemType, long retryAfterSeconds) {
+    record Reply(int status, boolean replayed, String problemType, long retryAfterSeconds, boolean resent) {
+    }
+
+    /** No byte of an answer came: the connection was closed or reset before (or while) the request was written. */
+    private static final class NoAnswer extends IOException {
+        NoAnswer(String message, Throwable cause) {
+            super(message, cause);
+        }
     }
 
     private final InetSocketAddress address;
+    private final int readTimeoutMillis;
     private Socket socket;
     private InputStream in;
     private OutputStream out;
+    /** Whether this socket has carried a whole exchange: only then can the server have closed it as idle. */
+    private boolean used;
 
     HttpConnection(URI uri) {
+        this(uri, 120_000);
+    }
+
+    HttpConnection(URI uri, int readTimeoutMillis) {
         this.address = new InetSocketAddress(uri.getHost(), uri.getPort());
+        this.readTimeoutMillis = readTimeoutMillis;
     }
 
     /** A POST with a JSON body and an Idempotency-Key, as bytes ready to send on any connection to that host. */
@@ -54,13 +71,36 @@ final class HttpConnection implements AutoCloseable {
         return request;
     }
 
-    /** Sends the request and reads the whole answer. Reconnects once if the connection was closed. */
+    /**
+     * Sends the request and reads the whole answer. Sent a second time, on a new connection, only in the one case
+     * where the server cannot have seen it: a kept-alive connection that had carried an exchange before was found
+     * closed or reset before any byte of an answer came (the server closed it while idle). The answer then says
+     * {@code resent}. Any other failure (a connection that fails on its first use, an answer cut off after its first
+     * byte, the read timeout) is thrown: the request may have been acted on, and whether to send it again is the
+     * caller's to decide and count.
+     * <p>
+     * Review of 6 December 2026: this used to send the same bytes again after any IOException (a reset, a close
+     * mid-answer, even the 120 s timeout), so the load counted a resent request's 2xx as answered the first time.
+     */
     Reply exchange(byte[] request) throws IOException {
+        boolean reused = socket != null && used;
         try {
             return attempt(request);
-        } catch (IOException stale) {
+        } catch (NoAnswer stale) {
             close();
-            return attempt(request);
+            if (!reused) {
+                throw stale;
+            }
+        } catch (IOException e) {
+            close();
+            throw e;
+        }
+        try {
+            Reply again = attempt(request);
+            return new Reply(again.status(), again.replayed(), again.problemType(), again.retryAfterSeconds(), true);
+        } catch (IOException e) {
+            close();
+            throw e;
         }
     }
 
@@ -69,12 +109,25 @@ final class HttpConnection implements AutoCloseable {
             socket = new Socket();
             socket.setTcpNoDelay(true);
             socket.connect(address, 5_000);
-            socket.setSoTimeout(120_000);
+            socket.setSoTimeout(readTimeoutMillis);
             in = new BufferedInputStream(socket.getInputStream(), 16_384);
             out = new BufferedOutputStream(socket.getOutputStream(), 16_384);
         }
-        out.write(request);
-        out.flush();
+        try {
+            out.write(request);
+            out.flush();
+            in.mark(1);
+            if (in.read() < 0) {
+                throw new NoAnswer("connection closed before any byte of an answer", null);
+            }
+            in.reset();
+        } catch (SocketTimeoutException slow) {
+            throw slow; // the server has the request and is slow: not a stale connection
+        } catch (NoAnswer closed) {
+            throw closed;
+        } catch (IOException reset) {
+            throw new NoAnswer("connection failed before any byte of an answer: " + reset, reset);
+        }
         String status = line();
         if (status == null || !status.startsWith("HTTP/1.")) {
             throw new IOException("no HTTP answer: " + status);
@@ -109,14 +162,17 @@ final class HttpConnection implements AutoCloseable {
         }
         if (close) {
             close();
+        } else {
+            used = true;
         }
         if (!keep) {
-            return new Reply(code, replayed, "", -1);
+            return new Reply(code, replayed, "", -1, false);
         }
         JsonNode problem = problem(body.toString(StandardCharsets.UTF_8));
         String type = problem.path("type").asText("");
         long hinted = problem.path("retryAfterSeconds").asLong(-1);
-        return new Reply(code, replayed, type.substring(type.lastIndexOf('/') + 1), retryAfter >= 0 ? retryAfter : hinted);
+        return new Reply(code, replayed, type.substring(type.lastIndexOf('/') + 1), retryAfter >= 0 ? retryAfter : hinted,
+                false);
     }
 
     /** A refusal's problem+json, or an empty object when the body is not JSON (the ceiling's 503 has none). */
@@ -177,5 +233,6 @@ final class HttpConnection implements AutoCloseable {
             // closing anyway
         }
         socket = null;
+        used = false;
     }
 }

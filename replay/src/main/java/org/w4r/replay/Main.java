@@ -28,7 +28,7 @@ public final class Main {
                 case "demo" -> demo(rest);
                 default -> {
                     System.err.println("usage: demo [--credentials .platform/credentials.csv] [--delivery http://localhost:8083]\n"
-                            + "       replay [--scale 0.01] [--seed 2020] [--threads 4] [--batch 1000] "
+                            + "       replay [--scale 0.01] [--seed 2020] [--threads 8] [--batch 1000] "
                             + "[--credentials .platform/credentials.csv]\n       bench [--rates 2500,5000] [--duration 60] "
                             + "[--profile constant|spike] [--warmup 10] [--kafka localhost:9092]\n"
                             + "             [--find-max] [--max-p99-ms 1000] [--resolution 0.05] [--retries 3] "

@@ -22,6 +22,9 @@ public final class Replay {
                          Map<String, String> caseIds) {
     }
 
+    /** Once the expected total shows, how long it must stay unchanged before the figures are compared. */
+    static final Duration TALLY_SETTLE = Duration.ofSeconds(5);
+
     private Replay() {
     }
 
@@ -50,7 +53,7 @@ public final class Replay {
         long started = System.nanoTime();
         try (Progress progress = new Progress(matrix.total(), out, Duration.ofSeconds(2))) {
             sender.run(new Traffic(matrix, campaign.campaignId, caseIds, everyRow, settings, expected, o.runId(), signers,
-                    o.seed() + 1), o.threads(), progress);
+                    o.seed() + 1)::next, o.threads(), progress);
             double seconds = (System.nanoTime() - started) / 1e9;
             out.printf("replay: sent %,d requests in %.1f s: %,d actions acknowledged (%,.0f actions/s); results %,d accepted "
                             + "(expected %,d), %,d duplicate (expected %,d); %,d retries replayed (expected %,d); %d errors%n",
@@ -60,12 +63,11 @@ public final class Replay {
         }
         sender.errors.stream().limit(20).forEach(e -> out.println("replay: error: " + e));
         out.println("replay: " + Bench.machine());
-        awaitTally(api, o, campaign.campaignId, expected.total, started);
+        awaitTally(() -> totals(api, o, campaign.campaignId).path("total").asLong(), expected.total, o.tallyStall(),
+                TALLY_SETTLE, Duration.ofSeconds(1), started, out);
         Comparison comparison = compare(api, o, campaign.campaignId, expected, caseIdMap);
         comparison.print(out);
-        boolean answersRight = sender.errors.isEmpty() && sender.accepted.get() == sender.expectedAccepted.get()
-                && sender.duplicates.get() == sender.expectedDuplicates.get()
-                && sender.replayed.get() == sender.expectedReplayed.get();
+        boolean answersRight = sender.answersRight();
         if (!answersRight) {
             out.println("replay: some answers were not what they had to be (see above)");
         }
@@ -91,24 +93,42 @@ public final class Replay {
                 .expect(200).json();
     }
 
-    /** Until the tally shows at least the expected total, or has not moved for {@code tallyStall}. */
-    private static void awaitTally(Api api, Options o, String campaignId, long expectedTotal, long started) throws Exception {
+    /** The tally's total for the replay's campaign, read once. */
+    interface TallyTotal {
+        long read() throws Exception;
+    }
+
+    /**
+     * Until the tally shows at least the expected total and has then not moved for {@code settle}, or has not moved
+     * for {@code stall} below it; returns the last total read. Review of 6 December 2026: this returned the moment
+     * the expected total was reached, so an action counted twice that arrived a moment later was never compared.
+     */
+    static long awaitTally(TallyTotal tally, long expectedTotal, Duration stall, Duration settle, Duration poll,
+                           long started, PrintStream out) throws Exception {
         long last = -1, lastChange = System.nanoTime();
+        boolean reached = false;
         while (true) {
-            long total = totals(api, o, campaignId).path("total").asLong();
-            if (total >= expectedTotal) {
-                o.out().printf("replay: the tally shows %,d actions, %.1f s after the first request%n", total,
-                        (System.nanoTime() - started) / 1e9);
-                return;
-            }
+            long total = tally.read(), now = System.nanoTime();
             if (total != last) {
                 last = total;
-                lastChange = System.nanoTime();
-            } else if (System.nanoTime() - lastChange > o.tallyStall().toNanos()) {
-                o.out().printf("replay: the tally stopped at %,d of %,d actions%n", total, expectedTotal);
-                return;
+                lastChange = now;
             }
-            Thread.sleep(1000); // the full totals are a heavy query on a big tally: polling it must not slow the catch-up
+            if (total >= expectedTotal) {
+                if (!reached) {
+                    reached = true;
+                    out.printf("replay: the tally shows %,d actions, %.1f s after the first request%n", total,
+                            (now - started) / 1e9);
+                }
+                if (now - lastChange >= settle.toNanos()) {
+                    out.printf("replay: the tally at %,d actions, unchanged for %.1f s: comparing%n", total,
+                            settle.toMillis() / 1e3);
+                    return total;
+                }
+            } else if (now - lastChange > stall.toNanos()) {
+                out.printf("replay: the tally stopped at %,d of %,d actions%n", total, expectedTotal);
+                return total;
+            }
+            Thread.sleep(poll.toMillis()); // the full totals are a heavy query on a big tally: polling it must not slow the catch-up
         }
     }
 }

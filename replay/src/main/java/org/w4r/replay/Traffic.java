@@ -83,20 +83,23 @@ final class Traffic {
         if (random.nextDouble() < individualRequests) {
             Item item = entity.next(random);
             return new Request(entity.entityId, item.path(), Json.write(item.body()), key, retry, false,
-                    item.accepted(), item.duplicates(), item.actions());
+                    item.accepted(), item.duplicates(), item.actions(), new long[]{item.actions()});
         }
         ObjectNode batch = Json.object();
         ArrayNode items = batch.putArray("items");
         int accepted = 0, duplicates = 0;
         long actions = 0;
+        List<Long> itemActions = new ArrayList<>();
         for (int i = 0; i < batchSize && entity.hasNext(); i++) {
             Item item = entity.next(random);
             items.addObject().put("id", "i" + i).put("kind", item.kind()).set("body", item.body());
             accepted += item.accepted();
             duplicates += item.duplicates();
             actions += item.actions();
+            itemActions.add(item.actions());
         }
-        return new Request(entity.entityId, "/api/v1/batches", Json.write(batch), key, retry, true, accepted, duplicates, actions);
+        return new Request(entity.entityId, "/api/v1/batches", Json.write(batch), key, retry, true, accepted, duplicates,
+                actions, itemActions.stream().mapToLong(Long::longValue).toArray());
     }
 
     private EntityTraffic pickEntity() {

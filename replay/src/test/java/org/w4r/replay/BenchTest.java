@@ -55,7 +55,7 @@ class BenchTest {
                     "--kafka", KafkaBroker.bootstrapServers(), "--credentials", credentials().toString(), "--run-id", "t1",
                     "--petition", platform.url(), "--tally", platform.url(), "--cases", platform.url(),
                     "--databases", "none", "--run-dir", dir.resolve("no-run").toString(), "--report-dir", dir.toString(),
-                    "--retry-backoff-ms", "10"),
+                    "--retry-backoff-ms", "10", "--stats-quiet", "1"),
                     new PrintStream(printed, true, StandardCharsets.UTF_8));
             String out = printed.toString(StandardCharsets.UTF_8);
             assertEquals(0, code, out);
@@ -89,6 +89,7 @@ class BenchTest {
             }
             assertTrue(out.lines().anyMatch(l -> l.matches("bench: platform first error: HTTP (409|422|503)")), out);
             assertFalse(out.lines().anyMatch(l -> l.startsWith("bench: ceiling first error")), out);
+            assertTrue(out.contains("bench: the quiet wait could not watch the database"), "said, with --databases none: " + out);
         }
     }
 

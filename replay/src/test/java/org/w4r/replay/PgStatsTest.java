@@ -118,6 +118,25 @@ class PgStatsTest {
         return new PgStats.Table("w4r_petition", "rate_limit_instance", 0, updated, 0, 1, 0);
     }
 
+    /**
+     * Review of 6 December 2026: with no database to watch (--databases none, or no connection), the wait after the
+     * warm-up returned at once, so the warm-up's work fell into the first step's CPU figures, unsaid.
+     */
+    @Test
+    void withoutADatabaseToWatchTheQuietWaitWaitsAFixedTimeAndSaysSo() throws Exception {
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        PrintStream out = new PrintStream(printed, true, StandardCharsets.UTF_8);
+        try (Costs costs = Costs.open(Path.of("/proc"), Path.of("no-run-dir"), "jdbc:postgresql://127.0.0.1:1/", List.of(),
+                "nobody", null, Duration.ofMillis(600), Duration.ofSeconds(5), out)) {
+            long began = System.nanoTime();
+            costs.awaitQuiet();
+            long waitedMs = (System.nanoTime() - began) / 1_000_000;
+            assertTrue(waitedMs >= 600, "waited " + waitedMs + " ms, not the fixed 600");
+        }
+        assertTrue(printed.toString(StandardCharsets.UTF_8).contains("the quiet wait could not watch the database"),
+                printed.toString(StandardCharsets.UTF_8));
+    }
+
     @Test
     void aRealDatabaseWrittenByAnIdleConnectionIsCountedExactlyOnceItsCountersAreFlushed() throws Exception {
         PostgresServer server = PostgresServer.shared();
