@@ -14,6 +14,7 @@ import org.w4r.events.MessageReviewed;
 
 import java.security.MessageDigest;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.HexFormat;
 import java.util.List;
 
@@ -378,6 +379,58 @@ class DeliveryPackTest extends RunningService {
             PetitionStub.REVOKED.remove(DELIVERY);
         }
         assertEquals(0, Rows.number(db, "select count(*) from pack_issue where delivery_id = ?::uuid", id));
+        given().auth().oauth2(DELIVERY).get("/api/v1/deliveries/" + id + "/pack").then().statusCode(200);
+    }
+
+    /**
+     * petition-service refuses a cut-off more than 366 days ahead with 400; the preview took one up to ten years ahead
+     * and passed it on, and the 400 came back as {@code 503 petition-service-unavailable} with Retry-After: a request
+     * no retry could mend (read-only review, 6 December 2026). It is the caller's 400 here now, naming the field,
+     * before petition-service is asked; the counts preview beside it takes the same bound.
+     */
+    @Test
+    void aPreviewCutoffBeyondPetitionServicesYearIsTheCallers400() {
+        String caseId = Streams.newCase(kafka);
+        String id = Streams.plan(caseId, "petition");
+        int asked = PetitionStub.REQUESTS.size();
+        String twoYears = Instant.now().plus(java.time.Duration.ofDays(730)).truncatedTo(ChronoUnit.SECONDS).toString();
+        for (String path : List.of("/api/v1/deliveries/" + id + "/pack-preview", "/api/v1/cases/" + caseId + "/counts")) {
+            given().auth().oauth2(DELIVERY).queryParam("until", twoYears).get(path).then().statusCode(400)
+                    .contentType("application/problem+json").header("Retry-After", org.hamcrest.Matchers.nullValue())
+                    .body("type", endsWith("/invalid-field")).body("field", equalTo("until"));
+        }
+        assertTrue(PetitionStub.REQUESTS.subList(asked, PetitionStub.REQUESTS.size()).stream()
+                .noneMatch(r -> r.contains(caseId)), "petition-service must not be asked for a cut-off it refuses");
+        assertEquals(0, Rows.number(db, "select count(*) from pack_preview where delivery_id = ?::uuid", id));
+        // within the year, as petition-service takes it
+        String elevenMonths = Instant.now().plus(java.time.Duration.ofDays(330)).truncatedTo(ChronoUnit.SECONDS).toString();
+        given().auth().oauth2(DELIVERY).queryParam("until", elevenMonths)
+                .get("/api/v1/deliveries/" + id + "/pack-preview").then().statusCode(200);
+    }
+
+    /**
+     * A 400 from petition-service is a request this service should never have made (it checks what it forwards by
+     * petition-service's bounds): a 500 naming the refusal, with no Retry-After, nothing issued. It was 503
+     * petition-service-unavailable with Retry-After until a read-only review (6 December 2026), telling the caller to
+     * send again what could never succeed.
+     */
+    @Test
+    void aRequestPetitionServiceRefusesAsBadIsOurFaultNotARetry() {
+        String caseId = Streams.newCase(kafka);
+        String id = Streams.handedOver(caseId);
+        String planned = Streams.plan(caseId, "petition");
+        PetitionStub.REFUSED.add(caseId);
+        try {
+            for (String path : List.of(id + "/pack", id + "/pack.zip", planned + "/pack-preview")) {
+                given().auth().oauth2(DELIVERY).get("/api/v1/deliveries/" + path).then().statusCode(500)
+                        .contentType("application/problem+json").header("Retry-After", org.hamcrest.Matchers.nullValue())
+                        .body("type", endsWith("/petition-service-refused"));
+            }
+        } finally {
+            PetitionStub.REFUSED.remove(caseId);
+        }
+        assertEquals(0, Rows.number(db, "select count(*) from pack_issue where delivery_id = ?::uuid", id));
+        assertEquals(0, Rows.number(db, "select count(*) from pack_preview where delivery_id = ?::uuid", planned));
         given().auth().oauth2(DELIVERY).get("/api/v1/deliveries/" + id + "/pack").then().statusCode(200);
     }
 

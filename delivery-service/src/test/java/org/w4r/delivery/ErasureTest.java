@@ -1,8 +1,11 @@
 package org.w4r.delivery;
 
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
 import io.restassured.response.Response;
 import org.junit.jupiter.api.Test;
+import org.w4r.delivery.repository.DeliveryRepository;
 import org.w4r.events.SignerErased;
 import org.w4r.events.Topics;
 
@@ -31,6 +34,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @QuarkusTest
 class ErasureTest extends RunningService {
+    @Inject
+    DeliveryRepository deliveries;
+
     @Test
     void handoversWhosePackWasIssuedBeforeAnErasureSayCopiesMustBeDestroyedOnceAndAPackInFlightIsNotIssued()
             throws Exception {
@@ -173,6 +179,54 @@ class ErasureTest extends RunningService {
                 .body("status", equalTo("delivered")).body("handover.erasure", nullValue())
                 .body("previewErasure.erasures", equalTo(1)).body("previewErasure.previews", equalTo(2));
         assertEquals(3, Rows.number(db, "select count(*) from pack_preview where delivery_id = ?::uuid", previewed));
+    }
+
+    /**
+     * A handover locks its delivery's row; an erasure of its case, holding the case's hold row exclusively, marks the
+     * delivery's previews ({@code preview_erasure}), whose foreign key to the delivery takes a key-share lock on that
+     * row. Until a read-only review of 6 December 2026 the handover locked it {@code for update}, which that key share
+     * waits for: the erasure waited for the handover while the handover went on to wait for the case's hold row, and
+     * PostgreSQL aborted one of them as a deadlock (the handover answered 500). Here the row is locked exactly as the
+     * handover locks it ({@code DeliveryRepository.lock}, in a transaction of its own) while a real erasure arrives:
+     * the erasure must be applied without waiting for it.
+     */
+    @Test
+    void anErasureIsAppliedWhileAHandoverHoldsItsDeliverysRow() throws Exception {
+        String caseId = Streams.newCase(kafka);
+        PetitionStub.SIGNERS_CSV.put(caseId, "name,country\nAda Example,MT\n");
+        String id = Streams.plan(caseId, "petition");
+        given().auth().oauth2(DELIVERY).get("/api/v1/deliveries/" + id + "/pack-preview").then().statusCode(200);
+
+        CountDownLatch locked = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        CompletableFuture<Void> handover = CompletableFuture.runAsync(() -> QuarkusTransaction.requiringNew().run(() -> {
+            deliveries.lock(UUID.fromString(id)).orElseThrow();
+            locked.countDown();
+            try {
+                release.await(60, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }));
+        try {
+            assertTrue(locked.await(30, TimeUnit.SECONDS), "the delivery's row was not locked");
+            SignerErased erasure = new SignerErased(UUID.randomUUID(), UUID.randomUUID(), "ai-malta", List.of(caseId),
+                    List.of(UUID.randomUUID()), Instant.now().truncatedTo(ChronoUnit.MILLIS));
+            Streams.publish(kafka, Topics.ERASURES, erasure.erasureId().toString(), erasure);
+            // applied, or stuck behind the handover's row lock: whichever comes first
+            await().until(() -> marked(id) || Rows.waitingOnLock(db, "insert into preview_erasure") > 0);
+            assertEquals(0, Rows.waitingOnLock(db, "insert into preview_erasure"),
+                    "the erasure waits for the delivery's row a handover holds (a deadlock once the handover asks for "
+                            + "the case's hold row the erasure holds)");
+            assertTrue(marked(id), "the erasure was applied while the handover held the delivery's row");
+        } finally {
+            release.countDown();
+            handover.get(60, TimeUnit.SECONDS);
+        }
+    }
+
+    private boolean marked(String deliveryId) {
+        return Rows.number(db, "select count(*) from preview_erasure where delivery_id = ?::uuid", deliveryId) > 0;
     }
 
     @Test

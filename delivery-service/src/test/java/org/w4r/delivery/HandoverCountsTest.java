@@ -236,6 +236,46 @@ class HandoverCountsTest extends RunningService {
                 .body("handover.cutoff", equalTo(deliveredAt.toString()));
     }
 
+    /**
+     * An instant is read at the microsecond, the grain PostgreSQL keeps. Until a read-only review (6 December 2026) a
+     * cut-off sent to the nanosecond was kept as sent in {@code HandoverRecorded}, the audit entry and the rules, while
+     * PgJDBC rounded it when binding: {@code 23:59:59.999999500Z} was stored, and counted, as the next day's
+     * {@code 00:00:00Z}, so an action at midnight was frozen into a handover whose event said its cut-off was before it.
+     */
+    @Test
+    void aCutoffSentToTheNanosecondIsCountedStoredPublishedAndAuditedAsOneInstant() {
+        String caseId = Streams.newCase(kafka);
+        Instant midnight = Instant.now().truncatedTo(ChronoUnit.DAYS);
+        Instant lastMicro = midnight.minusNanos(1000);
+        publishActions(List.of(Streams.action(caseId, "ai-malta", ActionType.LETTER, 3, lastMicro),
+                Streams.action(caseId, "ai-malta", ActionType.LETTER, 40, midnight)));
+        await().untilAsserted(() -> assertEquals(43L, counts(caseId, midnight, "petition").getLong("total")));
+        String id = Streams.plan(caseId, "petition");
+        String cutoff = midnight.minusNanos(500).toString();      // 23:59:59.999999500Z
+        String deliveredAt = midnight.minusNanos(1).toString();   // 23:59:59.999999999Z
+        JsonPath recorded = given().auth().oauth2(DELIVERY).contentType(ContentType.JSON)
+                .body("{\"deliveredAt\":\"%s\",\"cutoff\":\"%s\",\"deliveredBy\":\"Team Malta\"}".formatted(deliveredAt, cutoff))
+                .post("/api/v1/deliveries/" + id + "/handover").then().statusCode(200)
+                .extract().jsonPath().setRootPath("handover");
+        assertEquals(lastMicro.toString(), recorded.getString("cutoff"), "the cut-off stored");
+        assertEquals(lastMicro.toString(), recorded.getString("deliveredAt"), "the handover's time stored");
+        assertEquals(3L, recorded.getLong("total"), "the action at midnight is after the cut-off");
+
+        ConsumerRecord<String, String> record = await().until(() -> TopicReader.readAll(kafka, Topics.DELIVERIES).stream()
+                .filter(r -> r.value().contains(id) && r.value().contains("HandoverRecorded")).findFirst(),
+                Optional::isPresent).orElseThrow();
+        HandoverRecorded event = (HandoverRecorded) Events.fromJson(record.value(), DeliveryEvent.class);
+        assertEquals(Instant.parse(recorded.getString("cutoff")), event.cutoff(), "the event's cut-off is the stored one");
+        assertEquals(Instant.parse(recorded.getString("deliveredAt")), event.deliveredAt(),
+                "the event's handover time is the stored one");
+        assertEquals(Instant.parse(recorded.getString("recordedAt")), event.recordedAt(),
+                "the event's record time is the stored one");
+        assertEquals(3L, event.total());
+        given().auth().oauth2(staffToken("coordinator")).get("/api/v1/audit?subjectId=" + id).then().statusCode(200)
+                .body("entries.find { it.action == 'delivery.handed-over' }.detail.cutoff", equalTo(lastMicro.toString()))
+                .body("entries.find { it.action == 'delivery.handed-over' }.detail.deliveredAt", equalTo(lastMicro.toString()));
+    }
+
     @Test
     void badHandoversAre400AndRecordNothing() {
         String caseId = Streams.newCase(kafka);

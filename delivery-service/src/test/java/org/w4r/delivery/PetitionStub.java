@@ -57,6 +57,13 @@ public class PetitionStub implements QuarkusTestResourceLifecycleManager {
     static final Map<String, Long> HELD = new ConcurrentHashMap<>();
     /** Tokens petition-service already has revoked: answered {@code 401}, as its authentication does. */
     static final java.util.Set<String> REVOKED = ConcurrentHashMap.newKeySet();
+    /**
+     * Cases whose exports petition-service refuses as a bad request ({@code 400 invalid-field}): the two services
+     * disagreeing about what may be asked, which no retry mends.
+     */
+    static final java.util.Set<String> REFUSED = ConcurrentHashMap.newKeySet();
+    /** petition-service's bound on a cut-off ({@code Cutoff.LATEST}): an {@code until} further ahead is its 400. */
+    static final java.time.Duration LATEST_CUTOFF = java.time.Duration.ofDays(366);
     private HttpServer server;
 
     static String entityKey(String caseId, String entityId) {
@@ -123,6 +130,17 @@ public class PetitionStub implements QuarkusTestResourceLifecycleManager {
         if (retired != null) {
             StubAnswer.send(exchange, 410, "application/problem+json",
                     "{\"type\":\"https://w4r.example/problems/signer-data-retired\",\"status\":410}");
+            return;
+        }
+        String refused = REFUSED.stream().filter(c -> path.contains("/" + c + "/")
+                || (query != null && query.contains("caseId=" + c))).findFirst().orElse(null);
+        String until = param(query, "until");
+        if (refused != null || (until != null && java.time.Instant.parse(until)
+                .isAfter(java.time.Instant.now().plus(LATEST_CUTOFF)))) {
+            // as petition-service's Cutoff.parse answers a cut-off beyond its year
+            StubAnswer.send(exchange, 400, "application/problem+json", "{\"type\":\"https://w4r.example.org/problems/"
+                    + "invalid-field\",\"title\":\"Invalid field\",\"status\":400,\"detail\":\"'until' must be "
+                    + "between 2000-01-01T00:00:00Z and a year from now\",\"field\":\"until\"}");
             return;
         }
         if (path.startsWith("/api/v1/cases/") && path.endsWith("/signers.csv")) {

@@ -11,6 +11,7 @@ import org.eclipse.microprofile.rest.client.inject.RestClient;
 import org.jboss.logging.Logger;
 import org.w4r.events.CaseChanged;
 import org.w4r.kit.messaging.Failures;
+import org.w4r.kit.problem.Problem;
 import org.w4r.kit.problem.ProblemException;
 import org.w4r.delivery.model.ApprovedMessage;
 import org.w4r.delivery.model.Signer;
@@ -131,6 +132,36 @@ public class RestPetitionDirectory implements PetitionDirectory {
                 ? new CaseChanged.Hold(hold.path("holdId").asLong(), placedAt) : null);
     }
 
+    /**
+     * petition-service's {@code 400} for a request this service made: a fault of this service, never retryable, so a
+     * {@code 500} (logged, naming the call and the field petition-service named, not its value) rather than the
+     * {@code 503 petition-service-unavailable} with Retry-After it was until a read-only review of 6 December 2026 (a
+     * preview's {@code until} beyond petition-service's year was refused there, and the caller was told to try again).
+     * Not a 400: what this service sends is the plan's case and entity and a cut-off it checked by petition-service's
+     * own bounds ({@code CaseResource.UNTIL_DAYS_AHEAD}) or stored with a handover, so a refusal means the two
+     * services disagree, which the caller cannot mend by changing the request. Null for any other answer.
+     */
+    static ProblemException refusedAsBad(String what, Response response) {
+        if (response == null || response.getStatus() != 400) {
+            return null;
+        }
+        String field;
+        try {
+            JsonNode problem = JSON.readTree(response.readEntity(String.class));
+            field = problem == null ? null : problem.path("field").asText(null);
+        } catch (RuntimeException | IOException e) {
+            field = null;
+        }
+        // the field's name only when it is a plain name: petition-service's answer is not this service's to echo
+        String named = field != null && field.matches("[A-Za-z][A-Za-z0-9.]{0,63}") ? field : null;
+        LOG.errorf("petition-service refused the %s as a bad request (400%s): a fault of delivery-service, not of the "
+                + "caller; nothing was issued or recorded", what, named == null ? "" : ", field '" + named + "'");
+        return new ProblemException(Problem.of(500, "petition-service-refused", "petition-service refused the request",
+                "petition-service refused the " + what + " this service asked for as a bad request; nothing was issued "
+                        + "or recorded. This is a fault of delivery-service, logged for its operators: sending the same "
+                        + "request again will not help"));
+    }
+
     private static <T> T call(String caseId, String what, Supplier<T> request) {
         try {
             return request.get();
@@ -149,6 +180,10 @@ public class RestPetitionDirectory implements PetitionDirectory {
             if (e.getResponse() != null && e.getResponse().getStatus() == 401) {
                 LOG.infof("petition-service refused the caller's credential for the %s", what);
                 throw new UnauthorizedException("petition-service refused the caller's credential");
+            }
+            ProblemException refused = refusedAsBad(what, e.getResponse());
+            if (refused != null) {
+                throw refused;
             }
             Integer busy = busyFor(e.getResponse());
             if (busy != null) {

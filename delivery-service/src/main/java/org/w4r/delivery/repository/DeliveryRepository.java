@@ -60,9 +60,18 @@ public class DeliveryRepository {
         return findWhere("id = ?", id, "");
     }
 
-    /** Reads and locks the delivery row until the transaction ends, so two handovers of one plan cannot both pass. */
+    /**
+     * Reads and locks the delivery row until the transaction ends, so two handovers (or a handover and a cancellation)
+     * of one plan cannot both pass.
+     * <p>{@code for no key update}, not {@code for update}: nothing here changes the row's key, and only the weaker
+     * lock lets a foreign key to the row ({@code for key share}: an erasure's {@code preview_erasure} row, a
+     * preview's {@code pack_preview} row, the handover's own row) be checked while it is held. Until a read-only review
+     * of 6 December 2026 it was {@code for update}: a handover held it and then waited for the case's hold row, which an
+     * erasure held exclusively while it waited for this one (its {@code preview_erasure} row's key share), and
+     * PostgreSQL aborted one of them as a deadlock (40P01), the handover answering 500.
+     */
     public Optional<Delivery> lock(UUID id) {
-        return findWhere("id = ?", id, " for update");
+        return findWhere("id = ?", id, " for no key update");
     }
 
     private Optional<Delivery> findWhere(String where, UUID id, String suffix) {

@@ -76,6 +76,12 @@ final class Sql {
         }
     }
 
+    /**
+     * PgJDBC <em>rounds</em> a timestamp's nanoseconds to the microsecond when it binds it ({@code 23:59:59.9999995Z}
+     * becomes the next day's {@code 00:00:00}), so an instant the service also publishes or compares must reach here
+     * at the microsecond already: the API's are read so ({@code rest.IsoInstant}), the service's own clock is
+     * truncated where it is read (read-only review, 6 December 2026).
+     */
     static void setInstant(PreparedStatement ps, int index, Instant instant) throws SQLException {
         if (instant == null) {
             ps.setNull(index, java.sql.Types.TIMESTAMP_WITH_TIMEZONE);

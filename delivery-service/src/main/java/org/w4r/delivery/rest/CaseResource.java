@@ -26,6 +26,7 @@ import org.w4r.kit.validation.Slug;
 import org.w4r.kit.validation.Violations;
 
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 
@@ -73,13 +74,26 @@ public class CaseResource {
                          Map<String, Long> byEntity, Map<String, Long> byType) {
     }
 
-    /** The cut-off of a preview, bounded like a plan's date. */
-    record Until(@CampaignEra(daysAhead = 3660) Instant until) {
+    /**
+     * How far ahead a preview's cut-off may lie: petition-service's own bound ({@code Cutoff.LATEST}, 366 days), as
+     * the pack preview asks it for the signers or messages up to that cut-off. Until a read-only review of 6 December
+     * 2026 it was ten years, like a plan's date: petition-service refused anything past a year with 400, which
+     * reached the caller as {@code 503 petition-service-unavailable} with Retry-After, for a request no retry could
+     * mend. The counts preview takes the same bound: it shows the figures beside the pack preview, for the same
+     * cut-off, and a handover's own cut-off may not lie ahead at all.
+     */
+    static final int UNTIL_DAYS_AHEAD = 366;
+
+    /** The cut-off of a preview. */
+    record Until(@CampaignEra(daysAhead = UNTIL_DAYS_AHEAD) Instant until) {
     }
 
-    /** A preview's cut-off as given ({@code until}, ISO-8601), or now. */
+    /** A preview's cut-off as given ({@code until}, ISO-8601), or now; at the microsecond either way (IsoInstant). */
     static Instant cutoff(Validator validator, String until) {
-        return until == null ? Instant.now() : Violations.check(validator, new Until(IsoInstant.read(until)
+        if (until == null) {
+            return Instant.now().truncatedTo(ChronoUnit.MICROS);
+        }
+        return Violations.check(validator, new Until(IsoInstant.read(until)
                 .orElseThrow(() -> ProblemException.invalid("until", "'until' must be an ISO-8601 instant such as 2027-03-28T10:00:00Z"))))
                 .until();
     }
@@ -89,7 +103,7 @@ public class CaseResource {
     @RolesAllowed(Roles.DELIVERY)
     @Operation(operationId = "previewCounts", summary = "What a handover with this cut-off would freeze right now")
     public Counts counts(@PathParam("caseId") String caseId,
-                         @QueryParam("until") @Parameter(description = "the cut-off (ISO-8601); now when absent",
+                         @QueryParam("until") @Parameter(description = "the cut-off (ISO-8601), at most 366 days ahead; now when absent",
                                  schema = @Schema(type = SchemaType.STRING, format = "date-time")) String until,
                          @QueryParam("kind") @Pattern(regexp = DeliveryKinds.KIND_PATTERN)
                          @Schema(enumeration = {"petition", "solidarity"}, defaultValue = "petition") String kind,

@@ -43,6 +43,9 @@ import java.util.HexFormat;
         + "petition-service is exporting another list; pack-outdated: an erasure arrived while it was built; "
         + "case-stream-behind, petition-service-unavailable",
         headers = @Header(name = "Retry-After", description = "whole seconds to wait", schema = @Schema(type = SchemaType.INTEGER)))
+@APIResponse(responseCode = "500", description = "petition-service-refused: petition-service refused what this service "
+        + "asked it for as a bad request; a fault of this service, logged, nothing issued or recorded: sending the same "
+        + "request again will not help (until 6 December 2026 it was 503 petition-service-unavailable)")
 public class PackResource {
     static final String CONTENT_LANGUAGE = "the pack's language (ar is served in en)";
 
@@ -102,11 +105,12 @@ public class PackResource {
             headers = {@Header(name = "X-Pack-SHA256", description = "SHA-256 of this preview (not stored)", schema = @Schema(type = SchemaType.STRING)),
                     @Header(name = "Content-Language", description = CONTENT_LANGUAGE, schema = @Schema(type = SchemaType.STRING))},
             content = @Content(mediaType = "application/pdf", schema = @Schema(type = SchemaType.STRING, format = "binary")))
-    @APIResponse(responseCode = "400", description = "'until' is not an ISO-8601 instant of the campaign era")
+    @APIResponse(responseCode = "400", description = "'until' is not an ISO-8601 instant between 2000-01-01 and 366 "
+            + "days from now (petition-service's bound for a cut-off)")
     @APIResponse(responseCode = "409", description = "case-on-hold, or not-planned (handed over or cancelled: a recorded handover has its pack)")
     @APIResponse(responseCode = "410", description = "pack-retired: the campaign's signer data was anonymised under the retention schedule")
     public Response packPreview(@PathParam("id") String id, @HeaderParam("Authorization") String authorization,
-                                @QueryParam("until") @Parameter(description = "the cut-off (ISO-8601); now when absent",
+                                @QueryParam("until") @Parameter(description = "the cut-off (ISO-8601), at most 366 days ahead; now when absent",
                                         schema = @Schema(type = SchemaType.STRING, format = "date-time")) String until,
                                 @Valid @BeanParam PackLanguage language) {
         PackService.Pack pack = packs.preview(DeliveryResource.id(id), CaseResource.cutoff(validator, until), authorization,

@@ -19,6 +19,7 @@ import org.w4r.kit.outbox.Outbox;
 import org.w4r.kit.problem.ProblemException;
 
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.UUID;
 
 /**
@@ -68,8 +69,13 @@ public class DeliveryWriter {
     @Transactional
     public void recordHandover(UUID id, Instant deliveredAt, Instant cutoff, String deliveredBy, String notes,
                                java.util.List<String> evidence, String recordedBy) {
+        // The case's hold row first, then the delivery's: the order in which an erasure (ErasureRepository), a plan, a
+        // pack and a preview take theirs. Until a read-only review of 6 December 2026 the delivery row came first (and
+        // exclusively, see DeliveryRepository.lock), so a handover and an erasure of its case could deadlock (500).
+        // A delivery's case never changes: read unlocked, it names the hold row to lock.
+        String caseId = deliveries.find(id).orElseThrow(() -> ProblemException.notFound("delivery", id.toString())).caseId();
+        guard.refuseIfHeld(caseId);
         Delivery delivery = deliveries.lock(id).orElseThrow(() -> ProblemException.notFound("delivery", id.toString()));
-        guard.refuseIfHeld(delivery.caseId());
         if (!DeliveryKinds.PLANNED.equals(delivery.status())) {
             throw ProblemException.conflict("not-planned", "Delivery not planned",
                     "delivery " + id + " is " + delivery.status() + "; only a planned delivery can be handed over");
@@ -87,7 +93,8 @@ public class DeliveryWriter {
         FrozenCounts frozen = DeliveryKinds.SOLIDARITY.equals(delivery.kind())
                 ? counts.approvedMessagesUpTo(delivery.campaignId(), delivery.caseId(), delivery.entityId(), cutoff)
                 : counts.actionsUpTo(delivery.campaignId(), delivery.caseId(), delivery.entityId(), cutoff);
-        Instant now = Instant.now();
+        // at the database's grain: stored, published and audited as the same instant (see IsoInstant)
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
         Handover handover = new Handover(delivery.id(), deliveredAt, cutoff, deliveredBy, notes,
                 evidence == null ? java.util.List.of() : evidence, recordedBy, now, frozen.total(), null, null);
         deliveries.insertHandover(handover, frozen);
@@ -105,7 +112,7 @@ public class DeliveryWriter {
             throw ProblemException.conflict("not-planned", "Delivery not planned",
                     "delivery " + id + " is " + delivery.status() + "; only a planned delivery can be cancelled");
         }
-        Instant now = Instant.now();
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS); // stored and published as the same instant
         deliveries.markCancelled(id, cancelledBy, now, reason);
         audit.record("delivery.cancelled", "delivery", id.toString(), delivery.entityId(),
                 AuditTrail.detail("caseId", delivery.caseId()));
