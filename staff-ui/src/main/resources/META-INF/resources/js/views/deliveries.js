@@ -24,6 +24,29 @@ async function sha256Of(file) {
   return [...new Uint8Array(bytes)].map((b) => b.toString(16).padStart(2, '0')).join('');
 }
 
+/**
+ * Records a handover: {@code send} posts it, {@code read} reads the delivery. A 503 is sent again (delivery-service
+ * catching up with the counts or the holds, or its database briefly away: nothing recorded), at most five times,
+ * waiting longer each time. Except "outcome unknown" (the connection broke during the commit): the handover may be
+ * recorded, so the delivery is read first, and if it is delivered that is the answer. Until a read-only review of
+ * 6 December 2026 it was sent again blind, refused 409 not-planned, and the page said "not recorded" for a handover
+ * that was, inviting a team to redo it.
+ */
+export async function recordHandover(send, read, { onWait = () => {}, pause = (ms) => new Promise((r) => setTimeout(r, ms)) } = {}) {
+  for (let attempt = 1; ; attempt++) {
+    try { return await send(); } catch (e) {
+      if (e.status !== 503 || attempt >= 5) { throw e; }
+      if (e.problem && typeof e.problem.type === 'string' && e.problem.type.endsWith('/outcome-unknown')) {
+        let delivery;
+        try { delivery = await read(); } catch (unread) { throw e; } // cannot tell: say what the service said
+        if (delivery && delivery.status === 'delivered') { return delivery; }
+      }
+      onWait();
+      await pause(1000 * attempt);
+    }
+  }
+}
+
 export function render(view) {
   const status = statusLine('deliveries-status');
   const table = dataTable({ id: 'deliveries-table', caption: t('deliveries.caption'), filename: 'deliveries',
@@ -81,20 +104,10 @@ export function render(view) {
     } catch (e) { status.failed(t('deliveries.notPlanned', { reason: explain(e) })); }
   }
 
-  async function withRetry(call) {
-    for (let attempt = 1; ; attempt++) {
-      try { return await call(); } catch (e) {
-        // 503: delivery-service is still catching up with the counts or the holds; it says when to retry
-        if (e.status !== 503 || attempt >= 5) { throw e; }
-        status.done(t('deliveries.waiting'));
-        await new Promise((r) => setTimeout(r, 1000 * attempt));
-      }
-    }
-  }
-
   async function handover(d, body) {
     try {
-      await withRetry(() => deliveryService('/api/v1/deliveries/' + d.id + '/handover', { method: 'POST', body }));
+      await recordHandover(() => deliveryService('/api/v1/deliveries/' + d.id + '/handover', { method: 'POST', body }),
+        () => deliveryService('/api/v1/deliveries/' + d.id), { onWait: () => status.done(t('deliveries.waiting')) });
       status.done(t('deliveries.recorded'));
       panel.replaceChildren();
       await load();
