@@ -24,6 +24,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.Period;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
@@ -173,6 +174,13 @@ class RetentionTest {
         given().auth().oauth2(staffToken("delivery")).get("/api/v1/cases/" + dueCase + "/signers.csv").then()
                 .statusCode(200).body(containsString("Ada Lovelace"));
 
+        // a late report, dated inside the closed campaign's window, is still taken before the campaign is anonymised
+        String lateReport = "{\"caseId\":\"" + dueCase + "\",\"type\":\"letter\",\"count\":40,\"event\":{\"name\":"
+                + "\"Late report\",\"date\":\"" + LocalDate.ofInstant(NOW.minus(Duration.ofDays(350)), ZoneOffset.UTC) + "\"}}";
+        String lateId = await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> ActionKindsTest
+                .post("ai-france", "/api/v1/offline-counts", lateReport).statusCode(202).extract()
+                .<String>path("results[0].actionId"), id -> id != null);
+
         // a flood taken out before: once the campaign is anonymised, its counts are final (the reversal is refused)
         String invalidation = InvalidationTest.invalidate("{\"campaignId\":\"" + due + "\",\"caseId\":\"" + dueCase
                 + "\",\"entityId\":\"ai-malta\"}", 2).statusCode(201).extract().path("invalidationId");
@@ -230,6 +238,17 @@ class RetentionTest {
                 .body("campaignId", equalTo(due));
         InvalidationTest.invalidate("{\"campaignId\":\"" + due + "\",\"caseId\":\"" + dueCase
                 + "\",\"entityId\":\"ai-france\"}", 1).statusCode(409).body("type", containsString("campaign-retired"));
+        // nor a new count dated inside its window, nor a correction of one counted before: each moved the final
+        // counts by as much as it said until a read-only review of 6 December 2026
+        ActionKindsTest.post("ai-france", "/api/v1/offline-counts", lateReport).statusCode(409)
+                .contentType("application/problem+json").body("type", containsString("campaign-retired"))
+                .body("campaignId", equalTo(due));
+        ActionKindsTest.post("ai-france", "/api/v1/actions", "{\"type\":\"letter\",\"caseId\":\"" + dueCase
+                + "\",\"occurredAt\":\"" + NOW.minus(Duration.ofDays(350)) + "\"}").statusCode(409)
+                .body("type", containsString("campaign-retired"));
+        given().auth().oauth2(entityKey("ai-france")).contentType("application/json")
+                .body("{\"delta\":-10,\"reason\":\"recounted\"}").post("/api/v1/offline-counts/" + lateId + "/corrections")
+                .then().statusCode(409).body("type", containsString("campaign-retired"));
         // an erasure by email still finds the person through the hash that stayed
         ErasureTest.erase(staffToken("coordinator"), email).then().statusCode(202);
     }

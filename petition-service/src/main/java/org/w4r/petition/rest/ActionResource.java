@@ -49,6 +49,7 @@ public class ActionResource {
     @Operation(operationId = "recordAction", summary = "Record an online action (letter, email, tweet, sms, postcard, "
             + "drawing, audio, other)", description = "Counted every time it is reported.")
     @APIResponseSchema(value = ActionResults.class, responseCode = "202", responseDescription = "Stored")
+    @APIResponse(responseCode = "409", description = Api.CAMPAIGN_RETIRED)
     @APIResponse(responseCode = "404", description = Api.CASE_OR_CAMPAIGN_UNKNOWN)
     @APIResponse(responseCode = "422", description = Api.CASE_OR_CAMPAIGN_REFUSED + ", the date is outside the campaign "
             + "window, " + Api.KEY_OR_VALUE_REFUSED)

@@ -19,6 +19,10 @@ final class Api {
     static final String KEY_OR_VALUE_REFUSED = "the Idempotency-Key was used for another request, or the database "
             + "refused a value";
 
+    /** The 409 of a new count (or a correction of one) for a campaign anonymised under the retention schedule. */
+    static final String CAMPAIGN_RETIRED = "campaign-retired: the campaign was anonymised under the retention schedule; "
+            + "its counts are final";
+
     private Api() {
     }
 }

@@ -100,6 +100,7 @@ public class MessageResource {
     @Operation(operationId = "submitMessage", summary = "Submit a solidarity message",
             description = "Counted as an action when accepted; delivered only once a moderator approved it.")
     @APIResponseSchema(value = ActionResults.class, responseCode = "202", responseDescription = "Stored, pending moderation")
+    @APIResponse(responseCode = "409", description = Api.CAMPAIGN_RETIRED)
     @APIResponse(responseCode = "404", description = "The case does not exist ('id' names it)")
     @APIResponse(responseCode = "422", description = "The case is not active or is another entity's local case, the date "
             + "is outside the campaign window, " + Api.KEY_OR_VALUE_REFUSED)

@@ -81,6 +81,7 @@ public class OfflineCountResource {
             description = "A ledger entry, never edited: correct it with a correction. Dated noon UTC of the event's day.")
     @APIResponseSchema(value = ActionResults.class, responseCode = "202",
             responseDescription = "Stored; its actionId is the offline count's id")
+    @APIResponse(responseCode = "409", description = Api.CAMPAIGN_RETIRED)
     @APIResponse(responseCode = "404", description = Api.CASE_OR_CAMPAIGN_UNKNOWN)
     @APIResponse(responseCode = "422", description = Api.CASE_OR_CAMPAIGN_REFUSED + ", the day is outside the campaign "
             + "window, " + Api.KEY_OR_VALUE_REFUSED)
@@ -95,6 +96,7 @@ public class OfflineCountResource {
     @Operation(operationId = "correctOfflineCount", summary = "Correct an offline count of your entity",
             description = "A new ledger entry that adds delta; the net count never goes below zero.")
     @APIResponseSchema(value = CorrectionResult.class, responseCode = "201", responseDescription = "Stored")
+    @APIResponse(responseCode = "409", description = Api.CAMPAIGN_RETIRED)
     @APIResponse(responseCode = "404", description = "No offline count of your entity has this id")
     @APIResponse(responseCode = "422", description = "The net count would go below zero, " + Api.KEY_OR_VALUE_REFUSED)
     public Response correct(@PathParam("id") UUID id, @Valid @NotNull CorrectionRequest request,

@@ -24,6 +24,9 @@ abstract class ActionRecorder {
     @Inject
     ActionPublisher publisher;
 
+    @Inject
+    RetentionService retention;
+
     /**
      * Everything the rules can refuse an action of {@code entityId} for {@code caseId} at {@code occurredAt} for
      * ({@code campaignId}: see {@link ActionRules#check(String, String, String, Instant)}), checked now, before anything
@@ -37,6 +40,9 @@ abstract class ActionRecorder {
         CampaignChanged campaign = rules.check(entityId, caseId, campaignId, occurredAt);
         TraceContext trace = TraceContext.current();
         return work -> {
+            // an anonymised campaign's counts are final: a late report dated inside its window was taken and counted
+            // (read-only review, 6 December 2026); asked here, in the transaction, as the rules above never wait
+            retention.requireNotRetiredRecently(campaign.campaignId());
             A action = row.get();
             action.record(campaign.campaignId(), caseId, entityId, occurredAt, now);
             store.persist(action);

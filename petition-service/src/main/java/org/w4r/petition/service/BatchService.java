@@ -61,7 +61,11 @@ public class BatchService {
                 checked.add(new Checked(item.id(), null, null, e.problem()));
             }
         }
+        List<java.util.UUID> corrected = items.stream()
+                .filter(i -> i.refused() == null && i.request() instanceof OfflineCountService.NewCorrection)
+                .map(i -> ((OfflineCountService.NewCorrection) i.request()).offlineCountId()).toList();
         return work -> {
+            offlineCounts.lockInOrder(corrected); // before any item: one lock order for every batch
             List<ItemResult> results = new ArrayList<>(checked.size());
             // signatures are checked in order, but written together at the end in one round trip
             List<Integer> signatureItems = new ArrayList<>();

@@ -72,6 +72,16 @@ public class OfflineCountService extends ActionRecorder {
     }
 
     /**
+     * Locks the entries {@code offlineCountIds} in one order, their ids sorted, before a batch's items run: each item
+     * locks its entry when it runs, in the batch's order, so two batches correcting the same two entries in opposite
+     * orders deadlocked (read-only review, 6 December 2026). Another entity's entry is locked too, for this transaction
+     * only; its item is refused as before, and nothing of it is read into the answer.
+     */
+    public void lockInOrder(java.util.Collection<UUID> offlineCountIds) {
+        offlineCountIds.stream().distinct().sorted().forEach(ledger::lockForCorrection);
+    }
+
+    /**
      * The command that corrects an entry of the entity's own. What refuses it (no such entry, below zero) is found
      * under the entry's lock and thrown before anything is written, so it need not undo a batch it is part of.
      */
@@ -83,6 +93,7 @@ public class OfflineCountService extends ActionRecorder {
             if (entry == null || !entry.entityId.equals(entityId)) {
                 throw ProblemException.notFound("offline count", c.offlineCountId().toString());
             }
+            retention.requireNotRetiredRecently(entry.campaignId); // its counts are final, as a new count's
             long net = entry.count + ledger.sumOfCorrections(c.offlineCountId()) + c.delta();
             if (net < 0) {
                 throw new ProblemException(Problem.of(422, "count-below-zero", "Correction too large",

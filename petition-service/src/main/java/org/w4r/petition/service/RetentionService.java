@@ -28,6 +28,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Stream;
@@ -167,6 +168,7 @@ public class RetentionService {
             Instant started = Instant.now();
             RetentionRun run = run(campaignId, false, schedule.dueAt(), started, retention.anonymise(campaignId), asked.actor());
             retention.record(run);
+            notRetiredUntil.remove(campaignId); // this instance asks the database again from now on
             // counts only, like the run's own record
             work.audit(asked.withSubject(campaignId).with("runId", run.runId().toString())
                     .with("signatures", run.signatures()).with("messages", run.messages()));
@@ -189,14 +191,52 @@ public class RetentionService {
      */
     public void requireNotRetired(Stream<String> campaignIds) throws SQLException {
         for (String campaignId : campaignIds.distinct().toList()) {
-            Optional<Instant> retired = retention.retiredAt(campaignId);
-            if (retired.isPresent()) {
-                throw new ProblemException(Problem.of(409, "campaign-retired", "Campaign anonymised",
-                        "campaign '" + campaignId + "' was anonymised under the retention schedule on " + retired.get()
-                                + "; its counts are final").with("campaignId", campaignId)
-                        .with("retiredAt", retired.get().toString()));
-            }
+            refuseIf(campaignId, retention.retiredAt(campaignId));
         }
+    }
+
+    /**
+     * As {@link #requireNotRetired}, for a new action of {@code campaignId}: asked by every one, so from what this
+     * instance found in the last minute ({@link #retiredAtRecently}).
+     */
+    public void requireNotRetiredRecently(String campaignId) throws SQLException {
+        refuseIf(campaignId, retiredAtRecently(campaignId));
+    }
+
+    private static void refuseIf(String campaignId, Optional<Instant> retired) {
+        if (retired.isPresent()) {
+            throw new ProblemException(Problem.of(409, "campaign-retired", "Campaign anonymised",
+                    "campaign '" + campaignId + "' was anonymised under the retention schedule on " + retired.get()
+                            + "; its counts are final").with("campaignId", campaignId)
+                    .with("retiredAt", retired.get().toString()));
+        }
+    }
+
+    /**
+     * Campaigns found anonymised (for good: a run is never undone), and until when (nanoTime) a campaign found not
+     * anonymised is taken as still not: every recorded action asks ({@link ActionRecorder}), and one query a campaign
+     * a minute is what that costs. A run on another instance is seen here within that minute; a run on this one at once.
+     */
+    private final Map<String, Instant> retiredCampaigns = new ConcurrentHashMap<>();
+    private final Map<String, Long> notRetiredUntil = new ConcurrentHashMap<>();
+    private static final long NOT_RETIRED_NANOS = java.util.concurrent.TimeUnit.MINUTES.toNanos(1);
+
+    private Optional<Instant> retiredAtRecently(String campaignId) throws SQLException {
+        Instant known = retiredCampaigns.get(campaignId);
+        if (known != null) {
+            return Optional.of(known);
+        }
+        Long until = notRetiredUntil.get(campaignId);
+        if (until != null && System.nanoTime() - until < 0) {
+            return Optional.empty();
+        }
+        Optional<Instant> retired = retention.retiredAt(campaignId);
+        if (retired.isPresent()) {
+            retiredCampaigns.put(campaignId, retired.get());
+        } else {
+            notRetiredUntil.put(campaignId, System.nanoTime() + NOT_RETIRED_NANOS);
+        }
+        return retired;
     }
 
     /** When the campaign of {@code campaignId} was anonymised, if it was: its signer list can no longer be handed over. */

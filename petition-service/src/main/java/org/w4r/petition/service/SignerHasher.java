@@ -6,7 +6,9 @@ import org.w4r.kit.security.SecretSetting;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import java.net.IDN;
 import java.nio.charset.StandardCharsets;
+import java.text.Normalizer;
 import java.security.GeneralSecurityException;
 import java.util.HexFormat;
 import java.util.Locale;
@@ -37,21 +39,30 @@ public class SignerHasher {
     }
 
     /**
-     * Trimmed, lower-case, and without dots at the end: {@code a@x.org.} is the same mailbox as {@code a@x.org} (the
-     * root's dot of a fully qualified name), and the two hashed apart, so one person signed a case twice and one flood
-     * escaped its domain's limit with a dot (read-only review, 6 December 2026). A signature stored before with such a
-     * dot keeps the hash it had: one more of that person would count once more, and only one.
+     * Trimmed, in Unicode's composed form (NFC), lower-case, and the domain without dots at its end and with any
+     * punycode label in Unicode: {@code a@x.org.} is the same mailbox as {@code a@x.org} (the root's dot of a fully
+     * qualified name), {@code josé@} typed with a combining accent the same as with the accented letter, and
+     * {@code xn--bcher-kva.de} the same domain as {@code bücher.de}. Each pair hashed apart, so one person signed a case
+     * twice and a flood escaped its domain's limit (read-only reviews, 6 December 2026). An address already so (every
+     * plain ASCII one, the great majority) hashes as it always did; a signature stored before in another of these
+     * forms keeps its hash, so that person may count once more, and only once.
      */
     public static String normalise(String email) {
-        return withoutFinalDots(email.trim().toLowerCase(Locale.ROOT));
+        String address = Normalizer.normalize(email.trim(), Normalizer.Form.NFC).toLowerCase(Locale.ROOT);
+        int at = address.lastIndexOf('@');
+        return address.substring(0, at + 1) + normaliseDomain(address.substring(at + 1));
     }
 
-    private static String withoutFinalDots(String text) {
+    /** A domain as {@link #normalise} leaves it: what a coordinator's flood selection is compared by too. */
+    static String normaliseDomain(String domain) {
+        String text = domain.trim().toLowerCase(Locale.ROOT);
         int end = text.length();
         while (end > 0 && text.charAt(end - 1) == '.') {
             end--;
         }
-        return text.substring(0, end);
+        // toUnicode never fails: a label it cannot decode is left as it is
+        String unicode = IDN.toUnicode(text.substring(0, end), IDN.ALLOW_UNASSIGNED);
+        return Normalizer.normalize(unicode, Normalizer.Form.NFC).toLowerCase(Locale.ROOT);
     }
 
     public String hash(String email) {
@@ -70,7 +81,7 @@ public class SignerHasher {
      * is refused long before, but the two namespaces stay apart whatever the input).
      */
     public String hashDomain(String domain) {
-        String key = "domain:" + withoutFinalDots(domain.trim().toLowerCase(Locale.ROOT));
+        String key = "domain:" + normaliseDomain(domain);
         return HexFormat.of().formatHex(macs.get().doFinal(key.getBytes(StandardCharsets.UTF_8)));
     }
 

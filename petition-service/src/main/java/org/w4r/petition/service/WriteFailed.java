@@ -77,6 +77,15 @@ public final class WriteFailed extends Exception {
         if (failure.unavailable()) {
             return notStored(subject);
         }
+        if (failure.transientFailure()) {
+            // PostgreSQL ended the transaction for a concurrent one on every try (a deadlock, a serialization failure):
+            // it rolled back, and the same request again may pass. It was a 500 "internal" (read-only review,
+            // 6 December 2026), which tells a caller not to retry; the kit answers the same elsewhere
+            return new ProblemException(Problem.of(503, "database-conflict", "Concurrent change", signature
+                    ? "the database refused this signature because of a concurrent change; it was not stored: send it again"
+                    : "the database refused this request because of a concurrent change; nothing was stored: send it again")
+                    .retryAfter(1));
+        }
         if (failure.data()) {
             return new ProblemException(Problem.of(400, "unstorable-value", "Value cannot be stored", signature
                     ? "the database refused a value of this signature (SQLSTATE " + failure.sqlState()
