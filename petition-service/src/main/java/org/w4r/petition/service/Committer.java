@@ -213,6 +213,12 @@ public class Committer {
                 throw e;
             }
             throw new WriteFailed(DatabaseProblems.failure(e), false); // a lost connection, before the commit
+        } catch (Error e) {
+            // any other Error (a stack overflow, out of memory): the transaction must not stay on the thread, or every
+            // later begin() of this writer fails and every later signature of the instance is a 500 (read-only review,
+            // 6 December 2026)
+            rollback();
+            throw e;
         }
         commit();
         List<Outcome> outcomes = new ArrayList<>(members.size());
