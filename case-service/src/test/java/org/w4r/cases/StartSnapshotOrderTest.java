@@ -27,6 +27,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -76,6 +77,33 @@ class StartSnapshotOrderTest extends RunningService {
                 .filter(r -> caseId.equals(r.key())).reduce((a, b) -> b).orElseThrow();
         CaseChanged latest = Events.fromJson(last.value(), CaseChanged.class);
         assertNotNull(latest.hold(), "compaction keeps the last record: it must be the held case");
+    }
+
+    /**
+     * The expiry sweep of an instance whose clock runs ahead tombstoned a key (its {@code expiry_outbox_id} set) that
+     * this instance's clock still sees in force. The snapshot announced it again after its tombstone, and the sweep,
+     * which announces each expiry once, never tombstoned it again: its hash stayed on the compacted topic for good (a
+     * read-only review, 6 December 2026). The snapshot leaves a credential tombstoned by the sweep alone.
+     */
+    @Test
+    void theSnapshotNeverAnnouncesACredentialTheExpirySweepTombstoned() {
+        String entity = CredentialsTest.newEntity();
+        String manager = DemoCredentials.caseManager();
+        String keys = "/api/v1/entities/" + entity + "/keys";
+        String swept = given().auth().oauth2(manager).post(keys).then().statusCode(201).extract().path("keyId");
+        String live = given().auth().oauth2(manager).post(keys).then().statusCode(201).extract().path("keyId");
+        Effects.awaitOutboxEmpty(relay);
+        // as the sweep leaves it (the outbox row's id only says it was announced; the test sends no tombstone)
+        assertEquals(1, Effects.update(db, "update credential set expiry_outbox_id = 1, expires_at = now() + "
+                + "interval '10 minutes' where key_id = ?", swept));
+        Effects.Mark mark = Effects.Mark.now(kafka, Topics.CREDENTIALS);
+
+        publisher.snapshot();
+
+        Effects.awaitOutboxEmpty(relay);
+        List<String> announced = mark.keysSince(Topics.CREDENTIALS);
+        assertTrue(announced.contains(live), "the snapshot announced the key in force");
+        assertFalse(announced.contains(swept), "and not the one the expiry sweep tombstoned");
     }
 
     /**

@@ -10,6 +10,7 @@ import org.w4r.cases.model.Campaign;
 import org.w4r.cases.model.CampaignExtension;
 import org.w4r.cases.model.CaseFile;
 import org.w4r.cases.model.Credential;
+import org.w4r.cases.service.CaseReconciliation;
 import org.w4r.events.CampaignChanged;
 import org.w4r.events.CaseChanged;
 import org.w4r.events.CredentialChanged;
@@ -19,6 +20,7 @@ import org.w4r.kit.outbox.Outbox;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -30,6 +32,12 @@ import java.util.UUID;
 public class ReferencePublisher {
     @Inject
     Outbox outbox;
+
+    @Inject
+    CasesOnTopic casesOnTopic;
+
+    @Inject
+    CaseReconciliation reconciliation;
 
     public long campaign(Campaign c) {
         List<CampaignChanged.Extension> extensions = CampaignExtension.of(c.id).stream()
@@ -72,8 +80,39 @@ public class ReferencePublisher {
     }
 
     /**
-     * Everything, at every start (after the demo data, which the kit loads first): compaction keeps only the latest
-     * per key, so this is harmless, and it repairs a topic that was lost or recreated.
+     * What every start does, before any request is served (Quarkus opens HTTP once the start-up observers are done) and
+     * after the demo data (the kit loads it first): reads the {@code cases} topic to its end, puts back what a restore
+     * of this database from a backup lost of the holds ({@link CaseReconciliation}), then announces everything
+     * ({@link #snapshot()}), in one transaction under the snapshot's lock.
+     *
+     * <p>Before the check (a read-only review, 6 December 2026), a restored database announced its cases at the
+     * backup's revisions, which readers ignored, and then the next change of a case at a revision from the clock with
+     * the backup's hold: a hold placed after the backup was cleared everywhere, one lifted after it was enforced
+     * nowhere while shown here. A topic that cannot be read to its end (Kafka away, {@code w4r.cases.topic-check-wait})
+     * fails the start: nothing announced, no request served, the platform's orchestrator tries again. Going on would
+     * serve writes that undo the holds the check is there to keep.
+     */
+    void startUp(@Observes StartupEvent event) {
+        startUp();
+    }
+
+    /** The start-up work above, in a transaction of its own; returns what the check of the topic found. */
+    public CaseReconciliation.Outcome startUp() {
+        Map<String, CaseChanged> onTopic = casesOnTopic.newest(); // outside the transaction: it may take seconds
+        return reconcileAndSnapshot(onTopic);
+    }
+
+    @Transactional(Transactional.TxType.REQUIRES_NEW)
+    CaseReconciliation.Outcome reconcileAndSnapshot(Map<String, CaseChanged> onTopic) {
+        lockReferenceTables();
+        CaseReconciliation.Outcome outcome = reconciliation.reconcile(onTopic);
+        announceAll();
+        return outcome;
+    }
+
+    /**
+     * Everything, at every start: compaction keeps only the latest per key, so this is harmless, and it repairs a
+     * topic that was lost or recreated. In the caller's transaction.
      *
      * <p>Its rows must reach Kafka in commit order with every change of the same key, as each writer's do (it locks
      * the row it changes before it adds its outbox row). So the snapshot first takes every reference table in
@@ -84,18 +123,36 @@ public class ReferencePublisher {
      * and a hold placed meanwhile was the older, unheld record that compaction would keep for the next reader.
      */
     @Transactional
-    void snapshot(@Observes StartupEvent event) {
-        snapshot();
+    public void snapshot() {
+        lockReferenceTables();
+        announceAll();
     }
 
-    /** The snapshot above, in the caller's transaction. */
-    @Transactional
-    public void snapshot() {
+    private static void lockReferenceTables() {
         Campaign.getEntityManager().createNativeQuery(
                 "lock table campaign, campaign_extension, entity, case_file, credential in exclusive mode").executeUpdate();
+    }
+
+    private void announceAll() {
         Campaign.<Campaign>listAll().forEach(this::campaign);
         ActionEntity.<ActionEntity>listAll().forEach(this::entity);
         CaseFile.<CaseFile>listAll().forEach(this::announce); // the same state again: the same revision
-        Credential.active().forEach(this::credential);
+        announcedCredentials().forEach(this::credential);
+    }
+
+    /**
+     * The credentials the snapshot announces: unrevoked, unexpired by the database's clock (as {@code
+     * LiveCredentialCheck} judges), and not tombstoned already by the expiry sweep ({@code expiry_outbox_id}, V9).
+     * It took every unrevoked credential unexpired by this JVM's clock: an instance whose clock was behind the
+     * sweeping one's announced a credential again after its expiry's tombstone, and the sweep, which announces each
+     * expiry once, never tombstoned it again: its hash and principal stayed on the compacted topic for good (a
+     * read-only review, 6 December 2026).
+     */
+    @SuppressWarnings("unchecked")
+    static List<Credential> announcedCredentials() {
+        return Credential.getEntityManager().createNativeQuery("""
+                        select * from credential
+                         where revoked_at is null and expiry_outbox_id is null
+                           and (expires_at is null or expires_at > now())""", Credential.class).getResultList();
     }
 }

@@ -56,8 +56,4 @@ public class Credential extends PanacheEntityBase {
                 + "and c.selfIssued = true and c.createdAt > ?2 order by c.createdAt", Instant.class)
                 .setParameter(1, entityId).setParameter(2, since).getResultList();
     }
-
-    public static List<Credential> active() {
-        return list("revokedAt is null and (expiresAt is null or expiresAt > ?1)", Instant.now());
-    }
 }

@@ -50,7 +50,10 @@ public class StaffResource {
     public record TokenRequest(
             @NotNull @Pattern(regexp = Credential.PRINCIPAL, message = "must be 1 to 100 letters, digits, '.', '_' or "
                     + "'-', starting with a letter or digit: a name for the token, not an email (every service reads it)")
-            @Schema(example = "maria.lopez") String principal,
+            // an opaque example: it was "maria.lopez", which invited a person's name into every service's copy of the
+            // credentials topic and into the audit trail (a read-only review, 6 December 2026)
+            @Schema(example = "cm-7f3a", description = "an opaque name for the token, never a person's name or "
+                    + "email: it travels on the credentials topic every service reads and in audit entries") String principal,
             @NotNull @Pattern(regexp = STAFF_ROLES) @Schema(enumeration = {Roles.COORDINATOR, Roles.CASE_MANAGER,
                     Roles.DELIVERY, Roles.MODERATOR}) String role,
             @CampaignEra(daysAhead = 366) @Schema(description = "default 90 days ahead, at most a year") Instant expiresAt) {

@@ -1,0 +1,104 @@
+package org.w4r.cases.messaging;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TimeoutException;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+import org.w4r.events.CaseChanged;
+import org.w4r.events.Events;
+import org.w4r.events.Topics;
+import org.w4r.kit.messaging.KafkaClients;
+import org.w4r.kit.messaging.TopicAdmin;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the compacted {@code cases} topic holds for each case: the record a reader of the topic keeps (the highest
+ * {@code version}; an equal one replaces it, as {@code ReferenceData.caseChanged} and delivery-service's hold mirror
+ * do), read from the beginning up to the end the topic had when asked. The start-up check of a restored database
+ * ({@code CaseReconciliation}) compares the database with it: a database restored from a backup is older than the
+ * topic, and a hold placed or lifted after the backup was otherwise undone everywhere by the next change of the case
+ * (a read-only review, 6 December 2026).
+ *
+ * <p>A raw reader from the kit ({@link KafkaClients#readFromBeginning}), as the reference read model's: no consumer
+ * group, nothing committed, closed here.
+ */
+@ApplicationScoped
+public class CasesOnTopic {
+    private static final Logger LOG = Logger.getLogger(CasesOnTopic.class);
+
+    @Inject
+    KafkaClients clients;
+
+    @Inject
+    TopicAdmin topics;
+
+    /**
+     * How long the start-up check may take to read {@code cases} to its end; past it case-service does not start
+     * (docs/case-service.md, "A restored database").
+     */
+    @ConfigProperty(name = "w4r.cases.topic-check-wait", defaultValue = "PT60S")
+    Duration wait;
+
+    /**
+     * Every case on the topic, by id, as its readers hold it. Throws when the topic cannot be read to the end it had
+     * at the call within {@code w4r.cases.topic-check-wait}: the caller must not go on as if the database were current.
+     */
+    public Map<String, CaseChanged> newest() {
+        try {
+            return read();
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("could not read the '" + Topics.CASES + "' topic to its end within "
+                    + wait.toSeconds() + " s (w4r.cases.topic-check-wait), so whether this database lost holds after a "
+                    + "restore is unknown: case-service does not start", e);
+        }
+    }
+
+    private Map<String, CaseChanged> read() {
+        // a missing topic would be auto-created by the read, uncompacted: create it as every service does first
+        topics.ensureTopics();
+        long deadline = System.nanoTime() + wait.toNanos();
+        Map<String, CaseChanged> newest = new HashMap<>();
+        int unreadable = 0;
+        try (KafkaConsumer<String, String> consumer = clients.readFromBeginning("cases-check", List.of(Topics.CASES),
+                Map.of("fetch.max.wait.ms", "100"))) {
+            Map<TopicPartition, Long> end = consumer.endOffsets(consumer.assignment(), wait);
+            while (!reached(consumer, end)) {
+                if (System.nanoTime() - deadline > 0) {
+                    throw new TimeoutException("not at the end in time");
+                }
+                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
+                    if (record.value() == null) {
+                        newest.remove(record.key()); // a tombstone: readers forget the case
+                        continue;
+                    }
+                    CaseChanged change;
+                    try {
+                        change = Events.fromJson(record.value(), CaseChanged.class);
+                    } catch (RuntimeException e) {
+                        // every reader skips it too (ReferenceStream): what they hold is the record before it
+                        unreadable++;
+                        LOG.warnf("cases topic check: skipping unreadable record %s-%d@%d (key %s)", record.topic(),
+                                record.partition(), record.offset(), record.key());
+                        continue;
+                    }
+                    newest.merge(change.caseId(), change, (held, next) -> held.version() > next.version() ? held : next);
+                }
+            }
+        }
+        LOG.infof("cases topic check: %d cases read from the '%s' topic (%d unreadable records skipped)", newest.size(),
+                Topics.CASES, unreadable);
+        return newest;
+    }
+
+    private static boolean reached(KafkaConsumer<String, String> consumer, Map<TopicPartition, Long> end) {
+        return end.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue());
+    }
+}
