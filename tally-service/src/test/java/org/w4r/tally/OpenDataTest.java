@@ -176,6 +176,31 @@ class OpenDataTest {
     }
 
     /**
+     * Days before a campaign opens (actions counted ahead of the launch) are negative days of the campaign and come
+     * before day 0, the furthest first. Until a read-only review (6 December 2026) the keys were zero-padded strings
+     * sorted as text, so "-0003" came before "-0010": -3, -10, 2.
+     */
+    @Test
+    void daysBeforeTheCampaignOpensComeInTheirOrder() {
+        String s = UUID.randomUUID().toString().substring(0, 8);
+        String campaign = "early-" + s, caseId = "early-case-" + s;
+        Instant opens = publishCampaignOpened(campaign, 20);
+        publishCase(caseId, campaign, true, null);
+        TallyFixtures.publishActions(List.of(
+                action(campaign, caseId, ActionType.SIGNATURE, Mode.ONLINE, 1, opens.minus(Duration.ofDays(3)).plus(Duration.ofHours(9))),
+                action(campaign, caseId, ActionType.SIGNATURE, Mode.ONLINE, 2, opens.minus(Duration.ofDays(10)).plus(Duration.ofHours(9))),
+                action(campaign, caseId, ActionType.SIGNATURE, Mode.ONLINE, 4, opens.plus(Duration.ofDays(2)).plus(Duration.ofHours(9)))));
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
+                given().get(BASE + campaign).then().statusCode(200).body("total", equalTo(7)));
+        JsonPath compare = given().get("/public/v1/open-data/compare?campaign=" + campaign + "&with=" + campaign)
+                .then().statusCode(200).extract().jsonPath();
+        assertEquals(List.of("-10", "-3", "2"),
+                compare.getList("rows.findAll { it.dimension == 'day-of-campaign' }.key"));
+        assertEquals(List.of(List.of(2, 2), List.of(1, 1), List.of(4, 4)),
+                compare.getList("rows.findAll { it.dimension == 'day-of-campaign' }.totals"));
+    }
+
+    /**
      * An anonymous flood past the public caches reads a campaign's sums from the database once per fresh-for period
      * (10 s by default), not once per request: 40 requests across every open-data path, and 304s, cost at most one
      * read per period that passed (the bound is computed from the time the requests took, so a slow machine does not

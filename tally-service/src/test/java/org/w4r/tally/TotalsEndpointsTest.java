@@ -76,7 +76,7 @@ class TotalsEndpointsTest {
                 .body("byType", equalTo(Map.of("letter", 1200, "signature", 1)))
                 .body("byMode", equalTo(Map.of("offline", 1200, "online", 1)))
                 .body("byDay", equalTo(Map.of("2026-12-10", 1200, "2026-12-11", 1)))
-                .body("delivered", equalTo(0)).body("outstanding", equalTo(1201));
+                .body("delivered", equalTo(0)).body("outstanding", equalTo(1201)).body("messagesDelivered", equalTo(0));
         String csv = coordinator().accept("text/csv").get("/api/v1/totals/cases/" + caseA + "?campaign=" + campaign)
                 .then().statusCode(200).contentType(startsWith("text/csv")).extract().asString();
         assertEquals("""
@@ -85,6 +85,7 @@ class TotalsEndpointsTest {
                 "goal",,1000
                 "delivered",,0
                 "outstanding",,1201
+                "messagesDelivered",,0
                 "entity","ai-france",1200
                 "entity","ai-malta",1
                 "type","letter",1200
@@ -130,10 +131,10 @@ class TotalsEndpointsTest {
         coordinator().get("/api/v1/totals/days?campaign=" + campaign + "&caseId=" + caseA).then().statusCode(200)
                 .body("days", equalTo(List.of(Map.of("day", "2026-12-10", "total", 1200), Map.of("day", "2026-12-11", "total", 1))));
         assertEquals("""
-                caseId,name,goal,total,delivered,outstanding
-                "%1$s","Name of %1$s",1000,1201,0,1201
-                "%2$s","Nassima al-Sada",777611,1,0,1
-                ,"(no case)",,1,,
+                caseId,name,goal,total,delivered,outstanding,messagesDelivered
+                "%1$s","Name of %1$s",1000,1201,0,1201,0
+                "%2$s","Nassima al-Sada",777611,1,0,1,0
+                ,"(no case)",,1,,,
                 """.formatted(caseA, caseB),
                 coordinator().accept("text/csv").get("/api/v1/totals?campaign=" + campaign).then().statusCode(200)
                         .extract().asString());
@@ -195,6 +196,62 @@ class TotalsEndpointsTest {
                 .body("cases.find { it.caseId == '" + caseA + "' }.delivered", equalTo(1201))
                 .body("cases.find { it.caseId == '" + caseA + "' }.outstanding", equalTo(0))
                 .body("cases.find { it.caseId == '" + caseA + "' }.plannedDeliveries", equalTo(0)));
+    }
+
+    /**
+     * A petition handover freezes every action of the case, its solidarity messages included; a solidarity handover
+     * freezes the messages. The two go to different recipients and are counted apart: {@code delivered} (and so
+     * {@code outstanding}) is the petition's, {@code messagesDelivered} the solidarity handovers'. Until a read-only
+     * review (6 December 2026) the kinds were summed, so this case showed 200 delivered of 150 (the 50 messages twice)
+     * and nothing outstanding, even after a new action.
+     */
+    @Test
+    void aPetitionAndASolidarityHandoverAreCountedApart() {
+        String caseC = campaign + "-c";
+        TallyFixtures.publish(Topics.CASES, List.of(TallyFixtures.caseOf(caseC, campaign, 500, true, null)));
+        TallyFixtures.publishActions(List.of(
+                action(caseC, "ai-france", ActionType.SIGNATURE, Mode.ONLINE, 60, DAY1),
+                action(caseC, "ai-malta", ActionType.SIGNATURE, Mode.ONLINE, 40, DAY1),
+                action(caseC, "ai-france", ActionType.MESSAGE, Mode.ONLINE, 30, DAY1),
+                action(caseC, "ai-malta", ActionType.MESSAGE, Mode.ONLINE, 20, DAY2)));
+        await().untilAsserted(() -> coordinator().get("/api/v1/totals/cases/" + caseC + "?campaign=" + campaign)
+                .then().statusCode(200).body("total", equalTo(150)).body("name", equalTo("Name of " + caseC)));
+
+        UUID petition = UUID.randomUUID(), earlyMessages = UUID.randomUUID(), messages = UUID.randomUUID();
+        TallyFixtures.publish(Topics.DELIVERIES, List.of(
+                // every action of the case, the messages with them (delivery-service's actionsUpTo)
+                new HandoverRecorded(UUID.randomUUID(), petition, campaign, caseC, null, "petition", DAY2, DAY2, 150,
+                        Map.of("ai-france", 90L, "ai-malta", 60L), Map.of("signature", 100L, "message", 50L), DAY2),
+                // an earlier solidarity handover of ai-france's messages, which the later one includes
+                new HandoverRecorded(UUID.randomUUID(), earlyMessages, campaign, caseC, "ai-france", "solidarity",
+                        DAY1, DAY1, 10, Map.of("ai-france", 10L), Map.of("message", 10L), DAY1),
+                // the approved messages (approvedMessagesUpTo)
+                new HandoverRecorded(UUID.randomUUID(), messages, campaign, caseC, null, "solidarity", DAY2, DAY2, 50,
+                        Map.of("ai-france", 30L, "ai-malta", 20L), Map.of("message", 50L), DAY2)));
+        await().untilAsserted(() -> coordinator().get("/api/v1/dashboard/cases/" + caseC + "/handovers?campaign=" + campaign)
+                .then().statusCode(200).body("size()", equalTo(3)));
+
+        coordinator().get("/api/v1/totals/cases/" + caseC + "?campaign=" + campaign).then().statusCode(200)
+                .body("total", equalTo(150)).body("delivered", equalTo(150))
+                .body("messagesDelivered", equalTo(50)).body("outstanding", equalTo(0));
+        coordinator().get("/api/v1/totals?campaign=" + campaign).then().statusCode(200)
+                .body("cases.find { it.caseId == '" + caseC + "' }.delivered", equalTo(150))
+                .body("cases.find { it.caseId == '" + caseC + "' }.messagesDelivered", equalTo(50))
+                .body("cases.find { it.caseId == '" + caseC + "' }.outstanding", equalTo(0));
+        String caseCsv = coordinator().accept("text/csv").get("/api/v1/totals/cases/" + caseC + "?campaign=" + campaign)
+                .then().statusCode(200).extract().asString();
+        assertEquals(List.of("\"delivered\",,150", "\"outstanding\",,0", "\"messagesDelivered\",,50"),
+                caseCsv.lines().filter(l -> l.matches("\"(delivered|outstanding|messagesDelivered)\",.*")).toList());
+        String totalsCsv = coordinator().accept("text/csv").get("/api/v1/totals?campaign=" + campaign)
+                .then().statusCode(200).extract().asString();
+        assertEquals("\"%1$s\",\"Name of %1$s\",500,150,150,0,50".formatted(caseC),
+                totalsCsv.lines().filter(l -> l.startsWith("\"" + caseC + "\"")).findFirst().orElseThrow());
+
+        // a new action is outstanding: the authorities have not been handed it
+        TallyFixtures.publishActions(List.of(action(caseC, "ai-malta", ActionType.SIGNATURE, Mode.ONLINE, 1, DAY2)));
+        await().untilAsserted(() -> coordinator().get("/api/v1/totals/cases/" + caseC + "?campaign=" + campaign)
+                .then().statusCode(200).body("total", equalTo(151)).body("delivered", equalTo(150))
+                .body("messagesDelivered", equalTo(50)).body("outstanding", equalTo(1)));
     }
 
     @Test

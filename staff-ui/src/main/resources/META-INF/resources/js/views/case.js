@@ -50,8 +50,10 @@ export function render(view, caseId) {
     goal.textContent = d.goal ? t('case.goal', { goal: d.goal, share: percent((100 * d.total) / d.goal, 2) }) : t('case.noGoal');
     progress.max = d.goal || 1;
     progress.value = Math.min(d.total, d.goal || 0);
+    // delivered: the petition to the authorities; messages: solidarity messages to the person and family (tally
+    // counts the two apart since the review of 6 December 2026: a petition handover freezes the messages too)
     document.getElementById('case-delivery').textContent = t('case.delivery', { delivered: d.delivered,
-      outstanding: d.outstanding, planned: d.plannedDeliveries });
+      outstanding: d.outstanding, messages: d.messagesDelivered, planned: d.plannedDeliveries });
     entities.fill(Object.entries(d.byEntity).sort((a, b) => b[1] - a[1])
       .map(([id, n]) => [{ node: el('a', { href: '#/entity/' + encodeURIComponent(id), text: entityName(id) }), value: id }, n]));
     const typeRows = Object.entries(d.byType).sort((a, b) => b[1] - a[1]);

@@ -153,8 +153,12 @@ public class OpenDataService {
     }
 
     public CampaignData campaign(String campaignId) {
-        CampaignChanged campaign = campaignOf(campaignId);
-        Sums sums = sums(campaignId);
+        return campaign(campaignOf(campaignId), sums(campaignId));
+    }
+
+    /** The campaign's answer from sums already read, so a caller that needs more of them reads them once. */
+    private CampaignData campaign(CampaignChanged campaign, Sums sums) {
+        String campaignId = campaign.campaignId();
         List<OpenCase> cases = new ArrayList<>();
         Map<String, Long> byType = new TreeMap<>();
         Map<String, Long> byMode = new TreeMap<>();
@@ -212,7 +216,11 @@ public class OpenDataService {
         int n = campaignIds.size();
         for (int i = 0; i < n; i++) {
             CampaignChanged campaign = campaignOf(campaignIds.get(i));
-            CampaignData data = campaign(campaign.campaignId());
+            // one read of the sums for the campaign's answer and its days: read twice (as until a read-only review, 6
+            // December 2026), the cache could expire between the two, and the days came from a later state than the
+            // totals beside them
+            Sums sums = sums(campaign.campaignId());
+            CampaignData data = campaign(campaign, sums);
             heads.add(summary(campaign));
             totals.add(data.total());
             TotalsService.put(rows, "type", data.byType(), i, n);
@@ -220,22 +228,25 @@ public class OpenDataService {
             TotalsService.put(rows, "country", data.byCountry(), i, n);
             LocalDate opened = campaign.opensAt() == null ? null : LocalDate.ofInstant(campaign.opensAt(), ZoneOffset.UTC);
             Map<String, Long> byDay = new TreeMap<>();
-            // the cases the campaign's answer counted, not read again: a hold between two reads would mix two states
+            // the cases the campaign's answer counted, not decided again: a hold in between would mix two states
             List<String> caseIds = new ArrayList<>(data.cases().stream().map(OpenCase::caseId).toList());
             caseIds.add("");
-            Sums sums = sums(campaign.campaignId());
             for (String caseId : caseIds) {
                 sums.of(Dimension.DAY, caseId).forEach((day, count) -> byDay.merge(
-                        String.format("%05d", opened == null ? 0 : ChronoUnit.DAYS.between(opened, LocalDate.parse(day))),
+                        String.valueOf(opened == null ? 0 : ChronoUnit.DAYS.between(opened, LocalDate.parse(day))),
                         count, Long::sum));
             }
             TotalsService.put(rows, "day-of-campaign", byDay, i, n);
         }
         List<Row> result = new ArrayList<>();
         for (String dimension : List.of("type", "mode", "country", "day-of-campaign")) {
-            // in key order (days of campaign are zero-padded for it), whichever campaign named a key first
-            new TreeMap<>(rows.getOrDefault(dimension, Map.of())).forEach((key, values) -> result.add(new Row(dimension,
-                    dimension.equals("day-of-campaign") ? String.valueOf(Long.parseLong(key)) : key, List.of(values))));
+            // whichever campaign named a key first, in key order; days of campaign by number: days before the campaign
+            // opened are negative, and zero-padded strings ("-0003" before "-0010") put those out of order
+            Map<String, Long[]> keys = rows.getOrDefault(dimension, Map.of());
+            List<String> ordered = new ArrayList<>(keys.keySet());
+            ordered.sort(dimension.equals("day-of-campaign") ? Comparator.comparingLong(Long::parseLong)
+                    : Comparator.naturalOrder());
+            ordered.forEach(key -> result.add(new Row(dimension, key, List.of(keys.get(key)))));
         }
         return new Comparison(heads, totals, result);
     }

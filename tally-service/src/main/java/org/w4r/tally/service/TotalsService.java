@@ -59,8 +59,9 @@ public class TotalsService {
 
     private CaseTotal caseTotal(String caseId, long total, CaseDeliveries d) {
         CaseChanged c = reference.findCase(caseId).orElse(null);
+        // outstanding against the petition kind only: what the authorities have not been handed (DeliveryRepository)
         return new CaseTotal(caseId, c == null ? null : c.name(), c == null ? null : c.goal(), total, d.delivered(),
-                Math.max(0, total - d.delivered()), d.plannedDeliveries());
+                Math.max(0, total - d.delivered()), d.messagesDelivered(), d.plannedDeliveries());
     }
 
     public CaseDetail caseDetail(CampaignChanged campaign, String caseId) {
@@ -73,7 +74,7 @@ public class TotalsService {
         long total = byEntity.values().stream().mapToLong(Long::longValue).sum();
         CaseTotal head = caseTotal(caseId, total, deliveries.byCase(id).getOrDefault(caseId, CaseDeliveries.NONE));
         return new CaseDetail(id, caseId, head.name(), total, head.goal(), head.delivered(), head.outstanding(),
-                head.plannedDeliveries(), byEntity, tally.totalsBy(id, Dimension.TYPE, caseId, null),
+                head.messagesDelivered(), head.plannedDeliveries(), byEntity, tally.totalsBy(id, Dimension.TYPE, caseId, null),
                 tally.totalsBy(id, Dimension.MODE, caseId, null), tally.totalsBy(id, Dimension.DAY, caseId, null));
     }
 

@@ -20,8 +20,22 @@ public final class Views {
     private Views() {
     }
 
+    /** What {@code delivered} means; the same on every answer that carries it. */
+    static final String DELIVERED = "Actions handed to the authorities: the petition handovers, per entity the largest "
+            + "frozen count, summed over the entities (solidarity messages are in messagesDelivered, never here)";
+    static final String OUTSTANDING = "total − delivered, not below 0: the actions the authorities have not been handed";
+    static final String MESSAGES_DELIVERED = "Solidarity messages handed to the person at risk and family: the "
+            + "solidarity handovers, per entity the largest frozen count, summed over the entities";
+
+    /**
+     * {@code delivered} and {@code messagesDelivered} are two kinds of handover to two recipients and are never added
+     * up: a petition handover freezes every action, the messages included, so their sum would count the messages twice
+     * (as it did until a read-only review, 6 December 2026).
+     */
     public record CaseTotal(String caseId, @Schema(nullable = true) String name, @Schema(nullable = true) Long goal,
-                            long total, long delivered, long outstanding, long plannedDeliveries) {
+                            long total, @Schema(description = DELIVERED) long delivered,
+                            @Schema(description = OUTSTANDING) long outstanding,
+                            @Schema(description = MESSAGES_DELIVERED) long messagesDelivered, long plannedDeliveries) {
     }
 
     public record EntityTotal(String entityId, long total) {
@@ -33,15 +47,19 @@ public final class Views {
         @Override
         public CsvTable csv() {
             List<List<Object>> rows = new ArrayList<>();
-            cases.forEach(c -> rows.add(row(c.caseId(), c.name(), c.goal(), c.total(), c.delivered(), c.outstanding())));
-            rows.add(row(null, NO_CASE, null, withoutCase, null, null));
+            // messagesDelivered last, so a sheet that reads the columns by position still finds the others
+            cases.forEach(c -> rows.add(row(c.caseId(), c.name(), c.goal(), c.total(), c.delivered(), c.outstanding(),
+                    c.messagesDelivered())));
+            rows.add(row(null, NO_CASE, null, withoutCase, null, null, null));
             return new CsvTable("totals-" + campaignId,
-                    List.of("caseId", "name", "goal", "total", "delivered", "outstanding"), rows);
+                    List.of("caseId", "name", "goal", "total", "delivered", "outstanding", "messagesDelivered"), rows);
         }
     }
 
     public record CaseDetail(String campaignId, String caseId, @Schema(nullable = true) String name, long total,
-                             @Schema(nullable = true) Long goal, long delivered, long outstanding,
+                             @Schema(nullable = true) Long goal, @Schema(description = DELIVERED) long delivered,
+                             @Schema(description = OUTSTANDING) long outstanding,
+                             @Schema(description = MESSAGES_DELIVERED) long messagesDelivered,
                              long plannedDeliveries, Map<String, Long> byEntity, Map<String, Long> byType,
                              Map<String, Long> byMode, Map<String, Long> byDay) implements CsvTable.Source {
         /** The long form: {@code dimension,key,total}. */
@@ -52,6 +70,7 @@ public final class Views {
             rows.add(row("goal", null, goal == null ? 0 : goal));
             rows.add(row("delivered", null, delivered));
             rows.add(row("outstanding", null, outstanding));
+            rows.add(row("messagesDelivered", null, messagesDelivered));
             rowsOf(rows, "entity", byEntity);
             rowsOf(rows, "type", byType);
             rowsOf(rows, "mode", byMode);
