@@ -69,8 +69,11 @@ public final class EmbeddedPostgres implements AutoCloseable {
         }
         handOver(home);
         run(List.of(bin.resolve("pg_ctl").toString(), "-D", data.toString(), "-l", home.resolve("postgres.log").toString(),
-                "-w", "-t", "60", "-o", "-p " + chosen + " -c listen_addresses=127.0.0.1 -c unix_socket_directories="
-                        + data + " -c max_connections=300 -c fsync=off", "start"), home);
+                // no Unix socket: everything connects over TCP, and pg_ctl passes these options through a shell, so
+                // a socket in the data directory broke a checkout whose path has a space (split into two arguments) or
+                // is over about 65 characters (a socket's path holds 107 bytes) (read-only review, 6 December 2026)
+                "-w", "-t", "60", "-o", "-p " + chosen + " -c listen_addresses=127.0.0.1 -c unix_socket_directories=''"
+                        + " -c max_connections=300 -c fsync=off", "start"), home);
         return new EmbeddedPostgres(home, chosen);
     }
 

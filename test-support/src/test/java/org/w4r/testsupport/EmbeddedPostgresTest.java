@@ -20,7 +20,8 @@ class EmbeddedPostgresTest {
 
     @Test
     void aServerFromMavenJarsStartsKeepsItsDataAndStops() throws Exception {
-        Path home = Files.createTempDirectory("w4r-postgres-test-");
+        // a space in the path, as in "/home/me/my projects/w4r": pg_ctl's options went through a shell unquoted
+        Path home = Files.createTempDirectory("w4r postgres test ");
         home.toFile().setExecutable(true, false);
         int port;
         try (EmbeddedPostgres server = EmbeddedPostgres.start(home, 0)) {
