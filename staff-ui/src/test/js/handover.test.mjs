@@ -67,3 +67,10 @@ test('a refusal other than 503 is the answer at once', async () => {
   await assert.rejects(recordHandover(send, read, noPause), (e) => e instanceof api.ApiError && e.status === 409);
   assert.equal(state.posts, 1);
 });
+
+test('an "outcome unknown" on the last try is read back too', async () => {
+  Object.assign(state, { status: 'planned', posts: 0, script: ['busy', 'busy', 'busy', 'busy', 'commit-lost'] });
+  const answer = await recordHandover(send, read, noPause);
+  assert.equal(answer.status, 'delivered');
+  assert.equal(state.posts, 5);
+});

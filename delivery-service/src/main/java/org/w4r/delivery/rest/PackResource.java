@@ -105,12 +105,12 @@ public class PackResource {
             headers = {@Header(name = "X-Pack-SHA256", description = "SHA-256 of this preview (not stored)", schema = @Schema(type = SchemaType.STRING)),
                     @Header(name = "Content-Language", description = CONTENT_LANGUAGE, schema = @Schema(type = SchemaType.STRING))},
             content = @Content(mediaType = "application/pdf", schema = @Schema(type = SchemaType.STRING, format = "binary")))
-    @APIResponse(responseCode = "400", description = "'until' is not an ISO-8601 instant between 2000-01-01 and 366 "
+    @APIResponse(responseCode = "400", description = "'until' is not an ISO-8601 instant between 2000-01-01 and 365 "
             + "days from now (petition-service's bound for a cut-off)")
     @APIResponse(responseCode = "409", description = "case-on-hold, or not-planned (handed over or cancelled: a recorded handover has its pack)")
     @APIResponse(responseCode = "410", description = "pack-retired: the campaign's signer data was anonymised under the retention schedule")
     public Response packPreview(@PathParam("id") String id, @HeaderParam("Authorization") String authorization,
-                                @QueryParam("until") @Parameter(description = "the cut-off (ISO-8601), at most 366 days ahead; now when absent",
+                                @QueryParam("until") @Parameter(description = "the cut-off (ISO-8601), at most 365 days ahead; now when absent",
                                         schema = @Schema(type = SchemaType.STRING, format = "date-time")) String until,
                                 @Valid @BeanParam PackLanguage language) {
         PackService.Pack pack = packs.preview(DeliveryResource.id(id), CaseResource.cutoff(validator, until), authorization,

@@ -42,7 +42,7 @@ abstract class ActionRecorder {
         return work -> {
             // an anonymised campaign's counts are final: a late report dated inside its window was taken and counted
             // (read-only review, 6 December 2026); asked here, in the transaction, as the rules above never wait
-            retention.requireNotRetiredRecently(campaign.campaignId());
+            retention.requireNotRetiredYet(campaign);
             A action = row.get();
             action.record(campaign.campaignId(), caseId, entityId, occurredAt, now);
             store.persist(action);

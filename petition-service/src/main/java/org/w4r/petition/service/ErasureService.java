@@ -54,14 +54,19 @@ public class ErasureService {
      * result is the erasure's id, whether or not anything matched.
      */
     public Command<UUID> erase(String entityId, String email) {
-        String hmac = hasher.hash(email);
+        List<String> hmacs = hasher.hashesOf(email); // and the key it had before 6 December 2026, if another
         AuditTrail.Entry requested = audit.entry("erasure.requested", "erasure", null, entityId, Map.of());
         return work -> {
             UUID erasureId = UUID.randomUUID();
             Instant now = ActionRules.now();
-            List<SignatureRepository.Erased> erased = new ArrayList<>(signatures.erase(hmac, entityId));
+            List<SignatureRepository.Erased> erased = new ArrayList<>();
+            for (String hmac : hmacs) {
+                erased.addAll(signatures.erase(hmac, entityId));
+            }
             List<String> signedCases = erased.stream().map(SignatureRepository.Erased::caseId).toList();
-            erased.addAll(messages.erase(hmac, entityId, now));
+            for (String hmac : hmacs) {
+                erased.addAll(messages.erase(hmac, entityId, now));
+            }
             // ids only, in order, in as many events as the ids need (at least one, so every erasure leaves a trace)
             erased.sort(Comparator.comparing(e -> e.actionId().toString()));
             int from = 0;

@@ -93,7 +93,8 @@ public class OfflineCountService extends ActionRecorder {
             if (entry == null || !entry.entityId.equals(entityId)) {
                 throw ProblemException.notFound("offline count", c.offlineCountId().toString());
             }
-            retention.requireNotRetiredRecently(entry.campaignId); // its counts are final, as a new count's
+            // its counts are final, as a new count's; corrections are rare: asked of the database every time
+            retention.requireNotRetired(java.util.stream.Stream.of(entry.campaignId));
             long net = entry.count + ledger.sumOfCorrections(c.offlineCountId()) + c.delta();
             if (net < 0) {
                 throw new ProblemException(Problem.of(422, "count-below-zero", "Correction too large",

@@ -122,6 +122,15 @@ public class RetentionService {
     }
 
     Schedule scheduleOf(CampaignChanged campaign, Instant lastHandover, Instant retiredAt, Instant now) {
+        Instant closes = closesOf(campaign);
+        Instant from = lastHandover != null && lastHandover.isAfter(closes) ? lastHandover : closes;
+        Instant due = from.atOffset(ZoneOffset.UTC).plus(settings.after()).toInstant();
+        String state = retiredAt != null ? "retired" : closes.isAfter(now) ? "open" : due.isAfter(now) ? "scheduled" : "due";
+        return new Schedule(campaign.campaignId(), campaign.name(), closes, lastHandover, due, state, retiredAt);
+    }
+
+    /** When the campaign closes for the last of its entities (an extension may close it later for one). */
+    private static Instant closesOf(CampaignChanged campaign) {
         Instant closes = campaign.closesAt();
         for (CampaignChanged.Extension extension : campaign.extensions() == null ? List.<CampaignChanged.Extension>of()
                 : campaign.extensions()) {
@@ -129,10 +138,7 @@ public class RetentionService {
                 closes = extension.closesAt();
             }
         }
-        Instant from = lastHandover != null && lastHandover.isAfter(closes) ? lastHandover : closes;
-        Instant due = from.atOffset(ZoneOffset.UTC).plus(settings.after()).toInstant();
-        String state = retiredAt != null ? "retired" : closes.isAfter(now) ? "open" : due.isAfter(now) ? "scheduled" : "due";
-        return new Schedule(campaign.campaignId(), campaign.name(), closes, lastHandover, due, state, retiredAt);
+        return closes;
     }
 
     /** What a run would anonymise now, by case; recorded as a dry run. Allowed at any time. */
@@ -168,7 +174,6 @@ public class RetentionService {
             Instant started = Instant.now();
             RetentionRun run = run(campaignId, false, schedule.dueAt(), started, retention.anonymise(campaignId), asked.actor());
             retention.record(run);
-            notRetiredUntil.remove(campaignId); // this instance asks the database again from now on
             // counts only, like the run's own record
             work.audit(asked.withSubject(campaignId).with("runId", run.runId().toString())
                     .with("signatures", run.signatures()).with("messages", run.messages()));
@@ -196,11 +201,22 @@ public class RetentionService {
     }
 
     /**
-     * As {@link #requireNotRetired}, for a new action of {@code campaignId}: asked by every one, so from what this
-     * instance found in the last minute ({@link #retiredAtRecently}).
+     * As {@link #requireNotRetired}, for a new action of {@code campaign}, in its transaction: every one asks. No
+     * campaign is anonymised before {@code w4r.retention.after} past its close, so before that (the current campaign,
+     * and late reports of one closed months ago) nothing is read; after it, the database is, every time, unless the
+     * campaign was found anonymised already (a run is never undone). A first version kept "not anonymised" a minute,
+     * and an action read it while this instance's own run had not committed yet (review of this change, 6 December
+     * 2026). A count committed while a run commits is still taken (docs/reliability.md, open defects).
      */
-    public void requireNotRetiredRecently(String campaignId) throws SQLException {
-        refuseIf(campaignId, retiredAtRecently(campaignId));
+    public void requireNotRetiredYet(CampaignChanged campaign) throws SQLException {
+        if (closesOf(campaign).atOffset(ZoneOffset.UTC).plus(settings.after()).toInstant().isAfter(Instant.now())) {
+            return;
+        }
+        String campaignId = campaign.campaignId();
+        Instant known = retiredCampaigns.get(campaignId);
+        Optional<Instant> retired = known != null ? Optional.of(known) : retention.retiredAt(campaignId);
+        retired.ifPresent(at -> retiredCampaigns.put(campaignId, at));
+        refuseIf(campaignId, retired);
     }
 
     private static void refuseIf(String campaignId, Optional<Instant> retired) {
@@ -212,32 +228,8 @@ public class RetentionService {
         }
     }
 
-    /**
-     * Campaigns found anonymised (for good: a run is never undone), and until when (nanoTime) a campaign found not
-     * anonymised is taken as still not: every recorded action asks ({@link ActionRecorder}), and one query a campaign
-     * a minute is what that costs. A run on another instance is seen here within that minute; a run on this one at once.
-     */
+    /** Campaigns found anonymised, and when: for good, as a run is never undone. */
     private final Map<String, Instant> retiredCampaigns = new ConcurrentHashMap<>();
-    private final Map<String, Long> notRetiredUntil = new ConcurrentHashMap<>();
-    private static final long NOT_RETIRED_NANOS = java.util.concurrent.TimeUnit.MINUTES.toNanos(1);
-
-    private Optional<Instant> retiredAtRecently(String campaignId) throws SQLException {
-        Instant known = retiredCampaigns.get(campaignId);
-        if (known != null) {
-            return Optional.of(known);
-        }
-        Long until = notRetiredUntil.get(campaignId);
-        if (until != null && System.nanoTime() - until < 0) {
-            return Optional.empty();
-        }
-        Optional<Instant> retired = retention.retiredAt(campaignId);
-        if (retired.isPresent()) {
-            retiredCampaigns.put(campaignId, retired.get());
-        } else {
-            notRetiredUntil.put(campaignId, System.nanoTime() + NOT_RETIRED_NANOS);
-        }
-        return retired;
-    }
 
     /** When the campaign of {@code campaignId} was anonymised, if it was: its signer list can no longer be handed over. */
     public Optional<Instant> retiredAt(String campaignId) throws SQLException {

@@ -55,14 +55,28 @@ public class SignerHasher {
 
     /** A domain as {@link #normalise} leaves it: what a coordinator's flood selection is compared by too. */
     static String normaliseDomain(String domain) {
-        String text = domain.trim().toLowerCase(Locale.ROOT);
+        // toUnicode never fails (a label it cannot decode is left as it is), and turns the full-width and ideographic
+        // full stops into '.', so the dots at the end are dropped after it
+        String text = Normalizer.normalize(IDN.toUnicode(domain.trim(), IDN.ALLOW_UNASSIGNED), Normalizer.Form.NFC)
+                .toLowerCase(Locale.ROOT);
         int end = text.length();
         while (end > 0 && text.charAt(end - 1) == '.') {
             end--;
         }
-        // toUnicode never fails: a label it cannot decode is left as it is
-        String unicode = IDN.toUnicode(text.substring(0, end), IDN.ALLOW_UNASSIGNED);
-        return Normalizer.normalize(unicode, Normalizer.Form.NFC).toLowerCase(Locale.ROOT);
+        return text.substring(0, end);
+    }
+
+    /**
+     * Every key a signature or message of {@code email} may be stored under: {@link #hash} and, where it differs, the
+     * key of the normalisation before 6 December 2026 (trimmed and lower-cased only). An erasure looks under both: a
+     * person who signed as {@code ana@xn--bcher-kva.de} before then, and asks to be erased by the same address, was
+     * found under neither form's new key (review of this very change, 6 December 2026).
+     */
+    public java.util.List<String> hashesOf(String email) {
+        String current = hash(email);
+        String before = HexFormat.of().formatHex(macs.get().doFinal(email.trim().toLowerCase(Locale.ROOT)
+                .getBytes(StandardCharsets.UTF_8)));
+        return current.equals(before) ? java.util.List.of(current) : java.util.List.of(current, before);
     }
 
     public String hash(String email) {

@@ -35,12 +35,14 @@ async function sha256Of(file) {
 export async function recordHandover(send, read, { onWait = () => {}, pause = (ms) => new Promise((r) => setTimeout(r, ms)) } = {}) {
   for (let attempt = 1; ; attempt++) {
     try { return await send(); } catch (e) {
-      if (e.status !== 503 || attempt >= 5) { throw e; }
+      if (e.status !== 503) { throw e; }
+      // read back before the last try's refusal too: the last one may be the one that was recorded
       if (e.problem && typeof e.problem.type === 'string' && e.problem.type.endsWith('/outcome-unknown')) {
         let delivery;
         try { delivery = await read(); } catch (unread) { throw e; } // cannot tell: say what the service said
         if (delivery && delivery.status === 'delivered') { return delivery; }
       }
+      if (attempt >= 5) { throw e; }
       onWait();
       await pause(1000 * attempt);
     }
