@@ -22,7 +22,7 @@ public record ActionCorrected(
 
     public ActionCorrected {
         Events.requireAction(this.getClass(), eventId, actionId, campaignId, entityId, type, mode, occurredAt,
-                signerCountry);
+                recordedAt, signerCountry);
         Events.requireCount("delta", delta, Long.MIN_VALUE);
     }
 

@@ -19,7 +19,7 @@ public record ActionRecorded(
 
     public ActionRecorded {
         Events.requireAction(this.getClass(), eventId, actionId, campaignId, entityId, type, mode, occurredAt,
-                signerCountry);
+                recordedAt, signerCountry);
         Events.requireCount("count", count, 1);
     }
 

@@ -20,4 +20,12 @@ public record CredentialChanged(
         String principal,
         Instant expiresAt,
         Instant changedAt) {
+    /** What the schema requires (a read-only review, 6 December 2026: nothing was checked, not even the eventId). */
+    public CredentialChanged {
+        Events.require("CredentialChanged", "eventId", eventId);
+        Events.require("CredentialChanged", "keyId", keyId);
+        Events.require("CredentialChanged", "sha256", sha256);
+        Events.require("CredentialChanged", "role", role);
+        Events.require("CredentialChanged", "changedAt", changedAt);
+    }
 }

@@ -11,7 +11,8 @@ public record DeliveryCancelled(
         String caseId,
         Instant cancelledAt) implements DeliveryEvent {
     public DeliveryCancelled {
-        Events.requireDelivery(getClass(), eventId, deliveryId, caseId);
+        Events.requireDelivery(getClass(), eventId, deliveryId, campaignId, caseId);
+        Events.require("DeliveryCancelled", "cancelledAt", cancelledAt); // the schema requires it (read-only review, 6 December 2026)
     }
 
 }

@@ -19,7 +19,12 @@ public record DeliveryPlanned(
         Instant plannedFor,
         Instant plannedAt) implements DeliveryEvent {
     public DeliveryPlanned {
-        Events.requireDelivery(getClass(), eventId, deliveryId, caseId);
+        Events.requireDelivery(getClass(), eventId, deliveryId, campaignId, caseId);
+        // what the schema requires (read-only review, 6 December 2026)
+        Events.require("DeliveryPlanned", "kind", kind);
+        Events.require("DeliveryPlanned", "recipientKind", recipientKind);
+        Events.require("DeliveryPlanned", "plannedFor", plannedFor);
+        Events.require("DeliveryPlanned", "plannedAt", plannedAt);
     }
 
 }

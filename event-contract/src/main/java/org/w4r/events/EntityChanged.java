@@ -11,4 +11,12 @@ public record EntityChanged(
         String country,
         String kind,
         Instant changedAt) {
+    /** What the schema requires (a read-only review, 6 December 2026: nothing was checked, not even the eventId). */
+    public EntityChanged {
+        Events.require("EntityChanged", "eventId", eventId);
+        Events.require("EntityChanged", "entityId", entityId);
+        Events.require("EntityChanged", "name", name);
+        Events.require("EntityChanged", "kind", kind);
+        Events.require("EntityChanged", "changedAt", changedAt);
+    }
 }

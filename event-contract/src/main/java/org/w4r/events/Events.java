@@ -9,6 +9,10 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.Map;
 
 /** The one JSON mapping of events, shared by every producer and consumer. */
 public final class Events {
@@ -39,9 +43,45 @@ public final class Events {
         }
     }
 
+    /**
+     * The largest count a handover may freeze, in its {@code total} and in each entry of {@code byEntity} and
+     * {@code byType}: a case's whole campaign, not one count (so more than {@link #MAX_COUNT}), as large as the largest
+     * goal case-service takes (1,000,000,000). Far below what could overflow a 64-bit sum of every handover: a value
+     * near {@code Long.MAX_VALUE} once made tally's sum of them fail every dashboard read (read-only review,
+     * 6 December 2026). The schema says the same.
+     */
+    public static final long MAX_FROZEN_COUNT = 1_000_000_000L;
+
+    /**
+     * How far ahead of the reader's clock a case's {@code version} may be. case-service makes it from its clock, in
+     * microseconds since the epoch (the next one, if that is not past the last), so a version ahead of every clock by
+     * more than a day is no version case-service wrote: readers keep the highest version, and one near
+     * {@code Long.MAX_VALUE} froze the case in every reader for good and wrapped case-service's {@code revision + 1}
+     * (read-only review, 6 December 2026). A day leaves room for clocks that disagree.
+     */
+    public static final Duration VERSION_AHEAD = Duration.ofDays(1);
+
+    /**
+     * The largest {@code version} the schema takes: the last microsecond of year 9999, the last instant an event's
+     * date-time can be written as. The record's bound, {@link #VERSION_AHEAD} past now, is stricter; a schema cannot
+     * say "now".
+     */
+    public static final long MAX_VERSION = 253_402_300_799_999_999L;
+
+    /**
+     * How far ahead of the reader's clock a handover's {@code deliveredAt} and {@code cutoff} may be. delivery-service
+     * takes a delivery at most 5 minutes ahead of its clock and a cut-off not after it; petition-service keeps each
+     * campaign's latest handover for its retention schedule, so a handover dated years ahead postponed the anonymisation
+     * of the campaign's signers for as long (read-only review, 6 December 2026). Thirty days is far more than any
+     * clock's error; it also takes the test and demo handovers dated in the coming days of a campaign, and bounds what
+     * one bad event can postpone.
+     */
+    public static final Duration HANDOVER_AHEAD = Duration.ofDays(30);
+
     /** What every event on the actions topic carries, whatever its count: the action and where it counts. */
     static void requireAction(Class<?> type, Object eventId, Object actionId, Object campaignId, Object entityId,
-                              Object actionType, Object mode, Object occurredAt, String signerCountry) {
+                              Object actionType, Object mode, Object occurredAt, Object recordedAt,
+                              String signerCountry) {
         String name = type.getSimpleName();
         require(name, "eventId", eventId);
         require(name, "actionId", actionId);
@@ -50,15 +90,78 @@ public final class Events {
         require(name, "type", actionType);
         require(name, "mode", mode);
         require(name, "occurredAt", occurredAt);
+        require(name, "recordedAt", recordedAt);
         requireCountry(signerCountry);
     }
 
     /** What every event of a delivery's life carries, whatever else it does. */
-    static void requireDelivery(Class<?> type, Object eventId, Object deliveryId, Object caseId) {
+    static void requireDelivery(Class<?> type, Object eventId, Object deliveryId, Object campaignId, Object caseId) {
         String name = type.getSimpleName();
         require(name, "eventId", eventId);
         require(name, "deliveryId", deliveryId);
+        require(name, "campaignId", campaignId);
         require(name, "caseId", caseId);
+    }
+
+    /**
+     * A list the schema requires, without a null item (the schema's items are typed; a null one reached a consumer
+     * that unboxed or dereferenced it).
+     */
+    static void requireItems(String event, String field, Collection<?> items) {
+        require(event, field, items);
+        for (Object item : items) {
+            if (item == null) {
+                throw new IllegalArgumentException(event + ": '" + field + "' has a null item");
+            }
+        }
+    }
+
+    /** An instant at most {@code ahead} after the reader's clock (null passes: required is checked apart). */
+    static void requireNotAhead(String event, String field, Instant value, Duration ahead) {
+        if (value != null && value.isAfter(Instant.now().plus(ahead))) {
+            throw new IllegalArgumentException(event + ": '" + field + "' is more than " + ahead.toDays()
+                    + " day(s) ahead of this clock");
+        }
+    }
+
+    /**
+     * A case's version: not negative (the schema's minimum) and at most {@link #VERSION_AHEAD} past this clock, in
+     * case-service's microseconds.
+     */
+    static void requireVersion(String event, long version) {
+        Instant limit = Instant.now().plus(VERSION_AHEAD);
+        long max = Math.min(MAX_VERSION, limit.getEpochSecond() * 1_000_000 + limit.getNano() / 1_000);
+        if (version < 0 || version > max) {
+            throw new IllegalArgumentException(event + ": 'version' " + version + " is outside [0, " + max
+                    + "] (microseconds, at most " + VERSION_AHEAD.toDays() + " day(s) ahead of this clock)");
+        }
+    }
+
+    /** A handover's frozen count: 0 to {@link #MAX_FROZEN_COUNT}. */
+    static void requireFrozenCount(String event, String field, long value) {
+        if (value < 0 || value > MAX_FROZEN_COUNT) {
+            throw new IllegalArgumentException(event + ": '" + field + "' " + value + " is outside [0, "
+                    + MAX_FROZEN_COUNT + "]");
+        }
+    }
+
+    /**
+     * A handover's breakdown ({@code byEntity}, {@code byType}): required, each entry a frozen count, summing to
+     * {@code total} (what delivery-service's cells give, and what readers show side by side).
+     */
+    static void requireBreakdown(String event, String field, Map<String, Long> breakdown, long total) {
+        require(event, field, breakdown);
+        long sum = 0;
+        for (Map.Entry<String, Long> entry : breakdown.entrySet()) {
+            if (entry.getKey() == null || entry.getValue() == null) {
+                throw new IllegalArgumentException(event + ": '" + field + "' has a null key or count");
+            }
+            requireFrozenCount(event, field + "." + entry.getKey(), entry.getValue());
+            sum = Math.addExact(sum, entry.getValue());
+        }
+        if (sum != total) {
+            throw new IllegalArgumentException(event + ": '" + field + "' sums to " + sum + ", not 'total' " + total);
+        }
     }
 
     /**

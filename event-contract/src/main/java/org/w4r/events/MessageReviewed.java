@@ -22,7 +22,11 @@ public record MessageReviewed(
     public MessageReviewed {
         Events.require("MessageReviewed", "eventId", eventId);
         Events.require("MessageReviewed", "actionId", actionId);
+        // campaignId and entityId: required by the schema, and by every reader's table (read-only review, 6 December
+        // 2026: delivery-service could only refuse one without them, three times, before setting it aside)
+        Events.require("MessageReviewed", "campaignId", campaignId);
         Events.require("MessageReviewed", "caseId", caseId);
+        Events.require("MessageReviewed", "entityId", entityId);
         Events.require("MessageReviewed", "occurredAt", occurredAt);
         Events.require("MessageReviewed", "reviewedAt", reviewedAt);
         if (!APPROVED.equals(decision) && !REJECTED.equals(decision)) {

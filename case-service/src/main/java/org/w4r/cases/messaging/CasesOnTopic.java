@@ -47,6 +47,9 @@ public class CasesOnTopic {
     @ConfigProperty(name = "w4r.cases.topic-check-wait", defaultValue = "PT60S")
     Duration wait;
 
+    /** Records the last read skipped: no case could be read from them ({@link #caseOf}). */
+    private volatile int skipped;
+
     /**
      * Every case on the topic, by id, as its readers hold it. Throws when the topic cannot be read to the end it had
      * at the call within {@code w4r.cases.topic-check-wait}: the caller must not go on as if the database were current.
@@ -79,23 +82,52 @@ public class CasesOnTopic {
                         newest.remove(record.key()); // a tombstone: readers forget the case
                         continue;
                     }
-                    CaseChanged change;
-                    try {
-                        change = Events.fromJson(record.value(), CaseChanged.class);
-                    } catch (RuntimeException e) {
-                        // every reader skips it too (ReferenceStream): what they hold is the record before it
+                    CaseChanged change = caseOf(record);
+                    if (change == null) {
+                        // skipped and counted, as readers set it aside (ReferenceStream logs and skips a record it
+                        // cannot read, BatchConsumer dead-letters it): the record kept for the key is the one before
+                        // it. ReferenceStream alone takes the literal null as a tombstone; keeping the earlier record
+                        // here can only keep a hold, never lose one
                         unreadable++;
-                        LOG.warnf("cases topic check: skipping unreadable record %s-%d@%d (key %s)", record.topic(),
-                                record.partition(), record.offset(), record.key());
                         continue;
                     }
                     newest.merge(change.caseId(), change, (held, next) -> held.version() > next.version() ? held : next);
                 }
             }
         }
+        skipped = unreadable;
         LOG.infof("cases topic check: %d cases read from the '%s' topic (%d unreadable records skipped)", newest.size(),
                 Topics.CASES, unreadable);
         return newest;
+    }
+
+    /**
+     * The case a record holds, or null (logged by its position and key, never its value) when it holds none: a value
+     * that is not a readable {@link CaseChanged} (the record refuses what the schema does, an id-less case included),
+     * or the JSON literal {@code null}, which reads as no event. Until a read-only review (6 December 2026) the literal
+     * reached {@code change.caseId()} outside the try, and a case without its id put a null key in the map that
+     * {@code CaseReconciliation} sorts: either failed every start for good, since compaction keeps the record. The
+     * id is checked here too, so this check never depends on the contract's for it.
+     */
+    private static CaseChanged caseOf(ConsumerRecord<String, String> record) {
+        String why;
+        try {
+            CaseChanged change = Events.fromJson(record.value(), CaseChanged.class);
+            if (change != null && change.caseId() != null) {
+                return change;
+            }
+            why = change == null ? "no event (JSON null)" : "no caseId";
+        } catch (RuntimeException e) {
+            why = "unreadable (" + e.getClass().getSimpleName() + ")";
+        }
+        LOG.warnf("cases topic check: skipping record %s-%d@%d (key %s): %s", record.topic(), record.partition(),
+                record.offset(), record.key(), why);
+        return null;
+    }
+
+    /** How many records the last check skipped as holding no case (logged with their positions). */
+    public int skipped() {
+        return skipped;
     }
 
     private static boolean reached(KafkaConsumer<String, String> consumer, Map<TopicPartition, Long> end) {
