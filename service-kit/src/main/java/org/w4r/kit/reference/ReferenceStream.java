@@ -163,8 +163,20 @@ public class ReferenceStream {
         }
     }
 
+    /**
+     * A tombstone is a record without a value; the text {@code null} is a value, and no event: it is unreadable, and
+     * skipped. It was read as a tombstone, so one such record removed a case from every reader's read model (a
+     * read-only review, 6 December 2026).
+     */
     private static <T> T decode(String json, Class<T> type) {
-        return json == null ? null : Events.fromJson(json, type);
+        if (json == null) {
+            return null;
+        }
+        T event = Events.fromJson(json, type);
+        if (event == null) {
+            throw new IllegalArgumentException("a JSON null is not a tombstone");
+        }
+        return event;
     }
 
     public boolean isCaughtUp() {

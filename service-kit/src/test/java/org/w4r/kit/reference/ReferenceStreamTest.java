@@ -98,6 +98,12 @@ class ReferenceStreamTest {
             assertTrue(reference.data().findCampaign(campaignId).isEmpty(), "a tombstone removes");
             assertTrue(reference.directory().findBySha256(Credentials.sha256(secret)).isEmpty(), "revoked");
 
+            // the text null is a value, not a tombstone: unreadable, skipped; the case stays (it was removed)
+            send(Topics.CASES, caseId, "null");
+            assertTrue(reference.data().awaitUpToDate(WAIT));
+            assertEquals(2L, reference.data().findCase(caseId).map(CaseChanged::version).orElse(-1L),
+                    "a JSON null on a compacted topic removes nothing");
+
             int heard = reference.caseChanges().size();
             send(Topics.CASES, caseId, Events.toJson(caseState(caseId, new CaseChanged.Hold(9L, Instant.now()), 1)));
             assertTrue(reference.data().awaitUpToDate(WAIT));
