@@ -85,9 +85,8 @@ public class CasesOnTopic {
                     CaseChanged change = caseOf(record);
                     if (change == null) {
                         // skipped and counted, as readers set it aside (ReferenceStream logs and skips a record it
-                        // cannot read, BatchConsumer dead-letters it): the record kept for the key is the one before
-                        // it. ReferenceStream alone takes the literal null as a tombstone; keeping the earlier record
-                        // here can only keep a hold, never lose one
+                        // cannot read, the literal null included since the same review, BatchConsumer dead-letters
+                        // it): the record kept for the key is the one before it, which can only keep a hold
                         unreadable++;
                         continue;
                     }
