@@ -43,12 +43,16 @@ public class SignerHasher {
      * punycode label in Unicode: {@code a@x.org.} is the same mailbox as {@code a@x.org} (the root's dot of a fully
      * qualified name), {@code josé@} typed with a combining accent the same as with the accented letter, and
      * {@code xn--bcher-kva.de} the same domain as {@code bücher.de}. Each pair hashed apart, so one person signed a case
-     * twice and a flood escaped its domain's limit (read-only reviews, 6 December 2026). An address already so (every
-     * plain ASCII one, the great majority) hashes as it always did; a signature stored before in another of these
-     * forms keeps its hash, so that person may count once more, and only once.
+     * twice and a flood escaped its domain's limit (read-only reviews, 6 December 2026). An address in none of these
+     * forms (the great majority) hashes as it always did; a signature stored before in one of them keeps its hash, so
+     * that person may count once more, and only once ({@link #hashesOf} finds both for an erasure).
+     * <p>It runs about three times a signature (its hash, its domain's, the domain limit): a plain ASCII address
+     * skips the Unicode steps, which change nothing in it.
      */
     public static String normalise(String email) {
-        String address = Normalizer.normalize(email.trim(), Normalizer.Form.NFC).toLowerCase(Locale.ROOT);
+        String trimmed = email.trim();
+        String address = (ascii(trimmed) ? trimmed : Normalizer.normalize(trimmed, Normalizer.Form.NFC))
+                .toLowerCase(Locale.ROOT);
         int at = address.lastIndexOf('@');
         return address.substring(0, at + 1) + normaliseDomain(address.substring(at + 1));
     }
@@ -57,13 +61,24 @@ public class SignerHasher {
     static String normaliseDomain(String domain) {
         // toUnicode never fails (a label it cannot decode is left as it is), and turns the full-width and ideographic
         // full stops into '.', so the dots at the end are dropped after it
-        String text = Normalizer.normalize(IDN.toUnicode(domain.trim(), IDN.ALLOW_UNASSIGNED), Normalizer.Form.NFC)
+        String trimmed = domain.trim().toLowerCase(Locale.ROOT);
+        String text = ascii(trimmed) && !trimmed.contains("xn--") ? trimmed
+                : Normalizer.normalize(IDN.toUnicode(trimmed, IDN.ALLOW_UNASSIGNED), Normalizer.Form.NFC)
                 .toLowerCase(Locale.ROOT);
         int end = text.length();
         while (end > 0 && text.charAt(end - 1) == '.') {
             end--;
         }
         return text.substring(0, end);
+    }
+
+    private static boolean ascii(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            if (text.charAt(i) >= 0x80) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
