@@ -12,6 +12,7 @@ import org.w4r.kit.problem.DatabaseProblems;
 import org.w4r.kit.problem.Problem;
 import org.w4r.kit.problem.ProblemException;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -50,6 +51,15 @@ public class GroupCommit {
         @WithDefault("1")
         int writers();
 
+        /**
+         * How long a writer that is busy (its last group held more than one signature) waits for more before it
+         * commits: fewer, larger commits for a few milliseconds of latency, as PostgreSQL's {@code commit_delay}
+         * waits only while other transactions are active. A writer that was idle commits a lone signature at once.
+         * Zero turns it off.
+         */
+        @WithDefault("PT0.005S")
+        Duration gather();
+
         @WithDefault("20000")
         int queueSize();
 
@@ -87,7 +97,7 @@ public class GroupCommit {
     }
 
     private BlockingQueue<Pending> queue;
-    private final List<Thread> threads = new ArrayList<>();
+    final List<Thread> threads = new ArrayList<>(); // package-private: GroupCommitGatherTest interrupts one
     private volatile boolean running = true;
 
     void start(@Observes StartupEvent event) {
@@ -120,6 +130,11 @@ public class GroupCommit {
         return pending.answer();
     }
 
+    /** How many signatures are queued, not yet taken by a writer. */
+    int queued() {
+        return queue.size();
+    }
+
     /** How many of the entity's signatures wait for their commit now: how much of its share is in use. */
     public int waiting(String entityId) {
         AtomicInteger mine = waiting.get(entityId);
@@ -136,10 +151,13 @@ public class GroupCommit {
 
     private void run() {
         List<Pending> group = new ArrayList<>(settings.groupSize());
+        long gatherNanos = settings.gather().toNanos();
+        boolean busy = false;
         while (running || !queue.isEmpty()) {
             try {
                 Pending first = queue.poll(200, TimeUnit.MILLISECONDS);
                 if (first == null) {
+                    busy = false;
                     continue;
                 }
                 group.add(first);
@@ -148,9 +166,14 @@ public class GroupCommit {
                     notStored(group); // nothing was tried: certainly not stored
                     continue;
                 }
+                boolean interrupted = busy && running && gatherNanos > 0 && gather(group, gatherNanos);
+                busy = group.size() > 1;
                 WriteFailed failure = commit(group);
                 if (failure != null && failure.failure() != null && failure.failure().unavailable()) {
                     unavailableSince = System.nanoTime();
+                }
+                if (interrupted) {
+                    throw new InterruptedException(); // taken below, now that the group is answered
                 }
             } catch (InterruptedException e) {
                 if (!running) {
@@ -170,6 +193,33 @@ public class GroupCommit {
                 group.clear();
             }
         }
+    }
+
+    /**
+     * Adds what arrives within {@code nanos} to the group, up to its size. Returns whether the wait was interrupted;
+     * the group gathered so far is committed and answered all the same (dropping it would leave its callers waiting
+     * forever).
+     */
+    private boolean gather(List<Pending> group, long nanos) {
+        long deadline = System.nanoTime() + nanos;
+        while (group.size() < settings.groupSize()) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return false;
+            }
+            Pending next;
+            try {
+                next = queue.poll(left, TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                return true;
+            }
+            if (next == null) {
+                return false;
+            }
+            group.add(next);
+            queue.drainTo(group, settings.groupSize() - group.size());
+        }
+        return false;
     }
 
     /**
