@@ -13,9 +13,9 @@ import java.util.UUID;
  *
  * <p>Checked when built (a read-only review, 6 December 2026, found nothing was): every field the schema requires (an
  * event without {@code eventId} made later ones without one look applied to consumers that skip an id seen before; one
- * without {@code caseId} stopped case-service's start-up check); {@code version} from 0 to
- * {@link Events#VERSION_AHEAD} past the reader's clock (readers keep the highest: one near {@code Long.MAX_VALUE}
- * froze the case everywhere); {@code goal} not negative; a {@code hold} with its id (from 1) and start; and
+ * without {@code caseId} stopped case-service's start-up check); {@code version} from 0 to {@link Events#MAX_VERSION}
+ * (readers keep the highest: one near {@code Long.MAX_VALUE} froze the case everywhere), never bounded by the reader's
+ * clock (a hold placed by a case-service whose clock ran ahead must not be skipped); {@code goal} not negative; a {@code hold} with its id (from 1) and start; and
  * {@code milestones}, when present, 1 to 10 distinct percentages from 1 to 1,000, none null (tally-service unboxes
  * them: a null one failed every count of the case). An event that fails is unreadable: the reference readers skip it,
  * a consumer dead-letters it.

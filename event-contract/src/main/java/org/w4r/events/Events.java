@@ -52,19 +52,16 @@ public final class Events {
      */
     public static final long MAX_FROZEN_COUNT = 1_000_000_000L;
 
-    /**
-     * How far ahead of the reader's clock a case's {@code version} may be. case-service makes it from its clock, in
-     * microseconds since the epoch (the next one, if that is not past the last), so a version ahead of every clock by
-     * more than a day is no version case-service wrote: readers keep the highest version, and one near
-     * {@code Long.MAX_VALUE} froze the case in every reader for good and wrapped case-service's {@code revision + 1}
-     * (read-only review, 6 December 2026). A day leaves room for clocks that disagree.
-     */
-    public static final Duration VERSION_AHEAD = Duration.ofDays(1);
 
     /**
-     * The largest {@code version} the schema takes: the last microsecond of year 9999, the last instant an event's
-     * date-time can be written as. The record's bound, {@link #VERSION_AHEAD} past now, is stricter; a schema cannot
-     * say "now".
+     * The largest {@code version} the schema and the record take: the last microsecond of year 9999, the last instant
+     * an event's date-time can be written as, so far below {@code Long.MAX_VALUE} that case-service's
+     * {@code revision + 1} never wraps (one near it once did, and froze the case in every reader, who keep the highest;
+     * read-only review, 6 December 2026). A version is not bounded by the reader's clock: for some hours that day a
+     * version more than a day ahead was refused, and a case-service whose clock ran a day ahead then placed holds that
+     * every reader skipped, a held case open for handovers and exports everywhere (a later read-only review).
+     * A version ahead costs nothing: case-service's next one is the last plus one, and its start-up raises its
+     * revisions to the topic's.
      */
     public static final long MAX_VERSION = 253_402_300_799_999_999L;
 
@@ -124,16 +121,11 @@ public final class Events {
         }
     }
 
-    /**
-     * A case's version: not negative (the schema's minimum) and at most {@link #VERSION_AHEAD} past this clock, in
-     * case-service's microseconds.
-     */
+    /** A case's version, in case-service's microseconds: from 0 to {@link #MAX_VERSION}, as the schema says. */
     static void requireVersion(String event, long version) {
-        Instant limit = Instant.now().plus(VERSION_AHEAD);
-        long max = Math.min(MAX_VERSION, limit.getEpochSecond() * 1_000_000 + limit.getNano() / 1_000);
-        if (version < 0 || version > max) {
-            throw new IllegalArgumentException(event + ": 'version' " + version + " is outside [0, " + max
-                    + "] (microseconds, at most " + VERSION_AHEAD.toDays() + " day(s) ahead of this clock)");
+        if (version < 0 || version > MAX_VERSION) {
+            throw new IllegalArgumentException(event + ": 'version' " + version + " is outside [0, " + MAX_VERSION
+                    + "] (microseconds up to the end of year 9999)");
         }
     }
 

@@ -113,4 +113,32 @@ class ReferenceStreamTest {
             ReferenceDataFixture.stop(reference);
         }
     }
+
+    /**
+     * A case-service whose clock runs a day ahead writes versions a day ahead. Every reader refused them for some
+     * hours on 6 December 2026 (the contract bounded a version by the reader's clock): its holds were skipped
+     * everywhere, the case open for exports and handovers (a later read-only review that day). The next change, from an instance with a
+     * right clock, is the last version plus one, and is kept too.
+     */
+    @Test
+    void aHoldFromACaseServiceWhoseClockRunsADayAheadIsKept() throws Exception {
+        String caseId = "case-ahead-" + UUID.randomUUID().toString().substring(0, 8);
+        Instant ahead = Instant.now().plus(Duration.ofHours(25));
+        long version = ahead.getEpochSecond() * 1_000_000 + ahead.getNano() / 1_000;
+        ReferenceDataFixture.Started reference = ReferenceDataFixture.wired(bootstrap);
+        reference.stream().start(null);
+        try {
+            send(Topics.CASES, caseId, Events.toJson(caseState(caseId, new CaseChanged.Hold(4L, ahead), version)));
+            assertTrue(reference.data().awaitUpToDate(WAIT));
+            assertEquals(4L, reference.data().findCase(caseId).map(CaseChanged::hold).map(CaseChanged.Hold::holdId)
+                    .orElse(-1L), "the hold is kept");
+            assertTrue(reference.data().heldCaseIds().contains(caseId));
+
+            send(Topics.CASES, caseId, Events.toJson(caseState(caseId, null, version + 1))); // lifted, a right clock
+            assertTrue(reference.data().awaitUpToDate(WAIT));
+            assertEquals(null, reference.data().findCase(caseId).orElseThrow().hold());
+        } finally {
+            ReferenceDataFixture.stop(reference);
+        }
+    }
 }
