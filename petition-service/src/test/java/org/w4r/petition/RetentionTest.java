@@ -253,6 +253,142 @@ class RetentionTest {
         ErasureTest.erase(staffToken("coordinator"), email).then().statusCode(202);
     }
 
+    /** A campaign closed 300 days ago and never handed over, so due, and an active case of it: {campaign, case}. */
+    String[] dueCampaign(String prefix) {
+        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        String campaignId = prefix + "-" + suffix, caseId = prefix + "-case-" + suffix;
+        campaign(campaignId, NOW.minus(Duration.ofDays(400)), NOW.minus(Duration.ofDays(300)));
+        publish(Topics.CASES, caseId, new CaseChanged(UUID.randomUUID(), caseId, campaignId, caseId, "AR", "Authorities",
+                "global", null, null, "active", true, null, ReferenceFixtures.version(), NOW));
+        return new String[]{campaignId, caseId};
+    }
+
+    /** A late report: dated inside the window of a campaign closed 300 days ago (null: now). */
+    static final Instant LATE = NOW.minus(Duration.ofDays(350));
+
+    static String message(String caseId, Instant occurredAt) {
+        return """
+                {"caseId":"%s","author":{"name":"Grace Hopper","country":"US","email":"%s"},"text":"Courage"%s}"""
+                .formatted(caseId, ErasureTest.email(), occurredAt == null ? "" : ",\"occurredAt\":\"" + occurredAt + "\"");
+    }
+
+    static String signature(String caseId, Instant occurredAt) {
+        return """
+                {"caseIds":["%s"],"signer":{"name":"Ada Lovelace","email":"%s","country":"FR"},"consent":{"showName":true}%s}"""
+                .formatted(caseId, ErasureTest.email(), occurredAt == null ? "" : ",\"occurredAt\":\"" + occurredAt + "\"");
+    }
+
+    /** Once petition-service knows the case: a late message of it, taken (the campaign is not anonymised yet). */
+    static String lateMessageTaken(String caseId) {
+        return await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> ActionKindsTest
+                .post("ai-france", "/api/v1/messages", message(caseId, LATE)).statusCode(202).extract()
+                .<String>path("results[0].actionId"), id -> id != null);
+    }
+
+    static void refusedAsRetired(ValidatableResponse response, String campaignId) {
+        response.statusCode(409).contentType("application/problem+json").body("type", containsString("campaign-retired"))
+                .body("campaignId", equalTo(campaignId));
+    }
+
+    /**
+     * A message or signature committed while the run of its campaign commits: the run's update could not see it, and
+     * the schedule never runs a retired campaign again, so it kept its author's name for good (a read-only review, 6
+     * December 2026). Here the run is held after its update, before it records itself, by a lock on its record's table.
+     */
+    @Test
+    void aMessageSentWhileTheRunCommitsIsRefusedNotKeptWithItsName() throws Exception {
+        String[] due = dueCampaign("race");
+        String campaignId = due[0], caseId = due[1];
+        lateMessageTaken(caseId);
+        io.restassured.response.Response message, signature;
+        java.util.concurrent.CompletableFuture<ValidatableResponse> running;
+        try (Connection holder = db.getConnection()) {
+            holder.setAutoCommit(false);
+            try (java.sql.Statement lock = holder.createStatement()) {
+                lock.execute("lock table retention_run in exclusive mode");
+            }
+            running = java.util.concurrent.CompletableFuture.supplyAsync(
+                    () -> run(staffToken("coordinator"), campaignId, false));
+            await().atMost(Duration.ofSeconds(60)).until(() -> Long.parseLong(one("""
+                    select count(*) from pg_locks l join pg_class c on c.oid = l.relation
+                    where c.relname = ? and not l.granted""", "retention_run")) > 0);
+            message = ActionKindsTest.post("ai-france", "/api/v1/messages", message(caseId, LATE)).extract().response();
+            signature = ActionKindsTest.post("ai-france", "/api/v1/signatures", signature(caseId, LATE)).extract()
+                    .response();
+            holder.rollback();
+        }
+        running.get(60, java.util.concurrent.TimeUnit.SECONDS).statusCode(200).body("dryRun", equalTo(false));
+        for (Object[] sent : new Object[][]{{message, "select author_name from message where action_id = cast(? as uuid)"},
+                {signature, "select name from signature where action_id = cast(? as uuid)"}}) {
+            io.restassured.response.Response r = (io.restassured.response.Response) sent[0];
+            if (r.statusCode() == 409) {
+                refusedAsRetired(r.then(), campaignId);
+            } else {
+                assertEquals(202, r.statusCode(), r.asString());
+                assertNull(one((String) sent[1], r.path("results[0].actionId")), "a name kept after the run: " + r.asString());
+            }
+        }
+        refusedAsRetired(ActionKindsTest.post("ai-france", "/api/v1/messages", message(caseId, LATE)), campaignId);
+    }
+
+    /**
+     * Once anonymised, a campaign takes no new name: not a late signature dated inside its window (nothing asked, and
+     * it was stored with its name, for good), single or in a batch, nor anything after it was extended for an entity
+     * (its close then lay ahead, so nothing asked either; a read-only review, 6 December 2026).
+     */
+    @Test
+    void anAnonymisedCampaignTakesNoNewNameLateOrAfterAnExtension() {
+        String[] due = dueCampaign("late");
+        String campaignId = due[0], caseId = due[1];
+        lateMessageTaken(caseId);
+        run(staffToken("coordinator"), campaignId, false).statusCode(200).body("messages", equalTo(1));
+
+        refusedAsRetired(ActionKindsTest.post("ai-france", "/api/v1/signatures", signature(caseId, LATE)), campaignId);
+        ActionKindsTest.post("ai-france", "/api/v1/batches", "{\"items\":[{\"id\":\"s\",\"kind\":\"signature\","
+                + "\"body\":" + signature(caseId, LATE) + "},{\"id\":\"m\",\"kind\":\"message\",\"body\":"
+                + message(caseId, LATE) + "}]}").statusCode(200).body("accepted", equalTo(0))
+                .body("results[0].status", equalTo(409)).body("results[0].problem.type", containsString("campaign-retired"))
+                .body("results[1].status", equalTo(409));
+        assertEquals("0", one("select count(*) from signature where campaign_id = ?", campaignId));
+
+        publish(Topics.CAMPAIGNS, campaignId, new CampaignChanged(UUID.randomUUID(), campaignId, "Edition " + campaignId,
+                NOW.minus(Duration.ofDays(400)), NOW.minus(Duration.ofDays(300)), false,
+                List.of(new CampaignChanged.Extension("ai-france", NOW.plus(Duration.ofDays(10)))), Instant.now()));
+        // outside the window until the extension is read; then inside it, and refused
+        io.restassured.response.Response now = await().atMost(Duration.ofSeconds(60)).until(() -> ActionKindsTest
+                .post("ai-france", "/api/v1/messages", message(caseId, null)).extract().response(), r -> r.statusCode() != 422);
+        refusedAsRetired(now.then(), campaignId);
+        refusedAsRetired(ActionKindsTest.post("ai-france", "/api/v1/signatures", signature(caseId, null)), campaignId);
+        assertEquals("retired", schedule(campaignId).getString("state"));
+        assertEquals("0", one("select count(*) from signature where campaign_id = ?", campaignId));
+        assertEquals("0", one("select count(*) from message where campaign_id = ? and author_name is not null", campaignId));
+    }
+
+    /**
+     * A moderator's rejection as abuse takes a message out of the counts: refused once its campaign is anonymised, as
+     * the counts are final (it published its correction all the same until a read-only review, 6 December 2026); a
+     * rejection that is not abuse moves no count and is still taken.
+     */
+    @Test
+    void anAbuseRejectionCannotMoveAnAnonymisedCampaignsCounts() {
+        String[] due = dueCampaign("abuse");
+        String campaignId = due[0], caseId = due[1];
+        String first = lateMessageTaken(caseId);
+        String second = ActionKindsTest.post("ai-france", "/api/v1/messages", message(caseId, LATE)).statusCode(202)
+                .extract().path("results[0].actionId");
+        run(staffToken("coordinator"), campaignId, false).statusCode(200).body("messages", equalTo(2));
+
+        String abuse = "\"decision\":\"reject\",\"reason\":\"abuse\",\"abuse\":true";
+        refusedAsRetired(given().auth().oauth2(staffToken("moderator")).contentType(ContentType.JSON)
+                .body("{" + abuse + "}").post("/api/v1/messages/" + first + "/decision").then(), campaignId);
+        refusedAsRetired(MessageQueueTest.bulk(staffToken("moderator"), "{\"campaignId\":\"" + campaignId + "\","
+                + abuse + ",\"messageIds\":" + MessageQueueTest.json(List.of(first, second)) + "}"), campaignId);
+        assertEquals("pending", one("select status from message where action_id = cast(? as uuid)", first));
+        given().auth().oauth2(staffToken("moderator")).contentType(ContentType.JSON)
+                .body("{\"decision\":\"reject\",\"reason\":\"off topic\"}").post("/api/v1/messages/" + first + "/decision")
+                .then().statusCode(200).body("status", equalTo("rejected"));
+    }
+
     @Test
     void onlyCoordinatorsSeeOrRunTheSchedule() {
         for (String role : List.of("case-manager", "delivery", "moderator")) {

@@ -276,6 +276,40 @@ class SignerExportTest {
                 .body("find { it.exportedBy == 'racing-export' }.erasure.erasures", equalTo(1));
     }
 
+    /**
+     * The erasure's answer must not say whether the person signed: while an export held its case's lock, an erasure of
+     * a signer of that case was refused (503) and one of an address that never signed was taken (202), so an entity
+     * key learnt who signed the case being exported through it (a read-only review, 6 December 2026). Now every
+     * erasure is refused alike while any list is being read, and taken alike once it is done.
+     */
+    @Test
+    void anExportTurnsAwayEveryErasureAlikeWhetherOrNotThePersonSigned() throws Exception {
+        String caseId = activeCase();
+        String signer = "signed-" + UUID.randomUUID() + "@example.org";
+        given().auth().oauth2(entityKey("ai-france")).contentType(ContentType.JSON)
+                .body(SignatureResourceTest.body(signer, caseId)).post("/api/v1/signatures").then().statusCode(202);
+        String stranger = "never-signed-" + UUID.randomUUID() + "@example.org";
+        try (Connection reading = db.getConnection()) {
+            reading.setAutoCommit(false);
+            try (PreparedStatement lock = reading.prepareStatement(
+                    "select pg_advisory_xact_lock(hashtext('w4r-signer-export'), hashtext(?))")) {
+                lock.setString(1, caseId);
+                lock.executeQuery().close();
+            }
+            io.restassured.response.Response signed = ErasureTest.erase(entityKey("ai-france"), signer);
+            io.restassured.response.Response never = ErasureTest.erase(entityKey("ai-france"), stranger);
+            assertEquals(signed.statusCode(), never.statusCode(), "signer: " + signed.asString() + " / never signed: "
+                    + never.asString());
+            assertEquals(503, never.statusCode());
+            assertEquals(signed.asString(), never.asString());
+            assertEquals(signed.header("Retry-After"), never.header("Retry-After"));
+            ErasureTest.erase(staffToken("coordinator"), stranger).then().statusCode(503);
+            reading.rollback();
+        }
+        ErasureTest.erase(entityKey("ai-france"), signer).then().statusCode(202);
+        ErasureTest.erase(entityKey("ai-france"), stranger).then().statusCode(202);
+    }
+
     private long waitingForTheExportLock() throws SQLException {
         try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement("""
                 select count(*) from pg_stat_activity

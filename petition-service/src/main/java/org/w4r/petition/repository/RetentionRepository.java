@@ -178,11 +178,28 @@ public class RetentionRepository {
     }
 
     /**
-     * Serialises runs of one campaign across instances until the transaction ends; false if another holds it.
+     * Serialises runs of one campaign across instances until the transaction ends; false if another holds it, or a
+     * new action of the campaign is being written ({@link #holdOffRuns}).
      */
     public boolean tryLock(String campaignId) throws SQLException {
+        return lock(campaignId, "pg_try_advisory_xact_lock");
+    }
+
+    /**
+     * For a new action of a campaign that may be anonymised, in its transaction, before it asks whether it was: false
+     * while a run of the campaign is under way; else no run starts until the action's transaction ends. A run's
+     * update cannot see a row not yet committed, and a campaign once anonymised is not run again by the schedule, so
+     * an action committed alongside a run kept its names for good (a read-only review, 6 December 2026). Shared, so
+     * actions do not wait for each other; tried, not waited for: a run scans the whole signature table, and actions
+     * waiting for it would each hold a pooled connection (as erasures did for a signer list).
+     */
+    public boolean holdOffRuns(String campaignId) throws SQLException {
+        return lock(campaignId, "pg_try_advisory_xact_lock_shared");
+    }
+
+    private boolean lock(String campaignId, String function) throws SQLException {
         try (Connection c = dataSource.getConnection(); PreparedStatement lock = c.prepareStatement(
-                "select pg_try_advisory_xact_lock(hashtext('w4r-retention'), hashtext(?))")) {
+                "select " + function + "(hashtext('w4r-retention'), hashtext(?))")) {
             lock.setString(1, campaignId);
             try (ResultSet rows = lock.executeQuery()) {
                 return rows.next() && rows.getBoolean(1);

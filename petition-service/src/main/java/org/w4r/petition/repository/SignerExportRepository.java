@@ -21,9 +21,10 @@ import java.util.UUID;
 /**
  * Every signer list that left this service (V24): the copies an erasure must name for destruction. "Taken before an
  * erasure" is the order of a per-case advisory lock: an export holds it exclusively from before its read until its row
- * is committed; an erasure takes it shared, after its update and before it marks, or is refused while an export holds
- * it. So no export that could still read an erased name is left unmarked; one that starts later waits for the
- * erasures under way and reads the names erased. Shared for erasures, as erasures of one case's signers (an entity
+ * is committed; an erasure takes it shared, after its update and before it marks, and is refused while any export holds
+ * its own (not only one of a case the person signed: the refusal would tell who signed). So no export that could still
+ * read an erased name is left unmarked; one that starts later waits for the erasures under way and reads the names
+ * erased. Shared for erasures, as erasures of one case's signers (an entity
  * forwarding a batch of them) must not turn each other away; exclusive for exports, which take turns per case (a
  * review of this change, 6 December 2026: the other way round, two erasures of one case refused each other).
  */
@@ -59,29 +60,44 @@ public class SignerExportRepository {
     }
 
     /**
-     * In the erasure's transaction, after its update: marks every export of these cases taken until now, once no
-     * export of them is still reading; returns false, marking nothing, if one is (the erasure is then refused, and
-     * rolled back, rather than wait: a large list takes seconds, and erasures waiting for it each held a pooled
-     * connection and their row locks, enough of them to leave the write path without connections; a review of this
-     * same change, 6 December 2026). Whether the erased person was in a given list is not known here (the erasure keeps
-     * no name, the export no list), so every export of the case is marked, as delivery-service marks every pack of it: a
-     * copy destroyed without need, never one kept that holds an erased name.
+     * In the erasure's transaction, after its update: marks every export of these cases taken until now; returns false,
+     * marking nothing, while any signer list is being exported (the erasure is then refused and rolled back). Every
+     * erasure asks, whatever it matched, and the answer depends on the exports alone: until a read-only review of 6
+     * December 2026 only an export of a case the person signed refused it, so a refusal told an entity key that this
+     * address had signed that case through it, which the erasure's answer must never say. Refused rather than waited
+     * for: a large list takes seconds, and erasures waiting for it each held a pooled connection and their row locks,
+     * enough of them to leave the write path without connections (a review of this same change, 6 December 2026).
+     * Whether the erased person was in a given list is not known here (the erasure keeps no name, the export no list),
+     * so every export of the case is marked, as delivery-service marks every pack of it: a copy destroyed without need,
+     * never one kept that holds an erased name.
      */
     public boolean markErased(UUID erasureId, Instant erasedAt, Collection<String> caseIds) throws SQLException {
-        if (caseIds.isEmpty()) {
-            return true;
-        }
+        TreeSet<String> cases = new TreeSet<>(caseIds);
         try (Connection c = dataSource.getConnection()) {
-            for (String caseId : new TreeSet<>(caseIds)) {
+            // the cases' locks first: from here no export of them starts before this erasure commits
+            List<String> busy = new ArrayList<>();
+            for (String caseId : cases) {
                 try (PreparedStatement ps = c.prepareStatement("select pg_try_advisory_xact_lock_shared" + LOCK)) {
                     ps.setString(1, caseId);
                     try (ResultSet rs = ps.executeQuery()) {
                         rs.next();
                         if (!rs.getBoolean(1)) {
-                            return false;
+                            busy.add(caseId);
                         }
                     }
                 }
+            }
+            if (anyExportReading(c)) {
+                return false;
+            }
+            // an export held a case's lock a moment ago and is done now (else it would have been seen reading): the
+            // lock is free, unless another export took it in between; waited for briefly, so a refusal stays as rare
+            // as that race
+            if (!busy.isEmpty() && !waitBriefly(c, busy)) {
+                return false;
+            }
+            if (cases.isEmpty()) {
+                return true;
             }
             try (PreparedStatement ps = c.prepareStatement("""
                     insert into signer_export_erasure (export_id, erasure_id, erased_at, marked_at)
@@ -89,10 +105,54 @@ public class SignerExportRepository {
                     on conflict do nothing""")) {
                 ps.setObject(1, erasureId);
                 ps.setObject(2, OffsetDateTime.ofInstant(erasedAt, ZoneOffset.UTC));
-                ps.setArray(3, c.createArrayOf("varchar", new TreeSet<>(caseIds).toArray()));
+                ps.setArray(3, c.createArrayOf("varchar", cases.toArray()));
                 ps.executeUpdate();
             }
             return true;
+        }
+    }
+
+    /** Whether an export of any case holds its lock (exports hold it exclusively, erasures shared). */
+    private static boolean anyExportReading(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                select exists (select 1 from pg_locks
+                               where locktype = 'advisory' and objsubid = 2 and mode = 'ExclusiveLock' and granted
+                                 and database = (select oid from pg_database where datname = current_database())
+                                 and classid = cast(hashtext('w4r-signer-export') as oid))""");
+             ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getBoolean(1);
+        }
+    }
+
+    /** How long an erasure waits for a case's lock an export let go of a moment ago and another may have taken. */
+    private static final String RACE_WAIT = "1s";
+
+    /** The cases' locks, shared, waiting at most {@link #RACE_WAIT}; false if one could not be had by then. */
+    private static boolean waitBriefly(Connection c, List<String> caseIds) throws SQLException {
+        // the old value from the same statement: set_config's own answer is the new one
+        try (PreparedStatement timeout = c.prepareStatement(
+                "select current_setting('lock_timeout'), set_config('lock_timeout', ?, true)")) {
+            timeout.setString(1, RACE_WAIT);
+            String before;
+            try (ResultSet rs = timeout.executeQuery()) {
+                rs.next();
+                before = rs.getString(1);
+            }
+            for (String caseId : caseIds) {
+                try (PreparedStatement ps = c.prepareStatement("select 1 from pg_advisory_xact_lock_shared" + LOCK)) {
+                    ps.setString(1, caseId);
+                    ps.executeQuery().close();
+                }
+            }
+            timeout.setString(1, before); // the rest of the transaction waits as it did
+            timeout.executeQuery().close();
+            return true;
+        } catch (SQLException e) {
+            if ("55P03".equals(e.getSQLState())) { // lock_not_available: the transaction is aborted, and refused
+                return false;
+            }
+            throw e;
         }
     }
 

@@ -238,7 +238,8 @@ public class MessageResource {
     @APIResponse(responseCode = "200", description = "Decided", content = @Content(mediaType = Api.JSON,
             schema = @Schema(implementation = MessageView.class)))
     @APIResponse(responseCode = "404", description = "The message does not exist")
-    @APIResponse(responseCode = "409", description = "The message was already reviewed, or erased")
+    @APIResponse(responseCode = "409", description = "The message was already reviewed, or erased; or, for a rejection "
+            + "as abuse, " + Api.CAMPAIGN_RETIRED)
     public Response decide(@PathParam("id") UUID id, @Valid @NotNull DecisionRequest request) {
         MessageService.Decision decision = request.toDecision();
         return Answers.response(committer.commit(null, 200, messages.decide(id, decision, caller.get().principal()),
@@ -287,6 +288,8 @@ public class MessageResource {
             + ", an id twice, or a bad decision")
     @APIResponse(responseCode = "422", description = "not-in-campaign: some ids ('messageIds') are no message of the "
             + "campaign; nothing was decided")
+    @APIResponse(responseCode = "409", description = "A rejection as abuse: " + Api.CAMPAIGN_RETIRED + "; nothing was "
+            + "decided")
     public Response decideAll(@Valid @NotNull BulkDecisionRequest request) {
         MessageService.Decision decision = request.toDecision();
         return Answers.response(committer.commit(null, 200, messages.decideAll(request.campaignId(), request.messageIds(),

@@ -206,7 +206,7 @@ public class SignerResource {
             + "nothing was erased, recorded or announced; send it again after Retry-After seconds",
             headers = @Header(name = Problem.RETRY_AFTER, description = Api.RETRY_AFTER_DESCRIPTION,
                     schema = @Schema(type = SchemaType.INTEGER)))
-    @APIResponse(responseCode = "503", description = "signer-list-exporting: a signer list of a case the person signed "
+    @APIResponse(responseCode = "503", description = "signer-list-exporting: a signer list (any, whoever signed it) "
             + "is being exported at this moment; nothing was erased, send the same request again after Retry-After "
             + "seconds", headers = @Header(name = Problem.RETRY_AFTER, description = Api.RETRY_AFTER_DESCRIPTION,
                     schema = @Schema(type = SchemaType.INTEGER)))

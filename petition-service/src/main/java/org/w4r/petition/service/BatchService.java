@@ -2,11 +2,15 @@ package org.w4r.petition.service;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import org.w4r.events.CampaignChanged;
 import org.w4r.kit.problem.Problem;
 import org.w4r.kit.problem.ProblemException;
 
+import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Many items in one request and one transaction (entity back-ends syncing from their own tools). Every item is
@@ -27,6 +31,9 @@ public class BatchService {
 
     @Inject
     OfflineCountService offlineCounts;
+
+    @Inject
+    RetentionService retention;
 
     /**
      * One item: the caller's id and what it asks for, as its own endpoint's service takes it (a
@@ -71,12 +78,19 @@ public class BatchService {
             List<Integer> signatureItems = new ArrayList<>();
             List<SignatureService.Checked> pending = new ArrayList<>();
             int accepted = 0;
+            Set<String> open = new HashSet<>();
             for (Checked c : checked) {
                 if (c.refused() != null) {
                     results.add(new ItemResult(c.id(), null, c.refused()));
                     continue;
                 }
                 if (c.signature() != null) {
+                    try {
+                        requireNotRetired(c.signature(), open);
+                    } catch (ProblemException e) {
+                        results.add(new ItemResult(c.id(), null, e.problem())); // nothing written for it yet
+                        continue;
+                    }
                     signatureItems.add(results.size());
                     pending.add(c.signature());
                     results.add(null);
@@ -97,6 +111,19 @@ public class BatchService {
             }
             return new Results(accepted, results.size() - accepted, results);
         };
+    }
+
+    /**
+     * As a single signature asks ({@link SignatureService#requireNotRetired}), once per campaign of the batch: a
+     * campaign found not anonymised ({@code open}) stays so until the transaction ends, as it holds off its runs.
+     */
+    private void requireNotRetired(SignatureService.Checked signature, Set<String> open) throws SQLException {
+        for (CampaignChanged campaign : signature.campaigns().values()) {
+            if (!open.contains(campaign.campaignId())) {
+                retention.requireNotRetiredYet(campaign);
+                open.add(campaign.campaignId());
+            }
+        }
     }
 
     private Command<?> command(String entityId, Object request) {

@@ -78,12 +78,13 @@ public class ErasureService {
                         new SignerErased(UUID.randomUUID(), erasureId, entityId, caseIds, actionIds, now));
                 from += IDS_PER_EVENT;
             } while (from < erased.size());
-            // the signer lists taken before it hold the erased names: marked; while one of them is still being read,
-            // refused, nothing erased (its names could go out unmarked), to be sent again in a few seconds
+            // the signer lists taken before it hold the erased names: marked; while any list is still being read,
+            // refused, nothing erased (its names could go out unmarked), to be sent again in a few seconds. Any, not
+            // one of the cases found: the answer must be the same whether or not the person signed (docs/security.md)
             if (!exports.markErased(erasureId, now, signedCases)) {
                 throw new ProblemException(Problem.of(503, "signer-list-exporting", "A signer list is being exported",
-                        "a signer list of a case this erasure concerns is being exported now; nothing was erased, send "
-                                + "the same request again after Retry-After seconds")
+                        "a signer list is being exported now; nothing was erased, send the same request again after "
+                                + "Retry-After seconds")
                         .retryAfter(EXPORT_RETRY_AFTER_SECONDS));
             }
             // the erasure's id and how much it removed; never the address, nor its hash (it would re-identify)

@@ -14,12 +14,14 @@ import org.w4r.petition.model.MessageFilter;
 import org.w4r.petition.model.WaitingMessages;
 import org.w4r.petition.repository.MessageRepository;
 
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.stream.Stream;
 
 /**
  * Solidarity messages: counted as an action when accepted, then reviewed by a moderator. Only approved messages
@@ -87,6 +89,9 @@ public class MessageService extends ActionRecorder {
                         "message " + messageId + " was " + m.status + " by " + m.reviewedBy + " at " + m.reviewedAt)
                         .with("reviewStatus", m.status)); // not "status": that is the problem's HTTP status
             }
+            if (decision.abuse()) {
+                requireCountsOpen(m.campaignId);
+            }
             review(work, m, decision, moderator, reviewed);
             return m;
         };
@@ -113,6 +118,11 @@ public class MessageService extends ActionRecorder {
                         strangers.size() + " of the ids are no message of campaign " + campaignId + "; nothing was decided")
                         .with("messageIds", strangers));
             }
+            // one campaign; a call sent again, with nothing left to decide, is answered as before, not refused
+            if (decision.abuse() && found.values().stream().anyMatch(m -> m.erasedAt == null
+                    && Message.PENDING.equals(m.status))) {
+                requireCountsOpen(campaignId);
+            }
             List<Reviewed> outcomes = new ArrayList<>(messageIds.size());
             for (UUID id : messageIds) {
                 Message m = found.get(id);
@@ -124,6 +134,15 @@ public class MessageService extends ActionRecorder {
             }
             return outcomes;
         };
+    }
+
+    /**
+     * An abuse rejection takes the message out of the counts, and an anonymised campaign's counts are final: refused
+     * (409 campaign-retired), as an invalidation is; until a read-only review of 6 December 2026 it published its
+     * correction all the same. Approving, or rejecting other than as abuse, changes no count and is still taken.
+     */
+    private void requireCountsOpen(String campaignId) throws SQLException {
+        retention.requireNotRetired(Stream.of(campaignId));
     }
 
     // the decision, not its reason: a reason may quote the message, and the trail is read by every coordinator

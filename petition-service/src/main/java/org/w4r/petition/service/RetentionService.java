@@ -169,7 +169,8 @@ public class RetentionService {
         return work -> {
             if (!retention.tryLock(campaignId)) {
                 throw ProblemException.conflict("run-in-progress", "Run in progress",
-                        "another run of campaign '" + campaignId + "' is under way; read the runs in a moment");
+                        "another run of campaign '" + campaignId + "', or a late action of it, is under way; read the "
+                                + "runs in a moment");
             }
             Instant started = Instant.now();
             RetentionRun run = run(campaignId, false, schedule.dueAt(), started, retention.anonymise(campaignId), asked.actor());
@@ -196,27 +197,60 @@ public class RetentionService {
      */
     public void requireNotRetired(Stream<String> campaignIds) throws SQLException {
         for (String campaignId : campaignIds.distinct().toList()) {
-            refuseIf(campaignId, retention.retiredAt(campaignId));
+            requireNotRetired(campaignId);
         }
     }
 
     /**
-     * As {@link #requireNotRetired}, for a new action of {@code campaign}, in its transaction: every one asks. No
-     * campaign is anonymised before {@code w4r.retention.after} past its close, so before that (the current campaign,
-     * and late reports of one closed months ago) nothing is read; after it, the database is, every time, unless the
-     * campaign was found anonymised already (a run is never undone). A first version kept "not anonymised" a minute,
-     * and an action read it while this instance's own run had not committed yet (review of this change, 6 December
-     * 2026). A count committed while a run commits is still taken (docs/reliability.md, open defects).
+     * As {@link #requireNotRetired}, for a new action of {@code campaign}, in its transaction: every one asks. A
+     * campaign that cannot have been anonymised ({@link #mayBeRetired}: the current campaign, and late reports of one
+     * closed less than {@code w4r.retention.after} ago) reads nothing; any other reads the database every time, unless
+     * it was found anonymised already (a run is never undone). A first version kept "not anonymised" a minute, and an
+     * action read it while this instance's own run had not committed yet (review of this change, 6 December 2026).
      */
     public void requireNotRetiredYet(CampaignChanged campaign) throws SQLException {
-        if (closesOf(campaign).atOffset(ZoneOffset.UTC).plus(settings.after()).toInstant().isAfter(Instant.now())) {
+        if (!mayBeRetired(campaign)) {
             return;
         }
-        String campaignId = campaign.campaignId();
+        requireNotRetired(campaign.campaignId());
+    }
+
+    /**
+     * In the change's transaction. Also refused while a run of the campaign is under way: the run could not see what
+     * this transaction writes, and the schedule does not run a campaign again.
+     */
+    private void requireNotRetired(String campaignId) throws SQLException {
         Instant known = retiredCampaigns.get(campaignId);
-        Optional<Instant> retired = known != null ? Optional.of(known) : retention.retiredAt(campaignId);
+        if (known != null) {
+            refuseIf(campaignId, Optional.of(known));
+        }
+        // before the read, and in a statement of its own: a run that committed just before is then seen by the read
+        // (read committed takes a snapshot per statement), and none starts until this transaction ends
+        if (!retention.holdOffRuns(campaignId)) {
+            throw new ProblemException(Problem.of(409, "campaign-retired", "Campaign anonymised",
+                    "campaign '" + campaignId + "' is being anonymised under the retention schedule now; its counts "
+                            + "are final").with("campaignId", campaignId));
+        }
+        Optional<Instant> retired = retention.retiredAt(campaignId);
         retired.ifPresent(at -> retiredCampaigns.put(campaignId, at));
         refuseIf(campaignId, retired);
+    }
+
+    /**
+     * Whether {@code campaign} can have been anonymised. A run takes a campaign only once it is due by the state the
+     * run reads, so one not due by its state now (closes + {@code after} ahead) can have been taken only under an
+     * earlier state, replaced since: one changed after it was due, so at least {@code after} past its opening. Until a
+     * read-only review of 6 December 2026 only the close was looked at, and a campaign extended after it was anonymised
+     * took new names for good (the schedule does not run a campaign again). The current campaign, changed within
+     * months of its opening, reads nothing.
+     */
+    public boolean mayBeRetired(CampaignChanged campaign) {
+        Instant now = Instant.now();
+        return !plusAfter(closesOf(campaign)).isAfter(now) || !plusAfter(campaign.opensAt()).isAfter(campaign.changedAt());
+    }
+
+    private Instant plusAfter(Instant at) {
+        return at.atOffset(ZoneOffset.UTC).plus(settings.after()).toInstant();
     }
 
     private static void refuseIf(String campaignId, Optional<Instant> retired) {

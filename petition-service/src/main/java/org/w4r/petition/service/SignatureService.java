@@ -41,6 +41,12 @@ public class SignatureService {
     @Inject
     IdempotencyService idempotency;
 
+    @Inject
+    RetentionService retention;
+
+    @Inject
+    Committer committer;
+
     /** One signer for one or several cases (distinct, in the caller's order), as the caller sent it, normalised. */
     public record Signature(List<String> caseIds, String name, String email, String country, boolean showName,
                             boolean contact, Instant occurredAt) {
@@ -60,7 +66,8 @@ public class SignatureService {
      * A single signature, answered once it is committed (group commit with the other signatures arriving at the same
      * time). A request with an Idempotency-Key is answered with the first answer under that key: found when the commit
      * stores the key, or, if the checks now refuse it, looked up then ({@link IdempotencyService#earlierOr}).
-     * <p>Called on an event loop: nothing here waits, and the lookup, the one database read, runs on a worker thread.
+     * <p>Called on an event loop: nothing here waits; the lookup, and the write of a signature for a campaign that may
+     * have been anonymised, the only database work outside the group commit, run on a worker thread.
      */
     public CompletableFuture<Answer> sign(String entityId, IdempotencyKey key, Signature signature,
                                           Function<? super Recorded, ?> answer) {
@@ -74,7 +81,34 @@ public class SignatureService {
             return CompletableFuture.supplyAsync(() -> idempotency.earlierOr(key, refused),
                     Infrastructure.getDefaultWorkerPool());
         }
+        if (checked.campaigns().values().stream().anyMatch(retention::mayBeRetired)) {
+            // a late report for a campaign that may be anonymised must ask the database in its transaction, and a
+            // group cannot refuse one of its members: a transaction of its own, on a worker. Rare, so the group
+            // commit's hot path asks nothing (until a read-only review of 6 December 2026 nothing asked, and a
+            // signature dated inside an anonymised campaign's window was stored with its name, for good)
+            CompletableFuture<Answer> answered = new CompletableFuture<>();
+            Infrastructure.getDefaultWorkerPool().execute(() -> {
+                try {
+                    answered.complete(committer.commit(key, 202, work -> {
+                        requireNotRetired(checked);
+                        return writeAll(work, List.of(checked)).get(0);
+                    }, answer));
+                } catch (RuntimeException | Error e) {
+                    answered.completeExceptionally(e); // as it is, for the problem mappers, as the group's are
+                }
+            });
+            return answered;
+        }
         return groupCommit.submit(new Committer.Member<>(key, 202, checked, answer));
+    }
+
+    /** In the transaction that writes it: refused (409 campaign-retired) if a campaign of it was anonymised. */
+    void requireNotRetired(Checked checked) throws SQLException {
+        Map<String, CampaignChanged> campaigns = new LinkedHashMap<>();
+        checked.campaigns().values().forEach(c -> campaigns.putIfAbsent(c.campaignId(), c));
+        for (CampaignChanged campaign : campaigns.values()) {
+            retention.requireNotRetiredYet(campaign);
+        }
     }
 
     /** Everything that can refuse the signature, before anything is written (a batch relies on that). */
