@@ -73,8 +73,8 @@ class PoisonOnCasesTopicTest extends RunningService {
 
         assertEquals(skippedBefore + 1, casesOnTopic.skipped(), "the poison record is skipped and counted");
         assertTrue(outcome.newerOnTopic().contains(caseId), "the record after it is still compared: " + outcome);
-        assertEquals(topicRevision, ((Number) Effects.caseRow(db, caseId).get("revision")).longValue(),
-                "raised to the topic's revision, as after any restore");
+        assertTrue(((Number) Effects.caseRow(db, caseId).get("revision")).longValue() > topicRevision,
+                "raised above the topic's revision, as after any restore");
     }
 
     /** A revision ten minutes ahead of this clock, in case-service's microseconds (as RestoredDatabaseTest's). */

@@ -68,7 +68,7 @@ class RestoredDatabaseTest extends RunningService {
         assertEquals(holdId, row.get("hold_id") == null ? null : ((Number) row.get("hold_id")).longValue(),
                 "the hold is back in the database, under the id every service knows (backup at " + backupRevision + ")");
         assertEquals(placedAt, Effects.instant(row.get("hold_placed_at")));
-        assertEquals(topicRevision, ((Number) row.get("revision")).longValue(), "raised to the topic's");
+        assertTrue(((Number) row.get("revision")).longValue() > topicRevision, "raised above the topic's");
         Map<String, Object> hold = Effects.row(db, "select * from case_hold where id = ?", holdId);
         assertEquals(caseId, hold.get("case_id"));
         assertNull(hold.get("lifted_at"));
@@ -82,7 +82,7 @@ class RestoredDatabaseTest extends RunningService {
                 .body("hold.holdId", equalTo((int) holdId)).body("hold.placedBy", equalTo("system"));
         assertEquals(List.of(caseId), outcome.holdsRestored().stream().filter(caseId::equals).toList(), "reported");
 
-        Effects.awaitOutboxEmpty(relay); // the start's snapshot: the same held state at the topic's revision
+        Effects.awaitOutboxEmpty(relay); // the start's announcement: the held state above the topic's revision
         Effects.Mark mark = Effects.Mark.now(kafka, Topics.CASES);
         given().auth().oauth2(DemoCredentials.caseManager()).contentType(ContentType.JSON).body("{\"goal\":2000}")
                 .patch("/api/v1/cases/" + caseId).then().statusCode(200).body("hold.holdId", equalTo((int) holdId));
@@ -150,6 +150,154 @@ class RestoredDatabaseTest extends RunningService {
         assertEquals(before, revision(caseId));
     }
 
+    /**
+     * A case created and held after the backup is on the topic only. It is stored again from there, held, at a
+     * revision above the topic's, so it can neither be created again unheld nor announced unheld over every reader's
+     * held record.
+     */
+    @Test
+    void aHeldCaseOnlyOnTheTopicIsRebuiltHeld() {
+        String campaignId = CaseLifecycleTest.openCampaign();
+        String caseId = CaseLifecycleTest.id("after-backup");
+        long holdId = unusedHoldId();
+        Instant placedAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        long topicRevision = aheadOfTheClock();
+        Effects.awaitOutboxEmpty(relay);
+        send(caseOnlyOnTheTopic(caseId, campaignId, "global", null, new CaseChanged.Hold(holdId, placedAt),
+                topicRevision));
+        Effects.Mark mark = Effects.Mark.now(kafka, Topics.CASES);
+
+        CaseReconciliation.Outcome outcome = publisher.startUp();
+
+        Map<String, Object> row = Effects.caseRow(db, caseId);
+        assertNotNull(row, "the case held on the topic is in the database again: " + outcome);
+        assertEquals(holdId, ((Number) row.get("hold_id")).longValue());
+        assertEquals(placedAt, Effects.instant(row.get("hold_placed_at")));
+        assertEquals(1000L, ((Number) row.get("goal")).longValue(), "its fields from the topic");
+        assertTrue(((Number) row.get("revision")).longValue() > topicRevision, "above the topic's revision");
+        assertTrue(outcome.casesRebuilt().contains(caseId), outcome.toString());
+        assertEquals(1, Effects.rows(db, "select 1 from audit_entry where subject_id = ? and action = "
+                + "'case.hold.restored' and actor = 'system' and detail ->> 'caseRebuilt' = 'true'", caseId).size());
+        CaseChanged announced = nextEvent(mark, caseId);
+        assertTrue(announced.version() > topicRevision, announced.version() + " after " + topicRevision);
+        assertEquals(holdId, announced.hold().holdId(), "announced held");
+
+        CaseLifecycleTest.post("/api/v1/cases", """
+                {"caseId":"%s","campaignId":"%s","name":"Someone at risk","country":"mm","goal":5}"""
+                .formatted(caseId, campaignId)).statusCode(409).body("type", org.hamcrest.Matchers.endsWith("duplicate-id"));
+        await("every reader keeps it held").atMost(Effects.BOUND).until(() -> referenceData.cases().stream()
+                .anyMatch(c -> caseId.equals(c.caseId()) && c.hold() != null && c.hold().holdId() == holdId));
+    }
+
+    /**
+     * A case created and held after the backup whose entity went with the backup too cannot be stored again: its hold
+     * is noted, and creating the id later (here a case manager's POST) creates it held, above the topic's revision.
+     */
+    @Test
+    void aHeldCaseOnlyOnTheTopicThatCannotBeRebuiltIsCreatedHeldLater() {
+        String campaignId = CaseLifecycleTest.openCampaign();
+        String caseId = CaseLifecycleTest.id("after-backup");
+        long holdId = unusedHoldId();
+        Instant placedAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        long topicRevision = aheadOfTheClock();
+        send(caseOnlyOnTheTopic(caseId, campaignId, "local", CaseLifecycleTest.id("entity-lost"),
+                new CaseChanged.Hold(holdId, placedAt), topicRevision));
+
+        CaseReconciliation.Outcome outcome = publisher.startUp();
+
+        assertNull(Effects.caseRow(db, caseId), "its entity is not here: " + outcome);
+        Effects.awaitOutboxEmpty(relay);
+        Effects.Mark mark = Effects.Mark.now(kafka, Topics.CASES);
+
+        long version = CaseLifecycleTest.post("/api/v1/cases", """
+                        {"caseId":"%s","campaignId":"%s","name":"Someone at risk","country":"mm","goal":5}"""
+                        .formatted(caseId, campaignId)).statusCode(201)
+                .body("hold.holdId", equalTo((int) holdId)).body("hold.placedBy", equalTo("system"))
+                .extract().jsonPath().getLong("version");
+
+        assertTrue(version > topicRevision, version + " after " + topicRevision);
+        assertTrue(outcome.holdsNoted().contains(caseId), outcome.toString());
+        CaseChanged created = nextEvent(mark, caseId);
+        assertNotNull(created.hold(), "announced held");
+        assertEquals(holdId, created.hold().holdId());
+        assertTrue(created.version() > topicRevision);
+        assertEquals(List.of(Map.of("actor", "demo-case-manager", "holdId", String.valueOf(holdId))),
+                Effects.rows(db, "select actor, detail ->> 'holdId' as \"holdId\" from audit_entry where subject_id = ? "
+                        + "and action = 'case.hold.restored'", caseId), "audited");
+        assertNull(Effects.row(db, "select 1 from case_hold_noted where case_id = ?", caseId), "placed once");
+        await("every reader keeps it held").atMost(Effects.BOUND).until(() -> referenceData.cases().stream()
+                .anyMatch(c -> caseId.equals(c.caseId()) && c.version() == created.version() && c.hold() != null));
+    }
+
+    /**
+     * A hold placed and lifted after the backup is on the topic in an older record of its case only: its id is not
+     * given again, so a page read while it was open cannot lift a new hold it never saw.
+     */
+    @Test
+    void aHoldIdPlacedAndLiftedAfterTheBackupIsNotGivenAgain() {
+        String caseId = CaseLifecycleTest.newCase(CaseLifecycleTest.openCampaign());
+        Effects.awaitOutboxEmpty(relay);
+        long holdId = unusedHoldId();
+        long held = aheadOfTheClock();
+        publish(caseId, new CaseChanged.Hold(holdId, Instant.now().truncatedTo(ChronoUnit.MICROS)), held);
+        publish(caseId, null, held + 1);
+
+        publisher.startUp();
+
+        long next = given().auth().oauth2(DemoCredentials.caseManager()).contentType(ContentType.JSON)
+                .body("{\"reason\":\"threats\"}").put("/api/v1/cases/" + caseId + "/hold").then().statusCode(200)
+                .extract().jsonPath().getLong("hold.holdId");
+        assertTrue(next > holdId, "a new hold's id " + next + " is after the lifted one's " + holdId);
+        given().auth().oauth2(DemoCredentials.caseManager()).delete("/api/v1/cases/" + caseId + "/hold?holdId=" + holdId)
+                .then().statusCode(409).body("openHoldId", equalTo((int) next));
+    }
+
+    /**
+     * A case whose record on the topic is newer than the database (here unheld on both, its goal edited after the
+     * backup) is announced above the topic's revision: that revision, which was the ETag of the lost state, names no
+     * other state, so a form read at it is refused.
+     */
+    @Test
+    void aCaseNewerOnTheTopicIsAnnouncedAboveItsRevision() {
+        String caseId = CaseLifecycleTest.newCase(CaseLifecycleTest.openCampaign());
+        Effects.awaitOutboxEmpty(relay);
+        long topicRevision = aheadOfTheClock();
+        publish(caseId, null, topicRevision);
+        Effects.Mark mark = Effects.Mark.now(kafka, Topics.CASES);
+
+        CaseReconciliation.Outcome outcome = publisher.startUp();
+
+        assertTrue(outcome.newerOnTopic().contains(caseId), outcome.toString());
+        Effects.awaitOutboxEmpty(relay);
+        await().atMost(Effects.BOUND).until(() -> !mark.caseEventsSince(caseId).isEmpty());
+        List<Long> announced = mark.caseEventsSince(caseId).stream().map(CaseChanged::version).toList();
+        assertTrue(announced.stream().allMatch(v -> v > topicRevision), "every announcement after the start is above "
+                + topicRevision + ": " + announced);
+        assertTrue(revision(caseId) > topicRevision);
+        given().auth().oauth2(DemoCredentials.caseManager()).contentType(ContentType.JSON)
+                .header("If-Match", "\"" + topicRevision + "\"").body("{\"goal\":3000}").patch("/api/v1/cases/" + caseId)
+                .then().statusCode(412);
+    }
+
+    /** A hold id above every one the database and the topic have given so far. */
+    private long unusedHoldId() {
+        return ((Number) Effects.row(db, "select nextval(pg_get_serial_sequence('case_hold', 'id')) + 1000 as id")
+                .get("id")).longValue();
+    }
+
+    private static CaseChanged caseOnlyOnTheTopic(String caseId, String campaignId, String scope, String entityId,
+                                                  CaseChanged.Hold hold, long revision) {
+        return new CaseChanged(UUID.randomUUID(), caseId, campaignId, "Someone at risk", "MM", null, scope, entityId,
+                1000L, "active", true, hold, revision, Instant.now(), null, null);
+    }
+
+    private void send(CaseChanged change) {
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of("bootstrap.servers", kafka),
+                new StringSerializer(), new StringSerializer())) {
+            ReferenceFixtures.send(producer, Topics.CASES, change.caseId(), change);
+        }
+    }
+
     private long revision(String caseId) {
         return ((Number) Effects.caseRow(db, caseId).get("revision")).longValue();
     }
@@ -166,10 +314,7 @@ class RestoredDatabaseTest extends RunningService {
         CaseChanged after = new CaseChanged(UUID.randomUUID(), caseId, last.campaignId(), last.name(), last.country(),
                 last.targetAuthority(), last.scope(), last.localEntityId(), last.goal(), last.status(),
                 last.publicCounter(), hold, revision, Instant.now(), last.milestones(), last.demand());
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of("bootstrap.servers", kafka),
-                new StringSerializer(), new StringSerializer())) {
-            ReferenceFixtures.send(producer, Topics.CASES, caseId, after);
-        }
+        send(after);
     }
 
     private CaseChanged latest(String caseId) {

@@ -51,10 +51,19 @@ public class CasesOnTopic {
     private volatile int skipped;
 
     /**
-     * Every case on the topic, by id, as its readers hold it. Throws when the topic cannot be read to the end it had
-     * at the call within {@code w4r.cases.topic-check-wait}: the caller must not go on as if the database were current.
+     * What one read of the topic found: every case by id as its readers hold it, and the highest hold id of any record
+     * read, not only of the newest ones. A hold placed and lifted after a backup is on the topic in an older record of
+     * its case only (while compaction has not removed it yet), and its id must not be given again: a stale page's lift
+     * names it (a read-only review, 6 December 2026).
      */
-    public Map<String, CaseChanged> newest() {
+    public record OnTopic(Map<String, CaseChanged> newest, long highestHoldId) {
+    }
+
+    /**
+     * The topic as its readers hold it. Throws when the topic cannot be read to the end it had at the call within
+     * {@code w4r.cases.topic-check-wait}: the caller must not go on as if the database were current.
+     */
+    public OnTopic newest() {
         try {
             return read();
         } catch (RuntimeException e) {
@@ -64,12 +73,13 @@ public class CasesOnTopic {
         }
     }
 
-    private Map<String, CaseChanged> read() {
+    private OnTopic read() {
         // a missing topic would be auto-created by the read, uncompacted: create it as every service does first
         topics.ensureTopics();
         long deadline = System.nanoTime() + wait.toNanos();
         Map<String, CaseChanged> newest = new HashMap<>();
         int unreadable = 0;
+        long highestHoldId = 0;
         try (KafkaConsumer<String, String> consumer = clients.readFromBeginning("cases-check", List.of(Topics.CASES),
                 Map.of("fetch.max.wait.ms", "100"))) {
             Map<TopicPartition, Long> end = consumer.endOffsets(consumer.assignment(), wait);
@@ -90,6 +100,9 @@ public class CasesOnTopic {
                         unreadable++;
                         continue;
                     }
+                    if (change.hold() != null) {
+                        highestHoldId = Math.max(highestHoldId, change.hold().holdId());
+                    }
                     newest.merge(change.caseId(), change, (held, next) -> held.version() > next.version() ? held : next);
                 }
             }
@@ -97,7 +110,7 @@ public class CasesOnTopic {
         skipped = unreadable;
         LOG.infof("cases topic check: %d cases read from the '%s' topic (%d unreadable records skipped)", newest.size(),
                 Topics.CASES, unreadable);
-        return newest;
+        return new OnTopic(newest, highestHoldId);
     }
 
     /**

@@ -20,7 +20,6 @@ import org.w4r.kit.outbox.Outbox;
 
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -98,14 +97,14 @@ public class ReferencePublisher {
 
     /** The start-up work above, in a transaction of its own; returns what the check of the topic found. */
     public CaseReconciliation.Outcome startUp() {
-        Map<String, CaseChanged> onTopic = casesOnTopic.newest(); // outside the transaction: it may take seconds
+        CasesOnTopic.OnTopic onTopic = casesOnTopic.newest(); // outside the transaction: it may take seconds
         return reconcileAndSnapshot(onTopic);
     }
 
     @Transactional(Transactional.TxType.REQUIRES_NEW)
-    CaseReconciliation.Outcome reconcileAndSnapshot(Map<String, CaseChanged> onTopic) {
+    CaseReconciliation.Outcome reconcileAndSnapshot(CasesOnTopic.OnTopic onTopic) {
         lockReferenceTables();
-        CaseReconciliation.Outcome outcome = reconciliation.reconcile(onTopic);
+        CaseReconciliation.Outcome outcome = reconciliation.reconcile(onTopic.newest(), onTopic.highestHoldId());
         announceAll();
         return outcome;
     }

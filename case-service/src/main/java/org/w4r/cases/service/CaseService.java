@@ -46,6 +46,9 @@ public class CaseService {
     @Inject
     AuditTrail audit;
 
+    @Inject
+    CaseReconciliation reconciliation;
+
     /**
      * The most local cases an entity's own imports may bring it to in one campaign. Every case goes on {@code cases}
      * into every service's in-memory reference data, and an entity key imported up to 10,000 a request with no cap, so
@@ -138,9 +141,12 @@ public class CaseService {
         c.publicCounter = in.publicCounter() == null || in.publicCounter();
         c.changedAt = Instant.now();
         c.persist();
-        publisher.caseFile(c);
         audit.record("case.created", "case", c.id, c.localEntityId, AuditTrail.detail("campaignId", c.campaignId,
                 "scope", c.scope, "status", c.status, "goal", c.goal, "publicCounter", c.publicCounter));
+        // an id every service holds as held (created after a restored backup, CaseReconciliation): created held, or
+        // this announcement, newer than the topic's, would lift that hold everywhere
+        reconciliation.placeNotedHold(c);
+        publisher.caseFile(c);
         return c;
     }
 
