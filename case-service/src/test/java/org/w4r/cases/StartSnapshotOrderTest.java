@@ -107,6 +107,29 @@ class StartSnapshotOrderTest extends RunningService {
     }
 
     /**
+     * A staff token issued before an email was refused as its principal is announced at every start; its email went on
+     * the compacted {@code credentials} topic each time (a read-only review, 6 December 2026). It goes as its key id.
+     */
+    @Test
+    void aStaffTokenNamedByAnEmailIsAnnouncedWithoutIt() {
+        String keyId = "key_legacy" + java.util.UUID.randomUUID().toString().substring(0, 8);
+        String sha256 = org.w4r.kit.security.Credentials.sha256(org.w4r.kit.security.Credentials.newSecret());
+        assertEquals(1, Effects.update(db, "insert into credential (key_id, sha256, principal, role, created_at, "
+                + "expires_at) values (?, ?, 'jane.doe@section.example', 'coordinator', now(), now() + interval '30 days')",
+                keyId, sha256));
+        Effects.Mark mark = Effects.Mark.now(kafka, Topics.CREDENTIALS);
+
+        publisher.snapshot();
+
+        Effects.awaitOutboxEmpty(relay);
+        List<ConsumerRecord<String, String>> announced = mark.since(Topics.CREDENTIALS).stream()
+                .filter(r -> keyId.equals(r.key())).toList();
+        assertEquals(1, announced.size(), "the snapshot announced the token");
+        assertFalse(announced.get(0).value().contains("@"), announced.get(0).value());
+        assertTrue(announced.get(0).value().contains("\"staff-" + keyId + "\""), announced.get(0).value());
+    }
+
+    /**
      * Runs {@code write} on another thread while a start-up snapshot's transaction is open, until the write has been
      * answered or waits on a lock; then commits the snapshot and returns the write's status.
      */

@@ -75,7 +75,18 @@ public class ReferencePublisher {
             return outbox.add(Topics.CREDENTIALS, k.keyId, null);
         }
         return outbox.add(Topics.CREDENTIALS, k.keyId, new CredentialChanged(UUID.randomUUID(), k.keyId, k.sha256,
-                k.role, k.entityId, k.entityId == null ? k.principal : null, k.expiresAt, Instant.now()));
+                k.role, k.entityId, k.entityId == null ? announcedPrincipal(k) : null, k.expiresAt, Instant.now()));
+    }
+
+    /**
+     * The principal as every service reads it, to name who did what. A staff token issued before {@code @} was refused
+     * (Credential.PRINCIPAL) may be named by an email: announced at every start, on a compacted topic every service
+     * reads, it would be published again for as long as the token lives (up to a year; a read-only review, 6 December
+     * 2026). Such a principal is announced as its key id instead, which names the token and nobody; case-service
+     * itself still lists and revokes it by its stored principal.
+     */
+    static String announcedPrincipal(Credential k) {
+        return k.principal != null && k.principal.contains("@") ? "staff-" + k.keyId : k.principal;
     }
 
     /**
