@@ -16,7 +16,7 @@ const api = await import('../../main/resources/META-INF/resources/js/api.js');
 const { recordHandover } = await import('../../main/resources/META-INF/resources/js/views/deliveries.js');
 
 // the delivery, and how the next handover posts are answered: 'commit-lost' records it and answers outcome-unknown
-const state = { status: 'planned', posts: 0, script: [] };
+const state = { status: 'planned', posts: 0, stored: 0, script: [] };
 const problem = (res, status, slug) => {
   res.writeHead(status, { 'Content-Type': 'application/problem+json' });
   res.end(JSON.stringify({ type: 'https://w4r.example.org/problems/' + slug, title: slug, status }));
@@ -34,9 +34,12 @@ const server = http.createServer((req, res) => {
     if (state.status !== 'planned') { problem(res, 409, 'not-planned'); return; }
     if (next === 'busy') { problem(res, 503, 'counts-behind'); return; }
     state.status = 'delivered';
+    state.stored++;
     if (next === 'commit-lost') { problem(res, 503, 'outcome-unknown'); return; }
-    res.writeHead(204);
-    res.end();
+    if (next === 'dropped') { req.socket.destroy(); return; } // recorded, and no answer at all
+    // as delivery-service answers a handover: the delivery, with its frozen counts
+    res.writeHead(200, { 'Content-Type': 'application/json' });
+    res.end(JSON.stringify({ id: 'd1', status: state.status }));
   });
 });
 await new Promise((r) => server.listen(0, '127.0.0.1', r));
@@ -73,4 +76,24 @@ test('an "outcome unknown" on the last try is read back too', async () => {
   const answer = await recordHandover(send, read, noPause);
   assert.equal(answer.status, 'delivered');
   assert.equal(state.posts, 5);
+});
+
+// A double click or Enter pressed twice: the second post arrives after the first recorded the handover and is refused
+// 409 not-planned. The page said "Not recorded" over "Handover recorded" (read-only review): the delivery is read, and
+// a delivered one is the answer for both presses.
+test('two handovers sent at once both resolve as delivered; one handover is stored', async () => {
+  Object.assign(state, { status: 'planned', posts: 0, stored: 0, script: [] });
+  const [a, b] = await Promise.all([recordHandover(send, read, noPause), recordHandover(send, read, noPause)]);
+  assert.equal(a.status, 'delivered');
+  assert.equal(b.status, 'delivered');
+  assert.equal(state.posts, 2);
+  assert.equal(state.stored, 1);
+});
+
+test('a handover whose answer never came back is read back as recorded', async () => {
+  Object.assign(state, { status: 'planned', posts: 0, stored: 0, script: ['dropped'] });
+  const answer = await recordHandover(send, read, noPause);
+  assert.equal(answer.status, 'delivered');
+  assert.equal(state.posts, 1);
+  assert.equal(state.stored, 1);
 });

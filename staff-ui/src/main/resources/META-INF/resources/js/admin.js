@@ -123,6 +123,30 @@ export async function notSaved(status, e, reload) {
   if (e && e.status === 412) { await reload(); }
 }
 
+/**
+ * A write sent from buttons one at a time: {@code buttons} (an array, or a function that names them when pressed) are
+ * disabled while it is on its way, and a press that still gets through (Enter in a field, a click before the repaint)
+ * gets the write already running, never a second one. A second handover, invalidation or credential went out that
+ * way, and its refusal (or its secret) replaced what the first one did. {@code after} runs once the buttons are back,
+ * for a button whose state the write itself decides (disabled until a new preview, say).
+ */
+export function oneAtATime(write, buttons, after) {
+  let running = null;
+  const named = () => (typeof buttons === 'function' ? buttons() : buttons || []).filter(Boolean);
+  return (...args) => {
+    if (running) { return running; }
+    const pressed = named();
+    pressed.forEach((b) => { b.disabled = true; });
+    // started after running is set, so a write that throws at once still clears it
+    running = Promise.resolve().then(() => write(...args)).finally(() => {
+      running = null;
+      pressed.forEach((b) => { b.disabled = false; });
+      if (after) { after(); }
+    });
+    return running;
+  };
+}
+
 /** A status line for a page: what was done, or why not, announced politely; errors as alerts. */
 export function statusLine(id) {
   const node = el('p', { id, class: 'note', 'aria-live': 'polite' });

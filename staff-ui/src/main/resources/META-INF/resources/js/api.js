@@ -32,13 +32,16 @@ export async function serviceUrls() {
 /**
  * One call to an API. {@code version}: the version of the record the page showed, for an edit: sent as If-Match, so
  * the API refuses (412 edited-since) an edit of a record someone changed since, instead of writing this form's older
- * values over that change.
+ * values over that change. {@code idempotencyKey}: sent as Idempotency-Key, where the endpoint takes one (see
+ * keyedWrite). {@code full}: the answer as {status, headers, body} rather than its body alone, for an answer whose
+ * status says something the body does not (a hold or a revocation stored but not yet on Kafka: see propagating).
  */
 export async function call(url, options) {
   const opts = options || {};
   const headers = Object.assign({ Authorization: 'Bearer ' + token.get(), Accept: opts.accept || 'application/json' },
     opts.body !== undefined ? { 'Content-Type': 'application/json' } : {},
-    opts.version != null ? { 'If-Match': '"' + opts.version + '"' } : {});
+    opts.version != null ? { 'If-Match': '"' + opts.version + '"' } : {},
+    opts.idempotencyKey ? { 'Idempotency-Key': opts.idempotencyKey } : {});
   const response = await fetch(url, { method: opts.method || 'GET', headers, credentials: 'omit',
     body: opts.body !== undefined ? JSON.stringify(opts.body) : undefined });
   if (!response.ok) {
@@ -48,8 +51,56 @@ export async function call(url, options) {
     throw new ApiError(response.status, problem);
   }
   // nothing to read: 204, or a 202 with no body (case-service's revocation still on its way to Kafka)
-  if (response.status === 204 || !response.headers.get('Content-Type')) { return null; }
-  return (opts.accept || '').startsWith('text/') ? response.text() : response.json();
+  const body = response.status === 204 || !response.headers.get('Content-Type') ? null
+    : (opts.accept || '').startsWith('text/') ? await response.text() : await response.json();
+  return opts.full ? { status: response.status, headers: response.headers, body } : body;
+}
+
+/** The last part of a refusal's problem type ("outcome-unknown", "not-planned"), or ''. */
+export const problemType = (e) => (e && e.problem && typeof e.problem.type === 'string' ? e.problem.type.split('/').pop() : '');
+
+/**
+ * Whether a write that failed may still have taken effect: a 503 outcome-unknown (the connection to the database broke
+ * during the commit), or no answer at all (fetch's TypeError: the network dropped it, on the way there or back). Any
+ * other refusal is an API's answer, and a 2xx is stored.
+ */
+export const uncertain = (e) => !(e instanceof ApiError) || (e.status === 503 && problemType(e) === 'outcome-unknown');
+
+/**
+ * A change case-service stored but could not yet put on Kafka within its wait (202, W4R-Propagated: false): the other
+ * services do not enforce it until its relay gets it there. Read from a call made with {@code full}.
+ */
+export const propagating = (answer) => Boolean(answer) && (answer.status === 202
+  || (answer.headers && answer.headers.get('W4R-Propagated') === 'false'));
+
+function newKey() {
+  if (globalThis.crypto && typeof crypto.randomUUID === 'function') { return crypto.randomUUID(); }
+  // randomUUID is for secure contexts only; a page served over plain http elsewhere than localhost still gets 122
+  // random bits, the same as a UUID's
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  b[6] = (b[6] & 0x0f) | 0x40;
+  b[8] = (b[8] & 0x3f) | 0x80;
+  const h = [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
+  return h.slice(0, 8) + '-' + h.slice(8, 12) + '-' + h.slice(12, 16) + '-' + h.slice(16, 20) + '-' + h.slice(20);
+}
+
+/**
+ * A write from a form to an endpoint that takes an Idempotency-Key ({@code write(body, key)}): one key per filled
+ * form. The key is kept while the form sends the same body, so pressing again after an answer that left the outcome
+ * unknown (503 outcome-unknown, a network error) is the same write, answered with what was stored instead of stored a
+ * second time; a changed field is another write, with a new key; after a 2xx the next send is a new one. The
+ * offline counts once went without a key, and a second press after such an answer counted them twice.
+ */
+export function keyedWrite(write) {
+  let pending = null; // {sent: the body as JSON, key}
+  return async (body) => {
+    const sent = JSON.stringify(body);
+    if (!pending || pending.sent !== sent) { pending = { sent, key: newKey() }; }
+    const { key } = pending;
+    const answer = await write(body, key);
+    if (pending && pending.key === key) { pending = null; }
+    return answer;
+  };
 }
 
 /** A CSV body (case-service's imports) with the same bearer header; the answer is JSON. */

@@ -17,7 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 /** The staff UI serves its page, its config and nothing else, all under a strict Content-Security-Policy. */
 @QuarkusTest
 class StaffUiTest {
-    static final String POLICY = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    static final String POLICY = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; "
             + "font-src 'self'; connect-src 'self' http://localhost:8082 http://localhost:8081 http://localhost:8080 "
             + "http://localhost:8083; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 

@@ -4,11 +4,21 @@
 // if a colleague changed the entity since, it is refused and the entity is shown again as it is now.
 import { el, dataTable, section } from '../dom.js';
 import { t, date, term } from '../i18n.js';
-import { caseService } from '../api.js';
-import { field, input, select, confirmStep, explain, notSaved, statusLine, secretBox } from '../admin.js';
+import { caseService, uncertain, propagating } from '../api.js';
+import { field, input, select, confirmStep, explain, notSaved, statusLine, secretBox, oneAtATime } from '../admin.js';
 
 const KINDS = ['section', 'structure', 'regional-office', 'catch-all'];
 const path = (id) => '/api/v1/entities/' + encodeURIComponent(id);
+
+/**
+ * Revokes an entity's key. Resolves 'propagating' when case-service stored the revocation but could not put it on
+ * Kafka within its wait (202, W4R-Propagated: false): the other services still take the key until its relay gets it
+ * there, so the page must not say it is refused everywhere; else 'revoked'.
+ */
+export async function revokeKey(entityId, keyId) {
+  const answer = await caseService(path(entityId) + '/keys/' + encodeURIComponent(keyId), { method: 'DELETE', full: true });
+  return propagating(answer) ? 'propagating' : 'revoked';
+}
 
 export function render(view, arg) {
   const status = statusLine('entities-status');
@@ -61,7 +71,7 @@ export function render(view, arg) {
     el('button', { type: 'submit', text: t('admin.save') }));
     const keys = dataTable({ id: 'keys-table', caption: t('admin.keys.caption', { name: x.name }), filename: 'keys',
       columns: [t('admin.keys.keyId'), t('admin.keys.created'), t('admin.keys.expires'), t('col.status'), t('col.action')] });
-    const issue = el('button', { type: 'button', id: 'issue-key', text: t('admin.keys.issue'), onclick: () => issueKey(x) });
+    const issue = el('button', { type: 'button', id: 'issue-key', text: t('admin.keys.issue'), onclick: () => issuing(() => issueKey(x)) });
     detail.replaceChildren(section(t('admin.entities.manage', { name: x.name }), edit,
       el('h4', { text: t('admin.keys.title') }), el('p', { class: 'note', text: t('admin.keys.help') }),
       secret || '', el('p', {}, issue), keys.node));
@@ -75,41 +85,56 @@ export function render(view, arg) {
           { text: k.revokedAt ? t('admin.keys.revokedAt', { at: date(k.revokedAt) }) : active ? t('admin.keys.active') : t('admin.keys.expired'),
             value: k.revokedAt ? 'revoked' : active ? 'active' : 'expired' },
           { value: '', node: active ? el('span', { class: 'actions' },
-            el('button', { type: 'button', text: t('admin.keys.rotate'), 'aria-label': t('admin.keys.rotateOf', { key: k.keyId }),
-              onclick: () => rotate(x, k) }),
+            el('button', { type: 'button', class: 'rotate', text: t('admin.keys.rotate'), 'aria-label': t('admin.keys.rotateOf', { key: k.keyId }),
+              onclick: () => issuing(() => rotate(x, k)) }),
             el('button', { type: 'button', class: 'lift', text: t('admin.keys.revoke'), 'aria-label': t('admin.keys.revokeOf', { key: k.keyId }),
               onclick: async () => { if (await revoke(x, k)) { await show(x.entityId); } } })) : '' }];
       }));
     } catch (e) { status.failed(t('admin.cannotRead', { reason: explain(e) })); }
   }
 
-  async function issueKey(x) {
-    try {
-      const key = await caseService(path(x.entityId) + '/keys', { method: 'POST' });
-      status.done(t('admin.keys.issued', { name: x.name }));
-      await show(x.entityId, secretBox(t('admin.keys.newKey', { key: key.keyId }), key.key, 'new-key'));
-      return key;
-    } catch (e) { status.failed(t('admin.notSaved', { reason: explain(e) })); return null; }
+  // One new key at a time from the page's issue and rotate buttons: a double click made two live keys (against the
+  // entity's limit), and the page showed only the second one's secret.
+  const issuing = oneAtATime((write) => write(),
+    () => [detail.querySelector('#issue-key'), ...detail.querySelectorAll('button.rotate')]);
+
+  // After any failure the keys are read again: one issued under an unknown outcome is listed, with a secret nobody
+  // saw, to be revoked.
+  async function issueFailed(x, e) {
+    await show(x.entityId);
+    status.failed(uncertain(e) ? t('admin.keys.maybeIssued', { name: x.name }) : t('admin.notSaved', { reason: explain(e) }));
   }
 
+  async function issueKey(x) {
+    let key;
+    try { key = await caseService(path(x.entityId) + '/keys', { method: 'POST' }); } catch (e) { await issueFailed(x, e); return null; }
+    status.done(t('admin.keys.issued', { name: x.name }));
+    await show(x.entityId, secretBox(t('admin.keys.newKey', { key: key.keyId }), key.key, 'new-key'));
+    return key;
+  }
+
+  /** Resolves 'revoked', 'propagating' (stored, not yet refused everywhere: see revokeKey) or false. */
   async function revoke(x, k, question) {
     if (!await confirmStep(question || t('admin.keys.confirmRevoke', { key: k.keyId, name: x.name }), t('admin.keys.revoke'))) { return false; }
     try {
-      await caseService(path(x.entityId) + '/keys/' + encodeURIComponent(k.keyId), { method: 'DELETE' });
-      status.done(t('admin.keys.revoked', { key: k.keyId }));
-      return true;
-    } catch (e) { status.failed(t('admin.notSaved', { reason: explain(e) })); return false; }
+      const done = await revokeKey(x.entityId, k.keyId);
+      status.done(t(done === 'propagating' ? 'admin.keys.revokedPropagating' : 'admin.keys.revoked', { key: k.keyId }));
+      return done;
+    } catch (e) {
+      status.failed(t('admin.notSaved', { reason: explain(e) }));
+      return false;
+    }
   }
 
   // Rotation: the new key first (the website switches to it), then the old one revoked once the person confirms.
   async function rotate(x, k) {
-    const key = await caseService(path(x.entityId) + '/keys', { method: 'POST' }).catch((e) => {
-      status.failed(t('admin.notSaved', { reason: explain(e) })); return null; });
-    if (!key) { return; }
+    let key;
+    try { key = await caseService(path(x.entityId) + '/keys', { method: 'POST' }); } catch (e) { await issueFailed(x, e); return; }
     const box = secretBox(t('admin.keys.newKey', { key: key.keyId }), key.key, 'new-key');
     await show(x.entityId, box);
     const revoked = await revoke(x, k, t('admin.keys.confirmRotate', { key: k.keyId }));
-    status.done(revoked ? t('admin.keys.rotated', { old: k.keyId, key: key.keyId }) : t('admin.keys.issued', { name: x.name }));
+    status.done(revoked ? t(revoked === 'propagating' ? 'admin.keys.rotatedPropagating' : 'admin.keys.rotated',
+      { old: k.keyId, key: key.keyId }) : t('admin.keys.issued', { name: x.name }));
     await show(x.entityId, box);
   }
 

@@ -3,8 +3,8 @@
 // another principal.
 import { el, dataTable, section } from '../dom.js';
 import { t, date, term } from '../i18n.js';
-import { caseService } from '../api.js';
-import { field, input, select, confirmStep, explain, statusLine, secretBox, endOf } from '../admin.js';
+import { caseService, uncertain, propagating } from '../api.js';
+import { field, input, select, confirmStep, explain, statusLine, secretBox, endOf, oneAtATime } from '../admin.js';
 
 const ROLES = ['coordinator', 'case-manager', 'delivery', 'moderator'];
 
@@ -24,7 +24,10 @@ export function render(view) {
     section(t('admin.staff.new'), el('p', { class: 'note', text: t('admin.staff.help') }), form, secret),
     section(t('admin.staff.caption'), table.node));
 
-  async function issue(who, as) {
+  // One token at a time from every issue button of the page: a double click made two live tokens, and the page showed
+  // only the second one's secret. After any failure the list is read again: a token issued under an unknown outcome
+  // is in it, with a secret nobody saw, to be revoked.
+  const issue = oneAtATime(async (who, as) => {
     try {
       const token = await caseService('/api/v1/staff', { method: 'POST', body: { principal: who, role: as,
         expiresAt: expires.value ? endOf(expires.value) : null } });
@@ -32,14 +35,19 @@ export function render(view) {
       secret.replaceChildren(secretBox(t('admin.staff.newToken', { principal: who }), token.token, 'new-token'));
       form.reset();
       await load();
-    } catch (e) { status.failed(t('admin.notSaved', { reason: explain(e) })); }
-  }
+    } catch (e) {
+      await load();
+      status.failed(uncertain(e) ? t('admin.staff.maybeIssued', { principal: who }) : t('admin.notSaved', { reason: explain(e) }));
+    }
+  }, () => [form.querySelector('button[type=submit]'), ...table.node.querySelectorAll('button.another')]);
 
   async function revoke(k) {
     if (!await confirmStep(t('admin.staff.confirmRevoke', { key: k.keyId, principal: k.principal }), t('admin.keys.revoke'))) { return; }
     try {
-      await caseService('/api/v1/staff/' + encodeURIComponent(k.principal) + '/tokens/' + encodeURIComponent(k.keyId), { method: 'DELETE' });
-      status.done(t('admin.keys.revoked', { key: k.keyId }));
+      const answer = await caseService('/api/v1/staff/' + encodeURIComponent(k.principal) + '/tokens/' + encodeURIComponent(k.keyId),
+        { method: 'DELETE', full: true });
+      // stored but not yet on Kafka: the other services still take the token until it gets there
+      status.done(t(propagating(answer) ? 'admin.keys.revokedPropagating' : 'admin.keys.revoked', { key: k.keyId }));
       await load();
     } catch (e) { status.failed(t('admin.notSaved', { reason: explain(e) })); }
   }
@@ -54,7 +62,7 @@ export function render(view) {
           { text: k.revokedAt ? t('admin.keys.revokedAt', { at: date(k.revokedAt) }) : active ? t('admin.keys.active') : t('admin.keys.expired'),
             value: k.revokedAt ? 'revoked' : active ? 'active' : 'expired' },
           { value: '', node: el('span', { class: 'actions' },
-            el('button', { type: 'button', text: t('admin.staff.another'), 'aria-label': t('admin.staff.anotherFor', { principal: k.principal }),
+            el('button', { type: 'button', class: 'another', text: t('admin.staff.another'), 'aria-label': t('admin.staff.anotherFor', { principal: k.principal }),
               onclick: () => issue(k.principal, k.role) }),
             active ? el('button', { type: 'button', class: 'lift', text: t('admin.keys.revoke'),
               'aria-label': t('admin.keys.revokeOf', { key: k.keyId }), onclick: () => revoke(k) }) : null) }];

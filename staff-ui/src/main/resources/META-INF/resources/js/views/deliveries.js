@@ -3,9 +3,9 @@
 // read why a held case cannot be planned (delivery-service's refusal, in words).
 import { el, dataTable, section, message, download } from '../dom.js';
 import { t, term, date, fmt } from '../i18n.js';
-import { deliveryService, serviceUrls, fetchFile } from '../api.js';
+import { deliveryService, serviceUrls, fetchFile, uncertain, problemType } from '../api.js';
 import { caseName, entityName, campaign } from '../model.js';
-import { field, explain, statusLine } from '../admin.js';
+import { field, explain, statusLine, oneAtATime } from '../admin.js';
 
 const DIGEST = /^[0-9a-f]{64}$/;
 
@@ -27,22 +27,28 @@ async function sha256Of(file) {
 /**
  * Records a handover: {@code send} posts it, {@code read} reads the delivery. A 503 is sent again (delivery-service
  * catching up with the counts or the holds, or its database briefly away: nothing recorded), at most five times,
- * waiting longer each time. Except "outcome unknown" (the connection broke during the commit): the handover may be
- * recorded, so the delivery is read first, and if it is delivered that is the answer. Until a read-only review of
- * 6 December 2026 it was sent again blind, refused 409 not-planned, and the page said "not recorded" for a handover
- * that was, inviting a team to redo it.
+ * waiting longer each time. Except when the handover may be recorded after all, and the delivery is read first, and
+ * if it is delivered that is the answer: "outcome unknown" (the connection broke during the commit), no answer at all
+ * (a network error), and 409 not-planned (this handover recorded by a press before, or one of those). Until a
+ * read-only review of 6 December 2026 it was sent again blind, refused 409 not-planned, and the page said "not
+ * recorded" for a handover that was, inviting a team to redo it; a later one found the same said after a double press.
  */
 export async function recordHandover(send, read, { onWait = () => {}, pause = (ms) => new Promise((r) => setTimeout(r, ms)) } = {}) {
+  // the delivery if it is delivered; else the refusal stands (cannot tell: say what the service said)
+  const delivered = async (e) => {
+    let delivery;
+    try { delivery = await read(); } catch (unread) { throw e; }
+    if (delivery && delivery.status === 'delivered') { return delivery; }
+    return null;
+  };
   for (let attempt = 1; ; attempt++) {
     try { return await send(); } catch (e) {
-      if (e.status !== 503) { throw e; }
-      // read back before the last try's refusal too: the last one may be the one that was recorded
-      if (e.problem && typeof e.problem.type === 'string' && e.problem.type.endsWith('/outcome-unknown')) {
-        let delivery;
-        try { delivery = await read(); } catch (unread) { throw e; } // cannot tell: say what the service said
-        if (delivery && delivery.status === 'delivered') { return delivery; }
+      if (uncertain(e) || (e.status === 409 && problemType(e) === 'not-planned')) {
+        const delivery = await delivered(e);
+        if (delivery) { return delivery; }
       }
-      if (attempt >= 5) { throw e; }
+      // read back before the last try's refusal too: the last one may be the one that was recorded
+      if (e.status !== 503 || attempt >= 5) { throw e; }
       onWait();
       await pause(1000 * attempt);
     }
@@ -92,7 +98,9 @@ export function render(view) {
   }
   caseSelect.addEventListener('change', () => choose(caseSelect.value));
 
-  async function plan() {
+  // a plan sent again is a second plan (delivery-service takes no Idempotency-Key): one at a time, and after an
+  // unknown outcome the list is read before anyone plans it again
+  const plan = oneAtATime(async () => {
     try {
       await deliveryService('/api/v1/deliveries', { method: 'POST', body: { caseId: caseSelect.value, kind: kind.value,
         recipient: { kind: recipientKind.value, name: recipientName.value },
@@ -103,8 +111,12 @@ export function render(view) {
       suggested = '';
       holdNote.textContent = '';
       await load();
-    } catch (e) { status.failed(t('deliveries.notPlanned', { reason: explain(e) })); }
-  }
+    } catch (e) {
+      if (!uncertain(e)) { status.failed(t('deliveries.notPlanned', { reason: explain(e) })); return; }
+      await load();
+      status.failed(t('deliveries.maybePlanned'));
+    }
+  }, () => [form.querySelector('button[type=submit]')]);
 
   async function handover(d, body) {
     try {
@@ -162,6 +174,8 @@ export function render(view) {
         field(t('plan.evidenceFile'), fileInput)));
     };
     addLink();
+    // one press, one handover: a second one on its way was refused (409) and said "not recorded" over the first
+    const recordOnce = oneAtATime((sent) => handover(d, sent), () => [record.querySelector('button[type=submit]')]);
     const record = el('form', { id: 'handover-form', class: 'form', onsubmit: (e) => {
       e.preventDefault();
       const links = [...evidence.children].map((li) => li.querySelectorAll('input'))
@@ -169,7 +183,7 @@ export function render(view) {
       const bad = links.find((l) => l.sha256 && !DIGEST.test(l.sha256));
       if (bad) { status.failed(t('plan.badDigest', { url: bad.url })); return; }
       const at = utc(cutoff.value);
-      handover(d, { deliveredAt: new Date().toISOString(), cutoff: at.toISOString(), deliveredBy: by.value,
+      recordOnce({ deliveredAt: new Date().toISOString(), cutoff: at.toISOString(), deliveredBy: by.value,
         notes: notes.value || null, evidence: links.map((l) => withDigest(l.url, l.sha256)) });
     } }, field(t('plan.cutoff'), cutoff), field(t('deliveries.deliveredBy'), by), field(t('plan.notes'), notes),
     el('button', { type: 'submit', text: t('deliveries.record'), disabled: held }));
@@ -223,10 +237,11 @@ export function render(view) {
       onclick: () => preview(d, held) });
     if (held) { return { node: el('span', { class: 'actions' }, el('span', { class: 'badge hold', text: t('deliveries.caseHeld') }), previewButton), value: '' }; }
     const by = el('input', { id: 'by-' + d.id, type: 'text', required: true, maxLength: 200 });
+    const submit = el('button', { type: 'submit', text: t('deliveries.record') });
+    const recordOnce = oneAtATime((sent) => handover(d, sent), [submit]);
     return { node: el('span', { class: 'actions' }, el('form', { class: 'inline', onsubmit: (e) => { e.preventDefault();
-      handover(d, { deliveredAt: new Date().toISOString(), deliveredBy: by.value }); } },
-    el('label', { htmlFor: by.id, text: t('deliveries.deliveredBy') }), by,
-    el('button', { type: 'submit', text: t('deliveries.record') })), previewButton), value: '' };
+      recordOnce({ deliveredAt: new Date().toISOString(), deliveredBy: by.value }); } },
+    el('label', { htmlFor: by.id, text: t('deliveries.deliveredBy') }), by, submit), previewButton), value: '' };
   }
 
   // A pack copy or a preview saved before an erasure of the case's signers holds their names: delivery-service marks

@@ -1,8 +1,24 @@
 // Case managers: every case of case-service with its status and hold; place or lift a safety hold.
 import { el, dataTable, section, message } from '../dom.js';
 import { t, term, date } from '../i18n.js';
-import { caseService } from '../api.js';
-import { confirmStep } from '../admin.js';
+import { caseService, propagating, uncertain } from '../api.js';
+import { confirmStep, oneAtATime } from '../admin.js';
+
+/**
+ * Places a hold on case {@code c} (with {@code reason}) or lifts the one it shows, and resolves to what to say.
+ * case-service answers once the change is on Kafka, where every service reads it (200), or after its wait with 202 and
+ * W4R-Propagated: false: stored, and still on its way to the other services, which until then do not enforce it (a
+ * handover or a signer export of the case may still go through). Said as such, never as "Hold placed".
+ */
+export async function changeHold(c, reason) {
+  const path = '/api/v1/cases/' + encodeURIComponent(c.caseId) + '/hold';
+  // a lift names the hold this page showed: one placed since (a new threat) is refused, never lifted unseen
+  const answer = await caseService(c.hold ? path + '?holdId=' + encodeURIComponent(c.hold.holdId) : path,
+    c.hold ? { method: 'DELETE', full: true } : { method: 'PUT', body: { reason }, full: true });
+  const key = c.hold ? (propagating(answer) ? 'holds.liftedPropagating' : 'holds.lifted')
+    : (propagating(answer) ? 'holds.placedPropagating' : 'holds.placed');
+  return t(key, { name: c.name || c.caseId });
+}
 
 export function render(view) {
   const status = el('p', { class: 'note', 'aria-live': 'polite' });
@@ -12,15 +28,13 @@ export function render(view) {
 
   async function act(c, reason) {
     try {
-      const path = '/api/v1/cases/' + encodeURIComponent(c.caseId) + '/hold';
-      // a lift names the hold this page showed: one placed since (a new threat) is refused, never lifted unseen
-      await caseService(c.hold ? path + '?holdId=' + encodeURIComponent(c.hold.holdId) : path,
-        c.hold ? { method: 'DELETE' } : { method: 'PUT', body: { reason } });
-      status.textContent = t(c.hold ? 'holds.lifted' : 'holds.placed', { name: c.name || c.caseId });
+      status.textContent = await changeHold(c, reason);
       await load();
     } catch (e) {
-      status.textContent = t('error.notSaved', { reason: e.message });
-      await load(); // the case as it is now: a refused lift shows the hold that is open
+      // the case as it is now: a refused lift shows the hold that is open, an unknown outcome what was stored
+      await load();
+      status.textContent = uncertain(e) ? t('holds.maybeChanged', { name: c.name || c.caseId })
+        : t('error.notSaved', { reason: e.message });
     }
   }
 
@@ -34,9 +48,11 @@ export function render(view) {
         } }), value: '' };
     }
     const input = el('input', { type: 'text', id: 'hold-reason-' + c.caseId, maxLength: 500, required: true });
-    const form = el('form', { class: 'inline', onsubmit: (e) => { e.preventDefault(); if (input.value.trim()) { act(c, input.value.trim()); } } },
-      el('label', { htmlFor: input.id, text: t('form.reason') }), input,
-      el('button', { type: 'submit', text: t('holds.place'), 'aria-label': t('holds.placeLabel', { name: c.name || c.caseId }) }));
+    const place = el('button', { type: 'submit', text: t('holds.place'), 'aria-label': t('holds.placeLabel', { name: c.name || c.caseId }) });
+    // a second press on its way was refused (409 already-on-hold) and said "not saved" over the hold just placed
+    const placeOnce = oneAtATime((reason) => act(c, reason), [place]);
+    const form = el('form', { class: 'inline', onsubmit: (e) => { e.preventDefault(); if (input.value.trim()) { placeOnce(input.value.trim()); } } },
+      el('label', { htmlFor: input.id, text: t('form.reason') }), input, place);
     return { node: form, value: '' };
   }
 

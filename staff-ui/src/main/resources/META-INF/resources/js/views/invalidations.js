@@ -4,8 +4,9 @@
 // page (#/invalidations/<query>), the selection comes filled in with what trended and is previewed at once.
 import { el, dataTable, section, message } from '../dom.js';
 import { t, term, date } from '../i18n.js';
-import { petitionService } from '../api.js';
+import { petitionService, uncertain } from '../api.js';
 import { caseName, entityName, campaign } from '../model.js';
+import { oneAtATime } from '../admin.js';
 
 const TYPES = ['signature', 'letter', 'email', 'tweet', 'sms', 'postcard', 'drawing', 'audio', 'other'];
 const field = (label, input) => el('div', { class: 'field' }, el('label', { htmlFor: input.id, text: label }), input);
@@ -15,6 +16,27 @@ const utc = (value) => (value ? new Date(value + (value.length > 16 ? 'Z' : ':00
 // (a batch accepted in the same second as the Anomalies page's scan was left out of the preview: "0 actions")
 const local = (iso, end) => new Date(Math.ceil(new Date(iso).getTime() / (end ? 1000 : 1)) * (end ? 1000 : 1))
   .toISOString().slice(0, 19);
+
+/**
+ * An invalidation or a reversal from its button: {@code send} the write, {@code reload} the list of invalidations,
+ * {@code say(outcome, answerOrError)} with outcome 'done', 'refused' or 'unknown'. One at a time (the buttons disabled
+ * meanwhile): a second press went out while the first was on its way, was refused 409 (the selection no longer held
+ * what was previewed, or already reversed) and said "not invalidated" over the first one's "done". A 409 or an unknown
+ * outcome is said only once the list is read again, so the list shows what was done before the words about it.
+ */
+export function settled({ send, reload, say, buttons, after }) {
+  return oneAtATime(async (...args) => {
+    let answer;
+    try { answer = await send(...args); } catch (e) {
+      const unknown = uncertain(e);
+      if (unknown || e.status === 409) { await reload(); }
+      say(unknown ? 'unknown' : 'refused', e);
+      return;
+    }
+    say('done', answer);
+    await reload();
+  }, buttons, after);
+}
 
 export function render(view, prefill) {
   const status = el('p', { id: 'inv-status', class: 'note', 'aria-live': 'polite' });
@@ -40,8 +62,9 @@ export function render(view, prefill) {
     filename: 'invalidation-preview', columns: [t('col.case'), t('col.entity'), t('col.actions')], numeric: [2] });
   const reason = el('input', { id: 'inv-reason', type: 'text', maxLength: 1000, required: true, autocomplete: 'off' });
   const confirm = el('button', { id: 'inv-confirm', type: 'submit', text: t('invalidations.invalidate'), disabled: true });
-  const confirmForm = el('form', { id: 'inv-confirm-form', class: 'inline', onsubmit: (e) => { e.preventDefault(); invalidate(); } },
+  const confirmForm = el('form', { id: 'inv-confirm-form', class: 'inline', onsubmit: (e) => { e.preventDefault(); confirmed(); } },
     el('label', { htmlFor: reason.id, text: t('form.reason') }), reason, confirm);
+  const confirmed = () => { if (previewed && reason.value.trim()) { invalidate(); } };
 
   const past = dataTable({ id: 'invalidations-table', caption: t('invalidations.past'), filename: 'invalidations',
     columns: [t('col.when'), t('col.selection'), t('col.actions'), t('form.reason'), t('col.by'), t('col.reversed'),
@@ -91,31 +114,39 @@ export function render(view, prefill) {
     } catch (e) { total.replaceChildren(message(t('invalidations.cannotPreview', { reason: e.message }), 'error')); }
   }
 
-  async function invalidate() {
-    if (!previewed || !reason.value.trim()) { return; }
-    try {
+  const invalidate = settled({
+    send: async () => {
+      const sent = previewed;
       const done = await petitionService('/api/v1/invalidations', { method: 'POST',
-        body: { selection: previewed.selection, reason: reason.value.trim(), expectedActions: previewed.actions } });
-      status.textContent = t('invalidations.done', { count: done.actions });
+        body: { selection: sent.selection, reason: reason.value.trim(), expectedActions: sent.actions } });
       reason.value = '';
       forget();
       previewTable.fill([]);
       total.textContent = '';
-      await load();
-    } catch (e) {
+      return done;
+    },
+    reload: () => load(),
+    say: (outcome, x) => {
+      if (outcome === 'done') { status.textContent = t('invalidations.done', { count: x.actions }); return; }
       // 409: the selection changed since the preview; the coordinator previews again and decides on the new number
-      status.textContent = t('invalidations.notDone', { reason: e.message });
-      if (e.status === 409) { forget(); }
-    }
-  }
+      // (after an unknown outcome too: the preview then shows whether the actions are still counted)
+      if (outcome === 'unknown' || x.status === 409) { forget(); }
+      status.textContent = outcome === 'unknown' ? t('invalidations.maybeDone') : t('invalidations.notDone', { reason: x.message });
+    },
+    buttons: [confirm],
+    after: () => { confirm.disabled = !previewed; },
+  });
 
-  async function reverse(i) {
-    try {
-      await petitionService('/api/v1/invalidations/' + encodeURIComponent(i.invalidationId) + '/reversal', { method: 'POST' });
-      status.textContent = t('invalidations.reversed', { count: i.actions });
-      await load();
-    } catch (e) { status.textContent = t('invalidations.notReversed', { reason: e.message }); }
-  }
+  const reverse = settled({
+    send: (i) => petitionService('/api/v1/invalidations/' + encodeURIComponent(i.invalidationId) + '/reversal', { method: 'POST' })
+      .then(() => i),
+    reload: () => load(),
+    say: (outcome, x) => {
+      status.textContent = outcome === 'done' ? t('invalidations.reversed', { count: x.actions })
+        : outcome === 'unknown' ? t('invalidations.maybeReversed') : t('invalidations.notReversed', { reason: x.message });
+    },
+    buttons: () => [...past.node.querySelectorAll('button.reverse')],
+  });
 
   function describe(s) {
     return [s.caseId && t('selection.case', { name: caseName(s.caseId) }),

@@ -4,7 +4,7 @@
 // just text.
 import { el, dataTable, section, message } from '../dom.js';
 import { t, date, current } from '../i18n.js';
-import { petitionService } from '../api.js';
+import { petitionService, uncertain, problemType } from '../api.js';
 import { caseName, entityName, campaign } from '../model.js';
 
 const PAGE_SIZES = [50, 100, 200, 500]; // 500: the most one bulk decision takes
@@ -18,6 +18,28 @@ const REASONS = [
 ];
 const field = (label, input) => el('div', { class: 'field' }, el('label', { htmlFor: input.id, text: label }), input);
 const typing = (target) => target && (target.isContentEditable || ['INPUT', 'SELECT', 'TEXTAREA'].includes(target.tagName));
+
+/**
+ * One decision on one message ({@code send} posts it). Resolves {outcome: 'decided'} when it is taken, {outcome:
+ * 'reviewed', reviewStatus, error} when the message was reviewed before (by someone else, or as something else), or
+ * {outcome: 'unknown', error} when that cannot be told; any other refusal is thrown. The decision takes no
+ * Idempotency-Key but is taken once: after an answer that left the outcome unknown it is sent once more, and a
+ * decision that was stored answers 409 already-reviewed naming the status it left, which is this decision's when it
+ * was this one. Until a read-only review the page said "Not saved" for a decision that was, and kept it in the list.
+ */
+export async function decideOnce(send, decision) {
+  const wanted = decision === 'approve' ? 'approved' : 'rejected';
+  const reviewed = (e) => (e.status === 409 && problemType(e) === 'already-reviewed' ? e.problem.reviewStatus || '?' : null);
+  let first;
+  try { await send(); return { outcome: 'decided' }; } catch (e) { first = e; }
+  if (reviewed(first)) { return { outcome: 'reviewed', reviewStatus: reviewed(first), error: first }; }
+  if (!uncertain(first)) { throw first; }
+  try { await send(); return { outcome: 'decided' }; } catch (again) {
+    if (reviewed(again) === wanted) { return { outcome: 'decided' }; }
+    if (reviewed(again)) { return { outcome: 'reviewed', reviewStatus: reviewed(again), error: again }; }
+    return { outcome: 'unknown', error: again };
+  }
+}
 
 /** A duration as the browser's locale data writes it ("3 hours", "3 heures"): minutes, hours or days. */
 function age(seconds) {
@@ -224,14 +246,25 @@ export function render(view) {
   async function decide(m, body, item) {
     if (item.dataset.busy) { return; }
     item.dataset.busy = 'true';
+    let answer;
     try {
-      await petitionService('/api/v1/messages/' + encodeURIComponent(m.messageId) + '/decision', { method: 'POST', body });
-      decided(m, item);
-      feedback.textContent = body.decision === 'approve' ? t('moderation.approved') : t('moderation.rejected');
+      answer = await decideOnce(() => petitionService('/api/v1/messages/' + encodeURIComponent(m.messageId) + '/decision',
+        { method: 'POST', body }), body.decision);
     } catch (e) {
       delete item.dataset.busy;
       feedback.textContent = t('error.notSaved', { reason: e.message });
+      return;
     }
+    if (answer.outcome === 'unknown') {
+      // neither taken nor refused for sure: the page read again shows whether it still waits
+      feedback.textContent = t('queue.maybeDecided');
+      first();
+      return;
+    }
+    // reviewed before: no longer pending either way, so it leaves the list like a decision of this page
+    decided(m, item);
+    feedback.textContent = answer.outcome === 'reviewed' ? t('queue.alreadyReviewed', { reason: answer.error.message })
+      : body.decision === 'approve' ? t('moderation.approved') : t('moderation.rejected');
   }
 
   /** The reject dialog; resolves to {reason, abuse}, or null when cancelled. */
@@ -278,7 +311,13 @@ export function render(view) {
       feedback.textContent = t('queue.bulkDone', { decided: result.decided, skipped: result.skipped });
       shown = [];
       first();
-    } catch (e) { feedback.textContent = t('error.notSaved', { reason: e.message }); }
+    } catch (e) {
+      if (!uncertain(e)) { feedback.textContent = t('error.notSaved', { reason: e.message }); return; }
+      // the page read again shows what still waits (a bulk decision skips what was decided, if sent again)
+      feedback.textContent = t('queue.maybeDecided');
+      shown = [];
+      first();
+    }
   }
 
   function entry(m) {

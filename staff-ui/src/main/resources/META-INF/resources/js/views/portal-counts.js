@@ -4,12 +4,19 @@
 // an edit, so the form asks for what to add or take back and why.
 import { el, dataTable, section } from '../dom.js';
 import { t, term, fmt, day, date } from '../i18n.js';
-import { petitionService } from '../api.js';
+import { petitionService, keyedWrite, uncertain } from '../api.js';
 import { portal, caseLabel } from './portal.js';
 
 // what petition-service takes offline (a solidarity message is written online, and moderated)
 const TYPES = ['letter', 'signature', 'postcard', 'drawing', 'email', 'sms', 'tweet', 'audio', 'other'];
 const field = (label, input) => el('div', { class: 'field' }, el('label', { htmlFor: input.id, text: label }), input);
+
+// Each form's write with its Idempotency-Key (api.js keyedWrite): a press again after an answer that left the outcome
+// unknown is answered with what was stored, never counted a second time.
+export const countReport = () => keyedWrite((body, key) => petitionService('/api/v1/offline-counts',
+  { method: 'POST', body, idempotencyKey: key }));
+export const countCorrection = (offlineCountId) => keyedWrite((body, key) => petitionService('/api/v1/offline-counts/'
+  + encodeURIComponent(offlineCountId) + '/corrections', { method: 'POST', body, idempotencyKey: key }));
 
 export function render(view) {
   const status = el('p', { id: 'portal-count-status', class: 'note', 'aria-live': 'polite' });
@@ -45,27 +52,41 @@ export function render(view) {
     await once(form.querySelector('button'), () => send());
   }
 
+  const reportCount = countReport();
+  // one per offline count, kept across the list's reloads: its form is drawn again, and the same correction typed
+  // again after an unknown outcome is still the same write
+  const corrections = new Map();
+
   async function send() {
     const body = { type: type.value, count: Number(count.value),
       event: { name: name.value.trim(), date: when.value, place: place.value.trim() || null } };
     if (caseSelect.value) { body.caseId = caseSelect.value; }
     try {
-      await petitionService('/api/v1/offline-counts', { method: 'POST', body });
+      await reportCount(body);
       status.textContent = t('portal.counts.reported', { count: body.count, type: term('type', body.type), event: body.event.name });
       name.value = '';
       place.value = '';
       count.value = '';
       await load();
-    } catch (e) { status.textContent = t('portal.counts.notReported', { reason: e.message }); }
+    } catch (e) {
+      if (!uncertain(e)) { status.textContent = t('portal.counts.notReported', { reason: e.message }); return; }
+      // the form stays filled: sent again, it carries the same key, so it cannot count twice
+      status.textContent = t('portal.counts.maybeReported', { event: body.event.name });
+      await load();
+    }
   }
 
   async function correct(entry, delta, reason) {
+    if (!corrections.has(entry.offlineCountId)) { corrections.set(entry.offlineCountId, countCorrection(entry.offlineCountId)); }
     try {
-      const r = await petitionService('/api/v1/offline-counts/' + encodeURIComponent(entry.offlineCountId) + '/corrections',
-        { method: 'POST', body: { delta, reason } });
+      const r = await corrections.get(entry.offlineCountId)({ delta, reason });
       status.textContent = t('portal.counts.corrected', { event: entry.eventName, net: r.net });
       await load();
-    } catch (e) { status.textContent = t('portal.counts.notCorrected', { reason: e.message }); }
+    } catch (e) {
+      if (!uncertain(e)) { status.textContent = t('portal.counts.notCorrected', { reason: e.message }); return; }
+      status.textContent = t('portal.counts.maybeCorrected', { event: entry.eventName });
+      await load();
+    }
   }
 
   function correctionForm(entry) {
@@ -86,7 +107,7 @@ export function render(view) {
     return { node: row, value: '' };
   }
 
-  const corrections = (entry) => entry.corrections.map((c) => t('portal.counts.correction',
+  const correctionsOf = (entry) => entry.corrections.map((c) => t('portal.counts.correction',
     { delta: (c.delta > 0 ? '+' : '') + fmt(c.delta), reason: c.reason, at: date(c.recordedAt) })).join('; ');
 
   async function load() {
@@ -101,7 +122,7 @@ export function render(view) {
         + '&limit=1000');
       table.fill(entries.map((e) => [e.eventName, { text: day(e.eventDate), value: e.eventDate }, e.eventPlace || '',
         { text: e.caseId ? caseLabel(cases, e.caseId) : t('portal.noCase'), value: e.caseId || '' },
-        { text: term('type', e.type), value: e.type }, e.count, e.net, { text: corrections(e), value: corrections(e) },
+        { text: term('type', e.type), value: e.type }, e.count, e.net, { text: correctionsOf(e), value: correctionsOf(e) },
         correctionForm(e)]));
     } catch (e) { status.textContent = t('portal.cannotRead', { reason: e.message }); }
   }

@@ -4,7 +4,7 @@
 // Webhooks through tally-service: the entity's own, and each one's recent deliveries (no secret, no body).
 import { el, dataTable, section, message } from '../dom.js';
 import { t, date } from '../i18n.js';
-import { caseService, tallyService } from '../api.js';
+import { caseService, tallyService, propagating } from '../api.js';
 
 export function render(view) {
   const status = el('p', { id: 'portal-keys-status', class: 'note', 'aria-live': 'polite' });
@@ -63,8 +63,9 @@ export function render(view) {
   async function revoke(k) {
     if (!window.confirm(t('portal.keys.confirmRevoke', { keyId: k.keyId }))) { return; }
     try {
-      await caseService(keysPath() + '/' + encodeURIComponent(k.keyId), { method: 'DELETE' });
-      status.textContent = t('portal.keys.revoked', { keyId: k.keyId });
+      const answer = await caseService(keysPath() + '/' + encodeURIComponent(k.keyId), { method: 'DELETE', full: true });
+      // stored but not yet on Kafka: the other services still take the key until it gets there
+      status.textContent = t(propagating(answer) ? 'portal.keys.revokedPropagating' : 'portal.keys.revoked', { keyId: k.keyId });
       await loadKeys();
     } catch (e) { status.textContent = t('portal.keys.notRevoked', { reason: e.message }); }
   }
