@@ -4,12 +4,15 @@ import com.sun.net.httpserver.HttpServer;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
+import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.w4r.events.CaseChanged;
 import org.w4r.events.Topics;
+import org.w4r.tally.service.HangingNames;
+import org.w4r.tally.service.ReceiverAddress;
 import org.w4r.testsupport.WithPlatformResources;
 
 import java.net.InetSocketAddress;
@@ -23,8 +26,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.w4r.testsupport.ReferenceFixtures.entityKey;
 
 /** Webhooks with a receiver that stalls, on {@link WebhookTest}'s receiver and helpers, with a minute's timeout. */
 @QuarkusTest
@@ -103,4 +108,43 @@ class WebhookStallTest {
         }
     }
 
+    @Inject
+    ReceiverAddress receivers;
+
+    /**
+     * A webhook deleted while its attempt looks its name up gets nothing: the claim carries the URL and the secret, and
+     * until a read-only review of 6 December 2026 the attempt POSTed once its lookup returned, the delete having given up
+     * only the deliveries still pending. The receiver has an address of its own (127.0.0.2), so only its name hangs;
+     * the attempt's timeout is a minute here, so the POST, were it sent, would come well within it.
+     */
+    @Test
+    void aWebhookDeletedWhileItsAttemptLooksItsNameUpGetsNothing() throws Exception {
+        AtomicInteger posts = new AtomicInteger();
+        HttpServer site = HttpServer.create(new InetSocketAddress("127.0.0.2", 0), 0);
+        site.createContext("/", exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            posts.incrementAndGet();
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+        });
+        site.start();
+        try {
+            String entity = "ai-france";
+            WebhookTest.Hook hook = WebhookTest.registerUrl(entity,
+                    "http://127.0.0.2:" + site.getAddress().getPort() + "/hook", "case.held");
+            try (HangingNames names = HangingNames.hang(receivers, "127.0.0.2"::equals)) {
+                TallyFixtures.publish(Topics.CASES, List.of(WebhookTest.caseChange(WebhookTest.caseId(), "global", null,
+                        "active", new CaseChanged.Hold(3, Instant.now()))));
+                await("the attempt looks the name up").atMost(Duration.ofSeconds(60)).until(() -> names.entered() == 1);
+                given().auth().oauth2(entityKey(entity)).delete("/api/v1/webhooks/" + hook.id()).then().statusCode(204);
+                names.release();
+                await("the lookup returned").atMost(Duration.ofSeconds(30)).until(() -> names.returned() == 1);
+                // nothing to wait for but the absence of the POST, which follows the lookup within milliseconds
+                await("no POST to the deleted webhook").during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5))
+                        .until(posts::get, org.hamcrest.Matchers.equalTo(0));
+            }
+        } finally {
+            site.stop(0);
+        }
+    }
 }

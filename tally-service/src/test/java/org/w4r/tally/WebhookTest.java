@@ -560,6 +560,29 @@ class WebhookTest {
                 .body("find { it.caseId == '" + caseId + "' && it.percent == 150 }.threshold", equalTo(60)));
     }
 
+    /**
+     * A goal lowered after a milestone: each percentage is told once, whatever its new threshold. Keyed by threshold
+     * (until 6 December 2026), goal 8 to 4 at a total of 3 told "25 %" again (its new threshold, 1, was new) and never
+     * "50 %" (its new threshold, 2, was the old 25 %'s): [25, 25, 75] (read-only review).
+     */
+    @Test
+    void aGoalLoweredTellsEachPercentageOnceWhateverItsNewThreshold() {
+        String path = path();
+        register("ai-france", path, "milestone.reached");
+        String caseId = caseId();
+        TallyFixtures.publishCampaign(CAMPAIGN, Instant.now().minus(Duration.ofDays(1)));
+        TallyFixtures.publish(Topics.CASES, List.of(goalCase(caseId, 8, null)));
+        await().until(() -> reference.findCase(caseId).isPresent());
+        TallyFixtures.publishActions(List.of(action(caseId, 3))); // 25 % of 8 is 2
+        await().atMost(Duration.ofSeconds(30)).until(() -> percents(path, caseId).equals(List.of(25)));
+
+        TallyFixtures.publish(Topics.CASES, List.of(goalCase(caseId, 4, null))); // 3 of 4: 25, 50 and 75 %
+        await().until(() -> reference.findCase(caseId).map(CaseChanged::goal).orElse(0L) == 4L);
+        milestones.sweep(CAMPAIGN); // a goal changes without an action: the sweep finds what it reached
+        await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(10))
+                .until(() -> percents(path, caseId).equals(List.of(25, 50, 75)));
+    }
+
     @org.eclipse.microprofile.config.inject.ConfigProperty(name = "w4r.webhooks.max-per-entity")
     int maxPerEntity;
 

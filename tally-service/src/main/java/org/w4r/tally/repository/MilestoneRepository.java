@@ -139,7 +139,7 @@ public class MilestoneRepository {
     public List<Milestone> list(String campaignId, int limit) {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("""
                 select campaign_id, case_id, threshold, goal, percent, reached_at, announced from milestone
-                 where campaign_id = ? order by reached_at desc, case_id, threshold desc limit ?""")) {
+                 where campaign_id = ? order by reached_at desc, case_id, percent desc limit ?""")) {
             ps.setString(1, campaignId);
             ps.setInt(2, limit);
             return read(ps);

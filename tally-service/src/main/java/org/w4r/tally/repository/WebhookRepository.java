@@ -111,7 +111,10 @@ public class WebhookRepository {
         });
     }
 
-    /** Deletes the entity's webhook; what it still had to send is given up (dead, "webhook deleted"). */
+    /**
+     * Deletes the entity's webhook; what it still had to send is given up (dead, "webhook deleted"). An attempt already
+     * claimed carries the URL and secret: the dispatcher asks {@link #isLive} right before its POST.
+     */
     public boolean delete(String entityId, UUID id) {
         boolean gone = run("update webhook set deleted_at = now() where entity_id = ? and id = ? and deleted_at is null",
                 ps -> {
@@ -127,6 +130,16 @@ public class WebhookRepository {
             });
         }
         return gone;
+    }
+
+    /** Whether the webhook is still registered (not deleted), whoever's it is: the dispatcher's check before a POST. */
+    public boolean isLive(UUID id) {
+        return run("select 1 from webhook where id = ? and deleted_at is null", ps -> {
+            ps.setObject(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        });
     }
 
     /** Queues each delivery once: one already queued for the same webhook and event is left as it is. */

@@ -17,6 +17,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.headers.Header;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.media.SchemaProperty;
@@ -103,7 +104,15 @@ public class WebhookResource {
             description = "The answer holds the signing secret, shown this once. The URL must be https and resolve to "
                     + "public addresses only.")
     @APIResponseSchema(value = Registered.class, responseCode = "201", responseDescription = "Registered")
+    @APIResponse(responseCode = "400", description = "The request is malformed or a field is invalid; 'field' names "
+            + "it. For url: not https, not a host, or the host does not resolve, resolves to an internal address, or "
+            + "did not resolve in time (w4r.webhooks.lookup-timeout)")
     @APIResponse(responseCode = "409", description = "Your entity has as many webhooks as it may have")
+    @APIResponse(responseCode = "503", description = "lookups-busy: every lookup of receivers' hosts on this instance "
+            + "is taken (w4r.webhooks.registration-lookups); nothing was registered, send the same request again after "
+            + "Retry-After seconds. Or a dependency did not answer",
+            headers = @Header(name = "Retry-After", description = "whole seconds to wait",
+                    schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.INTEGER)))
     public Response register(@Valid @NotNull WebhookRequest request) {
         WebhookService.Registered r = webhooks.register(caller.get().entityId(), request.url(), request.events());
         return Response.status(201).header("Cache-Control", "no-store")

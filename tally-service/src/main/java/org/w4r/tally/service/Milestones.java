@@ -62,10 +62,15 @@ public class Milestones {
     @ConfigProperty(name = "w4r.milestones.percents", defaultValue = "25,50,75,100")
     List<Integer> percents;
 
-    /** A milestone by its key: recorded once per campaign, case and threshold. */
-    private record Key(String campaignId, String caseId, long threshold) {
+    /**
+     * A milestone by its key: recorded once per campaign, case and percentage. Until 6 December 2026 the key was the
+     * threshold, and a goal changed after a milestone made another percentage's threshold equal the recorded one:
+     * lowered from 1,000 to 500 at 260, its 50 % (250) was taken for the 25 % recorded at 250 and never told, and its
+     * new 25 % (125) was told as "25 %" again (read-only review). A percentage is reached once, whatever the goal.
+     */
+    private record Key(String campaignId, String caseId, int percent) {
         static Key of(Milestone m) {
-            return new Key(m.campaignId(), m.caseId(), m.threshold());
+            return new Key(m.campaignId(), m.caseId(), m.percent());
         }
     }
 
@@ -84,7 +89,7 @@ public class Milestones {
             // no goal, or counts of a case id under another campaign: nothing to reach
             if (c != null && c.goal() != null && c.goal() > 0 && key.campaignId().equals(c.campaignId())
                     && percentsOf(c).stream().anyMatch(p -> !committed.contains(new Key(key.campaignId(), key.caseId(),
-                    thresholdOf(c.goal(), p))))) {
+                    p)))) {
                 open.put(key, c);
             }
         }
@@ -97,7 +102,7 @@ public class Milestones {
             CaseChanged c = open.get(key);
             for (int percent : percentsOf(c)) {
                 long threshold = thresholdOf(c.goal(), percent);
-                if (total >= threshold && !committed.contains(new Key(key.campaignId(), key.caseId(), threshold))) {
+                if (total >= threshold && !committed.contains(new Key(key.campaignId(), key.caseId(), percent))) {
                     // announced or not is the repository's to decide, from the hold the database holds
                     reached.add(new Milestone(key.campaignId(), key.caseId(), threshold, c.goal(), percent, now,
                             false));
@@ -106,7 +111,7 @@ public class Milestones {
         });
         // in key order, so a sweep and a batch recording the same milestones cannot deadlock
         reached.sort(Comparator.comparing(Milestone::campaignId).thenComparing(Milestone::caseId)
-                .thenComparingLong(Milestone::threshold));
+                .thenComparingInt(Milestone::percent));
         List<Milestone> recorded = milestones.record(reached, reference.heldCaseIds());
         Set<Key> mine = recorded.stream().map(Key::of).collect(Collectors.toSet());
         reached.stream().map(Key::of).filter(k -> !mine.contains(k)).forEach(committed::add);

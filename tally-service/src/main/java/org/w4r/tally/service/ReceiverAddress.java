@@ -1,5 +1,6 @@
 package org.w4r.tally.service;
 
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -8,8 +9,18 @@ import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Where tally may send a webhook: an https URL (http only where {@code w4r.webhooks.allow-http} says so, for a local
@@ -17,20 +28,51 @@ import java.util.Locale;
  * into the cluster, the cloud's metadata service or loopback (SSRF). Checked at registration and again before every
  * attempt: the name may have been re-pointed since (DNS rebinding); every address it resolves to must pass, and the
  * connection that follows takes its address from the JDK's cache of the lookup just checked (30 s).
+ * <p>
+ * Names are looked up on {@link Lookups}, a few threads of their own, never on the caller's: a lookup cannot be
+ * interrupted, and one whose nameserver never answers lasts the resolver's timeout. Until a read-only review of
+ * 6 December 2026 a registration looked its name up on the HTTP worker thread with no deadline, so a few hundred
+ * registrations naming such hosts held every worker thread and stalled every blocking endpoint of tally; the
+ * dispatcher's pool grew a thread for each lookup hung past its deadline.
  */
 @ApplicationScoped
 public class ReceiverAddress {
+    /** Turns a name into its addresses: the JDK's lookup (and its cache) except in tests, which make names hang. */
+    interface Resolver {
+        InetAddress[] resolve(String host) throws UnknownHostException;
+    }
+
     private boolean allowHttp;
     private boolean allowPrivate;
+    private Duration registrationDeadline;
+    private Lookups registrations;
+    private volatile Resolver resolver = InetAddress::getAllByName;
 
     @Inject
     ReceiverAddress(WebhookSettings settings) {
-        this(settings.allowHttp(), settings.allowPrivateAddresses());
+        this(settings.allowHttp(), settings.allowPrivateAddresses(), settings.lookupTimeout(),
+                settings.registrationLookups());
     }
 
     ReceiverAddress(boolean allowHttp, boolean allowPrivate) {
+        this(allowHttp, allowPrivate, Duration.ofSeconds(2), 4);
+    }
+
+    ReceiverAddress(boolean allowHttp, boolean allowPrivate, Duration registrationDeadline, int registrationLookups) {
         this.allowHttp = allowHttp;
         this.allowPrivate = allowPrivate;
+        this.registrationDeadline = registrationDeadline;
+        this.registrations = lookups("webhook-registration-lookup", registrationLookups, false);
+    }
+
+    @PreDestroy
+    void stop() {
+        registrations.shutdown();
+    }
+
+    /** The test seam: how names are resolved from now on (the JDK's lookup when not set). */
+    void resolveWith(Resolver resolver) {
+        this.resolver = resolver == null ? InetAddress::getAllByName : resolver;
     }
 
     /** Why an address is refused, in words an entity developer can act on (no address is echoed). */
@@ -40,8 +82,40 @@ public class ReceiverAddress {
         }
     }
 
-    /** The parsed URL, or why it is refused. */
+    /** Every thread that looks names up is busy: nothing was looked up, the same request may come again later. */
+    public static class Busy extends Refused {
+        Busy() {
+            super("every lookup of receivers' names is busy");
+        }
+    }
+
+    /**
+     * The parsed URL of a registration, or why it is refused: as {@link #parse}, and its host looked up within
+     * {@code w4r.webhooks.lookup-timeout}. At most {@code w4r.webhooks.registration-lookups} registrations of this
+     * instance wait for a lookup at once; the next is {@link Busy} at once, so however many registrations name hosts
+     * that never resolve, they hold at most that many HTTP worker threads, each for the deadline.
+     */
     public URI check(String url) throws Refused {
+        URI uri = parse(url);
+        CompletableFuture<Void> checked = registrations.check(uri.getHost());
+        try {
+            checked.get(registrationDeadline.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException late) {
+            // the lookup goes on in its thread until the resolver gives up; the registration does not wait for it
+            throw new Refused("the receiver's host did not resolve in time (" + registrationDeadline.toMillis()
+                    + " ms)");
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof Refused refused ? refused
+                    : new Refused("the host could not be looked up");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new Refused("the host could not be looked up");
+        }
+        return uri;
+    }
+
+    /** The URL if its form is one tally may send to (scheme, host, no user information or fragment); not resolved. */
+    public URI parse(String url) throws Refused {
         URI uri;
         try {
             uri = new URI(url);
@@ -55,14 +129,64 @@ public class ReceiverAddress {
         if (uri.getHost() == null || uri.getRawUserInfo() != null || uri.getRawFragment() != null) {
             throw new Refused("the URL must name a host, without user information or fragment");
         }
-        addresses(uri.getHost());
         return uri;
+    }
+
+    /**
+     * Threads of their own that look names up, {@code threads} at most. {@code queued}: a lookup that finds them all
+     * busy waits for one (for a caller that bounds its lookups itself); otherwise it is refused at once.
+     */
+    public Lookups lookups(String name, int threads, boolean queued) {
+        return new Lookups(name, threads, queued);
+    }
+
+    /** A bounded set of lookup threads; see {@link #lookups}. */
+    public final class Lookups {
+        private final ThreadPoolExecutor pool;
+
+        private Lookups(String name, int threads, boolean queued) {
+            BlockingQueue<Runnable> waiting = queued ? new LinkedBlockingQueue<>() : new SynchronousQueue<>();
+            pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS, waiting, task -> {
+                Thread t = new Thread(task, name);
+                t.setDaemon(true);
+                return t;
+            });
+            pool.allowCoreThreadTimeOut(true);
+        }
+
+        /**
+         * Looks {@code host} up and checks every address; the future completes, with {@link Refused} if refused, when
+         * the lookup has returned and its thread is free again, however long that takes: a caller that cannot wait so
+         * long stops waiting, the thread stays taken.
+         */
+        CompletableFuture<Void> check(String host) throws Busy {
+            CompletableFuture<Void> checked = new CompletableFuture<>();
+            try {
+                pool.execute(() -> {
+                    try {
+                        addresses(host);
+                        checked.complete(null);
+                    } catch (Refused e) {
+                        checked.completeExceptionally(e);
+                    } catch (RuntimeException | Error e) {
+                        checked.completeExceptionally(e);
+                    }
+                });
+            } catch (RejectedExecutionException full) {
+                throw new Busy();
+            }
+            return checked;
+        }
+
+        void shutdown() {
+            pool.shutdownNow();
+        }
     }
 
     private List<InetAddress> addresses(String host) throws Refused {
         List<InetAddress> all;
         try {
-            all = List.of(InetAddress.getAllByName(host));
+            all = List.of(resolver.resolve(host));
         } catch (UnknownHostException e) {
             throw new Refused("the host does not resolve");
         }

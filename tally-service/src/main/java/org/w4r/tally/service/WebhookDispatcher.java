@@ -81,18 +81,28 @@ public class WebhookDispatcher {
     /** Ends each attempt still running at its timeout. */
     private ScheduledExecutorService deadlines;
     /**
-     * Looks up each receiver's name ({@link ReceiverAddress#check}) and records each outcome, off the dispatcher thread:
-     * a lookup cannot be interrupted, and one the entity's own DNS server leaves unanswered lasted the resolver's
-     * timeout, one after the other for a whole claim. Threads are made as needed; the JDK looks a name up once at a
-     * time and keeps a failure 10 s, so hung lookups hold about one thread per name, not one per delivery.
+     * Records each outcome and prepares each POST, off the dispatcher thread: short tasks (a statement or two), never a
+     * lookup, so the pool is as large as the attempts in flight at most.
      */
     private ExecutorService workers;
+    /**
+     * Looks each receiver's name up ({@link ReceiverAddress.Lookups}): a lookup cannot be interrupted, and one the
+     * entity's own DNS server leaves unanswered outlasts the attempt's deadline. Until a read-only review of 6 December
+     * 2026 such lookups ran on a pool that grew without bound: the attempt was recorded at its deadline, its place
+     * freed, and the next attempt (another name) took another thread while the first still hung. Now an attempt keeps
+     * its place until its lookup has returned, so the lookups of an entity hold at most {@code batch-per-entity}
+     * threads, all of them at most {@code max-in-flight}, the size of this pool.
+     */
+    private ReceiverAddress.Lookups lookups;
 
     void start(@Observes StartupEvent started) {
         // no redirects: a receiver must not send tally on to an address that was never checked
         client = HttpClient.newBuilder().connectTimeout(settings.timeout()).followRedirects(HttpClient.Redirect.NEVER).build();
         deadlines = Executors.newSingleThreadScheduledExecutor(daemon("webhook-deadlines"));
         workers = Executors.newCachedThreadPool(daemon("webhook-worker"));
+        // queued: the places in flight bound what is submitted, so a lookup finding every thread taken is one whose
+        // attempt was just recorded, its thread about to be free
+        lookups = receivers.lookups("webhook-lookup", settings.maxInFlight(), true);
         running = true;
         thread = new Thread(this::loop, "webhook-dispatcher");
         thread.setDaemon(true);
@@ -108,6 +118,7 @@ public class WebhookDispatcher {
         if (deadlines != null) {
             deadlines.shutdownNow();
             workers.shutdownNow();
+            lookups.shutdown();
         }
     }
 
@@ -153,11 +164,11 @@ public class WebhookDispatcher {
 
     /**
      * Claims what is due, as far as this instance has attempts to spare, and starts sending it; returns how many were
-     * claimed. It never waits for them: each attempt, when recorded, frees its place and wakes the loop to claim
-     * again. Until a read-only review of 6 December 2026 each claim waited for its slowest attempt (up to the
-     * timeout), so an entity whose receivers stalled, its deliveries kept due by replays, had a share of every claim
-     * and held each one for the timeout: a {@code case.held} to every other site went out forty at a time, five
-     * seconds apart. An entity still has at most {@code batch-per-entity} attempts in flight here.
+     * claimed. It never waits for them: each attempt, once recorded and its name's lookup returned, frees its place
+     * and wakes the loop to claim again. Until a read-only review of 6 December 2026 each claim waited for its slowest
+     * attempt (up to the timeout), so an entity whose receivers stalled, its deliveries kept due by replays, had a share
+     * of every claim and held each one for the timeout: a {@code case.held} to every other site went out forty at a
+     * time, five seconds apart. An entity still has at most {@code batch-per-entity} attempts in flight here.
      */
     int dispatchOnce() {
         int spare;
@@ -195,9 +206,18 @@ public class WebhookDispatcher {
     private record Outcome(Integer status, String error) {
     }
 
+    /** The webhook was deleted while its attempt was under way: nothing was sent, the delete gave the delivery up. */
+    private static final Outcome DELETED = new Outcome(null, "webhook deleted");
+
     /**
-     * One attempt, recorded; the returned future completes once it is. The address check and the POST run on the
-     * workers and the HTTP client, never on the dispatcher thread, and the deadline ends the attempt wherever it is.
+     * One attempt, recorded; the returned future completes once it is and its name's lookup has returned (see
+     * {@link #lookups}). The lookup runs on {@link #lookups}, the rest on the workers and the HTTP client, never on the
+     * dispatcher thread, and the deadline ends the attempt wherever it is.
+     * <p>
+     * Right before the POST the webhook is read again: it may have been deleted since it was claimed, and the claim
+     * carries its URL and secret. Until a read-only review of 6 December 2026 a webhook deleted during a slow lookup
+     * still got the POST. What is left: a delete committed between that read and the request reaching the receiver (the
+     * time of a connection), or during a POST already sent.
      */
     private CompletableFuture<Void> send(Due d) {
         CompletableFuture<Outcome> attempt = new CompletableFuture<>();
@@ -212,39 +232,72 @@ public class WebhookDispatcher {
                 }
             }
         }, settings.timeout().toMillis(), TimeUnit.MILLISECONDS);
-        workers.execute(() -> {
-            try {
-                URI uri = receivers.check(d.url());
-                HttpRequest request = HttpRequest.newBuilder(uri).timeout(settings.timeout())
-                        .header("Content-Type", "application/json")
-                        .header("User-Agent", "w4r-webhooks/1")
-                        .header("W4R-Event-Id", d.eventId().toString())
-                        .header("W4R-Event-Type", d.eventType())
-                        .header(WebhookSigner.HEADER, WebhookSigner.header(d.secret(), Instant.now().getEpochSecond(), d.body()))
-                        .POST(HttpRequest.BodyPublishers.ofString(d.body()))
-                        .build();
-                CompletableFuture<HttpResponse<Void>> sending = client.sendAsync(request, HttpResponse.BodyHandlers.discarding());
-                exchange.set(sending);
-                if (attempt.isDone()) { // the deadline passed during the lookup, before the exchange could be cancelled
-                    sending.cancel(true);
+        CompletableFuture<Void> lookup = CompletableFuture.completedFuture(null);
+        try {
+            URI uri = receivers.parse(d.url());
+            lookup = lookups.check(uri.getHost());
+            // async: the lookup's thread is free for the next name at once, whatever follows takes
+            lookup.whenCompleteAsync((checked, refused) -> {
+                if (attempt.isDone()) { // the deadline passed during the lookup
                     return;
                 }
-                sending.whenComplete((response, error) -> attempt.complete(outcome(response, error)));
-            } catch (ReceiverAddress.Refused e) {
-                attempt.complete(new Outcome(null, "address refused: " + e.getMessage()));
-            } catch (RuntimeException e) {
-                attempt.complete(new Outcome(null, e.getClass().getSimpleName()));
-            }
-        });
-        return attempt.thenAcceptAsync(o -> {
+                if (refused != null) {
+                    Throwable cause = refused instanceof CompletionException && refused.getCause() != null
+                            ? refused.getCause() : refused;
+                    attempt.complete(new Outcome(null, cause instanceof ReceiverAddress.Refused r
+                            ? "address refused: " + r.getMessage() : cause.getClass().getSimpleName()));
+                    return;
+                }
+                post(d, uri, attempt, exchange);
+            }, workers);
+        } catch (ReceiverAddress.Refused e) {
+            attempt.complete(new Outcome(null, "address refused: " + e.getMessage()));
+        } catch (RuntimeException e) {
+            attempt.complete(new Outcome(null, e.getClass().getSimpleName()));
+        }
+        CompletableFuture<Void> recorded = attempt.thenAcceptAsync(o -> {
             deadline.cancel(false);
-            if (o.error() == null) {
+            if (o == DELETED) {
+                webhooks.failed(d.id(), null, o.error(), null); // already dead by the delete, unless deleted otherwise
+            } else if (o.error() == null) {
                 webhooks.delivered(d.id(), o.status());
                 registry.counter("w4r.webhooks.deliveries", "outcome", "delivered", "entity", d.entityId()).increment();
             } else {
                 failed(d, o.status(), o.error());
             }
         }, workers);
+        return CompletableFuture.allOf(recorded, lookup.handle((checked, refused) -> null));
+    }
+
+    /** Sends the attempt, its address checked, unless its webhook was deleted meanwhile. */
+    private void post(Due d, URI uri, CompletableFuture<Outcome> attempt,
+                      AtomicReference<CompletableFuture<HttpResponse<Void>>> exchange) {
+        try {
+            if (!webhooks.isLive(d.webhookId())) {
+                attempt.complete(DELETED);
+                return;
+            }
+            HttpRequest request = HttpRequest.newBuilder(uri).timeout(settings.timeout())
+                    .header("Content-Type", "application/json")
+                    .header("User-Agent", "w4r-webhooks/1")
+                    .header("W4R-Event-Id", d.eventId().toString())
+                    .header("W4R-Event-Type", d.eventType())
+                    .header(WebhookSigner.HEADER, WebhookSigner.header(d.secret(), Instant.now().getEpochSecond(), d.body()))
+                    .POST(HttpRequest.BodyPublishers.ofString(d.body()))
+                    .build();
+            if (attempt.isDone()) { // the deadline passed during the read
+                return;
+            }
+            CompletableFuture<HttpResponse<Void>> sending = client.sendAsync(request, HttpResponse.BodyHandlers.discarding());
+            exchange.set(sending);
+            if (attempt.isDone()) { // the deadline passed before the exchange could be cancelled
+                sending.cancel(true);
+                return;
+            }
+            sending.whenComplete((response, error) -> attempt.complete(outcome(response, error)));
+        } catch (RuntimeException e) {
+            attempt.complete(new Outcome(null, e.getClass().getSimpleName()));
+        }
     }
 
     private static Outcome outcome(HttpResponse<Void> response, Throwable error) {

@@ -1,5 +1,6 @@
 package org.w4r.tally.service;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -8,6 +9,7 @@ import org.w4r.events.CampaignChanged;
 import org.w4r.events.CaseChanged;
 import org.w4r.events.Events;
 import org.w4r.kit.audit.AuditTrail;
+import org.w4r.kit.problem.Problem;
 import org.w4r.kit.problem.ProblemException;
 import org.w4r.kit.reference.ReferenceData;
 import org.w4r.tally.repository.TallyRepository;
@@ -73,6 +75,9 @@ public class WebhookService {
     @Inject
     WebhookSettings settings;
 
+    @Inject
+    MeterRegistry registry;
+
     public record Registered(Webhook webhook, String secret) {
     }
 
@@ -85,6 +90,11 @@ public class WebhookService {
      * inserted and together passed {@code max-per-entity}. An entity already at its cap is refused first, before the
      * receiver's host is resolved, so it costs no DNS lookup; that count runs outside the transaction, so no connection
      * is held, nor any lock, while the host resolves. Both found by a read-only audit, 4 December 2026.
+     *
+     * <p>The host resolves on {@link ReceiverAddress}'s few lookup threads, within {@code w4r.webhooks.lookup-timeout}
+     * (400 past it), and a registration that finds them all taken is 503 at once: the cap counts only webhooks
+     * registered, so registrations naming hosts whose nameservers never answer are otherwise unlimited, and each held
+     * its HTTP worker thread for the resolver's timeout (a read-only review, 6 December 2026).
      */
     @Transactional
     public Registered register(String entityId, String url, List<String> events) {
@@ -93,7 +103,13 @@ public class WebhookService {
         }
         try {
             receivers.check(url);
+        } catch (ReceiverAddress.Busy e) {
+            refused(entityId, "lookups-busy");
+            throw new ProblemException(Problem.of(503, "lookups-busy", "Lookups busy",
+                    "every lookup of receivers' hosts on this instance is taken; nothing was registered, send the same "
+                            + "request again after Retry-After seconds").retryAfter(LOOKUPS_BUSY_RETRY_AFTER));
         } catch (ReceiverAddress.Refused e) {
+            refused(entityId, "url");
             throw ProblemException.invalid("url", e.getMessage());
         }
         webhooks.lockEntity(entityId);
@@ -107,6 +123,17 @@ public class WebhookService {
         audit.record("webhook.registered", "webhook", webhook.id().toString(), entityId,
                 AuditTrail.detail("host", URI.create(url).getHost(), "events", webhook.events()));
         return new Registered(webhook, secret);
+    }
+
+    /**
+     * A lookup that never answers holds its thread for the resolver's own timeout (glibc's: 5 s a try, two tries), and
+     * the JDK keeps the failure 10 s: a place is seldom free sooner when the lookups are full of such names.
+     */
+    private static final long LOOKUPS_BUSY_RETRY_AFTER = 10;
+
+    /** Refused registrations, counted: the lookups they cost are the only trace of a flood of them. */
+    private void refused(String entityId, String reason) {
+        registry.counter("w4r.webhooks.registrations.refused", "reason", reason, "entity", entityId).increment();
     }
 
     private ProblemException tooManyWebhooks() {
@@ -236,8 +263,10 @@ public class WebhookService {
             if (c == null || !PublicCounterRule.showsOnceReleased(c)) {
                 continue;
             }
-            UUID eventId = UUID.nameUUIDFromBytes((MILESTONE_REACHED + ":" + m.campaignId() + ":" + m.caseId() + ":"
-                    + m.threshold()).getBytes(StandardCharsets.UTF_8));
+            // one per percentage, as the milestone (a threshold named it until 6 December 2026; "percent" keeps the
+            // two kinds of id apart, so a milestone told before cannot share an id with one told after)
+            UUID eventId = UUID.nameUUIDFromBytes((MILESTONE_REACHED + ":" + m.campaignId() + ":" + m.caseId()
+                    + ":percent:" + m.percent()).getBytes(StandardCharsets.UTF_8));
             Map<String, Object> fields = new LinkedHashMap<>();
             fields.put("percent", m.percent());
             fields.put("threshold", m.threshold());

@@ -52,6 +52,21 @@ public interface WebhookSettings {
     @WithDefault("100")
     int deliveriesListed();
 
+    /**
+     * How long a registration waits for the receiver's host to resolve; past it the registration is refused (400) and
+     * the lookup goes on without it. Short: the registration holds an HTTP worker thread while it waits.
+     */
+    @WithDefault("PT2S")
+    Duration lookupTimeout();
+
+    /**
+     * Registrations of this instance waiting for a lookup at once; the next is refused (503, Retry-After) rather than
+     * held, so hosts whose nameservers never answer can hold at most this many HTTP worker threads. The dispatcher
+     * looks names up on threads of its own, at most {@link #maxInFlight()}.
+     */
+    @WithDefault("8")
+    int registrationLookups();
+
     /** http receivers, for a local receiver in development and tests only; https otherwise. */
     @WithDefault("false")
     boolean allowHttp();

@@ -82,4 +82,25 @@ class ReceiverAddressTest {
         assertDoesNotThrow(() -> check.check("http://127.0.0.1:8089/hook"));
         assertThrows(ReceiverAddress.Refused.class, () -> check.check("ftp://127.0.0.1/hook"));
     }
+
+    /**
+     * A registration's lookup that hangs is refused at the deadline, its thread still taken; once every thread is, the
+     * next is {@link ReceiverAddress.Busy} at once, its name never looked up: the caller's thread is held for the
+     * deadline at most, and only while a lookup thread is free (a read-only review, 6 December 2026).
+     */
+    @Test
+    void aHangingLookupIsRefusedAtTheDeadlineAndOnceEveryThreadHangsTheNextAtOnce() {
+        ReceiverAddress check = new ReceiverAddress(true, true, java.time.Duration.ofMillis(200), 2);
+        try (HangingNames names = HangingNames.hang(check, host -> host.endsWith(".hang.test"))) {
+            for (int i = 0; i < 2; i++) {
+                String url = "http://n" + i + ".hang.test/hook";
+                ReceiverAddress.Refused late = assertThrows(ReceiverAddress.Refused.class, () -> check.check(url));
+                org.junit.jupiter.api.Assertions.assertEquals("the receiver's host did not resolve in time (200 ms)",
+                        late.getMessage());
+            }
+            assertThrows(ReceiverAddress.Busy.class, () -> check.check("http://n2.hang.test/hook"));
+            assertThrows(ReceiverAddress.Busy.class, () -> check.check("http://127.0.0.1/hook"));
+            org.junit.jupiter.api.Assertions.assertEquals(2, names.entered(), "names looked up");
+        }
+    }
 }
