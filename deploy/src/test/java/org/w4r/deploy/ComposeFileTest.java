@@ -41,32 +41,77 @@ class ComposeFileTest {
         return process.exitValue() + "\n" + out;
     }
 
+    /** The file as docker-compose resolves it with the example's settings, its empty secrets filled in. */
     static JsonNode resolved() throws Exception {
-        String result = config(COMPOSE.resolve(".env.example"));
-        assertTrue(result.startsWith("0\n"), result);
-        return Manifests.YAML.readTree(result.substring(2));
+        return resolvedWith();
+    }
+
+    /** The variables .env.example sets (its lines {@code NAME=value}, comments left out): the secrets. */
+    static List<String> exampleVariables() throws Exception {
+        return Files.readAllLines(COMPOSE.resolve(".env.example")).stream()
+                .filter(l -> !l.isBlank() && !l.startsWith("#")).map(l -> l.substring(0, l.indexOf('='))).toList();
+    }
+
+    /**
+     * .env.example as a deployer fills it in: every empty value given a generated-looking one (40 characters, more
+     * than 10 distinct: what petition- and tally-service take as a key). Lines already set are left as they are.
+     */
+    static List<String> filledExample() throws Exception {
+        List<String> filled = new ArrayList<>();
+        for (String line : Files.readAllLines(COMPOSE.resolve(".env.example"))) {
+            filled.add(!line.startsWith("#") && line.endsWith("=")
+                    ? line + "filled-" + Integer.toHexString(line.hashCode()) + "-Kq7pZx2mW9vR4tY8nB3cL6hJ" : line);
+        }
+        return filled;
+    }
+
+    /** docker-compose's exit code and output with these env lines. */
+    static String configWith(List<String> lines) throws Exception {
+        Path env = Files.createTempFile("w4r-compose", ".env");
+        try {
+            Files.write(env, lines);
+            return config(env);
+        } finally {
+            Files.delete(env);
+        }
     }
 
     @Test
-    void dockerComposeAcceptsTheFileWithTheExampleSettings() throws Exception {
+    void dockerComposeAcceptsTheFileOnceTheExamplesSecretsAreFilledIn() throws Exception {
         assertEquals(Set.of("postgres", "kafka", "case-service", "petition-service", "tally-service", "delivery-service",
                 "staff-ui", "staff-ui-probe", "prometheus", "grafana", "otel-collector", "jaeger"), names(resolved().get("services")));
     }
 
+    /**
+     * .env.example held working placeholders (change-me-grafana, change-me-postgres...): copied unedited, compose
+     * started an installation whose Grafana and database passwords anyone can read in this repository (a read-only
+     * review of the deployment files). Now every secret in it is empty, and compose refuses an empty one as it
+     * refuses a missing one ({@code ${VAR:?...}}): the unedited example does not start.
+     */
+    @Test
+    void theUneditedExampleDoesNotStart() throws Exception {
+        List<String> variables = exampleVariables();
+        assertTrue(variables.containsAll(List.of("POSTGRES_PASSWORD", "GRAFANA_ADMIN_PASSWORD", "W4R_SIGNER_HMAC_KEY",
+                "W4R_STREAM_TICKET_KEY")), "the example names the secrets: " + variables);
+        for (String line : Files.readAllLines(COMPOSE.resolve(".env.example"))) {
+            if (!line.isBlank() && !line.startsWith("#")) {
+                assertTrue(line.endsWith("="), ".env.example gives a value a copy would start with: " + line);
+            }
+        }
+        String result = config(COMPOSE.resolve(".env.example"));
+        assertFalse(result.startsWith("0\n"), "compose starts with the unedited example: " + result);
+    }
+
     @Test
     void withoutAnyOneSecretComposeRefusesToStart() throws Exception {
-        List<String> example = Files.readAllLines(COMPOSE.resolve(".env.example"));
-        for (String line : example) {
-            if (line.isBlank() || line.startsWith("#")) {
-                continue;
-            }
-            String variable = line.substring(0, line.indexOf('='));
-            Path env = Files.createTempFile("w4r-compose", ".env");
-            Files.write(env, example.stream().filter(l -> !l.startsWith(variable + "=")).toList());
-            String result = config(env);
-            Files.delete(env);
-            assertFalse(result.startsWith("0\n"), "compose starts without " + variable + ": no default for a secret");
-            assertTrue(result.contains(variable), result);
+        List<String> filled = filledExample();
+        for (String variable : exampleVariables()) {
+            String missing = configWith(filled.stream().filter(l -> !l.startsWith(variable + "=")).toList());
+            assertFalse(missing.startsWith("0\n"), "compose starts without " + variable + ": no default for a secret");
+            assertTrue(missing.contains(variable), missing);
+            String empty = configWith(filled.stream().map(l -> l.startsWith(variable + "=") ? variable + "=" : l).toList());
+            assertFalse(empty.startsWith("0\n"), "compose starts with " + variable + " empty");
+            assertTrue(empty.contains(variable), empty);
         }
     }
 
@@ -115,14 +160,67 @@ class ComposeFileTest {
         int port = Repo.port(Repo.UI);
         assertTrue(ui.get("ports").toString().contains(String.valueOf(port)), ui.get("ports").toString());
         JsonNode env = ui.get("environment");
+        List<String> elsewhere = new ArrayList<>();
+        String example = Repo.read(COMPOSE.resolve(".env.example"));
         for (String service : Repo.SERVICES) {
             String variable = "W4R_UI_" + service.replace("-service", "").toUpperCase() + "_SERVICE_URL";
             assertEquals("http://localhost:" + Repo.port(service), env.path(variable).asText(), variable);
+            elsewhere.add(variable + "=https://" + service + ".w4r.example.org");
+            assertTrue(example.contains("\n# " + variable + "="), ".env.example names " + variable + " (commented out)");
             String allowed = services.get(service).get("environment")
                     .path(service.equals("tally-service") ? "W4R_TALLY_CORS_ORIGINS" : "QUARKUS_HTTP_CORS_ORIGINS").asText();
             assertEquals("http://localhost:" + port, allowed, service + " allows the staff UI's origin");
         }
         assertFalse(env.has("QUARKUS_DATASOURCE_JDBC_URL") || env.has("KAFKA_BOOTSTRAP_SERVERS"), "no database, no Kafka");
+
+        // docs/operations.md tells whoever opens the staff UI from another machine to set them: .env reaches it (the
+        // file said http://localhost:808x whatever .env said, until a read-only review of the deployment files)
+        JsonNode moved = resolvedWith(elsewhere.toArray(String[]::new)).get("services").get(Repo.UI).get("environment");
+        for (String setting : elsewhere) {
+            String variable = setting.substring(0, setting.indexOf('='));
+            assertEquals(setting.substring(setting.indexOf('=') + 1), moved.path(variable).asText(),
+                    variable + " in .env reaches the staff UI");
+        }
+    }
+
+    /**
+     * The five images are named {@code w4r/<module>}, which Docker reads as Docker Hub's account w4r: not this
+     * project's. Without a pull policy, {@code docker compose up} on a host that lacks a local image pulled whatever
+     * that account published, and ran it with the database passwords and the signer key (a read-only review of the
+     * deployment files). Every service on an image of this repository's modules is built or never pulled.
+     */
+    @Test
+    void theProjectsImagesAreNeverPulledFromDockerHub() throws Exception {
+        JsonNode services = resolved().get("services");
+        Set<String> ours = new java.util.TreeSet<>();
+        services.fields().forEachRemaining(s -> {
+            String image = s.getValue().path("image").asText();
+            if (image.matches("(?:(?:docker\\.io|index\\.docker\\.io|registry-1\\.docker\\.io)/)?w4r/.*")) {
+                ours.add(s.getKey());
+                String policy = s.getValue().path("pull_policy").asText("");
+                assertTrue(policy.equals("never") || policy.equals("build") && s.getValue().has("build"),
+                        s.getKey() + " runs " + image + ", a Docker Hub name this project does not own, and may pull it "
+                                + "(pull_policy: " + (policy.isEmpty() ? "unset" : policy) + ")");
+            }
+        });
+        assertEquals(new java.util.TreeSet<>(List.of(Repo.DEPLOYED)), ours, "the images of this repository's modules");
+    }
+
+    /**
+     * The postgres image runs its init scripts (the services' roles and databases) on a temporary server listening on
+     * the Unix socket only; {@code pg_isready} over the socket answered ready then, and the services started against
+     * a server about to stop, without their roles (a read-only review of the deployment files). Over TCP it answers
+     * only once the real server listens.
+     */
+    @Test
+    void postgresIsHealthyOnlyOnceItListensOnTcp() throws Exception {
+        JsonNode test = resolved().get("services").get("postgres").get("healthcheck").get("test");
+        String command = test.toString();
+        assertTrue(command.contains("pg_isready"), command);
+        java.util.regex.Matcher host = java.util.regex.Pattern.compile("(?:-h|--host)[ =]([^ \"]+)").matcher(command);
+        assertTrue(host.find(), "pg_isready names a host, or it asks the socket the init scripts' server listens on: " + command);
+        assertTrue(List.of("127.0.0.1", "localhost", "::1").contains(host.group(1)),
+                "pg_isready asks this container's own server over TCP: " + command);
     }
 
     /** A service without an endpoint traces nothing (the kit's TracesNeedAnEndpoint): every one must be given it. */
@@ -176,14 +274,7 @@ class ComposeFileTest {
             assertTrue(services.path(service).path("ports").size() > 0, service + " is still published: " + published);
         }
 
-        Path env = Files.createTempFile("w4r-compose", ".env");
-        List<String> lines = new ArrayList<>(Files.readAllLines(COMPOSE.resolve(".env.example")));
-        lines.add("W4R_BIND=0.0.0.0");
-        Files.write(env, lines);
-        String result = config(env);
-        Files.delete(env);
-        assertTrue(result.startsWith("0\n"), result);
-        JsonNode opened = Manifests.YAML.readTree(result.substring(2)).get("services");
+        JsonNode opened = resolvedWith("W4R_BIND=0.0.0.0").get("services");
         for (String service : List.of("case-service", "petition-service", "tally-service", "delivery-service", Repo.UI, "grafana")) {
             opened.get(service).get("ports").forEach(port -> assertEquals("0.0.0.0", hostIp(port), service + " follows W4R_BIND"));
         }
@@ -291,14 +382,11 @@ class ComposeFileTest {
         }
     }
 
-    /** The file as docker-compose resolves it with the example's settings and {@code lines} added to them. */
+    /** The file as docker-compose resolves it with the example's settings, filled in, and {@code lines} added to them. */
     static JsonNode resolvedWith(String... lines) throws Exception {
-        Path env = Files.createTempFile("w4r-compose", ".env");
-        List<String> all = new ArrayList<>(Files.readAllLines(COMPOSE.resolve(".env.example")));
+        List<String> all = new ArrayList<>(filledExample());
         all.addAll(List.of(lines));
-        Files.write(env, all);
-        String result = config(env);
-        Files.delete(env);
+        String result = configWith(all);
         assertTrue(result.startsWith("0\n"), result);
         return Manifests.YAML.readTree(result.substring(2));
     }

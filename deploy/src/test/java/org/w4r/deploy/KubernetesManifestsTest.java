@@ -231,7 +231,7 @@ class KubernetesManifestsTest {
     void everyServiceRunsHardenedProbedAndBounded() {
         for (String service : Repo.DEPLOYED) {
             Deployment deployment = BASE.named(Deployment.class, service);
-            assertTrue(deployment.getSpec().getReplicas() >= 2, service + " survives losing a pod");
+            assertTrue(fewestPods(BASE, service) >= 2, service + " survives losing a pod");
             PodSpec pod = deployment.getSpec().getTemplate().getSpec();
             assertEquals(Boolean.TRUE, pod.getSecurityContext().getRunAsNonRoot(), service);
             assertEquals("RuntimeDefault", pod.getSecurityContext().getSeccompProfile().getType(), service);
@@ -318,12 +318,207 @@ class KubernetesManifestsTest {
             Deployment deployment = BASE.named(Deployment.class, service);
             PodDisruptionBudget pdb = BASE.named(PodDisruptionBudget.class, service);
             assertEquals(deployment.getSpec().getSelector().getMatchLabels(), pdb.getSpec().getSelector().getMatchLabels());
-            assertTrue(pdb.getSpec().getMinAvailable().getIntVal() < deployment.getSpec().getReplicas(),
+            assertTrue(pdb.getSpec().getMinAvailable().getIntVal() < fewestPods(BASE, service),
                     service + ": a drain can still move a pod");
         }
         HorizontalPodAutoscaler hpa = BASE.named(HorizontalPodAutoscaler.class, "petition-service");
         assertEquals("petition-service", hpa.getSpec().getScaleTargetRef().getName());
         assertTrue(hpa.getSpec().getMinReplicas() >= 2);
+    }
+
+    /** The autoscaler of a build that scales a Deployment, if any. */
+    static java.util.Optional<HorizontalPodAutoscaler> autoscalerOf(Manifests manifests, String deployment) {
+        return manifests.of(HorizontalPodAutoscaler.class).stream()
+                .filter(h -> "Deployment".equals(h.getSpec().getScaleTargetRef().getKind())
+                        && deployment.equals(h.getSpec().getScaleTargetRef().getName()))
+                .findFirst();
+    }
+
+    /** The fewest pods a Deployment of a build runs: its autoscaler's minReplicas, else its replicas (1 when unset). */
+    static int fewestPods(Manifests manifests, String deployment) {
+        Integer replicas = manifests.named(Deployment.class, deployment).getSpec().getReplicas();
+        return autoscalerOf(manifests, deployment).map(h -> h.getSpec().getMinReplicas() == null ? 1 : h.getSpec().getMinReplicas())
+                .orElse(replicas == null ? 1 : replicas);
+    }
+
+    /**
+     * A Deployment an autoscaler scales has no replica count of its own, on the base and every overlay: applied
+     * server-side or by a GitOps tool, the field sets the count back at every deploy (petition-service's generated
+     * replicas: 2 undid its autoscaler's 8 at a peak: a read-only review of the deployment files).
+     * services/autoscaled-patch.yaml removes it; an overlay's {@code replicas:} must not put it back.
+     */
+    @Test
+    void noAutoscaledDeploymentSetsItsReplicas() {
+        Set<String> scaled = new TreeSet<>();
+        for (String build : BUILDS) {
+            Manifests manifests = build(build);
+            for (HorizontalPodAutoscaler hpa : manifests.of(HorizontalPodAutoscaler.class)) {
+                if (!"Deployment".equals(hpa.getSpec().getScaleTargetRef().getKind())) {
+                    continue;
+                }
+                String name = hpa.getSpec().getScaleTargetRef().getName();
+                Deployment deployment = manifests.named(Deployment.class, name);
+                assertNull(deployment.getSpec().getReplicas(), build + ": " + name + " is scaled by the autoscaler "
+                        + hpa.getMetadata().getName() + " and sets replicas: " + deployment.getSpec().getReplicas()
+                        + ", which every apply puts back over the autoscaler's count");
+                assertTrue(hpa.getSpec().getMinReplicas() != null && hpa.getSpec().getMinReplicas() >= 2,
+                        build + ": " + name + " never runs fewer than two pods");
+                scaled.add(build + ": " + name);
+            }
+        }
+        assertTrue(scaled.containsAll(BUILDS.stream().map(b -> b + ": petition-service").toList()),
+                "petition-service is autoscaled on every build: " + scaled);
+    }
+
+    /**
+     * A service's pods are spread over nodes, required: with {@code whenUnsatisfiable: ScheduleAnyway} both replicas
+     * could land on one node, whose drain or crash stopped the service, against what docs/operations.md and
+     * service-kit's replicas setting promise (a read-only review of the deployment files). On every build, each
+     * Deployment of this repository's modules has a constraint per kubernetes.io/hostname, maxSkew 1,
+     * DoNotSchedule, over its own service's pods; a constraint per zone may only prefer (ScheduleAnyway), as a cluster
+     * in one zone must still schedule.
+     */
+    @Test
+    void eachServicesPodsAreSpreadOverNodesRequired() {
+        for (String build : BUILDS) {
+            Manifests manifests = build(build);
+            for (String service : Repo.DEPLOYED) {
+                String where = build + ": " + service;
+                PodSpec pod = manifests.named(Deployment.class, service).getSpec().getTemplate().getSpec();
+                Map<String, String> labels = podLabels(manifests, service);
+                List<io.fabric8.kubernetes.api.model.TopologySpreadConstraint> constraints =
+                        pod.getTopologySpreadConstraints() == null ? List.of() : pod.getTopologySpreadConstraints();
+                boolean perNode = false;
+                for (io.fabric8.kubernetes.api.model.TopologySpreadConstraint c : constraints) {
+                    if ("topology.kubernetes.io/zone".equals(c.getTopologyKey())) {
+                        assertEquals("ScheduleAnyway", c.getWhenUnsatisfiable(), where + ": a zone constraint only prefers");
+                    }
+                    if (!"kubernetes.io/hostname".equals(c.getTopologyKey())) {
+                        continue;
+                    }
+                    assertEquals("DoNotSchedule", c.getWhenUnsatisfiable(), where + ": two pods of the service may share "
+                            + "a node (whenUnsatisfiable " + c.getWhenUnsatisfiable() + "), whose drain or crash stops it");
+                    assertEquals(Integer.valueOf(1), c.getMaxSkew(), where);
+                    Map<String, String> selects = new HashMap<>(c.getLabelSelector().getMatchLabels());
+                    assertTrue(c.getLabelSelector().getMatchExpressions() == null || c.getLabelSelector().getMatchExpressions().isEmpty(), where);
+                    // matchLabelKeys add the pod's own values of those labels to the selector
+                    if (c.getMatchLabelKeys() != null) {
+                        c.getMatchLabelKeys().forEach(k -> selects.put(k, labels.get(k)));
+                    }
+                    assertTrue(labels.entrySet().containsAll(selects.entrySet()), where + ": the constraint counts its own pods");
+                    assertEquals(service, selects.get("app.kubernetes.io/name"), where + ": spread per service, not over "
+                            + "every pod of the platform: " + selects);
+                    perNode = true;
+                }
+                assertTrue(perNode, where + ": no spread per node (kubernetes.io/hostname): " + constraints);
+            }
+        }
+    }
+
+    /**
+     * No build pulls this project's images from Docker Hub's account w4r, which the project does not own: the
+     * generated manifests name docker.io/w4r/<module> with imagePullPolicy IfNotPresent, so every overlay renames
+     * them (images:) to a registry the deployer controls; the example's, registry.example.org, is a placeholder that
+     * docs/operations.md tells to replace (a read-only review of the deployment files: the example overlay pulled
+     * from Docker Hub).
+     */
+    @Test
+    void noImageComesFromDockerHubsW4rAccount() throws IOException {
+        java.util.regex.Pattern dockerHubW4r = java.util.regex.Pattern.compile(
+                "(?:(?:docker\\.io|index\\.docker\\.io|registry-1\\.docker\\.io)/)?w4r/.*");
+        for (String service : Repo.DEPLOYED) {
+            assertTrue(dockerHubW4r.matcher(container(service).getImage()).matches(), "the base names the generated image: "
+                    + container(service).getImage());
+        }
+        List<Path> overlays;
+        try (var dirs = Files.list(Repo.DEPLOY.resolve("kubernetes/overlays"))) {
+            overlays = dirs.filter(Files::isDirectory).sorted().toList();
+        }
+        assertTrue(overlays.size() >= 2, overlays.toString());
+        for (Path overlay : overlays) {
+            Manifests manifests = Manifests.build(overlay);
+            for (Deployment d : manifests.of(Deployment.class)) {
+                PodSpec pod = d.getSpec().getTemplate().getSpec();
+                List<Container> all = new java.util.ArrayList<>(pod.getContainers());
+                if (pod.getInitContainers() != null) {
+                    all.addAll(pod.getInitContainers());
+                }
+                for (Container c : all) {
+                    assertFalse(dockerHubW4r.matcher(c.getImage()).matches(), overlay.getFileName() + ": "
+                            + d.getMetadata().getName() + " runs " + c.getImage() + ", from Docker Hub's account w4r, "
+                            + "which this project does not own: rename it in the overlay's images:");
+                }
+            }
+        }
+        Manifests example = Manifests.overlay("example");
+        for (String service : Repo.DEPLOYED) {
+            String image = example.named(Deployment.class, service).getSpec().getTemplate().getSpec().getContainers().get(0).getImage();
+            assertTrue(image.startsWith("registry.example.org/w4r/" + service + ":"), "example: " + image);
+        }
+        String guide = Repo.read(Repo.ROOT.resolve("docs/operations.md"));
+        assertTrue(guide.contains("`registry.example.org` is a placeholder"), "docs/operations.md tells to replace the "
+                + "example's registry");
+    }
+
+    /**
+     * The example overlay's Secrets are placeholders anyone can read here: each generated value but the user names is
+     * marked {@code change-me-...}, which docs/operations.md ("Secrets") tells to replace before the first apply
+     * (kustomize cannot refuse them; petition- and tally-service refuse the keys' placeholders, PostgreSQL takes
+     * the passwords). A real-looking value would be taken for one to keep.
+     */
+    @Test
+    void theExampleOverlaysSecretsArePlaceholdersTheGuideSaysToReplace() {
+        JsonNode generators = Manifests.kustomization(Repo.DEPLOY.resolve("kubernetes/overlays/example")).get("secretGenerator");
+        int placeholders = 0;
+        for (JsonNode generator : generators) {
+            for (JsonNode literal : generator.path("literals")) {
+                String text = literal.asText();
+                String key = text.substring(0, text.indexOf('='));
+                if (key.equals("username")) {
+                    continue;
+                }
+                assertTrue(text.substring(text.indexOf('=') + 1).startsWith("change-me-"), "overlays/example: "
+                        + generator.path("name").asText() + " " + key + " is not marked a placeholder (change-me-...)");
+                placeholders++;
+            }
+        }
+        assertTrue(placeholders >= 6, "the keys and the four database passwords: " + placeholders);
+        String guide = Repo.read(Repo.ROOT.resolve("docs/operations.md"));
+        String secrets = guide.substring(guide.indexOf("**Secrets.**"));
+        secrets = secrets.substring(0, secrets.indexOf("\n\n"));
+        assertTrue(secrets.contains("`change-me-…`") && secrets.contains("replace each"),
+                "docs/operations.md (\"Secrets\") tells to replace the example's change-me values: " + secrets);
+    }
+
+    /**
+     * Moving a service's consumer groups after a restore needs Kafka's tools, which the services' images lack, from a
+     * pod the listener admits: docs/operations.md said "from a pod the Kafka listener admits", and the listener
+     * admitted the four services' pods only (a read-only review of the deployment files). It admits, on every build, a
+     * pod labelled as docs/operations.md's one-off tools pod, and of the platform's own pods still only the
+     * services' (onlyTheServicesReachPostgresAndKafka); the guide's pod carries that label, connects as a service's
+     * own user and runs kafka-consumer-groups.sh.
+     */
+    @Test
+    void anOperatorsKafkaToolsPodIsAdmittedByItsLabel() {
+        Map<String, String> ops = Map.of("app.kubernetes.io/name", "w4r-kafka-ops");
+        for (String build : BUILDS) {
+            Kafka kafka = build(build).named(Kafka.class, "w4r");
+            for (GenericKafkaListener listener : kafka.getSpec().getKafka().getListeners()) {
+                assertTrue(listener.getNetworkPolicyPeers().stream().anyMatch(peer -> peer.getNamespaceSelector() == null
+                                && peer.getPodSelector() != null && ops.equals(peer.getPodSelector().getMatchLabels())),
+                        build + ": Kafka's listener " + listener.getName() + " admits the operator's tools pod " + ops);
+            }
+        }
+        String guide = Repo.read(Repo.ROOT.resolve("docs/operations.md"));
+        int at = guide.indexOf("### Kafka consumer groups");
+        assertTrue(at >= 0, "docs/operations.md explains how to move a consumer group");
+        String section = guide.substring(at, guide.indexOf("\n## ", at));
+        for (String needed : List.of("labels: {app.kubernetes.io/name: w4r-kafka-ops}", "secretKeyRef: {name: $service, key: sasl.jaas.config}",
+                "secretName: w4r-cluster-ca-cert", "kafka-consumer-groups.sh --bootstrap-server w4r-kafka-bootstrap:9093",
+                "--reset-offsets --to-earliest")) {
+            assertTrue(section.contains(needed), "docs/operations.md's tools pod: " + needed);
+        }
+        assertFalse(guide.contains("from a pod the Kafka listener admits)"), "the guide names no way to get such a pod");
     }
 
     @Test
@@ -1068,7 +1263,7 @@ class KubernetesManifestsTest {
                         .filter(h -> h.getSpec().getScaleTargetRef().getKind().equals("Deployment")
                                 && h.getSpec().getScaleTargetRef().getName().equals(service))
                         .map(h -> h.getSpec().getMaxReplicas()).findFirst()
-                        .orElse(deployment.getSpec().getReplicas());
+                        .orElseGet(() -> deployment.getSpec().getReplicas());
                 int surge = surge(deployment, pods);
                 String fromEnv = deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().stream()
                         .filter(e -> e.getName().equals("QUARKUS_DATASOURCE_JDBC_MAX_SIZE") && e.getValue() != null)
