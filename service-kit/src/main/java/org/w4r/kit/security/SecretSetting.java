@@ -4,8 +4,8 @@ import java.util.Locale;
 
 /**
  * A key the platform signs or hashes with, checked once at start: refused when it is shorter than its minimum, is one
- * of the placeholders the repository itself publishes ({@code change-me-…} in {@code deploy/compose/.env.example} and
- * the Kubernetes example overlay), or is plainly not random (too few distinct characters). Read-only audit,
+ * of the placeholders the repository itself published ({@code change-me-…} in the Kubernetes example overlay, and in
+ * {@code deploy/compose/.env.example} until 6 December 2026, whose values are empty now), or is plainly not random (too few distinct characters). Read-only audit,
  * 4 December 2026: the placeholders were accepted, so an installation that kept the example's stream-ticket key let
  * anyone seal a signed-in staff ticket, and one that kept its signer key made every stored email hash a dictionary
  * lookup away. The message names the setting, never its value.
