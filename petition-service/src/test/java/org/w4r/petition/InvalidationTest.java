@@ -327,6 +327,82 @@ class InvalidationTest {
                 large.toString()));
     }
 
+    static io.restassured.response.Response keyed(String key, String path, String body) {
+        var request = given().auth().oauth2(staffToken("coordinator")).contentType(ContentType.JSON).header("Idempotency-Key", key);
+        return (body == null ? request : request.body(body)).post(path);
+    }
+
+    /**
+     * {@code send} while another invalidation or reversal holds the lock: refused as in progress. Not kept under its
+     * key, as a refusal of the rules is: kept, it would be the key's answer for two days.
+     */
+    void whileAnotherCommits(Runnable send) throws SQLException {
+        try (Connection other = db.getConnection()) {
+            other.setAutoCommit(false);
+            try (PreparedStatement lock = other.prepareStatement(
+                    "select pg_advisory_xact_lock(hashtext('w4r-invalidation'), 0)")) {
+                lock.executeQuery().close();
+            }
+            send.run();
+            other.rollback();
+        }
+    }
+
+    /** The corrections of {@code caseId}'s actions published since {@code since}, once {@code expected} are there. */
+    List<Long> deltas(Map<TopicPartition, Long> since, String caseId, int expected) {
+        await().atMost(Duration.ofSeconds(60)).until(() -> correctionsSince(since).stream()
+                .filter(c -> caseId.equals(c.caseId())).count() >= expected);
+        Effects.awaitRelayed(db);
+        return correctionsSince(since).stream().filter(c -> caseId.equals(c.caseId())).map(c -> (long) c.delta()).toList();
+    }
+
+    /**
+     * An invalidation sent again with its Idempotency-Key gets its first answer and takes nothing out again (it was
+     * answered selection-changed, as if the first had not happened); the key with another request is refused, as on
+     * every keyed write.
+     */
+    @Test
+    void anInvalidationSentAgainWithItsKeyGetsItsFirstAnswer() throws SQLException {
+        String caseId = freshCase(null);
+        String body = "{\"selection\":{\"caseId\":\"" + caseId + "\"},\"reason\":\"sent twice\",\"expectedActions\":1}";
+        String key = UUID.randomUUID().toString();
+        long before = invalidations();
+        Map<TopicPartition, Long> since = offsets();
+        whileAnotherCommits(() -> keyed(key, "/api/v1/invalidations", body).then().statusCode(409)
+                .body("type", org.hamcrest.Matchers.endsWith("/invalidation-in-progress")));
+        io.restassured.response.Response first = keyed(key, "/api/v1/invalidations", body);
+        first.then().statusCode(201).header("Idempotent-Replayed", nullValue()).body("actions", equalTo(1));
+        io.restassured.response.Response again = keyed(key, "/api/v1/invalidations", body);
+        again.then().statusCode(201).header("Idempotent-Replayed", "true");
+        assertEquals(first.asString(), again.asString());
+        assertEquals(1, invalidations() - before, "one invalidation stored");
+        keyed(key, "/api/v1/invalidations", body.replace("sent twice", "another reason")).then().statusCode(422)
+                .contentType("application/problem+json").body("type", org.hamcrest.Matchers.endsWith("/idempotency-key-reused"));
+        assertEquals(1, invalidations() - before);
+        assertEquals(List.of(-1L), deltas(since, caseId, 1), "one correction, none for the replay");
+    }
+
+    /** The same for a reversal, which was answered already-reversed. */
+    @Test
+    void aReversalSentAgainWithItsKeyGetsItsFirstAnswer() throws SQLException {
+        String caseId = freshCase(null);
+        String id = invalidate("{\"caseId\":\"" + caseId + "\"}", 1).statusCode(201).extract().path("invalidationId");
+        Map<TopicPartition, Long> since = offsets();
+        String key = UUID.randomUUID().toString();
+        String reversal = "/api/v1/invalidations/" + id + "/reversal";
+        whileAnotherCommits(() -> keyed(key, reversal, null).then().statusCode(409)
+                .body("type", org.hamcrest.Matchers.endsWith("/invalidation-in-progress")));
+        io.restassured.response.Response first = keyed(key, reversal, null);
+        first.then().statusCode(200).header("Idempotent-Replayed", nullValue()).body("reversedAt", notNullValue());
+        io.restassured.response.Response again = keyed(key, reversal, null);
+        again.then().statusCode(200).header("Idempotent-Replayed", "true");
+        assertEquals(first.asString(), again.asString());
+        keyed(key, "/api/v1/invalidations/" + UUID.randomUUID() + "/reversal", null).then().statusCode(422)
+                .body("type", org.hamcrest.Matchers.endsWith("/idempotency-key-reused"));
+        reverse(id).statusCode(409).body("type", containsString("already-reversed")); // a new request, not a replay
+        assertEquals(List.of(1L), deltas(since, caseId, 1), "one correction, none for the replay");
+    }
+
     /** HMAC-SHA256 under the signer key of "domain:" and the lower-cased domain, as docs/petition-service.md says. */
     String domainHmac(String domain) throws Exception {
         return domainHmac(hmacKey, domain);

@@ -34,6 +34,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -55,6 +56,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.w4r.testsupport.ReferenceFixtures.entityKey;
+import static org.w4r.testsupport.ReferenceFixtures.staffToken;
 import static org.w4r.testsupport.Pause.pause;
 
 /**
@@ -397,6 +399,94 @@ class OutcomeUnknownTest {
                 rows.next();
                 assertEquals(1, rows.getInt(1), "stored by the first request, once");
             }
+        }
+    }
+
+    /**
+     * A coordinator's invalidation committed by PostgreSQL while its answer was lost: the retry with the same
+     * Idempotency-Key gets the stored answer. A retry that ran again was told selection-changed (the first try had
+     * taken the actions): nothing said the first had worked, and a coordinator who then previewed again could take
+     * out something else.
+     */
+    @Test
+    void anInvalidationWhoseCommitAnswerIsLostIsConfirmedByItsRetry() throws Exception {
+        Flood flood = flood();
+        String key = UUID.randomUUID().toString();
+        Response invalidated = retriedAfterALostCommit("insert into invalidation (",
+                () -> coordinator(key).body(flood.request()).post("/api/v1/invalidations"), 201);
+        String id = invalidated.path("invalidationId");
+        assertEquals(2, (int) invalidated.path("actions"), invalidated.asString());
+        assertEquals(List.of(id + " 2"), stored("select invalidation_id::text || ' ' || actions from invalidation "
+                + "where reason = ?", flood.reason()), "invalidated by the first request, once");
+        assertEquals(List.of(id, id), stored("select invalidation_id::text from signature where name = ?", flood.signer()));
+    }
+
+    /** The same for its reversal, whose retry that ran again was told already-reversed. */
+    @Test
+    void aReversalWhoseCommitAnswerIsLostIsConfirmedByItsRetry() throws Exception {
+        Flood flood = flood();
+        String id = given().auth().oauth2(staffToken("coordinator")).contentType(ContentType.JSON).body(flood.request())
+                .post("/api/v1/invalidations").then().statusCode(201).extract().path("invalidationId");
+        String key = UUID.randomUUID().toString();
+        Response reversed = retriedAfterALostCommit("update invalidation set reversed_at",
+                () -> coordinator(key).post("/api/v1/invalidations/" + id + "/reversal"), 200);
+        assertEquals(id, reversed.path("invalidationId"));
+        assertEquals("test-coordinator", reversed.path("reversedBy"));
+        assertEquals(List.of("test-coordinator"), stored("select reversed_by from invalidation where invalidation_id = ?::uuid",
+                id), "reversed by the first request");
+        assertEquals(Arrays.asList(null, null), stored("select invalidation_id::text from signature where name = ?",
+                flood.signer()), "its actions are back");
+    }
+
+    /** Two signatures of a signer name and email domain of their own, and the invalidation that takes them out. */
+    record Flood(String signer, String reason, String request) {
+    }
+
+    private static Flood flood() {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        String domain = "lost-" + run + ".example";
+        String signer = "Lost Commit " + run;
+        for (int i = 0; i < 2; i++) {
+            sign(null, body(signer, "bot" + i + "@" + domain)).then().statusCode(202);
+        }
+        String reason = "lost commit " + run;
+        return new Flood(signer, reason, """
+                {"selection":{"emailDomain":"%s"},"reason":"%s","expectedActions":2}""".formatted(domain, reason));
+    }
+
+    static io.restassured.specification.RequestSpecification coordinator(String key) {
+        return given().auth().oauth2(staffToken("coordinator")).contentType(ContentType.JSON).header("Idempotency-Key", key);
+    }
+
+    /**
+     * {@code call}, whose transaction's COMMIT (of the one that sent {@code precededBy}) is cut on its way back, then
+     * sent again until the answer is not a 503: that answer, which must be the stored {@code status}.
+     */
+    private static Response retriedAfterALostCommit(String precededBy, Supplier<Response> call, int status) {
+        int cutsBefore = ProxiedDatabaseProfile.PROXY.getCutsOnReply();
+        ProxiedDatabaseProfile.PROXY.cutOnReplyTo("COMMIT", precededBy);
+        Response first = call.get();
+        assertEquals(1, ProxiedDatabaseProfile.PROXY.getCutsOnReply() - cutsBefore, "the commit was cut");
+        first.then().statusCode(503).contentType("application/problem+json");
+        assertEquals("outcome-unknown", type(first), first.asString());
+        Response retry = await().atMost(Duration.ofSeconds(30)).until(call::get, r -> r.statusCode() != 503);
+        assertEquals(status, retry.statusCode(), retry.asString());
+        assertEquals("true", retry.header("Idempotent-Replayed"), "the stored answer");
+        assertTrue(first.path("detail").toString().contains("same Idempotency-Key"), first.asString());
+        return retry;
+    }
+
+    /** The first column of each row {@code sql} selects with {@code param}, read directly. */
+    private static List<String> stored(String sql, String param) throws SQLException {
+        try (Connection c = ProxiedDatabaseProfile.direct(); PreparedStatement s = c.prepareStatement(sql)) {
+            s.setString(1, param);
+            List<String> values = new ArrayList<>();
+            try (ResultSet rows = s.executeQuery()) {
+                while (rows.next()) {
+                    values.add(rows.getString(1));
+                }
+            }
+            return values;
         }
     }
 

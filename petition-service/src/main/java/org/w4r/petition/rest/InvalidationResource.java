@@ -9,6 +9,7 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -17,6 +18,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.extensions.Extension;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
@@ -25,7 +27,9 @@ import org.w4r.kit.problem.ProblemException;
 import org.w4r.kit.security.CurrentCaller;
 import org.w4r.kit.security.Roles;
 import org.w4r.petition.service.Committer;
+import org.w4r.petition.service.IdempotencyKey;
 import org.w4r.petition.service.InvalidationService;
+import org.w4r.petition.service.SignerHasher;
 
 import java.sql.SQLException;
 import java.time.Instant;
@@ -48,6 +52,9 @@ public class InvalidationResource {
 
     @Inject
     CurrentCaller caller;
+
+    @Inject
+    SignerHasher hasher;
 
     @RequiredUnlessNullable
     @Schema(name = "InvalidationCount", description = "How many actions of one case and entity")
@@ -112,22 +119,32 @@ public class InvalidationResource {
         return new PreviewView(preview.actions(), CountView.of(preview.byCaseAndEntity()), preview.maxActions());
     }
 
+    /**
+     * Keyed as an entity's write is, under the coordinator's principal: a retry after {@code outcome-unknown} gets the
+     * stored answer. Without a key it was answered selection-changed (the first try had taken the actions), and a
+     * coordinator who believed it and previewed again could take out something else.
+     */
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(operationId = "invalidate", summary = "Take a previewed selection out of the counts",
             description = "Marks the selected actions and publishes a correction of -1 for each, in one transaction, "
                     + "if the selection still holds exactly expectedActions. An action already invalidated is never "
-                    + "selected again, so sending it twice cannot subtract twice.")
+                    + "selected again, so sending it twice cannot subtract twice.",
+            extensions = @Extension(name = IdempotentWrites.STAFF_WRITE, value = "true"))
     @APIResponse(responseCode = "201", description = "Invalidated", content = @Content(mediaType = Api.JSON,
             schema = @Schema(implementation = InvalidationView.class)))
     @APIResponse(responseCode = "409", description = "selection-changed: the selection no longer holds expectedActions "
             + "(preview it again); or invalidation-in-progress: another invalidation or reversal is being committed "
             + "(one at a time), nothing written; send it again after Retry-After seconds")
-    @APIResponse(responseCode = "422", description = "too-many-actions: expectedActions is over the limit ('maxActions')")
-    public Response invalidate(@Valid @NotNull InvalidationRequest request) {
+    @APIResponse(responseCode = "422", description = "too-many-actions: expectedActions is over the limit ('maxActions'); "
+            + "or idempotency-key-reused: the Idempotency-Key was used for another request")
+    public Response invalidate(@Valid @NotNull InvalidationRequest request,
+                               @HeaderParam(IdempotencyKey.HEADER) String key) {
+        String by = caller.get().principal();
+        IdempotencyKey idempotencyKey = IdempotencyKey.of(by, key, "POST", "/api/v1/invalidations", request, hasher);
         InvalidationService.Selection selection = request.selection().toSelection("selection.");
-        return Answers.response(committer.commit(null, 201, invalidations.invalidate(selection, request.reason().trim(),
-                request.expectedActions(), caller.get().principal()), InvalidationView::of));
+        return Answers.response(committer.submit(idempotencyKey, 201, () -> invalidations.invalidate(selection,
+                request.reason().trim(), request.expectedActions(), by), InvalidationView::of));
     }
 
     @GET
@@ -149,19 +166,25 @@ public class InvalidationResource {
                 .orElseThrow(() -> ProblemException.notFound("invalidation", id.toString()));
     }
 
+    /** Keyed as {@link #invalidate} is: without a key, the retry of a reversal that was committed is already-reversed. */
     @POST
     @Path("{id}/reversal")
     @Operation(operationId = "reverseInvalidation", summary = "Put an invalidation's actions back into the counts",
-            description = "Once: publishes a correction of +1 for each action it took out.")
+            description = "Once: publishes a correction of +1 for each action it took out.",
+            extensions = @Extension(name = IdempotentWrites.STAFF_WRITE, value = "true"))
     @APIResponse(responseCode = "200", description = "Reversed", content = @Content(mediaType = Api.JSON,
             schema = @Schema(implementation = InvalidationView.class)))
     @APIResponse(responseCode = "404", description = "No such invalidation")
     @APIResponse(responseCode = "409", description = "already-reversed; or invalidation-in-progress: another invalidation "
             + "or reversal is being committed (one at a time), nothing written; send it again after Retry-After seconds")
     @APIResponse(responseCode = "422", description = "too-many-actions: the invalidation took more actions than one "
-            + "transaction may put back ('maxActions', 'actions')")
-    public Response reverse(@PathParam("id") UUID id) {
-        return Answers.response(committer.commit(null, 200, invalidations.reverse(id, caller.get().principal()),
+            + "transaction may put back ('maxActions', 'actions'); or idempotency-key-reused: the Idempotency-Key was "
+            + "used for another request")
+    public Response reverse(@PathParam("id") UUID id, @HeaderParam(IdempotencyKey.HEADER) String key) {
+        String by = caller.get().principal();
+        IdempotencyKey idempotencyKey = IdempotencyKey.of(by, key, "POST", "/api/v1/invalidations/" + id + "/reversal",
+                null, hasher);
+        return Answers.response(committer.submit(idempotencyKey, 200, () -> invalidations.reverse(id, by),
                 InvalidationView::of));
     }
 }

@@ -57,14 +57,16 @@ public class IdempotencyService {
      * its sender after midnight). So a refusal (a 4xx) is kept under the key before it is answered, as any answer:
      * that first try then finds the key held, writes nothing and gives this answer too; or, if it committed first,
      * this waits for it and gives its answer. Answering the refusal from a lookup alone told a retry "not stored" of
-     * an action counted a moment later (a read-only review, 6 December 2026). A 5xx is never kept: it asks for a retry.
+     * an action counted a moment later (a read-only review, 6 December 2026). A 5xx is never kept: it asks for a retry;
+     * nor is a refusal that says when to send it again ({@code Retry-After}: an invalidation while another commits),
+     * which kept would answer that retry, and every later one, for as long as the key is kept.
      */
     public Answer earlierOr(IdempotencyKey key, ProblemException refused) {
         if (key == null) {
             throw refused;
         }
         Optional<Answer> earlier = earlier(key);
-        if (earlier.isPresent() || refused.problem().status() >= 500) {
+        if (earlier.isPresent() || refused.problem().status() >= 500 || asksForRetry(refused.problem())) {
             return earlier.orElseThrow(() -> refused);
         }
         boolean held;
@@ -81,6 +83,11 @@ public class IdempotencyService {
             throw refused;
         }
         return earlier(key).orElseThrow(() -> new IllegalStateException("no answer stored under a key that was taken"));
+    }
+
+    /** Said in the body as {@code retryAfterSeconds} ({@link Problem#retryAfter}), and as the Retry-After header. */
+    private static boolean asksForRetry(Problem problem) {
+        return problem.any().containsKey("retryAfterSeconds");
     }
 
     /** The answer stored under the key, as a replay; empty if there is none yet. */
