@@ -310,6 +310,51 @@ class SignerExportTest {
         ErasureTest.erase(entityKey("ai-france"), stranger).then().statusCode(202);
     }
 
+    /**
+     * The same while an export only waits for its lock, behind an erasure under way: a try is refused behind a queued
+     * exclusive request too, so the signer's erasure found its case busy while the stranger's saw no export reading
+     * (503 against 202; a review of the change above, 6 December 2026).
+     */
+    @Test
+    void anExportWaitingForItsLockTurnsAwayEveryErasureAlike() throws Exception {
+        String caseId = activeCase();
+        String signer = "signed-" + UUID.randomUUID() + "@example.org";
+        given().auth().oauth2(entityKey("ai-france")).contentType(ContentType.JSON)
+                .body(SignatureResourceTest.body(signer, caseId)).post("/api/v1/signatures").then().statusCode(202);
+        String stranger = "never-signed-" + UUID.randomUUID() + "@example.org";
+        long waitingBefore = waitingForTheExportLock();
+        try (Connection erasing = db.getConnection(); Connection exporting = db.getConnection()) {
+            erasing.setAutoCommit(false);
+            exporting.setAutoCommit(false);
+            try (PreparedStatement shared = erasing.prepareStatement(
+                    "select pg_advisory_xact_lock_shared(hashtext('w4r-signer-export'), hashtext(?))")) {
+                shared.setString(1, caseId); // an erasure of the case, under way
+                shared.executeQuery().close();
+            }
+            java.util.concurrent.CompletableFuture<Void> export = java.util.concurrent.CompletableFuture.runAsync(() -> {
+                try (PreparedStatement exclusive = exporting.prepareStatement(
+                        "select pg_advisory_xact_lock(hashtext('w4r-signer-export'), hashtext(?))")) {
+                    exclusive.setString(1, caseId); // an export of it, queued behind that erasure
+                    exclusive.executeQuery().close();
+                } catch (SQLException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> waitingForTheExportLock() > waitingBefore);
+            io.restassured.response.Response signed = ErasureTest.erase(entityKey("ai-france"), signer);
+            io.restassured.response.Response never = ErasureTest.erase(entityKey("ai-france"), stranger);
+            assertEquals(signed.statusCode(), never.statusCode(), "signer: " + signed.asString() + " / never signed: "
+                    + never.asString());
+            assertEquals(503, never.statusCode());
+            assertEquals(signed.asString(), never.asString());
+            erasing.rollback();
+            export.get(30, java.util.concurrent.TimeUnit.SECONDS);
+            exporting.rollback();
+        }
+        ErasureTest.erase(entityKey("ai-france"), signer).then().statusCode(202);
+        ErasureTest.erase(entityKey("ai-france"), stranger).then().statusCode(202);
+    }
+
     private long waitingForTheExportLock() throws SQLException {
         try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement("""
                 select count(*) from pg_stat_activity

@@ -61,7 +61,8 @@ public class SignerExportRepository {
 
     /**
      * In the erasure's transaction, after its update: marks every export of these cases taken until now; returns false,
-     * marking nothing, while any signer list is being exported (the erasure is then refused and rolled back). Every
+     * marking nothing, while any signer list is being exported or waits to be (the erasure is then refused and rolled
+     * back). Every
      * erasure asks, whatever it matched, and the answer depends on the exports alone: until a read-only review of 6
      * December 2026 only an export of a case the person signed refused it, so a refusal told an entity key that this
      * address had signed that case through it, which the erasure's answer must never say. Refused rather than waited
@@ -75,25 +76,16 @@ public class SignerExportRepository {
         TreeSet<String> cases = new TreeSet<>(caseIds);
         try (Connection c = dataSource.getConnection()) {
             // the cases' locks first: from here no export of them starts before this erasure commits
-            List<String> busy = new ArrayList<>();
-            for (String caseId : cases) {
-                try (PreparedStatement ps = c.prepareStatement("select pg_try_advisory_xact_lock_shared" + LOCK)) {
-                    ps.setString(1, caseId);
-                    try (ResultSet rs = ps.executeQuery()) {
-                        rs.next();
-                        if (!rs.getBoolean(1)) {
-                            busy.add(caseId);
-                        }
-                    }
-                }
-            }
-            if (anyExportReading(c)) {
+            List<String> busy = tryShared(c, cases);
+            // then any export, reading or queued for its lock: a try is refused behind a queued exclusive request too,
+            // so counting only those reading told a signer (busy) from a stranger (a review of this change, 6 December
+            // 2026: 503 against 202 while an export waited behind another erasure)
+            if (anyExport(c)) {
                 return false;
             }
-            // an export held a case's lock a moment ago and is done now (else it would have been seen reading): the
-            // lock is free, unless another export took it in between; waited for briefly, so a refusal stays as rare
-            // as that race
-            if (!busy.isEmpty() && !waitBriefly(c, busy)) {
+            // none now, though one held a lock of these cases a moment ago: tried once more, never waited for (a wait
+            // held this erasure's row locks and connection, and timed out only for signers of the case)
+            if (!busy.isEmpty() && !tryShared(c, busy).isEmpty()) {
                 return false;
             }
             if (cases.isEmpty()) {
@@ -112,47 +104,36 @@ public class SignerExportRepository {
         }
     }
 
-    /** Whether an export of any case holds its lock (exports hold it exclusively, erasures shared). */
-    private static boolean anyExportReading(Connection c) throws SQLException {
+    /** The cases whose lock could not be had shared now (an export holds it or waits for it). */
+    private static List<String> tryShared(Connection c, Collection<String> caseIds) throws SQLException {
+        List<String> busy = new ArrayList<>();
+        for (String caseId : caseIds) {
+            try (PreparedStatement ps = c.prepareStatement("select pg_try_advisory_xact_lock_shared" + LOCK)) {
+                ps.setString(1, caseId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    if (!rs.getBoolean(1)) {
+                        busy.add(caseId);
+                    }
+                }
+            }
+        }
+        return busy;
+    }
+
+    /**
+     * Whether an export of any case holds its lock or waits for it (exports take it exclusively, erasures shared), in
+     * this database.
+     */
+    private static boolean anyExport(Connection c) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("""
                 select exists (select 1 from pg_locks
-                               where locktype = 'advisory' and objsubid = 2 and mode = 'ExclusiveLock' and granted
+                               where locktype = 'advisory' and objsubid = 2 and mode = 'ExclusiveLock'
                                  and database = (select oid from pg_database where datname = current_database())
                                  and classid = cast(hashtext('w4r-signer-export') as oid))""");
              ResultSet rs = ps.executeQuery()) {
             rs.next();
             return rs.getBoolean(1);
-        }
-    }
-
-    /** How long an erasure waits for a case's lock an export let go of a moment ago and another may have taken. */
-    private static final String RACE_WAIT = "1s";
-
-    /** The cases' locks, shared, waiting at most {@link #RACE_WAIT}; false if one could not be had by then. */
-    private static boolean waitBriefly(Connection c, List<String> caseIds) throws SQLException {
-        // the old value from the same statement: set_config's own answer is the new one
-        try (PreparedStatement timeout = c.prepareStatement(
-                "select current_setting('lock_timeout'), set_config('lock_timeout', ?, true)")) {
-            timeout.setString(1, RACE_WAIT);
-            String before;
-            try (ResultSet rs = timeout.executeQuery()) {
-                rs.next();
-                before = rs.getString(1);
-            }
-            for (String caseId : caseIds) {
-                try (PreparedStatement ps = c.prepareStatement("select 1 from pg_advisory_xact_lock_shared" + LOCK)) {
-                    ps.setString(1, caseId);
-                    ps.executeQuery().close();
-                }
-            }
-            timeout.setString(1, before); // the rest of the transaction waits as it did
-            timeout.executeQuery().close();
-            return true;
-        } catch (SQLException e) {
-            if ("55P03".equals(e.getSQLState())) { // lock_not_available: the transaction is aborted, and refused
-                return false;
-            }
-            throw e;
         }
     }
 

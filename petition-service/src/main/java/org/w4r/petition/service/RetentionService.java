@@ -45,6 +45,9 @@ import java.util.stream.Stream;
  */
 @ApplicationScoped
 public class RetentionService {
+    /** How long an action turned away by a run under way waits: a run takes seconds to minutes. */
+    static final int RUN_RETRY_AFTER_SECONDS = 30;
+
     private static final Logger LOG = Logger.getLogger(RetentionService.class);
     /** Who ran a run the schedule started. */
     public static final String SCHEDULE = "schedule";
@@ -227,9 +230,14 @@ public class RetentionService {
         // before the read, and in a statement of its own: a run that committed just before is then seen by the read
         // (read committed takes a snapshot per statement), and none starts until this transaction ends
         if (!retention.holdOffRuns(campaignId)) {
-            throw new ProblemException(Problem.of(409, "campaign-retired", "Campaign anonymised",
-                    "campaign '" + campaignId + "' is being anonymised under the retention schedule now; its counts "
-                            + "are final").with("campaignId", campaignId));
+            // not yet a refusal: the run may still fail and leave the campaign as it was. A 503 with Retry-After is
+            // never kept under an Idempotency-Key; a 409 was, for two days, refusing a retry after a run that rolled
+            // back (a review of this change, 6 December 2026)
+            throw new ProblemException(Problem.of(503, "retention-run-in-progress", "Retention run in progress",
+                    "campaign '" + campaignId + "' is being anonymised under the retention schedule now; nothing was "
+                            + "stored; send the same request again after Retry-After seconds: it is then refused "
+                            + "(campaign-retired) or taken").with("campaignId", campaignId)
+                    .retryAfter(RUN_RETRY_AFTER_SECONDS));
         }
         Optional<Instant> retired = retention.retiredAt(campaignId);
         retired.ifPresent(at -> retiredCampaigns.put(campaignId, at));
@@ -237,16 +245,28 @@ public class RetentionService {
     }
 
     /**
-     * Whether {@code campaign} can have been anonymised. A run takes a campaign only once it is due by the state the
-     * run reads, so one not due by its state now (closes + {@code after} ahead) can have been taken only under an
-     * earlier state, replaced since: one changed after it was due, so at least {@code after} past its opening. Until a
-     * read-only review of 6 December 2026 only the close was looked at, and a campaign extended after it was anonymised
-     * took new names for good (the schedule does not run a campaign again). The current campaign, changed within
-     * months of its opening, reads nothing.
+     * Whether {@code campaign} can have been anonymised: it closed {@code after} ago or more, or it is known anonymised
+     * (found so by a read, or by the minutely {@link #learnRetired} of every instance's runs). A run takes a campaign
+     * only once it is due, so one whose close now lies ahead was extended after its run: until a read-only review of
+     * 6 December 2026 only the close was looked at, and such a campaign took new names for good (the schedule does not
+     * run a campaign again). A first fix asked the database for every campaign changed {@code after} past its opening,
+     * which a live campaign extended late in its year is, and sent each of its signatures down the one-transaction path
+     * (a review of that fix). What is left: an extension read within the minute after another instance's run, before
+     * this one learns of it.
      */
     public boolean mayBeRetired(CampaignChanged campaign) {
-        Instant now = Instant.now();
-        return !plusAfter(closesOf(campaign)).isAfter(now) || !plusAfter(campaign.opensAt()).isAfter(campaign.changedAt());
+        return !plusAfter(closesOf(campaign)).isAfter(Instant.now()) || retiredCampaigns.containsKey(campaign.campaignId());
+    }
+
+    /** Every campaign anonymised, by any instance: what {@link #mayBeRetired} knows without a read. */
+    @Scheduled(every = "1m", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void learnRetired() {
+        try {
+            retiredCampaigns.putAll(retention.retiredCampaigns());
+        } catch (SQLException | RuntimeException e) {
+            LOG.warnf("retention: the anonymised campaigns could not be read (%s); trying again in a minute",
+                    Failures.describe(e));
+        }
     }
 
     private Instant plusAfter(Instant at) {

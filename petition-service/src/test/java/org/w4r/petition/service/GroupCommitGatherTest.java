@@ -101,8 +101,30 @@ class GroupCommitGatherTest {
         start(Duration.ofHours(1), 500);
         CompletableFuture<Answer> lone = sign();
         committer.release(1);
-        assertEquals(202, lone.join().status()); // an hour's gather would hold it an hour
+        assertEquals(202, lone.orTimeout(30, TimeUnit.SECONDS).join().status()); // an hour's gather would hold it an hour
         assertEquals(List.of(1), committer.groups);
+    }
+
+    /**
+     * After a group of two the writer is busy; a signature that arrives once it has found the queue empty and waits
+     * for one is committed at once (a review of this change: it waited the whole gather, up to 199 ms after a group).
+     */
+    @Test
+    void aSignatureThatFindsTheWriterWaitingIsCommittedAtOnceThoughItsLastGroupWasTwo() {
+        start(Duration.ofHours(1), 500);
+        sign();
+        await().until(() -> committer.groups.size() == 1);
+        sign();
+        sign();
+        committer.release(1);
+        await().until(() -> committer.groups.size() == 2); // [2]: the writer is busy
+        int waits = writer.idleWaits.get();
+        committer.release(2);
+        await().until(() -> writer.idleWaits.get() > waits); // it found nothing queued, and waits for a first
+        CompletableFuture<Answer> lone = sign();
+        committer.release(3);                    // an hour's gather would hold it an hour
+        assertEquals(202, lone.orTimeout(30, TimeUnit.SECONDS).join().status());
+        assertEquals(List.of(1, 2, 1), committer.groups);
     }
 
     @Test
@@ -119,7 +141,7 @@ class GroupCommitGatherTest {
         await().until(() -> writer.queued() == 0);
         writer.threads.get(0).interrupt();
         committer.release(3);
-        assertEquals(202, gathered.join().status());
+        assertEquals(202, gathered.orTimeout(30, TimeUnit.SECONDS).join().status());
         assertEquals(3, committer.groups.size());
         assertFalse(gathered.isCompletedExceptionally());
     }
