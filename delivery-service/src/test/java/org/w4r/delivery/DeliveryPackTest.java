@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 
 import static io.restassured.RestAssured.given;
 import static org.w4r.delivery.Waiting.await;
@@ -108,13 +109,12 @@ class DeliveryPackTest extends RunningService {
     void aSolidarityPackHasTheApprovedMessagesUpToTheCutoffAsText() throws Exception {
         String caseId = Streams.newCase(kafka);
         Instant cutoff = Streams.recentCutoff();
-        PetitionStub.MESSAGES_JSON.put(caseId, """
-                [{"messageId":"6b1e0a4e-0000-4000-8000-000000000001","caseId":"%1$s","author":{"name":"Ada","country":"GB"},
-                  "text":"Stay strong, we are with you. <script>alert(1)</script>","language":"en","occurredAt":"%2$s",
-                  "createdAt":"%2$s"},
-                 {"messageId":"6b1e0a4e-0000-4000-8000-000000000002","caseId":"%1$s","author":{"name":"Late","country":"FR"},
-                  "text":"Written after the cut-off","language":"fr","occurredAt":"%3$s","createdAt":"%3$s"}]"""
-                .formatted(caseId, cutoff.minusSeconds(60), cutoff.plusSeconds(60)));
+        ActionRecorded onTime = Streams.action(caseId, "ai-malta", ActionType.MESSAGE, 1, cutoff.minusSeconds(60));
+        ActionRecorded late = Streams.action(caseId, "ai-malta", ActionType.MESSAGE, 1, cutoff.plusSeconds(60));
+        approved(caseId, List.of(onTime, late), cutoff.plusSeconds(60));
+        PetitionStub.MESSAGES_JSON.put(caseId, messagesJson(List.of(
+                message(onTime, "Ada", "GB", "Stay strong, we are with you. <script>alert(1)</script>", "en"),
+                message(late, "Late", "FR", "Written after the cut-off", "fr"))));
         String id = Streams.plan(caseId, "solidarity");
         given().auth().oauth2(DELIVERY).contentType(ContentType.JSON).body(Streams.handoverBody(cutoff))
                 .post("/api/v1/deliveries/" + id + "/handover").then().statusCode(200);
@@ -126,6 +126,117 @@ class DeliveryPackTest extends RunningService {
         assertFalse(text.contains("Written after the cut-off"), text);
         assertTrue(PetitionStub.REQUESTS.stream().anyMatch(r -> r.contains("/api/v1/messages?caseId=" + caseId + "&status=approved")),
                 PetitionStub.REQUESTS.toString());
+    }
+
+    /**
+     * A case with more approved messages than petition-service answers at once (1,000) has every one in its pack:
+     * asked page after page ({@code after=} the last message id of the page before) until a short page. Until a
+     * read-only review of 6 December 2026 the first page alone was asked for, and the pack held the 1,000 oldest.
+     */
+    @Test
+    void aSolidarityPackHoldsEveryApprovedMessageBeyondOnePage() throws Exception {
+        String caseId = Streams.newCase(kafka);
+        Instant cutoff = Streams.recentCutoff();
+        List<ActionRecorded> written = new java.util.ArrayList<>();
+        List<Map<String, Object>> served = new java.util.ArrayList<>();
+        for (int i = 0; i < 1001; i++) {
+            // some written in the same second, so the pages also split a run of equal times by id
+            ActionRecorded m = Streams.action(caseId, "ai-malta", ActionType.MESSAGE, 1,
+                    cutoff.minusSeconds(600).plusSeconds(i / 7));
+            written.add(m);
+            served.add(message(m, "Author " + i, "MT", "Message number " + i, "en"));
+        }
+        approved(caseId, written, cutoff);
+        PetitionStub.MESSAGES_JSON.put(caseId, messagesJson(served));
+        String id = Streams.plan(caseId, "solidarity");
+        int total = given().auth().oauth2(DELIVERY).contentType(ContentType.JSON).body(Streams.handoverBody(cutoff))
+                .post("/api/v1/deliveries/" + id + "/handover").then().statusCode(200).extract().path("handover.total");
+        assertEquals(1001, total);
+
+        List<String> rows = messagesCsv(id);
+        assertEquals(1001, rows.size());
+        assertEquals(1001, rows.stream().map(r -> r.substring(0, r.indexOf(','))).distinct().count(), "each message once");
+        // the second page asked after the first page's last message
+        assertTrue(PetitionStub.REQUESTS.stream().anyMatch(r -> r.contains("/api/v1/messages?caseId=" + caseId)
+                && r.contains("&after=")), PetitionStub.REQUESTS.toString());
+    }
+
+    /**
+     * A solidarity pack prints the messages its handover counted: approved when the handover was recorded. One still
+     * pending then and approved later is not counted (the counts are frozen), so it is not printed either. Until a
+     * read-only review of 6 December 2026 the pages were petition-service's approved messages at the time the pack
+     * was built, and the pack listed more messages than its cover counted.
+     */
+    @Test
+    void aMessageApprovedAfterTheHandoverIsNotInItsPack() throws Exception {
+        String caseId = Streams.newCase(kafka);
+        Instant cutoff = Streams.recentCutoff();
+        ActionRecorded counted = Streams.action(caseId, "ai-malta", ActionType.MESSAGE, 1, cutoff.minusSeconds(60));
+        ActionRecorded pending = Streams.action(caseId, "ai-malta", ActionType.MESSAGE, 1, cutoff.minusSeconds(30));
+        Streams.publish(kafka, org.w4r.events.Topics.ACTIONS, caseId, pending);
+        approved(caseId, List.of(counted), cutoff);
+        PetitionStub.MESSAGES_JSON.put(caseId, messagesJson(List.of(
+                message(counted, "Ada", "GB", "Approved before the handover", "en"))));
+        String id = Streams.plan(caseId, "solidarity");
+        int total = given().auth().oauth2(DELIVERY).contentType(ContentType.JSON).body(Streams.handoverBody(cutoff))
+                .post("/api/v1/deliveries/" + id + "/handover").then().statusCode(200).extract().path("handover.total");
+        assertEquals(1, total);
+
+        // moderation approves the pending one after the handover: petition-service now serves it as approved
+        Streams.publish(kafka, org.w4r.events.Topics.MODERATION, caseId,
+                Streams.review(pending, MessageReviewed.APPROVED, Instant.now().plusSeconds(1)));
+        await().untilAsserted(() -> assertEquals(2L, HandoverCountsTest.counts(caseId, cutoff, "solidarity").getLong("total")));
+        PetitionStub.MESSAGES_JSON.put(caseId, messagesJson(List.of(
+                message(counted, "Ada", "GB", "Approved before the handover", "en"),
+                message(pending, "Bea", "MT", "Approved after the handover", "en"))));
+
+        List<String> rows = messagesCsv(id);
+        assertEquals(total, rows.size(), rows.toString());
+        assertTrue(rows.get(0).contains(counted.actionId().toString()), rows.toString());
+        String text = text(given().auth().oauth2(DELIVERY).get("/api/v1/deliveries/" + id + "/pack")
+                .then().statusCode(200).extract().asByteArray());
+        assertTrue(text.contains("Approved solidarity messages (1)") && text.contains("Approved before the handover"), text);
+        assertFalse(text.contains("Approved after the handover"), text);
+    }
+
+    /**
+     * Solidarity messages written (the actions) and approved on the streams at {@code reviewedAt}, as petition-service
+     * and its moderation publish them; returns once this service counts them all up to {@code until}.
+     */
+    private void approved(String caseId, List<ActionRecorded> messages, Instant until) {
+        Instant reviewedAt = Instant.now();
+        Streams.publishAll(kafka, org.w4r.events.Topics.ACTIONS, caseId, messages);
+        Streams.publishAll(kafka, org.w4r.events.Topics.MODERATION, caseId, messages.stream()
+                .map(m -> Streams.review(m, MessageReviewed.APPROVED, reviewedAt)).toList());
+        long expected = messages.stream().filter(m -> !m.occurredAt().isAfter(until)).count();
+        await().untilAsserted(() -> assertEquals(expected,
+                HandoverCountsTest.counts(caseId, until, "solidarity").getLong("total")));
+    }
+
+    /** A message as petition-service serves it, stored when it was written. */
+    static Map<String, Object> message(ActionRecorded action, String author, String country, String text,
+                                       String language) {
+        Map<String, Object> message = new java.util.LinkedHashMap<>();
+        message.put("messageId", action.actionId().toString());
+        message.put("caseId", action.caseId());
+        message.put("entityId", action.entityId());
+        message.put("author", Map.of("name", author, "country", country));
+        message.put("text", text);
+        message.put("language", language);
+        message.put("occurredAt", action.occurredAt().toString());
+        message.put("createdAt", action.occurredAt().toString());
+        return message;
+    }
+
+    static String messagesJson(List<Map<String, Object>> messages) throws Exception {
+        return new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(messages);
+    }
+
+    /** The rows of the ZIP's messages.csv, without its header. */
+    private List<String> messagesCsv(String id) throws Exception {
+        Map<String, byte[]> zip = PackDocumentTest.unzip(given().auth().oauth2(DELIVERY)
+                .get("/api/v1/deliveries/" + id + "/pack.zip").then().statusCode(200).extract().asByteArray());
+        return new String(zip.get("messages.csv"), java.nio.charset.StandardCharsets.UTF_8).lines().skip(1).toList();
     }
 
     /**
@@ -239,14 +350,12 @@ class DeliveryPackTest extends RunningService {
     void aSolidarityPackForOneEntityHoldsOnlyThatEntitysMessages() throws Exception {
         String caseId = Streams.newCase(kafka);
         Instant cutoff = Streams.recentCutoff();
-        PetitionStub.MESSAGES_JSON.put(caseId, """
-                [{"messageId":"6b1e0a4e-0000-4000-8000-000000000011","caseId":"%1$s","entityId":"ai-france",
-                  "author":{"name":"Ada","country":"FR"},"text":"From a French supporter","language":"en","occurredAt":"%2$s",
-                  "createdAt":"%2$s"},
-                 {"messageId":"6b1e0a4e-0000-4000-8000-000000000012","caseId":"%1$s","entityId":"ai-malta",
-                  "author":{"name":"Mario","country":"MT"},"text":"From a Maltese supporter","language":"en","occurredAt":"%2$s",
-                  "createdAt":"%2$s"}]"""
-                .formatted(caseId, cutoff.minusSeconds(60)));
+        ActionRecorded french = Streams.action(caseId, "ai-france", ActionType.MESSAGE, 1, cutoff.minusSeconds(60));
+        ActionRecorded maltese = Streams.action(caseId, "ai-malta", ActionType.MESSAGE, 1, cutoff.minusSeconds(60));
+        approved(caseId, List.of(french, maltese), cutoff);
+        PetitionStub.MESSAGES_JSON.put(caseId, messagesJson(List.of(
+                message(french, "Ada", "FR", "From a French supporter", "en"),
+                message(maltese, "Mario", "MT", "From a Maltese supporter", "en"))));
         String id = given().auth().oauth2(DELIVERY).contentType(ContentType.JSON)
                 .body(Streams.planBody(caseId, "solidarity").replace("\"place\"", "\"entityId\":\"ai-malta\",\"place\""))
                 .post("/api/v1/deliveries").then().statusCode(201).extract().path("id");

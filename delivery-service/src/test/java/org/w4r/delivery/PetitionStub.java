@@ -34,8 +34,9 @@ public class PetitionStub implements QuarkusTestResourceLifecycleManager {
      */
     static final Map<String, String> ENTITY_SIGNERS_CSV = new ConcurrentHashMap<>();
     /**
-     * A case's approved messages as a JSON array; asked for one entity, the stub answers those whose entityId it is, and
-     * asked {@code until=}, those written ({@code occurredAt}) at or before it, as petition-service does.
+     * A case's approved messages as a JSON array, each with its {@code occurredAt}; asked for one entity, the stub
+     * answers those whose entityId it is, asked {@code until=}, those written ({@code occurredAt}) at or before it, and
+     * one page at a time ({@code limit}, {@code after}), as petition-service does ({@link #page}).
      */
     static final Map<String, String> MESSAGES_JSON = new ConcurrentHashMap<>();
     private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
@@ -165,8 +166,15 @@ public class PetitionStub implements QuarkusTestResourceLifecycleManager {
                     : ENTITY_SIGNERS_CSV.getOrDefault(entityKey(caseId, entityId), "name,country\n"));
         } else if (path.equals("/api/v1/messages") && query != null) {
             String caseId = param(query, "caseId");
-            StubAnswer.send(exchange, 200, "application/json",
-                    ofEntity(MESSAGES_JSON.getOrDefault(caseId, "[]"), param(query, "entityId"), param(query, "until")));
+            String page = page(MESSAGES_JSON.getOrDefault(caseId, "[]"), param(query, "entityId"), param(query, "until"),
+                    param(query, "after"), param(query, "limit"));
+            if (page == null) {
+                StubAnswer.send(exchange, 400, "application/problem+json", "{\"type\":\"https://w4r.example.org/problems/"
+                        + "invalid-field\",\"title\":\"Invalid field\",\"status\":400,\"detail\":\"'after' must be the "
+                        + "id of the last message of the previous page\",\"field\":\"after\"}");
+                return;
+            }
+            StubAnswer.send(exchange, 200, "application/json", page);
         } else {
             StubAnswer.send(exchange, 404, "application/problem+json", "{\"status\":404}");
         }
@@ -186,24 +194,41 @@ public class PetitionStub implements QuarkusTestResourceLifecycleManager {
         return null;
     }
 
+    /** petition-service's page size without {@code limit}, and the most it answers ({@code @Max(1000)}). */
+    static final int DEFAULT_LIMIT = 100;
+    static final int MAX_LIMIT = 1000;
+
     /**
-     * The messages of a JSON array whose {@code entityId} is the one asked for (all of them when none is) and whose
-     * {@code occurredAt} is at or before {@code until} (petition-service's {@code occurred_at <= :until}; no bound when
-     * none is asked).
+     * One page of a JSON array of messages, as petition-service pages them: those whose {@code entityId} is the one
+     * asked for (all of them when none is) and whose {@code occurredAt} is at or before {@code until} (no bound when
+     * none is asked), oldest first by {@code occurredAt}, ties by id (PostgreSQL orders uuids as their text), the
+     * first {@code limit} after the message {@code after} names. Null when {@code after} names no message of the array
+     * (petition-service's 400).
      */
-    static String ofEntity(String messages, String entityId, String until) throws IOException {
-        if (entityId == null && until == null) {
-            return messages;
-        }
+    static String page(String messages, String entityId, String until, String after, String limit) throws IOException {
         java.time.Instant bound = until == null ? null : java.time.Instant.parse(until);
-        com.fasterxml.jackson.databind.node.ArrayNode kept = JSON.createArrayNode();
-        for (com.fasterxml.jackson.databind.JsonNode message : JSON.readTree(messages)) {
-            String occurredAt = message.path("occurredAt").asText(null);
-            if ((entityId == null || entityId.equals(message.path("entityId").asText(null)))
-                    && (bound == null || (occurredAt != null && !java.time.Instant.parse(occurredAt).isAfter(bound)))) {
-                kept.add(message);
+        int size = limit == null ? DEFAULT_LIMIT : Math.min(MAX_LIMIT, Integer.parseInt(limit));
+        List<com.fasterxml.jackson.databind.JsonNode> all = new java.util.ArrayList<>();
+        JSON.readTree(messages).forEach(all::add);
+        java.util.Comparator<com.fasterxml.jackson.databind.JsonNode> order = java.util.Comparator
+                .comparing((com.fasterxml.jackson.databind.JsonNode m) -> java.time.Instant.parse(m.path("occurredAt").asText()))
+                .thenComparing(m -> m.path("messageId").asText().toLowerCase(java.util.Locale.ROOT));
+        com.fasterxml.jackson.databind.JsonNode last = null;
+        if (after != null) {
+            last = all.stream().filter(m -> after.equalsIgnoreCase(m.path("messageId").asText())).findFirst().orElse(null);
+            if (last == null) {
+                return null;
             }
         }
+        com.fasterxml.jackson.databind.JsonNode from = last;
+        com.fasterxml.jackson.databind.node.ArrayNode kept = JSON.createArrayNode();
+        all.stream()
+                .filter(m -> entityId == null || entityId.equals(m.path("entityId").asText(null)))
+                .filter(m -> bound == null || !java.time.Instant.parse(m.path("occurredAt").asText()).isAfter(bound))
+                .filter(m -> from == null || order.compare(m, from) > 0)
+                .sorted(order)
+                .limit(size)
+                .forEach(kept::add);
         return JSON.writeValueAsString(kept);
     }
 

@@ -36,6 +36,23 @@ final class Streams {
         }
     }
 
+    /** Like {@link #publish}, for many events: sent together, then waited for once (a thousand one by one is slow). */
+    static void publishAll(String kafka, String topic, String key, java.util.List<?> events) {
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(
+                Map.of("bootstrap.servers", kafka, "acks", "all"), new StringSerializer(), new StringSerializer())) {
+            java.util.List<java.util.concurrent.Future<?>> sent = new java.util.ArrayList<>();
+            for (Object event : events) {
+                sent.add(producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(topic, key,
+                        org.w4r.events.Events.toJson(event))));
+            }
+            for (java.util.concurrent.Future<?> f : sent) {
+                f.get();
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot publish to " + topic, e);
+        }
+    }
+
     /** A record without a value: on a compacted topic, the key's removal. */
     static void tombstone(String kafka, String topic, String key) {
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(

@@ -15,7 +15,7 @@ import java.util.List;
 /**
  * petition-service's HTTP API for delivery packs (base URL: quarkus.rest-client.petition-service.url). The paths are
  * on the methods, not the type: a type annotated with {@code @Path} is a resource of this service (LayerRules). A null
- * {@code entityId} is left out of the query: the whole case's list.
+ * {@code entityId} is left out of the query: the whole case's list; a null {@code after} too: the first page.
  */
 @RegisterRestClient(configKey = "petition-service")
 public interface PetitionClient {
@@ -30,5 +30,6 @@ public interface PetitionClient {
     @Produces(MediaType.APPLICATION_JSON)
     List<ApprovedMessage> messages(@QueryParam("caseId") String caseId, @QueryParam("status") String status,
                                    @QueryParam("limit") int limit, @QueryParam("entityId") String entityId,
-                                   @QueryParam("until") String until, @HeaderParam("Authorization") String authorization);
+                                   @QueryParam("until") String until, @QueryParam("after") String after,
+                                   @HeaderParam("Authorization") String authorization);
 }

@@ -28,6 +28,7 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.function.Supplier;
 
 /** Calls petition-service with the caller's own token, so it applies its own authorisation to the export. */
@@ -35,8 +36,8 @@ import java.util.function.Supplier;
 public class RestPetitionDirectory implements PetitionDirectory {
     private static final Logger LOG = Logger.getLogger(RestPetitionDirectory.class);
 
-    /** petition-service's largest page; it has no paging yet, so a pack holds at most this many messages. */
-    static final int MAX_MESSAGES = 1000;
+    /** petition-service's largest page of messages ({@code limit}); a pack asks page after page. */
+    static final int PAGE = 1000;
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -61,11 +62,33 @@ public class RestPetitionDirectory implements PetitionDirectory {
 
     @Override
     public List<ApprovedMessage> approvedMessages(String caseId, String entityId, Instant until, String authorization) {
-        // the entity and the cut-off asked of petition-service too, so its limit counts this entity's messages written
-        // up to the cut-off, not the whole case's, nor ones written after it
-        List<ApprovedMessage> messages = call(caseId, "approved messages",
-                () -> client.messages(caseId, "approved", MAX_MESSAGES, entityId, until.toString(), authorization));
-        return messages == null ? List.of() : messages;
+        // the entity and the cut-off asked of petition-service too, so its pages hold this entity's messages written
+        // up to the cut-off, not the whole case's, nor ones written after it. Paged by keyset (after = the last id of
+        // the page before) until a short page: until a read-only review of 6 December 2026 only the first page was
+        // asked for, and a pack held the 1,000 oldest of a case's approved messages
+        List<ApprovedMessage> messages = new ArrayList<>();
+        UUID after = null;
+        while (true) {
+            String from = after == null ? null : after.toString();
+            List<ApprovedMessage> page = call(caseId, "approved messages",
+                    () -> client.messages(caseId, "approved", PAGE, entityId, until.toString(), from, authorization));
+            if (page == null || page.isEmpty()) {
+                return messages;
+            }
+            messages.addAll(page);
+            UUID last = page.get(page.size() - 1).messageId();
+            if (page.size() < PAGE) {
+                return messages;
+            }
+            if (last == null || last.equals(after)) {
+                // a full page that cannot name the next one: stopping here would leave messages out unseen
+                LOG.warnf("petition-service answered a full page of approved messages without a new last id");
+                throw new UnavailableException("petition-service-unavailable", "petition-service unavailable",
+                        "the approved messages for the delivery pack could not be fetched from petition-service; "
+                                + "try again shortly", 10);
+            }
+            after = last;
+        }
     }
 
     /** petition-service's export is CSV with a header {@code name,country}. */

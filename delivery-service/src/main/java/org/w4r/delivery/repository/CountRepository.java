@@ -7,6 +7,10 @@ import org.w4r.delivery.model.FrozenCounts;
 import org.w4r.events.ActionType;
 
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.UUID;
 
 /** Counts of one case up to a cut-off (inclusive), summed from this service's own ledger of the stream. */
 @ApplicationScoped
@@ -39,6 +43,22 @@ public class CountRepository {
                 where campaign_id = ? and case_id = ? and occurred_at <= ? and (?::varchar is null or entity_id = ?)
                   and decision = 'approved'
                 group by 1 order by 1""".formatted(ActionType.MESSAGE.code()), campaignId, caseId, entityId, cutoff);
+    }
+
+    /**
+     * The messages {@link #approvedMessagesUpTo} counted as moderation stood at {@code asOf} (a handover's record
+     * time): approved by a review dated at or before it. A solidarity pack prints these only: petition-service serves
+     * its approved messages as they are when the pack is built, and one still pending at the handover, approved
+     * since, is not in the frozen count (until a read-only review of 6 December 2026 it was printed all the same).
+     */
+    public Set<UUID> approvedMessageIdsUpTo(String campaignId, String caseId, String entityId, Instant cutoff,
+                                            Instant asOf) {
+        return Sql.run(dataSource, "read the approved messages up to a cut-off", """
+                select action_id from message_review
+                where campaign_id = ? and case_id = ? and occurred_at <= ? and (?::varchar is null or entity_id = ?)
+                  and decision = 'approved' and reviewed_at <= ?""",
+                query -> new HashSet<>(Sql.all(query, rs -> rs.getObject(1, UUID.class))),
+                campaignId, caseId, cutoff, entityId, entityId, asOf.truncatedTo(ChronoUnit.MICROS));
     }
 
     private FrozenCounts query(String sql, String campaignId, String caseId, String entityId, Instant cutoff) {

@@ -90,12 +90,15 @@ public class DeliveryService {
             throw ProblemException.invalid("cutoff", "'cutoff' must not be in the future: counts are frozen up to it");
         }
         deliveries.find(id).orElseThrow(() -> ProblemException.notFound("delivery", id.toString()));
-        guard.awaitCaseStream(authorization);
         // freeze only once every action and review already on Kafka is counted, so the frozen numbers are the tally's
         if (!progress.awaitApplied(List.of(Topics.ACTIONS, Topics.MODERATION), countBarrier)) {
             throw new UnavailableException("counts-behind", "Counts not up to date",
                     "this service has not yet counted every action already on the stream; nothing was recorded, try again shortly", 5);
         }
+        // the hold barrier last, right before the transaction: the count barrier can wait seconds, and a hold (or a
+        // revocation) published meanwhile must be applied here before the check under the row lock. It came first
+        // until a read-only review of 6 December 2026, and such a hold was missed
+        guard.awaitCaseStream(authorization);
         return committed(() -> {
             writer.recordHandover(id, command.deliveredAt(), cutoff, command.deliveredBy(), command.notes(),
                     command.evidence(), principal);

@@ -36,11 +36,6 @@ public class HoldGuard {
     LiveCaller callers;
 
     /**
-     * Refuses with 503 rather than decide on a read model that may be missing a hold; then with 401 when the caller's
-     * credential was revoked meanwhile. Every write waits here, cancel included, so none can pass the barrier without
-     * the caller being asked for again ({@code authorization}: the request's header).
-     */
-    /**
      * For what checks no hold (calling a delivery off, always safe): the caller's credential as the barrier leaves it,
      * but never a 503 when the stream is behind. Staff call a delivery off when a danger appears, when Kafka may be
      * down too (a review of this change, 6 December 2026: cancel had come to wait on the barrier and refuse).
@@ -50,6 +45,12 @@ public class HoldGuard {
         callers.requireLive(authorization);
     }
 
+    /**
+     * Refuses with 503 rather than decide on a read model that may be missing a hold; then with 401 when the caller's
+     * credential was revoked meanwhile ({@code authorization}: the request's header). Called right before the
+     * decision it guards, and again after any long wait before it (a pack's build), since only what was published
+     * before the call is waited for.
+     */
     public void awaitCaseStream(String authorization) {
         if (!reference.awaitUpToDate(barrier)) {
             throw new UnavailableException("case-stream-behind", "Cannot check safety holds right now",

@@ -8,6 +8,7 @@ import org.w4r.delivery.model.DeliveryKinds;
 import org.w4r.delivery.model.FrozenCounts;
 import org.w4r.delivery.model.Handover;
 import org.w4r.delivery.model.Signer;
+import org.w4r.delivery.repository.CountRepository;
 import org.w4r.delivery.repository.DeliveryRepository;
 import org.w4r.delivery.repository.ErasureRepository;
 import org.w4r.events.EntityChanged;
@@ -24,6 +25,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Semaphore;
 import java.util.function.Supplier;
@@ -60,6 +62,9 @@ public class PackService {
     @Inject
     CaseService cases;
 
+    @Inject
+    CountRepository counted;
+
     /**
      * A pack is built wholly in memory (the signer list, its CSV, the PDF, the ZIP): a case with 100,000 to 400,000
      * consenting signers costs hundreds of MB, and petition-service, which reads the list into its own heap, restarts
@@ -89,6 +94,7 @@ public class PackService {
         return oneAtATime(() -> {
             long erasuresBefore = erasures.erasuresOf(delivery.caseId());
             Pack pack = build(delivery, delivered.handover(), delivered.counts(), authorization, language, withZip, false);
+            settledSinceBuilt(authorization);
             writer.recordPack(delivery, pack.sha256(), principal, erasuresBefore);
             return pack;
         });
@@ -116,9 +122,22 @@ public class PackService {
             Handover handover = new Handover(id, now, cutoff, principal, null, List.of(), principal, now, counts.total(),
                     null, null);
             Pack pack = build(delivery, handover, counts, authorization, language, false, true);
+            settledSinceBuilt(authorization);
             writer.recordPreview(delivery, cutoff, pack.sha256(), principal, erasuresBefore);
             return pack;
         });
+    }
+
+    /**
+     * The barrier again, once the document is built and before it is issued (outside the issuing transaction): a
+     * build takes seconds, and a hold or a revocation published meanwhile may be on Kafka and not yet applied here,
+     * where the hold check under the row lock (which reads only this service's two copies) and the credential check
+     * made before petition-service was asked cannot see it. Until a read-only review of 6 December 2026 neither was
+     * waited for, and the pack or preview of a case held meanwhile, or for a token revoked meanwhile, was served.
+     * 503 {@code case-stream-behind} when the stream cannot be confirmed, 401 for a revoked credential.
+     */
+    private void settledSinceBuilt(String authorization) {
+        guard.awaitCaseStream(authorization);
     }
 
     /** Builds (and issues or records) while no other pack is being built here; refuses at once otherwise. */
@@ -148,10 +167,14 @@ public class PackService {
             } else {
                 // by the time written (occurredAt), as the frozen count on the cover is: the time petition-service
                 // stored a message (createdAt) may be after the cut-off for one written before it, which was then
-                // counted on the cover but left out of the pages and messages.csv
+                // counted on the cover but left out of the pages and messages.csv. And as moderation stood when the
+                // handover was recorded, as the count did: petition-service's list is approved as of now
+                Set<UUID> approved = counted.approvedMessageIdsUpTo(delivery.campaignId(), delivery.caseId(),
+                        delivery.entityId(), handover.cutoff(), handover.recordedAt());
                 messages = petitions.approvedMessages(delivery.caseId(), delivery.entityId(), handover.cutoff(),
                                 authorization).stream()
                         .filter(m -> m.occurredAt() != null && !m.occurredAt().isAfter(handover.cutoff()))
+                        .filter(m -> approved.contains(m.messageId()))
                         .filter(m -> delivery.entityId() == null || delivery.entityId().equals(m.entityId()))
                         .sorted(Comparator.comparing(ApprovedMessage::occurredAt)
                                 .thenComparing(m -> String.valueOf(m.messageId())))
