@@ -285,9 +285,7 @@ class SignerExportTest {
     @Test
     void anExportTurnsAwayEveryErasureAlikeWhetherOrNotThePersonSigned() throws Exception {
         String caseId = activeCase();
-        String signer = "signed-" + UUID.randomUUID() + "@example.org";
-        given().auth().oauth2(entityKey("ai-france")).contentType(ContentType.JSON)
-                .body(SignatureResourceTest.body(signer, caseId)).post("/api/v1/signatures").then().statusCode(202);
+        String signer = signerOf(caseId);
         String stranger = "never-signed-" + UUID.randomUUID() + "@example.org";
         try (Connection reading = db.getConnection()) {
             reading.setAutoCommit(false);
@@ -296,13 +294,7 @@ class SignerExportTest {
                 lock.setString(1, caseId);
                 lock.executeQuery().close();
             }
-            io.restassured.response.Response signed = ErasureTest.erase(entityKey("ai-france"), signer);
-            io.restassured.response.Response never = ErasureTest.erase(entityKey("ai-france"), stranger);
-            assertEquals(signed.statusCode(), never.statusCode(), "signer: " + signed.asString() + " / never signed: "
-                    + never.asString());
-            assertEquals(503, never.statusCode());
-            assertEquals(signed.asString(), never.asString());
-            assertEquals(signed.header("Retry-After"), never.header("Retry-After"));
+            turnedAwayAlike(signer, stranger);
             ErasureTest.erase(staffToken("coordinator"), stranger).then().statusCode(503);
             reading.rollback();
         }
@@ -318,9 +310,7 @@ class SignerExportTest {
     @Test
     void anExportWaitingForItsLockTurnsAwayEveryErasureAlike() throws Exception {
         String caseId = activeCase();
-        String signer = "signed-" + UUID.randomUUID() + "@example.org";
-        given().auth().oauth2(entityKey("ai-france")).contentType(ContentType.JSON)
-                .body(SignatureResourceTest.body(signer, caseId)).post("/api/v1/signatures").then().statusCode(202);
+        String signer = signerOf(caseId);
         String stranger = "never-signed-" + UUID.randomUUID() + "@example.org";
         long waitingBefore = waitingForTheExportLock();
         try (Connection erasing = db.getConnection(); Connection exporting = db.getConnection()) {
@@ -341,18 +331,32 @@ class SignerExportTest {
                 }
             });
             org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> waitingForTheExportLock() > waitingBefore);
-            io.restassured.response.Response signed = ErasureTest.erase(entityKey("ai-france"), signer);
-            io.restassured.response.Response never = ErasureTest.erase(entityKey("ai-france"), stranger);
-            assertEquals(signed.statusCode(), never.statusCode(), "signer: " + signed.asString() + " / never signed: "
-                    + never.asString());
-            assertEquals(503, never.statusCode());
-            assertEquals(signed.asString(), never.asString());
+            turnedAwayAlike(signer, stranger);
             erasing.rollback();
             export.get(30, java.util.concurrent.TimeUnit.SECONDS);
             exporting.rollback();
         }
         ErasureTest.erase(entityKey("ai-france"), signer).then().statusCode(202);
         ErasureTest.erase(entityKey("ai-france"), stranger).then().statusCode(202);
+    }
+
+    /** A new address that signed {@code caseId} through ai-france. */
+    static String signerOf(String caseId) {
+        String signer = "signed-" + UUID.randomUUID() + "@example.org";
+        given().auth().oauth2(entityKey("ai-france")).contentType(ContentType.JSON)
+                .body(SignatureResourceTest.body(signer, caseId)).post("/api/v1/signatures").then().statusCode(202);
+        return signer;
+    }
+
+    /** The erasures of a signer and of a stranger get the same refusal, word for word: it tells nobody who signed. */
+    static void turnedAwayAlike(String signer, String stranger) {
+        io.restassured.response.Response signed = ErasureTest.erase(entityKey("ai-france"), signer);
+        io.restassured.response.Response never = ErasureTest.erase(entityKey("ai-france"), stranger);
+        assertEquals(signed.statusCode(), never.statusCode(), "signer: " + signed.asString() + " / never signed: "
+                + never.asString());
+        assertEquals(503, never.statusCode());
+        assertEquals(signed.asString(), never.asString());
+        assertEquals(signed.header("Retry-After"), never.header("Retry-After"));
     }
 
     private long waitingForTheExportLock() throws SQLException {

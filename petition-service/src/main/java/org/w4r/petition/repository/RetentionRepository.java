@@ -177,19 +177,6 @@ public class RetentionRepository {
         }
     }
 
-    /** Every campaign anonymised (not a dry run), and when it first was. */
-    public Map<String, Instant> retiredCampaigns() throws SQLException {
-        Map<String, Instant> retired = new HashMap<>();
-        try (Connection c = dataSource.getConnection(); PreparedStatement select = c.prepareStatement(
-                "select campaign_id, min(finished_at) from retention_run where not dry_run group by campaign_id");
-             ResultSet rows = select.executeQuery()) {
-            while (rows.next()) {
-                retired.put(rows.getString(1), instant(rows, 2));
-            }
-        }
-        return retired;
-    }
-
     /**
      * Serialises runs of one campaign across instances until the transaction ends; false if another holds it, or a
      * new action of the campaign is being written ({@link #holdOffRuns}).

@@ -262,7 +262,7 @@ public class RetentionService {
     @Scheduled(every = "1m", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void learnRetired() {
         try {
-            retiredCampaigns.putAll(retention.retiredCampaigns());
+            retiredCampaigns.putAll(retention.retired());
         } catch (SQLException | RuntimeException e) {
             LOG.warnf("retention: the anonymised campaigns could not be read (%s); trying again in a minute",
                     Failures.describe(e));

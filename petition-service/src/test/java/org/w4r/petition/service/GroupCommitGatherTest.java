@@ -78,6 +78,20 @@ class GroupCommitGatherTest {
         return writer.submit(new Committer.Member<>(null, 202, checked, r -> r));
     }
 
+    /**
+     * With an hour's gather: a lone signature committed (the writer idle), then two that waited behind it committed
+     * together; the second commit is held, and the writer is busy once it is released.
+     */
+    void busyAfterAGroupOfTwo() {
+        start(Duration.ofHours(1), 500);
+        sign();
+        await().until(() -> committer.groups.size() == 1);
+        sign();
+        sign();
+        committer.release(1);
+        await().until(() -> committer.groups.size() == 2);
+    }
+
     @Test
     void aBusyWriterWaitsForMoreBeforeItCommits() {
         start(Duration.ofHours(1), 3);
@@ -111,13 +125,7 @@ class GroupCommitGatherTest {
      */
     @Test
     void aSignatureThatFindsTheWriterWaitingIsCommittedAtOnceThoughItsLastGroupWasTwo() {
-        start(Duration.ofHours(1), 500);
-        sign();
-        await().until(() -> committer.groups.size() == 1);
-        sign();
-        sign();
-        committer.release(1);
-        await().until(() -> committer.groups.size() == 2); // [2]: the writer is busy
+        busyAfterAGroupOfTwo();
         int waits = writer.idleWaits.get();
         committer.release(2);
         await().until(() -> writer.idleWaits.get() > waits); // it found nothing queued, and waits for a first
@@ -129,13 +137,7 @@ class GroupCommitGatherTest {
 
     @Test
     void anInterruptDuringTheGatherStillAnswersWhatWasGathered() {
-        start(Duration.ofHours(1), 500);
-        sign();
-        await().until(() -> committer.groups.size() == 1);
-        sign();
-        sign();
-        committer.release(1);
-        await().until(() -> committer.groups.size() == 2);
+        busyAfterAGroupOfTwo();
         CompletableFuture<Answer> gathered = sign();
         committer.release(2);                    // the last group held two: busy
         await().until(() -> writer.queued() == 0);
