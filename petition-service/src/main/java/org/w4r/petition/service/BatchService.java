@@ -88,7 +88,7 @@ public class BatchService {
                     try {
                         requireNotRetired(c.signature(), open);
                     } catch (ProblemException e) {
-                        results.add(new ItemResult(c.id(), null, e.problem())); // nothing written for it yet
+                        results.add(new ItemResult(c.id(), null, retryLaterFails(e))); // nothing written for it yet
                         continue;
                     }
                     signatureItems.add(results.size());
@@ -101,7 +101,8 @@ public class BatchService {
                     results.add(new ItemResult(c.id(), c.command().apply(work), null));
                     accepted++;
                 } catch (ProblemException e) {
-                    results.add(new ItemResult(c.id(), null, e.problem())); // found before its command wrote anything
+                    // found before its command wrote anything
+                    results.add(new ItemResult(c.id(), null, retryLaterFails(e)));
                 }
             }
             List<Recorded> written = signatures.writeAll(work, pending);
@@ -111,6 +112,19 @@ public class BatchService {
             }
             return new Results(accepted, results.size() - accepted, results);
         };
+    }
+
+    /**
+     * An item's refusal, unless it asks for the same request again later (a 5xx: a retention run under way): then the
+     * whole batch fails with it, nothing stored. A batch's answer is kept under its Idempotency-Key, so an item's "send
+     * it again" inside a stored 200 was replayed to every retry for as long as the key is kept (a review of 6 December
+     * 2026).
+     */
+    private static Problem retryLaterFails(ProblemException e) {
+        if (e.problem().status() >= 500) {
+            throw e;
+        }
+        return e.problem();
     }
 
     /**

@@ -251,18 +251,30 @@ public class RetentionService {
      * 6 December 2026 only the close was looked at, and such a campaign took new names for good (the schedule does not
      * run a campaign again). A first fix asked the database for every campaign changed {@code after} past its opening,
      * which a live campaign extended late in its year is, and sent each of its signatures down the one-transaction path
-     * (a review of that fix). What is left: an extension read within the minute after another instance's run, before
-     * this one learns of it.
+     * (a review of that fix). Such a campaign, edited {@code after} or more past its opening, is also asked of the
+     * database while its edit is newer than this instance's last read of the runs (or before the first): another
+     * instance's run may have committed since that read (a review of this change). What is left: a run under way on
+     * another instance across both the edit and this instance's next read, until the read after its commit.
      */
     public boolean mayBeRetired(CampaignChanged campaign) {
-        return !plusAfter(closesOf(campaign)).isAfter(Instant.now()) || retiredCampaigns.containsKey(campaign.campaignId());
+        if (!plusAfter(closesOf(campaign)).isAfter(Instant.now()) || retiredCampaigns.containsKey(campaign.campaignId())) {
+            return true;
+        }
+        Instant learned = lastLearned;
+        return !plusAfter(campaign.opensAt()).isAfter(campaign.changedAt())
+                && (learned == null || !campaign.changedAt().isBefore(learned));
     }
+
+    /** When {@link #learnRetired} last read every run; null before its first read. */
+    private volatile Instant lastLearned;
 
     /** Every campaign anonymised, by any instance: what {@link #mayBeRetired} knows without a read. */
     @Scheduled(every = "1m", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void learnRetired() {
         try {
+            Instant reading = Instant.now(); // before the read: a run committed after it may be missed by it
             retiredCampaigns.putAll(retention.retired());
+            lastLearned = reading;
         } catch (SQLException | RuntimeException e) {
             LOG.warnf("retention: the anonymised campaigns could not be read (%s); trying again in a minute",
                     Failures.describe(e));
