@@ -118,6 +118,7 @@
     this.stop();
     this.failures = 0;
     this.last = null;
+    this.removeAttribute('data-state');
     var id = this.getAttribute('case');
     if (!id) {
       this.clear();
@@ -152,6 +153,7 @@
         // again as often as for a count, so a hold lifted or a counter switched on shows again without a reload (it
         // stopped for good until a review, 6 December 2026; the 404 is cached as long as a count is)
         self.clear();
+        self.answered('hidden');
         self.later(generation, self.refreshSeconds());
         return null;
       }
@@ -162,14 +164,28 @@
         if (generation === self.generation) {
           self.failures = 0;
           self.render(counter);
+          self.answered('shown');
           self.later(generation, self.refreshSeconds());
         }
       });
     }).catch(function () {
       // unreachable or refused: keep what is shown, and ask again later and later
+      if (generation === self.generation) {
+        self.answered('retrying');
+      }
       self.failures = Math.min((self.failures || 0) + 1, 10);
       self.later(generation, Math.min(MAX_BACKOFF, self.refreshSeconds() * Math.pow(2, self.failures)));
     });
+  };
+
+  // data-state on the element says what its last answer was ("shown", "hidden": a 404, the same for a hold, a counter
+  // switched off or no such case; "retrying": unreachable), so a site can style what is around it (a box left empty)
+  // and a test can tell "handled a 404" from "not answered yet" (a browser test read an empty element before the 404
+  // arrived and passed on that, until a review, 6 December 2026)
+  Counter.prototype.answered = function (state) {
+    if (this.getAttribute('data-state') !== state) {
+      this.setAttribute('data-state', state);
+    }
   };
 
   Counter.prototype.clear = function () {

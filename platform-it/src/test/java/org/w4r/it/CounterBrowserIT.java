@@ -93,9 +93,10 @@ class CounterBrowserIT extends BrowserSupport {
                   document.body.appendChild(e);
                 }""");
         wait.until(d -> shown("el-hiblu-3", "en", ".n", null) != null);
+        assertEquals("shown", state("el-hiblu-3"));
+        // the element's answer handled, not merely the request sent: empty before its 404 arrived proves nothing
+        wait.until(d -> "hidden".equals(state("paing-phyo-min")));
         String held = platform.tally.url() + "/public/v1/cases/paing-phyo-min/counter";
-        wait.until(d -> (Boolean) js("return performance.getEntriesByName(arguments[0]).some(e => e.responseEnd > 0)", held));
-        Thread.sleep(500);
         assertEquals(0L, js("""
                 const e = document.querySelector('w4r-counter[case="paing-phyo-min"]');
                 return e.shadowRoot.querySelectorAll('div, span').length + e.shadowRoot.textContent.trim().length""",
@@ -121,13 +122,20 @@ class CounterBrowserIT extends BrowserSupport {
                 e.setAttribute('lang', 'en');
                 e.setAttribute('refresh', '5');
                 document.body.appendChild(e);""", caseId);
-        wait.until(d -> (Boolean) js("return performance.getEntriesByName(arguments[0]).some(e => e.responseEnd > 0)", url));
+        wait.until(d -> "hidden".equals(state(caseId)));
         assertEquals(null, shown(caseId, "en", ".n", null), "nothing shown while the case is held");
 
         publishCase(caseId, null);
         // its refresh (5 s) and the 404's cache (5 s, revalidated in the background for 30 more) are the wait
         new WebDriverWait(driver, Duration.ofSeconds(90), Duration.ofMillis(200))
                 .until(d -> "0".equals(shown(caseId, "en", ".n", null)));
+        assertEquals("shown", state(caseId));
+    }
+
+    /** The element's data-state for {@code caseId}: what its last answer was (null before its first). */
+    static String state(String caseId) {
+        return (String) js("const e = document.querySelector(`w4r-counter[case=\"${arguments[0]}\"]`);"
+                + " return e && e.getAttribute('data-state');", caseId);
     }
 
     static void publishCase(String caseId, CaseChanged.Hold hold) {

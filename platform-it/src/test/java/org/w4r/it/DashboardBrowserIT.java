@@ -480,8 +480,11 @@ class DashboardBrowserIT extends BrowserSupport {
         assertEquals(List.of(List.of(caseId, "2", "0")), driver.findElements(By.cssSelector("#retention-dry-run tbody tr"))
                 .stream().map(r -> r.findElements(By.cssSelector("th, td")).stream().map(WebElement::getText).toList()).toList());
         screenshot("retention");
-        // nothing goes without the tick
+        // nothing goes without the tick: the form refuses to submit (and the runs listed at the end are the dry run and
+        // one anonymisation, so this click made none: the 200 below alone would be read before any request ended)
         driver.findElement(By.id("retention-go")).click();
+        assertEquals(Boolean.TRUE, js("return document.getElementById('retention-sure').matches(':invalid')"));
+        assertEquals("", driver.findElement(By.id("retention-result")).getText());
         assertEquals(200, given().auth().oauth2(platform.tokens.get("demo-delivery"))
                 .get(platform.petitions.url() + "/api/v1/cases/" + caseId + "/signers.csv").statusCode());
         driver.findElement(By.id("retention-sure")).click();
@@ -525,6 +528,14 @@ class DashboardBrowserIT extends BrowserSupport {
         assertEquals("#/case/" + caseId, reached.get(0).findElement(By.tagName("a")).getAttribute("href")
                 .replaceAll("^.*(#/case/)", "$1"));
         screenshot("milestones");
+
+        // the case's own page lists the same two, one row each (on a demo case with a goal in the hundreds of
+        // thousands the list was empty, and the check of it passed on nothing: a review of the tests, 6 December 2026)
+        reached.get(0).findElement(By.tagName("a")).click();
+        wait.until(ExpectedConditions.textToBe(By.cssSelector("#view h2"), "Steps " + suffix));
+        wait.until(d -> d.findElement(By.id("case-milestones")).findElements(By.cssSelector("tbody tr")).size() == 2);
+        String listed = driver.findElement(By.id("case-milestones")).getText();
+        assertTrue(listed.contains("100 %") && listed.contains("50 %"), listed);
     }
 
     /**
@@ -576,15 +587,7 @@ class DashboardBrowserIT extends BrowserSupport {
         wait.until(d -> d.findElement(By.id("case-entities")).getText().contains("France"));
         wait.until(d -> d.findElement(By.id("case-handovers")).getText().contains("handed-over"));
         assertTrue(driver.findElement(By.id("case-days")).findElements(By.cssSelector("tbody tr")).size() >= 2);
-        // the case's milestones as tally-service recorded them, one row each
-        List<Integer> percents = given().auth().oauth2(platform.tokens.get("demo-coordinator"))
-                .get(platform.tally.url() + "/api/v1/dashboard/milestones").then().statusCode(200).extract().jsonPath()
-                .getList("findAll { it.caseId == 'el-hiblu-3' }.percent");
-        wait.until(d -> d.findElement(By.id("case-milestones")).findElements(By.cssSelector("tbody tr")).size()
-                == percents.size());
-        for (int percent : percents) {
-            assertTrue(driver.findElement(By.id("case-milestones")).getText().contains(percent + " %"));
-        }
+        // (its milestones: theOverviewTimelineShowsTheMilestonesACaseReached, on a case small enough to reach some)
         screenshot("case");
 
         driver.get(platform.ui.url() + "/#/entity/ai-france");

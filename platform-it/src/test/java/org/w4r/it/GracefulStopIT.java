@@ -85,9 +85,11 @@ class GracefulStopIT {
                 await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
                         .until(() -> readiness(petitions) == 503);
                 int during = acknowledged.size();
-                await().atMost(Duration.ofSeconds(5)).until(() -> acknowledged.size() > during + 10);
 
                 assertTrue(petitions.awaitExit(Duration.ofSeconds(60)), "stopped within its grace period");
+                // answered while unready: counted after the exit, not within a deadline of the test's own (it waited
+                // 5 s for ten more, the service's own delay, a race on a loaded machine)
+                assertTrue(acknowledged.size() > during, "no signature acknowledged once readiness was down");
                 stopped.set(true);
                 for (Future<?> f : load) {
                     f.get(60, TimeUnit.SECONDS);
@@ -106,17 +108,15 @@ class GracefulStopIT {
                 }
                 // what the relay had not sent when it stopped stays in the outbox for the next instance. Compared as
                 // sets, not counts: what was published includes signatures whose answers the stop cut off, which a
-                // count let stand in for an acknowledged one never sent (a read-only review, 6 December 2026)
+                // count let stand in for an acknowledged one never sent (a read-only review, 6 December 2026); and
+                // so does what still waits (a count of the outbox let one unacknowledged signature's row cover an
+                // acknowledged one lost: a review of the tests, 6 December 2026)
                 Set<String> published = NoAcknowledgedActionLostIT.published(platform.kafka, campaign).keySet();
-                long waiting = count(db, "select count(*) from outbox_backlog");
-                Set<String> unpublished = new java.util.TreeSet<>(acknowledged);
-                unpublished.removeAll(published);
-                if (waiting == 0) {
-                    assertEquals(Set.of(), unpublished, "acknowledged, nothing left in the outbox, and not on the topic");
-                } else {
-                    assertTrue(unpublished.size() <= waiting, unpublished.size() + " acknowledged and not published, "
-                            + waiting + " still in the outbox");
-                }
+                Set<String> waiting = NoAcknowledgedActionLostIT.waitingActions(db);
+                Set<String> unaccounted = new java.util.TreeSet<>(acknowledged);
+                unaccounted.removeAll(published);
+                unaccounted.removeAll(waiting);
+                assertEquals(Set.of(), unaccounted, "acknowledged, neither on the topic nor waiting in the outbox");
             }
         } finally {
             signers.shutdownNow();
