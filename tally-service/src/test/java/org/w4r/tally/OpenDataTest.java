@@ -67,6 +67,29 @@ class OpenDataTest {
         return opens;
     }
 
+    /** A campaign of its own with one public case, for a test that needs nothing more of the reference data. */
+    record OneCase(String campaign, String caseId, Instant opens) {
+        /** Opened as by {@link OpenDataTest#publishCampaignOpened}; ids {@code <name>-<random>}, {@code <name>-case-<random>}. */
+        static OneCase publish(String name, int daysAgo) {
+            String s = UUID.randomUUID().toString().substring(0, 8);
+            String campaign = name + "-" + s, caseId = name + "-case-" + s;
+            Instant opens = publishCampaignOpened(campaign, daysAgo);
+            publishCase(caseId, campaign, true, null);
+            return new OneCase(campaign, caseId, opens);
+        }
+
+        /** {@code count} online signatures on the case, {@code afterOpening} the campaign opened (negative: before). */
+        ActionRecorded signatures(long count, Duration afterOpening) {
+            return action(campaign, caseId, ActionType.SIGNATURE, Mode.ONLINE, count, opens.plus(afterOpening));
+        }
+
+        /** Awaited: the actions reach the counts through the topic, some time after they are published. */
+        void awaitOpenDataTotal(int total) {
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
+                    given().get(BASE + campaign).then().statusCode(200).body("total", equalTo(total)));
+        }
+    }
+
     static JsonPath staff(String path) {
         return given().auth().oauth2(staffToken("coordinator")).get(path).then().statusCode(200).extract().jsonPath();
     }
@@ -173,6 +196,15 @@ class OpenDataTest {
         given().get("/public/v1/open-data/compare?campaign=" + campaign).then().statusCode(400);
         given().get("/public/v1/open-data/campaigns").then().statusCode(200)
                 .body("campaignId", hasItem(campaign)).body("campaignId", hasItem(last));
+        // every path in both formats, the list of campaigns too (its ?format=csv was refused as an unknown
+        // parameter until 6 December 2026)
+        for (String accept : List.of("format=csv", "")) {
+            var csv = given().header("Accept", accept.isEmpty() ? "text/csv" : "*/*")
+                    .get("/public/v1/open-data/campaigns" + (accept.isEmpty() ? "" : "?" + accept)).then().statusCode(200)
+                    .contentType(containsString("text/csv")).extract().asString();
+            assertTrue(csv.startsWith("campaignId,name,opensAt,closesAt,current\n"), csv);
+            assertTrue(csv.contains("\n\"" + campaign + "\","), csv);
+        }
     }
 
     /**
@@ -182,16 +214,13 @@ class OpenDataTest {
      */
     @Test
     void daysBeforeTheCampaignOpensComeInTheirOrder() {
-        String s = UUID.randomUUID().toString().substring(0, 8);
-        String campaign = "early-" + s, caseId = "early-case-" + s;
-        Instant opens = publishCampaignOpened(campaign, 20);
-        publishCase(caseId, campaign, true, null);
+        OneCase early = OneCase.publish("early", 20);
         TallyFixtures.publishActions(List.of(
-                action(campaign, caseId, ActionType.SIGNATURE, Mode.ONLINE, 1, opens.minus(Duration.ofDays(3)).plus(Duration.ofHours(9))),
-                action(campaign, caseId, ActionType.SIGNATURE, Mode.ONLINE, 2, opens.minus(Duration.ofDays(10)).plus(Duration.ofHours(9))),
-                action(campaign, caseId, ActionType.SIGNATURE, Mode.ONLINE, 4, opens.plus(Duration.ofDays(2)).plus(Duration.ofHours(9)))));
-        await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
-                given().get(BASE + campaign).then().statusCode(200).body("total", equalTo(7)));
+                early.signatures(1, Duration.ofDays(-3).plusHours(9)),
+                early.signatures(2, Duration.ofDays(-10).plusHours(9)),
+                early.signatures(4, Duration.ofDays(2).plusHours(9))));
+        early.awaitOpenDataTotal(7);
+        String campaign = early.campaign();
         JsonPath compare = given().get("/public/v1/open-data/compare?campaign=" + campaign + "&with=" + campaign)
                 .then().statusCode(200).extract().jsonPath();
         assertEquals(List.of("-10", "-3", "2"),
@@ -208,14 +237,10 @@ class OpenDataTest {
      */
     @Test
     void aFloodOfRequestsReadsTheDatabaseOncePerPeriodNotPerRequest() {
-        String s = UUID.randomUUID().toString().substring(0, 8);
-        String campaign = "flood-" + s, caseId = "flood-case-" + s;
-        Instant opens = publishCampaignOpened(campaign, 3);
-        publishCase(caseId, campaign, true, null);
-        TallyFixtures.publishActions(List.of(action(campaign, caseId, ActionType.SIGNATURE, Mode.ONLINE, 3,
-                opens.plus(Duration.ofHours(30)))));
-        await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
-                given().get(BASE + campaign).then().statusCode(200).body("total", equalTo(3)));
+        OneCase flood = OneCase.publish("flood", 3);
+        TallyFixtures.publishActions(List.of(flood.signatures(3, Duration.ofHours(30))));
+        flood.awaitOpenDataTotal(3);
+        String campaign = flood.campaign(), caseId = flood.caseId();
 
         double before = registry.get("w4r.tally.open_data.reads").counter().count();
         long started = System.nanoTime();

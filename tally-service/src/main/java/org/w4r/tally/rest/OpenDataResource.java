@@ -66,7 +66,7 @@ public class OpenDataResource {
     @Operation(operationId = "openDataCampaigns", summary = "Every campaign (edition), newest first")
     @APIResponse(responseCode = "200", description = "The campaigns", content = @Content(mediaType = MediaType.APPLICATION_JSON,
             schema = @Schema(type = SchemaType.ARRAY, implementation = OpenDataService.CampaignSummary.class)))
-    public Response campaigns(@Context Request request) {
+    public Response campaigns(@QueryParam("format") @Pattern(regexp = FORMAT) String format, @Context Request request) {
         return cacheable(request, data.campaigns());
     }
 

@@ -1,5 +1,6 @@
 package org.w4r.tally.service;
 
+import com.fasterxml.jackson.annotation.JsonValue;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.micrometer.core.instrument.Counter;
@@ -63,6 +64,25 @@ public class OpenDataService {
     }
 
     public record CampaignSummary(String campaignId, String name, Instant opensAt, Instant closesAt, boolean current) {
+    }
+
+    /**
+     * Every campaign; JSON is the bare list. A table for CSV: the list itself was written by the framework's fallback,
+     * as the records' toString, under {@code Accept: text/csv} (found 6 December 2026).
+     */
+    @org.eclipse.microprofile.openapi.annotations.media.Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.ARRAY,
+            implementation = CampaignSummary.class)
+    public record Campaigns(@JsonValue List<CampaignSummary> campaigns) implements CsvTable.Source {
+        @Override
+        public CsvTable csv() {
+            return new CsvTable("open-data-campaigns", List.of("campaignId", "name", "opensAt", "closesAt", "current"),
+                    campaigns.stream().<List<Object>>map(c -> java.util.Arrays.asList(c.campaignId(), c.name(),
+                            text(c.opensAt()), text(c.closesAt()), c.current())).toList());
+        }
+
+        private static String text(Instant instant) {
+            return instant == null ? null : instant.toString();
+        }
     }
 
     public record OpenCase(String caseId, String name, String country, Long goal, long total) {
@@ -146,10 +166,10 @@ public class OpenDataService {
     }
 
     /** Every campaign, newest first. */
-    public List<CampaignSummary> campaigns() {
-        return reference.campaigns().stream().map(OpenDataService::summary)
+    public Campaigns campaigns() {
+        return new Campaigns(reference.campaigns().stream().map(OpenDataService::summary)
                 .sorted(Comparator.comparing(CampaignSummary::opensAt, Comparator.nullsLast(Comparator.reverseOrder()))
-                        .thenComparing(CampaignSummary::campaignId)).toList();
+                        .thenComparing(CampaignSummary::campaignId)).toList());
     }
 
     public CampaignData campaign(String campaignId) {
