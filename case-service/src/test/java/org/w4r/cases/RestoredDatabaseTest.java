@@ -56,8 +56,7 @@ class RestoredDatabaseTest extends RunningService {
         String caseId = CaseLifecycleTest.newCase(CaseLifecycleTest.openCampaign());
         Effects.awaitOutboxEmpty(relay);
         long backupRevision = revision(caseId);
-        long holdId = ((Number) Effects.row(db, "select nextval(pg_get_serial_sequence('case_hold', 'id')) + 1000 as id")
-                .get("id")).longValue();
+        long holdId = unusedHoldId();
         Instant placedAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
         long topicRevision = aheadOfTheClock();
         publish(caseId, new CaseChanged.Hold(holdId, placedAt), topicRevision);
@@ -157,36 +156,33 @@ class RestoredDatabaseTest extends RunningService {
      */
     @Test
     void aHeldCaseOnlyOnTheTopicIsRebuiltHeld() {
-        String campaignId = CaseLifecycleTest.openCampaign();
-        String caseId = CaseLifecycleTest.id("after-backup");
-        long holdId = unusedHoldId();
-        Instant placedAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
-        long topicRevision = aheadOfTheClock();
+        HeldAfterTheBackup held = heldAfterTheBackup();
+        String caseId = held.caseId();
         Effects.awaitOutboxEmpty(relay);
-        send(caseOnlyOnTheTopic(caseId, campaignId, "global", null, new CaseChanged.Hold(holdId, placedAt),
-                topicRevision));
+        send(held.onTheTopic("global", null));
         Effects.Mark mark = Effects.Mark.now(kafka, Topics.CASES);
 
         CaseReconciliation.Outcome outcome = publisher.startUp();
 
         Map<String, Object> row = Effects.caseRow(db, caseId);
         assertNotNull(row, "the case held on the topic is in the database again: " + outcome);
-        assertEquals(holdId, ((Number) row.get("hold_id")).longValue());
-        assertEquals(placedAt, Effects.instant(row.get("hold_placed_at")));
+        assertEquals(held.holdId(), ((Number) row.get("hold_id")).longValue());
+        assertEquals(held.placedAt(), Effects.instant(row.get("hold_placed_at")));
         assertEquals(1000L, ((Number) row.get("goal")).longValue(), "its fields from the topic");
-        assertTrue(((Number) row.get("revision")).longValue() > topicRevision, "above the topic's revision");
+        assertTrue(((Number) row.get("revision")).longValue() > held.topicRevision(), "above the topic's revision");
         assertTrue(outcome.casesRebuilt().contains(caseId), outcome.toString());
         assertEquals(1, Effects.rows(db, "select 1 from audit_entry where subject_id = ? and action = "
                 + "'case.hold.restored' and actor = 'system' and detail ->> 'caseRebuilt' = 'true'", caseId).size());
         CaseChanged announced = nextEvent(mark, caseId);
-        assertTrue(announced.version() > topicRevision, announced.version() + " after " + topicRevision);
-        assertEquals(holdId, announced.hold().holdId(), "announced held");
+        assertTrue(announced.version() > held.topicRevision(), announced.version() + " after " + held.topicRevision());
+        assertEquals(held.holdId(), announced.hold().holdId(), "announced held");
 
         CaseLifecycleTest.post("/api/v1/cases", """
                 {"caseId":"%s","campaignId":"%s","name":"Someone at risk","country":"mm","goal":5}"""
-                .formatted(caseId, campaignId)).statusCode(409).body("type", org.hamcrest.Matchers.endsWith("duplicate-id"));
+                .formatted(caseId, held.campaignId())).statusCode(409)
+                .body("type", org.hamcrest.Matchers.endsWith("duplicate-id"));
         await("every reader keeps it held").atMost(Effects.BOUND).until(() -> referenceData.cases().stream()
-                .anyMatch(c -> caseId.equals(c.caseId()) && c.hold() != null && c.hold().holdId() == holdId));
+                .anyMatch(c -> caseId.equals(c.caseId()) && c.hold() != null && c.hold().holdId() == held.holdId()));
     }
 
     /**
@@ -195,13 +191,9 @@ class RestoredDatabaseTest extends RunningService {
      */
     @Test
     void aHeldCaseOnlyOnTheTopicThatCannotBeRebuiltIsCreatedHeldLater() {
-        String campaignId = CaseLifecycleTest.openCampaign();
-        String caseId = CaseLifecycleTest.id("after-backup");
-        long holdId = unusedHoldId();
-        Instant placedAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
-        long topicRevision = aheadOfTheClock();
-        send(caseOnlyOnTheTopic(caseId, campaignId, "local", CaseLifecycleTest.id("entity-lost"),
-                new CaseChanged.Hold(holdId, placedAt), topicRevision));
+        HeldAfterTheBackup held = heldAfterTheBackup();
+        String caseId = held.caseId();
+        send(held.onTheTopic("local", CaseLifecycleTest.id("entity-lost")));
 
         CaseReconciliation.Outcome outcome = publisher.startUp();
 
@@ -211,17 +203,17 @@ class RestoredDatabaseTest extends RunningService {
 
         long version = CaseLifecycleTest.post("/api/v1/cases", """
                         {"caseId":"%s","campaignId":"%s","name":"Someone at risk","country":"mm","goal":5}"""
-                        .formatted(caseId, campaignId)).statusCode(201)
-                .body("hold.holdId", equalTo((int) holdId)).body("hold.placedBy", equalTo("system"))
+                        .formatted(caseId, held.campaignId())).statusCode(201)
+                .body("hold.holdId", equalTo((int) held.holdId())).body("hold.placedBy", equalTo("system"))
                 .extract().jsonPath().getLong("version");
 
-        assertTrue(version > topicRevision, version + " after " + topicRevision);
+        assertTrue(version > held.topicRevision(), version + " after " + held.topicRevision());
         assertTrue(outcome.holdsNoted().contains(caseId), outcome.toString());
         CaseChanged created = nextEvent(mark, caseId);
         assertNotNull(created.hold(), "announced held");
-        assertEquals(holdId, created.hold().holdId());
-        assertTrue(created.version() > topicRevision);
-        assertEquals(List.of(Map.of("actor", "demo-case-manager", "holdId", String.valueOf(holdId))),
+        assertEquals(held.holdId(), created.hold().holdId());
+        assertTrue(created.version() > held.topicRevision());
+        assertEquals(List.of(Map.of("actor", "demo-case-manager", "holdId", String.valueOf(held.holdId()))),
                 Effects.rows(db, "select actor, detail ->> 'holdId' as \"holdId\" from audit_entry where subject_id = ? "
                         + "and action = 'case.hold.restored'", caseId), "audited");
         assertNull(Effects.row(db, "select 1 from case_hold_noted where case_id = ?", caseId), "placed once");
@@ -285,10 +277,20 @@ class RestoredDatabaseTest extends RunningService {
                 .get("id")).longValue();
     }
 
-    private static CaseChanged caseOnlyOnTheTopic(String caseId, String campaignId, String scope, String entityId,
-                                                  CaseChanged.Hold hold, long revision) {
-        return new CaseChanged(UUID.randomUUID(), caseId, campaignId, "Someone at risk", "MM", null, scope, entityId,
-                1000L, "active", true, hold, revision, Instant.now(), null, null);
+    /** A case created and held after the backup, in a campaign the database has: only the topic will know it. */
+    private record HeldAfterTheBackup(String campaignId, String caseId, long holdId, Instant placedAt,
+                                      long topicRevision) {
+        /** Its record on the topic, held, at {@code topicRevision}. */
+        CaseChanged onTheTopic(String scope, String entityId) {
+            return new CaseChanged(UUID.randomUUID(), caseId, campaignId, "Someone at risk", "MM", null, scope,
+                    entityId, 1000L, "active", true, new CaseChanged.Hold(holdId, placedAt), topicRevision,
+                    Instant.now(), null, null);
+        }
+    }
+
+    private HeldAfterTheBackup heldAfterTheBackup() {
+        return new HeldAfterTheBackup(CaseLifecycleTest.openCampaign(), CaseLifecycleTest.id("after-backup"),
+                unusedHoldId(), Instant.now().truncatedTo(ChronoUnit.MICROS), aheadOfTheClock());
     }
 
     private void send(CaseChanged change) {

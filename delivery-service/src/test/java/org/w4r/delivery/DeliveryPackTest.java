@@ -1,7 +1,6 @@
 package org.w4r.delivery;
 
 import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 import org.apache.pdfbox.Loader;
 import org.apache.pdfbox.pdmodel.PDDocument;
@@ -12,10 +11,8 @@ import org.w4r.events.ActionRecorded;
 import org.w4r.events.ActionType;
 import org.w4r.events.MessageReviewed;
 
-import java.security.MessageDigest;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 
@@ -47,13 +44,12 @@ class DeliveryPackTest extends RunningService {
                 HandoverCountsTest.counts(caseId, cutoff, "petition").getLong("total")));
         PetitionStub.SIGNERS_CSV.put(caseId, "name,country\r\n\"Lovelace, Ada\",GB\r\nMarie Curie,FR\r\n\"<b>Zoë \"\"Z\"\" Ng</b>\",SG\r\n");
         String id = Streams.plan(caseId, "petition");
-        given().auth().oauth2(DELIVERY).contentType(ContentType.JSON).body(Streams.handoverBody(cutoff))
-                .post("/api/v1/deliveries/" + id + "/handover").then().statusCode(200);
+        Streams.handOver(id, cutoff);
 
         Response response = given().auth().oauth2(DELIVERY).get("/api/v1/deliveries/" + id + "/pack");
         response.then().statusCode(200).contentType("application/pdf");
         byte[] pdf = response.asByteArray();
-        String sha256 = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(pdf));
+        String sha256 = PackDocumentTest.sha256(pdf);
         assertEquals(sha256, response.header("X-Pack-SHA256"));
         given().auth().oauth2(DELIVERY).get("/api/v1/deliveries/" + id).then().statusCode(200)
                 .body("handover.packSha256", equalTo(sha256));
@@ -77,7 +73,7 @@ class DeliveryPackTest extends RunningService {
         assertEquals(sha256, again.header("X-Pack-SHA256"));
         PetitionStub.SIGNERS_CSV.put(caseId, "name,country\nMarie Curie,FR\n");
         Response changed = given().auth().oauth2(DELIVERY).get("/api/v1/deliveries/" + id + "/pack");
-        String changedSha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(changed.asByteArray()));
+        String changedSha = PackDocumentTest.sha256(changed.asByteArray());
         assertFalse(changedSha.equals(sha256));
         given().auth().oauth2(DELIVERY).get("/api/v1/deliveries/" + id).then()
                 .body("handover.packSha256", equalTo(changedSha));
@@ -96,10 +92,8 @@ class DeliveryPackTest extends RunningService {
         Instant cutoff = Streams.recentCutoff();
         PetitionStub.SIGNERS_CSV.put(caseId, "name,country\n'@maria,PT\n'-Ana Lima,BR\nO'Brien,IE\n");
         String id = Streams.plan(caseId, "petition");
-        given().auth().oauth2(DELIVERY).contentType(ContentType.JSON).body(Streams.handoverBody(cutoff))
-                .post("/api/v1/deliveries/" + id + "/handover").then().statusCode(200);
-        String text = text(given().auth().oauth2(DELIVERY).get("/api/v1/deliveries/" + id + "/pack")
-                .then().statusCode(200).extract().asByteArray()).replaceAll("[ \\t]+", " ");
+        Streams.handOver(id, cutoff);
+        String text = packText(id).replaceAll("[ \\t]+", " ");
         assertTrue(text.contains("1. @maria (PT)") && text.contains("2. -Ana Lima (BR)")
                 && text.contains("3. O'Brien (IE)"), text);
         assertFalse(text.contains("'@maria") || text.contains("'-Ana"), text);
@@ -116,8 +110,7 @@ class DeliveryPackTest extends RunningService {
                 message(onTime, "Ada", "GB", "Stay strong, we are with you. <script>alert(1)</script>", "en"),
                 message(late, "Late", "FR", "Written after the cut-off", "fr"))));
         String id = Streams.plan(caseId, "solidarity");
-        given().auth().oauth2(DELIVERY).contentType(ContentType.JSON).body(Streams.handoverBody(cutoff))
-                .post("/api/v1/deliveries/" + id + "/handover").then().statusCode(200);
+        Streams.handOver(id, cutoff);
         Response response = given().auth().oauth2(DELIVERY).get("/api/v1/deliveries/" + id + "/pack");
         response.then().statusCode(200);
         String text = text(response.asByteArray());
@@ -149,8 +142,7 @@ class DeliveryPackTest extends RunningService {
         approved(caseId, written, cutoff);
         PetitionStub.MESSAGES_JSON.put(caseId, messagesJson(served));
         String id = Streams.plan(caseId, "solidarity");
-        int total = given().auth().oauth2(DELIVERY).contentType(ContentType.JSON).body(Streams.handoverBody(cutoff))
-                .post("/api/v1/deliveries/" + id + "/handover").then().statusCode(200).extract().path("handover.total");
+        int total = Streams.handOver(id, cutoff).extract().path("handover.total");
         assertEquals(1001, total);
 
         List<String> rows = messagesCsv(id);
@@ -178,8 +170,7 @@ class DeliveryPackTest extends RunningService {
         PetitionStub.MESSAGES_JSON.put(caseId, messagesJson(List.of(
                 message(counted, "Ada", "GB", "Approved before the handover", "en"))));
         String id = Streams.plan(caseId, "solidarity");
-        int total = given().auth().oauth2(DELIVERY).contentType(ContentType.JSON).body(Streams.handoverBody(cutoff))
-                .post("/api/v1/deliveries/" + id + "/handover").then().statusCode(200).extract().path("handover.total");
+        int total = Streams.handOver(id, cutoff).extract().path("handover.total");
         assertEquals(1, total);
 
         // moderation approves the pending one after the handover: petition-service now serves it as approved
@@ -193,8 +184,7 @@ class DeliveryPackTest extends RunningService {
         List<String> rows = messagesCsv(id);
         assertEquals(total, rows.size(), rows.toString());
         assertTrue(rows.get(0).contains(counted.actionId().toString()), rows.toString());
-        String text = text(given().auth().oauth2(DELIVERY).get("/api/v1/deliveries/" + id + "/pack")
-                .then().statusCode(200).extract().asByteArray());
+        String text = packText(id);
         assertTrue(text.contains("Approved solidarity messages (1)") && text.contains("Approved before the handover"), text);
         assertFalse(text.contains("Approved after the handover"), text);
     }
@@ -233,10 +223,20 @@ class DeliveryPackTest extends RunningService {
     }
 
     /** The rows of the ZIP's messages.csv, without its header. */
-    private List<String> messagesCsv(String id) throws Exception {
-        Map<String, byte[]> zip = PackDocumentTest.unzip(given().auth().oauth2(DELIVERY)
+    private static List<String> messagesCsv(String id) throws Exception {
+        return new String(packZip(id).get("messages.csv"), java.nio.charset.StandardCharsets.UTF_8).lines().skip(1).toList();
+    }
+
+    /** The files of the delivery's pack.zip, by name. */
+    private static Map<String, byte[]> packZip(String id) throws Exception {
+        return PackDocumentTest.unzip(given().auth().oauth2(DELIVERY)
                 .get("/api/v1/deliveries/" + id + "/pack.zip").then().statusCode(200).extract().asByteArray());
-        return new String(zip.get("messages.csv"), java.nio.charset.StandardCharsets.UTF_8).lines().skip(1).toList();
+    }
+
+    /** The text of the delivery's pack (the PDF). */
+    private static String packText(String id) throws Exception {
+        return text(given().auth().oauth2(DELIVERY).get("/api/v1/deliveries/" + id + "/pack")
+                .then().statusCode(200).extract().asByteArray());
     }
 
     /**
@@ -272,21 +272,15 @@ class DeliveryPackTest extends RunningService {
         await().untilAsserted(() -> assertEquals(3L,
                 HandoverCountsTest.counts(caseId, cutoff.plusSeconds(2), "solidarity").getLong("total")));
         String id = Streams.plan(caseId, "solidarity");
-        int total = given().auth().oauth2(DELIVERY).contentType(ContentType.JSON).body(Streams.handoverBody(cutoff))
-                .post("/api/v1/deliveries/" + id + "/handover").then().statusCode(200)
-                .extract().path("handover.total");
+        int total = Streams.handOver(id, cutoff).extract().path("handover.total");
         assertEquals(2, total);
 
-        String text = text(given().auth().oauth2(DELIVERY).get("/api/v1/deliveries/" + id + "/pack")
-                .then().statusCode(200).extract().asByteArray());
+        String text = packText(id);
         // the pages list as many messages as the cover counts, the one posted late among them
         assertTrue(text.contains("Approved solidarity messages (" + total + ")"), text);
         assertTrue(text.contains("Written and posted in time") && text.contains("Written in time, posted late"), text);
         assertFalse(text.contains("Written after the cut-off"), text);
-        java.util.Map<String, byte[]> zip = PackDocumentTest.unzip(given().auth().oauth2(DELIVERY)
-                .get("/api/v1/deliveries/" + id + "/pack.zip").then().statusCode(200).extract().asByteArray());
-        List<String> rows = new String(zip.get("messages.csv"), java.nio.charset.StandardCharsets.UTF_8).lines()
-                .skip(1).toList();
+        List<String> rows = messagesCsv(id);
         assertEquals(total, rows.size(), rows.toString());
         assertTrue(rows.stream().anyMatch(r -> r.contains(postedLate.actionId().toString())), rows.toString());
         // petition-service was asked for the messages written up to the cut-off
@@ -310,9 +304,7 @@ class DeliveryPackTest extends RunningService {
         PetitionStub.signers(caseId, java.util.Map.of(
                 "ai-france", List.of("\"Ada Lovelace\",\"FR\"", "\"Marie Curie\",\"FR\""),
                 "ai-malta", List.of("\"Mario Borg\",\"MT\"")));
-        String malta = given().auth().oauth2(DELIVERY).contentType(ContentType.JSON)
-                .body(Streams.planBody(caseId, "petition").replace("\"place\"", "\"entityId\":\"ai-malta\",\"place\""))
-                .post("/api/v1/deliveries").then().statusCode(201).extract().path("id");
+        String malta = Streams.planForEntity(caseId, "petition", "ai-malta");
 
         // the preview names whom the pack will name
         String preview = text(given().auth().oauth2(DELIVERY).queryParam("until", cutoff.toString())
@@ -320,15 +312,12 @@ class DeliveryPackTest extends RunningService {
         assertTrue(preview.contains("1. Mario Borg (MT)"), preview);
         assertFalse(preview.contains("Ada Lovelace") || preview.contains("Marie Curie"), preview);
 
-        given().auth().oauth2(DELIVERY).contentType(ContentType.JSON).body(Streams.handoverBody(cutoff))
-                .post("/api/v1/deliveries/" + malta + "/handover").then().statusCode(200)
+        Streams.handOver(malta, cutoff)
                 .body("handover.byEntity", equalTo(java.util.Map.of("ai-malta", 1)));
-        String text = text(given().auth().oauth2(DELIVERY).get("/api/v1/deliveries/" + malta + "/pack")
-                .then().statusCode(200).extract().asByteArray());
+        String text = packText(malta);
         assertTrue(text.contains("People who agreed to be named (1)") && text.contains("1. Mario Borg (MT)"), text);
         assertFalse(text.contains("Ada Lovelace") || text.contains("Marie Curie"), text);
-        java.util.Map<String, byte[]> zip = PackDocumentTest.unzip(given().auth().oauth2(DELIVERY)
-                .get("/api/v1/deliveries/" + malta + "/pack.zip").then().statusCode(200).extract().asByteArray());
+        Map<String, byte[]> zip = packZip(malta);
         assertEquals(List.of("name,country", "\"Mario Borg\",\"MT\""),
                 new String(zip.get("signers.csv"), java.nio.charset.StandardCharsets.UTF_8).lines().toList());
         // petition-service was asked for the entity's signers, by the plan's entity
@@ -336,11 +325,9 @@ class DeliveryPackTest extends RunningService {
                 + "/signers.csv?until=" + cutoff + "&entityId=ai-malta auth=Bearer " + DELIVERY)), PetitionStub.REQUESTS.toString());
 
         String global = Streams.plan(caseId, "petition");
-        given().auth().oauth2(DELIVERY).contentType(ContentType.JSON).body(Streams.handoverBody(cutoff))
-                .post("/api/v1/deliveries/" + global + "/handover").then().statusCode(200)
+        Streams.handOver(global, cutoff)
                 .body("handover.byEntity", equalTo(java.util.Map.of("ai-france", 2, "ai-malta", 1)));
-        String all = text(given().auth().oauth2(DELIVERY).get("/api/v1/deliveries/" + global + "/pack")
-                .then().statusCode(200).extract().asByteArray());
+        String all = packText(global);
         assertTrue(all.contains("People who agreed to be named (3)") && all.contains("Ada Lovelace (FR)")
                 && all.contains("Marie Curie (FR)") && all.contains("Mario Borg (MT)"), all);
     }
@@ -356,13 +343,9 @@ class DeliveryPackTest extends RunningService {
         PetitionStub.MESSAGES_JSON.put(caseId, messagesJson(List.of(
                 message(french, "Ada", "FR", "From a French supporter", "en"),
                 message(maltese, "Mario", "MT", "From a Maltese supporter", "en"))));
-        String id = given().auth().oauth2(DELIVERY).contentType(ContentType.JSON)
-                .body(Streams.planBody(caseId, "solidarity").replace("\"place\"", "\"entityId\":\"ai-malta\",\"place\""))
-                .post("/api/v1/deliveries").then().statusCode(201).extract().path("id");
-        given().auth().oauth2(DELIVERY).contentType(ContentType.JSON).body(Streams.handoverBody(cutoff))
-                .post("/api/v1/deliveries/" + id + "/handover").then().statusCode(200);
-        String text = text(given().auth().oauth2(DELIVERY).get("/api/v1/deliveries/" + id + "/pack")
-                .then().statusCode(200).extract().asByteArray());
+        String id = Streams.planForEntity(caseId, "solidarity", "ai-malta");
+        Streams.handOver(id, cutoff);
+        String text = packText(id);
         assertTrue(text.contains("Approved solidarity messages (1)") && text.contains("From a Maltese supporter"), text);
         assertFalse(text.contains("From a French supporter"), text);
         assertTrue(PetitionStub.REQUESTS.stream().anyMatch(r -> r.contains("/api/v1/messages?caseId=" + caseId
@@ -373,14 +356,12 @@ class DeliveryPackTest extends RunningService {
     @Test
     void aPackOfARetiredCampaignIsGoneAndItsDigestStays() throws Exception {
         for (String kind : List.of("petition", "solidarity")) {
-            String caseId = Streams.newCase(kafka);
-            PetitionStub.SIGNERS_CSV.put(caseId, "name,country\nMarie Curie,FR\n");
+            String caseId = Streams.newCaseSignedBy(kafka, "Marie Curie,FR");
             String id = Streams.plan(caseId, kind);
-            given().auth().oauth2(DELIVERY).contentType(ContentType.JSON).body(Streams.handoverBody(Instant.now()))
-                    .post("/api/v1/deliveries/" + id + "/handover").then().statusCode(200);
+            Streams.handOver(id, Instant.now());
             Response issued = given().auth().oauth2(DELIVERY).get("/api/v1/deliveries/" + id + "/pack");
             issued.then().statusCode(200);
-            String sha256 = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(issued.asByteArray()));
+            String sha256 = PackDocumentTest.sha256(issued.asByteArray());
 
             PetitionStub.RETIRED.add(caseId);
             given().auth().oauth2(DELIVERY).get("/api/v1/deliveries/" + id + "/pack").then().statusCode(410)
@@ -393,8 +374,7 @@ class DeliveryPackTest extends RunningService {
         // a handover that never issued a pack: gone all the same, with nothing to verify
         String caseId = Streams.newCase(kafka);
         String id = Streams.plan(caseId, "petition");
-        given().auth().oauth2(DELIVERY).contentType(ContentType.JSON).body(Streams.handoverBody(Instant.now()))
-                .post("/api/v1/deliveries/" + id + "/handover").then().statusCode(200);
+        Streams.handOver(id, Instant.now());
         PetitionStub.RETIRED.add(caseId);
         given().auth().oauth2(DELIVERY).get("/api/v1/deliveries/" + id + "/pack").then().statusCode(410)
                 .body("type", endsWith("/pack-retired")).body("packSha256", org.hamcrest.Matchers.nullValue());
@@ -406,8 +386,7 @@ class DeliveryPackTest extends RunningService {
         String id = Streams.plan(caseId, "petition");
         given().auth().oauth2(DELIVERY).get("/api/v1/deliveries/" + id + "/pack").then().statusCode(409)
                 .contentType("application/problem+json").body("type", endsWith("/not-delivered"));
-        given().auth().oauth2(DELIVERY).contentType(ContentType.JSON).body(Streams.handoverBody(Instant.now()))
-                .post("/api/v1/deliveries/" + id + "/handover").then().statusCode(200);
+        Streams.handOver(id, Instant.now());
         PetitionStub.down = true;
         given().auth().oauth2(DELIVERY).get("/api/v1/deliveries/" + id + "/pack").then().statusCode(503)
                 .contentType("application/problem+json").header("Retry-After", equalTo("10"))
@@ -422,8 +401,7 @@ class DeliveryPackTest extends RunningService {
     void noSignerListLeavesWhileTheCaseIsHeld() {
         String caseId = Streams.newCase(kafka);
         String id = Streams.plan(caseId, "petition");
-        given().auth().oauth2(DELIVERY).contentType(ContentType.JSON).body(Streams.handoverBody(Instant.now()))
-                .post("/api/v1/deliveries/" + id + "/handover").then().statusCode(200);
+        Streams.handOver(id, Instant.now());
         int asked = PetitionStub.REQUESTS.size();
         Streams.hold(kafka, caseId, 45);
         given().auth().oauth2(DELIVERY).get("/api/v1/deliveries/" + id + "/pack").then().statusCode(409)
@@ -441,12 +419,10 @@ class DeliveryPackTest extends RunningService {
      */
     @Test
     void aHoldPetitionServiceHasBeforeThisServiceRefusesPackAndPreviewWithNothingIssued() {
-        String caseId = Streams.newCase(kafka);
-        PetitionStub.SIGNERS_CSV.put(caseId, "name,country\nMarie Curie,FR\n");
+        String caseId = Streams.newCaseSignedBy(kafka, "Marie Curie,FR");
         String petition = Streams.handedOver(caseId);
         String solidarity = Streams.plan(caseId, "solidarity");
-        given().auth().oauth2(DELIVERY).contentType(ContentType.JSON).body(Streams.handoverBody(Instant.now()))
-                .post("/api/v1/deliveries/" + solidarity + "/handover").then().statusCode(200);
+        Streams.handOver(solidarity, Instant.now());
         String planned = Streams.plan(caseId, "petition");
         PetitionStub.HELD.put(caseId, 48L);
         try {

@@ -40,8 +40,7 @@ class ErasureTest extends RunningService {
     @Test
     void handoversWhosePackWasIssuedBeforeAnErasureSayCopiesMustBeDestroyedOnceAndAPackInFlightIsNotIssued()
             throws Exception {
-        String caseId = Streams.newCase(kafka);
-        PetitionStub.SIGNERS_CSV.put(caseId, "name,country\nAda Example,MT\n");
+        String caseId = Streams.newCaseSignedBy(kafka, "Ada Example,MT");
         String issued = Streams.handedOver(caseId);
         String inFlight = Streams.handedOver(caseId);
         String withoutPack = Streams.handedOver(caseId);
@@ -100,8 +99,7 @@ class ErasureTest extends RunningService {
      */
     @Test
     void aPackIssuedWhileTheErasureWaitedForTheCaseIsACopyToDestroyNotTheNewPack() throws Exception {
-        String caseId = Streams.newCase(kafka);
-        PetitionStub.SIGNERS_CSV.put(caseId, "name,country\nAda Example,MT\n");
+        String caseId = Streams.newCaseSignedBy(kafka, "Ada Example,MT");
         // its handover wrote the case's hold row, so the row exists to be locked
         String id = Streams.handedOver(caseId);
         SignerErased erasure = new SignerErased(UUID.randomUUID(), UUID.randomUUID(), "ai-malta", List.of(caseId),
@@ -146,8 +144,7 @@ class ErasureTest extends RunningService {
      */
     @Test
     void previewsTakenBeforeAnErasureAreCopiesToDestroyWhateverBecameOfThePlan() {
-        String caseId = Streams.newCase(kafka);
-        PetitionStub.SIGNERS_CSV.put(caseId, "name,country\nAda Example,MT\n");
+        String caseId = Streams.newCaseSignedBy(kafka, "Ada Example,MT");
         String previewed = Streams.plan(caseId, "petition");
         String notPreviewed = Streams.plan(caseId, "petition");
         for (int i = 0; i < 2; i++) {
@@ -192,8 +189,7 @@ class ErasureTest extends RunningService {
      */
     @Test
     void anErasureIsAppliedWhileAHandoverHoldsItsDeliverysRow() throws Exception {
-        String caseId = Streams.newCase(kafka);
-        PetitionStub.SIGNERS_CSV.put(caseId, "name,country\nAda Example,MT\n");
+        String caseId = Streams.newCaseSignedBy(kafka, "Ada Example,MT");
         String id = Streams.plan(caseId, "petition");
         given().auth().oauth2(DELIVERY).get("/api/v1/deliveries/" + id + "/pack-preview").then().statusCode(200);
 

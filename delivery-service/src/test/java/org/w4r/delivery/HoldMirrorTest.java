@@ -24,8 +24,7 @@ import static org.w4r.delivery.Waiting.await;
 class HoldMirrorTest extends RunningService {
     @Test
     void aHoldTheDatabaseNeverStoredIsStillEnforcedEverywhere() {
-        String caseId = Streams.newCase(kafka);
-        PetitionStub.SIGNERS_CSV.put(caseId, "name,country\nAda Example,MT\n");
+        String caseId = Streams.newCaseSignedBy(kafka, "Ada Example,MT");
         String delivered = Streams.handedOver(caseId);
         String planned = Streams.plan(caseId, "petition");
         String refusal = refuseHoldCopies(caseId);

@@ -31,11 +31,9 @@ class PackLoadTest extends RunningService {
     /** The first pack is held while petition-service "exports" its list (the stub waits on a latch). */
     @Test
     void aPackOrPreviewAskedWhileAnotherIsBuiltIsRefusedAtOnceAndServedWhenAskedAgain() throws Exception {
-        String slowCase = Streams.newCase(kafka);
-        PetitionStub.SIGNERS_CSV.put(slowCase, "name,country\nAda Example,MT\n");
+        String slowCase = Streams.newCaseSignedBy(kafka, "Ada Example,MT");
         String slow = Streams.handedOver(slowCase);
-        String otherCase = Streams.newCase(kafka);
-        PetitionStub.SIGNERS_CSV.put(otherCase, "name,country\nBea Example,FR\n");
+        String otherCase = Streams.newCaseSignedBy(kafka, "Bea Example,FR");
         String other = Streams.handedOver(otherCase);
         String planned = Streams.plan(otherCase, "petition");
 
@@ -86,8 +84,7 @@ class PackLoadTest extends RunningService {
      */
     @Test
     void petitionServiceBusyWithAnotherListIsPassedOnAsOverloadedWithItsRetryAfter() {
-        String caseId = Streams.newCase(kafka);
-        PetitionStub.SIGNERS_CSV.put(caseId, "name,country\nAda Example,MT\n");
+        String caseId = Streams.newCaseSignedBy(kafka, "Ada Example,MT");
         String id = Streams.handedOver(caseId);
         PetitionStub.BUSY.put(caseId, 7);
         try {

@@ -33,8 +33,7 @@ import static org.w4r.delivery.Waiting.await;
 class RevokedCredentialTest extends RunningService {
     @Test
     void aTokenRevokedWhileItsWriteWaitsAtTheBarrierIsRefusedWith401AndNothingIsStoredOrPublished() throws Exception {
-        String caseId = Streams.newCase(kafka);
-        PetitionStub.SIGNERS_CSV.put(caseId, "name,country\nAda Example,MT\n");
+        String caseId = Streams.newCaseSignedBy(kafka, "Ada Example,MT");
         String planned = Streams.plan(caseId, "petition");
         String delivered = Streams.handedOver(caseId);
         String marker = Streams.plan(caseId, "petition");
@@ -80,8 +79,7 @@ class RevokedCredentialTest extends RunningService {
     void aTokenRevokedWhileItsPackOrPreviewIsBuiltGetsNothing() throws Exception {
         String run = UUID.randomUUID().toString().substring(0, 8);
         for (boolean preview : new boolean[] {false, true}) {
-            String caseId = Streams.newCase(kafka);
-            PetitionStub.SIGNERS_CSV.put(caseId, "name,country\nAda Example,MT\n");
+            String caseId = Streams.newCaseSignedBy(kafka, "Ada Example,MT");
             String id = preview ? Streams.plan(caseId, "petition") : Streams.handedOver(caseId);
             String principal = "revoked-" + run + "-" + (preview ? "preview" : "pack");
             String keyId = "key_" + principal;

@@ -176,8 +176,7 @@ class SafetyHoldTest extends RunningService {
     }
 
     private void race(ExecutorService pool, long holdId) throws Exception {
-        String caseId = Streams.newCase(kafka);
-        PetitionStub.SIGNERS_CSV.put(caseId, "name,country\nAda Example,MT\n");
+        String caseId = Streams.newCaseSignedBy(kafka, "Ada Example,MT");
         List<String> racing = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
             racing.add(Streams.plan(caseId, "petition"));
@@ -458,8 +457,7 @@ class SafetyHoldTest extends RunningService {
     }
 
     private void holdPlacedWhileBuilt(boolean preview, boolean applied) throws Exception {
-        String caseId = Streams.newCase(kafka);
-        PetitionStub.SIGNERS_CSV.put(caseId, "name,country\nAda Example,MT\n");
+        String caseId = Streams.newCaseSignedBy(kafka, "Ada Example,MT");
         String id = preview ? Streams.plan(caseId, "petition") : Streams.handedOver(caseId);
         String what = (preview ? "preview" : "pack") + (applied ? ", hold applied" : ", hold behind the case stream");
         long asked = PetitionStub.REQUESTS.stream().filter(r -> r.contains(caseId)).count();

@@ -1,6 +1,7 @@
 package org.w4r.delivery;
 
 import io.restassured.http.ContentType;
+import io.restassured.response.ValidatableResponse;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.w4r.events.ActionRecorded;
@@ -81,6 +82,13 @@ final class Streams {
         return caseId;
     }
 
+    /** A fresh case ({@link #newCase}) whose signer list, as petition-service exports it, names one signer. */
+    static String newCaseSignedBy(String kafka, String nameAndCountry) {
+        String caseId = newCase(kafka);
+        PetitionStub.SIGNERS_CSV.put(caseId, "name,country\n" + nameAndCountry + "\n");
+        return caseId;
+    }
+
     /** Publishes a hold and returns at once: the service's barrier, not the test, must make it effective. */
     static void hold(String kafka, String caseId, long holdId) {
         publish(kafka, Topics.CASES, caseId, caseState(caseId, hold(holdId)));
@@ -116,11 +124,23 @@ final class Streams {
                 .extract().path("id");
     }
 
+    /** A plan of one entity's own handover: its counts, signers and messages alone, not the whole case's. */
+    static String planForEntity(String caseId, String kind, String entityId) {
+        return given().auth().oauth2(staffToken("delivery")).contentType(ContentType.JSON)
+                .body(planBody(caseId, kind).replace("\"place\"", "\"entityId\":\"" + entityId + "\",\"place\""))
+                .post("/api/v1/deliveries").then().statusCode(201).extract().path("id");
+    }
+
+    /** Records the handover of the planned delivery {@code id} with this cut-off; its answer, a 200. */
+    static ValidatableResponse handOver(String id, Instant cutoff) {
+        return given().auth().oauth2(staffToken("delivery")).contentType(ContentType.JSON).body(handoverBody(cutoff))
+                .post("/api/v1/deliveries/" + id + "/handover").then().statusCode(200);
+    }
+
     /** A petition delivery of the case, planned and handed over now; its id. */
     static String handedOver(String caseId) {
         String id = plan(caseId, "petition");
-        given().auth().oauth2(staffToken("delivery")).contentType(ContentType.JSON).body(handoverBody(Instant.now()))
-                .post("/api/v1/deliveries/" + id + "/handover").then().statusCode(200);
+        handOver(id, Instant.now());
         return id;
     }
 

@@ -111,6 +111,11 @@ public class CampaignResource {
             return Versions.tagged(of(stored), path(stored), stored.campaign().version);
         }
 
+        /** 201 with the new campaign, its Location, and its version as the ETag. */
+        static Response created(CampaignService.Stored stored) {
+            return Versions.created(of(stored), path(stored), stored.campaign().version);
+        }
+
         static String path(CampaignService.Stored stored) {
             return "/api/v1/campaigns/" + stored.campaign().id;
         }
@@ -136,9 +141,7 @@ public class CampaignResource {
     @APIResponseSchema(value = CampaignView.class, responseCode = "201", responseDescription = "Created")
     @APIResponse(responseCode = "409", description = "duplicate-id: a campaign with this id exists")
     public Response create(@Valid @NotNull CampaignRequest request) {
-        CampaignService.Stored stored = campaigns.create(request.command());
-        return Versions.tag(Response.created(java.net.URI.create(CampaignView.path(stored))).entity(CampaignView.of(stored)),
-                CampaignView.path(stored), stored.campaign().version).build();
+        return CampaignView.created(campaigns.create(request.command()));
     }
 
     @PATCH

@@ -32,7 +32,6 @@ import org.w4r.kit.security.CurrentCaller;
 import org.w4r.kit.security.Roles;
 import org.w4r.kit.validation.Slug;
 
-import java.net.URI;
 import java.time.Instant;
 import java.util.List;
 
@@ -82,7 +81,7 @@ public class CaseResource {
     @APIResponse(responseCode = "422", description = "campaign-closed: the campaign takes no more cases")
     public Response create(@Valid @NotNull CaseRequest request) {
         CaseFile c = cases.create(request.command());
-        return Versions.tag(Response.created(URI.create(path(c))).entity(CaseView.of(c)), path(c), c.revision).build();
+        return Versions.created(CaseView.of(c), path(c), c.revision);
     }
 
     @PATCH

@@ -115,6 +115,11 @@ public class EntityResource {
             return Versions.tagged(of(e), path(e), e.version);
         }
 
+        /** 201 with the new entity, its Location, and its version as the ETag. */
+        static Response created(ActionEntity e) {
+            return Versions.created(of(e), path(e), e.version);
+        }
+
         static String path(ActionEntity e) {
             return "/api/v1/entities/" + e.id;
         }
@@ -154,9 +159,7 @@ public class EntityResource {
     @APIResponse(responseCode = "409", description = "duplicate-id: an entity with this id exists; or "
             + "entity-is-principal: a staff principal has this name")
     public Response create(@Valid @NotNull EntityRequest request) {
-        ActionEntity e = entities.create(request.command());
-        return Versions.tag(Response.created(URI.create(EntityView.path(e))).entity(EntityView.of(e)), EntityView.path(e),
-                e.version).build();
+        return EntityView.created(entities.create(request.command()));
     }
 
     @POST

@@ -4,6 +4,8 @@ import jakarta.ws.rs.core.EntityTag;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 
+import java.net.URI;
+
 /**
  * A record's version as HTTP carries it out: a strong ETag ({@code "7"}) on every answer that shows one case, campaign
  * or entity, which the next edit sends back in its {@link IfMatch}.
@@ -15,6 +17,11 @@ final class Versions {
     /** 200 with the view of the record at {@code path}, tagged. */
     static Response tagged(Object view, String path, long version) {
         return tag(Response.ok(view), path, version).build();
+    }
+
+    /** 201 with the view of the record just created at {@code path}, its Location, tagged. */
+    static Response created(Object view, String path, long version) {
+        return tag(Response.created(URI.create(path)).entity(view), path, version).build();
     }
 
     /**
