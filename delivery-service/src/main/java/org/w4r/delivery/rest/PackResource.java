@@ -103,6 +103,7 @@ public class PackResource {
     @Operation(operationId = "previewDeliveryPack", summary = "What the pack of a planned delivery would be, handed over with this cut-off")
     @APIResponse(responseCode = "200", description = "The PDF, marked as a preview",
             headers = {@Header(name = "X-Pack-SHA256", description = "SHA-256 of this preview (not stored)", schema = @Schema(type = SchemaType.STRING)),
+                    @Header(name = "Repr-Digest", description = "sha-256=:<base64>: of this preview", schema = @Schema(type = SchemaType.STRING)),
                     @Header(name = "Content-Language", description = CONTENT_LANGUAGE, schema = @Schema(type = SchemaType.STRING))},
             content = @Content(mediaType = "application/pdf", schema = @Schema(type = SchemaType.STRING, format = "binary")))
     @APIResponse(responseCode = "400", description = "'until' is not an ISO-8601 instant between 2000-01-01 and 365 "
