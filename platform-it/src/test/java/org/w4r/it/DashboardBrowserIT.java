@@ -539,6 +539,34 @@ class DashboardBrowserIT extends BrowserSupport {
     }
 
     /**
+     * A coordinator deletes, from the entity's page, a webhook the entity's key registered (the kill switch for a
+     * receiver a leaked key set up: docs/security.md). The API allowed it; no page did, and tally's CORS refused the
+     * browser's DELETE (a security review, 6 December 2026). The receiver is a public address literal, which the
+     * production checks take without a name lookup; it is deleted before any milestone of the entity's is sent to it.
+     */
+    @Test
+    void aCoordinatorDeletesAnEntitysWebhookFromItsPage() {
+        String entityKey = platform.tokens.get("ai-chile");
+        String id = given().auth().oauth2(entityKey).contentType(ContentType.JSON)
+                .body(Map.of("url", "https://93.184.215.14/w4r-hook-" + UUID.randomUUID(), "events", List.of("milestone.reached")))
+                .post(platform.tally.url() + "/api/v1/webhooks").then().statusCode(201).extract().path("id");
+
+        signIn("demo-coordinator");
+        driver.get(platform.ui.url() + "/#/entity/ai-chile");
+        By row = By.xpath("//table[@id='entity-webhooks']//tr[.//button[@aria-label='Delete the webhook to 93.184.215.14']]");
+        wait.until(ExpectedConditions.presenceOfElementLocated(row));
+        assertTrue(driver.findElement(row).getText().contains("milestone.reached"), driver.findElement(row).getText());
+        screenshot("entity-webhooks");
+        driver.findElement(row).findElement(By.tagName("button")).click();
+        wait.until(ExpectedConditions.alertIsPresent()).accept();
+        wait.until(ExpectedConditions.textToBe(By.id("entity-webhooks-status"), "The webhook to 93.184.215.14 is deleted."));
+        wait.until(ExpectedConditions.numberOfElementsToBe(row, 0));
+        given().auth().oauth2(entityKey).get(platform.tally.url() + "/api/v1/webhooks").then().statusCode(200)
+                .body("id", org.hamcrest.Matchers.not(org.hamcrest.Matchers.hasItem(id)));
+        assertEquals(List.of(), js("return window.__cspViolations"));
+    }
+
+    /**
      * A campaign of its own, open since yesterday for ten days, with one active case ({@code caseFields}: its id, name,
      * goal…), as a case manager makes them; returns once the case took its first signature (from ai-france).
      */

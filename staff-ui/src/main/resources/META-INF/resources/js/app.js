@@ -78,7 +78,7 @@ function render() {
   const page = PAGES.find((p) => p.route === name && p.roles.includes(me.role));
   nav.querySelectorAll('a').forEach((a) => a.toggleAttribute('aria-current', a.dataset.route === name));
   if (page) { cleanup = page.view.render(view, arg); }
-  else if (DETAIL[name] && arg && STAFF.includes(me.role)) { cleanup = DETAIL[name].render(view, arg); }
+  else if (DETAIL[name] && arg && STAFF.includes(me.role)) { cleanup = DETAIL[name].render(view, arg, me.role); }
   else { view.append(el('h2', { tabindex: '-1', text: t('app.notAvailable') }), el('p', { text: t('app.notAvailableHelp') })); }
   const heading = view.querySelector('h2');
   if (heading && document.activeElement !== document.getElementById('token')) { heading.focus({ preventScroll: true }); }

@@ -1,12 +1,15 @@
-// One entity: its cases, types, days, and this campaign against the previous one.
+// One entity: its cases, types, days, and this campaign against the previous one; for a coordinator, its webhooks,
+// each of which they may delete (a receiver a leaked key registered stops at once, without waiting for the entity:
+// docs/security.md; the API allowed it, but no page did, and tally's CORS turned a browser's DELETE away: a security
+// review, 6 December 2026).
 import { el, dataTable, section, message, words } from '../dom.js';
-import { t, term, fmt, day } from '../i18n.js';
-import { tally, ApiError } from '../api.js';
+import { t, term, fmt, day, date } from '../i18n.js';
+import { tally, tallyService, ApiError } from '../api.js';
 import { chart } from '../charts.js';
 import * as live from '../live.js';
 import { campaign, caseName } from '../model.js';
 
-export function render(view, entityId) {
+export function render(view, entityId, role) {
   const title = el('h2', { tabindex: '-1', text: entityId });
   const totalNode = el('span', { id: 'entity-total', class: 'big', text: '…' });
   const headline = el('p', { class: 'headline', 'aria-live': 'polite', 'aria-atomic': 'true' },
@@ -28,6 +31,9 @@ export function render(view, entityId) {
     el('div', { class: 'grid' }, section(t('entity.cases'), caseChart.node, cases.node), section(t('case.types'), types.node)),
     section(t('case.days'), dayChart.node, days.node),
     section(t('entity.compare'), compareNote, compare.node));
+  if (role === 'coordinator') {
+    webhooks(view, entityId);
+  }
 
   const detail = (campaignId) => tally('/api/v1/totals/entities/' + encodeURIComponent(entityId)
     + (campaignId ? '?campaign=' + encodeURIComponent(campaignId) : ''));
@@ -74,4 +80,39 @@ export function render(view, entityId) {
   });
   refresh().catch((e) => view.append(message(e.message, 'error')));
   return () => { unsubscribe(); clearTimeout(pending); dayChart.destroy(); caseChart.destroy(); };
+}
+
+/** The entity's webhooks as a coordinator sees them (the receiver's host, never its path or secret), with a delete. */
+function webhooks(view, entityId) {
+  const path = '/api/v1/entities/' + encodeURIComponent(entityId) + '/webhooks';
+  const status = el('p', { id: 'entity-webhooks-status', class: 'note', 'aria-live': 'polite' });
+  const table = dataTable({ id: 'entity-webhooks', caption: t('entity.webhooks.caption'), filename: 'entity-' + entityId + '-webhooks',
+    columns: [t('entity.webhooks.host'), t('portal.webhooks.events'), t('portal.webhooks.created'), t('portal.keys.action')] });
+  view.append(section(t('entity.webhooks'), el('p', { class: 'note', text: t('entity.webhooks.help') }), status, table.node));
+
+  async function remove(w) {
+    if (!window.confirm(t('entity.webhooks.confirmDelete', { host: w.host }))) { return; }
+    try {
+      await tallyService(path + '/' + encodeURIComponent(w.id), { method: 'DELETE' });
+      status.textContent = t('entity.webhooks.deleted', { host: w.host });
+    } catch (e) {
+      // a 404: gone already (the entity, or another coordinator, deleted it): the list read again says so
+      status.textContent = t('entity.webhooks.notDeleted', { host: w.host, reason: e.message });
+    }
+    await load().catch(() => {});
+  }
+
+  async function load() {
+    let list;
+    try { list = await tallyService(path); } catch (e) {
+      if (!(e instanceof ApiError && e.status === 404)) { throw e; }
+      list = []; // an entity tally does not know has none
+    }
+    table.fill(list.map((w) => [w.host, w.events.join(', '), { text: date(w.createdAt), value: w.createdAt },
+      { node: el('button', { type: 'button', class: 'reject', text: t('entity.webhooks.delete'),
+        'aria-label': t('entity.webhooks.deleteLabel', { host: w.host }), onclick: () => remove(w) }), value: '' }]));
+    if (!list.length && !status.textContent) { status.textContent = t('entity.webhooks.none'); }
+  }
+
+  load().catch((e) => { status.textContent = t('portal.cannotRead', { reason: e.message }); });
 }

@@ -24,7 +24,9 @@ public class StaffUiCors {
     void register(@Observes Filters filters,
                   @ConfigProperty(name = "w4r.tally.cors.origins") List<String> origins) {
         CorsHandler cors = CorsHandler.create()
-                .allowedMethods(Set.of(HttpMethod.GET, HttpMethod.POST))
+                // DELETE: a coordinator deletes an entity's webhook from the entity's page (a security review,
+                // 6 December 2026: the page had no way to, and the preflight refused the method)
+                .allowedMethods(Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.DELETE))
                 .allowedHeaders(Set.of("Authorization", "Content-Type"));
         List<Pattern> allowed = new ArrayList<>();
         for (String origin : origins) {
