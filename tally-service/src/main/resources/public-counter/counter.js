@@ -118,8 +118,13 @@
     this.stop();
     this.failures = 0;
     this.last = null;
-    this.removeAttribute('data-state');
     var id = this.getAttribute('case');
+    // another case: what was said of the last one is not said of it (a change of lang, theme or refresh, or the
+    // element moved, keeps it: a box a site hid around an empty counter would show again until the next answer)
+    if (id !== this.stateOf) {
+      this.removeAttribute('data-state');
+      this.stateOf = id;
+    }
     if (!id) {
       this.clear();
       return;
@@ -169,8 +174,9 @@
         }
       });
     }).catch(function () {
-      // unreachable or refused: keep what is shown, and ask again later and later
-      if (generation === self.generation) {
+      // unreachable or refused: keep what is shown (and what is said of it: a held case's empty box stays hidden
+      // through an outage), and ask again later and later; "retrying" only while nothing was ever answered
+      if (generation === self.generation && !self.hasAttribute('data-state')) {
         self.answered('retrying');
       }
       self.failures = Math.min((self.failures || 0) + 1, 10);
@@ -178,8 +184,9 @@
     });
   };
 
-  // data-state on the element says what its last answer was ("shown", "hidden": a 404, the same for a hold, a counter
-  // switched off or no such case; "retrying": unreachable), so a site can style what is around it (a box left empty)
+  // data-state on the element says what it shows ("shown": a count; "hidden": nothing, after a 404, the same for a
+  // hold, a counter switched off or no such case; "retrying": nothing yet, the first read failed; an outage after an
+  // answer keeps what was shown and its state), so a site can style what is around it (a box left empty)
   // and a test can tell "handled a 404" from "not answered yet" (a browser test read an empty element before the 404
   // arrived and passed on that, until a review, 6 December 2026)
   Counter.prototype.answered = function (state) {

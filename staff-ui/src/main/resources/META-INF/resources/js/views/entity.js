@@ -90,16 +90,19 @@ function webhooks(view, entityId) {
     columns: [t('entity.webhooks.host'), t('portal.webhooks.events'), t('portal.webhooks.created'), t('portal.keys.action')] });
   view.append(section(t('entity.webhooks'), el('p', { class: 'note', text: t('entity.webhooks.help') }), status, table.node));
 
-  async function remove(w) {
-    if (!window.confirm(t('entity.webhooks.confirmDelete', { host: w.host }))) { return; }
+  async function remove(w, button) {
+    if (button.disabled || !window.confirm(t('entity.webhooks.confirmDelete', { host: w.host }))) { return; }
+    button.disabled = true; // one DELETE per press: a second one's 404 said "not deleted" of a deleted webhook
     try {
       await tallyService(path + '/' + encodeURIComponent(w.id), { method: 'DELETE' });
       status.textContent = t('entity.webhooks.deleted', { host: w.host });
     } catch (e) {
-      // a 404: gone already (the entity, or another coordinator, deleted it): the list read again says so
-      status.textContent = t('entity.webhooks.notDeleted', { host: w.host, reason: e.message });
+      // a 404: gone already (the entity, or another coordinator, deleted it), which is what was asked
+      status.textContent = e instanceof ApiError && e.status === 404 ? t('entity.webhooks.deleted', { host: w.host })
+        : t('entity.webhooks.notDeleted', { host: w.host, reason: e.message });
+      button.disabled = false;
     }
-    await load().catch(() => {});
+    await load().catch((e) => { status.textContent = t('entity.webhooks.cannotRead', { reason: e.message }); });
   }
 
   async function load() {
@@ -110,9 +113,10 @@ function webhooks(view, entityId) {
     }
     table.fill(list.map((w) => [w.host, w.events.join(', '), { text: date(w.createdAt), value: w.createdAt },
       { node: el('button', { type: 'button', class: 'reject', text: t('entity.webhooks.delete'),
-        'aria-label': t('entity.webhooks.deleteLabel', { host: w.host }), onclick: () => remove(w) }), value: '' }]));
+        'aria-label': t('entity.webhooks.deleteLabel', { host: w.host }), onclick: (e) => remove(w, e.currentTarget) }),
+      value: '' }]));
     if (!list.length && !status.textContent) { status.textContent = t('entity.webhooks.none'); }
   }
 
-  load().catch((e) => { status.textContent = t('portal.cannotRead', { reason: e.message }); });
+  load().catch((e) => { status.textContent = t('entity.webhooks.cannotRead', { reason: e.message }); });
 }
