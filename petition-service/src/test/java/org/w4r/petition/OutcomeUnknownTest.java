@@ -121,6 +121,15 @@ class OutcomeUnknownTest {
                     boolean maybeStored = false;
                     for (int tries = 1; ; tries++) {
                         Response r = sign(key, body);
+                        if (r.statusCode() == 503) {
+                            // every 503 is checked, after an outcome-unknown too (a read-only review, 6 December 2026:
+                            // every 503 after one was skipped, so a keyed retry told "not stored" of a stored
+                            // signature passed): it is outcome-unknown, or says only this attempt stored nothing
+                            assertEquals("1", r.header("Retry-After"), r.asString());
+                            if (!type(r).equals("outcome-unknown")) {
+                                assertThisAttemptOnly(r);
+                            }
+                        }
                         if (r.statusCode() == 503 && maybeStored) {
                             pause(50); // once unknown, only a 2xx or a 4xx under the same key settles it
                             continue;
@@ -162,6 +171,141 @@ class OutcomeUnknownTest {
                         + " cuts, " + unknown.get() + " outcome-unknown, " + replayedAfterUnknown + " confirmed on retry)");
         await().atMost(Duration.ofSeconds(60)).until(() -> published(answeredIds).equals(answeredIds));
         assertMarkerNotLogged();
+    }
+
+    /** A keyed request's refusal that tried nothing, or rolled back: true of this attempt, and says no more. */
+    static void assertThisAttemptOnly(Response r) {
+        assertTrue(r.path("detail").toString().contains("this attempt stored nothing; an earlier attempt under the same "
+                + "Idempotency-Key may have: retry with the same key"), r.asString());
+    }
+
+    /** No cut armed by a test outlives it: a marker never sent takes the place of one the test did not meet. */
+    static void disarm() {
+        ProxiedDatabaseProfile.PROXY.cutOnReplyTo("COMMIT", "no statement sends this " + UUID.randomUUID());
+    }
+
+    /**
+     * The retry of a stored signature finds its key held, and the read of the answer stored under it loses its
+     * connection: that answer exists, only unread. It was {@code 503 database-unavailable}, which says nothing was
+     * stored, without Retry-After (a read-only review, 6 December 2026): outcome-unknown, and the next retry with the
+     * key gets the stored answer.
+     */
+    @Test
+    void aRetryWhoseStoredAnswerCannotBeReadIsOutcomeUnknown() {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        String key = UUID.randomUUID().toString();
+        String body = body(MARKER + " " + run, "zyxwv.marker+" + run + "-held@example.org");
+        String actionId = sign(key, body).then().statusCode(202).extract().path("results[0].actionId");
+        int cutsBefore = ProxiedDatabaseProfile.PROXY.getCutsOnReply();
+        ProxiedDatabaseProfile.PROXY.cutOnReplyTo("select request_hash, status, response from idempotency_key", null);
+        Response retry;
+        try {
+            retry = sign(key, body);
+        } finally {
+            disarm();
+        }
+        assertEquals(1, ProxiedDatabaseProfile.PROXY.getCutsOnReply() - cutsBefore, "the read of the stored answer was cut");
+        retry.then().statusCode(503).contentType("application/problem+json").header("Retry-After", "1");
+        assertEquals("outcome-unknown", type(retry), retry.asString());
+        assertTrue(retry.path("detail").toString().contains("same Idempotency-Key"), retry.asString());
+        Response settled = await().atMost(Duration.ofSeconds(30)).until(() -> sign(key, body), r -> r.statusCode() != 503);
+        settled.then().statusCode(202).header("Idempotent-Replayed", "true").body("results[0].actionId",
+                org.hamcrest.Matchers.equalTo(actionId));
+    }
+
+    /**
+     * In a group, a retry whose key round 1 found held (its first try stored), then a later round of the group lost the
+     * database before its commit: the retry was told {@code database-unavailable}, "not stored", of a stored signature
+     * (a read-only review, 6 December 2026). Now outcome-unknown; the fresh signature beside it, not stored by this
+     * attempt, is told so. The writers are held on advisory locks that a trigger takes (a writer blocked here, the
+     * other released at the moment chosen), so both share one group, and round 2 stops where the test cuts the
+     * connection: the real thing, a lost connection, then none to be had.
+     */
+    @Test
+    void aRetryWhoseKeyWasFoundHeldIsNotToldNotStoredWhenALaterRoundOfItsGroupLosesTheDatabase() throws Exception {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        long base = 70_000_000L + Math.floorMod(run.hashCode(), 1_000_000) * 10L;
+        long blockOne = base + 1, blockOther = base + 2, secondRound = base + 3;
+        String fresh = "Fresh " + run, retried = "Retried " + run;
+        String retriedKey = UUID.randomUUID().toString();
+        String retriedBody = body(retried, "zyxwv.marker+" + run + "-retried@example.org");
+        String freshKey = UUID.randomUUID().toString();
+        String freshBody = body(fresh, "zyxwv.marker+" + run + "-fresh@example.org");
+        String trigger = "held_round_" + run;
+        try (Connection c = ProxiedDatabaseProfile.direct(); Statement s = c.createStatement()) {
+            s.execute("create sequence " + trigger);
+            s.execute("""
+                    create function %s() returns trigger language plpgsql as $$
+                    begin
+                        if new.name = 'Block one %s' then perform pg_advisory_xact_lock(%d); end if;
+                        if new.name = 'Block other %s' then perform pg_advisory_xact_lock(%d); end if;
+                        if new.name = '%s' and nextval('%s') > 1 then perform pg_advisory_xact_lock(%d); end if;
+                        return new;
+                    end $$""".formatted(trigger, run, blockOne, run, blockOther, fresh, trigger, secondRound));
+            s.execute("create trigger " + trigger + " before insert on signature for each row execute function "
+                    + trigger + "()");
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try (Connection locks = ProxiedDatabaseProfile.direct(); Statement hold = locks.createStatement()) {
+            String actionId = sign(retriedKey, retriedBody).then().statusCode(202).extract().path("results[0].actionId");
+            hold.execute("select pg_advisory_lock(" + blockOne + "), pg_advisory_lock(" + blockOther + "), "
+                    + "pg_advisory_lock(" + secondRound + ")");
+            CompletableFuture<Response> one = CompletableFuture.supplyAsync(
+                    () -> sign(null, body("Block one " + run, "block-one-" + run + "@example.org")), pool);
+            await().atMost(Duration.ofSeconds(30)).until(() -> waitingOn(blockOne));
+            CompletableFuture<Response> other = CompletableFuture.supplyAsync(
+                    () -> sign(null, body("Block other " + run, "block-other-" + run + "@example.org")), pool);
+            await().atMost(Duration.ofSeconds(30)).until(() -> waitingOn(blockOther));
+            // both writers held: the two queue, and the writer let go next takes both as one group
+            CompletableFuture<Response> freshAnswer = CompletableFuture.supplyAsync(() -> sign(freshKey, freshBody), pool);
+            CompletableFuture<Response> retriedAnswer = CompletableFuture.supplyAsync(() -> sign(retriedKey, retriedBody), pool);
+            await().atMost(Duration.ofSeconds(30)).until(() -> queuedNames().containsAll(List.of(fresh, retried)));
+            hold.execute("select pg_advisory_unlock(" + blockOther + ")");
+            // round 1 met the retry's key and rolled back; round 2 writes the fresh signature alone, and waits
+            await().atMost(Duration.ofSeconds(30)).until(() -> waitingOn(secondRound));
+            ProxiedDatabaseProfile.PROXY.pause(); // no new connection answered
+            ProxiedDatabaseProfile.PROXY.cut();   // the round's connection lost, before its commit
+            Response r = retriedAnswer.get(120, java.util.concurrent.TimeUnit.SECONDS);
+            Response f = freshAnswer.get(120, java.util.concurrent.TimeUnit.SECONDS);
+            hold.execute("select pg_advisory_unlock_all()");
+            ProxiedDatabaseProfile.PROXY.resume();
+            one.get(120, java.util.concurrent.TimeUnit.SECONDS);
+            other.get(120, java.util.concurrent.TimeUnit.SECONDS);
+
+            r.then().statusCode(503).contentType("application/problem+json").header("Retry-After", "1");
+            assertEquals("outcome-unknown", type(r), r.asString());
+            assertTrue(r.path("detail").toString().contains("same Idempotency-Key"), r.asString());
+            f.then().statusCode(503).contentType("application/problem+json").header("Retry-After", "1");
+            assertEquals("database-unavailable", type(f), f.asString());
+            assertThisAttemptOnly(f);
+            assertEquals(List.of(), stored("select action_id::text from signature where name = ?", fresh),
+                    "the fresh signature: not stored");
+            Response settled = await().atMost(Duration.ofSeconds(60)).until(() -> sign(retriedKey, retriedBody),
+                    answer -> answer.statusCode() != 503);
+            settled.then().statusCode(202).header("Idempotent-Replayed", "true")
+                    .body("results[0].actionId", org.hamcrest.Matchers.equalTo(actionId));
+        } finally {
+            pool.shutdownNow();
+            ProxiedDatabaseProfile.PROXY.resume();
+            try (Connection c = ProxiedDatabaseProfile.direct(); Statement s = c.createStatement()) {
+                s.execute("drop trigger " + trigger + " on signature");
+                s.execute("drop function " + trigger + "()");
+                s.execute("drop sequence " + trigger);
+            }
+        }
+        assertMarkerNotLogged();
+    }
+
+    /** Whether a session waits for the advisory lock {@code key} (below 2^31: its objid). */
+    private static boolean waitingOn(long key) throws SQLException {
+        try (Connection c = ProxiedDatabaseProfile.direct(); PreparedStatement s = c.prepareStatement(
+                "select count(*) from pg_locks where locktype = 'advisory' and objid::bigint = ? and not granted")) {
+            s.setLong(1, key);
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                return rs.getInt(1) > 0;
+            }
+        }
     }
 
     @Test

@@ -82,6 +82,15 @@ public class Committer {
             command = check.get();
         } catch (ProblemException refused) {
             return idempotency.earlierOr(key, refused);
+        } catch (RuntimeException e) {
+            // a check that reads the database and cannot: this attempt did nothing, but the kit's flat "nothing was
+            // stored" would say so of the key's earlier attempts too (a read-only review, 6 December 2026)
+            DatabaseProblems.Failure failure = DatabaseProblems.failure(e);
+            if (key != null && failure != null && failure.unavailable()) {
+                LOG.warnf("database unavailable (SQLSTATE %s) in a request's checks: nothing done", failure.sqlState());
+                throw WriteFailed.notStored(WriteFailed.Subject.REQUEST, true);
+            }
+            throw e;
         }
         return commit(key, status, command, answer);
     }
@@ -97,6 +106,11 @@ public class Committer {
         } catch (WriteFailed e) {
             if (e.inCommit()) {
                 LOG.warnf("database connection lost during a commit (SQLSTATE %s): outcome unknown", e.sqlState());
+            } else if (e.keyHeld(0)) {
+                // its key proved held by a committed request, then a later round failed: that request is stored
+                LOG.warnf("database failed (SQLSTATE %s) after an Idempotency-Key was found held: outcome unknown",
+                        e.sqlState());
+                throw WriteFailed.heldAnswerUnread();
             } else if (e.unavailable()) {
                 LOG.warnf("database unavailable (SQLSTATE %s): a request was refused, nothing stored", e.sqlState());
             }
@@ -118,6 +132,7 @@ public class Committer {
             IdempotencyKey key = members.get(m).key();
             taken[m] = key != null && !seen.add(key.principal() + '\n' + key.key());
         }
+        boolean[] repeated = taken.clone(); // taken for a key earlier in the group, not for one found held
         // each round that meets a held key takes at least one more member out, so this ends within members + 1 rounds
         for (int attempt = 1, round = 0; ; ) {
             try {
@@ -131,10 +146,31 @@ public class Committer {
             } catch (WriteFailed e) {
                 lostConnections.after(e.failure()); // the idle connections went the same way: not for the retry
                 if (!e.worthRetrying(attempt++)) {
-                    throw e;
+                    throw round == 0 ? e : withKeysHeld(e, members, taken, repeated);
                 }
             }
         }
+    }
+
+    /**
+     * The failure of a round after one that found keys held by committed requests, saying which members those are
+     * (a key repeated in the group too): without it they were answered "not stored" of a stored request (a read-only
+     * review, 6 December 2026). Only after a round that met a held key, so never on the common path.
+     */
+    private static <C, R> WriteFailed withKeysHeld(WriteFailed e, List<Member<C, R>> members, boolean[] taken,
+                                                   boolean[] repeated) {
+        Set<String> held = new HashSet<>();
+        for (int m = 0; m < members.size(); m++) {
+            if (taken[m] && !repeated[m]) {
+                held.add(members.get(m).key().principal() + '\n' + members.get(m).key().key());
+            }
+        }
+        boolean[] mask = new boolean[members.size()];
+        for (int m = 0; m < members.size(); m++) {
+            IdempotencyKey key = members.get(m).key();
+            mask[m] = key != null && held.contains(key.principal() + '\n' + key.key());
+        }
+        return e.withKeysHeld(mask);
     }
 
     private static <R> List<R> applyEach(UnitOfWork work, List<Command<R>> commands) throws SQLException {

@@ -90,9 +90,42 @@ public class GroupCommit {
             new ConcurrentHashMap<>();
 
     /** A checked signature waiting for its commit, and its answer once it has one. */
-    record Pending(Committer.Member<SignatureService.Checked, Recorded> member, CompletableFuture<Answer> answer) {
+    static final class Pending {
+        private final Committer.Member<SignatureService.Checked, Recorded> member;
+        private final CompletableFuture<Answer> answer;
+        /**
+         * Its Idempotency-Key was found held by a committed earlier request in a round of its group: whatever fails
+         * later, that request is stored. Read and written by its writer only.
+         */
+        boolean keyHeld;
+
+        Pending(Committer.Member<SignatureService.Checked, Recorded> member, CompletableFuture<Answer> answer) {
+            this.member = member;
+            this.answer = answer;
+        }
+
+        Committer.Member<SignatureService.Checked, Recorded> member() {
+            return member;
+        }
+
+        CompletableFuture<Answer> answer() {
+            return answer;
+        }
+
+        boolean keyed() {
+            return member.key() != null;
+        }
+
         void fail(ProblemException problem) {
             answer.completeExceptionally(problem);
+        }
+
+        /**
+         * "Not stored", true of this attempt; but the earlier request that holds its key is stored: its answer is to
+         * be had with the same key, not a "not stored" (a read-only review, 6 December 2026).
+         */
+        void failNotStored(WriteFailed.Subject subject) {
+            fail(keyHeld ? WriteFailed.heldAnswerUnread() : WriteFailed.notStored(subject, keyed()));
         }
     }
 
@@ -100,14 +133,38 @@ public class GroupCommit {
     final List<Thread> threads = new ArrayList<>(); // package-private: GroupCommitGatherTest interrupts one
     private volatile boolean running = true;
 
+    /**
+     * Writers whose loop has not ended. A writer that ended while the service ran was never replaced, and submit
+     * looked only at {@code running}: signatures queued with nobody to write them, their callers waited for ever, then
+     * everyone was told 429 or 503 while readiness stayed up (a read-only review, 6 December 2026). The loop now
+     * outlives interrupts and every Throwable of a group; should a writer end all the same, {@link #writersAlive} says
+     * so to submit (none left: refused at once) and to {@link SignatureWritersHealth}.
+     */
+    private final AtomicInteger alive = new AtomicInteger();
+
+    /** The answer to a group whose writer met something unexpected, made ahead: making it then may fail too. */
+    private static final ProblemException UNEXPECTED = new ProblemException(Problem.of(500, "internal", "Internal error",
+            "the signature may or may not be stored; retry with the same Idempotency-Key; the error has been logged"));
+
     void start(@Observes StartupEvent event) {
         queue = new ArrayBlockingQueue<>(settings.queueSize());
         for (int i = 0; i < settings.writers(); i++) {
-            Thread thread = new Thread(this::run, "signature-writer-" + i);
+            Thread thread = new Thread(this::write, "signature-writer-" + i);
             thread.setDaemon(true);
+            alive.incrementAndGet();
             thread.start();
             threads.add(thread);
         }
+    }
+
+    /** How many writers are running; fewer than {@link Settings#writers()} once one has ended. */
+    public int writersAlive() {
+        return alive.get();
+    }
+
+    /** How many writers this instance starts. */
+    public int writers() {
+        return settings.writers();
     }
 
     /** Queues a checked signature; the answer completes once it is committed (or refused, or failed). */
@@ -120,14 +177,39 @@ public class GroupCommit {
             throw limits.queueShareFull(entityId, settings.entityShare());
         }
         Pending pending = new Pending(member, new CompletableFuture<>());
-        if (!running || !queue.offer(pending)) {
+        boolean keyed = member.key() != null;
+        if (!running || alive.get() == 0) {
             mine.decrementAndGet();
+            throw noWriter(keyed);
+        }
+        if (!queue.offer(pending)) {
+            mine.decrementAndGet();
+            // nothing is read here (a queue full is a flood): the key may still hold an earlier attempt's answer
             throw new ProblemException(Problem.of(503, "overloaded", "Too many signatures at once",
-                    "petition-service has " + settings.queueSize() + " signatures waiting to be written; retry in a second")
+                    "petition-service has " + settings.queueSize() + " signatures waiting to be written; "
+                            + (keyed ? WriteFailed.THIS_ATTEMPT + " in a second" : "retry in a second"))
                     .retryAfter(1));
         }
         pending.answer().whenComplete((answer, failure) -> mine.decrementAndGet());
+        if (alive.get() == 0) {
+            answerQueued(); // the last writer ended as this was queued: nobody else will answer it
+        }
         return pending.answer();
+    }
+
+    /** No writer left to write a signature on this instance: nothing was tried, so this attempt stored nothing. */
+    private static ProblemException noWriter(boolean keyed) {
+        return new ProblemException(Problem.of(503, "overloaded", "Cannot write signatures now",
+                "petition-service cannot write signatures on this instance now; "
+                        + (keyed ? WriteFailed.THIS_ATTEMPT + " in a second" : "nothing was stored: retry in a second"))
+                .retryAfter(1));
+    }
+
+    /** Answers what is queued with nobody left to write it: never tried, so not stored by these attempts. */
+    private void answerQueued() {
+        for (Pending p; (p = queue.poll()) != null; ) {
+            p.fail(noWriter(p.keyed()));
+        }
     }
 
     /** How many times a writer found nothing queued and waited for a first signature (GroupCommitGatherTest). */
@@ -149,11 +231,30 @@ public class GroupCommit {
      * try waits for a connection that will not come, and a burst queued behind an outage once took minutes to be
      * told so. The first group after the pause tries again.
      */
-    private static final long UNAVAILABLE_PAUSE_NANOS = TimeUnit.SECONDS.toNanos(1);
-    private volatile long unavailableSince = System.nanoTime() - UNAVAILABLE_PAUSE_NANOS;
+    long unavailablePauseNanos = TimeUnit.SECONDS.toNanos(1); // package-private: GroupCommitGatherTest lengthens it
+    private volatile long unavailableUntil = System.nanoTime();
 
-    private void run() {
+    /** A writer thread: the loop, and what must happen however it ends. */
+    private void write() {
         List<Pending> group = new ArrayList<>(settings.groupSize());
+        try {
+            run(group);
+        } finally {
+            // only if the loop itself failed is anything left here; the answer was made ahead
+            group.forEach(p -> p.fail(UNEXPECTED));
+            group.clear();
+            int left = alive.decrementAndGet();
+            if (running) {
+                LOG.errorf("signature writer %s ended while the service runs; %d of %d writers left",
+                        Thread.currentThread().getName(), left, settings.writers());
+                if (left == 0) {
+                    answerQueued();
+                }
+            }
+        }
+    }
+
+    private void run(List<Pending> group) {
         long gatherNanos = settings.gather().toNanos();
         boolean busy = false;
         while (running || !queue.isEmpty()) {
@@ -173,36 +274,50 @@ public class GroupCommit {
                 }
                 group.add(first);
                 queue.drainTo(group, settings.groupSize() - 1);
-                if (System.nanoTime() - unavailableSince < UNAVAILABLE_PAUSE_NANOS) {
-                    notStored(group); // nothing was tried: certainly not stored
+                if (System.nanoTime() - unavailableUntil < 0) {
+                    notStored(group); // nothing was tried: this attempt is certainly not stored
                     continue;
                 }
                 boolean interrupted = busy && queued && running && gatherNanos > 0 && gather(group, gatherNanos);
                 busy = group.size() > 1;
                 WriteFailed failure = commit(group);
                 if (failure != null && failure.failure() != null && failure.failure().unavailable()) {
-                    unavailableSince = System.nanoTime();
+                    unavailableUntil = System.nanoTime() + unavailablePauseNanos;
                 }
                 if (interrupted) {
                     throw new InterruptedException(); // taken below, now that the group is answered
                 }
             } catch (InterruptedException e) {
-                if (!running) {
-                    continue; // drain what is queued, then stop
+                // not running: drain what is queued, then stop. Running: an interrupt ended this writer, and nothing
+                // replaced it (a read-only review, 6 December 2026); no one here asks a writer to stop but stop(),
+                // so it is noted (no signer's data: the thread's name only) and the loop goes on. The throw cleared
+                // the flag.
+                if (running) {
+                    LOG.warnf("signature writer %s: interrupted while running; it goes on",
+                            Thread.currentThread().getName());
                 }
-                Thread.currentThread().interrupt();
-                return;
-            } catch (RuntimeException | Error e) {
-                // a writer that dies leaves every later signature waiting forever: answer this group, go on
-                DatabaseProblems.Failure failure = DatabaseProblems.failure(e);
-                LOG.errorf("signature writer: unexpected %s at %s (SQLSTATE %s)", e.getClass().getName(),
-                        e.getStackTrace().length == 0 ? "?" : e.getStackTrace()[0], failure == null ? "none" : failure.sqlState());
-                ProblemException unexpected = new ProblemException(Problem.of(500, "internal", "Internal error",
-                        "the signature may or may not be stored; retry with the same Idempotency-Key; the error has been logged"));
-                group.forEach(p -> p.fail(unexpected));
+            } catch (Throwable e) {
+                // a writer that ends leaves every later signature waiting: answer this group, go on. An Error too, and
+                // whatever answering it throws (it once ended the writer: the same review)
+                unexpected(group, e);
             } finally {
                 group.clear();
             }
+        }
+    }
+
+    /** Answers the group of a writer that met {@code e}: logged, if that can be done, then each member answered. */
+    private static void unexpected(List<Pending> group, Throwable e) {
+        try {
+            DatabaseProblems.Failure failure = DatabaseProblems.failure(e);
+            StackTraceElement[] stack = e.getStackTrace();
+            LOG.errorf("signature writer: unexpected %s at %s (SQLSTATE %s)", e.getClass().getName(),
+                    stack.length == 0 ? "?" : stack[0], failure == null ? "none" : failure.sqlState());
+        } catch (Throwable again) {
+            // the log failed too (out of memory, a stack overflow): the group's answers matter more
+        }
+        for (Pending p : group) {
+            p.fail(UNEXPECTED);
         }
     }
 
@@ -243,10 +358,13 @@ public class GroupCommit {
         try {
             outcomes = committer.commit(group.stream().map(Pending::member).toList(), signatures::writeAll);
         } catch (WriteFailed e) {
+            for (int m = 0; m < group.size(); m++) {
+                group.get(m).keyHeld |= e.keyHeld(m); // kept down to the halves: each is answered with it
+            }
             if (e.inCommit()) {
                 LOG.warnf("signature writer: the commit of %d signatures failed (SQLSTATE %s); outcome unknown",
                         group.size(), e.sqlState());
-                group.forEach(p -> p.fail(e.problem(WriteFailed.Subject.SIGNATURE, p.member().key() != null)));
+                group.forEach(p -> p.fail(e.problem(WriteFailed.Subject.SIGNATURE, p.keyed())));
                 return e;
             }
             if (e.unavailable()) {
@@ -268,7 +386,9 @@ public class GroupCommit {
                 }
                 return commit(group.subList(half, group.size()));
             }
-            group.get(0).fail(e.problem(WriteFailed.Subject.SIGNATURE, group.get(0).member().key() != null));
+            Pending alone = group.get(0);
+            // its key held, it wrote nothing of its own: the failure is not its answer, the stored one is
+            alone.fail(alone.keyHeld ? WriteFailed.heldAnswerUnread() : e.problem(WriteFailed.Subject.SIGNATURE, alone.keyed()));
             return e;
         }
         for (int m = 0; m < group.size(); m++) {
@@ -283,7 +403,7 @@ public class GroupCommit {
     }
 
     private static void notStored(List<Pending> group) {
-        group.forEach(p -> p.fail(WriteFailed.notStored(WriteFailed.Subject.SIGNATURE)));
+        group.forEach(p -> p.failNotStored(WriteFailed.Subject.SIGNATURE));
     }
 
     void stop(@Observes ShutdownEvent event) throws InterruptedException {

@@ -74,8 +74,7 @@ public class IdempotencyService {
             held = keys.keep(List.of(new IdempotencyRepository.Kept(key.principal(), key.key(), key.fingerprint(),
                     refused.problem().status(), json.writeValueAsString(refused.problem()))))[0];
         } catch (SQLException e) {
-            throw unavailable(e, "cannot keep the answer under the Idempotency-Key now; nothing was done: retry with "
-                    + "the same key");
+            throw unavailable(e, "cannot keep the answer under the Idempotency-Key now; " + WriteFailed.THIS_ATTEMPT);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write a refusal as JSON", e);
         }
@@ -95,7 +94,7 @@ public class IdempotencyService {
         try {
             return keys.find(key.principal(), key.key()).map(stored -> replay(stored, key));
         } catch (SQLException e) {
-            throw unavailable(e, "cannot look up the Idempotency-Key now; nothing was done: retry with the same key");
+            throw unavailable(e, "cannot look up the Idempotency-Key now; " + WriteFailed.THIS_ATTEMPT);
         }
     }
 
@@ -110,11 +109,12 @@ public class IdempotencyService {
         } catch (ProblemException e) {
             return new Outcome(null, e);
         } catch (SQLException | RuntimeException e) {
+            // the key is held by a committed request: whatever this read met, that request is stored. This was 503
+            // database-unavailable, which says nothing was stored, and without Retry-After (a read-only review,
+            // 6 December 2026): outcome-unknown, settled by the retry with the same key
             LOG.errorf("cannot read the answer stored under an Idempotency-Key (%s, SQLSTATE %s)",
                     e.getClass().getSimpleName(), DatabaseProblems.failure(e) == null ? "none" : DatabaseProblems.failure(e).sqlState());
-            return new Outcome(null, new ProblemException(Problem.of(503, "database-unavailable",
-                    "Cannot read the earlier answer now",
-                    "the request is stored under this Idempotency-Key; retry with the same key to get its answer")));
+            return new Outcome(null, WriteFailed.heldAnswerUnread());
         }
     }
 

@@ -18,9 +18,20 @@ public final class WriteFailed extends Exception {
         SIGNATURE, REQUEST
     }
 
+    /**
+     * How a refusal that tried nothing, or whose attempt rolled back, reads for a request with an Idempotency-Key: true
+     * of this attempt only. An earlier attempt under the same key may have been stored (its answer lost on the way,
+     * the caller retrying), and nothing here looked (a read-only review, 6 December 2026): a keyed retry told "not
+     * stored" flatly of a stored action stops retrying, or sends it again under a new key, counted twice.
+     */
+    static final String THIS_ATTEMPT = "this attempt stored nothing; an earlier attempt under the same Idempotency-Key "
+            + "may have: retry with the same key";
+
     private final transient DatabaseProblems.Failure failure;
     private final boolean inCommit;
     private final boolean waitedOut;
+    /** Per member of the failed transaction: its key was found held by a committed earlier request; null: none. */
+    private final boolean[] keysHeld;
 
     WriteFailed(DatabaseProblems.Failure failure, boolean inCommit) {
         this(failure, inCommit, false);
@@ -31,10 +42,29 @@ public final class WriteFailed extends Exception {
      * trying again would most likely wait as long once more.
      */
     WriteFailed(DatabaseProblems.Failure failure, boolean inCommit, boolean waitedOut) {
+        this(failure, inCommit, waitedOut, null);
+    }
+
+    private WriteFailed(DatabaseProblems.Failure failure, boolean inCommit, boolean waitedOut, boolean[] keysHeld) {
         super(null, null, false, false);
         this.failure = failure;
         this.inCommit = inCommit;
         this.waitedOut = waitedOut;
+        this.keysHeld = keysHeld;
+    }
+
+    /**
+     * The same failure, saying which members' keys an earlier round found held by committed requests: a round that
+     * fails after such a round dropped that knowledge, and those members were told "not stored" of a stored request
+     * (a read-only review, 6 December 2026).
+     */
+    WriteFailed withKeysHeld(boolean[] held) {
+        return new WriteFailed(failure, inCommit, waitedOut, held.clone());
+    }
+
+    /** Whether member {@code m}'s key was found held by a committed earlier request before this failure. */
+    public boolean keyHeld(int m) {
+        return keysHeld != null && keysHeld[m];
     }
 
     /** The SQLSTATE's classification; null for a commit the transaction manager failed without one. */
@@ -75,13 +105,16 @@ public final class WriteFailed extends Exception {
         }
         boolean signature = subject == Subject.SIGNATURE;
         if (failure.unavailable()) {
-            return notStored(subject);
+            return notStored(subject, keyed);
         }
         if (failure.transientFailure()) {
             // PostgreSQL ended the transaction for a concurrent one on every try (a deadlock, a serialization failure):
             // it rolled back, and the same request again may pass. It was a 500 "internal" (read-only review,
             // 6 December 2026), which tells a caller not to retry; the kit answers the same elsewhere
-            return new ProblemException(Problem.of(503, "database-conflict", "Concurrent change", signature
+            return new ProblemException(Problem.of(503, "database-conflict", "Concurrent change", keyed
+                    ? "the database refused this " + (signature ? "signature" : "request") + " because of a concurrent "
+                    + "change; " + THIS_ATTEMPT
+                    : signature
                     ? "the database refused this signature because of a concurrent change; it was not stored: send it again"
                     : "the database refused this request because of a concurrent change; nothing was stored: send it again")
                     .retryAfter(1));
@@ -105,12 +138,31 @@ public final class WriteFailed extends Exception {
                 : "the request failed in the database; nothing was stored; the error has been logged"));
     }
 
-    static ProblemException notStored(Subject subject) {
+    /** The database could not be reached, or nothing was tried for a second after it could not: not stored. */
+    static ProblemException notStored(Subject subject, boolean keyed) {
+        if (keyed) {
+            return new ProblemException(Problem.of(503, "database-unavailable", subject == Subject.SIGNATURE
+                    ? "Cannot store the signature now" : "Database unavailable",
+                    "the database cannot be reached now; " + THIS_ATTEMPT + " (you get its answer, or it is stored now)")
+                    .retryAfter(1));
+        }
         return new ProblemException((subject == Subject.SIGNATURE
                 ? Problem.of(503, "database-unavailable", "Cannot store the signature now",
                 "the signature was not stored; it is safe to retry")
                 : Problem.of(503, "database-unavailable", "Database unavailable", "nothing was stored; it is safe to retry"))
                 .retryAfter(1));
+    }
+
+    /**
+     * A request whose key proved held by a committed earlier request, whose answer cannot be read now (the database
+     * failed the read, or a later round of the group). That request is stored, its answer is not known here: {@code
+     * outcome-unknown}, to be settled with the same key. It was {@code 503 database-unavailable}, "not stored" (a
+     * read-only review, 6 December 2026).
+     */
+    static ProblemException heldAnswerUnread() {
+        return new ProblemException(Problem.of(503, "outcome-unknown", "Outcome unknown",
+                "an earlier request under this Idempotency-Key is stored with its answer, which cannot be read now: "
+                        + "retry with the same Idempotency-Key to get it").retryAfter(1));
     }
 
     /**
