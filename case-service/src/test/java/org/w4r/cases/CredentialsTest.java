@@ -288,6 +288,57 @@ class CredentialsTest extends RunningService {
     }
 
     /**
+     * A credential revoked in the database is refused before anything that tells what is stored: a hold's start, a
+     * record's current version, which ids exist, how many local cases an entity has. The check came after the write
+     * (LiveCredentialCheck), so a refusal of the write itself reached a revoked caller first, and a dry run had no
+     * check at all (a read-only review, 6 December 2026).
+     */
+    @Test
+    void aRevokedTokenIsRefusedBeforeAnyRefusalThatTellsState() {
+        String caseId = CaseLifecycleTest.newCase(CaseLifecycleTest.openCampaign());
+        given().auth().oauth2(DemoCredentials.caseManager()).contentType(ContentType.JSON)
+                .body("{\"reason\":\"threats\"}").put("/api/v1/cases/" + caseId + "/hold").then().statusCode(200);
+        String[] revoked = DatabaseConflictTest.managerToken();
+        Effects.update(db, "update credential set revoked_at = now() where key_id = ?", revoked[1]);
+        String token = revoked[0];
+
+        unauthorized(given().auth().oauth2(token).contentType(ContentType.JSON).body("{\"reason\":\"again\"}")
+                .put("/api/v1/cases/" + caseId + "/hold").then()); // already-on-hold, with its start
+        // hold-changed, with the open hold's id
+        unauthorized(given().auth().oauth2(token).delete("/api/v1/cases/" + caseId + "/hold?holdId=1").then());
+        unauthorized(given().auth().oauth2(token).contentType(ContentType.JSON).header("If-Match", "\"1\"")
+                .body("{\"name\":\"Renamed\"}").patch("/api/v1/cases/" + caseId).then()); // 412, currentVersion
+        unauthorized(given().auth().oauth2(token).contentType(ContentType.JSON).body("{\"status\":\"draft\"}")
+                .post("/api/v1/cases/" + caseId + "/status").then()); // invalid-transition, from
+        unauthorized(given().auth().oauth2(token).contentType(ContentType.JSON).body("""
+                {"caseId":"%s","campaignId":"w4r-demo","name":"x","country":"mm","goal":1}""".formatted(caseId))
+                .post("/api/v1/cases").then()); // duplicate-id
+        unauthorized(given().auth().oauth2(token).contentType(ContentType.JSON)
+                .body("{\"entityId\":\"international-members\",\"name\":\"x\"}").post("/api/v1/entities").then());
+        // the directory has not heard of the revocation (reads still go by it): only the database refused
+        given().auth().oauth2(token).get("/api/v1/cases/" + caseId).then().statusCode(200);
+    }
+
+    @Test
+    void aRevokedEntityKeyGetsNoDryRunAndNoCount() {
+        String campaign = CaseLifecycleTest.openCampaign();
+        String entity = newEntity();
+        String key = managerKey(entity, null);
+        Effects.update(db, "update credential set revoked_at = now() where key_id = ?", keyIdOf(key));
+
+        unauthorized(CsvImportTest.importAs(key, campaign, CsvImportTest.localIds(entity, 1), true));
+        unauthorized(CsvImportTest.importAs(key, campaign, CsvImportTest.localIds(entity, CsvImportTest.LOCAL_CAP + 1),
+                false)); // too-many-local-cases, with the entity's count
+        unauthorized(CsvImportTest.importAs(key, campaign, CsvImportTest.localIds(entity, CsvImportTest.LOCAL_CAP + 1),
+                true));
+        given().auth().oauth2(key).get("/api/v1/entities/" + entity + "/keys").then().statusCode(200);
+    }
+
+    private static void unauthorized(io.restassured.response.ValidatableResponse answer) {
+        answer.statusCode(401).contentType("application/problem+json").header("WWW-Authenticate", notNullValue());
+    }
+
+    /**
      * The same for a case-manager token: revoked in the database, it issues no token (itself a new one, once), writes
      * nothing else and revokes nothing, though the directory still knows it.
      */

@@ -107,6 +107,26 @@ class HoldAndKeysTest extends RunningService {
                 .statusCode(200).body("hold", nullValue());
     }
 
+    /**
+     * A hold id that is no number (or no number PostgreSQL's bigint holds) is the caller's mistake, a 400 naming
+     * {@code holdId}: it was answered JAX-RS' 404 for an unconvertible query parameter, read as "no such case" of a
+     * case that exists and stays held (a read-only review, 6 December 2026).
+     */
+    @Test
+    void aHoldIdThatIsNoNumberIsA400AndLiftsNothing() {
+        String caseId = CaseLifecycleTest.newCase(CaseLifecycleTest.openCampaign());
+        String manager = DemoCredentials.caseManager();
+        long held = placeHold(manager, caseId, "threats");
+        for (String holdId : List.of("abc", "99999999999999999999", "1.5", "1e3", "", "%20", "+-1")) {
+            given().auth().oauth2(manager).urlEncodingEnabled(false)
+                    .delete("/api/v1/cases/" + caseId + "/hold?holdId=" + holdId).then()
+                    .statusCode(400).contentType("application/problem+json")
+                    .body("type", endsWith("/invalid-field")).body("field", equalTo("holdId"));
+        }
+        given().auth().oauth2(manager).get("/api/v1/cases/" + caseId).then().statusCode(200)
+                .body("hold.holdId", equalTo((int) held));
+    }
+
     private static long placeHold(String manager, String caseId, String reason) {
         return given().auth().oauth2(manager).contentType(ContentType.JSON).body("{\"reason\":\"" + reason + "\"}")
                 .put("/api/v1/cases/" + caseId + "/hold").then().statusCode(200).extract().jsonPath().getLong("hold.holdId");

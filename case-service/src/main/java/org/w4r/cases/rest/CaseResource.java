@@ -4,6 +4,7 @@ import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
 import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -132,12 +133,25 @@ public class CaseResource {
             schema = @Schema(implementation = CaseView.class)), description = "Lifted and stored; still on its way to the other services (W4R-Propagated: false)")
     @APIResponse(responseCode = "409", description = "not-on-hold; or hold-changed: the open hold is not the one named "
             + "(lifted and placed again since it was read; 'openHoldId' names it): read the case again")
+    @APIResponse(responseCode = "400", description = "invalid-field (field: holdId): no hold named, or not a whole number")
     public Response lift(@PathParam("caseId") String caseId,
                          @QueryParam("holdId") @NotNull(message = "name the hold you lift: ?holdId=<the case's hold.holdId>")
+                         @Pattern(regexp = HOLD_ID,
+                                 message = "a hold id is a whole number, as the case's hold.holdId shows it")
                          @Parameter(description = "the hold being lifted, as read from the case (hold.holdId): a hold "
-                                 + "placed since is never lifted by someone who has not seen it") Long holdId) {
-        return held(cases.liftHold(caseId, holdId, caller.get().principal()));
+                                 + "placed since is never lifted by someone who has not seen it",
+                                 schema = @Schema(type = SchemaType.INTEGER, format = "int64"))
+                         String holdId) {
+        return held(cases.liftHold(caseId, Long.parseLong(holdId), caller.get().principal()));
     }
+
+    /**
+     * A hold id as text, checked here: taken as a {@code Long}, one JAX-RS could not convert ({@code abc}, or past a
+     * long) was its 404 for an unconvertible query parameter, read as "no such case" of a case that exists and stays
+     * held (a read-only review, 6 December 2026). Up to 18 digits, so always within a long; a number that names no hold
+     * of the case (0, -1: "I saw none") is still the service's 409, not-on-hold or hold-changed.
+     */
+    static final String HOLD_ID = "^-?[0-9]{1,18}$";
 
     /** A hold placed or lifted: the case as it is now, once on Kafka (200) or while still on its way (202). */
     private Response held(CaseService.Change change) {

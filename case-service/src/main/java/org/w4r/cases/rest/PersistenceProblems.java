@@ -18,8 +18,10 @@ import java.util.Optional;
 
 /**
  * What the database refused, as the caller's problem: a write that lost a race is a 409 to retry, a duplicate a 409,
- * never a 500. Input is checked before it gets here ({@code Validation}); these are the races the checks cannot see
- * (two staff creating one id, a stale version). Logged by SQLSTATE only: PostgreSQL's messages quote the values.
+ * a transaction PostgreSQL ended for a concurrent one (a deadlock, a serialization failure) the kit's 503
+ * {@code database-conflict}, never a 500. Input is checked before it gets here ({@code Validation}); these are the
+ * races the checks cannot see (two staff creating one id, a stale version). Logged by SQLSTATE only: PostgreSQL's
+ * messages quote the values.
  */
 public class PersistenceProblems {
     private static final Logger LOG = Logger.getLogger(PersistenceProblems.class);
@@ -46,6 +48,15 @@ public class PersistenceProblems {
     }
 
     static Optional<Problem> classify(Throwable e) {
+        // A deadlock (40P01) or a serialization failure (40001), whatever Hibernate wrapped it in, is no lost race to
+        // read again: PostgreSQL ended this transaction for a concurrent one, nothing was stored, and the same request
+        // again passes. The kit answers it (503 database-conflict, Retry-After), as it answers the same failure met in
+        // the outbox's insert; this class answered 409 concurrent-change, two answers to one failure and not the
+        // documented one (a read-only review, 6 December 2026).
+        DatabaseProblems.Failure failure = DatabaseProblems.failure(e);
+        if (failure != null && failure.transientFailure()) {
+            return Optional.empty();
+        }
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof OptimisticLockException || t instanceof StaleStateException) {
                 return Optional.of(concurrentChange());
@@ -61,7 +72,7 @@ public class PersistenceProblems {
                     ? Problem.of(409, "already-on-hold", "Already on hold", "the case was put on hold meanwhile")
                     : Problem.of(409, "duplicate-id", "Duplicate", "a record with this id exists already"));
         }
-        if (s.equals("40001") || s.equals("40P01") || s.equals("55P03")) {
+        if (s.equals("55P03")) {
             return Optional.of(concurrentChange());
         }
         if (s.equals("23503")) {

@@ -107,10 +107,13 @@ public class CaseService {
      * {@code @Transactional @LiveCredential} themselves.
      */
     private CaseFile insert(CaseInput in) {
+        Campaign campaign = CampaignService.lockedForCases(in.campaignId());
         if (CaseFile.findById(in.caseId()) != null) {
             throw ProblemException.conflict("duplicate-id", "Duplicate case", "case '" + in.caseId() + "' exists already");
         }
-        Campaign campaign = CampaignService.find(in.campaignId());
+        if (campaign == null) {
+            throw ProblemException.notFound("campaign", in.campaignId());
+        }
         if (!campaign.closesAt.isAfter(Instant.now())) {
             throw new ProblemException(Problem.of(422, "campaign-closed", "Campaign closed",
                     "campaign '" + campaign.id + "' closed at " + campaign.closesAt + "; no cases can be added")
@@ -158,6 +161,7 @@ public class CaseService {
     @Transactional
     @LiveCredential
     public List<CaseFile> importAll(String campaignId, List<ImportLine<CaseInput>> rows, String localEntityId) {
+        campaignFirst(campaignId);
         if (localEntityId != null) {
             withinLocalCap(campaignId, localEntityId, rows.size());
         }
@@ -166,11 +170,15 @@ public class CaseService {
 
     /**
      * What {@link #importAll} would do with each line; nothing is written. A file that would take the entity past its
-     * cap is refused whole, as the import would refuse it.
+     * cap is refused whole, as the import would refuse it. Checked as a write is ({@link LiveCredential}): a dry run
+     * tells which ids exist and how many local cases an entity has, and takes the entity's row lock; a revoked key had
+     * all of it (a read-only review, 6 December 2026).
      */
     @Transactional
+    @LiveCredential
     public List<ImportPreview.Outcome> dryRun(String campaignId, List<ImportPreview.Candidate<CaseInput>> rows,
                                               String localEntityId) {
+        campaignFirst(campaignId);
         if (localEntityId != null) {
             withinLocalCap(campaignId, localEntityId, rows.size());
         }
@@ -232,6 +240,9 @@ public class CaseService {
     @Transactional
     @LiveCredential
     public CaseFile update(String caseId, CaseInput in, ExpectedVersion expected) {
+        if ("active".equals(in.status())) {
+            campaignOfCaseFirst(caseId);
+        }
         CaseFile c = findForChange(caseId);
         expected.check("case", caseId, c.revision);
         if (in.name() != null) {
@@ -271,6 +282,9 @@ public class CaseService {
     @Transactional
     @LiveCredential
     public CaseFile changeStatus(String caseId, String status, ExpectedVersion expected) {
+        if ("active".equals(status)) {
+            campaignOfCaseFirst(caseId);
+        }
         CaseFile c = findForChange(caseId);
         expected.check("case", caseId, c.revision);
         String before = c.status;
@@ -334,6 +348,30 @@ public class CaseService {
         return Ids.found("case", caseId, id -> CaseFile.<CaseFile>findById(id));
     }
 
+    /**
+     * The campaign's row, shared until this transaction ends, before any entity's or case's lock: the order in which
+     * the start-up snapshot takes the tables (campaign, campaign_extension, entity, case_file, credential;
+     * {@code ReferencePublisher}). An entity's import locked its entity first (the cap) and needed the campaign's row
+     * after it (the case's foreign key) while a starting instance held the campaign table and waited for the entity's:
+     * a deadlock (a read-only review, 6 December 2026). A campaign that does not exist is refused by the caller.
+     */
+    private static void campaignFirst(String campaignId) {
+        CampaignService.lockedForCases(campaignId);
+    }
+
+    /**
+     * Before a case may become active, its campaign's row, shared, and before the case's own lock (the order above):
+     * a close committed meanwhile is then seen, and one under way waits for this change or is waited for. Read
+     * unlocked, a campaign closed by a {@code PATCH} that committed while the case was activated left the case active
+     * in a closed campaign (the same review). The campaign id is read as a value: a case loaded here unlocked would
+     * stay in the session as read, and its locked read below would not read it again.
+     */
+    private static void campaignOfCaseFirst(String caseId) {
+        Ids.existing("case", caseId);
+        CaseFile.getEntityManager().createQuery("select c.campaignId from CaseFile c where c.id = ?1", String.class)
+                .setParameter(1, caseId).getResultStream().findFirst().ifPresent(CaseService::campaignFirst);
+    }
+
     /** The case, locked until this transaction ends: a concurrent change of it waits for this one to commit. */
     static CaseFile findForChange(String caseId) {
         return Ids.found("case", caseId, id -> CaseFile.<CaseFile>findById(id, LockModeType.PESSIMISTIC_WRITE));
@@ -347,7 +385,7 @@ public class CaseService {
                     .with("from", c.status).with("to", to));
         }
         if ("active".equals(to)) {
-            Campaign campaign = Campaign.findById(c.campaignId);
+            Campaign campaign = Campaign.findById(c.campaignId); // locked by the caller first: campaignOfCaseFirst
             if (!campaign.closesAt.isAfter(Instant.now())) {
                 throw new ProblemException(Problem.of(422, "campaign-closed", "Campaign closed",
                         "campaign '" + campaign.id + "' closed at " + campaign.closesAt + "; its cases cannot be activated"));

@@ -105,8 +105,12 @@ public class EntityService {
         return rows.stream().map(row -> ImportLine.at(row.line(), () -> insert(row.command()))).toList();
     }
 
-    /** What {@link #importAll} would do with each line; nothing is written. */
+    /**
+     * What {@link #importAll} would do with each line; nothing is written. Checked as a write is (a dry run tells which
+     * ids exist): a revoked key had none of it (a read-only review, 6 December 2026).
+     */
     @Transactional
+    @LiveCredential
     public List<ImportPreview.Outcome> dryRun(List<ImportPreview.Candidate<EntityInput>> rows) {
         return ImportPreview.check(rows, this::insert);
     }

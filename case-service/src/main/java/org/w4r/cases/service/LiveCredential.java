@@ -9,8 +9,9 @@ import java.lang.annotation.Target;
 
 /**
  * A write that must not be made with a credential revoked or expired in this database, whatever the token directory
- * still says ({@link LiveCredentialCheck}). On every {@code @Transactional} write a key or staff token can make; a
- * revocation checks its caller itself ({@link CredentialService#revoke}).
+ * still says ({@link LiveCredentialCheck}). On every {@code @Transactional} write a key or staff token can make, and on
+ * the imports' dry runs (which tell what is stored); a revocation checks its caller itself
+ * ({@link CredentialService#revoke}).
  */
 @InterceptorBinding
 @Target({ElementType.METHOD, ElementType.TYPE})

@@ -9,6 +9,7 @@ import jakarta.interceptor.AroundInvoke;
 import jakarta.interceptor.Interceptor;
 import jakarta.interceptor.InvocationContext;
 import org.w4r.cases.model.Credential;
+import org.w4r.kit.problem.ProblemException;
 import org.w4r.kit.security.Caller;
 import org.w4r.kit.security.TokenIdentityProvider;
 
@@ -23,9 +24,16 @@ import org.w4r.kit.security.TokenIdentityProvider;
  * (found reading the code, 4 December 2026). The share lock makes a revocation committing meanwhile either wait for
  * this write's commit (the write came first) or be seen by it (refused). Reads still trust the directory.
  *
- * <p>After the write, not before: every writer takes campaign, entity and case rows before credential rows, the
- * order in which the start-up snapshot takes the tables ({@code ReferencePublisher}); a credential row locked first
- * could deadlock with a starting instance. Inside {@code @Transactional} (a later priority), so in its transaction.
+ * <p>The locked read comes after the write, not before: every writer takes campaign, entity and case rows before
+ * credential rows, the order in which the start-up snapshot takes the tables ({@code ReferencePublisher}); a
+ * credential row locked first could deadlock with a starting instance. Inside {@code @Transactional} (a later
+ * priority), so in its transaction.
+ *
+ * <p>Checked after the write only, a revoked credential was told what its refusals tell: a hold's start (409
+ * already-on-hold), a record's current version (412), which ids exist (409 duplicate-id), an entity's count of local
+ * cases, and it took the rows' locks meanwhile (a read-only review, 6 December 2026). So the row is read first too,
+ * unlocked (a plain read takes no row lock and waits for none: the lock order stays), and read again, locked, before
+ * any refusal the write makes leaves: a revocation that committed meanwhile is answered 401 rather than the refusal.
  */
 @LiveCredential
 @Interceptor
@@ -35,9 +43,23 @@ public class LiveCredentialCheck {
     SecurityIdentity identity;
 
     @AroundInvoke
-    Object afterTheWrite(InvocationContext invocation) throws Exception {
-        Object result = invocation.proceed();
-        requireLive(ownKey(identity));
+    Object aroundTheWrite(InvocationContext invocation) throws Exception {
+        String own = ownKey(identity);
+        requireLive(own, false);
+        Object result;
+        try {
+            result = invocation.proceed();
+        } catch (ProblemException refused) {
+            try {
+                requireLive(own);
+            } catch (UnauthorizedException revoked) {
+                throw revoked;
+            } catch (RuntimeException unreadable) {
+                refused.addSuppressed(unreadable); // read unlocked before the write: its refusal stands
+            }
+            throw refused;
+        }
+        requireLive(own);
         return result;
     }
 
@@ -58,12 +80,16 @@ public class LiveCredentialCheck {
 
     /** In the active transaction: the row locked {@code FOR SHARE}; 401 unless it is there, unrevoked, unexpired. */
     static void requireLive(String keyId) {
+        requireLive(keyId, true);
+    }
+
+    private static void requireLive(String keyId, boolean locked) {
         if (keyId == null) {
             return;
         }
         Object live = Credential.getEntityManager().createNativeQuery("""
                         select revoked_at is null and (expires_at is null or expires_at > now())
-                          from credential where key_id = ?1 for share""")
+                          from credential where key_id = ?1""" + (locked ? " for share" : ""))
                 .setParameter(1, keyId).getResultStream().findFirst().orElse(Boolean.FALSE);
         if (!Boolean.TRUE.equals(live)) {
             throw new UnauthorizedException("credential revoked or expired here");
