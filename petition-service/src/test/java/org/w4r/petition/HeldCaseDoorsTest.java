@@ -5,10 +5,15 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 import jakarta.inject.Inject;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 import org.w4r.events.CaseChanged;
+import org.w4r.events.Topics;
 import org.w4r.kit.reference.ReferenceData;
+import org.w4r.kit.security.TokenDirectory;
 import org.w4r.testsupport.ReferenceFixtures;
 import org.w4r.testsupport.WithPlatformResources;
 
@@ -19,6 +24,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -28,6 +34,8 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.w4r.testsupport.ReferenceFixtures.entityKey;
 import static org.w4r.testsupport.ReferenceFixtures.staffToken;
 
@@ -46,6 +54,9 @@ class HeldCaseDoorsTest {
 
     @Inject
     ReferenceData reference;
+
+    @Inject
+    TokenDirectory tokens;
 
     void setCase(String caseId, CaseChanged.Hold hold) {
         ReferenceFixtures.publishCase(kafka, caseId, hold);
@@ -135,6 +146,64 @@ class HeldCaseDoorsTest {
         for (CompletableFuture<Response> read : List.of(signers, messages)) {
             read.get(60, TimeUnit.SECONDS).then().statusCode(409).contentType("application/problem+json")
                     .body("type", containsString("case-on-hold")).body("hold.holdId", equalTo(8));
+        }
+    }
+
+    /**
+     * A delivery token revoked while its request waits gets neither the signer list nor the approved messages: both
+     * requests are let in by the credential index and pass the first check, are held on a table lock, the token's
+     * tombstone is published and applied, then the lock is let go; the check after the read (which waits for the
+     * reference topics, credentials included) looks the caller up again and answers 401, as to an unknown token, and no
+     * export is recorded. Until a read-only security review (6 December 2026) both answered 200 with the names and the
+     * texts. The request is held so it is surely authenticated before the tombstone arrives: a request sent after it
+     * could be refused by authentication itself, with or without the check.
+     */
+    @Test
+    void aDeliveryTokenRevokedWhileItsRequestWaitsGetsNothing() throws Exception {
+        String caseId = "door-" + UUID.randomUUID().toString().substring(0, 8);
+        String keyId = "key_revoked-" + caseId, secret = "revoked-delivery-" + UUID.randomUUID();
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of("bootstrap.servers", kafka),
+                new StringSerializer(), new StringSerializer())) {
+            ReferenceFixtures.send(producer, Topics.CREDENTIALS, keyId,
+                    ReferenceFixtures.staffCredential(keyId, "test-revoked-delivery", "delivery", secret));
+        }
+        setCase(caseId, null);
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> given().auth().oauth2(secret)
+                .get("/api/v1/messages?status=approved&caseId=" + caseId).then().statusCode(200));
+        approvedMessage(caseId);
+        given().auth().oauth2(entityKey("ai-france")).contentType(ContentType.JSON)
+                .body(SignatureResourceTest.body("revoked-" + UUID.randomUUID() + "@example.org", caseId)
+                        .replace("\"signer\"", "\"consent\":{\"showName\":true},\"signer\""))
+                .post("/api/v1/signatures").then().statusCode(202);
+
+        CompletableFuture<Response> signers, messages;
+        try (Connection lock = dataSource.getConnection(); Statement hold = lock.createStatement()) {
+            lock.setAutoCommit(false);
+            hold.execute("lock table signature, message in access exclusive mode");
+            signers = CompletableFuture.supplyAsync(() -> given().auth().oauth2(secret)
+                    .get("/api/v1/cases/" + caseId + "/signers.csv"));
+            messages = CompletableFuture.supplyAsync(() -> given().auth().oauth2(secret)
+                    .get("/api/v1/messages?status=approved&caseId=" + caseId));
+            // both were let in and passed the first check, and wait on the lock to read
+            await().atMost(Duration.ofSeconds(30)).until(() -> waitingOnLock(lock) >= 2);
+            try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of("bootstrap.servers", kafka),
+                    new StringSerializer(), new StringSerializer())) {
+                producer.send(new ProducerRecord<>(Topics.CREDENTIALS, keyId, null)).get(); // revoked
+            }
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> tokens.findBySha256(ReferenceFixtures.sha256(secret)).isEmpty());
+            lock.rollback();
+        }
+        for (CompletableFuture<Response> read : List.of(signers, messages)) {
+            Response answer = read.get(60, TimeUnit.SECONDS);
+            answer.then().statusCode(401).contentType("application/problem+json")
+                    .body("type", containsString("unauthorized")).header("WWW-Authenticate", "Bearer");
+            assertFalse(answer.asString().contains("Courage"), answer.asString());
+        }
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("select count(*) from signer_export where case_id = '" + caseId + "'")) {
+            rs.next();
+            assertEquals(0, rs.getInt(1), "no export recorded for a revoked token");
         }
     }
 

@@ -98,6 +98,11 @@ class NothingPublishedOnRefusalTest {
         String closed = publishCase("closed", ReferenceFixtures.CAMPAIGN, "closed", "global", null);
         String draft = publishCase("draft", ReferenceFixtures.CAMPAIGN, "draft", "global", null);
         String maltaOnly = publishCase("local", ReferenceFixtures.CAMPAIGN, "active", "local", "ai-malta");
+        // active, then closed: a case entities could see, still told case-not-active (a draft closed is not: 404)
+        String seenClosed = publishCase("seen", ReferenceFixtures.CAMPAIGN, "active", "global", null);
+        publish(Topics.CASES, seenClosed, new CaseChanged(UUID.randomUUID(), seenClosed, ReferenceFixtures.CAMPAIGN,
+                seenClosed, "AR", "Authorities", "global", null, null, "closed", true, null, ReferenceFixtures.version(),
+                Instant.now()));
         String late = publishCase("late", ended, "active", "global", null);
         await().atMost(Duration.ofSeconds(60)).until(() ->
                 post(MALTA, "/api/v1/actions", "{\"caseId\":\"" + late + "\",\"type\":\"tweet\"}", null).statusCode() == 422);
@@ -115,15 +120,16 @@ class NothingPublishedOnRefusalTest {
 
         List<Refusal> refusals = List.of(
                 new Refusal("signature with a bad email", FRANCE, "/api/v1/signatures", signature("el-hiblu-3", "not-an-email"), null, 400),
-                new Refusal("signature for a draft case", FRANCE, "/api/v1/signatures", signature(draft, email), null, 422),
-                new Refusal("signature for a closed case", FRANCE, "/api/v1/signatures", signature(closed, email), UUID.randomUUID().toString(), 422),
-                new Refusal("signature for another entity's local case", FRANCE, "/api/v1/signatures", signature(maltaOnly, email), null, 422),
+                new Refusal("signature for a draft case (as an unknown id)", FRANCE, "/api/v1/signatures", signature(draft, email), null, 404),
+                new Refusal("signature for a case closed never active (as an unknown id)", FRANCE, "/api/v1/signatures", signature(closed, email), UUID.randomUUID().toString(), 404),
+                new Refusal("signature for a case closed after being active", FRANCE, "/api/v1/signatures", signature(seenClosed, email), UUID.randomUUID().toString(), 422),
+                new Refusal("signature for another entity's local case (as an unknown id)", FRANCE, "/api/v1/signatures", signature(maltaOnly, email), null, 404),
                 new Refusal("signature outside the campaign window", MALTA, "/api/v1/signatures", signature(late, email), null, 422),
                 new Refusal("signature for an unknown case", FRANCE, "/api/v1/signatures", signature("no-such-case", email), null, 404),
                 new Refusal("signature from a staff token", staffToken("coordinator"), "/api/v1/signatures", signature("el-hiblu-3", email), null, 403),
                 new Refusal("signature without a key", null, "/api/v1/signatures", signature("el-hiblu-3", email), null, 401),
                 new Refusal("action outside the campaign window", MALTA, "/api/v1/actions", "{\"caseId\":\"" + late + "\",\"type\":\"letter\"}", null, 422),
-                new Refusal("action for a closed case", MALTA, "/api/v1/actions", "{\"caseId\":\"" + closed + "\",\"type\":\"letter\"}", UUID.randomUUID().toString(), 422),
+                new Refusal("action for a case closed never active (as an unknown id)", MALTA, "/api/v1/actions", "{\"caseId\":\"" + closed + "\",\"type\":\"letter\"}", UUID.randomUUID().toString(), 404),
                 new Refusal("action from the future", MALTA, "/api/v1/actions", "{\"caseId\":\"el-hiblu-3\",\"type\":\"letter\",\"occurredAt\":\""
                         + now.plus(Duration.ofDays(1)) + "\"}", null, 400),
                 new Refusal("action of another campaign's case", FRANCE, "/api/v1/actions", "{\"caseId\":\"el-hiblu-3\",\"type\":\"letter\",\"campaignId\":\""
@@ -131,7 +137,7 @@ class NothingPublishedOnRefusalTest {
                 new Refusal("action from a moderator", staffToken("moderator"), "/api/v1/actions", "{\"type\":\"letter\"}", null, 403),
                 new Refusal("action under a reused key", FRANCE, "/api/v1/actions", "{\"caseId\":\"el-hiblu-3\",\"type\":\"email\"}", usedKey, 422),
                 new Refusal("message too long", FRANCE, "/api/v1/messages", message("el-hiblu-3", "x".repeat(2001)), null, 400),
-                new Refusal("message for a draft case", FRANCE, "/api/v1/messages", message(draft, "Courage"), null, 422),
+                new Refusal("message for a draft case (as an unknown id)", FRANCE, "/api/v1/messages", message(draft, "Courage"), null, 404),
                 new Refusal("offline count of zero", FRANCE, "/api/v1/offline-counts", offlineCount(0, today), null, 400),
                 new Refusal("offline count of a future event", FRANCE, "/api/v1/offline-counts", offlineCount(5, today.plusDays(2)), null, 400),
                 new Refusal("correction below zero", FRANCE, corrections, "{\"delta\":-11,\"reason\":\"too much\"}", UUID.randomUUID().toString(), 422),

@@ -8,6 +8,7 @@ import org.w4r.events.CaseChanged;
 import org.w4r.kit.problem.Problem;
 import org.w4r.kit.problem.ProblemException;
 import org.w4r.kit.reference.ReferenceData;
+import org.w4r.kit.security.LiveCaller;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;

@@ -101,8 +101,8 @@ public class MessageResource {
             description = "Counted as an action when accepted; delivered only once a moderator approved it.")
     @APIResponseSchema(value = ActionResults.class, responseCode = "202", responseDescription = "Stored, pending moderation")
     @APIResponse(responseCode = "409", description = Api.CAMPAIGN_RETIRED)
-    @APIResponse(responseCode = "404", description = "The case does not exist ('id' names it)")
-    @APIResponse(responseCode = "422", description = "The case is not active or is another entity's local case, the date "
+    @APIResponse(responseCode = "404", description = Api.CASE_UNKNOWN)
+    @APIResponse(responseCode = "422", description = "The case was closed after being active, the date "
             + "is outside the campaign window, " + Api.KEY_OR_VALUE_REFUSED)
     public Response submit(@Valid @NotNull MessageRequest request,
                            @HeaderParam(IdempotencyKey.HEADER) String key) {
@@ -151,7 +151,8 @@ public class MessageResource {
                                           + "after it in the order, however many were decided meanwhile")
                                   @QueryParam("after") String after,
                                   @QueryParam("offset") @DefaultValue("0") @Min(0) int offset,
-                                  @QueryParam("limit") @DefaultValue("100") @Min(1) @Max(1000) int limit)
+                                  @QueryParam("limit") @DefaultValue("100") @Min(1) @Max(1000) int limit,
+                                  @HeaderParam("Authorization") @Parameter(hidden = true) String authorization)
             throws SQLException {
         Caller who = caller.get();
         if (Roles.DELIVERY.equals(who.role())) {
@@ -167,7 +168,7 @@ public class MessageResource {
                 Cutoff.parse("until", until), Cutoff.parse("receivedBefore", receivedBefore));
         UUID afterId = messageId("after", after);
         DeliveryGate.Read<List<Message>> read = () -> messages.list(filter, afterId, offset, limit);
-        List<Message> listed = Roles.DELIVERY.equals(who.role()) ? holds.handOut(caseId, "its messages", read)
+        List<Message> listed = Roles.DELIVERY.equals(who.role()) ? holds.handOut(caseId, "its messages", authorization, read)
                 : read.read();
         return listed.stream().map(MessageView::of).toList();
     }

@@ -52,9 +52,9 @@ public class SignatureResource {
             description = "Answered once stored: one result per case, 'accepted' (with its actionId) or 'duplicate' "
                     + "(this person had signed it: counted once).")
     @APIResponseSchema(value = ActionResults.class, responseCode = "202", responseDescription = "Stored")
-    @APIResponse(responseCode = "404", description = "A case does not exist ('id' names it)")
+    @APIResponse(responseCode = "404", description = "A case: " + Api.CASE_UNKNOWN)
     @APIResponse(responseCode = "409", description = Api.CAMPAIGN_RETIRED + " (a signature dated inside its window)")
-    @APIResponse(responseCode = "422", description = "A case is not active or is another entity's local case, the date "
+    @APIResponse(responseCode = "422", description = "A case was closed after being active, the date "
             + "is outside the campaign window, " + Api.KEY_OR_VALUE_REFUSED)
     public CompletionStage<Response> sign(@Valid @NotNull SignatureRequest request,
                                           @HeaderParam(IdempotencyKey.HEADER) String key) {

@@ -8,6 +8,7 @@ import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -107,6 +108,7 @@ public class SignerResource {
                             @Parameter(description = "Only the signatures taken through this entity (default: every "
                                     + "entity's)", example = "ai-malta")
                             @QueryParam("entityId") @Slug String entityId,
+                            @HeaderParam("Authorization") @Parameter(hidden = true) String authorization,
                             @Context UriInfo uri) throws SQLException {
         if (entityId == null && uri.getQueryParameters().containsKey("entityId")) {
             // an empty entityId reaches here as none; asked for an entity, a caller must never get the whole case
@@ -125,7 +127,7 @@ public class SignerResource {
         }
         try {
             List<List<Object>> rows = export.signers(caseId, entityId, cutoff == null ? Instant.now() : cutoff,
-                            caller.get().principal()).stream()
+                            caller.get().principal(), authorization).stream()
                     .map(SignerResource::row).toList();
             return Response.ok(new CsvTable(caseId + "-signers", List.of("name", "country"), rows))
                     .header("Cache-Control", "no-store").build();

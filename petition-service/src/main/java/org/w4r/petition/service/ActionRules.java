@@ -20,6 +20,9 @@ public class ActionRules {
     @Inject
     ReferenceData reference;
 
+    @Inject
+    CaseHistory history;
+
     /** The campaign the action counts for: the case's, or the current one for an action without a case. */
     public CampaignChanged check(String entityId, String caseId, Instant occurredAt) {
         return check(entityId, caseId, null, occurredAt);
@@ -37,15 +40,13 @@ public class ActionRules {
             campaign = reference.currentCampaign().orElseThrow(() -> new ProblemException(Problem.of(422,
                     "no-current-campaign", "No campaign is running", "no campaign is current; actions cannot be taken")));
         } else {
-            CaseChanged c = reference.findCase(caseId).orElseThrow(() -> ProblemException.notFound("case", caseId));
+            CaseChanged c = reference.findCase(caseId).filter(known -> visibleTo(entityId, known))
+                    .orElseThrow(() -> ProblemException.notFound("case", caseId));
             if (!"active".equals(c.status())) {
+                // only a case this entity could see, closed since: it learns nothing it could not read before
                 throw new ProblemException(Problem.of(422, "case-not-active", "Case not active",
                         "case '" + caseId + "' is " + c.status() + "; actions are taken only for active cases")
                         .with("caseId", caseId).with("caseStatus", c.status()));
-            }
-            if ("local".equals(c.scope()) && !entityId.equals(c.localEntityId())) {
-                throw new ProblemException(Problem.of(422, "case-of-another-entity", "Local case of another entity",
-                        "case '" + caseId + "' is a local case of another entity").with("caseId", caseId));
             }
             campaign = reference.findCampaign(c.campaignId()).orElseThrow(() -> new ProblemException(Problem.of(422,
                     "campaign-unknown", "Campaign unknown", "the campaign of case '" + caseId + "' is not known")));
@@ -65,6 +66,30 @@ public class ActionRules {
                     .with("campaignId", campaign.campaignId()).with("opensAt", campaign.opensAt()).with("closesAt", closes));
         }
         return campaign;
+    }
+
+    /**
+     * Whether {@code entityId} may learn that case {@code c} exists: what it is refused for must then be what an
+     * unknown id is refused for (404 {@code not-found}, the same detail, no other field). Hidden: another entity's
+     * local case, a draft (the entity's own local drafts too: a case manager may put one in its namespace), and a case
+     * closed without this read model ever having seen it active (case-service has no delete: a draft dropped, because
+     * publicity would endanger the person, is closed). Case ids are slugs of people's names, and until a read-only
+     * security review (6 December 2026) any entity key told them from unknown ids by probing, a token a case, a
+     * thousand a batch, nothing stored: 422 {@code case-not-active} with {@code caseStatus} draft or closed,
+     * {@code case-of-another-entity}, and {@code case-of-another-campaign} naming the case's campaign. case-service
+     * hides them on import and tally-service from the public and from entities ({@code PublicCounterRule}): the same
+     * cases, told apart here by what {@link CaseHistory} saw, since a {@code CaseChanged} carries a case's state, not
+     * its past.
+     */
+    boolean visibleTo(String entityId, CaseChanged c) {
+        if ("local".equals(c.scope()) && !java.util.Objects.equals(entityId, c.localEntityId())) {
+            return false;
+        }
+        return switch (c.status()) {
+            case "active" -> true;
+            case "closed" -> history.wasActive(c.caseId());
+            default -> false; // a draft, or a status this version does not know
+        };
     }
 
     /** Now, at the database's precision, so an instant read back equals the one published. */

@@ -37,18 +37,21 @@ public class SignerExportService {
     @Inject
     AuditTrail audit;
 
-    /** {@code entityId} null: every entity's signers of the case. */
-    public List<ConsentingSigner> signers(String caseId, String entityId, Instant until, String exportedBy)
-            throws SQLException {
+    /**
+     * {@code entityId} null: every entity's signers of the case. {@code authorization}: the request's header, so the
+     * caller is looked up again after each wait for the reference topics (a token revoked meanwhile gets 401).
+     */
+    public List<ConsentingSigner> signers(String caseId, String entityId, Instant until, String exportedBy,
+                                          String authorization) throws SQLException {
         // waits for the case stream outside the transaction, so no connection is held while it waits
-        holds.requireDeliverable(caseId, "its signer list");
+        holds.requireDeliverable(caseId, "its signer list", authorization);
         // a checked exception inside (a SQLException) comes out wrapped, its cause kept for the database mappers
         return QuarkusTransaction.requiringNew().call(() -> {
             exports.lockForExport(caseId);
             List<ConsentingSigner> list = signatures.consenting(caseId, entityId, until);
-            // again after the read, as DeliveryGate.handOut does: a hold that arrived meanwhile hands nothing out,
-            // and nothing is recorded (the transaction rolls back)
-            holds.requireDeliverable(caseId, "its signer list");
+            // again after the read, as DeliveryGate.handOut does: a hold, or a revocation of the caller's token, that
+            // arrived meanwhile hands nothing out, and nothing is recorded (the transaction rolls back)
+            holds.requireDeliverable(caseId, "its signer list", authorization);
             exports.record(caseId, entityId, until, exportedBy, list.size());
             audit.record("signers.exported", "case", caseId, entityId, AuditTrail.detail("cutoff", until.toString(),
                     "signers", list.size()));
