@@ -39,28 +39,26 @@ class DatabaseConflictTest extends RunningService {
      */
     @Test
     void aDeadlockInAStatementIsA503DatabaseConflict() throws Exception {
-        String caseId = CaseLifecycleTest.newCase(CaseLifecycleTest.openCampaign());
         String[] manager = managerToken();
-        try (OpenTransaction other = new OpenTransaction()) {
-            other.run("select 1 from credential where key_id = ? for update", manager[1]);
-            Future<Response> edit = other.meanwhile(() -> given().auth().oauth2(manager[0])
-                    .contentType(ContentType.JSON).body("{\"name\":\"Renamed\"}").patch("/api/v1/cases/" + caseId));
-            other.awaitBlocked(edit);
-            other.run("select 1 from case_file where id = ? for update", caseId);
-            other.commit();
-            refusedForAConcurrentOne(OpenTransaction.answer(edit));
-        }
-        assertEquals("Someone at risk", Effects.caseRow(db, caseId).get("name"), "nothing stored");
+        renameDeadlocked(manager[0], "select 1 from credential where key_id = ? for update", manager[1]);
     }
 
     /** The same deadlock met in the outbox's insert, which the kit answers: the same answer. */
     @Test
     void aDeadlockInTheOutboxIsTheSame503() throws Exception {
+        renameDeadlocked(DemoCredentials.caseManager(), "lock table outbox in share mode");
+    }
+
+    /**
+     * A case renamed with {@code token} while another transaction holds what {@code first} locks; once the rename
+     * waits for it, that transaction asks for the case's row: a deadlock, which must be the documented 503 and store
+     * nothing.
+     */
+    private void renameDeadlocked(String token, String first, Object... params) throws Exception {
         String caseId = CaseLifecycleTest.newCase(CaseLifecycleTest.openCampaign());
-        String manager = DemoCredentials.caseManager();
         try (OpenTransaction other = new OpenTransaction()) {
-            other.run("lock table outbox in share mode");
-            Future<Response> edit = other.meanwhile(() -> given().auth().oauth2(manager)
+            other.run(first, params);
+            Future<Response> edit = other.meanwhile(() -> given().auth().oauth2(token)
                     .contentType(ContentType.JSON).body("{\"name\":\"Renamed\"}").patch("/api/v1/cases/" + caseId));
             other.awaitBlocked(edit);
             other.run("select 1 from case_file where id = ? for update", caseId);

@@ -119,31 +119,15 @@ class HeldCaseDoorsTest {
     @Test
     void aHoldPlacedWhileTheListsAreReadLetsNothingOut() throws Exception {
         String caseId = "door-" + UUID.randomUUID().toString().substring(0, 8);
-        setCase(caseId, null);
-        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> given().auth().oauth2(staffToken("delivery"))
-                .get("/api/v1/messages?status=approved&caseId=" + caseId).then().statusCode(200));
-        approvedMessage(caseId);
-        given().auth().oauth2(entityKey("ai-france")).contentType(ContentType.JSON)
-                .body(SignatureResourceTest.body("door-" + UUID.randomUUID() + "@example.org", caseId)
-                        .replace("\"signer\"", "\"consent\":{\"showName\":true},\"signer\""))
-                .post("/api/v1/signatures").then().statusCode(202);
+        String token = staffToken("delivery");
+        withASignerAndAMessage(caseId, token);
 
-        CompletableFuture<Response> signers, messages;
-        try (Connection lock = dataSource.getConnection(); Statement hold = lock.createStatement()) {
-            lock.setAutoCommit(false);
-            hold.execute("lock table signature, message in access exclusive mode");
-            signers = CompletableFuture.supplyAsync(() -> given().auth().oauth2(staffToken("delivery"))
-                    .get("/api/v1/cases/" + caseId + "/signers.csv"));
-            messages = CompletableFuture.supplyAsync(() -> given().auth().oauth2(staffToken("delivery"))
-                    .get("/api/v1/messages?status=approved&caseId=" + caseId));
-            // both passed the first check and wait on the lock to read
-            await().atMost(Duration.ofSeconds(30)).until(() -> waitingOnLock(lock) >= 2);
+        List<CompletableFuture<Response>> reads = readWhileHeld(caseId, token, () -> {
             setCase(caseId, new CaseChanged.Hold(8, Instant.now()));
             await().atMost(Duration.ofSeconds(30))
                     .until(() -> reference.findCase(caseId).map(c -> c.hold() != null).orElse(false));
-            lock.rollback();
-        }
-        for (CompletableFuture<Response> read : List.of(signers, messages)) {
+        });
+        for (CompletableFuture<Response> read : reads) {
             read.get(60, TimeUnit.SECONDS).then().statusCode(409).contentType("application/problem+json")
                     .body("type", containsString("case-on-hold")).body("hold.holdId", equalTo(8));
         }
@@ -167,34 +151,17 @@ class HeldCaseDoorsTest {
             ReferenceFixtures.send(producer, Topics.CREDENTIALS, keyId,
                     ReferenceFixtures.staffCredential(keyId, "test-revoked-delivery", "delivery", secret));
         }
-        setCase(caseId, null);
-        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> given().auth().oauth2(secret)
-                .get("/api/v1/messages?status=approved&caseId=" + caseId).then().statusCode(200));
-        approvedMessage(caseId);
-        given().auth().oauth2(entityKey("ai-france")).contentType(ContentType.JSON)
-                .body(SignatureResourceTest.body("revoked-" + UUID.randomUUID() + "@example.org", caseId)
-                        .replace("\"signer\"", "\"consent\":{\"showName\":true},\"signer\""))
-                .post("/api/v1/signatures").then().statusCode(202);
+        withASignerAndAMessage(caseId, secret);
 
-        CompletableFuture<Response> signers, messages;
-        try (Connection lock = dataSource.getConnection(); Statement hold = lock.createStatement()) {
-            lock.setAutoCommit(false);
-            hold.execute("lock table signature, message in access exclusive mode");
-            signers = CompletableFuture.supplyAsync(() -> given().auth().oauth2(secret)
-                    .get("/api/v1/cases/" + caseId + "/signers.csv"));
-            messages = CompletableFuture.supplyAsync(() -> given().auth().oauth2(secret)
-                    .get("/api/v1/messages?status=approved&caseId=" + caseId));
-            // both were let in and passed the first check, and wait on the lock to read
-            await().atMost(Duration.ofSeconds(30)).until(() -> waitingOnLock(lock) >= 2);
+        List<CompletableFuture<Response>> reads = readWhileHeld(caseId, secret, () -> {
             try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of("bootstrap.servers", kafka),
                     new StringSerializer(), new StringSerializer())) {
                 producer.send(new ProducerRecord<>(Topics.CREDENTIALS, keyId, null)).get(); // revoked
             }
             await().atMost(Duration.ofSeconds(30))
                     .until(() -> tokens.findBySha256(ReferenceFixtures.sha256(secret)).isEmpty());
-            lock.rollback();
-        }
-        for (CompletableFuture<Response> read : List.of(signers, messages)) {
+        });
+        for (CompletableFuture<Response> read : reads) {
             Response answer = read.get(60, TimeUnit.SECONDS);
             answer.then().statusCode(401).contentType("application/problem+json")
                     .body("type", containsString("unauthorized")).header("WWW-Authenticate", "Bearer");
@@ -204,6 +171,44 @@ class HeldCaseDoorsTest {
              ResultSet rs = s.executeQuery("select count(*) from signer_export where case_id = '" + caseId + "'")) {
             rs.next();
             assertEquals(0, rs.getInt(1), "no export recorded for a revoked token");
+        }
+    }
+
+    /** An open case with one approved message and one signer who agreed to be named, readable with {@code token}. */
+    private void withASignerAndAMessage(String caseId, String token) {
+        setCase(caseId, null);
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> given().auth().oauth2(token)
+                .get("/api/v1/messages?status=approved&caseId=" + caseId).then().statusCode(200));
+        approvedMessage(caseId);
+        given().auth().oauth2(entityKey("ai-france")).contentType(ContentType.JSON)
+                .body(SignatureResourceTest.body("door-" + UUID.randomUUID() + "@example.org", caseId)
+                        .replace("\"signer\"", "\"consent\":{\"showName\":true},\"signer\""))
+                .post("/api/v1/signatures").then().statusCode(202);
+    }
+
+    /** What happens while the reads wait: both past their first check and held on the tables' lock. */
+    interface Meanwhile {
+        void run() throws Exception;
+    }
+
+    /**
+     * The signer list and the approved messages read with {@code token}, each held on a table lock once it passed the
+     * first check; {@code meanwhile} runs, then the lock is let go. Their answers, signers first.
+     */
+    private List<CompletableFuture<Response>> readWhileHeld(String caseId, String token, Meanwhile meanwhile)
+            throws Exception {
+        try (Connection lock = dataSource.getConnection(); Statement hold = lock.createStatement()) {
+            lock.setAutoCommit(false);
+            hold.execute("lock table signature, message in access exclusive mode");
+            CompletableFuture<Response> signers = CompletableFuture.supplyAsync(() -> given().auth().oauth2(token)
+                    .get("/api/v1/cases/" + caseId + "/signers.csv"));
+            CompletableFuture<Response> messages = CompletableFuture.supplyAsync(() -> given().auth().oauth2(token)
+                    .get("/api/v1/messages?status=approved&caseId=" + caseId));
+            // both were let in and passed the first check, and wait on the lock to read
+            await().atMost(Duration.ofSeconds(30)).until(() -> waitingOnLock(lock) >= 2);
+            meanwhile.run();
+            lock.rollback();
+            return List.of(signers, messages);
         }
     }
 
