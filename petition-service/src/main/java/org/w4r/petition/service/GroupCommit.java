@@ -247,9 +247,11 @@ public class GroupCommit {
             if (running) {
                 LOG.errorf("signature writer %s ended while the service runs; %d of %d writers left",
                         Thread.currentThread().getName(), left, settings.writers());
-                if (left == 0) {
-                    answerQueued();
-                }
+            }
+            if (left == 0) {
+                // at a stop too: a signature offered after the last writer's final look at the queue, and before this,
+                // found a writer alive and was never answered (a review of the fix, 6 December 2026)
+                answerQueued();
             }
         }
     }
