@@ -5,11 +5,12 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Set;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -281,6 +282,49 @@ class ComposeFileTest {
         for (String service : List.of("prometheus", "jaeger")) {
             opened.get(service).get("ports").forEach(port -> assertEquals("127.0.0.1", hostIp(port),
                     service + " has no sign-in: the loopback whatever W4R_BIND says"));
+        }
+    }
+
+    /**
+     * Kafka has no sign-in in compose and the services trust its {@code credentials} topic: whoever reaches it can
+     * publish a key. So Kafka and PostgreSQL share a network with the four services and nothing else, on a network
+     * that does not reach out (a read-only review of the deployment files, 6 December 2026: every container shared the
+     * default network, Grafana and the collector included).
+     */
+    @Test
+    void onlyTheServicesShareANetworkWithKafkaAndPostgres() throws Exception {
+        JsonNode resolved = resolved();
+        JsonNode services = resolved.get("services");
+        Map<String, Set<String>> networks = new TreeMap<>();
+        services.fields().forEachRemaining(s -> {
+            Set<String> joined = new TreeSet<>();
+            JsonNode declared = s.getValue().path("networks");
+            if (declared.isMissingNode() || declared.isNull()) {
+                joined.add("default");
+            } else if (declared.isArray()) {
+                declared.forEach(n -> joined.add(n.asText()));
+            } else {
+                declared.fieldNames().forEachRemaining(joined::add);
+            }
+            networks.put(s.getKey(), joined);
+        });
+        Set<String> theServices = new TreeSet<>(List.of("case-service", "petition-service", "tally-service", "delivery-service"));
+        for (String store : List.of("kafka", "postgres")) {
+            Set<String> reaching = new TreeSet<>();
+            networks.forEach((service, joined) -> {
+                if (!service.equals("kafka") && !service.equals("postgres") && joined.stream().anyMatch(networks.get(store)::contains)) {
+                    reaching.add(service);
+                }
+            });
+            assertEquals(theServices, reaching, "who shares a network with " + store + ": " + networks);
+            for (String network : networks.get(store)) {
+                assertTrue(resolved.path("networks").path(network).path("internal").asBoolean(false),
+                        store + "'s network " + network + " reaches out: " + resolved.path("networks"));
+            }
+        }
+        for (String service : theServices) {
+            assertTrue(networks.get(service).contains("default"),
+                    service + " must stay on the default network too (Prometheus, the collector, webhooks): " + networks);
         }
     }
 
