@@ -18,8 +18,11 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The one place that creates this service's own Kafka clients, each from every {@code kafka.*} setting
@@ -98,32 +101,78 @@ public class KafkaClients {
         return config;
     }
 
+    /** How long {@link #readFromBeginning(String, Collection, Map)} waits for a topic to exist. */
+    public static final Duration TOPIC_WAIT = Duration.ofSeconds(30);
+
     /**
      * A consumer without a group, assigned every partition of {@code topics} at their beginning. It commits nothing
-     * and disturbs no group; its caller polls it from one thread and closes it.
+     * and disturbs no group; its caller polls it from one thread and closes it. Waits up to {@link #TOPIC_WAIT} for
+     * each topic to exist ({@link #readFromBeginning(String, Collection, Map, Duration)}).
      */
     public KafkaConsumer<String, String> readFromBeginning(String purpose, Collection<String> topics,
                                                            Map<String, Object> overrides) {
+        return readFromBeginning(purpose, topics, overrides, TOPIC_WAIT);
+    }
+
+    /**
+     * As {@link #readFromBeginning(String, Collection, Map)}, waiting up to {@code topicWait} for every topic to
+     * exist, and refusing ({@link IllegalStateException}) if one still does not. The broker answers a topic it does
+     * not know with no partitions, and this reader was assigned the others only, for good: its callers read "every
+     * partition at its end" as "everything read", so a reference topic missing at the start (pods started before the
+     * Topic Operator made it, or a broker not yet told of a topic just created) was never read while the instance said
+     * it was current (a read-only review, 6 December 2026). Refused, the start fails and is retried by a restart.
+     */
+    public KafkaConsumer<String, String> readFromBeginning(String purpose, Collection<String> topics,
+                                                           Map<String, Object> overrides, Duration topicWait) {
         open();
         Map<String, Object> config = settings.base(application + "-" + purpose);
         config.put("enable.auto.commit", "false");
         config.put("auto.offset.reset", "earliest");
         config.putAll(overrides);
+        // asking for a missing topic must not make it: made by a read, a reference topic would not be compacted
+        config.put("allow.auto.create.topics", "false");
         KafkaConsumer<String, String> consumer = new KafkaConsumer<>(config, new StringDeserializer(),
                 new StringDeserializer());
         try {
-            List<TopicPartition> partitions = new ArrayList<>();
-            for (String topic : topics) {
-                for (PartitionInfo info : consumer.partitionsFor(topic, Duration.ofSeconds(30))) {
-                    partitions.add(new TopicPartition(topic, info.partition()));
-                }
-            }
+            List<TopicPartition> partitions = partitionsOf(consumer, purpose, topics, topicWait);
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             return consumer;
         } catch (RuntimeException e) {
             consumer.close();
             throw e;
+        }
+    }
+
+    private static List<TopicPartition> partitionsOf(KafkaConsumer<String, String> consumer, String purpose,
+                                                     Collection<String> topics, Duration wait) {
+        long deadline = System.nanoTime() + wait.toNanos();
+        List<TopicPartition> partitions = new ArrayList<>();
+        Set<String> missing = new LinkedHashSet<>(topics);
+        while (true) {
+            for (Iterator<String> topic = missing.iterator(); topic.hasNext(); ) {
+                String name = topic.next();
+                List<PartitionInfo> found = consumer.partitionsFor(name, Duration.ofSeconds(30));
+                if (found != null && !found.isEmpty()) {
+                    found.forEach(info -> partitions.add(new TopicPartition(name, info.partition())));
+                    topic.remove();
+                }
+            }
+            if (missing.isEmpty()) {
+                return partitions;
+            }
+            if (System.nanoTime() - deadline >= 0) {
+                throw new IllegalStateException("no topic " + missing + " on the broker after " + wait.toMillis()
+                        + " ms, so the " + purpose + " reader cannot start: the services create the topics where "
+                        + "w4r.topics.manage is true; elsewhere (Kubernetes) the Topic Operator does, from "
+                        + "kafka/topics.yaml");
+            }
+            try {
+                Thread.sleep(Math.min(500, Math.max(1, (deadline - System.nanoTime()) / 1_000_000)));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted waiting for topic " + missing, e);
+            }
         }
     }
 

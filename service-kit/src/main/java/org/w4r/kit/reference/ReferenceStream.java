@@ -29,9 +29,11 @@ import org.w4r.kit.tracing.EventTracing;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 /**
  * Reads the compacted reference topics from the beginning at every start, without a consumer group, so every
@@ -71,6 +73,9 @@ public class ReferenceStream {
     /** How often the reader asks the topics' ends, to know it is current (the staleness gauge). */
     private static final long CHECK_EVERY_NANOS = TimeUnit.SECONDS.toNanos(30);
 
+    /** What this reader is asked to read: it is current only once it has read every one of them to its end. */
+    private static final Set<String> TOPICS = Set.of(Topics.REFERENCE);
+
     private final Staleness staleness = new Staleness(System.nanoTime());
     private final CountDownLatch caughtUp = new CountDownLatch(1);
     /** Next offset to read per partition, once its records are applied. */
@@ -78,9 +83,15 @@ public class ReferenceStream {
     private volatile KafkaConsumer<String, String> consumer;
     private volatile boolean running = true;
 
+    /**
+     * Fails if a reference topic is still missing after {@code startupWait} (KafkaClients#readFromBeginning): the
+     * service does not start and its restart tries again, rather than an instance ready on what it never read.
+     */
     void start(@Observes StartupEvent event) throws InterruptedException {
+        long deadline = System.nanoTime() + startupWait.toNanos();
         topics.ensureTopics();
-        consumer = clients.readFromBeginning("reference-data", List.of(Topics.REFERENCE), Map.of());
+        consumer = clients.readFromBeginning("reference-data", List.of(Topics.REFERENCE), Map.of(),
+                Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
         Map<TopicPartition, Long> endAtStart = consumer.endOffsets(consumer.assignment(), Duration.ofSeconds(30));
         // alerted on (W4RReferenceDataStale): a reader cut off from Kafka keeps the service ready on what it holds
         Gauge.builder("w4r.reference.staleness", staleness, st -> st.seconds(System.nanoTime())).baseUnit("seconds")
@@ -89,7 +100,7 @@ public class ReferenceStream {
         Thread reader = new Thread(() -> readForever(endAtStart), "reference-data");
         reader.setDaemon(true);
         reader.start();
-        if (!caughtUp.await(startupWait.toMillis(), TimeUnit.MILLISECONDS)) {
+        if (!caughtUp.await(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
             LOG.warn("reference data not caught up at start-up; readiness stays DOWN until it is");
         }
     }
@@ -110,20 +121,22 @@ public class ReferenceStream {
                 for (TopicPartition partition : endAtStart.keySet()) {
                     positions.put(partition, consumer.position(partition));
                 }
-                if (!isCaughtUp() && endAtStart.entrySet().stream()
-                        .allMatch(e -> positions.get(e.getKey()) >= e.getValue())) {
+                if (!isCaughtUp() && reached(endAtStart, positions)) {
                     LOG.infof("reference data loaded: %d campaigns, %d cases, %d entities, %d credentials",
                             data.campaigns().size(), data.cases().size(), data.entities().size(), directory.size());
                     caughtUp.countDown();
                 }
                 if (System.nanoTime() - nextCheck >= 0) {
-                    staleness.checked(endsOrNull(endAtStart.keySet()), positions, System.nanoTime());
+                    Map<TopicPartition, Long> ends = endsOrNull(endAtStart.keySet());
+                    // ends without a partition of every topic prove nothing current: judged as unanswered
+                    staleness.checked(ends == null || !everyTopic(ends.keySet()) ? null : ends, positions,
+                            System.nanoTime());
                     nextCheck = System.nanoTime() + CHECK_EVERY_NANOS;
                 }
             } catch (WakeupException e) {
                 break;
             } catch (RuntimeException e) {
-                LOG.error("reference data: cannot read or apply a record; retrying", e);
+                LOG.errorf("reference data: cannot read or apply a record (%s); retrying", Failures.describe(e));
                 sleepQuietly();
             }
         }
@@ -141,14 +154,16 @@ public class ReferenceStream {
 
     /**
      * One bad record must not cost the others of its poll (the position has moved past them all): an unreadable
-     * record cannot be fixed by reading it again, so it is logged and skipped, and the next ones are applied.
+     * record cannot be fixed by reading it again, so it is logged and skipped, and the next ones are applied. Logged
+     * by type only: a parser's message quotes the record's text, and it was logged whole until a read-only review (6
+     * December 2026).
      */
     private void applySafely(ConsumerRecord<String, String> record, boolean live) {
         try {
             apply(record.topic(), record.key(), record.value(), live);
         } catch (RuntimeException e) {
-            LOG.errorf(e, "reference data: skipping unreadable record %s-%d@%d (key %s)", record.topic(),
-                    record.partition(), record.offset(), record.key());
+            LOG.errorf("reference data: skipping unreadable record %s-%d@%d (key %s): %s", record.topic(),
+                    record.partition(), record.offset(), record.key(), Failures.describe(e));
         }
     }
 
@@ -183,15 +198,29 @@ public class ReferenceStream {
         return caughtUp.getCount() == 0;
     }
 
+    /**
+     * Every partition in {@code ends} read to its end, and a partition of every reference topic among them: a topic
+     * without partitions here is not reached. Judged by the partitions assigned only, a reader without one of the
+     * topics was caught up, current and up to date at once (a read-only review, 6 December 2026).
+     */
+    private static boolean reached(Map<TopicPartition, Long> ends, Map<TopicPartition, Long> positions) {
+        return everyTopic(ends.keySet()) && ends.entrySet().stream()
+                .allMatch(e -> positions.getOrDefault(e.getKey(), 0L) >= e.getValue());
+    }
+
+    private static boolean everyTopic(Set<TopicPartition> partitions) {
+        return partitions.stream().map(TopicPartition::topic).collect(Collectors.toSet()).containsAll(TOPICS);
+    }
+
     /** True once every record on the reference topics at the time of the call is applied; false after the timeout. */
     public boolean awaitUpToDate(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         try {
-            if (positions.isEmpty()) {
+            if (!everyTopic(positions.keySet())) {
                 return false;
             }
             Map<TopicPartition, Long> ends = offsets.endsOf(positions.keySet(), timeout);
-            while (ends.entrySet().stream().anyMatch(e -> positions.getOrDefault(e.getKey(), 0L) < e.getValue())) {
+            while (!reached(ends, positions)) {
                 if (System.nanoTime() > deadline) {
                     return false;
                 }

@@ -16,9 +16,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -75,6 +77,37 @@ class KafkaClientsTest {
                 assertTrue(reader.metrics().keySet().stream()
                         .anyMatch(name -> (APPLICATION + "-reader").equals(name.tags().get("client-id"))));
             }
+        } finally {
+            KitFixtures.close(clients);
+        }
+    }
+
+    /**
+     * A topic the broker does not know has no partitions, and a reader was assigned the others only, for good: a
+     * reference topic missing at the start was never read while its reader said it was current (a read-only review, 6
+     * December 2026). It now waits for every topic, takes one made meanwhile, and refuses when the wait is over.
+     */
+    @Test
+    void aReaderWaitsForEveryTopicAndRefusesToStartWithoutOne() throws Exception {
+        KafkaClients clients = KitFixtures.clients(KafkaBroker.bootstrapServers(), APPLICATION);
+        try {
+            String there = topic(clients, 1);
+            String never = "kit-test-missing-" + UUID.randomUUID();
+            IllegalStateException refused = assertThrows(IllegalStateException.class,
+                    () -> clients.readFromBeginning("reader", List.of(there, never), Map.of(), Duration.ofSeconds(1)));
+            assertTrue(refused.getMessage().contains(never), refused.getMessage());
+
+            String late = "kit-test-late-" + UUID.randomUUID();
+            CompletableFuture<Set<TopicPartition>> assigned = CompletableFuture.supplyAsync(() -> {
+                try (KafkaConsumer<String, String> reader = clients.readFromBeginning("reader", List.of(there, late),
+                        Map.of(), Duration.ofSeconds(60))) {
+                    return reader.assignment();
+                }
+            });
+            await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(10)).until(() -> !assigned.isDone());
+            clients.admin().createTopics(List.of(new NewTopic(late, 2, (short) 1))).all().get();
+            assertEquals(Set.of(new TopicPartition(there, 0), new TopicPartition(late, 0), new TopicPartition(late, 1)),
+                    assigned.get(60, TimeUnit.SECONDS), "every partition of the topic made while it waited");
         } finally {
             KitFixtures.close(clients);
         }

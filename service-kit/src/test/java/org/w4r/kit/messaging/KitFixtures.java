@@ -36,6 +36,13 @@ public final class KitFixtures {
         return clients;
     }
 
+    /** {@code clients}, a subclass of the test's own, given what CDI would give it. */
+    public static <C extends KafkaClients> C wire(C clients, String bootstrapServers, String application) {
+        clients.settings = settings(bootstrapServers);
+        clients.application = application;
+        return clients;
+    }
+
     public static TopicAdmin topicAdmin(KafkaClients clients) {
         return topicAdmin(clients, true);
     }

@@ -36,7 +36,16 @@ public final class ReferenceDataFixture {
 
     /** Wired, not started. */
     public static Started wired(String bootstrapServers) {
-        KafkaClients clients = KitFixtures.clients(bootstrapServers, "service-kit-test");
+        return wired(bootstrapServers, true);
+    }
+
+    /** {@code manageTopics} false: the topics are an operator's, as on Kubernetes; a missing one stays missing. */
+    public static Started wired(String bootstrapServers, boolean manageTopics) {
+        return wired(KitFixtures.clients(bootstrapServers, "service-kit-test"), manageTopics);
+    }
+
+    /** On {@code clients} of the caller's (wired with {@link KitFixtures#wire}). */
+    public static Started wired(KafkaClients clients, boolean manageTopics) {
         ReferenceStream stream = new ReferenceStream();
         ReferenceData data = new ReferenceData();
         TokenDirectory directory = new TokenDirectory();
@@ -45,7 +54,7 @@ public final class ReferenceDataFixture {
         data.caseChanges = caseChanges;
         data.registry = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
         stream.clients = clients;
-        stream.topics = KitFixtures.topicAdmin(clients);
+        stream.topics = KitFixtures.topicAdmin(clients, manageTopics);
         stream.offsets = KitFixtures.offsets(clients);
         stream.data = data;
         stream.registry = data.registry;

@@ -1,8 +1,12 @@
 package org.w4r.kit.reference;
 
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.w4r.events.CampaignChanged;
@@ -11,18 +15,25 @@ import org.w4r.events.CredentialChanged;
 import org.w4r.events.EntityChanged;
 import org.w4r.events.Events;
 import org.w4r.events.Topics;
+import org.w4r.kit.messaging.KafkaClients;
+import org.w4r.kit.messaging.KitFixtures;
 import org.w4r.kit.security.Credentials;
 import org.w4r.testsupport.KafkaBroker;
 import org.w4r.testsupport.ReferenceFixtures;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -41,7 +52,11 @@ class ReferenceStreamTest {
     }
 
     private static void send(String topic, String key, String json) throws Exception {
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of("bootstrap.servers", bootstrap,
+        send(bootstrap, topic, key, json);
+    }
+
+    private static void send(String servers, String topic, String key, String json) throws Exception {
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of("bootstrap.servers", servers,
                 "acks", "all"), new StringSerializer(), new StringSerializer())) {
             producer.send(new ProducerRecord<>(topic, key, json)).get();
         }
@@ -140,5 +155,90 @@ class ReferenceStreamTest {
         } finally {
             ReferenceDataFixture.stop(reference);
         }
+    }
+
+    /**
+     * A reference topic missing at the start (pods started before the Topic Operator made it) was never read, while
+     * the reader said it was current: ready, holding no credentials, its case observers deaf (a read-only review, 6
+     * December 2026). The start now fails, and the restarted instance reads the topic once it is there. A broker of
+     * this test's own: the JVM's shared one has every reference topic.
+     */
+    @Test
+    void aReferenceTopicMissingAtTheStartFailsTheStartAndARestartReadsItOnceItIsThere() throws Exception {
+        KafkaBroker.bootstrapServers(); // installs the guard that keeps a failing broker from exiting the JVM
+        KafkaClusterTestKit cluster = KafkaBroker.startCluster(
+                Files.createDirectories(Path.of("target", "kafka-missing-topic-" + UUID.randomUUID())));
+        try (Admin admin = Admin.create(Map.<String, Object>of("bootstrap.servers", cluster.bootstrapServers()))) {
+            String servers = cluster.bootstrapServers();
+            createServed(admin, Topics.CAMPAIGNS, Topics.CASES, Topics.ENTITIES);
+
+            ReferenceDataFixture.Started early = ReferenceDataFixture.wired(servers, false);
+            early.stream().startupWait = Duration.ofSeconds(3);
+            try {
+                IllegalStateException refused = assertThrows(IllegalStateException.class,
+                        () -> early.stream().start(null), "a start without the credentials topic must not be current");
+                assertTrue(refused.getMessage().contains(Topics.CREDENTIALS), refused.getMessage());
+                assertFalse(early.stream().isCaughtUp());
+                assertFalse(early.data().awaitUpToDate(Duration.ofSeconds(1)));
+            } finally {
+                ReferenceDataFixture.stop(early);
+            }
+
+            createServed(admin, Topics.CREDENTIALS);
+            String keyId = "key_late_" + UUID.randomUUID().toString().substring(0, 8);
+            String secret = Credentials.newSecret();
+            send(servers, Topics.CREDENTIALS, keyId, Events.toJson(new CredentialChanged(UUID.randomUUID(), keyId,
+                    Credentials.sha256(secret), "entity", "ai-malta", null, null, Instant.now())));
+            ReferenceDataFixture.Started restarted = ReferenceDataFixture.wired(servers, false);
+            try {
+                restarted.stream().start(null);
+                assertTrue(restarted.stream().isCaughtUp());
+                assertEquals("ai-malta", restarted.directory().findBySha256(Credentials.sha256(secret)).orElseThrow()
+                        .entityId(), "the credential on the topic made late is read");
+                assertTrue(restarted.data().awaitUpToDate(WAIT));
+            } finally {
+                ReferenceDataFixture.stop(restarted);
+            }
+        } finally {
+            cluster.close();
+        }
+    }
+
+    /**
+     * The reader judges itself against every topic it reads, not the partitions its consumer happens to have: given a
+     * consumer without the credentials topic, it is neither caught up nor up to date, however far it has read.
+     */
+    @Test
+    void aReaderWithoutAPartitionOfEveryReferenceTopicIsNeitherCaughtUpNorUpToDate() throws Exception {
+        KafkaClients withoutCredentials = KitFixtures.wire(new KafkaClients() {
+            @Override
+            public KafkaConsumer<String, String> readFromBeginning(String purpose, Collection<String> topics,
+                                                                   Map<String, Object> overrides, Duration topicWait) {
+                return super.readFromBeginning(purpose, topics.stream().filter(t -> !t.equals(Topics.CREDENTIALS))
+                        .toList(), overrides, topicWait);
+            }
+        }, bootstrap, "service-kit-test");
+        ReferenceDataFixture.Started reference = ReferenceDataFixture.wired(withoutCredentials, true);
+        reference.stream().startupWait = Duration.ofSeconds(2);
+        reference.stream().start(null);
+        try {
+            assertFalse(reference.stream().isCaughtUp(), "not ready");
+            assertFalse(reference.data().awaitUpToDate(Duration.ofSeconds(2)));
+        } finally {
+            ReferenceDataFixture.stop(reference);
+        }
+    }
+
+    /** As the services create them, once every partition has a leader (created is not yet served). */
+    private static void createServed(Admin admin, String... names) throws Exception {
+        List<String> wanted = List.of(names);
+        for (Topics.Spec spec : Topics.specs(6)) {
+            if (wanted.contains(spec.name())) {
+                admin.createTopics(List.of(new NewTopic(spec.name(), spec.partitions(), (short) 1)
+                        .configs(spec.configs()))).all().get();
+            }
+        }
+        await().atMost(WAIT).ignoreExceptions().until(() -> admin.describeTopics(wanted).allTopicNames().get()
+                .values().stream().allMatch(t -> t.partitions().stream().allMatch(p -> p.leader() != null)));
     }
 }
