@@ -300,6 +300,56 @@ class HandoverCountsTest extends RunningService {
                 DeliveryTopic.beforeMarker(kafka, caseId, marker));
     }
 
+    /**
+     * An entity may post offline counts of up to 1,000,000 each, as many as it likes, and the ledger sums them; the
+     * event contract takes at most 1,000,000,000 in a frozen figure. Past it the handover was inserted, then
+     * {@code HandoverRecorded} refused to be built: rolled back, and answered 500 (a bug) on every retry (found by a
+     * review, 6 Dec 2026). Now a 422 naming the figures, before anything is written; the pack preview of the same plan
+     * says the same, and the counts preview still shows the figures staff must correct.
+     */
+    @Test
+    void countsPastTheEventContractsBoundAre422NamingTheFigureAndRecordNothing() {
+        String caseId = Streams.newCase(kafka);
+        Instant cutoff = Instant.now().minusSeconds(60).truncatedTo(ChronoUnit.SECONDS);
+        List<ActionEvent> reports = new ArrayList<>();
+        int reportsPastTheBound = (int) (Events.MAX_FROZEN_COUNT / Events.MAX_COUNT) + 1;
+        for (int i = 0; i < reportsPastTheBound; i++) {
+            reports.add(new ActionRecorded(UUID.randomUUID(), UUID.randomUUID(), CAMPAIGN, caseId, "ai-malta",
+                    ActionType.LETTER, Mode.OFFLINE, Events.MAX_COUNT, cutoff.minusSeconds(1 + i % 30), Instant.now()));
+        }
+        reports.add(Streams.action(caseId, "ai-france", ActionType.SIGNATURE, 1, cutoff.minusSeconds(5)));
+        Streams.publishAll(kafka, Topics.ACTIONS, caseId, reports);
+        long malta = reportsPastTheBound * Events.MAX_COUNT;
+        await().untilAsserted(() -> assertEquals(malta + 1, counts(caseId, cutoff, "petition").getLong("total")));
+        assertEquals(malta, counts(caseId, cutoff, "petition").getLong("byEntity.ai-malta"));
+
+        String id = Streams.plan(caseId, "petition");
+        for (int attempt = 0; attempt < 2; attempt++) {
+            given().auth().oauth2(DELIVERY).contentType(ContentType.JSON).body(Streams.handoverBody(cutoff))
+                    .post("/api/v1/deliveries/" + id + "/handover").then().statusCode(422)
+                    .contentType("application/problem+json").body("type", endsWith("/counts-out-of-range"))
+                    .body("figures", equalTo(List.of("total", "byEntity.ai-malta", "byType.letter")))
+                    .body("max", equalTo((int) Events.MAX_FROZEN_COUNT));
+        }
+        int asked = PetitionStub.REQUESTS.size();
+        given().auth().oauth2(DELIVERY).get("/api/v1/deliveries/" + id + "/pack-preview?until=" + cutoff)
+                .then().statusCode(422).contentType("application/problem+json")
+                .body("type", endsWith("/counts-out-of-range")).body("figures", equalTo(List.of("total",
+                        "byEntity.ai-malta", "byType.letter")));
+        assertEquals(asked, PetitionStub.REQUESTS.size(), "petition-service not asked for a pack that cannot be handed over");
+
+        given().auth().oauth2(DELIVERY).get("/api/v1/deliveries/" + id).then().statusCode(200)
+                .body("status", equalTo("planned"));
+        assertEquals(0, Rows.number(db, "select count(*) from handover where delivery_id = ?::uuid", id));
+        assertEquals(0, Rows.number(db, "select count(*) from pack_preview where delivery_id = ?::uuid", id));
+        assertEquals(0, Rows.number(db, """
+                select count(*) from (select payload from outbox union all select unnest(payloads) from outbox) e (v)
+                where v like ?""", "%HandoverRecorded%" + id + "%"), "no HandoverRecorded in the outbox");
+        String marker = Streams.plan(caseId, "petition");
+        assertEquals(List.of(DeliveryTopic.planned(id), DeliveryTopic.planned(marker)),
+                DeliveryTopic.beforeMarker(kafka, caseId, marker));
+    }
+
     private void expect400(String id, String body, String field) {
         given().auth().oauth2(DELIVERY).contentType(ContentType.JSON).body(body)
                 .post("/api/v1/deliveries/" + id + "/handover").then().statusCode(400)

@@ -128,7 +128,9 @@ public class DeliveryResource {
     @APIResponseSchema(value = DeliveryView.class, responseCode = "200", responseDescription = "Recorded, with the frozen counts")
     @APIResponse(responseCode = "404", description = "No delivery with this id")
     @APIResponse(responseCode = "409", description = "case-on-hold, or not-planned (already delivered or cancelled)")
-    @APIResponse(responseCode = "422", description = "unknown-case: the case left this service's read model, so its hold cannot be checked")
+    @APIResponse(responseCode = "422", description = "unknown-case: the case left this service's read model, so its hold "
+            + "cannot be checked; counts-out-of-range: a frozen figure (named in figures) would be outside 0 to max, "
+            + "which the HandoverRecorded event cannot carry; the reports behind it need correcting, nothing recorded")
     public DeliveryView handover(@PathParam("id") String id, @Valid @NotNull HandoverRequest request,
                                  @HeaderParam("Authorization") @Parameter(hidden = true) String authorization) {
         return DeliveryView.of(deliveries.recordHandover(id(id), request.command(), caller.get().principal(),

@@ -110,6 +110,9 @@ public class PackResource {
             + "days from now (petition-service's bound for a cut-off)")
     @APIResponse(responseCode = "409", description = "case-on-hold, or not-planned (handed over or cancelled: a recorded handover has its pack)")
     @APIResponse(responseCode = "410", description = "pack-retired: the campaign's signer data was anonymised under the retention schedule")
+    @APIResponse(responseCode = "422", description = "unknown-case: the case left this service's read model, so its hold "
+            + "cannot be checked; counts-out-of-range: a figure (named in figures) is outside what a handover can record, "
+            + "as the handover would be told")
     public Response packPreview(@PathParam("id") String id, @HeaderParam("Authorization") String authorization,
                                 @QueryParam("until") @Parameter(description = "the cut-off (ISO-8601), at most 365 days ahead; now when absent",
                                         schema = @Schema(type = SchemaType.STRING, format = "date-time")) String until,

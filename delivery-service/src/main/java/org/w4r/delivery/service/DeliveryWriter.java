@@ -93,6 +93,8 @@ public class DeliveryWriter {
         FrozenCounts frozen = DeliveryKinds.SOLIDARITY.equals(delivery.kind())
                 ? counts.approvedMessagesUpTo(delivery.campaignId(), delivery.caseId(), delivery.entityId(), cutoff)
                 : counts.actionsUpTo(delivery.campaignId(), delivery.caseId(), delivery.entityId(), cutoff);
+        // before the insert: HandoverRecorded refuses such figures, and once failed only after it, with a 500
+        CountBound.check(delivery, frozen, "handover");
         // at the database's grain: stored, published and audited as the same instant (see IsoInstant)
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
         Handover handover = new Handover(delivery.id(), deliveredAt, cutoff, deliveredBy, notes,

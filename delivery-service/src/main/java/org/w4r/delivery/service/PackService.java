@@ -118,6 +118,8 @@ public class PackService {
         return oneAtATime(() -> {
             long erasuresBefore = erasures.erasuresOf(delivery.caseId());
             FrozenCounts counts = cases.preview(delivery.caseId(), delivery.kind(), delivery.entityId(), cutoff);
+            // the pack of a handover that would be refused is no preview of anything: said as the handover says it
+            CountBound.check(delivery, counts, "pack preview");
             Instant now = Instant.now();
             Handover handover = new Handover(id, now, cutoff, principal, null, List.of(), principal, now, counts.total(),
                     null, null);
