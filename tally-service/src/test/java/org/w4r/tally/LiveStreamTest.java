@@ -180,6 +180,40 @@ class LiveStreamTest {
     }
 
     /** A stream ticket, as the dashboard gets one before it opens an EventSource. */
+    /**
+     * A quiet campaign's stream still carries bytes: a comment every {@code w4r.tally.public-cases.heartbeat} (1 s in
+     * the test profile), as the public case stream does, under the idle timeout of a proxy (ingress-nginx: 60 s). It
+     * sent only changes, so behind the ingress a quiet campaign's stream was cut every minute (a review, 6 December
+     * 2026).
+     */
+    @Test
+    void aQuietCampaignsStreamCarriesAHeartbeat() throws Exception {
+        String campaign = "quiet-" + UUID.randomUUID().toString().substring(0, 8);
+        TallyFixtures.publishCampaign(campaign, Instant.parse("2026-12-01T00:00:00Z"));
+        HttpResponse<Stream<String>> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create(stream + "?campaign=" + campaign + "&ticket=" + ticket(staffToken("coordinator"))))
+                .header("Accept", "text/event-stream").build(), HttpResponse.BodyHandlers.ofLines());
+        List<String> lines = new CopyOnWriteArrayList<>();
+        Thread reader = new Thread(() -> {
+            try {
+                response.body().forEach(lines::add);
+            } catch (RuntimeException closed) {
+                // the test closed it
+            }
+        }, "quiet-stream-reader");
+        reader.setDaemon(true);
+        reader.start();
+        try {
+            assertEquals(200, response.statusCode());
+            await().atMost(Duration.ofSeconds(10)).until(() -> lines.stream().anyMatch(l -> l.startsWith(":")));
+            // nothing was counted: the heartbeat is all that came after the state
+            assertEquals(List.of("totals"), lines.stream().filter(l -> l.startsWith("event:"))
+                    .map(l -> l.substring(6).trim()).toList(), lines.toString());
+        } finally {
+            response.body().close();
+        }
+    }
+
     static String ticket(String token) {
         return given().auth().oauth2(token).post("/api/v1/totals/stream-tickets").then().statusCode(200)
                 .extract().jsonPath().getString("ticket");

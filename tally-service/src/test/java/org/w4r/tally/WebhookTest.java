@@ -833,6 +833,63 @@ class WebhookTest {
         }
     }
 
+    /** A global case's state at a version of the caller's: several states made in one microsecond share none. */
+    static CaseChanged caseAt(String caseId, String status, CaseChanged.Hold hold, long version) {
+        return new CaseChanged(UUID.randomUUID(), caseId, CAMPAIGN, "Name of " + caseId, "MT", "Authorities", "global",
+                null, 1000L, status, true, hold, version, Instant.now());
+    }
+
+    /**
+     * A draft held, then activated still held: its sites hear {@code case.held} (once), then {@code case.released} of
+     * a hold they heard of. The webhook state kept the draft's hold, so the activation was told as {@code case.changed}
+     * and the release as one of a hold no site had heard of (a review, 6 December 2026).
+     */
+    @Test
+    void aDraftActivatedWhileHeldIsToldHeldOnceThenReleased() {
+        String path = path();
+        Hook hook = register("ai-france", path, "case.held", "case.released");
+        String caseId = caseId();
+        CaseChanged.Hold hold = new CaseChanged.Hold(11, Instant.now());
+        long version = ReferenceFixtures.version();
+        CaseChanged activated = caseAt(caseId, "active", hold, version + 2);
+        CaseChanged released = caseAt(caseId, "active", null, version + 3);
+        TallyFixtures.publish(Topics.CASES, List.of(caseAt(caseId, "draft", null, version),
+                caseAt(caseId, "draft", hold, version + 1), activated, released));
+        // one partition, in order: once the release is queued, everything before it was
+        await().atMost(Duration.ofSeconds(60)).until(() -> deliveries(hook).stream()
+                .anyMatch(d -> released.eventId().toString().equals(d.get("eventId"))));
+        assertEquals(List.of("case.released", "case.held"),
+                deliveries(hook).stream().map(d -> (String) d.get("eventType")).toList(), deliveries(hook).toString());
+        await().atMost(Duration.ofSeconds(30)).until(() -> about(path, caseId).size() == 2);
+        assertEquals(List.of(activated.eventId().toString()), about(path, caseId).stream()
+                .filter(r -> "case.held".equals(r.eventType())).map(Received::eventId).toList());
+    }
+
+    /**
+     * A draft dropped (closed without ever being active) stays unheard of whatever happens to it after: a hold placed
+     * on it, its release, an edit. The webhook state kept its status "closed", and a later change of a closed case
+     * is told, so a hold on it went to every site (the same review).
+     */
+    @Test
+    void aDroppedDraftStaysUnheardOfThroughLaterChanges() {
+        String path = path();
+        Hook hook = register("ai-france", path, "case.held", "case.released", "case.closed", "case.changed");
+        String dropped = caseId(), marker = caseId();
+        long version = ReferenceFixtures.version();
+        TallyFixtures.publish(Topics.CASES, List.of(caseAt(dropped, "draft", null, version),
+                caseAt(dropped, "closed", null, version + 1),
+                caseAt(dropped, "closed", new CaseChanged.Hold(12, Instant.now()), version + 2),
+                caseAt(dropped, "closed", null, version + 3),
+                caseAt(dropped, "closed", null, version + 4)));
+        CaseChanged markerChange = caseChange(marker, "global", null, "active", null);
+        TallyFixtures.publish(Topics.CASES, List.of(markerChange));
+        await().atMost(Duration.ofSeconds(60)).until(() -> deliveries(hook).stream()
+                .anyMatch(d -> markerChange.eventId().toString().equals(d.get("eventId"))));
+        // the marker was queued after every change of the dropped draft: had one been queued, it would be listed
+        assertEquals(List.of(markerChange.eventId().toString()),
+                deliveries(hook).stream().map(d -> (String) d.get("eventId")).toList(), deliveries(hook).toString());
+    }
+
     @Test
     void aLocalCaseConcernsOnlyItsEntity() {
         String france = path(), malta = path();

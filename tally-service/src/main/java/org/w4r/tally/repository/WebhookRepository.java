@@ -41,7 +41,7 @@ public class WebhookRepository {
     public record NewDelivery(UUID webhookId, UUID eventId, String eventType, String body, String holdCaseId) {
     }
 
-    /** The last state of a case the webhook consumer saw. */
+    /** A case's version and hold as the webhook consumer last saw them, its status as entities were last told it. */
     public record CaseState(long version, Long holdId, String status) {
     }
 

@@ -25,6 +25,7 @@ import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.w4r.tally.service.CampaignService;
+import org.w4r.tally.service.Heartbeats;
 import org.w4r.tally.service.LiveStreams;
 import org.w4r.tally.service.LiveTotalsService;
 import org.w4r.tally.service.StreamTicketService;
@@ -32,7 +33,8 @@ import org.w4r.tally.service.StreamsStop;
 
 /**
  * Server-Sent Events of the campaign's totals: event {@code totals} (the whole state) first, then {@code changes}
- * (only the case and entity totals that changed, absolute values) at most once per poll interval.
+ * (only the case and entity totals that changed, absolute values) at most once per poll interval, and a comment as a
+ * heartbeat in between ({@link Heartbeats}).
  * EventSource cannot send headers, so the stream opens with a short-lived single-use {@code ?ticket=} from
  * {@link StreamTicketResource}, and only so (one way in, as docs/security.md lists it); a long-lived token in the URL
  * is refused, since URLs end up in logs and histories.
@@ -55,6 +57,9 @@ public class TotalsStreamResource {
     @Inject
     StreamsStop stop;
 
+    @Inject
+    Heartbeats heartbeats;
+
     @Context
     Sse sse;
 
@@ -62,7 +67,8 @@ public class TotalsStreamResource {
     @Blocking // the ticket's use is recorded in the database, shared by every instance
     @Produces(MediaType.SERVER_SENT_EVENTS)
     @Operation(operationId = "totalsStream", summary = "Server-Sent Events of the totals: 'totals', then 'changes'")
-    @APIResponse(responseCode = "200", description = "The stream: event 'totals' (the whole state), then 'changes'",
+    @APIResponse(responseCode = "200", description = "The stream: event 'totals' (the whole state), then 'changes'; "
+            + "a ':heartbeat' comment in between, every w4r.tally.public-cases.heartbeat",
             content = @Content(mediaType = MediaType.SERVER_SENT_EVENTS, schema = @Schema(implementation = LiveTotalsService.Update.class)))
     @APIResponse(responseCode = "401", description = "No valid ?ticket= (unknown, expired, used, forged), or a token in the URL")
     @APIResponse(responseCode = "403", description = "The ticket's credential is no longer a staff role")
@@ -78,9 +84,10 @@ public class TotalsStreamResource {
         }
         String id = campaigns.resolve(campaign).campaignId();
         LiveStreams.Session session = streams.open(caller.principal(), grant);
-        return stop.untilStopping(live.updates(id, session)).onTermination().invoke(session::release)
-                .map(update -> sse.newEventBuilder().name(update.kind())
-                        .mediaType(MediaType.APPLICATION_JSON_TYPE).data(update).build());
+        return stop.untilStopping(heartbeats.around(live.updates(id, session))).onTermination().invoke(session::release)
+                .map(update -> update.isEmpty() ? sse.newEventBuilder().comment("heartbeat").build()
+                        : sse.newEventBuilder().name(update.get().kind())
+                        .mediaType(MediaType.APPLICATION_JSON_TYPE).data(update.get()).build());
     }
 
     /** Who minted this request's ticket. */

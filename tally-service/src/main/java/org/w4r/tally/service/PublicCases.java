@@ -31,6 +31,9 @@ public class PublicCases {
     @Inject
     Settings settings;
 
+    @Inject
+    Heartbeats heartbeats;
+
     private final AtomicInteger open = new AtomicInteger();
 
     /** The anonymous stream of the list (docs/tally-service.md, "GET /public/v1/cases/stream"). */
@@ -40,7 +43,10 @@ public class PublicCases {
         @WithDefault("PT1S")
         Duration interval();
 
-        /** Under the idle timeouts of proxies, so they keep a quiet stream open. */
+        /**
+         * Under the idle timeouts of proxies, so they keep a quiet stream open: this one and the staff's
+         * ({@link Heartbeats}).
+         */
         @WithDefault("PT25S")
         Duration heartbeat();
 
@@ -101,9 +107,8 @@ public class PublicCases {
                             Multi.createFrom().item(0L),
                             Multi.createFrom().ticks().every(settings.interval()).onOverflow().drop())
                     .map(n -> true);
-            Multi<Boolean> heartbeats = Multi.createFrom().ticks().every(settings.heartbeat()).onOverflow().drop()
-                    .map(n -> false);
-            return Multi.createBy().merging().streams(checks, heartbeats)
+            Multi<Boolean> beats = heartbeats.ticks().map(n -> false);
+            return Multi.createBy().merging().streams(checks, beats)
                     .map(check -> new Tick(check ? current() : null))
                     .filter(t -> t.state() == null || !t.state().id().equals(sent.getAndSet(t.state().id())));
         });

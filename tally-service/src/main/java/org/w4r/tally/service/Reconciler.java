@@ -10,6 +10,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RetriableException;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
@@ -21,6 +22,7 @@ import org.w4r.kit.messaging.EventWindow;
 import org.w4r.kit.messaging.Failures;
 import org.w4r.kit.messaging.KafkaClients;
 import org.w4r.kit.messaging.TopicOffsets;
+import org.w4r.kit.problem.Problem;
 import org.w4r.kit.problem.ProblemException;
 import org.w4r.tally.service.CountingService.Tables;
 
@@ -101,6 +103,16 @@ public class Reconciler {
         /** The recount fails if it has not read to the end offsets taken at its start by then. */
         @WithDefault("PT30M")
         Duration timeout();
+
+        /**
+         * How long the recount waits for each answer of Kafka (the partitions, the end offsets, a position) before it
+         * answers 503 {@code kafka-unavailable}; the kit's reader from the beginning waits a fixed 30 s.
+         */
+        @WithDefault("PT30S")
+        Duration kafkaTimeout();
+
+        /** Settings of the recount's own consumer, over the {@code kafka.*} ones ({@code "max.poll.records"}: 2000). */
+        Map<String, String> consumer();
     }
 
     /**
@@ -155,17 +167,23 @@ public class Reconciler {
         long read = 0;
         long counted = 0;
         Map<TopicPartition, Long> end;
-        try (KafkaConsumer<String, String> consumer = clients.readFromBeginning("reconcile", List.of(Topics.ACTIONS),
-                Map.of("max.poll.records", "2000"))) {
-            List<TopicPartition> partitions = List.copyOf(consumer.assignment());
-            end = consumer.endOffsets(partitions, Duration.ofSeconds(30));
+        Duration wait = settings.kafkaTimeout();
+        // Kafka not answering, or the run's deadline, is an outage, not a bug: each was a 500 logged as one until a
+        // review of 6 December 2026. The partitions are asked for here, not by the kit's reader, to wait the setting.
+        try (KafkaConsumer<String, String> consumer = clients.readFromBeginning("reconcile", List.of(),
+                consumerSettings())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(Topics.ACTIONS, wait).stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            end = consumer.endOffsets(partitions, wait);
             // the live consumer's exactly-once, in memory: this read starts at offset 0 and is never redelivered
             Map<TopicPartition, EventWindow> windows = new HashMap<>();
             partitions.forEach(p -> windows.put(p, new EventWindow(consumers.dedupeWindow(), 0)));
             long deadline = System.nanoTime() + settings.timeout().toNanos();
-            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("reconcile did not reach the end offsets within " + settings.timeout());
+            while (partitions.stream().anyMatch(p -> consumer.position(p, wait) < end.get(p))) {
+                if (System.nanoTime() - deadline > 0) {
+                    throw timedOut(read);
                 }
                 List<ActionEvent> batch = new ArrayList<>();
                 ConsumerRecords<String, String> polled = consumer.poll(Duration.ofMillis(500));
@@ -201,11 +219,17 @@ public class Reconciler {
                 }
                 counted += recount(batch);
                 // stop reading a partition once its end is reached, so later records are never fetched for nothing
-                List<TopicPartition> done = partitions.stream().filter(p -> consumer.position(p) >= end.get(p)).toList();
+                List<TopicPartition> done = partitions.stream().filter(p -> consumer.position(p, wait) >= end.get(p))
+                        .toList();
                 if (!done.isEmpty()) {
                     consumer.pause(done);
                 }
             }
+        } catch (RetriableException e) {
+            LOG.warnf("reconcile: Kafka did not answer within %s (%s)", wait, Failures.describe(e));
+            throw new ProblemException(Problem.of(503, "kafka-unavailable", "Kafka unavailable",
+                    "Kafka did not answer the recount within " + wait + "; nothing was compared, send the request again "
+                            + "after Retry-After seconds").retryAfter(KAFKA_RETRY_AFTER_SECONDS));
         }
         awaitLive(end);
         Comparison comparison = compare(end);
@@ -216,6 +240,26 @@ public class Reconciler {
         LOG.infof("reconcile: %d records, %d events counted, live %s, %d differences", read, counted, live, differences.size());
         return new Report(started, Instant.now(), endOffsets, read, counted, live, differences.size(),
                 differences.subList(0, Math.min(MAX_LISTED, differences.size())));
+    }
+
+    /** A broker restarting, or a leader moving, is back within a few tens of seconds. */
+    private static final long KAFKA_RETRY_AFTER_SECONDS = 30;
+
+    /** A run that took the whole timeout will not be quicker at once: Kafka is slow or far behind. */
+    private static final long TIMEOUT_RETRY_AFTER_SECONDS = 60;
+
+    private ProblemException timedOut(long read) {
+        LOG.warnf("reconcile: the end offsets were not reached within %s (%d records read)", settings.timeout(), read);
+        return new ProblemException(Problem.of(503, "reconcile-timeout", "Reconcile timed out",
+                "the recount did not read to the end offsets taken at its start within " + settings.timeout()
+                        + " (w4r.tally.reconcile.timeout); nothing was compared, send the request again after "
+                        + "Retry-After seconds").retryAfter(TIMEOUT_RETRY_AFTER_SECONDS));
+    }
+
+    private Map<String, Object> consumerSettings() {
+        Map<String, Object> config = new HashMap<>(Map.of("max.poll.records", "2000"));
+        config.putAll(settings.consumer());
+        return config;
     }
 
     /**

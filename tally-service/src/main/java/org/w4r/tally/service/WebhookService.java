@@ -202,7 +202,7 @@ public class WebhookService {
 
     /**
      * Queues what the case events mean for the webhooks, in the consumer's transaction. {@code CaseChanged} is the whole
-     * state, so the change is told from the last state seen: a hold placed, lifted, the case closed, anything else. A
+     * state, so the change is told from the last state told: a hold placed, lifted, the case closed, anything else. A
      * late copy of an older state is dropped. A local case concerns its entity only, a global one every entity.
      */
     public void onCases(List<CaseChanged> events) {
@@ -214,13 +214,15 @@ public class WebhookService {
                 continue;
             }
             Long holdId = c.hold() == null ? null : c.hold().holdId();
-            webhooks.saveCaseState(c.caseId(), new CaseState(c.version(), holdId, c.status()));
-            String type = typeOf(before, holdId, c.status());
-            if (CASE_RELEASED.equals(type)) {
+            boolean told = toldToEntities(before, c.status());
+            webhooks.saveCaseState(c.caseId(), stateAfter(before, c.version(), holdId, c.status()));
+            // the hold itself, told or not: the milestones recorded under it wait for this (MilestoneRepository)
+            if (before != null && before.holdId() != null && holdId == null) {
                 released.add(c.caseId());
             }
-            if (toldToEntities(before, c.status())) {
-                queue(c, type, c.eventId(), c.changedAt(), Map.of("version", c.version()), queued);
+            if (told) {
+                queue(c, typeOf(before, holdId, c.status()), c.eventId(), c.changedAt(), Map.of("version", c.version()),
+                        queued);
             }
         }
         webhooks.enqueue(queued);
@@ -303,9 +305,34 @@ public class WebhookService {
         }
     }
 
+    /**
+     * The status kept of a case until entities have been told of it: a draft's, whatever its status is. What follows
+     * such a state is told as if nothing came before it ({@link #typeOf}), and a case closed unseen stays unseen
+     * through its later changes ({@link #toldToEntities}).
+     */
+    static final String UNTOLD = "draft";
+
+    /**
+     * What {@code webhook_case_state} keeps after a change: its version and hold as they are (the milestones' hold reads
+     * it), its status as entities know it, {@link #UNTOLD} while they know nothing. The status seen was kept until a
+     * review of 6 December 2026, so a draft dropped (closed unseen) and then held, released or edited was told as a
+     * closed case changing: to every entity.
+     */
+    static CaseState stateAfter(CaseState before, long version, Long holdId, String status) {
+        return new CaseState(version, holdId, toldToEntities(before, status) ? status : UNTOLD);
+    }
+
+    /**
+     * The type of a change that is told, from what entities were last told. A state they were not told ({@link #UNTOLD}:
+     * a draft, or anything before the case was first told) is no "before": its hold was never announced, so the first
+     * state told with a hold is {@code case.held}, and lifting a hold they never heard of is no {@code case.released}.
+     * A draft held and then activated still held was told {@code case.changed}, and the hold's lifting later
+     * {@code case.released} of a hold no site had heard of (found by a review, 6 December 2026).
+     */
     static String typeOf(CaseState before, Long holdId, String status) {
-        boolean wasClosed = before != null && "closed".equals(before.status());
-        Long heldBefore = before == null ? null : before.holdId();
+        CaseState told = before == null || UNTOLD.equals(before.status()) ? null : before;
+        boolean wasClosed = told != null && "closed".equals(told.status());
+        Long heldBefore = told == null ? null : told.holdId();
         if ("closed".equals(status) && !wasClosed) {
             return CASE_CLOSED;
         }
