@@ -332,4 +332,42 @@ class CsvImportTest extends RunningService {
                 .post("/api/v1/campaigns/" + campaign + "/cases/import").then().statusCode(201)
                 .body("[0].localEntityId", equalTo(entity));
     }
+
+    /**
+     * {@code ai-belgium}'s namespace held {@code ai-belgium-flemish}'s: its key's dry run learnt from
+     * {@code duplicate-id} which of the other entity's cases existed, and its import took their ids (found by a read-only
+     * review, 6 December 2026). Such entities can no longer be created ({@code ReferenceEndpointsTest}), so the inner one
+     * is written straight into the database, as one from before would hold it. The outer entity's key is refused there
+     * as outside its namespace, before any lookup: a taken id and a free one get the same answer.
+     */
+    @Test
+    void anEntityDoesNotReachIntoTheNamespaceOfAnEntityInsideItsOwn() {
+        String campaign = CaseLifecycleTest.openCampaign();
+        String outer = CaseLifecycleTest.id("e"), inner = outer + "-sub";
+        CaseLifecycleTest.post("/api/v1/entities", "{\"entityId\":\"" + outer + "\",\"name\":\"Outer section\"}")
+                .statusCode(201);
+        Effects.update(db, "insert into entity (id, name, kind, changed_at) values (?, 'Older sub-section', 'section', now())",
+                inner);
+        String outerKey = CredentialsTest.managerKey(outer, null), innerKey = CredentialsTest.managerKey(inner, null);
+        String taken = CaseLifecycleTest.id(inner), free = CaseLifecycleTest.id(inner);
+        importAs(innerKey, campaign, List.of(taken), false).statusCode(201).body("[0].localEntityId", equalTo(inner));
+
+        for (String probe : List.of(taken, free)) {
+            importAs(outerKey, campaign, List.of(probe), true).statusCode(200).body("refused", equalTo(1))
+                    .rootPath("results[0].problem")
+                    .body("status", equalTo(400)).body("type", endsWith("/invalid-field"))
+                    .body("field", equalTo("caseId")).body("line", equalTo(2))
+                    .body("detail", org.hamcrest.Matchers.containsString("'" + inner + "-...'"));
+            importAs(outerKey, campaign, List.of(probe), false).statusCode(400).contentType("application/problem+json")
+                    .body("type", endsWith("/invalid-field")).body("field", equalTo("caseId")).body("line", equalTo(2));
+        }
+        assertEquals(inner, Effects.caseRow(db, taken).get("local_entity_id"), "the inner entity's case stays its own");
+        org.junit.jupiter.api.Assertions.assertNull(Effects.caseRow(db, free), "nothing stored");
+        assertEquals(0L, localCasesStored(campaign, outer));
+
+        // the rest of its namespace is still its own, and the inner entity's namespace the inner entity's
+        String mine = CaseLifecycleTest.id(outer);
+        importAs(outerKey, campaign, List.of(mine), false).statusCode(201).body("[0].localEntityId", equalTo(outer));
+        importAs(innerKey, campaign, List.of(free), false).statusCode(201).body("[0].localEntityId", equalTo(inner));
+    }
 }

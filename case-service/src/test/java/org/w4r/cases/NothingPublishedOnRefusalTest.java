@@ -105,6 +105,14 @@ class NothingPublishedOnRefusalTest extends RunningService {
                 + "\",\"name\":\"x\"}").post("/api/v1/entities")));
         refusals.add(new Refusal("duplicate entity", 409, () -> json(manager, "{\"entityId\":\"" + entity
                 + "\",\"name\":\"x\"}").post("/api/v1/entities")));
+        refusals.add(new Refusal("entity inside another's namespace", 409, () -> json(manager, "{\"entityId\":\""
+                + entity + "-sub\",\"name\":\"x\"}").post("/api/v1/entities")));
+        refusals.add(new Refusal("entity whose namespace holds another's", 409, () -> json(manager, "{\"entityId\":\""
+                + entity.substring(0, entity.lastIndexOf('-')) + "\",\"name\":\"x\"}").post("/api/v1/entities")));
+        refusals.add(new Refusal("entities file with a line inside another's namespace", 409, () -> given().auth()
+                .oauth2(manager).contentType("text/csv").body("entity_id,name,reported_actions\n"
+                        + CaseLifecycleTest.id("ai-test") + ",Good,1\n" + entity + "-sub,Inside,1\n")
+                .post("/api/v1/entities/import")));
         refusals.add(new Refusal("entity of an unknown kind", 400, () -> json(manager, "{\"entityId\":\""
                 + CaseLifecycleTest.id("ai-test") + "\",\"name\":\"x\",\"kind\":\"club\"}").post("/api/v1/entities")));
         refusals.add(new Refusal("entity by a coordinator", 403, () -> json(coordinator, "{\"entityId\":\""

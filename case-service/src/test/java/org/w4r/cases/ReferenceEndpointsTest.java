@@ -18,10 +18,12 @@ import java.util.Map;
 
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.endsWith;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -142,6 +144,66 @@ class ReferenceEndpointsTest extends RunningService {
             assertEquals(country, events.get(0).country());
             assertEquals(kind, events.get(0).kind());
         });
+    }
+
+    /**
+     * An entity's case ids are {@code <entityId>-...}, so {@code ai-belgium} held {@code ai-belgium-flemish}'s whole
+     * namespace, and an entity {@code ai} would hold every {@code ai-...} one (found by a read-only review, 6 December
+     * 2026). An id overlapping an existing entity's either way round, created, imported or in a dry run, is a 409 naming
+     * the entity there, with nothing stored or published; two lines of one file overlapping each other too.
+     */
+    @Test
+    void anEntityIdNeverOverlapsAnotherEntitysNamespace() {
+        String manager = DemoCredentials.caseManager();
+        Effects.awaitOutboxEmpty(relay);
+        Effects.Mark mark = Effects.Mark.now(kafka, Topics.ENTITIES);
+        String outer = CaseLifecycleTest.id("e"), inner = CaseLifecycleTest.id("e") + "-sub";
+        for (String id : List.of(outer, inner)) {
+            CaseLifecycleTest.post("/api/v1/entities", "{\"entityId\":\"" + id + "\",\"name\":\"Section\"}")
+                    .statusCode(201);
+        }
+        // a new id inside an existing entity's namespace, and one whose namespace holds an existing entity's
+        Map<String, String> existingByNew = Map.of(outer + "-sub", outer, inner.substring(0, inner.length() - "-sub".length()),
+                inner);
+        existingByNew.forEach((id, existing) -> {
+            CaseLifecycleTest.post("/api/v1/entities", "{\"entityId\":\"" + id + "\",\"name\":\"Overlapping\"}")
+                    .statusCode(409).contentType("application/problem+json")
+                    .body("type", endsWith("/entity-id-overlaps")).body("existingEntityId", equalTo(existing))
+                    .body("detail", containsString("'" + existing + "'"));
+            given().auth().oauth2(manager).contentType("text/csv").body("entity_id,name,reported_actions\n" + id + ",x,1\n")
+                    .post("/api/v1/entities/import").then().statusCode(409).contentType("application/problem+json")
+                    .body("type", endsWith("/entity-id-overlaps")).body("existingEntityId", equalTo(existing))
+                    .body("line", equalTo(2));
+            given().auth().oauth2(manager).contentType("text/csv").body("entity_id,name,reported_actions\n" + id + ",x,1\n")
+                    .post("/api/v1/entities/import?dryRun=true").then().statusCode(200)
+                    .body("results[0].status", equalTo("refused"))
+                    .body("results[0].problem.type", endsWith("/entity-id-overlaps"))
+                    .body("results[0].problem.existingEntityId", equalTo(existing));
+            assertNull(Effects.row(db, "select 1 from entity where id = ?", id), "no entity " + id);
+        });
+        // an entity 'e' would hold every 'e-...' entity's namespace
+        CaseLifecycleTest.post("/api/v1/entities", "{\"entityId\":\"e\",\"name\":\"Everything\"}").statusCode(409)
+                .body("type", endsWith("/entity-id-overlaps")).body("existingEntityId", startsWith("e-"));
+        assertNull(Effects.row(db, "select 1 from entity where id = 'e'"));
+
+        // in one file, a line overlapping an earlier line's entity, either order; the whole file is refused
+        String first = CaseLifecycleTest.id("e");
+        for (List<String> lines : List.of(List.of(first, first + "-sub"), List.of(first + "-sub", first))) {
+            String csv = "entity_id,name,reported_actions\n" + lines.get(0) + ",A,1\n" + lines.get(1) + ",B,1\n";
+            given().auth().oauth2(manager).contentType("text/csv").body(csv).post("/api/v1/entities/import?dryRun=true")
+                    .then().statusCode(200).body("results.status", equalTo(List.of("ok", "refused")))
+                    .body("results[1].problem.type", endsWith("/entity-id-overlaps"))
+                    .body("results[1].problem.existingEntityId", equalTo(lines.get(0)));
+            given().auth().oauth2(manager).contentType("text/csv").body(csv).post("/api/v1/entities/import").then()
+                    .statusCode(409).body("type", endsWith("/entity-id-overlaps")).body("line", equalTo(3));
+            for (String id : lines) {
+                assertNull(Effects.row(db, "select 1 from entity where id = ?", id), "no entity " + id);
+            }
+        }
+
+        String marker = CredentialsTest.newEntity();
+        await().atMost(Effects.BOUND).until(() -> mark.keysSince(Topics.ENTITIES).contains(marker));
+        assertEquals(List.of(outer, inner, marker), mark.keysSince(Topics.ENTITIES), "the refusals published nothing");
     }
 
     @Test

@@ -192,7 +192,8 @@ public class CampaignResource {
             mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = SchemaType.ARRAY, implementation = CaseView.class)))
     @APIResponse(responseCode = "404", description = "No such campaign, or no such entity for a local case")
     @APIResponse(responseCode = "400", description = "invalid-field: a row's shape; with an entity key, a 'caseId' that "
-            + "does not start with the entity's id and a dash ('line' names the row)")
+            + "does not start with the entity's id and a dash, or that starts with another entity's id and a dash "
+            + "('line' names the row)")
     @APIResponse(responseCode = "409", description = "duplicate-id: a row's case exists ('line' names the row; with an "
             + "entity key, one of its own ids); or "
             + "too-many-local-cases: with an entity key, the file would give the entity more local cases in the "

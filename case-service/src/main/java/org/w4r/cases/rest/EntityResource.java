@@ -157,7 +157,9 @@ public class EntityResource {
     @Operation(operationId = "createEntity", summary = "Create an entity")
     @APIResponseSchema(value = EntityView.class, responseCode = "201", responseDescription = "Created")
     @APIResponse(responseCode = "409", description = "duplicate-id: an entity with this id exists; or "
-            + "entity-is-principal: a staff principal has this name")
+            + "entity-is-principal: a staff principal has this name; or entity-id-overlaps: the id and a dash start "
+            + "an existing entity's id, or an existing entity's id and a dash start it ('existingEntityId' names it): "
+            + "one's case ids would include the other's")
     public Response create(@Valid @NotNull EntityRequest request) {
         return EntityView.created(entities.create(request.command()));
     }
@@ -171,7 +173,8 @@ public class EntityResource {
     @APIResponse(responseCode = "201", description = "Created, one entity per row", content = @Content(
             mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = SchemaType.ARRAY, implementation = EntityView.class)))
     @APIResponse(responseCode = "409", description = "duplicate-id: a row's entity exists, or entity-is-principal: a "
-            + "staff principal has its name ('line' names the row)")
+            + "staff principal has its name, or entity-id-overlaps: its id overlaps an existing entity's, or an earlier "
+            + "row's, as for a single entity ('existingEntityId'; 'line' names the row)")
     @APIResponseSchema(value = ImportPreviewView.class, responseCode = "200",
             responseDescription = "dryRun=true: what each line would do; nothing written")
     public Response importEntities(@QueryParam("dryRun") @Parameter(description = "check every line, write nothing", required = false,

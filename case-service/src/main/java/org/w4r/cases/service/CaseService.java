@@ -224,9 +224,14 @@ public class CaseService {
      * An entity's own case ids start with its id and a dash ({@code ai-france-...}), checked before the id is looked
      * up. A refused id used to be answered {@code duplicate-id} "case 'X' exists already", so any entity key, which may
      * not read cases (403 on {@code GET /api/v1/cases}), could learn which ids exist: drafts, other campaigns' cases, and
-     * ids are slugs of people's names (a read-only review, 6 December 2026). In its own namespace an id already taken
-     * can only be one of the entity's own cases (or one a case manager chose to put there). A case manager creates any
-     * id.
+     * ids are slugs of people's names (a read-only review, 6 December 2026). A case manager creates any id.
+     *
+     * <p>Nor does it reach into another entity's namespace inside its own: {@code ai-belgium}'s key learnt from
+     * {@code duplicate-id} which {@code ai-belgium-flemish-...} cases existed, and took that entity's ids (found by a
+     * read-only review, 6 December 2026). Overlapping entities can no longer be created ({@link EntityService}), but a
+     * database from before may hold them. In its own namespace an id already taken is one of the entity's own cases, or
+     * one a case manager put there, or, for an entity inside another's namespace in such a database, one the enclosing
+     * entity imported there before this check.
      */
     static void inOwnNamespace(String caseId, String entityId) {
         String prefix = entityId + "-";
@@ -234,6 +239,12 @@ public class CaseService {
             throw ProblemException.invalid("caseId", "an entity's own case ids start with its id and a dash: '"
                     + prefix + "...'; a case manager creates any id");
         }
+        EntityService.enclosedOwner(entityId, caseId).ifPresent(other -> {
+            // the same refusal as any id outside the namespace, before the id is looked up
+            throw ProblemException.invalid("caseId", "an entity's own case ids start with its id and a dash: '"
+                    + prefix + "...', and not with another entity's: '" + other + "-...' are entity '" + other
+                    + "''s; a case manager creates any id");
+        });
     }
 
     /** Changes what the input names, if the case is still at the version its editor read. */

@@ -3,19 +3,26 @@ package org.w4r.cases.service;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.LockModeType;
+import jakarta.persistence.Query;
 import jakarta.transaction.Transactional;
 import org.w4r.cases.messaging.ReferencePublisher;
 import org.w4r.cases.model.ActionEntity;
 import org.w4r.cases.model.Credential;
+import org.hibernate.query.NativeQuery;
 import org.w4r.kit.audit.AuditTrail;
+import org.w4r.kit.problem.Problem;
 import org.w4r.kit.problem.ProblemException;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 /** Entities: sections, structures, regional offices, and the catch-all for supporters with none. */
 @ApplicationScoped
 public class EntityService {
+    /** The advisory lock every creation of an entity takes first: see {@link #overlapping}. */
+    static final String NAMESPACE_LOCK = "entity-namespaces";
+
     @Inject
     ReferencePublisher publisher;
 
@@ -40,6 +47,9 @@ public class EntityService {
      * {@code @Transactional @LiveCredential} themselves.
      */
     private ActionEntity insert(EntityInput in) {
+        // before the principal's lock: an import takes one principal lock per line, and a creation waiting for this
+        // lock while holding a principal's that the import's next line needs would deadlock
+        lock(NAMESPACE_LOCK);
         if (ActionEntity.findById(in.entityId()) != null) {
             throw ProblemException.conflict("duplicate-id", "Duplicate entity",
                     "entity '" + in.entityId() + "' exists already");
@@ -49,11 +59,19 @@ public class EntityService {
         // would name two callers (a read-only review, 6 December 2026). Its own type, not duplicate-id, which tells a
         // client sending a creation again that it was stored. The lock is the one a token's issue takes for the
         // principal, so an entity and a token of one name created at once take turns and the second sees the first.
-        Credential.getEntityManager().createNativeQuery("select 1 from pg_advisory_xact_lock(hashtextextended(?1, 0))")
-                .setParameter(1, CredentialService.PRINCIPAL_LOCK + in.entityId()).getSingleResult();
+        lock(CredentialService.PRINCIPAL_LOCK + in.entityId());
         if (Credential.count("principal = ?1 and entityId is null", in.entityId()) > 0) {
             throw ProblemException.conflict("entity-is-principal", "Entity id is a staff principal",
                     "'" + in.entityId() + "' is a staff principal; choose another entity id");
+        }
+        Optional<String> overlapped = overlapping(in.entityId());
+        if (overlapped.isPresent()) {
+            String other = overlapped.get();
+            throw new ProblemException(Problem.of(409, "entity-id-overlaps", "Entity id overlaps another's",
+                    "entity '" + other + "' exists: the case ids of one of '" + in.entityId() + "' and '" + other
+                            + "' would include the other's ('<entityId>-...'); choose an id that neither starts with "
+                            + "another entity's id and a dash nor, with a dash, starts another's")
+                    .with("existingEntityId", other));
         }
         ActionEntity e = new ActionEntity();
         e.id = in.entityId();
@@ -113,6 +131,49 @@ public class EntityService {
     @LiveCredential
     public List<ImportPreview.Outcome> dryRun(List<ImportPreview.Candidate<EntityInput>> rows) {
         return ImportPreview.check(rows, this::insert);
+    }
+
+    /**
+     * An entity's case ids are {@code <entityId>-...} ({@link CaseService}), so an entity whose id, with a dash, starts
+     * another's ({@code ai-belgium} and {@code ai-belgium-flemish}, or {@code ai} and every {@code ai-...}) holds the
+     * other's whole namespace: its key's dry-run import learnt from {@code duplicate-id} which of the other's cases
+     * exist, drafts included, and its real import took the other's ids (found by a read-only review, 6 December 2026).
+     * No entity may be created whose namespace overlaps an existing one's, either way round; the one such entity, if
+     * any, first by id.
+     */
+    static Optional<String> overlapping(String entityId) {
+        return ids(ActionEntity.getEntityManager().createNativeQuery("select id from entity"
+                + " where starts_with(id, :entityId || '-') or starts_with(:entityId, id || '-') order by id limit 1")
+                .setParameter("entityId", entityId));
+    }
+
+    /**
+     * The entity, other than {@code entityId}, whose namespace inside {@code entityId}'s holds {@code caseId}. A
+     * database from before 6 December 2026 may hold overlapping entities ({@link #overlapping}); the outer one's key
+     * must not reach into the inner one's cases.
+     */
+    static Optional<String> enclosedOwner(String entityId, String caseId) {
+        return ids(ActionEntity.getEntityManager().createNativeQuery("select id from entity"
+                        + " where starts_with(id, :entityId || '-') and starts_with(:caseId, id || '-') order by id limit 1")
+                .setParameter("entityId", entityId).setParameter("caseId", caseId));
+    }
+
+    /**
+     * Synchronised on the entity table, so an entity this transaction persisted (an import's earlier line) is flushed
+     * and found: a file of {@code x} and {@code x-sub} is refused like two requests.
+     */
+    private static Optional<String> ids(Query query) {
+        List<?> ids = query.unwrap(NativeQuery.class).addSynchronizedEntityClass(ActionEntity.class).getResultList();
+        return ids.stream().findFirst().map(String::valueOf);
+    }
+
+    /**
+     * Taken once per transaction (held until it ends, and again at no cost), so creations of entities take turns: two
+     * overlapping ids created at once would each find the other absent. Entities are created rarely.
+     */
+    private static void lock(String key) {
+        ActionEntity.getEntityManager().createNativeQuery("select 1 from pg_advisory_xact_lock(hashtextextended(?1, 0))")
+                .setParameter(1, key).getSingleResult();
     }
 
     public static ActionEntity find(String entityId) {
