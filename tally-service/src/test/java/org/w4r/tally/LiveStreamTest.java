@@ -179,7 +179,6 @@ class LiveStreamTest {
         return response.statusCode() + " " + response.headers().firstValue("Content-Type").orElse("").split(";")[0];
     }
 
-    /** A stream ticket, as the dashboard gets one before it opens an EventSource. */
     /**
      * A quiet campaign's stream still carries bytes: a comment every {@code w4r.tally.public-cases.heartbeat} (1 s in
      * the test profile), as the public case stream does, under the idle timeout of a proxy (ingress-nginx: 60 s). It
@@ -214,6 +213,7 @@ class LiveStreamTest {
         }
     }
 
+    /** A stream ticket, as the dashboard gets one before it opens an EventSource. */
     static String ticket(String token) {
         return given().auth().oauth2(token).post("/api/v1/totals/stream-tickets").then().statusCode(200)
                 .extract().jsonPath().getString("ticket");

@@ -27,8 +27,9 @@ import static org.w4r.testsupport.ReferenceFixtures.staffToken;
  * answering (partitions, end offsets, positions) is {@code kafka-unavailable}; a recount that has not read to the end
  * offsets by {@code w4r.tally.reconcile.timeout} is {@code reconcile-timeout}. Both were "unexpected error (a bug)"
  * until a review of 6 December 2026. The reconcile's consumer reaches the broker through {@link ReconcileKafka}'s
- * proxy here, and waits {@code w4r.tally.reconcile.kafka-timeout} (1 s here) for each answer, so the outage costs the
- * test a second, not the default half minute; the run's own timeout is zero, so any run that has something to read is
+ * proxy here, and waits {@code w4r.tally.reconcile.kafka-timeout} (5 s here: 1 s was within reach of a busy machine's
+ * ordinary answers, a second review found) for each answer, so the outage costs the test seconds, not the default
+ * half minute; the run's own timeout is zero, so any run that has something to read is
  * past it.
  */
 @QuarkusTest
@@ -38,7 +39,7 @@ class ReconcileOutageTest {
     public static class KafkaBehindAProxy implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("w4r.tally.reconcile.kafka-timeout", "PT1S", "w4r.tally.reconcile.timeout", "PT0S");
+            return Map.of("w4r.tally.reconcile.kafka-timeout", "PT5S", "w4r.tally.reconcile.timeout", "PT0S");
         }
 
         @Override

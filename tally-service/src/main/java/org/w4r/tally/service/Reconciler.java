@@ -174,6 +174,11 @@ public class Reconciler {
                 consumerSettings())) {
             List<TopicPartition> partitions = consumer.partitionsFor(Topics.ACTIONS, wait).stream()
                     .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            if (partitions.isEmpty()) {
+                // a broker that does not know the topic answers no partitions: read as "nothing to recount", every
+                // live cell was a difference in a 200 (a second review of the day's fixes, 6 December 2026)
+                throw kafkaUnavailable("the broker names no partition of '" + Topics.ACTIONS + "'");
+            }
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             end = consumer.endOffsets(partitions, wait);
@@ -181,12 +186,20 @@ public class Reconciler {
             Map<TopicPartition, EventWindow> windows = new HashMap<>();
             partitions.forEach(p -> windows.put(p, new EventWindow(consumers.dedupeWindow(), 0)));
             long deadline = System.nanoTime() + settings.timeout().toNanos();
+            long quietSince = System.nanoTime();
             while (partitions.stream().anyMatch(p -> consumer.position(p, wait) < end.get(p))) {
                 if (System.nanoTime() - deadline > 0) {
                     throw timedOut(read);
                 }
                 List<ActionEvent> batch = new ArrayList<>();
                 ConsumerRecords<String, String> polled = consumer.poll(Duration.ofMillis(500));
+                // once fetching has begun, a broker gone quiet throws nothing: poll returns empty and positions answer
+                // locally, so the run waited out its whole timeout (30 min) holding the lock (the same review)
+                if (!polled.isEmpty()) {
+                    quietSince = System.nanoTime();
+                } else if (System.nanoTime() - quietSince > wait.toNanos()) {
+                    throw kafkaUnavailable("no record came within " + wait + " with " + read + " read and more to read");
+                }
                 for (TopicPartition partition : polled.partitions()) {
                     EventWindow applied = windows.get(partition);
                     List<UUID> ids = new ArrayList<>();
@@ -226,10 +239,7 @@ public class Reconciler {
                 }
             }
         } catch (RetriableException e) {
-            LOG.warnf("reconcile: Kafka did not answer within %s (%s)", wait, Failures.describe(e));
-            throw new ProblemException(Problem.of(503, "kafka-unavailable", "Kafka unavailable",
-                    "Kafka did not answer the recount within " + wait + "; nothing was compared, send the request again "
-                            + "after Retry-After seconds").retryAfter(KAFKA_RETRY_AFTER_SECONDS));
+            throw kafkaUnavailable("Kafka did not answer within " + wait + " (" + Failures.describe(e) + ")");
         }
         awaitLive(end);
         Comparison comparison = compare(end);
@@ -247,6 +257,13 @@ public class Reconciler {
 
     /** A run that took the whole timeout will not be quicker at once: Kafka is slow or far behind. */
     private static final long TIMEOUT_RETRY_AFTER_SECONDS = 60;
+
+    private static ProblemException kafkaUnavailable(String why) {
+        LOG.warnf("reconcile: %s", why);
+        return new ProblemException(Problem.of(503, "kafka-unavailable", "Kafka unavailable",
+                "the recount could not read Kafka: " + why + "; nothing was compared, send the request again after "
+                        + "Retry-After seconds").retryAfter(KAFKA_RETRY_AFTER_SECONDS));
+    }
 
     private ProblemException timedOut(long read) {
         LOG.warnf("reconcile: the end offsets were not reached within %s (%d records read)", settings.timeout(), read);
