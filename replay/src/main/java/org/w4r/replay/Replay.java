@@ -56,10 +56,11 @@ public final class Replay {
                     o.seed() + 1)::next, o.threads(), progress);
             double seconds = (System.nanoTime() - started) / 1e9;
             out.printf("replay: sent %,d requests in %.1f s: %,d actions acknowledged (%,.0f actions/s); results %,d accepted "
-                            + "(expected %,d), %,d duplicate (expected %,d); %,d retries replayed (expected %,d); %d errors%n",
+                            + "(expected %,d), %,d duplicate (expected %,d); %,d retries replayed (expected %,d); %,d answers "
+                            + "429 or 503 waited out and sent again; %d errors%n",
                     sender.requests.get(), seconds, progress.done.get(), progress.done.get() / seconds, sender.accepted.get(),
                     sender.expectedAccepted.get(), sender.duplicates.get(), sender.expectedDuplicates.get(),
-                    sender.replayed.get(), sender.expectedReplayed.get(), sender.errors.size());
+                    sender.replayed.get(), sender.expectedReplayed.get(), sender.waitedOut.get(), sender.errors.size());
         }
         sender.errors.stream().limit(20).forEach(e -> out.println("replay: error: " + e));
         out.println("replay: " + Bench.machine());

@@ -102,6 +102,33 @@ class SenderTest {
     }
 
     /**
+     * 6 December 2026: the replay at scale 1 ran faster than an entity's rate limit and took ai-france's one 429 as an
+     * error, so a run with nothing wrong in the platform failed. A 429, or a 503 naming when, is sent again with the
+     * same key after the time it names; any other refusal is the answer.
+     */
+    @Test
+    void anAnswerThatSaysSendItAgainIsSentAgainAfterTheTimeItNames() throws Exception {
+        String accepted = "{\"results\":[{\"caseId\":\"a\",\"status\":\"accepted\"}]}";
+        scripts.put("w-429", List.of(new Scripted(429, null, "{\"type\":\"https://w4r.example.org/problems/rate-limited\","
+                + "\"retryAfterSeconds\":1}"), new Scripted(202, null, accepted)));
+        scripts.put("w-503", List.of(new Scripted(503, null, "{\"type\":\"https://w4r.example.org/problems/outcome-unknown\","
+                + "\"retryAfterSeconds\":1}"), new Scripted(202, "true", accepted)));
+        scripts.put("w-503-bare", List.of(new Scripted(503, null, "{\"type\":\"https://w4r.example.org/problems/internal\"}"),
+                new Scripted(202, null, accepted)));
+        scripts.put("w-409", List.of(new Scripted(409, null, "{\"type\":\"https://w4r.example.org/problems/case-on-hold\"}"),
+                new Scripted(202, null, accepted)));
+        assertEquals(1, sender.send(single("w-429", "/api/v1/signatures", false, 1)));
+        assertEquals(1, sender.send(single("w-503", "/api/v1/signatures", false, 1)));
+        assertEquals(0, sender.send(single("w-503-bare", "/api/v1/signatures", false, 1)), "a 503 that names no time is the answer");
+        assertEquals(0, sender.send(single("w-409", "/api/v1/signatures", false, 1)), "a refusal is the answer");
+        assertEquals(Map.of("w-429", 2, "w-503", 2, "w-503-bare", 1, "w-409", 1),
+                Map.of("w-429", attempts.get("w-429").get(), "w-503", attempts.get("w-503").get(),
+                        "w-503-bare", attempts.get("w-503-bare").get(), "w-409", attempts.get("w-409").get()));
+        assertEquals(2, sender.waitedOut.get());
+        assertEquals(2, sender.errors.size(), "the bare 503 and the 409: " + sender.errors);
+    }
+
+    /**
      * Review of 6 December 2026: a retry passed as replayed whenever it had an Idempotent-Replayed header, whatever
      * its value and body.
      */
