@@ -28,7 +28,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * exactly the operations each service's OpenAPI document declares: an endpoint added without a row fails here.
  *
  * <p>Ids in paths name nothing that exists ("matrix-absent-..."), except the entity (ai-france, whose key is the
- * "own entity" column; another demo entity's key is the "other entity") and an offline count taken through ai-france: so an
+ * "own entity" column; another demo entity's key is the "other entity"), an offline count taken through ai-france and
+ * a webhook of ai-france's registered for each cell that names one: so an
  * authorised request changes nothing that other tests rely on, and its answer (400, 404, 409...) shows only that
  * it got past authorisation.
  */
@@ -107,7 +108,15 @@ class AuthorizationMatrixIT {
         for (Row row : matrix()) {
             for (String column : COLUMNS) {
                 String expected = row.expected().get(column);
-                Answer answer = row.path().endsWith("/stream") ? open(row, column) : Answer.of(send(row, column));
+                String webhook = row.path().contains("/webhooks/{id}") ? registerWebhook() : null;
+                Answer answer;
+                try {
+                    answer = row.path().endsWith("/stream") ? open(row, column) : Answer.of(send(row, column, webhook));
+                } finally {
+                    if (webhook != null) {
+                        deleteWebhook(webhook);
+                    }
+                }
                 walked++;
                 int status = answer.status();
                 boolean ok = switch (expected) {
@@ -163,7 +172,26 @@ class AuthorizationMatrixIT {
         }
     }
 
-    private Response send(Row row, String column) {
+    /**
+     * A webhook of ai-france's, for the rows that name one: with an id that exists nowhere, "another entity gets 404"
+     * held whatever the ownership check did (found by a read-only review, 6 December 2026). One per cell, deleted
+     * after it, so the own entity's DELETE finds its own and no other cell meets a webhook already gone. The
+     * receiver is a public address literal, as the production checks require; it lives for one request.
+     */
+    private static String registerWebhook() {
+        return given().auth().oauth2(platform.tokens.get("ai-france")).contentType(ContentType.JSON)
+                .body(Map.of("url", "https://93.184.215.14/w4r-matrix-" + UUID.randomUUID(),
+                        "events", List.of("milestone.reached")))
+                .post(platform.tally.url() + "/api/v1/webhooks").then().statusCode(201).extract().path("id");
+    }
+
+    private static void deleteWebhook(String id) {
+        int status = given().auth().oauth2(platform.tokens.get("ai-france"))
+                .delete(platform.tally.url() + "/api/v1/webhooks/" + id).statusCode();
+        assertTrue(status == 204 || status == 404, "deleting the matrix's webhook " + id + ": " + status);
+    }
+
+    private Response send(Row row, String column, String webhook) {
         RequestSpecification request = given().redirects().follow(false);
         String token = token(column);
         if (token != null) {
@@ -185,7 +213,8 @@ class AuthorizationMatrixIT {
         // delivery reads approved messages of one case: what the role may ask, asked of a case that does not exist
         String query = row.path().equals("/api/v1/messages") && "GET".equals(row.method())
                 ? "?status=approved&caseId=matrix-absent-case" : "";
-        return request.request(row.method(), service(row.service()).url() + concrete(row.path()) + query);
+        String path = webhook == null ? concrete(row.path()) : concrete(row.path().replace("{id}", webhook));
+        return request.request(row.method(), service(row.service()).url() + path + query);
     }
 
     /** Another demo entity's key (not ai-iceland, whose keys other tests rotate and revoke). */
