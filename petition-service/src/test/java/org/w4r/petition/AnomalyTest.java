@@ -173,6 +173,71 @@ class AnomalyTest {
                 .body("trends.find { it.dimension == 'emailDomain' && it.value == '" + floodHash + "' }.trending", equalTo(true));
     }
 
+    /**
+     * {@code count} signatures of as many email domains, accepted at {@code at}, written directly: the scan reads
+     * the table, and a thousand requests would only make the test slow.
+     */
+    void domainsAt(Instant at, int count, String run) throws Exception {
+        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement("""
+                insert into signature (action_id, campaign_id, case_id, entity_id, email_hmac, name, country, show_name,
+                                       contact_me, occurred_at, recorded_at, email_domain_hmac, counted_country)
+                select cast(md5(? || g) as uuid), ?, ?, 'ai-france', md5('s' || ? || g) || md5('t' || ? || g),
+                       'Anomaly Bound', 'FR', false, false, ?, ?, md5('d' || ? || g) || md5('e' || ? || g), 'FR'
+                from generate_series(1, ?) g""")) {
+            ps.setString(1, run);
+            ps.setString(2, ReferenceFixtures.CAMPAIGN);
+            ps.setString(3, ReferenceFixtures.CASES.get(2));
+            ps.setString(4, run);
+            ps.setString(5, run);
+            ps.setTimestamp(6, Timestamp.from(at));
+            ps.setTimestamp(7, Timestamp.from(at));
+            ps.setString(8, run);
+            ps.setString(9, run);
+            ps.setInt(10, count);
+            assertEquals(count, ps.executeUpdate());
+        }
+    }
+
+    /**
+     * Found by a read-only review, 6 December 2026: at 0.5 a minute over a one-minute window (the dashboard allows
+     * both) the least a value needed in the window was floor(0.5) = 0, which every value passes, so the scan read
+     * every domain of the baseline into the heap again (millions during a flood). A value with nothing in the window
+     * cannot trend: only the listed ones are read, whatever the threshold the scan is given.
+     */
+    @Test
+    void aLowThresholdReadsOnlyTheListedValuesNotEveryDomainOfTheBaseline() throws Exception {
+        Instant at = Instant.now().minus(Duration.ofMinutes(1000 + ThreadLocalRandom.current().nextInt(60)))
+                .truncatedTo(ChronoUnit.SECONDS);
+        String run = UUID.randomUUID().toString();
+        domainsAt(at.minus(Duration.ofMinutes(30)), 60, run); // in the baseline only
+        Instant windowFrom = at.minus(Duration.ofMinutes(1));
+        List<AnomalyRepository.Count> domains = repository.counts(ReferenceFixtures.CAMPAIGN,
+                windowFrom.minus(Duration.ofHours(1)), windowFrom, at, AnomalyWatch.LISTED, 0).stream()
+                .filter(c -> c.dimension() == AnomalyRepository.Dimension.EMAIL_DOMAIN).toList();
+        assertEquals(AnomalyWatch.LISTED, domains.size(), "the 25 listed, not all 60: " + domains.size());
+        given().auth().oauth2(staffToken("coordinator")).get("/api/v1/anomalies?windowMinutes=1&baselineHours=1"
+                        + "&factor=1&minPerMinute=0.5&at=" + at).then().statusCode(200).body("trending", equalTo(0))
+                .body("truncated", equalTo(false));
+    }
+
+    /**
+     * And however many values do run at the threshold (a flood with a fresh domain per signature, each one a minute
+     * over one minute, trends at 0.5 a minute and factor 1), a scan reads at most 1,000 per dimension and says it
+     * left some out; before, every one was read and listed.
+     */
+    @Test
+    void aScanReadsAtMostAThousandValuesPerDimensionAndSaysSo() throws Exception {
+        Instant at = Instant.now().minus(Duration.ofMinutes(1100 + ThreadLocalRandom.current().nextInt(60)))
+                .truncatedTo(ChronoUnit.SECONDS);
+        String run = UUID.randomUUID().toString();
+        domainsAt(at.minusSeconds(30), 1_050, run); // in the window, each domain once
+        given().auth().oauth2(staffToken("coordinator")).get("/api/v1/anomalies?windowMinutes=1&baselineHours=1"
+                        + "&factor=1&minPerMinute=0.5&at=" + at).then().statusCode(200)
+                .body("trends.findAll { it.dimension == 'emailDomain' }.size()", equalTo(1_000))
+                .body("truncated", equalTo(true))
+                .body("trends.find { it.dimension == 'entity' && it.value == 'ai-france' }.actions", equalTo(1_050));
+    }
+
     static AnomalyWatch.Settings settings() {
         return new AnomalyWatch.Settings(Duration.ofMinutes(5), Duration.ofHours(1), 5, 2);
     }

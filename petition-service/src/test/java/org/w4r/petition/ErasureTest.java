@@ -11,6 +11,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 import org.w4r.petition.repository.SignatureRepository;
+import org.w4r.petition.service.SignerHasher;
+import org.w4r.testsupport.ReferenceFixtures;
 import org.w4r.events.Events;
 import org.w4r.events.SignerErased;
 import org.w4r.events.Topics;
@@ -29,7 +31,9 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
@@ -51,6 +55,15 @@ class ErasureTest {
 
     @ConfigProperty(name = "w4r.signer.hmac-key")
     String hmacKey;
+
+    @Inject
+    SignerHasher hasher;
+
+    @Inject
+    SignatureRepository signatures;
+
+    @Inject
+    jakarta.transaction.UserTransaction transaction;
 
     static String email() {
         return "forget-" + UUID.randomUUID() + "@example.org";
@@ -267,6 +280,146 @@ class ErasureTest {
             }
             assertTrue(plan.findValuesAsText("Node Type").stream().noneMatch("Seq Scan"::equals), plan.toString());
             c.rollback();
+        }
+    }
+
+    static String signAs(String entityId, String caseId, String name, String email) {
+        return given().auth().oauth2(entityKey(entityId)).contentType(ContentType.JSON).body("""
+                        {"caseIds":["%s"],"signer":{"name":"%s","email":"%s","country":"FR"},
+                         "consent":{"showName":true,"contact":true}}""".formatted(caseId, name, email))
+                .post("/api/v1/signatures").then().statusCode(202).body("results[0].status", equalTo("accepted"))
+                .extract().path("results[0].actionId");
+    }
+
+    static String signersCsv(String caseId) {
+        return await().atMost(Duration.ofSeconds(60)).until(() -> given().auth().oauth2(staffToken("delivery"))
+                .get("/api/v1/cases/" + caseId + "/signers.csv"), r -> r.statusCode() == 200).asString();
+    }
+
+    /** Name, country and both consents of a signature, as stored. */
+    String stored(String actionId) throws SQLException {
+        return one("select concat_ws('|', coalesce(name, '-'), coalesce(country, '-'), show_name, contact_me, "
+                + "counted_country) from signature where action_id = cast(? as uuid)", actionId);
+    }
+
+    /**
+     * An erasure holds for what is signed after it (found by a read-only review, 6 December 2026: it changed only the
+     * rows it found, so a signature that reached the database later, a retry after a 503 or one queued as it
+     * committed, kept the name). The deterministic form: an address erased before it ever signed signs, through the
+     * erasing entity and through another.
+     */
+    @Test
+    void aSignatureAfterAnErasureIsCountedWithoutTheName() throws SQLException {
+        String email = email();
+        String name = "Erased Before " + UUID.randomUUID().toString().substring(0, 8);
+        erase(entityKey("ai-france"), email).then().statusCode(202);
+
+        String after = signAs("ai-france", "paing-phyo-min", name, email);
+        assertEquals("-|-|f|f|FR", stored(after), "stored as an erasure leaves a signature: no name, country, consents");
+        assertEquals(hasher.hash(email), one("select email_hmac from signature where action_id = cast(? as uuid)", after));
+        // counted, and once: the same person again is a duplicate
+        given().auth().oauth2(entityKey("ai-france")).contentType(ContentType.JSON)
+                .body(SignatureResourceTest.body(email, "paing-phyo-min"))
+                .post("/api/v1/signatures").then().statusCode(202).body("results[0].status", equalTo("duplicate"));
+        await().atMost(Duration.ofSeconds(60)).until(() -> OutcomeUnknownTest.published(Set.of(after)).contains(after));
+        assertFalse(signersCsv("paing-phyo-min").contains(name), "an erased signer is not in the list");
+        // the entity's erasure is the entity's: the same person through another entity is taken as signed
+        String elsewhere = signAs("ai-malta", "nassima-al-sada", name, email);
+        assertEquals(name + "|FR|t|t|FR", stored(elsewhere));
+
+        // a coordinator's erasure holds for every entity
+        String everywhere = email();
+        erase(staffToken("coordinator"), everywhere).then().statusCode(202);
+        assertEquals("-|-|f|f|FR", stored(signAs("ai-malta", "el-hiblu-3", name, everywhere)));
+    }
+
+    /** The same for a message: its author and text are not stored after the author's erasure, and it still counts. */
+    @Test
+    void aMessageAfterItsAuthorsErasureIsCountedWithoutAuthorOrText() throws SQLException {
+        String email = email();
+        erase(staffToken("coordinator"), email).then().statusCode(202);
+
+        String written = message("ai-malta", "el-hiblu-3", email);
+        assertEquals("-|-|-||t", one("select concat_ws('|', coalesce(author_name, '-'), coalesce(author_country, '-'), "
+                + "coalesce(author_email_hmac, '-'), text, erased_at is not null) from message "
+                + "where action_id = cast(? as uuid)", written));
+        await().atMost(Duration.ofSeconds(60)).until(() -> OutcomeUnknownTest.published(Set.of(written)).contains(written));
+        List<String> queue = given().auth().oauth2(staffToken("moderator")).get("/api/v1/messages?caseId=el-hiblu-3&limit=1000")
+                .then().statusCode(200).extract().path("messageId");
+        assertFalse(queue.contains(written), "not moderated, so never delivered");
+
+        // an entity's erasure: that entity's messages only
+        String byFrance = email();
+        erase(entityKey("ai-france"), byFrance).then().statusCode(202);
+        assertEquals("", one("select text from message where action_id = cast(? as uuid)",
+                message("ai-france", "el-hiblu-3", byFrance)));
+        assertEquals("Grace Hopper", one("select author_name from message where action_id = cast(? as uuid)",
+                message("ai-malta", "el-hiblu-3", byFrance)));
+    }
+
+    /** A batch takes the person's lock before any of its items, and stores both kinds as erased. */
+    @Test
+    void aBatchAfterAnErasureStoresItsSignatureAndMessageWithoutTheName() throws SQLException {
+        String email = email();
+        erase(entityKey("ai-france"), email).then().statusCode(202);
+        var batch = given().auth().oauth2(entityKey("ai-france")).contentType(ContentType.JSON).body("""
+                        {"items":[
+                          {"id":"m","kind":"message","body":{"caseId":"el-hiblu-3","author":{"name":"Grace Hopper",
+                           "email":"%s"},"text":"Courage","language":"en"}},
+                          {"id":"s","kind":"signature","body":{"caseIds":["el-hiblu-3"],"signer":{"name":"Ada Lovelace",
+                           "email":"%s","country":"FR"},"consent":{"showName":true}}},
+                          {"id":"o","kind":"signature","body":{"caseIds":["el-hiblu-3"],"signer":{"name":"Other Signer",
+                           "email":"%s","country":"FR"},"consent":{"showName":true}}}]}""".formatted(email, email, email()))
+                .post("/api/v1/batches").then().statusCode(200).body("accepted", equalTo(3));
+        String message = batch.extract().path("results[0].result.results[0].actionId");
+        String signature = batch.extract().path("results[1].result.results[0].actionId");
+        String other = batch.extract().path("results[2].result.results[0].actionId");
+        assertEquals("", one("select text from message where action_id = cast(? as uuid)", message));
+        assertNull(one("select author_name from message where action_id = cast(? as uuid)", message));
+        assertEquals("-|-|f|f|FR", stored(signature));
+        assertEquals("Other Signer|FR|t|f|FR", stored(other), "the others of the batch as sent");
+    }
+
+    /**
+     * The race itself: a signature inserted in a transaction still open (a group commit's, a batch's) when the
+     * erasure comes. The erasure waits for it, then finds it committed and erases it; before, its update could not see
+     * the row, and the row kept the name once committed.
+     */
+    @Test
+    void anErasureWaitsForASignatureOfThePersonBeingWrittenAndThenErasesIt() throws Exception {
+        String email = email();
+        String name = "Held Open " + UUID.randomUUID().toString().substring(0, 8);
+        UUID actionId = UUID.randomUUID();
+        CompletableFuture<Response> erasure;
+        transaction.begin();
+        try {
+            java.time.Instant now = java.time.Instant.now();
+            boolean[] inserted = signatures.insertIfFirst(List.of(new SignatureRepository.NewSignature(actionId,
+                    ReferenceFixtures.CAMPAIGN, "el-hiblu-3", "ai-france", hasher.hash(email),
+                    hasher.hashDomain("example.org"), name, "FR", true, true, now, now)));
+            assertTrue(inserted[0]);
+            erasure = CompletableFuture.supplyAsync(() -> erase(entityKey("ai-france"), email));
+            // the erasure is at the person's lock, behind this transaction (polled on Awaitility's own thread, so on
+            // a connection of its own)
+            await().atMost(Duration.ofSeconds(30)).until(this::anErasureWaits);
+            assertFalse(erasure.isDone());
+        } catch (Throwable e) {
+            transaction.rollback();
+            throw e;
+        }
+        transaction.commit();
+        erasure.get(60, java.util.concurrent.TimeUnit.SECONDS).then().statusCode(202);
+        assertEquals("-|-|f|f|FR", stored(actionId.toString()), "erased once the signature committed");
+        String erasureId = erasure.get().path("erasureId");
+        assertEquals(List.of(actionId), event(erasureId).actionIds(), "and announced for the others to drop");
+    }
+
+    boolean anErasureWaits() throws SQLException {
+        try (Connection c = db.getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery("""
+                select count(*) from pg_locks where locktype = 'advisory' and not granted and mode = 'ExclusiveLock'
+                   and classid = cast(hashtext('w4r-erasure') as oid)""")) {
+            rs.next();
+            return rs.getInt(1) > 0;
         }
     }
 }

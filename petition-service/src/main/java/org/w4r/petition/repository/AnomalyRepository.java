@@ -23,6 +23,11 @@ import java.util.List;
  * 4 December 2026: every group crossed into the heap of every instance, every minute, and the number of email domains
  * is the caller's to choose (any domain passes, each new one with a full bucket): an entity key at its rate with a
  * fresh domain per signature makes a million groups in a quarter of an hour, and the heap has about 576 MB.
+ *
+ * <p>And never more than {@link #MAX_PER_DIMENSION} per dimension, whatever the caller asks: {@code minRecent} is the
+ * coordinator's threshold times the window, and at 0.1 a minute over one minute it was 0, which every value passes, so
+ * the scan read every domain of the baseline again (found by a read-only review, 6 December 2026). At least 1 here
+ * too: a value with nothing in the window cannot trend.
  */
 @ApplicationScoped
 public class AnomalyRepository {
@@ -44,12 +49,26 @@ public class AnomalyRepository {
             select counted.*, row_number() over (partition by by_entity, by_domain
                                                  order by recent desc, value collate "C") as place
               from counted where value is not null)
-            select by_entity, by_domain, value, recent, baseline from ranked where place <= ? or recent >= ?""";
+            select by_entity, by_domain, value, recent, baseline, place from ranked
+             where place <= ? or (recent >= ? and place <= ?)""";
+
+    /**
+     * The most values of one dimension a scan reads: the fastest first, so every value that can trend is among them
+     * unless more than this many run at the threshold at once (then the scan says {@code truncated}).
+     */
+    public static final int MAX_PER_DIMENSION = 1_000;
 
     public enum Dimension { ENTITY, EMAIL_DOMAIN, COUNTRY }
 
     /** One value of a dimension: its actions in the window and in the baseline before it. */
     public record Count(Dimension dimension, String value, long recent, long baseline) {
+    }
+
+    /**
+     * What a scan read: at most {@link #MAX_PER_DIMENSION} values per dimension; {@code truncated} when a dimension
+     * had more at or over {@code minRecent} (those left out run no faster than the last one read).
+     */
+    public record Counts(List<Count> counts, boolean truncated) {
     }
 
     @Inject
@@ -63,7 +82,14 @@ public class AnomalyRepository {
      */
     public List<Count> counts(String campaignId, Instant baselineFrom, Instant windowFrom, Instant to, int listed,
                               long minRecent) throws SQLException {
+        return scan(campaignId, baselineFrom, windowFrom, to, listed, minRecent).counts();
+    }
+
+    /** As {@link #counts}, and whether a dimension had more values than a scan reads. */
+    public Counts scan(String campaignId, Instant baselineFrom, Instant windowFrom, Instant to, int listed,
+                       long minRecent) throws SQLException {
         List<Count> counts = new ArrayList<>();
+        boolean truncated = false;
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(RATES)) {
             int i = 1;
             for (int table = 0; table < 2; table++) {
@@ -73,10 +99,15 @@ public class AnomalyRepository {
             }
             ps.setTimestamp(i++, Timestamp.from(windowFrom));
             ps.setTimestamp(i++, Timestamp.from(windowFrom));
-            ps.setInt(i++, listed);
-            ps.setLong(i, minRecent);
+            ps.setInt(i++, Math.min(listed, MAX_PER_DIMENSION));
+            ps.setLong(i++, Math.max(1, minRecent));
+            ps.setInt(i, MAX_PER_DIMENSION + 1); // one more, read to tell that there were more, then dropped
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
+                    if (rs.getLong(6) > MAX_PER_DIMENSION) {
+                        truncated = true;
+                        continue;
+                    }
                     String value = rs.getString(3); // never null: actions without a domain or country form no value
                     Dimension dimension = rs.getBoolean(1) ? Dimension.ENTITY
                             : rs.getBoolean(2) ? Dimension.EMAIL_DOMAIN : Dimension.COUNTRY;
@@ -84,6 +115,6 @@ public class AnomalyRepository {
                 }
             }
         }
-        return counts;
+        return new Counts(counts, truncated);
     }
 }

@@ -129,6 +129,19 @@ public class MessageRepository implements PanacheRepositoryBase<Message, UUID> {
     }
 
     /**
+     * In the transaction that writes a message of this author through {@code entityId}, before it is stored: whether
+     * the author was erased for that entity, after taking the author's erasure lock shared until the transaction ends
+     * ({@code erased_signer_guard}, V25). A message answered 503, sent again after its author was erased, or written
+     * while the erasure committed, kept author and text (a read-only review, 6 December 2026).
+     */
+    public boolean authorErased(String emailHmac, String entityId) {
+        Object erased = getEntityManager().createNativeQuery(
+                        "select erased_signer_guard(cast(:hmac as char(64)), cast(:entity as varchar))")
+                .setParameter("hmac", emailHmac).setParameter("entity", entityId).getSingleResult();
+        return Boolean.TRUE.equals(erased);
+    }
+
+    /**
      * Forgets author, email hash, text and review reason of the messages under a keyed email hash ({@code entityId}
      * null: of every entity), and marks them erased: they still count, but are neither moderated nor delivered.
      */

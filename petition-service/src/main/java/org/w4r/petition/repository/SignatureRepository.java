@@ -32,9 +32,29 @@ public class SignatureRepository {
     }
 
     /**
-     * Inserts the signatures in one batched round trip, each unless this person already signed for this case (or
-     * signs twice in this list: the first one counts). Rows go in (case, signer) order, so concurrent transactions
-     * never wait on each other in a cycle. Returns, for each signature, whether it was inserted.
+     * One signature, unless this person already signed the case; stored as an erasure leaves a row ({@link #ERASE}:
+     * no name, country or consents; the hash, the counted country and the count stay) when the person was erased for
+     * this entity. The guard takes the person's erasure lock shared and reads {@code erased_signer} after it (V25): an
+     * erasure that commits while this waits is seen, and one that waits for this lock updates the row once committed.
+     * Found by a read-only review, 6 December 2026: a keyed retry of a signature answered 503, sent after its signer
+     * was erased, stored her name again, and so did a signature in the group commit's queue as the erasure committed.
+     * The guard sits in a subquery of its own ({@code offset 0}) so it runs once per row.
+     */
+    static final String INSERT = """
+            insert into signature (action_id, campaign_id, case_id, entity_id, email_hmac, name, country,
+                                   show_name, contact_me, occurred_at, recorded_at, email_domain_hmac,
+                                   counted_country)
+            select ?, ?, ?, ?, ?, case when g.erased then null else ? end, case when g.erased then null else ? end,
+                   ? and not g.erased, ? and not g.erased, ?, ?, ?, ?
+            from (select erased_signer_guard(cast(? as char(64)), cast(? as varchar)) as erased offset 0) g
+            on conflict (case_id, email_hmac) do nothing""";
+
+    /**
+     * Inserts the signatures in one batched round trip (one statement each, pipelined), each unless this person
+     * already signed for this case (or signs twice in this list: the first one counts). Rows go in (erasure lock key,
+     * signer, case) order: each takes its signer's erasure lock (shared) and then its place in the unique index, both in
+     * that one order for every transaction, so concurrent transactions never wait on each other in a cycle. Returns, for each
+     * signature, whether it was inserted.
      */
     public boolean[] insertIfFirst(List<NewSignature> signatures) throws SQLException {
         boolean[] inserted = new boolean[signatures.size()];
@@ -45,14 +65,10 @@ public class SignatureRepository {
         for (int i = 0; i < signatures.size(); i++) {
             order.add(i);
         }
-        order.sort(Comparator.comparing((Integer i) -> signatures.get(i).caseId())
-                .thenComparing(i -> signatures.get(i).emailHmac()).thenComparingInt(i -> i));
-        try (Connection connection = dataSource.getConnection(); PreparedStatement insert = connection.prepareStatement("""
-                insert into signature (action_id, campaign_id, case_id, entity_id, email_hmac, name, country,
-                                       show_name, contact_me, occurred_at, recorded_at, email_domain_hmac,
-                                       counted_country)
-                values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                on conflict (case_id, email_hmac) do nothing""")) {
+        order.sort(Comparator.comparingInt((Integer i) -> ErasureRepository.lockKey(signatures.get(i).emailHmac()))
+                .thenComparing(i -> signatures.get(i).emailHmac())
+                .thenComparing(i -> signatures.get(i).caseId()).thenComparingInt(i -> i));
+        try (Connection connection = dataSource.getConnection(); PreparedStatement insert = connection.prepareStatement(INSERT)) {
             for (int i : order) {
                 NewSignature s = signatures.get(i);
                 insert.setObject(1, s.actionId());
@@ -68,6 +84,8 @@ public class SignatureRepository {
                 insert.setObject(11, OffsetDateTime.ofInstant(s.recordedAt(), ZoneOffset.UTC));
                 insert.setString(12, s.emailDomainHmac());
                 insert.setString(13, s.country());
+                insert.setString(14, s.emailHmac());
+                insert.setString(15, s.entityId());
                 insert.addBatch();
             }
             int[] counts = insert.executeBatch();

@@ -73,7 +73,10 @@ public class AnomalyResource {
                              double minPerMinute,
                              @Schema(description = "How many values trend, in every dimension") int trending,
                              @Schema(description = "Per dimension: every trending value, then the "
-                                     + "fastest others, up to 25 in all") List<TrendView> trends) {
+                                     + "fastest others, up to 25 in all") List<TrendView> trends,
+                             @Schema(description = "A dimension had more values at minPerMinute than one scan reads "
+                                     + "(1,000 per dimension, the fastest): trending and trends count only those")
+                             boolean truncated) {
     }
 
     @GET
@@ -101,7 +104,7 @@ public class AnomalyResource {
                 factor == null ? d.factor() : factor, minPerMinute == null ? d.minPerMinute() : minPerMinute);
         AnomalyWatch.Report r = watch.scan(campaign, instant(at), settings);
         return new ReportView(r.campaignId(), r.at(), r.windowFrom(), r.baselineFrom(), settings.factor(),
-                settings.minPerMinute(), r.trending(), r.trends().stream().map(TrendView::of).toList());
+                settings.minPerMinute(), r.trending(), r.trends().stream().map(TrendView::of).toList(), r.truncated());
     }
 
     /**

@@ -90,9 +90,13 @@ public class AnomalyWatch {
                         double ratio, boolean trending) {
     }
 
-    /** A scan of one campaign at {@code at}: the window is {@code [at - window, at)}. */
+    /**
+     * A scan of one campaign at {@code at}: the window is {@code [at - window, at)}. {@code truncated}: a dimension
+     * had more values at the threshold than a scan reads ({@link AnomalyRepository#MAX_PER_DIMENSION});
+     * {@code trending} then counts those read.
+     */
     public record Report(String campaignId, Instant at, Instant windowFrom, Instant baselineFrom, Settings settings,
-                         int trending, List<Trend> trends) {
+                         int trending, List<Trend> trends, boolean truncated) {
         public long trending(Dimension dimension) {
             return trends.stream().filter(t -> t.dimension() == dimension && t.trending()).count();
         }
@@ -122,10 +126,9 @@ public class AnomalyWatch {
         }
         double windowMinutes = settings.window().toMillis() / 60_000.0;
         double baselineMinutes = Duration.between(baselineFrom, windowFrom).toMillis() / 60_000.0;
-        // a value under this many actions in the window runs under min-per-minute: it cannot trend (floor: a superset)
-        long minRecent = (long) Math.floor(settings.minPerMinute() * windowMinutes);
-        List<Trend> all = counts.counts(campaign.campaignId(), baselineFrom, windowFrom, at, LISTED, minRecent).stream()
-                .map(c -> trend(c, windowMinutes, baselineMinutes, settings)).toList();
+        long minRecent = minRecent(settings.minPerMinute(), windowMinutes);
+        AnomalyRepository.Counts read = counts.scan(campaign.campaignId(), baselineFrom, windowFrom, at, LISTED, minRecent);
+        List<Trend> all = read.counts().stream().map(c -> trend(c, windowMinutes, baselineMinutes, settings)).toList();
         List<Trend> listed = new ArrayList<>();
         for (Dimension d : Dimension.values()) {
             List<Trend> of = all.stream().filter(t -> t.dimension() == d).sorted(ORDER).toList();
@@ -133,7 +136,18 @@ public class AnomalyWatch {
             listed.addAll(of.subList(0, (int) Math.min(of.size(), Math.max(hot, LISTED)))); // every trending one
         }
         int n = (int) all.stream().filter(Trend::trending).count();
-        return new Report(campaign.campaignId(), at, windowFrom, baselineFrom, settings, n, List.copyOf(listed));
+        return new Report(campaign.campaignId(), at, windowFrom, baselineFrom, settings, n, List.copyOf(listed),
+                read.truncated());
+    }
+
+    /**
+     * The fewest actions in the window of a value that can trend: it must run at least {@code minPerMinute}. Rounded
+     * up, and never 0: floor made it 0 for 0.5 a minute over one minute, and every value of the baseline was read
+     * (a read-only review, 6 December 2026). The product is taken a hair low, so 0.1 x 30 (3.0000000000000004 in
+     * doubles) asks for 3, which runs at exactly 0.1 a minute and trends.
+     */
+    static long minRecent(double minPerMinute, double windowMinutes) {
+        return Math.max(1, (long) Math.ceil(minPerMinute * windowMinutes - 1e-9));
     }
 
     static Trend trend(Count c, double windowMinutes, double baselineMinutes, Settings settings) {

@@ -5,6 +5,7 @@ import jakarta.inject.Inject;
 import org.w4r.events.CampaignChanged;
 import org.w4r.kit.problem.Problem;
 import org.w4r.kit.problem.ProblemException;
+import org.w4r.petition.repository.ErasureRepository;
 
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -34,6 +35,12 @@ public class BatchService {
 
     @Inject
     RetentionService retention;
+
+    @Inject
+    ErasureRepository erasures;
+
+    @Inject
+    SignerHasher hasher;
 
     /**
      * One item: the caller's id and what it asks for, as its own endpoint's service takes it (a
@@ -71,8 +78,22 @@ public class BatchService {
         List<java.util.UUID> corrected = items.stream()
                 .filter(i -> i.refused() == null && i.request() instanceof OfflineCountService.NewCorrection)
                 .map(i -> ((OfflineCountService.NewCorrection) i.request()).offlineCountId()).toList();
+        // the people whose signatures and messages it writes: their erasure locks are taken before any of them
+        List<String> people = new ArrayList<>();
+        for (int i = 0; i < items.size(); i++) {
+            if (checked.get(i).signature() != null) {
+                people.add(checked.get(i).signature().emailHmac());
+            } else if (checked.get(i).command() != null && items.get(i).request() instanceof MessageService.NewMessage m
+                    && m.authorEmail() != null) {
+                people.add(hasher.hash(m.authorEmail()));
+            }
+        }
         return work -> {
             offlineCounts.lockInOrder(corrected); // before any item: one lock order for every batch
+            // then the locks an erasure of these people takes exclusively, shared, in the one order every writer
+            // takes them: taken as each message is written they would go in item order, and writers waiting for
+            // erasures could wait for each other in a cycle
+            erasures.lockShared(people);
             List<ItemResult> results = new ArrayList<>(checked.size());
             // signatures are checked in order, but written together at the end in one round trip
             List<Integer> signatureItems = new ArrayList<>();

@@ -7,6 +7,7 @@ import org.w4r.events.SignerErased;
 import org.w4r.events.Topics;
 import org.w4r.kit.problem.Problem;
 import org.w4r.kit.problem.ProblemException;
+import org.w4r.petition.repository.ErasureRepository;
 import org.w4r.petition.repository.MessageRepository;
 import org.w4r.petition.repository.SignatureRepository;
 import org.w4r.petition.repository.SignerExportRepository;
@@ -25,6 +26,10 @@ import java.util.UUID;
  * Counts do not change. An entity erases only what was taken through it; without an entity (a coordinator) the
  * erasure crosses entities. A {@link SignerErased} in the same transaction tells every other service which actions
  * to drop what it derived from (delivery packs, approved messages).
+ * <p>It holds for what is written after it too: the hash and the scope stay in {@code erased_signer}, and a signature
+ * or message of the person stored later (a retry of a request answered 503, one queued while this committed) is
+ * stored as this leaves the rows it finds. Until a read-only review of 6 December 2026 it remembered nothing, and such
+ * a write kept the name it was asked to forget.
  */
 @ApplicationScoped
 public class ErasureService {
@@ -49,6 +54,9 @@ public class ErasureService {
     @Inject
     SignerExportRepository exports;
 
+    @Inject
+    ErasureRepository erasures;
+
     /**
      * The command that erases what was taken under {@code email} ({@code entityId} null: across entities). Its
      * result is the erasure's id, whether or not anything matched.
@@ -59,6 +67,12 @@ public class ErasureService {
         return work -> {
             UUID erasureId = UUID.randomUUID();
             Instant now = ActionRules.now();
+            // the rows as they are, locked, then the person's lock, exclusive, and the record: the updates below read
+            // after it, so they find every write of the person that held the lock before, and writes after it see the
+            // record. The current hash only: every write stores that one (the key before 6 December 2026 is on old
+            // rows only)
+            erasures.lockRows(hmacs, entityId);
+            erasures.record(hmacs.get(0), entityId, now);
             List<SignatureRepository.Erased> erased = new ArrayList<>();
             for (String hmac : hmacs) {
                 erased.addAll(signatures.erase(hmac, entityId));

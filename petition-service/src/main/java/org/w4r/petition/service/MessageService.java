@@ -57,12 +57,19 @@ public class MessageService extends ActionRecorder {
         return record(entityId, m.caseId(), null, rules.occurredAt(m.occurredAt(), now), now, ActionType.MESSAGE,
                 Mode.ONLINE, 1, messages, () -> {
                     Message message = new Message();
+                    message.language = m.language();
+                    message.status = Message.PENDING;
+                    if (emailHmac != null && messages.authorErased(emailHmac, entityId)) {
+                        // its author was erased for this entity: stored as the erasure leaves a message
+                        // (MessageRepository#erase), counted, never moderated nor delivered
+                        message.text = "";
+                        message.erasedAt = now;
+                        return message;
+                    }
                     message.authorName = m.authorName();
                     message.authorCountry = m.authorCountry();
                     message.authorEmailHmac = emailHmac;
                     message.text = m.text();
-                    message.language = m.language();
-                    message.status = Message.PENDING;
                     return message;
                 });
     }
