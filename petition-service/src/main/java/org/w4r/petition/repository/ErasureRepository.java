@@ -50,18 +50,32 @@ public class ErasureRepository {
         }
     }
 
+    /** How long an erasure tries for its lock key before it gives up ({@link #record}). */
+    static final long TRY_FOR_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(2);
+
     /**
-     * Then, before it updates anything: the person's lock exclusively (it waits for the writes of
-     * this person that hold it, which have then committed and are found by the update that follows; writes after it
-     * wait for this transaction and then read the record), then the record. Nothing else is held while it waits, and
-     * once it holds the lock the erasure waits for no writer: see docs/petition-service.md, "Erasure".
+     * Then, before it updates anything: the person's lock key exclusively, then the record; false, with nothing
+     * recorded, if the key stayed taken for {@link #TRY_FOR_NANOS}. Tried, never waited for in PostgreSQL's queue: a
+     * waiting exclusive request queues every later shared one behind it, so an erasure waiting out a batch held every
+     * writer of its key, the group commit's included (each group covers most of the 64 keys), and an erasure waiting
+     * there while it held rows an invalidation needed closed a cycle with a writer waiting for that invalidation
+     * through the unique index (a review of the change, 6 December 2026). Held, it waits for no writer: writes of the
+     * person that held the key have committed and are found by the updates that follow; writes after it wait for this
+     * transaction, then read the record.
      */
-    public void record(String emailHmac, String entityId, Instant erasedAt) throws SQLException {
+    public boolean record(String emailHmac, String entityId, Instant erasedAt) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
-            try (PreparedStatement lock = c.prepareStatement(
-                    "select 1 from pg_advisory_xact_lock(hashtext('w4r-erasure'), erasure_lock_key(cast(? as char(64))))")) {
-                lock.setString(1, emailHmac);
-                lock.executeQuery().close();
+            long deadline = System.nanoTime() + TRY_FOR_NANOS;
+            while (!tryKey(c, emailHmac)) {
+                if (System.nanoTime() - deadline > 0) {
+                    return false;
+                }
+                try {
+                    Thread.sleep(10); // a group commit holds a key for milliseconds, a batch for up to a second
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
             }
             try (PreparedStatement insert = c.prepareStatement("""
                     insert into erased_signer (email_hmac, scope, erased_at) values (?, ?, ?)
@@ -70,6 +84,18 @@ public class ErasureRepository {
                 insert.setString(2, entityId == null ? EVERY_ENTITY : entityId);
                 insert.setObject(3, OffsetDateTime.ofInstant(erasedAt, ZoneOffset.UTC));
                 insert.executeUpdate();
+            }
+            return true;
+        }
+    }
+
+    private static boolean tryKey(Connection c, String emailHmac) throws SQLException {
+        try (PreparedStatement lock = c.prepareStatement(
+                "select pg_try_advisory_xact_lock(hashtext('w4r-erasure'), erasure_lock_key(cast(? as char(64))))")) {
+            lock.setString(1, emailHmac);
+            try (java.sql.ResultSet r = lock.executeQuery()) {
+                r.next();
+                return r.getBoolean(1);
             }
         }
     }

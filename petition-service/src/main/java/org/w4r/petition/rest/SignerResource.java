@@ -209,8 +209,9 @@ public class SignerResource {
             headers = @Header(name = Problem.RETRY_AFTER, description = Api.RETRY_AFTER_DESCRIPTION,
                     schema = @Schema(type = SchemaType.INTEGER)))
     @APIResponse(responseCode = "503", description = "signer-list-exporting: a signer list (any, whoever signed it) "
-            + "is being exported at this moment; nothing was erased, send the same request again after Retry-After "
-            + "seconds", headers = @Header(name = Problem.RETRY_AFTER, description = Api.RETRY_AFTER_DESCRIPTION,
+            + "is being exported at this moment; erasure-busy: signatures or messages sharing the person's erasure lock "
+            + "were being written for two seconds; either way nothing was erased, send the same request again after "
+            + "Retry-After seconds", headers = @Header(name = Problem.RETRY_AFTER, description = Api.RETRY_AFTER_DESCRIPTION,
                     schema = @Schema(type = SchemaType.INTEGER)))
     public Response erase(@Valid @NotNull ErasureRequest request) {
         Caller who = caller.get();

@@ -39,6 +39,9 @@ public class ErasureService {
     /** About how long a large signer list takes to export: when to send an erasure refused by one again. */
     static final int EXPORT_RETRY_AFTER_SECONDS = 5;
 
+    /** Writers hold an erasure's lock key for a group commit's milliseconds or a batch's second. */
+    static final int BUSY_RETRY_AFTER_SECONDS = 1;
+
     @Inject
     AuditTrail audit;
 
@@ -72,7 +75,12 @@ public class ErasureService {
             // record. The current hash only: every write stores that one (the key before 6 December 2026 is on old
             // rows only)
             erasures.lockRows(hmacs, entityId);
-            erasures.record(hmacs.get(0), entityId, now);
+            if (!erasures.record(hmacs.get(0), entityId, now)) {
+                throw new ProblemException(Problem.of(503, "erasure-busy", "Writes of this person are under way",
+                        "signatures or messages sharing this person's lock were being written for two seconds; nothing "
+                                + "was erased, send the same request again after Retry-After seconds")
+                        .retryAfter(BUSY_RETRY_AFTER_SECONDS));
+            }
             List<SignatureRepository.Erased> erased = new ArrayList<>();
             for (String hmac : hmacs) {
                 erased.addAll(signatures.erase(hmac, entityId));
