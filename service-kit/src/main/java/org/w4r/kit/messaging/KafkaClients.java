@@ -144,6 +144,13 @@ public class KafkaClients {
         }
     }
 
+    /** A topic a reader was asked to read is not on the broker (a subclass, so callers may answer it as their own). */
+    public static final class TopicMissing extends IllegalStateException {
+        TopicMissing(String message) {
+            super(message);
+        }
+    }
+
     private static List<TopicPartition> partitionsOf(KafkaConsumer<String, String> consumer, String purpose,
                                                      Collection<String> topics, Duration wait) {
         long deadline = System.nanoTime() + wait.toNanos();
@@ -152,7 +159,10 @@ public class KafkaClients {
         while (true) {
             for (Iterator<String> topic = missing.iterator(); topic.hasNext(); ) {
                 String name = topic.next();
-                List<PartitionInfo> found = consumer.partitionsFor(name, Duration.ofSeconds(30));
+                // each answer waited for within the caller's wait too: a broker that does not answer is the
+                // caller's to report in its own time (tally's reconcile answers 503 after its setting)
+                long left = Math.max(100, Math.min(30_000, (deadline - System.nanoTime()) / 1_000_000));
+                List<PartitionInfo> found = consumer.partitionsFor(name, Duration.ofMillis(left));
                 if (found != null && !found.isEmpty()) {
                     found.forEach(info -> partitions.add(new TopicPartition(name, info.partition())));
                     topic.remove();
@@ -162,7 +172,7 @@ public class KafkaClients {
                 return partitions;
             }
             if (System.nanoTime() - deadline >= 0) {
-                throw new IllegalStateException("no topic " + missing + " on the broker after " + wait.toMillis()
+                throw new TopicMissing("no topic " + missing + " on the broker after " + wait.toMillis()
                         + " ms, so the " + purpose + " reader cannot start: the services create the topics where "
                         + "w4r.topics.manage is true; elsewhere (Kubernetes) the Topic Operator does, from "
                         + "kafka/topics.yaml");

@@ -169,18 +169,10 @@ public class Reconciler {
         Map<TopicPartition, Long> end;
         Duration wait = settings.kafkaTimeout();
         // Kafka not answering, or the run's deadline, is an outage, not a bug: each was a 500 logged as one until a
-        // review of 6 December 2026. The partitions are asked for here, not by the kit's reader, to wait the setting.
-        try (KafkaConsumer<String, String> consumer = clients.readFromBeginning("reconcile", List.of(),
-                consumerSettings())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(Topics.ACTIONS, wait).stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-            if (partitions.isEmpty()) {
-                // a broker that does not know the topic answers no partitions: read as "nothing to recount", every
-                // live cell was a difference in a 200 (a second review of the day's fixes, 6 December 2026)
-                throw kafkaUnavailable("the broker names no partition of '" + Topics.ACTIONS + "'");
-            }
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
+        // review of 6 December 2026. The kit's reader waits the setting for the partitions.
+        try (KafkaConsumer<String, String> consumer = clients.readFromBeginning("reconcile", List.of(Topics.ACTIONS),
+                consumerSettings(), wait)) {
+            List<TopicPartition> partitions = List.copyOf(consumer.assignment());
             end = consumer.endOffsets(partitions, wait);
             // the live consumer's exactly-once, in memory: this read starts at offset 0 and is never redelivered
             Map<TopicPartition, EventWindow> windows = new HashMap<>();
@@ -240,6 +232,10 @@ public class Reconciler {
             }
         } catch (RetriableException e) {
             throw kafkaUnavailable("Kafka did not answer within " + wait + " (" + Failures.describe(e) + ")");
+        } catch (KafkaClients.TopicMissing e) {
+            // read as "nothing to recount", every live cell was a difference in a 200 (a second review of the day's
+            // fixes, 6 December 2026)
+            throw kafkaUnavailable("the broker names no partition of '" + Topics.ACTIONS + "'");
         }
         awaitLive(end);
         Comparison comparison = compare(end);
