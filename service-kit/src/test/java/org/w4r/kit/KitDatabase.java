@@ -22,7 +22,7 @@ public final class KitDatabase implements AutoCloseable {
     private static final String[] MIGRATIONS = {
             "db/outbox/V0_1__outbox.sql", "db/outbox/V0_2__outbox_tombstones_and_dead_letters.sql",
             "db/outbox/V0_3__outbox_trace_context.sql", "db/outbox/V0_4__outbox_log.sql",
-            "db/outbox/V0_6__outbox_grouped_rows.sql", "db/outbox/V0_7__outbox_attempt.sql",
+            "db/outbox/V0_6__outbox_grouped_rows.sql", "db/outbox/V0_7__outbox_attempt.sql", "db/outbox/V0_8__outbox_attempt_fence.sql",
             "db/outbox/R__outbox_autovacuum.sql"};
 
     private final String jdbcUrl;

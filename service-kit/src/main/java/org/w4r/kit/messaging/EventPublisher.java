@@ -30,6 +30,17 @@ public class EventPublisher {
         return send(new ProducerRecord<>(topic, key, json));
     }
 
+    /**
+     * How long after a call to {@link #send} the record may still reach Kafka: {@code send} waits up to {@code
+     * max.block.ms} for metadata or buffer space, then the producer tries for up to {@code delivery.timeout.ms}. The
+     * outbox relay's fence is built on it ({@code OutboxRelay}): a relay that lost its lock may have sends out that long.
+     */
+    public java.time.Duration sendBound() {
+        java.util.Map<String, Object> config = clients.producerConfig();
+        return java.time.Duration.ofMillis(Long.parseLong(String.valueOf(config.get("max.block.ms")))
+                + Long.parseLong(String.valueOf(config.get("delivery.timeout.ms"))));
+    }
+
     public CompletableFuture<RecordMetadata> send(ProducerRecord<String, String> record) {
         CompletableFuture<RecordMetadata> result = new CompletableFuture<>();
         try {

@@ -67,6 +67,15 @@ import java.util.concurrent.TimeUnit;
  * committed in between came first: a drain of a bulk invalidation's late rows put the second copy of the batch's
  * events 200,000 records after the first, past every consumer's dedupe window (a read-only review, 6 December 2026).
  *
+ * <p><b>The fence.</b> A relay that lost its lock (its session cut, or ended by PostgreSQL after a stall) may still have
+ * sends out, and its copies could land after the next relay's newer events for the same key: on a compacted topic the
+ * older state would stay last (a read-only review, 6 December 2026). So the attempt is kept only while the batch's own
+ * session still holds the relay lock, says whose it is and when it was kept, and the batch starts its sends only
+ * within {@link #SEND_WINDOW} of keeping it. Another relay does not send from that position (nor keep an attempt of its
+ * own there) until the attempt is settled (every send of it ended, recorded when a batch fails) or older than {@link
+ * #fence}: the window, plus how long a send may still reach Kafka ({@link EventPublisher#sendBound}), plus a margin.
+ * Only a relay that stopped in the middle of a batch makes the next one wait, at most the fence (about 50 s).
+ *
  * <p>A row may hold many events of one topic ({@link Group}, {@code V0_6__outbox_grouped_rows.sql}): the position,
  * the late rows and the partitions are about rows, the batch limit is about events. A row is sent whole, in one batch,
  * its events in the order they were added; a batch takes no row that would carry it past its limit (the first row of
@@ -121,6 +130,27 @@ public class OutboxRelay {
     /** A plain row's columns, then a grouped row's ({@code V0_6__outbox_grouped_rows.sql}). */
     private static final String COLUMNS = "id, topic, event_key, payload, trace_parent, trace_state, "
             + "group_topic, event_keys, payloads, trace_parents, trace_states";
+
+    /** This relay, in the attempts it keeps: another instance's relay is another id. */
+    final java.util.UUID relayId = java.util.UUID.randomUUID();
+
+    /** How long after keeping its attempt a batch may still start a send (see the class comment). */
+    static final java.time.Duration SEND_WINDOW = java.time.Duration.ofSeconds(5);
+
+    /** Beyond the producer's own bound: a request the broker took just before the client gave up on it. */
+    private static final java.time.Duration FENCE_MARGIN = java.time.Duration.ofSeconds(5);
+
+    /** How long another relay's unsettled attempt holds a position; computed once from the producer's settings. */
+    volatile java.time.Duration fence;
+
+    java.time.Duration fence() {
+        java.time.Duration f = fence;
+        if (f == null) {
+            f = SEND_WINDOW.plus(publisher.sendBound()).plus(FENCE_MARGIN);
+            fence = f;
+        }
+        return f;
+    }
 
     private final Semaphore work = new Semaphore(0);
     private volatile boolean running = true;
@@ -238,8 +268,14 @@ public class OutboxRelay {
                 // this read fails (could not serialize) and the batch is tried again, before anything is sent twice
                 Position position = Position.read(connection);
                 // a batch from this position whose sends may have gone out: read only what it could see, so that it
-                // is sent again first and as it was (V0_7__outbox_attempt.sql)
-                String attempted = Attempt.snapshotFrom(connection, position);
+                // is sent again first and as it was (V0_7__outbox_attempt.sql); not while another relay's sends of it
+                // may still be on their way (V0_8__outbox_attempt_fence.sql)
+                Attempt.Found found = Attempt.from(connection, position, fence());
+                if (found != null && found.othersMayBeSending(relayId)) {
+                    connection.commit();
+                    return 0;
+                }
+                String attempted = found == null ? null : found.snap();
                 Batch batch = next(connection, position, settings.batchSize(), attempted);
                 List<Pending> rows = batch.events();
                 if (rows.isEmpty()) {
@@ -249,11 +285,19 @@ public class OutboxRelay {
                     connection.commit();
                     return 0;
                 }
-                if (attempted == null) {
-                    Attempt.keep(dataSource, position, currentSnapshot(connection)); // before anything is sent
+                java.util.UUID attemptId = java.util.UUID.randomUUID();
+                // before anything is sent, and only while this batch's session holds the relay lock
+                if (!Attempt.keep(dataSource, position, attempted == null ? currentSnapshot(connection) : attempted,
+                        relayId, attemptId, backendPid(connection), fence())) {
+                    connection.rollback();
+                    return 0;
                 }
+                long keptAt = System.nanoTime();
                 List<CompletableFuture<?>> acks = new ArrayList<>();
                 for (Pending row : rows) {
+                    if (System.nanoTime() - keptAt > SEND_WINDOW.toNanos()) {
+                        break; // stalled since the attempt was kept: the fence no longer covers a send started now
+                    }
                     Span publish = tracing.publishing(row.record(), row.id(), TraceContext.stored(row.traceParent(), row.traceState()));
                     CompletableFuture<?> ack = publisher.send(row.record());
                     ack.whenComplete((sent, error) -> EventTracing.sent(publish, error));
@@ -282,8 +326,10 @@ public class OutboxRelay {
                 }
                 if (retriable != null || acks.size() < rows.size()) {
                     // the position stays: every row of the batch is sent again, in order (a duplicate is harmless,
-                    // a key's later event overtaking its earlier one is not)
+                    // a key's later event overtaking its earlier one is not); every send has ended, so another relay
+                    // need not wait out the fence
                     connection.rollback();
+                    Attempt.settle(dataSource, attemptId);
                     throw new IllegalStateException("Kafka did not acknowledge every event; the batch of " + rows.size()
                             + " is sent again: " + Failures.describe(retriable == null ? new IllegalStateException(
                             "a send was refused before it left") : retriable));
@@ -409,23 +455,53 @@ public class OutboxRelay {
         private Attempt() {
         }
 
-        static void keep(AgroalDataSource dataSource, Position from, String snapshot) throws SQLException {
+        /** The attempt kept from a position: its snapshot, and whether another relay's sends may still be out. */
+        record Found(String snap, java.util.UUID relay, boolean ended) {
+            boolean othersMayBeSending(java.util.UUID me) {
+                return !ended && relay != null && !relay.equals(me);
+            }
+        }
+
+        /**
+         * Kept in a transaction of its own, and only if the batch's session ({@code batchPid}) still holds the relay
+         * lock and no other relay's attempt from the same position may still be sending (within {@code fence} and not
+         * settled): false, with nothing kept, otherwise, and the batch sends nothing. Two relays that both think they
+         * may send from one position (one whose session was just cut, one that just took the lock) both write this
+         * one row; the second to commit finds the first's attempt and stands down.
+         */
+        static boolean keep(AgroalDataSource dataSource, Position from, String snapshot, java.util.UUID relay,
+                            java.util.UUID attemptId, int batchPid, java.time.Duration fence) throws SQLException {
             try (Connection c = dataSource.getConnection()) {
                 c.setAutoCommit(false);
                 try (Statement async = c.createStatement(); PreparedStatement keep = c.prepareStatement("""
-                        insert into outbox_attempt (from_sent_id, from_snap, from_late, from_late_id, snap)
-                        values (?, ?, ?, ?, ?)
+                        insert into outbox_attempt as a (from_sent_id, from_snap, from_late, from_late_id, snap, relay,
+                                                         attempt_id, kept_at, settled)
+                        select ?, ?, ?, ?, ?, ?, ?, clock_timestamp(), false
+                        where exists (select 1 from pg_locks l where l.pid = ? and l.locktype = 'advisory' and l.granted
+                                        and l.objsubid = 1 and l.classid::bigint = ? and l.objid::bigint = ?)
                         on conflict (singleton) do update set from_sent_id = excluded.from_sent_id,
                                from_snap = excluded.from_snap, from_late = excluded.from_late,
-                               from_late_id = excluded.from_late_id, snap = excluded.snap""")) {
+                               from_late_id = excluded.from_late_id, snap = excluded.snap, relay = excluded.relay,
+                               attempt_id = excluded.attempt_id, kept_at = excluded.kept_at, settled = false
+                        where a.relay is null or a.relay = excluded.relay or a.settled or a.kept_at is null
+                           or a.kept_at <= clock_timestamp() - ? * interval '1 millisecond'
+                           or a.from_sent_id <> excluded.from_sent_id or a.from_snap <> excluded.from_snap
+                           or a.from_late is distinct from excluded.from_late or a.from_late_id <> excluded.from_late_id""")) {
                     async.execute("set local synchronous_commit = off");
                     keep.setLong(1, from.sentId());
                     keep.setString(2, from.snap());
                     keep.setString(3, from.lateSnap());
                     keep.setLong(4, from.lateId());
                     keep.setString(5, snapshot);
-                    keep.executeUpdate();
+                    keep.setObject(6, relay);
+                    keep.setObject(7, attemptId);
+                    keep.setInt(8, batchPid);
+                    keep.setLong(9, RELAY_LOCK >>> 32); // a bigint advisory key is classid (high half), objid (low)
+                    keep.setLong(10, RELAY_LOCK & 0xffff_ffffL);
+                    keep.setLong(11, fence.toMillis());
+                    boolean kept = keep.executeUpdate() == 1;
                     c.commit();
+                    return kept;
                 } catch (SQLException | RuntimeException e) {
                     c.rollback();
                     throw e;
@@ -433,19 +509,42 @@ public class OutboxRelay {
             }
         }
 
-        /** The snapshot of a batch tried before from exactly {@code at}, or null: none was, or it was recorded. */
-        static String snapshotFrom(Connection connection, Position at) throws SQLException {
+        /** Every send of the attempt has ended (a failed batch): the next relay need not wait out the fence. */
+        static void settle(AgroalDataSource dataSource, java.util.UUID attemptId) {
+            try (Connection c = dataSource.getConnection();
+                 PreparedStatement settle = c.prepareStatement("update outbox_attempt set settled = true where attempt_id = ?")) {
+                settle.setObject(1, attemptId);
+                settle.executeUpdate();
+            } catch (SQLException e) {
+                // the next relay waits out the fence instead
+                LOG.debugf("outbox relay: could not record the failed batch's sends as ended: %s", Failures.describe(e));
+            }
+        }
+
+        /** The attempt kept from exactly {@code at}, or null: none was, or it was recorded. */
+        static Found from(Connection connection, Position at, java.time.Duration fence) throws SQLException {
             try (PreparedStatement select = connection.prepareStatement("""
-                    select snap from outbox_attempt where from_sent_id = ? and from_snap = ?
+                    select snap, relay, settled or kept_at is null
+                                        or kept_at <= clock_timestamp() - ? * interval '1 millisecond'
+                    from outbox_attempt where from_sent_id = ? and from_snap = ?
                        and from_late is not distinct from ? and from_late_id = ?""")) {
-                select.setLong(1, at.sentId());
-                select.setString(2, at.snap());
-                select.setString(3, at.lateSnap());
-                select.setLong(4, at.lateId());
+                select.setLong(1, fence.toMillis());
+                select.setLong(2, at.sentId());
+                select.setString(3, at.snap());
+                select.setString(4, at.lateSnap());
+                select.setLong(5, at.lateId());
                 try (ResultSet rs = select.executeQuery()) {
-                    return rs.next() ? rs.getString(1) : null;
+                    return rs.next() ? new Found(rs.getString(1), rs.getObject(2, java.util.UUID.class), rs.getBoolean(3))
+                            : null;
                 }
             }
+        }
+    }
+
+    private static int backendPid(Connection connection) throws SQLException {
+        try (Statement select = connection.createStatement(); ResultSet rs = select.executeQuery("select pg_backend_pid()")) {
+            rs.next();
+            return rs.getInt(1);
         }
     }
 

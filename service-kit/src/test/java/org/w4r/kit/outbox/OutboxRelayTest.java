@@ -396,6 +396,91 @@ class OutboxRelayTest {
         awaitMarkerThenCheck(events, prefix + "a");
     }
 
+    /**
+     * The fence (a read-only review, 6 December 2026: a relay that lost its lock could still send the batch it had
+     * read, after the next relay's newer events). A relay's session is cut while its sends are still out; the next
+     * relay sends nothing from that position until the fence has passed, so the cut relay's copies land first and each
+     * key's last record is its newest event.
+     */
+    @Test
+    void aRelayCutOffWhileItsSendsAreOutIsWaitedOutBeforeItsBatchIsSentAgain() throws Exception {
+        AgroalDataSource second = parts.db().anotherPool();
+        pools.add(second);
+        EventPublisher real = parts.publisher();
+        CompletableFuture<Void> release = new CompletableFuture<>();
+        ExecutorService gate = Executors.newSingleThreadExecutor(); // one at a time, in the order they were sent
+        EventPublisher held = new EventPublisher() {
+            @Override
+            public CompletableFuture<RecordMetadata> send(ProducerRecord<String, String> record) {
+                return CompletableFuture.runAsync(release::join, gate).thenCompose(out -> real.send(record));
+            }
+        };
+        OutboxRelay cut = OutboxFixtures.relay(second, held, 10);
+        OutboxRelay next = OutboxFixtures.relay(parts.db().dataSource(), real, 10);
+        String key = prefix + "k";
+        List<SignerErased> events = erasures(3);
+        write(parts.db().dataSource(), key, events);
+        ExecutorService relaying = Executors.newSingleThreadExecutor();
+        try {
+            Future<Integer> first = relaying.submit(cut::relayBatch);
+            // its attempt kept and its sends out: its session is cut, as a network fault or PostgreSQL's idle limit does
+            await().atMost(BOUND).until(() -> parts.db().count("select count(*) from outbox_attempt where relay = '"
+                    + cut.relayId + "'") == 1);
+            String holder = "from pg_locks where locktype = 'advisory' and granted and objsubid = 1 and classid::bigint = "
+                    + (RELAY_LOCK >>> 32) + " and objid::bigint = " + (RELAY_LOCK & 0xffff_ffffL);
+            parts.db().execute("select pg_terminate_backend(pid) " + holder);
+            await().atMost(BOUND).until(() -> parts.db().count("select count(*) " + holder) == 0); // the lock is free
+            assertEquals(0, next.relayBatch(), "the cut relay's sends may still be on their way");
+            assertEquals(3, next.backlog());
+            release.complete(null);
+            org.junit.jupiter.api.Assertions.assertThrows(java.util.concurrent.ExecutionException.class, first::get,
+                    "the cut relay could not record its position");
+            await().atMost(BOUND).until(() -> next.relayBatch() > 0); // once the fence has passed
+            List<UUID> sent = new ArrayList<>(ids(events));
+            sent.addAll(ids(events));
+            assertEquals(sent, onTopic(parts.bootstrap(), key), "the cut relay's copies, then the batch again");
+            assertEquals(0, next.backlog());
+        } finally {
+            relaying.shutdownNow();
+            gate.shutdownNow();
+        }
+    }
+
+    /**
+     * An attempt is kept only while the batch's own session holds the relay lock, and not over another relay's fresh
+     * attempt from the same position: of two relays that both think they may send, the second to keep stands down.
+     */
+    @Test
+    void anAttemptIsKeptOnlyUnderTheRelayLockAndNeverOverAnotherRelaysFreshOne() throws Exception {
+        try (Connection batch = parts.db().dataSource().getConnection()) {
+            batch.setAutoCommit(false);
+            int pid;
+            try (Statement select = batch.createStatement(); ResultSet rs = select.executeQuery("select pg_backend_pid()")) {
+                rs.next();
+                pid = rs.getInt(1);
+            }
+            OutboxRelay.Position at = OutboxRelay.Position.read(batch);
+            Duration fence = Duration.ofMinutes(1);
+            UUID one = UUID.randomUUID();
+            UUID other = UUID.randomUUID();
+            assertFalse(OutboxRelay.Attempt.keep(parts.db().dataSource(), at, at.snap(), one, UUID.randomUUID(), pid,
+                    fence), "its session does not hold the relay lock");
+            try (Statement lock = batch.createStatement()) {
+                lock.execute("select pg_advisory_xact_lock(" + RELAY_LOCK + ")");
+            }
+            assertTrue(OutboxRelay.Attempt.keep(parts.db().dataSource(), at, at.snap(), one, UUID.randomUUID(), pid, fence));
+            assertFalse(OutboxRelay.Attempt.keep(parts.db().dataSource(), at, at.snap(), other, UUID.randomUUID(), pid,
+                    fence), "another relay's attempt from this position may still be sending");
+            UUID again = UUID.randomUUID();
+            assertTrue(OutboxRelay.Attempt.keep(parts.db().dataSource(), at, at.snap(), one, again, pid, fence),
+                    "the same relay sends its batch again");
+            OutboxRelay.Attempt.settle(parts.db().dataSource(), again);
+            assertTrue(OutboxRelay.Attempt.keep(parts.db().dataSource(), at, at.snap(), other, UUID.randomUUID(), pid,
+                    fence), "settled: every send of it has ended");
+            batch.rollback();
+        }
+    }
+
     @Test
     void twoRelaysOnOneDatabaseSendEveryRowOnceAndEachKeyInOrder() throws Exception {
         AgroalDataSource second = parts.db().anotherPool();
