@@ -30,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Stream;
 
@@ -57,6 +58,10 @@ public class RetentionService {
 
     @Inject
     RetentionRepository retention;
+
+    /** Which campaigns this transaction has checked already ({@link #requireNotRetired}). */
+    @Inject
+    jakarta.transaction.TransactionSynchronizationRegistry transaction;
 
     @Inject
     Committer committer;
@@ -227,6 +232,13 @@ public class RetentionService {
         if (known != null) {
             refuseIf(campaignId, Optional.of(known));
         }
+        // once per campaign and transaction: the run lock taken below is held to the transaction's end, so no run can
+        // commit after the read, and asking again finds the same. A batch of 1,000 late reports asked 2,000 times (two
+        // statements an item: 45 % of the statements of a batched replay's online actions, 7 December 2026)
+        Set<String> checked = checkedInThisTransaction();
+        if (checked != null && checked.contains(campaignId)) {
+            return;
+        }
         // before the read, and in a statement of its own: a run that committed just before is then seen by the read
         // (read committed takes a snapshot per statement), and none starts until this transaction ends
         if (!retention.holdOffRuns(campaignId)) {
@@ -242,7 +254,26 @@ public class RetentionService {
         Optional<Instant> retired = retention.retiredAt(campaignId);
         retired.ifPresent(at -> retiredCampaigns.put(campaignId, at));
         refuseIf(campaignId, retired);
+        if (checked != null) {
+            checked.add(campaignId);
+        }
     }
+
+    /** The campaigns found not anonymised in the current transaction, under its run lock; null outside one. */
+    @SuppressWarnings("unchecked")
+    private Set<String> checkedInThisTransaction() {
+        if (transaction.getTransactionKey() == null) {
+            return null;
+        }
+        Set<String> checked = (Set<String>) transaction.getResource(CHECKED);
+        if (checked == null) {
+            checked = new java.util.HashSet<>();
+            transaction.putResource(CHECKED, checked);
+        }
+        return checked;
+    }
+
+    private static final Object CHECKED = RetentionService.class.getName() + ".checked";
 
     /**
      * Whether {@code campaign} can have been anonymised: it closed {@code after} ago or more, or it is known anonymised
