@@ -36,9 +36,27 @@ public class EventPublisher {
      * outbox relay's fence is built on it ({@code OutboxRelay}): a relay that lost its lock may have sends out that long.
      */
     public java.time.Duration sendBound() {
-        java.util.Map<String, Object> config = clients.producerConfig();
-        return java.time.Duration.ofMillis(Long.parseLong(String.valueOf(config.get("max.block.ms")))
-                + Long.parseLong(String.valueOf(config.get("delivery.timeout.ms"))));
+        return setting("max.block.ms").plus(setting("delivery.timeout.ms"));
+    }
+
+    /**
+     * How long a request the producer gave up on may still have been on its way to a broker ({@code
+     * request.timeout.ms}): a failed send is no proof the record was not written (the relay's fence, again).
+     */
+    public java.time.Duration requestBound() {
+        return setting("request.timeout.ms");
+    }
+
+    private java.time.Duration setting(String name) {
+        return java.time.Duration.ofMillis(Long.parseLong(String.valueOf(clients.producerConfig().get(name))));
+    }
+
+    /**
+     * The topics made sure of, as {@link #send} does first: creating them can take a while, which the outbox relay
+     * waits out before it keeps its attempt, not inside its send window.
+     */
+    public void readyToSend() {
+        topics.ensureTopics();
     }
 
     public CompletableFuture<RecordMetadata> send(ProducerRecord<String, String> record) {

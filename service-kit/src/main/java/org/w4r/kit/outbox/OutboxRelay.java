@@ -69,12 +69,15 @@ import java.util.concurrent.TimeUnit;
  *
  * <p><b>The fence.</b> A relay that lost its lock (its session cut, or ended by PostgreSQL after a stall) may still have
  * sends out, and its copies could land after the next relay's newer events for the same key: on a compacted topic the
- * older state would stay last (a read-only review, 6 December 2026). So the attempt is kept only while the batch's own
- * session still holds the relay lock, says whose it is and when it was kept, and the batch starts its sends only
- * within {@link #SEND_WINDOW} of keeping it. Another relay does not send from that position (nor keep an attempt of its
- * own there) until the attempt is settled (every send of it ended, recorded when a batch fails) or older than {@link
- * #fence}: the window, plus how long a send may still reach Kafka ({@link EventPublisher#sendBound}), plus a margin.
- * Only a relay that stopped in the middle of a batch makes the next one wait, at most the fence (about 50 s).
+ * older state would stay last (a read-only review, 6 December 2026). So the attempt is kept (synchronously) only while
+ * the batch's own session still holds the relay lock, says whose it is and until when its sends may still reach Kafka
+ * ({@code expires_at}: the keeper's {@link #fence}, its send window, plus {@link EventPublisher#sendBound}, plus a
+ * margin of at least {@link EventPublisher#requestBound}), and the batch starts its sends only within {@link
+ * #SEND_WINDOW} of starting to keep it. Another relay does not send from that position, nor keep an attempt of its own
+ * there, before {@code expires_at}. A batch that fails brings it forward to a margin after its sends ended (a failed
+ * send is no proof the request did not reach a broker). A relay that stopped in the middle of a batch makes the next
+ * wait at most the fence (about 55 s with the kit's settings). A review of the first version (7 December 2026) found
+ * the settle without a margin, the topics' creation and the keep's commit inside the window, and the asynchronous keep.
  *
  * <p>A row may hold many events of one topic ({@link Group}, {@code V0_6__outbox_grouped_rows.sql}): the position,
  * the late rows and the partitions are about rows, the batch limit is about events. A row is sent whole, in one batch,
@@ -137,19 +140,32 @@ public class OutboxRelay {
     /** How long after keeping its attempt a batch may still start a send (see the class comment). */
     static final java.time.Duration SEND_WINDOW = java.time.Duration.ofSeconds(5);
 
-    /** Beyond the producer's own bound: a request the broker took just before the client gave up on it. */
-    private static final java.time.Duration FENCE_MARGIN = java.time.Duration.ofSeconds(5);
+    /** Beyond the producer's own bound: a request a broker took just before the client gave up on it. */
+    volatile java.time.Duration margin;
 
-    /** How long another relay's unsettled attempt holds a position; computed once from the producer's settings. */
+    /** How long this relay's attempt holds its position against other relays; computed once from the producer's settings. */
     volatile java.time.Duration fence;
+
+    java.time.Duration margin() {
+        java.time.Duration m = margin;
+        if (m == null) {
+            m = max(java.time.Duration.ofSeconds(5), publisher.requestBound());
+            margin = m;
+        }
+        return m;
+    }
 
     java.time.Duration fence() {
         java.time.Duration f = fence;
         if (f == null) {
-            f = SEND_WINDOW.plus(publisher.sendBound()).plus(FENCE_MARGIN);
+            f = SEND_WINDOW.plus(publisher.sendBound()).plus(margin());
             fence = f;
         }
         return f;
+    }
+
+    private static java.time.Duration max(java.time.Duration a, java.time.Duration b) {
+        return a.compareTo(b) >= 0 ? a : b;
     }
 
     private final Semaphore work = new Semaphore(0);
@@ -270,7 +286,7 @@ public class OutboxRelay {
                 // a batch from this position whose sends may have gone out: read only what it could see, so that it
                 // is sent again first and as it was (V0_7__outbox_attempt.sql); not while another relay's sends of it
                 // may still be on their way (V0_8__outbox_attempt_fence.sql)
-                Attempt.Found found = Attempt.from(connection, position, fence());
+                Attempt.Found found = Attempt.from(connection, position);
                 if (found != null && found.othersMayBeSending(relayId)) {
                     connection.commit();
                     return 0;
@@ -285,14 +301,19 @@ public class OutboxRelay {
                     connection.commit();
                     return 0;
                 }
+                publisher.readyToSend(); // the topics' creation may take long: not inside the send window
                 java.util.UUID attemptId = java.util.UUID.randomUUID();
+                String snapshot = attempted == null ? currentSnapshot(connection) : attempted;
+                int batchPid = backendPid(connection);
+                long keptAt = System.nanoTime(); // before the keep: a stall in its commit is inside the window
                 // before anything is sent, and only while this batch's session holds the relay lock
-                if (!Attempt.keep(dataSource, position, attempted == null ? currentSnapshot(connection) : attempted,
-                        relayId, attemptId, backendPid(connection), fence())) {
+                String kept = Attempt.keep(dataSource, position, snapshot, relayId, attemptId, batchPid, fence());
+                if (!snapshot.equals(kept)) {
+                    // refused (null), or an attempt from this position this batch's snapshot did not see: its
+                    // snapshot is the one to send again with, by the next batch
                     connection.rollback();
                     return 0;
                 }
-                long keptAt = System.nanoTime();
                 List<CompletableFuture<?>> acks = new ArrayList<>();
                 for (Pending row : rows) {
                     if (System.nanoTime() - keptAt > SEND_WINDOW.toNanos()) {
@@ -329,7 +350,7 @@ public class OutboxRelay {
                     // a key's later event overtaking its earlier one is not); every send has ended, so another relay
                     // need not wait out the fence
                     connection.rollback();
-                    Attempt.settle(dataSource, attemptId);
+                    Attempt.settle(dataSource, attemptId, margin());
                     throw new IllegalStateException("Kafka did not acknowledge every event; the batch of " + rows.size()
                             + " is sent again: " + Failures.describe(retriable == null ? new IllegalStateException(
                             "a send was refused before it left") : retriable));
@@ -449,90 +470,90 @@ public class OutboxRelay {
     /**
      * The batch being sent: the position it started from and the snapshot it read in (V0_7__outbox_attempt.sql), kept
      * before its first send in a transaction of its own, since the batch's may be rolled back after its sends went out.
-     * Asynchronous commit: lost only with the database's own crash, when the re-send falls back to reading anew.
+     * Committed synchronously since the fence (V0_8): an attempt lost with the database's crash while its sends were
+     * out let the next relay send at once (a review, 7 December 2026); it costs a WAL flush per batch.
      */
     static final class Attempt {
         private Attempt() {
         }
 
         /** The attempt kept from a position: its snapshot, and whether another relay's sends may still be out. */
-        record Found(String snap, java.util.UUID relay, boolean ended) {
+        record Found(String snap, java.util.UUID relay, boolean expired) {
             boolean othersMayBeSending(java.util.UUID me) {
-                return !ended && relay != null && !relay.equals(me);
+                return !expired && !relay.equals(me);
             }
         }
 
         /**
-         * Kept in a transaction of its own, and only if the batch's session ({@code batchPid}) still holds the relay
-         * lock and no other relay's attempt from the same position may still be sending (within {@code fence} and not
-         * settled): false, with nothing kept, otherwise, and the batch sends nothing. Two relays that both think they
-         * may send from one position (one whose session was just cut, one that just took the lock) both write this
-         * one row; the second to commit finds the first's attempt and stands down.
+         * Kept in a transaction of its own, committed synchronously, and only if the batch's session ({@code batchPid})
+         * still holds the relay lock and no other relay's attempt from the same position is still in force ({@code
+         * expires_at}). Returns the snapshot kept (an attempt from the same position keeps its own: the batch is sent
+         * again as it was), or null, with nothing kept: the batch sends nothing. Two relays that both think they may
+         * send from one position (one whose session was just cut, one that just took the lock) both write this one
+         * row; the second to commit finds the first's attempt in force and stands down.
          */
-        static boolean keep(AgroalDataSource dataSource, Position from, String snapshot, java.util.UUID relay,
-                            java.util.UUID attemptId, int batchPid, java.time.Duration fence) throws SQLException {
-            try (Connection c = dataSource.getConnection()) {
-                c.setAutoCommit(false);
-                try (Statement async = c.createStatement(); PreparedStatement keep = c.prepareStatement("""
-                        insert into outbox_attempt as a (from_sent_id, from_snap, from_late, from_late_id, snap, relay,
-                                                         attempt_id, kept_at, settled)
-                        select ?, ?, ?, ?, ?, ?, ?, clock_timestamp(), false
-                        where exists (select 1 from pg_locks l where l.pid = ? and l.locktype = 'advisory' and l.granted
-                                        and l.objsubid = 1 and l.classid::bigint = ? and l.objid::bigint = ?)
-                        on conflict (singleton) do update set from_sent_id = excluded.from_sent_id,
-                               from_snap = excluded.from_snap, from_late = excluded.from_late,
-                               from_late_id = excluded.from_late_id, snap = excluded.snap, relay = excluded.relay,
-                               attempt_id = excluded.attempt_id, kept_at = excluded.kept_at, settled = false
-                        where a.relay is null or a.relay = excluded.relay or a.settled or a.kept_at is null
-                           or a.kept_at <= clock_timestamp() - ? * interval '1 millisecond'
-                           or a.from_sent_id <> excluded.from_sent_id or a.from_snap <> excluded.from_snap
-                           or a.from_late is distinct from excluded.from_late or a.from_late_id <> excluded.from_late_id""")) {
-                    async.execute("set local synchronous_commit = off");
-                    keep.setLong(1, from.sentId());
-                    keep.setString(2, from.snap());
-                    keep.setString(3, from.lateSnap());
-                    keep.setLong(4, from.lateId());
-                    keep.setString(5, snapshot);
-                    keep.setObject(6, relay);
-                    keep.setObject(7, attemptId);
-                    keep.setInt(8, batchPid);
-                    keep.setLong(9, RELAY_LOCK >>> 32); // a bigint advisory key is classid (high half), objid (low)
-                    keep.setLong(10, RELAY_LOCK & 0xffff_ffffL);
-                    keep.setLong(11, fence.toMillis());
-                    boolean kept = keep.executeUpdate() == 1;
-                    c.commit();
-                    return kept;
-                } catch (SQLException | RuntimeException e) {
-                    c.rollback();
-                    throw e;
+        static String keep(AgroalDataSource dataSource, Position from, String snapshot, java.util.UUID relay,
+                           java.util.UUID attemptId, int batchPid, java.time.Duration fence) throws SQLException {
+            try (Connection c = dataSource.getConnection(); PreparedStatement keep = c.prepareStatement("""
+                    insert into outbox_attempt as a (from_sent_id, from_snap, from_late, from_late_id, snap, relay,
+                                                     attempt_id, kept_at, expires_at)
+                    select ?, ?, ?, ?, ?, ?, ?, clock_timestamp(), clock_timestamp() + ? * interval '1 millisecond'
+                    where exists (select 1 from pg_locks l where l.pid = ? and l.locktype = 'advisory' and l.granted
+                                    and l.objsubid = 1 and l.classid::bigint = ? and l.objid::bigint = ?)
+                    on conflict (singleton) do update set from_sent_id = excluded.from_sent_id,
+                           from_snap = excluded.from_snap, from_late = excluded.from_late,
+                           from_late_id = excluded.from_late_id, relay = excluded.relay,
+                           attempt_id = excluded.attempt_id, kept_at = excluded.kept_at, expires_at = excluded.expires_at,
+                           snap = case when a.from_sent_id = excluded.from_sent_id and a.from_snap = excluded.from_snap
+                                         and a.from_late is not distinct from excluded.from_late
+                                         and a.from_late_id = excluded.from_late_id then a.snap else excluded.snap end
+                    where a.relay = excluded.relay or a.expires_at <= clock_timestamp()
+                       or a.from_sent_id <> excluded.from_sent_id or a.from_snap <> excluded.from_snap
+                       or a.from_late is distinct from excluded.from_late or a.from_late_id <> excluded.from_late_id
+                    returning snap""")) {
+                keep.setLong(1, from.sentId());
+                keep.setString(2, from.snap());
+                keep.setString(3, from.lateSnap());
+                keep.setLong(4, from.lateId());
+                keep.setString(5, snapshot);
+                keep.setObject(6, relay);
+                keep.setObject(7, attemptId);
+                keep.setLong(8, fence.toMillis());
+                keep.setInt(9, batchPid);
+                keep.setLong(10, RELAY_LOCK >>> 32); // a bigint advisory key is classid (high half), objid (low)
+                keep.setLong(11, RELAY_LOCK & 0xffff_ffffL);
+                try (ResultSet rs = keep.executeQuery()) {
+                    return rs.next() ? rs.getString(1) : null;
                 }
             }
         }
 
-        /** Every send of the attempt has ended (a failed batch): the next relay need not wait out the fence. */
-        static void settle(AgroalDataSource dataSource, java.util.UUID attemptId) {
-            try (Connection c = dataSource.getConnection();
-                 PreparedStatement settle = c.prepareStatement("update outbox_attempt set settled = true where attempt_id = ?")) {
-                settle.setObject(1, attemptId);
+        /**
+         * A failed batch, every send of which has ended: its attempt holds the position only for {@code margin} more
+         * (a request the producer gave up on may still reach a broker), not the whole fence.
+         */
+        static void settle(AgroalDataSource dataSource, java.util.UUID attemptId, java.time.Duration margin) {
+            try (Connection c = dataSource.getConnection(); PreparedStatement settle = c.prepareStatement("""
+                    update outbox_attempt set expires_at = least(expires_at, clock_timestamp() + ? * interval '1 millisecond')
+                    where attempt_id = ?""")) {
+                settle.setLong(1, margin.toMillis());
+                settle.setObject(2, attemptId);
                 settle.executeUpdate();
             } catch (SQLException e) {
-                // the next relay waits out the fence instead
+                // the next relay waits out the whole fence instead
                 LOG.debugf("outbox relay: could not record the failed batch's sends as ended: %s", Failures.describe(e));
             }
         }
 
         /** The attempt kept from exactly {@code at}, or null: none was, or it was recorded. */
-        static Found from(Connection connection, Position at, java.time.Duration fence) throws SQLException {
+        static Found from(Connection connection, Position at) throws SQLException {
             try (PreparedStatement select = connection.prepareStatement("""
-                    select snap, relay, settled or kept_at is null
-                                        or kept_at <= clock_timestamp() - ? * interval '1 millisecond'
-                    from outbox_attempt where from_sent_id = ? and from_snap = ?
-                       and from_late is not distinct from ? and from_late_id = ?""")) {
-                select.setLong(1, fence.toMillis());
-                select.setLong(2, at.sentId());
-                select.setString(3, at.snap());
-                select.setString(4, at.lateSnap());
-                select.setLong(5, at.lateId());
+                    select snap, relay, expires_at <= clock_timestamp() from outbox_attempt
+                    where from_sent_id = ? and from_snap = ? and from_late is not distinct from ? and from_late_id = ?""")) {
+                select.setLong(1, at.sentId());
+                select.setString(2, at.snap());
+                select.setString(3, at.lateSnap());
+                select.setLong(4, at.lateId());
                 try (ResultSet rs = select.executeQuery()) {
                     return rs.next() ? new Found(rs.getString(1), rs.getObject(2, java.util.UUID.class), rs.getBoolean(3))
                             : null;

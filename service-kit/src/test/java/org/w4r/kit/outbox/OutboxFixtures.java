@@ -45,9 +45,11 @@ final class OutboxFixtures {
         relay.lostConnections = org.w4r.kit.problem.LostConnections.of(dataSource);
         relay.publisher = publisher;
         relay.settings = new Settings(true, batchSize, 50);
-        // the fence another relay's unsettled attempt sets (about 50 s with the producer's defaults): short here, so
+        // the fence a relay's attempt sets (about 55 s with the producer's defaults) and the margin a failed batch's
+        // keeps (10 s): short here, so
         // a test that makes a relay wait it out does not wait long; a publisher a test writes has no producer settings
         relay.fence = java.time.Duration.ofSeconds(10);
+        relay.margin = java.time.Duration.ofSeconds(1);
         return relay;
     }
 

@@ -28,6 +28,7 @@ import java.util.concurrent.Future;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.w4r.kit.outbox.OutboxFixtures.erasures;
@@ -235,6 +236,11 @@ class OutboxRelayTest {
         EventPublisher real = parts.publisher();
         EventPublisher ackLost = new EventPublisher() {
             @Override
+            public void readyToSend() {
+                real.readyToSend();
+            }
+
+            @Override
             public CompletableFuture<RecordMetadata> send(ProducerRecord<String, String> record) {
                 return real.send(record).thenCompose(sent -> CompletableFuture.failedFuture(
                         new org.apache.kafka.common.errors.TimeoutException("the ack was lost")));
@@ -255,10 +261,14 @@ class OutboxRelayTest {
                     "its send went out, its position was not recorded");
             bigTx.commit();
         }
-        while (relay.relayBatch() > 0) {
-            // the batch again, then the drain
-        }
-        assertEquals(0, relay.backlog());
+        // once the failed batch's margin has passed (its sends ended, but a request given up on may still land):
+        // the batch again, then the drain
+        await().atMost(BOUND).until(() -> {
+            while (relay.relayBatch() > 0) {
+                // drained a batch at a time
+            }
+            return relay.backlog() == 0;
+        });
         List<UUID> onTopic = onTopic(parts.bootstrap(), key);
         UUID id = twice.get(0).erasureId();
         int first = onTopic.indexOf(id);
@@ -347,6 +357,11 @@ class OutboxRelayTest {
     void aRelayWhoseThreadEndsOnAnErrorSaysItIsNotAlive() throws Exception {
         org.w4r.kit.messaging.EventPublisher failing = new org.w4r.kit.messaging.EventPublisher() {
             @Override
+            public void readyToSend() {
+                // nothing to make sure of: its sends fail before they leave
+            }
+
+            @Override
             public java.util.concurrent.CompletableFuture<org.apache.kafka.clients.producer.RecordMetadata> send(
                     org.apache.kafka.clients.producer.ProducerRecord<String, String> record) {
                 throw new NoClassDefFoundError("a class replaced under a running service");
@@ -411,6 +426,11 @@ class OutboxRelayTest {
         ExecutorService gate = Executors.newSingleThreadExecutor(); // one at a time, in the order they were sent
         EventPublisher held = new EventPublisher() {
             @Override
+            public void readyToSend() {
+                real.readyToSend();
+            }
+
+            @Override
             public CompletableFuture<RecordMetadata> send(ProducerRecord<String, String> record) {
                 return CompletableFuture.runAsync(release::join, gate).thenCompose(out -> real.send(record));
             }
@@ -447,8 +467,10 @@ class OutboxRelayTest {
     }
 
     /**
-     * An attempt is kept only while the batch's own session holds the relay lock, and not over another relay's fresh
-     * attempt from the same position: of two relays that both think they may send, the second to keep stands down.
+     * An attempt is kept only while the batch's own session holds the relay lock, and not over another relay's attempt
+     * from the same position still in force: of two relays that both think they may send, the second to keep stands
+     * down; a failed batch's attempt holds the position a margin more, not the whole fence; a batch sent again keeps
+     * the snapshot it was first read in.
      */
     @Test
     void anAttemptIsKeptOnlyUnderTheRelayLockAndNeverOverAnotherRelaysFreshOne() throws Exception {
@@ -463,21 +485,51 @@ class OutboxRelayTest {
             Duration fence = Duration.ofMinutes(1);
             UUID one = UUID.randomUUID();
             UUID other = UUID.randomUUID();
-            assertFalse(OutboxRelay.Attempt.keep(parts.db().dataSource(), at, at.snap(), one, UUID.randomUUID(), pid,
+            assertNull(OutboxRelay.Attempt.keep(parts.db().dataSource(), at, at.snap(), one, UUID.randomUUID(), pid,
                     fence), "its session does not hold the relay lock");
             try (Statement lock = batch.createStatement()) {
                 lock.execute("select pg_advisory_xact_lock(" + RELAY_LOCK + ")");
             }
-            assertTrue(OutboxRelay.Attempt.keep(parts.db().dataSource(), at, at.snap(), one, UUID.randomUUID(), pid, fence));
-            assertFalse(OutboxRelay.Attempt.keep(parts.db().dataSource(), at, at.snap(), other, UUID.randomUUID(), pid,
+            assertEquals(at.snap(), OutboxRelay.Attempt.keep(parts.db().dataSource(), at, at.snap(), one,
+                    UUID.randomUUID(), pid, fence));
+            assertNull(OutboxRelay.Attempt.keep(parts.db().dataSource(), at, at.snap(), other, UUID.randomUUID(), pid,
                     fence), "another relay's attempt from this position may still be sending");
             UUID again = UUID.randomUUID();
-            assertTrue(OutboxRelay.Attempt.keep(parts.db().dataSource(), at, at.snap(), one, again, pid, fence),
-                    "the same relay sends its batch again");
-            OutboxRelay.Attempt.settle(parts.db().dataSource(), again);
-            assertTrue(OutboxRelay.Attempt.keep(parts.db().dataSource(), at, at.snap(), other, UUID.randomUUID(), pid,
-                    fence), "settled: every send of it has ended");
+            assertEquals(at.snap(), OutboxRelay.Attempt.keep(parts.db().dataSource(), at, "another snapshot", one,
+                    again, pid, fence), "the same relay sends its batch again, as it was first read");
+            OutboxRelay.Attempt.settle(parts.db().dataSource(), again, Duration.ofSeconds(5));
+            assertNull(OutboxRelay.Attempt.keep(parts.db().dataSource(), at, at.snap(), other, UUID.randomUUID(), pid,
+                    fence), "its sends ended, but a request given up on may still land within the margin");
+            assertEquals(at.snap(), await().atMost(BOUND).until(() -> OutboxRelay.Attempt.keep(
+                    parts.db().dataSource(), at, at.snap(), other, UUID.randomUUID(), pid, fence),
+                    java.util.Objects::nonNull), "after the margin");
             batch.rollback();
+        }
+    }
+
+    /**
+     * The upgrade to the fence (V0_8): an attempt the version before kept holds its position for a minute (its sends may
+     * be out), and that version's relay, still running during a rolling upgrade, can keep no attempt of its own, so it
+     * sends nothing (a review of the fence, 7 December 2026: its keep left the fence's columns of the last new attempt).
+     */
+    @Test
+    void afterTheFencesUpgradeAnOldAttemptHoldsItsPositionAndAnOldRelayKeepsNone() throws Exception {
+        try (org.w4r.kit.KitDatabase old = new org.w4r.kit.KitDatabase("kit_outbox_fence_upgrade", "V0_7")) {
+            String oldKeep = """
+                    insert into outbox_attempt (from_sent_id, from_snap, from_late, from_late_id, snap)
+                    values (0, pg_current_snapshot()::text, null, 0, pg_current_snapshot()::text)
+                    on conflict (singleton) do update set from_sent_id = excluded.from_sent_id,
+                           from_snap = excluded.from_snap, from_late = excluded.from_late,
+                           from_late_id = excluded.from_late_id, snap = excluded.snap""";
+            old.execute(oldKeep); // the version before's relay, in the middle of a batch
+            try (Connection connection = old.dataSource().getConnection(); Statement statement = connection.createStatement()) {
+                old.migrateRest(statement);
+            }
+            assertEquals(1, old.count("select count(*) from outbox_attempt where relay = '00000000-0000-0000-0000-000000000000'"
+                    + " and expires_at > clock_timestamp() + interval '50 seconds'"), "held a minute for the old relay");
+            java.sql.SQLException refused = org.junit.jupiter.api.Assertions.assertThrows(java.sql.SQLException.class,
+                    () -> old.execute(oldKeep), "the old relay's next keep");
+            assertEquals("23502", refused.getSQLState(), refused.getMessage());
         }
     }
 
