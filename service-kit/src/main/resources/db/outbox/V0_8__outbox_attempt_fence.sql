@@ -15,9 +15,11 @@ alter table outbox_attempt
 update outbox_attempt set relay = '00000000-0000-0000-0000-000000000000', attempt_id = gen_random_uuid(),
                           kept_at = clock_timestamp(), expires_at = clock_timestamp() + interval '1 minute';
 
--- No defaults: the relay of the version before, still running during a rolling upgrade, writes none of these, so its
--- keep is refused (a null in a not-null column, checked before its "on conflict") before it sends anything, and only
--- relays that honour the fence send.
+-- The relay of the version before, still running during a rolling upgrade, must not send: it does not honour the
+-- fence. Its keep writes none of the new columns, which have no default, so it is refused (a null in a not-null
+-- column, checked before its "on conflict"); and the snapshot it reads when it finds an attempt at its position (it
+-- then sends without keeping) is renamed, so that read fails too (a second review of the fence, 7 December 2026).
+alter table outbox_attempt rename column snap to attempt_snap;
 alter table outbox_attempt
     alter column relay set not null,
     alter column attempt_id set not null,

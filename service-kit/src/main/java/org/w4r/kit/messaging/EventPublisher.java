@@ -52,11 +52,13 @@ public class EventPublisher {
     }
 
     /**
-     * The topics made sure of, as {@link #send} does first: creating them can take a while, which the outbox relay
-     * waits out before it keeps its attempt, not inside its send window.
+     * The topics made sure of and the producer made, as {@link #send} does first: both can take a while (creating
+     * topics, resolving the brokers' names), which the outbox relay waits out before it keeps its attempt, not inside
+     * its send window.
      */
     public void readyToSend() {
         topics.ensureTopics();
+        clients.producer();
     }
 
     public CompletableFuture<RecordMetadata> send(ProducerRecord<String, String> record) {

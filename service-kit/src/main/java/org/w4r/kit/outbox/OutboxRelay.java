@@ -310,8 +310,12 @@ public class OutboxRelay {
                 String kept = Attempt.keep(dataSource, position, snapshot, relayId, attemptId, batchPid, fence());
                 if (!snapshot.equals(kept)) {
                     // refused (null), or an attempt from this position this batch's snapshot did not see: its
-                    // snapshot is the one to send again with, by the next batch
+                    // snapshot is the one to send again with, by the next batch; in that case this batch holds the
+                    // position now, and has sent nothing
                     connection.rollback();
+                    if (kept != null) {
+                        Attempt.settle(dataSource, attemptId, margin());
+                    }
                     return 0;
                 }
                 List<CompletableFuture<?>> acks = new ArrayList<>();
@@ -495,7 +499,7 @@ public class OutboxRelay {
         static String keep(AgroalDataSource dataSource, Position from, String snapshot, java.util.UUID relay,
                            java.util.UUID attemptId, int batchPid, java.time.Duration fence) throws SQLException {
             try (Connection c = dataSource.getConnection(); PreparedStatement keep = c.prepareStatement("""
-                    insert into outbox_attempt as a (from_sent_id, from_snap, from_late, from_late_id, snap, relay,
+                    insert into outbox_attempt as a (from_sent_id, from_snap, from_late, from_late_id, attempt_snap, relay,
                                                      attempt_id, kept_at, expires_at)
                     select ?, ?, ?, ?, ?, ?, ?, clock_timestamp(), clock_timestamp() + ? * interval '1 millisecond'
                     where exists (select 1 from pg_locks l where l.pid = ? and l.locktype = 'advisory' and l.granted
@@ -504,13 +508,15 @@ public class OutboxRelay {
                            from_snap = excluded.from_snap, from_late = excluded.from_late,
                            from_late_id = excluded.from_late_id, relay = excluded.relay,
                            attempt_id = excluded.attempt_id, kept_at = excluded.kept_at, expires_at = excluded.expires_at,
-                           snap = case when a.from_sent_id = excluded.from_sent_id and a.from_snap = excluded.from_snap
-                                         and a.from_late is not distinct from excluded.from_late
-                                         and a.from_late_id = excluded.from_late_id then a.snap else excluded.snap end
+                           attempt_snap = case when a.from_sent_id = excluded.from_sent_id
+                                                 and a.from_snap = excluded.from_snap
+                                                 and a.from_late is not distinct from excluded.from_late
+                                                 and a.from_late_id = excluded.from_late_id
+                                                then a.attempt_snap else excluded.attempt_snap end
                     where a.relay = excluded.relay or a.expires_at <= clock_timestamp()
                        or a.from_sent_id <> excluded.from_sent_id or a.from_snap <> excluded.from_snap
                        or a.from_late is distinct from excluded.from_late or a.from_late_id <> excluded.from_late_id
-                    returning snap""")) {
+                    returning attempt_snap""")) {
                 keep.setLong(1, from.sentId());
                 keep.setString(2, from.snap());
                 keep.setString(3, from.lateSnap());
@@ -530,11 +536,15 @@ public class OutboxRelay {
 
         /**
          * A failed batch, every send of which has ended: its attempt holds the position only for {@code margin} more
-         * (a request the producer gave up on may still reach a broker), not the whole fence.
+         * (a request the producer gave up on may still reach a broker), not the whole fence, and for its own relay too
+         * (no relay's, the nil id): a relay that keeps failing (cut off from the brokers, refused by them) re-kept its
+         * own attempt before the margin was out, again and again, and no other instance could send (a second review
+         * of the fence, 7 December 2026).
          */
         static void settle(AgroalDataSource dataSource, java.util.UUID attemptId, java.time.Duration margin) {
             try (Connection c = dataSource.getConnection(); PreparedStatement settle = c.prepareStatement("""
-                    update outbox_attempt set expires_at = least(expires_at, clock_timestamp() + ? * interval '1 millisecond')
+                    update outbox_attempt set expires_at = least(expires_at, clock_timestamp() + ? * interval '1 millisecond'),
+                                              relay = '00000000-0000-0000-0000-000000000000'
                     where attempt_id = ?""")) {
                 settle.setLong(1, margin.toMillis());
                 settle.setObject(2, attemptId);
@@ -548,7 +558,7 @@ public class OutboxRelay {
         /** The attempt kept from exactly {@code at}, or null: none was, or it was recorded. */
         static Found from(Connection connection, Position at) throws SQLException {
             try (PreparedStatement select = connection.prepareStatement("""
-                    select snap, relay, expires_at <= clock_timestamp() from outbox_attempt
+                    select attempt_snap, relay, expires_at <= clock_timestamp() from outbox_attempt
                     where from_sent_id = ? and from_snap = ? and from_late is not distinct from ? and from_late_id = ?""")) {
                 select.setLong(1, at.sentId());
                 select.setString(2, at.snap());

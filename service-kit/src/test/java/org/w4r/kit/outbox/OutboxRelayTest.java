@@ -500,6 +500,8 @@ class OutboxRelayTest {
             OutboxRelay.Attempt.settle(parts.db().dataSource(), again, Duration.ofSeconds(5));
             assertNull(OutboxRelay.Attempt.keep(parts.db().dataSource(), at, at.snap(), other, UUID.randomUUID(), pid,
                     fence), "its sends ended, but a request given up on may still land within the margin");
+            assertNull(OutboxRelay.Attempt.keep(parts.db().dataSource(), at, at.snap(), one, UUID.randomUUID(), pid,
+                    fence), "its own relay waits the margin too: one that keeps failing cannot hold the others off");
             assertEquals(at.snap(), await().atMost(BOUND).until(() -> OutboxRelay.Attempt.keep(
                     parts.db().dataSource(), at, at.snap(), other, UUID.randomUUID(), pid, fence),
                     java.util.Objects::nonNull), "after the margin");
@@ -509,8 +511,9 @@ class OutboxRelayTest {
 
     /**
      * The upgrade to the fence (V0_8): an attempt the version before kept holds its position for a minute (its sends may
-     * be out), and that version's relay, still running during a rolling upgrade, can keep no attempt of its own, so it
-     * sends nothing (a review of the fence, 7 December 2026: its keep left the fence's columns of the last new attempt).
+     * be out), and that version's relay, still running during a rolling upgrade, can neither keep an attempt of its own
+     * nor read one it finds (it then sent without keeping), so it sends nothing (two reviews of the fence, 7 December
+     * 2026: its keep left the fence's columns of the last new attempt, and its read of a found attempt passed the fence).
      */
     @Test
     void afterTheFencesUpgradeAnOldAttemptHoldsItsPositionAndAnOldRelayKeepsNone() throws Exception {
@@ -529,7 +532,11 @@ class OutboxRelayTest {
                     + " and expires_at > clock_timestamp() + interval '50 seconds'"), "held a minute for the old relay");
             java.sql.SQLException refused = org.junit.jupiter.api.Assertions.assertThrows(java.sql.SQLException.class,
                     () -> old.execute(oldKeep), "the old relay's next keep");
-            assertEquals("23502", refused.getSQLState(), refused.getMessage());
+            assertEquals("42703", refused.getSQLState(), refused.getMessage()); // its snapshot's column is renamed
+            // finding an attempt at its position, the old relay sent with its snapshot without keeping one
+            java.sql.SQLException unread = org.junit.jupiter.api.Assertions.assertThrows(java.sql.SQLException.class,
+                    () -> old.count("select count(snap) from outbox_attempt where from_sent_id = 0"), "the old relay's read");
+            assertEquals("42703", unread.getSQLState(), unread.getMessage());
         }
     }
 
