@@ -274,6 +274,7 @@ public class OutboxRelay {
             // one snapshot for the position, the reads and the new position (see the class comment); the pool
             // restores the isolation level when the connection returns to it
             connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+            java.util.UUID sendsEnded = null; // the attempt whose every send has ended, once they have
             try {
                 if (!soleRelay(connection)) {
                     connection.commit();
@@ -349,12 +350,11 @@ public class OutboxRelay {
                         }
                     }
                 }
+                sendsEnded = attemptId;
                 if (retriable != null || acks.size() < rows.size()) {
                     // the position stays: every row of the batch is sent again, in order (a duplicate is harmless,
-                    // a key's later event overtaking its earlier one is not); every send has ended, so another relay
-                    // need not wait out the fence
+                    // a key's later event overtaking its earlier one is not)
                     connection.rollback();
-                    Attempt.settle(dataSource, attemptId, margin());
                     throw new IllegalStateException("Kafka did not acknowledge every event; the batch of " + rows.size()
                             + " is sent again: " + Failures.describe(retriable == null ? new IllegalStateException(
                             "a send was refused before it left") : retriable));
@@ -365,7 +365,15 @@ public class OutboxRelay {
                 moreWaiting = batch.full();
                 return rows.size();
             } catch (RuntimeException | SQLException e) {
-                connection.rollback();
+                try {
+                    connection.rollback();
+                } finally {
+                    if (sendsEnded != null) {
+                        // a batch that failed once every send of it had ended (Kafka, or its position's write, or
+                        // its commit): another relay need not wait out the fence, only the margin (a third review)
+                        Attempt.settle(dataSource, sendsEnded, margin());
+                    }
+                }
                 throw e;
             }
         }

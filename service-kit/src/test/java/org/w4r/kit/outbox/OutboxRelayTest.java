@@ -259,6 +259,9 @@ class OutboxRelayTest {
             write(parts.db().dataSource(), key, twice);
             org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, losing::relayBatch,
                     "its send went out, its position was not recorded");
+            assertEquals(1, parts.db().count("select count(*) from outbox_attempt where relay = '"
+                    + "00000000-0000-0000-0000-000000000000' and expires_at <= clock_timestamp() + interval '1 second'"),
+                    "every send of it ended: its attempt holds the position only the margin more, for no relay");
             bigTx.commit();
         }
         // once the failed batch's margin has passed (its sends ended, but a request given up on may still land):
@@ -446,6 +449,8 @@ class OutboxRelayTest {
             // its attempt kept and its sends out: its session is cut, as a network fault or PostgreSQL's idle limit does
             await().atMost(BOUND).until(() -> parts.db().count("select count(*) from outbox_attempt where relay = '"
                     + cut.relayId + "'") == 1);
+            assertEquals(cut.fence().toSeconds(), parts.db().count(
+                    "select extract(epoch from expires_at - kept_at)::bigint from outbox_attempt"), "the keeper's fence");
             String holder = "from pg_locks where locktype = 'advisory' and granted and objsubid = 1 and classid::bigint = "
                     + (RELAY_LOCK >>> 32) + " and objid::bigint = " + (RELAY_LOCK & 0xffff_ffffL);
             parts.db().execute("select pg_terminate_backend(pid) " + holder);
@@ -464,6 +469,47 @@ class OutboxRelayTest {
             relaying.shutdownNow();
             gate.shutdownNow();
         }
+    }
+
+    /** The fence and margin from the producer's own settings, as a service computes them. */
+    @Test
+    void theFenceIsTheSendWindowTheProducersBoundsAndAMargin() {
+        OutboxRelay relay = OutboxFixtures.relay(parts.db().dataSource(), parts.publisher(), 10);
+        relay.fence = null;
+        relay.margin = null;
+        assertEquals(Duration.ofSeconds(10), relay.margin(), "the producer's request.timeout.ms, above 5 s");
+        assertEquals(Duration.ofSeconds(55), relay.fence(), "5 s to start its sends, max.block.ms 10 s and "
+                + "delivery.timeout.ms 30 s, the margin");
+    }
+
+    /** A batch that stalled past its send window after keeping its attempt starts no further send, and is sent again. */
+    @Test
+    void aBatchThatStalledPastItsSendWindowStartsNoFurtherSend() throws Exception {
+        EventPublisher real = parts.publisher();
+        java.util.concurrent.atomic.AtomicInteger sends = new java.util.concurrent.atomic.AtomicInteger();
+        EventPublisher stalling = new EventPublisher() {
+            @Override
+            public void readyToSend() {
+                real.readyToSend();
+            }
+
+            @Override
+            public CompletableFuture<RecordMetadata> send(ProducerRecord<String, String> record) {
+                if (sends.getAndIncrement() == 0) {
+                    try {
+                        Thread.sleep(OutboxRelay.SEND_WINDOW.plusSeconds(1).toMillis()); // a stall of the relay's JVM
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                return real.send(record);
+            }
+        };
+        OutboxRelay relay = OutboxFixtures.relay(parts.db().dataSource(), stalling, 10);
+        write(parts.db().dataSource(), prefix + "w", erasures(3));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, relay::relayBatch);
+        assertEquals(1, sends.get(), "only the send started inside the window");
+        assertEquals(3, relay.backlog(), "the batch is sent again");
     }
 
     /**
