@@ -140,6 +140,9 @@ public class OutboxRelay {
     /** How long after keeping its attempt a batch may still start a send (see the class comment). */
     static final java.time.Duration SEND_WINDOW = java.time.Duration.ofSeconds(5);
 
+    /** The clock the send window is read on: a test moves it to stand for a stall, rather than stalling. */
+    java.util.function.LongSupplier nanoTime = System::nanoTime;
+
     /** Beyond the producer's own bound: a request a broker took just before the client gave up on it. */
     volatile java.time.Duration margin;
 
@@ -306,7 +309,7 @@ public class OutboxRelay {
                 java.util.UUID attemptId = java.util.UUID.randomUUID();
                 String snapshot = attempted == null ? currentSnapshot(connection) : attempted;
                 int batchPid = backendPid(connection);
-                long keptAt = System.nanoTime(); // before the keep: a stall in its commit is inside the window
+                long keptAt = nanoTime.getAsLong(); // before the keep: a stall in its commit is inside the window
                 // before anything is sent, and only while this batch's session holds the relay lock
                 String kept = Attempt.keep(dataSource, position, snapshot, relayId, attemptId, batchPid, fence());
                 if (!snapshot.equals(kept)) {
@@ -321,7 +324,7 @@ public class OutboxRelay {
                 }
                 List<CompletableFuture<?>> acks = new ArrayList<>();
                 for (Pending row : rows) {
-                    if (System.nanoTime() - keptAt > SEND_WINDOW.toNanos()) {
+                    if (nanoTime.getAsLong() - keptAt > SEND_WINDOW.toNanos()) {
                         break; // stalled since the attempt was kept: the fence no longer covers a send started now
                     }
                     Span publish = tracing.publishing(row.record(), row.id(), TraceContext.stored(row.traceParent(), row.traceState()));

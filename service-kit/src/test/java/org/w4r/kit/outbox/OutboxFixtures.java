@@ -53,6 +53,27 @@ final class OutboxFixtures {
         return relay;
     }
 
+    /**
+     * A publisher whose sends go through {@code send} (to fail, hold or count them), on {@code real}'s topics and
+     * producer otherwise.
+     */
+    static EventPublisher sendingThrough(EventPublisher real, java.util.function.Function<
+            org.apache.kafka.clients.producer.ProducerRecord<String, String>,
+            java.util.concurrent.CompletableFuture<org.apache.kafka.clients.producer.RecordMetadata>> send) {
+        return new EventPublisher() {
+            @Override
+            public void readyToSend() {
+                real.readyToSend();
+            }
+
+            @Override
+            public java.util.concurrent.CompletableFuture<org.apache.kafka.clients.producer.RecordMetadata> send(
+                    org.apache.kafka.clients.producer.ProducerRecord<String, String> record) {
+                return send.apply(record);
+            }
+        };
+    }
+
     static void start(OutboxRelay relay) {
         relay.start(null);
     }

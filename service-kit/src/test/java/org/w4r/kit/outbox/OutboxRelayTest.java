@@ -234,18 +234,8 @@ class OutboxRelayTest {
     void aBatchSentButNeverRecordedIsSentAgainFirstThoughADrainWaits() throws Exception {
         OutboxRelay relay = OutboxFixtures.relay(parts.db().dataSource(), parts.publisher(), 10);
         EventPublisher real = parts.publisher();
-        EventPublisher ackLost = new EventPublisher() {
-            @Override
-            public void readyToSend() {
-                real.readyToSend();
-            }
-
-            @Override
-            public CompletableFuture<RecordMetadata> send(ProducerRecord<String, String> record) {
-                return real.send(record).thenCompose(sent -> CompletableFuture.failedFuture(
-                        new org.apache.kafka.common.errors.TimeoutException("the ack was lost")));
-            }
-        };
+        EventPublisher ackLost = OutboxFixtures.sendingThrough(real, record -> real.send(record).thenCompose(sent ->
+                CompletableFuture.failedFuture(new org.apache.kafka.common.errors.TimeoutException("the ack was lost"))));
         OutboxRelay losing = OutboxFixtures.relay(parts.db().dataSource(), ackLost, 10);
         String key = prefix + "x";
         List<SignerErased> big = erasures(25);
@@ -427,17 +417,8 @@ class OutboxRelayTest {
         EventPublisher real = parts.publisher();
         CompletableFuture<Void> release = new CompletableFuture<>();
         ExecutorService gate = Executors.newSingleThreadExecutor(); // one at a time, in the order they were sent
-        EventPublisher held = new EventPublisher() {
-            @Override
-            public void readyToSend() {
-                real.readyToSend();
-            }
-
-            @Override
-            public CompletableFuture<RecordMetadata> send(ProducerRecord<String, String> record) {
-                return CompletableFuture.runAsync(release::join, gate).thenCompose(out -> real.send(record));
-            }
-        };
+        EventPublisher held = OutboxFixtures.sendingThrough(real,
+                record -> CompletableFuture.runAsync(release::join, gate).thenCompose(out -> real.send(record)));
         OutboxRelay cut = OutboxFixtures.relay(second, held, 10);
         OutboxRelay next = OutboxFixtures.relay(parts.db().dataSource(), real, 10);
         String key = prefix + "k";
@@ -487,25 +468,15 @@ class OutboxRelayTest {
     void aBatchThatStalledPastItsSendWindowStartsNoFurtherSend() throws Exception {
         EventPublisher real = parts.publisher();
         java.util.concurrent.atomic.AtomicInteger sends = new java.util.concurrent.atomic.AtomicInteger();
-        EventPublisher stalling = new EventPublisher() {
-            @Override
-            public void readyToSend() {
-                real.readyToSend();
+        java.util.concurrent.atomic.AtomicLong clock = new java.util.concurrent.atomic.AtomicLong();
+        EventPublisher stalling = OutboxFixtures.sendingThrough(real, record -> {
+            if (sends.getAndIncrement() == 0) {
+                clock.addAndGet(OutboxRelay.SEND_WINDOW.plusSeconds(1).toNanos()); // the relay's JVM stalled this long
             }
-
-            @Override
-            public CompletableFuture<RecordMetadata> send(ProducerRecord<String, String> record) {
-                if (sends.getAndIncrement() == 0) {
-                    try {
-                        Thread.sleep(OutboxRelay.SEND_WINDOW.plusSeconds(1).toMillis()); // a stall of the relay's JVM
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                }
-                return real.send(record);
-            }
-        };
+            return real.send(record);
+        });
         OutboxRelay relay = OutboxFixtures.relay(parts.db().dataSource(), stalling, 10);
+        relay.nanoTime = clock::get;
         write(parts.db().dataSource(), prefix + "w", erasures(3));
         org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, relay::relayBatch);
         assertEquals(1, sends.get(), "only the send started inside the window");
