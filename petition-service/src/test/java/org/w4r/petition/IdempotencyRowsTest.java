@@ -82,10 +82,31 @@ class IdempotencyRowsTest {
 
     @Test
     void concurrentSignaturesWithTheirKeysAndTheirRetriesWriteOneRowEach() throws SQLException {
-        List<String> keys = IntStream.range(0, 30).mapToObj(i -> prefix + i).toList();
+        // a burst, again with new keys until one of its groups met a key another group held (a race: one burst missed
+        // it in a CI run on 7 December 2026, and the test failed though nothing was wrong), at most five
+        int perBurst = 30;
+        int bursts = 0;
+        long inserted;
+        do {
+            burst(bursts++, perBurst);
+            // a group that met a key held by another group was rolled back after its own keys' inserts and written
+            // again without it: those inserts were never kept; what is kept is one row per key, never updated
+            assertEquals((long) bursts * perBurst, keysStored(), "one row per key");
+            assertEquals(0, written("updated"), "no key updated");
+            inserted = written("inserted");
+        } while (inserted == (long) bursts * perBurst && bursts < 5);
+        // and that happened: the sequence counts inserts a rollback undid, so more inserts than keys kept is a round
+        // rolled back for a held key. Nothing checked it, and the test passed as well when no group met one (a review
+        // of the tests, 6 December 2026)
+        assertTrue(inserted > (long) bursts * perBurst, "a group met a key another held, and its round was rolled "
+                + "back: " + inserted + " inserts for " + bursts * perBurst + " keys in " + bursts + " bursts");
+    }
+
+    /** {@code count} signatures, each sent three times at once, so groups hold keys that other groups hold too. */
+    private void burst(int burst, int count) {
+        List<String> keys = IntStream.range(0, count).mapToObj(i -> prefix + burst + "-" + i).toList();
         List<String> bodies = keys.stream()
                 .map(k -> IdempotencyTest.signature("rows-" + UUID.randomUUID() + "@example.org")).toList();
-        // each signature sent three times at once, so groups hold keys that other groups hold too
         ExecutorService pool = Executors.newFixedThreadPool(16);
         try {
             List<CompletableFuture<Response>> calls = IntStream.range(0, 3 * keys.size()).mapToObj(i -> CompletableFuture
@@ -101,16 +122,6 @@ class IdempotencyRowsTest {
         } finally {
             pool.shutdown();
         }
-        // a group that met a key held by another group was rolled back after its own keys' inserts and written again
-        // without it: those inserts were never kept; what is kept is one row per key, never updated
-        assertEquals(keys.size(), keysStored(), "one row per key");
-        assertEquals(0, written("updated"), "no key updated");
-        // and that happened: the sequence counts inserts a rollback undid, so more inserts than keys kept is a round
-        // rolled back for a held key. Nothing checked it, and the test passed as well when no group met one (a review
-        // of the tests, 6 December 2026)
-        long inserted = written("inserted");
-        assertTrue(inserted > keys.size(), "a group met a key another held, and its round was rolled back: "
-                + inserted + " inserts for " + keys.size() + " keys");
     }
 
     /**
