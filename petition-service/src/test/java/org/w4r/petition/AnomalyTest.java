@@ -181,8 +181,8 @@ class AnomalyTest {
         try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement("""
                 insert into signature (action_id, campaign_id, case_id, entity_id, email_hmac, name, country, show_name,
                                        contact_me, occurred_at, recorded_at, email_domain_hmac, counted_country)
-                select cast(md5(? || g) as uuid), ?, ?, 'ai-france', md5('s' || ? || g) || md5('t' || ? || g),
-                       'Anomaly Bound', 'FR', false, false, ?, ?, md5('d' || ? || g) || md5('e' || ? || g), 'FR'
+                select cast(md5(? || g) as uuid), ?, ?, 'ai-france', decode(md5('s' || ? || g) || md5('t' || ? || g), 'hex'),
+                       'Anomaly Bound', 'FR', false, false, ?, ?, decode(md5('d' || ? || g) || md5('e' || ? || g), 'hex'), 'FR'
                 from generate_series(1, ?) g""")) {
             ps.setString(1, run);
             ps.setString(2, ReferenceFixtures.CAMPAIGN);

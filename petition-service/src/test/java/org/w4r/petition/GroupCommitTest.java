@@ -202,7 +202,7 @@ class GroupCommitTest {
     /** The action ids stored for a signer of any case, found by the keyed hash as the service stores it. */
     private List<String> signaturesOf(String email) {
         try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement(
-                "select action_id from signature where email_hmac = ?")) {
+                "select action_id from signature where email_hmac = decode(?, 'hex')")) {
             s.setString(1, hasher.hash(email));
             List<String> ids = new ArrayList<>();
             try (ResultSet rs = s.executeQuery()) {

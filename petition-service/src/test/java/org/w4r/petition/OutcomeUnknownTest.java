@@ -637,7 +637,7 @@ class OutcomeUnknownTest {
     private static Map<String, String> storedActions(String run) throws SQLException {
         Map<String, String> stored = new HashMap<>();
         try (Connection c = ProxiedDatabaseProfile.direct(); PreparedStatement s = c.prepareStatement(
-                "select email_hmac, action_id from signature where case_id = ? and name = ?")) {
+                "select encode(email_hmac, 'hex'), action_id from signature where case_id = ? and name = ?")) {
             s.setString(1, CASE);
             s.setString(2, MARKER + " " + run);
             try (ResultSet rows = s.executeQuery()) {

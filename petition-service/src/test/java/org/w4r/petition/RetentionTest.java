@@ -97,7 +97,7 @@ class RetentionTest {
     /** Name, country, show_name and the email hash of a signature. */
     List<String> signer(String actionId) throws Exception {
         try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "select name, country, show_name::text, email_hmac from signature where action_id = cast(? as uuid)")) {
+                "select name, country, show_name::text, encode(email_hmac, 'hex') from signature where action_id = cast(? as uuid)")) {
             ps.setString(1, actionId);
             try (ResultSet rs = ps.executeQuery()) {
                 assertTrue(rs.next(), "no signature " + actionId);

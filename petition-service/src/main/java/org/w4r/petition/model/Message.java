@@ -15,8 +15,11 @@ public class Message extends RecordedAction {
 
     public String authorName;
     public String authorCountry;
-    /** The keyed hash of the author's email, when the entity gave one: what an erasure request finds them by. */
-    public String authorEmailHmac;
+    /**
+     * The keyed hash of the author's email, when the entity gave one: what an erasure request finds them by. Its 32
+     * bytes (V26), as the column holds them, so a native {@code select *} of messages loads it as it is.
+     */
+    public byte[] authorEmailHmac;
     public String text;
     public String language;
     public String status;

@@ -40,7 +40,7 @@ public class AnomalyRepository {
                  where campaign_id = ? and recorded_at >= ? and recorded_at < ? and invalidation_id is null),
             counted as (
             select grouping(entity_id) = 0 as by_entity, grouping(email_domain_hmac) = 0 as by_domain,
-                   coalesce(entity_id, email_domain_hmac, country) as value,
+                   coalesce(entity_id, encode(email_domain_hmac, 'hex'), country) as value,
                    count(*) filter (where recorded_at >= ?) as recent,
                    count(*) filter (where recorded_at < ?) as baseline
               from accepted

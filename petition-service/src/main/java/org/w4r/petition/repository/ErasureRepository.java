@@ -36,9 +36,9 @@ public class ErasureRepository {
     public void lockRows(Collection<String> emailHmacs, String entityId) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
             for (String sql : new String[]{"""
-                    select 1 from signature where email_hmac = any(cast(? as char(64)[]))
+                    select 1 from signature where email_hmac = any(array(select decode(h, 'hex') from unnest(cast(? as text[])) h))
                        and (cast(? as varchar) is null or entity_id = ?) for update""", """
-                    select 1 from message where author_email_hmac = any(cast(? as char(64)[]))
+                    select 1 from message where author_email_hmac = any(array(select decode(h, 'hex') from unnest(cast(? as text[])) h))
                        and (cast(? as varchar) is null or entity_id = ?) for update"""}) {
                 try (PreparedStatement lock = c.prepareStatement(sql)) {
                     lock.setArray(1, c.createArrayOf("varchar", emailHmacs.toArray()));
@@ -78,7 +78,7 @@ public class ErasureRepository {
                 }
             }
             try (PreparedStatement insert = c.prepareStatement("""
-                    insert into erased_signer (email_hmac, scope, erased_at) values (?, ?, ?)
+                    insert into erased_signer (email_hmac, scope, erased_at) values (decode(?, 'hex'), ?, ?)
                     on conflict (email_hmac, scope) do nothing""")) {
                 insert.setString(1, emailHmac);
                 insert.setString(2, entityId == null ? EVERY_ENTITY : entityId);
@@ -91,7 +91,7 @@ public class ErasureRepository {
 
     private static boolean tryKey(Connection c, String emailHmac) throws SQLException {
         try (PreparedStatement lock = c.prepareStatement(
-                "select pg_try_advisory_xact_lock(hashtext('w4r-erasure'), erasure_lock_key(cast(? as char(64))))")) {
+                "select pg_try_advisory_xact_lock(hashtext('w4r-erasure'), erasure_lock_key(decode(?, 'hex')))")) {
             lock.setString(1, emailHmac);
             try (java.sql.ResultSet r = lock.executeQuery()) {
                 r.next();
@@ -101,7 +101,7 @@ public class ErasureRepository {
     }
 
     /**
-     * The erasure lock key of a keyed email hash, as {@code erasure_lock_key} (V25) computes it: one of 64, the low six
+     * The erasure lock key of a keyed email hash, as {@code erasure_lock_key} (V26) computes it: one of 64, the low six
      * bits of the hash's first 32. Writers take their keys in ascending order of this, and so never in a cycle.
      */
     public static int lockKey(String emailHmac) {

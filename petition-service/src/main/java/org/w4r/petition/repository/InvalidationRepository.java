@@ -244,7 +244,7 @@ public class InvalidationRepository {
         }
         if (SIGNATURE.equals(table)) {
             if (c.emailDomainHmac() != null) {
-                parts.add("email_domain_hmac = ?");
+                parts.add("email_domain_hmac = decode(?, 'hex')");
                 values.add(c.emailDomainHmac());
             }
             if (c.country() != null) {

@@ -131,12 +131,12 @@ public class MessageRepository implements PanacheRepositoryBase<Message, UUID> {
     /**
      * In the transaction that writes a message of this author through {@code entityId}, before it is stored: whether
      * the author was erased for that entity, after taking the author's erasure lock shared until the transaction ends
-     * ({@code erased_signer_guard}, V25). A message answered 503, sent again after its author was erased, or written
+     * ({@code erased_signer_guard}, V25 and V26). A message answered 503, sent again after its author was erased, or written
      * while the erasure committed, kept author and text (a read-only review, 6 December 2026).
      */
     public boolean authorErased(String emailHmac, String entityId) {
         Object erased = getEntityManager().createNativeQuery(
-                        "select erased_signer_guard(cast(:hmac as char(64)), cast(:entity as varchar))")
+                        "select erased_signer_guard(decode(cast(:hmac as text), 'hex'), cast(:entity as varchar))")
                 .setParameter("hmac", emailHmac).setParameter("entity", entityId).getSingleResult();
         return Boolean.TRUE.equals(erased);
     }
@@ -150,7 +150,7 @@ public class MessageRepository implements PanacheRepositoryBase<Message, UUID> {
         var query = getEntityManager().createNativeQuery("""
                         update message set author_name = null, author_country = null, author_email_hmac = null, text = '',
                                            review_reason = null, erased_at = :now
-                        where author_email_hmac = :hmac %s
+                        where author_email_hmac = decode(cast(:hmac as text), 'hex') %s
                         returning action_id, case_id""".formatted(entityId == null ? "" : "and entity_id = :entity"))
                 .setParameter("hmac", emailHmac).setParameter("now", now);
         if (entityId != null) {

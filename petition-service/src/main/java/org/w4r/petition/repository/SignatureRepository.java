@@ -34,7 +34,7 @@ public class SignatureRepository {
     /**
      * One signature, unless this person already signed the case; stored as an erasure leaves a row ({@link #ERASE}:
      * no name, country or consents; the hash, the counted country and the count stay) when the person was erased for
-     * this entity. The guard takes the person's erasure lock shared and reads {@code erased_signer} after it (V25): an
+     * this entity. The guard takes the person's erasure lock shared and reads {@code erased_signer} after it (V25, V26): an
      * erasure that commits while this waits is seen, and one that waits for this lock updates the row once committed.
      * Found by a read-only review, 6 December 2026: a keyed retry of a signature answered 503, sent after its signer
      * was erased, stored her name again, and so did a signature in the group commit's queue as the erasure committed.
@@ -44,9 +44,10 @@ public class SignatureRepository {
             insert into signature (action_id, campaign_id, case_id, entity_id, email_hmac, name, country,
                                    show_name, contact_me, occurred_at, recorded_at, email_domain_hmac,
                                    counted_country)
-            select ?, ?, ?, ?, ?, case when g.erased then null else ? end, case when g.erased then null else ? end,
-                   ? and not g.erased, ? and not g.erased, ?, ?, ?, ?
-            from (select erased_signer_guard(cast(? as char(64)), cast(? as varchar)) as erased offset 0) g
+            select ?, ?, ?, ?, decode(?, 'hex'), case when g.erased then null else ? end,
+                   case when g.erased then null else ? end, ? and not g.erased, ? and not g.erased, ?, ?,
+                   decode(?, 'hex'), ?
+            from (select erased_signer_guard(decode(?, 'hex'), cast(? as varchar)) as erased offset 0) g
             on conflict (case_id, email_hmac) do nothing""";
 
     /**
@@ -129,7 +130,7 @@ public class SignatureRepository {
      */
     public static final String ERASE = """
             update signature set name = null, country = null, show_name = false, contact_me = false
-            where email_hmac = ? and (cast(? as varchar) is null or entity_id = ?)
+            where email_hmac = decode(?, 'hex') and (cast(? as varchar) is null or entity_id = ?)
             returning action_id, case_id""";
 
     /** An erased action: its id and case. */

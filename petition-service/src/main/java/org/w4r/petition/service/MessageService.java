@@ -18,6 +18,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -68,7 +69,7 @@ public class MessageService extends ActionRecorder {
                     }
                     message.authorName = m.authorName();
                     message.authorCountry = m.authorCountry();
-                    message.authorEmailHmac = emailHmac;
+                    message.authorEmailHmac = emailHmac == null ? null : HexFormat.of().parseHex(emailHmac);
                     message.text = m.text();
                     return message;
                 });
