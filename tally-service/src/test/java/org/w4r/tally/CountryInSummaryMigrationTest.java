@@ -4,8 +4,10 @@ import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.w4r.kit.messaging.Failures;
 import org.w4r.testsupport.PostgresServer;
+import org.w4r.testsupport.ScratchDatabase;
 
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -29,26 +31,23 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * its consumer retries; and the summing function the consumer's upsert uses adds maps key by key.
  */
 class CountryInSummaryMigrationTest {
-    String url;
+    @RegisterExtension
+    final ScratchDatabase database = new ScratchDatabase("tally_v9");
     Connection connection;
 
     @BeforeEach
     void upToV8() throws SQLException {
-        url = PostgresServer.shared().createDatabase("tally_v9");
-        flyway("8").migrate();
-        connection = PostgresServer.shared().connect(url);
+        database.migrate("8");
+        connection = PostgresServer.shared().connect(database.url());
     }
 
     @AfterEach
-    void drop() throws SQLException {
+    void close() throws SQLException {
         connection.close();
-        PostgresServer.shared().dropDatabase(url);
     }
 
     Flyway flyway(String target) {
-        PostgresServer server = PostgresServer.shared();
-        return Flyway.configure().dataSource(url, server.username(), server.password())
-                .locations("classpath:db/migration", "classpath:db/audit").target(target).load();
+        return database.flyway(target);
     }
 
     @Test
@@ -111,7 +110,7 @@ class CountryInSummaryMigrationTest {
      */
     @Test
     void aBatchOfTheVersionBeforeUnderWayNeitherDeadlocksWithTheMigrationNorIsLost() throws Exception {
-        try (Connection old = PostgresServer.shared().connect(url); Statement batch = old.createStatement()) {
+        try (Connection old = PostgresServer.shared().connect(database.url()); Statement batch = old.createStatement()) {
             old.setAutoCommit(false);
             batch.execute("insert into tally_country (campaign_id, case_id, entity_id, country, count)"
                     + " values ('w', 'a', 'fr', 'FR', 1)");

@@ -1,15 +1,9 @@
 package org.w4r.delivery.repository;
 
-import io.agroal.api.AgroalDataSource;
-import io.agroal.api.configuration.supplier.AgroalDataSourceConfigurationSupplier;
-import io.agroal.api.security.NamePrincipal;
-import io.agroal.api.security.SimplePassword;
-import org.flywaydb.core.Flyway;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.w4r.delivery.model.FrozenCounts;
-import org.w4r.testsupport.PostgresServer;
+import org.w4r.testsupport.ScratchDatabase;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -33,33 +27,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class LedgerMigrationTest {
     private static final String CAMPAIGN = "w4r-demo";
 
-    private String url;
-    private AgroalDataSource dataSource;
-
-    @BeforeEach
-    void database() throws SQLException {
-        PostgresServer server = PostgresServer.shared();
-        url = server.createDatabase("ledger_v5");
-        dataSource = AgroalDataSource.from(new AgroalDataSourceConfigurationSupplier()
-                .connectionPoolConfiguration(pool -> pool.maxSize(2).connectionFactoryConfiguration(factory -> factory
-                        .jdbcUrl(url).principal(new NamePrincipal(server.username()))
-                        .credential(new SimplePassword(server.password() == null ? "" : server.password())))));
-    }
-
-    @AfterEach
-    void drop() {
-        dataSource.close();
-        PostgresServer.shared().dropDatabase(url);
-    }
+    @RegisterExtension
+    final ScratchDatabase database = new ScratchDatabase("ledger_v5");
 
     @Test
     void theCellsAnswerEveryCutoffAsTheRowsDid() throws SQLException {
-        migrate("4");
+        database.migrate("4");
         Instant second = Instant.parse("2026-11-30T10:15:30Z");
         Random random = new Random(2020);
         List<UUID> eventIds = new ArrayList<>();
         List<Instant> cutoffs = new ArrayList<>(List.of(second.minusSeconds(1), second, second.plusSeconds(3)));
-        try (Connection c = dataSource.getConnection(); PreparedStatement insert = c.prepareStatement("""
+        try (Connection c = database.dataSource().getConnection(); PreparedStatement insert = c.prepareStatement("""
                 insert into action_ledger (event_id, action_id, campaign_id, case_id, entity_id, action_type, occurred_at,
                                            count_change) values (?, ?, ?, ?, ?, ?, ?, ?)""")) {
             for (int i = 0; i < 400; i++) {
@@ -92,10 +70,10 @@ class LedgerMigrationTest {
                 select count(distinct (campaign_id, case_id, entity_id, action_type, date_trunc('second', occurred_at)))
                 from action_ledger""");
 
-        migrate(null);
+        database.migrate("latest");
 
         CountRepository counts = new CountRepository();
-        counts.dataSource = dataSource;
+        counts.dataSource = database.dataSource();
         for (int i = 0; i < cutoffs.size(); i++) {
             assertEquals(before.get(i), cells(counts.actionsUpTo(CAMPAIGN, "el-hiblu-3", null, cutoffs.get(i))),
                     "at " + cutoffs.get(i));
@@ -107,17 +85,10 @@ class LedgerMigrationTest {
         assertEquals(0, number("select count(*) from pg_tables where tablename = 'action_ledger'"), "ledger dropped");
     }
 
-    private void migrate(String target) {
-        var flyway = Flyway.configure().dataSource(url, PostgresServer.shared().username(),
-                PostgresServer.shared().password()).locations("classpath:db/migration", "classpath:db/outbox")
-                .outOfOrder(true);
-        (target == null ? flyway : flyway.target(target)).load().migrate();
-    }
-
     /** The old query (V4's CountRepository) over the old rows: entity/type → count. */
     private TreeMap<String, Long> rowsUpTo(Instant cutoff, String entityId) throws SQLException {
         TreeMap<String, Long> result = new TreeMap<>();
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("""
+        try (Connection c = database.dataSource().getConnection(); PreparedStatement ps = c.prepareStatement("""
                 select entity_id, action_type, sum(count_change) from action_ledger
                 where campaign_id = ? and case_id = ? and occurred_at <= ? and (?::varchar is null or entity_id = ?)
                 group by 1, 2 having sum(count_change) <> 0 order by 1, 2""")) {
@@ -142,7 +113,7 @@ class LedgerMigrationTest {
     }
 
     private long number(String sql) throws SQLException {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql);
+        try (Connection c = database.dataSource().getConnection(); PreparedStatement ps = c.prepareStatement(sql);
              ResultSet rs = ps.executeQuery()) {
             rs.next();
             return rs.getLong(1);

@@ -1,14 +1,8 @@
 package org.w4r.petition.repository;
 
-import io.agroal.api.AgroalDataSource;
-import io.agroal.api.configuration.supplier.AgroalDataSourceConfigurationSupplier;
-import io.agroal.api.security.NamePrincipal;
-import io.agroal.api.security.SimplePassword;
-import org.flywaydb.core.Flyway;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.w4r.testsupport.PostgresServer;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.w4r.testsupport.ScratchDatabase;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -35,28 +29,12 @@ class KeyedHashMigrationTest {
     private static final Instant AT = Instant.parse("2026-11-30T10:15:30Z");
 
     private final Random random = new Random(26);
-    private String url;
-    private AgroalDataSource dataSource;
-
-    @BeforeEach
-    void database() throws SQLException {
-        PostgresServer server = PostgresServer.shared();
-        url = server.createDatabase("hashes_v26");
-        dataSource = AgroalDataSource.from(new AgroalDataSourceConfigurationSupplier()
-                .connectionPoolConfiguration(pool -> pool.maxSize(2).connectionFactoryConfiguration(factory -> factory
-                        .jdbcUrl(url).principal(new NamePrincipal(server.username()))
-                        .credential(new SimplePassword(server.password() == null ? "" : server.password())))));
-    }
-
-    @AfterEach
-    void drop() {
-        dataSource.close();
-        PostgresServer.shared().dropDatabase(url);
-    }
+    @RegisterExtension
+    final ScratchDatabase database = new ScratchDatabase("hashes_v26");
 
     @Test
     void aPersonStoredAsHexIsTheSamePersonAfterTheMigration() throws SQLException {
-        migrate("25");
+        database.migrate("25");
         String signer = hash(), erased = hash(), author = hash(), domain = hash();
         UUID signed = UUID.randomUUID();
         execute("""
@@ -72,14 +50,14 @@ class KeyedHashMigrationTest {
                 written.toString(), CAMPAIGN, author);
         execute("insert into erased_signer (email_hmac, scope, erased_at) values (?, '', now())", erased);
 
-        migrate(null);
+        database.migrate("latest");
 
         assertEquals(signer, text("select encode(email_hmac, 'hex') from signature where action_id = cast(? as uuid)", signed));
         assertEquals(domain, text("select encode(email_domain_hmac, 'hex') from signature where action_id = cast(? as uuid)", signed));
         assertEquals(author, text("select encode(author_email_hmac, 'hex') from message where action_id = cast(? as uuid)", written));
 
         SignatureRepository signatures = new SignatureRepository();
-        signatures.dataSource = dataSource;
+        signatures.dataSource = database.dataSource();
         // the same person and case: a duplicate, found through the converted index
         boolean[] inserted = signatures.insertIfFirst(List.of(signature(signer, "el-hiblu-3", "Ada Lovelace"),
                 signature(erased, "el-hiblu-3", "Erased Before")));
@@ -91,7 +69,7 @@ class KeyedHashMigrationTest {
         assertNull(text("select name from signature where action_id = cast(? as uuid)", signed));
         // the record of an erasure before it is the same record: recorded again, no second row
         ErasureRepository erasures = new ErasureRepository();
-        erasures.dataSource = dataSource;
+        erasures.dataSource = database.dataSource();
         erasures.lockRows(List.of(erased, author), null);
         assertEquals(true, erasures.record(erased, null, AT));
         assertEquals("1", text("select count(*) from erased_signer where scope = ?", ""));
@@ -99,8 +77,8 @@ class KeyedHashMigrationTest {
 
     @Test
     void theDatabaseAndJavaAgreeOnEveryLockKey() throws SQLException {
-        migrate(null);
-        try (Connection c = dataSource.getConnection();
+        database.migrate("latest");
+        try (Connection c = database.dataSource().getConnection();
              PreparedStatement key = c.prepareStatement("select erasure_lock_key(decode(?, 'hex'))")) {
             for (int i = 0; i < 2_000; i++) {
                 String hex = hash();
@@ -124,15 +102,8 @@ class KeyedHashMigrationTest {
         return HexFormat.of().formatHex(bytes);
     }
 
-    private void migrate(String target) {
-        var flyway = Flyway.configure().dataSource(url, PostgresServer.shared().username(),
-                PostgresServer.shared().password()).locations("classpath:db/migration", "classpath:db/outbox", "classpath:db/audit")
-                .outOfOrder(true);
-        (target == null ? flyway : flyway.target(target)).load().migrate();
-    }
-
     private void execute(String sql, String... values) throws SQLException {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+        try (Connection c = database.dataSource().getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             for (int i = 0; i < values.length; i++) {
                 ps.setString(i + 1, values[i]);
             }
@@ -141,7 +112,7 @@ class KeyedHashMigrationTest {
     }
 
     private String text(String sql, Object value) throws SQLException {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+        try (Connection c = database.dataSource().getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, value.toString());
             try (ResultSet r = ps.executeQuery()) {
                 r.next();
