@@ -40,7 +40,7 @@ class CampaignReplayIT {
     @BeforeAll
     static void replay() throws Exception {
         platform = TestPlatform.get();
-        options = new Replay.Options(0.001, 2020, 4, 1000, Main.runId(),
+        options = new Replay.Options(0.001, 2020, 4, 1000, Main.runId(), new org.w4r.replay.Timeline(),
                 new Endpoints(platform.petitions.url(), platform.tally.url(), platform.cases.url()), platform.tokens,
                 Duration.ofSeconds(60), System.out);
         run = Replay.run(options);
@@ -110,5 +110,29 @@ class CampaignReplayIT {
         } catch (ConditionTimeoutException e) {
             assertEquals(expected, differences.get());
         }
+    }
+
+    /**
+     * {@code ./platform replay}'s default calendar: the 2020 shape moved to close at the start of the run's day, so that
+     * the retention schedule (anonymises a campaign six months after its close, then refuses its actions with 409)
+     * does not find the replay's campaign due in the middle of it, as it did a replay on the 2020 dates on 7 December
+     * 2026. The same replay on the 2020 dates (the one above) is due at once: the schedule is off on this platform.
+     */
+    @Test
+    void aReplayOnTheRecentCalendarIsExactAndNotDueForAnonymisation() throws Exception {
+        java.time.LocalDate today = java.time.LocalDate.now(java.time.ZoneOffset.UTC);
+        Replay.Result recent = Replay.run(new Replay.Options(0.0005, 7, 4, 1000, Main.runId(), Main.calendar("recent", today),
+                options.endpoints(), platform.tokens, Duration.ofSeconds(60), System.out));
+        assertEquals(0, recent.exitCode(), "every figure exact, every action taken on the moved calendar");
+        String coordinator = platform.tokens.get("demo-coordinator");
+        given().auth().oauth2(coordinator).get(platform.petitions.url() + "/api/v1/retention").then().statusCode(200)
+                .body("campaigns.find { it.campaignId == '" + recent.campaignId() + "' }.state", equalTo("scheduled"))
+                .body("campaigns.find { it.campaignId == '" + recent.campaignId() + "' }.closesAt",
+                        equalTo(today.atStartOfDay(java.time.ZoneOffset.UTC).toInstant().toString()))
+                .body("campaigns.find { it.campaignId == '" + run.campaignId() + "' }.state", equalTo("due"));
+        given().auth().oauth2(coordinator).contentType(ContentType.JSON)
+                .body(Map.of("campaignId", recent.campaignId(), "dryRun", false))
+                .post(platform.petitions.url() + "/api/v1/retention/runs").then().statusCode(409)
+                .body("type", org.hamcrest.Matchers.endsWith("/not-due"));
     }
 }

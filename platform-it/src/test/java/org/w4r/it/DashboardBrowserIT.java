@@ -672,7 +672,7 @@ class DashboardBrowserIT extends BrowserSupport {
     @Test
     void aReplayOf2020ShowsItsPeakOn10DecemberInTheTimeSeries() throws Exception {
         org.w4r.replay.Replay.Result replay = org.w4r.replay.Replay.run(new org.w4r.replay.Replay.Options(0.001, 2020, 4, 1000,
-                org.w4r.replay.Main.runId(), new org.w4r.replay.Endpoints(platform.petitions.url(), platform.tally.url(),
+                org.w4r.replay.Main.runId(), new org.w4r.replay.Timeline(), new org.w4r.replay.Endpoints(platform.petitions.url(), platform.tally.url(),
                 platform.cases.url()), platform.tokens, Duration.ofSeconds(60), System.out));
         assertEquals(0, replay.exitCode());
         signIn("demo-coordinator");

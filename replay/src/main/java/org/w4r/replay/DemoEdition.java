@@ -62,7 +62,7 @@ public final class DemoEdition {
     /** Replays the edition, then approves its messages and records its handovers. */
     static List<Handed> load(Endpoints endpoints, String delivery, Map<String, String> tokens, PrintStream out)
             throws Exception {
-        Replay.Result run = Replay.run(new Replay.Options(SCALE, 2020, 4, 1000, RUN_ID, endpoints, tokens,
+        Replay.Result run = Replay.run(new Replay.Options(SCALE, 2020, 4, 1000, RUN_ID, new Timeline(), endpoints, tokens,
                 java.time.Duration.ofSeconds(60), out));
         if (run.exitCode() != 0) {
             out.println("the 2020 edition's replay did not match every figure; its handovers are recorded all the same");

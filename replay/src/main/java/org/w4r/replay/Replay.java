@@ -13,8 +13,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * what it had to be.
  */
 public final class Replay {
-    public record Options(double scale, long seed, int threads, int batchSize, String runId, Endpoints endpoints,
-                          Map<String, String> tokens, Duration tallyStall, PrintStream out) {
+    /** {@code calendar}: the 2020 dates ({@code new Timeline()}) or the same shape moved ({@link Timeline#endingOn}). */
+    public record Options(double scale, long seed, int threads, int batchSize, String runId, Timeline calendar,
+                          Endpoints endpoints, Map<String, String> tokens, Duration tallyStall, PrintStream out) {
     }
 
     /** What a run did: its campaign (to compare again later), the expected figures and the comparison. */
@@ -35,7 +36,7 @@ public final class Replay {
         out.printf("replay: scale %s, seed %d: %,d actions (%,d without a case), %d cases × %d entities, run %s%n",
                 o.scale(), o.seed(), matrix.total(), expected.withoutCase, expected.cases.size(), matrix.columns.size(), o.runId());
         Api api = new Api();
-        ReplayCampaign campaign = ReplayCampaign.create(o.runId(), api, o.endpoints(), o.tokens(), out);
+        ReplayCampaign campaign = ReplayCampaign.create(o.runId(), o.calendar(), api, o.endpoints(), o.tokens(), out);
         String[] caseIds = new String[matrix.rows.size()];
         boolean[] everyRow = new boolean[caseIds.length];
         Map<String, String> caseIdMap = new java.util.TreeMap<>();
@@ -53,7 +54,7 @@ public final class Replay {
         long started = System.nanoTime();
         try (Progress progress = new Progress(matrix.total(), out, Duration.ofSeconds(2))) {
             sender.run(new Traffic(matrix, campaign.campaignId, caseIds, everyRow, settings, expected, o.runId(), signers,
-                    o.seed() + 1)::next, o.threads(), progress);
+                    o.seed() + 1, o.calendar())::next, o.threads(), progress);
             double seconds = (System.nanoTime() - started) / 1e9;
             out.printf("replay: sent %,d requests in %.1f s: %,d actions acknowledged (%,.0f actions/s); results %,d accepted "
                             + "(expected %,d), %,d duplicate (expected %,d); %,d retries replayed (expected %,d); %,d answers "

@@ -47,10 +47,12 @@ final class ReplayCampaign {
         return caseId.startsWith(prefix) ? caseId.substring(prefix.length()) : caseId;
     }
 
-    /** The 2020 campaign's replay: the 2020 window. */
-    static ReplayCampaign create(String runId, Api api, Endpoints endpoints, Map<String, String> tokens, PrintStream out)
+    /** The 2020 campaign's replay: its window on the calendar given (the 2020 one, or moved). */
+    static ReplayCampaign create(String runId, Timeline calendar, Api api, Endpoints endpoints, Map<String, String> tokens,
+                                 PrintStream out)
             throws Exception {
-        return create("replay-" + runId, "r" + runId + "-", Timeline.OPENS_AT, Timeline.CLOSES_AT, api, endpoints, tokens, out);
+        return create("replay-" + runId, "r" + runId + "-", calendar.opensAt(), calendar.closesAt(), api, endpoints, tokens,
+                out);
     }
 
     static ReplayCampaign create(String campaignId, String casePrefix, Instant opensAt, Instant closesAt, Api api,

@@ -38,7 +38,7 @@ final class Traffic {
      * @param rowsIncluded which rows this traffic covers
      */
     Traffic(Matrix matrix, String campaignId, String[] caseIds, boolean[] rowsIncluded, Settings settings,
-            Expected expected, String runId, AtomicLong signerSequence, long seed) {
+            Expected expected, String runId, AtomicLong signerSequence, long seed, Timeline timeline) {
         this.random = new SplittableRandom(seed);
         this.runId = runId;
         this.batchSize = settings.batchSize();
@@ -46,7 +46,6 @@ final class Traffic {
         double s = settings.individualShare();
         this.individualRequests = s * batchSize / (1 - s + s * batchSize);
         this.retryShare = settings.retryShare();
-        Timeline timeline = new Timeline();
         EntityTraffic.Signers signers = new EntityTraffic.Signers() {
             @Override
             public long next() {

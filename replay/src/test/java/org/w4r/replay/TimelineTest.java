@@ -36,6 +36,22 @@ class TimelineTest {
     }
 
     @Test
+    void aMovedCalendarKeepsTheShapeAndClosesOnTheDayGiven() {
+        Timeline moved = Timeline.endingOn(LocalDate.of(2026, 12, 7));
+        assertEquals(Instant.parse("2026-12-07T00:00:00Z"), moved.closesAt());
+        assertEquals(Instant.parse("2026-08-06T00:00:00Z"), moved.opensAt(), "the 2020 window's 123 days");
+        SplittableRandom a = new SplittableRandom(5), b = new SplittableRandom(5);
+        long shift = java.time.temporal.ChronoUnit.DAYS.between(Timeline.CLOSES, LocalDate.of(2026, 12, 7));
+        for (int i = 0; i < 10_000; i++) {
+            Instant t = moved.instant(a);
+            assertTrue(!t.isBefore(moved.opensAt()) && t.isBefore(moved.closesAt()), t.toString());
+            assertEquals(timeline.instant(b).plus(java.time.Duration.ofDays(shift)), t, "the same draw, moved by whole days");
+        }
+        assertEquals(timeline.opensAt(), Timeline.OPENS_AT);
+        assertEquals(timeline.closesAt(), Timeline.CLOSES_AT);
+    }
+
+    @Test
     void theSameSeedGivesTheSameTimes() {
         SplittableRandom a = new SplittableRandom(9), b = new SplittableRandom(9);
         for (int i = 0; i < 1_000; i++) {

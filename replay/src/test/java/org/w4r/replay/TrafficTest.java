@@ -35,7 +35,8 @@ class TrafficTest {
             columnOf.put(m.columns.get(c).id(), c);
         }
         Expected expected = Expected.of(m);
-        Traffic traffic = new Traffic(m, "c", caseIds, all, Traffic.Settings.defaults(50), expected, "t", new AtomicLong(), 3);
+        Traffic traffic = new Traffic(m, "c", caseIds, all, Traffic.Settings.defaults(50), expected, "t", new AtomicLong(), 3,
+                new Timeline());
 
         long[][] counted = new long[caseIds.length][m.columns.size()];
         Set<String> signed = new HashSet<>(), keys = new HashSet<>();
