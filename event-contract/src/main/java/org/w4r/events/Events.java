@@ -18,6 +18,7 @@ import java.util.Map;
 public final class Events {
     private static final ObjectMapper MAPPER = new ObjectMapper()
             .registerModule(new JavaTimeModule())
+            .registerModule(EventTime.module()) // after it, so its Instant reader and writer are the ones used
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             // newer producers may add fields; older consumers must keep working
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -161,9 +162,14 @@ public final class Events {
      * counted under a country and is refused where it is read.
      */
     private static void requireCountry(String country) {
-        if (country != null && !country.matches("[A-Z]{2}")) {
+        // not String.matches: it compiled the pattern for every event, 2-3 % of tally's and delivery's CPU (JFR)
+        if (country != null && (country.length() != 2 || !upperCase(country.charAt(0)) || !upperCase(country.charAt(1)))) {
             throw new IllegalArgumentException("'signerCountry' must be two upper-case letters (ISO 3166-1 alpha-2)");
         }
+    }
+
+    private static boolean upperCase(char c) {
+        return c >= 'A' && c <= 'Z';
     }
 
     static void requireCount(String field, long value, long min) {

@@ -5,6 +5,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 import org.w4r.events.ActionEvent;
+import org.w4r.events.EventTime;
 import org.w4r.events.MessageReviewed;
 
 import java.sql.Connection;
@@ -63,7 +64,7 @@ public class LedgerWriter {
             ps.setArray(2, c.createArrayOf("varchar", rows.stream().map(ActionEvent::caseId).toArray()));
             ps.setArray(3, c.createArrayOf("varchar", rows.stream().map(ActionEvent::entityId).toArray()));
             ps.setArray(4, c.createArrayOf("varchar", rows.stream().map(e -> e.type().code()).toArray()));
-            ps.setArray(5, c.createArrayOf("varchar", rows.stream().map(e -> e.occurredAt().toString()).toArray()));
+            ps.setArray(5, c.createArrayOf("varchar", rows.stream().map(e -> EventTime.format(e.occurredAt())).toArray()));
             ps.setArray(6, c.createArrayOf("bigint", rows.stream().map(ActionEvent::countChange).toArray()));
             return ps.executeUpdate();
         } catch (SQLException e) {

@@ -71,7 +71,10 @@ public class ActionMetrics {
         } else if ("true".equals(response.getHeaderString("Idempotent-Replayed"))) {
             count(entity, kind, "replayed", 1);
         } else {
-            results(entity, kind, response.getEntity());
+            // summed first: a batch's thousand items are one counter increment per outcome, not a thousand lookups
+            Map<String, Integer> outcomes = new java.util.TreeMap<>();
+            results(outcomes, response.getEntity());
+            outcomes.forEach((outcome, n) -> count(entity, kind, outcome, n));
         }
     }
 
@@ -95,21 +98,21 @@ public class ActionMetrics {
      * Bodies are already JSON text here (the same bytes an Idempotency-Key replay returns), so they are read back as a
      * tree: one small parse per answer, off the database's critical path.
      */
-    private void results(String entity, String kind, Object body) {
+    private void results(Map<String, Integer> outcomes, Object body) {
         JsonNode tree = body instanceof String text ? read(text) : body == null ? null : json.valueToTree(body);
         JsonNode items = tree == null ? null : tree.get("results");
         if (items == null || !items.isArray()) {
-            count(entity, kind, "accepted", 1);
+            outcomes.merge("accepted", 1, Integer::sum);
             return;
         }
         for (JsonNode item : items) {
             if (item.has("problem") || item.path("status").isInt() && item.path("status").asInt() >= 400) {
-                count(entity, kind, "refused", 1); // a batch item its own endpoint would have refused
+                outcomes.merge("refused", 1, Integer::sum); // a batch item its own endpoint would have refused
             } else if (item.has("result")) {
-                results(entity, kind, item.get("result"));
+                results(outcomes, item.get("result"));
             } else {
-                count(entity, kind, ActionResults.Result.DUPLICATE.equals(item.path("status").asText())
-                        ? "duplicate" : "accepted", 1);
+                outcomes.merge(ActionResults.Result.DUPLICATE.equals(item.path("status").asText())
+                        ? "duplicate" : "accepted", 1, Integer::sum);
             }
         }
     }

@@ -43,9 +43,8 @@ public class OnlineActionService extends ActionRecorder {
 
     /** The type a caller named, if it is one of {@code allowed}; otherwise a 400 naming {@code type}. */
     public static ActionType type(String code, Set<ActionType> allowed) {
-        List<String> names = allowed.stream().map(ActionType::code).sorted().toList();
         if (code == null) {
-            throw ProblemException.invalid("type", "'type' is required, one of " + names);
+            throw ProblemException.invalid("type", "'type' is required, one of " + names(allowed));
         }
         try {
             ActionType type = ActionType.valueOf(code.trim().toUpperCase(Locale.ROOT));
@@ -55,6 +54,12 @@ public class OnlineActionService extends ActionRecorder {
         } catch (IllegalArgumentException e) {
             // refused below
         }
-        throw ProblemException.invalid("type", "'type' must be one of " + names);
+        throw ProblemException.invalid("type", "'type' must be one of " + names(allowed));
+    }
+
+    // only for a refusal: built for every action it was 5 % of petition-service's CPU in a batched replay (JFR, 7
+    // December 2026)
+    private static List<String> names(Set<ActionType> allowed) {
+        return allowed.stream().map(ActionType::code).sorted().toList();
     }
 }
