@@ -1,6 +1,8 @@
 package org.w4r.events;
 
+import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.deser.DefaultDeserializationContext;
 import org.junit.jupiter.api.Test;
 
 import java.io.UncheckedIOException;
@@ -28,6 +30,19 @@ class EventTimeTest {
             String jdk = instant.toString();
             assertEquals(jdk, EventTime.format(instant));
             assertEquals(instant, EventTime.parse(jdk), jdk);
+        }
+        // Instant.toString writes 0, 3, 6 or 9 fraction digits; ISO-8601 text may have any number from 1 to 9
+        for (int digits = 1; digits <= 9; digits++) {
+            for (int i = 0; i < 2_000; i++) {
+                StringBuilder text = new StringBuilder(Instant.ofEpochSecond(random.nextLong(0, 253_402_300_799L)).toString());
+                text.setLength(19);
+                text.append('.');
+                for (int d = 0; d < digits; d++) {
+                    text.append((char) ('0' + random.nextInt(10)));
+                }
+                String iso = text.append('Z').toString();
+                assertEquals(Instant.parse(iso), EventTime.canonical(iso), iso);
+            }
         }
         for (String edge : new String[]{"0000-01-01T00:00:00Z", "9999-12-31T23:59:59.999999999Z", "1970-01-01T00:00:00Z",
                 "2020-02-29T12:00:00.5Z", "2024-12-31T23:59:59.000001Z", "1969-12-31T23:59:59.999Z"}) {
@@ -74,9 +89,13 @@ class EventTimeTest {
         String json = Events.toJson(event);
         assertTrue(json.contains("\"occurredAt\":\"2020-12-10T09:30:00.123456Z\""), json);
         assertEquals(event, Events.fromJson(json, ActionEvent.class));
-        // the serialiser found for Instant is this one, not the JavaTimeModule's (registered first)
+        // the serialiser and the deserialiser found for Instant are these, not the JavaTimeModule's (registered first)
         assertTrue(Events.mapper().getSerializerProviderInstance().findValueSerializer(Instant.class).getClass()
                 .getName().startsWith(EventTime.class.getName()));
+        DeserializationContext reading = ((DefaultDeserializationContext) Events.mapper().getDeserializationContext())
+                .createDummyInstance(Events.mapper().getDeserializationConfig());
+        assertTrue(reading.findRootValueDeserializer(Events.mapper().constructType(Instant.class)).getClass().getName()
+                .startsWith(EventTime.class.getName()));
         // forms other than the canonical one are still the JavaTimeModule's: an offset, and epoch seconds
         assertEquals(at, Events.fromJson(json.replace("2020-12-10T09:30:00.123456Z", "2020-12-10T10:30:00.123456+01:00"),
                 ActionEvent.class).occurredAt());
