@@ -41,11 +41,8 @@ final class Bench {
                 "credentials", ".platform/credentials.csv", "run-id", Main.runId(), "petition", Endpoints.local().petition(),
                 "tally", Endpoints.local().tally()));
         options.put("cases", Endpoints.local().cases()); // the campaign is made there, as --petition and --tally say
-        // where ./platform keeps its pid files and which PostgreSQL it uses (it exports PGHOST, PGPORT and PGUSER)
-        options.putAll(Map.of("run-dir", ".platform/run", "databases", DATABASES,
-                "pg-url", "jdbc:postgresql://" + env("PGHOST", "127.0.0.1") + ":" + env("PGPORT", "5432") + "/",
-                "pg-user", env("PGUSER", "postgres"), "stats-quiet", String.valueOf(PgStats.FLUSH_IDLE_SECONDS + 2),
-                "stats-timeout", "120", "retries", "3", "retry-backoff-ms", "1000", "report-dir", ".platform/bench",
+        options.putAll(Costs.options());
+        options.putAll(Map.of("retries", "3", "retry-backoff-ms", "1000", "report-dir", ".platform/bench",
                 "max-p99-ms", "1000"));
         options.put("resolution", "0.05");
         Args a = new Args(argv, options, Set.of("find-max"));
@@ -54,7 +51,6 @@ final class Bench {
         double[] rates = Arrays.stream(a.get("rates").split(",")).mapToDouble(Double::parseDouble).toArray();
         boolean findMax = a.flag("find-max");
         RetryPolicy retry = new RetryPolicy(a.integer("retries"), TimeUnit.MILLISECONDS.toNanos(a.number("retry-backoff-ms")));
-        List<String> databases = a.get("databases").equals("none") ? List.of() : List.of(a.get("databases").split(","));
         String runId = a.get("run-id");
         out.println("bench: " + machine());
         Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
@@ -72,9 +68,7 @@ final class Bench {
         List<String> notes;
         try (CeilingServer ceiling = new CeilingServer(a.get("kafka"));
              LiveStream stream = new LiveStream(client, endpoints.tally(), campaign.campaignId, tokens.get("demo-coordinator"));
-             Costs costs = Costs.open(Path.of("/proc"), Path.of(a.get("run-dir")), a.get("pg-url"), databases,
-                     a.get("pg-user"), System.getenv("PGPASSWORD"), Duration.ofSeconds(a.number("stats-quiet")),
-                     Duration.ofSeconds(a.number("stats-timeout")), out)) {
+             Costs costs = Costs.open(a, "bench", out)) {
             counted = costs.cpu().tracked();
             notes = costs.cpu().notes();
             Runs runs = new Runs(ceiling, stream, costs, endpoints.petition(), entityTokens, a.integer("connections"),
@@ -196,10 +190,6 @@ final class Bench {
         }
     }
 
-    private static String env(String name, String otherwise) {
-        String value = System.getenv(name);
-        return value == null || value.isBlank() ? otherwise : value;
-    }
 
     /** Cores, memory and load as the OS reports them, printed with the results. */
     static String machine() {

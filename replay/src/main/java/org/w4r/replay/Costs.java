@@ -48,8 +48,11 @@ final class Costs implements AutoCloseable {
     private final double ticksPerSecond;
     private final Duration quiet, timeout;
     private final PrintStream out;
+    /** What the messages are printed as: "bench" or "replay". */
+    private final String who;
 
-    Costs(PlatformCpu cpu, PgStats db, Duration quiet, Duration timeout, PrintStream out) {
+    Costs(PlatformCpu cpu, PgStats db, Duration quiet, Duration timeout, String who, PrintStream out) {
+        this.who = who;
         this.cpu = cpu;
         this.db = db;
         this.ticksPerSecond = PlatformCpu.ticksPerSecond();
@@ -59,11 +62,35 @@ final class Costs implements AutoCloseable {
     }
 
     /**
+     * Where {@code ./platform} keeps its pid files and which PostgreSQL it uses (it exports PGHOST, PGPORT and PGUSER):
+     * the options the bench and the replay read costs with, and their defaults.
+     */
+    static Map<String, String> options() {
+        return Map.of("run-dir", ".platform/run", "databases", Bench.DATABASES,
+                "pg-url", "jdbc:postgresql://" + env("PGHOST", "127.0.0.1") + ":" + env("PGPORT", "5432") + "/",
+                "pg-user", env("PGUSER", "postgres"), "stats-quiet", String.valueOf(PgStats.FLUSH_IDLE_SECONDS + 2),
+                "stats-timeout", "120");
+    }
+
+    /** {@link #open} with the {@link #options()} given; {@code --databases none} reads no database. */
+    static Costs open(Args a, String who, PrintStream out) {
+        List<String> databases = a.get("databases").equals("none") ? List.of() : List.of(a.get("databases").split(","));
+        return open(Path.of("/proc"), Path.of(a.get("run-dir")), a.get("pg-url"), databases, a.get("pg-user"),
+                System.getenv("PGPASSWORD"), Duration.ofSeconds(a.number("stats-quiet")),
+                Duration.ofSeconds(a.number("stats-timeout")), who, out);
+    }
+
+    private static String env(String name, String otherwise) {
+        String value = System.getenv(name);
+        return value == null || value.isBlank() ? otherwise : value;
+    }
+
+    /**
      * The platform's processes and databases as this machine shows them; what cannot be reached is said on
      * {@code out} and left out of the figures, never guessed.
      */
     static Costs open(Path proc, Path runDir, String pgUrl, List<String> databases, String pgUser, String pgPassword,
-                      Duration quiet, Duration timeout, PrintStream out) {
+                      Duration quiet, Duration timeout, String who, PrintStream out) {
         PgStats db = null;
         OptionalInt backend = OptionalInt.empty();
         if (!databases.isEmpty()) {
@@ -75,25 +102,25 @@ final class Costs implements AutoCloseable {
                     db.close();
                     db = null;
                 }
-                out.println("bench: no row or storage figures: cannot read " + databases + " at " + pgUrl + " as "
+                out.println(who + ": no row or storage figures: cannot read " + databases + " at " + pgUrl + " as "
                         + pgUser + ": " + e.getMessage());
             }
         }
         PlatformCpu cpu = PlatformCpu.find(proc, runDir, backend);
-        out.println("bench: CPU counted for " + (cpu.tracked().isEmpty() ? "no process" : String.join(", ",
+        out.println(who + ": CPU counted for " + (cpu.tracked().isEmpty() ? "no process" : String.join(", ",
                 cpu.tracked().stream().map(t -> t.name() + " (pid " + t.pid() + (t.name().equals(PlatformCpu.POSTGRESQL)
                         ? ", the postmaster, with every process of its cluster)" : ")")).toList())));
-        cpu.notes().forEach(n -> out.println("bench: " + n));
+        cpu.notes().forEach(n -> out.println(who + ": " + n));
         if (db != null) {
-            out.println("bench: rows and storage counted in " + String.join(", ", databases));
+            out.println(who + ": rows and storage counted in " + String.join(", ", databases));
             try {
-                out.println("bench: PostgreSQL autovacuum " + db.autovacuum() + " (the server's setting; the outbox "
+                out.println(who + ": PostgreSQL autovacuum " + db.autovacuum() + " (the server's setting; the outbox "
                         + "has no dead rows: it is emptied by TRUNCATE)");
             } catch (SQLException e) {
-                out.println("bench: cannot read PostgreSQL's autovacuum setting: " + e.getMessage());
+                out.println(who + ": cannot read PostgreSQL's autovacuum setting: " + e.getMessage());
             }
         }
-        return new Costs(cpu, db, quiet, timeout, out);
+        return new Costs(cpu, db, quiet, timeout, who, out);
     }
 
     PlatformCpu cpu() {
@@ -129,7 +156,7 @@ final class Costs implements AutoCloseable {
     Settle awaitQuiet() throws SQLException, InterruptedException {
         Settle settle = new Settle(quiet.toNanos());
         if (db == null) {
-            out.printf("bench: the quiet wait could not watch the database (no connection to it): waiting a fixed %.1f s "
+            out.printf(who + ": the quiet wait could not watch the database (no connection to it): waiting a fixed %.1f s "
                     + "instead; work of the platform's still going after it counts in the next step's CPU%n", quiet.toMillis() / 1e3);
             Thread.sleep(quiet.toMillis());
             return settle;
@@ -140,7 +167,7 @@ final class Costs implements AutoCloseable {
             settle.offer(System.nanoTime(), db.snapshot(), cpu.sample(), Bench.ownCpuSeconds());
         } while (!settle.settled() && System.nanoTime() - began < timeout.toNanos());
         if (!settle.settled()) {
-            out.printf("bench: the databases' row counters still moved after %d s: the figures "
+            out.printf(who + ": the databases' row counters still moved after %d s: the figures "
                     + "are what was written by then%n", timeout.toSeconds());
         }
         return settle;

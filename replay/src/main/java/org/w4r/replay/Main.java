@@ -65,16 +65,24 @@ public final class Main {
     }
 
     static int replay(List<String> argv) throws Exception {
-        Args a = new Args(argv, Map.ofEntries(Map.entry("scale", "0.01"), Map.entry("seed", "2020"),
-                Map.entry("threads", "8"), Map.entry("batch", "1000"), Map.entry("credentials", ".platform/credentials.csv"),
-                Map.entry("run-id", runId()), Map.entry("petition", Endpoints.local().petition()),
-                Map.entry("tally", Endpoints.local().tally()), Map.entry("cases", Endpoints.local().cases()),
-                Map.entry("tally-stall", "60"), Map.entry("calendar", "recent")));
+        Map<String, String> defaults = new java.util.HashMap<>(Map.ofEntries(Map.entry("scale", "0.01"),
+                Map.entry("seed", "2020"), Map.entry("threads", "8"), Map.entry("batch", "1000"),
+                Map.entry("credentials", ".platform/credentials.csv"), Map.entry("run-id", runId()),
+                Map.entry("petition", Endpoints.local().petition()), Map.entry("tally", Endpoints.local().tally()),
+                Map.entry("cases", Endpoints.local().cases()), Map.entry("tally-stall", "60"),
+                Map.entry("calendar", "recent")));
+        defaults.putAll(Costs.options());
+        Args a = new Args(argv, defaults);
         Replay.Options options = new Replay.Options(a.decimal("scale"), a.number("seed"), a.integer("threads"),
                 a.integer("batch"), a.get("run-id"), calendar(a.get("calendar"), LocalDate.now(ZoneOffset.UTC)),
                 new Endpoints(a.get("petition"), a.get("tally"), a.get("cases")),
                 Credentials.read(Path.of(a.get("credentials"))), Duration.ofSeconds(a.number("tally-stall")), System.out);
-        return Replay.run(options).exitCode();
+        try (Costs costs = Costs.open(a, "replay", System.out)) {
+            Costs.Start start = costs.start();
+            Replay.Result run = Replay.run(options);
+            System.out.print(ReplayCosts.table(costs.afterPlatform(start), run.expected().total));
+            return run.exitCode();
+        }
     }
 
     /**

@@ -127,7 +127,7 @@ class PgStatsTest {
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
         PrintStream out = new PrintStream(printed, true, StandardCharsets.UTF_8);
         try (Costs costs = Costs.open(Path.of("/proc"), Path.of("no-run-dir"), "jdbc:postgresql://127.0.0.1:1/", List.of(),
-                "nobody", null, Duration.ofMillis(600), Duration.ofSeconds(5), out)) {
+                "nobody", null, Duration.ofMillis(600), Duration.ofSeconds(5), "bench", out)) {
             long began = System.nanoTime();
             costs.awaitQuiet();
             long waitedMs = (System.nanoTime() - began) / 1_000_000;
@@ -151,7 +151,7 @@ class PgStatsTest {
             s.execute("create table outbox (id bigint primary key, payload text)");
             s.execute("create table outbox_0 (id bigint primary key, payload text)"); // as service-kit's partitions
             try (Costs costs = Costs.open(Path.of("/proc"), dir(), base, List.of(db), server.username(), server.password(),
-                    Duration.ofSeconds(PgStats.FLUSH_IDLE_SECONDS + 2), Duration.ofSeconds(60), out)) {
+                    Duration.ofSeconds(PgStats.FLUSH_IDLE_SECONDS + 2), Duration.ofSeconds(60), "replay", out)) {
                 Costs.Start start = costs.start(); // new tables: nothing counted yet, nothing to wait for
                 for (int i = 0; i < 50; i++) { // each action: a row kept, and one queued and sent
                     s.execute("insert into signature values (" + i + ", 'x')");
@@ -179,7 +179,16 @@ class PgStatsTest {
                 assertEquals("truncated", byTable.get("outbox_0").fate());
                 assertTrue(step.databaseBytes().containsKey(db), step.databaseBytes().toString());
                 assertTrue(step.cpuTicks().containsKey(PlatformCpu.POSTGRESQL), said);
-                assertTrue(said.contains("postgresql (pid "), said);
+                assertTrue(said.contains("replay: CPU counted for") && said.contains("postgresql (pid "), said);
+                // what ./platform replay prints of it, per action (here, per one of the 50)
+                String table = ReplayCosts.table(step, 50);
+                assertTrue(table.contains("cost per action replayed (50 actions;"), table);
+                assertTrue(java.util.regex.Pattern.compile("(?m)^" + db + " +signature +55 +1\\.100$").matcher(table).find(), table);
+                assertTrue(java.util.regex.Pattern.compile("(?m)^" + db + " +outbox +100 +2\\.000$").matcher(table).find(), table);
+                assertTrue(java.util.regex.Pattern.compile("(?m)^all +205 +4\\.100$").matcher(table).find(), table);
+                double pgMs = step.cpuSeconds(PlatformCpu.POSTGRESQL) * 1000 / 50;
+                assertTrue(table.contains(String.format("%.4f", pgMs)), pgMs + " ms per action for PostgreSQL: " + table);
+                assertTrue(table.contains("replay tool (this process)"), table);
             }
         } finally {
             server.dropDatabase(url);
