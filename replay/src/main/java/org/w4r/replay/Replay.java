@@ -18,9 +18,12 @@ public final class Replay {
                           Endpoints endpoints, Map<String, String> tokens, Duration tallyStall, PrintStream out) {
     }
 
-    /** What a run did: its campaign (to compare again later), the expected figures and the comparison. */
+    /**
+     * What a run did: its campaign (to compare again later), the expected figures, the comparison, and how many actions
+     * were acknowledged (all of them when the run is exact).
+     */
     public record Result(int exitCode, String campaignId, Expected expected, Comparison comparison,
-                         Map<String, String> caseIds) {
+                         Map<String, String> caseIds, long acknowledged) {
     }
 
     /** Once the expected total shows, how long it must stay unchanged before the figures are compared. */
@@ -52,6 +55,7 @@ public final class Replay {
         AtomicLong signers = new AtomicLong();
         Sender sender = new Sender(api, o.endpoints().petition(), o.tokens());
         long started = System.nanoTime();
+        long acknowledged;
         try (Progress progress = new Progress(matrix.total(), out, Duration.ofSeconds(2))) {
             sender.run(new Traffic(matrix, campaign.campaignId, caseIds, everyRow, settings, expected, o.runId(), signers,
                     o.seed() + 1, o.calendar())::next, o.threads(), progress);
@@ -62,6 +66,7 @@ public final class Replay {
                     sender.requests.get(), seconds, progress.done.get(), progress.done.get() / seconds, sender.accepted.get(),
                     sender.expectedAccepted.get(), sender.duplicates.get(), sender.expectedDuplicates.get(),
                     sender.replayed.get(), sender.expectedReplayed.get(), sender.waitedOut.get(), sender.errors.size());
+            acknowledged = progress.done.get();
         }
         sender.errors.stream().limit(20).forEach(e -> out.println("replay: error: " + e));
         out.println("replay: " + Bench.machine());
@@ -73,7 +78,8 @@ public final class Replay {
         if (!answersRight) {
             out.println("replay: some answers were not what they had to be (see above)");
         }
-        return new Result(comparison.exact() && answersRight ? 0 : 1, campaign.campaignId, expected, comparison, caseIdMap);
+        return new Result(comparison.exact() && answersRight ? 0 : 1, campaign.campaignId, expected, comparison, caseIdMap,
+                acknowledged);
     }
 
     /** The replay's campaign compared again (as after more traffic), with the expected figures of a run. */
