@@ -190,7 +190,6 @@ final class Bench {
         }
     }
 
-
     /** Cores, memory and load as the OS reports them, printed with the results. */
     static String machine() {
         String memory = "?";
