@@ -3,6 +3,7 @@ package org.w4r.petition.repository;
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import org.w4r.events.EventTime;
 import org.w4r.petition.model.ConsentingSigner;
 
 import java.sql.Connection;
@@ -14,7 +15,9 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -31,68 +34,87 @@ public class SignatureRepository {
                                Instant recordedAt) {
     }
 
+    @Inject
+    ErasureRepository erasures;
+
     /**
-     * One signature, unless this person already signed the case; stored as an erasure leaves a row ({@link #ERASE}:
-     * no name, country or consents; the hash, the counted country and the count stay) when the person was erased for
-     * this entity. The guard takes the person's erasure lock shared and reads {@code erased_signer} after it (V25, V26): an
-     * erasure that commits while this waits is seen, and one that waits for this lock updates the row once committed.
+     * The signatures, each unless this person already signed the case (or signs twice in the list: the first one
+     * counts), stored as an erasure leaves a row ({@link #ERASE}: no name, country or consents; the hash, the counted
+     * country and the count stay) when the person was erased for this entity; the inserted ones' ids come back.
      * Found by a read-only review, 6 December 2026: a keyed retry of a signature answered 503, sent after its signer
      * was erased, stored her name again, and so did a signature in the group commit's queue as the erasure committed.
-     * The guard sits in a subquery of its own ({@code offset 0}) so it runs once per row.
+     * Hence the order of {@link #insertIfFirst}: the people's erasure locks first, in a statement of their own, so this
+     * statement's snapshot, taken after them, sees every erasure that committed before, and an erasure after waits for
+     * this transaction and then updates its rows (V25, V26).
+     *
+     * <p>One statement for the whole list (issue 20, 7 December 2026): until then one statement a signature, each
+     * asking {@code erased_signer_guard}, a PL/pgSQL function taking the lock and reading {@code erased_signer}; in a
+     * scratch copy of the table, batches of 1,000, that was 0.033-0.042 ms of PostgreSQL's CPU a signature and this
+     * 0.023-0.035 (docs/benchmarks.md). Rows go in the order given ({@code order by n}): each takes its place in the
+     * unique index in that one order.
      */
     static final String INSERT = """
             insert into signature (action_id, campaign_id, case_id, entity_id, email_hmac, name, country,
                                    show_name, contact_me, occurred_at, recorded_at, email_domain_hmac,
                                    counted_country)
-            select ?, ?, ?, ?, decode(?, 'hex'), case when g.erased then null else ? end,
-                   case when g.erased then null else ? end, ? and not g.erased, ? and not g.erased, ?, ?,
-                   decode(?, 'hex'), ?
-            from (select erased_signer_guard(decode(?, 'hex'), cast(? as varchar)) as erased offset 0) g
-            on conflict (case_id, email_hmac) do nothing""";
+            select r.action_id, r.campaign_id, r.case_id, r.entity_id, r.hmac,
+                   case when e.erased then null else r.name end, case when e.erased then null else r.country end,
+                   r.show_name and not e.erased, r.contact_me and not e.erased, r.occurred_at, r.recorded_at,
+                   r.domain_hmac, r.country
+            from (select u.action_id, u.campaign_id, u.case_id, u.entity_id, decode(u.hmac, 'hex') as hmac, u.name,
+                         u.country, u.show_name, u.contact_me, u.occurred_at::timestamptz as occurred_at,
+                         u.recorded_at::timestamptz as recorded_at, decode(u.domain_hmac, 'hex') as domain_hmac, u.n
+                  from unnest(?::uuid[], ?::varchar[], ?::varchar[], ?::varchar[], ?::text[], ?::text[], ?::varchar[],
+                              ?::boolean[], ?::boolean[], ?::varchar[], ?::varchar[], ?::text[]) with ordinality
+                       as u (action_id, campaign_id, case_id, entity_id, hmac, name, country, show_name, contact_me,
+                             occurred_at, recorded_at, domain_hmac, n)) r
+            cross join lateral (select exists (select 1 from erased_signer s
+                                               where s.email_hmac = r.hmac and s.scope in ('', r.entity_id)) as erased) e
+            order by r.n
+            on conflict (case_id, email_hmac) do nothing
+            returning action_id""";
 
     /**
-     * Inserts the signatures in one batched round trip (one statement each, pipelined), each unless this person
-     * already signed for this case (or signs twice in this list: the first one counts). Rows go in (erasure lock key,
-     * signer, case) order: each takes its signer's erasure lock (shared) and then its place in the unique index, both in
-     * that one order for every transaction, so concurrent transactions never wait on each other in a cycle. Returns, for each
-     * signature, whether it was inserted.
+     * Inserts the signatures in one statement, each unless this person already signed for this case (or signs twice
+     * in this list: the first one counts), after taking the signers' erasure locks, shared, in the one order every
+     * writer takes them ({@link ErasureRepository#lockShared}; a batch took them already, taking them again is a
+     * no-op). Rows go in (erasure lock key, signer, case) order, the order every transaction takes its places in the
+     * unique index, so concurrent transactions never wait on each other in a cycle. Returns, for each signature,
+     * whether it was inserted.
      */
     public boolean[] insertIfFirst(List<NewSignature> signatures) throws SQLException {
         boolean[] inserted = new boolean[signatures.size()];
         if (signatures.isEmpty()) {
             return inserted;
         }
-        List<Integer> order = new ArrayList<>(signatures.size());
-        for (int i = 0; i < signatures.size(); i++) {
-            order.add(i);
+        List<NewSignature> rows = new ArrayList<>(signatures);
+        rows.sort(Comparator.comparingInt((NewSignature s) -> ErasureRepository.lockKey(s.emailHmac()))
+                .thenComparing(NewSignature::emailHmac).thenComparing(NewSignature::caseId));
+        erasures.lockShared(rows.stream().map(NewSignature::emailHmac).toList());
+        Set<UUID> stored = new HashSet<>();
+        try (Connection c = dataSource.getConnection(); PreparedStatement insert = c.prepareStatement(INSERT)) {
+            insert.setArray(1, c.createArrayOf("uuid", rows.stream().map(NewSignature::actionId).toArray()));
+            insert.setArray(2, c.createArrayOf("varchar", rows.stream().map(NewSignature::campaignId).toArray()));
+            insert.setArray(3, c.createArrayOf("varchar", rows.stream().map(NewSignature::caseId).toArray()));
+            insert.setArray(4, c.createArrayOf("varchar", rows.stream().map(NewSignature::entityId).toArray()));
+            insert.setArray(5, c.createArrayOf("varchar", rows.stream().map(NewSignature::emailHmac).toArray()));
+            insert.setArray(6, c.createArrayOf("varchar", rows.stream().map(NewSignature::name).toArray()));
+            insert.setArray(7, c.createArrayOf("varchar", rows.stream().map(NewSignature::country).toArray()));
+            insert.setArray(8, c.createArrayOf("boolean", rows.stream().map(NewSignature::showName).toArray()));
+            insert.setArray(9, c.createArrayOf("boolean", rows.stream().map(NewSignature::contact).toArray()));
+            insert.setArray(10, c.createArrayOf("varchar",
+                    rows.stream().map(s -> EventTime.format(s.occurredAt())).toArray()));
+            insert.setArray(11, c.createArrayOf("varchar",
+                    rows.stream().map(s -> EventTime.format(s.recordedAt())).toArray()));
+            insert.setArray(12, c.createArrayOf("varchar", rows.stream().map(NewSignature::emailDomainHmac).toArray()));
+            try (ResultSet ids = insert.executeQuery()) {
+                while (ids.next()) {
+                    stored.add(ids.getObject(1, UUID.class));
+                }
+            }
         }
-        order.sort(Comparator.comparingInt((Integer i) -> ErasureRepository.lockKey(signatures.get(i).emailHmac()))
-                .thenComparing(i -> signatures.get(i).emailHmac())
-                .thenComparing(i -> signatures.get(i).caseId()).thenComparingInt(i -> i));
-        try (Connection connection = dataSource.getConnection(); PreparedStatement insert = connection.prepareStatement(INSERT)) {
-            for (int i : order) {
-                NewSignature s = signatures.get(i);
-                insert.setObject(1, s.actionId());
-                insert.setString(2, s.campaignId());
-                insert.setString(3, s.caseId());
-                insert.setString(4, s.entityId());
-                insert.setString(5, s.emailHmac());
-                insert.setString(6, s.name());
-                insert.setString(7, s.country());
-                insert.setBoolean(8, s.showName());
-                insert.setBoolean(9, s.contact());
-                insert.setObject(10, OffsetDateTime.ofInstant(s.occurredAt(), ZoneOffset.UTC));
-                insert.setObject(11, OffsetDateTime.ofInstant(s.recordedAt(), ZoneOffset.UTC));
-                insert.setString(12, s.emailDomainHmac());
-                insert.setString(13, s.country());
-                insert.setString(14, s.emailHmac());
-                insert.setString(15, s.entityId());
-                insert.addBatch();
-            }
-            int[] counts = insert.executeBatch();
-            for (int k = 0; k < order.size(); k++) {
-                inserted[order.get(k)] = counts[k] == 1;
-            }
+        for (int i = 0; i < signatures.size(); i++) {
+            inserted[i] = stored.contains(signatures.get(i).actionId());
         }
         return inserted;
     }

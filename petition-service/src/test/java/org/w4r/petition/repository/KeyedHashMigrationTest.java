@@ -56,8 +56,11 @@ class KeyedHashMigrationTest {
         assertEquals(domain, text("select encode(email_domain_hmac, 'hex') from signature where action_id = cast(? as uuid)", signed));
         assertEquals(author, text("select encode(author_email_hmac, 'hex') from message where action_id = cast(? as uuid)", written));
 
+        ErasureRepository erasures = new ErasureRepository();
+        erasures.dataSource = database.dataSource();
         SignatureRepository signatures = new SignatureRepository();
         signatures.dataSource = database.dataSource();
+        signatures.erasures = erasures;
         // the same person and case: a duplicate, found through the converted index
         boolean[] inserted = signatures.insertIfFirst(List.of(signature(signer, "el-hiblu-3", "Ada Lovelace"),
                 signature(erased, "el-hiblu-3", "Erased Before")));
@@ -68,8 +71,6 @@ class KeyedHashMigrationTest {
         assertEquals(List.of(new SignatureRepository.Erased(signed, "el-hiblu-3")), signatures.erase(signer, null));
         assertNull(text("select name from signature where action_id = cast(? as uuid)", signed));
         // the record of an erasure before it is the same record: recorded again, no second row
-        ErasureRepository erasures = new ErasureRepository();
-        erasures.dataSource = database.dataSource();
         erasures.lockRows(List.of(erased, author), null);
         assertEquals(true, erasures.record(erased, null, AT));
         assertEquals("1", text("select count(*) from erased_signer where scope = ?", ""));
