@@ -238,6 +238,94 @@ class AnomalyTest {
                 .body("trends.find { it.dimension == 'entity' && it.value == 'ai-france' }.actions", equalTo(1_050));
     }
 
+    /**
+     * Issue 20: the scheduled scan reads its baseline once per {@code baseline-every} (10 minutes) and the window every
+     * time. Read fresh, it finds what the API's scan finds; within the period it compares with the baseline it read
+     * (so actions added to the baseline since do not show); after it, it reads again and agrees with the scan again.
+     */
+    @Test
+    void theScheduledScanReadsItsBaselineOncePerPeriodAndFindsWhatTheScanFinds() throws Exception {
+        Instant at = Instant.now().minus(Duration.ofMinutes(1240 + ThreadLocalRandom.current().nextInt(60)))
+                .truncatedTo(ChronoUnit.SECONDS);
+        String run = UUID.randomUUID().toString();
+        // steady: ai-france at 1.5 a minute over the baseline hour, 3 a minute in the window (not 5 times over)
+        signaturesAt("ai-france", "steady-" + run, "FR", at.minus(Duration.ofMinutes(65)), 90, Duration.ofSeconds(40), run + "s");
+        signaturesAt("ai-france", "steady-" + run, "FR", at.minus(Duration.ofMinutes(5)), 15, Duration.ofSeconds(20), run + "w");
+        // a flood through ai-malta at 6 a minute from 5 minutes before `at` to 11 minutes after it
+        String flood = "flood-" + run;
+        signaturesAt("ai-malta", flood, "MT", at.minus(Duration.ofMinutes(5)), 96, Duration.ofSeconds(10), run + "f");
+        AnomalyWatch.Settings settings = settings();
+        var campaign = reference.currentCampaign().orElseThrow();
+
+        AnomalyWatch.Report scheduled = watch.scanScheduled(campaign, at, settings);
+        AnomalyWatch.Report exact = watch.scan(campaign, at, settings);
+        assertEquals(3, exact.trending(), exact.trends().toString());
+        assertEquals(trending(exact), trending(scheduled), "read fresh, it finds what the scan finds");
+        assertEquals(1.5, trend(scheduled, "entity", "ai-france").baselinePerMinute());
+        assertEquals(trend(exact, "entity", "ai-france"), trend(scheduled, "entity", "ai-france"));
+        watch.publish(scheduled);
+        assertEquals(1.0, gauge(MetricsTest.metrics(), "entity"));
+
+        // ai-malta turns out to have run at 5 a minute all along: 300 more in the baseline hour
+        signaturesAt("ai-malta", flood, "MT", at.minus(Duration.ofMinutes(55)), 300, Duration.ofSeconds(10), run + "b");
+        Instant minuteLater = at.plus(Duration.ofMinutes(1));
+        assertEquals(0, watch.scan(campaign, minuteLater, settings).trending(), "the scan reads the baseline now");
+        assertEquals(3, watch.scanScheduled(campaign, minuteLater, settings).trending(),
+                "the scheduled scan compares with the baseline it read a minute ago");
+
+        Instant periodLater = at.plus(Duration.ofMinutes(10));
+        AnomalyWatch.Report reread = watch.scanScheduled(campaign, periodLater, settings);
+        assertEquals(0, reread.trending(), reread.trends().toString());
+        assertEquals(trending(watch.scan(campaign, periodLater, settings)), trending(reread));
+        assertEquals(6.0, trend(reread, "entity", "ai-malta").baselinePerMinute(),
+                "read again: ai-malta at 6 a minute over the new baseline");
+        assertEquals(periodLater.minus(Duration.ofMinutes(65)), reread.baselineFrom());
+        watch.publish(reread);
+        assertEquals(0.0, gauge(MetricsTest.metrics(), "entity"));
+    }
+
+    /** The values that trend (the API's scan also lists values with nothing in the window; the scheduled one, not). */
+    static java.util.Set<String> trending(AnomalyWatch.Report report) {
+        return report.trends().stream().filter(AnomalyWatch.Trend::trending).map(t -> t.dimension() + " " + t.value())
+                .collect(java.util.stream.Collectors.toCollection(java.util.TreeSet::new));
+    }
+
+    static AnomalyWatch.Trend trend(AnomalyWatch.Report report, String dimension, String value) {
+        return report.trends().stream().filter(t -> AnomalyWatch.tag(t.dimension()).equals(dimension)
+                && t.value().equals(value)).findFirst().orElseThrow(() -> new AssertionError(dimension + " " + value));
+    }
+
+    /**
+     * {@code count} signatures through {@code entityId} from one email domain (named by {@code domain}; its hash is made
+     * up) and country, the first accepted at {@code from}, one every {@code step}; written directly, as
+     * {@link #domainsAt}.
+     */
+    void signaturesAt(String entityId, String domain, String country, Instant from, int count, Duration step,
+                      String run) throws Exception {
+        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement("""
+                insert into signature (action_id, campaign_id, case_id, entity_id, email_hmac, name, country, show_name,
+                                       contact_me, occurred_at, recorded_at, email_domain_hmac, counted_country)
+                select cast(md5(? || g) as uuid), ?, ?, ?, decode(md5('s' || ? || g) || md5('t' || ? || g), 'hex'),
+                       'Anomaly Period', ?, false, false, t, t, decode(md5('d' || ?) || md5('e' || ?), 'hex'), ?
+                from generate_series(0, ? - 1) g, lateral (select cast(? as timestamptz) + g * cast(? as bigint) * interval '1 millisecond' as t) at""")) {
+            int i = 1;
+            ps.setString(i++, run);
+            ps.setString(i++, ReferenceFixtures.CAMPAIGN);
+            ps.setString(i++, ReferenceFixtures.CASES.get(0));
+            ps.setString(i++, entityId);
+            ps.setString(i++, run);
+            ps.setString(i++, run);
+            ps.setString(i++, country);
+            ps.setString(i++, domain);
+            ps.setString(i++, domain);
+            ps.setString(i++, country);
+            ps.setInt(i++, count);
+            ps.setTimestamp(i++, Timestamp.from(from));
+            ps.setLong(i, step.toMillis());
+            assertEquals(count, ps.executeUpdate());
+        }
+    }
+
     static AnomalyWatch.Settings settings() {
         return new AnomalyWatch.Settings(Duration.ofMinutes(5), Duration.ofHours(1), 5, 2);
     }

@@ -11,7 +11,11 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * How many accepted actions that still count each entity, signer email domain (its keyed hash) and signer country took
@@ -51,6 +55,60 @@ public class AnomalyRepository {
               from counted where value is not null)
             select by_entity, by_domain, value, recent, baseline, place from ranked
              where place <= ? or (recent >= ? and place <= ?)""";
+
+    /**
+     * The values that ran at least {@code atLeast} times over {@code [from, to)}, by dimension: the scheduled scan's
+     * baseline (AnomalyWatch), where a value slower than once a minute counts as once a minute whatever it was, so only
+     * the faster ones need reading. One scan of the same rows as {@link #RATES}; nothing when more than {@code most}
+     * values in all qualify (then the caller reads its baselines as a scan does, every time).
+     */
+    private static final String STEADY = """
+            with accepted as (
+                select entity_id, email_domain_hmac, country from signature
+                 where campaign_id = ? and recorded_at >= ? and recorded_at < ? and invalidation_id is null
+                union all
+                select entity_id, null, null from online_action
+                 where campaign_id = ? and recorded_at >= ? and recorded_at < ? and invalidation_id is null)
+            select grouping(entity_id) = 0 as by_entity, grouping(email_domain_hmac) = 0 as by_domain,
+                   coalesce(entity_id, encode(email_domain_hmac, 'hex'), country) as value, count(*)
+              from accepted
+             group by grouping sets ((entity_id), (email_domain_hmac), (country))
+            having count(*) >= ?
+             limit ?""";
+
+    public Optional<Map<Dimension, Map<String, Long>>> steady(String campaignId, Instant from, Instant to, long atLeast,
+                                                             int most) throws SQLException {
+        Map<Dimension, Map<String, Long>> values = new EnumMap<>(Dimension.class);
+        for (Dimension d : Dimension.values()) {
+            values.put(d, new HashMap<>());
+        }
+        int read = 0;
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(STEADY)) {
+            int i = 1;
+            for (int table = 0; table < 2; table++) {
+                ps.setString(i++, campaignId);
+                ps.setTimestamp(i++, Timestamp.from(from));
+                ps.setTimestamp(i++, Timestamp.from(to));
+            }
+            ps.setLong(i++, Math.max(1, atLeast));
+            ps.setInt(i, most + 1); // one more, read to tell that there were more
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    if (++read > most) {
+                        return Optional.empty();
+                    }
+                    String value = rs.getString(3);
+                    if (value == null) {
+                        continue; // signatures without a domain or country on record form no value
+                    }
+                    Dimension dimension = rs.getBoolean(1) ? Dimension.ENTITY
+                            : rs.getBoolean(2) ? Dimension.EMAIL_DOMAIN : Dimension.COUNTRY;
+                    values.get(dimension).put(value.trim(), rs.getLong(4));
+                }
+            }
+        }
+        return Optional.of(values);
+    }
 
     /**
      * The most values of one dimension a scan reads: the fastest first, so every value that can trend is among them
