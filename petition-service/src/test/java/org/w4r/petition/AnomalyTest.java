@@ -282,6 +282,22 @@ class AnomalyTest {
         assertEquals(periodLater.minus(Duration.ofMinutes(65)), reread.baselineFrom());
         watch.publish(reread);
         assertEquals(0.0, gauge(MetricsTest.metrics(), "entity"));
+
+        // the same campaign had it opened 20 minutes before `at`: its baseline (15 minutes) is younger than an hour and
+        // grows a minute a minute, so the scheduled scan reads it every time, as the API's scan does (a review of the
+        // change: kept for ten minutes from the launch, every value at the threshold trended against empty minutes)
+        var young = new org.w4r.events.CampaignChanged(UUID.randomUUID(), campaign.campaignId(), campaign.name(),
+                at.minus(Duration.ofMinutes(20)), campaign.closesAt(), true, List.of(), at);
+        for (int minute = 0; minute <= 3; minute++) {
+            Instant t = at.plus(Duration.ofMinutes(minute));
+            AnomalyWatch.Report exactly = watch.scan(young, t, settings);
+            AnomalyWatch.Report scheduledYoung = watch.scanScheduled(young, t, settings);
+            assertEquals(trending(exactly), trending(scheduledYoung), "minute " + minute);
+            assertEquals(exactly.baselineFrom(), scheduledYoung.baselineFrom());
+            // ai-france ran at 1.5 a minute before the window and 3 in it: its exact baseline rate rises minute by minute
+            assertEquals(trend(exactly, "entity", "ai-france"), trend(scheduledYoung, "entity", "ai-france"), "minute " + minute);
+            assertEquals(trend(exactly, "entity", "ai-malta"), trend(scheduledYoung, "entity", "ai-malta"), "minute " + minute);
+        }
     }
 
     /** The values that trend (the API's scan also lists values with nothing in the window; the scheduled one, not). */
