@@ -35,14 +35,21 @@ import java.util.Optional;
  */
 @ApplicationScoped
 public class AnomalyRepository {
-    private static final String RATES = """
+    /**
+     * The accepted actions that still count of one campaign over one period (bound by {@link #bindPeriod}), both scans'
+     * rows: the {@code recorded_at} indexes of both tables.
+     */
+    private static final String ACCEPTED = """
             with accepted as (
                 select entity_id, email_domain_hmac, country, recorded_at from signature
                  where campaign_id = ? and recorded_at >= ? and recorded_at < ? and invalidation_id is null
                 union all
                 select entity_id, null, null, recorded_at from online_action
-                 where campaign_id = ? and recorded_at >= ? and recorded_at < ? and invalidation_id is null),
-            counted as (
+                 where campaign_id = ? and recorded_at >= ? and recorded_at < ? and invalidation_id is null)
+            """;
+
+    private static final String RATES = ACCEPTED + """
+            , counted as (
             select grouping(entity_id) = 0 as by_entity, grouping(email_domain_hmac) = 0 as by_domain,
                    coalesce(entity_id, encode(email_domain_hmac, 'hex'), country) as value,
                    count(*) filter (where recorded_at >= ?) as recent,
@@ -62,13 +69,7 @@ public class AnomalyRepository {
      * the faster ones need reading. One scan of the same rows as {@link #RATES}; nothing when more than {@code most}
      * values in all qualify (then the caller reads its baselines as a scan does, every time).
      */
-    private static final String STEADY = """
-            with accepted as (
-                select entity_id, email_domain_hmac, country from signature
-                 where campaign_id = ? and recorded_at >= ? and recorded_at < ? and invalidation_id is null
-                union all
-                select entity_id, null, null from online_action
-                 where campaign_id = ? and recorded_at >= ? and recorded_at < ? and invalidation_id is null)
+    private static final String STEADY = ACCEPTED + """
             select grouping(entity_id) = 0 as by_entity, grouping(email_domain_hmac) = 0 as by_domain,
                    coalesce(entity_id, encode(email_domain_hmac, 'hex'), country) as value, count(*)
               from accepted
@@ -84,12 +85,7 @@ public class AnomalyRepository {
         }
         int read = 0;
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(STEADY)) {
-            int i = 1;
-            for (int table = 0; table < 2; table++) {
-                ps.setString(i++, campaignId);
-                ps.setTimestamp(i++, Timestamp.from(from));
-                ps.setTimestamp(i++, Timestamp.from(to));
-            }
+            int i = bindPeriod(ps, campaignId, from, to);
             ps.setLong(i++, Math.max(1, atLeast));
             ps.setInt(i, most + 1); // one more, read to tell that there were more
             try (ResultSet rs = ps.executeQuery()) {
@@ -149,12 +145,7 @@ public class AnomalyRepository {
         List<Count> counts = new ArrayList<>();
         boolean truncated = false;
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(RATES)) {
-            int i = 1;
-            for (int table = 0; table < 2; table++) {
-                ps.setString(i++, campaignId);
-                ps.setTimestamp(i++, Timestamp.from(baselineFrom));
-                ps.setTimestamp(i++, Timestamp.from(to));
-            }
+            int i = bindPeriod(ps, campaignId, baselineFrom, to);
             ps.setTimestamp(i++, Timestamp.from(windowFrom));
             ps.setTimestamp(i++, Timestamp.from(windowFrom));
             ps.setInt(i++, Math.min(listed, MAX_PER_DIMENSION));
@@ -174,5 +165,16 @@ public class AnomalyRepository {
             }
         }
         return new Counts(counts, truncated);
+    }
+
+    /** Binds {@link #ACCEPTED}'s campaign and period, for both tables; returns the next parameter's index. */
+    private static int bindPeriod(PreparedStatement ps, String campaignId, Instant from, Instant to) throws SQLException {
+        int i = 1;
+        for (int table = 0; table < 2; table++) {
+            ps.setString(i++, campaignId);
+            ps.setTimestamp(i++, Timestamp.from(from));
+            ps.setTimestamp(i++, Timestamp.from(to));
+        }
+        return i;
     }
 }
