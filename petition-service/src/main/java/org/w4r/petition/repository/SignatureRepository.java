@@ -49,8 +49,8 @@ public class SignatureRepository {
      *
      * <p>One statement for the whole list (issue 20, 7 December 2026): until then one statement a signature, each
      * asking {@code erased_signer_guard}, a PL/pgSQL function taking the lock and reading {@code erased_signer}; in a
-     * scratch copy of the table, batches of 1,000, that was 0.033-0.042 ms of PostgreSQL's CPU a signature and this
-     * 0.023-0.035 (docs/benchmarks.md). Rows go in the order given ({@code order by n}): each takes its place in the
+     * scratch copy of the table, batches of 1,000, that was 0.031-0.042 ms of PostgreSQL's CPU a signature and this
+     * 0.022-0.035 (docs/benchmarks.md). Rows go in the order given ({@code order by n}): each takes its place in the
      * unique index in that one order.
      */
     static final String INSERT = """
