@@ -165,8 +165,9 @@ public class AnomalyWatch {
 
     /**
      * The scan of the schedule (issue 20, 7 December 2026): the window read every time, the baseline only once per
-     * {@code baseline-every}, once the campaign is older than the baseline (before, it is read every time). Until then every instance read every action of the last 24 hours once a minute, a cost
-     * that grew with the day (5.9 s of PostgreSQL's CPU over a five-minute bench at 2,500 a second). What trends is what
+     * {@code baseline-every}, once the campaign is older than the baseline (before, it is read every time). Until then
+     * every instance read every action of the last 24 hours once a minute, a cost that grew with the day (1.25 s of
+     * PostgreSQL a minute with 2 million actions in the day, docs/benchmarks.md). What trends is what
      * {@link #scan} finds with the baseline of the last reading, whose period ends up to {@code baseline-every} before
      * this window starts; an invalidation or an erasure inside it shows in the baseline at the next reading. The
      * figures of the report are for the gauges; the API's scan ({@link #scan}) reads both periods every time.
