@@ -36,6 +36,11 @@ class InvalidationBoundTest {
         public long idlePollMs() {
             return 250;
         }
+
+        @Override
+        public long gatherMs() {
+            return 50;
+        }
     }
 
     static void check(int maxActions) {

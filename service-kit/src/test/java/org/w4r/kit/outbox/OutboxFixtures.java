@@ -30,8 +30,11 @@ final class OutboxFixtures {
     private OutboxFixtures() {
     }
 
-    /** The relay's settings as a test sets them: enabled, and resting 50 ms when the outbox is empty. */
-    private record Settings(boolean enabled, int batchSize, long idlePollMs) implements OutboxRelay.Settings {
+    /**
+     * The relay's settings as a test sets them: enabled, resting 50 ms when the outbox is empty, and gathering
+     * {@code gatherMs} after a batch that sent something (0 unless a test sets it).
+     */
+    record Settings(boolean enabled, int batchSize, long idlePollMs, long gatherMs) implements OutboxRelay.Settings {
     }
 
     static OutboxRelay relay(AgroalDataSource dataSource, EventPublisher publisher, int batchSize) {
@@ -44,7 +47,7 @@ final class OutboxFixtures {
         relay.dataSource = dataSource;
         relay.lostConnections = org.w4r.kit.problem.LostConnections.of(dataSource);
         relay.publisher = publisher;
-        relay.settings = new Settings(true, batchSize, 50);
+        relay.settings = new Settings(true, batchSize, 50, 0);
         // the fence a relay's attempt sets (about 55 s with the producer's defaults) and the margin a failed batch's
         // keeps (10 s): short here, so
         // a test that makes a relay wait it out does not wait long; a publisher a test writes has no producer settings

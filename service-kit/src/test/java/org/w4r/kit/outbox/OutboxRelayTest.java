@@ -405,6 +405,82 @@ class OutboxRelayTest {
     }
 
     /**
+     * Issue 20: a relay whose batch sent something lets the next one gather for {@code gather-ms}, and the commits
+     * that wake it meanwhile do not cut that short; a full batch is read again at once, and an empty one (or one that
+     * found another relay at work) waits to be woken, never gathers.
+     */
+    @Test
+    void aBusyRelayLetsItsNextBatchGatherThoughEachCommitWakesIt() throws Exception {
+        EventPublisher real = parts.publisher();
+        List<List<String>> batches = new java.util.concurrent.CopyOnWriteArrayList<>();
+        EventPublisher recording = new EventPublisher() {
+            @Override
+            public void readyToSend() { // once per batch that sends
+                batches.add(new java.util.concurrent.CopyOnWriteArrayList<>());
+                real.readyToSend();
+            }
+
+            @Override
+            public CompletableFuture<RecordMetadata> send(ProducerRecord<String, String> record) {
+                batches.get(batches.size() - 1).add(record.value());
+                return real.send(record);
+            }
+        };
+        OutboxRelay relay = OutboxFixtures.relay(parts.db().dataSource(), recording, 1000);
+        relay.settings = new OutboxFixtures.Settings(true, 1000, 50, 5_000);
+        relays.add(relay);
+        OutboxFixtures.start(relay);
+
+        SignerErased first = erasures(1).get(0);
+        write(parts.db().dataSource(), prefix + "a", List.of(first));
+        relay.wakeUp();
+        await().atMost(BOUND).until(() -> batchOf(batches, first) >= 0);
+        // the relay now gathers: three commits 100 ms apart, each waking it, leave in one batch after it
+        List<SignerErased> later = erasures(3);
+        for (SignerErased e : later) {
+            write(parts.db().dataSource(), prefix + "a", List.of(e));
+            relay.wakeUp();
+            Thread.sleep(100);
+        }
+        await().atMost(BOUND).until(() -> later.stream().allMatch(e -> batchOf(batches, e) >= 0));
+        int batch = batchOf(batches, later.get(0));
+        assertTrue(batch > batchOf(batches, first), "not in the batch that was being sent");
+        for (SignerErased e : later) {
+            assertEquals(batch, batchOf(batches, e), "every commit of the gather in one batch: " + batches);
+        }
+
+        // the decision itself, on a relay driven by hand: full, drained, empty
+        OutboxRelay byHand = OutboxFixtures.relay(parts.db().dataSource(), parts.publisher(), 2);
+        byHand.settings = new OutboxFixtures.Settings(true, 2, 50, 5_000);
+        OutboxFixtures.stop(relay);
+        relays.remove(relay);
+        try (Connection connection = parts.db().dataSource().getConnection()) {
+            connection.setAutoCommit(false);
+            OutboxFixtures.insert(connection, prefix + "b", erasures(3), 1);
+            connection.commit();
+        }
+        int sent = byHand.relayBatch();
+        assertEquals(2, sent);
+        assertFalse(byHand.gathers(sent), "a full batch: the rest is read at once");
+        sent = byHand.relayBatch();
+        assertEquals(1, sent);
+        assertTrue(byHand.gathers(sent), "a batch that sent and drained: the next one gathers");
+        sent = byHand.relayBatch();
+        assertEquals(0, sent);
+        assertFalse(byHand.gathers(sent), "an empty batch: wait to be woken");
+    }
+
+    /** The index of the batch that sent {@code event}, or -1. */
+    private static int batchOf(List<List<String>> batches, SignerErased event) {
+        for (int i = 0; i < batches.size(); i++) {
+            if (batches.get(i).stream().anyMatch(v -> v.contains(event.eventId().toString()))) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /**
      * The fence (a read-only review, 6 December 2026: a relay that lost its lock could still send the batch it had
      * read, after the next relay's newer events). A relay's session is cut while its sends are still out; the next
      * relay sends nothing from that position until the fence has passed, so the cut relay's copies land first and each
