@@ -234,7 +234,7 @@ public class OutboxRelay {
                 }
                 if (gathers(sent)) {
                     // issue 20 (7 December 2026): under load every commit woke the relay, so a batch held what
-                    // committed while the one before was sent, about 90 events at 2,500 signatures/s, and each batch's
+                    // committed while the one before was sent, about 60 events at 2,500 signatures/s, and each batch's
                     // fixed cost (a dozen statements, a produce request, a fetch answered in each consumer) was paid
                     // that often; resting here is not cut short by wakeUp()
                     sleep(settings.gatherMs());
