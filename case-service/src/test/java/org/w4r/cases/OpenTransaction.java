@@ -34,6 +34,14 @@ final class OpenTransaction implements AutoCloseable {
         Config config = ConfigProvider.getConfig();
         connection = connect(config);
         watch = connect(config);
+        try (var slow = connection.createStatement()) {
+            // in a deadlock the session whose deadlock_timeout (1 s) ends first finds it and is ended: this one waits
+            // last, so it should be the service's request; under a loaded CI machine the two checks ran the other way
+            // round once (7 December 2026, DatabaseConflictTest). Needs a role that may set it (the tests' postgres).
+            slow.execute("set deadlock_timeout = '20s'");
+        } catch (SQLException notAllowed) {
+            // another role: the order is then the server's timing, as before
+        }
         connection.setAutoCommit(false);
         try (ResultSet rs = connection.createStatement().executeQuery("select pg_backend_pid()")) {
             rs.next();
