@@ -29,6 +29,7 @@ import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.not;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.w4r.testsupport.ReferenceFixtures.entityKey;
 import static org.w4r.testsupport.ReferenceFixtures.staffToken;
 
@@ -298,6 +299,57 @@ class AnomalyTest {
             assertEquals(trend(exactly, "entity", "ai-france"), trend(scheduledYoung, "entity", "ai-france"), "minute " + minute);
             assertEquals(trend(exactly, "entity", "ai-malta"), trend(scheduledYoung, "entity", "ai-malta"), "minute " + minute);
         }
+    }
+
+    /**
+     * A campaign younger than its baseline (issue 20): the scheduled scan keeps the baseline it read until it has grown
+     * by a twentieth ({@code AnomalyWatch.YOUNG_GROWTH}), then reads it again. Until 7 December 2026 it read every
+     * action since the opening every minute; before that morning it kept a launch's seconds-long baseline ten minutes.
+     */
+    @Test
+    void aYoungCampaignsBaselineIsReadAgainOnceItHasGrownByATwentieth() throws Exception {
+        // a past hour of its own, more than a day back: no other test's scan reaches it
+        Instant at = Instant.now().minus(Duration.ofMinutes(1500 + ThreadLocalRandom.current().nextInt(60)))
+                .truncatedTo(ChronoUnit.SECONDS);
+        String run = UUID.randomUUID().toString();
+        String domain = "young-" + run;
+        var current = reference.currentCampaign().orElseThrow();
+        // opened 40 minutes before `at`: a baseline of 35 minutes then (settings(): a 5-minute window, a 1-hour baseline)
+        var young = new org.w4r.events.CampaignChanged(UUID.randomUUID(), current.campaignId(), current.name(),
+                at.minus(Duration.ofMinutes(40)), current.closesAt(), true, List.of(), at);
+        // one domain at 2 a minute before the window, 12 a minute from 5 minutes before `at` on: 6 times its baseline
+        signaturesAt("ai-malta", domain, "MT", at.minus(Duration.ofMinutes(40)), 70, Duration.ofSeconds(30), run + "b");
+        signaturesAt("ai-malta", domain, "MT", at.minus(Duration.ofMinutes(5)), 96, Duration.ofSeconds(5), run + "w");
+        AnomalyWatch.Settings settings = settings();
+        String hash = domainHash(domain);
+
+        AnomalyWatch.Report read = watch.scanScheduled(young, at, settings);
+        assertTrue(trend(read, "emailDomain", hash).trending(), read.trends().toString());
+        assertEquals(2.0, trend(read, "emailDomain", hash).baselinePerMinute());
+        assertEquals(trend(watch.scan(young, at, settings), "emailDomain", hash), trend(read, "emailDomain", hash));
+
+        // it turns out to have run at 6 a minute before the window: 140 more there
+        signaturesAt("ai-malta", domain, "MT", at.minus(Duration.ofMinutes(39)), 140, Duration.ofSeconds(15), run + "c");
+        // a minute later the baseline is 36 minutes, under a twentieth longer: the one read is kept
+        Instant minuteLater = at.plus(Duration.ofMinutes(1));
+        assertFalse(trend(watch.scan(young, minuteLater, settings), "emailDomain", hash).trending(),
+                "the API's scan reads the baseline now");
+        AnomalyWatch.Trend kept = trend(watch.scanScheduled(young, minuteLater, settings), "emailDomain", hash);
+        assertTrue(kept.trending(), kept.toString());
+        assertEquals(2.0, kept.baselinePerMinute(), "the baseline read a minute ago");
+        // two minutes later it is 37 minutes, more than a twentieth longer: read again, it agrees with the API's scan
+        Instant twoLater = at.plus(Duration.ofMinutes(2));
+        AnomalyWatch.Trend again = trend(watch.scanScheduled(young, twoLater, settings), "emailDomain", hash);
+        assertFalse(again.trending(), again.toString());
+        assertEquals(trend(watch.scan(young, twoLater, settings), "emailDomain", hash), again);
+    }
+
+    /** The value a domain written by {@link #signaturesAt} is listed under: the hex of its made-up hash. */
+    static String domainHash(String domain) throws Exception {
+        java.security.MessageDigest md5 = java.security.MessageDigest.getInstance("MD5");
+        java.util.HexFormat hex = java.util.HexFormat.of();
+        return hex.formatHex(md5.digest(("d" + domain).getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                + hex.formatHex(md5.digest(("e" + domain).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
     }
 
     /** The values that trend (the API's scan also lists values with nothing in the window; the scheduled one, not). */
