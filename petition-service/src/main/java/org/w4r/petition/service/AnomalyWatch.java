@@ -164,7 +164,7 @@ public class AnomalyWatch {
      * action since the opening once a minute on every instance, a cost that grew through the day (issue 20); kept ten
      * minutes from the launch, a baseline read seconds after the opening made everything at the threshold trend against
      * empty minutes (a review, the same morning). Read again once it has grown by a twentieth, it is read every minute
-     * while it is under twenty minutes long, and the rate it gives is never more than a twentieth of its length stale.
+     * while it is under twenty minutes long; the minutes since are read with the window ({@link #scanScheduled}).
      */
     static final double YOUNG_GROWTH = 0.05;
 
@@ -183,10 +183,13 @@ public class AnomalyWatch {
      * The scan of the schedule (issue 20, 7 December 2026): the window read every time, the baseline only once per
      * {@code baseline-every}, or sooner while the campaign is younger than the baseline ({@link #YOUNG_GROWTH}). Until
      * then every instance read every action of the last 24 hours once a minute, a cost that grew with the day (1.25 s of
-     * PostgreSQL a minute with 2 million actions in the day, docs/benchmarks.md). What trends is what
-     * {@link #scan} finds with the baseline of the last reading, whose period ends up to {@code baseline-every} before
-     * this window starts; an invalidation or an erasure inside it shows in the baseline at the next reading. The
-     * figures of the report are for the gauges; the API's scan ({@link #scan}) reads both periods every time.
+     * PostgreSQL a minute with 2 million actions in the day, docs/benchmarks.md). The minutes from the end of the
+     * baseline read to this window's start are read with the window and added to it, so what trends is what {@link #scan}
+     * finds over a baseline from the last reading's start to this window, but for an invalidation, an erasure or a late
+     * action inside the part read before (shown at the next reading), and, in a campaign older than its baseline, the
+     * values that ran slower than once a minute in that part, taken as 0 there (the rule counts such a rate as once a
+     * minute; only a value that ran faster since is compared with a baseline up to once a minute low). The figures of
+     * the report are for the gauges; the API's scan ({@link #scan}) reads both periods every time.
      */
     public Report scanScheduled(CampaignChanged campaign, Instant at, Settings settings) throws SQLException {
         Period now = Period.of(campaign, at, settings);
@@ -195,22 +198,28 @@ public class AnomalyWatch {
                 || !java.util.Objects.equals(last.opensAt(), campaign.opensAt()) || !last.settings().equals(settings)
                 || at.isBefore(last.readAt()) || !at.isBefore(last.readAt().plus(configured.baselineEvery()))
                 || grown(last.period(), now)) {
+            // a young campaign's every value is kept: its baseline is short, so the minutes added to it below weigh
+            // much, and a value left out for running slower than once a minute would count as 0 there
+            boolean young = !now.baselineFrom().equals(now.windowFrom().minus(settings.baseline()));
             last = new SteadyBaseline(campaign.campaignId(), campaign.opensAt(), settings, at, now,
                     counts.steady(campaign.campaignId(), now.baselineFrom(), now.windowFrom(),
-                            (long) Math.ceil(now.baselineMinutes()), MOST_STEADY).orElse(null));
+                            young ? 1 : (long) Math.ceil(now.baselineMinutes()), MOST_STEADY).orElse(null));
             steady = last;
         }
         if (last.counts() == null) {
             return scan(campaign, at, settings); // too many values run that fast to keep: read as the API's scan does
         }
-        // the window alone: a baseline from its own start reads nothing before it
-        AnomalyRepository.Counts window = counts.scan(campaign.campaignId(), now.windowFrom(), now.windowFrom(), at,
+        // the window, and as baseline the minutes between the kept baseline's end and the window's start: otherwise in
+        // neither period, and on a launch day they hold what just left the window, heavier than the short baseline it
+        // is compared with (a review, 7 December 2026: a value paged while the API's scan showed it as usual)
+        Instant keptEnd = last.period().windowFrom();
+        AnomalyRepository.Counts window = counts.scan(campaign.campaignId(), keptEnd, now.windowFrom(), at,
                 LISTED, minRecent(settings.minPerMinute(), now.windowMinutes()));
         Map<Dimension, Map<String, Long>> baseline = last.counts();
         List<Count> read = window.counts().stream().map(c -> new Count(c.dimension(), c.value(), c.recent(),
-                baseline.getOrDefault(c.dimension(), Map.of()).getOrDefault(c.value(), 0L))).toList();
+                baseline.getOrDefault(c.dimension(), Map.of()).getOrDefault(c.value(), 0L) + c.baseline())).toList();
         Period compared = new Period(now.windowFrom(), last.period().baselineFrom(), now.windowMinutes(),
-                last.period().baselineMinutes());
+                last.period().baselineMinutes() + Duration.between(keptEnd, now.windowFrom()).toMillis() / 60_000.0);
         return report(campaign, at, compared, settings, read, window.truncated());
     }
 
