@@ -150,8 +150,9 @@ public class AnomalyWatch {
 
     /**
      * The scheduled scan's baseline as last read: the values that ran at least once a minute over it (a slower one
-     * counts as once a minute, {@link #trend}, so it needs no figure of its own); {@code counts} null when more than
-     * {@link #MOST_STEADY} did, and the baseline is read with the window until the next reading.
+     * counts as once a minute, {@link #trend}, so it needs no figure of its own), or, a young campaign's, every value;
+     * {@code counts} null when more than {@link #MOST_STEADY} did, and the baseline is read with the window until the
+     * next reading.
      */
     record SteadyBaseline(String campaignId, Instant opensAt, Settings settings, Instant readAt, Period period,
                           Map<Dimension, Map<String, Long>> counts) {
@@ -181,15 +182,15 @@ public class AnomalyWatch {
 
     /**
      * The scan of the schedule (issue 20, 7 December 2026): the window read every time, the baseline only once per
-     * {@code baseline-every}, or sooner while the campaign is younger than the baseline ({@link #YOUNG_GROWTH}). Until
-     * then every instance read every action of the last 24 hours once a minute, a cost that grew with the day (1.25 s of
-     * PostgreSQL a minute with 2 million actions in the day, docs/benchmarks.md). The minutes from the end of the
-     * baseline read to this window's start are read with the window and added to it, so what trends is what {@link #scan}
-     * finds over a baseline from the last reading's start to this window, but for an invalidation, an erasure or a late
-     * action inside the part read before (shown at the next reading), and, in a campaign older than its baseline, the
-     * values that ran slower than once a minute in that part, taken as 0 there (the rule counts such a rate as once a
-     * minute; only a value that ran faster since is compared with a baseline up to once a minute low). The figures of
-     * the report are for the gauges; the API's scan ({@link #scan}) reads both periods every time.
+     * {@code baseline-every}, or sooner while the campaign is younger than the baseline ({@link #YOUNG_GROWTH}).
+     * Until then every instance read every action of the last 24 hours once a minute, a cost that grew with the day
+     * (1.25 s of PostgreSQL a minute with 2 million actions in the day, docs/benchmarks.md). The minutes from the end
+     * of the baseline read to this window's start are read with the window and added to it, so what trends is what
+     * {@link #scan} finds over a baseline from the last reading's start to this window, but for an invalidation, an
+     * erasure or a late action inside the part read before (shown at the next reading), and, in a campaign older than
+     * its baseline, the values that ran slower than once a minute in that part, taken as 0 there (the rule counts such
+     * a rate as once a minute; only a value that ran faster since is compared with a baseline up to once a minute
+     * low). The figures of the report are for the gauges; the API's scan ({@link #scan}) reads both periods every time.
      */
     public Report scanScheduled(CampaignChanged campaign, Instant at, Settings settings) throws SQLException {
         Period now = Period.of(campaign, at, settings);
