@@ -98,6 +98,56 @@ class SignatureResourceTest {
         return Events.fromJson(record.value(), ActionEvent.class).signerCountry();
     }
 
+    /**
+     * Action ids are UUIDs of version 7 (ActionIds): the millisecond they were made first, so each action table's index
+     * grows at its end; and random in the rest even within one millisecond, so one id does not name its neighbours.
+     */
+    @Test
+    void actionIdsAreTimeOrderedAndRandomWithinTheirMillisecond() {
+        long before = System.currentTimeMillis();
+        String signed = post(entityKey("ai-france"), body("v7-" + UUID.randomUUID() + "@example.org", "el-hiblu-3"))
+                .statusCode(202).extract().path("results[0].actionId");
+        String letter = given().auth().oauth2(entityKey("ai-france")).contentType(ContentType.JSON)
+                .body("{\"caseId\":\"el-hiblu-3\",\"type\":\"letter\"}").post("/api/v1/actions").then()
+                .statusCode(202).extract().path("results[0].actionId");
+        String message = given().auth().oauth2(entityKey("ai-france")).contentType(ContentType.JSON)
+                .body("{\"caseId\":\"el-hiblu-3\",\"author\":{\"name\":\"Léa\",\"country\":\"FR\"},\"text\":\"Courage\"}")
+                .post("/api/v1/messages").then().statusCode(202).extract().path("results[0].actionId");
+        long after = System.currentTimeMillis();
+        long previous = before;
+        for (String id : List.of(signed, letter, message)) {
+            UUID uuid = UUID.fromString(id);
+            assertEquals(7, uuid.version(), id);
+            assertEquals(2, uuid.variant(), id);
+            long made = uuid.getMostSignificantBits() >>> 16;
+            assertTrue(made >= previous && made <= after, id + " made at " + made + ", not in [" + previous + ", " + after + "]");
+            previous = made;
+        }
+
+        // twenty signatures of one batch get their ids in one loop, mostly within one millisecond
+        StringBuilder items = new StringBuilder();
+        for (int i = 0; i < 20; i++) {
+            items.append(i == 0 ? "" : ",").append("{\"id\":\"s").append(i).append("\",\"kind\":\"signature\",\"body\":")
+                    .append(body("v7-" + i + "-" + UUID.randomUUID() + "@example.org", "el-hiblu-3")).append('}');
+        }
+        List<String> ids = given().auth().oauth2(entityKey("ai-france")).contentType(ContentType.JSON)
+                .body("{\"items\":[" + items + "]}").post("/api/v1/batches").then().statusCode(200)
+                .body("accepted", equalTo(20)).extract().path("results.collect { it.result.results[0].actionId }");
+        List<UUID> batch = ids.stream().map(UUID::fromString).sorted().toList();
+        int sameMillisecond = 0;
+        for (int i = 1; i < batch.size(); i++) {
+            UUID a = batch.get(i - 1), b = batch.get(i);
+            if (a.getMostSignificantBits() >>> 16 == b.getMostSignificantBits() >>> 16) {
+                sameMillisecond++;
+                // a counter within the millisecond (JUG's timeBasedEpochGenerator) would make b = a + 1
+                long apart = Math.abs((b.getMostSignificantBits() & 0xfff) - (a.getMostSignificantBits() & 0xfff))
+                        + Math.abs((b.getLeastSignificantBits() >>> 20) - (a.getLeastSignificantBits() >>> 20));
+                assertTrue(apart > 0, a + " and " + b + " are neighbours");
+            }
+        }
+        assertTrue(sameMillisecond > 0, "no two ids of the batch share a millisecond: " + batch);
+    }
+
     @Test
     void signForAllGivesOneActionPerCaseAndASecondSignatureIsADuplicate() {
         String email = "Grace." + UUID.randomUUID() + "@Example.org";

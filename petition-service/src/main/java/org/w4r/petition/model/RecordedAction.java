@@ -22,7 +22,7 @@ public abstract class RecordedAction {
 
     /** A new action: a fresh id, where it counts ({@code caseId} null for none) and when. */
     public void record(String campaignId, String caseId, String entityId, Instant occurredAt, Instant recordedAt) {
-        this.actionId = UUID.randomUUID();
+        this.actionId = ActionIds.next();
         this.campaignId = campaignId;
         this.caseId = caseId;
         this.entityId = entityId;

@@ -8,6 +8,7 @@ import org.w4r.events.CampaignChanged;
 import org.w4r.events.Mode;
 import org.w4r.kit.problem.ProblemException;
 import org.w4r.kit.tracing.TraceContext;
+import org.w4r.petition.model.ActionIds;
 import org.w4r.petition.repository.SignatureRepository;
 
 import java.sql.SQLException;
@@ -16,7 +17,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 
@@ -135,7 +135,7 @@ public class SignatureService {
         for (int i = 0; i < checked.size(); i++) {
             Checked c = checked.get(i);
             for (Map.Entry<String, CampaignChanged> e : c.campaigns().entrySet()) {
-                rows.add(new SignatureRepository.NewSignature(UUID.randomUUID(), e.getValue().campaignId(), e.getKey(),
+                rows.add(new SignatureRepository.NewSignature(ActionIds.next(), e.getValue().campaignId(), e.getKey(),
                         c.entityId(), c.emailHmac(), c.emailDomainHmac(), c.name(), c.country(), c.showName(), c.contact(), c.occurredAt(), c.now()));
                 owners.add(i);
             }
