@@ -347,6 +347,44 @@ class AnomalyTest {
         assertEquals(trend(watch.scan(young, twoLater, settings), "emailDomain", hash), again);
     }
 
+    /**
+     * The baseline kept is a campaign's as it opened when read: a campaign whose opening moved is read again at once,
+     * also when its baseline shrank (a later opening), which no growth would show. Kept instead, the minutes before
+     * the new opening would still weigh in it, and a flood the API's scan sees would not page.
+     */
+    @Test
+    void aBaselineIsReadAgainWhenTheCampaignsOpeningMoves() throws Exception {
+        Instant at = Instant.now().minus(Duration.ofMinutes(1800 + ThreadLocalRandom.current().nextInt(60)))
+                .truncatedTo(ChronoUnit.SECONDS);
+        String run = UUID.randomUUID().toString();
+        String domain = "moved-" + run;
+        var current = reference.currentCampaign().orElseThrow();
+        var opened = new org.w4r.events.CampaignChanged(UUID.randomUUID(), current.campaignId(), current.name(),
+                at.minus(Duration.ofMinutes(40)), current.closesAt(), true, List.of(), at);
+        // the domain at 10 a minute for the campaign's first 20 minutes, then 2 a minute, then 20 a minute from 5
+        // minutes before `at` to a minute after it
+        signaturesAt("ai-malta", domain, "MT", at.minus(Duration.ofMinutes(40)), 200, Duration.ofSeconds(6), run + "a");
+        signaturesAt("ai-malta", domain, "MT", at.minus(Duration.ofMinutes(20)), 30, Duration.ofSeconds(30), run + "b");
+        signaturesAt("ai-malta", domain, "MT", at.minus(Duration.ofMinutes(5)), 120, Duration.ofSeconds(3), run + "w");
+        AnomalyWatch.Settings settings = settings();
+        String hash = domainHash(domain);
+
+        // 20 a minute against 230 in 35 minutes (6.6): about three times, not five
+        AnomalyWatch.Trend first = trend(watch.scanScheduled(opened, at, settings), "emailDomain", hash);
+        assertFalse(first.trending(), first.toString());
+
+        // the case manager moves the opening 20 minutes later: a minute on, the baseline is the 16 minutes since then,
+        // 50 of the domain's (3.125 a minute), shorter than the one read, and the domain runs at six times that
+        var later = new org.w4r.events.CampaignChanged(UUID.randomUUID(), current.campaignId(), current.name(),
+                at.minus(Duration.ofMinutes(20)), current.closesAt(), true, List.of(), at.plus(Duration.ofSeconds(30)));
+        Instant minuteLater = at.plus(Duration.ofMinutes(1));
+        AnomalyWatch.Trend exact = trend(watch.scan(later, minuteLater, settings), "emailDomain", hash);
+        assertTrue(exact.trending(), exact.toString());
+        assertEquals(3.13, exact.baselinePerMinute(), "50 in 16 minutes");
+        AnomalyWatch.Trend scheduled = trend(watch.scanScheduled(later, minuteLater, settings), "emailDomain", hash);
+        assertEquals(exact, scheduled, "read again for the new opening, not kept from the old one");
+    }
+
     /** The value a domain written by {@link #signaturesAt} is listed under: the hex of its made-up hash. */
     static String domainHash(String domain) throws Exception {
         java.security.MessageDigest md5 = java.security.MessageDigest.getInstance("MD5");

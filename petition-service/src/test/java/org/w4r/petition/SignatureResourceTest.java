@@ -99,8 +99,9 @@ class SignatureResourceTest {
     }
 
     /**
-     * Action ids are UUIDs of version 7 (ActionIds): the millisecond they were made first, so each action table's index
-     * grows at its end; and random in the rest even within one millisecond, so one id does not name its neighbours.
+     * Action ids are UUIDs of version 7 (ActionIds): the millisecond they were made first, so each action table's
+     * inserts go to one place of its index, not all over it; and random in the rest even within one millisecond, so one
+     * id does not name its neighbours.
      */
     @Test
     void actionIdsAreTimeOrderedAndRandomWithinTheirMillisecond() {

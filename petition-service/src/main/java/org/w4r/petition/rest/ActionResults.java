@@ -18,8 +18,9 @@ public record ActionResults(@Schema(description = "Present in every answer this 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     @Schema(name = "ActionResult")
     public record Result(@Schema(description = "The case; absent for an action without a case") String caseId,
-                         @Schema(description = "The action recorded (a UUID of version 7: the millisecond it was recorded, then random "
-                                 + "bits); absent for a duplicate") UUID actionId,
+                         @Schema(description = "The action recorded; absent for a duplicate. A UUID of version 7 (time-ordered: the "
+                                 + "millisecond it was written, then random bits); one stored before December 2026 is of "
+                                 + "version 4. Read it as an opaque id") UUID actionId,
                          @Schema(required = true, enumeration = {ACCEPTED, DUPLICATE},
                                  description = "duplicate: this person had already signed this case (counted once)")
                          String status) {
