@@ -78,8 +78,7 @@ class AnomalyTest {
     @Test
     void aFloodFromOneDomainTrendsByDomainEntityAndCountryAndItsHashSelectsItForInvalidation() throws Exception {
         // two hours ago, give or take: after the test campaign opened (a day ago), before this run's other tests
-        Instant at = Instant.now().minus(Duration.ofMinutes(120 + ThreadLocalRandom.current().nextInt(60)))
-                .truncatedTo(ChronoUnit.SECONDS);
+        Instant at = ownHour(120);
         String caseId = ReferenceFixtures.CASES.get(0);
         String quiet = "quiet-" + UUID.randomUUID().toString().substring(0, 8) + ".example";
         String flood = "flood-" + UUID.randomUUID().toString().substring(0, 8) + ".example";
@@ -148,8 +147,7 @@ class AnomalyTest {
      */
     @Test
     void aScanReadsOnlyTheValuesItCanListNotEveryDomain() throws Exception {
-        Instant at = Instant.now().minus(Duration.ofMinutes(600 + ThreadLocalRandom.current().nextInt(60)))
-                .truncatedTo(ChronoUnit.SECONDS);
+        Instant at = ownHour(600);
         String caseId = ReferenceFixtures.CASES.get(1);
         String run = UUID.randomUUID().toString().substring(0, 8);
         for (int i = 0; i < 30; i++) {
@@ -207,8 +205,7 @@ class AnomalyTest {
      */
     @Test
     void aLowThresholdReadsOnlyTheListedValuesNotEveryDomainOfTheBaseline() throws Exception {
-        Instant at = Instant.now().minus(Duration.ofMinutes(1000 + ThreadLocalRandom.current().nextInt(60)))
-                .truncatedTo(ChronoUnit.SECONDS);
+        Instant at = ownHour(1000);
         String run = UUID.randomUUID().toString();
         domainsAt(at.minus(Duration.ofMinutes(30)), 60, run); // in the baseline only
         Instant windowFrom = at.minus(Duration.ofMinutes(1));
@@ -228,8 +225,7 @@ class AnomalyTest {
      */
     @Test
     void aScanReadsAtMostAThousandValuesPerDimensionAndSaysSo() throws Exception {
-        Instant at = Instant.now().minus(Duration.ofMinutes(1100 + ThreadLocalRandom.current().nextInt(60)))
-                .truncatedTo(ChronoUnit.SECONDS);
+        Instant at = ownHour(1100);
         String run = UUID.randomUUID().toString();
         domainsAt(at.minusSeconds(30), 1_050, run); // in the window, each domain once
         given().auth().oauth2(staffToken("coordinator")).get("/api/v1/anomalies?windowMinutes=1&baselineHours=1"
@@ -246,8 +242,7 @@ class AnomalyTest {
      */
     @Test
     void theScheduledScanReadsItsBaselineOncePerPeriodAndFindsWhatTheScanFinds() throws Exception {
-        Instant at = Instant.now().minus(Duration.ofMinutes(1240 + ThreadLocalRandom.current().nextInt(60)))
-                .truncatedTo(ChronoUnit.SECONDS);
+        Instant at = ownHour(1240);
         String run = UUID.randomUUID().toString();
         // steady: ai-france at 1.5 a minute over the baseline hour, 3 a minute in the window (not 5 times over)
         signaturesAt("ai-france", "steady-" + run, "FR", at.minus(Duration.ofMinutes(65)), 90, Duration.ofSeconds(40), run + "s");
@@ -288,8 +283,7 @@ class AnomalyTest {
         // grows a minute a minute, by more than a twentieth while under twenty minutes, so the scheduled scan reads it
         // every minute here, as the API's scan does (a review of the change: kept for ten minutes from the launch, every
         // value at the threshold trended against empty minutes)
-        var young = new org.w4r.events.CampaignChanged(UUID.randomUUID(), campaign.campaignId(), campaign.name(),
-                at.minus(Duration.ofMinutes(20)), campaign.closesAt(), true, List.of(), at);
+        var young = openedAt(at.minus(Duration.ofMinutes(20)), at);
         for (int minute = 0; minute <= 3; minute++) {
             Instant t = at.plus(Duration.ofMinutes(minute));
             AnomalyWatch.Report exactly = watch.scan(young, t, settings);
@@ -304,85 +298,87 @@ class AnomalyTest {
 
     /**
      * A campaign younger than its baseline (issue 20): the scheduled scan keeps the baseline it read until it has grown
-     * by a twentieth ({@code AnomalyWatch.YOUNG_GROWTH}), then reads it again. Until 7 December 2026 it read every
-     * action since the opening every minute; before that morning it kept a launch's seconds-long baseline ten minutes.
+     * by a twentieth ({@code AnomalyWatch.YOUNG_GROWTH}), then reads it again, and at once when the campaign's opening
+     * moves. Until 7 December 2026 it read every action since the opening every minute; before that morning it kept a
+     * launch's seconds-long baseline ten minutes.
      */
     @Test
-    void aYoungCampaignsBaselineIsReadAgainOnceItHasGrownByATwentieth() throws Exception {
-        // a past hour of its own, more than a day back: no other test's scan reaches it
-        Instant at = Instant.now().minus(Duration.ofMinutes(1500 + ThreadLocalRandom.current().nextInt(60)))
-                .truncatedTo(ChronoUnit.SECONDS);
-        String run = UUID.randomUUID().toString();
-        String domain = "young-" + run;
-        var current = reference.currentCampaign().orElseThrow();
+    void aYoungCampaignsBaselineIsReadAgainOnceItHasGrownByATwentiethOrItsOpeningMoved() throws Exception {
+        Instant at = ownHour(1500);
+        Domain domain = new Domain("young-");
         // opened 40 minutes before `at`: a baseline of 35 minutes then (settings(): a 5-minute window, a 1-hour baseline)
-        var young = new org.w4r.events.CampaignChanged(UUID.randomUUID(), current.campaignId(), current.name(),
-                at.minus(Duration.ofMinutes(40)), current.closesAt(), true, List.of(), at);
+        var young = openedAt(at.minus(Duration.ofMinutes(40)), at);
         // one domain at 2 a minute before the window, 12 a minute from 5 minutes before `at` on: 6 times its baseline
-        signaturesAt("ai-malta", domain, "MT", at.minus(Duration.ofMinutes(40)), 70, Duration.ofSeconds(30), run + "b");
-        signaturesAt("ai-malta", domain, "MT", at.minus(Duration.ofMinutes(5)), 96, Duration.ofSeconds(5), run + "w");
+        domain.signed(at.minus(Duration.ofMinutes(40)), 70, Duration.ofSeconds(30), "b");
+        domain.signed(at.minus(Duration.ofMinutes(5)), 96, Duration.ofSeconds(5), "w");
         AnomalyWatch.Settings settings = settings();
-        String hash = domainHash(domain);
 
         AnomalyWatch.Report read = watch.scanScheduled(young, at, settings);
-        assertTrue(trend(read, "emailDomain", hash).trending(), read.trends().toString());
-        assertEquals(2.0, trend(read, "emailDomain", hash).baselinePerMinute());
-        assertEquals(trend(watch.scan(young, at, settings), "emailDomain", hash), trend(read, "emailDomain", hash));
+        assertTrue(trend(read, "emailDomain", domain.hash).trending(), read.trends().toString());
+        assertEquals(2.0, trend(read, "emailDomain", domain.hash).baselinePerMinute());
+        assertEquals(trend(watch.scan(young, at, settings), "emailDomain", domain.hash),
+                trend(read, "emailDomain", domain.hash));
 
         // it turns out to have run at 6 a minute before the window: 140 more there
-        signaturesAt("ai-malta", domain, "MT", at.minus(Duration.ofMinutes(39)), 140, Duration.ofSeconds(15), run + "c");
+        domain.signed(at.minus(Duration.ofMinutes(39)), 140, Duration.ofSeconds(15), "c");
         // a minute later the baseline is 36 minutes, under a twentieth longer: the one read is kept, and the minute
         // that left the window since (16 of the domain's: 12 of the flood, 4 of the 140) is read with the window and
         // added to it (a review: otherwise in neither period), so 86 in 36 minutes, where the API's scan reads 222
         Instant minuteLater = at.plus(Duration.ofMinutes(1));
-        assertFalse(trend(watch.scan(young, minuteLater, settings), "emailDomain", hash).trending(),
+        assertFalse(trend(watch.scan(young, minuteLater, settings), "emailDomain", domain.hash).trending(),
                 "the API's scan reads the baseline now");
-        AnomalyWatch.Trend kept = trend(watch.scanScheduled(young, minuteLater, settings), "emailDomain", hash);
+        AnomalyWatch.Trend kept = trend(watch.scanScheduled(young, minuteLater, settings), "emailDomain", domain.hash);
         assertTrue(kept.trending(), kept.toString());
         assertEquals(2.39, kept.baselinePerMinute(), "the baseline read a minute ago and the minute after it");
         // two minutes later it is 37 minutes, more than a twentieth longer: read again, it agrees with the API's scan
         Instant twoLater = at.plus(Duration.ofMinutes(2));
-        AnomalyWatch.Trend again = trend(watch.scanScheduled(young, twoLater, settings), "emailDomain", hash);
+        AnomalyWatch.Trend again = trend(watch.scanScheduled(young, twoLater, settings), "emailDomain", domain.hash);
         assertFalse(again.trending(), again.toString());
-        assertEquals(trend(watch.scan(young, twoLater, settings), "emailDomain", hash), again);
+        assertEquals(trend(watch.scan(young, twoLater, settings), "emailDomain", domain.hash), again);
+
+        // the case manager moves the opening 20 minutes later: a minute on, the baseline is the 18 minutes since then,
+        // shorter than the one read, which no growth shows; the kept baseline's key holds the opening, so it is read
+        // again at once and agrees with the API's scan (kept, the minutes before the new opening would weigh in it)
+        var later = openedAt(at.minus(Duration.ofMinutes(20)), twoLater);
+        Instant threeLater = at.plus(Duration.ofMinutes(3));
+        AnomalyWatch.Trend exact = trend(watch.scan(later, threeLater, settings), "emailDomain", domain.hash);
+        assertEquals(7.22, exact.baselinePerMinute(), "130 in 18 minutes: 30 at 2 a minute, 64 of the 140, 36 of the flood");
+        assertEquals(exact, trend(watch.scanScheduled(later, threeLater, settings), "emailDomain", domain.hash),
+                "read again for the new opening");
     }
 
     /**
-     * The baseline kept is a campaign's as it opened when read: a campaign whose opening moved is read again at once,
-     * also when its baseline shrank (a later opening), which no growth would show. Kept instead, the minutes before
-     * the new opening would still weigh in it, and a flood the API's scan sees would not page.
+     * An instant {@code minutesAgo} minutes back, plus up to an hour, in whole seconds: each test's own past hour,
+     * further from every other test's than the scans reach (window and baseline), so no test counts another's actions.
      */
-    @Test
-    void aBaselineIsReadAgainWhenTheCampaignsOpeningMoves() throws Exception {
-        Instant at = Instant.now().minus(Duration.ofMinutes(1800 + ThreadLocalRandom.current().nextInt(60)))
+    static Instant ownHour(int minutesAgo) {
+        return Instant.now().minus(Duration.ofMinutes(minutesAgo + ThreadLocalRandom.current().nextInt(60)))
                 .truncatedTo(ChronoUnit.SECONDS);
-        String run = UUID.randomUUID().toString();
-        String domain = "moved-" + run;
+    }
+
+    /** The current campaign as if it had opened at {@code opensAt}, as announced at {@code announcedAt}. */
+    org.w4r.events.CampaignChanged openedAt(Instant opensAt, Instant announcedAt) {
         var current = reference.currentCampaign().orElseThrow();
-        var opened = new org.w4r.events.CampaignChanged(UUID.randomUUID(), current.campaignId(), current.name(),
-                at.minus(Duration.ofMinutes(40)), current.closesAt(), true, List.of(), at);
-        // the domain at 10 a minute for the campaign's first 20 minutes, then 2 a minute, then 20 a minute from 5
-        // minutes before `at` to a minute after it
-        signaturesAt("ai-malta", domain, "MT", at.minus(Duration.ofMinutes(40)), 200, Duration.ofSeconds(6), run + "a");
-        signaturesAt("ai-malta", domain, "MT", at.minus(Duration.ofMinutes(20)), 30, Duration.ofSeconds(30), run + "b");
-        signaturesAt("ai-malta", domain, "MT", at.minus(Duration.ofMinutes(5)), 120, Duration.ofSeconds(3), run + "w");
-        AnomalyWatch.Settings settings = settings();
-        String hash = domainHash(domain);
+        return new org.w4r.events.CampaignChanged(UUID.randomUUID(), current.campaignId(), current.name(), opensAt,
+                current.closesAt(), true, List.of(), announcedAt);
+    }
 
-        // 20 a minute against 230 in 35 minutes (6.6): about three times, not five
-        AnomalyWatch.Trend first = trend(watch.scanScheduled(opened, at, settings), "emailDomain", hash);
-        assertFalse(first.trending(), first.toString());
+    /** One email domain of this run, signing through ai-malta from Malta ({@link #signaturesAt}). */
+    final class Domain {
+        final String run = UUID.randomUUID().toString();
+        final String name;
+        /** What a scan lists it under. */
+        final String hash;
 
-        // the case manager moves the opening 20 minutes later: a minute on, the baseline is the 16 minutes since then,
-        // 50 of the domain's (3.125 a minute), shorter than the one read, and the domain runs at six times that
-        var later = new org.w4r.events.CampaignChanged(UUID.randomUUID(), current.campaignId(), current.name(),
-                at.minus(Duration.ofMinutes(20)), current.closesAt(), true, List.of(), at.plus(Duration.ofSeconds(30)));
-        Instant minuteLater = at.plus(Duration.ofMinutes(1));
-        AnomalyWatch.Trend exact = trend(watch.scan(later, minuteLater, settings), "emailDomain", hash);
-        assertTrue(exact.trending(), exact.toString());
-        assertEquals(3.13, exact.baselinePerMinute(), "50 in 16 minutes");
-        AnomalyWatch.Trend scheduled = trend(watch.scanScheduled(later, minuteLater, settings), "emailDomain", hash);
-        assertEquals(exact, scheduled, "read again for the new opening, not kept from the old one");
+        Domain(String prefix) throws Exception {
+            name = prefix + run;
+            hash = domainHash(name);
+        }
+
+        /** {@code count} signatures, the first accepted at {@code from}, one every {@code step}; {@code part} names them. */
+        void signed(Instant from, int count, Duration step, String part) throws Exception {
+            signaturesAt("ai-malta", name, "MT", from, count, step, run + part);
+        }
     }
 
     /** The value a domain written by {@link #signaturesAt} is listed under: the hex of its made-up hash. */

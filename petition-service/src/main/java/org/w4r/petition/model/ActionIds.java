@@ -25,7 +25,8 @@ import java.util.UUID;
  * carries (a signature waits for its group's commit), and the entity that sent the action knows that time already.
  */
 public final class ActionIds {
-    // JUG (com.fasterxml.uuid): the JDK makes no version 7 before Java 26; its random source is a SecureRandom
+    // JUG (com.fasterxml.uuid): java.util.UUID makes no version 7 in Java 17 or 25; JUG's random source is a
+    // SecureRandom, as UUID.randomUUID()'s
     private static final TimeBasedEpochRandomGenerator IDS = Generators.timeBasedEpochRandomGenerator();
 
     private ActionIds() {
