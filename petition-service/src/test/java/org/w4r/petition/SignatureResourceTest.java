@@ -108,12 +108,11 @@ class SignatureResourceTest {
         long before = System.currentTimeMillis();
         String signed = post(entityKey("ai-france"), body("v7-" + UUID.randomUUID() + "@example.org", "el-hiblu-3"))
                 .statusCode(202).extract().path("results[0].actionId");
-        String letter = given().auth().oauth2(entityKey("ai-france")).contentType(ContentType.JSON)
-                .body("{\"caseId\":\"el-hiblu-3\",\"type\":\"letter\"}").post("/api/v1/actions").then()
+        String letter = ActionKindsTest.post("ai-france", "/api/v1/actions", "{\"caseId\":\"el-hiblu-3\",\"type\":\"letter\"}")
                 .statusCode(202).extract().path("results[0].actionId");
-        String message = given().auth().oauth2(entityKey("ai-france")).contentType(ContentType.JSON)
-                .body("{\"caseId\":\"el-hiblu-3\",\"author\":{\"name\":\"Léa\",\"country\":\"FR\"},\"text\":\"Courage\"}")
-                .post("/api/v1/messages").then().statusCode(202).extract().path("results[0].actionId");
+        String message = ActionKindsTest.post("ai-france", "/api/v1/messages",
+                "{\"caseId\":\"el-hiblu-3\",\"author\":{\"name\":\"Léa\",\"country\":\"FR\"},\"text\":\"Courage\"}")
+                .statusCode(202).extract().path("results[0].actionId");
         long after = System.currentTimeMillis();
         long previous = before;
         for (String id : List.of(signed, letter, message)) {
@@ -131,8 +130,7 @@ class SignatureResourceTest {
             items.append(i == 0 ? "" : ",").append("{\"id\":\"s").append(i).append("\",\"kind\":\"signature\",\"body\":")
                     .append(body("v7-" + i + "-" + UUID.randomUUID() + "@example.org", "el-hiblu-3")).append('}');
         }
-        List<String> ids = given().auth().oauth2(entityKey("ai-france")).contentType(ContentType.JSON)
-                .body("{\"items\":[" + items + "]}").post("/api/v1/batches").then().statusCode(200)
+        List<String> ids = ActionKindsTest.post("ai-france", "/api/v1/batches", "{\"items\":[" + items + "]}").statusCode(200)
                 .body("accepted", equalTo(20)).extract().path("results.collect { it.result.results[0].actionId }");
         List<UUID> batch = ids.stream().map(UUID::fromString).sorted().toList();
         int sameMillisecond = 0;
