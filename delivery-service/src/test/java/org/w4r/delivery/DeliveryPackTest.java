@@ -7,10 +7,13 @@ import org.apache.pdfbox.pdmodel.PDDocument;
 import org.apache.pdfbox.text.PDFTextStripper;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import jakarta.inject.Inject;
+import org.w4r.delivery.messaging.StreamProgress;
 import org.w4r.events.ActionRecorded;
 import org.w4r.events.ActionType;
 import org.w4r.events.MessageReviewed;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -28,6 +31,9 @@ import static org.w4r.testsupport.ReferenceFixtures.staffToken;
 /** The delivery pack: a PDF with the case, frozen counts and consented signers or approved messages; its digest stored. */
 @QuarkusTest
 class DeliveryPackTest extends RunningService {
+    @Inject
+    StreamProgress progress;
+
     @AfterEach
     void petitionServiceUp() {
         PetitionStub.down = false;
@@ -187,6 +193,42 @@ class DeliveryPackTest extends RunningService {
         String text = packText(id);
         assertTrue(text.contains("Approved solidarity messages (1)") && text.contains("Approved before the handover"), text);
         assertFalse(text.contains("Approved after the handover"), text);
+    }
+
+    /**
+     * A pack prints the messages its handover counted, whatever a bulk invalidation did after it: petition-service lists
+     * approved messages invalidated or not, and this service reads each message's corrections as of the handover. One
+     * invalidated after the handover is printed (it was counted); one invalidated before it and put back since is not.
+     */
+    @Test
+    void aPackPrintsTheMessagesItsHandoverCountedWhateverIsInvalidatedOrPutBackAfter() throws Exception {
+        String caseId = Streams.newCase(kafka);
+        Instant cutoff = Streams.recentCutoff();
+        List<ActionRecorded> written = Streams.messages(caseId, cutoff.minusSeconds(60), "ai-malta", "ai-malta", "ai-malta");
+        ActionRecorded kept = written.get(0), back = written.get(1), plain = written.get(2);
+        approved(caseId, written, cutoff);
+        Streams.publish(kafka, org.w4r.events.Topics.ACTIONS, caseId, HandoverCountsTest.correction(back, -1));
+        await().untilAsserted(() -> assertEquals(2L, HandoverCountsTest.counts(caseId, cutoff, "solidarity").getLong("total")));
+        PetitionStub.MESSAGES_JSON.put(caseId, messagesJson(List.of(
+                message(kept, "Ada", "GB", "Invalidated after the handover", "en"),
+                message(back, "Bea", "MT", "Put back after the handover", "en"),
+                message(plain, "Cy", "MT", "Never invalidated", "en"))));
+        String id = Streams.plan(caseId, "solidarity");
+        int total = Streams.handOver(id, cutoff).extract().path("handover.total");
+        assertEquals(2, total);
+
+        Streams.publish(kafka, org.w4r.events.Topics.ACTIONS, caseId, HandoverCountsTest.correction(kept, -1),
+                HandoverCountsTest.correction(back, 1));
+        await().until(() -> progress.awaitApplied(List.of(org.w4r.events.Topics.ACTIONS), Duration.ofSeconds(1)));
+        assertEquals(2L, HandoverCountsTest.counts(caseId, cutoff, "solidarity").getLong("total"), "now: back and plain");
+
+        List<String> rows = messagesCsv(id);
+        assertEquals(total, rows.size(), rows.toString());
+        assertTrue(rows.stream().anyMatch(r -> r.contains(kept.actionId().toString())), rows.toString());
+        assertTrue(rows.stream().anyMatch(r -> r.contains(plain.actionId().toString())), rows.toString());
+        String text = packText(id);
+        assertTrue(text.contains("Invalidated after the handover") && text.contains("Never invalidated"), text);
+        assertFalse(text.contains("Put back after the handover"), text);
     }
 
     /**

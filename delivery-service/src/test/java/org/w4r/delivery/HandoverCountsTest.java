@@ -4,7 +4,9 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
+import org.w4r.delivery.messaging.StreamProgress;
 import org.w4r.events.ActionCorrected;
 import org.w4r.events.ActionEvent;
 import org.w4r.events.ActionRecorded;
@@ -45,6 +47,9 @@ import static org.w4r.testsupport.ReferenceFixtures.staffToken;
  */
 @QuarkusTest
 class HandoverCountsTest extends RunningService {
+    @Inject
+    StreamProgress progress;
+
     /** The ground truth: what every count up to the cut-off must be, per entity and per type. */
     record Truth(long total, Map<String, Long> byEntity, Map<String, Long> byType) {
         static Truth of(List<? extends ActionEvent> events, Instant cutoff) {
@@ -204,6 +209,48 @@ class HandoverCountsTest extends RunningService {
                 .body("handover.total", equalTo(2))
                 .body("handover.byEntity", equalTo(Map.of("ai-france", 1, "ai-malta", 1)))
                 .body("handover.byType", equalTo(Map.of("message", 2)));
+    }
+
+    /**
+     * An approved message that a bulk invalidation took out of the counts (petition-service, since 7 December 2026) leaves
+     * a solidarity handover's count until the invalidation is reversed; one whose correction came before its approval
+     * stays out. Before, the count read the reviews alone, and an invalidated message stayed frozen into a handover.
+     */
+    @Test
+    void aMessageTakenOutOfTheCountsLeavesASolidarityHandoverUntilPutBack() {
+        String caseId = Streams.newCase(kafka);
+        Instant cutoff = Instant.now().minusSeconds(60).truncatedTo(ChronoUnit.SECONDS);
+        Instant t = Instant.now();
+        List<ActionRecorded> written = Streams.messages(caseId, cutoff.minusSeconds(100), "ai-france", "ai-malta",
+                "ai-france", "ai-france", "ai-france");
+        ActionRecorded m1 = written.get(0), m2 = written.get(1), m3 = written.get(2), m5 = written.get(3), m6 = written.get(4);
+        publishActions(written);
+        Streams.publish(kafka, Topics.MODERATION, caseId, Streams.review(m1, MessageReviewed.APPROVED, t),
+                Streams.review(m2, MessageReviewed.APPROVED, t), Streams.review(m3, MessageReviewed.APPROVED, t));
+        await().untilAsserted(() -> assertEquals(3L, counts(caseId, cutoff, "solidarity").getLong("total")));
+
+        // an invalidation of m1, m3 and the pending m5 (one partition: m5's correction is applied before the others')
+        publishActions(List.of(correction(m5, -1), correction(m1, -1), correction(m3, -1)));
+        await().untilAsserted(() -> assertEquals(1L, counts(caseId, cutoff, "solidarity").getLong("total")));
+
+        // m5 approved after it was taken out, m1 put back by a reversal that left m3 out (rejected as abuse meanwhile)
+        publishActions(List.of(correction(m1, 1)));
+        Streams.publish(kafka, Topics.MODERATION, caseId, Streams.review(m5, MessageReviewed.APPROVED, t),
+                Streams.review(m6, MessageReviewed.APPROVED, t));
+        await().until(() -> progress.awaitApplied(List.of(Topics.ACTIONS, Topics.MODERATION), Duration.ofSeconds(1)));
+        String id = Streams.plan(caseId, "solidarity");
+        // m1 back, m5 and m3 out, m6 in
+        assertEquals(3L, counts(caseId, cutoff, "solidarity").getLong("total"));
+        given().auth().oauth2(DELIVERY).contentType(ContentType.JSON).body(Streams.handoverBody(cutoff))
+                .post("/api/v1/deliveries/" + id + "/handover").then().statusCode(200)
+                .body("handover.total", equalTo(3))
+                .body("handover.byEntity", equalTo(Map.of("ai-france", 2, "ai-malta", 1)))
+                .body("handover.byType", equalTo(Map.of("message", 3)));
+    }
+
+    static ActionCorrected correction(ActionRecorded message, long delta) {
+        return new ActionCorrected(UUID.randomUUID(), message.actionId(), message.campaignId(), message.caseId(),
+                message.entityId(), message.type(), message.mode(), delta, message.occurredAt(), Instant.now());
     }
 
     /**

@@ -14,8 +14,10 @@ import org.w4r.testsupport.ReferenceFixtures;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.stream.IntStream;
 
 import static io.restassured.RestAssured.given;
 import static org.w4r.delivery.Waiting.await;
@@ -105,6 +107,12 @@ final class Streams {
     static ActionRecorded action(String caseId, String entityId, ActionType type, long count, Instant occurredAt) {
         return new ActionRecorded(UUID.randomUUID(), UUID.randomUUID(), CAMPAIGN, caseId, entityId, type, Mode.ONLINE,
                 count, occurredAt, Instant.now());
+    }
+
+    /** Solidarity messages of the case, one per entity named, written a second apart from {@code first} on. */
+    static List<ActionRecorded> messages(String caseId, Instant first, String... entityIds) {
+        return IntStream.range(0, entityIds.length).mapToObj(i ->
+                action(caseId, entityIds[i], ActionType.MESSAGE, 1, first.plusSeconds(i))).toList();
     }
 
     static MessageReviewed review(ActionRecorded message, String decision, Instant reviewedAt) {

@@ -140,6 +140,38 @@ class AnomalyTest {
     }
 
     /**
+     * Messages count too (since 7 December 2026, when a bulk invalidation began to select them): a flood of messages
+     * trends by its entity, one rejected as abuse is out already, and the window the page links to previews and takes
+     * out exactly what the scan counted.
+     */
+    @Test
+    void aFloodOfMessagesTrendsByItsEntityAndLeavesOnceInvalidated() throws Exception {
+        Instant at = ownHour(350);
+        String caseId = ReferenceFixtures.CASES.get(1);
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 41; i++) {
+            String id = InvalidationTest.message("international-members", caseId, null);
+            try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(
+                    "update message set recorded_at = ? where action_id = cast(? as uuid)")) {
+                ps.setTimestamp(1, Timestamp.from(at.minusSeconds(230 - 5 * i)));
+                ps.setString(2, id);
+                assertEquals(1, ps.executeUpdate());
+            }
+            ids.add(id);
+        }
+        InvalidationTest.decide(ids.get(0), "{\"decision\":\"reject\",\"reason\":\"insults\",\"abuse\":true}");
+        String entity = "trends.find { it.dimension == 'entity' && it.value == 'international-members' }";
+        scan(at).statusCode(200).body(entity + ".trending", equalTo(true)).body(entity + ".actions", equalTo(40));
+
+        String selection = "{\"entityId\":\"international-members\",\"from\":\"" + at.minusSeconds(300)
+                + "\",\"to\":\"" + at + "\"}";
+        InvalidationTest.preview(selection).statusCode(200).body("actions", equalTo(40));
+        InvalidationTest.invalidate(selection, 40).statusCode(201);
+        scan(at).statusCode(200).body("trends.findAll { it.dimension == 'entity' }.value",
+                not(hasItem("international-members")));
+    }
+
+    /**
      * Only what a scan can list leaves the database: 30 quiet domains and a flood (6 a minute) in an hour no other test
      * writes to;
      * the scan reads the 25 fastest domains and the flood (which runs over min-per-minute), not all 31, and still finds

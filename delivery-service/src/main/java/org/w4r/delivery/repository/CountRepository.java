@@ -36,18 +36,30 @@ public class CountRepository {
                 entityId, entityId);
     }
 
-    /** Solidarity messages of the case whose latest moderation decision is 'approved', written at or before the cut-off. */
+    /**
+     * Solidarity messages of the case whose latest moderation decision is 'approved', written at or before the cut-off,
+     * and not taken out of the counts (a bulk invalidation in petition-service; {@link #STILL_COUNTS}).
+     */
     public FrozenCounts approvedMessagesUpTo(String campaignId, String caseId, String entityId, Instant cutoff) {
         return query("""
                 select entity_id, '%s', count(*) from message_review
                 where campaign_id = ? and case_id = ? and occurred_at <= ? and (?::varchar is null or entity_id = ?)
-                  and decision = 'approved'
-                group by 1 order by 1""".formatted(ActionType.MESSAGE.code()), campaignId, caseId, entityId, cutoff);
+                  and decision = 'approved' and %s
+                group by 1 order by 1""".formatted(ActionType.MESSAGE.code(), STILL_COUNTS.formatted("")), campaignId,
+                caseId, entityId, cutoff);
     }
 
     /**
+     * That a reviewed message was not out of the counts: the corrections it received (an invalidation's -1, put back by
+     * its reversal's +1) do not sum below zero; {@code %s}: nothing, or a bound on the time they were recorded.
+     */
+    private static final String STILL_COUNTS = "coalesce((select sum(c.change) from message_correction c "
+            + "where c.action_id = message_review.action_id%s), 0) >= 0";
+
+    /**
      * The messages {@link #approvedMessagesUpTo} counted as moderation stood at {@code asOf} (a handover's record
-     * time): approved by a review dated at or before it. A solidarity pack prints these only: petition-service serves
+     * time): approved by a review dated at or before it, and not out of the counts by the corrections recorded by then
+     * (an invalidation after the handover leaves its pack as it was counted; one reversed after it does not add back). A solidarity pack prints these only: petition-service serves
      * its approved messages as they are when the pack is built, and one still pending at the handover, approved
      * since, is not in the frozen count (until a read-only review of 6 December 2026 it was printed all the same).
      */
@@ -56,9 +68,11 @@ public class CountRepository {
         return Sql.run(dataSource, "read the approved messages up to a cut-off", """
                 select action_id from message_review
                 where campaign_id = ? and case_id = ? and occurred_at <= ? and (?::varchar is null or entity_id = ?)
-                  and decision = 'approved' and reviewed_at <= ?""",
+                  and decision = 'approved' and reviewed_at <= ? and %s""".formatted(
+                        STILL_COUNTS.formatted(" and c.recorded_at <= ?")),
                 query -> new HashSet<>(Sql.all(query, rs -> rs.getObject(1, UUID.class))),
-                campaignId, caseId, cutoff, entityId, entityId, asOf.truncatedTo(ChronoUnit.MICROS));
+                campaignId, caseId, cutoff, entityId, entityId, asOf.truncatedTo(ChronoUnit.MICROS),
+                asOf.truncatedTo(ChronoUnit.MICROS));
     }
 
     private FrozenCounts query(String sql, String campaignId, String caseId, String entityId, Instant cutoff) {

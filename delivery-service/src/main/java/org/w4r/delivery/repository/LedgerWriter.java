@@ -4,7 +4,9 @@ import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
+import org.w4r.events.ActionCorrected;
 import org.w4r.events.ActionEvent;
+import org.w4r.events.ActionType;
 import org.w4r.events.EventTime;
 import org.w4r.events.MessageReviewed;
 
@@ -30,8 +32,8 @@ public class LedgerWriter {
 
     /**
      * Adds the actions for a case to their cells (case, entity, type, second: the count of the second, and each change
-     * dated inside the second with its microsecond, so a cut-off inside a second counts exactly); returns how many
-     * cells it wrote.
+     * dated inside the second with its microsecond, so a cut-off inside a second counts exactly), and the corrections
+     * of solidarity messages to each message's sum; returns how many cells it wrote.
      */
     @Transactional
     public int applyActions(List<ActionEvent> batch) {
@@ -40,6 +42,7 @@ public class LedgerWriter {
         if (rows.isEmpty()) {
             return 0;
         }
+        correctMessages(rows);
         try (Connection c = dataSource.getConnection();
              // PostgreSQL cuts each time to its second and microsecond, as it rounded occurred_at before (from text);
              // an upsert may touch a row once per statement, so the batch is summed per cell first, and written in
@@ -69,6 +72,33 @@ public class LedgerWriter {
             return ps.executeUpdate();
         } catch (SQLException e) {
             throw Sql.failure("apply action events", e);
+        }
+    }
+
+    /**
+     * Keeps the corrections of solidarity messages (an abuse rejection's, a bulk invalidation's and its reversal's) with
+     * the time each was recorded, so a solidarity handover, and its pack as of the handover, leave out a message taken
+     * out of the counts (V8). An event already kept is not kept twice (the window filtered it; the key says so too).
+     */
+    private void correctMessages(List<ActionEvent> batch) {
+        List<ActionCorrected> corrections = batch.stream()
+                .filter(e -> e instanceof ActionCorrected c && c.type() == ActionType.MESSAGE)
+                .map(ActionCorrected.class::cast).toList();
+        if (corrections.isEmpty()) {
+            return;
+        }
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("""
+                insert into message_correction (event_id, action_id, change, recorded_at)
+                select * from unnest(?::uuid[], ?::uuid[], ?::bigint[], ?::varchar[]::timestamptz[])
+                on conflict (event_id) do nothing""")) {
+            ps.setArray(1, c.createArrayOf("uuid", corrections.stream().map(ActionCorrected::eventId).toArray()));
+            ps.setArray(2, c.createArrayOf("uuid", corrections.stream().map(ActionCorrected::actionId).toArray()));
+            ps.setArray(3, c.createArrayOf("bigint", corrections.stream().map(ActionCorrected::delta).toArray()));
+            ps.setArray(4, c.createArrayOf("varchar",
+                    corrections.stream().map(e -> EventTime.format(e.recordedAt())).toArray()));
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw Sql.failure("apply message corrections", e);
         }
     }
 

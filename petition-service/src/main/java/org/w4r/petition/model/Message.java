@@ -4,6 +4,7 @@ import jakarta.persistence.Entity;
 import jakarta.persistence.Table;
 
 import java.time.Instant;
+import java.util.UUID;
 
 /** A solidarity message and where it stands in moderation. */
 @Entity
@@ -28,4 +29,11 @@ public class Message extends RecordedAction {
     public String reviewReason;
     /** Set when its author asked to be forgotten: author and text are gone; it still counts, but is never delivered. */
     public Instant erasedAt;
+    /**
+     * Whether its rejection was for abuse, which took it out of the counts: null while pending, or for a review older
+     * than the audit trail (V27), whose rejection may have: a bulk invalidation never selects that one.
+     */
+    public Boolean abuse;
+    /** The bulk invalidation that took it out of the counts; null unless one did (and until its reversal). */
+    public UUID invalidationId;
 }

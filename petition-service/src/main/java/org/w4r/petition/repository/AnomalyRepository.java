@@ -37,7 +37,9 @@ import java.util.Optional;
 public class AnomalyRepository {
     /**
      * The accepted actions that still count of one campaign over one period (bound by {@link #bindPeriod}), both scans'
-     * rows: the {@code recorded_at} indexes of both tables.
+     * rows: the {@code recorded_at} indexes of the three tables. Messages since 7 December 2026, when a bulk
+     * invalidation began to select them: a message flood trends by its entity, and the invalidation the anomaly page
+     * opens previews what the scan counted.
      */
     private static final String ACCEPTED = """
             with accepted as (
@@ -45,8 +47,11 @@ public class AnomalyRepository {
                  where campaign_id = ? and recorded_at >= ? and recorded_at < ? and invalidation_id is null
                 union all
                 select entity_id, null, null, recorded_at from online_action
-                 where campaign_id = ? and recorded_at >= ? and recorded_at < ? and invalidation_id is null)
-            """;
+                 where campaign_id = ? and recorded_at >= ? and recorded_at < ? and invalidation_id is null
+                union all
+                select entity_id, null, null, recorded_at from message
+                 where campaign_id = ? and recorded_at >= ? and recorded_at < ? and %s)
+            """.formatted(InvalidationRepository.MESSAGE_COUNTS);
 
     private static final String RATES = ACCEPTED + """
             , counted as (
@@ -167,10 +172,10 @@ public class AnomalyRepository {
         return new Counts(counts, truncated);
     }
 
-    /** Binds {@link #ACCEPTED}'s campaign and period, for both tables; returns the next parameter's index. */
+    /** Binds {@link #ACCEPTED}'s campaign and period, for each table; returns the next parameter's index. */
     private static int bindPeriod(PreparedStatement ps, String campaignId, Instant from, Instant to) throws SQLException {
         int i = 1;
-        for (int table = 0; table < 2; table++) {
+        for (int table = 0; table < 3; table++) {
             ps.setString(i++, campaignId);
             ps.setTimestamp(i++, Timestamp.from(from));
             ps.setTimestamp(i++, Timestamp.from(to));

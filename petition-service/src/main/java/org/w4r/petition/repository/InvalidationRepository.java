@@ -17,15 +17,15 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * Bulk invalidations and the accepted actions they take out of the counts: signatures and online actions (messages
- * have their own way out, a moderator's abuse rejection; offline counts their entity's corrections). Inside a
- * transaction each statement runs on that transaction's connection. Only constants of this class reach the SQL; every
- * value is bound.
+ * Bulk invalidations and the accepted actions they take out of the counts: signatures, online actions and solidarity
+ * messages (offline counts have their entity's corrections). Inside a transaction each statement runs on that
+ * transaction's connection. Only constants of this class reach the SQL; every value is bound.
  */
 @ApplicationScoped
 public class InvalidationRepository {
     static final String SIGNATURE = "signature";
     static final String ONLINE_ACTION = "online_action";
+    static final String MESSAGE = "message";
 
     @Inject
     AgroalDataSource dataSource;
@@ -41,7 +41,11 @@ public class InvalidationRepository {
         }
 
         boolean onlineActions() {
-            return !"signature".equals(type) && emailDomainHmac == null && country == null;
+            return !"signature".equals(type) && !"message".equals(type) && emailDomainHmac == null && country == null;
+        }
+
+        boolean messages() {
+            return (type == null || "message".equals(type)) && emailDomainHmac == null && country == null;
         }
     }
 
@@ -51,7 +55,7 @@ public class InvalidationRepository {
 
     /**
      * An action an invalidation took out (or its reversal put back): what its correction event names, with the
-     * country it was counted under (a signature's; null for an online action or a signature without one).
+     * country it was counted under (a signature's; null for an online action, a message or a signature without one).
      */
     public record Marked(UUID actionId, String campaignId, String caseId, String entityId, String type,
                          Instant occurredAt, String signerCountry) {
@@ -96,8 +100,10 @@ public class InvalidationRepository {
         try (Connection connection = dataSource.getConnection()) {
             for (String table : tables(criteria)) {
                 Where where = where(criteria, table);
+                // "still counts" stands outside the subquery too: PostgreSQL re-checks the outer conditions on a row
+                // another transaction changed meanwhile (a message rejected as abuse while this waited for its lock)
                 try (PreparedStatement update = connection.prepareStatement("update " + table
-                        + " set invalidation_id = ? where invalidation_id is null and action_id in (select action_id from "
+                        + " set invalidation_id = ? where " + counts(table) + " and action_id in (select action_id from "
                         + table + " where " + where.sql() + " order by action_id limit ?) returning " + returning(table))) {
                     update.setObject(1, invalidationId);
                     int next = bind(update, where.values(), 2);
@@ -113,9 +119,11 @@ public class InvalidationRepository {
     public List<Marked> unmark(UUID invalidationId) throws SQLException {
         List<Marked> unmarked = new ArrayList<>();
         try (Connection connection = dataSource.getConnection()) {
-            for (String table : List.of(SIGNATURE, ONLINE_ACTION)) {
+            for (String table : List.of(SIGNATURE, ONLINE_ACTION, MESSAGE)) {
+                // a message rejected as abuse after it was invalidated stays out: its rejection took it out too
                 try (PreparedStatement update = connection.prepareStatement("update " + table
-                        + " set invalidation_id = null where invalidation_id = ? returning " + returning(table))) {
+                        + " set invalidation_id = null where invalidation_id = ?"
+                        + (MESSAGE.equals(table) ? " and abuse is not true" : "") + " returning " + returning(table))) {
                     update.setObject(1, invalidationId);
                     read(update, unmarked);
                 }
@@ -215,12 +223,15 @@ public class InvalidationRepository {
         if (criteria.onlineActions()) {
             tables.add(ONLINE_ACTION);
         }
+        if (criteria.messages()) {
+            tables.add(MESSAGE);
+        }
         return tables;
     }
 
     /** Only the parts given, so PostgreSQL plans each query for what it selects by (the time index, an entity). */
     private static Where where(Criteria c, String table) {
-        List<String> parts = new ArrayList<>(List.of("invalidation_id is null"));
+        List<String> parts = new ArrayList<>(List.of(counts(table)));
         List<Object> values = new ArrayList<>();
         if (c.campaignId() != null) {
             parts.add("campaign_id = ?");
@@ -251,17 +262,30 @@ public class InvalidationRepository {
                 parts.add("country = ?");
                 values.add(c.country());
             }
-        } else if (c.type() != null) {
+        } else if (ONLINE_ACTION.equals(table) && c.type() != null) {
             parts.add("type = ?");
             values.add(c.type());
         }
         return new Where(String.join(" and ", parts), values);
     }
 
+    /**
+     * That a message still counts: no invalidation took it out, nor an abuse rejection (a rejection whose reason is not
+     * known, {@code abuse} null, may have: such a message is never selected). The anomaly scan counts by it too.
+     */
+    public static final String MESSAGE_COUNTS = "invalidation_id is null and (status <> 'rejected' or abuse = false)";
+
+    /** That a row of {@code table} still counts. */
+    private static String counts(String table) {
+        return MESSAGE.equals(table) ? MESSAGE_COUNTS : "invalidation_id is null";
+    }
+
     private static String returning(String table) {
-        return SIGNATURE.equals(table)
-                ? "action_id, campaign_id, case_id, entity_id, 'signature', occurred_at, counted_country"
-                : "action_id, campaign_id, case_id, entity_id, type, occurred_at, null";
+        return switch (table) {
+            case SIGNATURE -> "action_id, campaign_id, case_id, entity_id, 'signature', occurred_at, counted_country";
+            case MESSAGE -> "action_id, campaign_id, case_id, entity_id, 'message', occurred_at, null";
+            default -> "action_id, campaign_id, case_id, entity_id, type, occurred_at, null";
+        };
     }
 
     private static void read(PreparedStatement statement, List<Marked> into) throws SQLException {

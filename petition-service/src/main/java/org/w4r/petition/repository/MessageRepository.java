@@ -30,8 +30,9 @@ public class MessageRepository implements PanacheRepositoryBase<Message, UUID> {
     }
 
     /**
-     * Not erased, oldest first by the time written (ties by id: a stable order); {@code after} (null for the first
-     * page) is the last message of the previous page: the page starts after it, however many were decided meanwhile.
+     * Not erased (nor, while pending, invalidated), oldest first by the time written (ties by id: a stable order);
+     * {@code after} (null for the first page) is the last message of the previous page: the page starts after it,
+     * however many were decided meanwhile.
      */
     @SuppressWarnings("unchecked")
     public List<Message> list(MessageFilter filter, Message after, int offset, int limit) {
@@ -88,8 +89,13 @@ public class MessageRepository implements PanacheRepositoryBase<Message, UUID> {
     }
 
     private static Where where(MessageFilter filter) {
-        Where where = new Where("status = :status and erased_at is null", "status",
-                filter.status() == null ? Message.PENDING : filter.status());
+        String status = filter.status() == null ? Message.PENDING : filter.status();
+        Where where = new Where("status = :status and erased_at is null", "status", status);
+        if (Message.PENDING.equals(status)) {
+            // a message a bulk invalidation took out waits no more, until the invalidation is reversed; approved, it
+            // is still listed: delivery-service prints what its handover counted, as of the handover
+            where.sql += " and invalidation_id is null";
+        }
         if (filter.campaignId() != null) {
             where.and("campaign_id = :campaignId", "campaignId", filter.campaignId());
         }

@@ -16,10 +16,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
 
-/** Which accepted signatures and online actions a coordinator selects; every part optional but not all absent. */
-@Schema(description = "Accepted signatures and online actions that still count, selected by case, entity, the time "
-        + "they were accepted, the signer's email domain and country, and type; at least one of caseId, entityId, from, "
-        + "to, emailDomain, emailDomainHash or country")
+/** Which accepted signatures, online actions and messages a coordinator selects; every part optional but not all absent. */
+@Schema(description = "Accepted signatures, online actions and solidarity messages that still count, selected by case, "
+        + "entity, the time they were accepted, the signer's email domain and country (signatures only), and type; at "
+        + "least one of caseId, entityId, from, to, emailDomain, emailDomainHash or country")
 public record InvalidationSelection(
         @Schema(description = "The campaign (default: any)", example = "w4r-2026") @Slug String campaignId,
         @Schema(description = "The case (default: any, and actions without a case)", example = "el-hiblu-3") @Slug String caseId,
@@ -36,11 +36,15 @@ public record InvalidationSelection(
         @Pattern(regexp = "^[0-9a-f]{64}$") String emailDomainHash,
         @Schema(description = "The signer's country, ISO 3166-1 alpha-2, either case (signatures only)", example = "FR")
         @CountryCode String country,
-        @Schema(description = "The type (default: signatures and every online action)",
-                enumeration = {"signature", "letter", "email", "tweet", "sms", "postcard", "drawing", "audio", "other"})
+        @Schema(description = "The type (default: signatures, every online action and messages)",
+                enumeration = {"signature", "message", "letter", "email", "tweet", "sms", "postcard", "drawing", "audio",
+                        "other"})
         String type) {
-    /** Signatures and online actions: messages and offline counts have their own corrections. */
-    static final List<ActionType> TYPES = Stream.concat(Stream.of(ActionType.SIGNATURE),
+    /**
+     * Signatures, messages and online actions: offline counts have their entity's corrections. Messages since 7 December
+     * 2026: an erased one is no longer moderated, so a flood of them had no way out of the counts.
+     */
+    static final List<ActionType> TYPES = Stream.concat(Stream.of(ActionType.SIGNATURE, ActionType.MESSAGE),
             OnlineActionService.TYPES.stream().sorted()).toList();
     // as an email address's domain (EmailAddress): something.tld without spaces, '@' or control characters; its own
     // copy until a read-only audit (4 December 2026) found it backtracked quadratically on a run of dots, as that did

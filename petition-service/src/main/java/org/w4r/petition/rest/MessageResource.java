@@ -121,7 +121,7 @@ public class MessageResource {
             description = "Oldest first by the time written, ties by id (a stable order). Moderators read any status, "
                     + "filtered by campaign, case, entity, language and age; delivery teams read the approved messages "
                     + "of one case (status=approved&caseId=...), refused while it is on hold. Erased messages are not "
-                    + "listed. The next page: after=<the last messageId of this page>.")
+                    + "listed, nor pending ones a bulk invalidation took out of the counts. The next page: after=<the last messageId of this page>.")
     @APIResponse(responseCode = "200", description = "The page", content = @Content(mediaType = Api.JSON,
             schema = @Schema(type = SchemaType.ARRAY, implementation = MessageView.class)))
     @APIResponse(responseCode = "400", description = "A bad filter, or 'after' names no message")

@@ -28,11 +28,12 @@ import java.util.TreeMap;
 import java.util.UUID;
 
 /**
- * Bulk invalidation: a coordinator takes a selection of accepted signatures and online actions (a bot flood through
- * one site) out of the counts. The preview counts what the selection holds, per case and entity; the invalidation
+ * Bulk invalidation: a coordinator takes a selection of accepted signatures, online actions and solidarity messages
+ * (a bot flood through one site) out of the counts. The preview counts what the selection holds, per case and entity; the invalidation
  * marks exactly those actions, in the statement that counts them, and announces one {@code ActionCorrected} of −1 per
  * action in the same transaction, so the tally (and delivery's ledger) drop exactly what the preview showed. The
- * selection, the reason and who decided stay on record; a reversal puts the same actions back with +1 each.
+ * selection, the reason and who decided stay on record; a reversal puts the same actions back with +1 each (but a
+ * message rejected as abuse meanwhile, which that rejection keeps out).
  */
 @ApplicationScoped
 public class InvalidationService {
@@ -77,8 +78,8 @@ public class InvalidationService {
     /**
      * What a coordinator selects by; every part optional, at least one of case, entity, time, domain or country given.
      * {@code from} inclusive, {@code to} exclusive, on the time an action was accepted. {@code emailDomain} (or
-     * {@code emailDomainHash}, its keyed hash as the anomaly view lists it) and {@code country} are the signer's, so with either only signatures are selected. {@code type}: signature or an
-     * online action's type.
+     * {@code emailDomainHash}, its keyed hash as the anomaly view lists it) and {@code country} are the signer's, so
+     * with either only signatures are selected. {@code type}: signature, message or an online action's type.
      */
     public record Selection(String campaignId, String caseId, String entityId, Instant from, Instant to,
                             String emailDomain, String emailDomainHash, String country, ActionType type) {
@@ -126,13 +127,15 @@ public class InvalidationService {
                     "[]", by, now, null, null));
             // one more than expected, so a selection that grew is seen without marking all of it
             List<InvalidationRepository.Marked> marked = invalidations.mark(id, criteria, (int) expectedActions + 1);
+            // first: a selection in an anonymised campaign is refused for good, whatever it holds now (previewed
+            // again, it would only be refused again)
+            retention.requireNotRetired(marked.stream().map(InvalidationRepository.Marked::campaignId));
             if (marked.size() != expectedActions) {
                 throw new ProblemException(Problem.of(409, "selection-changed", "Selection changed",
                         "the selection now holds " + (marked.size() > expectedActions ? "more than " + expectedActions
                                 : String.valueOf(marked.size())) + " actions that still count, not the "
                                 + expectedActions + " previewed; preview it again").with("expectedActions", expectedActions));
             }
-            retention.requireNotRetired(marked.stream().map(InvalidationRepository.Marked::campaignId));
             List<Count> breakdown = breakdown(marked);
             invalidations.breakdown(id, write(breakdown));
             for (InvalidationRepository.Marked m : marked) {
@@ -175,7 +178,8 @@ public class InvalidationService {
                         Mode.ONLINE, 1, m.occurredAt(), now, m.signerCountry());
             }
             invalidations.reversed(invalidationId, by, now);
-            work.audit(entry.with("actions", row.actions()));
+            // fewer than it took when a message was rejected as abuse meanwhile: that rejection keeps it out
+            work.audit(entry.with("actions", unmarked.size()));
             return view(new InvalidationRepository.Row(row.invalidationId(), row.selection(), row.reason(),
                     row.actions(), row.breakdown(), row.createdBy(), row.createdAt(), now, by));
         };

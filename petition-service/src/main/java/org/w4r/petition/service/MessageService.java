@@ -97,7 +97,7 @@ public class MessageService extends ActionRecorder {
                         "message " + messageId + " was " + m.status + " by " + m.reviewedBy + " at " + m.reviewedAt)
                         .with("reviewStatus", m.status)); // not "status": that is the problem's HTTP status
             }
-            if (decision.abuse()) {
+            if (decision.abuse() && m.invalidationId == null) {
                 requireCountsOpen(m.campaignId);
             }
             review(work, m, decision, moderator, reviewed);
@@ -128,7 +128,7 @@ public class MessageService extends ActionRecorder {
             }
             // one campaign; a call sent again, with nothing left to decide, is answered as before, not refused
             if (decision.abuse() && found.values().stream().anyMatch(m -> m.erasedAt == null
-                    && Message.PENDING.equals(m.status))) {
+                    && Message.PENDING.equals(m.status) && m.invalidationId == null)) {
                 requireCountsOpen(campaignId);
             }
             List<Reviewed> outcomes = new ArrayList<>(messageIds.size());
@@ -145,8 +145,8 @@ public class MessageService extends ActionRecorder {
     }
 
     /**
-     * An abuse rejection takes the message out of the counts, and an anonymised campaign's counts are final: refused
-     * (409 campaign-retired), as an invalidation is; until a read-only review of 6 December 2026 it published its
+     * An abuse rejection takes the message out of the counts (unless an invalidation did), and an anonymised campaign's
+     * counts are final: refused (409 campaign-retired), as an invalidation is; until a read-only review of 6 December 2026 it published its
      * correction all the same. Approving, or rejecting other than as abuse, changes no count and is still taken.
      */
     private void requireCountsOpen(String campaignId) throws SQLException {
@@ -159,17 +159,22 @@ public class MessageService extends ActionRecorder {
                 AuditTrail.detail("decision", decision.approve() ? "approved" : "rejected", "abuse", decision.abuse() ? true : null));
     }
 
-    /** The one way a pending message is reviewed: its new state, the moderation event, the correction of abuse, the trail. */
+    /**
+     * The one way a pending message is reviewed: its new state, the moderation event, the correction of abuse (unless a
+     * bulk invalidation took it out already), the trail.
+     */
     private void review(UnitOfWork work, Message m, Decision decision, String moderator, AuditTrail.Entry reviewed) {
         Instant now = ActionRules.now();
         m.status = decision.approve() ? Message.APPROVED : Message.REJECTED;
         m.reviewedBy = moderator;
         m.reviewedAt = now;
         m.reviewReason = decision.reason();
+        m.abuse = decision.abuse();
         work.announce(Topics.MODERATION, m.caseId, new MessageReviewed(UUID.randomUUID(), m.actionId, m.campaignId,
                 m.caseId, m.entityId, decision.approve() ? MessageReviewed.APPROVED : MessageReviewed.REJECTED,
                 m.occurredAt, now));
-        if (decision.abuse()) {
+        // an invalidated message is out of the counts already; its invalidation's reversal leaves it out (abuse)
+        if (decision.abuse() && m.invalidationId == null) {
             announceCorrection(work, m, ActionType.MESSAGE, Mode.ONLINE, -1, now);
         }
         work.audit(reviewed.about(m.entityId).with("caseId", m.caseId));

@@ -1,4 +1,4 @@
-// Coordinators: bulk invalidation (petition-service). Select accepted signatures and online actions of the campaign
+// Coordinators: bulk invalidation (petition-service). Select accepted signatures, online actions and messages of the campaign
 // shown, preview how many per case and entity, confirm with a reason; the invalidation is refused if the selection no
 // longer holds what the preview showed. Past invalidations are listed with their reversal. Opened from the Anomalies
 // page (#/invalidations/<query>), the selection comes filled in with what trended and is previewed at once.
@@ -8,7 +8,7 @@ import { petitionService, uncertain } from '../api.js';
 import { caseName, entityName, campaign } from '../model.js';
 import { oneAtATime } from '../admin.js';
 
-const TYPES = ['signature', 'letter', 'email', 'tweet', 'sms', 'postcard', 'drawing', 'audio', 'other'];
+const TYPES = ['signature', 'message', 'letter', 'email', 'tweet', 'sms', 'postcard', 'drawing', 'audio', 'other'];
 const field = (label, input) => el('div', { class: 'field' }, el('label', { htmlFor: input.id, text: label }), input);
 // the inputs are read as UTC, to the second when one was given (a window from the Anomalies page)
 const utc = (value) => (value ? new Date(value + (value.length > 16 ? 'Z' : ':00Z')).toISOString() : null);
