@@ -229,6 +229,48 @@ class DeliveryPackTest extends RunningService {
         String text = packText(id);
         assertTrue(text.contains("Invalidated after the handover") && text.contains("Never invalidated"), text);
         assertFalse(text.contains("Put back after the handover"), text);
+
+        // a handover recorded before its messages were kept (V9) is printed from the corrections recorded by its time
+        try (var c = db.getConnection();
+             var delete = c.prepareStatement("delete from handover_message where delivery_id = ?")) {
+            delete.setObject(1, java.util.UUID.fromString(id));
+            assertEquals(2, delete.executeUpdate());
+        }
+        text = packText(id);
+        assertTrue(text.contains("Invalidated after the handover") && text.contains("Never invalidated"), text);
+        assertFalse(text.contains("Put back after the handover"), text);
+    }
+
+    /**
+     * A pack prints the messages its handover counted, kept with it (V9), not those approved as of its record time as
+     * read when the pack is built: a review dated before the handover that this service applied only after it (on Kafka
+     * then, or from a petition-service clock ahead) was printed, though the cover did not count it (a read-only review,
+     * 6 December 2026, docs/reliability.md).
+     */
+    @Test
+    void aReviewAppliedAfterTheHandoverIsNotPrintedThoughDatedBeforeIt() throws Exception {
+        String caseId = Streams.newCase(kafka);
+        Instant cutoff = Streams.recentCutoff();
+        List<ActionRecorded> written = Streams.messages(caseId, cutoff.minusSeconds(60), "ai-malta", "ai-malta");
+        ActionRecorded counted = written.get(0), late = written.get(1);
+        approved(caseId, List.of(counted), cutoff);
+        Streams.publish(kafka, org.w4r.events.Topics.ACTIONS, caseId, late);
+        PetitionStub.MESSAGES_JSON.put(caseId, messagesJson(List.of(
+                message(counted, "Ada", "GB", "Counted at the handover", "en"),
+                message(late, "Bea", "MT", "Reviewed before the handover, applied after it", "en"))));
+        String id = Streams.plan(caseId, "solidarity");
+        var handover = Streams.handOver(id, cutoff).extract().jsonPath();
+        assertEquals(1, handover.getInt("handover.total"));
+
+        Instant recordedAt = Instant.parse(handover.getString("handover.recordedAt"));
+        Streams.publish(kafka, org.w4r.events.Topics.MODERATION, caseId,
+                Streams.review(late, MessageReviewed.APPROVED, recordedAt.minusSeconds(1)));
+        await().untilAsserted(() -> assertEquals(2L, HandoverCountsTest.counts(caseId, cutoff, "solidarity").getLong("total")));
+
+        List<String> rows = messagesCsv(id);
+        assertEquals(1, rows.size(), rows.toString());
+        assertTrue(rows.get(0).contains(counted.actionId().toString()), rows.toString());
+        assertFalse(packText(id).contains("Reviewed before"));
     }
 
     /**

@@ -1,5 +1,7 @@
 package org.w4r.delivery.model;
 
+import org.w4r.events.ActionType;
+
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -7,6 +9,14 @@ import java.util.TreeMap;
 /** Counts up to a cut-off, at the grain entity x type; the totals by entity and by type are sums of the cells. */
 public record FrozenCounts(List<Cell> cells) {
     public record Cell(String entityId, String type, long count) {
+    }
+
+    /** The counts of the messages a solidarity handover counts: one cell per entity, of type message. */
+    public static FrozenCounts ofMessages(List<CountedMessage> messages) {
+        Map<String, Long> byEntity = new TreeMap<>();
+        messages.forEach(m -> byEntity.merge(m.entityId(), 1L, Long::sum));
+        return new FrozenCounts(byEntity.entrySet().stream()
+                .map(e -> new Cell(e.getKey(), ActionType.MESSAGE.code(), e.getValue())).toList());
     }
 
     public long total() {

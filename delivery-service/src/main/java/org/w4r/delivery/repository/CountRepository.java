@@ -3,12 +3,14 @@ package org.w4r.delivery.repository;
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import org.w4r.delivery.model.CountedMessage;
 import org.w4r.delivery.model.FrozenCounts;
 import org.w4r.events.ActionType;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 
@@ -38,15 +40,21 @@ public class CountRepository {
 
     /**
      * Solidarity messages of the case whose latest moderation decision is 'approved', written at or before the cut-off,
-     * and not taken out of the counts (a bulk invalidation in petition-service; {@link #STILL_COUNTS}).
+     * and not taken out of the counts (a bulk invalidation in petition-service; {@link #STILL_COUNTS}): what a
+     * solidarity handover counts ({@link FrozenCounts#ofMessages}) and keeps the ids of, for its pack, from one read.
      */
-    public FrozenCounts approvedMessagesUpTo(String campaignId, String caseId, String entityId, Instant cutoff) {
-        return query("""
-                select entity_id, '%s', count(*) from message_review
-                where campaign_id = ? and case_id = ? and occurred_at <= ? and (?::varchar is null or entity_id = ?)
-                  and decision = 'approved' and %s
-                group by 1 order by 1""".formatted(ActionType.MESSAGE.code(), STILL_COUNTS.formatted("")), campaignId,
-                caseId, entityId, cutoff);
+    public List<CountedMessage> approvedMessagesUpTo(String campaignId, String caseId, String entityId, Instant cutoff) {
+        return Sql.run(dataSource, "read the approved messages up to a cut-off",
+                "select action_id, entity_id " + APPROVED_UP_TO + " order by action_id",
+                query -> Sql.all(query, rs -> new CountedMessage(rs.getObject(1, UUID.class), rs.getString(2))),
+                campaignId, caseId, cutoff, entityId, entityId);
+    }
+
+    /** How many {@link #approvedMessagesUpTo} holds, by entity, without reading each (the counts a team checks). */
+    public FrozenCounts approvedMessageCounts(String campaignId, String caseId, String entityId, Instant cutoff) {
+        return Sql.run(dataSource, "count the approved messages up to a cut-off",
+                "select entity_id, '" + ActionType.MESSAGE.code() + "', count(*) " + APPROVED_UP_TO
+                        + " group by 1 order by 1", Sql::frozenCounts, campaignId, caseId, cutoff, entityId, entityId);
     }
 
     /**
@@ -56,10 +64,16 @@ public class CountRepository {
     private static final String STILL_COUNTS = "coalesce((select sum(c.change) from message_correction c "
             + "where c.action_id = message_review.action_id%s), 0) >= 0";
 
+    /** The messages a solidarity handover counts: campaign, case, cut-off and entity (null for all) bound in order. */
+    private static final String APPROVED_UP_TO = """
+            from message_review
+            where campaign_id = ? and case_id = ? and occurred_at <= ? and (?::varchar is null or entity_id = ?)
+              and decision = 'approved' and\s""" + STILL_COUNTS.formatted("");
+
     /**
-     * The messages {@link #approvedMessagesUpTo} counted as moderation stood at {@code asOf} (a handover's record
-     * time): approved by a review dated at or before it, and not out of the counts by the corrections recorded by then
-     * (an invalidation after the handover leaves its pack as it was counted; one reversed after it does not add back). A solidarity pack prints these only: petition-service serves
+     * For a handover recorded before its counted messages were kept (V9): the messages {@link #approvedMessagesUpTo}
+     * counted as moderation stood at {@code asOf} (its record time), as near as reviews and corrections read now can
+     * tell: approved by a review dated at or before it, and not out of the counts by the corrections recorded by then. A solidarity pack prints these only: petition-service serves
      * its approved messages as they are when the pack is built, and one still pending at the handover, approved
      * since, is not in the frozen count (until a read-only review of 6 December 2026 it was printed all the same).
      */
@@ -73,10 +87,5 @@ public class CountRepository {
                 query -> new HashSet<>(Sql.all(query, rs -> rs.getObject(1, UUID.class))),
                 campaignId, caseId, cutoff, entityId, entityId, asOf.truncatedTo(ChronoUnit.MICROS),
                 asOf.truncatedTo(ChronoUnit.MICROS));
-    }
-
-    private FrozenCounts query(String sql, String campaignId, String caseId, String entityId, Instant cutoff) {
-        return Sql.run(dataSource, "count up to a cut-off", sql, Sql::frozenCounts, campaignId, caseId, cutoff, entityId,
-                entityId);
     }
 }

@@ -3,6 +3,7 @@ package org.w4r.delivery.repository;
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import org.w4r.delivery.model.CountedMessage;
 import org.w4r.delivery.model.Delivery;
 import org.w4r.delivery.model.FrozenCounts;
 import org.w4r.delivery.model.Handover;
@@ -14,8 +15,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -142,6 +145,27 @@ public class DeliveryRepository {
         } catch (SQLException e) {
             throw Sql.failure("store a handover", e);
         }
+    }
+
+    /** The messages a solidarity handover counted (V9), in one statement; none for a petition handover. */
+    public void insertHandoverMessages(UUID deliveryId, List<CountedMessage> messages) {
+        if (messages.isEmpty()) {
+            return;
+        }
+        Sql.run(dataSource, "store a handover's messages",
+                "insert into handover_message (delivery_id, action_id) select ?, unnest(?::uuid[])", ps -> {
+                    ps.setObject(1, deliveryId);
+                    ps.setArray(2, ps.getConnection().createArrayOf("uuid",
+                            messages.stream().map(CountedMessage::actionId).toArray()));
+                    return ps.executeUpdate();
+                });
+    }
+
+    /** The ids of the messages a solidarity handover counted; empty for one recorded before they were kept (V9). */
+    public Set<UUID> handoverMessageIds(UUID deliveryId) {
+        return Sql.run(dataSource, "read a handover's messages",
+                "select action_id from handover_message where delivery_id = ?",
+                ps -> new HashSet<>(Sql.all(ps, rs -> rs.getObject(1, UUID.class))), deliveryId);
     }
 
     public Optional<Handover> findHandover(UUID deliveryId) {

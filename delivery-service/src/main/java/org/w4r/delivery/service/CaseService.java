@@ -2,6 +2,7 @@ package org.w4r.delivery.service;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import org.w4r.delivery.model.CountedMessage;
 import org.w4r.delivery.model.DeliveryKinds;
 import org.w4r.delivery.model.FrozenCounts;
 import org.w4r.delivery.repository.CountRepository;
@@ -41,7 +42,12 @@ public class CaseService {
     public FrozenCounts preview(String caseId, String kind, String entityId, Instant until) {
         CaseChanged c = find(caseId);
         return DeliveryKinds.SOLIDARITY.equals(kind)
-                ? counts.approvedMessagesUpTo(c.campaignId(), caseId, entityId, until)
+                ? counts.approvedMessageCounts(c.campaignId(), caseId, entityId, until)
                 : counts.actionsUpTo(c.campaignId(), caseId, entityId, until);
+    }
+
+    /** The messages a solidarity handover with this cut-off would count right now, each with its entity. */
+    public List<CountedMessage> countedMessages(String caseId, String entityId, Instant until) {
+        return counts.approvedMessagesUpTo(find(caseId).campaignId(), caseId, entityId, until);
     }
 }

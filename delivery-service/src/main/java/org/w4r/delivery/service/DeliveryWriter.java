@@ -3,6 +3,7 @@ package org.w4r.delivery.service;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
+import org.w4r.delivery.model.CountedMessage;
 import org.w4r.delivery.model.Delivery;
 import org.w4r.delivery.model.DeliveryKinds;
 import org.w4r.delivery.model.FrozenCounts;
@@ -20,6 +21,7 @@ import org.w4r.kit.problem.ProblemException;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -90,8 +92,11 @@ public class DeliveryWriter {
     @Transactional
     public Handover freeze(Delivery delivery, Instant deliveredAt, Instant cutoff, String deliveredBy, String notes,
                            java.util.List<String> evidence, String recordedBy) {
-        FrozenCounts frozen = DeliveryKinds.SOLIDARITY.equals(delivery.kind())
+        // a solidarity handover keeps the ids of the messages it counts, from the same read: its pack prints those
+        List<CountedMessage> messages = DeliveryKinds.SOLIDARITY.equals(delivery.kind())
                 ? counts.approvedMessagesUpTo(delivery.campaignId(), delivery.caseId(), delivery.entityId(), cutoff)
+                : List.of();
+        FrozenCounts frozen = DeliveryKinds.SOLIDARITY.equals(delivery.kind()) ? FrozenCounts.ofMessages(messages)
                 : counts.actionsUpTo(delivery.campaignId(), delivery.caseId(), delivery.entityId(), cutoff);
         // before the insert: HandoverRecorded refuses such figures, and once failed only after it, with a 500
         CountBound.check(delivery, frozen, "handover");
@@ -100,6 +105,7 @@ public class DeliveryWriter {
         Handover handover = new Handover(delivery.id(), deliveredAt, cutoff, deliveredBy, notes,
                 evidence == null ? java.util.List.of() : evidence, recordedBy, now, frozen.total(), null, null);
         deliveries.insertHandover(handover, frozen);
+        deliveries.insertHandoverMessages(delivery.id(), messages);
         deliveries.markDelivered(delivery.id());
         outbox.add(Topics.DELIVERIES, delivery.caseId(), new HandoverRecorded(UUID.randomUUID(), delivery.id(),
                 delivery.campaignId(), delivery.caseId(), delivery.entityId(), delivery.kind(), cutoff, deliveredAt,

@@ -3,6 +3,7 @@ package org.w4r.delivery.service;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.w4r.delivery.model.ApprovedMessage;
+import org.w4r.delivery.model.CountedMessage;
 import org.w4r.delivery.model.Delivery;
 import org.w4r.delivery.model.DeliveryKinds;
 import org.w4r.delivery.model.FrozenCounts;
@@ -29,6 +30,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Semaphore;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 
 /**
  * The delivery pack of a recorded handover: a PDF for the recipient ({@link PackDocument}) with the case, the frozen
@@ -93,7 +95,8 @@ public class PackService {
         DeliveryService.Delivered delivered = service.delivered(delivery);
         return oneAtATime(() -> {
             long erasuresBefore = erasures.erasuresOf(delivery.caseId());
-            Pack pack = build(delivery, delivered.handover(), delivered.counts(), authorization, language, withZip, false);
+            Pack pack = build(delivery, delivered.handover(), delivered.counts(), counted(delivery, delivered.handover()),
+                    authorization, language, withZip, false);
             settledSinceBuilt(authorization);
             writer.recordPack(delivery, pack.sha256(), principal, erasuresBefore);
             return pack;
@@ -117,13 +120,22 @@ public class PackService {
         // a preview names the same signers as a pack and costs as much to build; it can be asked again and again
         return oneAtATime(() -> {
             long erasuresBefore = erasures.erasuresOf(delivery.caseId());
-            FrozenCounts counts = cases.preview(delivery.caseId(), delivery.kind(), delivery.entityId(), cutoff);
+            // the messages and their counts from one read, as a handover freezes them
+            Set<UUID> messages = null;
+            FrozenCounts counts;
+            if (DeliveryKinds.SOLIDARITY.equals(delivery.kind())) {
+                List<CountedMessage> found = cases.countedMessages(delivery.caseId(), delivery.entityId(), cutoff);
+                messages = found.stream().map(CountedMessage::actionId).collect(Collectors.toSet());
+                counts = FrozenCounts.ofMessages(found);
+            } else {
+                counts = cases.preview(delivery.caseId(), delivery.kind(), delivery.entityId(), cutoff);
+            }
             // the pack of a handover that would be refused is no preview of anything: said as the handover says it
             CountBound.check(delivery, counts, "pack preview");
             Instant now = Instant.now();
             Handover handover = new Handover(id, now, cutoff, principal, null, List.of(), principal, now, counts.total(),
                     null, null);
-            Pack pack = build(delivery, handover, counts, authorization, language, false, true);
+            Pack pack = build(delivery, handover, counts, messages, authorization, language, false, true);
             settledSinceBuilt(authorization);
             writer.recordPreview(delivery, cutoff, pack.sha256(), principal, erasuresBefore);
             return pack;
@@ -157,8 +169,23 @@ public class PackService {
         }
     }
 
-    private Pack build(Delivery delivery, Handover handover, FrozenCounts counts, String authorization, String language,
-                       boolean withZip, boolean preview) {
+    /**
+     * The messages a recorded solidarity handover counted, kept with it since V9; for one recorded before, those
+     * approved and still counted as of its record time, as near as reviews and corrections read now can tell. Null for
+     * a petition.
+     */
+    private Set<UUID> counted(Delivery delivery, Handover handover) {
+        if (!DeliveryKinds.SOLIDARITY.equals(delivery.kind())) {
+            return null;
+        }
+        Set<UUID> kept = deliveries.handoverMessageIds(delivery.id());
+        return !kept.isEmpty() || handover.total() == 0 ? kept : counted.approvedMessageIdsUpTo(delivery.campaignId(),
+                delivery.caseId(), delivery.entityId(), handover.cutoff(), handover.recordedAt());
+    }
+
+    /** {@code countedMessages}: for solidarity letters, the ids of the messages the cover counts; only those print. */
+    private Pack build(Delivery delivery, Handover handover, FrozenCounts counts, Set<UUID> countedMessages,
+                       String authorization, String language, boolean withZip, boolean preview) {
         List<Signer> signers = List.of();
         List<ApprovedMessage> messages = List.of();
         try {
@@ -169,14 +196,12 @@ public class PackService {
             } else {
                 // by the time written (occurredAt), as the frozen count on the cover is: the time petition-service
                 // stored a message (createdAt) may be after the cut-off for one written before it, which was then
-                // counted on the cover but left out of the pages and messages.csv. And as moderation stood when the
-                // handover was recorded, as the count did: petition-service's list is approved as of now
-                Set<UUID> approved = counted.approvedMessageIdsUpTo(delivery.campaignId(), delivery.caseId(),
-                        delivery.entityId(), handover.cutoff(), handover.recordedAt());
+                // counted on the cover but left out of the pages and messages.csv. And only those the cover counts:
+                // petition-service's list is approved as of now (and keeps an invalidated message)
                 messages = petitions.approvedMessages(delivery.caseId(), delivery.entityId(), handover.cutoff(),
                                 authorization).stream()
                         .filter(m -> m.occurredAt() != null && !m.occurredAt().isAfter(handover.cutoff()))
-                        .filter(m -> approved.contains(m.messageId()))
+                        .filter(m -> countedMessages.contains(m.messageId()))
                         .filter(m -> delivery.entityId() == null || delivery.entityId().equals(m.entityId()))
                         .sorted(Comparator.comparing(ApprovedMessage::occurredAt)
                                 .thenComparing(m -> String.valueOf(m.messageId())))
