@@ -197,8 +197,9 @@ class DeliveryPackTest extends RunningService {
 
     /**
      * A pack prints the messages its handover counted, whatever a bulk invalidation did after it: petition-service lists
-     * approved messages invalidated or not, and this service reads each message's corrections as of the handover. One
-     * invalidated after the handover is printed (it was counted); one invalidated before it and put back since is not.
+     * approved messages invalidated or not, and this service prints the ids its handover kept (or, for one recorded
+     * before V9, reads each message's corrections as of the handover). One invalidated after the handover is printed
+     * (it was counted); one invalidated before it and put back since is not.
      */
     @Test
     void aPackPrintsTheMessagesItsHandoverCountedWhateverIsInvalidatedOrPutBackAfter() throws Exception {
@@ -209,10 +210,7 @@ class DeliveryPackTest extends RunningService {
         approved(caseId, written, cutoff);
         Streams.publish(kafka, org.w4r.events.Topics.ACTIONS, caseId, HandoverCountsTest.correction(back, -1));
         await().untilAsserted(() -> assertEquals(2L, HandoverCountsTest.counts(caseId, cutoff, "solidarity").getLong("total")));
-        PetitionStub.MESSAGES_JSON.put(caseId, messagesJson(List.of(
-                message(kept, "Ada", "GB", "Invalidated after the handover", "en"),
-                message(back, "Bea", "MT", "Put back after the handover", "en"),
-                message(plain, "Cy", "MT", "Never invalidated", "en"))));
+        listed(caseId, written, "Invalidated after the handover", "Put back after the handover", "Never invalidated");
         String id = Streams.plan(caseId, "solidarity");
         int total = Streams.handOver(id, cutoff).extract().path("handover.total");
         assertEquals(2, total);
@@ -255,9 +253,7 @@ class DeliveryPackTest extends RunningService {
         ActionRecorded counted = written.get(0), late = written.get(1);
         approved(caseId, List.of(counted), cutoff);
         Streams.publish(kafka, org.w4r.events.Topics.ACTIONS, caseId, late);
-        PetitionStub.MESSAGES_JSON.put(caseId, messagesJson(List.of(
-                message(counted, "Ada", "GB", "Counted at the handover", "en"),
-                message(late, "Bea", "MT", "Reviewed before the handover, applied after it", "en"))));
+        listed(caseId, written, "Counted at the handover", "Reviewed before the handover, applied after it");
         String id = Streams.plan(caseId, "solidarity");
         var handover = Streams.handOver(id, cutoff).extract().jsonPath();
         assertEquals(1, handover.getInt("handover.total"));
@@ -271,6 +267,15 @@ class DeliveryPackTest extends RunningService {
         assertEquals(1, rows.size(), rows.toString());
         assertTrue(rows.get(0).contains(counted.actionId().toString()), rows.toString());
         assertFalse(packText(id).contains("Reviewed before"));
+    }
+
+    /** petition-service's approved messages of the case: {@code written}, with these texts, by authors of Malta. */
+    private static void listed(String caseId, List<ActionRecorded> written, String... texts) throws Exception {
+        List<Map<String, Object>> listed = new java.util.ArrayList<>();
+        for (int i = 0; i < written.size(); i++) {
+            listed.add(message(written.get(i), "Author " + i, "MT", texts[i], "en"));
+        }
+        PetitionStub.MESSAGES_JSON.put(caseId, messagesJson(listed));
     }
 
     /**
