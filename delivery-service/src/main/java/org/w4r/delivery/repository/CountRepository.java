@@ -73,9 +73,10 @@ public class CountRepository {
     /**
      * For a handover recorded before its counted messages were kept (V9): the messages {@link #approvedMessagesUpTo}
      * counted as moderation stood at {@code asOf} (its record time), as near as reviews and corrections read now can
-     * tell: approved by a review dated at or before it, and not out of the counts by the corrections recorded by then. A solidarity pack prints these only: petition-service serves
-     * its approved messages as they are when the pack is built, and one still pending at the handover, approved
-     * since, is not in the frozen count (until a read-only review of 6 December 2026 it was printed all the same).
+     * tell: approved by a review dated at or before it, and not out of the counts by the corrections recorded by then.
+     * Its pack prints these only: petition-service serves its approved messages as they are when the pack is built,
+     * and one still pending at the handover, approved since, is not in the frozen count (until a read-only review of
+     * 6 December 2026 it was printed all the same).
      */
     public Set<UUID> approvedMessageIdsUpTo(String campaignId, String caseId, String entityId, Instant cutoff,
                                             Instant asOf) {

@@ -32,8 +32,8 @@ public class LedgerWriter {
 
     /**
      * Adds the actions for a case to their cells (case, entity, type, second: the count of the second, and each change
-     * dated inside the second with its microsecond, so a cut-off inside a second counts exactly), and the corrections
-     * of solidarity messages to each message's sum; returns how many cells it wrote.
+     * dated inside the second with its microsecond, so a cut-off inside a second counts exactly), and keeps each
+     * correction of a solidarity message; returns how many cells it wrote.
      */
     @Transactional
     public int applyActions(List<ActionEvent> batch) {
@@ -77,8 +77,9 @@ public class LedgerWriter {
 
     /**
      * Keeps the corrections of solidarity messages (an abuse rejection's, a bulk invalidation's and its reversal's) with
-     * the time each was recorded, so a solidarity handover, and its pack as of the handover, leave out a message taken
-     * out of the counts (V8). An event already kept is not kept twice (the window filtered it; the key says so too).
+     * the time each was recorded, so a solidarity handover leaves out a message taken out of the counts, and the pack of
+     * one recorded before V9 does as of its time (V8). An event already kept is not kept twice (the window filtered it;
+     * the key says so too).
      */
     private void correctMessages(List<ActionEvent> batch) {
         List<ActionCorrected> corrections = batch.stream()

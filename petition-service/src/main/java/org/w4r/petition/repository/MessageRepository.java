@@ -93,7 +93,7 @@ public class MessageRepository implements PanacheRepositoryBase<Message, UUID> {
         Where where = new Where("status = :status and erased_at is null", "status", status);
         if (Message.PENDING.equals(status)) {
             // a message a bulk invalidation took out waits no more, until the invalidation is reversed; approved, it
-            // is still listed: delivery-service prints what its handover counted, as of the handover
+            // is still listed: delivery-service prints the messages its handover counted, which it keeps
             where.sql += " and invalidation_id is null";
         }
         if (filter.campaignId() != null) {

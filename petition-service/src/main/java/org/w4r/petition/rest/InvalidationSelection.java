@@ -16,7 +16,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
 
-/** Which accepted signatures, online actions and messages a coordinator selects; every part optional but not all absent. */
+/**
+ * Which accepted signatures, online actions and messages a coordinator selects; every part optional but not all
+ * absent.
+ */
 @Schema(description = "Accepted signatures, online actions and solidarity messages that still count, selected by case, "
         + "entity, the time they were accepted, the signer's email domain and country (signatures only), and type; at "
         + "least one of caseId, entityId, from, to, emailDomain, emailDomainHash or country")
