@@ -1062,6 +1062,53 @@ class WebhookTest {
         assertFalse(r.body().contains("name"), "counts and ids only: " + r.body());
     }
 
+    @Test
+    @SuppressWarnings("unchecked")
+    void theEntitysTotalsListNoHeldCaseButCountItsActions() {
+        String malta = path();
+        register("ai-malta", malta, "totals.entity");
+        // in the current campaign, the one the totals are of
+        String open = caseId(), held = caseId(), current = ReferenceFixtures.CAMPAIGN;
+        TallyFixtures.publish(Topics.CASES, List.of(
+                new CaseChanged(UUID.randomUUID(), open, current, "Name", "MT", "Authorities", "global", null, 100L,
+                        "active", true, null, ReferenceFixtures.version(), Instant.now()),
+                new CaseChanged(UUID.randomUUID(), held, current, "Name", "MT", "Authorities", "global", null, 100L,
+                        "active", true, new CaseChanged.Hold(7, Instant.now()), ReferenceFixtures.version(), Instant.now())));
+        await().until(() -> reference.findCase(held).map(c -> c.hold() != null).orElse(false)
+                && reference.findCase(open).isPresent());
+        Instant now = Instant.now();
+        TallyFixtures.publishActions(List.of(
+                new ActionRecorded(UUID.randomUUID(), UUID.randomUUID(), current, open, "ai-malta", ActionType.SIGNATURE,
+                        Mode.ONLINE, 2, now, now),
+                new ActionRecorded(UUID.randomUUID(), UUID.randomUUID(), current, held, "ai-malta", ActionType.SIGNATURE,
+                        Mode.ONLINE, 3, now, now)));
+        // the staff's read of the entity once both are counted, and the first period that counted them too (the test
+        // profile's period is 2 s; nothing else is counted while this test runs)
+        await().atMost(Duration.ofSeconds(30)).until(() -> Long.valueOf(3).equals(staffCount(held)));
+        Map<String, Object> staff = given().auth().oauth2(staffToken("coordinator")).get("/api/v1/totals/entities/ai-malta")
+                .then().statusCode(200).extract().as(Map.class);
+        long total = ((Number) staff.get("total")).longValue();
+        await().atMost(Duration.ofSeconds(30)).until(() -> at(malta).stream()
+                .anyMatch(r -> ((Number) r.json().get("total")).longValue() == total));
+        Map<?, ?> body = at(malta).stream().filter(r -> ((Number) r.json().get("total")).longValue() == total)
+                .findFirst().orElseThrow().json();
+        Map<Object, Object> expected = new java.util.TreeMap<>((Map<?, ?>) staff.get("byCase"));
+        expected.keySet().removeIf(c -> reference.findCase((String) c).map(x -> x.hold() != null).orElse(false));
+        assertFalse(expected.containsKey(held));
+        assertEquals(2, ((Number) expected.get(open)).intValue());
+        Map<Object, Object> told = new java.util.TreeMap<>();
+        ((Map<?, ?>) body.get("byCase")).forEach((c, n) -> told.put(c, ((Number) n).intValue()));
+        expected.replaceAll((c, n) -> ((Number) n).intValue());
+        assertEquals(expected, told,
+                "every case the staff see but the held ones; the held case's 3 stay in the total");
+    }
+
+    static Long staffCount(String caseId) {
+        Object n = given().auth().oauth2(staffToken("coordinator")).get("/api/v1/totals/entities/ai-malta")
+                .then().statusCode(200).extract().path("byCase.'" + caseId + "'");
+        return n == null ? null : ((Number) n).longValue();
+    }
+
     @SuppressWarnings("unchecked")
     static List<Map<String, Object>> deliveries(Hook hook) {
         return given().auth().oauth2(entityKey("ai-france")).get("/api/v1/webhooks/" + hook.id() + "/deliveries")
