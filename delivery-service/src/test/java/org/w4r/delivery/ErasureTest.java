@@ -58,7 +58,7 @@ class ErasureTest extends RunningService {
             await().until(() -> signerRequests(caseId) > asked);
             Instant erasedAt = Instant.now().truncatedTo(ChronoUnit.MILLIS);
             SignerErased erasure = new SignerErased(UUID.randomUUID(), UUID.randomUUID(), "ai-malta", List.of(caseId),
-                    List.of(UUID.randomUUID()), erasedAt);
+                    erasedAt);
             // delivered twice: applied once
             Streams.publish(kafka, Topics.ERASURES, erasure.erasureId().toString(), erasure, erasure);
 
@@ -103,7 +103,7 @@ class ErasureTest extends RunningService {
         // its handover wrote the case's hold row, so the row exists to be locked
         String id = Streams.handedOver(caseId);
         SignerErased erasure = new SignerErased(UUID.randomUUID(), UUID.randomUUID(), "ai-malta", List.of(caseId),
-                List.of(UUID.randomUUID()), Instant.now().truncatedTo(ChronoUnit.MILLIS));
+                Instant.now().truncatedTo(ChronoUnit.MILLIS));
         try (Connection lock = db.getConnection()) {
             lock.setAutoCommit(false);
             try {
@@ -155,7 +155,7 @@ class ErasureTest extends RunningService {
 
         Instant erasedAt = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         SignerErased erasure = new SignerErased(UUID.randomUUID(), UUID.randomUUID(), "ai-malta", List.of(caseId),
-                List.of(UUID.randomUUID()), erasedAt);
+                erasedAt);
         Streams.publish(kafka, Topics.ERASURES, erasure.erasureId().toString(), erasure, erasure);
         await().untilAsserted(() -> given().auth().oauth2(DELIVERY).get("/api/v1/deliveries/" + previewed).then()
                 .statusCode(200).body("status", equalTo("planned"))
@@ -207,7 +207,7 @@ class ErasureTest extends RunningService {
         try {
             assertTrue(locked.await(30, TimeUnit.SECONDS), "the delivery's row was not locked");
             SignerErased erasure = new SignerErased(UUID.randomUUID(), UUID.randomUUID(), "ai-malta", List.of(caseId),
-                    List.of(UUID.randomUUID()), Instant.now().truncatedTo(ChronoUnit.MILLIS));
+                    Instant.now().truncatedTo(ChronoUnit.MILLIS));
             Streams.publish(kafka, Topics.ERASURES, erasure.erasureId().toString(), erasure);
             // applied, or stuck behind the handover's row lock: whichever comes first
             await().until(() -> marked(id) || Rows.waitingOnLock(db, "insert into preview_erasure") > 0);
@@ -231,9 +231,9 @@ class ErasureTest extends RunningService {
         String issued = Streams.handedOver(caseId);
         given().auth().oauth2(DELIVERY).get("/api/v1/deliveries/" + issued + "/pack").then().statusCode(200);
         SignerErased other = new SignerErased(UUID.randomUUID(), UUID.randomUUID(), null, List.of("another-case"),
-                List.of(UUID.randomUUID()), Instant.now());
+                Instant.now());
         SignerErased marker = new SignerErased(UUID.randomUUID(), UUID.randomUUID(), null, List.of(caseId),
-                List.of(UUID.randomUUID()), Instant.now());
+                Instant.now());
         Streams.publish(kafka, Topics.ERASURES, "k", other, marker);
         // the later erasure of this case is applied, so the earlier one of another case was too
         await().untilAsserted(() -> given().auth().oauth2(DELIVERY).get("/api/v1/deliveries/" + issued).then()

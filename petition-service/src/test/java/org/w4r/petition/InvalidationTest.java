@@ -244,6 +244,9 @@ class InvalidationTest {
         assertEquals(null, one("select country from signature where action_id = cast(? as uuid)", signed), "erased");
         String selection = "{\"caseId\":\"" + caseId + "\",\"type\":\"signature\"}";
         preview(selection).statusCode(200).body("actions", equalTo(1));
+        // but no longer by its email's domain, which the erasure forgot: a personal domain would find the person
+        preview("{\"caseId\":\"" + caseId + "\",\"emailDomain\":\"example.org\"}").statusCode(200)
+                .body("actions", equalTo(0));
         Map<TopicPartition, Long> since = offsets();
         invalidate(selection, 1).statusCode(201);
         List<ActionCorrected> corrections = corrections(since, 1);

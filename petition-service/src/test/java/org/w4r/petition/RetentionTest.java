@@ -201,6 +201,8 @@ class RetentionTest {
             assertNotNull(after.get(3), "the email hash stays: a recount still counts a person once");
             assertNull(one("select counted_country from signature where action_id = cast(? as uuid)", id),
                     "nor the country it was counted under");
+            assertNull(one("select email_domain_hmac from signature where action_id = cast(? as uuid)", id),
+                    "nor the email's domain (a personal domain names its owner)");
         }
         assertEquals(before.get(3), signer(first).get(3));
         assertNull(one("select author_name from message where action_id = cast(? as uuid)", message));
@@ -210,6 +212,7 @@ class RetentionTest {
         assertNotNull(one("select author_email_hmac from message where action_id = cast(? as uuid)", message));
         // another campaign's signers, due later or current, are untouched
         assertEquals("Ada Lovelace", signer(kept).get(0));
+        assertNotNull(one("select email_domain_hmac from signature where action_id = cast(? as uuid)", kept));
         assertEquals("Ada Lovelace", signer(current).get(0));
 
         // nothing of the campaign can be handed out any more

@@ -32,7 +32,8 @@ import java.util.UUID;
 public class RetentionRepository {
     /** What a signature keeps about its signer besides the keyed email hashes, which stay (they de-duplicate). */
     private static final String SIGNER_DATA =
-            "(name is not null or country is not null or counted_country is not null or show_name or contact_me)";
+            "(name is not null or country is not null or counted_country is not null or show_name or contact_me"
+                    + " or email_domain_hmac is not null)";
     private static final String AUTHOR_DATA = "(author_name is not null or author_country is not null)";
 
     @Inject
@@ -72,14 +73,15 @@ public class RetentionRepository {
     }
 
     /**
-     * Forgets signer names, countries (the one given, and the one the tally counted it under) and consents, and message
-     * authors, of the whole campaign; keeps the keyed email hashes (a recount still counts a person once) and every
-     * count. Returns what it changed, by case.
+     * Forgets signer names, countries (the one given, and the one the tally counted it under), consents and email
+     * domains (a personal domain names its owner; since 7 December 2026), and message authors, of the whole campaign;
+     * keeps the keyed email hashes (a recount still counts a person once) and every count. Returns what it changed,
+     * by case.
      */
     public List<CaseData> anonymise(String campaignId) throws SQLException {
         return byCase(campaignId, """
                 with changed as (update signature set name = null, country = null, counted_country = null,
-                                                      show_name = false, contact_me = false
+                                                      show_name = false, contact_me = false, email_domain_hmac = null
                                  where campaign_id = ? and %s returning case_id)
                 select case_id, count(*) from changed group by case_id""".formatted(SIGNER_DATA), """
                 with changed as (update message set author_name = null, author_country = null

@@ -39,8 +39,8 @@ public class SignatureRepository {
 
     /**
      * The signatures, each unless this person already signed the case (or signs twice in the list: the first one
-     * counts), stored as an erasure leaves a row ({@link #ERASE}: no name, country or consents; the hash, the counted
-     * country and the count stay) when the person was erased for this entity; the inserted ones' ids come back.
+     * counts), stored as an erasure leaves a row ({@link #ERASE}: no name, country, consents or domain; the hash, the
+     * counted country and the count stay) when the person was erased for this entity; the inserted ones' ids come back.
      * Found by a read-only review, 6 December 2026: a keyed retry of a signature answered 503, sent after its signer
      * was erased, stored her name again, and so did a signature in the group commit's queue as the erasure committed.
      * Hence the order of {@link #insertIfFirst}: the people's erasure locks first, in a statement of their own, so this
@@ -60,7 +60,7 @@ public class SignatureRepository {
             select r.action_id, r.campaign_id, r.case_id, r.entity_id, r.hmac,
                    case when e.erased then null else r.name end, case when e.erased then null else r.country end,
                    r.show_name and not e.erased, r.contact_me and not e.erased, r.occurred_at, r.recorded_at,
-                   r.domain_hmac, r.country
+                   case when e.erased then null else r.domain_hmac end, r.country
             from (select u.action_id, u.campaign_id, u.case_id, u.entity_id, decode(u.hmac, 'hex') as hmac, u.name,
                          u.country, u.show_name, u.contact_me, u.occurred_at::timestamptz as occurred_at,
                          u.recorded_at::timestamptz as recorded_at, decode(u.domain_hmac, 'hex') as domain_hmac, u.n
@@ -148,10 +148,14 @@ public class SignatureRepository {
 
     /**
      * What an erasure runs: found by the hash alone, so the index that keeps one signature per person per case leads
-     * with the hash (migration V22; ErasureTest reads the plan).
+     * with the hash (migration V22; ErasureTest reads the plan). The email's domain goes too: its keyed hash is what a
+     * bulk invalidation selects by, and a coordinator's preview by a personal domain (ada-lovelace.name) found the
+     * erased person's cases, entities and times (a read-only review, 7 December 2026). The email's own hash stays: it
+     * keeps the person counted once, and nothing selects by it.
      */
     public static final String ERASE = """
-            update signature set name = null, country = null, show_name = false, contact_me = false
+            update signature set name = null, country = null, show_name = false, contact_me = false,
+                                 email_domain_hmac = null
             where email_hmac = decode(?, 'hex') and (cast(? as varchar) is null or entity_id = ?)
             returning action_id, case_id""";
 

@@ -14,7 +14,6 @@ import org.w4r.petition.repository.SignerExportRepository;
 
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
@@ -24,8 +23,8 @@ import java.util.UUID;
  * A supporter's request to be forgotten. Their signatures lose name and country, their messages lose author and
  * text; the keyed hash of the email stays on signatures, so they still count once and cannot be counted twice.
  * Counts do not change. An entity erases only what was taken through it; without an entity (a coordinator) the
- * erasure crosses entities. A {@link SignerErased} in the same transaction tells every other service which actions
- * to drop what it derived from (delivery packs, approved messages).
+ * erasure crosses entities. A {@link SignerErased} in the same transaction tells every other service the cases whose
+ * derived copies hold the person (delivery packs and previews), never which actions were theirs.
  * <p>It holds for what is written after it too: the hash and the scope stay in {@code erased_signer}, and a signature
  * or message of the person stored later (a retry of a request answered 503, one queued while this committed) is
  * stored as this leaves the rows it finds. Until a read-only review of 6 December 2026 it remembered nothing, and such
@@ -33,9 +32,6 @@ import java.util.UUID;
  */
 @ApplicationScoped
 public class ErasureService {
-    /** Ids per event: a prolific author's messages must not make one event larger than the producer may send. */
-    static final int IDS_PER_EVENT = 1_000;
-
     /** About how long a large signer list takes to export: when to send an erasure refused by one again. */
     static final int EXPORT_RETRY_AFTER_SECONDS = 5;
 
@@ -89,17 +85,11 @@ public class ErasureService {
             for (String hmac : hmacs) {
                 erased.addAll(messages.erase(hmac, entityId, now));
             }
-            // ids only, in order, in as many events as the ids need (at least one, so every erasure leaves a trace)
-            erased.sort(Comparator.comparing(e -> e.actionId().toString()));
-            int from = 0;
-            do {
-                List<SignatureRepository.Erased> part = erased.subList(from, Math.min(from + IDS_PER_EVENT, erased.size()));
-                List<UUID> actionIds = part.stream().map(SignatureRepository.Erased::actionId).toList();
-                List<String> caseIds = List.copyOf(new TreeSet<>(part.stream().map(SignatureRepository.Erased::caseId).toList()));
-                work.announce(Topics.ERASURES, erasureId.toString(),
-                        new SignerErased(UUID.randomUUID(), erasureId, entityId, caseIds, actionIds, now));
-                from += IDS_PER_EVENT;
-            } while (from < erased.size());
+            // the cases only, never the actions' ids (SignerErased): one event, which every erasure leaves, found or
+            // not
+            List<String> caseIds = List.copyOf(new TreeSet<>(erased.stream().map(SignatureRepository.Erased::caseId).toList()));
+            work.announce(Topics.ERASURES, erasureId.toString(),
+                    new SignerErased(UUID.randomUUID(), erasureId, entityId, caseIds, now));
             // the signer lists taken before it hold the erased names: marked; while any list is still being read,
             // refused, nothing erased (its names could go out unmarked), to be sent again in a few seconds. Any, not
             // one of the cases found: the answer must be the same whether or not the person signed (docs/security.md)

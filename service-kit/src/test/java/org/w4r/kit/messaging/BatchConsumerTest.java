@@ -206,7 +206,7 @@ class BatchConsumerTest {
 
     private static SignerErased erasure(String entityId) {
         return new SignerErased(UUID.randomUUID(), UUID.randomUUID(), entityId, List.of("el-hiblu-3"),
-                List.of(UUID.randomUUID()), Instant.now());
+                Instant.now());
     }
 
     private static String json(SignerErased event) {

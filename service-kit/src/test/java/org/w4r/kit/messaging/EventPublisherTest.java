@@ -33,7 +33,7 @@ class EventPublisherTest {
         EventPublisher publisher = KitFixtures.publisher(bootstrap);
         try {
             SignerErased event = new SignerErased(UUID.randomUUID(), UUID.randomUUID(), "ai-malta",
-                    List.of("el-hiblu-3"), List.of(UUID.randomUUID()), Instant.now());
+                    List.of("el-hiblu-3"), Instant.now());
             String key = "key-" + UUID.randomUUID();
             RecordMetadata sent = publisher.publish(TOPIC, key, event).get();
             RecordMetadata tombstone = publisher.publishJson(TOPIC, key, null).get();

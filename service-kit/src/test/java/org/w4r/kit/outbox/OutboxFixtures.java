@@ -87,7 +87,7 @@ final class OutboxFixtures {
 
     static SignerErased erasure() {
         return new SignerErased(UUID.randomUUID(), UUID.randomUUID(), "ai-malta", List.of("el-hiblu-3"),
-                List.of(UUID.randomUUID()), Instant.now());
+                Instant.now());
     }
 
     /**
