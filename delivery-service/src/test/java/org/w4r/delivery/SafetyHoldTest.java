@@ -456,6 +456,38 @@ class SafetyHoldTest extends RunningService {
         }
     }
 
+    /**
+     * A plan called off while its preview is being built (a danger appeared): the preview is not served. It checked the
+     * plan only before petition-service was asked, so until a read-only review of 7 December 2026 the names went out
+     * after the cancellation had been answered 200.
+     */
+    @Test
+    void aPreviewIsNotServedForAPlanCalledOffWhileItWasBuilt() throws Exception {
+        String caseId = Streams.newCaseSignedBy(kafka, "Ada Example,MT");
+        String id = Streams.plan(caseId, "petition");
+        long asked = PetitionStub.REQUESTS.stream().filter(r -> r.contains(caseId)).count();
+        CountDownLatch release = new CountDownLatch(1);
+        PetitionStub.BLOCKED.put(caseId, release);
+        Response answer;
+        try {
+            CompletableFuture<Response> built = CompletableFuture.supplyAsync(() -> given().auth().oauth2(DELIVERY)
+                    .get("/api/v1/deliveries/" + id + "/pack-preview"));
+            // it is being built: petition-service was asked for the signers
+            await().until(() -> PetitionStub.REQUESTS.stream().filter(r -> r.contains(caseId)).count() > asked);
+            given().auth().oauth2(DELIVERY).contentType(ContentType.JSON).body("{\"reason\":\"danger\"}")
+                    .post("/api/v1/deliveries/" + id + "/cancel").then().statusCode(200);
+            release.countDown();
+            answer = built.get(60, TimeUnit.SECONDS);
+        } finally {
+            release.countDown();
+            PetitionStub.BLOCKED.remove(caseId);
+        }
+        answer.then().statusCode(409).contentType("application/problem+json").body("type", endsWith("/not-planned"));
+        assertEquals(0, Rows.number(db, "select count(*) from pack_preview where delivery_id = ?::uuid", id));
+        given().auth().oauth2(ReferenceFixtures.staffToken("coordinator")).get("/api/v1/audit?subjectId=" + id).then()
+                .statusCode(200).body("entries.action", not(hasItem("delivery.pack.previewed")));
+    }
+
     private void holdPlacedWhileBuilt(boolean preview, boolean applied) throws Exception {
         String caseId = Streams.newCaseSignedBy(kafka, "Ada Example,MT");
         String id = preview ? Streams.plan(caseId, "petition") : Streams.handedOver(caseId);

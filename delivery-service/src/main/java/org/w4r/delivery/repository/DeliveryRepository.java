@@ -199,11 +199,16 @@ public class DeliveryRepository {
                     at = Sql.instant(rs, "issued_at");
                 }
             }
-            try (PreparedStatement ps = c.prepareStatement(
-                    "update handover set pack_sha256 = ?, pack_created_at = ? where delivery_id = ?")) {
+            // never over a later copy's: two packs of one case may be issued at once (the hold row is shared), and
+            // the one inserted first could update last, leaving an older digest on the handover as "the latest"
+            // (a read-only review, 7 December 2026; not reproduced by a test: it needs two instances interleaved)
+            try (PreparedStatement ps = c.prepareStatement("""
+                    update handover set pack_sha256 = ?, pack_created_at = ?
+                    where delivery_id = ? and (pack_created_at is null or pack_created_at <= ?)""")) {
                 ps.setString(1, sha256);
                 Sql.setInstant(ps, 2, at);
                 ps.setObject(3, deliveryId);
+                Sql.setInstant(ps, 4, at);
                 ps.executeUpdate();
             }
             return at;

@@ -148,11 +148,20 @@ public class DeliveryWriter {
      * as a copy an erasure can name for destruction (until 6 December 2026 only the audit trail had it, and an erasure
      * marked nothing). Refused as a pack is when a hold or an erasure arrived while it was being built (until 4
      * December 2026 it was checked only before petition-service was asked, so a hold placed meanwhile let the names
-     * out).
+     * out). And refused when the delivery was cancelled or handed over meanwhile: a plan is called off when a danger
+     * appears, and until a read-only review of 7 December 2026 a preview whose build began before the cancellation
+     * was still served after it had been answered, with the names. Its row is locked after the hold's, in the order
+     * of {@link #recordHandover}, so a cancellation or a handover either commits first (and this refuses) or waits.
      */
     @Transactional
     public void recordPreview(Delivery delivery, Instant cutoff, String sha256, String previewedBy, long erasuresBefore) {
         refuseIfChangedWhileBuilt(delivery, erasuresBefore);
+        Delivery now = deliveries.lock(delivery.id())
+                .orElseThrow(() -> ProblemException.notFound("delivery", delivery.id().toString()));
+        if (!DeliveryKinds.PLANNED.equals(now.status())) {
+            throw ProblemException.conflict("not-planned", "Not a planned delivery", "delivery " + delivery.id()
+                    + " is " + now.status() + " since the preview was asked for; nothing was served");
+        }
         deliveries.recordPreview(delivery.id(), cutoff, sha256, previewedBy);
         audit.record("delivery.pack.previewed", "delivery", delivery.id().toString(), delivery.entityId(),
                 AuditTrail.detail("caseId", delivery.caseId(), "cutoff", cutoff.toString(), "sha256", sha256));
