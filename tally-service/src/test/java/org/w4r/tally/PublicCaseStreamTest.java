@@ -127,6 +127,26 @@ class PublicCaseStreamTest {
      * A client that reads slowly is sent the list as it is when it takes it: a list that changed while it was not
      * reading, then a hold, and what it is sent next does not name the held case.
      */
+    /**
+     * Every open stream asks for the list once an interval, anonymous and up to a thousand of them: it is built once a
+     * change, not once a reader (a read-only review, 7 December 2026: each stream built it anew every second), and a
+     * hold still takes the case out at once, with no wait for a tick.
+     */
+    @Test
+    void theListIsBuiltOnceAChangeNotOnceAReader() {
+        publishCase(null);
+        await().atMost(Duration.ofSeconds(30)).until(() -> publicIds(publicCases.current()).contains(HELD));
+        PublicCases.PublicCaseList first = publicCases.current();
+        org.junit.jupiter.api.Assertions.assertSame(first, publicCases.current(), "nothing changed: not built again");
+        try {
+            publishCase(new CaseChanged.Hold(13L, Instant.now()));
+            await().atMost(Duration.ofSeconds(30)).until(() -> !publicIds(publicCases.current()).contains(HELD));
+            assertNotEquals(first.id(), publicCases.current().id());
+        } finally {
+            publishCase(null);
+        }
+    }
+
     @Test
     void aSlowReaderIsSentTheListAsItIsWhenItReadsNotAsItWasWhenTheTickFired() {
         publishCase(null);

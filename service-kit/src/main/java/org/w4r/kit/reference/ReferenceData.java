@@ -18,6 +18,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 
 /**
@@ -40,13 +41,27 @@ public class ReferenceData {
     private final Map<String, CaseChanged> cases = new ConcurrentHashMap<>();
     private final Map<String, EntityChanged> entities = new ConcurrentHashMap<>();
 
+    /** Bumped after every change applied; see {@link #changes}. */
+    private final AtomicLong changes = new AtomicLong();
+
+    /**
+     * How many changes this read model has applied: what is derived from it (a list built for every anonymous reader)
+     * holds while this has not moved. Read it before reading the model, and keep what was built under the number
+     * read: a change counts after it is applied, so a stale copy is never kept under a newer number.
+     */
+    public long changes() {
+        return changes.get();
+    }
+
     /** A null {@code campaign} (a tombstone) removes it. */
     void campaign(String campaignId, CampaignChanged campaign) {
         put(campaigns, campaignId, campaign);
+        changes.incrementAndGet();
     }
 
     void entity(String entityId, EntityChanged entity) {
         put(entities, entityId, entity);
+        changes.incrementAndGet();
     }
 
     /**
@@ -58,6 +73,7 @@ public class ReferenceData {
     void caseChanged(String caseId, CaseChanged change, boolean live) {
         if (change == null) {
             cases.remove(caseId);
+            changes.incrementAndGet();
             return;
         }
         boolean[] kept = {false};
@@ -72,6 +88,7 @@ public class ReferenceData {
             return change;
         });
         if (kept[0]) {
+            changes.incrementAndGet();
             caseChanges.fire(change);
         }
     }

@@ -68,7 +68,30 @@ public class PublicCases {
     public record Tick(PublicCaseList state) {
     }
 
+    /** The list last built, under the read model's {@link ReferenceData#changes} it was built at. */
+    private record Built(long changes, PublicCaseList list) {
+    }
+
+    private final AtomicReference<Built> built = new AtomicReference<>();
+
+    /**
+     * The list now: built again only once the read model has changed. Every open stream asks for it once an interval,
+     * and the demo page on every request; until a read-only review of 7 December 2026 each of them copied, sorted,
+     * serialised and hashed every case anew, so a thousand anonymous streams cost a thousand builds a second while
+     * nothing changed.
+     */
     public PublicCaseList current() {
+        long changes = reference.changes();
+        Built last = built.get();
+        if (last != null && last.changes() == changes) {
+            return last.list();
+        }
+        PublicCaseList list = build();
+        built.set(new Built(changes, list));
+        return list;
+    }
+
+    private PublicCaseList build() {
         String campaignId = reference.currentCampaign().map(c -> c.campaignId()).orElse(null);
         List<PublicCase> cases = reference.cases().stream()
                 .filter(c -> c.campaignId().equals(campaignId) && "active".equals(c.status()) && c.hold() == null)
