@@ -56,6 +56,19 @@ class PublicCaseListTest {
         }
     }
 
+    /**
+     * A query parameter is refused before the database is read: a CDN keeps a copy per URL, so a made-up one made each
+     * anonymous request a miss that reached the database (a read-only review, 7 December 2026).
+     */
+    @Test
+    void aQueryParameterIsRefusedSoNoURLGoesPastACache() {
+        for (String query : java.util.List.of("?x=1", "?v=" + java.util.UUID.randomUUID(), "?campaign=w4r-demo", "?x")) {
+            given().header("Origin", "https://www.amnesty.example").get("/public/v1/cases" + query).then()
+                    .statusCode(400).contentType("application/problem+json").header("Access-Control-Allow-Origin", "*");
+        }
+        given().get("/public/v1/cases").then().statusCode(200);
+    }
+
     @Test
     void anyOriginMayReadItAndRevalidateWithTheETag() {
         String etag = given().header("Origin", "https://www.amnesty.example").get("/public/v1/cases").then()
