@@ -1,6 +1,8 @@
 package org.w4r.tally;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 import org.w4r.events.ActionCorrected;
 import org.w4r.events.ActionRecorded;
@@ -99,6 +101,30 @@ class EntityPortalTest {
         // an entity that counted nothing in a campaign is not ranked in it
         own("international-members", old).statusCode(200).body("totals.total", equalTo(0)).body("rank", nullValue());
         own("ai-malta", old).body("rank.position", equalTo(2)).body("rank.of", equalTo(2));
+    }
+
+    @Inject
+    MeterRegistry registry;
+
+    /**
+     * An entity key asking again and again (a leaked one) reads the totals once per fresh-for period (1 s in tests),
+     * not at every request: at most five reads a period (the campaign's by case and by entity, the entity's detail,
+     * and the previous campaign's two), where 30 requests read 150 before (a read-only review, 7 December 2026). The
+     * bound is computed from the time the requests took, so a slow machine does not fail it.
+     */
+    @Test
+    void anEntityAskingAgainAndAgainReadsTheTotalsOncePerPeriod() {
+        // the first request makes the portal (its counter with it)
+        given().auth().oauth2(entityKey("ai-france")).get("/api/v1/entity/totals").then().statusCode(200);
+        double before = registry.get("w4r.tally.entity_portal.reads").counter().count();
+        long started = System.nanoTime();
+        for (int i = 0; i < 30; i++) {
+            given().auth().oauth2(entityKey("ai-france")).get("/api/v1/entity/totals").then().statusCode(200);
+        }
+        long periods = 1 + java.time.Duration.ofNanos(System.nanoTime() - started).toSeconds();
+        double reads = registry.get("w4r.tally.entity_portal.reads").counter().count() - before;
+        org.junit.jupiter.api.Assertions.assertTrue(reads <= 5 * periods,
+                reads + " reads for 30 requests in " + periods + " period(s)");
     }
 
     @Test
