@@ -116,6 +116,15 @@ class KubernetesManifestsTest {
         for (String reference : Topics.REFERENCE) {
             assertEquals("compact", topics.get(reference).getSpec().getConfig().get("cleanup.policy"), reference);
         }
+        // every other topic but the dead letters is kept for good (docs/events.md), not for the broker's default 7 days,
+        // after which a consumer that waited longer skipped what was deleted unread (a read-only review, 7 December 2026)
+        for (Topics.Spec spec : specs) {
+            if (!List.of(Topics.REFERENCE).contains(spec.name()) && !spec.name().endsWith(".dead-letter")) {
+                assertEquals("-1", String.valueOf(topics.get(spec.name()).getSpec().getConfig().get("retention.ms")),
+                        spec.name() + " is kept");
+                assertEquals("-1", spec.configs().get("retention.ms"), spec.name() + " is created kept");
+            }
+        }
     }
 
     @Test

@@ -40,10 +40,15 @@ public final class Topics {
             specs.add(new Spec(name, 1, java.util.Map.of("cleanup.policy", "compact", "min.compaction.lag.ms", "60000",
                     "delete.retention.ms", DELETE_RETENTION_MS)));
         }
-        specs.add(new Spec(ACTIONS, actionPartitions, java.util.Map.of()));
-        specs.add(new Spec(DELIVERIES, 1, java.util.Map.of()));
-        specs.add(new Spec(MODERATION, 1, java.util.Map.of()));
-        specs.add(new Spec(ERASURES, 1, java.util.Map.of()));
+        // kept for good, whatever the broker's default (7 days): a consumer whose partition waited longer (a failure
+        // retried as transient, every instance stopped) found its offset gone, started again at the log's new start
+        // and skipped what was deleted unread, acknowledged actions included (a read-only review, 7 December 2026:
+        // only the local broker's own settings kept them; compose's and Kubernetes' brokers took the default)
+        java.util.Map<String, String> kept = java.util.Map.of("retention.ms", "-1");
+        specs.add(new Spec(ACTIONS, actionPartitions, kept));
+        specs.add(new Spec(DELIVERIES, 1, kept));
+        specs.add(new Spec(MODERATION, 1, kept));
+        specs.add(new Spec(ERASURES, 1, kept));
         for (String name : new String[]{ACTIONS, DELIVERIES, MODERATION, ERASURES, CASES}) {
             specs.add(new Spec(deadLetter(name), 1, java.util.Map.of("retention.ms", String.valueOf(90L * 24 * 3600 * 1000))));
         }
