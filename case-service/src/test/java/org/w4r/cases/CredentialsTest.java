@@ -339,6 +339,39 @@ class CredentialsTest extends RunningService {
     }
 
     /**
+     * A case-manager token issued for a day, as docs/security.md advises, issues no staff token that outlives it: the
+     * default is cut to its expiry and a later one asked for is refused. Until a read-only review of 7 December 2026 it
+     * could issue a year's token of any role, and the short expiry bounded nothing. An entity key is the entity's and
+     * may outlive it.
+     */
+    @Test
+    void aStaffTokenIssuesNoTokenThatOutlivesIt() {
+        String manager = CaseLifecycleTest.id("manager");
+        Instant tomorrow = Instant.now().plus(1, ChronoUnit.DAYS).truncatedTo(ChronoUnit.SECONDS);
+        String token = given().auth().oauth2(DemoCredentials.caseManager()).contentType(ContentType.JSON)
+                .body("{\"principal\":\"" + manager + "\",\"role\":\"case-manager\",\"expiresAt\":\"" + tomorrow + "\"}")
+                .post("/api/v1/staff").then().statusCode(201).extract().path("token");
+        await().atMost(Effects.BOUND).untilAsserted(() ->
+                given().auth().oauth2(token).get("/api/v1/staff").then().statusCode(200));
+
+        String byDefault = given().auth().oauth2(token).contentType(ContentType.JSON)
+                .body("{\"principal\":\"" + CaseLifecycleTest.id("p") + "\",\"role\":\"coordinator\"}")
+                .post("/api/v1/staff").then().statusCode(201).extract().path("expiresAt");
+        assertFalse(Instant.parse(byDefault).isAfter(tomorrow), "the default cut to the issuer's day: " + byDefault);
+        given().auth().oauth2(token).contentType(ContentType.JSON)
+                .body("{\"principal\":\"" + CaseLifecycleTest.id("p") + "\",\"role\":\"coordinator\",\"expiresAt\":\""
+                        + tomorrow.plus(30, ChronoUnit.DAYS) + "\"}").post("/api/v1/staff").then().statusCode(400)
+                .contentType("application/problem+json").body("field", equalTo("expiresAt"));
+        String entity = CaseLifecycleTest.id("ai-outlives");
+        given().auth().oauth2(token).contentType(ContentType.JSON)
+                .body("{\"entityId\":\"" + entity + "\",\"name\":\"Outlives\"}").post("/api/v1/entities")
+                .then().statusCode(201);
+        given().auth().oauth2(token).contentType(ContentType.JSON)
+                .body("{\"expiresAt\":\"" + tomorrow.plus(300, ChronoUnit.DAYS) + "\"}")
+                .post("/api/v1/entities/" + entity + "/keys").then().statusCode(201);
+    }
+
+    /**
      * The same for a case-manager token: revoked in the database, it issues no token (itself a new one, once), writes
      * nothing else and revokes nothing, though the directory still knows it.
      */

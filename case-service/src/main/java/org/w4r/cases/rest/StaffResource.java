@@ -80,7 +80,7 @@ public class StaffResource {
     @APIResponse(responseCode = "409", description = "role-mismatch (one principal has one role) or principal-is-entity")
     public Response issue(@Valid @NotNull TokenRequest request) {
         CredentialService.Issued issued = credentials.issueStaffToken(request.principal(), request.role(),
-                request.expiresAt());
+                request.expiresAt(), caller.get());
         return propagation.answer(issued.outboxId(), new NewToken(request.principal(), request.role(),
                         issued.credential().keyId, issued.secret(), issued.credential().createdAt,
                         issued.credential().expiresAt))

@@ -105,7 +105,7 @@ public class CredentialService {
 
     @Transactional
     @LiveCredential
-    public Issued issueStaffToken(String principal, String role, Instant expiresAt) {
+    public Issued issueStaffToken(String principal, String role, Instant expiresAt, Caller by) {
         // one principal, one role: two tokens issued at once for one principal take turns, so the second sees the
         // first's role (both were issued, with two roles, when each checked before the other had inserted)
         Credential.getEntityManager().createNativeQuery("select 1 from pg_advisory_xact_lock(hashtextextended(?1, 0))")
@@ -119,9 +119,9 @@ public class CredentialService {
             throw ProblemException.conflict("principal-is-entity", "Principal is an entity",
                     "'" + principal + "' is an entity id; choose another principal name");
         }
+        Instant expiry = withinIssuers(expiresAt, expiry(expiresAt, STAFF_TOKEN_LIFETIME, STAFF_TOKEN_MAX_LIFETIME), by);
         String secret = Credentials.newSecret();
-        Credential token = store(principal, role, null, secret,
-                expiry(expiresAt, STAFF_TOKEN_LIFETIME, STAFF_TOKEN_MAX_LIFETIME));
+        Credential token = store(principal, role, null, secret, expiry);
         audit.record("token.issued", "token", token.keyId, null, AuditTrail.detail("principal", principal, "role", role,
                 "expiresAt", token.expiresAt.toString()));
         return new Issued(token, secret, publisher.credential(token));
@@ -261,6 +261,29 @@ public class CredentialService {
         audit.record("credential.registered", entityId == null ? "token" : "key", credential.keyId, entityId,
                 AuditTrail.detail("principal", entityId == null ? principal : null, "role", role));
         return true;
+    }
+
+    /**
+     * A staff token never outlives the staff token that issued it: the default is cut to the issuer's expiry, and a
+     * later one asked for is refused. Until a read-only review of 7 December 2026 a case-manager token issued for a day,
+     * as this page advises, could issue a year's token of any role, and the short expiry bounded nothing. An entity
+     * key is the entity's, not its issuer's, and may outlive it. Someone signed in through the identity provider has
+     * no token of ours to measure against: what they issue stays until it expires or is revoked
+     * (docs/security.md, "When someone leaves").
+     */
+    private static Instant withinIssuers(Instant requested, Instant expiry, Caller by) {
+        if (by == null || by.signedIn()) {
+            return expiry;
+        }
+        Credential issuer = Credential.findById(by.keyId());
+        if (issuer == null || issuer.expiresAt == null || !expiry.isAfter(issuer.expiresAt)) {
+            return expiry;
+        }
+        if (requested != null) {
+            throw ProblemException.invalid("expiresAt", "'expiresAt' must not be later than the expiry of the token "
+                    + "that issues it, " + issuer.expiresAt);
+        }
+        return issuer.expiresAt;
     }
 
     private static Instant expiry(Instant requested, Duration byDefault, Duration longest) {
