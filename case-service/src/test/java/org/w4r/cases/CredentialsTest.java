@@ -362,7 +362,7 @@ class CredentialsTest extends RunningService {
                 .body("{\"principal\":\"" + CaseLifecycleTest.id("p") + "\",\"role\":\"coordinator\",\"expiresAt\":\""
                         + tomorrow.plus(30, ChronoUnit.DAYS) + "\"}").post("/api/v1/staff").then().statusCode(400)
                 .contentType("application/problem+json").body("field", equalTo("expiresAt"));
-        String entity = CaseLifecycleTest.id("ai-outlives");
+        String entity = CaseLifecycleTest.id("ai-test-outlives"); // ai-test-: DemoDataTest counts the other ai- entities
         given().auth().oauth2(token).contentType(ContentType.JSON)
                 .body("{\"entityId\":\"" + entity + "\",\"name\":\"Outlives\"}").post("/api/v1/entities")
                 .then().statusCode(201);
