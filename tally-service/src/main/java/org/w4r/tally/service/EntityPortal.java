@@ -1,8 +1,5 @@
 package org.w4r.tally.service;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -55,23 +52,17 @@ public class EntityPortal {
      * asking again and again (a read-only review, 7 December 2026). Bounded by the campaigns that exist times the
      * entities with a key; the cases and their holds are read from memory at each request, never kept here.
      */
-    private Cache<List<String>, Object> recent;
-    private Counter reads;
+    private RecentReads<List<String>, Object> recent;
 
     @Inject
     void start(MeterRegistry registry) {
-        recent = Caffeine.newBuilder().expireAfterWrite(freshFor).maximumSize(10_000).build();
-        reads = Counter.builder("w4r.tally.entity_portal.reads")
-                .description("The entity portal's reads of totals from the database (each at most once per fresh-for)")
-                .register(registry);
+        recent = new RecentReads<>(registry, "w4r.tally.entity_portal.reads",
+                "The entity portal's reads of totals from the database (each at most once per fresh-for)", freshFor, 10_000);
     }
 
     @SuppressWarnings("unchecked")
     private <T> T recent(Supplier<T> read, String... key) {
-        return (T) recent.get(List.of(key), k -> {
-            reads.increment();
-            return read.get();
-        });
+        return (T) recent.get(List.of(key), k -> read.get());
     }
 
     public Portal of(String entityId, String campaignId) {

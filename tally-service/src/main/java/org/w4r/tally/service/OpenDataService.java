@@ -1,9 +1,6 @@
 package org.w4r.tally.service;
 
 import com.fasterxml.jackson.annotation.JsonValue;
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -47,8 +44,7 @@ public class OpenDataService {
     @ConfigProperty(name = "w4r.tally.open-data.fresh-for", defaultValue = "PT10S")
     Duration freshFor;
 
-    private Cache<String, Sums> recent;
-    private Counter reads;
+    private RecentReads<String, Sums> recent;
 
     /**
      * An initializer (called once the fields are injected, as {@code @PostConstruct} would be): the registry is only
@@ -57,10 +53,9 @@ public class OpenDataService {
     @Inject
     void start(MeterRegistry registry) {
         // bounded by the campaigns that exist: an unknown id is refused before anything is read
-        recent = Caffeine.newBuilder().expireAfterWrite(freshFor).maximumSize(200).build();
-        reads = Counter.builder("w4r.tally.open_data.reads")
-                .description("Open data's reads of a campaign's sums from the database (at most one per campaign per fresh-for)")
-                .register(registry);
+        recent = new RecentReads<>(registry, "w4r.tally.open_data.reads",
+                "Open data's reads of a campaign's sums from the database (at most one per campaign per fresh-for)",
+                freshFor, 200);
     }
 
     public record CampaignSummary(String campaignId, String name, Instant opensAt, Instant closesAt, boolean current) {
@@ -292,7 +287,6 @@ public class OpenDataService {
 
     private Sums sums(String campaignId) {
         return recent.get(campaignId, id -> {
-            reads.increment();
             Map<Dimension, Map<String, Map<String, Long>>> byCase = new EnumMap<>(Dimension.class);
             Sums.READ.forEach(d -> byCase.put(d, tally.totalsByCase(id, d)));
             return new Sums(byCase);
