@@ -4,6 +4,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import org.junit.jupiter.api.Test;
 import org.w4r.events.Topics;
+import org.w4r.testsupport.contract.UndeclaredParameters;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -150,6 +151,19 @@ class MalformedInputTest extends RunningService {
                 .statusCode(201).extract().path("keyId");
         mark.publishedOnly(Map.of(Topics.CAMPAIGNS, markerCampaign, Topics.CASES, markerCase,
                 Topics.ENTITIES, markerEntity, Topics.CREDENTIALS, markerKey));
+    }
+
+    /**
+     * Every endpoint the served document lists, those added later too: a query parameter it does not declare, or a
+     * declared one given twice, is a 400 naming it (the kit's QueryGuard), never read as something else or passed to a
+     * cache as a new URL. Tried with every demo credential until one gets past the endpoint's roles.
+     */
+    @Test
+    void everyEndpointRefusesAQueryParameterItDoesNotDeclare() throws Exception {
+        int sent = UndeclaredParameters.assertEveryOperationRefuses(
+                java.net.URI.create(io.restassured.RestAssured.baseURI + ":" + io.restassured.RestAssured.port),
+                DemoCredentials.all());
+        assertTrue(sent >= 30, "only " + sent + " requests: is the document served?");
     }
 
     /**

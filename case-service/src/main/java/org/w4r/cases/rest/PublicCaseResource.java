@@ -11,7 +11,6 @@ import jakarta.ws.rs.core.EntityTag;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Request;
 import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.core.UriInfo;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
@@ -21,8 +20,8 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.w4r.cases.model.Campaign;
 import org.w4r.cases.model.CaseFile;
-import org.w4r.kit.problem.Problem;
 import org.w4r.kit.security.Credentials;
+import org.w4r.kit.validation.QueryGuard;
 
 import java.util.List;
 
@@ -54,16 +53,9 @@ public class PublicCaseResource {
             content = @Content(mediaType = MediaType.APPLICATION_JSON,
                     schema = @Schema(type = SchemaType.ARRAY, implementation = PublicCase.class)))
     @APIResponse(responseCode = "304", description = "Not modified since the ETag sent in If-None-Match")
-    @APIResponse(responseCode = "400", description = "Any query parameter: the list takes none")
-    public Response list(@Context Request request, @Context UriInfo uri) throws JsonProcessingException {
-        // a CDN keeps one copy per URL, and this read is the database's: a made-up parameter (?x=<random>) made every
-        // anonymous request a miss that reached it (a read-only review, 7 December 2026). Refused before it is read,
-        // as tally-service's QueryGuard refuses what its endpoints do not declare
-        if (!uri.getQueryParameters().isEmpty()) {
-            return Response.fromResponse(Problem.of(400, "invalid-field", "Invalid field",
-                    "the public case list takes no query parameter").toResponse())
-                    .header("Access-Control-Allow-Origin", "*").build();
-        }
+    @APIResponse(responseCode = "400", description = QueryGuard.REFUSED)
+    public Response list(@Context Request request) throws JsonProcessingException {
+        // a query parameter (?x=<random>, a miss for every CDN) is refused before this read: QueryGuard
         List<PublicCase> cases = Campaign.findCurrent()
                 .map(campaign -> CaseFile.<CaseFile>list("campaignId = ?1 and status = 'active' order by id", campaign.id))
                 .orElse(List.of()).stream()

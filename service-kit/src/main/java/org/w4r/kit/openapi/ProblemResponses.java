@@ -20,7 +20,8 @@ import java.util.regex.Pattern;
  * document from what the operation declares, so no resource repeats them and none can forget one:
  * <ul>
  *   <li>every error is {@code application/problem+json} with the {@code Problem} schema (RFC 9457);</li>
- *   <li>an operation with parameters or a body can answer 400; one with a body 413 and 415;</li>
+ *   <li>every operation can answer 400: a query parameter it does not declare is refused ({@code QueryGuard}), as is
+ *       a malformed parameter or body; one with a body 413 and 415;</li>
  *   <li>a secured operation (Quarkus adds its security requirement from {@code @RolesAllowed}) 401 and 403;</li>
  *   <li>an operation whose path names something ({@code /cases/{caseId}}) 404 when there is no such thing: "No such
  *       case" (each {@code …Id} parameter's name without {@code Id}, joined with "or");</li>
@@ -65,11 +66,9 @@ public class ProblemResponses implements OASFilter {
         }
         APIResponses responses = operation.getResponses();
         boolean hasBody = operation.getRequestBody() != null;
-        boolean hasParameters = operation.getParameters() != null && !operation.getParameters().isEmpty();
         boolean secured = operation.getSecurity() != null && !operation.getSecurity().isEmpty();
-        if (hasBody || hasParameters) {
-            add(responses, "400", "The request is malformed or a field is invalid; 'field' names it");
-        }
+        add(responses, "400", "The request is malformed, a field is invalid or a query parameter is not the "
+                + "endpoint's (undeclared, repeated or empty); 'field' names it");
         if (hasBody) {
             add(responses, "413", "The body is larger than this endpoint accepts");
             add(responses, "415", "The body is not of a media type this endpoint reads");

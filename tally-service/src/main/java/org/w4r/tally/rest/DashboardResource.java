@@ -77,7 +77,6 @@ public class DashboardResource {
     @Authenticated
     @Operation(operationId = "me", summary = "Who this token is: principal, role and, for an entity key, its entity")
     @APIResponseSchema(value = Me.class, responseDescription = "The token's principal and role")
-    @APIResponse(responseCode = "400", description = QueryGuard.REFUSED)
     public Me me() {
         Caller c = caller.get();
         return new Me(c.principal(), c.role(), c.entityId());
@@ -105,7 +104,6 @@ public class DashboardResource {
     @Path("/dashboard/campaigns")
     @Operation(operationId = "dashboardCampaigns", summary = "Every campaign, newest first")
     @APIResponseSchema(value = CampaignInfo[].class, responseDescription = "Every campaign, newest first")
-    @APIResponse(responseCode = "400", description = QueryGuard.REFUSED)
     public List<CampaignInfo> campaigns() {
         return dashboard.campaigns().stream().map(DashboardResource::info).toList();
     }

@@ -1,5 +1,6 @@
 package org.w4r.tally.rest;
 
+import org.w4r.kit.validation.QueryGuard;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.annotation.security.PermitAll;

@@ -1,5 +1,6 @@
 package org.w4r.tally.rest;
 
+import org.w4r.kit.validation.QueryGuard;
 import jakarta.annotation.security.PermitAll;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;

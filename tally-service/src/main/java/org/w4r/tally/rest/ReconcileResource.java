@@ -27,7 +27,6 @@ public class ReconcileResource {
     @Blocking
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(operationId = "reconcile", summary = "Recount every action from the topic and list the cells that differ")
-    @APIResponse(responseCode = "400", description = QueryGuard.REFUSED)
     @APIResponseSchema(value = Reconciler.Report.class, responseDescription = "What differs between the live counts and the recount")
     @APIResponse(responseCode = "409", description = "A reconcile is already running")
     @APIResponse(responseCode = "503", description = "kafka-unavailable: Kafka did not answer the recount within "

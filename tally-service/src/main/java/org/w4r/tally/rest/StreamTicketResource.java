@@ -13,7 +13,6 @@ import org.w4r.kit.security.Credentials;
 import org.w4r.kit.security.CurrentCaller;
 import org.w4r.kit.security.Roles;
 import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponseSchema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.w4r.tally.service.StreamTicketService;
@@ -44,7 +43,6 @@ public class StreamTicketResource {
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(operationId = "issueStreamTicket", summary = "A single-use ticket that opens one live stream within seconds")
     @APIResponseSchema(value = StreamTicketService.Ticket.class, responseDescription = "The ticket and when it expires")
-    @APIResponse(responseCode = "400", description = QueryGuard.REFUSED)
     public StreamTicketService.Ticket issue(@HeaderParam("Authorization") @Parameter(hidden = true) String authorization) {
         Caller who = caller.get();
         if (who.signedIn()) {

@@ -126,7 +126,6 @@ public class WebhookResource {
     @APIResponse(responseCode = "200", description = "The webhooks", content = @Content(mediaType = MediaType.APPLICATION_JSON,
             schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.ARRAY,
                     implementation = WebhookView.class)))
-    @APIResponse(responseCode = "400", description = QueryGuard.REFUSED)
     public List<WebhookView> list() {
         return webhooks.list(caller.get().entityId()).stream().map(WebhookView::of).toList();
     }

@@ -1,4 +1,4 @@
-package org.w4r.tally.rest;
+package org.w4r.kit.validation;
 
 import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.QueryParam;
@@ -7,6 +7,7 @@ import jakarta.ws.rs.container.ContainerRequestFilter;
 import jakarta.ws.rs.container.ResourceInfo;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MultivaluedMap;
+import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.Provider;
 import org.w4r.kit.problem.Problem;
 
@@ -24,11 +25,17 @@ import java.util.stream.Stream;
  * filter (or one this service does not have, such as {@code ?until=}) must never silently answer about something
  * else, and JAX-RS would otherwise read the first of two values and ignore the second. What each declared parameter
  * may hold is Bean Validation's business, on the resource method (ids are {@code @Slug}s).
+ * <p>
+ * Every endpoint of every service, so a URL carries nothing its endpoint does not read: a public read cached by a CDN
+ * keeps one copy per URL, and a made-up parameter ({@code ?x=<random>}) made each anonymous request a miss that reached
+ * the database (case-service's public case list, a read-only review of 7 December 2026). Runs after authentication, so
+ * an anonymous caller learns nothing of a staff endpoint's parameters. {@code ?format=} is an endpoint's own where it
+ * answers CSV ({@link org.w4r.kit.csv.CsvFormatParameter}); an endpoint declares it with the others.
  */
 @Provider
 public class QueryGuard implements ContainerRequestFilter {
-    /** For the OpenAPI document of an endpoint that declares no parameter, where only this filter answers 400. */
-    static final String REFUSED = "a query parameter the endpoint does not declare, or one given twice or empty";
+    /** For the OpenAPI document of a public read ({@code /api/} operations get it from {@code ProblemResponses}). */
+    public static final String REFUSED = "a query parameter the endpoint does not declare, or one given twice or empty";
     private static final Map<Method, Set<String>> DECLARED = new ConcurrentHashMap<>();
 
     @Context
@@ -60,7 +67,7 @@ public class QueryGuard implements ContainerRequestFilter {
         }
     }
 
-    /** The method's {@code @QueryParam}s, and those of its {@code @BeanParam}s ({@link CampaignQuery}). */
+    /** The method's {@code @QueryParam}s, and those of its {@code @BeanParam}s (tally-service's {@code CampaignQuery}). */
     private static Set<String> queryParameters(Method method) {
         return Arrays.stream(method.getParameters())
                 .flatMap(p -> p.isAnnotationPresent(BeanParam.class)
@@ -76,7 +83,9 @@ public class QueryGuard implements ContainerRequestFilter {
     }
 
     private static void refuse(ContainerRequestContext request, String field, String detail) {
-        request.abortWith(Problem.of(400, "invalid-field", "Invalid field", detail)
-                .with("field", printable(field)).toResponse());
+        Response refusal = Problem.of(400, "invalid-field", "Invalid field", detail).with("field", printable(field)).toResponse();
+        // every /public/ read answers any origin, so an entity's page can tell a refusal from a network failure
+        request.abortWith(request.getUriInfo().getRequestUri().getPath().startsWith("/public/")
+                ? Response.fromResponse(refusal).header("Access-Control-Allow-Origin", "*").build() : refusal);
     }
 }

@@ -1,0 +1,118 @@
+package org.w4r.testsupport.contract;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Walks every operation the application under test documents at {@code /q/openapi}, under {@code /api/} and
+ * {@code /public/}, and sends each a query parameter it does not declare and, where it declares one, that one twice:
+ * each must be refused with the kit's {@code QueryGuard} problem naming the parameter, so an endpoint added later is
+ * walked too. A credential the operation refuses (401, 403) is passed over for the next; one that none of them gets
+ * past is a failure, so no operation is skipped silently.
+ */
+public final class UndeclaredParameters {
+    static final String UNDECLARED = "w4r-undeclared";
+    private static final Set<String> METHODS = Set.of("get", "post", "put", "patch", "delete");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private UndeclaredParameters() {
+    }
+
+    /**
+     * @param root    the application's root URL
+     * @param bearers credentials to try in order on a secured operation (a staff token of each role, an entity key)
+     * @return how many requests were sent
+     */
+    public static int assertEveryOperationRefuses(URI root, List<String> bearers) throws Exception {
+        JsonNode paths = JSON.readTree(ServedDocument.fetch(root)).path("paths");
+        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+        List<String> failures = new ArrayList<>();
+        int sent = 0;
+        for (Iterator<Map.Entry<String, JsonNode>> it = paths.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> path = it.next();
+            if (!path.getKey().startsWith("/api/") && !path.getKey().startsWith("/public/")) {
+                continue;
+            }
+            String concrete = path.getKey().replaceAll("\\{[^}]+}", "w4r-walk");
+            for (Iterator<Map.Entry<String, JsonNode>> ops = path.getValue().fields(); ops.hasNext(); ) {
+                Map.Entry<String, JsonNode> op = ops.next();
+                if (!METHODS.contains(op.getKey())) {
+                    continue;
+                }
+                String method = op.getKey().toUpperCase();
+                sent++;
+                check(client, root, method, concrete + "?" + UNDECLARED + "=1", bearers, "\"field\":\"" + UNDECLARED + "\"",
+                        failures);
+                String declared = firstQueryParameter(op.getValue(), path.getValue());
+                if (declared != null) {
+                    sent++;
+                    check(client, root, method, concrete + "?" + declared + "=a&" + declared + "=b", bearers,
+                            "given more than once", failures);
+                }
+            }
+        }
+        assertTrue(failures.isEmpty(), failures.size() + " of " + sent + " requests not refused as they should be:\n"
+                + String.join("\n", failures));
+        return sent;
+    }
+
+    private static String firstQueryParameter(JsonNode operation, JsonNode pathItem) {
+        for (JsonNode parameters : List.of(operation.path("parameters"), pathItem.path("parameters"))) {
+            for (JsonNode parameter : parameters) {
+                if ("query".equals(parameter.path("in").asText())) {
+                    return parameter.path("name").asText();
+                }
+            }
+        }
+        return null;
+    }
+
+    private static void check(HttpClient client, URI root, String method, String pathAndQuery, List<String> bearers,
+                              String expected, List<String> failures) throws Exception {
+        String last = "no credential tried";
+        for (String bearer : pathAndQuery.startsWith("/public/") ? List.of("") : bearers) {
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(root.toString().replaceAll("/$", "") + pathAndQuery))
+                    .timeout(Duration.ofSeconds(20)).header("Accept", "*/*")
+                    .method(method, HttpRequest.BodyPublishers.noBody());
+            if (!bearer.isEmpty()) {
+                request.header("Authorization", "Bearer " + bearer);
+            }
+            // headers first: an answer that wrongly opens a stream must fail the walk, not hang it
+            HttpResponse<InputStream> response = client.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+            int status = response.statusCode();
+            String body = status == 400 ? read(response.body()) : "";
+            response.body().close();
+            if (status == 401 || status == 403) {
+                last = status + " with every credential";
+                continue;
+            }
+            String type = response.headers().firstValue("Content-Type").orElse("");
+            if (status == 400 && type.startsWith("application/problem+json") && body.contains(expected)) {
+                return;
+            }
+            last = status + " " + type + " " + body;
+            break;
+        }
+        failures.add(method + " " + pathAndQuery + " -> " + last);
+    }
+
+    private static String read(InputStream body) throws IOException {
+        return new String(body.readNBytes(4096), StandardCharsets.UTF_8);
+    }
+}
