@@ -1103,6 +1103,120 @@ class WebhookTest {
                 "every case the staff see but the held ones; the held case's 3 stay in the total");
     }
 
+    /**
+     * A delivery waits in retries for an hour and more, and a dead one may be replayed at any time: what it says is read
+     * again before each attempt. Totals queued before a hold (or before another instance told the sites of it) leave
+     * the held case out when sent, the total unchanged; a milestone of a case whose counter was switched off since is
+     * withdrawn, never sent (a read-only review, 8 December 2026).
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void whatADeliverySaysIsReadAgainWhenItIsSentNotOnlyWhenItWasQueued() {
+        String path = path();
+        Hook hook = register("ai-malta", path, "totals.entity", "milestone.reached");
+        String open = caseId(), heldSince = caseId(), toldHeld = caseId(), counterOff = caseId();
+        String current = ReferenceFixtures.CAMPAIGN;
+        TallyFixtures.publish(Topics.CASES, List.of(
+                new CaseChanged(UUID.randomUUID(), open, current, "Name", "MT", "Authorities", "global", null, 100L,
+                        "active", true, null, ReferenceFixtures.version(), Instant.now()),
+                new CaseChanged(UUID.randomUUID(), heldSince, current, "Name", "MT", "Authorities", "global", null, 100L,
+                        "active", true, new CaseChanged.Hold(11, Instant.now()), ReferenceFixtures.version(), Instant.now()),
+                new CaseChanged(UUID.randomUUID(), counterOff, current, "Name", "MT", "Authorities", "global", null, 100L,
+                        "active", false, null, ReferenceFixtures.version(), Instant.now())));
+        await().until(() -> reference.findCase(heldSince).map(c -> c.hold() != null).orElse(false)
+                && reference.findCase(open).isPresent() && reference.findCase(counterOff).isPresent());
+        // another instance's consumer told the sites this one is held; this instance's read model has not seen it
+        webhookRows.saveCaseState(toldHeld, new WebhookRepository.CaseState(1, 12L, "active"));
+
+        UUID totalsId = UUID.randomUUID(), milestoneId = UUID.randomUUID();
+        Map<String, Object> byCase = new java.util.TreeMap<>(Map.of(open, 2, heldSince, 3, toldHeld, 4));
+        Map<String, Object> totals = new java.util.LinkedHashMap<>();
+        totals.put("eventId", totalsId);
+        totals.put("type", "totals.entity");
+        totals.put("occurredAt", Instant.now());
+        totals.put("entityId", "ai-malta");
+        totals.put("campaignId", current);
+        totals.put("total", 10);
+        totals.put("withoutCase", 1);
+        totals.put("byCase", byCase);
+        Map<String, Object> milestone = Map.of("eventId", milestoneId, "type", "milestone.reached",
+                "occurredAt", Instant.now(), "caseId", counterOff, "campaignId", current, "percent", 50,
+                "threshold", 50, "goal", 100);
+        UUID webhook = UUID.fromString(hook.id());
+        // queued as the service queued them before the changes (nothing held, the counter on)
+        webhookRows.enqueue(List.of(
+                new WebhookRepository.NewDelivery(webhook, totalsId, "totals.entity", Events.toJson(totals), null),
+                new WebhookRepository.NewDelivery(webhook, milestoneId, "milestone.reached", Events.toJson(milestone), null)));
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> at(path).stream().anyMatch(r -> totalsId.toString().equals(r.eventId())));
+        Received sent = at(path).stream().filter(r -> totalsId.toString().equals(r.eventId())).findFirst().orElseThrow();
+        assertEquals(Map.of(open, 2), sent.json().get("byCase"), "neither held case: " + sent.body());
+        assertEquals(10, ((Number) sent.json().get("total")).intValue(), "their actions stay in the total");
+        try {
+            assertSigned(sent, hook.secret()); // the body as sent is the one signed
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> ((List<Map<String, Object>>) given().auth()
+                .oauth2(entityKey("ai-malta")).get("/api/v1/webhooks/" + hook.id() + "/deliveries").then()
+                .statusCode(200).extract().as(List.class)).stream()
+                .anyMatch(d -> milestoneId.toString().equals(d.get("eventId")) && "dead".equals(d.get("state"))
+                        && String.valueOf(d.get("lastError")).startsWith("withdrawn")));
+        assertTrue(at(path).stream().noneMatch(r -> milestoneId.toString().equals(r.eventId())),
+                "a milestone of a case whose counter is off is never sent");
+    }
+
+    @jakarta.inject.Inject
+    org.w4r.tally.service.WebhookPrune prune;
+
+    /**
+     * What was delivered or given up longer ago than {@code w4r.webhooks.keep-for} is deleted, a pending delivery never;
+     * a deleted webhook's secret is blanked at once and its row deleted with its last delivery (nothing was ever
+     * deleted until a read-only review of 8 December 2026).
+     */
+    @Test
+    void oldDeliveriesAreDeletedAndADeletedWebhooksSecretAtOnce() throws Exception {
+        Hook kept = register("ai-malta", path(), "totals.entity");
+        Hook gone = register("ai-malta", path(), "totals.entity");
+        UUID keptId = UUID.fromString(kept.id()), goneId = UUID.fromString(gone.id());
+        UUID oldDelivered = UUID.randomUUID(), oldDead = UUID.randomUUID(), oldPending = UUID.randomUUID(),
+                recent = UUID.randomUUID();
+        try (Connection c = dataSource.getConnection(); var ps = c.prepareStatement("""
+                insert into webhook_delivery (id, webhook_id, event_id, event_type, body, state, next_attempt_at, created_at)
+                values (?, ?, ?, 'totals.entity', '{}', ?, now() + interval '1 day', now() - make_interval(days => ?))""")) {
+            for (Object[] row : List.of(new Object[]{oldDelivered, "delivered", 31}, new Object[]{oldDead, "dead", 31},
+                    new Object[]{oldPending, "pending", 400}, new Object[]{recent, "delivered", 29})) {
+                ps.setObject(1, row[0]);
+                ps.setObject(2, keptId);
+                ps.setObject(3, UUID.randomUUID());
+                ps.setString(4, (String) row[1]);
+                ps.setInt(5, (Integer) row[2]);
+                ps.executeUpdate();
+            }
+        }
+        given().auth().oauth2(entityKey("ai-malta")).delete("/api/v1/webhooks/" + gone.id()).then().statusCode(204);
+        assertEquals("", sql("select secret from webhook where id = '" + goneId + "'"), "blanked at once");
+        assertEquals(kept.secret(), sql("select secret from webhook where id = '" + keptId + "'"));
+        // the deleted webhook and whatever it was sent, as if all were 31 days old
+        try (Connection c = dataSource.getConnection(); Statement st = c.createStatement()) {
+            st.executeUpdate("update webhook set deleted_at = now() - interval '31 days' where id = '" + goneId + "'");
+            st.executeUpdate("update webhook_delivery set created_at = now() - interval '31 days' where webhook_id = '"
+                    + goneId + "'");
+        }
+        prune.prune();
+        assertEquals("0", sql("select count(*) from webhook_delivery where id in ('" + oldDelivered + "', '" + oldDead + "')"));
+        assertEquals("2", sql("select count(*) from webhook_delivery where id in ('" + oldPending + "', '" + recent + "')"),
+                "a pending delivery however old, and one within the keep, stay");
+        assertEquals("0", sql("select count(*) from webhook where id = '" + goneId + "'"), "gone with its last delivery");
+        assertEquals("1", sql("select count(*) from webhook where id = '" + keptId + "'"));
+    }
+
+    private String sql(String query) throws SQLException {
+        try (Connection c = dataSource.getConnection(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(query)) {
+            return rs.next() ? rs.getString(1) : null;
+        }
+    }
+
     static Long staffCount(String caseId) {
         Object n = given().auth().oauth2(staffToken("coordinator")).get("/api/v1/totals/entities/ai-malta")
                 .then().statusCode(200).extract().path("byCase.'" + caseId + "'");

@@ -116,7 +116,9 @@ public class WebhookRepository {
      * claimed carries the URL and secret: the dispatcher asks {@link #isLive} right before its POST.
      */
     public boolean delete(String entityId, UUID id) {
-        boolean gone = run("update webhook set deleted_at = now() where entity_id = ? and id = ? and deleted_at is null",
+        // the secret is blanked at once: nothing is signed with it again, and it need not wait in backups for the prune
+        boolean gone = run("update webhook set deleted_at = now(), secret = '' "
+                        + "where entity_id = ? and id = ? and deleted_at is null",
                 ps -> {
                     ps.setString(1, entityId);
                     ps.setObject(2, id);
@@ -297,6 +299,51 @@ public class WebhookRepository {
                         : Optional.empty();
             }
         });
+    }
+
+    /** Which of these cases entities were told are on hold ({@code case.held} queued, no release since). */
+    public List<String> heldAmong(List<String> caseIds) {
+        return run("select case_id from webhook_case_state where case_id = any(?) and hold_id is not null", ps -> {
+            ps.setArray(1, ps.getConnection().createArrayOf("varchar", caseIds.toArray()));
+            List<String> held = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    held.add(rs.getString(1));
+                }
+            }
+            return held;
+        });
+    }
+
+    /**
+     * Deletes the deliveries delivered or dead for longer than {@code keepFor} (by when they were queued) and the
+     * deleted webhooks none is left of; the number of deliveries deleted. A pending one is never deleted, however old.
+     */
+    public int prune(Duration keepFor) {
+        int deliveries = run("""
+                delete from webhook_delivery where state <> 'pending' and created_at < now() - make_interval(secs => ?)""",
+                ps -> {
+                    ps.setDouble(1, keepFor.toSeconds());
+                    return ps.executeUpdate();
+                });
+        run("""
+                delete from webhook w where w.deleted_at < now() - make_interval(secs => ?)
+                   and not exists (select 1 from webhook_delivery d where d.webhook_id = w.id)""", ps -> {
+            ps.setDouble(1, keepFor.toSeconds());
+            return ps.executeUpdate();
+        });
+        return deliveries;
+    }
+
+    /** A delivery whose event is no longer to be told: dead, without an attempt (nothing was sent). */
+    public void withdraw(UUID id, String reason) {
+        run("update webhook_delivery set state = 'dead', last_status = null, last_error = ? where id = ? and state = 'pending'",
+                ps -> {
+                    ps.setString(1, reason);
+                    ps.setObject(2, id);
+                    ps.executeUpdate();
+                    return null;
+                });
     }
 
     public void saveCaseState(String caseId, CaseState state) {

@@ -183,17 +183,24 @@ public class ReceiverAddress {
         }
     }
 
+    /**
+     * One answer for a name that does not resolve and one that resolves to an internal address: two answers told an
+     * entity key which names the cluster's DNS knows ({@code https://petition-service/}), a map of its services (a
+     * read-only review, 8 December 2026).
+     */
+    static final String NOT_PUBLIC = "the host does not resolve to a public address";
+
     private List<InetAddress> addresses(String host) throws Refused {
         List<InetAddress> all;
         try {
             all = List.of(resolver.resolve(host));
         } catch (UnknownHostException e) {
-            throw new Refused("the host does not resolve");
+            throw new Refused(NOT_PUBLIC);
         }
         if (!allowPrivate) {
             for (InetAddress a : all) {
                 if (!isPublic(a)) {
-                    throw new Refused("the host resolves to a loopback, private, link-local or otherwise internal address");
+                    throw new Refused(NOT_PUBLIC);
                 }
             }
         }

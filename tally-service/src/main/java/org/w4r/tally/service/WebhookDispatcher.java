@@ -70,6 +70,9 @@ public class WebhookDispatcher {
     ReferenceData reference;
 
     @Inject
+    WebhookBodies bodies;
+
+    @Inject
     TransactionSynchronizationRegistry transactions;
 
     private final Semaphore wake = new Semaphore(0);
@@ -209,13 +212,17 @@ public class WebhookDispatcher {
     /** The webhook was deleted while its attempt was under way: nothing was sent, the delete gave the delivery up. */
     private static final Outcome DELETED = new Outcome(null, "webhook deleted");
 
+    /** The event is no longer to be told ({@link WebhookBodies}): nothing was sent, and nothing will be. */
+    private static final Outcome WITHDRAWN = new Outcome(null, "withdrawn: the case's counter is no longer public");
+
     /**
      * One attempt, recorded; the returned future completes once it is and its name's lookup has returned (see
      * {@link #lookups}). The lookup runs on {@link #lookups}, the rest on the workers and the HTTP client, never on the
      * dispatcher thread, and the deadline ends the attempt wherever it is.
      * <p>
      * Right before the POST the webhook is read again: it may have been deleted since it was claimed, and the claim
-     * carries its URL and secret. Until a read-only review of 6 December 2026 a webhook deleted during a slow lookup
+     * carries its URL and secret. So is what the body may still say ({@link WebhookBodies}): a hold or a counter
+     * switched off since it was queued. Until a read-only review of 6 December 2026 a webhook deleted during a slow lookup
      * still got the POST. What is left: a delete committed between that read and the request reaching the receiver (the
      * time of a connection), or during a POST already sent.
      */
@@ -259,6 +266,9 @@ public class WebhookDispatcher {
             deadline.cancel(false);
             if (o == DELETED) {
                 webhooks.failed(d.id(), null, o.error(), null); // already dead by the delete, unless deleted otherwise
+            } else if (o == WITHDRAWN) {
+                webhooks.withdraw(d.id(), o.error());
+                registry.counter("w4r.webhooks.deliveries", "outcome", "withdrawn", "entity", d.entityId()).increment();
             } else if (o.error() == null) {
                 webhooks.delivered(d.id(), o.status());
                 registry.counter("w4r.webhooks.deliveries", "outcome", "delivered", "entity", d.entityId()).increment();
@@ -277,13 +287,18 @@ public class WebhookDispatcher {
                 attempt.complete(DELETED);
                 return;
             }
+            String body = bodies.asOfNow(d).orElse(null);
+            if (body == null) {
+                attempt.complete(WITHDRAWN);
+                return;
+            }
             HttpRequest request = HttpRequest.newBuilder(uri).timeout(settings.timeout())
                     .header("Content-Type", "application/json")
                     .header("User-Agent", "w4r-webhooks/1")
                     .header("W4R-Event-Id", d.eventId().toString())
                     .header("W4R-Event-Type", d.eventType())
-                    .header(WebhookSigner.HEADER, WebhookSigner.header(d.secret(), Instant.now().getEpochSecond(), d.body()))
-                    .POST(HttpRequest.BodyPublishers.ofString(d.body()))
+                    .header(WebhookSigner.HEADER, WebhookSigner.header(d.secret(), Instant.now().getEpochSecond(), body))
+                    .POST(HttpRequest.BodyPublishers.ofString(body))
                     .build();
             if (attempt.isDone()) { // the deadline passed during the read
                 return;

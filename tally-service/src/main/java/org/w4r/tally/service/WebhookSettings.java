@@ -78,4 +78,11 @@ public interface WebhookSettings {
     /** The period of {@code totals.entity}; also the schedule of {@link WebhookTotals}. */
     @WithDefault("PT1H")
     Duration totalsEvery();
+
+    /**
+     * How long a delivered or dead delivery is kept ({@link WebhookPrune}): listed to its entity and, dead, replayable
+     * until then. A deleted webhook's row goes with its last delivery.
+     */
+    @WithDefault("P30D")
+    Duration keepFor();
 }
