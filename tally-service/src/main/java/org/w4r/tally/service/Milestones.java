@@ -83,6 +83,11 @@ public class Milestones {
 
     /** In the caller's transaction: records and announces what the totals of {@code cases} have reached. */
     public void check(Set<CaseKey> cases) {
+        // a half-read read model may hold an older record of the case (a goal, a counter or milestones since changed),
+        // and a milestone is recorded once: none before it has read every case; the sweep records them once it has
+        if (!reference.isCaughtUp()) {
+            return;
+        }
         Map<CaseKey, CaseChanged> open = new HashMap<>();
         for (CaseKey key : cases) {
             CaseChanged c = key.caseId().isEmpty() ? null : reference.findCase(key.caseId()).orElse(null);
@@ -147,6 +152,9 @@ public class Milestones {
     /** Checks every case of {@code campaignId} and tells what a release overtook, in one transaction. */
     @Transactional
     public void sweep(String campaignId) {
+        if (!reference.isCaughtUp()) { // which cases are held is not yet known: nothing is announced
+            return;
+        }
         List<CaseChanged> cases = reference.cases().stream().filter(c -> campaignId.equals(c.campaignId())).toList();
         check(cases.stream().map(c -> new CaseKey(campaignId, c.caseId())).collect(Collectors.toSet()));
         // a milestone recorded as held just as the release went by (the release's own announcing ran first): told now.

@@ -174,6 +174,12 @@ public class WebhookDispatcher {
      * time, five seconds apart. An entity still has at most {@code batch-per-entity} attempts in flight here.
      */
     int dispatchOnce() {
+        // nothing is claimed before the read model has read every hold: a starting instance's held set is empty or
+        // half-read, and its group's rebalance pauses the webhook consumer that writes the other copy, so a milestone
+        // of a case held meanwhile went out (a read-only review, 8 December 2026). The poll tries again
+        if (!reference.isCaughtUp()) {
+            return 0;
+        }
         int spare;
         Map<String, Integer> flying;
         synchronized (inFlight) {
