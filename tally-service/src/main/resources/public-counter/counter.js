@@ -54,7 +54,11 @@
   }
 
   var MIN_REFRESH = 5;
+  // a count is confirmed at least this often, whatever the site's refresh: a hold takes it off at the next answer
+  var MAX_REFRESH = 120;
   var MAX_BACKOFF = 600;
+  // a count not confirmed for this many refreshes is taken off: it may be of a case held since (below)
+  var UNCONFIRMED_REFRESHES = 3;
 
   function language(el) {
     var page = el.closest('[lang]');
@@ -135,7 +139,7 @@
 
   Counter.prototype.refreshSeconds = function () {
     var n = parseInt(this.getAttribute('refresh'), 10);
-    return isNaN(n) ? 30 : Math.max(MIN_REFRESH, n);
+    return isNaN(n) ? 30 : Math.min(MAX_REFRESH, Math.max(MIN_REFRESH, n));
   };
 
   Counter.prototype.later = function (generation, seconds) {
@@ -168,6 +172,7 @@
       return response.json().then(function (counter) {
         if (generation === self.generation) {
           self.failures = 0;
+          self.confirmedAt = Date.now();
           self.render(counter);
           self.answered('shown');
           self.later(generation, self.refreshSeconds());
@@ -175,9 +180,17 @@
       });
     }).catch(function () {
       // unreachable or refused: keep what is shown (and what is said of it: a held case's empty box stays hidden
-      // through an outage), and ask again later and later; "retrying" only while nothing was ever answered
+      // through an outage), and ask again later and later; "retrying" only while nothing was ever answered. But not
+      // a count for ever: the case may have been held meanwhile, and the backoff (up to 10 min) kept its count on
+      // every entity's page through a short outage of tally (a read-only review, 8 December 2026); once it is
+      // unconfirmed for three refreshes it is taken off, as a 404 takes it off, and shown again at the next answer
       if (generation === self.generation && !self.hasAttribute('data-state')) {
         self.answered('retrying');
+      }
+      if (generation === self.generation && self.confirmedAt
+          && Date.now() - self.confirmedAt >= UNCONFIRMED_REFRESHES * self.refreshSeconds() * 1000) {
+        self.clear();
+        self.answered('hidden');
       }
       self.failures = Math.min((self.failures || 0) + 1, 10);
       self.later(generation, Math.min(MAX_BACKOFF, self.refreshSeconds() * Math.pow(2, self.failures)));
@@ -185,8 +198,9 @@
   };
 
   // data-state on the element says what it shows ("shown": a count; "hidden": nothing, after a 404, the same for a
-  // hold, a counter switched off or no such case; "retrying": nothing yet, the first read failed; an outage after an
-  // answer keeps what was shown and its state), so a site can style what is around it (a box left empty)
+  // hold, a counter switched off or no such case, or a count left unconfirmed for three refreshes; "retrying":
+  // nothing yet, the first read failed; a shorter outage after an answer keeps what was shown and its state), so a
+  // site can style what is around it (a box left empty)
   // and a test can tell "handled a 404" from "not answered yet" (a browser test read an empty element before the 404
   // arrived and passed on that, until a review, 6 December 2026)
   Counter.prototype.answered = function (state) {
@@ -197,6 +211,7 @@
 
   Counter.prototype.clear = function () {
     this.last = null;
+    this.confirmedAt = null;
     if (this.shadowRoot) {
       Array.prototype.slice.call(this.shadowRoot.childNodes).forEach(function (node) {
         if (node.nodeName !== 'STYLE') {

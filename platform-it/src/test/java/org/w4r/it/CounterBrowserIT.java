@@ -132,6 +132,32 @@ class CounterBrowserIT extends BrowserSupport {
         assertEquals("shown", state(caseId));
     }
 
+    /**
+     * A count the element can no longer confirm (tally unreachable, or answering errors) is taken off after three
+     * refreshes, as a 404 takes it off, and shown again once tally answers: the case may have been held meanwhile,
+     * and the backoff kept its count on every entity's page for up to ten minutes (a read-only review, 8 December
+     * 2026). The outage is the page's: its fetch refuses every request, as a network that lost tally would.
+     */
+    @Test
+    void aCountThatCanNoLongerBeConfirmedIsTakenOffAndComesBack() {
+        driver.get(platform.tally.url() + "/public/v1/counter-demo.html");
+        js("""
+                const e = document.createElement('w4r-counter');
+                e.setAttribute('case', 'el-hiblu-3');
+                e.setAttribute('lang', 'en');
+                e.setAttribute('refresh', '5');
+                document.body.appendChild(e);""");
+        wait.until(d -> "shown".equals(state("el-hiblu-3")) && shown("el-hiblu-3", "en", ".n", null) != null);
+        js("window.realFetch = window.fetch; window.fetch = () => Promise.reject(new TypeError('tally unreachable'));");
+        // three refreshes of 5 s, and the backoff's steps between them
+        new WebDriverWait(driver, Duration.ofSeconds(60), Duration.ofMillis(200))
+                .until(d -> "hidden".equals(state("el-hiblu-3")));
+        assertEquals(null, shown("el-hiblu-3", "en", ".n", null), "no count left on the page");
+        js("window.fetch = window.realFetch;");
+        new WebDriverWait(driver, Duration.ofSeconds(120), Duration.ofMillis(200))
+                .until(d -> "shown".equals(state("el-hiblu-3")) && shown("el-hiblu-3", "en", ".n", null) != null);
+    }
+
     /** The element's data-state for {@code caseId}: what its last answer was (null before its first). */
     static String state(String caseId) {
         return (String) js("const e = document.querySelector(`w4r-counter[case=\"${arguments[0]}\"]`);"
