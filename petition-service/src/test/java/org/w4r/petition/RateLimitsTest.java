@@ -174,10 +174,24 @@ class RateLimitsTest {
         assertRateLimited(refused, "entity");
         assertEquals(7, refused.jsonPath().getInt("requested"));
         assertEquals(6, refused.jsonPath().getInt("available"));
-        assertTrue(refused.jsonPath().getString("detail").contains("at most 6 tokens"), refused.asString());
+        // sent with a key: an earlier attempt under it may have been stored (the limit is taken before the key is
+        // looked up), so it says neither "nothing was stored" nor to send less as a new request (a new key), which
+        // would count the earlier attempt's actions twice (a read-only review, 8 December 2026)
+        String keyed = refused.jsonPath().getString("detail");
+        assertTrue(keyed.contains("an earlier one under the same Idempotency-Key may have been stored"), keyed);
+        assertFalse(keyed.contains("nothing was stored") || keyed.contains("at most 6 tokens"), keyed);
+        Response unkeyed = post(backEnd, "/api/v1/batches", batch(7), null);
+        assertRateLimited(unkeyed, "entity");
+        assertTrue(unkeyed.jsonPath().getString("detail").contains("nothing was stored"), unkeyed.asString());
+        assertTrue(unkeyed.jsonPath().getString("detail").contains("at most 6 tokens"), unkeyed.asString());
         Response neverFits = post(backEnd, "/api/v1/batches", batch(11), null);
         assertRateLimited(neverFits, "entity");
-        assertTrue(neverFits.jsonPath().getString("detail").contains("never fit"), neverFits.asString());
+        assertTrue(neverFits.jsonPath().getString("detail").contains("never fit, send requests of at most"),
+                neverFits.asString());
+        Response neverFitsKeyed = post(backEnd, "/api/v1/batches", batch(11), UUID.randomUUID().toString());
+        assertRateLimited(neverFitsKeyed, "entity");
+        assertTrue(neverFitsKeyed.jsonPath().getString("detail").contains("send it again with the same key once the limit "
+                + "is raised"), neverFitsKeyed.asString());
         Effects.assertNothingSince(before, db, "batches over the entity's limit");
 
         post(backEnd, "/api/v1/batches", batch(6), null).then().statusCode(200);

@@ -35,16 +35,17 @@ class EntityWrites {
 
     /**
      * What a write costs against the entity's rate limits ({@link RateLimits}), taken once the request is understood
-     * and before the key is looked up or anything is written: a 429 stores nothing and leaves the key unused.
+     * and before the key is looked up or anything is written: a 429 stores nothing, and {@code keyed} (the request
+     * names an Idempotency-Key) makes it say that an earlier attempt under the key may have.
      */
     @FunctionalInterface
     interface Cost<C> {
-        void take(RateLimits limits, String entityId, C command);
+        void take(RateLimits limits, String entityId, C command, boolean keyed);
     }
 
     /** One token of the entity's bucket (a write with no signer's e-mail and one item). */
     static <C> Cost<C> one() {
-        return (limits, entityId, command) -> limits.take(entityId);
+        return (limits, entityId, command, keyed) -> limits.take(entityId, keyed);
     }
 
     /**
@@ -56,7 +57,7 @@ class EntityWrites {
         String entityId = caller.get().entityId();
         IdempotencyKey idempotencyKey = IdempotencyKey.of(entityId, key, "POST", path, request, hasher);
         C checked = command.get();
-        cost.take(limits, entityId, checked);
+        cost.take(limits, entityId, checked, key != null);
         return Answers.response(committer.submit(idempotencyKey, status, () -> check.apply(entityId, checked), answer));
     }
 }

@@ -107,7 +107,7 @@ public class MessageResource {
     public Response submit(@Valid @NotNull MessageRequest request,
                            @HeaderParam(IdempotencyKey.HEADER) String key) {
         return writes.submit(key, "/api/v1/messages", request, request::toMessage,
-                (limits, entityId, message) -> limits.take(entityId, request.author().email()), 202, messages::check, ActionResults::of);
+                (limits, entityId, message, keyed) -> limits.take(entityId, request.author().email(), keyed), 202, messages::check, ActionResults::of);
     }
 
     /**

@@ -61,7 +61,7 @@ public class SignatureResource {
         String entityId = caller.get().entityId();
         IdempotencyKey idempotencyKey = IdempotencyKey.of(entityId, key, "POST", "/api/v1/signatures", request, hasher);
         SignatureService.Signature signature = request.toSignature();
-        limits.take(entityId, signature);
+        limits.take(entityId, signature, key != null);
         return Answers.response(signatures.sign(entityId, idempotencyKey, signature, ActionResults::of));
     }
 }

@@ -217,7 +217,7 @@ public class SignerResource {
         Caller who = caller.get();
         String entityId = Roles.ENTITY.equals(who.role()) ? who.entityId() : null;
         if (entityId != null) {
-            limits.take(entityId);
+            limits.take(entityId, false); // an erasure takes no key
         }
         return Answers.response(committer.commit(null, 202, erasures.erase(entityId, request.email().trim()),
                 ErasureAccepted::of));

@@ -174,7 +174,7 @@ public class GroupCommit {
                 k -> new AtomicInteger());
         if (mine.incrementAndGet() > settings.entityShare()) {
             mine.decrementAndGet();
-            throw limits.queueShareFull(entityId, settings.entityShare());
+            throw limits.queueShareFull(entityId, settings.entityShare(), member.key() != null);
         }
         Pending pending = new Pending(member, new CompletableFuture<>());
         boolean keyed = member.key() != null;

@@ -69,23 +69,30 @@ public class RateLimits {
     @Inject
     MeterRegistry registry;
 
+    /*
+     * Each take says whether the request came with an Idempotency-Key ("keyed"): the limit is taken before the key is
+     * looked up, so a refused retry cannot know whether an earlier attempt under its key was stored, and its 429 must
+     * not say "nothing was stored", nor advise splitting it into new requests (new keys), which would count what the
+     * earlier attempt stored a second time (a read-only review, 8 December 2026).
+     */
+
     /** One write without a signer's email. */
-    public void take(String entityId) {
-        take(entityId, 1, Map.of());
+    public void take(String entityId, boolean keyed) {
+        take(entityId, 1, Map.of(), keyed);
     }
 
     /** One message, with its author's email or null for none. */
-    public void take(String entityId, String email) {
-        take(entityId, 1, email == null ? Map.of() : Map.of(domain(email), 1L));
+    public void take(String entityId, String email, boolean keyed) {
+        take(entityId, 1, email == null ? Map.of() : Map.of(domain(email), 1L), keyed);
     }
 
     /** One signature: a token per case it names, one of its signer's domain. */
-    public void take(String entityId, SignatureService.Signature signature) {
-        take(entityId, cost(signature), Map.of(domain(signature.email()), 1L));
+    public void take(String entityId, SignatureService.Signature signature, boolean keyed) {
+        take(entityId, cost(signature), Map.of(domain(signature.email()), 1L), keyed);
     }
 
     /** A batch: its items' tokens, refused items included (a token each: they cost their checking). */
-    public void take(String entityId, List<BatchService.Item> items) {
+    public void take(String entityId, List<BatchService.Item> items, boolean keyed) {
         Map<String, Long> perDomain = new TreeMap<>();
         long tokens = 0;
         for (BatchService.Item item : items) {
@@ -96,7 +103,7 @@ public class RateLimits {
                 perDomain.merge(domain(email), 1L, Long::sum);
             }
         }
-        take(entityId, tokens, perDomain);
+        take(entityId, tokens, perDomain, keyed);
     }
 
     /** The actions a signature stores: one per distinct case (a case named twice is one). */
@@ -104,13 +111,13 @@ public class RateLimits {
         return Math.max(1, signature.caseIds().stream().distinct().count());
     }
 
-    private void take(String entityId, long tokens, Map<String, Long> perDomain) {
+    private void take(String entityId, long tokens, Map<String, Long> perDomain, boolean keyed) {
         int n = instances.count();
         LimitSettings.Limit entityLimit = settings.entityLimit(entityId);
         Held entity = held(entities, entityId, Share.of(entityLimit, n, BatchService.MAX_ITEMS));
         ConsumptionProbe probe = entity.bucket().tryConsumeAndReturnRemaining(tokens);
         if (!probe.isConsumed()) {
-            throw refused(entityId, ENTITY, entityLimit, entity.share(), probe, tokens);
+            throw refused(entityId, ENTITY, entityLimit, entity.share(), probe, tokens, keyed);
         }
         LimitSettings.Limit domainLimit = settings.emailDomainLimit(entityId);
         List<Map.Entry<Bucket, Long>> taken = new ArrayList<>();
@@ -121,7 +128,7 @@ public class RateLimits {
                 // nothing will be stored: what the request took is given back
                 entity.bucket().addTokens(tokens);
                 taken.forEach(t -> t.getKey().addTokens(t.getValue()));
-                throw refused(entityId, EMAIL_DOMAIN, domainLimit, held.share(), domainProbe, domain.getValue());
+                throw refused(entityId, EMAIL_DOMAIN, domainLimit, held.share(), domainProbe, domain.getValue(), keyed);
             }
             taken.add(Map.entry(held.bucket(), domain.getValue()));
         }
@@ -140,19 +147,23 @@ public class RateLimits {
     }
 
     private ProblemException refused(String entityId, String scope, LimitSettings.Limit limit, Share share,
-                                ConsumptionProbe probe, long tokens) {
+                                ConsumptionProbe probe, long tokens, boolean keyed) {
         registry.counter("w4r.petition.rate.limited", "entity", entityId, "scope", scope).increment();
         long available = probe.getRemainingTokens();
         boolean neverFits = tokens > share.capacity();
         long nanos = neverFits ? share.nanosToRefill(share.capacity() - available) : probe.getNanosToWaitForRefill();
         long seconds = Math.max(1, -Math.floorDiv(-nanos, 1_000_000_000L));
         String whose = ENTITY.equals(scope) ? "this entity's limit" : "the limit of one signer email domain in this entity";
+        String stored = keyed ? "this attempt stored nothing (an earlier one under the same Idempotency-Key may have been "
+                + "stored: send it again with that key, never as new requests)" : "nothing was stored";
         String detail = tokens == 1
-                ? "over " + whose + " (" + limit.describe() + "); nothing was stored: send it again after " + seconds + " s"
+                ? "over " + whose + " (" + limit.describe() + "); " + stored + ": send it again after " + seconds + " s"
                 : "this request needs " + tokens + " tokens of " + whose + " (" + limit.describe() + "; a token per "
-                + "action it stores, a signature's one per case) and " + available + " are left; nothing was stored: "
-                + (neverFits ? "it can never fit, send requests of at most " + share.capacity() + " tokens"
-                : "send it again after " + seconds + " s, or at most " + available + " tokens' worth now");
+                + "action it stores, a signature's one per case) and " + available + " are left; " + stored + ": "
+                + (neverFits ? (keyed ? "as the limit stands it can never fit (" + share.capacity() + " tokens at most): "
+                        + "send it again with the same key once the limit is raised"
+                        : "it can never fit, send requests of at most " + share.capacity() + " tokens")
+                : "send it again after " + seconds + " s" + (keyed ? "" : ", or at most " + available + " tokens' worth now"));
         return new ProblemException(Problem.of(429, "rate-limited", "Rate limited", detail)
                 .with("scope", scope).with("limit", limit.describe()).with("requested", tokens)
                 .with("available", available).with("retryAfter", seconds).retryAfter(seconds));
@@ -163,11 +174,12 @@ public class RateLimits {
      * must not fill the queue every entity's signatures share (GroupCommit). The entity's to slow down, so a 429 like
      * its rate limit, not the shared 503 of a saturated service.
      */
-    ProblemException queueShareFull(String entityId, int share) {
+    ProblemException queueShareFull(String entityId, int share, boolean keyed) {
         registry.counter("w4r.petition.rate.limited", "entity", entityId, "scope", ENTITY_QUEUE).increment();
         return new ProblemException(Problem.of(429, "rate-limited", "Rate limited", "this entity already has " + share
-                        + " signatures waiting to be written, its share of petition-service's queue; nothing was stored: "
-                        + "send it again after 1 s")
+                        + " signatures waiting to be written, its share of petition-service's queue; "
+                        + (keyed ? "this attempt stored nothing (an earlier one under the same Idempotency-Key may have "
+                        + "been stored): send it again with that key" : "nothing was stored: send it again") + " after 1 s")
                 .with("scope", ENTITY_QUEUE).with("limit", share + " waiting").with("requested", 1)
                 .with("available", 0).with("retryAfter", 1).retryAfter(1));
     }
