@@ -172,8 +172,8 @@
       return response.json().then(function (counter) {
         if (generation === self.generation) {
           self.failures = 0;
-          self.confirmedAt = Date.now();
           self.render(counter);
+          self.confirmedAt = Date.now(); // after render, whose clear() forgets it
           self.answered('shown');
           self.later(generation, self.refreshSeconds());
         }
