@@ -86,6 +86,36 @@ class ErasureAfterOutageTest {
         assertFalse(log.contains(name) || log.contains(email), "no signer's name or email in the log");
     }
 
+    /**
+     * An erasure takes no Idempotency-Key (done twice it erases once): when the answer to its commit is lost, its
+     * outcome-unknown says that sending it again is safe. It told the caller to send an Idempotency-Key, which the
+     * endpoint ignores (a read-only review, 8 December 2026). Sent again, it is accepted and the person erased once.
+     */
+    @Test
+    void anErasureWhoseCommitAnswerIsLostSaysSendingItAgainIsSafe() throws Exception {
+        String email = "lost-commit+" + UUID.randomUUID().toString().substring(0, 8) + "@x.org";
+        await().atMost(Duration.ofSeconds(90)).until(() -> OutcomeUnknownTest.sign(UUID.randomUUID().toString(),
+                OutcomeUnknownTest.body("Lost Commit", email)).statusCode() == 202);
+        int before = ProxiedDatabaseProfile.PROXY.getCutsOnReply();
+        ProxiedDatabaseProfile.PROXY.cutOnReplyTo("COMMIT", "insert into erased_signer");
+        Response first = erase(email);
+        assertEquals(1, ProxiedDatabaseProfile.PROXY.getCutsOnReply() - before, "the commit's answer was cut");
+        first.then().statusCode(503);
+        assertEquals("outcome-unknown", OutcomeUnknownTest.type(first), first.asString());
+        String detail = first.path("detail");
+        assertTrue(detail.contains("Sending it again is safe"), detail);
+        assertFalse(detail.contains("Send an Idempotency-Key"), detail);
+
+        Response again = await().atMost(Duration.ofSeconds(60)).until(() -> erase(email), r -> r.statusCode() != 503);
+        again.then().statusCode(202);
+        assertEquals(0, count("select count(*) from signature where name = ?", "Lost Commit"), "erased");
+    }
+
+    private static Response erase(String email) {
+        return given().auth().oauth2(entityKey("ai-france")).contentType("application/json")
+                .body("{\"email\":\"" + email + "\"}").post("/api/v1/erasures");
+    }
+
     private static int count(String sql, String param) throws Exception {
         try (Connection c = ProxiedDatabaseProfile.direct(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, param);

@@ -186,12 +186,18 @@ class RetentionTest {
                 + "\",\"entityId\":\"ai-malta\"}", 2).statusCode(201).extract().path("invalidationId");
 
         // the schedule's own pass takes the due campaign, and only it
+        RetentionService.Schedule readBefore = retention.schedule(due, Instant.now());
+        assertEquals("due", readBefore.state());
         List<RetentionRun> ran = retention.runDue(Instant.now());
         RetentionRun run = ran.stream().filter(r -> r.campaignId().equals(due)).findFirst().orElseThrow();
         assertTrue(ran.stream().noneMatch(r -> r.campaignId().equals(later)));
         assertEquals(3, run.signatures());
         assertEquals(1, run.messages());
         assertEquals(RetentionService.SCHEDULE, run.runBy());
+        // another instance's pass, which read the campaign due before this one ran it, does not run it again
+        String runsBefore = one("select count(*) from retention_run where campaign_id = ?", due);
+        assertEquals(List.of(), retention.runEach(List.of(readBefore)));
+        assertEquals(runsBefore, one("select count(*) from retention_run where campaign_id = ?", due));
 
         for (String id : List.of(first, second, third)) {
             List<String> after = signer(id);

@@ -243,7 +243,7 @@ public class MessageResource {
             + "as abuse, " + Api.CAMPAIGN_RETIRED)
     public Response decide(@PathParam("id") UUID id, @Valid @NotNull DecisionRequest request) {
         MessageService.Decision decision = request.toDecision();
-        return Answers.response(committer.commit(null, 200, messages.decide(id, decision, caller.get().principal()),
+        return Answers.response(committer.commitRepeatable(200, messages.decide(id, decision, caller.get().principal()),
                 MessageView::of));
     }
 
@@ -293,7 +293,7 @@ public class MessageResource {
             + "decided")
     public Response decideAll(@Valid @NotNull BulkDecisionRequest request) {
         MessageService.Decision decision = request.toDecision();
-        return Answers.response(committer.commit(null, 200, messages.decideAll(request.campaignId(), request.messageIds(),
+        return Answers.response(committer.commitRepeatable(200, messages.decideAll(request.campaignId(), request.messageIds(),
                 decision, caller.get().principal()), BulkResult::of));
     }
 

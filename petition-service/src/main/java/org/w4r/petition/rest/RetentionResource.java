@@ -124,6 +124,6 @@ public class RetentionResource {
     @APIResponse(responseCode = "409", description = "not-due ('dueAt' says when), or run-in-progress")
     public Response run(@Valid @NotNull RetentionRunRequest request) throws SQLException {
         var command = request.dryRun() ? retention.dryRun(request.campaignId()) : retention.run(request.campaignId());
-        return Answers.response(committer.commit(null, 200, command, RunView::of));
+        return Answers.response(committer.commitRepeatable(200, command, RunView::of));
     }
 }

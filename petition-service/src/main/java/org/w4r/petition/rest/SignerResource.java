@@ -219,7 +219,7 @@ public class SignerResource {
         if (entityId != null) {
             limits.take(entityId, false); // an erasure takes no key
         }
-        return Answers.response(committer.commit(null, 202, erasures.erase(entityId, request.email().trim()),
+        return Answers.response(committer.commitRepeatable(202, erasures.erase(entityId, request.email().trim()),
                 ErasureAccepted::of));
     }
 }

@@ -97,6 +97,19 @@ public class Committer {
 
     /** One checked command in a transaction of its own. */
     public <R> Answer commit(IdempotencyKey key, int status, Command<R> command, Function<? super R, ?> answer) {
+        return commit(key, WriteFailed.Subject.REQUEST, status, command, answer);
+    }
+
+    /**
+     * One command that takes no Idempotency-Key because done twice it takes effect once (an erasure, a moderation
+     * decision, a retention run): its failures say so ({@link WriteFailed.Subject#REPEATABLE}).
+     */
+    public <R> Answer commitRepeatable(int status, Command<R> command, Function<? super R, ?> answer) {
+        return commit(null, WriteFailed.Subject.REPEATABLE, status, command, answer);
+    }
+
+    private <R> Answer commit(IdempotencyKey key, WriteFailed.Subject subject, int status, Command<R> command,
+                              Function<? super R, ?> answer) {
         List<Outcome> outcomes;
         try {
             outcomes = commit(List.of(new Member<>(key, status, command, answer)), Committer::applyEach);
@@ -114,7 +127,7 @@ public class Committer {
             } else if (e.unavailable()) {
                 LOG.warnf("database unavailable (SQLSTATE %s): a request was refused, nothing stored", e.sqlState());
             }
-            throw e.problem(WriteFailed.Subject.REQUEST, key != null);
+            throw e.problem(subject, key != null);
         }
         return outcomes.get(0).get();
     }

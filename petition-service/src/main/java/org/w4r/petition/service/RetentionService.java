@@ -166,6 +166,15 @@ public class RetentionService {
      * moving a whole campaign's schedule). A campaign already retired may run again: it finds what came since.
      */
     public Command<RetentionRun> run(String campaignId) throws SQLException {
+        return run(campaignId, false);
+    }
+
+    /**
+     * {@code onlyOnce}: the schedule's run, which does nothing (answers null) for a campaign retired by the time it has
+     * the campaign's lock. Each instance reads the due campaigns once and runs them one by one, so a campaign another
+     * instance ran meanwhile was run again: an empty run and its audit entry (a read-only review, 8 December 2026).
+     */
+    private Command<RetentionRun> run(String campaignId, boolean onlyOnce) throws SQLException {
         Schedule schedule = schedule(campaignId, Instant.now());
         if ("open".equals(schedule.state()) || "scheduled".equals(schedule.state())) {
             throw new ProblemException(Problem.of(409, "not-due", "Not due",
@@ -179,6 +188,9 @@ public class RetentionService {
                 throw ProblemException.conflict("run-in-progress", "Run in progress",
                         "another run of campaign '" + campaignId + "', or a late action of it, is under way; read the "
                                 + "runs in a moment");
+            }
+            if (onlyOnce && retention.retiredAt(campaignId).isPresent()) {
+                return null;
             }
             Instant started = Instant.now();
             RetentionRun run = run(campaignId, false, schedule.dueAt(), started, retention.anonymise(campaignId), asked.actor());
@@ -345,15 +357,23 @@ public class RetentionService {
 
     /** Runs every campaign due at {@code now} and not yet retired; returns what ran. */
     public List<RetentionRun> runDue(Instant now) throws SQLException {
+        return runEach(schedule(now));
+    }
+
+    /** Runs each campaign of {@code read} that was due when read, unless retired since (by another instance). */
+    public List<RetentionRun> runEach(List<Schedule> read) throws SQLException {
         List<RetentionRun> runs = new ArrayList<>();
-        for (Schedule schedule : schedule(now)) {
+        for (Schedule schedule : read) {
             if (!"due".equals(schedule.state())) {
                 continue;
             }
             try {
-                Command<RetentionRun> command = run(schedule.campaignId());
+                Command<RetentionRun> command = run(schedule.campaignId(), true);
                 RetentionRun[] done = new RetentionRun[1];
                 committer.commit(null, 200, work -> done[0] = command.apply(work), r -> Map.of());
+                if (done[0] == null) {
+                    continue;
+                }
                 runs.add(done[0]);
                 LOG.infof("retention: campaign %s anonymised: %d signatures, %d messages", schedule.campaignId(),
                         done[0].signatures(), done[0].messages());

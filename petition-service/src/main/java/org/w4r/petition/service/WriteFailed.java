@@ -15,7 +15,13 @@ public final class WriteFailed extends Exception {
 
     /** What was being written, in the words of the answer. */
     public enum Subject {
-        SIGNATURE, REQUEST
+        SIGNATURE, REQUEST,
+        /**
+         * A request that takes no Idempotency-Key because done twice it takes effect once: an erasure, a moderation
+         * decision, a retention run. Its outcome-unknown told the caller to send a key, which it ignores (a read-only
+         * review, 8 December 2026).
+         */
+        REPEATABLE
     }
 
     /**
@@ -178,6 +184,10 @@ public final class WriteFailed extends Exception {
                     : "the connection to the database was lost during the commit: the signature may or may not be stored. "
                     + "Send it again (a signer counts once per case: if it was stored, the answer is 'duplicate'); "
                     + "send an Idempotency-Key to get the stored answer instead";
+        } else if (subject == Subject.REPEATABLE) {
+            detail = "the connection to the database was lost during the commit: the request may or may not have "
+                    + "taken effect. Sending it again is safe: done twice, it takes effect once (this endpoint takes no "
+                    + "Idempotency-Key)";
         } else {
             detail = keyed
                     ? "the connection to the database was lost during the commit: the request may or may not have "
