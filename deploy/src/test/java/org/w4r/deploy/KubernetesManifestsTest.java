@@ -553,6 +553,41 @@ class KubernetesManifestsTest {
     }
 
     /**
+     * tally-service POSTs to addresses entity keys choose (webhooks): its way out reaches inside the cluster only DNS,
+     * Kafka, PostgreSQL and a trace collector, each on its port, and outside only public addresses, so a receiver's
+     * name re-pointed inside after the code checked it (DNS rebinding) meets the network's refusal too (a read-only
+     * review, 8 December 2026: no pod had an egress rule).
+     */
+    @Test
+    void tallyServiceReachesNoInternalAddressBeyondWhatItNeeds() {
+        Map<String, String> tally = BASE.named(Deployment.class, "tally-service").getSpec().getTemplate().getMetadata().getLabels();
+        List<NetworkPolicy> egress = BASE.of(NetworkPolicy.class).stream()
+                .filter(p -> p.getSpec().getPolicyTypes() != null && p.getSpec().getPolicyTypes().contains("Egress"))
+                .filter(p -> tally.entrySet().containsAll(p.getSpec().getPodSelector().getMatchLabels().entrySet()))
+                .toList();
+        assertEquals(1, egress.size(), "one egress policy selects tally-service: " + egress);
+        List<String> internal = List.of("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10",
+                "169.254.0.0/16", "127.0.0.0/8", "fc00::/7", "fe80::/10", "::1/128", "::ffff:0:0/96");
+        int blocks = 0;
+        for (var rule : egress.get(0).getSpec().getEgress()) {
+            assertTrue(rule.getTo() != null && !rule.getTo().isEmpty(), "an egress rule to anywhere: " + rule);
+            for (var peer : rule.getTo()) {
+                if (peer.getIpBlock() != null) {
+                    blocks++;
+                    List<String> except = peer.getIpBlock().getExcept() == null ? List.of() : peer.getIpBlock().getExcept();
+                    String cidr = peer.getIpBlock().getCidr();
+                    List<String> family = internal.stream().filter(r -> r.contains(":") == cidr.contains(":")).toList();
+                    assertTrue(except.containsAll(family), cidr + " leaves out " + family + ", not only " + except);
+                } else {
+                    assertTrue(rule.getPorts() != null && !rule.getPorts().isEmpty(),
+                            "a peer inside the cluster only on its ports: " + rule);
+                }
+            }
+        }
+        assertEquals(2, blocks, "the internet, IPv4 and IPv6");
+    }
+
+    /**
      * PostgreSQL and Kafka let in the four services and nothing else of the platform: the staff UI has neither a
      * database nor a Kafka user, but both admitted every pod labelled part-of w4r, the UI's included (a read-only
      * review, 6 December 2026).
