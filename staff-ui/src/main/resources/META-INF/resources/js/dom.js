@@ -26,7 +26,8 @@ export function toCsv(header, rows) {
     if (v == null) { return ''; }
     if (typeof v === 'number') { return String(v); }
     let s = String(v);
-    if (/^[=+\-@\t\r]/.test(s)) { s = "'" + s; }
+    // as the services' SpreadsheetSafe: a formula character first, or after spaces and line breaks
+    if (/^[=+\-@\t\r]|^[ \n]+[=+\-@]/.test(s)) { s = "'" + s; }
     return '"' + s.replace(/"/g, '""') + '"';
   };
   return [header, ...rows].map((r) => r.map(cell).join(',')).join('\r\n') + '\r\n';
