@@ -36,3 +36,9 @@ function splitOn(separator, line) {
   }
   return fields;
 }
+
+test('a formula after leading spaces or a line break gets its apostrophe too; a name with a space does not', () => {
+  // some spreadsheets trim a cell on import, and " =HYPERLINK(…)" then ran (a read-only review, 8 December 2026)
+  const csv = toCsv(['author'], [[' =HYPERLINK(1)'], ['\n@SUM(1)'], [' Ana']]);
+  assert.equal(csv, '"author"\r\n"\' =HYPERLINK(1)"\r\n"\'\n@SUM(1)"\r\n" Ana"\r\n');
+});

@@ -1,15 +1,43 @@
 // The staff token (or the access token from the organisation's identity provider, js/oidc.js) lives in this tab's
-// sessionStorage only; every call sends it as a bearer token.
+// sessionStorage only; every call sends it as a bearer token. A browser that restores tabs keeps sessionStorage with
+// the session (on disk), so a tab closed without "Sign out" came back signed in for the next person at that screen
+// (a read-only review, 8 December 2026): a token unused for IDLE_MS is forgotten, and the page asks for it again.
 import { t } from './i18n.js';
 
 const KEY = 'w4r.token';
+const USED = 'w4r.token.used';
+export const IDLE_MS = 30 * 60 * 1000;
 let services = null;
 
 export const token = {
-  get: () => sessionStorage.getItem(KEY),
-  set: (t) => sessionStorage.setItem(KEY, t),
-  clear: () => sessionStorage.removeItem(KEY),
+  get: () => {
+    const value = sessionStorage.getItem(KEY);
+    if (value !== null && !(Date.now() - Number(sessionStorage.getItem(USED) || 0) < IDLE_MS)) {
+      token.clear();
+      return null;
+    }
+    return value;
+  },
+  set: (value) => {
+    sessionStorage.setItem(KEY, value);
+    sessionStorage.setItem(USED, String(Date.now()));
+  },
+  /** Called with every request: the token stays while the page is in use. */
+  used: () => {
+    if (sessionStorage.getItem(KEY) !== null) { sessionStorage.setItem(USED, String(Date.now())); }
+  },
+  clear: () => {
+    sessionStorage.removeItem(KEY);
+    sessionStorage.removeItem(USED);
+  },
 };
+
+/** The token for a request, marked used; null once it was idle too long. */
+function bearer() {
+  const value = token.get();
+  token.used();
+  return value;
+}
 
 export class ApiError extends Error {
   constructor(status, problem) {
@@ -38,7 +66,7 @@ export async function serviceUrls() {
  */
 export async function call(url, options) {
   const opts = options || {};
-  const headers = Object.assign({ Authorization: 'Bearer ' + token.get(), Accept: opts.accept || 'application/json' },
+  const headers = Object.assign({ Authorization: 'Bearer ' + bearer(), Accept: opts.accept || 'application/json' },
     opts.body !== undefined ? { 'Content-Type': 'application/json' } : {},
     opts.version != null ? { 'If-Match': '"' + opts.version + '"' } : {},
     opts.idempotencyKey ? { 'Idempotency-Key': opts.idempotencyKey } : {});
@@ -106,13 +134,13 @@ export function keyedWrite(write) {
 /** A CSV body (case-service's imports) with the same bearer header; the answer is JSON. */
 export async function sendCsv(url, text) {
   const response = await fetch(url, { method: 'POST', credentials: 'omit', body: text,
-    headers: { Authorization: 'Bearer ' + token.get(), 'Content-Type': 'text/csv', Accept: 'application/json' } });
+    headers: { Authorization: 'Bearer ' + bearer(), 'Content-Type': 'text/csv', Accept: 'application/json' } });
   return answer(response, () => response.json());
 }
 
 /** A file the API serves (a delivery pack): its bytes and the answer's headers. */
 export async function fetchFile(url) {
-  const response = await fetch(url, { headers: { Authorization: 'Bearer ' + token.get() }, credentials: 'omit' });
+  const response = await fetch(url, { headers: { Authorization: 'Bearer ' + bearer() }, credentials: 'omit' });
   return answer(response, async () => ({ blob: await response.blob(), headers: response.headers }));
 }
 
