@@ -81,6 +81,9 @@ class DemoDataTest extends RunningService {
     void demoCredentialsAreWrittenOnceAndWork() throws IOException {
         List<String> lines = Files.readAllLines(credentialsFile);
         assertEquals("principal,role,entity_id,token", lines.get(0));
+        // the owner's only (created so, before a secret is written: the window before that is not observable here)
+        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(credentialsFile)));
         assertEquals(60 + 4, lines.size() - 1);
         String coordinator = token(lines, "coordinator");
         String france = lines.stream().filter(l -> l.startsWith("ai-france,")).findFirst().orElseThrow().split(",")[3];

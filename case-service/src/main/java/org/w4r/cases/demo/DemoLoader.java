@@ -182,12 +182,15 @@ public class DemoLoader implements DemoShare {
             Files.createDirectories(file.getParent());
         }
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.write(tmp, lines, StandardCharsets.UTF_8);
+        Files.deleteIfExists(tmp);
         try {
-            Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
-        } catch (UnsupportedOperationException ignored) {
-            // not a POSIX file system
+            // created owner-only, before a secret is written: set afterwards, the file was readable by every local user
+            // (umask 022) between the write and the change (a read-only review, 8 December 2026)
+            Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        } catch (UnsupportedOperationException notPosix) {
+            Files.createFile(tmp);
         }
+        Files.write(tmp, lines, StandardCharsets.UTF_8);
         Files.move(tmp, file);
     }
 }
