@@ -193,7 +193,8 @@ class MessageQueueTest {
         String after = "";
         for (int page = 0; page < 4; page++) {
             List<String> ids = given().auth().oauth2(MODERATOR)
-                    .get("/api/v1/messages?campaignId=" + campaign + "&limit=3&after=" + after).then().statusCode(200)
+                    .get("/api/v1/messages?campaignId=" + campaign + "&limit=3" + (after.isEmpty() ? "" : "&after=" + after))
+                    .then().statusCode(200)
                     .extract().jsonPath().getList("messageId", String.class);
             if (page == 0) {
                 // decided while the moderator reads the first page: the next page still starts after its last message
