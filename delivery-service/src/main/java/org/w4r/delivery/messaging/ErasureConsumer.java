@@ -24,6 +24,6 @@ public class ErasureConsumer {
     @Incoming("erasures")
     @Blocking
     public void consume(ConsumerRecords<String, String> records) throws InterruptedException {
-        consumer.consumeOnce(records, SignerErased.class, SignerErased::eventId, erasures::apply);
+        consumer.consumeOnce("erasures", records, SignerErased.class, SignerErased::eventId, erasures::apply);
     }
 }

@@ -30,12 +30,12 @@ public class LedgerConsumer {
     @Incoming("actions")
     @Blocking
     public void actions(ConsumerRecords<String, String> records) throws InterruptedException {
-        consumer.consumeOnce(records, ActionEvent.class, ActionEvent::eventId, writer::applyActions);
+        consumer.consumeOnce("actions", records, ActionEvent.class, ActionEvent::eventId, writer::applyActions);
     }
 
     @Incoming("moderation")
     @Blocking
     public void reviews(ConsumerRecords<String, String> records) throws InterruptedException {
-        consumer.consume(records, MessageReviewed.class, writer::applyReviews);
+        consumer.consume("moderation", records, MessageReviewed.class, writer::applyReviews);
     }
 }

@@ -25,6 +25,6 @@ public class HandoverConsumer {
     @Incoming("handovers")
     @Blocking
     public void consume(ConsumerRecords<String, String> records) throws InterruptedException {
-        consumer.consume(records, DeliveryEvent.class, retention::handovers);
+        consumer.consume("handovers", records, DeliveryEvent.class, retention::handovers);
     }
 }

@@ -37,6 +37,12 @@ import java.util.function.Function;
  * {@link #consumeOnce} applies each event once (see {@link ConsumedBatches}); {@link #consume} leaves it to a handler
  * whose effect is idempotent on the event id by itself. The offsets are committed by the channel after this returns,
  * so a record is either applied, or kept on its dead letter, before its partition moves past it.
+ * <p>
+ * A dead letter names the consumer group that set it aside ({@value #GROUP}), and a record sent again with
+ * {@value #REDRIVE_FOR} is applied by that group only: two groups read {@code actions} (tally and delivery) and share
+ * its dead letter, so an event one of them refused and the other applied, published again as the runbook said, was
+ * applied a second time by the other once more than its dedupe window of records lay between the copies (a read-only
+ * review, 8 December 2026).
  */
 @ApplicationScoped
 public class BatchConsumer {
@@ -57,6 +63,15 @@ public class BatchConsumer {
     @Inject
     ConsumedBatches batches;
 
+    /** On a dead letter: the consumer group that set the event aside. */
+    public static final String GROUP = "w4r-group";
+    /** On a record sent again to its topic: the one consumer group that applies it; every other group passes it by. */
+    public static final String REDRIVE_FOR = "w4r-redrive-for";
+
+    /** A channel's consumer group, from its {@code mp.messaging.incoming.<channel>.group.id}. */
+    java.util.function.Function<String, String> groups = channel -> org.eclipse.microprofile.config.ConfigProvider
+            .getConfig().getValue("mp.messaging.incoming." + channel + ".group.id", String.class);
+
     private final AtomicLong deadLettered = new AtomicLong();
     /** Next offset to apply per partition, as applied by this instance. */
     private final Map<TopicPartition, Long> applied = new ConcurrentHashMap<>();
@@ -71,18 +86,18 @@ public class BatchConsumer {
      * Applies the events of {@code records}; {@code handler} must be idempotent on the event id itself (a record may
      * come again after a crash or a rebalance, and an event may be published twice).
      */
-    public <T> void consume(ConsumerRecords<String, String> records, Class<T> type, Handler<T> handler)
+    public <T> void consume(String channel, ConsumerRecords<String, String> records, Class<T> type, Handler<T> handler)
             throws InterruptedException {
-        consume(records, type, (read, events) -> handler.apply(events));
+        consume(channel, records, type, (read, events) -> handler.apply(events));
     }
 
     /**
      * Applies the events of {@code records} exactly once: {@code handler} gets only the events not applied before, in a
      * transaction that also stores each partition's progress ({@link ConsumedBatches}); it joins that transaction.
      */
-    public <T> void consumeOnce(ConsumerRecords<String, String> records, Class<T> type, Function<T, UUID> idOf,
-                                Handler<T> handler) throws InterruptedException {
-        consume(records, type, (read, events) -> batches.apply(read, events, idOf, handler));
+    public <T> void consumeOnce(String channel, ConsumerRecords<String, String> records, Class<T> type,
+                                Function<T, UUID> idOf, Handler<T> handler) throws InterruptedException {
+        consume(channel, records, type, (read, events) -> batches.apply(read, events, idOf, handler));
     }
 
     /** Applies {@code events}, read from {@code records} (the same index), in one transaction; throws to roll back. */
@@ -99,16 +114,21 @@ public class BatchConsumer {
         return java.util.Objects.requireNonNull(Events.fromJson(value, type), "no event");
     }
 
-    private <T> void consume(ConsumerRecords<String, String> records, Class<T> type, Applier<T> applier)
+    private <T> void consume(String channel, ConsumerRecords<String, String> records, Class<T> type, Applier<T> applier)
             throws InterruptedException {
+        String group = groups.apply(channel);
         List<T> events = new ArrayList<>(records.count());
         List<ConsumerRecord<String, String>> readable = new ArrayList<>(records.count());
         for (ConsumerRecord<String, String> record : records) {
+            org.apache.kafka.common.header.Header only = record.headers().lastHeader(REDRIVE_FOR);
+            if (only != null && !group.equals(new String(only.value(), StandardCharsets.UTF_8))) {
+                continue; // another group's dead letter, sent again for that group alone
+            }
             try {
                 events.add(read(record.value(), type));
                 readable.add(record);
             } catch (RuntimeException e) {
-                deadLetter(record, "unreadable", e);
+                deadLetter(record, "unreadable", e, group);
             }
         }
         if (!events.isEmpty() && apply(readable.get(0).topic(), events.size(),
@@ -120,7 +140,7 @@ public class BatchConsumer {
                 List<T> event = List.of(events.get(i));
                 Exception refused = apply(readable.get(i).topic(), 1, () -> applier.apply(one, event));
                 if (refused != null) {
-                    deadLetter(readable.get(i), "refused", refused);
+                    deadLetter(readable.get(i), "refused", refused, group);
                 }
             }
         }
@@ -151,14 +171,16 @@ public class BatchConsumer {
      * Sends the record as it was read to the dead letter, and waits for its ack however long the broker is away: the
      * event must be kept before the offset moves past it.
      */
-    private void deadLetter(ConsumerRecord<String, String> source, String why, Exception error)
+    private void deadLetter(ConsumerRecord<String, String> source, String why, Exception error, String group)
             throws InterruptedException {
         String topic = source.topic();
         String deadLetter = Topics.deadLetter(topic);
-        ProducerRecord<String, String> record = new ProducerRecord<>(deadLetter, null, source.value());
+        // with its key, so it can be sent again to its partition (actions are keyed by case: a correction after it)
+        ProducerRecord<String, String> record = new ProducerRecord<>(deadLetter, source.key(), source.value());
         record.headers().add("w4r-reason", bytes(why));
         record.headers().add("w4r-error", bytes(Failures.describe(error)));
         record.headers().add("w4r-source", bytes(topic + "-" + source.partition() + "@" + source.offset()));
+        record.headers().add(GROUP, bytes(group));
         Retry.forever(settings.maxBackoffMs()).run(() -> {
             try {
                 publisher.send(record).get();

@@ -80,7 +80,7 @@ class BatchConsumerTest {
         AtomicInteger calls = new AtomicInteger();
         // and the JSON literal null, which reads as no event at all
         ConsumerRecords<String, String> records = published(json(first), unreadable, json(second), "null");
-        consumer.consume(records, SignerErased.class, events -> {
+        consumer.consume(TOPIC, records, SignerErased.class, events -> {
             calls.incrementAndGet();
             apply(events, 0);
         });
@@ -94,6 +94,7 @@ class BatchConsumerTest {
         assertEquals("unreadable", header(dead.get(0), "w4r-reason"));
         ConsumerRecord<String, String> source = records.records(PARTITION).get(1);
         assertEquals(TOPIC + "-0@" + source.offset(), header(dead.get(0), "w4r-source"), "where it was read");
+        assertEquals(KitFixtures.GROUP, header(dead.get(0), BatchConsumer.GROUP), "which group set it aside");
         assertEquals(2, consumer.deadLettered());
         assertEquals(2, consumer.registry.counter("w4r.consumer.dead.letters", "topic", TOPIC, "reason", "unreadable")
                 .count());
@@ -106,7 +107,7 @@ class BatchConsumerTest {
         List<SignerErased> batch = List.of(erasure("ai-malta"), erasure("ai-france"), erasure("international-members"));
         AtomicInteger calls = new AtomicInteger();
         List<Integer> appliedSizes = new ArrayList<>();
-        consumer.consume(published(batch.stream().map(BatchConsumerTest::json).toArray(String[]::new)),
+        consumer.consume(TOPIC, published(batch.stream().map(BatchConsumerTest::json).toArray(String[]::new)),
                 SignerErased.class, events -> {
             // more passing failures than maxAttempts: a database that is away must be waited for, never given up on
             apply(events, calls.incrementAndGet() <= 4 ? 1 : 0);
@@ -126,7 +127,7 @@ class BatchConsumerTest {
     void anEventRefusedEveryTimeIsDeadLetteredAloneAndTheEventsAroundItAreApplied() throws Exception {
         SignerErased before = erasure("ai-malta"), poison = erasure("poison"), after = erasure("ai-france");
         List<List<UUID>> calls = new ArrayList<>();
-        consumer.consume(published(json(before), json(poison), json(after)), SignerErased.class, events -> {
+        consumer.consume(TOPIC, published(json(before), json(poison), json(after)), SignerErased.class, events -> {
             calls.add(events.stream().map(SignerErased::erasureId).toList());
             apply(events, 0);
         });
@@ -180,19 +181,46 @@ class BatchConsumerTest {
 
     /** Publishes {@code payloads} to the topic's one partition and reads them back as a channel's poll hands them over. */
     private static ConsumerRecords<String, String> published(String... payloads) throws Exception {
+        return published(java.util.Arrays.stream(payloads).map(p -> new ProducerRecord<>(TOPIC, 0, "key", p)).toList());
+    }
+
+    private static ConsumerRecords<String, String> published(List<ProducerRecord<String, String>> records) throws Exception {
         long first = -1;
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of("bootstrap.servers", bootstrap,
                 "acks", "all"), new StringSerializer(), new StringSerializer())) {
-            for (String payload : payloads) {
-                long offset = producer.send(new ProducerRecord<>(TOPIC, 0, "key", payload)).get().offset();
+            for (ProducerRecord<String, String> record : records) {
+                long offset = producer.send(record).get().offset();
                 first = first < 0 ? offset : first;
             }
         }
         long from = first;
         List<ConsumerRecord<String, String>> read = TopicReader.readAll(bootstrap, TOPIC).stream()
                 .filter(r -> r.partition() == 0 && r.offset() >= from).toList();
-        assertEquals(payloads.length, read.size());
+        assertEquals(records.size(), read.size());
         return new ConsumerRecords<>(Map.of(PARTITION, read), Map.of());
+    }
+
+    /**
+     * An event sent again to its topic for one group ({@code w4r-redrive-for}, the group its dead letter names) is
+     * applied by that group and passed by every other: two groups read {@code actions} and share its dead letter, and
+     * an event one of them refused, published again, was applied a second time by the other once its dedupe window
+     * had passed it (a read-only review, 8 December 2026).
+     */
+    @Test
+    void anEventSentAgainForOneGroupIsAppliedByThatGroupAlone() throws Exception {
+        SignerErased mine = erasure("ai-malta"), theirs = erasure("ai-france"), everyones = erasure("international-members");
+        ProducerRecord<String, String> forMe = new ProducerRecord<>(TOPIC, 0, "key", json(mine));
+        forMe.headers().add(BatchConsumer.REDRIVE_FOR, KitFixtures.GROUP.getBytes(StandardCharsets.UTF_8));
+        ProducerRecord<String, String> forThem = new ProducerRecord<>(TOPIC, 0, "key", json(theirs));
+        forThem.headers().add(BatchConsumer.REDRIVE_FOR, "another-group".getBytes(StandardCharsets.UTF_8));
+        ConsumerRecords<String, String> records = published(List.of(forMe, forThem,
+                new ProducerRecord<>(TOPIC, 0, "key", json(everyones))));
+        consumer.consume(TOPIC, records, SignerErased.class, events -> apply(events, 0));
+        assertEquals(1, applied(mine));
+        assertEquals(0, applied(theirs), "another group's");
+        assertEquals(1, applied(everyones));
+        assertEquals(records.records(PARTITION).get(2).offset() + 1, consumer.appliedUpTo(PARTITION),
+                "the partition moves past the record passed by");
     }
 
     private static List<ConsumerRecord<String, String>> deadLetters(String containing) {

@@ -89,8 +89,12 @@ public final class KitFixtures {
         clients.close(null);
     }
 
+    /** The consumer group of {@link #batchConsumer}'s every channel. */
+    public static final String GROUP = "kit-test";
+
     public static BatchConsumer batchConsumer(EventPublisher publisher, int maxAttempts) {
         BatchConsumer consumer = new BatchConsumer();
+        consumer.groups = channel -> GROUP;
         consumer.publisher = publisher;
         consumer.settings = new FixedConsumerSettings(maxAttempts, 1000, 100_000);
         consumer.registry = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();

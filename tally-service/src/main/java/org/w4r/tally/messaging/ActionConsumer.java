@@ -36,7 +36,7 @@ public class ActionConsumer {
     @Incoming("actions")
     @Blocking
     public void consume(ConsumerRecords<String, String> records) throws InterruptedException {
-        consumer.consumeOnce(records, ActionEvent.class, ActionEvent::eventId, events -> {
+        consumer.consumeOnce("actions", records, ActionEvent.class, ActionEvent::eventId, events -> {
             writer.apply(events);
             fresh(events);
         });

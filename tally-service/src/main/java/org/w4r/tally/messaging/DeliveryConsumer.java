@@ -25,6 +25,6 @@ public class DeliveryConsumer {
     @Incoming("deliveries")
     @Blocking
     public void consume(ConsumerRecords<String, String> records) throws InterruptedException {
-        consumer.consumeOnce(records, DeliveryEvent.class, DeliveryEvent::eventId, events -> events.forEach(ledger::apply));
+        consumer.consumeOnce("deliveries", records, DeliveryEvent.class, DeliveryEvent::eventId, events -> events.forEach(ledger::apply));
     }
 }

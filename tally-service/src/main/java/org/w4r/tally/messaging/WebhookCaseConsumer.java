@@ -29,7 +29,7 @@ public class WebhookCaseConsumer {
     @Incoming("webhook-cases")
     @Blocking
     public void consume(ConsumerRecords<String, String> records) throws InterruptedException {
-        consumer.consumeOnce(records, CaseChanged.class, CaseChanged::eventId, webhooks::onCases);
+        consumer.consumeOnce("webhook-cases", records, CaseChanged.class, CaseChanged::eventId, webhooks::onCases);
         dispatcher.wake();
     }
 }
