@@ -2,6 +2,8 @@ package org.w4r.testsupport.contract;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.restassured.RestAssured;
+import org.w4r.testsupport.ReferenceFixtures;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -70,6 +72,16 @@ public final class UndeclaredParameters {
         assertTrue(failures.isEmpty(), failures.size() + " of " + sent + " requests not refused as they should be:\n"
                 + String.join("\n", failures));
         return sent;
+    }
+
+    /**
+     * As {@link #assertEveryOperationRefuses(URI, List)}, on the application REST Assured talks to, with the fixtures'
+     * credentials: each staff role's token and an entity's key ({@link ReferenceFixtures}).
+     */
+    public static int assertEveryOperationRefuses() throws Exception {
+        List<String> bearers = new ArrayList<>(ReferenceFixtures.STAFF_ROLES.stream().map(ReferenceFixtures::staffToken).toList());
+        bearers.add(ReferenceFixtures.entityKey("ai-france"));
+        return assertEveryOperationRefuses(URI.create(RestAssured.baseURI + ":" + RestAssured.port), bearers);
     }
 
     private static String firstQueryParameter(JsonNode operation, JsonNode pathItem) {
