@@ -4,7 +4,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -29,9 +28,10 @@ final class PackZip {
         try (ZipOutputStream zip = new ZipOutputStream(out, StandardCharsets.UTF_8)) {
             for (Map.Entry<String, byte[]> file : all.entrySet()) {
                 ZipEntry entry = new ZipEntry(file.getKey());
-                FileTime time = FileTime.from(dated);
-                entry.setLastModifiedTime(time);
-                entry.setTime(dated.toEpochMilli());
+                // the time as UTC's wall clock, written as is: setTime and setLastModifiedTime convert through the
+                // JVM's default zone, so instances in two zones (or either side of a DST change) wrote different
+                // bytes for the same pack (a read-only review, 8 December 2026)
+                entry.setTimeLocal(java.time.LocalDateTime.ofInstant(dated, java.time.ZoneOffset.UTC));
                 zip.putNextEntry(entry);
                 zip.write(file.getValue());
                 zip.closeEntry();
