@@ -76,6 +76,15 @@ class MalformedInputTest {
                     List<String> flags, List<String> instants, List<String> dates, List<String> required) {
     }
 
+    @Inject
+    org.w4r.kit.reference.AfterLoad afterLoad;
+
+    /** Every API request waits for the campaigns and cases at start-up (the gate itself: the kit's AfterLoadTest). */
+    @Test
+    void theWholeApiWaitsForTheReferenceDataAtStartUp() {
+        assertEquals(List.of("/api/"), afterLoad.prefixes());
+    }
+
     /** Every endpoint of the served document, later ones too: an undeclared or repeated parameter is a 400 (QueryGuard). */
     @Test
     void everyEndpointRefusesAQueryParameterItDoesNotDeclare() throws Exception {

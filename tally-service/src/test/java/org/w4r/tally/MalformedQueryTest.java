@@ -103,6 +103,15 @@ class MalformedQueryTest {
         assertTrue(sent >= 300, "only " + sent + " requests");
     }
 
+    @jakarta.inject.Inject
+    org.w4r.kit.reference.AfterLoad afterLoad;
+
+    /** Every public answer waits for the case list at start-up (the gate itself: the kit's AfterLoadTest). */
+    @Test
+    void everyPublicAnswerWaitsForTheCaseListAtStartUp() {
+        assertEquals(List.of("/public/"), afterLoad.prefixes());
+    }
+
     /** Every endpoint of the served document, later ones too: an undeclared or repeated parameter is a 400 (QueryGuard). */
     @Test
     void everyEndpointRefusesAQueryParameterItDoesNotDeclare() throws Exception {
