@@ -33,6 +33,27 @@ public class ActionRules {
      * last year's edition), and must be the case's campaign when there is a case.
      */
     public CampaignChanged check(String entityId, String caseId, String campaignId, Instant occurredAt) {
+        Window window = window(entityId, caseId, campaignId);
+        if (!window.contains(occurredAt)) {
+            CampaignChanged campaign = window.campaign();
+            throw new ProblemException(Problem.of(422, "outside-campaign-window", "Outside the campaign window",
+                    "campaign '" + campaign.campaignId() + "' takes actions from " + window.opens() + " until "
+                            + window.closes() + "; this action is dated " + occurredAt)
+                    .with("campaignId", campaign.campaignId()).with("opensAt", window.opens())
+                    .with("closesAt", window.closes()));
+        }
+        return window.campaign();
+    }
+
+    /** The campaign an action of {@code entityId} counts for, and the window it takes actions in for that entity. */
+    public record Window(CampaignChanged campaign, Instant opens, Instant closes) {
+        public boolean contains(Instant t) {
+            return !t.isBefore(opens) && t.isBefore(closes);
+        }
+    }
+
+    /** What {@link #check} checks an action's date against, with the same refusals of the case or campaign. */
+    public Window window(String entityId, String caseId, String campaignId) {
         CampaignChanged campaign;
         if (caseId == null && campaignId != null) {
             campaign = reference.findCampaign(campaignId).orElseThrow(() -> ProblemException.notFound("campaign", campaignId));
@@ -56,16 +77,11 @@ public class ActionRules {
                         .with("caseId", caseId).with("campaignId", c.campaignId()));
             }
         }
+        CampaignChanged found = campaign;
         Instant closes = campaign.extensions() == null ? campaign.closesAt() : campaign.extensions().stream()
                 .filter(e -> e.entityId().equals(entityId)).map(CampaignChanged.Extension::closesAt)
-                .filter(t -> t.isAfter(campaign.closesAt())).findFirst().orElse(campaign.closesAt());
-        if (occurredAt.isBefore(campaign.opensAt()) || !occurredAt.isBefore(closes)) {
-            throw new ProblemException(Problem.of(422, "outside-campaign-window", "Outside the campaign window",
-                    "campaign '" + campaign.campaignId() + "' takes actions from " + campaign.opensAt() + " until "
-                            + closes + "; this action is dated " + occurredAt)
-                    .with("campaignId", campaign.campaignId()).with("opensAt", campaign.opensAt()).with("closesAt", closes));
-        }
-        return campaign;
+                .filter(t -> t.isAfter(found.closesAt())).findFirst().orElse(campaign.closesAt());
+        return new Window(campaign, campaign.opensAt(), closes);
     }
 
     /**

@@ -59,7 +59,9 @@ public class OfflineCountService extends ActionRecorder {
         Instant now = ActionRules.now();
         // dated noon UTC of the event's day (or now, for an event today), so it lands on that day in the tally
         Instant noon = c.eventDate().atTime(LocalTime.NOON).toInstant(ZoneOffset.UTC);
-        return record(entityId, c.caseId(), c.campaignId(), noon.isAfter(now) ? now : noon, now, c.type(), Mode.OFFLINE,
+        Instant dated = onItsDayInTheWindow(rules.window(entityId, c.caseId(), c.campaignId()), c.eventDate(),
+                noon.isAfter(now) ? now : noon, now);
+        return record(entityId, c.caseId(), c.campaignId(), dated, now, c.type(), Mode.OFFLINE,
                 c.count(), ledger, () -> {
                     OfflineCount entry = new OfflineCount();
                     entry.type = c.type().code();
@@ -69,6 +71,30 @@ public class OfflineCountService extends ActionRecorder {
                     entry.eventPlace = c.eventPlace();
                     return entry;
                 });
+    }
+
+    /**
+     * An event on the window's first or last day is dated inside the window, on that day: noon UTC fell outside it
+     * whenever the window opens after noon or closes before it on that day (an extension to midnight in Auckland
+     * closes at 11:00 UTC), and the count was refused {@code outside-campaign-window}, while the same report made
+     * that morning was dated "now" and taken (a read-only review, 8 December 2026). A day wholly outside the window
+     * keeps its date, and is refused.
+     */
+    static Instant onItsDayInTheWindow(ActionRules.Window window, LocalDate day, Instant dated, Instant now) {
+        if (window.contains(dated)) {
+            return dated;
+        }
+        Instant dayStart = day.atStartOfDay(ZoneOffset.UTC).toInstant();
+        Instant dayEnd = day.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
+        Instant first = dayStart.isAfter(window.opens()) ? dayStart : window.opens();
+        Instant last = (dayEnd.isBefore(window.closes()) ? dayEnd : window.closes()).minusNanos(1000);
+        if (last.isAfter(now)) {
+            last = now;
+        }
+        if (first.isAfter(last)) {
+            return dated;
+        }
+        return dated.isBefore(first) ? first : last;
     }
 
     /**
