@@ -59,6 +59,7 @@
   var MAX_BACKOFF = 600;
   // a count not confirmed for this many refreshes is taken off: it may be of a case held since (below)
   var UNCONFIRMED_REFRESHES = 3;
+  var FETCH_TIMEOUT = 10;
 
   function language(el) {
     var page = el.closest('[lang]');
@@ -153,7 +154,13 @@
     var self = this;
     // the default cache mode keeps the answer for its max-age, then revalidates it with its ETag (a 304 reaches us
     // as the cached 200), so a refresh costs a conditional request and no CORS preflight
-    fetch(this.url, {credentials: 'omit', mode: 'cors'}).then(function (response) {
+    // bounded: a request that hangs would never fail, and the count it showed would never be taken off (below)
+    var abort = typeof AbortController === 'function' ? new AbortController() : null;
+    // (the body's read too: aborting a read that has ended does nothing)
+    if (abort) {
+      setTimeout(function () { abort.abort(); }, FETCH_TIMEOUT * 1000);
+    }
+    fetch(this.url, {credentials: 'omit', mode: 'cors', signal: abort ? abort.signal : undefined}).then(function (response) {
       if (generation !== self.generation) {
         return null;
       }

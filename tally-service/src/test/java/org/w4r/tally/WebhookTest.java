@@ -1106,8 +1106,8 @@ class WebhookTest {
     /**
      * A delivery waits in retries for an hour and more, and a dead one may be replayed at any time: what it says is read
      * again before each attempt. Totals queued before a hold (or before another instance told the sites of it) leave
-     * the held case out when sent, the total unchanged; a milestone of a case whose counter was switched off since is
-     * withdrawn, never sent (a read-only review, 8 December 2026).
+     * the held case out when sent, the total unchanged; a milestone of a case whose counter was switched off since waits,
+     * never sent while it is off, and goes once it is on again (a read-only review, 8 December 2026).
      */
     @Test
     @SuppressWarnings("unchecked")
@@ -1160,10 +1160,16 @@ class WebhookTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> ((List<Map<String, Object>>) given().auth()
                 .oauth2(entityKey("ai-malta")).get("/api/v1/webhooks/" + hook.id() + "/deliveries").then()
                 .statusCode(200).extract().as(List.class)).stream()
-                .anyMatch(d -> milestoneId.toString().equals(d.get("eventId")) && "dead".equals(d.get("state"))
-                        && String.valueOf(d.get("lastError")).startsWith("withdrawn")));
+                .anyMatch(d -> milestoneId.toString().equals(d.get("eventId")) && "pending".equals(d.get("state"))
+                        && String.valueOf(d.get("lastError")).startsWith("held back")
+                        && Integer.valueOf(0).equals(d.get("attempts"))));
         assertTrue(at(path).stream().noneMatch(r -> milestoneId.toString().equals(r.eventId())),
-                "a milestone of a case whose counter is off is never sent");
+                "a milestone of a case whose counter is off is not sent");
+        // the counter on again: the milestone goes (it was marked dead, lost for good, until a review that evening)
+        TallyFixtures.publish(Topics.CASES, List.of(new CaseChanged(UUID.randomUUID(), counterOff, current, "Name", "MT",
+                "Authorities", "global", null, 100L, "active", true, null, ReferenceFixtures.version(), Instant.now())));
+        await().atMost(Duration.ofSeconds(30)).until(() -> at(path).stream()
+                .anyMatch(r -> milestoneId.toString().equals(r.eventId())));
     }
 
     @jakarta.inject.Inject
@@ -1183,7 +1189,7 @@ class WebhookTest {
                 recent = UUID.randomUUID();
         try (Connection c = dataSource.getConnection(); var ps = c.prepareStatement("""
                 insert into webhook_delivery (id, webhook_id, event_id, event_type, body, state, next_attempt_at, created_at)
-                values (?, ?, ?, 'totals.entity', '{}', ?, now() + interval '1 day', now() - make_interval(days => ?))""")) {
+                values (?, ?, ?, 'totals.entity', '{}', ?, now() - make_interval(days => ?), now() - make_interval(days => ?))""")) {
             for (Object[] row : List.of(new Object[]{oldDelivered, "delivered", 31}, new Object[]{oldDead, "dead", 31},
                     new Object[]{oldPending, "pending", 400}, new Object[]{recent, "delivered", 29})) {
                 ps.setObject(1, row[0]);
@@ -1191,6 +1197,7 @@ class WebhookTest {
                 ps.setObject(3, UUID.randomUUID());
                 ps.setString(4, (String) row[1]);
                 ps.setInt(5, (Integer) row[2]);
+                ps.setInt(6, (Integer) row[2]);
                 ps.executeUpdate();
             }
         }
@@ -1200,8 +1207,8 @@ class WebhookTest {
         // the deleted webhook and whatever it was sent, as if all were 31 days old
         try (Connection c = dataSource.getConnection(); Statement st = c.createStatement()) {
             st.executeUpdate("update webhook set deleted_at = now() - interval '31 days' where id = '" + goneId + "'");
-            st.executeUpdate("update webhook_delivery set created_at = now() - interval '31 days' where webhook_id = '"
-                    + goneId + "'");
+            st.executeUpdate("update webhook_delivery set created_at = now() - interval '31 days', next_attempt_at = "
+                    + "now() - interval '31 days', delivered_at = now() - interval '31 days' where webhook_id = '" + goneId + "'");
         }
         prune.prune();
         assertEquals("0", sql("select count(*) from webhook_delivery where id in ('" + oldDelivered + "', '" + oldDead + "')"));

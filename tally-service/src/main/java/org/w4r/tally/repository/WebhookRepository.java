@@ -316,12 +316,14 @@ public class WebhookRepository {
     }
 
     /**
-     * Deletes the deliveries delivered or dead for longer than {@code keepFor} (by when they were queued) and the
-     * deleted webhooks none is left of; the number of deliveries deleted. A pending one is never deleted, however old.
+     * Deletes the deliveries delivered or given up longer than {@code keepFor} ago (a dead one replayed and delivered
+     * counts from its delivery) and the deleted webhooks none is left of; the number of deliveries deleted. A pending
+     * one is never deleted, however old.
      */
     public int prune(Duration keepFor) {
         int deliveries = run("""
-                delete from webhook_delivery where state <> 'pending' and created_at < now() - make_interval(secs => ?)""",
+                delete from webhook_delivery where state <> 'pending'
+                   and greatest(created_at, coalesce(delivered_at, next_attempt_at)) < now() - make_interval(secs => ?)""",
                 ps -> {
                     ps.setDouble(1, keepFor.toSeconds());
                     return ps.executeUpdate();
@@ -335,15 +337,17 @@ public class WebhookRepository {
         return deliveries;
     }
 
-    /** A delivery whose event is no longer to be told: dead, without an attempt (nothing was sent). */
-    public void withdraw(UUID id, String reason) {
-        run("update webhook_delivery set state = 'dead', last_status = null, last_error = ? where id = ? and state = 'pending'",
-                ps -> {
-                    ps.setString(1, reason);
-                    ps.setObject(2, id);
-                    ps.executeUpdate();
-                    return null;
-                });
+    /** A delivery that may not be told now: due again after {@code wait}, its attempts uncounted (nothing was sent). */
+    public void holdBack(UUID id, String reason, Duration wait) {
+        run("""
+                update webhook_delivery set last_status = null, last_error = ?, next_attempt_at = now() + make_interval(secs => ?)
+                 where id = ? and state = 'pending'""", ps -> {
+            ps.setString(1, reason);
+            ps.setDouble(2, wait.toMillis() / 1000.0);
+            ps.setObject(3, id);
+            ps.executeUpdate();
+            return null;
+        });
     }
 
     public void saveCaseState(String caseId, CaseState state) {

@@ -21,7 +21,8 @@ import java.util.Set;
  * more in retries, and an entity may replay a dead one at any time, so what was true when it was queued is not enough
  * (a read-only review, 8 December 2026). Until then a {@code totals.entity} queued before a hold and retried after the
  * {@code case.held} put the held case and its count back on the site, and a {@code milestone.reached} retried after
- * its case's public counter was switched off told the entity the case's share of every entity's total.
+ * its case's public counter was switched off told the entity the case's share of every entity's total; such a milestone
+ * now waits, as one of a held case waits, for the counter to be public again.
  */
 @ApplicationScoped
 public class WebhookBodies {
@@ -33,7 +34,7 @@ public class WebhookBodies {
     @Inject
     WebhookRepository webhooks;
 
-    /** The body to send now, or empty when the event is no longer to be told (the attempt is then given up). */
+    /** The body to send now, or empty when the event may not be told now (the attempt is then held back). */
     public Optional<String> asOfNow(Due d) {
         return switch (d.eventType()) {
             case WebhookService.TOTALS_ENTITY -> Optional.of(withoutHeldCases(d.body()));

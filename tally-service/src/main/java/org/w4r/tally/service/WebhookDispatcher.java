@@ -218,8 +218,13 @@ public class WebhookDispatcher {
     /** The webhook was deleted while its attempt was under way: nothing was sent, the delete gave the delivery up. */
     private static final Outcome DELETED = new Outcome(null, "webhook deleted");
 
-    /** The event is no longer to be told ({@link WebhookBodies}): nothing was sent, and nothing will be. */
-    private static final Outcome WITHDRAWN = new Outcome(null, "withdrawn: the case's counter is no longer public");
+    /**
+     * The event may not be told now ({@link WebhookBodies}): nothing was sent; tried again after the longest backoff,
+     * without counting an attempt. Not given up: the counter may be switched on again, or this instance's read model
+     * may be behind the one that queued it (a review of the day's changes, 8 December 2026: marked dead, such a
+     * milestone was lost for good).
+     */
+    private static final Outcome HELD_BACK = new Outcome(null, "held back: the case's counter is not public");
 
     /**
      * One attempt, recorded; the returned future completes once it is and its name's lookup has returned (see
@@ -272,9 +277,9 @@ public class WebhookDispatcher {
             deadline.cancel(false);
             if (o == DELETED) {
                 webhooks.failed(d.id(), null, o.error(), null); // already dead by the delete, unless deleted otherwise
-            } else if (o == WITHDRAWN) {
-                webhooks.withdraw(d.id(), o.error());
-                registry.counter("w4r.webhooks.deliveries", "outcome", "withdrawn", "entity", d.entityId()).increment();
+            } else if (o == HELD_BACK) {
+                webhooks.holdBack(d.id(), o.error(), settings.backoffMax());
+                registry.counter("w4r.webhooks.deliveries", "outcome", "held-back", "entity", d.entityId()).increment();
             } else if (o.error() == null) {
                 webhooks.delivered(d.id(), o.status());
                 registry.counter("w4r.webhooks.deliveries", "outcome", "delivered", "entity", d.entityId()).increment();
@@ -295,7 +300,7 @@ public class WebhookDispatcher {
             }
             String body = bodies.asOfNow(d).orElse(null);
             if (body == null) {
-                attempt.complete(WITHDRAWN);
+                attempt.complete(HELD_BACK);
                 return;
             }
             HttpRequest request = HttpRequest.newBuilder(uri).timeout(settings.timeout())

@@ -23,9 +23,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Walks every operation the application under test documents at {@code /q/openapi}, under {@code /api/} and
- * {@code /public/}, and sends each a query parameter it does not declare and, where it declares one, that one twice:
- * each must be refused with the kit's {@code QueryGuard} problem naming the parameter, so an endpoint added later is
- * walked too. A credential the operation refuses (401, 403) is passed over for the next; one that none of them gets
+ * {@code /public/}, and sends each a query parameter it does not declare and each one it declares twice: each must
+ * be refused with the kit's {@code QueryGuard} problem naming the parameter, so an endpoint added later is walked
+ * too; and each declared one alone, which the guard must let through (what follows may refuse its value). A credential the operation refuses (401, 403) is passed over for the next; one that none of them gets
  * past is a failure, so no operation is skipped silently.
  */
 public final class UndeclaredParameters {
@@ -61,11 +61,11 @@ public final class UndeclaredParameters {
                 sent++;
                 check(client, root, method, concrete + "?" + UNDECLARED + "=1", bearers, "\"field\":\"" + UNDECLARED + "\"",
                         failures);
-                String declared = firstQueryParameter(op.getValue(), path.getValue());
-                if (declared != null) {
-                    sent++;
+                for (String declared : queryParameters(op.getValue(), path.getValue())) {
+                    sent += 2;
                     check(client, root, method, concrete + "?" + declared + "=a&" + declared + "=b", bearers,
                             "given more than once", failures);
+                    passes(client, root, method, concrete + "?" + declared + "=a", bearers, failures);
                 }
             }
         }
@@ -84,15 +84,39 @@ public final class UndeclaredParameters {
         return assertEveryOperationRefuses(URI.create(RestAssured.baseURI + ":" + RestAssured.port), bearers);
     }
 
-    private static String firstQueryParameter(JsonNode operation, JsonNode pathItem) {
+    private static List<String> queryParameters(JsonNode operation, JsonNode pathItem) {
+        List<String> names = new ArrayList<>();
         for (JsonNode parameters : List.of(operation.path("parameters"), pathItem.path("parameters"))) {
             for (JsonNode parameter : parameters) {
                 if ("query".equals(parameter.path("in").asText())) {
-                    return parameter.path("name").asText();
+                    names.add(parameter.path("name").asText());
                 }
             }
         }
-        return null;
+        return names;
+    }
+
+    /** A declared parameter, once: whatever the answer, not the guard's "unknown parameter". */
+    private static void passes(HttpClient client, URI root, String method, String pathAndQuery, List<String> bearers,
+                               List<String> failures) throws Exception {
+        for (String bearer : pathAndQuery.startsWith("/public/") ? List.of("") : bearers) {
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(root.toString().replaceAll("/$", "") + pathAndQuery))
+                    .timeout(Duration.ofSeconds(20)).header("Accept", "*/*")
+                    .method(method, HttpRequest.BodyPublishers.noBody());
+            if (!bearer.isEmpty()) {
+                request.header("Authorization", "Bearer " + bearer);
+            }
+            HttpResponse<InputStream> response = client.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+            String body = response.statusCode() == 400 ? read(response.body()) : "";
+            response.body().close();
+            if (response.statusCode() == 401 || response.statusCode() == 403) {
+                continue;
+            }
+            if (body.contains("unknown parameter")) {
+                failures.add(method + " " + pathAndQuery + " -> refused as undeclared: " + body);
+            }
+            return;
+        }
     }
 
     private static void check(HttpClient client, URI root, String method, String pathAndQuery, List<String> bearers,
