@@ -1173,7 +1173,7 @@ class WebhookTest {
     }
 
     @jakarta.inject.Inject
-    org.w4r.tally.service.WebhookPrune prune;
+    org.w4r.tally.service.WebhookSchedule prune;
 
     /**
      * What was delivered or given up longer ago than {@code w4r.webhooks.keep-for} is deleted, a pending delivery never;

@@ -75,12 +75,12 @@ public interface WebhookSettings {
     @WithDefault("false")
     boolean allowPrivateAddresses();
 
-    /** The period of {@code totals.entity}; also the schedule of {@link WebhookTotals}. */
+    /** The period of {@code totals.entity}; also the schedule of {@link WebhookSchedule}. */
     @WithDefault("PT1H")
     Duration totalsEvery();
 
     /**
-     * How long a delivered or dead delivery is kept ({@link WebhookPrune}): listed to its entity and, dead, replayable
+     * How long a delivered or dead delivery is kept ({@link WebhookSchedule#prune}): listed to its entity and, dead, replayable
      * until then. A deleted webhook's row goes with its last delivery.
      */
     @WithDefault("P30D")

@@ -99,14 +99,8 @@ public final class UndeclaredParameters {
     /** A declared parameter, once: whatever the answer, not the guard's "unknown parameter". */
     private static void passes(HttpClient client, URI root, String method, String pathAndQuery, List<String> bearers,
                                List<String> failures) throws Exception {
-        for (String bearer : pathAndQuery.startsWith("/public/") ? List.of("") : bearers) {
-            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(root.toString().replaceAll("/$", "") + pathAndQuery))
-                    .timeout(Duration.ofSeconds(20)).header("Accept", "*/*")
-                    .method(method, HttpRequest.BodyPublishers.noBody());
-            if (!bearer.isEmpty()) {
-                request.header("Authorization", "Bearer " + bearer);
-            }
-            HttpResponse<InputStream> response = client.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+        for (String bearer : credentials(pathAndQuery, bearers)) {
+            HttpResponse<InputStream> response = send(client, root, method, pathAndQuery, bearer);
             String body = response.statusCode() == 400 ? read(response.body()) : "";
             response.body().close();
             if (response.statusCode() == 401 || response.statusCode() == 403) {
@@ -122,15 +116,8 @@ public final class UndeclaredParameters {
     private static void check(HttpClient client, URI root, String method, String pathAndQuery, List<String> bearers,
                               String expected, List<String> failures) throws Exception {
         String last = "no credential tried";
-        for (String bearer : pathAndQuery.startsWith("/public/") ? List.of("") : bearers) {
-            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(root.toString().replaceAll("/$", "") + pathAndQuery))
-                    .timeout(Duration.ofSeconds(20)).header("Accept", "*/*")
-                    .method(method, HttpRequest.BodyPublishers.noBody());
-            if (!bearer.isEmpty()) {
-                request.header("Authorization", "Bearer " + bearer);
-            }
-            // headers first: an answer that wrongly opens a stream must fail the walk, not hang it
-            HttpResponse<InputStream> response = client.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+        for (String bearer : credentials(pathAndQuery, bearers)) {
+            HttpResponse<InputStream> response = send(client, root, method, pathAndQuery, bearer);
             int status = response.statusCode();
             String body = status == 400 ? read(response.body()) : "";
             response.body().close();
@@ -146,6 +133,23 @@ public final class UndeclaredParameters {
             break;
         }
         failures.add(method + " " + pathAndQuery + " -> " + last);
+    }
+
+    /** None on a public path; each in turn elsewhere, until one gets past the endpoint's roles. */
+    private static List<String> credentials(String pathAndQuery, List<String> bearers) {
+        return pathAndQuery.startsWith("/public/") ? List.of("") : bearers;
+    }
+
+    /** Headers first: an answer that wrongly opens a stream must fail the walk, not hang it. */
+    private static HttpResponse<InputStream> send(HttpClient client, URI root, String method, String pathAndQuery,
+                                                  String bearer) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(root.toString().replaceAll("/$", "") + pathAndQuery))
+                .timeout(Duration.ofSeconds(20)).header("Accept", "*/*")
+                .method(method, HttpRequest.BodyPublishers.noBody());
+        if (!bearer.isEmpty()) {
+            request.header("Authorization", "Bearer " + bearer);
+        }
+        return client.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
     }
 
     private static String read(InputStream body) throws IOException {
