@@ -16,6 +16,7 @@ import java.util.stream.IntStream;
 
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.endsWith;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
@@ -93,6 +94,23 @@ class CsvImportTest extends RunningService {
         given().auth().oauth2(DemoCredentials.caseManager()).contentType("text/csv")
                 .body("entity_id,name,reported_actions\n" + id + ",Again,12\n")
                 .post("/api/v1/entities/import").then().statusCode(409).body("line", equalTo(2));
+    }
+
+    /**
+     * A file a spreadsheet saved as Windows-1252 ("Gática": the byte E1 is no UTF-8) is refused whole, dry run
+     * included: it was imported with U+FFFD in the name, published and printed (a read-only review, 8 December 2026).
+     */
+    @Test
+    void aFileThatIsNotUtf8IsRefusedDryRunIncluded() {
+        String id = CaseLifecycleTest.id("ai-test");
+        byte[] latin1 = ("entity_id,name,reported_actions\n" + id + ",G\u00e1tica section,12\n")
+                .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        for (String dryRun : java.util.List.of("?dryRun=true", "")) {
+            given().auth().oauth2(DemoCredentials.caseManager()).contentType("text/csv").body(latin1)
+                    .post("/api/v1/entities/import" + dryRun).then().statusCode(400)
+                    .contentType("application/problem+json").body("detail", containsString("UTF-8"));
+        }
+        given().auth().oauth2(DemoCredentials.caseManager()).get("/api/v1/entities/" + id).then().statusCode(404);
     }
 
     /**

@@ -66,6 +66,13 @@ public class CsvImport {
         if (csv == null || csv.isBlank()) {
             throw ProblemException.badRequest("the file is empty: a header row and one row per record are expected");
         }
+        // bytes that are not UTF-8 were read as U+FFFD (the body, and the staff UI's file.text(), decode as UTF-8): a
+        // file saved by a spreadsheet as Windows-1252 imported "Gática" as "G\uFFFDtica", published and printed on
+        // packs as "G?tica", its dry run saying nothing (a read-only review, 8 December 2026)
+        if (csv.indexOf('\uFFFD') >= 0) {
+            throw ProblemException.badRequest("the file is not UTF-8 text (an accented letter could not be read): save "
+                    + "it as \"CSV UTF-8\" and send it again; nothing was imported");
+        }
         List<CsvRows.Row> rows;
         try {
             rows = CsvRows.read(new StringReader(csv));
