@@ -231,6 +231,48 @@ class SignerExportTest {
     }
 
     /**
+     * A page of a case's approved messages handed to a delivery team (authors' names and countries, the texts) is
+     * recorded as an export of kind messages, and an erasure of its author names it for destruction: it left no trace
+     * until a read-only review of 8 December 2026, so an erased author's copy could not be named. A page with no
+     * message is not recorded.
+     */
+    @Test
+    void aPageOfApprovedMessagesIsRecordedAndAnErasureOfItsAuthorNamesIt() {
+        String caseId = activeCase();
+        String email = "author-" + UUID.randomUUID() + "@example.org";
+        String id = given().auth().oauth2(entityKey("ai-france")).contentType(ContentType.JSON)
+                .body(java.util.Map.of("caseId", caseId, "text", "Stay strong",
+                        "author", java.util.Map.of("name", "Grace Hopper", "country", "FR", "email", email)))
+                .post("/api/v1/messages").then().statusCode(202).extract().path("results[0].actionId");
+        int recorded = given().auth().oauth2(staffToken("delivery")).get("/api/v1/cases/" + caseId + "/signer-exports")
+                .then().statusCode(200).extract().jsonPath().getList("$").size();
+        given().auth().oauth2(staffToken("delivery")).get("/api/v1/messages?status=approved&caseId=" + caseId)
+                .then().statusCode(200).body("size()", equalTo(0));
+        given().auth().oauth2(staffToken("moderator")).contentType(ContentType.JSON).body("{\"decision\":\"approve\"}")
+                .post("/api/v1/messages/" + id + "/decision").then().statusCode(200);
+        given().auth().oauth2(staffToken("delivery")).get("/api/v1/messages?status=approved&caseId=" + caseId)
+                .then().statusCode(200).body("size()", equalTo(1));
+        io.restassured.path.json.JsonPath before = given().auth().oauth2(staffToken("delivery"))
+                .get("/api/v1/cases/" + caseId + "/signer-exports").then().statusCode(200).extract().jsonPath();
+        assertEquals(recorded + 1, before.getList("$").size(), "the empty page is not recorded, the other is");
+        assertEquals("messages", before.get("[0].kind"));
+        assertEquals(1, before.getInt("[0].signers"));
+        assertNull(before.get("[0].erasure"));
+        assertTrue(!before.prettify().contains("Grace"), "never a name");
+        given().auth().oauth2(staffToken("coordinator")).get("/api/v1/audit?action=messages.exported&subjectId=" + caseId)
+                .then().statusCode(200).body("entries.size()", equalTo(1));
+
+        given().auth().oauth2(entityKey("ai-france")).contentType(ContentType.JSON).body("{\"email\":\"" + email + "\"}")
+                .post("/api/v1/erasures").then().statusCode(202);
+        io.restassured.path.json.JsonPath after = given().auth().oauth2(staffToken("delivery"))
+                .get("/api/v1/cases/" + caseId + "/signer-exports").then().statusCode(200).extract().jsonPath();
+        assertEquals(1, after.getInt("[0].erasure.erasures"), "the page with the erased author's name: " + after.prettify());
+        for (int i = 1; i < after.getList("$").size(); i++) {
+            assertNull(after.get("[" + i + "].erasure"), "a signer list of a case the author did not sign");
+        }
+    }
+
+    /**
      * An export still reading when an erasure arrives could hold the erased name: the erasure is refused (503, nothing
      * erased) while the case's export lock is held (here by a test transaction that records an export as one would),
      * rather than wait for it holding a pooled connection, and sent again once the export is done it marks that

@@ -46,15 +46,18 @@ public class SignerExportRepository {
         }
     }
 
-    public void record(String caseId, String entityId, Instant cutoff, String exportedBy, int signers) throws SQLException {
+    /** {@code kind}: {@code signers} (a signer list) or {@code messages} (a page of approved messages, with authors). */
+    public void record(String caseId, String entityId, Instant cutoff, String exportedBy, int signers, String kind)
+            throws SQLException {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("""
-                insert into signer_export (case_id, entity_id, cutoff, exported_by, exported_at, signers)
-                values (?,?,?,?, clock_timestamp(), ?)""")) {
+                insert into signer_export (case_id, entity_id, cutoff, exported_by, exported_at, signers, kind)
+                values (?,?,?,?, clock_timestamp(), ?, ?)""")) {
             ps.setString(1, caseId);
             ps.setString(2, entityId);
             ps.setObject(3, OffsetDateTime.ofInstant(cutoff, ZoneOffset.UTC));
             ps.setString(4, exportedBy);
             ps.setInt(5, signers);
+            ps.setString(6, kind);
             ps.executeUpdate();
         }
     }
@@ -72,8 +75,11 @@ public class SignerExportRepository {
      * so every export of the case is marked, as delivery-service marks every pack of it: a copy destroyed without need,
      * never one kept that holds an erased name.
      */
-    public boolean markErased(UUID erasureId, Instant erasedAt, Collection<String> caseIds) throws SQLException {
-        TreeSet<String> cases = new TreeSet<>(caseIds);
+    public boolean markErased(UUID erasureId, Instant erasedAt, Collection<String> signedCases,
+                              Collection<String> authoredCases) throws SQLException {
+        // the signer lists of the cases the person signed, the message pages of those they wrote to (8 December 2026)
+        TreeSet<String> cases = new TreeSet<>(signedCases);
+        cases.addAll(authoredCases);
         try (Connection c = dataSource.getConnection()) {
             // the cases' locks first: from here no export of them starts before this erasure commits
             List<String> busy = tryShared(c, cases);
@@ -93,11 +99,13 @@ public class SignerExportRepository {
             }
             try (PreparedStatement ps = c.prepareStatement("""
                     insert into signer_export_erasure (export_id, erasure_id, erased_at, marked_at)
-                    select id, ?, ?, clock_timestamp() from signer_export where case_id = any(?)
+                    select id, ?, ?, clock_timestamp() from signer_export
+                     where (kind = 'signers' and case_id = any(?)) or (kind = 'messages' and case_id = any(?))
                     on conflict do nothing""")) {
                 ps.setObject(1, erasureId);
                 ps.setObject(2, OffsetDateTime.ofInstant(erasedAt, ZoneOffset.UTC));
-                ps.setArray(3, c.createArrayOf("varchar", cases.toArray()));
+                ps.setArray(3, c.createArrayOf("varchar", new TreeSet<>(signedCases).toArray()));
+                ps.setArray(4, c.createArrayOf("varchar", new TreeSet<>(authoredCases).toArray()));
                 ps.executeUpdate();
             }
             return true;
@@ -140,7 +148,7 @@ public class SignerExportRepository {
     /** The latest exports of a case, newest first, with the erasures that reached each. */
     public List<SignerExport> list(String caseId, int limit) throws SQLException {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("""
-                select x.id, x.case_id, x.entity_id, x.cutoff, x.exported_by, x.exported_at, x.signers,
+                select x.id, x.case_id, x.entity_id, x.cutoff, x.exported_by, x.exported_at, x.signers, x.kind,
                        count(e.erasure_id) as erasures, max(e.erased_at) as erased_at, max(e.marked_at) as marked_at
                 from signer_export x left join signer_export_erasure e on e.export_id = x.id
                 where x.case_id = ?
@@ -153,7 +161,7 @@ public class SignerExportRepository {
                     long erasures = rs.getLong("erasures");
                     exports.add(new SignerExport(rs.getLong("id"), rs.getString("case_id"), rs.getString("entity_id"),
                             instant(rs, "cutoff"), rs.getString("exported_by"), instant(rs, "exported_at"),
-                            rs.getInt("signers"), erasures == 0 ? null
+                            rs.getInt("signers"), rs.getString("kind"), erasures == 0 ? null
                             : new SignerExport.Erasure(erasures, instant(rs, "erased_at"), instant(rs, "marked_at"))));
                 }
             }

@@ -82,9 +82,12 @@ public class ErasureService {
                 erased.addAll(signatures.erase(hmac, entityId));
             }
             List<String> signedCases = erased.stream().map(SignatureRepository.Erased::caseId).toList();
+            int signed = erased.size();
             for (String hmac : hmacs) {
                 erased.addAll(messages.erase(hmac, entityId, now));
             }
+            List<String> authoredCases = erased.subList(signed, erased.size()).stream()
+                    .map(SignatureRepository.Erased::caseId).toList();
             // the cases only, never the actions' ids (SignerErased): one event, which every erasure leaves, found or
             // not
             List<String> caseIds = List.copyOf(new TreeSet<>(erased.stream().map(SignatureRepository.Erased::caseId).toList()));
@@ -93,7 +96,7 @@ public class ErasureService {
             // the signer lists taken before it hold the erased names: marked; while any list is still being read,
             // refused, nothing erased (its names could go out unmarked), to be sent again in a few seconds. Any, not
             // one of the cases found: the answer must be the same whether or not the person signed (docs/security.md)
-            if (!exports.markErased(erasureId, now, signedCases)) {
+            if (!exports.markErased(erasureId, now, signedCases, authoredCases)) {
                 throw new ProblemException(Problem.of(503, "signer-list-exporting", "A signer list is being exported",
                         "a signer list is being exported now; nothing was erased, send the same request again after "
                                 + "Retry-After seconds")

@@ -52,10 +52,33 @@ public class SignerExportService {
             // again after the read, as DeliveryGate.handOut does: a hold, or a revocation of the caller's token, that
             // arrived meanwhile hands nothing out, and nothing is recorded (the transaction rolls back)
             holds.requireDeliverable(caseId, "its signer list", authorization);
-            exports.record(caseId, entityId, until, exportedBy, list.size());
+            exports.record(caseId, entityId, until, exportedBy, list.size(), "signers");
             audit.record("signers.exported", "case", caseId, entityId, AuditTrail.detail("cutoff", until.toString(),
                     "signers", list.size()));
             return list;
+        });
+    }
+
+    /**
+     * A page of a case's approved messages for a delivery team, read under the case's export lock and recorded as an
+     * export of kind {@code messages} (authors' names and countries, the texts), so an erasure of an author names it
+     * for destruction: until a read-only review of 8 December 2026 it left no trace. A page with no message is not
+     * recorded (it holds no name).
+     */
+    public <T> List<T> messages(String caseId, String entityId, Instant until, String exportedBy, String authorization,
+                                DeliveryGate.Read<List<T>> read) throws SQLException {
+        holds.requireDeliverable(caseId, "its messages", authorization);
+        return QuarkusTransaction.requiringNew().call(() -> {
+            exports.lockForExport(caseId);
+            List<T> page = read.read();
+            holds.requireDeliverable(caseId, "its messages", authorization);
+            if (!page.isEmpty()) {
+                Instant cutoff = until != null ? until : ActionRules.now();
+                exports.record(caseId, entityId, cutoff, exportedBy, page.size(), "messages");
+                audit.record("messages.exported", "case", caseId, entityId, AuditTrail.detail("cutoff",
+                        cutoff.toString(), "messages", page.size()));
+            }
+            return page;
         });
     }
 
