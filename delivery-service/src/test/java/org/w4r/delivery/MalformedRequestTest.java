@@ -128,10 +128,13 @@ class MalformedRequestTest extends RunningService {
         }
         corpus.addAll(structure("POST", plans, plan, "\"caseId\":\"" + freshCase + "\""));
 
-        // handover: every text field, every instant form
+        // handover: every text field, every instant form. One instant for both fields: the bad instants below replace
+        // each by its text, and two calls of Instant.now() a few hundred nanoseconds apart left the cut-off's text
+        // unmatched, its "bad" copy the valid body, which was handed over (CI, 8 December 2026)
+        Instant handedAt = Instant.now();
         String hand = """
                 {"deliveredAt":"%s","cutoff":"%s","deliveredBy":"Team Malta","notes":"handed to the consul",
-                 "evidence":["https://example.org/photo.jpg"]}""".formatted(Instant.now(), Instant.now());
+                 "evidence":["https://example.org/photo.jpg"]}""".formatted(handedAt, handedAt);
         for (String bad : BAD_CHARACTERS) {
             corpus.add(Bad.json("POST", handover, hand.replace("Team Malta", "Team" + bad + "Malta")));
             corpus.add(Bad.json("POST", handover, hand.replace("handed to the consul", "handed" + bad + "to the consul")));
